@@ -68,14 +68,18 @@ $(BUILD)/obj/lib/%.o: lib/%.c $(wildcard lib/*.h)
 
 # --- nginx module -----------------------------------------------------------
 
+# configure fixes the module's file list: run it again when the list changes
+MODULE_LIST := $(BUILD)/module-files.txt
+$(shell mkdir -p $(BUILD); echo $(sort $(wildcard ngx_elaaoms_module/*)) $(sort $(wildcard lib/*.h)) > $(MODULE_LIST).new; \
+        cmp -s $(MODULE_LIST).new $(MODULE_LIST) || mv $(MODULE_LIST).new $(MODULE_LIST); rm -f $(MODULE_LIST).new)
+
 ifdef NGINX_SRC
 NGINX_BIN := $(BUILD)/nginx/nginx
-$(BUILD)/nginx/Makefile: config
+$(BUILD)/nginx/Makefile: config $(MODULE_LIST)
 	@mkdir -p $(BUILD)/nginx
 	cd $(NGINX_SRC) && ./configure --with-compat --with-threads \
 	    --with-debug --with-http_ssl_module \
 	    --add-dynamic-module=$(ROOT) --builddir=$(BUILD)/nginx
-	cp $(NGINX_SRC)/Makefile $@
 	touch $@
 
 $(MODULE_SO): $(BUILD)/nginx/Makefile $(MODULE_SRCS) $(BUILD)/libelaaoms.a
@@ -85,7 +89,7 @@ else
 NGINX_BIN := /usr/sbin/nginx
 # Debian's nginx-dev route: configure a copy of /usr/share/nginx/src with
 # Debian's own flags, so the module is binary compatible with /usr/sbin/nginx
-$(BUILD)/nginx/Makefile: config
+$(BUILD)/nginx/Makefile: config $(MODULE_LIST)
 	rm -rf $(BUILD)/nginx-src && mkdir -p $(BUILD)/nginx
 	cp -r /usr/share/nginx/src $(BUILD)/nginx-src
 	cd $(BUILD)/nginx-src && . ./conf_flags && ./configure \
@@ -93,7 +97,6 @@ $(BUILD)/nginx/Makefile: config
 	    --with-cc-opt="$$(dpkg-buildflags --get CFLAGS) -fPIC" \
 	    --with-ld-opt="$$(dpkg-buildflags --get LDFLAGS) -fPIC" \
 	    --add-dynamic-module=$(ROOT) --builddir=$(BUILD)/nginx > $(BUILD)/nginx/configure.log
-	cp $(BUILD)/nginx-src/Makefile $@
 	touch $@
 
 $(MODULE_SO): $(BUILD)/nginx/Makefile $(MODULE_SRCS) $(BUILD)/libelaaoms.a

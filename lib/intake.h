@@ -1,0 +1,60 @@
+/*
+ * Post-call intake, shared by the nginx module (which takes a webhook) and
+ * the worker (which sweeps payloads left pending while Redis was down):
+ * where a payload is stored, and the one atomic Redis step that records it
+ * and queues its extraction job.
+ *
+ * Files:   <payload_dir>/<org>/<conversation_id>/<conversation_id><suffix>
+ *          suffix "_transcription.json", "_audio.mp3" or "_failure.json";
+ *          "<conversation_id>_transcription.pending" holds the job of a
+ *          transcription that is saved but not yet queued.
+ * Redis:   elaaoms:<org>:intake:<type>:<conversation_id>  sha256 of the payload
+ *          elaaoms:<org>:conversation:<conversation_id>   hash: status, ...
+ *          elaaoms:<org>:jobs:ready                       list of job JSON
+ */
+
+#ifndef ELAAOMS_INTAKE_H
+#define ELAAOMS_INTAKE_H
+
+#include <stddef.h>
+
+#define ELAAOMS_SHA256_HEX_LEN  64
+
+/* how long an intake marker remembers a payload (ElevenLabs retries for
+ * about 40 minutes; a week covers manual redeliveries) */
+#define ELAAOMS_INTAKE_MARKER_TTL  (7 * 24 * 3600)
+
+/*
+ * KEYS[1] intake marker, KEYS[2] conversation hash, KEYS[3] ready queue;
+ * ARGV[1] payload sha256, ARGV[2] job JSON, ARGV[3] marker TTL,
+ * ARGV[4] caller ("" anonymous), ARGV[5] agent id, ARGV[6] now (unix),
+ * ARGV[7] request id.
+ * Returns 1 when queued, 0 when this exact payload was queued before.
+ */
+extern const char  elaaoms_intake_script[];
+
+/* "_transcription.json", "_audio.mp3", "_failure.json"; NULL otherwise */
+const char *elaaoms_payload_suffix(const char *type_name);
+
+/* "<payload_dir>/<org>/<conversation_id>"; -1 when it does not fit */
+int elaaoms_payload_dir_path(char *buf, size_t size, const char *payload_dir,
+    const char *org, const char *conversation_id);
+
+/* "<conversation_id><suffix>"; -1 when it does not fit */
+int elaaoms_payload_file_name(char *buf, size_t size,
+    const char *conversation_id, const char *suffix);
+
+/* "<conversation_id>_transcription.pending"; -1 when it does not fit */
+int elaaoms_pending_file_name(char *buf, size_t size,
+    const char *conversation_id);
+
+/* the three keys of elaaoms_intake_script; -1 when one does not fit */
+int elaaoms_intake_keys(const char *org, const char *type_name,
+    const char *conversation_id, char *marker, char *conversation,
+    char *queue, size_t size);
+
+/* lowercase hex SHA-256 of data; 0 on success */
+int elaaoms_sha256_hex(const void *data, size_t len,
+    char out[ELAAOMS_SHA256_HEX_LEN + 1]);
+
+#endif /* ELAAOMS_INTAKE_H */

@@ -1,0 +1,81 @@
+/*
+ * JSON error bodies via yajl_gen.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <yajl/yajl_gen.h>
+
+#include "json_error.h"
+
+
+static int
+elaaoms_json_error_member(yajl_gen g, const char *key, const char *value)
+{
+    if (value == NULL) {
+        return 0;
+    }
+
+    if (yajl_gen_string(g, (const unsigned char *) key, strlen(key))
+        != yajl_gen_status_ok)
+    {
+        return -1;
+    }
+
+    return yajl_gen_string(g, (const unsigned char *) value, strlen(value))
+           == yajl_gen_status_ok ? 0 : -1;
+}
+
+
+int
+elaaoms_json_error(const char *code, const char *message,
+    const char *request_id, char **out, size_t *len)
+{
+    char                 *copy;
+    size_t                n;
+    yajl_gen              g;
+    const unsigned char  *buf;
+
+    *out = NULL;
+    *len = 0;
+
+    if (code == NULL || code[0] == '\0') {
+        return -1;
+    }
+
+    g = yajl_gen_alloc(NULL);
+    if (g == NULL) {
+        return -1;
+    }
+
+    /* a message built from request data must still be valid JSON text */
+    yajl_gen_config(g, yajl_gen_validate_utf8, 1);
+
+    if (yajl_gen_map_open(g) != yajl_gen_status_ok
+        || elaaoms_json_error_member(g, "error", code) != 0
+        || elaaoms_json_error_member(g, "message", message) != 0
+        || elaaoms_json_error_member(g, "request_id", request_id) != 0
+        || yajl_gen_map_close(g) != yajl_gen_status_ok
+        || yajl_gen_get_buf(g, &buf, &n) != yajl_gen_status_ok)
+    {
+        yajl_gen_free(g);
+        return -1;
+    }
+
+    /* the generator owns buf: hand the caller its own copy */
+    copy = malloc(n + 1);
+    if (copy == NULL) {
+        yajl_gen_free(g);
+        return -1;
+    }
+
+    memcpy(copy, buf, n);
+    copy[n] = '\0';
+    yajl_gen_free(g);
+
+    *out = copy;
+    *len = n;
+
+    return 0;
+}

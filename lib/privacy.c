@@ -1,0 +1,1058 @@
+/*
+ * The privacy filter: detectors collect spans, overlapping spans merge
+ * (the most sensitive kind wins), then the text is rebuilt once.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "privacy.h"
+
+
+/* ascending sensitivity: a merged span takes the highest kind */
+typedef enum {
+    ELAAOMS_PII_NONE = 0,
+    ELAAOMS_PII_NUMBER,
+    ELAAOMS_PII_PHONE,
+    ELAAOMS_PII_SSN,
+    ELAAOMS_PII_CARD,
+    ELAAOMS_PII_EMAIL
+} elaaoms_pii_e;
+
+typedef struct {
+    size_t  start;
+    size_t  end;
+    int     kind;
+} elaaoms_pii_span_t;
+
+typedef struct {
+    elaaoms_pii_span_t  *v;
+    size_t               n;
+    size_t               cap;
+    int                  failed;
+} elaaoms_pii_spans_t;
+
+/* the digits of the caller key, the one phone number that stays */
+typedef struct {
+    char    digits[32];
+    size_t  n;
+} elaaoms_pii_key_t;
+
+/* digits kept per run or spoken sequence; longer ones are counted only */
+#define ELAAOMS_PII_MAX_DIGITS   64
+#define ELAAOMS_PII_MAX_GROUPS   8
+/* how far before 9 bare digits "ssn" / "social" makes them an SSN */
+#define ELAAOMS_PII_SSN_CONTEXT  48
+/* spoken digits: this many in a row are a number */
+#define ELAAOMS_PII_SPOKEN_MIN   6
+
+typedef struct {
+    size_t  start;              /* with a leading "+" or "(" */
+    size_t  end;
+    char    digits[ELAAOMS_PII_MAX_DIGITS];
+    size_t  ndigits;            /* all of them, even beyond the array */
+    size_t  groups[ELAAOMS_PII_MAX_GROUPS];
+    char    seps[ELAAOMS_PII_MAX_GROUPS]; /* the one-byte separator after
+                                             a group, 'x' for longer ones */
+    size_t  ngroups;
+    unsigned  plus:1;
+    unsigned  dotted:1;
+    unsigned  glued:1;          /* touches letters: "X200", "XYZ-789", "5pm" */
+} elaaoms_pii_run_t;
+
+
+static int
+elaaoms_pii_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+
+static int
+elaaoms_pii_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+
+static int
+elaaoms_pii_alnum(unsigned char c)
+{
+    return elaaoms_pii_digit(c) || elaaoms_pii_alpha(c);
+}
+
+
+static unsigned char
+elaaoms_pii_lower(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char) (c | 0x20) : c;
+}
+
+
+/* the bytes [s, e) are the word w, ignoring ASCII case */
+static int
+elaaoms_pii_word_is(const unsigned char *in, size_t s, size_t e,
+    const char *w)
+{
+    size_t  i, n = strlen(w);
+
+    if (e - s != n) {
+        return 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (elaaoms_pii_lower(in[s + i]) != (unsigned char) w[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static void
+elaaoms_pii_add(elaaoms_pii_spans_t *spans, size_t start, size_t end,
+    int kind)
+{
+    size_t               cap;
+    elaaoms_pii_span_t  *v;
+
+    if (spans->failed || kind == ELAAOMS_PII_NONE || end <= start) {
+        return;
+    }
+
+    if (spans->n == spans->cap) {
+        cap = spans->cap ? spans->cap * 2 : 16;
+        v = realloc(spans->v, cap * sizeof(elaaoms_pii_span_t));
+        if (v == NULL) {
+            spans->failed = 1;
+            return;
+        }
+        spans->v = v;
+        spans->cap = cap;
+    }
+
+    spans->v[spans->n].start = start;
+    spans->v[spans->n].end = end;
+    spans->v[spans->n].kind = kind;
+    spans->n++;
+}
+
+
+static int
+elaaoms_pii_key_matches(const elaaoms_pii_key_t *key, const char *digits,
+    size_t n)
+{
+    if (key->n == 0 || n > ELAAOMS_PII_MAX_DIGITS) {
+        return 0;
+    }
+
+    if (n == key->n && memcmp(digits, key->digits, n) == 0) {
+        return 1;
+    }
+
+    /* "+1 415 555 0123" said as "415 555 0123" */
+    return n >= 10 && key->n >= 10
+           && memcmp(digits + n - 10, key->digits + key->n - 10, 10) == 0;
+}
+
+
+/* --- e-mail ------------------------------------------------------------- */
+
+static int
+elaaoms_pii_email_local(unsigned char c)
+{
+    return elaaoms_pii_alnum(c) || c == '.' || c == '_' || c == '%'
+           || c == '+' || c == '-';
+}
+
+
+static void
+elaaoms_pii_emails(const unsigned char *in, size_t len,
+    elaaoms_pii_spans_t *spans)
+{
+    size_t  i, j, k, dot, t;
+
+    for (i = 0; i < len; i++) {
+        if (in[i] != '@') {
+            continue;
+        }
+
+        for (j = i; j > 0 && elaaoms_pii_email_local(in[j - 1]); j--) {
+            /* void */
+        }
+        while (j < i && in[j] == '.') {
+            j++;
+        }
+        if (j == i) {
+            continue;
+        }
+
+        for (k = i + 1;
+             k < len && (elaaoms_pii_alnum(in[k]) || in[k] == '.'
+                         || in[k] == '-');
+             k++)
+        {
+            /* void */
+        }
+        while (k > i + 1 && (in[k - 1] == '.' || in[k - 1] == '-')) {
+            k--;
+        }
+
+        /* a dot with a label before it and a 2+ letter TLD after it */
+        for (dot = 0, t = i + 2; t < k; t++) {
+            if (in[t] == '.') {
+                dot = t;
+            }
+        }
+        if (dot == 0 || k - dot - 1 < 2) {
+            continue;
+        }
+        for (t = dot + 1; t < k && elaaoms_pii_alpha(in[t]); t++) {
+            /* void */
+        }
+        if (t != k) {
+            continue;
+        }
+
+        elaaoms_pii_add(spans, j, k, ELAAOMS_PII_EMAIL);
+    }
+}
+
+
+/* --- words, for the spoken forms ---------------------------------------- */
+
+typedef struct {
+    size_t  start;
+    size_t  end;
+} elaaoms_pii_word_t;
+
+
+/* the next alphanumeric run at or after pos */
+static int
+elaaoms_pii_next_word(const unsigned char *in, size_t len, size_t pos,
+    elaaoms_pii_word_t *w)
+{
+    while (pos < len && !elaaoms_pii_alnum(in[pos])) {
+        pos++;
+    }
+
+    if (pos == len) {
+        return 0;
+    }
+
+    w->start = pos;
+    while (pos < len && elaaoms_pii_alnum(in[pos])) {
+        pos++;
+    }
+    w->end = pos;
+
+    return 1;
+}
+
+
+/* the alphanumeric run ending at or before pos */
+static int
+elaaoms_pii_prev_word(const unsigned char *in, size_t pos,
+    elaaoms_pii_word_t *w)
+{
+    while (pos > 0 && !elaaoms_pii_alnum(in[pos - 1])) {
+        pos--;
+    }
+
+    if (pos == 0) {
+        return 0;
+    }
+
+    w->end = pos;
+    while (pos > 0 && elaaoms_pii_alnum(in[pos - 1])) {
+        pos--;
+    }
+    w->start = pos;
+
+    return 1;
+}
+
+
+/* [s, e) is nothing but 1..3 spaces */
+static int
+elaaoms_pii_spaces(const unsigned char *in, size_t s, size_t e)
+{
+    if (e <= s || e - s > 3) {
+        return 0;
+    }
+
+    for ( ; s < e; s++) {
+        if (in[s] != ' ') {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static int
+elaaoms_pii_tld(const unsigned char *in, const elaaoms_pii_word_t *w)
+{
+    static const char  *tlds[] = {
+        "com", "net", "org", "edu", "gov", "io", "co", "us", "uk", "ca",
+        "de", "fr", "es", "it", "nl", "au", "in", "info", "biz", "me",
+        "mx", "br", "jp", NULL
+    };
+    const char  **t;
+
+    for (t = tlds; *t; t++) {
+        if (elaaoms_pii_word_is(in, w->start, w->end, *t)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * "maria dot lopez at gmail dot com", "maria at gmail.com": a word (with
+ * dot / underscore / dash links) "at" a word and one or more "dot" links,
+ * the last word a common TLD
+ */
+static void
+elaaoms_pii_spoken_emails(const unsigned char *in, size_t len,
+    elaaoms_pii_spans_t *spans)
+{
+    int                 dots;
+    size_t              pos;
+    elaaoms_pii_word_t  at, w, left, link, next;
+
+    for (pos = 0; elaaoms_pii_next_word(in, len, pos, &at); pos = at.end) {
+        if (!elaaoms_pii_word_is(in, at.start, at.end, "at")) {
+            continue;
+        }
+
+        /* right of "at": domain labels joined by "." or " dot " */
+
+        if (!elaaoms_pii_next_word(in, len, at.end, &w)
+            || !elaaoms_pii_spaces(in, at.end, w.start))
+        {
+            continue;
+        }
+
+        dots = 0;
+
+        for ( ;; ) {
+            if (w.end + 1 < len && in[w.end] == '.'
+                && elaaoms_pii_alnum(in[w.end + 1]))
+            {
+                elaaoms_pii_next_word(in, len, w.end, &w);
+                dots++;
+                continue;
+            }
+
+            if (elaaoms_pii_next_word(in, len, w.end, &link)
+                && elaaoms_pii_spaces(in, w.end, link.start)
+                && elaaoms_pii_word_is(in, link.start, link.end, "dot")
+                && elaaoms_pii_next_word(in, len, link.end, &next)
+                && elaaoms_pii_spaces(in, link.end, next.start))
+            {
+                w = next;
+                dots++;
+                continue;
+            }
+
+            break;
+        }
+
+        if (dots == 0 || !elaaoms_pii_tld(in, &w)) {
+            continue;
+        }
+
+        /* left of "at": the local part, with its own links */
+
+        if (!elaaoms_pii_prev_word(in, at.start, &left)
+            || !elaaoms_pii_spaces(in, left.end, at.start))
+        {
+            continue;
+        }
+
+        for ( ;; ) {
+            if (left.start >= 2
+                && (in[left.start - 1] == '.' || in[left.start - 1] == '_'
+                    || in[left.start - 1] == '-')
+                && elaaoms_pii_alnum(in[left.start - 2]))
+            {
+                elaaoms_pii_prev_word(in, left.start - 1, &left);
+                continue;
+            }
+
+            if (elaaoms_pii_prev_word(in, left.start, &link)
+                && elaaoms_pii_spaces(in, link.end, left.start)
+                && (elaaoms_pii_word_is(in, link.start, link.end, "dot")
+                    || elaaoms_pii_word_is(in, link.start, link.end,
+                                           "underscore")
+                    || elaaoms_pii_word_is(in, link.start, link.end, "dash"))
+                && elaaoms_pii_prev_word(in, link.start, &next)
+                && elaaoms_pii_spaces(in, next.end, link.start))
+            {
+                left = next;
+                continue;
+            }
+
+            break;
+        }
+
+        elaaoms_pii_add(spans, left.start, w.end, ELAAOMS_PII_EMAIL);
+    }
+}
+
+
+/* --- written digit runs: cards, SSNs, phones, long numbers -------------- */
+
+static int
+elaaoms_pii_luhn(const char *digits, size_t n)
+{
+    int     d, sum, dbl;
+    size_t  i;
+
+    sum = 0;
+    dbl = 0;
+
+    for (i = n; i > 0; i--) {
+        d = digits[i - 1] - '0';
+        if (dbl) {
+            d *= 2;
+            if (d > 9) {
+                d -= 9;
+            }
+        }
+        sum += d;
+        dbl = !dbl;
+    }
+
+    return sum % 10 == 0;
+}
+
+
+/* separators between digit groups: " ", "-", ".", "(", ") ", " - " ... */
+static size_t
+elaaoms_pii_separator(const unsigned char *in, size_t len, size_t pos)
+{
+    size_t  n, spaces, dashes, open, close, dots;
+
+    spaces = dashes = open = close = dots = 0;
+
+    for (n = 0; n < 3 && pos + n < len; n++) {
+        switch (in[pos + n]) {
+        case ' ':
+            spaces++;
+            break;
+        case '-':
+            dashes++;
+            break;
+        case '(':
+            open++;
+            break;
+        case ')':
+            close++;
+            break;
+        case '.':
+            dots++;
+            break;
+        default:
+            goto done;
+        }
+    }
+
+done:
+
+    if (n == 0 || pos + n >= len || !elaaoms_pii_digit(in[pos + n])) {
+        return 0;
+    }
+
+    /* "3.50" style dots only alone; never "1, 2" or "1  2" */
+    if ((dots && n != 1) || spaces > 2 || dashes > 1 || open > 1
+        || close > 1)
+    {
+        return 0;
+    }
+
+    return n;
+}
+
+
+static void
+elaaoms_pii_read_run(const unsigned char *in, size_t len, size_t i,
+    elaaoms_pii_run_t *run)
+{
+    size_t  p, sep;
+
+    memset(run, 0, sizeof(*run));
+    run->start = i;
+
+    if (i > 0 && in[i - 1] == '+') {
+        run->start = i - 1;
+        run->plus = 1;
+
+    } else if (i > 0 && in[i - 1] == '(') {
+        run->start = i - 1;
+        if (i > 1 && in[i - 2] == '+') {
+            run->start = i - 2;
+            run->plus = 1;
+        }
+    }
+
+    /* "X200", "XYZ-789": the digits belong to an identifier */
+    if (i > 0 && (elaaoms_pii_alpha(in[i - 1])
+                  || (in[i - 1] == '-' && i > 1
+                      && elaaoms_pii_alpha(in[i - 2]))))
+    {
+        run->glued = 1;
+    }
+
+    p = i;
+
+    for ( ;; ) {
+        sep = p;
+        while (p < len && elaaoms_pii_digit(in[p])) {
+            if (run->ndigits < ELAAOMS_PII_MAX_DIGITS) {
+                run->digits[run->ndigits] = (char) in[p];
+            }
+            run->ndigits++;
+            p++;
+        }
+
+        if (run->ngroups < ELAAOMS_PII_MAX_GROUPS) {
+            run->groups[run->ngroups] = p - sep;
+            run->seps[run->ngroups] = 0;
+        }
+        run->ngroups++;
+        run->end = p;
+
+        sep = elaaoms_pii_separator(in, len, p);
+        if (sep == 0) {
+            break;
+        }
+
+        if (run->ngroups <= ELAAOMS_PII_MAX_GROUPS) {
+            run->seps[run->ngroups - 1] = (sep == 1) ? (char) in[p] : 'x';
+        }
+        if (sep == 1 && in[p] == '.') {
+            run->dotted = 1;
+        }
+
+        p += sep;
+    }
+
+    if (run->end < len && elaaoms_pii_alpha(in[run->end])) {
+        run->glued = 1;
+    }
+}
+
+
+/* the groups are exactly the lengths given (0-terminated list) */
+static int
+elaaoms_pii_shape(const elaaoms_pii_run_t *run, const size_t *shape)
+{
+    size_t  i;
+
+    for (i = 0; shape[i]; i++) {
+        if (i >= run->ngroups || run->groups[i] != shape[i]) {
+            return 0;
+        }
+    }
+
+    return i == run->ngroups;
+}
+
+
+/*
+ * the word w in window, standing alone: not "antisocial", and not the
+ * "ssn" of an earlier "[redacted-ssn]", so redacting twice changes nothing
+ */
+static int
+elaaoms_pii_window_has(const char *window, const char *w)
+{
+    size_t       n = strlen(w);
+    const char  *p;
+
+    for (p = strstr(window, w); p; p = strstr(p + 1, w)) {
+        if ((p == window || (!elaaoms_pii_alnum((unsigned char) p[-1])
+                             && p[-1] != '-'))
+            && !elaaoms_pii_alnum((unsigned char) p[n]) && p[n] != ']')
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* "ssn", "social" or "tax id" shortly before pos */
+static int
+elaaoms_pii_ssn_context(const unsigned char *in, size_t pos)
+{
+    char    window[ELAAOMS_PII_SSN_CONTEXT + 1];
+    size_t  i, start;
+
+    start = pos > ELAAOMS_PII_SSN_CONTEXT ? pos - ELAAOMS_PII_SSN_CONTEXT : 0;
+
+    for (i = 0; start + i < pos; i++) {
+        window[i] = (char) elaaoms_pii_lower(in[start + i]);
+        if (window[i] == '\0') {
+            window[i] = ' ';
+        }
+    }
+    window[i] = '\0';
+
+    return elaaoms_pii_window_has(window, "ssn")
+           || elaaoms_pii_window_has(window, "social")
+           || elaaoms_pii_window_has(window, "tax id")
+           || elaaoms_pii_window_has(window, "taxpayer");
+}
+
+
+static int
+elaaoms_pii_classify_run(const unsigned char *in, const elaaoms_pii_run_t *run,
+    const elaaoms_pii_key_t *key)
+{
+    size_t   d = run->ndigits;
+    int      kind;
+    static const size_t  ssn[] = { 3, 2, 4, 0 },
+                         nanp[] = { 3, 3, 4, 0 },
+                         nanp1[] = { 1, 3, 3, 4, 0 },
+                         local[] = { 3, 4, 0 },
+                         one[] = { 10, 0 },
+                         one1[] = { 11, 0 },
+                         split[] = { 3, 7, 0 };
+
+    /* international prefixes say "phone" before any length rule */
+    if (!run->glued && !run->dotted
+        && ((run->plus && d >= 8 && d <= 15)
+            || (d >= 10 && d <= 17 && run->digits[0] == '0'
+                && run->digits[1] == '0')))
+    {
+        return elaaoms_pii_key_matches(key, run->digits, d)
+               ? ELAAOMS_PII_NONE : ELAAOMS_PII_PHONE;
+    }
+
+    if (d >= 13 && d <= 19 && elaaoms_pii_luhn(run->digits, d)) {
+        return ELAAOMS_PII_CARD;
+    }
+
+    if (d >= 13) {
+        return ELAAOMS_PII_NUMBER;
+    }
+
+    if (elaaoms_pii_shape(run, ssn) && run->seps[0] == run->seps[1]
+        && (run->seps[0] == '-' || run->seps[0] == ' '))
+    {
+        return ELAAOMS_PII_SSN;
+    }
+
+    if (d == 9 && run->ngroups == 1 && elaaoms_pii_ssn_context(in, run->start))
+    {
+        return ELAAOMS_PII_SSN;
+    }
+
+    if (run->glued) {
+        return ELAAOMS_PII_NONE;
+    }
+
+    kind = ELAAOMS_PII_NONE;
+
+    if (run->dotted) {
+        /* 415.555.0123; never a price, a version or an IP address */
+        if (elaaoms_pii_shape(run, nanp) || elaaoms_pii_shape(run, nanp1)) {
+            kind = ELAAOMS_PII_PHONE;
+        }
+
+    } else if (elaaoms_pii_shape(run, nanp) || elaaoms_pii_shape(run, one)
+               || elaaoms_pii_shape(run, split)
+               || (run->digits[0] == '1'
+                   && (elaaoms_pii_shape(run, nanp1)
+                       || elaaoms_pii_shape(run, one1)))
+               || elaaoms_pii_shape(run, local))
+    {
+        kind = ELAAOMS_PII_PHONE;
+    }
+
+    if (kind == ELAAOMS_PII_PHONE
+        && elaaoms_pii_key_matches(key, run->digits, d))
+    {
+        return ELAAOMS_PII_NONE;
+    }
+
+    return kind;
+}
+
+
+static void
+elaaoms_pii_digit_runs(const unsigned char *in, size_t len,
+    const elaaoms_pii_key_t *key, elaaoms_pii_spans_t *spans)
+{
+    size_t             i;
+    elaaoms_pii_run_t  run;
+
+    i = 0;
+
+    while (i < len) {
+        if (!elaaoms_pii_digit(in[i])) {
+            i++;
+            continue;
+        }
+
+        elaaoms_pii_read_run(in, len, i, &run);
+        elaaoms_pii_add(spans, run.start, run.end,
+                        elaaoms_pii_classify_run(in, &run, key));
+        i = run.end;
+    }
+}
+
+
+/* --- spoken digits ------------------------------------------------------ */
+
+/* the digit a word stands for, or -1 */
+static int
+elaaoms_pii_digit_word(const unsigned char *in, const elaaoms_pii_word_t *w)
+{
+    int                 d;
+    static const char  *words[] = {
+        "zero", "one", "two", "three", "four", "five", "six", "seven",
+        "eight", "nine"
+    };
+
+    if (elaaoms_pii_word_is(in, w->start, w->end, "oh")
+        || elaaoms_pii_word_is(in, w->start, w->end, "o"))
+    {
+        return 0;
+    }
+
+    for (d = 0; d < 10; d++) {
+        if (elaaoms_pii_word_is(in, w->start, w->end, words[d])) {
+            return d;
+        }
+    }
+
+    return -1;
+}
+
+
+/* between two words of one spoken number: "four one", "four, one", "4-1" */
+static int
+elaaoms_pii_spoken_link(const unsigned char *in, size_t s, size_t e)
+{
+    if (e <= s || e - s > 3) {
+        return 0;
+    }
+
+    for ( ; s < e; s++) {
+        if (in[s] != ' ' && in[s] != ',' && in[s] != '-' && in[s] != '.') {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+typedef struct {
+    size_t  start;
+    size_t  end;
+    char    digits[ELAAOMS_PII_MAX_DIGITS];
+    size_t  ndigits;
+    int     words;          /* digits said as words, not written */
+} elaaoms_pii_spoken_t;
+
+
+static void
+elaaoms_pii_spoken_push(elaaoms_pii_spoken_t *sp, char digit, size_t times)
+{
+    while (times--) {
+        if (sp->ndigits < ELAAOMS_PII_MAX_DIGITS) {
+            sp->digits[sp->ndigits] = digit;
+        }
+        sp->ndigits++;
+    }
+}
+
+
+static void
+elaaoms_pii_spoken_end(elaaoms_pii_spoken_t *sp, const elaaoms_pii_key_t *key,
+    elaaoms_pii_spans_t *spans)
+{
+    if (sp->words && sp->ndigits >= ELAAOMS_PII_SPOKEN_MIN
+        && !elaaoms_pii_key_matches(key, sp->digits, sp->ndigits))
+    {
+        elaaoms_pii_add(spans, sp->start, sp->end, ELAAOMS_PII_NUMBER);
+    }
+
+    sp->ndigits = 0;
+    sp->words = 0;
+}
+
+
+static void
+elaaoms_pii_spoken_digits(const unsigned char *in, size_t len,
+    const elaaoms_pii_key_t *key, elaaoms_pii_spans_t *spans)
+{
+    int                   d;
+    size_t                pos, i, times, mult_start;
+    elaaoms_pii_word_t    w;
+    elaaoms_pii_spoken_t  sp;
+
+    memset(&sp, 0, sizeof(sp));
+    times = 1;              /* "double" / "triple" seen: 2 / 3 */
+    mult_start = 0;
+
+    for (pos = 0; elaaoms_pii_next_word(in, len, pos, &w); pos = w.end) {
+
+        /*
+         * a word not linked to the sequence ends it; while a sequence is
+         * open the previous word (ending at pos) belongs to it
+         */
+        if ((sp.ndigits || times > 1)
+            && !elaaoms_pii_spoken_link(in, pos, w.start))
+        {
+            elaaoms_pii_spoken_end(&sp, key, spans);
+            times = 1;
+        }
+
+        d = elaaoms_pii_digit_word(in, &w);
+
+        if (d >= 0) {
+            if (sp.ndigits == 0) {
+                sp.start = times > 1 ? mult_start : w.start;
+            }
+            elaaoms_pii_spoken_push(&sp, (char) ('0' + d), times);
+            sp.end = w.end;
+            sp.words = 1;
+            times = 1;
+            continue;
+        }
+
+        if (times > 1) {
+            /* "double" not followed by a digit: it was just a word */
+            elaaoms_pii_spoken_end(&sp, key, spans);
+            times = 1;
+        }
+
+        if (elaaoms_pii_word_is(in, w.start, w.end, "double")
+            || elaaoms_pii_word_is(in, w.start, w.end, "triple"))
+        {
+            times = (in[w.start] | 0x20) == 'd' ? 2 : 3;
+            mult_start = w.start;
+            if (sp.ndigits == 0) {
+                sp.start = w.start;
+            }
+            continue;
+        }
+
+        for (i = w.start; i < w.end && elaaoms_pii_digit(in[i]); i++) {
+            /* void */
+        }
+
+        if (i == w.end) {
+            /* written digits inside a spoken number: "four one 5 five" */
+            if (sp.ndigits == 0) {
+                sp.start = w.start;
+            }
+            for (i = w.start; i < w.end; i++) {
+                elaaoms_pii_spoken_push(&sp, (char) in[i], 1);
+            }
+            sp.end = w.end;
+            continue;
+        }
+
+        elaaoms_pii_spoken_end(&sp, key, spans);
+    }
+
+    elaaoms_pii_spoken_end(&sp, key, spans);
+}
+
+
+/* --- merging and rewriting ---------------------------------------------- */
+
+static int
+elaaoms_pii_span_cmp(const void *a, const void *b)
+{
+    const elaaoms_pii_span_t  *x = a, *y = b;
+
+    if (x->start != y->start) {
+        return x->start < y->start ? -1 : 1;
+    }
+
+    return (x->end > y->end) - (x->end < y->end);
+}
+
+
+/* sorts and merges overlapping spans in place; the merged kind is the
+ * most sensitive one */
+static void
+elaaoms_pii_merge(elaaoms_pii_spans_t *spans)
+{
+    size_t               i, n;
+    elaaoms_pii_span_t  *v = spans->v;
+
+    if (spans->n < 2) {
+        return;
+    }
+
+    qsort(v, spans->n, sizeof(elaaoms_pii_span_t), elaaoms_pii_span_cmp);
+
+    n = 0;
+
+    for (i = 1; i < spans->n; i++) {
+        if (v[i].start < v[n].end) {
+            if (v[i].end > v[n].end) {
+                v[n].end = v[i].end;
+            }
+            if (v[i].kind > v[n].kind) {
+                v[n].kind = v[i].kind;
+            }
+        } else {
+            v[++n] = v[i];
+        }
+    }
+
+    spans->n = n + 1;
+}
+
+
+static const char *
+elaaoms_pii_token(int kind)
+{
+    switch (kind) {
+    case ELAAOMS_PII_CARD:
+        return ELAAOMS_REDACTED_CARD;
+    case ELAAOMS_PII_SSN:
+        return ELAAOMS_REDACTED_SSN;
+    case ELAAOMS_PII_EMAIL:
+        return ELAAOMS_REDACTED_EMAIL;
+    case ELAAOMS_PII_PHONE:
+        return ELAAOMS_REDACTED_PHONE;
+    default:
+        return ELAAOMS_REDACTED_NUMBER;
+    }
+}
+
+
+static void
+elaaoms_pii_count(elaaoms_privacy_counts_t *counts, int kind)
+{
+    switch (kind) {
+    case ELAAOMS_PII_CARD:
+        counts->cards++;
+        break;
+    case ELAAOMS_PII_SSN:
+        counts->ssns++;
+        break;
+    case ELAAOMS_PII_EMAIL:
+        counts->emails++;
+        break;
+    case ELAAOMS_PII_PHONE:
+        counts->phones++;
+        break;
+    default:
+        counts->numbers++;
+    }
+}
+
+
+int
+elaaoms_privacy_filter(const char *text, size_t len, const char *caller_key,
+    elaaoms_privacy_policy_e policy, char **out, size_t *outlen,
+    elaaoms_privacy_counts_t *counts)
+{
+    char                 *buf, *p;
+    size_t                i, size, pos, n;
+    const char           *k, *token;
+    elaaoms_pii_key_t     key;
+    elaaoms_pii_spans_t   spans;
+    const unsigned char  *in = (const unsigned char *) text;
+
+    *out = NULL;
+    *outlen = 0;
+
+    if (counts) {
+        memset(counts, 0, sizeof(*counts));
+    }
+
+    if (in == NULL) {
+        len = 0;
+        in = (const unsigned char *) "";
+    }
+
+    key.n = 0;
+    for (k = caller_key; k && *k; k++) {
+        if (elaaoms_pii_digit((unsigned char) *k)
+            && key.n < sizeof(key.digits))
+        {
+            key.digits[key.n++] = *k;
+        }
+    }
+    /* too short to be a phone number: nothing to keep */
+    if (key.n < 7) {
+        key.n = 0;
+    }
+
+    memset(&spans, 0, sizeof(spans));
+
+    elaaoms_pii_emails(in, len, &spans);
+    elaaoms_pii_spoken_emails(in, len, &spans);
+    elaaoms_pii_digit_runs(in, len, &key, &spans);
+    elaaoms_pii_spoken_digits(in, len, &key, &spans);
+
+    if (spans.failed) {
+        free(spans.v);
+        return -1;
+    }
+
+    elaaoms_pii_merge(&spans);
+    n = spans.n;
+
+    if (counts) {
+        for (i = 0; i < n; i++) {
+            elaaoms_pii_count(counts, spans.v[i].kind);
+        }
+    }
+
+    if (n && policy == ELAAOMS_PRIVACY_DROP) {
+        free(spans.v);
+        return (int) n;
+    }
+
+    size = len + 1;
+    for (i = 0; i < n; i++) {
+        size += strlen(elaaoms_pii_token(spans.v[i].kind));
+    }
+
+    buf = malloc(size);
+    if (buf == NULL) {
+        free(spans.v);
+        return -1;
+    }
+
+    p = buf;
+    pos = 0;
+
+    for (i = 0; i < n; i++) {
+        memcpy(p, in + pos, spans.v[i].start - pos);
+        p += spans.v[i].start - pos;
+        token = elaaoms_pii_token(spans.v[i].kind);
+        memcpy(p, token, strlen(token));
+        p += strlen(token);
+        pos = spans.v[i].end;
+    }
+
+    memcpy(p, in + pos, len - pos);
+    p += len - pos;
+    *p = '\0';
+
+    free(spans.v);
+
+    *out = buf;
+    *outlen = p - buf;
+
+    return (int) n;
+}

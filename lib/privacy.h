@@ -1,0 +1,84 @@
+/*
+ * The privacy filter: finds payment cards, SSNs, e-mail addresses, phone
+ * numbers and digit sequences spoken as words in transcript text (before
+ * it goes to an LLM) and in memory content (before it is stored).
+ *
+ * What it finds, and the token that replaces it under REDACT:
+ *
+ *   [redacted-email]   local@domain.tld, and spoken "maria dot lopez at
+ *                      gmail dot com" when the last word is a common TLD
+ *   [redacted-card]    13-19 digits, optionally grouped by spaces or
+ *                      dashes, that pass the Luhn check
+ *   [redacted-ssn]     ddd-dd-dddd (or spaced ddd dd dddd), and 9 bare
+ *                      digits within 48 bytes after "ssn", "social" or
+ *                      "tax id"
+ *   [redacted-phone]   "+" or "00" and 8-15 digits; the North American
+ *                      shapes (415) 555-0123, 415-555-0123, 415.555.0123,
+ *                      1 415 555 0123, 4155550123, 14155550123; and local
+ *                      555-0123 -- except the caller key's own number
+ *   [redacted-number]  any other run of 13 or more digits (conservative:
+ *                      a misheard card or an account number is as
+ *                      sensitive as a card), and 6 or more digits spoken
+ *                      as words: "four one one one ...", with "oh",
+ *                      "o", "zero", "double five", "triple one", digits
+ *                      mixed in ("four one 5 ...")
+ *
+ * What stays: order and ticket codes ("XYZ-789", "TK-40211": digits glued
+ * to letters are identifiers, never phone numbers), amounts ("64
+ * dollars", "$1,250.00"), dates, times, zip codes, and other digit runs of
+ * 12 or fewer digits that match no shape above (a 12-digit tracking
+ * number "7489 1234 5678" stays).  Spoken tens and teens ("forty one")
+ * are not read as digits.
+ *
+ * The caller key (the caller's phone number, usually E.164) is the one
+ * phone number that stays: a phone number or spoken digit sequence whose
+ * digits equal the key's, or whose last 10 digits equal the key's last
+ * 10, is left as it is.  The caller key may be NULL.
+ *
+ * Digit groups are joined across single spaces, dashes and parentheses,
+ * so a list of numbers ("1234 5678 9012 3456") is judged as one run.
+ */
+
+#ifndef ELAAOMS_PRIVACY_H
+#define ELAAOMS_PRIVACY_H
+
+#include <stddef.h>
+
+typedef enum {
+    /* replace each finding by its "[redacted-...]" token */
+    ELAAOMS_PRIVACY_REDACT = 0,
+    /* for memory content: any finding means the whole item is dropped */
+    ELAAOMS_PRIVACY_DROP
+} elaaoms_privacy_policy_e;
+
+typedef struct {
+    unsigned  cards;
+    unsigned  ssns;
+    unsigned  emails;
+    unsigned  phones;
+    unsigned  numbers;
+} elaaoms_privacy_counts_t;
+
+#define ELAAOMS_REDACTED_CARD    "[redacted-card]"
+#define ELAAOMS_REDACTED_SSN     "[redacted-ssn]"
+#define ELAAOMS_REDACTED_EMAIL   "[redacted-email]"
+#define ELAAOMS_REDACTED_PHONE   "[redacted-phone]"
+#define ELAAOMS_REDACTED_NUMBER  "[redacted-number]"
+
+/*
+ * Filters len bytes of in (need not be NUL-terminated; NUL bytes are
+ * ordinary bytes).  Returns the number of findings (0: the text is clean),
+ * or -1 when memory runs out (then *out is NULL).
+ *
+ * REDACT: *out is the filtered text, NUL-terminated, *outlen its length.
+ * DROP:   with findings *out is NULL and *outlen 0 -- drop the item; a
+ *         clean text gives a copy in *out as under REDACT.
+ *
+ * *out is allocated with malloc and owned by the caller (free()).  counts
+ * may be NULL; otherwise it is zeroed, then counts each finding.
+ */
+int elaaoms_privacy_filter(const char *in, size_t len, const char *caller_key,
+    elaaoms_privacy_policy_e policy, char **out, size_t *outlen,
+    elaaoms_privacy_counts_t *counts);
+
+#endif /* ELAAOMS_PRIVACY_H */

@@ -1,0 +1,37 @@
+/*
+ * The Redis key schema, in one place for the nginx module and the worker.
+ *
+ * Every key starts with "elaaoms:".  Keys that belong to an organization
+ * carry it next; keys that belong to a caller carry the hash tag
+ * "{org:caller}" so that Redis Cluster keeps one caller in one slot.
+ */
+
+#ifndef ELAAOMS_REDIS_KEYS_H
+#define ELAAOMS_REDIS_KEYS_H
+
+#include <stddef.h>
+
+#define ELAAOMS_KEY_PREFIX            "elaaoms:"
+
+/* unix seconds of the newest worker heartbeat; written with a TTL */
+#define ELAAOMS_KEY_WORKER_HEARTBEAT  ELAAOMS_KEY_PREFIX "worker:heartbeat"
+#define ELAAOMS_WORKER_HEARTBEAT_TTL  60
+
+/* a heartbeat older than this many seconds makes /health say "stale" */
+#define ELAAOMS_WORKER_STALE_SECS     30
+
+/*
+ * Formats "elaaoms:<org>:<suffix>" into buf; returns the length, or -1
+ * when it does not fit.
+ */
+int elaaoms_key_org(char *buf, size_t size, const char *org,
+    const char *suffix);
+
+/*
+ * Formats "elaaoms:<org>:{<org>:<caller>}:<suffix>" into buf; returns the
+ * length, or -1 when it does not fit.
+ */
+int elaaoms_key_caller(char *buf, size_t size, const char *org,
+    const char *caller, const char *suffix);
+
+#endif /* ELAAOMS_REDIS_KEYS_H */

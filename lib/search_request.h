@@ -1,0 +1,52 @@
+/*
+ * The parameters of a search-memory tool call, validated: from the JSON
+ * body ElevenLabs sends (the tool's parameter object) or from query-string
+ * pairs.  Strings point into the caller's storage (the yajl tree or the
+ * unescaped arguments) and live as long as it does.
+ */
+
+#ifndef ELAAOMS_SEARCH_REQUEST_H
+#define ELAAOMS_SEARCH_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <yajl/yajl_tree.h>
+
+#define ELAAOMS_SEARCH_DEFAULT_LIMIT      5
+#define ELAAOMS_SEARCH_MAX_LIMIT          100
+#define ELAAOMS_SEARCH_MAX_QUERY          1000
+
+typedef struct {
+    const char  *query;
+    const char  *caller_id;          /* as sent; NULL when absent */
+    const char  *agent_id;           /* NULL when absent */
+    const char  *conversation_id;    /* filter; NULL when absent */
+    int          search_all_agents;
+    int          limit;
+    double       threshold;          /* < 0: the location's default */
+    int          type;               /* elaaoms_mem_type_e, -1: any */
+    int64_t      since;              /* unix seconds, 0: unbounded */
+    int64_t      until;              /* unix seconds, 0: unbounded */
+    int          min_importance;     /* 1..10, 0: any */
+} elaaoms_search_request_t;
+
+void elaaoms_search_request_init(elaaoms_search_request_t *sr);
+
+/*
+ * One parameter as text (a query-string pair, already unescaped).  0 on
+ * success; -1 with a message naming the parameter.  Unknown names are
+ * ignored: ElevenLabs may bind more dynamic variables than we read.
+ */
+int elaaoms_search_request_set(elaaoms_search_request_t *sr,
+    const char *name, const char *value, char *err, size_t errlen);
+
+/* every parameter of a JSON object; 0 on success, -1 with a message */
+int elaaoms_search_request_from_json(elaaoms_search_request_t *sr,
+    yajl_val obj, char *err, size_t errlen);
+
+/* after all parameters: the query is required; 0 or -1 with a message */
+int elaaoms_search_request_check(const elaaoms_search_request_t *sr,
+    char *err, size_t errlen);
+
+#endif /* ELAAOMS_SEARCH_REQUEST_H */

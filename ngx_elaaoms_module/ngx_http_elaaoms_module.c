@@ -1,0 +1,560 @@
+/*
+ * ngx_http_elaaoms_module: directives, configuration and the per-worker
+ * life cycle.  The handlers live in one file per concern.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_elaaoms_module.h"
+#include "ngx_http_elaaoms_redis.h"
+
+
+static void *ngx_http_elaaoms_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_elaaoms_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_http_elaaoms_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static char *ngx_http_elaaoms_redis(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_elaaoms_health(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_elaaoms_webhook(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_elaaoms_signature_secret(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_elaaoms_shared_secret(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_elaaoms_check_org(ngx_conf_t *cf, void *post,
+    void *data);
+static ngx_int_t ngx_http_elaaoms_postconfiguration(ngx_conf_t *cf);
+static ngx_int_t ngx_http_elaaoms_content_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_elaaoms_init_process(ngx_cycle_t *cycle);
+static void ngx_http_elaaoms_exit_process(ngx_cycle_t *cycle);
+
+
+static ngx_conf_post_t  ngx_http_elaaoms_org_post =
+    { ngx_http_elaaoms_check_org };
+
+
+static ngx_command_t  ngx_http_elaaoms_commands[] = {
+
+    { ngx_string("elaaoms_redis"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_elaaoms_redis,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("elaaoms_redis_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_main_conf_t, redis.timeout),
+      NULL },
+
+    { ngx_string("elaaoms_health"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_elaaoms_health,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("elaaoms_webhook"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_elaaoms_webhook,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("elaaoms_signature_secret"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_elaaoms_signature_secret,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("elaaoms_signature_tolerance"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_loc_conf_t, signature_tolerance),
+      NULL },
+
+    { ngx_string("elaaoms_shared_secret"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_elaaoms_shared_secret,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("elaaoms_org"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_loc_conf_t, org),
+      &ngx_http_elaaoms_org_post },
+
+    { ngx_string("elaaoms_payload_dir"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_loc_conf_t, payload_dir),
+      NULL },
+
+    { ngx_string("elaaoms_default_first_message"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_loc_conf_t, default_first_message),
+      NULL },
+
+    { ngx_string("elaaoms_first_message_override"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_loc_conf_t, first_message_override),
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_elaaoms_module_ctx = {
+    NULL,                                  /* preconfiguration */
+    ngx_http_elaaoms_postconfiguration,    /* postconfiguration */
+
+    ngx_http_elaaoms_create_main_conf,     /* create main configuration */
+    ngx_http_elaaoms_init_main_conf,       /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_elaaoms_create_loc_conf,      /* create location configuration */
+    ngx_http_elaaoms_merge_loc_conf        /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_elaaoms_module = {
+    NGX_MODULE_V1,
+    &ngx_http_elaaoms_module_ctx,          /* module context */
+    ngx_http_elaaoms_commands,             /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    ngx_http_elaaoms_init_process,         /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    ngx_http_elaaoms_exit_process,         /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static ngx_str_t  ngx_http_elaaoms_request_id_name = ngx_string("request_id");
+
+
+static void *
+ngx_http_elaaoms_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_elaaoms_main_conf_t  *emcf;
+
+    emcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_elaaoms_main_conf_t));
+    if (emcf == NULL) {
+        return NULL;
+    }
+
+    emcf->redis.timeout = NGX_CONF_UNSET_MSEC;
+
+    return emcf;
+}
+
+
+static char *
+ngx_http_elaaoms_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_elaaoms_main_conf_t *emcf = conf;
+
+    ngx_conf_init_msec_value(emcf->redis.timeout, 1000);
+
+    if (!emcf->redis.configured) {
+        /* the default address, as redis-server's own */
+        (void) ngx_cpystrn(emcf->redis.host, (u_char *) "127.0.0.1",
+                           sizeof(emcf->redis.host));
+        emcf->redis.port = 6379;
+        ngx_str_set(&emcf->redis.addr, "127.0.0.1:6379");
+    }
+
+    /* $request_id is in every response and log line of the module */
+    emcf->request_id_index = ngx_http_get_variable_index(cf,
+                                          &ngx_http_elaaoms_request_id_name);
+    if (emcf->request_id_index == NGX_ERROR) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_http_elaaoms_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+
+    elcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_elaaoms_loc_conf_t));
+    if (elcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     elcf->handler = NULL;
+     *     elcf->shared_header = { 0, NULL };
+     *     elcf->shared_value = NULL;
+     *     elcf->org = { 0, NULL };
+     *     elcf->payload_dir = { 0, NULL };
+     *     elcf->default_first_message = { 0, NULL };
+     */
+
+    elcf->signature_secrets = NGX_CONF_UNSET_PTR;
+    elcf->signature_tolerance = NGX_CONF_UNSET;
+    elcf->first_message_override = NGX_CONF_UNSET;
+
+    return elcf;
+}
+
+
+static char *
+ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_elaaoms_loc_conf_t *prev = parent;
+    ngx_http_elaaoms_loc_conf_t *conf = child;
+
+    ngx_conf_merge_ptr_value(conf->signature_secrets,
+                             prev->signature_secrets, NULL);
+    ngx_conf_merge_sec_value(conf->signature_tolerance,
+                             prev->signature_tolerance, 1800);
+
+    if (conf->shared_value == NULL) {
+        conf->shared_header = prev->shared_header;
+        conf->shared_value = prev->shared_value;
+    }
+
+    ngx_conf_merge_str_value(conf->org, prev->org, "default");
+    ngx_conf_merge_str_value(conf->payload_dir, prev->payload_dir,
+                             "payloads");
+    ngx_conf_merge_str_value(conf->default_first_message,
+                             prev->default_first_message,
+                             "Hello! How can I help you today?");
+    ngx_conf_merge_value(conf->first_message_override,
+                         prev->first_message_override, 0);
+
+    if (conf->payload_dir.len && conf->payload_dir.data[0] != '/') {
+        if (ngx_conf_full_name(cf->cycle, &conf->payload_dir, 0) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    conf->json_errors = (conf->handler != NULL
+                         || conf->signature_secrets != NULL
+                         || conf->shared_value != NULL);
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_elaaoms_postconfiguration(ngx_conf_t *cf)
+{
+    if (ngx_http_elaaoms_access_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_elaaoms_filter_init(cf);
+}
+
+
+ngx_http_elaaoms_ctx_t *
+ngx_http_elaaoms_get_ctx(ngx_http_request_t *r)
+{
+    ngx_http_elaaoms_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_elaaoms_module);
+    if (ctx) {
+        return ctx;
+    }
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_elaaoms_ctx_t));
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    ngx_http_set_ctx(r, ctx, ngx_http_elaaoms_module);
+
+    return ctx;
+}
+
+
+static char *
+ngx_http_elaaoms_check_org(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_str_t  *org = data;
+
+    ngx_uint_t  i;
+
+    /* the organization is part of file paths and Redis keys */
+    if (org->len == 0 || org->len > 64) {
+        return "must be 1 to 64 characters";
+    }
+
+    for (i = 0; i < org->len; i++) {
+        if (!(isalnum(org->data[i]) || org->data[i] == '_'
+              || org->data[i] == '-'))
+        {
+            return "may hold only letters, digits, \"_\" and \"-\"";
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_elaaoms_signature_secret(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_elaaoms_loc_conf_t *elcf = conf;
+
+    ngx_str_t                         *value;
+    ngx_http_complex_value_t          *cv;
+    ngx_http_compile_complex_value_t   ccv;
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0) {
+        return "must not be empty";
+    }
+
+    if (elcf->signature_secrets == NGX_CONF_UNSET_PTR) {
+        elcf->signature_secrets = ngx_array_create(cf->pool, 2,
+                                            sizeof(ngx_http_complex_value_t));
+        if (elcf->signature_secrets == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    cv = ngx_array_push(elcf->signature_secrets);
+    if (cv == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+    ccv.cf = cf;
+    ccv.value = &value[1];
+    ccv.complex_value = cv;
+
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_elaaoms_shared_secret(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_elaaoms_loc_conf_t *elcf = conf;
+
+    ngx_str_t                         *value;
+    ngx_http_compile_complex_value_t   ccv;
+
+    if (elcf->shared_value) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[2].len == 0) {
+        return "needs a header name and a non-empty value";
+    }
+
+    elcf->shared_header = value[1];
+
+    elcf->shared_value = ngx_palloc(cf->pool,
+                                    sizeof(ngx_http_complex_value_t));
+    if (elcf->shared_value == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+    ccv.cf = cf;
+    ccv.value = &value[2];
+    ccv.complex_value = elcf->shared_value;
+
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_elaaoms_redis(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_elaaoms_main_conf_t *emcf = conf;
+
+    ngx_str_t  *value;
+    ngx_url_t   u;
+
+    if (emcf->redis.configured) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    emcf->redis.addr = value[1];
+    emcf->redis.configured = 1;
+
+    if (ngx_strncmp(value[1].data, "unix:", 5) == 0) {
+        if (value[1].len == 5) {
+            return "has an empty unix socket path";
+        }
+
+        emcf->redis.unix_path.len = value[1].len - 5;
+        emcf->redis.unix_path.data = ngx_pnalloc(cf->pool,
+                                                 value[1].len - 5 + 1);
+        if (emcf->redis.unix_path.data == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        (void) ngx_cpystrn(emcf->redis.unix_path.data, value[1].data + 5,
+                           value[1].len - 5 + 1);
+        return NGX_CONF_OK;
+    }
+
+    /*
+     * hiredis resolves names with a blocking getaddrinfo(), so only
+     * literal IPv4 addresses are taken here
+     */
+
+    ngx_memzero(&u, sizeof(ngx_url_t));
+    u.url = value[1];
+    u.default_port = 6379;
+    u.no_resolve = 1;
+
+    if (ngx_parse_url(cf->pool, &u) != NGX_OK || u.host.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid redis address \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_inet_addr(u.host.data, u.host.len) == INADDR_NONE
+        || u.host.len >= sizeof(emcf->redis.host))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "redis address \"%V\" must be an IPv4 address "
+                           "or unix:/path", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    (void) ngx_cpystrn(emcf->redis.host, u.host.data, u.host.len + 1);
+    emcf->redis.port = u.port;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_elaaoms_set_handler(ngx_conf_t *cf, ngx_http_elaaoms_loc_conf_t *elcf,
+    ngx_http_elaaoms_content_pt handler)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (elcf->handler) {
+        return "is duplicate";
+    }
+
+    elcf->handler = handler;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_elaaoms_content_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_elaaoms_health(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    return ngx_http_elaaoms_set_handler(cf, conf,
+                                        ngx_http_elaaoms_health_handler);
+}
+
+
+static char *
+ngx_http_elaaoms_webhook(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_str_t  *value;
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "post_call") == 0) {
+        return ngx_http_elaaoms_set_handler(cf, conf,
+                                         ngx_http_elaaoms_post_call_handler);
+    }
+
+    if (ngx_strcmp(value[1].data, "client_data") == 0) {
+        return ngx_http_elaaoms_set_handler(cf, conf,
+                                       ngx_http_elaaoms_client_data_handler);
+    }
+
+    if (ngx_strcmp(value[1].data, "search_memory") == 0) {
+        return ngx_http_elaaoms_set_handler(cf, conf,
+                                     ngx_http_elaaoms_search_memory_handler);
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "unknown webhook \"%V\", expected post_call, "
+                       "client_data or search_memory", &value[1]);
+    return NGX_CONF_ERROR;
+}
+
+
+static ngx_int_t
+ngx_http_elaaoms_content_handler(ngx_http_request_t *r)
+{
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
+    return elcf->handler(r);
+}
+
+
+static ngx_int_t
+ngx_http_elaaoms_init_process(ngx_cycle_t *cycle)
+{
+    ngx_http_elaaoms_main_conf_t  *emcf;
+
+    emcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_elaaoms_module);
+    if (emcf == NULL) {
+        return NGX_OK;
+    }
+
+    ngx_http_elaaoms_redis_init_worker(cycle, &emcf->redis);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_elaaoms_exit_process(ngx_cycle_t *cycle)
+{
+    /* closes the Redis socket, or nginx -s quit logs "open socket left" */
+    ngx_http_elaaoms_redis_exit_worker();
+}

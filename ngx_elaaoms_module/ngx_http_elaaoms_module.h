@@ -1,0 +1,111 @@
+/*
+ * ngx_http_elaaoms_module: long-term caller memory for ElevenLabs voice
+ * agents, served from nginx.  Shared types of the module's files.
+ */
+
+#ifndef _NGX_HTTP_ELAAOMS_MODULE_H_INCLUDED_
+#define _NGX_HTTP_ELAAOMS_MODULE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <yajl/yajl_tree.h>
+
+#include "signature.h"
+
+
+/* client-data and search-memory bodies are small, flat objects */
+#define NGX_HTTP_ELAAOMS_JSON_DEPTH  32
+
+
+typedef struct {
+    ngx_str_t                   addr;       /* as configured, for logs */
+    ngx_str_t                   unix_path;  /* NUL-terminated, or empty */
+    u_char                      host[NGX_INET_ADDRSTRLEN + 1];
+    int                         port;
+    ngx_msec_t                  timeout;
+    ngx_flag_t                  configured;
+} ngx_http_elaaoms_redis_conf_t;
+
+
+typedef struct {
+    ngx_http_elaaoms_redis_conf_t  redis;
+    ngx_int_t                      request_id_index;
+} ngx_http_elaaoms_main_conf_t;
+
+
+typedef ngx_int_t (*ngx_http_elaaoms_content_pt)(ngx_http_request_t *r);
+
+
+typedef struct {
+    ngx_http_elaaoms_content_pt    handler;
+
+    /* access phase */
+    ngx_array_t                   *signature_secrets; /* complex values */
+    time_t                         signature_tolerance;
+    ngx_str_t                      shared_header;
+    ngx_http_complex_value_t      *shared_value;
+
+    ngx_str_t                      org;
+    ngx_str_t                      payload_dir;
+    ngx_str_t                      default_first_message;
+    ngx_flag_t                     first_message_override;
+
+    /* nginx's own error pages become JSON here */
+    ngx_flag_t                     json_errors;
+} ngx_http_elaaoms_loc_conf_t;
+
+
+typedef struct {
+    ngx_int_t                      access_status;
+    elaaoms_sig_header_t           sig;
+    const char                    *deny_reason;   /* static text */
+    ngx_buf_t                     *error_body;
+    ngx_str_t                      request_id;
+    void                          *handler_ctx;   /* the content handler's */
+    unsigned                       access_done:1;
+    unsigned                       json_sent:1;
+    unsigned                       error_sent:1;
+} ngx_http_elaaoms_ctx_t;
+
+
+extern ngx_module_t  ngx_http_elaaoms_module;
+
+
+/* ngx_http_elaaoms_module.c */
+ngx_http_elaaoms_ctx_t *ngx_http_elaaoms_get_ctx(ngx_http_request_t *r);
+
+/* ngx_http_elaaoms_access.c */
+ngx_int_t ngx_http_elaaoms_access_init(ngx_conf_t *cf);
+
+/* ngx_http_elaaoms_filter.c */
+ngx_int_t ngx_http_elaaoms_filter_init(ngx_conf_t *cf);
+
+/* ngx_http_elaaoms_body.c */
+typedef int (*ngx_http_elaaoms_feed_pt)(void *arg, const void *data,
+    size_t len);
+ngx_int_t ngx_http_elaaoms_body_feed(ngx_http_request_t *r,
+    ngx_http_elaaoms_feed_pt feed, void *arg);
+ngx_int_t ngx_http_elaaoms_body_read_all(ngx_http_request_t *r,
+    u_char **data, size_t *len);
+yajl_val ngx_http_elaaoms_body_json(ngx_http_request_t *r, char *err,
+    size_t errlen);
+
+/* ngx_http_elaaoms_reply.c */
+ngx_str_t *ngx_http_elaaoms_request_id(ngx_http_request_t *r);
+ngx_int_t ngx_http_elaaoms_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    u_char *json, size_t len);
+ngx_int_t ngx_http_elaaoms_send_error(ngx_http_request_t *r,
+    ngx_uint_t status, const char *code, const char *message);
+void ngx_http_elaaoms_finish(ngx_http_request_t *r, ngx_int_t rc);
+
+/* content handlers, one file each */
+ngx_int_t ngx_http_elaaoms_health_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_elaaoms_post_call_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_elaaoms_client_data_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_elaaoms_search_memory_handler(ngx_http_request_t *r);
+
+
+#endif /* _NGX_HTTP_ELAAOMS_MODULE_H_INCLUDED_ */

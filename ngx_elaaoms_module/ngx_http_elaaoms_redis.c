@@ -1,0 +1,528 @@
+/*
+ * hiredis' async API on nginx's event loop.
+ *
+ * Lessons this file encodes (see docs/ARCHITECTURE.md):
+ * - hiredis closes the socket itself after the cleanup hook, so the hook
+ *   frees the nginx connection without closing the descriptor;
+ * - hiredis reads at most 16K per call, so events are level-triggered and
+ *   a large reply is drained over several loop iterations;
+ * - hiredis 0.14 has no timeouts in the async API: connects and batches
+ *   carry nginx timers;
+ * - a failed connect never calls the disconnect callback, so the worker's
+ *   context pointer is cleared in the cleanup hook, which always runs;
+ * - a queued callback cannot be cancelled, so a batch lives on the heap
+ *   until its last reply even when its request has gone.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <hiredis/async.h>
+
+#include "ngx_http_elaaoms_redis.h"
+
+
+typedef struct {
+    redisAsyncContext              *ac;
+    ngx_connection_t               *conn;
+    ngx_http_elaaoms_redis_conf_t  *conf;
+    ngx_log_t                      *log;
+    ngx_event_t                     connect_timer;
+    unsigned                        connected:1;
+} ngx_http_elaaoms_redis_t;
+
+
+struct ngx_http_elaaoms_batch_s {
+    ngx_http_request_t             *r;       /* NULL once the request ended */
+    ngx_http_elaaoms_reply_pt       on_reply;
+    ngx_http_elaaoms_done_pt        on_done;
+    void                           *data;
+    redisAsyncContext              *ac;
+    ngx_event_t                     timer;
+    ngx_uint_t                      sent;
+    ngx_uint_t                      pending;
+    unsigned                        done:1;
+};
+
+
+static ngx_int_t ngx_http_elaaoms_redis_connect(void);
+static void ngx_http_elaaoms_redis_drop(const char *reason);
+static void ngx_http_elaaoms_redis_connect_timeout(ngx_event_t *ev);
+static void ngx_http_elaaoms_redis_on_connect(const redisAsyncContext *ac,
+    int status);
+static void ngx_http_elaaoms_redis_on_disconnect(const redisAsyncContext *ac,
+    int status);
+static void ngx_http_elaaoms_redis_read_handler(ngx_event_t *ev);
+static void ngx_http_elaaoms_redis_write_handler(ngx_event_t *ev);
+static void ngx_http_elaaoms_redis_add_read(void *privdata);
+static void ngx_http_elaaoms_redis_del_read(void *privdata);
+static void ngx_http_elaaoms_redis_add_write(void *privdata);
+static void ngx_http_elaaoms_redis_del_write(void *privdata);
+static void ngx_http_elaaoms_redis_cleanup(void *privdata);
+static void ngx_http_elaaoms_batch_reply(redisAsyncContext *ac, void *reply,
+    void *privdata);
+static void ngx_http_elaaoms_batch_finish(ngx_http_elaaoms_batch_t *b,
+    ngx_int_t rc);
+static void ngx_http_elaaoms_batch_timeout(ngx_event_t *ev);
+static void ngx_http_elaaoms_batch_cleanup(void *data);
+
+
+/* one context per worker process: the module is not thread-aware */
+static ngx_http_elaaoms_redis_t  ngx_http_elaaoms_redis;
+
+
+void
+ngx_http_elaaoms_redis_init_worker(ngx_cycle_t *cycle,
+    ngx_http_elaaoms_redis_conf_t *conf)
+{
+    ngx_http_elaaoms_redis_t  *rd = &ngx_http_elaaoms_redis;
+
+    ngx_memzero(rd, sizeof(ngx_http_elaaoms_redis_t));
+
+    rd->conf = conf;
+    rd->log = cycle->log;
+
+    rd->connect_timer.handler = ngx_http_elaaoms_redis_connect_timeout;
+    rd->connect_timer.data = rd;
+    rd->connect_timer.log = cycle->log;
+    rd->connect_timer.cancelable = 1;
+
+    /* connected lazily, by the first request that needs Redis */
+}
+
+
+void
+ngx_http_elaaoms_redis_exit_worker(void)
+{
+    ngx_http_elaaoms_redis_t  *rd = &ngx_http_elaaoms_redis;
+
+    if (rd->connect_timer.timer_set) {
+        ngx_del_timer(&rd->connect_timer);
+    }
+
+    if (rd->ac) {
+        redisAsyncFree(rd->ac);
+    }
+}
+
+
+static ngx_int_t
+ngx_http_elaaoms_redis_connect(void)
+{
+    ngx_connection_t               *c;
+    redisAsyncContext              *ac;
+    ngx_http_elaaoms_redis_t       *rd = &ngx_http_elaaoms_redis;
+    ngx_http_elaaoms_redis_conf_t  *conf = rd->conf;
+
+    if (conf == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (conf->unix_path.len) {
+        ac = redisAsyncConnectUnix((const char *) conf->unix_path.data);
+
+    } else {
+        ac = redisAsyncConnect((const char *) conf->host, conf->port);
+    }
+
+    if (ac == NULL) {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "elaaoms: could not allocate a redis context");
+        return NGX_ERROR;
+    }
+
+    if (ac->err) {
+        ngx_log_error(NGX_LOG_WARN, rd->log, 0,
+                      "elaaoms: redis connect to %V failed: %s",
+                      &conf->addr, ac->errstr);
+        redisAsyncFree(ac);
+        return NGX_ERROR;
+    }
+
+    c = ngx_get_connection(ac->c.fd, rd->log);
+    if (c == NULL) {
+        redisAsyncFree(ac);
+        return NGX_ERROR;
+    }
+
+    c->data = ac;
+    c->read->handler = ngx_http_elaaoms_redis_read_handler;
+    c->write->handler = ngx_http_elaaoms_redis_write_handler;
+    c->read->log = rd->log;
+    c->write->log = rd->log;
+
+    ac->data = rd;
+    ac->ev.data = c;
+    ac->ev.addRead = ngx_http_elaaoms_redis_add_read;
+    ac->ev.delRead = ngx_http_elaaoms_redis_del_read;
+    ac->ev.addWrite = ngx_http_elaaoms_redis_add_write;
+    ac->ev.delWrite = ngx_http_elaaoms_redis_del_write;
+    ac->ev.cleanup = ngx_http_elaaoms_redis_cleanup;
+
+    rd->ac = ac;
+    rd->conn = c;
+    rd->connected = 0;
+
+    /* the connect callback arms the write event that completes connect() */
+    redisAsyncSetConnectCallback(ac, ngx_http_elaaoms_redis_on_connect);
+    redisAsyncSetDisconnectCallback(ac, ngx_http_elaaoms_redis_on_disconnect);
+
+    if (rd->ac != NULL) {
+        ngx_add_timer(&rd->connect_timer, conf->timeout);
+    }
+
+    return rd->ac ? NGX_OK : NGX_ERROR;
+}
+
+
+static void
+ngx_http_elaaoms_redis_drop(const char *reason)
+{
+    ngx_http_elaaoms_redis_t  *rd = &ngx_http_elaaoms_redis;
+
+    if (rd->ac == NULL) {
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_WARN, rd->log, 0,
+                  "elaaoms: dropping the redis connection to %V: %s",
+                  &rd->conf->addr, reason);
+
+    /* fails every queued command; the next request connects again */
+    redisAsyncFree(rd->ac);
+}
+
+
+static void
+ngx_http_elaaoms_redis_connect_timeout(ngx_event_t *ev)
+{
+    ngx_http_elaaoms_redis_drop("connect timed out");
+}
+
+
+static void
+ngx_http_elaaoms_redis_on_connect(const redisAsyncContext *ac, int status)
+{
+    ngx_http_elaaoms_redis_t  *rd = ac->data;
+
+    if (status != REDIS_OK) {
+        /* hiredis frees the context after this; the cleanup hook runs */
+        ngx_log_error(NGX_LOG_WARN, rd->log, 0,
+                      "elaaoms: redis connect to %V failed: %s",
+                      &rd->conf->addr, ac->errstr);
+        return;
+    }
+
+    if (rd->connect_timer.timer_set) {
+        ngx_del_timer(&rd->connect_timer);
+    }
+
+    rd->connected = 1;
+
+    ngx_log_error(NGX_LOG_INFO, rd->log, 0,
+                  "elaaoms: connected to redis at %V", &rd->conf->addr);
+}
+
+
+static void
+ngx_http_elaaoms_redis_on_disconnect(const redisAsyncContext *ac, int status)
+{
+    ngx_http_elaaoms_redis_t  *rd = ac->data;
+
+    if (status != REDIS_OK) {
+        ngx_log_error(NGX_LOG_WARN, rd->log, 0,
+                      "elaaoms: redis connection to %V lost: %s",
+                      &rd->conf->addr, ac->errstr);
+    }
+}
+
+
+static void
+ngx_http_elaaoms_redis_read_handler(ngx_event_t *ev)
+{
+    ngx_connection_t  *c = ev->data;
+
+    redisAsyncHandleRead(c->data);
+}
+
+
+static void
+ngx_http_elaaoms_redis_write_handler(ngx_event_t *ev)
+{
+    ngx_connection_t  *c = ev->data;
+
+    redisAsyncHandleWrite(c->data);
+}
+
+
+/*
+ * Level-triggered: hiredis reads 16K per call and would stall on the rest
+ * of a large reply with edge-triggered notification.
+ */
+
+static void
+ngx_http_elaaoms_redis_add_read(void *privdata)
+{
+    ngx_connection_t  *c = privdata;
+
+    if (!c->read->active) {
+        if (ngx_add_event(c->read, NGX_READ_EVENT, NGX_LEVEL_EVENT)
+            != NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                          "elaaoms: could not watch the redis socket");
+        }
+    }
+}
+
+
+static void
+ngx_http_elaaoms_redis_del_read(void *privdata)
+{
+    ngx_connection_t  *c = privdata;
+
+    if (c->read->active) {
+        (void) ngx_del_event(c->read, NGX_READ_EVENT, 0);
+    }
+}
+
+
+static void
+ngx_http_elaaoms_redis_add_write(void *privdata)
+{
+    ngx_connection_t  *c = privdata;
+
+    if (!c->write->active) {
+        if (ngx_add_event(c->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT)
+            != NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                          "elaaoms: could not watch the redis socket");
+        }
+    }
+}
+
+
+static void
+ngx_http_elaaoms_redis_del_write(void *privdata)
+{
+    ngx_connection_t  *c = privdata;
+
+    if (c->write->active) {
+        (void) ngx_del_event(c->write, NGX_WRITE_EVENT, 0);
+    }
+}
+
+
+static void
+ngx_http_elaaoms_redis_cleanup(void *privdata)
+{
+    ngx_connection_t          *c = privdata;
+    ngx_http_elaaoms_redis_t  *rd = &ngx_http_elaaoms_redis;
+
+    if (c->read->timer_set) {
+        ngx_del_timer(c->read);
+    }
+
+    if (c->write->timer_set) {
+        ngx_del_timer(c->write);
+    }
+
+    if (c->read->posted) {
+        ngx_delete_posted_event(c->read);
+    }
+
+    if (c->write->posted) {
+        ngx_delete_posted_event(c->write);
+    }
+
+    /* hiredis closes the descriptor right after this hook */
+    if (c->read->active) {
+        (void) ngx_del_event(c->read, NGX_READ_EVENT, NGX_CLOSE_EVENT);
+    }
+
+    if (c->write->active) {
+        (void) ngx_del_event(c->write, NGX_WRITE_EVENT, NGX_CLOSE_EVENT);
+    }
+
+    ngx_free_connection(c);
+    c->fd = (ngx_socket_t) -1;
+
+    if (rd->conn == c) {
+        rd->ac = NULL;
+        rd->conn = NULL;
+        rd->connected = 0;
+
+        if (rd->connect_timer.timer_set) {
+            ngx_del_timer(&rd->connect_timer);
+        }
+    }
+}
+
+
+ngx_http_elaaoms_batch_t *
+ngx_http_elaaoms_batch_create(ngx_http_request_t *r,
+    ngx_http_elaaoms_reply_pt on_reply, ngx_http_elaaoms_done_pt on_done,
+    void *data)
+{
+    ngx_pool_cleanup_t        *cln;
+    ngx_http_elaaoms_batch_t  *b;
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    /* on the heap: hiredis may call back after the request has gone */
+    b = ngx_calloc(sizeof(ngx_http_elaaoms_batch_t), r->connection->log);
+    if (b == NULL) {
+        return NULL;
+    }
+
+    b->r = r;
+    b->on_reply = on_reply;
+    b->on_done = on_done;
+    b->data = data;
+
+    b->timer.handler = ngx_http_elaaoms_batch_timeout;
+    b->timer.data = b;
+    b->timer.log = r->connection->log;
+
+    cln->handler = ngx_http_elaaoms_batch_cleanup;
+    cln->data = b;
+
+    return b;
+}
+
+
+ngx_int_t
+ngx_http_elaaoms_batch_add(ngx_http_elaaoms_batch_t *b, int argc,
+    const char **argv, const size_t *argvlen)
+{
+    ngx_http_elaaoms_redis_t  *rd = &ngx_http_elaaoms_redis;
+
+    if (rd->ac == NULL && ngx_http_elaaoms_redis_connect() != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    /* replies are matched to commands by order: one connection per batch */
+    if (b->ac != NULL && b->ac != rd->ac) {
+        return NGX_ERROR;
+    }
+
+    if (redisAsyncCommandArgv(rd->ac, ngx_http_elaaoms_batch_reply, b, argc,
+                              argv, argvlen)
+        != REDIS_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    b->ac = rd->ac;
+    b->sent++;
+    b->pending++;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_elaaoms_batch_run(ngx_http_elaaoms_batch_t *b)
+{
+    if (b->sent == 0) {
+        return NGX_ERROR;
+    }
+
+    ngx_add_timer(&b->timer, ngx_http_elaaoms_redis.conf->timeout);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_elaaoms_batch_reply(redisAsyncContext *ac, void *reply,
+    void *privdata)
+{
+    ngx_http_elaaoms_batch_t  *b = privdata;
+
+    ngx_uint_t  index;
+
+    index = b->sent - b->pending;
+    b->pending--;
+
+    if (b->r == NULL) {
+        if (b->pending == 0) {
+            ngx_free(b);
+        }
+        return;
+    }
+
+    if (b->done) {
+        return;
+    }
+
+    if (reply == NULL) {
+        ngx_http_elaaoms_batch_finish(b, NGX_ERROR);
+        return;
+    }
+
+    b->on_reply(b->r, b->data, index, reply);
+
+    if (b->pending == 0) {
+        ngx_http_elaaoms_batch_finish(b, NGX_OK);
+    }
+}
+
+
+static void
+ngx_http_elaaoms_batch_finish(ngx_http_elaaoms_batch_t *b, ngx_int_t rc)
+{
+    b->done = 1;
+
+    if (b->timer.timer_set) {
+        ngx_del_timer(&b->timer);
+    }
+
+    /* last use of b: finishing the request may free it */
+    b->on_done(b->r, b->data, rc);
+}
+
+
+static void
+ngx_http_elaaoms_batch_timeout(ngx_event_t *ev)
+{
+    ngx_http_elaaoms_batch_t  *b = ev->data;
+
+    redisAsyncContext  *ac;
+
+    ac = b->ac;
+
+    ngx_log_error(NGX_LOG_WARN, ev->log, 0,
+                  "elaaoms: redis did not answer within %M ms",
+                  ngx_http_elaaoms_redis.conf->timeout);
+
+    ngx_http_elaaoms_batch_finish(b, NGX_ERROR);
+
+    /* a Redis that does not answer in time is treated as down */
+    if (ac == ngx_http_elaaoms_redis.ac) {
+        ngx_http_elaaoms_redis_drop("a command timed out");
+    }
+}
+
+
+static void
+ngx_http_elaaoms_batch_cleanup(void *data)
+{
+    ngx_http_elaaoms_batch_t  *b = data;
+
+    b->r = NULL;
+
+    if (b->timer.timer_set) {
+        ngx_del_timer(&b->timer);
+    }
+
+    if (b->pending == 0) {
+        ngx_free(b);
+    }
+}

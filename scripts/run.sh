@@ -1,0 +1,89 @@
+#!/bin/bash
+# "make run" / "make stop": the product on 127.0.0.1 — a private
+# redis-server, the worker and nginx with the module — with its state under
+# var/.  Each process is stopped by the pid it wrote.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+VAR=$ROOT/var
+REDIS_PORT=${ELAAOMS_REDIS_PORT:-6390}
+NGINX=${NGINX_BIN:-/usr/sbin/nginx}
+MODULE=$ROOT/build/nginx/ngx_http_elaaoms_module.so
+WORKER=$ROOT/build/elaaoms-worker
+
+render() {
+    sed -e "s|@MODULE@|$MODULE|g" -e "s|@PREFIX@|$VAR|g" \
+        -e "s|@REDIS_PORT@|$REDIS_PORT|g" \
+        -e "s|@PAYLOAD_DIR@|$VAR/payloads|g" \
+        -e "s|@WEBHOOK_SECRET@|${ELAAOMS_WEBHOOK_SECRET}|g" "$1" > "$2"
+}
+
+running() {
+    [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+stop_pid() {
+    local name=$1 pidfile=$2 sig=${3:-TERM} i
+    if running "$pidfile"; then
+        kill -"$sig" "$(cat "$pidfile")"
+        for i in $(seq 1 100); do
+            running "$pidfile" || break
+            sleep 0.1
+        done
+        echo "stopped $name"
+    fi
+    rm -f "$pidfile"
+}
+
+start() {
+    # README documents this default; production sets its own
+    : "${ELAAOMS_WEBHOOK_SECRET:=elaaoms-dev-secret}"
+
+    mkdir -p "$VAR"/{logs,tmp,redis,payloads,conf}
+
+    if ! running "$VAR/redis.pid"; then
+        redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$VAR/redis" \
+            --daemonize yes --pidfile "$VAR/redis.pid" \
+            --logfile "$VAR/logs/redis.log" --appendonly yes
+        for i in $(seq 1 50); do
+            redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+            sleep 0.1
+        done
+    fi
+
+    render "$ROOT/conf/elaaoms-worker.conf" "$VAR/conf/elaaoms-worker.conf"
+    if ! running "$VAR/worker.pid"; then
+        "$WORKER" --config "$VAR/conf/elaaoms-worker.conf" \
+            >>"$VAR/logs/worker.log" 2>&1 &
+        for i in $(seq 1 50); do
+            running "$VAR/worker.pid" && break
+            sleep 0.1
+        done
+    fi
+
+    render "$ROOT/conf/nginx.conf" "$VAR/conf/nginx.conf"
+    if running "$VAR/nginx.pid"; then
+        "$NGINX" -p "$VAR" -c "$VAR/conf/nginx.conf" -e "$VAR/logs/error.log" -s reload
+    else
+        "$NGINX" -p "$VAR" -c "$VAR/conf/nginx.conf" -e "$VAR/logs/error.log"
+    fi
+
+    cat <<MSG
+ELAAOMS is running on 127.0.0.1 (state and logs under var/):
+  health        http://127.0.0.1:8080/health
+  redis         127.0.0.1:$REDIS_PORT
+Stop it with: make stop
+MSG
+}
+
+stop() {
+    stop_pid nginx "$VAR/nginx.pid" QUIT
+    stop_pid worker "$VAR/worker.pid" TERM
+    stop_pid redis "$VAR/redis.pid" TERM
+}
+
+case "${1:-}" in
+    start) start ;;
+    stop)  stop ;;
+    *)     echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac

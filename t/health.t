@@ -1,0 +1,139 @@
+# /health: Redis reachable through the module's non-blocking client, the
+# worker heartbeat read, 503 within elaaoms_redis_timeout when Redis is
+# down, and recovery after a Redis restart without reloading nginx.
+
+use lib 't/lib';
+use Test::Nginx::Socket 'no_plan';
+use ElaaomsTest;
+
+$ENV{TEST_NGINX_REDIS_PORT} = redis_start();
+$ENV{TEST_NGINX_DEAD_PORT} = free_port();
+$ENV{TEST_NGINX_BLACKHOLE_PORT} = blackhole_port();
+
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: nginx -t style start with the module loaded, health ok, no worker
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    elaaoms_redis_timeout 500ms;
+--- config
+    location = /health { elaaoms_health; }
+--- init
+ElaaomsTest::redis_cmd('DEL', 'elaaoms:worker:heartbeat');
+--- request
+GET /health
+--- error_code: 200
+--- response_headers
+Content-Type: application/json
+--- response_body chomp
+{"status":"ok","redis":"ok","worker":"absent"}
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 2: a fresh heartbeat says the worker is ok
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /health { elaaoms_health; }
+--- init
+ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', time(), 'EX', 60);
+--- request
+GET /health
+--- error_code: 200
+--- response_body chomp
+{"status":"ok","redis":"ok","worker":"ok"}
+
+
+
+=== TEST 3: an old heartbeat says stale
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /health { elaaoms_health; }
+--- init
+ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', time() - 45, 'EX', 60);
+--- request
+GET /health
+--- error_code: 200
+--- response_body chomp
+{"status":"ok","redis":"ok","worker":"stale"}
+
+
+
+=== TEST 4: Redis down (nothing listens): 503, other locations unaffected
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_DEAD_PORT;
+    elaaoms_redis_timeout 300ms;
+--- config
+    location = /health { elaaoms_health; }
+    location = /other { return 200 "fine\n"; }
+--- request eval
+["GET /health", "GET /other", "GET /health"]
+--- error_code eval
+[503, 200, 503]
+--- response_body eval
+["{\"status\":\"error\",\"redis\":\"down\",\"worker\":\"unknown\"}", "fine\n", "{\"status\":\"error\",\"redis\":\"down\",\"worker\":\"unknown\"}"]
+--- no_error_log
+[alert]
+
+
+
+=== TEST 5: Redis that accepts but never answers: 503 within the timeout
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_BLACKHOLE_PORT;
+    elaaoms_redis_timeout 300ms;
+--- config
+    location = /health { elaaoms_health; }
+--- request
+GET /health
+--- error_code: 503
+--- timeout: 3
+--- error_log
+redis did not answer within 300 ms
+
+
+
+=== TEST 6: Redis restarts: health recovers without reloading nginx
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    elaaoms_redis_timeout 300ms;
+    limit_req_zone $server_name zone=pause:1m rate=1r/s;
+--- config
+    location = /health { elaaoms_health; }
+    # a core-nginx way to wait: the second request in a burst is delayed
+    # (limit_req runs before content handlers, not before "return")
+    location = /pause { limit_req zone=pause burst=5; empty_gif; }
+--- request eval
+["GET /health", "GET /pause", "GET /pause", "GET /health", "GET /pause",
+ "GET /pause", "GET /health"]
+--- init
+# the first request connects; a child stops Redis at 0.8 s and starts it
+# again at 2.5 s, while each /pause after the first waits one more second
+ElaaomsTest::restart_redis_later(0.8, 2.5);
+--- error_code eval
+[200, 200, 200, 503, 200, 200, 200]
+--- timeout: 10
+--- no_error_log
+[alert]
+
+
+
+=== TEST 7: a reply larger than 64 KB passes through the client intact
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /health { elaaoms_health; }
+--- init
+# 200,000 leading zeros: the heartbeat parses only if every byte arrived
+ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', ('0' x 200000) . time());
+--- request
+GET /health
+--- error_code: 200
+--- response_body chomp
+{"status":"ok","redis":"ok","worker":"ok"}

@@ -1,0 +1,144 @@
+package ElaaomsTest;
+
+# Helpers the project's t/*.t suites share, whichever Test::Nginx runs them:
+# a private redis-server on a free loopback port (stopped at exit), Redis
+# commands through redis-cli, and webhook signing.
+
+use strict;
+use warnings;
+
+use Exporter 'import';
+use File::Path qw(make_path remove_tree);
+use File::Temp qw(tempdir);
+use IO::Socket::INET;
+use POSIX ();
+use Time::HiRes qw(sleep time);
+
+our @EXPORT = qw(redis_start redis_stop redis_cmd redis_port free_port
+                 blackhole_port restart_redis_later repo_root fixture);
+
+my $redis_port;
+my $redis_dir;
+my $owner_pid = $$;
+
+sub repo_root { $ENV{ELAAOMS_ROOT} || POSIX::getcwd() }
+
+sub fixture {
+    my ($name) = @_;
+    my $path = repo_root() . "/t/fixtures/$name";
+    open my $fh, '<', $path or die "fixture $path: $!";
+    local $/;
+    my $data = <$fh>;
+    close $fh;
+    return $data;
+}
+
+sub free_port {
+    my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1',
+                                  LocalPort => 0, Proto => 'tcp')
+        or die "no free port: $!";
+    my $port = $s->sockport;
+    close $s;
+    return $port;
+}
+
+sub redis_port { $redis_port }
+
+# Starts (or restarts, on the same port and data) the suite's redis-server.
+# It daemonizes with a pid file, so any process of the suite can stop it.
+sub redis_start {
+    $redis_port ||= free_port();
+    $redis_dir ||= tempdir('elaaoms-redis-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+
+    system('redis-server', '--port', $redis_port, '--bind', '127.0.0.1',
+           '--dir', $redis_dir, '--save', '', '--appendonly', 'no',
+           '--daemonize', 'yes', '--pidfile', "$redis_dir/redis.pid",
+           '--logfile', "$redis_dir/redis.log") == 0
+        or die "redis-server did not start: $?";
+
+    my $deadline = time + 10;
+    while (time < $deadline) {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                      PeerPort => $redis_port);
+        if ($s) {
+            print $s "PING\r\n";
+            my $line = <$s>;
+            close $s;
+            return $redis_port if defined $line && $line =~ /PONG/;
+        }
+        sleep 0.05;
+    }
+    die "redis-server did not answer on port $redis_port";
+}
+
+sub redis_stop {
+    return unless $redis_dir && -f "$redis_dir/redis.pid";
+    open my $fh, '<', "$redis_dir/redis.pid" or return;
+    my $pid = <$fh>;
+    close $fh;
+    return unless $pid && $pid =~ /^(\d+)/;
+    $pid = $1;
+    kill 'TERM', $pid;
+    # gone when it no longer listens (a daemon's zombie may linger unreaped)
+    my $deadline = time + 10;
+    while (time < $deadline) {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                      PeerPort => $redis_port);
+        last unless $s;
+        close $s;
+        sleep 0.02;
+    }
+    unlink "$redis_dir/redis.pid";
+}
+
+# Stops Redis after $stop secs and starts it again after $start secs, from
+# a child process, while the test's requests go on.
+sub restart_redis_later {
+    my ($stop, $start) = @_;
+    my $pid = fork();
+    die "fork: $!" unless defined $pid;
+    return if $pid;
+    # the child must never return into the test runner
+    eval {
+        sleep $stop;
+        redis_stop();
+        sleep $start - $stop;
+        redis_start();
+    };
+    print STDERR "restart_redis_later: $@" if $@;
+    POSIX::_exit($@ ? 1 : 0);
+}
+
+# A port that accepts connections and never answers: a hung Redis.
+my $blackhole;
+sub blackhole_port {
+    $blackhole ||= IO::Socket::INET->new(Listen => 16,
+        LocalAddr => '127.0.0.1', LocalPort => 0, Proto => 'tcp')
+        or die "blackhole: $!";
+    return $blackhole->sockport;
+}
+
+# Runs one command; returns redis-cli's output without the final newline.
+# The last argument goes through stdin (-x), so it may be of any size.
+sub redis_cmd {
+    my @args = @_;
+    my $last = pop @args;
+    my $in = File::Temp->new;
+    print $in $last;
+    close $in;
+    open my $fh, '-|', "redis-cli -h 127.0.0.1 -p $redis_port --no-raw -x "
+        . join(' ', map { quotemeta } @args) . ' < ' . $in->filename
+        or die "redis-cli: $!";
+    local $/;
+    my $out = <$fh>;
+    close $fh;
+    $out = '' unless defined $out;
+    chomp $out;
+    return $out;
+}
+
+END {
+    redis_stop() if $$ == $owner_pid;
+}
+
+1;

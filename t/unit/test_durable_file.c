@@ -1,0 +1,333 @@
+/*
+ * lib/durable_file: atomic replace, identical-content detection, iov
+ * pieces, failures keep errno and leave no temporary file behind.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "durable_file.h"
+
+
+static char  base[256];
+static char  err[512];
+
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    return remove(path);
+}
+
+
+/* file content, NUL-terminated, caller frees; NULL if unreadable */
+static char *
+slurp(const char *path, size_t *len)
+{
+    int          fd;
+    char        *buf;
+    ssize_t      n;
+    struct stat  st;
+
+    fd = open(path, O_RDONLY);
+    if (fd == -1) {
+        return NULL;
+    }
+
+    fstat(fd, &st);
+    buf = malloc((size_t) st.st_size + 1);
+    n = read(fd, buf, (size_t) st.st_size);
+    close(fd);
+
+    if (n != st.st_size) {
+        free(buf);
+        return NULL;
+    }
+
+    buf[n] = '\0';
+    *len = (size_t) n;
+
+    return buf;
+}
+
+
+static ino_t
+inode(const char *path)
+{
+    struct stat  st;
+
+    return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+
+/* count of leftover ".<name>.tmp.*" files in dir */
+static int
+tmp_files(const char *dir)
+{
+    int             n;
+    DIR            *d;
+    struct dirent  *e;
+
+    d = opendir(dir);
+    if (d == NULL) {
+        return -1;
+    }
+
+    n = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (strstr(e->d_name, ".tmp.") != NULL) {
+            n++;
+        }
+    }
+
+    closedir(d);
+
+    return n;
+}
+
+
+static void
+test_write_and_identical(void)
+{
+    int           identical;
+    char          dir[512], path[600], *got;
+    size_t        len;
+    ino_t         ino;
+    struct stat   st;
+    struct iovec  iov[3];
+
+    snprintf(dir, sizeof(dir), "%s/org/acme//payloads/", base);
+    snprintf(path, sizeof(path), "%s/org/acme/payloads/conv_1.json", base);
+
+    identical = -1;
+    CHECK_INT_EQ(elaaoms_durable_write(dir, "conv_1.json", "{\"a\":1}", 7,
+                                       &identical, err, sizeof(err)), 0);
+    CHECK_INT_EQ(identical, 0);
+    got = slurp(path, &len);
+    CHECK_STR_EQ(got, "{\"a\":1}");
+    free(got);
+
+    CHECK_INT_EQ(stat(path, &st), 0);
+    CHECK_INT_EQ(st.st_mode & 07777 & ~0640, 0);
+    CHECK(S_ISREG(st.st_mode));
+    snprintf(path, sizeof(path), "%s/org/acme/payloads", base);
+    CHECK_INT_EQ(stat(path, &st), 0);
+    CHECK(S_ISDIR(st.st_mode));
+    CHECK_INT_EQ(st.st_mode & 07777 & ~0750, 0);
+    snprintf(path, sizeof(path), "%s/org/acme/payloads/conv_1.json", base);
+
+    /* same bytes: nothing is written, the inode stays */
+    ino = inode(path);
+    CHECK_INT_EQ(elaaoms_durable_write(dir, "conv_1.json", "{\"a\":1}", 7,
+                                       &identical, err, sizeof(err)), 0);
+    CHECK_INT_EQ(identical, 1);
+    CHECK_INT_EQ(inode(path), ino);
+
+    /* the same bytes in pieces are identical too */
+    iov[0].iov_base = "{\"";
+    iov[0].iov_len = 2;
+    iov[1].iov_base = "";
+    iov[1].iov_len = 0;
+    iov[2].iov_base = "a\":1}";
+    iov[2].iov_len = 5;
+    CHECK_INT_EQ(elaaoms_durable_write_iov(dir, "conv_1.json", iov, 3,
+                                           &identical, err, sizeof(err)), 0);
+    CHECK_INT_EQ(identical, 1);
+
+    /* same length, other bytes: replaced atomically (new inode) */
+    CHECK_INT_EQ(elaaoms_durable_write(dir, "conv_1.json", "{\"a\":2}", 7,
+                                       &identical, err, sizeof(err)), 0);
+    CHECK_INT_EQ(identical, 0);
+    CHECK(inode(path) != ino);
+    got = slurp(path, &len);
+    CHECK_STR_EQ(got, "{\"a\":2}");
+    free(got);
+
+    /* a prefix of the content is not identical */
+    CHECK_INT_EQ(elaaoms_durable_write(dir, "conv_1.json", "{\"a\":2}", 6,
+                                       &identical, err, sizeof(err)), 0);
+    CHECK_INT_EQ(identical, 0);
+    got = slurp(path, &len);
+    CHECK_INT_EQ(len, 6);
+    free(got);
+
+    /* pieces written in order */
+    CHECK_INT_EQ(elaaoms_durable_write_iov(dir, "conv_2.json", iov, 3, NULL,
+                                           err, sizeof(err)), 0);
+    snprintf(path, sizeof(path), "%s/org/acme/payloads/conv_2.json", base);
+    got = slurp(path, &len);
+    CHECK_STR_EQ(got, "{\"a\":1}");
+    free(got);
+
+    /* empty content */
+    CHECK_INT_EQ(elaaoms_durable_write(dir, "empty", "", 0, &identical,
+                                       err, sizeof(err)), 0);
+    CHECK_INT_EQ(identical, 0);
+    CHECK_INT_EQ(elaaoms_durable_write(dir, "empty", NULL, 0, &identical,
+                                       err, sizeof(err)), 0);
+    CHECK_INT_EQ(identical, 1);
+    CHECK_INT_EQ(elaaoms_durable_write_iov(dir, "empty", NULL, 0, &identical,
+                                           err, sizeof(err)), 0);
+    CHECK_INT_EQ(identical, 1);
+
+    CHECK_INT_EQ(tmp_files(dir), 0);
+}
+
+
+static void
+test_large(void)
+{
+    int     identical;
+    char    dir[512], *big, *got;
+    size_t  i, n, len;
+
+    n = 300001;
+    big = malloc(n);
+    for (i = 0; i < n; i++) {
+        big[i] = (char) ('a' + i % 26);
+    }
+
+    snprintf(dir, sizeof(dir), "%s/large", base);
+    CHECK_INT_EQ(elaaoms_durable_write(dir, "big", big, n, &identical, err,
+                                       sizeof(err)), 0);
+    CHECK_INT_EQ(identical, 0);
+    CHECK_INT_EQ(elaaoms_durable_write(dir, "big", big, n, &identical, err,
+                                       sizeof(err)), 0);
+    CHECK_INT_EQ(identical, 1);
+
+    /* one byte differs, deep past the first read chunk */
+    big[250000] = '#';
+    CHECK_INT_EQ(elaaoms_durable_write(dir, "big", big, n, &identical, err,
+                                       sizeof(err)), 0);
+    CHECK_INT_EQ(identical, 0);
+
+    snprintf(dir, sizeof(dir), "%s/large/big", base);
+    got = slurp(dir, &len);
+    CHECK_INT_EQ(len, n);
+    CHECK(got != NULL && memcmp(got, big, n) == 0);
+    free(got);
+    free(big);
+}
+
+
+static void
+test_failures(void)
+{
+    int          identical;
+    char         dir[600], file[512];
+    struct stat  st;
+
+    /* a path under a regular file: ENOTDIR, whoever runs the test */
+    snprintf(file, sizeof(file), "%s/plainfile", base);
+    CHECK_INT_EQ(elaaoms_durable_write(base, "plainfile", "x", 1, NULL, err,
+                                       sizeof(err)), 0);
+    snprintf(dir, sizeof(dir), "%s/sub", file);
+    errno = 0;
+    identical = -1;
+    CHECK_INT_EQ(elaaoms_durable_write(dir, "p.json", "x", 1, &identical,
+                                       err, sizeof(err)), -1);
+    CHECK_INT_EQ(errno, ENOTDIR);
+    CHECK_INT_EQ(identical, 0);
+    CHECK(strstr(err, "mkdir") != NULL);
+    CHECK(strstr(err, strerror(ENOTDIR)) != NULL);
+
+    /* dir itself is a file */
+    errno = 0;
+    CHECK_INT_EQ(elaaoms_durable_write(file, "p.json", "x", 1, NULL, err,
+                                       sizeof(err)), -1);
+    CHECK_INT_EQ(errno, ENOTDIR);
+
+    /* the target name is a directory: rename fails, no temp file stays */
+    snprintf(dir, sizeof(dir), "%s/clash/p.json", base);
+    CHECK_INT_EQ(elaaoms_durable_mkdir_p(dir, 0750, err, sizeof(err)), 0);
+    snprintf(dir, sizeof(dir), "%s/clash", base);
+    errno = 0;
+    CHECK_INT_EQ(elaaoms_durable_write(dir, "p.json", "x", 1, NULL, err,
+                                       sizeof(err)), -1);
+    CHECK_INT_EQ(errno, EISDIR);
+    CHECK(strstr(err, "rename") != NULL);
+    CHECK_INT_EQ(tmp_files(dir), 0);
+
+    /* names that are not plain file names */
+    errno = 0;
+    CHECK_INT_EQ(elaaoms_durable_write(base, "", "x", 1, NULL, err,
+                                       sizeof(err)), -1);
+    CHECK_INT_EQ(errno, EINVAL);
+    errno = 0;
+    CHECK_INT_EQ(elaaoms_durable_write(base, "../escape", "x", 1, NULL, err,
+                                       sizeof(err)), -1);
+    CHECK_INT_EQ(errno, EINVAL);
+    CHECK_INT_EQ(elaaoms_durable_write(base, "a/b", "x", 1, NULL, err,
+                                       sizeof(err)), -1);
+    CHECK_INT_EQ(elaaoms_durable_write(base, "..", "x", 1, NULL, err,
+                                       sizeof(err)), -1);
+    CHECK_INT_EQ(elaaoms_durable_write(base, ".hidden", "x", 1, NULL, err,
+                                       sizeof(err)), -1);
+    CHECK_INT_EQ(elaaoms_durable_write(base, NULL, "x", 1, NULL, err,
+                                       sizeof(err)), -1);
+    CHECK_INT_EQ(elaaoms_durable_write(NULL, "n", "x", 1, NULL, err,
+                                       sizeof(err)), -1);
+    CHECK_INT_EQ(elaaoms_durable_write("", "n", "x", 1, NULL, err,
+                                       sizeof(err)), -1);
+    CHECK_INT_EQ(errno, EINVAL);
+    CHECK_INT_EQ(elaaoms_durable_write_iov(base, "n", NULL, 2, NULL, err,
+                                           sizeof(err)), -1);
+    CHECK_INT_EQ(elaaoms_durable_write_iov(base, "n", NULL, -1, NULL, err,
+                                           sizeof(err)), -1);
+
+    /* permissions only bind non-root users */
+    if (geteuid() != 0) {
+        snprintf(dir, sizeof(dir), "%s/readonly", base);
+        CHECK_INT_EQ(mkdir(dir, 0500), 0);
+        errno = 0;
+        CHECK_INT_EQ(elaaoms_durable_write(dir, "p.json", "x", 1, NULL, err,
+                                           sizeof(err)), -1);
+        CHECK_INT_EQ(errno, EACCES);
+        chmod(dir, 0700);
+    }
+
+    /* an existing symlink is replaced, its target left alone */
+    snprintf(dir, sizeof(dir), "%s/links", base);
+    CHECK_INT_EQ(elaaoms_durable_mkdir_p(dir, 0750, err, sizeof(err)), 0);
+    snprintf(dir, sizeof(dir), "%s/links/p.json", base);
+    CHECK_INT_EQ(symlink(file, dir), 0);
+    snprintf(dir, sizeof(dir), "%s/links", base);
+    CHECK_INT_EQ(elaaoms_durable_write(dir, "p.json", "x", 1, &identical,
+                                       err, sizeof(err)), 0);
+    CHECK_INT_EQ(identical, 0);
+    snprintf(dir, sizeof(dir), "%s/links/p.json", base);
+    CHECK_INT_EQ(lstat(dir, &st), 0);
+    CHECK(S_ISREG(st.st_mode));
+}
+
+
+int
+main(void)
+{
+    const char  *tmp;
+
+    tmp = getenv("TMPDIR");
+    snprintf(base, sizeof(base), "%s/elaaoms-durable-XXXXXX",
+             tmp && tmp[0] ? tmp : "/tmp");
+
+    if (mkdtemp(base) == NULL) {
+        perror("mkdtemp");
+        return 1;
+    }
+
+    test_write_and_identical();
+    test_large();
+    test_failures();
+
+    nftw(base, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+
+    return UNIT_DONE("durable_file");
+}

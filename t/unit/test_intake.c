@@ -1,0 +1,42 @@
+#include "unit.h"
+#include "intake.h"
+
+
+int
+main(void)
+{
+    char  buf[256], m[256], c[256], q[256], hex[65];
+
+    CHECK_STR_EQ(elaaoms_payload_suffix("post_call_transcription"),
+                 "_transcription.json");
+    CHECK_STR_EQ(elaaoms_payload_suffix("post_call_audio"), "_audio.mp3");
+    CHECK_STR_EQ(elaaoms_payload_suffix("call_initiation_failure"),
+                 "_failure.json");
+    CHECK(elaaoms_payload_suffix("post_call_other") == NULL);
+
+    CHECK(elaaoms_payload_dir_path(buf, sizeof(buf), "/p", "acme", "conv_1")
+          > 0);
+    CHECK_STR_EQ(buf, "/p/acme/conv_1");
+    CHECK_INT_EQ(elaaoms_payload_dir_path(buf, 8, "/p", "acme", "conv_1"), -1);
+
+    CHECK(elaaoms_payload_file_name(buf, sizeof(buf), "conv_1",
+                                    "_audio.mp3") > 0);
+    CHECK_STR_EQ(buf, "conv_1_audio.mp3");
+    CHECK(elaaoms_pending_file_name(buf, sizeof(buf), "conv_1") > 0);
+    CHECK_STR_EQ(buf, "conv_1_transcription.pending");
+
+    CHECK_INT_EQ(elaaoms_intake_keys("acme", "post_call_transcription",
+                                     "conv_1", m, c, q, sizeof(m)), 0);
+    CHECK_STR_EQ(m, "elaaoms:acme:intake:post_call_transcription:conv_1");
+    CHECK_STR_EQ(c, "elaaoms:acme:conversation:conv_1");
+    CHECK_STR_EQ(q, "elaaoms:acme:jobs:ready");
+    CHECK_INT_EQ(elaaoms_intake_keys("acme", "post_call_transcription",
+                                     "conv_1", m, c, q, 20), -1);
+
+    /* FIPS 180-2 test vector */
+    CHECK_INT_EQ(elaaoms_sha256_hex("abc", 3, hex), 0);
+    CHECK_STR_EQ(hex, "ba7816bf8f01cfea414140de5dae2223"
+                      "b00361a396177a9cb410ff61f20015ad");
+
+    return UNIT_DONE("intake");
+}

@@ -1,0 +1,217 @@
+/*
+ * lib/json_parse: depth limit, NUL and UTF-8 handling, getters.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "json_parse.h"
+
+
+static yajl_val
+parse(const char *s, unsigned depth, elaaoms_json_rc_t *rc, char *err,
+    size_t errlen)
+{
+    return elaaoms_json_parse(s, strlen(s), depth, rc, err, errlen);
+}
+
+
+/* "[[[...]]]" n levels deep, caller frees */
+static char *
+nested(size_t n, char open, char close)
+{
+    size_t  i;
+    char   *s;
+
+    s = malloc(2 * n + 1);
+    for (i = 0; i < n; i++) {
+        s[i] = open;
+        s[2 * n - 1 - i] = close;
+    }
+
+    s[2 * n] = '\0';
+    return s;
+}
+
+
+static void
+test_depth(void)
+{
+    char               *s, err[128];
+    yajl_val            v;
+    elaaoms_json_rc_t   rc;
+
+    s = nested(64, '[', ']');
+    v = parse(s, 64, &rc, err, sizeof(err));
+    CHECK(v != NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_OK);
+    yajl_tree_free(v);
+    free(s);
+
+    s = nested(65, '[', ']');
+    v = parse(s, 64, &rc, err, sizeof(err));
+    CHECK(v == NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_TOO_DEEP);
+    CHECK_STR_EQ(err, "JSON nested too deeply");
+    free(s);
+
+    /* a hostile 1,000 and 100,000 deep document, refused cleanly */
+    s = nested(1000, '[', ']');
+    CHECK(parse(s, 64, &rc, err, sizeof(err)) == NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_TOO_DEEP);
+    free(s);
+
+    s = nested(100000, '[', ']');
+    s[100000] = '\0';   /* unterminated too */
+    CHECK(parse(s, 64, &rc, err, sizeof(err)) == NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_TOO_DEEP);
+    free(s);
+
+    /* objects count as well */
+    CHECK(parse("{\"a\":{\"b\":{\"c\":1}}}", 2, &rc, NULL, 0) == NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_TOO_DEEP);
+    v = parse("{\"a\":{\"b\":{\"c\":1}}}", 3, &rc, NULL, 0);
+    CHECK(v != NULL);
+    yajl_tree_free(v);
+
+    /* siblings do not add up */
+    v = parse("[[1],[2],[3],{\"a\":1},[]]", 2, &rc, NULL, 0);
+    CHECK(v != NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_OK);
+    yajl_tree_free(v);
+}
+
+
+static void
+test_invalid(void)
+{
+    char                err[128];
+    yajl_val            v;
+    elaaoms_json_rc_t   rc;
+
+    CHECK(elaaoms_json_parse("", 0, 64, &rc, err, sizeof(err)) == NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_INVALID);
+    CHECK(elaaoms_json_parse(NULL, 5, 64, &rc, err, sizeof(err)) == NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_INVALID);
+
+    CHECK(parse("{", 64, &rc, err, sizeof(err)) == NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_INVALID);
+    CHECK(strncmp(err, "parse error", 11) == 0);
+    CHECK(strchr(err, '\n') == NULL);
+
+    CHECK(parse("{\"a\":1}}", 64, &rc, err, sizeof(err)) == NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_INVALID);
+    CHECK(parse("{\"a\":1} {}", 64, &rc, NULL, 0) == NULL);
+    CHECK(parse("{a:1}", 64, &rc, NULL, 0) == NULL);
+    CHECK(parse("{\"a\":1,}", 64, &rc, NULL, 0) == NULL);
+    CHECK(parse("/* c */ {}", 64, &rc, NULL, 0) == NULL);
+    CHECK(parse("{\"a\":'x'}", 64, &rc, NULL, 0) == NULL);
+    CHECK(parse("{\"a\":\"\x01\"}", 64, &rc, NULL, 0) == NULL);
+
+    /* the error message never quotes the input */
+    CHECK(parse("{\"secret-ish\": nope}", 64, &rc, err, sizeof(err)) == NULL);
+    CHECK(strstr(err, "secret-ish") == NULL);
+    CHECK(strstr(err, "nope") == NULL);
+
+    /* raw NUL bytes: inside a string, after the document */
+    CHECK(elaaoms_json_parse("{\"a\":\"x\0y\"}", 11, 64, &rc, NULL, 0) == NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_INVALID);
+    CHECK(elaaoms_json_parse("{}\0", 3, 64, &rc, NULL, 0) == NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_INVALID);
+
+    /* escaped NUL: yajl_tree would truncate "x\u0000y" to "x" */
+    CHECK(parse("{\"a\":\"x\\u0000y\"}", 64, &rc, err, sizeof(err)) == NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_INVALID);
+    CHECK_STR_EQ(err, "JSON string contains a NUL");
+    CHECK(parse("{\"x\\u0000\":1}", 64, &rc, NULL, 0) == NULL);
+
+    /* invalid UTF-8 is refused, valid multibyte text accepted */
+    CHECK(parse("{\"a\":\"\xc3\x28\"}", 64, &rc, NULL, 0) == NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_INVALID);
+    CHECK(parse("{\"a\":\"\xff\"}", 64, &rc, NULL, 0) == NULL);
+    v = parse("{\"a\":\"caf\xc3\xa9 \\u00e9\"}", 64, &rc, NULL, 0);
+    CHECK(v != NULL);
+    CHECK_STR_EQ(elaaoms_json_str(v, "a"), "caf\xc3\xa9 \xc3\xa9");
+    yajl_tree_free(v);
+
+    /* the length given is honoured: no NUL terminator is needed */
+    v = elaaoms_json_parse("{\"a\":1}garbage", 7, 64, &rc, NULL, 0);
+    CHECK(v != NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_OK);
+    yajl_tree_free(v);
+
+    /* a tiny error buffer is truncated, not overrun */
+    CHECK(parse("{", 64, &rc, err, 4) == NULL);
+    CHECK_INT_EQ(strlen(err), 3);
+
+    /* top-level scalars are JSON too */
+    v = parse("42", 64, &rc, NULL, 0);
+    CHECK(YAJL_IS_INTEGER(v));
+    yajl_tree_free(v);
+}
+
+
+static void
+test_getters(void)
+{
+    int64_t   n;
+    yajl_val  v;
+
+    v = parse("{\"type\":\"t\",\"data\":{\"metadata\":{\"phone_call\":"
+              "{\"external_number\":\"+1 415\",\"n\":null}}},"
+              "\"ts\":1763745600,\"tss\":\"1763745600\",\"neg\":-5,"
+              "\"frac\":1.5,\"exp\":1e9,\"big\":1234567890123456789,"
+              "\"bad\":\"12a\",\"empty\":\"\",\"sneg\":\"-5\","
+              "\"dup\":1,\"dup\":2}", 64, NULL, NULL, 0);
+    CHECK(v != NULL);
+
+    CHECK_STR_EQ(elaaoms_json_str(v, "type"), "t");
+    CHECK_STR_EQ(elaaoms_json_str(v, "data", "metadata", "phone_call",
+                                  "external_number"), "+1 415");
+    CHECK(elaaoms_json_str(v, "data", "metadata", "phone_call", "n") == NULL);
+    CHECK(elaaoms_json_str(v, "data", "metadata", "missing") == NULL);
+    CHECK(elaaoms_json_str(v, "type", "deeper") == NULL);
+    CHECK(elaaoms_json_str(v, "data") == NULL);
+    CHECK(elaaoms_json_str(v, "ts") == NULL);
+    CHECK(elaaoms_json_str(NULL, "type") == NULL);
+    CHECK(YAJL_IS_OBJECT(elaaoms_json_obj(v, "data", "metadata")));
+    CHECK(elaaoms_json_obj(v, "type") == NULL);
+    CHECK(YAJL_IS_NULL(elaaoms_json_get(v, "data", "metadata", "phone_call",
+                                        "n")));
+
+    n = 0;
+    CHECK_INT_EQ(elaaoms_json_unsigned(elaaoms_json_get(v, "ts"), &n), 0);
+    CHECK_INT_EQ(n, 1763745600);
+    n = 0;
+    CHECK_INT_EQ(elaaoms_json_unsigned(elaaoms_json_get(v, "tss"), &n), 0);
+    CHECK_INT_EQ(n, 1763745600);
+    CHECK_INT_EQ(elaaoms_json_unsigned(elaaoms_json_get(v, "neg"), &n), -1);
+    CHECK_INT_EQ(elaaoms_json_unsigned(elaaoms_json_get(v, "frac"), &n), -1);
+    CHECK_INT_EQ(elaaoms_json_unsigned(elaaoms_json_get(v, "exp"), &n), -1);
+    CHECK_INT_EQ(elaaoms_json_unsigned(elaaoms_json_get(v, "big"), &n), -1);
+    CHECK_INT_EQ(elaaoms_json_unsigned(elaaoms_json_get(v, "bad"), &n), -1);
+    CHECK_INT_EQ(elaaoms_json_unsigned(elaaoms_json_get(v, "empty"), &n), -1);
+    CHECK_INT_EQ(elaaoms_json_unsigned(elaaoms_json_get(v, "sneg"), &n), -1);
+    CHECK_INT_EQ(elaaoms_json_unsigned(elaaoms_json_get(v, "data"), &n), -1);
+    CHECK_INT_EQ(elaaoms_json_unsigned(elaaoms_json_get(v, "nope"), &n), -1);
+    CHECK_INT_EQ(n, 1763745600);
+
+    CHECK_INT_EQ(elaaoms_json_key_unique(v, "type"), 1);
+    CHECK_INT_EQ(elaaoms_json_key_unique(v, "absent"), 1);
+    CHECK_INT_EQ(elaaoms_json_key_unique(v, "dup"), 0);
+    CHECK_INT_EQ(elaaoms_json_key_unique(elaaoms_json_get(v, "ts"), "x"), 0);
+
+    yajl_tree_free(v);
+}
+
+
+int
+main(void)
+{
+    test_depth();
+    test_invalid();
+    test_getters();
+
+    return UNIT_DONE("json_parse");
+}

@@ -1,0 +1,24 @@
+#include "unit.h"
+#include "redis_keys.h"
+
+
+int
+main(void)
+{
+    char  buf[64];
+
+    CHECK_INT_EQ(elaaoms_key_org(buf, sizeof(buf), "acme", "jobs:ready"),
+                 strlen("elaaoms:acme:jobs:ready"));
+    CHECK_STR_EQ(buf, "elaaoms:acme:jobs:ready");
+
+    CHECK(elaaoms_key_caller(buf, sizeof(buf), "acme", "+14155550123",
+                             "memories") > 0);
+    CHECK_STR_EQ(buf, "elaaoms:acme:{acme:+14155550123}:memories");
+
+    /* the hash tag holds org and caller, so two orgs never share a slot key */
+    CHECK(strstr(buf, "{acme:+14155550123}") != NULL);
+
+    CHECK_INT_EQ(elaaoms_key_org(buf, 10, "acme", "jobs:ready"), -1);
+
+    return UNIT_DONE("redis_keys");
+}

@@ -1,0 +1,165 @@
+#include "unit.h"
+#include "tokenize.h"
+
+
+static const char *
+stem(const char *word)
+{
+    static char  buf[ELAAOMS_TOKEN_MAX + 1];
+    size_t       n;
+
+    snprintf(buf, sizeof(buf), "%s", word);
+    n = elaaoms_stem(buf, strlen(buf));
+    buf[n] = '\0';
+
+    return buf;
+}
+
+
+static void
+test_stem(void)
+{
+    /* plurals and third person */
+    CHECK_STR_EQ(stem("orders"), "order");
+    CHECK_STR_EQ(stem("deliveries"), "delivery");
+    CHECK_STR_EQ(stem("boxes"), "box");
+    CHECK_STR_EQ(stem("matches"), "match");
+    CHECK_STR_EQ(stem("addresses"), "address");
+    CHECK_STR_EQ(stem("address"), "address");
+    CHECK_STR_EQ(stem("status"), "status");
+    CHECK_STR_EQ(stem("analysis"), "analysis");
+    CHECK_STR_EQ(stem("calls"), "call");
+
+    /* -ing, -ed, undoubling, the silent e */
+    CHECK_STR_EQ(stem("shipping"), "ship");
+    CHECK_STR_EQ(stem("shipped"), "ship");
+    CHECK_STR_EQ(stem("billing"), "bill");
+    CHECK_STR_EQ(stem("called"), "call");
+    CHECK_STR_EQ(stem("delayed"), "delay");
+    CHECK_STR_EQ(stem("preferred"), "prefer");
+    CHECK_STR_EQ(stem("prefers"), "prefer");
+    CHECK_STR_EQ(stem("tried"), "try");
+    CHECK_STR_EQ(stem("move"), "mov");
+    CHECK_STR_EQ(stem("moved"), "mov");
+    CHECK_STR_EQ(stem("moving"), "mov");
+    CHECK_STR_EQ(stem("charges"), stem("charged"));
+    CHECK_STR_EQ(stem("contacted"), "contact");
+
+    /* too short to carry a suffix, or not a suffix */
+    CHECK_STR_EQ(stem("thing"), "thing");
+    CHECK_STR_EQ(stem("need"), "need");
+    CHECK_STR_EQ(stem("agreed"), "agreed");
+    CHECK_STR_EQ(stem("free"), "free");
+    CHECK_STR_EQ(stem("bus"), "bus");
+
+    /* digits and non-ASCII words are left alone */
+    CHECK_STR_EQ(stem("xyz789s"), "xyz789s");
+    CHECK_STR_EQ(stem("caf\xc3\xa9s"), "caf\xc3\xa9s");
+}
+
+
+static void
+test_tokens(void)
+{
+    int                  n;
+    elaaoms_token_t      tok[16];
+    elaaoms_tokenizer_t  tz;
+    const char          *text = "What's Maria's ORDER XYZ-789, Jos\xc3\xa9?";
+
+    elaaoms_tokenizer_init(&tz, text, strlen(text));
+    for (n = 0; n < 16 && elaaoms_tokenizer_next(&tz, &tok[n]); n++) {
+        /* void */
+    }
+
+    /* the "s" of "What's" and "Maria's" is skipped */
+    CHECK_INT_EQ(n, 6);
+    CHECK_STR_EQ(tok[0].word, "what");
+    CHECK(tok[0].stopword);
+    CHECK_STR_EQ(tok[1].word, "maria");
+    CHECK(!tok[1].stopword);
+    CHECK_STR_EQ(tok[2].word, "order");
+    CHECK(tok[2].concepts & (1u << ELAAOMS_CONCEPT_ORDER));
+    CHECK_STR_EQ(tok[3].word, "xyz");
+    CHECK_STR_EQ(tok[4].word, "789");
+    CHECK(tok[4].has_digit);
+    CHECK_INT_EQ(tok[4].concepts, 1u << ELAAOMS_CONCEPT_NUMBER);
+    CHECK_STR_EQ(tok[5].word, "jos\xc3\xa9");
+
+    CHECK_INT_EQ(tok[2].stem_hash,
+                 elaaoms_fnv1a(ELAAOMS_FNV_BASIS, "order", 5));
+
+    /* a stretch over the length limit is cut, not split */
+    text = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa b";
+    elaaoms_tokenizer_init(&tz, text, strlen(text));
+    CHECK(elaaoms_tokenizer_next(&tz, &tok[0]));
+    CHECK_INT_EQ(tok[0].word_len, ELAAOMS_TOKEN_MAX);
+    CHECK(!elaaoms_tokenizer_next(&tz, &tok[0]));
+
+    /* the length bounds the text: no NUL needed */
+    elaaoms_tokenizer_init(&tz, "order number", 5);
+    CHECK(elaaoms_tokenizer_next(&tz, &tok[0]));
+    CHECK_STR_EQ(tok[0].word, "order");
+    CHECK(!elaaoms_tokenizer_next(&tz, &tok[0]));
+
+    elaaoms_tokenizer_init(&tz, NULL, 0);
+    CHECK(!elaaoms_tokenizer_next(&tz, &tok[0]));
+}
+
+
+static uint32_t
+concepts_of(const char *word)
+{
+    elaaoms_token_t      tok;
+    elaaoms_tokenizer_t  tz;
+
+    elaaoms_tokenizer_init(&tz, word, strlen(word));
+
+    return elaaoms_tokenizer_next(&tz, &tok) ? tok.concepts : 0;
+}
+
+
+static void
+test_concepts(void)
+{
+    uint32_t  contact = 1u << ELAAOMS_CONCEPT_CONTACT;
+    uint32_t  order = 1u << ELAAOMS_CONCEPT_ORDER;
+
+    /* surface forms reach the concept through their stems */
+    CHECK(concepts_of("contacted") & contact);
+    CHECK(concepts_of("emails") & contact);
+    CHECK(concepts_of("Phone") & contact);
+    CHECK(concepts_of("texting") & contact);
+    CHECK(concepts_of("purchases") & order);
+    CHECK(concepts_of("deliveries") & order);
+    CHECK(concepts_of("shipment") & order);
+    CHECK(concepts_of("refunds") & (1u << ELAAOMS_CONCEPT_BILLING));
+    CHECK(concepts_of("delayed") & (1u << ELAAOMS_CONCEPT_PROBLEM));
+    CHECK(concepts_of("prefers") & (1u << ELAAOMS_CONCEPT_PREFERENCE));
+    CHECK(concepts_of("moved") & (1u << ELAAOMS_CONCEPT_ADDRESS));
+    CHECK(concepts_of("daughter") & (1u << ELAAOMS_CONCEPT_FAMILY));
+    CHECK(concepts_of("frustrated") & (1u << ELAAOMS_CONCEPT_EMOTION));
+    CHECK(concepts_of("id") & (1u << ELAAOMS_CONCEPT_NUMBER));
+
+    /* stopwords and unknown words have none */
+    CHECK_INT_EQ(concepts_of("the"), 0);
+    CHECK_INT_EQ(concepts_of("zebra"), 0);
+
+    CHECK(elaaoms_is_stopword("caller", 6));
+    CHECK(!elaaoms_is_stopword("order", 5));
+    CHECK(!elaaoms_is_stopword("", 0));
+
+    CHECK_STR_EQ(elaaoms_concept_name(ELAAOMS_CONCEPT_CONTACT), "contact");
+    CHECK(elaaoms_concept_name(ELAAOMS_NCONCEPTS) == NULL);
+    CHECK(elaaoms_concept_name(-1) == NULL);
+}
+
+
+int
+main(void)
+{
+    test_stem();
+    test_tokens();
+    test_concepts();
+
+    return UNIT_DONE("tokenize");
+}

@@ -1,0 +1,195 @@
+/*
+ * elaaoms-worker: the companion process of the nginx module.  Everything
+ * slow happens here: extraction jobs, pending-payload sweeps, heartbeats.
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hiredis/hiredis.h>
+
+#include "redis_keys.h"
+#include "worker_config.h"
+#include "worker_log.h"
+
+
+static volatile sig_atomic_t  elaaoms_worker_stop;
+
+
+static void
+elaaoms_worker_on_signal(int signo)
+{
+    elaaoms_worker_stop = 1;
+}
+
+
+static void
+elaaoms_worker_usage(void)
+{
+    fprintf(stderr, "usage: elaaoms-worker [--config FILE]\n");
+}
+
+
+static redisContext *
+elaaoms_worker_connect(const elaaoms_worker_config_t *cf)
+{
+    redisContext    *rc;
+    struct timeval   tv = { 2, 0 };
+
+    if (cf->redis_unix[0]) {
+        rc = redisConnectUnixWithTimeout(cf->redis_unix, tv);
+    } else {
+        rc = redisConnectWithTimeout(cf->redis_host, cf->redis_port, tv);
+    }
+
+    if (rc == NULL) {
+        elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "cannot allocate redis context");
+        return NULL;
+    }
+
+    if (rc->err) {
+        elaaoms_log(ELAAOMS_LOG_WARN, NULL, "redis connect failed: %s",
+                    rc->errstr);
+        redisFree(rc);
+        return NULL;
+    }
+
+    redisSetTimeout(rc, tv);
+
+    return rc;
+}
+
+
+/* 0 when Redis took the heartbeat */
+static int
+elaaoms_worker_heartbeat(redisContext *rc)
+{
+    char        now[32];
+    int         ok;
+    redisReply *reply;
+
+    snprintf(now, sizeof(now), "%lld", (long long) time(NULL));
+
+    reply = redisCommand(rc, "SET %s %s EX %d", ELAAOMS_KEY_WORKER_HEARTBEAT,
+                         now, ELAAOMS_WORKER_HEARTBEAT_TTL);
+    if (reply == NULL) {
+        return -1;
+    }
+
+    ok = (reply->type == REDIS_REPLY_STATUS);
+    freeReplyObject(reply);
+
+    return ok ? 0 : -1;
+}
+
+
+static int
+elaaoms_worker_write_pid(const char *path)
+{
+    FILE  *f;
+
+    if (path[0] == '\0') {
+        return 0;
+    }
+
+    f = fopen(path, "w");
+    if (f == NULL) {
+        return -1;
+    }
+
+    fprintf(f, "%ld\n", (long) getpid());
+    return fclose(f);
+}
+
+
+int
+main(int argc, char **argv)
+{
+    int                       i;
+    char                      err[512];
+    time_t                    last_beat;
+    redisContext             *rc;
+    struct sigaction          sa;
+    elaaoms_worker_config_t   cf;
+
+    elaaoms_worker_config_defaults(&cf);
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+            if (elaaoms_worker_config_load(&cf, argv[++i], err, sizeof(err))
+                != 0)
+            {
+                fprintf(stderr, "elaaoms-worker: %s\n", err);
+                return 2;
+            }
+            continue;
+        }
+
+        elaaoms_worker_usage();
+        return 2;
+    }
+
+    if (elaaoms_log_open(cf.log_file, ELAAOMS_LOG_INFO) != 0) {
+        fprintf(stderr, "elaaoms-worker: cannot open log %s: %s\n",
+                cf.log_file, strerror(errno));
+        return 1;
+    }
+
+    if (elaaoms_worker_write_pid(cf.pid_file) != 0) {
+        elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "cannot write pid file %s: %s",
+                    cf.pid_file, strerror(errno));
+        return 1;
+    }
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = elaaoms_worker_on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    elaaoms_log(ELAAOMS_LOG_INFO, NULL, "worker %s started", cf.worker_id);
+
+    rc = NULL;
+    last_beat = 0;
+
+    while (!elaaoms_worker_stop) {
+
+        if (rc == NULL) {
+            rc = elaaoms_worker_connect(&cf);
+            if (rc == NULL) {
+                sleep(1);
+                continue;
+            }
+        }
+
+        if (time(NULL) - last_beat >= cf.heartbeat_secs) {
+            if (elaaoms_worker_heartbeat(rc) != 0) {
+                elaaoms_log(ELAAOMS_LOG_WARN, NULL, "redis lost: %s",
+                            rc->err ? rc->errstr : "heartbeat refused");
+                redisFree(rc);
+                rc = NULL;
+                continue;
+            }
+            last_beat = time(NULL);
+        }
+
+        sleep(1);
+    }
+
+    if (rc) {
+        redisFree(rc);
+    }
+
+    if (cf.pid_file[0]) {
+        unlink(cf.pid_file);
+    }
+
+    elaaoms_log(ELAAOMS_LOG_INFO, NULL, "worker %s stopped", cf.worker_id);
+
+    return 0;
+}
