@@ -41,8 +41,6 @@ typedef struct {
 /* digits kept per run or spoken sequence; longer ones are counted only */
 #define ELAAOMS_PII_MAX_DIGITS   64
 #define ELAAOMS_PII_MAX_GROUPS   8
-/* how far before 9 bare digits "ssn" / "social" makes them an SSN */
-#define ELAAOMS_PII_SSN_CONTEXT  48
 /* spoken digits: this many in a row are a number */
 #define ELAAOMS_PII_SPOKEN_MIN   6
 
@@ -57,7 +55,12 @@ typedef struct {
     size_t  ngroups;
     unsigned  plus:1;
     unsigned  dotted:1;
-    unsigned  glued:1;          /* touches letters: "X200", "XYZ-789", "5pm" */
+    /*
+     * letters lead into it: "X200", "XYZ-789".  Letters after the digits
+     * do not count: they may be an e-mail's local part whose redaction
+     * would leave the digits bare, and a second pass must agree
+     */
+    unsigned  glued:1;
 } elaaoms_pii_run_t;
 
 
@@ -171,7 +174,8 @@ static void
 elaaoms_pii_emails(const unsigned char *in, size_t len,
     elaaoms_pii_spans_t *spans)
 {
-    size_t  i, j, k, dot, t;
+    int     tld;
+    size_t  i, j, k, dot;
 
     for (i = 0; i < len; i++) {
         if (in[i] != '@') {
@@ -199,19 +203,20 @@ elaaoms_pii_emails(const unsigned char *in, size_t len,
             k--;
         }
 
-        /* a dot with a label before it and a 2+ letter TLD after it */
-        for (dot = 0, t = i + 2; t < k; t++) {
-            if (in[t] == '.') {
-                dot = t;
+        /*
+         * a dot with a label before it and 2+ letters after it ("b.com");
+         * the whole domain run is taken, digits glued to it too, so that
+         * redacting those digits cannot turn the rest into a new address
+         */
+        for (tld = 0, dot = i + 2; dot + 2 < k; dot++) {
+            if (in[dot] == '.' && elaaoms_pii_alpha(in[dot + 1])
+                && elaaoms_pii_alpha(in[dot + 2]))
+            {
+                tld = 1;
+                break;
             }
         }
-        if (dot == 0 || k - dot - 1 < 2) {
-            continue;
-        }
-        for (t = dot + 1; t < k && elaaoms_pii_alpha(in[t]); t++) {
-            /* void */
-        }
-        if (t != k) {
+        if (!tld) {
             continue;
         }
 
@@ -228,12 +233,24 @@ typedef struct {
 } elaaoms_pii_word_t;
 
 
-/* the next alphanumeric run at or after pos */
+/*
+ * Words are alphanumeric runs; brackets count as word bytes so that the
+ * "o" of "o[redacted-number]" is not read as a spoken zero: redacting a
+ * redacted text must find nothing new.
+ */
+static int
+elaaoms_pii_word_byte(unsigned char c)
+{
+    return elaaoms_pii_alnum(c) || c == '[' || c == ']';
+}
+
+
+/* the next word at or after pos */
 static int
 elaaoms_pii_next_word(const unsigned char *in, size_t len, size_t pos,
     elaaoms_pii_word_t *w)
 {
-    while (pos < len && !elaaoms_pii_alnum(in[pos])) {
+    while (pos < len && !elaaoms_pii_word_byte(in[pos])) {
         pos++;
     }
 
@@ -242,7 +259,7 @@ elaaoms_pii_next_word(const unsigned char *in, size_t len, size_t pos,
     }
 
     w->start = pos;
-    while (pos < len && elaaoms_pii_alnum(in[pos])) {
+    while (pos < len && elaaoms_pii_word_byte(in[pos])) {
         pos++;
     }
     w->end = pos;
@@ -251,12 +268,12 @@ elaaoms_pii_next_word(const unsigned char *in, size_t len, size_t pos,
 }
 
 
-/* the alphanumeric run ending at or before pos */
+/* the word ending at or before pos */
 static int
 elaaoms_pii_prev_word(const unsigned char *in, size_t pos,
     elaaoms_pii_word_t *w)
 {
-    while (pos > 0 && !elaaoms_pii_alnum(in[pos - 1])) {
+    while (pos > 0 && !elaaoms_pii_word_byte(in[pos - 1])) {
         pos--;
     }
 
@@ -265,7 +282,7 @@ elaaoms_pii_prev_word(const unsigned char *in, size_t pos,
     }
 
     w->end = pos;
-    while (pos > 0 && elaaoms_pii_alnum(in[pos - 1])) {
+    while (pos > 0 && elaaoms_pii_word_byte(in[pos - 1])) {
         pos--;
     }
     w->start = pos;
@@ -321,8 +338,7 @@ static void
 elaaoms_pii_spoken_emails(const unsigned char *in, size_t len,
     elaaoms_pii_spans_t *spans)
 {
-    int                 dots;
-    size_t              pos;
+    size_t              pos, end;
     elaaoms_pii_word_t  at, w, left, link, next;
 
     for (pos = 0; elaaoms_pii_next_word(in, len, pos, &at); pos = at.end) {
@@ -338,32 +354,38 @@ elaaoms_pii_spoken_emails(const unsigned char *in, size_t len,
             continue;
         }
 
-        dots = 0;
+        /*
+         * the address ends at the last label that is a TLD ("co" of
+         * "l dot co.0111"), whatever follows it, so that redacting what
+         * follows cannot make a new address on a second pass
+         */
+        end = 0;
 
         for ( ;; ) {
             if (w.end + 1 < len && in[w.end] == '.'
                 && elaaoms_pii_alnum(in[w.end + 1]))
             {
                 elaaoms_pii_next_word(in, len, w.end, &w);
-                dots++;
-                continue;
-            }
 
-            if (elaaoms_pii_next_word(in, len, w.end, &link)
-                && elaaoms_pii_spaces(in, w.end, link.start)
-                && elaaoms_pii_word_is(in, link.start, link.end, "dot")
-                && elaaoms_pii_next_word(in, len, link.end, &next)
-                && elaaoms_pii_spaces(in, link.end, next.start))
+            } else if (elaaoms_pii_next_word(in, len, w.end, &link)
+                       && elaaoms_pii_spaces(in, w.end, link.start)
+                       && elaaoms_pii_word_is(in, link.start, link.end,
+                                              "dot")
+                       && elaaoms_pii_next_word(in, len, link.end, &next)
+                       && elaaoms_pii_spaces(in, link.end, next.start))
             {
                 w = next;
-                dots++;
-                continue;
+
+            } else {
+                break;
             }
 
-            break;
+            if (elaaoms_pii_tld(in, &w)) {
+                end = w.end;
+            }
         }
 
-        if (dots == 0 || !elaaoms_pii_tld(in, &w)) {
+        if (end == 0) {
             continue;
         }
 
@@ -401,7 +423,7 @@ elaaoms_pii_spoken_emails(const unsigned char *in, size_t len,
             break;
         }
 
-        elaaoms_pii_add(spans, left.start, w.end, ELAAOMS_PII_EMAIL);
+        elaaoms_pii_add(spans, left.start, end, ELAAOMS_PII_EMAIL);
     }
 }
 
@@ -542,10 +564,6 @@ elaaoms_pii_read_run(const unsigned char *in, size_t len, size_t i,
 
         p += sep;
     }
-
-    if (run->end < len && elaaoms_pii_alpha(in[run->end])) {
-        run->glued = 1;
-    }
 }
 
 
@@ -566,49 +584,56 @@ elaaoms_pii_shape(const elaaoms_pii_run_t *run, const size_t *shape)
 
 
 /*
- * the word w in window, standing alone: not "antisocial", and not the
- * "ssn" of an earlier "[redacted-ssn]", so redacting twice changes nothing
+ * 9 bare digits are an SSN when an SSN word leads up to them through
+ * filler words only: "SSN 123456789", "social security number is ...",
+ * "Tax ID: ...".  Words, not a byte window, so that redacting something
+ * earlier in the text cannot bring the context word into reach.
  */
-static int
-elaaoms_pii_window_has(const char *window, const char *w)
-{
-    size_t       n = strlen(w);
-    const char  *p;
-
-    for (p = strstr(window, w); p; p = strstr(p + 1, w)) {
-        if ((p == window || (!elaaoms_pii_alnum((unsigned char) p[-1])
-                             && p[-1] != '-'))
-            && !elaaoms_pii_alnum((unsigned char) p[n]) && p[n] != ']')
-        {
-            return 1;
-        }
-    }
-
-    return 0;
-}
-
-
-/* "ssn", "social" or "tax id" shortly before pos */
 static int
 elaaoms_pii_ssn_context(const unsigned char *in, size_t pos)
 {
-    char    window[ELAAOMS_PII_SSN_CONTEXT + 1];
-    size_t  i, start;
+    int                 i;
+    const char        **f;
+    elaaoms_pii_word_t  w, prev;
+    static const char  *fillers[] = {
+        "is", "was", "number", "num", "no", "nr", "security", "my", "her",
+        "his", "their", "the", "it", "its", "s", "card", "id", NULL
+    };
 
-    start = pos > ELAAOMS_PII_SSN_CONTEXT ? pos - ELAAOMS_PII_SSN_CONTEXT : 0;
-
-    for (i = 0; start + i < pos; i++) {
-        window[i] = (char) elaaoms_pii_lower(in[start + i]);
-        if (window[i] == '\0') {
-            window[i] = ' ';
+    for (i = 0; i < 8 && elaaoms_pii_prev_word(in, pos, &w); i++) {
+        /* ": ", " # ", ". ": anything longer is another sentence */
+        if (pos - w.end > 3) {
+            return 0;
         }
-    }
-    window[i] = '\0';
 
-    return elaaoms_pii_window_has(window, "ssn")
-           || elaaoms_pii_window_has(window, "social")
-           || elaaoms_pii_window_has(window, "tax id")
-           || elaaoms_pii_window_has(window, "taxpayer");
+        if (elaaoms_pii_word_is(in, w.start, w.end, "ssn")
+            || elaaoms_pii_word_is(in, w.start, w.end, "social")
+            || elaaoms_pii_word_is(in, w.start, w.end, "taxpayer"))
+        {
+            return 1;
+        }
+
+        if (elaaoms_pii_word_is(in, w.start, w.end, "id")
+            && elaaoms_pii_prev_word(in, w.start, &prev)
+            && w.start - prev.end <= 3
+            && elaaoms_pii_word_is(in, prev.start, prev.end, "tax"))
+        {
+            return 1;
+        }
+
+        for (f = fillers; *f; f++) {
+            if (elaaoms_pii_word_is(in, w.start, w.end, *f)) {
+                break;
+            }
+        }
+        if (*f == NULL) {
+            return 0;
+        }
+
+        pos = w.start;
+    }
+
+    return 0;
 }
 
 

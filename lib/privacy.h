@@ -10,8 +10,9 @@
  *   [redacted-card]    13-19 digits, optionally grouped by spaces or
  *                      dashes, that pass the Luhn check
  *   [redacted-ssn]     ddd-dd-dddd (or spaced ddd dd dddd), and 9 bare
- *                      digits within 48 bytes after "ssn", "social" or
- *                      "tax id"
+ *                      digits that "SSN", "social (security number is)",
+ *                      "taxpayer" or "tax ID" lead up to through filler
+ *                      words only
  *   [redacted-phone]   "+" or "00" and 8-15 digits; the North American
  *                      shapes (415) 555-0123, 415-555-0123, 415.555.0123,
  *                      1 415 555 0123, 4155550123, 14155550123; and local

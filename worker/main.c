@@ -14,6 +14,7 @@
 #include <hiredis/hiredis.h>
 
 #include "redis_keys.h"
+#include "sweep.h"
 #include "worker_config.h"
 #include "worker_log.h"
 
@@ -112,7 +113,7 @@ main(int argc, char **argv)
 {
     int                       i;
     char                      err[512];
-    time_t                    last_beat;
+    time_t                    last_beat, last_sweep;
     redisContext             *rc;
     struct sigaction          sa;
     elaaoms_worker_config_t   cf;
@@ -156,6 +157,7 @@ main(int argc, char **argv)
 
     rc = NULL;
     last_beat = 0;
+    last_sweep = 0;
 
     while (!elaaoms_worker_stop) {
 
@@ -176,6 +178,18 @@ main(int argc, char **argv)
                 continue;
             }
             last_beat = time(NULL);
+        }
+
+        /* at start, then periodically: payloads saved while Redis was down */
+        if (time(NULL) - last_sweep >= cf.sweep_secs) {
+            if (elaaoms_sweep_pending(rc, cf.payload_dir) < 0) {
+                elaaoms_log(ELAAOMS_LOG_WARN, NULL, "redis lost during the "
+                            "pending sweep: %s", rc->errstr);
+                redisFree(rc);
+                rc = NULL;
+                continue;
+            }
+            last_sweep = time(NULL);
         }
 
         sleep(1);

@@ -70,6 +70,8 @@ authentication and request checks pass.  Step keys (all optional):
   memories: [...]            the memories answered, verbatim (may be invalid)
   output: {...}              the whole structured output, verbatim
   text: "..."                the free-text answer
+  content: "..."             OpenAI message.content, verbatim
+  reverse: true              embeddings answered in reverse index order
   usage: {...} or null       usage fields merged in / usage omitted
 A step with none of status/body/malformed/close answers normally, modified
 by the other keys.

@@ -15,7 +15,8 @@ use POSIX ();
 use Time::HiRes qw(sleep time);
 
 our @EXPORT = qw(redis_start redis_stop redis_cmd redis_port free_port
-                 blackhole_port restart_redis_later repo_root fixture);
+                 blackhole_port restart_redis_later repo_root fixture
+                 sign_header payload_dir worker_start worker_stop wait_until);
 
 my $redis_port;
 my $redis_dir;
@@ -23,6 +24,8 @@ my $owner_pid = $$;
 
 sub repo_root { $ENV{ELAAOMS_ROOT} || POSIX::getcwd() }
 
+# A fixture's bytes, surrounding whitespace removed (Test::Nginx trims a
+# request body the same way, so what is signed is what is sent).
 sub fixture {
     my ($name) = @_;
     my $path = repo_root() . "/t/fixtures/$name";
@@ -30,7 +33,68 @@ sub fixture {
     local $/;
     my $data = <$fh>;
     close $fh;
+    $data =~ s/^\s+|\s+$//g;
     return $data;
+}
+
+# "t=<ts>,v0=<hex>": ElevenLabs' signature of body at time ts (default now)
+sub sign_header {
+    my ($secret, $body, $ts) = @_;
+    require Digest::SHA;
+    $ts = time() unless defined $ts;
+    $ts = int($ts);
+    return "t=$ts,v0=" . Digest::SHA::hmac_sha256_hex("$ts.$body", $secret);
+}
+
+# One payload directory per suite, under the system temp folder.
+my $payload_dir;
+sub payload_dir {
+    $payload_dir ||= tempdir('elaaoms-payloads-XXXXXX', TMPDIR => 1,
+                             CLEANUP => 1);
+    return $payload_dir;
+}
+
+# Polls $cond (a code ref) until it is true or $secs pass; returns its value.
+sub wait_until {
+    my ($cond, $secs) = @_;
+    my $deadline = time + ($secs || 10);
+    while (time < $deadline) {
+        my $v = $cond->();
+        return $v if $v;
+        sleep 0.05;
+    }
+    return $cond->();
+}
+
+# Starts elaaoms-worker with the given "key value" settings (added to the
+# suite's Redis and payload directory); worker_stop() ends it.
+my $worker_pid;
+sub worker_start {
+    my (%extra) = @_;
+    my $bin = $ENV{ELAAOMS_WORKER} || repo_root() . '/build/elaaoms-worker';
+    my $dir = tempdir('elaaoms-worker-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    my %cf = (redis_host => '127.0.0.1', redis_port => $redis_port,
+              payload_dir => payload_dir(), heartbeat_secs => 1,
+              sweep_secs => 1, log_file => "$dir/worker.log", %extra);
+    open my $fh, '>', "$dir/worker.conf" or die "$dir/worker.conf: $!";
+    print $fh "$_ $cf{$_}\n" for sort keys %cf;
+    close $fh;
+    my $pid = fork();
+    die "fork: $!" unless defined $pid;
+    if ($pid == 0) {
+        { exec $bin, "--config", "$dir/worker.conf"; }
+        POSIX::_exit(127);
+    }
+    $worker_pid = $pid;
+    return "$dir/worker.log";
+}
+
+sub worker_stop {
+    my ($sig) = @_;
+    return unless $worker_pid;
+    kill($sig || 'TERM', $worker_pid);
+    waitpid $worker_pid, 0;
+    undef $worker_pid;
 }
 
 sub free_port {
@@ -138,7 +202,10 @@ sub redis_cmd {
 }
 
 END {
-    redis_stop() if $$ == $owner_pid;
+    if ($$ == $owner_pid) {
+        worker_stop();
+        redis_stop();
+    }
 }
 
 1;

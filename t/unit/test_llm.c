@@ -377,7 +377,7 @@ test_retries(void)
     CHECK_INT_EQ(elaaoms_llm_extract(&llm, transcript, &out, &usage, &err), 0);
     t = now_ms() - t;
     CHECK(t >= 950);
-    CHECK(t < 1900);
+    CHECK(t < 4000);             /* generous: a loaded CI box */
     CHECK_INT_EQ(usage.attempts, 2);
     CHECK_INT_EQ(out.n, 4);
     elaaoms_extracted_free(&out);
@@ -494,7 +494,7 @@ test_timeouts(void)
     CHECK_INT_EQ(err.code, ELAAOMS_API_ERR_TIMEOUT);
     CHECK_INT_EQ(err.retryable, 1);
     CHECK_INT_EQ(err.http_status, 0);
-    CHECK(t >= 250 && t < 1500);
+    CHECK(t >= 250 && t < 2500);
 
     /* a timeout is retried */
     llm.max_retries = 1;

@@ -79,8 +79,13 @@ test_ssn(void)
     CHECK_STR_EQ(redact("my social security number is 123456789"),
                  "my social security number is [redacted-ssn]");
     CHECK_STR_EQ(redact("Tax ID: 987654321"), "Tax ID: [redacted-ssn]");
+    CHECK_STR_EQ(redact("SSN: my number is 123456789"),
+                 "SSN: my number is [redacted-ssn]");
     CHECK_STR_EQ(redact("order 123456789 shipped"),
                  "order 123456789 shipped");
+    CHECK_STR_EQ(redact("antisocial 123456789"), "antisocial 123456789");
+    CHECK_STR_EQ(redact("my SSN? Not telling. Order 123456789"),
+                 "my SSN? Not telling. Order 123456789");
 
     /* mixed separators and zip+4 are no SSN */
     CHECK_STR_EQ(redact("zip 78701-1234"), "zip 78701-1234");

@@ -1,0 +1,227 @@
+/*
+ * Queues transcriptions left pending on disk (see sweep.h).
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "intake.h"
+#include "job.h"
+#include "sweep.h"
+#include "worker_log.h"
+
+
+#define ELAAOMS_SWEEP_MAX_FILE  (64 * 1024 * 1024)
+
+
+/* the whole file in a malloc()ed buffer the caller frees; NULL on error */
+static char *
+elaaoms_sweep_read(const char *path, size_t *len)
+{
+    FILE         *f;
+    char         *buf;
+    struct stat   st;
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+
+    if (fstat(fileno(f), &st) != 0 || st.st_size > ELAAOMS_SWEEP_MAX_FILE) {
+        fclose(f);
+        return NULL;
+    }
+
+    buf = malloc((size_t) st.st_size + 1);
+    if (buf == NULL) {
+        fclose(f);
+        return NULL;
+    }
+
+    *len = fread(buf, 1, (size_t) st.st_size, f);
+    fclose(f);
+
+    if (*len != (size_t) st.st_size) {
+        free(buf);
+        return NULL;
+    }
+
+    buf[*len] = '\0';
+    return buf;
+}
+
+
+/* 1 queued, 0 nothing to do, -1 Redis failed */
+static int
+elaaoms_sweep_one(redisContext *rc, const char *marker_path)
+{
+    int             rv;
+    char           *job_text, *payload, err[256], sha[ELAAOMS_SHA256_HEX_LEN + 1];
+    char            marker[512], conv[512], queue[512], ttl[32], now[32];
+    size_t          job_len, payload_len;
+    redisReply     *reply;
+    elaaoms_job_t   job;
+    const char     *argv[13];
+    size_t          argvlen[13];
+    int             i;
+
+    job_text = elaaoms_sweep_read(marker_path, &job_len);
+    if (job_text == NULL) {
+        return 0;
+    }
+
+    if (elaaoms_job_decode(job_text, job_len, &job, err, sizeof(err)) != 0) {
+        elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "pending marker %s is not a "
+                    "valid job: %s", marker_path, err);
+        free(job_text);
+        return 0;
+    }
+
+    payload = elaaoms_sweep_read(job.payload_path, &payload_len);
+    if (payload == NULL) {
+        elaaoms_log(ELAAOMS_LOG_ERROR, job.request_id, "payload %s of "
+                    "pending job unreadable: %s", job.payload_path,
+                    strerror(errno));
+        elaaoms_job_free(&job);
+        free(job_text);
+        return 0;
+    }
+
+    rv = -1;
+
+    if (elaaoms_sha256_hex(payload, payload_len, sha) != 0
+        || elaaoms_intake_keys(job.org, job.type, job.conversation_id,
+                               marker, conv, queue, sizeof(marker)) != 0)
+    {
+        goto done;
+    }
+
+    snprintf(ttl, sizeof(ttl), "%d", ELAAOMS_INTAKE_MARKER_TTL);
+    snprintf(now, sizeof(now), "%lld", (long long) time(NULL));
+
+    argv[0] = "EVAL";
+    argv[1] = elaaoms_intake_script;
+    argv[2] = "3";
+    argv[3] = marker;
+    argv[4] = conv;
+    argv[5] = queue;
+    argv[6] = sha;
+    argv[7] = job_text;
+    argv[8] = ttl;
+    argv[9] = job.caller ? job.caller : "";
+    argv[10] = job.agent_id ? job.agent_id : "";
+    argv[11] = now;
+    argv[12] = job.request_id;
+
+    for (i = 0; i < 13; i++) {
+        argvlen[i] = (i == 7) ? job_len : strlen(argv[i]);
+    }
+
+    reply = redisCommandArgv(rc, 13, argv, argvlen);
+    if (reply == NULL) {
+        goto done;
+    }
+
+    if (reply->type == REDIS_REPLY_INTEGER) {
+        if (unlink(marker_path) != 0) {
+            elaaoms_log(ELAAOMS_LOG_WARN, job.request_id, "unlink %s: %s",
+                        marker_path, strerror(errno));
+        }
+
+        elaaoms_log(ELAAOMS_LOG_INFO, job.request_id,
+                    "pending job of %s/%s %s", job.org, job.conversation_id,
+                    reply->integer ? "queued" : "was already queued");
+        rv = reply->integer ? 1 : 0;
+
+    } else {
+        elaaoms_log(ELAAOMS_LOG_ERROR, job.request_id, "intake script: %s",
+                    reply->type == REDIS_REPLY_ERROR ? reply->str : "?");
+    }
+
+    freeReplyObject(reply);
+
+done:
+
+    free(payload);
+    elaaoms_job_free(&job);
+    free(job_text);
+
+    return rv;
+}
+
+
+static int
+elaaoms_sweep_is_dir(const char *path)
+{
+    struct stat  st;
+
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+
+int
+elaaoms_sweep_pending(redisContext *rc, const char *payload_dir)
+{
+    int             n, queued;
+    DIR            *orgs, *convs;
+    char            org_path[2048], conv_path[4096], marker[4096 + 300];
+    struct dirent  *org, *conv;
+
+    orgs = opendir(payload_dir);
+    if (orgs == NULL) {
+        return 0;
+    }
+
+    queued = 0;
+
+    while ((org = readdir(orgs)) != NULL) {
+        if (org->d_name[0] == '.') {
+            continue;
+        }
+
+        snprintf(org_path, sizeof(org_path), "%s/%s", payload_dir,
+                 org->d_name);
+
+        convs = opendir(org_path);
+        if (convs == NULL) {
+            continue;
+        }
+
+        while ((conv = readdir(convs)) != NULL) {
+            if (conv->d_name[0] == '.') {
+                continue;
+            }
+
+            snprintf(conv_path, sizeof(conv_path), "%s/%s", org_path,
+                     conv->d_name);
+            snprintf(marker, sizeof(marker), "%s/%s_transcription.pending",
+                     conv_path, conv->d_name);
+
+            if (!elaaoms_sweep_is_dir(conv_path) || access(marker, F_OK) != 0)
+            {
+                continue;
+            }
+
+            n = elaaoms_sweep_one(rc, marker);
+            if (n < 0) {
+                closedir(convs);
+                closedir(orgs);
+                return -1;
+            }
+
+            queued += n;
+        }
+
+        closedir(convs);
+    }
+
+    closedir(orgs);
+
+    return queued;
+}

@@ -1,0 +1,19 @@
+/*
+ * The pending-payload sweep: transcriptions saved by nginx while Redis was
+ * unreachable carry a "<conversation_id>_transcription.pending" marker
+ * holding their job; the sweep queues them with the same atomic Redis step
+ * nginx uses (lib/intake.h), so a payload queued twice is queued once.
+ */
+
+#ifndef ELAAOMS_WORKER_SWEEP_H
+#define ELAAOMS_WORKER_SWEEP_H
+
+#include <hiredis/hiredis.h>
+
+/*
+ * Walks <payload_dir>/<org>/<conversation_id>/.  Returns the number of
+ * jobs queued, or -1 when Redis failed (the markers stay for next time).
+ */
+int elaaoms_sweep_pending(redisContext *rc, const char *payload_dir);
+
+#endif /* ELAAOMS_WORKER_SWEEP_H */
