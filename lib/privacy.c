@@ -502,8 +502,9 @@ done:
 }
 
 
+/* the digits at i, and with join the groups that follow them */
 static void
-elaaoms_pii_read_run(const unsigned char *in, size_t len, size_t i,
+elaaoms_pii_read_run(const unsigned char *in, size_t len, size_t i, int join,
     elaaoms_pii_run_t *run)
 {
     size_t  p, sep;
@@ -550,7 +551,7 @@ elaaoms_pii_read_run(const unsigned char *in, size_t len, size_t i,
         run->ngroups++;
         run->end = p;
 
-        sep = elaaoms_pii_separator(in, len, p);
+        sep = join ? elaaoms_pii_separator(in, len, p) : 0;
         if (sep == 0) {
             break;
         }
@@ -580,6 +581,17 @@ elaaoms_pii_shape(const elaaoms_pii_run_t *run, const size_t *shape)
     }
 
     return i == run->ngroups;
+}
+
+
+/* ddd-dd-dddd or ddd dd dddd */
+static int
+elaaoms_pii_ssn_shape(const elaaoms_pii_run_t *run)
+{
+    static const size_t  ssn[] = { 3, 2, 4, 0 };
+
+    return elaaoms_pii_shape(run, ssn) && run->seps[0] == run->seps[1]
+           && (run->seps[0] == '-' || run->seps[0] == ' ');
 }
 
 
@@ -643,8 +655,7 @@ elaaoms_pii_classify_run(const unsigned char *in, const elaaoms_pii_run_t *run,
 {
     size_t   d = run->ndigits;
     int      kind;
-    static const size_t  ssn[] = { 3, 2, 4, 0 },
-                         nanp[] = { 3, 3, 4, 0 },
+    static const size_t  nanp[] = { 3, 3, 4, 0 },
                          nanp1[] = { 1, 3, 3, 4, 0 },
                          local[] = { 3, 4, 0 },
                          one[] = { 10, 0 },
@@ -669,9 +680,7 @@ elaaoms_pii_classify_run(const unsigned char *in, const elaaoms_pii_run_t *run,
         return ELAAOMS_PII_NUMBER;
     }
 
-    if (elaaoms_pii_shape(run, ssn) && run->seps[0] == run->seps[1]
-        && (run->seps[0] == '-' || run->seps[0] == ' '))
-    {
+    if (elaaoms_pii_ssn_shape(run)) {
         return ELAAOMS_PII_SSN;
     }
 
@@ -727,7 +736,17 @@ elaaoms_pii_digit_runs(const unsigned char *in, size_t len,
             continue;
         }
 
-        elaaoms_pii_read_run(in, len, i, &run);
+        elaaoms_pii_read_run(in, len, i, 1, &run);
+
+        /*
+         * an identifier's digits ("X200") end with their group unless the
+         * whole run is an SSN ("SSN-123-45-6789"): "X200 555 0199" is an
+         * identifier and a phone number, however a second pass sees it
+         */
+        if (run.glued && !elaaoms_pii_ssn_shape(&run)) {
+            elaaoms_pii_read_run(in, len, i, 0, &run);
+        }
+
         elaaoms_pii_add(spans, run.start, run.end,
                         elaaoms_pii_classify_run(in, &run, key));
         i = run.end;

@@ -246,6 +246,7 @@ elaaoms_relevance_score(const char *query, size_t query_len,
         if (lex > 1) {
             lex = 1;
         }
+
         if (cands[i].vec) {
             cos = elaaoms_cosine(qvec, cands[i].vec, ELAAOMS_EMBED_DIM);
 

@@ -19,7 +19,7 @@ render() {
 }
 
 running() {
-    [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+    [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null
 }
 
 stop_pid() {
@@ -40,6 +40,10 @@ start() {
     : "${ELAAOMS_WEBHOOK_SECRET:=elaaoms-dev-secret}"
 
     mkdir -p "$VAR"/{logs,tmp,redis,payloads,conf}
+    # nginx workers run as "nobody" when started by root: they write payloads
+    if [ "$(id -u)" = 0 ]; then
+        chown nobody "$VAR/payloads"
+    fi
 
     if ! running "$VAR/redis.pid"; then
         redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$VAR/redis" \
@@ -71,6 +75,10 @@ start() {
     cat <<MSG
 ELAAOMS is running on 127.0.0.1 (state and logs under var/):
   health        http://127.0.0.1:8080/health
+  post-call     http://127.0.0.1:8080/webhook/post-call      (ElevenLabs-Signature)
+  client-data   http://127.0.0.1:8080/webhook/client-data    (X-Elaaoms-Secret header)
+  search-memory http://127.0.0.1:8080/webhook/search-memory  (X-Elaaoms-Secret header)
+  payloads      $VAR/payloads
   redis         127.0.0.1:$REDIS_PORT
 Stop it with: make stop
 MSG

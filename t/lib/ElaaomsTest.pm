@@ -197,7 +197,7 @@ sub redis_cmd {
     my $out = <$fh>;
     close $fh;
     $out = '' unless defined $out;
-    chomp $out;
+    $out =~ s/\s+$//;
     return $out;
 }
 

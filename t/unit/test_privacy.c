@@ -74,6 +74,7 @@ test_ssn(void)
     CHECK_STR_EQ(redact("SSN 123-45-6789."), "SSN [redacted-ssn].");
     CHECK_INT_EQ(counts.ssns, 1);
     CHECK_STR_EQ(redact("it is 123 45 6789"), "it is [redacted-ssn]");
+    CHECK_STR_EQ(redact("SSN-123-45-6789"), "SSN-[redacted-ssn]");
 
     /* 9 bare digits only with SSN words nearby */
     CHECK_STR_EQ(redact("my social security number is 123456789"),
@@ -153,6 +154,9 @@ test_phones(void)
 
     /* identifiers and prices are no phones */
     CHECK_STR_EQ(redact("account A4155550199"), "account A4155550199");
+    CHECK_STR_EQ(redact("router X200 555 0199"), "router X200 [redacted-phone]");
+    CHECK_STR_EQ(redact("order XYZ-789 4111 1111 1111 1111"),
+                 "order XYZ-789 [redacted-card]");
     CHECK_STR_EQ(redact("IP 192.168.100.200"), "IP 192.168.100.200");
     CHECK_STR_EQ(redact("version 1.2.3, 3.50 each"),
                  "version 1.2.3, 3.50 each");

@@ -375,7 +375,7 @@ test_vector_sources(void)
     unsigned char             packed[MAX_MEMORIES][ELAAOMS_EMBED_DIM];
     caller_t                 *cl;
     elaaoms_relevance_cand_t  cands[MAX_MEMORIES];
-    static char               scratch[8192];
+    static long long          scratch[1024];   /* aligned */
     const char               *q = "how does she want to be contacted?";
 
     if (labelled.ncallers == 0) {
