@@ -18,6 +18,7 @@ const char  elaaoms_intake_script[] =
     "           'caller', ARGV[4], 'agent_id', ARGV[5],\n"
     "           'received_at', ARGV[6], 'request_id', ARGV[7])\n"
     "redis.call('LPUSH', KEYS[3], ARGV[2])\n"
+    "redis.call('SADD', KEYS[4], ARGV[8])\n"
     "return 1\n";
 
 
@@ -125,5 +126,49 @@ elaaoms_sha256_hex(const void *data, size_t len,
     }
 
     out[2 * n] = '\0';
+    return 0;
+}
+
+
+int
+elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const char *org,
+    const char *type_name, const char *conversation_id, const void *payload,
+    size_t payload_len, const char *job_json, size_t job_len,
+    const char *caller, const char *agent_id, const char *request_id,
+    long long now)
+{
+    int  i;
+
+    if (elaaoms_sha256_hex(payload, payload_len, cmd->sha) != 0
+        || elaaoms_intake_keys(org, type_name, conversation_id, cmd->marker,
+                               cmd->conversation, cmd->queue,
+                               sizeof(cmd->marker)) != 0)
+    {
+        return -1;
+    }
+
+    snprintf(cmd->ttl, sizeof(cmd->ttl), "%d", ELAAOMS_INTAKE_MARKER_TTL);
+    snprintf(cmd->now, sizeof(cmd->now), "%lld", now);
+
+    cmd->argv[0] = "EVAL";
+    cmd->argv[1] = elaaoms_intake_script;
+    cmd->argv[2] = "4";
+    cmd->argv[3] = cmd->marker;
+    cmd->argv[4] = cmd->conversation;
+    cmd->argv[5] = cmd->queue;
+    cmd->argv[6] = ELAAOMS_KEY_ORGS;
+    cmd->argv[7] = cmd->sha;
+    cmd->argv[8] = job_json;
+    cmd->argv[9] = cmd->ttl;
+    cmd->argv[10] = caller ? caller : "";
+    cmd->argv[11] = agent_id ? agent_id : "";
+    cmd->argv[12] = cmd->now;
+    cmd->argv[13] = request_id;
+    cmd->argv[14] = org;
+
+    for (i = 0; i < ELAAOMS_INTAKE_ARGC; i++) {
+        cmd->argvlen[i] = (i == 8) ? job_len : strlen(cmd->argv[i]);
+    }
+
     return 0;
 }

@@ -30,11 +30,11 @@
 
 
 #define NGX_HTTP_ELAAOMS_PATH_MAX  4096
-#define NGX_HTTP_ELAAOMS_KEY_MAX   512
 
 
 typedef struct {
     elaaoms_postcall_t   pc;
+    elaaoms_intake_cmd_t cmd;
     char                 dir[NGX_HTTP_ELAAOMS_PATH_MAX];
     char                 pending[NGX_HTTP_ELAAOMS_PATH_MAX];
     unsigned             duplicate:1;
@@ -233,20 +233,13 @@ ngx_http_elaaoms_post_call_queue(ngx_http_request_t *r,
 {
     int                           n;
     char                         *job_json, err[512], rid[128];
-    char                          sha[ELAAOMS_SHA256_HEX_LEN + 1];
-    char                          marker[NGX_HTTP_ELAAOMS_KEY_MAX];
-    char                          conv[NGX_HTTP_ELAAOMS_KEY_MAX];
-    char                          queue[NGX_HTTP_ELAAOMS_KEY_MAX];
     char                          path[NGX_HTTP_ELAAOMS_PATH_MAX];
-    char                          ttl[NGX_INT_T_LEN], now[NGX_INT_T_LEN];
     size_t                        job_len;
     ngx_str_t                    *id;
     elaaoms_job_t                 job;
     ngx_http_elaaoms_batch_t     *b;
     ngx_http_elaaoms_loc_conf_t  *elcf;
     elaaoms_postcall_t           *pc = &pcc->pc;
-    const char                   *argv[13];
-    size_t                        argvlen[13];
 
     elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
 
@@ -303,34 +296,13 @@ ngx_http_elaaoms_post_call_queue(ngx_http_request_t *r,
                                   "The payload could not be saved; retry.");
     }
 
-    if (elaaoms_sha256_hex(body, len, sha) != 0
-        || elaaoms_intake_keys(job.org, pc->type_name, pc->conversation_id,
-                               marker, conv, queue, NGX_HTTP_ELAAOMS_KEY_MAX)
-           != 0)
+    if (elaaoms_intake_cmd(&pcc->cmd, job.org, pc->type_name,
+                           pc->conversation_id, body, len, job_json, job_len,
+                           pc->caller, pc->agent_id, rid, ngx_time())
+        != 0)
     {
         free(job_json);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    (void) ngx_sprintf((u_char *) ttl, "%d%Z", ELAAOMS_INTAKE_MARKER_TTL);
-    (void) ngx_sprintf((u_char *) now, "%T%Z", ngx_time());
-
-    argv[0] = "EVAL";
-    argv[1] = elaaoms_intake_script;
-    argv[2] = "3";
-    argv[3] = marker;
-    argv[4] = conv;
-    argv[5] = queue;
-    argv[6] = sha;
-    argv[7] = job_json;
-    argv[8] = ttl;
-    argv[9] = pc->caller;
-    argv[10] = pc->agent_id ? pc->agent_id : "";
-    argv[11] = now;
-    argv[12] = rid;
-
-    for (n = 0; n < 13; n++) {
-        argvlen[n] = (n == 7) ? job_len : ngx_strlen(argv[n]);
     }
 
     b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_post_call_reply,
@@ -340,7 +312,8 @@ ngx_http_elaaoms_post_call_queue(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    n = (ngx_http_elaaoms_batch_add(b, 13, argv, argvlen) == NGX_OK
+    n = (ngx_http_elaaoms_batch_add(b, ELAAOMS_INTAKE_ARGC, pcc->cmd.argv,
+                                    pcc->cmd.argvlen) == NGX_OK
          && ngx_http_elaaoms_batch_run(b) == NGX_OK);
 
     /* hiredis copied the command into its buffer */

@@ -62,14 +62,11 @@ static int
 elaaoms_sweep_one(redisContext *rc, const char *marker_path)
 {
     int             rv;
-    char           *job_text, *payload, err[256], sha[ELAAOMS_SHA256_HEX_LEN + 1];
-    char            marker[512], conv[512], queue[512], ttl[32], now[32];
-    size_t          job_len, payload_len;
-    redisReply     *reply;
-    elaaoms_job_t   job;
-    const char     *argv[13];
-    size_t          argvlen[13];
-    int             i;
+    char                   *job_text, *payload, err[256];
+    size_t                  job_len, payload_len;
+    redisReply             *reply;
+    elaaoms_job_t           job;
+    elaaoms_intake_cmd_t    cmd;
 
     job_text = elaaoms_sweep_read(marker_path, &job_len);
     if (job_text == NULL) {
@@ -95,35 +92,15 @@ elaaoms_sweep_one(redisContext *rc, const char *marker_path)
 
     rv = -1;
 
-    if (elaaoms_sha256_hex(payload, payload_len, sha) != 0
-        || elaaoms_intake_keys(job.org, job.type, job.conversation_id,
-                               marker, conv, queue, sizeof(marker)) != 0)
+    if (elaaoms_intake_cmd(&cmd, job.org, job.type, job.conversation_id,
+                           payload, payload_len, job_text, job_len,
+                           job.caller, job.agent_id, job.request_id,
+                           (long long) time(NULL)) != 0)
     {
         goto done;
     }
 
-    snprintf(ttl, sizeof(ttl), "%d", ELAAOMS_INTAKE_MARKER_TTL);
-    snprintf(now, sizeof(now), "%lld", (long long) time(NULL));
-
-    argv[0] = "EVAL";
-    argv[1] = elaaoms_intake_script;
-    argv[2] = "3";
-    argv[3] = marker;
-    argv[4] = conv;
-    argv[5] = queue;
-    argv[6] = sha;
-    argv[7] = job_text;
-    argv[8] = ttl;
-    argv[9] = job.caller ? job.caller : "";
-    argv[10] = job.agent_id ? job.agent_id : "";
-    argv[11] = now;
-    argv[12] = job.request_id;
-
-    for (i = 0; i < 13; i++) {
-        argvlen[i] = (i == 7) ? job_len : strlen(argv[i]);
-    }
-
-    reply = redisCommandArgv(rc, 13, argv, argvlen);
+    reply = redisCommandArgv(rc, ELAAOMS_INTAKE_ARGC, cmd.argv, cmd.argvlen);
     if (reply == NULL) {
         goto done;
     }

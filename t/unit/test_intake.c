@@ -38,5 +38,25 @@ main(void)
     CHECK_STR_EQ(hex, "ba7816bf8f01cfea414140de5dae2223"
                       "b00361a396177a9cb410ff61f20015ad");
 
+    {
+        elaaoms_intake_cmd_t  cmd;
+
+        CHECK_INT_EQ(elaaoms_intake_cmd(&cmd, "acme", "post_call_transcription",
+                                        "conv_1", "abc", 3, "{\"job\":1}", 9,
+                                        NULL, "agent_1", "rid1", 1700000000),
+                     0);
+        CHECK_STR_EQ(cmd.argv[0], "EVAL");
+        CHECK_STR_EQ(cmd.argv[2], "4");
+        CHECK_STR_EQ(cmd.argv[3],
+                     "elaaoms:acme:intake:post_call_transcription:conv_1");
+        CHECK_STR_EQ(cmd.argv[6], ELAAOMS_KEY_ORGS);
+        CHECK_STR_EQ(cmd.argv[7], "ba7816bf8f01cfea414140de5dae2223"
+                                  "b00361a396177a9cb410ff61f20015ad");
+        CHECK_INT_EQ(cmd.argvlen[8], 9);
+        CHECK_STR_EQ(cmd.argv[10], "");
+        CHECK_STR_EQ(cmd.argv[12], "1700000000");
+        CHECK_STR_EQ(cmd.argv[14], "acme");
+    }
+
     return UNIT_DONE("intake");
 }
