@@ -77,7 +77,7 @@ ifdef NGINX_SRC
 NGINX_BIN := $(BUILD)/nginx/nginx
 $(BUILD)/nginx/Makefile: config $(MODULE_LIST)
 	@mkdir -p $(BUILD)/nginx
-	cd $(NGINX_SRC) && ./configure --with-compat --with-threads \
+	cd $(NGINX_SRC) && ELAAOMS_LIB=$(BUILD)/libelaaoms.a ./configure --with-compat --with-threads \
 	    --with-debug --with-http_ssl_module \
 	    --add-dynamic-module=$(ROOT) --builddir=$(BUILD)/nginx
 	touch $@
@@ -92,7 +92,7 @@ NGINX_BIN := /usr/sbin/nginx
 $(BUILD)/nginx/Makefile: config $(MODULE_LIST)
 	rm -rf $(BUILD)/nginx-src && mkdir -p $(BUILD)/nginx
 	cp -r /usr/share/nginx/src $(BUILD)/nginx-src
-	cd $(BUILD)/nginx-src && . ./conf_flags && ./configure \
+	cd $(BUILD)/nginx-src && . ./conf_flags && ELAAOMS_LIB=$(BUILD)/libelaaoms.a ./configure \
 	    "$${NGX_CONF_FLAGS[@]}" \
 	    --with-cc-opt="$$(dpkg-buildflags --get CFLAGS) -fPIC" \
 	    --with-ld-opt="$$(dpkg-buildflags --get LDFLAGS) -fPIC" \

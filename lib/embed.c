@@ -15,7 +15,7 @@
 #define ELAAOMS_EMBED_W_TRIGRAM  0.25f
 #define ELAAOMS_EMBED_W_CONCEPT  1.0f
 
-/* one seed per feature kind keeps "ab" the unigram apart from "ab" the trigram */
+/* a seed per feature kind: the unigram "ord" is not the trigram "ord" */
 #define ELAAOMS_SEED_UNIGRAM  'u'
 #define ELAAOMS_SEED_BIGRAM   'b'
 #define ELAAOMS_SEED_TRIGRAM  't'

@@ -1003,14 +1003,77 @@ elaaoms_pii_count(elaaoms_privacy_counts_t *counts, int kind)
 }
 
 
+/* finds the spans of in, merged; -1 when memory runs out */
+static int
+elaaoms_pii_find(const unsigned char *in, size_t len,
+    const elaaoms_pii_key_t *key, elaaoms_pii_spans_t *spans)
+{
+    spans->n = 0;
+
+    elaaoms_pii_emails(in, len, spans);
+    elaaoms_pii_spoken_emails(in, len, spans);
+    elaaoms_pii_digit_runs(in, len, key, spans);
+    elaaoms_pii_spoken_digits(in, len, key, spans);
+
+    if (spans->failed) {
+        return -1;
+    }
+
+    elaaoms_pii_merge(spans);
+
+    return 0;
+}
+
+
+/* in with every span replaced by its token, NUL-terminated; NULL on ENOMEM */
+static char *
+elaaoms_pii_rewrite(const unsigned char *in, size_t len,
+    const elaaoms_pii_spans_t *spans, size_t *outlen)
+{
+    char        *buf, *p;
+    size_t       i, size, pos;
+    const char  *token;
+
+    size = len + 1;
+    for (i = 0; i < spans->n; i++) {
+        size += strlen(elaaoms_pii_token(spans->v[i].kind));
+    }
+
+    buf = malloc(size);
+    if (buf == NULL) {
+        return NULL;
+    }
+
+    p = buf;
+    pos = 0;
+
+    for (i = 0; i < spans->n; i++) {
+        memcpy(p, in + pos, spans->v[i].start - pos);
+        p += spans->v[i].start - pos;
+        token = elaaoms_pii_token(spans->v[i].kind);
+        memcpy(p, token, strlen(token));
+        p += strlen(token);
+        pos = spans->v[i].end;
+    }
+
+    memcpy(p, in + pos, len - pos);
+    p += len - pos;
+    *p = '\0';
+
+    *outlen = p - buf;
+
+    return buf;
+}
+
+
 int
 elaaoms_privacy_filter(const char *text, size_t len, const char *caller_key,
     elaaoms_privacy_policy_e policy, char **out, size_t *outlen,
     elaaoms_privacy_counts_t *counts)
 {
-    char                 *buf, *p;
-    size_t                i, size, pos, n;
-    const char           *k, *token;
+    char                 *buf, *next;
+    size_t                i, total, buflen, nextlen;
+    const char           *k;
     elaaoms_pii_key_t     key;
     elaaoms_pii_spans_t   spans;
     const unsigned char  *in = (const unsigned char *) text;
@@ -1041,62 +1104,78 @@ elaaoms_privacy_filter(const char *text, size_t len, const char *caller_key,
     }
 
     memset(&spans, 0, sizeof(spans));
+    buf = NULL;
+    buflen = 0;
+    total = 0;
 
-    elaaoms_pii_emails(in, len, &spans);
-    elaaoms_pii_spoken_emails(in, len, &spans);
-    elaaoms_pii_digit_runs(in, len, &key, &spans);
-    elaaoms_pii_spoken_digits(in, len, &key, &spans);
-
-    if (spans.failed) {
-        free(spans.v);
-        return -1;
+    if (elaaoms_pii_find(in, len, &key, &spans) != 0) {
+        goto failed;
     }
 
-    elaaoms_pii_merge(&spans);
-    n = spans.n;
+    if (spans.n && policy == ELAAOMS_PRIVACY_DROP) {
+        total = spans.n;
+        if (counts) {
+            for (i = 0; i < spans.n; i++) {
+                elaaoms_pii_count(counts, spans.v[i].kind);
+            }
+        }
+        free(spans.v);
+        return (int) total;
+    }
 
-    if (counts) {
-        for (i = 0; i < n; i++) {
-            elaaoms_pii_count(counts, spans.v[i].kind);
+    /*
+     * Redact until nothing is left: a finding can hide a neighbour's
+     * shape (a spoken number swallowing the tail of a written one), and
+     * the text handed on must be one the filter passes unchanged.  This
+     * ends: every finding holds a digit, an "@", a digit word or an "at",
+     * and the tokens that replace findings hold none.
+     */
+    while (spans.n) {
+        total += spans.n;
+        if (counts) {
+            for (i = 0; i < spans.n; i++) {
+                elaaoms_pii_count(counts, spans.v[i].kind);
+            }
+        }
+
+        next = elaaoms_pii_rewrite(buf ? (unsigned char *) buf : in,
+                                   buf ? buflen : len, &spans, &nextlen);
+        if (next == NULL) {
+            goto failed;
+        }
+
+        free(buf);
+        buf = next;
+        buflen = nextlen;
+
+        if (elaaoms_pii_find((unsigned char *) buf, buflen, &key, &spans)
+            != 0)
+        {
+            goto failed;
         }
     }
 
-    if (n && policy == ELAAOMS_PRIVACY_DROP) {
-        free(spans.v);
-        return (int) n;
-    }
-
-    size = len + 1;
-    for (i = 0; i < n; i++) {
-        size += strlen(elaaoms_pii_token(spans.v[i].kind));
-    }
-
-    buf = malloc(size);
     if (buf == NULL) {
-        free(spans.v);
-        return -1;
+        buf = malloc(len + 1);
+        if (buf == NULL) {
+            goto failed;
+        }
+        memcpy(buf, in, len);
+        buf[len] = '\0';
+        buflen = len;
     }
-
-    p = buf;
-    pos = 0;
-
-    for (i = 0; i < n; i++) {
-        memcpy(p, in + pos, spans.v[i].start - pos);
-        p += spans.v[i].start - pos;
-        token = elaaoms_pii_token(spans.v[i].kind);
-        memcpy(p, token, strlen(token));
-        p += strlen(token);
-        pos = spans.v[i].end;
-    }
-
-    memcpy(p, in + pos, len - pos);
-    p += len - pos;
-    *p = '\0';
 
     free(spans.v);
 
     *out = buf;
-    *outlen = p - buf;
+    *outlen = buflen;
 
-    return (int) n;
+    return (int) total;
+
+failed:
+
+    free(spans.v);
+    free(buf);
+
+    return -1;
 }

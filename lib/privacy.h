@@ -38,6 +38,11 @@
  *
  * Digit groups are joined across single spaces, dashes and parentheses,
  * so a list of numbers ("1234 5678 9012 3456") is judged as one run.
+ *
+ * The redacted text is a fixed point: filtering it again finds nothing
+ * (the filter repeats itself on its own output until that holds; a
+ * finding can hide a neighbour's shape, e.g. a spoken number taking the
+ * tail of a written one).  fuzz/fuzz_privacy.c checks it.
  */
 
 #ifndef ELAAOMS_PRIVACY_H
@@ -68,8 +73,9 @@ typedef struct {
 
 /*
  * Filters len bytes of in (need not be NUL-terminated; NUL bytes are
- * ordinary bytes).  Returns the number of findings (0: the text is clean),
- * or -1 when memory runs out (then *out is NULL).
+ * ordinary bytes; in may be NULL when len is 0).  Returns the number of
+ * findings (0: the text is clean), or -1 when memory runs out (then *out
+ * is NULL).
  *
  * REDACT: *out is the filtered text, NUL-terminated, *outlen its length.
  * DROP:   with findings *out is NULL and *outlen 0 -- drop the item; a

@@ -16,6 +16,8 @@
 #define ELAAOMS_REL_W_LEX          0.5f
 /* a query word met only through a shared concept counts this much */
 #define ELAAOMS_REL_CONCEPT_CREDIT 0.6f
+/* a query word no memory fills weighs this share of one a single memory
+ * fills */
 #define ELAAOMS_REL_UNSEEN_WEIGHT  0.5f
 #define ELAAOMS_REL_BM25_K1        1.2f
 #define ELAAOMS_REL_BM25_B         0.75f

@@ -10,6 +10,7 @@
 
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
+#include "relevance.h"
 
 
 static void *ngx_http_elaaoms_create_main_conf(ngx_conf_t *cf);
@@ -29,6 +30,8 @@ static char *ngx_http_elaaoms_shared_secret(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_elaaoms_check_org(ngx_conf_t *cf, void *post,
     void *data);
+static char *ngx_http_elaaoms_search_threshold(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static ngx_int_t ngx_http_elaaoms_postconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_elaaoms_content_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_elaaoms_init_process(ngx_cycle_t *cycle);
@@ -116,6 +119,13 @@ static ngx_command_t  ngx_http_elaaoms_commands[] = {
       ngx_conf_set_flag_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_elaaoms_loc_conf_t, first_message_override),
+      NULL },
+
+    { ngx_string("elaaoms_search_threshold"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_elaaoms_search_threshold,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
       NULL },
 
       ngx_null_command
@@ -222,6 +232,7 @@ ngx_http_elaaoms_create_loc_conf(ngx_conf_t *cf)
     elcf->signature_secrets = NGX_CONF_UNSET_PTR;
     elcf->signature_tolerance = NGX_CONF_UNSET;
     elcf->first_message_override = NGX_CONF_UNSET;
+    elcf->search_threshold = NGX_CONF_UNSET;
 
     return elcf;
 }
@@ -251,6 +262,12 @@ ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                              "Hello! How can I help you today?");
     ngx_conf_merge_value(conf->first_message_override,
                          prev->first_message_override, 0);
+
+    /* the relevance scorer's calibrated default for the offline embedder */
+    ngx_conf_merge_value(conf->search_threshold, prev->search_threshold,
+                         (ngx_int_t) (ELAAOMS_RELEVANCE_DEFAULT_THRESHOLD
+                                      * NGX_HTTP_ELAAOMS_THRESHOLD_SCALE
+                                      + 0.5));
 
     if (conf->payload_dir.len && conf->payload_dir.data[0] != '/') {
         if (ngx_conf_full_name(cf->cycle, &conf->payload_dir, 0) != NGX_OK) {
@@ -317,6 +334,37 @@ ngx_http_elaaoms_check_org(ngx_conf_t *cf, void *post, void *data)
             return "may hold only letters, digits, \"_\" and \"-\"";
         }
     }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_elaaoms_search_threshold(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_elaaoms_loc_conf_t *elcf = conf;
+
+    ngx_int_t   n;
+    ngx_str_t  *value;
+
+    if (elcf->search_threshold != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    /* "0.7", "1", ".65": digits past the fourth decimal are ignored */
+    n = ngx_atofp(value[1].data, value[1].len, 4);
+
+    if (n == NGX_ERROR || n > NGX_HTTP_ELAAOMS_THRESHOLD_SCALE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid search threshold \"%V\", "
+                           "expected a number from 0 to 1", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    elcf->search_threshold = n;
 
     return NGX_CONF_OK;
 }

@@ -19,6 +19,9 @@
 /* client-data and search-memory bodies are small, flat objects */
 #define NGX_HTTP_ELAAOMS_JSON_DEPTH  32
 
+/* elaaoms_search_threshold is kept in 1/10000 */
+#define NGX_HTTP_ELAAOMS_THRESHOLD_SCALE  10000
+
 
 typedef struct {
     ngx_str_t                   addr;       /* as configured, for logs */
@@ -52,6 +55,7 @@ typedef struct {
     ngx_str_t                      payload_dir;
     ngx_str_t                      default_first_message;
     ngx_flag_t                     first_message_override;
+    ngx_int_t                      search_threshold;  /* 1/10000 */
 
     /* nginx's own error pages become JSON here */
     ngx_flag_t                     json_errors;

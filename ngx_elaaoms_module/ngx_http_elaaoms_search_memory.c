@@ -2,6 +2,18 @@
  * /webhook/search-memory: ElevenLabs' server tool.  Parameters come as the
  * JSON body (the tool's parameter object) or as the query string; both go
  * through one validation (lib/search_request.c); bad ones are a 400.
+ *
+ * The caller's memories are one Redis hash (lib/memory_store.h), read with
+ * one HGETALL; the records are decoded as views into the reply and ranked
+ * by lib/search_rank.c while the reply is alive (hiredis frees it after
+ * the callback), which also writes the answer.  A call is never failed
+ * for want of memory: no usable caller, Redis down or slow, all answer 200
+ * with an empty list and a summary saying why.
+ *
+ * Memories served to an agent other than the one that recorded them are
+ * audited: one XADD to "elaaoms:<org>:audit", queued on the same
+ * connection just before the answer is sent, in a batch of its own whose
+ * reply nobody waits for.
  */
 
 
@@ -12,14 +24,47 @@
 #include <yajl/yajl_gen.h>
 
 #include "ngx_http_elaaoms_module.h"
+#include "ngx_http_elaaoms_redis.h"
+#include "caller_id.h"
+#include "conversation_id.h"
+#include "memory_store.h"
+#include "redis_keys.h"
+#include "search_rank.h"
 #include "search_request.h"
+
+
+typedef struct {
+    elaaoms_search_request_t   sr;
+    char                       caller[ELAAOMS_CALLER_MAX];
+    char                       org[65];       /* elaaoms_org: 1..64 */
+    ngx_str_t                  answer;      /* the JSON, in the pool */
+    ngx_str_t                  audit_ids;   /* other agents' memories */
+    size_t                     total;
+    size_t                     count;
+} ngx_http_elaaoms_search_ctx_t;
 
 
 static void ngx_http_elaaoms_search_memory_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_elaaoms_search_args(ngx_http_request_t *r,
     elaaoms_search_request_t *sr, char *err, size_t errlen);
-static ngx_int_t ngx_http_elaaoms_search_answer(ngx_http_request_t *r,
-    elaaoms_search_request_t *sr);
+static ngx_int_t ngx_http_elaaoms_search_start(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx);
+static void ngx_http_elaaoms_search_reply(ngx_http_request_t *r, void *data,
+    ngx_uint_t index, redisReply *reply);
+static void ngx_http_elaaoms_search_done(ngx_http_request_t *r, void *data,
+    ngx_int_t rc);
+static ngx_int_t ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx, redisReply *reply);
+static void ngx_http_elaaoms_search_audit(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx);
+static void ngx_http_elaaoms_search_audit_reply(ngx_http_request_t *r,
+    void *data, ngx_uint_t index, redisReply *reply);
+static void ngx_http_elaaoms_search_audit_done(ngx_http_request_t *r,
+    void *data, ngx_int_t rc);
+static ngx_int_t ngx_http_elaaoms_search_empty(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx, const char *summary);
+static ngx_int_t ngx_http_elaaoms_search_gen_keep(ngx_http_request_t *r,
+    yajl_gen g, ngx_str_t *out);
 
 
 ngx_int_t
@@ -44,13 +89,23 @@ ngx_http_elaaoms_search_memory_handler(ngx_http_request_t *r)
 static void
 ngx_http_elaaoms_search_memory_body(ngx_http_request_t *r)
 {
-    char                       err[256];
-    yajl_val                   tree;
-    elaaoms_search_request_t   sr;
+    char                            err[256];
+    ngx_int_t                       rc;
+    yajl_val                        tree;
+    elaaoms_search_request_t       *sr;
+    ngx_http_elaaoms_search_ctx_t  *ctx;
 
-    elaaoms_search_request_init(&sr);
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_elaaoms_search_ctx_t));
+    if (ctx == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
 
-    if (ngx_http_elaaoms_search_args(r, &sr, err, sizeof(err)) != NGX_OK) {
+    /* the strings of the request live in the pool and the yajl tree */
+    sr = &ctx->sr;
+    elaaoms_search_request_init(sr);
+
+    if (ngx_http_elaaoms_search_args(r, sr, err, sizeof(err)) != NGX_OK) {
         goto invalid;
     }
 
@@ -63,18 +118,25 @@ ngx_http_elaaoms_search_memory_body(ngx_http_request_t *r)
             return;
         }
 
-        if (elaaoms_search_request_from_json(&sr, tree, err, sizeof(err))
+        if (elaaoms_search_request_from_json(sr, tree, err, sizeof(err))
             != 0)
         {
             goto invalid;
         }
     }
 
-    if (elaaoms_search_request_check(&sr, err, sizeof(err)) != 0) {
+    if (elaaoms_search_request_check(sr, err, sizeof(err)) != 0) {
         goto invalid;
     }
 
-    ngx_http_finalize_request(r, ngx_http_elaaoms_search_answer(r, &sr));
+    rc = ngx_http_elaaoms_search_start(r, ctx);
+
+    if (rc == NGX_DONE) {
+        /* Redis answers later; its callback finishes the request */
+        return;
+    }
+
+    ngx_http_finalize_request(r, rc);
     return;
 
 invalid:
@@ -113,17 +175,20 @@ ngx_http_elaaoms_search_args(ngx_http_request_t *r,
             ngx_unescape_uri(&dst, &src, eq - p, NGX_UNESCAPE_URI);
             *dst++ = '\0';
 
+            /*
+             * '+' is a space in forms, "%2B" a plus ("caller_id=%2B1415..."):
+             * the pluses are replaced before unescaping, in place
+             */
             value = dst;
-            src = eq + 1;
+
+            for (src = eq + 1; src < amp; src++) {
+                *dst++ = (*src == '+') ? ' ' : *src;
+            }
+
+            src = value;
+            dst = value;
             ngx_unescape_uri(&dst, &src, amp - eq - 1, NGX_UNESCAPE_URI);
             *dst = '\0';
-
-            /* '+' is a space in forms */
-            for (dst = value; *dst; dst++) {
-                if (*dst == '+') {
-                    *dst = ' ';
-                }
-            }
 
             if (ngx_strlen(value) != (size_t) (dst - value)
                 || elaaoms_search_request_set(sr, (char *) name,
@@ -141,46 +206,363 @@ ngx_http_elaaoms_search_args(ngx_http_request_t *r,
 }
 
 
+/* one HGETALL of the caller's index; NGX_DONE when Redis will answer */
 static ngx_int_t
-ngx_http_elaaoms_search_answer(ngx_http_request_t *r,
-    elaaoms_search_request_t *sr)
+ngx_http_elaaoms_search_start(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx)
+{
+    int                           n;
+    char                          key[ELAAOMS_MEMORY_KEY_MAX];
+    const char                   *argv[2];
+    size_t                        argvlen[2];
+    ngx_http_elaaoms_batch_t     *b;
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
+    /* withheld, garbled or missing numbers have no memories */
+    if (ctx->sr.caller_id == NULL
+        || elaaoms_caller_normalize(ctx->sr.caller_id,
+                                    ngx_strlen(ctx->sr.caller_id),
+                                    ctx->caller, sizeof(ctx->caller))
+           <= 0)
+    {
+        return ngx_http_elaaoms_search_empty(r, ctx,
+                                             ELAAOMS_SEARCH_SUMMARY_NO_CALLER);
+    }
+
+    /* elaaoms_org is checked at configuration: [A-Za-z0-9_-]{1,64} */
+    (void) ngx_cpystrn((u_char *) ctx->org, elcf->org.data,
+                       ngx_min(elcf->org.len + 1, sizeof(ctx->org)));
+
+    n = elaaoms_key_caller(key, sizeof(key), ctx->org, ctx->caller,
+                           ELAAOMS_MEMORY_KEY_INDEX);
+    if (n < 0) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    argv[0] = "HGETALL";
+    argvlen[0] = sizeof("HGETALL") - 1;
+    argv[1] = key;
+    argvlen[1] = (size_t) n;
+
+    b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_search_reply,
+                                      ngx_http_elaaoms_search_done, ctx);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* hiredis copies the command: key may go */
+    if (ngx_http_elaaoms_batch_add(b, 2, argv, argvlen) != NGX_OK
+        || ngx_http_elaaoms_batch_run(b) != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: search-memory: redis unavailable, "
+                      "request_id: %V", ngx_http_elaaoms_request_id(r));
+
+        return ngx_http_elaaoms_search_empty(r, ctx,
+                                         ELAAOMS_SEARCH_SUMMARY_UNAVAILABLE);
+    }
+
+    return NGX_DONE;
+}
+
+
+static void
+ngx_http_elaaoms_search_reply(ngx_http_request_t *r, void *data,
+    ngx_uint_t index, redisReply *reply)
+{
+    ngx_http_elaaoms_search_ctx_t *ctx = data;
+
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements % 2 != 0) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "elaaoms: search-memory: unexpected HGETALL reply: "
+                      "%s, request_id: %V",
+                      reply->type == REDIS_REPLY_ERROR ? reply->str
+                                                       : "not a hash",
+                      ngx_http_elaaoms_request_id(r));
+        return;
+    }
+
+    /* the views point into the reply, which is freed after this call */
+    if (ngx_http_elaaoms_search_rank(r, ctx, reply) != NGX_OK) {
+        ctx->answer.len = 0;
+        ctx->answer.data = NULL;
+    }
+}
+
+
+static ngx_int_t
+ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx, redisReply *reply)
+{
+    char                         *ids;
+    void                         *mem, *scratch;
+    size_t                        i, n, nrecs, bad, rsize, len;
+    yajl_gen                      g;
+    ngx_int_t                     rc;
+    ngx_str_t                    *rid;
+    redisReply                   *field, *value;
+    elaaoms_memory_record_t      *recs, *rec;
+    elaaoms_search_result_t      *res;
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+    rid = ngx_http_elaaoms_request_id(r);
+
+    n = reply->elements / 2;
+
+    res = ngx_palloc(r->pool, sizeof(elaaoms_search_result_t));
+    if (res == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* one allocation: the record views, then search_rank's scratch */
+    rsize = ngx_align(n * sizeof(elaaoms_memory_record_t), 16);
+
+    mem = ngx_alloc(rsize + elaaoms_search_rank_scratch_size(n),
+                    r->connection->log);
+    if (mem == NULL) {
+        return NGX_ERROR;
+    }
+
+    recs = mem;
+    scratch = (u_char *) mem + rsize;
+    nrecs = 0;
+    bad = 0;
+
+    for (i = 0; i < n; i++) {
+        field = reply->element[2 * i];
+        value = reply->element[2 * i + 1];
+        rec = &recs[nrecs];
+
+        /* another org's or caller's record never shows, whatever the key */
+        if (field->type != REDIS_REPLY_STRING
+            || value->type != REDIS_REPLY_STRING
+            || elaaoms_memory_record_decode_view(value->str, value->len, rec,
+                                                 NULL)
+               != 0
+            || ngx_strcmp(rec->org.data, ctx->org) != 0
+            || ngx_strcmp(rec->caller.data, ctx->caller) != 0
+            || field->len != rec->id.len
+            || ngx_memcmp(field->str, rec->id.data, rec->id.len) != 0)
+        {
+            bad++;
+            continue;
+        }
+
+        nrecs++;
+    }
+
+    if (bad) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: search-memory: %uz of %uz records of the "
+                      "caller skipped (undecodable or misplaced), "
+                      "request_id: %V", bad, n, rid);
+    }
+
+    rc = NGX_ERROR;
+    g = NULL;
+
+    if (elaaoms_search_rank(&ctx->sr, ctx->sr.agent_id,
+                            (double) elcf->search_threshold
+                            / NGX_HTTP_ELAAOMS_THRESHOLD_SCALE,
+                            recs, nrecs, scratch, res)
+        != 0)
+    {
+        goto done;
+    }
+
+    g = yajl_gen_alloc(NULL);
+    if (g == NULL
+        || elaaoms_search_gen(g, &ctx->sr, recs, res, (const char *) rid->data,
+                              rid->len)
+           != 0
+        || ngx_http_elaaoms_search_gen_keep(r, g, &ctx->answer) != NGX_OK)
+    {
+        goto done;
+    }
+
+    ctx->total = nrecs;
+    ctx->count = res->count;
+
+    if (res->nforeign) {
+        ids = ngx_pnalloc(r->pool, ELAAOMS_SEARCH_AUDIT_IDS_MAX);
+        if (ids == NULL) {
+            goto done;
+        }
+
+        len = elaaoms_search_audit_ids(ids, ELAAOMS_SEARCH_AUDIT_IDS_MAX,
+                                       recs, res);
+        ctx->audit_ids.data = (u_char *) ids;
+        ctx->audit_ids.len = len;
+    }
+
+    rc = NGX_OK;
+
+done:
+
+    if (g) {
+        yajl_gen_free(g);
+    }
+
+    ngx_free(mem);
+
+    return rc;
+}
+
+
+static void
+ngx_http_elaaoms_search_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
+{
+    ngx_http_elaaoms_search_ctx_t *ctx = data;
+
+    if (rc != NGX_OK || ctx->answer.data == NULL) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: search-memory: no memories read, answering "
+                      "without them, request_id: %V",
+                      ngx_http_elaaoms_request_id(r));
+
+        ngx_http_elaaoms_finish(r, ngx_http_elaaoms_search_empty(r, ctx,
+                                         ELAAOMS_SEARCH_SUMMARY_UNAVAILABLE));
+        return;
+    }
+
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "elaaoms: search-memory: %uz of %uz memories answered, "
+                   "audit: \"%V\"", ctx->count, ctx->total, &ctx->audit_ids);
+
+    /* queued before the answer is written; nothing waits for its reply */
+    if (ctx->audit_ids.len) {
+        ngx_http_elaaoms_search_audit(r, ctx);
+    }
+
+    ngx_http_elaaoms_finish(r, ngx_http_elaaoms_send_json(r, NGX_HTTP_OK,
+                                                          ctx->answer.data,
+                                                          ctx->answer.len));
+}
+
+
+/*
+ * XADD elaaoms:<org>:audit MAXLEN ~ 100000 * org .. caller .. agent_id ..
+ * memory_ids id,id time <unix> request_id .. via search
+ */
+static void
+ngx_http_elaaoms_search_audit(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx)
+{
+    int                        n;
+    char                       key[ELAAOMS_MEMORY_KEY_MAX];
+    u_char                     now[NGX_TIME_T_LEN + 1];
+    size_t                     argvlen[20];
+    ngx_str_t                 *rid;
+    const char                *agent, *argv[20];
+    ngx_uint_t                 argc;
+    ngx_http_elaaoms_batch_t  *b;
+
+    n = elaaoms_key_org(key, sizeof(key), ctx->org, ELAAOMS_SEARCH_AUDIT_KEY);
+    if (n < 0) {
+        return;
+    }
+
+    agent = ctx->sr.agent_id;
+    if (agent == NULL || !elaaoms_conversation_id_valid_str(agent)) {
+        agent = "";
+    }
+
+    rid = ngx_http_elaaoms_request_id(r);
+
+    argc = 0;
+
+#define ngx_http_elaaoms_arg(s, l)                                            \
+    argv[argc] = (const char *) (s);                                          \
+    argvlen[argc++] = (l)
+
+#define ngx_http_elaaoms_arg_str(s)                                           \
+    ngx_http_elaaoms_arg(s, ngx_strlen(s))
+
+    ngx_http_elaaoms_arg_str("XADD");
+    ngx_http_elaaoms_arg(key, (size_t) n);
+    ngx_http_elaaoms_arg_str("MAXLEN");
+    ngx_http_elaaoms_arg_str("~");
+    ngx_http_elaaoms_arg_str(ELAAOMS_SEARCH_AUDIT_MAXLEN);
+    ngx_http_elaaoms_arg_str("*");
+    ngx_http_elaaoms_arg_str("org");
+    ngx_http_elaaoms_arg_str(ctx->org);
+    ngx_http_elaaoms_arg_str("caller");
+    ngx_http_elaaoms_arg_str(ctx->caller);
+    ngx_http_elaaoms_arg_str("agent_id");
+    ngx_http_elaaoms_arg_str(agent);
+    ngx_http_elaaoms_arg_str("memory_ids");
+    ngx_http_elaaoms_arg(ctx->audit_ids.data, ctx->audit_ids.len);
+    ngx_http_elaaoms_arg_str("time");
+    ngx_http_elaaoms_arg(now, ngx_sprintf(now, "%T", ngx_time()) - now);
+    ngx_http_elaaoms_arg_str("request_id");
+    ngx_http_elaaoms_arg(rid->data, rid->len);
+    ngx_http_elaaoms_arg_str("via");
+    ngx_http_elaaoms_arg_str("search");
+
+#undef ngx_http_elaaoms_arg_str
+#undef ngx_http_elaaoms_arg
+
+    b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_search_audit_reply,
+                                      ngx_http_elaaoms_search_audit_done,
+                                      NULL);
+
+    if (b == NULL
+        || ngx_http_elaaoms_batch_add(b, (int) argc, argv, argvlen) != NGX_OK
+        || ngx_http_elaaoms_batch_run(b) != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: search-memory: audit entry not written "
+                      "(memories %V), request_id: %V", &ctx->audit_ids, rid);
+    }
+}
+
+
+static void
+ngx_http_elaaoms_search_audit_reply(ngx_http_request_t *r, void *data,
+    ngx_uint_t index, redisReply *reply)
+{
+    if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "elaaoms: search-memory: audit XADD failed: %s, "
+                      "request_id: %V", reply->str,
+                      ngx_http_elaaoms_request_id(r));
+    }
+}
+
+
+static void
+ngx_http_elaaoms_search_audit_done(ngx_http_request_t *r, void *data,
+    ngx_int_t rc)
+{
+    /* fire and forget: the answer has gone or is going */
+}
+
+
+static ngx_int_t
+ngx_http_elaaoms_search_empty(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx, const char *summary)
 {
     size_t                len;
     ngx_int_t             rc;
-    ngx_str_t            *id;
+    ngx_str_t            *rid;
     yajl_gen              g;
     const unsigned char  *out;
 
-    static const char     none[] =
-        "No memories of this caller match the question.";
-
-    id = ngx_http_elaaoms_request_id(r);
+    rid = ngx_http_elaaoms_request_id(r);
 
     g = yajl_gen_alloc(NULL);
     if (g == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-#define gen_str(s)  yajl_gen_string(g, (const unsigned char *) (s),           \
-                                    ngx_strlen(s))
-
-    yajl_gen_map_open(g);
-    gen_str("query");
-    gen_str(sr->query);
-    gen_str("results");
-    yajl_gen_array_open(g);
-    yajl_gen_array_close(g);
-    gen_str("count");
-    yajl_gen_integer(g, 0);
-    gen_str("summary");
-    gen_str(none);
-    gen_str("request_id");
-    yajl_gen_string(g, id->data, id->len);
-    yajl_gen_map_close(g);
-
-#undef gen_str
-
-    if (yajl_gen_get_buf(g, &out, &len) != yajl_gen_status_ok) {
+    if (elaaoms_search_gen_empty(g, ctx->sr.query, summary,
+                                 (const char *) rid->data, rid->len)
+        != 0
+        || yajl_gen_get_buf(g, &out, &len) != yajl_gen_status_ok)
+    {
         yajl_gen_free(g);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -189,4 +571,28 @@ ngx_http_elaaoms_search_answer(ngx_http_request_t *r,
     yajl_gen_free(g);
 
     return rc;
+}
+
+
+/* the generated document, copied into the request pool */
+static ngx_int_t
+ngx_http_elaaoms_search_gen_keep(ngx_http_request_t *r, yajl_gen g,
+    ngx_str_t *out)
+{
+    size_t                len;
+    const unsigned char  *buf;
+
+    if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
+        return NGX_ERROR;
+    }
+
+    out->data = ngx_pnalloc(r->pool, len ? len : 1);
+    if (out->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    out->len = len;
+    ngx_memcpy(out->data, buf, len);
+
+    return NGX_OK;
 }

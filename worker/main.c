@@ -8,11 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <hiredis/hiredis.h>
 
+#include "cli.h"
+#include "pool.h"
+#include "process.h"
+#include "queue.h"
 #include "redis_keys.h"
 #include "sweep.h"
 #include "worker_config.h"
@@ -32,7 +37,9 @@ elaaoms_worker_on_signal(int signo)
 static void
 elaaoms_worker_usage(void)
 {
-    fprintf(stderr, "usage: elaaoms-worker [--config FILE]\n");
+    fprintf(stderr, "usage: elaaoms-worker [--config FILE] [command ...]\n"
+            "commands: memories <org> <caller> | status <org> <conversation> "
+            "| forget <org> <caller> | requeue-failed <org>\n");
 }
 
 
@@ -66,15 +73,19 @@ elaaoms_worker_connect(const elaaoms_worker_config_t *cf)
 }
 
 
-/* 0 when Redis took the heartbeat */
+/* 0 when Redis took the heartbeat (for /health and for the registry) */
 static int
-elaaoms_worker_heartbeat(redisContext *rc)
+elaaoms_worker_heartbeat(redisContext *rc, const char *worker_id)
 {
     char        now[32];
     int         ok;
     redisReply *reply;
 
     snprintf(now, sizeof(now), "%lld", (long long) time(NULL));
+
+    if (elaaoms_queue_beat(rc, worker_id, (long) time(NULL)) != 0) {
+        return -1;
+    }
 
     reply = redisCommand(rc, "SET %s %s EX %d", ELAAOMS_KEY_WORKER_HEARTBEAT,
                          now, ELAAOMS_WORKER_HEARTBEAT_TTL);
@@ -111,11 +122,14 @@ elaaoms_worker_write_pid(const char *path)
 int
 main(int argc, char **argv)
 {
-    int                       i;
+    int                       i, n;
     char                      err[512];
-    time_t                    last_beat, last_sweep;
+    time_t                    last_beat, last_sweep, last_recover;
     redisContext             *rc;
+    elaaoms_pool_t           *pool;
     struct sigaction          sa;
+    struct timeval            tv;
+    elaaoms_processor_t       processor;
     elaaoms_worker_config_t   cf;
 
     elaaoms_worker_config_defaults(&cf);
@@ -131,8 +145,21 @@ main(int argc, char **argv)
             continue;
         }
 
+        if (argv[i][0] != '-') {
+            break;      /* an operator command */
+        }
+
         elaaoms_worker_usage();
         return 2;
+    }
+
+    if (elaaoms_worker_config_finish(&cf, err, sizeof(err)) != 0) {
+        fprintf(stderr, "elaaoms-worker: %s\n", err);
+        return 2;
+    }
+
+    if (i < argc) {
+        return elaaoms_cli_run(&cf, argc - i, argv + i);
     }
 
     if (elaaoms_log_open(cf.log_file, ELAAOMS_LOG_INFO) != 0) {
@@ -155,9 +182,15 @@ main(int argc, char **argv)
 
     elaaoms_log(ELAAOMS_LOG_INFO, NULL, "worker %s started", cf.worker_id);
 
+    if (elaaoms_processor_init(&processor, &cf) != 0) {
+        return 1;
+    }
+
     rc = NULL;
+    pool = NULL;
     last_beat = 0;
     last_sweep = 0;
+    last_recover = 0;
 
     while (!elaaoms_worker_stop) {
 
@@ -170,7 +203,7 @@ main(int argc, char **argv)
         }
 
         if (time(NULL) - last_beat >= cf.heartbeat_secs) {
-            if (elaaoms_worker_heartbeat(rc) != 0) {
+            if (elaaoms_worker_heartbeat(rc, cf.worker_id) != 0) {
                 elaaoms_log(ELAAOMS_LOG_WARN, NULL, "redis lost: %s",
                             rc->err ? rc->errstr : "heartbeat refused");
                 redisFree(rc);
@@ -192,10 +225,45 @@ main(int argc, char **argv)
             last_sweep = time(NULL);
         }
 
-        sleep(1);
+        /* at start, then periodically: jobs stranded by dead workers */
+        if (time(NULL) - last_recover >= cf.recover_secs) {
+            if (elaaoms_queue_recover(rc, cf.worker_id, (long) time(NULL),
+                                      cf.dead_secs) < 0)
+            {
+                redisFree(rc);
+                rc = NULL;
+                continue;
+            }
+            last_recover = time(NULL);
+        }
+
+        /* the registry holds this worker now: jobs may start */
+        if (pool == NULL) {
+            pool = elaaoms_pool_start(&cf, &processor);
+            if (pool == NULL) {
+                elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "cannot start threads");
+                break;
+            }
+        }
+
+        gettimeofday(&tv, NULL);
+        n = elaaoms_queue_promote_due(rc, tv.tv_sec + tv.tv_usec / 1e6);
+        if (n < 0) {
+            redisFree(rc);
+            rc = NULL;
+            continue;
+        }
+
+        usleep(200 * 1000);
+    }
+
+    if (pool) {
+        elaaoms_pool_stop(pool, cf.drain_secs);
     }
 
     if (rc) {
+        freeReplyObject(redisCommand(rc, "HDEL %s %s", ELAAOMS_KEY_WORKERS,
+                                     cf.worker_id));
         redisFree(rc);
     }
 

@@ -37,9 +37,65 @@ static const cf_key_t  cf_keys[] = {
     CF_I("sweep_secs", sweep_secs),
     CF_I("concurrency", concurrency),
     CF_D("time_scale", time_scale),
+    CF_S("retry_delays", retry_delays_text),
+    CF_I("drain_secs", drain_secs),
+    CF_I("dead_secs", dead_secs),
+    CF_I("recover_secs", recover_secs),
     CF_S("pid_file", pid_file),
     CF_S("log_file", log_file),
+    CF_S("llm_provider", llm_provider),
+    CF_I("llm_fallback", llm_fallback),
+    CF_S("openai_api_key", openai_api_key),
+    CF_S("openai_base_url", openai_base_url),
+    CF_S("openai_model", openai_model),
+    CF_S("anthropic_api_key", anthropic_api_key),
+    CF_S("anthropic_base_url", anthropic_base_url),
+    CF_S("anthropic_model", anthropic_model),
+    CF_I("llm_timeout_ms", llm_timeout_ms),
+    CF_I("llm_max_retries", llm_max_retries),
+    CF_I("llm_retry_base_ms", llm_retry_base_ms),
+    CF_D("openai_price_in", openai_price_in),
+    CF_D("openai_price_out", openai_price_out),
+    CF_D("anthropic_price_in", anthropic_price_in),
+    CF_D("anthropic_price_out", anthropic_price_out),
+    CF_I("chunk_tokens", chunk_tokens),
+    CF_I("chunk_overlap", chunk_overlap),
+    CF_S("privacy_policy", privacy_policy),
+    CF_S("embedder", embedder),
+    CF_S("openai_embed_model", openai_embed_model),
+    CF_D("dedup_threshold", dedup_threshold),
+    CF_S("elevenlabs_api_key", elevenlabs_api_key),
+    CF_S("elevenlabs_base_url", elevenlabs_base_url),
+    CF_I("profile_ttl_secs", profile_ttl_secs),
 };
+
+
+static void
+cf_env(char *dst, size_t size, const char *name)
+{
+    const char  *v;
+
+    v = getenv(name);
+    if (dst[0] == '\0' && v != NULL && strlen(v) < size) {
+        strcpy(dst, v);
+    }
+}
+
+
+const char *
+elaaoms_worker_config_provider(const elaaoms_worker_config_t *cf,
+    const char *org)
+{
+    int  i;
+
+    for (i = 0; i < cf->n_org_rules; i++) {
+        if (strcmp(cf->org_rules[i].org, org) == 0) {
+            return cf->org_rules[i].provider;
+        }
+    }
+
+    return cf->llm_provider;
+}
 
 
 void
@@ -63,6 +119,119 @@ elaaoms_worker_config_defaults(elaaoms_worker_config_t *cf)
     cf->sweep_secs = 10;
     cf->concurrency = 4;
     cf->time_scale = 1.0;
+    snprintf(cf->retry_delays_text, sizeof(cf->retry_delays_text),
+             "60,300,1800");
+    cf->retry_delays[0] = 60;
+    cf->retry_delays[1] = 300;
+    cf->retry_delays[2] = 1800;
+    cf->drain_secs = 20;
+    cf->dead_secs = 30;
+    cf->recover_secs = 30;
+
+    snprintf(cf->llm_provider, sizeof(cf->llm_provider), "auto");
+    cf->llm_fallback = 1;
+    snprintf(cf->openai_base_url, sizeof(cf->openai_base_url),
+             "https://api.openai.com");
+    snprintf(cf->openai_model, sizeof(cf->openai_model), "gpt-4o-mini");
+    snprintf(cf->anthropic_base_url, sizeof(cf->anthropic_base_url),
+             "https://api.anthropic.com");
+    snprintf(cf->anthropic_model, sizeof(cf->anthropic_model),
+             "claude-3-5-haiku-latest");
+    cf->llm_timeout_ms = 30000;
+    cf->llm_max_retries = 3;
+    cf->llm_retry_base_ms = 1000;
+    cf->chunk_tokens = 10000;
+    cf->chunk_overlap = 500;
+    snprintf(cf->privacy_policy, sizeof(cf->privacy_policy), "redact");
+
+    snprintf(cf->embedder, sizeof(cf->embedder), "offline");
+    snprintf(cf->openai_embed_model, sizeof(cf->openai_embed_model),
+             "text-embedding-3-small");
+    cf->dedup_threshold = 0.85;
+
+    snprintf(cf->elevenlabs_base_url, sizeof(cf->elevenlabs_base_url),
+             "https://api.elevenlabs.io");
+    cf->profile_ttl_secs = 24 * 3600;
+}
+
+
+/* "org_llm_provider <org> <provider>", repeatable */
+static int
+cf_org_rule(elaaoms_worker_config_t *cf, const char *value, char *err,
+    size_t errlen)
+{
+    elaaoms_org_rule_t  *rule;
+
+    if (cf->n_org_rules == ELAAOMS_WORKER_MAX_ORG_RULES) {
+        snprintf(err, errlen, "too many org_llm_provider lines");
+        return -1;
+    }
+
+    rule = &cf->org_rules[cf->n_org_rules];
+
+    if (sscanf(value, "%64s %15s", rule->org, rule->provider) != 2) {
+        snprintf(err, errlen, "org_llm_provider needs an org and a provider");
+        return -1;
+    }
+
+    cf->n_org_rules++;
+    return 0;
+}
+
+
+static int
+cf_check(elaaoms_worker_config_t *cf, char *err, size_t errlen)
+{
+    int          i;
+    char        *p, *end;
+    const char  *providers[] = { "auto", "openai", "anthropic", "offline" };
+    int          ok;
+
+    p = cf->retry_delays_text;
+    for (i = 0; i < ELAAOMS_WORKER_MAX_RETRIES; i++) {
+        cf->retry_delays[i] = strtod(p, &end);
+        if (end == p || cf->retry_delays[i] < 0) {
+            snprintf(err, errlen, "retry_delays needs %d numbers of seconds",
+                     ELAAOMS_WORKER_MAX_RETRIES);
+            return -1;
+        }
+        p = (*end == ',') ? end + 1 : end;
+    }
+
+    ok = 0;
+    for (i = 0; i < 4; i++) {
+        ok |= (strcmp(cf->llm_provider, providers[i]) == 0);
+    }
+
+    if (!ok) {
+        snprintf(err, errlen, "llm_provider must be auto, openai, anthropic "
+                 "or offline");
+        return -1;
+    }
+
+    if (strcmp(cf->privacy_policy, "redact") != 0
+        && strcmp(cf->privacy_policy, "drop") != 0)
+    {
+        snprintf(err, errlen, "privacy_policy must be redact or drop");
+        return -1;
+    }
+
+    if (strcmp(cf->embedder, "offline") != 0
+        && strcmp(cf->embedder, "openai") != 0)
+    {
+        snprintf(err, errlen, "embedder must be offline or openai");
+        return -1;
+    }
+
+    if (cf->time_scale <= 0 || cf->dedup_threshold <= 0
+        || cf->dedup_threshold > 1)
+    {
+        snprintf(err, errlen, "time_scale must be > 0 and dedup_threshold "
+                 "in (0, 1]");
+        return -1;
+    }
+
+    return 0;
 }
 
 
@@ -172,7 +341,10 @@ elaaoms_worker_config_load(elaaoms_worker_config_t *cf, const char *path,
             value = cf_trim(p);
         }
 
-        if (cf_set(cf, key, value, msg, sizeof(msg)) != 0) {
+        if (strcmp(key, "org_llm_provider") == 0
+            ? cf_org_rule(cf, value, msg, sizeof(msg)) != 0
+            : cf_set(cf, key, value, msg, sizeof(msg)) != 0)
+        {
             snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
             fclose(f);
             return -1;
@@ -180,5 +352,21 @@ elaaoms_worker_config_load(elaaoms_worker_config_t *cf, const char *path,
     }
 
     fclose(f);
+
     return 0;
+}
+
+
+int
+elaaoms_worker_config_finish(elaaoms_worker_config_t *cf, char *err,
+    size_t errlen)
+{
+    /* keys stay out of files where the environment provides them */
+    cf_env(cf->openai_api_key, sizeof(cf->openai_api_key), "OPENAI_API_KEY");
+    cf_env(cf->anthropic_api_key, sizeof(cf->anthropic_api_key),
+           "ANTHROPIC_API_KEY");
+    cf_env(cf->elevenlabs_api_key, sizeof(cf->elevenlabs_api_key),
+           "ELEVENLABS_API_KEY");
+
+    return cf_check(cf, err, errlen);
 }

@@ -9,6 +9,14 @@
 
 #include <stddef.h>
 
+#define ELAAOMS_WORKER_MAX_RETRIES   3
+#define ELAAOMS_WORKER_MAX_ORG_RULES 32
+
+typedef struct {
+    char    org[65];
+    char    provider[16];            /* openai | anthropic | auto | offline */
+} elaaoms_org_rule_t;
+
 typedef struct {
     char    redis_host[256];
     int     redis_port;
@@ -19,9 +27,56 @@ typedef struct {
     int     sweep_secs;          /* pending-payload sweep period */
     int     concurrency;
     double  time_scale;          /* retry delays are multiplied by this */
+    char    retry_delays_text[64];
+    double  retry_delays[ELAAOMS_WORKER_MAX_RETRIES];  /* seconds */
+    int     drain_secs;          /* SIGTERM: how long running jobs may finish */
+    int     dead_secs;           /* a worker silent this long is dead */
+    int     recover_secs;        /* how often dead workers' jobs are looked for */
     char    pid_file[1024];
     char    log_file[1024];      /* "" = stderr */
+
+    /* extraction */
+    char    llm_provider[16];    /* auto (a provider with a key, else offline),
+                                    openai, anthropic, offline */
+    int     llm_fallback;        /* 1: the other provider when one fails */
+    char    openai_api_key[256];     /* or $OPENAI_API_KEY */
+    char    openai_base_url[512];
+    char    openai_model[128];
+    char    anthropic_api_key[256];  /* or $ANTHROPIC_API_KEY */
+    char    anthropic_base_url[512];
+    char    anthropic_model[128];
+    int     llm_timeout_ms;
+    int     llm_max_retries;
+    int     llm_retry_base_ms;
+    double  openai_price_in;     /* per million tokens */
+    double  openai_price_out;
+    double  anthropic_price_in;
+    double  anthropic_price_out;
+    int     chunk_tokens;
+    int     chunk_overlap;
+    char    privacy_policy[16];  /* redact | drop */
+
+    /* memories */
+    char    embedder[16];        /* offline | openai */
+    char    openai_embed_model[128];
+    double  dedup_threshold;
+
+    /* agent profiles */
+    char    elevenlabs_api_key[256]; /* or $ELEVENLABS_API_KEY */
+    char    elevenlabs_base_url[512];
+    int     profile_ttl_secs;
+
+    elaaoms_org_rule_t  org_rules[ELAAOMS_WORKER_MAX_ORG_RULES];
+    int                 n_org_rules;
 } elaaoms_worker_config_t;
+
+/* after loading: API keys from the environment, then every value checked */
+int elaaoms_worker_config_finish(elaaoms_worker_config_t *cf, char *err,
+    size_t errlen);
+
+/* the provider for an organization: its rule, else llm_provider */
+const char *elaaoms_worker_config_provider(const elaaoms_worker_config_t *cf,
+    const char *org);
 
 void elaaoms_worker_config_defaults(elaaoms_worker_config_t *cf);
 

@@ -16,7 +16,9 @@ use Time::HiRes qw(sleep time);
 
 our @EXPORT = qw(redis_start redis_stop redis_cmd redis_port free_port
                  blackhole_port restart_redis_later repo_root fixture
-                 sign_header payload_dir worker_start worker_stop wait_until);
+                 sign_header payload_dir worker_start worker_stop wait_until
+                 worker_cli worker_pid fake_start fake_control fake_requests
+                 post_webhook);
 
 my $redis_port;
 my $redis_dir;
@@ -87,6 +89,81 @@ sub worker_start {
     }
     $worker_pid = $pid;
     return "$dir/worker.log";
+}
+
+sub worker_pid { $worker_pid }
+
+my $worker_conf;
+
+# Runs an operator command of elaaoms-worker; JSON lines come back decoded.
+sub worker_cli {
+    my @args = @_;
+    require JSON::PP;
+    my $bin = $ENV{ELAAOMS_WORKER} || repo_root() . '/build/elaaoms-worker';
+    my $dir = tempdir('elaaoms-cli-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    open my $cf, '>', "$dir/cli.conf" or die $!;
+    print $cf "redis_host 127.0.0.1\nredis_port $redis_port\n";
+    close $cf;
+    open my $fh, '-|', $bin, '--config', "$dir/cli.conf", @args
+        or die "$bin: $!";
+    my @out = map { JSON::PP::decode_json($_) } grep { /\S/ } <$fh>;
+    close $fh;
+    return @out;
+}
+
+# A fake OpenAI/Anthropic/ElevenLabs server (t/fakes/fake_llm.py) on a free
+# port; returns its base URL.  Stopped at exit.
+my @fake_pids;
+sub fake_start {
+    my (@args) = @_;
+    my $dir = tempdir('elaaoms-fake-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    my $pid = fork();
+    die "fork: $!" unless defined $pid;
+    if ($pid == 0) {
+        open STDOUT, '>', "$dir/out";
+        open STDERR, '>&', \*STDOUT;
+        { exec 'python3', repo_root() . '/t/fakes/fake_llm.py', '--port', 0,
+               '--port-file', "$dir/port", @args; }
+        POSIX::_exit(127);
+    }
+    push @fake_pids, $pid;
+    wait_until(sub { -s "$dir/port" }, 10) or die "fake server did not start";
+    open my $fh, '<', "$dir/port" or die $!;
+    my $port = <$fh>;
+    close $fh;
+    $port =~ s/\s+//g;
+    return "http://127.0.0.1:$port";
+}
+
+sub fake_control {
+    my ($base, $control) = @_;
+    require HTTP::Tiny;
+    require JSON::PP;
+    my $res = HTTP::Tiny->new->post("$base/_control", {
+        headers => { 'content-type' => 'application/json' },
+        content => JSON::PP::encode_json($control) });
+    die "fake control: $res->{status}" unless $res->{success};
+    return JSON::PP::decode_json($res->{content});
+}
+
+sub fake_requests {
+    my ($base, $prefix) = @_;
+    require HTTP::Tiny;
+    require JSON::PP;
+    my $url = "$base/_requests" . ($prefix ? "?path=$prefix" : '');
+    my $res = HTTP::Tiny->new->get($url);
+    die "fake requests: $res->{status}" unless $res->{success};
+    return @{ JSON::PP::decode_json($res->{content})->{requests} };
+}
+
+# POSTs a signed webhook to nginx outside a test block (setting up state)
+sub post_webhook {
+    my ($port, $path, $secret, $body) = @_;
+    require HTTP::Tiny;
+    my $res = HTTP::Tiny->new->post("http://127.0.0.1:$port$path", {
+        headers => { 'ElevenLabs-Signature' => sign_header($secret, $body) },
+        content => $body });
+    return $res;
 }
 
 sub worker_stop {
@@ -202,8 +279,14 @@ sub redis_cmd {
 }
 
 END {
+    # waitpid below must not become the test's exit status
+    local $?;
     if ($$ == $owner_pid) {
         worker_stop();
+        for my $pid (@fake_pids) {
+            kill 'TERM', $pid;
+            waitpid $pid, 0;
+        }
         redis_stop();
     }
 }

@@ -1,0 +1,239 @@
+/*
+ * search-memory's cost per request for a caller with 1,000 memories, as
+ * the nginx module pays it after its HGETALL: decode the records as views,
+ * rank them (lib/search_rank.c: visibility, relevance, filters, threshold,
+ * sort, limit) and write the JSON answer.  Not part of "make test"; build
+ * and run by hand from the repository root after "make lib":
+ *
+ *   cc -std=gnu11 -O2 -D_GNU_SOURCE -Ilib -o build/search_rank_bench \
+ *       bench/search_rank_bench.c build/obj/libelaaoms.a \
+ *       -lhiredis -lyajl -lcurl -lcrypto -lm -lpthread \
+ *       && build/search_rank_bench
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <yajl/yajl_gen.h>
+
+#include "embed.h"
+#include "memory_record.h"
+#include "relevance.h"
+#include "search_rank.h"
+
+#define NRECS    1000
+#define ROUNDS   300
+#define REC_BUF  1024
+
+static const char  *templates[] = {
+    "Order XYZ-%d is delayed",
+    "Prefers email over phone calls after %dpm",
+    "Was charged twice for order %d and wants a refund",
+    "Daughter handles the account since %d",
+    "Calls every week to check on shipment %d",
+    "Lives at %d Elm Street in Austin, Texas",
+    "Was frustrated about the late delivery of package %d",
+    "Is a VIP customer since %d",
+    "Ticket number TK-%d is open for the internet outage",
+    "Books a table for four every Friday at %d"
+};
+
+static const char  *queries[] = {
+    "what was my last order number?",
+    "how does she want to be contacted?",
+    "is there a problem with her delivery?",
+    "who manages the account?"
+};
+
+static const char  *agents[] = { "agent_support", "agent_sales",
+                                 "agent_billing" };
+
+
+static double
+now_ns(void)
+{
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+
+static unsigned char            blobs[NRECS][REC_BUF];
+static size_t                   lens[NRECS];
+static elaaoms_memory_record_t  recs[NRECS];
+static size_t                   visible;
+
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double  x = *(const double *) a, y = *(const double *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+
+/*
+ * ns per request of decode + rank + JSON: the median of `rounds`
+ * requests (the machine may be busy: the mean would measure that too);
+ * *decode_ns gets the median of the decoding part
+ */
+static double
+run(double threshold, int limit, int rounds, void *scratch, double *decode_ns,
+    size_t *answered, size_t *bytes)
+{
+    int                       r;
+    size_t                    i, len;
+    double                    t0, t1;
+    static double             total[ROUNDS], dec[ROUNDS];
+    yajl_gen                  g;
+    const unsigned char      *out;
+    elaaoms_search_request_t  sr;
+    elaaoms_search_result_t   res;
+
+    for (r = 0; r < rounds; r++) {
+        t0 = now_ns();
+        t1 = t0;
+
+        for (i = 0; i < NRECS; i++) {
+            if (elaaoms_memory_record_decode_view(blobs[i], lens[i], &recs[i],
+                                                  NULL)
+                != 0)
+            {
+                fprintf(stderr, "decode failed\n");
+                exit(1);
+            }
+        }
+
+        dec[r] = now_ns() - t1;
+
+        elaaoms_search_request_init(&sr);
+        sr.query = queries[r % 4];
+        sr.agent_id = "agent_support";
+        sr.threshold = threshold;
+        sr.limit = limit;
+
+        if (elaaoms_search_rank(&sr, sr.agent_id,
+                                ELAAOMS_RELEVANCE_DEFAULT_THRESHOLD, recs,
+                                NRECS, scratch, &res)
+            != 0)
+        {
+            fprintf(stderr, "rank failed\n");
+            exit(1);
+        }
+
+        g = yajl_gen_alloc(NULL);
+        if (g == NULL
+            || elaaoms_search_gen(g, &sr, recs, &res,
+                                  "0123456789abcdef0123456789abcdef", 32)
+               != 0
+            || yajl_gen_get_buf(g, &out, &len) != yajl_gen_status_ok)
+        {
+            fprintf(stderr, "gen failed\n");
+            exit(1);
+        }
+
+        *answered = res.count;
+        *bytes = len;
+        visible = res.visible;
+        yajl_gen_free(g);
+
+        total[r] = now_ns() - t0;
+    }
+
+    qsort(total, rounds, sizeof(double), cmp_double);
+    qsort(dec, rounds, sizeof(double), cmp_double);
+    *decode_ns = dec[rounds / 2];
+
+    return total[rounds / 2];
+}
+
+
+int
+main(void)
+{
+    char                      text[128], id[32], conv[32];
+    long                      n;
+    void                     *scratch;
+    size_t                    i, answered, bytes, total;
+    float                     v[ELAAOMS_EMBED_DIM];
+    double                    ns, dec;
+    unsigned char             q8[ELAAOMS_EMBED_DIM];
+    elaaoms_memory_record_t   r;
+
+    total = 0;
+
+    for (i = 0; i < NRECS; i++) {
+        snprintf(text, sizeof(text),
+                 templates[i % (sizeof(templates) / sizeof(templates[0]))],
+                 (int) (1000 + i * 7));
+        snprintf(id, sizeof(id), "%08zx%012zx", 0x69000000 + i, i);
+        snprintf(conv, sizeof(conv), "conv_%04zu", i / 4);
+
+        memset(&r, 0, sizeof(r));
+        r.id = elaaoms_mstr(id);
+        r.org = elaaoms_mstr("acme");
+        r.caller = elaaoms_mstr("+14155550123");
+        r.conversation_id = elaaoms_mstr(conv);
+        r.agent_id = elaaoms_mstr(agents[i % 3]);
+        r.content = elaaoms_mstr(text);
+        r.source_quote = elaaoms_mstr("");
+        r.embed_model = elaaoms_mstr(ELAAOMS_EMBED_MODEL);
+        r.type = (elaaoms_mem_type_e) (i % ELAAOMS_MEM_NTYPES);
+        r.importance = 1 + (int) (i % 10);
+        r.flags = (i % 17 == 0) ? ELAAOMS_MEMORY_F_SUPERSEDED : 0;
+        r.created = 1700000000 + (int64_t) i * 3600;
+        r.last_reinforced = r.created;
+        r.confidence = 0.9f;
+
+        elaaoms_embed_text(text, strlen(text), v);
+        elaaoms_vec_pack_q8(v, ELAAOMS_EMBED_DIM, q8);
+        r.dim = ELAAOMS_EMBED_DIM;
+        r.vec_q8 = q8;
+
+        n = elaaoms_memory_record_encode(&r, blobs[i], REC_BUF);
+        if (n <= 0) {
+            fprintf(stderr, "encode failed\n");
+            return 1;
+        }
+
+        lens[i] = (size_t) n;
+        total += (size_t) n;
+    }
+
+    printf("%d records, %zu bytes encoded (the HGETALL reply's values)\n",
+           NRECS, total);
+
+    scratch = malloc(elaaoms_search_rank_scratch_size(NRECS));
+    if (scratch == NULL) {
+        return 1;
+    }
+
+    printf("scratch: %zu bytes for %d records\n",
+           elaaoms_search_rank_scratch_size(NRECS), NRECS);
+
+    run(-1, 5, 10, scratch, &dec, &answered, &bytes);   /* warm up */
+
+    ns = run(-1, 5, ROUNDS, scratch, &dec, &answered, &bytes);
+    printf("median of %d requests of agent_support (it may see %zu of "
+           "the %d)\n", ROUNDS, visible, NRECS);
+    printf("default threshold, limit 5:  %.0f us per request "
+           "(decode %.0f us), %zu results, %zu bytes of JSON\n",
+           ns / 1e3, dec / 1e3, answered, bytes);
+
+    ns = run(0, 100, ROUNDS, scratch, &dec, &answered, &bytes);
+    printf("threshold 0, limit 100:      %.0f us per request "
+           "(decode %.0f us), %zu results, %zu bytes of JSON\n",
+           ns / 1e3, dec / 1e3, answered, bytes);
+
+    ns = run(-1, 5, ROUNDS, NULL, &dec, &answered, &bytes);
+    printf("default, scratch allocated inside: %.0f us per request\n",
+           ns / 1e3);
+
+    free(scratch);
+
+    return 0;
+}

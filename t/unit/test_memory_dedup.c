@@ -1,0 +1,193 @@
+#include <stdlib.h>
+
+#include "unit.h"
+#include "embed.h"
+#include "memory_dedup.h"
+
+
+#define S(s)  (s), strlen(s)
+
+static unsigned char  q8s[8][ELAAOMS_EMBED_DIM];
+
+
+static void
+rec(elaaoms_memory_record_t *r, int i, const char *id, elaaoms_mem_type_e t,
+    const char *content)
+{
+    float  v[ELAAOMS_EMBED_DIM];
+
+    memset(r, 0, sizeof(*r));
+    r->id = elaaoms_mstr(id);
+    r->org = elaaoms_mstr("acme");
+    r->caller = elaaoms_mstr("+14155550123");
+    r->content = elaaoms_mstr(content);
+    r->type = t;
+    r->importance = 5;
+    r->confidence = 0.8f;
+    r->embed_model = elaaoms_mstr(ELAAOMS_EMBED_MODEL);
+    elaaoms_embed_text(S(content), v);
+    elaaoms_vec_pack_q8(v, ELAAOMS_EMBED_DIM, q8s[i]);
+    r->dim = ELAAOMS_EMBED_DIM;
+    r->vec_q8 = q8s[i];
+}
+
+
+static void
+decide(const elaaoms_memory_record_t *recs, size_t n, elaaoms_mem_type_e t,
+    const char *content, float threshold, elaaoms_dedup_decision_t *d)
+{
+    float  v[ELAAOMS_EMBED_DIM];
+
+    elaaoms_embed_text(S(content), v);
+    elaaoms_dedup_decide(recs, n, t, S(content), v, threshold, d);
+}
+
+
+static void
+test_same_text(void)
+{
+    CHECK(elaaoms_dedup_same_text(S("Prefers email."), S("prefers  EMAIL")));
+    CHECK(elaaoms_dedup_same_text(S("  Prefers email"), S("Prefers email!!")));
+    CHECK(elaaoms_dedup_same_text(S(""), S("...")));
+    CHECK(!elaaoms_dedup_same_text(S("Prefers email"), S("Prefers emails")));
+    CHECK(!elaaoms_dedup_same_text(S("Prefers email"), S("Prefersemail")));
+    CHECK(!elaaoms_dedup_same_text(S("Prefers email"), S("Prefers")));
+}
+
+
+static void
+test_conflict_heuristic(void)
+{
+    elaaoms_mem_type_e  P = ELAAOMS_MEM_PREFERENCE, F = ELAAOMS_MEM_FACTUAL;
+
+#define CONFLICT(t, a, b, slot)                                              \
+    CHECK_INT_EQ(elaaoms_dedup_conflict(t, S(a), t, S(b)), (slot) + 1)
+#define NO_CONFLICT(t, a, b)                                                 \
+    CHECK_INT_EQ(elaaoms_dedup_conflict(t, S(a), t, S(b)), 0)
+
+    /* the product's two examples */
+    CONFLICT(P, "Prefers email over phone calls",
+             "Prefers text messages now instead of email",
+             ELAAOMS_CONCEPT_CONTACT);
+    CONFLICT(F, "Lives at 5 Oak St", "New address is 12 Harbor Lane",
+             ELAAOMS_CONCEPT_ADDRESS);
+
+    CONFLICT(F, "Lives at 5 Oak St", "Lives at 12 Oak St",
+             ELAAOMS_CONCEPT_ADDRESS);
+    CONFLICT(P, "Prefers email", "Does not want email anymore",
+             ELAAOMS_CONCEPT_CONTACT);
+    CONFLICT(P, "Speaks Spanish", "Prefers to speak English",
+             ELAAOMS_CONCEPT_LANGUAGE);
+    CONFLICT(P, "Prefers morning calls", "Prefers evening appointments",
+             ELAAOMS_CONCEPT_TIME_OF_DAY);
+    CONFLICT(F, "Phone number ends in 0123",
+             "New phone number ends in 0199", ELAAOMS_CONCEPT_CONTACT);
+    CONFLICT(F, "Her daughter's name is Emma",
+             "Her daughter is named Emily", ELAAOMS_CONCEPT_NAME);
+
+    /* same value, additions, other subjects */
+    NO_CONFLICT(P, "Prefers email", "Prefers to be contacted by email");
+    NO_CONFLICT(P, "Prefers email", "Prefers email and text messages");
+    NO_CONFLICT(P, "Prefers email, not phone calls", "Prefers email");
+    NO_CONFLICT(F, "Her daughter's name is Emma", "Her name is Ann");
+    NO_CONFLICT(F, "Has a dog named Rex", "Has a cat named Tom");
+    NO_CONFLICT(F, "Works from home", "Lives at 5 Oak St");
+    NO_CONFLICT(F, "Phone number ends in 0123",
+                "Called three times this week");
+    NO_CONFLICT(F, "Order XYZ-789 arrived damaged",
+                "Order XYZ-789 was delivered late");
+
+    /* only factual and preference, and only within one type */
+    CHECK_INT_EQ(elaaoms_dedup_conflict(ELAAOMS_MEM_ISSUE, S("Lives at 5 Oak"),
+                                        ELAAOMS_MEM_ISSUE,
+                                        S("Lives at 12 Elm")), 0);
+    CHECK_INT_EQ(elaaoms_dedup_conflict(P, S("Lives at 5 Oak"),
+                                        F, S("Lives at 12 Elm")), 0);
+}
+
+
+static void
+test_decide(void)
+{
+    elaaoms_memory_record_t   recs[6];
+    elaaoms_dedup_decision_t  d;
+    elaaoms_mem_type_e        P = ELAAOMS_MEM_PREFERENCE;
+
+    rec(&recs[0], 0, "m0", P, "Prefers email communication");
+    rec(&recs[1], 1, "m1", ELAAOMS_MEM_FACTUAL, "Lives at 5 Oak St");
+    rec(&recs[2], 2, "m2", ELAAOMS_MEM_ISSUE, "Order XYZ-789 arrived damaged");
+
+    /* exact, whatever the case and punctuation */
+    decide(recs, 3, P, "prefers email communication.", 0, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_EXACT);
+    CHECK_INT_EQ(d.match, 0);
+    CHECK_INT_EQ(d.nconflicts, 0);
+
+    /* the same text of another type is not a duplicate */
+    decide(recs, 3, ELAAOMS_MEM_FACTUAL, "Prefers email communication", 0,
+           &d);
+    CHECK(d.action != ELAAOMS_DEDUP_EXACT);
+
+    /* similar enough (cosine 0.93 >= 0.85): reinforce */
+    decide(recs, 3, P, "Prefers communication by email", 0, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_REINFORCE);
+    CHECK_INT_EQ(d.match, 0);
+    CHECK(d.similarity >= ELAAOMS_DEDUP_DEFAULT_THRESHOLD);
+
+    /* the threshold is configurable */
+    decide(recs, 3, P, "Prefers communication by email", 0.95f, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_NEW);
+
+    /* conflicts beat similarity */
+    decide(recs, 3, ELAAOMS_MEM_FACTUAL, "Lives at 12 Oak St", 0.5f, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_CONFLICT);
+    CHECK_INT_EQ(d.nconflicts, 1);
+    CHECK_INT_EQ(d.conflicts[0], 1);
+
+    decide(recs, 3, P, "Prefers text messages now", 0, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_CONFLICT);
+    CHECK_INT_EQ(d.conflicts[0], 0);
+
+    /* text on top of email is an addition, not a contradiction */
+    decide(recs, 3, P, "Prefers text messages as well as email", 0, &d);
+    CHECK(d.action != ELAAOMS_DEDUP_CONFLICT);
+
+    /* unrelated: new */
+    decide(recs, 3, ELAAOMS_MEM_EMOTION, "Was frustrated about the wait", 0,
+           &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_NEW);
+    decide(recs, 0, P, "Prefers email", 0, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_NEW);
+
+    /* superseded records are history: no new conflict with them */
+    recs[1].flags = ELAAOMS_MEMORY_F_SUPERSEDED;
+    decide(recs, 3, ELAAOMS_MEM_FACTUAL, "Lives at 12 Oak St", 0, &d);
+    CHECK(d.action != ELAAOMS_DEDUP_CONFLICT);
+
+    /* ... but one coming back exactly supersedes what replaced it */
+    rec(&recs[3], 3, "m3", ELAAOMS_MEM_FACTUAL,
+        "New address is 12 Harbor Lane");
+    decide(recs, 4, ELAAOMS_MEM_FACTUAL, "Lives at 5 Oak St", 0, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_EXACT);
+    CHECK_INT_EQ(d.match, 1);
+    CHECK_INT_EQ(d.nconflicts, 1);
+    CHECK_INT_EQ(d.conflicts[0], 3);
+
+    /* a vector of another model is not compared: the text is re-embedded */
+    recs[0].embed_model = elaaoms_mstr("text-embedding-3-small");
+    recs[0].dim = 16;
+    decide(recs, 3, P, "Prefers communication by email", 0, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_REINFORCE);
+    CHECK_INT_EQ(d.match, 0);
+}
+
+
+int
+main(void)
+{
+    test_same_text();
+    test_conflict_heuristic();
+    test_decide();
+
+    return UNIT_DONE("memory_dedup");
+}

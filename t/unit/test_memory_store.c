@@ -1,0 +1,1273 @@
+/*
+ * The memory store against a real Redis: this test starts its own
+ * redis-server on a free 127.0.0.1 port (no persistence) and kills it at
+ * the end.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hiredis/hiredis.h>
+
+#include "unit.h"
+#include "embed.h"
+#include "memory_dedup.h"
+#include "memory_store.h"
+#include "redis_keys.h"
+
+
+#define ORG      "acme"
+#define ORG2     "globex"
+#define CALLER   "+14155550123"
+#define CALLER2  "+442079460958"
+#define T0       1763400000
+
+static pid_t          redis_pid = -1;
+static int            redis_port;
+static redisContext  *rc;
+static char           err[256];
+
+
+/* --- the private redis-server -------------------------------------------- */
+
+static int
+free_port(void)
+{
+    int                 fd, port;
+    socklen_t           len;
+    struct sockaddr_in  sa;
+
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    len = sizeof(sa);
+
+    if (fd < 0 || bind(fd, (struct sockaddr *) &sa, sizeof(sa)) != 0
+        || getsockname(fd, (struct sockaddr *) &sa, &len) != 0)
+    {
+        if (fd >= 0) {
+            close(fd);
+        }
+        return -1;
+    }
+
+    port = ntohs(sa.sin_port);
+    close(fd);
+
+    return port;
+}
+
+
+static redisContext *
+connect_redis(void)
+{
+    redisContext    *c;
+    struct timeval   tv = { 2, 0 };
+
+    c = redisConnectWithTimeout("127.0.0.1", redis_port, tv);
+    if (c != NULL && c->err) {
+        redisFree(c);
+        return NULL;
+    }
+
+    return c;
+}
+
+
+static int
+start_redis(void)
+{
+    int    i, status, fd;
+    char   port[16];
+
+    redis_port = free_port();
+    if (redis_port < 0) {
+        fprintf(stderr, "memory_store: no free port: %s\n", strerror(errno));
+        return -1;
+    }
+
+    snprintf(port, sizeof(port), "%d", redis_port);
+
+    redis_pid = fork();
+    if (redis_pid < 0) {
+        return -1;
+    }
+
+    if (redis_pid == 0) {
+        /* dies with us even if we crash */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0) {
+            dup2(fd, STDOUT_FILENO);
+        }
+        execlp("redis-server", "redis-server", "--port", port,
+               "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+               "--dir", "/tmp", "--loglevel", "warning", (char *) NULL);
+        fprintf(stderr, "memory_store: cannot run redis-server: %s\n",
+                strerror(errno));
+        _exit(127);
+    }
+
+    for (i = 0; i < 500; i++) {
+        if (waitpid(redis_pid, &status, WNOHANG) == redis_pid) {
+            redis_pid = -1;
+            fprintf(stderr, "memory_store: redis-server is missing or "
+                    "exited at start (apt-get install redis-server)\n");
+            return -1;
+        }
+
+        rc = connect_redis();
+        if (rc != NULL) {
+            redisReply *r = redisCommand(rc, "PING");
+            int ok = r && r->type == REDIS_REPLY_STATUS;
+            if (r) {
+                freeReplyObject(r);
+            }
+            if (ok) {
+                return 0;
+            }
+            redisFree(rc);
+            rc = NULL;
+        }
+
+        usleep(10000);
+    }
+
+    fprintf(stderr, "memory_store: redis-server did not answer on %d\n",
+            redis_port);
+    return -1;
+}
+
+
+static void
+stop_redis(void)
+{
+    if (rc) {
+        redisFree(rc);
+        rc = NULL;
+    }
+
+    if (redis_pid > 0) {
+        kill(redis_pid, SIGTERM);
+        waitpid(redis_pid, NULL, 0);
+        redis_pid = -1;
+    }
+}
+
+
+/* --- helpers ------------------------------------------------------------- */
+
+static long long
+r_int(const char *fmt, ...)
+{
+    va_list      ap;
+    long long    v;
+    redisReply  *r;
+
+    va_start(ap, fmt);
+    r = redisvCommand(rc, fmt, ap);
+    va_end(ap);
+
+    v = (r && r->type == REDIS_REPLY_INTEGER) ? r->integer : -1;
+    if (r) {
+        freeReplyObject(r);
+    }
+
+    return v;
+}
+
+
+static char *
+key(const char *org, const char *caller, const char *suffix)
+{
+    static char  buf[8][ELAAOMS_MEMORY_KEY_MAX];
+    static int   i;
+
+    i = (i + 1) % 8;
+    elaaoms_memory_key(buf[i], sizeof(buf[i]), org, caller, suffix);
+
+    return buf[i];
+}
+
+
+/* every key matching the pattern (SCAN, as an operator would check) */
+static size_t
+scan_count(const char *pattern)
+{
+    char         cursor[32] = "0";
+    size_t       n = 0;
+    redisReply  *r;
+
+    do {
+        r = redisCommand(rc, "SCAN %s MATCH %s COUNT 1000", cursor, pattern);
+        if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+            if (r) {
+                freeReplyObject(r);
+            }
+            return (size_t) -1;
+        }
+        snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
+        n += r->element[1]->elements;
+        freeReplyObject(r);
+    } while (strcmp(cursor, "0") != 0);
+
+    return n;
+}
+
+
+static elaaoms_memory_apply_counts_t
+apply(const char *org, const char *caller, const char *conv,
+    const char *agent, int64_t now, const elaaoms_extracted_list_t *list)
+{
+    int                            r;
+    elaaoms_memory_apply_t         a;
+    elaaoms_memory_apply_counts_t  c;
+
+    memset(&a, 0, sizeof(a));
+    a.org = org;
+    a.caller = caller;
+    a.conversation_id = conv;
+    a.agent_id = agent;
+    a.now = now;
+
+    r = elaaoms_memory_store_apply(rc, &a, list, &c, err, sizeof(err));
+    if (r != 0) {
+        fprintf(stderr, "apply: %s\n", err);
+    }
+    CHECK_INT_EQ(r, 0);
+
+    return c;
+}
+
+
+/* applies one memory */
+static elaaoms_memory_apply_counts_t
+apply1(const char *org, const char *caller, const char *conv,
+    const char *agent, int64_t now, elaaoms_mem_type_e type,
+    const char *content, int importance, double confidence)
+{
+    elaaoms_extracted_list_t       l;
+    elaaoms_memory_apply_counts_t  c;
+
+    memset(&l, 0, sizeof(l));
+    elaaoms_extracted_add(&l, type, content, importance, confidence,
+                          "quote");
+    c = apply(org, caller, conv, agent, now, &l);
+    elaaoms_extracted_free(&l);
+
+    return c;
+}
+
+
+static const elaaoms_memory_record_t *
+find(const elaaoms_memory_list_t *l, const char *content)
+{
+    size_t  i;
+
+    for (i = 0; i < l->n; i++) {
+        if (strcmp(l->items[i].content.data, content) == 0) {
+            return &l->items[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+static elaaoms_memory_list_t
+query(const char *org, const char *caller, const elaaoms_memory_query_t *q)
+{
+    elaaoms_memory_list_t  l;
+
+    CHECK_INT_EQ(elaaoms_memory_store_query(rc, org, caller, q, &l, err,
+                                            sizeof(err)), 0);
+    return l;
+}
+
+
+/* 1 when the list holds exactly these contents in this order */
+static int
+is(const elaaoms_memory_list_t *l, ...)
+{
+    size_t       i;
+    va_list      ap;
+    const char  *s;
+
+    va_start(ap, l);
+    for (i = 0; ; i++) {
+        s = va_arg(ap, const char *);
+        if (s == NULL) {
+            break;
+        }
+        if (i >= l->n || strcmp(l->items[i].content.data, s) != 0) {
+            va_end(ap);
+            fprintf(stderr, "  list[%zu] is \"%s\", expected \"%s\"\n", i,
+                    i < l->n ? l->items[i].content.data : "(end)", s);
+            return 0;
+        }
+    }
+    va_end(ap);
+
+    if (i != l->n) {
+        fprintf(stderr, "  list has %zu items, expected %zu\n", l->n, i);
+    }
+
+    return i == l->n;
+}
+
+
+/* --- the tests ----------------------------------------------------------- */
+
+#define EMAIL     "Prefers email over phone calls"
+#define OAK       "Lives at 5 Oak St"
+#define ORDER     "Order XYZ-789 arrived damaged"
+#define TEXT      "Prefers text messages now instead of email"
+#define HARBOR    "New address is 12 Harbor Lane"
+#define SPANISH   "Speaks Spanish at home with family"
+#define ANGRY     "Was frustrated about the repeated delays"
+
+
+static void
+test_add_and_load(void)
+{
+    float                     v[ELAAOMS_EMBED_DIM];
+    long                      n;
+    unsigned char             q8[ELAAOMS_EMBED_DIM], enc[2048];
+    redisReply               *r;
+    elaaoms_memory_list_t     l;
+    elaaoms_memory_record_t   rec;
+
+    memset(&rec, 0, sizeof(rec));
+    rec.id = elaaoms_mstr("0000aaaa0000000000a1");
+    rec.org = elaaoms_mstr(ORG);
+    rec.caller = elaaoms_mstr(CALLER2);
+    rec.conversation_id = elaaoms_mstr("conv_add");
+    rec.agent_id = elaaoms_mstr("agent_add");
+    rec.content = elaaoms_mstr("Has a golden retriever named Max");
+    rec.type = ELAAOMS_MEM_RELATIONSHIP;
+    rec.importance = 4;
+    rec.confidence = 0.9f;
+    rec.created = T0;
+    rec.last_reinforced = T0;
+    rec.embed_model = elaaoms_mstr(ELAAOMS_EMBED_MODEL);
+    elaaoms_embed_text(rec.content.data, rec.content.len, v);
+    elaaoms_vec_pack_q8(v, ELAAOMS_EMBED_DIM, q8);
+    rec.dim = ELAAOMS_EMBED_DIM;
+    rec.vec_q8 = q8;
+
+    CHECK_INT_EQ(elaaoms_memory_store_add(rc, &rec, err, sizeof(err)), 0);
+
+    /* the hash holds exactly the encoding; every index names the id */
+    n = elaaoms_memory_record_encode(&rec, enc, sizeof(enc));
+    r = redisCommand(rc, "HGET %s %s", key(ORG, CALLER2, "index"),
+                     rec.id.data);
+    CHECK(r && r->type == REDIS_REPLY_STRING && r->len == (size_t) n
+          && memcmp(r->str, enc, n) == 0);
+    if (r) {
+        freeReplyObject(r);
+    }
+
+    CHECK_INT_EQ(r_int("ZSCORE %s %s", key(ORG, CALLER2, "by_time"),
+                       rec.id.data) == -1, 1);  /* a bulk string, not int */
+    r = redisCommand(rc, "ZSCORE %s %s", key(ORG, CALLER2, "by_time"),
+                     rec.id.data);
+    CHECK(r && r->type == REDIS_REPLY_STRING && atoll(r->str) == T0);
+    if (r) {
+        freeReplyObject(r);
+    }
+    r = redisCommand(rc, "ZSCORE %s %s", key(ORG, CALLER2, "by_importance"),
+                     rec.id.data);
+    CHECK(r && r->type == REDIS_REPLY_STRING && atoi(r->str) == 4);
+    if (r) {
+        freeReplyObject(r);
+    }
+
+    CHECK_INT_EQ(r_int("SISMEMBER %s %s",
+                       key(ORG, CALLER2, "type:relationship"), rec.id.data),
+                 1);
+    CHECK_INT_EQ(r_int("SISMEMBER %s %s", key(ORG, CALLER2, "agent:agent_add"),
+                       rec.id.data), 1);
+    CHECK_INT_EQ(r_int("SISMEMBER %s %s",
+                       key(ORG, CALLER2, "conversation:conv_add"),
+                       rec.id.data), 1);
+    CHECK_INT_EQ(r_int("SISMEMBER %s agent_add", key(ORG, CALLER2, "agents")),
+                 1);
+    CHECK_INT_EQ(r_int("SISMEMBER %s conv_add",
+                       key(ORG, CALLER2, "conversations")), 1);
+    CHECK_INT_EQ(r_int("SISMEMBER elaaoms:" ORG ":callers %s", CALLER2), 1);
+
+    /* one HGETALL gives it back */
+    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER2, &l, err,
+                                           sizeof(err)), 0);
+    CHECK_INT_EQ(l.n, 1);
+    CHECK_INT_EQ(l.bad, 0);
+    if (l.n == 1) {
+        CHECK_STR_EQ(l.items[0].content.data, rec.content.data);
+        CHECK_STR_EQ(l.items[0].id.data, rec.id.data);
+        CHECK(memcmp(l.items[0].vec_q8, q8, ELAAOMS_EMBED_DIM) == 0);
+    }
+    elaaoms_memory_list_free(&l);
+
+    /* refusals: bad org, caller, invalid record */
+    rec.org = elaaoms_mstr("ac{me");
+    CHECK_INT_EQ(elaaoms_memory_store_add(rc, &rec, err, sizeof(err)), -1);
+    rec.org = elaaoms_mstr(ORG);
+    rec.caller = elaaoms_mstr("+1}x");
+    CHECK_INT_EQ(elaaoms_memory_store_add(rc, &rec, err, sizeof(err)), -1);
+    rec.caller = elaaoms_mstr(CALLER2);
+    rec.importance = 0;
+    CHECK_INT_EQ(elaaoms_memory_store_add(rc, &rec, err, sizeof(err)), -1);
+    rec.importance = 4;
+    rec.conversation_id = elaaoms_mstr("../x");
+    CHECK_INT_EQ(elaaoms_memory_store_add(rc, &rec, err, sizeof(err)), -1);
+
+    /* an unknown caller loads empty */
+    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, "+15550000000", &l, err,
+                                           sizeof(err)), 0);
+    CHECK_INT_EQ(l.n, 0);
+    elaaoms_memory_list_free(&l);
+
+    /* the connection is still in step after the refusals */
+    CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, CALLER2, "index")), 1);
+}
+
+
+static void
+test_store_reinforce(void)
+{
+    elaaoms_memory_list_t            l;
+    const elaaoms_memory_record_t   *m;
+
+    CHECK_INT_EQ(elaaoms_memory_store_reinforce(rc, ORG, CALLER2,
+                                                "0000aaaa0000000000a1",
+                                                "conv_again", "agent_two",
+                                                0.5f, 6, T0 + 100, err,
+                                                sizeof(err)), 0);
+
+    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER2, &l, err,
+                                           sizeof(err)), 0);
+    m = find(&l, "Has a golden retriever named Max");
+    CHECK(m != NULL);
+    if (m) {
+        CHECK_INT_EQ(m->reinforcement_count, 1);
+        CHECK_INT_EQ(m->last_reinforced, T0 + 100);
+        CHECK_INT_EQ(m->created, T0);
+        CHECK_STR_EQ(m->conversation_id.data, "conv_again");
+        CHECK_STR_EQ(m->agent_id.data, "agent_two");
+        CHECK_INT_EQ(m->importance, 6);
+        CHECK(m->confidence > 0.9f && m->confidence <= 0.91f + 1e-6);
+    }
+    elaaoms_memory_list_free(&l);
+
+    /* both conversations and agents now list it; importance moved */
+    CHECK_INT_EQ(r_int("SISMEMBER %s 0000aaaa0000000000a1",
+                       key(ORG, CALLER2, "conversation:conv_add")), 1);
+    CHECK_INT_EQ(r_int("SISMEMBER %s 0000aaaa0000000000a1",
+                       key(ORG, CALLER2, "conversation:conv_again")), 1);
+    CHECK_INT_EQ(r_int("SISMEMBER %s 0000aaaa0000000000a1",
+                       key(ORG, CALLER2, "agent:agent_two")), 1);
+
+    CHECK_INT_EQ(elaaoms_memory_store_reinforce(rc, ORG, CALLER2,
+                                                "nosuchmemory", "conv_x",
+                                                NULL, 0.5f, 5, T0, err,
+                                                sizeof(err)), 1);
+}
+
+
+static void
+test_apply(void)
+{
+    size_t                           i;
+    elaaoms_extracted_list_t         l;
+    elaaoms_memory_list_t            all;
+    elaaoms_memory_apply_counts_t    c;
+    const elaaoms_memory_record_t   *m, *old, *neu;
+
+    /* conversation 1: three new memories */
+    memset(&l, 0, sizeof(l));
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_PREFERENCE, EMAIL, 7, 0.8,
+                          "email me, don't call");
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_FACTUAL, OAK, 9, 0.9,
+                          "I'm at 5 Oak St");
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_ISSUE, ORDER, 6, 0.95, "");
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_ISSUE, "", 6, 0.95, "");  /* bad */
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_ISSUE, "x", 11, 0.95, ""); /* bad */
+    c = apply(ORG, CALLER, "conv_1", "agent_a", T0, &l);
+    elaaoms_extracted_free(&l);
+
+    CHECK_INT_EQ(c.stored, 3);
+    CHECK_INT_EQ(c.invalid, 2);
+    CHECK_INT_EQ(c.reinforced + c.duplicates + c.conflicts, 0);
+    CHECK_INT_EQ(r_int("HLEN %s", key(ORG, CALLER, "index")), 3);
+
+    /* conversation 2: an exact duplicate is never stored twice */
+    c = apply1(ORG, CALLER, "conv_2", "agent_a", T0 + 1000,
+               ELAAOMS_MEM_PREFERENCE, "prefers EMAIL over phone calls.", 5,
+               0.6);
+    CHECK_INT_EQ(c.duplicates, 1);
+    CHECK_INT_EQ(c.stored, 0);
+    CHECK_INT_EQ(r_int("HLEN %s", key(ORG, CALLER, "index")), 3);
+
+    /* conversation 3: similar (cosine 0.885 >= 0.85): reinforced */
+    c = apply1(ORG, CALLER, "conv_3", "agent_a", T0 + 2000,
+               ELAAOMS_MEM_PREFERENCE, "Prefers email rather than phone calls",
+               5, 0.99);
+    CHECK_INT_EQ(c.reinforced, 1);
+    CHECK_INT_EQ(c.stored, 0);
+    CHECK_INT_EQ(r_int("HLEN %s", key(ORG, CALLER, "index")), 3);
+
+    /* replaying conversation 3 (a retried job) changes nothing */
+    c = apply1(ORG, CALLER, "conv_3", "agent_a", T0 + 2500,
+               ELAAOMS_MEM_PREFERENCE, "Prefers email rather than phone calls",
+               5, 0.99);
+    CHECK_INT_EQ(c.reinforced, 1);
+
+    /* below the threshold (0.78): a memory of its own */
+    c = apply1(ORG, CALLER, "conv_3", "agent_a", T0 + 2000,
+               ELAAOMS_MEM_PREFERENCE,
+               "Would rather get email than phone calls", 5, 0.7);
+    CHECK_INT_EQ(c.stored, 1);
+
+    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER, &all, err,
+                                           sizeof(err)), 0);
+    CHECK_INT_EQ(all.n, 4);
+    m = find(&all, EMAIL);
+    CHECK(m != NULL);
+    if (m) {
+        CHECK_INT_EQ(m->reinforcement_count, 2);    /* conv_2 and conv_3 */
+        CHECK_INT_EQ(m->created, T0);
+        CHECK_INT_EQ(m->last_reinforced, T0 + 2000);
+        CHECK_STR_EQ(m->conversation_id.data, "conv_3");
+        CHECK_INT_EQ(m->importance, 7);
+        /* 0.8 -> 0.82 (conv_2), then max(0.82, 0.99) -> 0.991 (conv_3) */
+        CHECK(m->confidence > 0.99f && m->confidence < 0.992f);
+        CHECK_STR_EQ(m->source_quote.data, "email me, don't call");
+        CHECK_INT_EQ(m->dim, ELAAOMS_EMBED_DIM);
+        CHECK_STR_EQ(m->embed_model.data, ELAAOMS_EMBED_MODEL);
+    }
+    elaaoms_memory_list_free(&all);
+
+    /* the extra memory goes away again to keep the queries below simple */
+    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER, &all, err,
+                                           sizeof(err)), 0);
+    m = find(&all, "Would rather get email than phone calls");
+    if (m) {
+        redisReply *r;
+        r = redisCommand(rc, "MULTI");          freeReplyObject(r);
+        r = redisCommand(rc, "HDEL %s %s", key(ORG, CALLER, "index"),
+                         m->id.data);           freeReplyObject(r);
+        r = redisCommand(rc, "ZREM %s %s", key(ORG, CALLER, "by_time"),
+                         m->id.data);           freeReplyObject(r);
+        r = redisCommand(rc, "ZREM %s %s", key(ORG, CALLER, "by_importance"),
+                         m->id.data);           freeReplyObject(r);
+        r = redisCommand(rc, "SREM %s %s", key(ORG, CALLER, "type:preference"),
+                         m->id.data);           freeReplyObject(r);
+        r = redisCommand(rc, "SREM %s %s", key(ORG, CALLER, "agent:agent_a"),
+                         m->id.data);           freeReplyObject(r);
+        r = redisCommand(rc, "SREM %s %s",
+                         key(ORG, CALLER, "conversation:conv_3"),
+                         m->id.data);           freeReplyObject(r);
+        r = redisCommand(rc, "EXEC");           freeReplyObject(r);
+    }
+    elaaoms_memory_list_free(&all);
+
+    /* conversation 4, another agent: both product examples conflict */
+    memset(&l, 0, sizeof(l));
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_PREFERENCE, TEXT, 5, 0.9, "text me");
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_FACTUAL, HARBOR, 8, 0.9, "");
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_RELATIONSHIP, SPANISH, 3, 0.7, "");
+    c = apply(ORG, CALLER, "conv_4", "agent_b", T0 + 86400, &l);
+    elaaoms_extracted_free(&l);
+    CHECK_INT_EQ(c.conflicts, 2);
+    CHECK_INT_EQ(c.stored, 1);
+    CHECK_INT_EQ(r_int("HLEN %s", key(ORG, CALLER, "index")), 6);
+
+    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER, &all, err,
+                                           sizeof(err)), 0);
+
+    for (i = 0; i < 2; i++) {
+        old = find(&all, i == 0 ? EMAIL : OAK);
+        neu = find(&all, i == 0 ? TEXT : HARBOR);
+        CHECK(old != NULL && neu != NULL);
+        if (old == NULL || neu == NULL) {
+            continue;
+        }
+        /* links both ways; the old one kept, flagged */
+        CHECK(elaaoms_memory_record_has_conflict(old, neu->id));
+        CHECK(elaaoms_memory_record_has_conflict(neu, old->id));
+        CHECK(old->flags & ELAAOMS_MEMORY_F_SUPERSEDED);
+        CHECK(!(neu->flags & ELAAOMS_MEMORY_F_SUPERSEDED));
+        CHECK_INT_EQ(neu->nconflicts, 1);
+        CHECK_INT_EQ(old->nconflicts, 1);
+    }
+
+    /* ranked: the newer first even though the old address mattered more */
+    elaaoms_memory_records_rank(all.items, all.n);
+    CHECK_STR_EQ(all.items[0].content.data, HARBOR);
+    CHECK(all.items[all.n - 1].flags & ELAAOMS_MEMORY_F_SUPERSEDED);
+    CHECK(all.items[all.n - 2].flags & ELAAOMS_MEMORY_F_SUPERSEDED);
+    elaaoms_memory_list_free(&all);
+
+    /* the caller goes back to email: reinstated, text superseded */
+    c = apply1(ORG, CALLER, "conv_5", "agent_b", T0 + 90000,
+               ELAAOMS_MEM_PREFERENCE, EMAIL, 7, 0.9);
+    CHECK_INT_EQ(c.duplicates, 1);
+    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER, &all, err,
+                                           sizeof(err)), 0);
+    old = find(&all, TEXT);
+    neu = find(&all, EMAIL);
+    CHECK(old && neu && (old->flags & ELAAOMS_MEMORY_F_SUPERSEDED)
+          && !(neu->flags & ELAAOMS_MEMORY_F_SUPERSEDED)
+          && neu->reinforcement_count == 3);
+    elaaoms_memory_list_free(&all);
+
+    /* back to text, so the queries below see the conflict's outcome */
+    c = apply1(ORG, CALLER, "conv_5", "agent_b", T0 + 90000,
+               ELAAOMS_MEM_PREFERENCE, TEXT, 5, 0.9);
+    CHECK_INT_EQ(c.duplicates, 1);
+}
+
+
+static void
+test_queries(void)
+{
+    elaaoms_memory_list_t   l;
+    elaaoms_memory_query_t  q;
+
+    /*
+     * The caller now holds (created, importance, type, agents, convs):
+     *   EMAIL    T0        7 preference  a,b   1,2,3,5  superseded
+     *   OAK      T0        9 factual     a     1        superseded
+     *   ORDER    T0        6 issue       a     1
+     *   TEXT     T0+86400  5 preference  b     4,5
+     *   HARBOR   T0+86400  8 factual     b     4
+     *   SPANISH  T0+86400  3 relationship b    4
+     * (ids created at the same second tie-break by id)
+     */
+
+    /* everything, newest first; then oldest first */
+    elaaoms_memory_query_init(&q);
+    l = query(ORG, CALLER, &q);
+    CHECK_INT_EQ(l.n, 6);
+    CHECK(l.n == 6 && l.items[0].created == T0 + 86400
+          && l.items[5].created == T0);
+    elaaoms_memory_list_free(&l);
+
+    q.order = ELAAOMS_MEMORY_ORDER_OLDEST;
+    l = query(ORG, CALLER, &q);
+    CHECK(l.n == 6 && l.items[0].created == T0
+          && l.items[5].created == T0 + 86400);
+    elaaoms_memory_list_free(&l);
+
+    /* by importance: ranked, current before superseded */
+    elaaoms_memory_query_init(&q);
+    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
+    l = query(ORG, CALLER, &q);
+    CHECK(is(&l, HARBOR, ORDER, TEXT, SPANISH, OAK, EMAIL, NULL));
+    elaaoms_memory_list_free(&l);
+
+    q.current_only = 1;
+    l = query(ORG, CALLER, &q);
+    CHECK(is(&l, HARBOR, ORDER, TEXT, SPANISH, NULL));
+    elaaoms_memory_list_free(&l);
+
+    q.limit = 2;
+    l = query(ORG, CALLER, &q);
+    CHECK(is(&l, HARBOR, ORDER, NULL));
+    elaaoms_memory_list_free(&l);
+
+    /* by conversation: created or reinforced there */
+    elaaoms_memory_query_init(&q);
+    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
+    q.conversation_id = "conv_1";
+    l = query(ORG, CALLER, &q);
+    CHECK(is(&l, ORDER, OAK, EMAIL, NULL));
+    elaaoms_memory_list_free(&l);
+
+    q.conversation_id = "conv_5";
+    l = query(ORG, CALLER, &q);
+    CHECK(is(&l, TEXT, EMAIL, NULL));
+    elaaoms_memory_list_free(&l);
+
+    q.conversation_id = "conv_none";
+    l = query(ORG, CALLER, &q);
+    CHECK_INT_EQ(l.n, 0);
+    elaaoms_memory_list_free(&l);
+
+    /* by agent */
+    elaaoms_memory_query_init(&q);
+    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
+    q.agent_id = "agent_a";
+    l = query(ORG, CALLER, &q);
+    CHECK(is(&l, ORDER, OAK, EMAIL, NULL));
+    elaaoms_memory_list_free(&l);
+
+    q.agent_id = "agent_b";
+    l = query(ORG, CALLER, &q);
+    CHECK(is(&l, HARBOR, TEXT, SPANISH, EMAIL, NULL));
+    elaaoms_memory_list_free(&l);
+
+    /* by type */
+    elaaoms_memory_query_init(&q);
+    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
+    q.type = ELAAOMS_MEM_FACTUAL;
+    l = query(ORG, CALLER, &q);
+    CHECK(is(&l, HARBOR, OAK, NULL));
+    elaaoms_memory_list_free(&l);
+
+    q.type = ELAAOMS_MEM_EMOTION;
+    l = query(ORG, CALLER, &q);
+    CHECK_INT_EQ(l.n, 0);
+    elaaoms_memory_list_free(&l);
+
+    /* by minimum importance, in both orders */
+    elaaoms_memory_query_init(&q);
+    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
+    q.min_importance = 7;
+    l = query(ORG, CALLER, &q);
+    CHECK(is(&l, HARBOR, OAK, EMAIL, NULL));
+    elaaoms_memory_list_free(&l);
+
+    q.order = ELAAOMS_MEMORY_ORDER_NEWEST;
+    l = query(ORG, CALLER, &q);
+    CHECK_INT_EQ(l.n, 3);
+    CHECK(l.n == 3 && strcmp(l.items[0].content.data, HARBOR) == 0);
+    elaaoms_memory_list_free(&l);
+
+    /* by date range (created, inclusive, either end open) */
+    elaaoms_memory_query_init(&q);
+    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
+    q.created_from = T0 + 1;
+    l = query(ORG, CALLER, &q);
+    CHECK(is(&l, HARBOR, TEXT, SPANISH, NULL));
+    elaaoms_memory_list_free(&l);
+
+    q.created_from = 0;
+    q.created_to = T0;
+    l = query(ORG, CALLER, &q);
+    CHECK(is(&l, ORDER, OAK, EMAIL, NULL));
+    elaaoms_memory_list_free(&l);
+
+    q.created_from = T0 - 10;
+    q.created_to = T0 - 1;
+    l = query(ORG, CALLER, &q);
+    CHECK_INT_EQ(l.n, 0);
+    elaaoms_memory_list_free(&l);
+
+    /* combinations */
+    elaaoms_memory_query_init(&q);
+    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
+    q.type = ELAAOMS_MEM_PREFERENCE;
+    q.min_importance = 5;
+    q.agent_id = "agent_b";
+    l = query(ORG, CALLER, &q);
+    CHECK(is(&l, TEXT, EMAIL, NULL));
+    elaaoms_memory_list_free(&l);
+
+    q.created_from = T0 + 1;
+    l = query(ORG, CALLER, &q);
+    CHECK(is(&l, TEXT, NULL));
+    elaaoms_memory_list_free(&l);
+
+    elaaoms_memory_query_init(&q);
+    q.conversation_id = "conv_4";
+    q.type = ELAAOMS_MEM_FACTUAL;
+    q.min_importance = 8;
+    q.created_to = T0 + 86400;
+    l = query(ORG, CALLER, &q);
+    CHECK(is(&l, HARBOR, NULL));
+    elaaoms_memory_list_free(&l);
+
+    elaaoms_memory_query_init(&q);
+    q.conversation_id = "conv_1";
+    q.agent_id = "agent_b";
+    l = query(ORG, CALLER, &q);
+    CHECK(is(&l, EMAIL, NULL));
+    elaaoms_memory_list_free(&l);
+
+    /* newest first with a limit cuts before fetching */
+    elaaoms_memory_query_init(&q);
+    q.agent_id = "agent_a";
+    q.limit = 1;
+    l = query(ORG, CALLER, &q);
+    CHECK_INT_EQ(l.n, 1);
+    elaaoms_memory_list_free(&l);
+
+    /* invalid queries are refused */
+    elaaoms_memory_query_init(&q);
+    q.type = ELAAOMS_MEM_NTYPES;
+    CHECK_INT_EQ(elaaoms_memory_store_query(rc, ORG, CALLER, &q, &l, err,
+                                            sizeof(err)), -1);
+    elaaoms_memory_query_init(&q);
+    q.conversation_id = "a:b";
+    CHECK_INT_EQ(elaaoms_memory_store_query(rc, ORG, CALLER, &q, &l, err,
+                                            sizeof(err)), -1);
+}
+
+
+static void
+test_isolation(void)
+{
+    size_t                          i;
+    elaaoms_memory_list_t           l;
+    elaaoms_memory_query_t          q;
+    elaaoms_memory_apply_counts_t   c;
+
+    /* the same caller id in another org, and another caller in ours */
+    c = apply1(ORG2, CALLER, "conv_1", "agent_a", T0, ELAAOMS_MEM_PREFERENCE,
+               EMAIL, 6, 0.8);
+    CHECK_INT_EQ(c.stored, 1);    /* never a duplicate of acme's */
+    c = apply1(ORG2, CALLER, "conv_9", "agent_z", T0, ELAAOMS_MEM_EMOTION,
+               ANGRY, 4, 0.8);
+    CHECK_INT_EQ(c.stored, 1);
+    c = apply1(ORG, CALLER2, "conv_1", "agent_a", T0, ELAAOMS_MEM_FACTUAL,
+               "Lives at 9 Elm Road", 6, 0.8);
+    CHECK_INT_EQ(c.stored, 1);    /* no conflict with the other caller */
+
+    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG2, CALLER, &l, err,
+                                           sizeof(err)), 0);
+    CHECK_INT_EQ(l.n, 2);
+    for (i = 0; i < l.n; i++) {
+        CHECK_STR_EQ(l.items[i].org.data, ORG2);
+        CHECK(l.items[i].nconflicts == 0
+              && l.items[i].reinforcement_count == 0);
+    }
+    elaaoms_memory_list_free(&l);
+
+    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER, &l, err,
+                                           sizeof(err)), 0);
+    CHECK_INT_EQ(l.n, 6);
+    for (i = 0; i < l.n; i++) {
+        CHECK(strcmp(l.items[i].org.data, ORG) == 0
+              && strcmp(l.items[i].caller.data, CALLER) == 0);
+    }
+    CHECK(find(&l, "Lives at 9 Elm Road") == NULL && find(&l, ANGRY) == NULL);
+    elaaoms_memory_list_free(&l);
+
+    /* queries too: conv_1 of globex has only globex's memory */
+    elaaoms_memory_query_init(&q);
+    q.conversation_id = "conv_1";
+    l = query(ORG2, CALLER, &q);
+    CHECK(is(&l, EMAIL, NULL));
+    elaaoms_memory_list_free(&l);
+
+    q.conversation_id = NULL;
+    q.type = ELAAOMS_MEM_FACTUAL;
+    l = query(ORG, CALLER2, &q);
+    CHECK(is(&l, "Lives at 9 Elm Road", NULL));
+    elaaoms_memory_list_free(&l);
+
+    /* a record planted under the wrong caller is not returned */
+    {
+        redisReply *r = redisCommand(rc, "HGETALL %s",
+                                     key(ORG2, CALLER, "index"));
+        if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 2) {
+            freeReplyObject(redisCommand(rc, "HSET %s %b %b",
+                                         key(ORG, CALLER2, "index"),
+                                         r->element[0]->str,
+                                         r->element[0]->len,
+                                         r->element[1]->str,
+                                         r->element[1]->len));
+        }
+        if (r) {
+            freeReplyObject(r);
+        }
+        CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER2, &l, err,
+                                               sizeof(err)), 0);
+        CHECK_INT_EQ(l.bad, 1);
+        CHECK(find(&l, EMAIL) == NULL && find(&l, ANGRY) == NULL);
+        elaaoms_memory_list_free(&l);
+    }
+}
+
+
+static void
+test_gdpr_delete(void)
+{
+    size_t                 deleted, before_other, before_org2;
+    char                   pattern[ELAAOMS_MEMORY_KEY_MAX + 1];
+    elaaoms_memory_list_t  l;
+
+    elaaoms_memory_key(pattern, sizeof(pattern) - 1, ORG, CALLER, "*");
+
+    /* some other component's key under the caller's tag */
+    freeReplyObject(redisCommand(rc, "SET %s cached",
+                                 key(ORG, CALLER, "context")));
+
+    CHECK(scan_count(pattern) >= 15);
+    before_other = scan_count("elaaoms:" ORG ":{" ORG ":" CALLER2 "}:*");
+    before_org2 = scan_count("elaaoms:" ORG2 ":*");
+    CHECK(before_other > 0 && before_org2 > 0);
+    CHECK_INT_EQ(r_int("SISMEMBER elaaoms:" ORG ":callers %s", CALLER), 1);
+
+    CHECK_INT_EQ(elaaoms_memory_store_delete_caller(rc, ORG, CALLER,
+                                                    &deleted, err,
+                                                    sizeof(err)), 0);
+    printf("memory_store: GDPR delete removed %zu keys\n", deleted);
+
+    CHECK_INT_EQ(scan_count(pattern), 0);
+    /* the same caller id in globex keeps every key */
+    CHECK_INT_EQ(scan_count("*" CALLER "*"),
+                 scan_count("elaaoms:" ORG2 ":{" ORG2 ":" CALLER "}:*"));
+    CHECK(scan_count("*" CALLER "*") > 0);
+    CHECK(deleted >= 15);
+    CHECK_INT_EQ(r_int("SISMEMBER elaaoms:" ORG ":callers %s", CALLER), 0);
+    CHECK_INT_EQ(r_int("SISMEMBER elaaoms:" ORG2 ":callers %s", CALLER), 1);
+    CHECK_INT_EQ(r_int("SISMEMBER elaaoms:" ORG ":callers %s", CALLER2), 1);
+
+    /* nobody else lost anything */
+    CHECK_INT_EQ(scan_count("elaaoms:" ORG ":{" ORG ":" CALLER2 "}:*"),
+                 before_other);
+    CHECK_INT_EQ(scan_count("elaaoms:" ORG2 ":*"), before_org2);
+
+    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER, &l, err,
+                                           sizeof(err)), 0);
+    CHECK_INT_EQ(l.n, 0);
+    elaaoms_memory_list_free(&l);
+
+    /* deleting again is fine */
+    CHECK_INT_EQ(elaaoms_memory_store_delete_caller(rc, ORG, CALLER,
+                                                    &deleted, err,
+                                                    sizeof(err)), 0);
+    CHECK_INT_EQ(deleted, 0);
+}
+
+
+/* --- atomicity ----------------------------------------------------------- */
+
+#define ATOMIC_CALLER  "id:atomic"
+#define ATOMIC_CONVS   150
+
+/*
+ * A reader process that looks at the caller while the writer stores three
+ * memories per conversation: the plain HGETALL must always see a multiple
+ * of three complete records, and a MULTI snapshot must find the index,
+ * both sorted sets and the type sets naming exactly the same ids.
+ * Exits with the number of violations (up to 250); 253 means it timed
+ * out, 254 that it never saw the store half-way (proving nothing), 255
+ * that Redis failed.
+ */
+static void
+atomic_reader(void)
+{
+    int                       bad, seen;
+    size_t                    i, j, ntypes;
+    time_t                    deadline = time(NULL) + 120;
+    redisReply               *r, *h;
+    redisContext             *c;
+    elaaoms_memory_record_t   rec;
+
+    c = connect_redis();
+    if (c == NULL) {
+        _exit(255);
+    }
+
+    bad = 0;
+    seen = 0;
+
+    for ( ;; ) {
+        r = redisCommand(c, "HGETALL %s", key(ORG, ATOMIC_CALLER, "index"));
+        if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+            _exit(255);
+        }
+        if ((r->elements / 2) % 3 != 0) {
+            bad++;
+        }
+        for (i = 1; i < r->elements; i += 2) {
+            if (elaaoms_memory_record_decode_view(r->element[i]->str,
+                                                  r->element[i]->len, &rec,
+                                                  NULL) != 0)
+            {
+                bad++;
+            }
+        }
+        if (r->elements > 0 && r->elements / 2 < 3 * ATOMIC_CONVS) {
+            seen++;
+        }
+        j = r->elements / 2;
+        freeReplyObject(r);
+
+        freeReplyObject(redisCommand(c, "MULTI"));
+        freeReplyObject(redisCommand(c, "HKEYS %s",
+                                     key(ORG, ATOMIC_CALLER, "index")));
+        freeReplyObject(redisCommand(c, "ZCARD %s",
+                                     key(ORG, ATOMIC_CALLER, "by_time")));
+        freeReplyObject(redisCommand(c, "ZCARD %s",
+                                     key(ORG, ATOMIC_CALLER,
+                                         "by_importance")));
+        freeReplyObject(redisCommand(c, "SUNION %s %s %s",
+                                     key(ORG, ATOMIC_CALLER, "type:factual"),
+                                     key(ORG, ATOMIC_CALLER, "type:issue"),
+                                     key(ORG, ATOMIC_CALLER,
+                                         "type:emotion")));
+        h = redisCommand(c, "EXEC");
+        if (h == NULL || h->type != REDIS_REPLY_ARRAY || h->elements != 4) {
+            _exit(255);
+        }
+        ntypes = h->element[3]->elements;
+        if (h->element[1]->integer != (long long) h->element[0]->elements
+            || h->element[2]->integer != (long long) h->element[0]->elements
+            || ntypes != h->element[0]->elements)
+        {
+            bad++;
+        }
+        freeReplyObject(h);
+
+        if (j == 3 * ATOMIC_CONVS) {
+            break;
+        }
+
+        if (time(NULL) > deadline) {
+            _exit(253);
+        }
+    }
+
+    redisFree(c);
+    _exit(bad ? (bad > 250 ? 250 : bad) : (seen ? 0 : 254));
+}
+
+
+/* a made-up word per (n, salt): memories of them never look alike */
+static void
+nonce_word(char *buf, size_t size, unsigned n, unsigned salt)
+{
+    static const char  *syl[16] = {
+        "ka", "zo", "mi", "ru", "te", "vo", "ne", "pa",
+        "li", "gu", "so", "re", "fi", "do", "xa", "be"
+    };
+    unsigned            v, i;
+
+    v = n * 2654435761u ^ salt * 40503u;
+    buf[0] = '\0';
+    for (i = 0; i < 4; i++, v >>= 4) {
+        strncat(buf, syl[v & 15], size - strlen(buf) - 1);
+    }
+}
+
+
+static void
+test_atomicity(void)
+{
+    int                             i, r, status;
+    char                            conv[32], txt[3][96], w[6][16];
+    pid_t                           pid;
+    redisContext                   *other;
+    elaaoms_memory_list_t           l;
+    elaaoms_extracted_list_t        x;
+    elaaoms_memory_apply_counts_t   c;
+    elaaoms_memory_record_t         rec;
+    const elaaoms_memory_record_t  *recp = &rec;
+
+    pid = fork();
+    if (pid == 0) {
+        atomic_reader();
+    }
+    CHECK(pid > 0);
+
+    for (i = 0; i < ATOMIC_CONVS; i++) {
+        snprintf(conv, sizeof(conv), "conv_%d", i);
+        /* made-up words: never a duplicate, reinforcement or conflict */
+        for (r = 0; r < 6; r++) {
+            nonce_word(w[r], sizeof(w[r]), i, r);
+        }
+        snprintf(txt[0], sizeof(txt[0]), "Owns a %s %s", w[0], w[1]);
+        snprintf(txt[1], sizeof(txt[1]), "The %s %s is broken", w[2], w[3]);
+        snprintf(txt[2], sizeof(txt[2]), "Felt %s %s", w[4], w[5]);
+        memset(&x, 0, sizeof(x));
+        elaaoms_extracted_add(&x, ELAAOMS_MEM_FACTUAL, txt[0], 5, 0.8, "");
+        elaaoms_extracted_add(&x, ELAAOMS_MEM_ISSUE, txt[1], 5, 0.8, "");
+        elaaoms_extracted_add(&x, ELAAOMS_MEM_EMOTION, txt[2], 5, 0.8, "");
+        c = apply(ORG, ATOMIC_CALLER, conv, "agent_a", T0 + i, &x);
+        if (c.stored != 3) {
+            CHECK_INT_EQ(c.stored, 3);
+            fprintf(stderr, "  conversation %d: %zu stored, %zu reinforced, "
+                    "%zu dup, %zu conflicts\n", i, c.stored, c.reinforced,
+                    c.duplicates, c.conflicts);
+        }
+        elaaoms_extracted_free(&x);
+    }
+
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    if (WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "  atomic reader exit %d\n", WEXITSTATUS(status));
+    }
+    CHECK_INT_EQ(WEXITSTATUS(status), 0);
+
+    /*
+     * A lost race leaves nothing behind: watch, let another connection
+     * write, then commit -- aborted, and the record is nowhere.
+     */
+    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rc, ORG, ATOMIC_CALLER, &l,
+                                                 err, sizeof(err)), 0);
+    CHECK_INT_EQ(l.n, 3 * ATOMIC_CONVS);
+
+    other = connect_redis();
+    CHECK(other != NULL);
+    if (other) {
+        elaaoms_memory_record_t  o = l.items[0];
+        o.reinforcement_count = 77;
+        CHECK_INT_EQ(elaaoms_memory_store_add(other, &o, err, sizeof(err)),
+                     0);
+        redisFree(other);
+    }
+
+    memset(&rec, 0, sizeof(rec));
+    rec.id = elaaoms_mstr("ffffffff000000000001");
+    rec.org = elaaoms_mstr(ORG);
+    rec.caller = elaaoms_mstr(ATOMIC_CALLER);
+    rec.conversation_id = elaaoms_mstr("conv_lost");
+    rec.content = elaaoms_mstr("Should never become visible");
+    rec.type = ELAAOMS_MEM_FACTUAL;
+    rec.importance = 5;
+    rec.confidence = 0.5f;
+    rec.created = T0;
+    rec.last_reinforced = T0;
+
+    r = elaaoms_memory_store_commit(rc, ORG, ATOMIC_CALLER, &recp, 1, err,
+                                    sizeof(err));
+    CHECK_INT_EQ(r, 0);
+    elaaoms_memory_list_free(&l);
+
+    CHECK_INT_EQ(r_int("HEXISTS %s ffffffff000000000001",
+                       key(ORG, ATOMIC_CALLER, "index")), 0);
+    CHECK_INT_EQ(r_int("ZRANK %s ffffffff000000000001",
+                       key(ORG, ATOMIC_CALLER, "by_time")), -1);
+    CHECK_INT_EQ(r_int("SISMEMBER %s ffffffff000000000001",
+                       key(ORG, ATOMIC_CALLER, "type:factual")), 0);
+    CHECK_INT_EQ(r_int("EXISTS %s",
+                       key(ORG, ATOMIC_CALLER, "conversation:conv_lost")), 0);
+
+    /* and without the race it commits */
+    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rc, ORG, ATOMIC_CALLER, &l,
+                                                 err, sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_memory_store_commit(rc, ORG, ATOMIC_CALLER, &recp, 1,
+                                             err, sizeof(err)), 1);
+    elaaoms_memory_list_free(&l);
+    CHECK_INT_EQ(r_int("HEXISTS %s ffffffff000000000001",
+                       key(ORG, ATOMIC_CALLER, "index")), 1);
+}
+
+
+/*
+ * Two workers reinforcing one memory from different conversations at the
+ * same time: optimistic locking must not lose a single reinforcement.
+ */
+#define RACE_ROUNDS  40
+
+static void
+race_worker(const char *prefix)
+{
+    int                             i;
+    char                            conv[32], e[256];
+    redisContext                   *c;
+    elaaoms_memory_apply_t          a;
+    elaaoms_extracted_list_t        x;
+    elaaoms_memory_apply_counts_t   n;
+
+    c = connect_redis();
+    if (c == NULL) {
+        _exit(1);
+    }
+
+    memset(&x, 0, sizeof(x));
+    elaaoms_extracted_add(&x, ELAAOMS_MEM_PREFERENCE, EMAIL, 5, 0.5, "");
+
+    for (i = 0; i < RACE_ROUNDS; i++) {
+        snprintf(conv, sizeof(conv), "%s_%d", prefix, i);
+        memset(&a, 0, sizeof(a));
+        a.org = ORG;
+        a.caller = CALLER2;
+        a.conversation_id = conv;
+        a.now = T0 + i;
+        if (elaaoms_memory_store_apply(c, &a, &x, &n, e, sizeof(e)) != 0
+            || n.duplicates != 1)
+        {
+            fprintf(stderr, "race worker %s: %s\n", prefix, e);
+            _exit(2);
+        }
+    }
+
+    elaaoms_extracted_free(&x);
+    redisFree(c);
+    _exit(0);
+}
+
+
+static void
+test_concurrent_writers(void)
+{
+    int                             i, status;
+    pid_t                           pid[2];
+    elaaoms_memory_list_t           l;
+    elaaoms_memory_apply_counts_t   c;
+    const elaaoms_memory_record_t  *m;
+
+    c = apply1(ORG, CALLER2, "race_start", NULL, T0, ELAAOMS_MEM_PREFERENCE,
+               EMAIL, 5, 0.5);
+    CHECK_INT_EQ(c.stored, 1);
+
+    pid[0] = fork();
+    if (pid[0] == 0) {
+        race_worker("left");
+    }
+    pid[1] = fork();
+    if (pid[1] == 0) {
+        race_worker("right");
+    }
+
+    for (i = 0; i < 2; i++) {
+        CHECK(pid[i] > 0 && waitpid(pid[i], &status, 0) == pid[i]);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+
+    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER2, &l, err,
+                                           sizeof(err)), 0);
+    m = find(&l, EMAIL);
+    CHECK(m != NULL);
+    if (m) {
+        CHECK_INT_EQ(m->reinforcement_count, 2 * RACE_ROUNDS);
+    }
+    CHECK_INT_EQ(r_int("SCARD %s", key(ORG, CALLER2, "conversations")),
+                 4 + 2 * RACE_ROUNDS);   /* conv_add, conv_again, conv_1,
+                                            race_start, then the race's */
+    elaaoms_memory_list_free(&l);
+}
+
+
+int
+main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+
+    if (start_redis() != 0) {
+        CHECK(!"redis-server could not be started: the memory store tests "
+               "need it on PATH");
+        stop_redis();
+        return UNIT_DONE("memory_store");
+    }
+
+    test_add_and_load();
+    test_store_reinforce();
+    test_apply();
+    test_queries();
+    test_isolation();
+    test_gdpr_delete();
+    test_atomicity();
+    test_concurrent_writers();
+
+    stop_redis();
+
+    return UNIT_DONE("memory_store");
+}

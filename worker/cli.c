@@ -1,0 +1,267 @@
+/*
+ * Operator commands (see cli.h).  Output is JSON made by yajl_gen.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+#include <yajl/yajl_gen.h>
+
+#include "caller_id.h"
+#include "cli.h"
+#include "memory_store.h"
+
+
+static redisContext *
+elaaoms_cli_connect(const elaaoms_worker_config_t *cf)
+{
+    redisContext    *rc;
+    struct timeval   tv = { 5, 0 };
+
+    rc = cf->redis_unix[0]
+         ? redisConnectUnixWithTimeout(cf->redis_unix, tv)
+         : redisConnectWithTimeout(cf->redis_host, cf->redis_port, tv);
+
+    if (rc == NULL || rc->err) {
+        fprintf(stderr, "elaaoms-worker: redis: %s\n",
+                rc ? rc->errstr : "out of memory");
+        if (rc) {
+            redisFree(rc);
+        }
+        return NULL;
+    }
+
+    return rc;
+}
+
+
+static void
+elaaoms_cli_str(yajl_gen g, const char *key, const char *v, size_t len)
+{
+    yajl_gen_string(g, (const unsigned char *) key, strlen(key));
+    yajl_gen_string(g, (const unsigned char *) v, len);
+}
+
+
+static void
+elaaoms_cli_int(yajl_gen g, const char *key, long long v)
+{
+    yajl_gen_string(g, (const unsigned char *) key, strlen(key));
+    yajl_gen_integer(g, v);
+}
+
+
+static void
+elaaoms_cli_print(yajl_gen g)
+{
+    size_t                len;
+    const unsigned char  *out;
+
+    if (yajl_gen_get_buf(g, &out, &len) == yajl_gen_status_ok) {
+        printf("%.*s\n", (int) len, (const char *) out);
+    }
+
+    /* one document per line: the generator starts over */
+    yajl_gen_clear(g);
+    yajl_gen_reset(g, NULL);
+}
+
+
+static int
+elaaoms_cli_memories(redisContext *rc, const char *org, const char *caller)
+{
+    size_t                   i, j;
+    char                     err[256];
+    yajl_gen                 g;
+    elaaoms_memory_list_t    list;
+    elaaoms_memory_query_t   q;
+
+    elaaoms_memory_query_init(&q);
+    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
+
+    memset(&list, 0, sizeof(list));
+    if (elaaoms_memory_store_query(rc, org, caller, &q, &list, err,
+                                   sizeof(err)) != 0)
+    {
+        fprintf(stderr, "elaaoms-worker: %s\n", err);
+        return 1;
+    }
+
+    g = yajl_gen_alloc(NULL);
+
+    for (i = 0; i < list.n; i++) {
+        const elaaoms_memory_record_t  *m = &list.items[i];
+
+        yajl_gen_map_open(g);
+        elaaoms_cli_str(g, "id", m->id.data, m->id.len);
+        elaaoms_cli_str(g, "type", elaaoms_mem_type_name(m->type),
+                        strlen(elaaoms_mem_type_name(m->type)));
+        elaaoms_cli_str(g, "content", m->content.data, m->content.len);
+        elaaoms_cli_int(g, "importance", m->importance);
+        yajl_gen_string(g, (const unsigned char *) "confidence", 10);
+        yajl_gen_double(g, m->confidence);
+        yajl_gen_string(g, (const unsigned char *) "shareable", 9);
+        yajl_gen_bool(g, m->shareable);
+        yajl_gen_string(g, (const unsigned char *) "superseded", 10);
+        yajl_gen_bool(g, (m->flags & ELAAOMS_MEMORY_F_SUPERSEDED) != 0);
+        elaaoms_cli_str(g, "conversation_id", m->conversation_id.data,
+                        m->conversation_id.len);
+        elaaoms_cli_str(g, "agent_id", m->agent_id.data, m->agent_id.len);
+        elaaoms_cli_int(g, "created", m->created);
+        elaaoms_cli_int(g, "last_reinforced", m->last_reinforced);
+        elaaoms_cli_int(g, "reinforcement_count", m->reinforcement_count);
+        elaaoms_cli_str(g, "source_quote", m->source_quote.data,
+                        m->source_quote.len);
+        yajl_gen_string(g, (const unsigned char *) "conflicts", 9);
+        yajl_gen_array_open(g);
+        for (j = 0; j < m->nconflicts; j++) {
+            yajl_gen_string(g, (const unsigned char *) m->conflicts[j].data,
+                            m->conflicts[j].len);
+        }
+        yajl_gen_array_close(g);
+        elaaoms_cli_int(g, "dim", (long long) m->dim);
+        yajl_gen_map_close(g);
+
+        elaaoms_cli_print(g);
+    }
+
+    yajl_gen_free(g);
+    elaaoms_memory_list_free(&list);
+
+    return 0;
+}
+
+
+static int
+elaaoms_cli_status(redisContext *rc, const char *org, const char *conv)
+{
+    size_t       i;
+    yajl_gen     g;
+    redisReply  *r;
+
+    r = redisCommand(rc, "HGETALL elaaoms:%s:conversation:%s", org, conv);
+    if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+        fprintf(stderr, "elaaoms-worker: redis: %s\n", rc->errstr);
+        if (r) {
+            freeReplyObject(r);
+        }
+        return 1;
+    }
+
+    g = yajl_gen_alloc(NULL);
+    yajl_gen_map_open(g);
+
+    for (i = 0; i + 1 < r->elements; i += 2) {
+        elaaoms_cli_str(g, r->element[i]->str, r->element[i + 1]->str,
+                        r->element[i + 1]->len);
+    }
+
+    yajl_gen_map_close(g);
+    elaaoms_cli_print(g);
+    yajl_gen_free(g);
+
+    freeReplyObject(r);
+    return 0;
+}
+
+
+static int
+elaaoms_cli_forget(redisContext *rc, const char *org, const char *caller)
+{
+    char    err[256];
+    size_t  deleted;
+
+    if (elaaoms_memory_store_delete_caller(rc, org, caller, &deleted, err,
+                                           sizeof(err)) != 0)
+    {
+        fprintf(stderr, "elaaoms-worker: %s\n", err);
+        return 1;
+    }
+
+    printf("{\"forgotten\":true,\"keys_deleted\":%zu}\n", deleted);
+    return 0;
+}
+
+
+static int
+elaaoms_cli_requeue(redisContext *rc, const char *org)
+{
+    int          n;
+    redisReply  *r;
+
+    for (n = 0; /* void */; n++) {
+        r = redisCommand(rc, "LMOVE elaaoms:%s:jobs:failed "
+                         "elaaoms:%s:jobs:ready LEFT LEFT", org, org);
+        if (r == NULL) {
+            return 1;
+        }
+
+        if (r->type != REDIS_REPLY_STRING) {
+            freeReplyObject(r);
+            break;
+        }
+
+        freeReplyObject(r);
+    }
+
+    printf("{\"requeued\":%d}\n", n);
+    return 0;
+}
+
+
+int
+elaaoms_cli_run(const elaaoms_worker_config_t *cf, int argc, char **argv)
+{
+    int            rv;
+    char           caller[ELAAOMS_CALLER_MAX];
+    const char    *cmd;
+    redisContext  *rc;
+
+    cmd = argv[0];
+
+    if (!((strcmp(cmd, "requeue-failed") == 0 && argc == 2)
+          || ((strcmp(cmd, "memories") == 0 || strcmp(cmd, "status") == 0
+               || strcmp(cmd, "forget") == 0) && argc == 3)))
+    {
+        fprintf(stderr, "usage: elaaoms-worker [--config FILE] "
+                "memories|forget <org> <caller> | status <org> "
+                "<conversation_id> | requeue-failed <org>\n");
+        return 2;
+    }
+
+    if (!elaaoms_memory_org_valid(argv[1])) {
+        fprintf(stderr, "elaaoms-worker: invalid organization\n");
+        return 2;
+    }
+
+    /* callers are given as people write them: normalized like nginx does */
+    if (argc == 3 && strcmp(cmd, "status") != 0
+        && elaaoms_caller_normalize(argv[2], strlen(argv[2]), caller,
+                                    sizeof(caller)) < 0)
+    {
+        fprintf(stderr, "elaaoms-worker: not a caller id: %s\n", argv[2]);
+        return 2;
+    }
+
+    rc = elaaoms_cli_connect(cf);
+    if (rc == NULL) {
+        return 1;
+    }
+
+    if (strcmp(cmd, "memories") == 0) {
+        rv = elaaoms_cli_memories(rc, argv[1], caller);
+
+    } else if (strcmp(cmd, "forget") == 0) {
+        rv = elaaoms_cli_forget(rc, argv[1], caller);
+
+    } else if (strcmp(cmd, "status") == 0) {
+        rv = elaaoms_cli_status(rc, argv[1], argv[2]);
+
+    } else {
+        rv = elaaoms_cli_requeue(rc, argv[1]);
+    }
+
+    redisFree(rc);
+    return rv;
+}

@@ -1,0 +1,21 @@
+/*
+ * Operator commands of elaaoms-worker, run instead of the worker loop:
+ *
+ *   memories <org> <caller>         the caller's memories, JSON lines,
+ *                                   most important first
+ *   status <org> <conversation_id>  the conversation's status hash, JSON
+ *   forget <org> <caller>           GDPR erasure of everything about
+ *                                   the caller
+ *   requeue-failed <org>            failed jobs back to the ready queue
+ */
+
+#ifndef ELAAOMS_WORKER_CLI_H
+#define ELAAOMS_WORKER_CLI_H
+
+#include "worker_config.h"
+
+/* the process exit status */
+int elaaoms_cli_run(const elaaoms_worker_config_t *cf, int argc,
+    char **argv);
+
+#endif /* ELAAOMS_WORKER_CLI_H */

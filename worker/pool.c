@@ -1,0 +1,350 @@
+/*
+ * Job threads (see pool.h).
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pool.h"
+#include "queue.h"
+#include "worker_log.h"
+
+
+typedef struct {
+    elaaoms_pool_t         *pool;
+    pthread_t               tid;
+    int                     index;
+    int                     started;
+    int                     done;        /* the thread has returned */
+    int                     busy;        /* job holds an in-flight job */
+    elaaoms_queued_job_t    job;
+} elaaoms_slot_t;
+
+struct elaaoms_pool_s {
+    const elaaoms_worker_config_t  *cf;
+    elaaoms_processor_t            *processor;
+    volatile int                    stop;
+    pthread_mutex_t                 lock;
+    int                             n;
+    elaaoms_slot_t                 *slots;
+};
+
+
+static double
+elaaoms_now(void)
+{
+    struct timeval  tv;
+
+    gettimeofday(&tv, NULL);
+    return tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+
+static redisContext *
+elaaoms_pool_connect(const elaaoms_worker_config_t *cf)
+{
+    redisContext    *rc;
+    struct timeval   tv = { 5, 0 };
+
+    rc = cf->redis_unix[0]
+         ? redisConnectUnixWithTimeout(cf->redis_unix, tv)
+         : redisConnectWithTimeout(cf->redis_host, cf->redis_port, tv);
+
+    if (rc == NULL || rc->err) {
+        if (rc) {
+            redisFree(rc);
+        }
+        return NULL;
+    }
+
+    return rc;
+}
+
+
+/* the delay before attempt n+1 (n = attempts already made, from 1) */
+static double
+elaaoms_retry_delay(const elaaoms_worker_config_t *cf, unsigned attempt)
+{
+    return cf->retry_delays[attempt - 1] * cf->time_scale;
+}
+
+
+static void
+elaaoms_pool_settle(elaaoms_pool_t *pool, redisContext *rc,
+    elaaoms_queued_job_t *qj, elaaoms_job_t *job, elaaoms_job_result_e res,
+    const char *err)
+{
+    char        *next, conv_key[512];
+    size_t       next_len;
+    unsigned     made;
+    const char  *wid = pool->cf->worker_id;
+
+    if (res == ELAAOMS_JOB_DONE) {
+        if (elaaoms_queue_ack(rc, wid, qj) != 0) {
+            elaaoms_log(ELAAOMS_LOG_ERROR, job->request_id,
+                        "could not acknowledge the job of %s",
+                        job->conversation_id);
+        }
+        return;
+    }
+
+    snprintf(conv_key, sizeof(conv_key), "elaaoms:%s:conversation:%s",
+             job->org, job->conversation_id);
+
+    made = job->attempt + 1;
+
+    if (res == ELAAOMS_JOB_RETRY && made <= ELAAOMS_WORKER_MAX_RETRIES) {
+        job->attempt = made;
+
+        if (elaaoms_job_encode(job, &next, &next_len) == 0) {
+            double  delay = elaaoms_retry_delay(pool->cf, made);
+
+            elaaoms_log(ELAAOMS_LOG_WARN, job->request_id,
+                        "extraction of %s failed (attempt %u): %s; retry in "
+                        "%.1f s", job->conversation_id, made, err, delay);
+
+            if (elaaoms_queue_retry_later(rc, wid, qj, next,
+                                          elaaoms_now() + delay) != 0)
+            {
+                elaaoms_log(ELAAOMS_LOG_ERROR, job->request_id,
+                            "could not schedule the retry of %s",
+                            job->conversation_id);
+            }
+
+            free(next);
+            return;
+        }
+    }
+
+    elaaoms_log(ELAAOMS_LOG_ERROR, job->request_id,
+                "extraction of %s failed for good after %u attempt(s): %s; "
+                "transcript kept", job->conversation_id, made, err);
+
+    if (elaaoms_queue_fail(rc, wid, qj, conv_key, err) != 0) {
+        elaaoms_log(ELAAOMS_LOG_ERROR, job->request_id,
+                    "could not mark %s extraction_failed",
+                    job->conversation_id);
+    }
+}
+
+
+static void
+elaaoms_pool_run_one(elaaoms_pool_t *pool, redisContext *rc,
+    elaaoms_queued_job_t *qj)
+{
+    char                   err[512];
+    elaaoms_job_t          job;
+    elaaoms_job_result_e   res;
+
+    if (elaaoms_job_decode(qj->text, qj->len, &job, err, sizeof(err)) != 0) {
+        char  key[512];
+
+        /* nothing can ever run it: keep it for inspection */
+        elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "invalid job in %s: %s",
+                    qj->org, err);
+        snprintf(key, sizeof(key), "elaaoms:%s:jobs:invalid", qj->org);
+        (void) elaaoms_queue_fail(rc, pool->cf->worker_id, qj, key, err);
+        return;
+    }
+
+    err[0] = '\0';
+    res = elaaoms_process_job(pool->processor, rc, &job, err, sizeof(err));
+
+    elaaoms_pool_settle(pool, rc, qj, &job, res, err);
+
+    elaaoms_job_free(&job);
+}
+
+
+static void *
+elaaoms_pool_thread(void *arg)
+{
+    int              n;
+    unsigned         rotor;
+    redisContext    *rc;
+    elaaoms_slot_t  *slot = arg;
+    elaaoms_pool_t  *pool = slot->pool;
+
+    elaaoms_queued_job_t  qj;
+
+    rc = NULL;
+    rotor = (unsigned) slot->index;
+
+    while (!pool->stop) {
+
+        if (rc == NULL) {
+            rc = elaaoms_pool_connect(pool->cf);
+            if (rc == NULL) {
+                sleep(1);
+                continue;
+            }
+        }
+
+        memset(&qj, 0, sizeof(qj));
+
+        n = elaaoms_queue_take(rc, pool->cf->worker_id, &rotor, &qj);
+
+        if (n < 0) {
+            redisFree(rc);
+            rc = NULL;
+            sleep(1);
+            continue;
+        }
+
+        if (n == 0) {
+            usleep(100 * 1000);
+            continue;
+        }
+
+        pthread_mutex_lock(&pool->lock);
+        slot->job = qj;
+        slot->busy = 1;
+        pthread_mutex_unlock(&pool->lock);
+
+        elaaoms_pool_run_one(pool, rc, &qj);
+
+        pthread_mutex_lock(&pool->lock);
+        slot->busy = 0;
+        memset(&slot->job, 0, sizeof(slot->job));
+        pthread_mutex_unlock(&pool->lock);
+
+        elaaoms_queued_job_free(&qj);
+
+        /* a connection broken mid-job is replaced before the next one */
+        if (rc->err) {
+            redisFree(rc);
+            rc = NULL;
+        }
+    }
+
+    if (rc) {
+        redisFree(rc);
+    }
+
+    pthread_mutex_lock(&pool->lock);
+    slot->done = 1;
+    pthread_mutex_unlock(&pool->lock);
+
+    return NULL;
+}
+
+
+elaaoms_pool_t *
+elaaoms_pool_start(const elaaoms_worker_config_t *cf,
+    elaaoms_processor_t *processor)
+{
+    int              i;
+    elaaoms_pool_t  *pool;
+
+    pool = calloc(1, sizeof(elaaoms_pool_t));
+    if (pool == NULL) {
+        return NULL;
+    }
+
+    pool->cf = cf;
+    pool->processor = processor;
+    pool->n = cf->concurrency > 0 ? cf->concurrency : 1;
+    pthread_mutex_init(&pool->lock, NULL);
+
+    pool->slots = calloc(pool->n, sizeof(elaaoms_slot_t));
+    if (pool->slots == NULL) {
+        free(pool);
+        return NULL;
+    }
+
+    for (i = 0; i < pool->n; i++) {
+        pool->slots[i].pool = pool;
+        pool->slots[i].index = i;
+
+        if (pthread_create(&pool->slots[i].tid, NULL, elaaoms_pool_thread,
+                           &pool->slots[i]) != 0)
+        {
+            elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "pthread_create: %s",
+                        strerror(errno));
+            continue;
+        }
+
+        pool->slots[i].started = 1;
+    }
+
+    elaaoms_log(ELAAOMS_LOG_INFO, NULL, "%d job thread(s) running", pool->n);
+
+    return pool;
+}
+
+
+void
+elaaoms_pool_stop(elaaoms_pool_t *pool, int drain_secs)
+{
+    int              i, running, requeued;
+    double           deadline;
+    redisContext    *rc;
+    elaaoms_slot_t  *slot;
+
+    pool->stop = 1;
+    deadline = elaaoms_now() + drain_secs;
+
+    for ( ;; ) {
+        running = 0;
+
+        pthread_mutex_lock(&pool->lock);
+        for (i = 0; i < pool->n; i++) {
+            if (pool->slots[i].started && !pool->slots[i].done) {
+                running++;
+            }
+        }
+        pthread_mutex_unlock(&pool->lock);
+
+        if (running == 0 || elaaoms_now() >= deadline) {
+            break;
+        }
+
+        usleep(50 * 1000);
+    }
+
+    if (running == 0) {
+        for (i = 0; i < pool->n; i++) {
+            if (pool->slots[i].started) {
+                pthread_join(pool->slots[i].tid, NULL);
+            }
+        }
+
+        pthread_mutex_destroy(&pool->lock);
+        free(pool->slots);
+        free(pool);
+        return;
+    }
+
+    /* jobs still running go back to their queues for another worker */
+    rc = elaaoms_pool_connect(pool->cf);
+    requeued = 0;
+
+    pthread_mutex_lock(&pool->lock);
+
+    for (i = 0; i < pool->n; i++) {
+        slot = &pool->slots[i];
+
+        if (slot->busy && rc
+            && elaaoms_queue_requeue(rc, pool->cf->worker_id, &slot->job) == 0)
+        {
+            requeued++;
+        }
+    }
+
+    pthread_mutex_unlock(&pool->lock);
+
+    if (rc) {
+        redisFree(rc);
+    }
+
+    elaaoms_log(ELAAOMS_LOG_WARN, NULL, "stopped with %d job(s) still "
+                "running; %d put back on their queues", running, requeued);
+
+    /* the threads are left to the process exit that follows */
+}

@@ -1,0 +1,567 @@
+/*
+ * One extraction job (see process.h).
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "elevenlabs_api.h"
+#include "extract_offline.h"
+#include "memory_dedup.h"
+#include "postcall.h"
+#include "privacy.h"
+#include "process.h"
+#include "transcript.h"
+#include "worker_log.h"
+
+
+#define ELAAOMS_PAYLOAD_MAX  (64 * 1024 * 1024)
+
+
+typedef struct {
+    long long  input_tokens;
+    long long  output_tokens;
+    double     cost;
+    int        calls;
+    char       provider[16];
+    int        fell_back;
+} elaaoms_usage_sum_t;
+
+
+static int
+elaaoms_process_has_key(const elaaoms_worker_config_t *cf)
+{
+    return cf->openai_api_key[0] || cf->anthropic_api_key[0];
+}
+
+
+int
+elaaoms_processor_init(elaaoms_processor_t *p,
+    const elaaoms_worker_config_t *cf)
+{
+    p->cf = cf;
+
+    if (strcmp(cf->llm_provider, "offline") == 0
+        || (strcmp(cf->llm_provider, "auto") == 0
+            && !elaaoms_process_has_key(cf)))
+    {
+        /* said once, clearly: the offline rules are a fallback */
+        elaaoms_log(ELAAOMS_LOG_WARN, NULL,
+                    "no LLM provider configured: memories come from the "
+                    "built-in offline extractor (deterministic rules). Set "
+                    "openai_api_key or anthropic_api_key for much better "
+                    "memories.");
+        return 0;
+    }
+
+    elaaoms_log(ELAAOMS_LOG_INFO, NULL, "extraction by %s%s",
+                cf->llm_provider, cf->llm_fallback ? ", with fallback" : "");
+    return 0;
+}
+
+
+static void
+elaaoms_process_llm(const elaaoms_worker_config_t *cf, elaaoms_llm_kind_e kind,
+    elaaoms_llm_t *llm)
+{
+    elaaoms_llm_defaults(llm, kind);
+
+    if (kind == ELAAOMS_LLM_OPENAI) {
+        llm->base_url = cf->openai_base_url;
+        llm->api_key = cf->openai_api_key;
+        llm->model = cf->openai_model;
+        llm->price_input_per_mtok = cf->openai_price_in;
+        llm->price_output_per_mtok = cf->openai_price_out;
+
+    } else {
+        llm->base_url = cf->anthropic_base_url;
+        llm->api_key = cf->anthropic_api_key;
+        llm->model = cf->anthropic_model;
+        llm->price_input_per_mtok = cf->anthropic_price_in;
+        llm->price_output_per_mtok = cf->anthropic_price_out;
+    }
+
+    llm->timeout_ms = cf->llm_timeout_ms;
+    llm->max_retries = cf->llm_max_retries;
+    llm->retry_base_ms = cf->llm_retry_base_ms;
+}
+
+
+/* the whole file, NUL-terminated, malloc()ed; NULL with errno set */
+static char *
+elaaoms_process_read(const char *path, size_t *len)
+{
+    FILE         *f;
+    char         *buf;
+    struct stat   st;
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+
+    if (fstat(fileno(f), &st) != 0 || st.st_size > ELAAOMS_PAYLOAD_MAX) {
+        fclose(f);
+        errno = EFBIG;
+        return NULL;
+    }
+
+    buf = malloc((size_t) st.st_size + 1);
+    if (buf == NULL) {
+        fclose(f);
+        return NULL;
+    }
+
+    *len = fread(buf, 1, (size_t) st.st_size, f);
+    fclose(f);
+
+    buf[*len] = '\0';
+    return buf;
+}
+
+
+/*
+ * Extraction of one chunk by the organization's provider: the LLM with
+ * its fallback, or the offline rules.  -1 with err set when it failed.
+ */
+static int
+elaaoms_process_extract_chunk(elaaoms_processor_t *p, const char *org,
+    const char *text, elaaoms_extracted_list_t *out, elaaoms_usage_sum_t *sum,
+    char *err, size_t errlen)
+{
+    int                        rc, have_second;
+    const char                *provider;
+    elaaoms_llm_t              primary, secondary;
+    elaaoms_llm_kind_e         kind;
+    elaaoms_llm_usage_t        usage;
+    elaaoms_llm_error_t        lerr;
+    const elaaoms_worker_config_t  *cf = p->cf;
+
+    provider = elaaoms_worker_config_provider(cf, org);
+
+    if (strcmp(provider, "offline") == 0
+        || (strcmp(provider, "auto") == 0 && !elaaoms_process_has_key(cf)))
+    {
+        snprintf(sum->provider, sizeof(sum->provider), "offline");
+        if (elaaoms_extract_offline(text, out) != 0) {
+            snprintf(err, errlen, "offline extraction failed");
+            return -1;
+        }
+        return 0;
+    }
+
+    if (elaaoms_llm_choose(provider, cf->openai_api_key,
+                           cf->anthropic_api_key, &kind) != 0)
+    {
+        snprintf(err, errlen, "provider \"%s\" has no API key", provider);
+        return -1;
+    }
+
+    elaaoms_process_llm(cf, kind, &primary);
+
+    have_second = 0;
+    if (cf->llm_fallback) {
+        elaaoms_llm_kind_e  other = (kind == ELAAOMS_LLM_OPENAI)
+                                    ? ELAAOMS_LLM_ANTHROPIC
+                                    : ELAAOMS_LLM_OPENAI;
+
+        elaaoms_process_llm(cf, other, &secondary);
+        have_second = (secondary.api_key[0] != '\0');
+    }
+
+    memset(&usage, 0, sizeof(usage));
+    memset(&lerr, 0, sizeof(lerr));
+
+    rc = elaaoms_llm_extract_with_fallback(&primary,
+                                           have_second ? &secondary : NULL,
+                                           text, out, &usage, &lerr);
+
+    sum->input_tokens += usage.input_tokens;
+    sum->output_tokens += usage.output_tokens;
+    sum->cost += usage.cost;
+    sum->calls += usage.attempts;
+    sum->fell_back |= usage.fell_back;
+
+    if (rc != 0) {
+        snprintf(err, errlen, "%s", lerr.message);
+        return -1;
+    }
+
+    snprintf(sum->provider, sizeof(sum->provider), "%s",
+             elaaoms_llm_kind_name(usage.provider));
+
+    return 0;
+}
+
+
+/* chunks of ~chunk_tokens with overlap, extracted one by one and merged */
+static int
+elaaoms_process_extract(elaaoms_processor_t *p, const char *org,
+    const char *text, size_t len, elaaoms_extracted_list_t *out,
+    elaaoms_usage_sum_t *sum, char *err, size_t errlen)
+{
+    size_t                        i;
+    elaaoms_extracted_list_t      part;
+    elaaoms_transcript_chunks_t   chunks;
+
+    if (elaaoms_transcript_chunks(text, len, p->cf->chunk_tokens,
+                                  p->cf->chunk_overlap, &chunks) != 0)
+    {
+        snprintf(err, errlen, "could not chunk the transcript");
+        return -1;
+    }
+
+    for (i = 0; i < chunks.n; i++) {
+        memset(&part, 0, sizeof(part));
+
+        if (elaaoms_process_extract_chunk(p, org, chunks.items[i].text,
+                                          &part, sum, err, errlen) != 0
+            || elaaoms_extracted_merge(out, &part) != 0)
+        {
+            elaaoms_extracted_free(&part);
+            elaaoms_transcript_chunks_free(&chunks);
+            return -1;
+        }
+
+        /* merge added part.dropped to out->dropped */
+        elaaoms_extracted_free(&part);
+    }
+
+    if (chunks.n > 1) {
+        elaaoms_log(ELAAOMS_LOG_INFO, NULL, "long transcript: %zu chunks",
+                    chunks.n);
+    }
+
+    elaaoms_transcript_chunks_free(&chunks);
+    return 0;
+}
+
+
+/*
+ * The privacy filter over memory contents, before storage: redacted, or
+ * the memory dropped, per privacy_policy.  Returns how many were dropped.
+ */
+static size_t
+elaaoms_process_filter_memories(const elaaoms_worker_config_t *cf,
+    const char *caller, elaaoms_extracted_list_t *list)
+{
+    int                        drop;
+    char                      *clean;
+    size_t                     i, kept, dropped, clean_len;
+    elaaoms_privacy_counts_t   counts;
+
+    drop = (strcmp(cf->privacy_policy, "drop") == 0);
+    kept = 0;
+    dropped = 0;
+
+    for (i = 0; i < list->n; i++) {
+        elaaoms_extracted_t  *it = &list->items[i];
+
+        if (elaaoms_privacy_filter(it->content, strlen(it->content), caller,
+                                   drop ? ELAAOMS_PRIVACY_DROP
+                                        : ELAAOMS_PRIVACY_REDACT,
+                                   &clean, &clean_len, &counts) < 0)
+        {
+            clean = NULL;
+        }
+
+        if (clean == NULL
+            || (drop && (counts.cards || counts.ssns || counts.emails
+                         || counts.phones || counts.numbers)))
+        {
+            free(clean);
+            free(it->content);
+            free(it->source_quote);
+            dropped++;
+            continue;
+        }
+
+        free(it->content);
+        it->content = clean;
+
+        /* the quote is transcript text: it gets the same treatment */
+        if (elaaoms_privacy_filter(it->source_quote, strlen(it->source_quote),
+                                   caller, ELAAOMS_PRIVACY_REDACT, &clean,
+                                   &clean_len, NULL) >= 0 && clean)
+        {
+            free(it->source_quote);
+            it->source_quote = clean;
+        }
+
+        list->items[kept++] = *it;
+    }
+
+    list->n = kept;
+    return dropped;
+}
+
+
+/* the agent's profile in Redis for 24 h; fetched when missing */
+static void
+elaaoms_process_profile(const elaaoms_worker_config_t *cf, redisContext *rc,
+    const elaaoms_job_t *job)
+{
+    char                      key[512], *raw;
+    redisReply               *r;
+    elaaoms_elevenlabs_t      api;
+    elaaoms_api_error_t       aerr;
+    elaaoms_agent_profile_t   profile;
+
+    if (cf->elevenlabs_api_key[0] == '\0' || job->agent_id == NULL) {
+        return;
+    }
+
+    snprintf(key, sizeof(key), "elaaoms:%s:agent:%s:profile", job->org,
+             job->agent_id);
+
+    r = redisCommand(rc, "EXISTS %s", key);
+    if (r == NULL || r->type != REDIS_REPLY_INTEGER || r->integer == 1) {
+        if (r) {
+            freeReplyObject(r);
+        }
+        return;
+    }
+    freeReplyObject(r);
+
+    memset(&api, 0, sizeof(api));
+    api.base_url = cf->elevenlabs_base_url;
+    api.api_key = cf->elevenlabs_api_key;
+    api.timeout_ms = cf->llm_timeout_ms;
+    api.max_retries = cf->llm_max_retries;
+    api.retry_base_ms = cf->llm_retry_base_ms;
+
+    raw = NULL;
+    memset(&profile, 0, sizeof(profile));
+
+    if (elaaoms_elevenlabs_get_agent(&api, job->agent_id, &raw, &profile,
+                                     &aerr) != 0)
+    {
+        elaaoms_log(ELAAOMS_LOG_WARN, job->request_id, "agent profile of %s "
+                    "not fetched: %s", job->agent_id, aerr.message);
+        return;
+    }
+
+    freeReplyObject(redisCommand(rc, "SET %s %s EX %d", key, raw,
+                                 cf->profile_ttl_secs));
+
+    elaaoms_log(ELAAOMS_LOG_INFO, job->request_id, "agent profile of %s "
+                "cached for %d s", job->agent_id, cf->profile_ttl_secs);
+
+    free(raw);
+    elaaoms_agent_profile_free(&profile);
+}
+
+
+static int
+elaaoms_process_status(redisContext *rc, const char *conv_key)
+{
+    int          done;
+    redisReply  *r;
+
+    r = redisCommand(rc, "HGET %s status", conv_key);
+    if (r == NULL) {
+        return -1;
+    }
+
+    done = (r->type == REDIS_REPLY_STRING
+            && strcmp(r->str, "extraction_completed") == 0);
+    freeReplyObject(r);
+
+    return done;
+}
+
+
+/* completion, usage and counts, and the organization's usage totals */
+static int
+elaaoms_process_complete(redisContext *rc, const elaaoms_job_t *job,
+    const char *conv_key, const elaaoms_usage_sum_t *sum,
+    const elaaoms_memory_apply_counts_t *counts, size_t invalid,
+    size_t private)
+{
+    int          i, ok;
+    char         usage_key[256];
+    redisReply  *r;
+
+    snprintf(usage_key, sizeof(usage_key), "elaaoms:%s:usage", job->org);
+
+    redisAppendCommand(rc, "MULTI");
+    /* hiredis' format knows no %zu: counts go as long long */
+    redisAppendCommand(rc, "HSET %s status extraction_completed "
+                       "completed_at %ld provider %s memories_stored %lld "
+                       "memories_reinforced %lld memories_duplicate %lld "
+                       "memories_conflicting %lld memories_invalid %lld "
+                       "memories_private %lld input_tokens %lld "
+                       "output_tokens %lld cost %.6f llm_calls %d "
+                       "fell_back %d", conv_key, (long) time(NULL),
+                       sum->provider[0] ? sum->provider : "none",
+                       (long long) counts->stored,
+                       (long long) counts->reinforced,
+                       (long long) counts->duplicates,
+                       (long long) counts->conflicts, (long long) invalid,
+                       (long long) private, sum->input_tokens,
+                       sum->output_tokens, sum->cost, sum->calls,
+                       sum->fell_back);
+    redisAppendCommand(rc, "HINCRBY %s extractions 1", usage_key);
+    redisAppendCommand(rc, "HINCRBY %s input_tokens %lld", usage_key,
+                       sum->input_tokens);
+    redisAppendCommand(rc, "HINCRBY %s output_tokens %lld", usage_key,
+                       sum->output_tokens);
+    redisAppendCommand(rc, "HINCRBYFLOAT %s cost %.6f", usage_key, sum->cost);
+    redisAppendCommand(rc, "EXEC");
+
+    ok = 1;
+    for (i = 0; i < 7; i++) {
+        if (redisGetReply(rc, (void **) &r) != REDIS_OK) {
+            return -1;
+        }
+        if (i == 6 && r->type != REDIS_REPLY_ARRAY) {
+            ok = 0;
+        }
+        freeReplyObject(r);
+    }
+
+    return ok ? 0 : -1;
+}
+
+
+elaaoms_job_result_e
+elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
+    const elaaoms_job_t *job, char *err, size_t errlen)
+{
+    int                             done;
+    char                            conv_key[512], perr[256], *payload;
+    char                           *text, *clean;
+    size_t                          len, text_len, clean_len, private;
+    elaaoms_postcall_t              pc;
+    elaaoms_usage_sum_t             sum;
+    elaaoms_memory_apply_t          apply;
+    elaaoms_extracted_list_t        list;
+    elaaoms_job_result_e            res;
+    elaaoms_memory_apply_counts_t   counts;
+
+    snprintf(conv_key, sizeof(conv_key), "elaaoms:%s:conversation:%s",
+             job->org, job->conversation_id);
+
+    done = elaaoms_process_status(rc, conv_key);
+    if (done < 0) {
+        snprintf(err, errlen, "redis: %s", rc->errstr);
+        return ELAAOMS_JOB_RETRY;
+    }
+
+    if (done) {
+        /* a job replayed after its completion: nothing to do twice */
+        elaaoms_log(ELAAOMS_LOG_INFO, job->request_id, "%s already "
+                    "extracted", job->conversation_id);
+        return ELAAOMS_JOB_DONE;
+    }
+
+    payload = elaaoms_process_read(job->payload_path, &len);
+    if (payload == NULL) {
+        snprintf(err, errlen, "payload %s: %s", job->payload_path,
+                 strerror(errno));
+        return ELAAOMS_JOB_FAIL;
+    }
+
+    memset(&pc, 0, sizeof(pc));
+    if (elaaoms_postcall_parse(payload, len, &pc, perr, sizeof(perr))
+        != ELAAOMS_POSTCALL_OK)
+    {
+        snprintf(err, errlen, "payload %s: %s", job->payload_path, perr);
+        free(payload);
+        return ELAAOMS_JOB_FAIL;
+    }
+
+    memset(&sum, 0, sizeof(sum));
+    memset(&counts, 0, sizeof(counts));
+    memset(&list, 0, sizeof(list));
+    text = NULL;
+    clean = NULL;
+    private = 0;
+    res = ELAAOMS_JOB_RETRY;
+
+    if (job->caller == NULL || job->caller[0] == '\0') {
+        /* nobody to remember: the conversation is done, with no memories */
+        elaaoms_log(ELAAOMS_LOG_INFO, job->request_id, "%s is anonymous: "
+                    "no memories kept", job->conversation_id);
+        goto complete;
+    }
+
+    if (elaaoms_transcript_text(pc.data, &text, &text_len) < 0) {
+        snprintf(err, errlen, "out of memory reading the transcript");
+        goto done;
+    }
+
+    if (text_len == 0) {
+        elaaoms_log(ELAAOMS_LOG_INFO, job->request_id, "%s has no words to "
+                    "remember", job->conversation_id);
+        goto complete;
+    }
+
+    /* nothing sensitive leaves for the LLM */
+    if (elaaoms_privacy_filter(text, text_len, job->caller,
+                               ELAAOMS_PRIVACY_REDACT, &clean, &clean_len,
+                               NULL) < 0 || clean == NULL)
+    {
+        snprintf(err, errlen, "privacy filter failed");
+        goto done;
+    }
+
+    if (elaaoms_process_extract(p, job->org, clean, clean_len, &list, &sum,
+                                err, errlen) != 0)
+    {
+        goto done;
+    }
+
+    private = elaaoms_process_filter_memories(p->cf, job->caller, &list);
+
+    memset(&apply, 0, sizeof(apply));
+    apply.org = job->org;
+    apply.caller = job->caller;
+    apply.conversation_id = job->conversation_id;
+    apply.agent_id = job->agent_id;
+    apply.now = pc.event_timestamp > 0 ? pc.event_timestamp : 0;
+    apply.threshold = (float) p->cf->dedup_threshold;
+
+    if (elaaoms_memory_store_apply(rc, &apply, &list, &counts, perr,
+                                   sizeof(perr)) != 0)
+    {
+        snprintf(err, errlen, "memory store: %s", perr);
+        goto done;
+    }
+
+complete:
+
+    if (elaaoms_process_complete(rc, job, conv_key, &sum, &counts,
+                                 list.dropped + counts.invalid, private) != 0)
+    {
+        snprintf(err, errlen, "could not record the completion");
+        goto done;
+    }
+
+    elaaoms_log(ELAAOMS_LOG_INFO, job->request_id,
+                "%s/%s extracted by %s: %zu stored, %zu reinforced, "
+                "%zu duplicate, %zu conflicting, %zu invalid, %zu private; "
+                "%lld+%lld tokens", job->org, job->conversation_id,
+                sum.provider[0] ? sum.provider : "none", counts.stored,
+                counts.reinforced, counts.duplicates, counts.conflicts,
+                list.dropped + counts.invalid, private, sum.input_tokens,
+                sum.output_tokens);
+
+    elaaoms_process_profile(p->cf, rc, job);
+
+    res = ELAAOMS_JOB_DONE;
+
+done:
+
+    elaaoms_extracted_free(&list);
+    free(clean);
+    free(text);
+    elaaoms_postcall_free(&pc);
+    free(payload);
+
+    return res;
+}

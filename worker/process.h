@@ -1,0 +1,38 @@
+/*
+ * One extraction job, start to end: payload -> transcript -> privacy
+ * filter -> extraction (LLM with fallback, or the offline extractor) ->
+ * validation -> filtered contents -> embeddings -> dedup/conflict/store
+ * -> conversation status and usage.  Safe to run again for the same job:
+ * a re-run after a crash reinforces nothing twice (exact duplicates are
+ * recognised) and completes the conversation once.
+ */
+
+#ifndef ELAAOMS_WORKER_PROCESS_H
+#define ELAAOMS_WORKER_PROCESS_H
+
+#include <stddef.h>
+
+#include <hiredis/hiredis.h>
+
+#include "job.h"
+#include "llm.h"
+#include "worker_config.h"
+
+typedef enum {
+    ELAAOMS_JOB_DONE = 0,
+    ELAAOMS_JOB_RETRY,       /* transient: try again later */
+    ELAAOMS_JOB_FAIL         /* will never work: no retry */
+} elaaoms_job_result_e;
+
+typedef struct {
+    const elaaoms_worker_config_t  *cf;
+} elaaoms_processor_t;
+
+/* 0 on success; logs what it chose (LLM provider or the offline rules) */
+int elaaoms_processor_init(elaaoms_processor_t *p,
+    const elaaoms_worker_config_t *cf);
+
+elaaoms_job_result_e elaaoms_process_job(elaaoms_processor_t *p,
+    redisContext *rc, const elaaoms_job_t *job, char *err, size_t errlen);
+
+#endif /* ELAAOMS_WORKER_PROCESS_H */

@@ -1,0 +1,538 @@
+/*
+ * Job movement between Redis lists (see queue.h).  Every move that must
+ * not be split is one command (LMOVE) or one Lua script.
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "intake.h"
+#include "queue.h"
+#include "worker_log.h"
+
+
+#define ELAAOMS_KEY_MAX  512
+
+
+static const char  elaaoms_queue_retry_script[] =
+    "if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end\n"
+    "redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])\n"
+    "return 1\n";
+
+static const char  elaaoms_queue_fail_script[] =
+    "redis.call('LREM', KEYS[1], 1, ARGV[1])\n"
+    "redis.call('RPUSH', KEYS[2], ARGV[1])\n"
+    "redis.call('HSET', KEYS[3], 'status', 'extraction_failed',\n"
+    "           'error', ARGV[2], 'failed_at', ARGV[3])\n"
+    "return 1\n";
+
+static const char  elaaoms_queue_requeue_script[] =
+    "if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end\n"
+    "redis.call('RPUSH', KEYS[2], ARGV[1])\n"
+    "return 1\n";
+
+static const char  elaaoms_queue_promote_script[] =
+    "local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1],\n"
+    "                       'LIMIT', 0, 100)\n"
+    "for _, job in ipairs(due) do\n"
+    "  if redis.call('ZREM', KEYS[1], job) == 1 then\n"
+    "    redis.call('RPUSH', KEYS[2], job)\n"
+    "  end\n"
+    "end\n"
+    "return #due\n";
+
+
+static int
+elaaoms_queue_key(char *buf, const char *org, const char *suffix,
+    const char *worker_id)
+{
+    int  n;
+
+    if (worker_id) {
+        n = snprintf(buf, ELAAOMS_KEY_MAX, "elaaoms:%s:jobs:%s:%s", org,
+                     suffix, worker_id);
+    } else {
+        n = snprintf(buf, ELAAOMS_KEY_MAX, "elaaoms:%s:jobs:%s", org, suffix);
+    }
+
+    return (n < 0 || n >= ELAAOMS_KEY_MAX) ? -1 : 0;
+}
+
+
+/* the organizations that ever had a job: the queues to look at */
+static int
+elaaoms_queue_orgs(redisContext *rc, redisReply **orgs)
+{
+    *orgs = redisCommand(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
+
+    if (*orgs == NULL) {
+        return -1;
+    }
+
+    if ((*orgs)->type != REDIS_REPLY_ARRAY) {
+        freeReplyObject(*orgs);
+        *orgs = NULL;
+        return -1;
+    }
+
+    return 0;
+}
+
+
+int
+elaaoms_queue_take(redisContext *rc, const char *worker_id, unsigned *rotor,
+    elaaoms_queued_job_t *job)
+{
+    size_t       i, n;
+    char         ready[ELAAOMS_KEY_MAX], processing[ELAAOMS_KEY_MAX];
+    const char  *org;
+    redisReply  *orgs, *r;
+
+    if (elaaoms_queue_orgs(rc, &orgs) != 0) {
+        return -1;
+    }
+
+    n = orgs->elements;
+
+    /* a rotating start keeps one busy organization from starving others */
+    for (i = 0; i < n; i++) {
+        org = orgs->element[(*rotor + i) % n]->str;
+
+        if (strlen(org) >= sizeof(job->org)
+            || elaaoms_queue_key(ready, org, "ready", NULL) != 0
+            || elaaoms_queue_key(processing, org, "processing", worker_id)
+               != 0)
+        {
+            continue;
+        }
+
+        r = redisCommand(rc, "LMOVE %s %s RIGHT LEFT", ready, processing);
+        if (r == NULL) {
+            freeReplyObject(orgs);
+            return -1;
+        }
+
+        if (r->type == REDIS_REPLY_STRING) {
+            job->text = malloc(r->len + 1);
+            if (job->text == NULL) {
+                freeReplyObject(r);
+                freeReplyObject(orgs);
+                return -1;
+            }
+
+            memcpy(job->text, r->str, r->len);
+            job->text[r->len] = '\0';
+            job->len = r->len;
+            snprintf(job->org, sizeof(job->org), "%s", org);
+
+            *rotor = (unsigned) ((*rotor + i + 1) % n);
+
+            freeReplyObject(r);
+            freeReplyObject(orgs);
+            return 1;
+        }
+
+        freeReplyObject(r);
+    }
+
+    freeReplyObject(orgs);
+    return 0;
+}
+
+
+/* runs a script over two or three keys; the integer it returns, or -1 */
+static long long
+elaaoms_queue_eval(redisContext *rc, const char *script, int nkeys,
+    const char **keys, int nargs, const char **args, const size_t *arglens)
+{
+    int          i, argc;
+    long long    v;
+    redisReply  *r;
+    const char  *argv[10];
+    size_t       argvlen[10];
+    char         numkeys[8];
+
+    snprintf(numkeys, sizeof(numkeys), "%d", nkeys);
+
+    argc = 0;
+    argv[argc] = "EVAL";
+    argvlen[argc++] = 4;
+    argv[argc] = script;
+    argvlen[argc++] = strlen(script);
+    argv[argc] = numkeys;
+    argvlen[argc++] = strlen(numkeys);
+
+    for (i = 0; i < nkeys; i++) {
+        argv[argc] = keys[i];
+        argvlen[argc++] = strlen(keys[i]);
+    }
+
+    for (i = 0; i < nargs; i++) {
+        argv[argc] = args[i];
+        argvlen[argc++] = arglens ? arglens[i] : strlen(args[i]);
+    }
+
+    r = redisCommandArgv(rc, argc, argv, argvlen);
+    if (r == NULL) {
+        return -1;
+    }
+
+    if (r->type != REDIS_REPLY_INTEGER) {
+        elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "queue script failed: %s",
+                    r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+        freeReplyObject(r);
+        return -1;
+    }
+
+    v = r->integer;
+    freeReplyObject(r);
+
+    return v;
+}
+
+
+int
+elaaoms_queue_ack(redisContext *rc, const char *worker_id,
+    const elaaoms_queued_job_t *job)
+{
+    int          ok;
+    char         processing[ELAAOMS_KEY_MAX];
+    redisReply  *r;
+
+    if (elaaoms_queue_key(processing, job->org, "processing", worker_id) != 0)
+    {
+        return -1;
+    }
+
+    r = redisCommand(rc, "LREM %s 1 %b", processing, job->text, job->len);
+    if (r == NULL) {
+        return -1;
+    }
+
+    ok = (r->type == REDIS_REPLY_INTEGER);
+    freeReplyObject(r);
+
+    return ok ? 0 : -1;
+}
+
+
+int
+elaaoms_queue_retry_later(redisContext *rc, const char *worker_id,
+    const elaaoms_queued_job_t *job, const char *next_text, double due_time)
+{
+    char         processing[ELAAOMS_KEY_MAX], delayed[ELAAOMS_KEY_MAX];
+    char         due[32];
+    const char  *keys[2], *args[3];
+    size_t       lens[3];
+
+    if (elaaoms_queue_key(processing, job->org, "processing", worker_id) != 0
+        || elaaoms_queue_key(delayed, job->org, "delayed", NULL) != 0)
+    {
+        return -1;
+    }
+
+    snprintf(due, sizeof(due), "%.3f", due_time);
+
+    keys[0] = processing;
+    keys[1] = delayed;
+    args[0] = job->text;
+    lens[0] = job->len;
+    args[1] = next_text;
+    lens[1] = strlen(next_text);
+    args[2] = due;
+    lens[2] = strlen(due);
+
+    return elaaoms_queue_eval(rc, elaaoms_queue_retry_script, 2, keys, 3,
+                              args, lens) < 0 ? -1 : 0;
+}
+
+
+int
+elaaoms_queue_fail(redisContext *rc, const char *worker_id,
+    const elaaoms_queued_job_t *job, const char *conversation_key,
+    const char *reason)
+{
+    char         processing[ELAAOMS_KEY_MAX], failed[ELAAOMS_KEY_MAX];
+    char         now[32];
+    const char  *keys[3], *args[3];
+    size_t       lens[3];
+
+    if (elaaoms_queue_key(processing, job->org, "processing", worker_id) != 0
+        || elaaoms_queue_key(failed, job->org, "failed", NULL) != 0)
+    {
+        return -1;
+    }
+
+    snprintf(now, sizeof(now), "%ld", (long) time(NULL));
+
+    keys[0] = processing;
+    keys[1] = failed;
+    keys[2] = conversation_key;
+    args[0] = job->text;
+    lens[0] = job->len;
+    args[1] = reason;
+    lens[1] = strlen(reason);
+    args[2] = now;
+    lens[2] = strlen(now);
+
+    return elaaoms_queue_eval(rc, elaaoms_queue_fail_script, 3, keys, 3,
+                              args, lens) < 0 ? -1 : 0;
+}
+
+
+int
+elaaoms_queue_requeue(redisContext *rc, const char *worker_id,
+    const elaaoms_queued_job_t *job)
+{
+    char         processing[ELAAOMS_KEY_MAX], ready[ELAAOMS_KEY_MAX];
+    const char  *keys[2], *args[1];
+    size_t       lens[1];
+
+    if (elaaoms_queue_key(processing, job->org, "processing", worker_id) != 0
+        || elaaoms_queue_key(ready, job->org, "ready", NULL) != 0)
+    {
+        return -1;
+    }
+
+    keys[0] = processing;
+    keys[1] = ready;
+    args[0] = job->text;
+    lens[0] = job->len;
+
+    return elaaoms_queue_eval(rc, elaaoms_queue_requeue_script, 2, keys, 1,
+                              args, lens) < 0 ? -1 : 0;
+}
+
+
+int
+elaaoms_queue_promote_due(redisContext *rc, double now)
+{
+    int          moved;
+    size_t       i;
+    long long    n;
+    char         delayed[ELAAOMS_KEY_MAX], ready[ELAAOMS_KEY_MAX], due[32];
+    redisReply  *orgs;
+    const char  *keys[2], *args[1];
+
+    if (elaaoms_queue_orgs(rc, &orgs) != 0) {
+        return -1;
+    }
+
+    snprintf(due, sizeof(due), "%.3f", now);
+    moved = 0;
+
+    for (i = 0; i < orgs->elements; i++) {
+        if (elaaoms_queue_key(delayed, orgs->element[i]->str, "delayed", NULL)
+            != 0
+            || elaaoms_queue_key(ready, orgs->element[i]->str, "ready", NULL)
+               != 0)
+        {
+            continue;
+        }
+
+        keys[0] = delayed;
+        keys[1] = ready;
+        args[0] = due;
+
+        n = elaaoms_queue_eval(rc, elaaoms_queue_promote_script, 2, keys, 1,
+                               args, NULL);
+        if (n < 0) {
+            freeReplyObject(orgs);
+            return -1;
+        }
+
+        moved += (int) n;
+    }
+
+    freeReplyObject(orgs);
+    return moved;
+}
+
+
+int
+elaaoms_queue_beat(redisContext *rc, const char *worker_id, long now)
+{
+    int          ok;
+    redisReply  *r;
+
+    r = redisCommand(rc, "HSET %s %s %ld", ELAAOMS_KEY_WORKERS, worker_id, now);
+    if (r == NULL) {
+        return -1;
+    }
+
+    ok = (r->type == REDIS_REPLY_INTEGER);
+    freeReplyObject(r);
+
+    return ok ? 0 : -1;
+}
+
+
+/* a worker id is "<host>:<pid>"; one of ours whose pid is gone is dead */
+static int
+elaaoms_queue_local_dead(const char *worker_id)
+{
+    long         pid;
+    char         host[256], *colon, *end;
+
+    colon = strrchr(worker_id, ':');
+    if (colon == NULL || gethostname(host, sizeof(host)) != 0) {
+        return 0;
+    }
+
+    host[sizeof(host) - 1] = '\0';
+
+    if ((size_t) (colon - worker_id) != strlen(host)
+        || strncmp(worker_id, host, colon - worker_id) != 0)
+    {
+        return 0;
+    }
+
+    pid = strtol(colon + 1, &end, 10);
+    if (*end != '\0' || pid <= 0) {
+        return 0;
+    }
+
+    return kill((pid_t) pid, 0) != 0 && errno == ESRCH;
+}
+
+
+static int
+elaaoms_queue_is_dead(redisContext *rc, const char *worker_id, long now,
+    long dead_secs)
+{
+    int          dead;
+    redisReply  *r;
+
+    if (elaaoms_queue_local_dead(worker_id)) {
+        return 1;
+    }
+
+    r = redisCommand(rc, "HGET %s %s", ELAAOMS_KEY_WORKERS, worker_id);
+    if (r == NULL) {
+        return -1;
+    }
+
+    /* no beat at all: its registration is gone, so is it */
+    dead = (r->type != REDIS_REPLY_STRING
+            || now - strtol(r->str, NULL, 10) > dead_secs);
+
+    freeReplyObject(r);
+    return dead;
+}
+
+
+static int
+elaaoms_queue_recover_list(redisContext *rc, const char *processing,
+    const char *ready)
+{
+    int          n;
+    redisReply  *r;
+
+    for (n = 0; /* void */; n++) {
+        /* to the right end: the recovered jobs run next */
+        r = redisCommand(rc, "LMOVE %s %s RIGHT RIGHT", processing, ready);
+        if (r == NULL) {
+            return -1;
+        }
+
+        if (r->type != REDIS_REPLY_STRING) {
+            freeReplyObject(r);
+            return n;
+        }
+
+        freeReplyObject(r);
+    }
+}
+
+
+int
+elaaoms_queue_recover(redisContext *rc, const char *worker_id, long now,
+    long dead_secs)
+{
+    int          total, n, dead;
+    size_t       i, j, plen;
+    char         pattern[ELAAOMS_KEY_MAX], ready[ELAAOMS_KEY_MAX];
+    char         cursor[32];
+    const char  *org, *key, *owner;
+    redisReply  *orgs, *scan;
+
+    if (elaaoms_queue_orgs(rc, &orgs) != 0) {
+        return -1;
+    }
+
+    total = 0;
+
+    for (i = 0; i < orgs->elements; i++) {
+        org = orgs->element[i]->str;
+
+        if (elaaoms_queue_key(pattern, org, "processing:", NULL) != 0
+            || elaaoms_queue_key(ready, org, "ready", NULL) != 0)
+        {
+            continue;
+        }
+
+        plen = strlen(pattern);
+        snprintf(pattern + plen, sizeof(pattern) - plen, "*");
+        snprintf(cursor, sizeof(cursor), "0");
+
+        do {
+            scan = redisCommand(rc, "SCAN %s MATCH %s COUNT 100", cursor,
+                                pattern);
+            if (scan == NULL || scan->type != REDIS_REPLY_ARRAY
+                || scan->elements != 2)
+            {
+                if (scan) {
+                    freeReplyObject(scan);
+                }
+                freeReplyObject(orgs);
+                return -1;
+            }
+
+            snprintf(cursor, sizeof(cursor), "%s", scan->element[0]->str);
+
+            for (j = 0; j < scan->element[1]->elements; j++) {
+                key = scan->element[1]->element[j]->str;
+                owner = key + plen;
+
+                if (strcmp(owner, worker_id) == 0) {
+                    continue;
+                }
+
+                dead = elaaoms_queue_is_dead(rc, owner, now, dead_secs);
+                if (dead <= 0) {
+                    continue;
+                }
+
+                n = elaaoms_queue_recover_list(rc, key, ready);
+                if (n > 0) {
+                    elaaoms_log(ELAAOMS_LOG_WARN, NULL, "recovered %d job(s) "
+                                "of dead worker %s in %s", n, owner, org);
+                    total += n;
+                }
+
+                freeReplyObject(redisCommand(rc, "HDEL %s %s",
+                                             ELAAOMS_KEY_WORKERS, owner));
+            }
+
+            freeReplyObject(scan);
+
+        } while (strcmp(cursor, "0") != 0);
+    }
+
+    freeReplyObject(orgs);
+    return total;
+}
+
+
+void
+elaaoms_queued_job_free(elaaoms_queued_job_t *job)
+{
+    free(job->text);
+    job->text = NULL;
+    job->len = 0;
+}

@@ -1,0 +1,77 @@
+/*
+ * The job queue in Redis, as the worker sees it.
+ *
+ *   elaaoms:orgs                                set of organizations with jobs
+ *   elaaoms:<org>:jobs:ready                    list; nginx LPUSHes, workers
+ *                                               take from the right
+ *   elaaoms:<org>:jobs:processing:<worker_id>   list; a job is moved here
+ *                                               atomically (LMOVE) while it
+ *                                               runs, so a killed worker
+ *                                               loses nothing
+ *   elaaoms:<org>:jobs:delayed                  zset; retries, score = due time
+ *   elaaoms:<org>:jobs:failed                   list; jobs out of retries
+ *   elaaoms:workers                             hash worker_id -> last beat
+ *
+ * Every function takes the calling thread's own connection.
+ */
+
+#ifndef ELAAOMS_WORKER_QUEUE_H
+#define ELAAOMS_WORKER_QUEUE_H
+
+#include <stddef.h>
+
+#include <hiredis/hiredis.h>
+
+#define ELAAOMS_KEY_WORKERS  "elaaoms:workers"
+
+typedef struct {
+    char    org[65];
+    char   *text;        /* the job JSON as queued; malloc()ed */
+    size_t  len;
+} elaaoms_queued_job_t;
+
+/*
+ * Moves the next ready job of any organization into this worker's
+ * processing list.  1 with *job filled, 0 when every queue is empty,
+ * -1 on a Redis error.
+ */
+int elaaoms_queue_take(redisContext *rc, const char *worker_id,
+    unsigned *rotor, elaaoms_queued_job_t *job);
+
+/* the job is done: drop it from the processing list */
+int elaaoms_queue_ack(redisContext *rc, const char *worker_id,
+    const elaaoms_queued_job_t *job);
+
+/* replaces the job with next_text, due at due_time, atomically */
+int elaaoms_queue_retry_later(redisContext *rc, const char *worker_id,
+    const elaaoms_queued_job_t *job, const char *next_text, double due_time);
+
+/*
+ * Out of retries: the job goes to the failed list and its conversation is
+ * marked extraction_failed with the reason (the payload stays on disk).
+ */
+int elaaoms_queue_fail(redisContext *rc, const char *worker_id,
+    const elaaoms_queued_job_t *job, const char *conversation_key,
+    const char *reason);
+
+/* puts an in-flight job back at the head of its ready queue */
+int elaaoms_queue_requeue(redisContext *rc, const char *worker_id,
+    const elaaoms_queued_job_t *job);
+
+/* moves due retries back to their ready queues; the number moved or -1 */
+int elaaoms_queue_promote_due(redisContext *rc, double now);
+
+/* records this worker's heartbeat in the registry */
+int elaaoms_queue_beat(redisContext *rc, const char *worker_id, long now);
+
+/*
+ * Recovers the processing lists of workers that are gone: their beat is
+ * older than dead_secs, or they ran on this host under a pid that no
+ * longer exists.  Returns the number of jobs put back, or -1.
+ */
+int elaaoms_queue_recover(redisContext *rc, const char *worker_id,
+    long now, long dead_secs);
+
+void elaaoms_queued_job_free(elaaoms_queued_job_t *job);
+
+#endif /* ELAAOMS_WORKER_QUEUE_H */
