@@ -1,9 +1,25 @@
 /*
  * POST /webhook/client-data: ElevenLabs' conversation-initiation hook.
- * Validates the request and answers its response shape: type,
- * dynamic_variables and, where enabled, the first-message override.
- * An unknown, missing or unusable caller gets the generic answer: a call
- * is never failed for want of memory.
+ *
+ * Validates the request, then one pipelined Redis round trip reads what
+ * the worker precomputed (lib/context_store.h, keys from context_build.h):
+ *
+ *   GET C context:<agent_id>                     the caller's context for
+ *   GET C context:_any                           the agent, else the one
+ *   GET elaaoms:<org>:agent:<agent_id>:profile   for agents not seen yet;
+ *                                                the cached agent profile
+ *
+ * and answers: type, dynamic_variables (the stored scalars, caller_key,
+ * first_message, then the agent's own placeholders for any variable it
+ * defines that is still missing) and conversation_config_override.agent
+ * .first_message / .prompt.prompt only where the cached profile allows
+ * those overrides (elaaoms_first_message_override forces the first one).
+ *
+ * An unknown caller gets the profile's own first message or the configured
+ * default; a missing, withheld or garbled caller, or a Redis that is down or
+ * slower than elaaoms_redis_timeout, gets the generic answer: a call is
+ * never failed for want of memory.  Serving other agents' memories appends
+ * an audit entry to elaaoms:<org>:audit, without waiting for it.
  */
 
 
@@ -14,12 +30,65 @@
 #include <yajl/yajl_gen.h>
 
 #include "ngx_http_elaaoms_module.h"
+#include "ngx_http_elaaoms_redis.h"
 #include "caller_id.h"
+#include "context_build.h"
+#include "conversation_id.h"
+#include "json_parse.h"
+#include "redis_keys.h"
+
+
+/* a Redis key, at most (memory_store.h: ELAAOMS_MEMORY_KEY_MAX) */
+#define NGX_HTTP_ELAAOMS_KEY_MAX   512
+
+/* placeholders copied from a profile, at most */
+#define NGX_HTTP_ELAAOMS_MAX_VARS  128
+
+
+typedef struct {
+    char                  caller[ELAAOMS_CALLER_MAX];
+    char                  agent[ELAAOMS_CONVERSATION_ID_MAX + 1];
+    ngx_str_t             doc_agent;     /* the replies, copied */
+    ngx_str_t             doc_any;
+    ngx_str_t             profile;
+    ngx_uint_t            nreplies;
+    unsigned              redis_ok:1;
+} ngx_http_elaaoms_client_data_t;
+
+
+/* what the answer is made of; the strings point into parsed trees */
+typedef struct {
+    yajl_val              doc;           /* the context document, or NULL */
+    yajl_val              profile;       /* the agent profile, or NULL */
+    yajl_val              vars;          /* doc.dynamic_variables */
+    yajl_val              placeholders;  /* the profile's */
+    yajl_val              shared_ids;
+    ngx_str_t             first_message;
+    ngx_str_t             profile_first_message;
+    ngx_str_t             profile_prompt;
+    ngx_str_t             prompt_addition;
+    ngx_str_t             emitted[NGX_HTTP_ELAAOMS_MAX_VARS];
+    ngx_uint_t            nemitted;
+    unsigned              allow_first_message:1;
+    unsigned              allow_prompt:1;
+} ngx_http_elaaoms_answer_t;
 
 
 static void ngx_http_elaaoms_client_data_body(ngx_http_request_t *r);
+static ngx_int_t ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
+    ngx_http_elaaoms_client_data_t *cd);
+static void ngx_http_elaaoms_client_data_reply(ngx_http_request_t *r,
+    void *data, ngx_uint_t index, redisReply *reply);
+static void ngx_http_elaaoms_client_data_done(ngx_http_request_t *r,
+    void *data, ngx_int_t rc);
 static ngx_int_t ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
-    const char *caller);
+    ngx_http_elaaoms_client_data_t *cd);
+static void ngx_http_elaaoms_client_data_audit(ngx_http_request_t *r,
+    ngx_http_elaaoms_client_data_t *cd, yajl_val ids);
+static void ngx_http_elaaoms_audit_reply(ngx_http_request_t *r, void *data,
+    ngx_uint_t index, redisReply *reply);
+static void ngx_http_elaaoms_audit_done(ngx_http_request_t *r, void *data,
+    ngx_int_t rc);
 
 
 /* fields ElevenLabs sends; each is a string when present */
@@ -50,10 +119,12 @@ ngx_http_elaaoms_client_data_handler(ngx_http_request_t *r)
 static void
 ngx_http_elaaoms_client_data_body(ngx_http_request_t *r)
 {
-    char         err[256], caller[ELAAOMS_CALLER_MAX], msg[300];
-    yajl_val     tree, v;
-    ngx_uint_t   i;
-    const char  *name, *caller_id;
+    char                             err[256], msg[300];
+    yajl_val                         tree, v;
+    ngx_int_t                        rc;
+    ngx_uint_t                       i;
+    const char                      *name, *caller_id, *agent_id;
+    ngx_http_elaaoms_client_data_t  *cd;
 
     tree = ngx_http_elaaoms_body_json(r, err, sizeof(err));
     if (tree == NULL) {
@@ -83,39 +154,418 @@ ngx_http_elaaoms_client_data_body(ngx_http_request_t *r)
         }
     }
 
-    caller[0] = '\0';
+    cd = ngx_pcalloc(r->pool, sizeof(ngx_http_elaaoms_client_data_t));
+    if (cd == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
 
     v = yajl_tree_get(tree, (const char *[]) { "caller_id", NULL },
                       yajl_t_string);
     caller_id = v ? YAJL_GET_STRING(v) : NULL;
 
     if (caller_id
-        && elaaoms_caller_normalize(caller_id, ngx_strlen(caller_id), caller,
-                                    sizeof(caller)) < 0)
+        && elaaoms_caller_normalize(caller_id, ngx_strlen(caller_id),
+                                    cd->caller, sizeof(cd->caller)) < 0)
     {
         /* withheld or garbled numbers are anonymous callers, not errors */
-        caller[0] = '\0';
+        cd->caller[0] = '\0';
     }
 
-    ngx_http_finalize_request(r,
-                              ngx_http_elaaoms_client_data_answer(r, caller));
+    v = yajl_tree_get(tree, (const char *[]) { "agent_id", NULL },
+                      yajl_t_string);
+    agent_id = v ? YAJL_GET_STRING(v) : NULL;
+
+    /* an unusable agent id reads no agent data: the caller's _any context */
+    if (agent_id && elaaoms_conversation_id_valid_str(agent_id)
+        && ngx_strlen(agent_id) < sizeof(cd->agent))
+    {
+        (void) ngx_cpystrn((u_char *) cd->agent, (u_char *) agent_id,
+                           sizeof(cd->agent));
+    }
+
+    if (cd->caller[0] == '\0') {
+        ngx_http_finalize_request(r,
+                                  ngx_http_elaaoms_client_data_answer(r, cd));
+        return;
+    }
+
+    rc = ngx_http_elaaoms_client_data_lookup(r, cd);
+
+    if (rc == NGX_DONE) {
+        /* Redis answers later; its callback finishes the request */
+        return;
+    }
+
+    ngx_http_finalize_request(r, rc);
 }
 
 
 static ngx_int_t
-ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r, const char *caller)
+ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
+    ngx_http_elaaoms_client_data_t *cd)
 {
-    size_t                        len;
-    ngx_int_t                     rc;
-    yajl_gen                      g;
-    const unsigned char          *out;
+    int                           n;
+    char                         *key;
+    size_t                        len[2];
+    const char                   *argv[2];
+    ngx_http_elaaoms_batch_t     *b;
     ngx_http_elaaoms_loc_conf_t  *elcf;
 
     elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
 
+    b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_client_data_reply,
+                                      ngx_http_elaaoms_client_data_done, cd);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    key = ngx_pnalloc(r->pool, 3 * NGX_HTTP_ELAAOMS_KEY_MAX);
+    if (key == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    argv[0] = "GET";
+    len[0] = 3;
+
+    /* index 0: the agent's context, 1: _any, 2: the profile */
+    if (cd->agent[0]) {
+        n = elaaoms_context_key(key, NGX_HTTP_ELAAOMS_KEY_MAX,
+                                (const char *) elcf->org.data, cd->caller,
+                                cd->agent);
+        if (n < 0) {
+            return ngx_http_elaaoms_client_data_answer(r, cd);
+        }
+
+        argv[1] = key;
+        len[1] = n;
+
+        if (ngx_http_elaaoms_batch_add(b, 2, argv, len) != NGX_OK) {
+            goto down;
+        }
+    }
+
+    key += NGX_HTTP_ELAAOMS_KEY_MAX;
+    n = elaaoms_context_key(key, NGX_HTTP_ELAAOMS_KEY_MAX,
+                            (const char *) elcf->org.data, cd->caller,
+                            ELAAOMS_CONTEXT_ANY);
+    if (n < 0) {
+        return ngx_http_elaaoms_client_data_answer(r, cd);
+    }
+
+    argv[1] = key;
+    len[1] = n;
+
+    if (ngx_http_elaaoms_batch_add(b, 2, argv, len) != NGX_OK) {
+        goto down;
+    }
+
+    if (cd->agent[0]) {
+        key += NGX_HTTP_ELAAOMS_KEY_MAX;
+        n = elaaoms_context_profile_key(key, NGX_HTTP_ELAAOMS_KEY_MAX,
+                                        (const char *) elcf->org.data,
+                                        cd->agent);
+        if (n < 0) {
+            return ngx_http_elaaoms_client_data_answer(r, cd);
+        }
+
+        argv[1] = key;
+        len[1] = n;
+
+        if (ngx_http_elaaoms_batch_add(b, 2, argv, len) != NGX_OK) {
+            goto down;
+        }
+    }
+
+    if (ngx_http_elaaoms_batch_run(b) != NGX_OK) {
+        goto down;
+    }
+
+    return NGX_DONE;
+
+down:
+
+    /* commands already queued are answered to a batch nobody waits for */
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "elaaoms: client_data: redis unavailable, generic answer, "
+                  "request_id: %V", ngx_http_elaaoms_request_id(r));
+
+    return ngx_http_elaaoms_client_data_answer(r, cd);
+}
+
+
+static void
+ngx_http_elaaoms_client_data_reply(ngx_http_request_t *r, void *data,
+    ngx_uint_t index, redisReply *reply)
+{
+    ngx_http_elaaoms_client_data_t *cd = data;
+
+    ngx_str_t  *dst;
+
+    cd->nreplies++;
+
+    if (!cd->agent[0]) {
+        index++;    /* only _any was asked for */
+    }
+
+    switch (index) {
+    case 0:
+        dst = &cd->doc_agent;
+        break;
+    case 1:
+        dst = &cd->doc_any;
+        break;
+    default:
+        dst = &cd->profile;
+    }
+
+    if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "elaaoms: client_data: redis error: %s, request_id: %V",
+                      reply->str, ngx_http_elaaoms_request_id(r));
+        return;
+    }
+
+    if (reply->type != REDIS_REPLY_STRING || reply->len == 0) {
+        return;
+    }
+
+    dst->data = ngx_pnalloc(r->pool, reply->len);
+    if (dst->data == NULL) {
+        return;
+    }
+
+    ngx_memcpy(dst->data, reply->str, reply->len);
+    dst->len = reply->len;
+}
+
+
+static void
+ngx_http_elaaoms_client_data_done(ngx_http_request_t *r, void *data,
+    ngx_int_t rc)
+{
+    ngx_http_elaaoms_client_data_t *cd = data;
+
+    if (rc != NGX_OK) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: client_data: redis unavailable, generic "
+                      "answer, request_id: %V",
+                      ngx_http_elaaoms_request_id(r));
+
+        /* what did arrive may be half of it: answer as if nothing had */
+        ngx_str_null(&cd->doc_agent);
+        ngx_str_null(&cd->doc_any);
+        ngx_str_null(&cd->profile);
+
+    } else {
+        cd->redis_ok = 1;
+    }
+
+    ngx_http_elaaoms_finish(r, ngx_http_elaaoms_client_data_answer(r, cd));
+}
+
+
+static yajl_val
+ngx_http_elaaoms_parse_object(ngx_http_request_t *r, ngx_str_t *s,
+    const char *what)
+{
+    char      err[128];
+    yajl_val  v;
+
+    if (s->len == 0) {
+        return NULL;
+    }
+
+    v = elaaoms_json_parse((const char *) s->data, s->len,
+                           ELAAOMS_JSON_DEFAULT_DEPTH, NULL, err, sizeof(err));
+
+    if (v != NULL && !YAJL_IS_OBJECT(v)) {
+        yajl_tree_free(v);
+        v = NULL;
+        ngx_cpystrn((u_char *) err, (u_char *) "not an object", sizeof(err));
+    }
+
+    if (v == NULL) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: client_data: unusable %s in redis: %s, "
+                      "request_id: %V", what, err,
+                      ngx_http_elaaoms_request_id(r));
+    }
+
+    return v;
+}
+
+
+static void
+ngx_http_elaaoms_str_at(yajl_val v, const char **path, ngx_str_t *out)
+{
+    yajl_val  s;
+
+    s = yajl_tree_get(v, path, yajl_t_string);
+
+    if (s != NULL) {
+        out->data = (u_char *) s->u.string;
+        out->len = ngx_strlen(out->data);
+    }
+}
+
+
+static void
+ngx_http_elaaoms_answer_init(ngx_http_elaaoms_client_data_t *cd,
+    ngx_http_elaaoms_answer_t *a)
+{
+    yajl_val  v;
+
+    if (a->profile != NULL) {
+        ngx_http_elaaoms_str_at(a->profile, (const char *[]) {
+            "conversation_config", "agent", "first_message", NULL },
+            &a->profile_first_message);
+        ngx_http_elaaoms_str_at(a->profile, (const char *[]) {
+            "conversation_config", "agent", "prompt", "prompt", NULL },
+            &a->profile_prompt);
+
+        a->placeholders = yajl_tree_get(a->profile, (const char *[]) {
+            "conversation_config", "agent", "dynamic_variables",
+            "dynamic_variable_placeholders", NULL }, yajl_t_object);
+
+        v = yajl_tree_get(a->profile, (const char *[]) {
+            "platform_settings", "overrides", "conversation_config_override",
+            "agent", "first_message", NULL }, yajl_t_any);
+        a->allow_first_message = (v != NULL && YAJL_IS_TRUE(v));
+
+        v = yajl_tree_get(a->profile, (const char *[]) {
+            "platform_settings", "overrides", "conversation_config_override",
+            "agent", "prompt", "prompt", NULL }, yajl_t_any);
+        a->allow_prompt = (v != NULL && YAJL_IS_TRUE(v));
+    }
+
+    if (a->doc != NULL) {
+        a->vars = yajl_tree_get(a->doc, (const char *[]) {
+            "dynamic_variables", NULL }, yajl_t_object);
+        a->shared_ids = yajl_tree_get(a->doc, (const char *[]) {
+            "shared_ids", NULL }, yajl_t_array);
+        ngx_http_elaaoms_str_at(a->doc, (const char *[]) {
+            "first_message", NULL }, &a->first_message);
+        ngx_http_elaaoms_str_at(a->doc, (const char *[]) {
+            "prompt_addition", NULL }, &a->prompt_addition);
+    }
+}
+
+
+static ngx_flag_t
+ngx_http_elaaoms_emitted(ngx_http_elaaoms_answer_t *a, const char *key,
+    size_t len)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < a->nemitted; i++) {
+        if (a->emitted[i].len == len
+            && ngx_strncmp(a->emitted[i].data, key, len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* "key": scalar, once per key; anything else (objects, system__*) skipped */
+static void
+ngx_http_elaaoms_emit_var(yajl_gen g, ngx_http_elaaoms_answer_t *a,
+    const char *key, yajl_val v)
+{
+    size_t  len;
+
+    len = ngx_strlen(key);
+
+    if (len == 0 || ngx_strncmp(key, "system__", 8) == 0
+        || ngx_http_elaaoms_emitted(a, key, len)
+        /* room for the defaults, caller_key and first_message */
+        || a->nemitted >= NGX_HTTP_ELAAOMS_MAX_VARS - 8)
+    {
+        return;
+    }
+
+    if (v != NULL && !YAJL_IS_STRING(v) && !YAJL_IS_NUMBER(v)
+        && !YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v) && !YAJL_IS_NULL(v))
+    {
+        return;
+    }
+
+    a->emitted[a->nemitted].data = (u_char *) key;
+    a->emitted[a->nemitted].len = len;
+    a->nemitted++;
+
+    yajl_gen_string(g, (const unsigned char *) key, len);
+
+    if (v == NULL || YAJL_IS_NULL(v)) {
+        yajl_gen_null(g);
+
+    } else if (YAJL_IS_STRING(v)) {
+        yajl_gen_string(g, (const unsigned char *) v->u.string,
+                        ngx_strlen(v->u.string));
+
+    } else if (YAJL_IS_NUMBER(v)) {
+        yajl_gen_number(g, v->u.number.r, ngx_strlen(v->u.number.r));
+
+    } else {
+        yajl_gen_bool(g, YAJL_IS_TRUE(v));
+    }
+}
+
+
+static ngx_int_t
+ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
+    ngx_http_elaaoms_client_data_t *cd)
+{
+    size_t                        len, plen;
+    u_char                       *prompt;
+    ngx_int_t                     rc;
+    ngx_uint_t                    i;
+    yajl_gen                      g;
+    ngx_flag_t                    send_first, send_prompt;
+    const unsigned char          *out;
+    ngx_http_elaaoms_answer_t    *a;
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+
+    static const char  *defaults[] = {
+        "caller_known", "caller_call_count", "caller_context",
+        "caller_last_interaction", "caller_open_issue", NULL
+    };
+
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
+    a = ngx_pcalloc(r->pool, sizeof(ngx_http_elaaoms_answer_t));
+    if (a == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (cd->caller[0]) {
+        a->doc = ngx_http_elaaoms_parse_object(r, &cd->doc_agent, "context");
+        if (a->doc == NULL) {
+            a->doc = ngx_http_elaaoms_parse_object(r, &cd->doc_any,
+                                                   "context");
+        }
+        a->profile = ngx_http_elaaoms_parse_object(r, &cd->profile,
+                                                   "agent profile");
+    }
+
+    ngx_http_elaaoms_answer_init(cd, a);
+
+    /* the personalised message, else the agent's own, else ours */
+    if (a->first_message.len == 0) {
+        a->first_message = a->profile_first_message;
+    }
+
+    if (a->first_message.len == 0) {
+        a->first_message = elcf->default_first_message;
+    }
+
     g = yajl_gen_alloc(NULL);
     if (g == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        goto done;
     }
 
 #define gen_str(s)  yajl_gen_string(g, (const unsigned char *) (s),           \
@@ -127,27 +577,108 @@ ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r, const char *caller)
 
     gen_str("dynamic_variables");
     yajl_gen_map_open(g);
-    gen_str("caller_known");
-    yajl_gen_bool(g, 0);
-    gen_str("caller_call_count");
-    yajl_gen_integer(g, 0);
-    gen_str("caller_context");
-    gen_str("");
+
+    if (a->vars != NULL) {
+        for (i = 0; i < a->vars->u.object.len; i++) {
+            if (ngx_strcmp(a->vars->u.object.keys[i], "caller_key") == 0
+                || ngx_strcmp(a->vars->u.object.keys[i], "first_message") == 0)
+            {
+                continue;
+            }
+            ngx_http_elaaoms_emit_var(g, a, a->vars->u.object.keys[i],
+                                      a->vars->u.object.values[i]);
+        }
+    }
+
+    for (i = 0; defaults[i]; i++) {
+        if (ngx_http_elaaoms_emitted(a, defaults[i], ngx_strlen(defaults[i])))
+        {
+            continue;
+        }
+
+        a->emitted[a->nemitted].data = (u_char *) defaults[i];
+        a->emitted[a->nemitted].len = ngx_strlen(defaults[i]);
+        a->nemitted++;
+
+        gen_str(defaults[i]);
+
+        if (i == 0) {
+            yajl_gen_bool(g, 0);
+        } else if (i == 1) {
+            yajl_gen_integer(g, 0);
+        } else {
+            gen_str("");
+        }
+    }
+
     gen_str("caller_key");
-    gen_str(caller);
+    gen_str(cd->caller);
     gen_str("first_message");
-    yajl_gen_string(g, elcf->default_first_message.data,
-                    elcf->default_first_message.len);
+    yajl_gen_string(g, a->first_message.data, a->first_message.len);
+
+    a->emitted[a->nemitted].data = (u_char *) "caller_key";
+    a->emitted[a->nemitted++].len = sizeof("caller_key") - 1;
+    a->emitted[a->nemitted].data = (u_char *) "first_message";
+    a->emitted[a->nemitted++].len = sizeof("first_message") - 1;
+
+    /* every variable the agent defines must be there: its placeholders */
+    if (a->placeholders != NULL) {
+        for (i = 0; i < a->placeholders->u.object.len; i++) {
+            ngx_http_elaaoms_emit_var(g, a, a->placeholders->u.object.keys[i],
+                                      a->placeholders->u.object.values[i]);
+        }
+    }
+
     yajl_gen_map_close(g);
 
-    if (elcf->first_message_override) {
+    /*
+     * Overrides the agent has not enabled make ElevenLabs refuse the call:
+     * only what the cached profile allows, or what the configuration
+     * forces.  The agent's own first message needs no override.
+     */
+    send_first = elcf->first_message_override
+                 || (a->allow_first_message
+                     && !(a->first_message.len == a->profile_first_message.len
+                          && ngx_strncmp(a->first_message.data,
+                                         a->profile_first_message.data,
+                                         a->first_message.len) == 0));
+
+    send_prompt = a->allow_prompt && a->profile_prompt.len > 0
+                  && a->prompt_addition.len > 0;
+
+    if (send_first || send_prompt) {
         gen_str("conversation_config_override");
         yajl_gen_map_open(g);
         gen_str("agent");
         yajl_gen_map_open(g);
-        gen_str("first_message");
-        yajl_gen_string(g, elcf->default_first_message.data,
-                        elcf->default_first_message.len);
+
+        if (send_first) {
+            gen_str("first_message");
+            yajl_gen_string(g, a->first_message.data, a->first_message.len);
+        }
+
+        if (send_prompt) {
+            /* the override replaces the prompt: the agent's, then ours */
+            plen = a->profile_prompt.len + 2 + a->prompt_addition.len;
+            prompt = ngx_pnalloc(r->pool, plen);
+            if (prompt == NULL) {
+                yajl_gen_free(g);
+                rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+                goto done;
+            }
+
+            ngx_memcpy(prompt, a->profile_prompt.data, a->profile_prompt.len);
+            ngx_memcpy(prompt + a->profile_prompt.len, "\n\n", 2);
+            ngx_memcpy(prompt + a->profile_prompt.len + 2,
+                       a->prompt_addition.data, a->prompt_addition.len);
+
+            gen_str("prompt");
+            yajl_gen_map_open(g);
+            gen_str("prompt");
+            yajl_gen_string(g, prompt, plen);
+            yajl_gen_map_close(g);
+        }
+
         yajl_gen_map_close(g);
         yajl_gen_map_close(g);
     }
@@ -158,11 +689,152 @@ ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r, const char *caller)
 
     if (yajl_gen_get_buf(g, &out, &len) != yajl_gen_status_ok) {
         yajl_gen_free(g);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        goto done;
+    }
+
+    /* shared memories were served: audit, without waiting for it */
+    if (a->shared_ids != NULL && a->shared_ids->u.array.len > 0) {
+        ngx_http_elaaoms_client_data_audit(r, cd, a->shared_ids);
     }
 
     rc = ngx_http_elaaoms_send_json(r, NGX_HTTP_OK, (u_char *) out, len);
     yajl_gen_free(g);
 
+done:
+
+    if (a->doc) {
+        yajl_tree_free(a->doc);
+    }
+
+    if (a->profile) {
+        yajl_tree_free(a->profile);
+    }
+
     return rc;
+}
+
+
+static void
+ngx_http_elaaoms_client_data_audit(ngx_http_request_t *r,
+    ngx_http_elaaoms_client_data_t *cd, yajl_val ids)
+{
+    int                           n;
+    u_char                       *list, *p, *key, *now;
+    size_t                        len;
+    ngx_str_t                    *rid;
+    ngx_uint_t                    i, argc;
+    const char                   *argv[20];
+    size_t                        argvlen[20];
+    ngx_http_elaaoms_batch_t     *b;
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
+    len = 0;
+    for (i = 0; i < ids->u.array.len; i++) {
+        if (YAJL_IS_STRING(ids->u.array.values[i])) {
+            len += ngx_strlen(ids->u.array.values[i]->u.string) + 1;
+        }
+    }
+
+    if (len == 0) {
+        return;
+    }
+
+    list = ngx_pnalloc(r->pool, len);
+    key = ngx_pnalloc(r->pool, NGX_HTTP_ELAAOMS_KEY_MAX);
+    now = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
+    if (list == NULL || key == NULL || now == NULL) {
+        return;
+    }
+
+    p = list;
+    for (i = 0; i < ids->u.array.len; i++) {
+        if (YAJL_IS_STRING(ids->u.array.values[i])) {
+            if (p != list) {
+                *p++ = ',';
+            }
+            p = ngx_cpymem(p, ids->u.array.values[i]->u.string,
+                           ngx_strlen(ids->u.array.values[i]->u.string));
+        }
+    }
+
+    n = elaaoms_key_org((char *) key, NGX_HTTP_ELAAOMS_KEY_MAX,
+                        (const char *) elcf->org.data,
+                        ELAAOMS_CONTEXT_KEY_AUDIT);
+    if (n < 0) {
+        return;
+    }
+
+    rid = ngx_http_elaaoms_request_id(r);
+
+#define arg(s, l)  argv[argc] = (const char *) (s); argvlen[argc++] = (l)
+#define arg_lit(s) arg(s, sizeof(s) - 1)
+
+    argc = 0;
+    arg_lit("XADD");
+    arg(key, (size_t) n);
+    arg_lit("MAXLEN");
+    arg_lit("~");
+    arg_lit("100000");
+    arg_lit("*");
+    arg_lit("org");
+    arg(elcf->org.data, elcf->org.len);
+    arg_lit("caller");
+    arg(cd->caller, ngx_strlen(cd->caller));
+    arg_lit("agent_id");
+    arg(cd->agent, ngx_strlen(cd->agent));
+    arg_lit("memory_ids");
+    arg(list, (size_t) (p - list));
+    arg_lit("time");
+    arg(now, (size_t) (ngx_sprintf(now, "%T", ngx_time()) - now));
+    arg_lit("request_id");
+    arg(rid->data, rid->len);
+    arg_lit("via");
+
+#undef arg
+#undef arg_lit
+
+    /* 20 with "client_data" */
+    argv[argc] = "client_data";
+    argvlen[argc++] = sizeof("client_data") - 1;
+
+    b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_audit_reply,
+                                      ngx_http_elaaoms_audit_done, NULL);
+
+    if (b == NULL
+        || ngx_http_elaaoms_batch_add(b, (int) argc, argv, argvlen) != NGX_OK
+        || ngx_http_elaaoms_batch_run(b) != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "elaaoms: client_data: audit entry not written for "
+                      "memories %*s, request_id: %V", (size_t) (p - list),
+                      list, rid);
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "elaaoms: client_data: shared memories %*s served to "
+                  "agent \"%s\", request_id: %V", (size_t) (p - list), list,
+                  cd->agent, rid);
+}
+
+
+static void
+ngx_http_elaaoms_audit_reply(ngx_http_request_t *r, void *data,
+    ngx_uint_t index, redisReply *reply)
+{
+    if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "elaaoms: client_data: audit XADD failed: %s",
+                      reply->str);
+    }
+}
+
+
+static void
+ngx_http_elaaoms_audit_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
+{
+    /* fire and forget: the answer has gone already */
 }

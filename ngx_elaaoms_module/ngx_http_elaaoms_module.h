@@ -11,6 +11,7 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 #include "signature.h"
@@ -101,6 +102,8 @@ yajl_val ngx_http_elaaoms_body_json(ngx_http_request_t *r, char *err,
 ngx_str_t *ngx_http_elaaoms_request_id(ngx_http_request_t *r);
 ngx_int_t ngx_http_elaaoms_send_json(ngx_http_request_t *r, ngx_uint_t status,
     u_char *json, size_t len);
+ngx_int_t ngx_http_elaaoms_send_gen(ngx_http_request_t *r, ngx_uint_t status,
+    yajl_gen g);
 ngx_int_t ngx_http_elaaoms_send_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *code, const char *message);
 void ngx_http_elaaoms_finish(ngx_http_request_t *r, ngx_int_t rc);

@@ -378,11 +378,8 @@ static ngx_int_t
 ngx_http_elaaoms_post_call_accepted(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc)
 {
-    size_t                len;
-    ngx_int_t             rc;
-    ngx_str_t            *id;
-    yajl_gen              g;
-    const unsigned char  *out;
+    ngx_str_t  *id;
+    yajl_gen    g;
 
     id = ngx_http_elaaoms_request_id(r);
 
@@ -416,16 +413,7 @@ ngx_http_elaaoms_post_call_accepted(ngx_http_request_t *r,
 
 #undef ngx_http_elaaoms_gen_str
 
-    if (yajl_gen_get_buf(g, &out, &len) != yajl_gen_status_ok) {
-        yajl_gen_free(g);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    rc = ngx_http_elaaoms_send_json(r, NGX_HTTP_OK, (u_char *) out, len);
-
-    yajl_gen_free(g);
-
-    return rc;
+    return ngx_http_elaaoms_send_gen(r, NGX_HTTP_OK, g);
 }
 
 

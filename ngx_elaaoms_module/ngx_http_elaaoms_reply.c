@@ -9,6 +9,8 @@
 #include <ngx_http.h>
 
 #include "ngx_http_elaaoms_module.h"
+#include <yajl/yajl_gen.h>
+
 #include "json_error.h"
 
 
@@ -99,6 +101,27 @@ ngx_http_elaaoms_send_json(ngx_http_request_t *r, ngx_uint_t status,
     out.next = NULL;
 
     return ngx_http_output_filter(r, &out);
+}
+
+
+/* sends what the generator holds, and frees the generator */
+ngx_int_t
+ngx_http_elaaoms_send_gen(ngx_http_request_t *r, ngx_uint_t status,
+    yajl_gen g)
+{
+    size_t                len;
+    ngx_int_t             rc;
+    const unsigned char  *out;
+
+    if (yajl_gen_get_buf(g, &out, &len) != yajl_gen_status_ok) {
+        yajl_gen_free(g);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_elaaoms_send_json(r, status, (u_char *) out, len);
+    yajl_gen_free(g);
+
+    return rc;
 }
 
 

@@ -545,11 +545,8 @@ static ngx_int_t
 ngx_http_elaaoms_search_empty(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx, const char *summary)
 {
-    size_t                len;
-    ngx_int_t             rc;
-    ngx_str_t            *rid;
-    yajl_gen              g;
-    const unsigned char  *out;
+    ngx_str_t  *rid;
+    yajl_gen    g;
 
     rid = ngx_http_elaaoms_request_id(r);
 
@@ -560,17 +557,13 @@ ngx_http_elaaoms_search_empty(ngx_http_request_t *r,
 
     if (elaaoms_search_gen_empty(g, ctx->sr.query, summary,
                                  (const char *) rid->data, rid->len)
-        != 0
-        || yajl_gen_get_buf(g, &out, &len) != yajl_gen_status_ok)
+        != 0)
     {
         yajl_gen_free(g);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rc = ngx_http_elaaoms_send_json(r, NGX_HTTP_OK, (u_char *) out, len);
-    yajl_gen_free(g);
-
-    return rc;
+    return ngx_http_elaaoms_send_gen(r, NGX_HTTP_OK, g);
 }
 
 

@@ -26,7 +26,7 @@ __DATA__
 --- response_headers
 Content-Type: application/json
 --- response_body chomp
-{"type":"conversation_initiation_client_data","dynamic_variables":{"caller_known":false,"caller_call_count":0,"caller_context":"","caller_key":"+14155550123","first_message":"Hi, this is Acme. How can I help?"}}
+{"type":"conversation_initiation_client_data","dynamic_variables":{"caller_known":false,"caller_call_count":0,"caller_context":"","caller_last_interaction":"","caller_open_issue":"","caller_key":"+14155550123","first_message":"Hi, this is Acme. How can I help?"}}
 
 
 

@@ -107,7 +107,7 @@ ElaaomsTest::worker_stop();
 === TEST 2: OpenAI (fake, real wire format): memories, usage and cost kept with the conversation
 --- init
 ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true() });
-ElaaomsTest::worker_start(llm_provider => 'openai', openai_base_url => $main::FAKE,
+ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai', openai_base_url => $main::FAKE,
     openai_api_key => 'sk-test', openai_price_in => 0.15, openai_price_out => 0.6,
     llm_fallback => 0);
 main::post('acme', main::transcript('conv_openai_1', '+1 (202) 555-0101',
@@ -139,7 +139,7 @@ ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true(), script => [ 
     { type => 'factual', content => 'Importance too high.', importance => 11, confidence => 0.8, source_quote => '' },
     { type => 'factual', content => 'Confidence too high.', importance => 5, confidence => 1.5, source_quote => '' },
     { type => 'issue', content => '', importance => 5, confidence => 0.5, source_quote => '' } ] } ] });
-ElaaomsTest::worker_start(llm_provider => 'openai', openai_base_url => $main::FAKE,
+ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai', openai_base_url => $main::FAKE,
     openai_api_key => 'sk-test', llm_fallback => 0);
 main::post('acme', main::transcript('conv_invalid_1', '+12025550102', 'Hold music is nice.'));
 Test::More::ok(main::wait_status('acme', 'conv_invalid_1', 'extraction_completed'), 'completed');
@@ -156,7 +156,7 @@ ElaaomsTest::worker_stop();
 --- init
 ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true(),
     script => [ { match => '/v1/chat/completions', status => 500, repeat => 10 } ] });
-ElaaomsTest::worker_start(llm_provider => 'openai', openai_base_url => $main::FAKE,
+ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai', openai_base_url => $main::FAKE,
     openai_api_key => 'sk-test', anthropic_base_url => $main::FAKE,
     anthropic_api_key => 'sk-ant-test', llm_max_retries => 1, llm_retry_base_ms => 10);
 main::post('acme', main::transcript('conv_fallback_1', '+12025550103', 'I prefer texts over calls.'));
@@ -179,7 +179,7 @@ ElaaomsTest::worker_stop();
 ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true(),
     script => [ { status => 500, repeat => 100 } ] });
 # time_scale 0.002: 0.12 s, 0.6 s, 3.6 s
-my $log = ElaaomsTest::worker_start(llm_provider => 'openai', openai_base_url => $main::FAKE,
+my $log = ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai', openai_base_url => $main::FAKE,
     openai_api_key => 'sk-test', llm_fallback => 0, llm_max_retries => 0, time_scale => 0.002);
 my $t0 = Time::HiRes::time();
 main::post('acme', main::transcript('conv_retry_1', '+12025550104', 'I prefer email.'));
@@ -200,7 +200,7 @@ ElaaomsTest::worker_stop();
 === TEST 6: long transcripts are chunked with overlap and merged
 --- init
 ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true() });
-ElaaomsTest::worker_start(llm_provider => 'openai', openai_base_url => $main::FAKE,
+ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai', openai_base_url => $main::FAKE,
     openai_api_key => 'sk-test', llm_fallback => 0, chunk_tokens => 400, chunk_overlap => 40);
 my @lines = map { "Line $_ of a long call about nothing in particular, just chatting along." } 1 .. 150;
 $lines[10] = 'I prefer email over phone calls.';
@@ -219,7 +219,7 @@ ElaaomsTest::worker_stop();
 === TEST 7: privacy: card numbers, e-mails and other phone numbers never reach the LLM or the store
 --- init
 ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true() });
-ElaaomsTest::worker_start(llm_provider => 'openai', openai_base_url => $main::FAKE,
+ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai', openai_base_url => $main::FAKE,
     openai_api_key => 'sk-test', llm_fallback => 0);
 main::post('acme', main::transcript('conv_private_1', '+12025550106',
     'My card is 4111 1111 1111 1111 and I prefer email at maria@example.com.',
@@ -247,7 +247,7 @@ ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true(), script => [
     { memories => [ $mem->('preference', 'Prefers email over phone calls.', 6),
                     $mem->('preference', 'Prefers text messages instead of email.', 6),
                     $mem->('factual', 'Lives at 5 Oak Street in Springfield.', 6) ] } ] });
-ElaaomsTest::worker_start(llm_provider => 'openai', openai_base_url => $main::FAKE,
+ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai', openai_base_url => $main::FAKE,
     openai_api_key => 'sk-test', llm_fallback => 0, concurrency => 1);
 main::post('acme', main::transcript('conv_dedup_1', '+12025550107', 'First call.'));
 Test::More::ok(main::wait_status('acme', 'conv_dedup_1', 'extraction_completed'), 'first call done');
@@ -276,7 +276,7 @@ ElaaomsTest::worker_stop();
 === TEST 9: two organizations and two callers stay apart
 --- init
 ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true() });
-ElaaomsTest::worker_start(llm_provider => 'openai', openai_base_url => $main::FAKE,
+ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai', openai_base_url => $main::FAKE,
     openai_api_key => 'sk-test', llm_fallback => 0);
 main::post('acme', main::transcript('conv_iso_1', '+12025550108', 'I prefer the blue model.'));
 main::post('globex', main::transcript('conv_iso_1', '+12025550108', 'I prefer the red model.'));
@@ -297,7 +297,7 @@ ElaaomsTest::worker_stop();
 === TEST 10: kill -9 mid-job: after a restart every job completes exactly once
 --- init
 ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true(), latency_ms => 700 });
-ElaaomsTest::worker_start(llm_provider => 'openai', openai_base_url => $main::FAKE,
+ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai', openai_base_url => $main::FAKE,
     openai_api_key => 'sk-test', llm_fallback => 0, concurrency => 2);
 my @convs = map { "conv_kill_$_" } 1 .. 8;
 main::post('acme', main::transcript($_, '+1202555' . (1000 + substr($_, 10)), 'I prefer email.')) for @convs;
@@ -305,7 +305,7 @@ Time::HiRes::sleep(1.0);
 ElaaomsTest::worker_stop('KILL');
 my $inflight = ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:acme:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n", 0);
 Test::More::like($inflight, qr/\(integer\) [1-9]/, "jobs were in flight when killed: $inflight");
-ElaaomsTest::worker_start(llm_provider => 'openai', openai_base_url => $main::FAKE,
+ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai', openai_base_url => $main::FAKE,
     openai_api_key => 'sk-test', llm_fallback => 0, concurrency => 2);
 for my $c (@convs) {
     Test::More::ok(main::wait_status('acme', $c, 'extraction_completed', 30), "$c completed");

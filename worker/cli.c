@@ -11,29 +11,7 @@
 #include "caller_id.h"
 #include "cli.h"
 #include "memory_store.h"
-
-
-static redisContext *
-elaaoms_cli_connect(const elaaoms_worker_config_t *cf)
-{
-    redisContext    *rc;
-    struct timeval   tv = { 5, 0 };
-
-    rc = cf->redis_unix[0]
-         ? redisConnectUnixWithTimeout(cf->redis_unix, tv)
-         : redisConnectWithTimeout(cf->redis_host, cf->redis_port, tv);
-
-    if (rc == NULL || rc->err) {
-        fprintf(stderr, "elaaoms-worker: redis: %s\n",
-                rc ? rc->errstr : "out of memory");
-        if (rc) {
-            redisFree(rc);
-        }
-        return NULL;
-    }
-
-    return rc;
-}
+#include "worker_io.h"
 
 
 static void
@@ -244,7 +222,7 @@ elaaoms_cli_run(const elaaoms_worker_config_t *cf, int argc, char **argv)
         return 2;
     }
 
-    rc = elaaoms_cli_connect(cf);
+    rc = elaaoms_worker_redis_connect(cf, 5);
     if (rc == NULL) {
         return 1;
     }

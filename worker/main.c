@@ -21,6 +21,7 @@
 #include "redis_keys.h"
 #include "sweep.h"
 #include "worker_config.h"
+#include "worker_io.h"
 #include "worker_log.h"
 
 
@@ -40,36 +41,6 @@ elaaoms_worker_usage(void)
     fprintf(stderr, "usage: elaaoms-worker [--config FILE] [command ...]\n"
             "commands: memories <org> <caller> | status <org> <conversation> "
             "| forget <org> <caller> | requeue-failed <org>\n");
-}
-
-
-static redisContext *
-elaaoms_worker_connect(const elaaoms_worker_config_t *cf)
-{
-    redisContext    *rc;
-    struct timeval   tv = { 2, 0 };
-
-    if (cf->redis_unix[0]) {
-        rc = redisConnectUnixWithTimeout(cf->redis_unix, tv);
-    } else {
-        rc = redisConnectWithTimeout(cf->redis_host, cf->redis_port, tv);
-    }
-
-    if (rc == NULL) {
-        elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "cannot allocate redis context");
-        return NULL;
-    }
-
-    if (rc->err) {
-        elaaoms_log(ELAAOMS_LOG_WARN, NULL, "redis connect failed: %s",
-                    rc->errstr);
-        redisFree(rc);
-        return NULL;
-    }
-
-    redisSetTimeout(rc, tv);
-
-    return rc;
 }
 
 
@@ -195,7 +166,7 @@ main(int argc, char **argv)
     while (!elaaoms_worker_stop) {
 
         if (rc == NULL) {
-            rc = elaaoms_worker_connect(&cf);
+            rc = elaaoms_worker_redis_connect(&cf, 2);
             if (rc == NULL) {
                 sleep(1);
                 continue;

@@ -13,6 +13,7 @@
 
 #include "pool.h"
 #include "queue.h"
+#include "worker_io.h"
 #include "worker_log.h"
 
 
@@ -43,27 +44,6 @@ elaaoms_now(void)
 
     gettimeofday(&tv, NULL);
     return tv.tv_sec + tv.tv_usec / 1e6;
-}
-
-
-static redisContext *
-elaaoms_pool_connect(const elaaoms_worker_config_t *cf)
-{
-    redisContext    *rc;
-    struct timeval   tv = { 5, 0 };
-
-    rc = cf->redis_unix[0]
-         ? redisConnectUnixWithTimeout(cf->redis_unix, tv)
-         : redisConnectWithTimeout(cf->redis_host, cf->redis_port, tv);
-
-    if (rc == NULL || rc->err) {
-        if (rc) {
-            redisFree(rc);
-        }
-        return NULL;
-    }
-
-    return rc;
 }
 
 
@@ -179,7 +159,7 @@ elaaoms_pool_thread(void *arg)
     while (!pool->stop) {
 
         if (rc == NULL) {
-            rc = elaaoms_pool_connect(pool->cf);
+            rc = elaaoms_worker_redis_connect(pool->cf, 5);
             if (rc == NULL) {
                 sleep(1);
                 continue;
@@ -322,7 +302,7 @@ elaaoms_pool_stop(elaaoms_pool_t *pool, int drain_secs)
     }
 
     /* jobs still running go back to their queues for another worker */
-    rc = elaaoms_pool_connect(pool->cf);
+    rc = elaaoms_worker_redis_connect(pool->cf, 5);
     requeued = 0;
 
     pthread_mutex_lock(&pool->lock);

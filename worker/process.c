@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
+#include "context_store.h"
 #include "elevenlabs_api.h"
 #include "extract_offline.h"
 #include "memory_dedup.h"
@@ -16,10 +16,8 @@
 #include "privacy.h"
 #include "process.h"
 #include "transcript.h"
+#include "worker_io.h"
 #include "worker_log.h"
-
-
-#define ELAAOMS_PAYLOAD_MAX  (64 * 1024 * 1024)
 
 
 typedef struct {
@@ -88,39 +86,6 @@ elaaoms_process_llm(const elaaoms_worker_config_t *cf, elaaoms_llm_kind_e kind,
     llm->timeout_ms = cf->llm_timeout_ms;
     llm->max_retries = cf->llm_max_retries;
     llm->retry_base_ms = cf->llm_retry_base_ms;
-}
-
-
-/* the whole file, NUL-terminated, malloc()ed; NULL with errno set */
-static char *
-elaaoms_process_read(const char *path, size_t *len)
-{
-    FILE         *f;
-    char         *buf;
-    struct stat   st;
-
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-
-    if (fstat(fileno(f), &st) != 0 || st.st_size > ELAAOMS_PAYLOAD_MAX) {
-        fclose(f);
-        errno = EFBIG;
-        return NULL;
-    }
-
-    buf = malloc((size_t) st.st_size + 1);
-    if (buf == NULL) {
-        fclose(f);
-        return NULL;
-    }
-
-    *len = fread(buf, 1, (size_t) st.st_size, f);
-    fclose(f);
-
-    buf[*len] = '\0';
-    return buf;
 }
 
 
@@ -356,6 +321,102 @@ elaaoms_process_profile(const elaaoms_worker_config_t *cf, redisContext *rc,
 }
 
 
+typedef struct {
+    elaaoms_processor_t  *p;
+    const char           *org;
+    elaaoms_usage_sum_t  *sum;
+} elaaoms_greeting_writer_t;
+
+
+/* the first message by the organization's LLM; NULL: the template */
+static char *
+elaaoms_process_greeting(void *arg, const char *agent_id,
+    const char *system_prompt, const char *user_prompt)
+{
+    char                        *text;
+    const char                  *provider;
+    elaaoms_llm_t                llm;
+    elaaoms_llm_kind_e           kind;
+    elaaoms_llm_usage_t          usage;
+    elaaoms_llm_error_t          lerr;
+    elaaoms_greeting_writer_t   *w = arg;
+    const elaaoms_worker_config_t  *cf = w->p->cf;
+
+    provider = elaaoms_worker_config_provider(cf, w->org);
+
+    if (strcmp(provider, "offline") == 0
+        || elaaoms_llm_choose(provider, cf->openai_api_key,
+                              cf->anthropic_api_key, &kind) != 0)
+    {
+        return NULL;
+    }
+
+    elaaoms_process_llm(cf, kind, &llm);
+
+    text = NULL;
+    memset(&usage, 0, sizeof(usage));
+
+    if (elaaoms_llm_complete_text(&llm, system_prompt, user_prompt, 120,
+                                  &text, &usage, &lerr) != 0)
+    {
+        elaaoms_log(ELAAOMS_LOG_WARN, NULL, "first message for %s by the "
+                    "LLM failed (%s): the template is used", agent_id,
+                    lerr.message);
+        return NULL;
+    }
+
+    w->sum->input_tokens += usage.input_tokens;
+    w->sum->output_tokens += usage.output_tokens;
+    w->sum->cost += usage.cost;
+    w->sum->calls += usage.attempts;
+
+    return text;
+}
+
+
+/*
+ * The pre-call contexts of the caller, for every agent, rebuilt from the
+ * store now that it changed; nginx serves them with one GET.
+ */
+static void
+elaaoms_process_contexts(elaaoms_processor_t *p, redisContext *rc,
+    const elaaoms_job_t *job, int64_t call_time, elaaoms_usage_sum_t *sum)
+{
+    char                              err[256];
+    const char                       *agents[1];
+    elaaoms_greeting_writer_t         w;
+    elaaoms_context_refresh_opts_t    opts;
+    elaaoms_context_refresh_stats_t   stats;
+
+    agents[0] = job->agent_id;
+
+    w.p = p;
+    w.org = job->org;
+    w.sum = sum;
+
+    memset(&opts, 0, sizeof(opts));
+    opts.conversation_id = job->conversation_id;
+    opts.call_time = call_time;
+
+    if (elaaoms_context_refresh(rc, job->org, job->caller, agents,
+                                job->agent_id ? 1 : 0,
+                                p->cf->llm_first_message
+                                ? elaaoms_process_greeting : NULL,
+                                &w, &opts, &stats,
+                                err, sizeof(err)) != 0)
+    {
+        elaaoms_log(ELAAOMS_LOG_ERROR, job->request_id, "pre-call context "
+                    "of %s not refreshed: %s", job->caller, err);
+        return;
+    }
+
+    elaaoms_log(ELAAOMS_LOG_INFO, job->request_id, "pre-call contexts: %zu "
+                "built, %zu written, %zu greeting(s) by the LLM, largest "
+                "%zu tokens", stats.agents, stats.written, stats.llm_used,
+                stats.max_tokens);
+}
+
+
 static int
 elaaoms_process_status(redisContext *rc, const char *conv_key)
 {
@@ -459,7 +520,7 @@ elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
         return ELAAOMS_JOB_DONE;
     }
 
-    payload = elaaoms_process_read(job->payload_path, &len);
+    payload = elaaoms_worker_read_file(job->payload_path, &len);
     if (payload == NULL) {
         snprintf(err, errlen, "payload %s: %s", job->payload_path,
                  strerror(errno));
@@ -533,6 +594,10 @@ elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
         goto done;
     }
 
+    /* the profile first: greetings and override rules come from it */
+    elaaoms_process_profile(p->cf, rc, job);
+    elaaoms_process_contexts(p, rc, job, pc.event_timestamp, &sum);
+
 complete:
 
     if (elaaoms_process_complete(rc, job, conv_key, &sum, &counts,
@@ -550,8 +615,6 @@ complete:
                 counts.reinforced, counts.duplicates, counts.conflicts,
                 list.dropped + counts.invalid, private, sum.input_tokens,
                 sum.output_tokens);
-
-    elaaoms_process_profile(p->cf, rc, job);
 
     res = ELAAOMS_JOB_DONE;
 

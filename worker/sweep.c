@@ -14,47 +14,8 @@
 #include "intake.h"
 #include "job.h"
 #include "sweep.h"
+#include "worker_io.h"
 #include "worker_log.h"
-
-
-#define ELAAOMS_SWEEP_MAX_FILE  (64 * 1024 * 1024)
-
-
-/* the whole file in a malloc()ed buffer the caller frees; NULL on error */
-static char *
-elaaoms_sweep_read(const char *path, size_t *len)
-{
-    FILE         *f;
-    char         *buf;
-    struct stat   st;
-
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-
-    if (fstat(fileno(f), &st) != 0 || st.st_size > ELAAOMS_SWEEP_MAX_FILE) {
-        fclose(f);
-        return NULL;
-    }
-
-    buf = malloc((size_t) st.st_size + 1);
-    if (buf == NULL) {
-        fclose(f);
-        return NULL;
-    }
-
-    *len = fread(buf, 1, (size_t) st.st_size, f);
-    fclose(f);
-
-    if (*len != (size_t) st.st_size) {
-        free(buf);
-        return NULL;
-    }
-
-    buf[*len] = '\0';
-    return buf;
-}
 
 
 /* 1 queued, 0 nothing to do, -1 Redis failed */
@@ -68,7 +29,7 @@ elaaoms_sweep_one(redisContext *rc, const char *marker_path)
     elaaoms_job_t           job;
     elaaoms_intake_cmd_t    cmd;
 
-    job_text = elaaoms_sweep_read(marker_path, &job_len);
+    job_text = elaaoms_worker_read_file(marker_path, &job_len);
     if (job_text == NULL) {
         return 0;
     }
@@ -80,7 +41,7 @@ elaaoms_sweep_one(redisContext *rc, const char *marker_path)
         return 0;
     }
 
-    payload = elaaoms_sweep_read(job.payload_path, &payload_len);
+    payload = elaaoms_worker_read_file(job.payload_path, &payload_len);
     if (payload == NULL) {
         elaaoms_log(ELAAOMS_LOG_ERROR, job.request_id, "payload %s of "
                     "pending job unreadable: %s", job.payload_path,

@@ -45,6 +45,7 @@ static const cf_key_t  cf_keys[] = {
     CF_S("log_file", log_file),
     CF_S("llm_provider", llm_provider),
     CF_I("llm_fallback", llm_fallback),
+    CF_I("llm_first_message", llm_first_message),
     CF_S("openai_api_key", openai_api_key),
     CF_S("openai_base_url", openai_base_url),
     CF_S("openai_model", openai_model),
@@ -130,6 +131,7 @@ elaaoms_worker_config_defaults(elaaoms_worker_config_t *cf)
 
     snprintf(cf->llm_provider, sizeof(cf->llm_provider), "auto");
     cf->llm_fallback = 1;
+    cf->llm_first_message = 1;
     snprintf(cf->openai_base_url, sizeof(cf->openai_base_url),
              "https://api.openai.com");
     snprintf(cf->openai_model, sizeof(cf->openai_model), "gpt-4o-mini");

@@ -39,6 +39,7 @@ typedef struct {
     char    llm_provider[16];    /* auto (a provider with a key, else offline),
                                     openai, anthropic, offline */
     int     llm_fallback;        /* 1: the other provider when one fails */
+    int     llm_first_message;   /* 1: the LLM writes pre-call greetings */
     char    openai_api_key[256];     /* or $OPENAI_API_KEY */
     char    openai_base_url[512];
     char    openai_model[128];

@@ -1,0 +1,381 @@
+# Pre-call context (client-data): the documents the worker precomputes
+# (lib/context_store.h) served with one Redis round trip: the returning
+# caller greeted with their open issue, overrides only where the cached
+# agent profile allows them (or the configuration forces the first
+# message), the prompt addition, the agent's placeholders, unknown and
+# missing callers, agents not seen yet (_any), Redis down or hung (generic
+# 200 within the timeout), the audit entry of shared memories, and
+# organization isolation.
+#
+# Documents and profiles are seeded directly, in the documented format.
+
+use lib 't/lib';
+use Test::Nginx::Socket 'no_plan';
+use ElaaomsTest;
+
+use JSON::PP ();
+
+$ENV{TEST_NGINX_REDIS_PORT} = redis_start();
+$ENV{TEST_NGINX_DEAD_PORT} = free_port();
+$ENV{TEST_NGINX_BLACKHOLE_PORT} = blackhole_port();
+
+our $MARIA = '+14155550123';
+our $FREQUENT = '+15550001234';
+our $J = JSON::PP->new->utf8->allow_nonref->canonical;
+
+sub ctx_key { my ($org, $caller, $agent) = @_; "elaaoms:$org:{$org:$caller}:context:$agent" }
+sub profile_key { my ($org, $agent) = @_; "elaaoms:$org:agent:$agent:profile" }
+
+# a document as elaaoms_context_document() writes it, keys in its order
+sub doc {
+    my (%d) = @_;
+    my @vars = map { $J->encode($_->[0]) . ':' . $J->encode($_->[1]) } @{ $d{vars} };
+    return '{"version":1,"agent_id":' . $J->encode($d{agent})
+        . ',"built_us":' . ($d{built} || 1764000000000000)
+        . ',"dynamic_variables":{' . join(',', @vars) . '}'
+        . ',"first_message":' . $J->encode($d{first} // '')
+        . ',"prompt_addition":' . $J->encode($d{prompt} // '')
+        . ',"shared_ids":' . $J->encode($d{shared} || [])
+        . ',"context":' . $J->encode($d{context} || {}) . '}';
+}
+
+sub vars {
+    my (%v) = @_;
+    my @out = (['caller_known', JSON::PP::true], ['caller_call_count', $v{count}],
+               ['caller_context', $v{context}],
+               ['caller_last_interaction', $v{last} // '2025-11-17'],
+               ['caller_open_issue', $v{issue} // '']);
+    push @out, ['caller_name', $v{name}] if defined $v{name};
+    return \@out;
+}
+
+our $MARIA_CONTEXT = {
+    caller => $MARIA, name => 'Maria Lopez', calls => 2, first_seen => '2025-10-01',
+    last_seen => '2025-11-17', frequency => 'every few months',
+    summary => 'Maria Lopez: 2 previous calls (every few months), last on 2025-11-17; open issue: The caller\'s order XYZ-789 was running late.',
+    open_issues => [{ id => 'm_order', type => 'issue', content => "The caller's order XYZ-789 was running late.", importance => 7, date => '2025-11-17' }],
+    last_conversation => [], shared => [], conflicts => [],
+    preferences => [{ id => 'm_email', type => 'preference', content => 'Prefers email over phone calls.', importance => 6, date => '2025-10-01' }],
+    relationship => [{ insight => 'Returning caller: 2 calls since 2025-10-01 (every few months); last call 2025-11-17.' }],
+    earlier => [],
+};
+
+our $GREETING = "Hi Maria, welcome back! Last time we spoke about this: your order XYZ-789 was running late \x{2014} is that why you're calling?";
+
+sub seed_all {
+    # profiles: the fixture allows first message and prompt overrides; the
+    # locked agent allows neither and defines an extra variable
+    redis_cmd('SET', profile_key('acme', 'agent_01support7x'),
+              fixture('elevenlabs/agent_profile_response.json'));
+    redis_cmd('SET', profile_key('acme', 'agent_locked'), $J->encode({
+        agent_id => 'agent_locked',
+        conversation_config => { agent => {
+            first_message => 'Locked agent here.',
+            prompt => { prompt => 'You are locked.' },
+            dynamic_variables => { dynamic_variable_placeholders => {
+                caller_name => 'there', account_tier => 'standard', system__x => 'no' } } } },
+        platform_settings => { overrides => { conversation_config_override => {
+            agent => { first_message => JSON::PP::false, prompt => { prompt => JSON::PP::false } } } } } }));
+
+    my $maria_vars = vars(count => 2, name => 'Maria Lopez',
+        issue => "The caller's order XYZ-789 was running late.",
+        context => "Open issue: The caller's order XYZ-789 was running late. Preferences: Prefers email over phone calls.");
+    my $prompt = "What you remember about this caller from earlier calls (JSON, most important first). Use it naturally and briefly, never read it out, and confirm details before acting on them. Items under \"shared\" were noted by other agents of the company.\n"
+        . $J->encode($MARIA_CONTEXT);
+
+    redis_cmd('SET', ctx_key('acme', $MARIA, 'agent_01support7x'), doc(
+        agent => 'agent_01support7x', vars => $maria_vars, first => $GREETING,
+        prompt => $prompt, context => $MARIA_CONTEXT));
+    redis_cmd('SET', ctx_key('acme', $MARIA, 'agent_locked'), doc(
+        agent => 'agent_locked', vars => $maria_vars, first => $GREETING,
+        prompt => $prompt, context => $MARIA_CONTEXT));
+
+    # billing: the 9/10 memory technical support recorded, shared
+    my $hack = { id => 'm_hack', agent_id => 'agent_tech', type => 'issue',
+                 content => 'Account was hacked; a password reset is pending.',
+                 importance => 9, date => '2025-11-10' };
+    my $shared_vars = vars(count => 2, issue => $hack->{content},
+        context => 'Noted by other agents: Account was hacked; a password reset is pending.');
+    redis_cmd('SET', ctx_key('acme', $MARIA, 'agent_01billing3q'), doc(
+        agent => 'agent_01billing3q', vars => $shared_vars, shared => ['m_hack'],
+        prompt => "What you remember...\n" . $J->encode({ shared => [$hack] }),
+        context => { caller => $MARIA, shared => [$hack] }));
+    redis_cmd('SET', ctx_key('acme', $MARIA, '_any'), doc(
+        agent => '_any', vars => $shared_vars, shared => ['m_hack', 'm_other'],
+        context => { caller => $MARIA, shared => [$hack] }));
+
+    # a frequent caller
+    redis_cmd('SET', ctx_key('acme', $FREQUENT, 'agent_01support7x'), doc(
+        agent => 'agent_01support7x',
+        vars => vars(count => 12, last => '2025-12-17',
+                     context => 'History: Frequent caller: 12 calls since 2025-10-01 (about weekly); last call 2025-12-17.'),
+        context => { relationship => [{ insight => 'Frequent caller: 12 calls since 2025-10-01 (about weekly); last call 2025-12-17.' }] }));
+
+    # the same number in another organization is another person
+    redis_cmd('SET', profile_key('globex', 'agent_01support7x'),
+              fixture('elevenlabs/agent_profile_response.json'));
+    redis_cmd('SET', ctx_key('globex', $MARIA, 'agent_01support7x'), doc(
+        agent => 'agent_01support7x', first => 'Ciao Mario, welcome back to Globex!',
+        vars => vars(count => 5, name => 'Mario Rossi', context => 'Globex customer since 2024.')));
+
+    # a document that is not JSON
+    redis_cmd('SET', ctx_key('acme', '+15550009999', 'agent_01support7x'), '{"version":1,');
+}
+
+seed_all();
+
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: a returning caller is greeted with the open issue; the profile allows the overrides
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /webhook/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
+--- request eval
+"POST /webhook/client-data\n" . ElaaomsTest::fixture('elevenlabs/client_data_request_twilio.json')
+--- error_code: 200
+--- response_headers
+Content-Type: application/json
+--- response_body_like eval
+[qr/^\{"type":"conversation_initiation_client_data","dynamic_variables":\{"caller_known":true,"caller_call_count":2,"caller_context":"Open issue: The caller's order XYZ-789 was running late. Preferences: Prefers email over phone calls.","caller_last_interaction":"2025-11-17","caller_open_issue":"The caller's order XYZ-789 was running late.","caller_name":"Maria Lopez","caller_key":"\+14155550123","first_message":"Hi Maria, welcome back! Last time we spoke about this: your order XYZ-789 was running late \xe2\x80\x94 is that why you're calling\?"\},"conversation_config_override":\{"agent":\{"first_message":"Hi Maria, welcome back! Last time we spoke about this: your order XYZ-789 was running late \xe2\x80\x94 is that why you're calling\?","prompt":\{"prompt":"You are Acme's friendly support agent. Be concise.\\n\\nWhat you remember about this caller from earlier calls \(JSON, most important first\)\..*\\n\{\\"caller\\":\\"\+14155550123\\",\\"calls\\":2,.*XYZ-789.*"\}\}\}\}$/]
+--- response_body_unlike
+"caller_name".*"caller_name"
+--- no_error_log
+[error]
+[warn]
+
+
+
+=== TEST 2: the agent profile forbids the overrides: none is sent, the variables carry the greeting and the agent's own placeholders
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /webhook/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
+--- request
+POST /webhook/client-data
+{"caller_id":"+1 (415) 555-0123","agent_id":"agent_locked"}
+--- error_code: 200
+--- response_body_like: "caller_name":"Maria Lopez","caller_key":"\+14155550123","first_message":"Hi Maria, welcome back! [^"]+","account_tier":"standard"\}\}$
+--- response_body_unlike
+conversation_config_override|system__x|"caller_name":"there"
+
+
+
+=== TEST 3: elaaoms_first_message_override forces the first message, never the prompt
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /webhook/client-data {
+        elaaoms_org acme;
+        elaaoms_first_message_override on;
+        elaaoms_webhook client_data;
+    }
+--- request
+POST /webhook/client-data
+{"caller_id":"+14155550123","agent_id":"agent_locked"}
+--- error_code: 200
+--- response_body_like: "conversation_config_override":\{"agent":\{"first_message":"Hi Maria, welcome back! Last time we spoke about this: your order XYZ-789[^"]+"\}\}\}$
+--- response_body_unlike
+"prompt"
+
+
+
+=== TEST 4: an unknown caller gets the agent profile's own first message (no override needed), then the configured default
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /webhook/client-data {
+        elaaoms_org acme;
+        elaaoms_default_first_message "Acme here, how can I help?";
+        elaaoms_webhook client_data;
+    }
+--- request eval
+["POST /webhook/client-data\n{\"caller_id\":\"+19998887777\",\"agent_id\":\"agent_01support7x\"}",
+ "POST /webhook/client-data\n{\"caller_id\":\"+19998887777\",\"agent_id\":\"agent_nobody\"}"]
+--- error_code eval
+[200, 200]
+--- response_body eval
+["{\"type\":\"conversation_initiation_client_data\",\"dynamic_variables\":{\"caller_known\":false,\"caller_call_count\":0,\"caller_context\":\"\",\"caller_last_interaction\":\"\",\"caller_open_issue\":\"\",\"caller_key\":\"+19998887777\",\"first_message\":\"Hi, thanks for calling Acme. How can I help you today?\",\"caller_name\":\"there\"}}",
+ "{\"type\":\"conversation_initiation_client_data\",\"dynamic_variables\":{\"caller_known\":false,\"caller_call_count\":0,\"caller_context\":\"\",\"caller_last_interaction\":\"\",\"caller_open_issue\":\"\",\"caller_key\":\"+19998887777\",\"first_message\":\"Acme here, how can I help?\"}}"]
+
+
+
+=== TEST 5: a missing or withheld caller gets the generic answer
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /webhook/client-data {
+        elaaoms_org acme;
+        elaaoms_default_first_message "Acme here, how can I help?";
+        elaaoms_webhook client_data;
+    }
+--- request eval
+["POST /webhook/client-data\n{\"agent_id\":\"agent_01support7x\"}",
+ "POST /webhook/client-data\n{\"caller_id\":\"anonymous\",\"agent_id\":\"agent_01billing3q\"}"]
+--- error_code eval
+[200, 200]
+--- response_body eval
+["{\"type\":\"conversation_initiation_client_data\",\"dynamic_variables\":{\"caller_known\":false,\"caller_call_count\":0,\"caller_context\":\"\",\"caller_last_interaction\":\"\",\"caller_open_issue\":\"\",\"caller_key\":\"\",\"first_message\":\"Acme here, how can I help?\"}}",
+ "{\"type\":\"conversation_initiation_client_data\",\"dynamic_variables\":{\"caller_known\":false,\"caller_call_count\":0,\"caller_context\":\"\",\"caller_last_interaction\":\"\",\"caller_open_issue\":\"\",\"caller_key\":\"\",\"first_message\":\"Acme here, how can I help?\"}}"]
+
+
+
+=== TEST 6: a frequent caller's relationship insight reaches the agent
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /webhook/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
+--- request
+POST /webhook/client-data
+{"caller_id":"+15550001234","agent_id":"agent_01support7x"}
+--- error_code: 200
+--- response_body_like: "caller_known":true,"caller_call_count":12,"caller_context":"History: Frequent caller: 12 calls since 2025-10-01 \(about weekly\); last call 2025-12-17.","caller_last_interaction":"2025-12-17"
+--- response_body_unlike
+conversation_config_override
+
+
+
+=== TEST 7: no shared memory served yet: the audit stream is empty
+--- init
+Test::More::is(ElaaomsTest::redis_cmd('EXISTS', 'elaaoms:acme:audit'), '(integer) 0', 'nothing audited for own memories');
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /health { elaaoms_health; }
+--- request
+GET /health
+--- error_code: 200
+
+
+
+=== TEST 8: billing gets the 9/10 memory technical support recorded, and the serving is audited without waiting
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /webhook/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
+--- request eval
+"POST /webhook/client-data\n" . ElaaomsTest::fixture('elevenlabs/client_data_request_sip.json')
+--- error_code: 200
+--- response_body_like: "caller_open_issue":"Account was hacked; a password reset is pending.","caller_key":"\+14155550123","first_message":"Hello! How can I help you today\?"\}\}$
+--- error_log
+shared memories m_hack served to agent "agent_01billing3q"
+
+
+
+=== TEST 9: an agent not seen yet gets the caller's _any context (shareable memories only); an unusable agent id too
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /webhook/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
+--- request eval
+["POST /webhook/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_new\"}",
+ "POST /webhook/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"../etc/passwd\"}"]
+--- error_code eval
+[200, 200]
+--- response_body_like eval
+[qr/"caller_known":true,"caller_call_count":2,"caller_context":"Noted by other agents: Account was hacked[^"]*",.*"first_message":"Hello! How can I help you today\?"\}\}$/,
+ qr/"caller_known":true,.*"caller_open_issue":"Account was hacked/]
+
+
+
+=== TEST 10: the audit stream holds one entry per serving of shared memories, with org, caller, agent, ids, time and request id
+--- init
+my $out = ElaaomsTest::wait_until(sub {
+    my $n = ElaaomsTest::redis_cmd('XLEN', 'elaaoms:acme:audit');
+    return $n eq '(integer) 3' ? $n : undef; }, 5);
+Test::More::is($out, '(integer) 3', 'three audit entries');
+my $all = ElaaomsTest::redis_cmd('XRANGE', 'elaaoms:acme:audit', '-', '+');
+Test::More::like($all, qr/"org"\s+\d+\)\s+"acme"\s+\d+\)\s+"caller"\s+\d+\)\s+"\+14155550123"\s+\d+\)\s+"agent_id"\s+\d+\)\s+"agent_01billing3q"\s+\d+\)\s+"memory_ids"\s+\d+\)\s+"m_hack"\s+\d+\)\s+"time"\s+\d+\)\s+"\d{10}"\s+\d+\)\s+"request_id"\s+\d+\)\s+"[0-9a-f]{32}"\s+\d+\)\s+"via"\s+\d+\)\s+"client_data"/, 'billing entry');
+Test::More::like($all, qr/"agent_id"\s+\d+\)\s+"agent_new"\s+\d+\)\s+"memory_ids"\s+\d+\)\s+"m_hack,m_other"/, 'entry of the agent not seen yet');
+Test::More::like($all, qr/"agent_id"\s+\d+\)\s+""\s+\d+\)\s+"memory_ids"\s+\d+\)\s+"m_hack,m_other"/, 'entry of the unusable agent id');
+Test::More::unlike($all, qr/agent_01support7x|agent_locked/, 'own memories are not audited');
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /health { elaaoms_health; }
+--- request
+GET /health
+--- error_code: 200
+
+
+
+=== TEST 11: organizations are isolated: the same number is another caller in another org
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /acme/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
+    location = /globex/client-data { elaaoms_org globex; elaaoms_webhook client_data; }
+    location = /initech/client-data { elaaoms_org initech; elaaoms_webhook client_data; }
+--- request eval
+["POST /globex/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_01support7x\"}",
+ "POST /acme/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_01support7x\"}",
+ "POST /initech/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_01support7x\"}"]
+--- error_code eval
+[200, 200, 200]
+--- response_body_like eval
+[qr/"caller_call_count":5,.*"caller_name":"Mario Rossi",.*"first_message":"Ciao Mario, welcome back to Globex!".*"conversation_config_override":\{"agent":\{"first_message":"Ciao Mario/,
+ qr/"caller_name":"Maria Lopez",.*"first_message":"Hi Maria, welcome back!/,
+ qr/^\{"type":"conversation_initiation_client_data","dynamic_variables":\{"caller_known":false,"caller_call_count":0,.*"first_message":"Hello! How can I help you today\?"\}\}$/]
+--- response_body_unlike eval
+[qr/Maria|Acme's friendly/, qr/Mario|Globex/, qr/Maria|Mario/]
+
+
+
+=== TEST 12: Redis down (nothing listens): a generic 200 at once
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_DEAD_PORT;
+    elaaoms_redis_timeout 300ms;
+--- config
+    location = /webhook/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
+--- request eval
+["POST /webhook/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_01support7x\"}",
+ "POST /webhook/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_01support7x\"}"]
+--- error_code eval
+[200, 200]
+--- response_body eval
+["{\"type\":\"conversation_initiation_client_data\",\"dynamic_variables\":{\"caller_known\":false,\"caller_call_count\":0,\"caller_context\":\"\",\"caller_last_interaction\":\"\",\"caller_open_issue\":\"\",\"caller_key\":\"+14155550123\",\"first_message\":\"Hello! How can I help you today?\"}}",
+ "{\"type\":\"conversation_initiation_client_data\",\"dynamic_variables\":{\"caller_known\":false,\"caller_call_count\":0,\"caller_context\":\"\",\"caller_last_interaction\":\"\",\"caller_open_issue\":\"\",\"caller_key\":\"+14155550123\",\"first_message\":\"Hello! How can I help you today?\"}}"]
+--- timeout: 2
+--- no_error_log
+[alert]
+
+
+
+=== TEST 13: Redis that accepts and never answers: a generic 200 within elaaoms_redis_timeout
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_BLACKHOLE_PORT;
+    elaaoms_redis_timeout 300ms;
+--- config
+    location = /webhook/client-data {
+        elaaoms_org acme;
+        elaaoms_first_message_override on;
+        elaaoms_webhook client_data;
+    }
+--- request
+POST /webhook/client-data
+{"caller_id":"+14155550123","agent_id":"agent_01support7x"}
+--- error_code: 200
+--- response_body chomp
+{"type":"conversation_initiation_client_data","dynamic_variables":{"caller_known":false,"caller_call_count":0,"caller_context":"","caller_last_interaction":"","caller_open_issue":"","caller_key":"+14155550123","first_message":"Hello! How can I help you today?"},"conversation_config_override":{"agent":{"first_message":"Hello! How can I help you today?"}}}
+--- timeout: 1.5
+--- error_log
+redis did not answer within 300 ms
+client_data: redis unavailable, generic answer
+
+
+
+=== TEST 14: a document that is not JSON is ignored: the caller is treated as unknown
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /webhook/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
+--- request
+POST /webhook/client-data
+{"caller_id":"+15550009999","agent_id":"agent_01support7x"}
+--- error_code: 200
+--- response_body_like: "caller_known":false,.*"first_message":"Hi, thanks for calling Acme. How can I help you today\?"
+--- error_log
+unusable context in redis
