@@ -56,10 +56,10 @@ sub enqueue {
 sub run {
     my ($label, $n, $latency) = @_;
     fake_control($fake, { reset => JSON::PP::true(), latency_ms => $latency });
-    my @convs = enqueue($n, $label);
+    my @convs = enqueue($n, "l$latency");
     my $t0 = time;
     worker_start(llm_provider => 'openai', openai_base_url => $fake,
-                 openai_api_key => 'sk-bench', llm_fallback => 0,
+                 openai_api_key => 'sk-bench', llm_fallback => 0, llm_first_message => 0,
                  concurrency => $concurrency, heartbeat_secs => 1);
     my $done = wait_until(sub {
         redis_cmd('EVAL', "local n = 0 for _, c in ipairs(ARGV) do "

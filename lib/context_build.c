@@ -998,6 +998,10 @@ no_period(const char *s, size_t len)
  * caller_context: "Open issue: ... Last call (2025-11-17): a; b.
  * Changed: x (was: y). Preferences: ... Noted by other agents: ...
  * History: ... Earlier: ...", whole items only, at most 500 bytes.
+ * History starts with the relationship insight of a caller with two or
+ * more calls ("Frequent caller: 12 calls since ..."), as the context
+ * object's "relationship" does: agents whose profile forbids the prompt
+ * override hear of it only through this variable.
  */
 static int
 build_context_text(ctx_state_t *st, const char *last_date)
@@ -1024,6 +1028,21 @@ build_context_text(ctx_state_t *st, const char *last_date)
 
     for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
         started = 0;
+
+        if (order[k] == SEC_REL && st->insight != NULL
+            && st->in->calls.count > 1)
+        {
+            len = strlen(buf);
+            snprintf(sep, sizeof(sep), "%s%s", len ? ". " : "", labels[k]);
+
+            added = text_append(buf, size, sep, st->insight,
+                                strlen(st->insight));
+            if (added < 0) {
+                return -1;
+            }
+
+            started = added;
+        }
 
         for (i = 0; i < st->nitems; i++) {
             ctx_item_t  *it = &st->items[i];

@@ -457,6 +457,10 @@ frequent_caller(void)
                  "last call 2025-12-17.");
     yajl_tree_free(v);
     CHECK(strstr(ctx.summary, "12 previous calls (weekly)") != NULL);
+    /* the insight reaches agents without the prompt override too */
+    CHECK(strstr(ctx.context_text, "History: Frequent caller: 12 calls "
+                 "since 2025-10-01 (about weekly); last call 2025-12-17.")
+          != NULL);
     /* no name, no issue: the agent's own first message stays */
     {
         char  msg[ELAAOMS_FIRST_MESSAGE_MAX + 1];
