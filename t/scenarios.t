@@ -248,7 +248,9 @@ Test::More::is(scalar(ElaaomsTest::fake_requests($main::FAKE, '/v1/chat/completi
 my ($cd) = main::client_data('acme', '+14155550111', 'agent_locked');
 my $v = $cd->{dynamic_variables};
 Test::More::is($v->{caller_open_issue}, 'Order XYZ-789 is delayed.', 'caller_open_issue');
-Test::More::like($v->{first_message}, qr/^Welcome back! .*XYZ-789/, "template greeting: $v->{first_message}");
+Test::More::like(ElaaomsTest::redis_cmd('GET', 'elaaoms:acme:agent:agent_locked:profile'), qr/Acme Returns/, "the agent's own profile cached");
+Test::More::is($v->{first_message}, "Welcome back! Last time we spoke about this: order XYZ-789 is delayed \x{2014} is that why you're calling?",
+    'template greeting: welcome back and the open issue');
 Test::More::ok(!exists $cd->{conversation_config_override}, 'no override: the profile forbids it');
 --- request
 POST /acme/client-data
@@ -278,17 +280,20 @@ Test::More::ok($r->{count} >= 1, "support finds it: $raw");
 Test::More::is($r->{results}[0]{id}, $machine, 'the espresso machine first');
 Test::More::is($r->{results}[0]{agent_id}, 'agent_sales', 'recorded by sales');
 Test::More::ok($r->{results}[0]{relevance} >= 0.7, 'relevance over the default threshold');
-Test::More::ok(!(grep { $_->{content} =~ /frother/ } @{ $r->{results} }), "sales' importance-5 memory is not shared");
-Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len('acme') == $before + 1 }, 5), 'one audit entry');
-my $a = main::audit_last('acme');
-Test::More::is($a->{via}, 'search', 'audit via search');
-Test::More::is($a->{agent_id}, 'agent_support', 'audit: the agent served');
-Test::More::is($a->{caller}, '+14155550102', 'audit: the caller');
-Test::More::is($a->{memory_ids}, $machine, 'audit: the shared memory');
-Test::More::like($a->{request_id}, qr/^[0-9a-f]{32}$/, 'audit: request id');
-my ($own) = main::search('acme', query => 'is she interested in buying anything?',
+my ($all) = main::search('acme', query => 'is she interested in buying anything?', threshold => 0,
+    caller_id => '+14155550102', agent_id => 'agent_support', search_all_agents => JSON::PP::false());
+Test::More::ok(!(grep { $_->{content} =~ /frother/ } @{ $all->{results} }), "sales' importance-5 memory is not shared, even at threshold 0");
+Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len('acme') == $before + 2 }, 5), 'one audit entry per search');
+my $entry = main::audit_last('acme');
+Test::More::is($entry->{via}, 'search', 'audit via search');
+Test::More::is($entry->{agent_id}, 'agent_support', 'audit: the agent served');
+Test::More::is($entry->{caller}, '+14155550102', 'audit: the caller');
+Test::More::is($entry->{memory_ids}, $machine, 'audit: the shared memory');
+Test::More::like($entry->{request_id}, qr/^[0-9a-f]{32}$/, 'audit: request id');
+my ($own) = main::search('acme', query => 'is she interested in buying anything?', threshold => 0,
     caller_id => '+14155550102', agent_id => 'agent_sales');
 Test::More::ok((grep { $_->{content} =~ /frother/ } @{ $own->{results} }), 'sales sees its own importance-5 memory');
+Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len('acme') == $before + 2 }, 1), 'own memories are not audited');
 --- request
 POST /acme/search-memory
 {"query":"is she interested in buying anything?","caller_id":"+14155550102","agent_id":"agent_support","search_all_agents":false}
@@ -325,18 +330,21 @@ Test::More::like($prompt, qr/hacked/, 'the prompt addition has it');
 Test::More::like($prompt, qr/paper invoices/, "and billing's own memory");
 Test::More::unlike($raw, qr/Linux/, "tech support's importance-4 memory stays private");
 Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len('acme') == $before + 1 }, 5), 'one audit entry');
-my $a = main::audit_last('acme');
-Test::More::is($a->{via}, 'client_data', 'audit via client_data');
-Test::More::is($a->{agent_id}, 'agent_billing', 'audit: billing');
-Test::More::is($a->{memory_ids}, $hack, 'audit: the shared memory');
+my $entry = main::audit_last('acme');
+Test::More::is($entry->{via}, 'client_data', 'audit via client_data');
+Test::More::is($entry->{agent_id}, 'agent_billing', 'audit: billing');
+Test::More::is($entry->{memory_ids}, $hack, 'audit: the shared memory');
 my ($new, $newraw) = main::client_data('acme', '+14155550103', 'agent_new_team');
 Test::More::is($new->{dynamic_variables}{caller_open_issue}, 'Account was hacked; a password reset is pending.', 'an agent not seen yet gets it too');
 Test::More::unlike($newraw, qr/Linux|paper invoices/, 'but no agent-private memory');
+Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len('acme') == $before + 2 }, 5), 'audited as well');
+$entry = main::audit_last('acme');
+Test::More::is("$entry->{agent_id} $entry->{memory_ids} $entry->{via}", "agent_new_team $hack client_data", 'audit: the agent not seen yet');
 --- request
 POST /acme/client-data
 {"caller_id":"+14155550103","agent_id":"agent_billing"}
 --- response_body_like eval
-qr/"caller_open_issue":"Account was hacked; a password reset is pending\.".*"prompt":\{"prompt":"[^"]*\\"shared\\":\[\{\\"id\\":\\"[^"\\]+\\",\\"type\\":\\"issue\\",\\"content\\":\\"Account was hacked; a password reset is pending\.\\",\\"importance\\":9/
+qr/"caller_open_issue":"Account was hacked; a password reset is pending\.".*"prompt":\{"prompt":".*\\"shared\\":\[\{\\"id\\":\\"[^"\\]+\\",\\"agent_id\\":\\"agent_tech\\",\\"type\\":\\"issue\\",\\"content\\":\\"Account was hacked; a password reset is pending\.\\",\\"importance\\":9/
 --- response_body_unlike
 Linux
 
@@ -365,7 +373,16 @@ my $insight = 'Returning caller: 4 calls since ' . main::date($main::NOW - 12 * 
     . ' (several times a week); last call ' . main::date($main::NOW - 3 * $main::DAY) . '.';
 Test::More::like($cd->{conversation_config_override}{agent}{prompt}{prompt},
     qr/"relationship":\[\{"insight":"\Q$insight\E"\}/, 'the relationship insight');
-Test::More::like($v->{caller_context}, qr/several times a week/, "caller_context: $v->{caller_context}");
+my $ins = $insight =~ s/\.$//r;
+Test::More::like($v->{caller_context}, qr/ History: \Q$ins\E; Called a second time about the router\.$/,
+    'caller_context: the insight heads the history');
+# an agent whose profile forbids the prompt override hears it through
+# caller_context alone (agent_support's memories of importance < 8 stay private)
+my ($locked, $lraw) = main::client_data('acme', '+14155550104', 'agent_locked');
+Test::More::is($locked->{dynamic_variables}{caller_call_count}, 4, 'agent_locked: caller_call_count 4');
+Test::More::is($locked->{dynamic_variables}{caller_context}, "History: $insight", 'agent_locked: the insight in caller_context');
+Test::More::ok(!exists $locked->{conversation_config_override}, 'agent_locked: no override');
+Test::More::unlike($lraw, qr/Router|router/, "agent_locked: none of support's private memories");
 --- request eval
 "POST /acme/client-data\n{\"caller_id\":\"+14155550104\",\"agent_id\":\"agent_support\"}"
 --- response_body_like eval
@@ -388,6 +405,9 @@ Test::More::like($res->{content}, qr/"duplicate":true/, 'the retry is a duplicat
 ElaaomsTest::worker_stop();
 my ($cd) = main::client_data('acme', '+14155550104', 'agent_support');
 Test::More::is($cd->{dynamic_variables}{caller_call_count}, 5, 'caller_call_count 5');
+Test::More::like($cd->{dynamic_variables}{caller_context},
+    qr/ History: Frequent caller: 5 calls since \Q${\ main::date($main::NOW - 12 * $main::DAY)}\E \(several times a week\); last call \Q${\ main::date($main::NOW)}\E; /,
+    'caller_context: a frequent caller');
 --- request eval
 "POST /acme/client-data\n{\"caller_id\":\"+14155550104\",\"agent_id\":\"agent_support\"}"
 --- response_body_like eval
@@ -421,9 +441,9 @@ Test::More::is($top->{conversation_id}, 'conv_s5_2', 'its conversation');
 Test::More::ok($top->{relevance} >= 0.7, "relevance $top->{relevance} >= the 0.7 default threshold");
 Test::More::ok(!(grep { $_->{relevance} < 0.7 } @{ $r->{results} }), 'nothing under the threshold');
 Test::More::ok(!(grep { $_->{content} =~ /Sofia|happy/ } @{ $r->{results} }), 'unrelated memories left out');
-Test::More::like($r->{summary}, qr/Most relevant: Order XYZ-789: two bags of espresso beans\. \(factual, \d{4}-\d\d-\d\d\)/, 'the summary names it');
+Test::More::like($r->{summary}, qr/^Found \d memor(?:y|ies)\. Most relevant: Order XYZ-789: two bags of espresso beans \(factual, \Q${\ main::date($main::NOW - 2 * $main::DAY)}\E\)\.$/, 'the summary names it');
 --- request eval
-"POST /acme/search-memory\n" . ElaaomsTest::fixture('elevenlabs/search_memory_request.json') =~ s/\+14155550123/+14155550105/r
+"POST /acme/search-memory\n" . (ElaaomsTest::fixture('elevenlabs/search_memory_request.json') =~ s/\+14155550123/+14155550105/r =~ s/agent_01support7x/agent_support/r)
 --- response_body_like eval
 qr/^\{"query":"What was my last order number\?","results":\[\{"id":"[^"]+","type":"factual","content":"Order XYZ-789: two bags of espresso beans\.","importance":7,"created":"\Q${\ main::iso($main::NOW - 2 * $main::DAY)}\E","created_unix":\d+,"conversation_id":"conv_s5_2","agent_id":"agent_support","relevance":(?:0\.[7-9]\d*|1(?:\.0+)?)\}/
 
@@ -433,23 +453,23 @@ qr/^\{"query":"What was my last order number\?","results":\[\{"id":"[^"]+","type
 --- init
 main::worker();
 main::call(org => 'acme', conv => 'conv_iso_1', caller => '+14155550123', agent => 'agent_support',
-    when => $main::NOW - 4 * $main::DAY, lines => ['My order ACME-111 is delayed.', 'I prefer the blue model.'],
+    when => $main::NOW - 4 * $main::DAY, lines => ['My order ACME-111 is delayed.', 'I prefer the cobalt model.'],
     memories => [ main::mem('issue', 'Order ACME-111 is delayed.', 8),
-                  main::mem('preference', 'Prefers the blue model.', 6) ]);
+                  main::mem('preference', 'Prefers the cobalt model.', 6) ]);
 main::call(org => 'globex', conv => 'conv_iso_1', caller => '+14155550123', agent => 'agent_support',
-    when => $main::NOW - 4 * $main::DAY, lines => ['My order GLOBEX-222 is delayed.', 'I prefer the red model.'],
+    when => $main::NOW - 4 * $main::DAY, lines => ['My order GLOBEX-222 is delayed.', 'I prefer the scarlet model.'],
     memories => [ main::mem('issue', 'Order GLOBEX-222 is delayed.', 8),
-                  main::mem('preference', 'Prefers the red model.', 6) ]);
+                  main::mem('preference', 'Prefers the scarlet model.', 6) ]);
 main::call(org => 'acme', conv => 'conv_iso_2', caller => '+14155550124', agent => 'agent_support',
-    when => $main::NOW - 4 * $main::DAY, lines => ['My order OTHER-333 is delayed.', 'I prefer the green model.'],
+    when => $main::NOW - 4 * $main::DAY, lines => ['My order OTHER-333 is delayed.', 'I prefer the emerald model.'],
     memories => [ main::mem('issue', 'Order OTHER-333 is delayed.', 8),
-                  main::mem('preference', 'Prefers the green model.', 6) ]);
+                  main::mem('preference', 'Prefers the emerald model.', 6) ]);
 ElaaomsTest::worker_stop();
 my %mine = ('acme +14155550123' => qr/ACME-111/, 'globex +14155550123' => qr/GLOBEX-222/,
             'acme +14155550124' => qr/OTHER-333/);
-my $foreign = { 'acme +14155550123' => qr/GLOBEX|OTHER|red|green/,
-                'globex +14155550123' => qr/ACME|OTHER|blue|green/,
-                'acme +14155550124' => qr/ACME|GLOBEX|blue|red/ };
+my $foreign = { 'acme +14155550123' => qr/GLOBEX-222|OTHER-333|scarlet|emerald/,
+                'globex +14155550123' => qr/ACME-111|OTHER-333|cobalt|emerald/,
+                'acme +14155550124' => qr/ACME-111|GLOBEX-222|cobalt|scarlet/ };
 for my $who (sort keys %mine) {
     my ($org, $caller) = split / /, $who;
     my ($cd, $cdraw) = main::client_data($org, $caller, 'agent_support');
@@ -478,4 +498,4 @@ Test::More::is($gs->{count}, 0, 'and globex search finds nothing for them');
  qr/"caller_open_issue":"Order ACME-111 is delayed\."/,
  qr/"content":"Order GLOBEX-222 is delayed\."/]
 --- response_body_unlike eval
-[qr/ACME-111|OTHER-333|blue|green/, qr/GLOBEX-222|OTHER-333|red|green/, qr/ACME-111|OTHER-333|blue|green/]
+[qr/ACME-111|OTHER-333|cobalt|emerald/, qr/GLOBEX-222|OTHER-333|scarlet|emerald/, qr/ACME-111|OTHER-333|cobalt|emerald/]

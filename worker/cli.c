@@ -9,6 +9,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "caller_id.h"
+#include "context_store.h"
 #include "cli.h"
 #include "memory_store.h"
 #include "worker_io.h"
@@ -188,6 +189,29 @@ elaaoms_cli_requeue(redisContext *rc, const char *org)
 }
 
 
+/* rebuilds the caller's pre-call contexts (after a profile change...) */
+static int
+elaaoms_cli_contexts(redisContext *rc, const char *org, const char *caller,
+    int nagents, char **agents)
+{
+    char                              err[256];
+    elaaoms_context_refresh_stats_t   stats;
+
+    if (elaaoms_context_refresh(rc, org, caller, (const char *const *) agents,
+                                (size_t) nagents, NULL, NULL, NULL, &stats,
+                                err, sizeof(err)) != 0)
+    {
+        fprintf(stderr, "elaaoms-worker: %s\n", err);
+        return 1;
+    }
+
+    printf("{\"contexts\":%zu,\"written\":%zu,\"memories\":%zu,"
+           "\"max_tokens\":%zu}\n", stats.agents, stats.written,
+           stats.memories, stats.max_tokens);
+    return 0;
+}
+
+
 int
 elaaoms_cli_run(const elaaoms_worker_config_t *cf, int argc, char **argv)
 {
@@ -200,11 +224,13 @@ elaaoms_cli_run(const elaaoms_worker_config_t *cf, int argc, char **argv)
 
     if (!((strcmp(cmd, "requeue-failed") == 0 && argc == 2)
           || ((strcmp(cmd, "memories") == 0 || strcmp(cmd, "status") == 0
-               || strcmp(cmd, "forget") == 0) && argc == 3)))
+               || strcmp(cmd, "forget") == 0) && argc == 3)
+          || (strcmp(cmd, "refresh-contexts") == 0 && argc >= 3)))
     {
         fprintf(stderr, "usage: elaaoms-worker [--config FILE] "
                 "memories|forget <org> <caller> | status <org> "
-                "<conversation_id> | requeue-failed <org>\n");
+                "<conversation_id> | requeue-failed <org> | "
+                "refresh-contexts <org> <caller> [agent_id ...]\n");
         return 2;
     }
 
@@ -214,7 +240,7 @@ elaaoms_cli_run(const elaaoms_worker_config_t *cf, int argc, char **argv)
     }
 
     /* callers are given as people write them: normalized like nginx does */
-    if (argc == 3 && strcmp(cmd, "status") != 0
+    if (argc >= 3 && strcmp(cmd, "status") != 0
         && elaaoms_caller_normalize(argv[2], strlen(argv[2]), caller,
                                     sizeof(caller)) < 0)
     {
@@ -232,6 +258,9 @@ elaaoms_cli_run(const elaaoms_worker_config_t *cf, int argc, char **argv)
 
     } else if (strcmp(cmd, "forget") == 0) {
         rv = elaaoms_cli_forget(rc, argv[1], caller);
+
+    } else if (strcmp(cmd, "refresh-contexts") == 0) {
+        rv = elaaoms_cli_contexts(rc, argv[1], caller, argc - 3, argv + 3);
 
     } else if (strcmp(cmd, "status") == 0) {
         rv = elaaoms_cli_status(rc, argv[1], argv[2]);

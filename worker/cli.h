@@ -7,6 +7,9 @@
  *   forget <org> <caller>           GDPR erasure of everything about
  *                                   the caller
  *   requeue-failed <org>            failed jobs back to the ready queue
+ *   refresh-contexts <org> <caller> [agent_id ...]
+ *                                   rebuilds the caller's pre-call contexts
+ *                                   (templates for the greetings)
  */
 
 #ifndef ELAAOMS_WORKER_CLI_H

@@ -40,7 +40,8 @@ elaaoms_worker_usage(void)
 {
     fprintf(stderr, "usage: elaaoms-worker [--config FILE] [command ...]\n"
             "commands: memories <org> <caller> | status <org> <conversation> "
-            "| forget <org> <caller> | requeue-failed <org>\n");
+            "| forget <org> <caller> | requeue-failed <org> "
+            "| refresh-contexts <org> <caller> [agent_id ...]\n");
 }
 
 
