@@ -109,6 +109,14 @@ END
 close $nc;
 system($nginx, '-p', $tmp, '-c', "$tmp/conf/nginx.conf", '-e',
        "$tmp/logs/error.log") == 0 or die "nginx did not start\n";
+
+# stopped however the script ends (before the temp folder goes)
+END {
+    if (open my $p, '<', "$tmp/nginx.pid") {
+        my $pid = <$p>;
+        kill 'QUIT', $1 if defined $pid && $pid =~ /^(\d+)/;
+    }
+}
 wait_until(sub { IO::Socket::INET->new(PeerAddr => '127.0.0.1',
                                        PeerPort => $port) }, 5);
 
@@ -163,5 +171,3 @@ for my $n (sort { $a <=> $b } keys %callers) {
         "search-memory, $n memories", $rps, $p50, $p99, $rps / $base;
 }
 
-kill 'QUIT', do { open my $p, '<', "$tmp/nginx.pid"; my $x = <$p>; chomp $x; $x };
-sleep 1;
