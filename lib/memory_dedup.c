@@ -368,7 +368,13 @@ elaaoms_dedup_conflict_profiles(elaaoms_mem_type_e type,
             continue;
         }
 
-        if ((a_only && b_only)
+        /*
+         * different values conflict when both sides state or both deny
+         * ("prefers email" / "prefers texts"); a denial of one value and
+         * a wish for another agree ("wants e-mail" / "rather not get
+         * calls"); the same value conflicts when only one side denies it
+         */
+        if ((a_only && b_only && a->negated == b->negated)
             || (!a_only && !b_only && a->negated != b->negated))
         {
             return s->concept + 1;

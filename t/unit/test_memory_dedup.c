@@ -74,6 +74,13 @@ test_conflict_heuristic(void)
 
     CONFLICT(F, "Lives at 5 Oak St", "Lives at 12 Oak St",
              ELAAOMS_CONCEPT_ADDRESS);
+
+    /* a wish for one channel and a refusal of another agree */
+    NO_CONFLICT(P, "Wants to be emailed when it ships",
+                "Would rather not get phone calls");
+    NO_CONFLICT(P, "Prefers email", "Does not want text messages");
+    CONFLICT(P, "Does not want phone calls", "Does not want emails anymore",
+             ELAAOMS_CONCEPT_CONTACT);
     CONFLICT(P, "Prefers email", "Does not want email anymore",
              ELAAOMS_CONCEPT_CONTACT);
     CONFLICT(P, "Speaks Spanish", "Prefers to speak English",
