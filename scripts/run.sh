@@ -84,6 +84,16 @@ Stop it with: make stop
 MSG
 }
 
+# renders the example configuration under $1 and has nginx test it
+check() {
+    local dir=$1
+    : "${ELAAOMS_WEBHOOK_SECRET:=elaaoms-dev-secret}"
+    VAR=$dir
+    mkdir -p "$dir"/{logs,tmp,conf,payloads}
+    render "$ROOT/conf/nginx.conf" "$dir/conf/nginx.conf"
+    "$NGINX" -t -p "$dir" -c "$dir/conf/nginx.conf" -e "$dir/logs/error.log"
+}
+
 stop() {
     stop_pid nginx "$VAR/nginx.pid" QUIT
     stop_pid worker "$VAR/worker.pid" TERM
@@ -93,5 +103,6 @@ stop() {
 case "${1:-}" in
     start) start ;;
     stop)  stop ;;
-    *)     echo "usage: $0 start|stop" >&2; exit 2 ;;
+    check) check "${2:?usage: $0 check DIR}" ;;
+    *)     echo "usage: $0 start|stop|check DIR" >&2; exit 2 ;;
 esac

@@ -5,6 +5,7 @@
 use lib 't/lib';
 use Test::Nginx::Socket 'no_plan';
 use ElaaomsTest;
+use File::Temp ();
 
 $ENV{TEST_NGINX_REDIS_PORT} = redis_start();
 $ENV{TEST_NGINX_DEAD_PORT} = free_port();
@@ -15,7 +16,7 @@ run_tests();
 
 __DATA__
 
-=== TEST 1: nginx -t style start with the module loaded, health ok, no worker
+=== TEST 1: nginx starts with the module loaded; health ok, no worker yet
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_redis_timeout 500ms;
@@ -36,7 +37,24 @@ Content-Type: application/json
 
 
 
-=== TEST 2: a fresh heartbeat says the worker is ok
+=== TEST 2: nginx -t accepts the example configuration (conf/nginx.conf) with the module loaded
+--- init
+my $dir = File::Temp::tempdir('elaaoms-check-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+my $out = `NGINX_BIN=$ENV{TEST_NGINX_BINARY} $ENV{ELAAOMS_ROOT}/scripts/run.sh check $dir 2>&1`;
+Test::More::is($?, 0, 'nginx -t exit status');
+Test::More::like($out, qr/syntax is ok/, 'nginx -t: syntax is ok');
+Test::More::like($out, qr/test is successful/, 'nginx -t: test is successful');
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /health { elaaoms_health; }
+--- request
+GET /health
+--- error_code: 200
+
+
+
+=== TEST 3: a fresh heartbeat says the worker is ok
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
@@ -51,7 +69,7 @@ GET /health
 
 
 
-=== TEST 3: an old heartbeat says stale
+=== TEST 4: an old heartbeat says stale
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
@@ -66,7 +84,7 @@ GET /health
 
 
 
-=== TEST 4: Redis down (nothing listens): 503, other locations unaffected
+=== TEST 5: Redis down (nothing listens): 503, other locations unaffected
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_DEAD_PORT;
     elaaoms_redis_timeout 300ms;
@@ -84,7 +102,7 @@ GET /health
 
 
 
-=== TEST 5: Redis that accepts but never answers: 503 within the timeout
+=== TEST 6: Redis that accepts but never answers: 503 within the timeout
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_BLACKHOLE_PORT;
     elaaoms_redis_timeout 300ms;
@@ -99,7 +117,7 @@ redis did not answer within 300 ms
 
 
 
-=== TEST 6: Redis restarts: health recovers without reloading nginx
+=== TEST 7: Redis restarts: health recovers without reloading nginx
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_redis_timeout 300ms;
@@ -124,7 +142,7 @@ ElaaomsTest::restart_redis_later(0.8, 2.5);
 
 
 
-=== TEST 7: a reply larger than 64 KB passes through the client intact
+=== TEST 8: a reply larger than 64 KB passes through the client intact
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config

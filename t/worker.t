@@ -321,3 +321,46 @@ Test::More::is(ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(re
     '(integer) 0', 'no job left in any processing list');
 ElaaomsTest::fake_control($main::FAKE, { latency_ms => 0 });
 ElaaomsTest::worker_stop();
+
+
+
+=== TEST 11: SIGTERM: a running job that cannot finish within drain_secs goes back to the queue, then completes once
+--- init
+ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true(), latency_ms => 3000 });
+my $log = ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai',
+    openai_base_url => $main::FAKE, openai_api_key => 'sk-test', llm_fallback => 0,
+    llm_max_retries => 0, concurrency => 1, drain_secs => 1);
+main::post('acme', main::transcript('conv_term_1', '+12025550150', 'I prefer email.'));
+Test::More::ok(ElaaomsTest::wait_until(sub {
+        ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:acme:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n", 0) =~ /\(integer\) 1/ }, 5),
+    'the job is running');
+my $t0 = Time::HiRes::time();
+ElaaomsTest::worker_stop('TERM');
+my $took = Time::HiRes::time() - $t0;
+Test::More::ok($took < 2.5, "the worker stopped after the drain time ($took s)");
+Test::More::like(ElaaomsTest::redis_cmd('LRANGE', 'elaaoms:acme:jobs:ready', 0, -1), qr/conv_term_1/, 'the job is back on the ready queue');
+Test::More::isnt(main::status_of('acme', 'conv_term_1')->{status}, 'extraction_completed', 'not completed by the stopped worker');
+open my $fh, '<', $log or die $!; my $l = join '', <$fh>; close $fh;
+Test::More::like($l, qr/put back on their queues/, 'the requeue is logged');
+ElaaomsTest::fake_control($main::FAKE, { latency_ms => 0 });
+ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai',
+    openai_base_url => $main::FAKE, openai_api_key => 'sk-test', llm_fallback => 0);
+Test::More::ok(main::wait_status('acme', 'conv_term_1', 'extraction_completed'), 'completed by the next worker');
+Test::More::is(scalar @{ main::memories('acme', '+12025550150') }, 1, 'one memory');
+ElaaomsTest::worker_stop();
+
+
+
+=== TEST 12: SIGTERM with time to spare: the running job finishes before the worker exits
+--- init
+ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true(), latency_ms => 800 });
+ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai',
+    openai_base_url => $main::FAKE, openai_api_key => 'sk-test', llm_fallback => 0,
+    concurrency => 1, drain_secs => 10);
+main::post('acme', main::transcript('conv_term_2', '+12025550151', 'I prefer texts.'));
+Test::More::ok(ElaaomsTest::wait_until(sub {
+        ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:acme:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n", 0) =~ /\(integer\) 1/ }, 5),
+    'the job is running');
+ElaaomsTest::worker_stop('TERM');
+Test::More::is(main::status_of('acme', 'conv_term_2')->{status}, 'extraction_completed', 'drained: completed before exit');
+ElaaomsTest::fake_control($main::FAKE, { latency_ms => 0 });
