@@ -11,6 +11,7 @@
 #include "caller_id.h"
 #include "conversation_id.h"
 #include "job.h"
+#include "yajl_util.h"
 #include "json_parse.h"
 #include "postcall.h"
 
@@ -216,11 +217,8 @@ elaaoms_job_gen_int(yajl_gen g, const char *key, long long value)
 int
 elaaoms_job_encode(const elaaoms_job_t *job, char **out, size_t *len)
 {
-    int                   rc;
-    char                 *copy;
-    size_t                n;
-    yajl_gen              g;
-    const unsigned char  *buf;
+    int       rc;
+    yajl_gen  g;
 
     *out = NULL;
     *len = 0;
@@ -250,28 +248,16 @@ elaaoms_job_encode(const elaaoms_job_t *job, char **out, size_t *len)
     rc |= elaaoms_job_gen_int(g, "attempt", (long long) job->attempt);
     rc |= elaaoms_job_gen_int(g, "enqueued_at", (long long) job->enqueued_at);
 
-    if (rc != 0 || yajl_gen_map_close(g) != yajl_gen_status_ok
-        || yajl_gen_get_buf(g, &buf, &n) != yajl_gen_status_ok)
-    {
+    if (rc != 0 || yajl_gen_map_close(g) != yajl_gen_status_ok) {
         yajl_gen_free(g);
         return -1;
     }
 
-    /* the generator owns buf: hand the caller its own copy */
-    copy = malloc(n + 1);
-    if (copy == NULL) {
-        yajl_gen_free(g);
-        return -1;
-    }
-
-    memcpy(copy, buf, n);
-    copy[n] = '\0';
+    /* the generator owns its buffer: hand the caller its own copy */
+    *out = elaaoms_yajl_gen_dup(g, len);
     yajl_gen_free(g);
 
-    *out = copy;
-    *len = n;
-
-    return 0;
+    return *out ? 0 : -1;
 }
 
 

@@ -8,6 +8,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "json_error.h"
+#include "yajl_util.h"
 
 
 static int
@@ -32,10 +33,7 @@ int
 elaaoms_json_error(const char *code, const char *message,
     const char *request_id, char **out, size_t *len)
 {
-    char                 *copy;
-    size_t                n;
-    yajl_gen              g;
-    const unsigned char  *buf;
+    yajl_gen  g;
 
     *out = NULL;
     *len = 0;
@@ -56,26 +54,15 @@ elaaoms_json_error(const char *code, const char *message,
         || elaaoms_json_error_member(g, "error", code) != 0
         || elaaoms_json_error_member(g, "message", message) != 0
         || elaaoms_json_error_member(g, "request_id", request_id) != 0
-        || yajl_gen_map_close(g) != yajl_gen_status_ok
-        || yajl_gen_get_buf(g, &buf, &n) != yajl_gen_status_ok)
+        || yajl_gen_map_close(g) != yajl_gen_status_ok)
     {
         yajl_gen_free(g);
         return -1;
     }
 
-    /* the generator owns buf: hand the caller its own copy */
-    copy = malloc(n + 1);
-    if (copy == NULL) {
-        yajl_gen_free(g);
-        return -1;
-    }
-
-    memcpy(copy, buf, n);
-    copy[n] = '\0';
+    /* the generator owns its buffer: hand the caller its own copy */
+    *out = elaaoms_yajl_gen_dup(g, len);
     yajl_gen_free(g);
 
-    *out = copy;
-    *len = n;
-
-    return 0;
+    return *out ? 0 : -1;
 }
