@@ -13,6 +13,7 @@ WORKER=$ROOT/build/elaaoms-worker
 
 render() {
     sed -e "s|@MODULE@|$MODULE|g" -e "s|@PREFIX@|$VAR|g" \
+        -e "s|@USER@|${NGINX_USER:-nobody $(getent group nogroup >/dev/null && echo nogroup || echo nobody)}|g" \
         -e "s|@REDIS_PORT@|$REDIS_PORT|g" \
         -e "s|@PAYLOAD_DIR@|$VAR/payloads|g" \
         -e "s|@WEBHOOK_SECRET@|${ELAAOMS_WEBHOOK_SECRET}|g" "$1" > "$2"
@@ -40,9 +41,14 @@ start() {
     : "${ELAAOMS_WEBHOOK_SECRET:=elaaoms-dev-secret}"
 
     mkdir -p "$VAR"/{logs,tmp,redis,payloads,conf}
-    # nginx workers run as "nobody" when started by root: they write payloads
+    # nginx workers run as "nobody" when started by root and write payloads;
+    # a checkout nobody can reach (under /root, say) needs workers as root
     if [ "$(id -u)" = 0 ]; then
         chown nobody "$VAR/payloads"
+        if ! runuser -u nobody -- test -w "$VAR/payloads" 2>/dev/null; then
+            echo "note: $VAR is not reachable by user nobody: nginx workers run as root"
+            NGINX_USER="root root"
+        fi
     fi
 
     if ! running "$VAR/redis.pid"; then
