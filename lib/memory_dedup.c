@@ -407,9 +407,18 @@ elaaoms_dedup_conflict(elaaoms_mem_type_e type_a, const char *a, size_t alen,
 /* --- decisions ----------------------------------------------------------- */
 
 static float
-elaaoms_dedup_similarity(const float *vec, const elaaoms_memory_record_t *r)
+elaaoms_dedup_similarity(const float *vec, const elaaoms_dedup_model_vec_t *mv,
+    const elaaoms_memory_record_t *r)
 {
     float  other[ELAAOMS_EMBED_DIM];
+
+    /* the same model as the new memory's precomputed vector */
+    if (mv != NULL && mv->vec != NULL && r->vec_q8 != NULL
+        && r->dim == mv->dim
+        && elaaoms_mstr_eq(r->embed_model, elaaoms_mstr(mv->model)))
+    {
+        return elaaoms_cosine_q8(mv->vec, r->vec_q8, mv->dim);
+    }
 
     if (r->dim == ELAAOMS_EMBED_DIM && r->vec_q8 != NULL
         && elaaoms_mstr_eq(r->embed_model, elaaoms_mstr(ELAAOMS_EMBED_MODEL)))
@@ -417,7 +426,7 @@ elaaoms_dedup_similarity(const float *vec, const elaaoms_memory_record_t *r)
         return elaaoms_cosine_q8(vec, r->vec_q8, ELAAOMS_EMBED_DIM);
     }
 
-    /* another model's vector cannot be compared: use the text */
+    /* another model's vector cannot be compared: both texts offline */
     elaaoms_embed_text(r->content.data, r->content.len, other);
 
     return elaaoms_cosine(vec, other, ELAAOMS_EMBED_DIM);
@@ -460,6 +469,17 @@ void
 elaaoms_dedup_decide(const elaaoms_memory_record_t *existing, size_t n,
     elaaoms_mem_type_e type, const char *content, size_t len,
     const float *vec, float threshold, elaaoms_dedup_decision_t *d)
+{
+    elaaoms_dedup_decide_mv(existing, n, type, content, len, vec, NULL,
+                            threshold, d);
+}
+
+
+void
+elaaoms_dedup_decide_mv(const elaaoms_memory_record_t *existing, size_t n,
+    elaaoms_mem_type_e type, const char *content, size_t len,
+    const float *vec, const elaaoms_dedup_model_vec_t *mv, float threshold,
+    elaaoms_dedup_decision_t *d)
 {
     int                      found;
     size_t                   i, exact;
@@ -515,7 +535,7 @@ elaaoms_dedup_decide(const elaaoms_memory_record_t *existing, size_t n,
             continue;
         }
 
-        sim = elaaoms_dedup_similarity(vec, &existing[i]);
+        sim = elaaoms_dedup_similarity(vec, mv, &existing[i]);
 
         if (!found || sim > d->similarity) {
             d->similarity = sim;
@@ -609,7 +629,9 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
 {
     int                              r;
     float                            vec[ELAAOMS_EMBED_DIM];
-    size_t                           i, k, cap, n, ndirty;
+    size_t                           i, k, cap, n, ndirty, dim;
+    const char                      *model;
+    elaaoms_dedup_model_vec_t        mv;
     int64_t                          now;
     elaaoms_mstr_t                   conv, agent;
     elaaoms_dedup_aux_t             *aux;
@@ -620,6 +642,7 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
     const elaaoms_memory_record_t  **dirty;
 
     memset(c, 0, sizeof(elaaoms_memory_apply_counts_t));
+    memset(&mv, 0, sizeof(mv));
 
     if (elaaoms_memory_store_watch_load(rc, a->org, a->caller, &stored, err,
                                         errlen)
@@ -647,6 +670,17 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
     }
     n = stored.n;
 
+    /* the vectors new records get: the caller's model, or the offline one */
+    if (a->vectors != NULL) {
+        dim = a->vec_dim;
+        model = a->vec_model;
+        mv.dim = a->vec_dim;
+        mv.model = a->vec_model;
+    } else {
+        dim = ELAAOMS_EMBED_DIM;
+        model = ELAAOMS_EMBED_MODEL;
+    }
+
     for (i = 0; i < list->n; i++) {
         it = &list->items[i];
 
@@ -655,10 +689,17 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
             continue;
         }
 
+        /* always: records of other models are compared offline */
         elaaoms_embed_text(it->content, strlen(it->content), vec);
 
-        elaaoms_dedup_decide(recs, n, it->type, it->content,
-                             strlen(it->content), vec, a->threshold, &d);
+        if (a->vectors != NULL) {
+            mv.vec = a->vectors + i * a->vec_dim;
+        }
+
+        elaaoms_dedup_decide_mv(recs, n, it->type, it->content,
+                                strlen(it->content), vec,
+                                a->vectors != NULL ? &mv : NULL,
+                                a->threshold, &d);
 
         if (d.action == ELAAOMS_DEDUP_EXACT
             || d.action == ELAAOMS_DEDUP_REINFORCE)
@@ -682,12 +723,13 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
         /* NEW or CONFLICT: a new record */
 
         nr = &recs[n];
-        aux[n].q8 = malloc(ELAAOMS_VEC_Q8_SIZE(ELAAOMS_EMBED_DIM));
+        aux[n].q8 = malloc(ELAAOMS_VEC_Q8_SIZE(dim));
         if (aux[n].q8 == NULL) {
             goto oom;
         }
 
-        elaaoms_vec_pack_q8(vec, ELAAOMS_EMBED_DIM, aux[n].q8);
+        elaaoms_vec_pack_q8(a->vectors != NULL ? mv.vec : vec, dim,
+                            aux[n].q8);
         elaaoms_memory_id_new(aux[n].id, sizeof(aux[n].id), now);
 
         nr->id = elaaoms_mstr(aux[n].id);
@@ -697,14 +739,14 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
         nr->agent_id = agent;
         nr->content = elaaoms_mstr(it->content);
         nr->source_quote = elaaoms_mstr(it->source_quote);
-        nr->embed_model = elaaoms_mstr(ELAAOMS_EMBED_MODEL);
+        nr->embed_model = elaaoms_mstr(model);
         nr->type = it->type;
         nr->importance = it->importance;
         nr->shareable = it->importance >= ELAAOMS_MEMORY_SHAREABLE_MIN;
         nr->created = now;
         nr->last_reinforced = now;
         nr->confidence = (float) it->confidence;
-        nr->dim = ELAAOMS_EMBED_DIM;
+        nr->dim = dim;
         nr->vec_q8 = aux[n].q8;
         aux[n].dirty = 1;
 
@@ -771,6 +813,21 @@ elaaoms_memory_store_apply(redisContext *rc, const elaaoms_memory_apply_t *a,
     {
         if (err != NULL && errlen > 0) {
             snprintf(err, errlen, "invalid conversation or agent id");
+        }
+        return -1;
+    }
+
+    if (a->vectors != NULL
+        && (a->vec_dim == 0 || a->vec_dim > ELAAOMS_MEMORY_MAX_DIM
+            || a->vec_model == NULL || a->vec_model[0] == '\0'
+            || strlen(a->vec_model) > ELAAOMS_MEMORY_STR_MAX
+            /* nginx would take them for the offline embedder's */
+            || strcmp(a->vec_model, ELAAOMS_EMBED_MODEL) == 0))
+    {
+        if (err != NULL && errlen > 0) {
+            snprintf(err, errlen, "precomputed vectors need a model name "
+                     "(not the offline model's) and a dimension of 1..%d",
+                     ELAAOMS_MEMORY_MAX_DIM);
         }
         return -1;
     }

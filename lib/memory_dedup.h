@@ -15,10 +15,23 @@
  *              ranks first (elaaoms_memory_rank_cmp()).  Tried before
  *              REINFORCE because a changed value often reads alike ("Lives
  *              at 5 Oak St" / "Lives at 12 Oak St").
- *   REINFORCE  same type and cosine >= threshold (default 0.85, for the
- *              offline embedder of embed.h): the most similar record is
- *              reinforced (memory_record.h) and the new text dropped.
+ *   REINFORCE  same type and cosine >= threshold (default 0.85): the most
+ *              similar record is reinforced (memory_record.h) and the new
+ *              text dropped.
  *   NEW        anything else: stored.
+ *
+ * Cosine, per existing record: with the new memory's vector of the same
+ * embedding model and dimension as the record's stored one (the offline
+ * embedder's, or the caller's precomputed vector of another model, e.g.
+ * OpenAI's: elaaoms_memory_apply_t), on the packed vector; a record of any
+ * other model (or none) is compared by embedding both texts with the
+ * offline embedder, so switching embedders mid-life keeps deduplicating.
+ * One threshold serves both spaces although their scales differ: 0.85
+ * was chosen for the offline embedder (t/unit/test_memory_store.c:
+ * "Prefers email rather than phone calls" vs "Prefers email over phone
+ * calls" 0.885, "Would rather get email than phone calls" 0.78).  It has
+ * not been calibrated here for any OpenAI model; operators using one
+ * should check dedup_threshold against their own memories.
  *
  * Conflict heuristic.  Both memories are of one type, factual or
  * preference, and fill the same single-valued "slot", recognised by a
@@ -122,6 +135,24 @@ void elaaoms_dedup_decide(const elaaoms_memory_record_t *existing, size_t n,
     elaaoms_mem_type_e type, const char *content, size_t len,
     const float *vec, float threshold, elaaoms_dedup_decision_t *d);
 
+/* a new memory's vector of another embedding model (borrowed) */
+typedef struct {
+    const float  *vec;     /* dim floats; NULL: none */
+    size_t        dim;     /* 1..ELAAOMS_MEMORY_MAX_DIM */
+    const char   *model;   /* the name records carry in embed_model */
+} elaaoms_dedup_model_vec_t;
+
+/*
+ * The same, where mv (may be NULL) is also the new memory's vector of
+ * the model mv->model: records of that model and dimension are compared
+ * with it (cosine on their packed vector), records of the offline model
+ * with vec, every other record by re-embedding its text offline.
+ */
+void elaaoms_dedup_decide_mv(const elaaoms_memory_record_t *existing,
+    size_t n, elaaoms_mem_type_e type, const char *content, size_t len,
+    const float *vec, const elaaoms_dedup_model_vec_t *mv, float threshold,
+    elaaoms_dedup_decision_t *d);
+
 
 /* one conversation's memories for one caller; strings are borrowed */
 typedef struct {
@@ -131,6 +162,19 @@ typedef struct {
     const char  *agent_id;         /* NULL or "": none */
     int64_t      now;              /* 0: time(NULL) */
     float        threshold;        /* <= 0: ELAAOMS_DEDUP_DEFAULT_THRESHOLD */
+
+    /*
+     * Optional vectors of another embedder, computed by the caller (the
+     * worker asks OpenAI; no network call happens here): NULL, or
+     * list->n vectors of vec_dim floats, the one of list->items[i] at
+     * vectors[i * vec_dim] (any values for items that turn out invalid).
+     * vec_model (required with vectors, at most ELAAOMS_MEMORY_STR_MAX
+     * bytes, never ELAAOMS_EMBED_MODEL: nginx would score with them)
+     * names the model; 1 <= vec_dim <= ELAAOMS_MEMORY_MAX_DIM.
+     */
+    const float *vectors;
+    size_t       vec_dim;
+    const char  *vec_model;
 } elaaoms_memory_apply_t;
 
 /* every valid input memory lands in exactly one of the first four */
@@ -156,8 +200,12 @@ typedef struct {
  * larger confidence and importance, so a job replayed after a crash
  * changes nothing and counts only duplicates.
  *
- * New memories get the offline embedder's vector (packed) and a new id.
- * 0 (counts filled) or -1.
+ * New memories get a new id and a packed vector: a->vectors' (embed_model
+ * a->vec_model, dim a->vec_dim) when given, else the offline embedder's.
+ * Decisions compare vectors as elaaoms_dedup_decide_mv() does, so a
+ * memory stored earlier in the same call is compared in the new space.
+ * 0 (counts filled) or -1 (also for vectors without a valid model or
+ * dimension).
  */
 int elaaoms_memory_store_apply(redisContext *rc,
     const elaaoms_memory_apply_t *a, const elaaoms_extracted_list_t *list,

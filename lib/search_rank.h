@@ -15,7 +15,13 @@
  *      being the candidate set the lexical half takes its IDF from -- as
  *      the calibration did, over a caller's whole set.  Filters come
  *      after, so narrowing a search never changes a memory's score, and a
- *      memory the agent may not see never influences one.
+ *      memory the agent may not see never influences one.  The query is
+ *      embedded offline (nginx never calls an embeddings API), so only a
+ *      record's vector of the offline model (ELAAOMS_EMBED_MODEL, 384
+ *      dimensions) is used; a record of any other model -- the worker's
+ *      "embedder openai" stores OpenAI's -- scores exactly as a record
+ *      without a vector: its text is embedded offline on the fly, and
+ *      query and memory meet in the same space.
  *   3. filters, ANDed: type, conversation_id (the latest conversation
  *      that mentioned the memory: a record keeps only that one),
  *      since <= created <= until, importance >= min_importance.
@@ -33,7 +39,10 @@
  * Cost: one pass to decide visibility, relevance.h's two passes, a sort
  * of the memories over the threshold; no allocation when the caller gives
  * a scratch buffer (elaaoms_search_rank_scratch_size()), one otherwise.
- * bench/search_rank_bench.c measures a 1,000-record caller.
+ * bench/search_rank_bench.c measures a 1,000-record caller (534 records
+ * visible, 2-core development machine): ~0.3 ms a request with offline
+ * vectors, ~0.6 ms when every record is of another model (embedded on the
+ * fly, ~0.55 us more per visible record).
  *
  * elaaoms_search_gen() then writes the answer with yajl_gen:
  *

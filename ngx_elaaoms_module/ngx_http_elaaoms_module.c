@@ -32,6 +32,8 @@ static char *ngx_http_elaaoms_check_org(ngx_conf_t *cf, void *post,
     void *data);
 static char *ngx_http_elaaoms_search_threshold(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static char *ngx_http_elaaoms_thread_pool(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static ngx_int_t ngx_http_elaaoms_postconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_elaaoms_content_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_elaaoms_init_process(ngx_cycle_t *cycle);
@@ -124,6 +126,13 @@ static ngx_command_t  ngx_http_elaaoms_commands[] = {
     { ngx_string("elaaoms_search_threshold"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_elaaoms_search_threshold,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("elaaoms_thread_pool"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_elaaoms_thread_pool,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -234,6 +243,10 @@ ngx_http_elaaoms_create_loc_conf(ngx_conf_t *cf)
     elcf->first_message_override = NGX_CONF_UNSET;
     elcf->search_threshold = NGX_CONF_UNSET;
 
+#if (NGX_THREADS)
+    elcf->thread_pool = NGX_CONF_UNSET_PTR;
+#endif
+
     return elcf;
 }
 
@@ -268,6 +281,27 @@ ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                          (ngx_int_t) (ELAAOMS_RELEVANCE_DEFAULT_THRESHOLD
                                       * NGX_HTTP_ELAAOMS_THRESHOLD_SCALE
                                       + 0.5));
+
+#if (NGX_THREADS)
+    /* unset stays unset through server and location levels ... */
+    ngx_conf_merge_ptr_value(conf->thread_pool, prev->thread_pool,
+                             NGX_CONF_UNSET_PTR);
+
+    /*
+     * ... and becomes nginx's "default" pool only where post-call runs:
+     * that pool (32 threads unless "thread_pool default" says otherwise)
+     * is created only when referenced, so an nginx without post-call
+     * locations starts no threads for this module
+     */
+    if (conf->thread_pool == NGX_CONF_UNSET_PTR
+        && conf->handler == ngx_http_elaaoms_post_call_handler)
+    {
+        conf->thread_pool = ngx_thread_pool_add(cf, NULL);
+        if (conf->thread_pool == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+#endif
 
     if (conf->payload_dir.len && conf->payload_dir.data[0] != '/') {
         if (ngx_conf_full_name(cf->cycle, &conf->payload_dir, 0) != NGX_OK) {
@@ -367,6 +401,55 @@ ngx_http_elaaoms_search_threshold(ngx_conf_t *cf, ngx_command_t *cmd,
     elcf->search_threshold = n;
 
     return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_elaaoms_thread_pool(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+#if (NGX_THREADS)
+    ngx_http_elaaoms_loc_conf_t *elcf = conf;
+#endif
+
+    ngx_str_t  *value;
+
+    value = cf->args->elts;
+
+#if (NGX_THREADS)
+
+    if (elcf->thread_pool != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        elcf->thread_pool = NULL;
+        return NGX_CONF_OK;
+    }
+
+    /*
+     * as "aio threads=name": the pool is "thread_pool name ..." of the
+     * main context (before or after this line), or nginx's "default";
+     * an unknown name fails when the configuration is complete
+     */
+    elcf->thread_pool = ngx_thread_pool_add(cf, &value[1]);
+    if (elcf->thread_pool == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+
+#else
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        return NGX_CONF_OK;
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "\"elaaoms_thread_pool %V\" needs nginx built "
+                       "--with-threads", &value[1]);
+    return NGX_CONF_ERROR;
+
+#endif
 }
 
 

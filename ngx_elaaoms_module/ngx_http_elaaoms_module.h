@@ -58,6 +58,11 @@ typedef struct {
     ngx_flag_t                     first_message_override;
     ngx_int_t                      search_threshold;  /* 1/10000 */
 
+#if (NGX_THREADS)
+    /* post-call file work; NULL: in the event loop */
+    ngx_thread_pool_t             *thread_pool;
+#endif
+
     /* nginx's own error pages become JSON here */
     ngx_flag_t                     json_errors;
 } ngx_http_elaaoms_loc_conf_t;

@@ -12,6 +12,15 @@
  *   left by a crash after queueing is harmless);
  * - when the payload cannot be written the answer is 503, so ElevenLabs
  *   retries, and nothing is queued.
+ *
+ * The file work blocks (fsync), so it runs in a thread of the
+ * elaaoms_thread_pool pool, as nginx reads files with "aio threads": the
+ * request waits blocked (r->main->blocked, r->aio) and goes on in the
+ * event loop when the task is back.  With "elaaoms_thread_pool off" the
+ * same function runs inline.  The file work is everything from the audio
+ * decoding (CPU for megabytes of base64) to the command for Redis (a
+ * SHA-256 of the payload): parsing stays in the loop, so a bad envelope is
+ * answered without a thread.
  */
 
 
@@ -32,23 +41,66 @@
 #define NGX_HTTP_ELAAOMS_PATH_MAX  4096
 
 
+/* how the file work ended; logged and answered in the event loop */
+typedef enum {
+    NGX_HTTP_ELAAOMS_PC_WRITTEN = 0,
+    NGX_HTTP_ELAAOMS_PC_BAD_AUDIO,
+    NGX_HTTP_ELAAOMS_PC_PAYLOAD_FAILED,
+    NGX_HTTP_ELAAOMS_PC_ENCODE_FAILED,
+    NGX_HTTP_ELAAOMS_PC_JOB_FAILED,
+    NGX_HTTP_ELAAOMS_PC_CMD_FAILED
+} ngx_http_elaaoms_post_call_rc_e;
+
+
 typedef struct {
-    elaaoms_postcall_t   pc;
-    elaaoms_intake_cmd_t cmd;
-    char                 dir[NGX_HTTP_ELAAOMS_PATH_MAX];
-    char                 pending[NGX_HTTP_ELAAOMS_PATH_MAX];
-    unsigned             duplicate:1;
-    unsigned             queued:1;
+    elaaoms_postcall_t               pc;
+    elaaoms_intake_cmd_t             cmd;
+
+    /* set in the event loop before the file work, read by it */
+    const u_char                    *body;
+    size_t                           len;
+    const char                      *org;
+    time_t                           now;
+    char                             rid[128];
+    char                             dir[NGX_HTTP_ELAAOMS_PATH_MAX];
+    char                             name[NGX_HTTP_ELAAOMS_PATH_MAX];
+    char                             path[NGX_HTTP_ELAAOMS_PATH_MAX];
+    char                             pending[NGX_HTTP_ELAAOMS_PATH_MAX];
+
+    /*
+     * set by the file work (plain ints, no bit-fields: a thread writes
+     * them), read back in the event loop
+     */
+    ngx_http_elaaoms_post_call_rc_e  rc;
+    int                              err_no;
+    int                              duplicate;
+    int                              intake;      /* the Redis step is due */
+    char                            *job_json;    /* malloc()ed */
+    size_t                           job_len;
+    char                             err[512];
+
+    /* the event loop's alone */
+    unsigned                         queued:1;
+    unsigned                         threaded:1;
 } ngx_http_elaaoms_post_call_t;
 
 
 static void ngx_http_elaaoms_post_call_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_elaaoms_post_call_process(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc);
-static ngx_int_t ngx_http_elaaoms_post_call_store(ngx_http_request_t *r,
+static ngx_int_t ngx_http_elaaoms_post_call_prepare(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc, u_char *body, size_t len);
+static void ngx_http_elaaoms_post_call_write(void *data, ngx_log_t *log);
+#if (NGX_THREADS)
+static ngx_int_t ngx_http_elaaoms_post_call_thread(ngx_http_request_t *r,
+    ngx_http_elaaoms_post_call_t *pcc, ngx_thread_pool_t *tp);
+static void ngx_http_elaaoms_post_call_thread_event_handler(ngx_event_t *ev);
+static void ngx_http_elaaoms_post_call_resume(ngx_http_request_t *r);
+#endif
+static ngx_int_t ngx_http_elaaoms_post_call_written(ngx_http_request_t *r,
+    ngx_http_elaaoms_post_call_t *pcc);
 static ngx_int_t ngx_http_elaaoms_post_call_queue(ngx_http_request_t *r,
-    ngx_http_elaaoms_post_call_t *pcc, u_char *body, size_t len);
+    ngx_http_elaaoms_post_call_t *pcc);
 static void ngx_http_elaaoms_post_call_reply(ngx_http_request_t *r,
     void *data, ngx_uint_t index, redisReply *reply);
 static void ngx_http_elaaoms_post_call_done(ngx_http_request_t *r,
@@ -81,7 +133,14 @@ ngx_http_elaaoms_post_call_body(ngx_http_request_t *r)
 {
     ngx_int_t                      rc;
     ngx_pool_cleanup_t            *cln;
+    ngx_http_elaaoms_ctx_t        *ctx;
     ngx_http_elaaoms_post_call_t  *pcc;
+
+    ctx = ngx_http_elaaoms_get_ctx(r);
+    if (ctx == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
 
     cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_elaaoms_post_call_t));
     if (cln == NULL) {
@@ -93,10 +152,12 @@ ngx_http_elaaoms_post_call_body(ngx_http_request_t *r)
     ngx_memzero(pcc, sizeof(ngx_http_elaaoms_post_call_t));
     cln->handler = ngx_http_elaaoms_post_call_cleanup;
 
+    ctx->handler_ctx = pcc;
+
     rc = ngx_http_elaaoms_post_call_process(r, pcc);
 
     if (rc == NGX_DONE) {
-        /* Redis answers later; its callback finishes the request */
+        /* a thread or Redis answers later; its handler finishes the request */
         return;
     }
 
@@ -108,10 +169,14 @@ static ngx_int_t
 ngx_http_elaaoms_post_call_process(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc)
 {
-    char                    err[256];
-    size_t                  len;
-    u_char                 *body;
-    elaaoms_postcall_rc_t   prc;
+    char                          err[256];
+    size_t                        len;
+    u_char                       *body;
+    ngx_int_t                     rc;
+    elaaoms_postcall_rc_t         prc;
+#if (NGX_THREADS)
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+#endif
 
     if (ngx_http_elaaoms_body_read_all(r, &body, &len) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -134,23 +199,34 @@ ngx_http_elaaoms_post_call_process(ngx_http_request_t *r,
                                            elaaoms_postcall_rc_code(prc), err);
     }
 
-    return ngx_http_elaaoms_post_call_store(r, pcc, body, len);
+    rc = ngx_http_elaaoms_post_call_prepare(r, pcc, body, len);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+#if (NGX_THREADS)
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
+    if (elcf->thread_pool) {
+        return ngx_http_elaaoms_post_call_thread(r, pcc, elcf->thread_pool);
+    }
+#endif
+
+    ngx_http_elaaoms_post_call_write(pcc, r->connection->log);
+
+    return ngx_http_elaaoms_post_call_written(r, pcc);
 }
 
 
+/* everything the file work needs, in pcc: it must not touch r */
 static ngx_int_t
-ngx_http_elaaoms_post_call_store(ngx_http_request_t *r,
+ngx_http_elaaoms_post_call_prepare(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc, u_char *body, size_t len)
 {
-    int                           identical;
-    char                          err[512], name[NGX_HTTP_ELAAOMS_PATH_MAX];
+    char                          name[NGX_HTTP_ELAAOMS_PATH_MAX];
     char                          payload_dir[NGX_HTTP_ELAAOMS_PATH_MAX];
-    size_t                        data_len;
-    ngx_int_t                     rc;
+    ngx_str_t                    *id;
     const char                   *suffix;
-    unsigned char                *audio;
-    const void                   *data;
-    ngx_file_info_t               fi;
     elaaoms_postcall_t           *pc = &pcc->pc;
     ngx_http_elaaoms_loc_conf_t  *elcf;
 
@@ -166,49 +242,30 @@ ngx_http_elaaoms_post_call_store(ngx_http_request_t *r,
         || elaaoms_payload_dir_path(pcc->dir, sizeof(pcc->dir), payload_dir,
                                     (const char *) elcf->org.data,
                                     pc->conversation_id) < 0
-        || elaaoms_payload_file_name(name, sizeof(name), pc->conversation_id,
-                                     suffix) < 0)
+        || elaaoms_payload_file_name(pcc->name, sizeof(pcc->name),
+                                     pc->conversation_id, suffix) < 0)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    audio = NULL;
-    data = body;
-    data_len = len;
+    pcc->body = body;
+    pcc->len = len;
+    pcc->org = (const char *) elcf->org.data;
+    pcc->now = ngx_time();
 
-    if (pc->type == ELAAOMS_POSTCALL_AUDIO) {
-        /* the recording is kept decoded; extraction never needs it */
-        if (elaaoms_postcall_decode_audio(pc, &audio, &data_len)
-            != ELAAOMS_POSTCALL_OK)
-        {
-            return ngx_http_elaaoms_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                           "invalid_audio",
-                                           "full_audio is not valid base64.");
-        }
-        data = audio;
-    }
-
-    identical = 0;
-    rc = elaaoms_durable_write(pcc->dir, name, data, data_len, &identical,
-                               err, sizeof(err));
-    free(audio);
-
-    if (rc != 0) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, ngx_errno,
-                      "elaaoms: post-call payload not saved: %s, "
-                      "request_id: %V", err, ngx_http_elaaoms_request_id(r));
-
-        return ngx_http_elaaoms_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                  "storage_unavailable",
-                                  "The payload could not be saved; retry.");
-    }
+    id = ngx_http_elaaoms_request_id(r);
+    (void) ngx_cpystrn((u_char *) pcc->rid, id->data,
+                       ngx_min(id->len + 1, sizeof(pcc->rid)));
 
     if (pc->type != ELAAOMS_POSTCALL_TRANSCRIPTION) {
-        pcc->duplicate = identical;
-        return ngx_http_elaaoms_post_call_accepted(r, pcc);
+        return NGX_OK;
     }
 
-    if (elaaoms_pending_file_name(name, sizeof(name), pc->conversation_id) < 0
+    if (ngx_snprintf((u_char *) pcc->path, sizeof(pcc->path), "%s/%s%Z",
+                     pcc->dir, pcc->name)
+        == (u_char *) pcc->path + sizeof(pcc->path)
+        || elaaoms_pending_file_name(name, sizeof(name),
+                                     pc->conversation_id) < 0
         || ngx_snprintf((u_char *) pcc->pending, sizeof(pcc->pending),
                         "%s/%s%Z", pcc->dir, name)
            == (u_char *) pcc->pending + sizeof(pcc->pending))
@@ -216,113 +273,294 @@ ngx_http_elaaoms_post_call_store(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (identical && ngx_file_info(pcc->pending, &fi) == NGX_FILE_ERROR) {
-        /* a retry of a delivery that was saved and queued */
-        pcc->duplicate = 1;
-        pcc->pending[0] = '\0';
-        return ngx_http_elaaoms_post_call_accepted(r, pcc);
-    }
-
-    return ngx_http_elaaoms_post_call_queue(r, pcc, body, len);
+    return NGX_OK;
 }
 
 
-static ngx_int_t
-ngx_http_elaaoms_post_call_queue(ngx_http_request_t *r,
-    ngx_http_elaaoms_post_call_t *pcc, u_char *body, size_t len)
+/*
+ * The blocking part, in a thread of the pool (or inline with
+ * "elaaoms_thread_pool off"): plain C and lib/ only, no nginx allocation,
+ * no logging; the outcome stays in pcc for the event loop to log and
+ * answer.  The request is blocked meanwhile, so r->pool (pcc, the body,
+ * the parsed envelope) cannot go away.
+ */
+
+static void
+ngx_http_elaaoms_post_call_write(void *data, ngx_log_t *log)
 {
-    int                           n;
-    char                         *job_json, err[512], rid[128];
-    char                          path[NGX_HTTP_ELAAOMS_PATH_MAX];
-    size_t                        job_len;
-    ngx_str_t                    *id;
-    elaaoms_job_t                 job;
-    ngx_http_elaaoms_batch_t     *b;
-    ngx_http_elaaoms_loc_conf_t  *elcf;
-    elaaoms_postcall_t           *pc = &pcc->pc;
+    ngx_http_elaaoms_post_call_t *pcc = data;
 
-    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+    int                  n, identical;
+    size_t               data_len;
+    const void          *p;
+    struct stat          st;
+    elaaoms_job_t        job;
+    unsigned char       *audio;
+    elaaoms_postcall_t  *pc = &pcc->pc;
 
-    id = ngx_http_elaaoms_request_id(r);
-    (void) ngx_cpystrn((u_char *) rid, id->data,
-                       ngx_min(id->len + 1, sizeof(rid)));
+    audio = NULL;
+    p = pcc->body;
+    data_len = pcc->len;
 
-    n = elaaoms_payload_file_name(path, sizeof(path), pc->conversation_id,
-                                  "_transcription.json");
-    if (n < 0) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (pc->type == ELAAOMS_POSTCALL_AUDIO) {
+        /* the recording is kept decoded; extraction never needs it */
+        if (elaaoms_postcall_decode_audio(pc, &audio, &data_len)
+            != ELAAOMS_POSTCALL_OK)
+        {
+            pcc->rc = NGX_HTTP_ELAAOMS_PC_BAD_AUDIO;
+            return;
+        }
+
+        p = audio;
     }
 
-    ngx_memzero(&job, sizeof(elaaoms_job_t));
-    job.org = (const char *) elcf->org.data;
+    identical = 0;
+    n = elaaoms_durable_write(pcc->dir, pcc->name, p, data_len, &identical,
+                              pcc->err, sizeof(pcc->err));
+    pcc->err_no = errno;
+    free(audio);
+
+    if (n != 0) {
+        pcc->rc = NGX_HTTP_ELAAOMS_PC_PAYLOAD_FAILED;
+        return;
+    }
+
+    if (pc->type != ELAAOMS_POSTCALL_TRANSCRIPTION) {
+        pcc->duplicate = identical;
+        return;
+    }
+
+    if (identical && stat(pcc->pending, &st) == -1) {
+        /* a retry of a delivery that was saved and queued */
+        pcc->duplicate = 1;
+        pcc->pending[0] = '\0';
+        return;
+    }
+
+    memset(&job, 0, sizeof(elaaoms_job_t));
+    job.org = pcc->org;
     job.type = pc->type_name;
     job.conversation_id = pc->conversation_id;
     job.agent_id = pc->agent_id;
     job.caller = pc->caller[0] ? pc->caller : NULL;
-    job.request_id = rid;
+    job.payload_path = pcc->path;
+    job.request_id = pcc->rid;
     job.attempt = 0;
-    job.enqueued_at = ngx_time();
+    job.enqueued_at = pcc->now;
 
-    {
-        char  abs[NGX_HTTP_ELAAOMS_PATH_MAX];
-
-        if (ngx_snprintf((u_char *) abs, sizeof(abs), "%s/%s%Z",
-                         pcc->dir, path)
-            == (u_char *) abs + sizeof(abs))
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        job.payload_path = abs;
-
-        if (elaaoms_job_encode(&job, &job_json, &job_len) != 0) {
-            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                          "elaaoms: could not encode the job of %s, "
-                          "request_id: %V", pc->conversation_id, id);
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
+    if (elaaoms_job_encode(&job, &pcc->job_json, &pcc->job_len) != 0) {
+        pcc->rc = NGX_HTTP_ELAAOMS_PC_ENCODE_FAILED;
+        return;
     }
 
     /* the job is durable before Redis is asked: a Redis outage loses nothing */
-    n = elaaoms_durable_write(pcc->dir, pcc->pending + ngx_strlen(pcc->dir) + 1,
-                              job_json, job_len, NULL, err, sizeof(err));
-    if (n != 0) {
-        free(job_json);
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, ngx_errno,
-                      "elaaoms: post-call job not saved: %s, request_id: %V",
-                      err, id);
+    if (elaaoms_durable_write(pcc->dir, pcc->pending + strlen(pcc->dir) + 1,
+                              pcc->job_json, pcc->job_len, NULL, pcc->err,
+                              sizeof(pcc->err))
+        != 0)
+    {
+        pcc->err_no = errno;
+        pcc->rc = NGX_HTTP_ELAAOMS_PC_JOB_FAILED;
+        return;
+    }
+
+    if (elaaoms_intake_cmd(&pcc->cmd, pcc->org, pc->type_name,
+                           pc->conversation_id, pcc->body, pcc->len,
+                           pcc->job_json, pcc->job_len, pc->caller,
+                           pc->agent_id, pcc->rid, (long long) pcc->now)
+        != 0)
+    {
+        pcc->rc = NGX_HTTP_ELAAOMS_PC_CMD_FAILED;
+        return;
+    }
+
+    pcc->intake = 1;
+}
+
+
+#if (NGX_THREADS)
+
+static ngx_int_t
+ngx_http_elaaoms_post_call_thread(ngx_http_request_t *r,
+    ngx_http_elaaoms_post_call_t *pcc, ngx_thread_pool_t *tp)
+{
+    ngx_thread_task_t  *task;
+
+    task = ngx_thread_task_alloc(r->pool, 0);
+    if (task == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    task->ctx = pcc;
+    task->handler = ngx_http_elaaoms_post_call_write;
+    task->event.data = r;
+    task->event.handler = ngx_http_elaaoms_post_call_thread_event_handler;
+
+    pcc->threaded = 1;
+
+    if (ngx_thread_task_post(tp, task) != NGX_OK) {
+        /* the pool's queue is full (nginx logged it): ElevenLabs retries */
         return ngx_http_elaaoms_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                   "storage_unavailable",
                                   "The payload could not be saved; retry.");
     }
 
-    if (elaaoms_intake_cmd(&pcc->cmd, job.org, pc->type_name,
-                           pc->conversation_id, body, len, job_json, job_len,
-                           pc->caller, pc->agent_id, rid, ngx_time())
-        != 0)
-    {
-        free(job_json);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    /*
+     * as nginx's own thread tasks: a blocked request is neither finalized
+     * nor freed, whatever the client does, until the task is back
+     */
+    r->main->blocked++;
+    r->aio = 1;
+    r->write_event_handler = ngx_http_elaaoms_post_call_resume;
+
+    return NGX_DONE;
+}
+
+
+/* in the event loop, once the thread is done */
+static void
+ngx_http_elaaoms_post_call_thread_event_handler(ngx_event_t *ev)
+{
+    ngx_connection_t    *c;
+    ngx_http_request_t  *r;
+
+    r = ev->data;
+    c = r->connection;
+
+    ngx_http_set_log_request(c->log, r);
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, c->log, 0,
+                   "elaaoms post-call thread done: \"%V?%V\"",
+                   &r->uri, &r->args);
+
+    r->main->blocked--;
+    r->aio = 0;
+
+    /*
+     * through the connection's handler, as current nginx's copy filter
+     * does: it runs the write event handler (resume, or the finalizer of
+     * a request terminated meanwhile) and then the posted requests
+     */
+    c->write->handler(c->write);
+}
+
+
+static void
+ngx_http_elaaoms_post_call_resume(ngx_http_request_t *r)
+{
+    ngx_int_t                rc;
+    ngx_http_elaaoms_ctx_t  *ctx;
+
+    if (r->aio) {
+        /* a write event of the connection while the task runs */
+        return;
     }
+
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_elaaoms_module);
+
+    rc = ngx_http_elaaoms_post_call_written(r, ctx->handler_ctx);
+
+    if (rc == NGX_DONE) {
+        /* Redis answers later; its callback finishes the request */
+        return;
+    }
+
+    ngx_http_finalize_request(r, rc);
+}
+
+#endif
+
+
+/* the file work's outcome: answer, or go on to Redis */
+static ngx_int_t
+ngx_http_elaaoms_post_call_written(ngx_http_request_t *r,
+    ngx_http_elaaoms_post_call_t *pcc)
+{
+    ngx_str_t  *id;
+
+    id = ngx_http_elaaoms_request_id(r);
+
+    switch (pcc->rc) {
+
+    case NGX_HTTP_ELAAOMS_PC_BAD_AUDIO:
+        return ngx_http_elaaoms_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                           "invalid_audio",
+                                           "full_audio is not valid base64.");
+
+    case NGX_HTTP_ELAAOMS_PC_PAYLOAD_FAILED:
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, pcc->err_no,
+                      "elaaoms: post-call payload not saved: %s, "
+                      "request_id: %V", pcc->err, id);
+
+        return ngx_http_elaaoms_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                  "storage_unavailable",
+                                  "The payload could not be saved; retry.");
+
+    default:
+        break;
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "elaaoms: payload written %s",
+                   pcc->threaded ? "in thread pool" : "in the event loop");
+
+    switch (pcc->rc) {
+
+    case NGX_HTTP_ELAAOMS_PC_ENCODE_FAILED:
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "elaaoms: could not encode the job of %s, "
+                      "request_id: %V", pcc->pc.conversation_id, id);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+
+    case NGX_HTTP_ELAAOMS_PC_JOB_FAILED:
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, pcc->err_no,
+                      "elaaoms: post-call job not saved: %s, request_id: %V",
+                      pcc->err, id);
+        return ngx_http_elaaoms_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                  "storage_unavailable",
+                                  "The payload could not be saved; retry.");
+
+    case NGX_HTTP_ELAAOMS_PC_CMD_FAILED:
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+
+    default:
+        break;
+    }
+
+    if (!pcc->intake) {
+        /* not a transcription, or a retry of one already queued */
+        return ngx_http_elaaoms_post_call_accepted(r, pcc);
+    }
+
+    return ngx_http_elaaoms_post_call_queue(r, pcc);
+}
+
+
+static ngx_int_t
+ngx_http_elaaoms_post_call_queue(ngx_http_request_t *r,
+    ngx_http_elaaoms_post_call_t *pcc)
+{
+    ngx_int_t                  ok;
+    ngx_http_elaaoms_batch_t  *b;
 
     b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_post_call_reply,
                                       ngx_http_elaaoms_post_call_done, pcc);
     if (b == NULL) {
-        free(job_json);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    n = (ngx_http_elaaoms_batch_add(b, ELAAOMS_INTAKE_ARGC, pcc->cmd.argv,
-                                    pcc->cmd.argvlen) == NGX_OK
-         && ngx_http_elaaoms_batch_run(b) == NGX_OK);
+    /* hiredis copies the command (job JSON included) into its buffer */
+    ok = (ngx_http_elaaoms_batch_add(b, ELAAOMS_INTAKE_ARGC, pcc->cmd.argv,
+                                     pcc->cmd.argvlen) == NGX_OK
+          && ngx_http_elaaoms_batch_run(b) == NGX_OK);
 
-    /* hiredis copied the command into its buffer */
-    free(job_json);
-
-    if (!n) {
+    if (!ok) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "elaaoms: redis unavailable, job of %s left pending "
-                      "on disk, request_id: %V", pc->conversation_id, id);
+                      "on disk, request_id: %V", pcc->pc.conversation_id,
+                      ngx_http_elaaoms_request_id(r));
         return ngx_http_elaaoms_post_call_accepted(r, pcc);
     }
 
@@ -423,4 +661,5 @@ ngx_http_elaaoms_post_call_cleanup(void *data)
     ngx_http_elaaoms_post_call_t *pcc = data;
 
     elaaoms_postcall_free(&pcc->pc);
+    free(pcc->job_json);
 }

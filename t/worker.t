@@ -364,3 +364,89 @@ Test::More::ok(ElaaomsTest::wait_until(sub {
 ElaaomsTest::worker_stop('TERM');
 Test::More::is(main::status_of('acme', 'conv_term_2')->{status}, 'extraction_completed', 'drained: completed before exit');
 ElaaomsTest::fake_control($main::FAKE, { latency_ms => 0 });
+
+
+
+=== TEST 13: embedder openai: one batched embeddings request per job, records carry OpenAI's vectors, a near duplicate reinforces, nginx search still answers
+--- init
+my $mem = sub { { type => $_[0], content => $_[1], importance => $_[2], confidence => 0.8, source_quote => '' } };
+ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true(), script => [
+    { match => '/v1/chat/completions', memories => [ $mem->('preference', 'Prefers email over phone calls.', 6),
+                                                     $mem->('issue', 'Order A1234 was delayed again.', 8) ] },
+    { match => '/v1/chat/completions', memories => [ $mem->('issue', 'The order A1234 was delayed again.', 8),
+                                                     $mem->('factual', 'Has a dog named Rex.', 5) ] } ] });
+my $log = ElaaomsTest::worker_start(embedder => 'openai', openai_embed_model => 'text-embedding-3-small',
+    openai_embed_dimensions => 256, openai_base_url => $main::FAKE, openai_api_key => 'sk-test',
+    llm_first_message => 0, llm_provider => 'openai', llm_fallback => 0, concurrency => 1);
+main::post('acme', main::transcript('conv_emb_1', '+12025550110', 'First call.'));
+Test::More::ok(main::wait_status('acme', 'conv_emb_1', 'extraction_completed'), 'first call done');
+main::post('acme', main::transcript('conv_emb_2', '+12025550110', 'Second call.'));
+Test::More::ok(main::wait_status('acme', 'conv_emb_2', 'extraction_completed'), 'second call done');
+my @e = ElaaomsTest::fake_requests($main::FAKE, '/v1/embeddings');
+Test::More::is(scalar @e, 2, 'one embeddings request per job');
+Test::More::is($e[0]{json}{model}, 'text-embedding-3-small', 'the configured model');
+Test::More::is($e[0]{json}{dimensions}, 256, 'the configured dimensions');
+Test::More::is($e[0]{headers}{authorization}, 'Bearer sk-test', 'the OpenAI key');
+Test::More::is(join('|', sort @{ $e[0]{json}{input} }), 'Order A1234 was delayed again.|Prefers email over phone calls.',
+    'every memory of the job in one batch');
+my $st = main::status_of('acme', 'conv_emb_2');
+Test::More::is($st->{embed_model}, 'text-embedding-3-small', 'the job records its embedder');
+Test::More::ok($st->{embed_tokens} > 0, "embedding tokens counted: $st->{embed_tokens}");
+Test::More::is($st->{memories_reinforced}, 1, 'the near duplicate reinforced');
+Test::More::is($st->{memories_stored}, 1, 'the new fact stored');
+my $m = main::memories('acme', '+12025550110');
+Test::More::is(scalar @$m, 3, 'three memories');
+Test::More::is(scalar(grep { $_->{embed_model} eq 'text-embedding-3-small' && $_->{dim} == 256 } @$m), 3,
+    'every record carries the OpenAI model and its 256 dimensions');
+my ($order) = grep { $_->{content} =~ /A1234/ } @$m;
+Test::More::is($order->{content}, 'Order A1234 was delayed again.', 'the first wording kept');
+Test::More::is($order->{reinforcement_count}, 1, 'reinforced once');
+Test::More::is($order->{conversation_id}, 'conv_emb_2', 'by the second call');
+open my $fh, '<', $log or die $!; my $l = join '', <$fh>; close $fh;
+Test::More::unlike($l, qr/embeddings failed/, 'no fallback');
+ElaaomsTest::worker_stop();
+--- config eval
+$main::CONFIG . "    location = /search-memory { elaaoms_org acme; elaaoms_webhook search_memory; }\n"
+--- request eval
+"POST /search-memory\n" . JSON::PP->new->canonical->encode({ caller_id => '+12025550110',
+    agent_id => 'agent_01support7x', query => 'what was my order number?' })
+--- response_body_like chomp
+"content":"Order A1234 was delayed again\."
+--- no_error_log
+[error]
+
+
+
+=== TEST 14: the embeddings call fails: the job completes with offline vectors; once it works again, the offline record is still deduplicated
+--- init
+my $mem = sub { { type => $_[0], content => $_[1], importance => $_[2], confidence => 0.8, source_quote => '' } };
+ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true(), script => [
+    { match => '/v1/chat/completions', memories => [ $mem->('issue', 'Order B5566 was delayed again.', 8) ] },
+    { match => '/v1/embeddings', status => 500, repeat => 20 } ] });
+my $log = ElaaomsTest::worker_start(embedder => 'openai', openai_base_url => $main::FAKE, openai_api_key => 'sk-test',
+    llm_first_message => 0, llm_provider => 'openai', llm_fallback => 0, llm_max_retries => 1,
+    llm_retry_base_ms => 10, concurrency => 1);
+main::post('acme', main::transcript('conv_embfail_1', '+12025550111', 'First call.'));
+Test::More::ok(main::wait_status('acme', 'conv_embfail_1', 'extraction_completed'), 'completed despite the failure');
+Test::More::is(scalar(ElaaomsTest::fake_requests($main::FAKE, '/v1/embeddings')), 2, 'embeddings tried twice (1 retry)');
+my $st = main::status_of('acme', 'conv_embfail_1');
+Test::More::is($st->{memories_stored}, 1, 'the memory stored');
+Test::More::is($st->{embed_model}, 'elaaoms-hash-v1-384', 'with the offline embedder');
+my $m = main::memories('acme', '+12025550111');
+Test::More::is(scalar @$m, 1, 'one memory');
+Test::More::is($m->[0]{embed_model}, 'elaaoms-hash-v1-384', 'offline model recorded');
+Test::More::is($m->[0]{dim}, 384, 'offline dimensions');
+open my $fh, '<', $log or die $!; my $l = join '', <$fh>; close $fh;
+Test::More::like($l, qr/"level":"warn".*OpenAI embeddings failed/, 'the fallback is logged as a warning');
+ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true(), script => [
+    { match => '/v1/chat/completions', memories => [ $mem->('issue', 'The order B5566 was delayed again.', 8) ] } ] });
+main::post('acme', main::transcript('conv_embfail_2', '+12025550111', 'Second call.'));
+Test::More::ok(main::wait_status('acme', 'conv_embfail_2', 'extraction_completed'), 'second call done');
+Test::More::is(scalar(ElaaomsTest::fake_requests($main::FAKE, '/v1/embeddings')), 1, 'embedded by OpenAI this time');
+$st = main::status_of('acme', 'conv_embfail_2');
+Test::More::is($st->{embed_model}, 'text-embedding-3-small', 'the default OpenAI model');
+Test::More::is($st->{memories_reinforced}, 1, 'the offline record reinforced (both texts compared offline)');
+$m = main::memories('acme', '+12025550111');
+Test::More::is(scalar @$m, 1, 'still one memory');
+Test::More::is($m->[0]{reinforcement_count}, 1, 'reinforced once');
+ElaaomsTest::worker_stop();

@@ -100,6 +100,8 @@ elaaoms_cli_memories(redisContext *rc, const char *org, const char *caller)
         }
         yajl_gen_array_close(g);
         elaaoms_cli_int(g, "dim", (long long) m->dim);
+        elaaoms_cli_str(g, "embed_model", m->embed_model.data,
+                        m->embed_model.len);
         yajl_gen_map_close(g);
 
         elaaoms_cli_print(g);

@@ -10,6 +10,8 @@
 
 #include "context_store.h"
 #include "elevenlabs_api.h"
+#include "embed.h"
+#include "embed_openai.h"
 #include "extract_offline.h"
 #include "memory_dedup.h"
 #include "postcall.h"
@@ -27,6 +29,7 @@ typedef struct {
     int        calls;
     char       provider[16];
     int        fell_back;
+    long long  embed_tokens;     /* of the embeddings request */
 } elaaoms_usage_sum_t;
 
 
@@ -42,6 +45,13 @@ elaaoms_processor_init(elaaoms_processor_t *p,
     const elaaoms_worker_config_t *cf)
 {
     p->cf = cf;
+
+    if (strcmp(cf->embedder, "openai") == 0) {
+        elaaoms_log(ELAAOMS_LOG_INFO, NULL, "memories embedded by OpenAI "
+                    "%s at %s (the offline embedder when that fails); "
+                    "nginx search scores them with the offline embedder",
+                    cf->openai_embed_model, cf->openai_base_url);
+    }
 
     if (strcmp(cf->llm_provider, "offline") == 0
         || (strcmp(cf->llm_provider, "auto") == 0
@@ -265,6 +275,136 @@ elaaoms_process_filter_memories(const elaaoms_worker_config_t *cf,
 }
 
 
+/* the memories worth an embedding: those the store may accept */
+static int
+elaaoms_process_embeddable(const elaaoms_extracted_t *it)
+{
+    return (unsigned) it->type < ELAAOMS_MEM_NTYPES
+           && it->importance >= 1 && it->importance <= 10
+           && it->confidence >= 0 && it->confidence <= 1
+           && it->content != NULL && it->content[0] != '\0'
+           && strlen(it->content) <= ELAAOMS_MEMORY_STR_MAX;
+}
+
+
+/*
+ * embedder openai: the vectors of list's memories from OpenAI (or a
+ * compatible server at openai_base_url), one request per job (another
+ * per ELAAOMS_EMBED_MAX_BATCH memories beyond the first batch).  0 with
+ * *vectors = list->n * *dim floats (zeros for memories not sent: invalid
+ * ones, which the store refuses anyway), or *vectors NULL when
+ * nothing needs a vector; -1 with the reason in err.  Never fatal: the
+ * caller stores offline vectors instead.
+ */
+static int
+elaaoms_process_embed(const elaaoms_worker_config_t *cf,
+    const elaaoms_extracted_list_t *list, float **vectors, size_t *dim,
+    long long *tokens, char *err, size_t errlen)
+{
+    int                      rc;
+    float                   *out, *v;
+    size_t                   i, j, m, at, cnt, d, *idx;
+    long long                tok;
+    const char             **texts;
+    elaaoms_api_error_t      aerr;
+    elaaoms_embed_openai_t   eo;
+
+    *vectors = NULL;
+    *dim = 0;
+
+    idx = calloc(list->n ? list->n : 1, sizeof(size_t));
+    texts = calloc(list->n ? list->n : 1, sizeof(char *));
+    if (idx == NULL || texts == NULL) {
+        free(idx);
+        free(texts);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+
+    m = 0;
+    for (i = 0; i < list->n; i++) {
+        if (elaaoms_process_embeddable(&list->items[i])) {
+            idx[m] = i;
+            texts[m++] = list->items[i].content;
+        }
+    }
+
+    memset(&eo, 0, sizeof(eo));
+    eo.base_url = cf->openai_base_url;
+    eo.api_key = cf->openai_api_key;
+    eo.model = cf->openai_embed_model;
+    eo.dimensions = cf->openai_embed_dimensions;
+    eo.timeout_ms = cf->llm_timeout_ms;
+    eo.max_retries = cf->llm_max_retries;
+    eo.retry_base_ms = cf->llm_retry_base_ms;
+
+    out = NULL;
+    d = 0;
+    rc = 0;
+
+    for (at = 0; at < m && rc == 0; at += cnt) {
+        cnt = m - at;
+        if (cnt > ELAAOMS_EMBED_MAX_BATCH) {
+            cnt = ELAAOMS_EMBED_MAX_BATCH;
+        }
+
+        v = NULL;
+        tok = 0;
+        elaaoms_api_error_reset(&aerr);
+
+        if (elaaoms_embed_openai(&eo, (const char *const *) texts + at, cnt,
+                                 &v, &j, &tok, &aerr) != 0)
+        {
+            snprintf(err, errlen, "%s", aerr.message);
+            rc = -1;
+            break;
+        }
+
+        *tokens += tok;
+
+        if (out == NULL) {
+            d = j;
+            if (d == 0 || d > ELAAOMS_MEMORY_MAX_DIM) {
+                snprintf(err, errlen, "%zu dimensions: records hold 1..%d "
+                         "(set openai_embed_dimensions)", d,
+                         ELAAOMS_MEMORY_MAX_DIM);
+                rc = -1;
+
+            } else {
+                out = calloc(list->n * d, sizeof(float));
+                if (out == NULL) {
+                    snprintf(err, errlen, "out of memory");
+                    rc = -1;
+                }
+            }
+
+        } else if (j != d) {
+            snprintf(err, errlen, "batches of %zu and %zu dimensions", d, j);
+            rc = -1;
+        }
+
+        for (i = 0; rc == 0 && i < cnt; i++) {
+            memcpy(out + idx[at + i] * d, v + i * d, d * sizeof(float));
+        }
+
+        free(v);
+    }
+
+    free(idx);
+    free(texts);
+
+    if (rc != 0) {
+        free(out);
+        return -1;
+    }
+
+    *vectors = out;
+    *dim = out ? d : 0;
+
+    return 0;
+}
+
+
 /* the agent's profile in Redis for 24 h; fetched when missing */
 static void
 elaaoms_process_profile(const elaaoms_worker_config_t *cf, redisContext *rc,
@@ -441,7 +581,7 @@ static int
 elaaoms_process_complete(redisContext *rc, const elaaoms_job_t *job,
     const char *conv_key, const elaaoms_usage_sum_t *sum,
     const elaaoms_memory_apply_counts_t *counts, size_t invalid,
-    size_t private)
+    size_t private, const char *embed_model)
 {
     int          i, ok;
     char         usage_key[256];
@@ -457,7 +597,8 @@ elaaoms_process_complete(redisContext *rc, const elaaoms_job_t *job,
                        "memories_conflicting %lld memories_invalid %lld "
                        "memories_private %lld input_tokens %lld "
                        "output_tokens %lld cost %.6f llm_calls %d "
-                       "fell_back %d", conv_key, (long) time(NULL),
+                       "fell_back %d embed_model %s embed_tokens %lld",
+                       conv_key, (long) time(NULL),
                        sum->provider[0] ? sum->provider : "none",
                        (long long) counts->stored,
                        (long long) counts->reinforced,
@@ -465,21 +606,23 @@ elaaoms_process_complete(redisContext *rc, const elaaoms_job_t *job,
                        (long long) counts->conflicts, (long long) invalid,
                        (long long) private, sum->input_tokens,
                        sum->output_tokens, sum->cost, sum->calls,
-                       sum->fell_back);
+                       sum->fell_back, embed_model, sum->embed_tokens);
     redisAppendCommand(rc, "HINCRBY %s extractions 1", usage_key);
     redisAppendCommand(rc, "HINCRBY %s input_tokens %lld", usage_key,
                        sum->input_tokens);
     redisAppendCommand(rc, "HINCRBY %s output_tokens %lld", usage_key,
                        sum->output_tokens);
     redisAppendCommand(rc, "HINCRBYFLOAT %s cost %.6f", usage_key, sum->cost);
+    redisAppendCommand(rc, "HINCRBY %s embed_tokens %lld", usage_key,
+                       sum->embed_tokens);
     redisAppendCommand(rc, "EXEC");
 
     ok = 1;
-    for (i = 0; i < 7; i++) {
+    for (i = 0; i < 8; i++) {
         if (redisGetReply(rc, (void **) &r) != REDIS_OK) {
             return -1;
         }
-        if (i == 6 && r->type != REDIS_REPLY_ARRAY) {
+        if (i == 7 && r->type != REDIS_REPLY_ARRAY) {
             ok = 0;
         }
         freeReplyObject(r);
@@ -496,7 +639,11 @@ elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
     int                             done;
     char                            conv_key[512], perr[256], *payload;
     char                           *text, *clean;
+    char                            eerr[ELAAOMS_API_ERROR_MSG_LEN];
+    float                          *vectors;
     size_t                          len, text_len, clean_len, private;
+    size_t                          vec_dim;
+    const char                     *embed_model;
     elaaoms_postcall_t              pc;
     elaaoms_usage_sum_t             sum;
     elaaoms_memory_apply_t          apply;
@@ -541,6 +688,11 @@ elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
     memset(&list, 0, sizeof(list));
     text = NULL;
     clean = NULL;
+    vectors = NULL;
+    vec_dim = 0;
+    /* what new memories' vectors are (or would have been) */
+    embed_model = strcmp(p->cf->embedder, "openai") == 0
+                  ? p->cf->openai_embed_model : ELAAOMS_EMBED_MODEL;
     private = 0;
     res = ELAAOMS_JOB_RETRY;
 
@@ -579,6 +731,20 @@ elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
 
     private = elaaoms_process_filter_memories(p->cf, job->caller, &list);
 
+    /* embedded after the privacy filter: only stored text leaves */
+    if (strcmp(p->cf->embedder, "openai") == 0 && list.n > 0) {
+        if (elaaoms_process_embed(p->cf, &list, &vectors, &vec_dim,
+                                  &sum.embed_tokens, eerr, sizeof(eerr))
+            != 0)
+        {
+            elaaoms_log(ELAAOMS_LOG_WARN, job->request_id, "%s: OpenAI "
+                        "embeddings failed (%s): the offline embedder's "
+                        "vectors are stored instead", job->conversation_id,
+                        eerr);
+            embed_model = ELAAOMS_EMBED_MODEL;
+        }
+    }
+
     memset(&apply, 0, sizeof(apply));
     apply.org = job->org;
     apply.caller = job->caller;
@@ -586,6 +752,9 @@ elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
     apply.agent_id = job->agent_id;
     apply.now = pc.event_timestamp > 0 ? pc.event_timestamp : 0;
     apply.threshold = (float) p->cf->dedup_threshold;
+    apply.vectors = vectors;
+    apply.vec_dim = vec_dim;
+    apply.vec_model = vectors ? embed_model : NULL;
 
     if (elaaoms_memory_store_apply(rc, &apply, &list, &counts, perr,
                                    sizeof(perr)) != 0)
@@ -601,7 +770,8 @@ elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
 complete:
 
     if (elaaoms_process_complete(rc, job, conv_key, &sum, &counts,
-                                 list.dropped + counts.invalid, private) != 0)
+                                 list.dropped + counts.invalid, private,
+                                 embed_model) != 0)
     {
         snprintf(err, errlen, "could not record the completion");
         goto done;
@@ -610,17 +780,19 @@ complete:
     elaaoms_log(ELAAOMS_LOG_INFO, job->request_id,
                 "%s/%s extracted by %s: %zu stored, %zu reinforced, "
                 "%zu duplicate, %zu conflicting, %zu invalid, %zu private; "
-                "%lld+%lld tokens", job->org, job->conversation_id,
+                "%lld+%lld tokens; vectors of %s (%lld tokens)", job->org,
+                job->conversation_id,
                 sum.provider[0] ? sum.provider : "none", counts.stored,
                 counts.reinforced, counts.duplicates, counts.conflicts,
                 list.dropped + counts.invalid, private, sum.input_tokens,
-                sum.output_tokens);
+                sum.output_tokens, embed_model, sum.embed_tokens);
 
     res = ELAAOMS_JOB_DONE;
 
 done:
 
     elaaoms_extracted_free(&list);
+    free(vectors);
     free(clean);
     free(text);
     elaaoms_postcall_free(&pc);

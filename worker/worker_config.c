@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "memory_record.h"
 #include "worker_config.h"
 
 
@@ -64,6 +65,7 @@ static const cf_key_t  cf_keys[] = {
     CF_S("privacy_policy", privacy_policy),
     CF_S("embedder", embedder),
     CF_S("openai_embed_model", openai_embed_model),
+    CF_I("openai_embed_dimensions", openai_embed_dimensions),
     CF_D("dedup_threshold", dedup_threshold),
     CF_S("elevenlabs_api_key", elevenlabs_api_key),
     CF_S("elevenlabs_base_url", elevenlabs_base_url),
@@ -222,6 +224,22 @@ cf_check(elaaoms_worker_config_t *cf, char *err, size_t errlen)
         && strcmp(cf->embedder, "openai") != 0)
     {
         snprintf(err, errlen, "embedder must be offline or openai");
+        return -1;
+    }
+
+    if (strcmp(cf->embedder, "openai") == 0
+        && (cf->openai_api_key[0] == '\0' || cf->openai_embed_model[0] == '\0'))
+    {
+        snprintf(err, errlen, "embedder openai needs openai_api_key (or "
+                 "$OPENAI_API_KEY) and openai_embed_model");
+        return -1;
+    }
+
+    if (cf->openai_embed_dimensions < 0
+        || cf->openai_embed_dimensions > ELAAOMS_MEMORY_MAX_DIM)
+    {
+        snprintf(err, errlen, "openai_embed_dimensions must be 0 (the "
+                 "model's own) or 1..%d", ELAAOMS_MEMORY_MAX_DIM);
         return -1;
     }
 

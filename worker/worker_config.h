@@ -58,8 +58,11 @@ typedef struct {
     char    privacy_policy[16];  /* redact | drop */
 
     /* memories */
-    char    embedder[16];        /* offline | openai */
+    char    embedder[16];        /* offline | openai (openai_api_key and
+                                    openai_base_url of the LLM settings) */
     char    openai_embed_model[128];
+    int     openai_embed_dimensions; /* 0: the model's own; else sent as
+                                        "dimensions", 1..ELAAOMS_MEMORY_MAX_DIM */
     double  dedup_threshold;
 
     /* agent profiles */

@@ -189,12 +189,107 @@ test_decide(void)
 }
 
 
+/* a record of model `model` whose dim-float vector is v */
+static void
+rec_model(elaaoms_memory_record_t *r, int i, const char *id,
+    elaaoms_mem_type_e t, const char *content, const char *model,
+    const float *v, size_t dim)
+{
+    rec(r, i, id, t, content);
+    r->embed_model = elaaoms_mstr(model);
+    elaaoms_vec_pack_q8(v, dim, q8s[i]);
+    r->dim = dim;
+}
+
+
+static void
+decide_mv(const elaaoms_memory_record_t *recs, size_t n, elaaoms_mem_type_e t,
+    const char *content, const float *mvec, size_t dim, const char *model,
+    elaaoms_dedup_decision_t *d)
+{
+    float                      v[ELAAOMS_EMBED_DIM];
+    elaaoms_dedup_model_vec_t  mv;
+
+    elaaoms_embed_text(S(content), v);
+    mv.vec = mvec;
+    mv.dim = dim;
+    mv.model = model;
+    elaaoms_dedup_decide_mv(recs, n, t, S(content), v, &mv, 0, d);
+}
+
+
+/* precomputed vectors of another model (the worker's OpenAI embeddings) */
+static void
+test_decide_model_vectors(void)
+{
+    elaaoms_memory_record_t   recs[4];
+    elaaoms_dedup_decision_t  d;
+    elaaoms_mem_type_e        I = ELAAOMS_MEM_ISSUE;
+    const char               *M = "text-embedding-test";
+    float                     e0[8] = { 1, 0, 0, 0, 0, 0, 0, 0 };
+    float                     e1[8] = { 0, 1, 0, 0, 0, 0, 0, 0 };
+    float                     e2[8] = { 0, 0, 1, 0, 0, 0, 0, 0 };
+    float                     near1[8] = { 0.05f, 1, 0, 0.1f, 0, 0, 0, 0 };
+    float                     e0_16[16] = { 1 };
+
+    rec_model(&recs[0], 0, "m0", I, "Order XYZ-789 arrived damaged", M, e0,
+              8);
+    rec_model(&recs[1], 1, "m1", I, "Internet outage since Monday", M, e1, 8);
+
+    /* same model: the model's cosine decides, whatever the texts share */
+    decide_mv(recs, 2, I, "The parcel came broken", e0, 8, M, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_REINFORCE);
+    CHECK_INT_EQ(d.match, 0);
+    CHECK(d.similarity > 0.99f);
+
+    decide_mv(recs, 2, I, "No connection at home", near1, 8, M, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_REINFORCE);
+    CHECK_INT_EQ(d.match, 1);
+
+    /* ... and a lookalike text far away in the model's space is new */
+    decide_mv(recs, 2, I, "Order XYZ-789 arrived damaged again", e2, 8, M,
+              &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_NEW);
+    CHECK(d.similarity < 0.01f);
+
+    /* another model, or the same name with another dimension: both texts
+       are embedded offline, the precomputed vector is not used */
+    rec_model(&recs[2], 2, "m2", I, "Order XYZ-789 arrived damaged", M,
+              e0_16, 16);
+    decide_mv(recs + 2, 1, I, "Order XYZ-789 arrived damaged again", e0, 8,
+              M, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_REINFORCE);
+    decide_mv(recs + 2, 1, I, "The parcel came broken", e0, 8, M, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_NEW);
+
+    rec_model(&recs[2], 2, "m2", I, "Order XYZ-789 arrived damaged",
+              "other-model", e0, 8);
+    decide_mv(recs + 2, 1, I, "The parcel came broken", e0, 8, M, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_NEW);
+    CHECK(d.similarity < 0.5f);
+
+    /* a record of the offline model: compared with the offline vector */
+    rec(&recs[3], 3, "m3", I, "Order XYZ-789 arrived damaged");
+    decide_mv(recs + 3, 1, I, "Order XYZ-789 arrived damaged again", e1, 8,
+              M, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_REINFORCE);
+    decide_mv(recs + 3, 1, I, "The parcel came broken", e0, 8, M, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_NEW);
+
+    /* exact and conflict decisions do not depend on vectors */
+    decide_mv(recs, 2, I, "order xyz-789 arrived damaged.", e1, 8, M, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_EXACT);
+    CHECK_INT_EQ(d.match, 0);
+}
+
+
 int
 main(void)
 {
     test_same_text();
     test_conflict_heuristic();
     test_decide();
+    test_decide_model_vectors();
 
     return UNIT_DONE("memory_dedup");
 }

@@ -1246,6 +1246,157 @@ test_concurrent_writers(void)
 }
 
 
+/* --- precomputed vectors of another model (embedder openai) ----------- */
+
+#define CALLER3   "+13125550100"
+#define VMODEL    "text-embedding-test"
+#define VDIM      8
+
+/* applies list with vectors[i * VDIM] for item i; the return code */
+static int
+apply_vec(const char *conv, const elaaoms_extracted_list_t *list,
+    const float *vectors, size_t dim, const char *model,
+    elaaoms_memory_apply_counts_t *c)
+{
+    elaaoms_memory_apply_t  a;
+
+    memset(&a, 0, sizeof(a));
+    a.org = ORG;
+    a.caller = CALLER3;
+    a.conversation_id = conv;
+    a.agent_id = "agent_a";
+    a.now = T0 + 500000;
+    a.vectors = vectors;
+    a.vec_dim = dim;
+    a.vec_model = model;
+
+    return elaaoms_memory_store_apply(rc, &a, list, c, err, sizeof(err));
+}
+
+
+static void
+test_apply_vectors(void)
+{
+    float                            v[4 * VDIM];
+    elaaoms_extracted_list_t         l;
+    elaaoms_memory_list_t            all;
+    elaaoms_memory_apply_counts_t    c;
+    const elaaoms_memory_record_t   *m;
+
+#define UNIT(i, k)  (memset(&v[(i) * VDIM], 0, VDIM * sizeof(float)),        \
+                     v[(i) * VDIM + (k)] = 1)
+
+    /* new memories take the given vectors and model; invalid items' slots
+       are ignored */
+    memset(&l, 0, sizeof(l));
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_PREFERENCE, EMAIL, 7, 0.8, "");
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_ISSUE, "", 6, 0.9, "");   /* bad */
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_ISSUE, ORDER, 6, 0.9, "");
+    UNIT(0, 0);
+    memset(&v[VDIM], 0, VDIM * sizeof(float));
+    UNIT(2, 1);
+    CHECK_INT_EQ(apply_vec("conv_v1", &l, v, VDIM, VMODEL, &c), 0);
+    elaaoms_extracted_free(&l);
+    CHECK_INT_EQ(c.stored, 2);
+    CHECK_INT_EQ(c.invalid, 1);
+
+    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER3, &all, err,
+                                           sizeof(err)), 0);
+    CHECK_INT_EQ(all.n, 2);
+    m = find(&all, ORDER);
+    CHECK(m != NULL);
+    if (m) {
+        CHECK_INT_EQ(m->dim, VDIM);
+        CHECK_STR_EQ(m->embed_model.data, VMODEL);
+        CHECK(elaaoms_cosine_q8(&v[2 * VDIM], m->vec_q8, VDIM) > 0.999f);
+    }
+    m = find(&all, EMAIL);
+    CHECK(m != NULL && m->dim == VDIM
+          && elaaoms_cosine_q8(&v[0], m->vec_q8, VDIM) > 0.999f);
+    elaaoms_memory_list_free(&all);
+
+    /* the same model: its cosine decides.  Words shared with nothing,
+       the same vector: reinforced */
+    memset(&l, 0, sizeof(l));
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_ISSUE, "The parcel came broken", 5,
+                          0.9, "");
+    UNIT(0, 1);
+    v[0] = 0.1f;
+    CHECK_INT_EQ(apply_vec("conv_v2", &l, v, VDIM, VMODEL, &c), 0);
+    elaaoms_extracted_free(&l);
+    CHECK_INT_EQ(c.reinforced, 1);
+    CHECK_INT_EQ(c.stored, 0);
+
+    /* ... a lookalike far away in the model's space: a memory of its own */
+    memset(&l, 0, sizeof(l));
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_ISSUE, ORDER " again", 5, 0.9, "");
+    UNIT(0, 2);
+    CHECK_INT_EQ(apply_vec("conv_v3", &l, v, VDIM, VMODEL, &c), 0);
+    elaaoms_extracted_free(&l);
+    CHECK_INT_EQ(c.stored, 1);
+    CHECK_INT_EQ(c.reinforced, 0);
+
+    /* a record of the offline model (stored before a switch of embedder)
+       is compared offline: the near duplicate reinforces it */
+    memset(&l, 0, sizeof(l));
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_EMOTION, ANGRY, 4, 0.7, "");
+    CHECK_INT_EQ(apply_vec("conv_v4", &l, NULL, 0, NULL, &c), 0);
+    elaaoms_extracted_free(&l);
+    CHECK_INT_EQ(c.stored, 1);
+
+    memset(&l, 0, sizeof(l));
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_EMOTION,
+                          "Was frustrated about repeated delays", 4, 0.8, "");
+    UNIT(0, 3);
+    CHECK_INT_EQ(apply_vec("conv_v5", &l, v, VDIM, VMODEL, &c), 0);
+    elaaoms_extracted_free(&l);
+    CHECK_INT_EQ(c.reinforced, 1);
+    CHECK_INT_EQ(c.stored, 0);
+
+    /* a memory stored earlier in the same call is compared in the model's
+       space: the second, with the same vector, reinforces the first */
+    memset(&l, 0, sizeof(l));
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_RELATIONSHIP,
+                          "Calls every week about the account", 4, 0.8, "");
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_RELATIONSHIP,
+                          "Rings us weekly", 4, 0.9, "");
+    UNIT(0, 4);
+    UNIT(1, 4);
+    CHECK_INT_EQ(apply_vec("conv_v6", &l, v, VDIM, VMODEL, &c), 0);
+    elaaoms_extracted_free(&l);
+    CHECK_INT_EQ(c.stored, 1);
+    CHECK_INT_EQ(c.reinforced, 1);
+
+    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER3, &all, err,
+                                           sizeof(err)), 0);
+    CHECK_INT_EQ(all.n, 5);
+    m = find(&all, ORDER);
+    CHECK(m != NULL && m->reinforcement_count == 1);
+    m = find(&all, ANGRY);
+    CHECK(m != NULL && m->reinforcement_count == 1
+          && m->dim == ELAAOMS_EMBED_DIM
+          && strcmp(m->embed_model.data, ELAAOMS_EMBED_MODEL) == 0);
+    elaaoms_memory_list_free(&all);
+
+    /* vectors without a usable model or dimension are refused, nothing
+       is written */
+    memset(&l, 0, sizeof(l));
+    elaaoms_extracted_add(&l, ELAAOMS_MEM_FACTUAL, "Has two cats", 4, 0.8,
+                          "");
+    CHECK_INT_EQ(apply_vec("conv_v7", &l, v, 0, VMODEL, &c), -1);
+    CHECK_INT_EQ(apply_vec("conv_v7", &l, v, ELAAOMS_MEMORY_MAX_DIM + 1,
+                           VMODEL, &c), -1);
+    CHECK_INT_EQ(apply_vec("conv_v7", &l, v, VDIM, NULL, &c), -1);
+    CHECK_INT_EQ(apply_vec("conv_v7", &l, v, VDIM, "", &c), -1);
+    CHECK_INT_EQ(apply_vec("conv_v7", &l, v, VDIM, ELAAOMS_EMBED_MODEL, &c),
+                 -1);
+    elaaoms_extracted_free(&l);
+    CHECK_INT_EQ(r_int("HLEN %s", key(ORG, CALLER3, "index")), 5);
+
+#undef UNIT
+}
+
+
 int
 main(void)
 {
@@ -1266,6 +1417,7 @@ main(void)
     test_gdpr_delete();
     test_atomicity();
     test_concurrent_writers();
+    test_apply_vectors();
 
     stop_redis();
 

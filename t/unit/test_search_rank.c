@@ -37,11 +37,17 @@ typedef struct {
     int64_t      created;
     unsigned     flags;
     const char  *link;          /* one conflict link, or NULL */
-    int          vec;           /* 0: none, 1: offline model, 2: other */
+    int          vec;           /* 0: none, 1: offline model, 2: other,
+                                   3: OpenAI's, 1536 dimensions */
 } spec_t;
+
+#define OPENAI_MODEL  "text-embedding-3-small"
+#define OPENAI_DIM    1536
 
 static unsigned char            bufs[MAX_RECS][REC_BUF];
 static unsigned char            q8[MAX_RECS][ELAAOMS_EMBED_DIM];
+static unsigned char            q8big[MAX_RECS][OPENAI_DIM];
+static int                      vec_override = -1;
 static char                     ids[MAX_RECS][32];
 static char                     texts[MAX_RECS][96];
 static elaaoms_memory_record_t  recs[MAX_RECS];
@@ -53,7 +59,9 @@ static int                      verbose;
 static void
 add(const spec_t *sp)
 {
+    int                       vec;
     long                      len;
+    size_t                    i;
     float                     v[ELAAOMS_EMBED_DIM];
     const char               *why;
     elaaoms_memory_record_t   r;
@@ -78,14 +86,25 @@ add(const spec_t *sp)
         r.conflicts[0] = elaaoms_mstr(sp->link);
     }
 
-    if (sp->vec) {
+    vec = vec_override >= 0 ? vec_override : sp->vec;
+
+    if (vec == 3) {
+        /* a vector nginx cannot reproduce: it must embed the text */
+        for (i = 0; i < OPENAI_DIM; i++) {
+            q8big[nrecs][i] = (unsigned char) (i * 37 + nrecs * 11);
+        }
+        r.dim = OPENAI_DIM;
+        r.vec_q8 = q8big[nrecs];
+        r.embed_model = elaaoms_mstr(OPENAI_MODEL);
+
+    } else if (vec) {
         elaaoms_embed_text(r.content.data, r.content.len, v);
         elaaoms_vec_pack_q8(v, ELAAOMS_EMBED_DIM, q8[nrecs]);
         r.dim = ELAAOMS_EMBED_DIM;
         r.vec_q8 = q8[nrecs];
-        r.embed_model = elaaoms_mstr(sp->vec == 1 ? ELAAOMS_EMBED_MODEL
-                                                  : "another-model-384");
-        if (sp->vec == 2) {
+        r.embed_model = elaaoms_mstr(vec == 1 ? ELAAOMS_EMBED_MODEL
+                                              : "another-model-384");
+        if (vec == 2) {
             /* garbage of another model: must not be used */
             memset(q8[nrecs], 0x55, ELAAOMS_EMBED_DIM);
         }
@@ -943,6 +962,78 @@ test_audit_ids_and_scratch(void)
 }
 
 
+/*
+ * Records embedded by OpenAI (the worker's embedder openai): nginx never
+ * calls OpenAI and cannot embed the query in that space, so such a
+ * record scores exactly as one without a vector (its text embedded
+ * offline on the fly) and as the offline vector would, up to packing.
+ */
+static void
+test_foreign_model(void)
+{
+    int                       mode;
+    size_t                    q, i, j;
+    float                     rel[3][16][MAX_RECS];
+    size_t                    n;
+    elaaoms_search_request_t  sr;
+    elaaoms_search_result_t   res;
+    static const char        *questions[] = {
+        "what was her order number?", "how does she want to be contacted?",
+        "where does she live?", "is she a VIP?", "when is she available?",
+        "who else handles the account?", "was she upset?"
+    };
+    static const int          modes[3] = { 0, 1, 3 };
+
+    n = 0;
+    memset(rel, 0, sizeof(rel));
+
+    for (mode = 0; mode < 3; mode++) {
+        vec_override = modes[mode];
+        maria();
+        vec_override = -1;
+        n = nrecs;
+
+        if (mode == 2) {
+            for (i = 0; i < nrecs; i++) {
+                CHECK_INT_EQ(recs[i].dim, OPENAI_DIM);
+                CHECK_STR_EQ(recs[i].embed_model.data, OPENAI_MODEL);
+            }
+        }
+
+        for (q = 0; q < sizeof(questions) / sizeof(questions[0]); q++) {
+            sr = request(questions[q]);
+            sr.search_all_agents = 1;
+            sr.threshold = 0;
+            sr.limit = 100;
+            CHECK_INT_EQ(rank(&sr, &res), 0);
+            CHECK_INT_EQ(res.count, n);
+
+            for (j = 0; j < res.count; j++) {
+                rel[mode][q][res.index[j]] = res.relevance[j];
+            }
+        }
+    }
+
+    for (q = 0; q < sizeof(questions) / sizeof(questions[0]); q++) {
+        for (i = 0; i < n; i++) {
+            /* OpenAI's vector ignored: exactly the no-vector score */
+            CHECK(rel[2][q][i] == rel[0][q][i]);
+            /* and the offline vector's, but for q8 packing */
+            CHECK(fabsf(rel[2][q][i] - rel[1][q][i]) < 0.01f);
+        }
+    }
+
+    /* the default threshold still finds the answers */
+    vec_override = 3;
+    maria();
+    vec_override = -1;
+    sr = request("what was my last order number?");
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK(res.count >= 1);
+    CHECK(pos(&res, "m_order") == 0 || pos(&res, "m_refund") == 0);
+}
+
+
 int
 main(void)
 {
@@ -957,6 +1048,7 @@ main(void)
     test_empty_and_json();
     test_text_edges();
     test_audit_ids_and_scratch();
+    test_foreign_model();
 
     return UNIT_DONE("search_rank");
 }
