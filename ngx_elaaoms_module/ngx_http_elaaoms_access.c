@@ -189,8 +189,7 @@ ngx_http_elaaoms_verify_body(ngx_http_request_t *r,
             elaaoms_hmac_free(h);
             ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                           "elaaoms: could not read the request body to "
-                          "verify its signature, request_id: %V",
-                          ngx_http_elaaoms_request_id(r));
+                          "verify its signature");
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
@@ -274,8 +273,8 @@ ngx_http_elaaoms_deny(ngx_http_request_t *r, ngx_http_elaaoms_ctx_t *ctx,
 {
     /* the reason names what failed, never a secret */
     ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                  "elaaoms: webhook refused: %s, request_id: %V",
-                  reason, ngx_http_elaaoms_request_id(r));
+                  "elaaoms: webhook refused: %s",
+                  reason);
 
     ctx->deny_reason = reason;
 

@@ -287,8 +287,7 @@ down:
 
     /* commands already queued are answered to a batch nobody waits for */
     ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                  "elaaoms: client_data: redis unavailable, generic answer, "
-                  "request_id: %V", ngx_http_elaaoms_request_id(r));
+                  "elaaoms: client_data: redis unavailable, generic answer");
 
     return ngx_http_elaaoms_client_data_answer(r, cd);
 }
@@ -321,8 +320,8 @@ ngx_http_elaaoms_client_data_reply(ngx_http_request_t *r, void *data,
 
     if (reply->type == REDIS_REPLY_ERROR) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "elaaoms: client_data: redis error: %s, request_id: %V",
-                      reply->str, ngx_http_elaaoms_request_id(r));
+                      "elaaoms: client_data: redis error: %s",
+                      reply->str);
         return;
     }
 
@@ -349,8 +348,7 @@ ngx_http_elaaoms_client_data_done(ngx_http_request_t *r, void *data,
     if (rc != NGX_OK) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "elaaoms: client_data: redis unavailable, generic "
-                      "answer, request_id: %V",
-                      ngx_http_elaaoms_request_id(r));
+                      "answer");
 
         /* what did arrive may be half of it: answer as if nothing had */
         ngx_str_null(&cd->doc_agent);
@@ -387,9 +385,8 @@ ngx_http_elaaoms_parse_object(ngx_http_request_t *r, ngx_str_t *s,
 
     if (v == NULL) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: client_data: unusable %s in redis: %s, "
-                      "request_id: %V", what, err,
-                      ngx_http_elaaoms_request_id(r));
+                      "elaaoms: client_data: unusable %s in redis: %s",
+                      what, err);
     }
 
     return v;
@@ -809,15 +806,15 @@ ngx_http_elaaoms_client_data_audit(ngx_http_request_t *r,
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "elaaoms: client_data: audit entry not written for "
-                      "memories %*s, request_id: %V", (size_t) (p - list),
-                      list, rid);
+                      "memories %*s", (size_t) (p - list),
+                      list);
         return;
     }
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "elaaoms: client_data: shared memories %*s served to "
-                  "agent \"%s\", request_id: %V", (size_t) (p - list), list,
-                  cd->agent, rid);
+                  "agent \"%s\"", (size_t) (p - list), list,
+                  cd->agent);
 }
 
 

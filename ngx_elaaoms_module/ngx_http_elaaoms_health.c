@@ -149,8 +149,7 @@ ngx_http_elaaoms_health_send(ngx_http_request_t *r,
 
     if (!ctx->pong) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: health: redis is down, request_id: %V",
-                      ngx_http_elaaoms_request_id(r));
+                      "elaaoms: health: redis is down");
 
         doc = &ngx_http_elaaoms_health_down;
         return ngx_http_elaaoms_send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,

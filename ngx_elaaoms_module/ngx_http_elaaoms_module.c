@@ -35,6 +35,7 @@ static char *ngx_http_elaaoms_search_threshold(ngx_conf_t *cf,
 static char *ngx_http_elaaoms_thread_pool(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_int_t ngx_http_elaaoms_postconfiguration(ngx_conf_t *cf);
+static void ngx_http_elaaoms_mark_used(ngx_conf_t *cf);
 static ngx_int_t ngx_http_elaaoms_content_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_elaaoms_init_process(ngx_cycle_t *cycle);
 static void ngx_http_elaaoms_exit_process(ngx_cycle_t *cycle);
@@ -320,7 +321,9 @@ ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 static ngx_int_t
 ngx_http_elaaoms_postconfiguration(ngx_conf_t *cf)
 {
-    if (ngx_http_elaaoms_access_init(cf) != NGX_OK) {
+    if (ngx_http_elaaoms_access_init(cf) != NGX_OK
+        || ngx_http_elaaoms_log_init(cf) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -469,6 +472,8 @@ ngx_http_elaaoms_signature_secret(ngx_conf_t *cf, ngx_command_t *cmd,
         return "must not be empty";
     }
 
+    ngx_http_elaaoms_mark_used(cf);
+
     if (elcf->signature_secrets == NGX_CONF_UNSET_PTR) {
         elcf->signature_secrets = ngx_array_create(cf->pool, 2,
                                             sizeof(ngx_http_complex_value_t));
@@ -507,6 +512,8 @@ ngx_http_elaaoms_shared_secret(ngx_conf_t *cf, ngx_command_t *cmd,
     if (elcf->shared_value) {
         return "is duplicate";
     }
+
+    ngx_http_elaaoms_mark_used(cf);
 
     value = cf->args->elts;
 
@@ -600,6 +607,17 @@ ngx_http_elaaoms_redis(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* the module's per-request pieces (request ids in logs) are needed */
+static void
+ngx_http_elaaoms_mark_used(ngx_conf_t *cf)
+{
+    ngx_http_elaaoms_main_conf_t  *emcf;
+
+    emcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_elaaoms_module);
+    emcf->used = 1;
+}
+
+
 static char *
 ngx_http_elaaoms_set_handler(ngx_conf_t *cf, ngx_http_elaaoms_loc_conf_t *elcf,
     ngx_http_elaaoms_content_pt handler)
@@ -611,6 +629,8 @@ ngx_http_elaaoms_set_handler(ngx_conf_t *cf, ngx_http_elaaoms_loc_conf_t *elcf,
     }
 
     elcf->handler = handler;
+
+    ngx_http_elaaoms_mark_used(cf);
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_http_elaaoms_content_handler;

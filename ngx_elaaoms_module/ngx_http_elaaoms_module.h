@@ -37,6 +37,7 @@ typedef struct {
 typedef struct {
     ngx_http_elaaoms_redis_conf_t  redis;
     ngx_int_t                      request_id_index;
+    ngx_flag_t                     used;     /* a location uses the module */
 } ngx_http_elaaoms_main_conf_t;
 
 
@@ -74,6 +75,7 @@ typedef struct {
     const char                    *deny_reason;   /* static text */
     ngx_buf_t                     *error_body;
     ngx_str_t                      request_id;
+    ngx_http_log_handler_pt        log_handler;   /* nginx's, wrapped */
     void                          *handler_ctx;   /* the content handler's */
     unsigned                       access_done:1;
     unsigned                       json_sent:1;
@@ -86,6 +88,10 @@ extern ngx_module_t  ngx_http_elaaoms_module;
 
 /* ngx_http_elaaoms_module.c */
 ngx_http_elaaoms_ctx_t *ngx_http_elaaoms_get_ctx(ngx_http_request_t *r);
+
+/* ngx_http_elaaoms_log.c */
+ngx_int_t ngx_http_elaaoms_log_init(ngx_conf_t *cf);
+void ngx_http_elaaoms_log_attach(ngx_http_request_t *r);
 
 /* ngx_http_elaaoms_access.c */
 ngx_int_t ngx_http_elaaoms_access_init(ngx_conf_t *cf);

@@ -192,8 +192,8 @@ ngx_http_elaaoms_post_call_process(ngx_http_request_t *r,
                                  sizeof(err));
     if (prc != ELAAOMS_POSTCALL_OK) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "elaaoms: post-call refused: %s, request_id: %V",
-                      err, ngx_http_elaaoms_request_id(r));
+                      "elaaoms: post-call refused: %s",
+                      err);
 
         return ngx_http_elaaoms_send_error(r, NGX_HTTP_BAD_REQUEST,
                                            elaaoms_postcall_rc_code(prc), err);
@@ -478,10 +478,6 @@ static ngx_int_t
 ngx_http_elaaoms_post_call_written(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc)
 {
-    ngx_str_t  *id;
-
-    id = ngx_http_elaaoms_request_id(r);
-
     switch (pcc->rc) {
 
     case NGX_HTTP_ELAAOMS_PC_BAD_AUDIO:
@@ -491,8 +487,7 @@ ngx_http_elaaoms_post_call_written(ngx_http_request_t *r,
 
     case NGX_HTTP_ELAAOMS_PC_PAYLOAD_FAILED:
         ngx_log_error(NGX_LOG_ERR, r->connection->log, pcc->err_no,
-                      "elaaoms: post-call payload not saved: %s, "
-                      "request_id: %V", pcc->err, id);
+                      "elaaoms: post-call payload not saved: %s", pcc->err);
 
         return ngx_http_elaaoms_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                   "storage_unavailable",
@@ -510,14 +505,14 @@ ngx_http_elaaoms_post_call_written(ngx_http_request_t *r,
 
     case NGX_HTTP_ELAAOMS_PC_ENCODE_FAILED:
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "elaaoms: could not encode the job of %s, "
-                      "request_id: %V", pcc->pc.conversation_id, id);
+                      "elaaoms: could not encode the job of %s",
+                      pcc->pc.conversation_id);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
 
     case NGX_HTTP_ELAAOMS_PC_JOB_FAILED:
         ngx_log_error(NGX_LOG_ERR, r->connection->log, pcc->err_no,
-                      "elaaoms: post-call job not saved: %s, request_id: %V",
-                      pcc->err, id);
+                      "elaaoms: post-call job not saved: %s",
+                      pcc->err);
         return ngx_http_elaaoms_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                   "storage_unavailable",
                                   "The payload could not be saved; retry.");
@@ -559,8 +554,7 @@ ngx_http_elaaoms_post_call_queue(ngx_http_request_t *r,
     if (!ok) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "elaaoms: redis unavailable, job of %s left pending "
-                      "on disk, request_id: %V", pcc->pc.conversation_id,
-                      ngx_http_elaaoms_request_id(r));
+                      "on disk", pcc->pc.conversation_id);
         return ngx_http_elaaoms_post_call_accepted(r, pcc);
     }
 
@@ -576,9 +570,8 @@ ngx_http_elaaoms_post_call_reply(ngx_http_request_t *r, void *data,
 
     if (reply->type != REDIS_REPLY_INTEGER) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "elaaoms: intake script failed: %s, request_id: %V",
-                      reply->type == REDIS_REPLY_ERROR ? reply->str : "?",
-                      ngx_http_elaaoms_request_id(r));
+                      "elaaoms: intake script failed: %s",
+                      reply->type == REDIS_REPLY_ERROR ? reply->str : "?");
         return;
     }
 
@@ -604,8 +597,7 @@ ngx_http_elaaoms_post_call_done(ngx_http_request_t *r, void *data,
     if (!pcc->queued) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "elaaoms: redis unavailable, job of %s left pending "
-                      "on disk, request_id: %V", pcc->pc.conversation_id,
-                      ngx_http_elaaoms_request_id(r));
+                      "on disk", pcc->pc.conversation_id);
     }
 
     ngx_http_elaaoms_finish(r, ngx_http_elaaoms_post_call_accepted(r, pcc));

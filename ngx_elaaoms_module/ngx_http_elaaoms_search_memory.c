@@ -257,8 +257,7 @@ ngx_http_elaaoms_search_start(ngx_http_request_t *r,
         || ngx_http_elaaoms_batch_run(b) != NGX_OK)
     {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: search-memory: redis unavailable, "
-                      "request_id: %V", ngx_http_elaaoms_request_id(r));
+                      "elaaoms: search-memory: redis unavailable");
 
         return ngx_http_elaaoms_search_empty(r, ctx,
                                          ELAAOMS_SEARCH_SUMMARY_UNAVAILABLE);
@@ -277,10 +276,9 @@ ngx_http_elaaoms_search_reply(ngx_http_request_t *r, void *data,
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements % 2 != 0) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "elaaoms: search-memory: unexpected HGETALL reply: "
-                      "%s, request_id: %V",
+                      "%s",
                       reply->type == REDIS_REPLY_ERROR ? reply->str
-                                                       : "not a hash",
-                      ngx_http_elaaoms_request_id(r));
+                                                       : "not a hash");
         return;
     }
 
@@ -357,8 +355,7 @@ ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
     if (bad) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "elaaoms: search-memory: %uz of %uz records of the "
-                      "caller skipped (undecodable or misplaced), "
-                      "request_id: %V", bad, n, rid);
+                      "caller skipped (undecodable or misplaced)", bad, n);
     }
 
     rc = NGX_ERROR;
@@ -420,8 +417,7 @@ ngx_http_elaaoms_search_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
     if (rc != NGX_OK || ctx->answer.data == NULL) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "elaaoms: search-memory: no memories read, answering "
-                      "without them, request_id: %V",
-                      ngx_http_elaaoms_request_id(r));
+                      "without them");
 
         ngx_http_elaaoms_finish(r, ngx_http_elaaoms_search_empty(r, ctx,
                                          ELAAOMS_SEARCH_SUMMARY_UNAVAILABLE));
@@ -515,7 +511,7 @@ ngx_http_elaaoms_search_audit(ngx_http_request_t *r,
     {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "elaaoms: search-memory: audit entry not written "
-                      "(memories %V), request_id: %V", &ctx->audit_ids, rid);
+                      "(memories %V)", &ctx->audit_ids);
     }
 }
 
@@ -526,9 +522,8 @@ ngx_http_elaaoms_search_audit_reply(ngx_http_request_t *r, void *data,
 {
     if (reply->type == REDIS_REPLY_ERROR) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "elaaoms: search-memory: audit XADD failed: %s, "
-                      "request_id: %V", reply->str,
-                      ngx_http_elaaoms_request_id(r));
+                      "elaaoms: search-memory: audit XADD failed: %s",
+                      reply->str);
     }
 }
 

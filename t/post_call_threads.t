@@ -187,7 +187,7 @@ thread pool
 --- response_body_like: ^\{"error":"storage_unavailable","message":"[^"]+","request_id":"[0-9a-f]{32}"\}$
 --- error_log eval
 ['added to thread pool "default"',
- qr{\[error\] .*elaaoms: post-call payload not saved: mkdir /etc/hostname/payloads: Not a directory, request_id: [0-9a-f]{32} \(20: Not a directory\)}]
+ qr{\[error\] .*elaaoms: post-call payload not saved: mkdir /etc/hostname/payloads: Not a directory \(20: Not a directory\), client: .*, request_id: [0-9a-f]{32}$}m]
 --- no_error_log
 payload written
 

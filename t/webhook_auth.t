@@ -80,8 +80,8 @@ webhook refused
 "POST /webhook/post-call\n" . ElaaomsTest::fixture("elevenlabs/post_call_transcription_twilio.json")
 --- error_code: 401
 --- response_body_like: "error":"unauthorized"
---- error_log
-webhook refused
+--- error_log eval
+qr/elaaoms: webhook refused: [^,]+, client: .*, request_id: [0-9a-f]{32}$/m
 --- no_error_log
 s3cret-never-logged
 
@@ -373,3 +373,5 @@ X-Elaaoms-Secret: hook-secret
 "POST /webhook/post-call\n" . ElaaomsTest::fixture("elevenlabs/post_call_transcription_twilio.json")
 --- error_code: 413
 --- response_body_like: ^\{"error":"payload_too_large","message":"[^"]+","request_id":"[0-9a-f]{32}"\}$
+--- error_log eval
+qr/client intended to send too large body: \d+ bytes, client: .*, request_id: [0-9a-f]{32}$/m
