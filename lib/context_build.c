@@ -1584,7 +1584,6 @@ elaaoms_context_document(const elaaoms_context_t *ctx,
     char                 *pa, *doc;
     size_t                i, n, palen;
     yajl_gen              g;
-    const unsigned char  *buf;
 
     *out = NULL;
 
@@ -1657,27 +1656,24 @@ elaaoms_context_document(const elaaoms_context_t *ctx,
 
     free(pa);
 
-    /* the outer map stays open: the context object goes in verbatim */
-    if (rc != 0 || yajl_gen_get_buf(g, &buf, &n) != yajl_gen_status_ok) {
+    /*
+     * the context itself travels inside prompt_addition only: nginx parses
+     * this document on every client-data request, twice the size for
+     * nothing otherwise
+     */
+    rc |= yajl_gen_map_close(g) != yajl_gen_status_ok;
+
+    if (rc != 0) {
         yajl_gen_free(g);
         return -1;
     }
 
-    doc = malloc(n + sizeof(",\"context\":") - 1 + ctx->len + 2);
-    if (doc == NULL) {
-        yajl_gen_free(g);
-        return -1;
-    }
-
-    memcpy(doc, buf, n);
-    memcpy(doc + n, ",\"context\":", sizeof(",\"context\":") - 1);
-    n += sizeof(",\"context\":") - 1;
-    memcpy(doc + n, ctx->json, ctx->len);
-    n += ctx->len;
-    doc[n++] = '}';
-    doc[n] = '\0';
-
+    doc = elaaoms_yajl_gen_dup(g, &n);
     yajl_gen_free(g);
+
+    if (doc == NULL) {
+        return -1;
+    }
 
     *out = doc;
     if (len) {

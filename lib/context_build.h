@@ -182,9 +182,10 @@ int elaaoms_context_issue_resolved(const char *content);
  *       "caller_context":"..","caller_last_interaction":"2025-11-17",
  *       "caller_open_issue":"..","caller_name":".." (only when known)},
  *    "first_message":"..",          "" : use the agent's own
- *    "prompt_addition":"..",        text + the context JSON
- *    "shared_ids":["id",...],
- *    "context":{...}}
+ *    "prompt_addition":"..",        text + the context JSON (the context
+ *                                   travels only here: nginx parses the
+ *                                   document on every request)
+ *    "shared_ids":["id",...]}
  *
  * first_message may be NULL ("").  "built_us" comes right after the
  * agent id (an id never holds a quote), so a reader can find it with a
