@@ -133,8 +133,8 @@ sub wrk {
     close $fh;
     my $out = `wrk -t1 -c$connections -d${seconds}s --latency -s $lua http://127.0.0.1:$port$path 2>&1`;
     my ($rps) = $out =~ /Requests\/sec:\s+([\d.]+)/;
-    my ($p50) = $out =~ /50%\s+(\S+)/;
-    my ($p99) = $out =~ /99%\s+(\S+)/;
+    my ($p50) = $out =~ /^\s+50%\s+(\S+)/m;
+    my ($p99) = $out =~ /^\s+99%\s+(\S+)/m;
     my ($non2xx) = $out =~ /Non-2xx or 3xx responses:\s+(\d+)/;
     die "wrk: no figures for $path\n$out" unless $rps;
     die "wrk: $non2xx error responses on $path\n" if $non2xx;

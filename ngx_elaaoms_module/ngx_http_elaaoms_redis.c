@@ -19,6 +19,8 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include <sys/ioctl.h>
+
 #include <hiredis/async.h>
 
 #include "ngx_http_elaaoms_redis.h"
@@ -242,9 +244,27 @@ ngx_http_elaaoms_redis_on_disconnect(const redisAsyncContext *ac, int status)
 static void
 ngx_http_elaaoms_redis_read_handler(ngx_event_t *ev)
 {
-    ngx_connection_t  *c = ev->data;
+    int                        n, pending;
+    ngx_connection_t          *c = ev->data;
+    redisAsyncContext         *ac;
+    ngx_http_elaaoms_redis_t  *rd = &ngx_http_elaaoms_redis;
 
-    redisAsyncHandleRead(c->data);
+    ac = c->data;
+
+    /*
+     * hiredis reads 16K a call: a large reply (a caller's memories) is
+     * drained here rather than over one event-loop turn per 16K; the
+     * loop stops if a callback dropped the connection
+     */
+    for (n = 0; n < 64; n++) {
+        redisAsyncHandleRead(ac);
+
+        if (rd->ac != ac || rd->conn != c
+            || ioctl(c->fd, FIONREAD, &pending) == -1 || pending == 0)
+        {
+            break;
+        }
+    }
 }
 
 
