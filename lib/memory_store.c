@@ -1,5 +1,8 @@
 /*
- * The memory store over blocking hiredis (see memory_store.h).
+ * The memory store over blocking hiredis (see memory_store.h): keys and
+ * validation, the helpers memory_query.c and memory_forget.c share
+ * (memory_store_internal.h), and the writes: add, reinforce, and the
+ * load / watch / commit transaction of memory_dedup.c.
  */
 
 #include <stdarg.h>
@@ -11,11 +14,11 @@
 
 #include "caller_id.h"
 #include "conversation_id.h"
-#include "memory_store.h"
+#include "memory_store_internal.h"
 #include "redis_keys.h"
 
 
-static int
+int
 elaaoms_store_fail(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list  ap;
@@ -31,7 +34,7 @@ elaaoms_store_fail(char *err, size_t errlen, const char *fmt, ...)
 
 
 /* the connection's error, or what a reply said */
-static int
+int
 elaaoms_store_fail_reply(char *err, size_t errlen, redisContext *rc,
     redisReply *reply, const char *what)
 {
@@ -78,7 +81,7 @@ elaaoms_memory_key(char *buf, size_t size, const char *org,
 }
 
 
-static int
+int
 elaaoms_store_check(const char *org, const char *caller, char *err,
     size_t errlen)
 {
@@ -121,15 +124,8 @@ elaaoms_memory_list_free(elaaoms_memory_list_t *list)
 
 /* --- MULTI/EXEC over a pipeline ------------------------------------------ */
 
-typedef struct {
-    redisContext  *rc;
-    size_t         pending;   /* replies owed: MULTI and each queued command */
-    int            bad;       /* a command could not be appended */
-} elaaoms_store_tx_t;
-
-
-static void
-elaaoms_tx_append(elaaoms_store_tx_t *tx, int argc, const char **argv,
+void
+elaaoms_store_tx_append(elaaoms_store_tx_t *tx, int argc, const char **argv,
     const size_t *lens)
 {
     if (tx->bad) {
@@ -145,8 +141,8 @@ elaaoms_tx_append(elaaoms_store_tx_t *tx, int argc, const char **argv,
 }
 
 
-static void
-elaaoms_tx_begin(elaaoms_store_tx_t *tx, redisContext *rc)
+void
+elaaoms_store_tx_begin(elaaoms_store_tx_t *tx, redisContext *rc)
 {
     const char  *multi = "MULTI";
 
@@ -154,13 +150,13 @@ elaaoms_tx_begin(elaaoms_store_tx_t *tx, redisContext *rc)
     tx->pending = 0;
     tx->bad = 0;
 
-    elaaoms_tx_append(tx, 1, &multi, NULL);
+    elaaoms_store_tx_append(tx, 1, &multi, NULL);
 }
 
 
 /* a command of two to four string arguments, lengths by strlen */
-static void
-elaaoms_tx_cmd(elaaoms_store_tx_t *tx, const char *a0, const char *a1,
+void
+elaaoms_store_tx_cmd(elaaoms_store_tx_t *tx, const char *a0, const char *a1,
     const char *a2, const char *a3)
 {
     int          argc;
@@ -168,7 +164,7 @@ elaaoms_tx_cmd(elaaoms_store_tx_t *tx, const char *a0, const char *a1,
 
     argc = a3 ? 4 : (a2 ? 3 : 2);
 
-    elaaoms_tx_append(tx, argc, argv, NULL);
+    elaaoms_store_tx_append(tx, argc, argv, NULL);
 }
 
 
@@ -178,8 +174,8 @@ elaaoms_tx_cmd(elaaoms_store_tx_t *tx, const char *a0, const char *a1,
  * 1 committed (*out, if not NULL, gets the EXEC array: free it),
  * 0 aborted by WATCH, -1 error.
  */
-static int
-elaaoms_tx_exec(elaaoms_store_tx_t *tx, redisReply **out, char *err,
+int
+elaaoms_store_tx_exec(elaaoms_store_tx_t *tx, redisReply **out, char *err,
     size_t errlen)
 {
     int          rc, queue_err;
@@ -259,7 +255,7 @@ elaaoms_tx_exec(elaaoms_store_tx_t *tx, redisReply **out, char *err,
 
 
 /* a plain synchronous command expecting no particular result; 0 or -1 */
-static int
+int
 elaaoms_store_simple(redisContext *rc, char *err, size_t errlen,
     const char *what, int argc, const char **argv)
 {
@@ -331,13 +327,33 @@ elaaoms_store_watch(redisContext *rc, const char *org, const char *caller,
 
 /* --- reading records ----------------------------------------------------- */
 
+/* 1 when every element of a (an array reply) is a string */
+int
+elaaoms_store_reply_strings(const redisReply *a)
+{
+    size_t  i;
+
+    if (a->type != REDIS_REPLY_ARRAY) {
+        return 0;
+    }
+
+    for (i = 0; i < a->elements; i++) {
+        if (a->element[i]->type != REDIS_REPLY_STRING) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 /*
  * Decodes `values` (hiredis string or nil replies) into list->items,
  * skipping what does not decode or belongs to someone else.  fields, when
  * not NULL, are the hash fields the values were stored under: the id must
  * match.  Takes ownership of reply.  0 or -1 (out of memory).
  */
-static int
+int
 elaaoms_store_decode_list(elaaoms_memory_list_t *list, redisReply *reply,
     redisReply **values, redisReply **fields, size_t n, size_t stride,
     const char *org, const char *caller)
@@ -492,39 +508,39 @@ elaaoms_store_queue_put(elaaoms_store_tx_t *tx, const char *org,
     argv[1] = key;     lens[1] = strlen(key);
     argv[2] = rec->id.data;  lens[2] = rec->id.len;
     argv[3] = (const char *) blob;  lens[3] = bloblen;
-    elaaoms_tx_append(tx, 4, argv, lens);
+    elaaoms_store_tx_append(tx, 4, argv, lens);
 
     ELAAOMS_KEY(ELAAOMS_MEMORY_KEY_BY_TIME);
     snprintf(score, sizeof(score), "%lld", (long long) rec->created);
-    elaaoms_tx_cmd(tx, "ZADD", key, score, rec->id.data);
+    elaaoms_store_tx_cmd(tx, "ZADD", key, score, rec->id.data);
 
     ELAAOMS_KEY(ELAAOMS_MEMORY_KEY_BY_IMPORTANCE);
     snprintf(score, sizeof(score), "%d", rec->importance);
-    elaaoms_tx_cmd(tx, "ZADD", key, score, rec->id.data);
+    elaaoms_store_tx_cmd(tx, "ZADD", key, score, rec->id.data);
 
     snprintf(suffix, sizeof(suffix), ELAAOMS_MEMORY_KEY_TYPE "%s",
              elaaoms_mem_type_name(rec->type));
     ELAAOMS_KEY(suffix);
-    elaaoms_tx_cmd(tx, "SADD", key, rec->id.data, NULL);
+    elaaoms_store_tx_cmd(tx, "SADD", key, rec->id.data, NULL);
 
     if (rec->agent_id.len) {
         snprintf(suffix, sizeof(suffix), ELAAOMS_MEMORY_KEY_AGENT "%s",
                  rec->agent_id.data);
         ELAAOMS_KEY(suffix);
-        elaaoms_tx_cmd(tx, "SADD", key, rec->id.data, NULL);
+        elaaoms_store_tx_cmd(tx, "SADD", key, rec->id.data, NULL);
 
         ELAAOMS_KEY(ELAAOMS_MEMORY_KEY_AGENTS);
-        elaaoms_tx_cmd(tx, "SADD", key, rec->agent_id.data, NULL);
+        elaaoms_store_tx_cmd(tx, "SADD", key, rec->agent_id.data, NULL);
     }
 
     if (rec->conversation_id.len) {
         snprintf(suffix, sizeof(suffix), ELAAOMS_MEMORY_KEY_CONVERSATION "%s",
                  rec->conversation_id.data);
         ELAAOMS_KEY(suffix);
-        elaaoms_tx_cmd(tx, "SADD", key, rec->id.data, NULL);
+        elaaoms_store_tx_cmd(tx, "SADD", key, rec->id.data, NULL);
 
         ELAAOMS_KEY(ELAAOMS_MEMORY_KEY_CONVERSATIONS);
-        elaaoms_tx_cmd(tx, "SADD", key, rec->conversation_id.data, NULL);
+        elaaoms_store_tx_cmd(tx, "SADD", key, rec->conversation_id.data, NULL);
     }
 
 #undef ELAAOMS_KEY
@@ -611,7 +627,7 @@ elaaoms_memory_store_commit(redisContext *rc, const char *org,
     }
 
     if (rc_ == 0) {
-        elaaoms_tx_begin(&tx, rc);
+        elaaoms_store_tx_begin(&tx, rc);
 
         for (i = 0; i < n; i++) {
             if (elaaoms_store_queue_put(&tx, org, caller, recs[i], blobs[i],
@@ -623,7 +639,7 @@ elaaoms_memory_store_commit(redisContext *rc, const char *org,
             }
         }
 
-        rc_ = elaaoms_tx_exec(&tx, NULL, err, errlen);
+        rc_ = elaaoms_store_tx_exec(&tx, NULL, err, errlen);
 
     } else {
         elaaoms_memory_store_unwatch(rc);
@@ -746,632 +762,4 @@ elaaoms_memory_store_reinforce(redisContext *rc, const char *org,
 
     return elaaoms_store_fail(err, errlen, "reinforce: too many concurrent "
                               "writers");
-}
-
-
-/* --- queries ------------------------------------------------------------- */
-
-void
-elaaoms_memory_query_init(elaaoms_memory_query_t *q)
-{
-    memset(q, 0, sizeof(elaaoms_memory_query_t));
-    q->type = -1;
-    q->order = ELAAOMS_MEMORY_ORDER_NEWEST;
-}
-
-
-static int
-elaaoms_reply_cmp(const void *a, const void *b)
-{
-    int                rc;
-    const redisReply  *x = *(redisReply *const *) a;
-    const redisReply  *y = *(redisReply *const *) b;
-
-    rc = memcmp(x->str, y->str, x->len < y->len ? x->len : y->len);
-    if (rc) {
-        return rc;
-    }
-
-    return x->len < y->len ? -1 : (x->len > y->len);
-}
-
-
-/* 1 when every element of a (an array reply) is a string */
-static int
-elaaoms_reply_strings(const redisReply *a)
-{
-    size_t  i;
-
-    if (a->type != REDIS_REPLY_ARRAY) {
-        return 0;
-    }
-
-    for (i = 0; i < a->elements; i++) {
-        if (a->element[i]->type != REDIS_REPLY_STRING) {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
-int
-elaaoms_memory_store_query(redisContext *rc, const char *org,
-    const char *caller, const elaaoms_memory_query_t *q,
-    elaaoms_memory_list_t *list, char *err, size_t errlen)
-{
-    int                       ok, by_imp;
-    char                      k_time[ELAAOMS_MEMORY_KEY_MAX];
-    char                      k_imp[ELAAOMS_MEMORY_KEY_MAX];
-    char                      k_set[3][ELAAOMS_MEMORY_KEY_MAX];
-    char                      k_index[ELAAOMS_MEMORY_KEY_MAX];
-    char                      lo[32], hi[32], imp[32], suffix[160];
-    size_t                    i, j, nsets, nids, keep, *lens;
-    const char              **argv;
-    redisReply               *exec, *ord, *hm, *probe;
-    elaaoms_store_tx_t        tx;
-    elaaoms_memory_record_t  *tmp;
-
-    memset(list, 0, sizeof(elaaoms_memory_list_t));
-
-    if (elaaoms_store_check(org, caller, err, errlen) != 0) {
-        return -1;
-    }
-
-    if (q->type < -1 || q->type >= ELAAOMS_MEM_NTYPES
-        || q->min_importance < 0 || q->min_importance > 10
-        || (q->conversation_id
-            && !elaaoms_conversation_id_valid_str(q->conversation_id))
-        || (q->agent_id && !elaaoms_conversation_id_valid_str(q->agent_id)))
-    {
-        return elaaoms_store_fail(err, errlen, "invalid query");
-    }
-
-    /* the caller's keys are short enough when the index key fits */
-    if (elaaoms_memory_key(k_index, sizeof(k_index), org, caller,
-                           ELAAOMS_MEMORY_KEY_INDEX) < 0)
-    {
-        return elaaoms_store_fail(err, errlen, "key too long");
-    }
-
-    elaaoms_memory_key(k_time, sizeof(k_time), org, caller,
-                       ELAAOMS_MEMORY_KEY_BY_TIME);
-    elaaoms_memory_key(k_imp, sizeof(k_imp), org, caller,
-                       ELAAOMS_MEMORY_KEY_BY_IMPORTANCE);
-
-    if (q->created_from > 0) {
-        snprintf(lo, sizeof(lo), "%lld", (long long) q->created_from);
-    } else {
-        strcpy(lo, "-inf");
-    }
-
-    if (q->created_to > 0) {
-        snprintf(hi, sizeof(hi), "%lld", (long long) q->created_to);
-    } else {
-        strcpy(hi, "+inf");
-    }
-
-    if (q->min_importance > 0) {
-        snprintf(imp, sizeof(imp), "%d", q->min_importance);
-    } else {
-        strcpy(imp, "-inf");
-    }
-
-    by_imp = (q->order == ELAAOMS_MEMORY_ORDER_IMPORTANCE);
-
-    /*
-     * One transaction: the ordered candidates from one sorted set, and
-     * every other filter as a set of ids, all from the same instant.
-     */
-    elaaoms_tx_begin(&tx, rc);
-
-    if (by_imp) {
-        elaaoms_tx_cmd(&tx, "ZREVRANGEBYSCORE", k_imp, "+inf", imp);
-    } else if (q->order == ELAAOMS_MEMORY_ORDER_OLDEST) {
-        elaaoms_tx_cmd(&tx, "ZRANGEBYSCORE", k_time, lo, hi);
-    } else {
-        elaaoms_tx_cmd(&tx, "ZREVRANGEBYSCORE", k_time, hi, lo);
-    }
-
-    nsets = 0;
-
-    if (by_imp && (q->created_from > 0 || q->created_to > 0)) {
-        elaaoms_tx_cmd(&tx, "ZRANGEBYSCORE", k_time, lo, hi);
-        nsets++;
-    }
-
-    if (!by_imp && q->min_importance > 0) {
-        elaaoms_tx_cmd(&tx, "ZRANGEBYSCORE", k_imp, imp, "+inf");
-        nsets++;
-    }
-
-    ok = 1;
-
-    if (q->type >= 0) {
-        snprintf(suffix, sizeof(suffix), ELAAOMS_MEMORY_KEY_TYPE "%s",
-                 elaaoms_mem_type_name(q->type));
-        ok &= elaaoms_memory_key(k_set[0], sizeof(k_set[0]), org, caller,
-                                 suffix) > 0;
-        elaaoms_tx_cmd(&tx, "SMEMBERS", k_set[0], NULL, NULL);
-        nsets++;
-    }
-
-    if (q->agent_id) {
-        snprintf(suffix, sizeof(suffix), ELAAOMS_MEMORY_KEY_AGENT "%s",
-                 q->agent_id);
-        ok &= elaaoms_memory_key(k_set[1], sizeof(k_set[1]), org, caller,
-                                 suffix) > 0;
-        elaaoms_tx_cmd(&tx, "SMEMBERS", k_set[1], NULL, NULL);
-        nsets++;
-    }
-
-    if (q->conversation_id) {
-        snprintf(suffix, sizeof(suffix), ELAAOMS_MEMORY_KEY_CONVERSATION "%s",
-                 q->conversation_id);
-        ok &= elaaoms_memory_key(k_set[2], sizeof(k_set[2]), org, caller,
-                                 suffix) > 0;
-        elaaoms_tx_cmd(&tx, "SMEMBERS", k_set[2], NULL, NULL);
-        nsets++;
-    }
-
-    if (!ok) {
-        tx.bad = 1;
-    }
-
-    if (elaaoms_tx_exec(&tx, &exec, err, errlen) != 1) {
-        return -1;
-    }
-
-    for (i = 0; i < exec->elements; i++) {
-        if (!elaaoms_reply_strings(exec->element[i])) {
-            freeReplyObject(exec);
-            return elaaoms_store_fail(err, errlen, "query: unexpected reply");
-        }
-    }
-
-    if (exec->elements != nsets + 1) {
-        freeReplyObject(exec);
-        return elaaoms_store_fail(err, errlen, "query: unexpected reply");
-    }
-
-    ord = exec->element[0];
-
-    for (j = 1; j <= nsets; j++) {
-        if (exec->element[j]->elements > 1) {
-            qsort(exec->element[j]->element, exec->element[j]->elements,
-                  sizeof(redisReply *), elaaoms_reply_cmp);
-        }
-    }
-
-    argv = malloc((ord->elements + 2) * sizeof(char *));
-    lens = malloc((ord->elements + 2) * sizeof(size_t));
-    if (argv == NULL || lens == NULL) {
-        free(argv);
-        free(lens);
-        freeReplyObject(exec);
-        return elaaoms_store_fail(err, errlen, "out of memory");
-    }
-
-    argv[0] = "HMGET";    lens[0] = 5;
-    argv[1] = k_index;    lens[1] = strlen(k_index);
-    nids = 0;
-
-    for (i = 0; i < ord->elements; i++) {
-        probe = ord->element[i];
-
-        for (j = 1; j <= nsets; j++) {
-            if (exec->element[j]->elements == 0
-                || bsearch(&probe, exec->element[j]->element,
-                        exec->element[j]->elements, sizeof(redisReply *),
-                        elaaoms_reply_cmp)
-                == NULL)
-            {
-                break;
-            }
-        }
-
-        if (j <= nsets) {
-            continue;
-        }
-
-        argv[2 + nids] = probe->str;
-        lens[2 + nids] = probe->len;
-        nids++;
-
-        /* records are needed to drop or rank superseded ones; else cut */
-        if (q->limit && nids == q->limit && !by_imp && !q->current_only) {
-            break;
-        }
-    }
-
-    if (nids == 0) {
-        free(argv);
-        free(lens);
-        freeReplyObject(exec);
-        return 0;
-    }
-
-    hm = redisCommandArgv(rc, (int) (nids + 2), argv, lens);
-
-    free(argv);
-    free(lens);
-    freeReplyObject(exec);
-
-    if (hm == NULL || hm->type != REDIS_REPLY_ARRAY || hm->elements != nids) {
-        elaaoms_store_fail_reply(err, errlen, rc, hm, "hmget");
-        if (hm) {
-            freeReplyObject(hm);
-        }
-        return -1;
-    }
-
-    if (elaaoms_store_decode_list(list, hm, hm->element, NULL, nids, 1, org,
-                                  caller)
-        != 0)
-    {
-        return elaaoms_store_fail(err, errlen, "out of memory");
-    }
-
-    /* the record is the truth: recheck what the indexes said */
-    keep = 0;
-    for (i = 0; i < list->n; i++) {
-        tmp = &list->items[i];
-
-        if ((q->current_only && (tmp->flags & ELAAOMS_MEMORY_F_SUPERSEDED))
-            || (q->type >= 0 && (int) tmp->type != q->type)
-            || tmp->importance < q->min_importance
-            || (q->created_from > 0 && tmp->created < q->created_from)
-            || (q->created_to > 0 && tmp->created > q->created_to))
-        {
-            continue;
-        }
-
-        list->items[keep++] = *tmp;
-    }
-    list->n = keep;
-
-    if (by_imp && list->n > 1) {
-        /* stable: current first, each part in the index's order */
-        tmp = malloc(list->n * sizeof(elaaoms_memory_record_t));
-        if (tmp == NULL) {
-            elaaoms_memory_list_free(list);
-            return elaaoms_store_fail(err, errlen, "out of memory");
-        }
-
-        j = 0;
-        for (i = 0; i < list->n; i++) {
-            if (!(list->items[i].flags & ELAAOMS_MEMORY_F_SUPERSEDED)) {
-                tmp[j++] = list->items[i];
-            }
-        }
-        for (i = 0; i < list->n; i++) {
-            if (list->items[i].flags & ELAAOMS_MEMORY_F_SUPERSEDED) {
-                tmp[j++] = list->items[i];
-            }
-        }
-
-        memcpy(list->items, tmp, list->n * sizeof(elaaoms_memory_record_t));
-        free(tmp);
-    }
-
-    if (q->limit && list->n > q->limit) {
-        list->n = q->limit;
-    }
-
-    return 0;
-}
-
-
-/* --- GDPR erasure -------------------------------------------------------- */
-
-/* escapes the glob characters of Redis MATCH patterns */
-static int
-elaaoms_store_glob_escape(char *out, size_t size, const char *in)
-{
-    size_t  n = 0;
-
-    for ( ; *in; in++) {
-        if (n + 3 > size) {
-            return -1;
-        }
-        if (*in == '*' || *in == '?' || *in == '[' || *in == ']'
-            || *in == '\\')
-        {
-            out[n++] = '\\';
-        }
-        out[n++] = *in;
-    }
-
-    if (n + 2 > size) {
-        return -1;
-    }
-
-    out[n++] = '*';
-    out[n] = '\0';
-
-    return 0;
-}
-
-
-/* DEL of the keys of a reply array (SCAN's second element); -1 or count */
-static long long
-elaaoms_store_del_reply_keys(redisContext *rc, const redisReply *keys,
-    char *err, size_t errlen)
-{
-    size_t        i, *lens;
-    long long     n;
-    const char  **argv;
-    redisReply   *reply;
-
-    if (keys->elements == 0) {
-        return 0;
-    }
-
-    argv = malloc((keys->elements + 1) * sizeof(char *));
-    lens = malloc((keys->elements + 1) * sizeof(size_t));
-    if (argv == NULL || lens == NULL) {
-        free(argv);
-        free(lens);
-        return elaaoms_store_fail(err, errlen, "out of memory");
-    }
-
-    argv[0] = "DEL";
-    lens[0] = 3;
-    for (i = 0; i < keys->elements; i++) {
-        argv[i + 1] = keys->element[i]->str;
-        lens[i + 1] = keys->element[i]->len;
-    }
-
-    reply = redisCommandArgv(rc, (int) keys->elements + 1, argv, lens);
-    free(argv);
-    free(lens);
-
-    if (reply == NULL || reply->type != REDIS_REPLY_INTEGER) {
-        elaaoms_store_fail_reply(err, errlen, rc, reply, "del");
-        if (reply) {
-            freeReplyObject(reply);
-        }
-        return -1;
-    }
-
-    n = reply->integer;
-    freeReplyObject(reply);
-
-    return n;
-}
-
-
-/* the transactional part: every key the schema knows; count or -1 */
-static long long
-elaaoms_store_delete_known(redisContext *rc, const char *org,
-    const char *caller, char *err, size_t errlen)
-{
-    int           attempt, r, t;
-    char         *keys, suffix[160];
-    size_t        i, j, nkeys, nreg;
-    long long     deleted;
-    const char  **argv;
-    redisReply   *reg[2], *exec;
-    const char   *watch[4], *reg_sfx[2] = {
-        ELAAOMS_MEMORY_KEY_AGENTS, ELAAOMS_MEMORY_KEY_CONVERSATIONS
-    }, *set_sfx[2] = {
-        ELAAOMS_MEMORY_KEY_AGENT, ELAAOMS_MEMORY_KEY_CONVERSATION
-    };
-    char          k_reg[2][ELAAOMS_MEMORY_KEY_MAX];
-    char          k_index[ELAAOMS_MEMORY_KEY_MAX];
-    elaaoms_store_tx_t  tx;
-
-    if (elaaoms_memory_key(k_index, sizeof(k_index), org, caller,
-                           ELAAOMS_MEMORY_KEY_INDEX) < 0)
-    {
-        return elaaoms_store_fail(err, errlen, "key too long");
-    }
-
-    for (i = 0; i < 2; i++) {
-        elaaoms_memory_key(k_reg[i], sizeof(k_reg[i]), org, caller,
-                           reg_sfx[i]);
-    }
-
-    for (attempt = 0; attempt < ELAAOMS_MEMORY_STORE_RETRIES; attempt++) {
-
-        elaaoms_memory_store_backoff(attempt);
-
-        /* a writer adding an agent or conversation set restarts us */
-        watch[0] = "WATCH";
-        watch[1] = k_index;
-        watch[2] = k_reg[0];
-        watch[3] = k_reg[1];
-
-        if (elaaoms_store_simple(rc, err, errlen, "watch", 4, watch) != 0) {
-            return -1;
-        }
-
-        reg[0] = reg[1] = NULL;
-        r = 0;
-
-        for (i = 0; i < 2 && r == 0; i++) {
-            reg[i] = redisCommand(rc, "SMEMBERS %s", k_reg[i]);
-            if (reg[i] == NULL || !elaaoms_reply_strings(reg[i])) {
-                r = elaaoms_store_fail_reply(err, errlen, rc, reg[i],
-                                             "smembers");
-            }
-        }
-
-        nreg = (r == 0) ? reg[0]->elements + reg[1]->elements : 0;
-        nkeys = 3 + 2 + ELAAOMS_MEM_NTYPES + nreg;
-
-        keys = NULL;
-        argv = NULL;
-
-        if (r == 0) {
-            keys = malloc(nkeys * ELAAOMS_MEMORY_KEY_MAX);
-            argv = malloc((nkeys + 1) * sizeof(char *));
-            if (keys == NULL || argv == NULL) {
-                r = elaaoms_store_fail(err, errlen, "out of memory");
-            }
-        }
-
-        if (r == 0) {
-            argv[0] = "DEL";
-            nkeys = 0;
-
-#define ELAAOMS_ADD_KEY(sfx)                                                  \
-            if (elaaoms_memory_key(keys + nkeys * ELAAOMS_MEMORY_KEY_MAX,      \
-                                   ELAAOMS_MEMORY_KEY_MAX, org, caller, sfx)   \
-                > 0)                                                          \
-            {                                                                 \
-                argv[1 + nkeys] = keys + nkeys * ELAAOMS_MEMORY_KEY_MAX;       \
-                nkeys++;                                                      \
-            }
-
-            ELAAOMS_ADD_KEY(ELAAOMS_MEMORY_KEY_INDEX);
-            ELAAOMS_ADD_KEY(ELAAOMS_MEMORY_KEY_BY_TIME);
-            ELAAOMS_ADD_KEY(ELAAOMS_MEMORY_KEY_BY_IMPORTANCE);
-            ELAAOMS_ADD_KEY(ELAAOMS_MEMORY_KEY_AGENTS);
-            ELAAOMS_ADD_KEY(ELAAOMS_MEMORY_KEY_CONVERSATIONS);
-
-            for (t = 0; t < ELAAOMS_MEM_NTYPES; t++) {
-                snprintf(suffix, sizeof(suffix), ELAAOMS_MEMORY_KEY_TYPE "%s",
-                         elaaoms_mem_type_name(t));
-                ELAAOMS_ADD_KEY(suffix);
-            }
-
-            for (i = 0; i < 2; i++) {
-                for (j = 0; j < reg[i]->elements; j++) {
-                    /* a member with odd bytes cannot name a key we made */
-                    if (!elaaoms_conversation_id_valid(reg[i]->element[j]->str,
-                                                       reg[i]->element[j]->len))
-                    {
-                        continue;
-                    }
-                    snprintf(suffix, sizeof(suffix), "%s%s", set_sfx[i],
-                             reg[i]->element[j]->str);
-                    ELAAOMS_ADD_KEY(suffix);
-                }
-            }
-
-#undef ELAAOMS_ADD_KEY
-
-            elaaoms_tx_begin(&tx, rc);
-            elaaoms_tx_append(&tx, (int) nkeys + 1, argv, NULL);
-            r = elaaoms_tx_exec(&tx, &exec, err, errlen);
-
-        } else {
-            elaaoms_memory_store_unwatch(rc);
-        }
-
-        free(keys);
-        free(argv);
-        for (i = 0; i < 2; i++) {
-            if (reg[i]) {
-                freeReplyObject(reg[i]);
-            }
-        }
-
-        if (r == -1) {
-            return -1;
-        }
-
-        if (r == 1) {
-            deleted = (exec->elements == 1
-                       && exec->element[0]->type == REDIS_REPLY_INTEGER)
-                      ? exec->element[0]->integer : 0;
-            freeReplyObject(exec);
-            return deleted;
-        }
-    }
-
-    return elaaoms_store_fail(err, errlen, "delete: too many concurrent "
-                              "writers");
-}
-
-
-int
-elaaoms_memory_store_delete_caller(redisContext *rc, const char *org,
-    const char *caller, size_t *deleted, char *err, size_t errlen)
-{
-    char         prefix[ELAAOMS_MEMORY_KEY_MAX];
-    char         pattern[2 * ELAAOMS_MEMORY_KEY_MAX];
-    char         cursor[32], key[ELAAOMS_MEMORY_KEY_MAX];
-    long long    n, total;
-    const char  *argv[6];
-    redisReply  *reply;
-
-    if (deleted) {
-        *deleted = 0;
-    }
-
-    if (elaaoms_store_check(org, caller, err, errlen) != 0) {
-        return -1;
-    }
-
-    total = elaaoms_store_delete_known(rc, org, caller, err, errlen);
-    if (total < 0) {
-        return -1;
-    }
-
-    /* "elaaoms:<org>:{<org>:<caller>}:" then anything */
-    if (elaaoms_memory_key(prefix, sizeof(prefix), org, caller, "") < 0
-        || elaaoms_store_glob_escape(pattern, sizeof(pattern), prefix) != 0)
-    {
-        return elaaoms_store_fail(err, errlen, "key too long");
-    }
-
-    strcpy(cursor, "0");
-
-    do {
-        argv[0] = "SCAN";
-        argv[1] = cursor;
-        argv[2] = "MATCH";
-        argv[3] = pattern;
-        argv[4] = "COUNT";
-        argv[5] = "1000";
-
-        reply = redisCommandArgv(rc, 6, argv, NULL);
-        if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
-            || reply->elements != 2
-            || reply->element[0]->type != REDIS_REPLY_STRING
-            || reply->element[0]->len >= sizeof(cursor)
-            || !elaaoms_reply_strings(reply->element[1]))
-        {
-            elaaoms_store_fail_reply(err, errlen, rc, reply, "scan");
-            if (reply) {
-                freeReplyObject(reply);
-            }
-            return -1;
-        }
-
-        memcpy(cursor, reply->element[0]->str, reply->element[0]->len + 1);
-
-        n = elaaoms_store_del_reply_keys(rc, reply->element[1], err, errlen);
-        freeReplyObject(reply);
-
-        if (n < 0) {
-            return -1;
-        }
-
-        total += n;
-
-    } while (strcmp(cursor, "0") != 0);
-
-    /* last: the directory may list a caller without keys, never the reverse */
-    if (elaaoms_key_org(key, sizeof(key), org, ELAAOMS_MEMORY_KEY_CALLERS) < 0)
-    {
-        return elaaoms_store_fail(err, errlen, "key too long");
-    }
-
-    argv[0] = "SREM";
-    argv[1] = key;
-    argv[2] = caller;
-
-    if (elaaoms_store_simple(rc, err, errlen, "srem callers", 3, argv) != 0) {
-        return -1;
-    }
-
-    if (deleted) {
-        *deleted = (size_t) total;
-    }
-
-    return 0;
 }

@@ -1,5 +1,7 @@
 /*
- * The memory store against a real Redis: this test starts its own
+ * The memory store's writes against a real Redis (add, load, reinforce,
+ * dedup, atomicity, concurrent writers, vectors; the queries and the
+ * GDPR erasure are test_memory_query.c's): this test starts its own
  * redis-server on a free 127.0.0.1 port (no persistence) and kills it at
  * the end.
  */
@@ -201,30 +203,6 @@ key(const char *org, const char *caller, const char *suffix)
 }
 
 
-/* every key matching the pattern (SCAN, as an operator would check) */
-static size_t
-scan_count(const char *pattern)
-{
-    char         cursor[32] = "0";
-    size_t       n = 0;
-    redisReply  *r;
-
-    do {
-        r = redisCommand(rc, "SCAN %s MATCH %s COUNT 1000", cursor, pattern);
-        if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
-            if (r) {
-                freeReplyObject(r);
-            }
-            return (size_t) -1;
-        }
-        snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
-        n += r->element[1]->elements;
-        freeReplyObject(r);
-    } while (strcmp(cursor, "0") != 0);
-
-    return n;
-}
-
 
 static elaaoms_memory_apply_counts_t
 apply(const char *org, const char *caller, const char *conv,
@@ -282,48 +260,6 @@ find(const elaaoms_memory_list_t *l, const char *content)
     }
 
     return NULL;
-}
-
-
-static elaaoms_memory_list_t
-query(const char *org, const char *caller, const elaaoms_memory_query_t *q)
-{
-    elaaoms_memory_list_t  l;
-
-    CHECK_INT_EQ(elaaoms_memory_store_query(rc, org, caller, q, &l, err,
-                                            sizeof(err)), 0);
-    return l;
-}
-
-
-/* 1 when the list holds exactly these contents in this order */
-static int
-is(const elaaoms_memory_list_t *l, ...)
-{
-    size_t       i;
-    va_list      ap;
-    const char  *s;
-
-    va_start(ap, l);
-    for (i = 0; ; i++) {
-        s = va_arg(ap, const char *);
-        if (s == NULL) {
-            break;
-        }
-        if (i >= l->n || strcmp(l->items[i].content.data, s) != 0) {
-            va_end(ap);
-            fprintf(stderr, "  list[%zu] is \"%s\", expected \"%s\"\n", i,
-                    i < l->n ? l->items[i].content.data : "(end)", s);
-            return 0;
-        }
-    }
-    va_end(ap);
-
-    if (i != l->n) {
-        fprintf(stderr, "  list has %zu items, expected %zu\n", l->n, i);
-    }
-
-    return i == l->n;
 }
 
 
@@ -558,7 +494,8 @@ test_apply(void)
     }
     elaaoms_memory_list_free(&all);
 
-    /* the extra memory goes away again to keep the queries below simple */
+    /* the extra memory goes away again: the caller keeps the six memories
+       test_isolation() expects (test_memory_query.c's fixture) */
     CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER, &all, err,
                                            sizeof(err)), 0);
     m = find(&all, "Would rather get email than phone calls");
@@ -632,187 +569,10 @@ test_apply(void)
           && neu->reinforcement_count == 3);
     elaaoms_memory_list_free(&all);
 
-    /* back to text, so the queries below see the conflict's outcome */
+    /* back to text: the conflict's outcome test_memory_query.c queries */
     c = apply1(ORG, CALLER, "conv_5", "agent_b", T0 + 90000,
                ELAAOMS_MEM_PREFERENCE, TEXT, 5, 0.9);
     CHECK_INT_EQ(c.duplicates, 1);
-}
-
-
-static void
-test_queries(void)
-{
-    elaaoms_memory_list_t   l;
-    elaaoms_memory_query_t  q;
-
-    /*
-     * The caller now holds (created, importance, type, agents, convs):
-     *   EMAIL    T0        7 preference  a,b   1,2,3,5  superseded
-     *   OAK      T0        9 factual     a     1        superseded
-     *   ORDER    T0        6 issue       a     1
-     *   TEXT     T0+86400  5 preference  b     4,5
-     *   HARBOR   T0+86400  8 factual     b     4
-     *   SPANISH  T0+86400  3 relationship b    4
-     * (ids created at the same second tie-break by id)
-     */
-
-    /* everything, newest first; then oldest first */
-    elaaoms_memory_query_init(&q);
-    l = query(ORG, CALLER, &q);
-    CHECK_INT_EQ(l.n, 6);
-    CHECK(l.n == 6 && l.items[0].created == T0 + 86400
-          && l.items[5].created == T0);
-    elaaoms_memory_list_free(&l);
-
-    q.order = ELAAOMS_MEMORY_ORDER_OLDEST;
-    l = query(ORG, CALLER, &q);
-    CHECK(l.n == 6 && l.items[0].created == T0
-          && l.items[5].created == T0 + 86400);
-    elaaoms_memory_list_free(&l);
-
-    /* by importance: ranked, current before superseded */
-    elaaoms_memory_query_init(&q);
-    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
-    l = query(ORG, CALLER, &q);
-    CHECK(is(&l, HARBOR, ORDER, TEXT, SPANISH, OAK, EMAIL, NULL));
-    elaaoms_memory_list_free(&l);
-
-    q.current_only = 1;
-    l = query(ORG, CALLER, &q);
-    CHECK(is(&l, HARBOR, ORDER, TEXT, SPANISH, NULL));
-    elaaoms_memory_list_free(&l);
-
-    q.limit = 2;
-    l = query(ORG, CALLER, &q);
-    CHECK(is(&l, HARBOR, ORDER, NULL));
-    elaaoms_memory_list_free(&l);
-
-    /* by conversation: created or reinforced there */
-    elaaoms_memory_query_init(&q);
-    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
-    q.conversation_id = "conv_1";
-    l = query(ORG, CALLER, &q);
-    CHECK(is(&l, ORDER, OAK, EMAIL, NULL));
-    elaaoms_memory_list_free(&l);
-
-    q.conversation_id = "conv_5";
-    l = query(ORG, CALLER, &q);
-    CHECK(is(&l, TEXT, EMAIL, NULL));
-    elaaoms_memory_list_free(&l);
-
-    q.conversation_id = "conv_none";
-    l = query(ORG, CALLER, &q);
-    CHECK_INT_EQ(l.n, 0);
-    elaaoms_memory_list_free(&l);
-
-    /* by agent */
-    elaaoms_memory_query_init(&q);
-    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
-    q.agent_id = "agent_a";
-    l = query(ORG, CALLER, &q);
-    CHECK(is(&l, ORDER, OAK, EMAIL, NULL));
-    elaaoms_memory_list_free(&l);
-
-    q.agent_id = "agent_b";
-    l = query(ORG, CALLER, &q);
-    CHECK(is(&l, HARBOR, TEXT, SPANISH, EMAIL, NULL));
-    elaaoms_memory_list_free(&l);
-
-    /* by type */
-    elaaoms_memory_query_init(&q);
-    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
-    q.type = ELAAOMS_MEM_FACTUAL;
-    l = query(ORG, CALLER, &q);
-    CHECK(is(&l, HARBOR, OAK, NULL));
-    elaaoms_memory_list_free(&l);
-
-    q.type = ELAAOMS_MEM_EMOTION;
-    l = query(ORG, CALLER, &q);
-    CHECK_INT_EQ(l.n, 0);
-    elaaoms_memory_list_free(&l);
-
-    /* by minimum importance, in both orders */
-    elaaoms_memory_query_init(&q);
-    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
-    q.min_importance = 7;
-    l = query(ORG, CALLER, &q);
-    CHECK(is(&l, HARBOR, OAK, EMAIL, NULL));
-    elaaoms_memory_list_free(&l);
-
-    q.order = ELAAOMS_MEMORY_ORDER_NEWEST;
-    l = query(ORG, CALLER, &q);
-    CHECK_INT_EQ(l.n, 3);
-    CHECK(l.n == 3 && strcmp(l.items[0].content.data, HARBOR) == 0);
-    elaaoms_memory_list_free(&l);
-
-    /* by date range (created, inclusive, either end open) */
-    elaaoms_memory_query_init(&q);
-    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
-    q.created_from = T0 + 1;
-    l = query(ORG, CALLER, &q);
-    CHECK(is(&l, HARBOR, TEXT, SPANISH, NULL));
-    elaaoms_memory_list_free(&l);
-
-    q.created_from = 0;
-    q.created_to = T0;
-    l = query(ORG, CALLER, &q);
-    CHECK(is(&l, ORDER, OAK, EMAIL, NULL));
-    elaaoms_memory_list_free(&l);
-
-    q.created_from = T0 - 10;
-    q.created_to = T0 - 1;
-    l = query(ORG, CALLER, &q);
-    CHECK_INT_EQ(l.n, 0);
-    elaaoms_memory_list_free(&l);
-
-    /* combinations */
-    elaaoms_memory_query_init(&q);
-    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
-    q.type = ELAAOMS_MEM_PREFERENCE;
-    q.min_importance = 5;
-    q.agent_id = "agent_b";
-    l = query(ORG, CALLER, &q);
-    CHECK(is(&l, TEXT, EMAIL, NULL));
-    elaaoms_memory_list_free(&l);
-
-    q.created_from = T0 + 1;
-    l = query(ORG, CALLER, &q);
-    CHECK(is(&l, TEXT, NULL));
-    elaaoms_memory_list_free(&l);
-
-    elaaoms_memory_query_init(&q);
-    q.conversation_id = "conv_4";
-    q.type = ELAAOMS_MEM_FACTUAL;
-    q.min_importance = 8;
-    q.created_to = T0 + 86400;
-    l = query(ORG, CALLER, &q);
-    CHECK(is(&l, HARBOR, NULL));
-    elaaoms_memory_list_free(&l);
-
-    elaaoms_memory_query_init(&q);
-    q.conversation_id = "conv_1";
-    q.agent_id = "agent_b";
-    l = query(ORG, CALLER, &q);
-    CHECK(is(&l, EMAIL, NULL));
-    elaaoms_memory_list_free(&l);
-
-    /* newest first with a limit cuts before fetching */
-    elaaoms_memory_query_init(&q);
-    q.agent_id = "agent_a";
-    q.limit = 1;
-    l = query(ORG, CALLER, &q);
-    CHECK_INT_EQ(l.n, 1);
-    elaaoms_memory_list_free(&l);
-
-    /* invalid queries are refused */
-    elaaoms_memory_query_init(&q);
-    q.type = ELAAOMS_MEM_NTYPES;
-    CHECK_INT_EQ(elaaoms_memory_store_query(rc, ORG, CALLER, &q, &l, err,
-                                            sizeof(err)), -1);
-    elaaoms_memory_query_init(&q);
-    q.conversation_id = "a:b";
-    CHECK_INT_EQ(elaaoms_memory_store_query(rc, ORG, CALLER, &q, &l, err,
-                                            sizeof(err)), -1);
 }
 
 
@@ -821,7 +581,6 @@ test_isolation(void)
 {
     size_t                          i;
     elaaoms_memory_list_t           l;
-    elaaoms_memory_query_t          q;
     elaaoms_memory_apply_counts_t   c;
 
     /* the same caller id in another org, and another caller in ours */
@@ -855,18 +614,7 @@ test_isolation(void)
     CHECK(find(&l, "Lives at 9 Elm Road") == NULL && find(&l, ANGRY) == NULL);
     elaaoms_memory_list_free(&l);
 
-    /* queries too: conv_1 of globex has only globex's memory */
-    elaaoms_memory_query_init(&q);
-    q.conversation_id = "conv_1";
-    l = query(ORG2, CALLER, &q);
-    CHECK(is(&l, EMAIL, NULL));
-    elaaoms_memory_list_free(&l);
-
-    q.conversation_id = NULL;
-    q.type = ELAAOMS_MEM_FACTUAL;
-    l = query(ORG, CALLER2, &q);
-    CHECK(is(&l, "Lives at 9 Elm Road", NULL));
-    elaaoms_memory_list_free(&l);
+    /* (test_memory_query.c checks that the queries keep them apart too) */
 
     /* a record planted under the wrong caller is not returned */
     {
@@ -889,58 +637,6 @@ test_isolation(void)
         CHECK(find(&l, EMAIL) == NULL && find(&l, ANGRY) == NULL);
         elaaoms_memory_list_free(&l);
     }
-}
-
-
-static void
-test_gdpr_delete(void)
-{
-    size_t                 deleted, before_other, before_org2;
-    char                   pattern[ELAAOMS_MEMORY_KEY_MAX + 1];
-    elaaoms_memory_list_t  l;
-
-    elaaoms_memory_key(pattern, sizeof(pattern) - 1, ORG, CALLER, "*");
-
-    /* some other component's key under the caller's tag */
-    freeReplyObject(redisCommand(rc, "SET %s cached",
-                                 key(ORG, CALLER, "context")));
-
-    CHECK(scan_count(pattern) >= 15);
-    before_other = scan_count("elaaoms:" ORG ":{" ORG ":" CALLER2 "}:*");
-    before_org2 = scan_count("elaaoms:" ORG2 ":*");
-    CHECK(before_other > 0 && before_org2 > 0);
-    CHECK_INT_EQ(r_int("SISMEMBER elaaoms:" ORG ":callers %s", CALLER), 1);
-
-    CHECK_INT_EQ(elaaoms_memory_store_delete_caller(rc, ORG, CALLER,
-                                                    &deleted, err,
-                                                    sizeof(err)), 0);
-    printf("memory_store: GDPR delete removed %zu keys\n", deleted);
-
-    CHECK_INT_EQ(scan_count(pattern), 0);
-    /* the same caller id in globex keeps every key */
-    CHECK_INT_EQ(scan_count("*" CALLER "*"),
-                 scan_count("elaaoms:" ORG2 ":{" ORG2 ":" CALLER "}:*"));
-    CHECK(scan_count("*" CALLER "*") > 0);
-    CHECK(deleted >= 15);
-    CHECK_INT_EQ(r_int("SISMEMBER elaaoms:" ORG ":callers %s", CALLER), 0);
-    CHECK_INT_EQ(r_int("SISMEMBER elaaoms:" ORG2 ":callers %s", CALLER), 1);
-    CHECK_INT_EQ(r_int("SISMEMBER elaaoms:" ORG ":callers %s", CALLER2), 1);
-
-    /* nobody else lost anything */
-    CHECK_INT_EQ(scan_count("elaaoms:" ORG ":{" ORG ":" CALLER2 "}:*"),
-                 before_other);
-    CHECK_INT_EQ(scan_count("elaaoms:" ORG2 ":*"), before_org2);
-
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER, &l, err,
-                                           sizeof(err)), 0);
-    CHECK_INT_EQ(l.n, 0);
-    elaaoms_memory_list_free(&l);
-
-    /* deleting again is fine */
-    CHECK_INT_EQ(elaaoms_memory_store_delete_caller(rc, ORG, CALLER,
-                                                    &deleted, err,
-                                                    sizeof(err)), 0);
-    CHECK_INT_EQ(deleted, 0);
 }
 
 
@@ -1412,9 +1108,7 @@ main(void)
     test_add_and_load();
     test_store_reinforce();
     test_apply();
-    test_queries();
     test_isolation();
-    test_gdpr_delete();
     test_atomicity();
     test_concurrent_writers();
     test_apply_vectors();
