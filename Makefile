@@ -119,7 +119,7 @@ worker: $(WORKER_BIN)
 
 # --- tests ------------------------------------------------------------------
 
-$(OBJDIR)/unit/%: t/unit/%.c t/unit/unit.h $(LIB_A)
+$(OBJDIR)/unit/%: t/unit/%.c $(wildcard t/unit/*.h) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(SAN) -I$(ROOT)/t/unit -o $@ $< $(LIB_A) $(LIBS)
 
