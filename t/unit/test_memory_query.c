@@ -26,50 +26,7 @@
 #include "unit_redis.h"
 #include "memory_dedup.h"
 #include "memory_store.h"
-
-
-#define ORG      "acme"
-#define ORG2     "globex"
-#define CALLER   "+14155550123"
-#define CALLER2  "+442079460958"
-#define T0       1763400000
-
-static char           err[256];
-
-
-/* --- helpers ------------------------------------------------------------- */
-
-static long long
-r_int(const char *fmt, ...)
-{
-    va_list      ap;
-    long long    v;
-    redisReply  *r;
-
-    va_start(ap, fmt);
-    r = redisvCommand(rc, fmt, ap);
-    va_end(ap);
-
-    v = (r && r->type == REDIS_REPLY_INTEGER) ? r->integer : -1;
-    if (r) {
-        freeReplyObject(r);
-    }
-
-    return v;
-}
-
-
-static char *
-key(const char *org, const char *caller, const char *suffix)
-{
-    static char  buf[8][ELAAOMS_MEMORY_KEY_MAX];
-    static int   i;
-
-    i = (i + 1) % 8;
-    elaaoms_memory_key(buf[i], sizeof(buf[i]), org, caller, suffix);
-
-    return buf[i];
-}
+#include "unit_memory.h"
 
 
 /* every key matching the pattern (SCAN, as an operator would check) */
