@@ -135,3 +135,28 @@ elaaoms_api_error_from_http(elaaoms_api_error_t *err, elaaoms_http_rc_e rc,
         yajl_tree_free(root);
     }
 }
+
+
+char *
+elaaoms_api_request_body(yajl_gen g, yajl_gen_status st, size_t *len,
+    elaaoms_api_error_t *err)
+{
+    char  *body;
+
+    body = NULL;
+
+    if (st != yajl_gen_status_ok) {
+        elaaoms_api_error_set(err, ELAAOMS_API_ERR_INPUT, 0,
+                              "request not buildable (invalid UTF-8?)");
+
+    } else {
+        body = elaaoms_yajl_gen_dup(g, len);
+        if (body == NULL) {
+            elaaoms_api_error_set(err, ELAAOMS_API_ERR_NOMEM, 1,
+                                  "out of memory");
+        }
+    }
+
+    yajl_gen_free(g);
+    return body;
+}

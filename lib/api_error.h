@@ -7,6 +7,8 @@
 #ifndef ELAAOMS_API_ERROR_H
 #define ELAAOMS_API_ERROR_H
 
+#include <yajl/yajl_gen.h>
+
 #include "http_client.h"
 
 typedef enum {
@@ -56,6 +58,14 @@ void elaaoms_api_error_set(elaaoms_api_error_t *err, elaaoms_api_status_e code,
  * "code"}} (OpenAI, Anthropic) and {"detail": {"status", "message"}} or
  * {"detail": "..."} (ElevenLabs).
  */
+/*
+ * The request body a generator built, as a malloc()ed copy (the caller
+ * frees it); NULL with err set when generation failed (st) or memory ran
+ * out.  Frees the generator either way.
+ */
+char *elaaoms_api_request_body(yajl_gen g, yajl_gen_status st, size_t *len,
+    elaaoms_api_error_t *err);
+
 void elaaoms_api_error_from_http(elaaoms_api_error_t *err,
     elaaoms_http_rc_e rc, const elaaoms_http_response_t *resp);
 

@@ -16,7 +16,6 @@ static char *
 elaaoms_embed_build(const elaaoms_embed_openai_t *cfg,
     const char *const *texts, size_t n, size_t *len, elaaoms_api_error_t *err)
 {
-    char             *body = NULL;
     size_t            i;
     yajl_gen          g;
     yajl_gen_status   st = yajl_gen_status_ok;
@@ -44,19 +43,7 @@ elaaoms_embed_build(const elaaoms_embed_openai_t *cfg,
     st |= yajl_gen_array_close(g);
     st |= yajl_gen_map_close(g);
 
-    if (st != yajl_gen_status_ok) {
-        elaaoms_api_error_set(err, ELAAOMS_API_ERR_INPUT, 0,
-                              "request not buildable (invalid UTF-8?)");
-    } else {
-        body = elaaoms_yajl_gen_dup(g, len);
-        if (body == NULL) {
-            elaaoms_api_error_set(err, ELAAOMS_API_ERR_NOMEM, 1,
-                                  "out of memory");
-        }
-    }
-
-    yajl_gen_free(g);
-    return body;
+    return elaaoms_api_request_body(g, st, len, err);
 }
 
 

@@ -15,7 +15,6 @@ static char *
 elaaoms_llm_anthropic_build(const elaaoms_llm_t *llm,
     const elaaoms_llm_call_t *call, size_t *len, elaaoms_llm_error_t *err)
 {
-    char             *body = NULL;
     yajl_gen          g;
     yajl_gen_status   st = yajl_gen_status_ok;
 
@@ -67,19 +66,7 @@ elaaoms_llm_anthropic_build(const elaaoms_llm_t *llm,
 
     st |= yajl_gen_map_close(g);
 
-    if (st != yajl_gen_status_ok) {
-        elaaoms_api_error_set(err, ELAAOMS_API_ERR_INPUT, 0,
-                              "request not buildable (invalid UTF-8?)");
-    } else {
-        body = elaaoms_yajl_gen_dup(g, len);
-        if (body == NULL) {
-            elaaoms_api_error_set(err, ELAAOMS_API_ERR_NOMEM, 1,
-                                  "out of memory");
-        }
-    }
-
-    yajl_gen_free(g);
-    return body;
+    return elaaoms_api_request_body(g, st, len, err);
 }
 
 
