@@ -1,15 +1,23 @@
-# ELAAOMS build.  "make" installs missing Debian packages (as root), then
-# builds lib/ (build/libelaaoms.a), the nginx module
-# (build/nginx/ngx_http_elaaoms_module.so) and the worker (build/elaaoms-worker).
+# ELAAOMS build.
 #
-#   make                 build everything
-#   make test            unit tests, then every t/*.t through prove
-#   make unit            unit tests only
-#   make run / stop      the product on 127.0.0.1:8080 (see README.md)
+#   make                 builds lib/ (two archives), the nginx module and the
+#                        worker; installs nothing
+#   make deps            installs the Debian packages the build, the product
+#                        and the tests need (as root)
+#   make test            deps, then the unit tests and every t/*.t via prove
+#   make unit            unit tests only (TAP, through prove)
+#   make run / stop      deps, then the product on 127.0.0.1:8080 (README.md)
 #   make SANITIZE=1 unit unit tests under -fsanitize=address,undefined
 #   make fuzz            libFuzzer targets for the parsers (clang)
+#   make bench           the benchmark programs (bench/*.c)
 #   NGINX_SRC=/path/to/nginx-x.y.z  build against an upstream source tree
 #                                   instead of Debian's nginx-dev headers
+#
+# lib/ becomes two archives: libelaaoms-core.a, which the nginx module
+# links (no blocking I/O: no synchronous hiredis, no libcurl), and
+# libelaaoms-io.a, which only the worker and the tests link.
+# scripts/check-archives.sh fails the build when the core archive or the
+# module references anything of the second.
 
 SHELL    := /bin/bash
 ROOT     := $(CURDIR)
@@ -18,7 +26,7 @@ BUILD    := $(ROOT)/build
 CC       ?= cc
 WARN     := -W -Wall -Wextra -Wpointer-arith -Wno-unused-parameter -Werror
 OPT      ?= -O2 -g
-CFLAGS_ALL = -std=gnu11 $(OPT) $(WARN) -fPIC -D_GNU_SOURCE -I$(ROOT)/lib
+CFLAGS_ALL = -std=gnu11 $(OPT) $(WARN) -fPIC -D_GNU_SOURCE -I$(ROOT)/lib -MMD -MP
 LIBS     := -lhiredis -lyajl -lcurl -lcrypto -lm -lpthread
 
 ifeq ($(SANITIZE),1)
@@ -29,143 +37,199 @@ SAN      :=
 OBJDIR   := $(BUILD)/obj
 endif
 
-LIB_SRCS    := $(wildcard lib/*.c)
-LIB_OBJS    := $(patsubst lib/%.c,$(OBJDIR)/lib/%.o,$(LIB_SRCS))
-LIB_A       := $(OBJDIR)/libelaaoms.a
+# worker-only parts of lib/: they block (hiredis' synchronous API, libcurl)
+LIB_IO_SRCS := $(wildcard lib/clients/*.c) \
+               lib/store/memory_store.c lib/store/memory_query.c \
+               lib/store/memory_forget.c lib/store/memory_dedup.c \
+               lib/context/context_store.c lib/extract/llm_memories.c
+LIB_CORE_SRCS := $(filter-out $(LIB_IO_SRCS),$(wildcard lib/*/*.c))
+
+core_objs = $(patsubst lib/%.c,$(1)/lib/%.o,$(LIB_CORE_SRCS))
+io_objs   = $(patsubst lib/%.c,$(1)/lib/%.o,$(LIB_IO_SRCS))
+
+CORE_A      := $(OBJDIR)/libelaaoms-core.a
+IO_A        := $(OBJDIR)/libelaaoms-io.a
+LIB_AS      := $(IO_A) $(CORE_A)
+
 WORKER_SRCS := $(wildcard worker/*.c)
 WORKER_OBJS := $(patsubst worker/%.c,$(OBJDIR)/worker/%.o,$(WORKER_SRCS))
-UNIT_SRCS   := $(wildcard t/unit/test_*.c)
-UNIT_BINS   := $(patsubst t/unit/%.c,$(OBJDIR)/unit/%,$(UNIT_SRCS))
-MODULE_SRCS := $(wildcard ngx_elaaoms_module/*.c ngx_elaaoms_module/*.h) config
+UNIT_SRCS   := $(wildcard t/unit/test_*.c t/integration/test_*.c)
+UNIT_BINS   := $(patsubst t/%.c,$(OBJDIR)/%,$(UNIT_SRCS))
+TOOL_BINS   := $(BUILD)/tools/seed_memories
 
 MODULE_SO   := $(BUILD)/nginx/ngx_http_elaaoms_module.so
 WORKER_BIN  := $(BUILD)/elaaoms-worker
 
-.PHONY: all deps lib module worker unit test prove run stop fuzz clean
+# the module always links the plain (not sanitized) core archive
+PLAIN_CORE_A := $(BUILD)/obj/libelaaoms-core.a
+PLAIN_IO_A   := $(BUILD)/obj/libelaaoms-io.a
 
-all: deps lib module worker
+.PHONY: all deps lib module worker tools unit test prove run stop fuzz \
+        bench clean check-archives
+
+all: lib module worker tools
 
 deps:
 	@scripts/install-deps.sh
 
-lib: $(LIB_A) $(BUILD)/libelaaoms.a
+lib: $(CORE_A) $(IO_A) $(PLAIN_CORE_A) $(PLAIN_IO_A)
 
-$(OBJDIR)/lib/%.o: lib/%.c $(wildcard lib/*.h)
+$(OBJDIR)/lib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(SAN) -c -o $@ $<
 
-$(LIB_A): $(LIB_OBJS)
-	@mkdir -p $(dir $@)
+$(OBJDIR)/libelaaoms-core.a: $(call core_objs,$(OBJDIR))
 	rm -f $@ && ar rcs $@ $^
 
-# the archive the nginx config script links (always the plain build)
-$(BUILD)/libelaaoms.a: $(patsubst lib/%.c,$(BUILD)/obj/lib/%.o,$(LIB_SRCS))
+$(OBJDIR)/libelaaoms-io.a: $(call io_objs,$(OBJDIR))
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/obj/lib/%.o: lib/%.c $(wildcard lib/*.h)
+ifneq ($(OBJDIR),$(BUILD)/obj)
+$(BUILD)/obj/lib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
+$(BUILD)/obj/libelaaoms-core.a: $(call core_objs,$(BUILD)/obj)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/obj/libelaaoms-io.a: $(call io_objs,$(BUILD)/obj)
+	rm -f $@ && ar rcs $@ $^
+endif
+
 # --- nginx module -----------------------------------------------------------
 
-# configure fixes the module's file list: run it again when the list changes
-MODULE_LIST := $(BUILD)/module-files.txt
-$(shell mkdir -p $(BUILD); echo $(sort $(wildcard ngx_elaaoms_module/*)) $(sort $(wildcard lib/*.h)) > $(MODULE_LIST).new; \
-        cmp -s $(MODULE_LIST).new $(MODULE_LIST) || mv $(MODULE_LIST).new $(MODULE_LIST); rm -f $(MODULE_LIST).new)
+MODULE_SRCS := $(wildcard ngx_elaaoms_module/*.c ngx_elaaoms_module/*.h) config
 
 ifdef NGINX_SRC
 NGINX_BIN := $(BUILD)/nginx/nginx
-$(BUILD)/nginx/Makefile: config $(MODULE_LIST)
+$(BUILD)/nginx/Makefile: config
 	@mkdir -p $(BUILD)/nginx
-	cd $(NGINX_SRC) && ELAAOMS_LIB=$(BUILD)/libelaaoms.a ./configure --with-compat --with-threads \
+	cd $(NGINX_SRC) && ELAAOMS_LIB=$(PLAIN_CORE_A) ./configure --with-compat --with-threads \
 	    --with-debug --with-http_ssl_module \
 	    --add-dynamic-module=$(ROOT) --builddir=$(BUILD)/nginx
 	touch $@
 
-$(MODULE_SO): $(BUILD)/nginx/Makefile $(MODULE_SRCS) $(BUILD)/libelaaoms.a
+$(MODULE_SO): $(BUILD)/nginx/Makefile $(MODULE_SRCS) $(PLAIN_CORE_A) $(PLAIN_IO_A)
 	rm -f $@
 	cd $(NGINX_SRC) && $(MAKE) -f $(BUILD)/nginx/Makefile build modules
+	scripts/check-archives.sh $(PLAIN_CORE_A) $(PLAIN_IO_A) $@
 else
 NGINX_BIN := /usr/sbin/nginx
 # Debian's nginx-dev route: configure a copy of /usr/share/nginx/src with
 # Debian's own flags, so the module is binary compatible with /usr/sbin/nginx
-$(BUILD)/nginx/Makefile: config $(MODULE_LIST)
+$(BUILD)/nginx/Makefile: config
 	rm -rf $(BUILD)/nginx-src && mkdir -p $(BUILD)/nginx
 	cp -r /usr/share/nginx/src $(BUILD)/nginx-src
-	cd $(BUILD)/nginx-src && . ./conf_flags && ELAAOMS_LIB=$(BUILD)/libelaaoms.a ./configure \
+	cd $(BUILD)/nginx-src && . ./conf_flags && ELAAOMS_LIB=$(PLAIN_CORE_A) ./configure \
 	    "$${NGX_CONF_FLAGS[@]}" \
 	    --with-cc-opt="$$(dpkg-buildflags --get CFLAGS) -fPIC" \
 	    --with-ld-opt="$$(dpkg-buildflags --get LDFLAGS) -fPIC" \
 	    --add-dynamic-module=$(ROOT) --builddir=$(BUILD)/nginx > $(BUILD)/nginx/configure.log
 	touch $@
 
-$(MODULE_SO): $(BUILD)/nginx/Makefile $(MODULE_SRCS) $(BUILD)/libelaaoms.a
+$(MODULE_SO): $(BUILD)/nginx/Makefile $(MODULE_SRCS) $(PLAIN_CORE_A) $(PLAIN_IO_A)
 	rm -f $@
 	cd $(BUILD)/nginx-src && $(MAKE) -f $(BUILD)/nginx/Makefile modules
+	scripts/check-archives.sh $(PLAIN_CORE_A) $(PLAIN_IO_A) $@
 endif
 
 module: $(MODULE_SO)
 
+check-archives: $(MODULE_SO)
+	scripts/check-archives.sh $(PLAIN_CORE_A) $(PLAIN_IO_A) $(MODULE_SO)
+
 # --- worker -----------------------------------------------------------------
 
-$(OBJDIR)/worker/%.o: worker/%.c $(wildcard worker/*.h lib/*.h)
+$(OBJDIR)/worker/%.o: worker/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(SAN) -c -o $@ $<
 
-$(WORKER_BIN): $(WORKER_OBJS) $(BUILD)/libelaaoms.a
-	$(CC) -o $@ $(WORKER_OBJS) $(BUILD)/libelaaoms.a $(LIBS)
+$(WORKER_BIN): $(WORKER_OBJS) $(PLAIN_IO_A) $(PLAIN_CORE_A)
+	$(CC) -o $@ $(WORKER_OBJS) $(PLAIN_IO_A) $(PLAIN_CORE_A) $(LIBS)
 
 worker: $(WORKER_BIN)
 
+# --- tools the suites and benchmarks use ------------------------------------
+
+$(BUILD)/tools/%: t/tools/%.c $(PLAIN_IO_A) $(PLAIN_CORE_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(PLAIN_IO_A) $(PLAIN_CORE_A) $(LIBS)
+
+tools: $(TOOL_BINS)
+
 # --- tests ------------------------------------------------------------------
 
-$(OBJDIR)/unit/%: t/unit/%.c $(wildcard t/unit/*.h) $(LIB_A)
+$(OBJDIR)/unit/%: t/unit/%.c $(LIB_AS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(SAN) -I$(ROOT)/t/unit -o $@ $< $(LIB_A) $(LIBS)
+	$(CC) $(CFLAGS_ALL) $(SAN) -I$(ROOT)/t/unit -o $@ $< $(LIB_AS) $(LIBS)
 
-unit: deps $(UNIT_BINS)
-	@p=0; f=0; rc=0; \
-	for t in $(UNIT_BINS); do \
-	    out=$$(cd $(ROOT) && $$t); r=$$?; echo "$$out" | tail -n 1; \
-	    [ $$r -ne 0 ] && { rc=1; echo "$$out" | head -n -1; }; \
-	    line=$$(echo "$$out" | tail -n 1); \
-	    p=$$((p + $$(echo "$$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'))); \
-	    f=$$((f + $$(echo "$$line" | sed -E 's/.*passed, ([0-9]+) failed.*/\1/'))); \
-	done; \
-	echo "unit: $$p passed, $$f failed"; exit $$rc
+$(OBJDIR)/integration/%: t/integration/%.c $(LIB_AS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(SAN) -I$(ROOT)/t/unit -o $@ $< $(LIB_AS) $(LIBS)
+
+unit: $(UNIT_BINS)
+	@cd $(ROOT) && prove --exec '' $(UNIT_BINS)
 
 TEST_ENV = TEST_NGINX_BINARY=$(NGINX_BIN) \
-           TEST_NGINX_LOAD_MODULES=$(MODULE_SO) \
-           ELAAOMS_ROOT=$(ROOT) ELAAOMS_WORKER=$(WORKER_BIN) \
-           ELAAOMS_FIXTURES=$(ROOT)/t/fixtures
+           TEST_NGINX_LOAD_MODULES=$(MODULE_SO)
 
 prove: all
 	@if perl -MTest::Nginx::Socket -e1 2>/dev/null; then inc=""; \
 	 else inc="-I$(ROOT)/t/runner"; fi; \
 	 $(TEST_ENV) prove $$inc -I$(ROOT)/t/lib t/*.t
 
-test: all unit prove
+test: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) prove
 
 # --- product ----------------------------------------------------------------
 
-run: all
+run: deps
+	$(MAKE) all
 	@scripts/run.sh start
 
 stop:
 	@scripts/run.sh stop
 
-# --- fuzzing ----------------------------------------------------------------
+# --- benchmarks -------------------------------------------------------------
 
-FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
-FUZZ_BINS := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
+$(BUILD)/bench/%: bench/%.c $(PLAIN_IO_A) $(PLAIN_CORE_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(PLAIN_IO_A) $(PLAIN_CORE_A) $(LIBS)
+
+bench: $(BENCH_BINS)
+
+# --- fuzzing ----------------------------------------------------------------
+# lib/ is compiled once with coverage instrumentation into its own archives;
+# each fuzzer links them.
+
+FUZZ_SRCS  := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BINS  := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_OBJ   := $(BUILD)/fuzz/obj
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+              -I$(ROOT)/lib -D_GNU_SOURCE -MMD -MP
+FUZZ_AS    := $(FUZZ_OBJ)/libelaaoms-io.a $(FUZZ_OBJ)/libelaaoms-core.a
 FUZZ_SECONDS ?= 30
 
-$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h)
+$(FUZZ_OBJ)/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -c -o $@ $<
+
+$(FUZZ_OBJ)/libelaaoms-core.a: $(call core_objs,$(FUZZ_OBJ))
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_OBJ)/libelaaoms-io.a: $(call io_objs,$(FUZZ_OBJ))
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_AS)
 	@mkdir -p $(dir $@)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I$(ROOT)/lib \
-	    -D_GNU_SOURCE -o $@ $< $(LIB_SRCS) $(LIBS)
+	    -D_GNU_SOURCE -o $@ $< $(FUZZ_AS) $(LIBS)
 
-fuzz: deps $(FUZZ_BINS)
+fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \
 	    mkdir -p $(BUILD)/fuzz/corpus-$$(basename $$f); \
 	    $$f -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus-$$(basename $$f) \
@@ -174,3 +238,5 @@ fuzz: deps $(FUZZ_BINS)
 
 clean:
 	rm -rf $(BUILD) t/servroot*
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -29,11 +29,9 @@ my $worker = "$root/build/elaaoms-worker";
 my $redis = redis_start();
 my $tmp = tempdir('elaaoms-bench-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 
-# the seeding tool of the search suite, built against the library
-system('cc', '-std=gnu11', '-O2', '-D_GNU_SOURCE', "-I$root/lib",
-       '-o', "$tmp/seed_memories", "$root/t/tools/seed_memories.c",
-       "$root/build/obj/libelaaoms.a", qw(-lhiredis -lyajl -lcurl -lcrypto
-       -lm -lpthread)) == 0 or die "seed tool did not build\n";
+# the seeding tool of the search suite, built by make
+my $seed_tool = "$root/build/tools/seed_memories";
+-x $seed_tool or die "build first: make\n";
 
 # filler about everything but orders, so the order question has one answer
 my @words = qw(email phone address espresso grinder beans weekend morning
@@ -43,7 +41,7 @@ my %callers = (10 => '+12025550010', 100 => '+12025550100',
                1000 => '+12025551000');
 my @types = qw(factual preference issue emotion relationship);
 
-open my $seed, '|-', "$tmp/seed_memories", '127.0.0.1', $redis
+open my $seed, '|-', $seed_tool, '127.0.0.1', $redis
     or die "seed: $!";
 for my $n (sort { $a <=> $b } keys %callers) {
     for my $i (1 .. $n) {

@@ -1,11 +1,9 @@
 /*
  * Relevance cost per candidate, for the nginx module's search over up to
- * 1,000 memories per caller.  Not part of "make test"; build and run by
- * hand from the repository root:
+ * 1,000 memories per caller.  Not part of "make test"; from the
+ * repository root:
  *
- *   cc -std=gnu11 -O2 -D_GNU_SOURCE -Ilib -o build/relevance_bench \
- *       bench/relevance_bench.c lib/tokenize.c lib/embed.c lib/relevance.c \
- *       -lm -lpthread && build/relevance_bench
+ *   make bench && build/bench/relevance_bench
  *
  * Prints ns per candidate with float vectors, packed (int8) vectors and
  * vectors embedded on the fly, and ns per embedded text.
@@ -16,8 +14,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "embed.h"
-#include "relevance.h"
+#include "search/embed.h"
+#include "search/relevance.h"
 
 #define NCANDS   1000
 #define ROUNDS   200

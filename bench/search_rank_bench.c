@@ -1,18 +1,14 @@
 /*
  * search-memory's cost per request for a caller with 1,000 memories, as
  * the nginx module pays it after its HGETALL: decode the records as views,
- * rank them (lib/search_rank.c: visibility, relevance, filters, threshold,
+ * rank them (lib/search/search_rank.c: visibility, relevance, filters, threshold,
  * sort, limit) and write the JSON answer; twice: records with the offline
  * embedder's vectors, then records embedded by OpenAI (the worker's
  * "embedder openai": text-embedding-3-small, 1,536 dimensions), whose
  * vectors nginx cannot use, so it embeds their text offline on the fly.
- * Not part of "make test"; build
- * and run by hand from the repository root after "make lib":
+ * Not part of "make test"; from the repository root:
  *
- *   cc -std=gnu11 -O2 -D_GNU_SOURCE -Ilib -o build/search_rank_bench \
- *       bench/search_rank_bench.c build/obj/libelaaoms.a \
- *       -lhiredis -lyajl -lcurl -lcrypto -lm -lpthread \
- *       && build/search_rank_bench
+ *   make bench && build/bench/search_rank_bench
  */
 
 #include <stdio.h>
@@ -22,10 +18,10 @@
 
 #include <yajl/yajl_gen.h>
 
-#include "embed.h"
-#include "memory_record.h"
-#include "relevance.h"
-#include "search_rank.h"
+#include "search/embed.h"
+#include "store/memory_record.h"
+#include "search/relevance.h"
+#include "search/search_rank.h"
 
 #define NRECS    1000
 #define ROUNDS   300

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "caller_id.h"
+#include "intake/caller_id.h"
 
 
 static void

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "extract_offline.h"
-#include "llm.h"
+#include "extract/extract_offline.h"
+#include "clients/llm.h"
 
 
 static size_t

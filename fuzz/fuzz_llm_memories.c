@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "llm.h"
+#include "clients/llm.h"
 
 
 static size_t

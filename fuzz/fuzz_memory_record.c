@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memory_record.h"
+#include "store/memory_record.h"
 
 
 static void

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "caller_id.h"
-#include "conversation_id.h"
-#include "postcall.h"
+#include "intake/caller_id.h"
+#include "intake/conversation_id.h"
+#include "intake/postcall.h"
 
 
 int

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "privacy.h"
+#include "extract/privacy.h"
 
 
 int

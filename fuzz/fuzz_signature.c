@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "signature.h"
+#include "intake/signature.h"
 
 
 int

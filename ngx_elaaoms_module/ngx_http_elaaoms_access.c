@@ -15,7 +15,7 @@
 #include <openssl/crypto.h>
 
 #include "ngx_http_elaaoms_module.h"
-#include "signature.h"
+#include "intake/signature.h"
 
 
 /* how far ahead of our clock a signature timestamp may be */

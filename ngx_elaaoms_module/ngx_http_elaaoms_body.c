@@ -10,7 +10,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_elaaoms_module.h"
-#include "json_parse.h"
+#include "util/json_parse.h"
 
 
 #define NGX_HTTP_ELAAOMS_FILE_CHUNK  65536

@@ -2,7 +2,7 @@
  * POST /webhook/client-data: ElevenLabs' conversation-initiation hook.
  *
  * Validates the request, then one pipelined Redis round trip reads what
- * the worker precomputed (lib/context_store.h, keys from context_build.h):
+ * the worker precomputed (lib/context/context_store.h, keys from context_build.h):
  *
  *   GET C context:<agent_id>                     the caller's context for
  *   GET C context:_any                           the agent, else the one
@@ -31,15 +31,13 @@
 
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
-#include "caller_id.h"
-#include "context_build.h"
-#include "conversation_id.h"
-#include "json_parse.h"
-#include "redis_keys.h"
+#include "intake/caller_id.h"
+#include "context/context_build.h"
+#include "intake/conversation_id.h"
+#include "util/json_parse.h"
+#include "store/redis_keys.h"
 
 
-/* a Redis key, at most (memory_store.h: ELAAOMS_MEMORY_KEY_MAX) */
-#define NGX_HTTP_ELAAOMS_KEY_MAX   512
 
 /* placeholders copied from a profile, at most */
 #define NGX_HTTP_ELAAOMS_MAX_VARS  128
@@ -220,7 +218,7 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    key = ngx_pnalloc(r->pool, 3 * NGX_HTTP_ELAAOMS_KEY_MAX);
+    key = ngx_pnalloc(r->pool, 3 * ELAAOMS_KEY_MAX);
     if (key == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -230,7 +228,7 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
 
     /* index 0: the agent's context, 1: _any, 2: the profile */
     if (cd->agent[0]) {
-        n = elaaoms_context_key(key, NGX_HTTP_ELAAOMS_KEY_MAX,
+        n = elaaoms_context_key(key, ELAAOMS_KEY_MAX,
                                 (const char *) elcf->org.data, cd->caller,
                                 cd->agent);
         if (n < 0) {
@@ -245,8 +243,8 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
         }
     }
 
-    key += NGX_HTTP_ELAAOMS_KEY_MAX;
-    n = elaaoms_context_key(key, NGX_HTTP_ELAAOMS_KEY_MAX,
+    key += ELAAOMS_KEY_MAX;
+    n = elaaoms_context_key(key, ELAAOMS_KEY_MAX,
                             (const char *) elcf->org.data, cd->caller,
                             ELAAOMS_CONTEXT_ANY);
     if (n < 0) {
@@ -261,8 +259,8 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
     }
 
     if (cd->agent[0]) {
-        key += NGX_HTTP_ELAAOMS_KEY_MAX;
-        n = elaaoms_context_profile_key(key, NGX_HTTP_ELAAOMS_KEY_MAX,
+        key += ELAAOMS_KEY_MAX;
+        n = elaaoms_context_profile_key(key, ELAAOMS_KEY_MAX,
                                         (const char *) elcf->org.data,
                                         cd->agent);
         if (n < 0) {
@@ -740,7 +738,7 @@ ngx_http_elaaoms_client_data_audit(ngx_http_request_t *r,
     }
 
     list = ngx_pnalloc(r->pool, len);
-    key = ngx_pnalloc(r->pool, NGX_HTTP_ELAAOMS_KEY_MAX);
+    key = ngx_pnalloc(r->pool, ELAAOMS_KEY_MAX);
     now = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
     if (list == NULL || key == NULL || now == NULL) {
         return;
@@ -757,7 +755,7 @@ ngx_http_elaaoms_client_data_audit(ngx_http_request_t *r,
         }
     }
 
-    n = elaaoms_key_org((char *) key, NGX_HTTP_ELAAOMS_KEY_MAX,
+    n = elaaoms_key_org((char *) key, ELAAOMS_KEY_MAX,
                         (const char *) elcf->org.data,
                         ELAAOMS_CONTEXT_KEY_AUDIT);
     if (n < 0) {

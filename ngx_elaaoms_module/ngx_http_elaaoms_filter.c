@@ -11,7 +11,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_elaaoms_module.h"
-#include "json_error.h"
+#include "util/json_error.h"
 
 
 static ngx_int_t ngx_http_elaaoms_header_filter(ngx_http_request_t *r);

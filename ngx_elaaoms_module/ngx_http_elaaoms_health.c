@@ -11,7 +11,7 @@
 
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
-#include "redis_keys.h"
+#include "store/redis_keys.h"
 
 
 typedef enum {

@@ -10,7 +10,7 @@
 
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
-#include "relevance.h"
+#include "search/relevance.h"
 
 
 static void *ngx_http_elaaoms_create_main_conf(ngx_conf_t *cf);

@@ -14,7 +14,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
-#include "signature.h"
+#include "intake/signature.h"
 
 
 /* client-data and search-memory bodies are small, flat objects */

@@ -32,10 +32,10 @@
 
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
-#include "durable_file.h"
-#include "intake.h"
-#include "job.h"
-#include "postcall.h"
+#include "intake/durable_file.h"
+#include "intake/intake.h"
+#include "intake/job.h"
+#include "intake/postcall.h"
 
 
 #define NGX_HTTP_ELAAOMS_PATH_MAX  4096

@@ -11,7 +11,7 @@
 #include "ngx_http_elaaoms_module.h"
 #include <yajl/yajl_gen.h>
 
-#include "json_error.h"
+#include "util/json_error.h"
 
 
 static ngx_str_t  ngx_http_elaaoms_no_request_id = ngx_string("-");

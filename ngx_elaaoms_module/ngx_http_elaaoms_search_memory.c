@@ -1,11 +1,11 @@
 /*
  * /webhook/search-memory: ElevenLabs' server tool.  Parameters come as the
  * JSON body (the tool's parameter object) or as the query string; both go
- * through one validation (lib/search_request.c); bad ones are a 400.
+ * through one validation (lib/search/search_request.c); bad ones are a 400.
  *
- * The caller's memories are one Redis hash (lib/memory_store.h), read with
+ * The caller's memories are one Redis hash (lib/store/memory_store.h, written by the worker), read with
  * one HGETALL; the records are decoded as views into the reply and ranked
- * by lib/search_rank.c while the reply is alive (hiredis frees it after
+ * by lib/search/search_rank.c while the reply is alive (hiredis frees it after
  * the callback), which also writes the answer.  A call is never failed
  * for want of memory: no usable caller, Redis down or slow, all answer 200
  * with an empty list and a summary saying why.
@@ -25,12 +25,12 @@
 
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
-#include "caller_id.h"
-#include "conversation_id.h"
-#include "memory_store.h"
-#include "redis_keys.h"
-#include "search_rank.h"
-#include "search_request.h"
+#include "intake/caller_id.h"
+#include "intake/conversation_id.h"
+#include "store/memory_record.h"
+#include "store/redis_keys.h"
+#include "search/search_rank.h"
+#include "search/search_request.h"
 
 
 typedef struct {
@@ -212,7 +212,7 @@ ngx_http_elaaoms_search_start(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx)
 {
     int                           n;
-    char                          key[ELAAOMS_MEMORY_KEY_MAX];
+    char                          key[ELAAOMS_KEY_MAX];
     const char                   *argv[2];
     size_t                        argvlen[2];
     ngx_http_elaaoms_batch_t     *b;
@@ -448,7 +448,7 @@ ngx_http_elaaoms_search_audit(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx)
 {
     int                        n;
-    char                       key[ELAAOMS_MEMORY_KEY_MAX];
+    char                       key[ELAAOMS_KEY_MAX];
     u_char                     now[NGX_TIME_T_LEN + 1];
     size_t                     argvlen[20];
     ngx_str_t                 *rid;

@@ -40,7 +40,7 @@ Content-Type: application/json
 === TEST 2: nginx -t accepts the example configuration (conf/nginx.conf) with the module loaded
 --- init
 my $dir = File::Temp::tempdir('elaaoms-check-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-my $out = `NGINX_BIN=$ENV{TEST_NGINX_BINARY} $ENV{ELAAOMS_ROOT}/scripts/run.sh check $dir 2>&1`;
+my $out = `NGINX_BIN=$ENV{TEST_NGINX_BINARY} @{[ElaaomsTest::repo_root()]}/scripts/run.sh check $dir 2>&1`;
 Test::More::is($?, 0, 'nginx -t exit status');
 Test::More::like($out, qr/syntax is ok/, 'nginx -t: syntax is ok');
 Test::More::like($out, qr/test is successful/, 'nginx -t: test is successful');

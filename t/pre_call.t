@@ -1,5 +1,5 @@
 # Pre-call context (client-data): the documents the worker precomputes
-# (lib/context_store.h) served with one Redis round trip: the returning
+# (lib/context/context_store.h) served with one Redis round trip: the returning
 # caller greeted with their open issue, overrides only where the cached
 # agent profile allows them (or the configuration forces the first
 # message), the prompt addition, the agent's placeholders, unknown and

@@ -6,8 +6,8 @@
 # memories served to another agent.
 #
 # Memories are written the way the worker writes them: a small helper
-# (t/tools/seed_memories.c, built here against build/obj/libelaaoms.a)
-# stores JSON lines with lib/memory_store.h.
+# (t/tools/seed_memories.c, built by make as build/tools/seed_memories)
+# stores JSON lines with lib/store/memory_store.h.
 
 use lib 't/lib';
 use Test::Nginx::Socket 'no_plan';
@@ -27,20 +27,14 @@ our $MARIA = '+14155550123';
 # --- the seeding helper ------------------------------------------------------
 
 my $root = repo_root();
-my $tools = tempdir('elaaoms-seed-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-my ($archive) = grep { -f } ("$root/build/obj/libelaaoms.a",
-                             "$root/build/libelaaoms.a");
-die "build/obj/libelaaoms.a is missing: run make first\n" unless $archive;
-
-system('cc', '-std=gnu11', '-O2', '-D_GNU_SOURCE', "-I$root/lib",
-       '-o', "$tools/seed_memories", "$root/t/tools/seed_memories.c",
-       $archive, qw(-lhiredis -lyajl -lcurl -lcrypto -lm -lpthread)) == 0
-    or die "t/tools/seed_memories.c did not build\n";
+# built by "make" (Makefile: tools) against the library archives
+my $seed_tool = "$root/build/tools/seed_memories";
+die "$seed_tool is missing: run make first\n" unless -x $seed_tool;
 
 sub seed {
     my @memories = @_;
     my $json = JSON::PP->new->canonical;
-    open my $fh, '|-', "$tools/seed_memories", '127.0.0.1', redis_port()
+    open my $fh, '|-', $seed_tool, '127.0.0.1', redis_port()
         or die "seed_memories: $!";
     print $fh $json->encode($_), "\n" for @memories;
     close $fh or die "seeding failed: $?\n";

@@ -8,10 +8,10 @@
 #include <hiredis/hiredis.h>
 #include <yajl/yajl_gen.h>
 
-#include "caller_id.h"
-#include "context_store.h"
+#include "intake/caller_id.h"
+#include "context/context_store.h"
 #include "cli.h"
-#include "memory_store.h"
+#include "store/memory_store.h"
 #include "worker_io.h"
 
 

@@ -18,7 +18,7 @@
 #include "pool.h"
 #include "process.h"
 #include "queue.h"
-#include "redis_keys.h"
+#include "store/redis_keys.h"
 #include "sweep.h"
 #include "worker_config.h"
 #include "worker_io.h"

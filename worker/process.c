@@ -8,16 +8,16 @@
 #include <string.h>
 #include <time.h>
 
-#include "context_store.h"
-#include "elevenlabs_api.h"
-#include "embed.h"
-#include "embed_openai.h"
-#include "extract_offline.h"
-#include "memory_dedup.h"
-#include "postcall.h"
-#include "privacy.h"
+#include "context/context_store.h"
+#include "clients/elevenlabs_api.h"
+#include "search/embed.h"
+#include "clients/embed_openai.h"
+#include "extract/extract_offline.h"
+#include "store/memory_dedup.h"
+#include "intake/postcall.h"
+#include "extract/privacy.h"
 #include "process.h"
-#include "transcript.h"
+#include "extract/transcript.h"
 #include "worker_io.h"
 #include "worker_log.h"
 

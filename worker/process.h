@@ -14,8 +14,8 @@
 
 #include <hiredis/hiredis.h>
 
-#include "job.h"
-#include "llm.h"
+#include "intake/job.h"
+#include "clients/llm.h"
 #include "worker_config.h"
 
 typedef enum {

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "intake.h"
+#include "intake/intake.h"
 #include "queue.h"
 #include "worker_log.h"
 

@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "intake.h"
-#include "job.h"
+#include "intake/intake.h"
+#include "intake/job.h"
 #include "sweep.h"
 #include "worker_io.h"
 #include "worker_log.h"

@@ -2,7 +2,7 @@
  * The pending-payload sweep: transcriptions saved by nginx while Redis was
  * unreachable carry a "<conversation_id>_transcription.pending" marker
  * holding their job; the sweep queues them with the same atomic Redis step
- * nginx uses (lib/intake.h), so a payload queued twice is queued once.
+ * nginx uses (lib/intake/intake.h), so a payload queued twice is queued once.
  */
 
 #ifndef ELAAOMS_WORKER_SWEEP_H

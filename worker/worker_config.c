@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "memory_record.h"
+#include "store/memory_record.h"
 #include "worker_config.h"
 
 

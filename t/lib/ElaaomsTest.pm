@@ -24,7 +24,14 @@ my $redis_port;
 my $redis_dir;
 my $owner_pid = $$;
 
-sub repo_root { $ENV{ELAAOMS_ROOT} || POSIX::getcwd() }
+# the checkout this file belongs to (t/lib/ElaaomsTest.pm), wherever prove
+# runs from; ELAAOMS_ROOT overrides it
+sub repo_root {
+    return $ENV{ELAAOMS_ROOT} if $ENV{ELAAOMS_ROOT};
+    require Cwd;
+    require File::Basename;
+    return Cwd::abs_path(File::Basename::dirname(__FILE__) . '/../..');
+}
 
 # A fixture's bytes, surrounding whitespace removed (Test::Nginx trims a
 # request body the same way, so what is signed is what is sent).

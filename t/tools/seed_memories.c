@@ -1,6 +1,6 @@
 /*
  * Seeds memories into a test suite's Redis the way the worker stores them
- * (lib/memory_store.h's elaaoms_memory_store_add: the record in the
+ * (lib/store/memory_store.h's elaaoms_memory_store_add: the record in the
  * caller's index hash plus every index entry, one MULTI/EXEC).
  *
  *   seed_memories HOST PORT < lines
@@ -13,7 +13,7 @@
  *    "id":"m_order","superseded":false,"conflicts":["m_other"]}
  *
  * org, caller, type and content are required; the caller is normalized
- * (lib/caller_id.h) as the module does; id defaults to a new one; the
+ * (lib/intake/caller_id.h) as the module does; id defaults to a new one; the
  * content is embedded with the offline embedder.  Quiet on success;
  * exits 1 at the first line it cannot store.  Built by t/search_memory.t
  * against build/obj/libelaaoms.a; not part of the product.
@@ -26,12 +26,12 @@
 #include <hiredis/hiredis.h>
 #include <yajl/yajl_tree.h>
 
-#include "caller_id.h"
-#include "embed.h"
-#include "memory_record.h"
-#include "memory_store.h"
-#include "memory_types.h"
-#include "yajl_util.h"
+#include "intake/caller_id.h"
+#include "search/embed.h"
+#include "store/memory_record.h"
+#include "store/memory_store.h"
+#include "store/memory_types.h"
+#include "util/yajl_util.h"
 
 
 static const char *

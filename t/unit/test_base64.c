@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "base64.h"
+#include "intake/base64.h"
 
 
 static unsigned char  out[256];

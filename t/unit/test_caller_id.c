@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "unit.h"
-#include "caller_id.h"
-#include "json_parse.h"
+#include "intake/caller_id.h"
+#include "util/json_parse.h"
 
 
 static char  key[ELAAOMS_CALLER_MAX];

@@ -6,8 +6,8 @@
 #include <yajl/yajl_tree.h>
 
 #include "unit.h"
-#include "context_build.h"
-#include "memory_record.h"
+#include "context/context_build.h"
+#include "store/memory_record.h"
 
 
 #define DAY  86400

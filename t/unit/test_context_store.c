@@ -20,8 +20,8 @@
 #include <yajl/yajl_tree.h>
 
 #include "unit.h"
-#include "context_store.h"
-#include "memory_store.h"
+#include "context/context_store.h"
+#include "store/memory_store.h"
 
 
 #define DAY     86400
@@ -621,8 +621,7 @@ main(void)
     rc = redis_start();
     if (rc == NULL) {
         redis_stop();
-        fprintf(stderr, "redis-server did not start\n");
-        unit_failed++;
+        UNIT_FAIL("redis-server started");
         return UNIT_DONE("context_store");
     }
 

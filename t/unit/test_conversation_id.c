@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "conversation_id.h"
+#include "intake/conversation_id.h"
 
 
 static int

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "durable_file.h"
+#include "intake/durable_file.h"
 
 
 static char  base[256];

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "unit.h"
-#include "embed.h"
+#include "search/embed.h"
 
 #define DIM  ELAAOMS_EMBED_DIM
 

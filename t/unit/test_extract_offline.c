@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "extract_offline.h"
-#include "json_parse.h"
-#include "llm.h"
-#include "transcript.h"
+#include "extract/extract_offline.h"
+#include "util/json_parse.h"
+#include "clients/llm.h"
+#include "extract/transcript.h"
 #include "unit.h"
 
 

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_error.h"
-#include "http_client.h"
-#include "http_retry.h"
+#include "clients/api_error.h"
+#include "clients/http_client.h"
+#include "clients/http_retry.h"
 #include "unit.h"
 
 

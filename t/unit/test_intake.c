@@ -1,5 +1,5 @@
 #include "unit.h"
-#include "intake.h"
+#include "intake/intake.h"
 
 
 int

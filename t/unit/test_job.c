@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "job.h"
+#include "intake/job.h"
 
 
 static char  err[256];

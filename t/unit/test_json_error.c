@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "unit.h"
-#include "json_error.h"
-#include "json_parse.h"
+#include "util/json_error.h"
+#include "util/json_parse.h"
 
 
 int

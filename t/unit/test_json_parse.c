@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "json_parse.h"
+#include "util/json_parse.h"
 
 
 static yajl_val

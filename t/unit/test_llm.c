@@ -14,11 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "elevenlabs_api.h"
-#include "embed_openai.h"
-#include "http_client.h"
-#include "llm.h"
-#include "yajl_util.h"
+#include "clients/elevenlabs_api.h"
+#include "clients/embed_openai.h"
+#include "clients/http_client.h"
+#include "clients/llm.h"
+#include "util/yajl_util.h"
 #include "unit.h"
 
 

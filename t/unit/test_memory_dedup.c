@@ -1,8 +1,8 @@
 #include <stdlib.h>
 
 #include "unit.h"
-#include "embed.h"
-#include "memory_dedup.h"
+#include "search/embed.h"
+#include "store/memory_dedup.h"
 
 
 #define S(s)  (s), strlen(s)

@@ -1,6 +1,6 @@
 /*
- * The FR7 queries (lib/memory_query.c) and the GDPR erasure
- * (lib/memory_forget.c) against a real Redis, over the memories
+ * The FR7 queries (lib/store/memory_query.c) and the GDPR erasure
+ * (lib/store/memory_forget.c) against a real Redis, over the memories
  * test_memory_store.c builds, written again here the same way: this test
  * starts its own redis-server on a free 127.0.0.1 port (no persistence)
  * and kills it at the end.
@@ -24,8 +24,8 @@
 
 #define UNIT_REDIS_NAME  "memory_query"
 #include "unit_redis.h"
-#include "memory_dedup.h"
-#include "memory_store.h"
+#include "store/memory_dedup.h"
+#include "store/memory_store.h"
 #include "unit_memory.h"
 
 

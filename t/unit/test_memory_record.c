@@ -4,8 +4,8 @@
 #include <time.h>
 
 #include "unit.h"
-#include "embed.h"
-#include "memory_record.h"
+#include "search/embed.h"
+#include "store/memory_record.h"
 
 
 static unsigned char  q8[ELAAOMS_EMBED_DIM];

@@ -25,10 +25,10 @@
 
 #define UNIT_REDIS_NAME  "memory_store"
 #include "unit_redis.h"
-#include "embed.h"
-#include "memory_dedup.h"
-#include "memory_store.h"
-#include "redis_keys.h"
+#include "search/embed.h"
+#include "store/memory_dedup.h"
+#include "store/memory_store.h"
+#include "store/redis_keys.h"
 #include "unit_memory.h"
 
 

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "unit.h"
-#include "json_parse.h"
-#include "postcall.h"
+#include "util/json_parse.h"
+#include "intake/postcall.h"
 
 #define FIXTURES  "t/fixtures/elevenlabs/"
 

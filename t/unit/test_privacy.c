@@ -1,7 +1,7 @@
 #include <stdlib.h>
 
 #include "unit.h"
-#include "privacy.h"
+#include "extract/privacy.h"
 
 #define KEY  "+14155550123"
 

@@ -1,5 +1,5 @@
 #include "unit.h"
-#include "redis_keys.h"
+#include "store/redis_keys.h"
 
 
 int

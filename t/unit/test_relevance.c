@@ -15,8 +15,8 @@
 #include <stdlib.h>
 
 #include "unit.h"
-#include "embed.h"
-#include "relevance.h"
+#include "search/embed.h"
+#include "search/relevance.h"
 
 #define LABELLED      "t/fixtures/relevance/labelled.tsv"
 #define HELDOUT       "t/fixtures/relevance/heldout.tsv"

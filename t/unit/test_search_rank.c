@@ -15,10 +15,10 @@
 #include <yajl/yajl_tree.h>
 
 #include "unit.h"
-#include "embed.h"
-#include "memory_record.h"
-#include "relevance.h"
-#include "search_rank.h"
+#include "search/embed.h"
+#include "store/memory_record.h"
+#include "search/relevance.h"
+#include "search/search_rank.h"
 
 #define MAX_RECS   200
 #define REC_BUF    2048

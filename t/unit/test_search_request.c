@@ -1,6 +1,6 @@
 #include "unit.h"
-#include "json_parse.h"
-#include "search_request.h"
+#include "util/json_parse.h"
+#include "search/search_request.h"
 
 
 static int

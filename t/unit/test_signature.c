@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "signature.h"
+#include "intake/signature.h"
 
 #define SECRET     "test_secret"
 #define TS         1739537297

@@ -1,5 +1,5 @@
 #include "unit.h"
-#include "tokenize.h"
+#include "search/tokenize.h"
 
 
 static const char *

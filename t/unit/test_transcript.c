@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_parse.h"
-#include "transcript.h"
+#include "util/json_parse.h"
+#include "extract/transcript.h"
 #include "unit.h"
 
 

@@ -1,0 +1,171 @@
+/*
+ * Pre-call context: the document stored for client-data and its keys
+ * (see context_build.h and context_store.h).
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yajl/yajl_gen.h>
+
+#include "context/context_build.h"
+#include "context/context_internal.h"
+#include "intake/conversation_id.h"
+#include "store/redis_keys.h"
+#include "util/yajl_util.h"
+
+
+/* --- the stored document ------------------------------------------------- */
+
+static const char  prompt_addition_head[] =
+    "What you remember about this caller from earlier calls (JSON, most "
+    "important first). Use it naturally and briefly, never read it out, and "
+    "confirm details before acting on them. Items under \"shared\" were "
+    "noted by other agents of the company.\n";
+
+
+int
+elaaoms_context_document(const elaaoms_context_t *ctx,
+    const char *first_message, int64_t built_us, char **out, size_t *len)
+{
+    int                   rc;
+    char                 *pa, *doc;
+    size_t                i, n, palen;
+    yajl_gen              g;
+
+    *out = NULL;
+
+    if (ctx->json == NULL) {
+        return -1;
+    }
+
+    g = elaaoms_yajl_gen_new();
+    if (g == NULL) {
+        return -1;
+    }
+
+    palen = sizeof(prompt_addition_head) - 1 + ctx->len;
+    pa = malloc(palen + 1);
+    if (pa == NULL) {
+        yajl_gen_free(g);
+        return -1;
+    }
+    memcpy(pa, prompt_addition_head, sizeof(prompt_addition_head) - 1);
+    memcpy(pa + sizeof(prompt_addition_head) - 1, ctx->json, ctx->len);
+    pa[palen] = '\0';
+
+    rc = 0;
+    rc |= yajl_gen_map_open(g) != yajl_gen_status_ok;
+    rc |= elaaoms_yajl_gen_kv_int(g, "version", 1) != yajl_gen_status_ok;
+    rc |= elaaoms_yajl_gen_kv_str(g, "agent_id",
+                                  ctx->agent_id ? ctx->agent_id
+                                                : ELAAOMS_CONTEXT_ANY)
+          != yajl_gen_status_ok;
+    rc |= elaaoms_yajl_gen_kv_int(g, "built_us", built_us)
+          != yajl_gen_status_ok;
+
+    rc |= elaaoms_ctx_gen_key(g, "dynamic_variables");
+    rc |= yajl_gen_map_open(g) != yajl_gen_status_ok;
+    rc |= elaaoms_ctx_gen_key(g, "caller_known");
+    rc |= yajl_gen_bool(g, ctx->known) != yajl_gen_status_ok;
+    rc |= elaaoms_yajl_gen_kv_int(g, "caller_call_count", ctx->call_count)
+          != yajl_gen_status_ok;
+    rc |= elaaoms_ctx_gen_key(g, "caller_context");
+    rc |= elaaoms_ctx_gen_text(g, ctx->context_text, strlen(ctx->context_text),
+                               ELAAOMS_CONTEXT_TEXT_MAX);
+    rc |= elaaoms_yajl_gen_kv_str(g, "caller_last_interaction",
+                                  ctx->last_interaction)
+          != yajl_gen_status_ok;
+    rc |= elaaoms_ctx_gen_key(g, "caller_open_issue");
+    rc |= elaaoms_ctx_gen_text(g, ctx->open_issue ? ctx->open_issue : "",
+                               ctx->open_issue ? strlen(ctx->open_issue) : 0,
+                               ELAAOMS_CONTEXT_CONTENT_MAX);
+    if (ctx->name[0]) {
+        rc |= elaaoms_ctx_gen_key(g, "caller_name");
+        rc |= elaaoms_ctx_gen_text(g, ctx->name, strlen(ctx->name),
+                                   ELAAOMS_CONTEXT_NAME_MAX);
+    }
+    rc |= yajl_gen_map_close(g) != yajl_gen_status_ok;
+
+    rc |= elaaoms_ctx_gen_key(g, "first_message");
+    rc |= elaaoms_ctx_gen_text(g, first_message ? first_message : "",
+                               first_message ? strlen(first_message) : 0,
+                               ELAAOMS_FIRST_MESSAGE_MAX);
+    rc |= elaaoms_ctx_gen_key(g, "prompt_addition");
+    rc |= yajl_gen_string(g, (const unsigned char *) pa, palen)
+          != yajl_gen_status_ok;
+
+    rc |= elaaoms_ctx_gen_key(g, "shared_ids");
+    rc |= yajl_gen_array_open(g) != yajl_gen_status_ok;
+    for (i = 0; i < ctx->nshared; i++) {
+        rc |= elaaoms_ctx_gen_key(g, ctx->shared_ids[i]);
+    }
+    rc |= yajl_gen_array_close(g) != yajl_gen_status_ok;
+
+    free(pa);
+
+    /*
+     * the context itself travels inside prompt_addition only: nginx parses
+     * this document on every client-data request, twice the size for
+     * nothing otherwise
+     */
+    rc |= yajl_gen_map_close(g) != yajl_gen_status_ok;
+
+    if (rc != 0) {
+        yajl_gen_free(g);
+        return -1;
+    }
+
+    doc = elaaoms_yajl_gen_dup(g, &n);
+    yajl_gen_free(g);
+
+    if (doc == NULL) {
+        return -1;
+    }
+
+    *out = doc;
+    if (len) {
+        *len = n;
+    }
+
+    return 0;
+}
+
+
+/* --- keys ---------------------------------------------------------------- */
+
+int
+elaaoms_context_key(char *buf, size_t size, const char *org,
+    const char *caller, const char *agent_id)
+{
+    char  suffix[sizeof(ELAAOMS_CONTEXT_KEY_PREFIX)
+                 + ELAAOMS_CONVERSATION_ID_MAX + 1];
+
+    if ((size_t) snprintf(suffix, sizeof(suffix), ELAAOMS_CONTEXT_KEY_PREFIX
+                          "%s", agent_id)
+        >= sizeof(suffix))
+    {
+        return -1;
+    }
+
+    return elaaoms_key_caller(buf, size, org, caller, suffix);
+}
+
+
+int
+elaaoms_context_profile_key(char *buf, size_t size, const char *org,
+    const char *agent_id)
+{
+    char  suffix[ELAAOMS_CONVERSATION_ID_MAX + 32];
+
+    if ((size_t) snprintf(suffix, sizeof(suffix), "agent:%s:profile",
+                          agent_id)
+        >= sizeof(suffix))
+    {
+        return -1;
+    }
+
+    return elaaoms_key_org(buf, size, org, suffix);
+}

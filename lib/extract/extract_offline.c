@@ -1,0 +1,591 @@
+/*
+ * The offline extractor: word patterns over the caller's sentences.
+ *
+ * The text is first copied and cleaned (invalid UTF-8 -> '?', control
+ * characters -> ' ', curly apostrophes -> '\''), so that every later step
+ * works on valid UTF-8 and ASCII word boundaries.  Pass 1 collects the
+ * call's references (order codes ...) and their status, pass 2 walks the
+ * caller's sentences in order and applies the rules.  Results go to a
+ * scratch list first and are merged into the caller's list, which drops
+ * exact duplicates.
+ *
+ * This file is the driver: the cleaning, lines, sentences, the word
+ * patterns and the building of content the rules share (see
+ * extract_offline_internal.h), and the public entry point.  The rules
+ * are in extract_offline_facts.c (names, references, addresses, work),
+ * extract_offline_issues.c and extract_offline_feelings.c (preferences,
+ * emotions, relationship).
+ */
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract/extract_offline.h"
+#include "extract/extract_offline_internal.h"
+#include "clients/llm.h"
+#include "extract/transcript.h"
+
+
+/* --- text cleaning ------------------------------------------------------ */
+
+/* length of the valid UTF-8 sequence at p (1..4), 0 if invalid */
+static size_t
+xo_utf8_len(const unsigned char *p)
+{
+    size_t          n, i;
+    uint32_t        cp;
+
+    if (p[0] < 0x80) {
+        return 1;
+    }
+
+    if ((p[0] & 0xe0) == 0xc0) {
+        n = 2; cp = p[0] & 0x1f;
+    } else if ((p[0] & 0xf0) == 0xe0) {
+        n = 3; cp = p[0] & 0x0f;
+    } else if ((p[0] & 0xf8) == 0xf0) {
+        n = 4; cp = p[0] & 0x07;
+    } else {
+        return 0;
+    }
+
+    for (i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80) {    /* also stops at the NUL */
+            return 0;
+        }
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+
+    /* overlong forms, surrogates, beyond U+10FFFF */
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800)
+        || (n == 4 && cp < 0x10000) || cp > 0x10ffff
+        || (cp >= 0xd800 && cp <= 0xdfff))
+    {
+        return 0;
+    }
+
+    return n;
+}
+
+
+/* a malloc()ed clean copy; never longer than the input */
+static char *
+xo_clean(const char *text)
+{
+    size_t                n, k;
+    char                 *out, *d;
+    const unsigned char  *p;
+
+    out = malloc(strlen(text) + 1);
+    if (out == NULL) {
+        return NULL;
+    }
+
+    d = out;
+    p = (const unsigned char *) text;
+
+    while (*p) {
+        n = xo_utf8_len(p);
+
+        if (n == 0) {
+            *d++ = '?';
+            p++;
+
+        } else if (n == 3 && p[0] == 0xe2 && p[1] == 0x80
+                   && (p[2] == 0x98 || p[2] == 0x99))
+        {
+            *d++ = '\'';            /* ’ and ‘, so "I’m" reads as "I'm" */
+            p += 3;
+
+        } else if (n == 1) {
+            *d++ = (*p < 0x20 && *p != '\n') || *p == 0x7f ? ' ' : (char) *p;
+            p++;
+
+        } else {
+            for (k = 0; k < n; k++) {
+                *d++ = (char) *p++;
+            }
+        }
+    }
+
+    *d = '\0';
+    return out;
+}
+
+
+/* --- lines, sentences, words -------------------------------------------- */
+
+/* the next "Caller:"/"User:"/"Agent:" line from *pos; 0 at the end */
+int
+elaaoms_xo_next_line(const char *text, size_t *pos, elaaoms_xo_line_t *ln)
+{
+    const char  *p, *e;
+
+    for ( ;; ) {
+        p = text + *pos;
+        if (*p == '\0') {
+            return 0;
+        }
+
+        e = strchr(p, '\n');
+        if (e == NULL) {
+            e = p + strlen(p);
+        }
+        *pos = (size_t) (e - text) + (*e == '\n');
+
+        if (strncmp(p, "Caller: ", 8) == 0) {
+            ln->caller = 1; ln->msg = p + 8;
+        } else if (strncmp(p, "User: ", 6) == 0) {
+            ln->caller = 1; ln->msg = p + 6;
+        } else if (strncmp(p, "Agent: ", 7) == 0) {
+            ln->caller = 0; ln->msg = p + 7;
+        } else {
+            continue;
+        }
+
+        ln->len = (size_t) (e - ln->msg);
+        return 1;
+    }
+}
+
+
+static int
+xo_is_word_char(unsigned char c)
+{
+    return isalnum(c) || c >= 0x80 || c == '\'' || c == '-' || c == '#'
+           || c == '/' || c == '&' || c == '@' || c == '_';
+}
+
+
+/*
+ * The next sentence of line[0..len) from *pos, cut after ". ! ? ;" that
+ * end a word (so "3.5" and "a.b" stay whole), and its words; 0 at the end.
+ */
+int
+elaaoms_xo_next_sentence(const char *line, size_t len, size_t *pos,
+    elaaoms_xo_sent_t *st)
+{
+    size_t          i, start;
+    unsigned char   c;
+
+    i = *pos;
+    while (i < len && (line[i] == ' ' || line[i] == '\t')) {
+        i++;
+    }
+
+    if (i >= len) {
+        return 0;
+    }
+
+    start = i;
+    st->s = line + start;
+    st->ntok = 0;
+
+    while (i < len) {
+        c = (unsigned char) line[i];
+
+        if (c == '.' || c == '!' || c == '?' || c == ';') {
+            if (i + 1 >= len || line[i + 1] == ' ') {
+                i++;
+                break;
+            }
+        }
+
+        if (c == ' ' || c == '\t') {
+            i++;
+            continue;
+        }
+
+        if (xo_is_word_char(c)) {
+            size_t  b = i;
+
+            while (i < len && xo_is_word_char((unsigned char) line[i])) {
+                i++;
+            }
+            /* a trailing "'" or "-" is punctuation, not part of the word */
+            while (i - b > 1 && (line[i - 1] == '\'' || line[i - 1] == '-')) {
+                i--;
+            }
+            if (st->ntok < ELAAOMS_XO_MAX_TOKENS) {
+                st->tok[st->ntok++] =
+                    (elaaoms_xo_tok_t) { b - start, i - b, 0 };
+            }
+            continue;
+        }
+
+        if (st->ntok < ELAAOMS_XO_MAX_TOKENS) {
+            st->tok[st->ntok++] = (elaaoms_xo_tok_t) { i - start, 1, 1 };
+        }
+        i++;
+    }
+
+    st->n = i - start;
+    *pos = i;
+    return 1;
+}
+
+
+/* the word equals w[0..wlen) (any case), or starts with it when prefix */
+int
+elaaoms_xo_tok_is(const elaaoms_xo_sent_t *st, size_t i, const char *w,
+    size_t wlen, int prefix)
+{
+    if (i >= st->ntok || st->tok[i].punct) {
+        return wlen == 1 && i < st->ntok && *elaaoms_xo_tok_p(st, i) == *w;
+    }
+
+    if (prefix ? st->tok[i].len < wlen : st->tok[i].len != wlen) {
+        return 0;
+    }
+
+    return strncasecmp(elaaoms_xo_tok_p(st, i), w, wlen) == 0;
+}
+
+
+/* one pattern item ("a|b|c*", without the optional mark) against word i */
+static int
+xo_item_is(const elaaoms_xo_sent_t *st, size_t i, const char *item,
+    size_t ilen)
+{
+    const char  *a, *e, *end;
+    size_t       alen;
+
+    end = item + ilen;
+
+    for (a = item; a < end; a = e + 1) {
+        e = memchr(a, '|', (size_t) (end - a));
+        if (e == NULL) {
+            e = end;
+        }
+        alen = (size_t) (e - a);
+
+        if (alen == 1 && *a == '_') {
+            if (i < st->ntok && !st->tok[i].punct) {
+                return 1;                   /* any word */
+            }
+        } else if (alen > 1 && a[alen - 1] == '*') {
+            if (elaaoms_xo_tok_is(st, i, a, alen - 1, 1)) {
+                return 1;
+            }
+        } else if (elaaoms_xo_tok_is(st, i, a, alen, 0)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * Matches pattern at word i: items separated by spaces, alternatives by
+ * "|", "word*" a prefix, "_" any word, a trailing "?" an optional item
+ * (taken when it matches, no backtracking).  *end gets the index after
+ * the match.
+ */
+int
+elaaoms_xo_match(const elaaoms_xo_sent_t *st, size_t i, const char *pattern,
+    size_t *end)
+{
+    const char  *p, *e;
+    size_t       ilen;
+    int          opt;
+
+    for (p = pattern; *p; p = *e ? e + 1 : e) {
+        e = strchr(p, ' ');
+        if (e == NULL) {
+            e = p + strlen(p);
+        }
+        ilen = (size_t) (e - p);
+        opt = ilen > 1 && p[ilen - 1] == '?';
+
+        if (xo_item_is(st, i, p, ilen - opt)) {
+            i++;
+        } else if (!opt) {
+            return 0;
+        }
+    }
+
+    if (end) {
+        *end = i;
+    }
+    return 1;
+}
+
+
+/* the first word index where pattern matches, from i on; -1 if none */
+long
+elaaoms_xo_find(const elaaoms_xo_sent_t *st, size_t from, const char *pattern,
+    size_t *end)
+{
+    size_t  i;
+
+    for (i = from; i < st->ntok; i++) {
+        if (elaaoms_xo_match(st, i, pattern, end)) {
+            return (long) i;
+        }
+    }
+
+    return -1;
+}
+
+
+int
+elaaoms_xo_in_list(const elaaoms_xo_sent_t *st, size_t i, const char **list)
+{
+    for ( ; *list; list++) {
+        if (elaaoms_xo_tok_is(st, i, *list, strlen(*list), 0)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+
+/* "not"/"never"/"no"/"...n't" in the two words before i */
+int
+elaaoms_xo_negated(const elaaoms_xo_sent_t *st, size_t i)
+{
+    size_t  k, len;
+
+    for (k = 1; k <= 2 && k <= i; k++) {
+        if (st->tok[i - k].punct) {
+            return 0;
+        }
+        len = st->tok[i - k].len;
+        if (elaaoms_xo_match(st, i - k, "not|never|no", NULL)
+            || (len > 3
+                && strncasecmp(elaaoms_xo_tok_p(st, i - k) + len - 3, "n't", 3)
+                   == 0))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* --- building content --------------------------------------------------- */
+
+void
+elaaoms_xo_put(elaaoms_xo_buf_t *b, const char *s, size_t n)
+{
+    /* whole words only, so a cut never splits a UTF-8 character */
+    if (b->full || n > ELAAOMS_XO_CONTENT_MAX - 1 - b->len) {
+        b->full = 1;
+        return;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+
+void
+elaaoms_xo_puts(elaaoms_xo_buf_t *b, const char *s)
+{
+    elaaoms_xo_put(b, s, strlen(s));
+}
+
+
+/* the caller's words into the third person, for the words it knows */
+static const char *
+xo_third_person(const elaaoms_xo_sent_t *st, size_t i)
+{
+    static const char  *map[][2] = {
+        { "my", "their" }, { "me", "them" }, { "i", "they" },
+        { "i'm", "they're" }, { "i've", "they've" }, { "i'd", "they'd" },
+        { "i'll", "they'll" }, { "mine", "theirs" },
+        { "myself", "themselves" }, { "our", "their" }, { "us", "them" },
+        { "we", "they" }, { NULL, NULL }
+    };
+    size_t  k;
+
+    for (k = 0; map[k][0]; k++) {
+        if (elaaoms_xo_tok_is(st, i, map[k][0], strlen(map[k][0]), 0)) {
+            return map[k][1];
+        }
+    }
+
+    /* "I am" -> "they are" */
+    if (i > 0 && elaaoms_xo_tok_is(st, i, "am", 2, 0)
+        && elaaoms_xo_tok_is(st, i - 1, "i", 1, 0))
+    {
+        return "are";
+    }
+
+    return NULL;
+}
+
+
+/* words [from, to) rewritten, separated by spaces, no space before "," */
+void
+elaaoms_xo_put_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
+    size_t from, size_t to)
+{
+    size_t       i;
+    const char  *w;
+
+    for (i = from; i < to && i < st->ntok; i++) {
+        if (i > from && !st->tok[i].punct) {
+            elaaoms_xo_puts(b, " ");
+        }
+        w = xo_third_person(st, i);
+        if (w) {
+            elaaoms_xo_puts(b, w);
+        } else {
+            elaaoms_xo_put(b, elaaoms_xo_tok_p(st, i), st->tok[i].len);
+        }
+    }
+}
+
+
+/*
+ * The end of a span of at most maxw words from i: stops at punctuation
+ * (a comma too unless comma), at one of stop, and drops trailing
+ * punctuation.
+ */
+size_t
+elaaoms_xo_span(const elaaoms_xo_sent_t *st, size_t i, size_t maxw,
+    int comma, const char **stop)
+{
+    size_t  j, words;
+
+    for (j = i, words = 0; j < st->ntok && words < maxw; j++) {
+        if (st->tok[j].punct) {
+            if (!comma || *elaaoms_xo_tok_p(st, j) != ',') {
+                break;
+            }
+            continue;
+        }
+        if (stop && elaaoms_xo_in_list(st, j, stop)) {
+            break;
+        }
+        words++;
+    }
+
+    while (j > i && st->tok[j - 1].punct) {
+        j--;
+    }
+
+    return j;
+}
+
+
+void
+elaaoms_xo_add(elaaoms_xo_ctx_t *cx, elaaoms_mem_type_e type,
+    elaaoms_xo_buf_t *b, int importance, double confidence)
+{
+    if (cx->nomem || b->len == 0 || cx->raw.n >= ELAAOMS_XO_MAX_ITEMS) {
+        return;
+    }
+
+    if (b->s[b->len - 1] != '.') {
+        elaaoms_xo_puts(b, ".");
+    }
+    if (b->full) {
+        return;         /* not a whole sentence: better nothing */
+    }
+    b->s[0] = (char) toupper((unsigned char) b->s[0]);
+
+    if (elaaoms_extracted_add(&cx->raw, type, b->s, importance, confidence,
+                              cx->quote) != 0)
+    {
+        cx->nomem = 1;
+    }
+}
+
+
+/* --- the extractor ------------------------------------------------------ */
+
+/* the caller's line as the quote: at most ELAAOMS_XO_QUOTE_MAX characters */
+static void
+xo_set_quote(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
+{
+    size_t  i, chars;
+
+    for (i = 0, chars = 0; i < ln->len && chars < ELAAOMS_XO_QUOTE_MAX;
+         chars++)
+    {
+        i += xo_utf8_len((const unsigned char *) ln->msg + i);
+    }
+
+    memcpy(cx->quote, ln->msg, i);
+    cx->quote[i] = '\0';
+}
+
+
+int
+elaaoms_extract_offline(const char *transcript_text,
+    elaaoms_extracted_list_t *out)
+{
+    int                 rc;
+    char               *text;
+    size_t              pos, spos;
+    elaaoms_xo_ctx_t   *cx;
+    elaaoms_xo_line_t   ln;
+    elaaoms_xo_sent_t   st;
+
+    out->dropped = 0;
+
+    /* the context is large (quote buffer, references): keep it off the stack */
+    cx = calloc(1, sizeof(elaaoms_xo_ctx_t));
+    text = xo_clean(transcript_text ? transcript_text : "");
+    if (cx == NULL || text == NULL) {
+        free(cx);
+        free(text);
+        return -1;
+    }
+
+    elaaoms_xo_collect_refs(cx, text);
+
+    pos = 0;
+    while (!cx->nomem && elaaoms_xo_next_line(text, &pos, &ln)) {
+        if (!ln.caller) {
+            continue;
+        }
+
+        xo_set_quote(cx, &ln);
+
+        spos = 0;
+        while (elaaoms_xo_next_sentence(ln.msg, ln.len, &spos, &st)) {
+            if (st.ntok == 0) {
+                continue;
+            }
+            elaaoms_xo_rule_name(cx, &st);
+            elaaoms_xo_rule_refs(cx, &st, ln.msg);
+            elaaoms_xo_rule_address(cx, &st);
+            elaaoms_xo_rule_work(cx, &st);
+            elaaoms_xo_rule_issues(cx, &st);
+            elaaoms_xo_rule_prefs(cx, &st);
+            elaaoms_xo_rule_emotions(cx, &st);
+            elaaoms_xo_rule_relationship(cx, &st);
+        }
+    }
+
+    rc = cx->nomem ? -1 : elaaoms_extracted_merge(out, &cx->raw);
+
+    if (rc != 0) {
+        elaaoms_extracted_free(out);
+    }
+
+    elaaoms_extracted_free(&cx->raw);
+    free(cx);
+    free(text);
+
+    return rc;
+}
+
+
+const char *
+elaaoms_extract_offline_limits(void)
+{
+    return "offline extractor: English rules over the caller's lines only; "
+           "fixed phrasings, no coreference, negation only by \"not\", "
+           "\"never\", \"no\" or \"n't\" in the two words before, no "
+           "sarcasm or hypotheticals; at most 96 words a sentence, 32 "
+           "references and 128 memories a call";
+}

@@ -1,0 +1,174 @@
+/*
+ * Post-call intake paths, keys and the atomic queueing script.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "intake/intake.h"
+#include "store/redis_keys.h"
+
+
+const char  elaaoms_intake_script[] =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then return 0 end\n"
+    "redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])\n"
+    "redis.call('HSET', KEYS[2], 'status', 'extraction_pending',\n"
+    "           'caller', ARGV[4], 'agent_id', ARGV[5],\n"
+    "           'received_at', ARGV[6], 'request_id', ARGV[7])\n"
+    "redis.call('LPUSH', KEYS[3], ARGV[2])\n"
+    "redis.call('SADD', KEYS[4], ARGV[8])\n"
+    "return 1\n";
+
+
+static const struct {
+    const char  *type;
+    const char  *suffix;
+} elaaoms_payload_suffixes[] = {
+    { "post_call_transcription", "_transcription.json" },
+    { "post_call_audio", "_audio.mp3" },
+    { "call_initiation_failure", "_failure.json" },
+};
+
+
+const char *
+elaaoms_payload_suffix(const char *type_name)
+{
+    size_t  i;
+
+    for (i = 0; i < sizeof(elaaoms_payload_suffixes)
+                    / sizeof(elaaoms_payload_suffixes[0]); i++)
+    {
+        if (strcmp(elaaoms_payload_suffixes[i].type, type_name) == 0) {
+            return elaaoms_payload_suffixes[i].suffix;
+        }
+    }
+
+    return NULL;
+}
+
+
+static int
+elaaoms_fits(int n, size_t size)
+{
+    return (n < 0 || (size_t) n >= size) ? -1 : n;
+}
+
+
+int
+elaaoms_payload_dir_path(char *buf, size_t size, const char *payload_dir,
+    const char *org, const char *conversation_id)
+{
+    return elaaoms_fits(snprintf(buf, size, "%s/%s/%s", payload_dir, org,
+                                 conversation_id), size);
+}
+
+
+int
+elaaoms_payload_file_name(char *buf, size_t size, const char *conversation_id,
+    const char *suffix)
+{
+    return elaaoms_fits(snprintf(buf, size, "%s%s", conversation_id, suffix),
+                        size);
+}
+
+
+int
+elaaoms_pending_file_name(char *buf, size_t size, const char *conversation_id)
+{
+    return elaaoms_fits(snprintf(buf, size, "%s_transcription.pending",
+                                 conversation_id), size);
+}
+
+
+int
+elaaoms_intake_keys(const char *org, const char *type_name,
+    const char *conversation_id, char *marker, char *conversation,
+    char *queue, size_t size)
+{
+    char  suffix[256];
+
+    if (elaaoms_fits(snprintf(suffix, sizeof(suffix), "intake:%s:%s",
+                              type_name, conversation_id), sizeof(suffix)) < 0
+        || elaaoms_key_org(marker, size, org, suffix) < 0)
+    {
+        return -1;
+    }
+
+    if (elaaoms_fits(snprintf(suffix, sizeof(suffix), "conversation:%s",
+                              conversation_id), sizeof(suffix)) < 0
+        || elaaoms_key_org(conversation, size, org, suffix) < 0)
+    {
+        return -1;
+    }
+
+    return elaaoms_key_org(queue, size, org, "jobs:ready") < 0 ? -1 : 0;
+}
+
+
+int
+elaaoms_sha256_hex(const void *data, size_t len,
+    char out[ELAAOMS_SHA256_HEX_LEN + 1])
+{
+    unsigned int   n, i;
+    unsigned char  md[EVP_MAX_MD_SIZE];
+
+    static const char  hex[] = "0123456789abcdef";
+
+    if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32) {
+        return -1;
+    }
+
+    for (i = 0; i < n; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 0xf];
+    }
+
+    out[2 * n] = '\0';
+    return 0;
+}
+
+
+int
+elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const char *org,
+    const char *type_name, const char *conversation_id, const void *payload,
+    size_t payload_len, const char *job_json, size_t job_len,
+    const char *caller, const char *agent_id, const char *request_id,
+    long long now)
+{
+    int  i;
+
+    if (elaaoms_sha256_hex(payload, payload_len, cmd->sha) != 0
+        || elaaoms_intake_keys(org, type_name, conversation_id, cmd->marker,
+                               cmd->conversation, cmd->queue,
+                               sizeof(cmd->marker)) != 0)
+    {
+        return -1;
+    }
+
+    snprintf(cmd->ttl, sizeof(cmd->ttl), "%d", ELAAOMS_INTAKE_MARKER_TTL);
+    snprintf(cmd->now, sizeof(cmd->now), "%lld", now);
+
+    cmd->argv[0] = "EVAL";
+    cmd->argv[1] = elaaoms_intake_script;
+    cmd->argv[2] = "4";
+    cmd->argv[3] = cmd->marker;
+    cmd->argv[4] = cmd->conversation;
+    cmd->argv[5] = cmd->queue;
+    cmd->argv[6] = ELAAOMS_KEY_ORGS;
+    cmd->argv[7] = cmd->sha;
+    cmd->argv[8] = job_json;
+    cmd->argv[9] = cmd->ttl;
+    cmd->argv[10] = caller ? caller : "";
+    cmd->argv[11] = agent_id ? agent_id : "";
+    cmd->argv[12] = cmd->now;
+    cmd->argv[13] = request_id;
+    cmd->argv[14] = org;
+
+    for (i = 0; i < ELAAOMS_INTAKE_ARGC; i++) {
+        cmd->argvlen[i] = (i == 8) ? job_len : strlen(cmd->argv[i]);
+    }
+
+    return 0;
+}

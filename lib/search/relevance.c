@@ -1,0 +1,282 @@
+/*
+ * Hybrid relevance: embedder cosine + BM25 over the candidate set.
+ */
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search/embed.h"
+#include "search/relevance.h"
+#include "search/tokenize.h"
+
+
+#define ELAAOMS_REL_W_COS          0.5f
+#define ELAAOMS_REL_W_LEX          0.5f
+/* a query word met only through a shared concept counts this much */
+#define ELAAOMS_REL_CONCEPT_CREDIT 0.6f
+/* a query word no memory fills weighs this share of one a single memory
+ * fills */
+#define ELAAOMS_REL_UNSEEN_WEIGHT  0.5f
+#define ELAAOMS_REL_BM25_K1        1.2f
+#define ELAAOMS_REL_BM25_B         0.75f
+/*
+ * calibration (relevance.h): the raw cut that separates answers from
+ * non-answers on the labelled fixture maps to the default threshold
+ */
+#define ELAAOMS_REL_RAW_CUT        0.30f
+#define ELAAOMS_REL_SLOPE          12.0f
+#define ELAAOMS_REL_MIDPOINT                                                  \
+    (ELAAOMS_REL_RAW_CUT                                                      \
+     - logf((float) ELAAOMS_RELEVANCE_DEFAULT_THRESHOLD                       \
+            / (1.0f - (float) ELAAOMS_RELEVANCE_DEFAULT_THRESHOLD))           \
+       / ELAAOMS_REL_SLOPE)
+
+
+typedef struct {
+    char      stem[ELAAOMS_TOKEN_MAX + 1];
+    size_t    stem_len;
+    uint32_t  stem_hash;
+    uint32_t  concepts;
+    float     idf;
+} elaaoms_query_term_t;
+
+/*
+ * The scratch buffer: per candidate, its length in content words and, per
+ * query word, how often it occurs and how often a word sharing one of its
+ * concepts occurs (saturated at 255: BM25 flattens long before)
+ */
+typedef struct {
+    uint16_t  len;
+    uint8_t   exact[ELAAOMS_RELEVANCE_MAX_TERMS];
+    uint8_t   related[ELAAOMS_RELEVANCE_MAX_TERMS];
+} elaaoms_cand_stats_t;
+
+
+size_t
+elaaoms_relevance_scratch_size(size_t n)
+{
+    return (n ? n : 1) * sizeof(elaaoms_cand_stats_t);
+}
+
+
+float
+elaaoms_relevance_calibrate(float raw)
+{
+    return 1.0f / (1.0f + expf(-ELAAOMS_REL_SLOPE
+                               * (raw - ELAAOMS_REL_MIDPOINT)));
+}
+
+
+static size_t
+elaaoms_query_terms(const char *query, size_t len, elaaoms_query_term_t *terms)
+{
+    size_t               i, n;
+    uint32_t             seen;
+    elaaoms_token_t      tok;
+    elaaoms_tokenizer_t  tz;
+
+    n = 0;
+    seen = 0;
+
+    elaaoms_tokenizer_init(&tz, query, len);
+
+    while (n < ELAAOMS_RELEVANCE_MAX_TERMS
+           && elaaoms_tokenizer_next(&tz, &tok))
+    {
+        if (tok.stopword) {
+            continue;
+        }
+
+        for (i = 0; i < n; i++) {
+            if (terms[i].stem_hash == tok.stem_hash
+                && terms[i].stem_len == tok.stem_len
+                && memcmp(terms[i].stem, tok.stem, tok.stem_len) == 0)
+            {
+                break;
+            }
+        }
+
+        if (i < n) {
+            continue;
+        }
+
+        memcpy(terms[n].stem, tok.stem, tok.stem_len + 1);
+        terms[n].stem_len = tok.stem_len;
+        terms[n].stem_hash = tok.stem_hash;
+
+        /*
+         * a concept relates only the first query word that has it:
+         * "ticket number" must not be credited twice by the one "X200"
+         */
+        terms[n].concepts = tok.concepts & ~seen;
+        seen |= tok.concepts;
+        n++;
+    }
+
+    return n;
+}
+
+
+static void
+elaaoms_count_terms(const char *text, size_t len,
+    const elaaoms_query_term_t *terms, size_t nterms,
+    elaaoms_cand_stats_t *st)
+{
+    size_t               j, words;
+    elaaoms_token_t      tok;
+    elaaoms_tokenizer_t  tz;
+
+    st->len = 0;
+    memset(st->exact, 0, nterms);
+    memset(st->related, 0, nterms);
+    words = 0;
+
+    elaaoms_tokenizer_init(&tz, text, len);
+
+    while (elaaoms_tokenizer_next(&tz, &tok)) {
+        if (tok.stopword) {
+            continue;
+        }
+
+        words++;
+
+        for (j = 0; j < nterms; j++) {
+            if (terms[j].stem_hash == tok.stem_hash
+                && terms[j].stem_len == tok.stem_len
+                && memcmp(terms[j].stem, tok.stem, tok.stem_len) == 0)
+            {
+                st->exact[j] += st->exact[j] < UINT8_MAX;
+
+            } else if (terms[j].concepts & tok.concepts) {
+                st->related[j] += st->related[j] < UINT8_MAX;
+            }
+        }
+    }
+
+    st->len = words > UINT16_MAX ? UINT16_MAX : (uint16_t) words;
+}
+
+
+int
+elaaoms_relevance_score(const char *query, size_t query_len,
+    const elaaoms_relevance_cand_t *cands, size_t n, void *scratch,
+    float *scores, elaaoms_relevance_parts_t *parts)
+{
+    size_t                 i, j, nterms, df;
+    float                  qvec[ELAAOMS_EMBED_DIM], cvec[ELAAOMS_EMBED_DIM];
+    float                  cos, lex, raw, sum, ideal, tf, avglen, norm_len;
+    float                  exact, related;
+    double                 total_len;
+    elaaoms_cand_stats_t  *stats, *st;
+    elaaoms_query_term_t   terms[ELAAOMS_RELEVANCE_MAX_TERMS];
+
+    if (n == 0) {
+        return 0;
+    }
+
+    stats = scratch;
+    if (stats == NULL) {
+        stats = malloc(elaaoms_relevance_scratch_size(n));
+        if (stats == NULL) {
+            return -1;
+        }
+    }
+
+    elaaoms_embed_text(query, query_len, qvec);
+    nterms = elaaoms_query_terms(query, query_len, terms);
+
+    /* pass 1: term counts and lengths, for IDF and the average length */
+
+    total_len = 0;
+
+    for (i = 0; i < n; i++) {
+        elaaoms_count_terms(cands[i].text, cands[i].len, terms, nterms,
+                            &stats[i]);
+        total_len += stats[i].len;
+    }
+
+    avglen = (float) (total_len / n);
+    if (avglen < 1) {
+        avglen = 1;
+    }
+
+    ideal = 0;
+
+    for (j = 0; j < nterms; j++) {
+        df = 0;
+        for (i = 0; i < n; i++) {
+            df += stats[i].exact[j] || stats[i].related[j];
+        }
+
+        if (df == 0) {
+            /*
+             * no memory holds the word or a relative: it cannot tell the
+             * memories apart, often a word of the question's wording
+             * ("new", "last"), so it weighs less than a word one memory
+             * holds instead of more
+             */
+            terms[j].idf = ELAAOMS_REL_UNSEEN_WEIGHT
+                           * logf(1.0f + ((float) n - 0.5f) / 1.5f);
+        } else {
+            terms[j].idf = logf(1.0f + ((float) n - df + 0.5f) / (df + 0.5f));
+        }
+
+        ideal += terms[j].idf;
+    }
+
+    /* pass 2: BM25 and cosine */
+
+    for (i = 0; i < n; i++) {
+        st = &stats[i];
+
+        sum = 0;
+        norm_len = ELAAOMS_REL_BM25_K1 * (1.0f - ELAAOMS_REL_BM25_B
+                   + ELAAOMS_REL_BM25_B * st->len / avglen);
+
+        for (j = 0; j < nterms; j++) {
+            tf = st->exact[j];
+            exact = tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);
+            tf = st->related[j];
+            related = ELAAOMS_REL_CONCEPT_CREDIT
+                      * tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);
+            sum += terms[j].idf * (exact > related ? exact : related);
+        }
+
+        lex = ideal > 0 ? sum / ideal : 0;
+        if (lex > 1) {
+            lex = 1;
+        }
+
+        if (cands[i].vec) {
+            cos = elaaoms_cosine(qvec, cands[i].vec, ELAAOMS_EMBED_DIM);
+
+        } else if (cands[i].vec_q8) {
+            cos = elaaoms_cosine_q8(qvec, cands[i].vec_q8, ELAAOMS_EMBED_DIM);
+
+        } else {
+            elaaoms_embed_text(cands[i].text, cands[i].len, cvec);
+            cos = elaaoms_cosine(qvec, cvec, ELAAOMS_EMBED_DIM);
+        }
+
+        if (cos < 0) {
+            cos = 0;
+        }
+
+        raw = ELAAOMS_REL_W_COS * cos + ELAAOMS_REL_W_LEX * lex;
+        scores[i] = elaaoms_relevance_calibrate(raw);
+
+        if (parts) {
+            parts[i].cos = cos;
+            parts[i].lex = lex;
+            parts[i].raw = raw;
+        }
+    }
+
+    if (scratch == NULL) {
+        free(stats);
+    }
+
+    return 0;
+}

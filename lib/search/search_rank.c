@@ -1,0 +1,742 @@
+/*
+ * search-memory ranking and its answer (see search_rank.h).
+ */
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake/conversation_id.h"
+#include "search/embed.h"
+#include "search/relevance.h"
+#include "search/search_rank.h"
+#include "search/tokenize.h"
+
+
+/* one visible memory over the threshold, with its sort key */
+typedef struct {
+    float         rank;        /* relevance, or lower (superseded) */
+    float         score;       /* relevance */
+    uint32_t      idx;         /* into the records */
+    int           superseded;
+    int           importance;
+    int64_t       created;
+    const char   *id;
+} elaaoms_search_match_t;
+
+/* the scratch buffer, carved into these */
+typedef struct {
+    uint32_t                  *vis;      /* visible record indexes */
+    elaaoms_relevance_cand_t  *cands;
+    float                     *scores;
+    elaaoms_search_match_t    *match;
+    uint32_t                  *table;    /* id -> match + 1, open hashing */
+    size_t                     table_size;
+    void                      *rel;      /* relevance.h's scratch */
+} elaaoms_search_scratch_t;
+
+
+#define ELAAOMS_SEARCH_ALIGN(x)  (((x) + 15) & ~(size_t) 15)
+
+/* 9999-12-31T23:59:59Z: later times print as this */
+#define ELAAOMS_SEARCH_MAX_TIME  253402300799LL
+
+
+static size_t
+elaaoms_search_table_size(size_t n)
+{
+    size_t  t;
+
+    for (t = 16; t < 2 * n; t <<= 1) {
+        /* void */
+    }
+
+    return t;
+}
+
+
+static size_t
+elaaoms_search_layout(size_t n, unsigned char *base,
+    elaaoms_search_scratch_t *s)
+{
+    size_t  off, tsize;
+
+    tsize = elaaoms_search_table_size(n);
+    off = 0;
+
+#define ELAAOMS_CARVE(field, type, count)                                     \
+    if (s) {                                                                  \
+        s->field = (type *) (base + off);                                     \
+    }                                                                         \
+    off += ELAAOMS_SEARCH_ALIGN((count) * sizeof(type))
+
+    ELAAOMS_CARVE(vis, uint32_t, n);
+    ELAAOMS_CARVE(cands, elaaoms_relevance_cand_t, n);
+    ELAAOMS_CARVE(scores, float, n);
+    ELAAOMS_CARVE(match, elaaoms_search_match_t, n);
+    ELAAOMS_CARVE(table, uint32_t, tsize);
+
+#undef ELAAOMS_CARVE
+
+    if (s) {
+        s->table_size = tsize;
+        s->rel = base + off;
+    }
+
+    return off + elaaoms_relevance_scratch_size(n);
+}
+
+
+size_t
+elaaoms_search_rank_scratch_size(size_t n)
+{
+    return elaaoms_search_layout(n ? n : 1, NULL, NULL);
+}
+
+
+static int
+elaaoms_search_match_cmp(const void *a, const void *b)
+{
+    const elaaoms_search_match_t  *x = a, *y = b;
+
+    if (x->rank != y->rank) {
+        return x->rank > y->rank ? -1 : 1;
+    }
+
+    if (x->superseded != y->superseded) {
+        return x->superseded - y->superseded;
+    }
+
+    if (x->importance != y->importance) {
+        return y->importance - x->importance;
+    }
+
+    if (x->created != y->created) {
+        return x->created > y->created ? -1 : 1;
+    }
+
+    return strcmp(x->id, y->id);
+}
+
+
+static uint32_t
+elaaoms_search_id_hash(const char *id, size_t len)
+{
+    return elaaoms_fnv1a(ELAAOMS_FNV_BASIS, id, len);
+}
+
+
+/*
+ * A superseded memory ranks no higher than a current memory of the
+ * answer it is linked with: its rank is capped at that one's relevance
+ * (and the tie goes to the current one).
+ */
+static void
+elaaoms_search_cap_superseded(const elaaoms_memory_record_t *recs,
+    elaaoms_search_match_t *match, size_t m, elaaoms_search_scratch_t *s)
+{
+    size_t                          i, mask;
+    uint32_t                        h, e;
+    unsigned                        k;
+    const elaaoms_memory_record_t  *r, *c;
+
+    for (i = 0; i < m; i++) {
+        if (match[i].superseded && recs[match[i].idx].nconflicts) {
+            break;
+        }
+    }
+
+    if (i == m) {
+        return;
+    }
+
+    mask = s->table_size - 1;
+    memset(s->table, 0, s->table_size * sizeof(uint32_t));
+
+    for (i = 0; i < m; i++) {
+        if (match[i].superseded) {
+            continue;
+        }
+
+        r = &recs[match[i].idx];
+        h = elaaoms_search_id_hash(r->id.data, r->id.len) & mask;
+
+        while (s->table[h]) {
+            h = (h + 1) & mask;
+        }
+
+        s->table[h] = (uint32_t) i + 1;
+    }
+
+    for (i = 0; i < m; i++) {
+        if (!match[i].superseded) {
+            continue;
+        }
+
+        r = &recs[match[i].idx];
+
+        for (k = 0; k < r->nconflicts && k < ELAAOMS_MEMORY_MAX_CONFLICTS;
+             k++)
+        {
+            h = elaaoms_search_id_hash(r->conflicts[k].data,
+                                       r->conflicts[k].len) & mask;
+
+            while ((e = s->table[h]) != 0) {
+                c = &recs[match[e - 1].idx];
+
+                if (elaaoms_mstr_eq(c->id, r->conflicts[k])) {
+                    if (match[e - 1].score < match[i].rank) {
+                        match[i].rank = match[e - 1].score;
+                    }
+                    break;
+                }
+
+                h = (h + 1) & mask;
+            }
+        }
+    }
+}
+
+
+int
+elaaoms_search_rank(const elaaoms_search_request_t *req,
+    const char *agent_id, double default_threshold,
+    const elaaoms_memory_record_t *recs, size_t n, void *scratch,
+    elaaoms_search_result_t *res)
+{
+    int                             own, limit;
+    void                           *mem;
+    float                           threshold;
+    size_t                          i, nv, m, agent_len;
+    const char                     *query;
+    elaaoms_mstr_t                  agent, model;
+    elaaoms_search_match_t         *mt;
+    elaaoms_search_scratch_t        s;
+    const elaaoms_memory_record_t  *r;
+
+    res->total = n;
+    res->visible = 0;
+    res->matched = 0;
+    res->count = 0;
+    res->nforeign = 0;
+    res->threshold = req->threshold >= 0 ? req->threshold
+                                         : default_threshold;
+
+    if (n == 0) {
+        return 0;
+    }
+
+    if (n > UINT32_MAX) {
+        return -1;
+    }
+
+    agent_len = agent_id ? strlen(agent_id) : 0;
+    if (agent_len && !elaaoms_conversation_id_valid(agent_id, agent_len)) {
+        agent_len = 0;   /* garbage is no agent: sees the shared only */
+    }
+
+    agent.data = agent_len ? agent_id : "";
+    agent.len = agent_len;
+    model = elaaoms_mstr(ELAAOMS_EMBED_MODEL);
+
+    mem = NULL;
+    if (scratch == NULL) {
+        mem = malloc(elaaoms_search_rank_scratch_size(n));
+        if (mem == NULL) {
+            return -1;
+        }
+        scratch = mem;
+    }
+
+    (void) elaaoms_search_layout(n, scratch, &s);
+
+    /* 1. visibility: the candidate set */
+
+    nv = 0;
+
+    for (i = 0; i < n; i++) {
+        r = &recs[i];
+
+        own = r->agent_id.len == 0
+              || (agent.len && elaaoms_mstr_eq(r->agent_id, agent));
+
+        if (!own && !req->search_all_agents
+            && r->importance < ELAAOMS_MEMORY_SHAREABLE_MIN)
+        {
+            continue;
+        }
+
+        s.vis[nv] = (uint32_t) i;
+        s.cands[nv].text = r->content.data;
+        s.cands[nv].len = r->content.len;
+        s.cands[nv].vec = NULL;
+
+        /* a vector of another model is not comparable: embed the text */
+        s.cands[nv].vec_q8 = (r->dim == ELAAOMS_EMBED_DIM
+                              && r->vec_q8 != NULL
+                              && elaaoms_mstr_eq(r->embed_model, model))
+                             ? r->vec_q8 : NULL;
+        nv++;
+    }
+
+    res->visible = nv;
+
+    /* 2. relevance over the visible set */
+
+    query = req->query ? req->query : "";
+
+    if (nv
+        && elaaoms_relevance_score(query, strlen(query), s.cands, nv, s.rel,
+                                   s.scores, NULL)
+           != 0)
+    {
+        free(mem);
+        return -1;
+    }
+
+    /* 3. filters, 4. threshold */
+
+    threshold = (float) res->threshold;
+    m = 0;
+
+    for (i = 0; i < nv; i++) {
+        r = &recs[s.vis[i]];
+
+        if ((req->type >= 0 && (int) r->type != req->type)
+            || (req->conversation_id
+                && strcmp(r->conversation_id.data, req->conversation_id)
+                   != 0)
+            || (req->since && r->created < req->since)
+            || (req->until && r->created > req->until)
+            || r->importance < req->min_importance
+            || s.scores[i] < threshold)
+        {
+            continue;
+        }
+
+        mt = &s.match[m++];
+        mt->rank = s.scores[i];
+        mt->score = s.scores[i];
+        mt->idx = s.vis[i];
+        mt->superseded = (r->flags & ELAAOMS_MEMORY_F_SUPERSEDED) != 0;
+        mt->importance = r->importance;
+        mt->created = r->created;
+        mt->id = r->id.data;
+    }
+
+    res->matched = m;
+
+    /* 5. rank */
+
+    elaaoms_search_cap_superseded(recs, s.match, m, &s);
+
+    if (m > 1) {
+        qsort(s.match, m, sizeof(elaaoms_search_match_t),
+              elaaoms_search_match_cmp);
+    }
+
+    /* 6. limit */
+
+    limit = req->limit;
+    if (limit < 1 || limit > ELAAOMS_SEARCH_MAX_LIMIT) {
+        limit = limit < 1 ? ELAAOMS_SEARCH_DEFAULT_LIMIT
+                          : ELAAOMS_SEARCH_MAX_LIMIT;
+    }
+
+    res->count = m < (size_t) limit ? m : (size_t) limit;
+
+    for (i = 0; i < res->count; i++) {
+        mt = &s.match[i];
+        r = &recs[mt->idx];
+
+        res->index[i] = mt->idx;
+        res->relevance[i] = mt->score;
+
+        if (r->agent_id.len
+            && !(agent.len && elaaoms_mstr_eq(r->agent_id, agent)))
+        {
+            res->foreign[res->nforeign++] = mt->idx;
+        }
+    }
+
+    free(mem);
+
+    return 0;
+}
+
+
+/* --- the answer ---------------------------------------------------------- */
+
+/* the length of the longest valid UTF-8 prefix of s[0..len) */
+static size_t
+elaaoms_search_utf8_prefix(const char *str, size_t len)
+{
+    size_t                i, k, need;
+    uint32_t              cp;
+    const unsigned char  *s = (const unsigned char *) str;
+
+    i = 0;
+
+    while (i < len) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+
+        if (s[i] >= 0xc2 && s[i] <= 0xdf) {
+            need = 1;
+            cp = s[i] & 0x1f;
+
+        } else if (s[i] >= 0xe0 && s[i] <= 0xef) {
+            need = 2;
+            cp = s[i] & 0x0f;
+
+        } else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
+            need = 3;
+            cp = s[i] & 0x07;
+
+        } else {
+            return i;
+        }
+
+        if (len - i <= need) {
+            return i;
+        }
+
+        for (k = 1; k <= need; k++) {
+            if ((s[i + k] & 0xc0) != 0x80) {
+                return i;
+            }
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+
+        /* overlong forms, surrogates, beyond U+10FFFF */
+        if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000)
+            || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+        {
+            return i;
+        }
+
+        i += need + 1;
+    }
+
+    return len;
+}
+
+
+static yajl_gen_status
+elaaoms_search_gen_str(yajl_gen g, const char *s, size_t len)
+{
+    return yajl_gen_string(g, (const unsigned char *) s,
+                           elaaoms_search_utf8_prefix(s, len));
+}
+
+
+static yajl_gen_status
+elaaoms_search_gen_key(yajl_gen g, const char *key)
+{
+    return yajl_gen_string(g, (const unsigned char *) key, strlen(key));
+}
+
+
+/* a string, or null when empty */
+static yajl_gen_status
+elaaoms_search_gen_opt(yajl_gen g, elaaoms_mstr_t s)
+{
+    return s.len ? elaaoms_search_gen_str(g, s.data, s.len)
+                 : yajl_gen_null(g);
+}
+
+
+void
+elaaoms_search_iso8601(int64_t t, char *buf, size_t size)
+{
+    int64_t  days, secs, era, doe, yoe, y, doy, mp, d, mo;
+
+    if (t < 0) {
+        t = 0;
+    }
+
+    if (t > ELAAOMS_SEARCH_MAX_TIME) {
+        t = ELAAOMS_SEARCH_MAX_TIME;
+    }
+
+    days = t / 86400;
+    secs = t % 86400;
+
+    /* H. Hinnant's civil_from_days(), for days >= 0 */
+    days += 719468;
+    era = days / 146097;
+    doe = days - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = yoe + era * 400;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    mo = mp < 10 ? mp + 3 : mp - 9;
+    y += mo <= 2;
+
+    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int) y, (int) mo,
+             (int) d, (int) (secs / 3600), (int) (secs / 60 % 60),
+             (int) (secs % 60));
+}
+
+
+/* appends to buf[*len..size) what fits, keeping the NUL */
+static void
+elaaoms_search_append(char *buf, size_t size, size_t *len, const char *s,
+    size_t n)
+{
+    if (*len + 1 >= size) {
+        return;
+    }
+
+    if (n > size - 1 - *len) {
+        n = size - 1 - *len;
+    }
+
+    memcpy(buf + *len, s, n);
+    *len += n;
+    buf[*len] = '\0';
+}
+
+
+size_t
+elaaoms_search_summary(char *buf, size_t size,
+    const elaaoms_memory_record_t *recs, const elaaoms_search_result_t *res)
+{
+    char                            tmp[128], iso[32];
+    size_t                          len, qlen, cut;
+    const char                     *type;
+    const elaaoms_memory_record_t  *top;
+
+    if (size == 0) {
+        return 0;
+    }
+
+    buf[0] = '\0';
+    len = 0;
+
+    if (res->count == 0) {
+        elaaoms_search_append(buf, size, &len, ELAAOMS_SEARCH_SUMMARY_NONE,
+                              sizeof(ELAAOMS_SEARCH_SUMMARY_NONE) - 1);
+        return len;
+    }
+
+    if (res->matched > res->count && res->count == 1) {
+        snprintf(tmp, sizeof(tmp),
+                 "Found %zu memories, showing the most relevant one.",
+                 res->matched);
+
+    } else if (res->matched > res->count) {
+        snprintf(tmp, sizeof(tmp),
+                 "Found %zu memories, showing the %zu most relevant.",
+                 res->matched, res->count);
+
+    } else {
+        snprintf(tmp, sizeof(tmp), "Found %zu memor%s.", res->count,
+                 res->count == 1 ? "y" : "ies");
+    }
+
+    elaaoms_search_append(buf, size, &len, tmp, strlen(tmp));
+    elaaoms_search_append(buf, size, &len, " Most relevant: ", 16);
+
+    /* the top memory's text, without its final full stop, cut short */
+
+    top = &recs[res->index[0]];
+    qlen = elaaoms_search_utf8_prefix(top->content.data, top->content.len);
+
+    cut = 0;
+    if (qlen > ELAAOMS_SEARCH_SUMMARY_QUOTE) {
+        qlen = ELAAOMS_SEARCH_SUMMARY_QUOTE;
+        /* not inside a UTF-8 sequence */
+        while (qlen
+               && ((unsigned char) top->content.data[qlen] & 0xc0) == 0x80)
+        {
+            qlen--;
+        }
+        cut = 1;
+    }
+
+    while (qlen && (top->content.data[qlen - 1] == '.'
+                    || top->content.data[qlen - 1] == ' '
+                    || top->content.data[qlen - 1] == '\n'))
+    {
+        qlen--;
+    }
+
+    elaaoms_search_append(buf, size, &len, top->content.data, qlen);
+    if (cut) {
+        elaaoms_search_append(buf, size, &len, "...", 3);
+    }
+
+    type = elaaoms_mem_type_name(top->type);
+    elaaoms_search_iso8601(top->created, iso, sizeof(iso));
+    iso[10] = '\0';
+
+    snprintf(tmp, sizeof(tmp), " (%s, %s%s).", type ? type : "memory", iso,
+             (top->flags & ELAAOMS_MEMORY_F_SUPERSEDED)
+             ? ", since replaced by a newer memory" : "");
+    elaaoms_search_append(buf, size, &len, tmp, strlen(tmp));
+
+    return len;
+}
+
+
+#define ELAAOMS_GEN(call)                                                     \
+    if ((call) != yajl_gen_status_ok) {                                       \
+        return -1;                                                            \
+    }
+
+
+static int
+elaaoms_search_gen_result(yajl_gen g, const elaaoms_memory_record_t *r,
+    float relevance)
+{
+    int          v;
+    char         iso[32], num[16];
+    const char  *type;
+
+    type = elaaoms_mem_type_name(r->type);
+    elaaoms_search_iso8601(r->created, iso, sizeof(iso));
+
+    /* 0..1 with three decimals, whatever the locale */
+    v = (int) lroundf(relevance * 1000.0f);
+    v = v < 0 ? 0 : v > 1000 ? 1000 : v;
+    snprintf(num, sizeof(num), "%d.%03d", v / 1000, v % 1000);
+
+    ELAAOMS_GEN(yajl_gen_map_open(g));
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, "id"));
+    ELAAOMS_GEN(elaaoms_search_gen_str(g, r->id.data, r->id.len));
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, "type"));
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, type ? type : "factual"));
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, "content"));
+    ELAAOMS_GEN(elaaoms_search_gen_str(g, r->content.data, r->content.len));
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, "importance"));
+    ELAAOMS_GEN(yajl_gen_integer(g, r->importance));
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, "created"));
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, iso));
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, "created_unix"));
+    ELAAOMS_GEN(yajl_gen_integer(g, (long long) r->created));
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, "conversation_id"));
+    ELAAOMS_GEN(elaaoms_search_gen_opt(g, r->conversation_id));
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, "agent_id"));
+    ELAAOMS_GEN(elaaoms_search_gen_opt(g, r->agent_id));
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, "relevance"));
+    ELAAOMS_GEN(yajl_gen_number(g, num, strlen(num)));
+
+    if (r->flags & ELAAOMS_MEMORY_F_SUPERSEDED) {
+        ELAAOMS_GEN(elaaoms_search_gen_key(g, "superseded"));
+        ELAAOMS_GEN(yajl_gen_bool(g, 1));
+    }
+
+    ELAAOMS_GEN(yajl_gen_map_close(g));
+
+    return 0;
+}
+
+
+static int
+elaaoms_search_gen_doc(yajl_gen g, const char *query,
+    const elaaoms_memory_record_t *recs, const elaaoms_search_result_t *res,
+    const char *summary, size_t summary_len, const char *request_id,
+    size_t request_id_len)
+{
+    size_t  i, count;
+
+    count = res ? res->count : 0;
+
+    ELAAOMS_GEN(yajl_gen_map_open(g));
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, "query"));
+
+    if (query) {
+        ELAAOMS_GEN(elaaoms_search_gen_str(g, query, strlen(query)));
+    } else {
+        ELAAOMS_GEN(yajl_gen_null(g));
+    }
+
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, "results"));
+    ELAAOMS_GEN(yajl_gen_array_open(g));
+
+    for (i = 0; i < count; i++) {
+        if (elaaoms_search_gen_result(g, &recs[res->index[i]],
+                                      res->relevance[i])
+            != 0)
+        {
+            return -1;
+        }
+    }
+
+    ELAAOMS_GEN(yajl_gen_array_close(g));
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, "count"));
+    ELAAOMS_GEN(yajl_gen_integer(g, (long long) count));
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, "summary"));
+    ELAAOMS_GEN(elaaoms_search_gen_str(g, summary, summary_len));
+    ELAAOMS_GEN(elaaoms_search_gen_key(g, "request_id"));
+    ELAAOMS_GEN(elaaoms_search_gen_str(g, request_id ? request_id : "",
+                                       request_id ? request_id_len : 0));
+    ELAAOMS_GEN(yajl_gen_map_close(g));
+
+    return 0;
+}
+
+
+int
+elaaoms_search_gen(yajl_gen g, const elaaoms_search_request_t *req,
+    const elaaoms_memory_record_t *recs, const elaaoms_search_result_t *res,
+    const char *request_id, size_t request_id_len)
+{
+    char    summary[ELAAOMS_SEARCH_SUMMARY_MAX];
+    size_t  len;
+
+    len = elaaoms_search_summary(summary, sizeof(summary), recs, res);
+
+    return elaaoms_search_gen_doc(g, req->query, recs, res, summary, len,
+                                  request_id, request_id_len);
+}
+
+
+int
+elaaoms_search_gen_empty(yajl_gen g, const char *query, const char *summary,
+    const char *request_id, size_t request_id_len)
+{
+    return elaaoms_search_gen_doc(g, query, NULL, NULL, summary,
+                                  strlen(summary), request_id,
+                                  request_id_len);
+}
+
+
+size_t
+elaaoms_search_audit_ids(char *buf, size_t size,
+    const elaaoms_memory_record_t *recs, const elaaoms_search_result_t *res)
+{
+    size_t                          i, len;
+    const elaaoms_memory_record_t  *r;
+
+    len = 0;
+
+    for (i = 0; i < res->nforeign; i++) {
+        r = &recs[res->foreign[i]];
+
+        if (len + (i > 0) + r->id.len + 1 > size) {
+            if (size) {
+                buf[0] = '\0';
+            }
+            return 0;
+        }
+
+        if (i > 0) {
+            buf[len++] = ',';
+        }
+
+        memcpy(buf + len, r->id.data, r->id.len);
+        len += r->id.len;
+    }
+
+    if (size) {
+        buf[len] = '\0';
+    }
+
+    return len;
+}

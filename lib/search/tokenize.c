@@ -1,0 +1,472 @@
+/*
+ * Tokenizer, light English stemmer, stopwords and the concept table.
+ */
+
+#include <pthread.h>
+#include <string.h>
+
+#include "search/tokenize.h"
+
+
+/*
+ * Function words and words that tell nothing about a caller because every
+ * memory is about the caller ("customer", "caller").  Matched on the
+ * lowercased surface word, before stemming.
+ */
+static const char  *elaaoms_stopword_list =
+    "a about above after again against all also am an and any are aren as "
+    "at be because been before being below between both but by can cannot "
+    "could couldn did didn do does doesn doing don done down during each "
+    "even ever few for from further get gets getting got had hadn has hasn "
+    "have haven having he her here hers herself him himself his how if in "
+    "into is isn it its itself just let lets me more most much my myself "
+    "no nor not now of off on once only or other our ours ourselves out "
+    "over own per same shan she should shouldn so some such than that "
+    "thats the their theirs them themselves then there these they this "
+    "those through thus to too under until up upon us very was wasn we "
+    "were weren what whats when where which while who whom whose why will "
+    "with won would wouldn yes yet you your yours yourself yourselves "
+    "um uh ok okay yeah oh hi hello please thanks thank "
+    "caller customer client user person someone somebody tell told know "
+    "say said says mention mentioned";
+
+
+/*
+ * The concept table: general call-center vocabulary grouped by what a
+ * caller's question is about.  A word may sit in several concepts.  The
+ * words are stemmed when the index is built, so list base forms; plural
+ * and -ed/-ing forms follow.  Keep it general: a word belongs here when
+ * it would help any caller's question meet any caller's memory, never to
+ * make one test pair pass.
+ */
+static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
+    /* ORDER */
+    "order purchase package parcel delivery deliver shipment ship shipping "
+    "item tracking track arrive arrival courier dispatch bought buy "
+    "product return exchange replacement",
+    /* CONTACT */
+    "contact email mail phone call callback text sms message reach "
+    "voicemail cellphone cell mobile landline telephone whatsapp",
+    /* NAME */
+    "name nickname surname firstname lastname spell spelling pronounce "
+    "pronunciation introduce",
+    /* ADDRESS */
+    "address live home house street avenue road apartment flat city town "
+    "zip postcode postal move relocate residence neighborhood "
+    "neighbourhood located location",
+    /* PREFERENCE */
+    "prefer preference like want favorite favourite rather love enjoy wish "
+    "choose choice",
+    /* BILLING */
+    "charge bill billing invoice refund payment pay paid price cost fee "
+    "dollar money credit debit card overcharge dispute statement balance "
+    "transaction discount cheque bank banking expensive cheap",
+    /* PROBLEM */
+    "problem issue complaint complain broken break delay late damage wrong "
+    "missing lost fault error trouble defective fail failure outage crash "
+    "concern bug disconnect",
+    /* NUMBER (and every token holding a digit) */
+    "number id code reference confirmation ticket serial pin digit",
+    /* EMOTION */
+    "feel feeling mood emotion frustrated frustration frustrating angry "
+    "anger upset annoyed irritated happy unhappy pleased satisfied "
+    "satisfaction dissatisfied glad sad disappointed calm stressed stress "
+    "worried worry anxious grateful thankful delighted impatient patience "
+    "furious excited nervous rude polite friendly confused confusion mad",
+    /* FAMILY */
+    "family daughter son wife husband mother mom father dad parent child "
+    "children kid sister brother spouse partner grandson granddaughter "
+    "grandmother grandfather grandchild aunt uncle niece nephew relative "
+    "caregiver",
+    /* FREQUENCY */
+    "every often frequent frequently regular regularly usual usually week "
+    "weekly daily monthly routine repeat recurring standing",
+    /* LOYALTY */
+    "vip premium loyal loyalty gold silver platinum tier member membership "
+    "priority valued longtime elite reward",
+    /* APPOINTMENT */
+    "appointment schedule booking book reservation reserve meeting visit "
+    "slot",
+    /* TIME_OF_DAY */
+    "morning afternoon evening night noon lunchtime time hour weekday "
+    "weekend monday tuesday wednesday thursday friday saturday sunday "
+    "available availability tonight tomorrow today",
+    /* LANGUAGE */
+    "language speak speaker spanish english french german chinese mandarin "
+    "cantonese portuguese italian arabic hindi vietnamese korean japanese "
+    "russian polish tagalog bilingual translate translator interpreter "
+    "accent",
+    /* ACCOUNT */
+    "account login password username profile manage handle responsible "
+    "holder authorized owner signin access admin",
+    /* CANCEL */
+    "cancel cancellation terminate termination unsubscribe quit competitor "
+    "switch leave close",
+    /* HEALTH */
+    "allergy allergic diet dietary vegetarian vegan gluten peanut nut dairy "
+    "lactose kosher halal medication medicine medical health doctor "
+    "hospital condition disability disabled hearing deaf blind wheelchair "
+    "mobility accessibility accessible",
+    /* PET */
+    "pet dog cat puppy kitten animal vet",
+    /* WORK */
+    "job work employer company business occupation profession office "
+    "career employ employee boss colleague firm",
+    /* OCCASION */
+    "birthday born age anniversary celebrate celebration wedding holiday "
+    "party graduation occasion",
+    /* TECH */
+    "internet wifi router modem connection network device computer laptop "
+    "tablet app website online software broadband fiber signal equipment "
+    "hardware",
+    /* FOOD */
+    "food meal dish menu soup pizza drink coffee dinner breakfast lunch "
+    "restaurant eat cook recipe dessert"
+};
+
+
+static const char  *elaaoms_concept_names[ELAAOMS_NCONCEPTS] = {
+    "order", "contact", "name", "address", "preference", "billing",
+    "problem", "number", "emotion", "family", "frequency", "loyalty",
+    "appointment", "time_of_day", "language", "account", "cancel", "health",
+    "pet", "work", "occasion", "tech", "food"
+};
+
+
+/*
+ * Both word sets live in open-addressing hash tables filled once; 1024
+ * slots for ~400 concept stems and ~170 stopwords keep probes short.
+ */
+#define ELAAOMS_WORDSET_SLOTS  1024
+
+typedef struct {
+    char      word[ELAAOMS_TOKEN_MAX + 1];  /* "" marks a free slot */
+    uint8_t   len;
+    uint32_t  concepts;
+} elaaoms_wordset_slot_t;
+
+static elaaoms_wordset_slot_t  elaaoms_stopwords[ELAAOMS_WORDSET_SLOTS];
+static elaaoms_wordset_slot_t  elaaoms_concept_stems[ELAAOMS_WORDSET_SLOTS];
+static pthread_once_t          elaaoms_tables_once = PTHREAD_ONCE_INIT;
+
+
+static elaaoms_wordset_slot_t *
+elaaoms_wordset_find(elaaoms_wordset_slot_t *set, const char *w, size_t len,
+    int insert)
+{
+    uint32_t                 i;
+    elaaoms_wordset_slot_t  *s;
+
+    i = elaaoms_fnv1a(ELAAOMS_FNV_BASIS, w, len) & (ELAAOMS_WORDSET_SLOTS - 1);
+
+    for ( ;; ) {
+        s = &set[i];
+
+        if (s->len == 0) {
+            if (!insert) {
+                return NULL;
+            }
+            memcpy(s->word, w, len);
+            s->word[len] = '\0';
+            s->len = (uint8_t) len;
+            return s;
+        }
+
+        if (s->len == len && memcmp(s->word, w, len) == 0) {
+            return s;
+        }
+
+        i = (i + 1) & (ELAAOMS_WORDSET_SLOTS - 1);
+    }
+}
+
+
+static void
+elaaoms_tables_init(void)
+{
+    int                      c;
+    char                     w[ELAAOMS_TOKEN_MAX + 1];
+    size_t                   n;
+    const char              *p, *start;
+    elaaoms_wordset_slot_t  *s;
+
+    for (p = elaaoms_stopword_list; *p; ) {
+        while (*p == ' ') {
+            p++;
+        }
+        for (start = p; *p && *p != ' '; p++) { /* void */ }
+        if (p > start) {
+            elaaoms_wordset_find(elaaoms_stopwords, start, p - start, 1);
+        }
+    }
+
+    for (c = 0; c < ELAAOMS_NCONCEPTS; c++) {
+        for (p = elaaoms_concept_words[c]; *p; ) {
+            while (*p == ' ') {
+                p++;
+            }
+            for (start = p; *p && *p != ' '; p++) { /* void */ }
+            n = p - start;
+            if (n == 0 || n > ELAAOMS_TOKEN_MAX) {
+                continue;
+            }
+            memcpy(w, start, n);
+            n = elaaoms_stem(w, n);
+            s = elaaoms_wordset_find(elaaoms_concept_stems, w, n, 1);
+            s->concepts |= 1u << c;
+        }
+    }
+}
+
+
+int
+elaaoms_is_stopword(const char *word, size_t len)
+{
+    if (len == 0 || len > ELAAOMS_TOKEN_MAX) {
+        return 0;
+    }
+
+    pthread_once(&elaaoms_tables_once, elaaoms_tables_init);
+
+    return elaaoms_wordset_find(elaaoms_stopwords, word, len, 0) != NULL;
+}
+
+
+uint32_t
+elaaoms_concepts_of_stem(const char *stem, size_t len)
+{
+    elaaoms_wordset_slot_t  *s;
+
+    if (len == 0 || len > ELAAOMS_TOKEN_MAX) {
+        return 0;
+    }
+
+    pthread_once(&elaaoms_tables_once, elaaoms_tables_init);
+
+    s = elaaoms_wordset_find(elaaoms_concept_stems, stem, len, 0);
+
+    return s ? s->concepts : 0;
+}
+
+
+const char *
+elaaoms_concept_name(int concept)
+{
+    if (concept < 0 || concept >= ELAAOMS_NCONCEPTS) {
+        return NULL;
+    }
+
+    return elaaoms_concept_names[concept];
+}
+
+
+/* --- stemmer ------------------------------------------------------------ */
+
+static int
+elaaoms_is_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'
+           || c == 'y';
+}
+
+
+static int
+elaaoms_has_vowel(const char *w, size_t len)
+{
+    while (len--) {
+        if (elaaoms_is_vowel(w[len])) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+elaaoms_ends_with(const char *w, size_t len, const char *suffix)
+{
+    size_t  n = strlen(suffix);
+
+    return len >= n && memcmp(w + len - n, suffix, n) == 0;
+}
+
+
+/* "shipp" -> "ship", but "call", "pass", "buzz" keep theirs (as Porter) */
+static size_t
+elaaoms_undouble(const char *w, size_t len)
+{
+    char  c;
+
+    if (len < 3) {
+        return len;
+    }
+
+    c = w[len - 1];
+
+    if (c == w[len - 2] && !elaaoms_is_vowel(c)
+        && c != 'l' && c != 's' && c != 'z')
+    {
+        return len - 1;
+    }
+
+    return len;
+}
+
+
+size_t
+elaaoms_stem(char *w, size_t len)
+{
+    size_t  i, orig = len;
+
+    if (len < 4) {
+        return len;
+    }
+
+    for (i = 0; i < len; i++) {
+        if (w[i] < 'a' || w[i] > 'z') {
+            return len;
+        }
+    }
+
+    /* plural and third person: -ies, -sses, -xes/-ches/-shes, -s */
+
+    if (len > 4 && elaaoms_ends_with(w, len, "ies")) {
+        w[len - 3] = 'y';
+        len -= 2;
+
+    } else if (elaaoms_ends_with(w, len, "sses")
+               || elaaoms_ends_with(w, len, "xes")
+               || elaaoms_ends_with(w, len, "ches")
+               || elaaoms_ends_with(w, len, "shes"))
+    {
+        len -= 2;
+
+    } else if (w[len - 1] == 's' && w[len - 2] != 's' && w[len - 2] != 'u'
+               && w[len - 2] != 'i')
+    {
+        /* not "address", "status", "analysis" */
+        len -= 1;
+    }
+
+    /* -ing and -ed, when a syllable stays: not "thing", "need", "bring" */
+
+    if (len >= 6 && elaaoms_ends_with(w, len, "ing")
+        && elaaoms_has_vowel(w, len - 3))
+    {
+        len = elaaoms_undouble(w, len - 3);
+
+    } else if (len >= 5 && elaaoms_ends_with(w, len, "ied")) {
+        w[len - 3] = 'y';
+        len -= 2;
+
+    } else if (len >= 5 && elaaoms_ends_with(w, len, "ed")
+               && w[len - 3] != 'e' && elaaoms_has_vowel(w, len - 2))
+    {
+        /* not "agreed", "speed" */
+        len = elaaoms_undouble(w, len - 2);
+    }
+
+    /*
+     * a silent final e goes, so "move", "moved" and "moving" all give
+     * "mov"; "free" and "agree" keep theirs
+     */
+    if (len >= 4 && w[len - 1] == 'e' && w[len - 2] != 'e') {
+        len--;
+    }
+
+    if (len != orig) {
+        w[len] = '\0';
+    }
+
+    return len;
+}
+
+
+/* --- tokenizer ---------------------------------------------------------- */
+
+static int
+elaaoms_is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+
+void
+elaaoms_tokenizer_init(elaaoms_tokenizer_t *tz, const char *text, size_t len)
+{
+    tz->pos = (const unsigned char *) text;
+    tz->end = tz->pos + (text ? len : 0);
+}
+
+
+int
+elaaoms_tokenizer_next(elaaoms_tokenizer_t *tz, elaaoms_token_t *tok)
+{
+    size_t                i, n;
+    unsigned char         c;
+    const unsigned char  *start;
+
+    for ( ;; ) {
+        while (tz->pos < tz->end && !elaaoms_is_word_byte(*tz->pos)) {
+            tz->pos++;
+        }
+
+        if (tz->pos == tz->end) {
+            return 0;
+        }
+
+        start = tz->pos;
+        while (tz->pos < tz->end && elaaoms_is_word_byte(*tz->pos)) {
+            tz->pos++;
+        }
+
+        n = tz->pos - start;
+
+        /* single letters ("s" of "what's") carry nothing; digits do */
+        if (n == 1 && !(*start >= '0' && *start <= '9')) {
+            continue;
+        }
+
+        break;
+    }
+
+    if (n > ELAAOMS_TOKEN_MAX) {
+        n = ELAAOMS_TOKEN_MAX;
+    }
+
+    tok->has_digit = 0;
+
+    for (i = 0; i < n; i++) {
+        c = start[i];
+        if (c >= 'A' && c <= 'Z') {
+            c |= 0x20;
+        } else if (c >= '0' && c <= '9') {
+            tok->has_digit = 1;
+        }
+        tok->word[i] = (char) c;
+    }
+
+    tok->word[n] = '\0';
+    tok->word_len = n;
+
+    memcpy(tok->stem, tok->word, n + 1);
+    tok->stem_len = elaaoms_stem(tok->stem, n);
+    tok->stem_hash = elaaoms_fnv1a(ELAAOMS_FNV_BASIS, tok->stem,
+                                   tok->stem_len);
+
+    tok->stopword = elaaoms_is_stopword(tok->word, n);
+
+    if (tok->stopword) {
+        tok->concepts = 0;
+
+    } else if (tok->has_digit) {
+        tok->concepts = 1u << ELAAOMS_CONCEPT_NUMBER;
+
+    } else {
+        tok->concepts = elaaoms_concepts_of_stem(tok->stem, tok->stem_len);
+    }
+
+    return 1;
+}

@@ -1,0 +1,51 @@
+/*
+ * The Redis key schema, in one place for the nginx module and the worker.
+ *
+ * Every key starts with "elaaoms:".  Keys that belong to an organization
+ * carry it next; keys that belong to a caller carry the hash tag
+ * "{org:caller}" so that Redis Cluster keeps one caller in one slot.
+ */
+
+#ifndef ELAAOMS_REDIS_KEYS_H
+#define ELAAOMS_REDIS_KEYS_H
+
+#include <stddef.h>
+
+#define ELAAOMS_KEY_PREFIX            "elaaoms:"
+
+/* a key is at most this long (with NUL) */
+#define ELAAOMS_KEY_MAX               512
+
+/* unix seconds of the newest worker heartbeat; written with a TTL */
+#define ELAAOMS_KEY_WORKER_HEARTBEAT  ELAAOMS_KEY_PREFIX "worker:heartbeat"
+#define ELAAOMS_WORKER_HEARTBEAT_TTL  60
+
+/* a heartbeat older than this many seconds makes /health say "stale" */
+#define ELAAOMS_WORKER_STALE_SECS     30
+
+/* suffixes of a caller's memory keys (store/memory_store.h) */
+#define ELAAOMS_MEMORY_KEY_INDEX          "index"
+#define ELAAOMS_MEMORY_KEY_BY_TIME        "by_time"
+#define ELAAOMS_MEMORY_KEY_BY_IMPORTANCE  "by_importance"
+#define ELAAOMS_MEMORY_KEY_TYPE           "type:"
+#define ELAAOMS_MEMORY_KEY_AGENT          "agent:"
+#define ELAAOMS_MEMORY_KEY_CONVERSATION   "conversation:"
+#define ELAAOMS_MEMORY_KEY_AGENTS         "agents"
+#define ELAAOMS_MEMORY_KEY_CONVERSATIONS  "conversations"
+#define ELAAOMS_MEMORY_KEY_CALLERS        "callers"          /* org key */
+
+/*
+ * Formats "elaaoms:<org>:<suffix>" into buf; returns the length, or -1
+ * when it does not fit.
+ */
+int elaaoms_key_org(char *buf, size_t size, const char *org,
+    const char *suffix);
+
+/*
+ * Formats "elaaoms:<org>:{<org>:<caller>}:<suffix>" into buf; returns the
+ * length, or -1 when it does not fit.
+ */
+int elaaoms_key_caller(char *buf, size_t size, const char *org,
+    const char *caller, const char *suffix);
+
+#endif /* ELAAOMS_REDIS_KEYS_H */

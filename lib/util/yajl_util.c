@@ -1,0 +1,139 @@
+/*
+ * yajl_tree lookups and yajl_gen shortcuts.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/yajl_util.h"
+
+
+const char *
+elaaoms_yajl_str(yajl_val v, const char **path)
+{
+    return YAJL_GET_STRING(yajl_tree_get(v, path, yajl_t_string));
+}
+
+
+yajl_val
+elaaoms_yajl_obj(yajl_val v, const char **path)
+{
+    return yajl_tree_get(v, path, yajl_t_object);
+}
+
+
+yajl_val
+elaaoms_yajl_arr(yajl_val v, const char **path)
+{
+    return yajl_tree_get(v, path, yajl_t_array);
+}
+
+
+int
+elaaoms_yajl_int(yajl_val v, const char **path, long long *out)
+{
+    yajl_val  n = yajl_tree_get(v, path, yajl_t_number);
+
+    if (n == NULL || !YAJL_IS_INTEGER(n)) {
+        return -1;
+    }
+
+    *out = YAJL_GET_INTEGER(n);
+    return 0;
+}
+
+
+yajl_val
+elaaoms_yajl_parse(const char *text, char *errbuf, size_t errlen)
+{
+    yajl_val  v;
+    char      buf[256];
+
+    buf[0] = '\0';
+    v = yajl_tree_parse(text, buf, sizeof(buf));
+
+    if (v == NULL && errbuf && errlen) {
+        /* yajl's message spans lines; keep the first one for logs */
+        buf[strcspn(buf, "\r\n")] = '\0';
+        snprintf(errbuf, errlen, "%s", buf[0] ? buf : "invalid JSON");
+    }
+
+    return v;
+}
+
+
+yajl_gen
+elaaoms_yajl_gen_new(void)
+{
+    yajl_gen  g = yajl_gen_alloc(NULL);
+
+    if (g != NULL) {
+        /* refuse to send invalid JSON rather than let the API reject it */
+        yajl_gen_config(g, yajl_gen_validate_utf8, 1);
+    }
+
+    return g;
+}
+
+
+yajl_gen_status
+elaaoms_yajl_gen_cstr(yajl_gen g, const char *s)
+{
+    return yajl_gen_string(g, (const unsigned char *) s, strlen(s));
+}
+
+
+yajl_gen_status
+elaaoms_yajl_gen_kv_str(yajl_gen g, const char *key, const char *value)
+{
+    yajl_gen_status  st;
+
+    st = elaaoms_yajl_gen_cstr(g, key);
+    if (st != yajl_gen_status_ok) {
+        return st;
+    }
+
+    return elaaoms_yajl_gen_cstr(g, value);
+}
+
+
+yajl_gen_status
+elaaoms_yajl_gen_kv_int(yajl_gen g, const char *key, long long value)
+{
+    yajl_gen_status  st;
+
+    st = elaaoms_yajl_gen_cstr(g, key);
+    if (st != yajl_gen_status_ok) {
+        return st;
+    }
+
+    return yajl_gen_integer(g, value);
+}
+
+
+char *
+elaaoms_yajl_gen_dup(yajl_gen g, size_t *len)
+{
+    char                 *copy;
+    size_t                n;
+    const unsigned char  *buf;
+
+    if (yajl_gen_get_buf(g, &buf, &n) != yajl_gen_status_ok) {
+        return NULL;
+    }
+
+    copy = malloc(n + 1);
+    if (copy == NULL) {
+        return NULL;
+    }
+
+    memcpy(copy, buf, n);
+    copy[n] = '\0';
+
+    if (len) {
+        *len = n;
+    }
+
+    return copy;
+}
