@@ -165,7 +165,7 @@ $(OBJDIR)/unit/%: t/unit/%.c $(LIB_AS)
 
 $(OBJDIR)/integration/%: t/integration/%.c $(LIB_AS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(SAN) -I$(ROOT)/t/unit -o $@ $< $(LIB_AS) $(LIBS)
+	$(CC) $(CFLAGS_ALL) $(SAN) -I$(ROOT)/t/unit -I$(ROOT)/t/integration -o $@ $< $(LIB_AS) $(LIBS)
 
 unit: $(UNIT_BINS)
 	@cd $(ROOT) && prove --exec '' $(UNIT_BINS)

@@ -1,18 +1,11 @@
 /*
- * elaaoms_context_refresh() against a private redis-server started here
- * (on a free loopback port, in a temporary directory, stopped at exit).
+ * elaaoms_context_refresh() against a private redis-server (unit_redis.h).
  */
 
-#include <arpa/inet.h>
-#include <dirent.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,129 +16,14 @@
 #include "context/context_store.h"
 #include "store/memory_store.h"
 
+#define UNIT_REDIS_NAME  "context_store"
+#include "unit_redis.h"
+
 
 #define DAY     86400
 #define T0      1759276800   /* 2025-10-01 */
 #define ORG     "acme"
 #define CALLER  "+14155550123"
-
-static pid_t  redis_pid;
-static char   redis_dir[64];
-
-
-static int
-free_port(void)
-{
-    int                 fd, port;
-    socklen_t           len;
-    struct sockaddr_in  sa;
-
-    fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) {
-        return -1;
-    }
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    len = sizeof(sa);
-
-    if (bind(fd, (struct sockaddr *) &sa, sizeof(sa)) != 0
-        || getsockname(fd, (struct sockaddr *) &sa, &len) != 0)
-    {
-        close(fd);
-        return -1;
-    }
-
-    port = ntohs(sa.sin_port);
-    close(fd);
-
-    return port;
-}
-
-
-static redisContext *
-redis_start(void)
-{
-    int              port, i;
-    char             ports[16], log[128];
-    redisReply      *r;
-    redisContext    *rc;
-    struct timespec  ts = { 0, 50 * 1000 * 1000 };
-
-    snprintf(redis_dir, sizeof(redis_dir), "/tmp/elaaoms-ctx-XXXXXX");
-    if (mkdtemp(redis_dir) == NULL) {
-        return NULL;
-    }
-
-    port = free_port();
-    if (port < 0) {
-        return NULL;
-    }
-
-    snprintf(ports, sizeof(ports), "%d", port);
-    snprintf(log, sizeof(log), "%s/redis.log", redis_dir);
-
-    redis_pid = fork();
-    if (redis_pid < 0) {
-        return NULL;
-    }
-
-    if (redis_pid == 0) {
-        execlp("redis-server", "redis-server", "--port", ports, "--bind",
-               "127.0.0.1", "--save", "", "--appendonly", "no", "--dir",
-               redis_dir, "--logfile", log, (char *) NULL);
-        _exit(127);
-    }
-
-    for (i = 0; i < 200; i++) {
-        rc = redisConnect("127.0.0.1", port);
-        if (rc != NULL && rc->err == 0) {
-            r = redisCommand(rc, "PING");
-            if (r != NULL) {
-                freeReplyObject(r);
-                return rc;
-            }
-        }
-        if (rc != NULL) {
-            redisFree(rc);
-        }
-        nanosleep(&ts, NULL);
-    }
-
-    return NULL;
-}
-
-
-static void
-redis_stop(void)
-{
-    char            path[512];
-    DIR            *d;
-    struct dirent  *e;
-
-    if (redis_pid > 0) {
-        kill(redis_pid, SIGTERM);
-        waitpid(redis_pid, NULL, 0);
-        redis_pid = 0;
-    }
-
-    if (redis_dir[0]) {
-        d = opendir(redis_dir);
-        if (d != NULL) {
-            while ((e = readdir(d)) != NULL) {
-                if (e->d_name[0] == '.') {
-                    continue;
-                }
-                snprintf(path, sizeof(path), "%s/%s", redis_dir, e->d_name);
-                unlink(path);
-            }
-            closedir(d);
-        }
-        rmdir(redis_dir);
-    }
-}
-
 
 static void
 store(redisContext *rc, const char *id, const char *caller, const char *conv,
@@ -616,11 +494,7 @@ ordering_and_deletion(redisContext *rc)
 int
 main(void)
 {
-    redisContext  *rc;
-
-    rc = redis_start();
-    if (rc == NULL) {
-        redis_stop();
+    if (start_redis() != 0) {
         UNIT_FAIL("redis-server started");
         return UNIT_DONE("context_store");
     }
@@ -630,8 +504,7 @@ main(void)
     billing_sees_tech_support(rc);
     ordering_and_deletion(rc);
 
-    redisFree(rc);
-    redis_stop();
+    stop_redis();
 
     return UNIT_DONE("context_store");
 }
