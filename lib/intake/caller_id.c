@@ -2,13 +2,16 @@
  * Caller identity normalization (see caller_id.h for the rules).
  */
 
+#include <stdint.h>
 #include <string.h>
 
 #include "intake/caller_id.h"
+#include "intake/intake.h"
 #include "util/json_parse.h"
 
 
-#define ELAAOMS_CALLER_ID_PREFIX  "id:"
+#define ELAAOMS_CALLER_ID_PREFIX    "id:"
+#define ELAAOMS_CALLER_HASH_PREFIX  "h-"
 
 
 /* words carriers and SDKs put where a withheld number would be */
@@ -39,6 +42,30 @@ static int
 elaaoms_caller_is_digit(char c)
 {
     return c >= '0' && c <= '9';
+}
+
+
+static int
+elaaoms_caller_is_alnum(char c)
+{
+    return elaaoms_caller_is_digit(c) || (c >= 'a' && c <= 'z')
+           || (c >= 'A' && c <= 'Z');
+}
+
+
+/* the characters a plain "id:" key carries */
+static int
+elaaoms_caller_is_key_char(char c)
+{
+    return elaaoms_caller_is_alnum(c) || c == '.' || c == '_' || c == '-';
+}
+
+
+static int
+elaaoms_caller_is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v'
+           || c == '\f';
 }
 
 
@@ -96,21 +123,86 @@ elaaoms_caller_is_withheld_number(const char *digits)
 }
 
 
+/*
+ * 1 when s[0..n) is text an identity can be made of: valid UTF-8 (no
+ * overlong forms, surrogates or code points past U+10FFFF), no ASCII
+ * control character, and at least one letter or digit (any non-ASCII
+ * character counts: "王伟" is a name, "..." is not).
+ */
 static int
-elaaoms_caller_emit(const char *prefix, const char *body, char *out,
-    size_t outsz)
+elaaoms_caller_text_ok(const char *s, size_t n)
 {
-    size_t  plen, blen;
+    size_t          i, k, more;
+    uint32_t        cp, min;
+    unsigned char   c;
+    int             substance;
+
+    substance = 0;
+
+    for (i = 0; i < n; i++) {
+        c = (unsigned char) s[i];
+
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7f) {
+                return 0;
+            }
+
+            substance |= elaaoms_caller_is_alnum((char) c);
+            continue;
+        }
+
+        if (c >= 0xc2 && c <= 0xdf) {
+            more = 1; cp = c & 0x1f; min = 0x80;
+
+        } else if (c >= 0xe0 && c <= 0xef) {
+            more = 2; cp = c & 0x0f; min = 0x800;
+
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            more = 3; cp = c & 0x07; min = 0x10000;
+
+        } else {
+            return 0;
+        }
+
+        if (n - i - 1 < more) {
+            return 0;
+        }
+
+        for (k = 1; k <= more; k++) {
+            c = (unsigned char) s[i + k];
+            if ((c & 0xc0) != 0x80) {
+                return 0;
+            }
+            cp = (cp << 6) | (c & 0x3f);
+        }
+
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+            return 0;
+        }
+
+        i += more;
+        substance = 1;
+    }
+
+    return substance;
+}
+
+
+static int
+elaaoms_caller_emit(const char *prefix, const char *body, size_t blen,
+    char *out, size_t outsz)
+{
+    size_t  plen;
 
     plen = strlen(prefix);
-    blen = strlen(body);
 
     if (plen + blen + 1 > outsz) {
         return ELAAOMS_CALLER_NOSPACE;
     }
 
     memcpy(out, prefix, plen);
-    memcpy(out + plen, body, blen + 1);
+    memcpy(out + plen, body, blen);
+    out[plen + blen] = '\0';
 
     return (int) (plen + blen);
 }
@@ -229,54 +321,115 @@ elaaoms_caller_phone(const char *s, size_t n, int user_id,
 }
 
 
-/* "id:<[a-z0-9._-]{1,64}>" from free text (several pieces, joined) */
+/* "h-" and 32 lowercase hex digits: what a hashed key carries */
 static int
-elaaoms_caller_identifier(const char *s, size_t n, const char *s2,
-    size_t n2, char *out, size_t outsz)
+elaaoms_caller_is_hash_shape(const char *s, size_t n)
 {
-    char    c, id[ELAAOMS_CALLER_ID_CHARS + 1];
-    size_t  i, len, alnum;
+    size_t  i;
 
-    len = 0;
-    alnum = 0;
-
-    for (i = 0; i < n + n2; i++) {
-        c = elaaoms_caller_lower(i < n ? s[i] : s2[i - n]);
-
-        if ((c >= 'a' && c <= 'z') || elaaoms_caller_is_digit(c)) {
-            alnum++;
-
-        } else if (c != '.' && c != '_' && c != '-') {
-            continue;
-        }
-
-        /* refused, not cut: a cut could merge two people */
-        if (len == ELAAOMS_CALLER_ID_CHARS) {
-            return ELAAOMS_CALLER_ANONYMOUS;
-        }
-
-        id[len++] = c;
+    if (n != 2 + ELAAOMS_CALLER_HASH_HEX
+        || memcmp(s, ELAAOMS_CALLER_HASH_PREFIX, 2) != 0)
+    {
+        return 0;
     }
 
-    id[len] = '\0';
-
-    if (alnum == 0 || elaaoms_caller_is_withheld_word(id, len)) {
-        return ELAAOMS_CALLER_ANONYMOUS;
+    for (i = 2; i < n; i++) {
+        if (!elaaoms_caller_is_digit(s[i]) && !(s[i] >= 'a' && s[i] <= 'f')) {
+            return 0;
+        }
     }
 
-    return elaaoms_caller_emit(ELAAOMS_CALLER_ID_PREFIX, id, out, outsz);
+    return 1;
 }
 
 
+/* "id:h-<first 128 bits of SHA-256(s[0..n)), hex>" */
+static int
+elaaoms_caller_hashed(const char *s, size_t n, char *out, size_t outsz)
+{
+    char  hex[ELAAOMS_SHA256_HEX_LEN + 1], body[2 + ELAAOMS_CALLER_HASH_HEX];
+
+    if (elaaoms_sha256_hex(s, n, hex) != 0) {
+        return ELAAOMS_CALLER_INVALID;
+    }
+
+    memcpy(body, ELAAOMS_CALLER_HASH_PREFIX, 2);
+    memcpy(body + 2, hex, ELAAOMS_CALLER_HASH_HEX);
+
+    return elaaoms_caller_emit(ELAAOMS_CALLER_ID_PREFIX, body, sizeof(body),
+                               out, outsz);
+}
+
+
+/*
+ * "id:<text>" when the text fits the key alphabet as it is, else the hash
+ * of the exact text: nothing is dropped, lowercased or cut.
+ */
+static int
+elaaoms_caller_identifier(const char *s, size_t n, char *out, size_t outsz)
+{
+    size_t  i;
+
+    if (!elaaoms_caller_text_ok(s, n)) {
+        return ELAAOMS_CALLER_INVALID;
+    }
+
+    if (n > ELAAOMS_CALLER_ID_CHARS || elaaoms_caller_is_hash_shape(s, n)) {
+        return elaaoms_caller_hashed(s, n, out, outsz);
+    }
+
+    for (i = 0; i < n; i++) {
+        if (!elaaoms_caller_is_key_char(s[i])) {
+            return elaaoms_caller_hashed(s, n, out, outsz);
+        }
+    }
+
+    return elaaoms_caller_emit(ELAAOMS_CALLER_ID_PREFIX, s, n, out, outsz);
+}
+
+
+/*
+ * "sip:<user>@<host>", or "sip:<user>" without a host: always hashed, so
+ * a SIP address never equals a user id of the same text
+ */
+static int
+elaaoms_caller_sip_address(const char *user, size_t user_len,
+    const char *host, size_t host_len, char *out, size_t outsz)
+{
+    char    aor[4 + ELAAOMS_CALLER_MAX_INPUT + 1];
+    size_t  n;
+
+    if (!elaaoms_caller_text_ok(user, user_len)
+        || (host != NULL && !elaaoms_caller_text_ok(host, host_len))
+        || 4 + user_len + 1 + host_len > sizeof(aor))
+    {
+        return ELAAOMS_CALLER_INVALID;
+    }
+
+    memcpy(aor, "sip:", 4);
+    memcpy(aor + 4, user, user_len);
+    n = 4 + user_len;
+
+    if (host != NULL) {
+        aor[n++] = '@';
+        memcpy(aor + n, host, host_len);
+        n += host_len;
+    }
+
+    return elaaoms_caller_hashed(aor, n, out, outsz);
+}
+
+
+/* ASCII whitespace at both ends, the same for every kind of identifier */
 static void
 elaaoms_caller_trim(const char **s, size_t *n)
 {
-    while (*n > 0 && (**s == ' ' || **s == '\t')) {
+    while (*n > 0 && elaaoms_caller_is_space(**s)) {
         (*s)++;
         (*n)--;
     }
 
-    while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t')) {
+    while (*n > 0 && elaaoms_caller_is_space((*s)[*n - 1])) {
         (*n)--;
     }
 }
@@ -289,7 +442,7 @@ elaaoms_caller_cut(const char *s, size_t *n, const char *stops)
     size_t  i;
 
     for (i = 0; i < *n; i++) {
-        if (strchr(stops, s[i]) != NULL && s[i] != '\0') {
+        if (s[i] != '\0' && strchr(stops, s[i]) != NULL) {
             *n = i;
             return;
         }
@@ -297,11 +450,29 @@ elaaoms_caller_cut(const char *s, size_t *n, const char *stops)
 }
 
 
+/* the host of a SIP URI without ";params" and ":port" ("[v6]" kept) */
+static void
+elaaoms_caller_sip_host(const char *host, size_t *n)
+{
+    const char  *close;
+
+    if (*n > 0 && host[0] == '[') {
+        close = memchr(host, ']', *n);
+        if (close != NULL) {
+            *n = (size_t) (close - host) + 1;
+            return;
+        }
+    }
+
+    elaaoms_caller_cut(host, n, ";:");
+}
+
+
 static int
 elaaoms_caller_normalize_mode(const char *in, size_t len, char *out,
     size_t outsz, int user_id)
 {
-    int          intl, rc;
+    int          intl, rc, sip;
     char         digits[ELAAOMS_CALLER_MAX_DIGITS + 1];
     size_t       n, host_len;
     const char  *s, *host, *at;
@@ -312,12 +483,17 @@ elaaoms_caller_normalize_mode(const char *in, size_t len, char *out,
 
     out[0] = '\0';
 
-    if (in == NULL || len == 0 || len > ELAAOMS_CALLER_MAX_INPUT) {
+    if (in == NULL || len == 0) {
         return ELAAOMS_CALLER_ANONYMOUS;
+    }
+
+    if (len > ELAAOMS_CALLER_MAX_INPUT) {
+        return ELAAOMS_CALLER_INVALID;
     }
 
     s = in;
     n = len;
+    sip = 0;
     host = NULL;
     host_len = 0;
 
@@ -327,7 +503,6 @@ elaaoms_caller_normalize_mode(const char *in, size_t len, char *out,
     if (n >= 2 && s[0] == '<' && s[n - 1] == '>') {
         s++;
         n -= 2;
-        elaaoms_caller_trim(&s, &n);
     }
 
     if (elaaoms_caller_has_prefix(s, n, "tel:")) {
@@ -343,6 +518,7 @@ elaaoms_caller_normalize_mode(const char *in, size_t len, char *out,
 
         s += scheme;
         n -= scheme;
+        sip = 1;
         elaaoms_caller_cut(s, &n, "?");
 
         at = memchr(s, '@', n);
@@ -350,15 +526,12 @@ elaaoms_caller_normalize_mode(const char *in, size_t len, char *out,
             host = at + 1;
             host_len = n - (size_t) (host - s);
             n = (size_t) (at - s);
-            /* ";user=phone", ":5060" */
-            elaaoms_caller_cut(host, &host_len, ";:");
+            elaaoms_caller_sip_host(host, &host_len);
         }
 
         /* "user;isub=...", "user:password" */
         elaaoms_caller_cut(s, &n, ";:");
     }
-
-    elaaoms_caller_trim(&s, &n);
 
     if (n == 0 || elaaoms_caller_is_withheld_word(s, n)) {
         return ELAAOMS_CALLER_ANONYMOUS;
@@ -367,25 +540,20 @@ elaaoms_caller_normalize_mode(const char *in, size_t len, char *out,
     rc = elaaoms_caller_phone(s, n, user_id, digits, &intl);
 
     if (rc == 1) {
-        return elaaoms_caller_emit(intl ? "+" : "", digits, out, outsz);
+        return elaaoms_caller_emit(intl ? "+" : "", digits, strlen(digits),
+                                   out, outsz);
     }
 
     if (rc != 0) {
         return rc;
     }
 
-    if (host != NULL && host_len > 0) {
+    if (sip) {
         /* "sip:alice@pbx.example": the host tells apart two alices */
-        char  joined[ELAAOMS_CALLER_MAX_INPUT + 2];
-
-        joined[0] = '@';
-        memcpy(joined + 1, host, host_len);
-
-        return elaaoms_caller_identifier(s, n, joined, host_len + 1, out,
-                                         outsz);
+        return elaaoms_caller_sip_address(s, n, host, host_len, out, outsz);
     }
 
-    return elaaoms_caller_identifier(s, n, NULL, 0, out, outsz);
+    return elaaoms_caller_identifier(s, n, out, outsz);
 }
 
 
@@ -435,7 +603,8 @@ elaaoms_caller_first(elaaoms_caller_candidate_t *c, size_t nc, char *out,
 
         rc = elaaoms_caller_normalize_mode(c[i].value, strlen(c[i].value),
                                            out, outsz, c[i].user_id);
-        if (rc == ELAAOMS_CALLER_ANONYMOUS) {
+        /* a withheld or garbled candidate: the next one may do */
+        if (rc == ELAAOMS_CALLER_ANONYMOUS || rc == ELAAOMS_CALLER_INVALID) {
             continue;
         }
 
@@ -495,7 +664,6 @@ elaaoms_caller_resolve_failure(yajl_val data, char *out, size_t outsz,
 int
 elaaoms_caller_key_valid(const char *key)
 {
-    char    c;
     size_t  i, n, alnum;
 
     if (key == NULL) {
@@ -515,14 +683,11 @@ elaaoms_caller_key_valid(const char *key)
         alnum = 0;
 
         for (i = 3; i < n; i++) {
-            c = key[i];
-
-            if ((c >= 'a' && c <= 'z') || elaaoms_caller_is_digit(c)) {
-                alnum++;
-
-            } else if (c != '.' && c != '_' && c != '-') {
+            if (!elaaoms_caller_is_key_char(key[i])) {
                 return 0;
             }
+
+            alnum += elaaoms_caller_is_alnum(key[i]);
         }
 
         return alnum > 0;

@@ -396,7 +396,8 @@ test_accepted(void)
                            "\"user_id\":\"Customer-7\",\"metadata\":"
                            "{\"phone_call\":null},\"new\":true}}", &pc),
                  ELAAOMS_POSTCALL_OK);
-    CHECK_STR_EQ(pc.caller, "id:customer-7");
+    /* case is identity: "Customer-7" and "customer-7" are two ids */
+    CHECK_STR_EQ(pc.caller, "id:Customer-7");
     CHECK_STR_EQ(pc.caller_source, "user_id");
     CHECK_INT_EQ(pc.event_timestamp, 1763400000);
     elaaoms_postcall_free(&pc);
