@@ -62,9 +62,13 @@ typedef struct {
     const char                      *org;
     time_t                           now;
     char                             rid[128];
+    /* files are base/sub/name: nothing below base is followed */
+    char                             base[NGX_HTTP_ELAAOMS_PATH_MAX];
+    char                             sub[NGX_HTTP_ELAAOMS_PATH_MAX];
     char                             dir[NGX_HTTP_ELAAOMS_PATH_MAX];
     char                             name[NGX_HTTP_ELAAOMS_PATH_MAX];
     char                             path[NGX_HTTP_ELAAOMS_PATH_MAX];
+    char                             pending_name[NGX_HTTP_ELAAOMS_PATH_MAX];
     char                             pending[NGX_HTTP_ELAAOMS_PATH_MAX];
 
     /*
@@ -223,8 +227,6 @@ static ngx_int_t
 ngx_http_elaaoms_post_call_prepare(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc, u_char *body, size_t len)
 {
-    char                          name[NGX_HTTP_ELAAOMS_PATH_MAX];
-    char                          payload_dir[NGX_HTTP_ELAAOMS_PATH_MAX];
     ngx_str_t                    *id;
     const char                   *suffix;
     elaaoms_postcall_t           *pc = &pcc->pc;
@@ -234,12 +236,15 @@ ngx_http_elaaoms_post_call_prepare(ngx_http_request_t *r,
 
     suffix = elaaoms_payload_suffix(pc->type_name);
 
-    (void) ngx_cpystrn((u_char *) payload_dir, elcf->payload_dir.data,
+    (void) ngx_cpystrn((u_char *) pcc->base, elcf->payload_dir.data,
                        ngx_min(elcf->payload_dir.len + 1,
-                               sizeof(payload_dir)));
+                               sizeof(pcc->base)));
 
     if (suffix == NULL
-        || elaaoms_payload_dir_path(pcc->dir, sizeof(pcc->dir), payload_dir,
+        || elaaoms_payload_dir_path(pcc->dir, sizeof(pcc->dir), pcc->base,
+                                    (const char *) elcf->org.data,
+                                    pc->conversation_id) < 0
+        || elaaoms_payload_sub_path(pcc->sub, sizeof(pcc->sub),
                                     (const char *) elcf->org.data,
                                     pc->conversation_id) < 0
         || elaaoms_payload_file_name(pcc->name, sizeof(pcc->name),
@@ -264,10 +269,11 @@ ngx_http_elaaoms_post_call_prepare(ngx_http_request_t *r,
     if (ngx_snprintf((u_char *) pcc->path, sizeof(pcc->path), "%s/%s%Z",
                      pcc->dir, pcc->name)
         == (u_char *) pcc->path + sizeof(pcc->path)
-        || elaaoms_pending_file_name(name, sizeof(name),
+        || elaaoms_pending_file_name(pcc->pending_name,
+                                     sizeof(pcc->pending_name),
                                      pc->conversation_id) < 0
         || ngx_snprintf((u_char *) pcc->pending, sizeof(pcc->pending),
-                        "%s/%s%Z", pcc->dir, name)
+                        "%s/%s%Z", pcc->dir, pcc->pending_name)
            == (u_char *) pcc->pending + sizeof(pcc->pending))
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -293,7 +299,6 @@ ngx_http_elaaoms_post_call_write(void *data, ngx_log_t *log)
     int                  n, identical;
     size_t               data_len;
     const void          *p;
-    struct stat          st;
     elaaoms_job_t        job;
     unsigned char       *audio;
     elaaoms_postcall_t  *pc = &pcc->pc;
@@ -315,8 +320,8 @@ ngx_http_elaaoms_post_call_write(void *data, ngx_log_t *log)
     }
 
     identical = 0;
-    n = elaaoms_durable_write(pcc->dir, pcc->name, p, data_len, &identical,
-                              pcc->err, sizeof(pcc->err));
+    n = elaaoms_durable_write(pcc->base, pcc->sub, pcc->name, p, data_len,
+                              &identical, pcc->err, sizeof(pcc->err));
     pcc->err_no = errno;
     free(audio);
 
@@ -330,7 +335,10 @@ ngx_http_elaaoms_post_call_write(void *data, ngx_log_t *log)
         return;
     }
 
-    if (identical && stat(pcc->pending, &st) == -1) {
+    if (identical
+        && elaaoms_durable_exists(pcc->base, pcc->sub, pcc->pending_name)
+           == 0)
+    {
         /* a retry of a delivery that was saved and queued */
         pcc->duplicate = 1;
         pcc->pending[0] = '\0';
@@ -354,7 +362,7 @@ ngx_http_elaaoms_post_call_write(void *data, ngx_log_t *log)
     }
 
     /* the job is durable before Redis is asked: a Redis outage loses nothing */
-    if (elaaoms_durable_write(pcc->dir, pcc->pending + strlen(pcc->dir) + 1,
+    if (elaaoms_durable_write(pcc->base, pcc->sub, pcc->pending_name,
                               pcc->job_json, pcc->job_len, NULL, pcc->err,
                               sizeof(pcc->err))
         != 0)
@@ -579,9 +587,12 @@ ngx_http_elaaoms_post_call_reply(ngx_http_request_t *r, void *data,
     pcc->duplicate = (reply->integer == 0);
 
     /* queued (now or before): the pending marker has done its job */
-    if (ngx_delete_file(pcc->pending) == NGX_FILE_ERROR) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, ngx_errno,
-                      ngx_delete_file_n " \"%s\" failed", pcc->pending);
+    if (elaaoms_durable_unlink(pcc->base, pcc->sub, pcc->pending_name,
+                               pcc->err, sizeof(pcc->err))
+        != 0)
+    {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: %s", pcc->err);
     }
 
     pcc->pending[0] = '\0';

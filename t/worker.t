@@ -9,6 +9,9 @@ use lib 't/lib';
 use Test::Nginx::Socket 'no_plan';
 use ElaaomsTest;
 use JSON::PP ();
+use File::Basename ();
+use File::Path ();
+use File::Temp ();
 
 $ENV{TEST_NGINX_REDIS_PORT} = redis_start();
 $ENV{TEST_NGINX_PAYLOAD_DIR} = payload_dir();
@@ -449,4 +452,58 @@ Test::More::is($st->{memories_reinforced}, 1, 'the offline record reinforced (bo
 $m = main::memories('acme', '+12025550111');
 Test::More::is(scalar @$m, 1, 'still one memory');
 Test::More::is($m->[0]{reinforcement_count}, 1, 'reinforced once');
+ElaaomsTest::worker_stop();
+
+
+
+=== TEST 15: a job naming a file outside payload_dir, /etc/passwd or ".." is invalid and nothing is read; a symlink below payload_dir is never followed
+--- init
+my $out = File::Temp::tempdir('elaaoms-outside-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+my $pay = $ENV{TEST_NGINX_PAYLOAD_DIR};
+my $put = sub {
+    my ($dir, $conv, $caller) = @_;
+    File::Path::make_path("$dir/$conv");
+    open my $fh, '>', "$dir/$conv/${conv}_transcription.json" or die $!;
+    print $fh main::transcript($conv, $caller, 'My name is Eve Outside. I prefer email over calls.');
+    close $fh;
+    return "$dir/$conv/${conv}_transcription.json";
+};
+my $job = sub {
+    my ($conv, $path) = @_;
+    ElaaomsTest::redis_cmd('SADD', 'elaaoms:orgs', 'acme');
+    ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:acme:jobs:ready', JSON::PP->new->canonical->encode({
+        org => 'acme', type => 'post_call_transcription', conversation_id => $conv,
+        agent_id => 'agent_01support7x', caller => '+12025550120', payload_path => $path,
+        request_id => "rid-$conv", attempt => 0, enqueued_at => time() }));
+};
+# well-formed transcripts outside payload_dir, named by forged jobs
+$job->('conv_out_1', $put->("$out/acme", 'conv_out_1', '+12025550120'));
+$job->('conv_out_2', '/etc/passwd');
+$job->('conv_out_3', "$pay/acme/../../" . File::Basename::basename($out) . '/acme/conv_out_3/conv_out_3_transcription.json');
+$put->("$out/acme", 'conv_out_3', '+12025550120');
+# the right name, but another organization's payload
+$job->('conv_out_4', $put->("$pay/globex", 'conv_out_4', '+12025550120'));
+my $log = ElaaomsTest::worker_start(llm_provider => 'offline', concurrency => 1);
+Test::More::ok(ElaaomsTest::wait_until(sub { ElaaomsTest::redis_cmd('LLEN', 'elaaoms:acme:jobs:invalid') =~ /\b4$/ }, 15),
+    'the four jobs are in the invalid list');
+Test::More::unlike(ElaaomsTest::redis_cmd('LRANGE', 'elaaoms:acme:jobs:failed', 0, -1), qr/conv_out/, 'none in the failed list');
+Test::More::is(scalar @{ main::memories('acme', '+12025550120') }, 0, 'nothing was read: no memories');
+Test::More::is(main::status_of('acme', 'conv_out_1')->{status} // '', '', 'no status for the forged conversation');
+open my $fh, '<', $log or die $!; my $l = join '', <$fh>; close $fh;
+Test::More::like($l, qr/invalid job in acme: payload_path is not the job's payload/, 'refusal logged');
+Test::More::unlike($l, qr/root:x:0:0/, 'no byte of /etc/passwd in the log');
+# a symlinked conversation directory and a symlinked payload file under payload_dir
+$put->("$out/acme", 'conv_sym_1', '+12025550121');
+File::Path::make_path("$pay/acme");
+symlink("$out/acme/conv_sym_1", "$pay/acme/conv_sym_1") or die "symlink: $!";
+$job->('conv_sym_1', "$pay/acme/conv_sym_1/conv_sym_1_transcription.json");
+my $target = $put->("$out/acme", 'conv_sym_2', '+12025550121');
+File::Path::make_path("$pay/acme/conv_sym_2");
+symlink($target, "$pay/acme/conv_sym_2/conv_sym_2_transcription.json") or die "symlink: $!";
+$job->('conv_sym_2', "$pay/acme/conv_sym_2/conv_sym_2_transcription.json");
+Test::More::ok(main::wait_status('acme', 'conv_sym_1', 'extraction_failed'), 'symlinked directory: failed');
+Test::More::ok(main::wait_status('acme', 'conv_sym_2', 'extraction_failed'), 'symlinked file: failed');
+Test::More::like(main::status_of('acme', 'conv_sym_1')->{error}, qr/symbolic links|Not a directory/, 'the reason is the link');
+Test::More::like(main::status_of('acme', 'conv_sym_2')->{error}, qr/symbolic links/, 'the reason is the link');
+Test::More::is(scalar @{ main::memories('acme', '+12025550120') }, 0, 'still no memories');
 ElaaomsTest::worker_stop();

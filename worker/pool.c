@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "intake/intake.h"
 #include "pool.h"
 #include "queue.h"
 #include "worker_io.h"
@@ -114,22 +115,51 @@ elaaoms_pool_settle(elaaoms_pool_t *pool, redisContext *rc,
 }
 
 
+/* nothing can ever run it: kept in the invalid list for inspection */
+static void
+elaaoms_pool_invalid(elaaoms_pool_t *pool, redisContext *rc,
+    elaaoms_queued_job_t *qj, const char *request_id, const char *why)
+{
+    elaaoms_log(ELAAOMS_LOG_ERROR, request_id, "invalid job in %s: %s",
+                qj->org, why);
+
+    if (elaaoms_queue_invalid(rc, pool->cf->worker_id, qj) != 0) {
+        elaaoms_log(ELAAOMS_LOG_ERROR, request_id, "could not move the "
+                    "invalid job of %s to its invalid list", qj->org);
+    }
+}
+
+
 static void
 elaaoms_pool_run_one(elaaoms_pool_t *pool, redisContext *rc,
     elaaoms_queued_job_t *qj)
 {
-    char                   err[512];
+    char                   err[512], sub[512], name[512];
     elaaoms_job_t          job;
     elaaoms_job_result_e   res;
 
     if (elaaoms_job_decode(qj->text, qj->len, &job, err, sizeof(err)) != 0) {
-        char  key[512];
+        elaaoms_pool_invalid(pool, rc, qj, NULL, err);
+        return;
+    }
 
-        /* nothing can ever run it: keep it for inspection */
-        elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "invalid job in %s: %s",
-                    qj->org, err);
-        snprintf(key, sizeof(key), "elaaoms:%s:jobs:invalid", qj->org);
-        (void) elaaoms_queue_fail(rc, pool->cf->worker_id, qj, key, err);
+    /* a forged job must not make the worker read another file */
+    if (strcmp(job.org, qj->org) != 0) {
+        elaaoms_pool_invalid(pool, rc, qj, job.request_id,
+                             "org differs from its queue's");
+        elaaoms_job_free(&job);
+        return;
+    }
+
+    if (elaaoms_payload_path_check(pool->cf->payload_dir, job.org, job.type,
+                                   job.conversation_id, job.payload_path,
+                                   sub, sizeof(sub), name, sizeof(name))
+        != 0)
+    {
+        elaaoms_pool_invalid(pool, rc, qj, job.request_id,
+                             "payload_path is not the job's payload under "
+                             "payload_dir");
+        elaaoms_job_free(&job);
         return;
     }
 

@@ -667,10 +667,10 @@ elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
         return ELAAOMS_JOB_DONE;
     }
 
-    payload = elaaoms_worker_read_file(job->payload_path, &len);
+    payload = elaaoms_worker_read_payload(p->cf->payload_dir, job, &len, perr,
+                                          sizeof(perr));
     if (payload == NULL) {
-        snprintf(err, errlen, "payload %s: %s", job->payload_path,
-                 strerror(errno));
+        snprintf(err, errlen, "payload: %s", perr);
         return ELAAOMS_JOB_FAIL;
     }
 

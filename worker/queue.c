@@ -31,6 +31,7 @@ static const char  elaaoms_queue_fail_script[] =
     "           'error', ARGV[2], 'failed_at', ARGV[3])\n"
     "return 1\n";
 
+/* also moves invalid jobs: KEYS[2] is then the invalid list */
 static const char  elaaoms_queue_requeue_script[] =
     "if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end\n"
     "redis.call('RPUSH', KEYS[2], ARGV[1])\n"
@@ -281,6 +282,30 @@ elaaoms_queue_fail(redisContext *rc, const char *worker_id,
     lens[2] = strlen(now);
 
     return elaaoms_queue_eval(rc, elaaoms_queue_fail_script, 3, keys, 3,
+                              args, lens) < 0 ? -1 : 0;
+}
+
+
+int
+elaaoms_queue_invalid(redisContext *rc, const char *worker_id,
+    const elaaoms_queued_job_t *job)
+{
+    char         processing[ELAAOMS_KEY_MAX], invalid[ELAAOMS_KEY_MAX];
+    const char  *keys[2], *args[1];
+    size_t       lens[1];
+
+    if (elaaoms_queue_key(processing, job->org, "processing", worker_id) != 0
+        || elaaoms_queue_key(invalid, job->org, "invalid", NULL) != 0)
+    {
+        return -1;
+    }
+
+    keys[0] = processing;
+    keys[1] = invalid;
+    args[0] = job->text;
+    lens[0] = job->len;
+
+    return elaaoms_queue_eval(rc, elaaoms_queue_requeue_script, 2, keys, 1,
                               args, lens) < 0 ? -1 : 0;
 }
 

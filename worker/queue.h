@@ -10,6 +10,9 @@
  *                                               loses nothing
  *   elaaoms:<org>:jobs:delayed                  zset; retries, score = due time
  *   elaaoms:<org>:jobs:failed                   list; jobs out of retries
+ *   elaaoms:<org>:jobs:invalid                  list; jobs nothing can ever
+ *                                               run (kept for inspection,
+ *                                               never requeued)
  *   elaaoms:workers                             hash worker_id -> last beat
  *
  * Every function takes the calling thread's own connection.
@@ -53,6 +56,10 @@ int elaaoms_queue_retry_later(redisContext *rc, const char *worker_id,
 int elaaoms_queue_fail(redisContext *rc, const char *worker_id,
     const elaaoms_queued_job_t *job, const char *conversation_key,
     const char *reason);
+
+/* an invalid job leaves the processing list for the invalid list */
+int elaaoms_queue_invalid(redisContext *rc, const char *worker_id,
+    const elaaoms_queued_job_t *job);
 
 /* puts an in-flight job back at the head of its ready queue */
 int elaaoms_queue_requeue(redisContext *rc, const char *worker_id,

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "intake/durable_file.h"
 #include "intake/intake.h"
 #include "intake/job.h"
 #include "sweep.h"
@@ -20,32 +22,44 @@
 
 /* 1 queued, 0 nothing to do, -1 Redis failed */
 static int
-elaaoms_sweep_one(redisContext *rc, const char *marker_path)
+elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
+    const char *org, const char *conv, int marker_fd)
 {
-    int             rv;
+    int                     rv;
     char                   *job_text, *payload, err[256];
     size_t                  job_len, payload_len;
     redisReply             *reply;
     elaaoms_job_t           job;
     elaaoms_intake_cmd_t    cmd;
+    char                    sub[512], name[512];
 
-    job_text = elaaoms_worker_read_file(marker_path, &job_len);
+    job_text = elaaoms_worker_read_fd(marker_fd, &job_len);
     if (job_text == NULL) {
         return 0;
     }
 
     if (elaaoms_job_decode(job_text, job_len, &job, err, sizeof(err)) != 0) {
-        elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "pending marker %s is not a "
-                    "valid job: %s", marker_path, err);
+        elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "pending marker of %s/%s is "
+                    "not a valid job: %s", org, conv, err);
         free(job_text);
         return 0;
     }
 
-    payload = elaaoms_worker_read_file(job.payload_path, &payload_len);
+    /* the marker's own payload, nothing else */
+    if (strcmp(job.org, org) != 0 || strcmp(job.conversation_id, conv) != 0)
+    {
+        elaaoms_log(ELAAOMS_LOG_ERROR, job.request_id, "pending marker of "
+                    "%s/%s names another conversation", org, conv);
+        elaaoms_job_free(&job);
+        free(job_text);
+        return 0;
+    }
+
+    payload = elaaoms_worker_read_payload(payload_dir, &job, &payload_len,
+                                          err, sizeof(err));
     if (payload == NULL) {
-        elaaoms_log(ELAAOMS_LOG_ERROR, job.request_id, "payload %s of "
-                    "pending job unreadable: %s", job.payload_path,
-                    strerror(errno));
+        elaaoms_log(ELAAOMS_LOG_ERROR, job.request_id, "payload of pending "
+                    "job %s/%s unreadable: %s", org, conv, err);
         elaaoms_job_free(&job);
         free(job_text);
         return 0;
@@ -67,9 +81,13 @@ elaaoms_sweep_one(redisContext *rc, const char *marker_path)
     }
 
     if (reply->type == REDIS_REPLY_INTEGER) {
-        if (unlink(marker_path) != 0) {
-            elaaoms_log(ELAAOMS_LOG_WARN, job.request_id, "unlink %s: %s",
-                        marker_path, strerror(errno));
+        if (elaaoms_payload_sub_path(sub, sizeof(sub), org, conv) < 0
+            || elaaoms_pending_file_name(name, sizeof(name), conv) < 0
+            || elaaoms_durable_unlink(payload_dir, sub, name, err,
+                                      sizeof(err)) != 0)
+        {
+            elaaoms_log(ELAAOMS_LOG_WARN, job.request_id, "pending marker "
+                        "of %s/%s not removed: %s", org, conv, err);
         }
 
         elaaoms_log(ELAAOMS_LOG_INFO, job.request_id,
@@ -94,59 +112,89 @@ done:
 }
 
 
-static int
-elaaoms_sweep_is_dir(const char *path)
+/* the entries of a directory opened below payload_dir (fd is taken) */
+static DIR *
+elaaoms_sweep_opendir(int parent, const char *name)
 {
-    struct stat  st;
+    int   fd;
+    DIR  *d;
 
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    /* a symlink planted below payload_dir is never followed */
+    fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+                              | O_CLOEXEC);
+    if (fd == -1) {
+        return NULL;
+    }
+
+    d = fdopendir(fd);
+    if (d == NULL) {
+        close(fd);
+    }
+
+    return d;
 }
 
 
 int
 elaaoms_sweep_pending(redisContext *rc, const char *payload_dir)
 {
-    int             n, queued;
+    int             n, queued, root, marker_fd;
     DIR            *orgs, *convs;
-    char            org_path[2048], conv_path[4096], marker[4096 + 300];
+    char            marker[512];
     struct dirent  *org, *conv;
 
-    orgs = opendir(payload_dir);
+    root = elaaoms_durable_open_dir(payload_dir, NULL, 0, NULL, 0);
+    if (root == -1) {
+        return 0;
+    }
+
+    orgs = fdopendir(root);
     if (orgs == NULL) {
+        close(root);
         return 0;
     }
 
     queued = 0;
 
     while ((org = readdir(orgs)) != NULL) {
-        if (org->d_name[0] == '.') {
+        if (org->d_name[0] == '.' || !elaaoms_job_org_valid(org->d_name)) {
             continue;
         }
 
-        snprintf(org_path, sizeof(org_path), "%s/%s", payload_dir,
-                 org->d_name);
-
-        convs = opendir(org_path);
+        convs = elaaoms_sweep_opendir(dirfd(orgs), org->d_name);
         if (convs == NULL) {
             continue;
         }
 
         while ((conv = readdir(convs)) != NULL) {
-            if (conv->d_name[0] == '.') {
-                continue;
-            }
-
-            snprintf(conv_path, sizeof(conv_path), "%s/%s", org_path,
-                     conv->d_name);
-            snprintf(marker, sizeof(marker), "%s/%s_transcription.pending",
-                     conv_path, conv->d_name);
-
-            if (!elaaoms_sweep_is_dir(conv_path) || access(marker, F_OK) != 0)
+            if (conv->d_name[0] == '.'
+                || elaaoms_pending_file_name(marker, sizeof(marker),
+                                             conv->d_name) < 0)
             {
                 continue;
             }
 
-            n = elaaoms_sweep_one(rc, marker);
+            marker_fd = -1;
+
+            {
+                int  cdir = openat(dirfd(convs), conv->d_name,
+                                   O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+                                   | O_CLOEXEC);
+
+                if (cdir != -1) {
+                    marker_fd = openat(cdir, marker, O_RDONLY | O_NOFOLLOW
+                                                     | O_NONBLOCK
+                                                     | O_CLOEXEC);
+                    close(cdir);
+                }
+            }
+
+            if (marker_fd == -1) {
+                continue;
+            }
+
+            n = elaaoms_sweep_one(rc, payload_dir, org->d_name, conv->d_name,
+                                  marker_fd);
             if (n < 0) {
                 closedir(convs);
                 closedir(orgs);

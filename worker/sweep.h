@@ -11,8 +11,11 @@
 #include <hiredis/hiredis.h>
 
 /*
- * Walks <payload_dir>/<org>/<conversation_id>/.  Returns the number of
- * jobs queued, or -1 when Redis failed (the markers stay for next time).
+ * Walks <payload_dir>/<org>/<conversation_id>/ without following a
+ * symlink below payload_dir; a marker's job is queued only when it names
+ * its own conversation's payload (elaaoms_payload_path_check).  Returns
+ * the number of jobs queued, or -1 when Redis failed (the markers stay for
+ * next time).
  */
 int elaaoms_sweep_pending(redisContext *rc, const char *payload_dir);
 

@@ -3,58 +3,123 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "intake/durable_file.h"
+#include "intake/intake.h"
 #include "worker_io.h"
 #include "worker_log.h"
 
 
 char *
-elaaoms_worker_read_file(const char *path, size_t *len)
+elaaoms_worker_read_fd(int fd, size_t *len)
 {
     int           saved;
-    FILE         *f;
     char         *buf;
+    size_t        got;
+    ssize_t       n;
     struct stat   st;
 
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-
-    if (fstat(fileno(f), &st) != 0) {
+    if (fstat(fd, &st) != 0) {
         saved = errno;
-        fclose(f);
+        close(fd);
         errno = saved;
         return NULL;
     }
 
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = EINVAL;
+        return NULL;
+    }
+
     if (st.st_size > ELAAOMS_WORKER_FILE_MAX) {
-        fclose(f);
+        close(fd);
         errno = EFBIG;
         return NULL;
     }
 
     buf = malloc((size_t) st.st_size + 1);
     if (buf == NULL) {
-        fclose(f);
+        close(fd);
         errno = ENOMEM;
         return NULL;
     }
 
-    *len = fread(buf, 1, (size_t) st.st_size, f);
-    saved = ferror(f) ? EIO : 0;
-    fclose(f);
+    for (got = 0; got < (size_t) st.st_size; got += (size_t) n) {
+        n = read(fd, buf + got, (size_t) st.st_size - got);
 
-    if (saved || *len != (size_t) st.st_size) {
-        free(buf);
-        errno = saved ? saved : EIO;
+        if (n == -1 && errno == EINTR) {
+            n = 0;
+            continue;
+        }
+
+        if (n <= 0) {
+            saved = (n == 0) ? EIO : errno;
+            free(buf);
+            close(fd);
+            errno = saved;
+            return NULL;
+        }
+    }
+
+    close(fd);
+
+    *len = got;
+    buf[got] = '\0';
+
+    return buf;
+}
+
+
+char *
+elaaoms_worker_read_file(const char *path, size_t *len)
+{
+    int  fd;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1) {
         return NULL;
     }
 
-    buf[*len] = '\0';
+    return elaaoms_worker_read_fd(fd, len);
+}
+
+
+char *
+elaaoms_worker_read_payload(const char *payload_dir,
+    const elaaoms_job_t *job, size_t *len, char *err, size_t errlen)
+{
+    int    fd;
+    char  *buf, sub[512], name[512];
+
+    if (elaaoms_payload_path_check(payload_dir, job->org, job->type,
+                                   job->conversation_id, job->payload_path,
+                                   sub, sizeof(sub), name, sizeof(name))
+        != 0)
+    {
+        snprintf(err, errlen, "payload_path is not the job's payload under "
+                 "payload_dir %s", payload_dir);
+        errno = EPERM;
+        return NULL;
+    }
+
+    fd = elaaoms_durable_open_file(payload_dir, sub, name, err, errlen);
+    if (fd == -1) {
+        return NULL;
+    }
+
+    buf = elaaoms_worker_read_fd(fd, len);
+    if (buf == NULL) {
+        snprintf(err, errlen, "read %s: %s", job->payload_path,
+                 strerror(errno));
+    }
+
     return buf;
 }
 

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/evp.h>
 
@@ -62,6 +63,98 @@ elaaoms_payload_dir_path(char *buf, size_t size, const char *payload_dir,
 {
     return elaaoms_fits(snprintf(buf, size, "%s/%s/%s", payload_dir, org,
                                  conversation_id), size);
+}
+
+
+int
+elaaoms_payload_sub_path(char *buf, size_t size, const char *org,
+    const char *conversation_id)
+{
+    return elaaoms_fits(snprintf(buf, size, "%s/%s", org, conversation_id),
+                        size);
+}
+
+
+/* a's first n bytes name the same directory as b */
+static int
+elaaoms_payload_same_dir(const char *a, size_t n, const char *b)
+{
+    char         copy[4096];
+    size_t       m;
+    struct stat  sa, sb;
+
+    m = strlen(b);
+
+    while (n > 1 && a[n - 1] == '/') {
+        n--;
+    }
+
+    while (m > 1 && b[m - 1] == '/') {
+        m--;
+    }
+
+    if (n == m && memcmp(a, b, n) == 0) {
+        return 1;
+    }
+
+    if (n == 0 || n >= sizeof(copy)) {
+        return 0;
+    }
+
+    memcpy(copy, a, n);
+    copy[n] = '\0';
+
+    return stat(copy, &sa) == 0 && stat(b, &sb) == 0 && S_ISDIR(sa.st_mode)
+           && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+
+int
+elaaoms_payload_path_check(const char *payload_dir, const char *org,
+    const char *type_name, const char *conversation_id,
+    const char *payload_path, char *sub, size_t subsz, char *name,
+    size_t namesz)
+{
+    size_t       plen, slen, nlen;
+    const char  *suffix, *tail;
+
+    if (payload_dir == NULL || payload_dir[0] == '\0' || org == NULL
+        || type_name == NULL || conversation_id == NULL
+        || payload_path == NULL)
+    {
+        return -1;
+    }
+
+    suffix = elaaoms_payload_suffix(type_name);
+
+    if (suffix == NULL
+        || elaaoms_payload_sub_path(sub, subsz, org, conversation_id) < 0
+        || elaaoms_payload_file_name(name, namesz, conversation_id, suffix)
+           < 0)
+    {
+        return -1;
+    }
+
+    /* "<prefix>/<sub>/<name>", the prefix being payload_dir */
+    plen = strlen(payload_path);
+    slen = strlen(sub);
+    nlen = strlen(name);
+
+    if (plen < slen + nlen + 3) {
+        return -1;
+    }
+
+    tail = payload_path + plen - nlen - slen - 2;
+
+    if (tail[0] != '/' || memcmp(tail + 1, sub, slen) != 0
+        || tail[1 + slen] != '/' || memcmp(tail + 2 + slen, name, nlen) != 0)
+    {
+        return -1;
+    }
+
+    return elaaoms_payload_same_dir(payload_path,
+                                    (size_t) (tail - payload_path),
+                                    payload_dir) ? 0 : -1;
 }
 
 

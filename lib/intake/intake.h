@@ -67,6 +67,25 @@ const char *elaaoms_payload_suffix(const char *type_name);
 int elaaoms_payload_dir_path(char *buf, size_t size, const char *payload_dir,
     const char *org, const char *conversation_id);
 
+/* "<org>/<conversation_id>": the payload's directory below payload_dir */
+int elaaoms_payload_sub_path(char *buf, size_t size, const char *org,
+    const char *conversation_id);
+
+/*
+ * Whether payload_path is the one file a job of org, type_name and
+ * conversation_id may name:
+ * "<payload_dir>/<org>/<conversation_id>/<conversation_id><suffix>", with
+ * payload_dir the reader's own (the same text, trailing slashes aside, or
+ * the same directory by device and inode, so "/srv/p" and a symlink to it
+ * both do).  Anything else, "/etc/passwd" or another organization's
+ * payload, is refused.  0 with sub ("<org>/<conversation_id>") and name
+ * set, for elaaoms_durable_open_file(payload_dir, sub, name); -1 otherwise.
+ */
+int elaaoms_payload_path_check(const char *payload_dir, const char *org,
+    const char *type_name, const char *conversation_id,
+    const char *payload_path, char *sub, size_t subsz, char *name,
+    size_t namesz);
+
 /* "<conversation_id><suffix>"; -1 when it does not fit */
 int elaaoms_payload_file_name(char *buf, size_t size,
     const char *conversation_id, const char *suffix);

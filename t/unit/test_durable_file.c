@@ -108,7 +108,8 @@ test_write_and_identical(void)
     snprintf(path, sizeof(path), "%s/org/acme/payloads/conv_1.json", base);
 
     identical = -1;
-    CHECK_INT_EQ(elaaoms_durable_write(dir, "conv_1.json", "{\"a\":1}", 7,
+    CHECK_INT_EQ(elaaoms_durable_write(dir, NULL, "conv_1.json",
+                                       "{\"a\":1}", 7,
                                        &identical, err, sizeof(err)), 0);
     CHECK_INT_EQ(identical, 0);
     got = slurp(path, &len);
@@ -126,7 +127,8 @@ test_write_and_identical(void)
 
     /* same bytes: nothing is written, the inode stays */
     ino = inode(path);
-    CHECK_INT_EQ(elaaoms_durable_write(dir, "conv_1.json", "{\"a\":1}", 7,
+    CHECK_INT_EQ(elaaoms_durable_write(dir, NULL, "conv_1.json",
+                                       "{\"a\":1}", 7,
                                        &identical, err, sizeof(err)), 0);
     CHECK_INT_EQ(identical, 1);
     CHECK_INT_EQ(inode(path), ino);
@@ -138,12 +140,13 @@ test_write_and_identical(void)
     iov[1].iov_len = 0;
     iov[2].iov_base = "a\":1}";
     iov[2].iov_len = 5;
-    CHECK_INT_EQ(elaaoms_durable_write_iov(dir, "conv_1.json", iov, 3,
+    CHECK_INT_EQ(elaaoms_durable_write_iov(dir, NULL, "conv_1.json", iov, 3,
                                            &identical, err, sizeof(err)), 0);
     CHECK_INT_EQ(identical, 1);
 
     /* same length, other bytes: replaced atomically (new inode) */
-    CHECK_INT_EQ(elaaoms_durable_write(dir, "conv_1.json", "{\"a\":2}", 7,
+    CHECK_INT_EQ(elaaoms_durable_write(dir, NULL, "conv_1.json",
+                                       "{\"a\":2}", 7,
                                        &identical, err, sizeof(err)), 0);
     CHECK_INT_EQ(identical, 0);
     CHECK(inode(path) != ino);
@@ -152,7 +155,8 @@ test_write_and_identical(void)
     free(got);
 
     /* a prefix of the content is not identical */
-    CHECK_INT_EQ(elaaoms_durable_write(dir, "conv_1.json", "{\"a\":2}", 6,
+    CHECK_INT_EQ(elaaoms_durable_write(dir, NULL, "conv_1.json",
+                                       "{\"a\":2}", 6,
                                        &identical, err, sizeof(err)), 0);
     CHECK_INT_EQ(identical, 0);
     got = slurp(path, &len);
@@ -160,7 +164,8 @@ test_write_and_identical(void)
     free(got);
 
     /* pieces written in order */
-    CHECK_INT_EQ(elaaoms_durable_write_iov(dir, "conv_2.json", iov, 3, NULL,
+    CHECK_INT_EQ(elaaoms_durable_write_iov(dir, NULL, "conv_2.json", iov, 3,
+                                           NULL,
                                            err, sizeof(err)), 0);
     snprintf(path, sizeof(path), "%s/org/acme/payloads/conv_2.json", base);
     got = slurp(path, &len);
@@ -168,13 +173,14 @@ test_write_and_identical(void)
     free(got);
 
     /* empty content */
-    CHECK_INT_EQ(elaaoms_durable_write(dir, "empty", "", 0, &identical,
+    CHECK_INT_EQ(elaaoms_durable_write(dir, NULL, "empty", "", 0, &identical,
                                        err, sizeof(err)), 0);
     CHECK_INT_EQ(identical, 0);
-    CHECK_INT_EQ(elaaoms_durable_write(dir, "empty", NULL, 0, &identical,
+    CHECK_INT_EQ(elaaoms_durable_write(dir, NULL, "empty", NULL, 0, &identical,
                                        err, sizeof(err)), 0);
     CHECK_INT_EQ(identical, 1);
-    CHECK_INT_EQ(elaaoms_durable_write_iov(dir, "empty", NULL, 0, &identical,
+    CHECK_INT_EQ(elaaoms_durable_write_iov(dir, NULL, "empty", NULL, 0,
+                                           &identical,
                                            err, sizeof(err)), 0);
     CHECK_INT_EQ(identical, 1);
 
@@ -196,16 +202,19 @@ test_large(void)
     }
 
     snprintf(dir, sizeof(dir), "%s/large", base);
-    CHECK_INT_EQ(elaaoms_durable_write(dir, "big", big, n, &identical, err,
+    CHECK_INT_EQ(elaaoms_durable_write(dir, NULL, "big", big, n, &identical,
+                                       err,
                                        sizeof(err)), 0);
     CHECK_INT_EQ(identical, 0);
-    CHECK_INT_EQ(elaaoms_durable_write(dir, "big", big, n, &identical, err,
+    CHECK_INT_EQ(elaaoms_durable_write(dir, NULL, "big", big, n, &identical,
+                                       err,
                                        sizeof(err)), 0);
     CHECK_INT_EQ(identical, 1);
 
     /* one byte differs, deep past the first read chunk */
     big[250000] = '#';
-    CHECK_INT_EQ(elaaoms_durable_write(dir, "big", big, n, &identical, err,
+    CHECK_INT_EQ(elaaoms_durable_write(dir, NULL, "big", big, n, &identical,
+                                       err,
                                        sizeof(err)), 0);
     CHECK_INT_EQ(identical, 0);
 
@@ -227,12 +236,13 @@ test_failures(void)
 
     /* a path under a regular file: ENOTDIR, whoever runs the test */
     snprintf(file, sizeof(file), "%s/plainfile", base);
-    CHECK_INT_EQ(elaaoms_durable_write(base, "plainfile", "x", 1, NULL, err,
+    CHECK_INT_EQ(elaaoms_durable_write(base, NULL, "plainfile", "x", 1, NULL,
+                                       err,
                                        sizeof(err)), 0);
     snprintf(dir, sizeof(dir), "%s/sub", file);
     errno = 0;
     identical = -1;
-    CHECK_INT_EQ(elaaoms_durable_write(dir, "p.json", "x", 1, &identical,
+    CHECK_INT_EQ(elaaoms_durable_write(dir, NULL, "p.json", "x", 1, &identical,
                                        err, sizeof(err)), -1);
     CHECK_INT_EQ(errno, ENOTDIR);
     CHECK_INT_EQ(identical, 0);
@@ -241,7 +251,7 @@ test_failures(void)
 
     /* dir itself is a file */
     errno = 0;
-    CHECK_INT_EQ(elaaoms_durable_write(file, "p.json", "x", 1, NULL, err,
+    CHECK_INT_EQ(elaaoms_durable_write(file, NULL, "p.json", "x", 1, NULL, err,
                                        sizeof(err)), -1);
     CHECK_INT_EQ(errno, ENOTDIR);
 
@@ -250,7 +260,7 @@ test_failures(void)
     CHECK_INT_EQ(elaaoms_durable_mkdir_p(dir, 0750, err, sizeof(err)), 0);
     snprintf(dir, sizeof(dir), "%s/clash", base);
     errno = 0;
-    CHECK_INT_EQ(elaaoms_durable_write(dir, "p.json", "x", 1, NULL, err,
+    CHECK_INT_EQ(elaaoms_durable_write(dir, NULL, "p.json", "x", 1, NULL, err,
                                        sizeof(err)), -1);
     CHECK_INT_EQ(errno, EISDIR);
     CHECK(strstr(err, "rename") != NULL);
@@ -258,29 +268,30 @@ test_failures(void)
 
     /* names that are not plain file names */
     errno = 0;
-    CHECK_INT_EQ(elaaoms_durable_write(base, "", "x", 1, NULL, err,
+    CHECK_INT_EQ(elaaoms_durable_write(base, NULL, "", "x", 1, NULL, err,
                                        sizeof(err)), -1);
     CHECK_INT_EQ(errno, EINVAL);
     errno = 0;
-    CHECK_INT_EQ(elaaoms_durable_write(base, "../escape", "x", 1, NULL, err,
+    CHECK_INT_EQ(elaaoms_durable_write(base, NULL, "../escape", "x", 1, NULL,
+                                       err,
                                        sizeof(err)), -1);
     CHECK_INT_EQ(errno, EINVAL);
-    CHECK_INT_EQ(elaaoms_durable_write(base, "a/b", "x", 1, NULL, err,
+    CHECK_INT_EQ(elaaoms_durable_write(base, NULL, "a/b", "x", 1, NULL, err,
                                        sizeof(err)), -1);
-    CHECK_INT_EQ(elaaoms_durable_write(base, "..", "x", 1, NULL, err,
+    CHECK_INT_EQ(elaaoms_durable_write(base, NULL, "..", "x", 1, NULL, err,
                                        sizeof(err)), -1);
-    CHECK_INT_EQ(elaaoms_durable_write(base, ".hidden", "x", 1, NULL, err,
+    CHECK_INT_EQ(elaaoms_durable_write(base, NULL, ".hidden", "x", 1, NULL, err,
                                        sizeof(err)), -1);
-    CHECK_INT_EQ(elaaoms_durable_write(base, NULL, "x", 1, NULL, err,
+    CHECK_INT_EQ(elaaoms_durable_write(base, NULL, NULL, "x", 1, NULL, err,
                                        sizeof(err)), -1);
-    CHECK_INT_EQ(elaaoms_durable_write(NULL, "n", "x", 1, NULL, err,
+    CHECK_INT_EQ(elaaoms_durable_write(NULL, NULL, "n", "x", 1, NULL, err,
                                        sizeof(err)), -1);
-    CHECK_INT_EQ(elaaoms_durable_write("", "n", "x", 1, NULL, err,
+    CHECK_INT_EQ(elaaoms_durable_write("", NULL, "n", "x", 1, NULL, err,
                                        sizeof(err)), -1);
     CHECK_INT_EQ(errno, EINVAL);
-    CHECK_INT_EQ(elaaoms_durable_write_iov(base, "n", NULL, 2, NULL, err,
+    CHECK_INT_EQ(elaaoms_durable_write_iov(base, NULL, "n", NULL, 2, NULL, err,
                                            sizeof(err)), -1);
-    CHECK_INT_EQ(elaaoms_durable_write_iov(base, "n", NULL, -1, NULL, err,
+    CHECK_INT_EQ(elaaoms_durable_write_iov(base, NULL, "n", NULL, -1, NULL, err,
                                            sizeof(err)), -1);
 
     /* permissions only bind non-root users */
@@ -288,7 +299,8 @@ test_failures(void)
         snprintf(dir, sizeof(dir), "%s/readonly", base);
         CHECK_INT_EQ(mkdir(dir, 0500), 0);
         errno = 0;
-        CHECK_INT_EQ(elaaoms_durable_write(dir, "p.json", "x", 1, NULL, err,
+        CHECK_INT_EQ(elaaoms_durable_write(dir, NULL, "p.json", "x", 1, NULL,
+                                           err,
                                            sizeof(err)), -1);
         CHECK_INT_EQ(errno, EACCES);
         chmod(dir, 0700);
@@ -300,12 +312,136 @@ test_failures(void)
     snprintf(dir, sizeof(dir), "%s/links/p.json", base);
     CHECK_INT_EQ(symlink(file, dir), 0);
     snprintf(dir, sizeof(dir), "%s/links", base);
-    CHECK_INT_EQ(elaaoms_durable_write(dir, "p.json", "x", 1, &identical,
+    CHECK_INT_EQ(elaaoms_durable_write(dir, NULL, "p.json", "x", 1, &identical,
                                        err, sizeof(err)), 0);
     CHECK_INT_EQ(identical, 0);
     snprintf(dir, sizeof(dir), "%s/links/p.json", base);
     CHECK_INT_EQ(lstat(dir, &st), 0);
     CHECK(S_ISREG(st.st_mode));
+}
+
+
+/* 1 when path exists (a dangling symlink counts) */
+static int
+exists(const char *path)
+{
+    struct stat  st;
+
+    return lstat(path, &st) == 0;
+}
+
+
+static void
+test_no_symlink_below_base(void)
+{
+    int          fd, identical;
+    char         pay[512], out[512], p[700], q[700], buf[64];
+    ssize_t      n;
+
+    snprintf(pay, sizeof(pay), "%s/sym/payloads", base);
+    snprintf(out, sizeof(out), "%s/sym/outside", base);
+    CHECK_INT_EQ(elaaoms_durable_mkdir_p(pay, 0750, err, sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_durable_mkdir_p(out, 0750, err, sizeof(err)), 0);
+
+    /* components below base are made as needed, and found again */
+    CHECK_INT_EQ(elaaoms_durable_write(pay, "acme/conv_1", "conv_1.json",
+                                       "{}", 2, &identical, err,
+                                       sizeof(err)), 0);
+    snprintf(p, sizeof(p), "%s/acme/conv_1/conv_1.json", pay);
+    CHECK(exists(p));
+    CHECK_INT_EQ(elaaoms_durable_exists(pay, "acme/conv_1", "conv_1.json"),
+                 1);
+    CHECK_INT_EQ(elaaoms_durable_exists(pay, "acme/conv_1", "other.json"),
+                 0);
+    CHECK_INT_EQ(elaaoms_durable_exists(pay, "acme/conv_9", "conv_9.json"),
+                 0);
+
+    fd = elaaoms_durable_open_file(pay, "acme/conv_1", "conv_1.json", err,
+                                   sizeof(err));
+    CHECK(fd >= 0);
+    n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
+    CHECK_INT_EQ(n, 2);
+    if (fd >= 0) {
+        close(fd);
+    }
+
+    /* a symlinked organization directory: refused, nothing written out */
+    snprintf(p, sizeof(p), "%s/globex", pay);
+    CHECK_INT_EQ(symlink(out, p), 0);
+    errno = 0;
+    CHECK_INT_EQ(elaaoms_durable_write(pay, "globex/conv_2", "conv_2.json",
+                                       "{}", 2, NULL, err, sizeof(err)), -1);
+    CHECK(errno == ELOOP || errno == ENOTDIR);
+    CHECK(strstr(err, "globex") != NULL);
+    snprintf(q, sizeof(q), "%s/conv_2", out);
+    CHECK(!exists(q));
+
+    /* a symlinked conversation directory, the last component */
+    snprintf(q, sizeof(q), "%s/acme/conv_3", pay);
+    CHECK_INT_EQ(symlink(out, q), 0);
+    errno = 0;
+    CHECK_INT_EQ(elaaoms_durable_write(pay, "acme/conv_3", "conv_3.json",
+                                       "{}", 2, NULL, err, sizeof(err)), -1);
+    CHECK(errno == ELOOP || errno == ENOTDIR);
+    snprintf(q, sizeof(q), "%s/conv_3.json", out);
+    CHECK(!exists(q));
+
+    /* nothing read or removed through them either */
+    snprintf(q, sizeof(q), "%s/conv_4.json", out);
+    fd = open(q, O_WRONLY | O_CREAT, 0600);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        CHECK_INT_EQ(write(fd, "secret", 6), 6);
+        close(fd);
+    }
+
+    errno = 0;
+    CHECK_INT_EQ(elaaoms_durable_open_file(pay, "globex", "conv_4.json", err,
+                                           sizeof(err)), -1);
+    CHECK(errno == ELOOP || errno == ENOTDIR);
+    CHECK_INT_EQ(elaaoms_durable_exists(pay, "globex", "conv_4.json"), -1);
+    CHECK_INT_EQ(elaaoms_durable_unlink(pay, "globex", "conv_4.json", err,
+                                        sizeof(err)), -1);
+    CHECK(exists(q));
+
+    /* a symlinked payload file: refused, its target unread */
+    snprintf(p, sizeof(p), "%s/acme/conv_1/conv_4.json", pay);
+    CHECK_INT_EQ(symlink(q, p), 0);
+    errno = 0;
+    CHECK_INT_EQ(elaaoms_durable_open_file(pay, "acme/conv_1", "conv_4.json",
+                                           err, sizeof(err)), -1);
+    CHECK_INT_EQ(errno, ELOOP);
+    CHECK(strstr(err, "conv_4.json") != NULL);
+
+    /* a FIFO is no payload, and opening it does not hang */
+    snprintf(p, sizeof(p), "%s/acme/conv_1/fifo.json", pay);
+    CHECK_INT_EQ(mkfifo(p, 0600), 0);
+    errno = 0;
+    CHECK_INT_EQ(elaaoms_durable_open_file(pay, "acme/conv_1", "fifo.json",
+                                           err, sizeof(err)), -1);
+    CHECK_INT_EQ(errno, EINVAL);
+
+    /* "." and ".." never walk anywhere */
+    errno = 0;
+    CHECK_INT_EQ(elaaoms_durable_write(pay, "acme/../../outside", "x.json",
+                                       "{}", 2, NULL, err, sizeof(err)), -1);
+    CHECK_INT_EQ(errno, EINVAL);
+    CHECK_INT_EQ(elaaoms_durable_open_file(pay, "./acme/conv_1",
+                                           "conv_1.json", err, sizeof(err)),
+                 -1);
+    CHECK_INT_EQ(elaaoms_durable_open_file(pay, "acme/conv_1", "../x", err,
+                                           sizeof(err)), -1);
+
+    /* the configured base itself may be a symlink: the operator's choice */
+    snprintf(p, sizeof(p), "%s/sym/link-to-payloads", base);
+    CHECK_INT_EQ(symlink(pay, p), 0);
+    CHECK_INT_EQ(elaaoms_durable_write(p, "acme/conv_5", "conv_5.json", "{}",
+                                       2, NULL, err, sizeof(err)), 0);
+    snprintf(q, sizeof(q), "%s/acme/conv_5/conv_5.json", pay);
+    CHECK(exists(q));
+    CHECK_INT_EQ(elaaoms_durable_unlink(p, "acme/conv_5", "conv_5.json", err,
+                                        sizeof(err)), 0);
+    CHECK(!exists(q));
 }
 
 
@@ -326,6 +462,7 @@ main(void)
     test_write_and_identical();
     test_large();
     test_failures();
+    test_no_symlink_below_base();
 
     nftw(base, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 

@@ -1,3 +1,8 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "unit.h"
 #include "intake/intake.h"
 
@@ -56,6 +61,81 @@ main(void)
         CHECK_STR_EQ(cmd.argv[10], "");
         CHECK_STR_EQ(cmd.argv[12], "1700000000");
         CHECK_STR_EQ(cmd.argv[14], "acme");
+    }
+
+    /* the one payload a job may name, under the reader's payload_dir */
+    {
+        char         sub[128], name[128], tmpl[] = "/tmp/elaaoms-pp-XXXXXX";
+        char         path[700], link[600], dir[128];
+        const char  *T = "post_call_transcription";
+
+        CHECK(mkdtemp(tmpl) != NULL);
+        snprintf(dir, sizeof(dir), "%s/payloads", tmpl);
+        CHECK_INT_EQ(mkdir(dir, 0700), 0);
+
+        snprintf(path, sizeof(path),
+                 "%s/acme/conv_1/conv_1_transcription.json", dir);
+        CHECK_INT_EQ(elaaoms_payload_path_check(dir, "acme", T, "conv_1",
+                                                path, sub, sizeof(sub), name,
+                                                sizeof(name)), 0);
+        CHECK_STR_EQ(sub, "acme/conv_1");
+        CHECK_STR_EQ(name, "conv_1_transcription.json");
+
+        /* payload_dir spelled with a trailing slash, or through a link */
+        snprintf(link, sizeof(link), "%s/", dir);
+        CHECK_INT_EQ(elaaoms_payload_path_check(link, "acme", T, "conv_1",
+                                                path, sub, sizeof(sub), name,
+                                                sizeof(name)), 0);
+        snprintf(link, sizeof(link), "%s/link", tmpl);
+        CHECK_INT_EQ(symlink(dir, link), 0);
+        CHECK_INT_EQ(elaaoms_payload_path_check(link, "acme", T, "conv_1",
+                                                path, sub, sizeof(sub), name,
+                                                sizeof(name)), 0);
+
+        /* anything else is refused */
+        CHECK_INT_EQ(elaaoms_payload_path_check(dir, "acme", T, "conv_1",
+                                                "/etc/passwd", sub,
+                                                sizeof(sub), name,
+                                                sizeof(name)), -1);
+        snprintf(path, sizeof(path),
+                 "/etc/acme/conv_1/conv_1_transcription.json");
+        CHECK_INT_EQ(elaaoms_payload_path_check(dir, "acme", T, "conv_1",
+                                                path, sub, sizeof(sub), name,
+                                                sizeof(name)), -1);
+        /* another organization's or conversation's payload */
+        snprintf(path, sizeof(path),
+                 "%s/globex/conv_1/conv_1_transcription.json", dir);
+        CHECK_INT_EQ(elaaoms_payload_path_check(dir, "acme", T, "conv_1",
+                                                path, sub, sizeof(sub), name,
+                                                sizeof(name)), -1);
+        snprintf(path, sizeof(path),
+                 "%s/acme/conv_2/conv_2_transcription.json", dir);
+        CHECK_INT_EQ(elaaoms_payload_path_check(dir, "acme", T, "conv_1",
+                                                path, sub, sizeof(sub), name,
+                                                sizeof(name)), -1);
+        /* a directory next to payload_dir, and a prefix of its name */
+        snprintf(path, sizeof(path),
+                 "%s/acme/conv_1/conv_1_transcription.json", tmpl);
+        CHECK_INT_EQ(elaaoms_payload_path_check(dir, "acme", T, "conv_1",
+                                                path, sub, sizeof(sub), name,
+                                                sizeof(name)), -1);
+        snprintf(path, sizeof(path),
+                 "%s-x/acme/conv_1/conv_1_transcription.json", dir);
+        CHECK_INT_EQ(elaaoms_payload_path_check(dir, "acme", T, "conv_1",
+                                                path, sub, sizeof(sub), name,
+                                                sizeof(name)), -1);
+        snprintf(path, sizeof(path),
+                 "%s/acme/conv_1/conv_1_audio.mp3", dir);
+        CHECK_INT_EQ(elaaoms_payload_path_check(dir, "acme", T, "conv_1",
+                                                path, sub, sizeof(sub), name,
+                                                sizeof(name)), -1);
+        CHECK_INT_EQ(elaaoms_payload_path_check(dir, "acme", "nope", "conv_1",
+                                                path, sub, sizeof(sub), name,
+                                                sizeof(name)), -1);
+
+        unlink(link);
+        rmdir(dir);
+        rmdir(tmpl);
     }
 
     return UNIT_DONE("intake");
