@@ -105,7 +105,14 @@ ngx_http_elaaoms_search_memory_body(ngx_http_request_t *r)
     sr = &ctx->sr;
     elaaoms_search_request_init(sr);
 
-    if (ngx_http_elaaoms_search_args(r, sr, err, sizeof(err)) != NGX_OK) {
+    rc = ngx_http_elaaoms_search_args(r, sr, err, sizeof(err));
+
+    if (rc == NGX_ERROR) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    if (rc != NGX_OK) {
         goto invalid;
     }
 
@@ -146,7 +153,33 @@ invalid:
 }
 
 
-/* every query-string pair, unescaped into the request pool */
+/* names the parameter when it is printable ASCII (the answer is JSON) */
+static void
+ngx_http_elaaoms_search_nul(u_char *name, char *err, size_t errlen)
+{
+    u_char  *p, *last;
+
+    for (p = name; *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\'; p++)
+    {
+        /* void */
+    }
+
+    if (*p != '\0' || p - name > 64) {
+        last = ngx_snprintf((u_char *) err, errlen - 1,
+                            "a parameter contains a NUL byte");
+    } else {
+        last = ngx_snprintf((u_char *) err, errlen - 1,
+                            "\"%s\" contains a NUL byte", name);
+    }
+
+    *last = '\0';
+}
+
+
+/*
+ * every query-string pair, unescaped into the request pool: NGX_OK,
+ * NGX_DECLINED with err set (a 400), or NGX_ERROR (no memory)
+ */
 static ngx_int_t
 ngx_http_elaaoms_search_args(ngx_http_request_t *r,
     elaaoms_search_request_t *sr, char *err, size_t errlen)
@@ -190,12 +223,17 @@ ngx_http_elaaoms_search_args(ngx_http_request_t *r,
             ngx_unescape_uri(&dst, &src, amp - eq - 1, NGX_UNESCAPE_URI);
             *dst = '\0';
 
-            if (ngx_strlen(value) != (size_t) (dst - value)
-                || elaaoms_search_request_set(sr, (char *) name,
-                                              (char *) value, err, errlen)
-                   != 0)
+            /* "%00" would cut the value short: refused, never truncated */
+            if (ngx_strlen(value) != (size_t) (dst - value)) {
+                ngx_http_elaaoms_search_nul(name, err, errlen);
+                return NGX_DECLINED;
+            }
+
+            if (elaaoms_search_request_set(sr, (char *) name, (char *) value,
+                                           err, errlen)
+                != 0)
             {
-                return NGX_ERROR;
+                return NGX_DECLINED;
             }
         }
 

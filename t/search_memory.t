@@ -390,3 +390,23 @@ main::search(query => 'what was my last order number?')
 --- response_body_like: "results":\[\],"count":0,"summary":"Memory is unavailable right now; carry on without it\."
 --- error_log
 redis did not answer within 300 ms
+
+
+
+=== TEST 15: a NUL byte in a query-string parameter is a 400 that names it (never the stack's bytes)
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_webhook search_memory; }
+--- request eval
+["GET /webhook/search-memory?query=order%00x&caller_id=%2B14155550123",
+ "GET /webhook/search-memory?query=order&caller_id=%2B1415%00&agent_id=agent_support",
+ "GET /webhook/search-memory?query=order&%FF%22=x%00"]
+--- error_code eval
+[400, 400, 400]
+--- response_body_like eval
+[qr/^\{"error":"invalid_parameter","message":"\\"query\\" contains a NUL byte","request_id":"[0-9a-f]{32}"\}$/,
+ qr/^\{"error":"invalid_parameter","message":"\\"caller_id\\" contains a NUL byte","request_id":"[0-9a-f]{32}"\}$/,
+ qr/^\{"error":"invalid_parameter","message":"a parameter contains a NUL byte","request_id":"[0-9a-f]{32}"\}$/]
+--- no_error_log
+[alert]

@@ -2,6 +2,7 @@
  * OpenAI embeddings client: request with yajl_gen, answer with yajl_tree.
  */
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,8 +50,8 @@ elaaoms_embed_build(const elaaoms_embed_openai_t *cfg,
 
 /* the vectors of a 200 answer, placed by their "index" */
 static float *
-elaaoms_embed_parse(const elaaoms_embed_openai_t *cfg, yajl_val root, size_t n,
-    size_t *dim, elaaoms_api_error_t *err)
+elaaoms_embed_parse(int dimensions, yajl_val root, size_t n, size_t *dim,
+    elaaoms_api_error_t *err)
 {
     float      *vectors = NULL;
     size_t      i, j, d = 0;
@@ -81,7 +82,7 @@ elaaoms_embed_parse(const elaaoms_embed_openai_t *cfg, yajl_val root, size_t n,
 
         if (vectors == NULL) {
             d = emb->u.array.len;
-            if (cfg->dimensions > 0 && d != (size_t) cfg->dimensions) {
+            if (dimensions > 0 && d != (size_t) dimensions) {
                 goto malformed;
             }
             vectors = malloc(n * d * sizeof(float));
@@ -98,7 +99,8 @@ elaaoms_embed_parse(const elaaoms_embed_openai_t *cfg, yajl_val root, size_t n,
 
         for (j = 0; j < d; j++) {
             x = emb->u.array.values[j];
-            if (!YAJL_IS_DOUBLE(x)) {
+            /* 1e39 is no float: an infinite vector would never score */
+            if (!YAJL_IS_DOUBLE(x) || !isfinite((float) YAJL_GET_DOUBLE(x))) {
                 goto malformed;
             }
             vectors[(size_t) index * d + j] = (float) YAJL_GET_DOUBLE(x);
@@ -132,10 +134,8 @@ elaaoms_embed_openai(const elaaoms_embed_openai_t *cfg,
     long long *tokens, elaaoms_api_error_t *err)
 {
     int                      rc;
-    char                    *body, *url, reason[128];
+    char                    *body, *url;
     size_t                   i, len;
-    yajl_val                 root;
-    long long                used;
     elaaoms_api_error_t      local_err;
     elaaoms_retry_policy_t   policy;
     elaaoms_http_request_t   req;
@@ -210,20 +210,46 @@ elaaoms_embed_openai(const elaaoms_embed_openai_t *cfg,
 
     err->http_status = resp.status;
 
-    root = elaaoms_yajl_parse(resp.body, reason, sizeof(reason));
+    rc = elaaoms_embed_openai_parse_answer(resp.body, n, cfg->dimensions,
+                                           vectors, dim, tokens, err);
     elaaoms_http_response_free(&resp);
+
+    return rc;
+}
+
+
+int
+elaaoms_embed_openai_parse_answer(const char *body, size_t n, int dimensions,
+    float **vectors, size_t *dim, long long *tokens, elaaoms_api_error_t *err)
+{
+    char                 reason[128];
+    yajl_val             root;
+    long long            used;
+    elaaoms_api_error_t  local_err;
+
+    *vectors = NULL;
+    *dim = 0;
+
+    if (err == NULL) {
+        err = &local_err;
+        elaaoms_api_error_reset(err);
+    }
+
+    root = body ? elaaoms_yajl_parse(body, reason, sizeof(reason)) : NULL;
 
     if (root == NULL) {
         elaaoms_api_error_set(err, ELAAOMS_API_ERR_MALFORMED, 1,
-                              "the response body is not JSON: %s", reason);
+                              "the response body is not JSON: %s",
+                              body ? reason : "no body");
         return -1;
     }
 
-    *vectors = elaaoms_embed_parse(cfg, root, n, dim, err);
+    *vectors = elaaoms_embed_parse(dimensions, root, n, dim, err);
 
-    if (tokens && elaaoms_yajl_int(root,
-                                   ELAAOMS_YAJL_PATH("usage", "prompt_tokens"),
-                                   &used) == 0)
+    if (tokens
+        && elaaoms_yajl_count(root,
+                              ELAAOMS_YAJL_PATH("usage", "prompt_tokens"),
+                              &used) == 0)
     {
         *tokens = used;
     }

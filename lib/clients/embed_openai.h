@@ -39,4 +39,15 @@ int elaaoms_embed_openai(const elaaoms_embed_openai_t *cfg,
     const char *const *texts, size_t n, float **vectors, size_t *dim,
     long long *tokens, elaaoms_api_error_t *err);
 
+/*
+ * A 200 answer body (NUL-terminated) to a request of n inputs, read as
+ * elaaoms_embed_openai() reads it, without any I/O (and a fuzzing
+ * target): n vectors of one size (dimensions when > 0), placed by their
+ * "index", each index once.  Same results as elaaoms_embed_openai();
+ * *tokens (may be NULL) is only set when the answer has usage.
+ */
+int elaaoms_embed_openai_parse_answer(const char *body, size_t n,
+    int dimensions, float **vectors, size_t *dim, long long *tokens,
+    elaaoms_api_error_t *err);
+
 #endif /* ELAAOMS_EMBED_OPENAI_H */

@@ -81,6 +81,118 @@ elaaoms_llm_provider(const elaaoms_llm_t *llm)
 }
 
 
+/* a 2xx answer body into res through the provider's reader */
+static int
+elaaoms_llm_parse_body(const elaaoms_llm_provider_t *p,
+    const elaaoms_llm_call_t *call, const char *body,
+    elaaoms_llm_result_t *res, elaaoms_llm_error_t *err)
+{
+    int       rc;
+    char      reason[128];
+    yajl_val  root;
+
+    root = elaaoms_yajl_parse(body, reason, sizeof(reason));
+    if (root == NULL) {
+        elaaoms_api_error_set(err, ELAAOMS_API_ERR_MALFORMED, 1,
+                              "the response body is not JSON: %s", reason);
+        return -1;
+    }
+
+    rc = p->parse(call, root, res, err);
+    yajl_tree_free(root);
+
+    return rc;
+}
+
+
+static int
+elaaoms_llm_parse_answer(elaaoms_llm_kind_e kind, elaaoms_llm_task_e task,
+    const char *body, elaaoms_llm_result_t *res, elaaoms_llm_usage_t *usage,
+    elaaoms_llm_error_t *err)
+{
+    int                            rc;
+    elaaoms_llm_t                  llm;
+    elaaoms_llm_call_t             call;
+    elaaoms_llm_error_t            local_err;
+    const elaaoms_llm_provider_t  *p;
+
+    if (err == NULL) {
+        err = &local_err;
+    }
+
+    elaaoms_api_error_reset(err);
+
+    memset(&llm, 0, sizeof(elaaoms_llm_t));
+    llm.kind = kind;
+    p = elaaoms_llm_provider(&llm);
+
+    if (p == NULL || body == NULL) {
+        elaaoms_api_error_set(err, ELAAOMS_API_ERR_INPUT, 0,
+                              "no provider or no answer");
+        return -1;
+    }
+
+    memset(&call, 0, sizeof(elaaoms_llm_call_t));
+    call.task = task;
+
+    rc = elaaoms_llm_parse_body(p, &call, body, res, err);
+
+    if (usage != NULL) {
+        memset(usage, 0, sizeof(elaaoms_llm_usage_t));
+        usage->input_tokens = res->input_tokens;
+        usage->output_tokens = res->output_tokens;
+        usage->provider = kind;
+        usage->answered = (rc == 0);
+    }
+
+    return rc;
+}
+
+
+int
+elaaoms_llm_parse_extract_answer(elaaoms_llm_kind_e kind, const char *body,
+    elaaoms_extracted_list_t *out, elaaoms_llm_usage_t *usage,
+    elaaoms_llm_error_t *err)
+{
+    int                   rc;
+    elaaoms_llm_result_t  res;
+
+    memset(&res, 0, sizeof(elaaoms_llm_result_t));
+    res.memories = out;
+
+    rc = elaaoms_llm_parse_answer(kind, ELAAOMS_LLM_TASK_EXTRACT, body, &res,
+                                  usage, err);
+    if (rc != 0) {
+        /* as elaaoms_llm_extract(): a failed answer keeps nothing */
+        elaaoms_extracted_free(out);
+        out->dropped = 0;
+    }
+
+    return rc;
+}
+
+
+int
+elaaoms_llm_parse_text_answer(elaaoms_llm_kind_e kind, const char *body,
+    char **text, elaaoms_llm_usage_t *usage, elaaoms_llm_error_t *err)
+{
+    int                   rc;
+    elaaoms_llm_result_t  res;
+
+    memset(&res, 0, sizeof(elaaoms_llm_result_t));
+
+    rc = elaaoms_llm_parse_answer(kind, ELAAOMS_LLM_TASK_TEXT, body, &res,
+                                  usage, err);
+    *text = (rc == 0) ? res.text : NULL;
+
+    if (rc != 0) {
+        free(res.text);
+    }
+
+    return rc;
+}
+
+
 /*
  * One call to one provider, with its retries.  Adds to usage (attempts,
  * tokens, cost) and to err->attempts; never resets them, so that the
@@ -92,9 +204,8 @@ elaaoms_llm_run(const elaaoms_llm_t *llm, const elaaoms_llm_call_t *call,
     elaaoms_llm_error_t *err)
 {
     int                            rc;
-    char                          *body, *url, reason[128];
+    char                          *body, *url;
     size_t                         len;
-    yajl_val                       root;
     elaaoms_http_header_t          hdrs[2];
     elaaoms_retry_policy_t         policy;
     elaaoms_http_request_t         req;
@@ -148,17 +259,7 @@ elaaoms_llm_run(const elaaoms_llm_t *llm, const elaaoms_llm_call_t *call,
 
     err->http_status = resp.status;
 
-    root = elaaoms_yajl_parse(resp.body, reason, sizeof(reason));
-    if (root == NULL) {
-        elaaoms_api_error_set(err, ELAAOMS_API_ERR_MALFORMED, 1,
-                              "the response body is not JSON: %s", reason);
-        elaaoms_http_response_free(&resp);
-        return -1;
-    }
-
-    rc = p->parse(call, root, res, err);
-
-    yajl_tree_free(root);
+    rc = elaaoms_llm_parse_body(p, call, resp.body, res, err);
     elaaoms_http_response_free(&resp);
 
     /* billed whether or not the answer was usable */

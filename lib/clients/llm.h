@@ -145,4 +145,20 @@ int elaaoms_llm_complete_text(const elaaoms_llm_t *llm,
 int elaaoms_llm_parse_memories(const char *json, elaaoms_extracted_list_t *out,
     elaaoms_llm_error_t *err);
 
+/*
+ * A provider's 2xx answer body (NUL-terminated), read exactly as the calls
+ * above read it, without any I/O (and a fuzzing target): an OpenAI chat
+ * completion or an Anthropic message with the record_memories tool call.
+ * The extract form appends the valid memories to out (out->dropped counts
+ * the refused items; on failure out is left empty); the text form sets
+ * *text (malloc'd, trimmed, the caller frees it; NULL on failure).  usage
+ * (may be NULL) gets the token counts, also for a refused answer.  err
+ * may be NULL.  0, or -1 with err set (MALFORMED, TRUNCATED, REFUSAL...).
+ */
+int elaaoms_llm_parse_extract_answer(elaaoms_llm_kind_e kind,
+    const char *body, elaaoms_extracted_list_t *out,
+    elaaoms_llm_usage_t *usage, elaaoms_llm_error_t *err);
+int elaaoms_llm_parse_text_answer(elaaoms_llm_kind_e kind, const char *body,
+    char **text, elaaoms_llm_usage_t *usage, elaaoms_llm_error_t *err);
+
 #endif /* ELAAOMS_LLM_H */

@@ -135,13 +135,13 @@ elaaoms_llm_anthropic_parse(const elaaoms_llm_call_t *call, yajl_val root,
     long long    n;
     const char  *stop, *type, *name;
 
-    if (elaaoms_yajl_int(root, ELAAOMS_YAJL_PATH("usage", "input_tokens"), &n)
+    if (elaaoms_yajl_count(root, ELAAOMS_YAJL_PATH("usage", "input_tokens"), &n)
         == 0)
     {
         res->input_tokens = n;
     }
-    if (elaaoms_yajl_int(root, ELAAOMS_YAJL_PATH("usage", "output_tokens"),
-                         &n) == 0)
+    if (elaaoms_yajl_count(root, ELAAOMS_YAJL_PATH("usage", "output_tokens"),
+                           &n) == 0)
     {
         res->output_tokens = n;
     }

@@ -88,13 +88,13 @@ elaaoms_llm_openai_parse(const elaaoms_llm_call_t *call, yajl_val root,
     const char  *finish, *refusal, *content;
 
     /* self-hosted servers may omit usage: 0 then */
-    if (elaaoms_yajl_int(root, ELAAOMS_YAJL_PATH("usage", "prompt_tokens"),
-                         &n) == 0)
+    if (elaaoms_yajl_count(root, ELAAOMS_YAJL_PATH("usage", "prompt_tokens"),
+                           &n) == 0)
     {
         res->input_tokens = n;
     }
-    if (elaaoms_yajl_int(root,
-                         ELAAOMS_YAJL_PATH("usage", "completion_tokens"), &n)
+    if (elaaoms_yajl_count(root,
+                           ELAAOMS_YAJL_PATH("usage", "completion_tokens"), &n)
         == 0)
     {
         res->output_tokens = n;

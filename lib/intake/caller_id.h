@@ -99,8 +99,8 @@ int elaaoms_caller_normalize_user_id(const char *in, size_t len, char *out,
  * data.metadata.phone_call.external_number,
  * data.conversation_initiation_client_data.dynamic_variables.system__caller_id,
  * data.user_id (as a user id).  Missing, null, empty, withheld or invalid
- * candidates are skipped.  *source (may be NULL) is set to a static name of the field
- * used.  Same results as elaaoms_caller_normalize().
+ * candidates are skipped.  *source (may be NULL) is set to a static name
+ * of the field used.  Same results as elaaoms_caller_normalize().
  */
 int elaaoms_caller_resolve_postcall(yajl_val data, char *out, size_t outsz,
     const char **source);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/json_parse.h"
 #include "util/yajl_util.h"
 
 
@@ -44,22 +45,50 @@ elaaoms_yajl_int(yajl_val v, const char **path, long long *out)
 }
 
 
+int
+elaaoms_yajl_count(yajl_val v, const char **path, long long *out)
+{
+    long long  n;
+
+    if (elaaoms_yajl_int(v, path, &n) != 0 || n < 0) {
+        return -1;
+    }
+
+    *out = n;
+    return 0;
+}
+
+
 yajl_val
 elaaoms_yajl_parse(const char *text, char *errbuf, size_t errlen)
 {
-    yajl_val  v;
-    char      buf[256];
+    char    buf[128];
+    size_t  len;
 
     buf[0] = '\0';
-    v = yajl_tree_parse(text, buf, sizeof(buf));
 
-    if (v == NULL && errbuf && errlen) {
+    len = text ? strnlen(text, ELAAOMS_YAJL_MAX_BYTES + 1) : 0;
+
+    if (len > ELAAOMS_YAJL_MAX_BYTES) {
+        snprintf(buf, sizeof(buf), "JSON larger than %d bytes",
+                 ELAAOMS_YAJL_MAX_BYTES);
+
+    } else {
+        /* a peer's JSON: nesting bounded before yajl_tree recurses */
+        yajl_val  v = elaaoms_json_parse(text, len, ELAAOMS_YAJL_MAX_DEPTH,
+                                         NULL, buf, sizeof(buf));
+        if (v != NULL) {
+            return v;
+        }
+    }
+
+    if (errbuf && errlen) {
         /* yajl's message spans lines; keep the first one for logs */
         buf[strcspn(buf, "\r\n")] = '\0';
         snprintf(errbuf, errlen, "%s", buf[0] ? buf : "invalid JSON");
     }
 
-    return v;
+    return NULL;
 }
 
 

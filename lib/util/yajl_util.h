@@ -24,9 +24,21 @@ yajl_val elaaoms_yajl_arr(yajl_val v, const char **path);
 /* 0 and *out when the value at path is an integer (not 1.5, not "1") */
 int elaaoms_yajl_int(yajl_val v, const char **path, long long *out);
 
+/* the same for a count (token usage): a negative integer is no count */
+int elaaoms_yajl_count(yajl_val v, const char **path, long long *out);
+
+/* what a provider's JSON answer may be: nesting and size */
+#define ELAAOMS_YAJL_MAX_DEPTH  64
+#define ELAAOMS_YAJL_MAX_BYTES  (16 * 1024 * 1024)
+
 /*
- * Parses text (NUL-terminated); NULL on error with a reason in errbuf.
- * The caller frees the tree with yajl_tree_free().
+ * Parses text (NUL-terminated), a peer's answer (OpenAI, Anthropic,
+ * embeddings, ElevenLabs, their error bodies, the structured output inside
+ * them), through elaaoms_json_parse(): nested deeper than
+ * ELAAOMS_YAJL_MAX_DEPTH or longer than ELAAOMS_YAJL_MAX_BYTES is refused
+ * before any tree is built, so a hostile answer 100,000 levels deep costs
+ * no recursion.  NULL on error with a reason in errbuf.  The caller frees
+ * the tree with yajl_tree_free().
  */
 yajl_val elaaoms_yajl_parse(const char *text, char *errbuf, size_t errlen);
 
