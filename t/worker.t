@@ -507,3 +507,30 @@ Test::More::like(main::status_of('acme', 'conv_sym_1')->{error}, qr/symbolic lin
 Test::More::like(main::status_of('acme', 'conv_sym_2')->{error}, qr/symbolic links/, 'the reason is the link');
 Test::More::is(scalar @{ main::memories('acme', '+12025550120') }, 0, 'still no memories');
 ElaaomsTest::worker_stop();
+
+
+
+=== TEST 16: the worker's log never holds a caller's number or id whole: every line masks it to its kind and last two characters
+--- init
+my $key = 'elaaoms:acme:{acme:+12025550130}:calls';
+# the caller's call history of the wrong type: the context refresh fails and says whose
+ElaaomsTest::redis_cmd('SET', $key, 'not a hash');
+my $log = ElaaomsTest::worker_start(llm_provider => 'offline', concurrency => 1);
+main::post('acme', main::transcript('conv_mask_1', '+1 (202) 555-0130', 'I prefer email over phone calls.'));
+my $body = JSON::PP->new->canonical->encode({
+    type => 'post_call_transcription', event_timestamp => time(),
+    data => { agent_id => 'agent_01support7x', conversation_id => 'conv_mask_2', status => 'done',
+              user_id => 'Maria.Lopez-4711',
+              transcript => [ { role => 'user', message => 'My order A1234 was delayed again.', time_in_call_secs => 1 } ],
+              metadata => {} } });
+main::post('acme', $body);
+Test::More::ok(main::wait_status('acme', 'conv_mask_1', 'extraction_completed'), 'number: completed');
+Test::More::ok(main::wait_status('acme', 'conv_mask_2', 'extraction_completed'), 'user id: completed');
+ElaaomsTest::worker_stop();
+ElaaomsTest::redis_cmd('DEL', $key);
+open my $fh, '<', $log or die $!; my $l = join '', <$fh>; close $fh;
+Test::More::like($l, qr/pre-call context of \+\.\.\.30 not refreshed/, 'the failure names the caller masked');
+Test::More::like($l, qr/acme\/conv_mask_1 of caller \+\.\.\.30 extracted/, 'the summary too');
+Test::More::like($l, qr/acme\/conv_mask_2 of caller id:\.\.\.11 extracted/, 'an id as well');
+Test::More::unlike($l, qr/2025550130|555.?0130/, 'the number never appears');
+Test::More::unlike($l, qr/Maria\.Lopez|Lopez-4711/i, 'the id never appears');

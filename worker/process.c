@@ -523,6 +523,7 @@ elaaoms_process_contexts(elaaoms_processor_t *p, redisContext *rc,
     const elaaoms_job_t *job, int64_t call_time, elaaoms_usage_sum_t *sum)
 {
     char                              err[256];
+    char                              masked[ELAAOMS_LOG_CALLER_LEN];
     const char                       *agents[1];
     elaaoms_greeting_writer_t         w;
     elaaoms_context_refresh_opts_t    opts;
@@ -546,7 +547,8 @@ elaaoms_process_contexts(elaaoms_processor_t *p, redisContext *rc,
                                 err, sizeof(err)) != 0)
     {
         elaaoms_log(ELAAOMS_LOG_ERROR, job->request_id, "pre-call context "
-                    "of %s not refreshed: %s", job->caller, err);
+                    "of %s not refreshed: %s",
+                    elaaoms_log_caller(job->caller, masked), err);
         return;
     }
 
@@ -638,6 +640,7 @@ elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
 {
     int                             done;
     char                            conv_key[512], perr[256], *payload;
+    char                            masked[ELAAOMS_LOG_CALLER_LEN];
     char                           *text, *clean;
     char                            eerr[ELAAOMS_API_ERROR_MSG_LEN];
     float                          *vectors;
@@ -778,10 +781,11 @@ complete:
     }
 
     elaaoms_log(ELAAOMS_LOG_INFO, job->request_id,
-                "%s/%s extracted by %s: %zu stored, %zu reinforced, "
-                "%zu duplicate, %zu conflicting, %zu invalid, %zu private; "
-                "%lld+%lld tokens; vectors of %s (%lld tokens)", job->org,
-                job->conversation_id,
+                "%s/%s of caller %s extracted by %s: %zu stored, "
+                "%zu reinforced, %zu duplicate, %zu conflicting, %zu invalid, "
+                "%zu private; %lld+%lld tokens; vectors of %s (%lld tokens)",
+                job->org, job->conversation_id,
+                elaaoms_log_caller(job->caller, masked),
                 sum.provider[0] ? sum.provider : "none", counts.stored,
                 counts.reinforced, counts.duplicates, counts.conflicts,
                 list.dropped + counts.invalid, private, sum.input_tokens,

@@ -97,3 +97,39 @@ elaaoms_log(elaaoms_log_level_e level, const char *request_id,
 
     yajl_gen_free(g);
 }
+
+
+const char *
+elaaoms_log_caller(const char *caller, char buf[ELAAOMS_LOG_CALLER_LEN])
+{
+    size_t       n;
+    const char  *kind;
+
+    if (caller == NULL || caller[0] == '\0') {
+        snprintf(buf, ELAAOMS_LOG_CALLER_LEN, "anonymous");
+        return buf;
+    }
+
+    n = strlen(caller);
+
+    if (strncmp(caller, "id:", 3) == 0) {
+        kind = "id:";
+        caller += 3;
+        n -= 3;
+
+    } else {
+        kind = (caller[0] == '+') ? "+" : "";
+        caller += (caller[0] == '+');
+        n -= (kind[0] != '\0');
+    }
+
+    /* two characters of a short key would be most of it */
+    if (n < 6) {
+        snprintf(buf, ELAAOMS_LOG_CALLER_LEN, "%s...", kind);
+        return buf;
+    }
+
+    snprintf(buf, ELAAOMS_LOG_CALLER_LEN, "%s...%s", kind, caller + n - 2);
+
+    return buf;
+}

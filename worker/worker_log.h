@@ -20,4 +20,17 @@ int elaaoms_log_open(const char *path, elaaoms_log_level_e level);
 void elaaoms_log(elaaoms_log_level_e level, const char *request_id,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* room for a masked caller key */
+#define ELAAOMS_LOG_CALLER_LEN  16
+
+/*
+ * A caller key (lib/intake/caller_id.h) as every log line shows it: its
+ * kind and its last two characters, "+...23" (a number with a country
+ * code), "...23" (without), "id:...42" (an id or a hashed id), or
+ * "anonymous".  A phone number or an id never reaches the log whole; the
+ * request id ties the lines of one job together.  Returns buf.
+ */
+const char *elaaoms_log_caller(const char *caller,
+    char buf[ELAAOMS_LOG_CALLER_LEN]);
+
 #endif /* ELAAOMS_WORKER_LOG_H */
