@@ -19,6 +19,58 @@ render() {
         -e "s|@WEBHOOK_SECRET@|${ELAAOMS_WEBHOOK_SECRET}|g" "$1" > "$2"
 }
 
+# can user $1 run the worker from this checkout and write payloads?
+reachable() {
+    setpriv --reuid="$1" --regid="$(id -g "$1")" --init-groups \
+        test -x "$WORKER" -a -w "$VAR/payloads" -a -w "$VAR/run" 2>/dev/null
+}
+
+# As root, nginx's workers and the worker run as one unprivileged user that
+# owns the payloads: "elaaoms" (ELAAOMS_USER), a system user made here when
+# missing; "nobody" when it cannot be made; root only when neither can
+# reach the checkout (under /root, say).  Sets RUN_USER and NGINX_USER.
+choose_user() {
+    local u g
+    RUN_USER=$(id -un)
+    [ "$(id -u)" = 0 ] || return 0
+
+    for u in "${ELAAOMS_USER:-elaaoms}" nobody; do
+        if ! id -u "$u" >/dev/null 2>&1; then
+            [ "$u" = nobody ] && continue
+            useradd --system --user-group --no-create-home \
+                --home-dir /nonexistent --shell /usr/sbin/nologin \
+                --comment "ELAAOMS (make run)" "$u" >/dev/null 2>&1 \
+                || { echo "note: cannot create user $u"; continue; }
+            echo "created system user $u"
+        fi
+        g=$(id -gn "$u")
+        chown -R "$u:$g" "$VAR/payloads" "$VAR/run"
+        touch "$VAR/logs/worker.log"
+        chown "$u:$g" "$VAR/logs/worker.log"
+        if reachable "$u"; then
+            RUN_USER=$u
+            NGINX_USER="$u $g"
+            return 0
+        fi
+        echo "note: user $u cannot reach $ROOT (the worker or var/)"
+    done
+
+    echo "note: nginx workers and the worker run as root"
+    chown -R root:root "$VAR/payloads" "$VAR/run" "$VAR/logs/worker.log"
+    RUN_USER=root
+    NGINX_USER="root root"
+}
+
+# the worker, as RUN_USER when that is not who we are
+run_worker() {
+    if [ "$RUN_USER" = "$(id -un)" ]; then
+        "$@"
+    else
+        setpriv --reuid="$RUN_USER" --regid="$(id -g "$RUN_USER")" \
+            --init-groups "$@"
+    fi
+}
+
 running() {
     [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null
 }
@@ -40,16 +92,9 @@ start() {
     # README documents this default; production sets its own
     : "${ELAAOMS_WEBHOOK_SECRET:=elaaoms-dev-secret}"
 
-    mkdir -p "$VAR"/{logs,tmp,redis,payloads,conf}
-    # nginx workers run as "nobody" when started by root and write payloads;
-    # a checkout nobody can reach (under /root, say) needs workers as root
-    if [ "$(id -u)" = 0 ]; then
-        chown nobody "$VAR/payloads"
-        if ! runuser -u nobody -- test -w "$VAR/payloads" 2>/dev/null; then
-            echo "note: $VAR is not reachable by user nobody: nginx workers run as root"
-            NGINX_USER="root root"
-        fi
-    fi
+    mkdir -p "$VAR"/{logs,tmp,redis,payloads,conf,run}
+    chmod 0750 "$VAR/payloads"
+    choose_user
 
     if ! running "$VAR/redis.pid"; then
         redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$VAR/redis" \
@@ -62,11 +107,11 @@ start() {
     fi
 
     render "$ROOT/conf/elaaoms-worker.conf" "$VAR/conf/elaaoms-worker.conf"
-    if ! running "$VAR/worker.pid"; then
-        "$WORKER" --config "$VAR/conf/elaaoms-worker.conf" \
+    if ! running "$VAR/run/worker.pid" && ! running "$VAR/worker.pid"; then
+        run_worker "$WORKER" --config "$VAR/conf/elaaoms-worker.conf" \
             >>"$VAR/logs/worker.log" 2>&1 &
         for i in $(seq 1 50); do
-            running "$VAR/worker.pid" && break
+            running "$VAR/run/worker.pid" && break
             sleep 0.1
         done
     fi
@@ -84,7 +129,7 @@ ELAAOMS is running on 127.0.0.1 (state and logs under var/):
   post-call     http://127.0.0.1:8080/webhook/post-call      (ElevenLabs-Signature)
   client-data   http://127.0.0.1:8080/webhook/client-data    (X-Elaaoms-Secret header)
   search-memory http://127.0.0.1:8080/webhook/search-memory  (X-Elaaoms-Secret header)
-  payloads      $VAR/payloads
+  payloads      $VAR/payloads (owner: $RUN_USER)
   redis         127.0.0.1:$REDIS_PORT
 Stop it with: make stop
 MSG
@@ -102,6 +147,8 @@ check() {
 
 stop() {
     stop_pid nginx "$VAR/nginx.pid" QUIT
+    stop_pid worker "$VAR/run/worker.pid" TERM
+    # where an older run.sh had it
     stop_pid worker "$VAR/worker.pid" TERM
     stop_pid redis "$VAR/redis.pid" TERM
 }
