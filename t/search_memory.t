@@ -410,3 +410,39 @@ redis did not answer within 300 ms
  qr/^\{"error":"invalid_parameter","message":"a parameter contains a NUL byte","request_id":"[0-9a-f]{32}"\}$/]
 --- no_error_log
 [alert]
+
+
+
+=== TEST 16: callers whose ids the key alphabet cannot carry are told apart: each finds its own memories, a near-identical id none
+--- init
+main::seed(
+    { %{ main::mem('u_jose', 'issue', 7, 'agent_support', 'conv_u1', $main::T0, 'Order JJJ-100 is delayed') },
+      caller => "Jos\xc3\xa9" },
+    { %{ main::mem('u_plus', 'issue', 7, 'agent_support', 'conv_u2', $main::T0, 'Order PPP-200 is delayed') },
+      caller => 'a+b@x.com' },
+    { %{ main::mem('u_sip', 'issue', 7, 'agent_support', 'conv_u3', $main::T0, 'Order SSS-300 is delayed') },
+      caller => 'sip:alice@pbx.example' });
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+--- config
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_webhook search_memory; }
+--- request eval
+[main::search(query => 'is my order delayed?', threshold => 0, caller_id => "Jos\xc3\xa9"),
+ "GET /webhook/search-memory?query=is+my+order+delayed&threshold=0&agent_id=agent_support&caller_id=Jos%C3%A9%0A",
+ main::search(query => 'is my order delayed?', threshold => 0, caller_id => 'Jos'),
+ main::search(query => 'is my order delayed?', threshold => 0, caller_id => 'jos'),
+ main::search(query => 'is my order delayed?', threshold => 0, caller_id => 'a+b@x.com'),
+ main::search(query => 'is my order delayed?', threshold => 0, caller_id => 'ab@x.com'),
+ main::search(query => 'is my order delayed?', threshold => 0, caller_id => 'sip:alice@pbx.example;transport=tls'),
+ main::search(query => 'is my order delayed?', threshold => 0, caller_id => 'sip:alicep@bx.example')]
+--- error_code eval
+[200, 200, 200, 200, 200, 200, 200, 200]
+--- response_body_like eval
+[qr/"results":\[\{"id":"u_jose".*"count":1,/,
+ qr/"results":\[\{"id":"u_jose".*"count":1,/,
+ qr/"results":\[\],"count":0,/,
+ qr/"results":\[\],"count":0,/,
+ qr/"results":\[\{"id":"u_plus".*"count":1,/,
+ qr/"results":\[\],"count":0,/,
+ qr/"results":\[\{"id":"u_sip".*"count":1,/,
+ qr/"results":\[\],"count":0,/]
