@@ -14,7 +14,8 @@ $ENV{TEST_NGINX_REDIS_PORT} = redis_start();
 $ENV{TEST_NGINX_PAYLOAD_DIR} = payload_dir();
 
 our $FAKE = fake_start();
-our $PORT = $ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984;
+# the port the runner chose (TEST_NGINX_RANDOMIZE=1 picks a random one)
+our $PORT = server_port_for_client();
 
 # a post_call_transcription for $conv from $caller with the caller's lines
 sub transcript {
