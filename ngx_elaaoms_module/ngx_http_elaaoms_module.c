@@ -15,6 +15,7 @@
 
 static void *ngx_http_elaaoms_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_elaaoms_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_http_elaaoms_create_srv_conf(ngx_conf_t *cf);
 static void *ngx_http_elaaoms_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
@@ -149,7 +150,7 @@ static ngx_http_module_t  ngx_http_elaaoms_module_ctx = {
     ngx_http_elaaoms_create_main_conf,     /* create main configuration */
     ngx_http_elaaoms_init_main_conf,       /* init main configuration */
 
-    NULL,                                  /* create server configuration */
+    ngx_http_elaaoms_create_srv_conf,      /* create server configuration */
     NULL,                                  /* merge server configuration */
 
     ngx_http_elaaoms_create_loc_conf,      /* create location configuration */
@@ -219,6 +220,14 @@ ngx_http_elaaoms_init_main_conf(ngx_conf_t *cf, void *conf)
 
 
 static void *
+ngx_http_elaaoms_create_srv_conf(ngx_conf_t *cf)
+{
+    /* ngx_pcalloc(): used = 0 until a location of the module is merged */
+    return ngx_pcalloc(cf->pool, sizeof(ngx_http_elaaoms_srv_conf_t));
+}
+
+
+static void *
 ngx_http_elaaoms_create_loc_conf(ngx_conf_t *cf)
 {
     ngx_http_elaaoms_loc_conf_t  *elcf;
@@ -257,6 +266,8 @@ ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 {
     ngx_http_elaaoms_loc_conf_t *prev = parent;
     ngx_http_elaaoms_loc_conf_t *conf = child;
+
+    ngx_http_elaaoms_srv_conf_t  *escf;
 
     ngx_conf_merge_ptr_value(conf->signature_secrets,
                              prev->signature_secrets, NULL);
@@ -313,6 +324,15 @@ ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     conf->json_errors = (conf->handler != NULL
                          || conf->signature_secrets != NULL
                          || conf->shared_value != NULL);
+
+    /*
+     * locations are merged with their server's srv_conf in cf->ctx: the
+     * log handler is attached only in servers that have one of ours
+     */
+    if (conf->json_errors) {
+        escf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_elaaoms_module);
+        escf->used = 1;
+    }
 
     return NGX_CONF_OK;
 }

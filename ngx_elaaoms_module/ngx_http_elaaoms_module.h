@@ -41,6 +41,12 @@ typedef struct {
 } ngx_http_elaaoms_main_conf_t;
 
 
+/* a server with a location of the module (request ids in its log lines) */
+typedef struct {
+    ngx_flag_t                     used;
+} ngx_http_elaaoms_srv_conf_t;
+
+
 typedef ngx_int_t (*ngx_http_elaaoms_content_pt)(ngx_http_request_t *r);
 
 
@@ -75,7 +81,6 @@ typedef struct {
     const char                    *deny_reason;   /* static text */
     ngx_buf_t                     *error_body;
     ngx_str_t                      request_id;
-    ngx_http_log_handler_pt        log_handler;   /* nginx's, wrapped */
     void                          *handler_ctx;   /* the content handler's */
     unsigned                       access_done:1;
     unsigned                       json_sent:1;
@@ -91,7 +96,6 @@ ngx_http_elaaoms_ctx_t *ngx_http_elaaoms_get_ctx(ngx_http_request_t *r);
 
 /* ngx_http_elaaoms_log.c */
 ngx_int_t ngx_http_elaaoms_log_init(ngx_conf_t *cf);
-void ngx_http_elaaoms_log_attach(ngx_http_request_t *r);
 
 /* ngx_http_elaaoms_access.c */
 ngx_int_t ngx_http_elaaoms_access_init(ngx_conf_t *cf);
