@@ -341,13 +341,12 @@ ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 static ngx_int_t
 ngx_http_elaaoms_postconfiguration(ngx_conf_t *cf)
 {
-    if (ngx_http_elaaoms_access_init(cf) != NGX_OK
-        || ngx_http_elaaoms_log_init(cf) != NGX_OK)
-    {
+    /* the JSON error filter is ngx_http_elaaoms_filter_module's */
+    if (ngx_http_elaaoms_access_init(cf) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    return ngx_http_elaaoms_filter_init(cf);
+    return ngx_http_elaaoms_log_init(cf);
 }
 
 

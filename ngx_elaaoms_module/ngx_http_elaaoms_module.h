@@ -89,6 +89,7 @@ typedef struct {
 
 
 extern ngx_module_t  ngx_http_elaaoms_module;
+extern ngx_module_t  ngx_http_elaaoms_filter_module;   /* _filter.c */
 
 
 /* ngx_http_elaaoms_module.c */
@@ -99,9 +100,6 @@ ngx_int_t ngx_http_elaaoms_log_init(ngx_conf_t *cf);
 
 /* ngx_http_elaaoms_access.c */
 ngx_int_t ngx_http_elaaoms_access_init(ngx_conf_t *cf);
-
-/* ngx_http_elaaoms_filter.c */
-ngx_int_t ngx_http_elaaoms_filter_init(ngx_conf_t *cf);
 
 /* ngx_http_elaaoms_body.c */
 typedef int (*ngx_http_elaaoms_feed_pt)(void *arg, const void *data,
