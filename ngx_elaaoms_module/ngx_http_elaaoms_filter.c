@@ -116,6 +116,10 @@ ngx_http_elaaoms_header_filter(ngx_http_request_t *r)
 
     if (r->headers_out.status == NGX_HTTP_UNAUTHORIZED && ctx->deny_reason) {
         message = ctx->deny_reason;
+
+        if (ctx->deny_code) {
+            code = ctx->deny_code;
+        }
     }
 
     id = ngx_http_elaaoms_request_id(r);
