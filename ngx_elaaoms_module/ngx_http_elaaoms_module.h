@@ -123,8 +123,6 @@ time_t ngx_http_elaaoms_replay_ttl(ngx_http_request_t *r,
     ngx_http_elaaoms_ctx_t *ctx);
 ngx_int_t ngx_http_elaaoms_replay_claim(ngx_http_request_t *r,
     ngx_http_elaaoms_ctx_t *ctx);
-void ngx_http_elaaoms_replay_remember(ngx_http_request_t *r,
-    ngx_http_elaaoms_ctx_t *ctx);
 
 /* ngx_http_elaaoms_body.c */
 typedef int (*ngx_http_elaaoms_feed_pt)(void *arg, const void *data,

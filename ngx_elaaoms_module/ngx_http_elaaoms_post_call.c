@@ -887,36 +887,48 @@ static void
 ngx_http_elaaoms_post_call_record(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc)
 {
+    ngx_uint_t                 n;
     ngx_http_elaaoms_ctx_t    *ctx;
     ngx_http_elaaoms_batch_t  *b;
     elaaoms_event_ts_cmd_t     ev;
 
+    ctx = ngx_http_get_module_ctx(r, ngx_http_elaaoms_module);
+
+    if (pcc->queued && !pcc->signed_body) {
+        return;
+    }
+
+    b = ngx_http_elaaoms_batch_create(r,
+                                      ngx_http_elaaoms_post_call_ignore_reply,
+                                      ngx_http_elaaoms_post_call_ignore_done,
+                                      NULL);
+    if (b == NULL) {
+        return;
+    }
+
+    n = 0;
+
     if (!pcc->queued
         && elaaoms_event_ts_cmd(&ev, pcc->org, pcc->pc.type_name,
                                 pcc->pc.conversation_id,
-                                (long long) pcc->pc.event_timestamp)
-           == 0)
+                                (long long) pcc->pc.event_timestamp) == 0
+        && ngx_http_elaaoms_batch_add(b, ELAAOMS_EVENT_TS_ARGC, ev.argv,
+                                      ev.argvlen) == NGX_OK)
     {
-        b = ngx_http_elaaoms_batch_create(r,
-                                       ngx_http_elaaoms_post_call_ignore_reply,
-                                       ngx_http_elaaoms_post_call_ignore_done,
-                                       NULL);
-
-        if (b == NULL
-            || ngx_http_elaaoms_batch_add(b, ELAAOMS_EVENT_TS_ARGC, ev.argv,
-                                          ev.argvlen) != NGX_OK
-            || ngx_http_elaaoms_batch_run(b) != NGX_OK)
-        {
-            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                          "elaaoms: redis unavailable, event_timestamp of "
-                          "%s not kept", pcc->pc.conversation_id);
-        }
+        n++;
     }
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_elaaoms_module);
+    if (pcc->signed_body && ctx != NULL
+        && ngx_http_elaaoms_replay_add(r, ctx, b) == NGX_OK)
+    {
+        n++;
+    }
 
-    if (pcc->signed_body && ctx != NULL) {
-        ngx_http_elaaoms_replay_remember(r, ctx);
+    if (n == 0 || ngx_http_elaaoms_batch_run(b) != NGX_OK) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: redis unavailable, post-call of %s not "
+                      "remembered (signature, event_timestamp)",
+                      pcc->pc.conversation_id);
     }
 }
 
@@ -927,7 +939,7 @@ ngx_http_elaaoms_post_call_ignore_reply(ngx_http_request_t *r, void *data,
 {
     if (reply->type == REDIS_REPLY_ERROR) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: event_timestamp not kept: %s", reply->str);
+                      "elaaoms: post-call not remembered: %s", reply->str);
     }
 }
 

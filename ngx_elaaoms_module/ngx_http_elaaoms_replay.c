@@ -6,7 +6,7 @@
  * - client-data and search-memory claim the signature in the access
  *   phase: a second use is a 401 "replayed";
  * - post-call looks it up in its handler and remembers it once the
- *   payload is stored: ElevenLabs' retries are byte-identical, so a reused
+ *   payload is stored (ngx_http_elaaoms_replay_add into its batch): ElevenLabs' retries are byte-identical, so a reused
  *   signature is a delivery already accepted and answers 200 duplicate
  *   without touching anything (a 4xx would count as a failed delivery).
  *
@@ -25,16 +25,9 @@
 #include "store/redis_keys.h"
 
 
-static ngx_int_t ngx_http_elaaoms_replay_set(ngx_http_request_t *r,
-    ngx_http_elaaoms_ctx_t *ctx, ngx_http_elaaoms_reply_pt on_reply,
-    ngx_http_elaaoms_done_pt on_done, void *data);
 static void ngx_http_elaaoms_replay_claim_reply(ngx_http_request_t *r,
     void *data, ngx_uint_t index, redisReply *reply);
 static void ngx_http_elaaoms_replay_claim_done(ngx_http_request_t *r,
-    void *data, ngx_int_t rc);
-static void ngx_http_elaaoms_replay_ignore_reply(ngx_http_request_t *r,
-    void *data, ngx_uint_t index, redisReply *reply);
-static void ngx_http_elaaoms_replay_ignore_done(ngx_http_request_t *r,
     void *data, ngx_int_t rc);
 
 
@@ -78,17 +71,16 @@ ngx_http_elaaoms_replay_ttl(ngx_http_request_t *r, ngx_http_elaaoms_ctx_t *ctx)
 }
 
 
-static ngx_int_t
-ngx_http_elaaoms_replay_set(ngx_http_request_t *r, ngx_http_elaaoms_ctx_t *ctx,
-    ngx_http_elaaoms_reply_pt on_reply, ngx_http_elaaoms_done_pt on_done,
-    void *data)
+/* SET <key> 1 NX EX <ttl> into b; NGX_ERROR when Redis is unreachable */
+ngx_int_t
+ngx_http_elaaoms_replay_add(ngx_http_request_t *r, ngx_http_elaaoms_ctx_t *ctx,
+    ngx_http_elaaoms_batch_t *b)
 {
-    char                       key[ELAAOMS_KEY_MAX];
-    u_char                     ttl[NGX_TIME_T_LEN];
-    ssize_t                    n;
-    const char                *argv[6];
-    size_t                     argvlen[6];
-    ngx_http_elaaoms_batch_t  *b;
+    char         key[ELAAOMS_KEY_MAX];
+    u_char       ttl[NGX_TIME_T_LEN];
+    ssize_t      n;
+    const char  *argv[6];
+    size_t       argvlen[6];
 
     n = ngx_http_elaaoms_replay_key(r, ctx, key, sizeof(key));
     if (n < 0) {
@@ -110,19 +102,8 @@ ngx_http_elaaoms_replay_set(ngx_http_request_t *r, ngx_http_elaaoms_ctx_t *ctx,
     argvlen[5] = ngx_sprintf(ttl, "%T", ngx_http_elaaoms_replay_ttl(r, ctx))
                  - ttl;
 
-    b = ngx_http_elaaoms_batch_create(r, on_reply, on_done, data);
-    if (b == NULL) {
-        return NGX_ERROR;
-    }
-
     /* hiredis copies the command: key and ttl may go */
-    if (ngx_http_elaaoms_batch_add(b, 6, argv, argvlen) != NGX_OK
-        || ngx_http_elaaoms_batch_run(b) != NGX_OK)
-    {
-        return NGX_DECLINED;
-    }
-
-    return NGX_DONE;
+    return ngx_http_elaaoms_batch_add(b, 6, argv, argvlen);
 }
 
 
@@ -136,7 +117,7 @@ ngx_int_t
 ngx_http_elaaoms_replay_claim(ngx_http_request_t *r,
     ngx_http_elaaoms_ctx_t *ctx)
 {
-    ngx_int_t                  rc;
+    ngx_http_elaaoms_batch_t  *b;
     ngx_http_elaaoms_claim_t  *cl;
 
     cl = ngx_pcalloc(r->pool, sizeof(ngx_http_elaaoms_claim_t));
@@ -146,18 +127,19 @@ ngx_http_elaaoms_replay_claim(ngx_http_request_t *r,
 
     cl->ctx = ctx;
 
-    rc = ngx_http_elaaoms_replay_set(r, ctx,
-                                     ngx_http_elaaoms_replay_claim_reply,
-                                     ngx_http_elaaoms_replay_claim_done, cl);
+    b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_replay_claim_reply,
+                                      ngx_http_elaaoms_replay_claim_done, cl);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
 
-    if (rc == NGX_DECLINED) {
+    if (ngx_http_elaaoms_replay_add(r, ctx, b) != NGX_OK
+        || ngx_http_elaaoms_batch_run(b) != NGX_OK)
+    {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "elaaoms: redis unavailable, signature not checked "
                       "for replays");
-    }
-
-    if (rc != NGX_DONE) {
-        return rc;
+        return NGX_DECLINED;
     }
 
     /* a write event meanwhile must not run the phases again */
@@ -212,40 +194,4 @@ ngx_http_elaaoms_replay_claim_done(ngx_http_request_t *r, void *data,
 
     /* from Redis' event: run what the phases posted, as the loop would */
     ngx_http_run_posted_requests(c);
-}
-
-
-/* post-call, once the payload is stored: nobody waits for the reply */
-void
-ngx_http_elaaoms_replay_remember(ngx_http_request_t *r,
-    ngx_http_elaaoms_ctx_t *ctx)
-{
-    if (ngx_http_elaaoms_replay_set(r, ctx,
-                                    ngx_http_elaaoms_replay_ignore_reply,
-                                    ngx_http_elaaoms_replay_ignore_done, NULL)
-        != NGX_DONE)
-    {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: redis unavailable, signature not "
-                      "remembered");
-    }
-}
-
-
-static void
-ngx_http_elaaoms_replay_ignore_reply(ngx_http_request_t *r, void *data,
-    ngx_uint_t index, redisReply *reply)
-{
-    if (reply->type == REDIS_REPLY_ERROR) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: signature not remembered: %s", reply->str);
-    }
-}
-
-
-static void
-ngx_http_elaaoms_replay_ignore_done(ngx_http_request_t *r, void *data,
-    ngx_int_t rc)
-{
-    /* the answer went out already */
 }

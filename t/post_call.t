@@ -265,3 +265,23 @@ ElaaomsTest::worker_stop();
 "POST /webhook/post-call\n" . $main::DOWN
 --- error_code: 200
 --- response_body_like: "duplicate":true,"queued":true
+
+
+
+=== TEST 13: the sweep kept the event time too: an older copy of that conversation is a 409, a newer one is taken
+--- init
+Test::More::like(ElaaomsTest::redis_cmd('HGET', 'elaaoms:acme:conversation:conv_while_redis_down', 'event_ts:post_call_transcription'),
+                 qr/1763400000/, 'event_ts kept by the worker\'s sweep');
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
+--- config
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
+    location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
+--- request eval
+[map({ (my $b = $main::DOWN) =~ s/"event_timestamp": \d+/"event_timestamp": $_/; "POST /webhook/post-call\n$b" } 1763399999, 1763400001),
+ "GET /payloads/acme/conv_while_redis_down/conv_while_redis_down_transcription.json"]
+--- error_code eval
+[409, 200, 200]
+--- response_body_like eval
+[qr/^\{"error":"stale_event"/, qr/"duplicate":false,"queued":true/, qr/"event_timestamp": 1763400001/]
