@@ -105,7 +105,10 @@ ngx_http_elaaoms_search_memory_body(ngx_http_request_t *r)
     sr = &ctx->sr;
     elaaoms_search_request_init(sr);
 
-    if (ngx_http_elaaoms_search_args(r, sr, err, sizeof(err)) != NGX_OK) {
+    /* the query string is not signed: a signed request is its body alone */
+    if (!ngx_http_elaaoms_signed(r)
+        && ngx_http_elaaoms_search_args(r, sr, err, sizeof(err)) != NGX_OK)
+    {
         goto invalid;
     }
 

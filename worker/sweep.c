@@ -13,6 +13,7 @@
 
 #include "intake/intake.h"
 #include "intake/job.h"
+#include "intake/postcall.h"
 #include "sweep.h"
 #include "worker_io.h"
 #include "worker_log.h"
@@ -28,6 +29,8 @@ elaaoms_sweep_one(redisContext *rc, const char *marker_path)
     redisReply             *reply;
     elaaoms_job_t           job;
     elaaoms_intake_cmd_t    cmd;
+    elaaoms_postcall_t      pc;
+    long long               event_ts;
 
     job_text = elaaoms_worker_read_file(marker_path, &job_len);
     if (job_text == NULL) {
@@ -53,10 +56,24 @@ elaaoms_sweep_one(redisContext *rc, const char *marker_path)
 
     rv = -1;
 
+    /*
+     * the payload's event_timestamp is kept as nginx would have (unknown
+     * when it no longer parses: then neither checked nor kept)
+     */
+    event_ts = -1;
+
+    if (elaaoms_postcall_parse(payload, payload_len, &pc, err, sizeof(err))
+        == ELAAOMS_POSTCALL_OK)
+    {
+        event_ts = pc.event_timestamp;
+    }
+
+    elaaoms_postcall_free(&pc);
+
     if (elaaoms_intake_cmd(&cmd, job.org, job.type, job.conversation_id,
                            payload, payload_len, job_text, job_len,
                            job.caller, job.agent_id, job.request_id,
-                           (long long) time(NULL)) != 0)
+                           (long long) time(NULL), event_ts) != 0)
     {
         goto done;
     }
@@ -74,8 +91,10 @@ elaaoms_sweep_one(redisContext *rc, const char *marker_path)
 
         elaaoms_log(ELAAOMS_LOG_INFO, job.request_id,
                     "pending job of %s/%s %s", job.org, job.conversation_id,
-                    reply->integer ? "queued" : "was already queued");
-        rv = reply->integer ? 1 : 0;
+                    reply->integer > 0 ? "queued"
+                    : reply->integer == 0 ? "was already queued"
+                    : "dropped: a newer delivery is stored");
+        rv = reply->integer > 0 ? 1 : 0;
 
     } else {
         elaaoms_log(ELAAOMS_LOG_ERROR, job.request_id, "intake script: %s",
