@@ -45,6 +45,7 @@ use Time::HiRes qw(sleep time);
 my $ROOT = "$FindBin::Bin/..";
 my $DATA = "$ROOT/bench/eval/data";
 my $SECRET = 'elaaoms-dev-secret';      # what "make run" uses by default
+my $TOOL_SECRET = 'elaaoms-dev-tool-secret';  # the tools' header, likewise
 my $JSON = JSON::PP->new->canonical->utf8;
 
 my (@halves, $verbose, $flow, $port, $redis_port, $min_recall,
@@ -182,7 +183,8 @@ sub start_stack {
 
     my %vars = (MODULE => "$ROOT/build/nginx/ngx_http_elaaoms_module.so",
                 PREFIX => $tmp, USER => $user, REDIS_PORT => $rport,
-                PAYLOAD_DIR => "$tmp/payloads", WEBHOOK_SECRET => $SECRET);
+                PAYLOAD_DIR => "$tmp/payloads", WEBHOOK_SECRET => $SECRET,
+                TOOL_SECRET => $TOOL_SECRET);
 
     write_file("$tmp/conf/elaaoms-worker.conf",
                render("$ROOT/conf/elaaoms-worker.conf", \%vars));
@@ -257,7 +259,7 @@ sub start_call {
                call_sid => 'CA' . substr(sha1_hex($conversation_id), 0, 30));
     $req{conversation_id} = $conversation_id if $flow eq 'bound';
     return post_json(url($st, $org, 'client-data'), $JSON->encode(\%req),
-                     { 'X-Elaaoms-Secret' => $SECRET });
+                     { 'X-Elaaoms-Secret' => $TOOL_SECRET });
 }
 
 # The agent's memory-search tool during that call: today by caller and
@@ -271,7 +273,7 @@ sub search {
         $req{caller_id} = $caller;
     }
     return post_json(url($st, $org, 'search-memory'), $JSON->encode(\%req),
-                     { 'X-Elaaoms-Secret' => $SECRET });
+                     { 'X-Elaaoms-Secret' => $TOOL_SECRET });
 }
 
 # the signed post_call_transcription of a call, shaped like ElevenLabs'
