@@ -10,8 +10,15 @@
 #   make SANITIZE=1 unit unit tests under -fsanitize=address,undefined
 #   make fuzz            libFuzzer targets for the parsers (clang)
 #   make bench           the benchmark programs (bench/*.c)
+#   make eval            the recall benchmark, both halves (bench/eval.pl)
+#   make eval-tune       its tuning half only (CI runs it with floors)
 #   NGINX_SRC=/path/to/nginx-x.y.z  build against an upstream source tree
 #                                   instead of Debian's nginx-dev headers
+#   make nginx-source    nginx's source from Debian (apt-get source) under
+#                        build/nginx-source
+#   make static-nginx    build/static/nginx with the module built in
+#   make prove-static    t/static/*.t against it ("make test" runs them
+#                        when the source is there)
 #
 # lib/ becomes two archives: libelaaoms-core.a, which the nginx module
 # links (no blocking I/O: no synchronous hiredis, no libcurl), and
@@ -65,7 +72,8 @@ PLAIN_CORE_A := $(BUILD)/obj/libelaaoms-core.a
 PLAIN_IO_A   := $(BUILD)/obj/libelaaoms-io.a
 
 .PHONY: all deps lib module worker tools unit test prove run stop fuzz \
-        bench clean check-archives
+        bench eval eval-tune clean check-archives nginx-source static-nginx \
+        prove-static
 
 all: lib module worker tools
 
@@ -138,6 +146,26 @@ module: $(MODULE_SO)
 check-archives: $(MODULE_SO)
 	scripts/check-archives.sh $(PLAIN_CORE_A) $(PLAIN_IO_A) $(MODULE_SO)
 
+# --- nginx with the module built in (--add-module) ----------------------------
+# nginx places filters by module type, and a static build is where a wrong
+# type shows: its tests (t/static/) run against this binary.
+
+NGINX_SOURCE_DIR := $(BUILD)/nginx-source
+NGINX_STATIC_SRC ?= $(patsubst %/configure,%,$(firstword \
+                      $(wildcard $(NGINX_SOURCE_DIR)/nginx-*/configure)))
+STATIC_NGINX     := $(BUILD)/static/nginx
+
+nginx-source:
+	scripts/static-nginx.sh fetch $(NGINX_SOURCE_DIR)
+
+$(STATIC_NGINX): $(MODULE_SRCS) $(PLAIN_CORE_A)
+	@test -n "$(NGINX_STATIC_SRC)" \
+	    || { echo "no nginx source: run make nginx-source" >&2; exit 1; }
+	ELAAOMS_LIB=$(PLAIN_CORE_A) scripts/static-nginx.sh build \
+	    $(NGINX_STATIC_SRC) $(BUILD)/static
+
+static-nginx: $(STATIC_NGINX)
+
 # --- worker -----------------------------------------------------------------
 
 $(OBJDIR)/worker/%.o: worker/%.c
@@ -178,9 +206,19 @@ prove: all
 	 else inc="-I$(ROOT)/t/runner"; fi; \
 	 $(TEST_ENV) prove $$inc -I$(ROOT)/t/lib t/*.t
 
+prove-static: $(STATIC_NGINX)
+	@if perl -MTest::Nginx::Socket -e1 2>/dev/null; then inc=""; \
+	 else inc="-I$(ROOT)/t/runner"; fi; \
+	 env -u TEST_NGINX_LOAD_MODULES TEST_NGINX_BINARY=$(STATIC_NGINX) \
+	     prove $$inc -I$(ROOT)/t/lib t/static/*.t
+
+# the static build's suites first, so the full set's summary closes the log
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
+	@if [ -n "$(NGINX_STATIC_SRC)" ]; then $(MAKE) prove-static; \
+	 else echo "static build not tested: no nginx source" \
+	     "(make nginx-source)"; fi
 	$(MAKE) prove
 
 # --- product ----------------------------------------------------------------
@@ -201,6 +239,18 @@ $(BUILD)/bench/%: bench/%.c $(PLAIN_IO_A) $(PLAIN_CORE_A)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(PLAIN_IO_A) $(PLAIN_CORE_A) $(LIBS)
 
 bench: $(BENCH_BINS)
+
+# --- recall benchmark ---------------------------------------------------------
+# The labelled calls and questions of bench/eval/data/ played through the
+# product's webhooks (bench/eval/data/README.md).  EVAL_ARGS adds options,
+# e.g. EVAL_ARGS="--verbose" or floors: --min-recall X --min-precall Y
+# --max-leaks N (exit 1 below them).
+
+eval: all
+	perl bench/eval.pl $(EVAL_ARGS)
+
+eval-tune: all
+	perl bench/eval.pl --half tune $(EVAL_ARGS)
 
 # --- fuzzing ----------------------------------------------------------------
 # lib/ is compiled once with coverage instrumentation into its own archives;

@@ -1,10 +1,14 @@
 /*
  * Access phase: ElevenLabs' HMAC signature (elaaoms_signature_secret) and
- * the shared-secret header (elaaoms_shared_secret).  Either passes.  The
- * body is read here, as ngx_http_mirror_module does, so the signature
- * covers every byte, in memory or in the temp file; it stays for the
- * content handler.  A refusal is a plain NGX_HTTP_UNAUTHORIZED, so the
- * check composes with satisfy/allow/deny; the filter makes it JSON.
+ * the shared-secret header (elaaoms_shared_secret).  Either passes, except
+ * on post-call, which takes only the signature.  The body is read here, as
+ * ngx_http_mirror_module does, so the signature covers every byte, in
+ * memory or in the temp file; it stays for the content handler.  A
+ * signature passes once: client-data and search-memory claim it in Redis
+ * here (ngx_http_elaaoms_replay.c), post-call in its handler, where a
+ * replay is a duplicate delivery.  A refusal is a plain
+ * NGX_HTTP_UNAUTHORIZED, so the check composes with satisfy/allow/deny;
+ * the filter makes it JSON.
  */
 
 
@@ -30,8 +34,6 @@ static ngx_int_t ngx_http_elaaoms_shared_secret_ok(ngx_http_request_t *r,
     ngx_http_elaaoms_loc_conf_t *elcf, const char **reason);
 static ngx_table_elt_t *ngx_http_elaaoms_find_header(ngx_http_request_t *r,
     ngx_str_t *name);
-static ngx_int_t ngx_http_elaaoms_deny(ngx_http_request_t *r,
-    ngx_http_elaaoms_ctx_t *ctx, const char *reason);
 
 
 static ngx_str_t  ngx_http_elaaoms_signature_header =
@@ -61,6 +63,7 @@ static ngx_int_t
 ngx_http_elaaoms_access_handler(ngx_http_request_t *r)
 {
     ngx_int_t                     rc;
+    ngx_uint_t                    shared;
     const char                   *reason;
     ngx_table_elt_t              *h;
     elaaoms_sig_rc_t              src;
@@ -69,7 +72,9 @@ ngx_http_elaaoms_access_handler(ngx_http_request_t *r)
 
     elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
 
-    if (elcf->signature_secrets == NULL && elcf->shared_value == NULL) {
+    if (!elcf->auth
+        || (elcf->signature_secrets == NULL && elcf->shared_value == NULL))
+    {
         return NGX_DECLINED;
     }
 
@@ -84,7 +89,11 @@ ngx_http_elaaoms_access_handler(ngx_http_request_t *r)
 
     reason = "no webhook signature or shared secret header";
 
-    if (elcf->shared_value) {
+    /* post-call writes: only ElevenLabs' signature is good enough there */
+    shared = (elcf->shared_value != NULL
+              && elcf->handler != ngx_http_elaaoms_post_call_handler);
+
+    if (shared) {
         rc = ngx_http_elaaoms_shared_secret_ok(r, elcf, &reason);
         if (rc != NGX_DECLINED) {
             return rc;
@@ -98,7 +107,7 @@ ngx_http_elaaoms_access_handler(ngx_http_request_t *r)
     h = ngx_http_elaaoms_find_header(r, &ngx_http_elaaoms_signature_header);
     if (h == NULL) {
         return ngx_http_elaaoms_deny(r, ctx,
-                                     elcf->shared_value ? reason
+                                     shared ? reason
                                      : "missing ElevenLabs-Signature header");
     }
 
@@ -131,16 +140,56 @@ ngx_http_elaaoms_access_handler(ngx_http_request_t *r)
 static void
 ngx_http_elaaoms_access_body_handler(ngx_http_request_t *r)
 {
+    ngx_int_t                     rc;
     ngx_http_elaaoms_ctx_t       *ctx;
     ngx_http_elaaoms_loc_conf_t  *elcf;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_elaaoms_module);
     elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
 
-    ctx->access_status = ngx_http_elaaoms_verify_body(r, elcf, ctx);
-    ctx->access_done = 1;
-
     r->preserve_body = 1;
+
+    ctx->access_status = ngx_http_elaaoms_verify_body(r, elcf, ctx);
+
+    if (ctx->access_status == NGX_OK) {
+        ctx->signed_body = 1;
+
+        /* post-call tells a replay from a retry itself, in its handler */
+        rc = (elcf->handler == ngx_http_elaaoms_post_call_handler)
+             ? NGX_DECLINED : ngx_http_elaaoms_replay_claim(r, ctx);
+
+        if (rc == NGX_DONE) {
+            /* Redis answers later, then ngx_http_elaaoms_access_resume() */
+            return;
+        }
+
+        if (rc == NGX_ERROR) {
+            ctx->access_status = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    ngx_http_elaaoms_access_resume(r, ctx);
+}
+
+
+/* 1 when the request's signature authenticated it (its body is signed) */
+ngx_uint_t
+ngx_http_elaaoms_signed(ngx_http_request_t *r)
+{
+    ngx_http_elaaoms_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_elaaoms_module);
+
+    return (ctx != NULL && ctx->signed_body);
+}
+
+
+/* the verdict is in: the phases go on from the access phase */
+void
+ngx_http_elaaoms_access_resume(ngx_http_request_t *r,
+    ngx_http_elaaoms_ctx_t *ctx)
+{
+    ctx->access_done = 1;
 
     r->write_event_handler = ngx_http_core_run_phases;
     ngx_http_core_run_phases(r);
@@ -267,7 +316,7 @@ ngx_http_elaaoms_find_header(ngx_http_request_t *r, ngx_str_t *name)
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_http_elaaoms_deny(ngx_http_request_t *r, ngx_http_elaaoms_ctx_t *ctx,
     const char *reason)
 {

@@ -3,6 +3,10 @@
  * of the access phase, 413 from client_max_body_size, 405, ...), so a
  * webhook caller always reads {"error":..,"message":..,"request_id":..}.
  * Responses the module wrote itself pass untouched.
+ *
+ * A module of its own (HTTP_AUX_FILTER in config): nginx places a filter
+ * by its module type, and in a static build an HTTP module's filter would
+ * be set up before nginx's own filters and dropped from the chain.
  */
 
 
@@ -14,6 +18,7 @@
 #include "util/json_error.h"
 
 
+static ngx_int_t ngx_http_elaaoms_filter_init(ngx_conf_t *cf);
 static ngx_int_t ngx_http_elaaoms_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_elaaoms_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
@@ -21,13 +26,52 @@ static void ngx_http_elaaoms_error_code(ngx_uint_t status, const char **code,
     const char **message);
 
 
+static ngx_http_module_t  ngx_http_elaaoms_filter_module_ctx = {
+    NULL,                                  /* preconfiguration */
+    ngx_http_elaaoms_filter_init,          /* postconfiguration */
+
+    NULL,                                  /* create main configuration */
+    NULL,                                  /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    NULL,                                  /* create location configuration */
+    NULL                                   /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_elaaoms_filter_module = {
+    NGX_MODULE_V1,
+    &ngx_http_elaaoms_filter_module_ctx,   /* module context */
+    NULL,                                  /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    NULL,                                  /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    NULL,                                  /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
 static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
 static ngx_http_output_body_filter_pt    ngx_http_next_body_filter;
 
 
-ngx_int_t
+static ngx_int_t
 ngx_http_elaaoms_filter_init(ngx_conf_t *cf)
 {
+    ngx_http_elaaoms_main_conf_t  *emcf;
+
+    /* an http block without the module's locations keeps its chain as is */
+    emcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_elaaoms_module);
+    if (!emcf->used) {
+        return NGX_OK;
+    }
+
     ngx_http_next_header_filter = ngx_http_top_header_filter;
     ngx_http_top_header_filter = ngx_http_elaaoms_header_filter;
 
@@ -72,6 +116,10 @@ ngx_http_elaaoms_header_filter(ngx_http_request_t *r)
 
     if (r->headers_out.status == NGX_HTTP_UNAUTHORIZED && ctx->deny_reason) {
         message = ctx->deny_reason;
+
+        if (ctx->deny_code) {
+            code = ctx->deny_code;
+        }
     }
 
     id = ngx_http_elaaoms_request_id(r);

@@ -15,6 +15,7 @@
 
 static void *ngx_http_elaaoms_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_elaaoms_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_http_elaaoms_create_srv_conf(ngx_conf_t *cf);
 static void *ngx_http_elaaoms_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
@@ -28,6 +29,10 @@ static char *ngx_http_elaaoms_signature_secret(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_elaaoms_shared_secret(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static char *ngx_http_elaaoms_merge_auth(ngx_conf_t *cf,
+    ngx_http_elaaoms_loc_conf_t *conf);
+static void ngx_http_elaaoms_warn_same_secret(ngx_conf_t *cf,
+    ngx_http_elaaoms_loc_conf_t *conf);
 static char *ngx_http_elaaoms_check_org(ngx_conf_t *cf, void *post,
     void *data);
 static char *ngx_http_elaaoms_search_threshold(ngx_conf_t *cf,
@@ -90,10 +95,17 @@ static ngx_command_t  ngx_http_elaaoms_commands[] = {
       NULL },
 
     { ngx_string("elaaoms_shared_secret"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
       ngx_http_elaaoms_shared_secret,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
+      NULL },
+
+    { ngx_string("elaaoms_auth"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_loc_conf_t, auth),
       NULL },
 
     { ngx_string("elaaoms_org"),
@@ -149,7 +161,7 @@ static ngx_http_module_t  ngx_http_elaaoms_module_ctx = {
     ngx_http_elaaoms_create_main_conf,     /* create main configuration */
     ngx_http_elaaoms_init_main_conf,       /* init main configuration */
 
-    NULL,                                  /* create server configuration */
+    ngx_http_elaaoms_create_srv_conf,      /* create server configuration */
     NULL,                                  /* merge server configuration */
 
     ngx_http_elaaoms_create_loc_conf,      /* create location configuration */
@@ -219,6 +231,14 @@ ngx_http_elaaoms_init_main_conf(ngx_conf_t *cf, void *conf)
 
 
 static void *
+ngx_http_elaaoms_create_srv_conf(ngx_conf_t *cf)
+{
+    /* ngx_pcalloc(): used = 0 until a location of the module is merged */
+    return ngx_pcalloc(cf->pool, sizeof(ngx_http_elaaoms_srv_conf_t));
+}
+
+
+static void *
 ngx_http_elaaoms_create_loc_conf(ngx_conf_t *cf)
 {
     ngx_http_elaaoms_loc_conf_t  *elcf;
@@ -241,6 +261,7 @@ ngx_http_elaaoms_create_loc_conf(ngx_conf_t *cf)
 
     elcf->signature_secrets = NGX_CONF_UNSET_PTR;
     elcf->signature_tolerance = NGX_CONF_UNSET;
+    elcf->auth = NGX_CONF_UNSET;
     elcf->first_message_override = NGX_CONF_UNSET;
     elcf->search_threshold = NGX_CONF_UNSET;
 
@@ -258,15 +279,20 @@ ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_elaaoms_loc_conf_t *prev = parent;
     ngx_http_elaaoms_loc_conf_t *conf = child;
 
+    ngx_http_elaaoms_srv_conf_t  *escf;
+
     ngx_conf_merge_ptr_value(conf->signature_secrets,
                              prev->signature_secrets, NULL);
     ngx_conf_merge_sec_value(conf->signature_tolerance,
                              prev->signature_tolerance, 1800);
 
-    if (conf->shared_value == NULL) {
+    /* "elaaoms_shared_secret off" stops the outer level's header here */
+    if (conf->shared_value == NULL && !conf->shared_off) {
         conf->shared_header = prev->shared_header;
         conf->shared_value = prev->shared_value;
     }
+
+    ngx_conf_merge_value(conf->auth, prev->auth, 1);
 
     ngx_conf_merge_str_value(conf->org, prev->org, "default");
     ngx_conf_merge_str_value(conf->payload_dir, prev->payload_dir,
@@ -310,24 +336,147 @@ ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         }
     }
 
+    if (ngx_http_elaaoms_merge_auth(cf, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     conf->json_errors = (conf->handler != NULL
                          || conf->signature_secrets != NULL
                          || conf->shared_value != NULL);
 
+    /*
+     * locations are merged with their server's srv_conf in cf->ctx: the
+     * log handler is attached only in servers that have one of ours
+     */
+    if (conf->json_errors) {
+        escf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_elaaoms_module);
+        escf->used = 1;
+    }
+
     return NGX_CONF_OK;
+}
+
+
+/*
+ * Authentication fails closed: a webhook needs a secret, post-call a
+ * signature secret (ElevenLabs signs it; a header would be a weaker
+ * credential for the one webhook that writes), unless "elaaoms_auth off"
+ * says otherwise.  The messages name the elaaoms_webhook line: a merge
+ * runs after the whole http block is read.
+ */
+
+static char *
+ngx_http_elaaoms_merge_auth(ngx_conf_t *cf, ngx_http_elaaoms_loc_conf_t *conf)
+{
+    if (conf->webhook.len == 0 || !conf->auth) {
+        return NGX_CONF_OK;
+    }
+
+    if (conf->handler == ngx_http_elaaoms_post_call_handler
+        && conf->signature_secrets == NULL)
+    {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"elaaoms_webhook post_call\" in %s:%ui accepts "
+                      "only signed requests: it needs "
+                      "\"elaaoms_signature_secret\" (or \"elaaoms_auth "
+                      "off\" to serve it unauthenticated)",
+                      conf->webhook_file, conf->webhook_line);
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->signature_secrets == NULL && conf->shared_value == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"elaaoms_webhook %V\" in %s:%ui has no secret: it "
+                      "needs \"elaaoms_signature_secret\" or "
+                      "\"elaaoms_shared_secret\" (or \"elaaoms_auth off\" "
+                      "to serve it unauthenticated)",
+                      &conf->webhook, conf->webhook_file, conf->webhook_line);
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_http_elaaoms_warn_same_secret(cf, conf);
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * A shared secret travels in a header (ElevenLabs' dashboard, proxies,
+ * logs): when it is also a signing key, whoever reads it can sign.
+ * Compared when both are plain strings; warned once per shared secret.
+ */
+
+static void
+ngx_http_elaaoms_warn_same_secret(ngx_conf_t *cf,
+    ngx_http_elaaoms_loc_conf_t *conf)
+{
+    void                          **w;
+    ngx_uint_t                      i;
+    ngx_http_complex_value_t       *cv;
+    ngx_http_elaaoms_main_conf_t   *emcf;
+
+    if (conf->shared_value == NULL || conf->shared_value->lengths != NULL
+        || conf->signature_secrets == NULL)
+    {
+        return;
+    }
+
+    emcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_elaaoms_module);
+
+    if (emcf->warned) {
+        w = emcf->warned->elts;
+        for (i = 0; i < emcf->warned->nelts; i++) {
+            if (w[i] == conf->shared_value) {
+                return;
+            }
+        }
+    }
+
+    cv = conf->signature_secrets->elts;
+
+    for (i = 0; i < conf->signature_secrets->nelts; i++) {
+        if (cv[i].lengths != NULL
+            || cv[i].value.len != conf->shared_value->value.len
+            || ngx_memcmp(cv[i].value.data, conf->shared_value->value.data,
+                          cv[i].value.len) != 0)
+        {
+            continue;
+        }
+
+        ngx_log_error(NGX_LOG_WARN, cf->log, 0,
+                      "the \"elaaoms_shared_secret %V\" value of "
+                      "\"elaaoms_webhook %V\" in %s:%ui is also an "
+                      "\"elaaoms_signature_secret\": whoever sees the "
+                      "header can sign webhooks; use two secrets",
+                      &conf->shared_header, &conf->webhook,
+                      conf->webhook_file, conf->webhook_line);
+
+        if (emcf->warned == NULL) {
+            emcf->warned = ngx_array_create(cf->pool, 2, sizeof(void *));
+            if (emcf->warned == NULL) {
+                return;
+            }
+        }
+
+        w = ngx_array_push(emcf->warned);
+        if (w) {
+            *w = conf->shared_value;
+        }
+
+        return;
+    }
 }
 
 
 static ngx_int_t
 ngx_http_elaaoms_postconfiguration(ngx_conf_t *cf)
 {
-    if (ngx_http_elaaoms_access_init(cf) != NGX_OK
-        || ngx_http_elaaoms_log_init(cf) != NGX_OK)
-    {
+    /* the JSON error filter is ngx_http_elaaoms_filter_module's */
+    if (ngx_http_elaaoms_access_init(cf) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    return ngx_http_elaaoms_filter_init(cf);
+    return ngx_http_elaaoms_log_init(cf);
 }
 
 
@@ -509,13 +658,22 @@ ngx_http_elaaoms_shared_secret(ngx_conf_t *cf, ngx_command_t *cmd,
     ngx_str_t                         *value;
     ngx_http_compile_complex_value_t   ccv;
 
-    if (elcf->shared_value) {
+    if (elcf->shared_value || elcf->shared_off) {
         return "is duplicate";
     }
 
-    ngx_http_elaaoms_mark_used(cf);
-
     value = cf->args->elts;
+
+    if (cf->args->nelts == 2) {
+        if (ngx_strcmp(value[1].data, "off") != 0) {
+            return "needs a header name and a value, or \"off\"";
+        }
+
+        elcf->shared_off = 1;
+        return NGX_CONF_OK;
+    }
+
+    ngx_http_elaaoms_mark_used(cf);
 
     if (value[1].len == 0 || value[2].len == 0) {
         return "needs a header name and a non-empty value";
@@ -650,9 +808,16 @@ ngx_http_elaaoms_health(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 static char *
 ngx_http_elaaoms_webhook(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
+    ngx_http_elaaoms_loc_conf_t *elcf = conf;
+
     ngx_str_t  *value;
 
     value = cf->args->elts;
+
+    /* for the merge's messages (ngx_http_elaaoms_merge_auth) */
+    elcf->webhook = value[1];
+    elcf->webhook_file = cf->conf_file->file.name.data;
+    elcf->webhook_line = cf->conf_file->line;
 
     if (ngx_strcmp(value[1].data, "post_call") == 0) {
         return ngx_http_elaaoms_set_handler(cf, conf,
@@ -680,6 +845,17 @@ static ngx_int_t
 ngx_http_elaaoms_content_handler(ngx_http_request_t *r)
 {
     ngx_http_elaaoms_loc_conf_t  *elcf;
+
+    /*
+     * subrequests (mirror, SSI, auth_request) skip the access phase: the
+     * module's checks never ran for them, so they are never served
+     */
+    if (r != r->main) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: subrequest to \"%V\" refused: webhooks "
+                      "are served to clients only", &r->uri);
+        return NGX_HTTP_FORBIDDEN;
+    }
 
     elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
 

@@ -38,7 +38,14 @@ typedef struct {
     ngx_http_elaaoms_redis_conf_t  redis;
     ngx_int_t                      request_id_index;
     ngx_flag_t                     used;     /* a location uses the module */
+    ngx_array_t                   *warned;   /* shared secrets warned of */
 } ngx_http_elaaoms_main_conf_t;
+
+
+/* a server with a location of the module (request ids in its log lines) */
+typedef struct {
+    ngx_flag_t                     used;
+} ngx_http_elaaoms_srv_conf_t;
 
 
 typedef ngx_int_t (*ngx_http_elaaoms_content_pt)(ngx_http_request_t *r);
@@ -52,6 +59,13 @@ typedef struct {
     time_t                         signature_tolerance;
     ngx_str_t                      shared_header;
     ngx_http_complex_value_t      *shared_value;
+
+    /* authentication policy (elaaoms_auth, elaaoms_shared_secret off) */
+    ngx_flag_t                     auth;
+    ngx_flag_t                     shared_off;   /* not inherited here */
+    ngx_str_t                      webhook;      /* its name, for messages */
+    u_char                        *webhook_file; /* where it is configured */
+    ngx_uint_t                     webhook_line;
 
     ngx_str_t                      org;
     ngx_str_t                      payload_dir;
@@ -73,17 +87,19 @@ typedef struct {
     ngx_int_t                      access_status;
     elaaoms_sig_header_t           sig;
     const char                    *deny_reason;   /* static text */
+    const char                    *deny_code;     /* static; "unauthorized" */
     ngx_buf_t                     *error_body;
     ngx_str_t                      request_id;
-    ngx_http_log_handler_pt        log_handler;   /* nginx's, wrapped */
     void                          *handler_ctx;   /* the content handler's */
     unsigned                       access_done:1;
+    unsigned                       signed_body:1; /* the signature passed */
     unsigned                       json_sent:1;
     unsigned                       error_sent:1;
 } ngx_http_elaaoms_ctx_t;
 
 
 extern ngx_module_t  ngx_http_elaaoms_module;
+extern ngx_module_t  ngx_http_elaaoms_filter_module;   /* _filter.c */
 
 
 /* ngx_http_elaaoms_module.c */
@@ -91,13 +107,22 @@ ngx_http_elaaoms_ctx_t *ngx_http_elaaoms_get_ctx(ngx_http_request_t *r);
 
 /* ngx_http_elaaoms_log.c */
 ngx_int_t ngx_http_elaaoms_log_init(ngx_conf_t *cf);
-void ngx_http_elaaoms_log_attach(ngx_http_request_t *r);
 
 /* ngx_http_elaaoms_access.c */
 ngx_int_t ngx_http_elaaoms_access_init(ngx_conf_t *cf);
+void ngx_http_elaaoms_access_resume(ngx_http_request_t *r,
+    ngx_http_elaaoms_ctx_t *ctx);
+ngx_int_t ngx_http_elaaoms_deny(ngx_http_request_t *r,
+    ngx_http_elaaoms_ctx_t *ctx, const char *reason);
+ngx_uint_t ngx_http_elaaoms_signed(ngx_http_request_t *r);
 
-/* ngx_http_elaaoms_filter.c */
-ngx_int_t ngx_http_elaaoms_filter_init(ngx_conf_t *cf);
+/* ngx_http_elaaoms_replay.c */
+ssize_t ngx_http_elaaoms_replay_key(ngx_http_request_t *r,
+    ngx_http_elaaoms_ctx_t *ctx, char *buf, size_t size);
+time_t ngx_http_elaaoms_replay_ttl(ngx_http_request_t *r,
+    ngx_http_elaaoms_ctx_t *ctx);
+ngx_int_t ngx_http_elaaoms_replay_claim(ngx_http_request_t *r,
+    ngx_http_elaaoms_ctx_t *ctx);
 
 /* ngx_http_elaaoms_body.c */
 typedef int (*ngx_http_elaaoms_feed_pt)(void *arg, const void *data,

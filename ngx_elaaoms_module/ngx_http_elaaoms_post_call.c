@@ -11,7 +11,15 @@
  *   the worker queues it later (the Redis step is idempotent, so a marker
  *   left by a crash after queueing is harmless);
  * - when the payload cannot be written the answer is 503, so ElevenLabs
- *   retries, and nothing is queued.
+ *   retries, and nothing is queued;
+ * - before any file work, one Redis round trip looks up the signature
+ *   (ngx_http_elaaoms_replay.c: a signature already accepted is a retry
+ *   of a stored delivery, answered 200 duplicate without touching
+ *   anything) and the newest event_timestamp stored for the conversation
+ *   and type (lib/intake/event_order.h: an older delivery is a 409
+ *   stale_event and stores nothing).  With Redis down neither is checked
+ *   and the delivery is taken as before; the intake script checks the
+ *   order again atomically.
  *
  * The file work blocks (fsync), so it runs in a thread of the
  * elaaoms_thread_pool pool, as nginx reads files with "aio threads": the
@@ -33,9 +41,11 @@
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
 #include "intake/durable_file.h"
+#include "intake/event_order.h"
 #include "intake/intake.h"
 #include "intake/job.h"
 #include "intake/postcall.h"
+#include "store/redis_keys.h"
 
 
 #define NGX_HTTP_ELAAOMS_PATH_MAX  4096
@@ -86,6 +96,9 @@ typedef struct {
     /* the event loop's alone */
     unsigned                         queued:1;
     unsigned                         threaded:1;
+    unsigned                         replayed:1;  /* signature seen */
+    unsigned                         stale:1;     /* a newer event stored */
+    unsigned                         signed_body:1;
 } ngx_http_elaaoms_post_call_t;
 
 
@@ -94,6 +107,22 @@ static ngx_int_t ngx_http_elaaoms_post_call_process(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc);
 static ngx_int_t ngx_http_elaaoms_post_call_prepare(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc, u_char *body, size_t len);
+static ngx_int_t ngx_http_elaaoms_post_call_check(ngx_http_request_t *r,
+    ngx_http_elaaoms_post_call_t *pcc);
+static void ngx_http_elaaoms_post_call_check_reply(ngx_http_request_t *r,
+    void *data, ngx_uint_t index, redisReply *reply);
+static void ngx_http_elaaoms_post_call_check_done(ngx_http_request_t *r,
+    void *data, ngx_int_t rc);
+static ngx_int_t ngx_http_elaaoms_post_call_checked(ngx_http_request_t *r,
+    ngx_http_elaaoms_post_call_t *pcc);
+static ngx_int_t ngx_http_elaaoms_post_call_stale(ngx_http_request_t *r,
+    ngx_http_elaaoms_post_call_t *pcc);
+static void ngx_http_elaaoms_post_call_record(ngx_http_request_t *r,
+    ngx_http_elaaoms_post_call_t *pcc);
+static void ngx_http_elaaoms_post_call_ignore_reply(ngx_http_request_t *r,
+    void *data, ngx_uint_t index, redisReply *reply);
+static void ngx_http_elaaoms_post_call_ignore_done(ngx_http_request_t *r,
+    void *data, ngx_int_t rc);
 static void ngx_http_elaaoms_post_call_write(void *data, ngx_log_t *log);
 #if (NGX_THREADS)
 static ngx_int_t ngx_http_elaaoms_post_call_thread(ngx_http_request_t *r,
@@ -173,14 +202,11 @@ static ngx_int_t
 ngx_http_elaaoms_post_call_process(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc)
 {
-    char                          err[256];
-    size_t                        len;
-    u_char                       *body;
-    ngx_int_t                     rc;
-    elaaoms_postcall_rc_t         prc;
-#if (NGX_THREADS)
-    ngx_http_elaaoms_loc_conf_t  *elcf;
-#endif
+    char                    err[256];
+    size_t                  len;
+    u_char                 *body;
+    ngx_int_t               rc;
+    elaaoms_postcall_rc_t   prc;
 
     if (ngx_http_elaaoms_body_read_all(r, &body, &len) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -208,6 +234,179 @@ ngx_http_elaaoms_post_call_process(ngx_http_request_t *r,
         return rc;
     }
 
+    return ngx_http_elaaoms_post_call_check(r, pcc);
+}
+
+
+/*
+ * One round trip before the file work: GET the signature's replay key
+ * (signed requests) and HGET the conversation's newest event_timestamp of
+ * the type.  NGX_DONE when Redis will answer.
+ */
+
+static ngx_int_t
+ngx_http_elaaoms_post_call_check(ngx_http_request_t *r,
+    ngx_http_elaaoms_post_call_t *pcc)
+{
+    char                       key[ELAAOMS_KEY_MAX];
+    ssize_t                    n;
+    ngx_uint_t                 added;
+    const char                *argv[3];
+    size_t                     argvlen[3];
+    ngx_http_elaaoms_ctx_t    *ctx;
+    ngx_http_elaaoms_batch_t  *b;
+    elaaoms_event_ts_cmd_t     ev;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_elaaoms_module);
+    pcc->signed_body = (ctx != NULL && ctx->signed_body);
+
+    if (elaaoms_event_ts_cmd(&ev, pcc->org, pcc->pc.type_name,
+                             pcc->pc.conversation_id,
+                             (long long) pcc->pc.event_timestamp)
+        != 0)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b = ngx_http_elaaoms_batch_create(r,
+                                      ngx_http_elaaoms_post_call_check_reply,
+                                      ngx_http_elaaoms_post_call_check_done,
+                                      pcc);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    added = 0;
+
+    if (pcc->signed_body) {
+        n = ngx_http_elaaoms_replay_key(r, ctx, key, sizeof(key));
+        if (n < 0) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        argv[0] = "GET";
+        argvlen[0] = 3;
+        argv[1] = key;
+        argvlen[1] = (size_t) n;
+
+        if (ngx_http_elaaoms_batch_add(b, 2, argv, argvlen) != NGX_OK) {
+            goto unavailable;
+        }
+
+        added++;
+    }
+
+    argv[0] = "HGET";
+    argvlen[0] = 4;
+    argv[1] = ev.conversation;
+    argvlen[1] = ngx_strlen(ev.conversation);
+    argv[2] = ev.field;
+    argvlen[2] = ngx_strlen(ev.field);
+
+    /* hiredis copies the commands: the keys may go */
+    if (ngx_http_elaaoms_batch_add(b, 3, argv, argvlen) == NGX_OK) {
+        added++;
+    }
+
+    /* once a command is queued, its batch's on_done has the last word */
+    if (added && ngx_http_elaaoms_batch_run(b) == NGX_OK) {
+        return NGX_DONE;
+    }
+
+unavailable:
+
+    /* the delivery is idempotent by content: it is taken all the same */
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "elaaoms: redis unavailable, post-call of %s taken "
+                  "without replay and order checks",
+                  pcc->pc.conversation_id);
+
+    return ngx_http_elaaoms_post_call_checked(r, pcc);
+}
+
+
+static void
+ngx_http_elaaoms_post_call_check_reply(ngx_http_request_t *r, void *data,
+    ngx_uint_t index, redisReply *reply)
+{
+    ngx_http_elaaoms_post_call_t *pcc = data;
+
+    if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: post-call check failed: %s", reply->str);
+        return;
+    }
+
+    if (pcc->signed_body && index == 0) {
+        /* the replay key: set once a delivery with it was stored */
+        pcc->replayed = (reply->type == REDIS_REPLY_STRING);
+        return;
+    }
+
+    pcc->stale = (reply->type == REDIS_REPLY_STRING
+                  && elaaoms_event_is_stale(reply->str, reply->len,
+                                         (long long) pcc->pc.event_timestamp));
+}
+
+
+static void
+ngx_http_elaaoms_post_call_check_done(ngx_http_request_t *r, void *data,
+    ngx_int_t rc)
+{
+    ngx_http_elaaoms_post_call_t *pcc = data;
+
+    if (rc != NGX_OK) {
+        /* the delivery is idempotent by content: it is taken all the same */
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: redis unavailable, post-call of %s taken "
+                      "without replay and order checks",
+                      pcc->pc.conversation_id);
+        pcc->replayed = 0;
+        pcc->stale = 0;
+    }
+
+    rc = ngx_http_elaaoms_post_call_checked(r, pcc);
+
+    if (rc == NGX_DONE) {
+        /* a thread or Redis answers later; its handler finishes */
+        return;
+    }
+
+    ngx_http_elaaoms_finish(r, rc);
+}
+
+
+/* the checks' verdict: a replay, a stale event, or on to the files */
+static ngx_int_t
+ngx_http_elaaoms_post_call_checked(ngx_http_request_t *r,
+    ngx_http_elaaoms_post_call_t *pcc)
+{
+#if (NGX_THREADS)
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+#endif
+
+    if (pcc->replayed) {
+        /* stored before: nothing is written or queued again */
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "elaaoms: post-call of %s: signature already used, "
+                      "answered as a duplicate", pcc->pc.conversation_id);
+
+        pcc->duplicate = 1;
+
+        if (pcc->pending[0]
+            && elaaoms_durable_exists(pcc->base, pcc->sub, pcc->pending_name)
+               != 1)
+        {
+            pcc->pending[0] = '\0';
+        }
+
+        return ngx_http_elaaoms_post_call_accepted(r, pcc);
+    }
+
+    if (pcc->stale) {
+        return ngx_http_elaaoms_post_call_stale(r, pcc);
+    }
+
 #if (NGX_THREADS)
     elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
 
@@ -219,6 +418,21 @@ ngx_http_elaaoms_post_call_process(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_write(pcc, r->connection->log);
 
     return ngx_http_elaaoms_post_call_written(r, pcc);
+}
+
+
+static ngx_int_t
+ngx_http_elaaoms_post_call_stale(ngx_http_request_t *r,
+    ngx_http_elaaoms_post_call_t *pcc)
+{
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "elaaoms: post-call refused: a newer %s of %s is stored "
+                  "(event_timestamp %L)", pcc->pc.type_name,
+                  pcc->pc.conversation_id, pcc->pc.event_timestamp);
+
+    return ngx_http_elaaoms_send_error(r, NGX_HTTP_CONFLICT, "stale_event",
+                                    "A newer delivery of this event type for "
+                                    "this conversation was already accepted.");
 }
 
 
@@ -375,7 +589,8 @@ ngx_http_elaaoms_post_call_write(void *data, ngx_log_t *log)
     if (elaaoms_intake_cmd(&pcc->cmd, pcc->org, pc->type_name,
                            pc->conversation_id, pcc->body, pcc->len,
                            pcc->job_json, pcc->job_len, pc->caller,
-                           pc->agent_id, pcc->rid, (long long) pcc->now)
+                           pc->agent_id, pcc->rid, (long long) pcc->now,
+                           (long long) pc->event_timestamp)
         != 0)
     {
         pcc->rc = NGX_HTTP_ELAAOMS_PC_CMD_FAILED;
@@ -583,10 +798,16 @@ ngx_http_elaaoms_post_call_reply(ngx_http_request_t *r, void *data,
         return;
     }
 
-    pcc->queued = 1;
+    /*
+     * -1: a newer event came in since the check (a race of two
+     * deliveries): this job is not queued, and its marker goes
+     */
+    pcc->stale = (reply->integer < 0);
+    pcc->queued = !pcc->stale;
     pcc->duplicate = (reply->integer == 0);
 
-    /* queued (now or before): the pending marker has done its job */
+    /* queued (now or before), or refused: the pending marker has done its
+     * job */
     if (elaaoms_durable_unlink(pcc->base, pcc->sub, pcc->pending_name,
                                pcc->err, sizeof(pcc->err))
         != 0)
@@ -605,6 +826,11 @@ ngx_http_elaaoms_post_call_done(ngx_http_request_t *r, void *data,
 {
     ngx_http_elaaoms_post_call_t *pcc = data;
 
+    if (pcc->stale) {
+        ngx_http_elaaoms_finish(r, ngx_http_elaaoms_post_call_stale(r, pcc));
+        return;
+    }
+
     if (!pcc->queued) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "elaaoms: redis unavailable, job of %s left pending "
@@ -621,6 +847,10 @@ ngx_http_elaaoms_post_call_accepted(ngx_http_request_t *r,
 {
     ngx_str_t  *id;
     yajl_gen    g;
+
+    if (!pcc->replayed) {
+        ngx_http_elaaoms_post_call_record(r, pcc);
+    }
 
     id = ngx_http_elaaoms_request_id(r);
 
@@ -655,6 +885,81 @@ ngx_http_elaaoms_post_call_accepted(ngx_http_request_t *r,
 #undef ngx_http_elaaoms_gen_str
 
     return ngx_http_elaaoms_send_gen(r, NGX_HTTP_OK, g);
+}
+
+
+/*
+ * An accepted delivery is remembered: its signature (a replay is then a
+ * duplicate) and, where the intake script did not keep it, its
+ * event_timestamp.  Nobody waits for the replies.
+ */
+
+static void
+ngx_http_elaaoms_post_call_record(ngx_http_request_t *r,
+    ngx_http_elaaoms_post_call_t *pcc)
+{
+    ngx_uint_t                 n;
+    ngx_http_elaaoms_ctx_t    *ctx;
+    ngx_http_elaaoms_batch_t  *b;
+    elaaoms_event_ts_cmd_t     ev;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_elaaoms_module);
+
+    if (pcc->queued && !pcc->signed_body) {
+        return;
+    }
+
+    b = ngx_http_elaaoms_batch_create(r,
+                                      ngx_http_elaaoms_post_call_ignore_reply,
+                                      ngx_http_elaaoms_post_call_ignore_done,
+                                      NULL);
+    if (b == NULL) {
+        return;
+    }
+
+    n = 0;
+
+    if (!pcc->queued
+        && elaaoms_event_ts_cmd(&ev, pcc->org, pcc->pc.type_name,
+                                pcc->pc.conversation_id,
+                                (long long) pcc->pc.event_timestamp) == 0
+        && ngx_http_elaaoms_batch_add(b, ELAAOMS_EVENT_TS_ARGC, ev.argv,
+                                      ev.argvlen) == NGX_OK)
+    {
+        n++;
+    }
+
+    if (pcc->signed_body && ctx != NULL
+        && ngx_http_elaaoms_replay_add(r, ctx, b) == NGX_OK)
+    {
+        n++;
+    }
+
+    if (n == 0 || ngx_http_elaaoms_batch_run(b) != NGX_OK) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: redis unavailable, post-call of %s not "
+                      "remembered (signature, event_timestamp)",
+                      pcc->pc.conversation_id);
+    }
+}
+
+
+static void
+ngx_http_elaaoms_post_call_ignore_reply(ngx_http_request_t *r, void *data,
+    ngx_uint_t index, redisReply *reply)
+{
+    if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: post-call not remembered: %s", reply->str);
+    }
+}
+
+
+static void
+ngx_http_elaaoms_post_call_ignore_done(ngx_http_request_t *r, void *data,
+    ngx_int_t rc)
+{
+    /* the answer went out already */
 }
 
 

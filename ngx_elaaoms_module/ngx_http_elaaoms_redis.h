@@ -55,4 +55,9 @@ ngx_int_t ngx_http_elaaoms_batch_add(ngx_http_elaaoms_batch_t *b, int argc,
 ngx_int_t ngx_http_elaaoms_batch_run(ngx_http_elaaoms_batch_t *b);
 
 
+/* ngx_http_elaaoms_replay.c: the replay guard's SET, into a batch */
+ngx_int_t ngx_http_elaaoms_replay_add(ngx_http_request_t *r,
+    ngx_http_elaaoms_ctx_t *ctx, ngx_http_elaaoms_batch_t *b);
+
+
 #endif /* _NGX_HTTP_ELAAOMS_REDIS_H_INCLUDED_ */

@@ -105,7 +105,9 @@ ngx_http_elaaoms_search_memory_body(ngx_http_request_t *r)
     sr = &ctx->sr;
     elaaoms_search_request_init(sr);
 
-    rc = ngx_http_elaaoms_search_args(r, sr, err, sizeof(err));
+    /* the query string is not signed: a signed request is its body alone */
+    rc = ngx_http_elaaoms_signed(r)
+         ? NGX_OK : ngx_http_elaaoms_search_args(r, sr, err, sizeof(err));
 
     if (rc == NGX_ERROR) {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);

@@ -16,7 +16,8 @@ render() {
         -e "s|@USER@|${NGINX_USER:-nobody $(getent group nogroup >/dev/null && echo nogroup || echo nobody)}|g" \
         -e "s|@REDIS_PORT@|$REDIS_PORT|g" \
         -e "s|@PAYLOAD_DIR@|$VAR/payloads|g" \
-        -e "s|@WEBHOOK_SECRET@|${ELAAOMS_WEBHOOK_SECRET}|g" "$1" > "$2"
+        -e "s|@WEBHOOK_SECRET@|${ELAAOMS_WEBHOOK_SECRET}|g" \
+        -e "s|@TOOL_SECRET@|${ELAAOMS_TOOL_SECRET}|g" "$1" > "$2"
 }
 
 # can user $1 run the worker from this checkout and write payloads?
@@ -88,9 +89,20 @@ stop_pid() {
     rm -f "$pidfile"
 }
 
-start() {
-    # README documents this default; production sets its own
+# README documents these defaults (local trials only); production sets its
+# own: the signing secret of ElevenLabs' post-call webhook, and the header
+# value of client-data and the server tools
+secrets() {
     : "${ELAAOMS_WEBHOOK_SECRET:=elaaoms-dev-secret}"
+    : "${ELAAOMS_TOOL_SECRET:=elaaoms-dev-tool-secret}"
+    if [ "$ELAAOMS_WEBHOOK_SECRET" = "$ELAAOMS_TOOL_SECRET" ]; then
+        echo "ELAAOMS_WEBHOOK_SECRET and ELAAOMS_TOOL_SECRET must differ" >&2
+        exit 1
+    fi
+}
+
+start() {
+    secrets
 
     mkdir -p "$VAR"/{logs,tmp,redis,payloads,conf,run}
     chmod 0750 "$VAR/payloads"
@@ -138,7 +150,7 @@ MSG
 # renders the example configuration under $1 and has nginx test it
 check() {
     local dir=$1
-    : "${ELAAOMS_WEBHOOK_SECRET:=elaaoms-dev-secret}"
+    secrets
     VAR=$dir
     mkdir -p "$dir"/{logs,tmp,conf,payloads}
     render "$ROOT/conf/nginx.conf" "$dir/conf/nginx.conf"

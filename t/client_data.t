@@ -18,6 +18,7 @@ __DATA__
 --- config
     location = /webhook/client-data {
         elaaoms_default_first_message "Hi, this is Acme. How can I help?";
+        elaaoms_auth off;
         elaaoms_webhook client_data;
     }
 --- request eval
@@ -36,6 +37,7 @@ Content-Type: application/json
 --- config
     location = /webhook/client-data {
         elaaoms_first_message_override on;
+        elaaoms_auth off;
         elaaoms_webhook client_data;
     }
 --- request
@@ -50,7 +52,7 @@ POST /webhook/client-data
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/client-data { elaaoms_webhook client_data; }
+    location = /webhook/client-data { elaaoms_auth off; elaaoms_webhook client_data; }
 --- request eval
 ["POST /webhook/client-data\n{\"agent_id\":\"agent_01support7x\"}",
  "POST /webhook/client-data\n{\"caller_id\":\"anonymous\",\"agent_id\":\"agent_01support7x\"}",
@@ -66,7 +68,7 @@ POST /webhook/client-data
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/client-data { elaaoms_webhook client_data; }
+    location = /webhook/client-data { elaaoms_auth off; elaaoms_webhook client_data; }
 --- request eval
 ["POST /webhook/client-data\n{\"caller_id\":",
  "POST /webhook/client-data\n[1,2,3]",
@@ -88,7 +90,7 @@ POST /webhook/client-data
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_auth off; elaaoms_webhook search_memory; }
 --- request eval
 "POST /webhook/search-memory\n" . ElaaomsTest::fixture('elevenlabs/search_memory_request.json')
 --- error_code: 200
@@ -100,7 +102,7 @@ POST /webhook/client-data
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_auth off; elaaoms_webhook search_memory; }
 --- request
 GET /webhook/search-memory?query=last%20order+number&caller_id=%2B14155550123&limit=3&search_all_agents=true
 --- error_code: 200
@@ -112,7 +114,7 @@ GET /webhook/search-memory?query=last%20order+number&caller_id=%2B14155550123&li
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_auth off; elaaoms_webhook search_memory; }
 --- request eval
 ["POST /webhook/search-memory\n{\"query\":\"x\",\"limit\":0}",
  "POST /webhook/search-memory\n{\"query\":\"x\",\"limit\":101}",

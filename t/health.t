@@ -44,6 +44,10 @@ my $out = `NGINX_BIN=$ENV{TEST_NGINX_BINARY} @{[ElaaomsTest::repo_root()]}/scrip
 Test::More::is($?, 0, 'nginx -t exit status');
 Test::More::like($out, qr/syntax is ok/, 'nginx -t: syntax is ok');
 Test::More::like($out, qr/test is successful/, 'nginx -t: test is successful');
+Test::More::unlike($out, qr/\[warn\]/, 'nginx -t: no warning (the signing secret is never a header)');
+my $same = `ELAAOMS_WEBHOOK_SECRET=same ELAAOMS_TOOL_SECRET=same NGINX_BIN=$ENV{TEST_NGINX_BINARY} @{[ElaaomsTest::repo_root()]}/scripts/run.sh check $dir 2>&1`;
+Test::More::isnt($?, 0, 'one secret for both is refused');
+Test::More::like($same, qr/must differ/, 'and the message says why');
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config

@@ -40,7 +40,7 @@ __DATA__
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_webhook post_call; }
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
     location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
 --- request eval
 ["POST /webhook/post-call\n" . $main::TWILIO,
@@ -78,7 +78,7 @@ GET /health
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_webhook post_call; }
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
 --- request eval
 ["POST /webhook/post-call\n" . $main::TWILIO, "POST /webhook/post-call\n" . $main::TWILIO]
 --- error_code eval
@@ -95,7 +95,7 @@ Test::More::is(main::queued('acme', 'conv_01kbq4r7v2e9m3x5t8w6y0z1a2'), 1, 'retr
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
-    location = /webhook/post-call { elaaoms_org globex; elaaoms_webhook post_call; }
+    location = /webhook/post-call { elaaoms_org globex; elaaoms_auth off; elaaoms_webhook post_call; }
     location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
 --- request eval
 ["POST /webhook/post-call\n" . $main::TWILIO,
@@ -112,7 +112,7 @@ Test::More::is(main::queued('acme', 'conv_01kbq4r7v2e9m3x5t8w6y0z1a2'), 1, 'retr
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_webhook post_call; }
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
 --- request eval
 ["POST /webhook/post-call\n" . $main::ANON,
  "POST /webhook/post-call\n" . $main::SIP,
@@ -150,7 +150,7 @@ GET /health
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR/bad;
 --- config
-    location = /webhook/post-call { elaaoms_webhook post_call; }
+    location = /webhook/post-call { elaaoms_auth off; elaaoms_webhook post_call; }
 --- request eval
 ["POST /webhook/post-call\n" . '{"type":"post_call_summary","event_timestamp":1,"data":{"conversation_id":"c1","agent_id":"a"}}',
  "POST /webhook/post-call\n" . '{"type":"post_call_transcription",',
@@ -197,7 +197,7 @@ GET /health
     # a path under a regular file: no directory can be made there, even as root
     elaaoms_payload_dir /etc/hostname/payloads;
 --- config
-    location = /webhook/post-call { elaaoms_org unwritable; elaaoms_webhook post_call; }
+    location = /webhook/post-call { elaaoms_org unwritable; elaaoms_auth off; elaaoms_webhook post_call; }
 --- request eval
 "POST /webhook/post-call\n" . $main::TWILIO
 --- error_code: 503
@@ -228,7 +228,7 @@ ElaaomsTest::redis_stop();
     elaaoms_redis_timeout 300ms;
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_webhook post_call; }
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
     location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
 --- request eval
 ["POST /webhook/post-call\n" . $main::DOWN,
@@ -260,8 +260,28 @@ ElaaomsTest::worker_stop();
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_webhook post_call; }
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
 --- request eval
 "POST /webhook/post-call\n" . $main::DOWN
 --- error_code: 200
 --- response_body_like: "duplicate":true,"queued":true
+
+
+
+=== TEST 13: the sweep kept the event time too: an older copy of that conversation is a 409, a newer one is taken
+--- init
+Test::More::like(ElaaomsTest::redis_cmd('HGET', 'elaaoms:acme:conversation:conv_while_redis_down', 'event_ts:post_call_transcription'),
+                 qr/1763400000/, 'event_ts kept by the worker\'s sweep');
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
+--- config
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
+    location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
+--- request eval
+[map({ (my $b = $main::DOWN) =~ s/"event_timestamp": \d+/"event_timestamp": $_/; "POST /webhook/post-call\n$b" } 1763399999, 1763400001),
+ "GET /payloads/acme/conv_while_redis_down/conv_while_redis_down_transcription.json"]
+--- error_code eval
+[409, 200, 200]
+--- response_body_like eval
+[qr/^\{"error":"stale_event"/, qr/"duplicate":false,"queued":true/, qr/"event_timestamp": 1763400001/]

@@ -97,7 +97,7 @@ __DATA__
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
     elaaoms_thread_pool elaaoms_io;
 --- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_webhook post_call; }
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
 --- request eval
 "POST /webhook/post-call\n" . $main::THREAD
 --- error_code: 200
@@ -120,7 +120,7 @@ Test::More::ok(!-e "$ENV{TEST_NGINX_PAYLOAD_DIR}/acme/conv_thread_pool/conv_thre
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_webhook post_call; }
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
 --- request eval
 "POST /webhook/post-call\n" . $main::THREAD
 --- error_code: 200
@@ -139,7 +139,7 @@ Test::More::is(main::queued('acme', 'conv_thread_pool'), 1, 'the retry queued no
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
     elaaoms_thread_pool off;
 --- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_webhook post_call; }
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
     location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
 --- request eval
 "POST /webhook/post-call\n" . $main::LOOP
@@ -157,7 +157,7 @@ thread pool
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_webhook post_call; }
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
     location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
 --- request eval
 ["POST /webhook/post-call\n" . $main::AUDIO_BODY,
@@ -180,7 +180,7 @@ thread pool
     # a path under a regular file: no directory can be made there, even as root
     elaaoms_payload_dir /etc/hostname/payloads;
 --- config
-    location = /webhook/post-call { elaaoms_org unwritable; elaaoms_webhook post_call; }
+    location = /webhook/post-call { elaaoms_org unwritable; elaaoms_auth off; elaaoms_webhook post_call; }
 --- request eval
 "POST /webhook/post-call\n" . $main::THREAD
 --- error_code: 503
@@ -200,7 +200,7 @@ main::stall('conv_thread_stalled', 'conv_thread_beside');
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_webhook post_call; }
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
     location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
 --- request eval
 ["POST /webhook/post-call\n" . $main::STALLED,
@@ -245,7 +245,7 @@ thread pool
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/post-call { elaaoms_thread_pool no_such_pool; elaaoms_webhook post_call; }
+    location = /webhook/post-call { elaaoms_thread_pool no_such_pool; elaaoms_auth off; elaaoms_webhook post_call; }
 --- must_die
 --- error_log
 unknown thread pool "no_such_pool"

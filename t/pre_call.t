@@ -133,7 +133,7 @@ __DATA__
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
+    location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
 --- request eval
 "POST /webhook/client-data\n" . ElaaomsTest::fixture('elevenlabs/client_data_request_twilio.json')
 --- error_code: 200
@@ -153,7 +153,7 @@ Content-Type: application/json
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
+    location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
 --- request
 POST /webhook/client-data
 {"caller_id":"+1 (415) 555-0123","agent_id":"agent_locked"}
@@ -171,6 +171,7 @@ conversation_config_override|system__x|"caller_name":"there"
     location = /webhook/client-data {
         elaaoms_org acme;
         elaaoms_first_message_override on;
+        elaaoms_auth off;
         elaaoms_webhook client_data;
     }
 --- request
@@ -190,6 +191,7 @@ POST /webhook/client-data
     location = /webhook/client-data {
         elaaoms_org acme;
         elaaoms_default_first_message "Acme here, how can I help?";
+        elaaoms_auth off;
         elaaoms_webhook client_data;
     }
 --- request eval
@@ -210,6 +212,7 @@ POST /webhook/client-data
     location = /webhook/client-data {
         elaaoms_org acme;
         elaaoms_default_first_message "Acme here, how can I help?";
+        elaaoms_auth off;
         elaaoms_webhook client_data;
     }
 --- request eval
@@ -227,7 +230,7 @@ POST /webhook/client-data
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
+    location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
 --- request
 POST /webhook/client-data
 {"caller_id":"+15550001234","agent_id":"agent_01support7x"}
@@ -255,7 +258,7 @@ GET /health
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
+    location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
 --- request eval
 "POST /webhook/client-data\n" . ElaaomsTest::fixture('elevenlabs/client_data_request_sip.json')
 --- error_code: 200
@@ -269,7 +272,7 @@ shared memories m_hack served to agent "agent_01billing3q"
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
+    location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
 --- request eval
 ["POST /webhook/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_new\"}",
  "POST /webhook/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"../etc/passwd\"}"]
@@ -306,9 +309,9 @@ GET /health
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /acme/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
-    location = /globex/client-data { elaaoms_org globex; elaaoms_webhook client_data; }
-    location = /initech/client-data { elaaoms_org initech; elaaoms_webhook client_data; }
+    location = /acme/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
+    location = /globex/client-data { elaaoms_org globex; elaaoms_auth off; elaaoms_webhook client_data; }
+    location = /initech/client-data { elaaoms_org initech; elaaoms_auth off; elaaoms_webhook client_data; }
 --- request eval
 ["POST /globex/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_01support7x\"}",
  "POST /acme/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_01support7x\"}",
@@ -329,7 +332,7 @@ GET /health
     elaaoms_redis 127.0.0.1:$TEST_NGINX_DEAD_PORT;
     elaaoms_redis_timeout 300ms;
 --- config
-    location = /webhook/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
+    location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
 --- request eval
 ["POST /webhook/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_01support7x\"}",
  "POST /webhook/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_01support7x\"}"]
@@ -352,6 +355,7 @@ GET /health
     location = /webhook/client-data {
         elaaoms_org acme;
         elaaoms_first_message_override on;
+        elaaoms_auth off;
         elaaoms_webhook client_data;
     }
 --- request
@@ -371,7 +375,7 @@ client_data: redis unavailable, generic answer
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/client-data { elaaoms_org acme; elaaoms_webhook client_data; }
+    location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
 --- request
 POST /webhook/client-data
 {"caller_id":"+15550009999","agent_id":"agent_01support7x"}

@@ -28,7 +28,8 @@ $ENV{TEST_NGINX_REDIS_PORT} = redis_start();
 $ENV{TEST_NGINX_PAYLOAD_DIR} = payload_dir();
 
 our $FAKE = fake_start();
-our $PORT = $ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984;
+# the port the runner chose (TEST_NGINX_RANDOMIZE=1 picks a random one)
+our $PORT = server_port_for_client();
 our $SECRET = 'scenario_secret';
 our $TOOL_KEY = 'scenario-tool-key';
 our $J = JSON::PP->new->canonical;

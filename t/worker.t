@@ -17,7 +17,8 @@ $ENV{TEST_NGINX_REDIS_PORT} = redis_start();
 $ENV{TEST_NGINX_PAYLOAD_DIR} = payload_dir();
 
 our $FAKE = fake_start();
-our $PORT = $ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984;
+# the port the runner chose (TEST_NGINX_RANDOMIZE=1 picks a random one)
+our $PORT = server_port_for_client();
 
 # a post_call_transcription for $conv from $caller with the caller's lines
 sub transcript {
@@ -409,7 +410,7 @@ open my $fh, '<', $log or die $!; my $l = join '', <$fh>; close $fh;
 Test::More::unlike($l, qr/embeddings failed/, 'no fallback');
 ElaaomsTest::worker_stop();
 --- config eval
-$main::CONFIG . "    location = /search-memory { elaaoms_org acme; elaaoms_webhook search_memory; }\n"
+$main::CONFIG . "    location = /search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }\n"
 --- request eval
 "POST /search-memory\n" . JSON::PP->new->canonical->encode({ caller_id => '+12025550110',
     agent_id => 'agent_01support7x', query => 'what was my order number?' })

@@ -15,6 +15,7 @@
 #include "intake/durable_file.h"
 #include "intake/intake.h"
 #include "intake/job.h"
+#include "intake/postcall.h"
 #include "sweep.h"
 #include "worker_io.h"
 #include "worker_log.h"
@@ -31,6 +32,8 @@ elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
     redisReply             *reply;
     elaaoms_job_t           job;
     elaaoms_intake_cmd_t    cmd;
+    elaaoms_postcall_t      pc;
+    long long               event_ts;
     char                    sub[512], name[512];
 
     job_text = elaaoms_worker_read_fd(marker_fd, &job_len);
@@ -67,10 +70,24 @@ elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
 
     rv = -1;
 
+    /*
+     * the payload's event_timestamp is kept as nginx would have (unknown
+     * when it no longer parses: then neither checked nor kept)
+     */
+    event_ts = -1;
+
+    if (elaaoms_postcall_parse(payload, payload_len, &pc, err, sizeof(err))
+        == ELAAOMS_POSTCALL_OK)
+    {
+        event_ts = pc.event_timestamp;
+    }
+
+    elaaoms_postcall_free(&pc);
+
     if (elaaoms_intake_cmd(&cmd, job.org, job.type, job.conversation_id,
                            payload, payload_len, job_text, job_len,
                            job.caller, job.agent_id, job.request_id,
-                           (long long) time(NULL)) != 0)
+                           (long long) time(NULL), event_ts) != 0)
     {
         goto done;
     }
@@ -92,8 +109,10 @@ elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
 
         elaaoms_log(ELAAOMS_LOG_INFO, job.request_id,
                     "pending job of %s/%s %s", job.org, job.conversation_id,
-                    reply->integer ? "queued" : "was already queued");
-        rv = reply->integer ? 1 : 0;
+                    reply->integer > 0 ? "queued"
+                    : reply->integer == 0 ? "was already queued"
+                    : "dropped: a newer delivery is stored");
+        rv = reply->integer > 0 ? 1 : 0;
 
     } else {
         elaaoms_log(ELAAOMS_LOG_ERROR, job.request_id, "intake script: %s",

@@ -8,11 +8,17 @@
 
 #include <openssl/evp.h>
 
+#include "intake/event_order.h"
 #include "intake/intake.h"
 #include "store/redis_keys.h"
 
 
 const char  elaaoms_intake_script[] =
+    "if ARGV[10] ~= '' then\n"
+    "  local old = tonumber(redis.call('HGET', KEYS[2], ARGV[9]))\n"
+    "  if old and old > tonumber(ARGV[10]) then return -1 end\n"
+    "  redis.call('HSET', KEYS[2], ARGV[9], ARGV[10])\n"
+    "end\n"
     "if redis.call('GET', KEYS[1]) == ARGV[1] then return 0 end\n"
     "redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])\n"
     "redis.call('HSET', KEYS[2], 'status', 'extraction_pending',\n"
@@ -228,7 +234,7 @@ elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const char *org,
     const char *type_name, const char *conversation_id, const void *payload,
     size_t payload_len, const char *job_json, size_t job_len,
     const char *caller, const char *agent_id, const char *request_id,
-    long long now)
+    long long now, long long event_ts)
 {
     int  i;
 
@@ -240,8 +246,21 @@ elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const char *org,
         return -1;
     }
 
+    if (elaaoms_event_ts_field(cmd->ts_field, sizeof(cmd->ts_field),
+                               type_name) < 0)
+    {
+        return -1;
+    }
+
     snprintf(cmd->ttl, sizeof(cmd->ttl), "%d", ELAAOMS_INTAKE_MARKER_TTL);
     snprintf(cmd->now, sizeof(cmd->now), "%lld", now);
+
+    if (event_ts >= 0) {
+        snprintf(cmd->event_ts, sizeof(cmd->event_ts), "%lld", event_ts);
+
+    } else {
+        cmd->event_ts[0] = '\0';
+    }
 
     cmd->argv[0] = "EVAL";
     cmd->argv[1] = elaaoms_intake_script;
@@ -258,6 +277,8 @@ elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const char *org,
     cmd->argv[12] = cmd->now;
     cmd->argv[13] = request_id;
     cmd->argv[14] = org;
+    cmd->argv[15] = cmd->ts_field;
+    cmd->argv[16] = cmd->event_ts;
 
     for (i = 0; i < ELAAOMS_INTAKE_ARGC; i++) {
         cmd->argvlen[i] = (i == 8) ? job_len : strlen(cmd->argv[i]);

@@ -9,7 +9,8 @@
  *          "<conversation_id>_transcription.pending" holds the job of a
  *          transcription that is saved but not yet queued.
  * Redis:   elaaoms:<org>:intake:<type>:<conversation_id>  sha256 of the payload
- *          elaaoms:<org>:conversation:<conversation_id>   hash: status, ...
+ *          elaaoms:<org>:conversation:<conversation_id>   hash: status,
+ *                                                         event_ts:<type>, ...
  *          elaaoms:<org>:jobs:ready                       list of job JSON
  *          elaaoms:orgs                                   set: orgs with jobs
  */
@@ -18,6 +19,8 @@
 #define ELAAOMS_INTAKE_H
 
 #include <stddef.h>
+
+#include "intake/event_order.h"
 
 #define ELAAOMS_SHA256_HEX_LEN  64
 
@@ -29,13 +32,16 @@
  * KEYS[1] intake marker, KEYS[2] conversation hash, KEYS[3] ready queue,
  * KEYS[4] the org registry; ARGV[1] payload sha256, ARGV[2] job JSON,
  * ARGV[3] marker TTL, ARGV[4] caller ("" anonymous), ARGV[5] agent id,
- * ARGV[6] now (unix), ARGV[7] request id, ARGV[8] org.
- * Returns 1 when queued, 0 when this exact payload was queued before.
+ * ARGV[6] now (unix), ARGV[7] request id, ARGV[8] org, ARGV[9] the
+ * conversation hash's event_ts field of the type (event_order.h), ARGV[10]
+ * the payload's event_timestamp ("" unknown: neither checked nor kept).
+ * Returns 1 when queued, 0 when this exact payload was queued before, -1
+ * when a newer event of the type is stored (nothing changed).
  */
 extern const char  elaaoms_intake_script[];
 
 #define ELAAOMS_KEY_ORGS     "elaaoms:orgs"
-#define ELAAOMS_INTAKE_ARGC  15
+#define ELAAOMS_INTAKE_ARGC  17
 
 /* one EVAL of the intake script, ready for redisCommandArgv() and friends */
 typedef struct {
@@ -45,20 +51,22 @@ typedef struct {
     char         sha[ELAAOMS_SHA256_HEX_LEN + 1];
     char         ttl[24];
     char         now[24];
+    char         ts_field[ELAAOMS_EVENT_TS_FIELD_MAX];
+    char         event_ts[24];
     const char  *argv[ELAAOMS_INTAKE_ARGC];
     size_t       argvlen[ELAAOMS_INTAKE_ARGC];
 } elaaoms_intake_cmd_t;
 
 /*
  * Fills cmd; the strings passed in must outlive it (argv points to them).
- * caller and agent_id may be NULL.  0 on success, -1 when a key does not
- * fit or hashing fails.
+ * caller and agent_id may be NULL; event_ts < 0 when unknown.  0 on
+ * success, -1 when a key does not fit or hashing fails.
  */
 int elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const char *org,
     const char *type_name, const char *conversation_id, const void *payload,
     size_t payload_len, const char *job_json, size_t job_len,
     const char *caller, const char *agent_id, const char *request_id,
-    long long now);
+    long long now, long long event_ts);
 
 /* "_transcription.json", "_audio.mp3", "_failure.json"; NULL otherwise */
 const char *elaaoms_payload_suffix(const char *type_name);

@@ -30,3 +30,16 @@ elaaoms_key_caller(char *buf, size_t size, const char *org,
                                      ELAAOMS_KEY_PREFIX "%s:{%s:%s}:%s",
                                      org, org, caller, suffix), size);
 }
+
+
+int
+elaaoms_key_signature(char *buf, size_t size, const char *org,
+    const char *v0)
+{
+    if (v0[0] == '\0') {
+        return -1;
+    }
+
+    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX "%s:sig:%s",
+                                     org, v0), size);
+}

@@ -35,6 +35,14 @@
 #define ELAAOMS_MEMORY_KEY_CALLERS        "callers"          /* org key */
 
 /*
+ * A signature already accepted, remembered until it expires so it passes
+ * once: "elaaoms:<org>:sig:<v0>", v0 the signature's lowercase hex MAC.
+ * Returns the length, or -1 when it does not fit or v0 is empty.
+ */
+int elaaoms_key_signature(char *buf, size_t size, const char *org,
+    const char *v0);
+
+/*
  * Formats "elaaoms:<org>:<suffix>" into buf; returns the length, or -1
  * when it does not fit.
  */

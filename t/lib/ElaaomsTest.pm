@@ -18,7 +18,7 @@ our @EXPORT = qw(redis_start redis_stop redis_cmd redis_port free_port
                  blackhole_port restart_redis_later repo_root fixture
                  sign_header payload_dir worker_start worker_stop wait_until
                  worker_cli worker_pid fake_start fake_control fake_requests
-                 post_webhook);
+                 post_webhook nginx_check);
 
 my $redis_port;
 my $redis_dir;
@@ -182,6 +182,26 @@ sub post_webhook {
         headers => { 'ElevenLabs-Signature' => sign_header($secret, $body) },
         content => $body });
     return $res;
+}
+
+# Runs "nginx -t" on a configuration whose http block holds $http (the
+# module loaded as the suites load it); returns nginx's exit status and
+# everything it printed.
+sub nginx_check {
+    my ($http) = @_;
+    my $bin = $ENV{TEST_NGINX_BINARY} || 'nginx';
+    my $dir = tempdir('elaaoms-conf-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    my $load = join '', map { "load_module $_;\n" }
+        split ' ', ($ENV{TEST_NGINX_LOAD_MODULES} || '');
+    open my $fh, '>', "$dir/nginx.conf" or die "$dir/nginx.conf: $!";
+    print $fh $load, "pid $dir/nginx.pid;\nerror_log $dir/error.log;\n",
+        "events {}\nhttp {\n",
+        map({ "    ${_}_temp_path $dir/$_;\n" }
+            qw(client_body proxy fastcgi uwsgi scgi)),
+        $http, "\n}\n";
+    close $fh;
+    my $out = `$bin -t -p $dir -c $dir/nginx.conf -e $dir/error.log 2>&1`;
+    return ($? >> 8, $out);
 }
 
 sub worker_stop {

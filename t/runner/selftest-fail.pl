@@ -277,4 +277,22 @@ like($out, qr/^1\.\.18$/m, 'plan of 18 tests (3 reps x 3 checks x 2 blocks)');
 is(scalar(() = $out =~ /^ok \d+ /mg), 18, '18 ok lines');
 ok(!nginx_left_running(), 'no nginx left running after the passing file');
 
+# ---------------------------------------------------------------------------
+# 3. TEST_NGINX_RANDOMIZE=1 (as in the real runner): a random free port and a
+#    servroot of the run's own, removed at exit.  TEST_NGINX_PORT is held
+#    busy, so a run that ignored the variable would bail out.
+{
+    my $busy = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
+        LocalPort => $port, Listen => 1, ReuseAddr => 1)
+        or die "cannot hold port $port: $!";
+    local $ENV{TEST_NGINX_RANDOMIZE} = 1;
+    ($status, $out) = run_bounded(120, 'prove', '-v', '-I', $runner, 't/pass.t');
+    close $busy;
+}
+is($status, 0, 'TEST_NGINX_RANDOMIZE: passes while TEST_NGINX_PORT is busy')
+    or diag($out);
+is(scalar(() = $out =~ /^ok \d+ /mg), 18, 'TEST_NGINX_RANDOMIZE: 18 ok lines');
+is_deeply([glob("$tmp/t/servroot_*")], [],
+          'TEST_NGINX_RANDOMIZE: t/servroot_<port> removed at exit');
+
 done_testing();

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "intake/event_order.h"
 #include "intake/intake.h"
 
 
@@ -48,7 +49,8 @@ main(void)
 
         CHECK_INT_EQ(elaaoms_intake_cmd(&cmd, "acme", "post_call_transcription",
                                         "conv_1", "abc", 3, "{\"job\":1}", 9,
-                                        NULL, "agent_1", "rid1", 1700000000),
+                                        NULL, "agent_1", "rid1", 1700000000,
+                                        1699999990),
                      0);
         CHECK_STR_EQ(cmd.argv[0], "EVAL");
         CHECK_STR_EQ(cmd.argv[2], "4");
@@ -61,6 +63,43 @@ main(void)
         CHECK_STR_EQ(cmd.argv[10], "");
         CHECK_STR_EQ(cmd.argv[12], "1700000000");
         CHECK_STR_EQ(cmd.argv[14], "acme");
+        CHECK_STR_EQ(cmd.argv[15], "event_ts:post_call_transcription");
+        CHECK_STR_EQ(cmd.argv[16], "1699999990");
+        CHECK_INT_EQ(cmd.argvlen[16], 10);
+
+        /* an unknown event time is neither checked nor kept */
+        CHECK_INT_EQ(elaaoms_intake_cmd(&cmd, "acme", "post_call_transcription",
+                                        "conv_1", "abc", 3, "{}", 2, NULL,
+                                        "agent_1", "rid1", 1700000000, -1),
+                     0);
+        CHECK_STR_EQ(cmd.argv[16], "");
+        CHECK_INT_EQ(cmd.argvlen[16], 0);
+    }
+
+    {
+        char                    field[ELAAOMS_EVENT_TS_FIELD_MAX];
+        elaaoms_event_ts_cmd_t  ev;
+
+        CHECK_INT_EQ(elaaoms_event_ts_field(field, sizeof(field),
+                                            "post_call_audio"),
+                     (int) strlen("event_ts:post_call_audio"));
+        CHECK_STR_EQ(field, "event_ts:post_call_audio");
+        CHECK_INT_EQ(elaaoms_event_ts_field(field, 8, "post_call_audio"), -1);
+
+        CHECK_INT_EQ(elaaoms_event_is_stale("1700000000", 10, 1699999999), 1);
+        CHECK_INT_EQ(elaaoms_event_is_stale("1700000000", 10, 1700000000), 0);
+        CHECK_INT_EQ(elaaoms_event_is_stale("1700000000", 10, 1700000001), 0);
+        CHECK_INT_EQ(elaaoms_event_is_stale(NULL, 0, 1), 0);
+        CHECK_INT_EQ(elaaoms_event_is_stale("17x", 3, 1), 0);
+        CHECK_INT_EQ(elaaoms_event_is_stale("1700000000", 4, 1699), 1);
+
+        CHECK_INT_EQ(elaaoms_event_ts_cmd(&ev, "acme", "post_call_audio",
+                                          "conv_1", 1700000000), 0);
+        CHECK_STR_EQ(ev.argv[0], "EVAL");
+        CHECK_STR_EQ(ev.argv[2], "1");
+        CHECK_STR_EQ(ev.argv[3], "elaaoms:acme:conversation:conv_1");
+        CHECK_STR_EQ(ev.argv[4], "event_ts:post_call_audio");
+        CHECK_STR_EQ(ev.argv[5], "1700000000");
     }
 
     /* the one payload a job may name, under the reader's payload_dir */

@@ -20,5 +20,18 @@ main(void)
 
     CHECK_INT_EQ(elaaoms_key_org(buf, 10, "acme", "jobs:ready"), -1);
 
+    {
+        char  sig[128];
+
+        CHECK_INT_EQ(elaaoms_key_signature(sig, sizeof(sig), "acme",
+                                           "93673b54e757ea56"),
+                     strlen("elaaoms:acme:sig:93673b54e757ea56"));
+        CHECK_STR_EQ(sig, "elaaoms:acme:sig:93673b54e757ea56");
+        CHECK_INT_EQ(elaaoms_key_signature(sig, sizeof(sig), "acme", ""),
+                     -1);
+        CHECK_INT_EQ(elaaoms_key_signature(sig, 20, "acme",
+                                           "93673b54e757ea56"), -1);
+    }
+
     return UNIT_DONE("redis_keys");
 }

@@ -57,7 +57,13 @@ our $LoadModules         = $ENV{TEST_NGINX_LOAD_MODULES};
 our $StartLimit          = 30;    # seconds allowed for "nginx" to daemonize
 our (@EnvToNginx, @BlockPreprocessors, @CleanupHandlers);
 
-our $ServRoot = File::Spec->rel2abs($ENV{TEST_NGINX_SERVROOT} || 't/servroot');
+# TEST_NGINX_RANDOMIZE: a free random port and a servroot of the run's own
+# (t/servroot_<port>, removed at exit), so suites can run under prove -jN
+our $Randomize = $ENV{TEST_NGINX_RANDOMIZE};
+$ServerPort = $ServerPortForClient = _rand_port({}) if $Randomize;
+
+our $ServRoot = File::Spec->rel2abs($Randomize ? "t/servroot_$ServerPort"
+                                    : $ENV{TEST_NGINX_SERVROOT} || 't/servroot');
 $ENV{TEST_NGINX_SERVER_ROOT} = $ServRoot;
 our $LogDir     = "$ServRoot/logs";
 our $ErrLogFile = "$LogDir/error.log";
@@ -674,6 +680,7 @@ sub _stop_nginx {
 sub _cleanup {
     $_->() for @CleanupHandlers;
     _stop_nginx('cleanup');
+    remove_tree($ServRoot) if $Randomize && $ServRoot =~ m{/t/servroot_\d+$};
 }
 
 END { local $?; _cleanup() if defined $NginxV }
