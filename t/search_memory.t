@@ -397,7 +397,7 @@ redis did not answer within 300 ms
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
 --- request eval
 ["GET /webhook/search-memory?query=order%00x&caller_id=%2B14155550123",
  "GET /webhook/search-memory?query=order&caller_id=%2B1415%00&agent_id=agent_support",
@@ -425,7 +425,7 @@ main::seed(
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
 --- request eval
 [main::search(query => 'is my order delayed?', threshold => 0, caller_id => "Jos\xc3\xa9"),
  "GET /webhook/search-memory?query=is+my+order+delayed&threshold=0&agent_id=agent_support&caller_id=Jos%C3%A9%0A",
