@@ -156,7 +156,7 @@ sub write_file {
 sub start_stack {
     my ($orgs) = @_;
     my $tmp = tempdir('elaaoms-eval-XXXXXX', TMPDIR => 1, CLEANUP => !$keep);
-    make_path(map { "$tmp/$_" } qw(logs tmp redis payloads conf));
+    make_path(map { "$tmp/$_" } qw(logs tmp redis payloads conf run));
     my $nport = $port || ($ENV{TEST_NGINX_PORT} || free_port());
     my $rport = $redis_port
         || ($port || $ENV{TEST_NGINX_PORT} ? $nport + 1 : free_port());
