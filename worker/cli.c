@@ -9,6 +9,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "intake/caller_id.h"
+#include "intake/conversation_id.h"
 #include "context/context_store.h"
 #include "cli.h"
 #include "store/memory_store.h"
@@ -47,8 +48,11 @@ elaaoms_cli_print(yajl_gen g)
 }
 
 
+/* the caller's memories, or those agent_id (may be NULL) created or
+   reinforced */
 static int
-elaaoms_cli_memories(redisContext *rc, const char *org, const char *caller)
+elaaoms_cli_memories(redisContext *rc, const char *org, const char *caller,
+    const char *agent_id)
 {
     size_t                   i, j;
     char                     err[256];
@@ -58,6 +62,7 @@ elaaoms_cli_memories(redisContext *rc, const char *org, const char *caller)
 
     elaaoms_memory_query_init(&q);
     q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
+    q.agent_id = agent_id;
 
     memset(&list, 0, sizeof(list));
     if (elaaoms_memory_store_query(rc, org, caller, &q, &list, err,
@@ -87,6 +92,21 @@ elaaoms_cli_memories(redisContext *rc, const char *org, const char *caller)
         elaaoms_cli_str(g, "conversation_id", m->conversation_id.data,
                         m->conversation_id.len);
         elaaoms_cli_str(g, "agent_id", m->agent_id.data, m->agent_id.len);
+        /* every agent it belongs to, the latest last */
+        yajl_gen_string(g, (const unsigned char *) "agents", 6);
+        yajl_gen_array_open(g);
+        for (j = 0; j < m->nprior_agents; j++) {
+            yajl_gen_string(g,
+                            (const unsigned char *) m->prior_agents[j].data,
+                            m->prior_agents[j].len);
+        }
+        if (m->agent_id.len) {
+            yajl_gen_string(g, (const unsigned char *) m->agent_id.data,
+                            m->agent_id.len);
+        }
+        yajl_gen_array_close(g);
+        yajl_gen_string(g, (const unsigned char *) "identity", 8);
+        yajl_gen_bool(g, (m->flags & ELAAOMS_MEMORY_F_IDENTITY) != 0);
         elaaoms_cli_int(g, "created", m->created);
         elaaoms_cli_int(g, "last_reinforced", m->last_reinforced);
         elaaoms_cli_int(g, "reinforcement_count", m->reinforcement_count);
@@ -225,14 +245,22 @@ elaaoms_cli_run(const elaaoms_worker_config_t *cf, int argc, char **argv)
     cmd = argv[0];
 
     if (!((strcmp(cmd, "requeue-failed") == 0 && argc == 2)
-          || ((strcmp(cmd, "memories") == 0 || strcmp(cmd, "status") == 0
-               || strcmp(cmd, "forget") == 0) && argc == 3)
+          || ((strcmp(cmd, "status") == 0 || strcmp(cmd, "forget") == 0)
+              && argc == 3)
+          || (strcmp(cmd, "memories") == 0 && (argc == 3 || argc == 4))
           || (strcmp(cmd, "refresh-contexts") == 0 && argc >= 3)))
     {
         fprintf(stderr, "usage: elaaoms-worker [--config FILE] "
-                "memories|forget <org> <caller> | status <org> "
-                "<conversation_id> | requeue-failed <org> | "
+                "memories <org> <caller> [agent_id] | forget <org> <caller> "
+                "| status <org> <conversation_id> | requeue-failed <org> | "
                 "refresh-contexts <org> <caller> [agent_id ...]\n");
+        return 2;
+    }
+
+    if (strcmp(cmd, "memories") == 0 && argc == 4
+        && !elaaoms_conversation_id_valid_str(argv[3]))
+    {
+        fprintf(stderr, "elaaoms-worker: invalid agent id\n");
         return 2;
     }
 
@@ -256,7 +284,8 @@ elaaoms_cli_run(const elaaoms_worker_config_t *cf, int argc, char **argv)
     }
 
     if (strcmp(cmd, "memories") == 0) {
-        rv = elaaoms_cli_memories(rc, argv[1], caller);
+        rv = elaaoms_cli_memories(rc, argv[1], caller,
+                                  argc == 4 ? argv[3] : NULL);
 
     } else if (strcmp(cmd, "forget") == 0) {
         rv = elaaoms_cli_forget(rc, argv[1], caller);
