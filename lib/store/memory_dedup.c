@@ -645,6 +645,8 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
     int64_t                          now;
     elaaoms_mstr_t                   conv, agent;
     elaaoms_dedup_aux_t             *aux;
+    unsigned char                   *upgraded;
+    redisReply                      *v1_agents;
     elaaoms_memory_list_t            stored;
     elaaoms_memory_record_t         *recs, *nr;
     const elaaoms_extracted_t       *it;
@@ -671,8 +673,10 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
     recs = calloc(cap ? cap : 1, sizeof(elaaoms_memory_record_t));
     aux = calloc(cap ? cap : 1, sizeof(elaaoms_dedup_aux_t));
     dirty = calloc(cap ? cap : 1, sizeof(elaaoms_memory_record_t *));
+    upgraded = calloc(cap ? cap : 1, 1);
+    v1_agents = NULL;
 
-    if (recs == NULL || aux == NULL || dirty == NULL) {
+    if (recs == NULL || aux == NULL || dirty == NULL || upgraded == NULL) {
         goto oom;
     }
 
@@ -680,6 +684,20 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
         memcpy(recs, stored.items, stored.n * sizeof(elaaoms_memory_record_t));
     }
     n = stored.n;
+
+    /* records of the first version learn all their agents, once */
+    if (elaaoms_memory_store_v1_agents(rc, a->org, a->caller, recs, n,
+                                       upgraded, &v1_agents, err, errlen)
+        != 0)
+    {
+        elaaoms_memory_store_unwatch(rc);
+        r = -1;
+        goto done;
+    }
+
+    for (i = 0; i < n; i++) {
+        aux[i].dirty = upgraded[i];
+    }
 
     /* the vectors new records get: the caller's model, or the offline one */
     if (a->vectors != NULL) {
@@ -808,6 +826,10 @@ done:
     free(recs);
     free(aux);
     free(dirty);
+    free(upgraded);
+    if (v1_agents != NULL) {
+        freeReplyObject(v1_agents);
+    }
     elaaoms_memory_list_free(&stored);
 
     return r;

@@ -133,6 +133,21 @@ int elaaoms_memory_store_commit(redisContext *rc, const char *org,
 void elaaoms_memory_store_unwatch(redisContext *rc);
 
 /*
+ * Within that transaction: version-1 records (memory_record.h) name only
+ * their latest agent, the agent:<id> sets every agent that created or
+ * reinforced them.  Gives each v1 record of recs[0..n) (the caller's)
+ * the other agents whose set holds it as prior agents (in id order, as
+ * many as fit) and sets changed[i], so that the commit rewrites every v1
+ * record as version 2 once.  The agent strings point into *owner (NULL
+ * when there was no v1 record), which the caller frees after the commit.
+ * One SMEMBERS of the agents registry and one per agent, only when there
+ * is a v1 record.  0 or -1.
+ */
+int elaaoms_memory_store_v1_agents(redisContext *rc, const char *org,
+    const char *caller, elaaoms_memory_record_t *recs, size_t n,
+    unsigned char *changed, redisReply **owner, char *err, size_t errlen);
+
+/*
  * Sleeps before retry `attempt` (0, 1, ...) of a transaction that lost a
  * race: a random 0..200 us << attempt, at most ~13 ms, so two workers that
  * keep colliding on one caller drift apart instead of aborting each other
