@@ -11,6 +11,9 @@
 #   3. identity facts (the caller's name, language) reach every agent of
 #      the organization, health and safety facts are raised to importance
 #      8 whatever the extractor said, an agent's other memories stay its own
+#   4. memories the first release stored (version-1 records naming only
+#      the latest agent) are given back to every agent by the worker's
+#      "upgrade" command
 #
 # Each block's init drives the calls and checks nginx's decoded answers;
 # the block's request then checks one raw answer.
@@ -109,6 +112,40 @@ sub search {
 sub memories { [ worker_cli('memories', 'acme', @_) ] }
 
 sub contents { join ' | ', map { $_->{content} } @{ $_[0] } }
+
+# a version-1 record, as the first release wrote it (memory_record.h): no
+# prior agents, no vector
+sub record_v1 {
+    my (%r) = @_;
+    my $str = sub { pack('v', length $_[0]) . $_[0] . "\0" };
+    return pack('C6 v V f< q< q<', 0x4d, 1, 0, $r{importance}, 0, 0, 0, 1,
+                0.9, $r{created}, $r{created})
+        . join('', map { $str->($_) } $r{id}, 'acme', $r{caller}, $r{conv},
+                                      $r{agent}, $r{content}, '', '');
+}
+
+# what the first release left after support's call and billing's: the
+# record names billing, both agents' sets list it
+sub store_v1 {
+    my (%r) = @_;
+    my $c = "elaaoms:acme:{acme:$r{caller}}:";
+    # the record holds NUL bytes: it goes in on redis-cli's stdin
+    my $port = ElaaomsTest::redis_port();
+    open my $fh, '|-', "redis-cli -h 127.0.0.1 -p $port -x HSET '${c}index' $r{id} >/dev/null"
+        or die "redis-cli: $!";
+    print $fh record_v1(%r);
+    close $fh or die "redis-cli HSET failed";
+    redis_cmd('ZADD', "${c}by_time", $r{created}, $r{id});
+    redis_cmd('ZADD', "${c}by_importance", $r{importance}, $r{id});
+    redis_cmd('SADD', "${c}type:factual", $r{id});
+    for my $a (@{ $r{agents} }) {
+        redis_cmd('SADD', "${c}agent:$a", $r{id});
+        redis_cmd('SADD', "${c}agents", $a);
+    }
+    redis_cmd('SADD', "${c}conversation:$r{conv}", $r{id});
+    redis_cmd('SADD', "${c}conversations", $r{conv});
+    redis_cmd('SADD', 'elaaoms:acme:callers', $r{caller});
+}
 
 our $HTTP_CONFIG = <<"END";
     elaaoms_redis 127.0.0.1:$ENV{TEST_NGINX_REDIS_PORT};
@@ -284,3 +321,42 @@ POST /acme/search-memory
 qr/"content":"Has a severe peanut allergy\.","importance":8,/
 --- response_body_unlike
 budget plan
+
+
+
+=== TEST 4: memories stored by the first release (the record names only the agent of the latest call) are given back to every agent by "upgrade"
+--- init
+my $when = $main::NOW - 86400;
+main::store_v1(id => sprintf('%08x00000000000a', $when), caller => '+14155550134',
+    conv => 'conv_old_2', agent => 'agent_billing', agents => ['agent_support', 'agent_billing'],
+    importance => 7, created => $when, content => "Order number XYZ-789 is the caller's latest order.");
+main::store_v1(id => sprintf('%08x00000000000b', $when), caller => '+14155550134',
+    conv => 'conv_old_2', agent => 'agent_billing', agents => ['agent_support', 'agent_billing'],
+    importance => 6, created => $when, content => "Caller's name is Maria Lopez.");
+my $old = main::memories('+14155550134');
+Test::More::is(scalar @$old, 2, 'the old records decode: ' . main::contents($old));
+Test::More::is_deeply($old->[0]{agents}, ['agent_billing'], 'naming billing only');
+my ($r, $raw) = main::search('+14155550134', 'agent_support', 'what was my order number');
+Test::More::is($r->{count}, 0, "before the upgrade support's search misses it: $raw");
+Test::More::is(scalar @{ main::memories('+14155550134', 'agent_support') }, 2, 'the query API already had it (the agent set)');
+
+my ($up) = ElaaomsTest::worker_cli('upgrade', 'acme');
+Test::More::ok($up->{records_upgraded} >= 2, "upgrade rewrote the old records: records_upgraded $up->{records_upgraded}");
+Test::More::ok($up->{contexts} >= 1, 'and rebuilt their callers\' contexts');
+Test::More::is($up->{failed}, 0, 'nothing failed');
+my $new = main::memories('+14155550134');
+Test::More::ok(!(grep { join(',', @{ $_->{agents} }) ne 'agent_support,agent_billing' } @$new), 'both agents own both memories again');
+my ($name) = grep { $_->{content} =~ /Maria/ } @$new;
+Test::More::ok($name->{identity}, 'the name became an identity fact');
+($r, $raw) = main::search('+14155550134', 'agent_support', 'what was my order number');
+Test::More::like($r->{results}[0]{content}, qr/XYZ-789/, "support's search finds the order: $raw");
+my ($cd) = main::client_data('+14155550134', 'agent_support');
+Test::More::is($cd->{dynamic_variables}{caller_name}, 'Maria Lopez', "support's pre-call context has the name");
+Test::More::like($cd->{dynamic_variables}{caller_context}, qr/XYZ-789/, 'and the order');
+my ($again) = ElaaomsTest::worker_cli('upgrade', 'acme');
+Test::More::is($again->{records_upgraded}, 0, 'a second upgrade has nothing to do');
+--- request
+POST /acme/search-memory
+{"query":"what was my order number","caller_id":"+14155550134","agent_id":"agent_support"}
+--- response_body_like eval
+qr/"content":"Order number XYZ-789 is the caller's latest order\.","importance":7,/

@@ -13,6 +13,10 @@
  *   refresh-contexts <org> <caller> [agent_id ...]
  *                                   rebuilds the caller's pre-call contexts
  *                                   (templates for the greetings)
+ *   upgrade <org>                   rewrites every caller's version-1
+ *                                   records with all their agents (from
+ *                                   the agent sets) and rebuilds those
+ *                                   callers' pre-call contexts
  */
 
 #ifndef ELAAOMS_WORKER_CLI_H

@@ -42,7 +42,8 @@ elaaoms_worker_usage(void)
             "commands: memories <org> <caller> [agent_id] "
             "| status <org> <conversation> "
             "| forget <org> <caller> | requeue-failed <org> "
-            "| refresh-contexts <org> <caller> [agent_id ...]\n");
+            "| refresh-contexts <org> <caller> [agent_id ...] "
+            "| upgrade <org>\n");
 }
 
 

@@ -3,13 +3,16 @@
  * caller's agent:<id> sets know every one (memory_store.h).  Before the
  * worker writes a caller again it gives such records their prior agents
  * from the sets, so that they are rewritten as version 2 with the whole
- * set (see memory_store.h: elaaoms_memory_store_v1_agents()).
+ * set (elaaoms_memory_store_v1_agents()); the operator's "upgrade"
+ * command does it for every caller at once
+ * (elaaoms_memory_store_upgrade_caller()).
  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "extract/memory_rules.h"
 #include "intake/conversation_id.h"
 #include "store/memory_store_internal.h"
 #include "store/redis_keys.h"
@@ -60,6 +63,7 @@ elaaoms_memory_store_v1_agents(redisContext *rc, const char *org,
     const char               *argv[2];
     elaaoms_mstr_t            a;
     elaaoms_memory_record_t  *r;
+    elaaoms_memory_rules_t    rule;
 
     *owner = NULL;
 
@@ -149,6 +153,13 @@ elaaoms_memory_store_v1_agents(redisContext *rc, const char *org,
         /* rewritten as version 2 in any case: read once, then never */
         changed[i] = 1;
 
+        /* stored before the rules existed: they apply now, once */
+        elaaoms_memory_rules_apply(r->type, r->content.data, r->content.len,
+                                   r->importance, &rule);
+        r->importance = rule.importance;
+        r->shareable = r->importance >= ELAAOMS_MEMORY_SHAREABLE_MIN;
+        r->flags |= rule.flags;
+
         if (r->agent_id.len == 0) {
             continue;   /* unattributed: prior agents need a latest one */
         }
@@ -183,4 +194,80 @@ elaaoms_memory_store_v1_agents(redisContext *rc, const char *org,
     *owner = agents;
 
     return 0;
+}
+
+
+int
+elaaoms_memory_store_upgrade_caller(redisContext *rc, const char *org,
+    const char *caller, size_t *upgraded, char *err, size_t errlen)
+{
+    int                             r, attempt;
+    size_t                          i, nd;
+    redisReply                     *owner;
+    unsigned char                  *changed;
+    elaaoms_memory_list_t           list;
+    const elaaoms_memory_record_t **dirty;
+
+    *upgraded = 0;
+
+    for (attempt = 0; attempt < ELAAOMS_MEMORY_STORE_RETRIES; attempt++) {
+        elaaoms_memory_store_backoff(attempt);
+
+        if (elaaoms_memory_store_watch_load(rc, org, caller, &list, err,
+                                            errlen)
+            != 0)
+        {
+            return -1;
+        }
+
+        changed = calloc(list.n ? list.n : 1, 1);
+        dirty = calloc(list.n ? list.n : 1, sizeof(*dirty));
+
+        if (changed == NULL || dirty == NULL) {
+            free(changed);
+            free(dirty);
+            elaaoms_memory_list_free(&list);
+            elaaoms_memory_store_unwatch(rc);
+            return elaaoms_store_fail(err, errlen, "out of memory");
+        }
+
+        r = elaaoms_memory_store_v1_agents(rc, org, caller, list.items,
+                                           list.n, changed, &owner, err,
+                                           errlen);
+        nd = 0;
+
+        if (r == 0) {
+            for (i = 0; i < list.n; i++) {
+                if (changed[i]) {
+                    dirty[nd++] = &list.items[i];
+                }
+            }
+
+            /* nothing to write just ends the watch */
+            r = elaaoms_memory_store_commit(rc, org, caller, dirty, nd, err,
+                                            errlen);
+        } else {
+            elaaoms_memory_store_unwatch(rc);
+            r = -1;
+        }
+
+        if (owner != NULL) {
+            freeReplyObject(owner);
+        }
+        free(changed);
+        free(dirty);
+        elaaoms_memory_list_free(&list);
+
+        if (r != 0) {
+            if (r == 1) {
+                *upgraded = nd;
+                return 0;
+            }
+            return -1;
+        }
+        /* another writer got in between: read again */
+    }
+
+    return elaaoms_store_fail(err, errlen, "upgrade: too many concurrent "
+                              "writers");
 }

@@ -1011,10 +1011,10 @@ test_apply_rules_and_agents(void)
 
 
 /*
- * Records of the first version: a memory support created and billing
- * reinforced named only billing, the agent sets both.  The next write of
- * the caller rewrites it as version 2 with both agents; confirmed, a
- * health fact stored before the rule existed is raised.
+ * Records of the first version: a memory one agent created and another
+ * reinforced named only the latter, the agent sets both.  The next write
+ * of the caller rewrites it as version 2 with both agents and through
+ * the rules (a health fact stored before them is raised).
  */
 static void
 test_apply_upgrades_old_records(void)
@@ -1085,7 +1085,8 @@ test_apply_upgrades_old_records(void)
                                               elaaoms_mstr("agent_first")));
         CHECK(!elaaoms_memory_record_has_agent(m,
                                                elaaoms_mstr("agent_new")));
-        CHECK_INT_EQ(m->importance, 4);
+        /* the rules apply to what was stored before them */
+        CHECK_INT_EQ(m->importance, 8);
         CHECK_INT_EQ(m->reinforcement_count, 0);
     }
     /* the other records were version 2 already */
@@ -1093,7 +1094,7 @@ test_apply_upgrades_old_records(void)
     CHECK(m != NULL && m->version == ELAAOMS_MEMORY_RECORD_VERSION);
     elaaoms_memory_list_free(&l);
 
-    /* confirmed: raised to 8, and one more agent */
+    /* confirmed: one more agent */
     apply1(ORG, CALLER_R, "conv_r5", "agent_new", T0 + 400,
            ELAAOMS_MEM_FACTUAL, "Is diabetic.", 5, 0.9);
 
