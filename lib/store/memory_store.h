@@ -13,6 +13,8 @@
  *                                  first, ids start with the creation time
  *   C type:<type>            SET   ids of that type ("factual", ...)
  *   C agent:<agent_id>       SET   ids created or reinforced by the agent
+ *                                  (an index: each record lists its agents,
+ *                                  memory_record.h, and is the truth)
  *   C conversation:<conv>    SET   ids created or reinforced in the
  *                                  conversation (a record keeps only the
  *                                  latest; the sets keep them all)
