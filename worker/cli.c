@@ -15,6 +15,7 @@
 #include "store/memory_store.h"
 #include "store/redis_keys.h"
 #include "worker_io.h"
+#include "worker_log.h"
 
 
 static void
@@ -244,6 +245,7 @@ elaaoms_cli_upgrade(redisContext *rc, const char *org)
     int                               failed;
     char                              key[ELAAOMS_KEY_MAX], cursor[32];
     char                              err[256];
+    char                              masked[ELAAOMS_LOG_CALLER_LEN];
     size_t                            i, n, callers, records, contexts;
     redisReply                       *r, *page;
     const char                       *caller;
@@ -286,7 +288,8 @@ elaaoms_cli_upgrade(redisContext *rc, const char *org)
                                                     sizeof(err))
                 != 0)
             {
-                fprintf(stderr, "elaaoms-worker: %s: %s\n", caller, err);
+                fprintf(stderr, "elaaoms-worker: %s: %s\n",
+                        elaaoms_log_caller(caller, masked), err);
                 failed++;
                 continue;
             }
@@ -302,7 +305,7 @@ elaaoms_cli_upgrade(redisContext *rc, const char *org)
                 != 0)
             {
                 fprintf(stderr, "elaaoms-worker: contexts of %s: %s\n",
-                        caller, err);
+                        elaaoms_log_caller(caller, masked), err);
                 failed++;
                 continue;
             }
