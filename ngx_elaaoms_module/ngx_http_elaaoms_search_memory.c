@@ -10,8 +10,10 @@
  * for want of memory: no usable caller, Redis down or slow, all answer 200
  * with an empty list and a summary saying why.
  *
- * Memories served to an agent other than the one that recorded them are
- * audited: one XADD to "elaaoms:<org>:audit", queued on the same
+ * Which memories an agent may see, the record alone says (each lists
+ * every agent that created or reinforced it), so the one HGETALL stays
+ * the only read.  Memories served to an agent that neither created nor
+ * reinforced them are audited: one XADD to "elaaoms:<org>:audit", queued on the same
  * connection just before the answer is sent, in a batch of its own whose
  * reply nobody waits for.
  */

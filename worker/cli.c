@@ -9,10 +9,13 @@
 #include <yajl/yajl_gen.h>
 
 #include "intake/caller_id.h"
+#include "intake/conversation_id.h"
 #include "context/context_store.h"
 #include "cli.h"
 #include "store/memory_store.h"
+#include "store/redis_keys.h"
 #include "worker_io.h"
+#include "worker_log.h"
 
 
 static void
@@ -28,6 +31,26 @@ elaaoms_cli_int(yajl_gen g, const char *key, long long v)
 {
     yajl_gen_string(g, (const unsigned char *) key, strlen(key));
     yajl_gen_integer(g, v);
+}
+
+
+/* 1 when the reply is an array of strings */
+static int
+elaaoms_cli_all_strings(const redisReply *a)
+{
+    size_t  i;
+
+    if (a->type != REDIS_REPLY_ARRAY) {
+        return 0;
+    }
+
+    for (i = 0; i < a->elements; i++) {
+        if (a->element[i]->type != REDIS_REPLY_STRING) {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 
@@ -47,8 +70,11 @@ elaaoms_cli_print(yajl_gen g)
 }
 
 
+/* the caller's memories, or those agent_id (may be NULL) created or
+   reinforced */
 static int
-elaaoms_cli_memories(redisContext *rc, const char *org, const char *caller)
+elaaoms_cli_memories(redisContext *rc, const char *org, const char *caller,
+    const char *agent_id)
 {
     size_t                   i, j;
     char                     err[256];
@@ -58,6 +84,7 @@ elaaoms_cli_memories(redisContext *rc, const char *org, const char *caller)
 
     elaaoms_memory_query_init(&q);
     q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
+    q.agent_id = agent_id;
 
     memset(&list, 0, sizeof(list));
     if (elaaoms_memory_store_query(rc, org, caller, &q, &list, err,
@@ -87,6 +114,21 @@ elaaoms_cli_memories(redisContext *rc, const char *org, const char *caller)
         elaaoms_cli_str(g, "conversation_id", m->conversation_id.data,
                         m->conversation_id.len);
         elaaoms_cli_str(g, "agent_id", m->agent_id.data, m->agent_id.len);
+        /* every agent it belongs to, the latest last */
+        yajl_gen_string(g, (const unsigned char *) "agents", 6);
+        yajl_gen_array_open(g);
+        for (j = 0; j < m->nprior_agents; j++) {
+            yajl_gen_string(g,
+                            (const unsigned char *) m->prior_agents[j].data,
+                            m->prior_agents[j].len);
+        }
+        if (m->agent_id.len) {
+            yajl_gen_string(g, (const unsigned char *) m->agent_id.data,
+                            m->agent_id.len);
+        }
+        yajl_gen_array_close(g);
+        yajl_gen_string(g, (const unsigned char *) "identity", 8);
+        yajl_gen_bool(g, (m->flags & ELAAOMS_MEMORY_F_IDENTITY) != 0);
         elaaoms_cli_int(g, "created", m->created);
         elaaoms_cli_int(g, "last_reinforced", m->last_reinforced);
         elaaoms_cli_int(g, "reinforcement_count", m->reinforcement_count);
@@ -191,6 +233,97 @@ elaaoms_cli_requeue(redisContext *rc, const char *org)
 }
 
 
+/*
+ * Rewrites the version-1 records of every caller of the org with all
+ * their agents (memory_store.h), then rebuilds the pre-call contexts of
+ * the callers it changed, so that nginx serves each agent what it
+ * created or reinforced before this version too.
+ */
+static int
+elaaoms_cli_upgrade(redisContext *rc, const char *org)
+{
+    int                               failed;
+    char                              key[ELAAOMS_KEY_MAX], cursor[32];
+    char                              err[256];
+    char                              masked[ELAAOMS_LOG_CALLER_LEN];
+    size_t                            i, n, callers, records, contexts;
+    redisReply                       *r, *page;
+    const char                       *caller;
+    elaaoms_context_refresh_stats_t   stats;
+
+    if (elaaoms_key_org(key, sizeof(key), org, ELAAOMS_MEMORY_KEY_CALLERS)
+        < 0)
+    {
+        return 1;
+    }
+
+    callers = 0;
+    records = 0;
+    contexts = 0;
+    failed = 0;
+    strcpy(cursor, "0");
+
+    do {
+        r = redisCommand(rc, "SSCAN %s %s COUNT 500", key, cursor);
+        if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2
+            || r->element[0]->type != REDIS_REPLY_STRING
+            || !elaaoms_cli_all_strings(r->element[1]))
+        {
+            fprintf(stderr, "elaaoms-worker: sscan: %s\n",
+                    r ? "unexpected reply" : rc->errstr);
+            if (r) {
+                freeReplyObject(r);
+            }
+            return 1;
+        }
+
+        snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
+        page = r->element[1];
+
+        for (i = 0; i < page->elements; i++) {
+            caller = page->element[i]->str;
+            callers++;
+
+            if (elaaoms_memory_store_upgrade_caller(rc, org, caller, &n, err,
+                                                    sizeof(err))
+                != 0)
+            {
+                fprintf(stderr, "elaaoms-worker: %s: %s\n",
+                        elaaoms_log_caller(caller, masked), err);
+                failed++;
+                continue;
+            }
+
+            records += n;
+
+            if (n == 0) {
+                continue;
+            }
+
+            if (elaaoms_context_refresh(rc, org, caller, NULL, 0, NULL, NULL,
+                                        NULL, &stats, err, sizeof(err))
+                != 0)
+            {
+                fprintf(stderr, "elaaoms-worker: contexts of %s: %s\n",
+                        elaaoms_log_caller(caller, masked), err);
+                failed++;
+                continue;
+            }
+
+            contexts += stats.agents;
+        }
+
+        freeReplyObject(r);
+
+    } while (strcmp(cursor, "0") != 0);
+
+    printf("{\"callers\":%zu,\"records_upgraded\":%zu,\"contexts\":%zu,"
+           "\"failed\":%d}\n", callers, records, contexts, failed);
+
+    return failed ? 1 : 0;
+}
+
+
 /* rebuilds the caller's pre-call contexts (after a profile change...) */
 static int
 elaaoms_cli_contexts(redisContext *rc, const char *org, const char *caller,
@@ -224,15 +357,25 @@ elaaoms_cli_run(const elaaoms_worker_config_t *cf, int argc, char **argv)
 
     cmd = argv[0];
 
-    if (!((strcmp(cmd, "requeue-failed") == 0 && argc == 2)
-          || ((strcmp(cmd, "memories") == 0 || strcmp(cmd, "status") == 0
-               || strcmp(cmd, "forget") == 0) && argc == 3)
+    if (!(((strcmp(cmd, "requeue-failed") == 0
+            || strcmp(cmd, "upgrade") == 0) && argc == 2)
+          || ((strcmp(cmd, "status") == 0 || strcmp(cmd, "forget") == 0)
+              && argc == 3)
+          || (strcmp(cmd, "memories") == 0 && (argc == 3 || argc == 4))
           || (strcmp(cmd, "refresh-contexts") == 0 && argc >= 3)))
     {
         fprintf(stderr, "usage: elaaoms-worker [--config FILE] "
-                "memories|forget <org> <caller> | status <org> "
-                "<conversation_id> | requeue-failed <org> | "
-                "refresh-contexts <org> <caller> [agent_id ...]\n");
+                "memories <org> <caller> [agent_id] | forget <org> <caller> "
+                "| status <org> <conversation_id> | requeue-failed <org> | "
+                "refresh-contexts <org> <caller> [agent_id ...] | "
+                "upgrade <org>\n");
+        return 2;
+    }
+
+    if (strcmp(cmd, "memories") == 0 && argc == 4
+        && !elaaoms_conversation_id_valid_str(argv[3]))
+    {
+        fprintf(stderr, "elaaoms-worker: invalid agent id\n");
         return 2;
     }
 
@@ -256,7 +399,8 @@ elaaoms_cli_run(const elaaoms_worker_config_t *cf, int argc, char **argv)
     }
 
     if (strcmp(cmd, "memories") == 0) {
-        rv = elaaoms_cli_memories(rc, argv[1], caller);
+        rv = elaaoms_cli_memories(rc, argv[1], caller,
+                                  argc == 4 ? argv[3] : NULL);
 
     } else if (strcmp(cmd, "forget") == 0) {
         rv = elaaoms_cli_forget(rc, argv[1], caller);
@@ -266,6 +410,9 @@ elaaoms_cli_run(const elaaoms_worker_config_t *cf, int argc, char **argv)
 
     } else if (strcmp(cmd, "status") == 0) {
         rv = elaaoms_cli_status(rc, argv[1], argv[2]);
+
+    } else if (strcmp(cmd, "upgrade") == 0) {
+        rv = elaaoms_cli_upgrade(rc, argv[1]);
 
     } else {
         rv = elaaoms_cli_requeue(rc, argv[1]);

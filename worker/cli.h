@@ -1,8 +1,11 @@
 /*
  * Operator commands of elaaoms-worker, run instead of the worker loop:
  *
- *   memories <org> <caller>         the caller's memories, JSON lines,
- *                                   most important first
+ *   memories <org> <caller> [agent_id]
+ *                                   the caller's memories (those the agent
+ *                                   created or reinforced), JSON lines,
+ *                                   most important first, each with all
+ *                                   its "agents" and "identity"
  *   status <org> <conversation_id>  the conversation's status hash, JSON
  *   forget <org> <caller>           GDPR erasure of everything about
  *                                   the caller
@@ -10,6 +13,10 @@
  *   refresh-contexts <org> <caller> [agent_id ...]
  *                                   rebuilds the caller's pre-call contexts
  *                                   (templates for the greetings)
+ *   upgrade <org>                   rewrites every caller's version-1
+ *                                   records with all their agents (from
+ *                                   the agent sets) and rebuilds those
+ *                                   callers' pre-call contexts
  */
 
 #ifndef ELAAOMS_WORKER_CLI_H

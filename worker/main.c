@@ -39,9 +39,11 @@ static void
 elaaoms_worker_usage(void)
 {
     fprintf(stderr, "usage: elaaoms-worker [--config FILE] [command ...]\n"
-            "commands: memories <org> <caller> | status <org> <conversation> "
+            "commands: memories <org> <caller> [agent_id] "
+            "| status <org> <conversation> "
             "| forget <org> <caller> | requeue-failed <org> "
-            "| refresh-contexts <org> <caller> [agent_id ...]\n");
+            "| refresh-contexts <org> <caller> [agent_id ...] "
+            "| upgrade <org>\n");
 }
 
 

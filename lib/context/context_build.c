@@ -161,32 +161,48 @@ item_cmp(const void *a, const void *b)
 }
 
 
+/* 1 when one of the memory's agents is of the organization's list */
+static int
+org_agent(const ctx_state_t *st, const elaaoms_memory_record_t *r)
+{
+    size_t          k;
+    elaaoms_mstr_t  a;
+
+    for (k = 0; k < st->in->norg_agents; k++) {
+        a = elaaoms_mstr(st->in->org_agents[k]);
+        if (elaaoms_memory_record_has_agent(r, a)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 static int
 visible(const ctx_state_t *st, const elaaoms_memory_record_t *r)
 {
-    size_t  k;
-
     if (!mstr_is(r->org, st->in->org) || !mstr_is(r->caller, st->in->caller)) {
         return 0;
     }
 
-    if (!st->any && mstr_is(r->agent_id, st->in->agent_id)) {
+    /* one of the agents that created or reinforced it */
+    if (!st->any
+        && elaaoms_memory_record_has_agent(r, elaaoms_mstr(st->in->agent_id)))
+    {
         return VIS_OWN;
     }
 
-    if (r->importance < ELAAOMS_MEMORY_SHAREABLE_MIN) {
+    if (r->importance < ELAAOMS_MEMORY_SHAREABLE_MIN
+        && !(r->flags & ELAAOMS_MEMORY_F_IDENTITY))
+    {
         return 0;
     }
 
-    if (st->in->org_agents != NULL && r->agent_id.len > 0) {
-        for (k = 0; k < st->in->norg_agents; k++) {
-            if (mstr_is(r->agent_id, st->in->org_agents[k])) {
-                break;
-            }
-        }
-        if (k == st->in->norg_agents) {
-            return 0;
-        }
+    if (st->in->org_agents != NULL && !elaaoms_memory_record_unattributed(r)
+        && !org_agent(st, r))
+    {
+        return 0;
     }
 
     return VIS_SHARED;

@@ -7,13 +7,16 @@
  * Plain C, no I/O: everything here is a pure function of its inputs.
  *
  * Visibility, for a target agent T:
- *   - T's own memories (record agent_id == T): all of them;
- *   - memories of any other agent of the organization (or of no agent):
- *     only when importance >= ELAAOMS_MEMORY_SHAREABLE_MIN (8); they are
- *     "shared", listed with their agent id, and their ids are returned so
- *     the server can append an audit entry each time it serves them;
- *   - for an agent not seen yet (agent_id NULL, "" or "_any"): shareable
- *     memories only, all of them "shared".
+ *   - T's own memories (T created or reinforced them: the record's
+ *     agent_id or one of its prior agents, memory_record.h): all of them;
+ *   - memories of other agents of the organization (or of no agent):
+ *     only identity facts (ELAAOMS_MEMORY_F_IDENTITY: the caller's name,
+ *     language) and those of importance >= ELAAOMS_MEMORY_SHAREABLE_MIN
+ *     (8); they are "shared", listed with their latest agent id, and
+ *     their ids are returned so the server can append an audit entry
+ *     each time it serves them;
+ *   - for an agent not seen yet (agent_id NULL, "" or "_any"): identity
+ *     and shareable memories only, all of them "shared".
  * Superseded memories (ELAAOMS_MEMORY_F_SUPERSEDED) only appear as the
  * "previous" side of a conflict.
  *
@@ -27,7 +30,8 @@
  *    "summary":"one line, <= 300 bytes",
  *    "open_issues":[memory...],                   own issues not resolved
  *    "last_conversation":[memory...],             own, most recent conversation
- *    "shared":[memory + "agent_id"...],           other agents, importance >= 8
+ *    "shared":[memory + "agent_id"...],           other agents: importance >= 8
+ *                                                 or an identity fact
  *    "conflicts":[{"current":"..","previous":"..","since":"2025-11-17"}],
  *    "preferences":[memory...],
  *    "relationship":[{"insight":"Frequent caller: ..."}, memory...],
@@ -97,9 +101,10 @@ typedef struct {
     /* the target agent; NULL, "" or ELAAOMS_CONTEXT_ANY: not seen yet */
     const char               *agent_id;
     /*
-     * The organization's agents (optional): when given, only memories of
-     * these agents (or of no agent) are shared with the target; memories
-     * of any other agent id stay private.  NULL: every other agent.
+     * The organization's agents (optional): when given, only memories
+     * one of these agents created or reinforced (or of no agent) are
+     * shared with the target; memories of other agents only stay
+     * private.  NULL: every other agent.
      */
     const char *const        *org_agents;
     size_t                    norg_agents;

@@ -13,7 +13,7 @@
  *                                 object: dynamic_variables, first_message,
  *                                 prompt_addition, shared_ids, context)
  *   C context:_any        STRING  the same for agents not seen yet:
- *                                 shareable memories only
+ *                                 identity and shareable memories only
  *   C calls               HASH    count, first_seen, last_seen (unix
  *                                 seconds) of the caller's conversations
  *   C call_ids            SET     conversation ids already counted, so a

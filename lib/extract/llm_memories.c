@@ -33,7 +33,11 @@ const char  elaaoms_llm_default_extract_prompt[] =
     "the third person, at most 500 characters; only what the transcript "
     "supports, never guesses; nothing about the agent; no payment card "
     "numbers, passwords or other secrets; importance is an integer from 1 "
-    "(trivia) to 10 (critical for the next call); confidence is a number "
+    "(trivia) to 10 (critical for the next call), and health and safety "
+    "facts (allergies, medical needs, accessibility needs such as a "
+    "wheelchair or a hearing impairment, safety risks) always take "
+    "importance 8 or more: every agent of the company must know them (the "
+    "same rule is applied after you answer); confidence is a number "
     "from 0 to 1; source_quote holds the caller's own words that support "
     "the memory.  Return an empty list when nothing is worth keeping.";
 
@@ -117,7 +121,8 @@ elaaoms_llm_gen_memory_schema(yajl_gen g, int with_bounds)
     st |= yajl_gen_map_close(g);
 
     st |= elaaoms_llm_gen_property(g, "importance", "integer",
-             "From 1 (trivia) to 10 (critical for the next call).");
+             "From 1 (trivia) to 10 (critical for the next call); 8 or "
+             "more for health and safety facts.");
     if (with_bounds) {
         st |= elaaoms_yajl_gen_kv_int(g, "minimum", 1);
         st |= elaaoms_yajl_gen_kv_int(g, "maximum", 10);

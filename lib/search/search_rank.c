@@ -258,11 +258,12 @@ elaaoms_search_rank(const elaaoms_search_request_t *req,
     for (i = 0; i < n; i++) {
         r = &recs[i];
 
-        own = r->agent_id.len == 0
-              || (agent.len && elaaoms_mstr_eq(r->agent_id, agent));
+        own = elaaoms_memory_record_unattributed(r)
+              || elaaoms_memory_record_has_agent(r, agent);
 
         if (!own && !req->search_all_agents
-            && r->importance < ELAAOMS_MEMORY_SHAREABLE_MIN)
+            && r->importance < ELAAOMS_MEMORY_SHAREABLE_MIN
+            && !(r->flags & ELAAOMS_MEMORY_F_IDENTITY))
         {
             continue;
         }
@@ -353,8 +354,8 @@ elaaoms_search_rank(const elaaoms_search_request_t *req,
         res->index[i] = mt->idx;
         res->relevance[i] = mt->score;
 
-        if (r->agent_id.len
-            && !(agent.len && elaaoms_mstr_eq(r->agent_id, agent)))
+        if (!elaaoms_memory_record_unattributed(r)
+            && !elaaoms_memory_record_has_agent(r, agent))
         {
             res->foreign[res->nforeign++] = mt->idx;
         }

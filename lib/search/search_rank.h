@@ -5,12 +5,15 @@
  *
  * elaaoms_search_rank() runs, over n records:
  *
- *   1. visibility: a memory of the requesting agent, one no agent is
- *      recorded for (agent_id ""), or a shareable one (importance >=
- *      ELAAOMS_MEMORY_SHAREABLE_MIN) of another agent; every memory with
+ *   1. visibility: a memory of the requesting agent (one of the agents
+ *      that created or reinforced it, all carried by the record:
+ *      memory_record.h), one no agent is recorded for (agent_id ""), an
+ *      identity fact (ELAAOMS_MEMORY_F_IDENTITY: the caller's name,
+ *      language) or a shareable one (importance >=
+ *      ELAAOMS_MEMORY_SHAREABLE_MIN) of other agents; every memory with
  *      search_all_agents.  A request without a (valid) agent_id owns no
- *      memory: it sees only the shareable and unattributed ones unless it
- *      asks for all agents (closed by default).
+ *      memory: it sees only the identity, shareable and unattributed ones
+ *      unless it asks for all agents (closed by default).
  *   2. relevance (relevance.h) of every visible memory, the visible set
  *      being the candidate set the lexical half takes its IDF from -- as
  *      the calibration did, over a caller's whole set.  Filters come
@@ -85,9 +88,10 @@
 #define ELAAOMS_SEARCH_SUMMARY_MAX     (ELAAOMS_SEARCH_SUMMARY_QUOTE + 160)
 
 /*
- * The audit stream of memories served to an agent other than the one that
- * recorded them: "elaaoms:<org>:" ELAAOMS_SEARCH_AUDIT_KEY (redis_keys.h's
- * elaaoms_key_org()), XADD ... MAXLEN ~ ELAAOMS_SEARCH_AUDIT_MAXLEN.
+ * The audit stream of memories served to an agent that neither created
+ * nor reinforced them: "elaaoms:<org>:" ELAAOMS_SEARCH_AUDIT_KEY
+ * (redis_keys.h's elaaoms_key_org()), XADD ... MAXLEN ~
+ * ELAAOMS_SEARCH_AUDIT_MAXLEN.
  */
 #define ELAAOMS_SEARCH_AUDIT_KEY       "audit"
 #define ELAAOMS_SEARCH_AUDIT_MAXLEN    "100000"

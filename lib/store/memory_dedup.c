@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "extract/memory_rules.h"
 #include "intake/conversation_id.h"
 #include "search/embed.h"
 #include "store/memory_dedup.h"
@@ -579,17 +580,26 @@ elaaoms_dedup_item_valid(const elaaoms_extracted_t *it)
 }
 
 
-/* EXACT and REINFORCE: at most once per conversation */
+/*
+ * EXACT and REINFORCE: at most once per conversation.  rule is what
+ * extract/memory_rules.h made of the new memory: its importance and an
+ * identity flag the record keeps from then on.
+ */
 static void
 elaaoms_dedup_confirm(elaaoms_memory_record_t *r, elaaoms_dedup_aux_t *aux,
-    const elaaoms_extracted_t *it, elaaoms_mstr_t conv, elaaoms_mstr_t agent,
-    int64_t now)
+    const elaaoms_extracted_t *it, const elaaoms_memory_rules_t *rule,
+    elaaoms_mstr_t conv, elaaoms_mstr_t agent, int64_t now)
 {
     float  conf = (float) it->confidence;
 
+    if ((r->flags & rule->flags) != rule->flags) {
+        r->flags |= rule->flags;
+        aux->dirty = 1;
+    }
+
     if (!elaaoms_mstr_eq(r->conversation_id, conv)) {
-        elaaoms_memory_record_reinforce(r, conv, agent, conf, it->importance,
-                                        now);
+        elaaoms_memory_record_reinforce(r, conv, agent, conf,
+                                        rule->importance, now);
         aux->dirty = 1;
         return;
     }
@@ -599,8 +609,8 @@ elaaoms_dedup_confirm(elaaoms_memory_record_t *r, elaaoms_dedup_aux_t *aux,
         aux->dirty = 1;
     }
 
-    if (it->importance > r->importance) {
-        r->importance = it->importance;
+    if (rule->importance > r->importance) {
+        r->importance = rule->importance;
         r->shareable = r->importance >= ELAAOMS_MEMORY_SHAREABLE_MIN;
         aux->dirty = 1;
     }
@@ -635,10 +645,13 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
     int64_t                          now;
     elaaoms_mstr_t                   conv, agent;
     elaaoms_dedup_aux_t             *aux;
+    unsigned char                   *upgraded;
+    redisReply                      *v1_agents;
     elaaoms_memory_list_t            stored;
     elaaoms_memory_record_t         *recs, *nr;
     const elaaoms_extracted_t       *it;
     elaaoms_dedup_decision_t         d;
+    elaaoms_memory_rules_t           rule;
     const elaaoms_memory_record_t  **dirty;
 
     memset(c, 0, sizeof(elaaoms_memory_apply_counts_t));
@@ -660,8 +673,10 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
     recs = calloc(cap ? cap : 1, sizeof(elaaoms_memory_record_t));
     aux = calloc(cap ? cap : 1, sizeof(elaaoms_dedup_aux_t));
     dirty = calloc(cap ? cap : 1, sizeof(elaaoms_memory_record_t *));
+    upgraded = calloc(cap ? cap : 1, 1);
+    v1_agents = NULL;
 
-    if (recs == NULL || aux == NULL || dirty == NULL) {
+    if (recs == NULL || aux == NULL || dirty == NULL || upgraded == NULL) {
         goto oom;
     }
 
@@ -669,6 +684,20 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
         memcpy(recs, stored.items, stored.n * sizeof(elaaoms_memory_record_t));
     }
     n = stored.n;
+
+    /* records of the first version learn all their agents, once */
+    if (elaaoms_memory_store_v1_agents(rc, a->org, a->caller, recs, n,
+                                       upgraded, &v1_agents, err, errlen)
+        != 0)
+    {
+        elaaoms_memory_store_unwatch(rc);
+        r = -1;
+        goto done;
+    }
+
+    for (i = 0; i < n; i++) {
+        aux[i].dirty = upgraded[i];
+    }
 
     /* the vectors new records get: the caller's model, or the offline one */
     if (a->vectors != NULL) {
@@ -689,6 +718,11 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
             continue;
         }
 
+        /* the rules every stored memory goes through, whatever
+           extracted it: health and safety raised, identity flagged */
+        elaaoms_memory_rules_apply(it->type, it->content, strlen(it->content),
+                                   it->importance, &rule);
+
         /* always: records of other models are compared offline */
         elaaoms_embed_text(it->content, strlen(it->content), vec);
 
@@ -704,8 +738,8 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
         if (d.action == ELAAOMS_DEDUP_EXACT
             || d.action == ELAAOMS_DEDUP_REINFORCE)
         {
-            elaaoms_dedup_confirm(&recs[d.match], &aux[d.match], it, conv,
-                                  agent, now);
+            elaaoms_dedup_confirm(&recs[d.match], &aux[d.match], it, &rule,
+                                  conv, agent, now);
 
             for (k = 0; k < d.nconflicts; k++) {
                 elaaoms_dedup_link(recs, aux, d.match, d.conflicts[k]);
@@ -741,8 +775,9 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
         nr->source_quote = elaaoms_mstr(it->source_quote);
         nr->embed_model = elaaoms_mstr(model);
         nr->type = it->type;
-        nr->importance = it->importance;
-        nr->shareable = it->importance >= ELAAOMS_MEMORY_SHAREABLE_MIN;
+        nr->importance = rule.importance;
+        nr->shareable = rule.importance >= ELAAOMS_MEMORY_SHAREABLE_MIN;
+        nr->flags = rule.flags;
         nr->created = now;
         nr->last_reinforced = now;
         nr->confidence = (float) it->confidence;
@@ -791,6 +826,10 @@ done:
     free(recs);
     free(aux);
     free(dirty);
+    free(upgraded);
+    if (v1_agents != NULL) {
+        freeReplyObject(v1_agents);
+    }
     elaaoms_memory_list_free(&stored);
 
     return r;

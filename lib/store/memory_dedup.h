@@ -195,6 +195,13 @@ typedef struct {
  * all of a conversation's memories or none, and concurrent workers never
  * lose an update.
  *
+ * Every memory first goes through extract/memory_rules.h, whatever
+ * extracted it: a health or safety fact is stored (or reinforces) with
+ * importance >= 8, an identity fact with ELAAOMS_MEMORY_F_IDENTITY (kept
+ * by the record once set).  A reinforcement adds the conversation's agent
+ * to the record's agents (memory_record.h): the memory then belongs to
+ * every agent that created or reinforced it.
+ *
  * A conversation reinforces a memory at most once: an EXACT or REINFORCE
  * match whose record already names this conversation only takes the
  * larger confidence and importance, so a job replayed after a crash

@@ -222,8 +222,11 @@ elaaoms_memory_store_query(redisContext *rc, const char *org,
         lens[2 + nids] = probe->len;
         nids++;
 
-        /* records are needed to drop or rank superseded ones; else cut */
-        if (q->limit && nids == q->limit && !by_imp && !q->current_only) {
+        /* records are needed to drop or rank superseded ones, or to
+           check their agents; else cut */
+        if (q->limit && nids == q->limit && !by_imp && !q->current_only
+            && q->agent_id == NULL)
+        {
             break;
         }
     }
@@ -256,12 +259,21 @@ elaaoms_memory_store_query(redisContext *rc, const char *org,
         return elaaoms_store_fail(err, errlen, "out of memory");
     }
 
-    /* the record is the truth: recheck what the indexes said */
+    /*
+     * The record is the truth: recheck what the indexes said.  An agent
+     * set may list a memory its record no longer names (an agent dropped
+     * past ELAAOMS_MEMORY_MAX_AGENTS): search and contexts read the
+     * record, so the query does too.  A version-1 record names its latest
+     * agent only: the set, which knows every agent, answers for it.
+     */
     keep = 0;
     for (i = 0; i < list->n; i++) {
         tmp = &list->items[i];
 
         if ((q->current_only && (tmp->flags & ELAAOMS_MEMORY_F_SUPERSEDED))
+            || (q->agent_id && tmp->version != ELAAOMS_MEMORY_RECORD_V1
+                && !elaaoms_memory_record_has_agent(tmp,
+                                                elaaoms_mstr(q->agent_id)))
             || (q->type >= 0 && (int) tmp->type != q->type)
             || tmp->importance < q->min_importance
             || (q->created_from > 0 && tmp->created < q->created_from)

@@ -89,6 +89,42 @@ elaaoms_mstr_ok(const elaaoms_mstr_t *s)
 }
 
 
+/*
+ * The prior agents' rules (memory_record.h), shared by validate and
+ * decode: NULL when they hold, else the reason.  The strings themselves
+ * were checked by the caller.  At most 15 x 15 / 2 comparisons.
+ */
+static const char *
+elaaoms_memory_record_agents_check(const elaaoms_memory_record_t *r)
+{
+    unsigned  k, j;
+
+    if (r->nprior_agents > ELAAOMS_MEMORY_MAX_AGENTS - 1) {
+        return "too many agents";
+    }
+
+    if (r->nprior_agents && r->agent_id.len == 0) {
+        return "prior agents without an agent";
+    }
+
+    for (k = 0; k < r->nprior_agents; k++) {
+        if (r->prior_agents[k].len == 0
+            || elaaoms_mstr_eq(r->prior_agents[k], r->agent_id))
+        {
+            return "empty or repeated agent";
+        }
+
+        for (j = 0; j < k; j++) {
+            if (elaaoms_mstr_eq(r->prior_agents[k], r->prior_agents[j])) {
+                return "empty or repeated agent";
+            }
+        }
+    }
+
+    return NULL;
+}
+
+
 int
 elaaoms_memory_record_validate(const elaaoms_memory_record_t *r,
     const char **why)
@@ -103,6 +139,14 @@ elaaoms_memory_record_validate(const elaaoms_memory_record_t *r,
         if (!elaaoms_mstr_ok(elaaoms_memory_record_str(
                                  (elaaoms_memory_record_t *) r, i)))
         {
+            reason = "string too long or holding a NUL";
+        }
+    }
+
+    for (k = 0; reason == NULL && k < r->nprior_agents
+                && k < ELAAOMS_MEMORY_MAX_AGENTS - 1; k++)
+    {
+        if (!elaaoms_mstr_ok(&r->prior_agents[k])) {
             reason = "string too long or holding a NUL";
         }
     }
@@ -152,6 +196,10 @@ elaaoms_memory_record_validate(const elaaoms_memory_record_t *r,
         }
     }
 
+    if (reason == NULL) {
+        reason = elaaoms_memory_record_agents_check(r);
+    }
+
     if (why) {
         *why = reason;
     }
@@ -180,6 +228,12 @@ elaaoms_memory_record_size(const elaaoms_memory_record_t *r)
 
     for (k = 0; k < r->nconflicts; k++) {
         n += 3 + r->conflicts[k].len;
+    }
+
+    n += 1;
+
+    for (k = 0; k < r->nprior_agents; k++) {
+        n += 3 + r->prior_agents[k].len;
     }
 
     return n + r->dim;
@@ -250,6 +304,12 @@ elaaoms_memory_record_encode(const elaaoms_memory_record_t *r,
 
     for (k = 0; k < r->nconflicts; k++) {
         p = elaaoms_put_str(p, &r->conflicts[k]);
+    }
+
+    *p++ = (unsigned char) r->nprior_agents;
+
+    for (k = 0; k < r->nprior_agents; k++) {
+        p = elaaoms_put_str(p, &r->prior_agents[k]);
     }
 
     if (r->dim) {
@@ -349,7 +409,8 @@ elaaoms_memory_record_decode_view(const void *buf, size_t len,
 {
     int                   i;
     uint32_t              conf;
-    unsigned              k;
+    unsigned              k, version;
+    const char           *reason;
     const unsigned char  *p, *end;
 
     p = buf;
@@ -363,7 +424,11 @@ elaaoms_memory_record_decode_view(const void *buf, size_t len,
         ELAAOMS_DECODE_FAIL("bad magic");
     }
 
-    if (p[1] != ELAAOMS_MEMORY_RECORD_VERSION) {
+    version = p[1];
+
+    if (version != ELAAOMS_MEMORY_RECORD_VERSION
+        && version != ELAAOMS_MEMORY_RECORD_V1)
+    {
         ELAAOMS_DECODE_FAIL("unknown version");
     }
 
@@ -375,7 +440,9 @@ elaaoms_memory_record_decode_view(const void *buf, size_t len,
         ELAAOMS_DECODE_FAIL("importance outside 1..10");
     }
 
-    if (p[4] & ~ELAAOMS_MEMORY_F_KNOWN) {
+    if (p[4] & ~(version == ELAAOMS_MEMORY_RECORD_V1
+                 ? ELAAOMS_MEMORY_F_KNOWN_V1 : ELAAOMS_MEMORY_F_KNOWN))
+    {
         ELAAOMS_DECODE_FAIL("unknown flags");
     }
 
@@ -394,6 +461,8 @@ elaaoms_memory_record_decode_view(const void *buf, size_t len,
     memcpy(&r->confidence, &conf, sizeof(conf));
     r->created = (int64_t) elaaoms_get_le(p + 16, 8);
     r->last_reinforced = (int64_t) elaaoms_get_le(p + 24, 8);
+    r->version = version;
+    r->nprior_agents = 0;
     r->owned = NULL;
 
     if (!(r->confidence >= 0 && r->confidence <= 1)) {
@@ -426,6 +495,30 @@ elaaoms_memory_record_decode_view(const void *buf, size_t len,
                                      r->conflicts[k].len))
         {
             ELAAOMS_DECODE_FAIL("invalid conflict id");
+        }
+    }
+
+    if (version != ELAAOMS_MEMORY_RECORD_V1) {
+        if (p == end) {
+            ELAAOMS_DECODE_FAIL("truncated agents");
+        }
+
+        r->nprior_agents = *p++;
+
+        if (r->nprior_agents > ELAAOMS_MEMORY_MAX_AGENTS - 1) {
+            ELAAOMS_DECODE_FAIL("too many agents");
+        }
+
+        for (k = 0; k < r->nprior_agents; k++) {
+            p = elaaoms_get_str(p, end, &r->prior_agents[k]);
+            if (p == NULL) {
+                ELAAOMS_DECODE_FAIL("truncated or malformed agent");
+            }
+        }
+
+        reason = elaaoms_memory_record_agents_check(r);
+        if (reason) {
+            ELAAOMS_DECODE_FAIL(reason);
         }
     }
 
@@ -542,6 +635,67 @@ elaaoms_memory_record_add_conflict(elaaoms_memory_record_t *r,
 }
 
 
+int
+elaaoms_memory_record_has_agent(const elaaoms_memory_record_t *r,
+    elaaoms_mstr_t agent)
+{
+    unsigned  k;
+
+    if (agent.len == 0) {
+        return 0;
+    }
+
+    if (elaaoms_mstr_eq(r->agent_id, agent)) {
+        return 1;
+    }
+
+    for (k = 0; k < r->nprior_agents; k++) {
+        if (elaaoms_mstr_eq(r->prior_agents[k], agent)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+int
+elaaoms_memory_record_add_agent(elaaoms_memory_record_t *r,
+    elaaoms_mstr_t agent)
+{
+    unsigned  k;
+
+    if (agent.len == 0 || elaaoms_mstr_eq(r->agent_id, agent)) {
+        return 0;
+    }
+
+    /* agent leaves the prior ones: it becomes the latest */
+    for (k = 0; k < r->nprior_agents; k++) {
+        if (elaaoms_mstr_eq(r->prior_agents[k], agent)) {
+            memmove(&r->prior_agents[k], &r->prior_agents[k + 1],
+                    (r->nprior_agents - k - 1) * sizeof(elaaoms_mstr_t));
+            r->nprior_agents--;
+            break;
+        }
+    }
+
+    if (r->agent_id.len) {
+        if (r->nprior_agents == ELAAOMS_MEMORY_MAX_AGENTS - 1) {
+            /* full: the agent that confirmed it longest ago goes */
+            memmove(&r->prior_agents[0], &r->prior_agents[1],
+                    (ELAAOMS_MEMORY_MAX_AGENTS - 2) * sizeof(elaaoms_mstr_t));
+            r->nprior_agents--;
+        }
+
+        r->prior_agents[r->nprior_agents++] = r->agent_id;
+    }
+
+    r->agent_id = agent;
+
+    return 1;
+}
+
+
 void
 elaaoms_memory_record_reinforce(elaaoms_memory_record_t *r,
     elaaoms_mstr_t conversation_id, elaaoms_mstr_t agent_id,
@@ -570,7 +724,7 @@ elaaoms_memory_record_reinforce(elaaoms_memory_record_t *r,
     }
 
     r->conversation_id = conversation_id;
-    r->agent_id = agent_id;
+    (void) elaaoms_memory_record_add_agent(r, agent_id);
 }
 
 

@@ -6,11 +6,11 @@
  * ~1,000 records per request, so decoding is the hot path: one pass, no
  * allocation (elaaoms_memory_record_decode_view() points into the reply).
  *
- * Encoding, version 1, every integer little-endian:
+ * Encoding, version 2, every integer little-endian:
  *
  *   off  size
  *     0     1  magic 0x4d ('M')
- *     1     1  version (1)
+ *     1     1  version (2)
  *     2     1  type (elaaoms_mem_type_e)
  *     3     1  importance 1..10
  *     4     1  flags (ELAAOMS_MEMORY_F_*)
@@ -23,21 +23,38 @@
  *    32        strings, each u16 length, the bytes, one NUL byte:
  *              id, org, caller, conversation_id, agent_id, content,
  *              source_quote, embed_model, then one per conflict link
+ *     .     1  number of prior agents, 0..ELAAOMS_MEMORY_MAX_AGENTS - 1
+ *     .        the prior agents, strings as above, least recent first
  *     .   dim  the embedding, elaaoms_vec_pack_q8() bytes
  *
  * The record must end exactly there.  The NUL after every string costs a
  * byte and buys C strings that point straight into the input buffer; a
  * string holding a NUL itself is refused, so strlen() == len always.
  *
+ * Agents: a memory belongs to every agent that created or reinforced it.
+ * agent_id is the latest of them; prior_agents the others, each once, in
+ * the order they last confirmed the memory, so the hot paths learn the
+ * whole set from the record alone (one HGETALL, no other key).  At most
+ * ELAAOMS_MEMORY_MAX_AGENTS in all: one more drops the agent that
+ * confirmed it longest ago.  A record with no agent (agent_id "") has no
+ * prior agents either: it is unattributed.
+ *
+ * Version 1 is version 2 without the prior agents (and without the
+ * IDENTITY flag); it still decodes, as a record whose only agent is
+ * agent_id (version says which it was).  The encoder writes version 2
+ * only.  Readers upgrade first: a v1 reader refuses v2 records rather
+ * than misreading them.
+ *
  * Decoding refuses (and never reads past the buffer on) truncated input,
  * trailing bytes, an unknown magic/version/type/flag, importance outside
  * 1..10, confidence outside 0..1 or NaN, negative times, missing NUL
- * terminators, an empty id/org/caller/content, an invalid memory id and an
- * embedding without a model name.  A version bump means readers upgrade
- * first: a v1 reader refuses v2 records rather than misreading them.
+ * terminators, an empty id/org/caller/content, an invalid memory id, an
+ * embedding without a model name, and prior agents that are empty,
+ * repeated, equal to agent_id, too many, or given without an agent_id.
  *
- * Size: 32 + 3 bytes per string + the strings + dim; a typical memory with
- * the built-in 384-dimension embedder takes ~600 bytes.
+ * Size: 32 + 3 bytes per string + 1 (v2) + the strings + dim; a typical
+ * memory with the built-in 384-dimension embedder takes ~600 bytes, each
+ * prior agent ~3 + its id's length more.
  */
 
 #ifndef ELAAOMS_MEMORY_RECORD_H
@@ -50,7 +67,9 @@
 #include "store/memory_types.h"
 
 #define ELAAOMS_MEMORY_RECORD_MAGIC    0x4d
-#define ELAAOMS_MEMORY_RECORD_VERSION  1
+#define ELAAOMS_MEMORY_RECORD_VERSION  2
+/* the first version: no prior agents, no IDENTITY flag; still decoded */
+#define ELAAOMS_MEMORY_RECORD_V1       1
 #define ELAAOMS_MEMORY_RECORD_HEADER   32
 
 /* memory ids: [A-Za-z0-9_-]{1,64} (hash field names, set members) */
@@ -63,6 +82,14 @@
  */
 #define ELAAOMS_MEMORY_MAX_CONFLICTS   8
 
+/*
+ * Agents a memory keeps, agent_id included: enough for every team that
+ * handles one caller; past it, the agent that confirmed the memory
+ * longest ago loses it (the agent:<id> sets of memory_store.h keep the
+ * whole history).
+ */
+#define ELAAOMS_MEMORY_MAX_AGENTS      16
+
 #define ELAAOMS_MEMORY_STR_MAX         65535
 #define ELAAOMS_MEMORY_MAX_DIM         4096
 
@@ -71,7 +98,15 @@
 
 /* a newer memory contradicts this one; kept as history, ranked after it */
 #define ELAAOMS_MEMORY_F_SUPERSEDED    0x01
-#define ELAAOMS_MEMORY_F_KNOWN         0x01
+/*
+ * About who the caller is (their name, the name they go by, their
+ * language): every agent of the organization may see it, whatever its
+ * importance.  Set when the memory is stored (extract/memory_rules.h),
+ * never guessed by readers.  Version 2 only.
+ */
+#define ELAAOMS_MEMORY_F_IDENTITY      0x02
+#define ELAAOMS_MEMORY_F_KNOWN_V1      0x01
+#define ELAAOMS_MEMORY_F_KNOWN         0x03
 
 /* each reinforcement moves confidence this share of the way to 1 */
 #define ELAAOMS_MEMORY_REINFORCE_STEP  0.1f
@@ -113,7 +148,8 @@ typedef struct {
     elaaoms_mstr_t        org;
     elaaoms_mstr_t        caller;
     elaaoms_mstr_t        conversation_id;  /* the latest that mentioned it */
-    elaaoms_mstr_t        agent_id;         /* of that conversation, or "" */
+    elaaoms_mstr_t        agent_id;         /* the latest agent that created
+                                               or reinforced it, or "" */
     elaaoms_mstr_t        content;
     elaaoms_mstr_t        source_quote;     /* may be "" */
     elaaoms_mstr_t        embed_model;      /* "" when dim is 0 */
@@ -132,9 +168,16 @@ typedef struct {
     unsigned              nconflicts;
     elaaoms_mstr_t        conflicts[ELAAOMS_MEMORY_MAX_CONFLICTS];
 
+    /* the other agents that created or reinforced it, least recently
+     * confirming first; never agent_id again; none without agent_id */
+    unsigned              nprior_agents;
+    elaaoms_mstr_t        prior_agents[ELAAOMS_MEMORY_MAX_AGENTS - 1];
+
     size_t                dim;              /* 0: no embedding */
     const unsigned char  *vec_q8;           /* dim bytes, elaaoms_vec_pack_q8 */
 
+    unsigned              version;          /* set by decode; encode writes
+                                               the current one */
     void                 *owned;
 } elaaoms_memory_record_t;
 
@@ -158,8 +201,8 @@ size_t elaaoms_memory_record_size(const elaaoms_memory_record_t *r);
 
 /*
  * Encodes r into buf[0..size): the number of bytes written, or -1 when
- * the record is invalid or buf too small.  The `shareable` and `owned`
- * fields are ignored.
+ * the record is invalid or buf too small.  The `shareable`, `version` and
+ * `owned` fields are ignored.
  */
 long elaaoms_memory_record_encode(const elaaoms_memory_record_t *r,
     unsigned char *buf, size_t size);
@@ -199,10 +242,32 @@ int elaaoms_memory_record_has_conflict(const elaaoms_memory_record_t *r,
 int elaaoms_memory_record_add_conflict(elaaoms_memory_record_t *r,
     elaaoms_mstr_t id);
 
+/* 1 when agent is one of the memory's agents (agent_id or a prior one) */
+int elaaoms_memory_record_has_agent(const elaaoms_memory_record_t *r,
+    elaaoms_mstr_t agent);
+
+/* 1 when no agent created or reinforced the memory */
+static inline int
+elaaoms_memory_record_unattributed(const elaaoms_memory_record_t *r)
+{
+    return r->agent_id.len == 0;
+}
+
+/*
+ * agent (borrowed) confirmed the memory: it becomes agent_id, the former
+ * agent_id joins the prior agents (the least recent of them goes when
+ * they are full), and agent leaves them if it was there.  An empty agent
+ * changes nothing.  1 when anything changed, 0 otherwise.
+ */
+int elaaoms_memory_record_add_agent(elaaoms_memory_record_t *r,
+    elaaoms_mstr_t agent);
+
 /*
  * One more conversation confirmed the memory: count + 1, last_reinforced
- * = now, conversation and agent become the latest (borrowed), importance
- * the larger of the two, confidence max(old, new) then
+ * = now, the conversation becomes the latest and the agent (when not
+ * empty) joins its agents as the latest (both borrowed:
+ * elaaoms_memory_record_add_agent()), importance the larger of the two,
+ * confidence max(old, new) then
  * ELAAOMS_MEMORY_REINFORCE_STEP of the way to 1 (repetition is evidence,
  * but never certainty: 0.9 takes 7 more confirmations to pass 0.95).
  */

@@ -105,6 +105,25 @@ elaaoms_store_opt_id_ok(const char *s, size_t len)
 }
 
 
+/* the prior agents become keys too: each a valid id (validate() checked
+   their count) */
+static int
+elaaoms_store_prior_agents_ok(const elaaoms_memory_record_t *rec)
+{
+    unsigned  k;
+
+    for (k = 0; k < rec->nprior_agents; k++) {
+        if (!elaaoms_conversation_id_valid(rec->prior_agents[k].data,
+                                           rec->prior_agents[k].len))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 void
 elaaoms_memory_list_free(elaaoms_memory_list_t *list)
 {
@@ -494,9 +513,11 @@ elaaoms_store_queue_put(elaaoms_store_tx_t *tx, const char *org,
     const char *caller, const elaaoms_memory_record_t *rec,
     const unsigned char *blob, size_t bloblen)
 {
-    char         key[ELAAOMS_MEMORY_KEY_MAX], suffix[160], score[32];
-    const char  *argv[4];
-    size_t       lens[4];
+    char                   key[ELAAOMS_MEMORY_KEY_MAX], suffix[160], score[32];
+    unsigned               k;
+    const char            *argv[4];
+    size_t                 lens[4];
+    const elaaoms_mstr_t  *agent;
 
 #define ELAAOMS_KEY(sfx)                                                      \
     if (elaaoms_memory_key(key, sizeof(key), org, caller, sfx) < 0) {         \
@@ -523,14 +544,21 @@ elaaoms_store_queue_put(elaaoms_store_tx_t *tx, const char *org,
     ELAAOMS_KEY(suffix);
     elaaoms_store_tx_cmd(tx, "SADD", key, rec->id.data, NULL);
 
-    if (rec->agent_id.len) {
+    /* every agent of the record: the index never knows less than it */
+    for (k = 0; k <= rec->nprior_agents; k++) {
+        agent = k < rec->nprior_agents ? &rec->prior_agents[k]
+                                       : &rec->agent_id;
+        if (agent->len == 0) {
+            continue;
+        }
+
         snprintf(suffix, sizeof(suffix), ELAAOMS_MEMORY_KEY_AGENT "%s",
-                 rec->agent_id.data);
+                 agent->data);
         ELAAOMS_KEY(suffix);
         elaaoms_store_tx_cmd(tx, "SADD", key, rec->id.data, NULL);
 
         ELAAOMS_KEY(ELAAOMS_MEMORY_KEY_AGENTS);
-        elaaoms_store_tx_cmd(tx, "SADD", key, rec->agent_id.data, NULL);
+        elaaoms_store_tx_cmd(tx, "SADD", key, agent->data, NULL);
     }
 
     if (rec->conversation_id.len) {
@@ -596,6 +624,7 @@ elaaoms_memory_store_commit(redisContext *rc, const char *org,
 
         } else if (!elaaoms_store_opt_id_ok(recs[i]->agent_id.data,
                                             recs[i]->agent_id.len)
+                   || !elaaoms_store_prior_agents_ok(recs[i])
                    || !elaaoms_store_opt_id_ok(recs[i]->conversation_id.data,
                                                recs[i]->conversation_id.len))
         {

@@ -13,6 +13,8 @@
  *                                  first, ids start with the creation time
  *   C type:<type>            SET   ids of that type ("factual", ...)
  *   C agent:<agent_id>       SET   ids created or reinforced by the agent
+ *                                  (an index: each record lists its agents,
+ *                                  memory_record.h, and is the truth)
  *   C conversation:<conv>    SET   ids created or reinforced in the
  *                                  conversation (a record keeps only the
  *                                  latest; the sets keep them all)
@@ -131,6 +133,31 @@ int elaaoms_memory_store_commit(redisContext *rc, const char *org,
     char *err, size_t errlen);
 
 void elaaoms_memory_store_unwatch(redisContext *rc);
+
+/*
+ * Within that transaction: version-1 records (memory_record.h) name only
+ * their latest agent, the agent:<id> sets every agent that created or
+ * reinforced them.  Gives each v1 record of recs[0..n) (the caller's)
+ * the other agents whose set holds it as prior agents (in id order, as
+ * many as fit), applies extract/memory_rules.h to it (written before the
+ * rules existed: identity flag, health and safety importance) and sets
+ * changed[i], so that the commit rewrites every v1 record as version 2
+ * once.  The agent strings point into *owner (NULL
+ * when there was no v1 record), which the caller frees after the commit.
+ * One SMEMBERS of the agents registry and one per agent, only when there
+ * is a v1 record.  0 or -1.
+ */
+int elaaoms_memory_store_v1_agents(redisContext *rc, const char *org,
+    const char *caller, elaaoms_memory_record_t *recs, size_t n,
+    unsigned char *changed, redisReply **owner, char *err, size_t errlen);
+
+/*
+ * The same for one caller on its own (the operator's "upgrade" command):
+ * WATCH, load, v1_agents(), commit of the v1 records, retried on a lost
+ * race.  *upgraded gets the number of records rewritten.  0 or -1.
+ */
+int elaaoms_memory_store_upgrade_caller(redisContext *rc, const char *org,
+    const char *caller, size_t *upgraded, char *err, size_t errlen);
 
 /*
  * Sleeps before retry `attempt` (0, 1, ...) of a transaction that lost a

@@ -485,6 +485,131 @@ test_gdpr_delete(void)
 }
 
 
+/*
+ * By agent: every agent that created or reinforced a memory has it, as
+ * search and the pre-call contexts see it (the record's agents); an
+ * agent dropped from a record past ELAAOMS_MEMORY_MAX_AGENTS no longer
+ * has it, though its set still lists it; a version-1 record names its
+ * latest agent only, and the set answers for the others.
+ */
+#define CALLER3  "+14155550166"
+#define NAME     "Caller's name is Maria Lopez"
+#define LATEST   "Order XYZ-789 is the latest order"
+
+static void
+test_query_agent_sets(void)
+{
+    int                       i;
+    char                      conv[32], agent[32];
+    long                      n;
+    size_t                    len;
+    unsigned char            *blob, v1[1024];
+    elaaoms_memory_list_t     l;
+    elaaoms_memory_query_t    q;
+    elaaoms_memory_record_t   r;
+
+    CHECK_INT_EQ(fixture_apply1(ORG, CALLER3, "conv_s0", "agent_support",
+                                T0, ELAAOMS_MEM_FACTUAL, NAME, 6, 0.9), 0);
+    CHECK_INT_EQ(fixture_apply1(ORG, CALLER3, "conv_s1", "agent_support",
+                                T0 + 5, ELAAOMS_MEM_FACTUAL, LATEST, 7, 0.9),
+                 0);
+    CHECK_INT_EQ(fixture_apply1(ORG, CALLER3, "conv_b1", "agent_billing",
+                                T0 + 10, ELAAOMS_MEM_FACTUAL, NAME, 6, 0.9),
+                 0);
+    CHECK_INT_EQ(fixture_apply1(ORG, CALLER3, "conv_b1", "agent_billing",
+                                T0 + 10, ELAAOMS_MEM_FACTUAL, LATEST, 7, 0.9),
+                 0);
+
+    elaaoms_memory_query_init(&q);
+    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
+    q.agent_id = "agent_support";
+    l = query(ORG, CALLER3, &q);
+    CHECK(is(&l, LATEST, NAME, NULL));
+    CHECK(l.n == 2 && strcmp(l.items[0].agent_id.data, "agent_billing") == 0);
+    elaaoms_memory_list_free(&l);
+
+    q.agent_id = "agent_billing";
+    l = query(ORG, CALLER3, &q);
+    CHECK(is(&l, LATEST, NAME, NULL));
+    elaaoms_memory_list_free(&l);
+
+    q.agent_id = "agent_sales";
+    l = query(ORG, CALLER3, &q);
+    CHECK_INT_EQ(l.n, 0);
+    elaaoms_memory_list_free(&l);
+
+    /* sixteen more agents confirm the order: support and billing drop
+       out of its record, not out of the name's */
+    for (i = 0; i < ELAAOMS_MEMORY_MAX_AGENTS; i++) {
+        snprintf(conv, sizeof(conv), "conv_e%d", i);
+        snprintf(agent, sizeof(agent), "agent_e%02d", i);
+        CHECK_INT_EQ(fixture_apply1(ORG, CALLER3, conv, agent, T0 + 100 + i,
+                                    ELAAOMS_MEM_FACTUAL, LATEST, 7, 0.9), 0);
+    }
+
+    q.agent_id = "agent_support";
+    l = query(ORG, CALLER3, &q);
+    CHECK(is(&l, NAME, NULL));
+    elaaoms_memory_list_free(&l);
+    CHECK_INT_EQ(r_int("SCARD %s", key(ORG, CALLER3, "agent:agent_support")),
+                 2);
+
+    /* the newest of support's set is the order, which its record no
+       longer names: a limit does not cut the answer before the check */
+    q.order = ELAAOMS_MEMORY_ORDER_NEWEST;
+    q.limit = 1;
+    l = query(ORG, CALLER3, &q);
+    CHECK(is(&l, NAME, NULL));
+    elaaoms_memory_list_free(&l);
+    q.limit = 0;
+    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
+
+    q.agent_id = "agent_e00";
+    l = query(ORG, CALLER3, &q);
+    CHECK(is(&l, LATEST, NULL));
+    elaaoms_memory_list_free(&l);
+
+    /* a version-1 record: its set answers for the agents before */
+    memset(&r, 0, sizeof(r));
+    r.id = elaaoms_mstr("0000cccc0000000000c1");
+    r.org = elaaoms_mstr(ORG);
+    r.caller = elaaoms_mstr(CALLER3);
+    r.conversation_id = elaaoms_mstr("conv_v1");
+    r.agent_id = elaaoms_mstr("agent_v1first");
+    r.content = elaaoms_mstr("Prefers paper statements");
+    r.source_quote = elaaoms_mstr("");
+    r.embed_model = elaaoms_mstr("");
+    r.type = ELAAOMS_MEM_PREFERENCE;
+    r.importance = 5;
+    r.created = T0;
+    r.last_reinforced = T0;
+    r.confidence = 0.8f;
+    CHECK_INT_EQ(elaaoms_memory_store_add(rc, &r, err, sizeof(err)), 0);
+    r.agent_id = elaaoms_mstr("agent_v1latest");
+    CHECK_INT_EQ(elaaoms_memory_record_encode_alloc(&r, &blob, &len), 0);
+    n = (long) len - 1;          /* without the (empty) agent count */
+    memcpy(v1, blob, n);
+    v1[1] = ELAAOMS_MEMORY_RECORD_V1;
+    free(blob);
+    freeReplyObject(redisCommand(rc, "HSET %s %s %b",
+                                 key(ORG, CALLER3, "index"),
+                                 "0000cccc0000000000c1", v1, (size_t) n));
+    CHECK_INT_EQ(r_int("SADD %s 0000cccc0000000000c1",
+                       key(ORG, CALLER3, "agent:agent_v1latest")), 1);
+
+    q.agent_id = "agent_v1first";
+    l = query(ORG, CALLER3, &q);
+    CHECK(is(&l, "Prefers paper statements", NULL));
+    CHECK(l.n == 1 && l.items[0].version == ELAAOMS_MEMORY_RECORD_V1);
+    elaaoms_memory_list_free(&l);
+
+    q.agent_id = "agent_v1latest";
+    l = query(ORG, CALLER3, &q);
+    CHECK(is(&l, "Prefers paper statements", NULL));
+    elaaoms_memory_list_free(&l);
+}
+
+
 int
 main(void)
 {
@@ -505,6 +630,7 @@ main(void)
 
     test_queries();
     test_query_isolation();
+    test_query_agent_sets();
     test_gdpr_delete();     /* last: it erases the caller queried above */
 
     stop_redis();

@@ -24,16 +24,26 @@ typedef struct {
 } recs_t;
 
 
+/* the prior agents (NULL-ended) and flags add() gives the next record */
+static const char *const  *add_prior;
+static unsigned            add_flags;
+
+
 static void
 add(recs_t *rs, const char *id, const char *org, const char *caller,
     const char *conv, const char *agent, elaaoms_mem_type_e type,
     int importance, int64_t created, const char *content)
 {
+    size_t                    k;
     unsigned char            *buf;
     size_t                    len;
     elaaoms_memory_record_t   r;
 
     memset(&r, 0, sizeof(r));
+    for (k = 0; add_prior != NULL && add_prior[k] != NULL; k++) {
+        r.prior_agents[r.nprior_agents++] = elaaoms_mstr(add_prior[k]);
+    }
+    r.flags = add_flags;
     r.id = elaaoms_mstr(id);
     r.org = elaaoms_mstr(org);
     r.caller = elaaoms_mstr(caller);
@@ -425,6 +435,101 @@ shared_memories(void)
     CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
     CHECK_INT_EQ(ctx.nshared, 0);
     CHECK(strstr(ctx.json, "hacked") == NULL);
+    elaaoms_context_free(&ctx);
+
+    recs_free(&rs);
+}
+
+
+/*
+ * A memory belongs to every agent that created or reinforced it: support
+ * learnt the name and the order, billing's call repeated them; identity
+ * facts reach every agent.
+ */
+static void
+agent_sets(void)
+{
+    char                      msg[ELAAOMS_FIRST_MESSAGE_MAX + 1];
+    recs_t                    rs;
+    yajl_val                  v;
+    elaaoms_context_t         ctx;
+    elaaoms_context_input_t   in;
+    const char               *org_agents[] = { "agent_support" };
+
+    static const char *const  support[] = { "agent_support", NULL };
+
+    rs.n = 0;
+    add_prior = support;
+    add(&rs, "o1", "acme", "+14155550123", "conv_2", "agent_billing",
+        ELAAOMS_MEM_FACTUAL, 7, T0 + 2 * DAY,
+        "Order number XYZ-789 is the caller's latest order.");
+    add_flags = ELAAOMS_MEMORY_F_IDENTITY;
+    add(&rs, "n1", "acme", "+14155550123", "conv_2", "agent_billing",
+        ELAAOMS_MEM_FACTUAL, 4, T0 + 2 * DAY, "Caller's name is Maria Lopez.");
+    add_prior = NULL;
+    add(&rs, "l1", "acme", "+14155550123", "conv_3", "agent_sales",
+        ELAAOMS_MEM_PREFERENCE, 3, T0 + 3 * DAY, "Prefers to speak Spanish.");
+    add_flags = 0;
+    add(&rs, "s1", "acme", "+14155550123", "conv_3", "agent_sales",
+        ELAAOMS_MEM_PREFERENCE, 5, T0 + 3 * DAY,
+        "Interested in the budget plan.");
+
+    /* support: the order and the name are its own, billing's call or not */
+    input(&in, "agent_support", 3, T0, T0 + 3 * DAY);
+    CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
+    CHECK_STR_EQ(ctx.name, "Maria Lopez");
+    CHECK(strstr(ctx.json, "XYZ-789") != NULL);
+    CHECK(strstr(ctx.context_text, "XYZ-789") != NULL);
+    CHECK(strstr(ctx.json, "budget") == NULL);
+    CHECK(!has_id(&ctx, "o1"));          /* its own: not audited */
+    CHECK(!has_id(&ctx, "n1"));
+    CHECK(has_id(&ctx, "l1"));           /* sales' identity fact: shared */
+    CHECK_INT_EQ(ctx.nshared, 1);
+    v = parse(ctx.json);
+    CHECK_STR_EQ(item_str(get(v, "last_conversation", NULL), 0, "id"), "o1");
+    CHECK_STR_EQ(item_str(get(v, "shared", NULL), 0, "id"), "l1");
+    CHECK_STR_EQ(item_str(get(v, "shared", NULL), 0, "agent_id"),
+                 "agent_sales");
+    yajl_tree_free(v);
+    CHECK(elaaoms_first_message_template(&ctx, "Hi, Acme here.", "en", msg,
+                                         sizeof(msg)) > 0);
+    CHECK(strstr(msg, "Maria") != NULL);
+    elaaoms_context_free(&ctx);
+
+    /* billing: the same two as its own */
+    input(&in, "agent_billing", 3, T0, T0 + 3 * DAY);
+    CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
+    CHECK_STR_EQ(ctx.name, "Maria Lopez");
+    CHECK(strstr(ctx.json, "XYZ-789") != NULL);
+    CHECK(!has_id(&ctx, "o1"));
+    elaaoms_context_free(&ctx);
+
+    /* an agent that never spoke with the caller: the identity facts only */
+    input(&in, "agent_returns", 3, T0, T0 + 3 * DAY);
+    CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
+    CHECK_STR_EQ(ctx.name, "Maria Lopez");
+    CHECK(strstr(ctx.json, "Spanish") != NULL);
+    CHECK(strstr(ctx.json, "XYZ-789") == NULL);
+    CHECK(strstr(ctx.json, "budget") == NULL);
+    CHECK(has_id(&ctx, "n1"));           /* served as the name: audited */
+    CHECK(has_id(&ctx, "l1"));
+    CHECK_INT_EQ(ctx.nshared, 2);
+    elaaoms_context_free(&ctx);
+
+    /* and an agent not seen yet */
+    input(&in, NULL, 3, T0, T0 + 3 * DAY);
+    CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
+    CHECK_STR_EQ(ctx.name, "Maria Lopez");
+    CHECK(strstr(ctx.json, "XYZ-789") == NULL);
+    elaaoms_context_free(&ctx);
+
+    /* the org's agent list: any of a memory's agents counts */
+    input(&in, "agent_returns", 3, T0, T0 + 3 * DAY);
+    in.org_agents = org_agents;
+    in.norg_agents = 1;
+    CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
+    CHECK_STR_EQ(ctx.name, "Maria Lopez");   /* support is among n1's */
+    CHECK(strstr(ctx.json, "Spanish") == NULL);   /* sales' only */
     elaaoms_context_free(&ctx);
 
     recs_free(&rs);
@@ -852,6 +957,7 @@ main(void)
 {
     returning_customer();
     shared_memories();
+    agent_sets();
     frequent_caller();
     token_cap();
     conflicts();

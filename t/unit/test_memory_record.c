@@ -36,6 +36,9 @@ fill(elaaoms_memory_record_t *r)
     r->nconflicts = 2;
     r->conflicts[0] = elaaoms_mstr("old_1");
     r->conflicts[1] = elaaoms_mstr("newer-2");
+    r->nprior_agents = 2;
+    r->prior_agents[0] = elaaoms_mstr("agent_1");
+    r->prior_agents[1] = elaaoms_mstr("agent_3");
 
     elaaoms_embed_text(r->content.data, r->content.len, v);
     elaaoms_vec_pack_q8(v, ELAAOMS_EMBED_DIM, q8);
@@ -76,6 +79,10 @@ check_same(const elaaoms_memory_record_t *a, const elaaoms_memory_record_t *b)
     for (k = 0; k < a->nconflicts && k < b->nconflicts; k++) {
         CHECK_MSTR(a->conflicts[k], b->conflicts[k]);
     }
+    CHECK_INT_EQ(a->nprior_agents, b->nprior_agents);
+    for (k = 0; k < a->nprior_agents && k < b->nprior_agents; k++) {
+        CHECK_MSTR(a->prior_agents[k], b->prior_agents[k]);
+    }
     CHECK_INT_EQ(a->dim, b->dim);
     CHECK(a->dim == 0 || memcmp(a->vec_q8, b->vec_q8, a->dim) == 0);
 }
@@ -106,6 +113,7 @@ test_round_trip(void)
     /* view: everything points into buf */
     CHECK_INT_EQ(elaaoms_memory_record_decode_view(buf, n, &v, &why), 0);
     check_same(&r, &v);
+    CHECK_INT_EQ(v.version, ELAAOMS_MEMORY_RECORD_VERSION);
     CHECK(v.shareable == 1);
     CHECK(v.owned == NULL);
     CHECK((const unsigned char *) v.content.data > buf
@@ -126,7 +134,8 @@ test_round_trip(void)
     r.embed_model = elaaoms_mstr("");
     r.nconflicts = 0;
     r.importance = 7;
-    r.flags = 0;
+    r.flags = ELAAOMS_MEMORY_F_IDENTITY;
+    r.nprior_agents = 0;
     r.source_quote = elaaoms_mstr(NULL);
     CHECK_INT_EQ(elaaoms_memory_record_encode_alloc(&r, &heap, &len), 0);
     CHECK_INT_EQ(elaaoms_memory_record_decode_view(heap, len, &v, NULL), 0);
@@ -183,7 +192,10 @@ test_truncation_and_garbage(void)
     } while (0)
 
     MUTATE(0, 'X', "bad magic");
-    MUTATE(1, 2, "unknown version");
+    MUTATE(1, 0, "unknown version");
+    MUTATE(1, ELAAOMS_MEMORY_RECORD_VERSION + 1, "unknown version");
+    /* a v2 record read as v1: the agent count is one byte too many */
+    MUTATE(1, ELAAOMS_MEMORY_RECORD_V1, "trailing bytes");
     MUTATE(2, ELAAOMS_MEM_NTYPES, "unknown type");
     MUTATE(3, 0, "importance outside 1..10");
     MUTATE(3, 11, "importance outside 1..10");
@@ -269,6 +281,12 @@ test_validate(void)
     REFUSED(r.embed_model = elaaoms_mstr(""));
     REFUSED(r.dim = ELAAOMS_MEMORY_MAX_DIM + 1);
     REFUSED(r.flags = 0x40);
+    REFUSED(r.nprior_agents = ELAAOMS_MEMORY_MAX_AGENTS);
+    REFUSED(r.prior_agents[1] = elaaoms_mstr(""));
+    REFUSED(r.prior_agents[1] = elaaoms_mstr("agent_1"));
+    REFUSED(r.prior_agents[1] = elaaoms_mstr("agent_7"));   /* agent_id */
+    REFUSED(r.agent_id = elaaoms_mstr(""));
+    REFUSED(r.prior_agents[0].data = nul; r.prior_agents[0].len = 3);
     REFUSED(r.created = -1);
     REFUSED(r.content.data = nul; r.content.len = 3);
 }
@@ -324,6 +342,232 @@ test_updates(void)
     CHECK_STR_EQ(r.conflicts[ELAAOMS_MEMORY_MAX_CONFLICTS - 1].data, "m9");
     CHECK(!elaaoms_memory_record_has_conflict(&r, elaaoms_mstr("m1")));
     CHECK(elaaoms_memory_record_has_conflict(&r, elaaoms_mstr("m5")));
+}
+
+
+/* a v1 record: the v2 encoding without the agent count byte */
+static long
+as_v1(const unsigned char *v2, long n, size_t dim, unsigned char *out)
+{
+    long  at = n - (long) dim - 1;
+
+    memcpy(out, v2, at);
+    memcpy(out + at, v2 + at + 1, dim);
+    out[1] = ELAAOMS_MEMORY_RECORD_V1;
+
+    return n - 1;
+}
+
+
+static void
+test_version_1(void)
+{
+    long                      n, n1;
+    const char               *why;
+    unsigned char             buf[2048], v1[2048], again[2048];
+    elaaoms_memory_record_t   r, v;
+
+    /* what the first release stored: flags SUPERSEDED only, one agent */
+    fill(&r);
+    r.nprior_agents = 0;
+    n = elaaoms_memory_record_encode(&r, buf, sizeof(buf));
+    CHECK_INT_EQ(buf[n - ELAAOMS_EMBED_DIM - 1], 0);
+    n1 = as_v1(buf, n, ELAAOMS_EMBED_DIM, v1);
+
+    CHECK_INT_EQ(elaaoms_memory_record_decode_view(v1, n1, &v, &why), 0);
+    CHECK_INT_EQ(v.version, ELAAOMS_MEMORY_RECORD_V1);
+    check_same(&r, &v);
+    CHECK(elaaoms_memory_record_has_agent(&v, elaaoms_mstr("agent_7")));
+    CHECK(!elaaoms_memory_record_has_agent(&v, elaaoms_mstr("agent_1")));
+
+    /* it is rewritten as v2, which reads back the same */
+    CHECK_INT_EQ(elaaoms_memory_record_encode(&v, again, sizeof(again)), n);
+    CHECK(memcmp(again, buf, n) == 0);
+
+    /* v1 knows no IDENTITY flag */
+    v1[4] |= ELAAOMS_MEMORY_F_IDENTITY;
+    CHECK_INT_EQ(elaaoms_memory_record_decode_view(v1, n1, &v, &why), -1);
+    CHECK_STR_EQ(why, "unknown flags");
+
+    /* every prefix of a v1 record is refused as well */
+    v1[4] &= ~ELAAOMS_MEMORY_F_IDENTITY;
+    for (n = 0; n < n1; n++) {
+        if (elaaoms_memory_record_decode_view(v1, n, &v, NULL) == 0) {
+            UNIT_FAIL("a truncated v1 record decodes");
+        }
+    }
+
+    /* byte by byte, as the first release wrote it: unattributed, no vector */
+    {
+        static const unsigned char  old[] = {
+            0x4d, 0x01, 0x02, 0x05, 0x01, 0x00, 0x00, 0x00,   /* issue, 5 */
+            0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x3f,   /* 2, 0.75 */
+            0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,   /* created */
+            0x20, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,   /* last */
+            0x02, 0x00, 'i', 'd', 0x00,
+            0x01, 0x00, 'o', 0x00,
+            0x01, 0x00, 'c', 0x00,
+            0x00, 0x00, 0x00,                                 /* conv */
+            0x00, 0x00, 0x00,                                 /* agent */
+            0x04, 0x00, 'L', 'a', 't', 'e', 0x00,
+            0x00, 0x00, 0x00,                                 /* quote */
+            0x00, 0x00, 0x00                                  /* model */
+        };
+
+        CHECK_INT_EQ(elaaoms_memory_record_decode_view(old, sizeof(old), &v,
+                                                       &why), 0);
+        CHECK_INT_EQ(v.version, 1);
+        CHECK_INT_EQ(v.type, ELAAOMS_MEM_ISSUE);
+        CHECK_INT_EQ(v.importance, 5);
+        CHECK_INT_EQ(v.flags, ELAAOMS_MEMORY_F_SUPERSEDED);
+        CHECK_INT_EQ(v.reinforcement_count, 2);
+        CHECK(v.confidence == 0.75f);
+        CHECK_INT_EQ(v.created, 16);
+        CHECK_INT_EQ(v.last_reinforced, 32);
+        CHECK_STR_EQ(v.content.data, "Late");
+        CHECK(elaaoms_memory_record_unattributed(&v));
+        CHECK_INT_EQ(v.nprior_agents, 0);
+        CHECK_INT_EQ(elaaoms_memory_record_size(&v), sizeof(old) + 1);
+    }
+}
+
+
+static void
+test_agents(void)
+{
+    int                       i;
+    long                      n;
+    char                      ids[20][16];
+    const char               *why;
+    unsigned char             buf[4096], bad[4096];
+    elaaoms_memory_record_t   r, v;
+
+    /* the most a record keeps round-trips */
+    fill(&r);
+    r.nprior_agents = 0;
+    for (i = 0; i < ELAAOMS_MEMORY_MAX_AGENTS - 1; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "agent_p%d", i);
+        r.prior_agents[r.nprior_agents++] = elaaoms_mstr(ids[i]);
+    }
+    n = elaaoms_memory_record_encode(&r, buf, sizeof(buf));
+    CHECK(n > 0);
+    CHECK_INT_EQ(elaaoms_memory_record_decode_view(buf, n, &v, &why), 0);
+    check_same(&r, &v);
+    for (i = 0; i < ELAAOMS_MEMORY_MAX_AGENTS - 1; i++) {
+        CHECK(elaaoms_memory_record_has_agent(&v, elaaoms_mstr(ids[i])));
+    }
+    CHECK(elaaoms_memory_record_has_agent(&v, elaaoms_mstr("agent_7")));
+    CHECK(!elaaoms_memory_record_has_agent(&v, elaaoms_mstr("agent_p")));
+    CHECK(!elaaoms_memory_record_has_agent(&v, elaaoms_mstr("")));
+
+    /* the decoder holds the same rules: count, repeats, agent_id */
+    {
+        /* the count byte: "agent_p0".."agent_p9" take 2 + 8 + 1 bytes,
+           "agent_p10".."agent_p14" one more */
+        long  at = n - ELAAOMS_EMBED_DIM - 10 * 11 - 5 * 12 - 1;
+
+        memcpy(bad, buf, n);
+        CHECK_INT_EQ(bad[at], ELAAOMS_MEMORY_MAX_AGENTS - 1);
+        bad[at] = ELAAOMS_MEMORY_MAX_AGENTS;
+        CHECK_INT_EQ(elaaoms_memory_record_decode_view(bad, n, &v, &why), -1);
+        CHECK_STR_EQ(why, "too many agents");
+
+        /* "agent_p1" becomes "agent_p0" */
+        memcpy(bad, buf, n);
+        CHECK_INT_EQ(bad[at + 1 + 11 + 2 + 7], '1');
+        bad[at + 1 + 11 + 2 + 7] = '0';
+        CHECK_INT_EQ(elaaoms_memory_record_decode_view(bad, n, &v, &why), -1);
+        CHECK_STR_EQ(why, "empty or repeated agent");
+
+        /* a NUL inside "agent_p0" */
+        memcpy(bad, buf, n);
+        bad[at + 1 + 2 + 3] = '\0';
+        CHECK_INT_EQ(elaaoms_memory_record_decode_view(bad, n, &v, &why), -1);
+        CHECK_STR_EQ(why, "truncated or malformed agent");
+
+        /* fewer agents than the count says */
+        memcpy(bad, buf, n);
+        bad[at] = 1;
+        CHECK_INT_EQ(elaaoms_memory_record_decode_view(bad, n, &v, &why), -1);
+    }
+
+    /* a prior agent equal to the latest one */
+    fill(&r);
+    r.agent_id = elaaoms_mstr("agent_q0");
+    r.nprior_agents = 1;
+    r.prior_agents[0] = elaaoms_mstr("agent_p0");
+    n = elaaoms_memory_record_encode(&r, buf, sizeof(buf));
+    CHECK_INT_EQ(buf[n - ELAAOMS_EMBED_DIM - 11 - 1], 1);
+    CHECK_INT_EQ(buf[n - ELAAOMS_EMBED_DIM - 11 + 2 + 6], 'p');
+    buf[n - ELAAOMS_EMBED_DIM - 11 + 2 + 6] = 'q';
+    CHECK_INT_EQ(elaaoms_memory_record_decode_view(buf, n, &v, &why), -1);
+    CHECK_STR_EQ(why, "empty or repeated agent");
+
+    /* prior agents need a latest one */
+    fill(&r);
+    r.agent_id = elaaoms_mstr("");
+    r.nprior_agents = 1;
+    CHECK_INT_EQ(elaaoms_memory_record_validate(&r, &why), -1);
+    CHECK_STR_EQ(why, "prior agents without an agent");
+
+    /* confirmations: the latest moves to agent_id, no repeats */
+    fill(&r);
+    r.agent_id = elaaoms_mstr("");
+    r.nprior_agents = 0;
+    CHECK_INT_EQ(elaaoms_memory_record_add_agent(&r, elaaoms_mstr("")), 0);
+    CHECK(elaaoms_memory_record_unattributed(&r));
+    CHECK_INT_EQ(elaaoms_memory_record_add_agent(&r, elaaoms_mstr("A")), 1);
+    CHECK_INT_EQ(elaaoms_memory_record_add_agent(&r, elaaoms_mstr("A")), 0);
+    CHECK_INT_EQ(r.nprior_agents, 0);
+    CHECK_INT_EQ(elaaoms_memory_record_add_agent(&r, elaaoms_mstr("B")), 1);
+    CHECK_INT_EQ(elaaoms_memory_record_add_agent(&r, elaaoms_mstr("C")), 1);
+    CHECK_STR_EQ(r.agent_id.data, "C");
+    CHECK_INT_EQ(r.nprior_agents, 2);
+    CHECK_STR_EQ(r.prior_agents[0].data, "A");
+    CHECK_STR_EQ(r.prior_agents[1].data, "B");
+    CHECK_INT_EQ(elaaoms_memory_record_add_agent(&r, elaaoms_mstr("A")), 1);
+    CHECK_STR_EQ(r.agent_id.data, "A");
+    CHECK_INT_EQ(r.nprior_agents, 2);
+    CHECK_STR_EQ(r.prior_agents[0].data, "B");
+    CHECK_STR_EQ(r.prior_agents[1].data, "C");
+    CHECK(elaaoms_memory_record_validate(&r, &why) == 0);
+
+    /* an agentless reinforcement keeps the agents */
+    elaaoms_memory_record_reinforce(&r, elaaoms_mstr("conv_x"),
+                                    elaaoms_mstr(""), 0.5f, 1, 1763600000);
+    CHECK_STR_EQ(r.agent_id.data, "A");
+    CHECK_INT_EQ(r.nprior_agents, 2);
+    elaaoms_memory_record_reinforce(&r, elaaoms_mstr("conv_y"),
+                                    elaaoms_mstr("D"), 0.5f, 1, 1763600001);
+    CHECK_STR_EQ(r.agent_id.data, "D");
+    CHECK_INT_EQ(r.nprior_agents, 3);
+    CHECK_STR_EQ(r.prior_agents[2].data, "A");
+
+    /* past the bound the agent that confirmed it longest ago goes */
+    fill(&r);
+    r.agent_id = elaaoms_mstr("");
+    r.nprior_agents = 0;
+    for (i = 0; i < 20; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "agent_%02d", i);
+        CHECK_INT_EQ(elaaoms_memory_record_add_agent(&r,
+                                                     elaaoms_mstr(ids[i])),
+                     1);
+        CHECK(elaaoms_memory_record_validate(&r, &why) == 0);
+    }
+    CHECK_INT_EQ(r.nprior_agents, ELAAOMS_MEMORY_MAX_AGENTS - 1);
+    CHECK_STR_EQ(r.agent_id.data, "agent_19");
+    CHECK_STR_EQ(r.prior_agents[0].data, "agent_04");
+    CHECK(!elaaoms_memory_record_has_agent(&r, elaaoms_mstr("agent_03")));
+    CHECK(elaaoms_memory_record_has_agent(&r, elaaoms_mstr("agent_04")));
+
+    /* one that confirms again is kept over one that did not */
+    CHECK_INT_EQ(elaaoms_memory_record_add_agent(&r,
+                                                 elaaoms_mstr("agent_04")), 1);
+    CHECK_INT_EQ(elaaoms_memory_record_add_agent(&r,
+                                                 elaaoms_mstr("agent_99")), 1);
+    CHECK(elaaoms_memory_record_has_agent(&r, elaaoms_mstr("agent_04")));
+    CHECK(!elaaoms_memory_record_has_agent(&r, elaaoms_mstr("agent_05")));
+    CHECK(elaaoms_memory_record_validate(&r, &why) == 0);
 }
 
 
@@ -408,6 +652,8 @@ main(void)
     test_truncation_and_garbage();
     test_validate();
     test_updates();
+    test_version_1();
+    test_agents();
     test_ids_and_rank();
     test_speed();
 

@@ -53,6 +53,8 @@ static char                     texts[MAX_RECS][96];
 static elaaoms_memory_record_t  recs[MAX_RECS];
 static size_t                   nrecs;
 static int                      verbose;
+/* the prior agents add() gives the next record (NULL-ended), or NULL */
+static const char *const       *add_prior;
 
 
 /* encodes one record from spec and decodes it as a view into recs[] */
@@ -84,6 +86,10 @@ add(const spec_t *sp)
     if (sp->link) {
         r.nconflicts = 1;
         r.conflicts[0] = elaaoms_mstr(sp->link);
+    }
+
+    for (i = 0; add_prior != NULL && add_prior[i] != NULL; i++) {
+        r.prior_agents[r.nprior_agents++] = elaaoms_mstr(add_prior[i]);
     }
 
     vec = vec_override >= 0 ? vec_override : sp->vec;
@@ -1034,6 +1040,102 @@ test_foreign_model(void)
 }
 
 
+/*
+ * A memory belongs to every agent that created or reinforced it: support
+ * learnt the order and the name, billing's call repeated them (billing is
+ * now their latest agent); an identity fact reaches every agent, a
+ * shareable one too, the rest stays with its agents.
+ */
+static void
+test_agent_sets(void)
+{
+    size_t                    i;
+    elaaoms_search_request_t  sr;
+    elaaoms_search_result_t   res;
+
+    static const char *const  support[] = { "agent_support", NULL };
+    static const char *const  support_sales[] = {
+        "agent_support", "agent_sales", NULL
+    };
+    static const spec_t       specs[] = {
+        { "a_order", "agent_billing", "conv_2",
+          "Order number XYZ-789 is the caller's latest order", 0, 7,
+          T0 - DAY, 0, NULL, 1 },
+        { "a_name", "agent_billing", "conv_2",
+          "Caller's name is Maria Lopez", 0, 4, T0 - 2 * DAY,
+          ELAAOMS_MEMORY_F_IDENTITY, NULL, 1 },
+        { "a_plan", "agent_sales", "conv_3",
+          "Interested in the budget plan", 1, 5, T0 - 3 * DAY, 0, NULL, 1 },
+        { "a_allergy", "agent_sales", "conv_3", "Has a peanut allergy", 0, 8,
+          T0 - 3 * DAY, 0, NULL, 1 },
+        { "a_paper", "agent_billing", "conv_2",
+          "Asked for paper invoices by mail", 1, 5, T0 - DAY, 0, NULL, 1 },
+        /* the name again, as another memory without the flag: private */
+        { "a_name2", "agent_billing", "conv_2",
+          "Her full name is Maria Lopez Garcia", 0, 4, T0 - DAY, 0, NULL, 1 },
+    };
+
+    reset();
+    for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+        add_prior = i == 0 ? support : i == 1 ? support_sales : NULL;
+        add(&specs[i]);
+    }
+    add_prior = NULL;
+
+    /* support: the order and the name are its own too, not audited */
+    sr = request("what was my order number");
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK(res.count >= 1);
+    CHECK_INT_EQ(pos(&res, "a_order"), 0);
+    CHECK(!is_foreign(&res, "a_order"));
+
+    sr.threshold = 0;
+    sr.limit = 100;
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(res.visible, 3);   /* a_order, a_name, a_allergy */
+    CHECK(pos(&res, "a_name") >= 0);
+    CHECK(pos(&res, "a_allergy") >= 0);
+    CHECK(pos(&res, "a_plan") < 0);
+    CHECK(pos(&res, "a_paper") < 0);
+    CHECK(pos(&res, "a_name2") < 0);
+    CHECK_INT_EQ(res.nforeign, 1);
+    CHECK(is_foreign(&res, "a_allergy"));
+
+    /* billing: its own three, the name, the shared allergy */
+    sr.agent_id = "agent_billing";
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(res.visible, 5);
+    CHECK(pos(&res, "a_plan") < 0);
+    CHECK_INT_EQ(res.nforeign, 1);
+
+    /* sales: the name through its prior agents, its own two */
+    sr.agent_id = "agent_sales";
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(res.visible, 3);
+    CHECK(pos(&res, "a_name") >= 0 && !is_foreign(&res, "a_name"));
+    CHECK(pos(&res, "a_order") < 0);
+    CHECK_INT_EQ(res.nforeign, 0);
+
+    /* an agent that never spoke with the caller: identity and shared */
+    sr.agent_id = "agent_returns";
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(res.visible, 2);
+    CHECK(pos(&res, "a_name") >= 0 && is_foreign(&res, "a_name"));
+    CHECK(pos(&res, "a_allergy") >= 0 && is_foreign(&res, "a_allergy"));
+
+    /* no agent: the same two */
+    sr.agent_id = NULL;
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(res.visible, 2);
+    CHECK_INT_EQ(res.nforeign, 2);
+
+    /* a prefix of an agent id is not that agent */
+    sr.agent_id = "agent_sup";
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(res.visible, 2);
+}
+
+
 int
 main(void)
 {
@@ -1041,6 +1143,7 @@ main(void)
 
     test_natural_questions();
     test_visibility();
+    test_agent_sets();
     test_threshold();
     test_ranking_ties();
     test_superseded();

@@ -1,0 +1,294 @@
+/*
+ * The health/safety and identity rules of every extracted memory (see
+ * memory_rules.h).
+ */
+
+#include <string.h>
+
+#include "extract/memory_rules.h"
+#include "search/tokenize.h"
+
+
+/*
+ * Health and safety, as the tokenizer's words: lowercase, single letters
+ * dropped ("uses a walker" is "uses walker"), punctuation a separator
+ * ("Epi-Pen" is "epi pen").  A final '*' takes any ending.  Ambiguous
+ * bare words are left to phrases (memory_rules.h).
+ */
+static const char  *elaaoms_rules_health_terms[] = {
+    /* allergies */
+    "allerg*", "anaphyla*", "epipen*", "epi pen*", "autoinjector*",
+    "auto injector*", "epinephrine", "celiac", "coeliac", "intoleran*",
+
+    /* medical needs */
+    "asthma*", "inhaler*", "diabet*", "insulin", "hypoglyc*", "epilep*",
+    "seizure disorder*", "has seizures", "prone to seizures",
+    "heart condition*", "heart attack*", "pacemaker*", "had stroke",
+    "stroke survivor*", "dialysis", "chemo*", "cancer", "blood thinner*",
+    "oxygen tank*", "oxygen concentrator*", "on oxygen", "cpap",
+    "ventilator*", "pregnan*", "dementia", "alzheimer*", "autis*", "adhd",
+    "ptsd", "dyslex*", "panic attack*", "medical condition*",
+    "medical need*", "medical device*", "medical equipment",
+    "medical alert*", "medical emergenc*", "medication*",
+    "chronic illness*", "chronic pain",
+
+    /* accessibility needs */
+    "disabilit*", "handicap*", "wheelchair*", "uses walker",
+    "walking frame*", "walking stick*", "uses cane", "mobility aid*",
+    "mobility scooter*", "mobility issue*", "mobility impair*",
+    "limited mobility", "reduced mobility", "crutch*", "amputee*",
+    "prosthe*", "paraly*", "paraplegi*", "quadriplegi*", "deaf*",
+    "hard of hearing", "hearing impair*", "hearing aid*", "hearing loss",
+    "blind", "legally blind", "visually impair*", "vision impair*",
+    "sight impair*", "low vision", "partially sighted", "braille",
+    "screen reader*", "sign language", "tty", "relay service*",
+    "speech impair*", "cognitive* impair*", "service dog*", "guide dog*",
+    "service animal*", "accessibility",
+
+    /* safety risks */
+    "safety risk*", "safety concern*", "safety hazard*", "safety issue*",
+    "unsafe", "dangerous", "gas leak*", "smell* gas", "carbon monoxide",
+    "fire hazard*", "electrical hazard*", "exposed wir*", "live wir*",
+    "domestic violence", "domestic abuse", "violen*", "weapon*", "suicid*",
+    "self harm*", "harm herself", "harm himself", "harm themselves",
+    "hurt herself", "hurt himself", "hurt themselves", "stalk*",
+    "restraining order*",
+
+    NULL
+};
+
+/* ways of naming the caller; their words say nothing else */
+static const char  *elaaoms_rules_naming_terms[] = {
+    "be called", "goes by", "go by", "going by", "known as", "addressed as",
+    "be addressed", "pronoun*",
+    NULL
+};
+
+/* other people: a name or language of theirs is not the caller's */
+static const char  *elaaoms_rules_other_people[] = {
+    "landlord*", "tenant*", "neighbor*", "neighbour*", "friend*", "nurse*",
+    "manager*", "roommate*", "technician*", "driver*", "doctor*",
+    NULL
+};
+
+/* the concepts an identity fact may have words of; any other is another
+   subject (tokenize.h) */
+#define ELAAOMS_RULES_IDENTITY_CONCEPTS                                       \
+    ((1u << ELAAOMS_CONCEPT_NAME) | (1u << ELAAOMS_CONCEPT_LANGUAGE)          \
+     | (1u << ELAAOMS_CONCEPT_PREFERENCE))
+
+
+typedef struct {
+    char      word[ELAAOMS_TOKEN_MAX + 1];
+    size_t    len;
+    uint32_t  concepts;
+    unsigned  naming:1;      /* part of a naming phrase */
+} elaaoms_rules_word_t;
+
+typedef struct {
+    elaaoms_rules_word_t  w[ELAAOMS_RULES_MAX_WORDS];
+    size_t                n;
+} elaaoms_rules_words_t;
+
+
+static void
+elaaoms_rules_words(const char *content, size_t len,
+    elaaoms_rules_words_t *ws)
+{
+    elaaoms_token_t      tok;
+    elaaoms_tokenizer_t  tz;
+
+    ws->n = 0;
+    elaaoms_tokenizer_init(&tz, content, len);
+
+    while (ws->n < ELAAOMS_RULES_MAX_WORDS
+           && elaaoms_tokenizer_next(&tz, &tok))
+    {
+        memcpy(ws->w[ws->n].word, tok.word, tok.word_len + 1);
+        ws->w[ws->n].len = tok.word_len;
+        ws->w[ws->n].concepts = tok.concepts;
+        ws->w[ws->n].naming = 0;
+        ws->n++;
+    }
+}
+
+
+/* 1 when word w matches the term word t[0..tlen) ("x*": any ending) */
+static int
+elaaoms_rules_word_is(const elaaoms_rules_word_t *w, const char *t,
+    size_t tlen)
+{
+    if (tlen > 0 && t[tlen - 1] == '*') {
+        return w->len >= tlen - 1 && memcmp(w->word, t, tlen - 1) == 0;
+    }
+
+    return w->len == tlen && memcmp(w->word, t, tlen) == 0;
+}
+
+
+/* the number of words of term matched at ws->w[i], 0 when it does not */
+static size_t
+elaaoms_rules_term_at(const elaaoms_rules_words_t *ws, size_t i,
+    const char *term)
+{
+    size_t       k, tlen;
+    const char  *sp;
+
+    for (k = 0; ; k++) {
+        sp = strchr(term, ' ');
+        tlen = sp ? (size_t) (sp - term) : strlen(term);
+
+        if (i + k >= ws->n
+            || !elaaoms_rules_word_is(&ws->w[i + k], term, tlen))
+        {
+            return 0;
+        }
+
+        if (sp == NULL) {
+            return k + 1;
+        }
+
+        term = sp + 1;
+    }
+}
+
+
+/* the first term of terms found in ws from word i on: its length, or 0 */
+static size_t
+elaaoms_rules_find(const elaaoms_rules_words_t *ws, size_t i,
+    const char *const *terms)
+{
+    size_t  t, n;
+
+    for (t = 0; terms[t] != NULL; t++) {
+        n = elaaoms_rules_term_at(ws, i, terms[t]);
+        if (n) {
+            return n;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+elaaoms_rules_health_words(const elaaoms_rules_words_t *ws)
+{
+    size_t  i;
+
+    for (i = 0; i < ws->n; i++) {
+        if (elaaoms_rules_find(ws, i, elaaoms_rules_health_terms)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+int
+elaaoms_memory_rules_health(const char *content, size_t len)
+{
+    elaaoms_rules_words_t  ws;
+
+    if (content == NULL) {
+        return 0;
+    }
+
+    elaaoms_rules_words(content, len, &ws);
+
+    return elaaoms_rules_health_words(&ws);
+}
+
+
+static int
+elaaoms_rules_identity_words(elaaoms_mem_type_e type,
+    elaaoms_rules_words_t *ws)
+{
+    int       subject;
+    size_t    i, k, n;
+    uint32_t  c;
+
+    if (type != ELAAOMS_MEM_FACTUAL && type != ELAAOMS_MEM_PREFERENCE) {
+        return 0;
+    }
+
+    subject = 0;
+
+    for (i = 0; i < ws->n; i++) {
+        n = elaaoms_rules_find(ws, i, elaaoms_rules_naming_terms);
+        for (k = 0; k < n; k++) {
+            ws->w[i + k].naming = 1;
+        }
+        subject |= (n > 0);
+    }
+
+    for (i = 0; i < ws->n; i++) {
+        if (ws->w[i].naming) {
+            continue;
+        }
+
+        if (elaaoms_rules_find(ws, i, elaaoms_rules_other_people)) {
+            return 0;
+        }
+
+        c = ws->w[i].concepts;
+
+        if (c & ~ELAAOMS_RULES_IDENTITY_CONCEPTS) {
+            return 0;   /* about something else as well */
+        }
+
+        if (c & ((1u << ELAAOMS_CONCEPT_NAME)
+                 | (1u << ELAAOMS_CONCEPT_LANGUAGE)))
+        {
+            subject = 1;
+        }
+    }
+
+    return subject;
+}
+
+
+int
+elaaoms_memory_rules_identity(elaaoms_mem_type_e type, const char *content,
+    size_t len)
+{
+    elaaoms_rules_words_t  ws;
+
+    if (content == NULL) {
+        return 0;
+    }
+
+    elaaoms_rules_words(content, len, &ws);
+
+    return elaaoms_rules_identity_words(type, &ws);
+}
+
+
+void
+elaaoms_memory_rules_apply(elaaoms_mem_type_e type, const char *content,
+    size_t len, int importance, elaaoms_memory_rules_t *out)
+{
+    elaaoms_rules_words_t  ws;
+
+    out->importance = importance;
+    out->flags = 0;
+    out->health = 0;
+
+    if (content == NULL) {
+        return;
+    }
+
+    elaaoms_rules_words(content, len, &ws);
+
+    if (elaaoms_rules_health_words(&ws)) {
+        out->health = 1;
+        if (out->importance < ELAAOMS_RULES_HEALTH_IMPORTANCE) {
+            out->importance = ELAAOMS_RULES_HEALTH_IMPORTANCE;
+        }
+    }
+
+    if (elaaoms_rules_identity_words(type, &ws)) {
+        out->flags |= ELAAOMS_MEMORY_F_IDENTITY;
+    }
+}

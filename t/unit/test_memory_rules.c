@@ -1,0 +1,258 @@
+/*
+ * The health/safety and identity rules of every extracted memory
+ * (extract/memory_rules.h): tables of cases, look-alikes included.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "unit.h"
+#include "extract/memory_rules.h"
+
+
+typedef struct {
+    const char  *text;
+    int          health;
+} health_case_t;
+
+static const health_case_t  health_cases[] = {
+    /* must be raised */
+    { "Has a peanut allergy.", 1 },
+    { "Severe peanut allergy; carries an EpiPen.", 1 },
+    { "Carries an epi-pen for bee stings.", 1 },
+    { "Is allergic to shellfish.", 1 },
+    { "Has severe allergies to latex.", 1 },
+    { "Uses a wheelchair.", 1 },
+    { "Needs wheelchair access at the front entrance.", 1 },
+    { "Is diabetic and needs meals delivered before noon.", 1 },
+    { "Has type 2 diabetes.", 1 },
+    { "Is hearing impaired; prefers text messages.", 1 },
+    { "Caller is deaf and uses a relay service.", 1 },
+    { "Wears hearing aids.", 1 },
+    { "Is hard of hearing.", 1 },
+    { "Is legally blind and uses a screen reader.", 1 },
+    { "Visually impaired: send statements in large print or braille.", 1 },
+    { "Uses a walker since her hip surgery.", 1 },
+    { "Uses a cane.", 1 },
+    { "Has limited mobility and cannot use stairs.", 1 },
+    { "Relies on an oxygen concentrator at home.", 1 },
+    { "Is on dialysis three times a week.", 1 },
+    { "Is pregnant and due in March.", 1 },
+    { "Has epilepsy.", 1 },
+    { "Takes blood thinners.", 1 },
+    { "Needs medication delivered monthly.", 1 },
+    { "Has a medical condition that requires refrigerated deliveries.", 1 },
+    { "Has a service dog.", 1 },
+    { "Has early-stage dementia; her daughter helps on calls.", 1 },
+    { "Is lactose intolerant.", 1 },
+    { "Has celiac disease.", 1 },
+    { "Reported a gas leak at the property.", 1 },
+    { "Smells gas near the meter.", 1 },
+    { "Carbon monoxide alarm keeps going off.", 1 },
+    { "Exposed wires near the outlet are a fire hazard.", 1 },
+    { "Said the installation left the stairs unsafe.", 1 },
+    { "Mentioned domestic violence; do not send mail to the old address.",
+      1 },
+    { "Has a restraining order against a former partner.", 1 },
+    { "Needs accessibility features on the website.", 1 },
+
+    /* look-alikes: stay as they are */
+    { "Caller's name is Maria Lopez.", 0 },
+    { "Prefers vegetarian meals.", 0 },
+    { "Asked about a medical bill from March.", 0 },
+    { "Account was disabled after three failed logins.", 0 },
+    { "Disabled auto-pay last month.", 0 },
+    { "Was hearing about the new plan from a friend.", 0 },
+    { "Threatened to cancel the subscription.", 0 },
+    { "Spoke with Mr. Walker from the billing team.", 0 },
+    { "Ordered cane sugar and flour.", 0 },
+    { "Has a mobility plan with five lines.", 0 },
+    { "Ordered new window blinds.", 0 },
+    { "Emergency contact is her daughter Sofia.", 0 },
+    { "Keeps valuables in a safety deposit box.", 0 },
+    { "Gas bill was higher than expected.", 0 },
+    { "Order XYZ-789 is delayed.", 0 },
+    { "Package was held for a customs seizure.", 0 },
+    { "Works at the hospital as an accountant.", 0 },
+};
+
+
+typedef struct {
+    elaaoms_mem_type_e   type;
+    const char          *text;
+    int                  identity;
+} identity_case_t;
+
+#define F  ELAAOMS_MEM_FACTUAL
+#define P  ELAAOMS_MEM_PREFERENCE
+
+static const identity_case_t  identity_cases[] = {
+    /* the caller's name, the name they go by, their language */
+    { F, "Caller's name is Maria Lopez.", 1 },
+    { F, "The customer's full name is Dana Whitfield.", 1 },
+    { F, "Her first name is Ana; last name Ruiz.", 1 },
+    { F, "Introduced himself as Dr. Tom Becker.", 1 },
+    { F, "Spells her surname L-O-P-E-Z.", 1 },
+    { P, "Prefers to be called Mike.", 1 },
+    { P, "Goes by Bobby.", 1 },
+    { P, "Prefers to be addressed as Mrs. Lopez.", 1 },
+    { F, "Is known as Kate.", 1 },
+    { P, "Uses they/them pronouns.", 1 },
+    { P, "Prefers to speak Spanish.", 1 },
+    { F, "Speaks Portuguese and some English.", 1 },
+    { P, "Needs a Mandarin interpreter.", 1 },
+    { P, "Prefers a Spanish-speaking agent.", 1 },
+
+    /* someone else's, or about something more */
+    { F, "Her daughter's name is Emma.", 0 },
+    { F, "Has a dog named Rex.", 0 },
+    { F, "Works for a company named Acme Corp.", 0 },
+    { F, "Her landlord's name is Jim.", 0 },
+    { F, "Her husband speaks French.", 0 },
+    { F, "The name on order XYZ-789 is misspelled.", 0 },
+    { F, "Wants the name on the account changed.", 0 },
+    { F, "Wants the name on the invoice corrected.", 0 },
+    { P, "Prefers calls in the morning.", 0 },
+    { P, "Prefers that we call her in the evening.", 0 },
+    { F, "Caller's email address is on file.", 0 },
+    { F, "Order number XYZ-789 is the caller's latest order.", 0 },
+    { P, "Interested in the budget plan.", 0 },
+    { F, "Has a peanut allergy.", 0 },
+
+    /* identity is about facts and preferences only */
+    { ELAAOMS_MEM_EMOTION, "Upset that agents mispronounce her name.", 0 },
+    { ELAAOMS_MEM_ISSUE, "Name is misspelled on the welcome letter.", 0 },
+    { ELAAOMS_MEM_RELATIONSHIP, "Known as a loyal caller since 2019.", 0 },
+};
+
+
+static void
+test_health_table(void)
+{
+    size_t       i;
+    int          got;
+    const char  *t;
+
+    for (i = 0; i < sizeof(health_cases) / sizeof(health_cases[0]); i++) {
+        t = health_cases[i].text;
+        got = elaaoms_memory_rules_health(t, strlen(t));
+
+        if (!unit_tap_(got == health_cases[i].health, __FILE__, __LINE__,
+                       t))
+        {
+            printf("#   health %d, expected %d\n", got,
+                   health_cases[i].health);
+        }
+    }
+}
+
+
+static void
+test_identity_table(void)
+{
+    size_t       i;
+    int          got;
+    const char  *t;
+
+    for (i = 0; i < sizeof(identity_cases) / sizeof(identity_cases[0]); i++)
+    {
+        t = identity_cases[i].text;
+        got = elaaoms_memory_rules_identity(identity_cases[i].type, t,
+                                            strlen(t));
+
+        if (!unit_tap_(got == identity_cases[i].identity, __FILE__,
+                       __LINE__, t))
+        {
+            printf("#   identity %d, expected %d\n", got,
+                   identity_cases[i].identity);
+        }
+    }
+}
+
+
+static void
+test_apply(void)
+{
+    const char              *t;
+    elaaoms_memory_rules_t   r;
+
+    /* raised to 8, whatever the extractor said; never lowered */
+    t = "Has a severe peanut allergy.";
+    elaaoms_memory_rules_apply(F, t, strlen(t), 3, &r);
+    CHECK_INT_EQ(r.importance, ELAAOMS_RULES_HEALTH_IMPORTANCE);
+    CHECK_INT_EQ(r.importance, ELAAOMS_MEMORY_SHAREABLE_MIN);
+    CHECK(r.health);
+    CHECK_INT_EQ(r.flags, 0);
+
+    elaaoms_memory_rules_apply(ELAAOMS_MEM_ISSUE, t, strlen(t), 10, &r);
+    CHECK_INT_EQ(r.importance, 10);
+    CHECK(r.health);
+
+    /* any type: an issue about a safety risk too */
+    t = "Technician left exposed wires in the kitchen.";
+    elaaoms_memory_rules_apply(ELAAOMS_MEM_ISSUE, t, strlen(t), 6, &r);
+    CHECK_INT_EQ(r.importance, 8);
+
+    /* identity: the flag, the importance as it was */
+    t = "Caller's name is Maria Lopez.";
+    elaaoms_memory_rules_apply(F, t, strlen(t), 4, &r);
+    CHECK_INT_EQ(r.importance, 4);
+    CHECK_INT_EQ(r.flags, ELAAOMS_MEMORY_F_IDENTITY);
+    CHECK(!r.health);
+
+    /* both */
+    t = "Prefers sign language interpreters.";
+    elaaoms_memory_rules_apply(P, t, strlen(t), 5, &r);
+    CHECK_INT_EQ(r.importance, 8);
+    CHECK_INT_EQ(r.flags, ELAAOMS_MEMORY_F_IDENTITY);
+
+    /* neither */
+    t = "Prefers email over phone calls.";
+    elaaoms_memory_rules_apply(P, t, strlen(t), 6, &r);
+    CHECK_INT_EQ(r.importance, 6);
+    CHECK_INT_EQ(r.flags, 0);
+    CHECK(!r.health);
+
+    /* nothing to read */
+    elaaoms_memory_rules_apply(F, NULL, 0, 6, &r);
+    CHECK_INT_EQ(r.importance, 6);
+    CHECK_INT_EQ(r.flags, 0);
+    CHECK(!elaaoms_memory_rules_health(NULL, 0));
+    CHECK(!elaaoms_memory_rules_identity(F, NULL, 0));
+    CHECK(!elaaoms_memory_rules_identity(F, "", 0));
+}
+
+
+static void
+test_long_text(void)
+{
+    size_t  i;
+    char    buf[8192];
+
+    /* words past ELAAOMS_RULES_MAX_WORDS are not read */
+    buf[0] = '\0';
+    for (i = 0; i < ELAAOMS_RULES_MAX_WORDS; i++) {
+        strcat(buf, "word ");
+    }
+    strcat(buf, "allergy");
+    CHECK(!elaaoms_memory_rules_health(buf, strlen(buf)));
+    memcpy(buf, "wheelchair", 10);
+    CHECK(elaaoms_memory_rules_health(buf, strlen(buf)));
+
+    /* a term at the very end, and a phrase cut by the end */
+    CHECK(elaaoms_memory_rules_health("hard of hearing", 15));
+    CHECK(!elaaoms_memory_rules_health("hard of hearing", 12));
+    CHECK(!elaaoms_memory_rules_health("gas", 3));
+}
+
+
+int
+main(void)
+{
+    test_health_table();
+    test_identity_table();
+    test_apply();
+    test_long_text();
+
+    return UNIT_DONE("memory_rules");
+}
