@@ -10,6 +10,8 @@
 #   make SANITIZE=1 unit unit tests under -fsanitize=address,undefined
 #   make fuzz            libFuzzer targets for the parsers (clang)
 #   make bench           the benchmark programs (bench/*.c)
+#   make eval            the recall benchmark, both halves (bench/eval.pl)
+#   make eval-tune       its tuning half only (CI runs it with floors)
 #   NGINX_SRC=/path/to/nginx-x.y.z  build against an upstream source tree
 #                                   instead of Debian's nginx-dev headers
 #
@@ -65,7 +67,7 @@ PLAIN_CORE_A := $(BUILD)/obj/libelaaoms-core.a
 PLAIN_IO_A   := $(BUILD)/obj/libelaaoms-io.a
 
 .PHONY: all deps lib module worker tools unit test prove run stop fuzz \
-        bench clean check-archives
+        bench eval eval-tune clean check-archives
 
 all: lib module worker tools
 
@@ -201,6 +203,18 @@ $(BUILD)/bench/%: bench/%.c $(PLAIN_IO_A) $(PLAIN_CORE_A)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(PLAIN_IO_A) $(PLAIN_CORE_A) $(LIBS)
 
 bench: $(BENCH_BINS)
+
+# --- recall benchmark ---------------------------------------------------------
+# The labelled calls and questions of bench/eval/data/ played through the
+# product's webhooks (bench/eval/data/README.md).  EVAL_ARGS adds options,
+# e.g. EVAL_ARGS="--verbose" or floors: --min-recall X --min-precall Y
+# --max-leaks N (exit 1 below them).
+
+eval: all
+	perl bench/eval.pl $(EVAL_ARGS)
+
+eval-tune: all
+	perl bench/eval.pl --half tune $(EVAL_ARGS)
 
 # --- fuzzing ----------------------------------------------------------------
 # lib/ is compiled once with coverage instrumentation into its own archives;
