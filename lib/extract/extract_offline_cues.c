@@ -5,7 +5,9 @@
  * important cue it holds (the first in the table on a tie); without one
  * it is factual, of importance ELAAOMS_XO_IMP_DETAIL when it holds a
  * number or code, ELAAOMS_XO_IMP_STATEMENT when the caller speaks of
- * themselves, ELAAOMS_XO_IMP_MINOR otherwise.
+ * themselves, ELAAOMS_XO_IMP_MINOR otherwise.  A request to the company
+ * ("can you move my deliveries to Friday?") is a preference unless a
+ * cue above ELAAOMS_XO_IMP_PREFERENCE says more.
  *
  * The vocabulary is call-center English in general -- money, faults,
  * health, people, plans -- not any one company's products.
@@ -384,9 +386,9 @@ xo_better(int best, size_t k)
 }
 
 
-void
+int
 elaaoms_xo_classify(const elaaoms_xo_sent_t *st, int first_person,
-    elaaoms_mem_type_e *type, int *importance)
+    int request, elaaoms_mem_type_e *type, int *importance)
 {
     char            w[XO_WORD_MAX];
     size_t          i, j, n, lo, hi, mid;
@@ -443,17 +445,28 @@ elaaoms_xo_classify(const elaaoms_xo_sent_t *st, int first_person,
         }
     }
 
+    /* a request to the company is a wish unless a weightier cue says
+     * more ("cancel my plan" stays an issue) */
+    if (request && (best < 0
+                    || xo_cues[best].importance <= ELAAOMS_XO_IMP_PREFERENCE))
+    {
+        *type = ELAAOMS_MEM_PREFERENCE;
+        *importance = ELAAOMS_XO_IMP_PREFERENCE;
+        return 1;
+    }
+
     if (best >= 0) {
         *type = xo_cues[best].type;
         *importance = xo_cues[best].importance;
         if (digits && *importance < ELAAOMS_XO_IMP_DETAIL) {
             *importance = ELAAOMS_XO_IMP_DETAIL;
         }
-        return;
+        return 1;
     }
 
     *type = ELAAOMS_MEM_FACTUAL;
     *importance = digits ? ELAAOMS_XO_IMP_DETAIL
                   : first_person ? ELAAOMS_XO_IMP_STATEMENT
                   : ELAAOMS_XO_IMP_MINOR;
+    return 0;
 }

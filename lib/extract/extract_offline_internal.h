@@ -266,9 +266,11 @@ int elaaoms_xo_is_content(const elaaoms_xo_sent_t *st, size_t i);
 /*
  * The type and importance of a statement from the cue table: the most
  * important cue found in the clause, else factual with an importance
- * from what it holds (first person, a code or amount).
+ * from what it holds (first person, a code or amount); a request to the
+ * company is a preference unless a weightier cue says more.  1 when a
+ * cue was found.
  */
-void elaaoms_xo_classify(const elaaoms_xo_sent_t *st, int first_person,
-    elaaoms_mem_type_e *type, int *importance);
+int elaaoms_xo_classify(const elaaoms_xo_sent_t *st, int first_person,
+    int request, elaaoms_mem_type_e *type, int *importance);
 
 #endif /* ELAAOMS_EXTRACT_OFFLINE_INTERNAL_H */

@@ -957,6 +957,7 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
 {
     size_t                   i, content, qfrom, start;
     int                      first_person, digits, answer, importance, qimp;
+    int                      request, cue;
     elaaoms_mem_type_e       type, qtype;
     elaaoms_xo_buf_t         b;
     elaaoms_xo_sent_t        q;
@@ -985,12 +986,17 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
                                          "we're|we've", NULL)
              && !cl->question;
 
+    request = elaaoms_xo_match(st, 0, "can|could|would|will you", NULL)
+              || elaaoms_xo_match(st, 0, "please", NULL)
+              || xo_word_in(st, 0, xo_imperatives);
+    cue = elaaoms_xo_classify(st, first_person, request, &type, &importance);
+
     if (!answer) {
         if (cl->question ? !(first_person || digits
                              || (content >= 2
                                  && elaaoms_xo_match(st, 0, "can|could|would|"
                                                             "will you", NULL)))
-                         : !(content >= 2 || first_person || digits))
+                         : !(content >= 2 || first_person || digits || cue))
         {
             return;
         }
@@ -1049,11 +1055,9 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         xo_put_lowered(&b, st, 0);
     }
 
-    elaaoms_xo_classify(st, first_person, &type, &importance);
-
     if (answer) {
         /* "Any allergies?" "Peanuts." is about health */
-        elaaoms_xo_classify(&q, 1, &qtype, &qimp);
+        elaaoms_xo_classify(&q, 1, 0, &qtype, &qimp);
         if (qimp > importance) {
             type = qtype;
             importance = qimp;

@@ -76,7 +76,7 @@ static size_t
 elaaoms_query_terms(const char *query, size_t len, elaaoms_query_term_t *terms)
 {
     size_t               i, n, prev_len;
-    uint32_t             seen;
+    uint32_t             seen, qc;
     char                 prev[ELAAOMS_TOKEN_MAX + 1];
     elaaoms_token_t      tok;
     elaaoms_tokenizer_t  tz;
@@ -90,25 +90,32 @@ elaaoms_query_terms(const char *query, size_t len, elaaoms_query_term_t *terms)
     while (n < ELAAOMS_RELEVANCE_MAX_TERMS
            && elaaoms_tokenizer_next(&tz, &tok))
     {
-        if (tok.stopword) {
-            /*
-             * "where", "how much": no word to find, but the kind of
-             * answer -- a term of concepts only (its stem, a stopword,
-             * never occurs in a memory's counted words)
-             */
-            tok.concepts = elaaoms_question_concepts(tok.word, tok.word_len,
-                                                     prev_len ? prev : NULL,
-                                                     prev_len);
-            memcpy(prev, tok.word, tok.word_len + 1);
-            prev_len = tok.word_len;
+        /*
+         * "where", "how much", "for a living": no word to find, but the
+         * kind of answer -- a term of concepts only, its stem made
+         * unmatchable ("living" must not find "lives")
+         */
+        qc = elaaoms_question_concepts(tok.word, tok.word_len,
+                                       prev_len ? prev : NULL, prev_len);
+        memcpy(prev, tok.word, tok.word_len + 1);
+        prev_len = tok.word_len;
 
-            if (tok.concepts == 0 || (tok.concepts & ~seen) == 0) {
+        if (qc) {
+            if ((qc & ~seen) == 0) {
                 continue;
             }
+            tok.concepts = qc;
+            tok.stem_len = tok.word_len < ELAAOMS_TOKEN_MAX
+                           ? tok.word_len + 1 : ELAAOMS_TOKEN_MAX;
+            tok.stem[0] = '?';
+            memcpy(tok.stem + 1, tok.word, tok.stem_len - 1);
+            tok.stem[tok.stem_len] = '\0';
+            tok.stem_hash = elaaoms_fnv1a(ELAAOMS_FNV_BASIS, tok.stem,
+                                          tok.stem_len);
+            tok.stopword = 0;
 
-        } else {
-            memcpy(prev, tok.word, tok.word_len + 1);
-            prev_len = tok.word_len;
+        } else if (tok.stopword) {
+            continue;
         }
 
         for (i = 0; i < n; i++) {

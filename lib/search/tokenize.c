@@ -155,7 +155,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "fraud fraudulent scam identity theft stolen steal unauthorized "
     "security secure sensitive lawyer attorney legal lawsuit sue "
     "chargeback dispute police flag escalate hack compromise breach "
-    "suspicious",
+    "suspicious threat threaten",
     /* VEHICLE */
     "car vehicle truck van suv motorcycle auto sedan hatchback pickup "
     "mileage brake tire tyre engine"
@@ -300,9 +300,9 @@ elaaoms_concept_name(int concept)
 
 /*
  * Question words are stopwords, yet they say what kind of answer is
- * wanted: "where" asks for a place, "how much" for an amount.  Only the
- * query side uses them (relevance.c); a memory never holds the answer
- * type as a word.
+ * wanted: "where" asks for a place, "how much" for an amount; so do a
+ * few set phrases ("for a living": work).  Only the query side uses them
+ * (relevance.c); a memory never holds the answer type as a word.
  */
 uint32_t
 elaaoms_question_concepts(const char *word, size_t len, const char *prev,
@@ -321,6 +321,7 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "whose", NULL, ELAAOMS_QBIT(FAMILY) | ELAAOMS_QBIT(NAME) },
         { "much", "how", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
         { "many", "how", ELAAOMS_QBIT(NUMBER) },
+        { "living", "for", ELAAOMS_QBIT(WORK) },  /* "for a living" ("a" is no token) */
         { NULL, NULL, 0 }
     };
 #undef ELAAOMS_QBIT

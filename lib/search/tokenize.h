@@ -123,8 +123,9 @@ uint32_t elaaoms_concepts_of_stem(const char *stem, size_t len);
 /*
  * The concepts a question word stands for although it is a stopword
  * ("where": ADDRESS, "when": TIME_OF_DAY and APPOINTMENT, "who": FAMILY
- * and NAME, "much" after "how": BILLING, "many" after "how": NUMBER);
- * word and prev (the word before, or NULL) lowercased.  0 for others.
+ * and NAME, "much" after "how": BILLING, "many" after "how": NUMBER), or
+ * a word of a set phrase ("living" after "for": WORK); word and prev (the
+ * word before, or NULL) lowercased.  0 for others.
  */
 uint32_t elaaoms_question_concepts(const char *word, size_t len,
     const char *prev, size_t prev_len);

@@ -455,6 +455,12 @@ static const statement_case_t  statements[] = {
       "The caller is a big fan of your oat milk.", 6 },
     { NULL, "I never check my voicemail.", ELAAOMS_MEM_FACTUAL,
       "The caller never checks their voicemail.", 0 },
+    /* one word that is a cue is enough; a request is a wish */
+    { NULL, "Paperless, please.", ELAAOMS_MEM_PREFERENCE,
+      "The caller said paperless.", 6 },
+    { NULL, "Could you move my deliveries to Friday?",
+      ELAAOMS_MEM_PREFERENCE, "The caller asked whether the company could "
+      "move their deliveries to Friday.", 6 },
 
     /* feelings */
     { NULL, "I'm really frustrated", ELAAOMS_MEM_EMOTION,

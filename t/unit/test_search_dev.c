@@ -339,6 +339,15 @@ test_scorer_parts(void)
     CHECK(s1 < THRESHOLD);
     CHECK(s2 >= THRESHOLD);
 
+    /* "for a living" asks for work, not for where one lives */
+    others[1].text = "The caller lives in Austin.";
+    s1 = score_one("what does she do for a living",
+                   "The caller is a freelance translator.", NULL, others, 2);
+    s2 = score_one("what does she do for a living",
+                   "The caller lives in Austin.", NULL, others, 1);
+    CHECK(s1 >= THRESHOLD);
+    CHECK(s1 > s2);
+
     /* "how much": an amount answers it */
     s1 = score_one("how much did the repair cost",
                    "The caller said the dealer quoted them $380.", NULL,

@@ -221,6 +221,9 @@ test_question_vocabulary(void)
     CHECK(elaaoms_question_concepts("many", 4, "how", 3)
           & (1u << ELAAOMS_CONCEPT_NUMBER));
     CHECK_INT_EQ(elaaoms_question_concepts("the", 3, NULL, 0), 0);
+    CHECK(elaaoms_question_concepts("living", 6, "for", 3)
+          & (1u << ELAAOMS_CONCEPT_WORK));
+    CHECK_INT_EQ(elaaoms_question_concepts("living", 6, "the", 3), 0);
 
     CHECK_STR_EQ(elaaoms_concept_name(ELAAOMS_CONCEPT_SECURITY), "security");
     CHECK_STR_EQ(elaaoms_concept_name(ELAAOMS_CONCEPT_DURATION), "duration");
