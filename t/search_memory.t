@@ -210,11 +210,11 @@ Test::More::is(main::audit_len(), 2, 'no audit entry for an agent\'s own memorie
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
     location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
-    location = /loose { elaaoms_org acme; elaaoms_search_threshold 0.05; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /loose { elaaoms_org acme; elaaoms_search_threshold 0.01; elaaoms_auth off; elaaoms_webhook search_memory; }
     location = /strict { elaaoms_org acme; elaaoms_search_threshold 1; elaaoms_auth off; elaaoms_webhook search_memory; }
 --- request eval
-[main::search(query => 'what was my last order number?', threshold => 0.99),
- main::search(query => 'what was my last order number?', threshold => 0.9),
+[main::search(query => 'what was my last order number?', threshold => 0.999),
+ main::search(query => 'what was my last order number?', threshold => 0.993),
  main::search(query => 'what was my last order number?'),
  main::search(query => 'what was my last order number?', limit => 100) =~ s{^POST /webhook/search-memory}{POST /loose}r,
  main::search(query => 'what was my last order number?') =~ s{^POST /webhook/search-memory}{POST /strict}r,

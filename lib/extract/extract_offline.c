@@ -4,17 +4,20 @@
  * The text is first copied and cleaned (invalid UTF-8 -> '?', control
  * characters -> ' ', curly apostrophes -> '\''), so that every later step
  * works on valid UTF-8 and ASCII word boundaries.  Pass 1 collects the
- * call's references (order codes ...) and their status, pass 2 walks the
- * caller's sentences in order and applies the rules.  Results go to a
- * scratch list first and are merged into the caller's list, which drops
- * exact duplicates.
+ * call's references (order codes ...) and their status; pass 2 walks the
+ * caller's sentences in order, cuts them into clauses and applies the
+ * template rules, then the statement rule to what the templates left
+ * unsaid.  Results go to a scratch list first and are merged into the
+ * caller's list, which drops exact duplicates.
  *
  * This file is the driver: the cleaning, lines, sentences, the word
  * patterns and the building of content the rules share (see
  * extract_offline_internal.h), and the public entry point.  The rules
- * are in extract_offline_facts.c (names, references, addresses, work),
- * extract_offline_issues.c and extract_offline_feelings.c (preferences,
- * emotions, relationship).
+ * are in extract_offline_facts.c (references, names),
+ * extract_offline_feelings.c (preference, feeling and repeat-call
+ * templates), extract_offline_statement.c (clauses, fillers, the
+ * caller's statement in the third person, answers read with the agent's
+ * question) and extract_offline_cues.c (the type and importance table).
  */
 
 #include <ctype.h>
@@ -245,6 +248,18 @@ elaaoms_xo_tok_is(const elaaoms_xo_sent_t *st, size_t i, const char *w,
 }
 
 
+static int
+xo_has_digit(const char *p, size_t n)
+{
+    while (n--) {
+        if (isdigit((unsigned char) p[n])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+
 /* one pattern item ("a|b|c*", without the optional mark) against word i */
 static int
 xo_item_is(const elaaoms_xo_sent_t *st, size_t i, const char *item,
@@ -266,6 +281,18 @@ xo_item_is(const elaaoms_xo_sent_t *st, size_t i, const char *item,
             if (i < st->ntok && !st->tok[i].punct) {
                 return 1;                   /* any word */
             }
+        } else if (alen == 1 && *a == '@') {
+            if (i < st->ntok && !st->tok[i].punct
+                && isupper((unsigned char) *elaaoms_xo_tok_p(st, i)))
+            {
+                return 1;                   /* a capitalized word */
+            }
+        } else if (alen == 1 && *a == '#') {
+            if (i < st->ntok && !st->tok[i].punct
+                && xo_has_digit(elaaoms_xo_tok_p(st, i), st->tok[i].len))
+            {
+                return 1;                   /* a number or code */
+            }
         } else if (alen > 1 && a[alen - 1] == '*') {
             if (elaaoms_xo_tok_is(st, i, a, alen - 1, 1)) {
                 return 1;
@@ -281,9 +308,10 @@ xo_item_is(const elaaoms_xo_sent_t *st, size_t i, const char *item,
 
 /*
  * Matches pattern at word i: items separated by spaces, alternatives by
- * "|", "word*" a prefix, "_" any word, a trailing "?" an optional item
- * (taken when it matches, no backtracking).  *end gets the index after
- * the match.
+ * "|", "word*" a prefix, "_" any word, "#" a word holding a digit, "@"
+ * a capitalized word, a trailing "?" an optional item (taken when it
+ * matches, no backtracking).
+ * *end gets the index after the match.
  */
 int
 elaaoms_xo_match(const elaaoms_xo_sent_t *st, size_t i, const char *pattern,
@@ -368,6 +396,24 @@ elaaoms_xo_negated(const elaaoms_xo_sent_t *st, size_t i)
 }
 
 
+void
+elaaoms_xo_sub(const elaaoms_xo_sent_t *st, size_t from, size_t to,
+    elaaoms_xo_sent_t *sub)
+{
+    if (to > st->ntok) {
+        to = st->ntok;
+    }
+    if (from > to) {
+        from = to;
+    }
+
+    sub->s = st->s;
+    sub->n = st->n;
+    sub->ntok = to - from;
+    memmove(sub->tok, st->tok + from, (to - from) * sizeof(elaaoms_xo_tok_t));
+}
+
+
 /* --- building content --------------------------------------------------- */
 
 void
@@ -392,15 +438,17 @@ elaaoms_xo_puts(elaaoms_xo_buf_t *b, const char *s)
 
 
 /* the caller's words into the third person, for the words it knows */
-static const char *
-xo_third_person(const elaaoms_xo_sent_t *st, size_t i)
+const char *
+elaaoms_xo_third_person(const elaaoms_xo_sent_t *st, size_t i)
 {
     static const char  *map[][2] = {
         { "my", "their" }, { "me", "them" }, { "i", "they" },
         { "i'm", "they're" }, { "i've", "they've" }, { "i'd", "they'd" },
         { "i'll", "they'll" }, { "mine", "theirs" },
         { "myself", "themselves" }, { "our", "their" }, { "us", "them" },
-        { "we", "they" }, { NULL, NULL }
+        { "we", "they" }, { "we're", "they're" }, { "we've", "they've" },
+        { "we'd", "they'd" }, { "we'll", "they'll" }, { "ours", "theirs" },
+        { "ourselves", "themselves" }, { "im", "they're" }, { NULL, NULL }
     };
     size_t  k;
 
@@ -410,35 +458,63 @@ xo_third_person(const elaaoms_xo_sent_t *st, size_t i)
         }
     }
 
-    /* "I am" -> "they are" */
-    if (i > 0 && elaaoms_xo_tok_is(st, i, "am", 2, 0)
-        && elaaoms_xo_tok_is(st, i - 1, "i", 1, 0))
-    {
-        return "are";
+    /* "I am" -> "they are", "I was" -> "they were" */
+    if (i > 0 && elaaoms_xo_tok_is(st, i - 1, "i", 1, 0)) {
+        if (elaaoms_xo_tok_is(st, i, "am", 2, 0)) {
+            return "are";
+        }
+        if (elaaoms_xo_tok_is(st, i, "was", 3, 0)) {
+            return "were";
+        }
+        if (elaaoms_xo_tok_is(st, i, "wasn't", 6, 0)) {
+            return "weren't";
+        }
     }
 
     return NULL;
 }
 
 
-/* words [from, to) rewritten, separated by spaces, no space before "," */
+/*
+ * Words [from, to) rewritten, spaced as they were said: a space before a
+ * word only where the speaker had one, so "$79.99", "4,200" and
+ * "12 Harbor Lane, Sausalito" come out whole; a comma never starts the
+ * text or follows another.
+ */
 void
 elaaoms_xo_put_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
     size_t from, size_t to)
 {
     size_t       i;
+    int          comma, emitted, last_comma;
     const char  *w;
 
+    emitted = 0;
+    last_comma = 0;
+
     for (i = from; i < to && i < st->ntok; i++) {
-        if (i > from && !st->tok[i].punct) {
+        comma = st->tok[i].punct && *elaaoms_xo_tok_p(st, i) == ',';
+        if (comma && (!emitted || last_comma)) {
+            continue;
+        }
+
+        /* tokens of a clause are in order; a gap means the speaker
+         * left a space, or a filler between was taken off */
+        if (emitted && i > 0
+            && st->tok[i].off > st->tok[i - 1].off + st->tok[i - 1].len)
+        {
             elaaoms_xo_puts(b, " ");
         }
-        w = xo_third_person(st, i);
+
+        w = elaaoms_xo_third_person(st, i);
         if (w) {
             elaaoms_xo_puts(b, w);
         } else {
             elaaoms_xo_put(b, elaaoms_xo_tok_p(st, i), st->tok[i].len);
         }
+
+        emitted = 1;
+        last_comma = comma;
     }
 }
 
@@ -477,7 +553,7 @@ elaaoms_xo_span(const elaaoms_xo_sent_t *st, size_t i, size_t maxw,
 
 void
 elaaoms_xo_add(elaaoms_xo_ctx_t *cx, elaaoms_mem_type_e type,
-    elaaoms_xo_buf_t *b, int importance, double confidence)
+    elaaoms_xo_buf_t *b, int importance, double confidence, int kept)
 {
     if (cx->nomem || b->len == 0 || cx->raw.n >= ELAAOMS_XO_MAX_ITEMS) {
         return;
@@ -490,6 +566,13 @@ elaaoms_xo_add(elaaoms_xo_ctx_t *cx, elaaoms_mem_type_e type,
         return;         /* not a whole sentence: better nothing */
     }
     b->s[0] = (char) toupper((unsigned char) b->s[0]);
+
+    if (kept && cx->kept_len + b->len + 1 <= ELAAOMS_XO_KEPT_MAX) {
+        memcpy(cx->kept + cx->kept_len, b->s, b->len);
+        cx->kept_len += b->len;
+        cx->kept[cx->kept_len++] = ' ';
+        cx->kept[cx->kept_len] = '\0';
+    }
 
     if (elaaoms_extracted_add(&cx->raw, type, b->s, importance, confidence,
                               cx->quote) != 0)
@@ -518,16 +601,70 @@ xo_set_quote(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 }
 
 
+/* the agent line's last question, for the caller's answer; NULL if none */
+static void
+xo_set_question(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
+{
+    size_t              pos;
+    elaaoms_xo_sent_t   st;
+
+    cx->question = NULL;
+    cx->question_len = 0;
+
+    pos = 0;
+    while (elaaoms_xo_next_sentence(ln->msg, ln->len, &pos, &st)) {
+        if (st.n > 0 && st.s[st.n - 1] == '?') {
+            cx->question = st.s;
+            cx->question_len = st.n;
+        }
+    }
+}
+
+
+/* one caller line: its sentences, their clauses, the rules */
+static void
+xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
+{
+    size_t                spos, cpos;
+    int                   first;
+    elaaoms_xo_sent_t     st;
+    elaaoms_xo_clause_t   cl;
+
+    xo_set_quote(cx, ln);
+    first = 1;
+
+    spos = 0;
+    while (!cx->nomem
+           && elaaoms_xo_next_sentence(ln->msg, ln->len, &spos, &st))
+    {
+        cpos = 0;
+        while (elaaoms_xo_next_clause(&st, &cpos, &cl)) {
+            cl.lead = first;
+            cl.answer = first && cx->question != NULL;
+            first = 0;
+
+            cx->kept_len = 0;
+            cx->kept[0] = '\0';
+
+            elaaoms_xo_rule_name(cx, &cl);
+            elaaoms_xo_rule_refs(cx, &cl.st, ln->msg);
+            elaaoms_xo_rule_templates(cx, &cl);
+            elaaoms_xo_rule_emotions(cx, &cl.st);
+            elaaoms_xo_rule_statement(cx, &cl);
+        }
+    }
+}
+
+
 int
 elaaoms_extract_offline(const char *transcript_text,
     elaaoms_extracted_list_t *out)
 {
     int                 rc;
     char               *text;
-    size_t              pos, spos;
+    size_t              pos;
     elaaoms_xo_ctx_t   *cx;
     elaaoms_xo_line_t   ln;
-    elaaoms_xo_sent_t   st;
 
     out->dropped = 0;
 
@@ -545,25 +682,14 @@ elaaoms_extract_offline(const char *transcript_text,
     pos = 0;
     while (!cx->nomem && elaaoms_xo_next_line(text, &pos, &ln)) {
         if (!ln.caller) {
+            xo_set_question(cx, &ln);
             continue;
         }
 
-        xo_set_quote(cx, &ln);
+        xo_caller_line(cx, &ln);
 
-        spos = 0;
-        while (elaaoms_xo_next_sentence(ln.msg, ln.len, &spos, &st)) {
-            if (st.ntok == 0) {
-                continue;
-            }
-            elaaoms_xo_rule_name(cx, &st);
-            elaaoms_xo_rule_refs(cx, &st, ln.msg);
-            elaaoms_xo_rule_address(cx, &st);
-            elaaoms_xo_rule_work(cx, &st);
-            elaaoms_xo_rule_issues(cx, &st);
-            elaaoms_xo_rule_prefs(cx, &st);
-            elaaoms_xo_rule_emotions(cx, &st);
-            elaaoms_xo_rule_relationship(cx, &st);
-        }
+        /* the question is answered, or left unanswered, by this line */
+        cx->question = NULL;
     }
 
     rc = cx->nomem ? -1 : elaaoms_extracted_merge(out, &cx->raw);
@@ -584,8 +710,9 @@ const char *
 elaaoms_extract_offline_limits(void)
 {
     return "offline extractor: English rules over the caller's lines only; "
-           "fixed phrasings, no coreference, negation only by \"not\", "
-           "\"never\", \"no\" or \"n't\" in the two words before, no "
-           "sarcasm or hypotheticals; at most 96 words a sentence, 32 "
-           "references and 128 memories a call";
+           "every statement kept in the caller's words in the third person, "
+           "no coreference, negation only by \"not\", \"never\", \"no\" "
+           "or \"n't\" in the two words before, no sarcasm or "
+           "hypotheticals; at most 96 words a sentence, 32 references and "
+           "128 memories a call";
 }

@@ -4,135 +4,120 @@
  * ("Caller: ..." or "User: ..." lines, as elaaoms_transcript_text()
  * writes them; "Agent: ..." lines are read only as context).
  *
- * Every memory is a self-contained third-person sentence without a
- * subject ("Prefers email over phone calls."), with the caller's line it
- * came from as its source quote, and a confidence below 1 (0.5 to 0.7:
- * these are rules, not understanding).
+ * Every caller statement that says something becomes a memory in the
+ * caller's own words, turned to the third person, one fact per memory,
+ * with the caller's line as its source quote and a confidence below 1
+ * (0.5 to 0.7: these are rules, not understanding):
  *
- * The rules, by memory type (importance in brackets).  Matching is by
- * whole words, any case; "frustrat*" is a word prefix.
+ *   "I'm allergic to peanuts"          The caller is allergic to peanuts.
+ *   "my router is an ASUS RT-AX86U"    The caller's router is an ASUS
+ *                                      RT-AX86U.
+ *   "they quoted us $1,250 for 10 seats"
+ *                                      The caller said they quoted them
+ *                                      $1,250 for 10 seats.
+ *   "please never send the pesto kit"  The caller asked the company never
+ *                                      to send the pesto kit.
+ *   "can I add a static IP?"           The caller asked whether they can
+ *                                      add a static IP.
+ *   Agent "What's the model?" / "It's an RX-200"
+ *                                      When asked what is the model, the
+ *                                      caller said it's an RX-200.
  *
- *   factual       the caller's name: "my name is X" / "my name's X" (1-3
- *                 words of any case, capitalized in the result), "I'm X",
- *                 "I am X", "call me X", and at the sentence start (after
- *                 greetings only) "this is X", "it's X", "it is X" (1-3
- *                 capitalized words, not weekdays, months or a few common
- *                 words) "Caller's name is Maria Lopez." [6];
- *                 reference codes: "#" and 3+ digits ("#55120"), letters
- *                 and 3+ digits with optional "-" ("XYZ-789"), or 3+
- *                 digits at most three words after a kind word, joined
- *                 only by "number", "no", "num", "id", "is", "#", ":"
- *                 ("order number 4411"); the kind (order, account,
- *                 ticket, case, invoice, booking, reservation, claim,
- *                 policy, tracking, subscription) is the nearest kind
- *                 word before the code in its sentence, else after it,
- *                 else in its line, the agent's line before, the
- *                 caller's line before; else "reference"
- *                 "Called about order XYZ-789." [7];
- *                 addresses: "my/our (new) address is X", "moved to X",
- *                 "I/we live at/in X", X with a digit or a capitalized
- *                 word, up to 10 words, commas kept
- *                 "New address is 12 Harbor Lane, Sausalito." [6];
- *                 occupation: "I'm a/an X", "I am a/an X", "work(ing) as
- *                 a/an X" (up to 3 words; not "a bit", "a fan", "a
- *                 customer" ...) "Is a nurse."; "I/and/I'm work(ing)
- *                 (the) night/day/weekend/... shift(s)", "... work
- *                 nights/weekends/evenings/...", "... work from home"
- *                 "Works night shifts." [5]
- *   issue         a reference's status, from the clause holding the code
- *                 in a caller sentence (clauses end at "," "and" "but"
- *                 "while"), else from a caller sentence naming the
- *                 reference's kind and no code ("my order, it was
- *                 supposed to arrive on Monday"), else from the clause
- *                 of an agent sentence naming the code: hacked or
- *                 compromised [9]; missing ("never arrived", "lost");
- *                 delayed ("late", "supposed to arrive", "hasn't
- *                 arrived", "still waiting", with "on/by <weekday, month,
- *                 today, tomorrow, yesterday>" as the expected day);
- *                 arrived damaged; wrong item; refund [8]; cancellation
- *                 [8]; return; locked; unresolved ("pending", "still
- *                 open") [7 unless noted]
- *                 "Order XYZ-789 is delayed; it was expected on Monday.";
- *                 money: double / duplicate charge, charged or billed
- *                 (me) twice / two times [8], overcharged [8],
- *                 unauthorized / unrecognized / fraudulent / unknown
- *                 charge, "didn't make this charge" [9];
- *                 account security: hacked, compromised, identity theft
- *                 [9], locked out, can't / cannot log or sign in [7];
- *                 "refund..." "Asked about a refund." [8];
- *                 "cancel my X" "Asked to cancel their X.", other
- *                 cancellations "Asked about a cancellation." [8];
- *                 "stopped working", "not working", "doesn't work",
- *                 "broken", "defective" ... with a subject starting "my",
- *                 "the", "our", "this" or "their" at most 4 words before
- *                 "Reported that their grinder stopped working." [7];
- *                 wrong item ("wrong size", "sent me the wrong"), no
- *                 follow-up ("nobody called", "never heard back") [7]
- *   preference    "I prefer X" "Prefers X."; "X is/are fine/ok/good/
- *                 better (now) instead of Y", "X is/are better/easier
- *                 than Y" "Prefers texts over email."; "I'd rather X"
- *                 "Would rather X."; "(please) don't / do not / never
- *                 call / email / text / contact me X" "Does not want to
- *                 be called X."; "can/could/would/will you (please)
- *                 email / text / call me X", "please text me X" "Wants
- *                 to be emailed X."; "send me a text/an email"; "I
- *                 (really) like / love / enjoy X" "Likes X."; "I hate /
- *                 dislike / don't like / do not like / can't stand X"
- *                 "Dislikes X." (X not a pronoun); "I'm a (big) fan of
- *                 X" [6]
- *   emotion       negative: frustrat*, upset, angry, furious, annoy*,
- *                 disappoint*, fed up, worried, anxious, stressed,
- *                 confused, unacceptable, ridiculous, terrible, awful
- *                 "Was frustrated about the delayed order XYZ-789."
- *                 naming the reference the caller mentioned last, if
- *                 any [4]; positive: great, wonderful, excellent,
- *                 helpful, happy, pleased, glad, relieved, appreciate*
- *                 ... "Was pleased with the help they got." [3]; one of
- *                 each per sentence; "not", "never", "no" or a "...n't"
- *                 word in the two words before negates the word
- *   relationship  a problem happening again ("the second time this
- *                 happened", "happened again", "keeps happening")
- *                 "Says the problem has happened before.";
- *                 repeat calls ("again" with "call..." or "it's" / "this
- *                 is", "calling back", "already called", "called
- *                 before", "called five times", "third time I call")
- *                 "Has called before.";
- *                 "customer / member / client for / since X", "been with
- *                 you for X" "Has been a customer for ten years.",
- *                 "loyal / long-time / regular customer";
- *                 "my husband / wife / mother ... handles / manages /
- *                 pays ... X" "Their husband handles the billing.",
- *                 "on behalf of my X" "Calls on behalf of their X." [5]
+ * How (extract_offline_statement.c): sentences are cut into clauses at
+ * "but", and at "and", "so", "also" or a comma that start a new
+ * first-person clause or a request ("..., I'm a nurse", "..., can someone
+ * look at that"); greetings and the name after them ("Hi Sam,"), fillers
+ * ("um", "you know", "hang on", "I think"), stutters and courtesy
+ * ("thanks", "perfect", "sounds good") are taken off; a clause must then
+ * hold a word that says something (not a function word, filler or
+ * courtesy word): two, or one with "I"/"my" or a number.  "I ..." becomes
+ * "The caller ..." with the verb agreeing ("I never check" -> "never
+ * checks"), "my X" "The caller's X", requests "The caller asked the
+ * company to ...", questions "The caller asked whether ...", anything
+ * else "The caller said ..."; "my", "me", "we" ... read "their", "them",
+ * "they"; "you" and "your" (the company) stay.  Numbers, amounts, codes,
+ * names and product words stay exactly as said ("$79.99", "4,200",
+ * "12 Harbor Lane, Sausalito").  The first clause of a line that answers
+ * an agent's question (not "How can I help?" or "Anything else?") and
+ * does not start with "I"/"my"/"we" is read with it: "When asked <the
+ * question, in the third person>, the caller said <the answer>."
+ *
+ * Templates (extract_offline_facts.c, extract_offline_feelings.c) add
+ * what the words alone do not say, and a clause whose words a template
+ * kept gives no statement of its own:
+ *
+ *   names          "my name is X", "this is X", "it's X" (at the start,
+ *                  not as the answer to a question about something
+ *                  else), "X here", "X from Y", a name alone opening the
+ *                  caller's line -> "Caller's name is X."; "call me X",
+ *                  "I go by X", "everyone calls me X" -> "The caller goes
+ *                  by X." [6]
+ *   references     a code ("#55120", "XYZ-789", "order 4411") whose kind
+ *                  (order, account, ticket, case, invoice, booking,
+ *                  reservation, claim, policy, tracking, subscription,
+ *                  ...; or the word the agent asked for: "the
+ *                  prescription number") is said nearby: "The caller
+ *                  asked about order XYZ-789." when the clause says
+ *                  nothing else [7], and its status when the caller said
+ *                  it elsewhere ("my order was supposed to arrive on
+ *                  Monday" ... "it's XYZ-789") "The caller's order
+ *                  XYZ-789 is delayed; it was expected on Monday." [7-9].
+ *                  A code of no known kind (a router model, a billing
+ *                  code) is only in the statement, with its words.
+ *   contact        "please don't call me before noon" -> "The caller does
+ *                  not want to be called before noon.", "can you text me
+ *                  when ..." -> "The caller wants to be texted when ..."
+ *   comparisons    "texts are fine now instead of email", "mornings are
+ *                  better than evenings" -> "The caller prefers X over Y."
+ *   repeat calls   "calling again", "called before", "third time I
+ *                  call" -> "The caller has called before." [5]
+ *   feelings       a feeling word with nothing else in its part of the
+ *                  clause ("I'm so frustrated", "That's really
+ *                  frustrating, ...") -> "The caller was frustrated[
+ *                  about the delayed order XYZ-789]." [4], "The caller
+ *                  found the situation unacceptable." [4], "The caller
+ *                  was relieved." [3]; praise of the help ("you've been
+ *                  great") -> "The caller was pleased with the help they
+ *                  got." [3]
+ *
+ * Type and importance (extract_offline_cues.c): one table of cue
+ * patterns; a statement takes its most important cue: fraud, identity
+ * theft, legal threats and chargebacks issue [9]; charges, refunds,
+ * disputes, fees, cancelling issue [8]; leaving for a competitor
+ * relationship [8]; health and safety factual [7] (a rule outside the
+ * extractor may raise it); faults ("keeps dropping", "stopped working",
+ * "never arrived") issue [7]; wishes and likes preference [6]; name,
+ * address, work, equipment, plans, prices factual [6]; people and
+ * history relationship [5]; dates and plans factual [5]; feelings
+ * emotion [4] or [3]; no cue: factual [5] with a number or code, [4]
+ * when the caller speaks of themselves, else [3].
  *
  * Limits, by design:
  *
- *   - English only, and only the phrasings above: anything said another
- *     way is missed (no dates or events, no habits, no general
- *     complaints, no status of a thing without a code).  No coreference
- *     ("when it ships" stays "it"), no negation beyond "not",
- *     "never", "no" or "...n't" in the two words before an emotion,
- *     status, refund, cancel or contact word, no sarcasm, no hypotheticals
- *     ("if it were late" reads as late).
- *   - The caller's words only: what the agent says is used to name the
- *     kind of a code the caller gave and the status of a code the caller
- *     gave, never as a memory of its own.  Lines that start with neither
- *     "Caller: ", "User: " nor "Agent: " are ignored.
+ *   - English only.  No coreference ("it", "he" stay), no tense beyond
+ *     the verb after "I", no sarcasm or hypotheticals ("if it were late"
+ *     reads as late); negation only by "not", "never", "no" or "...n't"
+ *     in the two words before a cue.  The third person is mechanical and
+ *     can read stiffly ("The caller said they're on the Starter plan").
+ *   - Verbless fragments become "The caller said <fragment>."; a
+ *     capitalized first word is kept unless it is a function word or the
+ *     sentence's own first word.
+ *   - The agent's words are never a memory of their own: they name a
+ *     code's kind or status and give a short answer its question.  What
+ *     only the agent said (an offer, a ticket the agent opened) is lost.
+ *     Lines that start with neither "Caller: ", "User: " nor "Agent: "
+ *     are ignored.
  *   - Sentences are cut at ". ! ? ;" before a space or the line end
- *     ("Mr. Smith" is cut too, and so is a replaced invalid byte followed
- *     by a space); only the first 96 words of a sentence are read; a call
- *     yields at most 32 references and 128 memories before duplicates are
- *     merged; more are ignored.  A memory whose content would pass 500
- *     characters is dropped.
+ *     ("Mr. Smith" is cut too); only the first 96 words of a sentence
+ *     are read; a call yields at most 32 references and 128 memories
+ *     before duplicates are merged; more are ignored.  A memory whose
+ *     content would pass 500 characters is dropped.
  *   - Numbers spoken as words ("four four one one") are not codes; the
  *     privacy filter has usually redacted them anyway.
- *   - Content is rewritten mechanically to the third person ("my" ->
- *     "their", "I am" -> "they are"; "you" and "your" are kept); the
- *     result can read stiffly.
  *   - The source quote is the whole caller line (at most 1000
- *     characters), for a reference's issue the line that gave the code.
+ *     characters).
  *   - Exact duplicates are merged (elaaoms_extracted_merge()); near
- *     duplicates ("Has called before." and "Has called before about
- *     this.") are not.
+ *     duplicates are not.
  *
  * The extractor is pure: no I/O, no globals, thread-safe.
  */

@@ -1,8 +1,10 @@
 /*
- * The offline extractor's factual rules (see extract_offline.h): the
- * call's references (order codes ..., their kind and status, pass 1 of
- * the extractor, and the memories where the caller first gave them), the
- * caller's name, address and work.
+ * The offline extractor's reference and name rules (see
+ * extract_offline.h): the call's references (order codes ..., their kind
+ * and status, pass 1 of the extractor, and the memories where the caller
+ * first gave them) and the caller's name.  Everything else the caller
+ * says about themselves is the statement rule's
+ * (extract_offline_statement.c).
  */
 
 #include <ctype.h>
@@ -21,9 +23,12 @@ typedef struct {
 } xo_status_t;
 
 
+/* what a call can be "about": a code near one of these is its number */
 static const char *xo_kinds[] = {
     "order", "account", "ticket", "case", "invoice", "booking",
-    "reservation", "claim", "policy", "tracking", "subscription", NULL
+    "reservation", "claim", "policy", "tracking", "subscription",
+    "confirmation", "shipment", "delivery", "appointment", "membership",
+    "contract", "return", "complaint", NULL
 };
 
 /* checked in this order: the specific phrasings first, then what happened
@@ -61,29 +66,37 @@ static const char *xo_weekdays[] = {
 
 /*
  * A reference code at word i: "#" and 3+ digits, letters and 3+ digits
- * ("XYZ-789"), or 3+ digits after a kind word ("order number 4411").
+ * ("XYZ-789"), capitals and a digit ("AX55", "RT-AX86U": models), or 3+
+ * digits after a kind word ("order number 4411").
  */
-static int
-xo_is_code(const elaaoms_xo_sent_t *st, size_t i)
+int
+elaaoms_xo_is_code(const elaaoms_xo_sent_t *st, size_t i)
 {
-    size_t       k, digits, alpha, len;
+    size_t       k, digits, alpha, upper, len;
     const char  *p;
 
-    if (st->tok[i].punct || st->tok[i].len > ELAAOMS_XO_MAX_CODE) {
+    if (i >= st->ntok || st->tok[i].punct
+        || st->tok[i].len > ELAAOMS_XO_MAX_CODE)
+    {
         return 0;
     }
 
     p = elaaoms_xo_tok_p(st, i);
     len = st->tok[i].len;
 
-    for (k = 0, digits = 0, alpha = 0; k < len; k++) {
+    for (k = 0, digits = 0, alpha = 0, upper = 0; k < len; k++) {
         if (isdigit((unsigned char) p[k])) {
             digits++;
         } else if (isalpha((unsigned char) p[k])) {
             alpha++;
+            upper += isupper((unsigned char) p[k]) != 0;
         } else if (p[k] != '-' && !(k == 0 && p[k] == '#')) {
             return 0;
         }
+    }
+
+    if (digits > 0 && alpha > 0 && alpha == upper && len >= 3) {
+        return 1;
     }
 
     if (digits < 3) {
@@ -156,6 +169,39 @@ xo_kind_in_line(const char *line, size_t len)
 }
 
 
+/*
+ * The kind the agent asked for: "the prescription number", "your member
+ * ID" -> "prescription", "member"; into buf, 0 when none.
+ */
+static int
+xo_kind_asked(const char *line, size_t len, char *buf, size_t size)
+{
+    long                at;
+    size_t              pos = 0, end, n;
+    elaaoms_xo_sent_t   st;
+
+    while (elaaoms_xo_next_sentence(line, len, &pos, &st)) {
+        at = elaaoms_xo_find(&st, 0, "the|your|that|this _ number|code|id|"
+                                     "reference|ref|#", &end);
+        if (at < 0) {
+            continue;
+        }
+        n = st.tok[at + 1].len;
+        if (n < 3 || n >= size || !elaaoms_xo_is_content(&st, (size_t) at + 1))
+        {
+            continue;
+        }
+        snprintf(buf, size, "%.*s", (int) n, elaaoms_xo_tok_p(&st, at + 1));
+        for (n = 0; buf[n]; n++) {
+            buf[n] = (char) tolower((unsigned char) buf[n]);
+        }
+        return 1;
+    }
+
+    return 0;
+}
+
+
 static elaaoms_xo_ref_t *
 xo_ref_find(elaaoms_xo_ctx_t *cx, const char *code, size_t len)
 {
@@ -179,7 +225,7 @@ xo_any_code(const elaaoms_xo_sent_t *st)
     size_t  i;
 
     for (i = 0; i < st->ntok; i++) {
-        if (xo_is_code(st, i)) {
+        if (elaaoms_xo_is_code(st, i)) {
             return 1;
         }
     }
@@ -281,6 +327,7 @@ elaaoms_xo_collect_refs(elaaoms_xo_ctx_t *cx, const char *text)
     elaaoms_xo_sent_t   st;
     elaaoms_xo_line_t   ln, agent, prev;
     const char         *kind;
+    char                asked[16];
 
     pos = 0;
     agent.len = 0; agent.msg = "";
@@ -295,7 +342,7 @@ elaaoms_xo_collect_refs(elaaoms_xo_ctx_t *cx, const char *text)
         spos = 0;
         while (elaaoms_xo_next_sentence(ln.msg, ln.len, &spos, &st)) {
             for (i = 0; i < st.ntok; i++) {
-                if (!xo_is_code(&st, i) || cx->nrefs == ELAAOMS_XO_MAX_REFS
+                if (!elaaoms_xo_is_code(&st, i) || cx->nrefs == ELAAOMS_XO_MAX_REFS
                     || xo_ref_find(cx, elaaoms_xo_tok_p(&st, i),
                                    st.tok[i].len))
                 {
@@ -309,6 +356,12 @@ elaaoms_xo_collect_refs(elaaoms_xo_ctx_t *cx, const char *text)
                 if (kind == NULL) {
                     kind = xo_kind_in_line(agent.msg, agent.len);
                 }
+                if (kind == NULL
+                    && xo_kind_asked(agent.msg, agent.len, asked,
+                                     sizeof(asked)))
+                {
+                    kind = asked;
+                }
                 if (kind == NULL) {
                     kind = xo_kind_in_line(prev.msg, prev.len);
                 }
@@ -317,8 +370,7 @@ elaaoms_xo_collect_refs(elaaoms_xo_ctx_t *cx, const char *text)
                 memset(r, 0, sizeof(elaaoms_xo_ref_t));
                 snprintf(r->code, sizeof(r->code), "%.*s",
                          (int) st.tok[i].len, elaaoms_xo_tok_p(&st, i));
-                snprintf(r->kind, sizeof(r->kind), "%s",
-                         kind ? kind : "reference");
+                snprintf(r->kind, sizeof(r->kind), "%s", kind ? kind : "");
                 r->status = -1;
                 r->line = ln.msg;
             }
@@ -334,6 +386,9 @@ elaaoms_xo_collect_refs(elaaoms_xo_ctx_t *cx, const char *text)
      */
     for (k = 0; k < cx->nrefs; k++) {
         r = &cx->refs[k];
+        if (r->kind[0] == '\0') {
+            continue;       /* a model, a code: the statement says it all */
+        }
 
         for (round = 0; round < 3 && r->status < 0; round++) {
             pos = 0;
@@ -349,6 +404,7 @@ elaaoms_xo_collect_refs(elaaoms_xo_ctx_t *cx, const char *text)
                     if (round != 1) {
                         r->status = xo_status_of_code(&st, r->code,
                                         r->expected, sizeof(r->expected));
+                        r->said_with_code = round == 0 && r->status >= 0;
                         continue;
                     }
                     if (xo_any_code(&st)
@@ -374,8 +430,6 @@ elaaoms_xo_ref_name(elaaoms_xo_buf_t *b, const elaaoms_xo_ref_t *r,
         elaaoms_xo_puts(b, "the ");
         elaaoms_xo_puts(b, xo_statuses[r->status].adj);
         elaaoms_xo_puts(b, " ");
-    } else if (strcmp(r->kind, "reference") == 0) {
-        elaaoms_xo_puts(b, "the ");
     }
     elaaoms_xo_puts(b, r->kind);
     elaaoms_xo_puts(b, " ");
@@ -383,7 +437,33 @@ elaaoms_xo_ref_name(elaaoms_xo_buf_t *b, const elaaoms_xo_ref_t *r,
 }
 
 
-/* a code's memories, where the caller first gave it */
+/* the clause says more than the code at word i and its kind */
+static int
+xo_says_more(const elaaoms_xo_sent_t *st, size_t i)
+{
+    size_t  k;
+
+    for (k = 0; k < st->ntok; k++) {
+        if (k != i && elaaoms_xo_is_content(st, k)
+            && !elaaoms_xo_in_list(st, k, xo_kinds)
+            && !elaaoms_xo_match(st, k, "number|no|num|id|reference|ref|"
+                                        "code|calling|called|about", NULL))
+        {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+
+/*
+ * A code's memories, where the caller first gave it: "The caller asked
+ * about order XYZ-789." when the clause says nothing else (else the
+ * statement keeps the code with its words), and its status when the
+ * caller said it elsewhere ("my order was supposed to arrive Monday" ...
+ * "it's XYZ-789").  Only codes of a known kind: a model or a billing
+ * code without one is the statement's ("the label says SB8200").
+ */
 void
 elaaoms_xo_rule_refs(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     const char *line)
@@ -393,11 +473,11 @@ elaaoms_xo_rule_refs(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     elaaoms_xo_ref_t   *r;
 
     for (i = 0; i < st->ntok; i++) {
-        if (!xo_is_code(st, i)) {
+        if (!elaaoms_xo_is_code(st, i)) {
             continue;
         }
         r = xo_ref_find(cx, elaaoms_xo_tok_p(st, i), st->tok[i].len);
-        if (r == NULL) {
+        if (r == NULL || r->kind[0] == '\0') {
             continue;
         }
         cx->last_ref = r;
@@ -406,16 +486,22 @@ elaaoms_xo_rule_refs(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
         }
         r->emitted = 1;
 
-        b = (elaaoms_xo_buf_t) { .len = 0 };
-        elaaoms_xo_puts(&b, "Called about ");
-        elaaoms_xo_ref_name(&b, r, 0);
-        elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, 7, 0.7);
+        /* the code alone ("It's XYZ-789."): the statement would not say
+         * what it is */
+        if (!xo_says_more(st, i)) {
+            b = (elaaoms_xo_buf_t) { .len = 0 };
+            elaaoms_xo_puts(&b, "The caller asked about ");
+            elaaoms_xo_ref_name(&b, r, 0);
+            elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b,
+                           ELAAOMS_XO_IMP_REFERENCE, ELAAOMS_XO_CONF_NAMED, 1);
+        }
 
-        if (r->status < 0) {
+        if (r->status < 0 || r->said_with_code) {
             continue;
         }
 
         b = (elaaoms_xo_buf_t) { .len = 0 };
+        elaaoms_xo_puts(&b, "The caller's ");
         elaaoms_xo_ref_name(&b, r, 0);
         elaaoms_xo_puts(&b, " ");
         elaaoms_xo_puts(&b, xo_statuses[r->status].text);
@@ -424,12 +510,13 @@ elaaoms_xo_rule_refs(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
             elaaoms_xo_puts(&b, r->expected);
         }
         elaaoms_xo_add(cx, ELAAOMS_MEM_ISSUE, &b,
-                       xo_statuses[r->status].importance, 0.6);
+                       xo_statuses[r->status].importance,
+                       ELAAOMS_XO_CONF_RULE, 1);
     }
 }
 
 
-/* --- factual ------------------------------------------------------------ */
+/* --- names -------------------------------------------------------------- */
 
 static const char *xo_not_names[] = {
     "I", "Just", "Really", "Not", "So", "Very", "Calling", "Here", "Again",
@@ -437,7 +524,10 @@ static const char *xo_not_names[] = {
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
     "Sunday", "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
-    "Mr", "Mrs", "Ms", "Dr", "OK", "Okay", "Yes", "No", NULL
+    "Mr", "Mrs", "Ms", "Dr", "OK", "Okay", "Yes", "No", "Hi", "Hello",
+    "I'm", "I've", "I'd", "I'll", "Im",
+    "Hey", "Thanks", "Thank", "Well", "Um", "Uh", "Oh", "Good", "Fine",
+    "Great", "Sure", "Actually", "Also", "Yeah", NULL
 };
 
 
@@ -474,56 +564,108 @@ xo_is_name_word(const elaaoms_xo_sent_t *st, size_t i, int any_case)
 }
 
 
-/* only greetings before word i: "Hi, this is ..." */
+/*
+ * Only greetings before word i: "Hi, this is ...", "Hi Jordan, this is
+ * ..." (the agent's name after a greeting).
+ */
 static int
 xo_at_start(const elaaoms_xo_sent_t *st, size_t i)
 {
     static const char  *greet[] = {
         "hi", "hello", "hey", "yes", "yeah", "oh", "ok", "okay", "so", "um",
-        "uh", "well", "and", "good", "morning", "afternoon", "evening", NULL
+        "uh", "well", "and", "good", "morning", "afternoon", "evening",
+        "yep", "sure", NULL
     };
     size_t  k;
 
     for (k = 0; k < i; k++) {
-        if (!st->tok[k].punct && !elaaoms_xo_in_list(st, k, greet)) {
-            return 0;
+        if (st->tok[k].punct || elaaoms_xo_in_list(st, k, greet)) {
+            continue;
         }
+        if (k > 0 && elaaoms_xo_in_list(st, k - 1, greet)
+            && xo_is_name_word(st, k, 0))
+        {
+            continue;
+        }
+        return 0;
     }
     return 1;
 }
 
 
+/*
+ * The name rule's phrasings: the caller's name ("Caller's name is X.",
+ * which the pre-call context reads), or the name they go by.  "it's X"
+ * and "this is X" only at the start, and not as the answer to a question
+ * about anything but who is calling ("what modem?" "It's Arris").
+ */
+typedef struct {
+    const char  *pat;
+    const char  *lead;
+    unsigned     any_case:1;
+    unsigned     start:1;
+} xo_name_rule_t;
+
+static const xo_name_rule_t  xo_name_rules[] = {
+    { "my name is|was", "Caller's name is ", 1, 0 },
+    { "my name's", "Caller's name is ", 1, 0 },
+    { "my full name is", "Caller's name is ", 1, 0 },
+    { "i go by", "The caller goes by ", 1, 0 },
+    { "everyone|everybody|people|friends|most calls|call me", "The caller "
+      "goes by ", 0, 0 },
+    { "you can|may just? call me", "The caller goes by ", 0, 0 },
+    { "please call me", "The caller goes by ", 0, 0 },
+    { "call me", "The caller goes by ", 0, 1 },
+    { "this is", "Caller's name is ", 0, 1 },
+    { "it's", "Caller's name is ", 0, 1 },
+    { "it is", "Caller's name is ", 0, 1 },
+    { "i'm", "Caller's name is ", 0, 0 },
+    { "i am", "Caller's name is ", 0, 0 },
+    { NULL, NULL, 0, 0 }
+};
+
+
+static int
+xo_question_about_name(const elaaoms_xo_ctx_t *cx)
+{
+    elaaoms_xo_sent_t  q;
+    size_t             pos = 0;
+
+    if (cx->question == NULL || !elaaoms_xo_asked(cx)) {
+        return 1;
+    }
+
+    return elaaoms_xo_next_sentence(cx->question, cx->question_len, &pos, &q)
+           && elaaoms_xo_find(&q, 0, "name|who|speaking|calling", NULL) >= 0;
+}
+
+
 void
-elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
 {
     static const char  *stop[] = {
         "and", "but", "i", "i'm", "calling", "from", "here", "again", "so",
-        "with", NULL
+        "with", "speaking", NULL
     };
-    long                at;
-    size_t              end, j, n, c;
-    int                 any;
-    elaaoms_xo_buf_t    b;
+    long                     at;
+    size_t                   end, j, n;
+    int                      any;
+    elaaoms_xo_buf_t         b;
+    const xo_name_rule_t    *r;
+    const elaaoms_xo_sent_t *st = &cl->st;
 
-    struct { const char *pat; int any_case, start; }  pats[] = {
-        { "my name is", 1, 0 },
-        { "my name's", 1, 0 },
-        { "this is", 0, 1 },
-        { "it's", 0, 1 },
-        { "it is", 0, 1 },
-        { "i'm", 0, 0 },
-        { "i am", 0, 0 },
-        { "call me", 0, 0 },
-        { NULL, 0, 0 }
-    };
-
-    for (c = 0; pats[c].pat; c++) {
-        at = elaaoms_xo_find(st, 0, pats[c].pat, &end);
-        if (at < 0 || (pats[c].start && !xo_at_start(st, (size_t) at))) {
+    for (r = xo_name_rules; r->pat; r++) {
+        at = elaaoms_xo_find(st, 0, r->pat, &end);
+        if (at < 0) {
+            continue;
+        }
+        if (r->start && (!xo_at_start(st, (size_t) at)
+                         || (cl->answer && !xo_question_about_name(cx))))
+        {
             continue;
         }
 
-        any = pats[c].any_case;
+        any = r->any_case;
         for (j = end, n = 0;
              n < 3 && xo_is_name_word(st, j, any)
              && !(any && elaaoms_xo_in_list(st, j, stop));
@@ -535,7 +677,7 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
         }
 
         b = (elaaoms_xo_buf_t) { .len = 0 };
-        elaaoms_xo_puts(&b, "Caller's name is ");
+        elaaoms_xo_puts(&b, r->lead);
         for (j = end; j < end + n; j++) {
             if (j > end) {
                 elaaoms_xo_puts(&b, " ");
@@ -545,118 +687,32 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
             b.s[b.len - st->tok[j].len] =
                 (char) toupper((unsigned char) b.s[b.len - st->tok[j].len]);
         }
-        elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, 6, 0.7);
+        elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, ELAAOMS_XO_IMP_PROFILE,
+                       ELAAOMS_XO_CONF_NAMED, 1);
         return;
     }
-}
 
-
-static int
-xo_span_has_place(const elaaoms_xo_sent_t *st, size_t from, size_t to)
-{
-    size_t  i;
-
-    for (i = from; i < to; i++) {
-        if (isdigit((unsigned char) *elaaoms_xo_tok_p(st, i))
-            || (i > from
-                && isupper((unsigned char) *elaaoms_xo_tok_p(st, i))))
+    /*
+     * A name alone opening the caller's line: "Dana Whitfield." after
+     * "May I have your name?", or two or three name words when nothing
+     * else was asked ("Hi Ray. Marcus Oyelaran.")
+     */
+    if (cl->lead && xo_question_about_name(cx)) {
+        for (n = 0; n < st->ntok && n < 4 && xo_is_name_word(st, n, 0); n++) {
+            /* void */
+        }
+        if (n > 0 && n < 4
+            && (n == st->ntok
+                || (elaaoms_xo_match(st, n, "from|here|speaking|calling|"
+                                            "again|with|at|of", NULL)
+                    || (n > 1 && elaaoms_xo_match(st, n, ",", NULL))))
+            && (n >= 2 || n < st->ntok || (cl->answer && elaaoms_xo_asked(cx))))
         {
-            return 1;
-        }
-    }
-    return from < to && isupper((unsigned char) *elaaoms_xo_tok_p(st, from));
-}
-
-
-void
-elaaoms_xo_rule_address(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
-{
-    static const char  *stop[] = { "and", "but", "so", "because", NULL };
-    long                at;
-    size_t              end, to, c;
-    elaaoms_xo_buf_t    b;
-
-    struct { const char *pat; const char *lead; }  pats[] = {
-        { "my|our new address is", "New address is " },
-        { "my|our address is", "Address is " },
-        { "moved to", "Moved to " },
-        { "i|we live at|in", "Lives " },
-        { NULL, NULL }
-    };
-
-    for (c = 0; pats[c].pat; c++) {
-        at = elaaoms_xo_find(st, 0, pats[c].pat, &end);
-        if (at < 0) {
-            continue;
-        }
-
-        to = elaaoms_xo_span(st, end, 10, 1, stop);
-        if (!xo_span_has_place(st, end, to)) {
-            continue;
-        }
-
-        b = (elaaoms_xo_buf_t) { .len = 0 };
-        elaaoms_xo_puts(&b, pats[c].lead);
-        if (strcmp(pats[c].lead, "Lives ") == 0) {
-            elaaoms_xo_put_words(&b, st, end - 1, end);  /* "at" or "in" */
-            elaaoms_xo_puts(&b, " ");
-        }
-        elaaoms_xo_put_words(&b, st, end, to);
-        elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, 6, 0.6);
-        return;
-    }
-}
-
-
-void
-elaaoms_xo_rule_work(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
-{
-    static const char  *stop[] = {
-        "and", "but", "so", "who", "that", "with", "at", "in", "for", "from",
-        "because", "which", "and", "of", NULL
-    };
-    static const char  *not_jobs[] = {
-        "bit", "little", "lot", "fan", "big", "huge", "customer", "member",
-        "client", "loyal", "long-time", "longtime", "new", "returning",
-        "regular", "frequent", "very", "really", "pretty", "real", "patient",
-        "subscriber", "first", "second", NULL
-    };
-    long                at;
-    size_t              end, to;
-    elaaoms_xo_buf_t    b;
-
-    at = elaaoms_xo_find(st, 0, "i'm a|an", &end);
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "i am a|an", &end);
-    }
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "work|working as a|an", &end);
-    }
-    if (at >= 0 && !elaaoms_xo_in_list(st, end, not_jobs)) {
-        to = elaaoms_xo_span(st, end, 3, 0, stop);
-        if (to > end) {
             b = (elaaoms_xo_buf_t) { .len = 0 };
-            elaaoms_xo_puts(&b, "Is ");
-            elaaoms_xo_put_words(&b, st, end - 1, to);
-            elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, 5, 0.6);
+            elaaoms_xo_puts(&b, "Caller's name is ");
+            elaaoms_xo_put_words(&b, st, 0, n);
+            elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b,
+                           ELAAOMS_XO_IMP_PROFILE, ELAAOMS_XO_CONF_NAMED, 1);
         }
-    }
-
-    /* "I work nights", "and work night shifts", "I'm working weekends" */
-    at = elaaoms_xo_find(st, 0, "i|and|i'm work|working the? night|day|"
-                                "late|early|evening|morning|weekend|"
-                                "overnight shift|shifts", &end);
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "i|and|i'm work|working nights|weekends|"
-                                    "overnight|evenings|mornings|days", &end);
-    }
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "i|and|i'm work|working from home", &end);
-    }
-    if (at >= 0) {
-        b = (elaaoms_xo_buf_t) { .len = 0 };
-        elaaoms_xo_puts(&b, "Works ");
-        elaaoms_xo_put_words(&b, st, (size_t) at + 2, end);
-        elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, 5, 0.6);
     }
 }

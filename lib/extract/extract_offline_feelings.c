@@ -1,42 +1,119 @@
 /*
- * The offline extractor's rules about the caller themselves (see
- * extract_offline.h): preferences (contact, likes and dislikes),
- * emotions, and the relationship (repeat problems and calls, years as a
- * customer, family members handling the account).
+ * The offline extractor's templates (see extract_offline.h): phrasings
+ * whose memory reads better restructured than in the caller's words --
+ * contact wishes ("please don't call me before noon" -> "The caller does
+ * not want to be called before noon."), comparisons ("texts are fine now
+ * instead of email" -> "The caller prefers texts over email."), repeat
+ * calls, and feelings ("That's really frustrating" -> "The caller was
+ * frustrated about the delayed order XYZ-789.").
+ *
+ * Both are tables: a word pattern (elaaoms_xo_match()) and the memory it
+ * gives.  A template's words count as said for the clause, so the
+ * statement rule adds a memory only for what a template left out.
  */
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "extract/extract_offline_internal.h"
 
 
-/* --- preferences -------------------------------------------------------- */
+/*
+ * A template's content: "{subj}" the words before the match back to the
+ * clause start, "{rest}" the words after it (up to 10, to the end of the
+ * clause), "{contact}" the participle of the contact word matched
+ * ("text" -> "texted").  A template whose {subj} or {rest} would be empty
+ * gives nothing.
+ */
+typedef struct {
+    const char          *pat;
+    const char          *tmpl;
+    elaaoms_mem_type_e   type;
+    int                  importance;
+    unsigned             negatable:1;   /* nothing when negated */
+} xo_template_t;
 
-static const char *xo_pref_stop[] = { "but", "because", "since", NULL };
+
+static const xo_template_t  xo_templates[] = {
+
+    /* comparisons */
+    { "is|are fine|ok|okay|good|better now|for? me? instead of",
+      "The caller prefers {subj} over {rest}",
+      ELAAOMS_MEM_PREFERENCE, ELAAOMS_XO_IMP_PREFERENCE, 0 },
+    { "is|are better|easier|best than",
+      "The caller prefers {subj} over {rest}",
+      ELAAOMS_MEM_PREFERENCE, ELAAOMS_XO_IMP_PREFERENCE, 0 },
+
+    /* contact wishes */
+    { "don't|dont|never call|phone|ring|email|e-mail|text|message|contact "
+      "me|us", "The caller does not want to be {contact} {rest}",
+      ELAAOMS_MEM_PREFERENCE, ELAAOMS_XO_IMP_PREFERENCE, 0 },
+    { "do not call|phone|ring|email|e-mail|text|message|contact me|us",
+      "The caller does not want to be {contact} {rest}",
+      ELAAOMS_MEM_PREFERENCE, ELAAOMS_XO_IMP_PREFERENCE, 0 },
+    { "can|could|would|will you please? call|phone|email|e-mail|text|"
+      "message me|us", "The caller wants to be {contact} {rest}",
+      ELAAOMS_MEM_PREFERENCE, ELAAOMS_XO_IMP_PREFERENCE, 1 },
+    { "please call|phone|email|e-mail|text|message me|us",
+      "The caller wants to be {contact} {rest}",
+      ELAAOMS_MEM_PREFERENCE, ELAAOMS_XO_IMP_PREFERENCE, 1 },
+    { "just? call|phone|email|e-mail|text|message me|us instead",
+      "The caller wants to be {contact} instead {rest}",
+      ELAAOMS_MEM_PREFERENCE, ELAAOMS_XO_IMP_PREFERENCE, 1 },
+    { "send me a|an text|email|e-mail|sms|message",
+      "The caller wants to be {contact} {rest}",
+      ELAAOMS_MEM_PREFERENCE, ELAAOMS_XO_IMP_PREFERENCE, 1 },
+
+    /* repeat calls */
+    { "calling|called|call back", "The caller has called before",
+      ELAAOMS_MEM_RELATIONSHIP, ELAAOMS_XO_IMP_RELATION, 0 },
+    { "calling|call|called|phoning|ringing again",
+      "The caller has called before",
+      ELAAOMS_MEM_RELATIONSHIP, ELAAOMS_XO_IMP_RELATION, 0 },
+    { "it's|it is? _ again", "The caller has called before",
+      ELAAOMS_MEM_RELATIONSHIP, ELAAOMS_XO_IMP_RELATION, 0 },
+    { "this is _ again", "The caller has called before",
+      ELAAOMS_MEM_RELATIONSHIP, ELAAOMS_XO_IMP_RELATION, 0 },
+    { "already called|phoned|contacted|spoke|talked|emailed",
+      "The caller has called before",
+      ELAAOMS_MEM_RELATIONSHIP, ELAAOMS_XO_IMP_RELATION, 0 },
+    { "called|phoned|contacted you|here|us? before",
+      "The caller has called before",
+      ELAAOMS_MEM_RELATIONSHIP, ELAAOMS_XO_IMP_RELATION, 0 },
+    { "called|phoned|contacted you|here|us? _ times",
+      "The caller has called before",
+      ELAAOMS_MEM_RELATIONSHIP, ELAAOMS_XO_IMP_RELATION, 0 },
+    { "second|third|fourth|fifth|2nd|3rd|4th|5th|umpteenth time "
+      "i|i've|i'm|calling|call*", "The caller has called before",
+      ELAAOMS_MEM_RELATIONSHIP, ELAAOMS_XO_IMP_RELATION, 0 },
+
+    { NULL, NULL, 0, 0, 0 }
+};
 
 
 /* "send|call" -> "texted", "called" ... */
 static const char *
-xo_contact_verb(const elaaoms_xo_sent_t *st, size_t i)
+xo_contact_verb(const elaaoms_xo_sent_t *st, size_t from, size_t to)
 {
-    if (elaaoms_xo_match(st, i, "call|phone|ring", NULL)) {
-        return "called";
-    }
-    if (elaaoms_xo_match(st, i, "email|e-mail|mail", NULL)) {
-        return "emailed";
-    }
-    if (elaaoms_xo_match(st, i, "text|sms", NULL)) {
-        return "texted";
-    }
-    if (elaaoms_xo_match(st, i, "message", NULL)) {
-        return "messaged";
+    static const char  *verbs[][2] = {
+        { "call|phone|ring", "called" }, { "email|e-mail|mail", "emailed" },
+        { "text|sms", "texted" }, { "message", "messaged" }, { NULL, NULL }
+    };
+    size_t  i, k;
+
+    for (i = from; i < to; i++) {
+        for (k = 0; verbs[k][0]; k++) {
+            if (elaaoms_xo_match(st, i, verbs[k][0], NULL)) {
+                return verbs[k][1];
+            }
+        }
     }
     return "contacted";
 }
 
 
-/* the words before word i back to a comma or the start: "texts" */
+/* the words before word i back to a comma or the clause start */
 static size_t
 xo_subject_start(const elaaoms_xo_sent_t *st, size_t i)
 {
@@ -56,332 +133,234 @@ xo_subject_start(const elaaoms_xo_sent_t *st, size_t i)
 }
 
 
-void
-elaaoms_xo_rule_prefs(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+static void
+xo_template(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
+    const xo_template_t *t, size_t at, size_t end)
 {
-    static const char  *pronouns[] = {
-        "it", "that", "this", "them", "you", "your", "those", "these", NULL
-    };
-    long                at;
-    size_t              end, to, from, end2;
+    static const char  *stop[] = { "but", "because", "since", NULL };
+    size_t              from, to;
+    const char         *p, *q;
     elaaoms_xo_buf_t    b;
 
-    /* "I prefer email over phone calls" */
-    at = elaaoms_xo_find(st, 0, "i|i'd|we prefer", &end);
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "i|we would prefer", &end);
-    }
-    if (at >= 0) {
-        to = elaaoms_xo_span(st, end, 10, 0, xo_pref_stop);
-        if (to > end) {
-            b = (elaaoms_xo_buf_t) { .len = 0 };
-            elaaoms_xo_puts(&b, "Prefers ");
-            elaaoms_xo_put_words(&b, st, end, to);
-            elaaoms_xo_add(cx, ELAAOMS_MEM_PREFERENCE, &b, 6, 0.6);
+    from = xo_subject_start(st, at);
+    to = elaaoms_xo_span(st, end, 10, 0, stop);
+
+    b = (elaaoms_xo_buf_t) { .len = 0 };
+
+    for (p = t->tmpl; *p; p = q) {
+        q = strchr(p, '{');
+        if (q == NULL) {
+            elaaoms_xo_puts(&b, p);
+            break;
+        }
+        elaaoms_xo_put(&b, p, (size_t) (q - p));
+
+        if (strncmp(q, "{subj}", 6) == 0) {
+            if (from == at) {
+                return;
+            }
+            elaaoms_xo_put_words(&b, st, from, at);
+            q += 6;
+
+        } else if (strncmp(q, "{rest}", 6) == 0) {
+            if (to == end) {
+                /* an optional tail: "does not want to be called" */
+                if (strstr(t->tmpl, "{contact}") == NULL) {
+                    return;
+                }
+                while (b.len > 0 && b.s[b.len - 1] == ' ') {
+                    b.s[--b.len] = '\0';
+                }
+            } else {
+                elaaoms_xo_put_words(&b, st, end, to);
+            }
+            q += 6;
+
+        } else if (strncmp(q, "{contact}", 9) == 0) {
+            elaaoms_xo_puts(&b, xo_contact_verb(st, at, end));
+            q += 9;
+
+        } else {
+            elaaoms_xo_puts(&b, "{");
+            q++;
         }
     }
 
-    /* "texts are fine now instead of email", "texts are better than email" */
-    at = elaaoms_xo_find(st, 0, "is|are fine|ok|okay|good|better now|for? me? "
-                                "instead of", &end);
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "is|are better|easier than", &end);
-    }
-    if (at > 0) {
-        from = xo_subject_start(st, (size_t) at);
-        to = elaaoms_xo_span(st, end, 5, 0, xo_pref_stop);
-        if (from < (size_t) at && to > end) {
-            b = (elaaoms_xo_buf_t) { .len = 0 };
-            elaaoms_xo_puts(&b, "Prefers ");
-            elaaoms_xo_put_words(&b, st, from, (size_t) at);
-            elaaoms_xo_puts(&b, " over ");
-            elaaoms_xo_put_words(&b, st, end, to);
-            elaaoms_xo_add(cx, ELAAOMS_MEM_PREFERENCE, &b, 6, 0.6);
-        }
-    }
+    elaaoms_xo_add(cx, t->type, &b, t->importance, ELAAOMS_XO_CONF_RULE, 1);
+}
 
-    /* "I'd rather not get phone calls" */
-    at = elaaoms_xo_find(st, 0, "i'd|i|we|we'd would? rather", &end);
-    if (at >= 0) {
-        to = elaaoms_xo_span(st, end, 10, 0, xo_pref_stop);
-        if (to > end) {
-            b = (elaaoms_xo_buf_t) { .len = 0 };
-            elaaoms_xo_puts(&b, "Would rather ");
-            elaaoms_xo_put_words(&b, st, end, to);
-            elaaoms_xo_add(cx, ELAAOMS_MEM_PREFERENCE, &b, 6, 0.6);
-        }
-    }
 
-    /* "please don't call me before noon" */
-    at = elaaoms_xo_find(st, 0, "don't|dont|never call|phone|ring|email|"
-                                "e-mail|text|message|contact me|us", &end);
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "do not call|phone|ring|email|e-mail|text|"
-                                    "message|contact me|us", &end);
-    }
-    if (at >= 0) {
-        to = elaaoms_xo_span(st, end, 8, 0, xo_pref_stop);
-        b = (elaaoms_xo_buf_t) { .len = 0 };
-        elaaoms_xo_puts(&b, "Does not want to be ");
-        elaaoms_xo_puts(&b, xo_contact_verb(st, end - 2));
-        if (to > end) {
-            elaaoms_xo_puts(&b, " ");
-            elaaoms_xo_put_words(&b, st, end, to);
-        }
-        elaaoms_xo_add(cx, ELAAOMS_MEM_PREFERENCE, &b, 6, 0.6);
-    }
+void
+elaaoms_xo_rule_templates(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_clause_t *cl)
+{
+    long                     at;
+    size_t                   end;
+    int                      repeat_call;
+    const xo_template_t     *t;
+    const elaaoms_xo_sent_t *st = &cl->st;
 
-    /* "can you email me when it ships?", "please text me" */
-    at = elaaoms_xo_find(st, 0, "can|could|would|will you please? call|phone|"
-                                "email|e-mail|text|message me|us", &end);
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "please call|phone|email|e-mail|text|"
-                                    "message me|us", &end);
-    }
-    if (at >= 0 && !elaaoms_xo_negated(st, end - 2)) {
-        to = elaaoms_xo_span(st, end, 8, 0, xo_pref_stop);
-        b = (elaaoms_xo_buf_t) { .len = 0 };
-        elaaoms_xo_puts(&b, "Wants to be ");
-        elaaoms_xo_puts(&b, xo_contact_verb(st, end - 2));
-        if (to > end) {
-            elaaoms_xo_puts(&b, " ");
-            elaaoms_xo_put_words(&b, st, end, to);
-        }
-        elaaoms_xo_add(cx, ELAAOMS_MEM_PREFERENCE, &b, 6, 0.6);
-    }
+    repeat_call = 0;
 
-    at = elaaoms_xo_find(st, 0, "send me a|an text|email|e-mail|sms|message",
-                         &end);
-    if (at >= 0 && !elaaoms_xo_negated(st, (size_t) at)) {
-        b = (elaaoms_xo_buf_t) { .len = 0 };
-        elaaoms_xo_puts(&b, "Wants to be ");
-        elaaoms_xo_puts(&b, xo_contact_verb(st, end - 1));
-        elaaoms_xo_add(cx, ELAAOMS_MEM_PREFERENCE, &b, 6, 0.6);
-    }
+    for (t = xo_templates; t->pat; t++) {
+        at = elaaoms_xo_find(st, 0, t->pat, &end);
+        if (at < 0 || (t->negatable && elaaoms_xo_negated(st, (size_t) at))) {
+            continue;
+        }
 
-    /* "I really like dark roast", "I can't stand hold music" */
-    at = elaaoms_xo_find(st, 0, "i|we really|absolutely|just? like|love|enjoy",
-                         &end);
-    if (at >= 0 && !elaaoms_xo_in_list(st, end, pronouns)) {
-        to = elaaoms_xo_span(st, end, 6, 0, xo_pref_stop);
-        if (to > end) {
-            b = (elaaoms_xo_buf_t) { .len = 0 };
-            elaaoms_xo_puts(&b, "Likes ");
-            elaaoms_xo_put_words(&b, st, end, to);
-            elaaoms_xo_add(cx, ELAAOMS_MEM_PREFERENCE, &b, 6, 0.6);
+        /* one "has called before" a clause */
+        if (t->type == ELAAOMS_MEM_RELATIONSHIP) {
+            if (repeat_call++) {
+                continue;
+            }
         }
-    }
 
-    at = elaaoms_xo_find(st, 0, "i|we really? hate|dislike|detest", &end);
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "i|we don't|do|can't|cannot|really not? "
-                                    "like|stand", &end);
-        if (at >= 0
-            && elaaoms_xo_match(st, (size_t) at + 1, "do|really", NULL)
-            && !elaaoms_xo_match(st, (size_t) at + 2, "not|don't", NULL))
-        {
-            at = -1;        /* "I do like", "I really like" are not dislikes */
-        }
-    }
-    if (at >= 0 && !elaaoms_xo_in_list(st, end, pronouns)) {
-        to = elaaoms_xo_span(st, end, 6, 0, xo_pref_stop);
-        if (to > end) {
-            b = (elaaoms_xo_buf_t) { .len = 0 };
-            elaaoms_xo_puts(&b, "Dislikes ");
-            elaaoms_xo_put_words(&b, st, end, to);
-            elaaoms_xo_add(cx, ELAAOMS_MEM_PREFERENCE, &b, 6, 0.6);
-        }
-    }
-
-    at = elaaoms_xo_find(st, 0, "i'm|am a|an big|huge? fan of", &end2);
-    if (at >= 0) {
-        to = elaaoms_xo_span(st, end2, 6, 0, xo_pref_stop);
-        if (to > end2) {
-            b = (elaaoms_xo_buf_t) { .len = 0 };
-            elaaoms_xo_puts(&b, "Is a fan of ");
-            elaaoms_xo_put_words(&b, st, end2, to);
-            elaaoms_xo_add(cx, ELAAOMS_MEM_PREFERENCE, &b, 6, 0.6);
-        }
+        xo_template(cx, st, t, (size_t) at, end);
     }
 }
 
 
-/* --- emotions ----------------------------------------------------------- */
+/* --- feelings ----------------------------------------------------------- */
+
+/*
+ * A feeling word and how the memory names it ("frustrating" ->
+ * "frustrated"); a NULL word keeps the caller's own.  "found" entries
+ * judge the situation ("The caller found the situation unacceptable.").
+ */
+typedef struct {
+    const char  *pat;
+    const char  *word;
+    unsigned     found:1;
+} xo_feeling_t;
+
+static const xo_feeling_t  xo_negative[] = {
+    { "frustrat*", "frustrated", 0 },
+    { "annoy*", "annoyed", 0 },
+    { "disappoint*", "disappointed", 0 },
+    { "confused|confusing", "confused", 0 },
+    { "worried|worrying|worry", "worried", 0 },
+    { "stressed|stressful|stressing", "stressed", 0 },
+    { "scared|frightened|afraid", "scared", 0 },
+    { "terrified|shaken|panicked|panicking|devastated|heartbroken|"
+      "embarrassed|overwhelmed|exhausted|upset|angry|furious|livid|fuming|"
+      "mad|anxious|nervous|unhappy|sad|disgusted|insulted|helpless", NULL, 0 },
+    { "shaking", "shaken", 0 },
+    { "fed up", "fed up", 0 },
+    { "unacceptable|ridiculous|terrible|awful|outrageous|horrible|absurd|"
+      "insane", NULL, 1 },
+    { NULL, NULL, 0 }
+};
+
+static const xo_feeling_t  xo_positive[] = {
+    { "happy|pleased|glad|relieved|thrilled|delighted|grateful|impressed|"
+      "satisfied", NULL, 0 },
+    { "relief", "relieved", 0 },
+    { NULL, NULL, 0 }
+};
+
+
+/*
+ * The part of the clause around [at, end), between commas, has content
+ * words of its own: "my internet is terrible" says what is terrible;
+ * "that's really frustrating, this is the second time" does not.
+ */
+static int
+xo_says_more(const elaaoms_xo_sent_t *st, size_t at, size_t end)
+{
+    size_t  i, a, b;
+
+    for (a = at; a > 0 && !(st->tok[a - 1].punct
+                            && *elaaoms_xo_tok_p(st, a - 1) == ','); a--)
+    { /* void */ }
+    for (b = end; b < st->ntok && !(st->tok[b].punct
+                                    && *elaaoms_xo_tok_p(st, b) == ','); b++)
+    { /* void */ }
+
+    for (i = a; i < b; i++) {
+        if ((i < at || i >= end) && elaaoms_xo_is_content(st, i)
+            && !elaaoms_xo_match(st, i, "situation|feel|feeling|felt|"
+                                        "annoying|frustrating|getting",
+                                 NULL))
+        {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+
+static void
+xo_feeling(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
+    const xo_feeling_t *f, size_t at, size_t end, int negative)
+{
+    elaaoms_xo_buf_t  b;
+
+    b = (elaaoms_xo_buf_t) { .len = 0 };
+    elaaoms_xo_puts(&b, f->found ? "The caller found the situation "
+                                 : "The caller was ");
+    if (f->word) {
+        elaaoms_xo_puts(&b, f->word);
+    } else {
+        elaaoms_xo_put_words(&b, st, at, end);
+    }
+    if (negative && cx->last_ref) {
+        elaaoms_xo_puts(&b, " about ");
+        elaaoms_xo_ref_name(&b, cx->last_ref, 1);
+    }
+
+    elaaoms_xo_add(cx, ELAAOMS_MEM_EMOTION, &b,
+                   negative ? ELAAOMS_XO_IMP_FEELING : ELAAOMS_XO_IMP_PLEASED,
+                   ELAAOMS_XO_CONF_FEELING, 1);
+}
+
 
 void
 elaaoms_xo_rule_emotions(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
-    static const elaaoms_xo_fixed_t  neg[] = {
-        { "frustrat*", "Was frustrated", 4 },
-        { "upset", "Was upset", 4 },
-        { "angry|furious|livid|mad", "Was angry", 4 },
-        { "annoy*", "Was annoyed", 4 },
-        { "disappoint*", "Was disappointed", 4 },
-        { "fed up", "Was fed up", 4 },
-        { "worried|worrying|anxious|stressed", "Was worried", 4 },
-        { "confused|confusing", "Was confused", 4 },
-        { "unacceptable|ridiculous|terrible|awful|outrageous",
-          "Found the situation unacceptable", 4 },
-        { NULL, NULL, 0 }
-    };
-    static const elaaoms_xo_fixed_t  pos[] = {
-        { "great|wonderful|excellent|awesome|amazing|fantastic|perfect|"
-          "helpful|happy|pleased|glad|relieved|appreciate*",
-          "Was pleased with the help they got", 3 },
-        { NULL, NULL, 0 }
-    };
-    int                 k;
-    long                at;
-    size_t              end;
-    elaaoms_xo_buf_t    b;
+    long                 at;
+    size_t               end;
+    const xo_feeling_t  *f;
+    elaaoms_xo_buf_t     b;
 
-    for (k = 0; neg[k].pat; k++) {
-        at = elaaoms_xo_find(st, 0, neg[k].pat, &end);
-        if (at >= 0 && !elaaoms_xo_negated(st, (size_t) at)) {
-            b = (elaaoms_xo_buf_t) { .len = 0 };
-            elaaoms_xo_puts(&b, neg[k].content);
-            if (cx->last_ref) {
-                elaaoms_xo_puts(&b, " about ");
-                elaaoms_xo_ref_name(&b, cx->last_ref, 1);
-            }
-            elaaoms_xo_add(cx, ELAAOMS_MEM_EMOTION, &b, neg[k].importance,
-                           0.5);
+    /*
+     * a feeling of its own ("I'm so frustrated"), or about the call's
+     * reference; in a clause saying more ("my internet is terrible") the
+     * statement keeps the word with what it is about
+     */
+    for (f = xo_negative; f->pat; f++) {
+        at = elaaoms_xo_find(st, 0, f->pat, &end);
+        if (at >= 0 && !elaaoms_xo_negated(st, (size_t) at)
+            && !xo_says_more(st, (size_t) at, end))
+        {
+            xo_feeling(cx, st, f, (size_t) at, end, 1);
             break;
         }
     }
 
-    at = elaaoms_xo_find(st, 0, pos[0].pat, &end);
+    for (f = xo_positive; f->pat; f++) {
+        at = elaaoms_xo_find(st, 0, f->pat, &end);
+        if (at >= 0 && !elaaoms_xo_negated(st, (size_t) at)
+            && !xo_says_more(st, (size_t) at, end))
+        {
+            xo_feeling(cx, st, f, (size_t) at, end, 0);
+            return;
+        }
+    }
+
+    /* praise of the help: "you've been great", "your team was amazing" */
+    at = elaaoms_xo_find(st, 0, "you|you've|you're|you've|team|support|"
+                                "service|agent|staff|everyone been|was|were|"
+                                "are|is? so|really|very|super|absolutely? "
+                                "great|wonderful|excellent|awesome|amazing|"
+                                "fantastic|perfect|helpful|brilliant|"
+                                "lovely|kind|patient", &end);
+    if (at < 0) {
+        at = elaaoms_xo_find(st, 0, "i|really|so appreciate*", &end);
+    }
     if (at >= 0 && !elaaoms_xo_negated(st, (size_t) at)) {
         b = (elaaoms_xo_buf_t) { .len = 0 };
-        elaaoms_xo_puts(&b, pos[0].content);
-        elaaoms_xo_add(cx, ELAAOMS_MEM_EMOTION, &b, pos[0].importance, 0.5);
-    }
-}
-
-
-/* --- relationship ------------------------------------------------------- */
-
-void
-elaaoms_xo_rule_relationship(elaaoms_xo_ctx_t *cx,
-    const elaaoms_xo_sent_t *st)
-{
-    static const char  *ordinals =
-        "second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th|umpteenth";
-    static const char  *stop[] = { "and", "but", "so", "because", "now", NULL };
-    char                pat[160];
-    long                at;
-    size_t              end, to;
-    int                 again_problem;
-    elaaoms_xo_buf_t    b;
-
-    /* a problem happening again */
-    snprintf(pat, sizeof(pat), "%s time this|it|that has? happen*", ordinals);
-    at = elaaoms_xo_find(st, 0, pat, &end);
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "happen*|happening again", &end);
-    }
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "keeps|kept happening", &end);
-    }
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "same problem|issue again", &end);
-    }
-    again_problem = at >= 0;
-    if (again_problem) {
-        b = (elaaoms_xo_buf_t) { .len = 0 };
-        elaaoms_xo_puts(&b, "Says the problem has happened before");
-        elaaoms_xo_add(cx, ELAAOMS_MEM_RELATIONSHIP, &b, 5, 0.5);
-    }
-
-    /* repeat calls */
-    at = -1;
-    if (!again_problem && elaaoms_xo_find(st, 0, "again", &end) >= 0
-        && (elaaoms_xo_find(st, 0, "call*|phoning|ringing", NULL) >= 0
-            || elaaoms_xo_find(st, 0, "it's", NULL) >= 0
-            || elaaoms_xo_find(st, 0, "it is", NULL) >= 0
-            || elaaoms_xo_find(st, 0, "this is", NULL) >= 0))
-    {
-        at = 0;
-    }
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "calling|called|call back", &end);
-    }
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "already called|phoned|contacted|spoke|"
-                                    "talked|emailed", &end);
-    }
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "called|phoned|contacted before", &end);
-    }
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "called|phoned|contacted you|here|us "
-                                    "before", &end);
-    }
-    if (at < 0) {
-        at = elaaoms_xo_find(st, 0, "called|phoned|contacted you|here|us? _ "
-                                    "times", &end);
-    }
-    if (at < 0) {
-        snprintf(pat, sizeof(pat), "%s time i|i've|i'm|calling|call*",
-                 ordinals);
-        at = elaaoms_xo_find(st, 0, pat, &end);
-    }
-    if (at >= 0) {
-        b = (elaaoms_xo_buf_t) { .len = 0 };
-        elaaoms_xo_puts(&b, "Has called before");
-        elaaoms_xo_add(cx, ELAAOMS_MEM_RELATIONSHIP, &b, 5, 0.5);
-    }
-
-    /* "customer for ten years", "member since 2015" */
-    at = elaaoms_xo_find(st, 0, "customer|member|client|subscriber|patient "
-                                "for|since", &end);
-    if (at >= 0) {
-        to = elaaoms_xo_span(st, end, 4, 0, stop);
-        if (to > end) {
-            b = (elaaoms_xo_buf_t) { .len = 0 };
-            elaaoms_xo_puts(&b, "Has been a ");
-            elaaoms_xo_put_words(&b, st, (size_t) at, to);
-            elaaoms_xo_add(cx, ELAAOMS_MEM_RELATIONSHIP, &b, 5, 0.5);
-        }
-    } else {
-        at = elaaoms_xo_find(st, 0, "been with you|y'all for|since", &end);
-        if (at >= 0) {
-            to = elaaoms_xo_span(st, end, 4, 0, stop);
-            if (to > end) {
-                b = (elaaoms_xo_buf_t) { .len = 0 };
-                elaaoms_xo_puts(&b, "Has been a customer ");
-                elaaoms_xo_put_words(&b, st, end - 1, to);
-                elaaoms_xo_add(cx, ELAAOMS_MEM_RELATIONSHIP, &b, 5, 0.5);
-            }
-        } else if (elaaoms_xo_find(st, 0, "loyal|long-time|longtime|regular "
-                                          "customer|client|member", &end)
-                   >= 0)
-        {
-            b = (elaaoms_xo_buf_t) { .len = 0 };
-            elaaoms_xo_puts(&b, "Is a long-time customer");
-            elaaoms_xo_add(cx, ELAAOMS_MEM_RELATIONSHIP, &b, 5, 0.5);
-        }
-    }
-
-    /* family handling the account */
-    at = elaaoms_xo_find(st, 0, "my husband|wife|partner|son|daughter|mother|"
-                                "mom|father|dad|brother|sister handles|manages|"
-                                "pays|does|takes|deals|runs", &end);
-    if (at >= 0) {
-        to = elaaoms_xo_span(st, end, 6, 0, stop);
-        b = (elaaoms_xo_buf_t) { .len = 0 };
-        elaaoms_xo_put_words(&b, st, (size_t) at, to);
-        elaaoms_xo_add(cx, ELAAOMS_MEM_RELATIONSHIP, &b, 5, 0.5);
-    }
-
-    at = elaaoms_xo_find(st, 0, "on behalf of", &end);
-    if (at >= 0) {
-        to = elaaoms_xo_span(st, end, 4, 0, stop);
-        if (to > end) {
-            b = (elaaoms_xo_buf_t) { .len = 0 };
-            elaaoms_xo_puts(&b, "Calls on behalf of ");
-            elaaoms_xo_put_words(&b, st, end, to);
-            elaaoms_xo_add(cx, ELAAOMS_MEM_RELATIONSHIP, &b, 5, 0.5);
-        }
+        elaaoms_xo_puts(&b, "The caller was pleased with the help they got");
+        elaaoms_xo_add(cx, ELAAOMS_MEM_EMOTION, &b, ELAAOMS_XO_IMP_PLEASED,
+                       ELAAOMS_XO_CONF_FEELING, 1);
     }
 }

@@ -28,12 +28,43 @@
 #define ELAAOMS_XO_QUOTE_MAX    ELAAOMS_LLM_MAX_QUOTE_CHARS
 
 
+/*
+ * Importance (1-10) the rules give, by what a memory is about; the tables
+ * of the rule files refer to these names only.
+ */
+#define ELAAOMS_XO_IMP_MINOR        3   /* said in passing, nothing specific */
+#define ELAAOMS_XO_IMP_PLEASED      3   /* a positive feeling */
+#define ELAAOMS_XO_IMP_STATEMENT    4   /* about the caller, no cue */
+#define ELAAOMS_XO_IMP_FEELING      4   /* a negative feeling */
+#define ELAAOMS_XO_IMP_DETAIL       5   /* a code, amount, model or date */
+#define ELAAOMS_XO_IMP_RELATION     5   /* people, history with the company */
+#define ELAAOMS_XO_IMP_PROFILE      6   /* name, address, work, equipment,
+                                           plan, payment */
+#define ELAAOMS_XO_IMP_PREFERENCE   6
+#define ELAAOMS_XO_IMP_HEALTH       7   /* health and safety (a rule outside
+                                           the extractor may raise it) */
+#define ELAAOMS_XO_IMP_PROBLEM      7   /* something broken, late, wrong */
+#define ELAAOMS_XO_IMP_REFERENCE    7   /* an order, ticket ... the call was
+                                           about */
+#define ELAAOMS_XO_IMP_MONEY        8   /* charges, refunds, disputes */
+#define ELAAOMS_XO_IMP_CHURN        8   /* cancelling, leaving, competitors */
+#define ELAAOMS_XO_IMP_SECURITY     9   /* fraud, hacked, legal threats */
+
+/* confidence (0-1): these are rules, not understanding */
+#define ELAAOMS_XO_CONF_NAMED       0.7 /* a name, a code and its kind */
+#define ELAAOMS_XO_CONF_RULE        0.6 /* a template over a fixed phrasing */
+#define ELAAOMS_XO_CONF_STATEMENT   0.6 /* the caller's own words */
+#define ELAAOMS_XO_CONF_ANSWER      0.5 /* an answer read with the question */
+#define ELAAOMS_XO_CONF_FEELING     0.5
+
+
 typedef struct {
     size_t      off;
     size_t      len;
     unsigned    punct;          /* a single punctuation character */
 } elaaoms_xo_tok_t;
 
+/* a sentence, or a clause of one (then s and n are the sentence's) */
 typedef struct {
     const char         *s;      /* the sentence, not NUL-terminated */
     size_t              n;
@@ -49,13 +80,19 @@ typedef struct {
 
 typedef struct {
     char        code[ELAAOMS_XO_MAX_CODE + 1];
-    char        kind[16];
+    char        kind[16];       /* "order" ..., or "" when none was said */
     int         status;         /* index in the status table of
                                    extract_offline_facts.c, or -1 */
     char        expected[32];   /* "on Monday" for a delay, or "" */
+    int         said_with_code; /* the caller said the status in the
+                                   clause of the code: the statement
+                                   keeps both */
     const char *line;           /* the caller line that first gave it */
     int         emitted;
 } elaaoms_xo_ref_t;
+
+/* what one clause's template rules kept, so the statement adds the rest */
+#define ELAAOMS_XO_KEPT_MAX  (ELAAOMS_XO_CONTENT_MAX * 4)
 
 typedef struct {
     elaaoms_extracted_list_t    raw;
@@ -64,7 +101,23 @@ typedef struct {
     elaaoms_xo_ref_t           *last_ref;  /* latest mentioned, for emotions */
     char                        quote[ELAAOMS_XO_QUOTE_MAX * 4 + 1];
     int                         nomem;
+
+    /* the agent's question just before the caller's line, or NULL */
+    const char                 *question;
+    size_t                      question_len;
+
+    /* the clause being read: templates' contents, space-separated */
+    char                        kept[ELAAOMS_XO_KEPT_MAX + 1];
+    size_t                      kept_len;
 } elaaoms_xo_ctx_t;
+
+/* one clause as the rules see it */
+typedef struct {
+    elaaoms_xo_sent_t   st;         /* its words, fillers taken off */
+    int                 question;   /* its sentence ended with "?" */
+    int                 lead;       /* the first words of the caller's line */
+    int                 answer;     /* ... after an agent's question */
+} elaaoms_xo_clause_t;
 
 /* a memory's content as it is built */
 typedef struct {
@@ -72,13 +125,6 @@ typedef struct {
     size_t  len;
     int     full;
 } elaaoms_xo_buf_t;
-
-/* a rule table entry: a word pattern and the memory it gives */
-typedef struct {
-    const char *pat;
-    const char *content;
-    int         importance;
-} elaaoms_xo_fixed_t;
 
 
 /* --- lines, sentences, words (extract_offline.c) -------------------------- */
@@ -107,9 +153,9 @@ int elaaoms_xo_tok_is(const elaaoms_xo_sent_t *st, size_t i, const char *w,
 
 /*
  * Matches pattern at word i: items separated by spaces, alternatives by
- * "|", "word*" a prefix, "_" any word, a trailing "?" an optional item
- * (taken when it matches, no backtracking).  *end (if not NULL) gets the
- * index after the match.
+ * "|", "word*" a prefix, "_" any word, "#" a word holding a digit, "@"
+ * a capitalized word, a trailing "?" an optional item (taken when it
+ * matches, no backtracking).  *end (if not NULL) gets the index after the match.
  */
 int elaaoms_xo_match(const elaaoms_xo_sent_t *st, size_t i,
     const char *pattern, size_t *end);
@@ -125,6 +171,10 @@ int elaaoms_xo_in_list(const elaaoms_xo_sent_t *st, size_t i,
 /* "not"/"never"/"no"/"...n't" in the two words before i */
 int elaaoms_xo_negated(const elaaoms_xo_sent_t *st, size_t i);
 
+/* words [from, to) as a sentence of their own (a clause) */
+void elaaoms_xo_sub(const elaaoms_xo_sent_t *st, size_t from, size_t to,
+    elaaoms_xo_sent_t *sub);
+
 
 /* --- building content (extract_offline.c) --------------------------------- */
 
@@ -132,9 +182,16 @@ int elaaoms_xo_negated(const elaaoms_xo_sent_t *st, size_t i);
 void elaaoms_xo_put(elaaoms_xo_buf_t *b, const char *s, size_t n);
 void elaaoms_xo_puts(elaaoms_xo_buf_t *b, const char *s);
 
-/* words [from, to) in the third person, separated by spaces */
+/*
+ * Words [from, to) in the third person ("my" -> "their", "I am" -> "they
+ * are"; "you" and "your" stay), spaced as they were said ("$79.99",
+ * "12 Harbor Lane, Sausalito"); a comma never starts or doubles.
+ */
 void elaaoms_xo_put_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
     size_t from, size_t to);
+
+/* the third-person form of word i, or NULL when it stays as said */
+const char *elaaoms_xo_third_person(const elaaoms_xo_sent_t *st, size_t i);
 
 /*
  * The end of a span of at most maxw words from i: stops at punctuation
@@ -144,15 +201,22 @@ void elaaoms_xo_put_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
 size_t elaaoms_xo_span(const elaaoms_xo_sent_t *st, size_t i, size_t maxw,
     int comma, const char **stop);
 
-/* adds b as a memory with the current quote, unless b overflowed */
+/*
+ * Adds b as a memory with the current quote, unless b overflowed; a
+ * template's memory (kept) also counts its words as said, so the clause's
+ * statement (extract_offline_statement.c) only comes when words remain.
+ */
 void elaaoms_xo_add(elaaoms_xo_ctx_t *cx, elaaoms_mem_type_e type,
-    elaaoms_xo_buf_t *b, int importance, double confidence);
+    elaaoms_xo_buf_t *b, int importance, double confidence, int kept);
 
 
-/* --- references and facts (extract_offline_facts.c) ----------------------- */
+/* --- references and names (extract_offline_facts.c) ----------------------- */
 
 /* pass 1: the codes the caller gave, their kind, then their status */
 void elaaoms_xo_collect_refs(elaaoms_xo_ctx_t *cx, const char *text);
+
+/* word i is a reference code ("#55120", "XYZ-789", "order 4411") */
+int elaaoms_xo_is_code(const elaaoms_xo_sent_t *st, size_t i);
 
 /* "order XYZ-789", or with_adj "the delayed order XYZ-789" */
 void elaaoms_xo_ref_name(elaaoms_xo_buf_t *b, const elaaoms_xo_ref_t *r,
@@ -162,25 +226,51 @@ void elaaoms_xo_ref_name(elaaoms_xo_buf_t *b, const elaaoms_xo_ref_t *r,
 void elaaoms_xo_rule_refs(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     const char *line);
 
-void elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st);
-void elaaoms_xo_rule_address(elaaoms_xo_ctx_t *cx,
-    const elaaoms_xo_sent_t *st);
-void elaaoms_xo_rule_work(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st);
+void elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_clause_t *cl);
 
 
-/* --- issues (extract_offline_issues.c) ------------------------------------ */
+/* --- templates: preferences, feelings, calls (extract_offline_feelings.c) - */
 
-void elaaoms_xo_rule_issues(elaaoms_xo_ctx_t *cx,
-    const elaaoms_xo_sent_t *st);
-
-
-/* --- preferences, emotions, relationship (extract_offline_feelings.c) ----- */
-
-void elaaoms_xo_rule_prefs(elaaoms_xo_ctx_t *cx,
-    const elaaoms_xo_sent_t *st);
+void elaaoms_xo_rule_templates(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_clause_t *cl);
 void elaaoms_xo_rule_emotions(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_sent_t *st);
-void elaaoms_xo_rule_relationship(elaaoms_xo_ctx_t *cx,
-    const elaaoms_xo_sent_t *st);
+
+
+/* --- the caller's statement (extract_offline_statement.c) ----------------- */
+
+/*
+ * The clauses of a caller's sentence: cut before "but", before "and",
+ * "so" or "also" that start a first-person clause, and at a comma before
+ * one ("..., I'm a nurse", "..., can someone look at that"); each with
+ * its fillers taken off ("um", "you know", a greeting and the name after
+ * it).  0 when no clause is left.
+ */
+int elaaoms_xo_next_clause(const elaaoms_xo_sent_t *st, size_t *pos,
+    elaaoms_xo_clause_t *cl);
+
+/* the clause as a memory of its own, when it says something */
+void elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_clause_t *cl);
+
+/* the agent's question before the caller's line asks about the caller */
+int elaaoms_xo_asked(const elaaoms_xo_ctx_t *cx);
+
+/* a word that says something (not a function, filler or courtesy word) */
+int elaaoms_xo_is_content(const elaaoms_xo_sent_t *st, size_t i);
+
+
+/* --- type and importance (extract_offline_cues.c) ------------------------- */
+
+/*
+ * The type and importance of a statement from the cue table: the most
+ * important cue found in the clause, else factual with an importance
+ * from what it holds (first person, a code or amount); a request to the
+ * company is a preference unless a weightier cue says more.  1 when a
+ * cue was found.
+ */
+int elaaoms_xo_classify(const elaaoms_xo_sent_t *st, int first_person,
+    int request, elaaoms_mem_type_e *type, int *importance);
 
 #endif /* ELAAOMS_EXTRACT_OFFLINE_INTERNAL_H */

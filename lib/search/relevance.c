@@ -19,14 +19,16 @@
 /* a query word no memory fills weighs this share of one a single memory
  * fills */
 #define ELAAOMS_REL_UNSEEN_WEIGHT  0.5f
+/* a memory without the kind of answer asked for (a number, a code) */
+#define ELAAOMS_REL_ANSWER_TYPE_MISS  0.6f
 #define ELAAOMS_REL_BM25_K1        1.2f
 #define ELAAOMS_REL_BM25_B         0.75f
 /*
  * calibration (relevance.h): the raw cut that separates answers from
  * non-answers on the labelled fixture maps to the default threshold
  */
-#define ELAAOMS_REL_RAW_CUT        0.30f
-#define ELAAOMS_REL_SLOPE          12.0f
+#define ELAAOMS_REL_RAW_CUT        ELAAOMS_RELEVANCE_RAW_CUT
+#define ELAAOMS_REL_SLOPE          20.0f
 #define ELAAOMS_REL_MIDPOINT                                                  \
     (ELAAOMS_REL_RAW_CUT                                                      \
      - logf((float) ELAAOMS_RELEVANCE_DEFAULT_THRESHOLD                       \
@@ -40,6 +42,7 @@ typedef struct {
     uint32_t  stem_hash;
     uint32_t  concepts;
     float     idf;
+    unsigned  answer_type:1;    /* names the kind of answer wanted */
 } elaaoms_query_term_t;
 
 /*
@@ -72,20 +75,46 @@ elaaoms_relevance_calibrate(float raw)
 static size_t
 elaaoms_query_terms(const char *query, size_t len, elaaoms_query_term_t *terms)
 {
-    size_t               i, n;
-    uint32_t             seen;
+    size_t               i, n, prev_len;
+    uint32_t             seen, qc;
+    char                 prev[ELAAOMS_TOKEN_MAX + 1];
     elaaoms_token_t      tok;
     elaaoms_tokenizer_t  tz;
 
     n = 0;
     seen = 0;
+    prev_len = 0;
 
     elaaoms_tokenizer_init(&tz, query, len);
 
     while (n < ELAAOMS_RELEVANCE_MAX_TERMS
            && elaaoms_tokenizer_next(&tz, &tok))
     {
-        if (tok.stopword) {
+        /*
+         * "where", "how much", "for a living": no word to find, but the
+         * kind of answer -- a term of concepts only, its stem made
+         * unmatchable ("living" must not find "lives")
+         */
+        qc = elaaoms_question_concepts(tok.word, tok.word_len,
+                                       prev_len ? prev : NULL, prev_len);
+        memcpy(prev, tok.word, tok.word_len + 1);
+        prev_len = tok.word_len;
+
+        if (qc) {
+            if ((qc & ~seen) == 0) {
+                continue;
+            }
+            tok.concepts = qc;
+            tok.stem_len = tok.word_len < ELAAOMS_TOKEN_MAX
+                           ? tok.word_len + 1 : ELAAOMS_TOKEN_MAX;
+            tok.stem[0] = '?';
+            memcpy(tok.stem + 1, tok.word, tok.stem_len - 1);
+            tok.stem[tok.stem_len] = '\0';
+            tok.stem_hash = elaaoms_fnv1a(ELAAOMS_FNV_BASIS, tok.stem,
+                                          tok.stem_len);
+            tok.stopword = 0;
+
+        } else if (tok.stopword) {
             continue;
         }
 
@@ -101,6 +130,15 @@ elaaoms_query_terms(const char *query, size_t len, elaaoms_query_term_t *terms)
         if (i < n) {
             continue;
         }
+
+        /*
+         * "number", "code", "how many": the answer is a number or a code;
+         * a memory holding none gets ELAAOMS_REL_ANSWER_TYPE_MISS of its
+         * score
+         */
+        terms[n].answer_type =
+            (tok.concepts & (1u << ELAAOMS_CONCEPT_NUMBER)) != 0
+            && !tok.has_digit;
 
         memcpy(terms[n].stem, tok.stem, tok.stem_len + 1);
         terms[n].stem_len = tok.stem_len;
@@ -119,8 +157,17 @@ elaaoms_query_terms(const char *query, size_t len, elaaoms_query_term_t *terms)
 }
 
 
-static void
-elaaoms_count_terms(const char *text, size_t len,
+/*
+ * Counts in units: a content word ELAAOMS_REL_CONTENT_UNITS, a quote word
+ * ELAAOMS_REL_QUOTE_UNITS (ELAAOMS_RELEVANCE_QUOTE_WEIGHT of it).
+ */
+#define ELAAOMS_REL_CONTENT_UNITS  2
+#define ELAAOMS_REL_QUOTE_UNITS                                               \
+    ((unsigned) (ELAAOMS_REL_CONTENT_UNITS * ELAAOMS_RELEVANCE_QUOTE_WEIGHT   \
+                 + 0.5f))
+
+static size_t
+elaaoms_count_text(const char *text, size_t len, unsigned units,
     const elaaoms_query_term_t *terms, size_t nterms,
     elaaoms_cand_stats_t *st)
 {
@@ -128,9 +175,6 @@ elaaoms_count_terms(const char *text, size_t len,
     elaaoms_token_t      tok;
     elaaoms_tokenizer_t  tz;
 
-    st->len = 0;
-    memset(st->exact, 0, nterms);
-    memset(st->related, 0, nterms);
     words = 0;
 
     elaaoms_tokenizer_init(&tz, text, len);
@@ -140,21 +184,46 @@ elaaoms_count_terms(const char *text, size_t len,
             continue;
         }
 
-        words++;
+        words += units;
 
         for (j = 0; j < nterms; j++) {
             if (terms[j].stem_hash == tok.stem_hash
                 && terms[j].stem_len == tok.stem_len
                 && memcmp(terms[j].stem, tok.stem, tok.stem_len) == 0)
             {
-                st->exact[j] += st->exact[j] < UINT8_MAX;
+                st->exact[j] = st->exact[j] + units > UINT8_MAX
+                               ? UINT8_MAX : st->exact[j] + units;
 
             } else if (terms[j].concepts & tok.concepts) {
-                st->related[j] += st->related[j] < UINT8_MAX;
+                st->related[j] = st->related[j] + units > UINT8_MAX
+                                 ? UINT8_MAX : st->related[j] + units;
             }
         }
     }
 
+    return words;
+}
+
+
+static void
+elaaoms_count_terms(const elaaoms_relevance_cand_t *cand,
+    const elaaoms_query_term_t *terms, size_t nterms,
+    elaaoms_cand_stats_t *st)
+{
+    size_t  words;
+
+    memset(st->exact, 0, nterms);
+    memset(st->related, 0, nterms);
+
+    words = elaaoms_count_text(cand->text, cand->len,
+                               ELAAOMS_REL_CONTENT_UNITS, terms, nterms, st);
+    if (cand->quote != NULL) {
+        words += elaaoms_count_text(cand->quote, cand->quote_len,
+                                    ELAAOMS_REL_QUOTE_UNITS, terms, nterms,
+                                    st);
+    }
+
+    words /= ELAAOMS_REL_CONTENT_UNITS;
     st->len = words > UINT16_MAX ? UINT16_MAX : (uint16_t) words;
 }
 
@@ -192,8 +261,7 @@ elaaoms_relevance_score(const char *query, size_t query_len,
     total_len = 0;
 
     for (i = 0; i < n; i++) {
-        elaaoms_count_terms(cands[i].text, cands[i].len, terms, nterms,
-                            &stats[i]);
+        elaaoms_count_terms(&cands[i], terms, nterms, &stats[i]);
         total_len += stats[i].len;
     }
 
@@ -236,9 +304,9 @@ elaaoms_relevance_score(const char *query, size_t query_len,
                    + ELAAOMS_REL_BM25_B * st->len / avglen);
 
         for (j = 0; j < nterms; j++) {
-            tf = st->exact[j];
+            tf = (float) st->exact[j] / ELAAOMS_REL_CONTENT_UNITS;
             exact = tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);
-            tf = st->related[j];
+            tf = (float) st->related[j] / ELAAOMS_REL_CONTENT_UNITS;
             related = ELAAOMS_REL_CONCEPT_CREDIT
                       * tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);
             sum += terms[j].idf * (exact > related ? exact : related);
@@ -265,6 +333,15 @@ elaaoms_relevance_score(const char *query, size_t query_len,
         }
 
         raw = ELAAOMS_REL_W_COS * cos + ELAAOMS_REL_W_LEX * lex;
+
+        for (j = 0; j < nterms; j++) {
+            if (terms[j].answer_type && st->exact[j] == 0
+                && st->related[j] == 0)
+            {
+                raw *= ELAAOMS_REL_ANSWER_TYPE_MISS;
+                break;
+            }
+        }
         scores[i] = elaaoms_relevance_calibrate(raw);
 
         if (parts) {

@@ -271,6 +271,8 @@ elaaoms_search_rank(const elaaoms_search_request_t *req,
         s.vis[nv] = (uint32_t) i;
         s.cands[nv].text = r->content.data;
         s.cands[nv].len = r->content.len;
+        s.cands[nv].quote = r->source_quote.data;
+        s.cands[nv].quote_len = r->source_quote.len;
         s.cands[nv].vec = NULL;
 
         /* a vector of another model is not comparable: embed the text */

@@ -14,7 +14,8 @@
  *      search_all_agents.  A request without a (valid) agent_id owns no
  *      memory: it sees only the identity, shareable and unattributed ones
  *      unless it asks for all agents (closed by default).
- *   2. relevance (relevance.h) of every visible memory, the visible set
+ *   2. relevance (relevance.h) of every visible memory, its content and
+ *      source quote, the visible set
  *      being the candidate set the lexical half takes its IDF from -- as
  *      the calibration did, over a caller's whole set.  Filters come
  *      after, so narrowing a search never changes a memory's score, and a

@@ -3,6 +3,7 @@
  */
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "search/tokenize.h"
@@ -43,54 +44,69 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     /* ORDER */
     "order purchase package parcel delivery deliver shipment ship shipping "
     "item tracking track arrive arrival courier dispatch bought buy "
-    "product return exchange replacement",
+    "product return exchange replacement box kit shipped driver "
+    "subscription",
     /* CONTACT */
     "contact email mail phone call callback text sms message reach "
-    "voicemail cellphone cell mobile landline telephone whatsapp",
+    "voicemail cellphone cell mobile landline telephone whatsapp follow "
+    "followup reach callback notify notification",
     /* NAME */
     "name nickname surname firstname lastname spell spelling pronounce "
     "pronunciation introduce",
     /* ADDRESS */
     "address live home house street avenue road apartment flat city town "
     "zip postcode postal move relocate residence neighborhood "
-    "neighbourhood located location",
+    "neighbourhood located location lane drive boulevard blvd court "
+    "floor suite building",
     /* PREFERENCE */
     "prefer preference like want favorite favourite rather love enjoy wish "
-    "choose choice",
+    "choose choice interest interested request hate dislike best",
     /* BILLING */
     "charge bill billing invoice refund payment pay paid price cost fee "
     "dollar money credit debit card overcharge dispute statement balance "
-    "transaction discount cheque bank banking expensive cheap",
+    "transaction discount cheque bank banking expensive cheap quote "
+    "pricing rate fee overbill overbilled owe buck cent offer promo "
+    "promotion deal promise autopay renewal renew invoice receivable "
+    "payable chargeback seat license licence per",
     /* PROBLEM */
     "problem issue complaint complain broken break delay late damage wrong "
     "missing lost fault error trouble defective fail failure outage crash "
-    "concern bug disconnect",
+    "concern bug disconnect cutting drop dropout spike lag latency slow "
+    "reject bounce melt wilt spoil rot leak crack noise reboot restart "
+    "overheat freeze stuck blink flash happen glitch unreliable "
+    "intermittent decline",
     /* NUMBER (and every token holding a digit) */
-    "number id code reference confirmation ticket serial pin digit",
+    "number id code reference confirmation ticket serial pin digit "
+    "identifier model",
     /* EMOTION */
     "feel feeling mood emotion frustrated frustration frustrating angry "
     "anger upset annoyed irritated happy unhappy pleased satisfied "
     "satisfaction dissatisfied glad sad disappointed calm stressed stress "
     "worried worry anxious grateful thankful delighted impatient patience "
-    "furious excited nervous rude polite friendly confused confusion mad",
+    "furious excited nervous rude polite friendly confused confusion mad "
+    "scared afraid terrified shaken shaking fed relieved relief sound "
+    "emotional emotionally love thrilled awful terrible fantastic "
+    "annoying",
     /* FAMILY */
     "family daughter son wife husband mother mom father dad parent child "
     "children kid sister brother spouse partner grandson granddaughter "
     "grandmother grandfather grandchild aunt uncle niece nephew relative "
-    "caregiver",
+    "caregiver relationship relation neighbor neighbour friend roommate "
+    "people household referred referral",
     /* FREQUENCY */
     "every often frequent frequently regular regularly usual usually week "
-    "weekly daily monthly routine repeat recurring standing",
+    "weekly daily monthly routine repeat recurring standing second third "
+    "fourth twice",
     /* LOYALTY */
     "vip premium loyal loyalty gold silver platinum tier member membership "
     "priority valued longtime elite reward",
     /* APPOINTMENT */
     "appointment schedule booking book reservation reserve meeting visit "
-    "slot",
+    "slot technician tech install installation",
     /* TIME_OF_DAY */
     "morning afternoon evening night noon lunchtime time hour weekday "
     "weekend monday tuesday wednesday thursday friday saturday sunday "
-    "available availability tonight tomorrow today",
+    "available availability tonight tomorrow today day pm am early",
     /* LANGUAGE */
     "language speak speaker spanish english french german chinese mandarin "
     "cantonese portuguese italian arabic hindi vietnamese korean japanese "
@@ -98,30 +114,51 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "accent",
     /* ACCOUNT */
     "account login password username profile manage handle responsible "
-    "holder authorized owner signin access admin",
+    "holder authorized owner signin access admin user",
     /* CANCEL */
     "cancel cancellation terminate termination unsubscribe quit competitor "
-    "switch leave close",
+    "switch leave close churn risk gone elsewhere retention",
     /* HEALTH */
     "allergy allergic diet dietary vegetarian vegan gluten peanut nut dairy "
     "lactose kosher halal medication medicine medical health doctor "
     "hospital condition disability disabled hearing deaf blind wheelchair "
-    "mobility accessibility accessible",
+    "mobility accessibility accessible walker stroke injury injured "
+    "whiplash therapy hurt pendant epipen reaction",
     /* PET */
     "pet dog cat puppy kitten animal vet",
     /* WORK */
     "job work employer company business occupation profession office "
-    "career employ employee boss colleague firm",
+    "career employ employee boss colleague firm own run owner "
+    "practice clinic shop store nurse teacher developer engineer "
+    "translator bookkeeper accountant manager driver student retired "
+    "freelance freelancer consultant designer programmer contractor "
+    "electrician plumber chef cashier clerk mechanic pilot officer "
+    "firefighter pharmacist dentist dental lawyer farmer writer artist "
+    "musician realtor landscaper landscaping roastery bakery "
+    "restaurant operations",
     /* OCCASION */
     "birthday born age anniversary celebrate celebration wedding holiday "
     "party graduation occasion",
     /* TECH */
     "internet wifi router modem connection network device computer laptop "
     "tablet app website online software broadband fiber signal equipment "
-    "hardware",
+    "hardware remote tv television receiver console printer camera "
+    "thermostat mesh extender unit ping gig mbps megabit speed upload "
+    "download bandwidth light",
     /* FOOD */
     "food meal dish menu soup pizza drink coffee dinner breakfast lunch "
-    "restaurant eat cook recipe dessert"
+    "restaurant eat cook recipe dessert meat vegetarian vegan halal "
+    "kosher diet dietary feed chicken vegetable pesto nut",
+    /* DURATION */
+    "year decade month long since tenure duration",
+    /* SECURITY */
+    "fraud fraudulent scam identity theft stolen steal unauthorized "
+    "security secure sensitive lawyer attorney legal lawsuit sue "
+    "chargeback dispute police flag escalate hack compromise breach "
+    "suspicious threat threaten",
+    /* VEHICLE */
+    "car vehicle truck van suv motorcycle auto sedan hatchback pickup "
+    "mileage brake tire tyre engine"
 };
 
 
@@ -129,15 +166,16 @@ static const char  *elaaoms_concept_names[ELAAOMS_NCONCEPTS] = {
     "order", "contact", "name", "address", "preference", "billing",
     "problem", "number", "emotion", "family", "frequency", "loyalty",
     "appointment", "time_of_day", "language", "account", "cancel", "health",
-    "pet", "work", "occasion", "tech", "food"
+    "pet", "work", "occasion", "tech", "food", "duration", "security",
+    "vehicle"
 };
 
 
 /*
- * Both word sets live in open-addressing hash tables filled once; 1024
- * slots for ~400 concept stems and ~170 stopwords keep probes short.
+ * Both word sets live in open-addressing hash tables filled once; 2048
+ * slots for ~650 concept stems and ~170 stopwords keep probes short.
  */
-#define ELAAOMS_WORDSET_SLOTS  1024
+#define ELAAOMS_WORDSET_SLOTS  2048
 
 typedef struct {
     char      word[ELAAOMS_TOKEN_MAX + 1];  /* "" marks a free slot */
@@ -257,6 +295,50 @@ elaaoms_concept_name(int concept)
     }
 
     return elaaoms_concept_names[concept];
+}
+
+
+/*
+ * Question words are stopwords, yet they say what kind of answer is
+ * wanted: "where" asks for a place, "how much" for an amount; so do a
+ * few set phrases ("for a living": work).  Only the query side uses them
+ * (relevance.c); a memory never holds the answer type as a word.
+ */
+uint32_t
+elaaoms_question_concepts(const char *word, size_t len, const char *prev,
+    size_t prev_len)
+{
+#define ELAAOMS_QBIT(c)  (1u << ELAAOMS_CONCEPT_ ## c)
+    static const struct {
+        const char  *word;
+        const char  *after;     /* only after this word, or NULL */
+        uint32_t     concepts;
+    } words[] = {
+        { "where", NULL, ELAAOMS_QBIT(ADDRESS) },
+        { "when", NULL, ELAAOMS_QBIT(TIME_OF_DAY) | ELAAOMS_QBIT(APPOINTMENT) },
+        { "who", NULL, ELAAOMS_QBIT(FAMILY) | ELAAOMS_QBIT(NAME) },
+        { "whom", NULL, ELAAOMS_QBIT(FAMILY) | ELAAOMS_QBIT(NAME) },
+        { "whose", NULL, ELAAOMS_QBIT(FAMILY) | ELAAOMS_QBIT(NAME) },
+        { "much", "how", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
+        { "many", "how", ELAAOMS_QBIT(NUMBER) },
+        { "living", "for", ELAAOMS_QBIT(WORK) },  /* "for a living" ("a" is no token) */
+        { NULL, NULL, 0 }
+    };
+#undef ELAAOMS_QBIT
+    size_t  k;
+
+    for (k = 0; words[k].word; k++) {
+        if (strlen(words[k].word) == len
+            && memcmp(words[k].word, word, len) == 0
+            && (words[k].after == NULL
+                || (prev != NULL && strlen(words[k].after) == prev_len
+                    && memcmp(words[k].after, prev, prev_len) == 0)))
+        {
+            return words[k].concepts;
+        }
+    }
+
+    return 0;
 }
 
 
@@ -393,10 +475,65 @@ elaaoms_is_word_byte(unsigned char c)
 }
 
 
+/* the next word after p, lowercased into w; its end, or NULL */
+static const unsigned char *
+elaaoms_peek_word(const unsigned char *p, const unsigned char *end, char *w,
+    size_t size)
+{
+    size_t  n;
+
+    while (p < end && (*p == ' ' || *p == '.' || *p == ',' || *p == '/')) {
+        p++;
+    }
+
+    for (n = 0; p < end && elaaoms_is_word_byte(*p) && n < size - 1; p++) {
+        w[n++] = (char) (*p >= 'A' && *p <= 'Z' ? *p | 0x20 : *p);
+    }
+    w[n] = '\0';
+
+    return n ? p : NULL;
+}
+
+
+/* after a number: "dollars", "bucks", "a month", "per seat", "/mo" ... */
+static int
+elaaoms_amount_follows(const unsigned char *p, const unsigned char *end)
+{
+    static const char  *units =
+        " dollar dollars bucks cents euro euros pounds usd eur gbp mo ";
+    static const char  *periods =
+        " month year week seat user license licence mo yr day ";
+    char                w[16], key[20];
+
+    p = elaaoms_peek_word(p, end, w, sizeof(w));
+    if (p == NULL) {
+        return 0;
+    }
+
+    snprintf(key, sizeof(key), " %s ", w);
+    if (strstr(units, key) != NULL) {
+        return 1;
+    }
+
+    if (strcmp(w, "a") == 0 || strcmp(w, "per") == 0
+        || strcmp(w, "an") == 0)
+    {
+        if (elaaoms_peek_word(p, end, w, sizeof(w)) == NULL) {
+            return 0;
+        }
+        snprintf(key, sizeof(key), " %s ", w);
+        return strstr(periods, key) != NULL;
+    }
+
+    return 0;
+}
+
+
 void
 elaaoms_tokenizer_init(elaaoms_tokenizer_t *tz, const char *text, size_t len)
 {
     tz->pos = (const unsigned char *) text;
+    tz->begin = tz->pos;
     tz->end = tz->pos + (text ? len : 0);
 }
 
@@ -463,6 +600,13 @@ elaaoms_tokenizer_next(elaaoms_tokenizer_t *tz, elaaoms_token_t *tok)
 
     } else if (tok->has_digit) {
         tok->concepts = 1u << ELAAOMS_CONCEPT_NUMBER;
+
+        /* "$79.99", "80 dollars", "59 a month": an amount */
+        if ((start > tz->begin && start[-1] == '$')
+            || elaaoms_amount_follows(tz->pos, tz->end))
+        {
+            tok->concepts |= 1u << ELAAOMS_CONCEPT_BILLING;
+        }
 
     } else {
         tok->concepts = elaaoms_concepts_of_stem(tok->stem, tok->stem_len);

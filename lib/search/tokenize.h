@@ -19,7 +19,8 @@
  *             built-in table of call-center vocabulary that groups related
  *             words ("order", "package", "delivery", "shipment" ->
  *             ORDER); tokens holding a digit get the NUMBER concept, so
- *             "what is my order number" meets "Order XYZ-789"
+ *             "what is my order number" meets "Order XYZ-789"; an
+ *             amount is also BILLING: "$79.99", "80 dollars", "59 a month"
  *
  * The tokenizer allocates nothing: the caller owns the elaaoms_token_t it
  * fills.  The concept index is built on first use (pthread_once), so the
@@ -60,6 +61,9 @@ typedef enum {
     ELAAOMS_CONCEPT_OCCASION,
     ELAAOMS_CONCEPT_TECH,
     ELAAOMS_CONCEPT_FOOD,
+    ELAAOMS_CONCEPT_DURATION,
+    ELAAOMS_CONCEPT_SECURITY,
+    ELAAOMS_CONCEPT_VEHICLE,
     ELAAOMS_NCONCEPTS
 } elaaoms_concept_e;
 
@@ -77,6 +81,7 @@ typedef struct {
 typedef struct {
     const unsigned char  *pos;
     const unsigned char  *end;
+    const unsigned char  *begin;
 } elaaoms_tokenizer_t;
 
 #define ELAAOMS_FNV_BASIS  2166136261u
@@ -114,6 +119,16 @@ int elaaoms_is_stopword(const char *word, size_t len);
 
 /* the concept bits of a stem (not a surface word); 0 when none */
 uint32_t elaaoms_concepts_of_stem(const char *stem, size_t len);
+
+/*
+ * The concepts a question word stands for although it is a stopword
+ * ("where": ADDRESS, "when": TIME_OF_DAY and APPOINTMENT, "who": FAMILY
+ * and NAME, "much" after "how": BILLING, "many" after "how": NUMBER), or
+ * a word of a set phrase ("living" after "for": WORK); word and prev (the
+ * word before, or NULL) lowercased.  0 for others.
+ */
+uint32_t elaaoms_question_concepts(const char *word, size_t len,
+    const char *prev, size_t prev_len);
 
 /* "order", "contact", ...; NULL for an out-of-range id */
 const char *elaaoms_concept_name(int concept);

@@ -191,6 +191,8 @@ score_pairs(fixture_t *fx)
             cands[m].len = strlen(cl->memories[m]);
             cands[m].vec = cl->vecs[m];
             cands[m].vec_q8 = NULL;
+            cands[m].quote = NULL;
+            cands[m].quote_len = 0;
         }
 
         CHECK_INT_EQ(elaaoms_relevance_score(fx->pairs[i].question,
@@ -392,6 +394,8 @@ test_vector_sources(void)
         cands[i].len = strlen(cl->memories[i]);
         cands[i].vec = cl->vecs[i];
         cands[i].vec_q8 = NULL;
+        cands[i].quote = NULL;
+        cands[i].quote_len = 0;
         elaaoms_vec_pack_q8(cl->vecs[i], ELAAOMS_EMBED_DIM, packed[i]);
     }
 
@@ -426,8 +430,8 @@ test_edges(void)
 {
     float                     s[2];
     elaaoms_relevance_cand_t  cands[2] = {
-        { "Order XYZ-789 is delayed", 24, NULL, NULL },
-        { "", 0, NULL, NULL }
+        { "Order XYZ-789 is delayed", 24, NULL, NULL, NULL, 0 },
+        { "", 0, NULL, NULL, NULL, 0 }
     };
 
     /* no candidates: nothing to do, nothing written */
@@ -446,7 +450,8 @@ test_edges(void)
 
     /* the calibration: monotone, and the raw cut lands on 0.7 */
     CHECK(elaaoms_relevance_calibrate(0) < 0.1);
-    CHECK(fabsf(elaaoms_relevance_calibrate(0.30f) - 0.7f) < 1e-4f);
+    CHECK(fabsf(elaaoms_relevance_calibrate(ELAAOMS_RELEVANCE_RAW_CUT)
+                - (float) ELAAOMS_RELEVANCE_DEFAULT_THRESHOLD) < 1e-4f);
     CHECK(elaaoms_relevance_calibrate(0.5f)
           > elaaoms_relevance_calibrate(0.4f));
     CHECK(elaaoms_relevance_calibrate(1) > 0.99);

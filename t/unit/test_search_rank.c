@@ -452,12 +452,17 @@ test_threshold(void)
                                      NULL, &res), 0);
     CHECK_INT_EQ(res.count, all.count);
 
-    /* the request's threshold wins over the location's */
+    /* the request's threshold wins over the location's (0: everything);
+     * a question nothing answers scores below 0.99 everywhere */
+    sr = request("does she have any pets?");
+    sr.limit = 100;
     sr.threshold = 0.99;
     CHECK_INT_EQ(elaaoms_search_rank(&sr, sr.agent_id, 0.0, recs, nrecs,
                                      NULL, &res), 0);
     CHECK_INT_EQ(res.count, 0);
     CHECK_INT_EQ(res.matched, 0);
+    sr = request("what was my last order number?");
+    sr.limit = 100;
 
     /* exactly at a memory's relevance: kept */
     sr.threshold = all.relevance[0];

@@ -154,12 +154,89 @@ test_concepts(void)
 }
 
 
+/*
+ * How callers' facts are said and how agents ask for them meet through
+ * the table: each pair shares a concept (a class of call-center
+ * vocabulary, not these words alone).
+ */
+static void
+test_question_vocabulary(void)
+{
+    static const struct {
+        const char         *asked;
+        const char         *said;
+        elaaoms_concept_e   concept;
+    } pairs[] = {
+        { "quote", "dollars", ELAAOMS_CONCEPT_BILLING },
+        { "price", "seat", ELAAOMS_CONCEPT_BILLING },
+        { "cost", "offer", ELAAOMS_CONCEPT_BILLING },
+        { "overbilled", "invoice", ELAAOMS_CONCEPT_BILLING },
+        { "allergies", "allergic", ELAAOMS_CONCEPT_HEALTH },
+        { "mobility", "walker", ELAAOMS_CONCEPT_HEALTH },
+        { "device", "remote", ELAAOMS_CONCEPT_TECH },
+        { "equipment", "router", ELAAOMS_CONCEPT_TECH },
+        { "code", "reference", ELAAOMS_CONCEPT_NUMBER },
+        { "model", "serial", ELAAOMS_CONCEPT_NUMBER },
+        { "problem", "spiking", ELAAOMS_CONCEPT_PROBLEM },
+        { "wrong", "melted", ELAAOMS_CONCEPT_PROBLEM },
+        { "work", "nurse", ELAAOMS_CONCEPT_WORK },
+        { "business", "bakery", ELAAOMS_CONCEPT_WORK },
+        { "long", "years", ELAAOMS_CONCEPT_DURATION },
+        { "relationship", "neighbor", ELAAOMS_CONCEPT_FAMILY },
+        { "churning", "competitor", ELAAOMS_CONCEPT_CANCEL },
+        { "feeling", "scared", ELAAOMS_CONCEPT_EMOTION },
+        { "sensitive", "chargeback", ELAAOMS_CONCEPT_SECURITY },
+        { "fraud", "unauthorized", ELAAOMS_CONCEPT_SECURITY },
+        { "meat", "vegetarian", ELAAOMS_CONCEPT_FOOD },
+        { "technician", "appointment", ELAAOMS_CONCEPT_APPOINTMENT },
+    };
+    size_t    k;
+    uint32_t  bit;
+
+    for (k = 0; k < sizeof(pairs) / sizeof(pairs[0]); k++) {
+        bit = 1u << pairs[k].concept;
+        CHECK(concepts_of(pairs[k].asked) & bit);
+        CHECK(concepts_of(pairs[k].said) & bit);
+    }
+
+    /* "$79.99" is an amount; "79.99" alone only a number */
+    CHECK(concepts_of("$79.99") & (1u << ELAAOMS_CONCEPT_BILLING));
+    CHECK(concepts_of("$79.99") & (1u << ELAAOMS_CONCEPT_NUMBER));
+    CHECK(!(concepts_of("79.99") & (1u << ELAAOMS_CONCEPT_BILLING)));
+
+    /* "lives" is an address, not work ("for a living" is no concept) */
+    CHECK(!(concepts_of("lives") & (1u << ELAAOMS_CONCEPT_WORK)));
+
+    /* question words: stopwords that still ask for a kind of answer */
+    CHECK(elaaoms_question_concepts("where", 5, NULL, 0)
+          & (1u << ELAAOMS_CONCEPT_ADDRESS));
+    CHECK(elaaoms_question_concepts("when", 4, "and", 3)
+          & (1u << ELAAOMS_CONCEPT_TIME_OF_DAY));
+    CHECK(elaaoms_question_concepts("who", 3, NULL, 0)
+          & (1u << ELAAOMS_CONCEPT_FAMILY));
+    CHECK(elaaoms_question_concepts("much", 4, "how", 3)
+          & (1u << ELAAOMS_CONCEPT_BILLING));
+    CHECK_INT_EQ(elaaoms_question_concepts("much", 4, "very", 4), 0);
+    CHECK_INT_EQ(elaaoms_question_concepts("much", 4, NULL, 0), 0);
+    CHECK(elaaoms_question_concepts("many", 4, "how", 3)
+          & (1u << ELAAOMS_CONCEPT_NUMBER));
+    CHECK_INT_EQ(elaaoms_question_concepts("the", 3, NULL, 0), 0);
+    CHECK(elaaoms_question_concepts("living", 6, "for", 3)
+          & (1u << ELAAOMS_CONCEPT_WORK));
+    CHECK_INT_EQ(elaaoms_question_concepts("living", 6, "the", 3), 0);
+
+    CHECK_STR_EQ(elaaoms_concept_name(ELAAOMS_CONCEPT_SECURITY), "security");
+    CHECK_STR_EQ(elaaoms_concept_name(ELAAOMS_CONCEPT_DURATION), "duration");
+}
+
+
 int
 main(void)
 {
     test_stem();
     test_tokens();
     test_concepts();
+    test_question_vocabulary();
 
     return UNIT_DONE("tokenize");
 }

@@ -1,0 +1,472 @@
+/*
+ * The type and importance of a caller's statement (see extract_offline.h):
+ * one table of cue patterns (elaaoms_xo_match() syntax), each naming the
+ * memory type and importance it stands for.  A statement takes the most
+ * important cue it holds (the first in the table on a tie); without one
+ * it is factual, of importance ELAAOMS_XO_IMP_DETAIL when it holds a
+ * number or code, ELAAOMS_XO_IMP_STATEMENT when the caller speaks of
+ * themselves, ELAAOMS_XO_IMP_MINOR otherwise.  A request to the company
+ * ("can you move my deliveries to Friday?") is a preference unless a
+ * cue above ELAAOMS_XO_IMP_PREFERENCE says more.
+ *
+ * The vocabulary is call-center English in general -- money, faults,
+ * health, people, plans -- not any one company's products.
+ */
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/extract_offline_internal.h"
+
+
+typedef struct {
+    const char          *pat;
+    elaaoms_mem_type_e   type;
+    int                  importance;
+    const char          *unless;       /* not when this matches there too */
+    const char          *near;         /* only with this in the clause too */
+    unsigned             negatable:1;  /* not when negated ("not upset") */
+    unsigned             thing:1;      /* not when the caller is the
+                                          subject ("I'm not working") */
+} xo_cue_t;
+
+#define XO_ISSUE     ELAAOMS_MEM_ISSUE
+#define XO_FACT      ELAAOMS_MEM_FACTUAL
+#define XO_PREF      ELAAOMS_MEM_PREFERENCE
+#define XO_FEEL      ELAAOMS_MEM_EMOTION
+#define XO_REL       ELAAOMS_MEM_RELATIONSHIP
+
+
+static const xo_cue_t  xo_cues[] = {
+
+    /* security, fraud, legal threats */
+    { "hacked|compromised|fraud|fraudulent|scam|scammed|scammer*|phishing|"
+      "stolen|stole|impersonat*", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY,
+      NULL, NULL, 0, 0 },
+    { "identity theft", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "unauthorized|unauthorised|unrecognized|unrecognised|unknown "
+      "charge*|transaction*|payment*|purchase*|account*|line*|login*",
+      XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "unauthorized|unauthorised", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY,
+      NULL, NULL, 0, 0 },
+    { "never|didn't|did not? ordered|order|authorized|authorised|authorize|"
+      "authorise|opened|open|signed|sign|made|make", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, "didn't|did not? make it", NULL, 0, 0 },
+    { "in my name", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "lawyer|lawyers|attorney|lawsuit|sue|suing|court|legal|police|"
+      "chargeback|chargebacks|charge-back|bbb|ombudsman|regulator",
+      XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+
+    /* money */
+    { "charged|billed|charging|billing|paid|pay twice|double", XO_ISSUE,
+      ELAAOMS_XO_IMP_MONEY, NULL, NULL, 0, 0 },
+    { "double|duplicate|duplicated charge*|charged|billed|billing|payment*|"
+      "invoice*", XO_ISSUE, ELAAOMS_XO_IMP_MONEY, NULL, NULL, 0, 0 },
+    { "twice|double|duplicate", XO_ISSUE, ELAAOMS_XO_IMP_MONEY, NULL,
+      "charge*|charged|bill|billed|billing|paid|payment*|debited|invoice*",
+      0, 0 },
+    { "two times", XO_ISSUE, ELAAOMS_XO_IMP_MONEY, NULL,
+      "charge*|charged|bill|billed|billing|paid|payment*|debited|invoice*",
+      0, 0 },
+    { "double-charged|double-billed|overcharg*|overbill*|overpa*",
+      XO_ISSUE, ELAAOMS_XO_IMP_MONEY, NULL, NULL, 0, 0 },
+    { "charged|billed me? two times|for", XO_ISSUE, ELAAOMS_XO_IMP_MONEY,
+      NULL, NULL, 0, 0 },
+    { "refund*|reimburse*|dispute*|disputing|fee|fees|penalty|surcharge",
+      XO_ISSUE, ELAAOMS_XO_IMP_MONEY, NULL, NULL, 1, 0 },
+    { "credit|credits|credited", XO_ISSUE, ELAAOMS_XO_IMP_MONEY,
+      "credit card|cards|union|unions|score|check|limit", NULL, 0, 0 },
+    { "bill|bills|invoice|price|rate|charge|charges|payment went|gone|go|"
+      "is|was up", XO_ISSUE, ELAAOMS_XO_IMP_MONEY, NULL, NULL, 0, 0 },
+    { "price|rate|bill increase*|hike*", XO_ISSUE, ELAAOMS_XO_IMP_MONEY,
+      NULL, NULL, 0, 0 },
+    { "past due", XO_ISSUE, ELAAOMS_XO_IMP_MONEY, NULL, NULL, 0, 0 },
+    { "overdue|collections|debt|owe|owed", XO_ISSUE,
+      ELAAOMS_XO_IMP_MONEY, NULL, NULL, 0, 0 },
+    { "cancel|cancels|cancelling|canceling|cancellation|cancelled|"
+      "canceled|terminate|terminating", XO_ISSUE, ELAAOMS_XO_IMP_CHURN,
+      NULL, NULL, 1, 0 },
+
+    /* leaving for someone else */
+    { "competitor*|competition|elsewhere", XO_REL, ELAAOMS_XO_IMP_CHURN,
+      NULL, NULL, 0, 0 },
+    { "switch|switching|go|going|move|moving|leave|leaving to|for? "
+      "another|other|a|some provider|providers|company|carrier|insurer|"
+      "bank|service|plan", XO_REL, ELAAOMS_XO_IMP_CHURN, NULL, NULL, 0, 0 },
+    { "thinking|considering|thought about? switching|leaving|cancelling|"
+      "canceling|quitting|dropping", XO_REL, ELAAOMS_XO_IMP_CHURN,
+      NULL, NULL, 0, 0 },
+    { "better|cheaper offer|deal|price|quote", XO_REL, ELAAOMS_XO_IMP_CHURN,
+      NULL, NULL, 0, 0 },
+    { "offer|quote from", XO_REL, ELAAOMS_XO_IMP_CHURN, NULL, NULL, 0, 0 },
+    { "switch|switching|switched|go|going over? to @", XO_REL,
+      ELAAOMS_XO_IMP_CHURN, "switch|switching|switched|go|going over? to "
+      "monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|"
+      "february|march|april|may|june|july|august|september|october|"
+      "november|december|english|spanish", NULL, 0, 0 },
+
+    /* health and safety */
+    { "allerg*|anaphyla*|epipen|epi-pen|celiac|coeliac|diabet*|asthma*|"
+      "intoleran*|epilep*|seizure*|dementia|alzheimer*|parkinson*|cancer|"
+      "chemo*|dialysis|pregnan*|medical|medication*|medicine*|"
+      "prescription*|pharmacy|doctor|doctors|hospital*|surgery|therapy|"
+      "therapist|physio*|hearing|deaf|blind|eyesight|wheelchair|walker|"
+      "mobility|disabled|disability|stroke|oxygen|pacemaker|injur*|"
+      "whiplash|fracture*|concussion|dizzy|disabilit*|handicap*|latex|"
+      "peanut|peanuts|shellfish|sesame|gluten|lactose|"
+      "accessib*|caregiver|carer", XO_FACT, ELAAOMS_XO_IMP_HEALTH,
+      NULL, NULL, 0, 0 },
+    { "gas leak|leaking", XO_ISSUE, ELAAOMS_XO_IMP_HEALTH, NULL, NULL, 0, 0 },
+    { "carbon monoxide", XO_ISSUE, ELAAOMS_XO_IMP_HEALTH, NULL, NULL, 0, 0 },
+    { "smoke|fire|sparking|sparks|shock|unsafe|dangerous|hazard", XO_ISSUE,
+      ELAAOMS_XO_IMP_HEALTH, NULL, NULL, 0, 0 },
+
+    /* faults and problems */
+    { "not|isn't|isnt|wasn't|aren't working", XO_ISSUE,
+      ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 1 },
+    { "doesn't|doesnt|won't|wont|didn't|never|not work|start|charge|turn|"
+      "connect|load|pair|print|sync|respond|arrive|arrived|show|showed|"
+      "come|came|open|stay|play|update", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0,
+      0 },
+    { "can't|cannot|couldn't|unable to? log|sign|get|access|hear|see|reach|"
+      "find|use|connect|open|pay|load|stream|watch", XO_ISSUE,
+      ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
+    { "stopped|stops|quit working|responding|charging|connecting",
+      XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
+    { "keeps|kept|keep dropping|cutting|crashing|rebooting|restarting|"
+      "freezing|buffering|disconnecting|failing|breaking|beeping|losing|"
+      "going|turning|shutting|happening", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM,
+      NULL, NULL, 0, 0 },
+    { "broken|broke|breaks|defective|faulty|damaged|cracked|smashed|dented|"
+      "torn|leaking|leaks|melted|spoiled|rotten|wilted|moldy|mouldy|"
+      "expired|crushed|soggy|stale|dead", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM,
+      NULL, NULL, 0, 0 },
+    { "outage|outages|offline|slow|slower|sluggish|lag|lagging|laggy|"
+      "spike|spikes|spiking|latency|jitter|buffering|static|noisy|echo|"
+      "overheat*|blinking|flashing|error|errors|glitch*|bug|bugs|crash*|"
+      "freez*|frozen|stuck|fail|fails|failed|failing|failure|problem|"
+      "problems|issue|issues|trouble|complaint|complain*|mistake|"
+      "incorrect|wrong|missing|lost|late|delayed|rejected|rejects|reject|"
+      "noise|noises|grinding|rattling|squeaking|squeaky|clicking|buzzing|"
+      "declined|bounced|bouncing|disconnected|interrupted|spotty|"
+      "intermittent|unreliable|unusable", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM,
+      NULL, NULL, 1, 0 },
+    { "drop|drops|dropping|dropped|dropout|dropouts", XO_ISSUE,
+      ELAAOMS_XO_IMP_PROBLEM, "drop|dropped|dropping off|by", NULL, 0, 0 },
+    { "cuts|cut|cutting out|off", XO_ISSUE,
+      ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
+    { "is|goes|went|was down", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
+    { "locked out", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
+    { "still open|pending|unresolved|waiting|broken|there", XO_ISSUE,
+      ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
+    { "nobody|noone called|emailed|got|followed|responded|replied|"
+      "contacted|came|showed|fixed", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM,
+      NULL, NULL, 0, 0 },
+    { "no one called|emailed|got|followed|responded|replied|contacted|came|"
+      "showed|fixed", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
+    { "never heard|got back", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
+    { "haven't|hasn't heard back|anything", XO_ISSUE,
+      ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
+
+    /* wishes and likes */
+    { "prefer*|preference|rather|favorite|favourite|instead", XO_PREF,
+      ELAAOMS_XO_IMP_PREFERENCE, NULL, NULL, 0, 0 },
+    { "like|likes|love|loves|enjoy|enjoys|hate|hates|dislike|dislikes|"
+      "stand|want|wants|wanted|wish|interested|interest|looking|hoping|"
+      "please|need|needs|needed|fan|add|adding|upgrade|upgrading", XO_PREF, ELAAOMS_XO_IMP_PREFERENCE,
+      NULL, NULL, 0, 0 },
+    { "never|don't|do|not send|ship|deliver|include|mail|call|text|email",
+      XO_PREF, ELAAOMS_XO_IMP_PREFERENCE, NULL, NULL, 0, 0 },
+    { "best|better|worst|ideal|suits|convenient", XO_PREF, ELAAOMS_XO_IMP_PREFERENCE,
+      NULL, NULL, 0, 0 },
+    { "paperless|e-statement*|e-bill*|ebill*|autopay|auto-pay", XO_PREF,
+      ELAAOMS_XO_IMP_PREFERENCE, NULL, NULL, 0, 0 },
+    { "by mail|post|email|text|phone", XO_PREF, ELAAOMS_XO_IMP_PREFERENCE,
+      NULL, NULL, 0, 0 },
+    { "leave|drop|put it|them|_ at|by|with|on|in|outside|behind",
+      XO_PREF, ELAAOMS_XO_IMP_PREFERENCE, NULL, NULL, 0, 0 },
+    { "vegetarian|vegan|pescatarian|halal|kosher|language|spanish|english|"
+      "french|german|chinese|mandarin|cantonese|portuguese|italian|arabic|"
+      "hindi|vietnamese|korean|japanese|russian|polish|tagalog|bilingual|"
+      "interpreter", XO_PREF, ELAAOMS_XO_IMP_PREFERENCE, NULL, NULL, 0, 0 },
+
+    /* who they are, what they have, what they plan */
+    { "name|named|address|live|lives|living|moved|moving|relocat*|street|"
+      "avenue|road|lane|apartment|apt|suite|zip|postcode|building|"
+      "floor|upstairs|downstairs|basement", XO_FACT, ELAAOMS_XO_IMP_PROFILE,
+      NULL, NULL, 0, 0 },
+    { "work|works|working|worked|job|employer|company|business|office|"
+      "practice|clinic|firm|shop|store|restaurant|startup|owner|own|owns|"
+      "run|runs|self-employed|freelance*|retired|student|profession*|"
+      "occupation|career", XO_FACT, ELAAOMS_XO_IMP_PROFILE, NULL, NULL, 0, 0 },
+    { "i'm|we're a|an|the", XO_FACT, ELAAOMS_XO_IMP_PROFILE,
+      "i'm|we're a|an bit|little|lot|fan|big|huge|customer|member|client|"
+      "very|really|pretty|real", NULL, 0, 0 },
+    { "i am a|an|the", XO_FACT, ELAAOMS_XO_IMP_PROFILE,
+      "i am a|an bit|little|lot|fan|big|huge|customer|member|client|very|"
+      "really|pretty|real", NULL, 0, 0 },
+    { "model|serial|version|modem|router|mesh|extender|repeater|device|"
+      "devices|laptop|computer|tablet|tv|remote|receiver|console|printer|"
+      "camera|thermostat|equipment|hardware|software|app|car|vehicle|truck|"
+      "van|drive|drives|plan|tier|package|subscription|speed|mbps|gig|"
+      "gigabit|seats|seat|licenses|licences|users|account|card|bank|ach|"
+      "transfer|paypal|check|cheque|pay|pays|paying|payment|price|cost|"
+      "costs|quote|quoted|estimate|pricing|total|budget|dollars|bucks|"
+      "per|monthly|annual|yearly|feature|features|add-on|addon|upgrade|"
+      "downgrade", XO_FACT, ELAAOMS_XO_IMP_PROFILE, NULL, NULL, 0, 0 },
+
+    /* people and history with the company */
+    { "husband|wife|partner|spouse|son|daughter|kid|kids|child|children|"
+      "mother|mom|mum|father|dad|parent|parents|brother|sister|sibling|"
+      "grandson|granddaughter|grandmother|grandma|grandfather|grandpa|"
+      "grandchild*|grandkid*|aunt|uncle|niece|nephew|cousin|in-law*|"
+      "brother-in-law|sister-in-law|mother-in-law|father-in-law|son-in-law|"
+      "daughter-in-law|"
+      "fiance|fiancee|boyfriend|girlfriend|roommate|neighbor|neighbour|"
+      "friend|coworker|co-worker|colleague|boss|landlord|tenant|family|"
+      "household|baby", XO_REL, ELAAOMS_XO_IMP_RELATION, NULL, NULL, 0, 0 },
+    { "on behalf of", XO_REL, ELAAOMS_XO_IMP_RELATION, NULL, NULL, 0, 0 },
+    { "account holder|owner", XO_REL, ELAAOMS_XO_IMP_RELATION, NULL, NULL, 0, 0 },
+    { "authorized|authorised user|person|contact", XO_REL,
+      ELAAOMS_XO_IMP_RELATION, NULL, NULL, 0, 0 },
+    { "referred|recommended|referral", XO_REL, ELAAOMS_XO_IMP_RELATION,
+      NULL, NULL, 0, 0 },
+    { "customer|member|client|subscriber|patient for|since", XO_REL,
+      ELAAOMS_XO_IMP_RELATION, NULL, NULL, 0, 0 },
+    { "been with you|y'all|them", XO_REL, ELAAOMS_XO_IMP_RELATION,
+      NULL, NULL, 0, 0 },
+    { "loyal|long-time|longtime|regular customer|client|member", XO_REL,
+      ELAAOMS_XO_IMP_RELATION, NULL, NULL, 0, 0 },
+    { "again|second|third|fourth|fifth|umpteenth", XO_REL,
+      ELAAOMS_XO_IMP_RELATION, NULL, NULL, 0, 0 },
+    { "alone|myself", XO_REL, ELAAOMS_XO_IMP_RELATION, NULL, NULL, 0, 0 },
+    { "not|isn't|wasn't|never|hasn't fixed|resolved|solved|sorted|repaired",
+      XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
+
+    /* plans and dates */
+    { "vacation|holiday|trip|travel*|wedding|birthday|anniversary|"
+      "graduation|retiring|moving|renovat*|appointment|tomorrow|tonight|"
+      "monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|"
+      "weekends|january|february|march|april|june|july|august|september|"
+      "october|november|december|planning|plan|plans", XO_FACT,
+      ELAAOMS_XO_IMP_DETAIL, NULL, NULL, 0, 0 },
+
+    /* feelings said in a statement of other things */
+    { "frustrat*|annoy*|disappoint*|upset|angry|furious|livid|fuming|mad|"
+      "worried|anxious|stressed|scared|terrified|afraid|shaken|shaking|"
+      "nervous|sad|unhappy|fed|confused|unacceptable|ridiculous|terrible|"
+      "awful|outrageous|horrible", XO_FEEL, ELAAOMS_XO_IMP_FEELING,
+      NULL, NULL, 1, 0 },
+    { "happy|pleased|glad|relieved|thrilled|delighted|grateful|impressed|"
+      "satisfied|amazing|fantastic|great|wonderful|excellent|awesome|"
+      "perfect|helpful|game-changer|lifesaver", XO_FEEL,
+      ELAAOMS_XO_IMP_PLEASED, NULL, NULL, 1, 0 },
+
+    { NULL, 0, 0, NULL, NULL, 0, 0 }
+};
+
+
+/*
+ * The table is long and most statements hold few of its words, so
+ * matching every cue at every word would dominate the extractor's time.
+ * An index of the cues' first words, built once: a word of the clause
+ * names the few cues that can start there.
+ */
+#define XO_NCUES      (sizeof(xo_cues) / sizeof(xo_cues[0]) - 1)
+#define XO_INDEX_MAX  2048
+#define XO_WORD_MAX   24
+
+typedef struct {
+    char      word[XO_WORD_MAX];   /* lowercased; a prefix when prefix */
+    uint8_t   len;
+    uint8_t   prefix;
+    uint16_t  cue;
+} xo_cue_word_t;
+
+static xo_cue_word_t   xo_index[XO_INDEX_MAX];
+static size_t          xo_nindex;           /* exact words, sorted */
+static xo_cue_word_t   xo_prefixes[XO_INDEX_MAX / 8];
+static size_t          xo_nprefixes;
+static pthread_once_t  xo_index_once = PTHREAD_ONCE_INIT;
+
+
+static int
+xo_word_cmp(const void *a, const void *b)
+{
+    const xo_cue_word_t  *x = a, *y = b;
+    int                   c;
+
+    c = strcmp(x->word, y->word);
+    return c ? c : (int) x->cue - (int) y->cue;
+}
+
+
+static void
+xo_index_build(void)
+{
+    size_t          k, n;
+    const char     *p, *e, *end;
+    xo_cue_word_t  *w;
+
+    for (k = 0; k < XO_NCUES; k++) {
+        end = strchr(xo_cues[k].pat, ' ');
+        if (end == NULL) {
+            end = xo_cues[k].pat + strlen(xo_cues[k].pat);
+        }
+
+        for (p = xo_cues[k].pat; p < end; p = e + 1) {
+            e = memchr(p, '|', (size_t) (end - p));
+            if (e == NULL) {
+                e = end;
+            }
+            n = (size_t) (e - p);
+
+            if (n > 1 && p[n - 1] == '*') {
+                if (xo_nprefixes == sizeof(xo_prefixes) / sizeof(w[0])) {
+                    continue;
+                }
+                w = &xo_prefixes[xo_nprefixes++];
+                n--;
+                w->prefix = 1;
+            } else {
+                if (xo_nindex == XO_INDEX_MAX) {
+                    continue;
+                }
+                w = &xo_index[xo_nindex++];
+                w->prefix = 0;
+            }
+
+            n = n < XO_WORD_MAX - 1 ? n : XO_WORD_MAX - 1;
+            memcpy(w->word, p, n);
+            w->word[n] = '\0';
+            w->len = (uint8_t) n;
+            w->cue = (uint16_t) k;
+        }
+    }
+
+    qsort(xo_index, xo_nindex, sizeof(xo_cue_word_t), xo_word_cmp);
+}
+
+
+/* the caller is the subject: "I ...", "I'm ..." */
+static int
+xo_caller_subject(const elaaoms_xo_sent_t *st)
+{
+    return st->ntok > 0
+           && elaaoms_xo_match(st, 0, "i|i'm|im|i've|i'd|i'll", NULL);
+}
+
+
+/* cue k matches at word i, all its conditions met */
+static int
+xo_cue_at(const elaaoms_xo_sent_t *st, size_t k, size_t i, int caller)
+{
+    size_t           end;
+    const xo_cue_t  *c = &xo_cues[k];
+
+    return !(c->thing && caller)
+           && elaaoms_xo_match(st, i, c->pat, &end) && end > i
+           && !(c->unless && elaaoms_xo_match(st, i, c->unless, NULL))
+           && !(c->near && elaaoms_xo_find(st, 0, c->near, NULL) < 0)
+           && !(c->negatable && elaaoms_xo_negated(st, i));
+}
+
+
+/* the better of two cues: more important, else first in the table */
+static int
+xo_better(int best, size_t k)
+{
+    return best < 0 || xo_cues[k].importance > xo_cues[best].importance
+           || (xo_cues[k].importance == xo_cues[best].importance
+               && (int) k < best);
+}
+
+
+int
+elaaoms_xo_classify(const elaaoms_xo_sent_t *st, int first_person,
+    int request, elaaoms_mem_type_e *type, int *importance)
+{
+    char            w[XO_WORD_MAX];
+    size_t          i, j, n, lo, hi, mid;
+    int             best, digits, caller;
+    xo_cue_word_t   key;
+
+    pthread_once(&xo_index_once, xo_index_build);
+
+    best = -1;
+    digits = 0;
+    caller = xo_caller_subject(st);
+
+    for (i = 0; i < st->ntok; i++) {
+        if (st->tok[i].punct || st->tok[i].len >= XO_WORD_MAX) {
+            continue;
+        }
+
+        n = st->tok[i].len;
+        for (j = 0; j < n; j++) {
+            w[j] = (char) tolower((unsigned char) elaaoms_xo_tok_p(st, i)[j]);
+            digits |= isdigit((unsigned char) w[j]) != 0;
+        }
+        w[n] = '\0';
+
+        /* the first exact entry of the word, then all of its cues */
+        memcpy(key.word, w, n + 1);
+        key.cue = 0;
+        lo = 0;
+        hi = xo_nindex;
+        while (lo < hi) {
+            mid = (lo + hi) / 2;
+            if (xo_word_cmp(&xo_index[mid], &key) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        for ( ; lo < xo_nindex && strcmp(xo_index[lo].word, w) == 0; lo++) {
+            if (xo_better(best, xo_index[lo].cue)
+                && xo_cue_at(st, xo_index[lo].cue, i, caller))
+            {
+                best = xo_index[lo].cue;
+            }
+        }
+
+        for (j = 0; j < xo_nprefixes; j++) {
+            if (n >= xo_prefixes[j].len
+                && memcmp(w, xo_prefixes[j].word, xo_prefixes[j].len) == 0
+                && xo_better(best, xo_prefixes[j].cue)
+                && xo_cue_at(st, xo_prefixes[j].cue, i, caller))
+            {
+                best = xo_prefixes[j].cue;
+            }
+        }
+    }
+
+    /* a request to the company is a wish unless a weightier cue says
+     * more ("cancel my plan" stays an issue) */
+    if (request && (best < 0
+                    || xo_cues[best].importance <= ELAAOMS_XO_IMP_PREFERENCE))
+    {
+        *type = ELAAOMS_MEM_PREFERENCE;
+        *importance = ELAAOMS_XO_IMP_PREFERENCE;
+        return 1;
+    }
+
+    if (best >= 0) {
+        *type = xo_cues[best].type;
+        *importance = xo_cues[best].importance;
+        if (digits && *importance < ELAAOMS_XO_IMP_DETAIL) {
+            *importance = ELAAOMS_XO_IMP_DETAIL;
+        }
+        return 1;
+    }
+
+    *type = ELAAOMS_MEM_FACTUAL;
+    *importance = digits ? ELAAOMS_XO_IMP_DETAIL
+                  : first_person ? ELAAOMS_XO_IMP_STATEMENT
+                  : ELAAOMS_XO_IMP_MINOR;
+    return 0;
+}

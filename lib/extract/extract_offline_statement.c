@@ -1,0 +1,1070 @@
+/*
+ * The offline extractor's statement rule (see extract_offline.h): every
+ * clause of the caller's that says something becomes a memory in the
+ * caller's own words, turned to the third person --
+ *
+ *   "I'm allergic to peanuts"        The caller is allergic to peanuts.
+ *   "my son handles the bills"       The caller's son handles the bills.
+ *   "I never check my email"         The caller never checks their email.
+ *   "the internet keeps cutting out" The caller said the internet keeps
+ *                                    cutting out.
+ *   "please never send the pesto"    The caller asked the company never to
+ *                                    send the pesto.
+ *   "can I add a static IP?"         The caller asked whether they can add
+ *                                    a static IP.
+ *   "It's an RX-200" after the agent's "What's the model?"
+ *                                    When asked what is the model, the
+ *                                    caller said it's an RX-200.
+ *
+ * -- so numbers, amounts, codes, names and product words stay as said.
+ * Clauses are cut at "but", and at "and"/"so"/a comma that starts a new
+ * first-person clause; greetings, fillers ("um", "you know", "hang on")
+ * and courtesy ("thanks", "perfect") are taken off, and what is left must
+ * hold a word that says something.  A clause whose words a template
+ * (extract_offline_facts.c, extract_offline_feelings.c) already kept
+ * gives no statement.  The type and importance come from the cue table
+ * (extract_offline_cues.c).
+ */
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract/extract_offline_internal.h"
+#include "search/tokenize.h"
+
+
+/* --- word lists --------------------------------------------------------- */
+
+/* taken off the start of a clause anywhere */
+static const char *xo_lead_always[] = {
+    "um", "umm", "uh", "uhh", "er", "erm", "hmm", "mm", "mhm", "so", "oh",
+    "ok", "okay", "and", "but", "also", "plus", "then", "hi", "hello", "hey",
+    "cheers", "ah", "ahh", "wow", "gosh", "anyway", "anyways", "honestly",
+    "actually", "basically", "alright", "look", "listen", "see", NULL
+};
+
+/* taken off the start of a clause before a comma or the end only:
+ * "No, I don't" but "no one called" */
+static const char *xo_lead_comma[] = {
+    "yes", "yeah", "yep", "yup", "no", "nope", "nah", "right", "like",
+    "well", "sure", "fine", "great", "perfect", "cool", "awesome", "sorry",
+    "thanks", "correct", "exactly", "absolutely", "definitely", "true",
+    "good", "nice", "lovely", "wonderful", "excellent", "understood",
+    "gotcha", "certainly", "totally", "please", NULL
+};
+
+/* fillers of several words, anywhere at the start */
+static const char *xo_lead_phrases[] = {
+    "by the way", "you know", "i mean", "to be honest", "hang on",
+    "hold on", "one sec|second|moment|minute", "just a sec|second|moment",
+    "let me see|think|check|look", "let's see", "i guess", "i think",
+    "i believe", "i suppose", "good morning|afternoon|evening|day",
+    "thank you", "thanks so|very much", "thanks a lot", "just so you know",
+    "as i said", "you see", "got it", "sounds good|great|fine",
+    "that's fine|great|perfect|good|right|correct|all",
+    "that sounds good|great|fine", "all right", "no problem|worries",
+    "not really", "of course", "i see", NULL
+};
+
+/* after these a capitalized word is the agent's name: "Hi Sam," */
+static const char *xo_greetings[] = {
+    "hi", "hello", "hey", "thanks", "thank", "you", "bye", "morning",
+    "afternoon", "evening", "cheers", NULL
+};
+
+/* taken off the end of a clause */
+static const char *xo_tail_words[] = {
+    "please", "thanks", "though", "um", "uh", "haha", "lol", NULL
+};
+
+/* words that say nothing of their own about the caller */
+static const char *xo_weak[] = {
+    "thanks", "thank", "great", "perfect", "fine", "good", "sounds", "sure",
+    "bye", "goodbye", "appreciate", "help", "awesome", "cool", "alright",
+    "wonderful", "nice", "welcome", "cheers", "worries", "lovely", "okay",
+    "ok", "yes", "yeah", "yep", "hi", "hello", "hey", "sorry", "please",
+    "time", "thing", "things", "really", "just", "now", "well", "like",
+    "kind", "sort", "guess", "think", "mean", "know", "get", "got", "going",
+    "gonna", "bit", "lot", "lots", "stuff", "way", "maybe", "probably",
+    "right", "wait", "hang", "hold", "sec", "moment", "minute", "mind",
+    "little", "able", "let", "see", "look", "also", "even", "still",
+    "actually", "basically", "literally", "honestly", "definitely",
+    "totally", "um", "uh", "hmm", "oh", "anyway", "something", "anything",
+    "everything", "nothing", "someone", "anyone", "everyone", "somebody",
+    "anybody", "idea", "question", "quick", "absolutely", "exactly",
+    "correct", "true", "okay", "certainly", "wanted", "want", "need",
+    "calling", "call", "called", "try", "trying", "sure", "one", "thing",
+    "much", "many", "day", "today", "bye", "everything's", "that'll",
+    "instead", "helpful", "super", "amazing", "fantastic", "excellent",
+    "brilliant", "patient", "kind", "best", "better", "easier", "worse",
+    "go", "ahead", "repeat", "again", NULL
+};
+
+/* the caller speaking of themselves */
+static const char *xo_first_person[] = {
+    "i", "i'm", "im", "i've", "i'd", "i'll", "my", "me", "mine", "myself",
+    "we", "we're", "we've", "we'd", "we'll", "our", "us", "ours",
+    "ourselves", NULL
+};
+
+/* "and I ..." is no new clause after these: "my wife and I have" */
+static const char *xo_people[] = {
+    "wife", "husband", "partner", "son", "daughter", "kids", "family",
+    "me", "friend", "mom", "dad", "mother", "father", "brother", "sister",
+    "roommate", "boyfriend", "girlfriend", NULL
+};
+
+/* verbs of requests to the company: "send me a new one" */
+static const char *xo_imperatives[] = {
+    "send", "text", "email", "call", "leave", "put", "cancel", "add",
+    "remove", "change", "update", "switch", "book", "schedule", "make",
+    "keep", "use", "ship", "deliver", "mail", "charge", "bill", "give",
+    "note", "mark", "set", "sign", "transfer", "check", "stop", "hold",
+    "take", "reschedule", "upgrade", "downgrade", "refund", "credit",
+    "waive", "apply", "move", "drop", "remind", "tell", "pause",
+    "skip", "resend", "replace", "fix", "escalate", "close", "open",
+    "lower", "raise", "reset", "activate", "deactivate", "include",
+    "exclude", "forward", "contact", NULL
+};
+
+static const char *xo_adverbs[] = {
+    "really", "just", "also", "still", "usually", "always", "never",
+    "only", "actually", "already", "definitely", "mostly", "often",
+    "sometimes", "normally", "currently", "recently", "literally",
+    "basically", "honestly", "probably", "totally", "absolutely", "even",
+    "mainly", "typically", "generally", "kinda", "mostly", "rarely",
+    "seriously", "certainly", "obviously", "personally", "desperately",
+    "urgently", "finally", "again", "all", "both", "truly", "barely",
+    "hardly", "nearly", "almost", "definitely", "now", NULL
+};
+
+/* the verb after "I" when it does not take an "-s" */
+static const char *xo_no_s[] = {
+    "can", "could", "would", "will", "should", "might", "must", "may",
+    "shall", "did", "had", "was", "used", "couldn't", "wouldn't",
+    "shouldn't", "mustn't", "bought", "paid", "got", "went", "came",
+    "made", "took", "saw", "sent", "left", "lost", "found", "put", "set",
+    "told", "said", "thought", "felt", "kept", "spent", "gave", "heard",
+    "ran", "wrote", "broke", "fell", "forgot", "knew", "meant", "sold",
+    "won", "began", "brought", "built", "caught", "chose", "drove", "ate",
+    "hung", "hurt", "let", "lit", "quit", "rang", "rode", "sat", "slept",
+    "spoke", "stood", "stole", "taught", "threw", "understood", "woke",
+    "wore", "became", "cut", "hit", "read", "shut", "spread", "upset",
+    "overheard", "sent", "signed", "got", "gotten", "forgotten", NULL
+};
+
+/* verbs the caller may go on with after "and": "I'm a nurse and work
+ * nights" -> "... and works nights" */
+static const char *xo_common_verbs[] = {
+    "work", "live", "need", "want", "have", "use", "like", "love", "hate",
+    "prefer", "pay", "own", "run", "drive", "travel", "teach", "check",
+    "take", "go", "make", "keep", "try", "plan", "hope", "expect", "feel",
+    "watch", "stream", "play", "cook", "eat", "buy", "order", "rent",
+    "share", "manage", "handle", "help", "care", "wait", "leave", "come",
+    "send", "receive", "book", "rely", "depend", "do", "study", "sleep",
+    "visit", "spend", "save", "earn", "sell", "host", "bake", "write",
+    "read", "start", "stop", "get", "call", "text", "email", "never",
+    "always", "usually", "don't", "can't", "won't", "am", NULL
+};
+
+/* "-ing" words that are no verbs */
+static const char *xo_not_gerunds[] = {
+    "nothing", "something", "anything", "everything", "thing", "morning",
+    "evening", "ceiling", "during", "string", "spring", "king", "ring",
+    "bring", "sibling", "building", "wedding", "pudding", "ding",
+    "clothing", "lightning", "meaning", "billing", "setting", "pricing",
+    "shipping", "booking", "parking", "heating", "wiring", "flooring",
+    "plumbing", "bedding", "housing", "listing", "savings", NULL
+};
+
+/* agent questions that ask nothing about the caller */
+static const char *xo_idle_questions[] = {
+    "anything else", "how can|may i help|assist", "how are you",
+    "is that all|everything|correct|right|okay|ok", "does that make sense",
+    "does that work|sound", "can you hear me", "are you still there",
+    "who am i speaking|talking", "what can i do for you",
+    "is there anything", "can i help", "how may i", "sound good",
+    "shall we", "ready", NULL
+};
+
+
+/* --- words -------------------------------------------------------------- */
+
+static int
+xo_word_in(const elaaoms_xo_sent_t *st, size_t i, const char **list)
+{
+    return i < st->ntok && !st->tok[i].punct
+           && elaaoms_xo_in_list(st, i, list);
+}
+
+
+static int
+xo_is_punct(const elaaoms_xo_sent_t *st, size_t i)
+{
+    return i < st->ntok && st->tok[i].punct;
+}
+
+
+/* lowercased copy of word i (at most size - 1 bytes) */
+static size_t
+xo_lower(const elaaoms_xo_sent_t *st, size_t i, char *buf, size_t size)
+{
+    size_t       k, n;
+    const char  *p = elaaoms_xo_tok_p(st, i);
+
+    n = st->tok[i].len < size - 1 ? st->tok[i].len : size - 1;
+    for (k = 0; k < n; k++) {
+        buf[k] = (char) tolower((unsigned char) p[k]);
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+
+static int
+xo_word_has_digit(const elaaoms_xo_sent_t *st, size_t i)
+{
+    return elaaoms_xo_match(st, i, "#", NULL);
+}
+
+
+int
+elaaoms_xo_is_content(const elaaoms_xo_sent_t *st, size_t i)
+{
+    char    w[ELAAOMS_TOKEN_MAX + 1];
+    size_t  n;
+
+    if (i >= st->ntok || st->tok[i].punct) {
+        return 0;
+    }
+    if (xo_word_has_digit(st, i)) {
+        return 1;
+    }
+    if (!isalpha((unsigned char) *elaaoms_xo_tok_p(st, i))
+        && (unsigned char) *elaaoms_xo_tok_p(st, i) < 0x80)
+    {
+        return 0;
+    }
+
+    n = xo_lower(st, i, w, sizeof(w));
+    if (strchr(w, '\'') != NULL) {
+        n = (size_t) (strchr(w, '\'') - w);      /* "that's": "that" */
+    }
+
+    return !elaaoms_is_stopword(w, n) && !elaaoms_xo_in_list(st, i, xo_weak)
+           && !elaaoms_xo_in_list(st, i, xo_first_person);
+}
+
+
+/* a capitalized word that may be a name ("Sam") */
+static int
+xo_capitalized(const elaaoms_xo_sent_t *st, size_t i)
+{
+    const char  *p;
+
+    if (i >= st->ntok || st->tok[i].punct) {
+        return 0;
+    }
+    p = elaaoms_xo_tok_p(st, i);
+    return isupper((unsigned char) p[0]) && st->tok[i].len > 1
+           && islower((unsigned char) p[1])
+           && !elaaoms_xo_match(st, i, "i|i'm|i've|i'd|i'll", NULL);
+}
+
+
+/* --- clauses ------------------------------------------------------------ */
+
+/* a new clause starts at word k (after "," "and" "so") */
+static int
+xo_clause_start(const elaaoms_xo_sent_t *st, size_t k)
+{
+    static const char  *first = "i|i'm|im|i've|i'd|i'll|we|we're|we've|"
+                                "we'd|we'll|my|our|please";
+    char                pat[96];
+
+    snprintf(pat, sizeof(pat), "and|so|also|plus|oh|but %s", first);
+
+    return elaaoms_xo_match(st, k, first, NULL)
+           || elaaoms_xo_match(st, k, "but", NULL)
+           || elaaoms_xo_match(st, k, pat, NULL)
+           || elaaoms_xo_match(st, k, "can|could|would|will|do|does|is|"
+                                      "should you|someone|somebody|anyone|"
+                                      "anybody|u|i|we|that|this|it|there",
+                               NULL);
+}
+
+
+/* the words from k to the next comma or the end */
+static size_t
+xo_segment_words(const elaaoms_xo_sent_t *st, size_t k)
+{
+    size_t  n;
+
+    for (n = 0; k < st->ntok && !st->tok[k].punct; k++) {
+        n++;
+    }
+    return n;
+}
+
+
+/* the end of the clause starting at word a, and where the next starts */
+static size_t
+xo_clause_end(const elaaoms_xo_sent_t *st, size_t a, size_t *next)
+{
+    size_t  k;
+
+    for (k = a + 1; k < st->ntok; k++) {
+        if (elaaoms_xo_tok_is(st, k, "but", 3, 0)) {
+            *next = k;
+            return k;
+        }
+
+        if (xo_is_punct(st, k) && *elaaoms_xo_tok_p(st, k) == ','
+            && xo_clause_start(st, k + 1)
+            && !(elaaoms_xo_match(st, k + 1, "my|our", NULL)
+                 && xo_segment_words(st, k + 1) < 4))
+        {
+            /* ", and I ..." */
+            *next = k + 1;
+            return k;
+        }
+
+        if (elaaoms_xo_match(st, k, "and|so", NULL)
+            && elaaoms_xo_match(st, k + 1, "i|i'm|i've|i'd|i'll|we|we're|"
+                                           "we've|my|our|also|please", NULL)
+            && !((xo_word_in(st, k - 1, xo_people) || xo_capitalized(st, k - 1))
+                 && elaaoms_xo_match(st, k + 1, "i|we", NULL)))
+        {
+            *next = k;
+            return k;
+        }
+    }
+
+    *next = st->ntok;
+    return st->ntok;
+}
+
+
+/*
+ * Words [a, b) without fillers into cl->st: the start's fillers,
+ * greetings and the name after a greeting, fillers inside, courtesy at
+ * the end.
+ */
+static void
+xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
+    elaaoms_xo_sent_t *out)
+{
+    size_t  i, end, k;
+    int     changed;
+
+    out->s = st->s;
+    out->n = st->n;
+    out->ntok = 0;
+
+    /* the start */
+    do {
+        changed = 0;
+
+        while (a < b && xo_is_punct(st, a)) {
+            a++;
+        }
+
+        for (k = 0; xo_lead_phrases[k]; k++) {
+            if (elaaoms_xo_match(st, a, xo_lead_phrases[k], &end) && end > a
+                && end <= b)
+            {
+                a = end;
+                changed = 1;
+                break;
+            }
+        }
+
+        if (a < b && xo_word_in(st, a, xo_lead_always)) {
+            a++;
+            changed = 1;
+        } else if (a < b && xo_word_in(st, a, xo_lead_comma)
+                   && (a + 1 == b || xo_is_punct(st, a + 1)
+                       || xo_word_in(st, a + 1, xo_lead_always)
+                       || xo_word_in(st, a + 1, xo_greetings)))
+        {
+            a++;
+            changed = 1;
+        }
+
+        /* "Frank, hi, ...", "Ray, it's Marcus" */
+        if (a + 2 < b && xo_capitalized(st, a) && xo_is_punct(st, a + 1)
+            && *elaaoms_xo_tok_p(st, a + 1) == ','
+            && (xo_word_in(st, a + 2, xo_greetings)
+                || elaaoms_xo_match(st, a + 2, "it's|this|my|i'm", NULL)))
+        {
+            a += 2;
+            changed = 1;
+        }
+
+        /* "Hi Sam," "thanks Jordan" */
+        if (a > 0 && a < b && xo_capitalized(st, a)
+            && xo_word_in(st, a - 1, xo_greetings)
+            && (a + 1 == b || xo_is_punct(st, a + 1)))
+        {
+            a++;
+            changed = 1;
+        }
+    } while (changed && a < b);
+
+    /* the end */
+    do {
+        changed = 0;
+
+        while (b > a && xo_is_punct(st, b - 1)) {
+            b--;
+        }
+        if (b > a && xo_word_in(st, b - 1, xo_tail_words)) {
+            b--;
+            changed = 1;
+        }
+        if (b > a + 1 && elaaoms_xo_match(st, b - 2, "thank you|you know",
+                                          NULL))
+        {
+            b -= 2;
+            changed = 1;
+        }
+        if (b > a + 1 && xo_capitalized(st, b - 1)
+            && xo_word_in(st, b - 2, xo_greetings))
+        {
+            b--;                        /* "thanks Sam" */
+            changed = 1;
+        }
+    } while (changed && b > a);
+
+    /* inside */
+    for (i = a; i < b; i++) {
+        if (elaaoms_xo_match(st, i, "um|umm|uh|uhh|er|erm|hmm", NULL)
+            && islower((unsigned char) *elaaoms_xo_tok_p(st, i)))
+        {
+            continue;           /* not "ER" */
+        }
+        /* stutters: "I- I lose", "it, it disconnects" */
+        if (i + 2 < b && xo_is_punct(st, i + 1)
+            && strchr(",-", *elaaoms_xo_tok_p(st, i + 1)) != NULL
+            && !st->tok[i].punct && st->tok[i].len == st->tok[i + 2].len
+            && strncasecmp(elaaoms_xo_tok_p(st, i),
+                           elaaoms_xo_tok_p(st, i + 2), st->tok[i].len) == 0)
+        {
+            i++;
+            continue;
+        }
+        if (elaaoms_xo_match(st, i, "you know|i mean ,", &end)
+            && xo_is_punct(st, end - 1))
+        {
+            i = end - 1;
+            continue;
+        }
+        if (elaaoms_xo_match(st, i, "like ,", NULL) && i > a) {
+            i++;
+            continue;
+        }
+        out->tok[out->ntok++] = st->tok[i];
+    }
+
+    /* a filler inside may leave a trailing comma */
+    while (out->ntok > 0 && out->tok[out->ntok - 1].punct) {
+        out->ntok--;
+    }
+}
+
+
+int
+elaaoms_xo_next_clause(const elaaoms_xo_sent_t *st, size_t *pos,
+    elaaoms_xo_clause_t *cl)
+{
+    size_t  a, b, next;
+
+    while (*pos < st->ntok) {
+        a = *pos;
+        b = xo_clause_end(st, a, &next);
+        *pos = next > a ? next : a + 1;
+
+        xo_strip(st, a, b, &cl->st);
+
+        if (cl->st.ntok > 0) {
+            cl->question = b == st->ntok && st->n > 0
+                           && st->s[st->n - 1] == '?';
+            cl->lead = 0;
+            cl->answer = 0;
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* --- what the templates kept -------------------------------------------- */
+
+#define XO_KEPT_STEMS  128
+
+/* some content word of the clause is not in cx->kept (by stem) */
+static int
+xo_uncovered(const elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    size_t               i, k, n;
+    uint32_t             kept[XO_KEPT_STEMS];
+    elaaoms_token_t      tok;
+    elaaoms_tokenizer_t  tz;
+
+    n = 0;
+    elaaoms_tokenizer_init(&tz, cx->kept, cx->kept_len);
+    while (n < XO_KEPT_STEMS && elaaoms_tokenizer_next(&tz, &tok)) {
+        kept[n++] = tok.stem_hash;
+    }
+
+    for (i = 0; i < st->ntok; i++) {
+        if (!elaaoms_xo_is_content(st, i)) {
+            continue;
+        }
+
+        elaaoms_tokenizer_init(&tz, elaaoms_xo_tok_p(st, i), st->tok[i].len);
+        while (elaaoms_tokenizer_next(&tz, &tok)) {
+            if (tok.stopword) {
+                continue;
+            }
+            for (k = 0; k < n && kept[k] != tok.stem_hash; k++) {
+                /* void */
+            }
+            if (k == n) {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+/* --- third person ------------------------------------------------------- */
+
+/* "need" -> "needs", "go" -> "goes", "try" -> "tries" */
+static void
+xo_put_third_singular(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
+    size_t i)
+{
+    static const char  *irregular[][2] = {
+        { "am", "is" }, { "have", "has" }, { "do", "does" },
+        { "go", "goes" }, { "don't", "does not" }, { "dont", "does not" },
+        { "haven't", "has not" }, { "can't", "cannot" },
+        { "won't", "will not" }, { "didn't", "did not" },
+        { "wasn't", "was not" }, { "ain't", "is not" }, { "are", "is" },
+        { "were", "was" }, { "aren't", "is not" }, { "weren't", "was not" },
+        { NULL, NULL }
+    };
+    char         w[ELAAOMS_TOKEN_MAX + 1];
+    size_t       n, k;
+    const char  *p;
+
+    p = elaaoms_xo_tok_p(st, i);
+    n = st->tok[i].len;
+
+    for (k = 0; irregular[k][0]; k++) {
+        if (elaaoms_xo_tok_is(st, i, irregular[k][0],
+                              strlen(irregular[k][0]), 0))
+        {
+            elaaoms_xo_puts(b, irregular[k][1]);
+            return;
+        }
+    }
+
+    if (n >= ELAAOMS_TOKEN_MAX || n < 2 || st->tok[i].punct
+        || elaaoms_xo_in_list(st, i, xo_no_s)
+        || xo_word_has_digit(st, i))
+    {
+        elaaoms_xo_put(b, p, n);
+        return;
+    }
+
+    xo_lower(st, i, w, sizeof(w));
+
+    if ((n > 3 && strcmp(w + n - 2, "ed") == 0 && strcmp(w + n - 3, "eed"))
+        || strchr(w, '\'') != NULL || strchr(w, '-') != NULL)
+    {
+        elaaoms_xo_put(b, p, n);        /* "paid", "called", "should've" */
+        return;
+    }
+
+    if (w[n - 1] == 'y' && n > 2 && !strchr("aeiou", w[n - 2])) {
+        elaaoms_xo_put(b, p, n - 1);
+        elaaoms_xo_puts(b, "ies");
+        return;
+    }
+
+    elaaoms_xo_put(b, p, n);
+
+    if (w[n - 1] == 's' || w[n - 1] == 'x' || w[n - 1] == 'z'
+        || w[n - 1] == 'o'
+        || (n > 2 && (strcmp(w + n - 2, "ch") == 0
+                      || strcmp(w + n - 2, "sh") == 0)))
+    {
+        elaaoms_xo_puts(b, "es");
+    } else {
+        elaaoms_xo_puts(b, "s");
+    }
+}
+
+
+/*
+ * "I ..." -> "The caller ...": the verb after "I" (and its adverbs) in
+ * the third person singular, the rest as put_words writes it.
+ */
+static void
+xo_put_caller_subject(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st)
+{
+    size_t  i, k;
+
+    elaaoms_xo_puts(b, "The caller ");
+
+    if (elaaoms_xo_match(st, 0, "i'm|im", NULL)) {
+        elaaoms_xo_puts(b, "is");
+        i = 1;
+
+    } else if (elaaoms_xo_match(st, 0, "i've", NULL)) {
+        elaaoms_xo_puts(b, "has");
+        i = 1;
+
+    } else if (elaaoms_xo_match(st, 0, "i'll", NULL)) {
+        elaaoms_xo_puts(b, "will");
+        i = 1;
+
+    } else if (elaaoms_xo_match(st, 0, "i'd", NULL)) {
+        /* "I'd already paid": had; "I'd like": would */
+        for (i = 1; xo_word_in(st, i, xo_adverbs); i++) { /* void */ }
+        elaaoms_xo_puts(b, i < st->ntok
+                           && (elaaoms_xo_match(st, i, "been|paid|*ed", NULL)
+                               || xo_word_in(st, i, xo_no_s))
+                           && !elaaoms_xo_match(st, i, "need*|like|love|"
+                                                "prefer|rather", NULL)
+                           ? "had" : "would");
+        i = 1;
+
+    } else {
+        /* "I": adverbs as said, then the verb */
+        for (i = 1; xo_word_in(st, i, xo_adverbs); i++) {
+            elaaoms_xo_put(b, elaaoms_xo_tok_p(st, i), st->tok[i].len);
+            elaaoms_xo_puts(b, " ");
+        }
+        if (i < st->ntok) {
+            xo_put_third_singular(b, st, i);
+            i++;
+        } else if (b->len > 0 && b->s[b->len - 1] == ' ') {
+            b->s[--b->len] = '\0';
+        }
+    }
+
+    if (i < st->ntok && !st->tok[i].punct) {
+        elaaoms_xo_puts(b, " ");
+    }
+
+    /* the rest; a verb right after "and" or "but" agrees too */
+    for (k = i; k < st->ntok; k++) {
+        if (k > i && elaaoms_xo_match(st, k - 1, "and|but|or|then", NULL)
+            && xo_word_in(st, k, xo_common_verbs))
+        {
+            elaaoms_xo_put_words(b, st, i, k);
+            elaaoms_xo_puts(b, " ");
+            if (xo_word_in(st, k, xo_adverbs)) {
+                elaaoms_xo_put(b, elaaoms_xo_tok_p(st, k), st->tok[k].len);
+                if (k + 1 < st->ntok) {
+                    elaaoms_xo_puts(b, " ");
+                    k++;
+                }
+            }
+            xo_put_third_singular(b, st, k);
+            i = k + 1;
+            if (i < st->ntok
+                && st->tok[i].off > st->tok[k].off + st->tok[k].len)
+            {
+                elaaoms_xo_puts(b, " ");
+            }
+        }
+    }
+    elaaoms_xo_put_words(b, st, i, st->ntok);
+}
+
+
+/*
+ * The clause's words; the first lowercased when only its place at the
+ * start of the sentence capitalized it (not "I", a code, or a name of
+ * several capitalized words: "Harbor Lane is ...").
+ */
+static void
+xo_put_lowered(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
+    size_t from)
+{
+    size_t  start;
+
+    start = b->len;
+    elaaoms_xo_put_words(b, st, from, st->ntok);
+
+    /* "A 2016 Subaru" */
+    if (b->len > start + 1 && from < st->ntok && st->tok[from].off == 0
+        && elaaoms_xo_match(st, from, "a", NULL) && b->s[start] == 'A'
+        && b->s[start + 1] == ' ')
+    {
+        b->s[start] = 'a';
+        return;
+    }
+
+    if (b->len > start && from < st->ntok && xo_capitalized(st, from)
+        && elaaoms_xo_third_person(st, from) == NULL
+        && (!elaaoms_xo_is_content(st, from)
+            || (st->tok[from].off == 0 && !xo_capitalized(st, from + 1)
+                && !elaaoms_xo_match(st, from, "monday*|tuesday*|wednesday*|"
+                                               "thursday*|friday*|saturday*|"
+                                               "sunday*|january|february|"
+                                               "march|april|may|june|july|"
+                                               "august|september|october|"
+                                               "november|december", NULL))))
+    {
+        b->s[start] = (char) tolower((unsigned char) b->s[start]);
+    }
+}
+
+
+/* --- questions ---------------------------------------------------------- */
+
+static const char *xo_aux =
+    "can|could|do|does|did|is|are|was|were|will|would|should|have|has|may|"
+    "am|shall|might";
+
+/* "can I add ..." -> "whether they can add ..." */
+static void
+xo_put_caller_question(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st)
+{
+    elaaoms_xo_puts(b, "The caller asked ");
+
+    if (st->ntok > 2 && elaaoms_xo_match(st, 0, xo_aux, NULL)) {
+        if (elaaoms_xo_match(st, 1, "i|we", NULL)) {
+            elaaoms_xo_puts(b, "whether they ");
+        } else if (elaaoms_xo_match(st, 1, "you", NULL)) {
+            elaaoms_xo_puts(b, "whether the company ");
+        } else if (elaaoms_xo_match(st, 1, "there|it|this|that|they|he|she",
+                                    NULL))
+        {
+            elaaoms_xo_puts(b, "whether ");
+            elaaoms_xo_put_words(b, st, 1, 2);
+            elaaoms_xo_puts(b, " ");
+        } else {
+            xo_put_lowered(b, st, 0);
+            return;
+        }
+
+        if (!elaaoms_xo_match(st, 0, "do|does|did", NULL)) {
+            elaaoms_xo_put(b, elaaoms_xo_tok_p(st, 0), st->tok[0].len);
+            b->s[b->len - st->tok[0].len] =
+                (char) tolower((unsigned char) b->s[b->len - st->tok[0].len]);
+            elaaoms_xo_puts(b, " ");
+        }
+        elaaoms_xo_put_words(b, st, 2, st->ntok);
+        return;
+    }
+
+    xo_put_lowered(b, st, 0);
+}
+
+
+/* the agent's words about the caller: "you" -> "they" */
+static void
+xo_put_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
+    size_t from)
+{
+    static const char  *map[][2] = {
+        { "you", "they" }, { "your", "their" }, { "yours", "theirs" },
+        { "you're", "they're" }, { "you've", "they've" },
+        { "you'd", "they'd" }, { "you'll", "they'll" },
+        { "yourself", "themselves" }, { "what's", "what is" },
+        { "where's", "where is" }, { "who's", "who is" },
+        { "how's", "how is" }, { "when's", "when is" },
+        { "which's", "which is" }, { NULL, NULL }
+    };
+    size_t  i, k;
+    int     emitted;
+
+    emitted = 0;
+
+    for (i = from; i < st->ntok; i++) {
+        if (st->tok[i].punct) {
+            if (*elaaoms_xo_tok_p(st, i) == '?') {
+                break;
+            }
+            if (*elaaoms_xo_tok_p(st, i) == ',' && !emitted) {
+                continue;
+            }
+        }
+        if (emitted
+            && st->tok[i].off > st->tok[i - 1].off + st->tok[i - 1].len)
+        {
+            elaaoms_xo_puts(b, " ");
+        }
+        for (k = 0; map[k][0]; k++) {
+            if (elaaoms_xo_tok_is(st, i, map[k][0], strlen(map[k][0]), 0)) {
+                break;
+            }
+        }
+        if (map[k][0] && k == 0 && i > from
+            && elaaoms_xo_match(st, i - 1, "to|for|with|at|from|about|of|by|"
+                                           "give|send|call|email|text|tell|"
+                                           "help|reach|contact|on|get|"
+                                           "bother|made|make|let", NULL))
+        {
+            elaaoms_xo_puts(b, "them");
+        } else if (map[k][0]) {
+            elaaoms_xo_puts(b, map[k][1]);
+        } else {
+            elaaoms_xo_put(b, elaaoms_xo_tok_p(st, i), st->tok[i].len);
+            if (!emitted) {
+                b->s[b->len - st->tok[i].len] = (char) tolower(
+                    (unsigned char) b->s[b->len - st->tok[i].len]);
+            }
+        }
+        emitted = 1;
+    }
+}
+
+
+/*
+ * The agent's question as the start of the caller's answer: its words
+ * after the courtesy ("Can you tell me what modem you have?" -> "what
+ * modem they have"); 0 when it asks nothing about the caller.
+ */
+static int
+xo_question_words(const elaaoms_xo_ctx_t *cx, elaaoms_xo_sent_t *q,
+    size_t *from)
+{
+    size_t              pos, i, end, k, content;
+    elaaoms_xo_sent_t   raw;
+
+    if (cx->question == NULL) {
+        return 0;
+    }
+
+    pos = 0;
+    if (!elaaoms_xo_next_sentence(cx->question, cx->question_len, &pos,
+                                  &raw))
+    {
+        return 0;
+    }
+
+    /* the asking part: "if it happens again, ..., what days are best" */
+    for (k = raw.ntok; k-- > 1; ) {
+        if (xo_is_punct(&raw, k - 1) && *elaaoms_xo_tok_p(&raw, k - 1) == ','
+            && elaaoms_xo_match(&raw, k, "what|what's|which|when|where|who|"
+                                         "whom|whose|why|how|may|can|could|"
+                                         "would|do|does|did|are|is|any|"
+                                         "anything", NULL)
+            && !elaaoms_xo_match(&raw, k, "do|did you know|remember|think",
+                                 NULL))
+        {
+            break;
+        }
+    }
+
+    xo_strip(&raw, k, raw.ntok, q);
+
+    for (k = 0; xo_idle_questions[k]; k++) {
+        if (elaaoms_xo_find(q, 0, xo_idle_questions[k], NULL) >= 0) {
+            return 0;
+        }
+    }
+
+    i = 0;
+    if (elaaoms_xo_match(q, 0, "can|could|would|will you please? tell|give|"
+                               "confirm|describe|remind|spell me?", &end)
+        || elaaoms_xo_match(q, 0, "can|could|would|will you please? let me "
+                                  "know", &end)
+        || elaaoms_xo_match(q, 0, "do you happen to? know|remember", &end)
+        || elaaoms_xo_match(q, 0, "may|can|could i ask|have|get|confirm",
+                            &end)
+        || elaaoms_xo_match(q, 0, "just|and|so|okay|ok|also", &end))
+    {
+        i = end;
+    }
+
+    for (content = 0, k = i; k < q->ntok; k++) {
+        content += elaaoms_xo_is_content(q, k)
+                   && !elaaoms_xo_match(q, k, "help|assist|else|doing|"
+                                              "speaking|talking", NULL);
+    }
+
+    *from = i;
+    return content > 0 && i < q->ntok;
+}
+
+
+int
+elaaoms_xo_asked(const elaaoms_xo_ctx_t *cx)
+{
+    size_t             from;
+    elaaoms_xo_sent_t  q;
+
+    return xo_question_words(cx, &q, &from);
+}
+
+
+static void
+xo_put_agent_question(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *q,
+    size_t i)
+{
+    if (i + 1 < q->ntok && elaaoms_xo_match(q, i, xo_aux, NULL)) {
+        elaaoms_xo_puts(b, "whether ");
+        if (elaaoms_xo_match(q, i + 1, "you", NULL)) {
+            elaaoms_xo_puts(b, "they ");
+            if (!elaaoms_xo_match(q, i, "do|does|did", NULL)) {
+                elaaoms_xo_put(b, elaaoms_xo_tok_p(q, i), q->tok[i].len);
+                b->s[b->len - q->tok[i].len] = (char) tolower(
+                    (unsigned char) b->s[b->len - q->tok[i].len]);
+                elaaoms_xo_puts(b, " ");
+            }
+            xo_put_agent_words(b, q, i + 2);
+            return;
+        }
+    }
+    xo_put_agent_words(b, q, i);
+}
+
+
+/* --- the statement ------------------------------------------------------ */
+
+static int
+xo_is_gerund(const elaaoms_xo_sent_t *st, size_t i)
+{
+    size_t  n;
+
+    if (i >= st->ntok || st->tok[i].punct) {
+        return 0;
+    }
+    n = st->tok[i].len;
+    return n > 4
+           && strncasecmp(elaaoms_xo_tok_p(st, i) + n - 3, "ing", 3) == 0
+           && !elaaoms_xo_in_list(st, i, xo_not_gerunds);
+}
+
+
+void
+elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_clause_t *cl)
+{
+    size_t                   i, content, qfrom, start;
+    int                      first_person, digits, answer, importance, qimp;
+    int                      request, cue;
+    elaaoms_mem_type_e       type, qtype;
+    elaaoms_xo_buf_t         b;
+    elaaoms_xo_sent_t        q;
+    const elaaoms_xo_sent_t *st = &cl->st;
+
+    if (st->ntok == 0 || !xo_uncovered(cx, st)) {
+        return;
+    }
+
+    content = 0;
+    first_person = 0;
+    digits = 0;
+
+    for (i = 0; i < st->ntok; i++) {
+        content += elaaoms_xo_is_content(st, i);
+        first_person |= xo_word_in(st, i, xo_first_person);
+        digits |= !st->tok[i].punct && xo_word_has_digit(st, i);
+    }
+
+    if (content == 0) {
+        return;
+    }
+
+    answer = cl->answer && xo_question_words(cx, &q, &qfrom)
+             && !elaaoms_xo_match(st, 0, "i|i'm|im|i've|i'd|i'll|my|our|we|"
+                                         "we're|we've", NULL)
+             && !cl->question;
+
+    request = elaaoms_xo_match(st, 0, "can|could|would|will you", NULL)
+              || elaaoms_xo_match(st, 0, "please", NULL)
+              || xo_word_in(st, 0, xo_imperatives);
+    cue = elaaoms_xo_classify(st, first_person, request, &type, &importance);
+
+    if (!answer) {
+        if (cl->question ? !(first_person || digits
+                             || (content >= 2
+                                 && elaaoms_xo_match(st, 0, "can|could|would|"
+                                                            "will you", NULL)))
+                         : !(content >= 2 || first_person || digits || cue))
+        {
+            return;
+        }
+    }
+
+    b = (elaaoms_xo_buf_t) { .len = 0 };
+
+    if (answer) {
+        elaaoms_xo_puts(&b, "When asked ");
+        xo_put_agent_question(&b, &q, qfrom);
+        elaaoms_xo_puts(&b, ", the caller said ");
+        xo_put_lowered(&b, st, 0);
+
+    } else if (cl->question) {
+        xo_put_caller_question(&b, st);
+
+    } else if (elaaoms_xo_match(st, 0, "i|i'm|im|i've|i'd|i'll", NULL)) {
+        xo_put_caller_subject(&b, st);
+
+    } else if (st->ntok > 1 && elaaoms_xo_match(st, 0, "my|our", NULL)) {
+        /* "my laptop, my phone": a list, not a sentence */
+        elaaoms_xo_puts(&b, st->ntok <= 3 ? "The caller mentioned their "
+                                          : "The caller's ");
+        elaaoms_xo_put_words(&b, st, 1, st->ntok);
+
+    } else if (elaaoms_xo_match(st, 0, "let me|us", &start)
+               && start < st->ntok)
+    {
+        elaaoms_xo_puts(&b, "The caller wants to ");
+        elaaoms_xo_put_words(&b, st, start, st->ntok);
+
+    } else if (elaaoms_xo_match(st, 0, "please? don't|dont|never", &start)
+               || elaaoms_xo_match(st, 0, "please? do not", &start))
+    {
+        elaaoms_xo_puts(&b, elaaoms_xo_tok_is(st, start - 1, "never", 5, 0)
+                            ? "The caller asked the company never to "
+                            : "The caller asked the company not to ");
+        xo_put_lowered(&b, st, start);
+
+    } else if (xo_word_in(st, 0, xo_imperatives)
+               || (elaaoms_xo_match(st, 0, "please", NULL) && st->ntok > 1))
+    {
+        start = elaaoms_xo_match(st, 0, "please", NULL) ? 1 : 0;
+        elaaoms_xo_puts(&b, "The caller asked the company to ");
+        xo_put_lowered(&b, st, start);
+
+    } else if (xo_is_gerund(st, 0)
+               || (elaaoms_xo_match(st, 0, "just|still|only", NULL)
+                   && xo_is_gerund(st, 1)))
+    {
+        elaaoms_xo_puts(&b, "The caller was ");
+        xo_put_lowered(&b, st, 0);
+
+    } else {
+        elaaoms_xo_puts(&b, "The caller said ");
+        xo_put_lowered(&b, st, 0);
+    }
+
+    if (answer) {
+        /* "Any allergies?" "Peanuts." is about health */
+        elaaoms_xo_classify(&q, 1, 0, &qtype, &qimp);
+        if (qimp > importance) {
+            type = qtype;
+            importance = qimp;
+        }
+    }
+
+    elaaoms_xo_add(cx, type, &b, importance,
+                   answer ? ELAAOMS_XO_CONF_ANSWER
+                          : ELAAOMS_XO_CONF_STATEMENT, 0);
+}
