@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "clients/elevenlabs_api.h"
-#include "clients/http_client.h"
-#include "clients/http_retry.h"
+#include "clients/api_call.h"
 #include "util/yajl_util.h"
 
 
@@ -145,10 +144,10 @@ elaaoms_elevenlabs_get_agent(const elaaoms_elevenlabs_t *cfg,
     elaaoms_api_error_t *err)
 {
     int                      rc;
-    char                    *path, *url;
+    char                    *path;
     elaaoms_api_error_t      local_err;
     elaaoms_http_header_t    hdr;
-    elaaoms_retry_policy_t   policy;
+    elaaoms_api_endpoint_t   ep;
     elaaoms_http_request_t   req;
     elaaoms_http_response_t  resp;
 
@@ -181,38 +180,28 @@ elaaoms_elevenlabs_get_agent(const elaaoms_elevenlabs_t *cfg,
         return -1;
     }
 
-    url = elaaoms_http_join_url(cfg->base_url && cfg->base_url[0]
-                                ? cfg->base_url : ELAAOMS_ELEVENLABS_BASE,
-                                path);
-    free(path);
-
-    if (url == NULL) {
-        elaaoms_api_error_set(err, ELAAOMS_API_ERR_NOMEM, 1, "out of memory");
-        return -1;
-    }
+    ep.base_url = cfg->base_url;
+    ep.default_base = ELAAOMS_ELEVENLABS_BASE;
+    ep.path = path;
+    ep.policy.max_retries = cfg->max_retries;
+    ep.policy.base_ms = cfg->retry_base_ms;
+    ep.policy.max_ms = cfg->retry_max_ms;
 
     hdr.name = "xi-api-key";
     hdr.value = cfg->api_key;
 
     memset(&req, 0, sizeof(elaaoms_http_request_t));
     req.method = "GET";
-    req.url = url;
     req.headers = &hdr;
     req.nheaders = 1;
     req.timeout_ms = cfg->timeout_ms;
 
-    policy.max_retries = cfg->max_retries;
-    policy.base_ms = cfg->retry_base_ms;
-    policy.max_ms = cfg->retry_max_ms;
-
-    rc = elaaoms_http_request_retry(&policy, &req, &resp, NULL, err);
-    free(url);
+    rc = elaaoms_api_call(&ep, &req, &resp, NULL, err);
+    free(path);
 
     if (rc != 0) {
         return -1;
     }
-
-    err->http_status = resp.status;
 
     if (profile) {
         if (elaaoms_agent_profile_parse(resp.body, profile, err) != 0) {

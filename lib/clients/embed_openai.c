@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "clients/embed_openai.h"
-#include "clients/http_client.h"
-#include "clients/http_retry.h"
+#include "clients/api_call.h"
 #include "clients/llm.h"
 #include "util/yajl_util.h"
 
@@ -134,10 +133,10 @@ elaaoms_embed_openai(const elaaoms_embed_openai_t *cfg,
     long long *tokens, elaaoms_api_error_t *err)
 {
     int                      rc;
-    char                    *body, *url;
+    char                    *body;
     size_t                   i, len;
     elaaoms_api_error_t      local_err;
-    elaaoms_retry_policy_t   policy;
+    elaaoms_api_endpoint_t   ep;
     elaaoms_http_request_t   req;
     elaaoms_http_response_t  resp;
 
@@ -179,36 +178,26 @@ elaaoms_embed_openai(const elaaoms_embed_openai_t *cfg,
         return -1;
     }
 
-    url = elaaoms_http_join_url(cfg->base_url && cfg->base_url[0]
-                                ? cfg->base_url : ELAAOMS_LLM_OPENAI_BASE,
-                                "/v1/embeddings");
-    if (url == NULL) {
-        free(body);
-        elaaoms_api_error_set(err, ELAAOMS_API_ERR_NOMEM, 1, "out of memory");
-        return -1;
-    }
+    ep.base_url = cfg->base_url;
+    ep.default_base = ELAAOMS_LLM_OPENAI_BASE;
+    ep.path = "/v1/embeddings";
+    ep.policy.max_retries = cfg->max_retries;
+    ep.policy.base_ms = cfg->retry_base_ms;
+    ep.policy.max_ms = cfg->retry_max_ms;
 
     memset(&req, 0, sizeof(elaaoms_http_request_t));
     req.method = "POST";
-    req.url = url;
     req.body = body;
     req.body_len = len;
     req.bearer_token = cfg->api_key;
     req.timeout_ms = cfg->timeout_ms;
 
-    policy.max_retries = cfg->max_retries;
-    policy.base_ms = cfg->retry_base_ms;
-    policy.max_ms = cfg->retry_max_ms;
-
-    rc = elaaoms_http_request_retry(&policy, &req, &resp, NULL, err);
+    rc = elaaoms_api_call(&ep, &req, &resp, NULL, err);
     free(body);
-    free(url);
 
     if (rc != 0) {
         return -1;
     }
-
-    err->http_status = resp.status;
 
     rc = elaaoms_embed_openai_parse_answer(resp.body, n, cfg->dimensions,
                                            vectors, dim, tokens, err);

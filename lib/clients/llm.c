@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "clients/http_retry.h"
+#include "clients/api_call.h"
 #include "clients/llm_provider.h"
 #include "util/yajl_util.h"
 
@@ -204,10 +204,10 @@ elaaoms_llm_run(const elaaoms_llm_t *llm, const elaaoms_llm_call_t *call,
     elaaoms_llm_error_t *err)
 {
     int                            rc;
-    char                          *body, *url;
+    char                          *body;
     size_t                         len;
     elaaoms_http_header_t          hdrs[2];
-    elaaoms_retry_policy_t         policy;
+    elaaoms_api_endpoint_t         ep;
     elaaoms_http_request_t         req;
     elaaoms_http_response_t        resp;
     const elaaoms_llm_provider_t  *p;
@@ -228,36 +228,26 @@ elaaoms_llm_run(const elaaoms_llm_t *llm, const elaaoms_llm_call_t *call,
         return -1;
     }
 
-    url = elaaoms_http_join_url(llm->base_url && llm->base_url[0]
-                                ? llm->base_url : p->default_base, p->path);
-    if (url == NULL) {
-        free(body);
-        elaaoms_api_error_set(err, ELAAOMS_API_ERR_NOMEM, 1, "out of memory");
-        return -1;
-    }
+    ep.base_url = llm->base_url;
+    ep.default_base = p->default_base;
+    ep.path = p->path;
+    ep.policy.max_retries = llm->max_retries;
+    ep.policy.base_ms = llm->retry_base_ms;
+    ep.policy.max_ms = llm->retry_max_ms;
 
     memset(&req, 0, sizeof(elaaoms_http_request_t));
     req.method = "POST";
-    req.url = url;
     req.body = body;
     req.body_len = len;
     req.timeout_ms = llm->timeout_ms;
     p->auth(llm, &req, hdrs);
 
-    policy.max_retries = llm->max_retries;
-    policy.base_ms = llm->retry_base_ms;
-    policy.max_ms = llm->retry_max_ms;
-
-    rc = elaaoms_http_request_retry(&policy, &req, &resp, &usage->attempts,
-                                    err);
+    rc = elaaoms_api_call(&ep, &req, &resp, &usage->attempts, err);
     free(body);
-    free(url);
 
     if (rc != 0) {
         return -1;
     }
-
-    err->http_status = resp.status;
 
     rc = elaaoms_llm_parse_body(p, call, resp.body, res, err);
     elaaoms_http_response_free(&resp);
