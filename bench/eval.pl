@@ -50,7 +50,7 @@ my $JSON = JSON::PP->new->canonical->utf8;
 
 my (@halves, $verbose, $flow, $port, $redis_port, $min_recall,
     $min_precall, $max_leaks, $keep);
-$flow = 'direct';
+$flow = 'bound';
 GetOptions('half=s' => \@halves, 'verbose|v' => \$verbose,
            'flow=s' => \$flow, 'port=i' => \$port,
            'redis-port=i' => \$redis_port, 'min-recall=f' => \$min_recall,
@@ -249,6 +249,9 @@ sub post_json {
     return JSON::PP::decode_json($res->{content});
 }
 
+# the Twilio call id of a conversation (the tool reads system__call_sid)
+sub call_sid { 'CA' . substr(sha1_hex($_[0]), 0, 30) }
+
 # ElevenLabs starts a call: client-data with the caller, the agent and the
 # call; with the bound flow the call's conversation id binds later searches
 # to this caller.  Returns the decoded answer.
@@ -256,19 +259,20 @@ sub start_call {
     my ($st, $org, $caller, $agent, $conversation_id) = @_;
     my %req = (caller_id => $caller, agent_id => $agent,
                called_number => '+18005550100',
-               call_sid => 'CA' . substr(sha1_hex($conversation_id), 0, 30));
+               call_sid => call_sid($conversation_id));
     $req{conversation_id} = $conversation_id if $flow eq 'bound';
     return post_json(url($st, $org, 'client-data'), $JSON->encode(\%req),
                      { 'X-Elaaoms-Secret' => $TOOL_SECRET });
 }
 
-# The agent's memory-search tool during that call: today by caller and
-# agent; with the bound flow by the call's conversation id.
+# The agent's memory-search tool during that call: by the call's id
+# (bound flow, the product's default: the caller comes from client-data's
+# binding), or by caller_id for a location with elaaoms_search_binding off.
 sub search {
     my ($st, $org, $caller, $agent, $conversation_id, $query, %extra) = @_;
     my %req = (query => $query, agent_id => $agent, %extra);
     if ($flow eq 'bound') {
-        $req{conversation_id} = $conversation_id;
+        $req{call_sid} = call_sid($conversation_id);
     } else {
         $req{caller_id} = $caller;
     }

@@ -36,6 +36,7 @@
 #include "intake/conversation_id.h"
 #include "util/json_parse.h"
 #include "store/redis_keys.h"
+#include "search/search_request.h"
 
 
 
@@ -50,6 +51,9 @@ typedef struct {
     ngx_str_t             doc_any;
     ngx_str_t             profile;
     ngx_uint_t            nreplies;
+    ngx_uint_t            ngets;         /* replies to read; SETs follow */
+    const char           *call_ids[3];   /* call_sid, call_id, ... */
+    ngx_uint_t            ncall_ids;
     unsigned              redis_ok:1;
 } ngx_http_elaaoms_client_data_t;
 
@@ -83,15 +87,19 @@ static ngx_int_t ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd);
 static void ngx_http_elaaoms_client_data_audit(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd, yajl_val ids);
-static void ngx_http_elaaoms_audit_reply(ngx_http_request_t *r, void *data,
-    ngx_uint_t index, redisReply *reply);
-static void ngx_http_elaaoms_audit_done(ngx_http_request_t *r, void *data,
-    ngx_int_t rc);
+static ngx_int_t ngx_http_elaaoms_client_data_bind(ngx_http_request_t *r,
+    ngx_http_elaaoms_client_data_t *cd, ngx_http_elaaoms_batch_t *b);
 
 
 /* fields ElevenLabs sends; each is a string when present */
 static const char  *ngx_http_elaaoms_client_data_fields[] = {
-    "caller_id", "agent_id", "called_number", "call_sid", "call_id", NULL
+    "caller_id", "agent_id", "called_number", "call_sid", "call_id",
+    "conversation_id", NULL
+};
+
+/* the ids a search-memory tool call can name this call by */
+static const char  *ngx_http_elaaoms_call_id_fields[] = {
+    "call_sid", "call_id", "conversation_id", NULL
 };
 
 
@@ -180,6 +188,17 @@ ngx_http_elaaoms_client_data_body(ngx_http_request_t *r)
     {
         (void) ngx_cpystrn((u_char *) cd->agent, (u_char *) agent_id,
                            sizeof(cd->agent));
+    }
+
+    /* the tree lives as long as the request: the ids may point into it */
+    for (i = 0; ngx_http_elaaoms_call_id_fields[i]; i++) {
+        v = yajl_tree_get(tree, (const char *[]) {
+                              ngx_http_elaaoms_call_id_fields[i], NULL },
+                          yajl_t_string);
+
+        if (v && elaaoms_search_call_id_valid(YAJL_GET_STRING(v))) {
+            cd->call_ids[cd->ncall_ids++] = YAJL_GET_STRING(v);
+        }
     }
 
     if (cd->caller[0] == '\0') {
@@ -275,6 +294,13 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
         }
     }
 
+    cd->ngets = cd->agent[0] ? 3 : 1;
+
+    /* the call's caller, for search-memory (its replies are not read) */
+    if (ngx_http_elaaoms_client_data_bind(r, cd, b) != NGX_OK) {
+        goto down;
+    }
+
     if (ngx_http_elaaoms_batch_run(b) != NGX_OK) {
         goto down;
     }
@@ -283,7 +309,9 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
 
 down:
 
-    /* commands already queued are answered to a batch nobody waits for */
+    /* commands already queued must not call back into an answered request */
+    ngx_http_elaaoms_batch_abandon(b);
+
     ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                   "elaaoms: client_data: redis unavailable, generic answer");
 
@@ -298,6 +326,11 @@ ngx_http_elaaoms_client_data_reply(ngx_http_request_t *r, void *data,
     ngx_http_elaaoms_client_data_t *cd = data;
 
     ngx_str_t  *dst;
+
+    /* the binding SETs' "OK"s */
+    if (index >= cd->ngets) {
+        return;
+    }
 
     cd->nreplies++;
 
@@ -510,6 +543,58 @@ ngx_http_elaaoms_emit_var(yajl_gen g, ngx_http_elaaoms_answer_t *a,
 }
 
 
+/*
+ * SET elaaoms:<org>:call:<hash> <caller> EX elaaoms_call_ttl for each id
+ * the request names the call by: search-memory takes the caller from it
+ */
+static ngx_int_t
+ngx_http_elaaoms_client_data_bind(ngx_http_request_t *r,
+    ngx_http_elaaoms_client_data_t *cd, ngx_http_elaaoms_batch_t *b)
+{
+    int                           n;
+    u_char                       *key, *ttl, *p;
+    ngx_uint_t                    i;
+    ngx_http_elaaoms_args_t       a;
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
+    if (cd->ncall_ids == 0) {
+        return NGX_OK;
+    }
+
+    ttl = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
+    key = ngx_pnalloc(r->pool, cd->ncall_ids * ELAAOMS_KEY_MAX);
+    if (ttl == NULL || key == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_sprintf(ttl, "%T", elcf->call_ttl);
+
+    for (i = 0; i < cd->ncall_ids; i++, key += ELAAOMS_KEY_MAX) {
+        n = elaaoms_key_call((char *) key, ELAAOMS_KEY_MAX,
+                             (const char *) elcf->org.data, cd->call_ids[i],
+                             ngx_strlen(cd->call_ids[i]));
+        if (n < 0) {
+            return NGX_ERROR;
+        }
+
+        a.argc = 0;
+        ngx_http_elaaoms_arg_str(&a, "SET");
+        ngx_http_elaaoms_arg(&a, key, (size_t) n);
+        ngx_http_elaaoms_arg_str(&a, cd->caller);
+        ngx_http_elaaoms_arg_str(&a, "EX");
+        ngx_http_elaaoms_arg(&a, ttl, p - ttl);
+
+        if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd)
@@ -714,22 +799,17 @@ static void
 ngx_http_elaaoms_client_data_audit(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd, yajl_val ids)
 {
-    int                           n;
-    u_char                       *list, *p, *key, *now;
-    size_t                        len;
-    ngx_str_t                    *rid;
-    ngx_uint_t                    i, argc;
-    const char                   *argv[20];
-    size_t                        argvlen[20];
-    ngx_http_elaaoms_batch_t     *b;
-    ngx_http_elaaoms_loc_conf_t  *elcf;
-
-    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+    u_char      *p;
+    size_t       len;
+    ngx_str_t    list;
+    ngx_uint_t   i;
+    yajl_val     v;
 
     len = 0;
     for (i = 0; i < ids->u.array.len; i++) {
-        if (YAJL_IS_STRING(ids->u.array.values[i])) {
-            len += ngx_strlen(ids->u.array.values[i]->u.string) + 1;
+        v = ids->u.array.values[i];
+        if (YAJL_IS_STRING(v)) {
+            len += ngx_strlen(v->u.string) + 1;
         }
     }
 
@@ -737,99 +817,24 @@ ngx_http_elaaoms_client_data_audit(ngx_http_request_t *r,
         return;
     }
 
-    list = ngx_pnalloc(r->pool, len);
-    key = ngx_pnalloc(r->pool, ELAAOMS_KEY_MAX);
-    now = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
-    if (list == NULL || key == NULL || now == NULL) {
+    list.data = ngx_pnalloc(r->pool, len);
+    if (list.data == NULL) {
         return;
     }
 
-    p = list;
+    p = list.data;
     for (i = 0; i < ids->u.array.len; i++) {
-        if (YAJL_IS_STRING(ids->u.array.values[i])) {
-            if (p != list) {
+        v = ids->u.array.values[i];
+        if (YAJL_IS_STRING(v)) {
+            if (p != list.data) {
                 *p++ = ',';
             }
-            p = ngx_cpymem(p, ids->u.array.values[i]->u.string,
-                           ngx_strlen(ids->u.array.values[i]->u.string));
+            p = ngx_cpymem(p, v->u.string, ngx_strlen(v->u.string));
         }
     }
 
-    n = elaaoms_key_org((char *) key, ELAAOMS_KEY_MAX,
-                        (const char *) elcf->org.data,
-                        ELAAOMS_CONTEXT_KEY_AUDIT);
-    if (n < 0) {
-        return;
-    }
+    list.len = p - list.data;
 
-    rid = ngx_http_elaaoms_request_id(r);
-
-#define arg(s, l)  argv[argc] = (const char *) (s); argvlen[argc++] = (l)
-#define arg_lit(s) arg(s, sizeof(s) - 1)
-
-    argc = 0;
-    arg_lit("XADD");
-    arg(key, (size_t) n);
-    arg_lit("MAXLEN");
-    arg_lit("~");
-    arg_lit("100000");
-    arg_lit("*");
-    arg_lit("org");
-    arg(elcf->org.data, elcf->org.len);
-    arg_lit("caller");
-    arg(cd->caller, ngx_strlen(cd->caller));
-    arg_lit("agent_id");
-    arg(cd->agent, ngx_strlen(cd->agent));
-    arg_lit("memory_ids");
-    arg(list, (size_t) (p - list));
-    arg_lit("time");
-    arg(now, (size_t) (ngx_sprintf(now, "%T", ngx_time()) - now));
-    arg_lit("request_id");
-    arg(rid->data, rid->len);
-    arg_lit("via");
-
-#undef arg
-#undef arg_lit
-
-    /* 20 with "client_data" */
-    argv[argc] = "client_data";
-    argvlen[argc++] = sizeof("client_data") - 1;
-
-    b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_audit_reply,
-                                      ngx_http_elaaoms_audit_done, NULL);
-
-    if (b == NULL
-        || ngx_http_elaaoms_batch_add(b, (int) argc, argv, argvlen) != NGX_OK
-        || ngx_http_elaaoms_batch_run(b) != NGX_OK)
-    {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "elaaoms: client_data: audit entry not written for "
-                      "memories %*s", (size_t) (p - list),
-                      list);
-        return;
-    }
-
-    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                  "elaaoms: client_data: shared memories %*s served to "
-                  "agent \"%s\"", (size_t) (p - list), list,
-                  cd->agent);
-}
-
-
-static void
-ngx_http_elaaoms_audit_reply(ngx_http_request_t *r, void *data,
-    ngx_uint_t index, redisReply *reply)
-{
-    if (reply->type == REDIS_REPLY_ERROR) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "elaaoms: client_data: audit XADD failed: %s",
-                      reply->str);
-    }
-}
-
-
-static void
-ngx_http_elaaoms_audit_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
-{
-    /* fire and forget: the answer has gone already */
+    (void) ngx_http_elaaoms_audit(r, &list, cd->caller, cd->agent,
+                                  "client_data", NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
 #include "search/relevance.h"
+#include "search/search_request.h"
 
 
 static void *ngx_http_elaaoms_create_main_conf(ngx_conf_t *cf);
@@ -48,6 +49,11 @@ static void ngx_http_elaaoms_exit_process(ngx_cycle_t *cycle);
 
 static ngx_conf_post_t  ngx_http_elaaoms_org_post =
     { ngx_http_elaaoms_check_org };
+
+
+static ngx_conf_num_bounds_t  ngx_http_elaaoms_max_limit_bounds = {
+    ngx_conf_check_num_bounds, 1, ELAAOMS_SEARCH_MAX_LIMIT
+};
 
 
 static ngx_command_t  ngx_http_elaaoms_commands[] = {
@@ -140,7 +146,56 @@ static ngx_command_t  ngx_http_elaaoms_commands[] = {
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_elaaoms_search_threshold,
       NGX_HTTP_LOC_CONF_OFFSET,
-      0,
+      offsetof(ngx_http_elaaoms_loc_conf_t, search_threshold),
+      NULL },
+
+    { ngx_string("elaaoms_search_binding"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_loc_conf_t, search_binding),
+      NULL },
+
+    { ngx_string("elaaoms_search_min_threshold"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_elaaoms_search_threshold,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_loc_conf_t, search_min_threshold),
+      NULL },
+
+    { ngx_string("elaaoms_search_max_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_loc_conf_t, search_max_limit),
+      &ngx_http_elaaoms_max_limit_bounds },
+
+    { ngx_string("elaaoms_search_get"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_loc_conf_t, search_get),
+      NULL },
+
+    { ngx_string("elaaoms_call_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_loc_conf_t, call_ttl),
+      NULL },
+
+    { ngx_string("elaaoms_body_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_loc_conf_t, body_limit),
+      NULL },
+
+    { ngx_string("elaaoms_audit_retention"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_loc_conf_t, audit_retention),
       NULL },
 
     { ngx_string("elaaoms_thread_pool"),
@@ -264,6 +319,13 @@ ngx_http_elaaoms_create_loc_conf(ngx_conf_t *cf)
     elcf->auth = NGX_CONF_UNSET;
     elcf->first_message_override = NGX_CONF_UNSET;
     elcf->search_threshold = NGX_CONF_UNSET;
+    elcf->search_binding = NGX_CONF_UNSET;
+    elcf->search_min_threshold = NGX_CONF_UNSET;
+    elcf->search_max_limit = NGX_CONF_UNSET;
+    elcf->search_get = NGX_CONF_UNSET;
+    elcf->call_ttl = NGX_CONF_UNSET;
+    elcf->body_limit = NGX_CONF_UNSET_SIZE;
+    elcf->audit_retention = NGX_CONF_UNSET;
 
 #if (NGX_THREADS)
     elcf->thread_pool = NGX_CONF_UNSET_PTR;
@@ -279,6 +341,7 @@ ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_elaaoms_loc_conf_t *prev = parent;
     ngx_http_elaaoms_loc_conf_t *conf = child;
 
+    ngx_http_core_loc_conf_t     *clcf;
     ngx_http_elaaoms_srv_conf_t  *escf;
 
     ngx_conf_merge_ptr_value(conf->signature_secrets,
@@ -308,6 +371,49 @@ ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                          (ngx_int_t) (ELAAOMS_RELEVANCE_DEFAULT_THRESHOLD
                                       * NGX_HTTP_ELAAOMS_THRESHOLD_SCALE
                                       + 0.5));
+
+    ngx_conf_merge_value(conf->search_binding, prev->search_binding, 1);
+    ngx_conf_merge_value(conf->search_min_threshold,
+                         prev->search_min_threshold,
+                         (ngx_int_t) (0.3 * NGX_HTTP_ELAAOMS_THRESHOLD_SCALE));
+    ngx_conf_merge_value(conf->search_max_limit, prev->search_max_limit, 20);
+    ngx_conf_merge_value(conf->search_get, prev->search_get, 0);
+    ngx_conf_merge_sec_value(conf->call_ttl, prev->call_ttl, 4 * 3600);
+    ngx_conf_merge_sec_value(conf->audit_retention, prev->audit_retention,
+                             400 * 86400);
+
+    /*
+     * client-data and search-memory bodies are a few hundred bytes: they
+     * get a small limit of their own unless one is configured; post-call
+     * (recordings) keeps client_max_body_size alone
+     */
+    ngx_conf_merge_size_value(conf->body_limit, prev->body_limit,
+                              NGX_CONF_UNSET_SIZE);
+
+    /* resolved where the webhook is: outer levels leave it unset */
+    if (conf->body_limit == NGX_CONF_UNSET_SIZE && conf->handler) {
+        conf->body_limit =
+            (conf->handler == ngx_http_elaaoms_client_data_handler
+             || conf->handler == ngx_http_elaaoms_search_memory_handler)
+            ? NGX_HTTP_ELAAOMS_SMALL_BODY : 0;
+    }
+
+    /*
+     * nginx enforces it while reading, chunked bodies included, and answers
+     * its own 413 (JSON here): the lower of client_max_body_size (merged
+     * before this module's, core modules come first) and the limit
+     */
+    if (conf->handler && conf->body_limit
+        && conf->body_limit != NGX_CONF_UNSET_SIZE)
+    {
+        clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+        if (clcf->client_max_body_size == 0
+            || clcf->client_max_body_size > (off_t) conf->body_limit)
+        {
+            clcf->client_max_body_size = (off_t) conf->body_limit;
+        }
+    }
 
 #if (NGX_THREADS)
     /* unset stays unset through server and location levels ... */
@@ -529,12 +635,14 @@ static char *
 ngx_http_elaaoms_search_threshold(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf)
 {
-    ngx_http_elaaoms_loc_conf_t *elcf = conf;
+    char  *p = conf;
 
-    ngx_int_t   n;
+    ngx_int_t   n, *field;
     ngx_str_t  *value;
 
-    if (elcf->search_threshold != NGX_CONF_UNSET) {
+    field = (ngx_int_t *) (p + cmd->offset);
+
+    if (*field != NGX_CONF_UNSET) {
         return "is duplicate";
     }
 
@@ -550,7 +658,7 @@ ngx_http_elaaoms_search_threshold(ngx_conf_t *cf, ngx_command_t *cmd,
         return NGX_CONF_ERROR;
     }
 
-    elcf->search_threshold = n;
+    *field = n;
 
     return NGX_CONF_OK;
 }

@@ -20,6 +20,9 @@
 /* client-data and search-memory bodies are small, flat objects */
 #define NGX_HTTP_ELAAOMS_JSON_DEPTH  32
 
+/* client-data and search-memory bodies, at most, unless configured */
+#define NGX_HTTP_ELAAOMS_SMALL_BODY  (64 * 1024)
+
 /* elaaoms_search_threshold is kept in 1/10000 */
 #define NGX_HTTP_ELAAOMS_THRESHOLD_SCALE  10000
 
@@ -73,6 +76,15 @@ typedef struct {
     ngx_flag_t                     first_message_override;
     ngx_int_t                      search_threshold;  /* 1/10000 */
 
+    /* searches bound to a live call; server-side floors */
+    ngx_flag_t                     search_binding;
+    ngx_int_t                      search_min_threshold;  /* 1/10000 */
+    ngx_int_t                      search_max_limit;
+    ngx_flag_t                     search_get;
+    time_t                         call_ttl;       /* client-data's binding */
+    size_t                         body_limit;     /* 0: none of its own */
+    time_t                         audit_retention;
+
 #if (NGX_THREADS)
     /* post-call file work; NULL: in the event loop */
     ngx_thread_pool_t             *thread_pool;
@@ -123,6 +135,13 @@ time_t ngx_http_elaaoms_replay_ttl(ngx_http_request_t *r,
     ngx_http_elaaoms_ctx_t *ctx);
 ngx_int_t ngx_http_elaaoms_replay_claim(ngx_http_request_t *r,
     ngx_http_elaaoms_ctx_t *ctx);
+
+/* ngx_http_elaaoms_audit.c: rc NGX_OK when the entry was written */
+typedef void (*ngx_http_elaaoms_audit_pt)(ngx_http_request_t *r, void *data,
+    ngx_int_t rc);
+ngx_int_t ngx_http_elaaoms_audit(ngx_http_request_t *r, ngx_str_t *ids,
+    const char *caller, const char *agent, const char *via,
+    ngx_http_elaaoms_audit_pt done, void *data);
 
 /* ngx_http_elaaoms_body.c */
 typedef int (*ngx_http_elaaoms_feed_pt)(void *arg, const void *data,

@@ -460,6 +460,18 @@ ngx_http_elaaoms_batch_run(ngx_http_elaaoms_batch_t *b)
 }
 
 
+void
+ngx_http_elaaoms_batch_abandon(ngx_http_elaaoms_batch_t *b)
+{
+    /* replies still coming are counted and dropped, never handed over */
+    b->done = 1;
+
+    if (b->timer.timer_set) {
+        ngx_del_timer(&b->timer);
+    }
+}
+
+
 static void
 ngx_http_elaaoms_batch_reply(redisAsyncContext *ac, void *reply,
     void *privdata)

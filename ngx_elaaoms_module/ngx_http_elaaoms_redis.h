@@ -54,10 +54,49 @@ ngx_int_t ngx_http_elaaoms_batch_add(ngx_http_elaaoms_batch_t *b, int argc,
  */
 ngx_int_t ngx_http_elaaoms_batch_run(ngx_http_elaaoms_batch_t *b);
 
+/*
+ * Gives up a batch that could not be completed (a later add failed):
+ * neither on_reply nor on_done will run for the commands already queued;
+ * the request answers without them.
+ */
+void ngx_http_elaaoms_batch_abandon(ngx_http_elaaoms_batch_t *b);
+
 
 /* ngx_http_elaaoms_replay.c: the replay guard's SET, into a batch */
 ngx_int_t ngx_http_elaaoms_replay_add(ngx_http_request_t *r,
     ngx_http_elaaoms_ctx_t *ctx, ngx_http_elaaoms_batch_t *b);
+
+
+/* a command's arguments, built in place (hiredis copies them when queued) */
+#define NGX_HTTP_ELAAOMS_MAX_ARGS  32
+
+typedef struct {
+    const char                *argv[NGX_HTTP_ELAAOMS_MAX_ARGS];
+    size_t                     argvlen[NGX_HTTP_ELAAOMS_MAX_ARGS];
+    int                        argc;
+} ngx_http_elaaoms_args_t;
+
+
+static ngx_inline void
+ngx_http_elaaoms_arg(ngx_http_elaaoms_args_t *a, const void *data, size_t len)
+{
+    /* the callers' commands are fixed shapes well under the maximum */
+    if (a->argc < NGX_HTTP_ELAAOMS_MAX_ARGS) {
+        a->argv[a->argc] = data;
+        a->argvlen[a->argc++] = len;
+    }
+}
+
+
+static ngx_inline void
+ngx_http_elaaoms_arg_str(ngx_http_elaaoms_args_t *a, const char *s)
+{
+    ngx_http_elaaoms_arg(a, s, ngx_strlen(s));
+}
+
+
+#define ngx_http_elaaoms_batch_add_args(b, a)                                 \
+    ngx_http_elaaoms_batch_add((b), (a)->argc, (a)->argv, (a)->argvlen)
 
 
 #endif /* _NGX_HTTP_ELAAOMS_REDIS_H_INCLUDED_ */

@@ -3,8 +3,18 @@
  * JSON body (the tool's parameter object) or as the query string; both go
  * through one validation (lib/search/search_request.c); bad ones are a 400.
  *
- * The caller's memories are one Redis hash (lib/store/memory_store.h, written by the worker), read with
- * one HGETALL; the records are decoded as views into the reply and ranked
+ * A search belongs to a live call (elaaoms_search_binding, on by default):
+ * client-data recorded the caller under the call's id
+ * (elaaoms:<org>:call:<hash>, elaaoms_call_ttl), the tool sends that id
+ * (call_sid / call_id bound to ElevenLabs' system variables, or
+ * conversation_id), and the caller comes from that record: never from the
+ * LLM.  A caller_id that differs from the bound one, or a call nobody
+ * bound, is refused (403).  Server-side floors keep a tool call from
+ * listing everything: elaaoms_search_min_threshold and
+ * elaaoms_search_max_limit.
+ *
+ * The caller's memories are one Redis hash (lib/store/memory_store.h,
+ * written by the worker), read with one HGETALL; the records are decoded as views into the reply and ranked
  * by lib/search/search_rank.c while the reply is alive (hiredis frees it after
  * the callback), which also writes the answer.  A call is never failed
  * for want of memory: no usable caller, Redis down or slow, all answer 200
@@ -13,9 +23,10 @@
  * Which memories an agent may see, the record alone says (each lists
  * every agent that created or reinforced it), so the one HGETALL stays
  * the only read.  Memories served to an agent that neither created nor
- * reinforced them are audited: one XADD to "elaaoms:<org>:audit", queued on the same
- * connection just before the answer is sent, in a batch of its own whose
- * reply nobody waits for.
+ * reinforced them are audited (ngx_http_elaaoms_audit.c): the XADD is
+ * queued just before the answer and nobody waits for it, except with
+ * search_all_agents, where the answer waits and becomes a 503 when the
+ * entry could not be written (fail closed).
  */
 
 
@@ -43,12 +54,22 @@ typedef struct {
     ngx_str_t                  audit_ids;   /* other agents' memories */
     size_t                     total;
     size_t                     count;
+    const char                *call_id;     /* the bound call, or NULL */
+    ngx_int_t                  bind_status; /* NGX_OK: caller bound */
 } ngx_http_elaaoms_search_ctx_t;
 
 
 static void ngx_http_elaaoms_search_memory_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_elaaoms_search_args(ngx_http_request_t *r,
     elaaoms_search_request_t *sr, char *err, size_t errlen);
+static ngx_int_t ngx_http_elaaoms_search_floors(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx, char *err, size_t errlen);
+static ngx_int_t ngx_http_elaaoms_search_bind(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx);
+static void ngx_http_elaaoms_search_bind_reply(ngx_http_request_t *r,
+    void *data, ngx_uint_t index, redisReply *reply);
+static void ngx_http_elaaoms_search_bind_done(ngx_http_request_t *r,
+    void *data, ngx_int_t rc);
 static ngx_int_t ngx_http_elaaoms_search_start(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx);
 static void ngx_http_elaaoms_search_reply(ngx_http_request_t *r, void *data,
@@ -57,11 +78,9 @@ static void ngx_http_elaaoms_search_done(ngx_http_request_t *r, void *data,
     ngx_int_t rc);
 static ngx_int_t ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx, redisReply *reply);
-static void ngx_http_elaaoms_search_audit(ngx_http_request_t *r,
+static ngx_int_t ngx_http_elaaoms_search_send(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx);
-static void ngx_http_elaaoms_search_audit_reply(ngx_http_request_t *r,
-    void *data, ngx_uint_t index, redisReply *reply);
-static void ngx_http_elaaoms_search_audit_done(ngx_http_request_t *r,
+static void ngx_http_elaaoms_search_audited(ngx_http_request_t *r,
     void *data, ngx_int_t rc);
 static ngx_int_t ngx_http_elaaoms_search_empty(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx, const char *summary);
@@ -72,9 +91,15 @@ static ngx_int_t ngx_http_elaaoms_search_gen_keep(ngx_http_request_t *r,
 ngx_int_t
 ngx_http_elaaoms_search_memory_handler(ngx_http_request_t *r)
 {
-    ngx_int_t  rc;
+    ngx_int_t                     rc;
+    ngx_http_elaaoms_loc_conf_t  *elcf;
 
-    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_POST))) {
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
+    /* a GET puts callers and questions in access logs: only when asked */
+    if (!(r->method & NGX_HTTP_POST)
+        && !(elcf->search_get && (r->method & NGX_HTTP_GET)))
+    {
         return NGX_HTTP_NOT_ALLOWED;
     }
 
@@ -140,7 +165,16 @@ ngx_http_elaaoms_search_memory_body(ngx_http_request_t *r)
         goto invalid;
     }
 
-    rc = ngx_http_elaaoms_search_start(r, ctx);
+    rc = ngx_http_elaaoms_search_floors(r, ctx, err, sizeof(err));
+
+    if (rc == NGX_DECLINED) {
+        goto invalid;
+    }
+
+    if (rc == NGX_OK) {
+        rc = ctx->call_id ? ngx_http_elaaoms_search_bind(r, ctx)
+                          : ngx_http_elaaoms_search_start(r, ctx);
+    }
 
     if (rc == NGX_DONE) {
         /* Redis answers later; its callback finishes the request */
@@ -248,6 +282,192 @@ ngx_http_elaaoms_search_args(ngx_http_request_t *r,
 }
 
 
+/*
+ * The location's floors over the request, and the call it belongs to:
+ * NGX_OK, NGX_DECLINED with err (a 400), or a status to answer.
+ */
+static ngx_int_t
+ngx_http_elaaoms_search_floors(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx, char *err, size_t errlen)
+{
+    double                        floor;
+    elaaoms_search_request_t     *sr;
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+    sr = &ctx->sr;
+
+    if (sr->threshold < 0) {
+        sr->threshold = (double) elcf->search_threshold
+                        / NGX_HTTP_ELAAOMS_THRESHOLD_SCALE;
+    }
+
+    floor = (double) elcf->search_min_threshold
+            / NGX_HTTP_ELAAOMS_THRESHOLD_SCALE;
+
+    if (sr->threshold < floor) {
+        sr->threshold = floor;
+    }
+
+    if (sr->limit > elcf->search_max_limit) {
+        sr->limit = (int) elcf->search_max_limit;
+    }
+
+    if (!elcf->search_binding) {
+        return NGX_OK;
+    }
+
+    /*
+     * the live call's id: call_sid / call_id, or conversation_id, which
+     * then names this call, not a past conversation to filter on
+     */
+    ctx->call_id = sr->call_id;
+
+    if (ctx->call_id == NULL && sr->conversation_id != NULL) {
+        ctx->call_id = sr->conversation_id;
+        sr->conversation_id = NULL;
+    }
+
+    if (ctx->call_id == NULL) {
+        (void) ngx_cpystrn((u_char *) err,
+                           (u_char *) "\"call_sid\" (or \"call_id\", "
+                           "\"conversation_id\") is required: bind it to "
+                           "the call's system variable in the tool",
+                           errlen);
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+/* GET elaaoms:<org>:call:<hash>: the caller client-data bound to the call */
+static ngx_int_t
+ngx_http_elaaoms_search_bind(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx)
+{
+    int                           n;
+    char                          key[ELAAOMS_KEY_MAX];
+    ngx_http_elaaoms_args_t       a;
+    ngx_http_elaaoms_batch_t     *b;
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
+    (void) ngx_cpystrn((u_char *) ctx->org, elcf->org.data,
+                       ngx_min(elcf->org.len + 1, sizeof(ctx->org)));
+
+    n = elaaoms_key_call(key, sizeof(key), ctx->org, ctx->call_id,
+                         ngx_strlen(ctx->call_id));
+    if (n < 0) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    a.argc = 0;
+    ngx_http_elaaoms_arg_str(&a, "GET");
+    ngx_http_elaaoms_arg(&a, key, (size_t) n);
+
+    ctx->bind_status = NGX_HTTP_FORBIDDEN;
+
+    b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_search_bind_reply,
+                                      ngx_http_elaaoms_search_bind_done, ctx);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK
+        || ngx_http_elaaoms_batch_run(b) != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: search-memory: redis unavailable");
+
+        return ngx_http_elaaoms_search_empty(r, ctx,
+                                         ELAAOMS_SEARCH_SUMMARY_UNAVAILABLE);
+    }
+
+    return NGX_DONE;
+}
+
+
+static void
+ngx_http_elaaoms_search_bind_reply(ngx_http_request_t *r, void *data,
+    ngx_uint_t index, redisReply *reply)
+{
+    ngx_http_elaaoms_search_ctx_t *ctx = data;
+
+    char  given[ELAAOMS_CALLER_MAX];
+
+    if (reply->type != REDIS_REPLY_STRING || reply->len == 0
+        || reply->len >= sizeof(ctx->caller))
+    {
+        /* nil: no client-data for this call (or it expired) */
+        ctx->bind_status = NGX_HTTP_FORBIDDEN;
+        return;
+    }
+
+    ngx_memcpy(ctx->caller, reply->str, reply->len);
+    ctx->caller[reply->len] = '\0';
+
+    /* a caller_id may confirm the bound caller, never replace it */
+    if (ctx->sr.caller_id != NULL
+        && (elaaoms_caller_normalize(ctx->sr.caller_id,
+                                     ngx_strlen(ctx->sr.caller_id),
+                                     given, sizeof(given))
+            <= 0
+            || ngx_strcmp(given, ctx->caller) != 0))
+    {
+        ctx->bind_status = NGX_HTTP_CONFLICT;
+        return;
+    }
+
+    ctx->bind_status = NGX_OK;
+}
+
+
+static void
+ngx_http_elaaoms_search_bind_done(ngx_http_request_t *r, void *data,
+    ngx_int_t rc)
+{
+    ngx_http_elaaoms_search_ctx_t *ctx = data;
+
+    if (rc != NGX_OK) {
+        ngx_http_elaaoms_finish(r, ngx_http_elaaoms_search_empty(r, ctx,
+                                         ELAAOMS_SEARCH_SUMMARY_UNAVAILABLE));
+        return;
+    }
+
+    if (ctx->bind_status == NGX_HTTP_FORBIDDEN) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: search-memory: refused, no caller is bound "
+                      "to the call");
+
+        ngx_http_elaaoms_finish(r, ngx_http_elaaoms_send_error(r,
+                                NGX_HTTP_FORBIDDEN, "unbound_call",
+                                "no conversation-initiation request "
+                                "(client-data) named this call's caller"));
+        return;
+    }
+
+    if (ctx->bind_status == NGX_HTTP_CONFLICT) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: search-memory: refused, caller_id is not "
+                      "the call's caller");
+
+        ngx_http_elaaoms_finish(r, ngx_http_elaaoms_send_error(r,
+                                NGX_HTTP_FORBIDDEN, "caller_mismatch",
+                                "caller_id is not the caller of this call"));
+        return;
+    }
+
+    rc = ngx_http_elaaoms_search_start(r, ctx);
+
+    /* NGX_DONE: the HGETALL's callback finishes the request */
+    if (rc != NGX_DONE) {
+        ngx_http_elaaoms_finish(r, rc);
+    }
+}
+
+
 /* one HGETALL of the caller's index; NGX_DONE when Redis will answer */
 static ngx_int_t
 ngx_http_elaaoms_search_start(ngx_http_request_t *r,
@@ -255,19 +475,19 @@ ngx_http_elaaoms_search_start(ngx_http_request_t *r,
 {
     int                           n;
     char                          key[ELAAOMS_KEY_MAX];
-    const char                   *argv[2];
-    size_t                        argvlen[2];
+    ngx_http_elaaoms_args_t       a;
     ngx_http_elaaoms_batch_t     *b;
     ngx_http_elaaoms_loc_conf_t  *elcf;
 
     elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
 
     /* withheld, garbled or missing numbers have no memories */
-    if (ctx->sr.caller_id == NULL
-        || elaaoms_caller_normalize(ctx->sr.caller_id,
-                                    ngx_strlen(ctx->sr.caller_id),
-                                    ctx->caller, sizeof(ctx->caller))
-           <= 0)
+    if (ctx->call_id == NULL
+        && (ctx->sr.caller_id == NULL
+            || elaaoms_caller_normalize(ctx->sr.caller_id,
+                                        ngx_strlen(ctx->sr.caller_id),
+                                        ctx->caller, sizeof(ctx->caller))
+               <= 0))
     {
         return ngx_http_elaaoms_search_empty(r, ctx,
                                              ELAAOMS_SEARCH_SUMMARY_NO_CALLER);
@@ -283,10 +503,9 @@ ngx_http_elaaoms_search_start(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    argv[0] = "HGETALL";
-    argvlen[0] = sizeof("HGETALL") - 1;
-    argv[1] = key;
-    argvlen[1] = (size_t) n;
+    a.argc = 0;
+    ngx_http_elaaoms_arg_str(&a, "HGETALL");
+    ngx_http_elaaoms_arg(&a, key, (size_t) n);
 
     b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_search_reply,
                                       ngx_http_elaaoms_search_done, ctx);
@@ -295,7 +514,7 @@ ngx_http_elaaoms_search_start(ngx_http_request_t *r,
     }
 
     /* hiredis copies the command: key may go */
-    if (ngx_http_elaaoms_batch_add(b, 2, argv, argvlen) != NGX_OK
+    if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK
         || ngx_http_elaaoms_batch_run(b) != NGX_OK)
     {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
@@ -345,9 +564,7 @@ ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
     redisReply                   *field, *value;
     elaaoms_memory_record_t      *recs, *rec;
     elaaoms_search_result_t      *res;
-    ngx_http_elaaoms_loc_conf_t  *elcf;
 
-    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
     rid = ngx_http_elaaoms_request_id(r);
 
     n = reply->elements / 2;
@@ -403,9 +620,8 @@ ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
     rc = NGX_ERROR;
     g = NULL;
 
-    if (elaaoms_search_rank(&ctx->sr, ctx->sr.agent_id,
-                            (double) elcf->search_threshold
-                            / NGX_HTTP_ELAAOMS_THRESHOLD_SCALE,
+    /* the floors resolved the threshold: the default is not used here */
+    if (elaaoms_search_rank(&ctx->sr, ctx->sr.agent_id, ctx->sr.threshold,
                             recs, nrecs, scratch, res)
         != 0)
     {
@@ -451,6 +667,16 @@ done:
 }
 
 
+/* the requesting agent for the audit entry: "" when none or invalid */
+static const char *
+ngx_http_elaaoms_search_agent(ngx_http_elaaoms_search_ctx_t *ctx)
+{
+    const char  *agent = ctx->sr.agent_id;
+
+    return (agent && elaaoms_conversation_id_valid_str(agent)) ? agent : "";
+}
+
+
 static void
 ngx_http_elaaoms_search_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
 {
@@ -470,111 +696,63 @@ ngx_http_elaaoms_search_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
                    "elaaoms: search-memory: %uz of %uz memories answered, "
                    "audit: \"%V\"", ctx->count, ctx->total, &ctx->audit_ids);
 
-    /* queued before the answer is written; nothing waits for its reply */
-    if (ctx->audit_ids.len) {
-        ngx_http_elaaoms_search_audit(r, ctx);
-    }
-
-    ngx_http_elaaoms_finish(r, ngx_http_elaaoms_send_json(r, NGX_HTTP_OK,
-                                                          ctx->answer.data,
-                                                          ctx->answer.len));
-}
-
-
-/*
- * XADD elaaoms:<org>:audit MAXLEN ~ 100000 * org .. caller .. agent_id ..
- * memory_ids id,id time <unix> request_id .. via search
- */
-static void
-ngx_http_elaaoms_search_audit(ngx_http_request_t *r,
-    ngx_http_elaaoms_search_ctx_t *ctx)
-{
-    int                        n;
-    char                       key[ELAAOMS_KEY_MAX];
-    u_char                     now[NGX_TIME_T_LEN + 1];
-    size_t                     argvlen[20];
-    ngx_str_t                 *rid;
-    const char                *agent, *argv[20];
-    ngx_uint_t                 argc;
-    ngx_http_elaaoms_batch_t  *b;
-
-    n = elaaoms_key_org(key, sizeof(key), ctx->org, ELAAOMS_SEARCH_AUDIT_KEY);
-    if (n < 0) {
+    if (ctx->audit_ids.len == 0) {
+        ngx_http_elaaoms_finish(r, ngx_http_elaaoms_search_send(r, ctx));
         return;
     }
 
-    agent = ctx->sr.agent_id;
-    if (agent == NULL || !elaaoms_conversation_id_valid_str(agent)) {
-        agent = "";
+    /* every memory of every agent: never served unaudited */
+    if (ctx->sr.search_all_agents) {
+        if (ngx_http_elaaoms_audit(r, &ctx->audit_ids, ctx->caller,
+                                   ngx_http_elaaoms_search_agent(ctx),
+                                   "search", ngx_http_elaaoms_search_audited,
+                                   ctx)
+            != NGX_OK)
+        {
+            ngx_http_elaaoms_search_audited(r, ctx, NGX_ERROR);
+        }
+        return;
     }
 
-    rid = ngx_http_elaaoms_request_id(r);
+    /* queued before the answer is written; nothing waits for its reply */
+    (void) ngx_http_elaaoms_audit(r, &ctx->audit_ids, ctx->caller,
+                                  ngx_http_elaaoms_search_agent(ctx),
+                                  "search", NULL, NULL);
 
-    argc = 0;
-
-#define ngx_http_elaaoms_arg(s, l)                                            \
-    argv[argc] = (const char *) (s);                                          \
-    argvlen[argc++] = (l)
-
-#define ngx_http_elaaoms_arg_str(s)                                           \
-    ngx_http_elaaoms_arg(s, ngx_strlen(s))
-
-    ngx_http_elaaoms_arg_str("XADD");
-    ngx_http_elaaoms_arg(key, (size_t) n);
-    ngx_http_elaaoms_arg_str("MAXLEN");
-    ngx_http_elaaoms_arg_str("~");
-    ngx_http_elaaoms_arg_str(ELAAOMS_SEARCH_AUDIT_MAXLEN);
-    ngx_http_elaaoms_arg_str("*");
-    ngx_http_elaaoms_arg_str("org");
-    ngx_http_elaaoms_arg_str(ctx->org);
-    ngx_http_elaaoms_arg_str("caller");
-    ngx_http_elaaoms_arg_str(ctx->caller);
-    ngx_http_elaaoms_arg_str("agent_id");
-    ngx_http_elaaoms_arg_str(agent);
-    ngx_http_elaaoms_arg_str("memory_ids");
-    ngx_http_elaaoms_arg(ctx->audit_ids.data, ctx->audit_ids.len);
-    ngx_http_elaaoms_arg_str("time");
-    ngx_http_elaaoms_arg(now, ngx_sprintf(now, "%T", ngx_time()) - now);
-    ngx_http_elaaoms_arg_str("request_id");
-    ngx_http_elaaoms_arg(rid->data, rid->len);
-    ngx_http_elaaoms_arg_str("via");
-    ngx_http_elaaoms_arg_str("search");
-
-#undef ngx_http_elaaoms_arg_str
-#undef ngx_http_elaaoms_arg
-
-    b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_search_audit_reply,
-                                      ngx_http_elaaoms_search_audit_done,
-                                      NULL);
-
-    if (b == NULL
-        || ngx_http_elaaoms_batch_add(b, (int) argc, argv, argvlen) != NGX_OK
-        || ngx_http_elaaoms_batch_run(b) != NGX_OK)
-    {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: search-memory: audit entry not written "
-                      "(memories %V)", &ctx->audit_ids);
-    }
+    ngx_http_elaaoms_finish(r, ngx_http_elaaoms_search_send(r, ctx));
 }
 
 
 static void
-ngx_http_elaaoms_search_audit_reply(ngx_http_request_t *r, void *data,
-    ngx_uint_t index, redisReply *reply)
-{
-    if (reply->type == REDIS_REPLY_ERROR) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "elaaoms: search-memory: audit XADD failed: %s",
-                      reply->str);
-    }
-}
-
-
-static void
-ngx_http_elaaoms_search_audit_done(ngx_http_request_t *r, void *data,
+ngx_http_elaaoms_search_audited(ngx_http_request_t *r, void *data,
     ngx_int_t rc)
 {
-    /* fire and forget: the answer has gone or is going */
+    ngx_http_elaaoms_search_ctx_t *ctx = data;
+
+    if (rc != NGX_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "elaaoms: search-memory: search_all_agents refused, "
+                      "the audit entry could not be written");
+
+        ngx_http_elaaoms_finish(r, ngx_http_elaaoms_send_error(r,
+                                NGX_HTTP_SERVICE_UNAVAILABLE,
+                                "audit_unavailable",
+                                "other agents' memories are served only "
+                                "with an audit entry, which could not be "
+                                "written"));
+        return;
+    }
+
+    ngx_http_elaaoms_finish(r, ngx_http_elaaoms_search_send(r, ctx));
+}
+
+
+static ngx_int_t
+ngx_http_elaaoms_search_send(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx)
+{
+    return ngx_http_elaaoms_send_json(r, NGX_HTTP_OK, ctx->answer.data,
+                                      ctx->answer.len);
 }
 
 

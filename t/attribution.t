@@ -102,9 +102,23 @@ sub client_data {
                                        called_number => '+18005550100' });
 }
 
+# binds a call to its caller as ElevenLabs' conversation-initiation request
+# does, for the requests a block sends itself
+sub bind_call {
+    my ($sid, $caller, $agent) = @_;
+    return hook('/acme/client-data', { caller_id => $caller,
+                                       agent_id => $agent, call_sid => $sid });
+}
+
+# a mid-call search, as ElevenLabs makes it: the call started with
+# client-data (which binds the call's caller), the tool names the call
+my $calls = 0;
 sub search {
     my ($caller, $agent, $query, %p) = @_;
-    return hook('/acme/search-memory', { query => $query, caller_id => $caller,
+    my $sid = "CA$$" . 'n' . ++$calls;
+    hook('/acme/client-data', { caller_id => $caller, agent_id => $agent,
+                                call_sid => $sid });
+    return hook('/acme/search-memory', { query => $query, call_sid => $sid,
         agent_id => $agent, search_all_agents => JSON::PP::false(), %p });
 }
 
@@ -234,9 +248,10 @@ Test::More::like($v->{caller_context}, qr/XYZ-789/, "support's caller_context ha
 Test::More::like($cd->{conversation_config_override}{agent}{prompt}{prompt}, qr/XYZ-789/, "support's prompt has the order");
 ($cd) = main::client_data('+14155550131', 'agent_billing');
 Test::More::is($cd->{dynamic_variables}{caller_name}, 'Maria Lopez', "billing's caller_name");
+main::bind_call('CAattr1', '+14155550131', 'agent_support');
 --- request
 POST /acme/search-memory
-{"query":"what was my order number","caller_id":"+14155550131","agent_id":"agent_support","search_all_agents":false}
+{"query":"what was my order number","caller_id":"+14155550131","agent_id":"agent_support","search_all_agents":false,"call_sid":"CAattr1"}
 --- response_body_like eval
 qr/^\{"query":"what was my order number","results":\[\{"id":"[^"]+","type":"factual","content":"Order number XYZ-789 is the caller's latest order\.","importance":7,.*"conversation_id":"conv_attr_2","agent_id":"agent_billing","relevance":/
 --- no_error_log
@@ -314,9 +329,10 @@ Test::More::ok(!(grep { $_->{content} =~ /budget/ } @{ $r->{results} }), "not sa
 ($r, $raw) = main::search('+14155550133', 'agent_sales', 'is the caller interested in a plan?');
 Test::More::like($raw, qr/budget plan/, 'sales finds its own');
 Test::More::is(scalar @{ main::memories('+14155550133', 'agent_returns') }, 0, 'query by agent: returns owns nothing');
+main::bind_call('CAattr3', '+14155550133', 'agent_returns');
 --- request
 POST /acme/search-memory
-{"query":"does the caller have any allergies?","caller_id":"+14155550133","agent_id":"agent_returns"}
+{"query":"does the caller have any allergies?","caller_id":"+14155550133","agent_id":"agent_returns","call_sid":"CAattr3"}
 --- response_body_like eval
 qr/"content":"Has a severe peanut allergy\.","importance":8,/
 --- response_body_unlike
@@ -355,8 +371,9 @@ Test::More::is($cd->{dynamic_variables}{caller_name}, 'Maria Lopez', "support's 
 Test::More::like($cd->{dynamic_variables}{caller_context}, qr/XYZ-789/, 'and the order');
 my ($again) = ElaaomsTest::worker_cli('upgrade', 'acme');
 Test::More::is($again->{records_upgraded}, 0, 'a second upgrade has nothing to do');
+main::bind_call('CAattr4', '+14155550134', 'agent_support');
 --- request
 POST /acme/search-memory
-{"query":"what was my order number","caller_id":"+14155550134","agent_id":"agent_support"}
+{"query":"what was my order number","caller_id":"+14155550134","agent_id":"agent_support","call_sid":"CAattr4"}
 --- response_body_like eval
 qr/"content":"Order number XYZ-789 is the caller's latest order\.","importance":7,/

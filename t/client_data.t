@@ -90,7 +90,7 @@ POST /webhook/client-data
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 "POST /webhook/search-memory\n" . ElaaomsTest::fixture('elevenlabs/search_memory_request.json')
 --- error_code: 200
@@ -102,7 +102,7 @@ POST /webhook/client-data
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request
 GET /webhook/search-memory?query=last%20order+number&caller_id=%2B14155550123&limit=3&search_all_agents=true
 --- error_code: 200
@@ -114,7 +114,7 @@ GET /webhook/search-memory?query=last%20order+number&caller_id=%2B14155550123&li
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 ["POST /webhook/search-memory\n{\"query\":\"x\",\"limit\":0}",
  "POST /webhook/search-memory\n{\"query\":\"x\",\"limit\":101}",

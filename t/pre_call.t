@@ -264,7 +264,7 @@ GET /health
 --- error_code: 200
 --- response_body_like: "caller_open_issue":"Account was hacked; a password reset is pending.","caller_key":"\+14155550123","first_message":"Hello! How can I help you today\?"\}\}$
 --- error_log
-shared memories m_hack served to agent "agent_01billing3q"
+other agents' memories m_hack served to agent "agent_01billing3q"
 
 
 

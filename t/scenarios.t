@@ -116,9 +116,15 @@ sub client_data {
                                        called_number => '+18005550100' });
 }
 
+# a mid-call search, as ElevenLabs makes it: the call started with
+# client-data (which binds the call's caller), the tool names the call
+my $calls = 0;
 sub search {
     my ($org, %p) = @_;
-    return hook("/$org/search-memory", { limit => 5, %p });
+    my $sid = "CA$$" . 'n' . ++$calls;
+    hook("/$org/client-data", { caller_id => $p{caller_id},
+                                agent_id => $p{agent_id}, call_sid => $sid });
+    return hook("/$org/search-memory", { limit => 5, call_sid => $sid, %p });
 }
 
 sub memories { [ worker_cli('memories', @_) ] }
@@ -129,10 +135,25 @@ sub memory_id {
     return $m ? $m->{id} : undef;
 }
 
+# audit entries of the org, or those written by one webhook ("search",
+# "client_data")
 sub audit_len {
-    my ($org) = @_;
-    my $n = redis_cmd('XLEN', "elaaoms:$org:audit");
-    return $n =~ /(\d+)/ ? $1 : -1;
+    my ($org, $via) = @_;
+    if (!defined $via) {
+        my $n = redis_cmd('XLEN', "elaaoms:$org:audit");
+        return $n =~ /(\d+)/ ? $1 : -1;
+    }
+    my $x = redis_cmd('XRANGE', "elaaoms:$org:audit", '-', '+');
+    my @v = map { /^\s*\d+\)\s+"(.*)"$/ ? $1 : () } split /\n/, $x;
+    return scalar grep { $v[$_] eq 'via' && ($v[$_ + 1] // '') eq $via } 0 .. $#v;
+}
+
+# binds a call to its caller as ElevenLabs' conversation-initiation request
+# does, for the requests a block sends itself
+sub bind_call {
+    my ($org, $sid, $caller, $agent) = @_;
+    return hook("/$org/client-data", { caller_id => $caller,
+                                       agent_id => $agent, call_sid => $sid });
 }
 
 # the newest audit entry as a hash
@@ -274,7 +295,7 @@ main::call(conv => 'conv_s2_1', caller => '+14155550102', agent => 'agent_sales'
 ElaaomsTest::worker_stop();
 my $machine = main::memory_id('acme', '+14155550102', qr/espresso machine/);
 Test::More::ok($machine, 'the interest is stored');
-my $before = main::audit_len('acme');
+my $before = main::audit_len('acme', 'search');
 my ($r, $raw) = main::search('acme', query => 'is she interested in buying anything?',
     caller_id => '+14155550102', agent_id => 'agent_support', search_all_agents => JSON::PP::false());
 Test::More::ok($r->{count} >= 1, "support finds it: $raw");
@@ -284,7 +305,7 @@ Test::More::ok($r->{results}[0]{relevance} >= 0.7, 'relevance over the default t
 my ($all) = main::search('acme', query => 'is she interested in buying anything?', threshold => 0,
     caller_id => '+14155550102', agent_id => 'agent_support', search_all_agents => JSON::PP::false());
 Test::More::ok(!(grep { $_->{content} =~ /frother/ } @{ $all->{results} }), "sales' importance-5 memory is not shared, even at threshold 0");
-Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len('acme') == $before + 2 }, 5), 'one audit entry per search');
+Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len('acme', 'search') == $before + 2 }, 5), 'one audit entry per search');
 my $entry = main::audit_last('acme');
 Test::More::is($entry->{via}, 'search', 'audit via search');
 Test::More::is($entry->{agent_id}, 'agent_support', 'audit: the agent served');
@@ -294,10 +315,11 @@ Test::More::like($entry->{request_id}, qr/^[0-9a-f]{32}$/, 'audit: request id');
 my ($own) = main::search('acme', query => 'is she interested in buying anything?', threshold => 0,
     caller_id => '+14155550102', agent_id => 'agent_sales');
 Test::More::ok((grep { $_->{content} =~ /frother/ } @{ $own->{results} }), 'sales sees its own importance-5 memory');
-Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len('acme') == $before + 2 }, 1), 'own memories are not audited');
+Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len('acme', 'search') == $before + 2 }, 1), 'own memories are not audited');
+main::bind_call('acme', 'CAscen2', '+14155550102', 'agent_support');
 --- request
 POST /acme/search-memory
-{"query":"is she interested in buying anything?","caller_id":"+14155550102","agent_id":"agent_support","search_all_agents":false}
+{"query":"is she interested in buying anything?","caller_id":"+14155550102","agent_id":"agent_support","search_all_agents":false,"call_sid":"CAscen2"}
 --- response_body_like eval
 qr/^\{"query":"is she interested in buying anything\?","results":\[\{"id":"[^"]+","type":"preference","content":"Interested in the premium espresso machine\.","importance":8,"created":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ","created_unix":\d+,"conversation_id":"conv_s2_1","agent_id":"agent_sales","relevance":(?:0\.[7-9]\d*|1(?:\.0+)?)\}/
 --- response_body_unlike
@@ -320,7 +342,7 @@ main::call(conv => 'conv_s3_2', caller => '+14155550103', agent => 'agent_tech',
 ElaaomsTest::worker_stop();
 my $hack = main::memory_id('acme', '+14155550103', qr/hacked/);
 Test::More::ok($hack, 'the 9/10 memory is stored');
-my $before = main::audit_len('acme');
+my $before = main::audit_len('acme', 'client_data');
 my ($cd, $raw) = main::client_data('acme', '+14155550103', 'agent_billing');
 my $v = $cd->{dynamic_variables};
 Test::More::is($v->{caller_call_count}, 2, 'two previous calls');
@@ -330,7 +352,7 @@ my $prompt = $cd->{conversation_config_override}{agent}{prompt}{prompt} || '';
 Test::More::like($prompt, qr/hacked/, 'the prompt addition has it');
 Test::More::like($prompt, qr/paper invoices/, "and billing's own memory");
 Test::More::unlike($raw, qr/Linux/, "tech support's importance-4 memory stays private");
-Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len('acme') == $before + 1 }, 5), 'one audit entry');
+Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len('acme', 'client_data') == $before + 1 }, 5), 'one audit entry');
 my $entry = main::audit_last('acme');
 Test::More::is($entry->{via}, 'client_data', 'audit via client_data');
 Test::More::is($entry->{agent_id}, 'agent_billing', 'audit: billing');
@@ -338,7 +360,7 @@ Test::More::is($entry->{memory_ids}, $hack, 'audit: the shared memory');
 my ($new, $newraw) = main::client_data('acme', '+14155550103', 'agent_new_team');
 Test::More::is($new->{dynamic_variables}{caller_open_issue}, 'Account was hacked; a password reset is pending.', 'an agent not seen yet gets it too');
 Test::More::unlike($newraw, qr/Linux|paper invoices/, 'but no agent-private memory');
-Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len('acme') == $before + 2 }, 5), 'audited as well');
+Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len('acme', 'client_data') == $before + 2 }, 5), 'audited as well');
 $entry = main::audit_last('acme');
 Test::More::is("$entry->{agent_id} $entry->{memory_ids} $entry->{via}", "agent_new_team $hack client_data", 'audit: the agent not seen yet');
 --- request
@@ -443,8 +465,9 @@ Test::More::ok($top->{relevance} >= 0.7, "relevance $top->{relevance} >= the 0.7
 Test::More::ok(!(grep { $_->{relevance} < 0.7 } @{ $r->{results} }), 'nothing under the threshold');
 Test::More::ok(!(grep { $_->{content} =~ /Sofia|happy/ } @{ $r->{results} }), 'unrelated memories left out');
 Test::More::like($r->{summary}, qr/^Found \d memor(?:y|ies)\. Most relevant: Order XYZ-789: two bags of espresso beans \(factual, \Q${\ main::date($main::NOW - 2 * $main::DAY)}\E\)\.$/, 'the summary names it');
+main::bind_call('acme', 'CAscen5', '+14155550105', 'agent_support');
 --- request eval
-"POST /acme/search-memory\n" . (ElaaomsTest::fixture('elevenlabs/search_memory_request.json') =~ s/\+14155550123/+14155550105/r =~ s/agent_01support7x/agent_support/r)
+"POST /acme/search-memory\n" . (ElaaomsTest::fixture('elevenlabs/search_memory_request.json') =~ s/\+14155550123/+14155550105/r =~ s/agent_01support7x/agent_support/r =~ s/\}$/,"call_sid":"CAscen5"}/r)
 --- response_body_like eval
 qr/^\{"query":"What was my last order number\?","results":\[\{"id":"[^"]+","type":"factual","content":"Order XYZ-789: two bags of espresso beans\.","importance":7,"created":"\Q${\ main::iso($main::NOW - 2 * $main::DAY)}\E","created_unix":\d+,"conversation_id":"conv_s5_2","agent_id":"agent_support","relevance":(?:0\.[7-9]\d*|1(?:\.0+)?)\}/
 
@@ -488,10 +511,11 @@ Test::More::ok(!$g->{dynamic_variables}{caller_known}, "acme's second caller is 
 my ($gs) = main::search('globex', query => 'which order is delayed?', caller_id => '+14155550124',
     agent_id => 'agent_support', search_all_agents => JSON::PP::true(), threshold => 0);
 Test::More::is($gs->{count}, 0, 'and globex search finds nothing for them');
+main::bind_call('globex', 'CAiso', '+14155550123', 'agent_support');
 --- request eval
 ["POST /globex/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_support\"}",
  "POST /acme/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_support\"}",
- "POST /globex/search-memory\n{\"query\":\"which order is delayed?\",\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_support\",\"search_all_agents\":true,\"threshold\":0}"]
+ "POST /globex/search-memory\n{\"query\":\"which order is delayed?\",\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_support\",\"search_all_agents\":true,\"threshold\":0,\"call_sid\":\"CAiso\"}"]
 --- error_code eval
 [200, 200, 200]
 --- response_body_like eval

@@ -127,7 +127,7 @@ ElaaomsTest::redis_cmd('DEL', 'elaaoms:acme:audit');
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 main::search(query => 'what was my last order number?')
 --- error_code: 200
@@ -155,7 +155,7 @@ Test::More::like($x, qr/"via"\n.*"search"/, 'audit: via search');
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 main::search(query => 'how does she want to be contacted?')
 --- error_code: 200
@@ -171,7 +171,7 @@ Test::More::like($x, qr/"memory_ids"\n.*"m_email,m_refund"\n/, 'audit: both othe
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 main::search(query => 'was she frustrated about the delivery?', type => 'emotion')
 --- error_code: 200
@@ -185,7 +185,7 @@ Test::More::is(main::audit_len(), 2, 'no audit entry for an agent\'s own memorie
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 [main::search(query => 'what was my last order number?', threshold => 0),
  main::search(query => 'what was my last order number?', threshold => 0, limit => 100),
@@ -209,9 +209,9 @@ Test::More::is(main::audit_len(), 2, 'no audit entry for an agent\'s own memorie
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
-    location = /loose { elaaoms_org acme; elaaoms_search_threshold 0.01; elaaoms_auth off; elaaoms_webhook search_memory; }
-    location = /strict { elaaoms_org acme; elaaoms_search_threshold 1; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
+    location = /loose { elaaoms_org acme; elaaoms_search_threshold 0.01; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
+    location = /strict { elaaoms_org acme; elaaoms_search_threshold 1; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 [main::search(query => 'what was my last order number?', threshold => 0.999),
  main::search(query => 'what was my last order number?', threshold => 0.993),
@@ -235,7 +235,7 @@ Test::More::is(main::audit_len(), 2, 'no audit entry for an agent\'s own memorie
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_search_threshold 1.5; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_search_threshold 1.5; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- must_die
 --- error_log
 invalid search threshold "1.5", expected a number from 0 to 1
@@ -246,7 +246,7 @@ invalid search threshold "1.5", expected a number from 0 to 1
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 ["GET /webhook/search-memory?query=anything&caller_id=%2B14155550123&agent_id=agent_support&threshold=0&type=issue",
  "GET /webhook/search-memory?query=anything&caller_id=%2B14155550123&agent_id=agent_support&threshold=0&conversation_id=conv_b",
@@ -272,7 +272,7 @@ invalid search threshold "1.5", expected a number from 0 to 1
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 [main::search(query => 'does she live in Austin, Texas?'),
  main::search(query => 'does she live in Austin, Texas?', search_all_agents => JSON::PP::true),
@@ -294,8 +294,8 @@ invalid search threshold "1.5", expected a number from 0 to 1
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
-    location = /globex { elaaoms_org globex; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
+    location = /globex { elaaoms_org globex; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 [main::search(query => 'what was my last order number?', threshold => 0, limit => 100) =~ s{^POST /webhook/search-memory}{POST /globex}r,
  main::search(query => 'what was my last order number?', threshold => 0, limit => 100),
@@ -315,7 +315,7 @@ invalid search threshold "1.5", expected a number from 0 to 1
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 [main::search(query => 'does he prefer email over phone calls?', threshold => 0.3, caller_id => '+14155550188'),
  main::search(query => 'does he prefer email over phone calls?', threshold => 0.3, limit => 1, caller_id => '+14155550188')]
@@ -331,7 +331,7 @@ invalid search threshold "1.5", expected a number from 0 to 1
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 main::search(query => 'does she have a dog?')
 --- error_code: 200
@@ -344,7 +344,7 @@ main::search(query => 'does she have a dog?')
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 [main::search(query => 'what was my last order number?', caller_id => undef),
  main::search(query => 'what was my last order number?', caller_id => 'anonymous'),
@@ -363,7 +363,7 @@ main::search(query => 'does she have a dog?')
     elaaoms_redis 127.0.0.1:$TEST_NGINX_DEAD_PORT;
     elaaoms_redis_timeout 300ms;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 [main::search(query => 'what was my last order number?'),
  main::search(query => 'what was my last order number?')]
@@ -382,7 +382,7 @@ main::search(query => 'does she have a dog?')
     elaaoms_redis 127.0.0.1:$TEST_NGINX_BLACKHOLE_PORT;
     elaaoms_redis_timeout 300ms;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 main::search(query => 'what was my last order number?')
 --- error_code: 200
@@ -397,7 +397,7 @@ redis did not answer within 300 ms
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 ["GET /webhook/search-memory?query=order%00x&caller_id=%2B14155550123",
  "GET /webhook/search-memory?query=order&caller_id=%2B1415%00&agent_id=agent_support",
@@ -425,7 +425,7 @@ main::seed(
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 [main::search(query => 'is my order delayed?', threshold => 0, caller_id => "Jos\xc3\xa9"),
  "GET /webhook/search-memory?query=is+my+order+delayed&threshold=0&agent_id=agent_support&caller_id=Jos%C3%A9%0A",

@@ -621,6 +621,7 @@ qr/subrequest to "\/webhook\/(client-data|search-memory)" refused/
     location = /webhook/search-memory {
         elaaoms_signature_secret test_secret;
         elaaoms_shared_secret X-Elaaoms-Secret hook-secret;
+        elaaoms_search_binding off;
         elaaoms_webhook search_memory;
     }
 --- more_headers eval

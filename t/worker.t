@@ -410,7 +410,7 @@ open my $fh, '<', $log or die $!; my $l = join '', <$fh>; close $fh;
 Test::More::unlike($l, qr/embeddings failed/, 'no fallback');
 ElaaomsTest::worker_stop();
 --- config eval
-$main::CONFIG . "    location = /search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook search_memory; }\n"
+$main::CONFIG . "    location = /search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_webhook search_memory; }\n"
 --- request eval
 "POST /search-memory\n" . JSON::PP->new->canonical->encode({ caller_id => '+12025550110',
     agent_id => 'agent_01support7x', query => 'what was my order number?' })

@@ -81,7 +81,6 @@
 
 /* keys (context_store.h has the whole schema) */
 #define ELAAOMS_CONTEXT_KEY_PREFIX        "context:"
-#define ELAAOMS_CONTEXT_KEY_AUDIT         "audit"         /* org key */
 #define ELAAOMS_CONTEXT_AUDIT_MAXLEN      100000
 
 #define ELAAOMS_CONTEXT_DEFAULT_FIRST_MESSAGE                                \

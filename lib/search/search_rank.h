@@ -88,14 +88,6 @@
 /* room for any summary elaaoms_search_summary() writes */
 #define ELAAOMS_SEARCH_SUMMARY_MAX     (ELAAOMS_SEARCH_SUMMARY_QUOTE + 160)
 
-/*
- * The audit stream of memories served to an agent that neither created
- * nor reinforced them: "elaaoms:<org>:" ELAAOMS_SEARCH_AUDIT_KEY
- * (redis_keys.h's elaaoms_key_org()), XADD ... MAXLEN ~
- * ELAAOMS_SEARCH_AUDIT_MAXLEN.
- */
-#define ELAAOMS_SEARCH_AUDIT_KEY       "audit"
-#define ELAAOMS_SEARCH_AUDIT_MAXLEN    "100000"
 /* room for every foreign id of one answer, comma-separated, and a NUL */
 #define ELAAOMS_SEARCH_AUDIT_IDS_MAX                                          \
     (ELAAOMS_SEARCH_MAX_LIMIT * (ELAAOMS_MEMORY_ID_MAX + 1) + 1)

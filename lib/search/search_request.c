@@ -123,6 +123,15 @@ elaaoms_sr_set_string(elaaoms_search_request_t *sr, const char *name,
         return 0;
     }
 
+    if (strcmp(name, "call_sid") == 0 || strcmp(name, "call_id") == 0) {
+        if (!elaaoms_search_call_id_valid(v)) {
+            return elaaoms_sr_error(err, errlen, name,
+                                    "is not a valid call id");
+        }
+        sr->call_id = v;
+        return 0;
+    }
+
     if (strcmp(name, "type") == 0) {
         sr->type = elaaoms_mem_type_parse(v, strlen(v));
         if (sr->type < 0) {
@@ -134,6 +143,23 @@ elaaoms_sr_set_string(elaaoms_search_request_t *sr, const char *name,
     }
 
     return 1;   /* not a string parameter */
+}
+
+
+int
+elaaoms_search_call_id_valid(const char *s)
+{
+    size_t  n;
+
+    for (n = 0; s[n] != '\0'; n++) {
+        if ((unsigned char) s[n] <= 0x20 || (unsigned char) s[n] >= 0x7f
+            || n == ELAAOMS_SEARCH_MAX_CALL_ID)
+        {
+            return 0;
+        }
+    }
+
+    return n > 0;
 }
 
 
@@ -236,7 +262,8 @@ elaaoms_search_request_from_json(elaaoms_search_request_t *sr, yajl_val obj,
 
         if (strcmp(name, "query") == 0 || strcmp(name, "caller_id") == 0
             || strcmp(name, "agent_id") == 0 || strcmp(name, "type") == 0
-            || strcmp(name, "conversation_id") == 0)
+            || strcmp(name, "conversation_id") == 0
+            || strcmp(name, "call_sid") == 0 || strcmp(name, "call_id") == 0)
         {
             return elaaoms_sr_error(err, errlen, name, "must be a string");
         }

@@ -16,12 +16,19 @@
 #define ELAAOMS_SEARCH_DEFAULT_LIMIT      5
 #define ELAAOMS_SEARCH_MAX_LIMIT          100
 #define ELAAOMS_SEARCH_MAX_QUERY          1000
+#define ELAAOMS_SEARCH_MAX_CALL_ID        255
 
 typedef struct {
     const char  *query;
     const char  *caller_id;          /* as sent; NULL when absent */
     const char  *agent_id;           /* NULL when absent */
     const char  *conversation_id;    /* filter; NULL when absent */
+    /*
+     * The live call the search belongs to (call_sid, call_id, or with
+     * binding on conversation_id too): the caller is the one client-data
+     * bound to it.  NULL when absent.
+     */
+    const char  *call_id;
     int          search_all_agents;
     int          limit;
     double       threshold;          /* < 0: the location's default */
@@ -32,6 +39,13 @@ typedef struct {
 } elaaoms_search_request_t;
 
 void elaaoms_search_request_init(elaaoms_search_request_t *sr);
+
+/*
+ * 1 when s can name a live call: 1..ELAAOMS_SEARCH_MAX_CALL_ID printable
+ * ASCII characters without spaces (a Twilio CallSid, a SIP Call-ID such
+ * as "a84b4c76e66710@pc33.atlanta.com", a conversation id).
+ */
+int elaaoms_search_call_id_valid(const char *s);
 
 /*
  * One parameter as text (a query-string pair, already unescaped).  0 on

@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include <openssl/sha.h>
+
 #include "store/redis_keys.h"
 
 
@@ -42,4 +44,27 @@ elaaoms_key_signature(char *buf, size_t size, const char *org,
 
     return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX "%s:sig:%s",
                                      org, v0), size);
+}
+
+
+int
+elaaoms_key_call(char *buf, size_t size, const char *org,
+    const char *call_id, size_t call_id_len)
+{
+    int            i;
+    char           hex[33];
+    unsigned char  md[SHA256_DIGEST_LENGTH];
+
+    if (call_id_len == 0) {
+        return -1;
+    }
+
+    SHA256((const unsigned char *) call_id, call_id_len, md);
+
+    for (i = 0; i < 16; i++) {
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    }
+
+    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
+                                     "%s:call:%s", org, hex), size);
 }

@@ -23,6 +23,9 @@
 /* a heartbeat older than this many seconds makes /health say "stale" */
 #define ELAAOMS_WORKER_STALE_SECS     30
 
+/* the org's audit stream of memories served to other agents */
+#define ELAAOMS_KEY_AUDIT                 "audit"
+
 /* suffixes of a caller's memory keys (store/memory_store.h) */
 #define ELAAOMS_MEMORY_KEY_INDEX          "index"
 #define ELAAOMS_MEMORY_KEY_BY_TIME        "by_time"
@@ -41,6 +44,16 @@
  */
 int elaaoms_key_signature(char *buf, size_t size, const char *org,
     const char *v0);
+
+/*
+ * A live call's caller, recorded by client-data for search-memory:
+ * "elaaoms:<org>:call:<hex>", hex the first 128 bits of the SHA-256 of
+ * the call id (Twilio's call_sid, a SIP Call-ID with '@' and '.', or a
+ * conversation id: any printable text, so it is hashed, not quoted).
+ * Returns the length, or -1 when it does not fit or call_id is empty.
+ */
+int elaaoms_key_call(char *buf, size_t size, const char *org,
+    const char *call_id, size_t call_id_len);
 
 /*
  * Formats "elaaoms:<org>:<suffix>" into buf; returns the length, or -1

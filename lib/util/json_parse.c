@@ -15,8 +15,43 @@
 typedef struct {
     unsigned           depth;
     unsigned           max_depth;
+    size_t             elements;
     elaaoms_json_rc_t  rc;
 } elaaoms_json_scan_t;
+
+
+/* every value and key costs yajl_tree an allocation: count them */
+static int
+elaaoms_json_scan_count(elaaoms_json_scan_t *scan)
+{
+    if (++scan->elements > ELAAOMS_JSON_MAX_ELEMENTS) {
+        scan->rc = ELAAOMS_JSON_TOO_MANY;
+        return 0;
+    }
+
+    return 1;
+}
+
+
+static int
+elaaoms_json_scan_null(void *ctx)
+{
+    return elaaoms_json_scan_count(ctx);
+}
+
+
+static int
+elaaoms_json_scan_boolean(void *ctx, int v)
+{
+    return elaaoms_json_scan_count(ctx);
+}
+
+
+static int
+elaaoms_json_scan_number(void *ctx, const char *s, size_t len)
+{
+    return elaaoms_json_scan_count(ctx);
+}
 
 
 static void
@@ -32,6 +67,10 @@ static int
 elaaoms_json_scan_open(void *ctx)
 {
     elaaoms_json_scan_t  *scan = ctx;
+
+    if (!elaaoms_json_scan_count(scan)) {
+        return 0;
+    }
 
     if (++scan->depth > scan->max_depth) {
         scan->rc = ELAAOMS_JSON_TOO_DEEP;
@@ -57,6 +96,10 @@ elaaoms_json_scan_string(void *ctx, const unsigned char *s, size_t len)
 {
     elaaoms_json_scan_t  *scan = ctx;
 
+    if (!elaaoms_json_scan_count(scan)) {
+        return 0;
+    }
+
     /* yajl_tree hands out C strings: an embedded NUL would truncate */
     if (memchr(s, '\0', len) != NULL) {
         scan->rc = ELAAOMS_JSON_INVALID;
@@ -68,11 +111,11 @@ elaaoms_json_scan_string(void *ctx, const unsigned char *s, size_t len)
 
 
 static const yajl_callbacks  elaaoms_json_scan_callbacks = {
-    NULL,                          /* null */
-    NULL,                          /* boolean */
+    elaaoms_json_scan_null,        /* null */
+    elaaoms_json_scan_boolean,     /* boolean */
     NULL,                          /* integer */
     NULL,                          /* double */
-    NULL,                          /* number */
+    elaaoms_json_scan_number,      /* number: the text, never converted */
     elaaoms_json_scan_string,      /* string */
     elaaoms_json_scan_open,        /* start_map */
     elaaoms_json_scan_string,      /* map_key */
@@ -94,6 +137,7 @@ elaaoms_json_scan(const char *buf, size_t len, unsigned max_depth, char *err,
 
     scan.depth = 0;
     scan.max_depth = max_depth;
+    scan.elements = 0;
     scan.rc = ELAAOMS_JSON_OK;
 
     h = yajl_alloc(&elaaoms_json_scan_callbacks, NULL, &scan);
@@ -114,6 +158,9 @@ elaaoms_json_scan(const char *buf, size_t len, unsigned max_depth, char *err,
 
     if (scan.rc == ELAAOMS_JSON_TOO_DEEP) {
         elaaoms_json_set_err(err, errlen, "JSON nested too deeply");
+
+    } else if (scan.rc == ELAAOMS_JSON_TOO_MANY) {
+        elaaoms_json_set_err(err, errlen, "JSON holds too many values");
 
     } else if (scan.rc == ELAAOMS_JSON_INVALID) {
         elaaoms_json_set_err(err, errlen, "JSON string contains a NUL");

@@ -3,7 +3,10 @@
  *
  * yajl_tree recurses and allocates per level, so a hostile body nested a
  * million levels deep is first walked by a callback-only yajl_parse pass
- * that allocates nothing and stops past max_depth.  The same pass refuses
+ * that allocates nothing and stops past max_depth, or past
+ * ELAAOMS_JSON_MAX_ELEMENTS values and keys: yajl_tree spends some 40
+ * bytes on each, so a body of a million "1,"s would cost tens of
+ * megabytes once parsed.  The same pass refuses
  * strings holding "\u0000", which yajl_tree would silently truncate.
  */
 
@@ -17,10 +20,15 @@
 
 #define ELAAOMS_JSON_DEFAULT_DEPTH  64
 
+/* values and keys in one document, at most: a 30-minute call's post-call
+   transcript holds a few thousand */
+#define ELAAOMS_JSON_MAX_ELEMENTS   200000
+
 typedef enum {
     ELAAOMS_JSON_OK = 0,
     ELAAOMS_JSON_INVALID,     /* syntax, invalid UTF-8, NUL, empty input */
     ELAAOMS_JSON_TOO_DEEP,    /* nesting beyond max_depth */
+    ELAAOMS_JSON_TOO_MANY,    /* more than ELAAOMS_JSON_MAX_ELEMENTS values */
     ELAAOMS_JSON_NOMEM
 } elaaoms_json_rc_t;
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/resource.h>
+
 #include "unit.h"
 #include "util/json_parse.h"
 
@@ -206,10 +208,110 @@ test_getters(void)
 }
 
 
+/* a flat array of n >= 1 values of one kind: "[1,1,...]" */
+static char *
+flat(size_t n, const char *value)
+{
+    char    *s, *p;
+    size_t   i, vlen = strlen(value);
+
+    s = malloc(n * (vlen + 1) + 2);
+    p = s;
+    *p++ = '[';
+    for (i = 0; i < n; i++) {
+        memcpy(p, value, vlen);
+        p += vlen;
+        *p++ = ',';
+    }
+    p[-1] = ']';
+    *p = '\0';
+
+    return s;
+}
+
+
+/* first in main: ru_maxrss is the process's peak so far */
+static void
+test_hostile_memory(void)
+{
+    char               *s, err[128];
+    yajl_val            v;
+    elaaoms_json_rc_t   rc;
+
+    /*
+     * the memory a hostile body costs: 8 MB of "1," is four million
+     * values, some 250 MB as a yajl tree; refused by the scan, it costs
+     * about its own size (the parser's NUL-terminated copy)
+     */
+    {
+        long            before;
+        struct rusage   ru;
+
+        s = flat(4 * 1024 * 1024, "1");
+        getrusage(RUSAGE_SELF, &ru);
+        before = ru.ru_maxrss;
+
+        v = parse(s, 64, &rc, err, sizeof(err));
+        CHECK(v == NULL);
+        CHECK_INT_EQ(rc, ELAAOMS_JSON_TOO_MANY);
+
+        getrusage(RUSAGE_SELF, &ru);
+        printf("# peak RSS grew by %ld KB parsing 8 MB of \"1,\"\n",
+               ru.ru_maxrss - before);
+        CHECK(ru.ru_maxrss - before < 32 * 1024);
+        free(s);
+    }
+
+}
+
+
+static void
+test_elements(void)
+{
+    char               *s, err[128];
+    size_t              i;
+    yajl_val            v;
+    elaaoms_json_rc_t   rc;
+    const char         *kinds[] = { "1", "null", "true", "\"x\"", "{}", "[]",
+                                    "1.5e3" };
+
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        /* the array itself is one value */
+        s = flat(ELAAOMS_JSON_MAX_ELEMENTS - 1, kinds[i]);
+        v = parse(s, 64, &rc, err, sizeof(err));
+        CHECK(v != NULL);
+        CHECK_INT_EQ(rc, ELAAOMS_JSON_OK);
+        yajl_tree_free(v);
+        free(s);
+
+        s = flat(ELAAOMS_JSON_MAX_ELEMENTS, kinds[i]);
+        v = parse(s, 64, &rc, err, sizeof(err));
+        CHECK(v == NULL);
+        CHECK_INT_EQ(rc, ELAAOMS_JSON_TOO_MANY);
+        CHECK_STR_EQ(err, "JSON holds too many values");
+        free(s);
+    }
+
+    /* keys count too */
+    s = malloc(ELAAOMS_JSON_MAX_ELEMENTS * 12 + 16);
+    strcpy(s, "{");
+    for (i = 0; i < ELAAOMS_JSON_MAX_ELEMENTS / 2; i++) {
+        sprintf(s + strlen(s), "%s\"k%zu\":1", i ? "," : "", i);
+    }
+    strcat(s, "}");
+    v = parse(s, 64, &rc, err, sizeof(err));
+    CHECK(v == NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_TOO_MANY);
+    free(s);
+}
+
+
 int
 main(void)
 {
+    test_hostile_memory();
     test_depth();
+    test_elements();
     test_invalid();
     test_getters();
 

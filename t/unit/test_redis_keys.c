@@ -33,5 +33,21 @@ main(void)
                                            "93673b54e757ea56"), -1);
     }
 
+    {
+        char  call[128], other[128];
+
+        /* a call id is hashed: SIP Call-IDs hold '@' and '.' */
+        CHECK_INT_EQ(elaaoms_key_call(call, sizeof(call), "acme",
+                                      "CA1122334455", 12),
+                     strlen("elaaoms:acme:call:") + 32);
+        CHECK_STR_EQ(call, "elaaoms:acme:call:31905324c9056316ade87a6aa45d9b2e");
+        CHECK(elaaoms_key_call(other, sizeof(other), "acme",
+                               "a84b4c76e66710@pc33.atlanta.com", 31) > 0);
+        CHECK(strcmp(call, other) != 0);
+        CHECK(strchr(other + 18, '@') == NULL);
+        CHECK_INT_EQ(elaaoms_key_call(call, sizeof(call), "acme", "", 0), -1);
+        CHECK_INT_EQ(elaaoms_key_call(call, 30, "acme", "CA1", 3), -1);
+    }
+
     return UNIT_DONE("redis_keys");
 }
