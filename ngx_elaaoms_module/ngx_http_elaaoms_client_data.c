@@ -170,12 +170,23 @@ ngx_http_elaaoms_client_data_body(ngx_http_request_t *r)
                       yajl_t_string);
     caller_id = v ? YAJL_GET_STRING(v) : NULL;
 
-    if (caller_id
-        && elaaoms_caller_normalize(caller_id, ngx_strlen(caller_id),
-                                    cd->caller, sizeof(cd->caller)) < 0)
-    {
-        /* withheld or garbled numbers are anonymous callers, not errors */
-        cd->caller[0] = '\0';
+    if (caller_id) {
+        rc = elaaoms_caller_normalize(caller_id, ngx_strlen(caller_id),
+                                      cd->caller, sizeof(cd->caller));
+
+        /* control characters, broken UTF-8: not a caller, a forgery */
+        if (rc == ELAAOMS_CALLER_INVALID) {
+            ngx_http_finalize_request(r, ngx_http_elaaoms_send_error(r,
+                                      NGX_HTTP_BAD_REQUEST, "invalid_request",
+                                      "\"caller_id\" is not a caller "
+                                      "identifier."));
+            return;
+        }
+
+        /* withheld numbers are anonymous callers, not errors */
+        if (rc < 0) {
+            cd->caller[0] = '\0';
+        }
     }
 
     v = yajl_tree_get(tree, (const char *[]) { "agent_id", NULL },

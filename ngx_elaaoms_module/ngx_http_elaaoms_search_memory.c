@@ -165,6 +165,19 @@ ngx_http_elaaoms_search_memory_body(ngx_http_request_t *r)
         goto invalid;
     }
 
+    /* control characters, broken UTF-8: not a caller, a forgery */
+    if (sr->caller_id
+        && elaaoms_caller_normalize(sr->caller_id, ngx_strlen(sr->caller_id),
+                                    ctx->caller, sizeof(ctx->caller))
+           == ELAAOMS_CALLER_INVALID)
+    {
+        (void) ngx_cpystrn((u_char *) err, (u_char *) "\"caller_id\" is not "
+                           "a caller identifier", sizeof(err));
+        goto invalid;
+    }
+
+    ctx->caller[0] = '\0';
+
     rc = ngx_http_elaaoms_search_floors(r, ctx, err, sizeof(err));
 
     if (rc == NGX_DECLINED) {
