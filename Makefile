@@ -74,7 +74,7 @@ PLAIN_IO_A   := $(BUILD)/obj/libelaaoms-io.a
 
 .PHONY: all deps lib module worker tools unit test prove run stop fuzz \
         bench eval eval-tune clean check-archives nginx-source static-nginx \
-        prove-static
+        prove-static runner-selftest valgrind-subset
 
 all: lib module worker tools
 
@@ -213,10 +213,25 @@ prove-static: $(STATIC_NGINX)
 	 env -u TEST_NGINX_LOAD_MODULES TEST_NGINX_BINARY=$(STATIC_NGINX) \
 	     prove $$inc -I$(ROOT)/t/lib t/static/*.t
 
+# the runner's own checks: that its assertions and valgrind mode can fail
+runner-selftest:
+	TEST_NGINX_BINARY=$(NGINX_BIN) prove t/runner/selftest-fail.pl \
+	    t/runner/selftest-valgrind.pl
+
+# a subset of the suites with nginx under valgrind's memcheck (slow: CI
+# runs it; a memory error in our frames fails the block)
+VALGRIND_SUITES ?= t/hostile.t t/search_binding.t t/post_call.t
+valgrind-subset: all
+	@if perl -MTest::Nginx::Socket -e1 2>/dev/null; then inc=""; \
+	 else inc="-I$(ROOT)/t/runner"; fi; \
+	 TEST_NGINX_USE_VALGRIND=1 $(TEST_ENV) prove $$inc -I$(ROOT)/t/lib \
+	     $(VALGRIND_SUITES)
+
 # the static build's suites first, so the full set's summary closes the log
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) runner-selftest
 	@if [ -n "$(NGINX_STATIC_SRC)" ]; then $(MAKE) prove-static; \
 	 else echo "static build not tested: no nginx source" \
 	     "(make nginx-source)"; fi

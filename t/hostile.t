@@ -150,7 +150,8 @@ sub keys_now { my $k = redis_cmd('DBSIZE'); return $k =~ /(\d+)/ ? $1 : -1 }
 sub files_now {
     my @f;
     require File::Find;
-    File::Find::find(sub { push @f, $File::Find::name if -f $_ }, payload_dir());
+    File::Find::find({ no_chdir => 1,
+                       wanted => sub { push @f, $_ if -f $_ } }, payload_dir());
     return scalar @f;
 }
 

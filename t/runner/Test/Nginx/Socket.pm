@@ -55,6 +55,18 @@ our $ConfigPreamble      = '';
 our $Sleep               = $ENV{TEST_NGINX_SLEEP} || 0.015;
 our $LoadModules         = $ENV{TEST_NGINX_LOAD_MODULES};
 our $StartLimit          = 30;    # seconds allowed for "nginx" to daemonize
+
+# TEST_NGINX_USE_VALGRIND: nginx runs in the foreground, one process, under
+# valgrind's memcheck; a block fails when valgrind reports an error whose
+# stack holds a frame of ours (ELAAOMS_VALGRIND_OURS, a regex) and warns of
+# the others.  Suppressions: t/valgrind.suppress when it exists.
+our $UseValgrind         = $ENV{TEST_NGINX_USE_VALGRIND};
+our $ValgrindOurs        = $ENV{ELAAOMS_VALGRIND_OURS} || 'elaaoms';
+our $ValgrindPid;
+if ($UseValgrind) {
+    $Timeout *= 10 unless $ENV{TEST_NGINX_TIMEOUT};
+    $Sleep = 0.2 unless $ENV{TEST_NGINX_SLEEP};
+}
 our (@EnvToNginx, @BlockPreprocessors, @CleanupHandlers);
 
 # TEST_NGINX_RANDOMIZE: a free random port and a servroot of the run's own
@@ -509,10 +521,13 @@ sub _conf_text {
 _EOC_
     my $user = $> == 0 ? "user root;\n" : '';
 
+    my ($daemon, $master) = $UseValgrind ? ('off', 'off')
+                                         : ('on', $MasterProcess);
+
     return <<"_EOC_";
 worker_processes  $Workers;
-daemon on;
-master_process $MasterProcess;
+daemon $daemon;
+master_process $master;
 error_log $ErrLogFile $LogLevel;
 pid       $PidFile;
 $env
@@ -624,6 +639,8 @@ sub _start_nginx {
     _write_file($ConfFile, $conf_text);
 
     my $errfile = "$LogDir/nginx.stderr";
+    return _start_valgrind($errfile) if $UseValgrind;
+
     my $pid = fork;
     die "fork failed: $!\n" unless defined $pid;
     if ($pid == 0) {
@@ -650,9 +667,115 @@ sub _start_nginx {
     return ($status, $stderr);
 }
 
+# nginx in the foreground under valgrind: started when it listens, failed
+# when it exits first; (wait status, stderr text) as _start_nginx
+sub _start_valgrind {
+    my ($errfile) = @_;
+    my @supp = -f 't/valgrind.suppress'
+             ? ('--suppressions=' . File::Spec->rel2abs('t/valgrind.suppress'))
+             : ();
+    my $pid = fork;
+    die "fork failed: $!\n" unless defined $pid;
+    if ($pid == 0) {
+        open STDIN,  '<', '/dev/null';
+        open STDOUT, '>', '/dev/null';
+        open STDERR, '>', $errfile;
+        exec('valgrind', '--tool=memcheck', '--leak-check=full',
+             '--show-possibly-lost=no', '--num-callers=50', '-q',
+             "--log-file=$LogDir/valgrind.log", @supp,
+             $NginxBinary, '-p', "$ServRoot/", '-c', $ConfFile)
+            or POSIX::_exit(127);
+    }
+    $ValgrindPid = $pid;
+    my $deadline = time + $StartLimit * 4;
+    while (time < $deadline) {
+        if (waitpid($pid, WNOHANG) == $pid) {
+            my $status = $? || (1 << 8);
+            undef $ValgrindPid;
+            my $stderr = '';
+            if (open my $in, '<', $errfile) { local $/; $stderr = <$in> // '' }
+            return ($status, $stderr);
+        }
+        my $s = IO::Socket::INET->new(PeerAddr => $ServerAddr,
+                                      PeerPort => $ServerPort, Timeout => 1);
+        if ($s) { close $s; return (0, '') }
+        sleep 0.1;
+    }
+    kill 'KILL', $pid;
+    waitpid($pid, 0);
+    undef $ValgrindPid;
+    return (-1, 'nginx under valgrind did not listen in time');
+}
+
+# valgrind's report of the nginx that just ended: errors whose stack holds
+# a frame of ours fail the block, the others are warnings
+sub _check_valgrind {
+    my ($name) = @_;
+    my $log = "$LogDir/valgrind.log";
+    open my $in, '<', $log or return;
+    my @errors = parse_valgrind_log(do { local $/; <$in> });
+    close $in;
+    for my $e (@errors) {
+        if ($e =~ /$ValgrindOurs/) {
+            Test::More::fail("$name - valgrind: " . (split /\n/, $e)[0]);
+            Test::More::diag($e);
+        } else {
+            warn "WARNING: $name - valgrind (not our code): " . (split /\n/, $e)[0] . "\n";
+        }
+    }
+    # every block's report, kept for reading after the run
+    if (open my $all, '>>', "$ServRoot/valgrind.all.log") {
+        print {$all} "=== $name\n";
+        if (open my $one, '<', $log) { print {$all} <$one>; close $one }
+        close $all;
+    }
+    unlink $log;
+}
+
+# The error records of a valgrind log ("==pid== Invalid read ..." and its
+# stack up to the blank "==pid== " line), leaks included; prefixes removed.
+sub parse_valgrind_log {
+    my ($text) = @_;
+    my (@errors, @cur);
+    for my $line (split /\n/, $text // '') {
+        next unless $line =~ /^==\d+== ?(.*)$/;
+        my $body = $1;
+        if ($body =~ /^\s*$/) {
+            push @errors, join("\n", @cur) if @cur;
+            @cur = ();
+            next;
+        }
+        if (!@cur) {
+            next unless $body =~ /^(?:Invalid (?:read|write|free)|Mismatched free|Conditional jump|Use of uninitialised|Syscall param|Source and destination overlap|Argument .* of function|.* bytes in [\d,]+ blocks are (?:definitely|indirectly) lost)/;
+        }
+        push @cur, $body;
+    }
+    push @errors, join("\n", @cur) if @cur;
+    return @errors;
+}
+
 # QUIT (graceful), then TERM, then KILL of the process group; bounded.
 sub _stop_nginx {
     my $name = shift // '';
+
+    if ($ValgrindPid) {
+        # the leak report comes when nginx has really exited
+        kill 'QUIT', $ValgrindPid;
+        my $deadline = time + 60;
+        while (waitpid($ValgrindPid, WNOHANG) != $ValgrindPid) {
+            if (time > $deadline) {
+                kill 'KILL', $ValgrindPid;
+                waitpid($ValgrindPid, 0);
+                last;
+            }
+            sleep 0.05;
+        }
+        undef $ValgrindPid;
+        unlink $PidFile if -f $PidFile;
+        _check_valgrind($name);
+        return;
+    }
+
     my $pid = _read_pid();
     if ($pid && open my $cmd, '<', "/proc/$pid/cmdline") {    # stale pid file?
         undef $pid if (<$cmd> // '') !~ /nginx/;
