@@ -159,11 +159,17 @@ elaaoms_cli_memories(redisContext *rc, const char *org, const char *caller,
 static int
 elaaoms_cli_status(redisContext *rc, const char *org, const char *conv)
 {
+    char         key[ELAAOMS_KEY_MAX];
     size_t       i;
     yajl_gen     g;
     redisReply  *r;
 
-    r = redisCommand(rc, "HGETALL elaaoms:%s:conversation:%s", org, conv);
+    if (elaaoms_key_conversation(key, sizeof(key), org, conv) < 0) {
+        fprintf(stderr, "elaaoms-worker: invalid conversation id\n");
+        return 1;
+    }
+
+    r = redisCommand(rc, "HGETALL %s", key);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
         fprintf(stderr, "elaaoms-worker: redis: %s\n", rc->errstr);
         if (r) {
@@ -211,11 +217,20 @@ static int
 elaaoms_cli_requeue(redisContext *rc, const char *org)
 {
     int          n;
+    char         failed[ELAAOMS_KEY_MAX], ready[ELAAOMS_KEY_MAX];
     redisReply  *r;
 
+    if (elaaoms_key_jobs(failed, sizeof(failed), org, ELAAOMS_JOBS_FAILED,
+                         NULL) < 0
+        || elaaoms_key_jobs(ready, sizeof(ready), org, ELAAOMS_JOBS_READY,
+                            NULL) < 0)
+    {
+        fprintf(stderr, "elaaoms-worker: invalid organization\n");
+        return 1;
+    }
+
     for (n = 0; /* void */; n++) {
-        r = redisCommand(rc, "LMOVE elaaoms:%s:jobs:failed "
-                         "elaaoms:%s:jobs:ready LEFT LEFT", org, org);
+        r = redisCommand(rc, "LMOVE %s %s LEFT LEFT", failed, ready);
         if (r == NULL) {
             return 1;
         }

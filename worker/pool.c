@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/redis_keys.h"
 #include "intake/intake.h"
 #include "pool.h"
 #include "queue.h"
@@ -61,7 +62,7 @@ elaaoms_pool_settle(elaaoms_pool_t *pool, redisContext *rc,
     elaaoms_queued_job_t *qj, elaaoms_job_t *job, elaaoms_job_result_e res,
     const char *err)
 {
-    char        *next, conv_key[512];
+    char        *next, conv_key[ELAAOMS_KEY_MAX];
     size_t       next_len;
     unsigned     made;
     const char  *wid = pool->cf->worker_id;
@@ -75,8 +76,8 @@ elaaoms_pool_settle(elaaoms_pool_t *pool, redisContext *rc,
         return;
     }
 
-    snprintf(conv_key, sizeof(conv_key), "elaaoms:%s:conversation:%s",
-             job->org, job->conversation_id);
+    (void) elaaoms_key_conversation(conv_key, sizeof(conv_key), job->org,
+                                    job->conversation_id);
 
     made = job->attempt + 1;
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "store/redis_keys.h"
 #include "context/context_store.h"
 #include "clients/elevenlabs_api.h"
 #include "search/embed.h"
@@ -410,7 +411,7 @@ static void
 elaaoms_process_profile(const elaaoms_worker_config_t *cf, redisContext *rc,
     const elaaoms_job_t *job)
 {
-    char                      key[512], *raw;
+    char                      key[ELAAOMS_KEY_MAX], *raw;
     redisReply               *r;
     elaaoms_elevenlabs_t      api;
     elaaoms_api_error_t       aerr;
@@ -420,8 +421,9 @@ elaaoms_process_profile(const elaaoms_worker_config_t *cf, redisContext *rc,
         return;
     }
 
-    snprintf(key, sizeof(key), "elaaoms:%s:agent:%s:profile", job->org,
-             job->agent_id);
+    if (elaaoms_key_profile(key, sizeof(key), job->org, job->agent_id) < 0) {
+        return;
+    }
 
     r = redisCommand(rc, "EXISTS %s", key);
     if (r == NULL || r->type != REDIS_REPLY_INTEGER || r->integer == 1) {
@@ -586,10 +588,10 @@ elaaoms_process_complete(redisContext *rc, const elaaoms_job_t *job,
     size_t private, const char *embed_model)
 {
     int          i, ok;
-    char         usage_key[256];
+    char         usage_key[ELAAOMS_KEY_MAX];
     redisReply  *r;
 
-    snprintf(usage_key, sizeof(usage_key), "elaaoms:%s:usage", job->org);
+    (void) elaaoms_key_usage(usage_key, sizeof(usage_key), job->org);
 
     redisAppendCommand(rc, "MULTI");
     /* hiredis' format knows no %zu: counts go as long long */
@@ -639,7 +641,8 @@ elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
     const elaaoms_job_t *job, char *err, size_t errlen)
 {
     int                             done;
-    char                            conv_key[512], perr[256], *payload;
+    char                            conv_key[ELAAOMS_KEY_MAX], perr[256];
+    char                           *payload;
     char                            masked[ELAAOMS_LOG_CALLER_LEN];
     char                           *text, *clean;
     char                            eerr[ELAAOMS_API_ERROR_MSG_LEN];
@@ -654,8 +657,8 @@ elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
     elaaoms_job_result_e            res;
     elaaoms_memory_apply_counts_t   counts;
 
-    snprintf(conv_key, sizeof(conv_key), "elaaoms:%s:conversation:%s",
-             job->org, job->conversation_id);
+    (void) elaaoms_key_conversation(conv_key, sizeof(conv_key), job->org,
+                                    job->conversation_id);
 
     done = elaaoms_process_status(rc, conv_key);
     if (done < 0) {

@@ -16,7 +16,6 @@
 #include "worker_log.h"
 
 
-#define ELAAOMS_KEY_MAX  512
 
 
 static const char  elaaoms_queue_retry_script[] =
@@ -48,20 +47,13 @@ static const char  elaaoms_queue_promote_script[] =
     "return #due\n";
 
 
+/* "elaaoms:<org>:jobs:<list>[:<worker>]" into an ELAAOMS_KEY_MAX buffer */
 static int
-elaaoms_queue_key(char *buf, const char *org, const char *suffix,
+elaaoms_queue_list(char *buf, const char *org, const char *list,
     const char *worker_id)
 {
-    int  n;
-
-    if (worker_id) {
-        n = snprintf(buf, ELAAOMS_KEY_MAX, "elaaoms:%s:jobs:%s:%s", org,
-                     suffix, worker_id);
-    } else {
-        n = snprintf(buf, ELAAOMS_KEY_MAX, "elaaoms:%s:jobs:%s", org, suffix);
-    }
-
-    return (n < 0 || n >= ELAAOMS_KEY_MAX) ? -1 : 0;
+    return elaaoms_key_jobs(buf, ELAAOMS_KEY_MAX, org, list, worker_id) < 0
+           ? -1 : 0;
 }
 
 
@@ -105,9 +97,9 @@ elaaoms_queue_take(redisContext *rc, const char *worker_id, unsigned *rotor,
         org = orgs->element[(*rotor + i) % n]->str;
 
         if (strlen(org) >= sizeof(job->org)
-            || elaaoms_queue_key(ready, org, "ready", NULL) != 0
-            || elaaoms_queue_key(processing, org, "processing", worker_id)
-               != 0)
+            || elaaoms_queue_list(ready, org, ELAAOMS_JOBS_READY, NULL) != 0
+            || elaaoms_queue_list(processing, org, ELAAOMS_JOBS_PROCESSING,
+                                  worker_id) != 0)
         {
             continue;
         }
@@ -205,7 +197,8 @@ elaaoms_queue_ack(redisContext *rc, const char *worker_id,
     char         processing[ELAAOMS_KEY_MAX];
     redisReply  *r;
 
-    if (elaaoms_queue_key(processing, job->org, "processing", worker_id) != 0)
+    if (elaaoms_queue_list(processing, job->org, ELAAOMS_JOBS_PROCESSING,
+                           worker_id) != 0)
     {
         return -1;
     }
@@ -231,8 +224,10 @@ elaaoms_queue_retry_later(redisContext *rc, const char *worker_id,
     const char  *keys[2], *args[3];
     size_t       lens[3];
 
-    if (elaaoms_queue_key(processing, job->org, "processing", worker_id) != 0
-        || elaaoms_queue_key(delayed, job->org, "delayed", NULL) != 0)
+    if (elaaoms_queue_list(processing, job->org, ELAAOMS_JOBS_PROCESSING,
+                           worker_id) != 0
+        || elaaoms_queue_list(delayed, job->org, ELAAOMS_JOBS_DELAYED,
+                              NULL) != 0)
     {
         return -1;
     }
@@ -263,8 +258,9 @@ elaaoms_queue_fail(redisContext *rc, const char *worker_id,
     const char  *keys[3], *args[3];
     size_t       lens[3];
 
-    if (elaaoms_queue_key(processing, job->org, "processing", worker_id) != 0
-        || elaaoms_queue_key(failed, job->org, "failed", NULL) != 0)
+    if (elaaoms_queue_list(processing, job->org, ELAAOMS_JOBS_PROCESSING,
+                           worker_id) != 0
+        || elaaoms_queue_list(failed, job->org, ELAAOMS_JOBS_FAILED, NULL) != 0)
     {
         return -1;
     }
@@ -294,8 +290,10 @@ elaaoms_queue_invalid(redisContext *rc, const char *worker_id,
     const char  *keys[2], *args[1];
     size_t       lens[1];
 
-    if (elaaoms_queue_key(processing, job->org, "processing", worker_id) != 0
-        || elaaoms_queue_key(invalid, job->org, "invalid", NULL) != 0)
+    if (elaaoms_queue_list(processing, job->org, ELAAOMS_JOBS_PROCESSING,
+                           worker_id) != 0
+        || elaaoms_queue_list(invalid, job->org, ELAAOMS_JOBS_INVALID,
+                              NULL) != 0)
     {
         return -1;
     }
@@ -318,8 +316,9 @@ elaaoms_queue_requeue(redisContext *rc, const char *worker_id,
     const char  *keys[2], *args[1];
     size_t       lens[1];
 
-    if (elaaoms_queue_key(processing, job->org, "processing", worker_id) != 0
-        || elaaoms_queue_key(ready, job->org, "ready", NULL) != 0)
+    if (elaaoms_queue_list(processing, job->org, ELAAOMS_JOBS_PROCESSING,
+                           worker_id) != 0
+        || elaaoms_queue_list(ready, job->org, ELAAOMS_JOBS_READY, NULL) != 0)
     {
         return -1;
     }
@@ -352,10 +351,10 @@ elaaoms_queue_promote_due(redisContext *rc, double now)
     moved = 0;
 
     for (i = 0; i < orgs->elements; i++) {
-        if (elaaoms_queue_key(delayed, orgs->element[i]->str, "delayed", NULL)
-            != 0
-            || elaaoms_queue_key(ready, orgs->element[i]->str, "ready", NULL)
-               != 0)
+        if (elaaoms_queue_list(delayed, orgs->element[i]->str,
+                               ELAAOMS_JOBS_DELAYED, NULL) != 0
+            || elaaoms_queue_list(ready, orgs->element[i]->str,
+                                  ELAAOMS_JOBS_READY, NULL) != 0)
         {
             continue;
         }
@@ -495,8 +494,9 @@ elaaoms_queue_recover(redisContext *rc, const char *worker_id, long now,
     for (i = 0; i < orgs->elements; i++) {
         org = orgs->element[i]->str;
 
-        if (elaaoms_queue_key(pattern, org, "processing:", NULL) != 0
-            || elaaoms_queue_key(ready, org, "ready", NULL) != 0)
+        if (elaaoms_queue_list(pattern, org, ELAAOMS_JOBS_PROCESSING ":",
+                               NULL) != 0
+            || elaaoms_queue_list(ready, org, ELAAOMS_JOBS_READY, NULL) != 0)
         {
             continue;
         }

@@ -25,7 +25,6 @@
 
 #include <hiredis/hiredis.h>
 
-#define ELAAOMS_KEY_WORKERS  "elaaoms:workers"
 
 typedef struct {
     char    org[65];

@@ -158,14 +158,5 @@ int
 elaaoms_context_profile_key(char *buf, size_t size, const char *org,
     const char *agent_id)
 {
-    char  suffix[ELAAOMS_CONVERSATION_ID_MAX + 32];
-
-    if ((size_t) snprintf(suffix, sizeof(suffix), "agent:%s:profile",
-                          agent_id)
-        >= sizeof(suffix))
-    {
-        return -1;
-    }
-
-    return elaaoms_key_org(buf, size, org, suffix);
+    return elaaoms_key_profile(buf, size, org, agent_id);
 }

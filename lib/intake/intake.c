@@ -186,23 +186,16 @@ elaaoms_intake_keys(const char *org, const char *type_name,
     const char *conversation_id, char *marker, char *conversation,
     char *queue, size_t size)
 {
-    char  suffix[256];
-
-    if (elaaoms_fits(snprintf(suffix, sizeof(suffix), "intake:%s:%s",
-                              type_name, conversation_id), sizeof(suffix)) < 0
-        || elaaoms_key_org(marker, size, org, suffix) < 0)
+    if (elaaoms_key_intake(marker, size, org, type_name, conversation_id)
+            < 0
+        || elaaoms_key_conversation(conversation, size, org, conversation_id)
+           < 0
+        || elaaoms_key_jobs(queue, size, org, ELAAOMS_JOBS_READY, NULL) < 0)
     {
         return -1;
     }
 
-    if (elaaoms_fits(snprintf(suffix, sizeof(suffix), "conversation:%s",
-                              conversation_id), sizeof(suffix)) < 0
-        || elaaoms_key_org(conversation, size, org, suffix) < 0)
-    {
-        return -1;
-    }
-
-    return elaaoms_key_org(queue, size, org, "jobs:ready") < 0 ? -1 : 0;
+    return 0;
 }
 
 

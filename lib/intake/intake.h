@@ -40,7 +40,8 @@
  */
 extern const char  elaaoms_intake_script[];
 
-#define ELAAOMS_KEY_ORGS     "elaaoms:orgs"
+#include "store/redis_keys.h"
+
 #define ELAAOMS_INTAKE_ARGC  17
 
 /* one EVAL of the intake script, ready for redisCommandArgv() and friends */

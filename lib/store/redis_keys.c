@@ -68,3 +68,55 @@ elaaoms_key_call(char *buf, size_t size, const char *org,
     return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
                                      "%s:call:%s", org, hex), size);
 }
+
+
+int
+elaaoms_key_jobs(char *buf, size_t size, const char *org, const char *list,
+    const char *worker)
+{
+    if (worker) {
+        return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
+                                         "%s:jobs:%s:%s", org, list, worker),
+                                size);
+    }
+
+    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
+                                     "%s:jobs:%s", org, list), size);
+}
+
+
+int
+elaaoms_key_conversation(char *buf, size_t size, const char *org,
+    const char *conversation_id)
+{
+    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
+                                     "%s:conversation:%s", org,
+                                     conversation_id), size);
+}
+
+
+int
+elaaoms_key_intake(char *buf, size_t size, const char *org,
+    const char *type_name, const char *conversation_id)
+{
+    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
+                                     "%s:intake:%s:%s", org, type_name,
+                                     conversation_id), size);
+}
+
+
+int
+elaaoms_key_profile(char *buf, size_t size, const char *org,
+    const char *agent_id)
+{
+    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
+                                     "%s:agent:%s:profile", org, agent_id),
+                            size);
+}
+
+
+int
+elaaoms_key_usage(char *buf, size_t size, const char *org)
+{
+    return elaaoms_key_org(buf, size, org, "usage");
+}

@@ -23,6 +23,17 @@
 /* a heartbeat older than this many seconds makes /health say "stale" */
 #define ELAAOMS_WORKER_STALE_SECS     30
 
+/* global keys: single-key commands only (Redis Cluster) */
+#define ELAAOMS_KEY_ORGS              ELAAOMS_KEY_PREFIX "orgs"
+#define ELAAOMS_KEY_WORKERS           ELAAOMS_KEY_PREFIX "workers"
+
+/* the org's job lists (elaaoms_key_jobs) */
+#define ELAAOMS_JOBS_READY            "ready"
+#define ELAAOMS_JOBS_PROCESSING       "processing"   /* + ":<worker id>" */
+#define ELAAOMS_JOBS_DELAYED          "delayed"
+#define ELAAOMS_JOBS_FAILED           "failed"
+#define ELAAOMS_JOBS_INVALID          "invalid"
+
 /* the org's audit stream of memories served to other agents */
 #define ELAAOMS_KEY_AUDIT                 "audit"
 
@@ -54,6 +65,25 @@ int elaaoms_key_signature(char *buf, size_t size, const char *org,
  */
 int elaaoms_key_call(char *buf, size_t size, const char *org,
     const char *call_id, size_t call_id_len);
+
+/*
+ * The org's keys by name; each returns the length, or -1 when it does not
+ * fit:
+ *   elaaoms_key_jobs          "elaaoms:<org>:jobs:<list>[:<worker>]"
+ *   elaaoms_key_conversation  "elaaoms:<org>:conversation:<conv>"
+ *   elaaoms_key_intake        "elaaoms:<org>:intake:<type>:<conv>"
+ *   elaaoms_key_profile       "elaaoms:<org>:agent:<agent>:profile"
+ *   elaaoms_key_usage         "elaaoms:<org>:usage"
+ */
+int elaaoms_key_jobs(char *buf, size_t size, const char *org,
+    const char *list, const char *worker);
+int elaaoms_key_conversation(char *buf, size_t size, const char *org,
+    const char *conversation_id);
+int elaaoms_key_intake(char *buf, size_t size, const char *org,
+    const char *type_name, const char *conversation_id);
+int elaaoms_key_profile(char *buf, size_t size, const char *org,
+    const char *agent_id);
+int elaaoms_key_usage(char *buf, size_t size, const char *org);
 
 /*
  * Formats "elaaoms:<org>:<suffix>" into buf; returns the length, or -1
