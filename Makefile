@@ -109,9 +109,16 @@ endif
 
 MODULE_SRCS := $(wildcard ngx_elaaoms_module/*.c ngx_elaaoms_module/*.h) config
 
+# config hands nginx the list of lib/ headers (the module objects depend on
+# them): configure again when a header comes or goes
+LIB_HEADERS := $(BUILD)/lib-headers.txt
+$(shell mkdir -p $(BUILD); echo $(sort $(wildcard lib/*/*.h)) > $(LIB_HEADERS).new; \
+        cmp -s $(LIB_HEADERS).new $(LIB_HEADERS) || mv $(LIB_HEADERS).new $(LIB_HEADERS); \
+        rm -f $(LIB_HEADERS).new)
+
 ifdef NGINX_SRC
 NGINX_BIN := $(BUILD)/nginx/nginx
-$(BUILD)/nginx/Makefile: config
+$(BUILD)/nginx/Makefile: config $(LIB_HEADERS)
 	@mkdir -p $(BUILD)/nginx
 	cd $(NGINX_SRC) && ELAAOMS_LIB=$(PLAIN_CORE_A) ./configure --with-compat --with-threads \
 	    --with-debug --with-http_ssl_module \
@@ -126,7 +133,7 @@ else
 NGINX_BIN := /usr/sbin/nginx
 # Debian's nginx-dev route: configure a copy of /usr/share/nginx/src with
 # Debian's own flags, so the module is binary compatible with /usr/sbin/nginx
-$(BUILD)/nginx/Makefile: config
+$(BUILD)/nginx/Makefile: config $(LIB_HEADERS)
 	rm -rf $(BUILD)/nginx-src && mkdir -p $(BUILD)/nginx
 	cp -r /usr/share/nginx/src $(BUILD)/nginx-src
 	cd $(BUILD)/nginx-src && . ./conf_flags && ELAAOMS_LIB=$(PLAIN_CORE_A) ./configure \

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "intake/caller_id.h"
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 #include "intake/postcall.h"
 
 

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "intake/caller_id.h"
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 #include "search/search_request.h"
 #include "store/memory_types.h"
 #include "util/json_parse.h"

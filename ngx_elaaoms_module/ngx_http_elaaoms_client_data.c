@@ -33,7 +33,7 @@
 #include "ngx_http_elaaoms_redis.h"
 #include "intake/caller_id.h"
 #include "context/context_build.h"
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 #include "util/json_parse.h"
 #include "store/redis_keys.h"
 #include "search/search_request.h"

@@ -10,6 +10,7 @@
 
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
+#include "intake/ids.h"
 #include "search/relevance.h"
 #include "search/search_request.h"
 
@@ -612,19 +613,11 @@ ngx_http_elaaoms_check_org(ngx_conf_t *cf, void *post, void *data)
 {
     ngx_str_t  *org = data;
 
-    ngx_uint_t  i;
-
     /* the organization is part of file paths and Redis keys */
-    if (org->len == 0 || org->len > 64) {
-        return "must be 1 to 64 characters";
-    }
-
-    for (i = 0; i < org->len; i++) {
-        if (!(isalnum(org->data[i]) || org->data[i] == '_'
-              || org->data[i] == '-'))
-        {
-            return "may hold only letters, digits, \"_\" and \"-\"";
-        }
+    if (!elaaoms_id_valid((const char *) org->data, org->len,
+                          ELAAOMS_ORG_MAX))
+    {
+        return "must be 1 to 64 of letters, digits, \"_\" and \"-\"";
     }
 
     return NGX_CONF_OK;

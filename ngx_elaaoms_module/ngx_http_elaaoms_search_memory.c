@@ -39,7 +39,7 @@
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
 #include "intake/caller_id.h"
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 #include "store/memory_record.h"
 #include "store/redis_keys.h"
 #include "search/search_rank.h"

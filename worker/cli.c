@@ -9,7 +9,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "intake/caller_id.h"
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 #include "context/context_store.h"
 #include "cli.h"
 #include "store/memory_store.h"

@@ -2,7 +2,6 @@
  * Reads the worker's "key value" configuration file.
  */
 
-#include <ctype.h>
 #include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/ascii.h"
 #include "store/memory_record.h"
 #include "worker_config.h"
 
@@ -260,12 +260,12 @@ cf_trim(char *s)
 {
     char  *e;
 
-    while (isspace((unsigned char) *s)) {
+    while (elaaoms_ascii_space((unsigned char) *s)) {
         s++;
     }
 
     e = s + strlen(s);
-    while (e > s && isspace((unsigned char) e[-1])) {
+    while (e > s && elaaoms_ascii_space((unsigned char) e[-1])) {
         *--e = '\0';
     }
 
@@ -351,7 +351,7 @@ elaaoms_worker_config_load(elaaoms_worker_config_t *cf, const char *path,
             continue;
         }
 
-        for (p = key; *p && !isspace((unsigned char) *p); p++) {
+        for (p = key; *p && !elaaoms_ascii_space((unsigned char) *p); p++) {
             /* void */
         }
 

@@ -6,29 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intake/ids.h"
 #include "clients/elevenlabs_api.h"
 #include "clients/api_call.h"
 #include "util/yajl_util.h"
 
 
 /* ids are like "agent_01support7x": refusing the rest keeps the URL sane */
-static int
-elaaoms_elevenlabs_id_ok(const char *id)
-{
-    size_t  n = 0;
-
-    for ( /* void */ ; *id; id++, n++) {
-        if (!((*id >= 'a' && *id <= 'z') || (*id >= 'A' && *id <= 'Z')
-              || (*id >= '0' && *id <= '9') || *id == '_' || *id == '-'))
-        {
-            return 0;
-        }
-    }
-
-    return n > 0 && n <= 128;
-}
-
-
 static int
 elaaoms_elevenlabs_dup(char **dst, yajl_val root, const char **path)
 {
@@ -169,7 +153,7 @@ elaaoms_elevenlabs_get_agent(const elaaoms_elevenlabs_t *cfg,
         return -1;
     }
 
-    if (agent_id == NULL || !elaaoms_elevenlabs_id_ok(agent_id)) {
+    if (agent_id == NULL || !elaaoms_agent_id_valid_str(agent_id)) {
         elaaoms_api_error_set(err, ELAAOMS_API_ERR_INPUT, 0,
                               "elevenlabs: invalid agent id");
         return -1;

@@ -12,7 +12,7 @@
 
 #include "context/context_build.h"
 #include "context/context_internal.h"
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 #include "store/redis_keys.h"
 #include "util/yajl_util.h"
 

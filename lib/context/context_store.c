@@ -11,7 +11,7 @@
 
 #include "intake/caller_id.h"
 #include "context/context_store.h"
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 #include "clients/elevenlabs_api.h"
 #include "store/memory_store.h"
 #include "store/redis_keys.h"

@@ -20,12 +20,12 @@
  * question) and extract_offline_cues.c (the type and importance table).
  */
 
-#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "util/ascii.h"
 #include "extract/extract_offline.h"
 #include "extract/extract_offline_internal.h"
 #include "clients/llm.h"
@@ -158,7 +158,7 @@ elaaoms_xo_next_line(const char *text, size_t *pos, elaaoms_xo_line_t *ln)
 static int
 xo_is_word_char(unsigned char c)
 {
-    return isalnum(c) || c >= 0x80 || c == '\'' || c == '-' || c == '#'
+    return elaaoms_ascii_alnum(c) || c >= 0x80 || c == '\'' || c == '-' || c == '#'
            || c == '/' || c == '&' || c == '@' || c == '_';
 }
 
@@ -252,7 +252,7 @@ static int
 xo_has_digit(const char *p, size_t n)
 {
     while (n--) {
-        if (isdigit((unsigned char) p[n])) {
+        if (elaaoms_ascii_digit((unsigned char) p[n])) {
             return 1;
         }
     }
@@ -283,7 +283,7 @@ xo_item_is(const elaaoms_xo_sent_t *st, size_t i, const char *item,
             }
         } else if (alen == 1 && *a == '@') {
             if (i < st->ntok && !st->tok[i].punct
-                && isupper((unsigned char) *elaaoms_xo_tok_p(st, i)))
+                && elaaoms_ascii_upper((unsigned char) *elaaoms_xo_tok_p(st, i)))
             {
                 return 1;                   /* a capitalized word */
             }
@@ -565,7 +565,7 @@ elaaoms_xo_add(elaaoms_xo_ctx_t *cx, elaaoms_mem_type_e type,
     if (b->full) {
         return;         /* not a whole sentence: better nothing */
     }
-    b->s[0] = (char) toupper((unsigned char) b->s[0]);
+    b->s[0] = (char) elaaoms_ascii_toupper((unsigned char) b->s[0]);
 
     if (kept && cx->kept_len + b->len + 1 <= ELAAOMS_XO_KEPT_MAX) {
         memcpy(cx->kept + cx->kept_len, b->s, b->len);

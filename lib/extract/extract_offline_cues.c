@@ -13,13 +13,13 @@
  * health, people, plans -- not any one company's products.
  */
 
-#include <ctype.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/ascii.h"
 #include "extract/extract_offline_internal.h"
 
 
@@ -408,8 +408,8 @@ elaaoms_xo_classify(const elaaoms_xo_sent_t *st, int first_person,
 
         n = st->tok[i].len;
         for (j = 0; j < n; j++) {
-            w[j] = (char) tolower((unsigned char) elaaoms_xo_tok_p(st, i)[j]);
-            digits |= isdigit((unsigned char) w[j]) != 0;
+            w[j] = (char) elaaoms_ascii_tolower((unsigned char) elaaoms_xo_tok_p(st, i)[j]);
+            digits |= elaaoms_ascii_digit((unsigned char) w[j]) != 0;
         }
         w[n] = '\0';
 

@@ -7,11 +7,11 @@
  * (extract_offline_statement.c).
  */
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "util/ascii.h"
 #include "extract/extract_offline_internal.h"
 
 
@@ -85,11 +85,11 @@ elaaoms_xo_is_code(const elaaoms_xo_sent_t *st, size_t i)
     len = st->tok[i].len;
 
     for (k = 0, digits = 0, alpha = 0, upper = 0; k < len; k++) {
-        if (isdigit((unsigned char) p[k])) {
+        if (elaaoms_ascii_digit((unsigned char) p[k])) {
             digits++;
-        } else if (isalpha((unsigned char) p[k])) {
+        } else if (elaaoms_ascii_alpha((unsigned char) p[k])) {
             alpha++;
-            upper += isupper((unsigned char) p[k]) != 0;
+            upper += elaaoms_ascii_upper((unsigned char) p[k]) != 0;
         } else if (p[k] != '-' && !(k == 0 && p[k] == '#')) {
             return 0;
         }
@@ -193,7 +193,7 @@ xo_kind_asked(const char *line, size_t len, char *buf, size_t size)
         }
         snprintf(buf, size, "%.*s", (int) n, elaaoms_xo_tok_p(&st, at + 1));
         for (n = 0; buf[n]; n++) {
-            buf[n] = (char) tolower((unsigned char) buf[n]);
+            buf[n] = (char) elaaoms_ascii_tolower((unsigned char) buf[n]);
         }
         return 1;
     }
@@ -262,7 +262,7 @@ xo_status_in(const elaaoms_xo_sent_t *st, char *expected, size_t elen)
                          elaaoms_xo_tok_p(st, (size_t) at),
                          (int) st->tok[end - 1].len,
                          elaaoms_xo_tok_p(st, end - 1));
-                expected[0] = (char) tolower((unsigned char) expected[0]);
+                expected[0] = (char) elaaoms_ascii_tolower((unsigned char) expected[0]);
             }
         }
         return s;
@@ -543,17 +543,17 @@ xo_is_name_word(const elaaoms_xo_sent_t *st, size_t i, int any_case)
     }
 
     p = elaaoms_xo_tok_p(st, i);
-    if (!any_case && !isupper((unsigned char) p[0])) {
+    if (!any_case && !elaaoms_ascii_upper((unsigned char) p[0])) {
         return 0;
     }
-    if (!isalpha((unsigned char) p[0])) {
+    if (!elaaoms_ascii_alpha((unsigned char) p[0])) {
         return 0;
     }
 
     for (k = 0; k < st->tok[i].len; k++) {
-        if (islower((unsigned char) p[k])) {
+        if (elaaoms_ascii_lower((unsigned char) p[k])) {
             lower++;
-        } else if (!isalpha((unsigned char) p[k]) && p[k] != '\''
+        } else if (!elaaoms_ascii_alpha((unsigned char) p[k]) && p[k] != '\''
                    && p[k] != '-')
         {
             return 0;
@@ -685,7 +685,7 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
             elaaoms_xo_put(&b, elaaoms_xo_tok_p(st, j), st->tok[j].len);
             /* "my name is john smith" */
             b.s[b.len - st->tok[j].len] =
-                (char) toupper((unsigned char) b.s[b.len - st->tok[j].len]);
+                (char) elaaoms_ascii_toupper((unsigned char) b.s[b.len - st->tok[j].len]);
         }
         elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, ELAAOMS_XO_IMP_PROFILE,
                        ELAAOMS_XO_CONF_NAMED, 1);

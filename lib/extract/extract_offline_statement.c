@@ -26,13 +26,13 @@
  * (extract_offline_cues.c).
  */
 
-#include <ctype.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "util/ascii.h"
 #include "extract/extract_offline_internal.h"
 #include "search/tokenize.h"
 
@@ -218,7 +218,7 @@ xo_lower(const elaaoms_xo_sent_t *st, size_t i, char *buf, size_t size)
 
     n = st->tok[i].len < size - 1 ? st->tok[i].len : size - 1;
     for (k = 0; k < n; k++) {
-        buf[k] = (char) tolower((unsigned char) p[k]);
+        buf[k] = (char) elaaoms_ascii_tolower((unsigned char) p[k]);
     }
     buf[n] = '\0';
     return n;
@@ -244,7 +244,7 @@ elaaoms_xo_is_content(const elaaoms_xo_sent_t *st, size_t i)
     if (xo_word_has_digit(st, i)) {
         return 1;
     }
-    if (!isalpha((unsigned char) *elaaoms_xo_tok_p(st, i))
+    if (!elaaoms_ascii_alpha((unsigned char) *elaaoms_xo_tok_p(st, i))
         && (unsigned char) *elaaoms_xo_tok_p(st, i) < 0x80)
     {
         return 0;
@@ -270,8 +270,8 @@ xo_capitalized(const elaaoms_xo_sent_t *st, size_t i)
         return 0;
     }
     p = elaaoms_xo_tok_p(st, i);
-    return isupper((unsigned char) p[0]) && st->tok[i].len > 1
-           && islower((unsigned char) p[1])
+    return elaaoms_ascii_upper((unsigned char) p[0]) && st->tok[i].len > 1
+           && elaaoms_ascii_lower((unsigned char) p[1])
            && !elaaoms_xo_match(st, i, "i|i'm|i've|i'd|i'll", NULL);
 }
 
@@ -443,7 +443,7 @@ xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
     /* inside */
     for (i = a; i < b; i++) {
         if (elaaoms_xo_match(st, i, "um|umm|uh|uhh|er|erm|hmm", NULL)
-            && islower((unsigned char) *elaaoms_xo_tok_p(st, i)))
+            && elaaoms_ascii_lower((unsigned char) *elaaoms_xo_tok_p(st, i)))
         {
             continue;           /* not "ER" */
         }
@@ -727,7 +727,7 @@ xo_put_lowered(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
                                                "august|september|october|"
                                                "november|december", NULL))))
     {
-        b->s[start] = (char) tolower((unsigned char) b->s[start]);
+        b->s[start] = (char) elaaoms_ascii_tolower((unsigned char) b->s[start]);
     }
 }
 
@@ -763,7 +763,7 @@ xo_put_caller_question(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st)
         if (!elaaoms_xo_match(st, 0, "do|does|did", NULL)) {
             elaaoms_xo_put(b, elaaoms_xo_tok_p(st, 0), st->tok[0].len);
             b->s[b->len - st->tok[0].len] =
-                (char) tolower((unsigned char) b->s[b->len - st->tok[0].len]);
+                (char) elaaoms_ascii_tolower((unsigned char) b->s[b->len - st->tok[0].len]);
             elaaoms_xo_puts(b, " ");
         }
         elaaoms_xo_put_words(b, st, 2, st->ntok);
@@ -824,7 +824,7 @@ xo_put_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
         } else {
             elaaoms_xo_put(b, elaaoms_xo_tok_p(st, i), st->tok[i].len);
             if (!emitted) {
-                b->s[b->len - st->tok[i].len] = (char) tolower(
+                b->s[b->len - st->tok[i].len] = (char) elaaoms_ascii_tolower(
                     (unsigned char) b->s[b->len - st->tok[i].len]);
             }
         }
@@ -922,7 +922,7 @@ xo_put_agent_question(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *q,
             elaaoms_xo_puts(b, "they ");
             if (!elaaoms_xo_match(q, i, "do|does|did", NULL)) {
                 elaaoms_xo_put(b, elaaoms_xo_tok_p(q, i), q->tok[i].len);
-                b->s[b->len - q->tok[i].len] = (char) tolower(
+                b->s[b->len - q->tok[i].len] = (char) elaaoms_ascii_tolower(
                     (unsigned char) b->s[b->len - q->tok[i].len]);
                 elaaoms_xo_puts(b, " ");
             }

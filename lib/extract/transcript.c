@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/ascii.h"
 #include "extract/transcript.h"
 
 
@@ -372,8 +373,7 @@ elaaoms_transcript_chunks_free(elaaoms_transcript_chunks_t *chunks)
 static int
 elaaoms_merge_is_word(unsigned char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
-           || (c >= 'A' && c <= 'Z') || c >= 0x80;
+    return elaaoms_ascii_wordbyte(c);
 }
 
 

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "util/ascii.h"
 #include "intake/caller_id.h"
 #include "intake/intake.h"
 #include "util/json_parse.h"
@@ -41,15 +42,14 @@ elaaoms_caller_lower(char c)
 static int
 elaaoms_caller_is_digit(char c)
 {
-    return c >= '0' && c <= '9';
+    return elaaoms_ascii_digit((unsigned char) c);
 }
 
 
 static int
 elaaoms_caller_is_alnum(char c)
 {
-    return elaaoms_caller_is_digit(c) || (c >= 'a' && c <= 'z')
-           || (c >= 'A' && c <= 'Z');
+    return elaaoms_ascii_alnum((unsigned char) c);
 }
 
 

@@ -9,7 +9,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "intake/caller_id.h"
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 #include "intake/job.h"
 #include "util/yajl_util.h"
 #include "util/json_parse.h"
@@ -40,17 +40,7 @@ elaaoms_job_invalid(char *err, size_t errlen, const char *msg)
 int
 elaaoms_job_org_valid(const char *s)
 {
-    size_t  len;
-
-    if (s == NULL) {
-        return 0;
-    }
-
-    /* the id alphabet, with a shorter limit */
-    len = strnlen(s, ELAAOMS_JOB_ORG_MAX + 1);
-
-    return len <= ELAAOMS_JOB_ORG_MAX
-           && elaaoms_conversation_id_valid(s, len);
+    return elaaoms_org_valid(s);
 }
 
 

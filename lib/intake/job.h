@@ -33,7 +33,7 @@
 
 #include <yajl/yajl_tree.h>
 
-#define ELAAOMS_JOB_ORG_MAX          64
+#define ELAAOMS_JOB_ORG_MAX          ELAAOMS_ORG_MAX
 #define ELAAOMS_JOB_REQUEST_ID_MAX   128
 #define ELAAOMS_JOB_PATH_MAX         4095
 #define ELAAOMS_JOB_MAX_ATTEMPT      1000

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "intake/base64.h"
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 #include "util/json_parse.h"
 #include "intake/postcall.h"
 

@@ -6,7 +6,7 @@
  *   all types   type: a known name (else unknown_type);
  *               event_timestamp: unix seconds, number or digit string;
  *               data: an object;
- *               data.conversation_id: [A-Za-z0-9_-]{1,128} (conversation_id.h)
+ *               data.conversation_id: [A-Za-z0-9_-]{1,128} (ids.h)
  *   transcription, initiation failure
  *               data.agent_id: required, same alphabet
  *   audio       data.agent_id: optional (validated when present; audio is

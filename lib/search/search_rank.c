@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 #include "search/embed.h"
 #include "search/relevance.h"
 #include "search/search_rank.h"

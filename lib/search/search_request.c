@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 #include "store/memory_types.h"
 #include "search/search_request.h"
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/ascii.h"
 #include "search/tokenize.h"
 
 
@@ -470,8 +471,7 @@ elaaoms_stem(char *w, size_t len)
 static int
 elaaoms_is_word_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-           || (c >= '0' && c <= '9') || c >= 0x80;
+    return elaaoms_ascii_wordbyte(c);
 }
 
 

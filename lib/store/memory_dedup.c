@@ -9,8 +9,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/ascii.h"
 #include "extract/memory_rules.h"
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 #include "search/embed.h"
 #include "store/memory_dedup.h"
 #include "store/memory_store.h"
@@ -29,8 +30,7 @@ typedef struct {
 static int
 elaaoms_norm_is_word(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-           || (c >= '0' && c <= '9') || c >= 0x80;
+    return elaaoms_ascii_wordbyte(c);
 }
 
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 #include "store/memory_store_internal.h"
 
 

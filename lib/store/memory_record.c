@@ -9,6 +9,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "intake/ids.h"
 #include "store/memory_record.h"
 
 
@@ -34,23 +35,7 @@ elaaoms_memory_record_str(elaaoms_memory_record_t *r, int i)
 int
 elaaoms_memory_id_valid(const char *s, size_t len)
 {
-    size_t  i;
-    char    c;
-
-    if (len == 0 || len > ELAAOMS_MEMORY_ID_MAX) {
-        return 0;
-    }
-
-    for (i = 0; i < len; i++) {
-        c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
+    return elaaoms_id_valid(s, len, ELAAOMS_MEMORY_ID_MAX);
 }
 
 

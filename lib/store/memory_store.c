@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "intake/caller_id.h"
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 #include "store/memory_store_internal.h"
 #include "store/redis_keys.h"
 
@@ -52,24 +52,7 @@ elaaoms_store_fail_reply(char *err, size_t errlen, redisContext *rc,
 int
 elaaoms_memory_org_valid(const char *org)
 {
-    size_t  i;
-    char    c;
-
-    if (org == NULL || org[0] == '\0') {
-        return 0;
-    }
-
-    for (i = 0; org[i]; i++) {
-        c = org[i];
-        if (i >= 64
-            || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                 || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
+    return elaaoms_org_valid(org);
 }
 
 

@@ -38,7 +38,7 @@
  * workers never lose each other's updates.
  *
  * Every function validates org ([A-Za-z0-9_-]{1,64}), caller
- * (caller_id.h) and conversation/agent ids (conversation_id.h) before
+ * (caller_id.h) and conversation/agent ids (ids.h) before
  * making keys of them.  err (may be NULL) gets a message on failure.
  * A context that failed (rc->err) is unusable: reconnect.
  */

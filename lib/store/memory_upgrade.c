@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "extract/memory_rules.h"
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 #include "store/memory_store_internal.h"
 #include "store/redis_keys.h"
 

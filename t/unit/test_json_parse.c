@@ -293,12 +293,17 @@ test_elements(void)
     }
 
     /* keys count too */
-    s = malloc(ELAAOMS_JSON_MAX_ELEMENTS * 12 + 16);
-    strcpy(s, "{");
-    for (i = 0; i < ELAAOMS_JSON_MAX_ELEMENTS / 2; i++) {
-        sprintf(s + strlen(s), "%s\"k%zu\":1", i ? "," : "", i);
+    {
+        char  *p;
+
+        s = malloc(ELAAOMS_JSON_MAX_ELEMENTS * 12 + 16);
+        p = s;
+        *p++ = '{';
+        for (i = 0; i < ELAAOMS_JSON_MAX_ELEMENTS / 2; i++) {
+            p += sprintf(p, "%s\"k%zu\":1", i ? "," : "", i);
+        }
+        strcpy(p, "}");
     }
-    strcat(s, "}");
     v = parse(s, 64, &rc, err, sizeof(err));
     CHECK(v == NULL);
     CHECK_INT_EQ(rc, ELAAOMS_JSON_TOO_MANY);

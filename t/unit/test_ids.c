@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "intake/conversation_id.h"
+#include "intake/ids.h"
 
 
 static int
