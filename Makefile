@@ -52,7 +52,8 @@ LIB_IO_SRCS := $(wildcard lib/clients/*.c) \
                lib/context/context_store.c lib/extract/llm_memories.c
 LIB_CORE_SRCS := $(filter-out $(LIB_IO_SRCS),$(wildcard lib/*/*.c))
 
-core_objs = $(patsubst lib/%.c,$(1)/lib/%.o,$(LIB_CORE_SRCS))
+core_objs = $(patsubst lib/%.c,$(1)/lib/%.o,$(LIB_CORE_SRCS)) \
+            $(1)/gen/wordnet_table.o
 io_objs   = $(patsubst lib/%.c,$(1)/lib/%.o,$(LIB_IO_SRCS))
 
 CORE_A      := $(OBJDIR)/libelaaoms-core.a
@@ -87,6 +88,18 @@ $(OBJDIR)/lib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(SAN) -c -o $@ $<
 
+# lib/search/lexicon.c's sense table, generated from Debian's wordnet-base
+WORDNET_DIR ?= /usr/share/wordnet
+WORDNET_C   := $(BUILD)/gen/wordnet_table.c
+
+$(WORDNET_C): scripts/gen-wordnet.pl
+	@mkdir -p $(dir $@)
+	perl scripts/gen-wordnet.pl --wordnet $(WORDNET_DIR) --out $@
+
+$(OBJDIR)/gen/wordnet_table.o: $(WORDNET_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
 $(OBJDIR)/libelaaoms-core.a: $(call core_objs,$(OBJDIR))
 	rm -f $@ && ar rcs $@ $^
 
@@ -95,6 +108,10 @@ $(OBJDIR)/libelaaoms-io.a: $(call io_objs,$(OBJDIR))
 
 ifneq ($(OBJDIR),$(BUILD)/obj)
 $(BUILD)/obj/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/obj/gen/wordnet_table.o: $(WORDNET_C)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
@@ -290,6 +307,10 @@ FUZZ_SECONDS ?= 30
 $(FUZZ_OBJ)/lib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) -c -o $@ $<
+
+$(FUZZ_OBJ)/gen/wordnet_table.o: $(WORDNET_C)
+	@mkdir -p $(dir $@)
+	clang -O1 -c -I$(ROOT)/lib -o $@ $<
 
 $(FUZZ_OBJ)/libelaaoms-core.a: $(call core_objs,$(FUZZ_OBJ))
 	rm -f $@ && ar rcs $@ $^

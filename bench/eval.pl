@@ -665,9 +665,12 @@ sub report_verbose {
             $by{$k}[1]++ if $s->{ok};
         }
     }
-    printf $out "== %s: %d calls, %d questions, %d pre-call checks, %.1f s\n",
+    my $returned = 0;
+    $returned += @{ $_->{results} } for @$scored;
+    printf $out "== %s: %d calls, %d questions, %d pre-call checks, %.1f s, "
+        . "%.2f results a question\n",
         $half, scalar @{ $d->{calls} }, scalar @$scored, scalar @$precall,
-        $secs;
+        $secs, @$scored ? $returned / @$scored : 0;
     printf $out "   %-24s %3d/%-3d\n", $_, $by{$_}[1] // 0, $by{$_}[0]
         for sort keys %by;
     for my $s (grep { $_->{ok} } @$scored) {

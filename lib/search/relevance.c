@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "search/embed.h"
+#include "search/lexicon.h"
 #include "search/relevance.h"
 #include "search/tokenize.h"
 
@@ -16,11 +17,13 @@
 #define ELAAOMS_REL_W_LEX          0.5f
 /* a query word met only through a shared concept counts this much */
 #define ELAAOMS_REL_CONCEPT_CREDIT 0.6f
+/* a query word met only through a shared WordNet sense (lexicon.h) */
+#define ELAAOMS_REL_SENSE_CREDIT   0.3f
 /* a query word no memory fills weighs this share of one a single memory
  * fills */
 #define ELAAOMS_REL_UNSEEN_WEIGHT  0.5f
 /* a memory without the kind of answer asked for (a number, a code) */
-#define ELAAOMS_REL_ANSWER_TYPE_MISS  0.6f
+#define ELAAOMS_REL_ANSWER_TYPE_MISS  0.4f
 #define ELAAOMS_REL_BM25_K1        1.2f
 #define ELAAOMS_REL_BM25_B         0.75f
 /*
@@ -41,6 +44,9 @@ typedef struct {
     size_t    stem_len;
     uint32_t  stem_hash;
     uint32_t  concepts;
+    /* WordNet senses (lexicon.h): a memory word sharing one relates */
+    const uint32_t  *senses;
+    size_t           nsenses;
     float     idf;
     unsigned  answer_type:1;    /* names the kind of answer wanted */
 } elaaoms_query_term_t;
@@ -54,6 +60,7 @@ typedef struct {
     uint16_t  len;
     uint8_t   exact[ELAAOMS_RELEVANCE_MAX_TERMS];
     uint8_t   related[ELAAOMS_RELEVANCE_MAX_TERMS];
+    uint8_t   sense[ELAAOMS_RELEVANCE_MAX_TERMS];
 } elaaoms_cand_stats_t;
 
 
@@ -150,6 +157,10 @@ elaaoms_query_terms(const char *query, size_t len, elaaoms_query_term_t *terms)
          */
         terms[n].concepts = tok.concepts & ~seen;
         seen |= tok.concepts;
+
+        terms[n].nsenses = qc ? 0 : elaaoms_lexicon_senses(tok.word,
+                                                           tok.word_len,
+                                                           &terms[n].senses);
         n++;
     }
 
@@ -171,7 +182,9 @@ elaaoms_count_text(const char *text, size_t len, unsigned units,
     const elaaoms_query_term_t *terms, size_t nterms,
     elaaoms_cand_stats_t *st)
 {
-    size_t               j, words;
+    size_t               j, words, nsenses;
+    int                  looked_up;
+    const uint32_t      *senses;
     elaaoms_token_t      tok;
     elaaoms_tokenizer_t  tz;
 
@@ -185,6 +198,9 @@ elaaoms_count_text(const char *text, size_t len, unsigned units,
         }
 
         words += units;
+        looked_up = 0;
+        nsenses = 0;
+        senses = NULL;
 
         for (j = 0; j < nterms; j++) {
             if (terms[j].stem_hash == tok.stem_hash
@@ -197,6 +213,23 @@ elaaoms_count_text(const char *text, size_t len, unsigned units,
             } else if (terms[j].concepts & tok.concepts) {
                 st->related[j] = st->related[j] + units > UINT8_MAX
                                  ? UINT8_MAX : st->related[j] + units;
+
+            } else if (terms[j].nsenses) {
+                /* one lookup per memory word, only when a term needs it */
+                if (!looked_up) {
+                    nsenses = elaaoms_lexicon_senses(tok.word, tok.word_len,
+                                                     &senses);
+                    looked_up = 1;
+                }
+
+                if (nsenses
+                    && elaaoms_lexicon_share(terms[j].senses,
+                                             terms[j].nsenses, senses,
+                                             nsenses))
+                {
+                    st->sense[j] = st->sense[j] + units > UINT8_MAX
+                                   ? UINT8_MAX : st->sense[j] + units;
+                }
             }
         }
     }
@@ -214,6 +247,7 @@ elaaoms_count_terms(const elaaoms_relevance_cand_t *cand,
 
     memset(st->exact, 0, nterms);
     memset(st->related, 0, nterms);
+    memset(st->sense, 0, nterms);
 
     words = elaaoms_count_text(cand->text, cand->len,
                                ELAAOMS_REL_CONTENT_UNITS, terms, nterms, st);
@@ -275,7 +309,8 @@ elaaoms_relevance_score(const char *query, size_t query_len,
     for (j = 0; j < nterms; j++) {
         df = 0;
         for (i = 0; i < n; i++) {
-            df += stats[i].exact[j] || stats[i].related[j];
+            df += stats[i].exact[j] || stats[i].related[j]
+                  || stats[i].sense[j];
         }
 
         if (df == 0) {
@@ -309,6 +344,12 @@ elaaoms_relevance_score(const char *query, size_t query_len,
             tf = (float) st->related[j] / ELAAOMS_REL_CONTENT_UNITS;
             related = ELAAOMS_REL_CONCEPT_CREDIT
                       * tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);
+            if (related < exact) {
+                related = exact;
+            }
+            tf = (float) st->sense[j] / ELAAOMS_REL_CONTENT_UNITS;
+            exact = ELAAOMS_REL_SENSE_CREDIT
+                    * tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);
             sum += terms[j].idf * (exact > related ? exact : related);
         }
 
@@ -336,7 +377,7 @@ elaaoms_relevance_score(const char *query, size_t query_len,
 
         for (j = 0; j < nterms; j++) {
             if (terms[j].answer_type && st->exact[j] == 0
-                && st->related[j] == 0)
+                && st->related[j] == 0 && st->sense[j] == 0)
             {
                 raw *= ELAAOMS_REL_ANSWER_TYPE_MISS;
                 break;

@@ -538,6 +538,17 @@ elaaoms_tokenizer_init(elaaoms_tokenizer_t *tz, const char *text, size_t len)
 }
 
 
+/* 1900 to 2099 alone: a year */
+static int
+elaaoms_is_year(const char *w, size_t n)
+{
+    return n == 4
+           && ((w[0] == '1' && w[1] == '9') || (w[0] == '2' && w[1] == '0'))
+           && elaaoms_ascii_digit((unsigned char) w[2])
+           && elaaoms_ascii_digit((unsigned char) w[3]);
+}
+
+
 int
 elaaoms_tokenizer_next(elaaoms_tokenizer_t *tz, elaaoms_token_t *tok)
 {
@@ -597,6 +608,10 @@ elaaoms_tokenizer_next(elaaoms_tokenizer_t *tz, elaaoms_token_t *tok)
 
     if (tok->stopword) {
         tok->concepts = 0;
+
+    } else if (elaaoms_is_year(tok->word, n)) {
+        /* "since 2019" says when, it is no order or account number */
+        tok->concepts = 1u << ELAAOMS_CONCEPT_TIME_OF_DAY;
 
     } else if (tok->has_digit) {
         tok->concepts = 1u << ELAAOMS_CONCEPT_NUMBER;

@@ -317,7 +317,12 @@ test_labelled(void)
     }
 
     CHECK(labelled.npairs >= 60);
-    CHECK(precision >= 0.8);
+    /*
+     * the default leans to recall (relevance.h: calibrated on the
+     * recall benchmark's tuning half, at most 3 results a question);
+     * precision on these single pairs was 0.83 with the older cut 0.20
+     */
+    CHECK(precision >= 0.72);
     CHECK(recall >= 0.8);
 
     /* the two pairs the product documents */
@@ -441,15 +446,16 @@ test_edges(void)
     /* a query of stopwords and an empty memory match nothing */
     CHECK_INT_EQ(elaaoms_relevance_score("what is it?", 11, cands, 2, NULL,
                                          s, NULL), 0);
-    CHECK(s[0] < 0.1 && s[1] < 0.1);
+    /* under the server's floor (elaaoms_search_min_threshold, 0.3) */
+    CHECK(s[0] < 0.3 && s[1] < 0.3);
 
     CHECK_INT_EQ(elaaoms_relevance_score("order number", 12, cands, 2, NULL,
                                          s, NULL), 0);
     CHECK(s[0] >= THRESHOLD);
-    CHECK(s[1] < 0.1);
+    CHECK(s[1] < 0.3);
 
     /* the calibration: monotone, and the raw cut lands on 0.7 */
-    CHECK(elaaoms_relevance_calibrate(0) < 0.1);
+    CHECK(elaaoms_relevance_calibrate(0) < 0.3);
     CHECK(fabsf(elaaoms_relevance_calibrate(ELAAOMS_RELEVANCE_RAW_CUT)
                 - (float) ELAAOMS_RELEVANCE_DEFAULT_THRESHOLD) < 1e-4f);
     CHECK(elaaoms_relevance_calibrate(0.5f)

@@ -79,7 +79,8 @@ static const devcall_t  calls[] = {
       "User: I'd rather drop it off early, before 7, I start work at "
       "8.\n"
       "User: Okay, book it.\n",
-      { { "what vehicle does he drive", "Subaru", "name is" },
+      /* not "name is": that memory's source quote names the car */
+      { { "what vehicle does he drive", "Subaru", "before 7" },
         { "what's wrong with the car", "grinding", NULL },
         { "how much did the dealer quote", "$380", NULL },
         { "when can he bring the car in", "before 7|early", NULL },

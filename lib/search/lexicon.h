@@ -1,0 +1,38 @@
+/*
+ * What an English word can mean, from WordNet 3.0 (Debian's wordnet-base,
+ * turned into a table at build time by scripts/gen-wordnet.pl): the ids of
+ * a word's frequent senses and of the senses one step away that say the
+ * same thing in other words (derivations, pertainyms, similar adjectives,
+ * specific hypernyms).  Two words are related when their id lists share
+ * one: "price" and "cost", "allergic" and "allergy", "vegetarian" and
+ * "vegetable" do; "order" and "pizza" do not.
+ *
+ * Lookups take the word as written and, when it is not a lemma, its base
+ * form by WordNet's own detachment rules ("deliveries" -> "delivery",
+ * "quoted" -> "quote", "shipping" -> "ship"); irregular forms ("paid",
+ * "children") are in the table.  The table is read-only data: lookups are
+ * thread-safe and allocate nothing.
+ */
+
+#ifndef ELAAOMS_LEXICON_H
+#define ELAAOMS_LEXICON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* longer words are never lemmas */
+#define ELAAOMS_LEXICON_MAX_WORD  31
+
+/*
+ * The sense ids of word (lowercased ASCII letters, len bytes), sorted
+ * ascending, in *ids (pointing into the table); returns how many, 0 for a
+ * word the lexicon does not know.
+ */
+size_t elaaoms_lexicon_senses(const char *word, size_t len,
+    const uint32_t **ids);
+
+/* 1 when the two sorted id lists share an id */
+int elaaoms_lexicon_share(const uint32_t *a, size_t na, const uint32_t *b,
+    size_t nb);
+
+#endif /* ELAAOMS_LEXICON_H */

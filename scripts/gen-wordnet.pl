@@ -1,0 +1,185 @@
+#!/usr/bin/perl
+# Generates the sense table of lib/search/lexicon.c from WordNet 3.0 as
+# Debian's wordnet-base installs it (/usr/share/wordnet): for every
+# single-word English lemma, the sorted ids of the meanings it can stand
+# for in a caller's memory or an agent's question.
+#
+#   perl scripts/gen-wordnet.pl [--wordnet DIR] --out FILE.c
+#
+# A lemma's senses are its most frequent ones (the first, and the next two
+# when SemCor tagged them), in every part of speech.  Each sense brings its
+# synset and the synsets one step away that say the same thing in other
+# words: derivations ("allergic" -> "allergy"), pertainyms ("financial" ->
+# "finance"), similar adjectives, attributes, and the hypernym when it is
+# specific (at most ELAAOMS_WN_MAX_HYPONYMS hyponyms: "price" and "fee" meet
+# under "charge", while "person" is too wide to relate its 400 kinds).
+# Irregular forms of noun.exc, verb.exc and adj.exc ("children", "paid")
+# get the ids of their base form.  The ids are dense numbers of the synsets
+# used, meaningful only inside one generated table.
+#
+# Output: a C file defining elaaoms_wn_pool (lemmas, NUL-terminated),
+# elaaoms_wn_ids and the open-addressing table elaaoms_wn_table, hashed
+# with FNV-1a like lib/search/tokenize.h.  Nothing of WordNet's text
+# (glosses, examples) is kept.
+
+use strict;
+use warnings;
+use Getopt::Long;
+
+my $dir = '/usr/share/wordnet';
+my $out;
+GetOptions('wordnet=s' => \$dir, 'out=s' => \$out) or die "bad options\n";
+die "usage: $0 [--wordnet DIR] --out FILE.c\n" unless $out;
+-r "$dir/index.noun"
+    or die "$0: no WordNet in $dir (Debian package wordnet-base: make deps)\n";
+
+my $MAX_SENSES = 3;
+my $MAX_HYPONYMS = 40;
+my $MAX_IDS = 24;
+my $MAX_LEN = 31;            # ELAAOMS_TOKEN_MAX
+
+my %file = (n => 'noun', v => 'verb', a => 'adj', r => 'adv');
+
+# --- synsets: the pointers that matter here ----------------------------------
+
+my (%ptrs, %hyponyms);       # "n:offset" -> [ "n:offset", ... ]
+for my $pos (sort keys %file) {
+    open my $fh, '<', "$dir/data.$file{$pos}" or die "$dir/data.$file{$pos}: $!";
+    while (my $line = <$fh>) {
+        next if $line =~ /^  /;             # the licence header
+        my ($head) = split /\s\|\s/, $line, 2;
+        my @f = split ' ', $head;
+        my ($off, undef, $type, $wcnt) = @f[0 .. 3];
+        my $i = 4 + 2 * hex($wcnt);
+        my $pcnt = $f[$i++];
+        my $key = "$pos:$off";
+        my @rel;
+        for (1 .. $pcnt) {
+            my ($sym, $toff, $tpos) = @f[$i .. $i + 2];
+            $i += 4;
+            $tpos = 'a' if $tpos eq 's';
+            if ($sym eq '~') {
+                $hyponyms{$key}++;
+            } elsif ($sym eq '@' || $sym eq '+' || $sym eq '&'
+                     || $sym eq '\\' || $sym eq '=') {
+                push @rel, [$sym, "$tpos:$toff"];
+            }
+        }
+        $ptrs{$key} = \@rel;
+    }
+    close $fh;
+}
+
+# --- lemmas: their frequent senses and what those reach ----------------------
+
+my (%ids_of, %dense);
+sub dense { $dense{ $_[0] } //= scalar keys %dense }
+
+sub reach {
+    my ($syn) = @_;
+    my @r = ($syn);
+    for my $p (@{ $ptrs{$syn} || [] }) {
+        my ($sym, $t) = @$p;
+        next if $sym eq '@' && ($hyponyms{$t} // 0) > $MAX_HYPONYMS;
+        push @r, $t;
+    }
+    return @r;
+}
+
+for my $pos (sort keys %file) {
+    open my $fh, '<', "$dir/index.$file{$pos}" or die $!;
+    while (my $line = <$fh>) {
+        next if $line =~ /^  /;
+        my @f = split ' ', $line;
+        my ($lemma, undef, $scnt, $pcnt) = @f[0 .. 3];
+        next unless $lemma =~ /^[a-z]+$/ && length $lemma <= $MAX_LEN;
+        my $i = 4 + $pcnt;
+        my ($sense_cnt, $tagged) = @f[$i, $i + 1];
+        my @offs = @f[$i + 2 .. $i + 1 + $sense_cnt];
+        my $keep = $tagged > 1 ? $tagged : 1;
+        $keep = $MAX_SENSES if $keep > $MAX_SENSES;
+        for my $off (@offs[0 .. $keep - 1]) {
+            $ids_of{$lemma}{ dense($_) } = 1 for reach("$pos:$off");
+        }
+    }
+    close $fh;
+}
+
+# irregular forms take their base form's ids
+for my $pos (qw(noun verb adj)) {
+    open my $fh, '<', "$dir/$pos.exc" or die $!;
+    while (<$fh>) {
+        my ($form, @bases) = split;
+        next unless $form =~ /^[a-z]+$/ && length $form <= $MAX_LEN;
+        for my $b (@bases) {
+            next unless $ids_of{$b};
+            $ids_of{$form}{$_} = 1 for keys %{ $ids_of{$b} };
+        }
+    }
+    close $fh;
+}
+
+# --- the C file ----------------------------------------------------------------
+
+sub fnv1a {
+    my $h = 2166136261;
+    for my $c (unpack 'C*', $_[0]) {
+        $h ^= $c;
+        $h = ($h * 16777619) % 4294967296;
+    }
+    return $h;
+}
+
+my @lemmas = sort keys %ids_of;
+my $size = 1;
+$size <<= 1 while $size < 1.25 * @lemmas;
+my @slot = (undef) x $size;
+for my $l (@lemmas) {
+    my $h = fnv1a($l) & ($size - 1);
+    $h = ($h + 1) & ($size - 1) while defined $slot[$h];
+    $slot[$h] = $l;
+}
+
+my (%pool_off, @pool, %ids_off, @ids, %ids_n);
+my $poff = 0;
+for my $l (@lemmas) {
+    $pool_off{$l} = $poff;
+    push @pool, $l;
+    $poff += length($l) + 1;
+    my @s = sort { $a <=> $b } keys %{ $ids_of{$l} };
+    @s = @s[0 .. $MAX_IDS - 1] if @s > $MAX_IDS;
+    $ids_off{$l} = scalar @ids;
+    $ids_n{$l} = scalar @s;
+    push @ids, @s;
+}
+
+open my $o, '>', "$out.tmp" or die "$out.tmp: $!";
+print $o "/* generated by scripts/gen-wordnet.pl from WordNet 3.0 ($dir);\n",
+         " * do not edit.  WordNet 3.0 Copyright 2006 by Princeton University,\n",
+         " * used under its licence (see /usr/share/doc/wordnet-base). */\n\n",
+         "#include <stdint.h>\n#include \"search/lexicon_table.h\"\n\n",
+         "const uint32_t elaaoms_wn_table_size = $size;\n\n",
+         "const char elaaoms_wn_pool[] =\n";
+for (my $i = 0; $i < @pool; $i += 8) {
+    my $last = $i + 7 < $#pool ? $i + 7 : $#pool;
+    print $o '    "', join('', map { "$_\\0" } @pool[$i .. $last]), "\"\n";
+}
+print $o ";\n\nconst uint32_t elaaoms_wn_ids[] = {\n";
+for (my $i = 0; $i < @ids; $i += 12) {
+    my $last = $i + 11 < $#ids ? $i + 11 : $#ids;
+    print $o '    ', join(', ', @ids[$i .. $last]), ",\n";
+}
+print $o "    0\n};\n\nconst elaaoms_wn_entry_t elaaoms_wn_table[] = {\n";
+for my $l (@slot) {
+    if (defined $l) {
+        printf $o "    { %u, %u, %u },\n", $pool_off{$l} + 1, $ids_off{$l},
+            $ids_n{$l};
+    } else {
+        print $o "    { 0, 0, 0 },\n";
+    }
+}
+print $o "};\n";
+close $o or die $!;
+rename "$out.tmp", $out or die $!;
+printf STDERR "gen-wordnet: %d lemmas, %d synsets, %d ids, table %d\n",
+    scalar @lemmas, scalar keys %dense, scalar @ids, $size;

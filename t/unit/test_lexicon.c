@@ -1,0 +1,98 @@
+#include <stdint.h>
+
+#include "unit.h"
+#include "search/lexicon.h"
+
+
+static int
+related(const char *a, const char *b)
+{
+    size_t           na, nb;
+    const uint32_t  *sa, *sb;
+
+    na = elaaoms_lexicon_senses(a, strlen(a), &sa);
+    nb = elaaoms_lexicon_senses(b, strlen(b), &sb);
+
+    return na && nb && elaaoms_lexicon_share(sa, na, sb, nb);
+}
+
+
+static size_t
+senses(const char *w)
+{
+    const uint32_t  *ids;
+
+    return elaaoms_lexicon_senses(w, strlen(w), &ids);
+}
+
+
+static void
+test_lookup(void)
+{
+    size_t           i, n;
+    const uint32_t  *ids;
+
+    CHECK(senses("price") > 0);
+    CHECK(senses("allergy") > 0);
+
+    /* sorted ascending: lexicon_share() relies on it */
+    n = elaaoms_lexicon_senses("order", 5, &ids);
+    CHECK(n > 1);
+    for (i = 1; i < n; i++) {
+        CHECK(ids[i - 1] < ids[i]);
+    }
+
+    /* not words of the table: nothing, and no pointer */
+    CHECK_INT_EQ(senses("xyz789"), 0);
+    CHECK_INT_EQ(senses("Price"), 0);
+    CHECK_INT_EQ(senses(""), 0);
+    CHECK_INT_EQ(senses("a"), 0);
+    CHECK_INT_EQ(senses("qwzxv"), 0);
+    CHECK_INT_EQ(elaaoms_lexicon_senses("price\0x", 7, &ids), 0);
+    CHECK(ids == NULL);
+    CHECK_INT_EQ(senses("abcdefghijklmnopqrstuvwxyzabcdefghij"), 0);
+}
+
+
+static void
+test_inflections(void)
+{
+    /* regular forms reach their lemma, irregular ones are in the table */
+    CHECK(related("deliveries", "delivery"));
+    CHECK(related("quoted", "quote"));
+    CHECK(related("shipping", "ship"));
+    CHECK(related("refunded", "refund"));
+    CHECK(related("children", "child"));
+    CHECK(related("paid", "pay"));
+    CHECK(related("boxes", "box"));
+}
+
+
+static void
+test_relations(void)
+{
+    /* synonyms, derivations, specific hypernyms */
+    CHECK(related("price", "cost"));
+    CHECK(related("allergies", "allergic"));
+    CHECK(related("injury", "whiplash"));
+    CHECK(related("refund", "repayment"));
+    CHECK(related("physician", "doctor"));
+    CHECK(related("car", "automobile"));
+
+    /* unrelated words stay apart */
+    CHECK(!related("price", "allergy"));
+    CHECK(!related("router", "sandwich"));
+    CHECK(!related("email", "dog"));
+    CHECK(!related("address", "pizza"));
+}
+
+
+int
+main(void)
+{
+    test_lookup();
+    test_inflections();
+    test_relations();
+
+    return UNIT_DONE("lexicon");
+}
