@@ -2,7 +2,8 @@
  * The built-in offline extractor, used when no LLM key is configured:
  * deterministic English rules over the caller's lines of a transcript
  * ("Caller: ..." or "User: ..." lines, as elaaoms_transcript_text()
- * writes them; "Agent: ..." lines are read only as context).
+ * writes them; "Agent: ..." lines are read as context, and for what the
+ * agent did or offered: see the limits below).
  *
  * Every caller statement that says something becomes a memory in the
  * caller's own words, turned to the third person, one fact per memory,
@@ -102,9 +103,14 @@
  *   - Verbless fragments become "The caller said <fragment>."; a
  *     capitalized first word is kept unless it is a function word or the
  *     sentence's own first word.
- *   - The agent's words are never a memory of their own: they name a
- *     code's kind or status and give a short answer its question.  What
- *     only the agent said (an offer, a ticket the agent opened) is lost.
+ *   - The agent's words are a memory of their own only when they say
+ *     what the agent did or offered with a value (extract_offline_agent.c:
+ *     "I've opened claim CLM-2025-08817" -> "The company opened claim
+ *     CLM-2025-08817.", "your new ticket is TK-30872", "I can offer $12
+ *     per seat"; the agent's sentence is the quote).  Otherwise they name
+ *     a code's kind or status and give a short answer its question;
+ *     pitches, questions and what the agent says about the caller give
+ *     nothing.
  *     Lines that start with neither "Caller: ", "User: " nor "Agent: "
  *     are ignored.
  *   - Sentences are cut at ". ! ? ;" before a space or the line end

@@ -261,6 +261,12 @@ int elaaoms_xo_asked(const elaaoms_xo_ctx_t *cx);
 int elaaoms_xo_is_content(const elaaoms_xo_sent_t *st, size_t i);
 
 
+/* --- what the agent did or offered (extract_offline_agent.c) ------------- */
+
+/* an agent line's commitments with a value: tickets, refunds, offers */
+void elaaoms_xo_rule_agent(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln);
+
+
 /* --- type and importance (extract_offline_cues.c) ------------------------- */
 
 /*

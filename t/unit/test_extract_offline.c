@@ -740,6 +740,85 @@ test_hostile(void)
 }
 
 
+/* what the agent did or offered, with its value: one memory each */
+static const struct {
+    const char          *line;
+    const char          *content;
+    elaaoms_mem_type_e   type;
+} agent_done[] = {
+    { "Good. I've opened claim CLM-2025-08817. An adjuster will come out "
+      "this week.", "The company opened claim CLM-2025-08817.",
+      ELAAOMS_MEM_FACTUAL },
+    { "I've refunded the full $64.50 for HB-40218 to your card.",
+      "The company refunded the full $64.50 for HB-40218 to the caller's "
+      "card.", ELAAOMS_MEM_ISSUE },
+    { "Let me check... your new ticket is TK-30872.",
+      "The caller's new ticket is TK-30872.", ELAAOMS_MEM_FACTUAL },
+    { "For 9 seats on the Team plan, I can offer $12 per seat per month.",
+      "For 9 seats on the Team plan, the company offered $12 per seat per "
+      "month.", ELAAOMS_MEM_FACTUAL },
+    { "We have just applied a $22 credit to your next bill.",
+      "The company applied a $22 credit to the caller's next bill.",
+      ELAAOMS_MEM_ISSUE },
+};
+
+/* the agent's other words: pitches, questions, claims about the caller */
+static const char  *agent_nothing[] = {
+    "Our Business Fiber plans start at just $69 a month. How can I help?",
+    "Can I get the 5 digit code on the back of your card?",
+    "I've created the customer with NOK as the currency.",
+    "Your order XYZ-789 is late and you were charged twice.",
+    "Your new router is ready and it has 4 antennas.",
+    "I can do that for you.",
+    "I've got 3 minutes left on this shift, so let me be quick?",
+    NULL
+};
+
+
+static void
+test_agent(void)
+{
+    char                       text[1024];
+    size_t                     i, k, found;
+    const char               **line;
+    elaaoms_extracted_list_t   l = { 0 };
+
+    for (i = 0; i < sizeof(agent_done) / sizeof(agent_done[0]); i++) {
+        snprintf(text, sizeof(text), "Agent: %s\nCaller: Okay.\n",
+                 agent_done[i].line);
+        CHECK_INT_EQ(elaaoms_extract_offline(text, &l), 0);
+
+        found = 0;
+        for (k = 0; k < l.n; k++) {
+            if (strcmp(l.items[k].content, agent_done[i].content) == 0) {
+                found++;
+                CHECK_INT_EQ(l.items[k].type, agent_done[i].type);
+                /* the agent's sentence is the quote */
+                CHECK(l.items[k].source_quote != NULL
+                      && strstr(agent_done[i].line, l.items[k].source_quote)
+                         != NULL);
+            }
+        }
+        CHECK_INT_EQ(found, 1);
+        CHECK_INT_EQ(l.n, 1);
+        if (found != 1 || l.n != 1) {
+            show("agent", agent_done[i].line, &l);
+        }
+        elaaoms_extracted_free(&l);
+    }
+
+    for (line = agent_nothing; *line; line++) {
+        snprintf(text, sizeof(text), "Agent: %s\nCaller: Okay.\n", *line);
+        CHECK_INT_EQ(elaaoms_extract_offline(text, &l), 0);
+        CHECK_INT_EQ(l.n, 0);
+        if (l.n) {
+            show("agent", *line, &l);
+        }
+        elaaoms_extracted_free(&l);
+    }
+}
+
+
 int
 main(void)
 {
@@ -751,6 +830,7 @@ main(void)
     test_absent();
     test_context();
     test_hostile();
+    test_agent();
 
     return UNIT_DONE("extract_offline");
 }
