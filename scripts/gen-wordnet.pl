@@ -42,7 +42,7 @@ my %file = (n => 'noun', v => 'verb', a => 'adj', r => 'adv');
 
 # --- synsets: the pointers that matter here ----------------------------------
 
-my (%ptrs, %hyponyms);       # "n:offset" -> [ "n:offset", ... ]
+my (%ptrs, %hyponyms, %hypo_of); # "n:offset" -> [ "n:offset", ... ]
 for my $pos (sort keys %file) {
     open my $fh, '<', "$dir/data.$file{$pos}" or die "$dir/data.$file{$pos}: $!";
     while (my $line = <$fh>) {
@@ -60,6 +60,7 @@ for my $pos (sort keys %file) {
             $tpos = 'a' if $tpos eq 's';
             if ($sym eq '~') {
                 $hyponyms{$key}++;
+                push @{ $hypo_of{$key} }, "$tpos:$toff";
             } elsif ($sym eq '@' || $sym eq '+' || $sym eq '&'
                      || $sym eq '\\' || $sym eq '=') {
                 push @rel, [$sym, "$tpos:$toff"];
@@ -119,6 +120,80 @@ for my $pos (qw(noun verb adj)) {
     close $fh;
 }
 
+# --- health words -----------------------------------------------------------------
+#
+# A lemma is a health word (ELAAOMS_WN_HEALTH) when its uses in SemCor
+# (cntlist.rev) are mostly noun senses under one of these roots -- illness,
+# injury, disorder, disability, symptom, therapy, drug, allergy, wound --
+# or, never tagged there, when it is a noun only and one of its first two
+# senses is: "whiplash", "asthma", "insulin", "concussion" are; "cold"
+# (mostly the adjective) and "hurt" (mostly the verb) are not.
+
+my @health_roots = qw(illness:1 injury:1 ailment:1 disorder:1 disability:1
+    symptom:1 therapy:1 drug:1 medication:1 allergy:1 wound:1
+    medical_care:1 pregnancy:1);
+my (%noun_senses, %pos_of);
+for my $pos (sort keys %file) {
+    open my $fh, '<', "$dir/index.$file{$pos}" or die $!;
+    while (my $line = <$fh>) {
+        next if $line =~ /^  /;
+        my @f = split ' ', $line;
+        my ($lemma, undef, $scnt, $pcnt) = @f[0 .. 3];
+        $pos_of{$lemma}{$pos} = 1;
+        next unless $pos eq 'n';
+        my $i = 4 + $pcnt;
+        $noun_senses{$lemma} = [ map { "n:$_" } @f[$i + 2 .. $i + 1 + $f[$i]] ];
+    }
+    close $fh;
+}
+
+my %health_syn;
+my @queue;
+for my $r (@health_roots) {
+    my ($l, $n) = split /:/, $r;
+    my $syn = $noun_senses{$l}[$n - 1] or die "$0: no WordNet sense $r\n";
+    push @queue, $syn;
+}
+while (my $syn = shift @queue) {
+    next if $health_syn{$syn}++;
+    push @queue, @{ $hypo_of{$syn} || [] };
+}
+
+# SemCor counts per lemma: all senses, and the noun senses under the roots
+my (%freq_all, %freq_health);
+my %ss_pos = (1 => 'n', 2 => 'v', 3 => 'a', 4 => 'r', 5 => 'a');
+open my $cfh, '<', "$dir/cntlist.rev" or die "$dir/cntlist.rev: $!";
+while (<$cfh>) {
+    my ($key, $sense, $cnt) = split;
+    my ($lemma, $ss) = $key =~ /^([^%]+)%(\d)/ or next;
+    $freq_all{$lemma} += $cnt;
+    if ($ss == 1) {
+        my $syn = $noun_senses{$lemma}[$sense - 1];
+        $freq_health{$lemma} += $cnt if $syn && $health_syn{$syn};
+    }
+}
+close $cfh;
+
+my %health;
+for my $lemma (keys %noun_senses) {
+    next unless $ids_of{$lemma};
+    if ($freq_all{$lemma}) {
+        $health{$lemma} = 1
+            if 2 * ($freq_health{$lemma} // 0) > $freq_all{$lemma};
+    } elsif (keys %{ $pos_of{$lemma} } == 1) {
+        my @s = @{ $noun_senses{$lemma} };
+        $health{$lemma} = 1
+            if grep { $health_syn{$_} } @s[0 .. ($#s < 1 ? $#s : 1)];
+    }
+}
+# irregular plurals follow their base
+open my $efh, '<', "$dir/noun.exc" or die "$dir/noun.exc: $!";
+while (<$efh>) {
+    my ($form, @bases) = split;
+    $health{$form} = 1 if $ids_of{$form} && grep { $health{$_} } @bases;
+}
+close $efh;
+
 # --- the C file ----------------------------------------------------------------
 
 sub fnv1a {
@@ -172,14 +247,15 @@ for (my $i = 0; $i < @ids; $i += 12) {
 print $o "    0\n};\n\nconst elaaoms_wn_entry_t elaaoms_wn_table[] = {\n";
 for my $l (@slot) {
     if (defined $l) {
-        printf $o "    { %u, %u, %u },\n", $pool_off{$l} + 1, $ids_off{$l},
-            $ids_n{$l};
+        printf $o "    { %u, %u, %u, %u },\n", $pool_off{$l} + 1, $ids_off{$l},
+            $ids_n{$l}, $health{$l} ? 1 : 0;
     } else {
-        print $o "    { 0, 0, 0 },\n";
+        print $o "    { 0, 0, 0, 0 },\n";
     }
 }
 print $o "};\n";
 close $o or die $!;
 rename "$out.tmp", $out or die $!;
-printf STDERR "gen-wordnet: %d lemmas, %d synsets, %d ids, table %d\n",
-    scalar @lemmas, scalar keys %dense, scalar @ids, $size;
+printf STDERR "gen-wordnet: %d lemmas (%d health words), %d synsets, "
+    . "%d ids, table %d\n", scalar @lemmas, scalar keys %health,
+    scalar keys %dense, scalar @ids, $size;

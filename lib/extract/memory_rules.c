@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "extract/memory_rules.h"
+#include "search/lexicon.h"
 #include "search/tokenize.h"
 
 
@@ -178,6 +179,11 @@ elaaoms_rules_health_words(const elaaoms_rules_words_t *ws)
 
     for (i = 0; i < ws->n; i++) {
         if (elaaoms_rules_find(ws, i, elaaoms_rules_health_terms)) {
+            return 1;
+        }
+
+        /* beyond the table: WordNet's illnesses, injuries, therapies ... */
+        if (elaaoms_lexicon_health(ws->w[i].word, ws->w[i].len)) {
             return 1;
         }
     }

@@ -19,8 +19,9 @@
  *                       Spanish").
  *
  * Both read the tokenizer's words (search/tokenize.h: lowercased, single
- * letters skipped).  Health and safety terms are a table of words and
- * phrases, a final '*' matching any ending ("allerg*": allergy, allergic,
+ * letters skipped).  Health words are also WordNet's (search/lexicon.h,
+ * elaaoms_lexicon_health(): "whiplash", "migraine", "therapy").  Health
+ * and safety terms are a table of words and phrases, a final '*' matching any ending ("allerg*": allergy, allergic,
  * allergies).  Bare words that mean something else in a call center are
  * only matched in phrases: "medical" (a medical bill), "disabled" (a
  * disabled account), "hearing" ("hearing about"), "mobility" (a mobile

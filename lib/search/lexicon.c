@@ -51,22 +51,21 @@ elaaoms_lexicon_find(const char *w, size_t len)
 }
 
 
-size_t
-elaaoms_lexicon_senses(const char *word, size_t len, const uint32_t **ids)
+/* the word's entry, or its base form's by the detachment rules */
+static const elaaoms_wn_entry_t *
+elaaoms_lexicon_lookup(const char *word, size_t len)
 {
     char                       buf[ELAAOMS_LEXICON_MAX_WORD + 8];
     size_t                     i, n, slen, elen;
     const elaaoms_wn_entry_t  *e;
 
-    *ids = NULL;
-
     if (len < 2 || len > ELAAOMS_LEXICON_MAX_WORD) {
-        return 0;
+        return NULL;
     }
 
     for (i = 0; i < len; i++) {
         if (!elaaoms_ascii_lower((unsigned char) word[i])) {
-            return 0;
+            return NULL;
         }
     }
 
@@ -98,12 +97,34 @@ elaaoms_lexicon_senses(const char *word, size_t len, const uint32_t **ids)
         }
     }
 
+    return e;
+}
+
+
+size_t
+elaaoms_lexicon_senses(const char *word, size_t len, const uint32_t **ids)
+{
+    const elaaoms_wn_entry_t  *e;
+
+    e = elaaoms_lexicon_lookup(word, len);
     if (e == NULL) {
+        *ids = NULL;
         return 0;
     }
 
     *ids = &elaaoms_wn_ids[e->ids];
     return e->n;
+}
+
+
+int
+elaaoms_lexicon_health(const char *word, size_t len)
+{
+    const elaaoms_wn_entry_t  *e;
+
+    e = elaaoms_lexicon_lookup(word, len);
+
+    return e != NULL && (e->flags & ELAAOMS_WN_HEALTH) != 0;
 }
 
 

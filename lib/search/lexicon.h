@@ -31,6 +31,15 @@
 size_t elaaoms_lexicon_senses(const char *word, size_t len,
     const uint32_t **ids);
 
+/*
+ * 1 when the word (lowercased ASCII) is mostly used for an illness,
+ * injury, disorder, disability, symptom, therapy, drug, allergy or wound
+ * ("whiplash", "asthma", "insulin", "concussions"; not "cold", mostly
+ * the adjective, nor "hurt", mostly the verb): scripts/gen-wordnet.pl
+ * says how it is decided.
+ */
+int elaaoms_lexicon_health(const char *word, size_t len);
+
 /* 1 when the two sorted id lists share an id */
 int elaaoms_lexicon_share(const uint32_t *a, size_t na, const uint32_t *b,
     size_t nb);

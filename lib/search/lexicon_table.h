@@ -14,7 +14,11 @@ typedef struct {
                            an empty slot */
     uint32_t  ids;      /* its first id in elaaoms_wn_ids */
     uint32_t  n;        /* how many, sorted ascending */
+    uint32_t  flags;    /* ELAAOMS_WN_HEALTH ... */
 } elaaoms_wn_entry_t;
+
+/* a health word: an illness, injury, disorder, symptom, therapy, drug ... */
+#define ELAAOMS_WN_HEALTH  1u
 
 /* a power of two; FNV-1a of the lemma, linear probing */
 extern const uint32_t            elaaoms_wn_table_size;

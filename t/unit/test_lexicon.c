@@ -87,12 +87,31 @@ test_relations(void)
 }
 
 
+static void
+test_health(void)
+{
+    CHECK(elaaoms_lexicon_health("whiplash", 8));
+    CHECK(elaaoms_lexicon_health("migraines", 9));
+    CHECK(elaaoms_lexicon_health("therapy", 7));
+    CHECK(elaaoms_lexicon_health("injuries", 8));
+    CHECK(elaaoms_lexicon_health("asthma", 6));
+
+    /* mostly something else: the adjective, the verb, a thing */
+    CHECK(!elaaoms_lexicon_health("cold", 4));
+    CHECK(!elaaoms_lexicon_health("hurt", 4));
+    CHECK(!elaaoms_lexicon_health("order", 5));
+    CHECK(!elaaoms_lexicon_health("crash", 5));
+    CHECK(!elaaoms_lexicon_health("Asthma", 6));
+}
+
+
 int
 main(void)
 {
     test_lookup();
     test_inflections();
     test_relations();
+    test_health();
 
     return UNIT_DONE("lexicon");
 }

@@ -55,9 +55,18 @@ static const health_case_t  health_cases[] = {
       1 },
     { "Has a restraining order against a former partner.", 1 },
     { "Needs accessibility features on the website.", 1 },
+    /* beyond the table, WordNet's health words */
+    { "The caller's neck hurts, the doctor said whiplash.", 1 },
+    { "Gets migraines when the screen flickers.", 1 },
+    { "Has to do physical therapy 2 times a week.", 1 },
+    { "Is recovering from pneumonia.", 1 },
+    { "Has arthritis in both hands and cannot use the keypad.", 1 },
 
     /* look-alikes: stay as they are */
     { "Caller's name is Maria Lopez.", 0 },
+    { "The caller said the pizza arrived cold.", 0 },
+    { "The caller said the delay hurt their business.", 0 },
+    { "The caller cancelled the order after the crash of the website.", 0 },
     { "Prefers vegetarian meals.", 0 },
     { "Asked about a medical bill from March.", 0 },
     { "Account was disabled after three failed logins.", 0 },
