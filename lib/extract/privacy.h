@@ -63,6 +63,7 @@ typedef struct {
     unsigned  emails;
     unsigned  phones;
     unsigned  numbers;
+    unsigned  ibans;
 } elaaoms_privacy_counts_t;
 
 #define ELAAOMS_REDACTED_CARD    "[redacted-card]"
@@ -70,6 +71,7 @@ typedef struct {
 #define ELAAOMS_REDACTED_EMAIL   "[redacted-email]"
 #define ELAAOMS_REDACTED_PHONE   "[redacted-phone]"
 #define ELAAOMS_REDACTED_NUMBER  "[redacted-number]"
+#define ELAAOMS_REDACTED_IBAN    "[redacted-iban]"
 
 /*
  * Filters len bytes of in (need not be NUL-terminated; NUL bytes are
