@@ -2,8 +2,9 @@
  * Digit groups joined across what a transcript puts between the parts of
  * a number read out: commas ("4111, 1111, 1111, 1111"), slashes
  * ("4111/1111/...", "089/1234567") and filler words ("4111 1111 uh 1111
- * 1111").  Such joins are loose -- "2019, 2020, 2021" is a list -- so a
- * joined run counts only in the shapes that say card or phone: card
+ * 1111").  Such joins are loose -- "2019, 2020, 2021" and "250, 300,
+ * 4000" are lists -- so a joined run of years or round numbers is none,
+ * and others count only in the shapes that say card or phone: card
  * groupings (then Luhn, or the 13-digit rule), North American numbers
  * with valid area and exchange codes, the national shapes; runs the
  * strict separators alone make are privacy_digits.c's.
@@ -134,6 +135,23 @@ elaaoms_pii_years(const elaaoms_pii_run_t *run)
 }
 
 
+/* "250, 300, 4000": every group a round number, amounts */
+static int
+elaaoms_pii_round(const elaaoms_pii_run_t *run, const size_t *ends,
+    const unsigned char *in)
+{
+    size_t  i;
+
+    for (i = 0; i < run->ngroups; i++) {
+        if (in[ends[i] - 1] != '0') {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 /* 4-4-4-4 (the last group 1-4 digits, up to 19 in all), Amex 4-6-5 and
  * Diners 4-6-4 */
 static int
@@ -161,7 +179,8 @@ elaaoms_pii_card_grouping(const elaaoms_pii_run_t *run)
 
 
 static int
-elaaoms_pii_classify_joined(const elaaoms_pii_run_t *run,
+elaaoms_pii_classify_joined(const unsigned char *in,
+    const elaaoms_pii_run_t *run, const size_t *ends,
     const elaaoms_pii_key_t *key)
 {
     int     kind;
@@ -171,7 +190,7 @@ elaaoms_pii_classify_joined(const elaaoms_pii_run_t *run,
         commas += (run->seps[i] == ',');
     }
 
-    if (elaaoms_pii_years(run)) {
+    if (elaaoms_pii_years(run) || elaaoms_pii_round(run, ends, in)) {
         return ELAAOMS_PII_NONE;
     }
 
@@ -261,7 +280,7 @@ elaaoms_pii_joined_runs(const unsigned char *in, size_t len,
             }
             pre.ndigits = d;
 
-            kind = elaaoms_pii_classify_joined(&pre, key);
+            kind = elaaoms_pii_classify_joined(in, &pre, ends, key);
             if (kind != ELAAOMS_PII_NONE) {
                 break;
             }

@@ -1,9 +1,10 @@
 /*
  * The text the privacy detectors read: characters that look like ASCII
- * ones are read as those ("anna＠mail．ru", full-width digits, a no-break
- * space between digit groups, an en dash in "415–555–0199"), each mapped
- * character becoming one byte with its offset in the original kept, so
- * that spans found in the normalised text redact the original bytes.
+ * ones are read as those (a full-width at sign and full stop in an
+ * address, full-width digits, a no-break space between digit groups, an
+ * en dash in a phone number), each mapped character becoming one byte
+ * with its offset in the original kept, so that spans found in the
+ * normalised text redact the original bytes.
  */
 
 #include <stdlib.h>

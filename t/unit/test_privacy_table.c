@@ -96,8 +96,8 @@ static const row_t  redacted[] = {
     /* North American, loosely joined */
     { "415, 555, 0199", "[redacted-phone]", NULL },
     { "415 555 uh 0199", "[redacted-phone]", NULL },
-    { "it is 415\xe2\x80\x93" "555\xe2\x80\x93" "0199", "it is [redacted-phone]",
-      NULL },
+    { "it is 415\xe2\x80\x93" "555\xe2\x80\x93" "0199",
+      "it is [redacted-phone]", NULL },
     /* a 3-3-3 after a phone word */
     { "my phone number is 612 345 678", "my phone number is [redacted-phone]",
       NULL },
@@ -183,6 +183,8 @@ static const char  *kept[] = {
     "rooms 101, 102, 103, 104, 105",
     "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13",
     "items 100, 200, 3000",
+    "prices 250, 300, 4000",
+    "1000, 2000, 3000, 4000 steps",
     "I have 2 like 3 kids",
     "the 500 Mbps plan",
     "IP 192.168.100.200",
