@@ -354,6 +354,12 @@ elaaoms_pii_spoken_emails(const unsigned char *in, size_t len,
     for (i = 0; i < len; i++) {
         bare = 0;
 
+        if (in[i] != '@' && (in[i] | 0x20) != 'a'
+            && elaaoms_pii_close_of(in[i]) == 0)
+        {
+            continue;
+        }
+
         if (in[i] == '@') {
             at_end = i + 1;
 

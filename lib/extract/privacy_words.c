@@ -80,19 +80,18 @@ int
 elaaoms_pii_word_is(const unsigned char *in, size_t s, size_t e,
     const char *w)
 {
-    size_t  i, n = strlen(w);
+    size_t  i;
 
-    if (e - s != n) {
-        return 0;
-    }
-
-    for (i = 0; i < n; i++) {
-        if (elaaoms_ascii_tolower(in[s + i]) != (unsigned char) w[i]) {
+    /* no strlen(): this runs for every word of a transcript */
+    for (i = 0; s + i < e; i++) {
+        if (w[i] == '\0'
+            || elaaoms_ascii_tolower(in[s + i]) != (unsigned char) w[i])
+        {
             return 0;
         }
     }
 
-    return 1;
+    return w[i] == '\0';
 }
 
 
