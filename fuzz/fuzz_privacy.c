@@ -41,7 +41,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     if ((unsigned) rc != counts.cards + counts.ssns + counts.emails
-                         + counts.phones + counts.numbers)
+                         + counts.phones + counts.numbers + counts.ibans)
     {
         abort();
     }

@@ -247,7 +247,8 @@ elaaoms_process_filter_memories(const elaaoms_worker_config_t *cf,
 
         if (clean == NULL
             || (drop && (counts.cards || counts.ssns || counts.emails
-                         || counts.phones || counts.numbers)))
+                         || counts.phones || counts.numbers
+                         || counts.ibans)))
         {
             free(clean);
             free(it->content);

@@ -243,6 +243,7 @@ test_policy_and_counts(void)
                                       "card 4111111111111111, "
                                       "SSN 123-45-6789, pin one two three "
                                       "four five six";
+    const char               *iban = "IBAN DE89370400440532013000";
     static const char         nul[] = "a\0b 415-555-0199";
 
     rc = elaaoms_privacy_filter(clean, strlen(clean), KEY,
@@ -269,6 +270,21 @@ test_policy_and_counts(void)
     CHECK_INT_EQ(counts.cards, 1);
     CHECK_INT_EQ(counts.ssns, 1);
     CHECK_INT_EQ(counts.numbers, 1);
+
+    /* an IBAN is one finding of its own kind, its digit groups with it */
+    CHECK_STR_EQ(redact("pay to GB82 WEST 1234 5698 7654 32, card "
+                        "4111, 1111, 1111, 1111"),
+                 "pay to [redacted-iban], card [redacted-card]");
+    CHECK_INT_EQ(found, 2);
+    CHECK_INT_EQ(counts.ibans, 1);
+    CHECK_INT_EQ(counts.cards, 1);
+    CHECK_INT_EQ(counts.numbers, 0);
+
+    rc = elaaoms_privacy_filter(iban, strlen(iban), KEY,
+                                ELAAOMS_PRIVACY_DROP, &out, &n, &counts);
+    CHECK_INT_EQ(rc, 1);
+    CHECK(out == NULL);
+    CHECK_INT_EQ(counts.ibans, 1);
 
     /* overlapping findings merge: the e-mail wins over its digits */
     CHECK_STR_EQ(redact("text 4155550199@txt.att.net"),
