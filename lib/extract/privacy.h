@@ -22,7 +22,9 @@
  *                      bare or 3-3-3, that "SSN", "social (security
  *                      number is)", "taxpayer" or "tax ID" lead up to
  *                      through filler words only ("is", "uh", "number",
- *                      ":" ...)
+ *                      ":" ...); ddd ddd ddd and ddd-ddd-ddd (how SSNs
+ *                      and SINs are read out) with no context at all,
+ *                      unless a phone word leads up to them
  *   [redacted-phone]   "+" or "00" and 8-15 digits; the North American
  *                      shapes (415) 555-0123, 415-555-0123, 415.555.0123,
  *                      1 415 555 0123, 4155550123, 14155550123, local

@@ -393,6 +393,17 @@ elaaoms_pii_classify_run(const unsigned char *in, const elaaoms_pii_run_t *run,
         if (kind == ELAAOMS_PII_SSN) {
             return kind;
         }
+
+        /*
+         * grouped 3-3-3 by spaces or dashes is how SSNs and SINs are read
+         * out, never an order number or an amount: an SSN without a word
+         * before it, unless a phone word said otherwise
+         */
+        if (kind == ELAAOMS_PII_NONE && !run->glued
+            && elaaoms_pii_even_shape(run, nine, " -"))
+        {
+            return ELAAOMS_PII_SSN;
+        }
     }
 
     if (run->glued) {
