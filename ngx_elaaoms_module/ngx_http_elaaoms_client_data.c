@@ -235,8 +235,7 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
 {
     int                           n;
     char                         *key;
-    size_t                        len[2];
-    const char                   *argv[2];
+    ngx_http_elaaoms_args_t       a;
     ngx_http_elaaoms_batch_t     *b;
     ngx_http_elaaoms_loc_conf_t  *elcf;
 
@@ -253,9 +252,6 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    argv[0] = "GET";
-    len[0] = 3;
-
     /* index 0: the agent's context, 1: _any, 2: the profile */
     if (cd->agent[0]) {
         n = elaaoms_context_key(key, ELAAOMS_KEY_MAX,
@@ -265,10 +261,11 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
             return ngx_http_elaaoms_client_data_answer(r, cd);
         }
 
-        argv[1] = key;
-        len[1] = n;
+        a.argc = 0;
+        ngx_http_elaaoms_arg_str(&a, "GET");
+        ngx_http_elaaoms_arg(&a, key, (size_t) n);
 
-        if (ngx_http_elaaoms_batch_add(b, 2, argv, len) != NGX_OK) {
+        if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
             goto down;
         }
     }
@@ -281,10 +278,11 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
         return ngx_http_elaaoms_client_data_answer(r, cd);
     }
 
-    argv[1] = key;
-    len[1] = n;
+    a.argc = 0;
+    ngx_http_elaaoms_arg_str(&a, "GET");
+    ngx_http_elaaoms_arg(&a, key, (size_t) n);
 
-    if (ngx_http_elaaoms_batch_add(b, 2, argv, len) != NGX_OK) {
+    if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
         goto down;
     }
 
@@ -297,10 +295,11 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
             return ngx_http_elaaoms_client_data_answer(r, cd);
         }
 
-        argv[1] = key;
-        len[1] = n;
+        a.argc = 0;
+        ngx_http_elaaoms_arg_str(&a, "GET");
+        ngx_http_elaaoms_arg(&a, key, (size_t) n);
 
-        if (ngx_http_elaaoms_batch_add(b, 2, argv, len) != NGX_OK) {
+        if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
             goto down;
         }
     }

@@ -251,8 +251,7 @@ ngx_http_elaaoms_post_call_check(ngx_http_request_t *r,
     char                       key[ELAAOMS_KEY_MAX];
     ssize_t                    n;
     ngx_uint_t                 added;
-    const char                *argv[3];
-    size_t                     argvlen[3];
+    ngx_http_elaaoms_args_t    a;
     ngx_http_elaaoms_ctx_t    *ctx;
     ngx_http_elaaoms_batch_t  *b;
     elaaoms_event_ts_cmd_t     ev;
@@ -284,27 +283,24 @@ ngx_http_elaaoms_post_call_check(ngx_http_request_t *r,
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        argv[0] = "GET";
-        argvlen[0] = 3;
-        argv[1] = key;
-        argvlen[1] = (size_t) n;
+        a.argc = 0;
+        ngx_http_elaaoms_arg_str(&a, "GET");
+        ngx_http_elaaoms_arg(&a, key, (size_t) n);
 
-        if (ngx_http_elaaoms_batch_add(b, 2, argv, argvlen) != NGX_OK) {
+        if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
             goto unavailable;
         }
 
         added++;
     }
 
-    argv[0] = "HGET";
-    argvlen[0] = 4;
-    argv[1] = ev.conversation;
-    argvlen[1] = ngx_strlen(ev.conversation);
-    argv[2] = ev.field;
-    argvlen[2] = ngx_strlen(ev.field);
+    a.argc = 0;
+    ngx_http_elaaoms_arg_str(&a, "HGET");
+    ngx_http_elaaoms_arg_str(&a, ev.conversation);
+    ngx_http_elaaoms_arg_str(&a, ev.field);
 
     /* hiredis copies the commands: the keys may go */
-    if (ngx_http_elaaoms_batch_add(b, 3, argv, argvlen) == NGX_OK) {
+    if (ngx_http_elaaoms_batch_add_args(b, &a) == NGX_OK) {
         added++;
     }
 
