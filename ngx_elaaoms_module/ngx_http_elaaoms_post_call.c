@@ -841,8 +841,8 @@ static ngx_int_t
 ngx_http_elaaoms_post_call_accepted(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc)
 {
-    ngx_str_t  *id;
-    yajl_gen    g;
+    ngx_str_t       *id;
+    elaaoms_jgen_t   j;
 
     if (!pcc->replayed) {
         ngx_http_elaaoms_post_call_record(r, pcc);
@@ -850,37 +850,30 @@ ngx_http_elaaoms_post_call_accepted(ngx_http_request_t *r,
 
     id = ngx_http_elaaoms_request_id(r);
 
-    g = yajl_gen_alloc(NULL);
-    if (g == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+    /* a failed call is checked once, by ngx_http_elaaoms_send_gen() */
+    (void) elaaoms_jgen_init(&j, 0);
 
-#define ngx_http_elaaoms_gen_str(s, l)                                        \
-    yajl_gen_string(g, (const unsigned char *) (s), (l))
-
-    yajl_gen_map_open(g);
-    ngx_http_elaaoms_gen_str("status", 6);
-    ngx_http_elaaoms_gen_str("accepted", 8);
-    ngx_http_elaaoms_gen_str("type", 4);
-    ngx_http_elaaoms_gen_str(pcc->pc.type_name, ngx_strlen(pcc->pc.type_name));
-    ngx_http_elaaoms_gen_str("conversation_id", 15);
-    ngx_http_elaaoms_gen_str(pcc->pc.conversation_id,
-                             ngx_strlen(pcc->pc.conversation_id));
-    ngx_http_elaaoms_gen_str("duplicate", 9);
-    yajl_gen_bool(g, pcc->duplicate);
+    elaaoms_jgen_map_open(&j);
+    elaaoms_jgen_cstr(&j, "status");
+    elaaoms_jgen_cstr(&j, "accepted");
+    elaaoms_jgen_cstr(&j, "type");
+    elaaoms_jgen_cstr(&j, pcc->pc.type_name);
+    elaaoms_jgen_cstr(&j, "conversation_id");
+    elaaoms_jgen_cstr(&j, pcc->pc.conversation_id);
+    elaaoms_jgen_cstr(&j, "duplicate");
+    elaaoms_jgen_bool(&j, pcc->duplicate);
 
     if (pcc->pc.type == ELAAOMS_POSTCALL_TRANSCRIPTION) {
-        ngx_http_elaaoms_gen_str("queued", 6);
-        yajl_gen_bool(g, pcc->queued || (pcc->duplicate && !pcc->pending[0]));
+        elaaoms_jgen_cstr(&j, "queued");
+        elaaoms_jgen_bool(&j, pcc->queued
+                              || (pcc->duplicate && !pcc->pending[0]));
     }
 
-    ngx_http_elaaoms_gen_str("request_id", 10);
-    ngx_http_elaaoms_gen_str(id->data, id->len);
-    yajl_gen_map_close(g);
+    elaaoms_jgen_cstr(&j, "request_id");
+    elaaoms_jgen_str(&j, id->data, id->len);
+    elaaoms_jgen_map_close(&j);
 
-#undef ngx_http_elaaoms_gen_str
-
-    return ngx_http_elaaoms_send_gen(r, NGX_HTTP_OK, g);
+    return ngx_http_elaaoms_send_gen(r, NGX_HTTP_OK, &j);
 }
 
 
