@@ -322,7 +322,7 @@ down:
     /* commands already queued must not call back into an answered request */
     ngx_http_elaaoms_batch_abandon(b);
 
-    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "elaaoms: client_data: redis unavailable, generic answer");
 
     return ngx_http_elaaoms_client_data_answer(r, cd);
@@ -387,7 +387,7 @@ ngx_http_elaaoms_client_data_done(ngx_http_request_t *r, void *data,
     ngx_http_elaaoms_client_data_t *cd = data;
 
     if (rc != NGX_OK) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "elaaoms: client_data: redis unavailable, generic "
                       "answer");
 

@@ -149,7 +149,7 @@ ngx_http_elaaoms_health_send(ngx_http_request_t *r,
     ngx_str_t  *doc;
 
     if (!ctx->pong) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "elaaoms: health: redis is down");
 
         doc = &ngx_http_elaaoms_health_down;

@@ -312,7 +312,7 @@ ngx_http_elaaoms_post_call_check(ngx_http_request_t *r,
 unavailable:
 
     /* the delivery is idempotent by content: it is taken all the same */
-    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "elaaoms: redis unavailable, post-call of %s taken "
                   "without replay and order checks",
                   pcc->pc.conversation_id);
@@ -353,7 +353,7 @@ ngx_http_elaaoms_post_call_check_done(ngx_http_request_t *r, void *data,
 
     if (rc != NGX_OK) {
         /* the delivery is idempotent by content: it is taken all the same */
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "elaaoms: redis unavailable, post-call of %s taken "
                       "without replay and order checks",
                       pcc->pc.conversation_id);
@@ -771,7 +771,7 @@ ngx_http_elaaoms_post_call_queue(ngx_http_request_t *r,
           && ngx_http_elaaoms_batch_run(b) == NGX_OK);
 
     if (!ok) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "elaaoms: redis unavailable, job of %s left pending "
                       "on disk", pcc->pc.conversation_id);
         return ngx_http_elaaoms_post_call_accepted(r, pcc);
@@ -828,7 +828,7 @@ ngx_http_elaaoms_post_call_done(ngx_http_request_t *r, void *data,
     }
 
     if (!pcc->queued) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "elaaoms: redis unavailable, job of %s left pending "
                       "on disk", pcc->pc.conversation_id);
     }
@@ -925,7 +925,7 @@ ngx_http_elaaoms_post_call_record(ngx_http_request_t *r,
     }
 
     if (n == 0 || ngx_http_elaaoms_batch_run(b) != NGX_OK) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "elaaoms: redis unavailable, post-call of %s not "
                       "remembered (signature, event_timestamp)",
                       pcc->pc.conversation_id);

@@ -130,7 +130,7 @@ ngx_http_elaaoms_replay_claim(ngx_http_request_t *r,
     if (ngx_http_elaaoms_replay_add(r, ctx, b) != NGX_OK
         || ngx_http_elaaoms_batch_run(b) != NGX_OK)
     {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "elaaoms: redis unavailable, signature not checked "
                       "for replays");
         return NGX_DECLINED;
@@ -174,7 +174,7 @@ ngx_http_elaaoms_replay_claim_done(ngx_http_request_t *r, void *data,
     ctx = cl->ctx;
 
     if (rc != NGX_OK) {
-        ngx_log_error(NGX_LOG_WARN, c->log, 0,
+        ngx_log_error(NGX_LOG_INFO, c->log, 0,
                       "elaaoms: redis unavailable, signature not checked "
                       "for replays");
 

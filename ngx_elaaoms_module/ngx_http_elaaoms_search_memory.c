@@ -391,7 +391,7 @@ ngx_http_elaaoms_search_bind(ngx_http_request_t *r,
     if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK
         || ngx_http_elaaoms_batch_run(b) != NGX_OK)
     {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "elaaoms: search-memory: redis unavailable");
 
         return ngx_http_elaaoms_search_empty(r, ctx,
@@ -530,7 +530,7 @@ ngx_http_elaaoms_search_start(ngx_http_request_t *r,
     if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK
         || ngx_http_elaaoms_batch_run(b) != NGX_OK)
     {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "elaaoms: search-memory: redis unavailable");
 
         return ngx_http_elaaoms_search_empty(r, ctx,
@@ -693,7 +693,9 @@ ngx_http_elaaoms_search_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
     ngx_http_elaaoms_search_ctx_t *ctx = data;
 
     if (rc != NGX_OK || ctx->answer.data == NULL) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        /* Redis' part is logged once per outage by the Redis client */
+        ngx_log_error((ngx_uint_t) (rc != NGX_OK ? NGX_LOG_INFO : NGX_LOG_WARN),
+                      r->connection->log, 0,
                       "elaaoms: search-memory: no memories read, answering "
                       "without them");
 
