@@ -323,7 +323,7 @@ down:
     ngx_http_elaaoms_batch_abandon(b);
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                  "elaaoms: client_data: redis unavailable, generic answer");
+                  "elaaoms: client-data: redis unavailable, generic answer");
 
     return ngx_http_elaaoms_client_data_answer(r, cd);
 }
@@ -361,7 +361,7 @@ ngx_http_elaaoms_client_data_reply(ngx_http_request_t *r, void *data,
 
     if (reply->type == REDIS_REPLY_ERROR) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "elaaoms: client_data: redis error: %s",
+                      "elaaoms: client-data: redis error: %s",
                       reply->str);
         return;
     }
@@ -388,7 +388,7 @@ ngx_http_elaaoms_client_data_done(ngx_http_request_t *r, void *data,
 
     if (rc != NGX_OK) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "elaaoms: client_data: redis unavailable, generic "
+                      "elaaoms: client-data: redis unavailable, generic "
                       "answer");
 
         /* what did arrive may be half of it: answer as if nothing had */
@@ -426,7 +426,7 @@ ngx_http_elaaoms_parse_object(ngx_http_request_t *r, ngx_str_t *s,
 
     if (v == NULL) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: client_data: unusable %s in redis: %s",
+                      "elaaoms: client-data: unusable %s in redis: %s",
                       what, err);
     }
 

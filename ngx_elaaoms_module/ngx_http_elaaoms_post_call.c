@@ -222,7 +222,7 @@ ngx_http_elaaoms_post_call_process(ngx_http_request_t *r,
                                  sizeof(err));
     if (prc != ELAAOMS_POSTCALL_OK) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "elaaoms: post-call refused: %s",
+                      "elaaoms: post-call: refused: %s",
                       err);
 
         return ngx_http_elaaoms_send_error(r, NGX_HTTP_BAD_REQUEST,
@@ -313,7 +313,7 @@ unavailable:
 
     /* the delivery is idempotent by content: it is taken all the same */
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                  "elaaoms: redis unavailable, post-call of %s taken "
+                  "elaaoms: post-call: redis unavailable, %s taken "
                   "without replay and order checks",
                   pcc->pc.conversation_id);
 
@@ -329,7 +329,7 @@ ngx_http_elaaoms_post_call_check_reply(ngx_http_request_t *r, void *data,
 
     if (reply->type == REDIS_REPLY_ERROR) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: post-call check failed: %s", reply->str);
+                      "elaaoms: post-call: check failed: %s", reply->str);
         return;
     }
 
@@ -354,7 +354,7 @@ ngx_http_elaaoms_post_call_check_done(ngx_http_request_t *r, void *data,
     if (rc != NGX_OK) {
         /* the delivery is idempotent by content: it is taken all the same */
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "elaaoms: redis unavailable, post-call of %s taken "
+                      "elaaoms: post-call: redis unavailable, %s taken "
                       "without replay and order checks",
                       pcc->pc.conversation_id);
         pcc->replayed = 0;
@@ -384,7 +384,7 @@ ngx_http_elaaoms_post_call_checked(ngx_http_request_t *r,
     if (pcc->replayed) {
         /* stored before: nothing is written or queued again */
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "elaaoms: post-call of %s: signature already used, "
+                      "elaaoms: post-call: %s: signature already used, "
                       "answered as a duplicate", pcc->pc.conversation_id);
 
         pcc->duplicate = 1;
@@ -422,7 +422,7 @@ ngx_http_elaaoms_post_call_stale(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc)
 {
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                  "elaaoms: post-call refused: a newer %s of %s is stored "
+                  "elaaoms: post-call: refused, a newer %s of %s is stored "
                   "(event_timestamp %L)", pcc->pc.type_name,
                   pcc->pc.conversation_id, pcc->pc.event_timestamp);
 
@@ -649,7 +649,7 @@ ngx_http_elaaoms_post_call_thread_event_handler(ngx_event_t *ev)
     ngx_http_set_log_request(c->log, r);
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, c->log, 0,
-                   "elaaoms post-call thread done: \"%V?%V\"",
+                   "elaaoms: post-call: thread done: \"%V?%V\"",
                    &r->uri, &r->args);
 
     r->main->blocked--;
@@ -706,7 +706,7 @@ ngx_http_elaaoms_post_call_written(ngx_http_request_t *r,
 
     case NGX_HTTP_ELAAOMS_PC_PAYLOAD_FAILED:
         ngx_log_error(NGX_LOG_ERR, r->connection->log, pcc->err_no,
-                      "elaaoms: post-call payload not saved: %s", pcc->err);
+                      "elaaoms: post-call: payload not saved: %s", pcc->err);
 
         return ngx_http_elaaoms_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                   "storage_unavailable",
@@ -717,20 +717,20 @@ ngx_http_elaaoms_post_call_written(ngx_http_request_t *r,
     }
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "elaaoms: payload written %s",
+                   "elaaoms: post-call: payload written %s",
                    pcc->threaded ? "in thread pool" : "in the event loop");
 
     switch (pcc->rc) {
 
     case NGX_HTTP_ELAAOMS_PC_ENCODE_FAILED:
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "elaaoms: could not encode the job of %s",
+                      "elaaoms: post-call: could not encode the job of %s",
                       pcc->pc.conversation_id);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
 
     case NGX_HTTP_ELAAOMS_PC_JOB_FAILED:
         ngx_log_error(NGX_LOG_ERR, r->connection->log, pcc->err_no,
-                      "elaaoms: post-call job not saved: %s",
+                      "elaaoms: post-call: job not saved: %s",
                       pcc->err);
         return ngx_http_elaaoms_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                   "storage_unavailable",
@@ -772,8 +772,8 @@ ngx_http_elaaoms_post_call_queue(ngx_http_request_t *r,
 
     if (!ok) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "elaaoms: redis unavailable, job of %s left pending "
-                      "on disk", pcc->pc.conversation_id);
+                      "elaaoms: post-call: redis unavailable, job of %s left "
+                      "pending on disk", pcc->pc.conversation_id);
         return ngx_http_elaaoms_post_call_accepted(r, pcc);
     }
 
@@ -789,7 +789,7 @@ ngx_http_elaaoms_post_call_reply(ngx_http_request_t *r, void *data,
 
     if (reply->type != REDIS_REPLY_INTEGER) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "elaaoms: intake script failed: %s",
+                      "elaaoms: post-call: intake script failed: %s",
                       reply->type == REDIS_REPLY_ERROR ? reply->str : "?");
         return;
     }
@@ -809,7 +809,7 @@ ngx_http_elaaoms_post_call_reply(ngx_http_request_t *r, void *data,
         != 0)
     {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: %s", pcc->err);
+                      "elaaoms: post-call: %s", pcc->err);
     }
 
     pcc->pending[0] = '\0';
@@ -829,8 +829,8 @@ ngx_http_elaaoms_post_call_done(ngx_http_request_t *r, void *data,
 
     if (!pcc->queued) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "elaaoms: redis unavailable, job of %s left pending "
-                      "on disk", pcc->pc.conversation_id);
+                      "elaaoms: post-call: redis unavailable, job of %s left "
+                      "pending on disk", pcc->pc.conversation_id);
     }
 
     ngx_http_elaaoms_finish(r, ngx_http_elaaoms_post_call_accepted(r, pcc));
@@ -926,7 +926,7 @@ ngx_http_elaaoms_post_call_record(ngx_http_request_t *r,
 
     if (n == 0 || ngx_http_elaaoms_batch_run(b) != NGX_OK) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "elaaoms: redis unavailable, post-call of %s not "
+                      "elaaoms: post-call: redis unavailable, %s not "
                       "remembered (signature, event_timestamp)",
                       pcc->pc.conversation_id);
     }
@@ -939,7 +939,7 @@ ngx_http_elaaoms_post_call_ignore_reply(ngx_http_request_t *r, void *data,
 {
     if (reply->type == REDIS_REPLY_ERROR) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: post-call not remembered: %s", reply->str);
+                      "elaaoms: post-call: not remembered: %s", reply->str);
     }
 }
 

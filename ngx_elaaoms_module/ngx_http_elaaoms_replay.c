@@ -131,8 +131,8 @@ ngx_http_elaaoms_replay_claim(ngx_http_request_t *r,
         || ngx_http_elaaoms_batch_run(b) != NGX_OK)
     {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "elaaoms: redis unavailable, signature not checked "
-                      "for replays");
+                      "elaaoms: replay: redis unavailable, signature not "
+                      "checked for replays");
         return NGX_DECLINED;
     }
 
@@ -155,7 +155,7 @@ ngx_http_elaaoms_replay_claim_reply(ngx_http_request_t *r, void *data,
 
     } else if (reply->type != REDIS_REPLY_STATUS) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: signature replay check failed: %s",
+                      "elaaoms: replay: check failed: %s",
                       reply->type == REDIS_REPLY_ERROR ? reply->str : "?");
     }
 }
@@ -175,8 +175,8 @@ ngx_http_elaaoms_replay_claim_done(ngx_http_request_t *r, void *data,
 
     if (rc != NGX_OK) {
         ngx_log_error(NGX_LOG_INFO, c->log, 0,
-                      "elaaoms: redis unavailable, signature not checked "
-                      "for replays");
+                      "elaaoms: replay: redis unavailable, signature not "
+                      "checked for replays");
 
     } else if (cl->replayed) {
         ctx->access_status = ngx_http_elaaoms_deny(r, ctx,

@@ -203,7 +203,7 @@ GET /health
 --- error_code: 503
 --- response_body_like: ^\{"error":"storage_unavailable","message":"[^"]+","request_id":"[0-9a-f]{32}"\}$
 --- error_log
-post-call payload not saved
+post-call: payload not saved
 
 
 

@@ -104,7 +104,7 @@ __DATA__
 --- response_body_like: ^\{"status":"accepted","type":"post_call_transcription","conversation_id":"conv_thread_pool","duplicate":false,"queued":true,"request_id":"[0-9a-f]{32}"\}$
 --- error_log
 added to thread pool "elaaoms_io"
-elaaoms: payload written in thread pool
+elaaoms: post-call: payload written in thread pool
 --- no_error_log
 payload written in the event loop
 [alert]
@@ -127,7 +127,7 @@ Test::More::ok(!-e "$ENV{TEST_NGINX_PAYLOAD_DIR}/acme/conv_thread_pool/conv_thre
 --- response_body_like: "conversation_id":"conv_thread_pool","duplicate":true,"queued":true
 --- error_log
 added to thread pool "default"
-elaaoms: payload written in thread pool
+elaaoms: post-call: payload written in thread pool
 
 
 
@@ -146,7 +146,7 @@ Test::More::is(main::queued('acme', 'conv_thread_pool'), 1, 'the retry queued no
 --- error_code: 200
 --- response_body_like: "conversation_id":"conv_event_loop","duplicate":false,"queued":true
 --- error_log
-elaaoms: payload written in the event loop
+elaaoms: post-call: payload written in the event loop
 --- no_error_log
 thread pool
 
@@ -187,7 +187,7 @@ thread pool
 --- response_body_like: ^\{"error":"storage_unavailable","message":"[^"]+","request_id":"[0-9a-f]{32}"\}$
 --- error_log eval
 ['added to thread pool "default"',
- qr{\[error\] .*elaaoms: post-call payload not saved: mkdir /etc/hostname/payloads: Not a directory \(20: Not a directory\), client: .*, request_id: [0-9a-f]{32}$}m]
+ qr{\[error\] .*elaaoms: post-call: payload not saved: mkdir /etc/hostname/payloads: Not a directory \(20: Not a directory\), client: .*, request_id: [0-9a-f]{32}$}m]
 --- no_error_log
 payload written
 

@@ -367,7 +367,7 @@ POST /webhook/client-data
 --- timeout: 1.5
 --- error_log
 redis did not answer within 300 ms
-client_data: redis unavailable, generic answer
+client-data: redis unavailable, generic answer
 
 
 
