@@ -506,12 +506,13 @@ ngx_http_elaaoms_post_call_write(void *data, ngx_log_t *log)
 {
     ngx_http_elaaoms_post_call_t *pcc = data;
 
-    int                  n, identical;
-    size_t               data_len;
-    const void          *p;
-    elaaoms_job_t        job;
-    unsigned char       *audio;
-    elaaoms_postcall_t  *pc = &pcc->pc;
+    int                    n, identical;
+    size_t                 data_len;
+    const void            *p;
+    elaaoms_job_t          job;
+    unsigned char         *audio;
+    elaaoms_postcall_t    *pc = &pcc->pc;
+    elaaoms_intake_req_t   req;
 
     audio = NULL;
     p = pcc->body;
@@ -582,13 +583,20 @@ ngx_http_elaaoms_post_call_write(void *data, ngx_log_t *log)
         return;
     }
 
-    if (elaaoms_intake_cmd(&pcc->cmd, pcc->org, pc->type_name,
-                           pc->conversation_id, pcc->body, pcc->len,
-                           pcc->job_json, pcc->job_len, pc->caller,
-                           pc->agent_id, pcc->rid, (long long) pcc->now,
-                           (long long) pc->event_timestamp)
-        != 0)
-    {
+    req.org = pcc->org;
+    req.type_name = pc->type_name;
+    req.conversation_id = pc->conversation_id;
+    req.payload = pcc->body;
+    req.payload_len = pcc->len;
+    req.job_json = pcc->job_json;
+    req.job_len = pcc->job_len;
+    req.caller = pc->caller;
+    req.agent_id = pc->agent_id;
+    req.request_id = pcc->rid;
+    req.now = (long long) pcc->now;
+    req.event_ts = (long long) pc->event_timestamp;
+
+    if (elaaoms_intake_cmd(&pcc->cmd, &req) != 0) {
         pcc->rc = NGX_HTTP_ELAAOMS_PC_CMD_FAILED;
         return;
     }
