@@ -84,6 +84,23 @@ sub unstall {
     undef $STALL_PID;
 }
 
+# the configuration most blocks share; a block with its own keeps it
+our $HTTP_CONFIG = <<'END';
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
+END
+our $CONFIG = <<'END';
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
+    location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
+END
+
+add_block_preprocessor(sub {
+    my $block = shift;
+    $block->set_value('http_config', $main::HTTP_CONFIG)
+        unless defined $block->http_config;
+    $block->set_value('config', $main::CONFIG) unless defined $block->config;
+});
+
 no_shuffle();
 run_tests();
 
@@ -116,9 +133,6 @@ payload written in the event loop
 --- init
 Test::More::is(main::queued('acme', 'conv_thread_pool'), 1, 'one job queued by the thread path');
 Test::More::ok(!-e "$ENV{TEST_NGINX_PAYLOAD_DIR}/acme/conv_thread_pool/conv_thread_pool_transcription.pending", 'marker removed');
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
     location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
 --- request eval
@@ -138,9 +152,6 @@ Test::More::is(main::queued('acme', 'conv_thread_pool'), 1, 'the retry queued no
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
     elaaoms_thread_pool off;
---- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
-    location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
 --- request eval
 "POST /webhook/post-call\n" . $main::LOOP
 --- error_code: 200
@@ -153,12 +164,6 @@ thread pool
 
 
 === TEST 4: 5 MB of audio are decoded and written in a thread, byte for byte
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
-    location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
 --- request eval
 ["POST /webhook/post-call\n" . $main::AUDIO_BODY,
  "GET /payloads/acme/conv_thread_audio/conv_thread_audio_audio.mp3"]
@@ -196,12 +201,6 @@ payload written
 === TEST 6: a client gives up while its payload is stuck in a thread: the loop serves the next delivery, then the first one lands and is queued
 --- init
 main::stall('conv_thread_stalled', 'conv_thread_beside');
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
-    location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
 --- request eval
 ["POST /webhook/post-call\n" . $main::STALLED,
  "POST /webhook/post-call\n" . $main::BESIDE,
