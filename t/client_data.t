@@ -8,20 +8,12 @@ use ElaaomsTest;
 $ENV{TEST_NGINX_REDIS_PORT} = redis_start();
 
 # the configuration most blocks share; a block with its own keeps it
-our $HTTP_CONFIG = <<'END';
+shared_config(http_config => <<'HTTP', config => <<'CONFIG');
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-END
-our $CONFIG = <<'END';
+HTTP
     location = /webhook/search-memory { elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
     location = /webhook/client-data { elaaoms_auth off; elaaoms_webhook client_data; }
-END
-
-add_block_preprocessor(sub {
-    my $block = shift;
-    $block->set_value('http_config', $main::HTTP_CONFIG)
-        unless defined $block->http_config;
-    $block->set_value('config', $main::CONFIG) unless defined $block->config;
-});
+CONFIG
 
 no_shuffle();
 run_tests();

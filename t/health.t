@@ -12,19 +12,11 @@ $ENV{TEST_NGINX_DEAD_PORT} = free_port();
 $ENV{TEST_NGINX_BLACKHOLE_PORT} = blackhole_port();
 
 # the configuration most blocks share; a block with its own keeps it
-our $HTTP_CONFIG = <<'END';
+shared_config(http_config => <<'HTTP', config => <<'CONFIG');
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-END
-our $CONFIG = <<'END';
+HTTP
     location = /health { elaaoms_health; }
-END
-
-add_block_preprocessor(sub {
-    my $block = shift;
-    $block->set_value('http_config', $main::HTTP_CONFIG)
-        unless defined $block->http_config;
-    $block->set_value('config', $main::CONFIG) unless defined $block->config;
-});
+CONFIG
 
 no_shuffle();
 run_tests();

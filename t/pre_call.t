@@ -125,20 +125,12 @@ sub seed_all {
 seed_all();
 
 # the configuration most blocks share; a block with its own keeps it
-our $HTTP_CONFIG = <<'END';
+shared_config(http_config => <<'HTTP', config => <<'CONFIG');
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-END
-our $CONFIG = <<'END';
+HTTP
     location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
     location = /health { elaaoms_health; }
-END
-
-add_block_preprocessor(sub {
-    my $block = shift;
-    $block->set_value('http_config', $main::HTTP_CONFIG)
-        unless defined $block->http_config;
-    $block->set_value('config', $main::CONFIG) unless defined $block->config;
-});
+CONFIG
 
 no_shuffle();
 run_tests();

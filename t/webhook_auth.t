@@ -55,11 +55,10 @@ sub queued {
 }
 
 # the configuration most blocks share; a block with its own keeps it
-our $HTTP_CONFIG = <<'END';
+shared_config(http_config => <<'HTTP', config => <<'CONFIG');
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
-END
-our $CONFIG = <<'END';
+HTTP
     location = /webhook/post-call {
         elaaoms_signature_secret test_secret;
         elaaoms_webhook post_call;
@@ -70,14 +69,7 @@ our $CONFIG = <<'END';
         elaaoms_shared_secret X-Elaaoms-Secret hook-secret;
         elaaoms_webhook client_data;
     }
-END
-
-add_block_preprocessor(sub {
-    my $block = shift;
-    $block->set_value('http_config', $main::HTTP_CONFIG)
-        unless defined $block->http_config;
-    $block->set_value('config', $main::CONFIG) unless defined $block->config;
-});
+CONFIG
 
 no_shuffle();
 run_tests();
