@@ -5,7 +5,9 @@
 #   make deps            installs the Debian packages the build, the product
 #                        and the tests need (as root)
 #   make test            deps, then the unit tests and every t/*.t via prove
-#   make unit            unit tests only (TAP, through prove)
+#   make unit            unit tests only (TAP, through prove), after
+#                        check-layout (README's and ARCHITECTURE's tables
+#                        match the tree)
 #   make run / stop      deps, then the product on 127.0.0.1:8080 (README.md)
 #   make SANITIZE=1 unit unit tests under -fsanitize=address,undefined
 #   make fuzz            libFuzzer targets for the parsers (clang)
@@ -75,7 +77,7 @@ PLAIN_IO_A   := $(BUILD)/obj/libelaaoms-io.a
 
 .PHONY: all deps lib module worker tools unit test prove run stop fuzz \
         bench eval eval-tune clean check-archives nginx-source static-nginx \
-        prove-static runner-selftest valgrind-subset
+        prove-static runner-selftest valgrind-subset check-layout
 
 all: lib module worker tools
 
@@ -220,8 +222,11 @@ $(OBJDIR)/integration/%: t/integration/%.c $(LIB_AS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(SAN) -I$(ROOT)/t/unit -I$(ROOT)/t/integration -o $@ $< $(LIB_AS) $(LIBS)
 
-unit: $(UNIT_BINS)
+unit: check-layout $(UNIT_BINS)
 	@cd $(ROOT) && prove --exec '' $(UNIT_BINS)
+
+check-layout:
+	@$(ROOT)/scripts/check-layout.sh
 
 TEST_ENV = TEST_NGINX_BINARY=$(NGINX_BIN) \
            TEST_NGINX_LOAD_MODULES=$(MODULE_SO)

@@ -235,8 +235,7 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
 {
     int                           n;
     char                         *key;
-    size_t                        len[2];
-    const char                   *argv[2];
+    ngx_http_elaaoms_args_t       a;
     ngx_http_elaaoms_batch_t     *b;
     ngx_http_elaaoms_loc_conf_t  *elcf;
 
@@ -253,9 +252,6 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    argv[0] = "GET";
-    len[0] = 3;
-
     /* index 0: the agent's context, 1: _any, 2: the profile */
     if (cd->agent[0]) {
         n = elaaoms_context_key(key, ELAAOMS_KEY_MAX,
@@ -265,10 +261,11 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
             return ngx_http_elaaoms_client_data_answer(r, cd);
         }
 
-        argv[1] = key;
-        len[1] = n;
+        a.argc = 0;
+        ngx_http_elaaoms_arg_str(&a, "GET");
+        ngx_http_elaaoms_arg(&a, key, (size_t) n);
 
-        if (ngx_http_elaaoms_batch_add(b, 2, argv, len) != NGX_OK) {
+        if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
             goto down;
         }
     }
@@ -281,10 +278,11 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
         return ngx_http_elaaoms_client_data_answer(r, cd);
     }
 
-    argv[1] = key;
-    len[1] = n;
+    a.argc = 0;
+    ngx_http_elaaoms_arg_str(&a, "GET");
+    ngx_http_elaaoms_arg(&a, key, (size_t) n);
 
-    if (ngx_http_elaaoms_batch_add(b, 2, argv, len) != NGX_OK) {
+    if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
         goto down;
     }
 
@@ -297,10 +295,11 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
             return ngx_http_elaaoms_client_data_answer(r, cd);
         }
 
-        argv[1] = key;
-        len[1] = n;
+        a.argc = 0;
+        ngx_http_elaaoms_arg_str(&a, "GET");
+        ngx_http_elaaoms_arg(&a, key, (size_t) n);
 
-        if (ngx_http_elaaoms_batch_add(b, 2, argv, len) != NGX_OK) {
+        if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
             goto down;
         }
     }
@@ -323,8 +322,8 @@ down:
     /* commands already queued must not call back into an answered request */
     ngx_http_elaaoms_batch_abandon(b);
 
-    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                  "elaaoms: client_data: redis unavailable, generic answer");
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "elaaoms: client-data: redis unavailable, generic answer");
 
     return ngx_http_elaaoms_client_data_answer(r, cd);
 }
@@ -362,7 +361,7 @@ ngx_http_elaaoms_client_data_reply(ngx_http_request_t *r, void *data,
 
     if (reply->type == REDIS_REPLY_ERROR) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "elaaoms: client_data: redis error: %s",
+                      "elaaoms: client-data: redis error: %s",
                       reply->str);
         return;
     }
@@ -388,8 +387,8 @@ ngx_http_elaaoms_client_data_done(ngx_http_request_t *r, void *data,
     ngx_http_elaaoms_client_data_t *cd = data;
 
     if (rc != NGX_OK) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: client_data: redis unavailable, generic "
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "elaaoms: client-data: redis unavailable, generic "
                       "answer");
 
         /* what did arrive may be half of it: answer as if nothing had */
@@ -427,7 +426,7 @@ ngx_http_elaaoms_parse_object(ngx_http_request_t *r, ngx_str_t *s,
 
     if (v == NULL) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: client_data: unusable %s in redis: %s",
+                      "elaaoms: client-data: unusable %s in redis: %s",
                       what, err);
     }
 
@@ -511,7 +510,7 @@ ngx_http_elaaoms_emitted(ngx_http_elaaoms_answer_t *a, const char *key,
 
 /* "key": scalar, once per key; anything else (objects, system__*) skipped */
 static void
-ngx_http_elaaoms_emit_var(yajl_gen g, ngx_http_elaaoms_answer_t *a,
+ngx_http_elaaoms_emit_var(elaaoms_jgen_t *j, ngx_http_elaaoms_answer_t *a,
     const char *key, yajl_val v)
 {
     size_t  len;
@@ -536,20 +535,19 @@ ngx_http_elaaoms_emit_var(yajl_gen g, ngx_http_elaaoms_answer_t *a,
     a->emitted[a->nemitted].len = len;
     a->nemitted++;
 
-    yajl_gen_string(g, (const unsigned char *) key, len);
+    elaaoms_jgen_str(j, key, len);
 
     if (v == NULL || YAJL_IS_NULL(v)) {
-        yajl_gen_null(g);
+        elaaoms_jgen_null(j);
 
     } else if (YAJL_IS_STRING(v)) {
-        yajl_gen_string(g, (const unsigned char *) v->u.string,
-                        ngx_strlen(v->u.string));
+        elaaoms_jgen_cstr(j, v->u.string);
 
     } else if (YAJL_IS_NUMBER(v)) {
-        yajl_gen_number(g, v->u.number.r, ngx_strlen(v->u.number.r));
+        elaaoms_jgen_number(j, v->u.number.r, ngx_strlen(v->u.number.r));
 
     } else {
-        yajl_gen_bool(g, YAJL_IS_TRUE(v));
+        elaaoms_jgen_bool(j, YAJL_IS_TRUE(v));
     }
 }
 
@@ -610,13 +608,12 @@ static ngx_int_t
 ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd)
 {
-    size_t                        len, plen;
+    size_t                        plen;
     u_char                       *prompt;
     ngx_int_t                     rc;
     ngx_uint_t                    i;
-    yajl_gen                      g;
     ngx_flag_t                    send_first, send_prompt;
-    const unsigned char          *out;
+    elaaoms_jgen_t                j;
     ngx_http_elaaoms_answer_t    *a;
     ngx_http_elaaoms_loc_conf_t  *elcf;
 
@@ -653,21 +650,15 @@ ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
         a->first_message = elcf->default_first_message;
     }
 
-    g = yajl_gen_alloc(NULL);
-    if (g == NULL) {
-        rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-        goto done;
-    }
+    /* a failed call is checked once, by ngx_http_elaaoms_send_gen() */
+    (void) elaaoms_jgen_init(&j, 0);
 
-#define gen_str(s)  yajl_gen_string(g, (const unsigned char *) (s),           \
-                                    ngx_strlen(s))
+    elaaoms_jgen_map_open(&j);
+    elaaoms_jgen_cstr(&j, "type");
+    elaaoms_jgen_cstr(&j, "conversation_initiation_client_data");
 
-    yajl_gen_map_open(g);
-    gen_str("type");
-    gen_str("conversation_initiation_client_data");
-
-    gen_str("dynamic_variables");
-    yajl_gen_map_open(g);
+    elaaoms_jgen_cstr(&j, "dynamic_variables");
+    elaaoms_jgen_map_open(&j);
 
     if (a->vars != NULL) {
         for (i = 0; i < a->vars->u.object.len; i++) {
@@ -676,7 +667,7 @@ ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
             {
                 continue;
             }
-            ngx_http_elaaoms_emit_var(g, a, a->vars->u.object.keys[i],
+            ngx_http_elaaoms_emit_var(&j, a, a->vars->u.object.keys[i],
                                       a->vars->u.object.values[i]);
         }
     }
@@ -691,21 +682,21 @@ ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
         a->emitted[a->nemitted].len = ngx_strlen(defaults[i]);
         a->nemitted++;
 
-        gen_str(defaults[i]);
+        elaaoms_jgen_cstr(&j, defaults[i]);
 
         if (i == 0) {
-            yajl_gen_bool(g, 0);
+            elaaoms_jgen_bool(&j, 0);
         } else if (i == 1) {
-            yajl_gen_integer(g, 0);
+            elaaoms_jgen_int(&j, 0);
         } else {
-            gen_str("");
+            elaaoms_jgen_cstr(&j, "");
         }
     }
 
-    gen_str("caller_key");
-    gen_str(cd->caller);
-    gen_str("first_message");
-    yajl_gen_string(g, a->first_message.data, a->first_message.len);
+    elaaoms_jgen_cstr(&j, "caller_key");
+    elaaoms_jgen_cstr(&j, cd->caller);
+    elaaoms_jgen_cstr(&j, "first_message");
+    elaaoms_jgen_str(&j, a->first_message.data, a->first_message.len);
 
     a->emitted[a->nemitted].data = (u_char *) "caller_key";
     a->emitted[a->nemitted++].len = sizeof("caller_key") - 1;
@@ -715,12 +706,13 @@ ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
     /* every variable the agent defines must be there: its placeholders */
     if (a->placeholders != NULL) {
         for (i = 0; i < a->placeholders->u.object.len; i++) {
-            ngx_http_elaaoms_emit_var(g, a, a->placeholders->u.object.keys[i],
+            ngx_http_elaaoms_emit_var(&j, a,
+                                      a->placeholders->u.object.keys[i],
                                       a->placeholders->u.object.values[i]);
         }
     }
 
-    yajl_gen_map_close(g);
+    elaaoms_jgen_map_close(&j);
 
     /*
      * Overrides the agent has not enabled make ElevenLabs refuse the call:
@@ -738,14 +730,14 @@ ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
                   && a->prompt_addition.len > 0;
 
     if (send_first || send_prompt) {
-        gen_str("conversation_config_override");
-        yajl_gen_map_open(g);
-        gen_str("agent");
-        yajl_gen_map_open(g);
+        elaaoms_jgen_cstr(&j, "conversation_config_override");
+        elaaoms_jgen_map_open(&j);
+        elaaoms_jgen_cstr(&j, "agent");
+        elaaoms_jgen_map_open(&j);
 
         if (send_first) {
-            gen_str("first_message");
-            yajl_gen_string(g, a->first_message.data, a->first_message.len);
+            elaaoms_jgen_cstr(&j, "first_message");
+            elaaoms_jgen_str(&j, a->first_message.data, a->first_message.len);
         }
 
         if (send_prompt) {
@@ -753,7 +745,7 @@ ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
             plen = a->profile_prompt.len + 2 + a->prompt_addition.len;
             prompt = ngx_pnalloc(r->pool, plen);
             if (prompt == NULL) {
-                yajl_gen_free(g);
+                elaaoms_jgen_free(&j);
                 rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
                 goto done;
             }
@@ -763,34 +755,27 @@ ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
             ngx_memcpy(prompt + a->profile_prompt.len + 2,
                        a->prompt_addition.data, a->prompt_addition.len);
 
-            gen_str("prompt");
-            yajl_gen_map_open(g);
-            gen_str("prompt");
-            yajl_gen_string(g, prompt, plen);
-            yajl_gen_map_close(g);
+            elaaoms_jgen_cstr(&j, "prompt");
+            elaaoms_jgen_map_open(&j);
+            elaaoms_jgen_cstr(&j, "prompt");
+            elaaoms_jgen_str(&j, prompt, plen);
+            elaaoms_jgen_map_close(&j);
         }
 
-        yajl_gen_map_close(g);
-        yajl_gen_map_close(g);
+        elaaoms_jgen_map_close(&j);
+        elaaoms_jgen_map_close(&j);
     }
 
-    yajl_gen_map_close(g);
-
-#undef gen_str
-
-    if (yajl_gen_get_buf(g, &out, &len) != yajl_gen_status_ok) {
-        yajl_gen_free(g);
-        rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-        goto done;
-    }
+    elaaoms_jgen_map_close(&j);
 
     /* shared memories were served: audit, without waiting for it */
-    if (a->shared_ids != NULL && a->shared_ids->u.array.len > 0) {
+    if (j.status == yajl_gen_status_ok
+        && a->shared_ids != NULL && a->shared_ids->u.array.len > 0)
+    {
         ngx_http_elaaoms_client_data_audit(r, cd, a->shared_ids);
     }
 
-    rc = ngx_http_elaaoms_send_json(r, NGX_HTTP_OK, (u_char *) out, len);
-    yajl_gen_free(g);
+    rc = ngx_http_elaaoms_send_gen(r, NGX_HTTP_OK, &j);
 
 done:
 

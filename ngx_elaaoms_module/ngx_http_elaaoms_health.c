@@ -50,15 +50,9 @@ ngx_int_t
 ngx_http_elaaoms_health_handler(ngx_http_request_t *r)
 {
     ngx_int_t                       rc;
+    ngx_http_elaaoms_args_t         ping, beat;
     ngx_http_elaaoms_batch_t       *b;
     ngx_http_elaaoms_health_ctx_t  *ctx;
-
-    static const char   *ping[] = { "PING" };
-    static const size_t  ping_len[] = { 4 };
-    static const char   *beat[] = { "GET", ELAAOMS_KEY_WORKER_HEARTBEAT };
-    static const size_t  beat_len[] = {
-        3, sizeof(ELAAOMS_KEY_WORKER_HEARTBEAT) - 1
-    };
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
         return NGX_HTTP_NOT_ALLOWED;
@@ -80,8 +74,15 @@ ngx_http_elaaoms_health_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ngx_http_elaaoms_batch_add(b, 1, ping, ping_len) != NGX_OK
-        || ngx_http_elaaoms_batch_add(b, 2, beat, beat_len) != NGX_OK
+    ping.argc = 0;
+    ngx_http_elaaoms_arg_str(&ping, "PING");
+
+    beat.argc = 0;
+    ngx_http_elaaoms_arg_str(&beat, "GET");
+    ngx_http_elaaoms_arg_str(&beat, ELAAOMS_KEY_WORKER_HEARTBEAT);
+
+    if (ngx_http_elaaoms_batch_add_args(b, &ping) != NGX_OK
+        || ngx_http_elaaoms_batch_add_args(b, &beat) != NGX_OK
         || ngx_http_elaaoms_batch_run(b) != NGX_OK)
     {
         ctx->pong = 0;
@@ -148,7 +149,7 @@ ngx_http_elaaoms_health_send(ngx_http_request_t *r,
     ngx_str_t  *doc;
 
     if (!ctx->pong) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "elaaoms: health: redis is down");
 
         doc = &ngx_http_elaaoms_health_down;

@@ -15,6 +15,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "intake/signature.h"
+#include "util/yajl_util.h"
 
 
 /* client-data and search-memory bodies are small, flat objects */
@@ -158,7 +159,7 @@ ngx_str_t *ngx_http_elaaoms_request_id(ngx_http_request_t *r);
 ngx_int_t ngx_http_elaaoms_send_json(ngx_http_request_t *r, ngx_uint_t status,
     u_char *json, size_t len);
 ngx_int_t ngx_http_elaaoms_send_gen(ngx_http_request_t *r, ngx_uint_t status,
-    yajl_gen g);
+    elaaoms_jgen_t *j);
 ngx_int_t ngx_http_elaaoms_send_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *code, const char *message);
 void ngx_http_elaaoms_finish(ngx_http_request_t *r, ngx_int_t rc);

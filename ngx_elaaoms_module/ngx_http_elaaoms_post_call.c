@@ -222,7 +222,7 @@ ngx_http_elaaoms_post_call_process(ngx_http_request_t *r,
                                  sizeof(err));
     if (prc != ELAAOMS_POSTCALL_OK) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "elaaoms: post-call refused: %s",
+                      "elaaoms: post-call: refused: %s",
                       err);
 
         return ngx_http_elaaoms_send_error(r, NGX_HTTP_BAD_REQUEST,
@@ -251,8 +251,7 @@ ngx_http_elaaoms_post_call_check(ngx_http_request_t *r,
     char                       key[ELAAOMS_KEY_MAX];
     ssize_t                    n;
     ngx_uint_t                 added;
-    const char                *argv[3];
-    size_t                     argvlen[3];
+    ngx_http_elaaoms_args_t    a;
     ngx_http_elaaoms_ctx_t    *ctx;
     ngx_http_elaaoms_batch_t  *b;
     elaaoms_event_ts_cmd_t     ev;
@@ -284,27 +283,24 @@ ngx_http_elaaoms_post_call_check(ngx_http_request_t *r,
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        argv[0] = "GET";
-        argvlen[0] = 3;
-        argv[1] = key;
-        argvlen[1] = (size_t) n;
+        a.argc = 0;
+        ngx_http_elaaoms_arg_str(&a, "GET");
+        ngx_http_elaaoms_arg(&a, key, (size_t) n);
 
-        if (ngx_http_elaaoms_batch_add(b, 2, argv, argvlen) != NGX_OK) {
+        if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
             goto unavailable;
         }
 
         added++;
     }
 
-    argv[0] = "HGET";
-    argvlen[0] = 4;
-    argv[1] = ev.conversation;
-    argvlen[1] = ngx_strlen(ev.conversation);
-    argv[2] = ev.field;
-    argvlen[2] = ngx_strlen(ev.field);
+    a.argc = 0;
+    ngx_http_elaaoms_arg_str(&a, "HGET");
+    ngx_http_elaaoms_arg_str(&a, ev.conversation);
+    ngx_http_elaaoms_arg_str(&a, ev.field);
 
     /* hiredis copies the commands: the keys may go */
-    if (ngx_http_elaaoms_batch_add(b, 3, argv, argvlen) == NGX_OK) {
+    if (ngx_http_elaaoms_batch_add_args(b, &a) == NGX_OK) {
         added++;
     }
 
@@ -316,8 +312,8 @@ ngx_http_elaaoms_post_call_check(ngx_http_request_t *r,
 unavailable:
 
     /* the delivery is idempotent by content: it is taken all the same */
-    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                  "elaaoms: redis unavailable, post-call of %s taken "
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "elaaoms: post-call: redis unavailable, %s taken "
                   "without replay and order checks",
                   pcc->pc.conversation_id);
 
@@ -333,7 +329,7 @@ ngx_http_elaaoms_post_call_check_reply(ngx_http_request_t *r, void *data,
 
     if (reply->type == REDIS_REPLY_ERROR) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: post-call check failed: %s", reply->str);
+                      "elaaoms: post-call: check failed: %s", reply->str);
         return;
     }
 
@@ -357,8 +353,8 @@ ngx_http_elaaoms_post_call_check_done(ngx_http_request_t *r, void *data,
 
     if (rc != NGX_OK) {
         /* the delivery is idempotent by content: it is taken all the same */
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: redis unavailable, post-call of %s taken "
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "elaaoms: post-call: redis unavailable, %s taken "
                       "without replay and order checks",
                       pcc->pc.conversation_id);
         pcc->replayed = 0;
@@ -388,7 +384,7 @@ ngx_http_elaaoms_post_call_checked(ngx_http_request_t *r,
     if (pcc->replayed) {
         /* stored before: nothing is written or queued again */
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "elaaoms: post-call of %s: signature already used, "
+                      "elaaoms: post-call: %s: signature already used, "
                       "answered as a duplicate", pcc->pc.conversation_id);
 
         pcc->duplicate = 1;
@@ -426,7 +422,7 @@ ngx_http_elaaoms_post_call_stale(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc)
 {
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                  "elaaoms: post-call refused: a newer %s of %s is stored "
+                  "elaaoms: post-call: refused, a newer %s of %s is stored "
                   "(event_timestamp %L)", pcc->pc.type_name,
                   pcc->pc.conversation_id, pcc->pc.event_timestamp);
 
@@ -510,12 +506,13 @@ ngx_http_elaaoms_post_call_write(void *data, ngx_log_t *log)
 {
     ngx_http_elaaoms_post_call_t *pcc = data;
 
-    int                  n, identical;
-    size_t               data_len;
-    const void          *p;
-    elaaoms_job_t        job;
-    unsigned char       *audio;
-    elaaoms_postcall_t  *pc = &pcc->pc;
+    int                    n, identical;
+    size_t                 data_len;
+    const void            *p;
+    elaaoms_job_t          job;
+    unsigned char         *audio;
+    elaaoms_postcall_t    *pc = &pcc->pc;
+    elaaoms_intake_req_t   req;
 
     audio = NULL;
     p = pcc->body;
@@ -586,13 +583,20 @@ ngx_http_elaaoms_post_call_write(void *data, ngx_log_t *log)
         return;
     }
 
-    if (elaaoms_intake_cmd(&pcc->cmd, pcc->org, pc->type_name,
-                           pc->conversation_id, pcc->body, pcc->len,
-                           pcc->job_json, pcc->job_len, pc->caller,
-                           pc->agent_id, pcc->rid, (long long) pcc->now,
-                           (long long) pc->event_timestamp)
-        != 0)
-    {
+    req.org = pcc->org;
+    req.type_name = pc->type_name;
+    req.conversation_id = pc->conversation_id;
+    req.payload = pcc->body;
+    req.payload_len = pcc->len;
+    req.job_json = pcc->job_json;
+    req.job_len = pcc->job_len;
+    req.caller = pc->caller;
+    req.agent_id = pc->agent_id;
+    req.request_id = pcc->rid;
+    req.now = (long long) pcc->now;
+    req.event_ts = (long long) pc->event_timestamp;
+
+    if (elaaoms_intake_cmd(&pcc->cmd, &req) != 0) {
         pcc->rc = NGX_HTTP_ELAAOMS_PC_CMD_FAILED;
         return;
     }
@@ -653,7 +657,7 @@ ngx_http_elaaoms_post_call_thread_event_handler(ngx_event_t *ev)
     ngx_http_set_log_request(c->log, r);
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, c->log, 0,
-                   "elaaoms post-call thread done: \"%V?%V\"",
+                   "elaaoms: post-call: thread done: \"%V?%V\"",
                    &r->uri, &r->args);
 
     r->main->blocked--;
@@ -710,7 +714,7 @@ ngx_http_elaaoms_post_call_written(ngx_http_request_t *r,
 
     case NGX_HTTP_ELAAOMS_PC_PAYLOAD_FAILED:
         ngx_log_error(NGX_LOG_ERR, r->connection->log, pcc->err_no,
-                      "elaaoms: post-call payload not saved: %s", pcc->err);
+                      "elaaoms: post-call: payload not saved: %s", pcc->err);
 
         return ngx_http_elaaoms_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                   "storage_unavailable",
@@ -721,20 +725,20 @@ ngx_http_elaaoms_post_call_written(ngx_http_request_t *r,
     }
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "elaaoms: payload written %s",
+                   "elaaoms: post-call: payload written %s",
                    pcc->threaded ? "in thread pool" : "in the event loop");
 
     switch (pcc->rc) {
 
     case NGX_HTTP_ELAAOMS_PC_ENCODE_FAILED:
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "elaaoms: could not encode the job of %s",
+                      "elaaoms: post-call: could not encode the job of %s",
                       pcc->pc.conversation_id);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
 
     case NGX_HTTP_ELAAOMS_PC_JOB_FAILED:
         ngx_log_error(NGX_LOG_ERR, r->connection->log, pcc->err_no,
-                      "elaaoms: post-call job not saved: %s",
+                      "elaaoms: post-call: job not saved: %s",
                       pcc->err);
         return ngx_http_elaaoms_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                   "storage_unavailable",
@@ -775,9 +779,9 @@ ngx_http_elaaoms_post_call_queue(ngx_http_request_t *r,
           && ngx_http_elaaoms_batch_run(b) == NGX_OK);
 
     if (!ok) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: redis unavailable, job of %s left pending "
-                      "on disk", pcc->pc.conversation_id);
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "elaaoms: post-call: redis unavailable, job of %s left "
+                      "pending on disk", pcc->pc.conversation_id);
         return ngx_http_elaaoms_post_call_accepted(r, pcc);
     }
 
@@ -793,7 +797,7 @@ ngx_http_elaaoms_post_call_reply(ngx_http_request_t *r, void *data,
 
     if (reply->type != REDIS_REPLY_INTEGER) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "elaaoms: intake script failed: %s",
+                      "elaaoms: post-call: intake script failed: %s",
                       reply->type == REDIS_REPLY_ERROR ? reply->str : "?");
         return;
     }
@@ -813,7 +817,7 @@ ngx_http_elaaoms_post_call_reply(ngx_http_request_t *r, void *data,
         != 0)
     {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: %s", pcc->err);
+                      "elaaoms: post-call: %s", pcc->err);
     }
 
     pcc->pending[0] = '\0';
@@ -832,9 +836,9 @@ ngx_http_elaaoms_post_call_done(ngx_http_request_t *r, void *data,
     }
 
     if (!pcc->queued) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: redis unavailable, job of %s left pending "
-                      "on disk", pcc->pc.conversation_id);
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "elaaoms: post-call: redis unavailable, job of %s left "
+                      "pending on disk", pcc->pc.conversation_id);
     }
 
     ngx_http_elaaoms_finish(r, ngx_http_elaaoms_post_call_accepted(r, pcc));
@@ -845,8 +849,8 @@ static ngx_int_t
 ngx_http_elaaoms_post_call_accepted(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc)
 {
-    ngx_str_t  *id;
-    yajl_gen    g;
+    ngx_str_t       *id;
+    elaaoms_jgen_t   j;
 
     if (!pcc->replayed) {
         ngx_http_elaaoms_post_call_record(r, pcc);
@@ -854,37 +858,30 @@ ngx_http_elaaoms_post_call_accepted(ngx_http_request_t *r,
 
     id = ngx_http_elaaoms_request_id(r);
 
-    g = yajl_gen_alloc(NULL);
-    if (g == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+    /* a failed call is checked once, by ngx_http_elaaoms_send_gen() */
+    (void) elaaoms_jgen_init(&j, 0);
 
-#define ngx_http_elaaoms_gen_str(s, l)                                        \
-    yajl_gen_string(g, (const unsigned char *) (s), (l))
-
-    yajl_gen_map_open(g);
-    ngx_http_elaaoms_gen_str("status", 6);
-    ngx_http_elaaoms_gen_str("accepted", 8);
-    ngx_http_elaaoms_gen_str("type", 4);
-    ngx_http_elaaoms_gen_str(pcc->pc.type_name, ngx_strlen(pcc->pc.type_name));
-    ngx_http_elaaoms_gen_str("conversation_id", 15);
-    ngx_http_elaaoms_gen_str(pcc->pc.conversation_id,
-                             ngx_strlen(pcc->pc.conversation_id));
-    ngx_http_elaaoms_gen_str("duplicate", 9);
-    yajl_gen_bool(g, pcc->duplicate);
+    elaaoms_jgen_map_open(&j);
+    elaaoms_jgen_cstr(&j, "status");
+    elaaoms_jgen_cstr(&j, "accepted");
+    elaaoms_jgen_cstr(&j, "type");
+    elaaoms_jgen_cstr(&j, pcc->pc.type_name);
+    elaaoms_jgen_cstr(&j, "conversation_id");
+    elaaoms_jgen_cstr(&j, pcc->pc.conversation_id);
+    elaaoms_jgen_cstr(&j, "duplicate");
+    elaaoms_jgen_bool(&j, pcc->duplicate);
 
     if (pcc->pc.type == ELAAOMS_POSTCALL_TRANSCRIPTION) {
-        ngx_http_elaaoms_gen_str("queued", 6);
-        yajl_gen_bool(g, pcc->queued || (pcc->duplicate && !pcc->pending[0]));
+        elaaoms_jgen_cstr(&j, "queued");
+        elaaoms_jgen_bool(&j, pcc->queued
+                              || (pcc->duplicate && !pcc->pending[0]));
     }
 
-    ngx_http_elaaoms_gen_str("request_id", 10);
-    ngx_http_elaaoms_gen_str(id->data, id->len);
-    yajl_gen_map_close(g);
+    elaaoms_jgen_cstr(&j, "request_id");
+    elaaoms_jgen_str(&j, id->data, id->len);
+    elaaoms_jgen_map_close(&j);
 
-#undef ngx_http_elaaoms_gen_str
-
-    return ngx_http_elaaoms_send_gen(r, NGX_HTTP_OK, g);
+    return ngx_http_elaaoms_send_gen(r, NGX_HTTP_OK, &j);
 }
 
 
@@ -936,8 +933,8 @@ ngx_http_elaaoms_post_call_record(ngx_http_request_t *r,
     }
 
     if (n == 0 || ngx_http_elaaoms_batch_run(b) != NGX_OK) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: redis unavailable, post-call of %s not "
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "elaaoms: post-call: redis unavailable, %s not "
                       "remembered (signature, event_timestamp)",
                       pcc->pc.conversation_id);
     }
@@ -950,7 +947,7 @@ ngx_http_elaaoms_post_call_ignore_reply(ngx_http_request_t *r, void *data,
 {
     if (reply->type == REDIS_REPLY_ERROR) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: post-call not remembered: %s", reply->str);
+                      "elaaoms: post-call: not remembered: %s", reply->str);
     }
 }
 

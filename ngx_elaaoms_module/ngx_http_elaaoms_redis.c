@@ -11,7 +11,9 @@
  * - a failed connect never calls the disconnect callback, so the worker's
  *   context pointer is cleared in the cleanup hook, which always runs;
  * - a queued callback cannot be cancelled, so a batch lives on the heap
- *   until its last reply even when its request has gone.
+ *   until its last reply even when its request has gone;
+ * - an outage is logged at error once, when Redis stops answering, and at
+ *   notice when it answers again: every request meanwhile would repeat it.
  */
 
 
@@ -26,12 +28,20 @@
 #include "ngx_http_elaaoms_redis.h"
 
 
+typedef enum {
+    NGX_HTTP_ELAAOMS_REDIS_UNKNOWN = 0,
+    NGX_HTTP_ELAAOMS_REDIS_UP,
+    NGX_HTTP_ELAAOMS_REDIS_DOWN
+} ngx_http_elaaoms_redis_state_e;
+
+
 typedef struct {
     redisAsyncContext              *ac;
     ngx_connection_t               *conn;
     ngx_http_elaaoms_redis_conf_t  *conf;
     ngx_log_t                      *log;
     ngx_event_t                     connect_timer;
+    ngx_http_elaaoms_redis_state_e  state;   /* as the last attempt saw it */
     unsigned                        connected:1;
 } ngx_http_elaaoms_redis_t;
 
@@ -50,6 +60,8 @@ struct ngx_http_elaaoms_batch_s {
 
 
 static ngx_int_t ngx_http_elaaoms_redis_connect(void);
+static void ngx_http_elaaoms_redis_failed(const char *reason);
+static void ngx_http_elaaoms_redis_answered(void);
 static void ngx_http_elaaoms_redis_drop(const char *reason);
 static void ngx_http_elaaoms_redis_connect_timeout(ngx_event_t *ev);
 static void ngx_http_elaaoms_redis_on_connect(const redisAsyncContext *ac,
@@ -136,9 +148,7 @@ ngx_http_elaaoms_redis_connect(void)
     }
 
     if (ac->err) {
-        ngx_log_error(NGX_LOG_WARN, rd->log, 0,
-                      "elaaoms: redis connect to %V failed: %s",
-                      &conf->addr, ac->errstr);
+        ngx_http_elaaoms_redis_failed(ac->errstr);
         redisAsyncFree(ac);
         return NGX_ERROR;
     }
@@ -179,6 +189,42 @@ ngx_http_elaaoms_redis_connect(void)
 }
 
 
+/* error once per outage; attempts while Redis is down go to debug */
+static void
+ngx_http_elaaoms_redis_failed(const char *reason)
+{
+    ngx_http_elaaoms_redis_t  *rd = &ngx_http_elaaoms_redis;
+
+    if (rd->state == NGX_HTTP_ELAAOMS_REDIS_DOWN) {
+        ngx_log_debug2(NGX_LOG_DEBUG_HTTP, rd->log, 0,
+                       "elaaoms: redis at %V still unreachable: %s",
+                       &rd->conf->addr, reason);
+        return;
+    }
+
+    rd->state = NGX_HTTP_ELAAOMS_REDIS_DOWN;
+
+    ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                  "elaaoms: redis at %V unreachable: %s",
+                  &rd->conf->addr, reason);
+}
+
+
+/* a reply came: the end of an outage, if there was one */
+static void
+ngx_http_elaaoms_redis_answered(void)
+{
+    ngx_http_elaaoms_redis_t  *rd = &ngx_http_elaaoms_redis;
+
+    if (rd->state == NGX_HTTP_ELAAOMS_REDIS_DOWN) {
+        ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
+                      "elaaoms: redis at %V answers again", &rd->conf->addr);
+    }
+
+    rd->state = NGX_HTTP_ELAAOMS_REDIS_UP;
+}
+
+
 static void
 ngx_http_elaaoms_redis_drop(const char *reason)
 {
@@ -188,9 +234,7 @@ ngx_http_elaaoms_redis_drop(const char *reason)
         return;
     }
 
-    ngx_log_error(NGX_LOG_WARN, rd->log, 0,
-                  "elaaoms: dropping the redis connection to %V: %s",
-                  &rd->conf->addr, reason);
+    ngx_http_elaaoms_redis_failed(reason);
 
     /* fails every queued command; the next request connects again */
     redisAsyncFree(rd->ac);
@@ -211,9 +255,7 @@ ngx_http_elaaoms_redis_on_connect(const redisAsyncContext *ac, int status)
 
     if (status != REDIS_OK) {
         /* hiredis frees the context after this; the cleanup hook runs */
-        ngx_log_error(NGX_LOG_WARN, rd->log, 0,
-                      "elaaoms: redis connect to %V failed: %s",
-                      &rd->conf->addr, ac->errstr);
+        ngx_http_elaaoms_redis_failed(ac->errstr);
         return;
     }
 
@@ -223,6 +265,7 @@ ngx_http_elaaoms_redis_on_connect(const redisAsyncContext *ac, int status)
 
     rd->connected = 1;
 
+    /* reachable is not answering (a hung Redis accepts): see answered() */
     ngx_log_error(NGX_LOG_INFO, rd->log, 0,
                   "elaaoms: connected to redis at %V", &rd->conf->addr);
 }
@@ -231,12 +274,8 @@ ngx_http_elaaoms_redis_on_connect(const redisAsyncContext *ac, int status)
 static void
 ngx_http_elaaoms_redis_on_disconnect(const redisAsyncContext *ac, int status)
 {
-    ngx_http_elaaoms_redis_t  *rd = ac->data;
-
     if (status != REDIS_OK) {
-        ngx_log_error(NGX_LOG_WARN, rd->log, 0,
-                      "elaaoms: redis connection to %V lost: %s",
-                      &rd->conf->addr, ac->errstr);
+        ngx_http_elaaoms_redis_failed(ac->errstr);
     }
 }
 
@@ -483,6 +522,10 @@ ngx_http_elaaoms_batch_reply(redisAsyncContext *ac, void *reply,
     index = b->sent - b->pending;
     b->pending--;
 
+    if (reply != NULL) {
+        ngx_http_elaaoms_redis_answered();
+    }
+
     if (b->r == NULL) {
         if (b->pending == 0) {
             ngx_free(b);
@@ -530,7 +573,8 @@ ngx_http_elaaoms_batch_timeout(ngx_event_t *ev)
 
     ac = b->ac;
 
-    ngx_log_error(NGX_LOG_WARN, ev->log, 0,
+    /* the request's part: the outage itself is logged once, by drop() */
+    ngx_log_error(NGX_LOG_INFO, ev->log, 0,
                   "elaaoms: redis did not answer within %M ms",
                   ngx_http_elaaoms_redis.conf->timeout);
 

@@ -76,34 +76,28 @@ ngx_int_t
 ngx_http_elaaoms_replay_add(ngx_http_request_t *r, ngx_http_elaaoms_ctx_t *ctx,
     ngx_http_elaaoms_batch_t *b)
 {
-    char         key[ELAAOMS_KEY_MAX];
-    u_char       ttl[NGX_TIME_T_LEN];
-    ssize_t      n;
-    const char  *argv[6];
-    size_t       argvlen[6];
+    char                      key[ELAAOMS_KEY_MAX];
+    u_char                    ttl[NGX_TIME_T_LEN], *p;
+    ssize_t                   n;
+    ngx_http_elaaoms_args_t   a;
 
     n = ngx_http_elaaoms_replay_key(r, ctx, key, sizeof(key));
     if (n < 0) {
         return NGX_ERROR;
     }
 
-    argv[0] = "SET";
-    argv[1] = key;
-    argv[2] = "1";
-    argv[3] = "NX";
-    argv[4] = "EX";
-    argv[5] = (char *) ttl;
+    p = ngx_sprintf(ttl, "%T", ngx_http_elaaoms_replay_ttl(r, ctx));
 
-    argvlen[0] = 3;
-    argvlen[1] = (size_t) n;
-    argvlen[2] = 1;
-    argvlen[3] = 2;
-    argvlen[4] = 2;
-    argvlen[5] = ngx_sprintf(ttl, "%T", ngx_http_elaaoms_replay_ttl(r, ctx))
-                 - ttl;
+    a.argc = 0;
+    ngx_http_elaaoms_arg_str(&a, "SET");
+    ngx_http_elaaoms_arg(&a, key, (size_t) n);
+    ngx_http_elaaoms_arg_str(&a, "1");
+    ngx_http_elaaoms_arg_str(&a, "NX");
+    ngx_http_elaaoms_arg_str(&a, "EX");
+    ngx_http_elaaoms_arg(&a, ttl, p - ttl);
 
     /* hiredis copies the command: key and ttl may go */
-    return ngx_http_elaaoms_batch_add(b, 6, argv, argvlen);
+    return ngx_http_elaaoms_batch_add_args(b, &a);
 }
 
 
@@ -136,9 +130,9 @@ ngx_http_elaaoms_replay_claim(ngx_http_request_t *r,
     if (ngx_http_elaaoms_replay_add(r, ctx, b) != NGX_OK
         || ngx_http_elaaoms_batch_run(b) != NGX_OK)
     {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: redis unavailable, signature not checked "
-                      "for replays");
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "elaaoms: replay: redis unavailable, signature not "
+                      "checked for replays");
         return NGX_DECLINED;
     }
 
@@ -161,7 +155,7 @@ ngx_http_elaaoms_replay_claim_reply(ngx_http_request_t *r, void *data,
 
     } else if (reply->type != REDIS_REPLY_STATUS) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: signature replay check failed: %s",
+                      "elaaoms: replay: check failed: %s",
                       reply->type == REDIS_REPLY_ERROR ? reply->str : "?");
     }
 }
@@ -180,9 +174,9 @@ ngx_http_elaaoms_replay_claim_done(ngx_http_request_t *r, void *data,
     ctx = cl->ctx;
 
     if (rc != NGX_OK) {
-        ngx_log_error(NGX_LOG_WARN, c->log, 0,
-                      "elaaoms: redis unavailable, signature not checked "
-                      "for replays");
+        ngx_log_error(NGX_LOG_INFO, c->log, 0,
+                      "elaaoms: replay: redis unavailable, signature not "
+                      "checked for replays");
 
     } else if (cl->replayed) {
         ctx->access_status = ngx_http_elaaoms_deny(r, ctx,

@@ -9,7 +9,6 @@
 #include <ngx_http.h>
 
 #include "ngx_http_elaaoms_module.h"
-#include <yajl/yajl_gen.h>
 
 #include "util/json_error.h"
 
@@ -104,22 +103,29 @@ ngx_http_elaaoms_send_json(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
-/* sends what the generator holds, and frees the generator */
+/*
+ * Sends what the generator holds, and frees the generator.  The one check
+ * of a handler's document: any failed yajl call on the way makes it a 500
+ * (a JSON error page, through the module's filter).
+ */
 ngx_int_t
 ngx_http_elaaoms_send_gen(ngx_http_request_t *r, ngx_uint_t status,
-    yajl_gen g)
+    elaaoms_jgen_t *j)
 {
     size_t                len;
     ngx_int_t             rc;
     const unsigned char  *out;
 
-    if (yajl_gen_get_buf(g, &out, &len) != yajl_gen_status_ok) {
-        yajl_gen_free(g);
+    if (elaaoms_jgen_buf(j, &out, &len) != 0) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "elaaoms: JSON answer not generated (yajl status %d)",
+                      (int) j->status);
+        elaaoms_jgen_free(j);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     rc = ngx_http_elaaoms_send_json(r, status, (u_char *) out, len);
-    yajl_gen_free(g);
+    elaaoms_jgen_free(j);
 
     return rc;
 }

@@ -85,7 +85,7 @@ static void ngx_http_elaaoms_search_audited(ngx_http_request_t *r,
 static ngx_int_t ngx_http_elaaoms_search_empty(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx, const char *summary);
 static ngx_int_t ngx_http_elaaoms_search_gen_keep(ngx_http_request_t *r,
-    yajl_gen g, ngx_str_t *out);
+    elaaoms_jgen_t *j, ngx_str_t *out);
 
 
 ngx_int_t
@@ -391,7 +391,7 @@ ngx_http_elaaoms_search_bind(ngx_http_request_t *r,
     if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK
         || ngx_http_elaaoms_batch_run(b) != NGX_OK)
     {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "elaaoms: search-memory: redis unavailable");
 
         return ngx_http_elaaoms_search_empty(r, ctx,
@@ -530,7 +530,7 @@ ngx_http_elaaoms_search_start(ngx_http_request_t *r,
     if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK
         || ngx_http_elaaoms_batch_run(b) != NGX_OK)
     {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "elaaoms: search-memory: redis unavailable");
 
         return ngx_http_elaaoms_search_empty(r, ctx,
@@ -571,7 +571,7 @@ ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
     char                         *ids;
     void                         *mem, *scratch;
     size_t                        i, n, nrecs, bad, rsize, len;
-    yajl_gen                      g;
+    elaaoms_jgen_t                j;
     ngx_int_t                     rc;
     ngx_str_t                    *rid;
     redisReply                   *field, *value;
@@ -631,7 +631,7 @@ ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
     }
 
     rc = NGX_ERROR;
-    g = NULL;
+    j.g = NULL;
 
     /* the floors resolved the threshold: the default is not used here */
     if (elaaoms_search_rank(&ctx->sr, ctx->sr.agent_id, ctx->sr.threshold,
@@ -641,12 +641,11 @@ ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
         goto done;
     }
 
-    g = yajl_gen_alloc(NULL);
-    if (g == NULL
-        || elaaoms_search_gen(g, &ctx->sr, recs, res, (const char *) rid->data,
-                              rid->len)
+    if (elaaoms_jgen_init(&j, 0) != 0
+        || elaaoms_search_gen(j.g, &ctx->sr, recs, res,
+                              (const char *) rid->data, rid->len)
            != 0
-        || ngx_http_elaaoms_search_gen_keep(r, g, &ctx->answer) != NGX_OK)
+        || ngx_http_elaaoms_search_gen_keep(r, &j, &ctx->answer) != NGX_OK)
     {
         goto done;
     }
@@ -670,9 +669,7 @@ ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
 
 done:
 
-    if (g) {
-        yajl_gen_free(g);
-    }
+    elaaoms_jgen_free(&j);
 
     ngx_free(mem);
 
@@ -696,7 +693,9 @@ ngx_http_elaaoms_search_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
     ngx_http_elaaoms_search_ctx_t *ctx = data;
 
     if (rc != NGX_OK || ctx->answer.data == NULL) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        /* Redis' part is logged once per outage by the Redis client */
+        ngx_log_error((ngx_uint_t) (rc != NGX_OK ? NGX_LOG_INFO : NGX_LOG_WARN),
+                      r->connection->log, 0,
                       "elaaoms: search-memory: no memories read, answering "
                       "without them");
 
@@ -773,37 +772,33 @@ static ngx_int_t
 ngx_http_elaaoms_search_empty(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx, const char *summary)
 {
-    ngx_str_t  *rid;
-    yajl_gen    g;
+    ngx_str_t       *rid;
+    elaaoms_jgen_t   j;
 
     rid = ngx_http_elaaoms_request_id(r);
 
-    g = yajl_gen_alloc(NULL);
-    if (g == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (elaaoms_search_gen_empty(g, ctx->sr.query, summary,
-                                 (const char *) rid->data, rid->len)
-        != 0)
+    /* a failure is checked once, by ngx_http_elaaoms_send_gen() */
+    if (elaaoms_jgen_init(&j, 0) == 0
+        && elaaoms_search_gen_empty(j.g, ctx->sr.query, summary,
+                                    (const char *) rid->data, rid->len)
+           != 0)
     {
-        yajl_gen_free(g);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        elaaoms_jgen_status(&j, yajl_gen_in_error_state);
     }
 
-    return ngx_http_elaaoms_send_gen(r, NGX_HTTP_OK, g);
+    return ngx_http_elaaoms_send_gen(r, NGX_HTTP_OK, &j);
 }
 
 
 /* the generated document, copied into the request pool */
 static ngx_int_t
-ngx_http_elaaoms_search_gen_keep(ngx_http_request_t *r, yajl_gen g,
+ngx_http_elaaoms_search_gen_keep(ngx_http_request_t *r, elaaoms_jgen_t *j,
     ngx_str_t *out)
 {
     size_t                len;
     const unsigned char  *buf;
 
-    if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
+    if (elaaoms_jgen_buf(j, &buf, &len) != 0) {
         return NGX_ERROR;
     }
 

@@ -7,14 +7,20 @@ use ElaaomsTest;
 
 $ENV{TEST_NGINX_REDIS_PORT} = redis_start();
 
+# the configuration most blocks share; a block with its own keeps it
+shared_config(http_config => <<'HTTP', config => <<'CONFIG');
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+HTTP
+    location = /webhook/search-memory { elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
+    location = /webhook/client-data { elaaoms_auth off; elaaoms_webhook client_data; }
+CONFIG
+
 no_shuffle();
 run_tests();
 
 __DATA__
 
 === TEST 1: client-data answers ElevenLabs' response shape with the configured first message
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
     location = /webhook/client-data {
         elaaoms_default_first_message "Hi, this is Acme. How can I help?";
@@ -32,8 +38,6 @@ Content-Type: application/json
 
 
 === TEST 2: the first-message override is sent only where it is enabled
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
     location = /webhook/client-data {
         elaaoms_first_message_override on;
@@ -49,10 +53,6 @@ POST /webhook/client-data
 
 
 === TEST 3: a missing or withheld caller gets the generic answer, never an error
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/client-data { elaaoms_auth off; elaaoms_webhook client_data; }
 --- request eval
 ["POST /webhook/client-data\n{\"agent_id\":\"agent_01support7x\"}",
  "POST /webhook/client-data\n{\"caller_id\":\"anonymous\",\"agent_id\":\"agent_01support7x\"}",
@@ -65,10 +65,6 @@ POST /webhook/client-data
 
 
 === TEST 4: malformed or mistyped client-data requests are 400 JSON errors
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/client-data { elaaoms_auth off; elaaoms_webhook client_data; }
 --- request eval
 ["POST /webhook/client-data\n{\"caller_id\":",
  "POST /webhook/client-data\n[1,2,3]",
@@ -87,10 +83,6 @@ POST /webhook/client-data
 
 
 === TEST 5: search-memory takes the tool's JSON body and answers an empty, readable result
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/search-memory { elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 "POST /webhook/search-memory\n" . ElaaomsTest::fixture('elevenlabs/search_memory_request.json')
 --- error_code: 200
@@ -99,10 +91,6 @@ POST /webhook/client-data
 
 
 === TEST 6: search-memory takes the query string too
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/search-memory { elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request
 GET /webhook/search-memory?query=last%20order+number&caller_id=%2B14155550123&limit=3&search_all_agents=true
 --- error_code: 200
@@ -111,10 +99,6 @@ GET /webhook/search-memory?query=last%20order+number&caller_id=%2B14155550123&li
 
 
 === TEST 7: bad search parameters are 400s naming the parameter
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/search-memory { elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 ["POST /webhook/search-memory\n{\"query\":\"x\",\"limit\":0}",
  "POST /webhook/search-memory\n{\"query\":\"x\",\"limit\":101}",

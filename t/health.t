@@ -11,6 +11,13 @@ $ENV{TEST_NGINX_REDIS_PORT} = redis_start();
 $ENV{TEST_NGINX_DEAD_PORT} = free_port();
 $ENV{TEST_NGINX_BLACKHOLE_PORT} = blackhole_port();
 
+# the configuration most blocks share; a block with its own keeps it
+shared_config(http_config => <<'HTTP', config => <<'CONFIG');
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+HTTP
+    location = /health { elaaoms_health; }
+CONFIG
+
 no_shuffle();
 run_tests();
 
@@ -20,8 +27,6 @@ __DATA__
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_redis_timeout 500ms;
---- config
-    location = /health { elaaoms_health; }
 --- init
 ElaaomsTest::redis_cmd('DEL', 'elaaoms:worker:heartbeat');
 --- request
@@ -48,10 +53,6 @@ Test::More::unlike($out, qr/\[warn\]/, 'nginx -t: no warning (the signing secret
 my $same = `ELAAOMS_WEBHOOK_SECRET=same ELAAOMS_TOOL_SECRET=same NGINX_BIN=$ENV{TEST_NGINX_BINARY} @{[ElaaomsTest::repo_root()]}/scripts/run.sh check $dir 2>&1`;
 Test::More::isnt($?, 0, 'one secret for both is refused');
 Test::More::like($same, qr/must differ/, 'and the message says why');
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /health { elaaoms_health; }
 --- request
 GET /health
 --- error_code: 200
@@ -59,10 +60,6 @@ GET /health
 
 
 === TEST 3: a fresh heartbeat says the worker is ok
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /health { elaaoms_health; }
 --- init
 ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', time(), 'EX', 60);
 --- request
@@ -74,10 +71,6 @@ GET /health
 
 
 === TEST 4: an old heartbeat says stale
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /health { elaaoms_health; }
 --- init
 ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', time() - 45, 'EX', 60);
 --- request
@@ -110,8 +103,6 @@ GET /health
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_BLACKHOLE_PORT;
     elaaoms_redis_timeout 300ms;
---- config
-    location = /health { elaaoms_health; }
 --- request
 GET /health
 --- error_code: 503
@@ -147,10 +138,6 @@ ElaaomsTest::restart_redis_later(0.8, 2.5);
 
 
 === TEST 8: a reply larger than 64 KB passes through the client intact
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /health { elaaoms_health; }
 --- init
 # 200,000 leading zeros: the heartbeat parses only if every byte arrived
 ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', ('0' x 200000) . time());

@@ -30,15 +30,21 @@ sub queued {
     return scalar @n;
 }
 
+# the configuration most blocks share; a block with its own keeps it
+shared_config(http_config => <<'HTTP', config => <<'CONFIG');
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
+HTTP
+    location = /health { elaaoms_health; }
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
+CONFIG
+
 no_shuffle();
 run_tests();
 
 __DATA__
 
 === TEST 1: a transcription is saved and queued; the job carries org, caller and request id
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
     location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
     location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
@@ -65,8 +71,6 @@ Test::More::like(ElaaomsTest::redis_cmd('HGET', 'elaaoms:acme:conversation:conv_
     qr/extraction_pending/, 'conversation status');
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /health { elaaoms_health; }
 --- request
 GET /health
 --- error_code: 200
@@ -74,11 +78,6 @@ GET /health
 
 
 === TEST 3: a byte-identical retry answers 200 and queues nothing new
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
 --- request eval
 ["POST /webhook/post-call\n" . $main::TWILIO, "POST /webhook/post-call\n" . $main::TWILIO]
 --- error_code eval
@@ -91,9 +90,6 @@ GET /health
 === TEST 4: still exactly one job after the retries; another org is separate
 --- init
 Test::More::is(main::queued('acme', 'conv_01kbq4r7v2e9m3x5t8w6y0z1a2'), 1, 'retries queued nothing');
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
     location = /webhook/post-call { elaaoms_org globex; elaaoms_auth off; elaaoms_webhook post_call; }
     location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
@@ -108,11 +104,6 @@ Test::More::is(main::queued('acme', 'conv_01kbq4r7v2e9m3x5t8w6y0z1a2'), 1, 'retr
 
 
 === TEST 5: the anonymous call and the SIP follow-up are accepted; failures and audio too
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
 --- request eval
 ["POST /webhook/post-call\n" . $main::ANON,
  "POST /webhook/post-call\n" . $main::SIP,
@@ -137,8 +128,6 @@ Test::More::is(main::queued('acme', 'conv_01fail0000000000000000001'), 0, 'a fai
 Test::More::is(main::queued('acme', 'conv_01kbq4r7v2e9m3x5t8w6y0z1a2'), 1, 'audio queued nothing');
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /health { elaaoms_health; }
 --- request
 GET /health
 --- error_code: 200
@@ -183,8 +172,6 @@ Test::More::ok(!-e "/etc/passwd_transcription.json", 'nothing outside the payloa
 Test::More::is(ElaaomsTest::redis_cmd('EXISTS', 'elaaoms:default:jobs:ready'), '(integer) 0', 'no job queued');
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /health { elaaoms_health; }
 --- request
 GET /health
 --- error_code: 200
@@ -203,7 +190,7 @@ GET /health
 --- error_code: 503
 --- response_body_like: ^\{"error":"storage_unavailable","message":"[^"]+","request_id":"[0-9a-f]{32}"\}$
 --- error_log
-post-call payload not saved
+post-call: payload not saved
 
 
 
@@ -212,8 +199,6 @@ post-call payload not saved
 Test::More::is(ElaaomsTest::redis_cmd('EXISTS', 'elaaoms:unwritable:jobs:ready'), '(integer) 0', 'no job after a 503');
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /health { elaaoms_health; }
 --- request
 GET /health
 --- error_code: 200
@@ -256,11 +241,6 @@ my @queued = grep { /pending job of acme\/conv_while_redis_down queued/ } <$fh>;
 close $fh;
 Test::More::is(scalar @queued, 1, 'queued once, not at every sweep');
 ElaaomsTest::worker_stop();
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
 --- request eval
 "POST /webhook/post-call\n" . $main::DOWN
 --- error_code: 200
@@ -272,9 +252,6 @@ ElaaomsTest::worker_stop();
 --- init
 Test::More::like(ElaaomsTest::redis_cmd('HGET', 'elaaoms:acme:conversation:conv_while_redis_down', 'event_ts:post_call_transcription'),
                  qr/1763400000/, 'event_ts kept by the worker\'s sweep');
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
     location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
     location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }

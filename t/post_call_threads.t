@@ -84,6 +84,15 @@ sub unstall {
     undef $STALL_PID;
 }
 
+# the configuration most blocks share; a block with its own keeps it
+shared_config(http_config => <<'HTTP', config => <<'CONFIG');
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
+HTTP
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
+    location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
+CONFIG
+
 no_shuffle();
 run_tests();
 
@@ -104,7 +113,7 @@ __DATA__
 --- response_body_like: ^\{"status":"accepted","type":"post_call_transcription","conversation_id":"conv_thread_pool","duplicate":false,"queued":true,"request_id":"[0-9a-f]{32}"\}$
 --- error_log
 added to thread pool "elaaoms_io"
-elaaoms: payload written in thread pool
+elaaoms: post-call: payload written in thread pool
 --- no_error_log
 payload written in the event loop
 [alert]
@@ -116,9 +125,6 @@ payload written in the event loop
 --- init
 Test::More::is(main::queued('acme', 'conv_thread_pool'), 1, 'one job queued by the thread path');
 Test::More::ok(!-e "$ENV{TEST_NGINX_PAYLOAD_DIR}/acme/conv_thread_pool/conv_thread_pool_transcription.pending", 'marker removed');
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
     location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
 --- request eval
@@ -127,7 +133,7 @@ Test::More::ok(!-e "$ENV{TEST_NGINX_PAYLOAD_DIR}/acme/conv_thread_pool/conv_thre
 --- response_body_like: "conversation_id":"conv_thread_pool","duplicate":true,"queued":true
 --- error_log
 added to thread pool "default"
-elaaoms: payload written in thread pool
+elaaoms: post-call: payload written in thread pool
 
 
 
@@ -138,27 +144,18 @@ Test::More::is(main::queued('acme', 'conv_thread_pool'), 1, 'the retry queued no
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
     elaaoms_thread_pool off;
---- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
-    location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
 --- request eval
 "POST /webhook/post-call\n" . $main::LOOP
 --- error_code: 200
 --- response_body_like: "conversation_id":"conv_event_loop","duplicate":false,"queued":true
 --- error_log
-elaaoms: payload written in the event loop
+elaaoms: post-call: payload written in the event loop
 --- no_error_log
 thread pool
 
 
 
 === TEST 4: 5 MB of audio are decoded and written in a thread, byte for byte
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
-    location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
 --- request eval
 ["POST /webhook/post-call\n" . $main::AUDIO_BODY,
  "GET /payloads/acme/conv_thread_audio/conv_thread_audio_audio.mp3"]
@@ -187,7 +184,7 @@ thread pool
 --- response_body_like: ^\{"error":"storage_unavailable","message":"[^"]+","request_id":"[0-9a-f]{32}"\}$
 --- error_log eval
 ['added to thread pool "default"',
- qr{\[error\] .*elaaoms: post-call payload not saved: mkdir /etc/hostname/payloads: Not a directory \(20: Not a directory\), client: .*, request_id: [0-9a-f]{32}$}m]
+ qr{\[error\] .*elaaoms: post-call: payload not saved: mkdir /etc/hostname/payloads: Not a directory \(20: Not a directory\), client: .*, request_id: [0-9a-f]{32}$}m]
 --- no_error_log
 payload written
 
@@ -196,12 +193,6 @@ payload written
 === TEST 6: a client gives up while its payload is stuck in a thread: the loop serves the next delivery, then the first one lands and is queued
 --- init
 main::stall('conv_thread_stalled', 'conv_thread_beside');
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
-    location /payloads/ { alias $TEST_NGINX_PAYLOAD_DIR/; }
 --- request eval
 ["POST /webhook/post-call\n" . $main::STALLED,
  "POST /webhook/post-call\n" . $main::BESIDE,

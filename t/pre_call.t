@@ -124,16 +124,20 @@ sub seed_all {
 
 seed_all();
 
+# the configuration most blocks share; a block with its own keeps it
+shared_config(http_config => <<'HTTP', config => <<'CONFIG');
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+HTTP
+    location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
+    location = /health { elaaoms_health; }
+CONFIG
+
 no_shuffle();
 run_tests();
 
 __DATA__
 
 === TEST 1: a returning caller is greeted with the open issue; the profile allows the overrides
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
 --- request eval
 "POST /webhook/client-data\n" . ElaaomsTest::fixture('elevenlabs/client_data_request_twilio.json')
 --- error_code: 200
@@ -150,10 +154,6 @@ Content-Type: application/json
 
 
 === TEST 2: the agent profile forbids the overrides: none is sent, the variables carry the greeting and the agent's own placeholders
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
 --- request
 POST /webhook/client-data
 {"caller_id":"+1 (415) 555-0123","agent_id":"agent_locked"}
@@ -165,8 +165,6 @@ conversation_config_override|system__x|"caller_name":"there"
 
 
 === TEST 3: elaaoms_first_message_override forces the first message, never the prompt
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
     location = /webhook/client-data {
         elaaoms_org acme;
@@ -185,8 +183,6 @@ POST /webhook/client-data
 
 
 === TEST 4: an unknown caller gets the agent profile's own first message (no override needed), then the configured default
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
     location = /webhook/client-data {
         elaaoms_org acme;
@@ -206,8 +202,6 @@ POST /webhook/client-data
 
 
 === TEST 5: a missing or withheld caller gets the generic answer
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
     location = /webhook/client-data {
         elaaoms_org acme;
@@ -227,10 +221,6 @@ POST /webhook/client-data
 
 
 === TEST 6: a frequent caller's relationship insight reaches the agent
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
 --- request
 POST /webhook/client-data
 {"caller_id":"+15550001234","agent_id":"agent_01support7x"}
@@ -244,10 +234,6 @@ conversation_config_override
 === TEST 7: no shared memory served yet: the audit stream is empty
 --- init
 Test::More::is(ElaaomsTest::redis_cmd('EXISTS', 'elaaoms:acme:audit'), '(integer) 0', 'nothing audited for own memories');
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /health { elaaoms_health; }
 --- request
 GET /health
 --- error_code: 200
@@ -255,10 +241,6 @@ GET /health
 
 
 === TEST 8: billing gets the 9/10 memory technical support recorded, and the serving is audited without waiting
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
 --- request eval
 "POST /webhook/client-data\n" . ElaaomsTest::fixture('elevenlabs/client_data_request_sip.json')
 --- error_code: 200
@@ -269,10 +251,6 @@ other agents' memories m_hack served to agent "agent_01billing3q"
 
 
 === TEST 9: an agent not seen yet gets the caller's _any context (shareable memories only); an unusable agent id too
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
 --- request eval
 ["POST /webhook/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_new\"}",
  "POST /webhook/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"../etc/passwd\"}"]
@@ -295,10 +273,6 @@ Test::More::like($all, qr/"org"\s+\d+\)\s+"acme"\s+\d+\)\s+"caller"\s+\d+\)\s+"\
 Test::More::like($all, qr/"agent_id"\s+\d+\)\s+"agent_new"\s+\d+\)\s+"memory_ids"\s+\d+\)\s+"m_hack,m_other"/, 'entry of the agent not seen yet');
 Test::More::like($all, qr/"agent_id"\s+\d+\)\s+""\s+\d+\)\s+"memory_ids"\s+\d+\)\s+"m_hack,m_other"/, 'entry of the unusable agent id');
 Test::More::unlike($all, qr/agent_01support7x|agent_locked/, 'own memories are not audited');
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /health { elaaoms_health; }
 --- request
 GET /health
 --- error_code: 200
@@ -306,8 +280,6 @@ GET /health
 
 
 === TEST 11: organizations are isolated: the same number is another caller in another org
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
     location = /acme/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
     location = /globex/client-data { elaaoms_org globex; elaaoms_auth off; elaaoms_webhook client_data; }
@@ -331,8 +303,6 @@ GET /health
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_DEAD_PORT;
     elaaoms_redis_timeout 300ms;
---- config
-    location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
 --- request eval
 ["POST /webhook/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_01support7x\"}",
  "POST /webhook/client-data\n{\"caller_id\":\"+14155550123\",\"agent_id\":\"agent_01support7x\"}"]
@@ -367,15 +337,11 @@ POST /webhook/client-data
 --- timeout: 1.5
 --- error_log
 redis did not answer within 300 ms
-client_data: redis unavailable, generic answer
+client-data: redis unavailable, generic answer
 
 
 
 === TEST 14: a document that is not JSON is ignored: the caller is treated as unknown
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
 --- request
 POST /webhook/client-data
 {"caller_id":"+15550009999","agent_id":"agent_01support7x"}

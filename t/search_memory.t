@@ -116,6 +116,13 @@ sub audit_len {
     return $n =~ /(\d+)/ ? $1 : -1;
 }
 
+# the configuration most blocks share; a block with its own keeps it
+shared_config(http_config => <<'HTTP', config => <<'CONFIG');
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+HTTP
+    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
+CONFIG
+
 no_shuffle();
 run_tests();
 
@@ -124,10 +131,6 @@ __DATA__
 === TEST 1: the order-number question: ranked results with type, created time and relevance, and a summary
 --- init
 ElaaomsTest::redis_cmd('DEL', 'elaaoms:acme:audit');
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 main::search(query => 'what was my last order number?')
 --- error_code: 200
@@ -152,10 +155,6 @@ Test::More::like($x, qr/"memory_ids"\n.*"m_refund"\n/, 'audit: only the other ag
 Test::More::like($x, qr/"time"\n.*"\d{10}"\n/, 'audit: time');
 Test::More::like($x, qr/"request_id"\n.*"[0-9a-f]{32}"\n/, 'audit: request id');
 Test::More::like($x, qr/"via"\n.*"search"/, 'audit: via search');
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 main::search(query => 'how does she want to be contacted?')
 --- error_code: 200
@@ -168,10 +167,6 @@ main::search(query => 'how does she want to be contacted?')
 Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len() == 2 }, 5), 'a second audit entry');
 my $x = ElaaomsTest::redis_cmd('XREVRANGE', 'elaaoms:acme:audit', '+', '-', 'COUNT', '1');
 Test::More::like($x, qr/"memory_ids"\n.*"m_email,m_refund"\n/, 'audit: both other agents\' memories, ranked');
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 main::search(query => 'was she frustrated about the delivery?', type => 'emotion')
 --- error_code: 200
@@ -182,10 +177,6 @@ main::search(query => 'was she frustrated about the delivery?', type => 'emotion
 === TEST 4: own memories only: nothing audited; the default limit is 5, the largest 100
 --- init
 Test::More::is(main::audit_len(), 2, 'no audit entry for an agent\'s own memories');
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 [main::search(query => 'what was my last order number?', threshold => 0),
  main::search(query => 'what was my last order number?', threshold => 0, limit => 100),
@@ -206,8 +197,6 @@ Test::More::is(main::audit_len(), 2, 'no audit entry for an agent\'s own memorie
 
 
 === TEST 5: threshold: the request's, else the location's elaaoms_search_threshold, else the calibrated 0.7
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
     location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
     location = /loose { elaaoms_org acme; elaaoms_search_threshold 0.01; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
@@ -232,8 +221,6 @@ Test::More::is(main::audit_len(), 2, 'no audit entry for an agent\'s own memorie
 
 
 === TEST 6: an invalid elaaoms_search_threshold stops nginx from starting
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
     location = /webhook/search-memory { elaaoms_search_threshold 1.5; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- must_die
@@ -243,10 +230,6 @@ invalid search threshold "1.5", expected a number from 0 to 1
 
 
 === TEST 7: filters: type, conversation_id, since / until, min_importance (query string or body)
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 ["GET /webhook/search-memory?query=anything&caller_id=%2B14155550123&agent_id=agent_support&threshold=0&type=issue",
  "GET /webhook/search-memory?query=anything&caller_id=%2B14155550123&agent_id=agent_support&threshold=0&conversation_id=conv_b",
@@ -269,10 +252,6 @@ invalid search threshold "1.5", expected a number from 0 to 1
 
 
 === TEST 8: another agent's memory below importance 8 shows only with search_all_agents
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 [main::search(query => 'does she live in Austin, Texas?'),
  main::search(query => 'does she live in Austin, Texas?', search_all_agents => JSON::PP::true),
@@ -291,8 +270,6 @@ invalid search threshold "1.5", expected a number from 0 to 1
 
 
 === TEST 9: the same number in two organizations, and two callers of one organization, never mix
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- config
     location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
     location = /globex { elaaoms_org globex; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
@@ -312,10 +289,6 @@ invalid search threshold "1.5", expected a number from 0 to 1
 
 
 === TEST 10: a superseded memory comes after the one that replaced it, and says so
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 [main::search(query => 'does he prefer email over phone calls?', threshold => 0.3, caller_id => '+14155550188'),
  main::search(query => 'does he prefer email over phone calls?', threshold => 0.3, limit => 1, caller_id => '+14155550188')]
@@ -328,10 +301,6 @@ invalid search threshold "1.5", expected a number from 0 to 1
 
 
 === TEST 11: nothing matches: 200, an empty list and a summary saying so
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 main::search(query => 'does she have a dog?')
 --- error_code: 200
@@ -341,10 +310,6 @@ main::search(query => 'does she have a dog?')
 
 
 === TEST 12: no usable caller: 200, empty, a summary saying there is no caller to search
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 [main::search(query => 'what was my last order number?', caller_id => undef),
  main::search(query => 'what was my last order number?', caller_id => 'anonymous'),
@@ -362,8 +327,6 @@ main::search(query => 'does she have a dog?')
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_DEAD_PORT;
     elaaoms_redis_timeout 300ms;
---- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 [main::search(query => 'what was my last order number?'),
  main::search(query => 'what was my last order number?')]
@@ -381,8 +344,6 @@ main::search(query => 'does she have a dog?')
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_BLACKHOLE_PORT;
     elaaoms_redis_timeout 300ms;
---- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 main::search(query => 'what was my last order number?')
 --- error_code: 200
@@ -394,10 +355,6 @@ redis did not answer within 300 ms
 
 
 === TEST 15: a NUL byte in a query-string parameter is a 400 that names it (never the stack's bytes)
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 ["GET /webhook/search-memory?query=order%00x&caller_id=%2B14155550123",
  "GET /webhook/search-memory?query=order&caller_id=%2B1415%00&agent_id=agent_support",
@@ -422,10 +379,6 @@ main::seed(
       caller => 'a+b@x.com' },
     { %{ main::mem('u_sip', 'issue', 7, 'agent_support', 'conv_u3', $main::T0, 'Order SSS-300 is delayed') },
       caller => 'sip:alice@pbx.example' });
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- request eval
 [main::search(query => 'is my order delayed?', threshold => 0, caller_id => "Jos\xc3\xa9"),
  "GET /webhook/search-memory?query=is+my+order+delayed&threshold=0&agent_id=agent_support&caller_id=Jos%C3%A9%0A",

@@ -54,15 +54,29 @@ sub queued {
     return scalar @n;
 }
 
+# the configuration most blocks share; a block with its own keeps it
+shared_config(http_config => <<'HTTP', config => <<'CONFIG');
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
+HTTP
+    location = /webhook/post-call {
+        elaaoms_signature_secret test_secret;
+        elaaoms_webhook post_call;
+    }
+    location = /t { return 204; }
+    location = /webhook/client-data {
+        elaaoms_signature_secret test_secret;
+        elaaoms_shared_secret X-Elaaoms-Secret hook-secret;
+        elaaoms_webhook client_data;
+    }
+CONFIG
+
 no_shuffle();
 run_tests();
 
 __DATA__
 
 === TEST 1: the protocol's test vector verifies
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
     location = /webhook/post-call {
         elaaoms_signature_secret test_secret;
@@ -81,14 +95,6 @@ ElevenLabs-Signature: t=1739537297,v0=93673b54e757ea560e8b0d787a492fb0f773d6b364
 
 
 === TEST 2: the same vector is refused as expired with the default 30m tolerance
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call {
-        elaaoms_signature_secret test_secret;
-        elaaoms_webhook post_call;
-    }
 --- more_headers
 ElevenLabs-Signature: t=1739537297,v0=93673b54e757ea560e8b0d787a492fb0f773d6b3644d97dfd972b61bff18d702
 --- request eval
@@ -103,9 +109,6 @@ webhook refused
 
 
 === TEST 3: a wrong signature is refused, and the secret never reaches the log
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
     location = /webhook/post-call {
         elaaoms_signature_secret s3cret-never-logged;
@@ -125,14 +128,6 @@ s3cret-never-logged
 
 
 === TEST 4: a missing signature is refused
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call {
-        elaaoms_signature_secret test_secret;
-        elaaoms_webhook post_call;
-    }
 --- request eval
 "POST /webhook/post-call\n" . ElaaomsTest::fixture("elevenlabs/post_call_transcription_twilio.json")
 --- error_code: 401
@@ -141,14 +136,6 @@ s3cret-never-logged
 
 
 === TEST 5: malformed signature headers are refused
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call {
-        elaaoms_signature_secret test_secret;
-        elaaoms_webhook post_call;
-    }
 --- more_headers eval
 "ElevenLabs-Signature: t=" . time() . ",v0=nothex"
 --- request eval
@@ -158,14 +145,6 @@ s3cret-never-logged
 
 
 === TEST 6: a timestamp an hour old is refused (a replay of a once-valid call)
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call {
-        elaaoms_signature_secret test_secret;
-        elaaoms_webhook post_call;
-    }
 --- more_headers eval
 "ElevenLabs-Signature: " . ElaaomsTest::sign_header("test_secret", ElaaomsTest::fixture("elevenlabs/post_call_transcription_twilio.json"), time() - 3600)
 --- request eval
@@ -176,14 +155,6 @@ s3cret-never-logged
 
 
 === TEST 7: a timestamp ten minutes ahead is refused
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call {
-        elaaoms_signature_secret test_secret;
-        elaaoms_webhook post_call;
-    }
 --- more_headers eval
 "ElevenLabs-Signature: " . ElaaomsTest::sign_header("test_secret", ElaaomsTest::fixture("elevenlabs/post_call_transcription_twilio.json"), time() + 600)
 --- request eval
@@ -193,9 +164,6 @@ s3cret-never-logged
 
 
 === TEST 8: rotation: the old secret still verifies
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
     location = /webhook/post-call {
         elaaoms_signature_secret new-secret;
@@ -212,9 +180,6 @@ s3cret-never-logged
 
 
 === TEST 9: rotation: the new secret verifies, a third one does not
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
     location = /webhook/post-call {
         elaaoms_signature_secret new-secret;
@@ -255,14 +220,6 @@ s3cret-never-logged
 
 
 === TEST 11: a chunked body is verified over its de-chunked bytes
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call {
-        elaaoms_signature_secret test_secret;
-        elaaoms_webhook post_call;
-    }
 --- raw_request eval
 my $body = ElaaomsTest::fixture("elevenlabs/post_call_audio.json");
 my $sig = ElaaomsTest::sign_header("test_secret", $body);
@@ -308,12 +265,6 @@ for (my $i = 0; $i < length $body; $i += 40) {
 === TEST 13: the shared-secret header passes client-data without a signature
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/client-data {
-        elaaoms_signature_secret test_secret;
-        elaaoms_shared_secret X-Elaaoms-Secret hook-secret;
-        elaaoms_webhook client_data;
-    }
 --- more_headers
 X-Elaaoms-Secret: hook-secret
 --- request eval
@@ -345,12 +296,6 @@ hook-secret
 === TEST 15: with both configured, a valid signature passes without the header
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
---- config
-    location = /webhook/client-data {
-        elaaoms_signature_secret test_secret;
-        elaaoms_shared_secret X-Elaaoms-Secret hook-secret;
-        elaaoms_webhook client_data;
-    }
 --- more_headers eval
 "ElevenLabs-Signature: " . ElaaomsTest::sign_header("test_secret", ElaaomsTest::fixture("elevenlabs/client_data_request_sip.json"))
 --- request eval
@@ -395,9 +340,6 @@ X-Elaaoms-Secret: hook-secret
 
 
 === TEST 18: a body over client_max_body_size is a JSON 413
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
     location = /webhook/post-call {
         client_max_body_size 1k;
@@ -429,8 +371,6 @@ my ($rc, $out) = main::check_conf("elaaoms_auth off; server { listen 127.0.0.1:1
 Test::More::isnt($rc, 0, 'elaaoms_auth on below an outer off asks for a secret again');
 ($rc, $out) = main::check_conf("server { listen 127.0.0.1:1; location = /h { elaaoms_health; } }");
 Test::More::is($rc, 0, 'elaaoms_health needs no secret');
---- config
-    location = /t { return 204; }
 --- request
 GET /t
 --- error_code: 204
@@ -443,8 +383,6 @@ my ($rc, $out) = main::check_conf("elaaoms_shared_secret X-Elaaoms-Secret hook-s
     . "server { listen 127.0.0.1:1; location = /h { elaaoms_webhook post_call; } }");
 Test::More::isnt($rc, 0, 'post-call with an inherited shared secret only: nginx -t fails');
 Test::More::like($out, qr/"elaaoms_webhook post_call" in \S+:\d+ accepts only signed requests/, 'post-call: the message');
---- config
-    location = /t { return 204; }
 --- request
 GET /t
 --- error_code: 204
@@ -539,8 +477,6 @@ for my $http ("server { listen 127.0.0.1:1; location = /a { elaaoms_signature_se
     Test::More::is($rc, 0, 'nginx -t passes');
     Test::More::unlike($out, qr/\[warn\]/, 'no warning for distinct or variable secrets');
 }
---- config
-    location = /t { return 204; }
 --- request
 GET /t
 --- error_code: 204
@@ -548,9 +484,6 @@ GET /t
 
 
 === TEST 25: a mirror subrequest to post-call (no access phase) is refused and stores nothing
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
     location = /public {
         mirror /webhook/post-call;
@@ -576,8 +509,6 @@ elaaoms: subrequest to "/webhook/post-call" refused
 --- init
 Test::More::ok(!-e "$ENV{TEST_NGINX_PAYLOAD_DIR}/default/conv_mirrored", 'no payload directory');
 Test::More::is(main::queued('default', 'conv_mirrored'), 0, 'no job');
---- config
-    location = /t { return 204; }
 --- request
 GET /t
 --- error_code: 204
@@ -668,8 +599,6 @@ Test::More::like($ttl, qr/^\(integer\) \d+$/, 'the key exists with a TTL');
 my ($secs) = $ttl =~ /(\d+)/;
 Test::More::cmp_ok($secs, '>', 1700, 'about the 30 minutes the signature has left');
 Test::More::cmp_ok($secs, '<=', $t + 1800 - time() + 2, 'never longer');
---- config
-    location = /t { return 204; }
 --- request
 GET /t
 --- error_code: 204
@@ -695,14 +624,6 @@ signature not checked for replays
 
 
 === TEST 32: a signed post-call is stored and queued, its signature remembered
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call {
-        elaaoms_signature_secret test_secret;
-        elaaoms_webhook post_call;
-    }
 --- more_headers eval
 "ElevenLabs-Signature: $main::REPLAY_SIG"
 --- request eval
@@ -718,9 +639,6 @@ my $dir = "$ENV{TEST_NGINX_PAYLOAD_DIR}/default/conv_replayed";
 Test::More::ok(unlink("$dir/conv_replayed_transcription.json"), 'the stored payload is removed');
 Test::More::is(main::queued('default', 'conv_replayed'), 1, 'one job was queued');
 ElaaomsTest::redis_cmd('DEL', 'elaaoms:default:jobs:ready');
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
     location = /webhook/post-call {
         elaaoms_signature_secret test_secret;
@@ -742,8 +660,6 @@ ElaaomsTest::redis_cmd('DEL', 'elaaoms:default:jobs:ready');
 === TEST 34: ... and queued nothing
 --- init
 Test::More::is(main::queued('default', 'conv_replayed'), 0, 'no job queued again');
---- config
-    location = /t { return 204; }
 --- request
 GET /t
 --- error_code: 204
@@ -751,9 +667,6 @@ GET /t
 
 
 === TEST 35: a post-call older than the one stored for its conversation is a 409 and changes nothing
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 --- config
     location = /webhook/post-call {
         elaaoms_signature_secret test_secret;
@@ -782,8 +695,6 @@ GET /t
 Test::More::is(main::queued('default', 'conv_ordered'), 1, 'only the newer delivery was queued');
 Test::More::like(ElaaomsTest::redis_cmd('HGET', 'elaaoms:default:conversation:conv_ordered', 'event_ts:post_call_transcription'),
                  qr/1763400200/, 'event_ts of the newer');
---- config
-    location = /t { return 204; }
 --- request
 GET /t
 --- error_code: 204
@@ -791,14 +702,6 @@ GET /t
 
 
 === TEST 37: the order holds for types that queue nothing (initiation failures)
---- http_config
-    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
-    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call {
-        elaaoms_signature_secret test_secret;
-        elaaoms_webhook post_call;
-    }
 --- more_headers eval
 [map { "ElevenLabs-Signature: " . ElaaomsTest::sign_header("test_secret", $_) } @main::FAILURES]
 --- request eval
@@ -814,11 +717,6 @@ GET /t
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_DEAD_PORT;
     elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
---- config
-    location = /webhook/post-call {
-        elaaoms_signature_secret test_secret;
-        elaaoms_webhook post_call;
-    }
 --- more_headers eval
 "ElevenLabs-Signature: " . ElaaomsTest::sign_header("test_secret", main::transcription('conv_redis_down', 1763400000))
 --- request eval

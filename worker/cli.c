@@ -264,6 +264,7 @@ elaaoms_cli_upgrade(redisContext *rc, const char *org)
     size_t                            i, n, callers, records, contexts;
     redisReply                       *r, *page;
     const char                       *caller;
+    elaaoms_context_refresh_req_t     req;
     elaaoms_context_refresh_stats_t   stats;
 
     if (elaaoms_key_org(key, sizeof(key), org, ELAAOMS_MEMORY_KEY_CALLERS)
@@ -271,6 +272,10 @@ elaaoms_cli_upgrade(redisContext *rc, const char *org)
     {
         return 1;
     }
+
+    /* every caller's contexts, for the agents already known */
+    memset(&req, 0, sizeof(req));
+    req.org = org;
 
     callers = 0;
     records = 0;
@@ -315,8 +320,9 @@ elaaoms_cli_upgrade(redisContext *rc, const char *org)
                 continue;
             }
 
-            if (elaaoms_context_refresh(rc, org, caller, NULL, 0, NULL, NULL,
-                                        NULL, &stats, err, sizeof(err))
+            req.caller = caller;
+
+            if (elaaoms_context_refresh(rc, &req, &stats, err, sizeof(err))
                 != 0)
             {
                 fprintf(stderr, "elaaoms-worker: contexts of %s: %s\n",
@@ -345,12 +351,16 @@ elaaoms_cli_contexts(redisContext *rc, const char *org, const char *caller,
     int nagents, char **agents)
 {
     char                              err[256];
+    elaaoms_context_refresh_req_t     req;
     elaaoms_context_refresh_stats_t   stats;
 
-    if (elaaoms_context_refresh(rc, org, caller, (const char *const *) agents,
-                                (size_t) nagents, NULL, NULL, NULL, &stats,
-                                err, sizeof(err)) != 0)
-    {
+    memset(&req, 0, sizeof(req));
+    req.org = org;
+    req.caller = caller;
+    req.agent_ids = (const char *const *) agents;
+    req.nagents = (size_t) nagents;
+
+    if (elaaoms_context_refresh(rc, &req, &stats, err, sizeof(err)) != 0) {
         fprintf(stderr, "elaaoms-worker: %s\n", err);
         return 1;
     }

@@ -529,6 +529,7 @@ elaaoms_process_contexts(elaaoms_processor_t *p, redisContext *rc,
     char                              masked[ELAAOMS_LOG_CALLER_LEN];
     const char                       *agents[1];
     elaaoms_greeting_writer_t         w;
+    elaaoms_context_refresh_req_t     req;
     elaaoms_context_refresh_opts_t    opts;
     elaaoms_context_refresh_stats_t   stats;
 
@@ -542,13 +543,16 @@ elaaoms_process_contexts(elaaoms_processor_t *p, redisContext *rc,
     opts.conversation_id = job->conversation_id;
     opts.call_time = call_time;
 
-    if (elaaoms_context_refresh(rc, job->org, job->caller, agents,
-                                job->agent_id ? 1 : 0,
-                                p->cf->llm_first_message
-                                ? elaaoms_process_greeting : NULL,
-                                &w, &opts, &stats,
-                                err, sizeof(err)) != 0)
-    {
+    memset(&req, 0, sizeof(req));
+    req.org = job->org;
+    req.caller = job->caller;
+    req.agent_ids = agents;
+    req.nagents = job->agent_id ? 1 : 0;
+    req.writer = p->cf->llm_first_message ? elaaoms_process_greeting : NULL;
+    req.writer_arg = &w;
+    req.opts = &opts;
+
+    if (elaaoms_context_refresh(rc, &req, &stats, err, sizeof(err)) != 0) {
         elaaoms_log(ELAAOMS_LOG_ERROR, job->request_id, "pre-call context "
                     "of %s not refreshed: %s",
                     elaaoms_log_caller(job->caller, masked), err);

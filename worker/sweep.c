@@ -32,6 +32,7 @@ elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
     redisReply             *reply;
     elaaoms_job_t           job;
     elaaoms_intake_cmd_t    cmd;
+    elaaoms_intake_req_t    req;
     elaaoms_postcall_t      pc;
     long long               event_ts;
     char                    sub[512], name[512];
@@ -84,11 +85,17 @@ elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
 
     elaaoms_postcall_free(&pc);
 
-    if (elaaoms_intake_cmd(&cmd, job.org, job.type, job.conversation_id,
-                           payload, payload_len, job_text, job_len,
-                           job.caller, job.agent_id, job.request_id,
-                           (long long) time(NULL), event_ts) != 0)
-    {
+    req = (elaaoms_intake_req_t) {
+        .org = job.org, .type_name = job.type,
+        .conversation_id = job.conversation_id,
+        .payload = payload, .payload_len = payload_len,
+        .job_json = job_text, .job_len = job_len,
+        .caller = job.caller, .agent_id = job.agent_id,
+        .request_id = job.request_id,
+        .now = (long long) time(NULL), .event_ts = event_ts
+    };
+
+    if (elaaoms_intake_cmd(&cmd, &req) != 0) {
         goto done;
     }
 

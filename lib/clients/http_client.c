@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 
 #include "clients/http_client.h"
+#include "util/buf.h"
 
 
 #define ELAAOMS_HTTP_USER_AGENT          "elaaoms/1"
@@ -26,7 +27,7 @@
 
 typedef struct {
     elaaoms_http_response_t  *resp;
-    size_t                    cap;
+    elaaoms_buf_t             body;     /* resp->body once complete */
     size_t                    max_body;
     unsigned                  too_large:1;
     unsigned                  nomem:1;
@@ -318,35 +319,18 @@ elaaoms_http_on_header(char *buf, size_t size, size_t nitems, void *data)
 static size_t
 elaaoms_http_on_body(char *buf, size_t size, size_t nitems, void *data)
 {
-    char                     *p;
-    size_t                    len = size * nitems, cap;
-    elaaoms_http_ctx_t       *ctx = data;
-    elaaoms_http_response_t  *resp = ctx->resp;
+    size_t               len = size * nitems;
+    elaaoms_http_ctx_t  *ctx = data;
 
-    if (resp->body_len + len > ctx->max_body) {
+    if (ctx->body.len + len > ctx->max_body) {
         ctx->too_large = 1;
         return 0;                       /* aborts with CURLE_WRITE_ERROR */
     }
 
-    if (resp->body_len + len + 1 > ctx->cap) {
-        cap = ctx->cap ? ctx->cap : 4096;
-        while (cap < resp->body_len + len + 1) {
-            cap *= 2;
-        }
-
-        p = realloc(resp->body, cap);
-        if (p == NULL) {
-            ctx->nomem = 1;
-            return 0;
-        }
-
-        resp->body = p;
-        ctx->cap = cap;
+    if (elaaoms_buf_append(&ctx->body, buf, len) != 0) {
+        ctx->nomem = 1;
+        return 0;
     }
-
-    memcpy(resp->body + resp->body_len, buf, len);
-    resp->body_len += len;
-    resp->body[resp->body_len] = '\0';
 
     return len;
 }
@@ -567,19 +551,19 @@ elaaoms_http_request(const elaaoms_http_request_t *req,
         snprintf(resp->error, sizeof(resp->error), "%s",
                  rc == ELAAOMS_HTTP_ERR_TOO_LARGE ? "response body too large"
                  : errbuf[0] ? errbuf : curl_easy_strerror(cc));
-        free(resp->body);
-        resp->body = NULL;
-        resp->body_len = 0;
+        elaaoms_buf_free(&ctx.body);
         return rc;
     }
 
-    if (resp->body == NULL) {
-        resp->body = strdup("");
-        if (resp->body == NULL) {
-            snprintf(resp->error, sizeof(resp->error), "out of memory");
-            return ELAAOMS_HTTP_ERR_NOMEM;
-        }
+    /* an empty body is "", never NULL */
+    if (elaaoms_buf_append(&ctx.body, "", 0) != 0) {
+        elaaoms_buf_free(&ctx.body);
+        snprintf(resp->error, sizeof(resp->error), "out of memory");
+        return ELAAOMS_HTTP_ERR_NOMEM;
     }
+
+    resp->body = ctx.body.p;
+    resp->body_len = ctx.body.len;
 
     resp->retry_after_ms = ctx.retry_after_ms_hdr >= 0 ? ctx.retry_after_ms_hdr
                                                        : ctx.retry_after_hdr;

@@ -588,7 +588,7 @@ build_texts(ctx_state_t *st)
     int                 frequent;
     char                buf[512], date[16];
     size_t              i, best;
-    elaaoms_ctx_buf_t   sb;
+    elaaoms_buf_t       sb;
     const char         *who;
     elaaoms_context_t  *ctx = st->ctx;
     const elaaoms_call_history_t  *calls = &st->in->calls;
@@ -669,37 +669,36 @@ build_texts(ctx_state_t *st)
     memset(&sb, 0, sizeof(sb));
 
     if (calls->count == 1) {
-        elaaoms_ctx_buf_adds(&sb, "One previous call");
+        elaaoms_buf_appends(&sb, "One previous call");
         if (st->last_seen[0]) {
-            elaaoms_ctx_buf_adds(&sb, ", on ");
-            elaaoms_ctx_buf_adds(&sb, st->last_seen);
+            elaaoms_buf_appends(&sb, ", on ");
+            elaaoms_buf_appends(&sb, st->last_seen);
         }
-        elaaoms_ctx_buf_adds(&sb, ".");
+        elaaoms_buf_appends(&sb, ".");
 
     } else if (calls->count > 1) {
-        snprintf(buf, sizeof(buf), "%s caller: %lld calls",
-                 frequent ? "Frequent" : "Returning", calls->count);
-        elaaoms_ctx_buf_adds(&sb, buf);
+        elaaoms_buf_appendf(&sb, "%s caller: %lld calls",
+                            frequent ? "Frequent" : "Returning", calls->count);
         if (st->first_seen[0]) {
-            elaaoms_ctx_buf_adds(&sb, " since ");
-            elaaoms_ctx_buf_adds(&sb, st->first_seen);
+            elaaoms_buf_appends(&sb, " since ");
+            elaaoms_buf_appends(&sb, st->first_seen);
         }
         if (strcmp(ctx->frequency, "returning") != 0) {
-            elaaoms_ctx_buf_adds(&sb, " (");
+            elaaoms_buf_appends(&sb, " (");
             if (strncmp(ctx->frequency, "every", 5) != 0
                 && strncmp(ctx->frequency, "several", 7) != 0
                 && strcmp(ctx->frequency, "rarely") != 0)
             {
-                elaaoms_ctx_buf_adds(&sb, "about ");
+                elaaoms_buf_appends(&sb, "about ");
             }
-            elaaoms_ctx_buf_adds(&sb, ctx->frequency);
-            elaaoms_ctx_buf_adds(&sb, ")");
+            elaaoms_buf_appends(&sb, ctx->frequency);
+            elaaoms_buf_appends(&sb, ")");
         }
         if (st->last_seen[0]) {
-            elaaoms_ctx_buf_adds(&sb, "; last call ");
-            elaaoms_ctx_buf_adds(&sb, st->last_seen);
+            elaaoms_buf_appends(&sb, "; last call ");
+            elaaoms_buf_appends(&sb, st->last_seen);
         }
-        elaaoms_ctx_buf_adds(&sb, ".");
+        elaaoms_buf_appends(&sb, ".");
     }
 
     if (sb.oom) {
@@ -714,26 +713,25 @@ build_texts(ctx_state_t *st)
 
     who = ctx->name[0] ? ctx->name : (ctx->known ? "Returning caller"
                                                  : "New caller");
-    elaaoms_ctx_buf_adds(&sb, who);
+    elaaoms_buf_appends(&sb, who);
 
     if (calls->count > 0) {
-        snprintf(buf, sizeof(buf), ": %lld previous call%s", calls->count,
-                 calls->count == 1 ? "" : "s");
-        elaaoms_ctx_buf_adds(&sb, buf);
+        elaaoms_buf_appendf(&sb, ": %lld previous call%s", calls->count,
+                            calls->count == 1 ? "" : "s");
         if (calls->count > 1 && strcmp(ctx->frequency, "returning") != 0) {
-            elaaoms_ctx_buf_adds(&sb, " (");
-            elaaoms_ctx_buf_adds(&sb, ctx->frequency);
-            elaaoms_ctx_buf_adds(&sb, ")");
+            elaaoms_buf_appends(&sb, " (");
+            elaaoms_buf_appends(&sb, ctx->frequency);
+            elaaoms_buf_appends(&sb, ")");
         }
         if (st->last_seen[0]) {
-            elaaoms_ctx_buf_adds(&sb, ", last on ");
-            elaaoms_ctx_buf_adds(&sb, st->last_seen);
+            elaaoms_buf_appends(&sb, ", last on ");
+            elaaoms_buf_appends(&sb, st->last_seen);
         }
     }
 
     if (ctx->open_issue) {
-        elaaoms_ctx_buf_adds(&sb, "; open issue: ");
-        elaaoms_ctx_buf_adds(&sb, ctx->open_issue);
+        elaaoms_buf_appends(&sb, "; open issue: ");
+        elaaoms_buf_appends(&sb, ctx->open_issue);
     }
 
     if (sb.oom) {

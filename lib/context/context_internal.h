@@ -13,18 +13,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "context/context_build.h"
-
-
-/* a growing NUL-terminated string; start zeroed, free p */
-typedef struct {
-    char    *p;
-    size_t   len;
-    size_t   cap;
-    int      oom;     /* an allocation failed: adds are ignored */
-} elaaoms_ctx_buf_t;
-
-void elaaoms_ctx_buf_add(elaaoms_ctx_buf_t *b, const char *s, size_t n);
-void elaaoms_ctx_buf_adds(elaaoms_ctx_buf_t *b, const char *s);
+#include "util/buf.h"
 
 
 static inline int

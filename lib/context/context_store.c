@@ -444,13 +444,24 @@ first_message(const elaaoms_context_t *ctx, ctx_agent_t *a,
 }
 
 
+/* what every context of one refresh is built from */
+typedef struct {
+    const elaaoms_memory_list_t            *list;
+    const char                             *org;
+    const char                             *caller;
+    const elaaoms_call_history_t           *calls;
+    const elaaoms_context_refresh_opts_t   *opts;
+    elaaoms_first_message_writer_pt         writer;
+    void                                   *writer_arg;
+    int64_t                                 built_us;
+    elaaoms_context_refresh_stats_t        *stats;
+} ctx_refresh_t;
+
+
+/* agent_id NULL: the _any context, which has no first message */
 static int
-build_doc(const elaaoms_memory_list_t *list, const char *org,
-    const char *caller, ctx_agent_t *a, const char *agent_id,
-    const elaaoms_call_history_t *calls,
-    const elaaoms_context_refresh_opts_t *opts,
-    elaaoms_first_message_writer_pt writer, void *writer_arg,
-    int64_t built_us, elaaoms_context_refresh_stats_t *stats, int *known)
+build_doc(const ctx_refresh_t *rf, ctx_agent_t *a, const char *agent_id,
+    int *known)
 {
     int                      rc;
     char                     fm[ELAAOMS_FIRST_MESSAGE_MAX + 1];
@@ -458,13 +469,13 @@ build_doc(const elaaoms_memory_list_t *list, const char *org,
     elaaoms_context_input_t  in;
 
     memset(&in, 0, sizeof(in));
-    in.org = org;
-    in.caller = caller;
+    in.org = rf->org;
+    in.caller = rf->caller;
     in.agent_id = agent_id;
-    in.calls = *calls;
-    in.max_tokens = opts->max_tokens;
+    in.calls = *rf->calls;
+    in.max_tokens = rf->opts->max_tokens;
 
-    if (elaaoms_context_build(list->items, list->n, &in, &ctx) != 0) {
+    if (elaaoms_context_build(rf->list->items, rf->list->n, &in, &ctx) != 0) {
         return -1;
     }
 
@@ -474,19 +485,20 @@ build_doc(const elaaoms_memory_list_t *list, const char *org,
 
     /* _any has none: the agent's own first message is the safe one */
     if (agent_id != NULL) {
-        first_message(&ctx, a, writer, writer_arg,
-                      opts->default_first_message
-                      ? opts->default_first_message
+        first_message(&ctx, a, rf->writer, rf->writer_arg,
+                      rf->opts->default_first_message
+                      ? rf->opts->default_first_message
                       : ELAAOMS_CONTEXT_DEFAULT_FIRST_MESSAGE,
-                      fm, sizeof(fm), stats);
+                      fm, sizeof(fm), rf->stats);
     }
 
-    stats->shared += ctx.nshared;
-    if (ctx.tokens > stats->max_tokens) {
-        stats->max_tokens = ctx.tokens;
+    rf->stats->shared += ctx.nshared;
+    if (ctx.tokens > rf->stats->max_tokens) {
+        rf->stats->max_tokens = ctx.tokens;
     }
 
-    rc = elaaoms_context_document(&ctx, fm, built_us, &a->doc, &a->doc_len);
+    rc = elaaoms_context_document(&ctx, fm, rf->built_us, &a->doc,
+                                  &a->doc_len);
 
     elaaoms_context_free(&ctx);
 
@@ -495,25 +507,33 @@ build_doc(const elaaoms_memory_list_t *list, const char *org,
 
 
 int
-elaaoms_context_refresh(redisContext *rc, const char *org,
-    const char *caller, const char *const *agent_ids, size_t nagents,
-    elaaoms_first_message_writer_pt writer, void *writer_arg,
-    const elaaoms_context_refresh_opts_t *opts,
+elaaoms_context_refresh(redisContext *rc,
+    const elaaoms_context_refresh_req_t *req,
     elaaoms_context_refresh_stats_t *stats, char *err, size_t errlen)
 {
-    int                              ret, known, any_known;
-    char                             key[ELAAOMS_MEMORY_KEY_MAX];
-    char                             ttl[32], built[32];
-    size_t                           i, n, argc, nsadd;
-    size_t                          *argvlen;
-    int64_t                          built_us;
-    redisReply                      *r;
-    const char                     **argv;
-    ctx_agent_t                     *agents;
-    elaaoms_memory_list_t            list;
-    elaaoms_call_history_t           calls;
-    elaaoms_context_refresh_opts_t   none;
-    elaaoms_context_refresh_stats_t  st;
+    int                                    ret, known, any_known;
+    char                                   key[ELAAOMS_MEMORY_KEY_MAX];
+    char                                   ttl[32], built[32];
+    size_t                                 i, n, argc, nsadd, nagents;
+    size_t                                *argvlen;
+    int64_t                                built_us;
+    redisReply                            *r;
+    const char                            *org, *caller;
+    const char                           **argv;
+    const char *const                     *agent_ids;
+    ctx_agent_t                           *agents;
+    ctx_refresh_t                          rf;
+    elaaoms_memory_list_t                  list;
+    elaaoms_call_history_t                 calls;
+    elaaoms_context_refresh_opts_t         none;
+    elaaoms_context_refresh_stats_t        st;
+    const elaaoms_context_refresh_opts_t  *opts;
+
+    org = req->org;
+    caller = req->caller;
+    agent_ids = req->agent_ids;
+    nagents = req->nagents;
+    opts = req->opts;
 
     if (opts == NULL) {
         memset(&none, 0, sizeof(none));
@@ -643,11 +663,18 @@ elaaoms_context_refresh(redisContext *rc, const char *org,
 
     any_known = 0;
 
+    rf.list = &list;
+    rf.org = org;
+    rf.caller = caller;
+    rf.calls = &calls;
+    rf.opts = opts;
+    rf.writer = req->writer;
+    rf.writer_arg = req->writer_arg;
+    rf.built_us = built_us;
+    rf.stats = stats;
+
     for (i = 0; i < n; i++) {
-        if (build_doc(&list, org, caller, &agents[i], agents[i].id, &calls,
-                      opts, writer, writer_arg, built_us, stats, &known)
-            != 0)
-        {
+        if (build_doc(&rf, &agents[i], agents[i].id, &known) != 0) {
             fail(err, errlen, "context of %s: out of memory", agents[i].id);
             goto done;
         }
@@ -656,9 +683,7 @@ elaaoms_context_refresh(redisContext *rc, const char *org,
 
     agents[n].id = strdup(ELAAOMS_CONTEXT_ANY);
     if (agents[n].id == NULL
-        || build_doc(&list, org, caller, &agents[n], NULL, &calls, opts,
-                     NULL, NULL, built_us, stats, &known)
-           != 0)
+        || build_doc(&rf, &agents[n], NULL, &known) != 0)
     {
         fail(err, errlen, "context of _any: out of memory");
         goto done;

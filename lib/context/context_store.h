@@ -141,13 +141,21 @@ int elaaoms_context_history(redisContext *rc, const char *org,
  *      otherwise or when the writer fails; none for _any), the document;
  *   5. writes them in one EVAL (older-than-stored documents skipped).  A
  *      caller with no call and no memory gets its context keys deleted.
- * writer may be NULL (templates only); opts and stats may be NULL.
- * 0, or -1 with err (invalid org, caller or agent id; Redis errors).
+ * stats may be NULL.  0, or -1 with err (invalid org, caller or agent id;
+ * Redis errors).
  */
-int elaaoms_context_refresh(redisContext *rc, const char *org,
-    const char *caller, const char *const *agent_ids, size_t nagents,
-    elaaoms_first_message_writer_pt writer, void *writer_arg,
-    const elaaoms_context_refresh_opts_t *opts,
+typedef struct {
+    const char                             *org;
+    const char                             *caller;
+    const char *const                      *agent_ids;   /* may be NULL */
+    size_t                                  nagents;
+    elaaoms_first_message_writer_pt         writer;      /* NULL: templates */
+    void                                   *writer_arg;
+    const elaaoms_context_refresh_opts_t   *opts;        /* NULL: all zero */
+} elaaoms_context_refresh_req_t;
+
+int elaaoms_context_refresh(redisContext *rc,
+    const elaaoms_context_refresh_req_t *req,
     elaaoms_context_refresh_stats_t *stats, char *err, size_t errlen);
 
 #endif /* ELAAOMS_CONTEXT_STORE_H */

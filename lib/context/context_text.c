@@ -15,43 +15,6 @@
 #include "util/yajl_util.h"
 
 
-void
-elaaoms_ctx_buf_add(elaaoms_ctx_buf_t *b, const char *s, size_t n)
-{
-    char    *np;
-    size_t   cap;
-
-    if (b->oom) {
-        return;
-    }
-
-    if (b->len + n + 1 > b->cap) {
-        cap = b->cap ? b->cap * 2 : 256;
-        while (cap < b->len + n + 1) {
-            cap *= 2;
-        }
-        np = realloc(b->p, cap);
-        if (np == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-
-void
-elaaoms_ctx_buf_adds(elaaoms_ctx_buf_t *b, const char *s)
-{
-    elaaoms_ctx_buf_add(b, s, strlen(s));
-}
-
-
 /* the length of the valid UTF-8 sequence at s[0..len), 0 when invalid */
 size_t
 elaaoms_ctx_utf8_seq(const unsigned char *s, size_t len)

@@ -122,7 +122,7 @@ spoken_issue(const char *issue, const elaaoms_context_t *ctx, char *out,
     int                 subject_you, first;
     char               *t;
     size_t              i, len, ws, we, o, pl;
-    elaaoms_ctx_buf_t   sb;
+    elaaoms_buf_t       sb;
     const char         *to, *prefix;
 
     t = elaaoms_ctx_text_clean(issue, strlen(issue),
@@ -175,7 +175,7 @@ spoken_issue(const char *issue, const elaaoms_context_t *ctx, char *out,
         }
 
         if (sb.len > 0) {
-            elaaoms_ctx_buf_adds(&sb, " ");
+            elaaoms_buf_appends(&sb, " ");
         }
 
         to = NULL;
@@ -228,8 +228,8 @@ spoken_issue(const char *issue, const elaaoms_context_t *ctx, char *out,
             } else if (pl - ws > 3 && t[pl - 1] == 'd' && t[pl - 2] == 'e'
                        && t[ws] >= 'A' && t[ws] <= 'Z')
             {
-                elaaoms_ctx_buf_adds(&sb, "you ");
-                elaaoms_ctx_buf_add(&sb, t + ws, we - ws);
+                elaaoms_buf_appends(&sb, "you ");
+                elaaoms_buf_append(&sb, t + ws, we - ws);
                 if (!sb.oom) {
                     sb.p[sb.len - (we - ws)] = (char) elaaoms_ctx_lower(
                         (unsigned char) sb.p[sb.len - (we - ws)]);
@@ -240,14 +240,14 @@ spoken_issue(const char *issue, const elaaoms_context_t *ctx, char *out,
         }
 
         if (to) {
-            elaaoms_ctx_buf_adds(&sb, prefix);
-            elaaoms_ctx_buf_adds(&sb, to);
-            elaaoms_ctx_buf_add(&sb, t + pl, we - pl);
+            elaaoms_buf_appends(&sb, prefix);
+            elaaoms_buf_appends(&sb, to);
+            elaaoms_buf_append(&sb, t + pl, we - pl);
             first = 0;
             continue;
         }
 
-        elaaoms_ctx_buf_add(&sb, t + ws, we - ws);
+        elaaoms_buf_append(&sb, t + ws, we - ws);
 
         /* lowercase a common first word ("Order XYZ-789 ..."), not a name */
         if (first && !sb.oom && pl - ws >= 2 && t[ws] >= 'A' && t[ws] <= 'Z'
@@ -457,38 +457,36 @@ elaaoms_first_message_prompt(const elaaoms_context_t *ctx,
     const char *agent_name, const char *agent_first_message,
     const char *language, char **system_prompt, char **user_prompt)
 {
-    char                buf[256];
-    elaaoms_ctx_buf_t   sb;
+    elaaoms_buf_t       sb;
 
     *system_prompt = NULL;
     *user_prompt = NULL;
 
     memset(&sb, 0, sizeof(sb));
 
-    elaaoms_ctx_buf_adds(&sb, "Agent: ");
-    elaaoms_ctx_buf_adds(&sb, agent_name && agent_name[0] ? agent_name
+    elaaoms_buf_appends(&sb, "Agent: ");
+    elaaoms_buf_appends(&sb, agent_name && agent_name[0] ? agent_name
                                                           : "(unnamed)");
-    elaaoms_ctx_buf_adds(&sb, "\nLanguage: ");
-    elaaoms_ctx_buf_adds(&sb, language && language[0] ? language : "en");
-    elaaoms_ctx_buf_adds(&sb, "\nThe agent's usual first message: ");
-    elaaoms_ctx_buf_adds(&sb, agent_first_message && agent_first_message[0]
+    elaaoms_buf_appends(&sb, "\nLanguage: ");
+    elaaoms_buf_appends(&sb, language && language[0] ? language : "en");
+    elaaoms_buf_appends(&sb, "\nThe agent's usual first message: ");
+    elaaoms_buf_appends(&sb, agent_first_message && agent_first_message[0]
                               ? agent_first_message
                               : ELAAOMS_CONTEXT_DEFAULT_FIRST_MESSAGE);
-    elaaoms_ctx_buf_adds(&sb, "\nCaller's name: ");
-    elaaoms_ctx_buf_adds(&sb, ctx->name[0] ? ctx->name : "unknown");
-    snprintf(buf, sizeof(buf), "\nPrevious calls: %lld (%s)",
-             ctx->call_count, ctx->frequency ? ctx->frequency : "new");
-    elaaoms_ctx_buf_adds(&sb, buf);
+    elaaoms_buf_appends(&sb, "\nCaller's name: ");
+    elaaoms_buf_appends(&sb, ctx->name[0] ? ctx->name : "unknown");
+    elaaoms_buf_appendf(&sb, "\nPrevious calls: %lld (%s)", ctx->call_count,
+                        ctx->frequency ? ctx->frequency : "new");
     if (ctx->last_interaction[0]) {
-        elaaoms_ctx_buf_adds(&sb, ", the last on ");
-        elaaoms_ctx_buf_adds(&sb, ctx->last_interaction);
+        elaaoms_buf_appends(&sb, ", the last on ");
+        elaaoms_buf_appends(&sb, ctx->last_interaction);
     }
-    elaaoms_ctx_buf_adds(&sb, "\nOpen issue: ");
-    elaaoms_ctx_buf_adds(&sb, ctx->open_issue ? ctx->open_issue : "none");
-    elaaoms_ctx_buf_adds(&sb, "\nWhat we remember (JSON, most important "
+    elaaoms_buf_appends(&sb, "\nOpen issue: ");
+    elaaoms_buf_appends(&sb, ctx->open_issue ? ctx->open_issue : "none");
+    elaaoms_buf_appends(&sb, "\nWhat we remember (JSON, most important "
                               "first): ");
-    elaaoms_ctx_buf_adds(&sb, ctx->json ? ctx->json : "{}");
-    elaaoms_ctx_buf_adds(&sb, "\nWrite the first message now.");
+    elaaoms_buf_appends(&sb, ctx->json ? ctx->json : "{}");
+    elaaoms_buf_appends(&sb, "\nWrite the first message now.");
 
     if (sb.oom) {
         free(sb.p);

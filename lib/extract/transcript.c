@@ -8,14 +8,8 @@
 #include <string.h>
 
 #include "util/ascii.h"
+#include "util/buf.h"
 #include "extract/transcript.h"
-
-
-typedef struct {
-    char    *p;
-    size_t   len;
-    size_t   cap;
-} elaaoms_tbuf_t;
 
 
 size_t
@@ -23,37 +17,6 @@ elaaoms_transcript_tokens(size_t len)
 {
     return len / ELAAOMS_TRANSCRIPT_BYTES_PER_TOKEN
            + (len % ELAAOMS_TRANSCRIPT_BYTES_PER_TOKEN != 0);
-}
-
-
-static int
-elaaoms_tbuf_add(elaaoms_tbuf_t *b, const char *s, size_t n)
-{
-    char    *p;
-    size_t   cap;
-
-    if (b->cap - b->len < n + 1) {
-        cap = b->cap ? b->cap : 256;
-        while (cap - b->len < n + 1) {
-            if (cap > SIZE_MAX / 2) {
-                return -1;
-            }
-            cap *= 2;
-        }
-
-        p = realloc(b->p, cap);
-        if (p == NULL) {
-            return -1;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-
-    return 0;
 }
 
 
@@ -67,7 +30,7 @@ elaaoms_transcript_is_space(unsigned char c)
 
 /* appends msg with every run of whitespace made one space, trimmed */
 static int
-elaaoms_transcript_add_message(elaaoms_tbuf_t *b, const char *msg)
+elaaoms_transcript_add_message(elaaoms_buf_t *b, const char *msg)
 {
     const char  *p, *word;
 
@@ -88,12 +51,12 @@ elaaoms_transcript_add_message(elaaoms_tbuf_t *b, const char *msg)
         }
 
         if (word != msg && b->p[b->len - 1] != ' '
-            && elaaoms_tbuf_add(b, " ", 1) != 0)
+            && elaaoms_buf_append(b, " ", 1) != 0)
         {
             return -1;
         }
 
-        if (elaaoms_tbuf_add(b, word, (size_t) (p - word)) != 0) {
+        if (elaaoms_buf_append(b, word, (size_t) (p - word)) != 0) {
             return -1;
         }
     }
@@ -120,16 +83,17 @@ elaaoms_transcript_text(yajl_val data, char **text, size_t *len)
     size_t           i;
     yajl_val         turns, turn, v;
     const char      *role, *msg, *prefix;
-    elaaoms_tbuf_t   b = { NULL, 0, 0 };
+    elaaoms_buf_t    b;
 
     static const char  *role_path[] = { "role", NULL };
     static const char  *msg_path[] = { "message", NULL };
     static const char  *turns_path[] = { "transcript", NULL };
 
     *text = NULL;
+    memset(&b, 0, sizeof(elaaoms_buf_t));
 
     /* "" rather than NULL: the caller can always print and free it */
-    if (elaaoms_tbuf_add(&b, "", 0) != 0) {
+    if (elaaoms_buf_append(&b, "", 0) != 0) {
         return -1;
     }
 
@@ -155,12 +119,12 @@ elaaoms_transcript_text(yajl_val data, char **text, size_t *len)
             continue;
         }
 
-        if (elaaoms_tbuf_add(&b, prefix, strlen(prefix)) != 0) {
+        if (elaaoms_buf_append(&b, prefix, strlen(prefix)) != 0) {
             goto nomem;
         }
 
         if (elaaoms_transcript_add_message(&b, msg) != 0
-            || elaaoms_tbuf_add(&b, "\n", 1) != 0)
+            || elaaoms_buf_append(&b, "\n", 1) != 0)
         {
             goto nomem;
         }

@@ -223,33 +223,29 @@ elaaoms_sha256_hex(const void *data, size_t len,
 
 
 int
-elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const char *org,
-    const char *type_name, const char *conversation_id, const void *payload,
-    size_t payload_len, const char *job_json, size_t job_len,
-    const char *caller, const char *agent_id, const char *request_id,
-    long long now, long long event_ts)
+elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const elaaoms_intake_req_t *req)
 {
     int  i;
 
-    if (elaaoms_sha256_hex(payload, payload_len, cmd->sha) != 0
-        || elaaoms_intake_keys(org, type_name, conversation_id, cmd->marker,
-                               cmd->conversation, cmd->queue,
+    if (elaaoms_sha256_hex(req->payload, req->payload_len, cmd->sha) != 0
+        || elaaoms_intake_keys(req->org, req->type_name, req->conversation_id,
+                               cmd->marker, cmd->conversation, cmd->queue,
                                sizeof(cmd->marker)) != 0)
     {
         return -1;
     }
 
     if (elaaoms_event_ts_field(cmd->ts_field, sizeof(cmd->ts_field),
-                               type_name) < 0)
+                               req->type_name) < 0)
     {
         return -1;
     }
 
     snprintf(cmd->ttl, sizeof(cmd->ttl), "%d", ELAAOMS_INTAKE_MARKER_TTL);
-    snprintf(cmd->now, sizeof(cmd->now), "%lld", now);
+    snprintf(cmd->now, sizeof(cmd->now), "%lld", req->now);
 
-    if (event_ts >= 0) {
-        snprintf(cmd->event_ts, sizeof(cmd->event_ts), "%lld", event_ts);
+    if (req->event_ts >= 0) {
+        snprintf(cmd->event_ts, sizeof(cmd->event_ts), "%lld", req->event_ts);
 
     } else {
         cmd->event_ts[0] = '\0';
@@ -263,18 +259,18 @@ elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const char *org,
     cmd->argv[5] = cmd->queue;
     cmd->argv[6] = ELAAOMS_KEY_ORGS;
     cmd->argv[7] = cmd->sha;
-    cmd->argv[8] = job_json;
+    cmd->argv[8] = req->job_json;
     cmd->argv[9] = cmd->ttl;
-    cmd->argv[10] = caller ? caller : "";
-    cmd->argv[11] = agent_id ? agent_id : "";
+    cmd->argv[10] = req->caller ? req->caller : "";
+    cmd->argv[11] = req->agent_id ? req->agent_id : "";
     cmd->argv[12] = cmd->now;
-    cmd->argv[13] = request_id;
-    cmd->argv[14] = org;
+    cmd->argv[13] = req->request_id;
+    cmd->argv[14] = req->org;
     cmd->argv[15] = cmd->ts_field;
     cmd->argv[16] = cmd->event_ts;
 
     for (i = 0; i < ELAAOMS_INTAKE_ARGC; i++) {
-        cmd->argvlen[i] = (i == 8) ? job_len : strlen(cmd->argv[i]);
+        cmd->argvlen[i] = (i == 8) ? req->job_len : strlen(cmd->argv[i]);
     }
 
     return 0;

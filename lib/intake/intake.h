@@ -58,16 +58,28 @@ typedef struct {
     size_t       argvlen[ELAAOMS_INTAKE_ARGC];
 } elaaoms_intake_cmd_t;
 
+/* one delivery to queue: what the intake script is given */
+typedef struct {
+    const char  *org;
+    const char  *type_name;
+    const char  *conversation_id;
+    const void  *payload;          /* hashed: the duplicate check */
+    size_t       payload_len;
+    const char  *job_json;
+    size_t       job_len;
+    const char  *caller;           /* NULL: anonymous */
+    const char  *agent_id;         /* NULL: none */
+    const char  *request_id;
+    long long    now;              /* unix time */
+    long long    event_ts;         /* < 0: unknown, neither checked nor kept */
+} elaaoms_intake_req_t;
+
 /*
- * Fills cmd; the strings passed in must outlive it (argv points to them).
- * caller and agent_id may be NULL; event_ts < 0 when unknown.  0 on
- * success, -1 when a key does not fit or hashing fails.
+ * Fills cmd; the strings req points to must outlive it (argv points to
+ * them).  0 on success, -1 when a key does not fit or hashing fails.
  */
-int elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const char *org,
-    const char *type_name, const char *conversation_id, const void *payload,
-    size_t payload_len, const char *job_json, size_t job_len,
-    const char *caller, const char *agent_id, const char *request_id,
-    long long now, long long event_ts);
+int elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd,
+    const elaaoms_intake_req_t *req);
 
 /* "_transcription.json", "_audio.mp3", "_failure.json"; NULL otherwise */
 const char *elaaoms_payload_suffix(const char *type_name);

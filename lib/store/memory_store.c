@@ -686,17 +686,23 @@ elaaoms_memory_store_add(redisContext *rc, const elaaoms_memory_record_t *rec,
 
 
 int
-elaaoms_memory_store_reinforce(redisContext *rc, const char *org,
-    const char *caller, const char *id, const char *conversation_id,
-    const char *agent_id, float confidence, int importance, int64_t now,
-    char *err, size_t errlen)
+elaaoms_memory_store_reinforce(redisContext *rc,
+    const elaaoms_memory_reinforce_req_t *req, char *err, size_t errlen)
 {
     int                             r, attempt;
     char                            key[ELAAOMS_MEMORY_KEY_MAX];
     const char                     *argv[3];
+    const char                     *org, *caller, *id, *conversation_id;
+    const char                     *agent_id;
     redisReply                     *reply;
     elaaoms_memory_record_t         rec;
     const elaaoms_memory_record_t  *recp = &rec;
+
+    org = req->org;
+    caller = req->caller;
+    id = req->id;
+    conversation_id = req->conversation_id;
+    agent_id = req->agent_id;
 
     if (elaaoms_store_check(org, caller, err, errlen) != 0) {
         return -1;
@@ -760,8 +766,9 @@ elaaoms_memory_store_reinforce(redisContext *rc, const char *org,
         }
 
         elaaoms_memory_record_reinforce(&rec, elaaoms_mstr(conversation_id),
-                                        elaaoms_mstr(agent_id), confidence,
-                                        importance, now);
+                                        elaaoms_mstr(agent_id),
+                                        req->confidence, req->importance,
+                                        req->now);
 
         r = elaaoms_memory_store_commit(rc, org, caller, &recp, 1, err,
                                         errlen);

@@ -91,17 +91,27 @@ int elaaoms_memory_key(char *buf, size_t size, const char *org,
 int elaaoms_memory_store_add(redisContext *rc,
     const elaaoms_memory_record_t *rec, char *err, size_t errlen);
 
+/* a memory said again: which one, where, and how sure */
+typedef struct {
+    const char  *org;
+    const char  *caller;
+    const char  *id;                 /* the stored memory */
+    const char  *conversation_id;    /* the conversation that repeated it */
+    const char  *agent_id;           /* NULL or "": none */
+    float        confidence;
+    int          importance;
+    int64_t      now;
+} elaaoms_memory_reinforce_req_t;
+
 /*
- * Reinforces memory `id` (memory_record.h: count + 1, last_reinforced =
- * now, latest conversation and agent, confidence raised, importance the
+ * Reinforces memory req->id (memory_record.h: count + 1, last_reinforced
+ * = now, latest conversation and agent, confidence raised, importance the
  * larger), adding it to the conversation and agent sets.  WATCH, read,
- * MULTI/EXEC, retried on a lost race.  agent_id may be NULL or "".
+ * MULTI/EXEC, retried on a lost race.
  * 0 done, 1 no such memory, -1 error.
  */
-int elaaoms_memory_store_reinforce(redisContext *rc, const char *org,
-    const char *caller, const char *id, const char *conversation_id,
-    const char *agent_id, float confidence, int importance, int64_t now,
-    char *err, size_t errlen);
+int elaaoms_memory_store_reinforce(redisContext *rc,
+    const elaaoms_memory_reinforce_req_t *req, char *err, size_t errlen);
 
 /*
  * All of a caller's records with one HGETALL of the index (the read the

@@ -166,3 +166,143 @@ elaaoms_yajl_gen_dup(yajl_gen g, size_t *len)
 
     return copy;
 }
+
+
+int
+elaaoms_jgen_init(elaaoms_jgen_t *j, int validate_utf8)
+{
+    j->g = yajl_gen_alloc(NULL);
+    j->status = yajl_gen_status_ok;
+
+    if (j->g == NULL) {
+        /* any status but ok: elaaoms_jgen_buf() then fails */
+        j->status = yajl_gen_in_error_state;
+        return -1;
+    }
+
+    if (validate_utf8) {
+        yajl_gen_config(j->g, yajl_gen_validate_utf8, 1);
+    }
+
+    return 0;
+}
+
+
+void
+elaaoms_jgen_free(elaaoms_jgen_t *j)
+{
+    if (j->g != NULL) {
+        yajl_gen_free(j->g);
+        j->g = NULL;
+    }
+}
+
+
+void
+elaaoms_jgen_status(elaaoms_jgen_t *j, yajl_gen_status st)
+{
+    if (j->status == yajl_gen_status_ok) {
+        j->status = st;
+    }
+}
+
+
+/* the call only while nothing failed; its status kept */
+#define elaaoms_jgen_do(j, call)                                             \
+    do {                                                                     \
+        if ((j)->status == yajl_gen_status_ok) {                             \
+            (j)->status = (call);                                            \
+        }                                                                    \
+    } while (0)
+
+
+void
+elaaoms_jgen_str(elaaoms_jgen_t *j, const void *s, size_t len)
+{
+    elaaoms_jgen_do(j, yajl_gen_string(j->g, s, len));
+}
+
+
+void
+elaaoms_jgen_cstr(elaaoms_jgen_t *j, const char *s)
+{
+    elaaoms_jgen_do(j, yajl_gen_string(j->g, (const unsigned char *) s,
+                                       strlen(s)));
+}
+
+
+void
+elaaoms_jgen_int(elaaoms_jgen_t *j, long long n)
+{
+    elaaoms_jgen_do(j, yajl_gen_integer(j->g, n));
+}
+
+
+void
+elaaoms_jgen_double(elaaoms_jgen_t *j, double n)
+{
+    /* yajl refuses NaN and the infinities: JSON has no word for them */
+    elaaoms_jgen_do(j, yajl_gen_double(j->g, n));
+}
+
+
+void
+elaaoms_jgen_number(elaaoms_jgen_t *j, const char *s, size_t len)
+{
+    elaaoms_jgen_do(j, yajl_gen_number(j->g, s, len));
+}
+
+
+void
+elaaoms_jgen_bool(elaaoms_jgen_t *j, int b)
+{
+    elaaoms_jgen_do(j, yajl_gen_bool(j->g, b));
+}
+
+
+void
+elaaoms_jgen_null(elaaoms_jgen_t *j)
+{
+    elaaoms_jgen_do(j, yajl_gen_null(j->g));
+}
+
+
+void
+elaaoms_jgen_map_open(elaaoms_jgen_t *j)
+{
+    elaaoms_jgen_do(j, yajl_gen_map_open(j->g));
+}
+
+
+void
+elaaoms_jgen_map_close(elaaoms_jgen_t *j)
+{
+    elaaoms_jgen_do(j, yajl_gen_map_close(j->g));
+}
+
+
+void
+elaaoms_jgen_array_open(elaaoms_jgen_t *j)
+{
+    elaaoms_jgen_do(j, yajl_gen_array_open(j->g));
+}
+
+
+void
+elaaoms_jgen_array_close(elaaoms_jgen_t *j)
+{
+    elaaoms_jgen_do(j, yajl_gen_array_close(j->g));
+}
+
+
+int
+elaaoms_jgen_buf(elaaoms_jgen_t *j, const unsigned char **out, size_t *len)
+{
+    if (j->g == NULL || j->status != yajl_gen_status_ok) {
+        return -1;
+    }
+
+    j->status = yajl_gen_get_buf(j->g, out, len);
+
+    return j->status == yajl_gen_status_ok ? 0 : -1;
+}

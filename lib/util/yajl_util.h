@@ -58,4 +58,43 @@ yajl_gen_status elaaoms_yajl_gen_kv_int(yajl_gen g, const char *key,
    NULL on allocation failure */
 char *elaaoms_yajl_gen_dup(yajl_gen g, size_t *len);
 
+/*
+ * A generator that remembers its first failure: every call after one is
+ * a no-op, so a document is written without a check per call and checked
+ * once, by elaaoms_jgen_buf().  Allocation failures, a map key that is not
+ * a string, invalid UTF-8 (when validated) and nesting past yajl's limit
+ * all end up there.
+ */
+typedef struct {
+    yajl_gen         g;
+    yajl_gen_status  status;    /* yajl_gen_status_ok until a call fails */
+} elaaoms_jgen_t;
+
+/* 0, or -1 when yajl cannot allocate; validate_utf8 refuses bad strings */
+int elaaoms_jgen_init(elaaoms_jgen_t *j, int validate_utf8);
+void elaaoms_jgen_free(elaaoms_jgen_t *j);
+
+/* records st when it is the first failure; what a lib generator returned */
+void elaaoms_jgen_status(elaaoms_jgen_t *j, yajl_gen_status st);
+
+void elaaoms_jgen_str(elaaoms_jgen_t *j, const void *s, size_t len);
+void elaaoms_jgen_cstr(elaaoms_jgen_t *j, const char *s);
+void elaaoms_jgen_int(elaaoms_jgen_t *j, long long n);
+void elaaoms_jgen_double(elaaoms_jgen_t *j, double n);
+/* a number already in JSON's syntax (a parsed value passed through) */
+void elaaoms_jgen_number(elaaoms_jgen_t *j, const char *s, size_t len);
+void elaaoms_jgen_bool(elaaoms_jgen_t *j, int b);
+void elaaoms_jgen_null(elaaoms_jgen_t *j);
+void elaaoms_jgen_map_open(elaaoms_jgen_t *j);
+void elaaoms_jgen_map_close(elaaoms_jgen_t *j);
+void elaaoms_jgen_array_open(elaaoms_jgen_t *j);
+void elaaoms_jgen_array_close(elaaoms_jgen_t *j);
+
+/*
+ * The document so far (owned by the generator, valid until the next call
+ * or elaaoms_jgen_free()); -1 when any call failed, or no generator.
+ */
+int elaaoms_jgen_buf(elaaoms_jgen_t *j, const unsigned char **out,
+    size_t *len);
+
 #endif /* ELAAOMS_YAJL_UTIL_H */

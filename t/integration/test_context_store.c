@@ -25,6 +25,9 @@
 #define ORG     "acme"
 #define CALLER  "+14155550123"
 
+/* a refresh's request, in place: REQ(.org = ORG, .caller = CALLER) */
+#define REQ(...)  (&(elaaoms_context_refresh_req_t) { __VA_ARGS__ })
+
 static void
 store(redisContext *rc, const char *id, const char *caller, const char *conv,
     const char *agent, elaaoms_mem_type_e type, int importance,
@@ -209,6 +212,7 @@ refresh_writes_every_context(redisContext *rc)
     yajl_val                         d;
     redisReply                      *r;
     const char                      *agents[] = { "agent_support" };
+    elaaoms_context_refresh_req_t    req;
     elaaoms_context_refresh_opts_t   opts;
     elaaoms_context_refresh_stats_t  st;
 
@@ -239,10 +243,14 @@ refresh_writes_every_context(redisContext *rc)
     opts.call_time = T0 + 47 * DAY;
 
     writer_calls = 0;
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, ORG, CALLER, agents, 1,
-                     writer_ok, "Hi Maria, thanks for calling Acme again! Is "
-                     "this about order XYZ-789?", &opts, &st, err,
-                     sizeof(err)), 0);
+    req = (elaaoms_context_refresh_req_t) {
+        .org = ORG, .caller = CALLER, .agent_ids = agents, .nagents = 1,
+        .writer = writer_ok,
+        .writer_arg = "Hi Maria, thanks for calling Acme again! Is this "
+                      "about order XYZ-789?",
+        .opts = &opts
+    };
+    CHECK_INT_EQ(elaaoms_context_refresh(rc, &req, &st, err, sizeof(err)), 0);
     CHECK_INT_EQ(writer_calls, 1);
     CHECK_INT_EQ(st.llm_used, 1);
     CHECK_INT_EQ(st.llm_refused, 0);
@@ -314,9 +322,9 @@ refresh_writes_every_context(redisContext *rc)
     freeReplyObject(r);
 
     /* the same conversation again (a retried job) counts nothing more */
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, ORG, CALLER, agents, 1, NULL,
-                                         NULL, &opts, &st, err, sizeof(err)),
-                 0);
+    req.writer = NULL;
+    req.writer_arg = NULL;
+    CHECK_INT_EQ(elaaoms_context_refresh(rc, &req, &st, err, sizeof(err)), 0);
     elaaoms_memory_key(key, sizeof(key), ORG, CALLER, "calls");
     CHECK_INT_EQ(integer(rc, "HGET %s count", key), 1);
 
@@ -356,9 +364,11 @@ refused_llm_answers(redisContext *rc)
     elaaoms_context_refresh_stats_t  st;
 
     writer_calls = 0;
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, ORG, CALLER, agents, 1,
-                                         writer_bad, NULL, NULL, &st, err,
-                                         sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER,
+                                                 .agent_ids = agents,
+                                                 .nagents = 1,
+                                                 .writer = writer_bad),
+                                         &st, err, sizeof(err)), 0);
     CHECK_INT_EQ(writer_calls, 1);
     CHECK_INT_EQ(st.llm_used, 0);
     CHECK_INT_EQ(st.llm_refused, 1);
@@ -367,9 +377,11 @@ refused_llm_answers(redisContext *rc)
                   23) == 0);
     yajl_tree_free(d);
 
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, ORG, CALLER, agents, 1,
-                                         writer_null, NULL, NULL, &st, err,
-                                         sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER,
+                                                 .agent_ids = agents,
+                                                 .nagents = 1,
+                                                 .writer = writer_null),
+                                         &st, err, sizeof(err)), 0);
     CHECK_INT_EQ(st.llm_refused, 1);
 }
 
@@ -385,14 +397,16 @@ billing_sees_tech_support(redisContext *rc)
     /* another caller talks to billing: the org now knows that agent */
     store(rc, "o_plan", "+442079460958", "conv_9", "agent_billing",
           ELAAOMS_MEM_FACTUAL, 5, T0, "Is on the premium plan.");
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, ORG, "+442079460958", billing, 1,
-                                         NULL, NULL, NULL, &st, err,
-                                         sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG,
+                                                 .caller = "+442079460958",
+                                                 .agent_ids = billing,
+                                                 .nagents = 1),
+                                         &st, err, sizeof(err)), 0);
 
     /* Maria's next refresh builds a billing context, with the 9/10 memory
        from technical support and nothing private */
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, ORG, CALLER, NULL, 0, NULL, NULL,
-                                         NULL, &st, err, sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER),
+                                         &st, err, sizeof(err)), 0);
     CHECK_INT_EQ(st.agents, 4);
     d = context(rc, CALLER, "agent_billing");
     CHECK(d != NULL);
@@ -430,8 +444,8 @@ ordering_and_deletion(redisContext *rc)
                      "\"built_us\":99999999999999999}");
     freeReplyObject(r);
 
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, ORG, CALLER, NULL, 0, NULL, NULL,
-                                         NULL, &st, err, sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER),
+                                         &st, err, sizeof(err)), 0);
     CHECK_INT_EQ(st.written, st.agents - 1);
     doc = get_key(rc, key);
     CHECK(doc != NULL && strstr(doc, "99999999999999999") != NULL);
@@ -443,8 +457,9 @@ ordering_and_deletion(redisContext *rc)
     /* a TTL when configured */
     memset(&opts, 0, sizeof(opts));
     opts.ttl_secs = 600;
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, ORG, CALLER, NULL, 0, NULL, NULL,
-                                         &opts, &st, err, sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER,
+                                                 .opts = &opts),
+                                         &st, err, sizeof(err)), 0);
     CHECK(integer(rc, "TTL %s", key) > 500);
 
     /* a caller with nothing (erased): stale contexts go */
@@ -452,9 +467,9 @@ ordering_and_deletion(redisContext *rc)
     r = redisCommand(rc, "SET %s %s", key,
                      "{\"version\":1,\"agent_id\":\"_any\",\"built_us\":1}");
     freeReplyObject(r);
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, ORG, "+15550001111", NULL, 0,
-                                         NULL, NULL, NULL, &st, err,
-                                         sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG,
+                                                 .caller = "+15550001111"),
+                                         &st, err, sizeof(err)), 0);
     CHECK_INT_EQ(integer(rc, "EXISTS %s", key), 0);
     CHECK_INT_EQ(st.written, 1);
 
@@ -463,19 +478,23 @@ ordering_and_deletion(redisContext *rc)
         const char  *bad[] = { "../etc" };
         const char  *any[] = { "_any" };
 
-        CHECK_INT_EQ(elaaoms_context_refresh(rc, "bad org", CALLER, NULL, 0,
-                                             NULL, NULL, NULL, NULL, err,
-                                             sizeof(err)), -1);
+        CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = "bad org",
+                                                     .caller = CALLER),
+                                             NULL, err, sizeof(err)), -1);
         CHECK_STR_EQ(err, "invalid org");
-        CHECK_INT_EQ(elaaoms_context_refresh(rc, ORG, "not a caller", NULL, 0,
-                                             NULL, NULL, NULL, NULL, err,
-                                             sizeof(err)), -1);
-        CHECK_INT_EQ(elaaoms_context_refresh(rc, ORG, CALLER, bad, 1, NULL,
-                                             NULL, NULL, NULL, err,
-                                             sizeof(err)), -1);
-        CHECK_INT_EQ(elaaoms_context_refresh(rc, ORG, CALLER, any, 1, NULL,
-                                             NULL, NULL, NULL, err,
-                                             sizeof(err)), -1);
+        CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG,
+                                                     .caller = "not a caller"),
+                                             NULL, err, sizeof(err)), -1);
+        CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG,
+                                                     .caller = CALLER,
+                                                     .agent_ids = bad,
+                                                     .nagents = 1),
+                                             NULL, err, sizeof(err)), -1);
+        CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG,
+                                                     .caller = CALLER,
+                                                     .agent_ids = any,
+                                                     .nagents = 1),
+                                             NULL, err, sizeof(err)), -1);
         CHECK_STR_EQ(err, "invalid agent id");
     }
 

@@ -27,11 +27,15 @@ intake(const char *conv, const char *payload, long long event_ts)
     long long              n;
     redisReply            *r;
     elaaoms_intake_cmd_t   cmd;
+    elaaoms_intake_req_t   req = {
+        .org = "acme", .type_name = TRANSCRIPTION, .conversation_id = conv,
+        .payload = payload, .payload_len = strlen(payload),
+        .job_json = "{\"job\":1}", .job_len = 9, .caller = "+14155550123",
+        .agent_id = "agent_1", .request_id = "rid", .now = 1700000000,
+        .event_ts = event_ts
+    };
 
-    if (elaaoms_intake_cmd(&cmd, "acme", TRANSCRIPTION, conv, payload,
-                           strlen(payload), "{\"job\":1}", 9, "+14155550123",
-                           "agent_1", "rid", 1700000000, event_ts) != 0)
-    {
+    if (elaaoms_intake_cmd(&cmd, &req) != 0) {
         return -100;
     }
 

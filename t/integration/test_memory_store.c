@@ -212,12 +212,14 @@ test_store_reinforce(void)
 {
     elaaoms_memory_list_t            l;
     const elaaoms_memory_record_t   *m;
+    elaaoms_memory_reinforce_req_t   req = {
+        .org = ORG, .caller = CALLER2, .id = "0000aaaa0000000000a1",
+        .conversation_id = "conv_again", .agent_id = "agent_two",
+        .confidence = 0.5f, .importance = 6, .now = T0 + 100
+    };
 
-    CHECK_INT_EQ(elaaoms_memory_store_reinforce(rc, ORG, CALLER2,
-                                                "0000aaaa0000000000a1",
-                                                "conv_again", "agent_two",
-                                                0.5f, 6, T0 + 100, err,
-                                                sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_memory_store_reinforce(rc, &req, err, sizeof(err)),
+                 0);
 
     CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER2, &l, err,
                                            sizeof(err)), 0);
@@ -242,10 +244,13 @@ test_store_reinforce(void)
     CHECK_INT_EQ(r_int("SISMEMBER %s 0000aaaa0000000000a1",
                        key(ORG, CALLER2, "agent:agent_two")), 1);
 
-    CHECK_INT_EQ(elaaoms_memory_store_reinforce(rc, ORG, CALLER2,
-                                                "nosuchmemory", "conv_x",
-                                                NULL, 0.5f, 5, T0, err,
-                                                sizeof(err)), 1);
+    req = (elaaoms_memory_reinforce_req_t) {
+        .org = ORG, .caller = CALLER2, .id = "nosuchmemory",
+        .conversation_id = "conv_x", .agent_id = NULL,
+        .confidence = 0.5f, .importance = 5, .now = T0
+    };
+    CHECK_INT_EQ(elaaoms_memory_store_reinforce(rc, &req, err, sizeof(err)),
+                 1);
 }
 
 

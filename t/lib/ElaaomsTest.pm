@@ -18,11 +18,25 @@ our @EXPORT = qw(redis_start redis_stop redis_cmd redis_port free_port
                  blackhole_port restart_redis_later repo_root fixture
                  sign_header payload_dir worker_start worker_stop wait_until
                  worker_cli worker_pid fake_start fake_control fake_requests
-                 post_webhook nginx_check);
+                 post_webhook nginx_check shared_config);
 
 my $redis_port;
 my $redis_dir;
 my $owner_pid = $$;
+
+# The configuration most of a suite's blocks share: blocks without their
+# own --- http_config / --- config get these (shared_config(http_config =>
+# $text, config => $text); either may be left out).
+sub shared_config {
+    my (%shared) = @_;
+    main::add_block_preprocessor(sub {
+        my $block = shift;
+        for my $sec (qw(http_config config)) {
+            $block->set_value($sec, $shared{$sec})
+                if defined $shared{$sec} && !defined $block->$sec;
+        }
+    });
+}
 
 # the checkout this file belongs to (t/lib/ElaaomsTest.pm), wherever prove
 # runs from; ELAAOMS_ROOT overrides it

@@ -46,12 +46,15 @@ main(void)
 
     {
         elaaoms_intake_cmd_t  cmd;
+        elaaoms_intake_req_t  req = {
+            .org = "acme", .type_name = "post_call_transcription",
+            .conversation_id = "conv_1", .payload = "abc", .payload_len = 3,
+            .job_json = "{\"job\":1}", .job_len = 9, .caller = NULL,
+            .agent_id = "agent_1", .request_id = "rid1", .now = 1700000000,
+            .event_ts = 1699999990
+        };
 
-        CHECK_INT_EQ(elaaoms_intake_cmd(&cmd, "acme", "post_call_transcription",
-                                        "conv_1", "abc", 3, "{\"job\":1}", 9,
-                                        NULL, "agent_1", "rid1", 1700000000,
-                                        1699999990),
-                     0);
+        CHECK_INT_EQ(elaaoms_intake_cmd(&cmd, &req), 0);
         CHECK_STR_EQ(cmd.argv[0], "EVAL");
         CHECK_STR_EQ(cmd.argv[2], "4");
         CHECK_STR_EQ(cmd.argv[3],
@@ -68,10 +71,10 @@ main(void)
         CHECK_INT_EQ(cmd.argvlen[16], 10);
 
         /* an unknown event time is neither checked nor kept */
-        CHECK_INT_EQ(elaaoms_intake_cmd(&cmd, "acme", "post_call_transcription",
-                                        "conv_1", "abc", 3, "{}", 2, NULL,
-                                        "agent_1", "rid1", 1700000000, -1),
-                     0);
+        req.job_json = "{}";
+        req.job_len = 2;
+        req.event_ts = -1;
+        CHECK_INT_EQ(elaaoms_intake_cmd(&cmd, &req), 0);
         CHECK_STR_EQ(cmd.argv[16], "");
         CHECK_INT_EQ(cmd.argvlen[16], 0);
     }

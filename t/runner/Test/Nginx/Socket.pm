@@ -87,8 +87,8 @@ our $PidFile    = "$LogDir/nginx.pid";
 
 # Sections of the real runner that this one does not implement: a block
 # using one fails loudly instead of silently skipping the check.
-our %Unsupported = map { $_ => 1 } qw(access_log no_access_log grep_error_log
-    grep_error_log_out raw_response_headers_like raw_response_headers_unlike
+our %Unsupported = map { $_ => 1 } qw(access_log no_access_log
+    raw_response_headers_like raw_response_headers_unlike
     skip_nginx skip_nginx2 skip_eval skip_openssl skip_slave todo todo_nginx
     response_body_filters response_body_eval request_eval charset
     curl_error curl_options curl_protocol http2 http3 http09 stap stap_out
@@ -1225,6 +1225,12 @@ sub _check_error_log {
     my $sfx = " (req $rep)";
 
     my %quiet = $quiet_all ? (alert => 1, crit => 1, emerg => 1) : ();
+    if (defined(my $grep = $block->grep_error_log)) {
+        $lines ||= _error_log_data();
+        _check_grep_error_log($block, $grep, $lines, $rep, $sfx);
+    } elsif (defined $block->grep_error_log_out) {
+        bail_out("$name - No --- grep_error_log defined but --- grep_error_log_out is defined");
+    }
     for my $sec (qw(error_log no_error_log)) {
         my $pats = $block->$sec;
         next unless defined $pats;
@@ -1242,6 +1248,33 @@ sub _check_error_log {
             chomp(my $l = $line);
             Test::More::fail("$name - $l");
         }
+    }
+}
+
+# grep_error_log: what the pattern (a string, or a regex through eval)
+# matches in each line, one match a line, joined with newlines, against
+# grep_error_log_out (a string, with $TEST_NGINX_* expanded, or a regex);
+# either may be an array indexed by the repetition (repeat_each).
+sub _check_grep_error_log {
+    my ($block, $grep, $lines, $rep, $sfx) = @_;
+    my $name = $block->name;
+    my $exp = $block->grep_error_log_out;
+    bail_out("$name - No --- grep_error_log_out defined but --- grep_error_log is defined")
+        unless defined $exp;
+    $grep = $grep->[$rep] if ref $grep eq 'ARRAY';
+    $exp = $exp->[$rep] if ref $exp eq 'ARRAY';
+    $exp = _expand_env($exp, {}) unless ref $exp;
+    my $out = '';
+    for my $line (@$lines) {
+        my $m;
+        if (ref $grep eq 'Regexp') { $m = $& if $line =~ $grep }
+        elsif (index($line, $grep) >= 0) { $m = $grep }
+        $out .= "$m\n" if defined $m && $m !~ /\n/;
+    }
+    if (ref $exp eq 'Regexp') {
+        Test::More::like($out, $exp, "$name - grep_error_log_out$sfx");
+    } else {
+        _is_string($out, $exp, "$name - grep_error_log_out$sfx");
     }
 }
 
