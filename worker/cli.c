@@ -144,6 +144,8 @@ elaaoms_cli_memories(redisContext *rc, const char *org, const char *caller,
         elaaoms_cli_int(g, "dim", (long long) m->dim);
         elaaoms_cli_str(g, "embed_model", m->embed_model.data,
                         m->embed_model.len);
+        /* the offline vector kept beside a provider's (0: none) */
+        elaaoms_cli_int(g, "offline_dim", (long long) m->offline_dim);
         yajl_gen_map_close(g);
 
         elaaoms_cli_print(g);

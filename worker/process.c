@@ -49,8 +49,8 @@ elaaoms_processor_init(elaaoms_processor_t *p,
 
     if (strcmp(cf->embedder, "openai") == 0) {
         elaaoms_log(ELAAOMS_LOG_INFO, NULL, "memories embedded by OpenAI "
-                    "%s at %s (the offline embedder when that fails); "
-                    "nginx search scores them with the offline embedder",
+                    "%s at %s (the offline embedder when that fails), "
+                    "the offline vectors kept beside them for nginx",
                     cf->openai_embed_model, cf->openai_base_url);
     }
 

@@ -72,6 +72,16 @@ elaaoms_relevance_scratch_size(size_t n)
 
 
 float
+elaaoms_relevance_provider_cos(float cos)
+{
+    cos = (cos - ELAAOMS_RELEVANCE_PROVIDER_FLOOR)
+          / (1.0f - ELAAOMS_RELEVANCE_PROVIDER_FLOOR);
+
+    return cos > 0 ? (cos < 1 ? cos : 1) : 0;
+}
+
+
+float
 elaaoms_relevance_calibrate(float raw)
 {
     return 1.0f / (1.0f + expf(-ELAAOMS_REL_SLOPE
@@ -358,7 +368,10 @@ elaaoms_relevance_score(const char *query, size_t query_len,
             lex = 1;
         }
 
-        if (cands[i].vec) {
+        if (cands[i].provider) {
+            cos = elaaoms_relevance_provider_cos(cands[i].provider_cos);
+
+        } else if (cands[i].vec) {
             cos = elaaoms_cosine(qvec, cands[i].vec, ELAAOMS_EMBED_DIM);
 
         } else if (cands[i].vec_q8) {

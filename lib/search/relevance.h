@@ -75,6 +75,17 @@
 /* a word of the source quote counts this much of a word of the content */
 #define ELAAOMS_RELEVANCE_QUOTE_WEIGHT       0.5f
 
+/*
+ * A provider's cosine c (the question and the memory both embedded by
+ * the embeddings provider: search_rank.h) stands in for the offline
+ * cosine as max(0, (c - floor) / (1 - floor)): in such models' spaces
+ * unrelated texts still meet at 0.1-0.3, where the offline embedder's
+ * meet at about 0.  With no word in common a memory then reaches the
+ * default threshold from c ~ 0.38.  Not calibrated on a provider's real
+ * vectors (the recall benchmark runs without a key): check it on yours.
+ */
+#define ELAAOMS_RELEVANCE_PROVIDER_FLOOR     0.2f
+
 /* query terms beyond this many (words plus concepts) are ignored */
 #define ELAAOMS_RELEVANCE_MAX_TERMS          32
 
@@ -89,6 +100,10 @@ typedef struct {
      * count for ELAAOMS_RELEVANCE_QUOTE_WEIGHT of a content word's */
     const char           *quote;
     size_t                quote_len;
+    /* when set, the memory's cosine with the question in the provider's
+     * space, used instead of the offline cosine (see above) */
+    int                   provider;
+    float                 provider_cos;
 } elaaoms_relevance_cand_t;
 
 /* the components of one score, for diagnostics and the evaluation test */
@@ -110,6 +125,9 @@ size_t elaaoms_relevance_scratch_size(size_t n);
 int elaaoms_relevance_score(const char *query, size_t query_len,
     const elaaoms_relevance_cand_t *cands, size_t n, void *scratch,
     float *scores, elaaoms_relevance_parts_t *parts);
+
+/* a provider's cosine as the offline cosine's stand-in (above) */
+float elaaoms_relevance_provider_cos(float cos);
 
 /* the calibration above: raw (0..1) -> score (0..1) */
 float elaaoms_relevance_calibrate(float raw);

@@ -199,6 +199,31 @@ elaaoms_search_cap_superseded(const elaaoms_memory_record_t *recs,
 }
 
 
+/*
+ * The record's offline vector: its own when of the offline model, else
+ * the one kept beside a provider's; NULL: none, the text is embedded on
+ * the fly
+ */
+static const unsigned char *
+elaaoms_search_offline_q8(const elaaoms_memory_record_t *r,
+    elaaoms_mstr_t model)
+{
+    if (r->dim == ELAAOMS_EMBED_DIM && r->vec_q8 != NULL
+        && elaaoms_mstr_eq(r->embed_model, model))
+    {
+        return r->vec_q8;
+    }
+
+    if (r->offline_dim == ELAAOMS_EMBED_DIM && r->offline_q8 != NULL
+        && elaaoms_mstr_eq(r->offline_model, model))
+    {
+        return r->offline_q8;
+    }
+
+    return NULL;
+}
+
+
 int
 elaaoms_search_rank(const elaaoms_search_request_t *req,
     const char *agent_id, double default_threshold,
@@ -210,7 +235,7 @@ elaaoms_search_rank(const elaaoms_search_request_t *req,
     float                           threshold;
     size_t                          i, nv, m, agent_len;
     const char                     *query;
-    elaaoms_mstr_t                  agent, model;
+    elaaoms_mstr_t                  agent, model, qmodel;
     elaaoms_search_match_t         *mt;
     elaaoms_search_scratch_t        s;
     const elaaoms_memory_record_t  *r;
@@ -239,6 +264,7 @@ elaaoms_search_rank(const elaaoms_search_request_t *req,
     agent.data = agent_len ? agent_id : "";
     agent.len = agent_len;
     model = elaaoms_mstr(ELAAOMS_EMBED_MODEL);
+    qmodel = elaaoms_mstr(req->qvec != NULL ? req->qvec_model : NULL);
 
     mem = NULL;
     if (scratch == NULL) {
@@ -274,12 +300,15 @@ elaaoms_search_rank(const elaaoms_search_request_t *req,
         s.cands[nv].quote = r->source_quote.data;
         s.cands[nv].quote_len = r->source_quote.len;
         s.cands[nv].vec = NULL;
-
-        /* a vector of another model is not comparable: embed the text */
-        s.cands[nv].vec_q8 = (r->dim == ELAAOMS_EMBED_DIM
-                              && r->vec_q8 != NULL
-                              && elaaoms_mstr_eq(r->embed_model, model))
-                             ? r->vec_q8 : NULL;
+        s.cands[nv].vec_q8 = elaaoms_search_offline_q8(r, model);
+        s.cands[nv].provider = req->qvec != NULL
+                               && r->dim == req->qvec_dim
+                               && r->vec_q8 != NULL
+                               && elaaoms_mstr_eq(r->embed_model, qmodel);
+        s.cands[nv].provider_cos = s.cands[nv].provider
+                                   ? elaaoms_cosine_q8(req->qvec, r->vec_q8,
+                                                       r->dim)
+                                   : 0;
         nv++;
     }
 

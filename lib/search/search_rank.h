@@ -20,12 +20,15 @@
  *      the calibration did, over a caller's whole set.  Filters come
  *      after, so narrowing a search never changes a memory's score, and a
  *      memory the agent may not see never influences one.  The query is
- *      embedded offline (nginx never calls an embeddings API), so only a
- *      record's vector of the offline model (ELAAOMS_EMBED_MODEL, 384
- *      dimensions) is used; a record of any other model -- the worker's
- *      "embedder openai" stores OpenAI's -- scores exactly as a record
- *      without a vector: its text is embedded offline on the fly, and
- *      query and memory meet in the same space.
+ *      embedded offline, and a record's offline vector (ELAAOMS_EMBED_MODEL,
+ *      384 dimensions) is its own or the one kept beside a provider's
+ *      (memory_record.h); a record with neither is embedded from its
+ *      text on the fly.  When the request carries the question's vector
+ *      from the embeddings provider (req->qvec: nginx's subrequest or its
+ *      cache), a record whose vector is of that model and dimension --
+ *      the worker's "embedder openai" -- is scored by that cosine instead
+ *      of the offline one (relevance.h: ELAAOMS_RELEVANCE_PROVIDER_FLOOR),
+ *      so paraphrases the offline tables do not relate still meet.
  *   3. filters, ANDed: type, conversation_id (the latest conversation
  *      that mentioned the memory: a record keeps only that one),
  *      since <= created <= until, importance >= min_importance.

@@ -36,6 +36,17 @@ typedef struct {
     int64_t      since;              /* unix seconds, 0: unbounded */
     int64_t      until;              /* unix seconds, 0: unbounded */
     int          min_importance;     /* 1..10, 0: any */
+
+    /*
+     * The question's vector from the embeddings provider (nginx gets it
+     * through a subrequest or its Redis cache, ngx_http_elaaoms_embed.c):
+     * records of this model and dimension are scored by their cosine
+     * with it (search_rank.h).  NULL: offline scoring only.  Never set
+     * from the request's parameters.
+     */
+    const char  *qvec_model;
+    size_t       qvec_dim;
+    const float *qvec;
 } elaaoms_search_request_t;
 
 void elaaoms_search_request_init(elaaoms_search_request_t *sr);

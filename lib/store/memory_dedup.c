@@ -427,6 +427,14 @@ elaaoms_dedup_similarity(const float *vec, const elaaoms_dedup_model_vec_t *mv,
         return elaaoms_cosine_q8(vec, r->vec_q8, ELAAOMS_EMBED_DIM);
     }
 
+    /* the offline vector kept beside a provider's */
+    if (r->offline_dim == ELAAOMS_EMBED_DIM && r->offline_q8 != NULL
+        && elaaoms_mstr_eq(r->offline_model,
+                           elaaoms_mstr(ELAAOMS_EMBED_MODEL)))
+    {
+        return elaaoms_cosine_q8(vec, r->offline_q8, ELAAOMS_EMBED_DIM);
+    }
+
     /* another model's vector cannot be compared: both texts offline */
     elaaoms_embed_text(r->content.data, r->content.len, other);
 
@@ -757,7 +765,12 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
         /* NEW or CONFLICT: a new record */
 
         nr = &recs[n];
-        aux[n].q8 = malloc(ELAAOMS_VEC_Q8_SIZE(dim));
+
+        /* a provider's vector keeps the offline one beside it: readers
+           without the question's provider vector never re-embed */
+        aux[n].q8 = malloc(ELAAOMS_VEC_Q8_SIZE(dim)
+                           + (a->vectors != NULL
+                              ? ELAAOMS_VEC_Q8_SIZE(ELAAOMS_EMBED_DIM) : 0));
         if (aux[n].q8 == NULL) {
             goto oom;
         }
@@ -783,6 +796,15 @@ elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
         nr->confidence = (float) it->confidence;
         nr->dim = dim;
         nr->vec_q8 = aux[n].q8;
+
+        if (a->vectors != NULL) {
+            nr->offline_model = elaaoms_mstr(ELAAOMS_EMBED_MODEL);
+            nr->offline_dim = ELAAOMS_EMBED_DIM;
+            nr->offline_q8 = aux[n].q8 + ELAAOMS_VEC_Q8_SIZE(dim);
+            elaaoms_vec_pack_q8(vec, ELAAOMS_EMBED_DIM,
+                                (unsigned char *) nr->offline_q8);
+        }
+
         aux[n].dirty = 1;
 
         for (k = 0; k < d.nconflicts; k++) {

@@ -171,6 +171,13 @@ elaaoms_memory_record_validate(const elaaoms_memory_record_t *r,
                                   || r->embed_model.len == 0)))
     {
         reason = "bad embedding";
+
+    } else if (r->offline_dim
+               && (r->dim == 0 || r->offline_dim > ELAAOMS_MEMORY_MAX_DIM
+                   || r->offline_q8 == NULL || r->offline_model.len == 0
+                   || !elaaoms_mstr_ok(&r->offline_model)))
+    {
+        reason = "bad second embedding";
     }
 
     for (k = 0; reason == NULL && k < r->nconflicts; k++) {
@@ -221,7 +228,13 @@ elaaoms_memory_record_size(const elaaoms_memory_record_t *r)
         n += 3 + r->prior_agents[k].len;
     }
 
-    return n + r->dim;
+    n += r->dim;
+
+    if (r->offline_dim) {
+        n += 3 + r->offline_model.len + 2 + r->offline_dim;
+    }
+
+    return n;
 }
 
 
@@ -274,7 +287,8 @@ elaaoms_memory_record_encode(const elaaoms_memory_record_t *r,
     *p++ = ELAAOMS_MEMORY_RECORD_VERSION;
     *p++ = (unsigned char) r->type;
     *p++ = (unsigned char) r->importance;
-    *p++ = (unsigned char) r->flags;
+    *p++ = (unsigned char) (r->flags
+                            | (r->offline_dim ? ELAAOMS_MEMORY_WIRE_VEC2 : 0));
     *p++ = (unsigned char) r->nconflicts;
     p = elaaoms_put_le(p, r->dim, 2);
     p = elaaoms_put_le(p, r->reinforcement_count, 4);
@@ -300,6 +314,13 @@ elaaoms_memory_record_encode(const elaaoms_memory_record_t *r,
     if (r->dim) {
         memcpy(p, r->vec_q8, r->dim);
         p += r->dim;
+    }
+
+    if (r->offline_dim) {
+        p = elaaoms_put_str(p, &r->offline_model);
+        p = elaaoms_put_le(p, r->offline_dim, 2);
+        memcpy(p, r->offline_q8, r->offline_dim);
+        p += r->offline_dim;
     }
 
     return (long) (p - buf);
@@ -379,6 +400,38 @@ elaaoms_get_str(const unsigned char *p, const unsigned char *end,
 }
 
 
+/* the second vector after the first; NULL with *reason on a violation */
+static const unsigned char *
+elaaoms_memory_record_vec2(const unsigned char *p, const unsigned char *end,
+    elaaoms_memory_record_t *r, const char **reason)
+{
+    if (r->dim == 0) {
+        *reason = "second embedding without a first";
+        return NULL;
+    }
+
+    p = elaaoms_get_str(p, end, &r->offline_model);
+    if (p == NULL || r->offline_model.len == 0 || end - p < 2) {
+        *reason = "truncated or malformed second embedding";
+        return NULL;
+    }
+
+    r->offline_dim = (size_t) elaaoms_get_le(p, 2);
+    p += 2;
+
+    if (r->offline_dim == 0 || r->offline_dim > ELAAOMS_MEMORY_MAX_DIM
+        || (size_t) (end - p) < r->offline_dim)
+    {
+        *reason = "truncated or malformed second embedding";
+        return NULL;
+    }
+
+    r->offline_q8 = p;
+
+    return p + r->offline_dim;
+}
+
+
 #define ELAAOMS_DECODE_FAIL(reason)                                           \
     do {                                                                      \
         if (why) {                                                            \
@@ -426,7 +479,8 @@ elaaoms_memory_record_decode_view(const void *buf, size_t len,
     }
 
     if (p[4] & ~(version == ELAAOMS_MEMORY_RECORD_V1
-                 ? ELAAOMS_MEMORY_F_KNOWN_V1 : ELAAOMS_MEMORY_F_KNOWN))
+                 ? ELAAOMS_MEMORY_F_KNOWN_V1
+                 : ELAAOMS_MEMORY_F_KNOWN | ELAAOMS_MEMORY_WIRE_VEC2))
     {
         ELAAOMS_DECODE_FAIL("unknown flags");
     }
@@ -438,7 +492,10 @@ elaaoms_memory_record_decode_view(const void *buf, size_t len,
     r->type = (elaaoms_mem_type_e) p[2];
     r->importance = p[3];
     r->shareable = r->importance >= ELAAOMS_MEMORY_SHAREABLE_MIN;
-    r->flags = p[4];
+    r->flags = p[4] & ~ELAAOMS_MEMORY_WIRE_VEC2;
+    r->offline_model = elaaoms_mstr("");
+    r->offline_dim = 0;
+    r->offline_q8 = NULL;
     r->nconflicts = p[5];
     r->dim = (size_t) elaaoms_get_le(p + 6, 2);
     r->reinforcement_count = (uint32_t) elaaoms_get_le(p + 8, 4);
@@ -507,12 +564,23 @@ elaaoms_memory_record_decode_view(const void *buf, size_t len,
         }
     }
 
-    if ((size_t) (end - p) != r->dim) {
-        ELAAOMS_DECODE_FAIL((size_t) (end - p) < r->dim
-                            ? "truncated embedding" : "trailing bytes");
+    if ((size_t) (end - p) < r->dim) {
+        ELAAOMS_DECODE_FAIL("truncated embedding");
     }
 
     r->vec_q8 = r->dim ? p : NULL;
+    p += r->dim;
+
+    if (((const unsigned char *) buf)[4] & ELAAOMS_MEMORY_WIRE_VEC2) {
+        p = elaaoms_memory_record_vec2(p, end, r, &reason);
+        if (p == NULL) {
+            ELAAOMS_DECODE_FAIL(reason);
+        }
+    }
+
+    if (p != end) {
+        ELAAOMS_DECODE_FAIL("trailing bytes");
+    }
 
     if (!elaaoms_memory_id_valid(r->id.data, r->id.len)) {
         ELAAOMS_DECODE_FAIL("invalid id");

@@ -27,6 +27,16 @@
  *     .        the prior agents, strings as above, least recent first
  *     .   dim  the embedding, elaaoms_vec_pack_q8() bytes
  *
+ * then, only when the flags byte has ELAAOMS_MEMORY_WIRE_VEC2 (0x80, a
+ * bit of the encoding, never of `flags`), a second vector beside the
+ * first, of another model -- the offline embedder's beside a provider's,
+ * so that a reader that cannot use the provider's (nginx without the
+ * question's provider vector) never embeds the text again:
+ *
+ *     .        its model, a string as above
+ *     .     2  its dimension, 1 .. ELAAOMS_MEMORY_MAX_DIM
+ *     .  dim2  its elaaoms_vec_pack_q8() bytes
+ *
  * The record must end exactly there.  The NUL after every string costs a
  * byte and buys C strings that point straight into the input buffer; a
  * string holding a NUL itself is refused, so strlen() == len always.
@@ -49,12 +59,15 @@
  * trailing bytes, an unknown magic/version/type/flag, importance outside
  * 1..10, confidence outside 0..1 or NaN, negative times, missing NUL
  * terminators, an empty id/org/caller/content, an invalid memory id, an
- * embedding without a model name, and prior agents that are empty,
- * repeated, equal to agent_id, too many, or given without an agent_id.
+ * embedding without a model name, a second vector without a first or a
+ * model, and prior agents that are empty, repeated, equal to agent_id,
+ * too many, or given without an agent_id.  Records without a second
+ * vector encode exactly as before it existed.
  *
  * Size: 32 + 3 bytes per string + 1 (v2) + the strings + dim; a typical
  * memory with the built-in 384-dimension embedder takes ~600 bytes, each
- * prior agent ~3 + its id's length more.
+ * prior agent ~3 + its id's length more, a second vector 5 + its model's
+ * length + dim2 more.
  */
 
 #ifndef ELAAOMS_MEMORY_RECORD_H
@@ -107,6 +120,8 @@
 #define ELAAOMS_MEMORY_F_IDENTITY      0x02
 #define ELAAOMS_MEMORY_F_KNOWN_V1      0x01
 #define ELAAOMS_MEMORY_F_KNOWN         0x03
+/* in the encoded flags byte only: a second vector follows the first */
+#define ELAAOMS_MEMORY_WIRE_VEC2       0x80
 
 /* each reinforcement moves confidence this share of the way to 1 */
 #define ELAAOMS_MEMORY_REINFORCE_STEP  0.1f
@@ -175,6 +190,12 @@ typedef struct {
 
     size_t                dim;              /* 0: no embedding */
     const unsigned char  *vec_q8;           /* dim bytes, elaaoms_vec_pack_q8 */
+
+    /* a second vector beside the first (the offline embedder's beside a
+     * provider's), or offline_dim 0; needs dim > 0 */
+    elaaoms_mstr_t        offline_model;
+    size_t                offline_dim;
+    const unsigned char  *offline_q8;
 
     unsigned              version;          /* set by decode; encode writes
                                                the current one */

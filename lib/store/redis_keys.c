@@ -71,6 +71,30 @@ elaaoms_key_call(char *buf, size_t size, const char *org,
 
 
 int
+elaaoms_key_qvec(char *buf, size_t size, const char *org, const char *model,
+    int dimensions, const char *question, size_t len)
+{
+    int            i;
+    char           hex[2 * SHA256_DIGEST_LENGTH + 1];
+    unsigned char  md[SHA256_DIGEST_LENGTH];
+
+    if (model[0] == '\0') {
+        return -1;
+    }
+
+    SHA256((const unsigned char *) question, len, md);
+
+    for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    }
+
+    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
+                                     "%s:qvec:%s:%d:%s", org, model,
+                                     dimensions, hex), size);
+}
+
+
+int
 elaaoms_key_jobs(char *buf, size_t size, const char *org, const char *list,
     const char *worker)
 {

@@ -67,6 +67,21 @@ int elaaoms_key_call(char *buf, size_t size, const char *org,
     const char *call_id, size_t call_id_len);
 
 /*
+ * A question's vector from the embeddings provider, cached by nginx's
+ * search (ngx_http_elaaoms_embed.c) for ELAAOMS_QVEC_TTL seconds:
+ * "elaaoms:<org>:qvec:<model>:<dimensions>:<hex>", hex the SHA-256 of
+ * the question as sent (search/embed_wire.h normalizes it), dimensions
+ * those requested (0: the model's own).  The value is the vector as
+ * elaaoms_vec_pack_q8() bytes, one per dimension.  Per organization, so
+ * that one organization's questions never speed up or show in another's.
+ * Returns the length, or -1 when it does not fit or model is empty.
+ */
+#define ELAAOMS_QVEC_TTL  86400
+
+int elaaoms_key_qvec(char *buf, size_t size, const char *org,
+    const char *model, int dimensions, const char *question, size_t len);
+
+/*
  * The org's keys by name; each returns the length, or -1 when it does not
  * fit:
  *   elaaoms_key_jobs          "elaaoms:<org>:jobs:<list>[:<worker>]"

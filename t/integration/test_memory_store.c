@@ -838,6 +838,16 @@ test_apply_vectors(void)
         CHECK_INT_EQ(m->dim, VDIM);
         CHECK_STR_EQ(m->embed_model.data, VMODEL);
         CHECK(elaaoms_cosine_q8(&v[2 * VDIM], m->vec_q8, VDIM) > 0.999f);
+
+        /* the offline vector kept beside: nginx never re-embeds it */
+        float  off[ELAAOMS_EMBED_DIM];
+
+        elaaoms_embed_text(ORDER, strlen(ORDER), off);
+        CHECK_INT_EQ(m->offline_dim, ELAAOMS_EMBED_DIM);
+        CHECK_STR_EQ(m->offline_model.data, ELAAOMS_EMBED_MODEL);
+        CHECK(m->offline_q8 != NULL
+              && elaaoms_cosine_q8(off, m->offline_q8, ELAAOMS_EMBED_DIM)
+                 > 0.999f);
     }
     m = find(&all, EMAIL);
     CHECK(m != NULL && m->dim == VDIM
@@ -904,7 +914,8 @@ test_apply_vectors(void)
     m = find(&all, ANGRY);
     CHECK(m != NULL && m->reinforcement_count == 1
           && m->dim == ELAAOMS_EMBED_DIM
-          && strcmp(m->embed_model.data, ELAAOMS_EMBED_MODEL) == 0);
+          && strcmp(m->embed_model.data, ELAAOMS_EMBED_MODEL) == 0
+          && m->offline_dim == 0);    /* its own vector is the offline one */
     elaaoms_memory_list_free(&all);
 
     /* vectors without a usable model or dimension are refused, nothing

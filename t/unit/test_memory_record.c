@@ -85,6 +85,11 @@ check_same(const elaaoms_memory_record_t *a, const elaaoms_memory_record_t *b)
     }
     CHECK_INT_EQ(a->dim, b->dim);
     CHECK(a->dim == 0 || memcmp(a->vec_q8, b->vec_q8, a->dim) == 0);
+    CHECK_INT_EQ(a->offline_dim, b->offline_dim);
+    if (a->offline_dim && b->offline_dim) {
+        CHECK_MSTR(a->offline_model, b->offline_model);
+        CHECK(memcmp(a->offline_q8, b->offline_q8, a->offline_dim) == 0);
+    }
 }
 
 
@@ -199,7 +204,9 @@ test_truncation_and_garbage(void)
     MUTATE(2, ELAAOMS_MEM_NTYPES, "unknown type");
     MUTATE(3, 0, "importance outside 1..10");
     MUTATE(3, 11, "importance outside 1..10");
-    MUTATE(4, 0x80, "unknown flags");
+    MUTATE(4, 0x40, "unknown flags");
+    /* the second-vector bit on a record that has none */
+    MUTATE(4, 0x80, "truncated or malformed second embedding");
     MUTATE(5, ELAAOMS_MEMORY_MAX_CONFLICTS + 1, "too many conflict links");
     MUTATE(15, 0x7f, "confidence outside 0..1");   /* NaN */
     MUTATE(23, 0x80, "negative time");
@@ -248,6 +255,115 @@ test_truncation_and_garbage(void)
         seed = seed * 1103515245u + 12345u;
     }
     CHECK_INT_EQ(fails, 0);
+}
+
+
+/*
+ * A provider's vector with the offline one beside it (the worker's
+ * "embedder openai"): both survive a round trip; a record without the
+ * second encodes as it always did.
+ */
+static void
+test_second_vector(void)
+{
+    long                      n, plain, i;
+    size_t                    k;
+    const char               *why;
+    unsigned char             buf[2048], bad[2048], prov[256];
+    elaaoms_memory_record_t   r, v, o;
+    int                       fails;
+
+    fill(&r);
+    plain = elaaoms_memory_record_encode(&r, buf, sizeof(buf));
+    CHECK(plain > 0);
+    CHECK_INT_EQ(buf[4], ELAAOMS_MEMORY_F_SUPERSEDED);
+    CHECK_INT_EQ(elaaoms_memory_record_decode_view(buf, plain, &v, &why), 0);
+    CHECK_INT_EQ(v.offline_dim, 0);
+    CHECK(v.offline_q8 == NULL);
+
+    for (k = 0; k < sizeof(prov); k++) {
+        prov[k] = (unsigned char) (k * 37 + 1);
+    }
+
+    r.embed_model = elaaoms_mstr("text-embedding-3-small");
+    r.dim = sizeof(prov);
+    r.vec_q8 = prov;
+    r.offline_model = elaaoms_mstr(ELAAOMS_EMBED_MODEL);
+    r.offline_dim = ELAAOMS_EMBED_DIM;
+    r.offline_q8 = q8;
+
+    CHECK(elaaoms_memory_record_validate(&r, &why) == 0);
+    n = elaaoms_memory_record_encode(&r, buf, sizeof(buf));
+    CHECK_INT_EQ(n, elaaoms_memory_record_size(&r));
+    CHECK_INT_EQ(n, plain - ELAAOMS_EMBED_DIM
+                    + (long) strlen("text-embedding-3-small")
+                    - (long) strlen(ELAAOMS_EMBED_MODEL) + (long) sizeof(prov)
+                    + 3 + (long) strlen(ELAAOMS_EMBED_MODEL) + 2
+                    + ELAAOMS_EMBED_DIM);
+    /* the wire bit, never the record's flags */
+    CHECK_INT_EQ(buf[4], ELAAOMS_MEMORY_F_SUPERSEDED
+                         | ELAAOMS_MEMORY_WIRE_VEC2);
+    printf("memory_record: with a 256-dimension provider vector and the "
+           "offline one beside it, %ld bytes\n", n);
+
+    CHECK_INT_EQ(elaaoms_memory_record_decode_view(buf, n, &v, &why), 0);
+    check_same(&r, &v);
+    CHECK_INT_EQ(v.flags, ELAAOMS_MEMORY_F_SUPERSEDED);
+    CHECK(v.offline_q8 == buf + n - ELAAOMS_EMBED_DIM);
+    CHECK_STR_EQ(v.offline_model.data, ELAAOMS_EMBED_MODEL);
+
+    CHECK_INT_EQ(elaaoms_memory_record_decode(buf, n, &o, &why), 0);
+    check_same(&r, &o);
+
+    /* re-encoding the decoded record gives the same bytes */
+    CHECK_INT_EQ(elaaoms_memory_record_encode(&o, bad, sizeof(bad)), n);
+    CHECK(memcmp(bad, buf, n) == 0);
+    elaaoms_memory_record_free(&o);
+
+    /* every proper prefix and a trailing byte are refused */
+    fails = 0;
+    for (i = 0; i < n; i++) {
+        unsigned char  *cut = malloc(i ? i : 1);
+        memcpy(cut, buf, i);
+        fails += elaaoms_memory_record_decode_view(cut, i, &v, NULL) == 0;
+        free(cut);
+    }
+    CHECK_INT_EQ(fails, 0);
+    memcpy(bad, buf, n);
+    bad[n] = 0;
+    CHECK_INT_EQ(elaaoms_memory_record_decode_view(bad, n + 1, &v, &why), -1);
+
+    /* a zero second dimension, and one past the bytes left */
+    memcpy(bad, buf, n);
+    bad[n - ELAAOMS_EMBED_DIM - 2] = 0;
+    bad[n - ELAAOMS_EMBED_DIM - 1] = 0;
+    CHECK_INT_EQ(elaaoms_memory_record_decode_view(bad, n, &v, &why), -1);
+    CHECK_STR_EQ(why, "truncated or malformed second embedding");
+    bad[n - ELAAOMS_EMBED_DIM - 1] = 0x02;
+    CHECK_INT_EQ(elaaoms_memory_record_decode_view(bad, n, &v, &why), -1);
+
+    /* a first vector of dimension 0 cannot have a second */
+    r.dim = 0;
+    r.vec_q8 = NULL;
+    r.embed_model = elaaoms_mstr("");
+    CHECK_INT_EQ(elaaoms_memory_record_validate(&r, &why), -1);
+    CHECK_STR_EQ(why, "bad second embedding");
+    r.dim = sizeof(prov);
+    r.vec_q8 = prov;
+    r.embed_model = elaaoms_mstr("text-embedding-3-small");
+
+    r.offline_model = elaaoms_mstr("");
+    CHECK_INT_EQ(elaaoms_memory_record_validate(&r, &why), -1);
+    r.offline_model = elaaoms_mstr(ELAAOMS_EMBED_MODEL);
+    r.offline_q8 = NULL;
+    CHECK_INT_EQ(elaaoms_memory_record_validate(&r, &why), -1);
+    r.offline_q8 = q8;
+    r.offline_dim = ELAAOMS_MEMORY_MAX_DIM + 1;
+    CHECK_INT_EQ(elaaoms_memory_record_validate(&r, &why), -1);
+    r.offline_dim = ELAAOMS_EMBED_DIM;
+    r.flags |= ELAAOMS_MEMORY_WIRE_VEC2;
+    CHECK_INT_EQ(elaaoms_memory_record_validate(&r, &why), -1);
+    CHECK_STR_EQ(why, "unknown flags");
 }
 
 
@@ -650,6 +766,7 @@ main(void)
 {
     test_round_trip();
     test_truncation_and_garbage();
+    test_second_vector();
     test_validate();
     test_updates();
     test_version_1();

@@ -49,5 +49,29 @@ main(void)
         CHECK_INT_EQ(elaaoms_key_call(call, 30, "acme", "CA1", 3), -1);
     }
 
+    {
+        char  q[160], other[160];
+
+        /* a question's vector: by model, dimensions and the text's hash */
+        CHECK_INT_EQ(elaaoms_key_qvec(q, sizeof(q), "acme",
+                                      "text-embedding-3-small", 256, "abc",
+                                      3),
+                     strlen("elaaoms:acme:qvec:text-embedding-3-small:256:")
+                     + 64);
+        CHECK_STR_EQ(q, "elaaoms:acme:qvec:text-embedding-3-small:256:"
+                     "ba7816bf8f01cfea414140de5dae2223"
+                     "b00361a396177a9cb410ff61f20015ad");
+        CHECK(elaaoms_key_qvec(other, sizeof(other), "globex",
+                               "text-embedding-3-small", 256, "abc", 3) > 0);
+        CHECK(strcmp(q, other) != 0);
+        CHECK(elaaoms_key_qvec(other, sizeof(other), "acme",
+                               "text-embedding-3-small", 0, "abc", 3) > 0);
+        CHECK(strcmp(q, other) != 0);
+        CHECK_INT_EQ(elaaoms_key_qvec(q, sizeof(q), "acme", "", 0, "abc", 3),
+                     -1);
+        CHECK_INT_EQ(elaaoms_key_qvec(q, 60, "acme", "text-embedding-3-small",
+                                      0, "abc", 3), -1);
+    }
+
     return UNIT_DONE("redis_keys");
 }

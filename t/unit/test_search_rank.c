@@ -38,8 +38,13 @@ typedef struct {
     unsigned     flags;
     const char  *link;          /* one conflict link, or NULL */
     int          vec;           /* 0: none, 1: offline model, 2: other,
-                                   3: OpenAI's, 1536 dimensions */
+                                   3: OpenAI's, 1536 dimensions, 4: a
+                                   provider's, PROV_DIM, with the offline
+                                   one beside it */
 } spec_t;
+
+#define PROV_MODEL    "fake-provider-64"
+#define PROV_DIM      64
 
 #define OPENAI_MODEL  "text-embedding-3-small"
 #define OPENAI_DIM    1536
@@ -47,6 +52,8 @@ typedef struct {
 static unsigned char            bufs[MAX_RECS][REC_BUF];
 static unsigned char            q8[MAX_RECS][ELAAOMS_EMBED_DIM];
 static unsigned char            q8big[MAX_RECS][OPENAI_DIM];
+/* mode 4's provider vectors, unit length, kept as floats for questions */
+static float                    prov[MAX_RECS][PROV_DIM];
 static int                      vec_override = -1;
 static char                     ids[MAX_RECS][32];
 static char                     texts[MAX_RECS][96];
@@ -94,7 +101,32 @@ add(const spec_t *sp)
 
     vec = vec_override >= 0 ? vec_override : sp->vec;
 
-    if (vec == 3) {
+    if (vec == 4) {
+        /* a pseudo-random direction per record: unrelated records meet
+           near 0, as unrelated texts do in a real provider's space */
+        float     norm = 0;
+        uint32_t  x = 2166136261u ^ (uint32_t) nrecs * 16777619u;
+
+        for (i = 0; i < PROV_DIM; i++) {
+            x = x * 1103515245u + 12345u;
+            prov[nrecs][i] = (float) ((int) (x >> 16 & 0xff) - 128);
+            norm += prov[nrecs][i] * prov[nrecs][i];
+        }
+        for (i = 0; i < PROV_DIM; i++) {
+            prov[nrecs][i] /= sqrtf(norm);
+        }
+        elaaoms_vec_pack_q8(prov[nrecs], PROV_DIM, q8big[nrecs]);
+        r.dim = PROV_DIM;
+        r.vec_q8 = q8big[nrecs];
+        r.embed_model = elaaoms_mstr(PROV_MODEL);
+
+        elaaoms_embed_text(r.content.data, r.content.len, v);
+        elaaoms_vec_pack_q8(v, ELAAOMS_EMBED_DIM, q8[nrecs]);
+        r.offline_model = elaaoms_mstr(ELAAOMS_EMBED_MODEL);
+        r.offline_dim = ELAAOMS_EMBED_DIM;
+        r.offline_q8 = q8[nrecs];
+
+    } else if (vec == 3) {
         /* a vector nginx cannot reproduce: it must embed the text */
         for (i = 0; i < OPENAI_DIM; i++) {
             q8big[nrecs][i] = (unsigned char) (i * 37 + nrecs * 11);
@@ -1046,6 +1078,112 @@ test_foreign_model(void)
 
 
 /*
+ * Records with a provider's vector and the offline one beside it (the
+ * worker's "embedder openai"): without the question's provider vector
+ * they score exactly as offline records (the stored offline vector, no
+ * re-embedding); with it, a paraphrase the offline tables do not relate
+ * is found by the provider's cosine, unrelated records stay out, and a
+ * vector of another model or dimension changes nothing.
+ */
+static void
+test_provider_vectors(void)
+{
+    size_t                    i, q;
+    float                     off[MAX_RECS], qv[PROV_DIM];
+    elaaoms_search_request_t  sr;
+    elaaoms_search_result_t   res;
+    static const spec_t       specs[] = {
+        { "p_code", "agent_support", "conv_a",
+          "The caller said they need PO-88412 on every invoice", 0, 6, T0,
+          0, NULL, 4 },
+        { "p_dog", "agent_support", "conv_a", "Has a dog named Rex", 0, 5,
+          T0, 0, NULL, 4 },
+        { "p_email", "agent_support", "conv_b",
+          "Prefers email over phone calls", 1, 6, T0, 0, NULL, 4 },
+        { "p_router", "agent_support", "conv_b",
+          "Their RX-200 router drops the connection every evening", 2, 7,
+          T0, 0, NULL, 4 },
+        { "o_austin", "agent_support", "conv_c", "Lives in Austin, Texas",
+          0, 5, T0, 0, NULL, 1 },
+    };
+    static const char        *paraphrase = "how do they want the "
+                                           "paperwork labelled";
+
+    reset();
+    for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+        add(&specs[i]);
+    }
+
+    CHECK_INT_EQ(recs[0].offline_dim, ELAAOMS_EMBED_DIM);
+
+    /* offline: the same scores as offline-model records (mode 1) */
+    for (q = 0; q < 2; q++) {
+        sr = request(q ? "where does she live?" : "does she have a dog?");
+        sr.threshold = 0;
+        sr.limit = 100;
+        CHECK_INT_EQ(rank(&sr, &res), 0);
+        for (i = 0; i < res.count; i++) {
+            off[res.index[i]] = res.relevance[i];
+        }
+
+        vec_override = 1;
+        reset();
+        for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+            add(&specs[i]);
+        }
+        vec_override = -1;
+        CHECK_INT_EQ(rank(&sr, &res), 0);
+        for (i = 0; i < res.count; i++) {
+            CHECK(res.relevance[i] == off[res.index[i]]);
+        }
+
+        reset();
+        for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+            add(&specs[i]);
+        }
+    }
+
+    /* the premise: offline, the paraphrase misses the billing code */
+    sr = request(paraphrase);
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(pos(&res, "p_code"), -1);
+
+    /* the provider puts the question next to the memory */
+    for (i = 0; i < PROV_DIM; i++) {
+        qv[i] = prov[0][i] * 0.9f + prov[1][i] * 0.1f;
+    }
+    sr.qvec_model = PROV_MODEL;
+    sr.qvec_dim = PROV_DIM;
+    sr.qvec = qv;
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    show("provider vector", &res);
+    CHECK_INT_EQ(pos(&res, "p_code"), 0);
+    CHECK(res.count >= 1 && res.relevance[0] >= 0.7f);
+    /* the lexical half still counts ("how do they want": a wish) */
+    CHECK(pos(&res, "p_email") != 0);
+    CHECK_INT_EQ(pos(&res, "p_router"), -1);
+    CHECK_INT_EQ(pos(&res, "o_austin"), -1);
+
+    /* another model's or dimension's question vector: offline again */
+    sr.qvec_model = "another-model";
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(pos(&res, "p_code"), -1);
+    sr.qvec_model = PROV_MODEL;
+    sr.qvec_dim = PROV_DIM - 1;
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(pos(&res, "p_code"), -1);
+
+    /* the stand-in: the floor is 0, a perfect match 1 */
+    CHECK(elaaoms_relevance_provider_cos(ELAAOMS_RELEVANCE_PROVIDER_FLOOR)
+          == 0);
+    CHECK(elaaoms_relevance_provider_cos(-0.5f) == 0);
+    CHECK(elaaoms_relevance_provider_cos(1.0f) == 1);
+    CHECK(elaaoms_relevance_provider_cos(0.6f) > 0.49f
+          && elaaoms_relevance_provider_cos(0.6f) < 0.51f);
+}
+
+
+/*
  * A memory belongs to every agent that created or reinforced it: support
  * learnt the order and the name, billing's call repeated them (billing is
  * now their latest agent); an identity fact reaches every agent, a
@@ -1157,6 +1295,7 @@ main(void)
     test_text_edges();
     test_audit_ids_and_scratch();
     test_foreign_model();
+    test_provider_vectors();
 
     return UNIT_DONE("search_rank");
 }
