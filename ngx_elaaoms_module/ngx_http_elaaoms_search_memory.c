@@ -38,6 +38,7 @@
 
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
+#include "ngx_http_elaaoms_embed.h"
 #include "intake/caller_id.h"
 #include "intake/ids.h"
 #include "store/memory_record.h"
@@ -56,6 +57,12 @@ typedef struct {
     size_t                     count;
     const char                *call_id;     /* the bound call, or NULL */
     ngx_int_t                  bind_status; /* NGX_OK: caller bound */
+
+    /* the question's provider vector (ngx_http_elaaoms_embed.c) */
+    ngx_http_elaaoms_embed_t  *embed;
+    ngx_uint_t                 hgetall;     /* its index in the batch */
+    unsigned                   embed_made:1;
+    unsigned                   fetch:1;     /* ask the provider */
 } ngx_http_elaaoms_search_ctx_t;
 
 
@@ -76,6 +83,10 @@ static void ngx_http_elaaoms_search_reply(ngx_http_request_t *r, void *data,
     ngx_uint_t index, redisReply *reply);
 static void ngx_http_elaaoms_search_done(ngx_http_request_t *r, void *data,
     ngx_int_t rc);
+static void ngx_http_elaaoms_search_embedded(ngx_http_request_t *r,
+    void *data);
+static void ngx_http_elaaoms_search_answer(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx);
 static ngx_int_t ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx, redisReply *reply);
 static ngx_int_t ngx_http_elaaoms_search_send(ngx_http_request_t *r,
@@ -520,16 +531,31 @@ ngx_http_elaaoms_search_start(ngx_http_request_t *r,
     ngx_http_elaaoms_arg_str(&a, "HGETALL");
     ngx_http_elaaoms_arg(&a, key, (size_t) n);
 
+    if (!ctx->embed_made) {
+        ctx->embed_made = 1;
+        ctx->embed = ngx_http_elaaoms_embed_create(r, ctx->org,
+                                                   ctx->sr.query);
+    }
+
     b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_search_reply,
                                       ngx_http_elaaoms_search_done, ctx);
     if (b == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    /* the cached question vector first, in the same round trip */
+    ctx->hgetall = (ctx->embed
+                    && ngx_http_elaaoms_embed_lookup(ctx->embed, b)
+                       == NGX_OK);
+
     /* hiredis copies the command: key may go */
     if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK
         || ngx_http_elaaoms_batch_run(b) != NGX_OK)
     {
+        if (ctx->hgetall) {
+            ngx_http_elaaoms_batch_abandon(b);
+        }
+
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "elaaoms: search-memory: redis unavailable");
 
@@ -546,6 +572,11 @@ ngx_http_elaaoms_search_reply(ngx_http_request_t *r, void *data,
     ngx_uint_t index, redisReply *reply)
 {
     ngx_http_elaaoms_search_ctx_t *ctx = data;
+
+    if (index != ctx->hgetall) {
+        ngx_http_elaaoms_embed_cached(ctx->embed, reply);
+        return;
+    }
 
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements % 2 != 0) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
@@ -633,6 +664,12 @@ ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
     rc = NGX_ERROR;
     j.g = NULL;
 
+    /* the question's provider vector when there is one for these records */
+    if (ctx->embed) {
+        ctx->fetch = ngx_http_elaaoms_embed_prepare(ctx->embed, &ctx->sr,
+                                                    recs, nrecs);
+    }
+
     /* the floors resolved the threshold: the default is not used here */
     if (elaaoms_search_rank(&ctx->sr, ctx->sr.agent_id, ctx->sr.threshold,
                             recs, nrecs, scratch, res)
@@ -704,6 +741,52 @@ ngx_http_elaaoms_search_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
         return;
     }
 
+    /*
+     * records of the provider's model and no cached question vector: ask
+     * the provider; the offline answer is ready if it fails or is slow
+     */
+    if (ctx->fetch) {
+        ctx->fetch = 0;
+
+        if (ngx_http_elaaoms_embed_fetch(ctx->embed,
+                                         ngx_http_elaaoms_search_embedded,
+                                         ctx)
+            == NGX_DONE)
+        {
+            return;
+        }
+    }
+
+    ngx_http_elaaoms_search_answer(r, ctx);
+}
+
+
+static void
+ngx_http_elaaoms_search_embedded(ngx_http_request_t *r, void *data)
+{
+    ngx_http_elaaoms_search_ctx_t *ctx = data;
+
+    ngx_int_t  rc;
+
+    if (!ngx_http_elaaoms_embed_ready(ctx->embed)) {
+        /* failed, wrong or late: the offline answer */
+        ngx_http_elaaoms_search_answer(r, ctx);
+        return;
+    }
+
+    /* the records again, ranked with the question's vector this time */
+    rc = ngx_http_elaaoms_search_start(r, ctx);
+
+    if (rc != NGX_DONE) {
+        ngx_http_elaaoms_finish(r, rc);
+    }
+}
+
+
+static void
+ngx_http_elaaoms_search_answer(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx)
+{
     ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "elaaoms: search-memory: %uz of %uz memories answered, "
                    "audit: \"%V\"", ctx->count, ctx->total, &ctx->audit_ids);

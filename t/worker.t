@@ -402,6 +402,8 @@ my $m = main::memories('acme', '+12025550110');
 Test::More::is(scalar @$m, 3, 'three memories');
 Test::More::is(scalar(grep { $_->{embed_model} eq 'text-embedding-3-small' && $_->{dim} == 256 } @$m), 3,
     'every record carries the OpenAI model and its 256 dimensions');
+Test::More::is(scalar(grep { $_->{offline_dim} == 384 } @$m), 3,
+    'and the offline vector beside it (nginx never re-embeds)');
 my ($order) = grep { $_->{content} =~ /A1234/ } @$m;
 Test::More::is($order->{content}, 'Order A1234 was delayed again.', 'the first wording kept');
 Test::More::is($order->{reinforcement_count}, 1, 'reinforced once');
@@ -440,6 +442,7 @@ my $m = main::memories('acme', '+12025550111');
 Test::More::is(scalar @$m, 1, 'one memory');
 Test::More::is($m->[0]{embed_model}, 'elaaoms-hash-v3-384', 'offline model recorded');
 Test::More::is($m->[0]{dim}, 384, 'offline dimensions');
+Test::More::is($m->[0]{offline_dim}, 0, 'no second vector: it is the offline one');
 open my $fh, '<', $log or die $!; my $l = join '', <$fh>; close $fh;
 Test::More::like($l, qr/"level":"warn".*OpenAI embeddings failed/, 'the fallback is logged as a warning');
 ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true(), script => [

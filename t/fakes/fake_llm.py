@@ -36,6 +36,10 @@ Control (not logged):
        "clear_requests": true,   clear the request log only
        "latency_ms": N,          delay every API answer
        "agents": {"id": {...}},  agent profiles served verbatim
+       "embed_alias": {"text": "other text"},
+                                 embeddings of "text" are those of "other
+                                 text" (a provider that knows they mean the
+                                 same: paraphrases for search tests)
        "script": [step, ...]}    queue answers (appended)
     -> {"ok": true, "queued": <steps waiting>}
   GET  /_control   -> {"script": [...], "latency_ms": N}
@@ -72,6 +76,7 @@ authentication and request checks pass.  Step keys (all optional):
   text: "..."                the free-text answer
   content: "..."             OpenAI message.content, verbatim
   reverse: true              embeddings answered in reverse index order
+  dims: N                    embeddings of N dimensions, whatever was asked
   usage: {...} or null       usage fields merged in / usage omitted
 A step with none of status/body/malformed/close answers normally, modified
 by the other keys.
@@ -179,6 +184,7 @@ class State:
         self.latency_ms = latency_ms
         self.initial_latency_ms = latency_ms
         self.agents = {}
+        self.embed_alias = {}
         self.agent_fixture = agent_fixture
 
     def apply(self, ctl):
@@ -189,6 +195,7 @@ class State:
                 self.script = []
                 self.requests = []
                 self.agents = {}
+                self.embed_alias = {}
                 self.latency_ms = self.initial_latency_ms
             if ctl.get("clear_requests"):
                 self.requests = []
@@ -198,6 +205,10 @@ class State:
             if not isinstance(agents, dict):
                 raise ValueError("agents must be an object")
             self.agents.update(agents)
+            alias = ctl.get("embed_alias") or {}
+            if not isinstance(alias, dict):
+                raise ValueError("embed_alias must be an object")
+            self.embed_alias.update(alias)
             script = ctl.get("script") or []
             if not isinstance(script, list) or not all(isinstance(s, dict) for s in script):
                 raise ValueError("script must be a list of objects")
@@ -704,9 +715,12 @@ class Handler(BaseHTTPRequestHandler):
         items = inp if isinstance(inp, list) else [inp]
         model = req["model"]
         dims = int(req.get("dimensions") or (3072 if "large" in model else 1536))
+        dims = int(step.get("dims", dims))
+        with self.state.lock:
+            alias = dict(self.state.embed_alias)
         data = []
         for i, text in enumerate(items):
-            vec = embed(text, dims)
+            vec = embed(alias.get(text, text), dims)
             if req.get("encoding_format") == "base64":
                 vec = base64.b64encode(struct.pack("<%df" % dims, *vec)).decode()
             data.append({"object": "embedding", "index": i, "embedding": vec})

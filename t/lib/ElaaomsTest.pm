@@ -331,6 +331,20 @@ sub redis_cmd {
     return $out;
 }
 
+# Stores memories (hashes as t/tools/seed_memories.c reads them) in the
+# suite's Redis the way the worker does; dies when one is refused.  Called
+# as ElaaomsTest::seed_memories(...).
+sub seed_memories {
+    my $tool = repo_root() . '/build/tools/seed_memories';
+    die "$tool is missing: run make first\n" unless -x $tool;
+    require JSON::PP;
+    my $json = JSON::PP->new->canonical;
+    open my $fh, '|-', $tool, '127.0.0.1', $redis_port
+        or die "seed_memories: $!";
+    print $fh $json->encode($_), "\n" for @_;
+    close $fh or die "seeding failed: $?\n";
+}
+
 END {
     # waitpid below must not become the test's exit status
     local $?;

@@ -14,7 +14,9 @@
  *
  * org, caller, type and content are required; the caller is normalized
  * (lib/intake/caller_id.h) as the module does; id defaults to a new one; the
- * content is embedded with the offline embedder.  Quiet on success;
+ * content is embedded with the offline embedder.  With "vector" (numbers)
+ * and "embed_model", the record holds that provider vector and the offline
+ * one beside it, as the worker's "embedder openai" stores them.  Quiet on success;
  * exits 1 at the first line it cannot store.  Built by t/search_memory.t
  * against build/obj/libelaaoms.a; not part of the product.
  */
@@ -61,7 +63,9 @@ seed(redisContext *rc, const char *line, size_t lineno)
     char                      err[256], caller[ELAAOMS_CALLER_MAX], id[32];
     float                     vec[ELAAOMS_EMBED_DIM];
     size_t                    i;
-    yajl_val                  v, sup, links;
+    yajl_val                  v, sup, links, pv;
+    static float              pf[ELAAOMS_MEMORY_MAX_DIM];
+    static unsigned char      pq8[ELAAOMS_MEMORY_MAX_DIM];
     const char               *org, *raw_caller, *type_name, *content;
     unsigned char             q8[ELAAOMS_EMBED_DIM];
     elaaoms_memory_record_t   r;
@@ -139,6 +143,33 @@ seed(redisContext *rc, const char *line, size_t lineno)
     r.dim = ELAAOMS_EMBED_DIM;
     r.vec_q8 = q8;
     r.embed_model = elaaoms_mstr(ELAAOMS_EMBED_MODEL);
+
+    pv = elaaoms_yajl_arr(v, ELAAOMS_YAJL_PATH("vector"));
+    if (pv != NULL) {
+        if (pv->u.array.len == 0 || pv->u.array.len > ELAAOMS_MEMORY_MAX_DIM
+            || str(v, "embed_model", NULL) == NULL)
+        {
+            fprintf(stderr, "line %zu: a vector needs 1-%d numbers and "
+                    "embed_model\n", lineno, ELAAOMS_MEMORY_MAX_DIM);
+            goto done;
+        }
+
+        for (i = 0; i < pv->u.array.len; i++) {
+            if (!YAJL_IS_DOUBLE(pv->u.array.values[i])) {
+                fprintf(stderr, "line %zu: vector: not a number\n", lineno);
+                goto done;
+            }
+            pf[i] = (float) YAJL_GET_DOUBLE(pv->u.array.values[i]);
+        }
+
+        elaaoms_vec_pack_q8(pf, pv->u.array.len, pq8);
+        r.offline_model = r.embed_model;
+        r.offline_dim = r.dim;
+        r.offline_q8 = r.vec_q8;
+        r.embed_model = elaaoms_mstr(str(v, "embed_model", NULL));
+        r.dim = pv->u.array.len;
+        r.vec_q8 = pq8;
+    }
 
     if (elaaoms_memory_store_add(rc, &r, err, sizeof(err)) != 0) {
         fprintf(stderr, "line %zu: %s\n", lineno, err);
