@@ -2,10 +2,13 @@
  * search-memory's cost per request for a caller with 1,000 memories, as
  * the nginx module pays it after its HGETALL: decode the records as views,
  * rank them (lib/search/search_rank.c: visibility, relevance, filters, threshold,
- * sort, limit) and write the JSON answer; twice: records with the offline
- * embedder's vectors, then records embedded by OpenAI (the worker's
- * "embedder openai": text-embedding-3-small, 1,536 dimensions), whose
- * vectors nginx cannot use, so it embeds their text offline on the fly.
+ * sort, limit) and write the JSON answer; four times: records with the
+ * offline embedder's vectors; records embedded by OpenAI (the worker's
+ * "embedder openai": text-embedding-3-small, 1,536 dimensions) as the
+ * first release stored them, whose text is embedded offline on the fly;
+ * the same with the offline vector kept beside OpenAI's, scored offline
+ * (no question vector: the provider failed or was slow); and scored with
+ * the question's OpenAI vector (ngx_http_elaaoms_embed.c).
  * Not part of "make test"; from the repository root:
  *
  *   make bench && build/bench/search_rank_bench
@@ -64,10 +67,13 @@ now_ns(void)
 }
 
 
-static unsigned char            blobs[NRECS][REC_BUF];
+static unsigned char            blobs[NRECS][REC_BUF + ELAAOMS_EMBED_DIM + 32];
 static size_t                   lens[NRECS];
 static elaaoms_memory_record_t  recs[NRECS];
 static size_t                   visible;
+/* the question's provider vector, or NULL */
+static const float             *qvec;
+static float                    qvec_openai[OPENAI_DIM];
 
 
 static int
@@ -118,6 +124,9 @@ run(double threshold, int limit, int rounds, void *scratch, double *decode_ns,
         sr.agent_id = "agent_support";
         sr.threshold = threshold;
         sr.limit = limit;
+        sr.qvec = qvec;
+        sr.qvec_model = OPENAI_MODEL;
+        sr.qvec_dim = OPENAI_DIM;
 
         if (elaaoms_search_rank(&sr, sr.agent_id,
                                 ELAAOMS_RELEVANCE_DEFAULT_THRESHOLD, recs,
@@ -155,7 +164,10 @@ run(double threshold, int limit, int rounds, void *scratch, double *decode_ns,
 }
 
 
-/* encodes the 1,000 records, with vectors of the offline or OpenAI model */
+/*
+ * encodes the 1,000 records, with vectors of the offline model (openai 0)
+ * or OpenAI's (1), with the offline one beside (2)
+ */
 static size_t
 build(int openai)
 {
@@ -163,7 +175,7 @@ build(int openai)
     long                      n;
     size_t                    i, j, total;
     float                     v[ELAAOMS_EMBED_DIM];
-    unsigned char             q8[OPENAI_DIM];
+    unsigned char             q8[OPENAI_DIM], off[ELAAOMS_EMBED_DIM];
     elaaoms_memory_record_t   r;
 
     total = 0;
@@ -199,6 +211,14 @@ build(int openai)
             r.embed_model = elaaoms_mstr(OPENAI_MODEL);
             r.dim = OPENAI_DIM;
 
+            if (openai == 2) {
+                elaaoms_embed_text(text, strlen(text), v);
+                elaaoms_vec_pack_q8(v, ELAAOMS_EMBED_DIM, off);
+                r.offline_model = elaaoms_mstr(ELAAOMS_EMBED_MODEL);
+                r.offline_dim = ELAAOMS_EMBED_DIM;
+                r.offline_q8 = off;
+            }
+
         } else {
             elaaoms_embed_text(text, strlen(text), v);
             elaaoms_vec_pack_q8(v, ELAAOMS_EMBED_DIM, q8);
@@ -207,7 +227,7 @@ build(int openai)
 
         r.vec_q8 = q8;
 
-        n = elaaoms_memory_record_encode(&r, blobs[i], REC_BUF);
+        n = elaaoms_memory_record_encode(&r, blobs[i], sizeof(blobs[i]));
         if (n <= 0) {
             fprintf(stderr, "encode failed\n");
             exit(1);
@@ -224,7 +244,8 @@ build(int openai)
 int
 main(void)
 {
-    int      openai;
+    int      mode, openai;
+    size_t   j;
     void    *scratch;
     size_t   answered, bytes, total;
     double   ns, dec;
@@ -237,13 +258,27 @@ main(void)
     printf("scratch: %zu bytes for %d records\n",
            elaaoms_search_rank_scratch_size(NRECS), NRECS);
 
-    for (openai = 0; openai < 2; openai++) {
+    for (j = 0; j < OPENAI_DIM; j++) {
+        qvec_openai[j] = (float) ((int) (j * 37 % 255) - 127) / 127.0f;
+    }
+
+    for (mode = 0; mode < 4; mode++) {
+        static const char  *what[] = {
+            "records with the offline embedder's vectors",
+            "records embedded by OpenAI (" OPENAI_MODEL ", 1536 dims) "
+            "alone: text embedded offline on the fly",
+            "records embedded by OpenAI, the offline vector beside: "
+            "no question vector (offline scores)",
+            "records embedded by OpenAI, the offline vector beside: "
+            "the question's OpenAI vector"
+        };
+
+        openai = mode < 3 ? mode : 2;
+        qvec = mode == 3 ? qvec_openai : NULL;
         total = build(openai);
 
         printf("\n%s\n%d records, %zu bytes encoded (the HGETALL reply's "
-               "values)\n", openai ? "records embedded by OpenAI ("
-               OPENAI_MODEL ", 1536 dims): text embedded offline on the fly"
-               : "records with the offline embedder's vectors", NRECS, total);
+               "values)\n", what[mode], NRECS, total);
 
         run(-1, 5, 10, scratch, &dec, &answered, &bytes);   /* warm up */
 

@@ -31,6 +31,15 @@ $ENV{TEST_NGINX_EMBED_KEY_FILE} = "$dir/openai.key";
 open my $kf, '>', "$dir/openai.key" or die $!;
 print $kf "$KEY\n";
 close $kf;
+# and two files that hold no usable key
+$ENV{TEST_NGINX_EMPTY_KEY_FILE} = "$dir/empty.key";
+$ENV{TEST_NGINX_SPACED_KEY_FILE} = "$dir/spaced.key";
+open $kf, '>', "$dir/empty.key" or die $!;
+print $kf " \n";
+close $kf;
+open $kf, '>', "$dir/spaced.key" or die $!;
+print $kf "sk-part one\n";
+close $kf;
 
 # --- memories with the provider's vectors -----------------------------------
 
@@ -279,7 +288,34 @@ open() "/nonexistent/elaaoms/openai.key" failed
 
 
 
-=== TEST 9: a model name that cannot be part of a key stops nginx from starting
+=== TEST 9: an empty key file stops nginx from starting
+--- http_config eval: $main::HTTP_CONFIG
+--- config
+    location = /a { internal; elaaoms_embed_key_file $TEST_NGINX_EMPTY_KEY_FILE; }
+--- must_die
+--- error_log eval
+qr/empty\.key" holds no key/
+
+
+
+=== TEST 10: a key with a space inside is refused without being printed
+--- init
+my ($rc, $out) = ElaaomsTest::nginx_check(
+    "server { listen 127.0.0.1:1; location = /b { internal; "
+    . "elaaoms_embed_key_file $ENV{TEST_NGINX_SPACED_KEY_FILE}; } }\n");
+Test::More::isnt($rc, 0, 'nginx -t refuses it');
+Test::More::like($out, qr/spaced\.key" holds a space or a control character/, 'naming the file');
+Test::More::unlike($out, qr/sk-part/, 'not its content');
+--- http_config eval: $main::HTTP_CONFIG
+--- config eval: $main::CONFIG
+--- request
+GET /key
+--- response_body
+no key here
+
+
+
+=== TEST 11: a model name that cannot be part of a key stops nginx from starting
 --- http_config eval: $main::HTTP_CONFIG
 --- config
     location = /webhook/search-memory {
@@ -291,3 +327,22 @@ open() "/nonexistent/elaaoms/openai.key" failed
 --- must_die
 --- error_log
 invalid model name "text embedding"
+
+
+
+=== TEST 12: conf/nginx-embeddings.conf, the README's example, passes nginx -t
+--- init
+open my $fh, '<', ElaaomsTest::repo_root() . '/conf/nginx-embeddings.conf' or die $!;
+my $conf = do { local $/; <$fh> };
+close $fh;
+$conf =~ s{/etc/elaaoms/openai\.key}{$ENV{TEST_NGINX_EMBED_KEY_FILE}} or die 'no key file line';
+$conf =~ s{/var/log/nginx/error\.log}{/dev/null} or die 'no error_log line';
+my ($rc, $out) = ElaaomsTest::nginx_check("server {\n    listen 127.0.0.1:1;\n$conf\n}\n");
+Test::More::is($rc, 0, 'nginx -t accepts it') or Test::More::diag($out);
+Test::More::unlike($out, qr/\Q$main::KEY\E/, 'and does not print the key');
+--- http_config eval: $main::HTTP_CONFIG
+--- config eval: $main::CONFIG
+--- request
+GET /key
+--- response_body
+no key here
