@@ -298,24 +298,7 @@ qr/empty\.key" holds no key/
 
 
 
-=== TEST 10: a key with a space inside is refused without being printed
---- init
-my ($rc, $out) = ElaaomsTest::nginx_check(
-    "server { listen 127.0.0.1:1; location = /b { internal; "
-    . "elaaoms_embed_key_file $ENV{TEST_NGINX_SPACED_KEY_FILE}; } }\n");
-Test::More::isnt($rc, 0, 'nginx -t refuses it');
-Test::More::like($out, qr/spaced\.key" holds a space or a control character/, 'naming the file');
-Test::More::unlike($out, qr/sk-part/, 'not its content');
---- http_config eval: $main::HTTP_CONFIG
---- config eval: $main::CONFIG
---- request
-GET /key
---- response_body
-no key here
-
-
-
-=== TEST 11: a model name that cannot be part of a key stops nginx from starting
+=== TEST 10: a model name that cannot be part of a key stops nginx from starting
 --- http_config eval: $main::HTTP_CONFIG
 --- config
     location = /webhook/search-memory {
@@ -330,14 +313,20 @@ invalid model name "text embedding"
 
 
 
-=== TEST 12: conf/nginx-embeddings.conf, the README's example, passes nginx -t
+=== TEST 11: a key with a space inside is refused without being printed; conf/nginx-embeddings.conf, the README's example, passes nginx -t
 --- init
+my ($rc, $out) = ElaaomsTest::nginx_check(
+    "server { listen 127.0.0.1:1; location = /b { internal; "
+    . "elaaoms_embed_key_file $ENV{TEST_NGINX_SPACED_KEY_FILE}; } }\n");
+Test::More::isnt($rc, 0, 'nginx -t refuses it');
+Test::More::like($out, qr/spaced\.key" holds a space or a control character/, 'naming the file');
+Test::More::unlike($out, qr/sk-part/, 'not its content');
 open my $fh, '<', ElaaomsTest::repo_root() . '/conf/nginx-embeddings.conf' or die $!;
 my $conf = do { local $/; <$fh> };
 close $fh;
 $conf =~ s{/etc/elaaoms/openai\.key}{$ENV{TEST_NGINX_EMBED_KEY_FILE}} or die 'no key file line';
 $conf =~ s{/var/log/nginx/error\.log}{/dev/null} or die 'no error_log line';
-my ($rc, $out) = ElaaomsTest::nginx_check("server {\n    listen 127.0.0.1:1;\n$conf\n}\n");
+($rc, $out) = ElaaomsTest::nginx_check("server {\n    listen 127.0.0.1:1;\n$conf\n}\n");
 Test::More::is($rc, 0, 'nginx -t accepts it') or Test::More::diag($out);
 Test::More::unlike($out, qr/\Q$main::KEY\E/, 'and does not print the key');
 --- http_config eval: $main::HTTP_CONFIG
