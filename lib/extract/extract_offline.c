@@ -164,6 +164,42 @@ xo_is_word_char(unsigned char c)
 
 
 /*
+ * "Dr. Patel", "Mrs. Okafor": the period after a title ends no sentence
+ * when a capitalized word follows
+ */
+static int
+xo_title_before(const char *line, size_t start, size_t dot, size_t len)
+{
+    size_t              b, n, k;
+    static const char  *titles[] = {
+        "dr", "mr", "mrs", "ms", "mx", "prof", NULL
+    };
+
+    b = dot;
+    while (b > start && elaaoms_ascii_alpha((unsigned char) line[b - 1])) {
+        b--;
+    }
+
+    n = dot - b;
+    if (n == 0 || (b > start && line[b - 1] != ' ')
+        || dot + 2 >= len || !elaaoms_ascii_upper((unsigned char) line[dot + 2])
+        || !elaaoms_ascii_upper((unsigned char) line[b]))
+    {
+        return 0;
+    }
+
+    for (k = 0; titles[k]; k++) {
+        if (strlen(titles[k]) == n && strncasecmp(line + b, titles[k], n) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
  * The next sentence of line[0..len) from *pos, cut after ". ! ? ;" that
  * end a word (so "3.5" and "a.b" stay whole), and its words; 0 at the end.
  */
@@ -191,7 +227,9 @@ elaaoms_xo_next_sentence(const char *line, size_t len, size_t *pos,
         c = (unsigned char) line[i];
 
         if (c == '.' || c == '!' || c == '?' || c == ';') {
-            if (i + 1 >= len || line[i + 1] == ' ') {
+            if ((i + 1 >= len || line[i + 1] == ' ')
+                && !(c == '.' && xo_title_before(line, start, i, len)))
+            {
                 i++;
                 break;
             }

@@ -188,8 +188,28 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
                 continue;
             }
 
-            if (end >= to || !elaaoms_xo_agent_has_value(st, end, to)) {
+            if (end >= to) {
                 continue;
+            }
+
+            /*
+             * "That's $64 for the month, I've charged the card on file":
+             * the value may come first, then the sentence is kept whole
+             */
+            if (!elaaoms_xo_agent_has_value(st, end, to)) {
+                if (at == 0
+                    || !elaaoms_xo_agent_has_value(st, 0, (size_t) at))
+                {
+                    continue;
+                }
+
+                elaaoms_xo_agent_words(&b, st, 0, (size_t) at);
+                elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].past
+                                    ? " the company "
+                                    : " the company offered ");
+                elaaoms_xo_agent_words(&b, st, end, to);
+                from = 0;
+                break;
             }
 
             /* an offer keeps what it is for: "For 25 seats, I can do" */

@@ -54,7 +54,8 @@ static const char *xo_lead_comma[] = {
     "well", "sure", "fine", "great", "perfect", "cool", "awesome", "sorry",
     "thanks", "correct", "exactly", "absolutely", "definitely", "true",
     "good", "nice", "lovely", "wonderful", "excellent", "understood",
-    "gotcha", "certainly", "totally", "please", NULL
+    "gotcha", "certainly", "totally", "please", "morning", "afternoon",
+    "evening", NULL
 };
 
 /* fillers of several words, anywhere at the start */

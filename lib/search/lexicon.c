@@ -25,6 +25,10 @@ static const struct {
 };
 
 
+#define ELAAOMS_LEXICON_NRULES                                                \
+    (sizeof(elaaoms_lexicon_rules) / sizeof(elaaoms_lexicon_rules[0]))
+
+
 static const elaaoms_wn_entry_t *
 elaaoms_lexicon_find(const char *w, size_t len)
 {
@@ -71,11 +75,7 @@ elaaoms_lexicon_lookup(const char *word, size_t len)
 
     e = elaaoms_lexicon_find(word, len);
 
-    for (i = 0;
-         e == NULL
-         && i < sizeof(elaaoms_lexicon_rules) / sizeof(elaaoms_lexicon_rules[0]);
-         i++)
-    {
+    for (i = 0; e == NULL && i < ELAAOMS_LEXICON_NRULES; i++) {
         slen = strlen(elaaoms_lexicon_rules[i].suffix);
         elen = strlen(elaaoms_lexicon_rules[i].ending);
 

@@ -78,7 +78,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "intermittent decline",
     /* NUMBER (and every token holding a digit) */
     "number id code reference confirmation ticket serial pin digit "
-    "identifier model",
+    "identifier model dose dosage",
     /* EMOTION */
     "feel feeling mood emotion frustrated frustration frustrating angry "
     "anger upset annoyed irritated happy unhappy pleased satisfied "
@@ -87,7 +87,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "furious excited nervous rude polite friendly confused confusion mad "
     "scared afraid terrified shaken shaking fed relieved relief sound "
     "emotional emotionally love thrilled awful terrible fantastic "
-    "annoying",
+    "annoying cope coping",
     /* FAMILY */
     "family daughter son wife husband mother mom father dad parent child "
     "children kid sister brother spouse partner grandson granddaughter "
@@ -323,6 +323,12 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "much", "how", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
         { "many", "how", ELAAOMS_QBIT(NUMBER) },
         { "living", "for", ELAAOMS_QBIT(WORK) },  /* "for a living" ("a" is no token) */
+        /* the name one goes by, likes to be called */
+        { "by", "go", ELAAOMS_QBIT(NAME) },
+        { "by", "goes", ELAAOMS_QBIT(NAME) },
+        { "called", "be", ELAAOMS_QBIT(NAME) },
+        /* "how is she holding up": how someone feels */
+        { "up", "holding", ELAAOMS_QBIT(EMOTION) },
         { NULL, NULL, 0 }
     };
 #undef ELAAOMS_QBIT

@@ -375,6 +375,12 @@ static const statement_case_t  statements[] = {
       "Caller's name is Ken Ito.", 6 },
     { NULL, "Call me Bob.", ELAAOMS_MEM_FACTUAL, "The caller goes by Bob.", 6 },
     { NULL, "I go by Liz.", ELAAOMS_MEM_FACTUAL, "The caller goes by Liz.", 6 },
+    { NULL, "Morning, Remy Delacroix, my rental won't start.",
+      ELAAOMS_MEM_FACTUAL, "Caller's name is Remy Delacroix.", 6 },
+    /* a title's period ends no sentence */
+    { NULL, "Our vet Dr. Patel prescribed Apoquel for the allergies.",
+      ELAAOMS_MEM_FACTUAL, "The caller's vet Dr. Patel prescribed "
+      "Apoquel for the allergies.", 0 },
     { NULL, "I'm a teacher at Lincoln High.", ELAAOMS_MEM_FACTUAL,
       "The caller is a teacher at Lincoln High.", 6 },
     { NULL, "I live at 5 Elm Street.", ELAAOMS_MEM_FACTUAL,
@@ -757,6 +763,9 @@ static const struct {
     { "For 9 seats on the Team plan, I can offer $12 per seat per month.",
       "For 9 seats on the Team plan, the company offered $12 per seat per "
       "month.", ELAAOMS_MEM_FACTUAL },
+    { "Of course. That's $64 for the month, I've charged the card on file.",
+      "That's $64 for the month, the company charged the card on file.",
+      ELAAOMS_MEM_FACTUAL },
     { "We have just applied a $22 credit to your next bill.",
       "The company applied a $22 credit to the caller's next bill.",
       ELAAOMS_MEM_ISSUE },

@@ -217,6 +217,14 @@ test_question_vocabulary(void)
     CHECK(elaaoms_question_concepts("much", 4, "how", 3)
           & (1u << ELAAOMS_CONCEPT_BILLING));
     CHECK_INT_EQ(elaaoms_question_concepts("much", 4, "very", 4), 0);
+    /* the name one goes by; how someone is holding up */
+    CHECK(elaaoms_question_concepts("by", 2, "goes", 4)
+          == (1u << ELAAOMS_CONCEPT_NAME));
+    CHECK(elaaoms_question_concepts("called", 6, "be", 2)
+          == (1u << ELAAOMS_CONCEPT_NAME));
+    CHECK(elaaoms_question_concepts("up", 2, "holding", 7)
+          == (1u << ELAAOMS_CONCEPT_EMOTION));
+    CHECK_INT_EQ(elaaoms_question_concepts("by", 2, "stop", 4), 0);
     CHECK_INT_EQ(elaaoms_question_concepts("much", 4, NULL, 0), 0);
     CHECK(elaaoms_question_concepts("many", 4, "how", 3)
           & (1u << ELAAOMS_CONCEPT_NUMBER));
