@@ -935,6 +935,31 @@ xo_put_agent_question(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *q,
 }
 
 
+/*
+ * "Can you mail it?": a request of one word still asks the company for
+ * something, unless the word only steers the conversation ("can you
+ * repeat that", "can you hear me", "could you hold on")
+ */
+static int
+xo_one_word_request(const elaaoms_xo_sent_t *st)
+{
+    size_t              i;
+    static const char  *talk[] = {
+        "repeat", "hear", "hold", "wait", "say", "spell", "speak", "talk",
+        "understand", "explain", "check", "help", "see", "go", "give", "tell",
+        "hang", "do", "get", NULL
+    };
+
+    for (i = 0; i < st->ntok; i++) {
+        if (elaaoms_xo_is_content(st, i)) {
+            return !xo_word_in(st, i, talk);
+        }
+    }
+
+    return 0;
+}
+
+
 /* --- the statement ------------------------------------------------------ */
 
 static int
@@ -994,7 +1019,7 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
 
     if (!answer) {
         if (cl->question ? !(first_person || digits
-                             || (content >= 2
+                             || ((content >= 2 || xo_one_word_request(st))
                                  && elaaoms_xo_match(st, 0, "can|could|would|"
                                                             "will you", NULL)))
                          : !(content >= 2 || first_person || digits || cue))

@@ -375,6 +375,8 @@ static const statement_case_t  statements[] = {
       "Caller's name is Ken Ito.", 6 },
     { NULL, "Call me Bob.", ELAAOMS_MEM_FACTUAL, "The caller goes by Bob.", 6 },
     { NULL, "I go by Liz.", ELAAOMS_MEM_FACTUAL, "The caller goes by Liz.", 6 },
+    { NULL, "Yes, that one. Can you mail it?", ELAAOMS_MEM_PREFERENCE,
+      "The caller asked whether the company can mail it.", 0 },
     { NULL, "Morning, Remy Delacroix, my rental won't start.",
       ELAAOMS_MEM_FACTUAL, "Caller's name is Remy Delacroix.", 6 },
     /* a title's period ends no sentence */
