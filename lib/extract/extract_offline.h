@@ -105,7 +105,7 @@
  *     sentence's own first word.
  *   - The agent's words are a memory of their own only when they say
  *     what the agent did or offered with a value (extract_offline_agent.c:
- *     "I've opened claim CLM-2025-08817" -> "The company opened claim
+ *     "I've opened claim CLM-2025-08817" -> "The agent opened claim
  *     CLM-2025-08817.", "your new ticket is TK-30872", "I can offer $12
  *     per seat"; the agent's sentence is the quote).  Otherwise they name
  *     a code's kind or status and give a short answer its question;

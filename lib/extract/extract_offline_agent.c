@@ -4,11 +4,11 @@
  * refund or credit given, a price offered.  The agent's other words
  * (greetings, pitches, questions) still give nothing.
  *
- *   "I've opened claim CLM-2025-08817."   The company opened claim
+ *   "I've opened claim CLM-2025-08817."   The agent opened claim
  *                                         CLM-2025-08817.
  *   "Your new ticket is TK-30872."        The caller's new ticket is
  *                                         TK-30872.
- *   "I can do $14 per seat per month"     The company offered $14 per
+ *   "I can do $14 per seat per month"     The agent offered $14 per
  *                                         seat per month.
  *
  * A sentence counts only when it holds a number, an amount or a code
@@ -27,12 +27,12 @@ static const struct {
     const char  *lead;
     unsigned     past:1;        /* the next word must be a past form */
 } elaaoms_xo_agent_rules[] = {
-    { "i've|we've just|also|already?", "The company", 1 },
-    { "i|we have just|also|already?", "The company", 1 },
-    { "i|we just|also|already", "The company", 1 },
-    { "i|we can|could do|offer|give", "The company offered", 0 },
-    { "i'll|we'll do|offer|give", "The company offered", 0 },
-    { "i|we will do|offer|give", "The company offered", 0 },
+    { "i've|we've just|also|already?", "The agent", 1 },
+    { "i|we have just|also|already?", "The agent", 1 },
+    { "i|we just|also|already", "The agent", 1 },
+    { "i|we can|could do|offer|give", "The agent offered", 0 },
+    { "i'll|we'll do|offer|give", "The agent offered", 0 },
+    { "i|we will do|offer|give", "The agent offered", 0 },
 };
 
 /*
@@ -45,16 +45,20 @@ static const struct {
     "|booking|order|tracking|return|rma|incident number|#? is|'s"
 
 
-/* the agent's own words for the caller, the company's for the agent */
+/*
+ * the agent's words for the caller, the agent and the company: "The
+ * agent", not "The company", so that a question about the caller's
+ * company does not find what the agent did
+ */
 static const char *
 elaaoms_xo_agent_person(const elaaoms_xo_sent_t *st, size_t i)
 {
     static const char  *map[][2] = {
         { "your", "the caller's" }, { "you", "the caller" },
         { "yours", "the caller's" }, { "you're", "the caller is" },
-        { "you've", "the caller has" }, { "my", "the company's" },
-        { "our", "the company's" }, { "me", "the company" },
-        { "us", "the company" }, { "i", "the company" },
+        { "you've", "the caller has" }, { "my", "the agent's" },
+        { "our", "the company's" }, { "me", "the agent" },
+        { "us", "the company" }, { "i", "the agent" },
         { "we", "the company" }, { NULL, NULL }
     };
     size_t  k;
@@ -205,8 +209,8 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 
                 elaaoms_xo_agent_words(&b, st, 0, (size_t) at);
                 elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].past
-                                    ? " the company "
-                                    : " the company offered ");
+                                    ? " the agent "
+                                    : " the agent offered ");
                 elaaoms_xo_agent_words(&b, st, end, to);
                 from = 0;
                 break;
@@ -216,7 +220,7 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
             from = end;
             if (!elaaoms_xo_agent_rules[r].past && at > 0) {
                 elaaoms_xo_agent_words(&b, st, 0, (size_t) at);
-                elaaoms_xo_puts(&b, " the company offered ");
+                elaaoms_xo_puts(&b, " the agent offered ");
                 from = 0;
 
             } else {

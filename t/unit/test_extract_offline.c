@@ -755,21 +755,21 @@ static const struct {
     elaaoms_mem_type_e   type;
 } agent_done[] = {
     { "Good. I've opened claim CLM-2025-08817. An adjuster will come out "
-      "this week.", "The company opened claim CLM-2025-08817.",
+      "this week.", "The agent opened claim CLM-2025-08817.",
       ELAAOMS_MEM_FACTUAL },
     { "I've refunded the full $64.50 for HB-40218 to your card.",
-      "The company refunded the full $64.50 for HB-40218 to the caller's "
+      "The agent refunded the full $64.50 for HB-40218 to the caller's "
       "card.", ELAAOMS_MEM_ISSUE },
     { "Let me check... your new ticket is TK-30872.",
       "The caller's new ticket is TK-30872.", ELAAOMS_MEM_FACTUAL },
     { "For 9 seats on the Team plan, I can offer $12 per seat per month.",
-      "For 9 seats on the Team plan, the company offered $12 per seat per "
+      "For 9 seats on the Team plan, the agent offered $12 per seat per "
       "month.", ELAAOMS_MEM_FACTUAL },
     { "Of course. That's $64 for the month, I've charged the card on file.",
-      "That's $64 for the month, the company charged the card on file.",
+      "That's $64 for the month, the agent charged the card on file.",
       ELAAOMS_MEM_FACTUAL },
     { "We have just applied a $22 credit to your next bill.",
-      "The company applied a $22 credit to the caller's next bill.",
+      "The agent applied a $22 credit to the caller's next bill.",
       ELAAOMS_MEM_ISSUE },
 };
 
