@@ -81,7 +81,10 @@ if ($o{'ir-requests'} && system('valgrind --version > /dev/null 2>&1')) {
 my $tmp = tempdir('elaaoms-bench-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 my %children;            # pid => what, for loadgen and valgrind runs
 my $main_pid = $$;
+my $nginx_worker;        # the daemon's worker process, once known
+$| = 1;
 
+# the daemon: a graceful stop, then a fast one, then KILL for its processes
 sub stop_nginx_master {
     my $pidfile = "$tmp/nginx.pid";
     open my $p, '<', $pidfile or return;
@@ -89,13 +92,20 @@ sub stop_nginx_master {
     close $p;
     return unless defined $pid && $pid =~ /^(\d+)/;
     $pid = $1;
-    kill 'QUIT', $pid;
-    for (1 .. 100) {
-        last unless kill 0, $pid;
-        Time::HiRes::sleep(0.05);
+    my @pids = grep { defined } $pid, $nginx_worker;
+    for my $sig (qw(QUIT TERM KILL)) {
+        kill $sig, grep { alive($_) } @pids;
+        last if wait_until(sub { !grep { alive($_) } @pids }, 5);
     }
-    kill 'KILL', $pid if kill 0, $pid;
     unlink $pidfile;
+}
+
+# running (a daemon's zombie may linger unreaped)
+sub alive {
+    my ($pid) = @_;
+    open my $fh, '<', "/proc/$pid/stat" or return 0;
+    my $stat = <$fh> // '';
+    return $stat !~ /^\d+ \(.*\) [ZX] /;
 }
 
 # Valgrind may hand a signal to one of nginx's thread-pool threads, which
@@ -314,7 +324,7 @@ sub worker_pid_of {
 open my $pf, '<', "$tmp/nginx.pid" or die "nginx.pid: $!";
 my ($master) = <$pf> =~ /(\d+)/;
 close $pf;
-my $nginx_worker = wait_until(sub { worker_pid_of($master) }, 5)
+$nginx_worker = wait_until(sub { worker_pid_of($master) }, 5)
     or die "no nginx worker process\n";
 
 # --- the requests ------------------------------------------------------------
