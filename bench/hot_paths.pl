@@ -149,7 +149,7 @@ sub stop_children {
 END {
     if ($$ == $main_pid) {
         if ($? && open my $log, '<', "$tmp/logs/error.log") {
-            my @lines = <$log>;
+            my @lines = grep { !/buffered to a temporary file/ } <$log>;
             print STDERR "nginx's error log ends:\n",
                 @lines[($#lines > 20 ? $#lines - 20 : 0) .. $#lines];
         }
