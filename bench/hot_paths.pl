@@ -17,7 +17,7 @@
 #       [--ir-requests N] [--quick]
 #
 # --rss-requests 0 or --ir-requests 0 leave that part out.  --quick is a
-# smoke run of every part (a few seconds).  Needs "make all bench";
+# smoke run of every part (about 30 s).  Needs "make all bench";
 # everything runs on 127.0.0.1, and every process it starts (Redis, nginx,
 # the load generator, valgrind) is stopped when it ends or fails.
 
