@@ -12,6 +12,8 @@
 #   make SANITIZE=1 unit unit tests under -fsanitize=address,undefined
 #   make fuzz            libFuzzer targets for the parsers (clang)
 #   make bench           the benchmark programs (bench/*.c)
+#   make bench-hot       the hot-path figures (bench/hot_paths.pl, about
+#                        ten minutes; HOT_ARGS="--quick" for a short smoke)
 #   make eval            the recall benchmark, both halves (bench/eval.pl)
 #   make eval-tune       its tuning half only (CI runs it with floors)
 #   NGINX_SRC=/path/to/nginx-x.y.z  build against an upstream source tree
@@ -76,7 +78,7 @@ PLAIN_CORE_A := $(BUILD)/obj/libelaaoms-core.a
 PLAIN_IO_A   := $(BUILD)/obj/libelaaoms-io.a
 
 .PHONY: all deps lib module worker tools unit test prove run stop fuzz \
-        bench eval eval-tune clean check-archives nginx-source static-nginx \
+        bench bench-hot eval eval-tune clean check-archives nginx-source static-nginx \
         prove-static runner-selftest valgrind-subset check-layout
 
 all: lib module worker tools
@@ -284,6 +286,12 @@ $(BUILD)/bench/%: bench/%.c $(PLAIN_IO_A) $(PLAIN_CORE_A)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(PLAIN_IO_A) $(PLAIN_CORE_A) $(LIBS)
 
 bench: $(BENCH_BINS)
+
+# client-data, search-memory and post-call under load beside nginx's
+# "return 200", RSS and instructions per request (README, "Benchmarks");
+# too slow for "make test"
+bench-hot: all bench
+	perl bench/hot_paths.pl $(HOT_ARGS)
 
 # --- recall benchmark ---------------------------------------------------------
 # The labelled calls and questions of bench/eval/data/ played through the

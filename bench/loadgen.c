@@ -335,6 +335,7 @@ main(int argc, char **argv)
     long                due_n;
     double              t0, t, end, next_due;
     ssize_t             r;
+    struct timespec     wait;
     lg_conn_t          *conns, *c;
     struct epoll_event  evs[256];
 
@@ -434,7 +435,20 @@ main(int argc, char **argv)
             break;
         }
 
-        n = epoll_wait(ep, evs, 256, 1);
+        /* at a fixed rate, wake when the next request is due rather than
+           on epoll_wait's millisecond ticks, whose up to 1 ms of lateness
+           would be charged to the server */
+        wait.tv_sec = 0;
+        wait.tv_nsec = 1000000;
+        for (i = 0; i < cfg.conns && conns[i].busy; i++) { /* void */ }
+        if (cfg.rate > 0 && i < cfg.conns && t < end) {
+            next_due = t0 + due_n / cfg.rate - now();
+            if (next_due < 0.001) {
+                wait.tv_nsec = next_due > 0 ? (long) (next_due * 1e9) : 0;
+            }
+        }
+
+        n = epoll_pwait2(ep, evs, 256, &wait, NULL);
         if (n < 0 && errno != EINTR) {
             die("epoll_wait");
         }
