@@ -1,6 +1,7 @@
 #!/bin/sh
 # The documented layout matches the tree:
-#   - every top-level folder (build/ aside) and every lib/ folder has a row
+#   - every top-level folder (build/, var/ and what git ignores aside: the
+#     build's and make run's state) and every lib/ folder has a row
 #     in README.md's layout table, and every path that table names exists;
 #   - every file of docs/ARCHITECTURE.md's "Where to find" table exists.
 # Run by `make unit`; prints what is wrong and fails.
@@ -16,7 +17,10 @@ readme=$(awk '/^## Layout/ {on = 1; next} on && /^## / {exit}
               on && /^\| `/ {split($0, c, "`"); print c[2]}' README.md)
 
 for d in */ lib/*/; do
-    case $d in build/|lib/) continue ;; esac
+    case $d in build/|var/|lib/) continue ;; esac
+    if git check-ignore -q "$d" 2>/dev/null; then
+        continue
+    fi
     if ! printf '%s\n' "$readme" | grep -qx "$d"; then
         echo "check-layout: $d is not in README.md's layout table" >&2
         bad=1
