@@ -93,8 +93,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
 
-    if (v.dim && v.vec_q8 + v.dim != data + size) {
+    /* the vectors end the record: the second one (the offline embedder's
+       beside a provider's) last when there is one */
+    if (v.offline_dim
+        ? v.offline_q8 + v.offline_dim != data + size
+        : v.dim && v.vec_q8 + v.dim != data + size)
+    {
         abort();
+    }
+    if (v.offline_dim) {
+        check_str(v.offline_model, data, size);
     }
 
     /* the encoding is canonical: decode then encode is the identity (a
