@@ -25,7 +25,9 @@
 #            [--min-recall X] [--min-precall Y] [--max-leaks N]
 # --verbose lists every question's outcome on stderr (failures with whether
 # the answer was below the threshold, stored out of the agent's view or
-# never stored); --keep leaves the run's directory (logs, configuration).
+# never stored); --classes prints only counts (misses by cause, questions by
+# type and tag), no question or answer text: what to look at on the held-out
+# half without tuning on its cases; --keep leaves the run's directory.
 # Exit: 0, or 1 when a half is below a floor, 2 when the harness failed.
 
 use strict;
@@ -48,10 +50,11 @@ my $SECRET = 'elaaoms-dev-secret';      # what "make run" uses by default
 my $TOOL_SECRET = 'elaaoms-dev-tool-secret';  # the tools' header, likewise
 my $JSON = JSON::PP->new->canonical->utf8;
 
-my (@halves, $verbose, $flow, $port, $redis_port, $min_recall,
+my (@halves, $verbose, $classes, $flow, $port, $redis_port, $min_recall,
     $min_precall, $max_leaks, $keep);
 $flow = 'bound';
 GetOptions('half=s' => \@halves, 'verbose|v' => \$verbose,
+           'classes' => \$classes,
            'flow=s' => \$flow, 'port=i' => \$port,
            'redis-port=i' => \$redis_port, 'min-recall=f' => \$min_recall,
            'min-precall=f' => \$min_precall, 'max-leaks=i' => \$max_leaks,
@@ -580,6 +583,7 @@ sub run_half {
 
     report_verbose($half, $st, $d, \@scored, \@precall, \@leaks, time - $t0)
         if $verbose;
+    report_classes($half, $st, \@scored, \@precall) if $classes;
     stop_all();
     printf "%s recall\@5 %.3f\n", $half, $recall;
     printf "%s mrr %.3f\n", $half, $mrr;
@@ -653,6 +657,47 @@ sub result_text {
                                        $r->{quote};
 }
 
+# why a question failed, as a class: "extraction" (no stored memory holds
+# the answer), "unscored" (stored, yet not returned even at threshold 0:
+# relevance 0 or out of the agent's view), "threshold" (ranked within 5 at
+# threshold 0), "rank" (below 5th at threshold 0), "stale" (an older answer
+# ranked above the new one); with the threshold-0 rank and relevance
+sub miss_class {
+    my ($st, $s) = @_;
+    my ($q, $c) = ($s->{q}, $s->{c});
+    return ('stale') if $s->{rank} && $s->{rank} <= 5 && $s->{stale};
+    my $all = search($st, $c->{org}, $c->{phone}, $q->{agent},
+                     $s->{session}, $q->{q}, threshold => 0, limit => 100);
+    my ($r0) = grep { matches(result_text($all->{results}[$_]),
+                              $q->{expect}) } 0 .. $#{ $all->{results} };
+    return ($r0 < 5 ? 'threshold' : 'rank', $r0 + 1,
+            $all->{results}[$r0]{relevance}) if defined $r0;
+    my %by_agent = map { ($_->{agent_id} // '?') => 1 }
+                   grep { matches($_->{content} // '', $q->{expect}) }
+                   stored_memories($st, $c);
+    return %by_agent ? ('unscored', undef, undef, [ sort keys %by_agent ])
+                     : ('extraction');
+}
+
+# counts only: misses by class, and by question type and tag
+sub report_classes {
+    my ($half, $st, $scored, $precall) = @_;
+    my (%class, %by);
+    for my $s (@$scored) {
+        for my $k ("type " . ($s->{q}{type} // '?'), "why $s->{q}{why}",
+                   map { "tag $_" } @{ $s->{q}{tags} || [] }) {
+            $by{$k}[0]++;
+            $by{$k}[1]++ if $s->{ok};
+        }
+        $class{ (miss_class($st, $s))[0] }++ unless $s->{ok};
+    }
+    printf STDERR "%s misses: %s; precall misses %d\n", $half,
+        join(', ', map { "$_ $class{$_}" } sort keys %class) || 'none',
+        scalar grep { !$_->{ok} } @$precall;
+    printf STDERR "   %-24s %3d/%-3d\n", $_, $by{$_}[1] // 0, $by{$_}[0]
+        for sort keys %by;
+}
+
 # per question: why it failed, and whether the memory exists at all
 sub report_verbose {
     my ($half, $st, $d, $scored, $precall, $leaks, $secs) = @_;
@@ -686,21 +731,14 @@ sub report_verbose {
                 : $s->{rank} > 5 ? "rank $s->{rank}"
                 : "stale answer at $s->{stale} above the new at $s->{rank}";
         # below the threshold?  stored at all?
-        my $all = search($st, $c->{org}, $c->{phone}, $q->{agent},
-                         $s->{session}, $q->{q}, threshold => 0, limit => 100);
-        my ($r0) = grep { matches(result_text($all->{results}[$_]),
-                                  $q->{expect}) } 0 .. $#{ $all->{results} };
-        my %by_agent = map { ($_->{agent_id} // '?') => 1 }
-                       grep { matches($_->{content} // '', $q->{expect}) }
-                       stored_memories($st, $c);
+        my ($class, $r0, $rel, $agents) = miss_class($st, $s);
         printf $out "FAIL [%s %s %s] %s asks \"%s\" of %s: %s; %s\n",
             $q->{type} // '?', $q->{why}, join(',', @{ $q->{tags} || [] }),
             $q->{agent}, $q->{q}, $c->{id}, $why,
-            defined $r0 ? sprintf('at threshold 0: rank %d, relevance %s',
-                                  $r0 + 1, $all->{results}[$r0]{relevance})
-            : %by_agent ? 'stored (by ' . join(', ', sort keys %by_agent)
-                          . ') but not visible to this agent'
-            : 'no stored memory holds it';
+            defined $r0 ? "at threshold 0: rank $r0, relevance $rel"
+            : $agents ? 'stored (by ' . join(', ', @$agents)
+                        . ') but scored 0 or out of this agent\'s view'
+            : $class eq 'stale' ? 'stale' : 'no stored memory holds it';
         printf $out "     want %s%s\n", $JSON->encode($q->{expect}),
             $q->{stale} ? ' before ' . $JSON->encode($q->{stale}) : '';
         printf $out "     got  %.3f %s\n", $_->{relevance}, $_->{content}

@@ -671,6 +671,8 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
     xo_set_quote(cx, ln);
     first = 1;
 
+    elaaoms_xo_rule_confirm(cx, ln);
+
     spos = 0;
     while (!cx->nomem
            && elaaoms_xo_next_sentence(ln->msg, ln->len, &spos, &st))

@@ -254,6 +254,15 @@ int elaaoms_xo_next_clause(const elaaoms_xo_sent_t *st, size_t *pos,
 void elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_clause_t *cl);
 
+/*
+ * A caller's line that only says "yes" ("Yep.", "That's right.") to the
+ * agent's yes/no question keeps the question's words: "So I have you at
+ * 14 Elm Street, is that right?" "Yes." -> "When asked whether I have
+ * them at 14 Elm Street, the caller said yes".
+ */
+void elaaoms_xo_rule_confirm(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_line_t *ln);
+
 /* the agent's question before the caller's line asks about the caller */
 int elaaoms_xo_asked(const elaaoms_xo_ctx_t *cx);
 

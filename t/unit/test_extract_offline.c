@@ -510,6 +510,22 @@ static const statement_case_t  statements[] = {
     { "How many seats do you need?", "Forty, maybe forty-five by spring.",
       ELAAOMS_MEM_PREFERENCE, "When asked how many seats do they need, the "
       "caller said forty, maybe forty-five by spring.", 0 },
+    /* a "yes" to a yes/no question keeps the question's words */
+    { "So I have you at 14 Elm Street, is that right?", "Yes.",
+      ELAAOMS_MEM_FACTUAL, "When asked whether the agent has them at 14 Elm "
+      "Street, the caller said yes.", 0 },
+    { "Just to confirm, the delivery is for Saturday the 14th?",
+      "That's right.", ELAAOMS_MEM_FACTUAL, "When asked whether the "
+      "delivery is for Saturday the 14th, the caller said yes.", 0 },
+    { "Would you like us to text you the confirmation?", "Yes please.",
+      ELAAOMS_MEM_PREFERENCE, "When asked whether they would like us to "
+      "text them the confirmation, the caller said yes.", 0 },
+    { "Okay, I can book you for Tuesday at 3, does that work for you?",
+      "Perfect.", ELAAOMS_MEM_FACTUAL, "When asked whether the agent can book "
+      "them for Tuesday at 3, the caller said yes.", 0 },
+    { "And that was the grey three-seater, the Oslo?", "Yep, that one.",
+      ELAAOMS_MEM_FACTUAL, "When asked whether that was the grey "
+      "three-seater, the Oslo, the caller said yes.", 0 },
     /* an idle question gives no context */
     { "How can I help you today?", "My internet keeps dropping.",
       ELAAOMS_MEM_ISSUE, "The caller's internet keeps dropping.", 7 },
@@ -587,6 +603,44 @@ test_nothing(void)
         "Agent: I see you prefer email, your order XYZ-789 is late and you "
         "were charged twice.\n", &l), 0);
     CHECK_INT_EQ(l.n, 0);
+    elaaoms_extracted_free(&l);
+}
+
+
+/* a "yes" that confirms nothing: no memory of it */
+static const char  *no_confirmation[][2] = {
+    { "What's the best number to reach you?", "Yes." },
+    { "Is there anything else I can help with?", "Yep, that's it." },
+    { "Does that make sense?", "Yes, thanks." },
+    { "How can I help?", "Sure." },
+    { "Do you have any pets at home?", "No." },
+    { "So that's the 200 plan, right?", "Hmm, not sure." },
+};
+
+
+static void
+test_no_confirmation(void)
+{
+    char                      text[1024];
+    size_t                    k, i;
+    elaaoms_extracted_list_t  l = { 0 };
+
+    for (k = 0; k < sizeof(no_confirmation) / sizeof(no_confirmation[0]);
+         k++)
+    {
+        extract_line(no_confirmation[k][0], no_confirmation[k][1], &l, text,
+                     sizeof(text));
+        for (i = 0; i < l.n; i++) {
+            CHECK(strstr(l.items[i].content, "said yes") == NULL);
+        }
+        elaaoms_extracted_free(&l);
+    }
+
+    /* "Yes, a big dog" is an answer of its own, not a bare "yes" */
+    extract_line("Do you have any pets at home?", "Yeah, a big dog, Max.",
+                 &l, text, sizeof(text));
+    CHECK_INT_EQ(l.n, 1);
+    CHECK(l.n == 1 && strstr(l.items[0].content, "big dog") != NULL);
     elaaoms_extracted_free(&l);
 }
 
@@ -838,6 +892,7 @@ main(void)
     test_anonymous();
     test_statements();
     test_nothing();
+    test_no_confirmation();
     test_absent();
     test_context();
     test_hostile();
