@@ -253,7 +253,7 @@ elaaoms_count_terms(const elaaoms_relevance_cand_t *cand,
     const elaaoms_query_term_t *terms, size_t nterms,
     elaaoms_cand_stats_t *st)
 {
-    size_t  words;
+    size_t  j, words;
 
     memset(st->exact, 0, nterms);
     memset(st->related, 0, nterms);
@@ -265,6 +265,14 @@ elaaoms_count_terms(const elaaoms_relevance_cand_t *cand,
         words += elaaoms_count_text(cand->quote, cand->quote_len,
                                     ELAAOMS_REL_QUOTE_UNITS, terms, nterms,
                                     st);
+    }
+
+    for (j = 0; j < nterms; j++) {
+        if ((terms[j].concepts & cand->type_concepts)
+            && st->exact[j] == 0 && st->related[j] == 0)
+        {
+            st->related[j] = ELAAOMS_REL_QUOTE_UNITS;
+        }
     }
 
     words /= ELAAOMS_REL_CONTENT_UNITS;

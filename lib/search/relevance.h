@@ -63,6 +63,7 @@
 #define ELAAOMS_RELEVANCE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define ELAAOMS_RELEVANCE_DEFAULT_THRESHOLD  0.7
 
@@ -104,6 +105,11 @@ typedef struct {
      * space, used instead of the offline cosine (see above) */
     int                   provider;
     float                 provider_cos;
+    /* concepts the memory's type stands for (elaaoms_type_concepts()):
+     * an issue answers "what went wrong" whatever its words; a slot of
+     * the query with one of them and no word of the memory counts as
+     * filled by a quote word's worth of related credit */
+    uint32_t              type_concepts;
 } elaaoms_relevance_cand_t;
 
 /* the components of one score, for diagnostics and the evaluation test */

@@ -8,6 +8,7 @@
 
 #include "util/ascii.h"
 #include "search/tokenize.h"
+#include "store/memory_types.h"
 
 
 /*
@@ -634,4 +635,22 @@ elaaoms_tokenizer_next(elaaoms_tokenizer_t *tz, elaaoms_token_t *tok)
     }
 
     return 1;
+}
+
+
+uint32_t
+elaaoms_type_concepts(int type)
+{
+    switch (type) {
+    case ELAAOMS_MEM_PREFERENCE:
+        return 1u << ELAAOMS_CONCEPT_PREFERENCE;
+    case ELAAOMS_MEM_ISSUE:
+        return 1u << ELAAOMS_CONCEPT_PROBLEM;
+    case ELAAOMS_MEM_EMOTION:
+        return 1u << ELAAOMS_CONCEPT_EMOTION;
+    case ELAAOMS_MEM_RELATIONSHIP:
+        return 1u << ELAAOMS_CONCEPT_FAMILY;
+    default:
+        return 0;
+    }
 }

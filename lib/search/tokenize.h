@@ -133,4 +133,11 @@ uint32_t elaaoms_question_concepts(const char *word, size_t len,
 /* "order", "contact", ...; NULL for an out-of-range id */
 const char *elaaoms_concept_name(int concept);
 
+/*
+ * The concepts a memory of this type (elaaoms_mem_type_e) answers
+ * whatever its words: an issue PROBLEM, an emotion EMOTION, a
+ * relationship FAMILY, a preference PREFERENCE; a fact none.
+ */
+uint32_t elaaoms_type_concepts(int type);
+
 #endif /* ELAAOMS_TOKENIZE_H */

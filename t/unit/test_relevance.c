@@ -194,6 +194,7 @@ score_pairs(fixture_t *fx)
             cands[m].quote = NULL;
             cands[m].quote_len = 0;
             cands[m].provider = 0;
+            cands[m].type_concepts = 0;
         }
 
         CHECK_INT_EQ(elaaoms_relevance_score(fx->pairs[i].question,
@@ -403,6 +404,7 @@ test_vector_sources(void)
         cands[i].quote = NULL;
         cands[i].quote_len = 0;
         cands[i].provider = 0;
+        cands[i].type_concepts = 0;
         elaaoms_vec_pack_q8(cl->vecs[i], ELAAOMS_EMBED_DIM, packed[i]);
     }
 
@@ -437,8 +439,8 @@ test_edges(void)
 {
     float                     s[2];
     elaaoms_relevance_cand_t  cands[2] = {
-        { "Order XYZ-789 is delayed", 24, NULL, NULL, NULL, 0, 0, 0 },
-        { "", 0, NULL, NULL, NULL, 0, 0, 0 }
+        { "Order XYZ-789 is delayed", 24, NULL, NULL, NULL, 0, 0, 0, 0 },
+        { "", 0, NULL, NULL, NULL, 0, 0, 0, 0 }
     };
 
     /* no candidates: nothing to do, nothing written */

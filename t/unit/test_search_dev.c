@@ -21,6 +21,7 @@
 #include "unit.h"
 #include "extract/extract_offline.h"
 #include "search/relevance.h"
+#include "search/tokenize.h"
 
 
 #define MAX_MEMS   64
@@ -199,6 +200,7 @@ test_dev_set(void)
             cands[i].len = strlen(l.items[i].content);
             cands[i].quote = l.items[i].source_quote;
             cands[i].quote_len = strlen(l.items[i].source_quote);
+            cands[i].type_concepts = elaaoms_type_concepts(l.items[i].type);
             if (verbose) {
                 fprintf(stderr, "  %s: %s\n", call->name,
                         l.items[i].content);
