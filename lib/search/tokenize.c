@@ -69,17 +69,24 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "transaction discount cheque bank banking expensive cheap quote "
     "pricing rate fee overbill overbilled owe buck cent offer promo "
     "promotion deal promise autopay renewal renew invoice receivable "
-    "payable chargeback seat license licence per",
+    "payable chargeback seat license licence per amount total budget "
+    "afford spend estimate deposit installment instalment financing "
+    "finance worth apiece tariff surcharge tax rebate saving quid euro "
+    "pound",
     /* PROBLEM */
     "problem issue complaint complain broken break delay late damage wrong "
     "missing lost fault error trouble defective fail failure outage crash "
     "concern bug disconnect cutting drop dropout spike lag latency slow "
     "reject bounce melt wilt spoil rot leak crack noise reboot restart "
     "overheat freeze stuck blink flash happen glitch unreliable "
-    "intermittent decline",
+    "intermittent decline dead stop flat smell burn clog block jam drip "
+    "overflow trip spark malfunction unresponsive",
     /* NUMBER (and every token holding a digit) */
     "number id code reference confirmation ticket serial pin digit "
-    "identifier model dose dosage",
+    "identifier model dose dosage two three four five six seven eight "
+    "nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety hundred thousand million dozen",
     /* EMOTION */
     "feel feeling mood emotion frustrated frustration frustrating angry "
     "anger upset annoyed irritated happy unhappy pleased satisfied "
@@ -125,7 +132,9 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "lactose kosher halal medication medicine medical health doctor "
     "hospital condition disability disabled hearing deaf blind wheelchair "
     "mobility accessibility accessible walker stroke injury injured "
-    "whiplash therapy hurt pendant epipen reaction",
+    "whiplash therapy hurt pendant epipen reaction vomit nausea sick ill "
+    "illness symptom effect rash itch fever pain ache sore dizzy swell "
+    "swollen bleed limp cough",
     /* PET */
     "pet dog cat puppy kitten animal vet",
     /* WORK */
@@ -160,7 +169,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "suspicious threat threaten",
     /* VEHICLE */
     "car vehicle truck van suv motorcycle auto sedan hatchback pickup "
-    "mileage brake tire tyre engine"
+    "mileage brake tire tyre engine rental battery windshield bumper "
+    "transmission dashboard headlight ignition"
 };
 
 
@@ -502,14 +512,58 @@ elaaoms_peek_word(const unsigned char *p, const unsigned char *end, char *w,
 }
 
 
+/*
+ * "won't start", "doesn't work", "can't log in": a negated auxiliary
+ * before a verb of doing reports a problem; before a verb of wanting or
+ * thinking ("doesn't want", "can't remember") it does not.
+ */
+static int
+elaaoms_negated_problem(const char *word, size_t len, const unsigned char *p,
+    const unsigned char *end)
+{
+    static const char  *aux =
+        " won can doesn don didn isn wasn aren weren couldn wouldn hasn "
+        "haven ";
+    static const char  *not_doing =
+        " want like need mind care wish prefer know think remember "
+        "understand see mean believe have eat drink be get worry matter "
+        "hear ";
+    char                w[16], key[20];
+
+    if (len + 3 > sizeof(key)) {
+        return 0;
+    }
+    snprintf(key, sizeof(key), " %.*s ", (int) len, word);
+    if (strstr(aux, key) == NULL) {
+        return 0;
+    }
+
+    /* the "n't" (U+2019 is a word byte: "can<U+2019>t" is one token, and
+     * the offline extractor writes memories with ASCII apostrophes) */
+    if (end - p < 2 || p[0] != '\'' || (p[1] != 't' && p[1] != 'T')) {
+        return 0;
+    }
+    p += 2;
+
+    if (elaaoms_peek_word(p, end, w, sizeof(w)) == NULL) {
+        return 0;
+    }
+    snprintf(key, sizeof(key), " %s ", w);
+    return strstr(not_doing, key) == NULL;
+}
+
+
 /* after a number: "dollars", "bucks", "a month", "per seat", "/mo" ... */
 static int
 elaaoms_amount_follows(const unsigned char *p, const unsigned char *end)
 {
     static const char  *units =
-        " dollar dollars bucks cents euro euros pounds usd eur gbp mo ";
+        " dollar dollars bucks cents euro euros pounds usd eur gbp mo each "
+        "apiece grand ";
     static const char  *periods =
-        " month year week seat user license licence mo yr day ";
+        " month year week seat user license licence mo yr day night hour "
+        "person head guest visit session plate room ticket kid adult "
+        "pound kilo piece unit ";
     char                w[16], key[20];
 
     p = elaaoms_peek_word(p, end, w, sizeof(w));
@@ -613,7 +667,13 @@ elaaoms_tokenizer_next(elaaoms_tokenizer_t *tz, elaaoms_token_t *tok)
 
     tok->stopword = elaaoms_is_stopword(tok->word, n);
 
-    if (tok->stopword) {
+    if (tok->stopword
+        && elaaoms_negated_problem(tok->word, n, tz->pos, tz->end))
+    {
+        tok->stopword = 0;
+        tok->concepts = 1u << ELAAOMS_CONCEPT_PROBLEM;
+
+    } else if (tok->stopword) {
         tok->concepts = 0;
 
     } else if (elaaoms_is_year(tok->word, n)) {

@@ -1,5 +1,6 @@
 #include "unit.h"
 #include "search/tokenize.h"
+#include "store/memory_types.h"
 
 
 static const char *
@@ -238,6 +239,37 @@ test_question_vocabulary(void)
 }
 
 
+/* "won't start" reports a problem, "doesn't want" does not */
+static void
+test_negated_problem(void)
+{
+    const uint32_t  problem = 1u << ELAAOMS_CONCEPT_PROBLEM;
+
+    /* concepts_of() reads the first token: the auxiliary */
+    CHECK(concepts_of("won't start") & problem);
+    CHECK(concepts_of("doesn't work") & problem);
+    CHECK(concepts_of("can't log in") & problem);
+    CHECK(concepts_of("isn't charging") & problem);
+    CHECK_INT_EQ(concepts_of("doesn't want calls"), 0);
+    CHECK_INT_EQ(concepts_of("can't remember"), 0);
+    CHECK_INT_EQ(concepts_of("won the prize"), 0);
+    CHECK_INT_EQ(concepts_of("can start"), 0);
+    CHECK_INT_EQ(concepts_of("won't"), 0);
+
+    /* a memory's type: an issue answers "what went wrong" */
+    CHECK_INT_EQ(elaaoms_type_concepts(ELAAOMS_MEM_ISSUE), problem);
+    CHECK_INT_EQ(elaaoms_type_concepts(ELAAOMS_MEM_EMOTION),
+                 1u << ELAAOMS_CONCEPT_EMOTION);
+    CHECK_INT_EQ(elaaoms_type_concepts(ELAAOMS_MEM_FACTUAL), 0);
+
+    /* spelled numbers and amounts */
+    CHECK(concepts_of("forty") & (1u << ELAAOMS_CONCEPT_NUMBER));
+    CHECK(concepts_of("45 a head") & (1u << ELAAOMS_CONCEPT_BILLING));
+    CHECK(concepts_of("45 a night") & (1u << ELAAOMS_CONCEPT_BILLING));
+    CHECK(!(concepts_of("45 a lot") & (1u << ELAAOMS_CONCEPT_BILLING)));
+}
+
+
 int
 main(void)
 {
@@ -245,6 +277,7 @@ main(void)
     test_tokens();
     test_concepts();
     test_question_vocabulary();
+    test_negated_problem();
 
     return UNIT_DONE("tokenize");
 }
