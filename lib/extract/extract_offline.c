@@ -728,6 +728,7 @@ elaaoms_extract_offline(const char *transcript_text,
         }
 
         xo_caller_line(cx, &ln);
+        cx->caller_spoke = 1;
 
         /* the question is answered, or left unanswered, by this line */
         cx->question = NULL;

@@ -13,6 +13,13 @@
  *
  * A sentence counts only when it holds a number, an amount or a code
  * after the words that say who did what; a question never counts.
+ *
+ * A price the agent states once the caller has spoken is a quote for
+ * the caller, kept whole with the sentence before it when it refers
+ * back to it ("For that I'd recommend Business 500. That's $129 a
+ * month." -> "The agent quoted: for that the agent would recommend
+ * Business 500. That's $129 a month."); a price in the greeting is the
+ * company's pitch to everyone and gives nothing.
  */
 
 #include <string.h>
@@ -59,7 +66,11 @@ elaaoms_xo_agent_person(const elaaoms_xo_sent_t *st, size_t i)
         { "you've", "the caller has" }, { "my", "the agent's" },
         { "our", "the company's" }, { "me", "the agent" },
         { "us", "the company" }, { "i", "the agent" },
-        { "we", "the company" }, { NULL, NULL }
+        { "we", "the company" }, { "i'd", "the agent would" },
+        { "i'm", "the agent is" }, { "i'll", "the agent will" },
+        { "i've", "the agent has" }, { "we're", "the company is" },
+        { "we'll", "the company will" }, { "we'd", "the company would" },
+        { "we've", "the company has" }, { NULL, NULL }
     };
     size_t  k;
 
@@ -147,10 +158,80 @@ elaaoms_xo_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
 }
 
 
-static void
-elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+/* word i is an amount: "$189", "189 dollars", "45 bucks", "15 a month" */
+static int
+elaaoms_xo_agent_amount(const elaaoms_xo_sent_t *st, size_t i)
 {
-    int                  importance;
+    const char  *w;
+
+    if (!elaaoms_xo_agent_has_value(st, i, i + 1)) {
+        return 0;
+    }
+
+    w = elaaoms_xo_tok_p(st, i);
+    if (w[0] == '$' || (w > st->s && w[-1] == '$')) {
+        return 1;
+    }
+
+    return elaaoms_xo_match(st, i + 1, "dollars|dollar|bucks|euros|pounds|"
+                                       "usd", NULL)
+           || elaaoms_xo_match(st, i + 1, "a|per month|year|week|night|"
+                                          "person|head|seat|user|visit|"
+                                          "hour|day", NULL);
+}
+
+
+/* a price the agent quotes: the memory, or nothing (b->len 0) */
+static void
+elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
+    size_t to, const elaaoms_xo_sent_t *prev)
+{
+    size_t  i, pto;
+
+    for (i = 0; i < to; i++) {
+        if (elaaoms_xo_agent_amount(st, i)) {
+            break;
+        }
+    }
+    if (i == to) {
+        return;
+    }
+
+    /* an offer nobody asked for is the company's pitch, not a quote */
+    if (elaaoms_xo_find(st, 0, "also offer|have|sell", NULL) >= 0
+        || elaaoms_xo_find(st, 0, "by the way", NULL) >= 0
+        || elaaoms_xo_find(st, 0, "did you know", NULL) >= 0
+        || elaaoms_xo_find(st, 0, "we're|we are running", NULL) >= 0
+        || elaaoms_xo_find(st, 0, "promotion|promo|special|deal", NULL)
+           >= 0)
+    {
+        return;
+    }
+
+    elaaoms_xo_puts(b, "The agent quoted: ");
+
+    /* "That's $129 a month" says what only with the sentence before */
+    if (prev != NULL && prev->ntok > 0 && prev->s[prev->n - 1] != '?'
+        && elaaoms_xo_match(st, 0, "that's|that|it's|it|which|this|"
+                                   "those|these|they're", NULL))
+    {
+        pto = prev->ntok;
+        while (pto > 0 && prev->tok[pto - 1].punct) {
+            pto--;
+        }
+        elaaoms_xo_agent_words(b, prev, 0, pto);
+        elaaoms_xo_puts(b, ". ");
+    }
+
+    elaaoms_xo_agent_words(b, st, 0, to);
+}
+
+
+static void
+elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
+    const elaaoms_xo_sent_t *prev)
+{
+    int                  importance, quote;
     long                 at;
     size_t               r, end, from, to, n;
     elaaoms_xo_buf_t     b;
@@ -233,6 +314,13 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
         }
     }
 
+    quote = 0;
+    if (b.len == 0 && cx->caller_spoke) {
+        elaaoms_xo_agent_quote(&b, st, to, prev);
+        from = 0;
+        quote = 1;
+    }
+
     if (b.len == 0) {
         return;
     }
@@ -241,6 +329,11 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     if (!elaaoms_xo_classify(&rest, 0, 0, &type, &importance)) {
         type = ELAAOMS_MEM_FACTUAL;
         importance = ELAAOMS_XO_IMP_DETAIL;
+    }
+
+    /* a price is a fact of the deal, whatever its words sound like */
+    if (quote) {
+        type = ELAAOMS_MEM_FACTUAL;
     }
 
     /* the agent's sentence is the quote */
@@ -256,11 +349,17 @@ void
 elaaoms_xo_rule_agent(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 {
     size_t             pos;
-    elaaoms_xo_sent_t  st;
+    elaaoms_xo_sent_t  sent[2];
+    unsigned           k;
 
+    /* the sentence before, for "That's $129 a month" */
     pos = 0;
-    while (!cx->nomem && elaaoms_xo_next_sentence(ln->msg, ln->len, &pos, &st))
+    k = 0;
+    sent[1].ntok = 0;
+    while (!cx->nomem
+           && elaaoms_xo_next_sentence(ln->msg, ln->len, &pos, &sent[k]))
     {
-        elaaoms_xo_agent_sentence(cx, &st);
+        elaaoms_xo_agent_sentence(cx, &sent[k], &sent[k ^ 1]);
+        k ^= 1;
     }
 }

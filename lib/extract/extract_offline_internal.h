@@ -102,6 +102,10 @@ typedef struct {
     char                        quote[ELAAOMS_XO_QUOTE_MAX * 4 + 1];
     int                         nomem;
 
+    /* the caller has spoken: the agent's prices from now on are quotes
+     * for them, not the greeting's pitch */
+    int                         caller_spoke;
+
     /* the agent's question just before the caller's line, or NULL */
     const char                 *question;
     size_t                      question_len;

@@ -129,6 +129,7 @@ is_caller_line(const char *text, const char *quote)
 static void
 check_shape(const char *text, const elaaoms_extracted_list_t *l)
 {
+    int                       agent;
     size_t                    i, len;
     const elaaoms_extracted_t *it;
     elaaoms_extracted_list_t  again = { 0 };
@@ -137,17 +138,24 @@ check_shape(const char *text, const elaaoms_extracted_list_t *l)
         it = &l->items[i];
         len = strlen(it->content);
         CHECK(len > 1 && it->content[len - 1] == '.');
-        /* the third person: about "the caller", never "I" */
-        CHECK(strncmp(it->content, "The caller", 10) == 0
+        /* the third person: about "the caller", never "I"; or what
+         * the agent did or quoted, its own line the quote */
+        agent = strncmp(it->content, "The agent ", 10) == 0;
+        CHECK(agent
+              || strncmp(it->content, "The caller", 10) == 0
               || strncmp(it->content, "Caller's ", 9) == 0
               || strncmp(it->content, "When asked ", 11) == 0);
+        if (agent) {
+            fprintf(stderr, "  # agent memory: %s\n", it->content);
+        }
         CHECK(strstr(it->content, " my ") == NULL
               && strstr(it->content, " I ") == NULL);
         CHECK(utf8_chars(it->content) <= ELAAOMS_LLM_MAX_CONTENT_CHARS);
         CHECK(utf8_chars(it->source_quote) <= ELAAOMS_LLM_MAX_QUOTE_CHARS);
         CHECK(it->importance >= 1 && it->importance <= 10);
         CHECK(it->confidence > 0 && it->confidence < 1);
-        CHECK(is_caller_line(text, it->source_quote));
+        CHECK(agent ? strstr(text, it->source_quote) != NULL
+                    : is_caller_line(text, it->source_quote));
     }
 
     CHECK_INT_EQ(elaaoms_extract_offline(text, &again), 0);
@@ -884,6 +892,71 @@ test_agent(void)
 }
 
 
+/* a price the agent states once the caller has spoken: a quote */
+static const struct {
+    const char  *text;
+    const char  *content;       /* NULL: no memory of the agent's */
+} agent_quotes[] = {
+    { "Caller: What would the gig plan be with the static IP?\n"
+      "Agent: Business 1 Gig is $189 a month, and the static IP is still "
+      "$15.\n",
+      "The agent quoted: Business 1 Gig is $189 a month, and the static IP "
+      "is still $15." },
+    { "Caller: We need it for imaging uploads.\n"
+      "Agent: For that I'd recommend Business 500. That's $129 a month.\n",
+      "The agent quoted: For that the agent would recommend Business 500. "
+      "That's $129 a month." },
+    { "Caller: And for the whole group?\n"
+      "Agent: The buffet comes to 45 dollars per person.\n",
+      "The agent quoted: The buffet comes to 45 dollars per person." },
+    /* the greeting's pitch is for everyone */
+    { "Agent: Our plans start at just $69 a month. How can I help?\n"
+      "Caller: My internet is down.\n", NULL },
+    /* an offer nobody asked for */
+    { "Caller: I just bought a new router.\n"
+      "Agent: By the way, we also offer Whole Home Wi-Fi for $10 a "
+      "month.\n", NULL },
+    { "Caller: Okay.\nAgent: We're running a promotion, 3 months at $20 "
+      "a month.\n", NULL },
+    /* a number that is no amount */
+    { "Caller: When can you come?\nAgent: The tech arrives at 9 on "
+      "Tuesday.\n", NULL },
+};
+
+
+static void
+test_agent_quotes(void)
+{
+    size_t                    i, k, found, agent;
+    elaaoms_extracted_list_t  l = { 0 };
+
+    for (i = 0; i < sizeof(agent_quotes) / sizeof(agent_quotes[0]); i++) {
+        CHECK_INT_EQ(elaaoms_extract_offline(agent_quotes[i].text, &l), 0);
+
+        found = 0;
+        agent = 0;
+        for (k = 0; k < l.n; k++) {
+            if (strncmp(l.items[k].content, "The agent ", 10) == 0) {
+                agent++;
+            }
+            if (agent_quotes[i].content
+                && strcmp(l.items[k].content, agent_quotes[i].content) == 0)
+            {
+                found++;
+                CHECK_INT_EQ(l.items[k].type, ELAAOMS_MEM_FACTUAL);
+            }
+        }
+
+        CHECK_INT_EQ(found, agent_quotes[i].content ? 1 : 0);
+        CHECK_INT_EQ(agent, agent_quotes[i].content ? 1 : 0);
+        if (found != (agent_quotes[i].content ? 1u : 0u) || agent > 1) {
+            show("agent quote", agent_quotes[i].text, &l);
+        }
+        elaaoms_extracted_free(&l);
+    }
+}
+
+
 int
 main(void)
 {
@@ -897,6 +970,7 @@ main(void)
     test_context();
     test_hostile();
     test_agent();
+    test_agent_quotes();
 
     return UNIT_DONE("extract_offline");
 }
