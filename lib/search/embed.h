@@ -36,7 +36,7 @@
 
 #define ELAAOMS_EMBED_DIM    384
 /* bump when features, weights or the tokenizer's tables change */
-#define ELAAOMS_EMBED_MODEL  "elaaoms-hash-v3-384"
+#define ELAAOMS_EMBED_MODEL  "elaaoms-hash-v4-384"
 
 size_t elaaoms_embed_dim(void);
 const char *elaaoms_embed_model(void);

@@ -62,7 +62,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "floor suite building",
     /* PREFERENCE */
     "prefer preference like want favorite favourite rather love enjoy wish "
-    "choose choice interest interested request hate dislike best",
+    "choose choice interest interested request hate dislike best need "
+    "ask require consider evaluate addon",
     /* BILLING */
     "charge bill billing invoice refund payment pay paid price cost fee "
     "dollar money credit debit card overcharge dispute statement balance "

@@ -1106,8 +1106,8 @@ test_provider_vectors(void)
         { "o_austin", "agent_support", "conv_c", "Lives in Austin, Texas",
           0, 5, T0, 0, NULL, 1 },
     };
-    static const char        *paraphrase = "how do they want the "
-                                           "paperwork labelled";
+    static const char        *paraphrase = "how is the paperwork to be "
+                                           "labelled";
 
     reset();
     for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
@@ -1159,7 +1159,6 @@ test_provider_vectors(void)
     show("provider vector", &res);
     CHECK_INT_EQ(pos(&res, "p_code"), 0);
     CHECK(res.count >= 1 && res.relevance[0] >= 0.7f);
-    /* the lexical half still counts ("how do they want": a wish) */
     CHECK(pos(&res, "p_email") != 0);
     CHECK_INT_EQ(pos(&res, "p_router"), -1);
     CHECK_INT_EQ(pos(&res, "o_austin"), -1);
