@@ -30,8 +30,11 @@ static const char  *elaaoms_rules_health_terms[] = {
     "ventilator*", "pregnan*", "dementia", "alzheimer*", "autis*", "adhd",
     "ptsd", "dyslex*", "panic attack*", "medical condition*",
     "medical need*", "medical device*", "medical equipment",
-    "medical alert*", "medical emergenc*", "medication*",
-    "chronic illness*", "chronic pain",
+    "medical alert*", "medical emergenc*", "medication*", "medicine*",
+    "meds", "prescription*", "chronic illness*", "chronic pain",
+    "surgery", "surgeries", "post op", "recovering from", "hospice",
+    "frail", "gluten free", "nut free", "dairy free", "broken leg",
+    "broken arm", "broken hip", "bad back", "bad knee*", "bad hip*",
 
     /* accessibility needs */
     "disabilit*", "handicap*", "wheelchair*", "uses walker",
@@ -44,7 +47,10 @@ static const char  *elaaoms_rules_health_terms[] = {
     "sight impair*", "low vision", "partially sighted", "braille",
     "screen reader*", "sign language", "tty", "relay service*",
     "speech impair*", "cognitive* impair*", "service dog*", "guide dog*",
-    "service animal*", "accessibility",
+    "service animal*", "accessibility", "wheelchair ramp*", "step free",
+    "stair lift*", "stairlift*", "grab bar*", "rollator*",
+    "ground floor only", "no stairs", "climb stairs", "do stairs",
+    "manage stairs",
 
     /* safety risks */
     "safety risk*", "safety concern*", "safety hazard*", "safety issue*",
@@ -53,7 +59,8 @@ static const char  *elaaoms_rules_health_terms[] = {
     "domestic violence", "domestic abuse", "violen*", "weapon*", "suicid*",
     "self harm*", "harm herself", "harm himself", "harm themselves",
     "hurt herself", "hurt himself", "hurt themselves", "stalk*",
-    "restraining order*",
+    "restraining order*", "aggressive dog*", "dog bite*",
+    "vicious",
 
     NULL
 };
