@@ -96,7 +96,11 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "furious excited nervous rude polite friendly confused confusion mad "
     "scared afraid terrified shaken shaking fed relieved relief sound "
     "emotional emotionally love thrilled awful terrible fantastic "
-    "annoying cope coping",
+    "annoying cope coping livid fuming panic panicked devastated "
+    "heartbroken embarrassed overwhelmed exhausted disgusted insulted "
+    "helpless unacceptable ridiculous outrageous horrible absurd impressed "
+    "tired hopeful skeptical sceptical doubtful trust distrust ecstatic "
+    "overjoyed unimpressed displeased uneasy",
     /* FAMILY */
     "family daughter son wife husband mother mom father dad parent child "
     "children kid sister brother spouse partner grandson granddaughter "
