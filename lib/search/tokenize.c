@@ -59,7 +59,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "address live home house street avenue road apartment flat city town "
     "zip postcode postal move relocate residence neighborhood "
     "neighbourhood located location lane drive boulevard blvd court "
-    "floor suite building",
+    "floor suite building property gate door entrance driveway yard "
+    "garage porch",
     /* PREFERENCE */
     "prefer preference like want favorite favourite rather love enjoy wish "
     "choose choice interest interested request hate dislike best need "
@@ -81,6 +82,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "reject bounce melt wilt spoil rot leak crack noise reboot restart "
     "overheat freeze stuck blink flash happen glitch unreliable "
     "intermittent decline dead stop flat smell burn clog block jam drip "
+    "gripe grievance "
     "overflow trip spark malfunction unresponsive",
     /* NUMBER (and every token holding a digit) */
     "number id code reference confirmation ticket serial pin digit "
@@ -100,7 +102,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "heartbroken embarrassed overwhelmed exhausted disgusted insulted "
     "helpless unacceptable ridiculous outrageous horrible absurd impressed "
     "tired hopeful skeptical sceptical doubtful trust distrust ecstatic "
-    "overjoyed unimpressed displeased uneasy",
+    "overjoyed unimpressed displeased uneasy vibe attitude sentiment "
+    "temperament spirits",
     /* FAMILY */
     "family daughter son wife husband mother mom father dad parent child "
     "children kid sister brother spouse partner grandson granddaughter "
@@ -139,7 +142,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "mobility accessibility accessible walker stroke injury injured "
     "whiplash therapy hurt pendant epipen reaction vomit nausea sick ill "
     "illness symptom effect rash itch fever pain ache sore dizzy swell "
-    "swollen bleed limp cough",
+    "swollen bleed limp cough knee hip shoulder ankle wrist neck spine acl "
+    "elbow joint limitation accommodation",
     /* PET */
     "pet dog cat puppy kitten animal vet",
     /* WORK */
@@ -175,7 +179,13 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     /* VEHICLE */
     "car vehicle truck van suv motorcycle auto sedan hatchback pickup "
     "mileage brake tire tyre engine rental battery windshield bumper "
-    "transmission dashboard headlight ignition"
+    "transmission dashboard headlight ignition",
+    /* APPLIANCE: a home's systems and machines */
+    "appliance furnace boiler heater hvac ac aircon conditioner "
+    "conditioning thermostat dishwasher washer dryer fridge refrigerator "
+    "freezer oven stove cooktop microwave panel breaker fuse outlet socket "
+    "wiring plumbing pipe toilet sink faucet drain sump pump compressor "
+    "vent duct filter electrical electric electricity generator"
 };
 
 
@@ -184,7 +194,7 @@ static const char  *elaaoms_concept_names[ELAAOMS_NCONCEPTS] = {
     "problem", "number", "emotion", "family", "frequency", "loyalty",
     "appointment", "time_of_day", "language", "account", "cancel", "health",
     "pet", "work", "occasion", "tech", "food", "duration", "security",
-    "vehicle"
+    "vehicle", "appliance"
 };
 
 
@@ -343,8 +353,24 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "by", "go", ELAAOMS_QBIT(NAME) },
         { "by", "goes", ELAAOMS_QBIT(NAME) },
         { "called", "be", ELAAOMS_QBIT(NAME) },
-        /* "how is she holding up": how someone feels */
+        /* "how is she holding up", "how's he taking it", "how was she
+         * doing": how someone feels */
         { "up", "holding", ELAAOMS_QBIT(EMOTION) },
+        { "taking", "he", ELAAOMS_QBIT(EMOTION) },
+        { "taking", "she", ELAAOMS_QBIT(EMOTION) },
+        { "taking", "they", ELAAOMS_QBIT(EMOTION) },
+        { "take", "he", ELAAOMS_QBIT(EMOTION) },
+        { "take", "she", ELAAOMS_QBIT(EMOTION) },
+        { "take", "they", ELAAOMS_QBIT(EMOTION) },
+        { "doing", "he", ELAAOMS_QBIT(EMOTION) },
+        { "doing", "she", ELAAOMS_QBIT(EMOTION) },
+        { "doing", "they", ELAAOMS_QBIT(EMOTION) },
+        /* "what's going on", "what happened": a problem */
+        { "on", "going", ELAAOMS_QBIT(PROBLEM) },
+        { "happened", "what", ELAAOMS_QBIT(PROBLEM) },
+        /* "trouble getting around": mobility */
+        { "around", "getting", ELAAOMS_QBIT(HEALTH) },
+        { "around", "get", ELAAOMS_QBIT(HEALTH) },
         { NULL, NULL, 0 }
     };
 #undef ELAAOMS_QBIT
