@@ -659,6 +659,84 @@ xo_set_question(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 }
 
 
+/*
+ * "The one ending in 7731. Sorry, no, 7713.": a sentence that only takes
+ * back a value puts the new one in the line's last memory in place of
+ * the old, when one of the same shape (as many characters, digits where
+ * digits were) is there.  1 when the sentence was such a correction.
+ */
+static int
+xo_correction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    char                 *c, *w;
+    size_t                i, v, k, n, len;
+    const char           *val;
+    elaaoms_extracted_t  *it;
+
+    for (i = 0; i < st->ntok; i++) {
+        if (!st->tok[i].punct
+            && !elaaoms_xo_match(st, i, "sorry|no|nope|oops|wait|actually|"
+                                        "correction|i|mean|sorry|make|it|"
+                                        "that|that's|scratch", NULL))
+        {
+            break;
+        }
+    }
+
+    /* the cue, then one value and nothing more */
+    if (i == 0 || i >= st->ntok
+        || !elaaoms_xo_match(st, 0, "sorry|no|oops|wait|actually|"
+                                    "correction|i|scratch", NULL)
+        || !elaaoms_xo_match(st, i, "#", NULL))
+    {
+        return 0;
+    }
+    v = i;
+    for (i = v + 1; i < st->ntok; i++) {
+        if (!st->tok[i].punct) {
+            return 0;
+        }
+    }
+
+    if (cx->raw.n == 0) {
+        return 0;
+    }
+    it = &cx->raw.items[cx->raw.n - 1];
+    if (strcmp(it->source_quote, cx->quote) != 0) {
+        return 0;
+    }
+
+    val = elaaoms_xo_tok_p(st, v);
+    len = st->tok[v].len;
+
+    /* the last word of the memory of the value's shape */
+    for (c = it->content + strlen(it->content); c > it->content; ) {
+        for (n = 0; c > it->content && !elaaoms_ascii_wordbyte(c[-1]); c--) {
+            /* void */
+        }
+        for (w = c; w > it->content && elaaoms_ascii_wordbyte(w[-1]); w--) {
+            n++;
+        }
+        if (n == len && strncmp(w, val, len) != 0) {
+            for (k = 0; k < len; k++) {
+                if (elaaoms_ascii_digit((unsigned char) w[k])
+                    != elaaoms_ascii_digit((unsigned char) val[k]))
+                {
+                    break;
+                }
+            }
+            if (k == len) {
+                memcpy(w, val, len);
+                return 1;
+            }
+        }
+        c = w;
+    }
+
+    return 0;
+}
+
+
 /* one caller line: its sentences, their clauses, the rules */
 static void
 xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
@@ -677,6 +755,10 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
     while (!cx->nomem
            && elaaoms_xo_next_sentence(ln->msg, ln->len, &spos, &st))
     {
+        if (xo_correction(cx, &st)) {
+            continue;
+        }
+
         cpos = 0;
         while (elaaoms_xo_next_clause(&st, &cpos, &cl)) {
             cl.lead = first;

@@ -17,7 +17,7 @@
  * A price the agent states once the caller has spoken is a quote for
  * the caller, kept whole with the sentence before it when it refers
  * back to it ("For that I'd recommend Business 500. That's $129 a
- * month." -> "The agent quoted: for that the agent would recommend
+ * month." -> "The agent said: for that the agent would recommend
  * Business 500. That's $129 a month."); a price in the greeting is the
  * company's pitch to everyone and gives nothing.
  */
@@ -32,14 +32,21 @@
 static const struct {
     const char  *pattern;       /* elaaoms_xo_match() syntax */
     const char  *lead;
+    const char  *mid;           /* the lead after words that came first */
     unsigned     past:1;        /* the next word must be a past form */
 } elaaoms_xo_agent_rules[] = {
-    { "i've|we've just|also|already?", "The agent", 1 },
-    { "i|we have just|also|already?", "The agent", 1 },
-    { "i|we just|also|already", "The agent", 1 },
-    { "i|we can|could do|offer|give", "The agent offered", 0 },
-    { "i'll|we'll do|offer|give", "The agent offered", 0 },
-    { "i|we will do|offer|give", "The agent offered", 0 },
+    { "i've|we've just|also|already?", "The agent", " the agent ", 1 },
+    { "i|we have just|also|already?", "The agent", " the agent ", 1 },
+    { "i|we just|also|already", "The agent", " the agent ", 1 },
+    { "i|we can|could do|offer|give", "The agent offered",
+      " the agent offered ", 0 },
+    { "i'll|we'll do|offer|give", "The agent offered",
+      " the agent offered ", 0 },
+    { "i|we will do|offer|give", "The agent offered",
+      " the agent offered ", 0 },
+    /* a promise with a date or a number: "I'll call you on December 1st" */
+    { "i'll|we'll", "The agent will", " the agent will ", 0 },
+    { "i|we will", "The agent will", " the agent will ", 0 },
 };
 
 /*
@@ -48,8 +55,9 @@ static const struct {
  * no memory)
  */
 #define ELAAOMS_XO_AGENT_REF                                                 \
-    "your new|updated|replacement ticket|claim|case|reference|confirmation" \
-    "|booking|order|tracking|return|rma|incident number|#? is|'s"
+    "your new|updated|replacement|dispute|support|service|repair? "          \
+    "ticket|claim|case|reference|confirmation|booking|order|tracking|"      \
+    "return|rma|incident|dispute|work number|#|id|code? is|'s"
 
 
 /*
@@ -70,7 +78,9 @@ elaaoms_xo_agent_person(const elaaoms_xo_sent_t *st, size_t i)
         { "i'm", "the agent is" }, { "i'll", "the agent will" },
         { "i've", "the agent has" }, { "we're", "the company is" },
         { "we'll", "the company will" }, { "we'd", "the company would" },
-        { "we've", "the company has" }, { NULL, NULL }
+        { "we've", "the company has" }, { "myself", "personally" },
+        { "ourselves", "personally" }, { "yourself", "the caller" },
+        { NULL, NULL }
     };
     size_t  k;
 
@@ -208,7 +218,7 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
         return;
     }
 
-    elaaoms_xo_puts(b, "The agent quoted: ");
+    elaaoms_xo_puts(b, "The agent said: ");
 
     /* "That's $129 a month" says what only with the sentence before */
     if (prev != NULL && prev->ntok > 0 && prev->s[prev->n - 1] != '?'
@@ -289,9 +299,7 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
                 }
 
                 elaaoms_xo_agent_words(&b, st, 0, (size_t) at);
-                elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].past
-                                    ? " the agent "
-                                    : " the agent offered ");
+                elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].mid);
                 elaaoms_xo_agent_words(&b, st, end, to);
                 from = 0;
                 break;
@@ -301,7 +309,7 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
             from = end;
             if (!elaaoms_xo_agent_rules[r].past && at > 0) {
                 elaaoms_xo_agent_words(&b, st, 0, (size_t) at);
-                elaaoms_xo_puts(&b, " the agent offered ");
+                elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].mid);
                 from = 0;
 
             } else {

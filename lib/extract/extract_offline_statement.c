@@ -767,7 +767,11 @@ xo_put_caller_question(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st)
                 (char) elaaoms_ascii_tolower((unsigned char) b->s[b->len - st->tok[0].len]);
             elaaoms_xo_puts(b, " ");
         }
-        elaaoms_xo_put_words(b, st, 2, st->ntok);
+        /* "do you guys deliver": the company, said casually */
+        elaaoms_xo_put_words(b, st,
+                             elaaoms_xo_match(st, 1, "you guys|folks|all",
+                                              NULL)
+                             ? 3 : 2, st->ntok);
         return;
     }
 
@@ -1197,7 +1201,7 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
 {
     size_t                   i, content, qfrom, start;
     int                      first_person, digits, answer, importance, qimp;
-    int                      request, cue;
+    int                      request, cue, need, only;
     elaaoms_mem_type_e       type, qtype;
     elaaoms_xo_buf_t         b;
     elaaoms_xo_sent_t        q;
@@ -1231,12 +1235,30 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
               || xo_word_in(st, 0, xo_imperatives);
     cue = elaaoms_xo_classify(st, first_person, request, &type, &importance);
 
+    /*
+     * "Is there someone who speaks Arabic?", "Do you have parking?": what
+     * the caller asks to have tells what they need
+     */
+    need = cl->question
+           && (elaaoms_xo_match(st, 0, "is|are there", NULL)
+               || elaaoms_xo_match(st, 0, "do|does|can|could|will "
+                                          "you|anyone|someone|somebody "
+                                          "guys|folks|all? have|offer|speak|sell|do|take|"
+                                          "accept|deliver|install|fix|"
+                                          "handle|support|carry|provide",
+                                   NULL));
+
+    /* "Mornings only.": one word, yet a choice */
+    only = content == 1 && elaaoms_xo_find(st, 0, "only|preferably|ideally",
+                                           NULL) >= 0;
+
     if (!answer) {
-        if (cl->question ? !(first_person || digits
+        if (cl->question ? !(first_person || digits || need
                              || ((content >= 2 || xo_one_word_request(st))
                                  && elaaoms_xo_match(st, 0, "can|could|would|"
                                                             "will you", NULL)))
-                         : !(content >= 2 || first_person || digits || cue))
+                         : !(content >= 2 || first_person || digits || cue
+                             || only))
         {
             return;
         }
@@ -1293,6 +1315,11 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
     } else {
         elaaoms_xo_puts(&b, "The caller said ");
         xo_put_lowered(&b, st, 0);
+    }
+
+    if (only && !cue) {
+        type = ELAAOMS_MEM_PREFERENCE;
+        importance = ELAAOMS_XO_IMP_PREFERENCE;
     }
 
     if (answer) {

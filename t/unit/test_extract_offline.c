@@ -534,6 +534,17 @@ static const statement_case_t  statements[] = {
     { "And that was the grey three-seater, the Oslo?", "Yep, that one.",
       ELAAOMS_MEM_FACTUAL, "When asked whether that was the grey "
       "three-seater, the Oslo, the caller said yes.", 0 },
+    /* a value taken back is replaced where it was said */
+    { "Is this on your debit card or the Visa?", "The debit card, the one "
+      "ending in 7731. Sorry, no, 7713.", ELAAOMS_MEM_FACTUAL, "When asked "
+      "whether is this on their debit card or the Visa, the caller said the "
+      "debit card, the one ending in 7713.", 0 },
+    /* what the caller asks to have, and a one-word choice */
+    { NULL, "Is there someone there who speaks Arabic?",
+      ELAAOMS_MEM_PREFERENCE, "The caller asked whether there is someone "
+      "there who speaks Arabic.", 0 },
+    { NULL, "Mornings only.", ELAAOMS_MEM_PREFERENCE,
+      "The caller said mornings only.", 0 },
     /* an idle question gives no context */
     { "How can I help you today?", "My internet keeps dropping.",
       ELAAOMS_MEM_ISSUE, "The caller's internet keeps dropping.", 7 },
@@ -824,6 +835,11 @@ static const struct {
       "card.", ELAAOMS_MEM_ISSUE },
     { "Let me check... your new ticket is TK-30872.",
       "The caller's new ticket is TK-30872.", ELAAOMS_MEM_FACTUAL },
+    { "Your dispute reference is DSP-448210.",
+      "The caller's dispute reference is DSP-448210.", ELAAOMS_MEM_ISSUE },
+    { "I'll call you myself on December 1st.",
+      "The agent will call the caller personally on December 1st.",
+      ELAAOMS_MEM_RELATIONSHIP },
     { "For 9 seats on the Team plan, I can offer $12 per seat per month.",
       "For 9 seats on the Team plan, the agent offered $12 per seat per "
       "month.", ELAAOMS_MEM_FACTUAL },
@@ -900,15 +916,15 @@ static const struct {
     { "Caller: What would the gig plan be with the static IP?\n"
       "Agent: Business 1 Gig is $189 a month, and the static IP is still "
       "$15.\n",
-      "The agent quoted: Business 1 Gig is $189 a month, and the static IP "
+      "The agent said: Business 1 Gig is $189 a month, and the static IP "
       "is still $15." },
     { "Caller: We need it for imaging uploads.\n"
       "Agent: For that I'd recommend Business 500. That's $129 a month.\n",
-      "The agent quoted: For that the agent would recommend Business 500. "
+      "The agent said: For that the agent would recommend Business 500. "
       "That's $129 a month." },
     { "Caller: And for the whole group?\n"
       "Agent: The buffet comes to 45 dollars per person.\n",
-      "The agent quoted: The buffet comes to 45 dollars per person." },
+      "The agent said: The buffet comes to 45 dollars per person." },
     /* the greeting's pitch is for everyone */
     { "Agent: Our plans start at just $69 a month. How can I help?\n"
       "Caller: My internet is down.\n", NULL },
