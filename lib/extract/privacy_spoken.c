@@ -64,12 +64,23 @@ typedef struct {
     char    digits[ELAAOMS_PII_MAX_DIGITS];
     size_t  ndigits;
     int     words;          /* digits said as words, not written */
+    int     kind;           /* the last digit's: 1 word, 2 written */
+    size_t  switches;       /* changes between words and written */
+    size_t  switch_at;      /* ndigits at the first change */
 } elaaoms_pii_spoken_t;
 
 
 static void
-elaaoms_pii_spoken_push(elaaoms_pii_spoken_t *sp, char digit, size_t times)
+elaaoms_pii_spoken_push(elaaoms_pii_spoken_t *sp, char digit, size_t times,
+    int kind)
 {
+    if (sp->ndigits && kind != sp->kind) {
+        if (sp->switches++ == 0) {
+            sp->switch_at = sp->ndigits;
+        }
+    }
+    sp->kind = kind;
+
     while (times--) {
         if (sp->ndigits < ELAAOMS_PII_MAX_DIGITS) {
             sp->digits[sp->ndigits] = digit;
@@ -79,18 +90,43 @@ elaaoms_pii_spoken_push(elaaoms_pii_spoken_t *sp, char digit, size_t times)
 }
 
 
+/*
+ * "7713. Seven-seven-one-three.": written digits read back as words (or
+ * words then written) are one short number said twice, not a long one --
+ * each half under the minimum, the two halves the same digits
+ */
+static int
+elaaoms_pii_spoken_read_back(const elaaoms_pii_spoken_t *sp)
+{
+    size_t  half;
+
+    if (sp->switches != 1 || sp->ndigits % 2 != 0
+        || sp->ndigits > ELAAOMS_PII_MAX_DIGITS)
+    {
+        return 0;
+    }
+
+    half = sp->ndigits / 2;
+
+    return sp->switch_at == half && half < ELAAOMS_PII_SPOKEN_MIN
+           && memcmp(sp->digits, sp->digits + half, half) == 0;
+}
+
+
 static void
 elaaoms_pii_spoken_end(elaaoms_pii_spoken_t *sp, const elaaoms_pii_key_t *key,
     elaaoms_pii_spans_t *spans)
 {
     if (sp->words && sp->ndigits >= ELAAOMS_PII_SPOKEN_MIN
-        && !elaaoms_pii_key_matches(key, sp->digits, sp->ndigits))
+        && !elaaoms_pii_key_matches(key, sp->digits, sp->ndigits)
+        && !elaaoms_pii_spoken_read_back(sp))
     {
         elaaoms_pii_add(spans, sp->start, sp->end, ELAAOMS_PII_NUMBER);
     }
 
     sp->ndigits = 0;
     sp->words = 0;
+    sp->switches = 0;
 }
 
 
@@ -126,7 +162,7 @@ elaaoms_pii_spoken_digits(const unsigned char *in, size_t len,
             if (sp.ndigits == 0) {
                 sp.start = times > 1 ? mult_start : w.start;
             }
-            elaaoms_pii_spoken_push(&sp, (char) ('0' + d), times);
+            elaaoms_pii_spoken_push(&sp, (char) ('0' + d), times, 1);
             sp.end = w.end;
             sp.words = 1;
             times = 1;
@@ -167,7 +203,7 @@ elaaoms_pii_spoken_digits(const unsigned char *in, size_t len,
                 sp.start = w.start;
             }
             for (i = w.start; i < w.end; i++) {
-                elaaoms_pii_spoken_push(&sp, (char) in[i], 1);
+                elaaoms_pii_spoken_push(&sp, (char) in[i], 1, 2);
             }
             sp.end = w.end;
             continue;

@@ -54,6 +54,14 @@ static const row_t  redacted[] = {
       "it's [redacted-number].", NULL },
     { "one two three, like, four five six", "[redacted-number]", NULL },
     { "nine eight seven uh 6 5 4 3", "[redacted-number]", NULL },
+    /* a short number read back is no longer one; a long one still is */
+    { "Sorry, no, 7713. Seven-seven-one-three.",
+      "Sorry, no, 7713. Seven-seven-one-three.", NULL },
+    { "It's four four nine one. 4491.", "It's four four nine one. 4491.",
+      NULL },
+    { "771377. seven seven one three seven seven.",
+      "[redacted-number].", NULL },
+    { "7713. seven seven one four.", "[redacted-number].", NULL },
     { "four one five, uh, five five five, oh one two three",
       "four one five, uh, five five five, oh one two three", NULL },
 
