@@ -3,6 +3,7 @@
  */
 
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,22 @@ elaaoms_relevance_calibrate(float raw)
 }
 
 
+/* "forty", "hundred": a number said, not a question for one */
+static int
+elaaoms_spelled_number(const char *word)
+{
+    static const char  *numbers =
+        " two three four five six seven eight nine ten eleven twelve "
+        "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
+        "twenty thirty forty fifty sixty seventy eighty ninety hundred "
+        "thousand million dozen ";
+    char                key[ELAAOMS_TOKEN_MAX + 3];
+
+    snprintf(key, sizeof(key), " %s ", word);
+    return strstr(numbers, key) != NULL;
+}
+
+
 static size_t
 elaaoms_query_terms(const char *query, size_t len, elaaoms_query_term_t *terms)
 {
@@ -155,7 +172,7 @@ elaaoms_query_terms(const char *query, size_t len, elaaoms_query_term_t *terms)
          */
         terms[n].answer_type =
             (tok.concepts & (1u << ELAAOMS_CONCEPT_NUMBER)) != 0
-            && !tok.has_digit;
+            && !tok.has_digit && !elaaoms_spelled_number(tok.word);
 
         memcpy(terms[n].stem, tok.stem, tok.stem_len + 1);
         terms[n].stem_len = tok.stem_len;
