@@ -1,6 +1,6 @@
 /*
  * The HTTP client's pure helpers: durations, URL joining, retry delays,
- * status classification, error bodies.  No network (test_llm.c has it).
+ * status classification, error bodies.  No network (test_llm_*.c have it).
  */
 
 #include <stdlib.h>
