@@ -16,8 +16,10 @@
  * are in extract_offline_facts.c (references, names),
  * extract_offline_feelings.c (preference, feeling and repeat-call
  * templates), extract_offline_statement.c (clauses, fillers, the
- * caller's statement in the third person, answers read with the agent's
- * question) and extract_offline_cues.c (the type and importance table).
+ * caller's statement in the third person), extract_offline_question.c
+ * (answers read with the agent's question, a "yes" to it),
+ * extract_offline_agent.c (what the agent did, promised or quoted) and
+ * extract_offline_cues.c (the type and importance table).
  */
 
 #include <stdint.h>

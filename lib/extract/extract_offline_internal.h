@@ -152,6 +152,12 @@ elaaoms_xo_tok_p(const elaaoms_xo_sent_t *st, size_t i)
 }
 
 /* the word equals w[0..wlen) (any case), or starts with it when prefix */
+static inline int
+elaaoms_xo_is_punct(const elaaoms_xo_sent_t *st, size_t i)
+{
+    return i < st->ntok && st->tok[i].punct;
+}
+
 int elaaoms_xo_tok_is(const elaaoms_xo_sent_t *st, size_t i, const char *w,
     size_t wlen, int prefix);
 
@@ -254,6 +260,10 @@ void elaaoms_xo_rule_emotions(elaaoms_xo_ctx_t *cx,
 int elaaoms_xo_next_clause(const elaaoms_xo_sent_t *st, size_t *pos,
     elaaoms_xo_clause_t *cl);
 
+/* the words [a, b) without fillers, greetings and courtesy, into out */
+void elaaoms_xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
+    elaaoms_xo_sent_t *out);
+
 /* the clause as a memory of its own, when it says something */
 void elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_clause_t *cl);
@@ -266,6 +276,25 @@ void elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
  */
 void elaaoms_xo_rule_confirm(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_line_t *ln);
+
+/* --- the agent's questions (extract_offline_question.c) ----------------- */
+
+/* the words that start a yes/no question */
+#define ELAAOMS_XO_AUX                                                       \
+    "can|could|do|does|did|is|are|was|were|will|would|should|have|has|may|" \
+    "am|shall|might"
+
+/*
+ * The agent's question as the start of the caller's answer, in q from
+ * word *from ("Can you tell me what modem you have?" -> "what modem
+ * you have"); 0 when it asks nothing about the caller.
+ */
+int elaaoms_xo_question_words(const elaaoms_xo_ctx_t *cx,
+    elaaoms_xo_sent_t *q, size_t *from);
+
+/* q's words from i in the third person: "whether they have ..." */
+void elaaoms_xo_put_agent_question(elaaoms_xo_buf_t *b,
+    const elaaoms_xo_sent_t *q, size_t i);
 
 /* the agent's question before the caller's line asks about the caller */
 int elaaoms_xo_asked(const elaaoms_xo_ctx_t *cx);

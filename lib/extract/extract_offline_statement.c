@@ -182,16 +182,6 @@ static const char *xo_not_gerunds[] = {
     "plumbing", "bedding", "housing", "listing", "savings", NULL
 };
 
-/* agent questions that ask nothing about the caller */
-static const char *xo_idle_questions[] = {
-    "anything else", "how can|may i help|assist", "how are you",
-    "is that all|everything|correct|right|okay|ok", "does that make sense",
-    "does that work|sound", "can you hear me", "are you still there",
-    "who am i speaking|talking", "what can i do for you",
-    "is there anything", "can i help", "how may i", "sound good",
-    "shall we", "ready", NULL
-};
-
 
 /* --- words -------------------------------------------------------------- */
 
@@ -200,13 +190,6 @@ xo_word_in(const elaaoms_xo_sent_t *st, size_t i, const char **list)
 {
     return i < st->ntok && !st->tok[i].punct
            && elaaoms_xo_in_list(st, i, list);
-}
-
-
-static int
-xo_is_punct(const elaaoms_xo_sent_t *st, size_t i)
-{
-    return i < st->ntok && st->tok[i].punct;
 }
 
 
@@ -324,7 +307,7 @@ xo_clause_end(const elaaoms_xo_sent_t *st, size_t a, size_t *next)
             return k;
         }
 
-        if (xo_is_punct(st, k) && *elaaoms_xo_tok_p(st, k) == ','
+        if (elaaoms_xo_is_punct(st, k) && *elaaoms_xo_tok_p(st, k) == ','
             && xo_clause_start(st, k + 1)
             && !(elaaoms_xo_match(st, k + 1, "my|our", NULL)
                  && xo_segment_words(st, k + 1) < 4))
@@ -355,8 +338,8 @@ xo_clause_end(const elaaoms_xo_sent_t *st, size_t a, size_t *next)
  * greetings and the name after a greeting, fillers inside, courtesy at
  * the end.
  */
-static void
-xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
+void
+elaaoms_xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
     elaaoms_xo_sent_t *out)
 {
     size_t  i, end, k;
@@ -370,7 +353,7 @@ xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
     do {
         changed = 0;
 
-        while (a < b && xo_is_punct(st, a)) {
+        while (a < b && elaaoms_xo_is_punct(st, a)) {
             a++;
         }
 
@@ -388,7 +371,7 @@ xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
             a++;
             changed = 1;
         } else if (a < b && xo_word_in(st, a, xo_lead_comma)
-                   && (a + 1 == b || xo_is_punct(st, a + 1)
+                   && (a + 1 == b || elaaoms_xo_is_punct(st, a + 1)
                        || xo_word_in(st, a + 1, xo_lead_always)
                        || xo_word_in(st, a + 1, xo_greetings)))
         {
@@ -397,7 +380,7 @@ xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
         }
 
         /* "Frank, hi, ...", "Ray, it's Marcus" */
-        if (a + 2 < b && xo_capitalized(st, a) && xo_is_punct(st, a + 1)
+        if (a + 2 < b && xo_capitalized(st, a) && elaaoms_xo_is_punct(st, a + 1)
             && *elaaoms_xo_tok_p(st, a + 1) == ','
             && (xo_word_in(st, a + 2, xo_greetings)
                 || elaaoms_xo_match(st, a + 2, "it's|this|my|i'm", NULL)))
@@ -409,7 +392,7 @@ xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
         /* "Hi Sam," "thanks Jordan" */
         if (a > 0 && a < b && xo_capitalized(st, a)
             && xo_word_in(st, a - 1, xo_greetings)
-            && (a + 1 == b || xo_is_punct(st, a + 1)))
+            && (a + 1 == b || elaaoms_xo_is_punct(st, a + 1)))
         {
             a++;
             changed = 1;
@@ -420,7 +403,7 @@ xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
     do {
         changed = 0;
 
-        while (b > a && xo_is_punct(st, b - 1)) {
+        while (b > a && elaaoms_xo_is_punct(st, b - 1)) {
             b--;
         }
         if (b > a && xo_word_in(st, b - 1, xo_tail_words)) {
@@ -449,7 +432,7 @@ xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
             continue;           /* not "ER" */
         }
         /* stutters: "I- I lose", "it, it disconnects" */
-        if (i + 2 < b && xo_is_punct(st, i + 1)
+        if (i + 2 < b && elaaoms_xo_is_punct(st, i + 1)
             && strchr(",-", *elaaoms_xo_tok_p(st, i + 1)) != NULL
             && !st->tok[i].punct && st->tok[i].len == st->tok[i + 2].len
             && strncasecmp(elaaoms_xo_tok_p(st, i),
@@ -459,7 +442,7 @@ xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
             continue;
         }
         if (elaaoms_xo_match(st, i, "you know|i mean ,", &end)
-            && xo_is_punct(st, end - 1))
+            && elaaoms_xo_is_punct(st, end - 1))
         {
             i = end - 1;
             continue;
@@ -489,7 +472,7 @@ elaaoms_xo_next_clause(const elaaoms_xo_sent_t *st, size_t *pos,
         b = xo_clause_end(st, a, &next);
         *pos = next > a ? next : a + 1;
 
-        xo_strip(st, a, b, &cl->st);
+        elaaoms_xo_strip(st, a, b, &cl->st);
 
         if (cl->st.ntok > 0) {
             cl->question = b == st->ntok && st->n > 0
@@ -735,9 +718,6 @@ xo_put_lowered(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
 
 /* --- questions ---------------------------------------------------------- */
 
-static const char *xo_aux =
-    "can|could|do|does|did|is|are|was|were|will|would|should|have|has|may|"
-    "am|shall|might";
 
 /* "can I add ..." -> "whether they can add ..." */
 static void
@@ -745,7 +725,7 @@ xo_put_caller_question(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st)
 {
     elaaoms_xo_puts(b, "The caller asked ");
 
-    if (st->ntok > 2 && elaaoms_xo_match(st, 0, xo_aux, NULL)) {
+    if (st->ntok > 2 && elaaoms_xo_match(st, 0, ELAAOMS_XO_AUX, NULL)) {
         if (elaaoms_xo_match(st, 1, "i|we", NULL)) {
             elaaoms_xo_puts(b, "whether they ");
         } else if (elaaoms_xo_match(st, 1, "you", NULL)) {
@@ -779,197 +759,6 @@ xo_put_caller_question(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st)
 }
 
 
-/* the agent's words about the caller: "you" -> "they" */
-static void
-xo_put_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
-    size_t from)
-{
-    static const char  *map[][2] = {
-        { "you", "they" }, { "your", "their" }, { "yours", "theirs" },
-        { "you're", "they're" }, { "you've", "they've" },
-        { "you'd", "they'd" }, { "you'll", "they'll" },
-        { "yourself", "themselves" }, { "what's", "what is" },
-        { "where's", "where is" }, { "who's", "who is" },
-        { "how's", "how is" }, { "when's", "when is" },
-        { "which's", "which is" }, { "i", "the agent" },
-        { "i'm", "the agent is" }, { "i've", "the agent has" },
-        { "i'll", "the agent will" }, { "i'd", "the agent would" },
-        { "my", "the agent's" }, { NULL, NULL }
-    };
-    /* the agent's verb after "I" */
-    static const char  *verbs[][2] = {
-        { "have", "has" }, { "am", "is" }, { "do", "does" },
-        { "don't", "doesn't" }, { NULL, NULL }
-    };
-    size_t  i, k;
-    int     emitted, after_i;
-
-    emitted = 0;
-    after_i = 0;
-
-    for (i = from; i < st->ntok; i++) {
-        if (st->tok[i].punct) {
-            if (*elaaoms_xo_tok_p(st, i) == '?') {
-                break;
-            }
-            if (*elaaoms_xo_tok_p(st, i) == ',' && !emitted) {
-                continue;
-            }
-        }
-        if (emitted
-            && st->tok[i].off > st->tok[i - 1].off + st->tok[i - 1].len)
-        {
-            elaaoms_xo_puts(b, " ");
-        }
-        if (after_i) {
-            for (k = 0; verbs[k][0]; k++) {
-                if (elaaoms_xo_tok_is(st, i, verbs[k][0],
-                                      strlen(verbs[k][0]), 0))
-                {
-                    break;
-                }
-            }
-            after_i = 0;
-            if (verbs[k][0]) {
-                elaaoms_xo_puts(b, verbs[k][1]);
-                emitted = 1;
-                continue;
-            }
-        }
-        for (k = 0; map[k][0]; k++) {
-            if (elaaoms_xo_tok_is(st, i, map[k][0], strlen(map[k][0]), 0)) {
-                break;
-            }
-        }
-        after_i = map[k][0] && strcmp(map[k][0], "i") == 0;
-        if (map[k][0] && k == 0 && i > from
-            && elaaoms_xo_match(st, i - 1, "to|for|with|at|from|about|of|by|"
-                                           "give|send|call|email|text|tell|"
-                                           "help|reach|contact|on|get|"
-                                           "bother|made|make|let|have|has|"
-                                           "had|got|put|see|book|booked|"
-                                           "schedule|scheduled|sign|signed|"
-                                           "set|move|moved|switch|switched|"
-                                           "charge|charged|bill|billed|"
-                                           "quote|quoted|add|added|mark|"
-                                           "marked|list|listed|take|took",
-                                 NULL))
-        {
-            elaaoms_xo_puts(b, "them");
-        } else if (map[k][0]) {
-            elaaoms_xo_puts(b, map[k][1]);
-        } else {
-            elaaoms_xo_put(b, elaaoms_xo_tok_p(st, i), st->tok[i].len);
-            if (!emitted) {
-                b->s[b->len - st->tok[i].len] = (char) elaaoms_ascii_tolower(
-                    (unsigned char) b->s[b->len - st->tok[i].len]);
-            }
-        }
-        emitted = 1;
-    }
-}
-
-
-/*
- * The agent's question as the start of the caller's answer: its words
- * after the courtesy ("Can you tell me what modem you have?" -> "what
- * modem they have"); 0 when it asks nothing about the caller.
- */
-static int
-xo_question_words(const elaaoms_xo_ctx_t *cx, elaaoms_xo_sent_t *q,
-    size_t *from)
-{
-    size_t              pos, i, end, k, content;
-    elaaoms_xo_sent_t   raw;
-
-    if (cx->question == NULL) {
-        return 0;
-    }
-
-    pos = 0;
-    if (!elaaoms_xo_next_sentence(cx->question, cx->question_len, &pos,
-                                  &raw))
-    {
-        return 0;
-    }
-
-    /* the asking part: "if it happens again, ..., what days are best" */
-    for (k = raw.ntok; k-- > 1; ) {
-        if (xo_is_punct(&raw, k - 1) && *elaaoms_xo_tok_p(&raw, k - 1) == ','
-            && elaaoms_xo_match(&raw, k, "what|what's|which|when|where|who|"
-                                         "whom|whose|why|how|may|can|could|"
-                                         "would|do|does|did|are|is|any|"
-                                         "anything", NULL)
-            && !elaaoms_xo_match(&raw, k, "do|did you know|remember|think",
-                                 NULL))
-        {
-            break;
-        }
-    }
-
-    xo_strip(&raw, k, raw.ntok, q);
-
-    for (k = 0; xo_idle_questions[k]; k++) {
-        if (elaaoms_xo_find(q, 0, xo_idle_questions[k], NULL) >= 0) {
-            return 0;
-        }
-    }
-
-    i = 0;
-    if (elaaoms_xo_match(q, 0, "can|could|would|will you please? tell|give|"
-                               "confirm|describe|remind|spell me?", &end)
-        || elaaoms_xo_match(q, 0, "can|could|would|will you please? let me "
-                                  "know", &end)
-        || elaaoms_xo_match(q, 0, "do you happen to? know|remember", &end)
-        || elaaoms_xo_match(q, 0, "may|can|could i ask|have|get|confirm",
-                            &end)
-        || elaaoms_xo_match(q, 0, "just|and|so|okay|ok|also", &end))
-    {
-        i = end;
-    }
-
-    for (content = 0, k = i; k < q->ntok; k++) {
-        content += elaaoms_xo_is_content(q, k)
-                   && !elaaoms_xo_match(q, k, "help|assist|else|doing|"
-                                              "speaking|talking", NULL);
-    }
-
-    *from = i;
-    return content > 0 && i < q->ntok;
-}
-
-
-int
-elaaoms_xo_asked(const elaaoms_xo_ctx_t *cx)
-{
-    size_t             from;
-    elaaoms_xo_sent_t  q;
-
-    return xo_question_words(cx, &q, &from);
-}
-
-
-static void
-xo_put_agent_question(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *q,
-    size_t i)
-{
-    if (i + 1 < q->ntok && elaaoms_xo_match(q, i, xo_aux, NULL)) {
-        elaaoms_xo_puts(b, "whether ");
-        if (elaaoms_xo_match(q, i + 1, "you", NULL)) {
-            elaaoms_xo_puts(b, "they ");
-            if (!elaaoms_xo_match(q, i, "do|does|did", NULL)) {
-                elaaoms_xo_put(b, elaaoms_xo_tok_p(q, i), q->tok[i].len);
-                b->s[b->len - q->tok[i].len] = (char) elaaoms_ascii_tolower(
-                    (unsigned char) b->s[b->len - q->tok[i].len]);
-                elaaoms_xo_puts(b, " ");
-            }
-            xo_put_agent_words(b, q, i + 2);
-            return;
-        }
-    }
-    xo_put_agent_words(b, q, i);
-}
-
 
 /*
  * "Can you mail it?": a request of one word still asks the company for
@@ -993,188 +782,6 @@ xo_one_word_request(const elaaoms_xo_sent_t *st)
     }
 
     return 0;
-}
-
-
-/* --- a "yes" to the agent's question ------------------------------------ */
-
-/* the words of a caller's "yes" */
-static const char *xo_affirmations[] = {
-    "yes|yeah|yep|yup|yah|ya|correct|exactly|absolutely|definitely|"
-    "certainly|indeed|affirmative|uh-huh|mm-hmm|mhm|right",
-    "that's|thats right|correct|it|true|them|him|her",
-    "that is right|correct|it", "you got it", "you bet", "sure",
-    "please|pls", "that's the one", "perfect|great|lovely|wonderful|"
-    "awesome|cool|fine|good|brilliant|excellent",
-    "sounds|that|that's|thats|it good|great|perfect|fine|works",
-    "that works", "works for? me?", "let's|lets do it|that", NULL
-};
-
-/* what the agent puts after a comma to ask for a "yes" */
-static const char *xo_tags =
-    "is|isn't|was that|it|this right|correct|so|true,"
-    "right|correct|yes|yeah|no|ok|okay|yep|true,"
-    "am i right|correct,did|do i get|have that|it right,"
-    "does that sound|look right|correct,"
-    "does|would|will that work|suit|sound|do for? you|good|okay|ok|fine?,"
-    "how does|would that sound|work for? you?,sound good|okay|ok|fine";
-
-/* the first sentence of the line is a "yes" and says nothing more */
-static int
-xo_affirmed(const elaaoms_xo_line_t *ln)
-{
-    size_t             pos, i, end, k;
-    int                yes;
-    elaaoms_xo_sent_t  st;
-
-    pos = 0;
-    if (!elaaoms_xo_next_sentence(ln->msg, ln->len, &pos, &st)) {
-        return 0;
-    }
-
-    yes = 0;
-    i = 0;
-
-    while (i < st.ntok) {
-        if (xo_is_punct(&st, i)
-            || elaaoms_xo_match(&st, i, "oh|um|uh|well|so|and|ok|okay|"
-                                        "alright|that|one|thanks|thank|you|"
-                                        "the|for|much|so|very", NULL))
-        {
-            i++;
-            continue;
-        }
-
-        for (k = 0; xo_affirmations[k]; k++) {
-            if (elaaoms_xo_match(&st, i, xo_affirmations[k], &end)) {
-                break;
-            }
-        }
-        if (xo_affirmations[k] == NULL) {
-            return 0;
-        }
-        yes = 1;
-        i = end;
-    }
-
-    return yes;
-}
-
-
-/*
- * The agent's yes/no question, its tag (", is that right") taken off:
- * "So I have you at 14 Elm Street, is that right?" -> "I have you at 14
- * Elm Street"; "Would you like the confirmation by text?"; 0 for a
- * question of "what", "when" ... (a "yes" answers nothing there) or one
- * that asks nothing about the caller.
- */
-static int
-xo_yes_no_question(const elaaoms_xo_ctx_t *cx, elaaoms_xo_sent_t *q,
-    size_t *from)
-{
-    size_t              pos, b, k, end, i, content;
-    const char         *p, *e;
-    char                tag[96];
-    elaaoms_xo_sent_t   raw;
-
-    pos = 0;
-    if (cx->question == NULL
-        || !elaaoms_xo_next_sentence(cx->question, cx->question_len, &pos,
-                                     &raw))
-    {
-        return 0;
-    }
-
-    b = raw.ntok;
-    if (b > 0 && xo_is_punct(&raw, b - 1)) {
-        b--;
-    }
-
-    /* the tag after the last comma */
-    for (k = b; k-- > 0; ) {
-        if (xo_is_punct(&raw, k) && *elaaoms_xo_tok_p(&raw, k) == ',') {
-            break;
-        }
-    }
-
-    if (k < b) {
-        for (p = xo_tags; *p; p = *e ? e + 1 : e) {
-            e = strchr(p, ',');
-            if (e == NULL) {
-                e = p + strlen(p);
-            }
-            if ((size_t) (e - p) >= sizeof(tag)) {
-                continue;
-            }
-            memcpy(tag, p, e - p);
-            tag[e - p] = '\0';
-            if (elaaoms_xo_match(&raw, k + 1, tag, &end) && end == b) {
-                b = k;
-                break;
-            }
-        }
-    }
-
-    xo_strip(&raw, 0, b, q);
-
-    i = 0;
-    if (elaaoms_xo_match(q, 0, "just|and|so? to|let|can|could|may me|i? "
-                               "confirm|check|double-check|verify",
-                         &end))
-    {
-        i = end;
-    }
-    while (i < q->ntok && xo_is_punct(q, i)) {
-        i++;
-    }
-
-    if (i >= q->ntok
-        || elaaoms_xo_match(q, i, "what|what's|which|when|when's|where|"
-                                  "where's|who|who's|whom|whose|why|how|"
-                                  "how's|or", NULL))
-    {
-        return 0;
-    }
-
-    for (k = 0; xo_idle_questions[k]; k++) {
-        if (elaaoms_xo_find(q, i, xo_idle_questions[k], NULL) >= 0) {
-            return 0;
-        }
-    }
-
-    for (content = 0, k = i; k < q->ntok; k++) {
-        content += elaaoms_xo_is_content(q, k);
-    }
-
-    *from = i;
-    return content > 0;
-}
-
-
-void
-elaaoms_xo_rule_confirm(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
-{
-    int                 importance;
-    size_t              from;
-    elaaoms_xo_buf_t    b;
-    elaaoms_xo_sent_t   q;
-    elaaoms_mem_type_e  type;
-
-    if (!xo_affirmed(ln) || !xo_yes_no_question(cx, &q, &from)) {
-        return;
-    }
-
-    b = (elaaoms_xo_buf_t) { .len = 0 };
-
-    elaaoms_xo_puts(&b, "When asked ");
-    if (!(from + 1 < q.ntok && elaaoms_xo_match(&q, from, xo_aux, NULL))) {
-        elaaoms_xo_puts(&b, "whether ");
-    }
-    xo_put_agent_question(&b, &q, from);
-    elaaoms_xo_puts(&b, ", the caller said yes");
-
-    elaaoms_xo_classify(&q, 1, 0, &type, &importance);
-    elaaoms_xo_add(cx, type, &b, importance, ELAAOMS_XO_CONF_ANSWER, 0);
 }
 
 
@@ -1225,7 +832,7 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         return;
     }
 
-    answer = cl->answer && xo_question_words(cx, &q, &qfrom)
+    answer = cl->answer && elaaoms_xo_question_words(cx, &q, &qfrom)
              && !elaaoms_xo_match(st, 0, "i|i'm|im|i've|i'd|i'll|my|our|we|"
                                          "we're|we've", NULL)
              && !cl->question;
@@ -1243,10 +850,10 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
            && (elaaoms_xo_match(st, 0, "is|are there", NULL)
                || elaaoms_xo_match(st, 0, "do|does|can|could|will "
                                           "you|anyone|someone|somebody "
-                                          "guys|folks|all? have|offer|speak|sell|do|take|"
-                                          "accept|deliver|install|fix|"
-                                          "handle|support|carry|provide",
-                                   NULL));
+                                          "guys|folks|all? have|offer|speak|"
+                                          "sell|do|take|accept|deliver|"
+                                          "install|fix|handle|support|carry|"
+                                          "provide", NULL));
 
     /* "Mornings only.": one word, yet a choice */
     only = content == 1 && elaaoms_xo_find(st, 0, "only|preferably|ideally",
@@ -1268,7 +875,7 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
 
     if (answer) {
         elaaoms_xo_puts(&b, "When asked ");
-        xo_put_agent_question(&b, &q, qfrom);
+        elaaoms_xo_put_agent_question(&b, &q, qfrom);
         elaaoms_xo_puts(&b, ", the caller said ");
         xo_put_lowered(&b, st, 0);
 

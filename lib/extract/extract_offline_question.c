@@ -1,0 +1,402 @@
+/*
+ * The offline extractor's reading of the agent's questions (see
+ * extract_offline.h): the words of the question a caller answers ("Can
+ * you tell me what modem you have?" -> "what modem they have"), turned
+ * to the third person, and a bare "yes" to a yes/no question kept with
+ * the question's words ("So I have you at 14 Elm Street, is that right?"
+ * "Yes." -> "When asked whether the agent has them at 14 Elm Street,
+ * the caller said yes").
+ */
+
+#include <string.h>
+
+#include "util/ascii.h"
+#include "extract/extract_offline_internal.h"
+
+
+/* agent questions that ask nothing about the caller */
+static const char *xo_idle_questions[] = {
+    "anything else", "how can|may i help|assist", "how are you",
+    "is that all|everything|correct|right|okay|ok", "does that make sense",
+    "does that work|sound", "can you hear me", "are you still there",
+    "who am i speaking|talking", "what can i do for you",
+    "is there anything", "can i help", "how may i", "sound good",
+    "shall we", "ready", NULL
+};
+
+
+/* the agent's words about the caller: "you" -> "they" */
+static void
+xo_put_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
+    size_t from)
+{
+    static const char  *map[][2] = {
+        { "you", "they" }, { "your", "their" }, { "yours", "theirs" },
+        { "you're", "they're" }, { "you've", "they've" },
+        { "you'd", "they'd" }, { "you'll", "they'll" },
+        { "yourself", "themselves" }, { "what's", "what is" },
+        { "where's", "where is" }, { "who's", "who is" },
+        { "how's", "how is" }, { "when's", "when is" },
+        { "which's", "which is" }, { "i", "the agent" },
+        { "i'm", "the agent is" }, { "i've", "the agent has" },
+        { "i'll", "the agent will" }, { "i'd", "the agent would" },
+        { "my", "the agent's" }, { NULL, NULL }
+    };
+    /* the agent's verb after "I" */
+    static const char  *verbs[][2] = {
+        { "have", "has" }, { "am", "is" }, { "do", "does" },
+        { "don't", "doesn't" }, { NULL, NULL }
+    };
+    size_t  i, k;
+    int     emitted, after_i;
+
+    emitted = 0;
+    after_i = 0;
+
+    for (i = from; i < st->ntok; i++) {
+        if (st->tok[i].punct) {
+            if (*elaaoms_xo_tok_p(st, i) == '?') {
+                break;
+            }
+            if (*elaaoms_xo_tok_p(st, i) == ',' && !emitted) {
+                continue;
+            }
+        }
+        if (emitted
+            && st->tok[i].off > st->tok[i - 1].off + st->tok[i - 1].len)
+        {
+            elaaoms_xo_puts(b, " ");
+        }
+        if (after_i) {
+            for (k = 0; verbs[k][0]; k++) {
+                if (elaaoms_xo_tok_is(st, i, verbs[k][0],
+                                      strlen(verbs[k][0]), 0))
+                {
+                    break;
+                }
+            }
+            after_i = 0;
+            if (verbs[k][0]) {
+                elaaoms_xo_puts(b, verbs[k][1]);
+                emitted = 1;
+                continue;
+            }
+        }
+        for (k = 0; map[k][0]; k++) {
+            if (elaaoms_xo_tok_is(st, i, map[k][0], strlen(map[k][0]), 0)) {
+                break;
+            }
+        }
+        after_i = map[k][0] && strcmp(map[k][0], "i") == 0;
+        if (map[k][0] && k == 0 && i > from
+            && elaaoms_xo_match(st, i - 1, "to|for|with|at|from|about|of|by|"
+                                           "give|send|call|email|text|tell|"
+                                           "help|reach|contact|on|get|"
+                                           "bother|made|make|let|have|has|"
+                                           "had|got|put|see|book|booked|"
+                                           "schedule|scheduled|sign|signed|"
+                                           "set|move|moved|switch|switched|"
+                                           "charge|charged|bill|billed|"
+                                           "quote|quoted|add|added|mark|"
+                                           "marked|list|listed|take|took",
+                                 NULL))
+        {
+            elaaoms_xo_puts(b, "them");
+        } else if (map[k][0]) {
+            elaaoms_xo_puts(b, map[k][1]);
+        } else {
+            elaaoms_xo_put(b, elaaoms_xo_tok_p(st, i), st->tok[i].len);
+            if (!emitted) {
+                b->s[b->len - st->tok[i].len] = (char) elaaoms_ascii_tolower(
+                    (unsigned char) b->s[b->len - st->tok[i].len]);
+            }
+        }
+        emitted = 1;
+    }
+}
+
+
+/*
+ * The agent's question as the start of the caller's answer: its words
+ * after the courtesy ("Can you tell me what modem you have?" -> "what
+ * modem they have"); 0 when it asks nothing about the caller.
+ */
+int
+elaaoms_xo_question_words(const elaaoms_xo_ctx_t *cx, elaaoms_xo_sent_t *q,
+    size_t *from)
+{
+    size_t              pos, i, end, k, content;
+    elaaoms_xo_sent_t   raw;
+
+    if (cx->question == NULL) {
+        return 0;
+    }
+
+    pos = 0;
+    if (!elaaoms_xo_next_sentence(cx->question, cx->question_len, &pos,
+                                  &raw))
+    {
+        return 0;
+    }
+
+    /* the asking part: "if it happens again, ..., what days are best" */
+    for (k = raw.ntok; k-- > 1; ) {
+        if (elaaoms_xo_is_punct(&raw, k - 1)
+            && *elaaoms_xo_tok_p(&raw, k - 1) == ','
+            && elaaoms_xo_match(&raw, k, "what|what's|which|when|where|who|"
+                                         "whom|whose|why|how|may|can|could|"
+                                         "would|do|does|did|are|is|any|"
+                                         "anything", NULL)
+            && !elaaoms_xo_match(&raw, k, "do|did you know|remember|think",
+                                 NULL))
+        {
+            break;
+        }
+    }
+
+    elaaoms_xo_strip(&raw, k, raw.ntok, q);
+
+    for (k = 0; xo_idle_questions[k]; k++) {
+        if (elaaoms_xo_find(q, 0, xo_idle_questions[k], NULL) >= 0) {
+            return 0;
+        }
+    }
+
+    i = 0;
+    if (elaaoms_xo_match(q, 0, "can|could|would|will you please? tell|give|"
+                               "confirm|describe|remind|spell me?", &end)
+        || elaaoms_xo_match(q, 0, "can|could|would|will you please? let me "
+                                  "know", &end)
+        || elaaoms_xo_match(q, 0, "do you happen to? know|remember", &end)
+        || elaaoms_xo_match(q, 0, "may|can|could i ask|have|get|confirm",
+                            &end)
+        || elaaoms_xo_match(q, 0, "just|and|so|okay|ok|also", &end))
+    {
+        i = end;
+    }
+
+    for (content = 0, k = i; k < q->ntok; k++) {
+        content += elaaoms_xo_is_content(q, k)
+                   && !elaaoms_xo_match(q, k, "help|assist|else|doing|"
+                                              "speaking|talking", NULL);
+    }
+
+    *from = i;
+    return content > 0 && i < q->ntok;
+}
+
+
+int
+elaaoms_xo_asked(const elaaoms_xo_ctx_t *cx)
+{
+    size_t             from;
+    elaaoms_xo_sent_t  q;
+
+    return elaaoms_xo_question_words(cx, &q, &from);
+}
+
+
+void
+elaaoms_xo_put_agent_question(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *q,
+    size_t i)
+{
+    if (i + 1 < q->ntok && elaaoms_xo_match(q, i, ELAAOMS_XO_AUX, NULL)) {
+        elaaoms_xo_puts(b, "whether ");
+        if (elaaoms_xo_match(q, i + 1, "you", NULL)) {
+            elaaoms_xo_puts(b, "they ");
+            if (!elaaoms_xo_match(q, i, "do|does|did", NULL)) {
+                elaaoms_xo_put(b, elaaoms_xo_tok_p(q, i), q->tok[i].len);
+                b->s[b->len - q->tok[i].len] = (char) elaaoms_ascii_tolower(
+                    (unsigned char) b->s[b->len - q->tok[i].len]);
+                elaaoms_xo_puts(b, " ");
+            }
+            xo_put_agent_words(b, q, i + 2);
+            return;
+        }
+    }
+    xo_put_agent_words(b, q, i);
+}
+
+
+/* --- a "yes" to the agent's question ------------------------------------ */
+
+/* the words of a caller's "yes" */
+static const char *xo_affirmations[] = {
+    "yes|yeah|yep|yup|yah|ya|correct|exactly|absolutely|definitely|"
+    "certainly|indeed|affirmative|uh-huh|mm-hmm|mhm|right",
+    "that's|thats right|correct|it|true|them|him|her",
+    "that is right|correct|it", "you got it", "you bet", "sure",
+    "please|pls", "that's the one", "perfect|great|lovely|wonderful|"
+    "awesome|cool|fine|good|brilliant|excellent",
+    "sounds|that|that's|thats|it good|great|perfect|fine|works",
+    "that works", "works for? me?", "let's|lets do it|that", NULL
+};
+
+/* what the agent puts after a comma to ask for a "yes" */
+static const char *xo_tags =
+    "is|isn't|was that|it|this right|correct|so|true,"
+    "right|correct|yes|yeah|no|ok|okay|yep|true,"
+    "am i right|correct,did|do i get|have that|it right,"
+    "does that sound|look right|correct,"
+    "does|would|will that work|suit|sound|do for? you|good|okay|ok|fine?,"
+    "how does|would that sound|work for? you?,sound good|okay|ok|fine";
+
+/* the first sentence of the line is a "yes" and says nothing more */
+static int
+xo_affirmed(const elaaoms_xo_line_t *ln)
+{
+    size_t             pos, i, end, k;
+    int                yes;
+    elaaoms_xo_sent_t  st;
+
+    pos = 0;
+    if (!elaaoms_xo_next_sentence(ln->msg, ln->len, &pos, &st)) {
+        return 0;
+    }
+
+    yes = 0;
+    i = 0;
+
+    while (i < st.ntok) {
+        if (elaaoms_xo_is_punct(&st, i)
+            || elaaoms_xo_match(&st, i, "oh|um|uh|well|so|and|ok|okay|"
+                                        "alright|that|one|thanks|thank|you|"
+                                        "the|for|much|so|very", NULL))
+        {
+            i++;
+            continue;
+        }
+
+        for (k = 0; xo_affirmations[k]; k++) {
+            if (elaaoms_xo_match(&st, i, xo_affirmations[k], &end)) {
+                break;
+            }
+        }
+        if (xo_affirmations[k] == NULL) {
+            return 0;
+        }
+        yes = 1;
+        i = end;
+    }
+
+    return yes;
+}
+
+
+/*
+ * The agent's yes/no question, its tag (", is that right") taken off:
+ * "So I have you at 14 Elm Street, is that right?" -> "I have you at 14
+ * Elm Street"; "Would you like the confirmation by text?"; 0 for a
+ * question of "what", "when" ... (a "yes" answers nothing there) or one
+ * that asks nothing about the caller.
+ */
+static int
+xo_yes_no_question(const elaaoms_xo_ctx_t *cx, elaaoms_xo_sent_t *q,
+    size_t *from)
+{
+    size_t              pos, b, k, end, i, content;
+    const char         *p, *e;
+    char                tag[96];
+    elaaoms_xo_sent_t   raw;
+
+    pos = 0;
+    if (cx->question == NULL
+        || !elaaoms_xo_next_sentence(cx->question, cx->question_len, &pos,
+                                     &raw))
+    {
+        return 0;
+    }
+
+    b = raw.ntok;
+    if (b > 0 && elaaoms_xo_is_punct(&raw, b - 1)) {
+        b--;
+    }
+
+    /* the tag after the last comma */
+    for (k = b; k-- > 0; ) {
+        if (elaaoms_xo_is_punct(&raw, k) && *elaaoms_xo_tok_p(&raw, k) == ',') {
+            break;
+        }
+    }
+
+    if (k < b) {
+        for (p = xo_tags; *p; p = *e ? e + 1 : e) {
+            e = strchr(p, ',');
+            if (e == NULL) {
+                e = p + strlen(p);
+            }
+            if ((size_t) (e - p) >= sizeof(tag)) {
+                continue;
+            }
+            memcpy(tag, p, e - p);
+            tag[e - p] = '\0';
+            if (elaaoms_xo_match(&raw, k + 1, tag, &end) && end == b) {
+                b = k;
+                break;
+            }
+        }
+    }
+
+    elaaoms_xo_strip(&raw, 0, b, q);
+
+    i = 0;
+    if (elaaoms_xo_match(q, 0, "just|and|so? to|let|can|could|may me|i? "
+                               "confirm|check|double-check|verify",
+                         &end))
+    {
+        i = end;
+    }
+    while (i < q->ntok && elaaoms_xo_is_punct(q, i)) {
+        i++;
+    }
+
+    if (i >= q->ntok
+        || elaaoms_xo_match(q, i, "what|what's|which|when|when's|where|"
+                                  "where's|who|who's|whom|whose|why|how|"
+                                  "how's|or", NULL))
+    {
+        return 0;
+    }
+
+    for (k = 0; xo_idle_questions[k]; k++) {
+        if (elaaoms_xo_find(q, i, xo_idle_questions[k], NULL) >= 0) {
+            return 0;
+        }
+    }
+
+    for (content = 0, k = i; k < q->ntok; k++) {
+        content += elaaoms_xo_is_content(q, k);
+    }
+
+    *from = i;
+    return content > 0;
+}
+
+
+void
+elaaoms_xo_rule_confirm(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
+{
+    int                 importance;
+    size_t              from;
+    elaaoms_xo_buf_t    b;
+    elaaoms_xo_sent_t   q;
+    elaaoms_mem_type_e  type;
+
+    if (!xo_affirmed(ln) || !xo_yes_no_question(cx, &q, &from)) {
+        return;
+    }
+
+    b = (elaaoms_xo_buf_t) { .len = 0 };
+
+    elaaoms_xo_puts(&b, "When asked ");
+    if (!(from + 1 < q.ntok
+          && elaaoms_xo_match(&q, from, ELAAOMS_XO_AUX, NULL)))
+    {
+        elaaoms_xo_puts(&b, "whether ");
+    }
+    elaaoms_xo_put_agent_question(&b, &q, from);
+    elaaoms_xo_puts(&b, ", the caller said yes");
+
+    elaaoms_xo_classify(&q, 1, 0, &type, &importance);
+    elaaoms_xo_add(cx, type, &b, importance, ELAAOMS_XO_CONF_ANSWER, 0);
+}
