@@ -498,6 +498,11 @@ elaaoms_stem(char *w, size_t len)
         len = elaaoms_undouble(w, len - 2);
     }
 
+    /* -ful: "stressful" is about stress, "painful" about pain */
+    if (len >= 7 && elaaoms_ends_with(w, len, "ful")) {
+        len -= 3;
+    }
+
     /*
      * a silent final e goes, so "move", "moved" and "moving" all give
      * "mov"; "free" and "agree" keep theirs

@@ -31,6 +31,12 @@ test_stem(void)
     CHECK_STR_EQ(stem("analysis"), "analysis");
     CHECK_STR_EQ(stem("calls"), "call");
 
+    /* -ful, when a word stays */
+    CHECK_STR_EQ(stem("stressful"), "stress");
+    CHECK_STR_EQ(stem("painful"), "pain");
+    CHECK_STR_EQ(stem("useful"), "useful");
+    CHECK_STR_EQ(stem("awful"), "awful");
+
     /* -ing, -ed, undoubling, the silent e */
     CHECK_STR_EQ(stem("shipping"), "ship");
     CHECK_STR_EQ(stem("shipped"), "ship");
