@@ -109,7 +109,11 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "children kid sister brother spouse partner grandson granddaughter "
     "grandmother grandfather grandchild aunt uncle niece nephew relative "
     "caregiver relationship relation neighbor neighbour friend roommate "
-    "people household referred referral",
+    "people household referred referral boy girl teen teenager baby "
+    "toddler infant mum mommy daddy granny grandma grandpa fiance fiancee "
+    "boyfriend girlfriend stepson stepdaughter stepmother stepfather "
+    "guardian trustee beneficiary executor carer caretaker nanny "
+    "babysitter twin",
     /* FREQUENCY */
     "every often frequent frequently regular regularly usual usually week "
     "weekly daily monthly routine repeat recurring standing second third "
