@@ -80,7 +80,7 @@ ElaaomsTest::fake_control($FAKE, { reset => JSON::PP::true() });
 
 # questions the offline scores do not relate to their memory, which the
 # (fake) provider places next to it
-our $PARAPHRASE = 'how do they want the paperwork labelled';
+our $PARAPHRASE = 'how is the paperwork to be labelled';
 ElaaomsTest::fake_control($FAKE, { embed_alias => {
     $PARAPHRASE => $TEXT{m_code} } });
 
@@ -165,7 +165,7 @@ X-Elaaoms-Secret: tool-secret-must-stay
 Cookie: session=also-stays
 --- request eval
 main::search(query => $main::PARAPHRASE)
---- response_body_like: ^\{"query":"how do they want the paperwork labelled","results":\[\{"id":"m_code",
+--- response_body_like: ^\{"query":"how is the paperwork to be labelled","results":\[\{"id":"m_code",
 --- no_error_log eval
 [qr/\[error\]/, qr/\[warn\]/, qr/\Q$main::KEY\E/, qr/9f8e7d6c5b4a/]
 
