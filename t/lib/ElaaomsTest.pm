@@ -22,6 +22,7 @@ our @EXPORT = qw(redis_start redis_stop redis_cmd redis_port free_port
 
 my $redis_port;
 my $redis_dir;
+my %redis_opts;     # redis_start()'s options, kept for restarts
 my $owner_pid = $$;
 
 # The configuration most of a suite's blocks share: blocks without their
@@ -113,6 +114,8 @@ sub worker_start {
 }
 
 sub _redis_cmd_plain {
+    local $ENV{REDISCLI_AUTH} = $redis_opts{requirepass}
+        if defined $redis_opts{requirepass};
     open my $fh, '-|', 'redis-cli', '-h', '127.0.0.1', '-p', $redis_port,
         '--no-raw', @_ or die "redis-cli: $!";
     local $/;
@@ -125,7 +128,9 @@ sub _redis_cmd_plain {
 
 sub worker_pid { $worker_pid }
 
-my $worker_conf;
+# Settings worker_cli() adds (redis_user, redis_password, ...); without
+# them it uses redis_start()'s requirepass.
+our %CLI_CONF;
 
 # Runs an operator command of elaaoms-worker; JSON lines come back decoded.
 sub worker_cli {
@@ -135,6 +140,10 @@ sub worker_cli {
     my $dir = tempdir('elaaoms-cli-XXXXXX', TMPDIR => 1, CLEANUP => 1);
     open my $cf, '>', "$dir/cli.conf" or die $!;
     print $cf "redis_host 127.0.0.1\nredis_port $redis_port\n";
+    my %auth = %CLI_CONF ? %CLI_CONF
+        : defined $redis_opts{requirepass}
+        ? (redis_password => $redis_opts{requirepass}) : ();
+    print $cf "$_ $auth{$_}\n" for sort keys %auth;
     close $cf;
     open my $fh, '-|', $bin, '--config', "$dir/cli.conf", @args
         or die "$bin: $!";
@@ -239,29 +248,48 @@ sub redis_port { $redis_port }
 
 # Starts (or restarts, on the same port and data) the suite's redis-server.
 # It daemonizes with a pid file, so any process of the suite can stop it.
+# Options, given to the first call and kept for restarts: requirepass =>
+# the default user's password (redis_cmd and worker_cli then use it);
+# acl_user => [name, password, rule ...], created at every start
+# (ACL SETUSER name reset on >password rule ...).
 sub redis_start {
+    my (%opts) = @_;
+    %redis_opts = %opts if %opts;
     $redis_port ||= free_port();
     $redis_dir ||= tempdir('elaaoms-redis-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 
+    my @auth = defined $redis_opts{requirepass}
+        ? ('--requirepass', $redis_opts{requirepass}) : ();
     system('redis-server', '--port', $redis_port, '--bind', '127.0.0.1',
            '--dir', $redis_dir, '--save', '', '--appendonly', 'no',
            '--daemonize', 'yes', '--pidfile', "$redis_dir/redis.pid",
-           '--logfile', "$redis_dir/redis.log") == 0
+           '--logfile', "$redis_dir/redis.log", @auth) == 0
         or die "redis-server did not start: $?";
 
     my $deadline = time + 10;
-    while (time < $deadline) {
+    my $up;
+    while (!$up && time < $deadline) {
         my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
                                       PeerPort => $redis_port);
         if ($s) {
             print $s "PING\r\n";
             my $line = <$s>;
             close $s;
-            return $redis_port if defined $line && $line =~ /PONG/;
+            # with a password, an unauthenticated PING is refused
+            $up = defined $line && $line =~ /PONG|NOAUTH/;
         }
-        sleep 0.05;
+        sleep 0.05 unless $up;
     }
-    die "redis-server did not answer on port $redis_port";
+    die "redis-server did not answer on port $redis_port" unless $up;
+
+    if (my $u = $redis_opts{acl_user}) {
+        my ($name, $pass, @rules) = @$u;
+        my $out = _redis_cmd_plain('ACL', 'SETUSER', $name, 'reset', 'on',
+                                   ">$pass", @rules);
+        die "ACL SETUSER $name: $out" unless $out eq 'OK';
+    }
+
+    return $redis_port;
 }
 
 sub redis_stop {
@@ -317,6 +345,8 @@ sub redis_cmd {
     my @args = @_;
     return _redis_cmd_plain(@args) if @args > 4 && $args[0] eq 'EVAL';
     my $last = pop @args;
+    local $ENV{REDISCLI_AUTH} = $redis_opts{requirepass}
+        if defined $redis_opts{requirepass};
     my $in = File::Temp->new;
     print $in $last;
     close $in;
