@@ -243,3 +243,40 @@ Test::More::unlike($out, qr/user-pw-9a2e/, 'and print no password');
 --- request
 GET /health
 --- error_code: 503
+
+
+
+=== TEST 8: the worker's configuration: a user without a password, both password forms, an empty or spaced file
+--- init
+my $bin = ElaaomsTest::repo_root() . '/build/elaaoms-worker';
+my $check = sub {
+    my ($conf) = @_;
+    my $f = main::write_file('worker.conf', $conf);
+    my $out = `$bin --config $f status acme conv_x 2>&1`;
+    return ($? >> 8, $out);
+};
+my ($rc, $out) = $check->("redis_user elaaoms\n");
+Test::More::is($rc, 2, 'redis_user alone is refused');
+Test::More::like($out, qr/redis_user needs redis_password/, 'saying why');
+($rc, $out) = $check->("redis_password x\nredis_password_file $ENV{TEST_NGINX_USER_PW_FILE}\n");
+Test::More::is($rc, 2, 'both password forms are refused');
+Test::More::like($out, qr/are both set/, 'saying why');
+($rc, $out) = $check->("redis_password_file $ENV{TEST_NGINX_EMPTY_PW_FILE}\n");
+Test::More::like($out, qr/empty\.pw holds no password/, 'an empty file');
+($rc, $out) = $check->("redis_password_file $ENV{TEST_NGINX_SPACED_PW_FILE}\n");
+Test::More::like($out, qr/spaced\.pw holds a space or a control character/, 'a spaced password');
+Test::More::unlike($out, qr/user pw/, 'not printed');
+($rc, $out) = $check->("redis_port $ENV{TEST_NGINX_REDIS_PORT}\nredis_user elaaoms\n"
+    . "redis_password_file $ENV{TEST_NGINX_USER_PW_FILE}\n");
+Test::More::is($rc, 0, 'the password file as the ACL user: the command runs') or Test::More::diag($out);
+{
+    local $ENV{ELAAOMS_REDIS_PASSWORD} = $main::ADMIN_PW;
+    ($rc, $out) = $check->("redis_port $ENV{TEST_NGINX_REDIS_PORT}\n");
+    Test::More::is($rc, 0, 'the password from ELAAOMS_REDIS_PASSWORD') or Test::More::diag($out);
+}
+--- http_config eval
+"    elaaoms_redis 127.0.0.1:$ENV{TEST_NGINX_REDIS_PORT};
+    elaaoms_redis_auth $ENV{TEST_NGINX_ADMIN_PW};"
+--- request
+GET /health
+--- error_code: 200

@@ -7,7 +7,8 @@ package ElaaomsTest;
 use strict;
 use warnings;
 
-use Exporter 'import';
+use Exporter ();
+our @ISA = ('Exporter');
 use File::Path qw(make_path remove_tree);
 use File::Temp qw(tempdir);
 use IO::Socket::INET;
@@ -24,6 +25,38 @@ my $redis_port;
 my $redis_dir;
 my %redis_opts;     # redis_start()'s options, kept for restarts
 my $owner_pid = $$;
+
+# ELAAOMS_TEST_REDIS_ACL=1: every suite's nginx and worker talk to Redis
+# as an ACL user confined to the elaaoms:* keys (the suites' own redis-cli
+# stays the default user), and each suite ends with a check that Redis'
+# ACL LOG refused nothing: every command and key is allowed to such a user.
+my @acl_user = ('elaaoms', 'elaaoms-acl-test', 'resetkeys', '~elaaoms:*',
+                'resetchannels', '+@all', '-@dangerous');
+my $acl_mode = $ENV{ELAAOMS_TEST_REDIS_ACL};
+my $acl_on;         # this suite's Redis has the user (not its own setup)
+
+sub import {
+    # preprocessors run last registered first: this one, registered as the
+    # suite loads us, sees the blocks its own have filled
+    &main::add_block_preprocessor(\&_acl_block)
+        if $acl_mode && defined &main::add_block_preprocessor;
+    __PACKAGE__->export_to_level(1, @_);
+}
+
+sub _acl_block {
+    my $block = shift;
+    my $http = $block->http_config;
+    return unless $acl_on && defined $http && $http =~ /\belaaoms_redis\s/
+        && $http !~ /\belaaoms_redis_auth/;
+    $block->set_value('http_config',
+        "$http\n    elaaoms_redis_auth $acl_user[0] $acl_user[1];\n");
+}
+
+# the worker's settings for the ACL user, in ACL mode
+sub _acl_worker_conf {
+    return $acl_on
+        ? (redis_user => $acl_user[0], redis_password => $acl_user[1]) : ();
+}
 
 # The configuration most of a suite's blocks share: blocks without their
 # own --- http_config / --- config get these (shared_config(http_config =>
@@ -98,6 +131,7 @@ sub worker_start {
     my $bin = $ENV{ELAAOMS_WORKER} || repo_root() . '/build/elaaoms-worker';
     my $dir = tempdir('elaaoms-worker-XXXXXX', TMPDIR => 1, CLEANUP => 1);
     my %cf = (redis_host => '127.0.0.1', redis_port => $redis_port,
+              _acl_worker_conf(),
               payload_dir => payload_dir(), heartbeat_secs => 1,
               sweep_secs => 1, log_file => "$dir/worker.log", %extra);
     open my $fh, '>', "$dir/worker.conf" or die "$dir/worker.conf: $!";
@@ -142,7 +176,7 @@ sub worker_cli {
     print $cf "redis_host 127.0.0.1\nredis_port $redis_port\n";
     my %auth = %CLI_CONF ? %CLI_CONF
         : defined $redis_opts{requirepass}
-        ? (redis_password => $redis_opts{requirepass}) : ();
+        ? (redis_password => $redis_opts{requirepass}) : _acl_worker_conf();
     print $cf "$_ $auth{$_}\n" for sort keys %auth;
     close $cf;
     open my $fh, '-|', $bin, '--config', "$dir/cli.conf", @args
@@ -254,6 +288,10 @@ sub redis_port { $redis_port }
 # (ACL SETUSER name reset on >password rule ...).
 sub redis_start {
     my (%opts) = @_;
+    if ($acl_mode && !%opts && !%redis_opts) {
+        %opts = (acl_user => [@acl_user]);
+        $acl_on = 1;
+    }
     %redis_opts = %opts if %opts;
     $redis_port ||= free_port();
     $redis_dir ||= tempdir('elaaoms-redis-XXXXXX', TMPDIR => 1, CLEANUP => 1);
@@ -290,6 +328,15 @@ sub redis_start {
     }
 
     return $redis_port;
+}
+
+# ACL mode: what Redis refused the ACL user since it last started
+sub _acl_log_check {
+    return unless $redis_dir && -f "$redis_dir/redis.pid";
+    my $log = _redis_cmd_plain('ACL', 'LOG');
+    Test::More::is($log, '(empty array)',
+                   'ACL LOG: nothing refused to the elaaoms:* user')
+        or Test::More::diag($log);
 }
 
 sub redis_stop {
@@ -380,6 +427,7 @@ END {
     local $?;
     if ($$ == $owner_pid) {
         worker_stop();
+        _acl_log_check() if $acl_on;
         for my $pid (@fake_pids) {
             kill 'TERM', $pid;
             waitpid $pid, 0;
