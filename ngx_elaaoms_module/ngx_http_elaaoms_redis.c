@@ -66,6 +66,8 @@ static void ngx_http_elaaoms_redis_drop(const char *reason);
 static ngx_int_t ngx_http_elaaoms_redis_auth(redisAsyncContext *ac);
 static void ngx_http_elaaoms_redis_authed(redisAsyncContext *ac, void *reply,
     void *privdata);
+static ngx_uint_t ngx_http_elaaoms_redis_noauth(redisAsyncContext *ac,
+    redisReply *r);
 static void ngx_http_elaaoms_redis_connect_timeout(ngx_event_t *ev);
 static void ngx_http_elaaoms_redis_on_connect(const redisAsyncContext *ac,
     int status);
@@ -312,6 +314,36 @@ ngx_http_elaaoms_redis_drop(const char *reason)
 
     /* fails every queued command; the next request connects again */
     redisAsyncFree(rd->ac);
+}
+
+
+/*
+ * A Redis that wants a password nginx was not given answers NOAUTH to
+ * everything: an outage, said once, rather than answers that fail.
+ */
+static ngx_uint_t
+ngx_http_elaaoms_redis_noauth(redisAsyncContext *ac, redisReply *r)
+{
+    u_char  msg[NGX_MAX_ERROR_STR], *last;
+
+    if (r->type != REDIS_REPLY_ERROR || r->len < 6
+        || ngx_strncmp(r->str, "NOAUTH", 6) != 0)
+    {
+        return 0;
+    }
+
+    if (ac == ngx_http_elaaoms_redis.ac) {
+        last = ngx_snprintf(msg, sizeof(msg) - 1,
+                            "authentication required (%*s): see "
+                            "elaaoms_redis_auth",
+                            (size_t) ngx_min(r->len, 256), r->str);
+        *last = '\0';
+
+        /* hiredis frees the context once this callback returns */
+        ngx_http_elaaoms_redis_drop((const char *) msg);
+    }
+
+    return 1;
 }
 
 
@@ -595,6 +627,10 @@ ngx_http_elaaoms_batch_reply(redisAsyncContext *ac, void *reply,
 
     index = b->sent - b->pending;
     b->pending--;
+
+    if (reply != NULL && ngx_http_elaaoms_redis_noauth(ac, reply)) {
+        reply = NULL;
+    }
 
     if (reply != NULL) {
         ngx_http_elaaoms_redis_answered();

@@ -2,7 +2,8 @@
 # - elaaoms_redis_auth [user] password and elaaoms_redis_auth_file [user]
 #   path: AUTH goes first on every connection; a wrong password is an
 #   outage (logged once at error, degraded answers, 503 from /health) and
-#   the password is never logged;
+#   the password is never logged; without elaaoms_redis_auth, Redis'
+#   NOAUTH is an outage too, logged with a hint;
 # - elaaoms_redis takes a host name, resolved when the configuration is
 #   read ("localhost" here);
 # - the whole path as the ACL user (post-call intake, the worker's job,
@@ -189,7 +190,7 @@ GET /health
 
 
 
-=== TEST 6: the worker with a wrong password: the refusal logged once at error, no password, still running
+=== TEST 6: the worker with a wrong password: the refusal logged once at error, no password, still running; nginx without one: NOAUTH is an outage
 --- http_config eval
 "    elaaoms_redis 127.0.0.1:$ENV{TEST_NGINX_REDIS_PORT};"
 --- init
@@ -215,6 +216,8 @@ ElaaomsTest::worker_stop();
 GET /health
 --- error_code: 503
 --- response_body_like: "redis":"down"
+--- error_log eval
+qr/\[error\] .*elaaoms: redis at 127\.0\.0\.1:\d+ unreachable: authentication required \(NOAUTH[^)]*\): see elaaoms_redis_auth/
 
 
 
