@@ -42,8 +42,6 @@
 #include "store/redis_keys.h"
 
 
-/* a key file longer than this is not a key */
-#define NGX_HTTP_ELAAOMS_EMBED_KEY_MAX    4096
 #define NGX_HTTP_ELAAOMS_EMBED_MODEL_MAX  128
 
 
@@ -343,111 +341,16 @@ ngx_http_elaaoms_embed_key_file(ngx_conf_t *cf, ngx_command_t *cmd,
 {
     ngx_http_elaaoms_embed_loc_conf_t *eecf = conf;
 
-    char            *rv;
-    u_char           buf[NGX_HTTP_ELAAOMS_EMBED_KEY_MAX + 1], *p, *q, *last;
-    size_t           len;
-    ssize_t          n;
-    ngx_fd_t         fd;
-    ngx_str_t       *value, path;
+    ngx_str_t  *value;
 
     if (eecf->key.data != NULL) {
         return "is duplicate";
     }
 
     value = cf->args->elts;
-    path = value[1];
 
-    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    fd = ngx_open_file(path.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-    if (fd == NGX_INVALID_FILE) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           ngx_open_file_n " \"%s\" failed", path.data);
-        return NGX_CONF_ERROR;
-    }
-
-    rv = NGX_CONF_ERROR;
-    len = 0;
-
-    while (len < sizeof(buf)) {
-        n = ngx_read_fd(fd, buf + len, sizeof(buf) - len);
-
-        if (n == -1) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                               ngx_read_fd_n " \"%s\" failed", path.data);
-            goto done;
-        }
-
-        if (n == 0) {
-            break;
-        }
-
-        len += n;
-    }
-
-    if (len == sizeof(buf)) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"%s\" is longer than %d bytes: not a key",
-                           path.data, NGX_HTTP_ELAAOMS_EMBED_KEY_MAX);
-        goto done;
-    }
-
-    /* the newline editors add, and spaces around */
-    p = buf;
-    last = buf + len;
-
-    while (p < last && (*p == ' ' || *p == '\t' || *p == CR || *p == LF)) {
-        p++;
-    }
-
-    while (last > p && (last[-1] == ' ' || last[-1] == '\t'
-                        || last[-1] == CR || last[-1] == LF))
-    {
-        last--;
-    }
-
-    if (p == last) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%s\" holds no key",
-                           path.data);
-        goto done;
-    }
-
-    /* it goes into a header: no space, no control character */
-    for (q = p; q < last; q++) {
-        if (*q < 0x21 || *q == 0x7f) {
-            goto bad;
-        }
-    }
-
-    eecf->key.len = last - p;
-    eecf->key.data = ngx_pnalloc(cf->pool, eecf->key.len);
-    if (eecf->key.data == NULL) {
-        goto done;
-    }
-
-    ngx_memcpy(eecf->key.data, p, eecf->key.len);
-
-    rv = NGX_CONF_OK;
-    goto done;
-
-bad:
-
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                       "\"%s\" holds a space or a control character inside "
-                       "the key", path.data);
-
-done:
-
-    ngx_explicit_memzero(buf, sizeof(buf));
-
-    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_ALERT, cf, ngx_errno,
-                           ngx_close_file_n " \"%s\" failed", path.data);
-    }
-
-    return rv;
+    return ngx_http_elaaoms_conf_read_secret(cf, &value[1], "key",
+                                             &eecf->key);
 }
 
 

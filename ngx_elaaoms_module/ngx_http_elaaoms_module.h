@@ -31,8 +31,10 @@
 typedef struct {
     ngx_str_t                   addr;       /* as configured, for logs */
     ngx_str_t                   unix_path;  /* NUL-terminated, or empty */
-    u_char                      host[NGX_INET_ADDRSTRLEN + 1];
+    u_char                      host[NGX_SOCKADDR_STRLEN + 1]; /* resolved */
     int                         port;
+    ngx_str_t                   user;       /* ACL user, or empty */
+    ngx_str_t                   password;   /* never logged; empty: no AUTH */
     ngx_msec_t                  timeout;
     ngx_flag_t                  configured;
 } ngx_http_elaaoms_redis_conf_t;
@@ -117,6 +119,14 @@ extern ngx_module_t  ngx_http_elaaoms_filter_module;   /* _filter.c */
 
 /* ngx_http_elaaoms_module.c */
 ngx_http_elaaoms_ctx_t *ngx_http_elaaoms_get_ctx(ngx_http_request_t *r);
+/*
+ * A secret read from a file at configuration time (relative names are
+ * under the configuration prefix): surrounding whitespace dropped, no
+ * space or control character inside; messages name the file and "what"
+ * ("key", "password"), never the content.
+ */
+char *ngx_http_elaaoms_conf_read_secret(ngx_conf_t *cf, ngx_str_t *name,
+    const char *what, ngx_str_t *secret);
 
 /* ngx_http_elaaoms_log.c */
 ngx_int_t ngx_http_elaaoms_log_init(ngx_conf_t *cf);

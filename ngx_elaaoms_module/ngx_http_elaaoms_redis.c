@@ -63,6 +63,11 @@ static ngx_int_t ngx_http_elaaoms_redis_connect(void);
 static void ngx_http_elaaoms_redis_failed(const char *reason);
 static void ngx_http_elaaoms_redis_answered(void);
 static void ngx_http_elaaoms_redis_drop(const char *reason);
+static ngx_int_t ngx_http_elaaoms_redis_auth(redisAsyncContext *ac);
+static void ngx_http_elaaoms_redis_authed(redisAsyncContext *ac, void *reply,
+    void *privdata);
+static ngx_uint_t ngx_http_elaaoms_redis_noauth(redisAsyncContext *ac,
+    redisReply *r);
 static void ngx_http_elaaoms_redis_connect_timeout(ngx_event_t *ev);
 static void ngx_http_elaaoms_redis_on_connect(const redisAsyncContext *ac,
     int status);
@@ -185,7 +190,78 @@ ngx_http_elaaoms_redis_connect(void)
         ngx_add_timer(&rd->connect_timer, conf->timeout);
     }
 
+    if (rd->ac != NULL && ngx_http_elaaoms_redis_auth(rd->ac) != NGX_OK) {
+        ngx_http_elaaoms_redis_drop("AUTH could not be queued");
+    }
+
     return rd->ac ? NGX_OK : NGX_ERROR;
+}
+
+
+/* queued before anything else on a new connection */
+static ngx_int_t
+ngx_http_elaaoms_redis_auth(redisAsyncContext *ac)
+{
+    int                             argc;
+    size_t                          argvlen[3];
+    const char                     *argv[3];
+    ngx_http_elaaoms_redis_conf_t  *conf = ngx_http_elaaoms_redis.conf;
+
+    if (conf->password.len == 0) {
+        return NGX_OK;
+    }
+
+    argc = 0;
+    argv[argc] = "AUTH";
+    argvlen[argc++] = 4;
+
+    if (conf->user.len) {
+        argv[argc] = (const char *) conf->user.data;
+        argvlen[argc++] = conf->user.len;
+    }
+
+    argv[argc] = (const char *) conf->password.data;
+    argvlen[argc++] = conf->password.len;
+
+    if (redisAsyncCommandArgv(ac, ngx_http_elaaoms_redis_authed, NULL, argc,
+                              argv, argvlen)
+        != REDIS_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_elaaoms_redis_authed(redisAsyncContext *ac, void *reply,
+    void *privdata)
+{
+    u_char                     msg[NGX_MAX_ERROR_STR], *last;
+    redisReply                *r = reply;
+    ngx_http_elaaoms_redis_t  *rd = &ngx_http_elaaoms_redis;
+
+    if (r == NULL) {
+        /* the connection failed: the commands behind say so */
+        return;
+    }
+
+    if (r->type != REDIS_REPLY_ERROR) {
+        ngx_http_elaaoms_redis_answered();
+        return;
+    }
+
+    /* Redis' error names neither the password nor the key space */
+    last = ngx_snprintf(msg, sizeof(msg) - 1,
+                        "authentication refused (%*s)",
+                        (size_t) ngx_min(r->len, 256), r->str);
+    *last = '\0';
+
+    if (ac == rd->ac) {
+        /* hiredis frees the context once this callback returns */
+        ngx_http_elaaoms_redis_drop((const char *) msg);
+    }
 }
 
 
@@ -238,6 +314,36 @@ ngx_http_elaaoms_redis_drop(const char *reason)
 
     /* fails every queued command; the next request connects again */
     redisAsyncFree(rd->ac);
+}
+
+
+/*
+ * A Redis that wants a password nginx was not given answers NOAUTH to
+ * everything: an outage, said once, rather than answers that fail.
+ */
+static ngx_uint_t
+ngx_http_elaaoms_redis_noauth(redisAsyncContext *ac, redisReply *r)
+{
+    u_char  msg[NGX_MAX_ERROR_STR], *last;
+
+    if (r->type != REDIS_REPLY_ERROR || r->len < 6
+        || ngx_strncmp(r->str, "NOAUTH", 6) != 0)
+    {
+        return 0;
+    }
+
+    if (ac == ngx_http_elaaoms_redis.ac) {
+        last = ngx_snprintf(msg, sizeof(msg) - 1,
+                            "authentication required (%*s): see "
+                            "elaaoms_redis_auth",
+                            (size_t) ngx_min(r->len, 256), r->str);
+        *last = '\0';
+
+        /* hiredis frees the context once this callback returns */
+        ngx_http_elaaoms_redis_drop((const char *) msg);
+    }
+
+    return 1;
 }
 
 
@@ -521,6 +627,10 @@ ngx_http_elaaoms_batch_reply(redisAsyncContext *ac, void *reply,
 
     index = b->sent - b->pending;
     b->pending--;
+
+    if (reply != NULL && ngx_http_elaaoms_redis_noauth(ac, reply)) {
+        reply = NULL;
+    }
 
     if (reply != NULL) {
         ngx_http_elaaoms_redis_answered();

@@ -26,12 +26,34 @@
 
 
 static volatile sig_atomic_t  elaaoms_worker_stop;
+static volatile sig_atomic_t  elaaoms_worker_reopen;
 
 
 static void
 elaaoms_worker_on_signal(int signo)
 {
+    if (signo == SIGHUP) {
+        elaaoms_worker_reopen = 1;
+        return;
+    }
+
     elaaoms_worker_stop = 1;
+}
+
+
+/* SIGHUP: logrotate has renamed the log; lines go to a new file */
+static void
+elaaoms_worker_reopen_log(const char *path)
+{
+    elaaoms_worker_reopen = 0;
+
+    if (elaaoms_log_reopen() != 0) {
+        elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "cannot reopen log %s: %s",
+                    path, strerror(errno));
+        return;
+    }
+
+    elaaoms_log(ELAAOMS_LOG_INFO, NULL, "log reopened");
 }
 
 
@@ -142,17 +164,21 @@ main(int argc, char **argv)
         return 1;
     }
 
+    /* before the pid file: whoever reads it may signal at once */
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = elaaoms_worker_on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    /* blocking reads of the job threads go on across a HUP */
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
     if (elaaoms_worker_write_pid(cf.pid_file) != 0) {
         elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "cannot write pid file %s: %s",
                     cf.pid_file, strerror(errno));
         return 1;
     }
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = elaaoms_worker_on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
 
     elaaoms_log(ELAAOMS_LOG_INFO, NULL, "worker %s started", cf.worker_id);
 
@@ -167,6 +193,10 @@ main(int argc, char **argv)
     last_recover = 0;
 
     while (!elaaoms_worker_stop) {
+
+        if (elaaoms_worker_reopen) {
+            elaaoms_worker_reopen_log(cf.log_file);
+        }
 
         if (rc == NULL) {
             rc = elaaoms_worker_redis_connect(&cf, 2);

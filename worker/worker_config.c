@@ -32,6 +32,9 @@ static const cf_key_t  cf_keys[] = {
     CF_S("redis_host", redis_host),
     CF_I("redis_port", redis_port),
     CF_S("redis_unix", redis_unix),
+    CF_S("redis_user", redis_user),
+    CF_S("redis_password", redis_password),
+    CF_S("redis_password_file", redis_password_file),
     CF_S("payload_dir", payload_dir),
     CF_S("worker_id", worker_id),
     CF_I("heartbeat_secs", heartbeat_secs),
@@ -377,6 +380,81 @@ elaaoms_worker_config_load(elaaoms_worker_config_t *cf, const char *path,
 }
 
 
+/*
+ * redis_password_file: the password alone (the newline at its end and
+ * surrounding spaces ignored); the messages never show its content.
+ */
+static int
+cf_password_file(elaaoms_worker_config_t *cf, char *err, size_t errlen)
+{
+    int     rv;
+    char    buf[sizeof(cf->redis_password) + 1], *p, *e;
+    FILE   *f;
+    size_t  n;
+
+    if (cf->redis_password_file[0] == '\0') {
+        return 0;
+    }
+
+    if (cf->redis_password[0] != '\0') {
+        snprintf(err, errlen, "redis_password and redis_password_file "
+                 "are both set");
+        return -1;
+    }
+
+    f = fopen(cf->redis_password_file, "r");
+    if (f == NULL) {
+        snprintf(err, errlen, "redis_password_file %s: %s",
+                 cf->redis_password_file, strerror(errno));
+        return -1;
+    }
+
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    rv = -1;
+
+    if (ferror(f)) {
+        snprintf(err, errlen, "redis_password_file %s: read error",
+                 cf->redis_password_file);
+        goto done;
+    }
+
+    if (!feof(f) && fgetc(f) != EOF) {
+        snprintf(err, errlen, "redis_password_file %s is longer than %zu "
+                 "bytes", cf->redis_password_file,
+                 sizeof(cf->redis_password) - 1);
+        goto done;
+    }
+
+    p = cf_trim(buf);
+
+    for (e = p; *e; e++) {
+        if ((unsigned char) *e < 0x21 || *e == 0x7f) {
+            snprintf(err, errlen, "redis_password_file %s holds a space or "
+                     "a control character inside the password",
+                     cf->redis_password_file);
+            goto done;
+        }
+    }
+
+    if (*p == '\0') {
+        snprintf(err, errlen, "redis_password_file %s holds no password",
+                 cf->redis_password_file);
+        goto done;
+    }
+
+    strcpy(cf->redis_password, p);
+    rv = 0;
+
+done:
+
+    memset(buf, 0, sizeof(buf));
+    fclose(f);
+
+    return rv;
+}
+
+
 int
 elaaoms_worker_config_finish(elaaoms_worker_config_t *cf, char *err,
     size_t errlen)
@@ -387,6 +465,19 @@ elaaoms_worker_config_finish(elaaoms_worker_config_t *cf, char *err,
            "ANTHROPIC_API_KEY");
     cf_env(cf->elevenlabs_api_key, sizeof(cf->elevenlabs_api_key),
            "ELEVENLABS_API_KEY");
+
+    if (cf_password_file(cf, err, errlen) != 0) {
+        return -1;
+    }
+
+    cf_env(cf->redis_password, sizeof(cf->redis_password),
+           "ELAAOMS_REDIS_PASSWORD");
+
+    if (cf->redis_user[0] != '\0' && cf->redis_password[0] == '\0') {
+        snprintf(err, errlen, "redis_user needs redis_password (or "
+                 "redis_password_file)");
+        return -1;
+    }
 
     return cf_check(cf, err, errlen);
 }

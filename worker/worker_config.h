@@ -21,6 +21,9 @@ typedef struct {
     char    redis_host[256];
     int     redis_port;
     char    redis_unix[256];     /* "" when TCP */
+    char    redis_user[128];     /* ACL user; "" = default */
+    char    redis_password[256]; /* or $ELAAOMS_REDIS_PASSWORD; never logged */
+    char    redis_password_file[1024];  /* read by config_finish */
     char    payload_dir[1024];
     char    worker_id[128];      /* default: hostname:pid */
     int     heartbeat_secs;

@@ -16,6 +16,14 @@
 #include "worker_log.h"
 
 
+static int elaaoms_worker_redis_auth(const elaaoms_worker_config_t *cf,
+    redisContext *rc);
+
+
+/* a refused AUTH was logged at error: the next ones go to debug */
+static int  elaaoms_worker_auth_refused;
+
+
 char *
 elaaoms_worker_read_fd(int fd, size_t *len)
 {
@@ -153,5 +161,70 @@ elaaoms_worker_redis_connect(const elaaoms_worker_config_t *cf,
     /* a command never hangs longer than a connect may */
     redisSetTimeout(rc, tv);
 
+    if (cf->redis_password[0] != '\0'
+        && elaaoms_worker_redis_auth(cf, rc) != 0)
+    {
+        redisFree(rc);
+        return NULL;
+    }
+
     return rc;
+}
+
+
+/* AUTH [user] password; 0 when Redis took it */
+static int
+elaaoms_worker_redis_auth(const elaaoms_worker_config_t *cf,
+    redisContext *rc)
+{
+    int                   argc;
+    size_t                argvlen[3];
+    const char           *argv[3];
+    redisReply           *reply;
+    elaaoms_log_level_e   level;
+
+    argc = 0;
+    argv[argc] = "AUTH";
+    argvlen[argc++] = 4;
+
+    if (cf->redis_user[0] != '\0') {
+        argv[argc] = cf->redis_user;
+        argvlen[argc++] = strlen(cf->redis_user);
+    }
+
+    argv[argc] = cf->redis_password;
+    argvlen[argc++] = strlen(cf->redis_password);
+
+    reply = redisCommandArgv(rc, argc, argv, argvlen);
+
+    if (reply == NULL) {
+        elaaoms_log(ELAAOMS_LOG_WARN, NULL, "redis connect failed: %s",
+                    rc->errstr);
+        return -1;
+    }
+
+    if (reply->type == REDIS_REPLY_ERROR) {
+        /*
+         * at error once until a connection is taken again (the main loop
+         * retries every second); Redis' message names neither the
+         * password nor the keys
+         */
+        level = __atomic_exchange_n(&elaaoms_worker_auth_refused, 1,
+                                    __ATOMIC_RELAXED)
+                ? ELAAOMS_LOG_DEBUG : ELAAOMS_LOG_ERROR;
+
+        elaaoms_log(level, NULL, "redis at %s refused "
+                    "authentication%s%s: %.*s",
+                    cf->redis_unix[0] ? cf->redis_unix : cf->redis_host,
+                    cf->redis_user[0] ? " as user " : "", cf->redis_user,
+                    (int) (reply->len < 256 ? reply->len : 256), reply->str);
+        freeReplyObject(reply);
+        return -1;
+    }
+
+    freeReplyObject(reply);
+
+    __atomic_store_n(&elaaoms_worker_auth_refused, 0, __ATOMIC_RELAXED);
+
+    return 0;
 }

@@ -15,6 +15,7 @@
 
 
 static FILE                 *elaaoms_log_file;
+static char                  elaaoms_log_path[1024];   /* "" = stderr */
 static elaaoms_log_level_e   elaaoms_log_max = ELAAOMS_LOG_INFO;
 static pthread_mutex_t       elaaoms_log_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -38,6 +39,34 @@ elaaoms_log_open(const char *path, elaaoms_log_level_e level)
     }
 
     setvbuf(elaaoms_log_file, NULL, _IOLBF, 0);
+    snprintf(elaaoms_log_path, sizeof(elaaoms_log_path), "%s", path);
+
+    return 0;
+}
+
+
+int
+elaaoms_log_reopen(void)
+{
+    FILE  *f;
+
+    if (elaaoms_log_path[0] == '\0') {
+        return 0;
+    }
+
+    /* opened first: when it fails, lines keep going to the old file */
+    f = fopen(elaaoms_log_path, "a");
+    if (f == NULL) {
+        return -1;
+    }
+
+    setvbuf(f, NULL, _IOLBF, 0);
+
+    pthread_mutex_lock(&elaaoms_log_lock);
+    fclose(elaaoms_log_file);
+    elaaoms_log_file = f;
+    pthread_mutex_unlock(&elaaoms_log_lock);
+
     return 0;
 }
 

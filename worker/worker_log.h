@@ -17,6 +17,12 @@ typedef enum {
 /* path NULL or "" logs to stderr; 0 on success */
 int elaaoms_log_open(const char *path, elaaoms_log_level_e level);
 
+/*
+ * Opens the log file's path again (SIGHUP, after logrotate renamed it);
+ * -1 with errno set when it cannot, and lines keep going to the old one.
+ */
+int elaaoms_log_reopen(void);
+
 void elaaoms_log(elaaoms_log_level_e level, const char *request_id,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

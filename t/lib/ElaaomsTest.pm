@@ -7,7 +7,8 @@ package ElaaomsTest;
 use strict;
 use warnings;
 
-use Exporter 'import';
+use Exporter ();
+our @ISA = ('Exporter');
 use File::Path qw(make_path remove_tree);
 use File::Temp qw(tempdir);
 use IO::Socket::INET;
@@ -22,7 +23,40 @@ our @EXPORT = qw(redis_start redis_stop redis_cmd redis_port free_port
 
 my $redis_port;
 my $redis_dir;
+my %redis_opts;     # redis_start()'s options, kept for restarts
 my $owner_pid = $$;
+
+# ELAAOMS_TEST_REDIS_ACL=1: every suite's nginx and worker talk to Redis
+# as an ACL user confined to the elaaoms:* keys (the suites' own redis-cli
+# stays the default user), and each suite ends with a check that Redis'
+# ACL LOG refused nothing: every command and key is allowed to such a user.
+my @acl_user = ('elaaoms', 'elaaoms-acl-test', 'resetkeys', '~elaaoms:*',
+                'resetchannels', '+@all', '-@dangerous');
+my $acl_mode = $ENV{ELAAOMS_TEST_REDIS_ACL};
+my $acl_on;         # this suite's Redis has the user (not its own setup)
+
+sub import {
+    # preprocessors run last registered first: this one, registered as the
+    # suite loads us, sees the blocks its own have filled
+    &main::add_block_preprocessor(\&_acl_block)
+        if $acl_mode && defined &main::add_block_preprocessor;
+    __PACKAGE__->export_to_level(1, @_);
+}
+
+sub _acl_block {
+    my $block = shift;
+    my $http = $block->http_config;
+    return unless $acl_on && defined $http && $http =~ /\belaaoms_redis\s/
+        && $http !~ /\belaaoms_redis_auth/;
+    $block->set_value('http_config',
+        "$http\n    elaaoms_redis_auth $acl_user[0] $acl_user[1];\n");
+}
+
+# the worker's settings for the ACL user, in ACL mode
+sub _acl_worker_conf {
+    return $acl_on
+        ? (redis_user => $acl_user[0], redis_password => $acl_user[1]) : ();
+}
 
 # The configuration most of a suite's blocks share: blocks without their
 # own --- http_config / --- config get these (shared_config(http_config =>
@@ -97,6 +131,7 @@ sub worker_start {
     my $bin = $ENV{ELAAOMS_WORKER} || repo_root() . '/build/elaaoms-worker';
     my $dir = tempdir('elaaoms-worker-XXXXXX', TMPDIR => 1, CLEANUP => 1);
     my %cf = (redis_host => '127.0.0.1', redis_port => $redis_port,
+              _acl_worker_conf(),
               payload_dir => payload_dir(), heartbeat_secs => 1,
               sweep_secs => 1, log_file => "$dir/worker.log", %extra);
     open my $fh, '>', "$dir/worker.conf" or die "$dir/worker.conf: $!";
@@ -113,6 +148,8 @@ sub worker_start {
 }
 
 sub _redis_cmd_plain {
+    local $ENV{REDISCLI_AUTH} = $redis_opts{requirepass}
+        if defined $redis_opts{requirepass};
     open my $fh, '-|', 'redis-cli', '-h', '127.0.0.1', '-p', $redis_port,
         '--no-raw', @_ or die "redis-cli: $!";
     local $/;
@@ -125,7 +162,9 @@ sub _redis_cmd_plain {
 
 sub worker_pid { $worker_pid }
 
-my $worker_conf;
+# Settings worker_cli() adds (redis_user, redis_password, ...); without
+# them it uses redis_start()'s requirepass.
+our %CLI_CONF;
 
 # Runs an operator command of elaaoms-worker; JSON lines come back decoded.
 sub worker_cli {
@@ -135,6 +174,10 @@ sub worker_cli {
     my $dir = tempdir('elaaoms-cli-XXXXXX', TMPDIR => 1, CLEANUP => 1);
     open my $cf, '>', "$dir/cli.conf" or die $!;
     print $cf "redis_host 127.0.0.1\nredis_port $redis_port\n";
+    my %auth = %CLI_CONF ? %CLI_CONF
+        : defined $redis_opts{requirepass}
+        ? (redis_password => $redis_opts{requirepass}) : _acl_worker_conf();
+    print $cf "$_ $auth{$_}\n" for sort keys %auth;
     close $cf;
     open my $fh, '-|', $bin, '--config', "$dir/cli.conf", @args
         or die "$bin: $!";
@@ -239,29 +282,61 @@ sub redis_port { $redis_port }
 
 # Starts (or restarts, on the same port and data) the suite's redis-server.
 # It daemonizes with a pid file, so any process of the suite can stop it.
+# Options, given to the first call and kept for restarts: requirepass =>
+# the default user's password (redis_cmd and worker_cli then use it);
+# acl_user => [name, password, rule ...], created at every start
+# (ACL SETUSER name reset on >password rule ...).
 sub redis_start {
+    my (%opts) = @_;
+    if ($acl_mode && !%opts && !%redis_opts) {
+        %opts = (acl_user => [@acl_user]);
+        $acl_on = 1;
+    }
+    %redis_opts = %opts if %opts;
     $redis_port ||= free_port();
     $redis_dir ||= tempdir('elaaoms-redis-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 
+    my @auth = defined $redis_opts{requirepass}
+        ? ('--requirepass', $redis_opts{requirepass}) : ();
     system('redis-server', '--port', $redis_port, '--bind', '127.0.0.1',
            '--dir', $redis_dir, '--save', '', '--appendonly', 'no',
            '--daemonize', 'yes', '--pidfile', "$redis_dir/redis.pid",
-           '--logfile', "$redis_dir/redis.log") == 0
+           '--logfile', "$redis_dir/redis.log", @auth) == 0
         or die "redis-server did not start: $?";
 
     my $deadline = time + 10;
-    while (time < $deadline) {
+    my $up;
+    while (!$up && time < $deadline) {
         my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
                                       PeerPort => $redis_port);
         if ($s) {
             print $s "PING\r\n";
             my $line = <$s>;
             close $s;
-            return $redis_port if defined $line && $line =~ /PONG/;
+            # with a password, an unauthenticated PING is refused
+            $up = defined $line && $line =~ /PONG|NOAUTH/;
         }
-        sleep 0.05;
+        sleep 0.05 unless $up;
     }
-    die "redis-server did not answer on port $redis_port";
+    die "redis-server did not answer on port $redis_port" unless $up;
+
+    if (my $u = $redis_opts{acl_user}) {
+        my ($name, $pass, @rules) = @$u;
+        my $out = _redis_cmd_plain('ACL', 'SETUSER', $name, 'reset', 'on',
+                                   ">$pass", @rules);
+        die "ACL SETUSER $name: $out" unless $out eq 'OK';
+    }
+
+    return $redis_port;
+}
+
+# ACL mode: what Redis refused the ACL user since it last started
+sub _acl_log_check {
+    return unless $redis_dir && -f "$redis_dir/redis.pid";
+    my $log = _redis_cmd_plain('ACL', 'LOG');
+    Test::More::is($log, '(empty array)',
+                   'ACL LOG: nothing refused to the elaaoms:* user')
+        or Test::More::diag($log);
 }
 
 sub redis_stop {
@@ -317,6 +392,8 @@ sub redis_cmd {
     my @args = @_;
     return _redis_cmd_plain(@args) if @args > 4 && $args[0] eq 'EVAL';
     my $last = pop @args;
+    local $ENV{REDISCLI_AUTH} = $redis_opts{requirepass}
+        if defined $redis_opts{requirepass};
     my $in = File::Temp->new;
     print $in $last;
     close $in;
@@ -350,6 +427,7 @@ END {
     local $?;
     if ($$ == $owner_pid) {
         worker_stop();
+        _acl_log_check() if $acl_on;
         for my $pid (@fake_pids) {
             kill 'TERM', $pid;
             waitpid $pid, 0;
