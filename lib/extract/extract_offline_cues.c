@@ -259,6 +259,7 @@ static const xo_cue_t  xo_cues[] = {
     { "frustrat*|annoy*|disappoint*|upset|angry|furious|livid|fuming|mad|"
       "worried|anxious|stressed|scared|terrified|afraid|shaken|shaking|"
       "nervous|sad|unhappy|fed|confused|unacceptable|ridiculous|terrible|"
+      "panicky|jittery|"
       "awful|outrageous|horrible", XO_FEEL, ELAAOMS_XO_IMP_FEELING,
       NULL, NULL, 1, 0 },
     { "happy|pleased|glad|relieved|thrilled|delighted|grateful|impressed|"

@@ -243,7 +243,8 @@ static const xo_feeling_t  xo_negative[] = {
     { "scared|frightened|afraid", "scared", 0 },
     { "terrified|shaken|panicked|panicking|devastated|heartbroken|"
       "embarrassed|overwhelmed|exhausted|upset|angry|furious|livid|fuming|"
-      "mad|anxious|nervous|unhappy|sad|disgusted|insulted|helpless", NULL, 0 },
+      "mad|anxious|nervous|unhappy|sad|disgusted|insulted|helpless|panicky|"
+      "jittery", NULL, 0 },
     { "shaking", "shaken", 0 },
     { "fed up", "fed up", 0 },
     { "unacceptable|ridiculous|terrible|awful|outrageous|horrible|absurd|"

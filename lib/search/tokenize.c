@@ -60,7 +60,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "zip postcode postal move relocate residence neighborhood "
     "neighbourhood located location lane drive boulevard blvd court "
     "floor suite building property gate door entrance driveway yard "
-    "garage porch",
+    "garage porch arrival doorbell knock buzzer intercom lockbox",
     /* PREFERENCE */
     "prefer preference like want favorite favourite rather love enjoy wish "
     "choose choice interest interested request hate dislike best need "
@@ -74,7 +74,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "payable chargeback seat license licence per amount total budget "
     "afford spend estimate deposit installment instalment financing "
     "finance worth apiece tariff surcharge tax rebate saving quid euro "
-    "pound",
+    "pound ballpark",
     /* PROBLEM */
     "problem issue complaint complain broken break delay late damage wrong "
     "missing lost fault error trouble defective fail failure outage crash "
@@ -103,7 +103,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "helpless unacceptable ridiculous outrageous horrible absurd impressed "
     "tired hopeful skeptical sceptical doubtful trust distrust ecstatic "
     "overjoyed unimpressed displeased uneasy vibe attitude sentiment "
-    "temperament spirits",
+    "temperament spirits panicky jittery",
     /* FAMILY */
     "family daughter son wife husband mother mom father dad parent child "
     "children kid sister brother spouse partner grandson granddaughter "
@@ -127,7 +127,9 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     /* TIME_OF_DAY */
     "morning afternoon evening night noon lunchtime time hour weekday "
     "weekend monday tuesday wednesday thursday friday saturday sunday "
-    "available availability tonight tomorrow today day pm am early",
+    "available availability tonight tomorrow today day pm am early date "
+    "january february march april may june july august september october "
+    "november december",
     /* LANGUAGE */
     "language speak speaker spanish english french german chinese mandarin "
     "cantonese portuguese italian arabic hindi vietnamese korean japanese "
@@ -189,7 +191,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "conditioning thermostat dishwasher washer dryer fridge refrigerator "
     "freezer oven stove cooktop microwave panel breaker fuse outlet socket "
     "wiring plumbing pipe toilet sink faucet drain sump pump compressor "
-    "vent duct filter electrical electric electricity generator"
+    "vent duct filter electrical electric electricity generator unit air "
+    "repair"
 };
 
 
