@@ -11,8 +11,9 @@
  *   "I can do $14 per seat per month"     The agent offered $14 per
  *                                         seat per month.
  *
- * A sentence counts only when it holds a number, an amount or a code
- * after the words that say who did what; a question never counts.
+ * A sentence counts only when it holds a number, an amount, a code or a
+ * health or safety need after the words that say who did what; a
+ * question never counts.
  *
  * A price the agent states once the caller has spoken is a quote for
  * the caller, kept whole with the sentence before it when it refers
@@ -25,6 +26,7 @@
 #include <string.h>
 
 #include "extract/extract_offline_internal.h"
+#include "extract/memory_rules.h"
 #include "util/ascii.h"
 
 
@@ -140,6 +142,27 @@ elaaoms_xo_agent_has_value(const elaaoms_xo_sent_t *st, size_t from,
     }
 
     return 0;
+}
+
+
+/*
+ * words [from, to) name a health or safety need ("I'll add a latex
+ * allergy to your chart", "I've noted the wheelchair"): worth keeping
+ * without a number
+ */
+static int
+elaaoms_xo_agent_health(const elaaoms_xo_sent_t *st, size_t from, size_t to)
+{
+    const char  *p;
+
+    if (from >= to || to > st->ntok) {
+        return 0;
+    }
+
+    p = elaaoms_xo_tok_p(st, from);
+
+    return elaaoms_memory_rules_health(p, (size_t) (elaaoms_xo_tok_p(st, to - 1)
+                                       + st->tok[to - 1].len - p));
 }
 
 
@@ -291,7 +314,9 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
              * "That's $64 for the month, I've charged the card on file":
              * the value may come first, then the sentence is kept whole
              */
-            if (!elaaoms_xo_agent_has_value(st, end, to)) {
+            if (!elaaoms_xo_agent_has_value(st, end, to)
+                && !elaaoms_xo_agent_health(st, end, to))
+            {
                 if (at == 0
                     || !elaaoms_xo_agent_has_value(st, 0, (size_t) at))
                 {

@@ -839,7 +839,9 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
 
     request = elaaoms_xo_match(st, 0, "can|could|would|will you", NULL)
               || elaaoms_xo_match(st, 0, "please", NULL)
-              || xo_word_in(st, 0, xo_imperatives);
+              || xo_word_in(st, 0, xo_imperatives)
+              || (elaaoms_xo_match(st, 0, "just", NULL)
+                  && xo_word_in(st, 1, xo_imperatives));
     cue = elaaoms_xo_classify(st, first_person, request, &type, &importance);
 
     /*
@@ -906,9 +908,11 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         xo_put_lowered(&b, st, start);
 
     } else if (xo_word_in(st, 0, xo_imperatives)
+               || (elaaoms_xo_match(st, 0, "please|just", NULL)
+                   && xo_word_in(st, 1, xo_imperatives))
                || (elaaoms_xo_match(st, 0, "please", NULL) && st->ntok > 1))
     {
-        start = elaaoms_xo_match(st, 0, "please", NULL) ? 1 : 0;
+        start = elaaoms_xo_match(st, 0, "please|just", NULL) ? 1 : 0;
         elaaoms_xo_puts(&b, "The caller asked the company to ");
         xo_put_lowered(&b, st, start);
 

@@ -545,6 +545,8 @@ static const statement_case_t  statements[] = {
       "there who speaks Arabic.", 0 },
     { NULL, "Mornings only.", ELAAOMS_MEM_PREFERENCE,
       "The caller said mornings only.", 0 },
+    { NULL, "Actually, just text me.", ELAAOMS_MEM_PREFERENCE,
+      "The caller asked the company to text them.", 0 },
     /* an idle question gives no context */
     { "How can I help you today?", "My internet keeps dropping.",
       ELAAOMS_MEM_ISSUE, "The caller's internet keeps dropping.", 7 },
@@ -835,6 +837,9 @@ static const struct {
       "card.", ELAAOMS_MEM_ISSUE },
     { "Let me check... your new ticket is TK-30872.",
       "The caller's new ticket is TK-30872.", ELAAOMS_MEM_FACTUAL },
+    { "I will add a latex allergy to your chart.",
+      "The agent will add a latex allergy to the caller's chart.",
+      ELAAOMS_MEM_FACTUAL },
     { "Your dispute reference is DSP-448210.",
       "The caller's dispute reference is DSP-448210.", ELAAOMS_MEM_ISSUE },
     { "I'll call you myself on December 1st.",
