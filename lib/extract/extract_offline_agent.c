@@ -73,7 +73,8 @@ elaaoms_xo_agent_person(const elaaoms_xo_sent_t *st, size_t i)
     static const char  *map[][2] = {
         { "your", "the caller's" }, { "you", "the caller" },
         { "yours", "the caller's" }, { "you're", "the caller is" },
-        { "you've", "the caller has" }, { "my", "the agent's" },
+        { "you've", "the caller has" }, { "you'll", "the caller will" },
+        { "you'd", "the caller would" }, { "my", "the agent's" },
         { "our", "the company's" }, { "me", "the agent" },
         { "us", "the company" }, { "i", "the agent" },
         { "we", "the company" }, { "i'd", "the agent would" },
@@ -219,6 +220,7 @@ static void
 elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
     size_t to, const elaaoms_xo_sent_t *prev)
 {
+    int     anaphora;
     size_t  i, pto;
 
     for (i = 0; i < to; i++) {
@@ -241,13 +243,22 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
         return;
     }
 
+    /*
+     * "That's $129 a month" says what only with the sentence before; after
+     * a question ("Would you like the annual plan? It's 149 a year.") it
+     * is an offer the caller's answer keeps, not a quote
+     */
+    anaphora = elaaoms_xo_match(st, 0, "that's|that|it's|it|which|this|"
+                                       "those|these|they're", NULL);
+    if (anaphora && prev != NULL && prev->ntok > 0
+        && prev->s[prev->n - 1] == '?')
+    {
+        return;
+    }
+
     elaaoms_xo_puts(b, "The agent said: ");
 
-    /* "That's $129 a month" says what only with the sentence before */
-    if (prev != NULL && prev->ntok > 0 && prev->s[prev->n - 1] != '?'
-        && elaaoms_xo_match(st, 0, "that's|that|it's|it|which|this|"
-                                   "those|these|they're", NULL))
-    {
+    if (anaphora && prev != NULL && prev->ntok > 0) {
         pto = prev->ntok;
         while (pto > 0 && prev->tok[pto - 1].punct) {
             pto--;

@@ -939,6 +939,9 @@ static const struct {
       "month.\n", NULL },
     { "Caller: Okay.\nAgent: We're running a promotion, 3 months at $20 "
       "a month.\n", NULL },
+    /* a price for what the agent asked about is an offer, not a quote */
+    { "Caller: Okay.\nAgent: Would you like to switch to the annual plan? "
+      "It's 149 a year.\n", NULL },
     /* a number that is no amount */
     { "Caller: When can you come?\nAgent: The tech arrives at 9 on "
       "Tuesday.\n", NULL },
