@@ -36,19 +36,25 @@ static const struct {
     const char  *lead;
     const char  *mid;           /* the lead after words that came first */
     unsigned     past:1;        /* the next word must be a past form */
+    unsigned     alone:1;       /* the words before are no part of it */
 } elaaoms_xo_agent_rules[] = {
-    { "i've|we've just|also|already?", "The agent", " the agent ", 1 },
-    { "i|we have just|also|already?", "The agent", " the agent ", 1 },
-    { "i|we just|also|already", "The agent", " the agent ", 1 },
+    { "i've|we've just|also|already?", "The agent", " the agent ", 1, 0 },
+    { "i|we have just|also|already?", "The agent", " the agent ", 1, 0 },
+    { "i|we just|also|already", "The agent", " the agent ", 1, 0 },
     { "i|we can|could do|offer|give", "The agent offered",
-      " the agent offered ", 0 },
+      " the agent offered ", 0, 0 },
     { "i'll|we'll do|offer|give", "The agent offered",
-      " the agent offered ", 0 },
+      " the agent offered ", 0, 0 },
     { "i|we will do|offer|give", "The agent offered",
-      " the agent offered ", 0 },
+      " the agent offered ", 0, 0 },
     /* a promise with a date or a number: "I'll call you on December 1st" */
-    { "i'll|we'll", "The agent will", " the agent will ", 0 },
-    { "i|we will", "The agent will", " the agent will ", 0 },
+    { "i'll|we'll", "The agent will", " the agent will ", 0, 0 },
+    { "i|we will", "The agent will", " the agent will ", 0, 0 },
+    /* "Perfect, you're all set for eight at 8 pm Saturday" */
+    { "you're all|now? set|booked|scheduled|confirmed|down",
+      "The caller is booked", NULL, 0, 1 },
+    { "you are all|now? set|booked|scheduled|confirmed|down",
+      "The caller is booked", NULL, 0, 1 },
 };
 
 /*
@@ -328,7 +334,7 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
             if (!elaaoms_xo_agent_has_value(st, end, to)
                 && !elaaoms_xo_agent_health(st, end, to))
             {
-                if (at == 0
+                if (at == 0 || elaaoms_xo_agent_rules[r].alone
                     || !elaaoms_xo_agent_has_value(st, 0, (size_t) at))
                 {
                     continue;
@@ -343,7 +349,9 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
 
             /* an offer keeps what it is for: "For 25 seats, I can do" */
             from = end;
-            if (!elaaoms_xo_agent_rules[r].past && at > 0) {
+            if (!elaaoms_xo_agent_rules[r].past
+                && !elaaoms_xo_agent_rules[r].alone && at > 0)
+            {
                 elaaoms_xo_agent_words(&b, st, 0, (size_t) at);
                 elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].mid);
                 from = 0;

@@ -837,6 +837,9 @@ static const struct {
       "card.", ELAAOMS_MEM_ISSUE },
     { "Let me check... your new ticket is TK-30872.",
       "The caller's new ticket is TK-30872.", ELAAOMS_MEM_FACTUAL },
+    { "Perfect, you're all set for eight at 8 pm Saturday, inside.",
+      "The caller is booked for eight at 8 pm Saturday, inside.",
+      ELAAOMS_MEM_FACTUAL },
     { "I will add a latex allergy to your chart.",
       "The agent will add a latex allergy to the caller's chart.",
       ELAAOMS_MEM_FACTUAL },
@@ -864,6 +867,7 @@ static const char  *agent_nothing[] = {
     "Your order XYZ-789 is late and you were charged twice.",
     "Your new router is ready and it has 4 antennas.",
     "I can do that for you.",
+    "You're all set, thanks.",
     "I've got 3 minutes left on this shift, so let me be quick?",
     NULL
 };
