@@ -217,7 +217,17 @@ elaaoms_xo_agent_amount(const elaaoms_xo_sent_t *st, size_t i)
                                        "usd", NULL)
            || elaaoms_xo_match(st, i + 1, "a|per month|year|week|night|"
                                           "person|head|seat|user|visit|"
-                                          "hour|day", NULL);
+                                          "hour|day", NULL)
+           /* "come to 389", "costs 45", "a total of 1,200" */
+           || (i >= 1 && elaaoms_xo_match(st, i - 1, "costs|cost|runs|run|"
+                                                     "totals|totaling|"
+                                                     "totalling|charge|"
+                                                     "charges", NULL))
+           || (i >= 2 && elaaoms_xo_match(st, i - 2, "comes|come|came to",
+                                          NULL))
+           || (i >= 2 && elaaoms_xo_match(st, i - 2, "total|price|fee|"
+                                                     "cost|estimate|quote "
+                                                     "is|of|was", NULL));
 }
 
 
@@ -234,7 +244,14 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
             break;
         }
     }
-    if (i == to) {
+
+    /* "The tech found the rear pads are at 2 millimeters": a finding */
+    if (i == to
+        && !(elaaoms_xo_find(st, 0, "found|noticed|diagnosed|detected|"
+                                    "measured|measures|reads|reading|"
+                                    "shows|showing|tested", NULL) >= 0
+             && elaaoms_xo_agent_has_value(st, 0, to)))
+    {
         return;
     }
 

@@ -21,7 +21,7 @@ static const char *xo_idle_questions[] = {
     "does that work|sound", "can you hear me", "are you still there",
     "who am i speaking|talking", "what can i do for you",
     "is there anything", "can i help", "how may i", "sound good",
-    "shall we", "ready", NULL
+    "shall we", "are you ready", "ready to", NULL
 };
 
 
@@ -40,7 +40,11 @@ xo_put_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
         { "which's", "which is" }, { "i", "the agent" },
         { "i'm", "the agent is" }, { "i've", "the agent has" },
         { "i'll", "the agent will" }, { "i'd", "the agent would" },
-        { "my", "the agent's" }, { NULL, NULL }
+        { "my", "the agent's" }, { "we", "the company" },
+        { "we'll", "the company will" }, { "we're", "the company is" },
+        { "we've", "the company has" }, { "we'd", "the company would" },
+        { "our", "the company's" }, { "us", "the company" },
+        { NULL, NULL }
     };
     /* the agent's verb after "I" */
     static const char  *verbs[][2] = {

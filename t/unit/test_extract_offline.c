@@ -513,8 +513,8 @@ static const statement_case_t  statements[] = {
     { "Do you have the order number?", "Yes, it's XYZ-789.",
       ELAAOMS_MEM_FACTUAL, "The caller asked about order XYZ-789.", 7 },
     { "Any allergies we should know about?", "Just shellfish.",
-      ELAAOMS_MEM_FACTUAL, "When asked any allergies we should know about, "
-      "the caller said just shellfish.", 7 },
+      ELAAOMS_MEM_FACTUAL, "When asked any allergies the company should know "
+      "about, the caller said just shellfish.", 7 },
     { "How many seats do you need?", "Forty, maybe forty-five by spring.",
       ELAAOMS_MEM_PREFERENCE, "When asked how many seats do they need, the "
       "caller said forty, maybe forty-five by spring.", 0 },
@@ -526,8 +526,8 @@ static const statement_case_t  statements[] = {
       "That's right.", ELAAOMS_MEM_FACTUAL, "When asked whether the "
       "delivery is for Saturday the 14th, the caller said yes.", 0 },
     { "Would you like us to text you the confirmation?", "Yes please.",
-      ELAAOMS_MEM_PREFERENCE, "When asked whether they would like us to "
-      "text them the confirmation, the caller said yes.", 0 },
+      ELAAOMS_MEM_PREFERENCE, "When asked whether they would like the company "
+      "to text them the confirmation, the caller said yes.", 0 },
     { "Okay, I can book you for Tuesday at 3, does that work for you?",
       "Perfect.", ELAAOMS_MEM_FACTUAL, "When asked whether the agent can book "
       "them for Tuesday at 3, the caller said yes.", 0 },
@@ -946,6 +946,13 @@ static const struct {
     /* a price for what the agent asked about is an offer, not a quote */
     { "Caller: Okay.\nAgent: Would you like to switch to the annual plan? "
       "It's 149 a year.\n", NULL },
+    /* a total, and a finding with a measure */
+    { "Caller: How much to replace them?\nAgent: Rear pads and rotors "
+      "come to 389 with labor.\n",
+      "The agent said: Rear pads and rotors come to 389 with labor." },
+    { "Caller: Hi.\nAgent: The tech found the rear brake pads are at 2 "
+      "millimeters.\n", "The agent said: The tech found the rear brake "
+      "pads are at 2 millimeters." },
     /* a number that is no amount */
     { "Caller: When can you come?\nAgent: The tech arrives at 9 on "
       "Tuesday.\n", NULL },
