@@ -315,6 +315,37 @@ xo_feeling(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
 }
 
 
+/*
+ * "He's shaken up", "my dad is worried": the feeling is another
+ * person's, so it is no feeling of the caller's (the statement keeps
+ * the words with whom they are about)
+ */
+static int
+xo_feeling_of_other(const elaaoms_xo_sent_t *st, size_t at)
+{
+    size_t  i;
+
+    for (i = at; i > 0 && at - i < 4; i--) {
+        if (elaaoms_xo_is_punct(st, i - 1)) {
+            break;
+        }
+        if (elaaoms_xo_match(st, i - 1, "i|i'm|im|me|we|we're|i've|we've|"
+                                        "i'd|myself", NULL))
+        {
+            return 0;
+        }
+        if (elaaoms_xo_match(st, i - 1, "he|she|he's|she's|hes|shes|they|"
+                                        "they're|him|his|her|them|their",
+                             NULL))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 void
 elaaoms_xo_rule_emotions(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
@@ -331,7 +362,8 @@ elaaoms_xo_rule_emotions(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     for (f = xo_negative; f->pat; f++) {
         at = elaaoms_xo_find(st, 0, f->pat, &end);
         if (at >= 0 && !elaaoms_xo_negated(st, (size_t) at)
-            && !xo_says_more(st, (size_t) at, end))
+            && !xo_says_more(st, (size_t) at, end)
+            && !xo_feeling_of_other(st, (size_t) at))
         {
             xo_feeling(cx, st, f, (size_t) at, end, 1);
             break;
@@ -341,7 +373,8 @@ elaaoms_xo_rule_emotions(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     for (f = xo_positive; f->pat; f++) {
         at = elaaoms_xo_find(st, 0, f->pat, &end);
         if (at >= 0 && !elaaoms_xo_negated(st, (size_t) at)
-            && !xo_says_more(st, (size_t) at, end))
+            && !xo_says_more(st, (size_t) at, end)
+            && !xo_feeling_of_other(st, (size_t) at))
         {
             xo_feeling(cx, st, f, (size_t) at, end, 0);
             return;

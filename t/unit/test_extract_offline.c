@@ -674,6 +674,10 @@ typedef struct {
 } absent_case_t;
 
 static const absent_case_t  absent[] = {
+    /* another person's feeling is not the caller's */
+    { "He's shaken up but fine.", ELAAOMS_MEM_EMOTION, "caller was" },
+    { "My mom is really worried about it.", ELAAOMS_MEM_EMOTION,
+      "caller was" },
     { "I'm not working today.", ELAAOMS_MEM_ISSUE, "" },
     { "I'm not frustrated at all.", ELAAOMS_MEM_EMOTION, "" },
     { "I do like decaf.", ELAAOMS_MEM_PREFERENCE, "not like" },
