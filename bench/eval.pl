@@ -659,7 +659,8 @@ sub result_text {
 
 # why a question failed, as a class: "extraction" (no stored memory holds
 # the answer), "unscored" (stored, yet not returned even at threshold 0:
-# relevance 0 or out of the agent's view), "threshold" (ranked within 5 at
+# relevance 0), "view" (found only with search_all_agents: out of the
+# asking agent's view), "threshold" (ranked within 5 at
 # threshold 0), "rank" (below 5th at threshold 0), "stale" (an older answer
 # ranked above the new one); with the threshold-0 rank and relevance
 sub miss_class {
@@ -675,8 +676,15 @@ sub miss_class {
     my %by_agent = map { ($_->{agent_id} // '?') => 1 }
                    grep { matches($_->{content} // '', $q->{expect}) }
                    stored_memories($st, $c);
-    return %by_agent ? ('unscored', undef, undef, [ sort keys %by_agent ])
-                     : ('extraction');
+    return ('extraction') unless %by_agent;
+    # out of the agent's view, or scored 0?
+    my $any = search($st, $c->{org}, $c->{phone}, $q->{agent},
+                     $s->{session}, $q->{q}, threshold => 0, limit => 100,
+                     search_all_agents => JSON::PP::true);
+    my $seen = grep { matches(result_text($_), $q->{expect}) }
+               @{ $any->{results} || [] };
+    return ($seen ? 'view' : 'unscored', undef, undef,
+            [ sort keys %by_agent ]);
 }
 
 # counts only: misses by class, and by question type and tag

@@ -61,6 +61,22 @@ static const xo_cue_t  xo_cues[] = {
       "chargeback|chargebacks|charge-back|bbb|ombudsman|regulator",
       XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
 
+    /*
+     * what every agent should know before speaking: a death in the
+     * family, hardship, a vulnerable caller
+     */
+    { "passed away|on", XO_REL, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0,
+      0 },
+    { "died|widow|widowed|widower|funeral|bereave*|deceased|estate",
+      XO_REL, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
+    { "lost|losing my|his|her|their job|jobs", XO_FACT,
+      ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
+    { "laid off", XO_FACT, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
+    { "unemployed|hardship|bankrupt*|foreclos*|evict*", XO_FACT,
+      ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 1, 0 },
+    { "can't|cannot|cant afford", XO_FACT, ELAAOMS_XO_IMP_SENSITIVE, NULL,
+      NULL, 0, 0 },
+
     /* money */
     { "charged|billed|charging|billing|paid|pay twice|double", XO_ISSUE,
       ELAAOMS_XO_IMP_MONEY, NULL, NULL, 0, 0 },

@@ -48,6 +48,8 @@
                                            about */
 #define ELAAOMS_XO_IMP_MONEY        8   /* charges, refunds, disputes */
 #define ELAAOMS_XO_IMP_CHURN        8   /* cancelling, leaving, competitors */
+#define ELAAOMS_XO_IMP_SENSITIVE    8   /* a death, hardship: every agent
+                                           should know */
 #define ELAAOMS_XO_IMP_SECURITY     9   /* fraud, hacked, legal threats */
 
 /* confidence (0-1): these are rules, not understanding */

@@ -34,6 +34,16 @@ static const char  *elaaoms_rules_health_terms[] = {
     "meds", "prescription*", "chronic illness*", "chronic pain",
     "surgery", "surgeries", "post op", "recovering from", "hospice",
     "frail", "gluten free", "nut free", "dairy free", "broken leg",
+    "life support", "medical baseline", "blood pressure", "hypertensi*",
+    "anxiety", "depression", "mental health", "heavy lifting",
+    "lift anything", "cannot lift", "elderly",
+    "lives alone", "hospitalized", "hospitalised", "in the hospital",
+    "in hospital", "hospital stay", "discharged", "knee replacement*",
+    "hip replacement*", "copd", "emphysema", "multiple sclerosis",
+    "parkinson*", "kidney*", "transplant*", "immunocompromised",
+    "immune system", "oxygen*", "fragrance sensitiv*",
+    "chemical sensitiv*", "newborn*", "postpartum", "c section",
+    "breastfeeding", "bedridden", "housebound", "homebound",
     "broken arm", "broken hip", "bad back", "bad knee*", "bad hip*",
 
     /* accessibility needs */

@@ -539,6 +539,11 @@ static const statement_case_t  statements[] = {
       "ending in 7731. Sorry, no, 7713.", ELAAOMS_MEM_FACTUAL, "When asked "
       "whether is this on their debit card or the Visa, the caller said the "
       "debit card, the one ending in 7713.", 0 },
+    /* a death or hardship: every agent should know (importance 8) */
+    { NULL, "My husband passed away last month.", ELAAOMS_MEM_RELATIONSHIP,
+      "The caller's husband passed away last month.", 8 },
+    { NULL, "We got laid off in May.", ELAAOMS_MEM_FACTUAL,
+      "The caller said they got laid off in May.", 8 },
     /* what the caller asks to have, and a one-word choice */
     { NULL, "Is there someone there who speaks Arabic?",
       ELAAOMS_MEM_PREFERENCE, "The caller asked whether there is someone "
