@@ -170,7 +170,9 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "tablet app website online software broadband fiber signal equipment "
     "hardware remote tv television receiver console printer camera "
     "thermostat mesh extender unit ping gig mbps megabit speed upload "
-    "download bandwidth light",
+    "download bandwidth light iphone ipad macbook android samsung galaxy "
+    "pixel nest roku firestick chromecast xbox playstation nintendo "
+    "netgear arris linksys eero asus dell lenovo",
     /* FOOD */
     "food meal dish menu soup pizza drink coffee dinner breakfast lunch "
     "restaurant eat cook recipe dessert meat vegetarian vegan halal "
@@ -185,14 +187,18 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     /* VEHICLE */
     "car vehicle truck van suv motorcycle auto sedan hatchback pickup "
     "mileage brake tire tyre engine rental battery windshield bumper "
-    "transmission dashboard headlight ignition",
+    "transmission dashboard headlight ignition toyota honda ford chevy "
+    "chevrolet nissan hyundai kia subaru mazda volkswagen vw bmw mercedes "
+    "audi tesla jeep dodge gmc lexus volvo civic accord camry corolla "
+    "prius silverado outback forester minivan",
     /* APPLIANCE: a home's systems and machines */
     "appliance furnace boiler heater hvac ac aircon conditioner "
     "conditioning thermostat dishwasher washer dryer fridge refrigerator "
     "freezer oven stove cooktop microwave panel breaker fuse outlet socket "
     "wiring plumbing pipe toilet sink faucet drain sump pump compressor "
     "vent duct filter electrical electric electricity generator unit air "
-    "repair"
+    "repair whirlpool bosch maytag kenmore frigidaire kitchenaid carrier "
+    "trane lennox rheem goodman daikin"
 };
 
 
