@@ -15,6 +15,7 @@
 #include "intake/durable_file.h"
 #include "intake/intake.h"
 #include "intake/job.h"
+#include "intake/payload_erase.h"
 #include "intake/postcall.h"
 #include "sweep.h"
 #include "worker_io.h"
@@ -118,8 +119,18 @@ elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
                     "pending job of %s/%s %s", job.org, job.conversation_id,
                     reply->integer > 0 ? "queued"
                     : reply->integer == 0 ? "was already queued"
+                    : reply->integer == ELAAOMS_INTAKE_FORGOTTEN
+                    ? "dropped: the caller was erased"
                     : "dropped: a newer delivery is stored");
-        rv = reply->integer > 0 ? 1 : 0;
+        rv = reply->integer == 1 ? 1 : 0;
+
+        /* an erased caller's payload goes, as nginx does it */
+        if (reply->integer == ELAAOMS_INTAKE_FORGOTTEN
+            && elaaoms_payload_erase(payload_dir, org, conv, NULL, err,
+                                     sizeof(err)) != 0)
+        {
+            elaaoms_log(ELAAOMS_LOG_WARN, job.request_id, "%s", err);
+        }
 
     } else {
         elaaoms_log(ELAAOMS_LOG_ERROR, job.request_id, "intake script: %s",

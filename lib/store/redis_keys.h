@@ -48,6 +48,22 @@
 #define ELAAOMS_MEMORY_KEY_CONVERSATIONS  "conversations"
 #define ELAAOMS_MEMORY_KEY_CALLERS        "callers"          /* org key */
 
+/* the caller's conversations, memories or not: a set written at intake,
+ * so that erasure finds every conversation without a SCAN */
+#define ELAAOMS_MEMORY_KEY_CALLS          "calls"
+
+/*
+ * An erased caller's tombstone: "elaaoms:<org>:forgotten:<hex>", hex the
+ * SHA-256 of "<org>:<caller>" (the caller never appears in clear).  While
+ * it lives (ELAAOMS_TOMBSTONE_TTL), intake and the worker drop whatever
+ * arrives for the caller.  Not in the caller's hash-tag slot: the tag
+ * would name the caller.  Returns the length, or -1 when it does not fit.
+ */
+#define ELAAOMS_TOMBSTONE_TTL  (30 * 24 * 3600)
+
+int elaaoms_key_tombstone(char *buf, size_t size, const char *org,
+    const char *caller);
+
 /*
  * A signature already accepted, remembered until it expires so it passes
  * once: "elaaoms:<org>:sig:<v0>", v0 the signature's lowercase hex MAC.
