@@ -4,7 +4,8 @@
 # then the value by type) and every file under the payload directory are
 # searched for any trace of that caller: its id in any form, its phone
 # number, its conversation ids, its transcript's words.  The others stay.
-# Then the tombstone: a post-call of the erased caller still gets 200 and
+# The admin location (elaaoms_admin) queues the same erasure for the
+# worker; its own secret, fail closed. Then the tombstone: a post-call of the erased caller still gets 200 and
 # leaves nothing; a job in flight (held by a slow LLM) when forget runs
 # stores nothing; a job of the caller that was in a worker's hands comes
 # back to nothing.
@@ -25,6 +26,9 @@ our $PORT = server_port_for_client();
 # ELAAOMS_TEST_REDIS_ACL runs)
 %ElaaomsTest::CLI_CONF = (payload_dir => payload_dir(),
                           ElaaomsTest::_acl_worker_conf());
+
+our $WORKER_LOG;
+sub worker_log { open my $fh, '<', $WORKER_LOG or return ''; local $/; return <$fh> }
 
 # the erased caller: acme's "+1 (415) 555-0123"
 our @TRACES = ('4155550123', '415) 555-0123', 'conv_era_a1', 'conv_era_a2',
@@ -133,6 +137,11 @@ our $CONFIG = <<'END';
         elaaoms_org globex;
         elaaoms_signature_secret test_secret;
         elaaoms_webhook post_call;
+    }
+    location /acme/admin/ {
+        elaaoms_org acme;
+        elaaoms_admin;
+        elaaoms_admin_secret X-Elaaoms-Admin admin-secret-0123456789;
     }
     location = /health { elaaoms_health; }
 END
@@ -263,3 +272,68 @@ ElaaomsTest::fake_control($main::FAKE, { latency_ms => 0 });
 my @tr = ('6175550142', 'conv_era_e1', 'Narwhal');
 my @left = (main::traces(main::redis_dump(), @tr), main::traces(main::files_dump(), @tr));
 Test::More::is_deeply(\@left, [], 'nothing of the caller') or Test::More::diag(join "\n", @left);
+
+
+
+=== TEST 4: the admin location fails closed: no elaaoms_admin_secret, no nginx
+--- init
+my ($rc, $out) = ElaaomsTest::nginx_check(<<'CONF');
+    server {
+        listen 127.0.0.1:1;
+        location /admin/ { elaaoms_org acme; elaaoms_admin; }
+    }
+CONF
+Test::More::isnt($rc, 0, 'nginx -t refuses it');
+Test::More::like($out, qr/"elaaoms_admin" needs "elaaoms_admin_secret"/, 'and says why');
+
+
+
+=== TEST 5: admin: no secret is 401
+--- request
+POST /acme/admin/callers/+12025550188/forget
+--- error_code: 401
+--- response_body_like: "unauthorized"
+--- error_log
+no admin secret
+
+
+
+=== TEST 6: admin: a wrong secret is 403, and nothing is erased
+--- request
+POST /acme/admin/callers/+12025550188/forget
+--- more_headers
+X-Elaaoms-Admin: admin-secret-0123456780
+--- error_code: 403
+--- response_body_like: "forbidden"
+--- error_log
+wrong admin secret
+
+
+
+=== TEST 7: admin: with the secret, the erasure of a filled caller is queued (202)
+--- init
+Test::More::ok(scalar @{ main::memories('acme', '+12025550188') } >= 1, 'the other caller was not erased by the refused requests');
+$main::WORKER_LOG = ElaaomsTest::worker_start(llm_provider => 'offline');
+main::post('acme', main::transcript('conv_era_f1', '+1 (312) 555-0177',
+    'My name is Fiona Axolotl.', 'I prefer email over phone calls.'));
+Test::More::ok(main::wait_status('acme', 'conv_era_f1', 'extraction_completed'), 'extracted');
+Test::More::ok(scalar @{ main::memories('acme', '+13125550177') } >= 1, 'the caller has memories');
+--- request
+POST /acme/admin/callers/%2B1%20(312)%20555-0177/forget
+--- more_headers
+X-Elaaoms-Admin: admin-secret-0123456789
+--- error_code: 202
+--- response_body: {"forgotten":"queued"}
+
+
+
+=== TEST 8: admin: the worker completes it: no trace of the caller, the others intact
+--- init
+Test::More::ok(ElaaomsTest::wait_until(sub { main::worker_log() =~ /caller of acme erased/ }, 15),
+    'the worker ran the erasure');
+ElaaomsTest::worker_stop();
+my @tr = ('3125550177', 'conv_era_f1', 'Axolotl');
+my @left = (main::traces(main::redis_dump(), @tr), main::traces(main::files_dump(), @tr));
+Test::More::is_deeply(\@left, [], 'nothing of the caller, the forget queue included')
+    or Test::More::diag(join "\n", @left);
+Test::More::ok(scalar @{ main::memories('acme', '+12025550188') } >= 1, 'the other caller stays');

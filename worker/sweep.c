@@ -12,11 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "intake/caller_id.h"
 #include "intake/durable_file.h"
 #include "intake/intake.h"
 #include "intake/job.h"
 #include "intake/payload_erase.h"
 #include "intake/postcall.h"
+#include "store/caller_erase.h"
+#include "store/redis_keys.h"
 #include "sweep.h"
 #include "worker_io.h"
 #include "worker_log.h"
@@ -247,4 +250,81 @@ elaaoms_sweep_pending(redisContext *rc, const char *payload_dir)
     closedir(orgs);
 
     return queued;
+}
+
+
+/* erasures queued by nginx's admin location, for each organization */
+int
+elaaoms_sweep_forget(redisContext *rc, const char *payload_dir)
+{
+    int                     n;
+    char                    key[ELAAOMS_KEY_MAX], err[256];
+    size_t                  i;
+    redisReply             *orgs, *r;
+    elaaoms_erase_counts_t  c;
+
+    orgs = redisCommand(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
+    if (orgs == NULL || orgs->type != REDIS_REPLY_ARRAY) {
+        if (orgs) {
+            freeReplyObject(orgs);
+        }
+        return -1;
+    }
+
+    n = 0;
+
+    for (i = 0; i < orgs->elements; i++) {
+        if (orgs->element[i]->type != REDIS_REPLY_STRING
+            || !elaaoms_job_org_valid(orgs->element[i]->str)
+            || elaaoms_key_jobs(key, sizeof(key), orgs->element[i]->str,
+                                ELAAOMS_JOBS_FORGET, NULL) < 0)
+        {
+            continue;
+        }
+
+        for ( ;; ) {
+            /* read, erase, then remove: a crash in between erases again */
+            r = redisCommand(rc, "LINDEX %s -1", key);
+            if (r == NULL) {
+                freeReplyObject(orgs);
+                return -1;
+            }
+
+            if (r->type != REDIS_REPLY_STRING) {
+                freeReplyObject(r);
+                break;
+            }
+
+            if (!elaaoms_caller_key_valid(r->str)) {
+                elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "forget queue of %s: "
+                            "not a caller, dropped", orgs->element[i]->str);
+
+            } else if (elaaoms_caller_erase(rc, payload_dir,
+                                            orgs->element[i]->str, r->str,
+                                            ELAAOMS_TOMBSTONE_TTL, &c, err,
+                                            sizeof(err)) != 0)
+            {
+                elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "erasure in %s failed "
+                            "(tried again later): %s",
+                            orgs->element[i]->str, err);
+                freeReplyObject(r);
+                break;
+
+            } else {
+                elaaoms_log(ELAAOMS_LOG_INFO, NULL, "caller of %s erased: "
+                            "%zu keys, %zu conversations, %zu jobs, "
+                            "%zu files, %zu audit entries",
+                            orgs->element[i]->str, c.keys, c.conversations,
+                            c.jobs, c.files, c.audit);
+                n++;
+            }
+
+            freeReplyObject(redisCommand(rc, "LREM %s -1 %b", key, r->str,
+                                         r->len));
+            freeReplyObject(r);
+        }
+    }
+
+    freeReplyObject(orgs);
+    return n;
 }

@@ -19,4 +19,11 @@
  */
 int elaaoms_sweep_pending(redisContext *rc, const char *payload_dir);
 
+/*
+ * Runs the erasures nginx's admin location queued on each organization's
+ * "jobs:forget" list (lib/store/caller_erase.h); a caller leaves the list
+ * once erased.  The number erased, or -1 when Redis failed.
+ */
+int elaaoms_sweep_forget(redisContext *rc, const char *payload_dir);
+
 #endif /* ELAAOMS_WORKER_SWEEP_H */

@@ -33,6 +33,8 @@
 #define ELAAOMS_JOBS_DELAYED          "delayed"
 #define ELAAOMS_JOBS_FAILED           "failed"
 #define ELAAOMS_JOBS_INVALID          "invalid"
+/* callers whose erasure nginx queued for the worker (admin location) */
+#define ELAAOMS_JOBS_FORGET           "forget"
 
 /* the org's audit stream of memories served to other agents */
 #define ELAAOMS_KEY_AUDIT                 "audit"

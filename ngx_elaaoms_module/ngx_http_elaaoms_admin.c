@@ -1,0 +1,286 @@
+/*
+ * The operators' location (elaaoms_admin): POST .../callers/<caller>/forget
+ * erases a caller of the location's organization.
+ *
+ * Authentication of its own: the elaaoms_admin_secret header, compared in
+ * constant time; no header 401, a wrong one 403.  A location without the
+ * secret is refused when the configuration is read (fail closed).
+ *
+ * nginx must not block, and the erasure touches files: one EVAL sets the
+ * caller's tombstone (intake and the worker drop the caller from now on),
+ * deletes the memory index keys (search finds nothing at once) and queues
+ * the caller on "elaaoms:<org>:jobs:forget"; the worker pops it and runs
+ * the complete erasure (lib/store/caller_erase.h: jobs, conversations,
+ * audit, files), the same code as its forget command.  A worker rather
+ * than nginx's thread pool: the erasure also needs the job lists and the
+ * audit stream walked, one round trip per item, which the worker's
+ * blocking hiredis does simply, and it must run even where nginx has no
+ * thread pool.  The answer is 202 with {"forgotten":"queued"}.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <openssl/crypto.h>
+
+#include "ngx_http_elaaoms_module.h"
+#include "ngx_http_elaaoms_redis.h"
+#include "intake/caller_id.h"
+#include "store/redis_keys.h"
+
+
+#define NGX_HTTP_ELAAOMS_FORGET_KEYS  6
+
+static const char  ngx_http_elaaoms_forget_script[] =
+    "redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])\n"
+    "redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])\n"
+    "redis.call('LPUSH', KEYS[2], ARGV[2])\n"
+    "redis.call('SADD', KEYS[3], ARGV[3])\n"
+    "return 1\n";
+
+
+typedef struct {
+    char        keys[NGX_HTTP_ELAAOMS_FORGET_KEYS][ELAAOMS_KEY_MAX];
+    char        caller[ELAAOMS_CALLER_MAX];
+    char        ttl[NGX_INT_T_LEN + 1];
+    ngx_flag_t  done;
+} ngx_http_elaaoms_admin_ctx_t;
+
+
+static void ngx_http_elaaoms_admin_reply(ngx_http_request_t *r, void *data,
+    ngx_uint_t index, redisReply *reply);
+static void ngx_http_elaaoms_admin_done(ngx_http_request_t *r, void *data,
+    ngx_int_t rc);
+static ngx_int_t ngx_http_elaaoms_admin_send(ngx_http_request_t *r,
+    ngx_http_elaaoms_admin_ctx_t *ctx);
+
+
+/* 0 when the request carries the admin secret; an HTTP status otherwise */
+static ngx_int_t
+ngx_http_elaaoms_admin_auth(ngx_http_request_t *r,
+    ngx_http_elaaoms_loc_conf_t *elcf)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len != elcf->admin_header.len
+            || ngx_strncasecmp(h[i].key.data, elcf->admin_header.data,
+                               h[i].key.len) != 0)
+        {
+            continue;
+        }
+
+        if (h[i].value.len == elcf->admin_secret.len
+            && CRYPTO_memcmp(h[i].value.data, elcf->admin_secret.data,
+                             elcf->admin_secret.len) == 0)
+        {
+            return 0;
+        }
+
+        return NGX_HTTP_FORBIDDEN;
+    }
+
+    return NGX_HTTP_UNAUTHORIZED;
+}
+
+
+/* the caller of ".../callers/<caller>/forget", normalized; 0 or -1 */
+static ngx_int_t
+ngx_http_elaaoms_admin_caller(ngx_http_request_t *r, char *out, size_t size)
+{
+    u_char       *p, *end, *start;
+    static char   tail[] = "/forget";
+    static char   head[] = "/callers/";
+
+    end = r->uri.data + r->uri.len;
+
+    if (r->uri.len < sizeof(tail) - 1 + sizeof(head)
+        || ngx_strncmp(end - (sizeof(tail) - 1), tail, sizeof(tail) - 1)
+           != 0)
+    {
+        return -1;
+    }
+
+    end -= sizeof(tail) - 1;
+
+    /* the last "/callers/" before the tail: nginx decoded %2B already */
+    start = NULL;
+    for (p = r->uri.data; p + sizeof(head) - 1 <= end; p++) {
+        if (ngx_strncmp(p, head, sizeof(head) - 1) == 0) {
+            start = p + sizeof(head) - 1;
+        }
+    }
+
+    if (start == NULL || start >= end
+        || ngx_strlchr(start, end, '/') != NULL)
+    {
+        return -1;
+    }
+
+    return elaaoms_caller_normalize((const char *) start,
+                                    (size_t) (end - start), out, size) < 0
+           ? -1 : 0;
+}
+
+
+ngx_int_t
+ngx_http_elaaoms_admin_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                      rc, i;
+    const char                    *org;
+    ngx_http_elaaoms_args_t        a;
+    ngx_http_elaaoms_batch_t      *b;
+    ngx_http_elaaoms_loc_conf_t   *elcf;
+    ngx_http_elaaoms_admin_ctx_t  *ctx;
+    static const char             *sfx[3] = {
+        ELAAOMS_MEMORY_KEY_INDEX, ELAAOMS_MEMORY_KEY_BY_TIME,
+        ELAAOMS_MEMORY_KEY_BY_IMPORTANCE
+    };
+
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
+    rc = ngx_http_elaaoms_admin_auth(r, elcf);
+    if (rc != 0) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: admin: %s admin secret",
+                      rc == NGX_HTTP_UNAUTHORIZED ? "no" : "wrong");
+        return ngx_http_elaaoms_send_error(r, rc,
+                                           rc == NGX_HTTP_UNAUTHORIZED
+                                           ? "unauthorized" : "forbidden",
+                                           "The admin secret is missing or "
+                                           "wrong.");
+    }
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_elaaoms_admin_ctx_t));
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_elaaoms_admin_caller(r, ctx->caller, sizeof(ctx->caller))
+        != 0)
+    {
+        return ngx_http_elaaoms_send_error(r, NGX_HTTP_NOT_FOUND,
+                                           "not_found", "Expected POST "
+                                           ".../callers/<caller>/forget.");
+    }
+
+    if (r->method != NGX_HTTP_POST) {
+        return NGX_HTTP_NOT_ALLOWED;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    org = (const char *) elcf->org.data;
+
+    if (elaaoms_key_tombstone(ctx->keys[0], ELAAOMS_KEY_MAX, org,
+                              ctx->caller) < 0
+        || elaaoms_key_jobs(ctx->keys[1], ELAAOMS_KEY_MAX, org,
+                            ELAAOMS_JOBS_FORGET, NULL) < 0)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_cpystrn((u_char *) ctx->keys[2], (u_char *) ELAAOMS_KEY_ORGS,
+                ELAAOMS_KEY_MAX);
+
+    for (i = 0; i < 3; i++) {
+        if (elaaoms_key_caller(ctx->keys[3 + i], ELAAOMS_KEY_MAX, org,
+                               ctx->caller, sfx[i]) < 0)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    ngx_sprintf((u_char *) ctx->ttl, "%d%Z", ELAAOMS_TOMBSTONE_TTL);
+
+    a.argc = 0;
+    ngx_http_elaaoms_arg_str(&a, "EVAL");
+    ngx_http_elaaoms_arg_str(&a, ngx_http_elaaoms_forget_script);
+    ngx_http_elaaoms_arg_str(&a, "6");
+    for (i = 0; i < NGX_HTTP_ELAAOMS_FORGET_KEYS; i++) {
+        ngx_http_elaaoms_arg_str(&a, ctx->keys[i]);
+    }
+    ngx_http_elaaoms_arg_str(&a, ctx->ttl);
+    ngx_http_elaaoms_arg_str(&a, ctx->caller);
+    ngx_http_elaaoms_arg_str(&a, org);
+
+    b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_admin_reply,
+                                      ngx_http_elaaoms_admin_done, ctx);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK
+        || ngx_http_elaaoms_batch_run(b) != NGX_OK)
+    {
+        return ngx_http_elaaoms_admin_send(r, ctx);
+    }
+
+    r->main->count++;
+
+    return NGX_DONE;
+}
+
+
+static void
+ngx_http_elaaoms_admin_reply(ngx_http_request_t *r, void *data,
+    ngx_uint_t index, redisReply *reply)
+{
+    ngx_http_elaaoms_admin_ctx_t *ctx = data;
+
+    ctx->done = (reply->type == REDIS_REPLY_INTEGER && reply->integer == 1);
+
+    if (!ctx->done) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "elaaoms: admin: forget script failed: %s",
+                      reply->type == REDIS_REPLY_ERROR ? reply->str : "?");
+    }
+}
+
+
+static void
+ngx_http_elaaoms_admin_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
+{
+    ngx_http_elaaoms_finish(r, ngx_http_elaaoms_admin_send(r, data));
+}
+
+
+static ngx_int_t
+ngx_http_elaaoms_admin_send(ngx_http_request_t *r,
+    ngx_http_elaaoms_admin_ctx_t *ctx)
+{
+    static u_char  queued[] = "{\"forgotten\":\"queued\"}";
+
+    if (!ctx->done) {
+        return ngx_http_elaaoms_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                           "redis_unavailable",
+                                           "The erasure was not recorded; "
+                                           "try again.");
+    }
+
+    ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                  "elaaoms: admin: a caller's erasure is queued");
+
+    return ngx_http_elaaoms_send_json(r, NGX_HTTP_ACCEPTED, queued,
+                                      sizeof(queued) - 1);
+}
