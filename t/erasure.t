@@ -337,3 +337,44 @@ my @left = (main::traces(main::redis_dump(), @tr), main::traces(main::files_dump
 Test::More::is_deeply(\@left, [], 'nothing of the caller, the forget queue included')
     or Test::More::diag(join "\n", @left);
 Test::More::ok(scalar @{ main::memories('acme', '+12025550188') } >= 1, 'the other caller stays');
+
+
+
+=== TEST 9: admin: DELETE of one memory (200), its pre-call context rebuilt without it
+--- init
+ElaaomsTest::seed_memories(
+    { org => 'acme', caller => '+15125550166', id => 'm_del_1', agent => 'agent_01support7x',
+      conversation => 'conv_era_g1', type => 'factual', importance => 6,
+      content => 'Keeps a pet Capybara' },
+    { org => 'acme', caller => '+15125550166', id => 'm_keep_1', agent => 'agent_01support7x',
+      conversation => 'conv_era_g1', type => 'preference', importance => 6,
+      content => 'Likes jazz music' });
+my ($c) = ElaaomsTest::worker_cli('refresh-contexts', 'acme', '+15125550166', 'agent_01support7x');
+Test::More::ok($c && $c->{written} >= 1, 'contexts written');
+Test::More::ok(scalar(main::traces(main::redis_dump(), 'Capybara')) >= 2, 'the memory is in the record and a context');
+$main::WORKER_LOG = ElaaomsTest::worker_start(llm_provider => 'offline');
+--- request
+DELETE /acme/admin/callers/+15125550166/memories/m_del_1
+--- more_headers
+X-Elaaoms-Admin: admin-secret-0123456789
+--- error_code: 200
+--- response_body: {"deleted":true}
+
+
+
+=== TEST 10: admin: the memory is gone everywhere, the other one stays; a second DELETE is 404
+--- init
+Test::More::ok(ElaaomsTest::wait_until(sub { main::worker_log() =~ /contexts of a caller of acme rebuilt/ }, 15),
+    'the worker rebuilt the contexts');
+ElaaomsTest::worker_stop();
+my $redis = main::redis_dump();
+my @left = main::traces($redis, 'Capybara', 'm_del_1');
+Test::More::is_deeply(\@left, [], 'no trace of the memory') or Test::More::diag(join "\n", @left);
+Test::More::ok(scalar(main::traces($redis, 'Likes jazz')) >= 2, 'the other memory, in its record and the context');
+my @m = @{ main::memories('acme', '+15125550166') };
+Test::More::is(join(',', map { $_->{id} } @m), 'm_keep_1', 'one memory left');
+--- request
+DELETE /acme/admin/callers/+15125550166/memories/m_del_1
+--- more_headers
+X-Elaaoms-Admin: admin-secret-0123456789
+--- error_code: 404

@@ -20,10 +20,12 @@
 int elaaoms_sweep_pending(redisContext *rc, const char *payload_dir);
 
 /*
- * Runs the erasures nginx's admin location queued on each organization's
- * "jobs:forget" list (lib/store/caller_erase.h); a caller leaves the list
- * once erased.  The number erased, or -1 when Redis failed.
+ * What nginx's admin location queued for each organization: the callers
+ * of "jobs:forget" are erased (lib/store/caller_erase.h), those of
+ * "jobs:refresh" get their pre-call contexts rebuilt (a memory was
+ * deleted); a caller leaves its list once done.  0, or -1 when Redis
+ * failed.
  */
-int elaaoms_sweep_forget(redisContext *rc, const char *payload_dir);
+int elaaoms_sweep_admin(redisContext *rc, const char *payload_dir);
 
 #endif /* ELAAOMS_WORKER_SWEEP_H */

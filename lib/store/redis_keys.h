@@ -35,6 +35,8 @@
 #define ELAAOMS_JOBS_INVALID          "invalid"
 /* callers whose erasure nginx queued for the worker (admin location) */
 #define ELAAOMS_JOBS_FORGET           "forget"
+/* callers whose pre-call contexts must be rebuilt (a memory deleted) */
+#define ELAAOMS_JOBS_REFRESH          "refresh"
 
 /* the org's audit stream of memories served to other agents */
 #define ELAAOMS_KEY_AUDIT                 "audit"
