@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "context/context_store.h"
 #include "intake/ids.h"
 #include "intake/job.h"
 #include "intake/payload_erase.h"
@@ -441,6 +442,10 @@ elaaoms_caller_erase(redisContext *rc, const char *payload_dir,
         || elaaoms_erase_add_set(rc, key, &ids, err, errlen) != 0
         || elaaoms_key_caller(key, sizeof(key), org, caller,
                               ELAAOMS_MEMORY_KEY_CONVERSATIONS) < 0
+        || elaaoms_erase_add_set(rc, key, &ids, err, errlen) != 0
+        /* the contexts' count of calls: older data, before the index */
+        || elaaoms_key_caller(key, sizeof(key), org, caller,
+                              ELAAOMS_CONTEXT_KEY_CALL_IDS) < 0
         || elaaoms_erase_add_set(rc, key, &ids, err, errlen) != 0
         || elaaoms_erase_all_jobs(rc, org, caller, &ids, 0, &counts->jobs,
                                   err, errlen) != 0

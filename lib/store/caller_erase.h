@@ -4,16 +4,16 @@
  * every trace the caller left:
  *   - the conversations, found without a SCAN: the caller's index
  *     (ELAAOMS_MEMORY_KEY_CALLS, written at intake), the memory store's
- *     registry, and the jobs that name the caller; for each one the
+ *     registry, the contexts' call_ids, and the jobs that name the
+ *     caller; for each one the
  *     conversation hash, the intake markers, the call binding keyed by the
  *     conversation id, and its payload directory (payload_erase.h);
  *   - jobs in every list (ready, processing of every worker, delayed,
  *     failed, invalid) that name the caller or one of its conversations;
  *   - audit entries that name the caller (deleted: an entry is its caller);
  *   - every key of the caller (elaaoms_memory_store_delete_caller()).
- * Data written before the index existed is found through the memory
- * registry and the jobs; a transcript of such a conversation that left
- * no memory and no job is not (see docs/ARCHITECTURE.md).
+ * Data written before the index existed is found through the other three;
+ * a transcript of that time whose extraction never ran is not.
  */
 
 #ifndef ELAAOMS_CALLER_ERASE_H

@@ -54,7 +54,7 @@
 
 /* the caller's conversations, memories or not: a set written at intake,
  * so that erasure finds every conversation without a SCAN */
-#define ELAAOMS_MEMORY_KEY_CALLS          "calls"
+#define ELAAOMS_MEMORY_KEY_CALLS          "conversation_index"
 
 /*
  * An erased caller's tombstone: "elaaoms:<org>:forgotten:<hex>", hex the
