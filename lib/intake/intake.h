@@ -31,7 +31,8 @@
 /*
  * KEYS[1] intake marker, KEYS[2] conversation hash, KEYS[3] ready queue,
  * KEYS[4] the org registry, KEYS[5] the caller's tombstone, KEYS[6] the
- * caller's conversation index (redis_keys.h); ARGV[1] payload sha256, ARGV[2] job JSON,
+ * caller's conversation index (redis_keys.h); ARGV[1] payload sha256,
+ * ARGV[2] job JSON,
  * ARGV[3] marker TTL, ARGV[4] caller ("" anonymous), ARGV[5] agent id,
  * ARGV[6] now (unix), ARGV[7] request id, ARGV[8] org, ARGV[9] the
  * conversation hash's event_ts field of the type (event_order.h), ARGV[10]

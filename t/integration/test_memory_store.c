@@ -1140,7 +1140,8 @@ test_apply_upgrades_old_records(void)
 static void
 test_tombstone(void)
 {
-    char                            tomb[ELAAOMS_KEY_MAX], cdir[ELAAOMS_KEY_MAX];
+    char                            tomb[ELAAOMS_KEY_MAX];
+    char                            cdir[ELAAOMS_KEY_MAX];
     redisContext                   *other;
     elaaoms_memory_list_t           l;
     elaaoms_memory_record_t         rec;

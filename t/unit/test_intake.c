@@ -80,7 +80,8 @@ main(void)
         CHECK(strncmp(cmd.argv[7], "elaaoms:acme:forgotten:", 23) == 0
               && strlen(cmd.argv[7]) == 23 + 64
               && strstr(cmd.argv[7], "4155550123") == NULL);
-        CHECK_STR_EQ(cmd.argv[8], "elaaoms:acme:{acme:+14155550123}:conversation_index");
+        CHECK_STR_EQ(cmd.argv[8], "elaaoms:acme:{acme:+14155550123}:"
+                                  "conversation_index");
         req.caller = NULL;
 
         /* an unknown event time is neither checked nor kept */
