@@ -25,6 +25,10 @@ static char *ngx_http_elaaoms_redis(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_elaaoms_redis_auth(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_elaaoms_admin(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_elaaoms_admin_secret(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_elaaoms_health(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_elaaoms_webhook(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -92,6 +96,20 @@ static ngx_command_t  ngx_http_elaaoms_commands[] = {
     { ngx_string("elaaoms_health"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_elaaoms_health,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("elaaoms_admin"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_elaaoms_admin,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("elaaoms_admin_secret"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_elaaoms_admin_secret,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -457,6 +475,20 @@ ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         if (ngx_conf_full_name(cf->cycle, &conf->payload_dir, 0) != NGX_OK) {
             return NGX_CONF_ERROR;
         }
+    }
+
+    if (conf->admin_secret.data == NULL) {
+        conf->admin_header = prev->admin_header;
+        conf->admin_secret = prev->admin_secret;
+    }
+
+    /* fail closed: the admin location erases data, it needs its secret */
+    if (conf->handler == ngx_http_elaaoms_admin_handler
+        && conf->admin_secret.data == NULL)
+    {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"elaaoms_admin\" needs \"elaaoms_admin_secret\"");
+        return NGX_CONF_ERROR;
     }
 
     if (ngx_http_elaaoms_merge_auth(cf, conf) != NGX_CONF_OK) {
@@ -1066,6 +1098,40 @@ ngx_http_elaaoms_set_handler(ngx_conf_t *cf, ngx_http_elaaoms_loc_conf_t *elcf,
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_http_elaaoms_content_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_elaaoms_admin(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    return ngx_http_elaaoms_set_handler(cf, conf,
+                                        ngx_http_elaaoms_admin_handler);
+}
+
+
+/* a literal: the secret is compared as it is, in constant time */
+static char *
+ngx_http_elaaoms_admin_secret(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_elaaoms_loc_conf_t *elcf = conf;
+
+    ngx_str_t  *value;
+
+    if (elcf->admin_secret.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[2].len < 16) {
+        return "needs a header name and a value of at least 16 characters";
+    }
+
+    elcf->admin_header = value[1];
+    elcf->admin_secret = value[2];
 
     return NGX_CONF_OK;
 }

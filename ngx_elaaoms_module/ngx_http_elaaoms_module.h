@@ -88,6 +88,10 @@ typedef struct {
     size_t                         body_limit;     /* 0: none of its own */
     time_t                         audit_retention;
 
+    /* the admin location's own secret (elaaoms_admin_secret) */
+    ngx_str_t                      admin_header;
+    ngx_str_t                      admin_secret;
+
 #if (NGX_THREADS)
     /* post-call file work; NULL: in the event loop */
     ngx_thread_pool_t             *thread_pool;
@@ -176,6 +180,7 @@ void ngx_http_elaaoms_finish(ngx_http_request_t *r, ngx_int_t rc);
 
 /* content handlers, one file each */
 ngx_int_t ngx_http_elaaoms_health_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_elaaoms_admin_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_elaaoms_post_call_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_elaaoms_client_data_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_elaaoms_search_memory_handler(ngx_http_request_t *r);

@@ -821,6 +821,29 @@ ngx_http_elaaoms_post_call_reply(ngx_http_request_t *r, void *data,
     }
 
     pcc->pending[0] = '\0';
+
+    if (reply->integer != ELAAOMS_INTAKE_FORGOTTEN) {
+        return;
+    }
+
+    /*
+     * the caller was erased: the payload goes too (two small syscalls,
+     * as for the marker above); ElevenLabs still gets its 200
+     */
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "elaaoms: post-call: %s of an erased caller dropped",
+                  pcc->pc.conversation_id);
+
+    if (elaaoms_durable_unlink(pcc->base, pcc->sub, pcc->name, pcc->err,
+                               sizeof(pcc->err))
+        != 0)
+    {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: post-call: %s", pcc->err);
+    }
+
+    /* not empty when another payload of the conversation is there */
+    (void) ngx_delete_dir((u_char *) pcc->dir);
 }
 
 

@@ -12,6 +12,7 @@
 #include "intake/ids.h"
 #include "context/context_store.h"
 #include "cli.h"
+#include "store/caller_erase.h"
 #include "store/memory_store.h"
 #include "store/redis_keys.h"
 #include "worker_io.h"
@@ -198,19 +199,24 @@ elaaoms_cli_status(redisContext *rc, const char *org, const char *conv)
 
 
 static int
-elaaoms_cli_forget(redisContext *rc, const char *org, const char *caller)
+elaaoms_cli_forget(const elaaoms_worker_config_t *cf, redisContext *rc,
+    const char *org, const char *caller)
 {
-    char    err[256];
-    size_t  deleted;
+    char                    err[256];
+    elaaoms_erase_counts_t  c;
 
-    if (elaaoms_memory_store_delete_caller(rc, org, caller, &deleted, err,
-                                           sizeof(err)) != 0)
+    if (elaaoms_caller_erase(rc, cf->payload_dir[0] ? cf->payload_dir : NULL,
+                             org, caller, ELAAOMS_TOMBSTONE_TTL, &c, err,
+                             sizeof(err)) != 0)
     {
         fprintf(stderr, "elaaoms-worker: %s\n", err);
         return 1;
     }
 
-    printf("{\"forgotten\":true,\"keys_deleted\":%zu}\n", deleted);
+    printf("{\"forgotten\":true,\"keys_deleted\":%zu,"
+           "\"conversations\":%zu,\"jobs_removed\":%zu,"
+           "\"files_removed\":%zu,\"audit_removed\":%zu}\n", c.keys,
+           c.conversations, c.jobs, c.files, c.audit);
     return 0;
 }
 
@@ -430,7 +436,7 @@ elaaoms_cli_run(const elaaoms_worker_config_t *cf, int argc, char **argv)
                                   argc == 4 ? argv[3] : NULL);
 
     } else if (strcmp(cmd, "forget") == 0) {
-        rv = elaaoms_cli_forget(rc, argv[1], caller);
+        rv = elaaoms_cli_forget(cf, rc, argv[1], caller);
 
     } else if (strcmp(cmd, "refresh-contexts") == 0) {
         rv = elaaoms_cli_contexts(rc, argv[1], caller, argc - 3, argv + 3);

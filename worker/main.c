@@ -219,7 +219,9 @@ main(int argc, char **argv)
 
         /* at start, then periodically: payloads saved while Redis was down */
         if (time(NULL) - last_sweep >= cf.sweep_secs) {
-            if (elaaoms_sweep_pending(rc, cf.payload_dir) < 0) {
+            if (elaaoms_sweep_pending(rc, cf.payload_dir) < 0
+                || elaaoms_sweep_admin(rc, cf.payload_dir) < 0)
+            {
                 elaaoms_log(ELAAOMS_LOG_WARN, NULL, "redis lost during the "
                             "pending sweep: %s", rc->errstr);
                 redisFree(rc);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "store/caller_erase.h"
 #include "store/redis_keys.h"
 #include "context/context_store.h"
 #include "clients/elevenlabs_api.h"
@@ -15,6 +16,7 @@
 #include "clients/embed_openai.h"
 #include "extract/extract_offline.h"
 #include "store/memory_dedup.h"
+#include "store/memory_store.h"
 #include "intake/postcall.h"
 #include "extract/privacy.h"
 #include "process.h"
@@ -641,8 +643,78 @@ elaaoms_process_complete(redisContext *rc, const elaaoms_job_t *job,
 }
 
 
+/*
+ * A job of an erased caller is dropped with its conversation's traces;
+ * after the job ran (wrote), the caller's keys go again too: contexts
+ * written after the erasure.  1 dropped, 0 not erased, -1 Redis failed.
+ */
+static int
+elaaoms_process_forgotten(elaaoms_processor_t *p, redisContext *rc,
+    const elaaoms_job_t *job, int after)
+{
+    int     f;
+    char    err[256];
+    size_t  files, keys;
+
+    f = elaaoms_caller_forgotten(rc, job->org, job->caller);
+    if (f <= 0) {
+        return f;
+    }
+
+    keys = 0;
+
+    if (elaaoms_conversation_erase(rc, p->cf->payload_dir, job->org,
+                                   job->conversation_id, &files, err,
+                                   sizeof(err)) != 0
+        || (after && elaaoms_memory_store_delete_caller(rc, job->org,
+                                                        job->caller, &keys,
+                                                        err, sizeof(err))
+                     != 0))
+    {
+        elaaoms_log(ELAAOMS_LOG_ERROR, job->request_id, "%s of an erased "
+                    "caller: %s", job->conversation_id, err);
+        return -1;
+    }
+
+    elaaoms_log(ELAAOMS_LOG_INFO, job->request_id, "%s of an erased caller "
+                "dropped: %zu file(s), %zu key(s) removed",
+                job->conversation_id, files, keys);
+    return 1;
+}
+
+
+static elaaoms_job_result_e elaaoms_process_job_run(elaaoms_processor_t *p,
+    redisContext *rc, const elaaoms_job_t *job, char *err, size_t errlen);
+
+
 elaaoms_job_result_e
 elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
+    const elaaoms_job_t *job, char *err, size_t errlen)
+{
+    int                   f;
+    elaaoms_job_result_e  res;
+
+    f = elaaoms_process_forgotten(p, rc, job, 0);
+    if (f != 0) {
+        if (f < 0) {
+            snprintf(err, errlen, "redis: tombstone check failed");
+        }
+        return f > 0 ? ELAAOMS_JOB_DONE : ELAAOMS_JOB_RETRY;
+    }
+
+    res = elaaoms_process_job_run(p, rc, job, err, errlen);
+
+    /* erased while it ran: no retry, no failed job brings it back */
+    if (elaaoms_process_forgotten(p, rc, job, 1) > 0) {
+        res = ELAAOMS_JOB_DONE;
+    }
+
+    return res;
+}
+
+
+static elaaoms_job_result_e
+elaaoms_process_job_run(elaaoms_processor_t *p, redisContext *rc,
     const elaaoms_job_t *job, char *err, size_t errlen)
 {
     int                             done;

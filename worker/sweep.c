@@ -12,10 +12,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "intake/caller_id.h"
 #include "intake/durable_file.h"
 #include "intake/intake.h"
 #include "intake/job.h"
+#include "intake/payload_erase.h"
 #include "intake/postcall.h"
+#include "context/context_store.h"
+#include "store/caller_erase.h"
+#include "store/redis_keys.h"
 #include "sweep.h"
 #include "worker_io.h"
 #include "worker_log.h"
@@ -118,8 +123,18 @@ elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
                     "pending job of %s/%s %s", job.org, job.conversation_id,
                     reply->integer > 0 ? "queued"
                     : reply->integer == 0 ? "was already queued"
+                    : reply->integer == ELAAOMS_INTAKE_FORGOTTEN
+                    ? "dropped: the caller was erased"
                     : "dropped: a newer delivery is stored");
-        rv = reply->integer > 0 ? 1 : 0;
+        rv = reply->integer == 1 ? 1 : 0;
+
+        /* an erased caller's payload goes, as nginx does it */
+        if (reply->integer == ELAAOMS_INTAKE_FORGOTTEN
+            && elaaoms_payload_erase(payload_dir, org, conv, NULL, err,
+                                     sizeof(err)) != 0)
+        {
+            elaaoms_log(ELAAOMS_LOG_WARN, job.request_id, "%s", err);
+        }
 
     } else {
         elaaoms_log(ELAAOMS_LOG_ERROR, job.request_id, "intake script: %s",
@@ -236,4 +251,144 @@ elaaoms_sweep_pending(redisContext *rc, const char *payload_dir)
     closedir(orgs);
 
     return queued;
+}
+
+
+/* one caller of a "jobs:forget" list: erased; 0 or -1 (kept, for later) */
+static int
+elaaoms_sweep_erase(redisContext *rc, const char *payload_dir,
+    const char *org, const char *caller)
+{
+    char                    err[256];
+    elaaoms_erase_counts_t  c;
+
+    if (elaaoms_caller_erase(rc, payload_dir, org, caller,
+                             ELAAOMS_TOMBSTONE_TTL, &c, err, sizeof(err))
+        != 0)
+    {
+        elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "erasure in %s failed (tried "
+                    "again later): %s", org, err);
+        return -1;
+    }
+
+    elaaoms_log(ELAAOMS_LOG_INFO, NULL, "caller of %s erased: %zu keys, "
+                "%zu conversations, %zu jobs, %zu files, %zu audit entries",
+                org, c.keys, c.conversations, c.jobs, c.files, c.audit);
+    return 0;
+}
+
+
+/* one caller of a "jobs:refresh" list: contexts rebuilt; 0 or -1 */
+static int
+elaaoms_sweep_refresh(redisContext *rc, const char *payload_dir,
+    const char *org, const char *caller)
+{
+    char                             err[256];
+    elaaoms_context_refresh_req_t    req;
+    elaaoms_context_refresh_stats_t  stats;
+
+    /* an erased caller gets no context back */
+    if (elaaoms_caller_forgotten(rc, org, caller) != 0) {
+        return 0;
+    }
+
+    memset(&req, 0, sizeof(req));
+    req.org = org;
+    req.caller = caller;
+
+    if (elaaoms_context_refresh(rc, &req, &stats, err, sizeof(err)) != 0) {
+        elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "context refresh in %s failed "
+                    "(tried again later): %s", org, err);
+        return -1;
+    }
+
+    elaaoms_log(ELAAOMS_LOG_INFO, NULL, "contexts of a caller of %s rebuilt "
+                "after a memory was deleted: %zu", org, stats.written);
+    return 0;
+}
+
+
+typedef int (*elaaoms_sweep_caller_pt)(redisContext *rc,
+    const char *payload_dir, const char *org, const char *caller);
+
+
+/* the callers nginx's admin location queued on each org's list */
+static int
+elaaoms_sweep_callers(redisContext *rc, const char *payload_dir,
+    const char *list, elaaoms_sweep_caller_pt handle)
+{
+    int          n;
+    char         key[ELAAOMS_KEY_MAX];
+    size_t       i;
+    const char  *org;
+    redisReply  *orgs, *r;
+
+    orgs = redisCommand(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
+    if (orgs == NULL || orgs->type != REDIS_REPLY_ARRAY) {
+        if (orgs) {
+            freeReplyObject(orgs);
+        }
+        return -1;
+    }
+
+    n = 0;
+
+    for (i = 0; i < orgs->elements; i++) {
+        org = orgs->element[i]->str;
+
+        if (orgs->element[i]->type != REDIS_REPLY_STRING
+            || !elaaoms_job_org_valid(org)
+            || elaaoms_key_jobs(key, sizeof(key), org, list, NULL) < 0)
+        {
+            continue;
+        }
+
+        for ( ;; ) {
+            /* read, act, then remove: a crash in between acts again */
+            r = redisCommand(rc, "LINDEX %s -1", key);
+            if (r == NULL) {
+                freeReplyObject(orgs);
+                return -1;
+            }
+
+            if (r->type != REDIS_REPLY_STRING) {
+                freeReplyObject(r);
+                break;
+            }
+
+            if (!elaaoms_caller_key_valid(r->str)) {
+                elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "%s queue of %s: not "
+                            "a caller, dropped", list, org);
+
+            } else if (handle(rc, payload_dir, org, r->str) != 0) {
+                freeReplyObject(r);
+                break;
+
+            } else {
+                n++;
+            }
+
+            freeReplyObject(redisCommand(rc, "LREM %s -1 %b", key, r->str,
+                                         r->len));
+            freeReplyObject(r);
+        }
+    }
+
+    freeReplyObject(orgs);
+    return n;
+}
+
+
+int
+elaaoms_sweep_admin(redisContext *rc, const char *payload_dir)
+{
+    if (elaaoms_sweep_callers(rc, payload_dir, ELAAOMS_JOBS_FORGET,
+                              elaaoms_sweep_erase) < 0
+        || elaaoms_sweep_callers(rc, payload_dir, ELAAOMS_JOBS_REFRESH,
+                                 elaaoms_sweep_refresh) < 0)
+    {
+        return -1;
+    }
+
+    return 0;
 }

@@ -19,4 +19,13 @@
  */
 int elaaoms_sweep_pending(redisContext *rc, const char *payload_dir);
 
+/*
+ * What nginx's admin location queued for each organization: the callers
+ * of "jobs:forget" are erased (lib/store/caller_erase.h), those of
+ * "jobs:refresh" get their pre-call contexts rebuilt (a memory was
+ * deleted); a caller leaves its list once done.  0, or -1 when Redis
+ * failed.
+ */
+int elaaoms_sweep_admin(redisContext *rc, const char *payload_dir);
+
 #endif /* ELAAOMS_WORKER_SWEEP_H */

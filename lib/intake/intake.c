@@ -14,6 +14,9 @@
 
 
 const char  elaaoms_intake_script[] =
+    "if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[5]) == 1 then\n"
+    "  return 2\n"
+    "end\n"
     "if ARGV[10] ~= '' then\n"
     "  local old = tonumber(redis.call('HGET', KEYS[2], ARGV[9]))\n"
     "  if old and old > tonumber(ARGV[10]) then return -1 end\n"
@@ -24,6 +27,7 @@ const char  elaaoms_intake_script[] =
     "redis.call('HSET', KEYS[2], 'status', 'extraction_pending',\n"
     "           'caller', ARGV[4], 'agent_id', ARGV[5],\n"
     "           'received_at', ARGV[6], 'request_id', ARGV[7])\n"
+    "if ARGV[4] ~= '' then redis.call('SADD', KEYS[6], ARGV[11]) end\n"
     "redis.call('LPUSH', KEYS[3], ARGV[2])\n"
     "redis.call('SADD', KEYS[4], ARGV[8])\n"
     "return 1\n";
@@ -241,6 +245,22 @@ elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const elaaoms_intake_req_t *req)
         return -1;
     }
 
+    /* an anonymous delivery has no tombstone or index: the script does
+     * not touch KEYS[5] and KEYS[6], which then repeat KEYS[2] */
+    if (req->caller != NULL && req->caller[0] != '\0') {
+        if (elaaoms_key_tombstone(cmd->tombstone, sizeof(cmd->tombstone),
+                                  req->org, req->caller) < 0
+            || elaaoms_key_caller(cmd->calls, sizeof(cmd->calls), req->org,
+                                  req->caller, ELAAOMS_MEMORY_KEY_CALLS) < 0)
+        {
+            return -1;
+        }
+
+    } else {
+        memcpy(cmd->tombstone, cmd->conversation, sizeof(cmd->tombstone));
+        memcpy(cmd->calls, cmd->conversation, sizeof(cmd->calls));
+    }
+
     snprintf(cmd->ttl, sizeof(cmd->ttl), "%d", ELAAOMS_INTAKE_MARKER_TTL);
     snprintf(cmd->now, sizeof(cmd->now), "%lld", req->now);
 
@@ -253,24 +273,27 @@ elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const elaaoms_intake_req_t *req)
 
     cmd->argv[0] = "EVAL";
     cmd->argv[1] = elaaoms_intake_script;
-    cmd->argv[2] = "4";
+    cmd->argv[2] = "6";
     cmd->argv[3] = cmd->marker;
     cmd->argv[4] = cmd->conversation;
     cmd->argv[5] = cmd->queue;
     cmd->argv[6] = ELAAOMS_KEY_ORGS;
-    cmd->argv[7] = cmd->sha;
-    cmd->argv[8] = req->job_json;
-    cmd->argv[9] = cmd->ttl;
-    cmd->argv[10] = req->caller ? req->caller : "";
-    cmd->argv[11] = req->agent_id ? req->agent_id : "";
-    cmd->argv[12] = cmd->now;
-    cmd->argv[13] = req->request_id;
-    cmd->argv[14] = req->org;
-    cmd->argv[15] = cmd->ts_field;
-    cmd->argv[16] = cmd->event_ts;
+    cmd->argv[7] = cmd->tombstone;
+    cmd->argv[8] = cmd->calls;
+    cmd->argv[9] = cmd->sha;
+    cmd->argv[10] = req->job_json;
+    cmd->argv[11] = cmd->ttl;
+    cmd->argv[12] = req->caller ? req->caller : "";
+    cmd->argv[13] = req->agent_id ? req->agent_id : "";
+    cmd->argv[14] = cmd->now;
+    cmd->argv[15] = req->request_id;
+    cmd->argv[16] = req->org;
+    cmd->argv[17] = cmd->ts_field;
+    cmd->argv[18] = cmd->event_ts;
+    cmd->argv[19] = req->conversation_id;
 
     for (i = 0; i < ELAAOMS_INTAKE_ARGC; i++) {
-        cmd->argvlen[i] = (i == 8) ? req->job_len : strlen(cmd->argv[i]);
+        cmd->argvlen[i] = (i == 10) ? req->job_len : strlen(cmd->argv[i]);
     }
 
     return 0;

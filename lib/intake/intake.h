@@ -30,25 +30,33 @@
 
 /*
  * KEYS[1] intake marker, KEYS[2] conversation hash, KEYS[3] ready queue,
- * KEYS[4] the org registry; ARGV[1] payload sha256, ARGV[2] job JSON,
+ * KEYS[4] the org registry, KEYS[5] the caller's tombstone, KEYS[6] the
+ * caller's conversation index (redis_keys.h); ARGV[1] payload sha256,
+ * ARGV[2] job JSON,
  * ARGV[3] marker TTL, ARGV[4] caller ("" anonymous), ARGV[5] agent id,
  * ARGV[6] now (unix), ARGV[7] request id, ARGV[8] org, ARGV[9] the
  * conversation hash's event_ts field of the type (event_order.h), ARGV[10]
- * the payload's event_timestamp ("" unknown: neither checked nor kept).
+ * the payload's event_timestamp ("" unknown: neither checked nor kept),
+ * ARGV[11] the conversation id.
  * Returns 1 when queued, 0 when this exact payload was queued before, -1
- * when a newer event of the type is stored (nothing changed).
+ * when a newer event of the type is stored (nothing changed), 2 when the
+ * caller was erased (nothing changed: the caller of the script deletes
+ * the payload file and answers as if it were stored).
  */
 extern const char  elaaoms_intake_script[];
 
 #include "store/redis_keys.h"
 
-#define ELAAOMS_INTAKE_ARGC  17
+#define ELAAOMS_INTAKE_ARGC  20
+#define ELAAOMS_INTAKE_FORGOTTEN  2
 
 /* one EVAL of the intake script, ready for redisCommandArgv() and friends */
 typedef struct {
     char         marker[512];
     char         conversation[512];
     char         queue[512];
+    char         tombstone[512];
+    char         calls[512];
     char         sha[ELAAOMS_SHA256_HEX_LEN + 1];
     char         ttl[24];
     char         now[24];

@@ -14,6 +14,7 @@
 
 #include "intake/caller_id.h"
 #include "intake/ids.h"
+#include "store/caller_erase.h"
 #include "store/memory_store_internal.h"
 #include "store/redis_keys.h"
 
@@ -311,19 +312,23 @@ static int
 elaaoms_store_watch(redisContext *rc, const char *org, const char *caller,
     char *err, size_t errlen)
 {
-    char         key[ELAAOMS_MEMORY_KEY_MAX];
-    const char  *argv[2];
+    char         key[ELAAOMS_MEMORY_KEY_MAX], tomb[ELAAOMS_KEY_MAX];
+    const char  *argv[3];
 
+    /* the tombstone too: an erasure after this aborts the commit, which
+     * then sees it (elaaoms_memory_store_commit) */
     if (elaaoms_memory_key(key, sizeof(key), org, caller,
-                           ELAAOMS_MEMORY_KEY_INDEX) < 0)
+                           ELAAOMS_MEMORY_KEY_INDEX) < 0
+        || elaaoms_key_tombstone(tomb, sizeof(tomb), org, caller) < 0)
     {
         return elaaoms_store_fail(err, errlen, "key too long");
     }
 
     argv[0] = "WATCH";
     argv[1] = key;
+    argv[2] = tomb;
 
-    return elaaoms_store_simple(rc, err, errlen, "watch", 2, argv);
+    return elaaoms_store_simple(rc, err, errlen, "watch", 3, argv);
 }
 
 
@@ -565,7 +570,7 @@ elaaoms_memory_store_commit(redisContext *rc, const char *org,
     const char *caller, const elaaoms_memory_record_t *const *recs, size_t n,
     char *err, size_t errlen)
 {
-    int                   rc_;
+    int                   rc_, r;
     char                  key[ELAAOMS_MEMORY_KEY_MAX];
     size_t                i, *lens;
     const char           *why, *argv[3];
@@ -623,6 +628,23 @@ elaaoms_memory_store_commit(redisContext *rc, const char *org,
     }
 
     if (rc_ == 0) {
+        /*
+         * an erased caller gets nothing back; the tombstone is watched
+         * with the index, so an erasure between this check and EXEC
+         * aborts the transaction and the retry lands here
+         */
+        r = elaaoms_caller_forgotten(rc, org, caller);
+        if (r != 0) {
+            elaaoms_memory_store_unwatch(rc);
+            for (i = 0; i < n; i++) {
+                free(blobs[i]);
+            }
+            free(blobs);
+            free(lens);
+            return r == 1 ? 1
+                   : elaaoms_store_fail(err, errlen, "tombstone check");
+        }
+
         /* the org directory lives in another slot: before, not inside */
         if (elaaoms_key_org(key, sizeof(key), org,
                             ELAAOMS_MEMORY_KEY_CALLERS) < 0)

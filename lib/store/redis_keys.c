@@ -144,3 +144,28 @@ elaaoms_key_usage(char *buf, size_t size, const char *org)
 {
     return elaaoms_key_org(buf, size, org, "usage");
 }
+
+
+int
+elaaoms_key_tombstone(char *buf, size_t size, const char *org,
+    const char *caller)
+{
+    int            i, n;
+    char           hex[2 * SHA256_DIGEST_LENGTH + 1], id[ELAAOMS_KEY_MAX];
+    unsigned char  md[SHA256_DIGEST_LENGTH];
+
+    n = elaaoms_key_fits(snprintf(id, sizeof(id), "%s:%s", org, caller),
+                         sizeof(id));
+    if (caller[0] == '\0' || n < 0) {
+        return -1;
+    }
+
+    SHA256((const unsigned char *) id, (size_t) n, md);
+
+    for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    }
+
+    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
+                                     "%s:forgotten:%s", org, hex), size);
+}

@@ -33,6 +33,10 @@
 #define ELAAOMS_JOBS_DELAYED          "delayed"
 #define ELAAOMS_JOBS_FAILED           "failed"
 #define ELAAOMS_JOBS_INVALID          "invalid"
+/* callers whose erasure nginx queued for the worker (admin location) */
+#define ELAAOMS_JOBS_FORGET           "forget"
+/* callers whose pre-call contexts must be rebuilt (a memory deleted) */
+#define ELAAOMS_JOBS_REFRESH          "refresh"
 
 /* the org's audit stream of memories served to other agents */
 #define ELAAOMS_KEY_AUDIT                 "audit"
@@ -47,6 +51,22 @@
 #define ELAAOMS_MEMORY_KEY_AGENTS         "agents"
 #define ELAAOMS_MEMORY_KEY_CONVERSATIONS  "conversations"
 #define ELAAOMS_MEMORY_KEY_CALLERS        "callers"          /* org key */
+
+/* the caller's conversations, memories or not: a set written at intake,
+ * so that erasure finds every conversation without a SCAN */
+#define ELAAOMS_MEMORY_KEY_CALLS          "conversation_index"
+
+/*
+ * An erased caller's tombstone: "elaaoms:<org>:forgotten:<hex>", hex the
+ * SHA-256 of "<org>:<caller>" (the caller never appears in clear).  While
+ * it lives (ELAAOMS_TOMBSTONE_TTL), intake and the worker drop whatever
+ * arrives for the caller.  Not in the caller's hash-tag slot: the tag
+ * would name the caller.  Returns the length, or -1 when it does not fit.
+ */
+#define ELAAOMS_TOMBSTONE_TTL  (30 * 24 * 3600)
+
+int elaaoms_key_tombstone(char *buf, size_t size, const char *org,
+    const char *caller);
 
 /*
  * A signature already accepted, remembered until it expires so it passes

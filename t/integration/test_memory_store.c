@@ -1129,6 +1129,71 @@ test_apply_upgrades_old_records(void)
     elaaoms_memory_list_free(&l);
 }
 
+/*
+ * An erasure while a worker holds the caller: a tombstone set between the
+ * load and the commit makes the commit write nothing, not even the org's
+ * caller directory entry (the tombstone is also watched, for one set
+ * between the commit's check and its EXEC: not reproducible from here).
+ */
+#define TOMB_CALLER  "+15550009999"
+
+static void
+test_tombstone(void)
+{
+    char                            tomb[ELAAOMS_KEY_MAX];
+    char                            cdir[ELAAOMS_KEY_MAX];
+    redisContext                   *other;
+    elaaoms_memory_list_t           l;
+    elaaoms_memory_record_t         rec;
+    elaaoms_memory_apply_counts_t   c;
+    const elaaoms_memory_record_t  *recp = &rec;
+
+    CHECK(elaaoms_key_tombstone(tomb, sizeof(tomb), ORG, TOMB_CALLER) > 0);
+    CHECK(elaaoms_key_org(cdir, sizeof(cdir), ORG, "callers") > 0);
+
+    memset(&rec, 0, sizeof(rec));
+    rec.id = elaaoms_mstr("eeeeeeee000000000001");
+    rec.org = elaaoms_mstr(ORG);
+    rec.caller = elaaoms_mstr(TOMB_CALLER);
+    rec.conversation_id = elaaoms_mstr("conv_tomb");
+    rec.content = elaaoms_mstr("Lives on Tombstone Lane");
+    rec.type = ELAAOMS_MEM_FACTUAL;
+    rec.importance = 5;
+    rec.confidence = 0.5f;
+    rec.created = T0;
+    rec.last_reinforced = T0;
+
+    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rc, ORG, TOMB_CALLER, &l,
+                                                 err, sizeof(err)), 0);
+    elaaoms_memory_list_free(&l);
+
+    other = connect_redis();
+    CHECK(other != NULL);
+    if (other) {
+        freeReplyObject(redisCommand(other, "SET %s 1 EX 60", tomb));
+        redisFree(other);
+    }
+
+    /* "committed": nothing to retry, nothing written */
+    CHECK_INT_EQ(elaaoms_memory_store_commit(rc, ORG, TOMB_CALLER, &recp, 1,
+                                             err, sizeof(err)), 1);
+    CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, TOMB_CALLER, "index")), 0);
+    CHECK_INT_EQ(r_int("SISMEMBER %s %s", cdir, TOMB_CALLER), 0);
+
+    /* and the worker's whole apply stores nothing either */
+    c = apply1(ORG, TOMB_CALLER, "conv_tomb2", "agent_a", T0,
+               ELAAOMS_MEM_FACTUAL, "Owns a tombstone parrot", 5, 0.8);
+    (void) c;
+    CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, TOMB_CALLER, "index")), 0);
+    CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, TOMB_CALLER, "by_time")), 0);
+
+    /* another caller is not affected */
+    c = apply1(ORG, "+15550009998", "conv_tomb3", "agent_a", T0,
+               ELAAOMS_MEM_FACTUAL, "Owns a living parrot", 5, 0.8);
+    CHECK_INT_EQ(c.stored, 1);
+}
+
+
 int
 main(void)
 {
@@ -1150,6 +1215,7 @@ main(void)
     test_apply_vectors();
     test_apply_rules_and_agents();
     test_apply_upgrades_old_records();
+    test_tombstone();
 
     stop_redis();
 

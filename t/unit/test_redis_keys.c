@@ -50,6 +50,26 @@ main(void)
     }
 
     {
+        char  t[160], other[160];
+
+        /* a tombstone hides the caller: the SHA-256 of "<org>:<caller>" */
+        CHECK_INT_EQ(elaaoms_key_tombstone(t, sizeof(t), "acme",
+                                           "+14155550123"),
+                     strlen("elaaoms:acme:forgotten:") + 64);
+        CHECK_STR_EQ(t, "elaaoms:acme:forgotten:"
+                        "1e626a9094bc292ca376cf5fdf702c7d"
+                        "b8bd9c2f2d516c1e3abd0dff91288cce");
+        CHECK(strstr(t, "4155550123") == NULL);
+        /* the same caller in another org is another tombstone */
+        CHECK(elaaoms_key_tombstone(other, sizeof(other), "globex",
+                                    "+14155550123") > 0);
+        CHECK(strcmp(t + strlen("elaaoms:acme:"),
+                     other + strlen("elaaoms:globex:")) != 0);
+        CHECK_INT_EQ(elaaoms_key_tombstone(t, sizeof(t), "acme", ""), -1);
+        CHECK_INT_EQ(elaaoms_key_tombstone(t, 40, "acme", "+1415"), -1);
+    }
+
+    {
         char  q[160], other[160];
 
         /* a question's vector: by model, dimensions and the text's hash */

@@ -1,0 +1,446 @@
+/*
+ * The operators' location (elaaoms_admin), for the location's organization:
+ *   POST   .../callers/<caller>/forget          erases the caller (202)
+ *   DELETE .../callers/<caller>/memories/<id>   deletes one memory (200,
+ *                                               404 when there is none)
+ * A memory's keys are the caller's (one hash-tag slot), so its path names
+ * the caller too.
+ *
+ * Authentication of its own: the elaaoms_admin_secret header, compared in
+ * constant time; no header 401, a wrong one 403.  A location without the
+ * secret is refused when the configuration is read (fail closed).
+ *
+ * nginx must not block, and the erasure touches files: one EVAL sets the
+ * caller's tombstone (intake and the worker drop the caller from now on),
+ * deletes the memory index keys (search finds nothing at once) and queues
+ * the caller on "elaaoms:<org>:jobs:forget"; the worker pops it and runs
+ * the complete erasure (lib/store/caller_erase.h: jobs, conversations,
+ * audit, files), the same code as its forget command.  A worker rather
+ * than nginx's thread pool: the erasure also needs the job lists and the
+ * audit stream walked, one round trip per item, which the worker's
+ * blocking hiredis does simply, and it must run even where nginx has no
+ * thread pool.  The answer is 202 with {"forgotten":"queued"}.
+ *
+ * One memory: one EVAL removes it from the index, the time and importance
+ * orders, the type, agent and conversation sets, and queues the caller on
+ * "jobs:refresh": the worker rebuilds the pre-call contexts, which quote
+ * memories.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <openssl/crypto.h>
+
+#include "ngx_http_elaaoms_module.h"
+#include "ngx_http_elaaoms_redis.h"
+#include "intake/caller_id.h"
+#include "intake/ids.h"
+#include "store/memory_record.h"
+#include "store/memory_types.h"
+#include "store/redis_keys.h"
+
+
+#define NGX_HTTP_ELAAOMS_FORGET_KEYS  6
+#define NGX_HTTP_ELAAOMS_DELETE_KEYS  (5 + ELAAOMS_MEM_NTYPES)
+#define NGX_HTTP_ELAAOMS_ADMIN_KEYS   NGX_HTTP_ELAAOMS_DELETE_KEYS
+
+static const char  ngx_http_elaaoms_forget_script[] =
+    "redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])\n"
+    "redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])\n"
+    "redis.call('LPUSH', KEYS[2], ARGV[2])\n"
+    "redis.call('SADD', KEYS[3], ARGV[3])\n"
+    "return 1\n";
+
+/*
+ * KEYS: index, by_time, by_importance, refresh list, orgs, type sets;
+ * ARGV: id, caller, org, the caller's key prefix, then the registry and
+ * set suffixes of agents and conversations: the agent:<a> and
+ * conversation:<c> sets are named from the registries, in the caller's
+ * hash-tag slot like the declared keys
+ */
+static const char  ngx_http_elaaoms_delete_script[] =
+    "if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end\n"
+    "redis.call('ZREM', KEYS[2], ARGV[1])\n"
+    "redis.call('ZREM', KEYS[3], ARGV[1])\n"
+    "for i = 6, #KEYS do redis.call('SREM', KEYS[i], ARGV[1]) end\n"
+    "for r = 5, 7, 2 do\n"
+    "  for _, m in ipairs(redis.call('SMEMBERS', ARGV[4] .. ARGV[r])) do\n"
+    "    redis.call('SREM', ARGV[4] .. ARGV[r + 1] .. m, ARGV[1])\n"
+    "  end\n"
+    "end\n"
+    "redis.call('LPUSH', KEYS[4], ARGV[2])\n"
+    "redis.call('SADD', KEYS[5], ARGV[3])\n"
+    "return 1\n";
+
+
+typedef struct {
+    char        keys[NGX_HTTP_ELAAOMS_ADMIN_KEYS][ELAAOMS_KEY_MAX];
+    char        caller[ELAAOMS_CALLER_MAX];
+    char        memory_id[ELAAOMS_MEMORY_ID_MAX + 1];
+    char        ttl[NGX_INT_T_LEN + 1];
+    char        prefix[ELAAOMS_KEY_MAX];
+    ngx_flag_t  forget;
+    ngx_flag_t  done;
+    ngx_flag_t  found;
+} ngx_http_elaaoms_admin_ctx_t;
+
+
+static void ngx_http_elaaoms_admin_reply(ngx_http_request_t *r, void *data,
+    ngx_uint_t index, redisReply *reply);
+static void ngx_http_elaaoms_admin_done(ngx_http_request_t *r, void *data,
+    ngx_int_t rc);
+static ngx_int_t ngx_http_elaaoms_admin_send(ngx_http_request_t *r,
+    ngx_http_elaaoms_admin_ctx_t *ctx);
+
+
+/* 0 when the request carries the admin secret; an HTTP status otherwise */
+static ngx_int_t
+ngx_http_elaaoms_admin_auth(ngx_http_request_t *r,
+    ngx_http_elaaoms_loc_conf_t *elcf)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len != elcf->admin_header.len
+            || ngx_strncasecmp(h[i].key.data, elcf->admin_header.data,
+                               h[i].key.len) != 0)
+        {
+            continue;
+        }
+
+        if (h[i].value.len == elcf->admin_secret.len
+            && CRYPTO_memcmp(h[i].value.data, elcf->admin_secret.data,
+                             elcf->admin_secret.len) == 0)
+        {
+            return 0;
+        }
+
+        return NGX_HTTP_FORBIDDEN;
+    }
+
+    return NGX_HTTP_UNAUTHORIZED;
+}
+
+
+/*
+ * ".../callers/<caller>/forget" or ".../callers/<caller>/memories/<id>":
+ * the caller normalized, the memory id, which; 0, or -1 for another path
+ */
+static ngx_int_t
+ngx_http_elaaoms_admin_path(ngx_http_request_t *r,
+    ngx_http_elaaoms_admin_ctx_t *ctx)
+{
+    u_char       *p, *end, *start, *slash;
+    size_t        n;
+    static char   head[] = "/callers/";
+
+    end = r->uri.data + r->uri.len;
+
+    /* the last "/callers/": nginx decoded %2B already */
+    start = NULL;
+    for (p = r->uri.data; p + sizeof(head) - 1 <= end; p++) {
+        if (ngx_strncmp(p, head, sizeof(head) - 1) == 0) {
+            start = p + sizeof(head) - 1;
+        }
+    }
+
+    if (start == NULL) {
+        return -1;
+    }
+
+    slash = ngx_strlchr(start, end, '/');
+    if (slash == NULL || slash == start) {
+        return -1;
+    }
+
+    p = slash + 1;
+    n = (size_t) (end - p);
+
+    if (n == sizeof("forget") - 1 && ngx_strncmp(p, "forget", n) == 0) {
+        ctx->forget = 1;
+
+    } else if (n > sizeof("memories/") - 1
+               && ngx_strncmp(p, "memories/", sizeof("memories/") - 1) == 0)
+    {
+        p += sizeof("memories/") - 1;
+        n = (size_t) (end - p);
+
+        if (n > ELAAOMS_MEMORY_ID_MAX
+            || !elaaoms_id_valid((const char *) p, n, ELAAOMS_MEMORY_ID_MAX))
+        {
+            return -1;
+        }
+
+        ngx_memcpy(ctx->memory_id, p, n);
+        ctx->memory_id[n] = '\0';
+
+    } else {
+        return -1;
+    }
+
+    return elaaoms_caller_normalize((const char *) start,
+                                    (size_t) (slash - start), ctx->caller,
+                                    sizeof(ctx->caller)) < 0
+           ? -1 : 0;
+}
+
+
+/* the forget EVAL's arguments; NGX_OK or NGX_ERROR */
+static ngx_int_t
+ngx_http_elaaoms_admin_forget(ngx_http_elaaoms_admin_ctx_t *ctx,
+    const char *org, ngx_http_elaaoms_args_t *a)
+{
+    ngx_int_t            i;
+    static const char   *sfx[3] = {
+        ELAAOMS_MEMORY_KEY_INDEX, ELAAOMS_MEMORY_KEY_BY_TIME,
+        ELAAOMS_MEMORY_KEY_BY_IMPORTANCE
+    };
+
+    if (elaaoms_key_tombstone(ctx->keys[0], ELAAOMS_KEY_MAX, org,
+                              ctx->caller) < 0
+        || elaaoms_key_jobs(ctx->keys[1], ELAAOMS_KEY_MAX, org,
+                            ELAAOMS_JOBS_FORGET, NULL) < 0)
+    {
+        return NGX_ERROR;
+    }
+
+    ngx_cpystrn((u_char *) ctx->keys[2], (u_char *) ELAAOMS_KEY_ORGS,
+                ELAAOMS_KEY_MAX);
+
+    for (i = 0; i < 3; i++) {
+        if (elaaoms_key_caller(ctx->keys[3 + i], ELAAOMS_KEY_MAX, org,
+                               ctx->caller, sfx[i]) < 0)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    ngx_sprintf((u_char *) ctx->ttl, "%d%Z", ELAAOMS_TOMBSTONE_TTL);
+
+    ngx_http_elaaoms_arg_str(a, "EVAL");
+    ngx_http_elaaoms_arg_str(a, ngx_http_elaaoms_forget_script);
+    ngx_http_elaaoms_arg_str(a, "6");
+    for (i = 0; i < NGX_HTTP_ELAAOMS_FORGET_KEYS; i++) {
+        ngx_http_elaaoms_arg_str(a, ctx->keys[i]);
+    }
+    ngx_http_elaaoms_arg_str(a, ctx->ttl);
+    ngx_http_elaaoms_arg_str(a, ctx->caller);
+    ngx_http_elaaoms_arg_str(a, org);
+
+    return NGX_OK;
+}
+
+
+/* the one-memory EVAL's arguments; NGX_OK or NGX_ERROR */
+static ngx_int_t
+ngx_http_elaaoms_admin_delete(ngx_http_elaaoms_admin_ctx_t *ctx,
+    const char *org, ngx_http_elaaoms_args_t *a)
+{
+    int                  t;
+    char                 sfx[64];
+    ngx_int_t            i;
+    static const char   *fixed[3] = {
+        ELAAOMS_MEMORY_KEY_INDEX, ELAAOMS_MEMORY_KEY_BY_TIME,
+        ELAAOMS_MEMORY_KEY_BY_IMPORTANCE
+    };
+
+    for (i = 0; i < 3; i++) {
+        if (elaaoms_key_caller(ctx->keys[i], ELAAOMS_KEY_MAX, org,
+                               ctx->caller, fixed[i]) < 0)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    if (elaaoms_key_jobs(ctx->keys[3], ELAAOMS_KEY_MAX, org,
+                         ELAAOMS_JOBS_REFRESH, NULL) < 0
+        || elaaoms_key_caller(ctx->prefix, ELAAOMS_KEY_MAX, org, ctx->caller,
+                              "") < 0)
+    {
+        return NGX_ERROR;
+    }
+
+    ngx_cpystrn((u_char *) ctx->keys[4], (u_char *) ELAAOMS_KEY_ORGS,
+                ELAAOMS_KEY_MAX);
+
+    for (t = 0; t < ELAAOMS_MEM_NTYPES; t++) {
+        ngx_sprintf((u_char *) sfx, ELAAOMS_MEMORY_KEY_TYPE "%s%Z",
+                    elaaoms_mem_type_name(t));
+        if (elaaoms_key_caller(ctx->keys[5 + t], ELAAOMS_KEY_MAX, org,
+                               ctx->caller, sfx) < 0)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    ngx_sprintf((u_char *) ctx->ttl, "%d%Z", NGX_HTTP_ELAAOMS_DELETE_KEYS);
+
+    ngx_http_elaaoms_arg_str(a, "EVAL");
+    ngx_http_elaaoms_arg_str(a, ngx_http_elaaoms_delete_script);
+    ngx_http_elaaoms_arg_str(a, ctx->ttl);
+    for (i = 0; i < NGX_HTTP_ELAAOMS_DELETE_KEYS; i++) {
+        ngx_http_elaaoms_arg_str(a, ctx->keys[i]);
+    }
+    ngx_http_elaaoms_arg_str(a, ctx->memory_id);
+    ngx_http_elaaoms_arg_str(a, ctx->caller);
+    ngx_http_elaaoms_arg_str(a, org);
+    ngx_http_elaaoms_arg_str(a, ctx->prefix);
+    ngx_http_elaaoms_arg_str(a, ELAAOMS_MEMORY_KEY_AGENTS);
+    ngx_http_elaaoms_arg_str(a, ELAAOMS_MEMORY_KEY_AGENT);
+    ngx_http_elaaoms_arg_str(a, ELAAOMS_MEMORY_KEY_CONVERSATIONS);
+    ngx_http_elaaoms_arg_str(a, ELAAOMS_MEMORY_KEY_CONVERSATION);
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_elaaoms_admin_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                      rc;
+    const char                    *org;
+    ngx_http_elaaoms_args_t        a;
+    ngx_http_elaaoms_batch_t      *b;
+    ngx_http_elaaoms_loc_conf_t   *elcf;
+    ngx_http_elaaoms_admin_ctx_t  *ctx;
+
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
+    rc = ngx_http_elaaoms_admin_auth(r, elcf);
+    if (rc != 0) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: admin: %s admin secret",
+                      rc == NGX_HTTP_UNAUTHORIZED ? "no" : "wrong");
+        return ngx_http_elaaoms_send_error(r, rc,
+                                           rc == NGX_HTTP_UNAUTHORIZED
+                                           ? "unauthorized" : "forbidden",
+                                           "The admin secret is missing or "
+                                           "wrong.");
+    }
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_elaaoms_admin_ctx_t));
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_elaaoms_admin_path(r, ctx) != 0) {
+        return ngx_http_elaaoms_send_error(r, NGX_HTTP_NOT_FOUND,
+                                           "not_found", "Expected POST "
+                                           ".../callers/<caller>/forget or "
+                                           "DELETE .../callers/<caller>/"
+                                           "memories/<id>.");
+    }
+
+    if (r->method != (ctx->forget ? NGX_HTTP_POST : NGX_HTTP_DELETE)) {
+        return NGX_HTTP_NOT_ALLOWED;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    org = (const char *) elcf->org.data;
+    a.argc = 0;
+
+    if ((ctx->forget ? ngx_http_elaaoms_admin_forget(ctx, org, &a)
+                     : ngx_http_elaaoms_admin_delete(ctx, org, &a))
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_admin_reply,
+                                      ngx_http_elaaoms_admin_done, ctx);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK
+        || ngx_http_elaaoms_batch_run(b) != NGX_OK)
+    {
+        return ngx_http_elaaoms_admin_send(r, ctx);
+    }
+
+    r->main->count++;
+
+    return NGX_DONE;
+}
+
+
+static void
+ngx_http_elaaoms_admin_reply(ngx_http_request_t *r, void *data,
+    ngx_uint_t index, redisReply *reply)
+{
+    ngx_http_elaaoms_admin_ctx_t *ctx = data;
+
+    ctx->done = (reply->type == REDIS_REPLY_INTEGER);
+    ctx->found = ctx->done && reply->integer == 1;
+
+    if (!ctx->done) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "elaaoms: admin: script failed: %s",
+                      reply->type == REDIS_REPLY_ERROR ? reply->str : "?");
+    }
+}
+
+
+static void
+ngx_http_elaaoms_admin_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
+{
+    ngx_http_elaaoms_finish(r, ngx_http_elaaoms_admin_send(r, data));
+}
+
+
+static ngx_int_t
+ngx_http_elaaoms_admin_send(ngx_http_request_t *r,
+    ngx_http_elaaoms_admin_ctx_t *ctx)
+{
+    static u_char  queued[] = "{\"forgotten\":\"queued\"}";
+    static u_char  deleted[] = "{\"deleted\":true}";
+
+    if (!ctx->done) {
+        return ngx_http_elaaoms_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                           "redis_unavailable",
+                                           "Nothing was changed; try "
+                                           "again.");
+    }
+
+    if (!ctx->forget) {
+        if (!ctx->found) {
+            return ngx_http_elaaoms_send_error(r, NGX_HTTP_NOT_FOUND,
+                                               "not_found", "The caller has "
+                                               "no such memory.");
+        }
+
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "elaaoms: admin: memory %s deleted", ctx->memory_id);
+
+        return ngx_http_elaaoms_send_json(r, NGX_HTTP_OK, deleted,
+                                          sizeof(deleted) - 1);
+    }
+
+    ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                  "elaaoms: admin: a caller's erasure is queued");
+
+    return ngx_http_elaaoms_send_json(r, NGX_HTTP_ACCEPTED, queued,
+                                      sizeof(queued) - 1);
+}
