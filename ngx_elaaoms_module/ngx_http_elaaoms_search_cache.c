@@ -270,14 +270,17 @@ ngx_http_elaaoms_cache_drop(ngx_http_elaaoms_cache_t *c,
 }
 
 
-/* "org\0caller" into buf; its length */
+/* "org\0caller" into buf, its crc32 into *hash; its length */
 static size_t
-ngx_http_elaaoms_cache_key(u_char *buf, const char *org, const char *caller)
+ngx_http_elaaoms_cache_key(u_char *buf, const char *org, const char *caller,
+    uint32_t *hash)
 {
     u_char  *p;
 
     p = ngx_cpymem(buf, org, ngx_strlen(org) + 1);
     p = ngx_cpymem(p, caller, ngx_strlen(caller));
+
+    *hash = ngx_crc32_short(buf, p - buf);
 
     return p - buf;
 }
@@ -298,8 +301,7 @@ ngx_http_elaaoms_search_cache_get(ngx_shm_zone_t *zone, const char *org,
 
     c = zone->data;
 
-    klen = ngx_http_elaaoms_cache_key(key, org, caller);
-    hash = ngx_crc32_short(key, klen);
+    klen = ngx_http_elaaoms_cache_key(key, org, caller, &hash);
 
     rc = NGX_DECLINED;
 
@@ -348,8 +350,7 @@ ngx_http_elaaoms_search_cache_put(ngx_shm_zone_t *zone, const char *org,
 
     c = zone->data;
 
-    klen = ngx_http_elaaoms_cache_key(key, org, caller);
-    hash = ngx_crc32_short(key, klen);
+    klen = ngx_http_elaaoms_cache_key(key, org, caller, &hash);
 
     evicted = 0;
 

@@ -681,6 +681,22 @@ ngx_http_elaaoms_search_reply(ngx_http_request_t *r, void *data,
  */
 #define ngx_http_elaaoms_blob_pad(n)  ngx_align((n), 8)
 
+/* one padded string of len bytes at off into *out; the next offset or 0 */
+static size_t
+ngx_http_elaaoms_blob_str(u_char *blob, size_t size, size_t off,
+    uint32_t len, ngx_str_t *out)
+{
+    if (len > size - off || ngx_http_elaaoms_blob_pad(len) > size - off) {
+        return 0;
+    }
+
+    out->data = blob + off;
+    out->len = len;
+
+    return off + ngx_http_elaaoms_blob_pad(len);
+}
+
+
 static size_t
 ngx_http_elaaoms_blob_next(u_char *blob, size_t len, size_t off,
     ngx_str_t *field, ngx_str_t *value)
@@ -694,23 +710,10 @@ ngx_http_elaaoms_blob_next(u_char *blob, size_t len, size_t off,
 
     ngx_memcpy(&fl, blob + off, 4);
     ngx_memcpy(&vl, blob + off + 4, 4);
-    off += 8;
 
-    if (fl > len - off || ngx_http_elaaoms_blob_pad(fl) > len - off) {
-        return 0;
-    }
-    field->data = blob + off;
-    field->len = fl;
-    off += ngx_http_elaaoms_blob_pad(fl);
+    off = ngx_http_elaaoms_blob_str(blob, len, off + 8, fl, field);
 
-    if (vl > len - off || ngx_http_elaaoms_blob_pad(vl) > len - off) {
-        return 0;
-    }
-    value->data = blob + off;
-    value->len = vl;
-    off += ngx_http_elaaoms_blob_pad(vl);
-
-    return off;
+    return off ? ngx_http_elaaoms_blob_str(blob, len, off, vl, value) : 0;
 }
 
 
