@@ -14,7 +14,11 @@
  * elaaoms_search_max_limit.
  *
  * The caller's memories are one Redis hash (lib/store/memory_store.h,
- * written by the worker), read with one HGETALL; the records are decoded as views into the reply and ranked
+ * written by the worker), read with one HGETALL -- or, with
+ * elaaoms_search_cache, a GET of the caller's memory version and the
+ * cached records while it is unchanged (ngx_http_elaaoms_search_cache.c),
+ * an EVAL of the version and the HGETALL otherwise; the records are
+ * decoded as views into the reply (or the cache's copy) and ranked
  * by lib/search/search_rank.c while the reply is alive (hiredis frees it after
  * the callback), which also writes the answer.  A call is never failed
  * for want of memory: no usable caller, Redis down or slow, all answer 200
