@@ -252,7 +252,8 @@ runner-selftest:
 
 # a subset of the suites with nginx under valgrind's memcheck (slow: CI
 # runs it; a memory error in our frames fails the block)
-VALGRIND_SUITES ?= t/hostile.t t/search_binding.t t/post_call.t
+VALGRIND_SUITES ?= t/hostile.t t/search_binding.t t/post_call.t \
+                   t/search_cache.t
 valgrind-subset: all
 	@if perl -MTest::Nginx::Socket -e1 2>/dev/null; then inc=""; \
 	 else inc="-I$(ROOT)/t/runner"; fi; \

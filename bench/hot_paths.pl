@@ -14,8 +14,10 @@
 #   perl bench/hot_paths.pl [--seconds N] [--connections N]
 #       [--paths client-data,search-memory,post-call] [--memories 10,100,1000]
 #       [--rate 1000] [--post-rate 200] [--rss-requests N] [--rss-memories N]
-#       [--ir-requests N] [--quick]
+#       [--ir-requests N] [--search-cache SIZE|off] [--quick]
 #
+# search-memory runs with "elaaoms_search_cache zone=search:SIZE" (64m, as
+# conf/nginx.conf), or without the cache with --search-cache off.
 # --rss-requests 0 or --ir-requests 0 leave that part out.  --quick is a
 # smoke run of every part (about 30 s).  Needs "make all bench";
 # everything runs on 127.0.0.1, and every process it starts (Redis, nginx,
@@ -37,15 +39,15 @@ my %o = (seconds => 5, connections => 32,
          paths => 'client-data,search-memory,post-call',
          memories => '10,100,1000', rate => 1000, 'post-rate' => 200,
          'rss-requests' => 200000, 'rss-memories' => 100,
-         'ir-requests' => 1000);
+         'ir-requests' => 1000, 'search-cache' => '64m');
 my %cli;
 GetOptions(\%cli, 'seconds=f', 'connections=i', 'paths=s', 'memories=s',
            'rate=f', 'post-rate=f', 'rss-requests=i', 'rss-memories=i',
-           'ir-requests=i', 'quick')
+           'ir-requests=i', 'search-cache=s', 'quick')
     or die "usage: perl bench/hot_paths.pl [--seconds N] [--connections N] "
          . "[--paths LIST] [--memories LIST] [--rate R] [--post-rate R] "
          . "[--rss-requests N] [--rss-memories N] [--ir-requests N] "
-         . "[--quick]\n";
+         . "[--search-cache SIZE|off] [--quick]\n";
 # --quick: other defaults, options given still win
 %o = (%o, seconds => 0.5, connections => 8, memories => '10',
       'rss-requests' => 2000, 'rss-memories' => 10, 'ir-requests' => 20)
@@ -238,6 +240,8 @@ chmod 0777, "$tmp/payloads";
 
 sub nginx_conf {
     my ($port, $single) = @_;
+    my $cache = $o{'search-cache'} eq 'off' ? ''
+        : "elaaoms_search_cache zone=search:$o{'search-cache'};";
     my $head = $single
         ? "master_process off;\ndaemon off;\n"
         : "worker_processes 1;\npid $tmp/nginx.pid;\n";
@@ -272,6 +276,7 @@ http {
         }
         location = /webhook/search-memory {
             elaaoms_shared_secret X-Elaaoms-Secret bench;
+            $cache
             elaaoms_webhook search_memory;
         }
     }

@@ -10,6 +10,7 @@
 
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
+#include "ngx_http_elaaoms_search_cache.h"
 #include "intake/ids.h"
 #include "search/relevance.h"
 #include "search/search_request.h"
@@ -212,6 +213,13 @@ static ngx_command_t  ngx_http_elaaoms_commands[] = {
       offsetof(ngx_http_elaaoms_loc_conf_t, search_get),
       NULL },
 
+    { ngx_string("elaaoms_search_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_elaaoms_search_cache_conf,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("elaaoms_call_ttl"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_sec_slot,
@@ -358,6 +366,7 @@ ngx_http_elaaoms_create_loc_conf(ngx_conf_t *cf)
     elcf->search_min_threshold = NGX_CONF_UNSET;
     elcf->search_max_limit = NGX_CONF_UNSET;
     elcf->search_get = NGX_CONF_UNSET;
+    elcf->search_cache = NGX_CONF_UNSET_PTR;
     elcf->call_ttl = NGX_CONF_UNSET;
     elcf->body_limit = NGX_CONF_UNSET_SIZE;
     elcf->audit_retention = NGX_CONF_UNSET;
@@ -413,6 +422,7 @@ ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                          (ngx_int_t) (0.3 * NGX_HTTP_ELAAOMS_THRESHOLD_SCALE));
     ngx_conf_merge_value(conf->search_max_limit, prev->search_max_limit, 20);
     ngx_conf_merge_value(conf->search_get, prev->search_get, 0);
+    ngx_conf_merge_ptr_value(conf->search_cache, prev->search_cache, NULL);
     ngx_conf_merge_sec_value(conf->call_ttl, prev->call_ttl, 4 * 3600);
     ngx_conf_merge_sec_value(conf->audit_retention, prev->audit_retention,
                              400 * 86400);

@@ -84,6 +84,7 @@ typedef struct {
     ngx_int_t                      search_min_threshold;  /* 1/10000 */
     ngx_int_t                      search_max_limit;
     ngx_flag_t                     search_get;
+    ngx_shm_zone_t                *search_cache;   /* NULL: none */
     time_t                         call_ttl;       /* client-data's binding */
     size_t                         body_limit;     /* 0: none of its own */
     time_t                         audit_retention;

@@ -14,7 +14,11 @@
  * elaaoms_search_max_limit.
  *
  * The caller's memories are one Redis hash (lib/store/memory_store.h,
- * written by the worker), read with one HGETALL; the records are decoded as views into the reply and ranked
+ * written by the worker), read with one HGETALL -- or, with
+ * elaaoms_search_cache, a GET of the caller's memory version and the
+ * cached records while it is unchanged (ngx_http_elaaoms_search_cache.c),
+ * an EVAL of the version and the HGETALL otherwise; the records are
+ * decoded as views into the reply (or the cache's copy) and ranked
  * by lib/search/search_rank.c while the reply is alive (hiredis frees it after
  * the callback), which also writes the answer.  A call is never failed
  * for want of memory: no usable caller, Redis down or slow, all answer 200
@@ -39,6 +43,7 @@
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
 #include "ngx_http_elaaoms_embed.h"
+#include "ngx_http_elaaoms_search_cache.h"
 #include "intake/caller_id.h"
 #include "intake/ids.h"
 #include "store/memory_record.h"
@@ -63,10 +68,22 @@ typedef struct {
     ngx_uint_t                 hgetall;     /* its index in the batch */
     unsigned                   embed_made:1;
     unsigned                   fetch:1;     /* ask the provider */
+
+    /* elaaoms_search_cache: GET of the version first, records on a miss */
+    unsigned                   versioned:1; /* the batch is the GET */
+    unsigned                   refetch:1;   /* the next batch reads them */
+    unsigned                   has_version:1;
+    u_char                     version[NGX_HTTP_ELAAOMS_VERSION_LEN];
 } ngx_http_elaaoms_search_ctx_t;
 
 
 static void ngx_http_elaaoms_search_memory_body(ngx_http_request_t *r);
+
+/* a caller's version (or "") and records, read at one instant */
+static char  ngx_http_elaaoms_search_fetch_lua[] =
+    "return {redis.call('GET', KEYS[1]) or '', "
+    "redis.call('HGETALL', KEYS[2])}";
+
 static ngx_int_t ngx_http_elaaoms_search_args(ngx_http_request_t *r,
     elaaoms_search_request_t *sr, char *err, size_t errlen);
 static ngx_int_t ngx_http_elaaoms_search_floors(ngx_http_request_t *r,
@@ -88,6 +105,9 @@ static void ngx_http_elaaoms_search_embedded(ngx_http_request_t *r,
 static void ngx_http_elaaoms_search_answer(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx);
 static ngx_int_t ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx, redisReply *reply, u_char *blob,
+    size_t bloblen);
+static void ngx_http_elaaoms_search_cache_keep(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx, redisReply *reply);
 static ngx_int_t ngx_http_elaaoms_search_send(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx);
@@ -499,6 +519,7 @@ ngx_http_elaaoms_search_start(ngx_http_request_t *r,
 {
     int                           n;
     char                          key[ELAAOMS_KEY_MAX];
+    char                          vkey[ELAAOMS_KEY_MAX];
     ngx_http_elaaoms_args_t       a;
     ngx_http_elaaoms_batch_t     *b;
     ngx_http_elaaoms_loc_conf_t  *elcf;
@@ -528,8 +549,35 @@ ngx_http_elaaoms_search_start(ngx_http_request_t *r,
     }
 
     a.argc = 0;
-    ngx_http_elaaoms_arg_str(&a, "HGETALL");
-    ngx_http_elaaoms_arg(&a, key, (size_t) n);
+    ctx->versioned = 0;
+
+    if (elcf->search_cache == NULL) {
+        ngx_http_elaaoms_arg_str(&a, "HGETALL");
+        ngx_http_elaaoms_arg(&a, key, (size_t) n);
+
+    } else {
+        if (elaaoms_key_caller(vkey, sizeof(vkey), ctx->org, ctx->caller,
+                               ELAAOMS_MEMORY_KEY_VERSION)
+            < 0)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (!ctx->refetch) {
+            /* a few bytes: the records only when they changed */
+            ctx->versioned = 1;
+            ngx_http_elaaoms_arg_str(&a, "GET");
+            ngx_http_elaaoms_arg_str(&a, vkey);
+
+        } else {
+            /* the records with the version they are of, atomically */
+            ngx_http_elaaoms_arg_str(&a, "EVAL");
+            ngx_http_elaaoms_arg_str(&a, ngx_http_elaaoms_search_fetch_lua);
+            ngx_http_elaaoms_arg_str(&a, "2");
+            ngx_http_elaaoms_arg_str(&a, vkey);
+            ngx_http_elaaoms_arg(&a, key, (size_t) n);
+        }
+    }
 
     if (!ctx->embed_made) {
         ctx->embed_made = 1;
@@ -543,10 +591,12 @@ ngx_http_elaaoms_search_start(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* the cached question vector first, in the same round trip */
-    ctx->hgetall = (ctx->embed
+    /* the cached question vector first, in the same round trip (once) */
+    ctx->hgetall = (ctx->embed && !ctx->refetch
                     && ngx_http_elaaoms_embed_lookup(ctx->embed, b)
                        == NGX_OK);
+
+    ctx->refetch = 0;
 
     /* hiredis copies the command: key may go */
     if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK
@@ -573,9 +623,41 @@ ngx_http_elaaoms_search_reply(ngx_http_request_t *r, void *data,
 {
     ngx_http_elaaoms_search_ctx_t *ctx = data;
 
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
     if (index != ctx->hgetall) {
         ngx_http_elaaoms_embed_cached(ctx->embed, reply);
         return;
+    }
+
+    if (ctx->versioned) {
+        /* anything but a token (none, an error): read the records */
+        ctx->has_version = (reply->type == REDIS_REPLY_STRING
+                            && reply->len == NGX_HTTP_ELAAOMS_VERSION_LEN);
+        if (ctx->has_version) {
+            ngx_memcpy(ctx->version, reply->str,
+                       NGX_HTTP_ELAAOMS_VERSION_LEN);
+        }
+        return;
+    }
+
+    if (elcf->search_cache != NULL) {
+        /* the script's {version or "", records} */
+        if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2
+            || reply->element[0]->type != REDIS_REPLY_STRING)
+        {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "elaaoms: search-memory: unexpected reply to the "
+                          "records' script: %s",
+                          reply->type == REDIS_REPLY_ERROR ? reply->str
+                                                           : "not a pair");
+            return;
+        }
+
+        ngx_http_elaaoms_search_cache_keep(r, ctx, reply);
+        reply = reply->element[1];
     }
 
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements % 2 != 0) {
@@ -588,30 +670,158 @@ ngx_http_elaaoms_search_reply(ngx_http_request_t *r, void *data,
     }
 
     /* the views point into the reply, which is freed after this call */
-    if (ngx_http_elaaoms_search_rank(r, ctx, reply) != NGX_OK) {
+    if (ngx_http_elaaoms_search_rank(r, ctx, reply, NULL, 0) != NGX_OK) {
         ctx->answer.len = 0;
         ctx->answer.data = NULL;
     }
 }
 
 
+/*
+ * The cache's blob of a caller's HGETALL reply: each field/value pair as
+ * u32 field length, u32 value length, the field, the value, each padded
+ * to 8 bytes; kept whole, so a hit decodes and checks every record as a
+ * fresh read does.
+ */
+#define ngx_http_elaaoms_blob_pad(n)  ngx_align((n), 8)
+
+/* one padded string of len bytes at off into *out; the next offset or 0 */
+static size_t
+ngx_http_elaaoms_blob_str(u_char *blob, size_t size, size_t off,
+    uint32_t len, ngx_str_t *out)
+{
+    if (len > size - off || ngx_http_elaaoms_blob_pad(len) > size - off) {
+        return 0;
+    }
+
+    out->data = blob + off;
+    out->len = len;
+
+    return off + ngx_http_elaaoms_blob_pad(len);
+}
+
+
+static size_t
+ngx_http_elaaoms_blob_next(u_char *blob, size_t len, size_t off,
+    ngx_str_t *field, ngx_str_t *value)
+{
+    uint32_t  fl, vl;
+
+    /* written by this worker or another: lengths are still checked */
+    if (len - off < 8) {
+        return 0;
+    }
+
+    ngx_memcpy(&fl, blob + off, 4);
+    ngx_memcpy(&vl, blob + off + 4, 4);
+
+    off = ngx_http_elaaoms_blob_str(blob, len, off + 8, fl, field);
+
+    return off ? ngx_http_elaaoms_blob_str(blob, len, off, vl, value) : 0;
+}
+
+
+/* the script's records into the cache under its version, when it has one */
+static void
+ngx_http_elaaoms_search_cache_keep(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx, redisReply *reply)
+{
+    u_char                       *blob, *p;
+    size_t                        i, size;
+    uint32_t                      fl, vl;
+    redisReply                   *ver, *recs, *f, *v;
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+
+    ver = reply->element[0];
+    recs = reply->element[1];
+
+    /* no version: erased, or written by an older worker */
+    if (ver->len != NGX_HTTP_ELAAOMS_VERSION_LEN
+        || recs->type != REDIS_REPLY_ARRAY || recs->elements % 2 != 0)
+    {
+        return;
+    }
+
+    size = 0;
+
+    for (i = 0; i < recs->elements; i += 2) {
+        f = recs->element[i];
+        v = recs->element[i + 1];
+
+        if (f->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING
+            || f->len > UINT32_MAX || v->len > UINT32_MAX)
+        {
+            return;
+        }
+
+        size += 8 + ngx_http_elaaoms_blob_pad(f->len)
+                + ngx_http_elaaoms_blob_pad(v->len);
+    }
+
+    blob = ngx_alloc(size ? size : 1, r->connection->log);
+    if (blob == NULL) {
+        return;
+    }
+
+    p = blob;
+
+    for (i = 0; i < recs->elements; i += 2) {
+        f = recs->element[i];
+        v = recs->element[i + 1];
+        fl = (uint32_t) f->len;
+        vl = (uint32_t) v->len;
+
+        ngx_memzero(p, 8 + ngx_http_elaaoms_blob_pad(fl)
+                       + ngx_http_elaaoms_blob_pad(vl));
+        ngx_memcpy(p, &fl, 4);
+        ngx_memcpy(p + 4, &vl, 4);
+        p += 8;
+        ngx_memcpy(p, f->str, fl);
+        p += ngx_http_elaaoms_blob_pad(fl);
+        ngx_memcpy(p, v->str, vl);
+        p += ngx_http_elaaoms_blob_pad(vl);
+    }
+
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
+    ngx_http_elaaoms_search_cache_put(elcf->search_cache, ctx->org,
+                                      ctx->caller, (u_char *) ver->str, blob,
+                                      size, r->connection->log);
+    ngx_free(blob);
+}
+
+
+/* the records of an HGETALL reply, or of the cache's blob when reply is
+ * NULL: decoded, ranked, and the answer written */
 static ngx_int_t
 ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
-    ngx_http_elaaoms_search_ctx_t *ctx, redisReply *reply)
+    ngx_http_elaaoms_search_ctx_t *ctx, redisReply *reply, u_char *blob,
+    size_t bloblen)
 {
     char                         *ids;
     void                         *mem, *scratch;
-    size_t                        i, n, nrecs, bad, rsize, len;
+    size_t                        i, n, nrecs, bad, rsize, len, off;
     elaaoms_jgen_t                j;
     ngx_int_t                     rc;
-    ngx_str_t                    *rid;
+    ngx_str_t                    *rid, f, v;
     redisReply                   *field, *value;
     elaaoms_memory_record_t      *recs, *rec;
     elaaoms_search_result_t      *res;
 
     rid = ngx_http_elaaoms_request_id(r);
 
-    n = reply->elements / 2;
+    if (reply) {
+        n = reply->elements / 2;
+
+    } else {
+        n = 0;
+        off = 0;
+        while ((off = ngx_http_elaaoms_blob_next(blob, bloblen, off, &f, &v))
+               != 0)
+        {
+            n++;
+        }
+    }
 
     res = ngx_palloc(r->pool, sizeof(elaaoms_search_result_t));
     if (res == NULL) {
@@ -631,22 +841,37 @@ ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
     scratch = (u_char *) mem + rsize;
     nrecs = 0;
     bad = 0;
+    off = 0;
 
     for (i = 0; i < n; i++) {
-        field = reply->element[2 * i];
-        value = reply->element[2 * i + 1];
         rec = &recs[nrecs];
 
+        if (reply) {
+            field = reply->element[2 * i];
+            value = reply->element[2 * i + 1];
+
+            if (field->type != REDIS_REPLY_STRING
+                || value->type != REDIS_REPLY_STRING)
+            {
+                bad++;
+                continue;
+            }
+
+            f.data = (u_char *) field->str;
+            f.len = field->len;
+            v.data = (u_char *) value->str;
+            v.len = value->len;
+
+        } else {
+            off = ngx_http_elaaoms_blob_next(blob, bloblen, off, &f, &v);
+        }
+
         /* another org's or caller's record never shows, whatever the key */
-        if (field->type != REDIS_REPLY_STRING
-            || value->type != REDIS_REPLY_STRING
-            || elaaoms_memory_record_decode_view(value->str, value->len, rec,
-                                                 NULL)
-               != 0
+        if (elaaoms_memory_record_decode_view(v.data, v.len, rec, NULL) != 0
             || ngx_strcmp(rec->org.data, ctx->org) != 0
             || ngx_strcmp(rec->caller.data, ctx->caller) != 0
-            || field->len != rec->id.len
-            || ngx_memcmp(field->str, rec->id.data, rec->id.len) != 0)
+            || f.len != rec->id.len
+            || ngx_memcmp(f.data, rec->id.data, rec->id.len) != 0)
         {
             bad++;
             continue;
@@ -728,6 +953,45 @@ static void
 ngx_http_elaaoms_search_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
 {
     ngx_http_elaaoms_search_ctx_t *ctx = data;
+
+    u_char                       *blob;
+    size_t                        len;
+    ngx_int_t                     src;
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+
+    if (ctx->versioned && rc == NGX_OK) {
+        ctx->versioned = 0;
+
+        elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
+        if (ctx->has_version
+            && ngx_http_elaaoms_search_cache_get(elcf->search_cache,
+                                                 ctx->org, ctx->caller,
+                                                 ctx->version, &blob, &len,
+                                                 r->connection->log)
+               == NGX_OK)
+        {
+            if (ngx_http_elaaoms_search_rank(r, ctx, NULL, blob, len)
+                != NGX_OK)
+            {
+                ctx->answer.len = 0;
+                ctx->answer.data = NULL;
+            }
+
+            ngx_free(blob);
+
+        } else {
+            /* changed, evicted or never cached: read the records */
+            ctx->refetch = 1;
+
+            src = ngx_http_elaaoms_search_start(r, ctx);
+            if (src != NGX_DONE) {
+                ngx_http_elaaoms_finish(r, src);
+            }
+
+            return;
+        }
+    }
 
     if (rc != NGX_OK || ctx->answer.data == NULL) {
         /* Redis' part is logged once per outage by the Redis client */

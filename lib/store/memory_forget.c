@@ -146,7 +146,7 @@ elaaoms_store_delete_known(redisContext *rc, const char *org,
         }
 
         nreg = (r == 0) ? reg[0]->elements + reg[1]->elements : 0;
-        nkeys = 3 + 2 + ELAAOMS_MEM_NTYPES + nreg;
+        nkeys = 3 + 2 + 1 + ELAAOMS_MEM_NTYPES + nreg;
 
         keys = NULL;
         argv = NULL;
@@ -177,6 +177,8 @@ elaaoms_store_delete_known(redisContext *rc, const char *org,
             ELAAOMS_ADD_KEY(ELAAOMS_MEMORY_KEY_BY_IMPORTANCE);
             ELAAOMS_ADD_KEY(ELAAOMS_MEMORY_KEY_AGENTS);
             ELAAOMS_ADD_KEY(ELAAOMS_MEMORY_KEY_CONVERSATIONS);
+            /* with the index: a reader never pairs the old token with it */
+            ELAAOMS_ADD_KEY(ELAAOMS_MEMORY_KEY_VERSION);
 
             for (t = 0; t < ELAAOMS_MEM_NTYPES; t++) {
                 snprintf(suffix, sizeof(suffix), ELAAOMS_MEMORY_KEY_TYPE "%s",

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/random.h>
 
 #include "intake/caller_id.h"
 #include "intake/ids.h"
@@ -565,6 +566,31 @@ elaaoms_store_queue_put(elaaoms_store_tx_t *tx, const char *org,
 }
 
 
+/* a fresh ELAAOMS_MEMORY_KEY_VERSION token into buf (33 bytes) */
+static void
+elaaoms_store_version_new(char *buf)
+{
+    size_t           i;
+    uint64_t         a, b;
+    unsigned char    rnd[ELAAOMS_MEMORY_VERSION_LEN / 2];
+    struct timespec  ts;
+    static uint32_t  seq;
+
+    if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t) sizeof(rnd)) {
+        /* no entropy yet: clock, pid and a sequence still separate them */
+        clock_gettime(CLOCK_REALTIME, &ts);
+        a = (uint64_t) ts.tv_sec << 30 ^ (uint64_t) ts.tv_nsec;
+        b = (uint64_t) getpid() << 32 | ++seq;
+        memcpy(rnd, &a, sizeof(a));
+        memcpy(rnd + sizeof(a), &b, sizeof(b));
+    }
+
+    for (i = 0; i < sizeof(rnd); i++) {
+        snprintf(buf + 2 * i, 3, "%02x", rnd[i]);
+    }
+}
+
+
 int
 elaaoms_memory_store_commit(redisContext *rc, const char *org,
     const char *caller, const elaaoms_memory_record_t *const *recs, size_t n,
@@ -572,6 +598,7 @@ elaaoms_memory_store_commit(redisContext *rc, const char *org,
 {
     int                   rc_, r;
     char                  key[ELAAOMS_MEMORY_KEY_MAX];
+    char                  version[ELAAOMS_MEMORY_VERSION_LEN + 1];
     size_t                i, *lens;
     const char           *why, *argv[3];
     unsigned char       **blobs;
@@ -671,6 +698,18 @@ elaaoms_memory_store_commit(redisContext *rc, const char *org,
                 tx.bad = 1;   /* exec() sends DISCARD */
                 elaaoms_store_fail(err, errlen, "key too long");
             }
+        }
+
+        /* readers that cached the records see they changed (redis_keys.h) */
+        if (elaaoms_memory_key(key, sizeof(key), org, caller,
+                               ELAAOMS_MEMORY_KEY_VERSION) < 0)
+        {
+            tx.bad = 1;
+            elaaoms_store_fail(err, errlen, "key too long");
+
+        } else {
+            elaaoms_store_version_new(version);
+            elaaoms_store_tx_cmd(&tx, "SET", key, version, NULL);
         }
 
         rc_ = elaaoms_store_tx_exec(&tx, NULL, err, errlen);

@@ -20,6 +20,9 @@
  *                                  latest; the sets keep them all)
  *   C agents                 SET   agent ids with an agent:<id> set
  *   C conversations          SET   conversation ids with a set
+ *   C version                STRING a fresh random token per record write,
+ *                                  in the same MULTI/EXEC; deleted with
+ *                                  the index (redis_keys.h)
  *   elaaoms:<org>:callers    SET   callers of the org with memories
  *
  * The two registries exist so that deleting a caller finds every key

@@ -51,6 +51,16 @@
 #define ELAAOMS_MEMORY_KEY_AGENTS         "agents"
 #define ELAAOMS_MEMORY_KEY_CONVERSATIONS  "conversations"
 #define ELAAOMS_MEMORY_KEY_CALLERS        "callers"          /* org key */
+/*
+ * The caller's memory version: a fresh random token (32 lowercase hex
+ * digits) set in the same MULTI/EXEC as every change to the caller's
+ * records (memory_store.h), so a reader that cached the records with
+ * token T knows they are unchanged while GET returns T.  Erasing the
+ * caller deletes it; records of a worker before it have none.  Random,
+ * not a counter, so a token never comes back after an erase.
+ */
+#define ELAAOMS_MEMORY_KEY_VERSION        "version"
+#define ELAAOMS_MEMORY_VERSION_LEN        32
 
 /* the caller's conversations, memories or not: a set written at intake,
  * so that erasure finds every conversation without a SCAN */

@@ -1,0 +1,43 @@
+/*
+ * search-memory's shared-memory cache of callers' records, valid while
+ * the caller's memory version token is unchanged
+ * (ngx_http_elaaoms_search_cache.c).
+ */
+
+#ifndef _NGX_HTTP_ELAAOMS_SEARCH_CACHE_H_INCLUDED_
+#define _NGX_HTTP_ELAAOMS_SEARCH_CACHE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "intake/caller_id.h"
+#include "store/redis_keys.h"
+
+
+#define NGX_HTTP_ELAAOMS_VERSION_LEN    ELAAOMS_MEMORY_VERSION_LEN
+/* "org\0caller": org is at most 64 bytes */
+#define NGX_HTTP_ELAAOMS_CACHE_KEY_MAX  (65 + ELAAOMS_CALLER_MAX)
+
+
+/* elaaoms_search_cache zone=name:size */
+char *ngx_http_elaaoms_search_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+
+/*
+ * The cached records of org and caller when cached under version
+ * (NGX_HTTP_ELAAOMS_VERSION_LEN bytes): NGX_OK with *blob a copy the
+ * caller frees with ngx_free(); NGX_DECLINED otherwise.
+ */
+ngx_int_t ngx_http_elaaoms_search_cache_get(ngx_shm_zone_t *zone,
+    const char *org, const char *caller, const u_char *version,
+    u_char **blob, size_t *len, ngx_log_t *log);
+
+/* caches a copy of blob under version, evicting the least recently used */
+void ngx_http_elaaoms_search_cache_put(ngx_shm_zone_t *zone, const char *org,
+    const char *caller, const u_char *version, const u_char *blob,
+    size_t len, ngx_log_t *log);
+
+
+#endif /* _NGX_HTTP_ELAAOMS_SEARCH_CACHE_H_INCLUDED_ */
