@@ -43,19 +43,21 @@
 #include "store/redis_keys.h"
 
 
-#define NGX_HTTP_ELAAOMS_FORGET_KEYS  6
-#define NGX_HTTP_ELAAOMS_DELETE_KEYS  (5 + ELAAOMS_MEM_NTYPES)
+#define NGX_HTTP_ELAAOMS_FORGET_KEYS  7
+#define NGX_HTTP_ELAAOMS_DELETE_KEYS  (6 + ELAAOMS_MEM_NTYPES)
 #define NGX_HTTP_ELAAOMS_ADMIN_KEYS   NGX_HTTP_ELAAOMS_DELETE_KEYS
 
 static const char  ngx_http_elaaoms_forget_script[] =
     "redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])\n"
-    "redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])\n"
+    "redis.call('DEL', KEYS[4], KEYS[5], KEYS[6], KEYS[7])\n"
     "redis.call('LPUSH', KEYS[2], ARGV[2])\n"
     "redis.call('SADD', KEYS[3], ARGV[3])\n"
     "return 1\n";
 
 /*
- * KEYS: index, by_time, by_importance, refresh list, orgs, type sets;
+ * KEYS: index, by_time, by_importance, refresh list, orgs, the memory
+ * version (deleted: nginx's search cache reads the caller anew), type
+ * sets;
  * ARGV: id, caller, org, the caller's key prefix, then the registry and
  * set suffixes of agents and conversations: the agent:<a> and
  * conversation:<c> sets are named from the registries, in the caller's
@@ -65,7 +67,8 @@ static const char  ngx_http_elaaoms_delete_script[] =
     "if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end\n"
     "redis.call('ZREM', KEYS[2], ARGV[1])\n"
     "redis.call('ZREM', KEYS[3], ARGV[1])\n"
-    "for i = 6, #KEYS do redis.call('SREM', KEYS[i], ARGV[1]) end\n"
+    "redis.call('DEL', KEYS[6])\n"
+    "for i = 7, #KEYS do redis.call('SREM', KEYS[i], ARGV[1]) end\n"
     "for r = 5, 7, 2 do\n"
     "  for _, m in ipairs(redis.call('SMEMBERS', ARGV[4] .. ARGV[r])) do\n"
     "    redis.call('SREM', ARGV[4] .. ARGV[r + 1] .. m, ARGV[1])\n"
@@ -209,9 +212,9 @@ ngx_http_elaaoms_admin_forget(ngx_http_elaaoms_admin_ctx_t *ctx,
     const char *org, ngx_http_elaaoms_args_t *a)
 {
     ngx_int_t            i;
-    static const char   *sfx[3] = {
+    static const char   *sfx[4] = {
         ELAAOMS_MEMORY_KEY_INDEX, ELAAOMS_MEMORY_KEY_BY_TIME,
-        ELAAOMS_MEMORY_KEY_BY_IMPORTANCE
+        ELAAOMS_MEMORY_KEY_BY_IMPORTANCE, ELAAOMS_MEMORY_KEY_VERSION
     };
 
     if (elaaoms_key_tombstone(ctx->keys[0], ELAAOMS_KEY_MAX, org,
@@ -225,7 +228,7 @@ ngx_http_elaaoms_admin_forget(ngx_http_elaaoms_admin_ctx_t *ctx,
     ngx_cpystrn((u_char *) ctx->keys[2], (u_char *) ELAAOMS_KEY_ORGS,
                 ELAAOMS_KEY_MAX);
 
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < 4; i++) {
         if (elaaoms_key_caller(ctx->keys[3 + i], ELAAOMS_KEY_MAX, org,
                                ctx->caller, sfx[i]) < 0)
         {
@@ -237,7 +240,7 @@ ngx_http_elaaoms_admin_forget(ngx_http_elaaoms_admin_ctx_t *ctx,
 
     ngx_http_elaaoms_arg_str(a, "EVAL");
     ngx_http_elaaoms_arg_str(a, ngx_http_elaaoms_forget_script);
-    ngx_http_elaaoms_arg_str(a, "6");
+    ngx_http_elaaoms_arg_str(a, "7");
     for (i = 0; i < NGX_HTTP_ELAAOMS_FORGET_KEYS; i++) {
         ngx_http_elaaoms_arg_str(a, ctx->keys[i]);
     }
@@ -281,10 +284,16 @@ ngx_http_elaaoms_admin_delete(ngx_http_elaaoms_admin_ctx_t *ctx,
     ngx_cpystrn((u_char *) ctx->keys[4], (u_char *) ELAAOMS_KEY_ORGS,
                 ELAAOMS_KEY_MAX);
 
+    if (elaaoms_key_caller(ctx->keys[5], ELAAOMS_KEY_MAX, org, ctx->caller,
+                           ELAAOMS_MEMORY_KEY_VERSION) < 0)
+    {
+        return NGX_ERROR;
+    }
+
     for (t = 0; t < ELAAOMS_MEM_NTYPES; t++) {
         ngx_sprintf((u_char *) sfx, ELAAOMS_MEMORY_KEY_TYPE "%s%Z",
                     elaaoms_mem_type_name(t));
-        if (elaaoms_key_caller(ctx->keys[5 + t], ELAAOMS_KEY_MAX, org,
+        if (elaaoms_key_caller(ctx->keys[6 + t], ELAAOMS_KEY_MAX, org,
                                ctx->caller, sfx) < 0)
         {
             return NGX_ERROR;

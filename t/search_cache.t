@@ -68,6 +68,7 @@ shared_config(http_config => <<'HTTP', config => <<'CONFIG');
     elaaoms_search_cache zone=search:1m;
 HTTP
     location = /webhook/search-memory { elaaoms_org acme; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
+    location /acme/admin/ { elaaoms_org acme; elaaoms_admin; elaaoms_admin_secret X-Elaaoms-Admin admin-secret-0123456789; }
 CONFIG
 
 no_shuffle();
@@ -135,7 +136,31 @@ ElaaomsTest::seed_memories(main::mem('+14155550103', 'm_austin', 'Lives in Austi
 
 
 
-=== TEST 5: records without a version (an older worker) are read every time, never cached
+=== TEST 5: one memory deleted through the admin location disappears from the next search, and an admin forget empties it at once
+--- init
+ElaaomsTest::seed_memories(main::mem('+14155550105', 'm_del', 'Keeps a pet Capybara'),
+                           main::mem('+14155550105', 'm_keep', 'Likes jazz music'),
+                           main::mem('+14155550106', 'm_forgot', 'Prefers email'));
+Test::More::is(main::ids(main::search_now('+14155550105')), 'm_del,m_keep', 'cached');
+Test::More::is(main::ids(main::search_now('+14155550106')), 'm_forgot', 'the other caller cached');
+my $h = HTTP::Tiny->new(timeout => 5);
+my $res = $h->request('DELETE', "http://127.0.0.1:$main::PORT/acme/admin/callers/+14155550105/memories/m_del",
+                      { headers => { 'X-Elaaoms-Admin' => 'admin-secret-0123456789' } });
+Test::More::is($res->{status}, 200, 'deleted');
+Test::More::is(main::ids(main::search_now('+14155550105')), 'm_keep', 'the deleted memory is gone from the cached caller');
+$res = $h->request('POST', "http://127.0.0.1:$main::PORT/acme/admin/callers/+14155550106/forget",
+                   { headers => { 'X-Elaaoms-Admin' => 'admin-secret-0123456789' } });
+Test::More::is($res->{status}, 202, 'forget queued');
+--- request eval
+"POST /webhook/search-memory\n" . main::body('+14155550106')
+--- error_code: 200
+--- response_body_like: "results":\[\],"count":0,
+--- no_error_log
+[warn]
+
+
+
+=== TEST 6: records without a version (an older worker) are read every time, never cached
 --- init
 ElaaomsTest::seed_memories(main::mem('+14155550104', 'm_old1', 'Lives in Austin'));
 ElaaomsTest::redis_cmd('DEL', 'elaaoms:acme:{acme:+14155550104}:version');
@@ -151,7 +176,7 @@ ElaaomsTest::redis_cmd('HDEL', 'elaaoms:acme:{acme:+14155550104}:index', 'm_old1
 
 
 
-=== TEST 6: a tiny zone evicts the least recently used callers and answers right; a caller too big for it is read from Redis
+=== TEST 7: a tiny zone evicts the least recently used callers and answers right; a caller too big for it is read from Redis
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
     elaaoms_search_cache zone=tiny:32k;
@@ -179,7 +204,7 @@ for my $round (1 .. 2) {
 
 
 
-=== TEST 7: a Redis that never answers: the usual degraded answer, nothing from the cache
+=== TEST 8: a Redis that never answers: the usual degraded answer, nothing from the cache
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_BLACKHOLE_PORT;
     elaaoms_redis_timeout 300ms;
