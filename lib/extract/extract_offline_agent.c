@@ -227,7 +227,13 @@ elaaoms_xo_agent_amount(const elaaoms_xo_sent_t *st, size_t i)
                                           NULL))
            || (i >= 2 && elaaoms_xo_match(st, i - 2, "total|price|fee|"
                                                      "cost|estimate|quote "
-                                                     "is|of|was", NULL));
+                                                     "is|of|was", NULL))
+           /* "75 per flight", "2,800 total", "adds 300" */
+           || elaaoms_xo_match(st, i + 1, "per _", NULL)
+           || elaaoms_xo_match(st, i + 1, "total|extra|flat|apiece|each",
+                               NULL)
+           || (i >= 1 && elaaoms_xo_match(st, i - 1, "adds|add|plus|extra|"
+                                                     "additional", NULL));
 }
 
 
@@ -245,11 +251,18 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
         }
     }
 
-    /* "The tech found the rear pads are at 2 millimeters": a finding */
+    /*
+     * "The tech found the rear pads are at 2 millimeters", "the crew
+     * arrives at 8 am": a finding or a time set for the caller
+     */
     if (i == to
         && !(elaaoms_xo_find(st, 0, "found|noticed|diagnosed|detected|"
                                     "measured|measures|reads|reading|"
-                                    "shows|showing|tested", NULL) >= 0
+                                    "shows|showing|tested|arrives|arrive|"
+                                    "arriving|scheduled|delivers|deliver|"
+                                    "delivery|ships|installs|install|"
+                                    "installation|pickup|appointment",
+                             NULL) >= 0
              && elaaoms_xo_agent_has_value(st, 0, to)))
     {
         return;

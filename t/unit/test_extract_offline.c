@@ -962,9 +962,15 @@ static const struct {
     { "Caller: Hi.\nAgent: The tech found the rear brake pads are at 2 "
       "millimeters.\n", "The agent said: The tech found the rear brake "
       "pads are at 2 millimeters." },
-    /* a number that is no amount */
+    /* a time set for the caller is kept like a price */
     { "Caller: When can you come?\nAgent: The tech arrives at 9 on "
-      "Tuesday.\n", NULL },
+      "Tuesday.\n", "The agent said: The tech arrives at 9 on Tuesday." },
+    { "Caller: And the piano?\nAgent: The piano adds 300 and stairs are 75 "
+      "per flight, so 2,800 total.\n", "The agent said: The piano adds 300 "
+      "and stairs are 75 per flight, so 2,800 total." },
+    /* a number that is no amount, finding or time set */
+    { "Caller: Is anyone free?\nAgent: We have 3 technicians on call.\n",
+      NULL },
 };
 
 
