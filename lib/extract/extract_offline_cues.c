@@ -57,9 +57,14 @@ static const xo_cue_t  xo_cues[] = {
       "authorise|opened|open|signed|sign|made|make", XO_ISSUE,
       ELAAOMS_XO_IMP_SECURITY, "didn't|did not? make it", NULL, 0, 0 },
     { "in my name", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
-    { "lawyer|lawyers|attorney|lawsuit|sue|suing|court|legal|police|"
+    { "lawyer|lawyers|attorney|lawsuit|sue|suing|legal|police|"
       "chargeback|chargebacks|charge-back|bbb|ombudsman|regulator",
       XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    /* a court, not "Birch Court" */
+    { "court date|case|order|hearing|summons|action", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "small claims", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "to|in court", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
 
     /*
      * what every agent should know before speaking: a death in the
@@ -100,6 +105,9 @@ static const xo_cue_t  xo_cues[] = {
       "is|was up", XO_ISSUE, ELAAOMS_XO_IMP_MONEY, NULL, NULL, 0, 0 },
     { "price|rate|bill increase*|hike*", XO_ISSUE, ELAAOMS_XO_IMP_MONEY,
       NULL, NULL, 0, 0 },
+    { "bill|bills|invoice|price|rate|charge|charges|payment jumped|doubled|"
+      "tripled|spiked|skyrocketed|increased|rose", XO_ISSUE,
+      ELAAOMS_XO_IMP_MONEY, NULL, NULL, 0, 0 },
     { "past due", XO_ISSUE, ELAAOMS_XO_IMP_MONEY, NULL, NULL, 0, 0 },
     { "overdue|collections|debt|owe|owed", XO_ISSUE,
       ELAAOMS_XO_IMP_MONEY, NULL, NULL, 0, 0 },
@@ -169,8 +177,13 @@ static const xo_cue_t  xo_cues[] = {
       "incorrect|wrong|missing|lost|late|delayed|rejected|rejects|reject|"
       "noise|noises|grinding|rattling|squeaking|squeaky|clicking|buzzing|"
       "declined|bounced|bouncing|disconnected|interrupted|spotty|"
-      "intermittent|unreliable|unusable", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM,
+      "intermittent|unreliable|unusable|flicker*|sparking|tripping|"
+      "clogged|backed|overflowing|smells|smell|mold|mould|pests|roaches|"
+      "mice|infestation|flooded|flooding", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM,
       NULL, NULL, 1, 0 },
+    { "went|goes|go out|off", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL,
+      "power|lights|electricity|heat|heating|gas|water|internet|service|"
+      "signal|tv|cable|phone", 0, 0 },
     { "drop|drops|dropping|dropped|dropout|dropouts", XO_ISSUE,
       ELAAOMS_XO_IMP_PROBLEM, "drop|dropped|dropping off|by", NULL, 0, 0 },
     { "cuts|cut|cutting out|off", XO_ISSUE,

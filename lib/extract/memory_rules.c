@@ -44,6 +44,7 @@ static const char  *elaaoms_rules_health_terms[] = {
     "immune system", "oxygen*", "fragrance sensitiv*",
     "chemical sensitiv*", "newborn*", "postpartum", "c section",
     "breastfeeding", "bedridden", "housebound", "homebound",
+    "medical priority*", "priority services register", "vulnerable",
     "broken arm", "broken hip", "bad back", "bad knee*", "bad hip*",
 
     /* accessibility needs */

@@ -539,6 +539,12 @@ static const statement_case_t  statements[] = {
       "ending in 7731. Sorry, no, 7713.", ELAAOMS_MEM_FACTUAL, "When asked "
       "whether is this on their debit card or the Visa, the caller said the "
       "debit card, the one ending in 7713.", 0 },
+    /* an outage in other words, a bill that jumped */
+    { NULL, "Last night the power went out for two hours.",
+      ELAAOMS_MEM_ISSUE, "The caller said last night the power went out "
+      "for two hours.", 7 },
+    { NULL, "My bill jumped to 310 this month.", ELAAOMS_MEM_ISSUE,
+      "The caller's bill jumped to 310 this month.", 8 },
     /* a death or hardship: every agent should know (importance 8) */
     { NULL, "My husband passed away last month.", ELAAOMS_MEM_RELATIONSHIP,
       "The caller's husband passed away last month.", 8 },
@@ -679,6 +685,9 @@ typedef struct {
 } absent_case_t;
 
 static const absent_case_t  absent[] = {
+    /* a street named Court is no legal matter, going out no outage */
+    { "I live on Birch Court.", ELAAOMS_MEM_ISSUE, "" },
+    { "We have to go out at 5.", ELAAOMS_MEM_ISSUE, "" },
     /* another person's feeling is not the caller's */
     { "He's shaken up but fine.", ELAAOMS_MEM_EMOTION, "caller was" },
     { "My mom is really worried about it.", ELAAOMS_MEM_EMOTION,
