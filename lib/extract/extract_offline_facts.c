@@ -527,7 +527,13 @@ static const char *xo_not_names[] = {
     "Mr", "Mrs", "Ms", "Dr", "OK", "Okay", "Yes", "No", "Hi", "Hello",
     "I'm", "I've", "I'd", "I'll", "Im",
     "Hey", "Thanks", "Thank", "Well", "Um", "Uh", "Oh", "Good", "Fine",
-    "Great", "Sure", "Actually", "Also", "Yeah", NULL
+    "Great", "Sure", "Actually", "Also", "Yeah", "Tomorrow", "Today",
+    "Tonight", "Morning", "Afternoon", "Evening", "Noon", "Midnight",
+    "Weekend", "Weekends", "Weekday", "Weekdays", "Everything", "Nothing",
+    "Anything", "Please", "Perfect", "Absolutely", "Definitely", "Maybe",
+    "Probably", "Nope", "Right", "Correct", "Exactly", "Same", "Both",
+    "Either", "Neither", "Next", "Last", "Earlier", "Later", "Soon", "Now",
+    "Then", "Anytime", "Whenever", NULL
 };
 
 

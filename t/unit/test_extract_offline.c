@@ -685,6 +685,8 @@ typedef struct {
 } absent_case_t;
 
 static const absent_case_t  absent[] = {
+    /* a time word opening the line is no name */
+    { "Tomorrow at 10:40 please.", ELAAOMS_MEM_FACTUAL, "name is" },
     /* a street named Court is no legal matter, going out no outage */
     { "I live on Birch Court.", ELAAOMS_MEM_ISSUE, "" },
     { "We have to go out at 5.", ELAAOMS_MEM_ISSUE, "" },
