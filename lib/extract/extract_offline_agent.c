@@ -47,6 +47,9 @@ static const struct {
       " the agent offered ", 0, 0 },
     { "i|we will do|offer|give", "The agent offered",
       " the agent offered ", 0, 0 },
+    /* "I can reschedule you for Tuesday between 8 and 12" */
+    { "i|we can|could", "The agent offered to", " the agent offered to ", 0,
+      0 },
     /* a promise with a date or a number: "I'll call you on December 1st" */
     { "i'll|we'll", "The agent will", " the agent will ", 0, 0 },
     { "i|we will", "The agent will", " the agent will ", 0, 0 },
@@ -349,6 +352,14 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
             /* "I've opened ...": the memory starts at the verb */
             if (elaaoms_xo_agent_rules[r].past
                 && !elaaoms_xo_agent_past(st, end))
+            {
+                continue;
+            }
+
+            /* "I can see two charges": the agent looking is no offer */
+            if (elaaoms_xo_match(st, end, "see|hear|tell|confirm|check|look|"
+                                          "understand|imagine|find|not",
+                                 NULL))
             {
                 continue;
             }

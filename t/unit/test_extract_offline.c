@@ -857,6 +857,9 @@ static const struct {
       "card.", ELAAOMS_MEM_ISSUE },
     { "Let me check... your new ticket is TK-30872.",
       "The caller's new ticket is TK-30872.", ELAAOMS_MEM_FACTUAL },
+    { "I'm so sorry. I can reschedule you for Tuesday between 8 and 12.",
+      "The agent offered to reschedule the caller for Tuesday between 8 "
+      "and 12.", ELAAOMS_MEM_FACTUAL },
     { "Perfect, you're all set for eight at 8 pm Saturday, inside.",
       "The caller is booked for eight at 8 pm Saturday, inside.",
       ELAAOMS_MEM_FACTUAL },
@@ -888,6 +891,7 @@ static const char  *agent_nothing[] = {
     "Your new router is ready and it has 4 antennas.",
     "I can do that for you.",
     "You're all set, thanks.",
+    "I can see 2 charges on the account.",
     "I've got 3 minutes left on this shift, so let me be quick?",
     NULL
 };
