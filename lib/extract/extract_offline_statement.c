@@ -317,11 +317,15 @@ xo_clause_end(const elaaoms_xo_sent_t *st, size_t a, size_t *next)
             return k;
         }
 
+        /* not "for me and my husband": one object of two people */
         if (elaaoms_xo_match(st, k, "and|so", NULL)
             && elaaoms_xo_match(st, k + 1, "i|i'm|i've|i'd|i'll|we|we're|"
                                            "we've|my|our|also|please", NULL)
             && !((xo_word_in(st, k - 1, xo_people) || xo_capitalized(st, k - 1))
-                 && elaaoms_xo_match(st, k + 1, "i|we", NULL)))
+                 && elaaoms_xo_match(st, k + 1, "i|we", NULL))
+            && !(elaaoms_xo_match(st, k - 1, "me|us|him|her|them|you|myself",
+                                  NULL)
+                 && elaaoms_xo_match(st, k, "and my|our", NULL)))
         {
             *next = k;
             return k;

@@ -539,6 +539,10 @@ static const statement_case_t  statements[] = {
       "ending in 7731. Sorry, no, 7713.", ELAAOMS_MEM_FACTUAL, "When asked "
       "whether is this on their debit card or the Visa, the caller said the "
       "debit card, the one ending in 7713.", 0 },
+    /* "me and my husband" is one object, no new clause */
+    { NULL, "I booked a package to Lisbon for me and my husband, departing "
+      "March 3rd.", ELAAOMS_MEM_FACTUAL, "The caller booked a package to "
+      "Lisbon for them and their husband, departing March 3rd.", 0 },
     /* an outage in other words, a bill that jumped */
     { NULL, "Last night the power went out for two hours.",
       ELAAOMS_MEM_ISSUE, "The caller said last night the power went out "
