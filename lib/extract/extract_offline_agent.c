@@ -194,6 +194,24 @@ elaaoms_xo_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
         w = elaaoms_xo_agent_person(st, i);
         if (w) {
             elaaoms_xo_puts(b, w);
+
+        } else if (i > from && elaaoms_xo_match(st, i - 1, "i", NULL)
+                   && elaaoms_xo_match(st, i, "see|have|am|do|need|want|"
+                                              "think|know|show", NULL))
+        {
+            /* "I see" -> "the agent sees" */
+            w = elaaoms_xo_tok_p(st, i);
+            if (elaaoms_xo_match(st, i, "have", NULL)) {
+                elaaoms_xo_puts(b, "has");
+            } else if (elaaoms_xo_match(st, i, "am", NULL)) {
+                elaaoms_xo_puts(b, "is");
+            } else if (elaaoms_xo_match(st, i, "do", NULL)) {
+                elaaoms_xo_puts(b, "does");
+            } else {
+                elaaoms_xo_put(b, w, st->tok[i].len);
+                elaaoms_xo_puts(b, "s");
+            }
+
         } else {
             elaaoms_xo_put(b, elaaoms_xo_tok_p(st, i), st->tok[i].len);
         }
@@ -229,8 +247,11 @@ elaaoms_xo_agent_amount(const elaaoms_xo_sent_t *st, size_t i)
            || (i >= 2 && elaaoms_xo_match(st, i - 2, "comes|come|came to",
                                           NULL))
            || (i >= 2 && elaaoms_xo_match(st, i - 2, "total|price|fee|"
-                                                     "cost|estimate|quote "
-                                                     "is|of|was", NULL))
+                                                     "cost|estimate|quote|"
+                                                     "payment|charge|bill|"
+                                                     "balance|credit|refund|"
+                                                     "deposit is|of|was",
+                                          NULL))
            /* "75 per flight", "2,800 total", "adds 300" */
            || elaaoms_xo_match(st, i + 1, "per _", NULL)
            || elaaoms_xo_match(st, i + 1, "total|extra|flat|apiece|each",
@@ -259,13 +280,15 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
      * arrives at 8 am": a finding or a time set for the caller
      */
     if (i == to
-        && !(elaaoms_xo_find(st, 0, "found|noticed|diagnosed|detected|"
-                                    "measured|measures|reads|reading|"
-                                    "shows|showing|tested|arrives|arrive|"
-                                    "arriving|scheduled|delivers|deliver|"
-                                    "delivery|ships|installs|install|"
-                                    "installation|pickup|appointment",
-                             NULL) >= 0
+        && !((elaaoms_xo_find(st, 0, "is|are|all set up", NULL) >= 0
+              || elaaoms_xo_find(st, 0, "found|noticed|diagnosed|detected|"
+                                        "measured|measures|reads|reading|"
+                                        "shows|showing|tested|arrives|"
+                                        "arrive|arriving|scheduled|"
+                                        "delivers|deliver|delivery|ships|"
+                                        "installs|install|installation|"
+                                        "pickup|appointment|enrolled|"
+                                        "activated|booked", NULL) >= 0)
              && elaaoms_xo_agent_has_value(st, 0, to)))
     {
         return;

@@ -181,6 +181,9 @@ static const xo_cue_t  xo_cues[] = {
       "clogged|backed|overflowing|smells|smell|mold|mould|pests|roaches|"
       "mice|infestation|flooded|flooding", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM,
       NULL, NULL, 1, 0 },
+    { "shut|shutting|shutoff|disconnection|disconnect off?", XO_ISSUE,
+      ELAAOMS_XO_IMP_PROBLEM, NULL, "power|electricity|heat|heating|gas|"
+      "water|internet|service|phone|notice", 0, 0 },
     { "went|goes|go out|off", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL,
       "power|lights|electricity|heat|heating|gas|water|internet|service|"
       "signal|tv|cable|phone", 0, 0 },

@@ -987,6 +987,11 @@ static const struct {
     { "Caller: And the piano?\nAgent: The piano adds 300 and stairs are 75 "
       "per flight, so 2,800 total.\n", "The agent said: The piano adds 300 "
       "and stairs are 75 per flight, so 2,800 total." },
+    { "Caller: Did it go through?\nAgent: I see a payment of 142.60 on "
+      "the 2nd.\n", "The agent said: the agent sees a payment of 142.60 on "
+      "the 2nd." },
+    { "Caller: Can we pay on the 1st?\nAgent: Sure, autopay on the 1st is "
+      "set up.\n", "The agent said: Sure, autopay on the 1st is set up." },
     /* a number that is no amount, finding or time set */
     { "Caller: Is anyone free?\nAgent: We have 3 technicians on call.\n",
       NULL },
