@@ -53,6 +53,9 @@ static const struct {
     /* a promise with a date or a number: "I'll call you on December 1st" */
     { "i'll|we'll", "The agent will", " the agent will ", 0, 0 },
     { "i|we will", "The agent will", " the agent will ", 0, 0 },
+    /* "You have coverage through 2027" */
+    { "you have", "The caller has", NULL, 0, 1 },
+    { "you've", "The caller has", NULL, 0, 1 },
     /* "Perfect, you're all set for eight at 8 pm Saturday" */
     { "you're all|now? set|booked|scheduled|confirmed|down",
       "The caller is booked", NULL, 0, 1 },

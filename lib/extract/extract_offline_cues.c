@@ -159,8 +159,10 @@ static const xo_cue_t  xo_cues[] = {
     { "can't|cannot|couldn't|unable to? log|sign|get|access|hear|see|reach|"
       "find|use|connect|open|pay|load|stream|watch", XO_ISSUE,
       ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
-    { "stopped|stops|quit working|responding|charging|connecting",
-      XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
+    { "stopped|stops|quit working|responding|charging|connecting|cooling|"
+      "heating|draining|spinning|flushing|running|igniting|printing|"
+      "freezing|lighting|pumping|dispensing|making", XO_ISSUE,
+      ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
     { "keeps|kept|keep dropping|cutting|crashing|rebooting|restarting|"
       "freezing|buffering|disconnecting|failing|breaking|beeping|losing|"
       "going|turning|shutting|happening", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM,

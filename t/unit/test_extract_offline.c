@@ -543,6 +543,8 @@ static const statement_case_t  statements[] = {
     { NULL, "I booked a package to Lisbon for me and my husband, departing "
       "March 3rd.", ELAAOMS_MEM_FACTUAL, "The caller booked a package to "
       "Lisbon for them and their husband, departing March 3rd.", 0 },
+    { NULL, "My fridge stopped cooling.", ELAAOMS_MEM_ISSUE,
+      "The caller's fridge stopped cooling.", 7 },
     /* an outage in other words, a bill that jumped */
     { NULL, "Last night the power went out for two hours.",
       ELAAOMS_MEM_ISSUE, "The caller said last night the power went out "
@@ -867,6 +869,10 @@ static const struct {
     { "Perfect, you're all set for eight at 8 pm Saturday, inside.",
       "The caller is booked for eight at 8 pm Saturday, inside.",
       ELAAOMS_MEM_FACTUAL },
+    { "Yes, you have coverage through 2027.",
+      "The caller has coverage through 2027.", ELAAOMS_MEM_FACTUAL },
+    { "You've been a member since 2015.",
+      "The caller has been a member since 2015.", ELAAOMS_MEM_RELATIONSHIP },
     { "I will add a latex allergy to your chart.",
       "The agent will add a latex allergy to the caller's chart.",
       ELAAOMS_MEM_FACTUAL },
