@@ -124,6 +124,11 @@ extern ngx_module_t  ngx_http_elaaoms_filter_module;   /* _filter.c */
 
 /* ngx_http_elaaoms_module.c */
 ngx_http_elaaoms_ctx_t *ngx_http_elaaoms_get_ctx(ngx_http_request_t *r);
+
+/* ngx_http_elaaoms_redis_conf.c: elaaoms_redis, elaaoms_redis_auth(_file) */
+char *ngx_http_elaaoms_redis_conf(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_elaaoms_redis_auth_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 /*
  * A secret read from a file at configuration time (relative names are
  * under the configuration prefix): surrounding whitespace dropped, no

@@ -88,7 +88,7 @@ fresh(const char *org, const char *caller)
 
 
 static int
-apply1(const char *caller, const char *conv, int64_t now,
+apply_one(const char *caller, const char *conv, int64_t now,
     elaaoms_mem_type_e type, const char *content, int importance)
 {
     int                            r;
@@ -130,7 +130,7 @@ test_version(void)
     CHECK_STR_EQ(now, "");
 
     /* another caller's writes are its own */
-    CHECK_INT_EQ(apply1(CALLER2, "conv_o", T0, ELAAOMS_MEM_FACTUAL,
+    CHECK_INT_EQ(apply_one(CALLER2, "conv_o", T0, ELAAOMS_MEM_FACTUAL,
                         "Lives at 9 Elm Road", 6), 0);
     CHECK(fresh(ORG, CALLER2));
     version(ORG, CALLER2, other);
@@ -138,17 +138,17 @@ test_version(void)
     CHECK_STR_EQ(now, "");
 
     /* a new memory */
-    CHECK_INT_EQ(apply1(CALLER, "conv_1", T0, ELAAOMS_MEM_PREFERENCE,
+    CHECK_INT_EQ(apply_one(CALLER, "conv_1", T0, ELAAOMS_MEM_PREFERENCE,
                         "Prefers email over phone calls", 7), 0);
     CHECK(fresh(ORG, CALLER));
 
     /* the same memory said again: a reinforcement */
-    CHECK_INT_EQ(apply1(CALLER, "conv_2", T0 + 1000, ELAAOMS_MEM_PREFERENCE,
+    CHECK_INT_EQ(apply_one(CALLER, "conv_2", T0 + 1000, ELAAOMS_MEM_PREFERENCE,
                         "prefers EMAIL over phone calls.", 5), 0);
     CHECK(fresh(ORG, CALLER));
 
     /* one that contradicts it: the conflict links both */
-    CHECK_INT_EQ(apply1(CALLER, "conv_3", T0 + 2000, ELAAOMS_MEM_PREFERENCE,
+    CHECK_INT_EQ(apply_one(CALLER, "conv_3", T0 + 2000, ELAAOMS_MEM_PREFERENCE,
                         "Prefers text messages now instead of email", 5), 0);
     CHECK(fresh(ORG, CALLER));
 
@@ -184,7 +184,7 @@ test_version(void)
     version(ORG, CALLER2, now);
     CHECK_STR_EQ(now, other);
 
-    CHECK_INT_EQ(apply1(CALLER, "conv_5", T0 + 4000, ELAAOMS_MEM_PREFERENCE,
+    CHECK_INT_EQ(apply_one(CALLER, "conv_5", T0 + 4000, ELAAOMS_MEM_PREFERENCE,
                         "Prefers email over phone calls", 7), 0);
     CHECK(fresh(ORG, CALLER));
 }
