@@ -222,10 +222,34 @@ elaaoms_xo_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
 }
 
 
+/*
+ * The words around a number that make it an amount: a pattern
+ * (elaaoms_xo_match()) at the number's index plus "at".
+ */
+static const struct {
+    int          at;
+    const char  *pattern;
+} elaaoms_xo_amount_words[] = {
+    { 1, "dollars|dollar|bucks|euros|pounds|usd" },
+    { 1, "a|per month|year|week|night|person|head|seat|user|visit|hour|day" },
+    /* "75 per flight", "2,800 total" */
+    { 1, "per _" },
+    { 1, "total|extra|flat|apiece|each" },
+    /* "costs 45", "adds 300" */
+    { -1, "costs|cost|runs|run|totals|totaling|totalling|charge|charges" },
+    { -1, "adds|add|plus|extra|additional" },
+    /* "come to 389", "a payment of 142.60" */
+    { -2, "comes|come|came to" },
+    { -2, "total|price|fee|cost|estimate|quote|payment|charge|bill|balance|"
+          "credit|refund|deposit is|of|was" },
+};
+
+
 /* word i is an amount: "$189", "189 dollars", "45 bucks", "15 a month" */
 static int
 elaaoms_xo_agent_amount(const elaaoms_xo_sent_t *st, size_t i)
 {
+    size_t       k;
     const char  *w;
 
     if (!elaaoms_xo_agent_has_value(st, i, i + 1)) {
@@ -237,31 +261,26 @@ elaaoms_xo_agent_amount(const elaaoms_xo_sent_t *st, size_t i)
         return 1;
     }
 
-    return elaaoms_xo_match(st, i + 1, "dollars|dollar|bucks|euros|pounds|"
-                                       "usd", NULL)
-           || elaaoms_xo_match(st, i + 1, "a|per month|year|week|night|"
-                                          "person|head|seat|user|visit|"
-                                          "hour|day", NULL)
-           /* "come to 389", "costs 45", "a total of 1,200" */
-           || (i >= 1 && elaaoms_xo_match(st, i - 1, "costs|cost|runs|run|"
-                                                     "totals|totaling|"
-                                                     "totalling|charge|"
-                                                     "charges", NULL))
-           || (i >= 2 && elaaoms_xo_match(st, i - 2, "comes|come|came to",
-                                          NULL))
-           || (i >= 2 && elaaoms_xo_match(st, i - 2, "total|price|fee|"
-                                                     "cost|estimate|quote|"
-                                                     "payment|charge|bill|"
-                                                     "balance|credit|refund|"
-                                                     "deposit is|of|was",
-                                          NULL))
-           /* "75 per flight", "2,800 total", "adds 300" */
-           || elaaoms_xo_match(st, i + 1, "per _", NULL)
-           || elaaoms_xo_match(st, i + 1, "total|extra|flat|apiece|each",
-                               NULL)
-           || (i >= 1 && elaaoms_xo_match(st, i - 1, "adds|add|plus|extra|"
-                                                     "additional", NULL));
+    for (k = 0; k < sizeof(elaaoms_xo_amount_words)
+                    / sizeof(elaaoms_xo_amount_words[0]); k++)
+    {
+        if ((long) i + elaaoms_xo_amount_words[k].at >= 0
+            && elaaoms_xo_match(st, i + elaaoms_xo_amount_words[k].at,
+                                elaaoms_xo_amount_words[k].pattern, NULL))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
 }
+
+
+/* the words of a pitch: "by the way, we also offer ..." */
+static const char  *elaaoms_xo_pitch[] = {
+    "also offer|have|sell", "by the way", "did you know",
+    "we're|we are running", "promotion|promo|special|deal", NULL
+};
 
 
 /* a price the agent quotes: the memory, or nothing (b->len 0) */
@@ -270,7 +289,7 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
     size_t to, const elaaoms_xo_sent_t *prev)
 {
     int     anaphora;
-    size_t  i, pto;
+    size_t  i, k, pto;
 
     for (i = 0; i < to; i++) {
         if (elaaoms_xo_agent_amount(st, i)) {
@@ -298,14 +317,10 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
     }
 
     /* an offer nobody asked for is the company's pitch, not a quote */
-    if (elaaoms_xo_find(st, 0, "also offer|have|sell", NULL) >= 0
-        || elaaoms_xo_find(st, 0, "by the way", NULL) >= 0
-        || elaaoms_xo_find(st, 0, "did you know", NULL) >= 0
-        || elaaoms_xo_find(st, 0, "we're|we are running", NULL) >= 0
-        || elaaoms_xo_find(st, 0, "promotion|promo|special|deal", NULL)
-           >= 0)
-    {
-        return;
+    for (k = 0; elaaoms_xo_pitch[k]; k++) {
+        if (elaaoms_xo_find(st, 0, elaaoms_xo_pitch[k], NULL) >= 0) {
+            return;
+        }
     }
 
     /*
