@@ -105,7 +105,7 @@ typedef struct {
      * space, used instead of the offline cosine (see above) */
     int                   provider;
     float                 provider_cos;
-    /* concepts the memory's type stands for (elaaoms_type_concepts()):
+    /* concepts the memory stands for (elaaoms_memory_concepts()):
      * an issue answers "what went wrong" whatever its words; a slot of
      * the query with one of them and no word of the memory counts as
      * filled by a quote word's worth of related credit */

@@ -381,6 +381,12 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         /* "what's going on", "what happened": a problem */
         { "on", "going", ELAAOMS_QBIT(PROBLEM) },
         { "happened", "what", ELAAOMS_QBIT(PROBLEM) },
+        /* "anything we should know", "be aware of", "keep in mind",
+         * "her situation": what matters most about the caller */
+        { "know", "should", ELAAOMS_QBIT(NOTABLE) },
+        { "aware", "be", ELAAOMS_QBIT(NOTABLE) },
+        { "mind", "in", ELAAOMS_QBIT(NOTABLE) },
+        { "situation", NULL, ELAAOMS_QBIT(NOTABLE) },
         /* "trouble getting around": mobility */
         { "around", "getting", ELAAOMS_QBIT(HEALTH) },
         { "around", "get", ELAAOMS_QBIT(HEALTH) },
@@ -762,4 +768,13 @@ elaaoms_type_concepts(int type)
     default:
         return 0;
     }
+}
+
+
+uint32_t
+elaaoms_memory_concepts(int type, int importance)
+{
+    return elaaoms_type_concepts(type)
+           | (importance >= ELAAOMS_NOTABLE_IMPORTANCE
+              ? 1u << ELAAOMS_CONCEPT_NOTABLE : 0);
 }

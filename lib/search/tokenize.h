@@ -141,4 +141,15 @@ const char *elaaoms_concept_name(int concept);
  */
 uint32_t elaaoms_type_concepts(int type);
 
+/*
+ * Not a concept of the table (no words, not embedded): a memory of
+ * importance ELAAOMS_NOTABLE_IMPORTANCE or more, which "anything we should
+ * know?", "what's her situation?" ask for (elaaoms_question_concepts()).
+ */
+#define ELAAOMS_CONCEPT_NOTABLE       31
+#define ELAAOMS_NOTABLE_IMPORTANCE    8
+
+/* the type's concepts, and NOTABLE for an important memory */
+uint32_t elaaoms_memory_concepts(int type, int importance);
+
 #endif /* ELAAOMS_TOKENIZE_H */

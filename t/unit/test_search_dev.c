@@ -200,7 +200,8 @@ test_dev_set(void)
             cands[i].len = strlen(l.items[i].content);
             cands[i].quote = l.items[i].source_quote;
             cands[i].quote_len = strlen(l.items[i].source_quote);
-            cands[i].type_concepts = elaaoms_type_concepts(l.items[i].type);
+            cands[i].type_concepts = elaaoms_memory_concepts(
+                l.items[i].type, l.items[i].importance);
             if (verbose) {
                 fprintf(stderr, "  %s: %s\n", call->name,
                         l.items[i].content);

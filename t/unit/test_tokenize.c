@@ -268,6 +268,17 @@ test_negated_problem(void)
                  1u << ELAAOMS_CONCEPT_EMOTION);
     CHECK_INT_EQ(elaaoms_type_concepts(ELAAOMS_MEM_FACTUAL), 0);
 
+    /* an important memory answers "anything we should know?" */
+    CHECK_INT_EQ(elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL, 8),
+                 1u << ELAAOMS_CONCEPT_NOTABLE);
+    CHECK_INT_EQ(elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL, 7), 0);
+    CHECK_INT_EQ(elaaoms_memory_concepts(ELAAOMS_MEM_ISSUE, 9),
+                 problem | (1u << ELAAOMS_CONCEPT_NOTABLE));
+    CHECK_INT_EQ(elaaoms_question_concepts("know", 4, "should", 6),
+                 1u << ELAAOMS_CONCEPT_NOTABLE);
+    CHECK_INT_EQ(elaaoms_question_concepts("know", 4, "you", 3), 0);
+    CHECK(ELAAOMS_CONCEPT_NOTABLE >= ELAAOMS_NCONCEPTS);
+
     /* spelled numbers and amounts */
     CHECK(concepts_of("forty") & (1u << ELAAOMS_CONCEPT_NUMBER));
     CHECK(concepts_of("45 a head") & (1u << ELAAOMS_CONCEPT_BILLING));
