@@ -301,7 +301,8 @@ elaaoms_search_rank(const elaaoms_search_request_t *req,
         s.cands[nv].quote_len = r->source_quote.len;
         s.cands[nv].vec = NULL;
         s.cands[nv].type_concepts = elaaoms_memory_concepts(r->type,
-                                                            r->importance);
+                                        r->importance, r->content.data,
+                                        r->content.len);
         s.cands[nv].vec_q8 = elaaoms_search_offline_q8(r, model);
         s.cands[nv].provider = req->qvec != NULL
                                && r->dim == req->qvec_dim

@@ -387,6 +387,16 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "aware", "be", ELAAOMS_QBIT(NOTABLE) },
         { "mind", "in", ELAAOMS_QBIT(NOTABLE) },
         { "situation", NULL, ELAAOMS_QBIT(NOTABLE) },
+        /* "what did we promise", "agree on", "where did we leave off",
+         * "next steps": what the agent did or said it would do */
+        { "promise", NULL, ELAAOMS_QBIT(AGENT_SAID) },
+        { "promised", NULL, ELAAOMS_QBIT(AGENT_SAID) },
+        { "agree", NULL, ELAAOMS_QBIT(AGENT_SAID) },
+        { "agreed", NULL, ELAAOMS_QBIT(AGENT_SAID) },
+        { "off", "leave", ELAAOMS_QBIT(AGENT_SAID) },
+        { "off", "left", ELAAOMS_QBIT(AGENT_SAID) },
+        { "steps", "next", ELAAOMS_QBIT(AGENT_SAID) },
+        { "owe", "we", ELAAOMS_QBIT(AGENT_SAID) },
         /* "trouble getting around": mobility */
         { "around", "getting", ELAAOMS_QBIT(HEALTH) },
         { "around", "get", ELAAOMS_QBIT(HEALTH) },
@@ -772,9 +782,22 @@ elaaoms_type_concepts(int type)
 
 
 uint32_t
-elaaoms_memory_concepts(int type, int importance)
+elaaoms_memory_concepts(int type, int importance, const char *content,
+    size_t len)
 {
-    return elaaoms_type_concepts(type)
-           | (importance >= ELAAOMS_NOTABLE_IMPORTANCE
-              ? 1u << ELAAOMS_CONCEPT_NOTABLE : 0);
+    uint32_t  c;
+
+    c = elaaoms_type_concepts(type);
+
+    if (importance >= ELAAOMS_NOTABLE_IMPORTANCE) {
+        c |= 1u << ELAAOMS_CONCEPT_NOTABLE;
+    }
+
+    /* the offline extractor's and the LLM prompt's wording of them */
+    if (content != NULL && len >= 10 && memcmp(content, "The agent ", 10) == 0)
+    {
+        c |= 1u << ELAAOMS_CONCEPT_AGENT_SAID;
+    }
+
+    return c;
 }

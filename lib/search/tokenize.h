@@ -149,7 +149,16 @@ uint32_t elaaoms_type_concepts(int type);
 #define ELAAOMS_CONCEPT_NOTABLE       31
 #define ELAAOMS_NOTABLE_IMPORTANCE    8
 
-/* the type's concepts, and NOTABLE for an important memory */
-uint32_t elaaoms_memory_concepts(int type, int importance);
+/*
+ * Not a concept of the table either: what the agent did, promised or
+ * quoted (a memory "The agent ..."), which "what did we promise her?",
+ * "what did we agree on?", "where did we leave off?" ask for.
+ */
+#define ELAAOMS_CONCEPT_AGENT_SAID    30
+
+/* the type's concepts, NOTABLE for an important memory, AGENT_SAID for
+ * one of the agent's commitments (its content given, may be NULL) */
+uint32_t elaaoms_memory_concepts(int type, int importance,
+    const char *content, size_t len);
 
 #endif /* ELAAOMS_TOKENIZE_H */

@@ -201,7 +201,8 @@ test_dev_set(void)
             cands[i].quote = l.items[i].source_quote;
             cands[i].quote_len = strlen(l.items[i].source_quote);
             cands[i].type_concepts = elaaoms_memory_concepts(
-                l.items[i].type, l.items[i].importance);
+                l.items[i].type, l.items[i].importance, l.items[i].content,
+                strlen(l.items[i].content));
             if (verbose) {
                 fprintf(stderr, "  %s: %s\n", call->name,
                         l.items[i].content);

@@ -269,15 +269,25 @@ test_negated_problem(void)
     CHECK_INT_EQ(elaaoms_type_concepts(ELAAOMS_MEM_FACTUAL), 0);
 
     /* an important memory answers "anything we should know?" */
-    CHECK_INT_EQ(elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL, 8),
+    CHECK_INT_EQ(elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL, 8, NULL, 0),
                  1u << ELAAOMS_CONCEPT_NOTABLE);
-    CHECK_INT_EQ(elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL, 7), 0);
-    CHECK_INT_EQ(elaaoms_memory_concepts(ELAAOMS_MEM_ISSUE, 9),
+    CHECK_INT_EQ(elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL, 7, NULL, 0), 0);
+    CHECK_INT_EQ(elaaoms_memory_concepts(ELAAOMS_MEM_ISSUE, 9, NULL, 0),
                  problem | (1u << ELAAOMS_CONCEPT_NOTABLE));
     CHECK_INT_EQ(elaaoms_question_concepts("know", 4, "should", 6),
                  1u << ELAAOMS_CONCEPT_NOTABLE);
     CHECK_INT_EQ(elaaoms_question_concepts("know", 4, "you", 3), 0);
     CHECK(ELAAOMS_CONCEPT_NOTABLE >= ELAAOMS_NCONCEPTS);
+
+    /* what the agent did answers "what did we promise her?" */
+    CHECK_INT_EQ(elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL, 5,
+                                         "The agent will call on Friday.", 30),
+                 1u << ELAAOMS_CONCEPT_AGENT_SAID);
+    CHECK_INT_EQ(elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL, 5,
+                                         "The caller will call back.", 26), 0);
+    CHECK_INT_EQ(elaaoms_question_concepts("promised", 8, "we", 2),
+                 1u << ELAAOMS_CONCEPT_AGENT_SAID);
+    CHECK(ELAAOMS_CONCEPT_AGENT_SAID >= ELAAOMS_NCONCEPTS);
 
     /* spelled numbers and amounts */
     CHECK(concepts_of("forty") & (1u << ELAAOMS_CONCEPT_NUMBER));
