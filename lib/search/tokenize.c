@@ -361,7 +361,8 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "whose", NULL, ELAAOMS_QBIT(FAMILY) | ELAAOMS_QBIT(NAME) },
         { "much", "how", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
         { "many", "how", ELAAOMS_QBIT(NUMBER) },
-        { "living", "for", ELAAOMS_QBIT(WORK) },  /* "for a living" ("a" is no token) */
+        /* "for a living" ("a" is no token) */
+        { "living", "for", ELAAOMS_QBIT(WORK) },
         /* the name one goes by, likes to be called */
         { "by", "go", ELAAOMS_QBIT(NAME) },
         { "by", "goes", ELAAOMS_QBIT(NAME) },
