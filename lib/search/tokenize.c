@@ -667,6 +667,25 @@ elaaoms_tokenizer_init(elaaoms_tokenizer_t *tz, const char *text, size_t len)
 
 /* 1900 to 2099 alone: a year */
 static int
+elaaoms_is_ordinal(const char *w, size_t n)
+{
+    size_t  k;
+
+    /* one or two digits, then "st", "nd", "rd" or "th" */
+    if (n < 3 || n > 4) {
+        return 0;
+    }
+    for (k = 0; k < n - 2; k++) {
+        if (!elaaoms_ascii_digit((unsigned char) w[k])) {
+            return 0;
+        }
+    }
+    return memcmp(w + k, "st", 2) == 0 || memcmp(w + k, "nd", 2) == 0
+           || memcmp(w + k, "rd", 2) == 0 || memcmp(w + k, "th", 2) == 0;
+}
+
+
+static int
 elaaoms_is_year(const char *w, size_t n)
 {
     return n == 4
@@ -754,6 +773,11 @@ elaaoms_tokenizer_next(elaaoms_tokenizer_t *tz, elaaoms_token_t *tok)
             || elaaoms_amount_follows(tz->pos, tz->end))
         {
             tok->concepts |= 1u << ELAAOMS_CONCEPT_BILLING;
+        }
+
+        /* "the 28th", "3rd": a date */
+        if (elaaoms_is_ordinal(tok->word, n)) {
+            tok->concepts |= 1u << ELAAOMS_CONCEPT_TIME_OF_DAY;
         }
 
     } else {

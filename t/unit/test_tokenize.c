@@ -289,6 +289,12 @@ test_negated_problem(void)
                  1u << ELAAOMS_CONCEPT_AGENT_SAID);
     CHECK(ELAAOMS_CONCEPT_AGENT_SAID >= ELAAOMS_NCONCEPTS);
 
+    /* "the 28th" is a date */
+    CHECK(concepts_of("28th") & (1u << ELAAOMS_CONCEPT_TIME_OF_DAY));
+    CHECK(concepts_of("3rd") & (1u << ELAAOMS_CONCEPT_TIME_OF_DAY));
+    CHECK(!(concepts_of("SB8200") & (1u << ELAAOMS_CONCEPT_TIME_OF_DAY)));
+    CHECK(!(concepts_of("4th4") & (1u << ELAAOMS_CONCEPT_TIME_OF_DAY)));
+
     /* spelled numbers and amounts */
     CHECK(concepts_of("forty") & (1u << ELAAOMS_CONCEPT_NUMBER));
     CHECK(concepts_of("45 a head") & (1u << ELAAOMS_CONCEPT_BILLING));
