@@ -38,14 +38,13 @@
 #include "ngx_http_elaaoms_redis.h"
 #include "intake/caller_id.h"
 #include "intake/ids.h"
+#include "store/memory_delete.h"
 #include "store/memory_record.h"
 #include "store/memory_types.h"
 #include "store/redis_keys.h"
 
 
 #define NGX_HTTP_ELAAOMS_FORGET_KEYS  7
-#define NGX_HTTP_ELAAOMS_DELETE_KEYS  (6 + ELAAOMS_MEM_NTYPES)
-#define NGX_HTTP_ELAAOMS_ADMIN_KEYS   NGX_HTTP_ELAAOMS_DELETE_KEYS
 
 static const char  ngx_http_elaaoms_forget_script[] =
     "redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])\n"
@@ -54,37 +53,14 @@ static const char  ngx_http_elaaoms_forget_script[] =
     "redis.call('SADD', KEYS[3], ARGV[3])\n"
     "return 1\n";
 
-/*
- * KEYS: index, by_time, by_importance, refresh list, orgs, the memory
- * version (deleted: nginx's search cache reads the caller anew), type
- * sets;
- * ARGV: id, caller, org, the caller's key prefix, then the registry and
- * set suffixes of agents and conversations: the agent:<a> and
- * conversation:<c> sets are named from the registries, in the caller's
- * hash-tag slot like the declared keys
- */
-static const char  ngx_http_elaaoms_delete_script[] =
-    "if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end\n"
-    "redis.call('ZREM', KEYS[2], ARGV[1])\n"
-    "redis.call('ZREM', KEYS[3], ARGV[1])\n"
-    "redis.call('DEL', KEYS[6])\n"
-    "for i = 7, #KEYS do redis.call('SREM', KEYS[i], ARGV[1]) end\n"
-    "for r = 5, 7, 2 do\n"
-    "  for _, m in ipairs(redis.call('SMEMBERS', ARGV[4] .. ARGV[r])) do\n"
-    "    redis.call('SREM', ARGV[4] .. ARGV[r + 1] .. m, ARGV[1])\n"
-    "  end\n"
-    "end\n"
-    "redis.call('LPUSH', KEYS[4], ARGV[2])\n"
-    "redis.call('SADD', KEYS[5], ARGV[3])\n"
-    "return 1\n";
 
 
 typedef struct {
-    char        keys[NGX_HTTP_ELAAOMS_ADMIN_KEYS][ELAAOMS_KEY_MAX];
+    char        keys[NGX_HTTP_ELAAOMS_FORGET_KEYS][ELAAOMS_KEY_MAX];
+    elaaoms_memory_delete_cmd_t  del;
     char        caller[ELAAOMS_CALLER_MAX];
     char        memory_id[ELAAOMS_MEMORY_ID_MAX + 1];
     char        ttl[NGX_INT_T_LEN + 1];
-    char        prefix[ELAAOMS_KEY_MAX];
     ngx_flag_t  forget;
     ngx_flag_t  done;
     ngx_flag_t  found;
@@ -252,70 +228,22 @@ ngx_http_elaaoms_admin_forget(ngx_http_elaaoms_admin_ctx_t *ctx,
 }
 
 
-/* the one-memory EVAL's arguments; NGX_OK or NGX_ERROR */
+/* the one-memory EVAL's arguments (lib/store/memory_delete.h) */
 static ngx_int_t
 ngx_http_elaaoms_admin_delete(ngx_http_elaaoms_admin_ctx_t *ctx,
     const char *org, ngx_http_elaaoms_args_t *a)
 {
-    int                  t;
-    char                 sfx[64];
-    ngx_int_t            i;
-    static const char   *fixed[3] = {
-        ELAAOMS_MEMORY_KEY_INDEX, ELAAOMS_MEMORY_KEY_BY_TIME,
-        ELAAOMS_MEMORY_KEY_BY_IMPORTANCE
-    };
+    ngx_uint_t  i;
 
-    for (i = 0; i < 3; i++) {
-        if (elaaoms_key_caller(ctx->keys[i], ELAAOMS_KEY_MAX, org,
-                               ctx->caller, fixed[i]) < 0)
-        {
-            return NGX_ERROR;
-        }
-    }
-
-    if (elaaoms_key_jobs(ctx->keys[3], ELAAOMS_KEY_MAX, org,
-                         ELAAOMS_JOBS_REFRESH, NULL) < 0
-        || elaaoms_key_caller(ctx->prefix, ELAAOMS_KEY_MAX, org, ctx->caller,
-                              "") < 0)
+    if (elaaoms_memory_delete_cmd(&ctx->del, org, ctx->caller,
+                                  ctx->memory_id) != 0)
     {
         return NGX_ERROR;
     }
 
-    ngx_cpystrn((u_char *) ctx->keys[4], (u_char *) ELAAOMS_KEY_ORGS,
-                ELAAOMS_KEY_MAX);
-
-    if (elaaoms_key_caller(ctx->keys[5], ELAAOMS_KEY_MAX, org, ctx->caller,
-                           ELAAOMS_MEMORY_KEY_VERSION) < 0)
-    {
-        return NGX_ERROR;
+    for (i = 0; i < ELAAOMS_MEMORY_DELETE_ARGC; i++) {
+        ngx_http_elaaoms_arg_str(a, ctx->del.argv[i]);
     }
-
-    for (t = 0; t < ELAAOMS_MEM_NTYPES; t++) {
-        ngx_sprintf((u_char *) sfx, ELAAOMS_MEMORY_KEY_TYPE "%s%Z",
-                    elaaoms_mem_type_name(t));
-        if (elaaoms_key_caller(ctx->keys[6 + t], ELAAOMS_KEY_MAX, org,
-                               ctx->caller, sfx) < 0)
-        {
-            return NGX_ERROR;
-        }
-    }
-
-    ngx_sprintf((u_char *) ctx->ttl, "%d%Z", NGX_HTTP_ELAAOMS_DELETE_KEYS);
-
-    ngx_http_elaaoms_arg_str(a, "EVAL");
-    ngx_http_elaaoms_arg_str(a, ngx_http_elaaoms_delete_script);
-    ngx_http_elaaoms_arg_str(a, ctx->ttl);
-    for (i = 0; i < NGX_HTTP_ELAAOMS_DELETE_KEYS; i++) {
-        ngx_http_elaaoms_arg_str(a, ctx->keys[i]);
-    }
-    ngx_http_elaaoms_arg_str(a, ctx->memory_id);
-    ngx_http_elaaoms_arg_str(a, ctx->caller);
-    ngx_http_elaaoms_arg_str(a, org);
-    ngx_http_elaaoms_arg_str(a, ctx->prefix);
-    ngx_http_elaaoms_arg_str(a, ELAAOMS_MEMORY_KEY_AGENTS);
-    ngx_http_elaaoms_arg_str(a, ELAAOMS_MEMORY_KEY_AGENT);
-    ngx_http_elaaoms_arg_str(a, ELAAOMS_MEMORY_KEY_CONVERSATIONS);
-    ngx_http_elaaoms_arg_str(a, ELAAOMS_MEMORY_KEY_CONVERSATION);
 
     return NGX_OK;
 }
