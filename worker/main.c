@@ -19,6 +19,7 @@
 #include "process.h"
 #include "queue.h"
 #include "store/redis_keys.h"
+#include "retention.h"
 #include "sweep.h"
 #include "worker_config.h"
 #include "worker_io.h"
@@ -96,6 +97,61 @@ elaaoms_worker_heartbeat(redisContext *rc, const char *worker_id)
 }
 
 
+/* the retention sweep's tick: heartbeats stay fresh during a long sweep */
+typedef struct {
+    redisContext                   *rc;
+    const elaaoms_worker_config_t  *cf;
+    time_t                         *last_beat;
+} elaaoms_worker_tick_t;
+
+
+static void
+elaaoms_worker_tick(void *data)
+{
+    elaaoms_worker_tick_t  *t = data;
+
+    if (time(NULL) - *t->last_beat >= t->cf->heartbeat_secs
+        && elaaoms_worker_heartbeat(t->rc, t->cf->worker_id) == 0)
+    {
+        *t->last_beat = time(NULL);
+    }
+}
+
+
+/* one retention sweep (retention.h); 0, or -1 when Redis failed */
+static int
+elaaoms_worker_retention(redisContext *rc,
+    const elaaoms_worker_config_t *cf, time_t *last_beat)
+{
+    elaaoms_worker_tick_t       tick = { rc, cf, last_beat };
+    elaaoms_retention_req_t     req;
+    elaaoms_retention_counts_t  c;
+
+    req = (elaaoms_retention_req_t) {
+        .payload_dir = cf->payload_dir,
+        .day_secs = 86400.0 * cf->time_scale,
+        .payload_days = cf->payload_retention_days,
+        .audio_days = cf->audio_retention_days,
+        .memory_days = cf->memory_retention_days,
+        .audit_days = cf->audit_retention_days,
+        .now = (long long) time(NULL),
+        .tick = elaaoms_worker_tick, .tick_data = &tick
+    };
+
+    if (elaaoms_retention_sweep(rc, &req, &c) != 0) {
+        return -1;
+    }
+
+    elaaoms_log(ELAAOMS_LOG_INFO, NULL,
+                "retention sweep removed %zu transcripts, %zu recordings, "
+                "%zu other files, %zu memories, %zu audit entries",
+                c.transcripts, c.recordings, c.other_files, c.memories,
+                c.audit);
+
+    return 0;
+}
+
+
 static int
 elaaoms_worker_write_pid(const char *path)
 {
@@ -120,7 +176,8 @@ main(int argc, char **argv)
 {
     int                       i, n;
     char                      err[512];
-    time_t                    last_beat, last_sweep, last_recover;
+    time_t                    last_beat, last_sweep, last_recover,
+                              last_retention, retention_secs;
     redisContext             *rc;
     elaaoms_pool_t           *pool;
     struct sigaction          sa;
@@ -191,6 +248,13 @@ main(int argc, char **argv)
     last_beat = 0;
     last_sweep = 0;
     last_recover = 0;
+    last_retention = 0;
+
+    /* a day, scaled as the retry delays are (tests shorten both) */
+    retention_secs = (time_t) (86400.0 * cf.time_scale);
+    if (retention_secs < 1) {
+        retention_secs = 1;
+    }
 
     while (!elaaoms_worker_stop) {
 
@@ -229,6 +293,18 @@ main(int argc, char **argv)
                 continue;
             }
             last_sweep = time(NULL);
+        }
+
+        /* at start, then once a day: what is kept longer than configured */
+        if (time(NULL) - last_retention >= retention_secs) {
+            if (elaaoms_worker_retention(rc, &cf, &last_beat) != 0) {
+                elaaoms_log(ELAAOMS_LOG_WARN, NULL, "redis lost during the "
+                            "retention sweep: %s", rc->errstr);
+                redisFree(rc);
+                rc = NULL;
+                continue;
+            }
+            last_retention = time(NULL);
         }
 
         /* at start, then periodically: jobs stranded by dead workers */

@@ -45,6 +45,10 @@ static const cf_key_t  cf_keys[] = {
     CF_I("drain_secs", drain_secs),
     CF_I("dead_secs", dead_secs),
     CF_I("recover_secs", recover_secs),
+    CF_I("payload_retention_days", payload_retention_days),
+    CF_I("audio_retention_days", audio_retention_days),
+    CF_I("memory_retention_days", memory_retention_days),
+    CF_I("audit_retention_days", audit_retention_days),
     CF_S("pid_file", pid_file),
     CF_S("log_file", log_file),
     CF_S("llm_provider", llm_provider),
@@ -133,6 +137,10 @@ elaaoms_worker_config_defaults(elaaoms_worker_config_t *cf)
     cf->drain_secs = 20;
     cf->dead_secs = 30;
     cf->recover_secs = 30;
+    cf->payload_retention_days = 30;
+    cf->audio_retention_days = 7;
+    cf->memory_retention_days = 0;
+    cf->audit_retention_days = 400;     /* as nginx's elaaoms_audit_retention */
 
     snprintf(cf->llm_provider, sizeof(cf->llm_provider), "auto");
     cf->llm_fallback = 1;
@@ -243,6 +251,13 @@ cf_check(elaaoms_worker_config_t *cf, char *err, size_t errlen)
     {
         snprintf(err, errlen, "openai_embed_dimensions must be 0 (the "
                  "model's own) or 1..%d", ELAAOMS_MEMORY_MAX_DIM);
+        return -1;
+    }
+
+    if (cf->payload_retention_days < 0 || cf->audio_retention_days < 0
+        || cf->memory_retention_days < 0 || cf->audit_retention_days < 0)
+    {
+        snprintf(err, errlen, "retention days must be >= 0 (0 = keep)");
         return -1;
     }
 

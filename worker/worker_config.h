@@ -35,6 +35,10 @@ typedef struct {
     int     drain_secs;          /* SIGTERM: how long running jobs may finish */
     int     dead_secs;           /* a worker silent this long is dead */
     int     recover_secs;        /* how often dead workers' jobs are looked for */
+    int     payload_retention_days;  /* extracted transcripts; 0 = keep */
+    int     audio_retention_days;    /* recordings */
+    int     memory_retention_days;   /* memories not reinforced; 0 = keep */
+    int     audit_retention_days;    /* audit stream entries */
     char    pid_file[1024];
     char    log_file[1024];      /* "" = stderr */
 
