@@ -57,9 +57,36 @@ static const xo_cue_t  xo_cues[] = {
       "authorise|opened|open|signed|sign|made|make", XO_ISSUE,
       ELAAOMS_XO_IMP_SECURITY, "didn't|did not? make it", NULL, 0, 0 },
     { "in my name", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
-    { "lawyer|lawyers|attorney|lawsuit|sue|suing|legal|police|"
-      "chargeback|chargebacks|charge-back|bbb|ombudsman|regulator",
+    /* someone else at the caller's account, number or money */
+    { "pretending|pretended|claiming|claimed|posing|posed to? be|as",
       XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "didn't|never|not request|requested|ask|asked|initiate|initiated",
+      XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, "password*|reset|code|codes|"
+      "pin|otp|verification|login|transfer*|withdrawal*|loan|card|cards",
+      0, 0 },
+    { "someone|somebody|stranger|hacker|hackers logged|accessed|got|broke|"
+      "changed|used", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
+      "account|accounts|login|password|email|card|number|phone", 0, 0 },
+    { "someone|somebody|stranger|hacker|hackers|scammer|scammers has? "
+      "took|taken|hijacked|hijack", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY,
+      NULL, "account|number|phone|line|email|profile", 0, 0 },
+    { "sim swap*|swapped", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL,
+      0, 0 },
+    { "don't|didn't|not|never recognize|recognise|recognized|recognised",
+      XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, "charge*|transaction*|"
+      "payment*|purchase*|login*|device*|withdrawal*|transfer*", 0, 0 },
+    { "lawyer|lawyers|attorney|lawsuit|sue|suing|legal|police|"
+      "chargeback|chargebacks|charge-back|bbb|ombudsman|regulator|"
+      "regulators|cfpb|ftc|fcc", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
+      NULL, 0, 0 },
+    { "better business bureau", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
+      NULL, 0, 0 },
+    { "attorney|attorney's general|general's", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "consumer protection|affairs|ombudsman|commission", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "trading standards", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL,
+      0, 0 },
     /* a court, not "Birch Court" */
     { "court date|case|order|hearing|summons|action", XO_ISSUE,
       ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },

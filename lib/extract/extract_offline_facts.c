@@ -537,6 +537,11 @@ static const char *xo_not_names[] = {
 };
 
 
+static const char *xo_titles[] = {
+    "mr", "mrs", "ms", "mx", "dr", "prof", "miss", NULL
+};
+
+
 /* a name word: a capital, then letters, "'" or "-", some lower case */
 static int
 xo_is_name_word(const elaaoms_xo_sent_t *st, size_t i, int any_case)
@@ -654,7 +659,7 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
         "with", "speaking", NULL
     };
     long                     at;
-    size_t                   end, j, n;
+    size_t                   end, j, n, title;
     int                      any;
     elaaoms_xo_buf_t         b;
     const xo_name_rule_t    *r;
@@ -671,6 +676,20 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
             continue;
         }
 
+        /* "call me Dr. Okafor": the title and its period go with the name */
+        title = end;
+        if (elaaoms_xo_in_list(st, end, xo_titles)) {
+            j = end + 1;
+            if (j < st->ntok && st->tok[j].punct
+                && elaaoms_xo_tok_p(st, j)[0] == '.')
+            {
+                j++;
+            }
+            if (xo_is_name_word(st, j, 0)) {
+                end = j;
+            }
+        }
+
         any = r->any_case;
         for (j = end, n = 0;
              n < 3 && xo_is_name_word(st, j, any)
@@ -684,6 +703,11 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
 
         b = (elaaoms_xo_buf_t) { .len = 0 };
         elaaoms_xo_puts(&b, r->lead);
+        if (title < end) {
+            elaaoms_xo_put(&b, elaaoms_xo_tok_p(st, title),
+                           st->tok[title].len);
+            elaaoms_xo_puts(&b, ". ");
+        }
         for (j = end; j < end + n; j++) {
             if (j > end) {
                 elaaoms_xo_puts(&b, " ");

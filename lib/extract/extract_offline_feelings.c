@@ -142,6 +142,13 @@ xo_template(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     const char         *p, *q;
     elaaoms_xo_buf_t    b;
 
+    /* "please call me Dr. Okafor" names the caller (the name rule) */
+    if (strstr(t->tmpl, "{contact}")
+        && elaaoms_xo_match(st, end, "mr|mrs|ms|mx|dr|prof|miss", NULL))
+    {
+        return;
+    }
+
     from = xo_subject_start(st, at);
     to = elaaoms_xo_span(st, end, 10, 0, stop);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "extract/memory_rules.h"
+#include "util/ascii.h"
 #include "search/lexicon.h"
 #include "search/tokenize.h"
 
@@ -25,7 +26,8 @@ static const char  *elaaoms_rules_health_terms[] = {
     "asthma*", "inhaler*", "diabet*", "insulin", "hypoglyc*", "epilep*",
     "seizure disorder*", "has seizures", "prone to seizures",
     "heart condition*", "heart attack*", "pacemaker*", "had stroke",
-    "stroke survivor*", "dialysis", "chemo*", "cancer", "blood thinner*",
+    "after stroke", "mild stroke", "minor stroke", "major stroke",
+    "suffered stroke", "stroke survivor*", "seizures", "dialysis", "chemo*", "cancer", "blood thinner*",
     "oxygen tank*", "oxygen concentrator*", "on oxygen", "cpap",
     "ventilator*", "pregnan*", "dementia", "alzheimer*", "autis*", "adhd",
     "ptsd", "dyslex*", "panic attack*", "medical condition*",
@@ -65,7 +67,11 @@ static const char  *elaaoms_rules_health_terms[] = {
 
     /* safety risks */
     "safety risk*", "safety concern*", "safety hazard*", "safety issue*",
-    "unsafe", "dangerous", "gas leak*", "smell* gas", "carbon monoxide",
+    "unsafe", "dangerous", "gas leak*", "smell* gas", "gas smell*",
+    "smell* like gas", "smell* of gas", "carbon monoxide",
+    "power line* down", "downed power line*", "downed line*",
+    "fallen power line*", "down power line*", "sparking", "burning smell*",
+    "smell* burning", "electrocut*",
     "fire hazard*", "electrical hazard*", "exposed wir*", "live wir*",
     "domestic violence", "domestic abuse", "violen*", "weapon*", "suicid*",
     "self harm*", "harm herself", "harm himself", "harm themselves",
@@ -101,7 +107,8 @@ typedef struct {
     char      word[ELAAOMS_TOKEN_MAX + 1];
     size_t    len;
     uint32_t  concepts;
-    unsigned  naming:1;      /* part of a naming phrase */
+    unsigned  naming:1;      /* part of a naming phrase, or the name */
+    unsigned  cap:1;         /* capitalized, not the first word */
 } elaaoms_rules_word_t;
 
 typedef struct {
@@ -110,12 +117,39 @@ typedef struct {
 } elaaoms_rules_words_t;
 
 
+/* a title before a capitalized name: "Ms. Tran" (not "has MS.") */
+static int
+elaaoms_rules_title(const elaaoms_tokenizer_t *tz, const elaaoms_token_t *tok)
+{
+    size_t              i;
+    static const char  *titles[] = {
+        "mr", "mrs", "ms", "mx", "dr", "prof", NULL
+    };
+
+    if (tz->end - tz->pos < 3 || tz->pos[0] != '.' || tz->pos[1] != ' '
+        || !elaaoms_ascii_upper(tz->pos[2])
+        || !elaaoms_ascii_lower(tz->pos[-1]))
+    {
+        return 0;
+    }
+
+    for (i = 0; titles[i]; i++) {
+        if (strcmp(tok->word, titles[i]) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 static void
 elaaoms_rules_words(const char *content, size_t len,
     elaaoms_rules_words_t *ws)
 {
-    elaaoms_token_t      tok;
-    elaaoms_tokenizer_t  tz;
+    elaaoms_token_t       tok;
+    elaaoms_tokenizer_t   tz;
+    const unsigned char  *start;
 
     ws->n = 0;
     elaaoms_tokenizer_init(&tz, content, len);
@@ -123,6 +157,20 @@ elaaoms_rules_words(const char *content, size_t len,
     while (ws->n < ELAAOMS_RULES_MAX_WORDS
            && elaaoms_tokenizer_next(&tz, &tok))
     {
+        /* "Ms. Tran", "Dr. Okafor": a title says nothing about health */
+        if (elaaoms_rules_title(&tz, &tok)) {
+            continue;
+        }
+
+        start = tz.pos;
+        while (start > tz.begin
+               && (elaaoms_ascii_alpha(start[-1]) || start[-1] == '\''
+                   || start[-1] == '-'))
+        {
+            start--;
+        }
+
+        ws->w[ws->n].cap = ws->n > 0 && elaaoms_ascii_upper(*start);
         memcpy(ws->w[ws->n].word, tok.word, tok.word_len + 1);
         ws->w[ws->n].len = tok.word_len;
         ws->w[ws->n].concepts = tok.concepts;
@@ -245,6 +293,23 @@ elaaoms_rules_identity_words(elaaoms_mem_type_e type,
             ws->w[i + k].naming = 1;
         }
         subject |= (n > 0);
+
+        /*
+         * the name itself, capitalized after "goes by" or "name is": its
+         * words may be words of other subjects ("Bill Grant", "Ms. Tran")
+         */
+        if (n == 0 && (ws->w[i].concepts & (1u << ELAAOMS_CONCEPT_NAME))) {
+            n = 1;
+            if (i + 1 < ws->n && strcmp(ws->w[i + 1].word, "is") == 0) {
+                n = 2;
+            }
+        }
+
+        for (k = i + n; n > 0 && k < ws->n && k < i + n + 3 && ws->w[k].cap;
+             k++)
+        {
+            ws->w[k].naming = 1;
+        }
     }
 
     for (i = 0; i < ws->n; i++) {

@@ -382,6 +382,31 @@ static const statement_case_t  statements[] = {
     { NULL, "Hey, Ken Ito here.", ELAAOMS_MEM_FACTUAL,
       "Caller's name is Ken Ito.", 6 },
     { NULL, "Call me Bob.", ELAAOMS_MEM_FACTUAL, "The caller goes by Bob.", 6 },
+    { NULL, "Please call me Dr. Okafor.", ELAAOMS_MEM_FACTUAL,
+      "The caller goes by Dr. Okafor.", 6 },
+    { NULL, "My name is Mrs. Pauline Baxter.", ELAAOMS_MEM_FACTUAL,
+      "Caller's name is Mrs. Pauline Baxter.", 6 },
+    /* someone else at the caller's account, number or money; complaints
+       to authorities */
+    { NULL, "Somebody called pretending to be from your bank and asked for "
+      "my PIN.", ELAAOMS_MEM_ISSUE, "The caller said somebody called "
+      "pretending to be from your bank and asked for their PIN.", 9 },
+    { NULL, "I got an email to reset my password that I didn't request.",
+      ELAAOMS_MEM_ISSUE, "The caller got an email to reset their password "
+      "that they didn't request.", 9 },
+    { NULL, "Someone logged into my account from Russia.", ELAAOMS_MEM_ISSUE,
+      "The caller said someone logged into their account from Russia.", 9 },
+    { NULL, "Somebody took over my phone number.", ELAAOMS_MEM_ISSUE,
+      "The caller said somebody took over their phone number.", 9 },
+    { NULL, "There are charges on my card I don't recognize.",
+      ELAAOMS_MEM_ISSUE, "The caller said there are charges on their card "
+      "they don't recognize.", 9 },
+    { NULL, "I filed a complaint with the Better Business Bureau.",
+      ELAAOMS_MEM_ISSUE, "The caller filed a complaint with the Better "
+      "Business Bureau.", 9 },
+    { NULL, "My husband took over the account after I got sick.",
+      ELAAOMS_MEM_FACTUAL, "The caller's husband took over the account "
+      "after they got sick.", 6 },
     { NULL, "I go by Liz.", ELAAOMS_MEM_FACTUAL, "The caller goes by Liz.", 6 },
     { NULL, "Yes, that one. Can you mail it?", ELAAOMS_MEM_PREFERENCE,
       "The caller asked whether the company can mail it.", 0 },

@@ -58,6 +58,13 @@ static const health_case_t  health_cases[] = {
     { "Is lactose intolerant.", 1 },
     { "Has celiac disease.", 1 },
     { "Reported a gas leak at the property.", 1 },
+    { "Says there's a gas smell near the meter.", 1 },
+    { "There is a downed power line in the yard.", 1 },
+    { "The outlet in the kitchen is sparking.", 1 },
+    { "Just got out of the hospital after a stroke.", 1 },
+    { "Suffers from seizures; flashing lights are a problem.", 1 },
+    { "The caller has MS.", 1 },
+    { "Wants the letters addressed to Ms. Tran.", 0 },
     { "Smells gas near the meter.", 1 },
     { "Carbon monoxide alarm keeps going off.", 1 },
     { "Exposed wires near the outlet are a fire hazard.", 1 },
@@ -122,6 +129,11 @@ static const identity_case_t  identity_cases[] = {
     { F, "Speaks Portuguese and some English.", 1 },
     { P, "Needs a Mandarin interpreter.", 1 },
     { P, "Prefers a Spanish-speaking agent.", 1 },
+    /* a name made of other subjects' words; a title before it */
+    { F, "Caller's name is Bill Grant.", 1 },
+    { F, "Caller's name is Rose Page.", 1 },
+    { F, "The caller goes by Ms. Tran.", 1 },
+    { P, "The caller wants to be called Frank.", 1 },
 
     /* someone else's, or about something more */
     { F, "Her daughter's name is Emma.", 0 },
@@ -132,6 +144,7 @@ static const identity_case_t  identity_cases[] = {
     { F, "The name on order XYZ-789 is misspelled.", 0 },
     { F, "Wants the name on the account changed.", 0 },
     { F, "Wants the name on the invoice corrected.", 0 },
+    { F, "The caller's name is on the Bill.", 0 },
     { P, "Prefers calls in the morning.", 0 },
     { P, "Prefers that we call her in the evening.", 0 },
     { F, "Caller's email address is on file.", 0 },
