@@ -75,6 +75,18 @@ static const xo_cue_t  xo_cues[] = {
     { "don't|didn't|not|never recognize|recognise|recognized|recognised",
       XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, "charge*|transaction*|"
       "payment*|purchase*|login*|device*|withdrawal*|transfer*", 0, 0 },
+    { "suspicious", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, "call|calls|"
+      "email|emails|text|texts|message*|login*|activity|charge*|"
+      "transaction*|link|links|website|letter", 0, 0 },
+    { "breach|breached|skimmed|skimmer|cloned|forged|forgery|counterfeit|"
+      "harass*|extort*|blackmail*", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY,
+      NULL, NULL, 0, 0 },
+    { "leaked|exposed|sold my|our? data|information|details|records"
+      "|address|number", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0,
+      0 },
+    { "to|contact|contacting|call|calling the? press|media|news|reporter|"
+      "reporters|journalist*", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
+      NULL, 0, 0 },
     { "lawyer|lawyers|attorney|lawsuit|sue|suing|legal|police|"
       "chargeback|chargebacks|charge-back|bbb|ombudsman|regulator|"
       "regulators|cfpb|ftc|fcc", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,

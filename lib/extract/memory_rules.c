@@ -48,6 +48,15 @@ static const char  *elaaoms_rules_health_terms[] = {
     "breastfeeding", "bedridden", "housebound", "homebound",
     "medical priority*", "priority services register", "vulnerable",
     "broken arm", "broken hip", "bad back", "bad knee*", "bad hip*",
+    "broke * ankle", "broke * wrist", "broke * leg", "broke * arm",
+    "broke * foot", "broke * hip", "broke * rib*", "broken ankle*",
+    "broken wrist*", "broken foot", "broken rib*", "sprain*", "fractur*",
+    "injur*", "in cast", "back went out", "bed rest", "bedrest",
+    "covid*", "tested positive", "contagious", "quarantin*",
+    "feeding tube*", "bad heart", "heart problem*", "heart surgery",
+    "tremor*", "miscarriage*", "speech impediment*", "stutter*",
+    "health reason*", "health issue*", "health problem*",
+    "health condition*",
 
     /* accessibility needs */
     "disabilit*", "handicap*", "wheelchair*", "uses walker",
@@ -76,7 +85,10 @@ static const char  *elaaoms_rules_health_terms[] = {
     "domestic violence", "domestic abuse", "violen*", "weapon*", "suicid*",
     "self harm*", "harm herself", "harm himself", "harm themselves",
     "hurt herself", "hurt himself", "hurt themselves", "stalk*",
-    "restraining order*", "aggressive dog*", "dog bite*",
+    "restraining order*", "aggressive dog*", "dog bite*", "dog bit",
+    "black mold", "black mould", "toxic mold", "toxic mould",
+    "smoke detector*", "smoke alarm*", "rotten egg*", "wires down",
+    "downed wires", "fell on wires", "fell on the wires",
     "vicious",
 
     NULL

@@ -404,6 +404,17 @@ static const statement_case_t  statements[] = {
     { NULL, "I filed a complaint with the Better Business Bureau.",
       ELAAOMS_MEM_ISSUE, "The caller filed a complaint with the Better "
       "Business Bureau.", 9 },
+    { NULL, "I got a suspicious text with a link saying my account was "
+      "locked.", ELAAOMS_MEM_ISSUE, "The caller got a suspicious text with a "
+      "link saying their account was locked.", 9 },
+    { NULL, "My card was skimmed at a gas station.", ELAAOMS_MEM_ISSUE,
+      "The caller's card was skimmed at a gas station.", 9 },
+    { NULL, "You leaked my data.", ELAAOMS_MEM_ISSUE,
+      "The caller said you leaked their data.", 9 },
+    { NULL, "The debt collector keeps harassing me.", ELAAOMS_MEM_ISSUE,
+      "The caller said the debt collector keeps harassing them.", 9 },
+    { NULL, "I shared my number with the agent.", ELAAOMS_MEM_FACTUAL,
+      "The caller shared their number with the agent.", 0 },
     { NULL, "My husband took over the account after I got sick.",
       ELAAOMS_MEM_FACTUAL, "The caller's husband took over the account "
       "after they got sick.", 6 },
