@@ -48,7 +48,10 @@
 #include "store/redis_keys.h"
 
 
-#define NGX_HTTP_ELAAOMS_PATH_MAX  4096
+#define NGX_HTTP_ELAAOMS_PATH_MAX   4096
+
+/* how often a request waiting for its payload write says so */
+#define NGX_HTTP_ELAAOMS_HOLD_MSEC  60000
 
 
 /* how the file work ended; logged and answered in the event loop */
@@ -94,6 +97,9 @@ typedef struct {
     char                             err[512];
 
     /* the event loop's alone */
+#if (NGX_THREADS)
+    ngx_event_t                      hold;        /* while the task runs */
+#endif
     unsigned                         queued:1;
     unsigned                         threaded:1;
     unsigned                         replayed:1;  /* signature seen */
@@ -128,6 +134,7 @@ static void ngx_http_elaaoms_post_call_write(void *data, ngx_log_t *log);
 static ngx_int_t ngx_http_elaaoms_post_call_thread(ngx_http_request_t *r,
     ngx_http_elaaoms_post_call_t *pcc, ngx_thread_pool_t *tp);
 static void ngx_http_elaaoms_post_call_thread_event_handler(ngx_event_t *ev);
+static void ngx_http_elaaoms_post_call_hold(ngx_event_t *ev);
 static void ngx_http_elaaoms_post_call_resume(ngx_http_request_t *r);
 #endif
 static ngx_int_t ngx_http_elaaoms_post_call_written(ngx_http_request_t *r,
@@ -640,7 +647,30 @@ ngx_http_elaaoms_post_call_thread(ngx_http_request_t *r,
     r->aio = 1;
     r->write_event_handler = ngx_http_elaaoms_post_call_resume;
 
+    /*
+     * A graceful shutdown (a reload's QUIT) lets a worker exit once only
+     * cancelable timers are left, and a request waiting for a thread has
+     * none: this one keeps the worker until the task is back, so the
+     * answer is sent.
+     */
+    pcc->hold.handler = ngx_http_elaaoms_post_call_hold;
+    pcc->hold.data = r;
+    pcc->hold.log = r->connection->log;
+    ngx_add_timer(&pcc->hold, NGX_HTTP_ELAAOMS_HOLD_MSEC);
+
     return NGX_DONE;
+}
+
+
+/* the task is still running: keep waiting (the file work does end) */
+static void
+ngx_http_elaaoms_post_call_hold(ngx_event_t *ev)
+{
+    ngx_log_error(NGX_LOG_WARN, ev->log, 0,
+                  "elaaoms: post-call: payload write still running after "
+                  "%M ms", (ngx_msec_t) NGX_HTTP_ELAAOMS_HOLD_MSEC);
+
+    ngx_add_timer(ev, NGX_HTTP_ELAAOMS_HOLD_MSEC);
 }
 
 
@@ -648,8 +678,9 @@ ngx_http_elaaoms_post_call_thread(ngx_http_request_t *r,
 static void
 ngx_http_elaaoms_post_call_thread_event_handler(ngx_event_t *ev)
 {
-    ngx_connection_t    *c;
-    ngx_http_request_t  *r;
+    ngx_connection_t              *c;
+    ngx_http_request_t            *r;
+    ngx_http_elaaoms_post_call_t  *pcc;
 
     r = ev->data;
     c = r->connection;
@@ -659,6 +690,13 @@ ngx_http_elaaoms_post_call_thread_event_handler(ngx_event_t *ev)
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, c->log, 0,
                    "elaaoms: post-call: thread done: \"%V?%V\"",
                    &r->uri, &r->args);
+
+    pcc = ((ngx_http_elaaoms_ctx_t *)
+           ngx_http_get_module_ctx(r, ngx_http_elaaoms_module))->handler_ctx;
+
+    if (pcc->hold.timer_set) {
+        ngx_del_timer(&pcc->hold);
+    }
 
     r->main->blocked--;
     r->aio = 0;
