@@ -180,6 +180,7 @@ main(int argc, char **argv)
                               last_retention, retention_secs;
     redisContext             *rc;
     elaaoms_pool_t           *pool;
+    elaaoms_queue_seen_t      seen = { NULL, 0 };
     struct sigaction          sa;
     struct timeval            tv;
     elaaoms_processor_t       processor;
@@ -316,6 +317,22 @@ main(int argc, char **argv)
                 rc = NULL;
                 continue;
             }
+
+            /* and our own jobs whose settlement Redis did not take */
+            if (pool) {
+                n = elaaoms_queue_reclaim(rc, cf.worker_id,
+                                          elaaoms_pool_holds, pool, &seen);
+                if (n < 0) {
+                    redisFree(rc);
+                    rc = NULL;
+                    continue;
+                }
+                if (n > 0) {
+                    elaaoms_log(ELAAOMS_LOG_WARN, NULL, "%d job(s) of this "
+                                "worker left unsettled are queued again", n);
+                }
+            }
+
             last_recover = time(NULL);
         }
 
@@ -342,6 +359,8 @@ main(int argc, char **argv)
     if (pool) {
         elaaoms_pool_stop(pool, cf.drain_secs);
     }
+
+    elaaoms_queue_reclaim_free(&seen);
 
     if (rc) {
         freeReplyObject(redisCommand(rc, "HDEL %s %s", ELAAOMS_KEY_WORKERS,

@@ -290,6 +290,30 @@ elaaoms_pool_start(const elaaoms_worker_config_t *cf,
 }
 
 
+int
+elaaoms_pool_holds(void *data, const elaaoms_queued_job_t *job)
+{
+    int              i, held;
+    elaaoms_slot_t  *slot;
+    elaaoms_pool_t  *pool = data;
+
+    held = 0;
+
+    pthread_mutex_lock(&pool->lock);
+
+    for (i = 0; i < pool->n && !held; i++) {
+        slot = &pool->slots[i];
+        held = slot->busy && slot->job.len == job->len
+               && strcmp(slot->job.org, job->org) == 0
+               && memcmp(slot->job.text, job->text, job->len) == 0;
+    }
+
+    pthread_mutex_unlock(&pool->lock);
+
+    return held;
+}
+
+
 void
 elaaoms_pool_stop(elaaoms_pool_t *pool, int drain_secs)
 {

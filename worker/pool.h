@@ -9,12 +9,16 @@
 #define ELAAOMS_WORKER_POOL_H
 
 #include "process.h"
+#include "queue.h"
 #include "worker_config.h"
 
 typedef struct elaaoms_pool_s  elaaoms_pool_t;
 
 elaaoms_pool_t *elaaoms_pool_start(const elaaoms_worker_config_t *cf,
     elaaoms_processor_t *processor);
+
+/* 1 when one of the pool's threads runs job (org and text alike) */
+int elaaoms_pool_holds(void *pool, const elaaoms_queued_job_t *job);
 
 /*
  * Stops taking jobs and waits up to drain_secs for the running ones; jobs

@@ -561,3 +561,142 @@ elaaoms_queued_job_free(elaaoms_queued_job_t *job)
     job->text = NULL;
     job->len = 0;
 }
+
+
+/* "<org>\n<text>" */
+static char *
+elaaoms_queue_seen_key(const char *org, const char *text, size_t len)
+{
+    char    *k;
+    size_t   olen = strlen(org);
+
+    k = malloc(olen + 1 + len + 1);
+    if (k == NULL) {
+        return NULL;
+    }
+
+    memcpy(k, org, olen);
+    k[olen] = '\n';
+    memcpy(k + olen + 1, text, len);
+    k[olen + 1 + len] = '\0';
+
+    return k;
+}
+
+
+static int
+elaaoms_queue_seen_has(const elaaoms_queue_seen_t *seen, const char *key)
+{
+    size_t  i;
+
+    for (i = 0; i < seen->n; i++) {
+        if (strcmp(seen->items[i], key) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+void
+elaaoms_queue_reclaim_free(elaaoms_queue_seen_t *seen)
+{
+    size_t  i;
+
+    for (i = 0; i < seen->n; i++) {
+        free(seen->items[i]);
+    }
+
+    free(seen->items);
+    seen->items = NULL;
+    seen->n = 0;
+}
+
+
+int
+elaaoms_queue_reclaim(redisContext *rc, const char *worker_id,
+    int (*held)(void *data, const elaaoms_queued_job_t *job), void *data,
+    elaaoms_queue_seen_t *seen)
+{
+    int                    requeued, rv;
+    char                  *key, **grown;
+    size_t                 i, j;
+    redisReply            *orgs, *list;
+    elaaoms_queued_job_t   job;
+    elaaoms_queue_seen_t   now = { NULL, 0 };
+    char                   processing[ELAAOMS_KEY_MAX];
+
+    if (elaaoms_queue_orgs(rc, &orgs) != 0) {
+        return -1;
+    }
+
+    requeued = 0;
+    rv = 0;
+
+    for (i = 0; i < orgs->elements && rv == 0; i++) {
+        if (orgs->element[i]->type != REDIS_REPLY_STRING
+            || elaaoms_queue_list(processing, orgs->element[i]->str,
+                                  ELAAOMS_JOBS_PROCESSING, worker_id) != 0)
+        {
+            continue;
+        }
+
+        list = redisCommand(rc, "LRANGE %s 0 -1", processing);
+        if (list == NULL || list->type != REDIS_REPLY_ARRAY) {
+            if (list) {
+                freeReplyObject(list);
+            }
+            rv = -1;
+            break;
+        }
+
+        for (j = 0; j < list->elements; j++) {
+            if (list->element[j]->type != REDIS_REPLY_STRING) {
+                continue;
+            }
+
+            snprintf(job.org, sizeof(job.org), "%s", orgs->element[i]->str);
+            job.text = list->element[j]->str;
+            job.len = list->element[j]->len;
+
+            if (held(data, &job)) {
+                continue;
+            }
+
+            key = elaaoms_queue_seen_key(job.org, job.text, job.len);
+            if (key == NULL) {
+                continue;
+            }
+
+            if (elaaoms_queue_seen_has(seen, key)) {
+                /* not held twice in a row: nobody will settle it */
+                if (elaaoms_queue_requeue(rc, worker_id, &job) != 0) {
+                    free(key);
+                    rv = -1;
+                    break;
+                }
+                requeued++;
+                free(key);
+                continue;
+            }
+
+            grown = realloc(now.items, (now.n + 1) * sizeof(char *));
+            if (grown == NULL) {
+                free(key);
+                continue;
+            }
+            now.items = grown;
+            now.items[now.n++] = key;
+        }
+
+        freeReplyObject(list);
+    }
+
+    freeReplyObject(orgs);
+
+    elaaoms_queue_reclaim_free(seen);
+    *seen = now;
+
+    return rv < 0 ? -1 : requeued;
+}

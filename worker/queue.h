@@ -78,6 +78,27 @@ int elaaoms_queue_beat(redisContext *rc, const char *worker_id, long now);
 int elaaoms_queue_recover(redisContext *rc, const char *worker_id,
     long now, long dead_secs);
 
+/*
+ * This worker's own processing lists hold a job none of its threads runs
+ * when Redis did not take a job's settlement (it went away mid-job): the
+ * worker is alive, so elaaoms_queue_recover() never visits it.  held()
+ * tells whether a thread runs a job; a job seen not held in two passes in
+ * a row (a thread may have moved it there a moment before it marks it
+ * held) goes back to the head of its ready queue: a replay is harmless,
+ * a completed conversation is skipped.  seen keeps the previous pass's
+ * (elaaoms_queue_reclaim_free() at the end).  The number requeued or -1.
+ */
+typedef struct {
+    char   **items;          /* "<org>\n<job text>", malloc()ed */
+    size_t   n;
+} elaaoms_queue_seen_t;
+
+int elaaoms_queue_reclaim(redisContext *rc, const char *worker_id,
+    int (*held)(void *data, const elaaoms_queued_job_t *job), void *data,
+    elaaoms_queue_seen_t *seen);
+
+void elaaoms_queue_reclaim_free(elaaoms_queue_seen_t *seen);
+
 void elaaoms_queued_job_free(elaaoms_queued_job_t *job);
 
 #endif /* ELAAOMS_WORKER_QUEUE_H */
