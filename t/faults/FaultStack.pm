@@ -64,7 +64,8 @@ sub _write {
 }
 
 # the daemon's configuration: post-call, client-data, search-memory and
-# /health for organization "faults"; %o: payload_dir, workers, redis_timeout
+# /health for organization "faults"; %o: payload_dir, workers,
+# redis_timeout, log_level (notice)
 sub _conf {
     my (%o) = @_;
     my $module = repo_root() . '/build/nginx/ngx_http_elaaoms_module.so';
@@ -72,11 +73,12 @@ sub _conf {
     my $payloads = $o{payload_dir} || payload_dir();
     my $workers = $o{workers} || 2;
     my $rto = $o{redis_timeout} || '1s';
+    my $level = $o{log_level} || 'notice';
     return <<"END";
 load_module $module;
 worker_processes $workers;
 pid $tmp/nginx.pid;
-error_log $tmp/logs/error.log notice;
+error_log $tmp/logs/error.log $level;
 events { worker_connections 1024; }
 http {
     access_log $tmp/logs/access.log;
@@ -171,6 +173,13 @@ sub nginx_stop {
     unlink "$tmp/nginx.pid";
 }
 
+# nginx's whole error log
+sub nginx_log {
+    open my $fh, '<', "$tmp/logs/error.log" or return '';
+    local $/;
+    return <$fh> // '';
+}
+
 # nginx's error-log lines at error level or worse ([alert], [crit], [emerg])
 sub nginx_error_lines {
     open my $fh, '<', "$tmp/logs/error.log" or return ();
@@ -216,8 +225,10 @@ sub transcript {
 # status 599 (HTTP::Tiny), which counts as a failed request.
 sub _sender {
     my ($o, $slot, $out) = @_;
+    # keep_alive 0: a connection per request, so that nginx closing an
+    # idle keep-alive connection (a reload does) cannot race a request
     my $http = HTTP::Tiny->new(timeout => $o->{timeout} || 30,
-                               keep_alive => 1);
+                               keep_alive => $o->{keep_alive} // 1);
     open my $fh, '>', $out or die "$out: $!";
     $fh->autoflush(1);
     my $base = "http://127.0.0.1:$port";
@@ -249,7 +260,8 @@ sub _sender {
             printf $fh "post %s %d %.4f %s %s\n", $id, $res->{status},
                 time - $start, $caller, $c;
         } else {
-            my $caller = sprintf('+1303555%04d', $n % 10000);
+            my $caller = $o->{tools_caller}
+                         || sprintf('+1303555%04d', $n % 10000);
             my $sid = "CA$id";
             my %h = (headers => { 'X-Elaaoms-Secret' => $TOOL_SECRET,
                                   'Content-Type' => 'application/json' });
@@ -274,8 +286,10 @@ sub _sender {
 
 # Starts $o{clients} forked senders of kind "post" or "tools"; they stop
 # after $o{count} requests in all, after $o{seconds}, or when
-# $o{stop_file} exists; $o{rate}: requests a second in all.  Returns a
-# handle for collect_load().
+# $o{stop_file} exists; $o{rate}: requests (pairs for "tools") a second
+# in all; $o{keep_alive} (default 1); $o{tools_caller}: the caller the
+# tools ask about (default one each, unknown).  Returns a handle for
+# collect_load().
 my $load_no = 0;
 sub send_load {
     my (%o) = @_;
@@ -391,9 +405,10 @@ sub wait_extracted {
 
 # One clean extraction before the fault: how many memories one transcript
 # gives (each caller must end with exactly that many).
+our $BASE_CALLER = '+19995550000';
 sub baseline_memories {
     my $conv = 'conv_baseline';
-    my $caller = '+19995550000';
+    my $caller = $BASE_CALLER;
     my $res = post_webhook($port, '/webhook/post-call', $SECRET,
                            transcript($conv, $caller));
     die "baseline post-call: $res->{status} $res->{content}\n"
@@ -411,21 +426,24 @@ sub account {
     my ($o, @res) = @_;
     my @posts = grep { $_->{kind} eq 'post' } @res;
     my @ok = grep { $_->{status} == 200 } @posts;
-    my $st = conv_states(map { $_->{id} } @ok);
-    my @done = grep { $st->{$_->{id}} eq 'extraction_completed' } @ok;
+    # every post-call sent: one that failed may have been stored anyway
+    my $st = conv_states(map { $_->{id} } @posts);
+    my @done_all = grep { $st->{$_->{id}} eq 'extraction_completed' } @posts;
+    my @done = grep { $_->{status} == 200 } @done_all;
     my %c = (sent => scalar @posts, accepted => scalar @ok,
              extracted => scalar @done);
     $c{lost} = @ok - @done;
+    $c{unanswered_extracted} = @done_all - @done if @done_all > @done;
     for (grep { $st->{$_->{id}} ne 'extraction_completed' } @ok) {
         print STDERR "not extracted: $_->{id} ($st->{$_->{id}})\n";
     }
     my $counted = extractions() - ($o->{usage_before} || 0);
-    $c{duplicated} = $counted > @done ? $counted - @done : 0;
-    print STDERR "extractions counted $counted for ", scalar @done,
-        " conversations\n" if $counted != @done;
+    $c{duplicated} = $counted > @done_all ? $counted - @done_all : 0;
+    print STDERR "extractions counted $counted for ", scalar @done_all,
+        " conversations\n" if $counted != @done_all;
     if ($o->{base}) {
         my ($lost, $dup) = check_memories($o->{base},
-                                          map { $_->{caller} } @done);
+                                          map { $_->{caller} } @done_all);
         $c{lost} += $lost;
         $c{duplicated} += $dup;
         $c{memories_short} = $lost;
