@@ -460,6 +460,10 @@ sub account {
                         "elaaoms:$ORG:jobs:processing:*"]);
     $c{stranded} = 0;
     $c{stranded} += $_ =~ /^\d+$/ ? $_ : 0 for @n;
+    my @names = (qw(ready failed invalid delayed), 'processing:*');
+    for my $i (0 .. $#n) {
+        print STDERR "jobs:$names[$i] holds $n[$i]\n" if $n[$i];
+    }
     return %c;
 }
 
