@@ -190,7 +190,7 @@ sub nginx_error_lines {
 # the offline extractor several memories of every kind
 my $json = JSON::PP->new->canonical;
 sub transcript {
-    my ($conv, $caller, $ts) = @_;
+    my ($conv, $caller, $ts, $pad) = @_;
     my @lines = (
         'Hi, this is Maria Lopez. I am calling about my order, it was '
         . 'supposed to arrive on Monday.',
@@ -209,6 +209,11 @@ sub transcript {
                      { role => 'agent', message => 'I see, thank you.',
                        time_in_call_secs => $t++ };
     }
+    # $pad: about that many more bytes, the agent reading out terms
+    for (my $n = 0; $pad && $n < $pad; $n += 60) {
+        push @turns, { role => 'agent', time_in_call_secs => $t++,
+            message => 'These are the terms and conditions of the plan.' };
+    }
     return $json->encode({
         type => 'post_call_transcription',
         event_timestamp => $ts || int(time()),
@@ -221,7 +226,8 @@ sub transcript {
 
 # One sender's requests: post-calls (kind "post") or client-data then
 # search-memory (kind "tools"), one line of results each in $out:
-# "kind id status elapsed body".  A request's failure to connect is
+# "kind id status elapsed caller length answer"; $o->{pad}: post-call
+# bodies that many bytes larger.  A request's failure to connect is
 # status 599 (HTTP::Tiny), which counts as a failed request.
 sub _sender {
     my ($o, $slot, $out) = @_;
@@ -250,15 +256,15 @@ sub _sender {
         if ($o->{kind} eq 'post') {
             my $caller = sprintf('+1%03d555%04d', 200 + int($n / 10000),
                                  $n % 10000);
-            my $body = transcript($id, $caller);
+            my $body = transcript($id, $caller, undef, $o->{pad});
             my $res = $http->post("$base/webhook/post-call", {
                 headers => { 'ElevenLabs-Signature' =>
                                  sign_header($SECRET, $body),
                              'Content-Type' => 'application/json' },
                 content => $body });
             (my $c = $res->{content} // '') =~ s/\s+/ /g;
-            printf $fh "post %s %d %.4f %s %s\n", $id, $res->{status},
-                time - $start, $caller, $c;
+            printf $fh "post %s %d %.4f %s %d %s\n", $id, $res->{status},
+                time - $start, $caller, length $body, $c;
         } else {
             my $caller = $o->{tools_caller}
                          || sprintf('+1303555%04d', $n % 10000);
@@ -269,15 +275,15 @@ sub _sender {
                 content => qq({"caller_id":"$caller","agent_id":"agent_faults",)
                     . qq("called_number":"+18005550100","call_sid":"$sid"}) });
             (my $c = $res->{content} // '') =~ s/\s+/ /g;
-            printf $fh "client-data %s %d %.4f - %s\n", $id, $res->{status},
-                time - $start, $c;
+            printf $fh "client-data %s %d %.4f - 0 %s\n", $id,
+                $res->{status}, time - $start, $c;
             $start = time;
             $res = $http->post("$base/webhook/search-memory", { %h,
                 content => qq({"query":"what was my last order?",)
                     . qq("caller_id":"$caller","agent_id":"agent_faults",)
                     . qq("call_sid":"$sid"}) });
             ($c = $res->{content} // '') =~ s/\s+/ /g;
-            printf $fh "search-memory %s %d %.4f - %s\n", $id,
+            printf $fh "search-memory %s %d %.4f - 0 %s\n", $id,
                 $res->{status}, time - $start, $c;
         }
     }
@@ -314,7 +320,8 @@ sub send_load {
                                          keys %load_pids ] };
 }
 
-# waits for the senders; a list of { kind, id, status, secs, caller, body }
+# waits for the senders; a list of { kind, id, status, secs, caller, len
+# (of the body sent), body (of the answer) }
 sub collect_load {
     my ($h) = @_;
     for my $pid (@{ $h->{pids} }) {
@@ -328,9 +335,10 @@ sub collect_load {
         open my $fh, '<', $f or next;
         while (<$fh>) {
             chomp;
-            my ($kind, $id, $status, $secs, $caller, $body) = split / /, $_, 6;
+            my ($kind, $id, $status, $secs, $caller, $len, $body)
+                = split / /, $_, 7;
             push @res, { kind => $kind, id => $id, status => $status,
-                         secs => $secs, caller => $caller,
+                         secs => $secs, caller => $caller, len => $len,
                          body => $body // '' };
         }
     }
