@@ -254,8 +254,9 @@ sub _sender {
         my $id = sprintf('%s_%06d', $o->{prefix}, $n);
         my $start = time;
         if ($o->{kind} eq 'post') {
-            my $caller = sprintf('+1%03d555%04d', 200 + int($n / 10000),
-                                 $n % 10000);
+            my $caller = $o->{caller}
+                         || sprintf('+1%03d555%04d', 200 + int($n / 10000),
+                                    $n % 10000);
             my $body = transcript($id, $caller, undef, $o->{pad});
             my $res = $http->post("$base/webhook/post-call", {
                 headers => { 'ElevenLabs-Signature' =>
@@ -293,7 +294,8 @@ sub _sender {
 # Starts $o{clients} forked senders of kind "post" or "tools"; they stop
 # after $o{count} requests in all, after $o{seconds}, or when
 # $o{stop_file} exists; $o{rate}: requests (pairs for "tools") a second
-# in all; $o{keep_alive} (default 1); $o{tools_caller}: the caller the
+# in all; $o{keep_alive} (default 1); $o{caller}: one caller for every
+# post-call (default one each); $o{tools_caller}: the caller the
 # tools ask about (default one each, unknown).  Returns a handle for
 # collect_load().
 my $load_no = 0;
