@@ -312,7 +312,7 @@ eval: all
 eval-tune: all
 	perl bench/eval.pl --half tune $(EVAL_ARGS)
 
-# --- faults under load ----------------------------------------------------------
+# --- faults under load ------------------------------------------------------
 # Each script starts its own Redis, nginx, worker (and fake LLM), injects
 # its fault under load and prints "sent N accepted N extracted N
 # duplicated N lost N ..."; all run even when one fails.
