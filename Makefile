@@ -317,8 +317,8 @@ eval-tune: all
 # its fault under load and prints "sent N accepted N extracted N
 # duplicated N lost N ..."; all run even when one fails.
 
-FAULT_SCRIPTS := kill_worker nginx_reload redis_restart providers_down \
-                 payload_full same_caller
+FAULT_SCRIPTS := kill_worker nginx_reload redis_restart redis_midjob \
+                 providers_down payload_full same_caller
 
 faults: all
 	@failed=""; \
