@@ -15,8 +15,9 @@ our @ISA = ('Exporter');
 our @EXPORT = qw(stack_init nginx_start nginx_reload nginx_stop nginx_port
                  nginx_master nginx_error_lines transcript send_load
                  collect_load redis_many conv_states summary_line
-                 check_memories now alive extractions wait_extracted
-                 baseline_memories account fake_llm_conf fake_url);
+                 check_memories alive extractions wait_extracted
+                 baseline_memories account fake_llm_conf fake_url
+                 nginx_log);
 
 use File::Temp qw(tempdir);
 use HTTP::Tiny;
@@ -34,8 +35,6 @@ my $main_pid = $$;
 my $tmp;
 my $port;
 my %load_pids;              # sender pid => 1, until collected
-
-sub now { time }
 
 # a folder for nginx and the load's results; Redis and the payload
 # directory come from ElaaomsTest (payload_dir() by default)
