@@ -16,6 +16,11 @@
 #                        ten minutes; HOT_ARGS="--quick" for a short smoke)
 #   make eval            the recall benchmark, both halves (bench/eval.pl)
 #   make eval-tune       its tuning half only (CI runs it with floors)
+#   make faults          the fault-injection scripts of t/faults/ one after
+#                        the other (worker killed, nginx reloaded, Redis
+#                        restarted, LLM down, payload disk full, one caller
+#                        raced), each printing its summary; fails when any
+#                        fails (about three minutes, as root)
 #   NGINX_SRC=/path/to/nginx-x.y.z  build against an upstream source tree
 #                                   instead of Debian's nginx-dev headers
 #   make nginx-source    nginx's source from Debian (apt-get source) under
@@ -80,7 +85,7 @@ PLAIN_IO_A   := $(BUILD)/obj/libelaaoms-io.a
 
 .PHONY: all deps lib module worker tools unit test prove run stop fuzz \
         bench bench-hot eval eval-tune clean check-archives nginx-source static-nginx \
-        prove-static runner-selftest valgrind-subset check-layout
+        prove-static runner-selftest valgrind-subset check-layout faults
 
 all: lib module worker tools
 
@@ -306,6 +311,21 @@ eval: all
 
 eval-tune: all
 	perl bench/eval.pl --half tune $(EVAL_ARGS)
+
+# --- faults under load ------------------------------------------------------
+# Each script starts its own Redis, nginx, worker (and fake LLM), injects
+# its fault under load and prints "sent N accepted N extracted N
+# duplicated N lost N ..."; all run even when one fails.
+
+FAULT_SCRIPTS := kill_worker nginx_reload redis_restart redis_midjob \
+                 providers_down payload_full same_caller
+
+faults: all
+	@failed=""; \
+	 for f in $(FAULT_SCRIPTS); do \
+	     perl t/faults/$$f.pl || failed="$$failed $$f"; \
+	 done; \
+	 if [ -n "$$failed" ]; then echo "faults failed:$$failed"; exit 1; fi
 
 # --- fuzzing ----------------------------------------------------------------
 # lib/ is compiled once with coverage instrumentation into its own archives;

@@ -285,7 +285,8 @@ sub redis_port { $redis_port }
 # Options, given to the first call and kept for restarts: requirepass =>
 # the default user's password (redis_cmd and worker_cli then use it);
 # acl_user => [name, password, rule ...], created at every start
-# (ACL SETUSER name reset on >password rule ...).
+# (ACL SETUSER name reset on >password rule ...); appendonly => 1: an
+# append-only file fsynced at every write, so a restart keeps everything.
 sub redis_start {
     my (%opts) = @_;
     if ($acl_mode && !%opts && !%redis_opts) {
@@ -298,8 +299,11 @@ sub redis_start {
 
     my @auth = defined $redis_opts{requirepass}
         ? ('--requirepass', $redis_opts{requirepass}) : ();
+    my @aof = $redis_opts{appendonly}
+        ? ('--appendonly', 'yes', '--appendfsync', 'always')
+        : ('--appendonly', 'no');
     system('redis-server', '--port', $redis_port, '--bind', '127.0.0.1',
-           '--dir', $redis_dir, '--save', '', '--appendonly', 'no',
+           '--dir', $redis_dir, '--save', '', @aof,
            '--daemonize', 'yes', '--pidfile', "$redis_dir/redis.pid",
            '--logfile', "$redis_dir/redis.log", @auth) == 0
         or die "redis-server did not start: $?";
