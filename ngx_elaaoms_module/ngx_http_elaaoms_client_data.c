@@ -27,10 +27,10 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
-#include <yajl/yajl_gen.h>
 
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
+#include "ngx_http_elaaoms_client_data.h"
 #include "intake/caller_id.h"
 #include "context/context_build.h"
 #include "intake/ids.h"
@@ -38,10 +38,6 @@
 #include "store/redis_keys.h"
 #include "search/search_request.h"
 
-
-
-/* placeholders copied from a profile, at most */
-#define NGX_HTTP_ELAAOMS_MAX_VARS  128
 
 
 typedef struct {
@@ -58,22 +54,6 @@ typedef struct {
 } ngx_http_elaaoms_client_data_t;
 
 
-/* what the answer is made of; the strings point into parsed trees */
-typedef struct {
-    yajl_val              doc;           /* the context document, or NULL */
-    yajl_val              profile;       /* the agent profile, or NULL */
-    yajl_val              vars;          /* doc.dynamic_variables */
-    yajl_val              placeholders;  /* the profile's */
-    yajl_val              shared_ids;
-    ngx_str_t             first_message;
-    ngx_str_t             profile_first_message;
-    ngx_str_t             profile_prompt;
-    ngx_str_t             prompt_addition;
-    ngx_str_t             emitted[NGX_HTTP_ELAAOMS_MAX_VARS];
-    ngx_uint_t            nemitted;
-    unsigned              allow_first_message:1;
-    unsigned              allow_prompt:1;
-} ngx_http_elaaoms_answer_t;
 
 
 static void ngx_http_elaaoms_client_data_body(ngx_http_request_t *r);
@@ -86,7 +66,7 @@ static void ngx_http_elaaoms_client_data_done(ngx_http_request_t *r,
 static ngx_int_t ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd);
 static void ngx_http_elaaoms_client_data_audit(ngx_http_request_t *r,
-    ngx_http_elaaoms_client_data_t *cd, yajl_val ids);
+    ngx_http_elaaoms_client_data_t *cd, ngx_str_t *ids);
 static ngx_int_t ngx_http_elaaoms_client_data_bind(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd, ngx_http_elaaoms_batch_t *b);
 
@@ -404,154 +384,6 @@ ngx_http_elaaoms_client_data_done(ngx_http_request_t *r, void *data,
 }
 
 
-static yajl_val
-ngx_http_elaaoms_parse_object(ngx_http_request_t *r, ngx_str_t *s,
-    const char *what)
-{
-    char      err[128];
-    yajl_val  v;
-
-    if (s->len == 0) {
-        return NULL;
-    }
-
-    v = elaaoms_json_parse((const char *) s->data, s->len,
-                           ELAAOMS_JSON_DEFAULT_DEPTH, NULL, err, sizeof(err));
-
-    if (v != NULL && !YAJL_IS_OBJECT(v)) {
-        yajl_tree_free(v);
-        v = NULL;
-        ngx_cpystrn((u_char *) err, (u_char *) "not an object", sizeof(err));
-    }
-
-    if (v == NULL) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: client-data: unusable %s in redis: %s",
-                      what, err);
-    }
-
-    return v;
-}
-
-
-static void
-ngx_http_elaaoms_str_at(yajl_val v, const char **path, ngx_str_t *out)
-{
-    yajl_val  s;
-
-    s = yajl_tree_get(v, path, yajl_t_string);
-
-    if (s != NULL) {
-        out->data = (u_char *) s->u.string;
-        out->len = ngx_strlen(out->data);
-    }
-}
-
-
-static void
-ngx_http_elaaoms_answer_init(ngx_http_elaaoms_client_data_t *cd,
-    ngx_http_elaaoms_answer_t *a)
-{
-    yajl_val  v;
-
-    if (a->profile != NULL) {
-        ngx_http_elaaoms_str_at(a->profile, (const char *[]) {
-            "conversation_config", "agent", "first_message", NULL },
-            &a->profile_first_message);
-        ngx_http_elaaoms_str_at(a->profile, (const char *[]) {
-            "conversation_config", "agent", "prompt", "prompt", NULL },
-            &a->profile_prompt);
-
-        a->placeholders = yajl_tree_get(a->profile, (const char *[]) {
-            "conversation_config", "agent", "dynamic_variables",
-            "dynamic_variable_placeholders", NULL }, yajl_t_object);
-
-        v = yajl_tree_get(a->profile, (const char *[]) {
-            "platform_settings", "overrides", "conversation_config_override",
-            "agent", "first_message", NULL }, yajl_t_any);
-        a->allow_first_message = (v != NULL && YAJL_IS_TRUE(v));
-
-        v = yajl_tree_get(a->profile, (const char *[]) {
-            "platform_settings", "overrides", "conversation_config_override",
-            "agent", "prompt", "prompt", NULL }, yajl_t_any);
-        a->allow_prompt = (v != NULL && YAJL_IS_TRUE(v));
-    }
-
-    if (a->doc != NULL) {
-        a->vars = yajl_tree_get(a->doc, (const char *[]) {
-            "dynamic_variables", NULL }, yajl_t_object);
-        a->shared_ids = yajl_tree_get(a->doc, (const char *[]) {
-            "shared_ids", NULL }, yajl_t_array);
-        ngx_http_elaaoms_str_at(a->doc, (const char *[]) {
-            "first_message", NULL }, &a->first_message);
-        ngx_http_elaaoms_str_at(a->doc, (const char *[]) {
-            "prompt_addition", NULL }, &a->prompt_addition);
-    }
-}
-
-
-static ngx_flag_t
-ngx_http_elaaoms_emitted(ngx_http_elaaoms_answer_t *a, const char *key,
-    size_t len)
-{
-    ngx_uint_t  i;
-
-    for (i = 0; i < a->nemitted; i++) {
-        if (a->emitted[i].len == len
-            && ngx_strncmp(a->emitted[i].data, key, len) == 0)
-        {
-            return 1;
-        }
-    }
-
-    return 0;
-}
-
-
-/* "key": scalar, once per key; anything else (objects, system__*) skipped */
-static void
-ngx_http_elaaoms_emit_var(elaaoms_jgen_t *j, ngx_http_elaaoms_answer_t *a,
-    const char *key, yajl_val v)
-{
-    size_t  len;
-
-    len = ngx_strlen(key);
-
-    if (len == 0 || ngx_strncmp(key, "system__", 8) == 0
-        || ngx_http_elaaoms_emitted(a, key, len)
-        /* room for the defaults, caller_key and first_message */
-        || a->nemitted >= NGX_HTTP_ELAAOMS_MAX_VARS - 8)
-    {
-        return;
-    }
-
-    if (v != NULL && !YAJL_IS_STRING(v) && !YAJL_IS_NUMBER(v)
-        && !YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v) && !YAJL_IS_NULL(v))
-    {
-        return;
-    }
-
-    a->emitted[a->nemitted].data = (u_char *) key;
-    a->emitted[a->nemitted].len = len;
-    a->nemitted++;
-
-    elaaoms_jgen_str(j, key, len);
-
-    if (v == NULL || YAJL_IS_NULL(v)) {
-        elaaoms_jgen_null(j);
-
-    } else if (YAJL_IS_STRING(v)) {
-        elaaoms_jgen_cstr(j, v->u.string);
-
-    } else if (YAJL_IS_NUMBER(v)) {
-        elaaoms_jgen_number(j, v->u.number.r, ngx_strlen(v->u.number.r));
-
-    } else {
-        elaaoms_jgen_bool(j, YAJL_IS_TRUE(v));
-    }
-}
-
-
 /*
  * SET elaaoms:<org>:call:<hash> <caller> EX elaaoms_call_ttl for each id
  * the request names the call by: search-memory takes the caller from it
@@ -608,183 +440,20 @@ static ngx_int_t
 ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd)
 {
-    size_t                        plen;
-    u_char                       *prompt;
-    ngx_int_t                     rc;
-    ngx_uint_t                    i;
-    ngx_flag_t                    send_first, send_prompt;
-    elaaoms_jgen_t                j;
-    ngx_http_elaaoms_answer_t    *a;
-    ngx_http_elaaoms_loc_conf_t  *elcf;
+    ngx_int_t                          rc;
+    ngx_str_t                          shared;
+    ngx_http_elaaoms_client_data_in_t  in;
 
-    static const char  *defaults[] = {
-        "caller_known", "caller_call_count", "caller_context",
-        "caller_last_interaction", "caller_open_issue", NULL
-    };
+    in.caller = cd->caller;
+    in.doc_agent = cd->doc_agent;
+    in.doc_any = cd->doc_any;
+    in.profile = cd->profile;
 
-    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
-
-    a = ngx_pcalloc(r->pool, sizeof(ngx_http_elaaoms_answer_t));
-    if (a == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (cd->caller[0]) {
-        a->doc = ngx_http_elaaoms_parse_object(r, &cd->doc_agent, "context");
-        if (a->doc == NULL) {
-            a->doc = ngx_http_elaaoms_parse_object(r, &cd->doc_any,
-                                                   "context");
-        }
-        a->profile = ngx_http_elaaoms_parse_object(r, &cd->profile,
-                                                   "agent profile");
-    }
-
-    ngx_http_elaaoms_answer_init(cd, a);
-
-    /* the personalised message, else the agent's own, else ours */
-    if (a->first_message.len == 0) {
-        a->first_message = a->profile_first_message;
-    }
-
-    if (a->first_message.len == 0) {
-        a->first_message = elcf->default_first_message;
-    }
-
-    /* a failed call is checked once, by ngx_http_elaaoms_send_gen() */
-    (void) elaaoms_jgen_init(&j, 0);
-
-    elaaoms_jgen_map_open(&j);
-    elaaoms_jgen_cstr(&j, "type");
-    elaaoms_jgen_cstr(&j, "conversation_initiation_client_data");
-
-    elaaoms_jgen_cstr(&j, "dynamic_variables");
-    elaaoms_jgen_map_open(&j);
-
-    if (a->vars != NULL) {
-        for (i = 0; i < a->vars->u.object.len; i++) {
-            if (ngx_strcmp(a->vars->u.object.keys[i], "caller_key") == 0
-                || ngx_strcmp(a->vars->u.object.keys[i], "first_message") == 0)
-            {
-                continue;
-            }
-            ngx_http_elaaoms_emit_var(&j, a, a->vars->u.object.keys[i],
-                                      a->vars->u.object.values[i]);
-        }
-    }
-
-    for (i = 0; defaults[i]; i++) {
-        if (ngx_http_elaaoms_emitted(a, defaults[i], ngx_strlen(defaults[i])))
-        {
-            continue;
-        }
-
-        a->emitted[a->nemitted].data = (u_char *) defaults[i];
-        a->emitted[a->nemitted].len = ngx_strlen(defaults[i]);
-        a->nemitted++;
-
-        elaaoms_jgen_cstr(&j, defaults[i]);
-
-        if (i == 0) {
-            elaaoms_jgen_bool(&j, 0);
-        } else if (i == 1) {
-            elaaoms_jgen_int(&j, 0);
-        } else {
-            elaaoms_jgen_cstr(&j, "");
-        }
-    }
-
-    elaaoms_jgen_cstr(&j, "caller_key");
-    elaaoms_jgen_cstr(&j, cd->caller);
-    elaaoms_jgen_cstr(&j, "first_message");
-    elaaoms_jgen_str(&j, a->first_message.data, a->first_message.len);
-
-    a->emitted[a->nemitted].data = (u_char *) "caller_key";
-    a->emitted[a->nemitted++].len = sizeof("caller_key") - 1;
-    a->emitted[a->nemitted].data = (u_char *) "first_message";
-    a->emitted[a->nemitted++].len = sizeof("first_message") - 1;
-
-    /* every variable the agent defines must be there: its placeholders */
-    if (a->placeholders != NULL) {
-        for (i = 0; i < a->placeholders->u.object.len; i++) {
-            ngx_http_elaaoms_emit_var(&j, a,
-                                      a->placeholders->u.object.keys[i],
-                                      a->placeholders->u.object.values[i]);
-        }
-    }
-
-    elaaoms_jgen_map_close(&j);
-
-    /*
-     * Overrides the agent has not enabled make ElevenLabs refuse the call:
-     * only what the cached profile allows, or what the configuration
-     * forces.  The agent's own first message needs no override.
-     */
-    send_first = elcf->first_message_override
-                 || (a->allow_first_message
-                     && !(a->first_message.len == a->profile_first_message.len
-                          && ngx_strncmp(a->first_message.data,
-                                         a->profile_first_message.data,
-                                         a->first_message.len) == 0));
-
-    send_prompt = a->allow_prompt && a->profile_prompt.len > 0
-                  && a->prompt_addition.len > 0;
-
-    if (send_first || send_prompt) {
-        elaaoms_jgen_cstr(&j, "conversation_config_override");
-        elaaoms_jgen_map_open(&j);
-        elaaoms_jgen_cstr(&j, "agent");
-        elaaoms_jgen_map_open(&j);
-
-        if (send_first) {
-            elaaoms_jgen_cstr(&j, "first_message");
-            elaaoms_jgen_str(&j, a->first_message.data, a->first_message.len);
-        }
-
-        if (send_prompt) {
-            /* the override replaces the prompt: the agent's, then ours */
-            plen = a->profile_prompt.len + 2 + a->prompt_addition.len;
-            prompt = ngx_pnalloc(r->pool, plen);
-            if (prompt == NULL) {
-                elaaoms_jgen_free(&j);
-                rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-                goto done;
-            }
-
-            ngx_memcpy(prompt, a->profile_prompt.data, a->profile_prompt.len);
-            ngx_memcpy(prompt + a->profile_prompt.len, "\n\n", 2);
-            ngx_memcpy(prompt + a->profile_prompt.len + 2,
-                       a->prompt_addition.data, a->prompt_addition.len);
-
-            elaaoms_jgen_cstr(&j, "prompt");
-            elaaoms_jgen_map_open(&j);
-            elaaoms_jgen_cstr(&j, "prompt");
-            elaaoms_jgen_str(&j, prompt, plen);
-            elaaoms_jgen_map_close(&j);
-        }
-
-        elaaoms_jgen_map_close(&j);
-        elaaoms_jgen_map_close(&j);
-    }
-
-    elaaoms_jgen_map_close(&j);
+    rc = ngx_http_elaaoms_client_data_answer_send(r, &in, &shared);
 
     /* shared memories were served: audit, without waiting for it */
-    if (j.status == yajl_gen_status_ok
-        && a->shared_ids != NULL && a->shared_ids->u.array.len > 0)
-    {
-        ngx_http_elaaoms_client_data_audit(r, cd, a->shared_ids);
-    }
-
-    rc = ngx_http_elaaoms_send_gen(r, NGX_HTTP_OK, &j);
-
-done:
-
-    if (a->doc) {
-        yajl_tree_free(a->doc);
-    }
-
-    if (a->profile) {
-        yajl_tree_free(a->profile);
+    if (shared.len > 0 && (rc == NGX_OK || rc == NGX_AGAIN)) {
+        ngx_http_elaaoms_client_data_audit(r, cd, &shared);
     }
 
     return rc;
@@ -793,44 +462,8 @@ done:
 
 static void
 ngx_http_elaaoms_client_data_audit(ngx_http_request_t *r,
-    ngx_http_elaaoms_client_data_t *cd, yajl_val ids)
+    ngx_http_elaaoms_client_data_t *cd, ngx_str_t *ids)
 {
-    u_char      *p;
-    size_t       len;
-    ngx_str_t    list;
-    ngx_uint_t   i;
-    yajl_val     v;
-
-    len = 0;
-    for (i = 0; i < ids->u.array.len; i++) {
-        v = ids->u.array.values[i];
-        if (YAJL_IS_STRING(v)) {
-            len += ngx_strlen(v->u.string) + 1;
-        }
-    }
-
-    if (len == 0) {
-        return;
-    }
-
-    list.data = ngx_pnalloc(r->pool, len);
-    if (list.data == NULL) {
-        return;
-    }
-
-    p = list.data;
-    for (i = 0; i < ids->u.array.len; i++) {
-        v = ids->u.array.values[i];
-        if (YAJL_IS_STRING(v)) {
-            if (p != list.data) {
-                *p++ = ',';
-            }
-            p = ngx_cpymem(p, v->u.string, ngx_strlen(v->u.string));
-        }
-    }
-
-    list.len = p - list.data;
-
-    (void) ngx_http_elaaoms_audit(r, &list, cd->caller, cd->agent,
+    (void) ngx_http_elaaoms_audit(r, ids, cd->caller, cd->agent,
                                   "client_data", NULL, NULL);
 }

@@ -120,6 +120,24 @@ sub seed_all {
 
     # a document that is not JSON
     redis_cmd('SET', ctx_key('acme', '+15550009999', 'agent_01support7x'), '{"version":1,');
+    # texts that need escaping everywhere; the agent's document is garbled,
+    # the caller's _any one is read instead
+    redis_cmd('SET', profile_key('acme', 'agent_quotes'), $J->encode({
+        agent_id => 'agent_quotes',
+        conversation_config => { agent => {
+            first_message => "Hello \"friend\"",
+            prompt => { prompt => "Line one\nLine \\two" },
+            dynamic_variables => { dynamic_variable_placeholders => {
+                tier => 'gold "plus"', seats => 3, vip => JSON::PP::true,
+                nothing => undef, nested => { no => 1 } } } } },
+        platform_settings => { overrides => { conversation_config_override => {
+            agent => { first_message => JSON::PP::true,
+                       prompt => { prompt => JSON::PP::true } } } } } }));
+    redis_cmd('SET', ctx_key('acme', '+15550008888', 'agent_quotes'), '{"version":1,"agent_id":"agent_quotes"');
+    redis_cmd('SET', ctx_key('acme', '+15550008888', '_any'), doc(
+        agent => '_any', first => "Hi \"Sam\"\tthere \x{2014} caf\x{e9}",
+        prompt => "Remember:\n{\"k\":\"v\\\\w\"}",
+        vars => vars(count => 1, context => "He said \"cancel\" \\ {now}\nnext [line]\x{01}")));
 }
 
 seed_all();
@@ -347,5 +365,24 @@ POST /webhook/client-data
 {"caller_id":"+15550009999","agent_id":"agent_01support7x"}
 --- error_code: 200
 --- response_body_like: "caller_known":false,.*"first_message":"Hi, thanks for calling Acme. How can I help you today\?"
+--- error_log
+unusable context in redis
+
+
+
+=== TEST 15: quotes, backslashes, control characters and braces in the document and the profile come out escaped once, the garbled agent document gives way to _any
+--- request
+POST /webhook/client-data
+{"caller_id":"+15550008888","agent_id":"agent_quotes"}
+--- error_code: 200
+--- response_body_like eval
+my @parts = ('"caller_context":"He said \\"cancel\\" \\\\ {now}\\nnext [line]\\u0001"',
+             '"caller_key":"+15550008888","first_message":"Hi \\"Sam\\"\\tthere',
+             '"nothing":null,"seats":3,"tier":"gold \\"plus\\"","vip":true}',
+             '"conversation_config_override":{"agent":{"first_message":"Hi \\"Sam\\"',
+             '"prompt":{"prompt":"Line one\\nLine \\\\two\\n\\nRemember:\\n{\\"k\\":\\"v\\\\\\\\w\\"}"}}}}');
+my $re = join '.*', map { quotemeta } @parts;
+qr/$re$/s
+--- response_body_unlike: "nested"
 --- error_log
 unusable context in redis

@@ -1,0 +1,27 @@
+/*
+ * The client-data answer (ngx_http_elaaoms_client_data_answer.c) from
+ * what the request's Redis round trip brought back.
+ */
+
+#ifndef NGX_HTTP_ELAAOMS_CLIENT_DATA_H
+#define NGX_HTTP_ELAAOMS_CLIENT_DATA_H
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+typedef struct {
+    const char  *caller;        /* normalized, "" when none */
+    ngx_str_t    doc_agent;     /* the stored documents, empty when none */
+    ngx_str_t    doc_any;
+    ngx_str_t    profile;       /* the cached agent profile */
+} ngx_http_elaaoms_client_data_in_t;
+
+/*
+ * Sends the answer; *shared_ids gets the other agents' memories it served
+ * ("id1,id2", empty when none) for the audit trail.  The handler's status.
+ */
+ngx_int_t ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
+    ngx_http_elaaoms_client_data_in_t *in, ngx_str_t *shared_ids);
+
+#endif /* NGX_HTTP_ELAAOMS_CLIENT_DATA_H */

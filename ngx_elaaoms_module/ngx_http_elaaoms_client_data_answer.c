@@ -1,0 +1,625 @@
+/*
+ * The client-data answer, assembled from what the worker stored.
+ *
+ * The context document (lib/context/context_build.h) is the worker's own
+ * JSON, written by yajl: its members are found by a byte scan
+ * (lib/util/json_scan.h) and its values copied into the answer as they
+ * are, already escaped, so the hot path builds no tree and escapes
+ * nothing of the document.  Only the agent profile, ElevenLabs' JSON, is
+ * parsed (yajl), when there is one.  Strings from the profile and the
+ * configuration are escaped here as yajl would, so escaped texts compare
+ * byte for byte.
+ *
+ * The answer: type, dynamic_variables (the stored scalars, the defaults
+ * of those missing, caller_key, first_message, then the profile's
+ * placeholders for variables still missing) and
+ * conversation_config_override.agent.first_message / .prompt.prompt
+ * where the profile allows them (elaaoms_first_message_override forces
+ * the first).
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_elaaoms_module.h"
+#include "ngx_http_elaaoms_client_data.h"
+#include "util/json_parse.h"
+#include "util/json_scan.h"
+
+
+/* members of the stored document and of its dynamic_variables, at most */
+#define NGX_HTTP_ELAAOMS_DOC_MEMBERS  16
+#define NGX_HTTP_ELAAOMS_MAX_VARS     128
+
+
+/* an escaped JSON string's inside, without its quotes */
+typedef struct {
+    size_t                  len;
+    u_char                 *data;
+} ngx_http_elaaoms_jstr_t;
+
+typedef struct {
+    /* the document, scanned: spans of cd->doc */
+    elaaoms_json_member_t   vars[NGX_HTTP_ELAAOMS_MAX_VARS];
+    ngx_uint_t              nvars;
+    ngx_http_elaaoms_jstr_t first_message;
+    ngx_http_elaaoms_jstr_t prompt_addition;
+    elaaoms_json_member_t   shared_ids;
+
+    /* the profile, parsed */
+    yajl_val                profile;
+    yajl_val                placeholders;
+    ngx_http_elaaoms_jstr_t profile_first_message;
+    ngx_http_elaaoms_jstr_t profile_prompt;
+    unsigned                allow_first_message:1;
+    unsigned                allow_prompt:1;
+
+    /* the variables emitted so far, escaped */
+    ngx_str_t               emitted[NGX_HTTP_ELAAOMS_MAX_VARS];
+    ngx_uint_t              nemitted;
+} ngx_http_elaaoms_answer_t;
+
+
+/* the answer is written twice: once to measure it, once into its buffer */
+typedef struct {
+    u_char                 *p;
+    size_t                  len;
+} ngx_http_elaaoms_out_t;
+
+
+static void
+ngx_http_elaaoms_out(ngx_http_elaaoms_out_t *o, const void *s, size_t len)
+{
+    if (o->p) {
+        o->p = ngx_cpymem(o->p, s, len);
+    }
+    o->len += len;
+}
+
+#define ngx_http_elaaoms_out_lit(o, s)                                       \
+    ngx_http_elaaoms_out(o, s, sizeof(s) - 1)
+
+
+/* a JSON string literal of an escaped inside */
+static void
+ngx_http_elaaoms_out_jstr(ngx_http_elaaoms_out_t *o,
+    const ngx_http_elaaoms_jstr_t *s)
+{
+    ngx_http_elaaoms_out_lit(o, "\"");
+    ngx_http_elaaoms_out(o, s->data, s->len);
+    ngx_http_elaaoms_out_lit(o, "\"");
+}
+
+
+/* a plain string, escaped into the pool; NGX_ERROR when out of memory */
+static ngx_int_t
+ngx_http_elaaoms_escape(ngx_pool_t *pool, const char *s, size_t len,
+    ngx_http_elaaoms_jstr_t *out)
+{
+    out->len = elaaoms_json_escaped_len(s, len);
+
+    out->data = ngx_pnalloc(pool, out->len ? out->len : 1);
+    if (out->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    (void) elaaoms_json_escape((char *) out->data, s, len);
+
+    return NGX_OK;
+}
+
+
+/* the inside of a member whose value is a string; "" otherwise */
+static void
+ngx_http_elaaoms_member_jstr(const elaaoms_json_member_t *m,
+    ngx_http_elaaoms_jstr_t *out)
+{
+    if (m != NULL && elaaoms_json_is_string(m)) {
+        out->data = (u_char *) m->value + 1;
+        out->len = m->value_len - 2;
+    }
+}
+
+
+/* the scanned document; NGX_DECLINED when it is not one the worker wrote */
+static ngx_int_t
+ngx_http_elaaoms_answer_doc(ngx_http_request_t *r, ngx_str_t *doc,
+    ngx_http_elaaoms_answer_t *a)
+{
+    int                           n, nv;
+    elaaoms_json_member_t         m[NGX_HTTP_ELAAOMS_DOC_MEMBERS];
+    const elaaoms_json_member_t  *v;
+
+    n = elaaoms_json_members((const char *) doc->data, doc->len,
+                             ELAAOMS_JSON_DEFAULT_DEPTH, m,
+                             NGX_HTTP_ELAAOMS_DOC_MEMBERS);
+    if (n < 0) {
+        goto bad;
+    }
+
+    if (n > NGX_HTTP_ELAAOMS_DOC_MEMBERS) {
+        n = NGX_HTTP_ELAAOMS_DOC_MEMBERS;
+    }
+
+    v = elaaoms_json_member(m, n, "dynamic_variables");
+    if (v != NULL) {
+        nv = elaaoms_json_members(v->value, v->value_len,
+                                  ELAAOMS_JSON_DEFAULT_DEPTH, a->vars,
+                                  NGX_HTTP_ELAAOMS_MAX_VARS);
+        if (nv < 0) {
+            goto bad;
+        }
+        a->nvars = ngx_min((ngx_uint_t) nv, NGX_HTTP_ELAAOMS_MAX_VARS);
+    }
+
+    ngx_http_elaaoms_member_jstr(elaaoms_json_member(m, n, "first_message"),
+                                 &a->first_message);
+    ngx_http_elaaoms_member_jstr(elaaoms_json_member(m, n, "prompt_addition"),
+                                 &a->prompt_addition);
+
+    v = elaaoms_json_member(m, n, "shared_ids");
+    if (v != NULL && v->value_len > 0 && v->value[0] == '[') {
+        a->shared_ids = *v;
+    }
+
+    return NGX_OK;
+
+bad:
+
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "elaaoms: client-data: unusable context in redis");
+    ngx_memzero(a, offsetof(ngx_http_elaaoms_answer_t, profile));
+
+    return NGX_DECLINED;
+}
+
+
+static ngx_int_t
+ngx_http_elaaoms_profile_str(ngx_http_request_t *r, yajl_val v,
+    const char **path, ngx_http_elaaoms_jstr_t *out)
+{
+    yajl_val  s;
+
+    s = yajl_tree_get(v, path, yajl_t_string);
+    if (s == NULL) {
+        return NGX_OK;
+    }
+
+    return ngx_http_elaaoms_escape(r->pool, s->u.string,
+                                   ngx_strlen(s->u.string), out);
+}
+
+
+/* the profile's parts the answer needs; NGX_ERROR when out of memory */
+static ngx_int_t
+ngx_http_elaaoms_answer_profile(ngx_http_request_t *r, ngx_str_t *profile,
+    ngx_http_elaaoms_answer_t *a)
+{
+    char      err[128];
+    yajl_val  p, v;
+
+    if (profile->len == 0) {
+        return NGX_OK;
+    }
+
+    p = elaaoms_json_parse((const char *) profile->data, profile->len,
+                           ELAAOMS_JSON_DEFAULT_DEPTH, NULL, err, sizeof(err));
+
+    if (p == NULL || !YAJL_IS_OBJECT(p)) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: client-data: unusable agent profile in "
+                      "redis: %s", p ? "not an object" : err);
+        if (p) {
+            yajl_tree_free(p);
+        }
+        return NGX_OK;
+    }
+
+    a->profile = p;
+
+    if (ngx_http_elaaoms_profile_str(r, p, (const char *[]) {
+            "conversation_config", "agent", "first_message", NULL },
+            &a->profile_first_message) != NGX_OK
+        || ngx_http_elaaoms_profile_str(r, p, (const char *[]) {
+            "conversation_config", "agent", "prompt", "prompt", NULL },
+            &a->profile_prompt) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    a->placeholders = yajl_tree_get(p, (const char *[]) {
+        "conversation_config", "agent", "dynamic_variables",
+        "dynamic_variable_placeholders", NULL }, yajl_t_object);
+
+    v = yajl_tree_get(p, (const char *[]) {
+        "platform_settings", "overrides", "conversation_config_override",
+        "agent", "first_message", NULL }, yajl_t_any);
+    a->allow_first_message = (v != NULL && YAJL_IS_TRUE(v));
+
+    v = yajl_tree_get(p, (const char *[]) {
+        "platform_settings", "overrides", "conversation_config_override",
+        "agent", "prompt", "prompt", NULL }, yajl_t_any);
+    a->allow_prompt = (v != NULL && YAJL_IS_TRUE(v));
+
+    return NGX_OK;
+}
+
+
+static ngx_flag_t
+ngx_http_elaaoms_jstr_eq(const ngx_http_elaaoms_jstr_t *a,
+    const ngx_http_elaaoms_jstr_t *b)
+{
+    return a->len == b->len && ngx_memcmp(a->data, b->data, a->len) == 0;
+}
+
+
+/* 1 when the variable (escaped name) was emitted already, else records it */
+static ngx_flag_t
+ngx_http_elaaoms_seen(ngx_http_elaaoms_answer_t *a, const u_char *name,
+    size_t len)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < a->nemitted; i++) {
+        if (a->emitted[i].len == len
+            && ngx_memcmp(a->emitted[i].data, name, len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    if (a->nemitted < NGX_HTTP_ELAAOMS_MAX_VARS) {
+        a->emitted[a->nemitted].data = (u_char *) name;
+        a->emitted[a->nemitted].len = len;
+        a->nemitted++;
+    }
+
+    return 0;
+}
+
+
+/* a stored variable is served when it is a scalar, not ElevenLabs' own */
+static ngx_flag_t
+ngx_http_elaaoms_servable(const u_char *name, size_t len, u_char first)
+{
+    return len > 0
+           && !(len >= 8 && ngx_strncmp(name, "system__", 8) == 0)
+           && !(len == 10 && ngx_strncmp(name, "caller_key", 10) == 0)
+           && !(len == 13 && ngx_strncmp(name, "first_message", 13) == 0)
+           && first != '{' && first != '[';
+}
+
+
+/* the profile's placeholder value, a scalar; 0 when it is none */
+static ngx_flag_t
+ngx_http_elaaoms_out_scalar(ngx_http_request_t *r, ngx_http_elaaoms_out_t *o,
+    yajl_val v)
+{
+    ngx_http_elaaoms_jstr_t  s;
+
+    if (v == NULL || YAJL_IS_NULL(v)) {
+        ngx_http_elaaoms_out_lit(o, "null");
+
+    } else if (YAJL_IS_TRUE(v)) {
+        ngx_http_elaaoms_out_lit(o, "true");
+
+    } else if (YAJL_IS_FALSE(v)) {
+        ngx_http_elaaoms_out_lit(o, "false");
+
+    } else if (YAJL_IS_NUMBER(v)) {
+        ngx_http_elaaoms_out(o, v->u.number.r, ngx_strlen(v->u.number.r));
+
+    } else if (YAJL_IS_STRING(v)) {
+        /* measured once, written once: escape straight into the output */
+        s.len = elaaoms_json_escaped_len(v->u.string,
+                                         ngx_strlen(v->u.string));
+        ngx_http_elaaoms_out_lit(o, "\"");
+        if (o->p) {
+            o->p = (u_char *) elaaoms_json_escape((char *) o->p,
+                                                  v->u.string,
+                                                  ngx_strlen(v->u.string));
+        }
+        o->len += s.len;
+        ngx_http_elaaoms_out_lit(o, "\"");
+
+    } else {
+        return 0;
+    }
+
+    (void) r;
+    return 1;
+}
+
+
+/* the whole answer into o (measuring when o->p is NULL) */
+static void
+ngx_http_elaaoms_answer_write(ngx_http_request_t *r,
+    ngx_http_elaaoms_answer_t *a, ngx_http_elaaoms_jstr_t *caller,
+    ngx_http_elaaoms_jstr_t *first, ngx_flag_t send_first,
+    ngx_flag_t send_prompt, ngx_http_elaaoms_out_t *o)
+{
+    u_char                 *mark, *key;
+    size_t                  klen, mlen;
+    ngx_uint_t              i, k;
+    ngx_flag_t              comma;
+    elaaoms_json_member_t  *m;
+
+    static const struct {
+        ngx_str_t  name;
+        ngx_str_t  value;
+    } defaults[] = {
+        { ngx_string("caller_known"), ngx_string("false") },
+        { ngx_string("caller_call_count"), ngx_string("0") },
+        { ngx_string("caller_context"), ngx_string("\"\"") },
+        { ngx_string("caller_last_interaction"), ngx_string("\"\"") },
+        { ngx_string("caller_open_issue"), ngx_string("\"\"") },
+    };
+
+    a->nemitted = 0;
+    comma = 0;
+
+    ngx_http_elaaoms_out_lit(o, "{\"type\":\"conversation_initiation_client_"
+                                "data\",\"dynamic_variables\":{");
+
+    for (i = 0; i < a->nvars; i++) {
+        m = &a->vars[i];
+
+        if (!ngx_http_elaaoms_servable((u_char *) m->key, m->key_len,
+                                       m->value[0])
+            || ngx_http_elaaoms_seen(a, (u_char *) m->key, m->key_len))
+        {
+            continue;
+        }
+
+        if (comma) {
+            ngx_http_elaaoms_out_lit(o, ",");
+        }
+        ngx_http_elaaoms_out_lit(o, "\"");
+        ngx_http_elaaoms_out(o, m->key, m->key_len);
+        ngx_http_elaaoms_out_lit(o, "\":");
+        ngx_http_elaaoms_out(o, m->value, m->value_len);
+        comma = 1;
+    }
+
+    for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+        if (ngx_http_elaaoms_seen(a, defaults[i].name.data,
+                                  defaults[i].name.len))
+        {
+            continue;
+        }
+
+        if (comma) {
+            ngx_http_elaaoms_out_lit(o, ",");
+        }
+        ngx_http_elaaoms_out_lit(o, "\"");
+        ngx_http_elaaoms_out(o, defaults[i].name.data, defaults[i].name.len);
+        ngx_http_elaaoms_out_lit(o, "\":");
+        ngx_http_elaaoms_out(o, defaults[i].value.data,
+                             defaults[i].value.len);
+        comma = 1;
+    }
+
+    if (comma) {
+        ngx_http_elaaoms_out_lit(o, ",");
+    }
+    ngx_http_elaaoms_out_lit(o, "\"caller_key\":");
+    ngx_http_elaaoms_out_jstr(o, caller);
+    ngx_http_elaaoms_out_lit(o, ",\"first_message\":");
+    ngx_http_elaaoms_out_jstr(o, first);
+
+    (void) ngx_http_elaaoms_seen(a, (u_char *) "caller_key", 10);
+    (void) ngx_http_elaaoms_seen(a, (u_char *) "first_message", 13);
+
+    /* every variable the agent defines must be there: its placeholders */
+    for (i = 0; a->placeholders && i < a->placeholders->u.object.len; i++) {
+        key = (u_char *) a->placeholders->u.object.keys[i];
+        klen = ngx_strlen(key);
+
+        /* names are plain identifiers; one that needs escaping is skipped */
+        for (k = 0; k < klen; k++) {
+            if (key[k] == '"' || key[k] == '\\' || key[k] < 0x20) {
+                break;
+            }
+        }
+
+        if (k < klen
+            || !ngx_http_elaaoms_servable(key, klen, '"')
+            || a->nemitted >= NGX_HTTP_ELAAOMS_MAX_VARS)
+        {
+            continue;
+        }
+
+        if (ngx_http_elaaoms_seen(a, key, klen)) {
+            continue;
+        }
+
+        mark = o->p;
+        mlen = o->len;
+
+        ngx_http_elaaoms_out_lit(o, ",\"");
+        ngx_http_elaaoms_out(o, key, klen);
+        ngx_http_elaaoms_out_lit(o, "\":");
+
+        if (!ngx_http_elaaoms_out_scalar(r, o,
+                                         a->placeholders->u.object.values[i]))
+        {
+            /* not a scalar: undone */
+            o->p = mark;
+            o->len = mlen;
+            a->nemitted--;
+        }
+    }
+
+    ngx_http_elaaoms_out_lit(o, "}");
+
+    if (send_first || send_prompt) {
+        ngx_http_elaaoms_out_lit(o, ",\"conversation_config_override\":"
+                                    "{\"agent\":{");
+        if (send_first) {
+            ngx_http_elaaoms_out_lit(o, "\"first_message\":");
+            ngx_http_elaaoms_out_jstr(o, first);
+        }
+
+        if (send_prompt) {
+            /* the override replaces the prompt: the agent's, then ours */
+            if (send_first) {
+                ngx_http_elaaoms_out_lit(o, ",");
+            }
+            ngx_http_elaaoms_out_lit(o, "\"prompt\":{\"prompt\":\"");
+            ngx_http_elaaoms_out(o, a->profile_prompt.data,
+                                 a->profile_prompt.len);
+            ngx_http_elaaoms_out_lit(o, "\\n\\n");
+            ngx_http_elaaoms_out(o, a->prompt_addition.data,
+                                 a->prompt_addition.len);
+            ngx_http_elaaoms_out_lit(o, "\"}");
+        }
+
+        ngx_http_elaaoms_out_lit(o, "}}");
+    }
+
+    ngx_http_elaaoms_out_lit(o, "}");
+}
+
+
+/* "id1,id2": the shared memories served, for the audit trail */
+static void
+ngx_http_elaaoms_answer_shared(ngx_http_request_t *r,
+    ngx_http_elaaoms_answer_t *a, ngx_str_t *ids)
+{
+    u_char  *p, *q, *end;
+
+    ngx_str_null(ids);
+
+    if (a->shared_ids.value_len <= 2) {
+        return;
+    }
+
+    ids->data = ngx_pnalloc(r->pool, a->shared_ids.value_len);
+    if (ids->data == NULL) {
+        return;
+    }
+
+    /* ids hold no quote or backslash (lib/store/memory_record.h) */
+    p = (u_char *) a->shared_ids.value;
+    end = p + a->shared_ids.value_len;
+    q = ids->data;
+
+    for ( ; p < end; p++) {
+        if (*p == '"') {
+            continue;
+        }
+        if (*p == ',' || (*p >= 0x21 && *p != '[' && *p != ']')) {
+            *q++ = *p;
+        }
+    }
+
+    ids->len = q - ids->data;
+}
+
+
+ngx_int_t
+ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
+    ngx_http_elaaoms_client_data_in_t *in, ngx_str_t *shared_ids)
+{
+    ngx_int_t                     rc;
+    ngx_flag_t                    send_first, send_prompt;
+    ngx_http_elaaoms_out_t        o;
+    ngx_http_elaaoms_jstr_t       caller, first, dflt;
+    ngx_http_elaaoms_answer_t    *a;
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
+    ngx_str_null(shared_ids);
+
+    a = ngx_pcalloc(r->pool, sizeof(ngx_http_elaaoms_answer_t));
+    if (a == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (in->caller[0]) {
+        if (in->doc_agent.len == 0
+            || ngx_http_elaaoms_answer_doc(r, &in->doc_agent, a) != NGX_OK)
+        {
+            if (in->doc_any.len) {
+                (void) ngx_http_elaaoms_answer_doc(r, &in->doc_any, a);
+            }
+        }
+
+        if (ngx_http_elaaoms_answer_profile(r, &in->profile, a) != NGX_OK) {
+            rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            goto done;
+        }
+    }
+
+    if (ngx_http_elaaoms_escape(r->pool, in->caller, ngx_strlen(in->caller),
+                                &caller) != NGX_OK
+        || ngx_http_elaaoms_escape(r->pool,
+                                   (char *) elcf->default_first_message.data,
+                                   elcf->default_first_message.len, &dflt)
+           != NGX_OK)
+    {
+        rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        goto done;
+    }
+
+    /* the personalised message, else the agent's own, else ours */
+    first = a->first_message.len ? a->first_message
+            : a->profile_first_message.len ? a->profile_first_message
+            : dflt;
+
+    /*
+     * Overrides the agent has not enabled make ElevenLabs refuse the call:
+     * only what the cached profile allows, or what the configuration
+     * forces.  The agent's own first message needs no override.
+     */
+    send_first = elcf->first_message_override
+                 || (a->allow_first_message
+                     && !ngx_http_elaaoms_jstr_eq(&first,
+                                                  &a->profile_first_message));
+
+    send_prompt = a->allow_prompt && a->profile_prompt.len > 0
+                  && a->prompt_addition.len > 0;
+
+    o.p = NULL;
+    o.len = 0;
+    ngx_http_elaaoms_answer_write(r, a, &caller, &first, send_first,
+                                  send_prompt, &o);
+
+    o.p = ngx_pnalloc(r->pool, o.len);
+    if (o.p == NULL) {
+        rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        goto done;
+    }
+
+    {
+        u_char  *start = o.p;
+        size_t   len = o.len;
+
+        o.len = 0;
+        ngx_http_elaaoms_answer_write(r, a, &caller, &first, send_first,
+                                      send_prompt, &o);
+
+        if (o.len != len || (size_t) (o.p - start) != len) {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "elaaoms: client-data answer measured %uz bytes, "
+                          "wrote %uz", len, o.len);
+            rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            goto done;
+        }
+
+        ngx_http_elaaoms_answer_shared(r, a, shared_ids);
+
+        rc = ngx_http_elaaoms_send_json(r, NGX_HTTP_OK, start, len);
+    }
+
+done:
+
+    if (a->profile) {
+        yajl_tree_free(a->profile);
+    }
+
+    return rc;
+}
