@@ -123,6 +123,16 @@ ngx_http_elaaoms_member_jstr(const elaaoms_json_member_t *m,
 }
 
 
+static ngx_flag_t
+ngx_http_elaaoms_doc_v2(ngx_str_t *doc)
+{
+    static const char  v2[] = "{\"version\":2,";
+
+    return doc->len > sizeof(v2) - 1
+           && ngx_memcmp(doc->data, v2, sizeof(v2) - 1) == 0;
+}
+
+
 /* the scanned document; NGX_DECLINED when it is not one the worker wrote */
 static ngx_int_t
 ngx_http_elaaoms_answer_doc(ngx_http_request_t *r, ngx_str_t *doc,
@@ -132,9 +142,12 @@ ngx_http_elaaoms_answer_doc(ngx_http_request_t *r, ngx_str_t *doc,
     elaaoms_json_member_t         m[NGX_HTTP_ELAAOMS_DOC_MEMBERS];
     const elaaoms_json_member_t  *v;
 
-    n = elaaoms_json_members((const char *) doc->data, doc->len,
-                             ELAAOMS_JSON_DEFAULT_DEPTH, m,
-                             NGX_HTTP_ELAAOMS_DOC_MEMBERS);
+    /* version 2 ends with prompt_addition, most of it: not scanned */
+    n = elaaoms_json_members_last((const char *) doc->data, doc->len,
+                                  ELAAOMS_JSON_DEFAULT_DEPTH, m,
+                                  NGX_HTTP_ELAAOMS_DOC_MEMBERS,
+                                  ngx_http_elaaoms_doc_v2(doc)
+                                  ? "prompt_addition" : NULL);
     if (n < 0) {
         goto bad;
     }
@@ -612,7 +625,8 @@ ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
 
         ngx_http_elaaoms_answer_shared(r, a, shared_ids);
 
-        rc = ngx_http_elaaoms_send_json(r, NGX_HTTP_OK, start, len);
+        /* the answer is in r->pool already: sent where it is */
+        rc = ngx_http_elaaoms_send_json_pool(r, NGX_HTTP_OK, start, len, 0);
     }
 
 done:

@@ -178,6 +178,8 @@ yajl_val ngx_http_elaaoms_body_json(ngx_http_request_t *r, char *err,
 ngx_str_t *ngx_http_elaaoms_request_id(ngx_http_request_t *r);
 ngx_int_t ngx_http_elaaoms_send_json(ngx_http_request_t *r, ngx_uint_t status,
     u_char *json, size_t len);
+ngx_int_t ngx_http_elaaoms_send_json_pool(ngx_http_request_t *r,
+    ngx_uint_t status, u_char *json, size_t len, ngx_flag_t copy);
 ngx_int_t ngx_http_elaaoms_send_gen(ngx_http_request_t *r, ngx_uint_t status,
     elaaoms_jgen_t *j);
 ngx_int_t ngx_http_elaaoms_send_error(ngx_http_request_t *r,

@@ -50,6 +50,15 @@ ngx_int_t
 ngx_http_elaaoms_send_json(ngx_http_request_t *r, ngx_uint_t status,
     u_char *json, size_t len)
 {
+    return ngx_http_elaaoms_send_json_pool(r, status, json, len, 1);
+}
+
+
+/* json from r->pool is sent where it is unless copy is set */
+ngx_int_t
+ngx_http_elaaoms_send_json_pool(ngx_http_request_t *r, ngx_uint_t status,
+    u_char *json, size_t len, ngx_flag_t copy)
+{
     ngx_int_t                rc;
     ngx_buf_t               *b;
     ngx_str_t               *rid;
@@ -81,12 +90,27 @@ ngx_http_elaaoms_send_json(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_set(&r->headers_out.content_type, "application/json");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
 
-    b = ngx_create_temp_buf(r->pool, len ? len : 1);
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (copy || len == 0) {
+        b = ngx_create_temp_buf(r->pool, len ? len : 1);
+        if (b == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        b->last = ngx_cpymem(b->pos, json, len);
+
+    } else {
+        b = ngx_calloc_buf(r->pool);
+        if (b == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        b->pos = json;
+        b->last = json + len;
+        b->start = json;
+        b->end = json + len;
+        b->temporary = 1;
     }
 
-    b->last = ngx_cpymem(b->pos, json, len);
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
 

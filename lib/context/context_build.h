@@ -181,15 +181,19 @@ int elaaoms_context_issue_resolved(const char *content);
  * The stored document for client-data (ONE JSON object, see
  * context_store.h), into *out (malloc'd, NUL-terminated, *len bytes):
  *
- *   {"version":1,"agent_id":"..","built_us":<unix microseconds>,
+ *   {"version":2,"agent_id":"..","built_us":<unix microseconds>,
  *    "dynamic_variables":{"caller_known":true,"caller_call_count":3,
  *       "caller_context":"..","caller_last_interaction":"2025-11-17",
  *       "caller_open_issue":"..","caller_name":".." (only when known)},
  *    "first_message":"..",          "" : use the agent's own
- *    "prompt_addition":"..",        text + the context JSON (the context
- *                                   travels only here: nginx parses the
- *                                   document on every request)
- *    "shared_ids":["id",...]}
+ *    "shared_ids":["id",...],
+ *    "prompt_addition":".."}        text + the context JSON (the context
+ *                                   travels only here), always last:
+ *                                   version 2 tells nginx, which reads
+ *                                   the document on every request, that
+ *                                   it may take the rest as this text
+ *                                   without scanning it (version 1 had
+ *                                   it before shared_ids)
  *
  * first_message may be NULL ("").  "built_us" comes right after the
  * agent id (an id never holds a quote), so a reader can find it with a

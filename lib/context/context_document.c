@@ -58,7 +58,7 @@ elaaoms_context_document(const elaaoms_context_t *ctx,
 
     rc = 0;
     rc |= yajl_gen_map_open(g) != yajl_gen_status_ok;
-    rc |= elaaoms_yajl_gen_kv_int(g, "version", 1) != yajl_gen_status_ok;
+    rc |= elaaoms_yajl_gen_kv_int(g, "version", 2) != yajl_gen_status_ok;
     rc |= elaaoms_yajl_gen_kv_str(g, "agent_id",
                                   ctx->agent_id ? ctx->agent_id
                                                 : ELAAOMS_CONTEXT_ANY)
@@ -93,16 +93,20 @@ elaaoms_context_document(const elaaoms_context_t *ctx,
     rc |= elaaoms_ctx_gen_text(g, first_message ? first_message : "",
                                first_message ? strlen(first_message) : 0,
                                ELAAOMS_FIRST_MESSAGE_MAX);
-    rc |= elaaoms_ctx_gen_key(g, "prompt_addition");
-    rc |= yajl_gen_string(g, (const unsigned char *) pa, palen)
-          != yajl_gen_status_ok;
-
     rc |= elaaoms_ctx_gen_key(g, "shared_ids");
     rc |= yajl_gen_array_open(g) != yajl_gen_status_ok;
     for (i = 0; i < ctx->nshared; i++) {
         rc |= elaaoms_ctx_gen_key(g, ctx->shared_ids[i]);
     }
     rc |= yajl_gen_array_close(g) != yajl_gen_status_ok;
+
+    /*
+     * last, and "version" 2 says so: nginx takes this long text as the
+     * rest of the document instead of scanning it (lib/util/json_scan.h)
+     */
+    rc |= elaaoms_ctx_gen_key(g, "prompt_addition");
+    rc |= yajl_gen_string(g, (const unsigned char *) pa, palen)
+          != yajl_gen_status_ok;
 
     free(pa);
 

@@ -26,22 +26,29 @@ elaaoms_json_skip_space(const char *p, size_t i, size_t len)
 }
 
 
-/* i at a '"': the index after the closing quote, or 0 */
+/*
+ * i at a '"': the index after the closing quote, or 0.  memchr() finds
+ * the quotes (the long prompt texts are most of a document); a quote
+ * after an odd run of backslashes is escaped.
+ */
 static size_t
 elaaoms_json_skip_string(const char *p, size_t i, size_t len)
 {
-    for (i++; i < len; i++) {
-        if (p[i] == '\\') {
-            i++;
-            continue;
-        }
+    size_t       k;
+    const char  *q;
 
-        if (p[i] == '"') {
-            return i + 1;
-        }
-
-        if ((unsigned char) p[i] < 0x20) {
+    for (i++; i < len; i = (size_t) (q - p) + 1) {
+        q = memchr(p + i, '"', len - i);
+        if (q == NULL) {
             return 0;
+        }
+
+        for (k = 0; q - k > p + i && q[-1 - (long) k] == '\\'; k++) {
+            /* void */
+        }
+
+        if (k % 2 == 0) {
+            return (size_t) (q - p) + 1;
         }
     }
 
@@ -129,7 +136,51 @@ int
 elaaoms_json_members(const char *text, size_t len, size_t depth,
     elaaoms_json_member_t *out, size_t max)
 {
-    size_t  i, k, v, n;
+    return elaaoms_json_members_last(text, len, depth, out, max, NULL);
+}
+
+
+/* a string that runs from text[v] to the closing brace: its end, or 0 */
+static size_t
+elaaoms_json_rest_string(const char *text, size_t v, size_t len)
+{
+    size_t  e;
+
+    e = len;
+    while (e > v && elaaoms_json_space(text[e - 1])) {
+        e--;
+    }
+
+    /* '"' .. '"' '}': the closing quote not escaped */
+    if (e < v + 3 || text[v] != '"' || text[e - 1] != '}'
+        || text[e - 2] != '"')
+    {
+        return 0;
+    }
+
+    {
+        size_t  k = 0;
+
+        while (e - 3 - k > v && text[e - 3 - k] == '\\') {
+            k++;
+        }
+
+        if (k % 2) {
+            return 0;
+        }
+    }
+
+    return e - 1;
+}
+
+
+int
+elaaoms_json_members_last(const char *text, size_t len, size_t depth,
+    elaaoms_json_member_t *out, size_t max, const char *last)
+{
+    size_t  i, k, v, n, last_len;
+
+    last_len = last ? strlen(last) : 0;
 
     i = elaaoms_json_skip_space(text, 0, len);
     if (i >= len || text[i] != '{' || depth == 0) {
@@ -164,6 +215,21 @@ elaaoms_json_members(const char *text, size_t len, size_t depth,
             out[n].key = text + i + 1;
             out[n].key_len = k - i - 2;
             out[n].value = text + v;
+        }
+
+        if (last != NULL && k - i - 2 == last_len
+            && memcmp(text + i + 1, last, last_len) == 0)
+        {
+            i = elaaoms_json_rest_string(text, v, len);
+            if (i == 0) {
+                return -1;
+            }
+
+            if (n < max) {
+                out[n].value_len = i - v;
+            }
+
+            return (int) n + 1;
         }
 
         i = elaaoms_json_skip_value(text, v, len, depth - 1);

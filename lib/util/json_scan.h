@@ -8,8 +8,8 @@
  * The scan checks the object's shape (keys are strings, a ':' after each,
  * members separated by ',', brackets balanced, strings closed, nothing
  * after the closing brace but white space); it does not check what is
- * inside a value beyond that (numbers, literals, escapes, UTF-8): the
- * writer's yajl did.  Untrusted text must go through a real parser.
+ * inside a value beyond that (numbers, literals, escapes, control
+ * characters, UTF-8): the writer's yajl did.  Untrusted text must go through a real parser.
  *
  * Plain C, no allocation.
  */
@@ -33,6 +33,17 @@ typedef struct {
  */
 int elaaoms_json_members(const char *text, size_t len, size_t depth,
     elaaoms_json_member_t *out, size_t max);
+
+/*
+ * elaaoms_json_members() up to the member called last (a plain key),
+ * which a writer put at the end: its value is taken as the rest of the
+ * object, a string ('"' to the '"' before the closing brace), without
+ * scanning it.  For long texts of documents whose writer says (by their
+ * version) that the member is last; -1 when the rest is not such a
+ * string.  Without such a member, as elaaoms_json_members().
+ */
+int elaaoms_json_members_last(const char *text, size_t len, size_t depth,
+    elaaoms_json_member_t *out, size_t max, const char *last);
 
 /* the member called key (a plain key: no escapes), or NULL */
 const elaaoms_json_member_t *elaaoms_json_member(

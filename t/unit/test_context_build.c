@@ -325,8 +325,12 @@ returning_customer(void)
     CHECK_INT_EQ(elaaoms_context_document(&ctx, msg[0] ? msg : "Hi Maria!",
                                           1763400000123456LL, &doc, &len), 0);
     CHECK_INT_EQ(strlen(doc), len);
-    CHECK(STARTS(doc, "{\"version\":1,\"agent_id\":\"agent_support\","
+    CHECK(STARTS(doc, "{\"version\":2,\"agent_id\":\"agent_support\","
                  "\"built_us\":1763400000123456,"));
+    /* version 2: prompt_addition is the last member */
+    CHECK(strstr(doc, ",\"prompt_addition\":\"") != NULL
+          && strstr(strstr(doc, ",\"prompt_addition\":\""), "\",\"") == NULL
+          && len > 2 && doc[len - 1] == '}' && doc[len - 2] == '"');
     d = parse(doc);
     CHECK(d != NULL);
     CHECK(YAJL_IS_TRUE(get(d, "dynamic_variables", "caller_known")));

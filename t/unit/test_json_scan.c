@@ -19,6 +19,14 @@ members(const char *text, elaaoms_json_member_t *m, size_t max)
 
 
 static int
+members_last(const char *text, elaaoms_json_member_t *m, size_t max,
+    const char *last)
+{
+    return elaaoms_json_members_last(text, strlen(text), 8, m, max, last);
+}
+
+
+static int
 span_is(const char *p, size_t len, const char *want)
 {
     return len == strlen(want) && memcmp(p, want, len) == 0;
@@ -102,10 +110,24 @@ main(void)
     CHECK_INT_EQ(members("{\"a\":[{\"b\":1]}}", m, 8), -1);
     CHECK_INT_EQ(members("{\"a\":1} x", m, 8), -1);
     CHECK_INT_EQ(members("{\"a\":1}{", m, 8), -1);
-    CHECK_INT_EQ(members("{\"a\":\"line\nbreak\"}", m, 8), -1);
+    /* escaped quotes and backslash runs before a quote */
+    CHECK_INT_EQ(members("{\"a\":\"x\\\"}\",\"b\":\"y\\\\\"}", m, 8), 2);
+    CHECK(span_is(m[0].value, m[0].value_len, "\"x\\\"}\""));
+    CHECK(span_is(m[1].value, m[1].value_len, "\"y\\\\\""));
+    CHECK_INT_EQ(members("{\"a\":\"x\\\\\\\"}", m, 8), -1);
     CHECK_INT_EQ(members("{\"a\":1 2}", m, 8), -1);
     CHECK_INT_EQ(members("{\"a\":tr\"ue}", m, 8), -1);
     CHECK_INT_EQ(elaaoms_json_members("{\"a\":1}", 4, 8, m, 8), -1);
+
+    /* a long last member taken as the rest, unscanned */
+    CHECK_INT_EQ(members_last("{\"v\":2,\"p\":\"a \\\"}\\\" ]\"}\n", m, 8, "p"), 2);
+    CHECK(span_is(m[1].value, m[1].value_len, "\"a \\\"}\\\" ]\""));
+    CHECK_INT_EQ(members_last("{\"p\":\"x\",\"q\":1}", m, 8, "p"), -1);
+    CHECK_INT_EQ(members_last("{\"p\":\"x\\\"}", m, 8, "p"), -1);
+    CHECK_INT_EQ(members_last("{\"p\":\"x\\\\\"}", m, 8, "p"), 1);
+    CHECK_INT_EQ(members_last("{\"p\":12}", m, 8, "p"), -1);
+    /* no such member: a whole scan */
+    CHECK_INT_EQ(members_last("{\"a\":1,\"b\":\"x\"}", m, 8, "p"), 2);
 
     /* nesting beyond the depth */
     CHECK_INT_EQ(elaaoms_json_members("{\"a\":[[1]]}", 11, 3, m, 8), 1);
