@@ -4,10 +4,11 @@
  * Validates the request, then one pipelined Redis round trip reads what
  * the worker precomputed (lib/context/context_store.h, keys from context_build.h):
  *
- *   GET C context:<agent_id>                     the caller's context for
- *   GET C context:_any                           the agent, else the one
- *   GET elaaoms:<org>:agent:<agent_id>:profile   for agents not seen yet;
- *                                                the cached agent profile
+ *   EVAL GET C context:<agent_id>, else          the caller's context for
+ *        GET C context:_any                      the agent, else the one
+ *                                                for agents not seen yet
+ *                                                (one document travels)
+ *   GET elaaoms:<org>:agent:<agent_id>:profile   the cached agent profile
  *
  * and answers: type, dynamic_variables (the stored scalars, caller_key,
  * first_message, then the agent's own placeholders for any variable it
@@ -43,8 +44,8 @@
 typedef struct {
     char                  caller[ELAAOMS_CALLER_MAX];
     char                  agent[ELAAOMS_CONVERSATION_ID_MAX + 1];
-    ngx_str_t             doc_agent;     /* the replies, copied */
-    ngx_str_t             doc_any;
+    ngx_str_t             doc;           /* the replies, copied: the */
+                                         /* agent's context or _any */
     ngx_str_t             profile;
     ngx_uint_t            nreplies;
     ngx_uint_t            ngets;         /* replies to read; SETs follow */
@@ -209,12 +210,19 @@ ngx_http_elaaoms_client_data_body(ngx_http_request_t *r)
 }
 
 
+/* the agent's context, else the caller's _any one */
+static const char  ngx_http_elaaoms_context_script[] =
+    "local d = redis.call('GET', KEYS[1])\n"
+    "if d then return d end\n"
+    "return redis.call('GET', KEYS[2])\n";
+
+
 static ngx_int_t
 ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd)
 {
-    int                           n;
-    char                         *key;
+    int                           n, m;
+    char                         *key, *agent_key;
     ngx_http_elaaoms_args_t       a;
     ngx_http_elaaoms_batch_t     *b;
     ngx_http_elaaoms_loc_conf_t  *elcf;
@@ -232,25 +240,10 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* index 0: the agent's context, 1: _any, 2: the profile */
-    if (cd->agent[0]) {
-        n = elaaoms_context_key(key, ELAAOMS_KEY_MAX,
-                                (const char *) elcf->org.data, cd->caller,
-                                cd->agent);
-        if (n < 0) {
-            return ngx_http_elaaoms_client_data_answer(r, cd);
-        }
-
-        a.argc = 0;
-        ngx_http_elaaoms_arg_str(&a, "GET");
-        ngx_http_elaaoms_arg(&a, key, (size_t) n);
-
-        if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
-            goto down;
-        }
-    }
-
-    key += ELAAOMS_KEY_MAX;
+    /*
+     * index 0: the agent's context, else _any, in one EVAL (both keys in
+     * the caller's slot): only one document travels; 1: the profile
+     */
     n = elaaoms_context_key(key, ELAAOMS_KEY_MAX,
                             (const char *) elcf->org.data, cd->caller,
                             ELAAOMS_CONTEXT_ANY);
@@ -259,15 +252,33 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
     }
 
     a.argc = 0;
-    ngx_http_elaaoms_arg_str(&a, "GET");
-    ngx_http_elaaoms_arg(&a, key, (size_t) n);
+
+    if (cd->agent[0]) {
+        agent_key = key + ELAAOMS_KEY_MAX;
+        m = elaaoms_context_key(agent_key, ELAAOMS_KEY_MAX,
+                                (const char *) elcf->org.data, cd->caller,
+                                cd->agent);
+        if (m < 0) {
+            return ngx_http_elaaoms_client_data_answer(r, cd);
+        }
+
+        ngx_http_elaaoms_arg_str(&a, "EVAL");
+        ngx_http_elaaoms_arg_str(&a, ngx_http_elaaoms_context_script);
+        ngx_http_elaaoms_arg_str(&a, "2");
+        ngx_http_elaaoms_arg(&a, agent_key, (size_t) m);
+        ngx_http_elaaoms_arg(&a, key, (size_t) n);
+
+    } else {
+        ngx_http_elaaoms_arg_str(&a, "GET");
+        ngx_http_elaaoms_arg(&a, key, (size_t) n);
+    }
 
     if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
         goto down;
     }
 
     if (cd->agent[0]) {
-        key += ELAAOMS_KEY_MAX;
+        key += 2 * ELAAOMS_KEY_MAX;
         n = elaaoms_context_profile_key(key, ELAAOMS_KEY_MAX,
                                         (const char *) elcf->org.data,
                                         cd->agent);
@@ -284,7 +295,7 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
         }
     }
 
-    cd->ngets = cd->agent[0] ? 3 : 1;
+    cd->ngets = cd->agent[0] ? 2 : 1;
 
     /* the call's caller, for search-memory (its replies are not read) */
     if (ngx_http_elaaoms_client_data_bind(r, cd, b) != NGX_OK) {
@@ -324,20 +335,8 @@ ngx_http_elaaoms_client_data_reply(ngx_http_request_t *r, void *data,
 
     cd->nreplies++;
 
-    if (!cd->agent[0]) {
-        index++;    /* only _any was asked for */
-    }
-
-    switch (index) {
-    case 0:
-        dst = &cd->doc_agent;
-        break;
-    case 1:
-        dst = &cd->doc_any;
-        break;
-    default:
-        dst = &cd->profile;
-    }
+    /* 0: the agent's context or _any, 1: the profile */
+    dst = index == 0 ? &cd->doc : &cd->profile;
 
     if (reply->type == REDIS_REPLY_ERROR) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
@@ -372,8 +371,7 @@ ngx_http_elaaoms_client_data_done(ngx_http_request_t *r, void *data,
                       "answer");
 
         /* what did arrive may be half of it: answer as if nothing had */
-        ngx_str_null(&cd->doc_agent);
-        ngx_str_null(&cd->doc_any);
+        ngx_str_null(&cd->doc);
         ngx_str_null(&cd->profile);
 
     } else {
@@ -445,8 +443,7 @@ ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_in_t  in;
 
     in.caller = cd->caller;
-    in.doc_agent = cd->doc_agent;
-    in.doc_any = cd->doc_any;
+    in.doc = cd->doc;
     in.profile = cd->profile;
 
     rc = ngx_http_elaaoms_client_data_answer_send(r, &in, &shared);

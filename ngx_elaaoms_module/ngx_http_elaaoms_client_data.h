@@ -12,8 +12,8 @@
 
 typedef struct {
     const char  *caller;        /* normalized, "" when none */
-    ngx_str_t    doc_agent;     /* the stored documents, empty when none */
-    ngx_str_t    doc_any;
+    ngx_str_t    doc;           /* the stored document for the agent, else
+                                   the caller's _any one; empty: none */
     ngx_str_t    profile;       /* the cached agent profile */
 } ngx_http_elaaoms_client_data_in_t;
 

@@ -553,12 +553,9 @@ ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
     }
 
     if (in->caller[0]) {
-        if (in->doc_agent.len == 0
-            || ngx_http_elaaoms_answer_doc(r, &in->doc_agent, a) != NGX_OK)
-        {
-            if (in->doc_any.len) {
-                (void) ngx_http_elaaoms_answer_doc(r, &in->doc_any, a);
-            }
+        /* an unusable document: the caller is answered as unknown */
+        if (in->doc.len) {
+            (void) ngx_http_elaaoms_answer_doc(r, &in->doc, a);
         }
 
         if (ngx_http_elaaoms_answer_profile(r, &in->profile, a) != NGX_OK) {
