@@ -42,7 +42,6 @@ typedef struct {
 
 typedef struct {
     /* the document, scanned: spans of cd->doc */
-    elaaoms_json_member_t   vars[NGX_HTTP_ELAAOMS_MAX_VARS];
     ngx_uint_t              nvars;
     ngx_http_elaaoms_jstr_t first_message;
     ngx_http_elaaoms_jstr_t prompt_addition;
@@ -56,9 +55,11 @@ typedef struct {
     unsigned                allow_first_message:1;
     unsigned                allow_prompt:1;
 
-    /* the variables emitted so far, escaped */
-    ngx_str_t               emitted[NGX_HTTP_ELAAOMS_MAX_VARS];
     ngx_uint_t              nemitted;
+
+    /* the arrays last: only the fields above are zeroed per request */
+    elaaoms_json_member_t   vars[NGX_HTTP_ELAAOMS_MAX_VARS];
+    ngx_str_t               emitted[NGX_HTTP_ELAAOMS_MAX_VARS];
 } ngx_http_elaaoms_answer_t;
 
 
@@ -183,7 +184,10 @@ bad:
 
     ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                   "elaaoms: client-data: unusable context in redis");
-    ngx_memzero(a, offsetof(ngx_http_elaaoms_answer_t, profile));
+    a->nvars = 0;
+    ngx_str_null(&a->first_message);
+    ngx_str_null(&a->prompt_addition);
+    ngx_memzero(&a->shared_ids, sizeof(elaaoms_json_member_t));
 
     return NGX_DECLINED;
 }
@@ -547,10 +551,12 @@ ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
 
     ngx_str_null(shared_ids);
 
-    a = ngx_pcalloc(r->pool, sizeof(ngx_http_elaaoms_answer_t));
+    a = ngx_palloc(r->pool, sizeof(ngx_http_elaaoms_answer_t));
     if (a == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    ngx_memzero(a, offsetof(ngx_http_elaaoms_answer_t, vars));
 
     if (in->caller[0]) {
         /* an unusable document: the caller is answered as unknown */
