@@ -266,6 +266,7 @@ http {
         listen 127.0.0.1:$port;
         location = /return200 { return 200 '{"ok":true}'; }
         location = /webhook/post-call {
+            client_body_buffer_size 256k;
             elaaoms_signature_secret $secret;
             elaaoms_webhook post_call;
         }
