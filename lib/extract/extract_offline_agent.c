@@ -53,6 +53,8 @@ static const struct {
     /* a promise with a date or a number: "I'll call you on December 1st" */
     { "i'll|we'll", "The agent will", " the agent will ", 0, 0 },
     { "i|we will", "The agent will", " the agent will ", 0, 0 },
+    /* "Estimated restoration is 11 pm" */
+    { "estimated|expected", "The agent estimated", NULL, 0, 1 },
     /* "You have coverage through 2027" */
     { "you have", "The caller has", NULL, 0, 1 },
     { "you've", "The caller has", NULL, 0, 1 },
@@ -176,6 +178,52 @@ elaaoms_xo_agent_health(const elaaoms_xo_sent_t *st, size_t from, size_t to)
 
     return elaaoms_memory_rules_health(p, (size_t) (elaaoms_xo_tok_p(st, to - 1)
                                        + st->tok[to - 1].len - p));
+}
+
+
+/*
+ * words [from, to) start with something the agent sends, waives or
+ * hands on ("I'll send the bereavement forms to your email", "I'll
+ * waive the late fee", "I'll escalate this to our fraud team"): a
+ * promise worth keeping without a number
+ */
+static int
+elaaoms_xo_agent_deliverable(const elaaoms_xo_sent_t *st, size_t from,
+    size_t to)
+{
+    size_t  i;
+
+    if (from + 1 >= to) {
+        return 0;
+    }
+
+    if (elaaoms_xo_match(st, from, "waive|reverse|refund|escalate|expedite|"
+                         "replace|freeze|unfreeze|block|unblock|reissue",
+                         NULL))
+    {
+        return 1;
+    }
+
+    /* a thing sent, not a person dispatched */
+    if (!elaaoms_xo_match(st, from, "send|mail|email|e-mail|ship|post|"
+                          "courier", NULL))
+    {
+        return 0;
+    }
+
+    for (i = from + 1; i < to; i++) {
+        if (elaaoms_xo_match(st, i, "form|forms|document*|paperwork|letter*|"
+                             "label*|replacement*|card|cards|check|cheque|"
+                             "voucher*|coupon*|confirmation|statement*|"
+                             "invoice*|receipt*|kit|kits|package|parcel|"
+                             "link|contract|agreement|brochure|quote",
+                             NULL))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 
@@ -414,7 +462,8 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
              * the value may come first, then the sentence is kept whole
              */
             if (!elaaoms_xo_agent_has_value(st, end, to)
-                && !elaaoms_xo_agent_health(st, end, to))
+                && !elaaoms_xo_agent_health(st, end, to)
+                && !elaaoms_xo_agent_deliverable(st, end, to))
             {
                 if (at == 0 || elaaoms_xo_agent_rules[r].alone
                     || !elaaoms_xo_agent_has_value(st, 0, (size_t) at))

@@ -27,7 +27,8 @@ typedef struct {
     const char          *pat;
     elaaoms_mem_type_e   type;
     int                  importance;
-    const char          *unless;       /* not when this matches there too */
+    const char          *unless;       /* not when this matches there too;
+                                          "<..": matches the word before */
     const char          *near;         /* only with this in the clause too */
     unsigned             negatable:1;  /* not when negated ("not upset") */
     unsigned             thing:1;      /* not when the caller is the
@@ -251,7 +252,13 @@ static const xo_cue_t  xo_cues[] = {
     { "like|likes|love|loves|enjoy|enjoys|hate|hates|dislike|dislikes|"
       "stand|want|wants|wanted|wish|interested|interest|looking|hoping|"
       "please|need|needs|needed|fan|add|adding|upgrade|upgrading", XO_PREF, ELAAOMS_XO_IMP_PREFERENCE,
-      NULL, NULL, 0, 0 },
+      /* "it looked like it sparked" is no liking */
+      "<looked|looks|look|sounded|sounds|seemed|seems|felt|feels|smelled|"
+      "smells|smell|something|just|exactly", NULL, 0, 0 },
+    /* what went out stays out: "the power's been out since noon" */
+    { "been|is|was|are|still out", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL,
+      "power|lights|electricity|heat|heating|gas|water|internet|service|"
+      "signal|tv|cable|phone|power's", 0, 0 },
     { "never|don't|do|not send|ship|deliver|include|mail|call|text|email",
       XO_PREF, ELAAOMS_XO_IMP_PREFERENCE, NULL, NULL, 0, 0 },
     { "best|better|worst|ideal|suits|convenient", XO_PREF, ELAAOMS_XO_IMP_PREFERENCE,
@@ -444,7 +451,10 @@ xo_cue_at(const elaaoms_xo_sent_t *st, size_t k, size_t i, int caller)
 
     return !(c->thing && caller)
            && elaaoms_xo_match(st, i, c->pat, &end) && end > i
-           && !(c->unless && elaaoms_xo_match(st, i, c->unless, NULL))
+           && !(c->unless && c->unless[0] != '<'
+                && elaaoms_xo_match(st, i, c->unless, NULL))
+           && !(c->unless && c->unless[0] == '<' && i > 0
+                && elaaoms_xo_match(st, i - 1, c->unless + 1, NULL))
            && !(c->near && elaaoms_xo_find(st, 0, c->near, NULL) < 0)
            && !(c->negatable && elaaoms_xo_negated(st, i));
 }

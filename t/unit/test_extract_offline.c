@@ -413,6 +413,10 @@ static const statement_case_t  statements[] = {
       "The caller said you leaked their data.", 9 },
     { NULL, "The debt collector keeps harassing me.", ELAAOMS_MEM_ISSUE,
       "The caller said the debt collector keeps harassing them.", 9 },
+    { NULL, "It looked like it sparked.", ELAAOMS_MEM_FACTUAL,
+      "The caller said it looked like it sparked.", 0 },
+    { NULL, "The power's been out since noon.", ELAAOMS_MEM_ISSUE,
+      "The caller said the power's been out since noon.", 0 },
     { NULL, "I shared my number with the agent.", ELAAOMS_MEM_FACTUAL,
       "The caller shared their number with the agent.", 0 },
     { NULL, "My husband took over the account after I got sick.",
@@ -899,6 +903,14 @@ static const struct {
       "card.", ELAAOMS_MEM_ISSUE },
     { "Let me check... your new ticket is TK-30872.",
       "The caller's new ticket is TK-30872.", ELAAOMS_MEM_FACTUAL },
+    /* a promise to send a thing, or to waive, needs no number */
+    { "I'll send you a replacement router.",
+      "The agent will send the caller a replacement router.",
+      ELAAOMS_MEM_FACTUAL },
+    { "I'll waive the late fee.", "The agent will waive the late fee.",
+      ELAAOMS_MEM_ISSUE },
+    { "Estimated restoration is 11 pm.",
+      "The agent estimated restoration is 11 pm.", ELAAOMS_MEM_FACTUAL },
     { "I'm so sorry. I can reschedule you for Tuesday between 8 and 12.",
       "The agent offered to reschedule the caller for Tuesday between 8 "
       "and 12.", ELAAOMS_MEM_FACTUAL },
@@ -930,6 +942,8 @@ static const struct {
 
 /* the agent's other words: pitches, questions, claims about the caller */
 static const char  *agent_nothing[] = {
+    "I'll check on that for you.",
+    "I'll send you over to billing.",
     "Our Business Fiber plans start at just $69 a month. How can I help?",
     "Can I get the 5 digit code on the back of your card?",
     "I've created the customer with NOK as the currency.",
