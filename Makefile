@@ -42,7 +42,10 @@ BUILD    := $(ROOT)/build
 CC       ?= cc
 WARN     := -W -Wall -Wextra -Wpointer-arith -Wno-unused-parameter -Werror
 OPT      ?= -O2 -g
-CFLAGS_ALL = -std=gnu11 $(OPT) $(WARN) -fPIC -D_GNU_SOURCE -I$(ROOT)/lib -MMD -MP
+# the dynamic cost model lets -O2 vectorize the integer dot products of
+# search (lib/search/embed.c)
+VECT     ?= $(if $(filter clang%,$(notdir $(CC))),,-fvect-cost-model=dynamic)
+CFLAGS_ALL = -std=gnu11 $(OPT) $(VECT) $(WARN) -fPIC -D_GNU_SOURCE -I$(ROOT)/lib -MMD -MP
 LIBS     := -lhiredis -lyajl -lcurl -lcrypto -lm -lpthread
 
 ifeq ($(SANITIZE),1)

@@ -251,3 +251,57 @@ elaaoms_cosine_q8(const float *a, const unsigned char *bq, size_t dim)
 
     return dot / sqrtf(na * nb);
 }
+
+
+void
+elaaoms_vec_q16_prepare(const float *a, size_t dim, elaaoms_vec_q16_t *out)
+{
+    size_t  i;
+    float   m, x;
+
+    if (dim > ELAAOMS_EMBED_DIM) {
+        dim = ELAAOMS_EMBED_DIM;
+    }
+
+    m = 0;
+    out->norm2 = 0;
+
+    for (i = 0; i < dim; i++) {
+        x = fabsf(a[i]);
+        if (x > m) {
+            m = x;
+        }
+        out->norm2 += a[i] * a[i];
+    }
+
+    out->dim = dim;
+    out->scale = m > 0 ? 32767.0f / m : 0;
+
+    for (i = 0; i < dim; i++) {
+        out->v[i] = (int16_t) lrintf(a[i] * out->scale);
+    }
+}
+
+
+float
+elaaoms_cosine_q16_q8(const elaaoms_vec_q16_t *a, const unsigned char *bq)
+{
+    size_t         i;
+    int32_t        dot, nb;
+    const int8_t  *q = (const int8_t *) bq;
+
+    /* |dot| <= 32767 * 127 * 384 < 2^31 */
+    dot = 0;
+    nb = 0;
+
+    for (i = 0; i < a->dim; i++) {
+        dot += (int32_t) a->v[i] * q[i];
+        nb += (int32_t) q[i] * q[i];
+    }
+
+    if (a->norm2 == 0 || a->scale == 0 || nb == 0) {
+        return 0;
+    }
+
+    return ((float) dot / a->scale) / sqrtf(a->norm2 * (float) nb);
+}

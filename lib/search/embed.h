@@ -77,4 +77,25 @@ void elaaoms_vec_unpack_q8(const unsigned char *in, size_t dim, float *out);
 /* cosine of a float vector and a packed one, without unpacking */
 float elaaoms_cosine_q8(const float *a, const unsigned char *bq, size_t dim);
 
+/*
+ * One vector compared with many packed ones (a search's question with
+ * every memory): a as int16 (its largest component at 32767) with its
+ * scale and float squared norm, then integer dot products the compiler
+ * vectorizes (the lib is built with -fvect-cost-model=dynamic).  The
+ * cosine differs from elaaoms_cosine_q8()'s by the int16 rounding of a,
+ * under 1e-4.
+ */
+typedef struct {
+    int16_t  v[ELAAOMS_EMBED_DIM];
+    float    scale;         /* v[i] = round(a[i] * scale) */
+    float    norm2;         /* of a, in floats */
+    size_t   dim;
+} elaaoms_vec_q16_t;
+
+/* dim at most ELAAOMS_EMBED_DIM */
+void elaaoms_vec_q16_prepare(const float *a, size_t dim,
+    elaaoms_vec_q16_t *out);
+float elaaoms_cosine_q16_q8(const elaaoms_vec_q16_t *a,
+    const unsigned char *bq);
+
 #endif /* ELAAOMS_EMBED_H */

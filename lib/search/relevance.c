@@ -40,6 +40,35 @@
        / ELAAOMS_REL_SLOPE)
 
 
+/* a bit per sense: two lists whose masks meet nowhere share no sense */
+typedef struct {
+    uint64_t  w[4];
+} elaaoms_sense_mask_t;
+
+static void
+elaaoms_sense_mask(const uint32_t *senses, size_t n, elaaoms_sense_mask_t *m)
+{
+    size_t    i;
+    uint32_t  h;
+
+    m->w[0] = m->w[1] = m->w[2] = m->w[3] = 0;
+
+    for (i = 0; i < n; i++) {
+        h = (senses[i] * 2654435761u) >> 24;         /* 0..255 */
+        m->w[h >> 6] |= (uint64_t) 1 << (h & 63);
+    }
+}
+
+
+static int
+elaaoms_sense_masks_meet(const elaaoms_sense_mask_t *a,
+    const elaaoms_sense_mask_t *b)
+{
+    return ((a->w[0] & b->w[0]) | (a->w[1] & b->w[1]) | (a->w[2] & b->w[2])
+            | (a->w[3] & b->w[3])) != 0;
+}
+
+
 typedef struct {
     char      stem[ELAAOMS_TOKEN_MAX + 1];
     size_t    stem_len;
@@ -48,6 +77,8 @@ typedef struct {
     /* WordNet senses (lexicon.h): a memory word sharing one relates */
     const uint32_t  *senses;
     size_t           nsenses;
+    elaaoms_sense_mask_t  sense_mask;  /* a cheap "none shared" before
+                                          the merge */
     float     idf;
     unsigned  answer_type:1;    /* names the kind of answer wanted */
 } elaaoms_query_term_t;
@@ -188,6 +219,8 @@ elaaoms_query_terms(const char *query, size_t len, elaaoms_query_term_t *terms)
         terms[n].nsenses = qc ? 0 : elaaoms_lexicon_senses(tok.word,
                                                            tok.word_len,
                                                            &terms[n].senses);
+        elaaoms_sense_mask(terms[n].senses, terms[n].nsenses,
+                           &terms[n].sense_mask);
         n++;
     }
 
@@ -209,7 +242,8 @@ elaaoms_count_text(const char *text, size_t len, unsigned units,
     const elaaoms_query_term_t *terms, size_t nterms,
     elaaoms_cand_stats_t *st)
 {
-    size_t               j, words, nsenses;
+    size_t                j, words, nsenses;
+    elaaoms_sense_mask_t  mask;
     int                  looked_up;
     const uint32_t      *senses;
     elaaoms_token_t      tok;
@@ -246,10 +280,12 @@ elaaoms_count_text(const char *text, size_t len, unsigned units,
                 if (!looked_up) {
                     nsenses = elaaoms_lexicon_senses(tok.word, tok.word_len,
                                                      &senses);
+                    elaaoms_sense_mask(senses, nsenses, &mask);
                     looked_up = 1;
                 }
 
                 if (nsenses
+                    && elaaoms_sense_masks_meet(&terms[j].sense_mask, &mask)
                     && elaaoms_lexicon_share(terms[j].senses,
                                              terms[j].nsenses, senses,
                                              nsenses))
@@ -304,6 +340,7 @@ elaaoms_relevance_score(const char *query, size_t query_len,
 {
     size_t                 i, j, nterms, df;
     float                  qvec[ELAAOMS_EMBED_DIM], cvec[ELAAOMS_EMBED_DIM];
+    elaaoms_vec_q16_t      q16;
     float                  cos, lex, raw, sum, ideal, tf, avglen, norm_len;
     float                  exact, related;
     double                 total_len;
@@ -323,6 +360,7 @@ elaaoms_relevance_score(const char *query, size_t query_len,
     }
 
     elaaoms_embed_text(query, query_len, qvec);
+    elaaoms_vec_q16_prepare(qvec, ELAAOMS_EMBED_DIM, &q16);
     nterms = elaaoms_query_terms(query, query_len, terms);
 
     /* pass 1: term counts and lengths, for IDF and the average length */
@@ -400,7 +438,7 @@ elaaoms_relevance_score(const char *query, size_t query_len,
             cos = elaaoms_cosine(qvec, cands[i].vec, ELAAOMS_EMBED_DIM);
 
         } else if (cands[i].vec_q8) {
-            cos = elaaoms_cosine_q8(qvec, cands[i].vec_q8, ELAAOMS_EMBED_DIM);
+            cos = elaaoms_cosine_q16_q8(&q16, cands[i].vec_q8);
 
         } else {
             elaaoms_embed_text(cands[i].text, cands[i].len, cvec);

@@ -583,6 +583,30 @@ elaaoms_peek_word(const unsigned char *p, const unsigned char *end, char *w,
  * before a verb of doing reports a problem; before a verb of wanting or
  * thinking ("doesn't want", "can't remember") it does not.
  */
+/* 1 when w[0..len) is one of the words of list (" a b c ") */
+static int
+elaaoms_word_in(const char *list, const char *w, size_t len)
+{
+    const char  *p, *q;
+
+    for (p = list; *p; p = q) {
+        while (*p == ' ') {
+            p++;
+        }
+
+        for (q = p; *q && *q != ' '; q++) {
+            /* void */
+        }
+
+        if ((size_t) (q - p) == len && q > p && memcmp(p, w, len) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 static int
 elaaoms_negated_problem(const char *word, size_t len, const unsigned char *p,
     const unsigned char *end)
@@ -594,19 +618,16 @@ elaaoms_negated_problem(const char *word, size_t len, const unsigned char *p,
         " want like need mind care wish prefer know think remember "
         "understand see mean believe have eat drink be get worry matter "
         "hear ";
-    char                w[16], key[20];
+    char                w[16];
 
-    if (len + 3 > sizeof(key)) {
-        return 0;
-    }
-    snprintf(key, sizeof(key), " %.*s ", (int) len, word);
-    if (strstr(aux, key) == NULL) {
-        return 0;
-    }
-
-    /* the "n't" (U+2019 is a word byte: "can<U+2019>t" is one token, and
-     * the offline extractor writes memories with ASCII apostrophes) */
+    /* the "n't" first: most words have none (U+2019 is a word byte:
+     * "can<U+2019>t" is one token, and the offline extractor writes
+     * memories with ASCII apostrophes) */
     if (end - p < 2 || p[0] != '\'' || (p[1] != 't' && p[1] != 'T')) {
+        return 0;
+    }
+
+    if (!elaaoms_word_in(aux, word, len)) {
         return 0;
     }
     p += 2;
@@ -614,8 +635,7 @@ elaaoms_negated_problem(const char *word, size_t len, const unsigned char *p,
     if (elaaoms_peek_word(p, end, w, sizeof(w)) == NULL) {
         return 0;
     }
-    snprintf(key, sizeof(key), " %s ", w);
-    return strstr(not_doing, key) == NULL;
+    return !elaaoms_word_in(not_doing, w, strlen(w));
 }
 
 
@@ -630,15 +650,14 @@ elaaoms_amount_follows(const unsigned char *p, const unsigned char *end)
         " month year week seat user license licence mo yr day night hour "
         "person head guest visit session plate room ticket kid adult "
         "pound kilo piece unit ";
-    char                w[16], key[20];
+    char                w[16];
 
     p = elaaoms_peek_word(p, end, w, sizeof(w));
     if (p == NULL) {
         return 0;
     }
 
-    snprintf(key, sizeof(key), " %s ", w);
-    if (strstr(units, key) != NULL) {
+    if (elaaoms_word_in(units, w, strlen(w))) {
         return 1;
     }
 
@@ -648,8 +667,7 @@ elaaoms_amount_follows(const unsigned char *p, const unsigned char *end)
         if (elaaoms_peek_word(p, end, w, sizeof(w)) == NULL) {
             return 0;
         }
-        snprintf(key, sizeof(key), " %s ", w);
-        return strstr(periods, key) != NULL;
+        return elaaoms_word_in(periods, w, strlen(w));
     }
 
     return 0;

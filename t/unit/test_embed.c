@@ -111,6 +111,7 @@ test_q8(void)
     float          f[DIM], g[DIM], u[DIM], ug[DIM], d, maxd, maxd2, c;
     size_t         i, j;
     unsigned char  q[ELAAOMS_VEC_Q8_SIZE(DIM)], qg[ELAAOMS_VEC_Q8_SIZE(DIM)];
+    elaaoms_vec_q16_t  g16;
 
     /* a zero vector packs and unpacks to zeros */
     memset(f, 0, sizeof(f));
@@ -144,6 +145,7 @@ test_q8(void)
     CHECK(n > 50);
 
     maxd = maxd2 = 0;
+    memset(&g16, 0, sizeof(g16));
 
     for (i = 0; i < (size_t) n; i++) {
         elaaoms_embed_text(texts[i], strlen(texts[i]), f);
@@ -160,6 +162,11 @@ test_q8(void)
             maxd = d > maxd ? d : maxd;
             CHECK(fabsf(elaaoms_cosine(g, u, DIM)
                         - elaaoms_cosine_q8(g, q, DIM)) < 1e-4f);
+
+            /* the search's form: the query in int16, integer products */
+            elaaoms_vec_q16_prepare(g, DIM, &g16);
+            CHECK(fabsf(elaaoms_cosine_q8(g, q, DIM)
+                        - elaaoms_cosine_q16_q8(&g16, q)) < 1e-4f);
 
             /* two stored vectors */
             elaaoms_vec_pack_q8(g, DIM, qg);
