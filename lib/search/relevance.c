@@ -11,6 +11,7 @@
 #include "search/embed.h"
 #include "search/lexicon.h"
 #include "search/relevance.h"
+#include "search/relevance_internal.h"
 #include "search/tokenize.h"
 
 
@@ -40,12 +41,7 @@
        / ELAAOMS_REL_SLOPE)
 
 
-/* a bit per sense: two lists whose masks meet nowhere share no sense */
-typedef struct {
-    uint64_t  w[4];
-} elaaoms_sense_mask_t;
-
-static void
+void
 elaaoms_sense_mask(const uint32_t *senses, size_t n, elaaoms_sense_mask_t *m)
 {
     size_t    i;
@@ -67,33 +63,6 @@ elaaoms_sense_masks_meet(const elaaoms_sense_mask_t *a,
     return ((a->w[0] & b->w[0]) | (a->w[1] & b->w[1]) | (a->w[2] & b->w[2])
             | (a->w[3] & b->w[3])) != 0;
 }
-
-
-typedef struct {
-    char      stem[ELAAOMS_TOKEN_MAX + 1];
-    size_t    stem_len;
-    uint32_t  stem_hash;
-    uint32_t  concepts;
-    /* WordNet senses (lexicon.h): a memory word sharing one relates */
-    const uint32_t  *senses;
-    size_t           nsenses;
-    elaaoms_sense_mask_t  sense_mask;  /* a cheap "none shared" before
-                                          the merge */
-    float     idf;
-    unsigned  answer_type:1;    /* names the kind of answer wanted */
-} elaaoms_query_term_t;
-
-/*
- * The scratch buffer: per candidate, its length in content words and, per
- * query word, how often it occurs and how often a word sharing one of its
- * concepts occurs (saturated at 255: BM25 flattens long before)
- */
-typedef struct {
-    uint16_t  len;
-    uint8_t   exact[ELAAOMS_RELEVANCE_MAX_TERMS];
-    uint8_t   related[ELAAOMS_RELEVANCE_MAX_TERMS];
-    uint8_t   sense[ELAAOMS_RELEVANCE_MAX_TERMS];
-} elaaoms_cand_stats_t;
 
 
 size_t
@@ -137,8 +106,9 @@ elaaoms_spelled_number(const char *word)
 }
 
 
-static size_t
-elaaoms_query_terms(const char *query, size_t len, elaaoms_query_term_t *terms)
+size_t
+elaaoms_relevance_query_terms(const char *query, size_t len,
+    elaaoms_query_term_t *terms)
 {
     size_t               i, n, prev_len;
     uint32_t             seen, qc;
@@ -227,15 +197,6 @@ elaaoms_query_terms(const char *query, size_t len, elaaoms_query_term_t *terms)
     return n;
 }
 
-
-/*
- * Counts in units: a content word ELAAOMS_REL_CONTENT_UNITS, a quote word
- * ELAAOMS_REL_QUOTE_UNITS (ELAAOMS_RELEVANCE_QUOTE_WEIGHT of it).
- */
-#define ELAAOMS_REL_CONTENT_UNITS  2
-#define ELAAOMS_REL_QUOTE_UNITS                                               \
-    ((unsigned) (ELAAOMS_REL_CONTENT_UNITS * ELAAOMS_RELEVANCE_QUOTE_WEIGHT   \
-                 + 0.5f))
 
 static size_t
 elaaoms_count_text(const char *text, size_t len, unsigned units,
@@ -333,16 +294,98 @@ elaaoms_count_terms(const elaaoms_relevance_cand_t *cand,
 }
 
 
+float
+elaaoms_relevance_idf(elaaoms_query_term_t *terms, size_t nterms, size_t n,
+    const size_t *df)
+{
+    size_t  j;
+    float   ideal;
+
+    ideal = 0;
+
+    for (j = 0; j < nterms; j++) {
+        if (df[j] == 0) {
+            /*
+             * no memory holds the word or a relative: it cannot tell the
+             * memories apart, often a word of the question's wording
+             * ("new", "last"), so it weighs less than a word one memory
+             * holds instead of more
+             */
+            terms[j].idf = ELAAOMS_REL_UNSEEN_WEIGHT
+                           * logf(1.0f + ((float) n - 0.5f) / 1.5f);
+        } else {
+            terms[j].idf = logf(1.0f + ((float) n - df[j] + 0.5f)
+                                       / (df[j] + 0.5f));
+        }
+
+        ideal += terms[j].idf;
+    }
+
+    return ideal;
+}
+
+
+float
+elaaoms_relevance_raw(const elaaoms_query_term_t *terms, size_t nterms,
+    float ideal, const elaaoms_cand_stats_t *st, float avglen, float cos,
+    float *lexp)
+{
+    size_t  j;
+    float   sum, norm_len, tf, exact, related, lex, raw;
+
+    sum = 0;
+    norm_len = ELAAOMS_REL_BM25_K1 * (1.0f - ELAAOMS_REL_BM25_B
+               + ELAAOMS_REL_BM25_B * st->len / avglen);
+
+    for (j = 0; j < nterms; j++) {
+        tf = (float) st->exact[j] / ELAAOMS_REL_CONTENT_UNITS;
+        exact = tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);
+        tf = (float) st->related[j] / ELAAOMS_REL_CONTENT_UNITS;
+        related = ELAAOMS_REL_CONCEPT_CREDIT
+                  * tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);
+        if (related < exact) {
+            related = exact;
+        }
+        tf = (float) st->sense[j] / ELAAOMS_REL_CONTENT_UNITS;
+        exact = ELAAOMS_REL_SENSE_CREDIT
+                * tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);
+        sum += terms[j].idf * (exact > related ? exact : related);
+    }
+
+    lex = ideal > 0 ? sum / ideal : 0;
+    if (lex > 1) {
+        lex = 1;
+    }
+
+    raw = ELAAOMS_REL_W_COS * cos + ELAAOMS_REL_W_LEX * lex;
+
+    for (j = 0; j < nterms; j++) {
+        if (terms[j].answer_type && st->exact[j] == 0
+            && st->related[j] == 0 && st->sense[j] == 0)
+        {
+            raw *= ELAAOMS_REL_ANSWER_TYPE_MISS;
+            break;
+        }
+    }
+
+    if (lexp) {
+        *lexp = lex;
+    }
+
+    return raw;
+}
+
+
 int
 elaaoms_relevance_score(const char *query, size_t query_len,
     const elaaoms_relevance_cand_t *cands, size_t n, void *scratch,
     float *scores, elaaoms_relevance_parts_t *parts)
 {
-    size_t                 i, j, nterms, df;
+    size_t                 i, j, nterms;
+    size_t                 df[ELAAOMS_RELEVANCE_MAX_TERMS];
     float                  qvec[ELAAOMS_EMBED_DIM], cvec[ELAAOMS_EMBED_DIM];
     elaaoms_vec_q16_t      q16;
-    float                  cos, lex, raw, sum, ideal, tf, avglen, norm_len;
-    float                  exact, related;
+    float                  cos, lex, raw, ideal, avglen;
     double                 total_len;
     elaaoms_cand_stats_t  *stats, *st;
     elaaoms_query_term_t   terms[ELAAOMS_RELEVANCE_MAX_TERMS];
@@ -361,7 +404,7 @@ elaaoms_relevance_score(const char *query, size_t query_len,
 
     elaaoms_embed_text(query, query_len, qvec);
     elaaoms_vec_q16_prepare(qvec, ELAAOMS_EMBED_DIM, &q16);
-    nterms = elaaoms_query_terms(query, query_len, terms);
+    nterms = elaaoms_relevance_query_terms(query, query_len, terms);
 
     /* pass 1: term counts and lengths, for IDF and the average length */
 
@@ -377,59 +420,20 @@ elaaoms_relevance_score(const char *query, size_t query_len,
         avglen = 1;
     }
 
-    ideal = 0;
-
     for (j = 0; j < nterms; j++) {
-        df = 0;
+        df[j] = 0;
         for (i = 0; i < n; i++) {
-            df += stats[i].exact[j] || stats[i].related[j]
-                  || stats[i].sense[j];
+            df[j] += stats[i].exact[j] || stats[i].related[j]
+                     || stats[i].sense[j];
         }
-
-        if (df == 0) {
-            /*
-             * no memory holds the word or a relative: it cannot tell the
-             * memories apart, often a word of the question's wording
-             * ("new", "last"), so it weighs less than a word one memory
-             * holds instead of more
-             */
-            terms[j].idf = ELAAOMS_REL_UNSEEN_WEIGHT
-                           * logf(1.0f + ((float) n - 0.5f) / 1.5f);
-        } else {
-            terms[j].idf = logf(1.0f + ((float) n - df + 0.5f) / (df + 0.5f));
-        }
-
-        ideal += terms[j].idf;
     }
+
+    ideal = elaaoms_relevance_idf(terms, nterms, n, df);
 
     /* pass 2: BM25 and cosine */
 
     for (i = 0; i < n; i++) {
         st = &stats[i];
-
-        sum = 0;
-        norm_len = ELAAOMS_REL_BM25_K1 * (1.0f - ELAAOMS_REL_BM25_B
-                   + ELAAOMS_REL_BM25_B * st->len / avglen);
-
-        for (j = 0; j < nterms; j++) {
-            tf = (float) st->exact[j] / ELAAOMS_REL_CONTENT_UNITS;
-            exact = tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);
-            tf = (float) st->related[j] / ELAAOMS_REL_CONTENT_UNITS;
-            related = ELAAOMS_REL_CONCEPT_CREDIT
-                      * tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);
-            if (related < exact) {
-                related = exact;
-            }
-            tf = (float) st->sense[j] / ELAAOMS_REL_CONTENT_UNITS;
-            exact = ELAAOMS_REL_SENSE_CREDIT
-                    * tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);
-            sum += terms[j].idf * (exact > related ? exact : related);
-        }
-
-        lex = ideal > 0 ? sum / ideal : 0;
-        if (lex > 1) {
-            lex = 1;
-        }
 
         if (cands[i].provider) {
             cos = elaaoms_relevance_provider_cos(cands[i].provider_cos);
@@ -449,16 +453,8 @@ elaaoms_relevance_score(const char *query, size_t query_len,
             cos = 0;
         }
 
-        raw = ELAAOMS_REL_W_COS * cos + ELAAOMS_REL_W_LEX * lex;
-
-        for (j = 0; j < nterms; j++) {
-            if (terms[j].answer_type && st->exact[j] == 0
-                && st->related[j] == 0 && st->sense[j] == 0)
-            {
-                raw *= ELAAOMS_REL_ANSWER_TYPE_MISS;
-                break;
-            }
-        }
+        raw = elaaoms_relevance_raw(terms, nterms, ideal, st, avglen, cos,
+                                    &lex);
         scores[i] = elaaoms_relevance_calibrate(raw);
 
         if (parts) {

@@ -18,7 +18,8 @@
 typedef struct {
     float         rank;        /* relevance, or lower (superseded) */
     float         score;       /* relevance */
-    uint32_t      idx;         /* into the records */
+    uint32_t      idx;         /* reported: elaaoms_search_cand_t.idx */
+    const elaaoms_memory_record_t  *rec;
     int           superseded;
     int           importance;
     int64_t       created;
@@ -30,11 +31,17 @@ typedef struct {
     uint32_t                  *vis;      /* visible record indexes */
     elaaoms_relevance_cand_t  *cands;
     float                     *scores;
+    elaaoms_search_cand_t     *over;     /* over the threshold */
+    void                      *select;   /* elaaoms_search_select()'s */
+    void                      *rel;      /* relevance.h's scratch */
+} elaaoms_search_scratch_t;
+
+/* elaaoms_search_select()'s scratch */
+typedef struct {
     elaaoms_search_match_t    *match;
     uint32_t                  *table;    /* id -> match + 1, open hashing */
     size_t                     table_size;
-    void                      *rel;      /* relevance.h's scratch */
-} elaaoms_search_scratch_t;
+} elaaoms_search_sel_scratch_t;
 
 
 #define ELAAOMS_SEARCH_ALIGN(x)  (((x) + 15) & ~(size_t) 15)
@@ -57,8 +64,8 @@ elaaoms_search_table_size(size_t n)
 
 
 static size_t
-elaaoms_search_layout(size_t n, unsigned char *base,
-    elaaoms_search_scratch_t *s)
+elaaoms_search_sel_layout(size_t n, unsigned char *base,
+    elaaoms_search_sel_scratch_t *s)
 {
     size_t  off, tsize;
 
@@ -71,16 +78,46 @@ elaaoms_search_layout(size_t n, unsigned char *base,
     }                                                                         \
     off += ELAAOMS_SEARCH_ALIGN((count) * sizeof(type))
 
+    ELAAOMS_CARVE(match, elaaoms_search_match_t, n);
+    ELAAOMS_CARVE(table, uint32_t, tsize);
+
+    if (s) {
+        s->table_size = tsize;
+    }
+
+    return off;
+}
+
+
+size_t
+elaaoms_search_select_scratch_size(size_t n)
+{
+    return elaaoms_search_sel_layout(n ? n : 1, NULL, NULL);
+}
+
+
+static size_t
+elaaoms_search_layout(size_t n, unsigned char *base,
+    elaaoms_search_scratch_t *s)
+{
+    size_t  off;
+
+    off = 0;
+
     ELAAOMS_CARVE(vis, uint32_t, n);
     ELAAOMS_CARVE(cands, elaaoms_relevance_cand_t, n);
     ELAAOMS_CARVE(scores, float, n);
-    ELAAOMS_CARVE(match, elaaoms_search_match_t, n);
-    ELAAOMS_CARVE(table, uint32_t, tsize);
+    ELAAOMS_CARVE(over, elaaoms_search_cand_t, n);
+
+    if (s) {
+        s->select = base + off;
+    }
+
+    off += ELAAOMS_SEARCH_ALIGN(elaaoms_search_select_scratch_size(n));
 
 #undef ELAAOMS_CARVE
 
     if (s) {
-        s->table_size = tsize;
         s->rel = base + off;
     }
 
@@ -133,8 +170,8 @@ elaaoms_search_id_hash(const char *id, size_t len)
  * (and the tie goes to the current one).
  */
 static void
-elaaoms_search_cap_superseded(const elaaoms_memory_record_t *recs,
-    elaaoms_search_match_t *match, size_t m, elaaoms_search_scratch_t *s)
+elaaoms_search_cap_superseded(elaaoms_search_match_t *match, size_t m,
+    elaaoms_search_sel_scratch_t *s)
 {
     size_t                          i, mask;
     uint32_t                        h, e;
@@ -142,7 +179,7 @@ elaaoms_search_cap_superseded(const elaaoms_memory_record_t *recs,
     const elaaoms_memory_record_t  *r, *c;
 
     for (i = 0; i < m; i++) {
-        if (match[i].superseded && recs[match[i].idx].nconflicts) {
+        if (match[i].superseded && match[i].rec->nconflicts) {
             break;
         }
     }
@@ -159,7 +196,7 @@ elaaoms_search_cap_superseded(const elaaoms_memory_record_t *recs,
             continue;
         }
 
-        r = &recs[match[i].idx];
+        r = match[i].rec;
         h = elaaoms_search_id_hash(r->id.data, r->id.len) & mask;
 
         while (s->table[h]) {
@@ -174,7 +211,7 @@ elaaoms_search_cap_superseded(const elaaoms_memory_record_t *recs,
             continue;
         }
 
-        r = &recs[match[i].idx];
+        r = match[i].rec;
 
         for (k = 0; k < r->nconflicts && k < ELAAOMS_MEMORY_MAX_CONFLICTS;
              k++)
@@ -183,7 +220,7 @@ elaaoms_search_cap_superseded(const elaaoms_memory_record_t *recs,
                                        r->conflicts[k].len) & mask;
 
             while ((e = s->table[h]) != 0) {
-                c = &recs[match[e - 1].idx];
+                c = match[e - 1].rec;
 
                 if (elaaoms_mstr_eq(c->id, r->conflicts[k])) {
                     if (match[e - 1].score < match[i].rank) {
@@ -204,7 +241,7 @@ elaaoms_search_cap_superseded(const elaaoms_memory_record_t *recs,
  * the one kept beside a provider's; NULL: none, the text is embedded on
  * the fly
  */
-static const unsigned char *
+const unsigned char *
 elaaoms_search_offline_q8(const elaaoms_memory_record_t *r,
     elaaoms_mstr_t model)
 {
@@ -224,19 +261,140 @@ elaaoms_search_offline_q8(const elaaoms_memory_record_t *r,
 }
 
 
+elaaoms_mstr_t
+elaaoms_search_agent(const char *agent_id)
+{
+    size_t          len;
+    elaaoms_mstr_t  agent;
+
+    len = agent_id ? strlen(agent_id) : 0;
+    if (len && !elaaoms_conversation_id_valid(agent_id, len)) {
+        len = 0;   /* garbage is no agent: sees the shared only */
+    }
+
+    agent.data = len ? agent_id : "";
+    agent.len = len;
+
+    return agent;
+}
+
+
+int
+elaaoms_search_select(const elaaoms_search_request_t *req,
+    elaaoms_mstr_t agent, const elaaoms_search_cand_t *cands, size_t nc,
+    void *scratch, elaaoms_search_result_t *res)
+{
+    int                             limit;
+    void                           *mem;
+    float                           threshold;
+    size_t                          i, m;
+    elaaoms_search_match_t         *mt;
+    elaaoms_search_sel_scratch_t    s;
+    const elaaoms_memory_record_t  *r;
+
+    res->matched = 0;
+    res->count = 0;
+    res->nforeign = 0;
+
+    if (nc == 0) {
+        return 0;
+    }
+
+    mem = NULL;
+    if (scratch == NULL) {
+        mem = malloc(elaaoms_search_select_scratch_size(nc));
+        if (mem == NULL) {
+            return -1;
+        }
+        scratch = mem;
+    }
+
+    (void) elaaoms_search_sel_layout(nc, scratch, &s);
+
+    /* 3. filters, 4. threshold */
+
+    threshold = (float) res->threshold;
+    m = 0;
+
+    for (i = 0; i < nc; i++) {
+        r = cands[i].rec;
+
+        if ((req->type >= 0 && (int) r->type != req->type)
+            || (req->conversation_id
+                && strcmp(r->conversation_id.data, req->conversation_id)
+                   != 0)
+            || (req->since && r->created < req->since)
+            || (req->until && r->created > req->until)
+            || r->importance < req->min_importance
+            || cands[i].score < threshold)
+        {
+            continue;
+        }
+
+        mt = &s.match[m++];
+        mt->rank = cands[i].score;
+        mt->score = cands[i].score;
+        mt->idx = cands[i].idx;
+        mt->rec = r;
+        mt->superseded = (r->flags & ELAAOMS_MEMORY_F_SUPERSEDED) != 0;
+        mt->importance = r->importance;
+        mt->created = r->created;
+        mt->id = r->id.data;
+    }
+
+    res->matched = m;
+
+    /* 5. rank */
+
+    elaaoms_search_cap_superseded(s.match, m, &s);
+
+    if (m > 1) {
+        qsort(s.match, m, sizeof(elaaoms_search_match_t),
+              elaaoms_search_match_cmp);
+    }
+
+    /* 6. limit */
+
+    limit = req->limit;
+    if (limit < 1 || limit > ELAAOMS_SEARCH_MAX_LIMIT) {
+        limit = limit < 1 ? ELAAOMS_SEARCH_DEFAULT_LIMIT
+                          : ELAAOMS_SEARCH_MAX_LIMIT;
+    }
+
+    res->count = m < (size_t) limit ? m : (size_t) limit;
+
+    for (i = 0; i < res->count; i++) {
+        mt = &s.match[i];
+        r = mt->rec;
+
+        res->index[i] = mt->idx;
+        res->relevance[i] = mt->score;
+
+        if (!elaaoms_memory_record_unattributed(r)
+            && !elaaoms_memory_record_has_agent(r, agent))
+        {
+            res->foreign[res->nforeign++] = mt->idx;
+        }
+    }
+
+    free(mem);
+
+    return 0;
+}
+
+
 int
 elaaoms_search_rank(const elaaoms_search_request_t *req,
     const char *agent_id, double default_threshold,
     const elaaoms_memory_record_t *recs, size_t n, void *scratch,
     elaaoms_search_result_t *res)
 {
-    int                             own, limit;
+    int                             own;
     void                           *mem;
     float                           threshold;
-    size_t                          i, nv, m, agent_len;
+    size_t                          i, nv, m;
     const char                     *query;
     elaaoms_mstr_t                  agent, model, qmodel;
-    elaaoms_search_match_t         *mt;
     elaaoms_search_scratch_t        s;
     const elaaoms_memory_record_t  *r;
 
@@ -256,13 +414,7 @@ elaaoms_search_rank(const elaaoms_search_request_t *req,
         return -1;
     }
 
-    agent_len = agent_id ? strlen(agent_id) : 0;
-    if (agent_len && !elaaoms_conversation_id_valid(agent_id, agent_len)) {
-        agent_len = 0;   /* garbage is no agent: sees the shared only */
-    }
-
-    agent.data = agent_len ? agent_id : "";
-    agent.len = agent_len;
+    agent = elaaoms_search_agent(agent_id);
     model = elaaoms_mstr(ELAAOMS_EMBED_MODEL);
     qmodel = elaaoms_mstr(req->qvec != NULL ? req->qvec_model : NULL);
 
@@ -330,70 +482,21 @@ elaaoms_search_rank(const elaaoms_search_request_t *req,
         return -1;
     }
 
-    /* 3. filters, 4. threshold */
+    /* 4. the threshold first: the filters then look at few records */
 
     threshold = (float) res->threshold;
     m = 0;
 
     for (i = 0; i < nv; i++) {
-        r = &recs[s.vis[i]];
-
-        if ((req->type >= 0 && (int) r->type != req->type)
-            || (req->conversation_id
-                && strcmp(r->conversation_id.data, req->conversation_id)
-                   != 0)
-            || (req->since && r->created < req->since)
-            || (req->until && r->created > req->until)
-            || r->importance < req->min_importance
-            || s.scores[i] < threshold)
-        {
-            continue;
-        }
-
-        mt = &s.match[m++];
-        mt->rank = s.scores[i];
-        mt->score = s.scores[i];
-        mt->idx = s.vis[i];
-        mt->superseded = (r->flags & ELAAOMS_MEMORY_F_SUPERSEDED) != 0;
-        mt->importance = r->importance;
-        mt->created = r->created;
-        mt->id = r->id.data;
-    }
-
-    res->matched = m;
-
-    /* 5. rank */
-
-    elaaoms_search_cap_superseded(recs, s.match, m, &s);
-
-    if (m > 1) {
-        qsort(s.match, m, sizeof(elaaoms_search_match_t),
-              elaaoms_search_match_cmp);
-    }
-
-    /* 6. limit */
-
-    limit = req->limit;
-    if (limit < 1 || limit > ELAAOMS_SEARCH_MAX_LIMIT) {
-        limit = limit < 1 ? ELAAOMS_SEARCH_DEFAULT_LIMIT
-                          : ELAAOMS_SEARCH_MAX_LIMIT;
-    }
-
-    res->count = m < (size_t) limit ? m : (size_t) limit;
-
-    for (i = 0; i < res->count; i++) {
-        mt = &s.match[i];
-        r = &recs[mt->idx];
-
-        res->index[i] = mt->idx;
-        res->relevance[i] = mt->score;
-
-        if (!elaaoms_memory_record_unattributed(r)
-            && !elaaoms_memory_record_has_agent(r, agent))
-        {
-            res->foreign[res->nforeign++] = mt->idx;
+        if (s.scores[i] >= threshold) {
+            s.over[m].rec = &recs[s.vis[i]];
+            s.over[m].idx = s.vis[i];
+            s.over[m].score = s.scores[i];
+            m++;
         }
     }
+
+    elaaoms_search_select(req, agent, s.over, m, s.select, res);
 
     free(mem);
 

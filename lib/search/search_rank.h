@@ -131,6 +131,38 @@ int elaaoms_search_rank(const elaaoms_search_request_t *req,
     elaaoms_search_result_t *res);
 
 /*
+ * The steps after relevance, shared with the search index
+ * (search_index.h): cands[0..nc) are visible memories scored against the
+ * question, each with the index the result reports for it; the filters,
+ * res->threshold (already set), the rank and the limit fill res's
+ * matched, count, index, relevance and foreign (agent: the requesting
+ * agent as elaaoms_search_agent() gives it).  scratch:
+ * elaaoms_search_select_scratch_size(nc) bytes or NULL (allocated inside).
+ * 0, or -1 when the allocation failed.
+ */
+typedef struct {
+    const elaaoms_memory_record_t  *rec;
+    uint32_t                        idx;
+    float                           score;
+} elaaoms_search_cand_t;
+
+size_t elaaoms_search_select_scratch_size(size_t nc);
+int elaaoms_search_select(const elaaoms_search_request_t *req,
+    elaaoms_mstr_t agent, const elaaoms_search_cand_t *cands, size_t nc,
+    void *scratch, elaaoms_search_result_t *res);
+
+/*
+ * The record's offline vector: its own when of the offline model (model:
+ * ELAAOMS_EMBED_MODEL), else the one kept beside a provider's; NULL when
+ * it has neither
+ */
+const unsigned char *elaaoms_search_offline_q8(
+    const elaaoms_memory_record_t *r, elaaoms_mstr_t model);
+
+/* the requesting agent: "" for none or an invalid id */
+elaaoms_mstr_t elaaoms_search_agent(const char *agent_id);
+
+/*
  * The natural-language summary of a result into buf (NUL-terminated,
  * ELAAOMS_SEARCH_SUMMARY_MAX bytes always suffice, cut to size
  * otherwise); returns its length.  "Found 2 memories. Most relevant:

@@ -1,0 +1,84 @@
+/*
+ * The parts of relevance.c that the search index (search_index.c) shares
+ * so that both score a memory the same way: the query's terms, a
+ * candidate's counts, IDF and the per-candidate formula.  Not an API.
+ */
+
+#ifndef ELAAOMS_RELEVANCE_INTERNAL_H
+#define ELAAOMS_RELEVANCE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "search/relevance.h"
+#include "search/tokenize.h"
+
+
+/*
+ * Counts in units: a content word ELAAOMS_REL_CONTENT_UNITS, a quote word
+ * ELAAOMS_REL_QUOTE_UNITS (ELAAOMS_RELEVANCE_QUOTE_WEIGHT of it).
+ */
+#define ELAAOMS_REL_CONTENT_UNITS  2
+#define ELAAOMS_REL_QUOTE_UNITS                                               \
+    ((unsigned) (ELAAOMS_REL_CONTENT_UNITS * ELAAOMS_RELEVANCE_QUOTE_WEIGHT   \
+                 + 0.5f))
+
+
+/* a bit per sense: two lists whose masks meet nowhere share no sense */
+typedef struct {
+    uint64_t  w[4];
+} elaaoms_sense_mask_t;
+
+
+typedef struct {
+    char      stem[ELAAOMS_TOKEN_MAX + 1];
+    size_t    stem_len;
+    uint32_t  stem_hash;
+    uint32_t  concepts;
+    /* WordNet senses (lexicon.h): a memory word sharing one relates */
+    const uint32_t  *senses;
+    size_t           nsenses;
+    elaaoms_sense_mask_t  sense_mask;  /* a cheap "none shared" before
+                                          the merge */
+    float     idf;
+    unsigned  answer_type:1;    /* names the kind of answer wanted */
+} elaaoms_query_term_t;
+
+
+/*
+ * Per candidate: its length in content words and, per query term, the
+ * units of words with its stem, of words sharing one of its concepts
+ * (and not its stem), and of words sharing a WordNet sense (neither),
+ * each saturated at 255: BM25 flattens long before
+ */
+typedef struct {
+    uint16_t  len;
+    uint8_t   exact[ELAAOMS_RELEVANCE_MAX_TERMS];
+    uint8_t   related[ELAAOMS_RELEVANCE_MAX_TERMS];
+    uint8_t   sense[ELAAOMS_RELEVANCE_MAX_TERMS];
+} elaaoms_cand_stats_t;
+
+
+void elaaoms_sense_mask(const uint32_t *senses, size_t n,
+    elaaoms_sense_mask_t *m);
+
+/* the query's distinct terms (at most ELAAOMS_RELEVANCE_MAX_TERMS) */
+size_t elaaoms_relevance_query_terms(const char *query, size_t len,
+    elaaoms_query_term_t *terms);
+
+/*
+ * Sets terms[j].idf from df[j], the candidates (of n) that fill term j
+ * in any way; returns the sum of the IDFs
+ */
+float elaaoms_relevance_idf(elaaoms_query_term_t *terms, size_t nterms,
+    size_t n, const size_t *df);
+
+/*
+ * One candidate's raw score (0..1) from its counts and its cosine
+ * (already clamped at 0); *lex gets the lexical half when not NULL
+ */
+float elaaoms_relevance_raw(const elaaoms_query_term_t *terms, size_t nterms,
+    float ideal, const elaaoms_cand_stats_t *st, float avglen, float cos,
+    float *lex);
+
+#endif /* ELAAOMS_RELEVANCE_INTERNAL_H */
