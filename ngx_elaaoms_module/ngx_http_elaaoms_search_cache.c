@@ -11,10 +11,19 @@
  * records are read again otherwise.  No token (an erased caller, records
  * of an older worker) is never cached.
  *
+ * What is cached is the caller's search index (lib/search/search_index.h:
+ * the records and what scoring them needs, precomputed), built once per
+ * version by the worker process that read the records.
+ *
  * Entries live in an rbtree by crc32 of the key, with an LRU queue: when
  * the slab allocator has no room the least recently used entries go
- * first.  An entry is copied out under the zone's mutex, so an eviction
- * by another worker never pulls memory from under a search.
+ * first.  A search scores the entry in place: it pins it (a count under
+ * the zone's mutex) and releases it when its answer is written, and an
+ * entry replaced or evicted while pinned leaves the tree at once but is
+ * freed by its last release, so an eviction by another worker never
+ * pulls memory from under a search.  A worker that dies holding a pin
+ * leaks that entry's memory until the zone is recreated: the cost of
+ * not copying a blob of hundreds of kilobytes per search.
  */
 
 
@@ -31,6 +40,8 @@ typedef struct {
     ngx_queue_t         lru;
     u_char             *blob;        /* slab memory */
     size_t              blob_len;
+    ngx_uint_t          pins;        /* searches scoring it now */
+    unsigned            dead:1;      /* out of the tree: freed at 0 pins */
     u_char              version[NGX_HTTP_ELAAOMS_VERSION_LEN];
     u_short             key_len;
     u_char              key[1];      /* org '\0' caller */
@@ -262,6 +273,12 @@ ngx_http_elaaoms_cache_drop(ngx_http_elaaoms_cache_t *c,
     ngx_queue_remove(&cn->lru);
     ngx_rbtree_delete(&c->sh->rbtree, &cn->node);
 
+    if (cn->pins) {
+        /* a search scores it: its last release frees it */
+        cn->dead = 1;
+        return;
+    }
+
     if (cn->blob) {
         ngx_slab_free_locked(c->shpool, cn->blob);
     }
@@ -288,11 +305,10 @@ ngx_http_elaaoms_cache_key(u_char *buf, const char *org, const char *caller,
 
 ngx_int_t
 ngx_http_elaaoms_search_cache_get(ngx_shm_zone_t *zone, const char *org,
-    const char *caller, const u_char *version, u_char **blob, size_t *len,
-    ngx_log_t *log)
+    const char *caller, const u_char *version,
+    ngx_http_elaaoms_search_cache_pin_t *pin)
 {
     size_t                          klen;
-    u_char                         *copy;
     uint32_t                        hash;
     ngx_int_t                       rc;
     ngx_http_elaaoms_cache_t       *c;
@@ -313,24 +329,47 @@ ngx_http_elaaoms_search_cache_get(ngx_shm_zone_t *zone, const char *org,
         && ngx_memcmp(cn->version, version, NGX_HTTP_ELAAOMS_VERSION_LEN)
            == 0)
     {
-        /* copied out: another worker may evict the entry after unlock */
-        copy = ngx_alloc(cn->blob_len ? cn->blob_len : 1, log);
+        cn->pins++;
 
-        if (copy != NULL) {
-            ngx_memcpy(copy, cn->blob, cn->blob_len);
-            *blob = copy;
-            *len = cn->blob_len;
+        pin->zone = zone;
+        pin->node = cn;
+        pin->blob = cn->blob;
+        pin->len = cn->blob_len;
 
-            ngx_queue_remove(&cn->lru);
-            ngx_queue_insert_head(&c->sh->lru, &cn->lru);
+        ngx_queue_remove(&cn->lru);
+        ngx_queue_insert_head(&c->sh->lru, &cn->lru);
 
-            rc = NGX_OK;
-        }
+        rc = NGX_OK;
     }
 
     ngx_shmtx_unlock(&c->shpool->mutex);
 
     return rc;
+}
+
+
+void
+ngx_http_elaaoms_search_cache_release(ngx_http_elaaoms_search_cache_pin_t *pin)
+{
+    ngx_http_elaaoms_cache_t       *c;
+    ngx_http_elaaoms_cache_node_t  *cn;
+
+    if (pin->node == NULL) {
+        return;
+    }
+
+    c = pin->zone->data;
+    cn = pin->node;
+    pin->node = NULL;
+
+    ngx_shmtx_lock(&c->shpool->mutex);
+
+    if (--cn->pins == 0 && cn->dead) {
+        ngx_slab_free_locked(c->shpool, cn->blob);
+        ngx_slab_free_locked(c->shpool, cn);
+    }
+
+    ngx_shmtx_unlock(&c->shpool->mutex);
 }
 
 
@@ -399,6 +438,8 @@ ngx_http_elaaoms_search_cache_put(ngx_shm_zone_t *zone, const char *org,
     cn->node.key = hash;
     cn->blob = data;
     cn->blob_len = len;
+    cn->pins = 0;
+    cn->dead = 0;
     ngx_memcpy(cn->version, version, NGX_HTTP_ELAAOMS_VERSION_LEN);
     cn->key_len = (u_short) klen;
     ngx_memcpy(cn->key, key, klen);

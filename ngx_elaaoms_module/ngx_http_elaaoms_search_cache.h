@@ -25,16 +25,28 @@
 char *ngx_http_elaaoms_search_cache_conf(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
+/* a cached blob pinned for one search */
+typedef struct {
+    ngx_shm_zone_t  *zone;
+    void            *node;
+    const u_char    *blob;      /* in the zone, read-only */
+    size_t           len;
+} ngx_http_elaaoms_search_cache_pin_t;
+
 /*
- * The cached records of org and caller when cached under version
- * (NGX_HTTP_ELAAOMS_VERSION_LEN bytes): NGX_OK with *blob a copy the
- * caller frees with ngx_free(); NGX_DECLINED otherwise.
+ * The cached blob of org and caller when cached under version
+ * (NGX_HTTP_ELAAOMS_VERSION_LEN bytes): NGX_OK with pin->blob valid
+ * until ngx_http_elaaoms_search_cache_release(pin), which must follow;
+ * NGX_DECLINED otherwise.
  */
 ngx_int_t ngx_http_elaaoms_search_cache_get(ngx_shm_zone_t *zone,
     const char *org, const char *caller, const u_char *version,
-    u_char **blob, size_t *len, ngx_log_t *log);
+    ngx_http_elaaoms_search_cache_pin_t *pin);
+void ngx_http_elaaoms_search_cache_release(
+    ngx_http_elaaoms_search_cache_pin_t *pin);
 
-/* caches a copy of blob under version, evicting the least recently used */
+/* caches a copy of blob (8-byte aligned in the zone) under version,
+ * evicting the least recently used */
 void ngx_http_elaaoms_search_cache_put(ngx_shm_zone_t *zone, const char *org,
     const char *caller, const u_char *version, const u_char *blob,
     size_t len, ngx_log_t *log);

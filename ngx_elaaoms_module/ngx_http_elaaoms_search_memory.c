@@ -48,6 +48,7 @@
 #include "intake/ids.h"
 #include "store/memory_record.h"
 #include "store/redis_keys.h"
+#include "search/search_index.h"
 #include "search/search_rank.h"
 #include "search/search_request.h"
 
@@ -73,6 +74,7 @@ typedef struct {
     unsigned                   versioned:1; /* the batch is the GET */
     unsigned                   refetch:1;   /* the next batch reads them */
     unsigned                   has_version:1;
+    unsigned                   keep:1;      /* cache what was read */
     u_char                     version[NGX_HTTP_ELAAOMS_VERSION_LEN];
 } ngx_http_elaaoms_search_ctx_t;
 
@@ -105,9 +107,6 @@ static void ngx_http_elaaoms_search_embedded(ngx_http_request_t *r,
 static void ngx_http_elaaoms_search_answer(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx);
 static ngx_int_t ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
-    ngx_http_elaaoms_search_ctx_t *ctx, redisReply *reply, u_char *blob,
-    size_t bloblen);
-static void ngx_http_elaaoms_search_cache_keep(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx, redisReply *reply);
 static ngx_int_t ngx_http_elaaoms_search_send(ngx_http_request_t *r,
     ngx_http_elaaoms_search_ctx_t *ctx);
@@ -656,7 +655,13 @@ ngx_http_elaaoms_search_reply(ngx_http_request_t *r, void *data,
             return;
         }
 
-        ngx_http_elaaoms_search_cache_keep(r, ctx, reply);
+        /* no version: erased, or written by an older worker */
+        ctx->keep = reply->element[0]->len == NGX_HTTP_ELAAOMS_VERSION_LEN;
+        if (ctx->keep) {
+            ngx_memcpy(ctx->version, reply->element[0]->str,
+                       NGX_HTTP_ELAAOMS_VERSION_LEN);
+        }
+
         reply = reply->element[1];
     }
 
@@ -670,7 +675,7 @@ ngx_http_elaaoms_search_reply(ngx_http_request_t *r, void *data,
     }
 
     /* the views point into the reply, which is freed after this call */
-    if (ngx_http_elaaoms_search_rank(r, ctx, reply, NULL, 0) != NGX_OK) {
+    if (ngx_http_elaaoms_search_rank(r, ctx, reply) != NGX_OK) {
         ctx->answer.len = 0;
         ctx->answer.data = NULL;
     }
@@ -678,230 +683,62 @@ ngx_http_elaaoms_search_reply(ngx_http_request_t *r, void *data,
 
 
 /*
- * The cache's blob of a caller's HGETALL reply: each field/value pair as
- * u32 field length, u32 value length, the field, the value, each padded
- * to 8 bytes; kept whole, so a hit decodes and checks every record as a
- * fresh read does.
+ * Per worker process: the scratch of one search (search_index.h), kept
+ * between searches so a search allocates nothing; given back when one
+ * caller made it large.
  */
-#define ngx_http_elaaoms_blob_pad(n)  ngx_align((n), 8)
+static u_char  *ngx_http_elaaoms_search_scratch;
+static size_t   ngx_http_elaaoms_search_scratch_len;
 
-/* one padded string of len bytes at off into *out; the next offset or 0 */
-static size_t
-ngx_http_elaaoms_blob_str(u_char *blob, size_t size, size_t off,
-    uint32_t len, ngx_str_t *out)
+#define NGX_HTTP_ELAAOMS_SEARCH_SCRATCH_KEEP  (4 * 1024 * 1024)
+
+
+static void *
+ngx_http_elaaoms_search_scratch_get(size_t size, ngx_log_t *log)
 {
-    if (len > size - off || ngx_http_elaaoms_blob_pad(len) > size - off) {
-        return 0;
-    }
+    if (size > ngx_http_elaaoms_search_scratch_len) {
+        ngx_free(ngx_http_elaaoms_search_scratch);
+        ngx_http_elaaoms_search_scratch_len = 0;
 
-    out->data = blob + off;
-    out->len = len;
-
-    return off + ngx_http_elaaoms_blob_pad(len);
-}
-
-
-static size_t
-ngx_http_elaaoms_blob_next(u_char *blob, size_t len, size_t off,
-    ngx_str_t *field, ngx_str_t *value)
-{
-    uint32_t  fl, vl;
-
-    /* written by this worker or another: lengths are still checked */
-    if (len - off < 8) {
-        return 0;
-    }
-
-    ngx_memcpy(&fl, blob + off, 4);
-    ngx_memcpy(&vl, blob + off + 4, 4);
-
-    off = ngx_http_elaaoms_blob_str(blob, len, off + 8, fl, field);
-
-    return off ? ngx_http_elaaoms_blob_str(blob, len, off, vl, value) : 0;
-}
-
-
-/* the script's records into the cache under its version, when it has one */
-static void
-ngx_http_elaaoms_search_cache_keep(ngx_http_request_t *r,
-    ngx_http_elaaoms_search_ctx_t *ctx, redisReply *reply)
-{
-    u_char                       *blob, *p;
-    size_t                        i, size;
-    uint32_t                      fl, vl;
-    redisReply                   *ver, *recs, *f, *v;
-    ngx_http_elaaoms_loc_conf_t  *elcf;
-
-    ver = reply->element[0];
-    recs = reply->element[1];
-
-    /* no version: erased, or written by an older worker */
-    if (ver->len != NGX_HTTP_ELAAOMS_VERSION_LEN
-        || recs->type != REDIS_REPLY_ARRAY || recs->elements % 2 != 0)
-    {
-        return;
-    }
-
-    size = 0;
-
-    for (i = 0; i < recs->elements; i += 2) {
-        f = recs->element[i];
-        v = recs->element[i + 1];
-
-        if (f->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING
-            || f->len > UINT32_MAX || v->len > UINT32_MAX)
-        {
-            return;
+        ngx_http_elaaoms_search_scratch = ngx_alloc(size, log);
+        if (ngx_http_elaaoms_search_scratch == NULL) {
+            return NULL;
         }
 
-        size += 8 + ngx_http_elaaoms_blob_pad(f->len)
-                + ngx_http_elaaoms_blob_pad(v->len);
+        ngx_http_elaaoms_search_scratch_len = size;
     }
 
-    blob = ngx_alloc(size ? size : 1, r->connection->log);
-    if (blob == NULL) {
-        return;
-    }
-
-    p = blob;
-
-    for (i = 0; i < recs->elements; i += 2) {
-        f = recs->element[i];
-        v = recs->element[i + 1];
-        fl = (uint32_t) f->len;
-        vl = (uint32_t) v->len;
-
-        ngx_memzero(p, 8 + ngx_http_elaaoms_blob_pad(fl)
-                       + ngx_http_elaaoms_blob_pad(vl));
-        ngx_memcpy(p, &fl, 4);
-        ngx_memcpy(p + 4, &vl, 4);
-        p += 8;
-        ngx_memcpy(p, f->str, fl);
-        p += ngx_http_elaaoms_blob_pad(fl);
-        ngx_memcpy(p, v->str, vl);
-        p += ngx_http_elaaoms_blob_pad(vl);
-    }
-
-    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
-
-    ngx_http_elaaoms_search_cache_put(elcf->search_cache, ctx->org,
-                                      ctx->caller, (u_char *) ver->str, blob,
-                                      size, r->connection->log);
-    ngx_free(blob);
+    return ngx_http_elaaoms_search_scratch;
 }
 
 
-/* the records of an HGETALL reply, or of the cache's blob when reply is
- * NULL: decoded, ranked, and the answer written */
-static ngx_int_t
-ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
-    ngx_http_elaaoms_search_ctx_t *ctx, redisReply *reply, u_char *blob,
-    size_t bloblen)
+static void
+ngx_http_elaaoms_search_scratch_trim(void)
 {
-    char                         *ids;
-    void                         *mem, *scratch;
-    size_t                        i, n, nrecs, bad, rsize, len, off;
-    elaaoms_jgen_t                j;
-    ngx_int_t                     rc;
-    ngx_str_t                    *rid, f, v;
-    redisReply                   *field, *value;
-    elaaoms_memory_record_t      *recs, *rec;
-    elaaoms_search_result_t      *res;
+    if (ngx_http_elaaoms_search_scratch_len
+        > NGX_HTTP_ELAAOMS_SEARCH_SCRATCH_KEEP)
+    {
+        ngx_free(ngx_http_elaaoms_search_scratch);
+        ngx_http_elaaoms_search_scratch = NULL;
+        ngx_http_elaaoms_search_scratch_len = 0;
+    }
+}
+
+
+/* the answer of res over recs, and the ids to audit, into ctx */
+static ngx_int_t
+ngx_http_elaaoms_search_write(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx, const elaaoms_memory_record_t *recs,
+    size_t nrecs, elaaoms_search_result_t *res)
+{
+    char            *ids;
+    size_t           len;
+    ngx_int_t        rc;
+    ngx_str_t       *rid;
+    elaaoms_jgen_t   j;
 
     rid = ngx_http_elaaoms_request_id(r);
-
-    if (reply) {
-        n = reply->elements / 2;
-
-    } else {
-        n = 0;
-        off = 0;
-        while ((off = ngx_http_elaaoms_blob_next(blob, bloblen, off, &f, &v))
-               != 0)
-        {
-            n++;
-        }
-    }
-
-    res = ngx_palloc(r->pool, sizeof(elaaoms_search_result_t));
-    if (res == NULL) {
-        return NGX_ERROR;
-    }
-
-    /* one allocation: the record views, then search_rank's scratch */
-    rsize = ngx_align(n * sizeof(elaaoms_memory_record_t), 16);
-
-    mem = ngx_alloc(rsize + elaaoms_search_rank_scratch_size(n),
-                    r->connection->log);
-    if (mem == NULL) {
-        return NGX_ERROR;
-    }
-
-    recs = mem;
-    scratch = (u_char *) mem + rsize;
-    nrecs = 0;
-    bad = 0;
-    off = 0;
-
-    for (i = 0; i < n; i++) {
-        rec = &recs[nrecs];
-
-        if (reply) {
-            field = reply->element[2 * i];
-            value = reply->element[2 * i + 1];
-
-            if (field->type != REDIS_REPLY_STRING
-                || value->type != REDIS_REPLY_STRING)
-            {
-                bad++;
-                continue;
-            }
-
-            f.data = (u_char *) field->str;
-            f.len = field->len;
-            v.data = (u_char *) value->str;
-            v.len = value->len;
-
-        } else {
-            off = ngx_http_elaaoms_blob_next(blob, bloblen, off, &f, &v);
-        }
-
-        /* another org's or caller's record never shows, whatever the key */
-        if (elaaoms_memory_record_decode_view(v.data, v.len, rec, NULL) != 0
-            || ngx_strcmp(rec->org.data, ctx->org) != 0
-            || ngx_strcmp(rec->caller.data, ctx->caller) != 0
-            || f.len != rec->id.len
-            || ngx_memcmp(f.data, rec->id.data, rec->id.len) != 0)
-        {
-            bad++;
-            continue;
-        }
-
-        nrecs++;
-    }
-
-    if (bad) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: search-memory: %uz of %uz records of the "
-                      "caller skipped (undecodable or misplaced)", bad, n);
-    }
-
     rc = NGX_ERROR;
-    j.g = NULL;
-
-    /* the question's provider vector when there is one for these records */
-    if (ctx->embed) {
-        ctx->fetch = ngx_http_elaaoms_embed_prepare(ctx->embed, &ctx->sr,
-                                                    recs, nrecs);
-    }
-
-    /* the floors resolved the threshold: the default is not used here */
-    if (elaaoms_search_rank(&ctx->sr, ctx->sr.agent_id, ctx->sr.threshold,
-                            recs, nrecs, scratch, res)
-        != 0)
-    {
-        goto done;
-    }
 
     if (elaaoms_jgen_init(&j, 0) != 0
         || elaaoms_search_gen(j.g, &ctx->sr, recs, res,
@@ -933,7 +770,200 @@ done:
 
     elaaoms_jgen_free(&j);
 
-    ngx_free(mem);
+    return rc;
+}
+
+
+/* recs ranked record by record (search_rank.h), the answer written */
+static ngx_int_t
+ngx_http_elaaoms_search_rank_records(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx, const elaaoms_memory_record_t *recs,
+    size_t nrecs)
+{
+    void                     *scratch;
+    elaaoms_search_result_t  *res;
+
+    res = ngx_palloc(r->pool, sizeof(elaaoms_search_result_t));
+    scratch = ngx_http_elaaoms_search_scratch_get(
+                  elaaoms_search_rank_scratch_size(nrecs),
+                  r->connection->log);
+
+    if (res == NULL || scratch == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* the question's provider vector when there is one for these records */
+    if (ctx->embed) {
+        ctx->fetch = ngx_http_elaaoms_embed_prepare(ctx->embed, &ctx->sr,
+                                                    recs, nrecs);
+    }
+
+    /* the floors resolved the threshold: the default is not used here */
+    if (elaaoms_search_rank(&ctx->sr, ctx->sr.agent_id, ctx->sr.threshold,
+                            recs, nrecs, scratch, res)
+        != 0)
+    {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_elaaoms_search_write(r, ctx, recs, nrecs, res);
+}
+
+
+/* the records of an HGETALL reply: decoded, indexed into the cache when
+ * they have a version, ranked, and the answer written */
+static ngx_int_t
+ngx_http_elaaoms_search_rank(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx, redisReply *reply)
+{
+    int                           built;
+    size_t                        i, n, nrecs, bad, len;
+    ngx_int_t                     rc;
+    u_char                       *blob;
+    redisReply                   *field, *value;
+    elaaoms_mstr_t               *raw;
+    elaaoms_memory_record_t      *recs, *rec;
+    ngx_http_elaaoms_loc_conf_t  *elcf;
+
+    n = reply->elements / 2;
+
+    recs = ngx_alloc((n ? n : 1) * (sizeof(elaaoms_memory_record_t)
+                                    + sizeof(elaaoms_mstr_t)),
+                     r->connection->log);
+    if (recs == NULL) {
+        return NGX_ERROR;
+    }
+
+    raw = (elaaoms_mstr_t *) (recs + (n ? n : 1));
+    nrecs = 0;
+    bad = 0;
+
+    for (i = 0; i < n; i++) {
+        rec = &recs[nrecs];
+        field = reply->element[2 * i];
+        value = reply->element[2 * i + 1];
+
+        /* another org's or caller's record never shows, whatever the key */
+        if (field->type != REDIS_REPLY_STRING
+            || value->type != REDIS_REPLY_STRING
+            || elaaoms_memory_record_decode_view(value->str, value->len, rec,
+                                                 NULL)
+               != 0
+            || ngx_strcmp(rec->org.data, ctx->org) != 0
+            || ngx_strcmp(rec->caller.data, ctx->caller) != 0
+            || field->len != rec->id.len
+            || ngx_memcmp(field->str, rec->id.data, rec->id.len) != 0)
+        {
+            bad++;
+            continue;
+        }
+
+        raw[nrecs].data = value->str;
+        raw[nrecs].len = value->len;
+        nrecs++;
+    }
+
+    if (bad) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: search-memory: %uz of %uz records of the "
+                      "caller skipped (undecodable or misplaced)", bad, n);
+    }
+
+    if (ctx->keep) {
+        elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
+        built = elaaoms_search_index_build(recs, raw, nrecs, &blob, &len);
+
+        if (built == 0) {
+            ngx_http_elaaoms_search_cache_put(elcf->search_cache, ctx->org,
+                                              ctx->caller, ctx->version, blob,
+                                              len, r->connection->log);
+            free(blob);
+
+        } else {
+            /* records of an older worker, or a caller beyond the index */
+            ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                           "elaaoms: search-memory: %uz records not "
+                           "indexed", nrecs);
+        }
+    }
+
+    rc = ngx_http_elaaoms_search_rank_records(r, ctx, recs, nrecs);
+
+    ngx_free(recs);
+    ngx_http_elaaoms_search_scratch_trim();
+
+    return rc;
+}
+
+
+/* a cached index: scored in place, or its records ranked one by one when
+ * the provider's question vector may apply */
+static ngx_int_t
+ngx_http_elaaoms_search_rank_index(ngx_http_request_t *r,
+    ngx_http_elaaoms_search_ctx_t *ctx, const u_char *blob, size_t len)
+{
+    void                           *scratch;
+    size_t                          i, n;
+    ngx_int_t                       rc;
+    elaaoms_search_result_t        *res;
+    elaaoms_memory_record_t        *recs;
+    const elaaoms_memory_record_t  *views;
+
+    if (elaaoms_search_index_check(blob, len) != 0) {
+        /* another build's layout or tables, in a zone kept across an
+         * upgrade: read the records */
+        return NGX_DECLINED;
+    }
+
+    n = elaaoms_search_index_count(blob);
+
+    if (ctx->embed != NULL || ctx->sr.qvec != NULL) {
+        if (ctx->sr.qvec != NULL
+            || (elaaoms_search_index_flags(blob)
+                & ELAAOMS_SEARCH_INDEX_F_PROVIDER))
+        {
+            recs = ngx_alloc((n ? n : 1) * sizeof(elaaoms_memory_record_t),
+                             r->connection->log);
+            if (recs == NULL) {
+                return NGX_ERROR;
+            }
+
+            for (i = 0; i < n; i++) {
+                if (elaaoms_search_index_record(blob, i, &recs[i]) != 0) {
+                    ngx_free(recs);
+                    return NGX_ERROR;
+                }
+            }
+
+            rc = ngx_http_elaaoms_search_rank_records(r, ctx, recs, n);
+
+            ngx_free(recs);
+            ngx_http_elaaoms_search_scratch_trim();
+
+            return rc;
+        }
+    }
+
+    res = ngx_palloc(r->pool, sizeof(elaaoms_search_result_t));
+    scratch = ngx_http_elaaoms_search_scratch_get(
+                  elaaoms_search_index_scratch_size(blob),
+                  r->connection->log);
+
+    if (res == NULL || scratch == NULL) {
+        return NGX_ERROR;
+    }
+
+    rc = NGX_ERROR;
+
+    if (elaaoms_search_index_rank(blob, &ctx->sr, ctx->sr.agent_id,
+                                  ctx->sr.threshold, scratch, &views, res)
+        == 0)
+    {
+        rc = ngx_http_elaaoms_search_write(r, ctx, views, n, res);
+    }
+
+    ngx_http_elaaoms_search_scratch_trim();
 
     return rc;
 }
@@ -954,33 +984,34 @@ ngx_http_elaaoms_search_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
 {
     ngx_http_elaaoms_search_ctx_t *ctx = data;
 
-    u_char                       *blob;
-    size_t                        len;
-    ngx_int_t                     src;
-    ngx_http_elaaoms_loc_conf_t  *elcf;
+    ngx_int_t                            src, hit;
+    ngx_http_elaaoms_loc_conf_t         *elcf;
+    ngx_http_elaaoms_search_cache_pin_t  pin;
 
     if (ctx->versioned && rc == NGX_OK) {
         ctx->versioned = 0;
 
         elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
 
+        hit = NGX_DECLINED;
+
         if (ctx->has_version
             && ngx_http_elaaoms_search_cache_get(elcf->search_cache,
                                                  ctx->org, ctx->caller,
-                                                 ctx->version, &blob, &len,
-                                                 r->connection->log)
+                                                 ctx->version, &pin)
                == NGX_OK)
         {
-            if (ngx_http_elaaoms_search_rank(r, ctx, NULL, blob, len)
-                != NGX_OK)
-            {
+            hit = ngx_http_elaaoms_search_rank_index(r, ctx, pin.blob,
+                                                     pin.len);
+            ngx_http_elaaoms_search_cache_release(&pin);
+
+            if (hit == NGX_ERROR) {
                 ctx->answer.len = 0;
                 ctx->answer.data = NULL;
             }
+        }
 
-            ngx_free(blob);
-
-        } else {
+        if (hit == NGX_DECLINED) {
             /* changed, evicted or never cached: read the records */
             ctx->refetch = 1;
 

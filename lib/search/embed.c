@@ -277,8 +277,9 @@ elaaoms_vec_q16_prepare(const float *a, size_t dim, elaaoms_vec_q16_t *out)
     out->dim = dim;
     out->scale = m > 0 ? 32767.0f / m : 0;
 
+    /* most dimensions of a short text are 0: no rounding call for them */
     for (i = 0; i < dim; i++) {
-        out->v[i] = (int16_t) lrintf(a[i] * out->scale);
+        out->v[i] = a[i] != 0 ? (int16_t) lrintf(a[i] * out->scale) : 0;
     }
 }
 

@@ -338,6 +338,10 @@ elaaoms_relevance_raw(const elaaoms_query_term_t *terms, size_t nterms,
                + ELAAOMS_REL_BM25_B * st->len / avglen);
 
     for (j = 0; j < nterms; j++) {
+        if ((st->exact[j] | st->related[j] | st->sense[j]) == 0) {
+            continue;    /* adds 0: skipped, the sum stays the same */
+        }
+
         tf = (float) st->exact[j] / ELAAOMS_REL_CONTENT_UNITS;
         exact = tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);
         tf = (float) st->related[j] / ELAAOMS_REL_CONTENT_UNITS;

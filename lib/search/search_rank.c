@@ -12,6 +12,8 @@
 #include "search/relevance.h"
 #include "search/search_rank.h"
 #include "search/tokenize.h"
+#include "util/carve.h"
+#include "util/ascii.h"
 
 
 /* one visible memory over the threshold, with its sort key */
@@ -19,11 +21,11 @@ typedef struct {
     float         rank;        /* relevance, or lower (superseded) */
     float         score;       /* relevance */
     uint32_t      idx;         /* reported: elaaoms_search_cand_t.idx */
-    const elaaoms_memory_record_t  *rec;
+    const elaaoms_search_cand_t    *cand;
     int           superseded;
     int           importance;
     int64_t       created;
-    const char   *id;
+    elaaoms_mstr_t  id;
 } elaaoms_search_match_t;
 
 /* the scratch buffer, carved into these */
@@ -72,14 +74,8 @@ elaaoms_search_sel_layout(size_t n, unsigned char *base,
     tsize = elaaoms_search_table_size(n);
     off = 0;
 
-#define ELAAOMS_CARVE(field, type, count)                                     \
-    if (s) {                                                                  \
-        s->field = (type *) (base + off);                                     \
-    }                                                                         \
-    off += ELAAOMS_SEARCH_ALIGN((count) * sizeof(type))
-
-    ELAAOMS_CARVE(match, elaaoms_search_match_t, n);
-    ELAAOMS_CARVE(table, uint32_t, tsize);
+    ELAAOMS_CARVE(s, base, off, match, elaaoms_search_match_t, n);
+    ELAAOMS_CARVE(s, base, off, table, uint32_t, tsize);
 
     if (s) {
         s->table_size = tsize;
@@ -104,18 +100,16 @@ elaaoms_search_layout(size_t n, unsigned char *base,
 
     off = 0;
 
-    ELAAOMS_CARVE(vis, uint32_t, n);
-    ELAAOMS_CARVE(cands, elaaoms_relevance_cand_t, n);
-    ELAAOMS_CARVE(scores, float, n);
-    ELAAOMS_CARVE(over, elaaoms_search_cand_t, n);
+    ELAAOMS_CARVE(s, base, off, vis, uint32_t, n);
+    ELAAOMS_CARVE(s, base, off, cands, elaaoms_relevance_cand_t, n);
+    ELAAOMS_CARVE(s, base, off, scores, float, n);
+    ELAAOMS_CARVE(s, base, off, over, elaaoms_search_cand_t, n);
 
     if (s) {
         s->select = base + off;
     }
 
     off += ELAAOMS_SEARCH_ALIGN(elaaoms_search_select_scratch_size(n));
-
-#undef ELAAOMS_CARVE
 
     if (s) {
         s->rel = base + off;
@@ -153,7 +147,8 @@ elaaoms_search_match_cmp(const void *a, const void *b)
         return x->created > y->created ? -1 : 1;
     }
 
-    return strcmp(x->id, y->id);
+    /* ids are unique: a total order */
+    return strcmp(x->id.data, y->id.data);
 }
 
 
@@ -176,10 +171,12 @@ elaaoms_search_cap_superseded(elaaoms_search_match_t *match, size_t m,
     size_t                          i, mask;
     uint32_t                        h, e;
     unsigned                        k;
-    const elaaoms_memory_record_t  *r, *c;
+    const elaaoms_memory_record_t  *r;
 
     for (i = 0; i < m; i++) {
-        if (match[i].superseded && match[i].rec->nconflicts) {
+        if (match[i].superseded && match[i].cand->conflicts
+            && match[i].cand->rec != NULL)
+        {
             break;
         }
     }
@@ -196,8 +193,7 @@ elaaoms_search_cap_superseded(elaaoms_search_match_t *match, size_t m,
             continue;
         }
 
-        r = match[i].rec;
-        h = elaaoms_search_id_hash(r->id.data, r->id.len) & mask;
+        h = elaaoms_search_id_hash(match[i].id.data, match[i].id.len) & mask;
 
         while (s->table[h]) {
             h = (h + 1) & mask;
@@ -207,11 +203,11 @@ elaaoms_search_cap_superseded(elaaoms_search_match_t *match, size_t m,
     }
 
     for (i = 0; i < m; i++) {
-        if (!match[i].superseded) {
+        r = match[i].cand->rec;
+
+        if (!match[i].superseded || r == NULL) {
             continue;
         }
-
-        r = match[i].rec;
 
         for (k = 0; k < r->nconflicts && k < ELAAOMS_MEMORY_MAX_CONFLICTS;
              k++)
@@ -220,9 +216,7 @@ elaaoms_search_cap_superseded(elaaoms_search_match_t *match, size_t m,
                                        r->conflicts[k].len) & mask;
 
             while ((e = s->table[h]) != 0) {
-                c = match[e - 1].rec;
-
-                if (elaaoms_mstr_eq(c->id, r->conflicts[k])) {
+                if (elaaoms_mstr_eq(match[e - 1].id, r->conflicts[k])) {
                     if (match[e - 1].score < match[i].rank) {
                         match[i].rank = match[e - 1].score;
                     }
@@ -233,6 +227,52 @@ elaaoms_search_cap_superseded(elaaoms_search_match_t *match, size_t m,
             }
         }
     }
+}
+
+
+/*
+ * The first k matches in rank order at the front (k < m): a selection
+ * into a sorted run, cheaper than sorting hundreds of matches for five
+ */
+static void
+elaaoms_search_top(elaaoms_search_match_t *match, size_t m, size_t k)
+{
+    size_t                  i, j;
+    elaaoms_search_match_t  t;
+
+    qsort(match, k, sizeof(elaaoms_search_match_t),
+          elaaoms_search_match_cmp);
+
+    for (i = k; i < m; i++) {
+        if (elaaoms_search_match_cmp(&match[i], &match[k - 1]) >= 0) {
+            continue;
+        }
+
+        t = match[i];
+        for (j = k - 1; j > 0
+             && elaaoms_search_match_cmp(&t, &match[j - 1]) < 0; j--)
+        {
+            match[j] = match[j - 1];
+        }
+        match[j] = t;
+    }
+}
+
+
+void
+elaaoms_search_cand_of(elaaoms_search_cand_t *cand,
+    const elaaoms_memory_record_t *r, elaaoms_mstr_t agent)
+{
+    cand->rec = r;
+    cand->id = r->id;
+    cand->conversation_id = r->conversation_id;
+    cand->created = r->created;
+    cand->type = (int) r->type;
+    cand->importance = r->importance;
+    cand->superseded = (r->flags & ELAAOMS_MEMORY_F_SUPERSEDED) != 0;
+    cand->conflicts = r->nconflicts != 0;
+    cand->own = elaaoms_memory_record_unattributed(r)
+                || elaaoms_memory_record_has_agent(r, agent);
 }
 
 
@@ -290,7 +330,7 @@ elaaoms_search_select(const elaaoms_search_request_t *req,
     size_t                          i, m;
     elaaoms_search_match_t         *mt;
     elaaoms_search_sel_scratch_t    s;
-    const elaaoms_memory_record_t  *r;
+    const elaaoms_search_cand_t    *c;
 
     res->matched = 0;
     res->count = 0;
@@ -317,29 +357,29 @@ elaaoms_search_select(const elaaoms_search_request_t *req,
     m = 0;
 
     for (i = 0; i < nc; i++) {
-        r = cands[i].rec;
+        c = &cands[i];
 
-        if ((req->type >= 0 && (int) r->type != req->type)
+        if ((req->type >= 0 && c->type != req->type)
             || (req->conversation_id
-                && strcmp(r->conversation_id.data, req->conversation_id)
+                && strcmp(c->conversation_id.data, req->conversation_id)
                    != 0)
-            || (req->since && r->created < req->since)
-            || (req->until && r->created > req->until)
-            || r->importance < req->min_importance
-            || cands[i].score < threshold)
+            || (req->since && c->created < req->since)
+            || (req->until && c->created > req->until)
+            || c->importance < req->min_importance
+            || c->score < threshold)
         {
             continue;
         }
 
         mt = &s.match[m++];
-        mt->rank = cands[i].score;
-        mt->score = cands[i].score;
-        mt->idx = cands[i].idx;
-        mt->rec = r;
-        mt->superseded = (r->flags & ELAAOMS_MEMORY_F_SUPERSEDED) != 0;
-        mt->importance = r->importance;
-        mt->created = r->created;
-        mt->id = r->id.data;
+        mt->rank = c->score;
+        mt->score = c->score;
+        mt->idx = c->idx;
+        mt->cand = c;
+        mt->superseded = c->superseded;
+        mt->importance = c->importance;
+        mt->created = c->created;
+        mt->id = c->id;
     }
 
     res->matched = m;
@@ -348,31 +388,31 @@ elaaoms_search_select(const elaaoms_search_request_t *req,
 
     elaaoms_search_cap_superseded(s.match, m, &s);
 
-    if (m > 1) {
-        qsort(s.match, m, sizeof(elaaoms_search_match_t),
-              elaaoms_search_match_cmp);
-    }
-
-    /* 6. limit */
-
     limit = req->limit;
     if (limit < 1 || limit > ELAAOMS_SEARCH_MAX_LIMIT) {
         limit = limit < 1 ? ELAAOMS_SEARCH_DEFAULT_LIMIT
                           : ELAAOMS_SEARCH_MAX_LIMIT;
     }
 
+    if (m > (size_t) limit) {
+        elaaoms_search_top(s.match, m, (size_t) limit);
+
+    } else if (m > 1) {
+        qsort(s.match, m, sizeof(elaaoms_search_match_t),
+              elaaoms_search_match_cmp);
+    }
+
+    /* 6. limit */
+
     res->count = m < (size_t) limit ? m : (size_t) limit;
 
     for (i = 0; i < res->count; i++) {
         mt = &s.match[i];
-        r = mt->rec;
 
         res->index[i] = mt->idx;
         res->relevance[i] = mt->score;
 
-        if (!elaaoms_memory_record_unattributed(r)
-            && !elaaoms_memory_record_has_agent(r, agent))
-        {
+        if (!mt->cand->own) {
             res->foreign[res->nforeign++] = mt->idx;
         }
     }
@@ -489,7 +529,7 @@ elaaoms_search_rank(const elaaoms_search_request_t *req,
 
     for (i = 0; i < nv; i++) {
         if (s.scores[i] >= threshold) {
-            s.over[m].rec = &recs[s.vis[i]];
+            elaaoms_search_cand_of(&s.over[m], &recs[s.vis[i]], agent);
             s.over[m].idx = s.vis[i];
             s.over[m].score = s.scores[i];
             m++;
@@ -590,6 +630,7 @@ elaaoms_search_gen_opt(yajl_gen g, elaaoms_mstr_t s)
 void
 elaaoms_search_iso8601(int64_t t, char *buf, size_t size)
 {
+    char    *p;
     int64_t  days, secs, era, doe, yoe, y, doy, mp, d, mo;
 
     if (t < 0) {
@@ -615,9 +656,27 @@ elaaoms_search_iso8601(int64_t t, char *buf, size_t size)
     mo = mp < 10 ? mp + 3 : mp - 9;
     y += mo <= 2;
 
-    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int) y, (int) mo,
-             (int) d, (int) (secs / 3600), (int) (secs / 60 % 60),
-             (int) (secs % 60));
+    /* "YYYY-MM-DDTHH:MM:SSZ" without printf: three a search answer */
+    if (size < sizeof("9999-12-31T23:59:59Z")) {
+        if (size) {
+            buf[0] = '\0';
+        }
+        return;
+    }
+
+    p = elaaoms_ascii_digits(buf, (unsigned) y, 4);
+    *p++ = '-';
+    p = elaaoms_ascii_digits(p, (unsigned) mo, 2);
+    *p++ = '-';
+    p = elaaoms_ascii_digits(p, (unsigned) d, 2);
+    *p++ = 'T';
+    p = elaaoms_ascii_digits(p, (unsigned) (secs / 3600), 2);
+    *p++ = ':';
+    p = elaaoms_ascii_digits(p, (unsigned) (secs / 60 % 60), 2);
+    *p++ = ':';
+    p = elaaoms_ascii_digits(p, (unsigned) (secs % 60), 2);
+    *p++ = 'Z';
+    *p = '\0';
 }
 
 

@@ -133,18 +133,32 @@ int elaaoms_search_rank(const elaaoms_search_request_t *req,
 /*
  * The steps after relevance, shared with the search index
  * (search_index.h): cands[0..nc) are visible memories scored against the
- * question, each with the index the result reports for it; the filters,
- * res->threshold (already set), the rank and the limit fill res's
- * matched, count, index, relevance and foreign (agent: the requesting
- * agent as elaaoms_search_agent() gives it).  scratch:
- * elaaoms_search_select_scratch_size(nc) bytes or NULL (allocated inside).
- * 0, or -1 when the allocation failed.
+ * question, each with the index the result reports for it and the fields
+ * the filters and the rank read; rec (the record) is needed only for a
+ * superseded memory with conflict links (the links are followed) and may
+ * be NULL otherwise.  The filters, res->threshold (already set), the rank
+ * and the limit fill res's matched, count, index, relevance and foreign
+ * (the answered memories whose own is 0).  scratch:
+ * elaaoms_search_select_scratch_size(nc) bytes or NULL (allocated
+ * inside).  0, or -1 when the allocation failed.
  */
 typedef struct {
     const elaaoms_memory_record_t  *rec;
     uint32_t                        idx;
     float                           score;
+    elaaoms_mstr_t                  id;
+    elaaoms_mstr_t                  conversation_id;
+    int64_t                         created;
+    int                             type;
+    int                             importance;
+    unsigned                        superseded:1;
+    unsigned                        conflicts:1;  /* has conflict links */
+    unsigned                        own:1;        /* the agent's own */
 } elaaoms_search_cand_t;
+
+/* the fields of cand from a record (rec set too) */
+void elaaoms_search_cand_of(elaaoms_search_cand_t *cand,
+    const elaaoms_memory_record_t *r, elaaoms_mstr_t agent);
 
 size_t elaaoms_search_select_scratch_size(size_t nc);
 int elaaoms_search_select(const elaaoms_search_request_t *req,

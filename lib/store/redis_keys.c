@@ -7,6 +7,7 @@
 #include <openssl/sha.h>
 
 #include "store/redis_keys.h"
+#include "util/ascii.h"
 
 
 static int
@@ -51,7 +52,6 @@ int
 elaaoms_key_call(char *buf, size_t size, const char *org,
     const char *call_id, size_t call_id_len)
 {
-    int            i;
     char           hex[33];
     unsigned char  md[SHA256_DIGEST_LENGTH];
 
@@ -61,9 +61,7 @@ elaaoms_key_call(char *buf, size_t size, const char *org,
 
     SHA256((const unsigned char *) call_id, call_id_len, md);
 
-    for (i = 0; i < 16; i++) {
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    }
+    elaaoms_ascii_hex(hex, md, 16);
 
     return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
                                      "%s:call:%s", org, hex), size);
@@ -74,7 +72,6 @@ int
 elaaoms_key_qvec(char *buf, size_t size, const char *org, const char *model,
     int dimensions, const char *question, size_t len)
 {
-    int            i;
     char           hex[2 * SHA256_DIGEST_LENGTH + 1];
     unsigned char  md[SHA256_DIGEST_LENGTH];
 
@@ -84,9 +81,7 @@ elaaoms_key_qvec(char *buf, size_t size, const char *org, const char *model,
 
     SHA256((const unsigned char *) question, len, md);
 
-    for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    }
+    elaaoms_ascii_hex(hex, md, SHA256_DIGEST_LENGTH);
 
     return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
                                      "%s:qvec:%s:%d:%s", org, model,
@@ -150,7 +145,7 @@ int
 elaaoms_key_tombstone(char *buf, size_t size, const char *org,
     const char *caller)
 {
-    int            i, n;
+    int            n;
     char           hex[2 * SHA256_DIGEST_LENGTH + 1], id[ELAAOMS_KEY_MAX];
     unsigned char  md[SHA256_DIGEST_LENGTH];
 
@@ -162,9 +157,7 @@ elaaoms_key_tombstone(char *buf, size_t size, const char *org,
 
     SHA256((const unsigned char *) id, (size_t) n, md);
 
-    for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    }
+    elaaoms_ascii_hex(hex, md, SHA256_DIGEST_LENGTH);
 
     return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
                                      "%s:forgotten:%s", org, hex), size);

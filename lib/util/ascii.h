@@ -7,6 +7,8 @@
 #ifndef ELAAOMS_ASCII_H
 #define ELAAOMS_ASCII_H
 
+#include <stddef.h>
+
 static inline int
 elaaoms_ascii_digit(int c)
 {
@@ -78,5 +80,35 @@ elaaoms_ascii_toupper(int c)
 {
     return elaaoms_ascii_lower(c) ? c - ('a' - 'A') : c;
 }
+
+/* n bytes as 2n lowercase hex digits and a NUL (out: 2n + 1 bytes) */
+static inline void
+elaaoms_ascii_hex(char *out, const unsigned char *in, size_t n)
+{
+    static const char  digits[] = "0123456789abcdef";
+
+    while (n--) {
+        *out++ = digits[*in >> 4];
+        *out++ = digits[*in++ & 0x0f];
+    }
+
+    *out = '\0';
+}
+
+
+/* v (0..10^width - 1) as width decimal digits with leading zeros; the end */
+static inline char *
+elaaoms_ascii_digits(char *out, unsigned v, int width)
+{
+    int  i;
+
+    for (i = width - 1; i >= 0; i--) {
+        out[i] = (char) ('0' + v % 10);
+        v /= 10;
+    }
+
+    return out + width;
+}
+
 
 #endif /* ELAAOMS_ASCII_H */
