@@ -15,19 +15,6 @@
 #include "search/tokenize.h"
 
 
-#define ELAAOMS_REL_W_COS          0.5f
-#define ELAAOMS_REL_W_LEX          0.5f
-/* a query word met only through a shared concept counts this much */
-#define ELAAOMS_REL_CONCEPT_CREDIT 0.6f
-/* a query word met only through a shared WordNet sense (lexicon.h) */
-#define ELAAOMS_REL_SENSE_CREDIT   0.3f
-/* a query word no memory fills weighs this share of one a single memory
- * fills */
-#define ELAAOMS_REL_UNSEEN_WEIGHT  0.5f
-/* a memory without the kind of answer asked for (a number, a code) */
-#define ELAAOMS_REL_ANSWER_TYPE_MISS  0.4f
-#define ELAAOMS_REL_BM25_K1        1.2f
-#define ELAAOMS_REL_BM25_B         0.75f
 /*
  * calibration (relevance.h): the raw cut that separates answers from
  * non-answers on the labelled fixture maps to the default threshold

@@ -14,6 +14,21 @@
 #include "search/tokenize.h"
 
 
+/* the formula's constants (relevance.h) */
+#define ELAAOMS_REL_W_COS          0.5f
+#define ELAAOMS_REL_W_LEX          0.5f
+/* a query word met only through a shared concept counts this much */
+#define ELAAOMS_REL_CONCEPT_CREDIT 0.6f
+/* a query word met only through a shared WordNet sense (lexicon.h) */
+#define ELAAOMS_REL_SENSE_CREDIT   0.3f
+/* a query word no memory fills weighs this share of one a single memory
+ * fills */
+#define ELAAOMS_REL_UNSEEN_WEIGHT  0.5f
+/* a memory without the kind of answer asked for (a number, a code) */
+#define ELAAOMS_REL_ANSWER_TYPE_MISS  0.4f
+#define ELAAOMS_REL_BM25_K1        1.2f
+#define ELAAOMS_REL_BM25_B         0.75f
+
 /*
  * Counts in units: a content word ELAAOMS_REL_CONTENT_UNITS, a quote word
  * ELAAOMS_REL_QUOTE_UNITS (ELAAOMS_RELEVANCE_QUOTE_WEIGHT of it).

@@ -17,7 +17,7 @@
 
 #define ELAAOMS_SIX_MAGIC    0x58494553u    /* "SEIX" */
 /* bump when the layout below or what it means changes */
-#define ELAAOMS_SIX_LAYOUT   2
+#define ELAAOMS_SIX_LAYOUT   4
 #define ELAAOMS_SIX_MAX_RECS 65535
 #define ELAAOMS_SIX_MAX_AGENTS  64
 
@@ -52,7 +52,8 @@ typedef struct {
     uint32_t    entries;
     uint32_t    sense_pairs;
     uint32_t    pad;
-    six_span_t  concepts[32];   /* entry ids by concept bit */
+    six_span_t  concepts[32];   /* six_cpost_t by concept bit */
+    six_span_t  types[32];      /* uint16_t records by type concept bit */
     six_span_t  dims[ELAAOMS_EMBED_DIM];   /* six_dpost_t by dimension */
 } six_hdr_t;
 
@@ -105,6 +106,14 @@ typedef struct {
     uint16_t  m;
     int16_t   v;
 } six_dpost_t;
+
+/* a posting of a word with the concept, with what excludes it */
+typedef struct {
+    uint32_t  stem;
+    uint32_t  concepts;
+    uint16_t  m;
+    uint16_t  units;
+} six_cpost_t;
 
 typedef struct {
     uint32_t  sense;
@@ -387,12 +396,13 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     size_t                off_stem_str, off_entries, off_post, off_senses;
     size_t                off_sense_pairs, off_concepts, off_dims, off_raw;
     size_t                agent_str, stem_str, nconcept, ncpt[32];
-    size_t                off_ids, ids_len, ip;
+    size_t                off_ids, ids_len, ip, off_types, ntypes;
+    uint32_t             *tc;
     int64_t               words, w;
     unsigned              flags;
     size_t                nagents;
     uint16_t             *lens;
-    uint32_t             *order, *rank, *cpos, ctotal;
+    uint32_t             *order, *rank, ctotal;
     unsigned char        *blob;
     const int8_t         *q;
     const uint32_t       *ids;
@@ -402,6 +412,8 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     six_stem_t           *st;
     six_entry_t          *se;
     six_post_t           *post;
+    six_cpost_t          *cpost;
+    const six_post_t     *p;
     six_dpost_t          *dpost;
     six_sense_t          *pairs;
     six_build_t           b;
@@ -465,8 +477,12 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     blob = NULL;
     rc = -1;
 
+    /* per record: its length in words and its type concepts */
+    tc = malloc((n ? n : 1) * sizeof(uint32_t));
     lens = malloc((n ? n : 1) * sizeof(uint16_t));
-    if (lens == NULL) {
+    if (lens == NULL || tc == NULL) {
+        free(lens);
+        free(tc);
         return -1;
     }
 
@@ -559,14 +575,20 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     nconcept = 0;
     memset(ncpt, 0, sizeof(ncpt));
 
+    i = 0;   /* the merged postings, in entry order */
+
     for (e = 0; e < b.nentries; e++) {
         be = &b.entries[order[e]];
         nsense += elaaoms_lexicon_senses(be->word, be->word_len, &ids);
 
+        for (w = 0; i < np && b.occ[i].entry == e; i++) {
+            w++;
+        }
+
         for (k = 0; k < 32; k++) {
             if (be->concepts & (1u << k)) {
-                ncpt[k]++;
-                nconcept++;
+                ncpt[k] += (size_t) w;
+                nconcept += (size_t) w;
             }
         }
     }
@@ -610,7 +632,18 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     off_sense_pairs = size;
     size += ELAAOMS_SIX_ALIGN(nsense * sizeof(six_sense_t));
     off_concepts = size;
-    size += ELAAOMS_SIX_ALIGN(nconcept * sizeof(uint32_t));
+    size += ELAAOMS_SIX_ALIGN(nconcept * sizeof(six_cpost_t));
+    off_types = size;
+    ntypes = 0;
+    for (i = 0; i < n; i++) {
+        tc[i] = elaaoms_memory_concepts(recs[i].type, recs[i].importance,
+                                        recs[i].content.data,
+                                        recs[i].content.len);
+        for (k = 0; k < 32; k++) {
+            ntypes += (tc[i] >> k) & 1;
+        }
+    }
+    size += ELAAOMS_SIX_ALIGN(ntypes * sizeof(uint16_t));
     off_dims = size;
     size += ELAAOMS_SIX_ALIGN(ndpost * sizeof(six_dpost_t));
     off_raw = size;
@@ -690,9 +723,7 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
         s += ELAAOMS_SIX_ALIGN(raw[i].len);
 
         sr[i].len = lens[i];
-        sr[i].type_concepts = elaaoms_memory_concepts(r->type, r->importance,
-                                                      r->content.data,
-                                                      r->content.len);
+        sr[i].type_concepts = tc[i];
         sr[i].flags = 0;
         if (r->flags & ELAAOMS_MEMORY_F_SUPERSEDED) {
             sr[i].flags |= ELAAOMS_SIX_R_SUPERSEDED;
@@ -721,6 +752,19 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
         for (d = 0; d < ELAAOMS_EMBED_DIM; d++) {
             sr[i].norm2 += (int32_t) q[d] * q[d];
             h->dims[d].count += q[d] != 0;
+        }
+    }
+
+    /* records by type concept */
+
+    s = 0;
+    for (k = 0; k < 32; k++) {
+        h->types[k].off = (uint32_t) (off_types + s * sizeof(uint16_t));
+        for (i = 0; i < n; i++) {
+            if (tc[i] & (1u << k)) {
+                ((uint16_t *) (blob + off_types))[s++] = (uint16_t) i;
+                h->types[k].count++;
+            }
         }
     }
 
@@ -770,11 +814,10 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     post = (six_post_t *) (blob + off_post);
     pairs = (six_sense_t *) (blob + off_sense_pairs);
 
-    cpos = (uint32_t *) (blob + off_concepts);
     ctotal = 0;
     for (k = 0; k < 32; k++) {
         h->concepts[k].off = (uint32_t) (off_concepts
-                                         + ctotal * sizeof(uint32_t));
+                                         + ctotal * sizeof(six_cpost_t));
         ctotal += (uint32_t) ncpt[k];
     }
 
@@ -810,9 +853,21 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
         s += nsense;
 
         for (d = 0; d < 32; d++) {
-            if (be->concepts & (1u << d)) {
-                cpos = (uint32_t *) (blob + h->concepts[d].off);
-                cpos[h->concepts[d].count++] = (uint32_t) e;
+            if (!(be->concepts & (1u << d))) {
+                continue;
+            }
+
+            cpost = (six_cpost_t *) (blob + h->concepts[d].off);
+
+            for (i = se[e].post.off; i < k * sizeof(six_post_t) + off_post;
+                 i += sizeof(six_post_t))
+            {
+                p = (const six_post_t *) (blob + i);
+                cpost[h->concepts[d].count].stem = be->stem_id;
+                cpost[h->concepts[d].count].concepts = be->concepts;
+                cpost[h->concepts[d].count].m = p->m;
+                cpost[h->concepts[d].count].units = p->units;
+                h->concepts[d].count++;
             }
         }
     }
@@ -831,6 +886,7 @@ failed:
     free(blob);
     free(order);
     free(lens);
+    free(tc);
     elaaoms_six_build_free(&b);
 
     return rc;
@@ -1000,29 +1056,45 @@ elaaoms_six_touch(six_scratch_t *s, size_t *ntouched, uint32_t m,
 }
 
 
-/* the entry's postings into one count (0 exact, 1 related, 2 sense) of
- * term j */
-static void
-elaaoms_six_add(const void *blob, const six_entry_t *se, int kind, size_t j,
-    six_scratch_t *s, size_t *ntouched, const six_rec_t *recs)
+/*
+ * units into one count (0 exact, 1 related, 2 sense) of term j of record
+ * m; a record's first fill of the term counts in the term's df
+ */
+static inline void
+elaaoms_six_count(six_scratch_t *s, size_t *ntouched, uint32_t m,
+    const six_rec_t *recs, int kind, size_t j, unsigned units, size_t *df)
 {
     unsigned               v;
     uint8_t               *c;
-    const six_post_t      *p, *end;
     elaaoms_cand_stats_t  *st;
+
+    st = elaaoms_six_touch(s, ntouched, m, recs);
+
+    if ((st->exact[j] | st->related[j] | st->sense[j]) == 0) {
+        df[j]++;
+    }
+
+    c = kind == 0 ? &st->exact[j]
+                  : (kind == 1 ? &st->related[j] : &st->sense[j]);
+    v = *c + units;
+    *c = v > UINT8_MAX ? UINT8_MAX : (uint8_t) v;
+}
+
+
+/* the entry's postings into one count of term j */
+static void
+elaaoms_six_add(const void *blob, const six_entry_t *se, int kind, size_t j,
+    six_scratch_t *s, size_t *ntouched, const six_rec_t *recs, size_t *df)
+{
+    const six_post_t  *p, *end;
 
     p = ELAAOMS_SIX_AT(blob, se->post.off, six_post_t);
 
     for (end = p + se->post.count; p < end; p++) {
-        if (!s->vis[p->m]) {
-            continue;
+        if (s->vis[p->m]) {
+            elaaoms_six_count(s, ntouched, p->m, recs, kind, j, p->units,
+                              df);
         }
-
-        st = elaaoms_six_touch(s, ntouched, p->m, recs);
-        c = kind == 0 ? &st->exact[j]
-                      : (kind == 1 ? &st->related[j] : &st->sense[j]);
-        v = *c + p->units;
-        *c = v > UINT8_MAX ? UINT8_MAX : (uint8_t) v;
     }
 }
 
@@ -1039,7 +1111,7 @@ elaaoms_six_u32_cmp(const void *a, const void *b)
 /* the counts of term j over the visible records */
 static void
 elaaoms_six_term(const void *blob, const elaaoms_query_term_t *t, size_t j,
-    six_scratch_t *s, size_t *ntouched)
+    six_scratch_t *s, size_t *ntouched, size_t *df)
 {
     size_t              k, e, ns, lo, hi, mid, i;
     int64_t             stem;
@@ -1049,7 +1121,8 @@ elaaoms_six_term(const void *blob, const elaaoms_query_term_t *t, size_t j,
     const six_stem_t   *st;
     const six_entry_t  *entries, *se;
     const six_sense_t  *pairs;
-    const uint32_t     *list;
+    const uint16_t     *mlist;
+    const six_cpost_t  *cp, *cend;
     elaaoms_cand_stats_t  *cs;
 
     recs = ELAAOMS_SIX_AT(blob, h->recs, six_rec_t);
@@ -1062,7 +1135,7 @@ elaaoms_six_term(const void *blob, const elaaoms_query_term_t *t, size_t j,
     if (stem >= 0) {
         st = ELAAOMS_SIX_AT(blob, h->stems, six_stem_t) + stem;
         for (e = st->first; e < st->first + st->count; e++) {
-            elaaoms_six_add(blob, &entries[e], 0, j, s, ntouched, recs);
+            elaaoms_six_add(blob, &entries[e], 0, j, s, ntouched, recs, df);
         }
     }
 
@@ -1074,14 +1147,15 @@ elaaoms_six_term(const void *blob, const elaaoms_query_term_t *t, size_t j,
         }
 
         below = t->concepts & ((1u << k) - 1);
-        list = ELAAOMS_SIX_AT(blob, h->concepts[k].off, uint32_t);
+        cp = ELAAOMS_SIX_AT(blob, h->concepts[k].off, six_cpost_t);
 
-        for (i = 0; i < h->concepts[k].count; i++) {
-            se = &entries[list[i]];
-            if ((int64_t) se->stem == stem || (se->concepts & below)) {
+        for (cend = cp + h->concepts[k].count; cp < cend; cp++) {
+            if (!s->vis[cp->m] || (int64_t) cp->stem == stem
+                || (cp->concepts & below))
+            {
                 continue;
             }
-            elaaoms_six_add(blob, se, 1, j, s, ntouched, recs);
+            elaaoms_six_count(s, ntouched, cp->m, recs, 1, j, cp->units, df);
         }
     }
 
@@ -1122,20 +1196,29 @@ elaaoms_six_term(const void *blob, const elaaoms_query_term_t *t, size_t j,
             if ((int64_t) se->stem == stem || (se->concepts & t->concepts)) {
                 continue;
             }
-            elaaoms_six_add(blob, se, 2, j, s, ntouched, recs);
+            elaaoms_six_add(blob, se, 2, j, s, ntouched, recs, df);
         }
     }
 
     /* a memory's type answers the term's concepts whatever its words */
 
-    if (t->concepts) {
-        for (m = 0; m < h->n; m++) {
-            if (!s->vis[m] || !(recs[m].type_concepts & t->concepts)) {
+    for (k = 0; k < 32; k++) {
+        if (!(t->concepts & (1u << k))) {
+            continue;
+        }
+
+        mlist = ELAAOMS_SIX_AT(blob, h->types[k].off, uint16_t);
+
+        for (i = 0; i < h->types[k].count; i++) {
+            m = mlist[i];
+            if (!s->vis[m]) {
                 continue;
             }
 
+            /* a record of two of the term's concepts: the same either way */
             cs = elaaoms_six_touch(s, ntouched, m, recs);
             if (cs->exact[j] == 0 && cs->related[j] == 0) {
+                df[j] += cs->sense[j] == 0;
                 cs->related[j] = ELAAOMS_REL_QUOTE_UNITS;
             }
         }
@@ -1180,7 +1263,10 @@ elaaoms_search_index_rank(const void *blob,
     uint64_t               abit;
     float                  qvec[ELAAOMS_EMBED_DIM];
     float                  threshold, raw_floor, avglen, ideal, cos, raw;
-    float                  score, zero;
+    float                  score, zero, bound;
+    float                  wexact[ELAAOMS_RELEVANCE_MAX_TERMS];
+    float                  wrelated[ELAAOMS_RELEVANCE_MAX_TERMS];
+    float                  wsense[ELAAOMS_RELEVANCE_MAX_TERMS];
     double                 total_len;
     const char            *query;
     elaaoms_mstr_t         agent;
@@ -1266,7 +1352,8 @@ elaaoms_search_index_rank(const void *blob,
     ntouched = 0;
 
     for (j = 0; j < nterms; j++) {
-        elaaoms_six_term(blob, &terms[j], j, &s, &ntouched);
+        df[j] = 0;
+        elaaoms_six_term(blob, &terms[j], j, &s, &ntouched, df);
     }
 
     for (d = 0; d < ELAAOMS_EMBED_DIM; d++) {
@@ -1286,14 +1373,6 @@ elaaoms_search_index_rank(const void *blob,
         avglen = 1;
     }
 
-    for (j = 0; j < nterms; j++) {
-        df[j] = 0;
-        for (i = 0; i < ntouched; i++) {
-            st = &s.stats[i];
-            df[j] += st->exact[j] || st->related[j] || st->sense[j];
-        }
-    }
-
     ideal = elaaoms_relevance_idf(terms, nterms, nv, df);
 
     /* 4. the threshold: only what can reach it is scored */
@@ -1304,6 +1383,12 @@ elaaoms_search_index_rank(const void *blob,
     penalty = 0;
     for (j = 0; j < nterms; j++) {
         penalty |= terms[j].answer_type;
+
+        /* the most a fill of each kind can add to lex */
+        wexact[j] = ideal > 0 ? terms[j].idf * (ELAAOMS_REL_BM25_K1 + 1)
+                                / ideal * 1.001f : 0;
+        wrelated[j] = wexact[j] * ELAAOMS_REL_CONCEPT_CREDIT;
+        wsense[j] = wexact[j] * ELAAOMS_REL_SENSE_CREDIT;
     }
 
     zero = elaaoms_relevance_calibrate(0);
@@ -1327,9 +1412,31 @@ elaaoms_search_index_rank(const void *blob,
         }
 
         if (s.slot[m]) {
-            raw = elaaoms_relevance_raw(terms, nterms, ideal,
-                                        &s.stats[s.slot[m] - 1], avglen, cos,
-                                        NULL);
+            st = &s.stats[s.slot[m] - 1];
+
+            if (zero < threshold) {
+                /*
+                 * a bound first: a BM25 fill is under credit * (k1 + 1),
+                 * so most memories a common word or concept touched are
+                 * out without the formula
+                 */
+                bound = 0;
+                for (j = 0; j < nterms; j++) {
+                    bound += st->exact[j] ? wexact[j]
+                             : st->related[j] ? wrelated[j]
+                             : st->sense[j] ? wsense[j] : 0;
+                }
+
+                if (ELAAOMS_REL_W_COS * cos
+                    + ELAAOMS_REL_W_LEX * (bound < 1 ? bound : 1)
+                    < raw_floor)
+                {
+                    continue;
+                }
+            }
+
+            raw = elaaoms_relevance_raw(terms, nterms, ideal, st, avglen,
+                                        cos, NULL);
             if (raw < raw_floor && zero < threshold) {
                 continue;
             }
@@ -1338,9 +1445,9 @@ elaaoms_search_index_rank(const void *blob,
 
         } else if (cos > 0) {
             /* no word filled: the cosine half, and the answer type missed */
-            raw = 0.5f * cos;
+            raw = ELAAOMS_REL_W_COS * cos;
             if (penalty) {
-                raw *= 0.4f;
+                raw *= ELAAOMS_REL_ANSWER_TYPE_MISS;
             }
 
             if (raw < raw_floor && zero < threshold) {

@@ -611,6 +611,29 @@ elaaoms_search_gen_str(yajl_gen g, const char *s, size_t len)
 }
 
 
+/* an integer without yajl_gen_integer()'s sprintf() */
+static yajl_gen_status
+elaaoms_search_gen_int(yajl_gen g, long long v)
+{
+    char                buf[24], *p;
+    unsigned long long  u;
+
+    p = buf + sizeof(buf);
+    u = v < 0 ? 0ULL - (unsigned long long) v : (unsigned long long) v;
+
+    do {
+        *--p = (char) ('0' + u % 10);
+        u /= 10;
+    } while (u);
+
+    if (v < 0) {
+        *--p = '-';
+    }
+
+    return yajl_gen_number(g, p, (size_t) (buf + sizeof(buf) - p));
+}
+
+
 static yajl_gen_status
 elaaoms_search_gen_key(yajl_gen g, const char *key)
 {
@@ -801,7 +824,10 @@ elaaoms_search_gen_result(yajl_gen g, const elaaoms_memory_record_t *r,
     /* 0..1 with three decimals, whatever the locale */
     v = (int) lroundf(relevance * 1000.0f);
     v = v < 0 ? 0 : v > 1000 ? 1000 : v;
-    snprintf(num, sizeof(num), "%d.%03d", v / 1000, v % 1000);
+    num[0] = (char) ('0' + v / 1000);
+    num[1] = '.';
+    (void) elaaoms_ascii_digits(num + 2, (unsigned) (v % 1000), 3);
+    num[5] = '\0';
 
     ELAAOMS_GEN(yajl_gen_map_open(g));
     ELAAOMS_GEN(elaaoms_search_gen_key(g, "id"));
@@ -811,11 +837,11 @@ elaaoms_search_gen_result(yajl_gen g, const elaaoms_memory_record_t *r,
     ELAAOMS_GEN(elaaoms_search_gen_key(g, "content"));
     ELAAOMS_GEN(elaaoms_search_gen_str(g, r->content.data, r->content.len));
     ELAAOMS_GEN(elaaoms_search_gen_key(g, "importance"));
-    ELAAOMS_GEN(yajl_gen_integer(g, r->importance));
+    ELAAOMS_GEN(elaaoms_search_gen_int(g, r->importance));
     ELAAOMS_GEN(elaaoms_search_gen_key(g, "created"));
     ELAAOMS_GEN(elaaoms_search_gen_key(g, iso));
     ELAAOMS_GEN(elaaoms_search_gen_key(g, "created_unix"));
-    ELAAOMS_GEN(yajl_gen_integer(g, (long long) r->created));
+    ELAAOMS_GEN(elaaoms_search_gen_int(g, (long long) r->created));
     ELAAOMS_GEN(elaaoms_search_gen_key(g, "conversation_id"));
     ELAAOMS_GEN(elaaoms_search_gen_opt(g, r->conversation_id));
     ELAAOMS_GEN(elaaoms_search_gen_key(g, "agent_id"));
@@ -867,7 +893,7 @@ elaaoms_search_gen_doc(yajl_gen g, const char *query,
 
     ELAAOMS_GEN(yajl_gen_array_close(g));
     ELAAOMS_GEN(elaaoms_search_gen_key(g, "count"));
-    ELAAOMS_GEN(yajl_gen_integer(g, (long long) count));
+    ELAAOMS_GEN(elaaoms_search_gen_int(g, (long long) count));
     ELAAOMS_GEN(elaaoms_search_gen_key(g, "summary"));
     ELAAOMS_GEN(elaaoms_search_gen_str(g, summary, summary_len));
     ELAAOMS_GEN(elaaoms_search_gen_key(g, "request_id"));
