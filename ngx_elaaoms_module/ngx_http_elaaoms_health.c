@@ -1,7 +1,17 @@
 /*
- * GET /health: Redis answers PING, and the worker's heartbeat is fresh.
- * One pipelined round trip; 503 with "redis":"down" when Redis does not
- * answer within elaaoms_redis_timeout.
+ * GET /health: Redis answers PING, the worker's heartbeat is fresh, and
+ * the extraction pipeline keeps up.  One pipelined round trip; 503 with
+ * "redis":"down" when Redis does not answer within elaaoms_redis_timeout.
+ *
+ * "degraded" (still 200: the webhooks answer, a load balancer must keep
+ * this host; a monitor matches the body) names its reasons: the oldest
+ * job waiting in any org's ready list is older than
+ * elaaoms_health_queue_age, or more than elaaoms_health_failure_ratio of
+ * the extractions that ended in the last window failed (the worker's
+ * counters, elaaoms:metrics:worker; at least
+ * NGX_HTTP_ELAAOMS_HEALTH_MIN_OUTCOMES of them).  The script keeps two
+ * snapshots of the counters, at most one window apart, so the ratio is
+ * over the last one to two windows whichever nginx asks.
  */
 
 
@@ -24,7 +34,62 @@ typedef enum {
 typedef struct {
     ngx_flag_t                       pong;
     ngx_http_elaaoms_worker_state_e  worker;
+    ngx_flag_t                       pipeline;    /* the script answered */
+    ngx_int_t                        oldest;      /* seconds, -1: none */
+    ngx_int_t                        ok;          /* in the window */
+    ngx_int_t                        failed;
 } ngx_http_elaaoms_health_ctx_t;
+
+
+/* room for the reasons: two sentences of figures */
+#define NGX_HTTP_ELAAOMS_HEALTH_DOC_MAX       256
+
+/* the failure ratio needs this many extractions in the window */
+#define NGX_HTTP_ELAAOMS_HEALTH_MIN_OUTCOMES  10
+#define NGX_HTTP_ELAAOMS_HEALTH_WINDOW        300
+
+
+/*
+ * KEYS: the orgs' set, the worker's counters, the window's snapshots;
+ * ARGV: now, the window.  {oldest ready job's age or -1, extractions ok
+ * and failed since the older snapshot}
+ */
+static char  ngx_http_elaaoms_health_lua[] =
+    "local now, win = tonumber(ARGV[1]), tonumber(ARGV[2])\n"
+    "local oldest = -1\n"
+    "for _, org in ipairs(redis.call('SMEMBERS', KEYS[1])) do\n"
+    "  local j = redis.call('LINDEX', 'elaaoms:' .. org .. ':jobs:ready', -1)\n"
+    "  if j then\n"
+    "    local ok, d = pcall(cjson.decode, j)\n"
+    "    if ok and type(d) == 'table' and tonumber(d.enqueued_at) then\n"
+    "      local age = now - tonumber(d.enqueued_at)\n"
+    "      if age > oldest then oldest = age end\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
+    "local okc, failc = 0, 0\n"
+    "local m = redis.call('HGETALL', KEYS[2])\n"
+    "for i = 1, #m, 2 do\n"
+    "  local f = m[i]\n"
+    "  if string.sub(f, 1, 26) == 'elaaoms_extractions_total{' then\n"
+    "    local v = tonumber(m[i + 1]) or 0\n"
+    "    if string.find(f, 'outcome=\"ok\"', 1, true) then\n"
+    "      okc = okc + v\n"
+    "    elseif string.find(f, 'outcome=\"failed\"', 1, true) then\n"
+    "      failc = failc + v\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
+    "local w = redis.call('HMGET', KEYS[3], 't', 'ok', 'failed', 'pok',\n"
+    "                     'pfailed')\n"
+    "if not w[1] or now - tonumber(w[1]) >= win then\n"
+    "  w = {now, okc, failc, w[2] or okc, w[3] or failc}\n"
+    "  redis.call('HSET', KEYS[3], 't', now, 'ok', okc, 'failed', failc,\n"
+    "             'pok', w[4], 'pfailed', w[5])\n"
+    "  redis.call('EXPIRE', KEYS[3], 4 * win)\n"
+    "end\n"
+    "return {math.floor(oldest), okc - tonumber(w[4]),\n"
+    "        failc - tonumber(w[5])}\n";
 
 
 static void ngx_http_elaaoms_health_reply(ngx_http_request_t *r, void *data,
@@ -50,7 +115,8 @@ ngx_int_t
 ngx_http_elaaoms_health_handler(ngx_http_request_t *r)
 {
     ngx_int_t                       rc;
-    ngx_http_elaaoms_args_t         ping, beat;
+    u_char                          now[NGX_TIME_T_LEN], win[NGX_INT_T_LEN];
+    ngx_http_elaaoms_args_t         ping, beat, pipe;
     ngx_http_elaaoms_batch_t       *b;
     ngx_http_elaaoms_health_ctx_t  *ctx;
 
@@ -81,8 +147,25 @@ ngx_http_elaaoms_health_handler(ngx_http_request_t *r)
     ngx_http_elaaoms_arg_str(&beat, "GET");
     ngx_http_elaaoms_arg_str(&beat, ELAAOMS_KEY_WORKER_HEARTBEAT);
 
+    ctx->oldest = -1;
+
+    pipe.argc = 0;
+    ngx_http_elaaoms_arg_str(&pipe, "EVAL");
+    ngx_http_elaaoms_arg_str(&pipe, ngx_http_elaaoms_health_lua);
+    ngx_http_elaaoms_arg_str(&pipe, "3");
+    ngx_http_elaaoms_arg_str(&pipe, ELAAOMS_KEY_ORGS);
+    ngx_http_elaaoms_arg_str(&pipe, ELAAOMS_KEY_WORKER_METRICS);
+    ngx_http_elaaoms_arg_str(&pipe, ELAAOMS_KEY_HEALTH_WINDOW);
+    ngx_http_elaaoms_arg(&pipe, now,
+                             ngx_sprintf(now, "%T", ngx_time()) - now);
+    ngx_http_elaaoms_arg(&pipe, win,
+                             ngx_sprintf(win, "%i",
+                                         NGX_HTTP_ELAAOMS_HEALTH_WINDOW)
+                             - win);
+
     if (ngx_http_elaaoms_batch_add_args(b, &ping) != NGX_OK
         || ngx_http_elaaoms_batch_add_args(b, &beat) != NGX_OK
+        || ngx_http_elaaoms_batch_add_args(b, &pipe) != NGX_OK
         || ngx_http_elaaoms_batch_run(b) != NGX_OK)
     {
         ctx->pong = 0;
@@ -107,6 +190,28 @@ ngx_http_elaaoms_health_reply(ngx_http_request_t *r, void *data,
     if (index == 0) {
         ctx->pong = (reply->type == REDIS_REPLY_STATUS
                      && ngx_strcmp(reply->str, "PONG") == 0);
+        return;
+    }
+
+    if (index == 2) {
+        if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3
+            && reply->element[0]->type == REDIS_REPLY_INTEGER
+            && reply->element[1]->type == REDIS_REPLY_INTEGER
+            && reply->element[2]->type == REDIS_REPLY_INTEGER)
+        {
+            ctx->pipeline = 1;
+            ctx->oldest = (ngx_int_t) reply->element[0]->integer;
+            ctx->ok = (ngx_int_t) reply->element[1]->integer;
+            ctx->failed = (ngx_int_t) reply->element[2]->integer;
+
+        } else {
+            /* health stays about Redis and the worker: said, not failed */
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "elaaoms: health: the pipeline's figures could "
+                          "not be read: %s",
+                          reply->type == REDIS_REPLY_ERROR ? reply->str
+                                                           : "unexpected");
+        }
         return;
     }
 
@@ -146,7 +251,11 @@ static ngx_int_t
 ngx_http_elaaoms_health_send(ngx_http_request_t *r,
     ngx_http_elaaoms_health_ctx_t *ctx)
 {
-    ngx_str_t  *doc;
+    u_char                       *buf, *p, *out, *q;
+    size_t                        skip;
+    ngx_int_t                     total;
+    ngx_str_t                    *doc;
+    ngx_http_elaaoms_loc_conf_t  *elcf;
 
     if (!ctx->pong) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -159,5 +268,53 @@ ngx_http_elaaoms_health_send(ngx_http_request_t *r,
 
     doc = &ngx_http_elaaoms_health_docs[ctx->worker];
 
-    return ngx_http_elaaoms_send_json(r, NGX_HTTP_OK, doc->data, doc->len);
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
+
+    /* figures only: nothing in the document comes from input */
+    buf = ngx_pnalloc(r->pool, NGX_HTTP_ELAAOMS_HEALTH_DOC_MAX);
+    if (buf == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = buf;
+
+    if (ctx->oldest > (ngx_int_t) elcf->health_queue_age) {
+        p = ngx_sprintf(p, "%s\"queue: the oldest job has waited %i s "
+                        "(limit %T s)\"", p == buf ? "" : ",", ctx->oldest,
+                        elcf->health_queue_age);
+    }
+
+    total = (ctx->ok > 0 ? ctx->ok : 0) + (ctx->failed > 0 ? ctx->failed : 0);
+
+    if (total >= NGX_HTTP_ELAAOMS_HEALTH_MIN_OUTCOMES
+        && ctx->failed * NGX_HTTP_ELAAOMS_THRESHOLD_SCALE
+           > elcf->health_failure_ratio * total)
+    {
+        p = ngx_sprintf(p, "%s\"extractions: %i of %i failed recently "
+                        "(limit %i%%)\"", p == buf ? "" : ",", ctx->failed,
+                        total, elcf->health_failure_ratio * 100
+                               / NGX_HTTP_ELAAOMS_THRESHOLD_SCALE);
+    }
+
+    if (p == buf) {
+        return ngx_http_elaaoms_send_json(r, NGX_HTTP_OK, doc->data,
+                                          doc->len);
+    }
+
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "elaaoms: health: degraded: %*s", p - buf, buf);
+
+    /* {"status":"degraded", the worker's part, "reasons":[...]} */
+    out = ngx_pnalloc(r->pool, NGX_HTTP_ELAAOMS_HEALTH_DOC_MAX + 128);
+    if (out == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* the worker's part: the document between its status and its end */
+    skip = sizeof("{\"status\":\"ok\",") - 1;
+
+    q = ngx_sprintf(out, "{\"status\":\"degraded\",%*s,\"reasons\":[%*s]}",
+                    doc->len - skip - 1, doc->data + skip, p - buf, buf);
+
+    return ngx_http_elaaoms_send_json(r, NGX_HTTP_OK, out, q - out);
 }

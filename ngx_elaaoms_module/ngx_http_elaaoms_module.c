@@ -195,6 +195,20 @@ static ngx_command_t  ngx_http_elaaoms_commands[] = {
       offsetof(ngx_http_elaaoms_loc_conf_t, search_min_threshold),
       NULL },
 
+    { ngx_string("elaaoms_health_queue_age"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_loc_conf_t, health_queue_age),
+      NULL },
+
+    { ngx_string("elaaoms_health_failure_ratio"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_elaaoms_search_threshold,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_elaaoms_loc_conf_t, health_failure_ratio),
+      NULL },
+
     { ngx_string("elaaoms_search_max_limit"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,
@@ -364,6 +378,8 @@ ngx_http_elaaoms_create_loc_conf(ngx_conf_t *cf)
     elcf->search_get = NGX_CONF_UNSET;
     elcf->search_cache = NGX_CONF_UNSET_PTR;
     elcf->call_ttl = NGX_CONF_UNSET;
+    elcf->health_queue_age = NGX_CONF_UNSET;
+    elcf->health_failure_ratio = NGX_CONF_UNSET;
     elcf->body_limit = NGX_CONF_UNSET_SIZE;
     elcf->audit_retention = NGX_CONF_UNSET;
 
@@ -420,6 +436,11 @@ ngx_http_elaaoms_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->search_get, prev->search_get, 0);
     ngx_conf_merge_ptr_value(conf->search_cache, prev->search_cache, NULL);
     ngx_conf_merge_sec_value(conf->call_ttl, prev->call_ttl, 4 * 3600);
+    ngx_conf_merge_sec_value(conf->health_queue_age, prev->health_queue_age,
+                             600);
+    ngx_conf_merge_value(conf->health_failure_ratio,
+                         prev->health_failure_ratio,
+                         (ngx_int_t) (0.5 * NGX_HTTP_ELAAOMS_THRESHOLD_SCALE));
     ngx_conf_merge_sec_value(conf->audit_retention, prev->audit_retention,
                              400 * 86400);
 
@@ -700,8 +721,8 @@ ngx_http_elaaoms_search_threshold(ngx_conf_t *cf, ngx_command_t *cmd,
 
     if (n == NGX_ERROR || n > NGX_HTTP_ELAAOMS_THRESHOLD_SCALE) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid search threshold \"%V\", "
-                           "expected a number from 0 to 1", &value[1]);
+                           "invalid \"%V\" in \"%V\", expected a number "
+                           "from 0 to 1", &value[1], &cmd->name);
         return NGX_CONF_ERROR;
     }
 

@@ -86,6 +86,10 @@ typedef struct {
     ngx_flag_t                     search_get;
     ngx_shm_zone_t                *search_cache;   /* NULL: none */
     time_t                         call_ttl;       /* client-data's binding */
+
+    /* /health says "degraded" past these */
+    time_t                         health_queue_age;
+    ngx_int_t                      health_failure_ratio;  /* 1/10000 */
     size_t                         body_limit;     /* 0: none of its own */
     time_t                         audit_retention;
 

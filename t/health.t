@@ -146,3 +146,111 @@ GET /health
 --- error_code: 200
 --- response_body chomp
 {"status":"ok","redis":"ok","worker":"ok"}
+
+
+
+=== TEST 9: the oldest ready job older than elaaoms_health_queue_age: degraded, with the reason, still 200
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    elaaoms_health_queue_age 10m;
+--- init
+ElaaomsTest::redis_cmd('FLUSHALL');
+ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', time(), 'EX', 60);
+ElaaomsTest::redis_cmd('SADD', 'elaaoms:orgs', 'acme', 'other');
+my $old = time() - 2000;
+ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:acme:jobs:ready',
+    qq({"org":"acme","enqueued_at":$old}));
+ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:acme:jobs:ready',
+    '{"org":"acme","enqueued_at":' . (time() - 5) . '}');
+ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:other:jobs:ready',
+    '{"org":"other","enqueued_at":' . (time() - 30) . '}');
+--- request
+GET /health
+--- error_code: 200
+--- response_body_like chomp
+^\{"status":"degraded","redis":"ok","worker":"ok","reasons":\["queue: the oldest job has waited 20\d\d s \(limit 600 s\)"\]\}$
+--- error_log
+elaaoms: health: degraded: "queue: the oldest job has waited
+
+
+
+=== TEST 10: young jobs only: ok
+--- init
+ElaaomsTest::redis_cmd('FLUSHALL');
+ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', time(), 'EX', 60);
+ElaaomsTest::redis_cmd('SADD', 'elaaoms:orgs', 'acme');
+ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:acme:jobs:ready',
+    '{"org":"acme","enqueued_at":' . (time() - 30) . '}');
+--- request
+GET /health
+--- error_code: 200
+--- response_body chomp
+{"status":"ok","redis":"ok","worker":"ok"}
+
+
+
+=== TEST 11: most extractions of the window failed (the worker's counters): degraded
+--- init
+ElaaomsTest::redis_cmd('FLUSHALL');
+ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', time(), 'EX', 60);
+# the window's older snapshot: 5 ok, 1 failed; since then 2 more ok, 19
+# more failed
+ElaaomsTest::redis_cmd('HSET', 'elaaoms:health:window', 't', time() - 10,
+    'ok', 5, 'failed', 1, 'pok', 5, 'pfailed', 1);
+ElaaomsTest::redis_cmd('HSET', 'elaaoms:metrics:worker',
+    'elaaoms_extractions_total{outcome="ok",provider="offline"}', 3,
+    'elaaoms_extractions_total{outcome="ok",provider="openai"}', 4,
+    'elaaoms_extractions_total{outcome="failed",provider="openai"}', 20,
+    'elaaoms_extractions_total{outcome="retry",provider="openai"}', 60);
+--- request
+GET /health
+--- error_code: 200
+--- response_body chomp
+{"status":"degraded","redis":"ok","worker":"ok","reasons":["extractions: 19 of 21 failed recently (limit 50%)"]}
+
+
+
+=== TEST 12: failures under the ratio: ok
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    elaaoms_health_failure_ratio 0.9;
+--- init
+ElaaomsTest::redis_cmd('FLUSHALL');
+ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', time(), 'EX', 60);
+ElaaomsTest::redis_cmd('HSET', 'elaaoms:health:window', 't', time() - 10,
+    'ok', 0, 'failed', 0, 'pok', 0, 'pfailed', 0);
+ElaaomsTest::redis_cmd('HSET', 'elaaoms:metrics:worker',
+    'elaaoms_extractions_total{outcome="ok",provider="offline"}', 3,
+    'elaaoms_extractions_total{outcome="failed",provider="openai"}', 20);
+--- request
+GET /health
+--- error_code: 200
+--- response_body chomp
+{"status":"ok","redis":"ok","worker":"ok"}
+
+
+
+=== TEST 13: too few extractions in the window to judge: ok
+--- init
+ElaaomsTest::redis_cmd('FLUSHALL');
+ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', time(), 'EX', 60);
+ElaaomsTest::redis_cmd('HSET', 'elaaoms:health:window', 't', time() - 10,
+    'ok', 0, 'failed', 0, 'pok', 0, 'pfailed', 0);
+ElaaomsTest::redis_cmd('HSET', 'elaaoms:metrics:worker',
+    'elaaoms_extractions_total{outcome="ok",provider="offline"}', 2,
+    'elaaoms_extractions_total{outcome="failed",provider="openai"}', 7);
+--- request
+GET /health
+--- error_code: 200
+--- response_body chomp
+{"status":"ok","redis":"ok","worker":"ok"}
+
+
+
+=== TEST 14: an invalid elaaoms_health_failure_ratio stops nginx from starting
+--- http_config
+    elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
+    elaaoms_health_failure_ratio 2;
+--- must_die
+--- error_log
+invalid "2" in "elaaoms_health_failure_ratio", expected a number from 0 to 1

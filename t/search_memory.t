@@ -225,7 +225,7 @@ Test::More::is(main::audit_len(), 2, 'no audit entry for an agent\'s own memorie
     location = /webhook/search-memory { elaaoms_search_threshold 1.5; elaaoms_auth off; elaaoms_search_binding off; elaaoms_search_get on; elaaoms_search_min_threshold 0; elaaoms_search_max_limit 100; elaaoms_webhook search_memory; }
 --- must_die
 --- error_log
-invalid search threshold "1.5", expected a number from 0 to 1
+invalid "1.5" in "elaaoms_search_threshold", expected a number from 0 to 1
 
 
 

@@ -16,6 +16,11 @@
 /* a key is at most this long (with NUL) */
 #define ELAAOMS_KEY_MAX               512
 
+/* the worker's counters for /metrics: field = Prometheus series, value */
+#define ELAAOMS_KEY_WORKER_METRICS    ELAAOMS_KEY_PREFIX "metrics:worker"
+/* /health's two snapshots of the extraction counters (a window apart) */
+#define ELAAOMS_KEY_HEALTH_WINDOW     ELAAOMS_KEY_PREFIX "health:window"
+
 /* unix seconds of the newest worker heartbeat; written with a TTL */
 #define ELAAOMS_KEY_WORKER_HEARTBEAT  ELAAOMS_KEY_PREFIX "worker:heartbeat"
 #define ELAAOMS_WORKER_HEARTBEAT_TTL  60
