@@ -16,6 +16,8 @@
 #                        ten minutes; HOT_ARGS="--quick" for a short smoke)
 #   make eval            the recall benchmark, both halves (bench/eval.pl)
 #   make eval-tune       its tuning half only (CI runs it with floors)
+#   make check-alerts    promtool's check and unit tests of the alert rules
+#                        (conf/prometheus/; "make test" runs it)
 #   make faults          the fault-injection scripts of t/faults/ one after
 #                        the other (worker killed, nginx reloaded, Redis
 #                        restarted, LLM down, payload disk full, one caller
@@ -87,6 +89,7 @@ PLAIN_CORE_A := $(BUILD)/obj/libelaaoms-core.a
 PLAIN_IO_A   := $(BUILD)/obj/libelaaoms-io.a
 
 .PHONY: all deps lib module worker tools unit test prove run stop fuzz \
+        check-alerts \
         bench bench-hot eval eval-tune clean check-archives nginx-source static-nginx \
         prove-static runner-selftest valgrind-subset check-layout faults
 
@@ -268,11 +271,17 @@ valgrind-subset: all
 	 TEST_NGINX_USE_VALGRIND=1 $(TEST_ENV) prove $$inc -I$(ROOT)/t/lib \
 	     $(VALGRIND_SUITES)
 
+# the alert rules: promtool's syntax check and the rules' unit tests
+check-alerts:
+	cd conf/prometheus && promtool check rules elaaoms-alerts.yml \
+	    && promtool test rules elaaoms-alerts.test.yml
+
 # the static build's suites first, so the full set's summary closes the log
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) runner-selftest
+	$(MAKE) check-alerts
 	@if [ -n "$(NGINX_STATIC_SRC)" ]; then $(MAKE) prove-static; \
 	 else echo "static build not tested: no nginx source" \
 	     "(make nginx-source)"; fi
