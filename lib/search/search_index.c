@@ -1046,9 +1046,8 @@ elaaoms_six_touch(six_scratch_t *s, size_t *ntouched, uint32_t m,
     }
 
     st = &s->stats[*ntouched];
-    st->len = recs[m].len;
-
     memset(st, 0, sizeof(elaaoms_cand_stats_t));
+    st->len = recs[m].len;
 
     s->touched[*ntouched] = m;
     s->slot[m] = (uint32_t) ++*ntouched;
