@@ -30,6 +30,8 @@ const char  elaaoms_intake_script[] =
     "if ARGV[4] ~= '' then redis.call('SADD', KEYS[6], ARGV[11]) end\n"
     "redis.call('LPUSH', KEYS[3], ARGV[2])\n"
     "redis.call('SADD', KEYS[4], ARGV[8])\n"
+    "redis.call('ZADD', KEYS[7], ARGV[6], ARGV[11])\n"
+    "redis.call('ZREMRANGEBYRANK', KEYS[7], 0, -(ARGV[12] + 1))\n"
     "return 1\n";
 
 
@@ -261,6 +263,10 @@ elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const elaaoms_intake_req_t *req)
         memcpy(cmd->calls, cmd->conversation, sizeof(cmd->calls));
     }
 
+    if (elaaoms_key_recent(cmd->recent, sizeof(cmd->recent), req->org) < 0) {
+        return -1;
+    }
+
     snprintf(cmd->ttl, sizeof(cmd->ttl), "%d", ELAAOMS_INTAKE_MARKER_TTL);
     snprintf(cmd->now, sizeof(cmd->now), "%lld", req->now);
 
@@ -273,27 +279,29 @@ elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const elaaoms_intake_req_t *req)
 
     cmd->argv[0] = "EVAL";
     cmd->argv[1] = elaaoms_intake_script;
-    cmd->argv[2] = "6";
+    cmd->argv[2] = "7";
     cmd->argv[3] = cmd->marker;
     cmd->argv[4] = cmd->conversation;
     cmd->argv[5] = cmd->queue;
     cmd->argv[6] = ELAAOMS_KEY_ORGS;
     cmd->argv[7] = cmd->tombstone;
     cmd->argv[8] = cmd->calls;
-    cmd->argv[9] = cmd->sha;
-    cmd->argv[10] = req->job_json;
-    cmd->argv[11] = cmd->ttl;
-    cmd->argv[12] = req->caller ? req->caller : "";
-    cmd->argv[13] = req->agent_id ? req->agent_id : "";
-    cmd->argv[14] = cmd->now;
-    cmd->argv[15] = req->request_id;
-    cmd->argv[16] = req->org;
-    cmd->argv[17] = cmd->ts_field;
-    cmd->argv[18] = cmd->event_ts;
-    cmd->argv[19] = req->conversation_id;
+    cmd->argv[9] = cmd->recent;
+    cmd->argv[10] = cmd->sha;
+    cmd->argv[11] = req->job_json;
+    cmd->argv[12] = cmd->ttl;
+    cmd->argv[13] = req->caller ? req->caller : "";
+    cmd->argv[14] = req->agent_id ? req->agent_id : "";
+    cmd->argv[15] = cmd->now;
+    cmd->argv[16] = req->request_id;
+    cmd->argv[17] = req->org;
+    cmd->argv[18] = cmd->ts_field;
+    cmd->argv[19] = cmd->event_ts;
+    cmd->argv[20] = req->conversation_id;
+    cmd->argv[21] = ELAAOMS_STR(ELAAOMS_RECENT_MAX);
 
     for (i = 0; i < ELAAOMS_INTAKE_ARGC; i++) {
-        cmd->argvlen[i] = (i == 10) ? req->job_len : strlen(cmd->argv[i]);
+        cmd->argvlen[i] = (i == 11) ? req->job_len : strlen(cmd->argv[i]);
     }
 
     return 0;

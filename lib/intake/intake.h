@@ -31,13 +31,15 @@
 /*
  * KEYS[1] intake marker, KEYS[2] conversation hash, KEYS[3] ready queue,
  * KEYS[4] the org registry, KEYS[5] the caller's tombstone, KEYS[6] the
- * caller's conversation index (redis_keys.h); ARGV[1] payload sha256,
+ * caller's conversation index, KEYS[7] the org's recent conversations
+ * (redis_keys.h); ARGV[1] payload sha256,
  * ARGV[2] job JSON,
  * ARGV[3] marker TTL, ARGV[4] caller ("" anonymous), ARGV[5] agent id,
  * ARGV[6] now (unix), ARGV[7] request id, ARGV[8] org, ARGV[9] the
  * conversation hash's event_ts field of the type (event_order.h), ARGV[10]
  * the payload's event_timestamp ("" unknown: neither checked nor kept),
- * ARGV[11] the conversation id.
+ * ARGV[11] the conversation id, ARGV[12] how many recent conversations
+ * the org keeps.
  * Returns 1 when queued, 0 when this exact payload was queued before, -1
  * when a newer event of the type is stored (nothing changed), 2 when the
  * caller was erased (nothing changed: the caller of the script deletes
@@ -47,7 +49,10 @@ extern const char  elaaoms_intake_script[];
 
 #include "store/redis_keys.h"
 
-#define ELAAOMS_INTAKE_ARGC  20
+#define ELAAOMS_INTAKE_ARGC  22
+
+#define ELAAOMS_STR_(x)  #x
+#define ELAAOMS_STR(x)   ELAAOMS_STR_(x)
 #define ELAAOMS_INTAKE_FORGOTTEN  2
 
 /* one EVAL of the intake script, ready for redisCommandArgv() and friends */
@@ -57,6 +62,7 @@ typedef struct {
     char         queue[512];
     char         tombstone[512];
     char         calls[512];
+    char         recent[512];
     char         sha[ELAAOMS_SHA256_HEX_LEN + 1];
     char         ttl[24];
     char         now[24];

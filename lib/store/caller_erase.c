@@ -367,6 +367,15 @@ elaaoms_conversation_erase(redisContext *rc, const char *payload_dir,
     }
     freeReplyObject(r);
 
+    /* the status page's list of recent conversations */
+    if (elaaoms_key_recent(keys[0], ELAAOMS_KEY_MAX, org) >= 0) {
+        r = redisCommand(rc, "ZREM %s %s", keys[0], conversation_id);
+        if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
+            return elaaoms_erase_fail(err, errlen, rc, r, "zrem recent");
+        }
+        freeReplyObject(r);
+    }
+
     if (payload_dir == NULL) {
         return 0;
     }

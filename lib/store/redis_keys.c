@@ -142,6 +142,14 @@ elaaoms_key_usage(char *buf, size_t size, const char *org)
 
 
 int
+elaaoms_key_recent(char *buf, size_t size, const char *org)
+{
+    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX "%s:recent",
+                                     org), size);
+}
+
+
+int
 elaaoms_key_tombstone(char *buf, size_t size, const char *org,
     const char *caller)
 {

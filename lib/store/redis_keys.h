@@ -136,6 +136,14 @@ int elaaoms_key_profile(char *buf, size_t size, const char *org,
 int elaaoms_key_usage(char *buf, size_t size, const char *org);
 
 /*
+ * "elaaoms:<org>:recent": the org's newest conversations (ZSET, score the
+ * unix time received, ELAAOMS_RECENT_MAX kept) for the status page; a
+ * conversation leaves it with its hash (elaaoms_conversation_erase)
+ */
+#define ELAAOMS_RECENT_MAX  1000
+int elaaoms_key_recent(char *buf, size_t size, const char *org);
+
+/*
  * Formats "elaaoms:<org>:<suffix>" into buf; returns the length, or -1
  * when it does not fit.
  */

@@ -56,23 +56,25 @@ main(void)
 
         CHECK_INT_EQ(elaaoms_intake_cmd(&cmd, &req), 0);
         CHECK_STR_EQ(cmd.argv[0], "EVAL");
-        CHECK_STR_EQ(cmd.argv[2], "6");
+        CHECK_STR_EQ(cmd.argv[2], "7");
         CHECK_STR_EQ(cmd.argv[3],
                      "elaaoms:acme:intake:post_call_transcription:conv_1");
         CHECK_STR_EQ(cmd.argv[6], ELAAOMS_KEY_ORGS);
         /* anonymous: no tombstone or index, KEYS[2] stands in */
         CHECK_STR_EQ(cmd.argv[7], "elaaoms:acme:conversation:conv_1");
         CHECK_STR_EQ(cmd.argv[8], "elaaoms:acme:conversation:conv_1");
-        CHECK_STR_EQ(cmd.argv[9], "ba7816bf8f01cfea414140de5dae2223"
-                                  "b00361a396177a9cb410ff61f20015ad");
-        CHECK_INT_EQ(cmd.argvlen[10], 9);
-        CHECK_STR_EQ(cmd.argv[12], "");
-        CHECK_STR_EQ(cmd.argv[14], "1700000000");
-        CHECK_STR_EQ(cmd.argv[16], "acme");
-        CHECK_STR_EQ(cmd.argv[17], "event_ts:post_call_transcription");
-        CHECK_STR_EQ(cmd.argv[18], "1699999990");
-        CHECK_INT_EQ(cmd.argvlen[18], 10);
-        CHECK_STR_EQ(cmd.argv[19], "conv_1");
+        CHECK_STR_EQ(cmd.argv[9], "elaaoms:acme:recent");
+        CHECK_STR_EQ(cmd.argv[10], "ba7816bf8f01cfea414140de5dae2223"
+                                   "b00361a396177a9cb410ff61f20015ad");
+        CHECK_INT_EQ(cmd.argvlen[11], 9);
+        CHECK_STR_EQ(cmd.argv[13], "");
+        CHECK_STR_EQ(cmd.argv[15], "1700000000");
+        CHECK_STR_EQ(cmd.argv[17], "acme");
+        CHECK_STR_EQ(cmd.argv[18], "event_ts:post_call_transcription");
+        CHECK_STR_EQ(cmd.argv[19], "1699999990");
+        CHECK_INT_EQ(cmd.argvlen[19], 10);
+        CHECK_STR_EQ(cmd.argv[20], "conv_1");
+        CHECK_STR_EQ(cmd.argv[21], "1000");
 
         /* a caller: its tombstone hides it, its index names it */
         req.caller = "+14155550123";
@@ -89,8 +91,8 @@ main(void)
         req.job_len = 2;
         req.event_ts = -1;
         CHECK_INT_EQ(elaaoms_intake_cmd(&cmd, &req), 0);
-        CHECK_STR_EQ(cmd.argv[18], "");
-        CHECK_INT_EQ(cmd.argvlen[18], 0);
+        CHECK_STR_EQ(cmd.argv[19], "");
+        CHECK_INT_EQ(cmd.argvlen[19], 0);
     }
 
     {
