@@ -28,6 +28,8 @@ static char *ngx_http_elaaoms_admin_secret(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_elaaoms_health(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_elaaoms_status(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_elaaoms_webhook(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_elaaoms_signature_secret(ngx_conf_t *cf,
@@ -93,6 +95,13 @@ static ngx_command_t  ngx_http_elaaoms_commands[] = {
     { ngx_string("elaaoms_health"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_elaaoms_health,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("elaaoms_status"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_elaaoms_status,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -946,6 +955,14 @@ ngx_http_elaaoms_health(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     return ngx_http_elaaoms_set_handler(cf, conf,
                                         ngx_http_elaaoms_health_handler);
+}
+
+
+static char *
+ngx_http_elaaoms_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    return ngx_http_elaaoms_set_handler(cf, conf,
+                                        ngx_http_elaaoms_status_handler);
 }
 
 

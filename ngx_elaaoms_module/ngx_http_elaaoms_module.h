@@ -192,6 +192,7 @@ void ngx_http_elaaoms_finish(ngx_http_request_t *r, ngx_int_t rc);
 
 /* content handlers, one file each */
 ngx_int_t ngx_http_elaaoms_health_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_elaaoms_status_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_elaaoms_admin_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_elaaoms_post_call_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_elaaoms_client_data_handler(ngx_http_request_t *r);
