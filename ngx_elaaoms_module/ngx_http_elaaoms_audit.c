@@ -21,6 +21,7 @@
 
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
+#include "ngx_http_elaaoms_metrics.h"
 #include "store/redis_keys.h"
 
 
@@ -134,6 +135,7 @@ ngx_http_elaaoms_audit(ngx_http_request_t *r, ngx_str_t *ids,
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "elaaoms: %s: audit entry not written for memories %V",
                       via, ids);
+        ngx_http_elaaoms_metrics_event(NGX_HTTP_ELAAOMS_MET_AUDIT_FAILED);
         return NGX_ERROR;
     }
 
@@ -165,6 +167,10 @@ static void
 ngx_http_elaaoms_audit_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
 {
     ngx_http_elaaoms_audit_t *au = data;
+
+    ngx_http_elaaoms_metrics_event((rc == NGX_OK && au->written)
+                                   ? NGX_HTTP_ELAAOMS_MET_AUDIT_OK
+                                   : NGX_HTTP_ELAAOMS_MET_AUDIT_FAILED);
 
     /* without a done handler nobody waits: the answer has gone */
     if (au->done) {

@@ -9,6 +9,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_elaaoms_module.h"
+#include "ngx_http_elaaoms_metrics.h"
 #include "ngx_http_elaaoms_redis.h"
 #include "ngx_http_elaaoms_search_cache.h"
 #include "intake/ids.h"
@@ -29,6 +30,8 @@ static char *ngx_http_elaaoms_admin_secret(ngx_conf_t *cf,
 static char *ngx_http_elaaoms_health(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_elaaoms_status(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_elaaoms_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_elaaoms_webhook(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -102,6 +105,13 @@ static ngx_command_t  ngx_http_elaaoms_commands[] = {
     { ngx_string("elaaoms_status"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_elaaoms_status,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("elaaoms_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_elaaoms_metrics,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -662,8 +672,20 @@ ngx_http_elaaoms_warn_same_secret(ngx_conf_t *cf,
 static ngx_int_t
 ngx_http_elaaoms_postconfiguration(ngx_conf_t *cf)
 {
+    ngx_http_elaaoms_main_conf_t  *emcf;
+
     /* the JSON error filter is ngx_http_elaaoms_filter_module's */
     if (ngx_http_elaaoms_access_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    /* the metrics' zone and counting, only where the module is used */
+    emcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_elaaoms_module);
+
+    if (emcf->used
+        && (ngx_http_elaaoms_metrics_zone(cf) != NGX_OK
+            || ngx_http_elaaoms_metrics_init(cf) != NGX_OK))
+    {
         return NGX_ERROR;
     }
 
@@ -955,6 +977,14 @@ ngx_http_elaaoms_health(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     return ngx_http_elaaoms_set_handler(cf, conf,
                                         ngx_http_elaaoms_health_handler);
+}
+
+
+static char *
+ngx_http_elaaoms_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    return ngx_http_elaaoms_set_handler(cf, conf,
+                                        ngx_http_elaaoms_metrics_handler);
 }
 
 

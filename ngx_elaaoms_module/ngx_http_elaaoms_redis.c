@@ -26,6 +26,7 @@
 #include <hiredis/async.h>
 
 #include "ngx_http_elaaoms_redis.h"
+#include "ngx_http_elaaoms_metrics.h"
 
 
 typedef enum {
@@ -270,6 +271,8 @@ static void
 ngx_http_elaaoms_redis_failed(const char *reason)
 {
     ngx_http_elaaoms_redis_t  *rd = &ngx_http_elaaoms_redis;
+
+    ngx_http_elaaoms_metrics_event(NGX_HTTP_ELAAOMS_MET_REDIS_UNREACHABLE);
 
     if (rd->state == NGX_HTTP_ELAAOMS_REDIS_DOWN) {
         ngx_log_debug2(NGX_LOG_DEBUG_HTTP, rd->log, 0,
@@ -634,6 +637,10 @@ ngx_http_elaaoms_batch_reply(redisAsyncContext *ac, void *reply,
 
     if (reply != NULL) {
         ngx_http_elaaoms_redis_answered();
+
+        if (((redisReply *) reply)->type == REDIS_REPLY_ERROR) {
+            ngx_http_elaaoms_metrics_event(NGX_HTTP_ELAAOMS_MET_REDIS_ERROR);
+        }
     }
 
     if (b->r == NULL) {
@@ -682,6 +689,8 @@ ngx_http_elaaoms_batch_timeout(ngx_event_t *ev)
     redisAsyncContext  *ac;
 
     ac = b->ac;
+
+    ngx_http_elaaoms_metrics_event(NGX_HTTP_ELAAOMS_MET_REDIS_TIMEOUT);
 
     /* the request's part: the outage itself is logged once, by drop() */
     ngx_log_error(NGX_LOG_INFO, ev->log, 0,

@@ -24,6 +24,7 @@
 
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_redis.h"
+#include "ngx_http_elaaoms_metrics.h"
 #include "ngx_http_elaaoms_status_page.h"
 #include "intake/caller_id.h"
 #include "intake/ids.h"
@@ -308,6 +309,8 @@ ngx_http_elaaoms_status_reply(ngx_http_request_t *r, void *data,
 {
     ngx_http_elaaoms_status_ctx_t *ctx = data;
 
+    u_char  *p;
+
     if (ctx->lookup) {
         /* the views point into the reply, freed after this call */
         if (ngx_http_elaaoms_status_memories(r, ctx, reply) != NGX_OK) {
@@ -325,13 +328,23 @@ ngx_http_elaaoms_status_reply(ngx_http_request_t *r, void *data,
         return;
     }
 
-    ctx->answer.data = ngx_pnalloc(r->pool, reply->len ? reply->len : 1);
+    /* the script's object, and the webhooks' latency from the metrics
+     * zone before its closing brace */
+    ctx->answer.data = ngx_pnalloc(r->pool, reply->len + 512);
     if (ctx->answer.data == NULL) {
         return;
     }
 
     ngx_memcpy(ctx->answer.data, reply->str, reply->len);
     ctx->answer.len = reply->len;
+
+    if (reply->len > 1 && reply->str[reply->len - 1] == '}') {
+        p = ngx_http_elaaoms_metrics_latency_json(
+                ctx->answer.data + reply->len - 1,
+                ctx->answer.data + reply->len + 510);
+        *p++ = '}';
+        ctx->answer.len = p - ctx->answer.data;
+    }
 }
 
 

@@ -43,7 +43,7 @@ static const char  ngx_http_elaaoms_status_html[] =
     "<div class=\"muted\" id=\"worker\"></div>\n"
     "\n"
     "<h2>Webhook latency</h2>\n"
-    "<div class=\"charts\" id=\"latency\"><span class=\"muted\">no latency figures: configure elaaoms_metrics_zone</span></div>\n"
+    "<div class=\"charts\" id=\"latency\"><span class=\"muted\">no webhook requests counted yet</span></div>\n"
     "\n"
     "<h2>Tokens and cost</h2>\n"
     "<table id=\"usage\"><thead><tr><th>organization</th><th>extractions</th><th>input tokens</th><th>output tokens</th><th>cost (USD)</th></tr></thead><tbody></tbody></table>\n"

@@ -9,6 +9,7 @@ use Test::Nginx::Socket 'no_plan';
 use ElaaomsTest;
 use File::Path ();
 use File::Temp ();
+use IO::Socket::INET ();
 
 $ENV{TEST_NGINX_REDIS_PORT} = redis_start();
 
@@ -134,6 +135,23 @@ qr/^(?=.*"org":"acme")
 
 
 
+=== TEST 2b: the webhooks' latency percentiles from the metrics zone, for the charts
+--- config
+    location /status/ { elaaoms_status; }
+    location = /webhook/client-data { elaaoms_auth off; elaaoms_webhook client_data; }
+--- init
+main::seed();
+--- request eval
+["POST /webhook/client-data\n{}", "POST /webhook/client-data\n{}",
+ "GET /status/?data=1"]
+--- error_code eval
+[200, 200, 200]
+--- response_body_like eval
+[qr/first_message/, qr/first_message/,
+ qr/,"latency":\{"client_data":\{"p50":0\.\d{4},"p95":0\.\d{4},"p99":0\.\d{4},"count":2\}\}\}$/]
+
+
+
 === TEST 3: a conversation whose hash is gone (erased, expired) is not listed
 --- init
 main::seed();
@@ -184,20 +202,32 @@ x
 
 
 
-=== TEST 7: in headless Chromium: the seeded figures render, no console error, a screenshot is kept
+=== TEST 7: in headless Chromium: the seeded figures and the latency charts render, no console error, a screenshot is kept
+--- config
+    location /status/ { elaaoms_status; }
+    location = /webhook/client-data { elaaoms_auth off; elaaoms_webhook client_data; }
 --- init
 main::seed();
 ElaaomsTest::seed_memories(main::mem('m_new', 'Allergic to latex', 1764000000));
+# webhook traffic, for the latency charts
+for (1 .. 3) {
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                  PeerPort => $main::PORT) or next;
+    print $s "POST /webhook/client-data HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}";
+    local $/;
+    my $ignored = <$s>;
+}
 # nginx runs when init does: the page is loaded from it here
 my $page = main::chromium_page("http://127.0.0.1:$main::PORT/status/");
 SKIP: {
-    Test::More::skip('no chromium (ELAAOMS_REQUIRE_CHROMIUM=1 makes it a failure)', 7)
+    Test::More::skip('no chromium (ELAAOMS_REQUIRE_CHROMIUM=1 makes it a failure)', 8)
         unless $page;
     Test::More::like($page->{dom}, qr/data-ready="1"/, 'the figures were fetched and rendered');
     Test::More::like($page->{dom}, qr/<td>acme<\/td>/, 'the organization is listed');
     Test::More::like($page->{dom}, qr/<td>conv_old<\/td>/, 'a recent conversation is listed');
     Test::More::like($page->{dom}, qr/<td class="n bad">1<\/td>/, 'the failed job stands out');
     Test::More::like($page->{dom}, qr/worker heartbeat \d s ago/, 'the heartbeat is shown');
+    Test::More::like($page->{dom}, qr/<svg[^>]*>.*<rect.*p95 [\d.]+ ms.*3 requests/s, 'a latency chart of the 3 client-data requests');
     Test::More::unlike($page->{log}, qr/CONSOLE.*(?:Uncaught|Error|error)|Refused to/, 'no console error, nothing refused by the CSP')
         or Test::More::diag($page->{log});
     Test::More::ok(-s $page->{shot}, "a screenshot: $page->{shot}");

@@ -90,7 +90,7 @@ our $PidFile    = "$LogDir/nginx.pid";
 our %Unsupported = map { $_ => 1 } qw(access_log no_access_log
     raw_response_headers_like raw_response_headers_unlike
     skip_nginx skip_nginx2 skip_eval skip_openssl skip_slave todo todo_nginx
-    response_body_filters response_body_eval request_eval charset
+    response_body_eval request_eval charset
     curl_error curl_options curl_protocol http2 http3 http09 stap stap_out
     stap_out_like stap_out_unlike tcp_listen tcp_reply tcp_query tcp_query_len
     tcp_shutdown tcp_reply_delay tcp_no_close udp_listen udp_reply udp_query
@@ -1122,6 +1122,16 @@ sub _check_response {
     }
 
     my $content = $res ? $res->{body} : undef;
+    if (defined $content && defined(my $filters = $block->response_body_filters)) {
+        # as the real runner: code refs, or names of the built-in ones
+        for my $f (ref $filters eq 'ARRAY' ? @$filters
+                   : ref $filters ? ($filters) : split ' ', $filters) {
+            if (ref $f eq 'CODE') { $content = $f->($content) }
+            elsif ($f eq 'uc') { $content = uc $content }
+            elsif ($f eq 'lc') { $content = lc $content }
+            else { die "unknown response_body_filters entry \"$f\"\n" }
+        }
+    }
     if (defined $block->response_body) {
         my $exp = _indexed($block->response_body, $idx, $need_array);
         if (defined $exp && !ref $exp) {
