@@ -538,3 +538,39 @@ Test::More::like($l, qr/acme\/conv_mask_1 of caller \+\.\.\.30 extracted/, 'the 
 Test::More::like($l, qr/acme\/conv_mask_2 of caller id:\.\.\.11 extracted/, 'an id as well');
 Test::More::unlike($l, qr/2025550130|555.?0130/, 'the number never appears');
 Test::More::unlike($l, qr/Maria\.Lopez|Lopez-4711/i, 'the id never appears');
+
+
+
+=== TEST 17: the worker's counters, served by /metrics: two extractions ok (tokens, cost, durations, memories), one failed after its retries
+--- config eval
+$main::CONFIG . "    location = /metrics { elaaoms_metrics; }\n"
+--- init
+ElaaomsTest::redis_cmd('DEL', 'elaaoms:metrics:worker', 'elaaoms:metrics:worker:meta');
+ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true() });
+ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai', openai_base_url => $main::FAKE,
+    openai_api_key => 'sk-test', openai_price_in => 0.15, openai_price_out => 0.6,
+    llm_fallback => 0, llm_max_retries => 0, time_scale => 0.002);
+main::post('acme', main::transcript('conv_met_1', '+12025550131', 'I prefer email over phone calls.'));
+main::post('acme', main::transcript('conv_met_2', '+12025550132', 'My order A1234 was delayed again.'));
+Test::More::ok(main::wait_status('acme', $_, 'extraction_completed'), "$_ extracted") for qw(conv_met_1 conv_met_2);
+ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true(),
+    script => [ { status => 500, repeat => 100 } ] });
+main::post('acme', main::transcript('conv_met_3', '+12025550133', 'I prefer email.'));
+Test::More::ok(main::wait_status('acme', 'conv_met_3', 'extraction_failed', 20), 'conv_met_3 failed for good');
+ElaaomsTest::worker_stop();
+
+--- request
+GET /metrics
+--- response_body_like eval
+qr/^(?=.*\n\#\ TYPE\ elaaoms_extractions_total\ counter\n)
+    (?=.*\nelaaoms_extractions_total\{outcome="ok",provider="openai"\}\ 2\n)
+    (?=.*\nelaaoms_extractions_total\{outcome="retry",provider="openai"\}\ 3\n)
+    (?=.*\nelaaoms_extractions_total\{outcome="failed",provider="openai"\}\ 1\n)
+    (?=.*\n\#\ TYPE\ elaaoms_postcall_to_stored_seconds\ histogram\n)
+    (?=.*\nelaaoms_postcall_to_stored_seconds_bucket\{le="\+Inf"\}\ 2\n)
+    (?=.*\nelaaoms_postcall_to_stored_seconds_count\ 2\n)
+    (?=.*\nelaaoms_extraction_duration_seconds_bucket\{provider="openai",le="\+Inf"\}\ 2\n)
+    (?=.*\nelaaoms_extraction_duration_seconds_count\{provider="openai"\}\ 2\n)
+    (?=.*\nelaaoms_llm_tokens_total\{kind="input",model="[^"]+",provider="openai"\}\ [1-9]\d*\n)
+    (?=.*\nelaaoms_llm_cost_usd_total\{model="[^"]+",provider="openai"\}\ 0\.\d+\n)
+    (?=.*\nelaaoms_memories_total\{event="stored"\}\ [1-9]\d*\n)/sx

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "store/redis_keys.h"
+#include "store/worker_metrics.h"
 #include "intake/intake.h"
 #include "pool.h"
 #include "queue.h"
@@ -57,6 +58,31 @@ elaaoms_retry_delay(const elaaoms_worker_config_t *cf, unsigned attempt)
 }
 
 
+/* an extraction's end that is not a success, for /metrics */
+static void
+elaaoms_pool_count(elaaoms_pool_t *pool, redisContext *rc,
+    const elaaoms_job_t *job, const char *outcome)
+{
+    int          k;
+    redisReply  *r;
+    const char  *labels[] = {
+        "outcome", outcome,
+        "provider", elaaoms_worker_config_provider(pool->cf, job->org),
+        NULL
+    };
+
+    k = elaaoms_metrics_meta(rc);
+    k += elaaoms_metrics_add(rc, "elaaoms_extractions_total", labels, 1);
+
+    while (k-- > 0) {
+        if (redisGetReply(rc, (void **) &r) != REDIS_OK) {
+            return;
+        }
+        freeReplyObject(r);
+    }
+}
+
+
 static void
 elaaoms_pool_settle(elaaoms_pool_t *pool, redisContext *rc,
     elaaoms_queued_job_t *qj, elaaoms_job_t *job, elaaoms_job_result_e res,
@@ -99,6 +125,8 @@ elaaoms_pool_settle(elaaoms_pool_t *pool, redisContext *rc,
                             job->conversation_id);
             }
 
+            elaaoms_pool_count(pool, rc, job, "retry");
+
             free(next);
             return;
         }
@@ -113,6 +141,8 @@ elaaoms_pool_settle(elaaoms_pool_t *pool, redisContext *rc,
                     "could not mark %s extraction_failed",
                     job->conversation_id);
     }
+
+    elaaoms_pool_count(pool, rc, job, "failed");
 }
 
 

@@ -20,6 +20,7 @@
 #include "intake/postcall.h"
 #include "extract/privacy.h"
 #include "process.h"
+#include "store/worker_metrics.h"
 #include "extract/transcript.h"
 #include "worker_io.h"
 #include "worker_log.h"
@@ -587,12 +588,102 @@ elaaoms_process_status(redisContext *rc, const char *conv_key)
 }
 
 
+static double
+elaaoms_process_now(void)
+{
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+
+/*
+ * The worker's counters for /metrics (store/worker_metrics.h), one
+ * pipelined batch after the completion; a failure loses counts only
+ */
+static void
+elaaoms_process_metrics(elaaoms_processor_t *p, redisContext *rc,
+    const elaaoms_job_t *job, const elaaoms_usage_sum_t *sum,
+    const elaaoms_memory_apply_counts_t *counts, size_t private,
+    double started)
+{
+    int          k;
+    double       now;
+    const char  *provider, *model;
+    redisReply  *r;
+
+    provider = sum->provider[0] ? sum->provider : "none";
+    model = strcmp(provider, "openai") == 0 ? p->cf->openai_model
+            : strcmp(provider, "anthropic") == 0 ? p->cf->anthropic_model
+            : provider;
+    now = elaaoms_process_now();
+
+    {
+        const char  *ok[] = { "outcome", "ok", "provider", provider, NULL };
+        const char  *pl[] = { "provider", provider, NULL };
+        const char  *in[] = { "kind", "input", "model", model,
+                              "provider", provider, NULL };
+        const char  *out[] = { "kind", "output", "model", model,
+                               "provider", provider, NULL };
+        const char  *cost[] = { "model", model, "provider", provider, NULL };
+        const char  *stored[] = { "event", "stored", NULL };
+        const char  *reinf[] = { "event", "reinforced", NULL };
+        const char  *confl[] = { "event", "conflicting", NULL };
+        const char  *priv[] = { "event", "privacy_dropped", NULL };
+
+        k = elaaoms_metrics_meta(rc);
+        k += elaaoms_metrics_add(rc, "elaaoms_extractions_total", ok, 1);
+        k += elaaoms_metrics_observe(rc,
+                 "elaaoms_extraction_duration_seconds", pl,
+                 elaaoms_metrics_extraction_bounds,
+                 elaaoms_metrics_extraction_nbounds, now - started);
+
+        if (job->enqueued_at > 0) {
+            k += elaaoms_metrics_observe(rc,
+                     "elaaoms_postcall_to_stored_seconds", NULL,
+                     elaaoms_metrics_stored_bounds,
+                     elaaoms_metrics_stored_nbounds,
+                     now - (double) job->enqueued_at);
+        }
+
+        if (sum->input_tokens || sum->output_tokens) {
+            k += elaaoms_metrics_add(rc, "elaaoms_llm_tokens_total", in,
+                                     (double) sum->input_tokens);
+            k += elaaoms_metrics_add(rc, "elaaoms_llm_tokens_total", out,
+                                     (double) sum->output_tokens);
+            k += elaaoms_metrics_addf(rc, "elaaoms_llm_cost_usd_total", cost,
+                                      sum->cost);
+        }
+
+        k += elaaoms_metrics_add(rc, "elaaoms_memories_total", stored,
+                                 (double) counts->stored);
+        k += elaaoms_metrics_add(rc, "elaaoms_memories_total", reinf,
+                                 (double) counts->reinforced);
+        k += elaaoms_metrics_add(rc, "elaaoms_memories_total", confl,
+                                 (double) counts->conflicts);
+        k += elaaoms_metrics_add(rc, "elaaoms_memories_total", priv,
+                                 (double) private);
+    }
+
+    while (k-- > 0) {
+        if (redisGetReply(rc, (void **) &r) != REDIS_OK) {
+            elaaoms_log(ELAAOMS_LOG_INFO, job->request_id, "metrics not "
+                        "written: %s", rc->errstr);
+            return;
+        }
+        freeReplyObject(r);
+    }
+}
+
+
 /* completion, usage and counts, and the organization's usage totals */
 static int
-elaaoms_process_complete(redisContext *rc, const elaaoms_job_t *job,
-    const char *conv_key, const elaaoms_usage_sum_t *sum,
+elaaoms_process_complete(elaaoms_processor_t *p, redisContext *rc,
+    const elaaoms_job_t *job, const char *conv_key,
+    const elaaoms_usage_sum_t *sum,
     const elaaoms_memory_apply_counts_t *counts, size_t invalid,
-    size_t private, const char *embed_model)
+    size_t private, const char *embed_model, double started)
 {
     int          i, ok;
     char         usage_key[ELAAOMS_KEY_MAX];
@@ -637,6 +728,10 @@ elaaoms_process_complete(redisContext *rc, const elaaoms_job_t *job,
             ok = 0;
         }
         freeReplyObject(r);
+    }
+
+    if (ok) {
+        elaaoms_process_metrics(p, rc, job, sum, counts, private, started);
     }
 
     return ok ? 0 : -1;
@@ -731,8 +826,11 @@ elaaoms_process_job_run(elaaoms_processor_t *p, redisContext *rc,
     elaaoms_usage_sum_t             sum;
     elaaoms_memory_apply_t          apply;
     elaaoms_extracted_list_t        list;
+    double                          started;
     elaaoms_job_result_e            res;
     elaaoms_memory_apply_counts_t   counts;
+
+    started = elaaoms_process_now();
 
     (void) elaaoms_key_conversation(conv_key, sizeof(conv_key), job->org,
                                     job->conversation_id);
@@ -852,9 +950,9 @@ elaaoms_process_job_run(elaaoms_processor_t *p, redisContext *rc,
 
 complete:
 
-    if (elaaoms_process_complete(rc, job, conv_key, &sum, &counts,
+    if (elaaoms_process_complete(p, rc, job, conv_key, &sum, &counts,
                                  list.dropped + counts.invalid, private,
-                                 embed_model) != 0)
+                                 embed_model, started) != 0)
     {
         snprintf(err, errlen, "could not record the completion");
         goto done;
