@@ -16,6 +16,7 @@
 #                        ten minutes; HOT_ARGS="--quick" for a short smoke)
 #   make eval            the recall benchmark, both halves (bench/eval.pl)
 #   make eval-tune       its tuning half only (CI runs it with floors)
+#   make load-calls      the 100-concurrent-call load test (bench/load_calls.pl)
 #   make check-alerts    promtool's check and unit tests of the alert rules
 #                        (conf/prometheus/; "make test" runs it)
 #   make faults          the fault-injection scripts of t/faults/ one after
@@ -90,7 +91,7 @@ PLAIN_CORE_A := $(BUILD)/obj/libelaaoms-core.a
 PLAIN_IO_A   := $(BUILD)/obj/libelaaoms-io.a
 
 .PHONY: all deps lib module worker tools unit test prove run stop fuzz \
-        check-alerts \
+        check-alerts load-calls \
         bench bench-hot eval eval-tune clean check-archives nginx-source static-nginx \
         prove-static runner-selftest valgrind-subset check-layout faults
 
@@ -312,6 +313,10 @@ bench: $(BENCH_BINS)
 # too slow for "make test"
 bench-hot: all bench
 	perl bench/hot_paths.pl $(HOT_ARGS)
+
+# the seed's load test: 100 concurrent calls, a fake LLM at 2 s
+load-calls: all
+	perl bench/load_calls.pl $(LOAD_ARGS)
 
 # --- recall benchmark ---------------------------------------------------------
 # The labelled calls and questions of bench/eval/data/ played through the
