@@ -240,6 +240,8 @@ open my $fh, '<', $log or die "$log: $!";
 my @queued = grep { /pending job of acme\/conv_while_redis_down queued/ } <$fh>;
 close $fh;
 Test::More::is(scalar @queued, 1, 'queued once, not at every sweep');
+Test::More::is(ElaaomsTest::redis_cmd('HGET', 'elaaoms:metrics:worker', 'elaaoms_payloads_swept_total'),
+    '"1"', 'counted once for /metrics');
 ElaaomsTest::worker_stop();
 --- request eval
 "POST /webhook/post-call\n" . $main::DOWN

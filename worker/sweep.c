@@ -21,6 +21,7 @@
 #include "context/context_store.h"
 #include "store/caller_erase.h"
 #include "store/redis_keys.h"
+#include "store/worker_metrics.h"
 #include "sweep.h"
 #include "worker_io.h"
 #include "worker_log.h"
@@ -176,6 +177,26 @@ elaaoms_sweep_opendir(int parent, const char *name)
 }
 
 
+/* payloads nginx wrote while Redis was away, queued by the sweep: /metrics */
+static void
+elaaoms_sweep_count(redisContext *rc, int queued)
+{
+    int          k;
+    redisReply  *r;
+
+    k = elaaoms_metrics_meta(rc);
+    k += elaaoms_metrics_add(rc, "elaaoms_payloads_swept_total", NULL,
+                             (double) queued);
+
+    while (k-- > 0) {
+        if (redisGetReply(rc, (void **) &r) != REDIS_OK) {
+            return;
+        }
+        freeReplyObject(r);
+    }
+}
+
+
 int
 elaaoms_sweep_pending(redisContext *rc, const char *payload_dir)
 {
@@ -249,6 +270,10 @@ elaaoms_sweep_pending(redisContext *rc, const char *payload_dir)
     }
 
     closedir(orgs);
+
+    if (queued > 0) {
+        elaaoms_sweep_count(rc, queued);
+    }
 
     return queued;
 }

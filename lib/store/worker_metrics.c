@@ -42,6 +42,9 @@ static const struct {
       "counter LLM tokens by kind, provider and model." },
     { "elaaoms_llm_cost_usd_total",
       "counter LLM cost in US dollars by provider and model." },
+    { "elaaoms_payloads_swept_total",
+      "counter Post-call payloads nginx kept on disk while Redis was away, "
+      "queued later by the worker's sweep." },
     { "elaaoms_memories_total",
       "counter Memories stored, reinforced, conflicting, or dropped by the "
       "privacy filter." },
