@@ -112,7 +112,8 @@ static ngx_int_t ngx_http_elaaoms_metrics_send(ngx_http_request_t *r);
 
 
 /*
- * KEYS none.  {heartbeat age or -1, then per org: org, ready, processing,
+ * KEYS none.  {heartbeat age or -1, the number of workers, per worker its
+ * id and its last beat's age, then per org: org, ready, processing,
  * delayed, failed, invalid, oldest ready job's age or -1}
  */
 static char  ngx_http_elaaoms_metrics_lua[] =
@@ -120,6 +121,13 @@ static char  ngx_http_elaaoms_metrics_lua[] =
     "local beat = tonumber(redis.call('GET', 'elaaoms:worker:heartbeat'))\n"
     "local out = {beat and (now - beat) or -1}\n"
     "local workers = redis.call('HKEYS', 'elaaoms:workers')\n"
+    "table.sort(workers)\n"
+    "out[#out + 1] = #workers\n"
+    "for _, w in ipairs(workers) do\n"
+    "  local t = tonumber(redis.call('HGET', 'elaaoms:workers', w))\n"
+    "  out[#out + 1] = w\n"
+    "  out[#out + 1] = t and math.floor(now - t) or -1\n"
+    "end\n"
     "local orgs = redis.call('SMEMBERS', 'elaaoms:orgs')\n"
     "table.sort(orgs)\n"
     "for _, org in ipairs(orgs) do\n"
@@ -710,7 +718,7 @@ ngx_http_elaaoms_metrics_reply(ngx_http_request_t *r, void *data,
 {
     ngx_http_elaaoms_met_ctx_t *ctx = data;
 
-    size_t                      i, k, size;
+    size_t                      i, k, size, nw, first;
     redisReply                 *e;
     ngx_http_elaaoms_met_out_t  o;
     static const char          *states[] = {
@@ -720,11 +728,17 @@ ngx_http_elaaoms_metrics_reply(ngx_http_request_t *r, void *data,
     if (index == 0) {
         ctx->up = 0;
 
-        if (reply->type == REDIS_REPLY_ARRAY && reply->elements >= 1
-            && (reply->elements - 1) % 7 == 0)
+        nw = (reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2
+              && reply->element[1]->type == REDIS_REPLY_INTEGER
+              && reply->element[1]->integer >= 0)
+             ? (size_t) reply->element[1]->integer : 0;
+        first = 2 + 2 * nw;
+
+        if (reply->type == REDIS_REPLY_ARRAY && reply->elements >= first
+            && (reply->elements - first) % 7 == 0)
         {
             ctx->up = 1;
-            size = 512 + (reply->elements / 7) * 7 * (ELAAOMS_ORG_MAX + 96);
+            size = 1024 + reply->elements * (ELAAOMS_ORG_MAX + 128);
 
             ctx->redis_text.data = ngx_pnalloc(r->pool, size);
             if (ctx->redis_text.data == NULL) {
@@ -745,10 +759,32 @@ ngx_http_elaaoms_metrics_reply(ngx_http_request_t *r, void *data,
             }
 
             ngx_http_elaaoms_met_printf(&o,
+                "# HELP elaaoms_worker_last_beat_age_seconds Seconds since "
+                "each worker's last beat.\n"
+                "# TYPE elaaoms_worker_last_beat_age_seconds gauge\n");
+
+            for (i = 2; i < first; i += 2) {
+                if (reply->element[i]->type != REDIS_REPLY_STRING
+                    || reply->element[i + 1]->type != REDIS_REPLY_INTEGER
+                    || reply->element[i + 1]->integer < 0)
+                {
+                    continue;
+                }
+
+                ngx_http_elaaoms_met_printf(&o,
+                    "elaaoms_worker_last_beat_age_seconds{worker=\"");
+                o.pos = ngx_http_elaaoms_met_escape(o.pos, o.last,
+                            (u_char *) reply->element[i]->str,
+                            reply->element[i]->len);
+                ngx_http_elaaoms_met_printf(&o, "\"} %L\n",
+                            (int64_t) reply->element[i + 1]->integer);
+            }
+
+            ngx_http_elaaoms_met_printf(&o,
                 "# HELP elaaoms_queue_jobs Extraction jobs by organization "
                 "and list.\n# TYPE elaaoms_queue_jobs gauge\n");
 
-            for (i = 1; i + 6 < reply->elements; i += 7) {
+            for (i = first; i + 6 < reply->elements; i += 7) {
                 if (reply->element[i]->type != REDIS_REPLY_STRING) {
                     continue;
                 }
@@ -770,7 +806,7 @@ ngx_http_elaaoms_metrics_reply(ngx_http_request_t *r, void *data,
                 "oldest job waiting in the organization's ready list.\n"
                 "# TYPE elaaoms_queue_oldest_job_age_seconds gauge\n");
 
-            for (i = 1; i + 6 < reply->elements; i += 7) {
+            for (i = first; i + 6 < reply->elements; i += 7) {
                 if (reply->element[i]->type != REDIS_REPLY_STRING
                     || reply->element[i + 6]->integer < 0)
                 {

@@ -130,6 +130,7 @@ qr/^(?=.*\nelaaoms_queue_jobs\{org="acme",state="ready"\}\ 3\n)
     (?=.*\nelaaoms_queue_jobs\{org="acme",state="invalid"\}\ 0\n)
     (?=.*\nelaaoms_queue_oldest_job_age_seconds\{org="acme"\}\ 1[2-3]\d\n)
     (?=.*\nelaaoms_worker_heartbeat_age_seconds\ [2-9]\n)
+    (?=.*\nelaaoms_worker_last_beat_age_seconds\{worker="w1"\}\ [0-9]\n)
     (?=.*\nelaaoms_redis_up\ 1\n)/sx
 
 
