@@ -172,9 +172,9 @@ elaaoms_metrics_incr(redisContext *rc, const char *series, double by,
 }
 
 
-int
-elaaoms_metrics_add(redisContext *rc, const char *name,
-    const char *const *labels, double by)
+static int
+elaaoms_metrics_bump(redisContext *rc, const char *name,
+    const char *const *labels, double by, int fractional)
 {
     char  series[ELAAOMS_METRICS_SERIES_MAX];
 
@@ -182,7 +182,15 @@ elaaoms_metrics_add(redisContext *rc, const char *name,
         return 0;
     }
 
-    return elaaoms_metrics_incr(rc, series, by, 0);
+    return elaaoms_metrics_incr(rc, series, by, fractional);
+}
+
+
+int
+elaaoms_metrics_add(redisContext *rc, const char *name,
+    const char *const *labels, double by)
+{
+    return elaaoms_metrics_bump(rc, name, labels, by, 0);
 }
 
 
@@ -190,13 +198,7 @@ int
 elaaoms_metrics_addf(redisContext *rc, const char *name,
     const char *const *labels, double by)
 {
-    char  series[ELAAOMS_METRICS_SERIES_MAX];
-
-    if (elaaoms_metrics_series(series, sizeof(series), name, labels) < 0) {
-        return 0;
-    }
-
-    return elaaoms_metrics_incr(rc, series, by, 1);
+    return elaaoms_metrics_bump(rc, name, labels, by, 1);
 }
 
 
