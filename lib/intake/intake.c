@@ -11,6 +11,8 @@
 #include "intake/event_order.h"
 #include "intake/intake.h"
 #include "store/redis_keys.h"
+#include "util/ascii.h"
+#include "util/sha256.h"
 
 
 const char  elaaoms_intake_script[] =
@@ -209,21 +211,14 @@ int
 elaaoms_sha256_hex(const void *data, size_t len,
     char out[ELAAOMS_SHA256_HEX_LEN + 1])
 {
-    unsigned int   n, i;
-    unsigned char  md[EVP_MAX_MD_SIZE];
+    unsigned char  md[ELAAOMS_SHA256_LEN];
 
-    static const char  hex[] = "0123456789abcdef";
-
-    if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32) {
+    if (elaaoms_sha256(data, len, md) != 0) {
         return -1;
     }
 
-    for (i = 0; i < n; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 0xf];
-    }
+    elaaoms_ascii_hex(out, md, ELAAOMS_SHA256_LEN);
 
-    out[2 * n] = '\0';
     return 0;
 }
 

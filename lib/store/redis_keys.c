@@ -8,6 +8,7 @@
 
 #include "store/redis_keys.h"
 #include "util/ascii.h"
+#include "util/sha256.h"
 
 
 static int
@@ -59,7 +60,9 @@ elaaoms_key_call(char *buf, size_t size, const char *org,
         return -1;
     }
 
-    SHA256((const unsigned char *) call_id, call_id_len, md);
+    if (elaaoms_sha256(call_id, call_id_len, md) != 0) {
+        return -1;
+    }
 
     elaaoms_ascii_hex(hex, md, 16);
 
@@ -79,7 +82,9 @@ elaaoms_key_qvec(char *buf, size_t size, const char *org, const char *model,
         return -1;
     }
 
-    SHA256((const unsigned char *) question, len, md);
+    if (elaaoms_sha256(question, len, md) != 0) {
+        return -1;
+    }
 
     elaaoms_ascii_hex(hex, md, SHA256_DIGEST_LENGTH);
 
@@ -163,7 +168,9 @@ elaaoms_key_tombstone(char *buf, size_t size, const char *org,
         return -1;
     }
 
-    SHA256((const unsigned char *) id, (size_t) n, md);
+    if (elaaoms_sha256(id, (size_t) n, md) != 0) {
+        return -1;
+    }
 
     elaaoms_ascii_hex(hex, md, SHA256_DIGEST_LENGTH);
 
