@@ -44,6 +44,8 @@ sub promtool {
 }
 
 sub seed {
+    # ages are counted from now, whenever a block seeds
+    $main::now = time();
     ElaaomsTest::redis_cmd('FLUSHALL');
     ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', $now - 2,
                            'EX', 60);
