@@ -27,6 +27,7 @@
 
 #include "ngx_http_elaaoms_redis.h"
 #include "ngx_http_elaaoms_metrics.h"
+#include "util/resp_format.h"
 
 
 typedef enum {
@@ -64,6 +65,9 @@ static ngx_int_t ngx_http_elaaoms_redis_connect(void);
 static void ngx_http_elaaoms_redis_failed(const char *reason);
 static void ngx_http_elaaoms_redis_answered(void);
 static void ngx_http_elaaoms_redis_drop(const char *reason);
+static ngx_int_t ngx_http_elaaoms_redis_command(redisAsyncContext *ac,
+    redisCallbackFn *fn, void *privdata, int argc, const char **argv,
+    const size_t *argvlen);
 static ngx_int_t ngx_http_elaaoms_redis_auth(redisAsyncContext *ac);
 static void ngx_http_elaaoms_redis_authed(redisAsyncContext *ac, void *reply,
     void *privdata);
@@ -199,6 +203,44 @@ ngx_http_elaaoms_redis_connect(void)
 }
 
 
+/*
+ * One command onto the connection, formatted by lib/util/resp_format
+ * (hiredis copies it into its output buffer): a small one on the stack,
+ * a large one (post-call payloads) in a heap block freed right after.
+ */
+static ngx_int_t
+ngx_http_elaaoms_redis_command(redisAsyncContext *ac,
+    redisCallbackFn *fn, void *privdata, int argc, const char **argv,
+    const size_t *argvlen)
+{
+    int     rc;
+    char    stack[2048], *cmd;
+    size_t  len;
+
+    len = elaaoms_resp_len(argc, argv, argvlen);
+
+    if (len <= sizeof(stack)) {
+        cmd = stack;
+
+    } else {
+        cmd = ngx_alloc(len, ngx_cycle->log);
+        if (cmd == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    (void) elaaoms_resp_write(cmd, argc, argv, argvlen);
+
+    rc = redisAsyncFormattedCommand(ac, fn, privdata, cmd, len);
+
+    if (cmd != stack) {
+        ngx_free(cmd);
+    }
+
+    return rc == REDIS_OK ? NGX_OK : NGX_ERROR;
+}
+
+
 /* queued before anything else on a new connection */
 static ngx_int_t
 ngx_http_elaaoms_redis_auth(redisAsyncContext *ac)
@@ -224,9 +266,9 @@ ngx_http_elaaoms_redis_auth(redisAsyncContext *ac)
     argv[argc] = (const char *) conf->password.data;
     argvlen[argc++] = conf->password.len;
 
-    if (redisAsyncCommandArgv(ac, ngx_http_elaaoms_redis_authed, NULL, argc,
-                              argv, argvlen)
-        != REDIS_OK)
+    if (ngx_http_elaaoms_redis_command(ac, ngx_http_elaaoms_redis_authed,
+                                       NULL, argc, argv, argvlen)
+        != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -580,9 +622,9 @@ ngx_http_elaaoms_batch_add(ngx_http_elaaoms_batch_t *b, int argc,
         return NGX_ERROR;
     }
 
-    if (redisAsyncCommandArgv(rd->ac, ngx_http_elaaoms_batch_reply, b, argc,
-                              argv, argvlen)
-        != REDIS_OK)
+    if (ngx_http_elaaoms_redis_command(rd->ac, ngx_http_elaaoms_batch_reply,
+                                       b, argc, argv, argvlen)
+        != NGX_OK)
     {
         return NGX_ERROR;
     }

@@ -144,15 +144,18 @@ int
 elaaoms_context_key(char *buf, size_t size, const char *org,
     const char *caller, const char *agent_id)
 {
-    char  suffix[sizeof(ELAAOMS_CONTEXT_KEY_PREFIX)
-                 + ELAAOMS_CONVERSATION_ID_MAX + 1];
+    size_t  n;
+    char    suffix[sizeof(ELAAOMS_CONTEXT_KEY_PREFIX)
+                   + ELAAOMS_CONVERSATION_ID_MAX + 1];
 
-    if ((size_t) snprintf(suffix, sizeof(suffix), ELAAOMS_CONTEXT_KEY_PREFIX
-                          "%s", agent_id)
-        >= sizeof(suffix))
-    {
+    n = strlen(agent_id);
+    if (sizeof(ELAAOMS_CONTEXT_KEY_PREFIX) + n > sizeof(suffix)) {
         return -1;
     }
+
+    memcpy(suffix, ELAAOMS_CONTEXT_KEY_PREFIX,
+           sizeof(ELAAOMS_CONTEXT_KEY_PREFIX) - 1);
+    memcpy(suffix + sizeof(ELAAOMS_CONTEXT_KEY_PREFIX) - 1, agent_id, n + 1);
 
     return elaaoms_key_caller(buf, size, org, caller, suffix);
 }

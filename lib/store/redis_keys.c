@@ -2,7 +2,7 @@
  * The Redis key schema (see redis_keys.h).
  */
 
-#include <stdio.h>
+#include <string.h>
 
 #include <openssl/sha.h>
 
@@ -11,18 +11,44 @@
 #include "util/sha256.h"
 
 
+/*
+ * The parts (a NULL-terminated list) joined into buf: the key's length,
+ * -1 when it does not fit with its NUL.  No printf: client-data and
+ * search-memory build several keys a request.
+ */
 static int
-elaaoms_key_fits(int n, size_t size)
+elaaoms_key_join(char *buf, size_t size, const char *const *parts)
 {
-    return (n < 0 || (size_t) n >= size) ? -1 : n;
+    size_t  n, len;
+
+    len = 0;
+
+    for ( ; *parts; parts++) {
+        n = strlen(*parts);
+        if (n >= size - len) {
+            return -1;
+        }
+        memcpy(buf + len, *parts, n);
+        len += n;
+    }
+
+    if (len >= size) {
+        return -1;
+    }
+
+    buf[len] = '\0';
+
+    return (int) len;
 }
+
+#define elaaoms_key(buf, size, ...)                                          \
+    elaaoms_key_join(buf, size, (const char *const []) { __VA_ARGS__, NULL })
 
 
 int
 elaaoms_key_org(char *buf, size_t size, const char *org, const char *suffix)
 {
-    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX "%s:%s",
-                                     org, suffix), size);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":", suffix);
 }
 
 
@@ -30,9 +56,8 @@ int
 elaaoms_key_caller(char *buf, size_t size, const char *org,
     const char *caller, const char *suffix)
 {
-    return elaaoms_key_fits(snprintf(buf, size,
-                                     ELAAOMS_KEY_PREFIX "%s:{%s:%s}:%s",
-                                     org, org, caller, suffix), size);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":{", org, ":",
+                       caller, "}:", suffix);
 }
 
 
@@ -44,8 +69,7 @@ elaaoms_key_signature(char *buf, size_t size, const char *org,
         return -1;
     }
 
-    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX "%s:sig:%s",
-                                     org, v0), size);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":sig:", v0);
 }
 
 
@@ -66,8 +90,7 @@ elaaoms_key_call(char *buf, size_t size, const char *org,
 
     elaaoms_ascii_hex(hex, md, 16);
 
-    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
-                                     "%s:call:%s", org, hex), size);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":call:", hex);
 }
 
 
@@ -75,7 +98,8 @@ int
 elaaoms_key_qvec(char *buf, size_t size, const char *org, const char *model,
     int dimensions, const char *question, size_t len)
 {
-    char           hex[2 * SHA256_DIGEST_LENGTH + 1];
+    char           hex[2 * SHA256_DIGEST_LENGTH + 1], dims[12], *d;
+    unsigned       v;
     unsigned char  md[SHA256_DIGEST_LENGTH];
 
     if (model[0] == '\0') {
@@ -88,9 +112,17 @@ elaaoms_key_qvec(char *buf, size_t size, const char *org, const char *model,
 
     elaaoms_ascii_hex(hex, md, SHA256_DIGEST_LENGTH);
 
-    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
-                                     "%s:qvec:%s:%d:%s", org, model,
-                                     dimensions, hex), size);
+    /* the dimension count in decimal, written backwards */
+    d = dims + sizeof(dims) - 1;
+    *d = '\0';
+    v = dimensions < 0 ? 0 : (unsigned) dimensions;
+    do {
+        *--d = (char) ('0' + v % 10);
+        v /= 10;
+    } while (v);
+
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":qvec:", model,
+                       ":", d, ":", hex);
 }
 
 
@@ -99,13 +131,11 @@ elaaoms_key_jobs(char *buf, size_t size, const char *org, const char *list,
     const char *worker)
 {
     if (worker) {
-        return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
-                                         "%s:jobs:%s:%s", org, list, worker),
-                                size);
+        return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":jobs:", list,
+                           ":", worker);
     }
 
-    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
-                                     "%s:jobs:%s", org, list), size);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":jobs:", list);
 }
 
 
@@ -113,9 +143,8 @@ int
 elaaoms_key_conversation(char *buf, size_t size, const char *org,
     const char *conversation_id)
 {
-    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
-                                     "%s:conversation:%s", org,
-                                     conversation_id), size);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":conversation:",
+                       conversation_id);
 }
 
 
@@ -123,9 +152,8 @@ int
 elaaoms_key_intake(char *buf, size_t size, const char *org,
     const char *type_name, const char *conversation_id)
 {
-    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
-                                     "%s:intake:%s:%s", org, type_name,
-                                     conversation_id), size);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":intake:", type_name,
+                       ":", conversation_id);
 }
 
 
@@ -133,9 +161,8 @@ int
 elaaoms_key_profile(char *buf, size_t size, const char *org,
     const char *agent_id)
 {
-    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
-                                     "%s:agent:%s:profile", org, agent_id),
-                            size);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":agent:", agent_id,
+                       ":profile");
 }
 
 
@@ -149,8 +176,7 @@ elaaoms_key_usage(char *buf, size_t size, const char *org)
 int
 elaaoms_key_recent(char *buf, size_t size, const char *org)
 {
-    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX "%s:recent",
-                                     org), size);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":recent");
 }
 
 
@@ -162,8 +188,7 @@ elaaoms_key_tombstone(char *buf, size_t size, const char *org,
     char           hex[2 * SHA256_DIGEST_LENGTH + 1], id[ELAAOMS_KEY_MAX];
     unsigned char  md[SHA256_DIGEST_LENGTH];
 
-    n = elaaoms_key_fits(snprintf(id, sizeof(id), "%s:%s", org, caller),
-                         sizeof(id));
+    n = elaaoms_key(id, sizeof(id), org, ":", caller);
     if (caller[0] == '\0' || n < 0) {
         return -1;
     }
@@ -174,6 +199,5 @@ elaaoms_key_tombstone(char *buf, size_t size, const char *org,
 
     elaaoms_ascii_hex(hex, md, SHA256_DIGEST_LENGTH);
 
-    return elaaoms_key_fits(snprintf(buf, size, ELAAOMS_KEY_PREFIX
-                                     "%s:forgotten:%s", org, hex), size);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":forgotten:", hex);
 }
