@@ -7,8 +7,13 @@
  *   EVAL GET C context:<agent_id>, else          the caller's context for
  *        GET C context:_any                      the agent, else the one
  *                                                for agents not seen yet
- *                                                (one document travels)
+ *                                                (one document travels,
+ *                                                without its prompt text)
  *   GET elaaoms:<org>:agent:<agent_id>:profile   the cached agent profile
+ *
+ * The prompt text (prompt_addition, most of a document: the context as
+ * JSON) is only used where the profile allows the prompt override, which
+ * few agents do; for those a second EVAL brings the whole document.
  *
  * and answers: type, dynamic_variables (the stored scalars, caller_key,
  * first_message, then the agent's own placeholders for any variable it
@@ -47,11 +52,14 @@ typedef struct {
     ngx_str_t             doc;           /* the replies, copied: the */
                                          /* agent's context or _any */
     ngx_str_t             profile;
+    yajl_val              profile_tree;  /* parsed once, freed by a */
+                                         /* pool cleanup */
     ngx_uint_t            nreplies;
     ngx_uint_t            ngets;         /* replies to read; SETs follow */
     const char           *call_ids[3];   /* call_sid, call_id, ... */
     ngx_uint_t            ncall_ids;
     unsigned              redis_ok:1;
+    unsigned              whole:1;       /* the second EVAL was sent */
 } ngx_http_elaaoms_client_data_t;
 
 
@@ -59,7 +67,10 @@ typedef struct {
 
 static void ngx_http_elaaoms_client_data_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
-    ngx_http_elaaoms_client_data_t *cd);
+    ngx_http_elaaoms_client_data_t *cd, ngx_flag_t head);
+static ngx_flag_t ngx_http_elaaoms_client_data_wants_prompt(
+    ngx_http_request_t *r, ngx_http_elaaoms_client_data_t *cd);
+static void ngx_http_elaaoms_client_data_cleanup(void *data);
 static void ngx_http_elaaoms_client_data_reply(ngx_http_request_t *r,
     void *data, ngx_uint_t index, redisReply *reply);
 static void ngx_http_elaaoms_client_data_done(ngx_http_request_t *r,
@@ -199,7 +210,7 @@ ngx_http_elaaoms_client_data_body(ngx_http_request_t *r)
         return;
     }
 
-    rc = ngx_http_elaaoms_client_data_lookup(r, cd);
+    rc = ngx_http_elaaoms_client_data_lookup(r, cd, 1);
 
     if (rc == NGX_DONE) {
         /* Redis answers later; its callback finishes the request */
@@ -210,16 +221,26 @@ ngx_http_elaaoms_client_data_body(ngx_http_request_t *r)
 }
 
 
-/* the agent's context, else the caller's _any one */
+/*
+ * The agent's context, else the caller's _any one; with ARGV[1] "head",
+ * a version 2 document cut before its last member, prompt_addition
+ * (lib/context/context_build.h): the member's name, quoted, cannot occur
+ * inside a string, where quotes are escaped.
+ */
 static const char  ngx_http_elaaoms_context_script[] =
     "local d = redis.call('GET', KEYS[1])\n"
-    "if d then return d end\n"
-    "return redis.call('GET', KEYS[2])\n";
+    "if not d and KEYS[2] then d = redis.call('GET', KEYS[2]) end\n"
+    "if d and ARGV[1] == 'head'"
+    " and string.sub(d, 1, 13) == '{\"version\":2,' then\n"
+    "  local i = string.find(d, ',\"prompt_addition\":', 1, true)\n"
+    "  if i then return string.sub(d, 1, i - 1) .. '}' end\n"
+    "end\n"
+    "return d\n";
 
 
 static ngx_int_t
 ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
-    ngx_http_elaaoms_client_data_t *cd)
+    ngx_http_elaaoms_client_data_t *cd, ngx_flag_t head)
 {
     int                           n, m;
     char                         *key, *agent_key;
@@ -248,10 +269,12 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
                             (const char *) elcf->org.data, cd->caller,
                             ELAAOMS_CONTEXT_ANY);
     if (n < 0) {
-        return ngx_http_elaaoms_client_data_answer(r, cd);
+        return head ? ngx_http_elaaoms_client_data_answer(r, cd) : NGX_ERROR;
     }
 
     a.argc = 0;
+    ngx_http_elaaoms_arg_str(&a, "EVAL");
+    ngx_http_elaaoms_arg_str(&a, ngx_http_elaaoms_context_script);
 
     if (cd->agent[0]) {
         agent_key = key + ELAAOMS_KEY_MAX;
@@ -259,22 +282,35 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
                                 (const char *) elcf->org.data, cd->caller,
                                 cd->agent);
         if (m < 0) {
-            return ngx_http_elaaoms_client_data_answer(r, cd);
+            return head ? ngx_http_elaaoms_client_data_answer(r, cd)
+                        : NGX_ERROR;
         }
 
-        ngx_http_elaaoms_arg_str(&a, "EVAL");
-        ngx_http_elaaoms_arg_str(&a, ngx_http_elaaoms_context_script);
         ngx_http_elaaoms_arg_str(&a, "2");
         ngx_http_elaaoms_arg(&a, agent_key, (size_t) m);
         ngx_http_elaaoms_arg(&a, key, (size_t) n);
 
     } else {
-        ngx_http_elaaoms_arg_str(&a, "GET");
+        ngx_http_elaaoms_arg_str(&a, "1");
         ngx_http_elaaoms_arg(&a, key, (size_t) n);
     }
 
+    ngx_http_elaaoms_arg_str(&a, head ? "head" : "whole");
+
     if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
         goto down;
+    }
+
+    if (!head) {
+        /* the second round: the document again, whole */
+        cd->ngets = 1;
+        cd->whole = 1;
+
+        if (ngx_http_elaaoms_batch_run(b) != NGX_OK) {
+            goto down;
+        }
+
+        return NGX_DONE;
     }
 
     if (cd->agent[0]) {
@@ -312,6 +348,11 @@ down:
 
     /* commands already queued must not call back into an answered request */
     ngx_http_elaaoms_batch_abandon(b);
+
+    if (!head) {
+        /* the caller answers with the first round's document */
+        return NGX_ERROR;
+    }
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "elaaoms: client-data: redis unavailable, generic answer");
@@ -365,7 +406,15 @@ ngx_http_elaaoms_client_data_done(ngx_http_request_t *r, void *data,
 {
     ngx_http_elaaoms_client_data_t *cd = data;
 
-    if (rc != NGX_OK) {
+    if (cd->whole) {
+        /* the second round: without it, the first round's document */
+        if (rc != NGX_OK) {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "elaaoms: client-data: redis unavailable, answer "
+                          "without the prompt override");
+        }
+
+    } else if (rc != NGX_OK) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "elaaoms: client-data: redis unavailable, generic "
                       "answer");
@@ -376,9 +425,56 @@ ngx_http_elaaoms_client_data_done(ngx_http_request_t *r, void *data,
 
     } else {
         cd->redis_ok = 1;
+
+        if (ngx_http_elaaoms_client_data_wants_prompt(r, cd)
+            && ngx_http_elaaoms_client_data_lookup(r, cd, 0) == NGX_DONE)
+        {
+            return;
+        }
     }
 
     ngx_http_elaaoms_finish(r, ngx_http_elaaoms_client_data_answer(r, cd));
+}
+
+
+/*
+ * 1 when the answer will carry the prompt override, which needs the
+ * document's prompt text: the first round cut it off.  The profile is
+ * parsed here, once, for the answer too.
+ */
+static ngx_flag_t
+ngx_http_elaaoms_client_data_wants_prompt(ngx_http_request_t *r,
+    ngx_http_elaaoms_client_data_t *cd)
+{
+    ngx_pool_cleanup_t  *cln;
+
+    if (cd->doc.len == 0 || cd->profile.len == 0) {
+        return 0;
+    }
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return 0;
+    }
+
+    cd->profile_tree = ngx_http_elaaoms_client_data_profile(r, &cd->profile);
+
+    cln->handler = ngx_http_elaaoms_client_data_cleanup;
+    cln->data = cd;
+
+    return ngx_http_elaaoms_client_data_prompt_allowed(cd->profile_tree);
+}
+
+
+static void
+ngx_http_elaaoms_client_data_cleanup(void *data)
+{
+    ngx_http_elaaoms_client_data_t *cd = data;
+
+    if (cd->profile_tree) {
+        yajl_tree_free(cd->profile_tree);
+        cd->profile_tree = NULL;
+    }
 }
 
 
@@ -445,6 +541,7 @@ ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
     in.caller = cd->caller;
     in.doc = cd->doc;
     in.profile = cd->profile;
+    in.profile_tree = cd->profile_tree;
 
     rc = ngx_http_elaaoms_client_data_answer_send(r, &in, &shared);
 

@@ -10,11 +10,15 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include <yajl/yajl_tree.h>
+
 typedef struct {
     const char  *caller;        /* normalized, "" when none */
     ngx_str_t    doc;           /* the stored document for the agent, else
                                    the caller's _any one; empty: none */
     ngx_str_t    profile;       /* the cached agent profile */
+    yajl_val     profile_tree;  /* it parsed, when the caller did (the
+                                   caller frees it); else NULL */
 } ngx_http_elaaoms_client_data_in_t;
 
 /*
@@ -23,5 +27,12 @@ typedef struct {
  */
 ngx_int_t ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_in_t *in, ngx_str_t *shared_ids);
+
+/* the cached profile parsed (NULL when none or unusable, warned) */
+yajl_val ngx_http_elaaoms_client_data_profile(ngx_http_request_t *r,
+    ngx_str_t *profile);
+
+/* the profile allows the prompt override and has a prompt to extend */
+ngx_flag_t ngx_http_elaaoms_client_data_prompt_allowed(yajl_val profile);
 
 #endif /* NGX_HTTP_ELAAOMS_CLIENT_DATA_H */

@@ -47,7 +47,7 @@ typedef struct {
     ngx_http_elaaoms_jstr_t prompt_addition;
     elaaoms_json_member_t   shared_ids;
 
-    /* the profile, parsed */
+    /* the profile, parsed here (freed here) or by the caller */
     yajl_val                profile;
     yajl_val                placeholders;
     ngx_http_elaaoms_jstr_t profile_first_message;
@@ -209,16 +209,15 @@ ngx_http_elaaoms_profile_str(ngx_http_request_t *r, yajl_val v,
 }
 
 
-/* the profile's parts the answer needs; NGX_ERROR when out of memory */
-static ngx_int_t
-ngx_http_elaaoms_answer_profile(ngx_http_request_t *r, ngx_str_t *profile,
-    ngx_http_elaaoms_answer_t *a)
+yajl_val
+ngx_http_elaaoms_client_data_profile(ngx_http_request_t *r,
+    ngx_str_t *profile)
 {
     char      err[128];
-    yajl_val  p, v;
+    yajl_val  p;
 
     if (profile->len == 0) {
-        return NGX_OK;
+        return NULL;
     }
 
     p = elaaoms_json_parse((const char *) profile->data, profile->len,
@@ -231,17 +230,67 @@ ngx_http_elaaoms_answer_profile(ngx_http_request_t *r, ngx_str_t *profile,
         if (p) {
             yajl_tree_free(p);
         }
-        return NGX_OK;
+        return NULL;
     }
 
-    a->profile = p;
+    return p;
+}
+
+
+/* the path's value is JSON true */
+static ngx_flag_t
+ngx_http_elaaoms_profile_true(yajl_val p, const char **path)
+{
+    yajl_val  v;
+
+    v = yajl_tree_get(p, path, yajl_t_any);
+
+    return v != NULL && YAJL_IS_TRUE(v);
+}
+
+
+static const char  *ngx_http_elaaoms_prompt_path[] = {
+    "conversation_config", "agent", "prompt", "prompt", NULL
+};
+
+static const char  *ngx_http_elaaoms_prompt_allowed_path[] = {
+    "platform_settings", "overrides", "conversation_config_override",
+    "agent", "prompt", "prompt", NULL
+};
+
+
+ngx_flag_t
+ngx_http_elaaoms_client_data_prompt_allowed(yajl_val p)
+{
+    yajl_val  v;
+
+    if (p == NULL
+        || !ngx_http_elaaoms_profile_true(p,
+                                          ngx_http_elaaoms_prompt_allowed_path))
+    {
+        return 0;
+    }
+
+    v = yajl_tree_get(p, ngx_http_elaaoms_prompt_path, yajl_t_string);
+
+    return v != NULL && YAJL_GET_STRING(v)[0] != '\0';
+}
+
+
+/* the profile's parts the answer needs; NGX_ERROR when out of memory */
+static ngx_int_t
+ngx_http_elaaoms_answer_profile(ngx_http_request_t *r, yajl_val p,
+    ngx_http_elaaoms_answer_t *a)
+{
+    if (p == NULL) {
+        return NGX_OK;
+    }
 
     if (ngx_http_elaaoms_profile_str(r, p, (const char *[]) {
             "conversation_config", "agent", "first_message", NULL },
             &a->profile_first_message) != NGX_OK
-        || ngx_http_elaaoms_profile_str(r, p, (const char *[]) {
-            "conversation_config", "agent", "prompt", "prompt", NULL },
-            &a->profile_prompt) != NGX_OK)
+        || ngx_http_elaaoms_profile_str(r, p, ngx_http_elaaoms_prompt_path,
+                                        &a->profile_prompt) != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -250,15 +299,13 @@ ngx_http_elaaoms_answer_profile(ngx_http_request_t *r, ngx_str_t *profile,
         "conversation_config", "agent", "dynamic_variables",
         "dynamic_variable_placeholders", NULL }, yajl_t_object);
 
-    v = yajl_tree_get(p, (const char *[]) {
-        "platform_settings", "overrides", "conversation_config_override",
-        "agent", "first_message", NULL }, yajl_t_any);
-    a->allow_first_message = (v != NULL && YAJL_IS_TRUE(v));
+    a->allow_first_message = ngx_http_elaaoms_profile_true(p,
+        (const char *[]) { "platform_settings", "overrides",
+                           "conversation_config_override", "agent",
+                           "first_message", NULL });
 
-    v = yajl_tree_get(p, (const char *[]) {
-        "platform_settings", "overrides", "conversation_config_override",
-        "agent", "prompt", "prompt", NULL }, yajl_t_any);
-    a->allow_prompt = (v != NULL && YAJL_IS_TRUE(v));
+    a->allow_prompt = ngx_http_elaaoms_profile_true(p,
+                                        ngx_http_elaaoms_prompt_allowed_path);
 
     return NGX_OK;
 }
@@ -540,6 +587,7 @@ ngx_int_t
 ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_in_t *in, ngx_str_t *shared_ids)
 {
+    yajl_val                      p;
     ngx_int_t                     rc;
     ngx_flag_t                    send_first, send_prompt;
     ngx_http_elaaoms_out_t        o;
@@ -564,7 +612,14 @@ ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
             (void) ngx_http_elaaoms_answer_doc(r, &in->doc, a);
         }
 
-        if (ngx_http_elaaoms_answer_profile(r, &in->profile, a) != NGX_OK) {
+        /* the caller's parse, else ours (freed below) */
+        p = in->profile_tree;
+        if (p == NULL) {
+            p = ngx_http_elaaoms_client_data_profile(r, &in->profile);
+            a->profile = p;
+        }
+
+        if (ngx_http_elaaoms_answer_profile(r, p, a) != NGX_OK) {
             rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
             goto done;
         }

@@ -191,10 +191,46 @@ elaaoms_json_scan(const char *buf, size_t len, unsigned max_depth, char *err,
 }
 
 
+/*
+ * 1 when the text cannot hold more than max_depth nested openings, more
+ * values than ELAAOMS_JSON_MAX_ELEMENTS (each takes a byte at least), a
+ * NUL, escaped ("\u0000") or raw, nor a comment (yajl_tree allows them)
+ */
+static int
+elaaoms_json_cannot_exceed(const char *buf, size_t len, unsigned max_depth)
+{
+    size_t  i, open;
+
+    if (len >= ELAAOMS_JSON_MAX_ELEMENTS || len > 64 * 1024) {
+        return 0;
+    }
+
+    open = 0;
+
+    for (i = 0; i < len; i++) {
+        if (buf[i] == '{' || buf[i] == '[') {
+            open++;
+
+        } else if (buf[i] == '\0' || buf[i] == '/') {
+            /* a NUL ends the copy yajl_tree reads; "/" may open a comment */
+            return 0;
+
+        } else if (buf[i] == '\\' && i + 5 < len && buf[i + 1] == 'u'
+                   && memcmp(buf + i + 2, "0000", 4) == 0)
+        {
+            return 0;
+        }
+    }
+
+    return open <= max_depth;
+}
+
+
 yajl_val
 elaaoms_json_parse(const char *buf, size_t len, unsigned max_depth,
     elaaoms_json_rc_t *rc, char *err, size_t errlen)
 {
+    int                 short_text;
     char               *copy, tree_err[128];
     yajl_val            root;
     elaaoms_json_rc_t   r;
@@ -211,9 +247,21 @@ elaaoms_json_parse(const char *buf, size_t len, unsigned max_depth,
         return NULL;
     }
 
-    *rc = elaaoms_json_scan(buf, len, max_depth, err, errlen);
-    if (*rc != ELAAOMS_JSON_OK) {
-        return NULL;
+    /*
+     * The scan's limits matter only for a text that could break them:
+     * more openings than max_depth, or an escaped NUL.  A webhook's small
+     * body skips it (a second yajl pass), unless yajl_tree then refuses
+     * the text: the scan gives the error, which must not quote the text.
+     */
+    short_text = elaaoms_json_cannot_exceed(buf, len, max_depth);
+
+    *rc = ELAAOMS_JSON_OK;
+
+    if (!short_text) {
+        *rc = elaaoms_json_scan(buf, len, max_depth, err, errlen);
+        if (*rc != ELAAOMS_JSON_OK) {
+            return NULL;
+        }
     }
 
     /* the scan refused any NUL byte, so the copy ends exactly at len */
@@ -230,6 +278,13 @@ elaaoms_json_parse(const char *buf, size_t len, unsigned max_depth,
     tree_err[0] = '\0';
     root = yajl_tree_parse(copy, tree_err, sizeof(tree_err));
     free(copy);
+
+    if (root == NULL && short_text) {
+        *rc = elaaoms_json_scan(buf, len, max_depth, err, errlen);
+        if (*rc != ELAAOMS_JSON_OK) {
+            return NULL;
+        }
+    }
 
     if (root == NULL) {
         /* the scan accepted the text: only memory can fail here */

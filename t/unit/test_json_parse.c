@@ -143,6 +143,18 @@ test_invalid(void)
     CHECK_INT_EQ(rc, ELAAOMS_JSON_OK);
     yajl_tree_free(v);
 
+    /* a "/" in a string, an escaped backslash before "u0000": parsed */
+    v = parse("{\"u\":\"a/b\",\"w\":\"\\\\u0000\"}", 64, &rc, NULL, 0);
+    CHECK(v != NULL);
+    CHECK_STR_EQ(elaaoms_json_str(v, "u"), "a/b");
+    CHECK_STR_EQ(elaaoms_json_str(v, "w"), "\\u0000");
+    yajl_tree_free(v);
+
+    /* a short text's error does not quote it (no verbose yajl_tree text) */
+    CHECK(parse("{\"secret\":tru}", 64, &rc, err, sizeof(err)) == NULL);
+    CHECK_INT_EQ(rc, ELAAOMS_JSON_INVALID);
+    CHECK(strstr(err, "secret") == NULL);
+
     /* a tiny error buffer is truncated, not overrun */
     CHECK(parse("{", 64, &rc, err, 4) == NULL);
     CHECK_INT_EQ(strlen(err), 3);
