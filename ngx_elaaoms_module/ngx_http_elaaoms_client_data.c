@@ -4,16 +4,17 @@
  * Validates the request, then one pipelined Redis round trip reads what
  * the worker precomputed (lib/context/context_store.h, keys from context_build.h):
  *
- *   EVAL GET C context:<agent_id>, else          the caller's context for
- *        GET C context:_any                      the agent, else the one
- *                                                for agents not seen yet
- *                                                (one document travels,
- *                                                without its prompt text)
+ *   MGET C context:<agent_id>:head               the caller's context for
+ *        C context:_any:head                     the agent, else the one
+ *                                                for agents not seen yet,
+ *                                                without its prompt text
  *   GET elaaoms:<org>:agent:<agent_id>:profile   the cached agent profile
  *
  * The prompt text (prompt_addition, most of a document: the context as
  * JSON) is only used where the profile allows the prompt override, which
- * few agents do; for those a second EVAL brings the whole document.
+ * few agents do; for those a second round trip brings the whole document
+ * (one EVAL: the agent's, else _any).  So does a caller without heads:
+ * unknown, or documents written before heads existed.
  *
  * and answers: type, dynamic_variables (the stored scalars, caller_key,
  * first_message, then the agent's own placeholders for any variable it
@@ -221,20 +222,10 @@ ngx_http_elaaoms_client_data_body(ngx_http_request_t *r)
 }
 
 
-/*
- * The agent's context, else the caller's _any one; with ARGV[1] "head",
- * a version 2 document cut before its last member, prompt_addition
- * (lib/context/context_build.h): the member's name, quoted, cannot occur
- * inside a string, where quotes are escaped.
- */
+/* the second round: the agent's whole context, else the caller's _any */
 static const char  ngx_http_elaaoms_context_script[] =
     "local d = redis.call('GET', KEYS[1])\n"
     "if not d and KEYS[2] then d = redis.call('GET', KEYS[2]) end\n"
-    "if d and ARGV[1] == 'head'"
-    " and string.sub(d, 1, 13) == '{\"version\":2,' then\n"
-    "  local i = string.find(d, ',\"prompt_addition\":', 1, true)\n"
-    "  if i then return string.sub(d, 1, i - 1) .. '}' end\n"
-    "end\n"
     "return d\n";
 
 
@@ -243,6 +234,8 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd, ngx_flag_t head)
 {
     int                           n, m;
+    int                         (*keyf)(char *, size_t, const char *,
+                                        const char *, const char *);
     char                         *key, *agent_key;
     ngx_http_elaaoms_args_t       a;
     ngx_http_elaaoms_batch_t     *b;
@@ -262,40 +255,45 @@ ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
     }
 
     /*
-     * index 0: the agent's context, else _any, in one EVAL (both keys in
-     * the caller's slot): only one document travels; 1: the profile
+     * index 0: the heads of the agent's context and of _any (both keys in
+     * the caller's slot), or in the second round one EVAL for the agent's
+     * whole document, else _any's; 1: the profile
      */
-    n = elaaoms_context_key(key, ELAAOMS_KEY_MAX,
-                            (const char *) elcf->org.data, cd->caller,
-                            ELAAOMS_CONTEXT_ANY);
+    keyf = head ? elaaoms_context_head_key : elaaoms_context_key;
+
+    n = keyf(key, ELAAOMS_KEY_MAX, (const char *) elcf->org.data, cd->caller,
+             ELAAOMS_CONTEXT_ANY);
     if (n < 0) {
         return head ? ngx_http_elaaoms_client_data_answer(r, cd) : NGX_ERROR;
     }
 
     a.argc = 0;
-    ngx_http_elaaoms_arg_str(&a, "EVAL");
-    ngx_http_elaaoms_arg_str(&a, ngx_http_elaaoms_context_script);
 
     if (cd->agent[0]) {
         agent_key = key + ELAAOMS_KEY_MAX;
-        m = elaaoms_context_key(agent_key, ELAAOMS_KEY_MAX,
-                                (const char *) elcf->org.data, cd->caller,
-                                cd->agent);
+        m = keyf(agent_key, ELAAOMS_KEY_MAX, (const char *) elcf->org.data,
+                 cd->caller, cd->agent);
         if (m < 0) {
             return head ? ngx_http_elaaoms_client_data_answer(r, cd)
                         : NGX_ERROR;
         }
 
-        ngx_http_elaaoms_arg_str(&a, "2");
+        if (head) {
+            ngx_http_elaaoms_arg_str(&a, "MGET");
+
+        } else {
+            ngx_http_elaaoms_arg_str(&a, "EVAL");
+            ngx_http_elaaoms_arg_str(&a, ngx_http_elaaoms_context_script);
+            ngx_http_elaaoms_arg_str(&a, "2");
+        }
+
         ngx_http_elaaoms_arg(&a, agent_key, (size_t) m);
         ngx_http_elaaoms_arg(&a, key, (size_t) n);
 
     } else {
-        ngx_http_elaaoms_arg_str(&a, "1");
+        ngx_http_elaaoms_arg_str(&a, "GET");
         ngx_http_elaaoms_arg(&a, key, (size_t) n);
     }
-
-    ngx_http_elaaoms_arg_str(&a, head ? "head" : "whole");
 
     if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
         goto down;
@@ -367,6 +365,7 @@ ngx_http_elaaoms_client_data_reply(ngx_http_request_t *r, void *data,
 {
     ngx_http_elaaoms_client_data_t *cd = data;
 
+    size_t      i;
     ngx_str_t  *dst;
 
     /* the binding SETs' "OK"s */
@@ -384,6 +383,18 @@ ngx_http_elaaoms_client_data_reply(ngx_http_request_t *r, void *data,
                       "elaaoms: client-data: redis error: %s",
                       reply->str);
         return;
+    }
+
+    /* MGET: the agent's head, else _any's */
+    if (reply->type == REDIS_REPLY_ARRAY) {
+        for (i = 0; i < reply->elements; i++) {
+            if (reply->element[i]->type == REDIS_REPLY_STRING
+                && reply->element[i]->len > 0)
+            {
+                reply = reply->element[i];
+                break;
+            }
+        }
     }
 
     if (reply->type != REDIS_REPLY_STRING || reply->len == 0) {
@@ -426,7 +437,9 @@ ngx_http_elaaoms_client_data_done(ngx_http_request_t *r, void *data,
     } else {
         cd->redis_ok = 1;
 
-        if (ngx_http_elaaoms_client_data_wants_prompt(r, cd)
+        /* no head (an unknown caller, or no heads yet), or a prompt */
+        if ((cd->doc.len == 0
+             || ngx_http_elaaoms_client_data_wants_prompt(r, cd))
             && ngx_http_elaaoms_client_data_lookup(r, cd, 0) == NGX_DONE)
         {
             return;

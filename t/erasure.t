@@ -352,6 +352,16 @@ ElaaomsTest::seed_memories(
 my ($c) = ElaaomsTest::worker_cli('refresh-contexts', 'acme', '+15125550166', 'agent_01support7x');
 Test::More::ok($c && $c->{written} >= 1, 'contexts written');
 Test::More::ok(scalar(main::traces(main::redis_dump(), 'Capybara')) >= 2, 'the memory is in the record and a context');
+# client-data's first read: the document without its prompt text, beside it
+my $ctx = 'elaaoms:acme:{acme:+15125550166}:context:agent_01support7x';
+open my $rc, '-|', 'redis-cli', '-h', '127.0.0.1', '-p', ElaaomsTest::redis_port(),
+    '--raw', 'MGET', $ctx, "$ctx:head" or die "redis-cli: $!";
+my ($whole, $head) = map { chomp; $_ } <$rc>;
+close $rc;
+Test::More::like($whole, qr/^\{"version":2,.*,"prompt_addition":".*Capybara.*"\}$/s, 'the document ends with its prompt text');
+(my $cut = $whole) =~ s/,"prompt_addition":.*\z/}/s;
+Test::More::is($head, $cut, 'the head is the document cut before prompt_addition');
+Test::More::ok(JSON::PP->new->decode($head)->{dynamic_variables}{caller_known}, 'the head is JSON, the caller known');
 $main::WORKER_LOG = ElaaomsTest::worker_start(llm_provider => 'offline');
 --- request
 DELETE /acme/admin/callers/+15125550166/memories/m_del_1

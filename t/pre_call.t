@@ -133,6 +133,21 @@ sub seed_all {
         platform_settings => { overrides => { conversation_config_override => {
             agent => { first_message => JSON::PP::true,
                        prompt => { prompt => JSON::PP::true } } } } } }));
+    # documents with heads, as the worker writes them (the head here says
+    # otherwise, to tell which one was read): the head is read first, the
+    # whole document only where the profile allows the prompt override
+    for my $d (['agent_locked', 'Locked'], ['agent_01support7x', 'Support']) {
+        my ($agent, $name) = @$d;
+        my $start = '{"version":2,"agent_id":' . $J->encode($agent)
+            . ',"built_us":1764000000000000,"dynamic_variables":{'
+            . '"caller_known":true,"caller_call_count":3,"caller_name":';
+        my $end = ',"first_message":"Hello again.","shared_ids":[]';
+        redis_cmd('SET', ctx_key('acme', '+15550007777', $agent),
+            $start . $J->encode("Whole $name") . '}' . $end
+            . ',"prompt_addition":"PROMPT-77 for ' . $name . '"}');
+        redis_cmd('SET', ctx_key('acme', '+15550007777', $agent) . ':head',
+            $start . $J->encode("Head $name") . '}' . $end . '}');
+    }
     redis_cmd('SET', ctx_key('acme', '+15550008888', '_any'), doc(
         agent => '_any', first => "Hi \"Sam\"\tthere \x{2014} caf\x{e9}",
         prompt => "Remember:\n{\"k\":\"v\\\\w\"}",
@@ -383,3 +398,23 @@ my @parts = ('"caller_context":"He said \\"cancel\\" \\\\ {now}\\nnext [line]\\u
 my $re = join '.*', map { quotemeta } @parts;
 qr/$re$/s
 --- response_body_unlike: "nested"
+
+
+
+=== TEST 16: a document with a head: the head is read when the profile allows no prompt override
+--- request
+POST /webhook/client-data
+{"caller_id":"+15550007777","agent_id":"agent_locked"}
+--- error_code: 200
+--- response_body_like: ^\{"type":"conversation_initiation_client_data","dynamic_variables":\{"caller_known":true,"caller_call_count":3,"caller_name":"Head Locked",.*"first_message":"Hello again\."
+--- response_body_unlike: Whole|PROMPT-77|conversation_config_override
+
+
+
+=== TEST 17: a document with a head: where the profile allows the prompt override, the whole document is read for its prompt text
+--- request
+POST /webhook/client-data
+{"caller_id":"+15550007777","agent_id":"agent_01support7x"}
+--- error_code: 200
+--- response_body_like: "caller_name":"Whole Support",.*"prompt":\{"prompt":"[^"]*\\n\\nPROMPT-77 for Support"\}
+--- response_body_unlike: Head Support

@@ -256,6 +256,15 @@ long elaaoms_first_message_check(const char *text, char *out, size_t size);
 int elaaoms_context_key(char *buf, size_t size, const char *org,
     const char *caller, const char *agent_id);
 
+/*
+ * "elaaoms:<org>:{<org>:<caller>}:context:<agent_id>:head": the document
+ * cut before prompt_addition, closed ("{...}"), beside it; length or -1
+ */
+#define ELAAOMS_CONTEXT_HEAD_SUFFIX       ":head"
+
+int elaaoms_context_head_key(char *buf, size_t size, const char *org,
+    const char *caller, const char *agent_id);
+
 /* "elaaoms:<org>:agent:<agent_id>:profile"; length or -1 */
 int elaaoms_context_profile_key(char *buf, size_t size, const char *org,
     const char *agent_id);

@@ -162,6 +162,24 @@ elaaoms_context_key(char *buf, size_t size, const char *org,
 
 
 int
+elaaoms_context_head_key(char *buf, size_t size, const char *org,
+    const char *caller, const char *agent_id)
+{
+    int  n;
+
+    n = elaaoms_context_key(buf, size, org, caller, agent_id);
+    if (n < 0 || (size_t) n + sizeof(ELAAOMS_CONTEXT_HEAD_SUFFIX) > size) {
+        return -1;
+    }
+
+    memcpy(buf + n, ELAAOMS_CONTEXT_HEAD_SUFFIX,
+           sizeof(ELAAOMS_CONTEXT_HEAD_SUFFIX));
+
+    return n + (int) sizeof(ELAAOMS_CONTEXT_HEAD_SUFFIX) - 1;
+}
+
+
+int
 elaaoms_context_profile_key(char *buf, size_t size, const char *org,
     const char *agent_id)
 {

@@ -29,29 +29,43 @@ static const char  note_call_lua[] =
     "return 1\n";
 
 /*
- * KEYS: the context keys; ARGV[1] built_us, ARGV[2] ttl, ARGV[2 + i] the
- * document of KEYS[i] ("" deletes it).  A stored document built from a
- * newer snapshot stays.  Returns the number of keys written.
+ * KEYS: the n context keys, then their n head keys; ARGV[1] built_us,
+ * ARGV[2] ttl, ARGV[2 + i] the document of KEYS[i] ("" deletes it and its
+ * head).  The head (context_build.h) is the document cut before its last
+ * member, prompt_addition: what client-data reads on every call.  A stored
+ * document built from a newer snapshot stays.  Returns the number of
+ * documents written.
  */
 static const char  write_lua[] =
     "local t = tonumber(ARGV[1])\n"
     "local ttl = tonumber(ARGV[2])\n"
-    "local n = 0\n"
-    "for i, k in ipairs(KEYS) do\n"
+    "local n = #KEYS / 2\n"
+    "local w = 0\n"
+    "for i = 1, n do\n"
+    "  local k, hk = KEYS[i], KEYS[n + i]\n"
     "  local cur = redis.call('GET', k)\n"
     "  local ct = cur and tonumber(string.match(cur, '\"built_us\":(%d+)'))\n"
     "  if not ct or ct <= t then\n"
     "    local doc = ARGV[i + 2]\n"
     "    if doc == '' then\n"
-    "      if cur then redis.call('DEL', k); n = n + 1 end\n"
-    "    elseif ttl > 0 then\n"
-    "      redis.call('SET', k, doc, 'EX', ttl); n = n + 1\n"
+    "      if cur then w = w + 1 end\n"
+    "      redis.call('DEL', k, hk)\n"
     "    else\n"
-    "      redis.call('SET', k, doc); n = n + 1\n"
+    "      local head = doc\n"
+    "      local j = string.find(doc, ',\"prompt_addition\":', 1, true)\n"
+    "      if j then head = string.sub(doc, 1, j - 1) .. '}' end\n"
+    "      if ttl > 0 then\n"
+    "        redis.call('SET', k, doc, 'EX', ttl)\n"
+    "        redis.call('SET', hk, head, 'EX', ttl)\n"
+    "      else\n"
+    "        redis.call('SET', k, doc)\n"
+    "        redis.call('SET', hk, head)\n"
+    "      end\n"
+    "      w = w + 1\n"
     "    end\n"
     "  end\n"
     "end\n"
-    "return n\n";
+    "return w\n";
 
 
 typedef struct {
@@ -62,6 +76,7 @@ typedef struct {
     char                     *doc;
     size_t                    doc_len;
     char                      key[ELAAOMS_MEMORY_KEY_MAX];
+    char                      head_key[ELAAOMS_MEMORY_KEY_MAX];
 } ctx_agent_t;
 
 
@@ -568,9 +583,9 @@ elaaoms_context_refresh(redisContext *rc,
 
     /* agents[ELAAOMS_CONTEXT_MAX_AGENTS] is _any */
     agents = calloc(ELAAOMS_CONTEXT_MAX_AGENTS + 1, sizeof(ctx_agent_t));
-    argv = calloc(2 * (ELAAOMS_CONTEXT_MAX_AGENTS + 1) + 8,
+    argv = calloc(3 * (ELAAOMS_CONTEXT_MAX_AGENTS + 1) + 8,
                   sizeof(const char *));
-    argvlen = calloc(2 * (ELAAOMS_CONTEXT_MAX_AGENTS + 1) + 8,
+    argvlen = calloc(3 * (ELAAOMS_CONTEXT_MAX_AGENTS + 1) + 8,
                      sizeof(size_t));
 
     ret = -1;
@@ -703,19 +718,27 @@ elaaoms_context_refresh(redisContext *rc,
     argv[argc] = write_lua;
     argvlen[argc++] = sizeof(write_lua) - 1;
 
-    snprintf(key, sizeof(key), "%zu", n);
+    snprintf(key, sizeof(key), "%zu", 2 * n);
     argv[argc] = key;
     argvlen[argc++] = strlen(key);
 
     for (i = 0; i < n; i++) {
         if (elaaoms_context_key(agents[i].key, sizeof(agents[i].key), org,
-                                caller, agents[i].id) < 0)
+                                caller, agents[i].id) < 0
+            || elaaoms_context_head_key(agents[i].head_key,
+                                        sizeof(agents[i].head_key), org,
+                                        caller, agents[i].id) < 0)
         {
             fail(err, errlen, "key too long");
             goto done;
         }
         argv[argc] = agents[i].key;
         argvlen[argc++] = strlen(agents[i].key);
+    }
+
+    for (i = 0; i < n; i++) {
+        argv[argc] = agents[i].head_key;
+        argvlen[argc++] = strlen(agents[i].head_key);
     }
 
     argv[argc] = built;
