@@ -14,8 +14,13 @@
 #   perl bench/hot_paths.pl [--seconds N] [--connections N]
 #       [--paths client-data,search-memory,post-call] [--memories 10,100,1000]
 #       [--rate 1000] [--post-rate 200] [--rss-requests N] [--rss-memories N]
-#       [--ir-requests N] [--search-cache SIZE|off] [--quick]
+#       [--ir-requests N] [--search-cache SIZE|off] [--rounds N] [--quick]
 #
+# Each path's closed loop runs --rounds times (3), each run right after a
+# run of "return 200", and its ratio is to that run: the median ratio is
+# printed, with that run's rate and latencies; the fixed-rate p99 is the
+# median of as many runs.  A machine shared with other
+# work changes speed over minutes; the instruction counts do not.
 # search-memory runs with "elaaoms_search_cache zone=search:SIZE" (64m, as
 # conf/nginx.conf), or without the cache with --search-cache off.
 # --rss-requests 0 or --ir-requests 0 leave that part out.  --quick is a
@@ -39,18 +44,19 @@ my %o = (seconds => 5, connections => 32,
          paths => 'client-data,search-memory,post-call',
          memories => '10,100,1000', rate => 1000, 'post-rate' => 200,
          'rss-requests' => 200000, 'rss-memories' => 100,
-         'ir-requests' => 1000, 'search-cache' => '64m');
+         'ir-requests' => 1000, 'search-cache' => '64m', rounds => 3);
 my %cli;
 GetOptions(\%cli, 'seconds=f', 'connections=i', 'paths=s', 'memories=s',
            'rate=f', 'post-rate=f', 'rss-requests=i', 'rss-memories=i',
-           'ir-requests=i', 'search-cache=s', 'quick')
+           'ir-requests=i', 'search-cache=s', 'rounds=i', 'quick')
     or die "usage: perl bench/hot_paths.pl [--seconds N] [--connections N] "
          . "[--paths LIST] [--memories LIST] [--rate R] [--post-rate R] "
          . "[--rss-requests N] [--rss-memories N] [--ir-requests N] "
-         . "[--search-cache SIZE|off] [--quick]\n";
+         . "[--search-cache SIZE|off] [--rounds N] [--quick]\n";
 # --quick: other defaults, options given still win
 %o = (%o, seconds => 0.5, connections => 8, memories => '10',
-      'rss-requests' => 2000, 'rss-memories' => 10, 'ir-requests' => 20)
+      'rss-requests' => 2000, 'rss-memories' => 10, 'ir-requests' => 20,
+      rounds => 1)
     if $cli{quick};
 %o = (%o, %cli);
 
@@ -438,15 +444,40 @@ printf "nginx + ngx_http_elaaoms_module, 1 worker process, bench/loadgen "
     $cores // 0,
     POSIX::strftime('%Y-%m-%d %H:%M UTC', gmtime);
 
-my $base;
+# --rounds closed-loop runs of each path, each right after a run of
+# "return 200": its ratio is to that run (a shared machine's speed drifts
+# over minutes), and the line shows the run of the median ratio
+my %runs;
+for my $round (1 .. $o{rounds}) {
+    for my $t (@targets[1 .. $#targets]) {
+        my (undef, $base) = loadgen($return200);
+        my (undef, $rps, $p50, $p99) = loadgen($t);
+        push @{ $runs{$return200->[0]} }, [$base, undef, undef, 1];
+        push @{ $runs{$t->[0]} }, [$rps, $p50, $p99, $rps / $base];
+    }
+    if (@targets == 1) {
+        my (undef, $rps, $p50, $p99) = loadgen($return200);
+        push @{ $runs{$return200->[0]} }, [$rps, $p50, $p99, 1];
+    }
+}
+# return 200's line: its median rate, and latency from one more run
+{
+    my (undef, $rps, $p50, $p99) = loadgen($return200);
+    my @r = sort { $a->[0] <=> $b->[0] } @{ $runs{$return200->[0]} };
+    $runs{$return200->[0]} = [[$r[$#r / 2][0], $p50, $p99, 1]];
+}
 for my $t (@targets) {
     my ($name, $req, $kind) = @$t;
-    my (undef, $rps, $p50, $p99) = loadgen($t);
-    $base //= $rps;
+    my @r = sort { $a->[3] <=> $b->[3] } @{ $runs{$name} };
+    my ($rps, $p50, $p99, $ratio) = @{ $r[$#r / 2] };
     my $rate = $kind eq 'post' ? $o{'post-rate'} : $o{rate};
-    my (undef, undef, undef, $fp99) = loadgen($t, r => $rate);
+    # the fixed rate's p99: the median of --rounds runs (one stall of a
+    # shared machine is a run's p99)
+    my @f = sort { $a <=> $b }
+            map { (loadgen($t, r => $rate))[3] } 1 .. $o{rounds};
+    my $fp99 = $f[$#f / 2];
     printf "%-30s %8.0f req/s  p50 %-8s p99 %-8s %.2f  p99\@%grps %s\n",
-        $name, $rps, ms($p50), ms($p99), $rps / $base, $rate, ms($fp99);
+        $name, $rps, ms($p50), ms($p99), $ratio, $rate, ms($fp99);
 }
 
 # --- the worker's resident memory ----------------------------------------------

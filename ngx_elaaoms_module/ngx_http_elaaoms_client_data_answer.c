@@ -552,7 +552,7 @@ static void
 ngx_http_elaaoms_answer_shared(ngx_http_request_t *r,
     ngx_http_elaaoms_answer_t *a, ngx_str_t *ids)
 {
-    u_char  *p, *q, *end;
+    u_char  *p, *q, *id, *end;
 
     ngx_str_null(ids);
 
@@ -565,18 +565,33 @@ ngx_http_elaaoms_answer_shared(ngx_http_request_t *r,
         return;
     }
 
-    /* ids hold no quote or backslash (lib/store/memory_record.h) */
+    /*
+     * ids hold no quote or backslash (lib/store/memory_record.h): each is
+     * the text between a pair of quotes, copied whole
+     */
     p = (u_char *) a->shared_ids.value;
     end = p + a->shared_ids.value_len;
     q = ids->data;
 
-    for ( ; p < end; p++) {
-        if (*p == '"') {
-            continue;
+    for ( ;; ) {
+        p = ngx_strlchr(p, end, '"');
+        if (p == NULL) {
+            break;
         }
-        if (*p == ',' || (*p >= 0x21 && *p != '[' && *p != ']')) {
-            *q++ = *p;
+
+        id = ++p;
+
+        p = ngx_strlchr(p, end, '"');
+        if (p == NULL) {
+            break;
         }
+
+        if (q > ids->data) {
+            *q++ = ',';
+        }
+
+        q = ngx_cpymem(q, id, p - id);
+        p++;
     }
 
     ids->len = q - ids->data;
