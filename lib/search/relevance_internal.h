@@ -68,6 +68,8 @@ typedef struct {
  */
 typedef struct {
     uint16_t  len;
+    uint32_t  filled;      /* bit j: term j has units of some kind (kept by
+                              the index's scorer, for its bound) */
     uint8_t   exact[ELAAOMS_RELEVANCE_MAX_TERMS];
     uint8_t   related[ELAAOMS_RELEVANCE_MAX_TERMS];
     uint8_t   sense[ELAAOMS_RELEVANCE_MAX_TERMS];

@@ -155,7 +155,7 @@ elaaoms_six_find_stem(const void *blob, const char *stem, size_t len,
 }
 
 
-static elaaoms_cand_stats_t *
+static inline elaaoms_cand_stats_t *
 elaaoms_six_touch(six_scratch_t *s, size_t *ntouched, uint32_t m,
     const six_rec_t *recs)
 {
@@ -165,8 +165,9 @@ elaaoms_six_touch(six_scratch_t *s, size_t *ntouched, uint32_t m,
         return &s->stats[s->slot[m] - 1];
     }
 
+    /* a term's units are zeroed at its first fill (filled says which) */
     st = &s->stats[*ntouched];
-    memset(st, 0, sizeof(elaaoms_cand_stats_t));
+    st->filled = 0;
     st->len = recs[m].len;
 
     s->touched[*ntouched] = m;
@@ -190,7 +191,11 @@ elaaoms_six_count(six_scratch_t *s, size_t *ntouched, uint32_t m,
 
     st = elaaoms_six_touch(s, ntouched, m, recs);
 
-    if ((st->exact[j] | st->related[j] | st->sense[j]) == 0) {
+    if (!(st->filled & (1u << j))) {
+        st->filled |= 1u << j;
+        st->exact[j] = 0;
+        st->related[j] = 0;
+        st->sense[j] = 0;
         df[j]++;
     }
 
@@ -337,8 +342,14 @@ elaaoms_six_term(const void *blob, const elaaoms_query_term_t *t, size_t j,
 
             /* a record of two of the term's concepts: the same either way */
             cs = elaaoms_six_touch(s, ntouched, m, recs);
-            if (cs->exact[j] == 0 && cs->related[j] == 0) {
-                df[j] += cs->sense[j] == 0;
+            if (!(cs->filled & (1u << j))) {
+                cs->filled |= 1u << j;
+                cs->exact[j] = 0;
+                cs->sense[j] = 0;
+                cs->related[j] = ELAAOMS_REL_QUOTE_UNITS;
+                df[j]++;
+
+            } else if (cs->exact[j] == 0 && cs->related[j] == 0) {
                 cs->related[j] = ELAAOMS_REL_QUOTE_UNITS;
             }
         }
@@ -379,7 +390,7 @@ elaaoms_search_index_rank(const void *blob,
     int                    own, penalty;
     size_t                 i, j, d, n, nv, nterms, ntouched, nover;
     size_t                 df[ELAAOMS_RELEVANCE_MAX_TERMS];
-    uint32_t               m;
+    uint32_t               m, bits;
     uint64_t               abit;
     float                  qvec[ELAAOMS_EMBED_DIM];
     float                  threshold, raw_floor, avglen, ideal, cos, raw;
@@ -541,10 +552,10 @@ elaaoms_search_index_rank(const void *blob,
                  * out without the formula
                  */
                 bound = 0;
-                for (j = 0; j < nterms; j++) {
+                for (bits = st->filled; bits; bits &= bits - 1) {
+                    j = __builtin_ctz(bits);
                     bound += st->exact[j] ? wexact[j]
-                             : st->related[j] ? wrelated[j]
-                             : st->sense[j] ? wsense[j] : 0;
+                             : st->related[j] ? wrelated[j] : wsense[j];
                 }
 
                 if (ELAAOMS_REL_W_COS * cos
@@ -552,6 +563,15 @@ elaaoms_search_index_rank(const void *blob,
                     < raw_floor)
                 {
                     continue;
+                }
+            }
+
+            /* the formula reads every term's units: the unfilled are 0 */
+            for (j = 0; j < nterms; j++) {
+                if (!(st->filled & (1u << j))) {
+                    st->exact[j] = 0;
+                    st->related[j] = 0;
+                    st->sense[j] = 0;
                 }
             }
 
