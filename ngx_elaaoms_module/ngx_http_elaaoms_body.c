@@ -10,7 +10,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_elaaoms_module.h"
-#include "util/json_parse.h"
+#include "util/json_arena.h"
 
 
 #define NGX_HTTP_ELAAOMS_FILE_CHUNK  65536
@@ -140,26 +140,26 @@ ngx_http_elaaoms_body_read_all(ngx_http_request_t *r, u_char **data,
 }
 
 
-static void
-ngx_http_elaaoms_json_cleanup(void *data)
+/* the tree's nodes and strings, from the request pool (pointer-aligned) */
+void *
+ngx_http_elaaoms_json_palloc(void *pool, size_t size)
 {
-    yajl_tree_free(data);
+    return ngx_palloc(pool, size);
 }
 
 
 /*
- * The body as a JSON tree freed with the request; NULL with a message in
- * err (for a 400) when it is empty, malformed or nested too deep.
+ * The body as a JSON tree in the request's pool (lib/util/json_arena.h:
+ * freed with the request, never by yajl_tree_free()); NULL with a message
+ * in err (for a 400) when it is empty, malformed or nested too deep.
  */
 
 yajl_val
 ngx_http_elaaoms_body_json(ngx_http_request_t *r, char *err, size_t errlen)
 {
-    size_t               len;
-    u_char              *body;
-    yajl_val             tree;
-    elaaoms_json_rc_t    rc;
-    ngx_pool_cleanup_t  *cln;
+    size_t              len;
+    u_char             *body;
+    elaaoms_json_rc_t   rc;
 
     if (ngx_http_elaaoms_body_read_all(r, &body, &len) != NGX_OK) {
         (void) ngx_cpystrn((u_char *) err,
@@ -174,19 +174,8 @@ ngx_http_elaaoms_body_json(ngx_http_request_t *r, char *err, size_t errlen)
         return NULL;
     }
 
-    cln = ngx_pool_cleanup_add(r->pool, 0);
-    if (cln == NULL) {
-        return NULL;
-    }
-
-    tree = elaaoms_json_parse((const char *) body, len,
-                              NGX_HTTP_ELAAOMS_JSON_DEPTH, &rc, err, errlen);
-    if (tree == NULL) {
-        return NULL;
-    }
-
-    cln->handler = ngx_http_elaaoms_json_cleanup;
-    cln->data = tree;
-
-    return tree;
+    return elaaoms_json_parse_arena((const char *) body, len,
+                                    NGX_HTTP_ELAAOMS_JSON_DEPTH,
+                                    ngx_http_elaaoms_json_palloc, r->pool,
+                                    &rc, err, errlen);
 }

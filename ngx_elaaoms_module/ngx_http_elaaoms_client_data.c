@@ -53,8 +53,7 @@ typedef struct {
     ngx_str_t             doc;           /* the replies, copied: the */
                                          /* agent's context or _any */
     ngx_str_t             profile;
-    yajl_val              profile_tree;  /* parsed once, freed by a */
-                                         /* pool cleanup */
+    yajl_val              profile_tree;  /* parsed once, in the pool */
     ngx_uint_t            nreplies;
     ngx_uint_t            ngets;         /* replies to read; SETs follow */
     const char           *call_ids[3];   /* call_sid, call_id, ... */
@@ -71,7 +70,6 @@ static ngx_int_t ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd, ngx_flag_t head);
 static ngx_flag_t ngx_http_elaaoms_client_data_wants_prompt(
     ngx_http_request_t *r, ngx_http_elaaoms_client_data_t *cd);
-static void ngx_http_elaaoms_client_data_cleanup(void *data);
 static void ngx_http_elaaoms_client_data_reply(ngx_http_request_t *r,
     void *data, ngx_uint_t index, redisReply *reply);
 static void ngx_http_elaaoms_client_data_done(ngx_http_request_t *r,
@@ -459,35 +457,13 @@ static ngx_flag_t
 ngx_http_elaaoms_client_data_wants_prompt(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd)
 {
-    ngx_pool_cleanup_t  *cln;
-
     if (cd->doc.len == 0 || cd->profile.len == 0) {
-        return 0;
-    }
-
-    cln = ngx_pool_cleanup_add(r->pool, 0);
-    if (cln == NULL) {
         return 0;
     }
 
     cd->profile_tree = ngx_http_elaaoms_client_data_profile(r, &cd->profile);
 
-    cln->handler = ngx_http_elaaoms_client_data_cleanup;
-    cln->data = cd;
-
     return ngx_http_elaaoms_client_data_prompt_allowed(cd->profile_tree);
-}
-
-
-static void
-ngx_http_elaaoms_client_data_cleanup(void *data)
-{
-    ngx_http_elaaoms_client_data_t *cd = data;
-
-    if (cd->profile_tree) {
-        yajl_tree_free(cd->profile_tree);
-        cd->profile_tree = NULL;
-    }
 }
 
 

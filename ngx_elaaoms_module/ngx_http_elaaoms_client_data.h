@@ -17,8 +17,8 @@ typedef struct {
     ngx_str_t    doc;           /* the stored document for the agent, else
                                    the caller's _any one; empty: none */
     ngx_str_t    profile;       /* the cached agent profile */
-    yajl_val     profile_tree;  /* it parsed, when the caller did (the
-                                   caller frees it); else NULL */
+    yajl_val     profile_tree;  /* it parsed (in the request's pool),
+                                   when the caller did; else NULL */
 } ngx_http_elaaoms_client_data_in_t;
 
 /*
@@ -28,7 +28,8 @@ typedef struct {
 ngx_int_t ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_in_t *in, ngx_str_t *shared_ids);
 
-/* the cached profile parsed (NULL when none or unusable, warned) */
+/* the cached profile parsed into the request's pool (NULL when none or
+   unusable, warned) */
 yajl_val ngx_http_elaaoms_client_data_profile(ngx_http_request_t *r,
     ngx_str_t *profile);
 

@@ -25,7 +25,7 @@
 
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_client_data.h"
-#include "util/json_parse.h"
+#include "util/json_arena.h"
 #include "util/json_scan.h"
 
 
@@ -47,8 +47,6 @@ typedef struct {
     ngx_http_elaaoms_jstr_t prompt_addition;
     elaaoms_json_member_t   shared_ids;
 
-    /* the profile, parsed here (freed here) or by the caller */
-    yajl_val                profile;
     yajl_val                placeholders;
     ngx_http_elaaoms_jstr_t profile_first_message;
     ngx_http_elaaoms_jstr_t profile_prompt;
@@ -220,16 +218,16 @@ ngx_http_elaaoms_client_data_profile(ngx_http_request_t *r,
         return NULL;
     }
 
-    p = elaaoms_json_parse((const char *) profile->data, profile->len,
-                           ELAAOMS_JSON_DEFAULT_DEPTH, NULL, err, sizeof(err));
+    /* in the request's pool: freed with it */
+    p = elaaoms_json_parse_arena((const char *) profile->data, profile->len,
+                                 ELAAOMS_JSON_DEFAULT_DEPTH,
+                                 ngx_http_elaaoms_json_palloc, r->pool,
+                                 NULL, err, sizeof(err));
 
     if (p == NULL || !YAJL_IS_OBJECT(p)) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "elaaoms: client-data: unusable agent profile in "
                       "redis: %s", p ? "not an object" : err);
-        if (p) {
-            yajl_tree_free(p);
-        }
         return NULL;
     }
 
@@ -627,11 +625,10 @@ ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
             (void) ngx_http_elaaoms_answer_doc(r, &in->doc, a);
         }
 
-        /* the caller's parse, else ours (freed below) */
+        /* the caller's parse, else ours */
         p = in->profile_tree;
         if (p == NULL) {
             p = ngx_http_elaaoms_client_data_profile(r, &in->profile);
-            a->profile = p;
         }
 
         if (ngx_http_elaaoms_answer_profile(r, p, a) != NGX_OK) {
@@ -703,10 +700,6 @@ ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
     }
 
 done:
-
-    if (a->profile) {
-        yajl_tree_free(a->profile);
-    }
 
     return rc;
 }

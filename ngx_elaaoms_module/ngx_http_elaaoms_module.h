@@ -177,6 +177,7 @@ ngx_int_t ngx_http_elaaoms_body_read_all(ngx_http_request_t *r,
     u_char **data, size_t *len);
 yajl_val ngx_http_elaaoms_body_json(ngx_http_request_t *r, char *err,
     size_t errlen);
+void *ngx_http_elaaoms_json_palloc(void *pool, size_t size);
 
 /* ngx_http_elaaoms_reply.c */
 ngx_str_t *ngx_http_elaaoms_request_id(ngx_http_request_t *r);

@@ -126,7 +126,7 @@ static const yajl_callbacks  elaaoms_json_scan_callbacks = {
 
 
 /* the validating pass: allocates nothing per value */
-static elaaoms_json_rc_t
+elaaoms_json_rc_t
 elaaoms_json_scan(const char *buf, size_t len, unsigned max_depth, char *err,
     size_t errlen)
 {

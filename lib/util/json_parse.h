@@ -43,6 +43,13 @@ yajl_val elaaoms_json_parse(const char *buf, size_t len, unsigned max_depth,
     elaaoms_json_rc_t *rc, char *err, size_t errlen);
 
 /*
+ * The validating pass alone (nothing allocated per value): ELAAOMS_JSON_OK
+ * or why the text is refused, with the same message as above.
+ */
+elaaoms_json_rc_t elaaoms_json_scan(const char *buf, size_t len,
+    unsigned max_depth, char *err, size_t errlen);
+
+/*
  * Getters over a NULL-terminated key path; NULL when a key is missing, an
  * intermediate value is not an object, or the type differs.  The results
  * point into the tree: valid until yajl_tree_free().
