@@ -572,14 +572,14 @@ ngx_http_elaaoms_answer_shared(ngx_http_request_t *r,
     q = ids->data;
 
     for ( ;; ) {
-        p = ngx_strlchr(p, end, '"');
+        p = memchr(p, '"', end - p);
         if (p == NULL) {
             break;
         }
 
         id = ++p;
 
-        p = ngx_strlchr(p, end, '"');
+        p = memchr(p, '"', end - p);
         if (p == NULL) {
             break;
         }

@@ -13,12 +13,20 @@
  * nginx's handler, the same for every request and kept once, and adds the
  * id only while the request's location is one of the module's, reading it
  * from $request_id's cached value.
+ *
+ * The id is what nginx's $request_id makes (16 bytes of OpenSSL's
+ * RAND_bytes() in hex), stored as the variable's cached value, so nginx,
+ * its logs and the module all see it; the bytes come from a per-process
+ * pool drawn 4 KB at a time: RAND_bytes() costs OpenSSL 3 some 6,600
+ * instructions a call, a tenth of a client-data request.
  */
 
 
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include <ngx_http.h>
+
+#include <openssl/rand.h>
 
 #include "ngx_http_elaaoms_module.h"
 
@@ -30,6 +38,65 @@ static u_char *ngx_http_elaaoms_log_handler(ngx_http_request_t *r,
 
 /* nginx's ngx_http_log_error_handler, as ngx_http_alloc_request sets it */
 static ngx_http_log_handler_pt  ngx_http_elaaoms_log_next;
+
+/* random bytes not handed out yet: the last ..._rand_left of the pool */
+static u_char                   ngx_http_elaaoms_rand[4096];
+static size_t                   ngx_http_elaaoms_rand_left;
+
+
+void
+ngx_http_elaaoms_log_init_process(void)
+{
+    /* a worker never hands out bytes another process drew */
+    ngx_memzero(ngx_http_elaaoms_rand, sizeof(ngx_http_elaaoms_rand));
+    ngx_http_elaaoms_rand_left = 0;
+}
+
+
+/* $request_id's value, unless it has one: NGX_DECLINED leaves it to nginx */
+static ngx_int_t
+ngx_http_elaaoms_request_id_set(ngx_http_request_t *r, ngx_uint_t index)
+{
+    u_char                     *id;
+    ngx_http_variable_value_t  *vv;
+
+    vv = &r->variables[index];
+
+    if (vv->valid || vv->not_found) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_elaaoms_rand_left < 16) {
+        if (RAND_bytes(ngx_http_elaaoms_rand, sizeof(ngx_http_elaaoms_rand))
+            != 1)
+        {
+            return NGX_DECLINED;
+        }
+
+        ngx_http_elaaoms_rand_left = sizeof(ngx_http_elaaoms_rand);
+    }
+
+    vv->data = ngx_pnalloc(r->pool, 32);
+    if (vv->data == NULL) {
+        return NGX_DECLINED;
+    }
+
+    id = ngx_http_elaaoms_rand + sizeof(ngx_http_elaaoms_rand)
+         - ngx_http_elaaoms_rand_left;
+    ngx_http_elaaoms_rand_left -= 16;
+
+    (void) ngx_hex_dump(vv->data, id, 16);
+
+    /* used once */
+    ngx_memzero(id, 16);
+
+    vv->len = 32;
+    vv->valid = 1;
+    vv->no_cacheable = 0;
+    vv->not_found = 0;
+
+    return NGX_OK;
+}
 
 
 ngx_int_t
@@ -82,7 +149,12 @@ ngx_http_elaaoms_log_post_read(ngx_http_request_t *r)
 
     /* the id is fixed (and cached) before the handler can be asked for it */
     emcf = ngx_http_get_module_main_conf(r, ngx_http_elaaoms_module);
-    (void) ngx_http_get_indexed_variable(r, emcf->request_id_index);
+
+    if (ngx_http_elaaoms_request_id_set(r, emcf->request_id_index)
+        != NGX_OK)
+    {
+        (void) ngx_http_get_indexed_variable(r, emcf->request_id_index);
+    }
 
     r->log_handler = ngx_http_elaaoms_log_handler;
 

@@ -1064,6 +1064,7 @@ ngx_http_elaaoms_init_process(ngx_cycle_t *cycle)
         return NGX_OK;
     }
 
+    ngx_http_elaaoms_log_init_process();
     ngx_http_elaaoms_redis_init_worker(cycle, &emcf->redis);
 
     return NGX_OK;

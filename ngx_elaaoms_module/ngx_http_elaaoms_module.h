@@ -144,6 +144,7 @@ char *ngx_http_elaaoms_conf_read_secret(ngx_conf_t *cf, ngx_str_t *name,
 
 /* ngx_http_elaaoms_log.c */
 ngx_int_t ngx_http_elaaoms_log_init(ngx_conf_t *cf);
+void ngx_http_elaaoms_log_init_process(void);
 
 /* ngx_http_elaaoms_access.c */
 ngx_int_t ngx_http_elaaoms_access_init(ngx_conf_t *cf);

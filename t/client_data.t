@@ -113,3 +113,34 @@ GET /webhook/search-memory?query=last%20order+number&caller_id=%2B14155550123&li
 [qr/^\{"error":"invalid_parameter","message":"\\"limit\\"[^"]*","request_id":"[0-9a-f]{32}"\}$/,
  qr/"limit\\"/, qr/"threshold\\"/, qr/"type\\"/, qr/"query\\" is required/, qr/"min_importance\\"/,
  qr/^\{"error":"invalid_json"/]
+
+
+
+=== TEST 8: request ids: 32 hex digits in the header the module sets and in nginx's $request_id
+--- config
+    location = /webhook/client-data {
+        elaaoms_auth off;
+        elaaoms_webhook client_data;
+        add_header X-Nginx-Id $request_id always;
+    }
+--- request
+POST /webhook/client-data
+{"caller_id":"+14155550123"}
+--- error_code: 200
+--- response_headers_like
+X-Request-Id: ^[0-9a-f]{32}$
+X-Nginx-Id: ^[0-9a-f]{32}$
+
+
+
+=== TEST 9: a new request id for every request: 300 of them, past a refill of the module's pool of random bytes
+--- config
+    location = /webhook/client-data { elaaoms_auth off; elaaoms_webhook client_data; }
+    location = /id { return 200 "$request_id"; }
+--- request eval
+[("GET /id") x 300]
+--- error_code eval
+[(200) x 300]
+--- response_body_like eval
+# each id once: the regex records what it matched and fails on a repeat
+[(qr/^([0-9a-f]{32})$(?(?{ $main::SEEN_ID{$1}++ })(*FAIL))/) x 300]
