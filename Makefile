@@ -18,6 +18,8 @@
 #   make eval-tune       its tuning half only (CI runs it with floors)
 #   make load-calls      the 100-concurrent-call load test (bench/load_calls.pl)
 #   make check-alerts    promtool's check and unit tests of the alert rules
+#   make check-systemd   systemd-analyze verify of conf/systemd/, and
+#                        conf/elaaoms-worker.conf checked by the worker
 #                        (conf/prometheus/; "make test" runs it)
 #   make faults          the fault-injection scripts of t/faults/ one after
 #                        the other (worker killed, nginx reloaded, Redis
@@ -91,7 +93,7 @@ PLAIN_CORE_A := $(BUILD)/obj/libelaaoms-core.a
 PLAIN_IO_A   := $(BUILD)/obj/libelaaoms-io.a
 
 .PHONY: all deps lib module worker tools unit test prove run stop fuzz \
-        check-alerts load-calls \
+        check-alerts check-systemd load-calls \
         bench bench-hot eval eval-tune clean check-archives nginx-source static-nginx \
         prove-static runner-selftest valgrind-subset check-layout faults
 
@@ -278,12 +280,19 @@ check-alerts:
 	cd conf/prometheus && promtool check rules elaaoms-alerts.yml \
 	    && promtool test rules elaaoms-alerts.test.yml
 
+# the systemd units (conf/systemd/) through systemd-analyze verify, and
+# conf/elaaoms-worker.conf against the worker's keys
+check-systemd: all
+	scripts/check-systemd.sh
+	scripts/check-worker-conf.sh
+
 # the static build's suites first, so the full set's summary closes the log
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) runner-selftest
 	$(MAKE) check-alerts
+	$(MAKE) check-systemd
 	@if [ -n "$(NGINX_STATIC_SRC)" ]; then $(MAKE) prove-static; \
 	 else echo "static build not tested: no nginx source" \
 	     "(make nginx-source)"; fi

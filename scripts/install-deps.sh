@@ -8,7 +8,8 @@ PKGS="nginx nginx-dev build-essential pkg-config libssl-dev libcurl4-openssl-dev
 libyajl-dev libhiredis-dev redis-server wrk curl python3 perl
 libtest-base-perl libtext-diff-perl libtest-longstring-perl
 liblist-moreutils-perl libhttp-message-perl liburi-perl libwww-perl
-libipc-run-perl clang libclang-rt-14-dev valgrind wordnet-base prometheus chromium"
+libipc-run-perl clang libclang-rt-14-dev valgrind wordnet-base prometheus chromium
+systemd"
 
 missing=""
 for p in $PKGS; do

@@ -61,7 +61,8 @@ elaaoms_worker_reopen_log(const char *path)
 static void
 elaaoms_worker_usage(void)
 {
-    fprintf(stderr, "usage: elaaoms-worker [--config FILE] [command ...]\n"
+    fprintf(stderr, "usage: elaaoms-worker [--config FILE] [--check-config] "
+            "[command ...]\n"
             "commands: memories <org> <caller> [agent_id] "
             "| status <org> <conversation> "
             "| forget <org> <caller> | requeue-failed <org> "
@@ -174,7 +175,7 @@ elaaoms_worker_write_pid(const char *path)
 int
 main(int argc, char **argv)
 {
-    int                       i, n;
+    int                       i, n, check;
     char                      err[512];
     time_t                    last_beat, last_sweep, last_recover,
                               last_retention, retention_secs;
@@ -186,6 +187,7 @@ main(int argc, char **argv)
     elaaoms_processor_t       processor;
     elaaoms_worker_config_t   cf;
 
+    check = 0;
     elaaoms_worker_config_defaults(&cf);
 
     for (i = 1; i < argc; i++) {
@@ -196,6 +198,11 @@ main(int argc, char **argv)
                 fprintf(stderr, "elaaoms-worker: %s\n", err);
                 return 2;
             }
+            continue;
+        }
+
+        if (strcmp(argv[i], "--check-config") == 0) {
+            check = 1;
             continue;
         }
 
@@ -210,6 +217,12 @@ main(int argc, char **argv)
     if (elaaoms_worker_config_finish(&cf, err, sizeof(err)) != 0) {
         fprintf(stderr, "elaaoms-worker: %s\n", err);
         return 2;
+    }
+
+    /* the file was read and every value checked: nothing is started */
+    if (check) {
+        printf("configuration ok\n");
+        return 0;
     }
 
     if (i < argc) {
