@@ -9,6 +9,7 @@
 #                        check-layout (README's and ARCHITECTURE's tables
 #                        match the tree)
 #   make run / stop      deps, then the product on 127.0.0.1:8080 (README.md)
+#   make demo            after make run: one sample call end to end (scripts/demo.pl)
 #   make SANITIZE=1 unit unit tests under -fsanitize=address,undefined
 #   make fuzz            libFuzzer targets for the parsers (clang)
 #   make bench           the benchmark programs (bench/*.c)
@@ -92,7 +93,7 @@ WORKER_BIN  := $(BUILD)/elaaoms-worker
 PLAIN_CORE_A := $(BUILD)/obj/libelaaoms-core.a
 PLAIN_IO_A   := $(BUILD)/obj/libelaaoms-io.a
 
-.PHONY: all deps lib module worker tools unit test prove run stop fuzz \
+.PHONY: all deps lib module worker tools unit test prove run stop demo fuzz \
         check-alerts check-systemd load-calls \
         bench bench-hot eval eval-tune clean check-archives nginx-source static-nginx \
         prove-static runner-selftest valgrind-subset check-layout faults
@@ -306,6 +307,11 @@ run: deps
 
 stop:
 	@scripts/run.sh stop
+
+# after "make run": a signed post-call of a sample call, then what the next
+# call's client-data and search-memory answer (scripts/demo.pl)
+demo:
+	@perl scripts/demo.pl
 
 # --- benchmarks -------------------------------------------------------------
 
