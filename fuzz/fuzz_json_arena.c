@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/json_arena.h"
+#include "../t/unit/unit_json_tree.h"
 
 
 typedef struct {
@@ -30,54 +31,6 @@ fuzz_alloc(void *a, size_t size)
 
     ar->blocks[ar->n] = malloc(size ? size : 1);
     return ar->blocks[ar->n++];
-}
-
-
-static int
-same(yajl_val a, yajl_val b)
-{
-    size_t  i;
-
-    if (a->type != b->type) {
-        return 0;
-    }
-
-    switch (a->type) {
-    case yajl_t_string:
-        return strcmp(a->u.string, b->u.string) == 0;
-
-    case yajl_t_number:
-        return strcmp(a->u.number.r, b->u.number.r) == 0
-               && a->u.number.flags == b->u.number.flags
-               && a->u.number.i == b->u.number.i;
-
-    case yajl_t_object:
-        if (a->u.object.len != b->u.object.len) {
-            return 0;
-        }
-        for (i = 0; i < a->u.object.len; i++) {
-            if (strcmp(a->u.object.keys[i], b->u.object.keys[i]) != 0
-                || !same(a->u.object.values[i], b->u.object.values[i]))
-            {
-                return 0;
-            }
-        }
-        return 1;
-
-    case yajl_t_array:
-        if (a->u.array.len != b->u.array.len) {
-            return 0;
-        }
-        for (i = 0; i < a->u.array.len; i++) {
-            if (!same(a->u.array.values[i], b->u.array.values[i])) {
-                return 0;
-            }
-        }
-        return 1;
-
-    default:
-        return 1;
-    }
 }
 
 
@@ -113,7 +66,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc2 != ELAAOMS_JSON_NOMEM) {
         if (rc1 != rc2 || strcmp(e1, e2) != 0
             || (t1 == NULL) != (t2 == NULL)
-            || (t1 != NULL && !same(t1, t2)))
+            || (t1 != NULL && !unit_json_same_tree(t1, t2)))
         {
             abort();
         }

@@ -11,6 +11,7 @@
 
 #include "unit.h"
 #include "util/json_arena.h"
+#include "unit_json_tree.h"
 
 
 /* a bump arena over malloc'd blocks, all freed at once */
@@ -75,57 +76,6 @@ arena_free(arena_t *ar)
 }
 
 
-static int
-same_tree(yajl_val a, yajl_val b)
-{
-    size_t  i;
-
-    if (a == NULL || b == NULL || a->type != b->type) {
-        return 0;
-    }
-
-    switch (a->type) {
-
-    case yajl_t_string:
-        return strcmp(a->u.string, b->u.string) == 0;
-
-    case yajl_t_number:
-        return strcmp(a->u.number.r, b->u.number.r) == 0
-               && a->u.number.flags == b->u.number.flags
-               && a->u.number.i == b->u.number.i
-               && (!(a->u.number.flags & YAJL_NUMBER_DOUBLE_VALID)
-                   || a->u.number.d == b->u.number.d);
-
-    case yajl_t_object:
-        if (a->u.object.len != b->u.object.len) {
-            return 0;
-        }
-        for (i = 0; i < a->u.object.len; i++) {
-            if (strcmp(a->u.object.keys[i], b->u.object.keys[i]) != 0
-                || !same_tree(a->u.object.values[i], b->u.object.values[i]))
-            {
-                return 0;
-            }
-        }
-        return 1;
-
-    case yajl_t_array:
-        if (a->u.array.len != b->u.array.len) {
-            return 0;
-        }
-        for (i = 0; i < a->u.array.len; i++) {
-            if (!same_tree(a->u.array.values[i], b->u.array.values[i])) {
-                return 0;
-            }
-        }
-        return 1;
-
-    default:
-        return 1;
-    }
-}
-
-
 /* both parsers on one text, depth limit d: the same answer */
 static void
 same(const char *what, const char *text, size_t len, unsigned d)
@@ -143,7 +93,7 @@ same(const char *what, const char *text, size_t len, unsigned d)
                                   err2, sizeof(err2));
 
     ok = rc1 == rc2 && strcmp(err1, err2) == 0
-         && ((t1 == NULL && t2 == NULL) || same_tree(t1, t2));
+         && ((t1 == NULL && t2 == NULL) || unit_json_same_tree(t1, t2));
 
     if (!unit_tap_(ok, __FILE__, __LINE__, what)) {
         printf("#   plain rc %d \"%s\", arena rc %d \"%s\"\n", rc1, err1,
