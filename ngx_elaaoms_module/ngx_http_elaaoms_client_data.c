@@ -60,6 +60,7 @@ typedef struct {
     ngx_uint_t            ncall_ids;
     unsigned              redis_ok:1;
     unsigned              whole:1;       /* the second EVAL was sent */
+    unsigned              profile_parsed:1;
 } ngx_http_elaaoms_client_data_t;
 
 
@@ -462,6 +463,7 @@ ngx_http_elaaoms_client_data_wants_prompt(ngx_http_request_t *r,
     }
 
     cd->profile_tree = ngx_http_elaaoms_client_data_profile(r, &cd->profile);
+    cd->profile_parsed = 1;
 
     return ngx_http_elaaoms_client_data_prompt_allowed(cd->profile_tree);
 }
@@ -531,6 +533,7 @@ ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
     in.doc = cd->doc;
     in.profile = cd->profile;
     in.profile_tree = cd->profile_tree;
+    in.profile_parsed = cd->profile_parsed;
 
     rc = ngx_http_elaaoms_client_data_answer_send(r, &in, &shared);
 

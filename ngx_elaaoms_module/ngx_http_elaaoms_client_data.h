@@ -19,6 +19,8 @@ typedef struct {
     ngx_str_t    profile;       /* the cached agent profile */
     yajl_val     profile_tree;  /* it parsed (in the request's pool),
                                    when the caller did; else NULL */
+    ngx_flag_t   profile_parsed; /* the caller parsed it: NULL above
+                                   means unusable, not unparsed */
 } ngx_http_elaaoms_client_data_in_t;
 
 /*

@@ -627,7 +627,7 @@ ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
 
         /* the caller's parse, else ours */
         p = in->profile_tree;
-        if (p == NULL) {
+        if (p == NULL && !in->profile_parsed) {
             p = ngx_http_elaaoms_client_data_profile(r, &in->profile);
         }
 

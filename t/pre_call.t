@@ -136,7 +136,9 @@ sub seed_all {
     # documents with heads, as the worker writes them (the head here says
     # otherwise, to tell which one was read): the head is read first, the
     # whole document only where the profile allows the prompt override
-    for my $d (['agent_locked', 'Locked'], ['agent_01support7x', 'Support']) {
+    redis_cmd('SET', profile_key('acme', 'agent_broken'), '{"conversation_config":');
+    for my $d (['agent_locked', 'Locked'], ['agent_01support7x', 'Support'],
+               ['agent_broken', 'Broken']) {
         my ($agent, $name) = @$d;
         my $start = '{"version":2,"agent_id":' . $J->encode($agent)
             . ',"built_us":1764000000000000,"dynamic_variables":{'
@@ -418,3 +420,14 @@ POST /webhook/client-data
 --- error_code: 200
 --- response_body_like: "caller_name":"Whole Support",.*"prompt":\{"prompt":"[^"]*\\n\\nPROMPT-77 for Support"\}
 --- response_body_unlike: Head Support
+
+
+
+=== TEST 18: a document with a head and a profile that is not JSON: the head, no override, a warning
+--- request
+POST /webhook/client-data
+{"caller_id":"+15550007777","agent_id":"agent_broken"}
+--- error_code: 200
+--- response_body_like: "caller_name":"Head Broken",.*"first_message":"Hello again\."\}\}$
+--- error_log
+unusable agent profile in redis
