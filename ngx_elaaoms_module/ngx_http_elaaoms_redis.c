@@ -219,17 +219,18 @@ ngx_http_elaaoms_redis_command(redisAsyncContext *ac,
 
     len = elaaoms_resp_len(argc, argv, argvlen);
 
-    if (len <= sizeof(stack)) {
+    /* NUL-terminated: hiredis looks past the first argument with strchr() */
+    if (len < sizeof(stack)) {
         cmd = stack;
 
     } else {
-        cmd = ngx_alloc(len, ngx_cycle->log);
+        cmd = ngx_alloc(len + 1, ngx_cycle->log);
         if (cmd == NULL) {
             return NGX_ERROR;
         }
     }
 
-    (void) elaaoms_resp_write(cmd, argc, argv, argvlen);
+    *elaaoms_resp_write(cmd, argc, argv, argvlen) = '\0';
 
     rc = redisAsyncFormattedCommand(ac, fn, privdata, cmd, len);
 

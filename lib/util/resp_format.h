@@ -16,7 +16,11 @@
 /* bytes the command takes */
 size_t elaaoms_resp_len(int argc, const char **argv, const size_t *argvlen);
 
-/* the command into out (elaaoms_resp_len() bytes, no NUL); its end */
+/*
+ * the command into out (elaaoms_resp_len() bytes, no NUL); its end.
+ * hiredis' redisAsyncFormattedCommand() reads the command with strchr():
+ * give it a NUL after the end.
+ */
 char *elaaoms_resp_write(char *out, int argc, const char **argv,
     const size_t *argvlen);
 
