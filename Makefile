@@ -88,6 +88,7 @@ TOOL_BINS   := $(BUILD)/tools/seed_memories
 
 MODULE_SO   := $(BUILD)/nginx/ngx_http_elaaoms_module.so
 WORKER_BIN  := $(BUILD)/elaaoms-worker
+TOOL_LINK   := $(BUILD)/elaaoms
 
 # the module always links the plain (not sanitized) core archive
 PLAIN_CORE_A := $(BUILD)/obj/libelaaoms-core.a
@@ -221,7 +222,11 @@ $(OBJDIR)/worker/%.o: worker/%.c
 $(WORKER_BIN): $(WORKER_OBJS) $(PLAIN_IO_A) $(PLAIN_CORE_A)
 	$(CC) -o $@ $(WORKER_OBJS) $(PLAIN_IO_A) $(PLAIN_CORE_A) $(LIBS)
 
-worker: $(WORKER_BIN)
+# the operator tool is the worker under a second name (worker/cli.h)
+$(TOOL_LINK): $(WORKER_BIN)
+	ln -sf elaaoms-worker $@
+
+worker: $(WORKER_BIN) $(TOOL_LINK)
 
 # --- tools the suites and benchmarks use ------------------------------------
 

@@ -1,456 +1,389 @@
 /*
- * Operator commands (see cli.h).  Output is JSON made by yajl_gen.
+ * The operator tool (cli.h): global options, the command tables of the
+ * cli_<group>.c files, --help for the tool and for each command.
  */
 
+#include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <hiredis/hiredis.h>
 #include <yajl/yajl_gen.h>
 
-#include "intake/caller_id.h"
-#include "intake/ids.h"
-#include "context/context_store.h"
 #include "cli.h"
-#include "store/caller_erase.h"
+#include "cli_internal.h"
+#include "intake/caller_id.h"
 #include "store/memory_store.h"
-#include "store/redis_keys.h"
+#include "version.h"
 #include "worker_io.h"
-#include "worker_log.h"
 
 
-static void
-elaaoms_cli_str(yajl_gen g, const char *key, const char *v, size_t len)
+static const elaaoms_cli_command_t  *elaaoms_cli_tables[] = {
+    elaaoms_cli_caller_commands,
+    elaaoms_cli_queue_commands,
+    elaaoms_cli_admin_commands,
+    elaaoms_cli_backfill_commands,
+};
+
+#define ELAAOMS_CLI_NTABLES \
+    (sizeof(elaaoms_cli_tables) / sizeof(elaaoms_cli_tables[0]))
+
+
+int
+elaaoms_cli_fail(elaaoms_cli_t *cli, int status, const char *fmt, ...)
 {
-    yajl_gen_string(g, (const unsigned char *) key, strlen(key));
-    yajl_gen_string(g, (const unsigned char *) v, len);
+    va_list  ap;
+
+    fprintf(stderr, "%s: ", cli->prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+
+    return status;
 }
 
 
 static void
-elaaoms_cli_int(yajl_gen g, const char *key, long long v)
+elaaoms_cli_usage_line(FILE *f, const char *prog,
+    const elaaoms_cli_command_t *cmd)
 {
-    yajl_gen_string(g, (const unsigned char *) key, strlen(key));
-    yajl_gen_integer(g, v);
-}
-
-
-/* 1 when the reply is an array of strings */
-static int
-elaaoms_cli_all_strings(const redisReply *a)
-{
-    size_t  i;
-
-    if (a->type != REDIS_REPLY_ARRAY) {
-        return 0;
-    }
-
-    for (i = 0; i < a->elements; i++) {
-        if (a->element[i]->type != REDIS_REPLY_STRING) {
-            return 0;
-        }
-    }
-
-    return 1;
+    fprintf(f, "usage: %s [--config FILE]%s %s%s%s\n", prog,
+            (cmd->flags & ELAAOMS_CLI_LEGACY) ? "" : " [--org ORG] [--json]",
+            cmd->name, cmd->synopsis[0] ? " " : "", cmd->synopsis);
 }
 
 
 static void
-elaaoms_cli_print(yajl_gen g)
+elaaoms_cli_command_help(const char *prog, const elaaoms_cli_command_t *cmd)
 {
-    size_t                len;
-    const unsigned char  *out;
-
-    if (yajl_gen_get_buf(g, &out, &len) == yajl_gen_status_ok) {
-        printf("%.*s\n", (int) len, (const char *) out);
+    elaaoms_cli_usage_line(stdout, prog, cmd);
+    printf("\n%s\n", cmd->summary);
+    if (cmd->help[0]) {
+        printf("\n%s", cmd->help);
     }
-
-    /* one document per line: the generator starts over */
-    yajl_gen_clear(g);
-    yajl_gen_reset(g, NULL);
 }
 
 
-/* the caller's memories, or those agent_id (may be NULL) created or
-   reinforced */
-static int
-elaaoms_cli_memories(redisContext *rc, const char *org, const char *caller,
-    const char *agent_id)
+static void
+elaaoms_cli_help(FILE *f, const char *prog)
 {
-    size_t                   i, j;
-    char                     err[256];
-    yajl_gen                 g;
-    elaaoms_memory_list_t    list;
-    elaaoms_memory_query_t   q;
+    size_t                        t;
+    const elaaoms_cli_command_t  *c;
 
-    elaaoms_memory_query_init(&q);
-    q.order = ELAAOMS_MEMORY_ORDER_IMPORTANCE;
-    q.agent_id = agent_id;
+    fprintf(f,
+        "usage: %s [--config FILE] [--org ORG] [--json] <command> [args]\n"
+        "       %s --help | --version | <command> --help\n"
+        "\n"
+        "Operator commands of ELAAOMS, on the Redis and payload directory "
+        "that the\nworker's configuration names (--config, default "
+        "/etc/elaaoms/elaaoms-worker.conf\nwhen it exists).\n"
+        "\n"
+        "Commands:\n", prog, prog);
 
-    memset(&list, 0, sizeof(list));
-    if (elaaoms_memory_store_query(rc, org, caller, &q, &list, err,
-                                   sizeof(err)) != 0)
-    {
-        fprintf(stderr, "elaaoms-worker: %s\n", err);
-        return 1;
-    }
-
-    g = yajl_gen_alloc(NULL);
-
-    for (i = 0; i < list.n; i++) {
-        const elaaoms_memory_record_t  *m = &list.items[i];
-
-        yajl_gen_map_open(g);
-        elaaoms_cli_str(g, "id", m->id.data, m->id.len);
-        elaaoms_cli_str(g, "type", elaaoms_mem_type_name(m->type),
-                        strlen(elaaoms_mem_type_name(m->type)));
-        elaaoms_cli_str(g, "content", m->content.data, m->content.len);
-        elaaoms_cli_int(g, "importance", m->importance);
-        yajl_gen_string(g, (const unsigned char *) "confidence", 10);
-        yajl_gen_double(g, m->confidence);
-        yajl_gen_string(g, (const unsigned char *) "shareable", 9);
-        yajl_gen_bool(g, m->shareable);
-        yajl_gen_string(g, (const unsigned char *) "superseded", 10);
-        yajl_gen_bool(g, (m->flags & ELAAOMS_MEMORY_F_SUPERSEDED) != 0);
-        elaaoms_cli_str(g, "conversation_id", m->conversation_id.data,
-                        m->conversation_id.len);
-        elaaoms_cli_str(g, "agent_id", m->agent_id.data, m->agent_id.len);
-        /* every agent it belongs to, the latest last */
-        yajl_gen_string(g, (const unsigned char *) "agents", 6);
-        yajl_gen_array_open(g);
-        for (j = 0; j < m->nprior_agents; j++) {
-            yajl_gen_string(g,
-                            (const unsigned char *) m->prior_agents[j].data,
-                            m->prior_agents[j].len);
-        }
-        if (m->agent_id.len) {
-            yajl_gen_string(g, (const unsigned char *) m->agent_id.data,
-                            m->agent_id.len);
-        }
-        yajl_gen_array_close(g);
-        yajl_gen_string(g, (const unsigned char *) "identity", 8);
-        yajl_gen_bool(g, (m->flags & ELAAOMS_MEMORY_F_IDENTITY) != 0);
-        elaaoms_cli_int(g, "created", m->created);
-        elaaoms_cli_int(g, "last_reinforced", m->last_reinforced);
-        elaaoms_cli_int(g, "reinforcement_count", m->reinforcement_count);
-        elaaoms_cli_str(g, "source_quote", m->source_quote.data,
-                        m->source_quote.len);
-        yajl_gen_string(g, (const unsigned char *) "conflicts", 9);
-        yajl_gen_array_open(g);
-        for (j = 0; j < m->nconflicts; j++) {
-            yajl_gen_string(g, (const unsigned char *) m->conflicts[j].data,
-                            m->conflicts[j].len);
-        }
-        yajl_gen_array_close(g);
-        elaaoms_cli_int(g, "dim", (long long) m->dim);
-        elaaoms_cli_str(g, "embed_model", m->embed_model.data,
-                        m->embed_model.len);
-        /* the offline vector kept beside a provider's (0: none) */
-        elaaoms_cli_int(g, "offline_dim", (long long) m->offline_dim);
-        yajl_gen_map_close(g);
-
-        elaaoms_cli_print(g);
-    }
-
-    yajl_gen_free(g);
-    elaaoms_memory_list_free(&list);
-
-    return 0;
-}
-
-
-static int
-elaaoms_cli_status(redisContext *rc, const char *org, const char *conv)
-{
-    char         key[ELAAOMS_KEY_MAX];
-    size_t       i;
-    yajl_gen     g;
-    redisReply  *r;
-
-    if (elaaoms_key_conversation(key, sizeof(key), org, conv) < 0) {
-        fprintf(stderr, "elaaoms-worker: invalid conversation id\n");
-        return 1;
-    }
-
-    r = redisCommand(rc, "HGETALL %s", key);
-    if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
-        fprintf(stderr, "elaaoms-worker: redis: %s\n", rc->errstr);
-        if (r) {
-            freeReplyObject(r);
-        }
-        return 1;
-    }
-
-    g = yajl_gen_alloc(NULL);
-    yajl_gen_map_open(g);
-
-    for (i = 0; i + 1 < r->elements; i += 2) {
-        elaaoms_cli_str(g, r->element[i]->str, r->element[i + 1]->str,
-                        r->element[i + 1]->len);
-    }
-
-    yajl_gen_map_close(g);
-    elaaoms_cli_print(g);
-    yajl_gen_free(g);
-
-    freeReplyObject(r);
-    return 0;
-}
-
-
-static int
-elaaoms_cli_forget(const elaaoms_worker_config_t *cf, redisContext *rc,
-    const char *org, const char *caller)
-{
-    char                    err[256];
-    elaaoms_erase_counts_t  c;
-
-    if (elaaoms_caller_erase(rc, cf->payload_dir[0] ? cf->payload_dir : NULL,
-                             org, caller, ELAAOMS_TOMBSTONE_TTL, &c, err,
-                             sizeof(err)) != 0)
-    {
-        fprintf(stderr, "elaaoms-worker: %s\n", err);
-        return 1;
-    }
-
-    printf("{\"forgotten\":true,\"keys_deleted\":%zu,"
-           "\"conversations\":%zu,\"jobs_removed\":%zu,"
-           "\"files_removed\":%zu,\"audit_removed\":%zu}\n", c.keys,
-           c.conversations, c.jobs, c.files, c.audit);
-    return 0;
-}
-
-
-static int
-elaaoms_cli_requeue(redisContext *rc, const char *org)
-{
-    int          n;
-    char         failed[ELAAOMS_KEY_MAX], ready[ELAAOMS_KEY_MAX];
-    redisReply  *r;
-
-    if (elaaoms_key_jobs(failed, sizeof(failed), org, ELAAOMS_JOBS_FAILED,
-                         NULL) < 0
-        || elaaoms_key_jobs(ready, sizeof(ready), org, ELAAOMS_JOBS_READY,
-                            NULL) < 0)
-    {
-        fprintf(stderr, "elaaoms-worker: invalid organization\n");
-        return 1;
-    }
-
-    for (n = 0; /* void */; n++) {
-        r = redisCommand(rc, "LMOVE %s %s LEFT LEFT", failed, ready);
-        if (r == NULL) {
-            return 1;
-        }
-
-        if (r->type != REDIS_REPLY_STRING) {
-            freeReplyObject(r);
-            break;
-        }
-
-        freeReplyObject(r);
-    }
-
-    printf("{\"requeued\":%d}\n", n);
-    return 0;
-}
-
-
-/*
- * Rewrites the version-1 records of every caller of the org with all
- * their agents (memory_store.h), then rebuilds the pre-call contexts of
- * the callers it changed, so that nginx serves each agent what it
- * created or reinforced before this version too.
- */
-static int
-elaaoms_cli_upgrade(redisContext *rc, const char *org)
-{
-    int                               failed;
-    char                              key[ELAAOMS_KEY_MAX], cursor[32];
-    char                              err[256];
-    char                              masked[ELAAOMS_LOG_CALLER_LEN];
-    size_t                            i, n, callers, records, contexts;
-    redisReply                       *r, *page;
-    const char                       *caller;
-    elaaoms_context_refresh_req_t     req;
-    elaaoms_context_refresh_stats_t   stats;
-
-    if (elaaoms_key_org(key, sizeof(key), org, ELAAOMS_MEMORY_KEY_CALLERS)
-        < 0)
-    {
-        return 1;
-    }
-
-    /* every caller's contexts, for the agents already known */
-    memset(&req, 0, sizeof(req));
-    req.org = org;
-
-    callers = 0;
-    records = 0;
-    contexts = 0;
-    failed = 0;
-    strcpy(cursor, "0");
-
-    do {
-        r = redisCommand(rc, "SSCAN %s %s COUNT 500", key, cursor);
-        if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2
-            || r->element[0]->type != REDIS_REPLY_STRING
-            || !elaaoms_cli_all_strings(r->element[1]))
-        {
-            fprintf(stderr, "elaaoms-worker: sscan: %s\n",
-                    r ? "unexpected reply" : rc->errstr);
-            if (r) {
-                freeReplyObject(r);
+    for (t = 0; t < ELAAOMS_CLI_NTABLES; t++) {
+        for (c = elaaoms_cli_tables[t]; c->name; c++) {
+            if (!(c->flags & ELAAOMS_CLI_LEGACY)) {
+                fprintf(f, "  %-22s %s\n", c->name, c->summary);
             }
-            return 1;
         }
+    }
 
-        snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
-        page = r->element[1];
+    fprintf(f,
+        "\n"
+        "Options:\n"
+        "  --config FILE   the worker's configuration (Redis, payload dir, "
+        "keys)\n"
+        "  --org ORG       the organization (default \"%s\", as in "
+        "conf/nginx.conf)\n"
+        "  --json          data as JSON, one document per line (default: "
+        "key: value\n"
+        "                  lines, a blank line between records)\n"
+        "  --help          this text; \"<command> --help\" for a command's\n"
+        "  --version       the version\n"
+        "\n"
+        "Exit status: 0 done; 1 failed (Redis, a file, a remote API); 2 bad "
+        "arguments,\nnothing done; 3 not found (caller, memory, job, "
+        "file), nothing done.\n"
+        "\n"
+        "Older spellings still work and print JSON: memories ORG CALLER "
+        "[AGENT],\nforget ORG CALLER, status ORG CONVERSATION, "
+        "requeue-failed ORG,\nrefresh-contexts ORG CALLER [AGENT...], "
+        "upgrade ORG.\n", ELAAOMS_CLI_DEFAULT_ORG);
+}
 
-        for (i = 0; i < page->elements; i++) {
-            caller = page->element[i]->str;
-            callers++;
 
-            if (elaaoms_memory_store_upgrade_caller(rc, org, caller, &n, err,
-                                                    sizeof(err))
-                != 0)
+/* the command named by argv's first one or two words; *words says how
+   many */
+static const elaaoms_cli_command_t *
+elaaoms_cli_find(int argc, char **argv, int *words)
+{
+    size_t                        t, n;
+    const char                   *sp;
+    const elaaoms_cli_command_t  *c;
+
+    for (t = 0; t < ELAAOMS_CLI_NTABLES; t++) {
+        for (c = elaaoms_cli_tables[t]; c->name; c++) {
+            sp = strchr(c->name, ' ');
+
+            if (sp == NULL) {
+                if (strcmp(argv[0], c->name) == 0) {
+                    *words = 1;
+                    return c;
+                }
+                continue;
+            }
+
+            n = (size_t) (sp - c->name);
+            if (argc >= 2 && strlen(argv[0]) == n
+                && strncmp(argv[0], c->name, n) == 0
+                && strcmp(argv[1], sp + 1) == 0)
             {
-                fprintf(stderr, "elaaoms-worker: %s: %s\n",
-                        elaaoms_log_caller(caller, masked), err);
-                failed++;
-                continue;
+                *words = 2;
+                return c;
             }
-
-            records += n;
-
-            if (n == 0) {
-                continue;
-            }
-
-            req.caller = caller;
-
-            if (elaaoms_context_refresh(rc, &req, &stats, err, sizeof(err))
-                != 0)
-            {
-                fprintf(stderr, "elaaoms-worker: contexts of %s: %s\n",
-                        elaaoms_log_caller(caller, masked), err);
-                failed++;
-                continue;
-            }
-
-            contexts += stats.agents;
         }
-
-        freeReplyObject(r);
-
-    } while (strcmp(cursor, "0") != 0);
-
-    printf("{\"callers\":%zu,\"records_upgraded\":%zu,\"contexts\":%zu,"
-           "\"failed\":%d}\n", callers, records, contexts, failed);
-
-    return failed ? 1 : 0;
-}
-
-
-/* rebuilds the caller's pre-call contexts (after a profile change...) */
-static int
-elaaoms_cli_contexts(redisContext *rc, const char *org, const char *caller,
-    int nagents, char **agents)
-{
-    char                              err[256];
-    elaaoms_context_refresh_req_t     req;
-    elaaoms_context_refresh_stats_t   stats;
-
-    memset(&req, 0, sizeof(req));
-    req.org = org;
-    req.caller = caller;
-    req.agent_ids = (const char *const *) agents;
-    req.nagents = (size_t) nagents;
-
-    if (elaaoms_context_refresh(rc, &req, &stats, err, sizeof(err)) != 0) {
-        fprintf(stderr, "elaaoms-worker: %s\n", err);
-        return 1;
     }
 
-    printf("{\"contexts\":%zu,\"written\":%zu,\"memories\":%zu,"
-           "\"max_tokens\":%zu}\n", stats.agents, stats.written,
-           stats.memories, stats.max_tokens);
-    return 0;
+    return NULL;
 }
 
 
 int
-elaaoms_cli_run(const elaaoms_worker_config_t *cf, int argc, char **argv)
+elaaoms_cli_options(elaaoms_cli_t *cli, const elaaoms_cli_command_t *cmd,
+    int argc, char **argv, const struct option *opts,
+    int (*on_opt)(void *data, int val, const char *arg), void *data,
+    int *status)
 {
-    int            rv;
-    char           caller[ELAAOMS_CALLER_MAX];
-    const char    *cmd;
-    redisContext  *rc;
+    int  c;
 
-    cmd = argv[0];
+    optind = 1;
+    opterr = 0;
 
-    if (!(((strcmp(cmd, "requeue-failed") == 0
-            || strcmp(cmd, "upgrade") == 0) && argc == 2)
-          || ((strcmp(cmd, "status") == 0 || strcmp(cmd, "forget") == 0)
-              && argc == 3)
-          || (strcmp(cmd, "memories") == 0 && (argc == 3 || argc == 4))
-          || (strcmp(cmd, "refresh-contexts") == 0 && argc >= 3)))
-    {
-        fprintf(stderr, "usage: elaaoms-worker [--config FILE] "
-                "memories <org> <caller> [agent_id] | forget <org> <caller> "
-                "| status <org> <conversation_id> | requeue-failed <org> | "
-                "refresh-contexts <org> <caller> [agent_id ...] | "
-                "upgrade <org>\n");
-        return 2;
+    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+        if (c == '?' || c == ':' || on_opt(data, c, optarg) != 0) {
+            if (c == '?' || c == ':') {
+                fprintf(stderr, "%s: %s: bad option %s\n", cli->prog,
+                        cmd->name, argv[optind - 1]);
+            }
+            elaaoms_cli_usage_line(stderr, cli->prog, cmd);
+            *status = ELAAOMS_CLI_USAGE;
+            return -1;
+        }
     }
 
-    if (strcmp(cmd, "memories") == 0 && argc == 4
-        && !elaaoms_conversation_id_valid_str(argv[3]))
-    {
-        fprintf(stderr, "elaaoms-worker: invalid agent id\n");
-        return 2;
+    return optind;
+}
+
+
+int
+elaaoms_cli_nargs(elaaoms_cli_t *cli, const elaaoms_cli_command_t *cmd,
+    int n, int min, int max)
+{
+    if (n < min || (max >= 0 && n > max)) {
+        elaaoms_cli_usage_line(stderr, cli->prog, cmd);
+        return ELAAOMS_CLI_USAGE;
     }
 
-    if (!elaaoms_memory_org_valid(argv[1])) {
-        fprintf(stderr, "elaaoms-worker: invalid organization\n");
-        return 2;
+    return ELAAOMS_CLI_OK;
+}
+
+
+int
+elaaoms_cli_caller(elaaoms_cli_t *cli, const char *in, char *out,
+    size_t size)
+{
+    if (elaaoms_caller_normalize(in, strlen(in), out, size) < 0) {
+        return elaaoms_cli_fail(cli, ELAAOMS_CLI_USAGE, "not a caller id: %s",
+                                in);
     }
 
-    /* callers are given as people write them: normalized like nginx does */
-    if (argc >= 3 && strcmp(cmd, "status") != 0
-        && elaaoms_caller_normalize(argv[2], strlen(argv[2]), caller,
-                                    sizeof(caller)) < 0)
-    {
-        fprintf(stderr, "elaaoms-worker: not a caller id: %s\n", argv[2]);
-        return 2;
+    return ELAAOMS_CLI_OK;
+}
+
+
+long long
+elaaoms_cli_time(const char *s)
+{
+    char       *end;
+    long long   v;
+    struct tm   tm;
+
+    if (s == NULL || *s == '\0') {
+        return -1;
     }
 
-    rc = elaaoms_worker_redis_connect(cf, 5);
-    if (rc == NULL) {
-        return 1;
+    v = strtoll(s, &end, 10);
+    if (*end == '\0' && strlen(s) > 8) {
+        return v >= 0 ? v : -1;        /* unix seconds */
     }
 
-    if (strcmp(cmd, "memories") == 0) {
-        rv = elaaoms_cli_memories(rc, argv[1], caller,
-                                  argc == 4 ? argv[3] : NULL);
-
-    } else if (strcmp(cmd, "forget") == 0) {
-        rv = elaaoms_cli_forget(cf, rc, argv[1], caller);
-
-    } else if (strcmp(cmd, "refresh-contexts") == 0) {
-        rv = elaaoms_cli_contexts(rc, argv[1], caller, argc - 3, argv + 3);
-
-    } else if (strcmp(cmd, "status") == 0) {
-        rv = elaaoms_cli_status(rc, argv[1], argv[2]);
-
-    } else if (strcmp(cmd, "upgrade") == 0) {
-        rv = elaaoms_cli_upgrade(rc, argv[1]);
-
-    } else {
-        rv = elaaoms_cli_requeue(rc, argv[1]);
+    memset(&tm, 0, sizeof(tm));
+    end = strptime(s, "%Y-%m-%d", &tm);
+    if (end == NULL) {
+        return -1;
     }
 
-    redisFree(rc);
+    if (*end == 'T' || *end == ' ') {
+        end = strptime(end + 1, "%H:%M:%S", &tm);
+        if (end == NULL) {
+            return -1;
+        }
+        if (*end == 'Z') {
+            end++;
+        }
+    }
+
+    if (*end != '\0') {
+        return -1;
+    }
+
+    return (long long) timegm(&tm);
+}
+
+
+/* takes --org, --json and --help out of argv (up to a "--"); 1 when
+   --help was among them, -1 on a bad --org */
+static int
+elaaoms_cli_globals(elaaoms_cli_t *cli, int *argc, char **argv)
+{
+    int    i, j, help;
+    char  *a;
+
+    help = 0;
+
+    for (i = 0, j = 0; i < *argc; i++) {
+        a = argv[i];
+
+        if (strcmp(a, "--") == 0) {
+            while (i < *argc) {
+                argv[j++] = argv[i++];
+            }
+            break;
+        }
+
+        if (strcmp(a, "--json") == 0) {
+            cli->json = 1;
+            continue;
+        }
+
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            help = 1;
+            continue;
+        }
+
+        if (strcmp(a, "--org") == 0 || strncmp(a, "--org=", 6) == 0) {
+            if (a[5] == '=') {
+                cli->org = a + 6;
+            } else if (i + 1 < *argc) {
+                cli->org = argv[++i];
+            } else {
+                return -1;
+            }
+            continue;
+        }
+
+        argv[j++] = a;
+    }
+
+    *argc = j;
+    argv[j] = NULL;
+
+    return help;
+}
+
+
+int
+elaaoms_cli_run(const elaaoms_worker_config_t *cf, const char *prog,
+    int argc, char **argv)
+{
+    int                           rv, words, help;
+    elaaoms_cli_t                 cli;
+    const elaaoms_cli_command_t  *cmd;
+
+    memset(&cli, 0, sizeof(cli));
+    cli.cf = cf;
+    cli.prog = prog;
+    cli.org = ELAAOMS_CLI_DEFAULT_ORG;
+
+    if (argc >= 1 && strcmp(argv[0], "--version") == 0) {
+        printf("%s %s\n", prog, ELAAOMS_VERSION);
+        return ELAAOMS_CLI_OK;
+    }
+
+    help = elaaoms_cli_globals(&cli, &argc, argv);
+    if (help < 0) {
+        return elaaoms_cli_fail(&cli, ELAAOMS_CLI_USAGE, "--org needs a "
+                                "value");
+    }
+
+    if (argc == 0) {
+        elaaoms_cli_help(help ? stdout : stderr, prog);
+        return help ? ELAAOMS_CLI_OK : ELAAOMS_CLI_USAGE;
+    }
+
+    cmd = elaaoms_cli_find(argc, argv, &words);
+    if (cmd == NULL) {
+        fprintf(stderr, "%s: unknown command \"%s%s%s\"\n", prog, argv[0],
+                argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+        elaaoms_cli_help(stderr, prog);
+        return ELAAOMS_CLI_USAGE;
+    }
+
+    if (help) {
+        elaaoms_cli_command_help(prog, cmd);
+        return ELAAOMS_CLI_OK;
+    }
+
+    if (!elaaoms_memory_org_valid(cli.org)) {
+        return elaaoms_cli_fail(&cli, ELAAOMS_CLI_USAGE, "invalid "
+                                "organization: %s", cli.org);
+    }
+
+    if (cmd->flags & ELAAOMS_CLI_LEGACY) {
+        cli.json = 1;
+    }
+
+    if (cmd->flags & ELAAOMS_CLI_REDIS) {
+        cli.rc = elaaoms_worker_redis_connect(cf, 5);
+        if (cli.rc == NULL) {
+            return elaaoms_cli_fail(&cli, ELAAOMS_CLI_FAILED, "cannot reach "
+                                    "Redis at %s:%d", cf->redis_host,
+                                    cf->redis_port);
+        }
+    }
+
+    cli.g = yajl_gen_alloc(NULL);
+    if (cli.g == NULL) {
+        rv = ELAAOMS_CLI_FAILED;
+        goto done;
+    }
+
+    /* the handler sees its last word as argv[0], like a program */
+    rv = cmd->handler(&cli, argc - words + 1, argv + words - 1);
+
+    yajl_gen_free(cli.g);
+
+done:
+
+    if (cli.rc) {
+        redisFree(cli.rc);
+    }
+
     return rv;
+}
+
+
+int
+elaaoms_cli_is_tool(const char *argv0)
+{
+    const char  *base;
+
+    base = strrchr(argv0, '/');
+    base = base ? base + 1 : argv0;
+
+    return strcmp(base, "elaaoms") == 0;
 }

@@ -1,22 +1,15 @@
 /*
- * Operator commands of elaaoms-worker, run instead of the worker loop:
+ * The operator tool: "elaaoms <command>" (the worker binary under a
+ * second name) or "elaaoms-worker <command>".  "elaaoms --help" lists the
+ * commands, "elaaoms <command> --help" explains one; docs/OPERATIONS.md
+ * has them all with examples.  Each command runs once and exits with
+ * ELAAOMS_CLI_* (cli_internal.h): 0 done, 1 failed, 2 bad arguments,
+ * 3 not found.
  *
- *   memories <org> <caller> [agent_id]
- *                                   the caller's memories (those the agent
- *                                   created or reinforced), JSON lines,
- *                                   most important first, each with all
- *                                   its "agents" and "identity"
- *   status <org> <conversation_id>  the conversation's status hash, JSON
- *   forget <org> <caller>           GDPR erasure of everything about
- *                                   the caller
- *   requeue-failed <org>            failed jobs back to the ready queue
- *   refresh-contexts <org> <caller> [agent_id ...]
- *                                   rebuilds the caller's pre-call contexts
- *                                   (templates for the greetings)
- *   upgrade <org>                   rewrites every caller's version-1
- *                                   records with all their agents (from
- *                                   the agent sets) and rebuilds those
- *                                   callers' pre-call contexts
+ * The worker's first commands keep their spellings and their JSON
+ * output: memories ORG CALLER [AGENT], forget ORG CALLER, status ORG
+ * CONVERSATION, requeue-failed ORG, refresh-contexts ORG CALLER
+ * [AGENT...], upgrade ORG.
  */
 
 #ifndef ELAAOMS_WORKER_CLI_H
@@ -24,8 +17,15 @@
 
 #include "worker_config.h"
 
-/* the process exit status */
-int elaaoms_cli_run(const elaaoms_worker_config_t *cf, int argc,
-    char **argv);
+/* the tool reads this configuration when --config is not given */
+#define ELAAOMS_CLI_CONFIG  "/etc/elaaoms/elaaoms-worker.conf"
+
+/* argv[0] is the command's first word (or a global option); returns the
+   process exit status */
+int elaaoms_cli_run(const elaaoms_worker_config_t *cf, const char *prog,
+    int argc, char **argv);
+
+/* 1 when the binary was started as "elaaoms" (the operator tool) */
+int elaaoms_cli_is_tool(const char *argv0);
 
 #endif /* ELAAOMS_WORKER_CLI_H */

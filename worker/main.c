@@ -58,6 +58,16 @@ elaaoms_worker_reopen_log(const char *path)
 }
 
 
+/* the operator tool's options that may come before its command */
+static int
+elaaoms_worker_cli_option(const char *a)
+{
+    return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0
+           || strcmp(a, "--version") == 0 || strcmp(a, "--json") == 0
+           || strcmp(a, "--org") == 0 || strncmp(a, "--org=", 6) == 0;
+}
+
+
 static void
 elaaoms_worker_usage(void)
 {
@@ -67,7 +77,8 @@ elaaoms_worker_usage(void)
             "| status <org> <conversation> "
             "| forget <org> <caller> | requeue-failed <org> "
             "| refresh-contexts <org> <caller> [agent_id ...] "
-            "| upgrade <org>\n");
+            "| upgrade <org>\n"
+            "       elaaoms-worker --help: every operator command\n");
 }
 
 
@@ -175,7 +186,8 @@ elaaoms_worker_write_pid(const char *path)
 int
 main(int argc, char **argv)
 {
-    int                       i, n, check;
+    int                       i, n, check, tool, config_given;
+    const char               *prog;
     char                      err[512];
     time_t                    last_beat, last_sweep, last_recover,
                               last_retention, retention_secs;
@@ -190,14 +202,19 @@ main(int argc, char **argv)
     check = 0;
     elaaoms_worker_config_defaults(&cf);
 
+    tool = elaaoms_cli_is_tool(argv[0]);
+    prog = tool ? "elaaoms" : "elaaoms-worker";
+    config_given = 0;
+
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
             if (elaaoms_worker_config_load(&cf, argv[++i], err, sizeof(err))
                 != 0)
             {
-                fprintf(stderr, "elaaoms-worker: %s\n", err);
+                fprintf(stderr, "%s: %s\n", prog, err);
                 return 2;
             }
+            config_given = 1;
             continue;
         }
 
@@ -206,11 +223,21 @@ main(int argc, char **argv)
             continue;
         }
 
-        if (argv[i][0] != '-') {
-            break;      /* an operator command */
+        /* an operator command, or the tool's own options */
+        if (argv[i][0] != '-' || elaaoms_worker_cli_option(argv[i])) {
+            break;
         }
 
         elaaoms_worker_usage();
+        return 2;
+    }
+
+    /* the tool reads the installed configuration unless told another */
+    if (tool && !config_given && access(ELAAOMS_CLI_CONFIG, R_OK) == 0
+        && elaaoms_worker_config_load(&cf, ELAAOMS_CLI_CONFIG, err,
+                                      sizeof(err)) != 0)
+    {
+        fprintf(stderr, "%s: %s\n", prog, err);
         return 2;
     }
 
@@ -225,8 +252,8 @@ main(int argc, char **argv)
         return 0;
     }
 
-    if (i < argc) {
-        return elaaoms_cli_run(&cf, argc - i, argv + i);
+    if (i < argc || tool) {
+        return elaaoms_cli_run(&cf, prog, argc - i, argv + i);
     }
 
     if (elaaoms_log_open(cf.log_file, ELAAOMS_LOG_INFO) != 0) {

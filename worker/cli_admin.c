@@ -1,0 +1,206 @@
+/*
+ * Operator commands that rebuild what the worker derives: pre-call
+ * contexts, record upgrades, agent profiles (cli.h).
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+#include <yajl/yajl_gen.h>
+
+#include "cli_internal.h"
+#include "context/context_store.h"
+#include "intake/caller_id.h"
+#include "store/memory_store.h"
+#include "store/redis_keys.h"
+#include "worker_log.h"
+
+
+/*
+ * Rewrites the version-1 records of every caller of the org with all
+ * their agents (memory_store.h), then rebuilds the pre-call contexts of
+ * the callers it changed, so that nginx serves each agent what it
+ * created or reinforced before this version too.
+ */
+static int
+elaaoms_cli_upgrade(elaaoms_cli_t *cli, redisContext *rc, const char *org)
+{
+    int                               failed;
+    char                              key[ELAAOMS_KEY_MAX], cursor[32];
+    char                              err[256];
+    char                              masked[ELAAOMS_LOG_CALLER_LEN];
+    size_t                            i, n, callers, records, contexts;
+    redisReply                       *r, *page;
+    const char                       *caller;
+    elaaoms_context_refresh_req_t     req;
+    elaaoms_context_refresh_stats_t   stats;
+
+    if (elaaoms_key_org(key, sizeof(key), org, ELAAOMS_MEMORY_KEY_CALLERS)
+        < 0)
+    {
+        return elaaoms_cli_fail(cli, ELAAOMS_CLI_USAGE, "invalid "
+                                "organization");
+    }
+
+    /* every caller's contexts, for the agents already known */
+    memset(&req, 0, sizeof(req));
+    req.org = org;
+
+    callers = 0;
+    records = 0;
+    contexts = 0;
+    failed = 0;
+    strcpy(cursor, "0");
+
+    do {
+        r = redisCommand(rc, "SSCAN %s %s COUNT 500", key, cursor);
+        if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2
+            || r->element[0]->type != REDIS_REPLY_STRING
+            || !elaaoms_cli_all_strings(r->element[1]))
+        {
+            elaaoms_cli_fail(cli, 0, "sscan: %s",
+                             r ? "unexpected reply" : rc->errstr);
+            if (r) {
+                freeReplyObject(r);
+            }
+            return ELAAOMS_CLI_FAILED;
+        }
+
+        snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
+        page = r->element[1];
+
+        for (i = 0; i < page->elements; i++) {
+            caller = page->element[i]->str;
+            callers++;
+
+            if (elaaoms_memory_store_upgrade_caller(rc, org, caller, &n, err,
+                                                    sizeof(err))
+                != 0)
+            {
+                elaaoms_cli_fail(cli, 0, "%s: %s",
+                                 elaaoms_log_caller(caller, masked), err);
+                failed++;
+                continue;
+            }
+
+            records += n;
+
+            if (n == 0) {
+                continue;
+            }
+
+            req.caller = caller;
+
+            if (elaaoms_context_refresh(rc, &req, &stats, err, sizeof(err))
+                != 0)
+            {
+                elaaoms_cli_fail(cli, 0, "contexts of %s: %s",
+                                 elaaoms_log_caller(caller, masked), err);
+                failed++;
+                continue;
+            }
+
+            contexts += stats.agents;
+        }
+
+        freeReplyObject(r);
+
+    } while (strcmp(cursor, "0") != 0);
+
+    yajl_gen_map_open(cli->g);
+    elaaoms_cli_int(cli->g, "callers", (long long) callers);
+    elaaoms_cli_int(cli->g, "records_upgraded", (long long) records);
+    elaaoms_cli_int(cli->g, "contexts", (long long) contexts);
+    elaaoms_cli_int(cli->g, "failed", failed);
+    yajl_gen_map_close(cli->g);
+    elaaoms_cli_emit(cli);
+
+    return failed ? ELAAOMS_CLI_FAILED : ELAAOMS_CLI_OK;
+}
+
+
+/* rebuilds the caller's pre-call contexts (after a profile change...) */
+static int
+elaaoms_cli_contexts(elaaoms_cli_t *cli, redisContext *rc, const char *org, const char *caller,
+    int nagents, char **agents)
+{
+    char                              err[256];
+    elaaoms_context_refresh_req_t     req;
+    elaaoms_context_refresh_stats_t   stats;
+
+    memset(&req, 0, sizeof(req));
+    req.org = org;
+    req.caller = caller;
+    req.agent_ids = (const char *const *) agents;
+    req.nagents = (size_t) nagents;
+
+    if (elaaoms_context_refresh(rc, &req, &stats, err, sizeof(err)) != 0) {
+        return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "%s", err);
+    }
+
+    yajl_gen_map_open(cli->g);
+    elaaoms_cli_int(cli->g, "contexts", (long long) stats.agents);
+    elaaoms_cli_int(cli->g, "written", (long long) stats.written);
+    elaaoms_cli_int(cli->g, "memories", (long long) stats.memories);
+    elaaoms_cli_int(cli->g, "max_tokens", (long long) stats.max_tokens);
+    yajl_gen_map_close(cli->g);
+    elaaoms_cli_emit(cli);
+
+    return ELAAOMS_CLI_OK;
+}
+
+
+static int
+elaaoms_cli_legacy_upgrade(elaaoms_cli_t *cli, int argc, char **argv)
+{
+    if (argc != 2) {
+        return elaaoms_cli_nargs(cli, &elaaoms_cli_admin_commands[0],
+                                 argc - 1, 1, 1);
+    }
+
+    if (!elaaoms_memory_org_valid(argv[1])) {
+        return elaaoms_cli_fail(cli, ELAAOMS_CLI_USAGE, "invalid "
+                                "organization");
+    }
+
+    return elaaoms_cli_upgrade(cli, cli->rc, argv[1]);
+}
+
+
+static int
+elaaoms_cli_legacy_contexts(elaaoms_cli_t *cli, int argc, char **argv)
+{
+    char  caller[ELAAOMS_CALLER_MAX];
+
+    if (argc < 3) {
+        return elaaoms_cli_nargs(cli, &elaaoms_cli_admin_commands[1],
+                                 argc - 1, 2, -1);
+    }
+
+    if (!elaaoms_memory_org_valid(argv[1])) {
+        return elaaoms_cli_fail(cli, ELAAOMS_CLI_USAGE, "invalid "
+                                "organization");
+    }
+
+    if (elaaoms_cli_caller(cli, argv[2], caller, sizeof(caller)) != 0) {
+        return ELAAOMS_CLI_USAGE;
+    }
+
+    return elaaoms_cli_contexts(cli, cli->rc, argv[1], caller, argc - 3,
+                                argv + 3);
+}
+
+
+const elaaoms_cli_command_t  elaaoms_cli_admin_commands[] = {
+
+    { "upgrade", "ORG",
+      "rewrites version-1 records with all their agents", "",
+      elaaoms_cli_legacy_upgrade, ELAAOMS_CLI_REDIS | ELAAOMS_CLI_LEGACY },
+
+    { "refresh-contexts", "ORG CALLER [AGENT...]",
+      "rebuilds the caller's pre-call contexts", "",
+      elaaoms_cli_legacy_contexts, ELAAOMS_CLI_REDIS | ELAAOMS_CLI_LEGACY },
+
+    { NULL, NULL, NULL, NULL, NULL, 0 }
+};
