@@ -143,7 +143,8 @@ ELAAOMS is running on 127.0.0.1 (state and logs under var/):
   search-memory http://127.0.0.1:8080/webhook/search-memory  (X-Elaaoms-Secret header)
   payloads      $VAR/payloads (owner: $RUN_USER)
   redis         127.0.0.1:$REDIS_PORT
-Stop it with: make stop
+  operator tool build/elaaoms --config $VAR/conf/elaaoms-worker.conf --help
+See it work:  make demo    Stop it with: make stop
 MSG
 }
 
