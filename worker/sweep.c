@@ -27,7 +27,7 @@
 #include "worker_log.h"
 
 
-/* 1 queued, 0 nothing to do, -1 Redis failed */
+/* the intake script's answer (intake.h), or SWEEP_NOTHING / SWEEP_FAILED */
 static int
 elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
     const char *org, const char *conv, int marker_fd)
@@ -52,7 +52,7 @@ elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
         elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "pending marker of %s/%s is "
                     "not a valid job: %s", org, conv, err);
         free(job_text);
-        return 0;
+        return ELAAOMS_SWEEP_NOTHING;
     }
 
     /* the marker's own payload, nothing else */
@@ -62,7 +62,7 @@ elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
                     "%s/%s names another conversation", org, conv);
         elaaoms_job_free(&job);
         free(job_text);
-        return 0;
+        return ELAAOMS_SWEEP_NOTHING;
     }
 
     payload = elaaoms_worker_read_payload(payload_dir, &job, &payload_len,
@@ -72,10 +72,10 @@ elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
                     "job %s/%s unreadable: %s", org, conv, err);
         elaaoms_job_free(&job);
         free(job_text);
-        return 0;
+        return ELAAOMS_SWEEP_NOTHING;
     }
 
-    rv = -1;
+    rv = ELAAOMS_SWEEP_FAILED;
 
     /*
      * the payload's event_timestamp is kept as nginx would have (unknown
@@ -127,7 +127,7 @@ elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
                     : reply->integer == ELAAOMS_INTAKE_FORGOTTEN
                     ? "dropped: the caller was erased"
                     : "dropped: a newer delivery is stored");
-        rv = reply->integer == 1 ? 1 : 0;
+        rv = (int) reply->integer;
 
         /* an erased caller's payload goes, as nginx does it */
         if (reply->integer == ELAAOMS_INTAKE_FORGOTTEN
@@ -257,13 +257,13 @@ elaaoms_sweep_pending(redisContext *rc, const char *payload_dir)
 
             n = elaaoms_sweep_one(rc, payload_dir, org->d_name, conv->d_name,
                                   marker_fd);
-            if (n < 0) {
+            if (n == ELAAOMS_SWEEP_FAILED) {
                 closedir(convs);
                 closedir(orgs);
                 return -1;
             }
 
-            queued += n;
+            queued += (n == 1);
         }
 
         closedir(convs);
@@ -276,6 +276,29 @@ elaaoms_sweep_pending(redisContext *rc, const char *payload_dir)
     }
 
     return queued;
+}
+
+
+int
+elaaoms_sweep_conversation(redisContext *rc, const char *payload_dir,
+    const char *org, const char *conversation_id)
+{
+    int   fd;
+    char  sub[512], name[512];
+
+    if (elaaoms_payload_sub_path(sub, sizeof(sub), org, conversation_id) < 0
+        || elaaoms_pending_file_name(name, sizeof(name), conversation_id)
+           < 0)
+    {
+        return ELAAOMS_SWEEP_NOTHING;
+    }
+
+    fd = elaaoms_durable_open_file(payload_dir, sub, name, NULL, 0);
+    if (fd == -1) {
+        return ELAAOMS_SWEEP_NOTHING;
+    }
+
+    return elaaoms_sweep_one(rc, payload_dir, org, conversation_id, fd);
 }
 
 

@@ -19,6 +19,20 @@
  */
 int elaaoms_sweep_pending(redisContext *rc, const char *payload_dir);
 
+/* elaaoms_sweep_conversation()'s answers besides the intake script's */
+#define ELAAOMS_SWEEP_NOTHING  (-2)   /* no usable marker */
+#define ELAAOMS_SWEEP_FAILED   (-3)   /* Redis failed: the marker stays */
+
+/*
+ * The marker of one conversation queued as the sweep does (operator
+ * replays and backfills write payload and marker as nginx does, then
+ * call this): the intake script's answer, 1 queued, 0 this payload was
+ * queued before, -1 a newer delivery is stored, ELAAOMS_INTAKE_FORGOTTEN
+ * the caller was erased (the payload is removed); or one of the above.
+ */
+int elaaoms_sweep_conversation(redisContext *rc, const char *payload_dir,
+    const char *org, const char *conversation_id);
+
 /*
  * What nginx's admin location queued for each organization: the callers
  * of "jobs:forget" are erased (lib/store/caller_erase.h), those of

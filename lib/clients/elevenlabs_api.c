@@ -123,6 +123,40 @@ elaaoms_agent_profile_free(elaaoms_agent_profile_t *profile)
 
 
 int
+elaaoms_elevenlabs_get(const elaaoms_elevenlabs_t *cfg, const char *path,
+    elaaoms_http_response_t *resp, elaaoms_api_error_t *err)
+{
+    elaaoms_http_header_t    hdr;
+    elaaoms_api_endpoint_t   ep;
+    elaaoms_http_request_t   req;
+
+    if (cfg->api_key == NULL || cfg->api_key[0] == '\0') {
+        elaaoms_api_error_set(err, ELAAOMS_API_ERR_CONFIG, 0,
+                              "elevenlabs: an api key is required");
+        return -1;
+    }
+
+    ep.base_url = cfg->base_url;
+    ep.default_base = ELAAOMS_ELEVENLABS_BASE;
+    ep.path = path;
+    ep.policy.max_retries = cfg->max_retries;
+    ep.policy.base_ms = cfg->retry_base_ms;
+    ep.policy.max_ms = cfg->retry_max_ms;
+
+    hdr.name = "xi-api-key";
+    hdr.value = cfg->api_key;
+
+    memset(&req, 0, sizeof(elaaoms_http_request_t));
+    req.method = "GET";
+    req.headers = &hdr;
+    req.nheaders = 1;
+    req.timeout_ms = cfg->timeout_ms;
+
+    return elaaoms_api_call(&ep, &req, resp, NULL, err);
+}
+
+
+int
 elaaoms_elevenlabs_get_agent(const elaaoms_elevenlabs_t *cfg,
     const char *agent_id, char **raw_json, elaaoms_agent_profile_t *profile,
     elaaoms_api_error_t *err)
@@ -130,9 +164,6 @@ elaaoms_elevenlabs_get_agent(const elaaoms_elevenlabs_t *cfg,
     int                      rc;
     char                    *path;
     elaaoms_api_error_t      local_err;
-    elaaoms_http_header_t    hdr;
-    elaaoms_api_endpoint_t   ep;
-    elaaoms_http_request_t   req;
     elaaoms_http_response_t  resp;
 
     if (raw_json) {
@@ -164,23 +195,7 @@ elaaoms_elevenlabs_get_agent(const elaaoms_elevenlabs_t *cfg,
         return -1;
     }
 
-    ep.base_url = cfg->base_url;
-    ep.default_base = ELAAOMS_ELEVENLABS_BASE;
-    ep.path = path;
-    ep.policy.max_retries = cfg->max_retries;
-    ep.policy.base_ms = cfg->retry_base_ms;
-    ep.policy.max_ms = cfg->retry_max_ms;
-
-    hdr.name = "xi-api-key";
-    hdr.value = cfg->api_key;
-
-    memset(&req, 0, sizeof(elaaoms_http_request_t));
-    req.method = "GET";
-    req.headers = &hdr;
-    req.nheaders = 1;
-    req.timeout_ms = cfg->timeout_ms;
-
-    rc = elaaoms_api_call(&ep, &req, &resp, NULL, err);
+    rc = elaaoms_elevenlabs_get(cfg, path, &resp, err);
     free(path);
 
     if (rc != 0) {

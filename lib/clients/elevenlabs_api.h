@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "clients/api_error.h"
+#include "clients/http_client.h"
 
 #define ELAAOMS_ELEVENLABS_BASE  "https://api.elevenlabs.io"
 
@@ -61,6 +62,14 @@ typedef struct {
 int elaaoms_elevenlabs_get_agent(const elaaoms_elevenlabs_t *cfg,
     const char *agent_id, char **raw_json, elaaoms_agent_profile_t *profile,
     elaaoms_api_error_t *err);
+
+/*
+ * GET {base}{path} with the key and the retries of cfg (api_call.h): 0
+ * with resp holding the 2xx answer (the caller frees it with
+ * elaaoms_http_response_free()), or -1 with err filled (no key: CONFIG).
+ */
+int elaaoms_elevenlabs_get(const elaaoms_elevenlabs_t *cfg, const char *path,
+    elaaoms_http_response_t *resp, elaaoms_api_error_t *err);
 
 /*
  * Fills profile from a profile's JSON (NUL-terminated), e.g. one cached

@@ -167,6 +167,15 @@ elaaoms_key_profile(char *buf, size_t size, const char *org,
 
 
 int
+elaaoms_key_backfill(char *buf, size_t size, const char *org,
+    const char *agent_id)
+{
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":backfill:",
+                       agent_id);
+}
+
+
+int
 elaaoms_key_usage(char *buf, size_t size, const char *org)
 {
     return elaaoms_key_org(buf, size, org, "usage");

@@ -144,6 +144,23 @@ int elaaoms_key_usage(char *buf, size_t size, const char *org);
 int elaaoms_key_recent(char *buf, size_t size, const char *org);
 
 /*
+ * "elaaoms:<org>:backfill:<agent_id>": where "elaaoms backfill" of the
+ * agent stands (worker/backfill.h), a hash:
+ *   cursor      while a run is unfinished: the cursor of the page to list
+ *               again ("" the first one); absent once a run completed
+ *   after       that run's call_start_after_unix (0: none)
+ *   run_newest  the newest start time the run has taken so far
+ *   run_hold    the oldest start time it could not take (not done yet,
+ *               failed), absent when none
+ *   newest      after a completed run: the next run lists only calls that
+ *               started after this (unix seconds)
+ *   updated_at  unix seconds
+ * Returns the length, or -1 when it does not fit.
+ */
+int elaaoms_key_backfill(char *buf, size_t size, const char *org,
+    const char *agent_id);
+
+/*
  * Formats "elaaoms:<org>:<suffix>" into buf; returns the length, or -1
  * when it does not fit.
  */

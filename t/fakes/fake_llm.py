@@ -8,6 +8,10 @@ headers, success and error bodies, see /work/shared/docs/llm-protocols.md):
   POST /v1/embeddings           OpenAI embeddings
   POST /v1/messages             Anthropic Messages (forced tool)
   GET  /v1/convai/agents/{id}   ElevenLabs agent profile
+  GET  /v1/convai/conversations ElevenLabs conversation list (agent_id,
+                                page_size 1..100, cursor,
+                                call_start_after_unix: newest first)
+  GET  /v1/convai/conversations/{id}   its details
 
 Default mode: answers deterministically.  Chat/messages "extract" memories
 from the transcript in the request (the text inside <transcript>...</transcript>
@@ -36,6 +40,13 @@ Control (not logged):
        "clear_requests": true,   clear the request log only
        "latency_ms": N,          delay every API answer
        "agents": {"id": {...}},  agent profiles served verbatim
+       "conversations": [{...}], conversations served by the list and
+                                 details endpoints: each a details document
+                                 (a post-call webhook's "data": agent_id,
+                                 conversation_id, status, transcript,
+                                 metadata.start_time_unix_secs, ...), or a
+                                 whole webhook body (its "data" is taken);
+                                 replaces those with the same id
        "embed_alias": {"text": "other text"},
                                  embeddings of "text" are those of "other
                                  text" (a provider that knows they mean the
@@ -43,7 +54,7 @@ Control (not logged):
        "script": [step, ...]}    queue answers (appended)
     -> {"ok": true, "queued": <steps waiting>}
   GET  /_control   -> {"script": [...], "latency_ms": N}
-  GET  /_requests  -> {"requests": [{"method", "path", "headers" (lowercase
+  GET  /_requests  -> {"requests": [{"method", "path", "query", "headers" (lowercase
                       names), "body" (text), "json" (parsed or null),
                       "status" (what was answered)}]}; ?path=PREFIX filters
   DELETE /_requests  clears the log
@@ -185,6 +196,7 @@ class State:
         self.initial_latency_ms = latency_ms
         self.agents = {}
         self.embed_alias = {}
+        self.conversations = {}
         self.agent_fixture = agent_fixture
 
     def apply(self, ctl):
@@ -196,6 +208,7 @@ class State:
                 self.requests = []
                 self.agents = {}
                 self.embed_alias = {}
+                self.conversations = {}
                 self.latency_ms = self.initial_latency_ms
             if ctl.get("clear_requests"):
                 self.requests = []
@@ -209,6 +222,14 @@ class State:
             if not isinstance(alias, dict):
                 raise ValueError("embed_alias must be an object")
             self.embed_alias.update(alias)
+            convs = ctl.get("conversations") or []
+            if not isinstance(convs, list) or not all(isinstance(c, dict) for c in convs):
+                raise ValueError("conversations must be a list of objects")
+            for c in convs:
+                c = copy.deepcopy(c.get("data", c))
+                if not isinstance(c.get("conversation_id"), str):
+                    raise ValueError("a conversation needs a conversation_id")
+                self.conversations[c["conversation_id"]] = c
             script = ctl.get("script") or []
             if not isinstance(script, list) or not all(isinstance(s, dict) for s in script):
                 raise ValueError("script must be a list of objects")
@@ -417,7 +438,8 @@ class Handler(BaseHTTPRequestHandler):
             for k, v in self.headers.items():
                 k = k.lower()
                 headers[k] = headers[k] + ", " + v if k in headers else v
-            self.entry = {"method": method, "path": path, "headers": headers,
+            self.entry = {"method": method, "path": path, "query": url.query,
+                          "headers": headers,
                           "body": text, "json": parsed, "status": None,
                           "time": time.time()}
             self.state.log(self.entry)
@@ -471,6 +493,10 @@ class Handler(BaseHTTPRequestHandler):
                 route = self.anthropic_messages
             elif method == "GET" and re.fullmatch(r"/v1/convai/agents/[^/]+", path):
                 route = self.elevenlabs_agent
+            elif method == "GET" and path == "/v1/convai/conversations":
+                route = self.elevenlabs_conversations
+            elif method == "GET" and re.fullmatch(r"/v1/convai/conversations/[^/]+", path):
+                route = self.elevenlabs_conversation
             else:
                 raise Reject(404, "Unknown request URL: %s %s." % (method, path),
                              "invalid_request_error", "unknown_url")
@@ -798,6 +824,72 @@ class Handler(BaseHTTPRequestHandler):
                 profile = json.load(f)
             profile["agent_id"] = agent_id
         self.send(200, profile, extra)
+
+
+    def elevenlabs_conversations(self, req, step, extra):
+        q = parse_qs(urlsplit(self.path).query)
+
+        def arg(name, default=None):
+            return q[name][0] if name in q else default
+
+        try:
+            size = int(arg("page_size", "30"))
+            after = int(arg("call_start_after_unix", "0"))
+        except ValueError:
+            return self.send(422, {"detail": [{"loc": ["query", "page_size"],
+                                               "msg": "value is not a valid integer",
+                                               "type": "type_error.integer"}]}, extra)
+        if not 1 <= size <= 100:
+            return self.send(422, {"detail": [{"loc": ["query", "page_size"],
+                                               "msg": "ensure this value is less than "
+                                                      "or equal to 100",
+                                               "type": "value_error"}]}, extra)
+        agent = arg("agent_id")
+
+        def start(c):
+            return (c.get("metadata") or {}).get("start_time_unix_secs", 0)
+
+        with self.state.lock:
+            convs = [c for c in self.state.conversations.values()
+                     if (agent is None or c.get("agent_id") == agent)
+                     and (not after or start(c) > after)]
+        # newest first; the cursor is the last (start, id) served, so pages
+        # stay stable when newer calls arrive meanwhile
+        convs.sort(key=lambda c: (start(c), c["conversation_id"]), reverse=True)
+        cursor = arg("cursor")
+        if cursor:
+            try:
+                t, cid = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
+                last = (int(t), cid)
+            except (ValueError, UnicodeDecodeError):
+                return self.send(400, {"detail": {"status": "invalid_cursor",
+                                                  "message": "Invalid cursor"}}, extra)
+            convs = [c for c in convs if (start(c), c["conversation_id"]) < last]
+        page, rest = convs[:size], convs[size:]
+        items = [{"agent_id": c.get("agent_id"),
+                  "agent_name": c.get("agent_name"),
+                  "conversation_id": c["conversation_id"],
+                  "start_time_unix_secs": start(c),
+                  "call_duration_secs": (c.get("metadata") or {}).get("call_duration_secs", 0),
+                  "message_count": len(c.get("transcript") or []),
+                  "status": c.get("status", "done"),
+                  "call_successful": (c.get("analysis") or {}).get("call_successful", "unknown")}
+                 for c in page]
+        nxt = None
+        if rest:
+            nxt = base64.urlsafe_b64encode(("%d:%s" % (start(page[-1]),
+                                            page[-1]["conversation_id"])).encode()).decode()
+        self.send(200, {"conversations": items, "has_more": bool(rest),
+                        "next_cursor": nxt}, extra)
+
+    def elevenlabs_conversation(self, req, step, extra):
+        cid = urlsplit(self.path).path.rsplit("/", 1)[1]
+        with self.state.lock:
+            conv = copy.deepcopy(self.state.conversations.get(cid))
+        if conv is None:
+            return self.send(404, {"detail": {"status": "conversation_not_found",
+                                              "message": "Conversation not found"}}, extra)
+        self.send(200, conv, extra)
 
 
 class Server(ThreadingHTTPServer):

@@ -19,7 +19,7 @@ our @EXPORT = qw(redis_start redis_stop redis_cmd redis_port free_port
                  blackhole_port restart_redis_later repo_root fixture
                  sign_header payload_dir worker_start worker_stop wait_until
                  worker_cli worker_pid fake_start fake_control fake_requests
-                 post_webhook nginx_check shared_config);
+                 post_webhook nginx_check shared_config tool_cli);
 
 my $redis_port;
 my $redis_dir;
@@ -188,6 +188,39 @@ sub worker_cli {
 
 # A fake OpenAI/Anthropic/ElevenLabs server (t/fakes/fake_llm.py) on a free
 # port; returns its base URL.  Stopped at exit.
+# build/elaaoms (the operator tool) with --json and a generated --config:
+# Redis (and its auth) as worker_cli's, the payload dir, then %$conf;
+# returns (exit status, [decoded JSON lines], stderr)
+sub tool_cli {
+    my ($conf, @args) = @_;
+    require JSON::PP;
+    my $bin = repo_root() . '/build/elaaoms';
+    my $dir = tempdir('elaaoms-tool-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    my %auth = %CLI_CONF ? %CLI_CONF
+        : defined $redis_opts{requirepass}
+        ? (redis_password => $redis_opts{requirepass}) : _acl_worker_conf();
+    my %cf = (redis_host => '127.0.0.1', redis_port => $redis_port,
+              payload_dir => payload_dir(), %auth, %{ $conf || {} });
+    open my $cfh, '>', "$dir/tool.conf" or die $!;
+    print $cfh "$_ $cf{$_}\n" for sort keys %cf;
+    close $cfh;
+    my $pid = open my $fh, '-|';
+    die "fork: $!" unless defined $pid;
+    if ($pid == 0) {
+        open STDERR, '>', "$dir/stderr" or POSIX::_exit(127);
+        { exec $bin, '--config', "$dir/tool.conf", '--json', @args; }
+        POSIX::_exit(127);
+    }
+    my @lines = grep { /\S/ } <$fh>;
+    close $fh;
+    my $status = $? >> 8;
+    open my $efh, '<', "$dir/stderr" or die $!;
+    my $err = do { local $/; <$efh> };
+    close $efh;
+    my @out = map { /^\s*[\{\[]/ ? JSON::PP::decode_json($_) : $_ } @lines;
+    return ($status, \@out, $err // '');
+}
+
 my @fake_pids;
 sub fake_start {
     my (@args) = @_;
