@@ -78,6 +78,7 @@ make_base_tar() {
     m=$(mirror)
     # not under build/: the Makefile reads every *.d there (etc/rc2.d...)
     dir=$(mktemp -d /var/tmp/elaaoms-rootfs.XXXXXX)
+    chmod 0755 "$dir"    # the image's /, not mktemp's 0700
     step "debootstrap --variant=minbase bookworm from $m"
     debootstrap --variant=minbase bookworm "$dir" "$m" > "$OUT/debootstrap.log" 2>&1 \
         || { tail -20 "$OUT/debootstrap.log" >&2
@@ -110,7 +111,8 @@ if podman image exists "$BASE_IMAGE"; then
 else
     [ -f "$BASE_TAR" ] || make_base_tar
     step "podman import $BASE_TAR $BASE_IMAGE"
-    podman import "$BASE_TAR" "$BASE_IMAGE" >/dev/null
+    podman import "$BASE_TAR" "$BASE_IMAGE" > "$OUT/import.log" 2>&1 \
+        || { cat "$OUT/import.log" >&2; cannot "podman import failed"; }
 fi
 
 # --- can a container run? -------------------------------------------------
@@ -143,6 +145,7 @@ fi
 # --- 2. the images -----------------------------------------------------------
 
 step "podman build elaaoms/redis and elaaoms/elaaoms (log: $OUT/build.log)"
+: > "$OUT/build.log"
 for target in redis runtime; do
     image=elaaoms/elaaoms
     [ $target = redis ] && image=elaaoms/redis
