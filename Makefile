@@ -10,6 +10,9 @@
 #                        match the tree)
 #   make run / stop      deps, then the product on 127.0.0.1:8080 (README.md)
 #   make demo            after make run: one sample call end to end (scripts/demo.pl)
+#   make docker-check    docker/Dockerfile built and run with podman, without
+#                        Docker Hub (scripts/check-docker.sh; as root; exit
+#                        77 when containers cannot run on the machine)
 #   make SANITIZE=1 unit unit tests under -fsanitize=address,undefined
 #   make fuzz            libFuzzer targets for the parsers (clang)
 #   make bench           the benchmark programs (bench/*.c)
@@ -97,7 +100,8 @@ PLAIN_IO_A   := $(BUILD)/obj/libelaaoms-io.a
 .PHONY: all deps lib module worker tools unit test prove run stop demo fuzz \
         check-alerts check-systemd load-calls \
         bench bench-hot eval eval-tune clean check-archives nginx-source static-nginx \
-        prove-static runner-selftest valgrind-subset check-layout faults
+        prove-static runner-selftest valgrind-subset check-layout faults \
+        docker-check
 
 all: lib module worker tools
 
@@ -317,6 +321,11 @@ stop:
 # call's client-data and search-memory answer (scripts/demo.pl)
 demo:
 	@perl scripts/demo.pl
+
+# docker/: a bookworm base from debootstrap, the images, the three services
+# and one call through them (docs/DEPLOYMENT.md, "Containers")
+docker-check:
+	@scripts/check-docker.sh
 
 # --- benchmarks -------------------------------------------------------------
 

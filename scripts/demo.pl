@@ -6,34 +6,50 @@
 # search-memory tool calls (what it finds mid-call) are printed in a few
 # lines.  The URL and secrets are read from make run's configuration
 # (var/conf/nginx.conf), so ELAAOMS_WEBHOOK_SECRET and ELAAOMS_TOOL_SECRET
-# need no repeating.  Exits non-zero when a step fails.
+# need no repeating.  Against another deployment (the containers of
+# docker/compose.yml, say): "demo.pl --url http://HOST:PORT" with both
+# secrets in the environment.  Exits non-zero when a step fails.
 
 use strict;
 use warnings;
 use FindBin;
+use Getopt::Long qw(GetOptions);
 use HTTP::Tiny;
 use JSON::PP ();
 use Digest::SHA qw(hmac_sha256_hex);
 use Time::HiRes qw(sleep time);
 
 my $root = "$FindBin::Bin/..";
-my $conf = "$root/var/conf/nginx.conf";
+my ($base, $sign, $header, $tool);
 
-open my $fh, '<', $conf
-    or die "no $conf: start the product first with \"make run\"\n";
-my $text = do { local $/; <$fh> };
-close $fh;
+GetOptions('url=s' => \$base)
+    or die "usage: $0 [--url http://HOST:PORT]\n";
 
-my ($listen) = $text =~ /^\s*listen\s+([\d.]+:\d+);/m
-    or die "no listen address in $conf\n";
-my ($sign) = $text =~ /elaaoms_signature_secret\s+(\S+);/
-    or die "no elaaoms_signature_secret in $conf\n";
-my ($header, $tool) = $text =~ /elaaoms_shared_secret\s+(\S+)\s+(\S+);/
-    or die "no elaaoms_shared_secret in $conf\n";
+if (defined $base) {
+    $base =~ s{/+$}{};
+    $sign = $ENV{ELAAOMS_WEBHOOK_SECRET}
+        or die "--url: ELAAOMS_WEBHOOK_SECRET is not set\n";
+    $tool = $ENV{ELAAOMS_TOOL_SECRET}
+        or die "--url: ELAAOMS_TOOL_SECRET is not set\n";
+    $header = 'X-Elaaoms-Secret';
+} else {
+    my $conf = "$root/var/conf/nginx.conf";
+    open my $fh, '<', $conf
+        or die "no $conf: start the product first with \"make run\"\n";
+    my $text = do { local $/; <$fh> };
+    close $fh;
+
+    my ($listen) = $text =~ /^\s*listen\s+([\d.]+:\d+);/m
+        or die "no listen address in $conf\n";
+    ($sign) = $text =~ /elaaoms_signature_secret\s+(\S+);/
+        or die "no elaaoms_signature_secret in $conf\n";
+    ($header, $tool) = $text =~ /elaaoms_shared_secret\s+(\S+)\s+(\S+);/
+        or die "no elaaoms_shared_secret in $conf\n";
+    $base = "http://$listen";
+}
 
 binmode STDOUT, ':encoding(UTF-8)';
 
-my $base = "http://$listen";
 my $http = HTTP::Tiny->new(timeout => 10);
 my $json = JSON::PP->new->utf8->canonical;
 
