@@ -1057,8 +1057,8 @@ elaaoms_cli_usage_rec(elaaoms_cli_usage_t *u, const char *field, size_t len)
 static int
 elaaoms_cli_usage_org(elaaoms_cli_t *cli, const char *org, void *data)
 {
-    int                       m;
-    char                      key[ELAAOMS_KEY_MAX], day[16];
+    int                       m, n;
+    char                      key[ELAAOMS_KEY_MAX], day[16], num[64];
     size_t                    i;
     const char               *f, *metric, *provider, *model;
     redisReply               *r;
@@ -1139,8 +1139,10 @@ elaaoms_cli_usage_org(elaaoms_cli_t *cli, const char *org, void *data)
                         (size_t) (rec->field + rec->len - 1 - model));
         for (m = 0; m < ELAAOMS_CLI_USAGE_NMETRICS; m++) {
             if (m == ELAAOMS_CLI_USAGE_COST) {
-                elaaoms_cli_double(cli->g, elaaoms_cli_usage_metrics[m],
-                                   rec->v[m]);
+                /* the worker adds costs with 6 decimals: no more shown */
+                n = snprintf(num, sizeof(num), "%.6f", rec->v[m]);
+                elaaoms_cli_key(cli->g, elaaoms_cli_usage_metrics[m]);
+                yajl_gen_number(cli->g, num, (size_t) n);
             } else {
                 elaaoms_cli_int(cli->g, elaaoms_cli_usage_metrics[m],
                                 (long long) rec->v[m]);
