@@ -41,6 +41,41 @@ elaaoms_cli_strcmp(const void *a, const void *b)
 }
 
 
+/* a Redis failure (r: the reply, NULL when none came): says why, frees
+   r; returns FAILED */
+static int
+elaaoms_cli_redis_fail(elaaoms_cli_t *cli, redisReply *r)
+{
+    elaaoms_cli_fail(cli, 0, "redis: %s",
+                     r == NULL ? cli->rc->errstr
+                     : r->type == REDIS_REPLY_ERROR ? r->str
+                     : "unexpected reply");
+    if (r) {
+        freeReplyObject(r);
+    }
+
+    return ELAAOMS_CLI_FAILED;
+}
+
+
+/* a reply that must be an integer (LLEN, ZCARD...); -1 on failure */
+static long long
+elaaoms_cli_integer(elaaoms_cli_t *cli, redisReply *r)
+{
+    long long  v;
+
+    if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
+        (void) elaaoms_cli_redis_fail(cli, r);
+        return -1;
+    }
+
+    v = r->integer;
+    freeReplyObject(r);
+
+    return v;
+}
+
+
 /* handler for --org, or for every organization (ELAAOMS_KEY_ORGS, in
    name order) with --all-orgs; the first failure's status */
 static int
@@ -58,12 +93,7 @@ elaaoms_cli_each_org(elaaoms_cli_t *cli, int all, elaaoms_cli_org_pt handler,
 
     r = redisCommand(cli->rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
     if (r == NULL || !elaaoms_cli_all_strings(r)) {
-        if (r) {
-            freeReplyObject(r);
-        }
-        return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "redis: %s",
-                                cli->rc->errstr[0] ? cli->rc->errstr
-                                                   : "unexpected reply");
+        return elaaoms_cli_redis_fail(cli, r);
     }
 
     names = calloc(r->elements + 1, sizeof(char *));
@@ -93,27 +123,24 @@ elaaoms_cli_each_org(elaaoms_cli_t *cli, int all, elaaoms_cli_org_pt handler,
 }
 
 
-/* a reply that must be an integer (LLEN, ZCARD...); -1 on failure */
-static long long
-elaaoms_cli_integer(elaaoms_cli_t *cli, redisReply *r)
+/* the command's options, then exactly nargs positional arguments (the
+   first at *first); OK, or the exit status after the usage or the help */
+static int
+elaaoms_cli_args(elaaoms_cli_t *cli, int idx, int argc, char **argv,
+    const struct option *opts,
+    int (*on_opt)(void *data, int val, const char *arg), void *data,
+    int nargs, int *first)
 {
-    long long  v;
+    int                           rv;
+    const elaaoms_cli_command_t  *cmd = &elaaoms_cli_queue_commands[idx];
 
-    if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
-        elaaoms_cli_fail(cli, 0, "redis: %s",
-                         r == NULL ? cli->rc->errstr
-                         : r->type == REDIS_REPLY_ERROR ? r->str
-                         : "unexpected reply");
-        if (r) {
-            freeReplyObject(r);
-        }
-        return -1;
+    *first = elaaoms_cli_options(cli, cmd, argc, argv, opts, on_opt, data,
+                                 &rv);
+    if (*first < 0) {
+        return rv;
     }
 
-    v = r->integer;
-    freeReplyObject(r);
-
-    return v;
+    return elaaoms_cli_nargs(cli, cmd, argc - *first, nargs, nargs);
 }
 
 
@@ -388,29 +415,18 @@ elaaoms_cli_queue_stats(elaaoms_cli_t *cli, int argc, char **argv)
         { "all-orgs", no_argument, NULL, 'a' },
         { NULL, 0, NULL, 0 }
     };
-    const elaaoms_cli_command_t  *cmd =
-        &elaaoms_cli_queue_commands[ELAAOMS_CLI_QUEUE_STATS];
 
     memset(&st, 0, sizeof(st));
 
-    first = elaaoms_cli_options(cli, cmd, argc, argv, opts,
-                                elaaoms_cli_stats_opt, &st, &rv);
-    if (first < 0) {
+    rv = elaaoms_cli_args(cli, ELAAOMS_CLI_QUEUE_STATS, argc, argv, opts,
+                          elaaoms_cli_stats_opt, &st, 0, &first);
+    if (rv != ELAAOMS_CLI_OK) {
         return rv;
-    }
-
-    if (elaaoms_cli_nargs(cli, cmd, argc - first, 0, 0) != 0) {
-        return ELAAOMS_CLI_USAGE;
     }
 
     st.workers = redisCommand(cli->rc, "HGETALL %s", ELAAOMS_KEY_WORKERS);
     if (st.workers == NULL || !elaaoms_cli_all_strings(st.workers)) {
-        if (st.workers) {
-            freeReplyObject(st.workers);
-        }
-        return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "redis: %s",
-                                cli->rc->errstr[0] ? cli->rc->errstr
-                                                   : "unexpected reply");
+        return elaaoms_cli_redis_fail(cli, st.workers);
     }
 
     st.now = (long long) time(NULL);
@@ -478,10 +494,12 @@ static int
 elaaoms_cli_job(elaaoms_cli_t *cli, const char *org, const char *list,
     const char *worker, const redisReply *text, const redisReply *score)
 {
-    int            ok;
-    char           err[256], key[ELAAOMS_KEY_MAX];
-    redisReply    *r;
-    elaaoms_job_t  job;
+    int                 ok;
+    char                err[256], key[ELAAOMS_KEY_MAX];
+    size_t              i;
+    redisReply         *r;
+    elaaoms_job_t       job;
+    static const char  *conv_fields[] = { "status", "error", "failed_at" };
 
     ok = (elaaoms_job_decode(text->str, text->len, &job, err, sizeof(err))
           == 0);
@@ -523,14 +541,17 @@ elaaoms_cli_job(elaaoms_cli_t *cli, const char *org, const char *list,
         r = redisCommand(cli->rc, "HMGET %s status error failed_at", key);
     }
 
-    if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 3) {
-        elaaoms_cli_str(cli->g, "status", r->element[0]->str,
-                        r->element[0]->len);
-        elaaoms_cli_str(cli->g, "error", r->element[1]->str,
-                        r->element[1]->len);
-        elaaoms_cli_int(cli->g, "failed_at",
-                        r->element[2]->str ? strtoll(r->element[2]->str,
-                                                     NULL, 10) : 0);
+    /* null: the conversation has no such field (never failed...) */
+    for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        elaaoms_cli_key(cli->g, conv_fields[i]);
+        if (r->element[i]->type != REDIS_REPLY_STRING) {
+            yajl_gen_null(cli->g);
+        } else if (i == 2) {
+            yajl_gen_integer(cli->g, strtoll(r->element[i]->str, NULL, 10));
+        } else {
+            yajl_gen_string(cli->g, (const unsigned char *) r->element[i]->str,
+                            r->element[i]->len);
+        }
     }
 
     if (r) {
@@ -583,12 +604,7 @@ elaaoms_cli_jobs_show(elaaoms_cli_t *cli, const char *org, const char *list,
 
     r = elaaoms_cli_jobs_read(cli, key, list, *left);
     if (r == NULL || !elaaoms_cli_all_strings(r)) {
-        if (r) {
-            freeReplyObject(r);
-        }
-        return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "redis: %s",
-                                cli->rc->errstr[0] ? cli->rc->errstr
-                                                   : "unexpected reply");
+        return elaaoms_cli_redis_fail(cli, r);
     }
 
     delayed = (strcmp(list, ELAAOMS_JOBS_DELAYED) == 0);
@@ -623,20 +639,14 @@ elaaoms_cli_jobs_list(elaaoms_cli_t *cli, int argc, char **argv)
         { "limit", required_argument, NULL, 'n' },
         { NULL, 0, NULL, 0 }
     };
-    const elaaoms_cli_command_t  *cmd =
-        &elaaoms_cli_queue_commands[ELAAOMS_CLI_JOBS_LIST];
 
     j.list = ELAAOMS_JOBS_FAILED;
     j.limit = 100;
 
-    first = elaaoms_cli_options(cli, cmd, argc, argv, opts,
-                                elaaoms_cli_jobs_opt, &j, &rv);
-    if (first < 0) {
+    rv = elaaoms_cli_args(cli, ELAAOMS_CLI_JOBS_LIST, argc, argv, opts,
+                          elaaoms_cli_jobs_opt, &j, 0, &first);
+    if (rv != ELAAOMS_CLI_OK) {
         return rv;
-    }
-
-    if (elaaoms_cli_nargs(cli, cmd, argc - first, 0, 0) != 0) {
-        return ELAAOMS_CLI_USAGE;
     }
 
     left = j.limit;
@@ -647,11 +657,7 @@ elaaoms_cli_jobs_list(elaaoms_cli_t *cli, int argc, char **argv)
 
     workers = redisCommand(cli->rc, "HKEYS %s", ELAAOMS_KEY_WORKERS);
     if (workers == NULL || !elaaoms_cli_all_strings(workers)) {
-        if (workers) {
-            freeReplyObject(workers);
-        }
-        return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "redis: %s",
-                                cli->rc->errstr);
+        return elaaoms_cli_redis_fail(cli, workers);
     }
 
     rv = ELAAOMS_CLI_OK;
@@ -693,11 +699,7 @@ elaaoms_cli_job_find(elaaoms_cli_t *cli, const char *list, const char *id,
                      strcmp(list, ELAAOMS_JOBS_DELAYED) == 0
                      ? "ZRANGE" : "LRANGE", key);
     if (r == NULL || !elaaoms_cli_all_strings(r)) {
-        elaaoms_cli_fail(cli, 0, "redis: %s", cli->rc->errstr[0]
-                         ? cli->rc->errstr : "unexpected reply");
-        if (r) {
-            freeReplyObject(r);
-        }
+        (void) elaaoms_cli_redis_fail(cli, r);
         *failed = 1;
         return NULL;
     }
@@ -737,16 +739,11 @@ elaaoms_cli_jobs_requeue(elaaoms_cli_t *cli, int argc, char **argv)
         ELAAOMS_JOBS_FAILED, ELAAOMS_JOBS_DELAYED, ELAAOMS_JOBS_INVALID, NULL
     };
     static const struct option  opts[] = { { NULL, 0, NULL, 0 } };
-    const elaaoms_cli_command_t  *cmd =
-        &elaaoms_cli_queue_commands[ELAAOMS_CLI_JOBS_REQUEUE];
 
-    first = elaaoms_cli_options(cli, cmd, argc, argv, opts, NULL, NULL, &rv);
-    if (first < 0) {
+    rv = elaaoms_cli_args(cli, ELAAOMS_CLI_JOBS_REQUEUE, argc, argv, opts,
+                          NULL, NULL, 1, &first);
+    if (rv != ELAAOMS_CLI_OK) {
         return rv;
-    }
-
-    if (elaaoms_cli_nargs(cli, cmd, argc - first, 1, 1) != 0) {
-        return ELAAOMS_CLI_USAGE;
     }
 
     /* a conversation id or a request id: visible ASCII, no more */
@@ -807,16 +804,11 @@ elaaoms_cli_jobs_requeue_failed(elaaoms_cli_t *cli, int argc, char **argv)
 {
     int  rv, first;
     static const struct option  opts[] = { { NULL, 0, NULL, 0 } };
-    const elaaoms_cli_command_t  *cmd =
-        &elaaoms_cli_queue_commands[ELAAOMS_CLI_JOBS_FAILED];
 
-    first = elaaoms_cli_options(cli, cmd, argc, argv, opts, NULL, NULL, &rv);
-    if (first < 0) {
+    rv = elaaoms_cli_args(cli, ELAAOMS_CLI_JOBS_FAILED, argc, argv, opts,
+                          NULL, NULL, 0, &first);
+    if (rv != ELAAOMS_CLI_OK) {
         return rv;
-    }
-
-    if (elaaoms_cli_nargs(cli, cmd, argc - first, 0, 0) != 0) {
-        return ELAAOMS_CLI_USAGE;
     }
 
     return elaaoms_cli_requeue_failed(cli, cli->org);
@@ -873,20 +865,14 @@ elaaoms_cli_audit_tail(elaaoms_cli_t *cli, int argc, char **argv)
         { "since", required_argument, NULL, 's' },
         { NULL, 0, NULL, 0 }
     };
-    const elaaoms_cli_command_t  *cmd =
-        &elaaoms_cli_queue_commands[ELAAOMS_CLI_AUDIT_TAIL];
 
     a.count = 20;
     a.since = -1;
 
-    first = elaaoms_cli_options(cli, cmd, argc, argv, opts,
-                                elaaoms_cli_audit_opt, &a, &rv);
-    if (first < 0) {
+    rv = elaaoms_cli_args(cli, ELAAOMS_CLI_AUDIT_TAIL, argc, argv, opts,
+                          elaaoms_cli_audit_opt, &a, 0, &first);
+    if (rv != ELAAOMS_CLI_OK) {
         return rv;
-    }
-
-    if (elaaoms_cli_nargs(cli, cmd, argc - first, 0, 0) != 0) {
-        return ELAAOMS_CLI_USAGE;
     }
 
     if (elaaoms_key_org(key, sizeof(key), cli->org, ELAAOMS_KEY_AUDIT) < 0) {
@@ -904,14 +890,7 @@ elaaoms_cli_audit_tail(elaaoms_cli_t *cli, int argc, char **argv)
     r = redisCommand(cli->rc, "XREVRANGE %s + %s COUNT %ld", key, min,
                      a.count);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
-        rv = elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "redis: %s",
-                              r == NULL ? cli->rc->errstr
-                              : r->type == REDIS_REPLY_ERROR ? r->str
-                              : "unexpected reply");
-        if (r) {
-            freeReplyObject(r);
-        }
-        return rv;
+        return elaaoms_cli_redis_fail(cli, r);
     }
 
     for (i = r->elements; i-- > 0; /* void */) {
@@ -1072,12 +1051,7 @@ elaaoms_cli_usage_org(elaaoms_cli_t *cli, const char *org, void *data)
 
     r = redisCommand(cli->rc, "HGETALL %s", key);
     if (r == NULL || !elaaoms_cli_all_strings(r)) {
-        if (r) {
-            freeReplyObject(r);
-        }
-        return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "redis: %s",
-                                cli->rc->errstr[0] ? cli->rc->errstr
-                                                   : "unexpected reply");
+        return elaaoms_cli_redis_fail(cli, r);
     }
 
     u->n = 0;
@@ -1170,19 +1144,13 @@ elaaoms_cli_usage(elaaoms_cli_t *cli, int argc, char **argv)
         { "until", required_argument, NULL, 'u' },
         { NULL, 0, NULL, 0 }
     };
-    const elaaoms_cli_command_t  *cmd =
-        &elaaoms_cli_queue_commands[ELAAOMS_CLI_USAGE_CMD];
 
     memset(&u, 0, sizeof(u));
 
-    first = elaaoms_cli_options(cli, cmd, argc, argv, opts,
-                                elaaoms_cli_usage_opt, &u, &rv);
-    if (first < 0) {
+    rv = elaaoms_cli_args(cli, ELAAOMS_CLI_USAGE_CMD, argc, argv, opts,
+                          elaaoms_cli_usage_opt, &u, 0, &first);
+    if (rv != ELAAOMS_CLI_OK) {
         return rv;
-    }
-
-    if (elaaoms_cli_nargs(cli, cmd, argc - first, 0, 0) != 0) {
-        return ELAAOMS_CLI_USAGE;
     }
 
     rv = elaaoms_cli_each_org(cli, u.all, elaaoms_cli_usage_org, &u);
