@@ -3,6 +3,7 @@
  * contexts, record upgrades, agent profiles (cli.h).
  */
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,8 @@
 #include "cli_internal.h"
 #include "context/context_store.h"
 #include "intake/caller_id.h"
+#include "intake/ids.h"
+#include "process.h"
 #include "store/memory_store.h"
 #include "store/redis_keys.h"
 #include "worker_log.h"
@@ -192,6 +195,79 @@ elaaoms_cli_legacy_contexts(elaaoms_cli_t *cli, int argc, char **argv)
 }
 
 
+/*
+ * profile refresh AGENT_ID: the agent's profile fetched from ElevenLabs
+ * now, over the worker's 24 h cache (the worker's own fetch).  The
+ * pre-call contexts read the cached profile when they are rebuilt (the
+ * caller's next extraction, "refresh-contexts"); nginx reads it at each
+ * call for the overrides it allows, so those change at once.
+ */
+static int
+elaaoms_cli_profile_refresh(elaaoms_cli_t *cli, int argc, char **argv)
+{
+    int                       rv, first;
+    elaaoms_api_error_t       aerr;
+    elaaoms_agent_profile_t   p;
+    static const struct option  opts[] = { { NULL, 0, NULL, 0 } };
+    const elaaoms_cli_command_t  *cmd = &elaaoms_cli_admin_commands[2];
+
+    first = elaaoms_cli_options(cli, cmd, argc, argv, opts, NULL, NULL, &rv);
+    if (first < 0) {
+        return rv;
+    }
+
+    if (elaaoms_cli_nargs(cli, cmd, argc - first, 1, 1) != 0) {
+        return ELAAOMS_CLI_USAGE;
+    }
+
+    if (!elaaoms_agent_id_valid_str(argv[first])) {
+        return elaaoms_cli_fail(cli, ELAAOMS_CLI_USAGE, "invalid agent id: "
+                                "%s", argv[first]);
+    }
+
+    memset(&p, 0, sizeof(p));
+
+    rv = elaaoms_process_profile_fetch(cli->cf, cli->rc, cli->org,
+                                       argv[first], &p, &aerr);
+    if (rv == -1) {
+        if (aerr.code == ELAAOMS_API_ERR_HTTP && aerr.http_status == 404) {
+            return elaaoms_cli_fail(cli, ELAAOMS_CLI_NOT_FOUND, "ElevenLabs "
+                                    "has no agent %s: %s", argv[first],
+                                    aerr.message);
+        }
+        return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "profile of %s not "
+                                "fetched: %s", argv[first], aerr.message);
+    }
+
+    if (rv != 0) {
+        elaaoms_agent_profile_free(&p);
+        return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "redis: the "
+                                "profile was not cached");
+    }
+
+    yajl_gen_map_open(cli->g);
+    elaaoms_cli_cstr(cli->g, "agent_id", argv[first]);
+    elaaoms_cli_cstr(cli->g, "name", p.name);
+    elaaoms_cli_cstr(cli->g, "language", p.language);
+    elaaoms_cli_cstr(cli->g, "first_message", p.first_message);
+    elaaoms_cli_cstr(cli->g, "llm", p.llm);
+    elaaoms_cli_cstr(cli->g, "voice_id", p.voice_id);
+    elaaoms_cli_bool(cli->g, "override_first_message",
+                     p.override_first_message);
+    elaaoms_cli_bool(cli->g, "override_language", p.override_language);
+    elaaoms_cli_bool(cli->g, "override_prompt", p.override_prompt);
+    elaaoms_cli_bool(cli->g, "override_voice_id", p.override_voice_id);
+    elaaoms_cli_bool(cli->g, "client_data_webhook", p.client_data_webhook);
+    elaaoms_cli_int(cli->g, "cached_secs", cli->cf->profile_ttl_secs);
+    yajl_gen_map_close(cli->g);
+    elaaoms_cli_emit(cli);
+
+    elaaoms_agent_profile_free(&p);
+
+    return ELAAOMS_CLI_OK;
+}
+
+
 const elaaoms_cli_command_t  elaaoms_cli_admin_commands[] = {
 
     { "upgrade", "ORG",
@@ -201,6 +277,27 @@ const elaaoms_cli_command_t  elaaoms_cli_admin_commands[] = {
     { "refresh-contexts", "ORG CALLER [AGENT...]",
       "rebuilds the caller's pre-call contexts", "",
       elaaoms_cli_legacy_contexts, ELAAOMS_CLI_REDIS | ELAAOMS_CLI_LEGACY },
+
+    { "profile refresh", "AGENT_ID",
+      "fetches the agent's ElevenLabs profile now, over the 24 h cache",
+      "The worker caches each agent's profile (GET /v1/convai/agents/ID)\n"
+      "for 24 hours; after a change in ElevenLabs (first message, name,\n"
+      "language, allowed overrides) this fetches it now and replaces the\n"
+      "cache (elaaoms:<org>:agent:<AGENT_ID>:profile) for profile_ttl_secs.\n"
+      "nginx reads the allowed overrides from it at the next call; the\n"
+      "greetings in the callers' pre-call contexts follow at their next\n"
+      "extraction (or \"refresh-contexts ORG CALLER\").  Needs the worker's\n"
+      "elevenlabs_api_key (or $ELEVENLABS_API_KEY).\n"
+      "\n"
+      "Output: agent_id, name, language, first_message, llm, voice_id,\n"
+      "override_first_message, override_language, override_prompt,\n"
+      "override_voice_id, client_data_webhook, cached_secs.  Exit status 3\n"
+      "when ElevenLabs has no such agent (404), 1 when the API fails or no\n"
+      "key is configured.\n"
+      "\n"
+      "Example:\n"
+      "  elaaoms --org acme profile refresh agent_01support7x\n",
+      elaaoms_cli_profile_refresh, ELAAOMS_CLI_REDIS },
 
     { NULL, NULL, NULL, NULL, NULL, 0 }
 };

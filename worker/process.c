@@ -32,6 +32,7 @@ typedef struct {
     double     cost;
     int        calls;
     char       provider[16];
+    char       model[128];       /* the provider's model: usage by model */
     int        fell_back;
     long long  embed_tokens;     /* of the embeddings request */
 } elaaoms_usage_sum_t;
@@ -126,6 +127,7 @@ elaaoms_process_extract_chunk(elaaoms_processor_t *p, const char *org,
         || (strcmp(provider, "auto") == 0 && !elaaoms_process_has_key(cf)))
     {
         snprintf(sum->provider, sizeof(sum->provider), "offline");
+        snprintf(sum->model, sizeof(sum->model), "offline");
         if (elaaoms_extract_offline(text, out) != 0) {
             snprintf(err, errlen, "offline extraction failed");
             return -1;
@@ -172,6 +174,8 @@ elaaoms_process_extract_chunk(elaaoms_processor_t *p, const char *org,
 
     snprintf(sum->provider, sizeof(sum->provider), "%s",
              elaaoms_llm_kind_name(usage.provider));
+    snprintf(sum->model, sizeof(sum->model), "%s",
+             usage.model ? usage.model : "");
 
     return 0;
 }
@@ -410,14 +414,66 @@ elaaoms_process_embed(const elaaoms_worker_config_t *cf,
 }
 
 
+int
+elaaoms_process_profile_fetch(const elaaoms_worker_config_t *cf,
+    redisContext *rc, const char *org, const char *agent_id,
+    elaaoms_agent_profile_t *profile, elaaoms_api_error_t *aerr)
+{
+    int                    ok;
+    char                   key[ELAAOMS_KEY_MAX], *raw;
+    redisReply            *r;
+    elaaoms_elevenlabs_t   api;
+
+    elaaoms_api_error_reset(aerr);
+
+    if (cf->elevenlabs_api_key[0] == '\0') {
+        elaaoms_api_error_set(aerr, ELAAOMS_API_ERR_CONFIG, 0, "no "
+                              "ElevenLabs API key configured "
+                              "(elevenlabs_api_key or $ELEVENLABS_API_KEY)");
+        return -1;
+    }
+
+    if (elaaoms_key_profile(key, sizeof(key), org, agent_id) < 0) {
+        elaaoms_api_error_set(aerr, ELAAOMS_API_ERR_INPUT, 0, "invalid "
+                              "organization or agent id");
+        return -1;
+    }
+
+    memset(&api, 0, sizeof(api));
+    api.base_url = cf->elevenlabs_base_url;
+    api.api_key = cf->elevenlabs_api_key;
+    api.timeout_ms = cf->llm_timeout_ms;
+    api.max_retries = cf->llm_max_retries;
+    api.retry_base_ms = cf->llm_retry_base_ms;
+
+    raw = NULL;
+
+    if (elaaoms_elevenlabs_get_agent(&api, agent_id, &raw, profile, aerr)
+        != 0)
+    {
+        return -1;
+    }
+
+    r = redisCommand(rc, "SET %s %s EX %d", key, raw, cf->profile_ttl_secs);
+    ok = (r != NULL && r->type == REDIS_REPLY_STATUS);
+    if (r) {
+        freeReplyObject(r);
+    }
+
+    free(raw);
+
+    return ok ? 0 : -2;
+}
+
+
 /* the agent's profile in Redis for 24 h; fetched when missing */
 static void
 elaaoms_process_profile(const elaaoms_worker_config_t *cf, redisContext *rc,
     const elaaoms_job_t *job)
 {
-    char                      key[ELAAOMS_KEY_MAX], *raw;
+    int                       rv;
+    char                      key[ELAAOMS_KEY_MAX];
     redisReply               *r;
-    elaaoms_elevenlabs_t      api;
     elaaoms_api_error_t       aerr;
     elaaoms_agent_profile_t   profile;
 
@@ -438,31 +494,20 @@ elaaoms_process_profile(const elaaoms_worker_config_t *cf, redisContext *rc,
     }
     freeReplyObject(r);
 
-    memset(&api, 0, sizeof(api));
-    api.base_url = cf->elevenlabs_base_url;
-    api.api_key = cf->elevenlabs_api_key;
-    api.timeout_ms = cf->llm_timeout_ms;
-    api.max_retries = cf->llm_max_retries;
-    api.retry_base_ms = cf->llm_retry_base_ms;
-
-    raw = NULL;
     memset(&profile, 0, sizeof(profile));
 
-    if (elaaoms_elevenlabs_get_agent(&api, job->agent_id, &raw, &profile,
-                                     &aerr) != 0)
-    {
+    rv = elaaoms_process_profile_fetch(cf, rc, job->org, job->agent_id,
+                                       &profile, &aerr);
+    if (rv == -1) {
         elaaoms_log(ELAAOMS_LOG_WARN, job->request_id, "agent profile of %s "
                     "not fetched: %s", job->agent_id, aerr.message);
         return;
     }
 
-    freeReplyObject(redisCommand(rc, "SET %s %s EX %d", key, raw,
-                                 cf->profile_ttl_secs));
+    elaaoms_log(rv == 0 ? ELAAOMS_LOG_INFO : ELAAOMS_LOG_WARN,
+                job->request_id, "agent profile of %s %s", job->agent_id,
+                rv == 0 ? "cached" : "fetched, not cached (Redis)");
 
-    elaaoms_log(ELAAOMS_LOG_INFO, job->request_id, "agent profile of %s "
-                "cached for %d s", job->agent_id, cf->profile_ttl_secs);
-
-    free(raw);
     elaaoms_agent_profile_free(&profile);
 }
 
@@ -677,7 +722,8 @@ elaaoms_process_metrics(elaaoms_processor_t *p, redisContext *rc,
 }
 
 
-/* completion, usage and counts, and the organization's usage totals */
+/* completion, usage and counts, and the organization's usage totals:
+   all time, and by day, provider and model (redis_keys.h) */
 static int
 elaaoms_process_complete(elaaoms_processor_t *p, redisContext *rc,
     const elaaoms_job_t *job, const char *conv_key,
@@ -685,11 +731,24 @@ elaaoms_process_complete(elaaoms_processor_t *p, redisContext *rc,
     const elaaoms_memory_apply_counts_t *counts, size_t invalid,
     size_t private, const char *embed_model, double started)
 {
-    int          i, ok;
-    char         usage_key[ELAAOMS_KEY_MAX];
+    int          i, n, ok;
+    char         usage_key[ELAAOMS_KEY_MAX], daily_key[ELAAOMS_KEY_MAX];
+    char         day[16];
+    time_t       now;
+    struct tm    tm;
+    const char  *provider, *model;
     redisReply  *r;
 
     (void) elaaoms_key_usage(usage_key, sizeof(usage_key), job->org);
+    (void) elaaoms_key_org(daily_key, sizeof(daily_key), job->org,
+                           ELAAOMS_KEY_USAGE_DAILY);
+
+    now = time(NULL);
+    gmtime_r(&now, &tm);
+    strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+
+    provider = sum->provider[0] ? sum->provider : "none";
+    model = sum->model[0] ? sum->model : provider;
 
     redisAppendCommand(rc, "MULTI");
     /* hiredis' format knows no %zu: counts go as long long */
@@ -700,8 +759,7 @@ elaaoms_process_complete(elaaoms_processor_t *p, redisContext *rc,
                        "memories_private %lld input_tokens %lld "
                        "output_tokens %lld cost %.6f llm_calls %d "
                        "fell_back %d embed_model %s embed_tokens %lld",
-                       conv_key, (long) time(NULL),
-                       sum->provider[0] ? sum->provider : "none",
+                       conv_key, (long) now, provider,
                        (long long) counts->stored,
                        (long long) counts->reinforced,
                        (long long) counts->duplicates,
@@ -717,14 +775,34 @@ elaaoms_process_complete(elaaoms_processor_t *p, redisContext *rc,
     redisAppendCommand(rc, "HINCRBYFLOAT %s cost %.6f", usage_key, sum->cost);
     redisAppendCommand(rc, "HINCRBY %s embed_tokens %lld", usage_key,
                        sum->embed_tokens);
+
+    /* "<day>|<provider>|<model>|<metric>": the extraction's model... */
+    redisAppendCommand(rc, "HINCRBY %s %s|%s|%s|extractions 1", daily_key,
+                       day, provider, model);
+    redisAppendCommand(rc, "HINCRBY %s %s|%s|%s|input_tokens %lld",
+                       daily_key, day, provider, model, sum->input_tokens);
+    redisAppendCommand(rc, "HINCRBY %s %s|%s|%s|output_tokens %lld",
+                       daily_key, day, provider, model, sum->output_tokens);
+    redisAppendCommand(rc, "HINCRBYFLOAT %s %s|%s|%s|cost %.6f", daily_key,
+                       day, provider, model, sum->cost);
+    n = 11;                 /* replies before EXEC's */
+
+    /* ...and the embeddings model's, when the provider counted tokens */
+    if (sum->embed_tokens > 0) {
+        redisAppendCommand(rc, "HINCRBY %s %s|openai|%s|embed_tokens %lld",
+                           daily_key, day, p->cf->openai_embed_model,
+                           sum->embed_tokens);
+        n++;
+    }
+
     redisAppendCommand(rc, "EXEC");
 
     ok = 1;
-    for (i = 0; i < 8; i++) {
+    for (i = 0; i < n + 1; i++) {
         if (redisGetReply(rc, (void **) &r) != REDIS_OK) {
             return -1;
         }
-        if (i == 7 && r->type != REDIS_REPLY_ARRAY) {
+        if (i == n && r->type != REDIS_REPLY_ARRAY) {
             ok = 0;
         }
         freeReplyObject(r);

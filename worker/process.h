@@ -15,6 +15,7 @@
 #include <hiredis/hiredis.h>
 
 #include "intake/job.h"
+#include "clients/elevenlabs_api.h"
 #include "clients/llm.h"
 #include "worker_config.h"
 
@@ -34,5 +35,18 @@ int elaaoms_processor_init(elaaoms_processor_t *p,
 
 elaaoms_job_result_e elaaoms_process_job(elaaoms_processor_t *p,
     redisContext *rc, const elaaoms_job_t *job, char *err, size_t errlen);
+
+/*
+ * Fetches agent_id's profile from ElevenLabs and caches it in Redis for
+ * cf->profile_ttl_secs (redis_keys.h: elaaoms_key_profile), replacing
+ * what was cached; profile is filled (elaaoms_agent_profile_free()).  0;
+ * -1 when the API failed or no key is configured (aerr says why: a 404
+ * is ELAAOMS_API_ERR_HTTP with http_status 404); -2 when Redis did not
+ * take it.  The worker calls it for an agent not cached yet, "elaaoms
+ * profile refresh" whenever asked.
+ */
+int elaaoms_process_profile_fetch(const elaaoms_worker_config_t *cf,
+    redisContext *rc, const char *org, const char *agent_id,
+    elaaoms_agent_profile_t *profile, elaaoms_api_error_t *aerr);
 
 #endif /* ELAAOMS_WORKER_PROCESS_H */

@@ -36,6 +36,12 @@ static const char  elaaoms_queue_requeue_script[] =
     "redis.call('RPUSH', KEYS[2], ARGV[1])\n"
     "return 1\n";
 
+/* a delayed retry due now, whatever its time */
+static const char  elaaoms_queue_undelay_script[] =
+    "if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end\n"
+    "redis.call('RPUSH', KEYS[2], ARGV[1])\n"
+    "return 1\n";
+
 static const char  elaaoms_queue_promote_script[] =
     "local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1],\n"
     "                       'LIMIT', 0, 100)\n"
@@ -330,6 +336,33 @@ elaaoms_queue_requeue(redisContext *rc, const char *worker_id,
 
     return elaaoms_queue_eval(rc, elaaoms_queue_requeue_script, 2, keys, 1,
                               args, lens) < 0 ? -1 : 0;
+}
+
+
+int
+elaaoms_queue_requeue_from(redisContext *rc, const char *org,
+    const char *list, const char *text, size_t len)
+{
+    char         from[ELAAOMS_KEY_MAX], ready[ELAAOMS_KEY_MAX];
+    const char  *keys[2], *args[1];
+    size_t       lens[1];
+
+    if (elaaoms_queue_list(from, org, list, NULL) != 0
+        || elaaoms_queue_list(ready, org, ELAAOMS_JOBS_READY, NULL) != 0)
+    {
+        return -1;
+    }
+
+    keys[0] = from;
+    keys[1] = ready;
+    args[0] = text;
+    lens[0] = len;
+
+    return (int) elaaoms_queue_eval(rc,
+                     strcmp(list, ELAAOMS_JOBS_DELAYED) == 0
+                     ? elaaoms_queue_undelay_script
+                     : elaaoms_queue_requeue_script,
+                     2, keys, 1, args, lens);
 }
 
 

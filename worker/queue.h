@@ -64,6 +64,15 @@ int elaaoms_queue_invalid(redisContext *rc, const char *worker_id,
 int elaaoms_queue_requeue(redisContext *rc, const char *worker_id,
     const elaaoms_queued_job_t *job);
 
+/*
+ * An operator's requeue: the job whose exact text is given leaves the
+ * org's list (failed, invalid) or the delayed zset for the head of its
+ * ready queue (it runs next), in one script: never lost, never twice.
+ * 1 moved, 0 not there (any more), -1 on a Redis error.
+ */
+int elaaoms_queue_requeue_from(redisContext *rc, const char *org,
+    const char *list, const char *text, size_t len);
+
 /* moves due retries back to their ready queues; the number moved or -1 */
 int elaaoms_queue_promote_due(redisContext *rc, double now);
 

@@ -136,6 +136,22 @@ int elaaoms_key_profile(char *buf, size_t size, const char *org,
 int elaaoms_key_usage(char *buf, size_t size, const char *org);
 
 /*
+ * "elaaoms:<org>:usage:daily" (elaaoms_key_org): the org's usage by day,
+ * provider and model, a HASH the worker increments in the MULTI that
+ * completes a job (worker/process.c), read by "elaaoms usage".  Fields:
+ *   "<YYYY-MM-DD>|<provider>|<model>|<metric>"
+ * day in UTC, provider "openai", "anthropic", "offline" (the built-in
+ * extractor, model "offline") or "none" (nothing extracted: an anonymous
+ * or empty call), metric one of extractions, input_tokens, output_tokens,
+ * cost (HINCRBYFLOAT, in the configured prices' currency) for the LLM
+ * that answered the extraction, and embed_tokens under "openai" and the
+ * embeddings model.  The model may hold "|": it is what lies between the
+ * provider and the last "|".  No expiry: a few fields a day per model.
+ */
+#define ELAAOMS_KEY_USAGE_DAILY       "usage:daily"
+#define ELAAOMS_USAGE_SEP             '|'
+
+/*
  * "elaaoms:<org>:recent": the org's newest conversations (ZSET, score the
  * unix time received, ELAAOMS_RECENT_MAX kept) for the status page; a
  * conversation leaves it with its hash (elaaoms_conversation_erase)
