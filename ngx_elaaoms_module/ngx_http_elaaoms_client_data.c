@@ -53,22 +53,21 @@ typedef struct {
     ngx_str_t             doc;           /* the replies, copied: the */
                                          /* agent's context or _any */
     ngx_str_t             profile;
-    yajl_val              profile_tree;  /* parsed once, in the pool */
     ngx_uint_t            nreplies;
     ngx_uint_t            ngets;         /* replies to read; SETs follow */
     const char           *call_ids[3];   /* call_sid, call_id, ... */
     ngx_uint_t            ncall_ids;
     unsigned              redis_ok:1;
     unsigned              whole:1;       /* the second EVAL was sent */
-    unsigned              profile_parsed:1;
 } ngx_http_elaaoms_client_data_t;
-
-
 
 
 static void ngx_http_elaaoms_client_data_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_elaaoms_client_data_lookup(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd, ngx_flag_t head);
+static const ngx_http_elaaoms_profile_t *
+    ngx_http_elaaoms_client_data_profile(ngx_http_request_t *r,
+    ngx_http_elaaoms_client_data_t *cd);
 static ngx_flag_t ngx_http_elaaoms_client_data_wants_prompt(
     ngx_http_request_t *r, ngx_http_elaaoms_client_data_t *cd);
 static void ngx_http_elaaoms_client_data_reply(ngx_http_request_t *r,
@@ -450,22 +449,40 @@ ngx_http_elaaoms_client_data_done(ngx_http_request_t *r, void *data,
 
 
 /*
+ * The agent's profile from the process's cache.  Looked up each time it
+ * is needed, never kept across a Redis round trip: another request may
+ * replace the cache's entry meanwhile.
+ */
+static const ngx_http_elaaoms_profile_t *
+ngx_http_elaaoms_client_data_profile(ngx_http_request_t *r,
+    ngx_http_elaaoms_client_data_t *cd)
+{
+    ngx_str_t  agent;
+
+    agent.data = (u_char *) cd->agent;
+    agent.len = ngx_strlen(cd->agent);
+
+    return ngx_http_elaaoms_profile_get(r, &agent, &cd->profile);
+}
+
+
+/*
  * 1 when the answer will carry the prompt override, which needs the
- * document's prompt text: the first round cut it off.  The profile is
- * parsed here, once, for the answer too.
+ * document's prompt text: the first round cut it off.
  */
 static ngx_flag_t
 ngx_http_elaaoms_client_data_wants_prompt(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd)
 {
+    const ngx_http_elaaoms_profile_t  *pf;
+
     if (cd->doc.len == 0 || cd->profile.len == 0) {
         return 0;
     }
 
-    cd->profile_tree = ngx_http_elaaoms_client_data_profile(r, &cd->profile);
-    cd->profile_parsed = 1;
+    pf = ngx_http_elaaoms_client_data_profile(r, cd);
 
-    return ngx_http_elaaoms_client_data_prompt_allowed(cd->profile_tree);
+    return pf != NULL && pf->allow_prompt && pf->prompt.len > 0;
 }
 
 
@@ -531,9 +548,7 @@ ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
 
     in.caller = cd->caller;
     in.doc = cd->doc;
-    in.profile = cd->profile;
-    in.profile_tree = cd->profile_tree;
-    in.profile_parsed = cd->profile_parsed;
+    in.profile = ngx_http_elaaoms_client_data_profile(r, cd);
 
     rc = ngx_http_elaaoms_client_data_answer_send(r, &in, &shared);
 

@@ -10,17 +10,14 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
-#include <yajl/yajl_tree.h>
+#include "ngx_http_elaaoms_profile.h"
 
 typedef struct {
     const char  *caller;        /* normalized, "" when none */
     ngx_str_t    doc;           /* the stored document for the agent, else
                                    the caller's _any one; empty: none */
-    ngx_str_t    profile;       /* the cached agent profile */
-    yajl_val     profile_tree;  /* it parsed (in the request's pool),
-                                   when the caller did; else NULL */
-    ngx_flag_t   profile_parsed; /* the caller parsed it: NULL above
-                                   means unusable, not unparsed */
+    const ngx_http_elaaoms_profile_t  *profile;  /* the agent's, NULL
+                                                   when none or unusable */
 } ngx_http_elaaoms_client_data_in_t;
 
 /*
@@ -29,13 +26,5 @@ typedef struct {
  */
 ngx_int_t ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_in_t *in, ngx_str_t *shared_ids);
-
-/* the cached profile parsed into the request's pool (NULL when none or
-   unusable, warned) */
-yajl_val ngx_http_elaaoms_client_data_profile(ngx_http_request_t *r,
-    ngx_str_t *profile);
-
-/* the profile allows the prompt override and has a prompt to extend */
-ngx_flag_t ngx_http_elaaoms_client_data_prompt_allowed(yajl_val profile);
 
 #endif /* NGX_HTTP_ELAAOMS_CLIENT_DATA_H */

@@ -25,6 +25,7 @@
 
 #include "ngx_http_elaaoms_module.h"
 #include "ngx_http_elaaoms_client_data.h"
+#include "ngx_http_elaaoms_profile.h"
 #include "util/json_arena.h"
 #include "util/json_scan.h"
 
@@ -191,121 +192,22 @@ bad:
 }
 
 
-static ngx_int_t
-ngx_http_elaaoms_profile_str(ngx_http_request_t *r, yajl_val v,
-    const char **path, ngx_http_elaaoms_jstr_t *out)
-{
-    yajl_val  s;
-
-    s = yajl_tree_get(v, path, yajl_t_string);
-    if (s == NULL) {
-        return NGX_OK;
-    }
-
-    return ngx_http_elaaoms_escape(r->pool, s->u.string,
-                                   ngx_strlen(s->u.string), out);
-}
-
-
-yajl_val
-ngx_http_elaaoms_client_data_profile(ngx_http_request_t *r,
-    ngx_str_t *profile)
-{
-    char      err[128];
-    yajl_val  p;
-
-    if (profile->len == 0) {
-        return NULL;
-    }
-
-    /* in the request's pool: freed with it */
-    p = elaaoms_json_parse_arena((const char *) profile->data, profile->len,
-                                 ELAAOMS_JSON_DEFAULT_DEPTH,
-                                 ngx_http_elaaoms_json_palloc, r->pool,
-                                 NULL, err, sizeof(err));
-
-    if (p == NULL || !YAJL_IS_OBJECT(p)) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "elaaoms: client-data: unusable agent profile in "
-                      "redis: %s", p ? "not an object" : err);
-        return NULL;
-    }
-
-    return p;
-}
-
-
-/* the path's value is JSON true */
-static ngx_flag_t
-ngx_http_elaaoms_profile_true(yajl_val p, const char **path)
-{
-    yajl_val  v;
-
-    v = yajl_tree_get(p, path, yajl_t_any);
-
-    return v != NULL && YAJL_IS_TRUE(v);
-}
-
-
-static const char  *ngx_http_elaaoms_prompt_path[] = {
-    "conversation_config", "agent", "prompt", "prompt", NULL
-};
-
-static const char  *ngx_http_elaaoms_prompt_allowed_path[] = {
-    "platform_settings", "overrides", "conversation_config_override",
-    "agent", "prompt", "prompt", NULL
-};
-
-
-ngx_flag_t
-ngx_http_elaaoms_client_data_prompt_allowed(yajl_val p)
-{
-    yajl_val  v;
-
-    if (p == NULL
-        || !ngx_http_elaaoms_profile_true(p,
-                                          ngx_http_elaaoms_prompt_allowed_path))
-    {
-        return 0;
-    }
-
-    v = yajl_tree_get(p, ngx_http_elaaoms_prompt_path, yajl_t_string);
-
-    return v != NULL && YAJL_GET_STRING(v)[0] != '\0';
-}
-
-
-/* the profile's parts the answer needs; NGX_ERROR when out of memory */
-static ngx_int_t
-ngx_http_elaaoms_answer_profile(ngx_http_request_t *r, yajl_val p,
+/* the profile's parts the answer needs, from the process's cache */
+static void
+ngx_http_elaaoms_answer_profile(const ngx_http_elaaoms_profile_t *pf,
     ngx_http_elaaoms_answer_t *a)
 {
-    if (p == NULL) {
-        return NGX_OK;
+    if (pf == NULL) {
+        return;
     }
 
-    if (ngx_http_elaaoms_profile_str(r, p, (const char *[]) {
-            "conversation_config", "agent", "first_message", NULL },
-            &a->profile_first_message) != NGX_OK
-        || ngx_http_elaaoms_profile_str(r, p, ngx_http_elaaoms_prompt_path,
-                                        &a->profile_prompt) != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    a->placeholders = yajl_tree_get(p, (const char *[]) {
-        "conversation_config", "agent", "dynamic_variables",
-        "dynamic_variable_placeholders", NULL }, yajl_t_object);
-
-    a->allow_first_message = ngx_http_elaaoms_profile_true(p,
-        (const char *[]) { "platform_settings", "overrides",
-                           "conversation_config_override", "agent",
-                           "first_message", NULL });
-
-    a->allow_prompt = ngx_http_elaaoms_profile_true(p,
-                                        ngx_http_elaaoms_prompt_allowed_path);
-
-    return NGX_OK;
+    a->profile_first_message.data = pf->first_message.data;
+    a->profile_first_message.len = pf->first_message.len;
+    a->profile_prompt.data = pf->prompt.data;
+    a->profile_prompt.len = pf->prompt.len;
+    a->placeholders = pf->placeholders;
+    a->allow_first_message = pf->allow_first_message;
+    a->allow_prompt = pf->allow_prompt;
 }
 
 
@@ -600,7 +502,6 @@ ngx_int_t
 ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_in_t *in, ngx_str_t *shared_ids)
 {
-    yajl_val                      p;
     ngx_int_t                     rc;
     ngx_flag_t                    send_first, send_prompt;
     ngx_http_elaaoms_out_t        o;
@@ -625,16 +526,7 @@ ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
             (void) ngx_http_elaaoms_answer_doc(r, &in->doc, a);
         }
 
-        /* the caller's parse, else ours */
-        p = in->profile_tree;
-        if (p == NULL && !in->profile_parsed) {
-            p = ngx_http_elaaoms_client_data_profile(r, &in->profile);
-        }
-
-        if (ngx_http_elaaoms_answer_profile(r, p, a) != NGX_OK) {
-            rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-            goto done;
-        }
+        ngx_http_elaaoms_answer_profile(in->profile, a);
     }
 
     if (ngx_http_elaaoms_escape(r->pool, in->caller, ngx_strlen(in->caller),

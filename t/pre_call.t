@@ -118,6 +118,20 @@ sub seed_all {
         agent => 'agent_01support7x', first => 'Ciao Mario, welcome back to Globex!',
         vars => vars(count => 5, name => 'Mario Rossi', context => 'Globex customer since 2024.')));
 
+    # one agent id, two organizations, two profiles: nginx's profile cache
+    # (per process, by agent id) must answer each with its own bytes
+    for my $org (qw(acme globex)) {
+        redis_cmd('SET', profile_key($org, 'agent_twin'), $J->encode({
+            agent_id => 'agent_twin',
+            conversation_config => { agent => {
+                first_message => "Welcome to \x{201c}" . ucfirst($org) . "\x{201d}",
+                dynamic_variables => { dynamic_variable_placeholders => {
+                    twin_org => $org } } } },
+            platform_settings => { overrides => { conversation_config_override => {
+                agent => { first_message => $org eq 'acme' ? JSON::PP::true
+                                                           : JSON::PP::false } } } } }));
+    }
+
     # a document that is not JSON
     redis_cmd('SET', ctx_key('acme', '+15550009999', 'agent_01support7x'), '{"version":1,');
     # texts that need escaping everywhere; no document for this agent: the
@@ -163,6 +177,7 @@ shared_config(http_config => <<'HTTP', config => <<'CONFIG');
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 HTTP
     location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
+    location = /globex/client-data { elaaoms_org globex; elaaoms_auth off; elaaoms_webhook client_data; }
     location = /health { elaaoms_health; }
 CONFIG
 
@@ -431,3 +446,22 @@ POST /webhook/client-data
 --- response_body_like: "caller_name":"Head Broken",.*"first_message":"Hello again\."\}\}$
 --- error_log
 unusable agent profile in redis
+
+
+
+=== TEST 19: one agent id in two organizations, requests alternating in one nginx process: each answer from its own organization's profile (the process's profile cache compares the bytes)
+--- request eval
+["POST /webhook/client-data\n{\"caller_id\":\"+15550004242\",\"agent_id\":\"agent_twin\"}",
+ "POST /globex/client-data\n{\"caller_id\":\"+15550004242\",\"agent_id\":\"agent_twin\"}",
+ "POST /webhook/client-data\n{\"caller_id\":\"+15550004242\",\"agent_id\":\"agent_twin\"}",
+ "POST /globex/client-data\n{\"caller_id\":\"+15550004242\",\"agent_id\":\"agent_twin\"}"]
+--- error_code eval
+[200, 200, 200, 200]
+--- response_body_like eval
+[qr/"first_message":"Welcome to \xe2\x80\x9cAcme\xe2\x80\x9d","twin_org":"acme"\}\}$/,
+ qr/"first_message":"Welcome to \xe2\x80\x9cGlobex\xe2\x80\x9d","twin_org":"globex"\}\}$/,
+ qr/"first_message":"Welcome to \xe2\x80\x9cAcme\xe2\x80\x9d","twin_org":"acme"\}\}$/,
+ qr/"first_message":"Welcome to \xe2\x80\x9cGlobex\xe2\x80\x9d","twin_org":"globex"\}\}$/]
+--- no_error_log
+[error]
+[warn]
