@@ -15,6 +15,7 @@
 #       [--paths client-data,search-memory,post-call] [--memories 10,100,1000]
 #       [--rate 1000] [--post-rate 200] [--rss-requests N] [--rss-memories N]
 #       [--ir-requests N] [--search-cache SIZE|off] [--rounds N] [--quick]
+#       [--profile FILE]
 #
 # Each path's closed loop runs --rounds times (3), each run right after a
 # run of "return 200", and its ratio is to that run: the median ratio is
@@ -48,11 +49,12 @@ my %o = (seconds => 5, connections => 32,
 my %cli;
 GetOptions(\%cli, 'seconds=f', 'connections=i', 'paths=s', 'memories=s',
            'rate=f', 'post-rate=f', 'rss-requests=i', 'rss-memories=i',
-           'ir-requests=i', 'search-cache=s', 'rounds=i', 'quick')
+           'ir-requests=i', 'search-cache=s', 'rounds=i', 'quick', 'profile=s')
     or die "usage: perl bench/hot_paths.pl [--seconds N] [--connections N] "
          . "[--paths LIST] [--memories LIST] [--rate R] [--post-rate R] "
          . "[--rss-requests N] [--rss-memories N] [--ir-requests N] "
-         . "[--search-cache SIZE|off] [--rounds N] [--quick]\n";
+         . "[--search-cache SIZE|off] [--rounds N] [--quick] "
+         . "[--profile FILE]\n";
 # --quick: other defaults, options given still win
 %o = (%o, seconds => 0.5, connections => 8, memories => '10',
       'rss-requests' => 2000, 'rss-memories' => 10, 'ir-requests' => 20,
@@ -200,6 +202,16 @@ for my $n (@counts) {
         created => 1764000000, conversation => 'conv_last' }), "\n";
 }
 close $seed or die "seeding failed\n";
+
+# --profile FILE: both agents' cached ElevenLabs profile (the worker's
+# copy in production, where an ElevenLabs key is configured); without it
+# the agents have none, as on the embedded default
+if (defined $cli{profile}) {
+    open my $pf, '<', $cli{profile} or die "$cli{profile}: $!\n";
+    my $text = do { local $/; <$pf> };
+    ElaaomsTest::redis_cmd('SET', "elaaoms:bench:agent:$_:profile", $text)
+        for qw(agent_a agent_b);
+}
 
 # the pre-call contexts, as the worker builds them after an extraction
 open my $wc, '>', "$tmp/worker.conf" or die $!;
