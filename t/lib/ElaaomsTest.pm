@@ -18,7 +18,7 @@ use Time::HiRes qw(sleep time);
 our @EXPORT = qw(redis_start redis_stop redis_cmd redis_port free_port
                  blackhole_port restart_redis_later repo_root fixture
                  sign_header payload_dir worker_start worker_stop wait_until
-                 worker_cli worker_pid fake_start fake_control fake_requests
+                 worker_cli tool_cli worker_pid fake_start fake_control fake_requests
                  post_webhook nginx_check shared_config);
 
 my $redis_port;
@@ -184,6 +184,44 @@ sub worker_cli {
     my @out = map { JSON::PP::decode_json($_) } grep { /\S/ } <$fh>;
     close $fh;
     return @out;
+}
+
+# Runs the operator tool, build/elaaoms (same configuration as
+# worker_cli); returns its exit status, the JSON lines of its output
+# decoded (lines that are not JSON left out), its stderr and its stdout.
+sub tool_cli {
+    my @args = @_;
+    require JSON::PP;
+    my $bin = repo_root() . '/build/elaaoms';
+    my $dir = tempdir('elaaoms-tool-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    open my $cf, '>', "$dir/cli.conf" or die $!;
+    print $cf "redis_host 127.0.0.1\nredis_port $redis_port\n";
+    my %auth = %CLI_CONF ? %CLI_CONF
+        : defined $redis_opts{requirepass}
+        ? (redis_password => $redis_opts{requirepass}) : _acl_worker_conf();
+    print $cf "$_ $auth{$_}\n" for sort keys %auth;
+    close $cf;
+    my $pid = fork();
+    die "fork: $!" unless defined $pid;
+    if ($pid == 0) {
+        open STDOUT, '>', "$dir/out" or POSIX::_exit(127);
+        open STDERR, '>', "$dir/err" or POSIX::_exit(127);
+        { exec $bin, '--config', "$dir/cli.conf", @args; }
+        POSIX::_exit(127);
+    }
+    waitpid $pid, 0;
+    my $status = $? >> 8;
+    my %text;
+    for my $f (qw(out err)) {
+        open my $fh, '<', "$dir/$f" or die "$dir/$f: $!";
+        local $/;
+        $text{$f} = <$fh>;
+        $text{$f} = '' unless defined $text{$f};
+        close $fh;
+    }
+    my @json = map { my $v = eval { JSON::PP::decode_json($_) }; defined $v ? ($v) : () }
+               grep { /^[\[{]/ } split /\n/, $text{out};
+    return ($status, \@json, $text{err}, $text{out});
 }
 
 # A fake OpenAI/Anthropic/ElevenLabs server (t/fakes/fake_llm.py) on a free
