@@ -181,9 +181,10 @@ elaaoms_erase_jobs(redisContext *rc, const char *key, int zset,
 }
 
 
-/* erasure's visit of a job: its exact value removed from the list */
+/* erasure's visit: a job's exact value out of its list or delayed set,
+   an audit entry ([id, fields]) out of the stream */
 static long
-elaaoms_erase_job_remove(void *data, redisContext *rc, const char *key,
+elaaoms_erase_remove(void *data, redisContext *rc, const char *key,
     int zset, const redisReply *item, char *err, size_t errlen)
 {
     long         n;
@@ -191,10 +192,16 @@ elaaoms_erase_job_remove(void *data, redisContext *rc, const char *key,
 
     (void) data;
 
-    d = redisCommand(rc, zset ? "ZREM %s %b" : "LREM %s 0 %b", key,
-                     item->str, item->len);
+    if (item->type == REDIS_REPLY_ARRAY) {
+        d = redisCommand(rc, "XDEL %s %b", key, item->element[0]->str,
+                         item->element[0]->len);
+    } else {
+        d = redisCommand(rc, zset ? "ZREM %s %b" : "LREM %s 0 %b", key,
+                         item->str, item->len);
+    }
+
     if (d == NULL || d->type != REDIS_REPLY_INTEGER) {
-        return elaaoms_erase_fail(err, errlen, rc, d, "job removal");
+        return elaaoms_erase_fail(err, errlen, rc, d, "removal");
     }
 
     n = (long) d->integer;
@@ -303,28 +310,6 @@ elaaoms_caller_jobs(redisContext *rc, const char *org, const char *caller,
 
     return elaaoms_erase_all_jobs(rc, org, caller, ids, visit, data, total,
                                   err, errlen);
-}
-
-
-/* erasure's visit of an audit entry: XDEL */
-static long
-elaaoms_erase_audit_remove(void *data, redisContext *rc, const char *key,
-    int zset, const redisReply *item, char *err, size_t errlen)
-{
-    long         n;
-    redisReply  *d;
-
-    (void) data;
-    (void) zset;
-
-    d = redisCommand(rc, "XDEL %s %s", key, item->element[0]->str);
-    if (d == NULL || d->type != REDIS_REPLY_INTEGER) {
-        return elaaoms_erase_fail(err, errlen, rc, d, "xdel");
-    }
-
-    n = (long) d->integer;
-    freeReplyObject(d);
-    return n;
 }
 
 
@@ -545,7 +530,7 @@ elaaoms_caller_erase(redisContext *rc, const char *payload_dir,
 
     if (elaaoms_caller_conversations(rc, org, caller, &ids, err, errlen) != 0
         || elaaoms_caller_jobs(rc, org, caller, &ids,
-                               elaaoms_erase_job_remove, NULL, &counts->jobs,
+                               elaaoms_erase_remove, NULL, &counts->jobs,
                                err, errlen) != 0)
     {
         goto done;
@@ -561,7 +546,7 @@ elaaoms_caller_erase(redisContext *rc, const char *payload_dir,
         counts->conversations++;
     }
 
-    if (elaaoms_caller_audit(rc, org, caller, elaaoms_erase_audit_remove,
+    if (elaaoms_caller_audit(rc, org, caller, elaaoms_erase_remove,
                              NULL, &counts->audit, err, errlen) != 0
         || elaaoms_memory_store_delete_caller(rc, org, caller, &deleted, err,
                                               errlen) != 0)

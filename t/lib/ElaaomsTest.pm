@@ -166,11 +166,9 @@ sub worker_pid { $worker_pid }
 # them it uses redis_start()'s requirepass.
 our %CLI_CONF;
 
-# Runs an operator command of elaaoms-worker; JSON lines come back decoded.
-sub worker_cli {
-    my @args = @_;
-    require JSON::PP;
-    my $bin = $ENV{ELAAOMS_WORKER} || repo_root() . '/build/elaaoms-worker';
+# a directory with the operator commands' cli.conf: the suite's Redis,
+# its auth, %CLI_CONF
+sub _cli_conf {
     my $dir = tempdir('elaaoms-cli-XXXXXX', TMPDIR => 1, CLEANUP => 1);
     open my $cf, '>', "$dir/cli.conf" or die $!;
     print $cf "redis_host 127.0.0.1\nredis_port $redis_port\n";
@@ -179,6 +177,15 @@ sub worker_cli {
         ? (redis_password => $redis_opts{requirepass}) : _acl_worker_conf();
     print $cf "$_ $auth{$_}\n" for sort keys %auth;
     close $cf;
+    return $dir;
+}
+
+# Runs an operator command of elaaoms-worker; JSON lines come back decoded.
+sub worker_cli {
+    my @args = @_;
+    require JSON::PP;
+    my $bin = $ENV{ELAAOMS_WORKER} || repo_root() . '/build/elaaoms-worker';
+    my $dir = _cli_conf();
     open my $fh, '-|', $bin, '--config', "$dir/cli.conf", @args
         or die "$bin: $!";
     my @out = map { JSON::PP::decode_json($_) } grep { /\S/ } <$fh>;
@@ -193,14 +200,7 @@ sub tool_cli {
     my @args = @_;
     require JSON::PP;
     my $bin = repo_root() . '/build/elaaoms';
-    my $dir = tempdir('elaaoms-tool-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-    open my $cf, '>', "$dir/cli.conf" or die $!;
-    print $cf "redis_host 127.0.0.1\nredis_port $redis_port\n";
-    my %auth = %CLI_CONF ? %CLI_CONF
-        : defined $redis_opts{requirepass}
-        ? (redis_password => $redis_opts{requirepass}) : _acl_worker_conf();
-    print $cf "$_ $auth{$_}\n" for sort keys %auth;
-    close $cf;
+    my $dir = _cli_conf();
     my $pid = fork();
     die "fork: $!" unless defined $pid;
     if ($pid == 0) {
