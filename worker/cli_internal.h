@@ -10,6 +10,7 @@
 
 #include <hiredis/hiredis.h>
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
 
 #include "worker_config.h"
 
@@ -95,6 +96,9 @@ void elaaoms_cli_int(yajl_gen g, const char *key, long long v);
 void elaaoms_cli_double(yajl_gen g, const char *key, double v);
 void elaaoms_cli_bool(yajl_gen g, const char *key, int v);
 void elaaoms_cli_key(yajl_gen g, const char *key);
+
+/* a parsed JSON value (yajl_tree) into the generator */
+void elaaoms_cli_regen(yajl_gen g, yajl_val v);
 
 /*
  * Prints the document built in cli->g: one JSON line with --json (or for

@@ -80,7 +80,7 @@ elaaoms_cli_all_strings(const redisReply *a)
 
 
 /* a nested value back to compact JSON, for one "key: value" line */
-static void
+void
 elaaoms_cli_regen(yajl_gen g, yajl_val v)
 {
     size_t  i;

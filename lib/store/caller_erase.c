@@ -16,14 +16,6 @@
 #include "store/redis_keys.h"
 
 
-/* the caller's conversation ids, without repeats */
-typedef struct {
-    char    **ids;
-    size_t    n;
-    size_t    cap;
-} elaaoms_erase_ids_t;
-
-
 static int
 elaaoms_erase_ids_has(const elaaoms_erase_ids_t *s, const char *id)
 {
@@ -69,7 +61,7 @@ elaaoms_erase_ids_add(elaaoms_erase_ids_t *s, const char *id)
 }
 
 
-static void
+void
 elaaoms_erase_ids_free(elaaoms_erase_ids_t *s)
 {
     size_t  i;
@@ -125,19 +117,19 @@ elaaoms_erase_add_set(redisContext *rc, const char *key,
 
 
 /*
- * One job list or the delayed set: collect (remove == 0) adds the
- * conversations of the caller's jobs; remove deletes the jobs of the
- * caller or of a collected conversation.  -1 or the jobs removed.
+ * One job list or the delayed set: without visit, adds the conversations
+ * of the caller's jobs to ids; with it, visits the jobs of the caller or
+ * of a collected conversation.  -1 or the sum of visit's answers.
  */
 static long
 elaaoms_erase_jobs(redisContext *rc, const char *key, int zset,
     const char *org, const char *caller, elaaoms_erase_ids_t *ids,
-    int remove, char *err, size_t errlen)
+    elaaoms_erase_visit_pt visit, void *data, char *err, size_t errlen)
 {
     int             mine;
-    long            n;
+    long            n, v;
     size_t          i;
-    redisReply     *r, *d;
+    redisReply     *r;
     elaaoms_job_t   job;
 
     r = redisCommand(rc, zset ? "ZRANGE %s 0 -1" : "LRANGE %s 0 -1", key);
@@ -157,10 +149,10 @@ elaaoms_erase_jobs(redisContext *rc, const char *key, int zset,
 
         mine = strcmp(job.org, org) == 0
                && ((job.caller != NULL && strcmp(job.caller, caller) == 0)
-                   || (remove
+                   || (visit
                        && elaaoms_erase_ids_has(ids, job.conversation_id)));
 
-        if (mine && !remove
+        if (mine && visit == NULL
             && elaaoms_erase_ids_add(ids, job.conversation_id) != 0)
         {
             elaaoms_job_free(&job);
@@ -171,19 +163,17 @@ elaaoms_erase_jobs(redisContext *rc, const char *key, int zset,
 
         elaaoms_job_free(&job);
 
-        if (!mine || !remove) {
+        if (!mine || visit == NULL) {
             continue;
         }
 
-        d = redisCommand(rc, zset ? "ZREM %s %b" : "LREM %s 0 %b", key,
-                         r->element[i]->str, r->element[i]->len);
-        if (d == NULL || d->type != REDIS_REPLY_INTEGER) {
+        v = visit(data, rc, key, zset, r->element[i], err, errlen);
+        if (v < 0) {
             freeReplyObject(r);
-            return elaaoms_erase_fail(err, errlen, rc, d, "job removal");
+            return -1;
         }
 
-        n += (long) d->integer;
-        freeReplyObject(d);
+        n += v;
     }
 
     freeReplyObject(r);
@@ -191,11 +181,40 @@ elaaoms_erase_jobs(redisContext *rc, const char *key, int zset,
 }
 
 
+/* erasure's visit: a job's exact value out of its list or delayed set,
+   an audit entry ([id, fields]) out of the stream */
+static long
+elaaoms_erase_remove(void *data, redisContext *rc, const char *key,
+    int zset, const redisReply *item, char *err, size_t errlen)
+{
+    long         n;
+    redisReply  *d;
+
+    (void) data;
+
+    if (item->type == REDIS_REPLY_ARRAY) {
+        d = redisCommand(rc, "XDEL %s %b", key, item->element[0]->str,
+                         item->element[0]->len);
+    } else {
+        d = redisCommand(rc, zset ? "ZREM %s %b" : "LREM %s 0 %b", key,
+                         item->str, item->len);
+    }
+
+    if (d == NULL || d->type != REDIS_REPLY_INTEGER) {
+        return elaaoms_erase_fail(err, errlen, rc, d, "removal");
+    }
+
+    n = (long) d->integer;
+    freeReplyObject(d);
+    return n;
+}
+
+
 /* every job list of org: ready, failed, invalid, each worker's, delayed */
 static int
 elaaoms_erase_all_jobs(redisContext *rc, const char *org, const char *caller,
-    elaaoms_erase_ids_t *ids, int remove, size_t *removed, char *err,
-    size_t errlen)
+    elaaoms_erase_ids_t *ids, elaaoms_erase_visit_pt visit, void *data,
+    size_t *total, char *err, size_t errlen)
 {
     long          n;
     size_t        i, nlists;
@@ -229,7 +248,8 @@ elaaoms_erase_all_jobs(redisContext *rc, const char *org, const char *caller,
             n = elaaoms_erase_jobs(rc, key,
                                    i < nlists && strcmp(lists[i],
                                                  ELAAOMS_JOBS_DELAYED) == 0,
-                                   org, caller, ids, remove, err, errlen);
+                                   org, caller, ids, visit, data, err,
+                                   errlen);
         }
 
         if (n < 0) {
@@ -240,7 +260,9 @@ elaaoms_erase_all_jobs(redisContext *rc, const char *org, const char *caller,
             return -1;
         }
 
-        *removed += (size_t) n;
+        if (total) {
+            *total += (size_t) n;
+        }
     }
 
     freeReplyObject(workers);
@@ -248,14 +270,61 @@ elaaoms_erase_all_jobs(redisContext *rc, const char *org, const char *caller,
 }
 
 
-/* the audit entries that name the caller, read in pages */
-static int
-elaaoms_erase_audit(redisContext *rc, const char *org, const char *caller,
-    size_t *removed, char *err, size_t errlen)
+int
+elaaoms_caller_conversations(redisContext *rc, const char *org,
+    const char *caller, elaaoms_erase_ids_t *ids, char *err, size_t errlen)
 {
+    char  key[ELAAOMS_KEY_MAX];
+
+    err[0] = '\0';
+
+    if (elaaoms_key_caller(key, sizeof(key), org, caller,
+                           ELAAOMS_MEMORY_KEY_CALLS) < 0
+        || elaaoms_erase_add_set(rc, key, ids, err, errlen) != 0
+        || elaaoms_key_caller(key, sizeof(key), org, caller,
+                              ELAAOMS_MEMORY_KEY_CONVERSATIONS) < 0
+        || elaaoms_erase_add_set(rc, key, ids, err, errlen) != 0
+        /* the contexts' count of calls: older data, before the index */
+        || elaaoms_key_caller(key, sizeof(key), org, caller,
+                              ELAAOMS_CONTEXT_KEY_CALL_IDS) < 0
+        || elaaoms_erase_add_set(rc, key, ids, err, errlen) != 0
+        || elaaoms_erase_all_jobs(rc, org, caller, ids, NULL, NULL, NULL,
+                                  err, errlen) != 0)
+    {
+        if (err[0] == '\0') {
+            snprintf(err, errlen, "key too long");
+        }
+        return -1;
+    }
+
+    return 0;
+}
+
+
+int
+elaaoms_caller_jobs(redisContext *rc, const char *org, const char *caller,
+    elaaoms_erase_ids_t *ids, elaaoms_erase_visit_pt visit, void *data,
+    size_t *total, char *err, size_t errlen)
+{
+    err[0] = '\0';
+
+    return elaaoms_erase_all_jobs(rc, org, caller, ids, visit, data, total,
+                                  err, errlen);
+}
+
+
+/* the audit entries that name the caller, read in pages */
+int
+elaaoms_caller_audit(redisContext *rc, const char *org, const char *caller,
+    elaaoms_erase_visit_pt visit, void *data, size_t *total, char *err,
+    size_t errlen)
+{
+    long         v;
     char         key[ELAAOMS_KEY_MAX], start[64];
     size_t       i, j;
-    redisReply  *r, *e, *f, *d;
+    redisReply  *r, *e, *f;
+
+    err[0] = '\0';
 
     if (elaaoms_key_org(key, sizeof(key), org, ELAAOMS_KEY_AUDIT) < 0) {
         snprintf(err, errlen, "key too long");
@@ -292,14 +361,14 @@ elaaoms_erase_audit(redisContext *rc, const char *org, const char *caller,
                     && strcmp(f->element[j]->str, "caller") == 0
                     && strcmp(f->element[j + 1]->str, caller) == 0)
                 {
-                    d = redisCommand(rc, "XDEL %s %s", key,
-                                     e->element[0]->str);
-                    if (d == NULL || d->type != REDIS_REPLY_INTEGER) {
+                    v = visit(data, rc, key, 0, e, err, errlen);
+                    if (v < 0) {
                         freeReplyObject(r);
-                        return elaaoms_erase_fail(err, errlen, rc, d, "xdel");
+                        return -1;
                     }
-                    *removed += (size_t) d->integer;
-                    freeReplyObject(d);
+                    if (total) {
+                        *total += (size_t) v;
+                    }
                     break;
                 }
             }
@@ -321,20 +390,13 @@ elaaoms_erase_audit(redisContext *rc, const char *org, const char *caller,
 }
 
 
-int
-elaaoms_conversation_erase(redisContext *rc, const char *payload_dir,
-    const char *org, const char *conversation_id, size_t *files, char *err,
-    size_t errlen)
+size_t
+elaaoms_conversation_keys(char keys[][ELAAOMS_KEY_MAX], const char *org,
+    const char *conversation_id)
 {
     int          t, n;
-    char         keys[5][ELAAOMS_KEY_MAX];
-    const char  *argv[6], *type;
-    size_t       i, nkeys;
-    redisReply  *r;
-
-    if (files) {
-        *files = 0;
-    }
+    size_t       nkeys;
+    const char  *type;
 
     nkeys = 0;
 
@@ -346,7 +408,7 @@ elaaoms_conversation_erase(redisContext *rc, const char *payload_dir,
                          strlen(conversation_id));
     nkeys += (n >= 0);
 
-    for (t = 1; nkeys < 5; t++) {
+    for (t = 1; nkeys < ELAAOMS_CONVERSATION_KEYS; t++) {
         type = elaaoms_postcall_type_name((elaaoms_postcall_type_t) t);
         if (type[0] == '\0') {
             break;
@@ -355,6 +417,26 @@ elaaoms_conversation_erase(redisContext *rc, const char *payload_dir,
                                conversation_id);
         nkeys += (n >= 0);
     }
+
+    return nkeys;
+}
+
+
+int
+elaaoms_conversation_erase(redisContext *rc, const char *payload_dir,
+    const char *org, const char *conversation_id, size_t *files, char *err,
+    size_t errlen)
+{
+    char         keys[ELAAOMS_CONVERSATION_KEYS][ELAAOMS_KEY_MAX];
+    const char  *argv[ELAAOMS_CONVERSATION_KEYS + 1];
+    size_t       i, nkeys;
+    redisReply  *r;
+
+    if (files) {
+        *files = 0;
+    }
+
+    nkeys = elaaoms_conversation_keys(keys, org, conversation_id);
 
     argv[0] = "DEL";
     for (i = 0; i < nkeys; i++) {
@@ -446,20 +528,10 @@ elaaoms_caller_erase(redisContext *rc, const char *payload_dir,
 
     rv = -1;
 
-    if (elaaoms_key_caller(key, sizeof(key), org, caller,
-                           ELAAOMS_MEMORY_KEY_CALLS) < 0
-        || elaaoms_erase_add_set(rc, key, &ids, err, errlen) != 0
-        || elaaoms_key_caller(key, sizeof(key), org, caller,
-                              ELAAOMS_MEMORY_KEY_CONVERSATIONS) < 0
-        || elaaoms_erase_add_set(rc, key, &ids, err, errlen) != 0
-        /* the contexts' count of calls: older data, before the index */
-        || elaaoms_key_caller(key, sizeof(key), org, caller,
-                              ELAAOMS_CONTEXT_KEY_CALL_IDS) < 0
-        || elaaoms_erase_add_set(rc, key, &ids, err, errlen) != 0
-        || elaaoms_erase_all_jobs(rc, org, caller, &ids, 0, &counts->jobs,
-                                  err, errlen) != 0
-        || elaaoms_erase_all_jobs(rc, org, caller, &ids, 1, &counts->jobs,
-                                  err, errlen) != 0)
+    if (elaaoms_caller_conversations(rc, org, caller, &ids, err, errlen) != 0
+        || elaaoms_caller_jobs(rc, org, caller, &ids,
+                               elaaoms_erase_remove, NULL, &counts->jobs,
+                               err, errlen) != 0)
     {
         goto done;
     }
@@ -474,8 +546,8 @@ elaaoms_caller_erase(redisContext *rc, const char *payload_dir,
         counts->conversations++;
     }
 
-    if (elaaoms_erase_audit(rc, org, caller, &counts->audit, err, errlen)
-        != 0
+    if (elaaoms_caller_audit(rc, org, caller, elaaoms_erase_remove,
+                             NULL, &counts->audit, err, errlen) != 0
         || elaaoms_memory_store_delete_caller(rc, org, caller, &deleted, err,
                                               errlen) != 0)
     {

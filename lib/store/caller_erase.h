@@ -23,6 +23,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "store/redis_keys.h"
+
 typedef struct {
     size_t  keys;             /* the caller's keys */
     size_t  conversations;
@@ -39,6 +41,59 @@ typedef struct {
 int elaaoms_caller_erase(redisContext *rc, const char *payload_dir,
     const char *org, const char *caller, long ttl,
     elaaoms_erase_counts_t *counts, char *err, size_t errlen);
+
+/*
+ * What erasure finds, for the operator's export (the GDPR access request,
+ * worker/cli_caller.c) to cover exactly the same.
+ */
+
+/* the caller's conversation ids, without repeats */
+typedef struct {
+    char    **ids;
+    size_t    n;
+    size_t    cap;
+} elaaoms_erase_ids_t;
+
+void elaaoms_erase_ids_free(elaaoms_erase_ids_t *ids);
+
+/*
+ * Adds to ids (zeroed or filled before) the caller's conversations:
+ * its index, the memory store's registry, the contexts' call_ids and the
+ * conversations of the jobs naming the caller.  0 or -1 with err set.
+ */
+int elaaoms_caller_conversations(redisContext *rc, const char *org,
+    const char *caller, elaaoms_erase_ids_t *ids, char *err, size_t errlen);
+
+/*
+ * A visit of a job (item: its text, in list or delayed set key; zset 1
+ * for the delayed set) or of an audit entry (item: [id, [field, value,
+ * ...]] of stream key).  Answers -1 (err set) to stop, else a count the
+ * walk sums into *total.
+ */
+typedef long (*elaaoms_erase_visit_pt)(void *data, redisContext *rc,
+    const char *key, int zset, const redisReply *item, char *err,
+    size_t errlen);
+
+/* the jobs of every list of org that name the caller or one of ids;
+   total may be NULL.  0 or -1 */
+int elaaoms_caller_jobs(redisContext *rc, const char *org, const char *caller,
+    elaaoms_erase_ids_t *ids, elaaoms_erase_visit_pt visit, void *data,
+    size_t *total, char *err, size_t errlen);
+
+/* the entries of the org's audit stream whose caller is the caller */
+int elaaoms_caller_audit(redisContext *rc, const char *org, const char *caller,
+    elaaoms_erase_visit_pt visit, void *data, size_t *total, char *err,
+    size_t errlen);
+
+/*
+ * The Redis keys of one conversation that erasure deletes: its hash, its
+ * call binding, its intake markers (and, not a key of its own, its entry
+ * in the org's recent set).  Returns how many were written to keys.
+ */
+#define ELAAOMS_CONVERSATION_KEYS  5
+
+size_t elaaoms_conversation_keys(char keys[][ELAAOMS_KEY_MAX],
+    const char *org, const char *conversation_id);
 
 /*
  * The traces of one conversation: its hash, intake markers, call binding

@@ -237,26 +237,18 @@ elaaoms_store_delete_known(redisContext *rc, const char *org,
 
 
 int
-elaaoms_memory_store_delete_caller(redisContext *rc, const char *org,
-    const char *caller, size_t *deleted, char *err, size_t errlen)
+elaaoms_memory_store_scan_caller(redisContext *rc, const char *org,
+    const char *caller, elaaoms_memory_scan_pt visit, void *data,
+    size_t *total, char *err, size_t errlen)
 {
     char         prefix[ELAAOMS_MEMORY_KEY_MAX];
     char         pattern[2 * ELAAOMS_MEMORY_KEY_MAX];
-    char         cursor[32], key[ELAAOMS_MEMORY_KEY_MAX];
-    long long    n, total;
+    char         cursor[32];
+    long long    n;
     const char  *argv[6];
     redisReply  *reply;
 
-    if (deleted) {
-        *deleted = 0;
-    }
-
     if (elaaoms_store_check(org, caller, err, errlen) != 0) {
-        return -1;
-    }
-
-    total = elaaoms_store_delete_known(rc, org, caller, err, errlen);
-    if (total < 0) {
         return -1;
     }
 
@@ -293,16 +285,63 @@ elaaoms_memory_store_delete_caller(redisContext *rc, const char *org,
 
         memcpy(cursor, reply->element[0]->str, reply->element[0]->len + 1);
 
-        n = elaaoms_store_del_reply_keys(rc, reply->element[1], err, errlen);
+        n = visit(data, rc, reply->element[1], err, errlen);
         freeReplyObject(reply);
 
         if (n < 0) {
             return -1;
         }
 
-        total += n;
+        if (total) {
+            *total += (size_t) n;
+        }
 
     } while (strcmp(cursor, "0") != 0);
+
+    return 0;
+}
+
+
+static long long
+elaaoms_store_scan_delete(void *data, redisContext *rc,
+    const redisReply *keys, char *err, size_t errlen)
+{
+    (void) data;
+
+    return elaaoms_store_del_reply_keys(rc, keys, err, errlen);
+}
+
+
+int
+elaaoms_memory_store_delete_caller(redisContext *rc, const char *org,
+    const char *caller, size_t *deleted, char *err, size_t errlen)
+{
+    char         key[ELAAOMS_MEMORY_KEY_MAX];
+    size_t       total;
+    long long    known;
+    const char  *argv[3];
+
+    if (deleted) {
+        *deleted = 0;
+    }
+
+    if (elaaoms_store_check(org, caller, err, errlen) != 0) {
+        return -1;
+    }
+
+    known = elaaoms_store_delete_known(rc, org, caller, err, errlen);
+    if (known < 0) {
+        return -1;
+    }
+
+    total = (size_t) known;
+
+    if (elaaoms_memory_store_scan_caller(rc, org, caller,
+                                         elaaoms_store_scan_delete, NULL,
+                                         &total, err, errlen) != 0)
+    {
+        return -1;
+    }
 
     /* last: the directory may list a caller without keys, never the reverse */
     if (elaaoms_key_org(key, sizeof(key), org, ELAAOMS_MEMORY_KEY_CALLERS) < 0)
@@ -319,7 +358,7 @@ elaaoms_memory_store_delete_caller(redisContext *rc, const char *org,
     }
 
     if (deleted) {
-        *deleted = (size_t) total;
+        *deleted = total;
     }
 
     return 0;

@@ -230,4 +230,18 @@ int elaaoms_memory_store_query(redisContext *rc, const char *org,
 int elaaoms_memory_store_delete_caller(redisContext *rc, const char *org,
     const char *caller, size_t *deleted, char *err, size_t errlen);
 
+/*
+ * Every key under the caller's prefix, however it got there, in SCAN
+ * pages: visit(data, rc, keys) gets each page's array of key names and
+ * answers -1 (err set) to stop, else a count summed into *total (may be
+ * NULL).  A key may be seen twice (SCAN's guarantee).  erasure deletes
+ * what it finds; the operator's export shows it.  0 or -1.
+ */
+typedef long long (*elaaoms_memory_scan_pt)(void *data, redisContext *rc,
+    const redisReply *keys, char *err, size_t errlen);
+
+int elaaoms_memory_store_scan_caller(redisContext *rc, const char *org,
+    const char *caller, elaaoms_memory_scan_pt visit, void *data,
+    size_t *total, char *err, size_t errlen);
+
 #endif /* ELAAOMS_MEMORY_STORE_H */

@@ -19,7 +19,7 @@ our @EXPORT = qw(redis_start redis_stop redis_cmd redis_port free_port
                  blackhole_port restart_redis_later repo_root fixture
                  sign_header payload_dir worker_start worker_stop wait_until
                  worker_cli worker_pid fake_start fake_control fake_requests
-                 post_webhook nginx_check shared_config tool_cli);
+                 post_webhook nginx_check shared_config tool_cli tool_run);
 
 my $redis_port;
 my $redis_dir;
@@ -166,11 +166,9 @@ sub worker_pid { $worker_pid }
 # them it uses redis_start()'s requirepass.
 our %CLI_CONF;
 
-# Runs an operator command of elaaoms-worker; JSON lines come back decoded.
-sub worker_cli {
-    my @args = @_;
-    require JSON::PP;
-    my $bin = $ENV{ELAAOMS_WORKER} || repo_root() . '/build/elaaoms-worker';
+# a directory with the operator commands' cli.conf: the suite's Redis,
+# its auth, %CLI_CONF
+sub _cli_conf {
     my $dir = tempdir('elaaoms-cli-XXXXXX', TMPDIR => 1, CLEANUP => 1);
     open my $cf, '>', "$dir/cli.conf" or die $!;
     print $cf "redis_host 127.0.0.1\nredis_port $redis_port\n";
@@ -179,11 +177,52 @@ sub worker_cli {
         ? (redis_password => $redis_opts{requirepass}) : _acl_worker_conf();
     print $cf "$_ $auth{$_}\n" for sort keys %auth;
     close $cf;
+    return $dir;
+}
+
+# Runs an operator command of elaaoms-worker; JSON lines come back decoded.
+sub worker_cli {
+    my @args = @_;
+    require JSON::PP;
+    my $bin = $ENV{ELAAOMS_WORKER} || repo_root() . '/build/elaaoms-worker';
+    my $dir = _cli_conf();
     open my $fh, '-|', $bin, '--config', "$dir/cli.conf", @args
         or die "$bin: $!";
     my @out = map { JSON::PP::decode_json($_) } grep { /\S/ } <$fh>;
     close $fh;
     return @out;
+}
+
+# Runs the operator tool, build/elaaoms (same configuration as
+# worker_cli; the output as the operator sees it, --json only when given);
+# returns its exit status, the JSON lines of its output decoded (lines
+# that are not JSON left out), its stderr and its stdout.
+sub tool_run {
+    my @args = @_;
+    require JSON::PP;
+    my $bin = repo_root() . '/build/elaaoms';
+    my $dir = _cli_conf();
+    my $pid = fork();
+    die "fork: $!" unless defined $pid;
+    if ($pid == 0) {
+        open STDOUT, '>', "$dir/out" or POSIX::_exit(127);
+        open STDERR, '>', "$dir/err" or POSIX::_exit(127);
+        { exec $bin, '--config', "$dir/cli.conf", @args; }
+        POSIX::_exit(127);
+    }
+    waitpid $pid, 0;
+    my $status = $? >> 8;
+    my %text;
+    for my $f (qw(out err)) {
+        open my $fh, '<', "$dir/$f" or die "$dir/$f: $!";
+        local $/;
+        $text{$f} = <$fh>;
+        $text{$f} = '' unless defined $text{$f};
+        close $fh;
+    }
+    my @json = map { my $v = eval { JSON::PP::decode_json($_) }; defined $v ? ($v) : () }
+               grep { /^[\[{]/ } split /\n/, $text{out};
+    return ($status, \@json, $text{err}, $text{out});
 }
 
 # A fake OpenAI/Anthropic/ElevenLabs server (t/fakes/fake_llm.py) on a free
