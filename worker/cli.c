@@ -3,6 +3,7 @@
  * cli_<group>.c files, --help for the tool and for each command.
  */
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +24,9 @@
 
 static const elaaoms_cli_command_t  *elaaoms_cli_tables[] = {
     elaaoms_cli_caller_commands,
+    elaaoms_cli_export_commands,
     elaaoms_cli_queue_commands,
+    elaaoms_cli_usage_commands,
     elaaoms_cli_admin_commands,
     elaaoms_cli_backfill_commands,
 };
@@ -242,6 +245,133 @@ elaaoms_cli_time(const char *s)
     }
 
     return (long long) timegm(&tm);
+}
+
+
+/* a count option: a positive number, at most max */
+int
+elaaoms_cli_count(const char *arg, long max, long *out)
+{
+    char  *end;
+    long   v;
+
+    errno = 0;
+    v = strtol(arg, &end, 10);
+    if (errno != 0 || end == arg || *end != '\0' || v < 1 || v > max) {
+        return -1;
+    }
+
+    *out = v;
+    return 0;
+}
+
+
+static int
+elaaoms_cli_strcmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+
+/* a Redis failure (r: the reply, NULL when none came): says why, frees
+   r; returns FAILED */
+int
+elaaoms_cli_redis_fail(elaaoms_cli_t *cli, redisReply *r)
+{
+    elaaoms_cli_fail(cli, 0, "redis: %s",
+                     r == NULL ? cli->rc->errstr
+                     : r->type == REDIS_REPLY_ERROR ? r->str
+                     : "unexpected reply");
+    if (r) {
+        freeReplyObject(r);
+    }
+
+    return ELAAOMS_CLI_FAILED;
+}
+
+
+/* a reply that must be an integer (LLEN, ZCARD...); -1 on failure */
+long long
+elaaoms_cli_integer(elaaoms_cli_t *cli, redisReply *r)
+{
+    long long  v;
+
+    if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
+        (void) elaaoms_cli_redis_fail(cli, r);
+        return -1;
+    }
+
+    v = r->integer;
+    freeReplyObject(r);
+
+    return v;
+}
+
+
+/* handler for --org, or for every organization (ELAAOMS_KEY_ORGS, in
+   name order) with --all-orgs; the first failure's status */
+int
+elaaoms_cli_each_org(elaaoms_cli_t *cli, int all, elaaoms_cli_org_pt handler,
+    void *data)
+{
+    int          rv;
+    char       **names;
+    size_t       i;
+    redisReply  *r;
+
+    if (!all) {
+        return handler(cli, cli->org, data);
+    }
+
+    r = redisCommand(cli->rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
+    if (r == NULL || !elaaoms_cli_all_strings(r)) {
+        return elaaoms_cli_redis_fail(cli, r);
+    }
+
+    names = calloc(r->elements + 1, sizeof(char *));
+    if (names == NULL) {
+        freeReplyObject(r);
+        return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "out of memory");
+    }
+
+    for (i = 0; i < r->elements; i++) {
+        names[i] = r->element[i]->str;
+    }
+
+    qsort(names, r->elements, sizeof(char *), elaaoms_cli_strcmp);
+
+    rv = ELAAOMS_CLI_OK;
+
+    for (i = 0; i < r->elements && rv == ELAAOMS_CLI_OK; i++) {
+        if (elaaoms_memory_org_valid(names[i])) {
+            rv = handler(cli, names[i], data);
+        }
+    }
+
+    free(names);
+    freeReplyObject(r);
+
+    return rv;
+}
+
+
+/* the command's options, then exactly nargs positional arguments (the
+   first at *first); OK, or the exit status after the usage or the help */
+int
+elaaoms_cli_args(elaaoms_cli_t *cli, const elaaoms_cli_command_t *cmd,
+    int argc, char **argv, const struct option *opts,
+    int (*on_opt)(void *data, int val, const char *arg), void *data,
+    int nargs, int *first)
+{
+    int  rv;
+
+    *first = elaaoms_cli_options(cli, cmd, argc, argv, opts, on_opt, data,
+                                 &rv);
+    if (*first < 0) {
+        return rv;
+    }
+
+    return elaaoms_cli_nargs(cli, cmd, argc - *first, nargs, nargs);
 }
 
 

@@ -12,6 +12,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "store/memory_record.h"
 #include "worker_config.h"
 
 /* exit statuses, documented by "elaaoms --help" and docs/OPERATIONS.md */
@@ -53,7 +54,9 @@ typedef struct {
 
 /* the groups' tables, each ended by a NULL name */
 extern const elaaoms_cli_command_t  elaaoms_cli_caller_commands[];
+extern const elaaoms_cli_command_t  elaaoms_cli_export_commands[];
 extern const elaaoms_cli_command_t  elaaoms_cli_queue_commands[];
+extern const elaaoms_cli_command_t  elaaoms_cli_usage_commands[];
 extern const elaaoms_cli_command_t  elaaoms_cli_admin_commands[];
 extern const elaaoms_cli_command_t  elaaoms_cli_backfill_commands[];
 
@@ -84,8 +87,51 @@ int elaaoms_cli_nargs(elaaoms_cli_t *cli, const elaaoms_cli_command_t *cmd,
 int elaaoms_cli_caller(elaaoms_cli_t *cli, const char *in, char *out,
     size_t size);
 
+/* the largest --limit or --count a command takes */
+#define ELAAOMS_CLI_LIMIT_MAX  100000
+
+/* a count option: a positive number, at most max; 0, or -1 when bad */
+int elaaoms_cli_count(const char *arg, long max, long *out);
+
+/*
+ * The command's options, then exactly nargs positional arguments (the
+ * first at *first); OK, or the exit status after the usage or the help.
+ */
+int elaaoms_cli_args(elaaoms_cli_t *cli, const elaaoms_cli_command_t *cmd,
+    int argc, char **argv, const struct option *opts,
+    int (*on_opt)(void *data, int val, const char *arg), void *data,
+    int nargs, int *first);
+
+/* a Redis failure (r: the reply, NULL when none came): says why, frees
+   r; returns FAILED */
+int elaaoms_cli_redis_fail(elaaoms_cli_t *cli, redisReply *r);
+
+/* a reply that must be an integer (LLEN, ZCARD...), freed; -1 on failure */
+long long elaaoms_cli_integer(elaaoms_cli_t *cli, redisReply *r);
+
+/* handler for --org, or for every organization (ELAAOMS_KEY_ORGS, in
+   name order) with --all-orgs; the first failure's status */
+typedef int (*elaaoms_cli_org_pt)(elaaoms_cli_t *cli, const char *org,
+    void *data);
+int elaaoms_cli_each_org(elaaoms_cli_t *cli, int all,
+    elaaoms_cli_org_pt handler, void *data);
+
 /* "2026-12-04", "2026-12-04T10:00:00Z" or unix seconds; -1 when bad */
 long long elaaoms_cli_time(const char *s);
+
+/* --- callers (cli_caller.c) ------------------------------------------ */
+
+/* 1 when ELAAOMS holds anything of the caller, 0 when not, -1 on a Redis
+   error */
+int elaaoms_cli_caller_known(elaaoms_cli_t *cli, const char *caller);
+
+/* the caller argument of a command (argv[idx], want positional arguments
+   in all), normalized into caller (ELAAOMS_CALLER_MAX); USAGE or OK */
+int elaaoms_cli_caller_arg(elaaoms_cli_t *cli, int idx, int argc,
+    char **argv, int want, const elaaoms_cli_command_t *cmd, char *caller);
+
+/* one memory record as a JSON object */
+void elaaoms_cli_memory(yajl_gen g, const elaaoms_memory_record_t *m);
 
 /* --- output (cli_out.c) ------------------------------------------------ */
 
