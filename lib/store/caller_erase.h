@@ -14,6 +14,11 @@
  *   - every key of the caller (elaaoms_memory_store_delete_caller()).
  * Data written before the index existed is found through the other three;
  * a transcript of that time whose extraction never ran is not.
+ *
+ * What erasure finds is also public, as walks with a visitor (below):
+ * erasure's visitor removes, the operator's "caller export" (the GDPR
+ * access request, worker/cli_export.c) prints, so that what a caller is
+ * shown and what is erased are the same set by construction.
  */
 
 #ifndef ELAAOMS_CALLER_ERASE_H
