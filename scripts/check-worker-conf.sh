@@ -14,7 +14,7 @@ status=0
 
 keys=$( (grep -o 'CF_[SID]("[a-z_0-9]*"' "$root/worker/worker_config.c" \
              | sed 's/.*("//; s/"$//';
-         echo org_llm_provider) | sort -u)
+         echo org_llm_provider; echo org_openmemory) | sort -u)
 for k in $keys; do
     if ! grep -Eq "^(# )?$k( |\$)" "$conf"; then
         echo "key $k is not in conf/elaaoms-worker.conf"
@@ -26,12 +26,14 @@ done
 sed "s#@REDIS_PORT@#6379#; s#@PAYLOAD_DIR@#$tmp/payloads#; s#@PREFIX@#$tmp#g" \
     "$conf" > "$tmp/shipped.conf"
 
-# every commented key line on; the password file made up
+# every commented key line on; the secret files made up
 echo secret > "$tmp/redis.pw"
-on="s#/etc/elaaoms/redis.pw#$tmp/redis.pw#"
+echo om-secret > "$tmp/om.key"
+on="s#/etc/elaaoms/redis.pw#$tmp/redis.pw#; s#/etc/elaaoms/[a-z-]*[.]key#$tmp/om.key#"
 for k in $keys; do
-    # one password source at a time: the file's
+    # one password (key) source at a time: the file's
     [ "$k" = redis_password ] && continue
+    [ "$k" = openmemory_api_key ] && continue
     on="$on; s/^# ($k )/\1/"
 done
 sed -E "$on" "$tmp/shipped.conf" > "$tmp/all.conf"

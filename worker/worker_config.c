@@ -77,6 +77,10 @@ static const cf_key_t  cf_keys[] = {
     CF_S("elevenlabs_api_key", elevenlabs_api_key),
     CF_S("elevenlabs_base_url", elevenlabs_base_url),
     CF_I("profile_ttl_secs", profile_ttl_secs),
+    CF_S("openmemory_url", openmemory_url),
+    CF_S("openmemory_api_key", openmemory_api_key),
+    CF_S("openmemory_api_key_file", openmemory_api_key_file),
+    CF_I("openmemory_timeout_ms", openmemory_timeout_ms),
 };
 
 
@@ -105,6 +109,27 @@ elaaoms_worker_config_provider(const elaaoms_worker_config_t *cf,
     }
 
     return cf->llm_provider;
+}
+
+
+int
+elaaoms_worker_config_openmemory(const elaaoms_worker_config_t *cf,
+    const char *org, const char **url, const char **api_key)
+{
+    int  i;
+
+    for (i = 0; i < cf->n_org_openmemory; i++) {
+        if (strcmp(cf->org_openmemory[i].org, org) == 0) {
+            *url = cf->org_openmemory[i].url;
+            *api_key = cf->org_openmemory[i].api_key;
+            return 0;
+        }
+    }
+
+    *url = cf->openmemory_url;
+    *api_key = cf->openmemory_api_key;
+
+    return (*url)[0] && (*api_key)[0] ? 0 : -1;
 }
 
 
@@ -167,6 +192,7 @@ elaaoms_worker_config_defaults(elaaoms_worker_config_t *cf)
     snprintf(cf->elevenlabs_base_url, sizeof(cf->elevenlabs_base_url),
              "https://api.elevenlabs.io");
     cf->profile_ttl_secs = 24 * 3600;
+    cf->openmemory_timeout_ms = 5000;
 }
 
 
@@ -190,6 +216,33 @@ cf_org_rule(elaaoms_worker_config_t *cf, const char *value, char *err,
     }
 
     cf->n_org_rules++;
+    return 0;
+}
+
+
+/* "org_openmemory <org> <url> <key-file>", repeatable */
+static int
+cf_org_openmemory(elaaoms_worker_config_t *cf, const char *value, char *err,
+    size_t errlen)
+{
+    elaaoms_org_openmemory_t  *o;
+
+    if (cf->n_org_openmemory == ELAAOMS_WORKER_MAX_ORG_RULES) {
+        snprintf(err, errlen, "too many org_openmemory lines");
+        return -1;
+    }
+
+    o = &cf->org_openmemory[cf->n_org_openmemory];
+
+    if (sscanf(value, "%64s %511s %1023s", o->org, o->url, o->api_key_file)
+        != 3)
+    {
+        snprintf(err, errlen, "org_openmemory needs an org, a url and a "
+                 "key file");
+        return -1;
+    }
+
+    cf->n_org_openmemory++;
     return 0;
 }
 
@@ -381,6 +434,8 @@ elaaoms_worker_config_load(elaaoms_worker_config_t *cf, const char *path,
 
         if (strcmp(key, "org_llm_provider") == 0
             ? cf_org_rule(cf, value, msg, sizeof(msg)) != 0
+            : strcmp(key, "org_openmemory") == 0
+            ? cf_org_openmemory(cf, value, msg, sizeof(msg)) != 0
             : cf_set(cf, key, value, msg, sizeof(msg)) != 0)
         {
             snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
@@ -396,17 +451,73 @@ elaaoms_worker_config_load(elaaoms_worker_config_t *cf, const char *path,
 
 
 /*
- * redis_password_file: the password alone (the newline at its end and
- * surrounding spaces ignored); the messages never show its content.
+ * A secret file (redis_password_file, openmemory_api_key_file...): the
+ * secret alone (the newline at its end and surrounding spaces ignored)
+ * into dst; the messages never show its content.  0 or -1.
  */
+static int
+cf_secret_file(const char *what, const char *noun, const char *path,
+    char *dst, size_t size, char *err, size_t errlen)
+{
+    int     rv;
+    char    buf[1024 + 1], *p, *e;
+    FILE   *f;
+    size_t  n, max;
+
+    max = size - 1 < sizeof(buf) - 1 ? size - 1 : sizeof(buf) - 1;
+
+    f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
+        return -1;
+    }
+
+    n = fread(buf, 1, max, f);
+    buf[n] = '\0';
+    rv = -1;
+
+    if (ferror(f)) {
+        snprintf(err, errlen, "%s %s: read error", what, path);
+        goto done;
+    }
+
+    if (!feof(f) && fgetc(f) != EOF) {
+        snprintf(err, errlen, "%s %s is longer than %zu bytes", what, path,
+                 max);
+        goto done;
+    }
+
+    p = cf_trim(buf);
+
+    for (e = p; *e; e++) {
+        if ((unsigned char) *e < 0x21 || *e == 0x7f) {
+            snprintf(err, errlen, "%s %s holds a space or a control "
+                     "character inside the %s", what, path, noun);
+            goto done;
+        }
+    }
+
+    if (*p == '\0') {
+        snprintf(err, errlen, "%s %s holds no %s", what, path, noun);
+        goto done;
+    }
+
+    strcpy(dst, p);
+    rv = 0;
+
+done:
+
+    memset(buf, 0, sizeof(buf));
+    fclose(f);
+
+    return rv;
+}
+
+
+/* the password alone, from redis_password_file */
 static int
 cf_password_file(elaaoms_worker_config_t *cf, char *err, size_t errlen)
 {
-    int     rv;
-    char    buf[sizeof(cf->redis_password) + 1], *p, *e;
-    FILE   *f;
-    size_t  n;
-
     if (cf->redis_password_file[0] == '\0') {
         return 0;
     }
@@ -417,56 +528,57 @@ cf_password_file(elaaoms_worker_config_t *cf, char *err, size_t errlen)
         return -1;
     }
 
-    f = fopen(cf->redis_password_file, "r");
-    if (f == NULL) {
-        snprintf(err, errlen, "redis_password_file %s: %s",
-                 cf->redis_password_file, strerror(errno));
-        return -1;
-    }
+    return cf_secret_file("redis_password_file", "password",
+                          cf->redis_password_file, cf->redis_password,
+                          sizeof(cf->redis_password), err, errlen);
+}
 
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    buf[n] = '\0';
-    rv = -1;
 
-    if (ferror(f)) {
-        snprintf(err, errlen, "redis_password_file %s: read error",
-                 cf->redis_password_file);
-        goto done;
-    }
+/* the OpenMemory keys: the global one's file, each org's */
+static int
+cf_openmemory_keys(elaaoms_worker_config_t *cf, char *err, size_t errlen)
+{
+    int                        i;
+    elaaoms_org_openmemory_t  *o;
 
-    if (!feof(f) && fgetc(f) != EOF) {
-        snprintf(err, errlen, "redis_password_file %s is longer than %zu "
-                 "bytes", cf->redis_password_file,
-                 sizeof(cf->redis_password) - 1);
-        goto done;
-    }
+    if (cf->openmemory_api_key_file[0] != '\0') {
+        if (cf->openmemory_api_key[0] != '\0') {
+            snprintf(err, errlen, "openmemory_api_key and "
+                     "openmemory_api_key_file are both set");
+            return -1;
+        }
 
-    p = cf_trim(buf);
-
-    for (e = p; *e; e++) {
-        if ((unsigned char) *e < 0x21 || *e == 0x7f) {
-            snprintf(err, errlen, "redis_password_file %s holds a space or "
-                     "a control character inside the password",
-                     cf->redis_password_file);
-            goto done;
+        if (cf_secret_file("openmemory_api_key_file", "key",
+                           cf->openmemory_api_key_file,
+                           cf->openmemory_api_key,
+                           sizeof(cf->openmemory_api_key), err, errlen)
+            != 0)
+        {
+            return -1;
         }
     }
 
-    if (*p == '\0') {
-        snprintf(err, errlen, "redis_password_file %s holds no password",
-                 cf->redis_password_file);
-        goto done;
+    cf_env(cf->openmemory_api_key, sizeof(cf->openmemory_api_key),
+           "OPENMEMORY_API_KEY");
+
+    for (i = 0; i < cf->n_org_openmemory; i++) {
+        o = &cf->org_openmemory[i];
+
+        if (cf_secret_file("org_openmemory key file", "key",
+                           o->api_key_file, o->api_key, sizeof(o->api_key),
+                           err, errlen)
+            != 0)
+        {
+            return -1;
+        }
     }
 
-    strcpy(cf->redis_password, p);
-    rv = 0;
+    if (cf->openmemory_timeout_ms < 1) {
+        snprintf(err, errlen, "openmemory_timeout_ms must be > 0");
+        return -1;
+    }
 
-done:
-
-    memset(buf, 0, sizeof(buf));
-    fclose(f);
-
-    return rv;
+    return 0;
 }
 
 
@@ -481,7 +593,9 @@ elaaoms_worker_config_finish(elaaoms_worker_config_t *cf, char *err,
     cf_env(cf->elevenlabs_api_key, sizeof(cf->elevenlabs_api_key),
            "ELEVENLABS_API_KEY");
 
-    if (cf_password_file(cf, err, errlen) != 0) {
+    if (cf_password_file(cf, err, errlen) != 0
+        || cf_openmemory_keys(cf, err, errlen) != 0)
+    {
         return -1;
     }
 

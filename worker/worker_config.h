@@ -17,6 +17,14 @@ typedef struct {
     char    provider[16];            /* openai | anthropic | auto | offline */
 } elaaoms_org_rule_t;
 
+/* "org_openmemory <org> <url> <key-file>": the org's own OpenMemory */
+typedef struct {
+    char    org[65];
+    char    url[512];
+    char    api_key_file[1024];
+    char    api_key[256];            /* read from api_key_file by finish */
+} elaaoms_org_openmemory_t;
+
 typedef struct {
     char    redis_host[256];
     int     redis_port;
@@ -77,8 +85,18 @@ typedef struct {
     char    elevenlabs_base_url[512];
     int     profile_ttl_secs;
 
+    /* the OpenMemory mirror (worker/openmemory_mirror.h); "" url: off */
+    char    openmemory_url[512];
+    char    openmemory_api_key[256];     /* or $OPENMEMORY_API_KEY, or the
+                                            file; never logged */
+    char    openmemory_api_key_file[1024];
+    int     openmemory_timeout_ms;
+
     elaaoms_org_rule_t  org_rules[ELAAOMS_WORKER_MAX_ORG_RULES];
     int                 n_org_rules;
+
+    elaaoms_org_openmemory_t  org_openmemory[ELAAOMS_WORKER_MAX_ORG_RULES];
+    int                       n_org_openmemory;
 } elaaoms_worker_config_t;
 
 /* after loading: API keys from the environment, then every value checked */
@@ -88,6 +106,11 @@ int elaaoms_worker_config_finish(elaaoms_worker_config_t *cf, char *err,
 /* the provider for an organization: its rule, else llm_provider */
 const char *elaaoms_worker_config_provider(const elaaoms_worker_config_t *cf,
     const char *org);
+
+/* the organization's OpenMemory: its org_openmemory line, else the
+   global one; 0, or -1 when none is configured (url, key) */
+int elaaoms_worker_config_openmemory(const elaaoms_worker_config_t *cf,
+    const char *org, const char **url, const char **api_key);
 
 void elaaoms_worker_config_defaults(elaaoms_worker_config_t *cf);
 
