@@ -11,6 +11,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "cli_internal.h"
+#include "openmemory_mirror.h"
 #include "context/context_store.h"
 #include "intake/caller_id.h"
 #include "intake/ids.h"
@@ -133,6 +134,12 @@ elaaoms_cli_erase(elaaoms_cli_t *cli, const char *org, const char *caller)
     elaaoms_erase_counts_t  c;
 
     dir = cli->cf->payload_dir[0] ? cli->cf->payload_dir : NULL;
+
+    /* the mirrored copies first: their ids go with the caller's keys */
+    if (elaaoms_om_erase_caller(cli->cf, cli->rc, org, caller) != 0) {
+        return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "the OpenMemory "
+                                "copies could not be read: nothing erased");
+    }
 
     if (elaaoms_caller_erase(cli->rc, dir, org, caller, ELAAOMS_TOMBSTONE_TTL,
                              &c, err, sizeof(err))

@@ -20,6 +20,7 @@
 #include "queue.h"
 #include "store/redis_keys.h"
 #include "retention.h"
+#include "openmemory_mirror.h"
 #include "sweep.h"
 #include "worker_config.h"
 #include "worker_io.h"
@@ -325,7 +326,8 @@ main(int argc, char **argv)
         /* at start, then periodically: payloads saved while Redis was down */
         if (time(NULL) - last_sweep >= cf.sweep_secs) {
             if (elaaoms_sweep_pending(rc, cf.payload_dir) < 0
-                || elaaoms_sweep_admin(rc, cf.payload_dir) < 0)
+                || elaaoms_sweep_admin(rc, &cf) < 0
+                || elaaoms_om_drain(&cf, rc) < 0)
             {
                 elaaoms_log(ELAAOMS_LOG_WARN, NULL, "redis lost during the "
                             "pending sweep: %s", rc->errstr);

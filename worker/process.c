@@ -19,6 +19,7 @@
 #include "store/memory_store.h"
 #include "intake/postcall.h"
 #include "extract/privacy.h"
+#include "openmemory_mirror.h"
 #include "process.h"
 #include "store/worker_metrics.h"
 #include "extract/transcript.h"
@@ -839,6 +840,8 @@ elaaoms_process_forgotten(elaaoms_processor_t *p, redisContext *rc,
     if (elaaoms_conversation_erase(rc, p->cf->payload_dir, job->org,
                                    job->conversation_id, &files, err,
                                    sizeof(err)) != 0
+        || (after && elaaoms_om_erase_caller(p->cf, rc, job->org,
+                                             job->caller) != 0)
         || (after && elaaoms_memory_store_delete_caller(rc, job->org,
                                                         job->caller, &keys,
                                                         err, sizeof(err))
@@ -1046,6 +1049,15 @@ complete:
                 counts.reinforced, counts.duplicates, counts.conflicts,
                 list.dropped + counts.invalid, private, sum.input_tokens,
                 sum.output_tokens, embed_model, sum.embed_tokens);
+
+    /* the second store, after the first: its failures are only queued */
+    if (job->caller && job->caller[0]
+        && counts.stored + counts.reinforced + counts.conflicts
+           + counts.duplicates > 0)
+    {
+        elaaoms_om_mirror_conversation(p->cf, rc, job->org, job->caller,
+                                       job->conversation_id);
+    }
 
     res = ELAAOMS_JOB_DONE;
 

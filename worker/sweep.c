@@ -22,6 +22,7 @@
 #include "store/caller_erase.h"
 #include "store/redis_keys.h"
 #include "store/worker_metrics.h"
+#include "openmemory_mirror.h"
 #include "sweep.h"
 #include "worker_io.h"
 #include "worker_log.h"
@@ -304,13 +305,20 @@ elaaoms_sweep_conversation(redisContext *rc, const char *payload_dir,
 
 /* one caller of a "jobs:forget" list: erased; 0 or -1 (kept, for later) */
 static int
-elaaoms_sweep_erase(redisContext *rc, const char *payload_dir,
+elaaoms_sweep_erase(redisContext *rc, const elaaoms_worker_config_t *cf,
     const char *org, const char *caller)
 {
     char                    err[256];
     elaaoms_erase_counts_t  c;
 
-    if (elaaoms_caller_erase(rc, payload_dir, org, caller,
+    /* the mirrored copies first: their ids go with the caller's keys */
+    if (elaaoms_om_erase_caller(cf, rc, org, caller) != 0) {
+        elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "erasure in %s failed (tried "
+                    "again later): the OpenMemory copies not read", org);
+        return -1;
+    }
+
+    if (elaaoms_caller_erase(rc, cf->payload_dir, org, caller,
                              ELAAOMS_TOMBSTONE_TTL, &c, err, sizeof(err))
         != 0)
     {
@@ -328,7 +336,7 @@ elaaoms_sweep_erase(redisContext *rc, const char *payload_dir,
 
 /* one caller of a "jobs:refresh" list: contexts rebuilt; 0 or -1 */
 static int
-elaaoms_sweep_refresh(redisContext *rc, const char *payload_dir,
+elaaoms_sweep_refresh(redisContext *rc, const elaaoms_worker_config_t *cf,
     const char *org, const char *caller)
 {
     char                             err[256];
@@ -344,6 +352,12 @@ elaaoms_sweep_refresh(redisContext *rc, const char *payload_dir,
     req.org = org;
     req.caller = caller;
 
+    /* a memory deleted: its OpenMemory copy too */
+    if (elaaoms_om_reconcile_caller(cf, rc, org, caller) != 0) {
+        elaaoms_log(ELAAOMS_LOG_WARN, NULL, "openmemory of %s: copies of "
+                    "deleted memories not read", org);
+    }
+
     if (elaaoms_context_refresh(rc, &req, &stats, err, sizeof(err)) != 0) {
         elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "context refresh in %s failed "
                     "(tried again later): %s", org, err);
@@ -357,12 +371,12 @@ elaaoms_sweep_refresh(redisContext *rc, const char *payload_dir,
 
 
 typedef int (*elaaoms_sweep_caller_pt)(redisContext *rc,
-    const char *payload_dir, const char *org, const char *caller);
+    const elaaoms_worker_config_t *cf, const char *org, const char *caller);
 
 
 /* the callers nginx's admin location queued on each org's list */
 static int
-elaaoms_sweep_callers(redisContext *rc, const char *payload_dir,
+elaaoms_sweep_callers(redisContext *rc, const elaaoms_worker_config_t *cf,
     const char *list, elaaoms_sweep_caller_pt handle)
 {
     int          n;
@@ -408,7 +422,7 @@ elaaoms_sweep_callers(redisContext *rc, const char *payload_dir,
                 elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "%s queue of %s: not "
                             "a caller, dropped", list, org);
 
-            } else if (handle(rc, payload_dir, org, r->str) != 0) {
+            } else if (handle(rc, cf, org, r->str) != 0) {
                 freeReplyObject(r);
                 break;
 
@@ -428,11 +442,11 @@ elaaoms_sweep_callers(redisContext *rc, const char *payload_dir,
 
 
 int
-elaaoms_sweep_admin(redisContext *rc, const char *payload_dir)
+elaaoms_sweep_admin(redisContext *rc, const elaaoms_worker_config_t *cf)
 {
-    if (elaaoms_sweep_callers(rc, payload_dir, ELAAOMS_JOBS_FORGET,
+    if (elaaoms_sweep_callers(rc, cf, ELAAOMS_JOBS_FORGET,
                               elaaoms_sweep_erase) < 0
-        || elaaoms_sweep_callers(rc, payload_dir, ELAAOMS_JOBS_REFRESH,
+        || elaaoms_sweep_callers(rc, cf, ELAAOMS_JOBS_REFRESH,
                                  elaaoms_sweep_refresh) < 0)
     {
         return -1;

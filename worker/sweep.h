@@ -10,6 +10,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "worker_config.h"
+
 /*
  * Walks <payload_dir>/<org>/<conversation_id>/ without following a
  * symlink below payload_dir; a marker's job is queued only when it names
@@ -40,6 +42,6 @@ int elaaoms_sweep_conversation(redisContext *rc, const char *payload_dir,
  * deleted); a caller leaves its list once done.  0, or -1 when Redis
  * failed.
  */
-int elaaoms_sweep_admin(redisContext *rc, const char *payload_dir);
+int elaaoms_sweep_admin(redisContext *rc, const elaaoms_worker_config_t *cf);
 
 #endif /* ELAAOMS_WORKER_SWEEP_H */

@@ -177,6 +177,18 @@ int elaaoms_key_backfill(char *buf, size_t size, const char *org,
     const char *agent_id);
 
 /*
+ * The OpenMemory mirror's keys (worker/openmemory_mirror.h, worker only;
+ * nginx never reads them):
+ *   caller "openmemory"          HASH memory id -> OpenMemory id
+ *   caller "openmemory:pending"  SET  memory ids not mirrored yet
+ *   org    "openmemory:retry"    ZSET due time -> "sync\t<caller>\t<id>" or
+ *                                     "delete\t<OpenMemory id>"
+ *   org    "openmemory:attempts" HASH member -> failed attempts
+ *   org    "openmemory:failed"   ZSET members past the last retry delay
+ * The caller keys carry the caller's hash tag: erased with the caller.
+ */
+
+/*
  * Formats "elaaoms:<org>:<suffix>" into buf; returns the length, or -1
  * when it does not fit.
  */

@@ -18,7 +18,7 @@ use Time::HiRes qw(sleep time);
 our @EXPORT = qw(redis_start redis_stop redis_cmd redis_port free_port
                  blackhole_port restart_redis_later repo_root fixture
                  sign_header payload_dir worker_start worker_stop wait_until
-                 worker_cli worker_pid fake_start fake_control fake_requests
+                 worker_cli worker_pid fake_start fake_start_script fake_control fake_requests
                  post_webhook nginx_check shared_config tool_cli tool_run);
 
 my $redis_port;
@@ -261,15 +261,19 @@ sub tool_cli {
 }
 
 my @fake_pids;
-sub fake_start {
-    my (@args) = @_;
+sub fake_start { return fake_start_script('fake_llm.py', @_) }
+
+# a stand-in server of t/fakes/ (fake_openmemory.py...) started as
+# fake_start starts fake_llm.py
+sub fake_start_script {
+    my ($script, @args) = @_;
     my $dir = tempdir('elaaoms-fake-XXXXXX', TMPDIR => 1, CLEANUP => 1);
     my $pid = fork();
     die "fork: $!" unless defined $pid;
     if ($pid == 0) {
         open STDOUT, '>', "$dir/out";
         open STDERR, '>&', \*STDOUT;
-        { exec 'python3', repo_root() . '/t/fakes/fake_llm.py', '--port', 0,
+        { exec 'python3', repo_root() . "/t/fakes/$script", '--port', 0,
                '--port-file', "$dir/port", @args; }
         POSIX::_exit(127);
     }
