@@ -128,9 +128,48 @@ elaaoms_om_mapped(redisContext *rc, const char *map, const char *memory_id,
 
 
 /*
+ * An add that never adopts another memory's copy: the real server merges
+ * a text with the same words as any memory of its database (any tenant)
+ * and answers that memory's id with "deduplicated" (two callers' same
+ * sentence, another team's note): deleting it on erasure would delete
+ * someone else's memory.  So the text is sent again made distinct by
+ * " [elaaoms:<memory id>]".  0 added, 1 merged even so (not mirrored),
+ * -1 failed.
+ */
+static int
+elaaoms_om_add(const elaaoms_openmemory_t *om, const char *org,
+    const char *memory_id, const elaaoms_memory_record_t *rec, char *id,
+    elaaoms_api_error_t *err)
+{
+    int   rv;
+    char  suffix[ELAAOMS_MEMORY_ID_MAX + 16];
+
+    rv = elaaoms_openmemory_add(om, rec, NULL, id, err);
+    if (rv != 1) {
+        return rv;
+    }
+
+    snprintf(suffix, sizeof(suffix), " [elaaoms:%s]", memory_id);
+
+    rv = elaaoms_openmemory_add(om, rec, suffix, id, err);
+    if (rv != 1) {
+        return rv;
+    }
+
+    elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "openmemory of %s: memory %s not "
+                "mirrored: the server merged it into its memory %s even "
+                "with the suffix \"%s\" (its deduplication); the memory "
+                "stays marked not mirrored", org, memory_id, id, suffix);
+    id[0] = '\0';
+    return 1;
+}
+
+
+/*
  * One memory made equal in OpenMemory to what Redis holds now: added,
  * patched (added again when OpenMemory lost it), or deleted when Redis
- * no longer has it.  0 done, -1 failed (queue it).
+ * no longer has it.  0 done, 1 not mirrorable (the server merges it,
+ * see elaaoms_om_add: left pending, not queued), -1 failed (queue it).
  */
 static int
 elaaoms_om_sync(const elaaoms_openmemory_t *om, redisContext *rc,
@@ -193,7 +232,7 @@ elaaoms_om_sync(const elaaoms_openmemory_t *om, redisContext *rc,
     }
 
     if (rec != NULL && id[0] == '\0') {
-        rv = elaaoms_openmemory_add(om, rec, id, &err);
+        rv = elaaoms_om_add(om, org, memory_id, rec, id, &err);
         if (rv == 0) {
             freeReplyObject(redisCommand(rc, "HSET %s %s %s", map, memory_id,
                                          id));
@@ -205,6 +244,12 @@ elaaoms_om_sync(const elaaoms_openmemory_t *om, redisContext *rc,
     }
 
     snprintf(member, sizeof(member), "sync\t%s\t%s", caller, memory_id);
+
+    if (rv == 1) {
+        /* stays marked not mirrored, off the queue: retrying cannot help */
+        elaaoms_om_done(rc, org, member);
+        return 1;
+    }
 
     if (rv != 0) {
         elaaoms_log(ELAAOMS_LOG_WARN, NULL, "openmemory of %s: memory %s "
@@ -230,7 +275,7 @@ elaaoms_om_sync_or_queue(const elaaoms_worker_config_t *cf,
     char  member[ELAAOMS_OM_MEMBER_MAX];
 
     if (om != NULL && elaaoms_om_sync(om, rc, org, caller, memory_id, rec)
-                      == 0)
+                      >= 0)
     {
         return 0;
     }

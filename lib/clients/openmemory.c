@@ -50,10 +50,10 @@ elaaoms_om_tag(elaaoms_jgen_t *j, const char *prefix, elaaoms_mstr_t v)
 
 
 char *
-elaaoms_openmemory_body(const elaaoms_memory_record_t *m, size_t *len,
-    elaaoms_api_error_t *err)
+elaaoms_openmemory_body(const elaaoms_memory_record_t *m, const char *suffix,
+    size_t *len, elaaoms_api_error_t *err)
 {
-    char                  imp[32];
+    char                  imp[32], *text;
     char                 *out;
     unsigned              i;
     size_t                n;
@@ -66,7 +66,25 @@ elaaoms_openmemory_body(const elaaoms_memory_record_t *m, size_t *len,
     }
 
     elaaoms_jgen_map_open(&j);
-    elaaoms_om_kv(&j, "content", m->content);
+
+    if (suffix == NULL || suffix[0] == '\0') {
+        elaaoms_om_kv(&j, "content", m->content);
+
+    } else {
+        n = strlen(suffix);
+        text = malloc(m->content.len + n);
+        if (text == NULL) {
+            elaaoms_jgen_free(&j);
+            elaaoms_api_error_set(err, ELAAOMS_API_ERR_NOMEM, 1,
+                                  "out of memory");
+            return NULL;
+        }
+        memcpy(text, m->content.data, m->content.len);
+        memcpy(text + m->content.len, suffix, n);
+        elaaoms_jgen_cstr(&j, "content");
+        elaaoms_jgen_str(&j, text, m->content.len + n);
+        free(text);
+    }
 
     /* tags: what OpenMemory's dashboard and MCP tools filter on */
     elaaoms_jgen_cstr(&j, "tags");
@@ -189,14 +207,14 @@ elaaoms_om_call(const elaaoms_openmemory_t *om, const char *method,
 /* an add or a patch of m to path */
 static int
 elaaoms_om_write(const elaaoms_openmemory_t *om, const char *method,
-    const char *path, const elaaoms_memory_record_t *m,
+    const char *path, const elaaoms_memory_record_t *m, const char *suffix,
     elaaoms_http_response_t *resp, elaaoms_api_error_t *err)
 {
     int     rc;
     char   *body;
     size_t  len;
 
-    body = elaaoms_openmemory_body(m, &len, err);
+    body = elaaoms_openmemory_body(m, suffix, &len, err);
     if (body == NULL) {
         return -1;
     }
@@ -210,19 +228,29 @@ elaaoms_om_write(const elaaoms_openmemory_t *om, const char *method,
 
 int
 elaaoms_openmemory_add(const elaaoms_openmemory_t *om,
-    const elaaoms_memory_record_t *m, char *id, elaaoms_api_error_t *err)
+    const elaaoms_memory_record_t *m, const char *suffix, char *id,
+    elaaoms_api_error_t *err)
 {
+    int                      dedup;
     char                     reason[128];
     const char              *s;
-    yajl_val                 root;
+    yajl_val                 root, v;
     elaaoms_http_response_t  resp;
 
-    if (elaaoms_om_write(om, "POST", "/memory/add", m, &resp, err) != 0) {
+    if (elaaoms_om_write(om, "POST", "/memory/add", m, suffix, &resp, err)
+        != 0)
+    {
         return -1;
     }
 
     root = elaaoms_yajl_parse(resp.body, reason, sizeof(reason));
     s = root ? elaaoms_yajl_str(root, ELAAOMS_YAJL_PATH("id")) : NULL;
+
+    /* the server's own merge: the id is another memory's (any tenant's) */
+    v = root ? yajl_tree_get(root, ELAAOMS_YAJL_PATH("deduplicated"),
+                             yajl_t_true)
+             : NULL;
+    dedup = (v != NULL);
 
     if (s == NULL || !elaaoms_openmemory_id_valid(s)) {
         elaaoms_api_error_set(err, ELAAOMS_API_ERR_MALFORMED, 1,
@@ -238,7 +266,7 @@ elaaoms_openmemory_add(const elaaoms_openmemory_t *om,
 
     yajl_tree_free(root);
     elaaoms_http_response_free(&resp);
-    return 0;
+    return dedup;
 }
 
 
@@ -269,7 +297,7 @@ elaaoms_openmemory_patch(const elaaoms_openmemory_t *om, const char *id,
         return -1;
     }
 
-    if (elaaoms_om_write(om, "PATCH", path, m, &resp, err) != 0) {
+    if (elaaoms_om_write(om, "PATCH", path, m, NULL, &resp, err) != 0) {
         return err->http_status == 404 ? 1 : -1;
     }
 

@@ -49,14 +49,21 @@ typedef struct {
 /* 1 when s is an id we accept from the server (printable, no '/', '\t') */
 int elaaoms_openmemory_id_valid(const char *s);
 
-/* the body of an add or patch of m: malloc'd, the caller frees; NULL
-   with err set on failure */
-char *elaaoms_openmemory_body(const elaaoms_memory_record_t *m, size_t *len,
-    elaaoms_api_error_t *err);
+/* the body of an add or patch of m (suffix, when not NULL, appended to
+   the content): malloc'd, the caller frees; NULL with err set on failure */
+char *elaaoms_openmemory_body(const elaaoms_memory_record_t *m,
+    const char *suffix, size_t *len, elaaoms_api_error_t *err);
 
-/* adds m; id (ELAAOMS_OPENMEMORY_ID_MAX) gets OpenMemory's id.  0 or -1 */
+/*
+ * Adds m (suffix as above); id (ELAAOMS_OPENMEMORY_ID_MAX) gets the id the
+ * server answered.  0: a new memory; 1: the server merged the text into
+ * one it already had ("deduplicated": true, the real server's simhash
+ * over the whole database, any tenant) and id is that other memory's,
+ * which is not ours to patch or delete; -1 error.
+ */
 int elaaoms_openmemory_add(const elaaoms_openmemory_t *om,
-    const elaaoms_memory_record_t *m, char *id, elaaoms_api_error_t *err);
+    const elaaoms_memory_record_t *m, const char *suffix, char *id,
+    elaaoms_api_error_t *err);
 
 /* rewrites id with m: 0, 1 when OpenMemory has no such id, -1 error */
 int elaaoms_openmemory_patch(const elaaoms_openmemory_t *om, const char *id,

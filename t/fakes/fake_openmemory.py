@@ -5,7 +5,11 @@ Python 3 standard library only.  Speaks the routes the mirror uses, with
 the real server's shapes (packages/openmemory-js/src/server/routes/memory.ts):
 
   POST   /memory/add     {"content", "tags", "metadata", "user_id"}
-                         -> {"id", "primary_sector", "sectors"}
+                         -> {"id", "primary_sector", "sectors"}; the same
+                         words as a stored memory of ANY tenant (the real
+                         server's simhash over the whole database, in
+                         hsg.ts add_hsg_memory) -> that memory's id with
+                         "deduplicated": true, nothing stored
   PATCH  /memory/:id     {"content", "tags", "metadata"} -> {"id", "updated"}
   DELETE /memory/:id     -> {"ok": true}; 404 {"err": "nf"}
   GET    /memory/all     ?u=<offset>&l=<limit (100)> -> {"items": [...]},
@@ -33,6 +37,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -43,6 +48,13 @@ from urllib.parse import urlsplit, parse_qs
 LOCK = threading.Lock()
 STATE = {"mem": {}, "log": [], "latency_ms": 0, "fail": 0, "fail_all": False}
 KEYS = set()
+
+
+def words_of(text):
+    """The real server's canonical token set, roughly: lowercase words of
+    two characters or more, order and punctuation ignored."""
+    return frozenset(w for w in re.findall(r"[a-z0-9]+", text.lower())
+                     if len(w) > 1)
 
 
 def tenant_of(key):
@@ -150,15 +162,26 @@ class Handler(BaseHTTPRequestHandler):
                                          "field": "content"}, entry)
             mid = str(uuid.uuid4())
             now = int(time.time() * 1000)
+            words = words_of(content)
             with LOCK:
-                STATE["mem"][mid] = {
-                    "id": mid, "content": content,
-                    "tags": list(body.get("tags") or []),
-                    "metadata": body.get("metadata") or {},
-                    "user_id": tenant, "created_at": now, "updated_at": now,
-                    "seq": len(STATE["log"]) + len(STATE["mem"])}
-            return self.answer(200, {"id": mid, "primary_sector": "semantic",
-                                     "sectors": ["semantic"]}, entry)
+                same = [m for m in STATE["mem"].values()
+                        if words_of(m["content"]) == words]
+                if same:
+                    m = same[0]
+                    m["salience"] = min(1.0, m.get("salience", 0.4) + 0.15)
+                    doc = {"id": m["id"], "primary_sector": "semantic",
+                           "sectors": ["semantic"], "deduplicated": True}
+                else:
+                    STATE["mem"][mid] = {
+                        "id": mid, "content": content,
+                        "tags": list(body.get("tags") or []),
+                        "metadata": body.get("metadata") or {},
+                        "user_id": tenant, "created_at": now,
+                        "updated_at": now,
+                        "seq": len(STATE["log"]) + len(STATE["mem"])}
+                    doc = {"id": mid, "primary_sector": "semantic",
+                           "sectors": ["semantic"]}
+            return self.answer(200, doc, entry)
 
         if path == "/memory/all" and method == "GET":
             try:

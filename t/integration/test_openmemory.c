@@ -152,7 +152,7 @@ main(void)
 
     /* add: the id comes back; tags and metadata are the record's */
     record(&m, "1700000000-aaaa", "Prefers email over phone calls", 8);
-    CHECK_INT_EQ(elaaoms_openmemory_add(&om, &m, id, &err), 0);
+    CHECK_INT_EQ(elaaoms_openmemory_add(&om, &m, NULL, id, &err), 0);
     CHECK(elaaoms_openmemory_id_valid(id));
 
     CHECK_INT_EQ(elaaoms_openmemory_list(&om, 0, 10, &body, &err), 0);
@@ -205,7 +205,7 @@ main(void)
         snprintf(id2, sizeof(id2), "1700000001-b%d", i);
         record(&m, id2, i == 0 ? "Has a dog named Rex"
                         : i == 1 ? "Lives at 5 Oak St" : "Ordered A100", 5);
-        CHECK_INT_EQ(elaaoms_openmemory_add(&om, &m, id2, &err), 0);
+        CHECK_INT_EQ(elaaoms_openmemory_add(&om, &m, NULL, id2, &err), 0);
     }
     for (i = 0, found = 0; i < 3; i++) {
         CHECK_INT_EQ(elaaoms_openmemory_list(&om, i * 2, 2, &body, &err), 0);
@@ -231,7 +231,7 @@ main(void)
     /* a key the server does not know: refused, reported */
     om.api_key = "wrong";
     record(&m, "1700000002-cccc", "Anything", 5);
-    CHECK_INT_EQ(elaaoms_openmemory_add(&om, &m, id2, &err), -1);
+    CHECK_INT_EQ(elaaoms_openmemory_add(&om, &m, NULL, id2, &err), -1);
     CHECK_INT_EQ(err.http_status, 403);
     om.api_key = "k1";
 
@@ -243,14 +243,14 @@ main(void)
     /* a 500: an error, retryable */
     st = raw("POST", "/_control", NULL, "{\"fail\": 1}", NULL);
     CHECK_INT_EQ(st, 200);
-    CHECK_INT_EQ(elaaoms_openmemory_add(&om, &m, id2, &err), -1);
+    CHECK_INT_EQ(elaaoms_openmemory_add(&om, &m, NULL, id2, &err), -1);
     CHECK_INT_EQ(err.http_status, 500);
     CHECK(err.retryable);
 
     /* slower than the timeout: an error, not a hang */
     raw("POST", "/_control", NULL, "{\"latency_ms\": 1500}", NULL);
     om.timeout_ms = 300;
-    CHECK_INT_EQ(elaaoms_openmemory_add(&om, &m, id2, &err), -1);
+    CHECK_INT_EQ(elaaoms_openmemory_add(&om, &m, NULL, id2, &err), -1);
     CHECK_INT_EQ(err.code, ELAAOMS_API_ERR_TIMEOUT);
     raw("POST", "/_control", NULL, "{\"latency_ms\": 0}", NULL);
 
@@ -258,6 +258,27 @@ main(void)
     CHECK_INT_EQ(raw("GET", "/_requests", NULL, NULL, &body), 200);
     CHECK(body && strstr(body, "\"x-api-key\": \"k1\"") != NULL);
     free(body);
+
+    /*
+     * The server's own merge (the real one: simhash of the words, whole
+     * database, any tenant): the same words again answer the first copy's
+     * id with "deduplicated"; a suffix makes the text distinct.
+     */
+    raw("POST", "/_control", NULL, "{\"reset\": true}", NULL);
+    om.timeout_ms = 2000;
+    record(&m, "1700000003-dddd", "Prefers email over phone calls", 5);
+    CHECK_INT_EQ(elaaoms_openmemory_add(&om, &m, NULL, id, &err), 0);
+    om.api_key = "k2";
+    record(&m, "1700000004-eeee", "prefers EMAIL over phone calls.", 5);
+    CHECK_INT_EQ(elaaoms_openmemory_add(&om, &m, NULL, id2, &err), 1);
+    CHECK_STR_EQ(id2, id);
+    CHECK_INT_EQ(elaaoms_openmemory_add(&om, &m, " [elaaoms:1700000004-eeee]",
+                                        id2, &err), 0);
+    CHECK(strcmp(id2, id) != 0);
+    CHECK_INT_EQ(elaaoms_openmemory_list(&om, 0, 10, &body, &err), 0);
+    CHECK(body && strstr(body, "calls. [elaaoms:1700000004-eeee]") != NULL);
+    free(body);
+    om.api_key = "k1";
 
     stop_fake();
     return UNIT_DONE("test_openmemory");
