@@ -29,6 +29,7 @@ static const elaaoms_cli_command_t  *elaaoms_cli_tables[] = {
     elaaoms_cli_usage_commands,
     elaaoms_cli_admin_commands,
     elaaoms_cli_backfill_commands,
+    elaaoms_cli_openmemory_commands,
 };
 
 #define ELAAOMS_CLI_NTABLES \

@@ -59,6 +59,7 @@ extern const elaaoms_cli_command_t  elaaoms_cli_queue_commands[];
 extern const elaaoms_cli_command_t  elaaoms_cli_usage_commands[];
 extern const elaaoms_cli_command_t  elaaoms_cli_admin_commands[];
 extern const elaaoms_cli_command_t  elaaoms_cli_backfill_commands[];
+extern const elaaoms_cli_command_t  elaaoms_cli_openmemory_commands[];
 
 /* "prog: message" on stderr; returns status */
 int elaaoms_cli_fail(elaaoms_cli_t *cli, int status, const char *fmt, ...)

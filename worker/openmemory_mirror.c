@@ -440,7 +440,9 @@ elaaoms_om_forget_members(redisContext *rc, const char *org,
 }
 
 
-/* every copy of map whose memory is gone (all: every copy) */
+/* every copy of map whose memory is gone (all: every copy); a field
+   "<memory id>\t<OpenMemory id>" is another copy of the memory, one
+   "elaaoms openmemory import" merged into it */
 static int
 elaaoms_om_delete_copies(const elaaoms_worker_config_t *cf,
     redisContext *rc, const char *org, const char *caller, int all)
@@ -472,8 +474,9 @@ elaaoms_om_delete_copies(const elaaoms_worker_config_t *cf,
 
     for (i = 0; i + 1 < r->elements; i += 2) {
         if (!all) {
+            /* "<memory id>\t<id>": another copy of it (an import's) */
             e = redisCommand(rc, "HEXISTS %s %b", index, r->element[i]->str,
-                             r->element[i]->len);
+                             strcspn(r->element[i]->str, "\t"));
             if (e == NULL || e->type != REDIS_REPLY_INTEGER
                 || e->integer != 0)
             {

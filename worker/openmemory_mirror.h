@@ -6,7 +6,11 @@
  *
  * Keys (redis_keys.h), C the caller's prefix, O "elaaoms:<org>:":
  *   C openmemory          HASH  memory id -> OpenMemory id (erased with
- *                               the caller's keys, in the caller's slot)
+ *                               the caller's keys, in the caller's slot);
+ *                               "<memory id>\t<OpenMemory id>" -> the id:
+ *                               another copy of the memory (an item that
+ *                               "elaaoms openmemory import" merged into
+ *                               it), deleted with it, never patched
  *   C openmemory:pending  SET   memory ids not mirrored yet
  *   O openmemory:retry    ZSET  score the due time; member
  *                               "sync\t<caller>\t<memory id>" (add or

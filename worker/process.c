@@ -298,15 +298,11 @@ elaaoms_process_embeddable(const elaaoms_extracted_t *it)
 
 
 /*
- * embedder openai: the vectors of list's memories from OpenAI (or a
- * compatible server at openai_base_url), one request per job (another
- * per ELAAOMS_EMBED_MAX_BATCH memories beyond the first batch).  0 with
- * *vectors = list->n * *dim floats (zeros for memories not sent: invalid
- * ones, which the store refuses anyway), or *vectors NULL when
- * nothing needs a vector; -1 with the reason in err.  Never fatal: the
- * caller stores offline vectors instead.
+ * embedder openai (process.h): one request per job (another per
+ * ELAAOMS_EMBED_MAX_BATCH memories beyond the first batch).  Never fatal:
+ * the caller stores offline vectors instead.
  */
-static int
+int
 elaaoms_process_embed(const elaaoms_worker_config_t *cf,
     const elaaoms_extracted_list_t *list, float **vectors, size_t *dim,
     long long *tokens, char *err, size_t errlen)

@@ -15,6 +15,7 @@
 #include <hiredis/hiredis.h>
 
 #include "intake/job.h"
+#include "store/memory_types.h"
 #include "clients/elevenlabs_api.h"
 #include "clients/llm.h"
 #include "worker_config.h"
@@ -48,5 +49,17 @@ elaaoms_job_result_e elaaoms_process_job(elaaoms_processor_t *p,
 int elaaoms_process_profile_fetch(const elaaoms_worker_config_t *cf,
     redisContext *rc, const char *org, const char *agent_id,
     elaaoms_agent_profile_t *profile, elaaoms_api_error_t *aerr);
+
+/*
+ * embedder openai: the vectors of list's memories from OpenAI (or a
+ * compatible server at openai_base_url), as an extraction stores them;
+ * 0 with *vectors = list->n * *dim floats (zeros for memories not sent:
+ * invalid ones), or *vectors NULL when nothing needs a vector; -1 with
+ * the reason in err (the caller stores offline vectors instead).  Token
+ * usage is added to *tokens.  "elaaoms openmemory import" embeds with it.
+ */
+int elaaoms_process_embed(const elaaoms_worker_config_t *cf,
+    const elaaoms_extracted_list_t *list, float **vectors, size_t *dim,
+    long long *tokens, char *err, size_t errlen);
 
 #endif /* ELAAOMS_WORKER_PROCESS_H */

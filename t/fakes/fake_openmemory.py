@@ -27,7 +27,9 @@ another tenant: 403; an unknown id: 404.
 Control (not logged):
   POST /_control  {"reset", "clear_requests", "latency_ms": N,
                    "fail": N (the next N API requests answer 500),
-                   "fail_all": bool (every API request answers 500)}
+                   "fail_all": bool (every API request answers 500),
+                   "merge_all": bool (every add merges into the oldest
+                   memory: a server whose merge no suffix escapes)}
   GET  /_requests -> {"requests": [{"method", "path", "query", "headers",
                       "json", "status"}]}; ?path=PREFIX filters
   GET  /_dump     -> {"memories": [every stored memory, every tenant]}
@@ -46,7 +48,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit, parse_qs
 
 LOCK = threading.Lock()
-STATE = {"mem": {}, "log": [], "latency_ms": 0, "fail": 0, "fail_all": False}
+STATE = {"mem": {}, "log": [], "latency_ms": 0, "fail": 0, "fail_all": False,
+         "merge_all": False}
 KEYS = set()
 
 
@@ -105,10 +108,10 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 if body.get("reset"):
                     STATE.update(mem={}, log=[], latency_ms=0, fail=0,
-                                 fail_all=False)
+                                 fail_all=False, merge_all=False)
                 if body.get("clear_requests"):
                     STATE["log"] = []
-                for k in ("latency_ms", "fail", "fail_all"):
+                for k in ("latency_ms", "fail", "fail_all", "merge_all"):
                     if k in body:
                         STATE[k] = body[k]
             return self.answer(200, {"ok": True})
@@ -164,8 +167,10 @@ class Handler(BaseHTTPRequestHandler):
             now = int(time.time() * 1000)
             words = words_of(content)
             with LOCK:
-                same = [m for m in STATE["mem"].values()
-                        if words_of(m["content"]) == words]
+                same = sorted((m for m in STATE["mem"].values()
+                               if STATE["merge_all"]
+                               or words_of(m["content"]) == words),
+                              key=lambda m: m["seq"])
                 if same:
                     m = same[0]
                     m["salience"] = min(1.0, m.get("salience", 0.4) + 0.15)
