@@ -13,6 +13,7 @@
 #include "store/memory_store.h"
 #include "store/redis_keys.h"
 #include "openmemory_mirror.h"
+#include "sweep.h"
 #include "worker_log.h"
 
 /* a retry member: op, caller, memory id or OpenMemory id, tabs between */
@@ -563,63 +564,55 @@ elaaoms_om_retry(const elaaoms_worker_config_t *cf,
 }
 
 
-int
-elaaoms_om_drain(const elaaoms_worker_config_t *cf, redisContext *rc)
+/* the due retries of one org */
+static int
+elaaoms_om_drain_org(redisContext *rc, const char *org, void *data)
 {
-    int                   n;
-    char                  retry[ELAAOMS_KEY_MAX];
-    char                  member[ELAAOMS_OM_MEMBER_MAX];
-    size_t                i, k;
-    redisReply           *orgs, *due;
-    const char           *org;
-    elaaoms_openmemory_t  om;
+    int                             n;
+    char                            retry[ELAAOMS_KEY_MAX];
+    char                            member[ELAAOMS_OM_MEMBER_MAX];
+    size_t                          k;
+    redisReply                     *due;
+    elaaoms_openmemory_t            om;
+    const elaaoms_worker_config_t  *cf = data;
 
-    orgs = redisCommand(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
-    if (orgs == NULL || orgs->type != REDIS_REPLY_ARRAY) {
-        if (orgs) {
-            freeReplyObject(orgs);
-        }
+    if (elaaoms_om_client(cf, org, &om) != 0
+        || elaaoms_key_org(retry, sizeof(retry), org, ELAAOMS_OM_KEY_RETRY)
+           < 0)
+    {
+        return 0;
+    }
+
+    due = redisCommand(rc, "ZRANGEBYSCORE %s -inf %lld LIMIT 0 %d", retry,
+                       (long long) time(NULL), ELAAOMS_OM_DRAIN_BATCH);
+    if (due == NULL) {
         return -1;
     }
 
     n = 0;
 
-    for (i = 0; i < orgs->elements; i++) {
-        org = orgs->element[i]->str;
-
-        if (orgs->element[i]->type != REDIS_REPLY_STRING
-            || !elaaoms_job_org_valid(org)
-            || elaaoms_om_client(cf, org, &om) != 0
-            || elaaoms_key_org(retry, sizeof(retry), org,
-                               ELAAOMS_OM_KEY_RETRY) < 0)
+    for (k = 0; due->type == REDIS_REPLY_ARRAY && k < due->elements; k++) {
+        if (due->element[k]->type == REDIS_REPLY_STRING
+            && due->element[k]->len < sizeof(member))
         {
-            continue;
+            memcpy(member, due->element[k]->str, due->element[k]->len);
+            member[due->element[k]->len] = '\0';
+            elaaoms_om_retry(cf, &om, rc, org, retry, member);
+            n++;
         }
-
-        due = redisCommand(rc, "ZRANGEBYSCORE %s -inf %lld LIMIT 0 %d",
-                           retry, (long long) time(NULL),
-                           ELAAOMS_OM_DRAIN_BATCH);
-        if (due == NULL) {
-            freeReplyObject(orgs);
-            return -1;
-        }
-
-        for (k = 0; due->type == REDIS_REPLY_ARRAY && k < due->elements;
-             k++)
-        {
-            if (due->element[k]->type == REDIS_REPLY_STRING
-                && due->element[k]->len < sizeof(member))
-            {
-                memcpy(member, due->element[k]->str, due->element[k]->len);
-                member[due->element[k]->len] = '\0';
-                elaaoms_om_retry(cf, &om, rc, org, retry, member);
-                n++;
-            }
-        }
-
-        freeReplyObject(due);
     }
 
-    freeReplyObject(orgs);
-    return rc->err ? -1 : n;
+    freeReplyObject(due);
+    return n;
+}
+
+
+int
+elaaoms_om_drain(const elaaoms_worker_config_t *cf, redisContext *rc)
+{
+    int  n;
+
+    n = elaaoms_sweep_each_org(rc, elaaoms_om_drain_org, (void *) cf);
+
+    return (n < 0 || rc->err) ? -1 : n;
 }

@@ -370,20 +370,13 @@ elaaoms_sweep_refresh(redisContext *rc, const elaaoms_worker_config_t *cf,
 }
 
 
-typedef int (*elaaoms_sweep_caller_pt)(redisContext *rc,
-    const elaaoms_worker_config_t *cf, const char *org, const char *caller);
-
-
-/* the callers nginx's admin location queued on each org's list */
-static int
-elaaoms_sweep_callers(redisContext *rc, const elaaoms_worker_config_t *cf,
-    const char *list, elaaoms_sweep_caller_pt handle)
+int
+elaaoms_sweep_each_org(redisContext *rc, elaaoms_sweep_org_pt handler,
+    void *data)
 {
-    int          n;
-    char         key[ELAAOMS_KEY_MAX];
+    int          n, rv;
     size_t       i;
-    const char  *org;
-    redisReply  *orgs, *r;
+    redisReply  *orgs;
 
     orgs = redisCommand(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
     if (orgs == NULL || orgs->type != REDIS_REPLY_ARRAY) {
@@ -396,44 +389,19 @@ elaaoms_sweep_callers(redisContext *rc, const elaaoms_worker_config_t *cf,
     n = 0;
 
     for (i = 0; i < orgs->elements; i++) {
-        org = orgs->element[i]->str;
-
         if (orgs->element[i]->type != REDIS_REPLY_STRING
-            || !elaaoms_job_org_valid(org)
-            || elaaoms_key_jobs(key, sizeof(key), org, list, NULL) < 0)
+            || !elaaoms_job_org_valid(orgs->element[i]->str))
         {
             continue;
         }
 
-        for ( ;; ) {
-            /* read, act, then remove: a crash in between acts again */
-            r = redisCommand(rc, "LINDEX %s -1", key);
-            if (r == NULL) {
-                freeReplyObject(orgs);
-                return -1;
-            }
-
-            if (r->type != REDIS_REPLY_STRING) {
-                freeReplyObject(r);
-                break;
-            }
-
-            if (!elaaoms_caller_key_valid(r->str)) {
-                elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "%s queue of %s: not "
-                            "a caller, dropped", list, org);
-
-            } else if (handle(rc, cf, org, r->str) != 0) {
-                freeReplyObject(r);
-                break;
-
-            } else {
-                n++;
-            }
-
-            freeReplyObject(redisCommand(rc, "LREM %s -1 %b", key, r->str,
-                                         r->len));
-            freeReplyObject(r);
+        rv = handler(rc, orgs->element[i]->str, data);
+        if (rv < 0) {
+            n = -1;
+            break;
         }
+
+        n += rv;
     }
 
     freeReplyObject(orgs);
@@ -441,13 +409,74 @@ elaaoms_sweep_callers(redisContext *rc, const elaaoms_worker_config_t *cf,
 }
 
 
+typedef int (*elaaoms_sweep_caller_pt)(redisContext *rc,
+    const elaaoms_worker_config_t *cf, const char *org, const char *caller);
+
+typedef struct {
+    const elaaoms_worker_config_t  *cf;
+    const char                     *list;
+    elaaoms_sweep_caller_pt         handle;
+} elaaoms_sweep_list_t;
+
+
+/* the callers nginx's admin location queued on one org's list */
+static int
+elaaoms_sweep_callers(redisContext *rc, const char *org, void *data)
+{
+    int                    n;
+    char                   key[ELAAOMS_KEY_MAX];
+    redisReply            *r;
+    elaaoms_sweep_list_t  *l = data;
+
+    if (elaaoms_key_jobs(key, sizeof(key), org, l->list, NULL) < 0) {
+        return 0;
+    }
+
+    n = 0;
+
+    for ( ;; ) {
+        /* read, act, then remove: a crash in between acts again */
+        r = redisCommand(rc, "LINDEX %s -1", key);
+        if (r == NULL) {
+            return -1;
+        }
+
+        if (r->type != REDIS_REPLY_STRING) {
+            freeReplyObject(r);
+            break;
+        }
+
+        if (!elaaoms_caller_key_valid(r->str)) {
+            elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "%s queue of %s: not "
+                        "a caller, dropped", l->list, org);
+
+        } else if (l->handle(rc, l->cf, org, r->str) != 0) {
+            freeReplyObject(r);
+            break;
+
+        } else {
+            n++;
+        }
+
+        freeReplyObject(redisCommand(rc, "LREM %s -1 %b", key, r->str,
+                                     r->len));
+        freeReplyObject(r);
+    }
+
+    return n;
+}
+
+
 int
 elaaoms_sweep_admin(redisContext *rc, const elaaoms_worker_config_t *cf)
 {
-    if (elaaoms_sweep_callers(rc, cf, ELAAOMS_JOBS_FORGET,
-                              elaaoms_sweep_erase) < 0
-        || elaaoms_sweep_callers(rc, cf, ELAAOMS_JOBS_REFRESH,
-                                 elaaoms_sweep_refresh) < 0)
+    elaaoms_sweep_list_t  forget = { cf, ELAAOMS_JOBS_FORGET,
+                                     elaaoms_sweep_erase };
+    elaaoms_sweep_list_t  refresh = { cf, ELAAOMS_JOBS_REFRESH,
+                                      elaaoms_sweep_refresh };
+
+    if (elaaoms_sweep_each_org(rc, elaaoms_sweep_callers, &forget) < 0
+        || elaaoms_sweep_each_org(rc, elaaoms_sweep_callers, &refresh) < 0)
     {
         return -1;
     }

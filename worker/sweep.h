@@ -44,4 +44,15 @@ int elaaoms_sweep_conversation(redisContext *rc, const char *payload_dir,
  */
 int elaaoms_sweep_admin(redisContext *rc, const elaaoms_worker_config_t *cf);
 
+/*
+ * handler(rc, org, data) for every organization that has had jobs
+ * (ELAAOMS_KEY_ORGS, valid names only); the sum of what the handlers
+ * returned, or -1 when Redis failed or a handler returned -1 (the rest
+ * is left for the next sweep).  The CLI's --all-orgs is cli.c's.
+ */
+typedef int (*elaaoms_sweep_org_pt)(redisContext *rc, const char *org,
+    void *data);
+int elaaoms_sweep_each_org(redisContext *rc, elaaoms_sweep_org_pt handler,
+    void *data);
+
 #endif /* ELAAOMS_WORKER_SWEEP_H */

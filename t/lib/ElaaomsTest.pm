@@ -94,6 +94,24 @@ sub fixture {
     return $data;
 }
 
+# A post_call_transcription body: conversation conv of agent_01support7x,
+# an inbound phone call from caller, the user saying each of lines.
+sub transcript_body {
+    my ($conv, $caller, @lines) = @_;
+    my @turns = ({ role => 'agent', message => 'Hi, how can I help?',
+                   time_in_call_secs => 0 });
+    my $t = 1;
+    push @turns, { role => 'user', message => $_, time_in_call_secs => $t++ }
+        for @lines;
+    require JSON::PP;
+    return JSON::PP->new->canonical->encode({
+        type => 'post_call_transcription', event_timestamp => CORE::time(),
+        data => { agent_id => 'agent_01support7x', conversation_id => $conv,
+                  status => 'done', transcript => \@turns,
+                  metadata => { phone_call => { direction => 'inbound',
+                                                external_number => $caller } } } });
+}
+
 # "t=<ts>,v0=<hex>": ElevenLabs' signature of body at time ts (default now)
 sub sign_header {
     my ($secret, $body, $ts) = @_;
