@@ -25,20 +25,7 @@ our $PORT = server_port_for_client();
 our $A = '+14155550123';
 our $B = '+12025550188';
 
-sub transcript {
-    my ($conv, $caller, @lines) = @_;
-    my @turns = ({ role => 'agent', message => 'Hi, how can I help?',
-                   time_in_call_secs => 0 });
-    my $t = 1;
-    push @turns, { role => 'user', message => $_, time_in_call_secs => $t++ }
-        for @lines;
-    return JSON::PP->new->canonical->encode({
-        type => 'post_call_transcription', event_timestamp => time(),
-        data => { agent_id => 'agent_01support7x', conversation_id => $conv,
-                  status => 'done', transcript => \@turns,
-                  metadata => { phone_call => { direction => 'inbound',
-                                                external_number => $caller } } } });
-}
+sub transcript { ElaaomsTest::transcript_body(@_) }
 
 sub post {
     my ($body) = @_;

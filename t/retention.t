@@ -26,20 +26,7 @@ our $DAY = 2;                           # seconds in a scaled day
 our $WORKER_LOG;
 sub worker_log { open my $fh, '<', $WORKER_LOG or return ''; local $/; return <$fh> }
 
-sub transcript {
-    my ($conv, $caller, @lines) = @_;
-    my @turns = ({ role => 'agent', message => 'Hi, how can I help?',
-                   time_in_call_secs => 0 });
-    my $t = 1;
-    push @turns, { role => 'user', message => $_, time_in_call_secs => $t++ }
-        for @lines;
-    return JSON::PP->new->canonical->encode({
-        type => 'post_call_transcription', event_timestamp => time(),
-        data => { agent_id => 'agent_01support7x', conversation_id => $conv,
-                  status => 'done', transcript => \@turns,
-                  metadata => { phone_call => { direction => 'inbound',
-                                                external_number => $caller } } } });
-}
+sub transcript { ElaaomsTest::transcript_body(@_) }
 
 sub audio {
     my ($conv) = @_;
