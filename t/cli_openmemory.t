@@ -258,6 +258,14 @@ my ($st, $out, $err) = ElaaomsTest::tool_run('--org', 'acme', 'caller', 'forget'
 Test::More::is($st, 0, 'forget the first') or Test::More::diag($err);
 Test::More::is(scalar @{ main::held('+16175550101') }, 0, 'its copy gone');
 Test::More::is(scalar @{ main::held('+16175550102') }, 1, 'the second keeps its copy');
+# an import never brings an erased caller back
+main::om_add({ content => 'Likes jazz music', metadata => { caller => '+16175550101' } });
+($st, $out, $err) = main::tool('openmemory', 'import');
+Test::More::is($st, 0, 'import exits 0') or Test::More::diag($err);
+Test::More::is($out->[-1]{skipped_erased}, 1, 'the erased caller\'s item skipped')
+    or Test::More::diag(JSON::PP::encode_json($out->[-1]));
+Test::More::is($out->[-1]{imported}, 0, 'nothing imported');
+Test::More::is(scalar @{ main::memories('+16175550101') }, 0, 'the erased caller has no memory');
 
 === TEST 7: merged even with the suffix: the memory stays marked not mirrored, not queued, and says so
 --- init
@@ -279,3 +287,16 @@ Test::More::like($log, qr/not mirrored: the server merged it into its memory \S+
     'the log says why');
 ElaaomsTest::fake_control($main::OM, { merge_all => JSON::PP::false });
 ElaaomsTest::worker_stop();
+
+=== TEST 8: import skips an item whose copy waits to be deleted (erasure during an outage), and takes it once that is no longer so
+--- init
+my $it = main::om_add({ content => 'Drives a red tractor', metadata => { caller => '+16175550104' } });
+main::rcmd('ZADD', 'elaaoms:acme:openmemory:retry', time() + 3600, "delete\t$it->{id}");
+my ($st, $out, $err) = main::tool('openmemory', 'import');
+Test::More::is($st, 0, 'import exits 0') or Test::More::diag($err);
+Test::More::is($out->[-1]{skipped_erased}, 2, 'skipped (and the erased caller\'s, still)') or Test::More::diag(JSON::PP::encode_json($out->[-1]));
+Test::More::is(scalar @{ main::memories('+16175550104') }, 0, 'no memory');
+main::rcmd('ZREM', 'elaaoms:acme:openmemory:retry', "delete\t$it->{id}");
+($st, $out, $err) = main::tool('openmemory', 'import');
+Test::More::is($out->[-1]{imported}, 1, 'then imported');
+Test::More::is(scalar @{ main::memories('+16175550104') }, 1, 'a memory');

@@ -21,6 +21,7 @@
 #include "openmemory_mirror.h"
 #include "process.h"
 #include "search/embed.h"
+#include "store/caller_erase.h"
 #include "store/memory_dedup.h"
 #include "store/memory_store.h"
 #include "store/redis_keys.h"
@@ -277,6 +278,7 @@ typedef struct {
     long                   known;
     long                   invalid;
     long                   other_org;
+    long                   erased;
     long                   failed;
     char                 **callers;     /* the callers written, once each */
     size_t                 ncallers;
@@ -340,6 +342,54 @@ elaaoms_cli_om_known(elaaoms_cli_t *cli, const char *map, const char *id)
 
     freeReplyObject(r);
     return found;
+}
+
+
+/*
+ * 1 when the item must not come back: its caller was erased (a
+ * tombstone), or its copy waits to be deleted (erasure's "delete\t<id>"
+ * on the retry queue or past it, when OpenMemory was down); 0; -1 Redis.
+ */
+static int
+elaaoms_cli_om_erased(elaaoms_cli_t *cli, const char *org,
+    const char *caller, const char *id)
+{
+    int          k, rv;
+    char         key[ELAAOMS_KEY_MAX], member[ELAAOMS_OPENMEMORY_ID_MAX + 8];
+    redisReply  *r;
+    const char  *sets[] = { ELAAOMS_OM_KEY_RETRY, ELAAOMS_OM_KEY_FAILED };
+
+    rv = elaaoms_caller_forgotten(cli->rc, org, caller);
+    if (rv != 0) {
+        if (rv < 0) {
+            (void) elaaoms_cli_fail(cli, 0, "redis: the caller's tombstone "
+                                    "not read");
+        }
+        return rv;
+    }
+
+    snprintf(member, sizeof(member), "delete\t%s", id);
+
+    for (k = 0; k < 2; k++) {
+        if (elaaoms_key_org(key, sizeof(key), org, sets[k]) < 0) {
+            return -1;
+        }
+
+        r = redisCommand(cli->rc, "ZSCORE %s %s", key, member);
+        if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+            (void) elaaoms_cli_redis_fail(cli, r);
+            return -1;
+        }
+
+        rv = (r->type == REDIS_REPLY_STRING);
+        freeReplyObject(r);
+
+        if (rv) {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 
@@ -532,6 +582,12 @@ elaaoms_cli_om_item(elaaoms_cli_om_import_t *st, yajl_val it)
     rv = elaaoms_cli_om_known(cli, map, id);
     if (rv != 0) {
         st->known += (rv == 1);
+        return rv == 1 ? 0 : -1;
+    }
+
+    rv = elaaoms_cli_om_erased(cli, st->org, caller, id);
+    if (rv != 0) {
+        st->erased += (rv == 1);
         return rv == 1 ? 0 : -1;
     }
 
@@ -782,6 +838,7 @@ elaaoms_cli_om_import_org(elaaoms_cli_t *cli, const char *org, void *data)
     elaaoms_cli_int(cli->g, "skipped_known", st.known);
     elaaoms_cli_int(cli->g, "skipped_invalid", st.invalid);
     elaaoms_cli_int(cli->g, "skipped_other_org", st.other_org);
+    elaaoms_cli_int(cli->g, "skipped_erased", st.erased);
     elaaoms_cli_int(cli->g, "callers", (long long) st.ncallers);
     elaaoms_cli_int(cli->g, "contexts", (long long) contexts);
     if (n == -1) {
@@ -869,7 +926,9 @@ const elaaoms_cli_command_t  elaaoms_cli_openmemory_commands[] = {
       "memory names the conversation \"openmemory-<OpenMemory id>\".  Its\n"
       "OpenMemory id is kept in the caller's openmemory hash: the mirror\n"
       "patches that copy instead of adding one, erasure deletes it, and the\n"
-      "next import skips it (run it again safely).  Then the pre-call\n"
+      "next import skips it (run it again safely).  An item of an erased\n"
+      "caller (a tombstone), or one whose copy waits to be deleted, is\n"
+      "skipped: erasure is never undone.  Then the pre-call\n"
       "contexts of the callers written are rebuilt.\n"
       "\n"
       "Options:\n"
@@ -879,7 +938,8 @@ const elaaoms_cli_command_t  elaaoms_cli_openmemory_commands[] = {
       "Output, one record an organization: org, pages, items, imported\n"
       "(new memories), reinforced (merged into one the caller had),\n"
       "skipped_no_caller, skipped_known (imported or mirrored before),\n"
-      "skipped_invalid, skipped_other_org, callers, contexts, error.\n"
+      "skipped_invalid, skipped_other_org, skipped_erased, callers,\n"
+      "contexts, error.\n"
       "\n"
       "Exit status: 1 when OpenMemory or Redis failed (what was read is\n"
       "kept; run it again) or the organization has no OpenMemory; 2 on\n"

@@ -179,7 +179,9 @@ int elaaoms_key_backfill(char *buf, size_t size, const char *org,
 /*
  * The OpenMemory mirror's keys (worker/openmemory_mirror.h, worker only;
  * nginx never reads them):
- *   caller "openmemory"          HASH memory id -> OpenMemory id
+ *   caller "openmemory"          HASH memory id -> OpenMemory id; also
+ *                                     "<memory id>\t<OpenMemory id>": an
+ *                                     imported second copy of the memory
  *   caller "openmemory:pending"  SET  memory ids not mirrored yet
  *   org    "openmemory:retry"    ZSET due time -> "sync\t<caller>\t<id>" or
  *                                     "delete\t<OpenMemory id>"
