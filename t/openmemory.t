@@ -174,7 +174,28 @@ my $dump = HTTP::Tiny->new->get("$main::OM/_dump")->{content};
 Test::More::unlike($dump, qr/4155550123|Zanzibar/, 'no trace of it at all');
 Test::More::ok(@{ main::held('+12025550188') } >= 2, 'another caller keeps its copies');
 
-=== TEST 6: a memory deleted in Redis loses its copy; one the mirror cannot reach is queued and deleted later
+=== TEST 6: a caller with 100 copies forgotten during an outage: one attempt, the rest queued untried; the worker's drain deletes them once the server is back
+--- init
+my $copies = @{ main::held('+13035550111') };
+Test::More::ok($copies >= 100, "$copies copies to delete");
+my $deletes = sub { scalar grep { $_->{method} eq 'DELETE' }
+                    ElaaomsTest::fake_requests($main::OM, '/memory/') };
+ElaaomsTest::fake_control($main::OM, { fail_all => JSON::PP::true });
+my $tried = $deletes->();
+my ($rc, $out, $err) = ElaaomsTest::tool_run('--org', 'acme', 'caller', 'forget', '+13035550111');
+Test::More::is($rc, 0, 'forget completes during the outage') or Test::More::diag($err);
+Test::More::is($deletes->() - $tried, 1,
+    'an unreachable server costs one attempt: the other copies are queued untried');
+my $q = main::rcmd('ZRANGE', 'elaaoms:acme:openmemory:retry', 0, -1);
+Test::More::is(scalar(() = $q =~ /delete/g), $copies, 'every copy queued for deletion');
+ElaaomsTest::fake_control($main::OM, { fail_all => JSON::PP::false });
+Test::More::ok(ElaaomsTest::wait_until(sub { @{ main::held('+13035550111') } == 0 }, 30),
+    'the drain deleted them all once the server was back')
+    or Test::More::diag(scalar @{ main::held('+13035550111') });
+
+
+
+=== TEST 7: a memory deleted in Redis loses its copy; one the mirror cannot reach is queued and deleted later
 --- init
 my $mems = main::memories('+12025550188');
 my ($rc, $out, $err) = ElaaomsTest::tool_run('--org', 'acme', 'memory', 'delete',
@@ -188,6 +209,7 @@ ElaaomsTest::fake_control($main::OM, { fail_all => JSON::PP::true });
 ($rc, $out, $err) = ElaaomsTest::tool_run('--org', 'acme', 'caller', 'forget', '+12025550188');
 Test::More::is($rc, 0, 'forget completes during an outage') or Test::More::diag($err);
 my $q = main::rcmd('ZRANGE', 'elaaoms:acme:openmemory:retry', 0, -1);
+
 Test::More::unlike($q, qr/2025550188/, 'the queued deletes hold no caller data');
 Test::More::like($q, qr/delete/, 'the deletes queued');
 ElaaomsTest::fake_control($main::OM, { fail_all => JSON::PP::false });

@@ -380,24 +380,31 @@ elaaoms_om_mirror_conversation(const elaaoms_worker_config_t *cf,
 
 
 /* the copy of OpenMemory id deleted, or queued as a bare delete */
-static void
+static int
 elaaoms_om_delete_or_queue(const elaaoms_worker_config_t *cf,
     const elaaoms_openmemory_t *om, redisContext *rc, const char *org,
-    const char *id)
+    const char *id, int *down)
 {
     char                 member[ELAAOMS_OM_MEMBER_MAX];
     elaaoms_api_error_t  err;
 
     snprintf(member, sizeof(member), "delete\t%s", id);
 
-    if (elaaoms_openmemory_delete(om, id, &err) == 0) {
-        elaaoms_om_done(rc, org, member);
-        return;
+    /* after one failure the rest wait in the queue: an unreachable
+       server costs one timeout, not one per copy */
+    if (!*down) {
+        if (elaaoms_openmemory_delete(om, id, &err) == 0) {
+            elaaoms_om_done(rc, org, member);
+            return 0;
+        }
+
+        *down = 1;
+        elaaoms_log(ELAAOMS_LOG_WARN, NULL, "openmemory of %s: a copy not "
+                    "deleted (queued): %s", org, err.message);
     }
 
-    elaaoms_log(ELAAOMS_LOG_WARN, NULL, "openmemory of %s: a copy not "
-                "deleted (queued): %s", org, err.message);
     elaaoms_om_schedule(cf, rc, org, member);
+    return -1;
 }
 
 
@@ -448,6 +455,7 @@ static int
 elaaoms_om_delete_copies(const elaaoms_worker_config_t *cf,
     redisContext *rc, const char *org, const char *caller, int all)
 {
+    int                   down;
     char                  map[ELAAOMS_KEY_MAX], index[ELAAOMS_KEY_MAX];
     size_t                i;
     redisReply           *r, *e;
@@ -456,6 +464,8 @@ elaaoms_om_delete_copies(const elaaoms_worker_config_t *cf,
     if (elaaoms_om_client(cf, org, &om) != 0) {
         return 0;
     }
+
+    down = 0;
 
     if (elaaoms_key_caller(map, sizeof(map), org, caller,
                            ELAAOMS_OM_KEY_MAP) < 0
@@ -490,8 +500,8 @@ elaaoms_om_delete_copies(const elaaoms_worker_config_t *cf,
         }
 
         if (elaaoms_openmemory_id_valid(r->element[i + 1]->str)) {
-            elaaoms_om_delete_or_queue(cf, &om, rc, org,
-                                       r->element[i + 1]->str);
+            (void) elaaoms_om_delete_or_queue(cf, &om, rc, org,
+                                              r->element[i + 1]->str, &down);
         }
 
         freeReplyObject(redisCommand(rc, "HDEL %s %b", map,
@@ -526,11 +536,12 @@ elaaoms_om_reconcile_caller(const elaaoms_worker_config_t *cf,
 
 
 /* one due member, taken off the queue first (another worker's ZREM 0) */
-static void
+static int
 elaaoms_om_retry(const elaaoms_worker_config_t *cf,
     const elaaoms_openmemory_t *om, redisContext *rc, const char *org,
     const char *retry, char *member)
 {
+    int          down;
     char        *caller, *id;
     redisReply  *r;
 
@@ -539,19 +550,20 @@ elaaoms_om_retry(const elaaoms_worker_config_t *cf,
         if (r) {
             freeReplyObject(r);
         }
-        return;
+        return 0;
     }
     freeReplyObject(r);
 
     if (strncmp(member, "delete\t", 7) == 0) {
-        elaaoms_om_delete_or_queue(cf, om, rc, org, member + 7);
-        return;
+        down = 0;
+        return elaaoms_om_delete_or_queue(cf, om, rc, org, member + 7,
+                                          &down);
     }
 
     caller = strchr(member, '\t');
     id = caller ? strchr(caller + 1, '\t') : NULL;
     if (id == NULL) {
-        return;
+        return 0;
     }
     *caller++ = '\0';
     *id++ = '\0';
@@ -559,8 +571,10 @@ elaaoms_om_retry(const elaaoms_worker_config_t *cf,
     if (elaaoms_caller_key_valid(caller)
         && elaaoms_memory_id_valid(id, strlen(id)))
     {
-        (void) elaaoms_om_sync_or_queue(cf, om, rc, org, caller, id, NULL);
+        return elaaoms_om_sync_or_queue(cf, om, rc, org, caller, id, NULL);
     }
+
+    return 0;
 }
 
 
@@ -597,8 +611,14 @@ elaaoms_om_drain_org(redisContext *rc, const char *org, void *data)
         {
             memcpy(member, due->element[k]->str, due->element[k]->len);
             member[due->element[k]->len] = '\0';
-            elaaoms_om_retry(cf, &om, rc, org, retry, member);
             n++;
+
+            /* the server failed again: the rest of the batch waits for
+               the next sweep, so the worker's loop (heartbeats) is held
+               for one timeout at most */
+            if (elaaoms_om_retry(cf, &om, rc, org, retry, member) != 0) {
+                break;
+            }
         }
     }
 
