@@ -55,28 +55,7 @@ sub held {
 
 sub rcmd { my $v = ElaaomsTest::redis_cmd(@_); $v =~ s/^\(integer\) //; $v =~ s/^"(.*)"$/$1/s; $v }
 
-our $HTTP_CONFIG = <<"END";
-    elaaoms_redis 127.0.0.1:$ENV{TEST_NGINX_REDIS_PORT};
-    elaaoms_payload_dir $ENV{TEST_NGINX_PAYLOAD_DIR};
-END
-
-our $CONFIG = <<'END';
-    location = /acme/post-call {
-        elaaoms_org acme;
-        elaaoms_signature_secret test_secret;
-        elaaoms_webhook post_call;
-    }
-    location = /health { elaaoms_health; }
-END
-
-add_block_preprocessor(sub {
-    my $block = shift;
-    $block->set_value('http_config', $main::HTTP_CONFIG)
-        unless defined $block->http_config;
-    $block->set_value('config', $main::CONFIG) unless defined $block->config;
-    $block->set_value('request', "GET /health") unless defined $block->request;
-    $block->set_value('error_code', 200) unless defined $block->error_code;
-});
+ElaaomsTest::post_call_suite();
 
 no_shuffle();
 run_tests();

@@ -72,6 +72,34 @@ sub shared_config {
     });
 }
 
+# The configuration of the suites that drive the worker through signed
+# post-calls: Redis and the payload dir (TEST_NGINX_REDIS_PORT and
+# TEST_NGINX_PAYLOAD_DIR, set before), the location /acme/post-call (org
+# acme, secret test_secret) and /health; a block without a request of its
+# own asks GET /health and expects 200 (its checks are in --- init).
+sub post_call_suite {
+    my $http = "    elaaoms_redis 127.0.0.1:$ENV{TEST_NGINX_REDIS_PORT};\n"
+             . "    elaaoms_payload_dir $ENV{TEST_NGINX_PAYLOAD_DIR};\n";
+    my $config = <<'END';
+    location = /acme/post-call {
+        elaaoms_org acme;
+        elaaoms_signature_secret test_secret;
+        elaaoms_webhook post_call;
+    }
+    location = /health { elaaoms_health; }
+END
+    main::add_block_preprocessor(sub {
+        my $block = shift;
+        $block->set_value('http_config', $http)
+            unless defined $block->http_config;
+        $block->set_value('config', $config) unless defined $block->config;
+        $block->set_value('request', "GET /health")
+            unless defined $block->request;
+        $block->set_value('error_code', 200)
+            unless defined $block->error_code;
+    });
+}
+
 # the checkout this file belongs to (t/lib/ElaaomsTest.pm), wherever prove
 # runs from; ELAAOMS_ROOT overrides it
 sub repo_root {
