@@ -15,7 +15,7 @@
 #       [--paths client-data,search-memory,post-call] [--memories 10,100,1000]
 #       [--rate 1000] [--post-rate 200] [--rss-requests N] [--rss-memories N]
 #       [--ir-requests N] [--search-cache SIZE|off] [--rounds N] [--quick]
-#       [--profile FILE]
+#       [--profile FILE] [--callgrind-dir DIR]
 #
 # Each path's closed loop runs --rounds times (3), each run right after a
 # run of "return 200", and its ratio is to that run: the median ratio is
@@ -24,6 +24,8 @@
 # work changes speed over minutes; the instruction counts do not.
 # search-memory runs with "elaaoms_search_cache zone=search:SIZE" (64m, as
 # conf/nginx.conf), or without the cache with --search-cache off.
+# --callgrind-dir keeps the longer callgrind run's profile of each path
+# there (<path>-<n>.callgrind, for callgrind_annotate).
 # --rss-requests 0 or --ir-requests 0 leave that part out.  --quick is a
 # smoke run of every part (about 30 s).  Needs "make all bench";
 # everything runs on 127.0.0.1, and every process it starts (Redis, nginx,
@@ -34,6 +36,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../t/lib";
 use Getopt::Long;
+use File::Copy ();
 use File::Temp qw(tempdir);
 use HTTP::Tiny;
 use JSON::PP ();
@@ -49,12 +52,13 @@ my %o = (seconds => 5, connections => 32,
 my %cli;
 GetOptions(\%cli, 'seconds=f', 'connections=i', 'paths=s', 'memories=s',
            'rate=f', 'post-rate=f', 'rss-requests=i', 'rss-memories=i',
-           'ir-requests=i', 'search-cache=s', 'rounds=i', 'quick', 'profile=s')
+           'ir-requests=i', 'search-cache=s', 'rounds=i', 'quick', 'profile=s',
+           'callgrind-dir=s')
     or die "usage: perl bench/hot_paths.pl [--seconds N] [--connections N] "
          . "[--paths LIST] [--memories LIST] [--rate R] [--post-rate R] "
          . "[--rss-requests N] [--rss-memories N] [--ir-requests N] "
          . "[--search-cache SIZE|off] [--rounds N] [--quick] "
-         . "[--profile FILE]\n";
+         . "[--profile FILE] [--callgrind-dir DIR]\n";
 # --quick: other defaults, options given still win
 %o = (%o, seconds => 0.5, connections => 8, memories => '10',
       'rss-requests' => 2000, 'rss-memories' => 10, 'ir-requests' => 20,
@@ -459,13 +463,34 @@ printf "nginx + ngx_http_elaaoms_module, 1 worker process, bench/loadgen "
 # --rounds closed-loop runs of each path, each right after a run of
 # "return 200": its ratio is to that run (a shared machine's speed drifts
 # over minutes), and the line shows the run of the median ratio
-my %runs;
+# CPU time (user + system, clock ticks) of nginx's worker and of Redis:
+# per request it does not move with the machine's speed as rates do, and
+# it counts the kernel's share and Redis', which callgrind leaves out
+my ($redis_pid) = redis_cmd('INFO', 'server') =~ /process_id:(\d+)/;
+my $hz = POSIX::sysconf(POSIX::_SC_CLK_TCK()) || 100;
+sub cpu_ticks {
+    my ($pid) = @_;
+    open my $fh, '<', "/proc/$pid/stat" or return 0;
+    my @f = split ' ', (<$fh> // '') =~ s/^.*\) //r;
+    return $f[11] + $f[12];
+}
+sub cpu_run {
+    my ($t) = @_;
+    my @before = map { cpu_ticks($_) } $nginx_worker, $redis_pid;
+    my ($n, $rps, $p50, $p99) = loadgen($t);
+    my @us = map { 1e6 * (cpu_ticks((($nginx_worker, $redis_pid))[$_])
+                          - $before[$_]) / $hz / ($n || 1) } 0, 1;
+    return ($n, $rps, $p50, $p99, @us);
+}
+my (%runs, %cpu);
 for my $round (1 .. $o{rounds}) {
     for my $t (@targets[1 .. $#targets]) {
-        my (undef, $base) = loadgen($return200);
-        my (undef, $rps, $p50, $p99) = loadgen($t);
+        my (undef, $base, undef, undef, @bcpu) = cpu_run($return200);
+        my (undef, $rps, $p50, $p99, @tcpu) = cpu_run($t);
         push @{ $runs{$return200->[0]} }, [$base, undef, undef, 1];
         push @{ $runs{$t->[0]} }, [$rps, $p50, $p99, $rps / $base];
+        push @{ $cpu{$return200->[0]} }, \@bcpu;
+        push @{ $cpu{$t->[0]} }, \@tcpu;
     }
     if (@targets == 1) {
         my (undef, $rps, $p50, $p99) = loadgen($return200);
@@ -490,6 +515,13 @@ for my $t (@targets) {
     my $fp99 = $f[$#f / 2];
     printf "%-30s %8.0f req/s  p50 %-8s p99 %-8s %.2f  p99\@%grps %s\n",
         $name, $rps, ms($p50), ms($p99), $ratio, $rate, ms($fp99);
+}
+for my $t (@targets) {
+    my $c = $cpu{$t->[0]} or next;
+    my @n = sort { $a <=> $b } map { $_->[0] } @$c;
+    my @r = sort { $a <=> $b } map { $_->[1] } @$c;
+    printf "cpu/request %-30s nginx %5.1fus  redis %5.1fus\n",
+        $t->[0], $n[$#n / 2], $r[$#r / 2];
 }
 
 # --- the worker's resident memory ----------------------------------------------
@@ -520,7 +552,7 @@ stop_nginx_master();
 # nginx in one process under callgrind for n requests on one connection;
 # returns the instructions it executed from start to exit
 sub callgrind_total {
-    my ($t, $n) = @_;
+    my ($t, $n, $keep) = @_;
     my $p = free_port();
     my $dir = "$tmp/cg";
     mkdir $dir;
@@ -546,6 +578,9 @@ sub callgrind_total {
         die "nginx under callgrind did not stop by itself ($status):\n",
             <$log>;
     }
+    if ($keep) {
+        File::Copy::copy($outf, $keep) or die "$keep: $!\n";
+    }
     open my $fh, '<', $outf or die "$outf: $!";
     while (<$fh>) { return $1 if /^totals:\s+(\d+)/ }
     die "no instruction total in $outf\n";
@@ -555,7 +590,12 @@ if ($o{'ir-requests'}) {
     my $n2 = $o{'ir-requests'};
     my $n1 = int($n2 / 5) || 1;
     for my $t (@targets) {
-        my $d = callgrind_total($t, $n2) - callgrind_total($t, $n1);
+        my $keep;
+        if (my $dir = $o{'callgrind-dir'}) {
+            ($keep = "$dir/$t->[0].callgrind") =~ s/[ ,]+/-/g;
+            $keep =~ s/-memories//;
+        }
+        my $d = callgrind_total($t, $n2, $keep) - callgrind_total($t, $n1);
         printf "instructions/request %-26s %d\n", $t->[0],
             $d / ($n2 - $n1);
     }

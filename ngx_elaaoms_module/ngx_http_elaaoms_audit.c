@@ -3,13 +3,16 @@
  * reinforced them (client-data's shared context, search-memory's other
  * agents' memories): one XADD to "elaaoms:<org>:audit" per answer.
  *
- *   XADD elaaoms:<org>:audit MINID <now - elaaoms_audit_retention, ms> *
+ *   XADD elaaoms:<org>:audit [MINID <now - elaaoms_audit_retention, ms>] *
  *        org .. caller .. agent_id .. memory_ids id,id time <unix>
  *        request_id .. via client_data|search client <address>
  *        auth signature|shared_secret|none
  *
- * Entries are kept by age (MINID trims what is older than the retention
- * on every write), not by count.  Most answers do not wait for the entry;
+ * Entries are kept by age (MINID trims what is older than the retention),
+ * not by count.  Trimming is a third of an XADD's cost in Redis and nothing
+ * can expire twice within a second: each nginx process trims with the
+ * first entry it writes in a second (per location), the worker's
+ * retention sweep once a sweep.  Most answers do not wait for the entry;
  * a caller that must not be served unaudited (search_all_agents) passes a
  * done handler and answers from it.
  */
@@ -97,10 +100,16 @@ ngx_http_elaaoms_audit(ngx_http_request_t *r, ngx_str_t *ids,
 
     ngx_http_elaaoms_arg_str(a, "XADD");
     ngx_http_elaaoms_arg(a, key, (size_t) n);
-    /* exact, not "~": entries are few, and an old one must really go */
-    ngx_http_elaaoms_arg_str(a, "MINID");
-    p = ngx_sprintf(minid, "%M", (ngx_msec_t) min_ms);
-    ngx_http_elaaoms_arg(a, minid, p - minid);
+
+    if (elcf->audit_trimmed != ngx_time()) {
+        elcf->audit_trimmed = ngx_time();
+
+        /* exact, not "~": an entry past its retention must really go */
+        ngx_http_elaaoms_arg_str(a, "MINID");
+        p = ngx_sprintf(minid, "%M", (ngx_msec_t) min_ms);
+        ngx_http_elaaoms_arg(a, minid, p - minid);
+    }
+
     ngx_http_elaaoms_arg_str(a, "*");
     ngx_http_elaaoms_arg_str(a, "org");
     ngx_http_elaaoms_arg(a, elcf->org.data, elcf->org.len);

@@ -28,6 +28,7 @@
 #include "ngx_http_elaaoms_profile.h"
 #include "util/json_arena.h"
 #include "util/json_scan.h"
+#include "context/context_build.h"
 
 
 /* members of the stored document and of its dynamic_variables, at most */
@@ -42,8 +43,11 @@ typedef struct {
 } ngx_http_elaaoms_jstr_t;
 
 typedef struct {
-    /* the document, scanned: spans of cd->doc */
-    ngx_uint_t              nvars;
+    /* the document, scanned or read by its spans: spans of cd->doc */
+    ngx_http_elaaoms_jstr_t variables;   /* version 3: the inside of */
+                                         /* dynamic_variables, copied */
+                                         /* whole */
+    ngx_uint_t              nvars;       /* older: its members */
     ngx_http_elaaoms_jstr_t first_message;
     ngx_http_elaaoms_jstr_t prompt_addition;
     elaaoms_json_member_t   shared_ids;
@@ -123,24 +127,65 @@ ngx_http_elaaoms_member_jstr(const elaaoms_json_member_t *m,
 }
 
 
+/* version 2 and later end with prompt_addition */
 static ngx_flag_t
 ngx_http_elaaoms_doc_v2(ngx_str_t *doc)
 {
-    static const char  v2[] = "{\"version\":2,";
+    static const char  v[] = "{\"version\":";
 
-    return doc->len > sizeof(v2) - 1
-           && ngx_memcmp(doc->data, v2, sizeof(v2) - 1) == 0;
+    return doc->len > sizeof(v)
+           && ngx_memcmp(doc->data, v, sizeof(v) - 1) == 0
+           && doc->data[sizeof(v) - 1] >= '2'
+           && doc->data[sizeof(v) - 1] <= '9'
+           && doc->data[sizeof(v)] == ',';
 }
 
 
-/* the scanned document; NGX_DECLINED when it is not one the worker wrote */
+/*
+ * Version 3: the values where "at" says they are, nothing scanned.  The
+ * worker writes only scalars under names of its own there, the five
+ * defaults always (context_build.h): the object's inside is copied whole.
+ */
+static ngx_int_t
+ngx_http_elaaoms_answer_spans(ngx_str_t *doc, ngx_http_elaaoms_answer_t *a)
+{
+    elaaoms_context_span_t  sp[ELAAOMS_CONTEXT_SPANS];
+
+    if (elaaoms_context_spans_read((const char *) doc->data, doc->len, sp)
+        != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    a->variables.data = doc->data + sp[ELAAOMS_CONTEXT_SPAN_VARIABLES].off
+                        + 1;
+    a->variables.len = sp[ELAAOMS_CONTEXT_SPAN_VARIABLES].len - 2;
+
+    a->first_message.data = doc->data
+                            + sp[ELAAOMS_CONTEXT_SPAN_FIRST_MESSAGE].off + 1;
+    a->first_message.len = sp[ELAAOMS_CONTEXT_SPAN_FIRST_MESSAGE].len - 2;
+
+    a->shared_ids.value = (const char *) doc->data
+                          + sp[ELAAOMS_CONTEXT_SPAN_SHARED_IDS].off;
+    a->shared_ids.value_len = sp[ELAAOMS_CONTEXT_SPAN_SHARED_IDS].len;
+
+    return NGX_OK;
+}
+
+
+/* the document's values; NGX_DECLINED when it is not one the worker wrote */
 static ngx_int_t
 ngx_http_elaaoms_answer_doc(ngx_http_request_t *r, ngx_str_t *doc,
-    ngx_http_elaaoms_answer_t *a)
+    ngx_http_elaaoms_answer_t *a, ngx_flag_t want_prompt)
 {
     int                           n, nv;
     elaaoms_json_member_t         m[NGX_HTTP_ELAAOMS_DOC_MEMBERS];
     const elaaoms_json_member_t  *v;
+
+    /* the prompt text has no span: only a whole document is scanned */
+    if (!want_prompt && ngx_http_elaaoms_answer_spans(doc, a) == NGX_OK) {
+        return NGX_OK;
+    }
 
     /* version 2 ends with prompt_addition, most of it: not scanned */
     n = elaaoms_json_members_last((const char *) doc->data, doc->len,
@@ -184,6 +229,7 @@ bad:
     ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                   "elaaoms: client-data: unusable context in redis");
     a->nvars = 0;
+    ngx_str_null(&a->variables);
     ngx_str_null(&a->first_message);
     ngx_str_null(&a->prompt_addition);
     ngx_memzero(&a->shared_ids, sizeof(elaaoms_json_member_t));
@@ -216,6 +262,38 @@ ngx_http_elaaoms_jstr_eq(const ngx_http_elaaoms_jstr_t *a,
     const ngx_http_elaaoms_jstr_t *b)
 {
     return a->len == b->len && ngx_memcmp(a->data, b->data, a->len) == 0;
+}
+
+
+/*
+ * 1 when the copied variables hold the name: as "name": in a flat object
+ * of scalars, which no string value can hold unescaped
+ */
+static ngx_flag_t
+ngx_http_elaaoms_in_variables(ngx_http_elaaoms_answer_t *a,
+    const u_char *name, size_t len)
+{
+    u_char  *p, *end;
+
+    p = a->variables.data;
+    end = p + a->variables.len;
+
+    while (end - p >= (ssize_t) len + 3) {
+        p = memchr(p, '"', end - len - 2 - p);
+        if (p == NULL) {
+            return 0;
+        }
+
+        p++;
+
+        if (ngx_memcmp(p, name, len) == 0 && p[len] == '"'
+            && p[len + 1] == ':')
+        {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 
@@ -327,6 +405,11 @@ ngx_http_elaaoms_answer_write(ngx_http_request_t *r,
     ngx_http_elaaoms_out_lit(o, "{\"type\":\"conversation_initiation_client_"
                                 "data\",\"dynamic_variables\":{");
 
+    if (a->variables.len) {
+        ngx_http_elaaoms_out(o, a->variables.data, a->variables.len);
+        comma = 1;
+    }
+
     for (i = 0; i < a->nvars; i++) {
         m = &a->vars[i];
 
@@ -347,7 +430,11 @@ ngx_http_elaaoms_answer_write(ngx_http_request_t *r,
         comma = 1;
     }
 
-    for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+    /* the worker's version 3 variables hold every default */
+    for (i = 0;
+         a->variables.len == 0 && i < sizeof(defaults) / sizeof(defaults[0]);
+         i++)
+    {
         if (ngx_http_elaaoms_seen(a, defaults[i].name.data,
                                   defaults[i].name.len))
         {
@@ -395,7 +482,9 @@ ngx_http_elaaoms_answer_write(ngx_http_request_t *r,
             continue;
         }
 
-        if (ngx_http_elaaoms_seen(a, key, klen)) {
+        if (ngx_http_elaaoms_in_variables(a, key, klen)
+            || ngx_http_elaaoms_seen(a, key, klen))
+        {
             continue;
         }
 
@@ -522,11 +611,13 @@ ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
 
     if (in->caller[0]) {
         /* an unusable document: the caller is answered as unknown */
-        if (in->doc.len) {
-            (void) ngx_http_elaaoms_answer_doc(r, &in->doc, a);
-        }
-
         ngx_http_elaaoms_answer_profile(in->profile, a);
+
+        if (in->doc.len) {
+            (void) ngx_http_elaaoms_answer_doc(r, &in->doc, a,
+                                               a->allow_prompt
+                                               && a->profile_prompt.len);
+        }
     }
 
     if (ngx_http_elaaoms_escape(r->pool, in->caller, ngx_strlen(in->caller),

@@ -92,6 +92,9 @@ typedef struct {
     ngx_int_t                      health_failure_ratio;  /* 1/10000 */
     size_t                         body_limit;     /* 0: none of its own */
     time_t                         audit_retention;
+    time_t                         audit_trimmed;   /* this process's */
+                                                    /* last MINID, a */
+                                                    /* second's work */
 
     /* the admin location's own secret (elaaoms_admin_secret) */
     ngx_str_t                      admin_header;

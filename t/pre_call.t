@@ -170,7 +170,61 @@ sub seed_all {
         vars => vars(count => 1, context => "He said \"cancel\" \\ {now}\nnext [line]\x{01}")));
 }
 
+# a version 3 document and its head, as elaaoms_context_document() and
+# context_store.c's script write them: "at" holds the offset and length
+# of the values of dynamic_variables, first_message and shared_ids;
+# decoy => name puts a member of that name before dynamic_variables and
+# points "at" to it instead (which one nginx copied then says whether it
+# read the spans or scanned the document); at => text writes that instead
+sub doc3 {
+    my (%d) = @_;
+    my $vars = '{' . join(',', map { $J->encode($_->[0]) . ':' . $J->encode($_->[1]) } @{ $d{vars} }) . '}';
+    my $first = $J->encode($d{first} // '');
+    my $shared = $J->encode($d{shared} || []);
+    my $pre = '{"version":3,"at":"';
+    my $text = '","agent_id":' . $J->encode($d{agent}) . ',"built_us":1764000000000000,';
+    my $vars_at;
+    if ($d{decoy}) {
+        my $decoy = '{' . join(',', map { $J->encode($_->[0]) . ':' . $J->encode($_->[1]) } @{ $d{decoy_vars} }) . '}';
+        $text .= $J->encode($d{decoy}) . ':';
+        $vars_at = [length($pre) + 41 + length($text), length($decoy)];
+        $text .= $decoy . ',';
+    }
+    $text .= '"dynamic_variables":';
+    $vars_at ||= [length($pre) + 41 + length($text), length($vars)];
+    $text .= $vars . ',"first_message":';
+    my $first_at = [length($pre) + 41 + length($text), length($first)];
+    $text .= $first . ',"shared_ids":';
+    my $shared_at = [length($pre) + 41 + length($text), length($shared)];
+    $text .= $shared;
+    my $at = $d{at} // join(' ', map { sprintf '%06d', $_ } @$vars_at, @$first_at, @$shared_at);
+    my $head = $pre . $at . $text . '}';
+    return ($pre . $at . $text . ',"prompt_addition":' . $J->encode($d{prompt} // '') . '}', $head);
+}
+
+# version 3: each agent's document and head, with nginx's own expectations
+sub seed_v3 {
+    my $caller = '+15550006666';
+    my %agents = (
+        agent_plain => {},
+        agent_locked => {},
+        agent_01support7x => {},
+        agent_decoy => { decoy => 'decoy', decoy_vars => [['caller_known', JSON::PP::true], ['caller_name', 'From Spans']] },
+        agent_lies => { at => '000070 000021 000115 000004 000134 000006' },
+        agent_zeros => { at => join(' ', ('000000') x 6) },
+    );
+    for my $agent (sort keys %agents) {
+        my ($doc, $head) = doc3(agent => $agent, first => "V3 hello \"$agent\"",
+            prompt => "PROMPT-66 for $agent", shared => ['m_v3a', 'm_v3b'],
+            vars => vars(count => 4, context => "Context of $agent", name => "V3 $agent"),
+            %{ $agents{$agent} });
+        redis_cmd('SET', ctx_key('acme', $caller, $agent), $doc);
+        redis_cmd('SET', ctx_key('acme', $caller, $agent) . ':head', $head);
+    }
+}
+
 seed_all();
+seed_v3();
 
 # the configuration most blocks share; a block with its own keeps it
 shared_config(http_config => <<'HTTP', config => <<'CONFIG');
@@ -465,3 +519,72 @@ unusable agent profile in redis
 --- no_error_log
 [error]
 [warn]
+
+
+
+=== TEST 20: a version 3 head is copied where "at" says, nothing scanned: the variables once each, the first message
+--- request
+POST /webhook/client-data
+{"caller_id":"+15550006666","agent_id":"agent_plain"}
+--- error_code: 200
+--- response_body_like: ^\{"type":"conversation_initiation_client_data","dynamic_variables":\{"caller_known":true,"caller_call_count":4,"caller_context":"Context of agent_plain","caller_last_interaction":"2025-11-17","caller_open_issue":"","caller_name":"V3 agent_plain","caller_key":"\+15550006666","first_message":"V3 hello \\"agent_plain\\""\}\}$
+--- no_error_log
+[warn]
+
+
+
+=== TEST 21: version 3 and a profile's placeholders: a variable the head holds is not repeated, the others are added; no override the profile forbids
+--- request
+POST /webhook/client-data
+{"caller_id":"+15550006666","agent_id":"agent_locked"}
+--- error_code: 200
+--- response_body_like: "caller_name":"V3 agent_locked","caller_key":"\+15550006666","first_message":"V3 hello \\"agent_locked\\"","account_tier":"standard"\}\}$
+--- response_body_unlike
+conversation_config_override|system__x|"caller_name":"there"|"caller_known".*"caller_known"
+
+
+
+=== TEST 22: version 3 where the profile allows the prompt override: the whole document, its prompt text
+--- request
+POST /webhook/client-data
+{"caller_id":"+15550006666","agent_id":"agent_01support7x"}
+--- error_code: 200
+--- response_body_like: "caller_name":"V3 agent_01support7x",.*"prompt":\{"prompt":"[^"]*\\n\\nPROMPT-66 for agent_01support7x"\}
+--- response_body_unlike: "caller_known".*"caller_known"
+
+
+
+=== TEST 23: the spans are what is read: "at" pointing at another object copies that one
+--- request
+POST /webhook/client-data
+{"caller_id":"+15550006666","agent_id":"agent_decoy"}
+--- error_code: 200
+--- response_body_like: "dynamic_variables":\{"caller_known":true,"caller_name":"From Spans","caller_key":"\+15550006666"
+--- response_body_unlike: V3 agent_decoy"
+
+
+
+=== TEST 24: an "at" that does not match the bytes, or one left unfilled, is not trusted: the document is scanned, same answer
+--- request eval
+["POST /webhook/client-data\n{\"caller_id\":\"+15550006666\",\"agent_id\":\"agent_lies\"}",
+ "POST /webhook/client-data\n{\"caller_id\":\"+15550006666\",\"agent_id\":\"agent_zeros\"}"]
+--- error_code eval
+[200, 200]
+--- response_body_like eval
+[qr/"caller_call_count":4,"caller_context":"Context of agent_lies",.*"caller_name":"V3 agent_lies","caller_key":"\+15550006666","first_message":"V3 hello \\"agent_lies\\""\}\}$/,
+ qr/"caller_call_count":4,"caller_context":"Context of agent_zeros",.*"caller_name":"V3 agent_zeros","caller_key":"\+15550006666","first_message":"V3 hello \\"agent_zeros\\""\}\}$/]
+--- no_error_log
+[warn]
+
+
+
+=== TEST 25: version 3's shared ids reach the audit trail from their span
+--- init
+my $all = ElaaomsTest::wait_until(sub {
+    my $a = ElaaomsTest::redis_cmd('XRANGE', 'elaaoms:acme:audit', '-', '+');
+    return $a =~ /agent_zeros/ ? $a : undef; }, 5) // '';
+Test::More::like($all, qr/"agent_id"\s+\d+\)\s+"agent_plain"\s+\d+\)\s+"memory_ids"\s+\d+\)\s+"m_v3a,m_v3b"/, 'the head read by its spans');
+Test::More::like($all, qr/"agent_id"\s+\d+\)\s+"agent_lies"\s+\d+\)\s+"memory_ids"\s+\d+\)\s+"m_v3a,m_v3b"/, 'the head scanned');
+--- request
+GET /health
+--- error_code: 200

@@ -181,7 +181,7 @@ int elaaoms_context_issue_resolved(const char *content);
  * The stored document for client-data (ONE JSON object, see
  * context_store.h), into *out (malloc'd, NUL-terminated, *len bytes):
  *
- *   {"version":2,"agent_id":"..","built_us":<unix microseconds>,
+ *   {"version":3,"at":"<spans>","agent_id":"..","built_us":<unix µs>,
  *    "dynamic_variables":{"caller_known":true,"caller_call_count":3,
  *       "caller_context":"..","caller_last_interaction":"2025-11-17",
  *       "caller_open_issue":"..","caller_name":".." (only when known)},
@@ -195,6 +195,10 @@ int elaaoms_context_issue_resolved(const char *content);
  *                                   without scanning it (version 1 had
  *                                   it before shared_ids)
  *
+ * "at" (version 3) says where the values nginx copies into its answer
+ * are, so that it copies them without scanning the document: see
+ * elaaoms_context_spans_read() below.
+ *
  * first_message may be NULL ("").  "built_us" comes right after the
  * agent id (an id never holds a quote), so a reader can find it with a
  * plain pattern match: context_store.h never replaces a document with an
@@ -202,6 +206,48 @@ int elaaoms_context_issue_resolved(const char *content);
  */
 int elaaoms_context_document(const elaaoms_context_t *ctx,
     const char *first_message, int64_t built_us, char **out, size_t *len);
+
+
+/*
+ * The spans of a version 3 document: where the values of
+ * dynamic_variables (the object, braces included), first_message (the
+ * string, quotes included) and shared_ids (the array) are, as byte
+ * offsets from the document's start and lengths.  They hold for the head
+ * too, which is the document cut after shared_ids.  "at" is written as
+ * six ELAAOMS_CONTEXT_AT_DIGITS-digit numbers (offset and length of each,
+ * in that order) separated by spaces; all zeros when one would not fit.
+ */
+#define ELAAOMS_CONTEXT_SPAN_VARIABLES      0
+#define ELAAOMS_CONTEXT_SPAN_FIRST_MESSAGE  1
+#define ELAAOMS_CONTEXT_SPAN_SHARED_IDS     2
+#define ELAAOMS_CONTEXT_SPANS               3
+
+#define ELAAOMS_CONTEXT_AT_DIGITS           6
+#define ELAAOMS_CONTEXT_AT_MAX              999999
+#define ELAAOMS_CONTEXT_AT_LEN                                               \
+    (2 * ELAAOMS_CONTEXT_SPANS * (ELAAOMS_CONTEXT_AT_DIGITS + 1) - 1)
+
+/* what every version 3 document starts with, "at"'s value next */
+#define ELAAOMS_CONTEXT_V3_PREFIX           "{\"version\":3,\"at\":\""
+
+typedef struct {
+    size_t    off;
+    size_t    len;
+} elaaoms_context_span_t;
+
+/* "at"'s value into at (ELAAOMS_CONTEXT_AT_LEN bytes, no quotes) */
+void elaaoms_context_spans_write(char *at,
+    const elaaoms_context_span_t spans[ELAAOMS_CONTEXT_SPANS]);
+
+/*
+ * The spans of doc (a document or its head, len bytes): 0 when doc is a
+ * version 3 document whose "at" is filled and whose spans lie inside it,
+ * each starting and ending with its value's delimiters ({}, "", []);
+ * -1 otherwise (an older version, or bytes not to trust: scan them).
+ * Reads "at" and six pairs of bytes, whatever the document's size.
+ */
+int elaaoms_context_spans_read(const char *doc, size_t len,
+    elaaoms_context_span_t spans[ELAAOMS_CONTEXT_SPANS]);
 
 
 /*

@@ -26,14 +26,48 @@ static const char  prompt_addition_head[] =
     "noted by other agents of the company.\n";
 
 
+/* bytes generated so far */
+static size_t
+elaaoms_ctx_gen_len(yajl_gen g)
+{
+    size_t                n;
+    const unsigned char  *buf;
+
+    return yajl_gen_get_buf(g, &buf, &n) == yajl_gen_status_ok ? n : 0;
+}
+
+
+/*
+ * Starts a span at the value about to follow a key: yajl writes the ':'
+ * with the value, so the value's first byte is one past what is there now.
+ */
+static void
+elaaoms_ctx_span_open(yajl_gen g, elaaoms_context_span_t *s)
+{
+    s->off = elaaoms_ctx_gen_len(g) + 1;
+}
+
+
+static void
+elaaoms_ctx_span_close(yajl_gen g, elaaoms_context_span_t *s)
+{
+    size_t  end;
+
+    end = elaaoms_ctx_gen_len(g);
+    s->len = end > s->off ? end - s->off : 0;
+}
+
+
 int
 elaaoms_context_document(const elaaoms_context_t *ctx,
     const char *first_message, int64_t built_us, char **out, size_t *len)
 {
-    int                   rc;
-    char                 *pa, *doc;
-    size_t                i, n, palen;
-    yajl_gen              g;
+    int                     rc;
+    char                   *pa, *doc;
+    char                    at[ELAAOMS_CONTEXT_AT_LEN];
+    size_t                  i, n, palen, at_off;
+    yajl_gen                g;
+    elaaoms_context_span_t  spans[ELAAOMS_CONTEXT_SPANS];
 
     *out = NULL;
 
@@ -58,7 +92,14 @@ elaaoms_context_document(const elaaoms_context_t *ctx,
 
     rc = 0;
     rc |= yajl_gen_map_open(g) != yajl_gen_status_ok;
-    rc |= elaaoms_yajl_gen_kv_int(g, "version", 2) != yajl_gen_status_ok;
+    rc |= elaaoms_yajl_gen_kv_int(g, "version", 3) != yajl_gen_status_ok;
+
+    /* a placeholder of the final length, filled in once the spans are known */
+    memset(at, '0', sizeof(at));
+    rc |= elaaoms_ctx_gen_key(g, "at");
+    rc |= yajl_gen_string(g, (const unsigned char *) at, sizeof(at))
+          != yajl_gen_status_ok;
+    at_off = elaaoms_ctx_gen_len(g) - 1 - sizeof(at);
     rc |= elaaoms_yajl_gen_kv_str(g, "agent_id",
                                   ctx->agent_id ? ctx->agent_id
                                                 : ELAAOMS_CONTEXT_ANY)
@@ -67,6 +108,7 @@ elaaoms_context_document(const elaaoms_context_t *ctx,
           != yajl_gen_status_ok;
 
     rc |= elaaoms_ctx_gen_key(g, "dynamic_variables");
+    elaaoms_ctx_span_open(g, &spans[ELAAOMS_CONTEXT_SPAN_VARIABLES]);
     rc |= yajl_gen_map_open(g) != yajl_gen_status_ok;
     rc |= elaaoms_ctx_gen_key(g, "caller_known");
     rc |= yajl_gen_bool(g, ctx->known) != yajl_gen_status_ok;
@@ -88,17 +130,23 @@ elaaoms_context_document(const elaaoms_context_t *ctx,
                                    ELAAOMS_CONTEXT_NAME_MAX);
     }
     rc |= yajl_gen_map_close(g) != yajl_gen_status_ok;
+    elaaoms_ctx_span_close(g, &spans[ELAAOMS_CONTEXT_SPAN_VARIABLES]);
 
     rc |= elaaoms_ctx_gen_key(g, "first_message");
+    elaaoms_ctx_span_open(g, &spans[ELAAOMS_CONTEXT_SPAN_FIRST_MESSAGE]);
     rc |= elaaoms_ctx_gen_text(g, first_message ? first_message : "",
                                first_message ? strlen(first_message) : 0,
                                ELAAOMS_FIRST_MESSAGE_MAX);
+    elaaoms_ctx_span_close(g, &spans[ELAAOMS_CONTEXT_SPAN_FIRST_MESSAGE]);
+
     rc |= elaaoms_ctx_gen_key(g, "shared_ids");
+    elaaoms_ctx_span_open(g, &spans[ELAAOMS_CONTEXT_SPAN_SHARED_IDS]);
     rc |= yajl_gen_array_open(g) != yajl_gen_status_ok;
     for (i = 0; i < ctx->nshared; i++) {
         rc |= elaaoms_ctx_gen_key(g, ctx->shared_ids[i]);
     }
     rc |= yajl_gen_array_close(g) != yajl_gen_status_ok;
+    elaaoms_ctx_span_close(g, &spans[ELAAOMS_CONTEXT_SPAN_SHARED_IDS]);
 
     /*
      * last, and "version" 2 says so: nginx takes this long text as the
@@ -128,6 +176,8 @@ elaaoms_context_document(const elaaoms_context_t *ctx,
     if (doc == NULL) {
         return -1;
     }
+
+    elaaoms_context_spans_write(doc + at_off, spans);
 
     *out = doc;
     if (len) {

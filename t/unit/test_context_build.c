@@ -214,6 +214,190 @@ has_id(const elaaoms_context_t *ctx, const char *id)
 }
 
 
+/* a span's bytes as a NUL-terminated copy */
+static char *
+span_text(const char *doc, const elaaoms_context_span_t *sp)
+{
+    char  *t;
+
+    t = malloc(sp->len + 1);
+    if (t == NULL) {
+        abort();
+    }
+    memcpy(t, doc + sp->off, sp->len);
+    t[sp->len] = '\0';
+
+    return t;
+}
+
+
+/*
+ * "at" of a stored document: its spans are the values yajl finds under
+ * those names, in the document and in its head (cut as context_store.c's
+ * script does)
+ */
+static void
+spans_agree(const char *doc, size_t len)
+{
+    char                    *t, *head;
+    yajl_val                 d, v;
+    const char              *cut;
+    elaaoms_context_span_t   sp[ELAAOMS_CONTEXT_SPANS], hsp[ELAAOMS_CONTEXT_SPANS];
+    static const char       *names[ELAAOMS_CONTEXT_SPANS] = {
+        "dynamic_variables", "first_message", "shared_ids"
+    };
+    int                      i;
+    char                     wrapped[4096];
+
+    CHECK_INT_EQ(elaaoms_context_spans_read(doc, len, sp), 0);
+
+    d = parse(doc);
+    CHECK(d != NULL);
+
+    for (i = 0; i < ELAAOMS_CONTEXT_SPANS; i++) {
+        t = span_text(doc, &sp[i]);
+        /* each span parses alone to the document's value */
+        snprintf(wrapped, sizeof(wrapped), "{\"v\":%s}", t);
+        v = parse(wrapped);
+        CHECK(v != NULL);
+        if (v != NULL && d != NULL) {
+            yajl_val  a = get(v, "v", NULL), b = get(d, names[i], NULL);
+
+            CHECK(a != NULL && b != NULL && a->type == b->type);
+            if (i == ELAAOMS_CONTEXT_SPAN_FIRST_MESSAGE && a && b) {
+                CHECK_STR_EQ(S(a), S(b));
+            }
+            if (i != ELAAOMS_CONTEXT_SPAN_FIRST_MESSAGE && a && b) {
+                CHECK_INT_EQ(i == ELAAOMS_CONTEXT_SPAN_VARIABLES
+                             ? a->u.object.len : a->u.array.len,
+                             i == ELAAOMS_CONTEXT_SPAN_VARIABLES
+                             ? b->u.object.len : b->u.array.len);
+            }
+            yajl_tree_free(v);
+        }
+        free(t);
+    }
+
+    yajl_tree_free(d);
+
+    cut = strstr(doc, ",\"prompt_addition\":");
+    CHECK(cut != NULL);
+    if (cut == NULL) {
+        return;
+    }
+    head = malloc((size_t) (cut - doc) + 2);
+    memcpy(head, doc, (size_t) (cut - doc));
+    head[cut - doc] = '}';
+    head[cut - doc + 1] = '\0';
+    CHECK_INT_EQ(elaaoms_context_spans_read(head, strlen(head), hsp), 0);
+    CHECK(memcmp(sp, hsp, sizeof(sp)) == 0);
+    free(head);
+}
+
+
+/* "at" refused: whatever is not what the worker writes is scanned instead */
+static void
+spans_refused(void)
+{
+    char                    doc[512], at[ELAAOMS_CONTEXT_AT_LEN + 1];
+    size_t                  len, pre;
+    elaaoms_context_span_t  sp[ELAAOMS_CONTEXT_SPANS], w[ELAAOMS_CONTEXT_SPANS];
+
+    static const char  body[] =
+        "\",\"agent_id\":\"a\",\"built_us\":1,"
+        "\"dynamic_variables\":{\"caller_known\":true},"
+        "\"first_message\":\"Hi\",\"shared_ids\":[\"m1\"]}";
+
+    pre = sizeof(ELAAOMS_CONTEXT_V3_PREFIX) - 1;
+
+    /* the spans of body, by hand */
+    w[0].off = pre + ELAAOMS_CONTEXT_AT_LEN + strlen("\",\"agent_id\":\"a\","
+               "\"built_us\":1,\"dynamic_variables\":");
+    w[0].len = strlen("{\"caller_known\":true}");
+    w[1].off = w[0].off + w[0].len + strlen(",\"first_message\":");
+    w[1].len = 4;
+    w[2].off = w[1].off + w[1].len + strlen(",\"shared_ids\":");
+    w[2].len = 6;
+
+#define BUILD()                                                              \
+    do {                                                                     \
+        at[ELAAOMS_CONTEXT_AT_LEN] = '\0';                                   \
+        len = (size_t) snprintf(doc, sizeof(doc), "%s%s%s",                  \
+                                ELAAOMS_CONTEXT_V3_PREFIX, at, body);        \
+    } while (0)
+
+    elaaoms_context_spans_write(at, w);
+    BUILD();
+    CHECK_STR_EQ(at, "000110 000021 000148 000004 000166 000006");
+    CHECK_INT_EQ(elaaoms_context_spans_read(doc, len, sp), 0);
+    CHECK(memcmp(sp, w, sizeof(sp)) == 0);
+    CHECK(strncmp(doc + sp[1].off, "\"Hi\"", 4) == 0);
+
+    /* the head cut one byte short: the array's end is gone */
+    CHECK_INT_EQ(elaaoms_context_spans_read(doc, len - 2, sp), -1);
+    /* a byte out of place under a span */
+    doc[w[0].off] = ' ';
+    CHECK_INT_EQ(elaaoms_context_spans_read(doc, len, sp), -1);
+    BUILD();
+    doc[w[2].off + w[2].len - 1] = '}';
+    CHECK_INT_EQ(elaaoms_context_spans_read(doc, len, sp), -1);
+
+    /* not filled (a span did not fit): all zeros */
+    memset(at, '0', ELAAOMS_CONTEXT_AT_LEN);
+    BUILD();
+    CHECK_INT_EQ(elaaoms_context_spans_read(doc, len, sp), -1);
+
+    /* a span too long for "at" is written as all zeros */
+    w[2].len = ELAAOMS_CONTEXT_AT_MAX + 1;
+    elaaoms_context_spans_write(at, w);
+    CHECK(strspn(at, "0") == ELAAOMS_CONTEXT_AT_LEN);
+    w[2].len = 6;
+
+    /* a digit that is not one, a separator that is not one */
+    elaaoms_context_spans_write(at, w);
+    at[3] = 'x';
+    BUILD();
+    CHECK_INT_EQ(elaaoms_context_spans_read(doc, len, sp), -1);
+    elaaoms_context_spans_write(at, w);
+    at[ELAAOMS_CONTEXT_AT_DIGITS] = ',';
+    BUILD();
+    CHECK_INT_EQ(elaaoms_context_spans_read(doc, len, sp), -1);
+
+    /* spans out of order, overlapping, or inside "at" itself */
+    {
+        elaaoms_context_span_t  bad[ELAAOMS_CONTEXT_SPANS];
+
+        memcpy(bad, w, sizeof(bad));
+        bad[1] = w[2];
+        bad[2] = w[1];
+        elaaoms_context_spans_write(at, bad);
+        BUILD();
+        CHECK_INT_EQ(elaaoms_context_spans_read(doc, len, sp), -1);
+
+        memcpy(bad, w, sizeof(bad));
+        bad[0].off = 0;
+        bad[0].len = len;
+        elaaoms_context_spans_write(at, bad);
+        BUILD();
+        CHECK_INT_EQ(elaaoms_context_spans_read(doc, len, sp), -1);
+
+        memcpy(bad, w, sizeof(bad));
+        bad[2].len = 600;
+        elaaoms_context_spans_write(at, bad);
+        BUILD();
+        CHECK_INT_EQ(elaaoms_context_spans_read(doc, len, sp), -1);
+    }
+
+    /* an older version, or a version 3 prefix without its "at" */
+    CHECK_INT_EQ(elaaoms_context_spans_read("{\"version\":2,\"at\":\"0\"}",
+                                            24, sp), -1);
+    CHECK_INT_EQ(elaaoms_context_spans_read(ELAAOMS_CONTEXT_V3_PREFIX "0\"}",
+                 sizeof(ELAAOMS_CONTEXT_V3_PREFIX) + 2, sp), -1);
+
+#undef BUILD
+}
+
+
 static void
 returning_customer(void)
 {
@@ -325,9 +509,11 @@ returning_customer(void)
     CHECK_INT_EQ(elaaoms_context_document(&ctx, msg[0] ? msg : "Hi Maria!",
                                           1763400000123456LL, &doc, &len), 0);
     CHECK_INT_EQ(strlen(doc), len);
-    CHECK(STARTS(doc, "{\"version\":2,\"agent_id\":\"agent_support\","
-                 "\"built_us\":1763400000123456,"));
-    /* version 2: prompt_addition is the last member */
+    CHECK(STARTS(doc, ELAAOMS_CONTEXT_V3_PREFIX));
+    CHECK(strstr(doc, "\",\"agent_id\":\"agent_support\","
+                      "\"built_us\":1763400000123456,") != NULL);
+    spans_agree(doc, len);
+    /* version 2 and later: prompt_addition is the last member */
     CHECK(strstr(doc, ",\"prompt_addition\":\"") != NULL
           && strstr(strstr(doc, ",\"prompt_addition\":\""), "\",\"") == NULL
           && len > 2 && doc[len - 1] == '}' && doc[len - 2] == '"');
@@ -970,6 +1156,7 @@ main(void)
     greetings();
     checks();
     dirty_input();
+    spans_refused();
 
     return UNIT_DONE("context_build");
 }
