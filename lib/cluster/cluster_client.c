@@ -322,6 +322,22 @@ elaaoms_cluster_slot_of(const elaaoms_cluster_cmd_t *cmds, size_t ncmds,
 }
 
 
+/* the map has the slot of a MOVED at its target already */
+static int
+elaaoms_cluster_map_says(elaaoms_cluster_t *c, const elaaoms_redirect_t *to,
+    const char *origin_host)
+{
+    const char                  *host;
+    const elaaoms_slot_range_t  *range;
+
+    range = elaaoms_slot_map_lookup(&c->map, to->slot);
+    host = to->host[0] ? to->host : origin_host;
+
+    return range != NULL && range->master.port == to->port
+           && strcmp(range->master.host, host) == 0;
+}
+
+
 /*
  * req to the node of slot, following redirections; the one loop of every
  * request
@@ -398,7 +414,13 @@ elaaoms_cluster_run(elaaoms_cluster_t *c, const elaaoms_cluster_req_t *req,
 
             if (to.kind == ELAAOMS_REDIRECT_MOVED) {
                 c->stats.moved++;
-                (void) elaaoms_cluster_refresh(c, ignored, sizeof(ignored));
+
+                /* once per new layout, not once per slot of a reshard */
+                if (!elaaoms_cluster_map_says(c, &to, conn->host)) {
+                    (void) elaaoms_cluster_refresh(c, ignored,
+                                                   sizeof(ignored));
+                }
+
             } else {
                 c->stats.ask++;
                 asking = 1;
