@@ -603,3 +603,43 @@ elaaoms_cluster_multi(elaaoms_cluster_t *c,
 
     return elaaoms_cluster_run(c, &req, slot, reply, err, errlen);
 }
+
+
+redisContext *
+elaaoms_cluster_key_context(elaaoms_cluster_t *c, const char *key,
+    size_t len, char *err, size_t errlen)
+{
+    char                     ignored[256];
+    unsigned                 attempt;
+    elaaoms_cluster_conn_t  *conn;
+
+    if (c->map.nranges == 0) {
+        (void) elaaoms_cluster_refresh(c, ignored, sizeof(ignored));
+    }
+
+    for (attempt = 0; ; attempt++) {
+        conn = elaaoms_cluster_route(c, (int) elaaoms_key_slot(key, len),
+                                     attempt);
+        if (conn == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return NULL;
+        }
+
+        switch (elaaoms_cluster_conn_open(c, conn, err, errlen)) {
+
+        case ELAAOMS_CLUSTER_SENT:
+            return conn->ctx;
+
+        case ELAAOMS_CLUSTER_REFUSED:
+            return NULL;
+
+        default:
+            /* the master is gone (failover) or not up yet */
+            if (attempt >= c->max_retries) {
+                return NULL;
+            }
+            elaaoms_cluster_pause(c, attempt + 1);
+            (void) elaaoms_cluster_refresh(c, ignored, sizeof(ignored));
+        }
+    }
+}

@@ -132,6 +132,19 @@ int elaaoms_cluster_multi(elaaoms_cluster_t *c,
     const elaaoms_cluster_cmd_t *cmds, size_t ncmds, redisReply **reply,
     char *err, size_t errlen);
 
+/*
+ * The connection to the master of key's slot (connected and authenticated
+ * when it was not), for a sequence that must stay on one connection:
+ * WATCH, reads, MULTI ... EXEC of the store's optimistic transactions,
+ * whose keys all carry the caller's hash tag.  The client keeps it; it is
+ * valid until the next call into the client.  Redirections are the
+ * caller's: a MOVED or ASK error reply on it means the slot moved (call
+ * elaaoms_cluster_refresh() and start the sequence again).  NULL with err
+ * set when the node cannot be reached.
+ */
+redisContext *elaaoms_cluster_key_context(elaaoms_cluster_t *c,
+    const char *key, size_t len, char *err, size_t errlen);
+
 const elaaoms_cluster_stats_t *elaaoms_cluster_stats(
     const elaaoms_cluster_t *c);
 

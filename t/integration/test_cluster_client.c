@@ -687,6 +687,54 @@ check_multi(elaaoms_cluster_t *c)
 }
 
 
+/* WATCH, GET, MULTI, SET, EXEC on the key's connection; a write from
+   another connection in between aborts it (EXEC's nil) */
+static void
+check_key_context(elaaoms_cluster_t *c, const elaaoms_slot_map_t *map)
+{
+    int                          round;
+    char                         k[64];
+    redisReply                  *r;
+    redisContext                *ctx;
+    const elaaoms_slot_range_t  *owner;
+
+    snprintf(k, sizeof(k), "watch:{%.11s}", tag(3000));
+    owner = elaaoms_slot_map_lookup(map, 3000);
+
+    for (round = 0; round < 2; round++) {
+        ctx = elaaoms_cluster_key_context(c, k, strlen(k), err, sizeof(err));
+        CHECK(ctx != NULL);
+        if (ctx == NULL || owner == NULL) {
+            return;
+        }
+
+        CHECK(reply_is(redisCommand(ctx, "WATCH %s", k), "OK"));
+        r = redisCommand(ctx, "GET %s", k);
+        CHECK(r != NULL && r->type != REDIS_REPLY_ERROR);
+        freeReplyObject(r);
+
+        if (round == 1) {
+            CHECK_INT_EQ(reply_int(at_node(owner->master.port, "INCR %s", k)),
+                         2);
+        }
+
+        CHECK(reply_is(redisCommand(ctx, "MULTI"), "OK"));
+        CHECK(reply_is(redisCommand(ctx, "INCR %s", k), "QUEUED"));
+        r = redisCommand(ctx, "EXEC");
+
+        if (round == 0) {
+            CHECK(r != NULL && r->type == REDIS_REPLY_ARRAY
+                  && r->elements == 1 && r->element[0]->integer == 1);
+        } else {
+            CHECK(r != NULL && r->type == REDIS_REPLY_NIL);
+        }
+        freeReplyObject(r);
+    }
+
+    CHECK(reply_is(run(c, 1, ARGV("GET", k)), "2"));
+}
+
+
 static int
 eval(elaaoms_cluster_t *c, const char **argv, const char *script,
     redisReply **r)
@@ -1004,6 +1052,7 @@ main(void)
         check_multi_key(c);
         check_multi(c);
         check_eval(c, &map);
+        check_key_context(c, &map);
         check_auth(seeds + 1);
         check_failover(c);
 
