@@ -1,0 +1,311 @@
+/*
+ * A private Redis Cluster for the C tests: scripts/redis-cluster.sh's three
+ * masters and three replicas on free loopback ports (from
+ * $ELAAOMS_TEST_CLUSTER_PORT, 7100 by default), with a password, stopped
+ * by a watchdog process when the test ends, crashes included (the nodes
+ * are daemons and would outlive it).  Include once after defining
+ * UNIT_CLUSTER_NAME.  Run from the checkout's root, as "make unit" does.
+ */
+
+#ifndef ELAAOMS_UNIT_CLUSTER_H
+#define ELAAOMS_UNIT_CLUSTER_H
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <hiredis/hiredis.h>
+
+#define UNIT_CLUSTER_NODES     6
+#define UNIT_CLUSTER_PASSWORD  "cluster test secret"
+#define UNIT_CLUSTER_SCRIPT    "scripts/redis-cluster.sh"
+
+/* the script's exit status when redis-server has no cluster support */
+#define UNIT_CLUSTER_SKIP      77
+
+static int    cluster_base;
+static char   cluster_dir[64];
+static char   cluster_pass_file[128];
+static pid_t  cluster_watchdog = -1;
+static int    cluster_watchdog_fd = -1;
+
+
+/* port and port + 10000 (the cluster bus) can be bound on 127.0.0.1 */
+static int
+cluster_port_free(int port)
+{
+    int                 fd, i, ok;
+    struct sockaddr_in  sa;
+
+    for (i = 0; i < 2; i++) {
+        fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0) {
+            return 0;
+        }
+
+        memset(&sa, 0, sizeof(sa));
+        sa.sin_family = AF_INET;
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        sa.sin_port = htons((uint16_t) (port + i * 10000));
+
+        /* as Redis binds: a connection of an earlier run in TIME_WAIT
+           does not hold the port */
+        ok = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &ok, sizeof(ok));
+
+        ok = bind(fd, (struct sockaddr *) &sa, sizeof(sa)) == 0;
+        close(fd);
+
+        if (!ok) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static int
+cluster_find_base(void)
+{
+    int          base, tries, i;
+    const char  *env = getenv("ELAAOMS_TEST_CLUSTER_PORT");
+
+    base = env ? atoi(env) : 7100;
+
+    for (tries = 0; tries < 16; tries++, base += UNIT_CLUSTER_NODES) {
+        for (i = 0; i < UNIT_CLUSTER_NODES; i++) {
+            if (!cluster_port_free(base + i)) {
+                break;
+            }
+        }
+
+        if (i == UNIT_CLUSTER_NODES) {
+            return base;
+        }
+    }
+
+    return -1;
+}
+
+
+/* scripts/redis-cluster.sh with the action; its exit status */
+static int
+cluster_script(const char *action)
+{
+    int    status;
+    char   port[16];
+    pid_t  pid;
+
+    snprintf(port, sizeof(port), "%d", cluster_base);
+
+    pid = fork();
+    if (pid < 0) {
+        return -1;
+    }
+
+    if (pid == 0) {
+        /* its one line of success is no TAP; its errors go to stderr */
+        int  null = open("/dev/null", O_WRONLY);
+
+        if (null >= 0) {
+            dup2(null, STDOUT_FILENO);
+        }
+        execl("/bin/bash", "bash", UNIT_CLUSTER_SCRIPT, action, "--base-port",
+              port, "--dir", cluster_dir, "--pass-file", cluster_pass_file,
+              (char *) NULL);
+        _exit(127);
+    }
+
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
+        return -1;
+    }
+
+    return WEXITSTATUS(status);
+}
+
+
+/*
+ * A child that waits for the test to end (the pipe's other end closes, at
+ * exit or crash) and stops the cluster
+ */
+static int
+cluster_start_watchdog(void)
+{
+    int    fds[2];
+    char   c;
+
+    /* close-on-exec: a node daemon holding the write end would keep the
+       watchdog waiting */
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        return -1;
+    }
+
+    cluster_watchdog = fork();
+    if (cluster_watchdog < 0) {
+        return -1;
+    }
+
+    if (cluster_watchdog == 0) {
+        close(fds[1]);
+        /* not killed with the test: it is what cleans up after it */
+        signal(SIGINT, SIG_IGN);
+        signal(SIGTERM, SIG_IGN);
+        while (read(fds[0], &c, 1) > 0 || errno == EINTR) {
+            /* until EOF */
+        }
+        _exit(cluster_script("stop") == 0 ? 0 : 1);
+    }
+
+    close(fds[0]);
+    cluster_watchdog_fd = fds[1];
+
+    return 0;
+}
+
+
+/*
+ * Starts the cluster: 0, UNIT_CLUSTER_SKIP when redis-server cannot run
+ * one, or -1
+ */
+static int
+start_cluster(void)
+{
+    int    fd, rc;
+    FILE  *f;
+
+    cluster_base = cluster_find_base();
+    if (cluster_base < 0) {
+        fprintf(stderr, UNIT_CLUSTER_NAME ": no 6 free ports from %s\n",
+                getenv("ELAAOMS_TEST_CLUSTER_PORT") ?: "7100");
+        return -1;
+    }
+
+    snprintf(cluster_dir, sizeof(cluster_dir), "/tmp/elaaoms-cluster-XXXXXX");
+    if (mkdtemp(cluster_dir) == NULL) {
+        return -1;
+    }
+
+    snprintf(cluster_pass_file, sizeof(cluster_pass_file), "%s.pass",
+             cluster_dir);
+    fd = open(cluster_pass_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (f == NULL) {
+        return -1;
+    }
+    fprintf(f, "%s\n", UNIT_CLUSTER_PASSWORD);
+    fclose(f);
+
+    if (cluster_start_watchdog() != 0) {
+        return -1;
+    }
+
+    rc = cluster_script("start");
+
+    return rc == 0 ? 0 : rc == UNIT_CLUSTER_SKIP ? UNIT_CLUSTER_SKIP : -1;
+}
+
+
+static void
+stop_cluster(void)
+{
+    if (cluster_watchdog_fd >= 0) {
+        close(cluster_watchdog_fd);
+        cluster_watchdog_fd = -1;
+        waitpid(cluster_watchdog, NULL, 0);
+        cluster_watchdog = -1;
+    }
+
+    unlink(cluster_pass_file);
+    /* left empty when the script refused to start */
+    rmdir(cluster_dir);
+}
+
+
+/* a plain connection to one node (authenticated), or NULL */
+static redisContext *
+cluster_node(int port)
+{
+    redisContext    *c;
+    redisReply      *r;
+    struct timeval   tv = { 2, 0 };
+
+    c = redisConnectWithTimeout("127.0.0.1", port, tv);
+    if (c == NULL || c->err) {
+        if (c) {
+            redisFree(c);
+        }
+        return NULL;
+    }
+
+    redisSetTimeout(c, tv);
+
+    r = redisCommand(c, "AUTH %s", UNIT_CLUSTER_PASSWORD);
+    if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+        freeReplyObject(r);
+        redisFree(c);
+        return NULL;
+    }
+    freeReplyObject(r);
+
+    return c;
+}
+
+
+/* the pid of the node on port (its pid file), or -1 */
+static pid_t
+cluster_node_pid(int port)
+{
+    int    pid;
+    char   path[128];
+    FILE  *f;
+
+    snprintf(path, sizeof(path), "%s/%d/redis.pid", cluster_dir, port);
+
+    f = fopen(path, "r");
+    if (f == NULL) {
+        return -1;
+    }
+
+    if (fscanf(f, "%d", &pid) != 1) {
+        pid = -1;
+    }
+    fclose(f);
+
+    return pid;
+}
+
+
+/* CLUSTER INFO of the node says cluster_state:ok */
+static int
+cluster_node_ok(int port)
+{
+    int            ok;
+    redisReply    *r;
+    redisContext  *c;
+
+    c = cluster_node(port);
+    if (c == NULL) {
+        return 0;
+    }
+
+    r = redisCommand(c, "CLUSTER INFO");
+    ok = r != NULL && r->type == REDIS_REPLY_STRING
+         && strstr(r->str, "cluster_state:ok") != NULL;
+
+    freeReplyObject(r);
+    redisFree(c);
+
+    return ok;
+}
+
+#endif /* ELAAOMS_UNIT_CLUSTER_H */
