@@ -24,8 +24,9 @@
 # work changes speed over minutes; the instruction counts do not.
 # search-memory runs with "elaaoms_search_cache zone=search:SIZE" (64m, as
 # conf/nginx.conf), or without the cache with --search-cache off.
-# --callgrind-dir keeps the longer callgrind run's profile of each path
-# there (<path>-<n>.callgrind, for callgrind_annotate).
+# --callgrind-dir keeps the callgrind profiles of each path there
+# (<path>-<n>.callgrind and, of the shorter run, .callgrind.short: their
+# difference is the requests' own cost, for callgrind_annotate).
 # --rss-requests 0 or --ir-requests 0 leave that part out.  --quick is a
 # smoke run of every part (about 30 s).  Needs "make all bench";
 # everything runs on 127.0.0.1, and every process it starts (Redis, nginx,
@@ -418,6 +419,10 @@ my $run_no = 0;
 sub loadgen {
     my ($t, %a) = @_;
     my ($name, $req) = @$t;
+    # every run starts from the same Redis: the audit entries of the runs
+    # before (client-data writes one per request; a closed loop leaves
+    # hundreds of megabytes) go first, freed in Redis' background thread
+    redis_cmd('UNLINK', 'elaaoms:bench:audit') unless $a{port};
     my @cmd = ($loadgen, '-p', $a{port} || $port, '-u', $req->{u},
                '-c', $a{c} || $o{connections});
     push @cmd, '-m', 'POST' if $req->{b} || $req->{f};
@@ -595,7 +600,8 @@ if ($o{'ir-requests'}) {
             ($keep = "$dir/$t->[0].callgrind") =~ s/[ ,]+/-/g;
             $keep =~ s/-memories//;
         }
-        my $d = callgrind_total($t, $n2, $keep) - callgrind_total($t, $n1);
+        my $d = callgrind_total($t, $n2, $keep)
+                - callgrind_total($t, $n1, $keep && "$keep.short");
         printf "instructions/request %-26s %d\n", $t->[0],
             $d / ($n2 - $n1);
     }
