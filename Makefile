@@ -7,7 +7,10 @@
 #   make test            deps, then the unit tests and every t/*.t via prove
 #   make unit            unit tests only (TAP, through prove), after
 #                        check-layout (README's and ARCHITECTURE's tables
-#                        match the tree)
+#                        match the tree); t/integration/test_cluster_client
+#                        starts a local Redis Cluster with
+#                        scripts/redis-cluster.sh on six free ports from
+#                        ELAAOMS_TEST_CLUSTER_PORT (7100), about 11 s
 #   make run / stop      deps, then the product on 127.0.0.1:8080 (README.md)
 #   make demo            after make run: one sample call end to end (scripts/demo.pl)
 #   make docker-check    docker/Dockerfile built and run with podman, without

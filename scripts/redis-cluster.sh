@@ -55,6 +55,8 @@ if [ "$base" -lt 1024 ] || [ "$base" -gt 55000 ]; then
 fi
 
 dir=${dir:-$root/var/redis-cluster-$base}
+# the nodes chdir to their "dir": every path they are given is absolute
+case $dir in /*) ;; *) dir=$PWD/$dir ;; esac
 marker=$dir/.elaaoms-redis-cluster
 
 if [ -n "$pass_file" ]; then
@@ -148,6 +150,14 @@ start() {
         echo "redis-cluster: $dir holds a cluster already (stop it first)" >&2
         exit 1
     fi
+
+    for port in $(ports); do
+        if cli "$port" PING >/dev/null 2>&1 \
+           || (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "redis-cluster: something listens on 127.0.0.1:$port already" >&2
+            exit 1
+        fi
+    done
 
     mkdir -p "$dir"
     : > "$marker"

@@ -164,45 +164,73 @@ elaaoms_cluster_read_map(elaaoms_cluster_t *c, elaaoms_cluster_conn_t *conn,
 }
 
 
-int
-elaaoms_cluster_refresh(elaaoms_cluster_t *c, char *err, size_t errlen)
+/* the map of conn's CLUSTER SLOTS made the client's; 0, or -1 with err */
+static int
+elaaoms_cluster_take_map(elaaoms_cluster_t *c, elaaoms_cluster_conn_t *conn,
+    char *err, size_t errlen)
 {
-    int                  pass;
-    size_t               i, n;
-    elaaoms_slot_map_t   map;
+    elaaoms_slot_map_t  map;
+
+    if (elaaoms_cluster_read_map(c, conn, &map, err, errlen) != 0) {
+        return -1;
+    }
+
+    /* a node that serves nothing (new, or not yet told) says little */
+    if (map.nranges == 0) {
+        snprintf(err, errlen, "%s:%d knows no slot", conn->host, conn->port);
+        elaaoms_slot_map_free(&map);
+        return -1;
+    }
+
+    elaaoms_slot_map_free(&c->map);
+    c->map = map;
+    c->stats.refreshes++;
+
+    return 0;
+}
+
+
+/*
+ * The map from first when given (the node a MOVED named knows that it
+ * owns the slot now; a replica may not have heard yet), else from any node
+ */
+static int
+elaaoms_cluster_refresh_from(elaaoms_cluster_t *c,
+    elaaoms_cluster_conn_t *first, char *err, size_t errlen)
+{
+    int     pass;
+    size_t  i, n;
+
+    if (first != NULL && elaaoms_cluster_take_map(c, first, err, errlen) == 0)
+    {
+        return 0;
+    }
 
     /* connected nodes first: asking them costs no connect */
     for (pass = 0; pass < 2; pass++) {
         n = c->nconns;
 
         for (i = 0; i < n; i++) {
-            if ((c->conns[i]->ctx != NULL) != (pass == 0)) {
-                continue;
-            }
-
-            if (elaaoms_cluster_read_map(c, c->conns[i], &map, err, errlen)
-                != 0)
+            if ((c->conns[i]->ctx != NULL) != (pass == 0)
+                || c->conns[i] == first)
             {
                 continue;
             }
 
-            /* a node that serves nothing (new, or not yet told) says little */
-            if (map.nranges == 0) {
-                snprintf(err, errlen, "%s:%d knows no slot",
-                         c->conns[i]->host, c->conns[i]->port);
-                elaaoms_slot_map_free(&map);
-                continue;
+            if (elaaoms_cluster_take_map(c, c->conns[i], err, errlen) == 0) {
+                return 0;
             }
-
-            elaaoms_slot_map_free(&c->map);
-            c->map = map;
-            c->stats.refreshes++;
-
-            return 0;
         }
     }
 
     return -1;
+}
+
+
+int
+elaaoms_cluster_refresh(elaaoms_cluster_t *c, char *err, size_t errlen)
+{
+    return elaaoms_cluster_refresh_from(c, NULL, err, errlen);
 }
 
 
@@ -412,24 +440,24 @@ elaaoms_cluster_run(elaaoms_cluster_t *c, const elaaoms_cluster_req_t *req,
                 return ELAAOMS_CLUSTER_OK;
             }
 
+            /* no endpoint announced: the host we reached the node at */
+            target = elaaoms_cluster_conn(c, to.host[0] ? to.host
+                                                        : conn->host,
+                                          to.port);
+
             if (to.kind == ELAAOMS_REDIRECT_MOVED) {
                 c->stats.moved++;
 
                 /* once per new layout, not once per slot of a reshard */
                 if (!elaaoms_cluster_map_says(c, &to, conn->host)) {
-                    (void) elaaoms_cluster_refresh(c, ignored,
-                                                   sizeof(ignored));
+                    (void) elaaoms_cluster_refresh_from(c, target, ignored,
+                                                        sizeof(ignored));
                 }
 
             } else {
                 c->stats.ask++;
                 asking = 1;
             }
-
-            /* no endpoint announced: the host we reached the node at */
-            target = elaaoms_cluster_conn(c, to.host[0] ? to.host
-                                                        : conn->host,
-                                          to.port);
             break;
 
         default:   /* TRYAGAIN, CLUSTERDOWN */
