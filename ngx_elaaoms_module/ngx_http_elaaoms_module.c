@@ -68,7 +68,7 @@ static ngx_conf_num_bounds_t  ngx_http_elaaoms_max_limit_bounds = {
 static ngx_command_t  ngx_http_elaaoms_commands[] = {
 
     { ngx_string("elaaoms_redis"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
       ngx_http_elaaoms_redis_conf,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,

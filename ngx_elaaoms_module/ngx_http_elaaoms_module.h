@@ -28,7 +28,16 @@
 #define NGX_HTTP_ELAAOMS_THRESHOLD_SCALE  10000
 
 
+/* a seed node of a Redis Cluster, resolved at configuration time */
 typedef struct {
+    u_char                      host[NGX_SOCKADDR_STRLEN + 1];
+    int                         port;
+} ngx_http_elaaoms_redis_seed_t;
+
+
+typedef struct {
+    ngx_array_t                *seeds;      /* cluster: its seed nodes; */
+                                            /* NULL: one Redis */
     ngx_str_t                   addr;       /* as configured, for logs */
     ngx_str_t                   unix_path;  /* NUL-terminated, or empty */
     u_char                      host[NGX_SOCKADDR_STRLEN + 1]; /* resolved */

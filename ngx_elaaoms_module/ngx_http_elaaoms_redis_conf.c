@@ -14,14 +14,22 @@
 #include "ngx_http_elaaoms_redis.h"
 
 
+static ngx_int_t ngx_http_elaaoms_redis_resolve(ngx_conf_t *cf,
+    ngx_str_t *addr, u_char *host, size_t size, int *port);
+
+
+/*
+ * elaaoms_redis host[:port] | unix:path;
+ * elaaoms_redis cluster host:port [host:port ...];
+ */
 char *
 ngx_http_elaaoms_redis_conf(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_elaaoms_main_conf_t *emcf = conf;
 
-    size_t      len;
-    ngx_str_t  *value;
-    ngx_url_t   u;
+    ngx_str_t                      *value;
+    ngx_uint_t                      i;
+    ngx_http_elaaoms_redis_seed_t  *seed;
 
     if (emcf->redis.configured) {
         return "is duplicate";
@@ -30,6 +38,43 @@ ngx_http_elaaoms_redis_conf(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     value = cf->args->elts;
     emcf->redis.addr = value[1];
     emcf->redis.configured = 1;
+
+    if (value[1].len == 7 && ngx_strncmp(value[1].data, "cluster", 7) == 0) {
+        if (cf->args->nelts < 3) {
+            return "needs the cluster's seed nodes after \"cluster\"";
+        }
+
+        emcf->redis.seeds = ngx_array_create(cf->pool, cf->args->nelts - 2,
+                                        sizeof(ngx_http_elaaoms_redis_seed_t));
+        if (emcf->redis.seeds == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        for (i = 2; i < cf->args->nelts; i++) {
+            if (ngx_strncmp(value[i].data, "unix:", 5) == 0) {
+                return "takes host:port seeds for a cluster, not sockets";
+            }
+
+            seed = ngx_array_push(emcf->redis.seeds);
+            if (seed == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            if (ngx_http_elaaoms_redis_resolve(cf, &value[i], seed->host,
+                                               sizeof(seed->host),
+                                               &seed->port)
+                != NGX_OK)
+            {
+                return NGX_CONF_ERROR;
+            }
+        }
+
+        return NGX_CONF_OK;
+    }
+
+    if (cf->args->nelts != 2) {
+        return "takes one address, or \"cluster\" and seed nodes";
+    }
 
     if (ngx_strncmp(value[1].data, "unix:", 5) == 0) {
         if (value[1].len == 5) {
@@ -48,47 +93,64 @@ ngx_http_elaaoms_redis_conf(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_OK;
     }
 
-    /*
-     * hiredis would resolve a name with a blocking getaddrinfo() in the
-     * event loop: names are resolved here, once, and hiredis gets the
-     * address (IPv4 first, as nginx orders them)
-     */
+    if (ngx_http_elaaoms_redis_resolve(cf, &value[1], emcf->redis.host,
+                                       sizeof(emcf->redis.host),
+                                       &emcf->redis.port)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * hiredis would resolve a name with a blocking getaddrinfo() in the event
+ * loop: names are resolved here, once, and hiredis gets the address (IPv4
+ * first, as nginx orders them)
+ */
+static ngx_int_t
+ngx_http_elaaoms_redis_resolve(ngx_conf_t *cf, ngx_str_t *addr,
+    u_char *host, size_t size, int *port)
+{
+    size_t     len;
+    ngx_url_t  u;
 
     ngx_memzero(&u, sizeof(ngx_url_t));
-    u.url = value[1];
+    u.url = *addr;
     u.default_port = 6379;
 
     if (ngx_parse_url(cf->pool, &u) != NGX_OK || u.host.len == 0) {
         if (u.err) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "%s in redis address \"%V\"", u.err,
-                               &value[1]);
+                               "%s in redis address \"%V\"", u.err, addr);
         } else {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid redis address \"%V\"", &value[1]);
+                               "invalid redis address \"%V\"", addr);
         }
 
-        return NGX_CONF_ERROR;
+        return NGX_ERROR;
     }
 
     if (u.naddrs == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "redis host \"%V\" has no address", &u.host);
-        return NGX_CONF_ERROR;
+        return NGX_ERROR;
     }
 
     len = ngx_sock_ntop(u.addrs[0].sockaddr, u.addrs[0].socklen,
-                        emcf->redis.host, sizeof(emcf->redis.host) - 1, 0);
-    emcf->redis.host[len] = '\0';
-    emcf->redis.port = u.port;
+                        host, size - 1, 0);
+    host[len] = '\0';
+    *port = u.port;
 
     if (u.naddrs > 1) {
         ngx_conf_log_error(NGX_LOG_INFO, cf, 0,
                            "redis host \"%V\" has %ui addresses, using %s",
-                           &u.host, u.naddrs, emcf->redis.host);
+                           &u.host, u.naddrs, host);
     }
 
-    return NGX_CONF_OK;
+    return NGX_OK;
 }
 
 

@@ -112,6 +112,9 @@ write_conf() {
             echo "cluster-enabled yes"
             echo "cluster-config-file $d/nodes.conf"
             echo "cluster-node-timeout $node_timeout"
+            # a failed master stops its own slots only, not the cluster's
+            # (the default stops every slot until a replica takes over)
+            echo "cluster-require-full-coverage no"
             echo "appendonly yes"
             echo "save \"\""
             if [ -n "$pass_file" ]; then

@@ -1,0 +1,155 @@
+package ElaaomsCluster;
+
+# A real local Redis Cluster for a suite (scripts/redis-cluster.sh: three
+# masters, three replicas on 127.0.0.1), stopped when the suite ends.
+#
+#   my $base = cluster_start() or skip: this redis-server has no cluster
+#   cluster_cli(ARGS)          redis-cli -c on the first node: its output
+#   cluster_master_of(KEY)     the port of the master serving KEY's slot
+#   cluster_kill(PORT)         SIGKILL to that node
+#   cluster_wait_ok(SECONDS)   until every live node says cluster_state:ok
+#                              and no slot has a failed master
+
+use strict;
+use warnings;
+use Exporter 'import';
+use File::Temp qw(tempdir);
+use IO::Socket::INET;
+use ElaaomsTest ();
+
+our @EXPORT = qw(cluster_start cluster_cli cluster_base cluster_master_of
+                 cluster_kill cluster_wait_ok cluster_ports
+                 cluster_replicated cluster_node_cmd cluster_node_id);
+
+my ($base, $dir, $owner);
+my %killed;
+
+sub cluster_base { $base }
+sub cluster_ports { grep { !$killed{$_} } $base .. $base + 5 }
+
+# six ports and their bus ports (+10000) free
+sub _free_range {
+    for (my $p = 7400 + ($$ % 40) * 10; $p < 7900; $p += 10) {
+        my $ok = 1;
+        for my $q ($p .. $p + 5, $p + 10000 .. $p + 10005) {
+            my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1',
+                                          LocalPort => $q, ReuseAddr => 0);
+            if ($s) { close $s } else { $ok = 0; last }
+        }
+        return $p if $ok;
+    }
+    die "no free ports for a cluster\n";
+}
+
+sub cluster_start {
+    $base = _free_range();
+    $dir = tempdir('elaaoms-cluster-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    $owner = $$;
+    my $script = ElaaomsTest::repo_root() . '/scripts/redis-cluster.sh';
+    my $out = `bash $script start --base-port $base --dir $dir/nodes 2>&1`;
+    my $rc = $? >> 8;
+    if ($rc == 77) {
+        undef $base;
+        return;
+    }
+    die "redis-cluster.sh start failed ($rc):\n$out" if $rc;
+    return $base;
+}
+
+sub cluster_cli {
+    my (@args) = @_;
+    my $port = (cluster_ports())[0];
+    open my $fh, '-|', 'redis-cli', '-c', '-p', $port, @args
+        or die "redis-cli: $!";
+    local $/;
+    my $out = <$fh> // '';
+    close $fh;
+    $out =~ s/\n\z//;
+    return $out;
+}
+
+sub _node_cmd {
+    my ($port, @args) = @_;
+    open my $fh, '-|', 'redis-cli', '-p', $port, @args or die "redis-cli: $!";
+    local $/;
+    my $out = <$fh> // '';
+    close $fh;
+    return $out;
+}
+
+sub cluster_master_of {
+    my ($key) = @_;
+    my ($port) = cluster_ports();
+    my ($slot) = _node_cmd($port, 'CLUSTER', 'KEYSLOT', $key) =~ /(\d+)/;
+    for my $line (split /\n/, _node_cmd($port, 'CLUSTER', 'NODES')) {
+        my @f = split ' ', $line;
+        next unless $f[2] =~ /master/ && $f[2] !~ /fail/;
+        my ($p) = $f[1] =~ /:(\d+)/;
+        for my $r (@f[8 .. $#f]) {
+            my ($lo, $hi) = $r =~ /^(\d+)(?:-(\d+))?$/ or next;
+            $hi //= $lo;
+            return $p if $slot >= $lo && $slot <= $hi;
+        }
+    }
+    return;
+}
+
+sub cluster_node_cmd { _node_cmd(@_) }
+
+# the node id of the node on that port
+sub cluster_node_id {
+    my ($port) = @_;
+    my ($id) = _node_cmd($port, 'CLUSTER', 'MYID') =~ /([0-9a-f]{40})/;
+    return $id;
+}
+
+# until a replica of KEY's master holds KEY (replication is asynchronous)
+sub cluster_replicated {
+    my ($key, $secs) = @_;
+    my $master = cluster_master_of($key) or return;
+    my $mid = cluster_node_id($master);
+    my @replicas = map { (split ' ')[1] =~ /:(\d+)/ ? $1 : () }
+                   grep { /slave $mid/ } split /\n/, _node_cmd($master, 'CLUSTER', 'NODES');
+    return ElaaomsTest::wait_until(sub {
+        for my $r (@replicas) {
+            open my $fh, '-|', "printf 'READONLY\\nEXISTS %s\\n' '$key' | redis-cli -p $r"
+                or next;
+            local $/;
+            my $out = <$fh> // '';
+            close $fh;
+            return 1 if $out =~ /^1$/m;
+        }
+        return 0;
+    }, $secs // 10);
+}
+
+sub cluster_kill {
+    my ($port) = @_;
+    open my $fh, '<', "$dir/nodes/$port/redis.pid" or die "no pid for $port: $!";
+    my $pid = <$fh>;
+    close $fh;
+    chomp $pid;
+    kill 'KILL', $pid;
+    $killed{$port} = 1;
+}
+
+sub cluster_wait_ok {
+    my ($secs) = @_;
+    return ElaaomsTest::wait_until(sub {
+        for my $p (cluster_ports()) {
+            return 0 unless _node_cmd($p, 'CLUSTER', 'INFO') =~ /cluster_state:ok/;
+        }
+        my $nodes = _node_cmd((cluster_ports())[0], 'CLUSTER', 'NODES');
+        return $nodes !~ /master,fail\S*\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+connected\s+\d/;
+    }, $secs // 20);
+}
+
+END {
+    local $?;
+    if ($base && $owner && $$ == $owner) {
+        my $script = ElaaomsTest::repo_root() . '/scripts/redis-cluster.sh';
+        system("bash $script stop --base-port $base --dir $dir/nodes >/dev/null 2>&1");
+    }
+}
+
+1;
