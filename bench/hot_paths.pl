@@ -15,7 +15,7 @@
 #       [--paths client-data,search-memory,post-call] [--memories 10,100,1000]
 #       [--rate 1000] [--post-rate 200] [--rss-requests N] [--rss-memories N]
 #       [--ir-requests N] [--search-cache SIZE|off] [--rounds N] [--quick]
-#       [--profile FILE] [--callgrind-dir DIR]
+#       [--profile FILE] [--callgrind-dir DIR] [--cluster]
 #
 # Each path's closed loop runs --rounds times (3), each run right after a
 # run of "return 200", and its ratio is to that run: the median ratio is
@@ -27,6 +27,11 @@
 # --callgrind-dir keeps the callgrind profiles of each path there
 # (<path>-<n>.callgrind and, of the shorter run, .callgrind.short: their
 # difference is the requests' own cost, for callgrind_annotate).
+# --cluster: the same on a local Redis Cluster (scripts/redis-cluster.sh,
+# three masters and three replicas; "elaaoms_redis cluster"), the data
+# seeded as always and imported into it (redis-cli --cluster import);
+# client-data and search-memory only (the intake's keys span slots until
+# the key layout of docs/CLUSTER-KEYS.md); Redis' CPU is every node's.
 # --rss-requests 0 or --ir-requests 0 leave that part out.  --quick is a
 # smoke run of every part (about 30 s).  Needs "make all bench";
 # everything runs on 127.0.0.1, and every process it starts (Redis, nginx,
@@ -54,18 +59,21 @@ my %cli;
 GetOptions(\%cli, 'seconds=f', 'connections=i', 'paths=s', 'memories=s',
            'rate=f', 'post-rate=f', 'rss-requests=i', 'rss-memories=i',
            'ir-requests=i', 'search-cache=s', 'rounds=i', 'quick', 'profile=s',
-           'callgrind-dir=s')
+           'callgrind-dir=s', 'cluster')
     or die "usage: perl bench/hot_paths.pl [--seconds N] [--connections N] "
          . "[--paths LIST] [--memories LIST] [--rate R] [--post-rate R] "
          . "[--rss-requests N] [--rss-memories N] [--ir-requests N] "
          . "[--search-cache SIZE|off] [--rounds N] [--quick] "
-         . "[--profile FILE] [--callgrind-dir DIR]\n";
+         . "[--profile FILE] [--callgrind-dir DIR] [--cluster]\n";
 # --quick: other defaults, options given still win
 %o = (%o, seconds => 0.5, connections => 8, memories => '10',
       'rss-requests' => 2000, 'rss-memories' => 10, 'ir-requests' => 20,
       rounds => 1)
     if $cli{quick};
 %o = (%o, %cli);
+$o{paths} =~ s/,?post-call//g if $o{cluster} && !defined $cli{paths};
+die "--cluster: post-call's intake keys span cluster slots (docs/CLUSTER-KEYS.md)\n"
+    if $o{cluster} && $o{paths} =~ /post-call/;
 
 my %want = map { $_ => 1 } split /,/, $o{paths};
 for (keys %want) {
@@ -254,6 +262,20 @@ sub transcript_body {
     }
 }
 
+# --cluster: the seeded keys copied into a local cluster
+my ($cluster_base, @redis_pids, $redis_conf);
+$redis_conf = "elaaoms_redis 127.0.0.1:$redis;";
+if ($o{cluster}) {
+    require ElaaomsCluster;
+    $cluster_base = ElaaomsCluster::cluster_start()
+        or die "--cluster: this redis-server has no cluster support\n";
+    my $out = `redis-cli --cluster import 127.0.0.1:$cluster_base --cluster-from 127.0.0.1:$redis --cluster-copy --cluster-replace 2>&1`;
+    $? == 0 or die "redis-cli --cluster import failed:\n$out";
+    $redis_conf = 'elaaoms_redis cluster '
+        . join(' ', map { "127.0.0.1:$_" } $cluster_base .. $cluster_base + 2)
+        . ';';
+}
+
 # --- nginx ---------------------------------------------------------------
 
 mkdir "$tmp/$_" for qw(conf logs payloads);
@@ -280,7 +302,7 @@ http {
     fastcgi_temp_path $tmp/fastcgi;
     uwsgi_temp_path $tmp/uwsgi;
     scgi_temp_path $tmp/scgi;
-    elaaoms_redis 127.0.0.1:$redis;
+    $redis_conf
     elaaoms_redis_timeout 1s;
     elaaoms_org bench;
     elaaoms_payload_dir $tmp/payloads;
@@ -422,7 +444,10 @@ sub loadgen {
     # every run starts from the same Redis: the audit entries of the runs
     # before (client-data writes one per request; a closed loop leaves
     # hundreds of megabytes) go first, freed in Redis' background thread
-    redis_cmd('UNLINK', 'elaaoms:bench:audit') unless $a{port};
+    unless ($a{port}) {
+        $cluster_base ? ElaaomsCluster::cluster_cli('UNLINK', 'elaaoms:bench:audit')
+                      : redis_cmd('UNLINK', 'elaaoms:bench:audit');
+    }
     my @cmd = ($loadgen, '-p', $a{port} || $port, '-u', $req->{u},
                '-c', $a{c} || $o{connections});
     push @cmd, '-m', 'POST' if $req->{b} || $req->{f};
@@ -460,8 +485,9 @@ sub ms { my ($v) = @_; return sprintf($v < 10 ? '%.2fms' : '%.1fms', $v) }
 
 my ($cores) = `nproc` =~ /(\d+)/;
 printf "nginx + ngx_http_elaaoms_module, 1 worker process, bench/loadgen "
-    . "-c%d -d%gs (closed loop, then fixed rate -r), Redis on loopback, "
+    . "-c%d -d%gs (closed loop, then fixed rate -r), %s on loopback, "
     . "%d cores, %s\n", $o{connections}, $o{seconds},
+    $cluster_base ? 'a Redis Cluster (3 masters, 3 replicas)' : 'Redis',
     $cores // 0,
     POSIX::strftime('%Y-%m-%d %H:%M UTC', gmtime);
 
@@ -471,7 +497,10 @@ printf "nginx + ngx_http_elaaoms_module, 1 worker process, bench/loadgen "
 # CPU time (user + system, clock ticks) of nginx's worker and of Redis:
 # per request it does not move with the machine's speed as rates do, and
 # it counts the kernel's share and Redis', which callgrind leaves out
-my ($redis_pid) = redis_cmd('INFO', 'server') =~ /process_id:(\d+)/;
+@redis_pids = $cluster_base
+    ? map { ElaaomsCluster::cluster_node_cmd($_, 'INFO', 'server') =~ /process_id:(\d+)/ }
+          $cluster_base .. $cluster_base + 5
+    : (redis_cmd('INFO', 'server') =~ /process_id:(\d+)/);
 my $hz = POSIX::sysconf(POSIX::_SC_CLK_TCK()) || 100;
 sub cpu_ticks {
     my ($pid) = @_;
@@ -479,12 +508,13 @@ sub cpu_ticks {
     my @f = split ' ', (<$fh> // '') =~ s/^.*\) //r;
     return $f[11] + $f[12];
 }
+sub redis_ticks { my $t = 0; $t += cpu_ticks($_) for @redis_pids; $t }
 sub cpu_run {
     my ($t) = @_;
-    my @before = map { cpu_ticks($_) } $nginx_worker, $redis_pid;
+    my @before = (cpu_ticks($nginx_worker), redis_ticks());
     my ($n, $rps, $p50, $p99) = loadgen($t);
-    my @us = map { 1e6 * (cpu_ticks((($nginx_worker, $redis_pid))[$_])
-                          - $before[$_]) / $hz / ($n || 1) } 0, 1;
+    my @after = (cpu_ticks($nginx_worker), redis_ticks());
+    my @us = map { 1e6 * ($after[$_] - $before[$_]) / $hz / ($n || 1) } 0, 1;
     return ($n, $rps, $p50, $p99, @us);
 }
 my (%runs, %cpu);
