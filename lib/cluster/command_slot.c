@@ -11,25 +11,28 @@
 
 typedef struct {
     const char  *name;
+    size_t       len;
     int          first;     /* 0: no key; -1: numkeys at argv[2] */
     int          step;      /* 0: one key */
 } elaaoms_command_keys_t;
 
+#define K(name, first, step)  { name, sizeof(name) - 1, first, step }
+
 
 static const elaaoms_command_keys_t  elaaoms_command_keys[] = {
-    { "EVAL", -1, 1 },    { "EVALSHA", -1, 1 }, { "EVAL_RO", -1, 1 },
-    { "EVALSHA_RO", -1, 1 }, { "FCALL", -1, 1 }, { "FCALL_RO", -1, 1 },
-    { "MGET", 1, 1 },     { "DEL", 1, 1 },      { "UNLINK", 1, 1 },
-    { "EXISTS", 1, 1 },   { "TOUCH", 1, 1 },    { "WATCH", 1, 1 },
-    { "SINTER", 1, 1 },   { "SUNION", 1, 1 },   { "SDIFF", 1, 1 },
-    { "MSET", 1, 2 },     { "MSETNX", 1, 2 },
-    { "PING", 0, 0 },     { "INFO", 0, 0 },     { "TIME", 0, 0 },
-    { "AUTH", 0, 0 },     { "ASKING", 0, 0 },   { "CLUSTER", 0, 0 },
-    { "SCRIPT", 0, 0 },   { "CLIENT", 0, 0 },   { "CONFIG", 0, 0 },
-    { "COMMAND", 0, 0 },  { "ECHO", 0, 0 },     { "HELLO", 0, 0 },
-    { "SELECT", 0, 0 },   { "MULTI", 0, 0 },    { "EXEC", 0, 0 },
-    { "DISCARD", 0, 0 },  { "QUIT", 0, 0 },
-    { NULL, 1, 0 }        /* any other: the first argument */
+    K("EVAL", -1, 1),    K("EVALSHA", -1, 1), K("EVAL_RO", -1, 1),
+    K("EVALSHA_RO", -1, 1), K("FCALL", -1, 1), K("FCALL_RO", -1, 1),
+    K("MGET", 1, 1),     K("DEL", 1, 1),      K("UNLINK", 1, 1),
+    K("EXISTS", 1, 1),   K("TOUCH", 1, 1),    K("WATCH", 1, 1),
+    K("SINTER", 1, 1),   K("SUNION", 1, 1),   K("SDIFF", 1, 1),
+    K("MSET", 1, 2),     K("MSETNX", 1, 2),
+    K("PING", 0, 0),     K("INFO", 0, 0),     K("TIME", 0, 0),
+    K("AUTH", 0, 0),     K("ASKING", 0, 0),   K("CLUSTER", 0, 0),
+    K("SCRIPT", 0, 0),   K("CLIENT", 0, 0),   K("CONFIG", 0, 0),
+    K("COMMAND", 0, 0),  K("ECHO", 0, 0),     K("HELLO", 0, 0),
+    K("SELECT", 0, 0),   K("MULTI", 0, 0),    K("EXEC", 0, 0),
+    K("DISCARD", 0, 0),  K("QUIT", 0, 0),
+    { NULL, 0, 1, 0 }     /* any other: the first argument */
 };
 
 
@@ -47,7 +50,7 @@ elaaoms_command_slot(int argc, const char *const *argv,
     }
 
     for (c = elaaoms_command_keys; c->name; c++) {
-        if (strlen(c->name) == argvlen[0]
+        if (c->len == argvlen[0]
             && strncasecmp(c->name, argv[0], argvlen[0]) == 0)
         {
             break;
