@@ -51,14 +51,14 @@ my $TOOL_SECRET = 'elaaoms-dev-tool-secret';  # the tools' header, likewise
 my $JSON = JSON::PP->new->canonical->utf8;
 
 my (@halves, $verbose, $classes, $flow, $port, $redis_port, $min_recall,
-    $min_precall, $max_leaks, $keep);
+    $min_precall, $max_leaks, $keep, $memories);
 $flow = 'bound';
 GetOptions('half=s' => \@halves, 'verbose|v' => \$verbose,
            'classes' => \$classes,
            'flow=s' => \$flow, 'port=i' => \$port,
            'redis-port=i' => \$redis_port, 'min-recall=f' => \$min_recall,
            'min-precall=f' => \$min_precall, 'max-leaks=i' => \$max_leaks,
-           'keep' => \$keep)
+           'keep' => \$keep, 'memories' => \$memories)
     or usage();
 @halves = qw(tune heldout) unless @halves;
 $flow =~ /^(direct|bound)$/ or usage();
@@ -584,6 +584,7 @@ sub run_half {
     report_verbose($half, $st, $d, \@scored, \@precall, \@leaks, time - $t0)
         if $verbose;
     report_classes($half, $st, \@scored, \@precall) if $classes;
+    report_memories($half, $st, $d) if $memories;
     stop_all();
     printf "%s recall\@5 %.3f\n", $half, $recall;
     printf "%s mrr %.3f\n", $half, $mrr;
@@ -772,6 +773,25 @@ sub stored_memories {
             grep { /\S/ } <$fh>;
     close $fh;
     return @m;
+}
+
+# every caller's stored memories (type, importance, agents, content): what
+# the extractor made of the calls.  The tuning half only (the rule).
+sub report_memories {
+    my ($half, $st, $d) = @_;
+    if ($half ne 'tune') {
+        print STDERR "--memories lists the tuning half only\n";
+        return;
+    }
+    for my $c (sort { $a->{id} cmp $b->{id} } values %{ $d->{callers} }) {
+        for my $m (stored_memories($st, $c)) {
+            printf STDERR "MEM %s %s/%s [%s] %s\n", $c->{id},
+                $m->{type} // '?', $m->{importance} // '?',
+                ref $m->{agents} eq 'ARRAY' ? join(',', @{ $m->{agents} })
+                : $m->{agents} // $m->{agent_id} // '',
+                $m->{content} // '';
+        }
+    }
 }
 
 # --- main ---------------------------------------------------------------------
