@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/ascii.h"
+#include "search/lexicon.h"
 #include "search/tokenize.h"
 #include "store/memory_types.h"
 
@@ -83,7 +84,9 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "overheat freeze stuck blink flash happen glitch unreliable "
     "intermittent decline dead stop flat smell burn clog block jam drip "
     "gripe grievance "
-    "overflow trip spark malfunction unresponsive",
+    "overflow trip spark malfunction unresponsive symptom rattle squeal "
+    "squeak grind buzz hum vibrate vibration shake knock clunk beep buffer "
+    "flicker stall discrepancy mismatch mistake incorrect",
     /* NUMBER (and every token holding a digit) */
     "number id code reference confirmation ticket serial pin digit "
     "identifier model dose dosage two three four five six seven eight "
@@ -113,7 +116,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "toddler infant mum mommy daddy granny grandma grandpa fiance fiancee "
     "boyfriend girlfriend stepson stepdaughter stepmother stepfather "
     "guardian trustee beneficiary executor carer caretaker nanny "
-    "babysitter twin",
+    "babysitter twin doorman concierge landlord landlady tenant "
+    "housekeeper assistant coworker borrower cosigner dr",
     /* FREQUENCY */
     "every often frequent frequently regular regularly usual usually week "
     "weekly daily monthly routine repeat recurring standing second third "
@@ -149,7 +153,12 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "whiplash therapy hurt pendant epipen reaction vomit nausea sick ill "
     "illness symptom effect rash itch fever pain ache sore dizzy swell "
     "swollen bleed limp cough knee hip shoulder ankle wrist neck spine acl "
-    "elbow joint limitation accommodation",
+    "elbow joint limitation accommodation "
+    "pill tablet capsule prescription prescribe refill pharmacy drug dose "
+    "dosage strength milligram mg mcg microgram milliliter ml sensitivity "
+    "intolerance intolerant physician specialist surgeon cardiologist "
+    "dermatologist pediatrician therapist diagnosis diagnose chronic "
+    "sedation anesthesia learning dyslexia",
     /* PET */
     "pet dog cat puppy kitten animal vet",
     /* WORK */
@@ -172,13 +181,15 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "thermostat mesh extender unit ping gig mbps megabit speed upload "
     "download bandwidth light iphone ipad macbook android samsung galaxy "
     "pixel nest roku firestick chromecast xbox playstation nintendo "
-    "netgear arris linksys eero asus dell lenovo",
+    "netgear arris linksys eero asus dell lenovo gateway firmware ethernet "
+    "cable hotspot stream streaming",
     /* FOOD */
     "food meal dish menu soup pizza drink coffee dinner breakfast lunch "
     "restaurant eat cook recipe dessert meat vegetarian vegan halal "
     "kosher diet dietary feed chicken vegetable pesto nut",
     /* DURATION */
-    "year decade month long since tenure duration",
+    "year decade month long since tenure duration length night "
+    "week stay",
     /* SECURITY */
     "fraud fraudulent scam identity theft stolen steal unauthorized "
     "security secure sensitive lawyer attorney legal lawsuit sue "
@@ -198,16 +209,31 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "wiring plumbing pipe toilet sink faucet drain sump pump compressor "
     "vent duct filter electrical electric electricity generator unit air "
     "repair whirlpool bosch maytag kenmore frigidaire kitchenaid carrier "
-    "trane lennox rheem goodman daikin"
+    "trane lennox rheem goodman daikin",
+    /* TRAVEL: trips and stays */
+    "hotel motel room suite stay checkin checkout reservation flight "
+    "airport airline trip travel vacation itinerary luggage baggage cruise "
+    "resort taxi shuttle passport guest lodging transport transportation "
+    "ride pickup layover destination tour view",
+    /* EDUCATION: schools, courses and learning */
+    "school student grade class classroom teacher tuition enroll "
+    "enrollment admission apply application college university campus "
+    "course semester exam test kindergarten elementary middle academy "
+    "club team learn learning homework tutor curriculum program lesson "
+    "scholarship iep dyslexia"
 };
 
+
+/* the table's concepts and the two that are not (tokenize.h) share 32 bits */
+typedef char elaaoms_concepts_fit_t[ELAAOMS_NCONCEPTS <= ELAAOMS_CONCEPT_AGENT_SAID
+                                    ? 1 : -1];
 
 static const char  *elaaoms_concept_names[ELAAOMS_NCONCEPTS] = {
     "order", "contact", "name", "address", "preference", "billing",
     "problem", "number", "emotion", "family", "frequency", "loyalty",
     "appointment", "time_of_day", "language", "account", "cancel", "health",
     "pet", "work", "occasion", "tech", "food", "duration", "security",
-    "vehicle", "appliance"
+    "vehicle", "appliance", "travel", "education"
 };
 
 
@@ -361,6 +387,10 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "whose", NULL, ELAAOMS_QBIT(FAMILY) | ELAAOMS_QBIT(NAME) },
         { "much", "how", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
         { "many", "how", ELAAOMS_QBIT(NUMBER) },
+        /* "how long is the stay": a span of time */
+        { "long", "how", ELAAOMS_QBIT(DURATION) | ELAAOMS_QBIT(TIME_OF_DAY) },
+        /* "what's she into": what the caller likes */
+        { "into", NULL, ELAAOMS_QBIT(PREFERENCE) },
         /* "for a living" ("a" is no token) */
         { "living", "for", ELAAOMS_QBIT(WORK) },
         /* the name one goes by, likes to be called */
@@ -800,6 +830,16 @@ elaaoms_tokenizer_next(elaaoms_tokenizer_t *tz, elaaoms_token_t *tok)
 
     } else {
         tok->concepts = elaaoms_concepts_of_stem(tok->stem, tok->stem_len);
+
+        /*
+         * the table lists the common health words; WordNet knows the
+         * rest: "warfarin", "celiac", "dyslexia", "sulfa" are HEALTH too
+         */
+        if (tok->concepts == 0 && n >= 4
+            && elaaoms_lexicon_health(tok->word, n))
+        {
+            tok->concepts = 1u << ELAAOMS_CONCEPT_HEALTH;
+        }
     }
 
     return 1;

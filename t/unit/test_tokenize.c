@@ -196,6 +196,17 @@ test_question_vocabulary(void)
         { "fraud", "unauthorized", ELAAOMS_CONCEPT_SECURITY },
         { "meat", "vegetarian", ELAAOMS_CONCEPT_FOOD },
         { "technician", "appointment", ELAAOMS_CONCEPT_APPOINTMENT },
+        { "strength", "milligrams", ELAAOMS_CONCEPT_HEALTH },
+        { "medication", "pills", ELAAOMS_CONCEPT_HEALTH },
+        { "symptom", "grinding", ELAAOMS_CONCEPT_PROBLEM },
+        { "wrong", "rattling", ELAAOMS_CONCEPT_PROBLEM },
+        { "gateway", "router", ELAAOMS_CONCEPT_TECH },
+        { "relationship", "doorman", ELAAOMS_CONCEPT_FAMILY },
+        { "stay", "nights", ELAAOMS_CONCEPT_DURATION },
+        { "room", "checkout", ELAAOMS_CONCEPT_TRAVEL },
+        { "transport", "taxi", ELAAOMS_CONCEPT_TRAVEL },
+        { "student", "school", ELAAOMS_CONCEPT_EDUCATION },
+        { "learning", "tests", ELAAOMS_CONCEPT_EDUCATION },
     };
     size_t    k;
     uint32_t  bit;
@@ -210,6 +221,11 @@ test_question_vocabulary(void)
     CHECK(concepts_of("$79.99") & (1u << ELAAOMS_CONCEPT_BILLING));
     CHECK(concepts_of("$79.99") & (1u << ELAAOMS_CONCEPT_NUMBER));
     CHECK(!(concepts_of("79.99") & (1u << ELAAOMS_CONCEPT_BILLING)));
+
+    /* health words beyond the table, from WordNet: a drug, a disorder */
+    CHECK(concepts_of("warfarin") & (1u << ELAAOMS_CONCEPT_HEALTH));
+    CHECK(concepts_of("dyslexia") & (1u << ELAAOMS_CONCEPT_HEALTH));
+    CHECK(!(concepts_of("window") & (1u << ELAAOMS_CONCEPT_HEALTH)));
 
     /* "lives" is an address, not work ("for a living" is no concept) */
     CHECK(!(concepts_of("lives") & (1u << ELAAOMS_CONCEPT_WORK)));
@@ -236,6 +252,12 @@ test_question_vocabulary(void)
     CHECK(elaaoms_question_concepts("many", 4, "how", 3)
           & (1u << ELAAOMS_CONCEPT_NUMBER));
     CHECK_INT_EQ(elaaoms_question_concepts("the", 3, NULL, 0), 0);
+    /* "how long is the stay"; "what's she into" */
+    CHECK(elaaoms_question_concepts("long", 4, "how", 3)
+          & (1u << ELAAOMS_CONCEPT_DURATION));
+    CHECK_INT_EQ(elaaoms_question_concepts("long", 4, "so", 2), 0);
+    CHECK(elaaoms_question_concepts("into", 4, "she", 3)
+          == (1u << ELAAOMS_CONCEPT_PREFERENCE));
     CHECK(elaaoms_question_concepts("living", 6, "for", 3)
           & (1u << ELAAOMS_CONCEPT_WORK));
     CHECK_INT_EQ(elaaoms_question_concepts("living", 6, "the", 3), 0);
