@@ -77,6 +77,21 @@ static const struct {
 
 
 /*
+ * a reference handed out without a verb: "Confirmation number BV-55817.",
+ * "Ticket 88-20417."
+ */
+#define ELAAOMS_XO_AGENT_REF_NOUN                                            \
+    "ticket|claim|case|reference|confirmation|booking|tracking|rma|"        \
+    "incident|policy|loan|member|account|work|order|reservation "          \
+    "number|id|no|code? is? #"
+
+/* someone set to see the caller at a time: "Dr. Ahmadi can see you at
+ * 9:40", "the inspector will meet you Friday at 10" */
+#define ELAAOMS_XO_AGENT_SEE                                                 \
+    "see|meet|fit|squeeze|take you"
+
+
+/*
  * the agent's words for the caller, the agent and the company: "The
  * agent", not "The company", so that a question about the caller's
  * company does not find what the agent did
@@ -283,6 +298,8 @@ static const struct {
     /* "75 per flight", "2,800 total" */
     { 1, "per _" },
     { 1, "total|extra|flat|apiece|each" },
+    /* "6.25 percent for 45 days": a rate */
+    { 1, "percent|%|apr" },
     /* "costs 45", "adds 300" */
     { -1, "costs|cost|runs|run|totals|totaling|totalling|charge|charges" },
     { -1, "adds|add|plus|extra|additional" },
@@ -358,7 +375,9 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
                                         "delivers|deliver|delivery|ships|"
                                         "installs|install|installation|"
                                         "pickup|appointment|enrolled|"
-                                        "activated|booked", NULL) >= 0)
+                                        "activated|booked", NULL) >= 0
+              || elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_SEE, NULL) >= 0
+              || elaaoms_xo_match(st, 0, ELAAOMS_XO_AGENT_REF_NOUN, NULL))
              && elaaoms_xo_agent_has_value(st, 0, to)))
     {
         return;

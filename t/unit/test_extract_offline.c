@@ -1048,9 +1048,20 @@ static const struct {
       "the 2nd." },
     { "Caller: Can we pay on the 1st?\nAgent: Sure, autopay on the 1st is "
       "set up.\n", "The agent said: Sure, autopay on the 1st is set up." },
+    /* a reference handed out without a verb; someone set to see the
+     * caller at a time; a rate */
+    { "Caller: Perfect.\nAgent: I have that room. Confirmation number "
+      "QX-20931.\n", "The agent said: Confirmation number QX-20931." },
+    { "Caller: Okay.\nAgent: Ticket TK-10293.\n",
+      "The agent said: Ticket TK-10293." },
+    { "Caller: It hurts.\nAgent: Dr. Lee can see you Monday at 10:15.\n",
+      "The agent said: Dr. Lee can see the caller Monday at 10:15." },
+    { "Caller: Fine.\nAgent: The lock would be 5.9 percent for 30 days.\n",
+      "The agent said: The lock would be 5.9 percent for 30 days." },
     /* a number that is no amount, finding or time set */
     { "Caller: Is anyone free?\nAgent: We have 3 technicians on call.\n",
       NULL },
+    { "Caller: Okay.\nAgent: Ticket prices went up in 2024.\n", NULL },
 };
 
 
