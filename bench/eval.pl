@@ -51,14 +51,15 @@ my $TOOL_SECRET = 'elaaoms-dev-tool-secret';  # the tools' header, likewise
 my $JSON = JSON::PP->new->canonical->utf8;
 
 my (@halves, $verbose, $classes, $flow, $port, $redis_port, $min_recall,
-    $min_precall, $max_leaks, $keep, $memories);
+    $min_precall, $max_leaks, $keep, $memories, $threshold);
 $flow = 'bound';
 GetOptions('half=s' => \@halves, 'verbose|v' => \$verbose,
            'classes' => \$classes,
            'flow=s' => \$flow, 'port=i' => \$port,
            'redis-port=i' => \$redis_port, 'min-recall=f' => \$min_recall,
            'min-precall=f' => \$min_precall, 'max-leaks=i' => \$max_leaks,
-           'keep' => \$keep, 'memories' => \$memories)
+           'keep' => \$keep, 'memories' => \$memories,
+           'threshold=f' => \$threshold)
     or usage();
 @halves = qw(tune heldout) unless @halves;
 $flow =~ /^(direct|bound)$/ or usage();
@@ -273,7 +274,8 @@ sub start_call {
 # binding), or by caller_id for a location with elaaoms_search_binding off.
 sub search {
     my ($st, $org, $caller, $agent, $conversation_id, $query, %extra) = @_;
-    my %req = (query => $query, agent_id => $agent, %extra);
+    my %req = (query => $query, agent_id => $agent,
+               defined $threshold ? (threshold => $threshold) : (), %extra);
     if ($flow eq 'bound') {
         $req{call_sid} = call_sid($conversation_id);
     } else {

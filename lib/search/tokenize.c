@@ -32,7 +32,11 @@ static const char  *elaaoms_stopword_list =
     "with won would wouldn yes yet you your yours yourself yourselves "
     "um uh ok okay yeah oh hi hello please thanks thank "
     "caller customer client user person someone somebody tell told know "
-    "say said says mention mentioned";
+    "say said says mention mentioned "
+    /* how agents word a question, never what answers it ("remind me of
+     * the ...", "anything on file about ...", "what kind of ...") */
+    "remind anything something thing things kind sort exactly again file "
+    "details detail info information currently";
 
 
 /*
@@ -182,6 +186,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "download bandwidth light iphone ipad macbook android samsung galaxy "
     "pixel nest roku firestick chromecast xbox playstation nintendo "
     "netgear arris linksys eero asus dell lenovo gateway firmware ethernet "
+    "machine "
     "cable hotspot stream streaming",
     /* FOOD */
     "food meal dish menu soup pizza drink coffee dinner breakfast lunch "
@@ -209,7 +214,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "wiring plumbing pipe toilet sink faucet drain sump pump compressor "
     "vent duct filter electrical electric electricity generator unit air "
     "repair whirlpool bosch maytag kenmore frigidaire kitchenaid carrier "
-    "trane lennox rheem goodman daikin",
+    "trane lennox rheem goodman daikin device equipment machine meter",
     /* TRAVEL: trips and stays */
     "hotel motel room suite stay checkin checkout reservation flight "
     "airport airline trip travel vacation itinerary luggage baggage cruise "
@@ -733,6 +738,52 @@ elaaoms_is_ordinal(const char *w, size_t n)
 }
 
 
+/*
+ * a clock time: "9:40" (both halves), "6 am", "10pm", "4.30 p.m."; the
+ * word is a number token starting at start, ending at pos
+ */
+static int
+elaaoms_is_clock(const char *w, size_t n, const unsigned char *start,
+    const unsigned char *pos, const unsigned char *begin,
+    const unsigned char *end)
+{
+    char                  next[4];
+    const unsigned char  *q;
+
+    if (n >= 3 && (memcmp(w + n - 2, "am", 2) == 0
+                   || memcmp(w + n - 2, "pm", 2) == 0)
+        && elaaoms_ascii_digit((unsigned char) w[n - 3]))
+    {
+        return 1;
+    }
+
+    if (pos + 1 < end && *pos == ':' && elaaoms_ascii_digit(pos[1])) {
+        return 1;
+    }
+
+    if (start - begin >= 2 && start[-1] == ':'
+        && elaaoms_ascii_digit(start[-2]))
+    {
+        return 1;
+    }
+
+    q = elaaoms_peek_word(pos, end, next, sizeof(next));
+    if (q == NULL) {
+        return 0;
+    }
+
+    if (strcmp(next, "am") == 0 || strcmp(next, "pm") == 0) {
+        return 1;
+    }
+
+    /* "a.m.", "p.m." */
+    return (strcmp(next, "a") == 0 || strcmp(next, "p") == 0)
+           && q < end && *q == '.'
+           && elaaoms_peek_word(q, end, next, sizeof(next)) != NULL
+           && strcmp(next, "m") == 0;
+}
+
+
 static int
 elaaoms_is_year(const char *w, size_t n)
 {
@@ -823,8 +874,11 @@ elaaoms_tokenizer_next(elaaoms_tokenizer_t *tz, elaaoms_token_t *tok)
             tok->concepts |= 1u << ELAAOMS_CONCEPT_BILLING;
         }
 
-        /* "the 28th", "3rd": a date */
-        if (elaaoms_is_ordinal(tok->word, n)) {
+        /* "the 28th", "3rd": a date; "9:40", "6 am": a time */
+        if (elaaoms_is_ordinal(tok->word, n)
+            || elaaoms_is_clock(tok->word, n, start, tz->pos, tz->begin,
+                                tz->end))
+        {
             tok->concepts |= 1u << ELAAOMS_CONCEPT_TIME_OF_DAY;
         }
 

@@ -153,6 +153,10 @@ test_concepts(void)
 
     CHECK(elaaoms_is_stopword("caller", 6));
     CHECK(!elaaoms_is_stopword("order", 5));
+    /* a question's wording: "remind me of ...", "anything on file" */
+    CHECK(elaaoms_is_stopword("remind", 6));
+    CHECK(elaaoms_is_stopword("file", 4));
+    CHECK(elaaoms_is_stopword("kind", 4));
     CHECK(!elaaoms_is_stopword("", 0));
 
     CHECK_STR_EQ(elaaoms_concept_name(ELAAOMS_CONCEPT_CONTACT), "contact");
@@ -221,6 +225,24 @@ test_question_vocabulary(void)
     CHECK(concepts_of("$79.99") & (1u << ELAAOMS_CONCEPT_BILLING));
     CHECK(concepts_of("$79.99") & (1u << ELAAOMS_CONCEPT_NUMBER));
     CHECK(!(concepts_of("79.99") & (1u << ELAAOMS_CONCEPT_BILLING)));
+
+    /* a clock time is a time of day, a bare number is not */
+    {
+        uint32_t  tod = 1u << ELAAOMS_CONCEPT_TIME_OF_DAY;
+
+        CHECK(concepts_of("9:40") & tod);
+        CHECK(concepts_of("6 am") & tod);
+        CHECK(concepts_of("10pm") & tod);
+        CHECK(concepts_of("4 p.m.") & tod);
+        CHECK(concepts_of("9:40") & (1u << ELAAOMS_CONCEPT_NUMBER));
+        CHECK(!(concepts_of("9 apples") & tod));
+        CHECK(!(concepts_of("40") & tod));
+        CHECK(!(concepts_of("4 a month") & tod));
+    }
+
+    /* "what device", "which machine": a home's appliances too */
+    CHECK(concepts_of("device") & (1u << ELAAOMS_CONCEPT_APPLIANCE));
+    CHECK(concepts_of("machine") & (1u << ELAAOMS_CONCEPT_TECH));
 
     /* health words beyond the table, from WordNet: a drug, a disorder */
     CHECK(concepts_of("warfarin") & (1u << ELAAOMS_CONCEPT_HEALTH));
