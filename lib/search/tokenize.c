@@ -394,6 +394,9 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "many", "how", ELAAOMS_QBIT(NUMBER) },
         /* "how long is the stay": a span of time */
         { "long", "how", ELAAOMS_QBIT(DURATION) | ELAAOMS_QBIT(TIME_OF_DAY) },
+        /* "what does it run": a price */
+        { "run", "it", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
+        { "runs", "it", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
         /* "what's she into": what the caller likes */
         { "into", NULL, ELAAOMS_QBIT(PREFERENCE) },
         /* "for a living" ("a" is no token) */
@@ -453,6 +456,29 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
     }
 
     return 0;
+}
+
+
+static int elaaoms_word_in(const char *list, const char *w, size_t len);
+
+
+int
+elaaoms_question_names_caller(const char *word, size_t len, const char *prev,
+    size_t prev_len)
+{
+    static const char  *roles =
+        " owner member guest patient borrower parent subscriber passenger "
+        "traveler traveller policyholder homeowner resident buyer shopper "
+        "accountholder cardholder applicant tenant renter "
+        "consumer ";
+    static const char  *determiners = " the this that our ";
+
+    if (prev == NULL || len == 0 || len > ELAAOMS_TOKEN_MAX) {
+        return 0;
+    }
+
+    return elaaoms_word_in(determiners, prev, prev_len)
+           && elaaoms_word_in(roles, word, len);
 }
 
 

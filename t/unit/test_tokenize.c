@@ -274,6 +274,16 @@ test_question_vocabulary(void)
     CHECK(elaaoms_question_concepts("many", 4, "how", 3)
           & (1u << ELAAOMS_CONCEPT_NUMBER));
     CHECK_INT_EQ(elaaoms_question_concepts("the", 3, NULL, 0), 0);
+    /* "what does it run": a price */
+    CHECK(elaaoms_question_concepts("run", 3, "it", 2)
+          & (1u << ELAAOMS_CONCEPT_BILLING));
+    CHECK_INT_EQ(elaaoms_question_concepts("run", 3, "they", 4), 0);
+    /* "the owner", "this member": the caller, no term */
+    CHECK(elaaoms_question_names_caller("owner", 5, "the", 3));
+    CHECK(elaaoms_question_names_caller("member", 6, "this", 4));
+    CHECK(!elaaoms_question_names_caller("owner", 5, "business", 8));
+    CHECK(!elaaoms_question_names_caller("owner", 5, NULL, 0));
+    CHECK(!elaaoms_question_names_caller("account", 7, "the", 3));
     /* "how long is the stay"; "what's she into" */
     CHECK(elaaoms_question_concepts("long", 4, "how", 3)
           & (1u << ELAAOMS_CONCEPT_DURATION));
