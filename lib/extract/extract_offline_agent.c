@@ -206,17 +206,33 @@ static int
 elaaoms_xo_agent_deliverable(const elaaoms_xo_sent_t *st, size_t from,
     size_t to)
 {
-    size_t  i;
+    size_t  i, k;
 
     if (from + 1 >= to) {
         return 0;
     }
 
     if (elaaoms_xo_match(st, from, "waive|reverse|refund|escalate|expedite|"
-                         "replace|freeze|unfreeze|block|unblock|reissue",
+                         "replace|freeze|unfreeze|block|unblock|reissue|"
+                         "comp|credit|discount",
                          NULL))
     {
         return 1;
+    }
+
+    /* "I'll take last night off your bill", "... and knock $20 off the
+     * total": a credit */
+    for (i = from; i + 2 < to; i++) {
+        if (elaaoms_xo_match(st, i, "take|knock", NULL)) {
+            for (k = i + 1; k + 1 < to; k++) {
+                if (elaaoms_xo_match(st, k, "off the|your bill|invoice|"
+                                            "balance|charge|total|"
+                                            "statement", NULL))
+                {
+                    return 1;
+                }
+            }
+        }
     }
 
     /* a thing sent, not a person dispatched */
@@ -310,6 +326,13 @@ static const struct {
 };
 
 
+/* a number in words */
+#define ELAAOMS_XO_SPELLED                                                   \
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"       \
+    "fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"        \
+    "hundred|thousand"
+
+
 /* word i is an amount: "$189", "189 dollars", "45 bucks", "15 a month" */
 static int
 elaaoms_xo_agent_amount(const elaaoms_xo_sent_t *st, size_t i)
@@ -317,8 +340,11 @@ elaaoms_xo_agent_amount(const elaaoms_xo_sent_t *st, size_t i)
     size_t       k;
     const char  *w;
 
+    /* "ten percent off", "fifty dollars": spelled, with its unit */
     if (!elaaoms_xo_agent_has_value(st, i, i + 1)) {
-        return 0;
+        return elaaoms_xo_match(st, i, ELAAOMS_XO_SPELLED " "
+                                "dollars|dollar|bucks|euros|pounds|percent|"
+                                "grand", NULL);
     }
 
     w = elaaoms_xo_tok_p(st, i);
