@@ -65,11 +65,12 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "zip postcode postal move relocate residence neighborhood "
     "neighbourhood located location lane drive boulevard blvd court "
     "floor suite building property gate door entrance driveway yard "
-    "garage porch arrival doorbell knock buzzer intercom lockbox",
+    "garage porch arrival doorbell knock buzzer intercom lockbox route "
+    "highway freeway interstate intersection venue estate site",
     /* PREFERENCE */
     "prefer preference like want favorite favourite rather love enjoy wish "
     "choose choice interest interested request hate dislike best need "
-    "ask require consider evaluate addon",
+    "ask require consider evaluate addon avoid",
     /* BILLING */
     "charge bill billing invoice refund payment pay paid price cost fee "
     "dollar money credit debit card overcharge dispute statement balance "
@@ -79,7 +80,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "payable chargeback seat license licence per amount total budget "
     "afford spend estimate deposit installment instalment financing "
     "finance worth apiece tariff surcharge tax rebate saving quid euro "
-    "pound ballpark",
+    "pound ballpark tuition rent premium copay deductible fare dues "
+    "percent percentage",
     /* PROBLEM */
     "problem issue complaint complain broken break delay late damage wrong "
     "missing lost fault error trouble defective fail failure outage crash "
@@ -90,7 +92,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "gripe grievance "
     "overflow trip spark malfunction unresponsive symptom rattle squeal "
     "squeak grind buzz hum vibrate vibration shake knock clunk beep buffer "
-    "flicker stall discrepancy mismatch mistake incorrect",
+    "flicker stall discrepancy mismatch mistake incorrect accident collision",
     /* NUMBER (and every token holding a digit) */
     "number id code reference confirmation ticket serial pin digit "
     "identifier model dose dosage two three four five six seven eight "
@@ -110,7 +112,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "helpless unacceptable ridiculous outrageous horrible absurd impressed "
     "tired hopeful skeptical sceptical doubtful trust distrust ecstatic "
     "overjoyed unimpressed displeased uneasy vibe attitude sentiment "
-    "temperament spirits panicky jittery",
+    "temperament spirits panicky jittery cry crying clingy cranky fussy "
+    "tearful",
     /* FAMILY */
     "family daughter son wife husband mother mom father dad parent child "
     "children kid sister brother spouse partner grandson granddaughter "
@@ -121,7 +124,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "boyfriend girlfriend stepson stepdaughter stepmother stepfather "
     "guardian trustee beneficiary executor carer caretaker nanny "
     "babysitter twin doorman concierge landlord landlady tenant "
-    "housekeeper assistant coworker borrower cosigner dr",
+    "housekeeper assistant coworker borrower cosigner dr coordinator planner",
     /* FREQUENCY */
     "every often frequent frequently regular regularly usual usually week "
     "weekly daily monthly routine repeat recurring standing second third "
@@ -186,15 +189,16 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "download bandwidth light iphone ipad macbook android samsung galaxy "
     "pixel nest roku firestick chromecast xbox playstation nintendo "
     "netgear arris linksys eero asus dell lenovo gateway firmware ethernet "
-    "machine "
+    "machine handset smartphone phone cellphone "
     "cable hotspot stream streaming",
     /* FOOD */
     "food meal dish menu soup pizza drink coffee dinner breakfast lunch "
     "restaurant eat cook recipe dessert meat vegetarian vegan halal "
-    "kosher diet dietary feed chicken vegetable pesto nut",
+    "kosher diet dietary feed chicken vegetable pesto nut egg milk cheese "
+    "wheat shellfish fish soy sesame fruit restriction",
     /* DURATION */
     "year decade month long since tenure duration length night "
-    "week stay",
+    "week stay monthly weekly yearly annual annually",
     /* SECURITY */
     "fraud fraudulent scam identity theft stolen steal unauthorized "
     "security secure sensitive lawyer attorney legal lawsuit sue "
@@ -436,6 +440,9 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "off", "left", ELAAOMS_QBIT(AGENT_SAID) },
         { "steps", "next", ELAAOMS_QBIT(AGENT_SAID) },
         { "owe", "we", ELAAOMS_QBIT(AGENT_SAID) },
+        /* "what did we do for her", "what have we done" */
+        { "do", "we", ELAAOMS_QBIT(AGENT_SAID) },
+        { "done", "we", ELAAOMS_QBIT(AGENT_SAID) },
         /* "trouble getting around": mobility */
         { "around", "getting", ELAAOMS_QBIT(HEALTH) },
         { "around", "get", ELAAOMS_QBIT(HEALTH) },
@@ -706,6 +713,7 @@ elaaoms_amount_follows(const unsigned char *p, const unsigned char *end)
 {
     static const char  *units =
         " dollar dollars bucks cents euro euros pounds usd eur gbp mo each "
+        "percent "
         "apiece grand ";
     static const char  *periods =
         " month year week seat user license licence mo yr day night hour "

@@ -211,6 +211,16 @@ test_question_vocabulary(void)
         { "transport", "taxi", ELAAOMS_CONCEPT_TRAVEL },
         { "student", "school", ELAAOMS_CONCEPT_EDUCATION },
         { "learning", "tests", ELAAOMS_CONCEPT_EDUCATION },
+        { "handset", "pixel", ELAAOMS_CONCEPT_TECH },
+        { "tuition", "dollars", ELAAOMS_CONCEPT_BILLING },
+        { "fee", "percent", ELAAOMS_CONCEPT_BILLING },
+        { "highway", "route", ELAAOMS_CONCEPT_ADDRESS },
+        { "venue", "estate", ELAAOMS_CONCEPT_ADDRESS },
+        { "avoid", "hates", ELAAOMS_CONCEPT_PREFERENCE },
+        { "relationship", "coordinator", ELAAOMS_CONCEPT_FAMILY },
+        { "restrictions", "eggs", ELAAOMS_CONCEPT_FOOD },
+        { "monthly", "month", ELAAOMS_CONCEPT_DURATION },
+        { "feeling", "clingy", ELAAOMS_CONCEPT_EMOTION },
     };
     size_t    k;
     uint32_t  bit;
