@@ -92,7 +92,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "gripe grievance "
     "overflow trip spark malfunction unresponsive symptom rattle squeal "
     "squeak grind buzz hum vibrate vibration shake knock clunk beep buffer "
-    "flicker stall discrepancy mismatch mistake incorrect accident collision",
+    "flicker stall discrepancy mismatch mistake incorrect",
     /* NUMBER (and every token holding a digit) */
     "number id code reference confirmation ticket serial pin digit "
     "identifier model dose dosage two three four five six seven eight "
