@@ -36,7 +36,7 @@ static const char  *elaaoms_stopword_list =
     /* how agents word a question, never what answers it ("remind me of
      * the ...", "anything on file about ...", "what kind of ...") */
     "remind anything something thing things kind sort exactly again file "
-    "details detail info information currently";
+    "details detail info information currently use uses using";
 
 
 /*

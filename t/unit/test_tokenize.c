@@ -157,6 +157,7 @@ test_concepts(void)
     CHECK(elaaoms_is_stopword("remind", 6));
     CHECK(elaaoms_is_stopword("file", 4));
     CHECK(elaaoms_is_stopword("kind", 4));
+    CHECK(elaaoms_is_stopword("use", 3));
     CHECK(!elaaoms_is_stopword("", 0));
 
     CHECK_STR_EQ(elaaoms_concept_name(ELAAOMS_CONCEPT_CONTACT), "contact");
