@@ -51,14 +51,15 @@ my $TOOL_SECRET = 'elaaoms-dev-tool-secret';  # the tools' header, likewise
 my $JSON = JSON::PP->new->canonical->utf8;
 
 my (@halves, $verbose, $classes, $flow, $port, $redis_port, $min_recall,
-    $min_precall, $max_leaks, $keep);
+    $min_precall, $max_leaks, $keep, $memories, $threshold);
 $flow = 'bound';
 GetOptions('half=s' => \@halves, 'verbose|v' => \$verbose,
            'classes' => \$classes,
            'flow=s' => \$flow, 'port=i' => \$port,
            'redis-port=i' => \$redis_port, 'min-recall=f' => \$min_recall,
            'min-precall=f' => \$min_precall, 'max-leaks=i' => \$max_leaks,
-           'keep' => \$keep)
+           'keep' => \$keep, 'memories' => \$memories,
+           'threshold=f' => \$threshold)
     or usage();
 @halves = qw(tune heldout) unless @halves;
 $flow =~ /^(direct|bound)$/ or usage();
@@ -273,7 +274,8 @@ sub start_call {
 # binding), or by caller_id for a location with elaaoms_search_binding off.
 sub search {
     my ($st, $org, $caller, $agent, $conversation_id, $query, %extra) = @_;
-    my %req = (query => $query, agent_id => $agent, %extra);
+    my %req = (query => $query, agent_id => $agent,
+               defined $threshold ? (threshold => $threshold) : (), %extra);
     if ($flow eq 'bound') {
         $req{call_sid} = call_sid($conversation_id);
     } else {
@@ -584,6 +586,7 @@ sub run_half {
     report_verbose($half, $st, $d, \@scored, \@precall, \@leaks, time - $t0)
         if $verbose;
     report_classes($half, $st, \@scored, \@precall) if $classes;
+    report_memories($half, $st, $d) if $memories;
     stop_all();
     printf "%s recall\@5 %.3f\n", $half, $recall;
     printf "%s mrr %.3f\n", $half, $mrr;
@@ -772,6 +775,25 @@ sub stored_memories {
             grep { /\S/ } <$fh>;
     close $fh;
     return @m;
+}
+
+# every caller's stored memories (type, importance, agents, content): what
+# the extractor made of the calls.  The tuning half only (the rule).
+sub report_memories {
+    my ($half, $st, $d) = @_;
+    if ($half ne 'tune') {
+        print STDERR "--memories lists the tuning half only\n";
+        return;
+    }
+    for my $c (sort { $a->{id} cmp $b->{id} } values %{ $d->{callers} }) {
+        for my $m (stored_memories($st, $c)) {
+            printf STDERR "MEM %s %s/%s [%s] %s\n", $c->{id},
+                $m->{type} // '?', $m->{importance} // '?',
+                ref $m->{agents} eq 'ARRAY' ? join(',', @{ $m->{agents} })
+                : $m->{agents} // $m->{agent_id} // '',
+                $m->{content} // '';
+        }
+    }
 }
 
 # --- main ---------------------------------------------------------------------

@@ -77,6 +77,21 @@ static const struct {
 
 
 /*
+ * a reference handed out without a verb: "Confirmation number BV-55817.",
+ * "Ticket 88-20417."
+ */
+#define ELAAOMS_XO_AGENT_REF_NOUN                                            \
+    "ticket|claim|case|reference|confirmation|booking|tracking|rma|"        \
+    "incident|policy|loan|member|account|work|order|reservation "          \
+    "number|id|no|code? is? #"
+
+/* someone set to see the caller at a time: "Dr. Ahmadi can see you at
+ * 9:40", "the inspector will meet you Friday at 10" */
+#define ELAAOMS_XO_AGENT_SEE                                                 \
+    "see|meet|fit|squeeze|take you"
+
+
+/*
  * the agent's words for the caller, the agent and the company: "The
  * agent", not "The company", so that a question about the caller's
  * company does not find what the agent did
@@ -191,17 +206,33 @@ static int
 elaaoms_xo_agent_deliverable(const elaaoms_xo_sent_t *st, size_t from,
     size_t to)
 {
-    size_t  i;
+    size_t  i, k;
 
     if (from + 1 >= to) {
         return 0;
     }
 
     if (elaaoms_xo_match(st, from, "waive|reverse|refund|escalate|expedite|"
-                         "replace|freeze|unfreeze|block|unblock|reissue",
+                         "replace|freeze|unfreeze|block|unblock|reissue|"
+                         "comp|credit|discount",
                          NULL))
     {
         return 1;
+    }
+
+    /* "I'll take last night off your bill", "... and knock $20 off the
+     * total": a credit */
+    for (i = from; i + 2 < to; i++) {
+        if (elaaoms_xo_match(st, i, "take|knock", NULL)) {
+            for (k = i + 1; k + 1 < to; k++) {
+                if (elaaoms_xo_match(st, k, "off the|your bill|invoice|"
+                                            "balance|charge|total|"
+                                            "statement", NULL))
+                {
+                    return 1;
+                }
+            }
+        }
     }
 
     /* a thing sent, not a person dispatched */
@@ -283,6 +314,8 @@ static const struct {
     /* "75 per flight", "2,800 total" */
     { 1, "per _" },
     { 1, "total|extra|flat|apiece|each" },
+    /* "6.25 percent for 45 days": a rate */
+    { 1, "percent|%|apr" },
     /* "costs 45", "adds 300" */
     { -1, "costs|cost|runs|run|totals|totaling|totalling|charge|charges" },
     { -1, "adds|add|plus|extra|additional" },
@@ -293,6 +326,13 @@ static const struct {
 };
 
 
+/* a number in words */
+#define ELAAOMS_XO_SPELLED                                                   \
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"       \
+    "fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"        \
+    "hundred|thousand"
+
+
 /* word i is an amount: "$189", "189 dollars", "45 bucks", "15 a month" */
 static int
 elaaoms_xo_agent_amount(const elaaoms_xo_sent_t *st, size_t i)
@@ -300,8 +340,11 @@ elaaoms_xo_agent_amount(const elaaoms_xo_sent_t *st, size_t i)
     size_t       k;
     const char  *w;
 
+    /* "ten percent off", "fifty dollars": spelled, with its unit */
     if (!elaaoms_xo_agent_has_value(st, i, i + 1)) {
-        return 0;
+        return elaaoms_xo_match(st, i, ELAAOMS_XO_SPELLED " "
+                                "dollars|dollar|bucks|euros|pounds|percent|"
+                                "grand", NULL);
     }
 
     w = elaaoms_xo_tok_p(st, i);
@@ -358,7 +401,9 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
                                         "delivers|deliver|delivery|ships|"
                                         "installs|install|installation|"
                                         "pickup|appointment|enrolled|"
-                                        "activated|booked", NULL) >= 0)
+                                        "activated|booked", NULL) >= 0
+              || elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_SEE, NULL) >= 0
+              || elaaoms_xo_match(st, 0, ELAAOMS_XO_AGENT_REF_NOUN, NULL))
              && elaaoms_xo_agent_has_value(st, 0, to)))
     {
         return;

@@ -98,6 +98,7 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
     elaaoms_query_term_t *terms)
 {
     size_t               i, n, prev_len;
+    int                  caller;
     uint32_t             seen, qc;
     char                 prev[ELAAOMS_TOKEN_MAX + 1];
     elaaoms_token_t      tok;
@@ -119,8 +120,17 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
          */
         qc = elaaoms_question_concepts(tok.word, tok.word_len,
                                        prev_len ? prev : NULL, prev_len);
+        caller = elaaoms_question_names_caller(tok.word, tok.word_len,
+                                               prev_len ? prev : NULL,
+                                               prev_len);
         memcpy(prev, tok.word, tok.word_len + 1);
         prev_len = tok.word_len;
+
+        /* "the owner", "this member": the caller, whom every memory is
+         * about */
+        if (caller && !qc) {
+            continue;
+        }
 
         if (qc) {
             if ((qc & ~seen) == 0) {

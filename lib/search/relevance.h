@@ -23,11 +23,14 @@
  *           word.  Slots weigh by IDF taken from the candidate set itself,
  *           ln(1 + (N - df + 0.5) / (df + 0.5)), df counting memories that
  *           fill the slot either way; a word no memory fills ("new",
- *           "last": the question's wording) weighs half of what a word
- *           one memory fills weighs.  lex = sum(idf * fill) / sum(idf),
+ *           "last", "vibe": the question's wording, or a paraphrase no
+ *           memory shares) weighs a quarter of what a word one memory
+ *           fills weighs (half until 2026-12-04: the tuning half grown to
+ *           other industries left answers under the threshold for such
+ *           words).  lex = sum(idf * fill) / sum(idf),
  *           capped at 1.
  *
- *   raw   = 0.5 * cos + 0.5 * lex, times 0.4 when the query asks for a
+ *   raw   = 0.5 * cos + 0.5 * lex, times 0.3 when the query asks for a
  *           number or code ("number", "code", "reference", "model", "how
  *           many") and the memory holds none
  *
@@ -47,7 +50,7 @@
  * under the server's floor (elaaoms_search_min_threshold, 0.3).
  * The map is monotone, so thresholds order results as raw ones would.  On
  * the older question/memory sets of t/unit/test_relevance.c, pairs scored
- * one by one, the default gives precision 0.75 / recall 1.00
+ * one by one, the default gives precision 0.76 / recall 1.00
  * (labelled.tsv); the test prints both sets at several thresholds.  The calibration holds for the offline embedder
  * only; embed.h says what it cannot do (no semantics: "is he at risk of
  * leaving?" finds "switching to another insurer" only through the

@@ -23,9 +23,9 @@
 #define ELAAOMS_REL_SENSE_CREDIT   0.3f
 /* a query word no memory fills weighs this share of one a single memory
  * fills */
-#define ELAAOMS_REL_UNSEEN_WEIGHT  0.5f
+#define ELAAOMS_REL_UNSEEN_WEIGHT  0.25f
 /* a memory without the kind of answer asked for (a number, a code) */
-#define ELAAOMS_REL_ANSWER_TYPE_MISS  0.4f
+#define ELAAOMS_REL_ANSWER_TYPE_MISS  0.3f
 #define ELAAOMS_REL_BM25_K1        1.2f
 #define ELAAOMS_REL_BM25_B         0.75f
 

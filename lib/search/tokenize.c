@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/ascii.h"
+#include "search/lexicon.h"
 #include "search/tokenize.h"
 #include "store/memory_types.h"
 
@@ -31,7 +32,11 @@ static const char  *elaaoms_stopword_list =
     "with won would wouldn yes yet you your yours yourself yourselves "
     "um uh ok okay yeah oh hi hello please thanks thank "
     "caller customer client user person someone somebody tell told know "
-    "say said says mention mentioned";
+    "say said says mention mentioned "
+    /* how agents word a question, never what answers it ("remind me of
+     * the ...", "anything on file about ...", "what kind of ...") */
+    "remind anything something thing things kind sort exactly again file "
+    "details detail info information currently use uses using";
 
 
 /*
@@ -60,11 +65,12 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "zip postcode postal move relocate residence neighborhood "
     "neighbourhood located location lane drive boulevard blvd court "
     "floor suite building property gate door entrance driveway yard "
-    "garage porch arrival doorbell knock buzzer intercom lockbox",
+    "garage porch arrival doorbell knock buzzer intercom lockbox route "
+    "highway freeway interstate intersection venue estate site",
     /* PREFERENCE */
     "prefer preference like want favorite favourite rather love enjoy wish "
     "choose choice interest interested request hate dislike best need "
-    "ask require consider evaluate addon",
+    "ask require consider evaluate addon avoid",
     /* BILLING */
     "charge bill billing invoice refund payment pay paid price cost fee "
     "dollar money credit debit card overcharge dispute statement balance "
@@ -74,7 +80,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "payable chargeback seat license licence per amount total budget "
     "afford spend estimate deposit installment instalment financing "
     "finance worth apiece tariff surcharge tax rebate saving quid euro "
-    "pound ballpark",
+    "pound ballpark tuition rent premium copay deductible fare dues "
+    "percent percentage",
     /* PROBLEM */
     "problem issue complaint complain broken break delay late damage wrong "
     "missing lost fault error trouble defective fail failure outage crash "
@@ -83,7 +90,9 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "overheat freeze stuck blink flash happen glitch unreliable "
     "intermittent decline dead stop flat smell burn clog block jam drip "
     "gripe grievance "
-    "overflow trip spark malfunction unresponsive",
+    "overflow trip spark malfunction unresponsive symptom rattle squeal "
+    "squeak grind buzz hum vibrate vibration shake knock clunk beep buffer "
+    "flicker stall discrepancy mismatch mistake incorrect",
     /* NUMBER (and every token holding a digit) */
     "number id code reference confirmation ticket serial pin digit "
     "identifier model dose dosage two three four five six seven eight "
@@ -103,7 +112,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "helpless unacceptable ridiculous outrageous horrible absurd impressed "
     "tired hopeful skeptical sceptical doubtful trust distrust ecstatic "
     "overjoyed unimpressed displeased uneasy vibe attitude sentiment "
-    "temperament spirits panicky jittery",
+    "temperament spirits panicky jittery cry crying clingy cranky fussy "
+    "tearful",
     /* FAMILY */
     "family daughter son wife husband mother mom father dad parent child "
     "children kid sister brother spouse partner grandson granddaughter "
@@ -113,7 +123,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "toddler infant mum mommy daddy granny grandma grandpa fiance fiancee "
     "boyfriend girlfriend stepson stepdaughter stepmother stepfather "
     "guardian trustee beneficiary executor carer caretaker nanny "
-    "babysitter twin",
+    "babysitter twin doorman concierge landlord landlady tenant "
+    "housekeeper assistant coworker borrower cosigner dr coordinator planner",
     /* FREQUENCY */
     "every often frequent frequently regular regularly usual usually week "
     "weekly daily monthly routine repeat recurring standing second third "
@@ -149,7 +160,12 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "whiplash therapy hurt pendant epipen reaction vomit nausea sick ill "
     "illness symptom effect rash itch fever pain ache sore dizzy swell "
     "swollen bleed limp cough knee hip shoulder ankle wrist neck spine acl "
-    "elbow joint limitation accommodation",
+    "elbow joint limitation accommodation "
+    "pill tablet capsule prescription prescribe refill pharmacy drug dose "
+    "dosage strength milligram mg mcg microgram milliliter ml sensitivity "
+    "intolerance intolerant physician specialist surgeon cardiologist "
+    "dermatologist pediatrician therapist diagnosis diagnose chronic "
+    "sedation anesthesia learning dyslexia",
     /* PET */
     "pet dog cat puppy kitten animal vet",
     /* WORK */
@@ -172,13 +188,17 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "thermostat mesh extender unit ping gig mbps megabit speed upload "
     "download bandwidth light iphone ipad macbook android samsung galaxy "
     "pixel nest roku firestick chromecast xbox playstation nintendo "
-    "netgear arris linksys eero asus dell lenovo",
+    "netgear arris linksys eero asus dell lenovo gateway firmware ethernet "
+    "machine handset smartphone phone cellphone "
+    "cable hotspot stream streaming",
     /* FOOD */
     "food meal dish menu soup pizza drink coffee dinner breakfast lunch "
     "restaurant eat cook recipe dessert meat vegetarian vegan halal "
-    "kosher diet dietary feed chicken vegetable pesto nut",
+    "kosher diet dietary feed chicken vegetable pesto nut egg milk cheese "
+    "wheat shellfish fish soy sesame fruit restriction",
     /* DURATION */
-    "year decade month long since tenure duration",
+    "year decade month long since tenure duration length night "
+    "week stay monthly weekly yearly annual annually",
     /* SECURITY */
     "fraud fraudulent scam identity theft stolen steal unauthorized "
     "security secure sensitive lawyer attorney legal lawsuit sue "
@@ -198,16 +218,31 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "wiring plumbing pipe toilet sink faucet drain sump pump compressor "
     "vent duct filter electrical electric electricity generator unit air "
     "repair whirlpool bosch maytag kenmore frigidaire kitchenaid carrier "
-    "trane lennox rheem goodman daikin"
+    "trane lennox rheem goodman daikin device equipment machine meter",
+    /* TRAVEL: trips and stays */
+    "hotel motel room suite stay checkin checkout reservation flight "
+    "airport airline trip travel vacation itinerary luggage baggage cruise "
+    "resort taxi shuttle passport guest lodging transport transportation "
+    "ride pickup layover destination tour view",
+    /* EDUCATION: schools, courses and learning */
+    "school student grade class classroom teacher tuition enroll "
+    "enrollment admission apply application college university campus "
+    "course semester exam test kindergarten elementary middle academy "
+    "club team learn learning homework tutor curriculum program lesson "
+    "scholarship iep dyslexia"
 };
 
+
+/* the table's concepts and the two that are not (tokenize.h) share 32 bits */
+typedef char elaaoms_concepts_fit_t[ELAAOMS_NCONCEPTS <= ELAAOMS_CONCEPT_AGENT_SAID
+                                    ? 1 : -1];
 
 static const char  *elaaoms_concept_names[ELAAOMS_NCONCEPTS] = {
     "order", "contact", "name", "address", "preference", "billing",
     "problem", "number", "emotion", "family", "frequency", "loyalty",
     "appointment", "time_of_day", "language", "account", "cancel", "health",
     "pet", "work", "occasion", "tech", "food", "duration", "security",
-    "vehicle", "appliance"
+    "vehicle", "appliance", "travel", "education"
 };
 
 
@@ -361,6 +396,13 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "whose", NULL, ELAAOMS_QBIT(FAMILY) | ELAAOMS_QBIT(NAME) },
         { "much", "how", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
         { "many", "how", ELAAOMS_QBIT(NUMBER) },
+        /* "how long is the stay": a span of time */
+        { "long", "how", ELAAOMS_QBIT(DURATION) | ELAAOMS_QBIT(TIME_OF_DAY) },
+        /* "what does it run": a price */
+        { "run", "it", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
+        { "runs", "it", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
+        /* "what's she into": what the caller likes */
+        { "into", NULL, ELAAOMS_QBIT(PREFERENCE) },
         /* "for a living" ("a" is no token) */
         { "living", "for", ELAAOMS_QBIT(WORK) },
         /* the name one goes by, likes to be called */
@@ -398,6 +440,9 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "off", "left", ELAAOMS_QBIT(AGENT_SAID) },
         { "steps", "next", ELAAOMS_QBIT(AGENT_SAID) },
         { "owe", "we", ELAAOMS_QBIT(AGENT_SAID) },
+        /* "what did we do for her", "what have we done" */
+        { "do", "we", ELAAOMS_QBIT(AGENT_SAID) },
+        { "done", "we", ELAAOMS_QBIT(AGENT_SAID) },
         /* "trouble getting around": mobility */
         { "around", "getting", ELAAOMS_QBIT(HEALTH) },
         { "around", "get", ELAAOMS_QBIT(HEALTH) },
@@ -418,6 +463,29 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
     }
 
     return 0;
+}
+
+
+static int elaaoms_word_in(const char *list, const char *w, size_t len);
+
+
+int
+elaaoms_question_names_caller(const char *word, size_t len, const char *prev,
+    size_t prev_len)
+{
+    static const char  *roles =
+        " owner member guest patient borrower parent subscriber passenger "
+        "traveler traveller policyholder homeowner resident buyer shopper "
+        "accountholder cardholder applicant tenant renter "
+        "consumer ";
+    static const char  *determiners = " the this that our ";
+
+    if (prev == NULL || len == 0 || len > ELAAOMS_TOKEN_MAX) {
+        return 0;
+    }
+
+    return elaaoms_word_in(determiners, prev, prev_len)
+           && elaaoms_word_in(roles, word, len);
 }
 
 
@@ -645,6 +713,7 @@ elaaoms_amount_follows(const unsigned char *p, const unsigned char *end)
 {
     static const char  *units =
         " dollar dollars bucks cents euro euros pounds usd eur gbp mo each "
+        "percent "
         "apiece grand ";
     static const char  *periods =
         " month year week seat user license licence mo yr day night hour "
@@ -700,6 +769,52 @@ elaaoms_is_ordinal(const char *w, size_t n)
     }
     return memcmp(w + k, "st", 2) == 0 || memcmp(w + k, "nd", 2) == 0
            || memcmp(w + k, "rd", 2) == 0 || memcmp(w + k, "th", 2) == 0;
+}
+
+
+/*
+ * a clock time: "9:40" (both halves), "6 am", "10pm", "4.30 p.m."; the
+ * word is a number token starting at start, ending at pos
+ */
+static int
+elaaoms_is_clock(const char *w, size_t n, const unsigned char *start,
+    const unsigned char *pos, const unsigned char *begin,
+    const unsigned char *end)
+{
+    char                  next[4];
+    const unsigned char  *q;
+
+    if (n >= 3 && (memcmp(w + n - 2, "am", 2) == 0
+                   || memcmp(w + n - 2, "pm", 2) == 0)
+        && elaaoms_ascii_digit((unsigned char) w[n - 3]))
+    {
+        return 1;
+    }
+
+    if (pos + 1 < end && *pos == ':' && elaaoms_ascii_digit(pos[1])) {
+        return 1;
+    }
+
+    if (start - begin >= 2 && start[-1] == ':'
+        && elaaoms_ascii_digit(start[-2]))
+    {
+        return 1;
+    }
+
+    q = elaaoms_peek_word(pos, end, next, sizeof(next));
+    if (q == NULL) {
+        return 0;
+    }
+
+    if (strcmp(next, "am") == 0 || strcmp(next, "pm") == 0) {
+        return 1;
+    }
+
+    /* "a.m.", "p.m." */
+    return (strcmp(next, "a") == 0 || strcmp(next, "p") == 0)
+           && q < end && *q == '.'
+           && elaaoms_peek_word(q, end, next, sizeof(next)) != NULL
+           && strcmp(next, "m") == 0;
 }
 
 
@@ -793,13 +908,26 @@ elaaoms_tokenizer_next(elaaoms_tokenizer_t *tz, elaaoms_token_t *tok)
             tok->concepts |= 1u << ELAAOMS_CONCEPT_BILLING;
         }
 
-        /* "the 28th", "3rd": a date */
-        if (elaaoms_is_ordinal(tok->word, n)) {
+        /* "the 28th", "3rd": a date; "9:40", "6 am": a time */
+        if (elaaoms_is_ordinal(tok->word, n)
+            || elaaoms_is_clock(tok->word, n, start, tz->pos, tz->begin,
+                                tz->end))
+        {
             tok->concepts |= 1u << ELAAOMS_CONCEPT_TIME_OF_DAY;
         }
 
     } else {
         tok->concepts = elaaoms_concepts_of_stem(tok->stem, tok->stem_len);
+
+        /*
+         * the table lists the common health words; WordNet knows the
+         * rest: "warfarin", "celiac", "dyslexia", "sulfa" are HEALTH too
+         */
+        if (tok->concepts == 0 && n >= 4
+            && elaaoms_lexicon_health(tok->word, n))
+        {
+            tok->concepts = 1u << ELAAOMS_CONCEPT_HEALTH;
+        }
     }
 
     return 1;

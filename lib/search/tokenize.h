@@ -65,6 +65,8 @@ typedef enum {
     ELAAOMS_CONCEPT_SECURITY,
     ELAAOMS_CONCEPT_VEHICLE,
     ELAAOMS_CONCEPT_APPLIANCE,
+    ELAAOMS_CONCEPT_TRAVEL,
+    ELAAOMS_CONCEPT_EDUCATION,
     ELAAOMS_NCONCEPTS
 } elaaoms_concept_e;
 
@@ -129,6 +131,15 @@ uint32_t elaaoms_concepts_of_stem(const char *stem, size_t len);
  * word before, or NULL) lowercased.  0 for others.
  */
 uint32_t elaaoms_question_concepts(const char *word, size_t len,
+    const char *prev, size_t prev_len);
+
+/*
+ * 1 when a question's word names the caller by their role ("how is the
+ * owner holding up", "what's this member called", "how did the parent
+ * sound"): after "the", "this" or "that" it asks for nothing a memory
+ * says ("The caller ...") and is no term of the question
+ */
+int elaaoms_question_names_caller(const char *word, size_t len,
     const char *prev, size_t prev_len);
 
 /* "order", "contact", ...; NULL for an out-of-range id */

@@ -909,6 +909,12 @@ static const struct {
       ELAAOMS_MEM_FACTUAL },
     { "I'll waive the late fee.", "The agent will waive the late fee.",
       ELAAOMS_MEM_ISSUE },
+    { "I'm sorry. I'll take last night off your bill.",
+      "The agent will take last night off the caller's bill.",
+      ELAAOMS_MEM_FACTUAL },
+    { "I'll send engineering up and take tonight off your bill.",
+      "The agent will send engineering up and take tonight off the "
+      "caller's bill.", ELAAOMS_MEM_FACTUAL },
     { "Estimated restoration is 11 pm.",
       "The agent estimated restoration is 11 pm.", ELAAOMS_MEM_FACTUAL },
     { "I'm so sorry. I can reschedule you for Tuesday between 8 and 12.",
@@ -943,6 +949,7 @@ static const struct {
 /* the agent's other words: pitches, questions, claims about the caller */
 static const char  *agent_nothing[] = {
     "I'll check on that for you.",
+    "I'll take a look at the account.",
     "I'll send you over to billing.",
     "Our Business Fiber plans start at just $69 a month. How can I help?",
     "Can I get the 5 digit code on the back of your card?",
@@ -1048,9 +1055,25 @@ static const struct {
       "the 2nd." },
     { "Caller: Can we pay on the 1st?\nAgent: Sure, autopay on the 1st is "
       "set up.\n", "The agent said: Sure, autopay on the 1st is set up." },
+    /* a reference handed out without a verb; someone set to see the
+     * caller at a time; a rate */
+    { "Caller: Perfect.\nAgent: I have that room. Confirmation number "
+      "QX-20931.\n", "The agent said: Confirmation number QX-20931." },
+    { "Caller: Okay.\nAgent: Ticket TK-10293.\n",
+      "The agent said: Ticket TK-10293." },
+    { "Caller: It hurts.\nAgent: Dr. Lee can see you Monday at 10:15.\n",
+      "The agent said: Dr. Lee can see the caller Monday at 10:15." },
+    { "Caller: Fine.\nAgent: The lock would be 5.9 percent for 30 days.\n",
+      "The agent said: The lock would be 5.9 percent for 30 days." },
     /* a number that is no amount, finding or time set */
     { "Caller: Is anyone free?\nAgent: We have 3 technicians on call.\n",
       NULL },
+    { "Caller: Okay.\nAgent: Ticket prices went up in 2024.\n", NULL },
+    /* an amount in words, with its unit */
+    { "Caller: Is there a discount?\nAgent: Yes, ten percent off for the "
+      "second child.\n", "The agent said: Yes, ten percent off for the "
+      "second child." },
+    { "Caller: Okay.\nAgent: We have two technicians on call.\n", NULL },
 };
 
 

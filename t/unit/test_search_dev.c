@@ -15,6 +15,7 @@
  * ELAAOMS_DEV_VERBOSE=1 prints every call's memories and every ranking.
  */
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -343,6 +344,19 @@ test_scorer_parts(void)
                    "The caller asked about order XYZ-789.", NULL, others, 2);
     CHECK(s1 < THRESHOLD);
     CHECK(s2 >= THRESHOLD);
+
+    /* "the owner" is the caller: the feeling answers the question as
+     * well as without the word, though another memory holds "owner" */
+    others[1].text = "The caller is the owner of a bakery.";
+    others[1].len = strlen(others[1].text);
+    s1 = score_one("how is the owner holding up", "The caller is stressed.",
+                   NULL, others, 2);
+    s2 = score_one("how is she holding up", "The caller is stressed.", NULL,
+                   others, 2);
+    CHECK(s1 >= THRESHOLD);
+    CHECK(fabsf(s1 - s2) < 0.01f);
+    others[1].text = "The caller lives in Austin.";
+    others[1].len = strlen(others[1].text);
 
     /* "for a living" asks for work, not for where one lives */
     others[1].text = "The caller lives in Austin.";

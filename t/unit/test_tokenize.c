@@ -153,6 +153,11 @@ test_concepts(void)
 
     CHECK(elaaoms_is_stopword("caller", 6));
     CHECK(!elaaoms_is_stopword("order", 5));
+    /* a question's wording: "remind me of ...", "anything on file" */
+    CHECK(elaaoms_is_stopword("remind", 6));
+    CHECK(elaaoms_is_stopword("file", 4));
+    CHECK(elaaoms_is_stopword("kind", 4));
+    CHECK(elaaoms_is_stopword("use", 3));
     CHECK(!elaaoms_is_stopword("", 0));
 
     CHECK_STR_EQ(elaaoms_concept_name(ELAAOMS_CONCEPT_CONTACT), "contact");
@@ -196,6 +201,27 @@ test_question_vocabulary(void)
         { "fraud", "unauthorized", ELAAOMS_CONCEPT_SECURITY },
         { "meat", "vegetarian", ELAAOMS_CONCEPT_FOOD },
         { "technician", "appointment", ELAAOMS_CONCEPT_APPOINTMENT },
+        { "strength", "milligrams", ELAAOMS_CONCEPT_HEALTH },
+        { "medication", "pills", ELAAOMS_CONCEPT_HEALTH },
+        { "symptom", "grinding", ELAAOMS_CONCEPT_PROBLEM },
+        { "wrong", "rattling", ELAAOMS_CONCEPT_PROBLEM },
+        { "gateway", "router", ELAAOMS_CONCEPT_TECH },
+        { "relationship", "doorman", ELAAOMS_CONCEPT_FAMILY },
+        { "stay", "nights", ELAAOMS_CONCEPT_DURATION },
+        { "room", "checkout", ELAAOMS_CONCEPT_TRAVEL },
+        { "transport", "taxi", ELAAOMS_CONCEPT_TRAVEL },
+        { "student", "school", ELAAOMS_CONCEPT_EDUCATION },
+        { "learning", "tests", ELAAOMS_CONCEPT_EDUCATION },
+        { "handset", "pixel", ELAAOMS_CONCEPT_TECH },
+        { "tuition", "dollars", ELAAOMS_CONCEPT_BILLING },
+        { "fee", "percent", ELAAOMS_CONCEPT_BILLING },
+        { "highway", "route", ELAAOMS_CONCEPT_ADDRESS },
+        { "venue", "estate", ELAAOMS_CONCEPT_ADDRESS },
+        { "avoid", "hates", ELAAOMS_CONCEPT_PREFERENCE },
+        { "relationship", "coordinator", ELAAOMS_CONCEPT_FAMILY },
+        { "restrictions", "eggs", ELAAOMS_CONCEPT_FOOD },
+        { "monthly", "month", ELAAOMS_CONCEPT_DURATION },
+        { "feeling", "clingy", ELAAOMS_CONCEPT_EMOTION },
     };
     size_t    k;
     uint32_t  bit;
@@ -210,6 +236,29 @@ test_question_vocabulary(void)
     CHECK(concepts_of("$79.99") & (1u << ELAAOMS_CONCEPT_BILLING));
     CHECK(concepts_of("$79.99") & (1u << ELAAOMS_CONCEPT_NUMBER));
     CHECK(!(concepts_of("79.99") & (1u << ELAAOMS_CONCEPT_BILLING)));
+
+    /* a clock time is a time of day, a bare number is not */
+    {
+        uint32_t  tod = 1u << ELAAOMS_CONCEPT_TIME_OF_DAY;
+
+        CHECK(concepts_of("9:40") & tod);
+        CHECK(concepts_of("6 am") & tod);
+        CHECK(concepts_of("10pm") & tod);
+        CHECK(concepts_of("4 p.m.") & tod);
+        CHECK(concepts_of("9:40") & (1u << ELAAOMS_CONCEPT_NUMBER));
+        CHECK(!(concepts_of("9 apples") & tod));
+        CHECK(!(concepts_of("40") & tod));
+        CHECK(!(concepts_of("4 a month") & tod));
+    }
+
+    /* "what device", "which machine": a home's appliances too */
+    CHECK(concepts_of("device") & (1u << ELAAOMS_CONCEPT_APPLIANCE));
+    CHECK(concepts_of("machine") & (1u << ELAAOMS_CONCEPT_TECH));
+
+    /* health words beyond the table, from WordNet: a drug, a disorder */
+    CHECK(concepts_of("warfarin") & (1u << ELAAOMS_CONCEPT_HEALTH));
+    CHECK(concepts_of("dyslexia") & (1u << ELAAOMS_CONCEPT_HEALTH));
+    CHECK(!(concepts_of("window") & (1u << ELAAOMS_CONCEPT_HEALTH)));
 
     /* "lives" is an address, not work ("for a living" is no concept) */
     CHECK(!(concepts_of("lives") & (1u << ELAAOMS_CONCEPT_WORK)));
@@ -236,6 +285,22 @@ test_question_vocabulary(void)
     CHECK(elaaoms_question_concepts("many", 4, "how", 3)
           & (1u << ELAAOMS_CONCEPT_NUMBER));
     CHECK_INT_EQ(elaaoms_question_concepts("the", 3, NULL, 0), 0);
+    /* "what does it run": a price */
+    CHECK(elaaoms_question_concepts("run", 3, "it", 2)
+          & (1u << ELAAOMS_CONCEPT_BILLING));
+    CHECK_INT_EQ(elaaoms_question_concepts("run", 3, "they", 4), 0);
+    /* "the owner", "this member": the caller, no term */
+    CHECK(elaaoms_question_names_caller("owner", 5, "the", 3));
+    CHECK(elaaoms_question_names_caller("member", 6, "this", 4));
+    CHECK(!elaaoms_question_names_caller("owner", 5, "business", 8));
+    CHECK(!elaaoms_question_names_caller("owner", 5, NULL, 0));
+    CHECK(!elaaoms_question_names_caller("account", 7, "the", 3));
+    /* "how long is the stay"; "what's she into" */
+    CHECK(elaaoms_question_concepts("long", 4, "how", 3)
+          & (1u << ELAAOMS_CONCEPT_DURATION));
+    CHECK_INT_EQ(elaaoms_question_concepts("long", 4, "so", 2), 0);
+    CHECK(elaaoms_question_concepts("into", 4, "she", 3)
+          == (1u << ELAAOMS_CONCEPT_PREFERENCE));
     CHECK(elaaoms_question_concepts("living", 6, "for", 3)
           & (1u << ELAAOMS_CONCEPT_WORK));
     CHECK_INT_EQ(elaaoms_question_concepts("living", 6, "the", 3), 0);
