@@ -58,7 +58,7 @@ static char  ngx_http_elaaoms_health_lua[] =
     "local now, win = tonumber(ARGV[1]), tonumber(ARGV[2])\n"
     "local oldest = -1\n"
     "for _, org in ipairs(redis.call('SMEMBERS', KEYS[1])) do\n"
-    "  local j = redis.call('LINDEX', 'elaaoms:' .. org .. ':jobs:ready', -1)\n"
+    "  local j = redis.call('LINDEX', 'elaaoms:{' .. org .. '}:jobs:ready', -1)\n"
     "  if j then\n"
     "    local ok, d = pcall(cjson.decode, j)\n"
     "    if ok and type(d) == 'table' and tonumber(d.enqueued_at) then\n"

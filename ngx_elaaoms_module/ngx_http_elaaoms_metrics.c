@@ -11,8 +11,8 @@
  *   elaaoms_redis_up, elaaoms_worker_heartbeat_age_seconds,
  *   elaaoms_queue_jobs{org,state}, elaaoms_queue_oldest_job_age_seconds{org}
  *   and the worker's own families, as it keeps them in
- *   elaaoms:metrics:worker (field: a whole series, value: a number) with
- *   elaaoms:metrics:worker:meta (family -> "<type> <help>").  A field
+ *   elaaoms:{health}:metrics:worker (field: a whole series, value: a number) with
+ *   elaaoms:{health}:metrics:worker:meta (family -> "<type> <help>").  A field
  *   that is not a well-formed elaaoms_ series of a family the meta names
  *   is left out: nothing stored in Redis can break the exposition.
  * Labels are bounded: location kinds, statuses, organizations; never a
@@ -131,7 +131,7 @@ static char  ngx_http_elaaoms_metrics_lua[] =
     "local orgs = redis.call('SMEMBERS', 'elaaoms:orgs')\n"
     "table.sort(orgs)\n"
     "for _, org in ipairs(orgs) do\n"
-    "  local p = 'elaaoms:' .. org .. ':jobs:'\n"
+    "  local p = 'elaaoms:{' .. org .. '}:jobs:'\n"
     "  local processing = 0\n"
     "  for _, w in ipairs(workers) do\n"
     "    processing = processing + redis.call('LLEN', p .. 'processing:' .. w)\n"

@@ -73,7 +73,7 @@ static char  ngx_http_elaaoms_status_lua[] =
     "table.sort(orgs)\n"
     "local out = {}\n"
     "for _, org in ipairs(orgs) do\n"
-    "  local p = 'elaaoms:' .. org .. ':'\n"
+    "  local p = 'elaaoms:{' .. org .. '}:'\n"
     "  local processing = 0\n"
     "  for _, w in ipairs(workers) do\n"
     "    processing = processing\n"

@@ -53,6 +53,14 @@ elaaoms_key_org(char *buf, size_t size, const char *org, const char *suffix)
 
 
 int
+elaaoms_key_org_slot(char *buf, size_t size, const char *org,
+    const char *suffix)
+{
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:", suffix);
+}
+
+
+int
 elaaoms_key_caller(char *buf, size_t size, const char *org,
     const char *caller, const char *suffix)
 {
@@ -90,7 +98,8 @@ elaaoms_key_call(char *buf, size_t size, const char *org,
 
     elaaoms_ascii_hex(hex, md, 16);
 
-    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":call:", hex);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:call:",
+                       hex);
 }
 
 
@@ -131,11 +140,11 @@ elaaoms_key_jobs(char *buf, size_t size, const char *org, const char *list,
     const char *worker)
 {
     if (worker) {
-        return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":jobs:", list,
-                           ":", worker);
+        return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:jobs:",
+                           list, ":", worker);
     }
 
-    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":jobs:", list);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:jobs:", list);
 }
 
 
@@ -143,8 +152,8 @@ int
 elaaoms_key_conversation(char *buf, size_t size, const char *org,
     const char *conversation_id)
 {
-    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":conversation:",
-                       conversation_id);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org,
+                       "}:conversation:", conversation_id);
 }
 
 
@@ -152,8 +161,8 @@ int
 elaaoms_key_intake(char *buf, size_t size, const char *org,
     const char *type_name, const char *conversation_id)
 {
-    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":intake:", type_name,
-                       ":", conversation_id);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:intake:",
+                       type_name, ":", conversation_id);
 }
 
 
@@ -178,23 +187,31 @@ elaaoms_key_backfill(char *buf, size_t size, const char *org,
 int
 elaaoms_key_usage(char *buf, size_t size, const char *org)
 {
-    return elaaoms_key_org(buf, size, org, "usage");
+    return elaaoms_key_org_slot(buf, size, org, "usage");
+}
+
+
+int
+elaaoms_key_usage_daily(char *buf, size_t size, const char *org)
+{
+    return elaaoms_key_org_slot(buf, size, org, ELAAOMS_KEY_USAGE_DAILY);
 }
 
 
 int
 elaaoms_key_recent(char *buf, size_t size, const char *org)
 {
-    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":recent");
+    return elaaoms_key_org_slot(buf, size, org, "recent");
 }
 
 
-int
-elaaoms_key_tombstone(char *buf, size_t size, const char *org,
-    const char *caller)
+/* the SHA-256 of "<org>:<caller>" in hex: a caller's name in org keys */
+static int
+elaaoms_key_caller_hash(char hex[2 * SHA256_DIGEST_LENGTH + 1],
+    const char *org, const char *caller)
 {
     int            n;
-    char           hex[2 * SHA256_DIGEST_LENGTH + 1], id[ELAAOMS_KEY_MAX];
+    char           id[ELAAOMS_KEY_MAX];
     unsigned char  md[SHA256_DIGEST_LENGTH];
 
     n = elaaoms_key(id, sizeof(id), org, ":", caller);
@@ -208,5 +225,35 @@ elaaoms_key_tombstone(char *buf, size_t size, const char *org,
 
     elaaoms_ascii_hex(hex, md, SHA256_DIGEST_LENGTH);
 
-    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":forgotten:", hex);
+    return 0;
+}
+
+
+int
+elaaoms_key_tombstone(char *buf, size_t size, const char *org,
+    const char *caller)
+{
+    char  hex[2 * SHA256_DIGEST_LENGTH + 1];
+
+    if (elaaoms_key_caller_hash(hex, org, caller) != 0) {
+        return -1;
+    }
+
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:forgotten:",
+                       hex);
+}
+
+
+int
+elaaoms_key_conversation_index(char *buf, size_t size, const char *org,
+    const char *caller)
+{
+    char  hex[2 * SHA256_DIGEST_LENGTH + 1];
+
+    if (elaaoms_key_caller_hash(hex, org, caller) != 0) {
+        return -1;
+    }
+
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:"
+                       ELAAOMS_KEY_CALLS ":", hex);
 }
