@@ -38,16 +38,7 @@ sub write_file {
     return $path;
 }
 
-sub raw {
-    open my $fh, '-|', 'redis-cli', '-h', '127.0.0.1', '-p',
-        ElaaomsTest::redis_port(), '--raw', @_ or die "redis-cli: $!";
-    local $/;
-    my $out = <$fh>;
-    close $fh;
-    $out = '' unless defined $out;
-    $out =~ s/\n\z//;
-    return $out;
-}
+sub raw { ElaaomsTest::redis_raw(@_) }
 
 # the conversation ids of an org's ready jobs, sorted
 sub ready_convs {

@@ -42,16 +42,7 @@ sub show_ids {
     return join ',', sort map { $_->{id} } @$out;
 }
 
-sub raw {
-    open my $fh, '-|', 'redis-cli', '-h', '127.0.0.1', '-p',
-        ElaaomsTest::redis_port(), '--raw', @_ or die "redis-cli: $!";
-    local $/;
-    my $out = <$fh>;
-    close $fh;
-    $out = '' unless defined $out;
-    $out =~ s/\n\z//;
-    return $out;
-}
+sub raw { ElaaomsTest::redis_raw(@_) }
 
 sub all_keys { my %k = map { $_ => 1 } grep { length } split /\n/, raw('--scan'); return \%k }
 
