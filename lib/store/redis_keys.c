@@ -205,13 +205,16 @@ elaaoms_key_recent(char *buf, size_t size, const char *org)
 }
 
 
-/* the SHA-256 of "<org>:<caller>" in hex: a caller's name in org keys */
+/*
+ * "elaaoms:{<org>}:<kind><hex>", hex the SHA-256 of "<org>:<caller>": a
+ * caller's key in the org's slot, without the caller in clear
+ */
 static int
-elaaoms_key_caller_hash(char hex[2 * SHA256_DIGEST_LENGTH + 1],
-    const char *org, const char *caller)
+elaaoms_key_caller_hashed(char *buf, size_t size, const char *org,
+    const char *caller, const char *kind)
 {
     int            n;
-    char           id[ELAAOMS_KEY_MAX];
+    char           hex[2 * SHA256_DIGEST_LENGTH + 1], id[ELAAOMS_KEY_MAX];
     unsigned char  md[SHA256_DIGEST_LENGTH];
 
     n = elaaoms_key(id, sizeof(id), org, ":", caller);
@@ -225,7 +228,8 @@ elaaoms_key_caller_hash(char hex[2 * SHA256_DIGEST_LENGTH + 1],
 
     elaaoms_ascii_hex(hex, md, SHA256_DIGEST_LENGTH);
 
-    return 0;
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:", kind,
+                       hex);
 }
 
 
@@ -233,14 +237,7 @@ int
 elaaoms_key_tombstone(char *buf, size_t size, const char *org,
     const char *caller)
 {
-    char  hex[2 * SHA256_DIGEST_LENGTH + 1];
-
-    if (elaaoms_key_caller_hash(hex, org, caller) != 0) {
-        return -1;
-    }
-
-    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:forgotten:",
-                       hex);
+    return elaaoms_key_caller_hashed(buf, size, org, caller, "forgotten:");
 }
 
 
@@ -248,12 +245,6 @@ int
 elaaoms_key_conversation_index(char *buf, size_t size, const char *org,
     const char *caller)
 {
-    char  hex[2 * SHA256_DIGEST_LENGTH + 1];
-
-    if (elaaoms_key_caller_hash(hex, org, caller) != 0) {
-        return -1;
-    }
-
-    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:"
-                       ELAAOMS_KEY_CALLS ":", hex);
+    return elaaoms_key_caller_hashed(buf, size, org, caller,
+                                     ELAAOMS_KEY_CALLS ":");
 }

@@ -233,6 +233,24 @@ test_apply_upgrades_old_records(void)
  */
 #define TOMB_CALLER  "+15550009999"
 
+/* a factual memory of caller, written at T0 */
+static void
+fact(elaaoms_memory_record_t *rec, const char *id, const char *caller,
+    const char *conv, const char *content)
+{
+    memset(rec, 0, sizeof(*rec));
+    rec->id = elaaoms_mstr(id);
+    rec->org = elaaoms_mstr(ORG);
+    rec->caller = elaaoms_mstr(caller);
+    rec->conversation_id = elaaoms_mstr(conv);
+    rec->content = elaaoms_mstr(content);
+    rec->type = ELAAOMS_MEM_FACTUAL;
+    rec->importance = 5;
+    rec->confidence = 0.5f;
+    rec->created = T0;
+    rec->last_reinforced = T0;
+}
+
 static void
 test_tombstone(void)
 {
@@ -247,17 +265,8 @@ test_tombstone(void)
     CHECK(elaaoms_key_tombstone(tomb, sizeof(tomb), ORG, TOMB_CALLER) > 0);
     CHECK(elaaoms_key_org(cdir, sizeof(cdir), ORG, "callers") > 0);
 
-    memset(&rec, 0, sizeof(rec));
-    rec.id = elaaoms_mstr("eeeeeeee000000000001");
-    rec.org = elaaoms_mstr(ORG);
-    rec.caller = elaaoms_mstr(TOMB_CALLER);
-    rec.conversation_id = elaaoms_mstr("conv_tomb");
-    rec.content = elaaoms_mstr("Lives on Tombstone Lane");
-    rec.type = ELAAOMS_MEM_FACTUAL;
-    rec.importance = 5;
-    rec.confidence = 0.5f;
-    rec.created = T0;
-    rec.last_reinforced = T0;
+    fact(&rec, "eeeeeeee000000000001", TOMB_CALLER, "conv_tomb",
+         "Lives on Tombstone Lane");
 
     CHECK_INT_EQ(elaaoms_memory_store_watch_load(rc, ORG, TOMB_CALLER, &l,
                                                  err, sizeof(err)), 0);
@@ -313,17 +322,8 @@ test_erase_race(void)
 
     CHECK(elaaoms_key_tombstone(tomb, sizeof(tomb), ORG, RACE_CALLER) > 0);
 
-    memset(&rec, 0, sizeof(rec));
-    rec.id = elaaoms_mstr("eeeeeeee000000000002");
-    rec.org = elaaoms_mstr(ORG);
-    rec.caller = elaaoms_mstr(RACE_CALLER);
-    rec.conversation_id = elaaoms_mstr("conv_race");
-    rec.content = elaaoms_mstr("Lives on Race Street");
-    rec.type = ELAAOMS_MEM_FACTUAL;
-    rec.importance = 5;
-    rec.confidence = 0.5f;
-    rec.created = T0;
-    rec.last_reinforced = T0;
+    fact(&rec, "eeeeeeee000000000002", RACE_CALLER, "conv_race",
+         "Lives on Race Street");
 
     /* a caller without memories: the index does not exist when watched */
     CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, RACE_CALLER, "index")), 0);

@@ -197,6 +197,28 @@ check_conversation(const char *org, const char *conv)
                                           org));
     op_check(&op, who);
 
+    /* the status page's, /metrics' and /health's per-org scripts
+     * (ngx_http_elaaoms_status.c, _metrics.c, _health.c): the job lists,
+     * the processing lists, usage, the recent conversations' hashes */
+    op_init(&op, "status/metrics org script");
+    op_built(&op, elaaoms_key_jobs(op_next(&op), ELAAOMS_KEY_MAX, org,
+                                   ELAAOMS_JOBS_READY, NULL));
+    op_built(&op, elaaoms_key_jobs(op_next(&op), ELAAOMS_KEY_MAX, org,
+                                   ELAAOMS_JOBS_DELAYED, NULL));
+    op_built(&op, elaaoms_key_jobs(op_next(&op), ELAAOMS_KEY_MAX, org,
+                                   ELAAOMS_JOBS_FAILED, NULL));
+    op_built(&op, elaaoms_key_jobs(op_next(&op), ELAAOMS_KEY_MAX, org,
+                                   ELAAOMS_JOBS_INVALID, NULL));
+    op_built(&op, elaaoms_key_usage(op_next(&op), ELAAOMS_KEY_MAX, org));
+    op_built(&op, elaaoms_key_jobs(op_next(&op), ELAAOMS_KEY_MAX, org,
+                                   ELAAOMS_JOBS_PROCESSING, "db-1.x:9"));
+    op_built(&op, elaaoms_key_jobs(op_next(&op), ELAAOMS_KEY_MAX, org,
+                                   ELAAOMS_JOBS_PROCESSING, "h{o}st:1"));
+    op_built(&op, elaaoms_key_conversation(op_next(&op), ELAAOMS_KEY_MAX,
+                                           org, conv));
+    op_built(&op, elaaoms_key_recent(op_next(&op), ELAAOMS_KEY_MAX, org));
+    op_check(&op, who);
+
     /* worker/queue.c: fail (processing, failed, conversation hash) */
     op_init(&op, "queue fail script");
     op_built(&op, elaaoms_key_jobs(op_next(&op), ELAAOMS_KEY_MAX, org,
