@@ -73,6 +73,7 @@ LIB_IO_SRCS := $(wildcard lib/clients/*.c) \
                lib/store/memory_store.c lib/store/memory_query.c \
                lib/store/memory_forget.c lib/store/memory_dedup.c \
                lib/store/memory_upgrade.c lib/store/caller_erase.c \
+               lib/store/memory_delete_run.c \
                lib/store/worker_metrics.c \
                lib/intake/payload_erase.c \
                lib/context/context_store.c lib/extract/llm_memories.c \

@@ -538,7 +538,7 @@ sub run_half {
             }
         }
         post_call($st, $c->{org}, envelope($c, $call));
-        my $key = "elaaoms:$c->{org}:conversation:$call->{id}";
+        my $key = "elaaoms:{$c->{org}}:conversation:$call->{id}";
         my $status = wait_for("the extraction of $call->{id}", 60, sub {
             my $s = $redis->cmd('HGET', $key, 'status') // '';
             $s =~ /^extraction_(completed|failed)$/ ? $s : undef;

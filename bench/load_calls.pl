@@ -240,7 +240,7 @@ while (time < $deadline) {
     if (@pending) {
         my $reply = redis_cmd('EVAL', "local out = {} for i, c in "
             . "ipairs(ARGV) do if redis.call('HGET', "
-            . "'elaaoms:load:conversation:' .. c, 'status') == "
+            . "'elaaoms:{load}:conversation:' .. c, 'status') == "
             . "'extraction_completed' then out[#out + 1] = c end end "
             . "return out", 0, @pending);
         my $now = time;
@@ -291,7 +291,7 @@ printf "post-call to memories stored: %d of %d  p50 %.1f s  p90 %.1f s  "
 # what the extractions stored and reinforced, from their conversations
 my ($memories, $reinforced) = (0, 0);
 my $counts = redis_cmd('EVAL', "local s, r = 0, 0 for _, c in ipairs(ARGV) do "
-    . "local h = redis.call('HMGET', 'elaaoms:load:conversation:' .. c, "
+    . "local h = redis.call('HMGET', 'elaaoms:{load}:conversation:' .. c, "
     . "'memories_stored', 'memories_reinforced') "
     . "s = s + (tonumber(h[1]) or 0) r = r + (tonumber(h[2]) or 0) end "
     . "return {s, r}", 0, keys %sent);

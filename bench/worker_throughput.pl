@@ -46,7 +46,7 @@ sub enqueue {
             caller => $caller, payload_path => $path,
             request_id => sprintf('%032x', $i), attempt => 0,
             enqueued_at => int(time()) });
-        redis_cmd('LPUSH', 'elaaoms:bench:jobs:ready', $job);
+        redis_cmd('LPUSH', 'elaaoms:{bench}:jobs:ready', $job);
         push @convs, $conv;
     }
     redis_cmd('SADD', 'elaaoms:orgs', 'bench');
@@ -63,7 +63,7 @@ sub run {
                  concurrency => $concurrency, heartbeat_secs => 1);
     my $done = wait_until(sub {
         redis_cmd('EVAL', "local n = 0 for _, c in ipairs(ARGV) do "
-            . "if redis.call('HGET', 'elaaoms:bench:conversation:' .. c, 'status') "
+            . "if redis.call('HGET', 'elaaoms:{bench}:conversation:' .. c, 'status') "
             . "== 'extraction_completed' then n = n + 1 end end return n", 0,
             @convs) =~ /\(integer\) $n$/ }, 600);
     my $secs = time - $t0;

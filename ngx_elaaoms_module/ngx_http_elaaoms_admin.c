@@ -10,10 +10,13 @@
  * constant time; no header 401, a wrong one 403.  A location without the
  * secret is refused when the configuration is read (fail closed).
  *
- * nginx must not block, and the erasure touches files: one EVAL sets the
- * caller's tombstone (intake and the worker drop the caller from now on),
- * deletes the memory index keys (search finds nothing at once) and queues
- * the caller on "elaaoms:<org>:jobs:forget"; the worker pops it and runs
+ * nginx must not block, and the erasure touches files: one pipeline adds
+ * the org to elaaoms:orgs, sets the caller's tombstone and queues the
+ * caller on "elaaoms:{<org>}:jobs:forget" (one EVAL in the org's slot:
+ * intake and the worker drop the caller from now on), then, in the
+ * caller's slot, writes and deletes the memory index keys in one MULTI
+ * (search finds nothing at once, and a memory commit in flight aborts:
+ * lib/store/caller_erase.h); the worker pops the caller and runs
  * the complete erasure (lib/store/caller_erase.h: jobs, conversations,
  * audit, files), the same code as its forget command.  A worker rather
  * than nginx's thread pool: the erasure also needs the job lists and the
@@ -22,9 +25,9 @@
  * thread pool.  The answer is 202 with {"forgotten":"queued"}.
  *
  * One memory: one EVAL removes it from the index, the time and importance
- * orders, the type, agent and conversation sets, and queues the caller on
- * "jobs:refresh": the worker rebuilds the pre-call contexts, which quote
- * memories.
+ * orders, the type, agent and conversation sets; then the caller goes on
+ * "jobs:refresh" (the worker rebuilds the pre-call contexts, which quote
+ * memories) and the org to elaaoms:orgs (lib/store/memory_delete.h).
  */
 
 
@@ -38,29 +41,30 @@
 #include "ngx_http_elaaoms_redis.h"
 #include "intake/caller_id.h"
 #include "intake/ids.h"
+#include "store/caller_erase.h"
 #include "store/memory_delete.h"
 #include "store/memory_record.h"
 #include "store/memory_types.h"
 #include "store/redis_keys.h"
 
 
-#define NGX_HTTP_ELAAOMS_FORGET_KEYS  7
-
+/* KEYS: the tombstone, the forget list (the org's slot) */
 static const char  ngx_http_elaaoms_forget_script[] =
     "redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])\n"
-    "redis.call('DEL', KEYS[4], KEYS[5], KEYS[6], KEYS[7])\n"
     "redis.call('LPUSH', KEYS[2], ARGV[2])\n"
-    "redis.call('SADD', KEYS[3], ARGV[3])\n"
     "return 1\n";
 
 
-
 typedef struct {
-    char        keys[NGX_HTTP_ELAAOMS_FORGET_KEYS][ELAAOMS_KEY_MAX];
+    char        tombstone[ELAAOMS_KEY_MAX];
+    char        forget_list[ELAAOMS_KEY_MAX];
+    char        touch[ELAAOMS_ERASE_TOUCH_KEYS][ELAAOMS_KEY_MAX];
     elaaoms_memory_delete_cmd_t  del;
     char        caller[ELAAOMS_CALLER_MAX];
     char        memory_id[ELAAOMS_MEMORY_ID_MAX + 1];
     char        ttl[NGX_INT_T_LEN + 1];
+    ngx_uint_t  commands;     /* in the pipeline */
+    ngx_uint_t  answered;     /* replies that were not errors */
     ngx_flag_t  forget;
     ngx_flag_t  done;
     ngx_flag_t  found;
@@ -182,68 +186,112 @@ ngx_http_elaaoms_admin_path(ngx_http_request_t *r,
 }
 
 
-/* the forget EVAL's arguments; NGX_OK or NGX_ERROR */
+/* one command into the batch; NGX_OK or NGX_ERROR */
+static ngx_int_t
+ngx_http_elaaoms_admin_add(ngx_http_elaaoms_admin_ctx_t *ctx,
+    ngx_http_elaaoms_batch_t *b, ngx_http_elaaoms_args_t *a)
+{
+    ngx_int_t  rc;
+
+    rc = ngx_http_elaaoms_batch_add_args(b, a);
+    a->argc = 0;
+    ctx->commands += (rc == NGX_OK);
+
+    return rc;
+}
+
+
+/*
+ * The erasure's pipeline: SADD of the org; the org's script (tombstone,
+ * forget list); MULTI, HSET and DEL of the caller's index keys, EXEC.
+ * NGX_OK or NGX_ERROR
+ */
 static ngx_int_t
 ngx_http_elaaoms_admin_forget(ngx_http_elaaoms_admin_ctx_t *ctx,
-    const char *org, ngx_http_elaaoms_args_t *a)
+    const char *org, ngx_http_elaaoms_batch_t *b)
 {
-    ngx_int_t            i;
-    static const char   *sfx[4] = {
-        ELAAOMS_MEMORY_KEY_INDEX, ELAAOMS_MEMORY_KEY_BY_TIME,
-        ELAAOMS_MEMORY_KEY_BY_IMPORTANCE, ELAAOMS_MEMORY_KEY_VERSION
-    };
+    ngx_int_t                i;
+    ngx_http_elaaoms_args_t  a;
 
-    if (elaaoms_key_tombstone(ctx->keys[0], ELAAOMS_KEY_MAX, org,
+    if (elaaoms_key_tombstone(ctx->tombstone, ELAAOMS_KEY_MAX, org,
                               ctx->caller) < 0
-        || elaaoms_key_jobs(ctx->keys[1], ELAAOMS_KEY_MAX, org,
-                            ELAAOMS_JOBS_FORGET, NULL) < 0)
+        || elaaoms_key_jobs(ctx->forget_list, ELAAOMS_KEY_MAX, org,
+                            ELAAOMS_JOBS_FORGET, NULL) < 0
+        || elaaoms_caller_erase_touch_keys(ctx->touch, org, ctx->caller) != 0)
     {
         return NGX_ERROR;
     }
 
-    ngx_cpystrn((u_char *) ctx->keys[2], (u_char *) ELAAOMS_KEY_ORGS,
-                ELAAOMS_KEY_MAX);
-
-    for (i = 0; i < 4; i++) {
-        if (elaaoms_key_caller(ctx->keys[3 + i], ELAAOMS_KEY_MAX, org,
-                               ctx->caller, sfx[i]) < 0)
-        {
-            return NGX_ERROR;
-        }
-    }
-
     ngx_sprintf((u_char *) ctx->ttl, "%d%Z", ELAAOMS_TOMBSTONE_TTL);
 
-    ngx_http_elaaoms_arg_str(a, "EVAL");
-    ngx_http_elaaoms_arg_str(a, ngx_http_elaaoms_forget_script);
-    ngx_http_elaaoms_arg_str(a, "7");
-    for (i = 0; i < NGX_HTTP_ELAAOMS_FORGET_KEYS; i++) {
-        ngx_http_elaaoms_arg_str(a, ctx->keys[i]);
+    a.argc = 0;
+    ngx_http_elaaoms_arg_str(&a, "SADD");
+    ngx_http_elaaoms_arg_str(&a, ELAAOMS_KEY_ORGS);
+    ngx_http_elaaoms_arg_str(&a, org);
+    if (ngx_http_elaaoms_admin_add(ctx, b, &a) != NGX_OK) {
+        return NGX_ERROR;
     }
-    ngx_http_elaaoms_arg_str(a, ctx->ttl);
-    ngx_http_elaaoms_arg_str(a, ctx->caller);
-    ngx_http_elaaoms_arg_str(a, org);
 
-    return NGX_OK;
+    ngx_http_elaaoms_arg_str(&a, "EVAL");
+    ngx_http_elaaoms_arg_str(&a, ngx_http_elaaoms_forget_script);
+    ngx_http_elaaoms_arg_str(&a, "2");
+    ngx_http_elaaoms_arg_str(&a, ctx->tombstone);
+    ngx_http_elaaoms_arg_str(&a, ctx->forget_list);
+    ngx_http_elaaoms_arg_str(&a, ctx->ttl);
+    ngx_http_elaaoms_arg_str(&a, ctx->caller);
+    if (ngx_http_elaaoms_admin_add(ctx, b, &a) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_elaaoms_arg_str(&a, "MULTI");
+    if (ngx_http_elaaoms_admin_add(ctx, b, &a) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_elaaoms_arg_str(&a, "HSET");
+    ngx_http_elaaoms_arg_str(&a, ctx->touch[0]);
+    ngx_http_elaaoms_arg_str(&a, ELAAOMS_ERASE_TOUCH_FIELD);
+    ngx_http_elaaoms_arg_str(&a, "1");
+    if (ngx_http_elaaoms_admin_add(ctx, b, &a) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_elaaoms_arg_str(&a, "DEL");
+    for (i = 0; i < ELAAOMS_ERASE_TOUCH_KEYS; i++) {
+        ngx_http_elaaoms_arg_str(&a, ctx->touch[i]);
+    }
+    if (ngx_http_elaaoms_admin_add(ctx, b, &a) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_elaaoms_arg_str(&a, "EXEC");
+
+    return ngx_http_elaaoms_admin_add(ctx, b, &a);
 }
 
 
-/* the one-memory EVAL's arguments (lib/store/memory_delete.h) */
+/* the one-memory EVAL, then its LPUSH and SADD (lib/store/memory_delete.h) */
 static ngx_int_t
 ngx_http_elaaoms_admin_delete(ngx_http_elaaoms_admin_ctx_t *ctx,
-    const char *org, ngx_http_elaaoms_args_t *a)
+    const char *org, ngx_http_elaaoms_batch_t *b)
 {
-    ngx_uint_t  i;
-
     if (elaaoms_memory_delete_cmd(&ctx->del, org, ctx->caller,
                                   ctx->memory_id) != 0)
     {
         return NGX_ERROR;
     }
 
-    for (i = 0; i < ELAAOMS_MEMORY_DELETE_ARGC; i++) {
-        ngx_http_elaaoms_arg_str(a, ctx->del.argv[i]);
+    if (ngx_http_elaaoms_batch_add(b, ELAAOMS_MEMORY_DELETE_ARGC,
+                                   ctx->del.argv, ctx->del.argvlen) != NGX_OK
+        || ngx_http_elaaoms_batch_add(b, 3, ctx->del.push_argv,
+                                      ctx->del.push_argvlen) != NGX_OK
+        || ngx_http_elaaoms_batch_add(b, 3, ctx->del.orgs_argv,
+                                      ctx->del.orgs_argvlen) != NGX_OK)
+    {
+        return NGX_ERROR;
     }
+
+    ctx->commands = 3;
 
     return NGX_OK;
 }
@@ -254,7 +302,6 @@ ngx_http_elaaoms_admin_handler(ngx_http_request_t *r)
 {
     ngx_int_t                      rc;
     const char                    *org;
-    ngx_http_elaaoms_args_t        a;
     ngx_http_elaaoms_batch_t      *b;
     ngx_http_elaaoms_loc_conf_t   *elcf;
     ngx_http_elaaoms_admin_ctx_t  *ctx;
@@ -296,14 +343,6 @@ ngx_http_elaaoms_admin_handler(ngx_http_request_t *r)
     }
 
     org = (const char *) elcf->org.data;
-    a.argc = 0;
-
-    if ((ctx->forget ? ngx_http_elaaoms_admin_forget(ctx, org, &a)
-                     : ngx_http_elaaoms_admin_delete(ctx, org, &a))
-        != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
 
     b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_admin_reply,
                                       ngx_http_elaaoms_admin_done, ctx);
@@ -311,9 +350,18 @@ ngx_http_elaaoms_admin_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK
-        || ngx_http_elaaoms_batch_run(b) != NGX_OK)
+    if ((ctx->forget ? ngx_http_elaaoms_admin_forget(ctx, org, b)
+                     : ngx_http_elaaoms_admin_delete(ctx, org, b))
+        != NGX_OK)
     {
+        /* nothing queued: Redis is unreachable; part queued: given up */
+        if (ctx->commands > 0) {
+            ngx_http_elaaoms_batch_abandon(b);
+        }
+        return ngx_http_elaaoms_admin_send(r, ctx);
+    }
+
+    if (ngx_http_elaaoms_batch_run(b) != NGX_OK) {
         return ngx_http_elaaoms_admin_send(r, ctx);
     }
 
@@ -329,14 +377,27 @@ ngx_http_elaaoms_admin_reply(ngx_http_request_t *r, void *data,
 {
     ngx_http_elaaoms_admin_ctx_t *ctx = data;
 
-    ctx->done = (reply->type == REDIS_REPLY_INTEGER);
-    ctx->found = ctx->done && reply->integer == 1;
-
-    if (!ctx->done) {
+    /* the EXEC of the erasure answers an array; anything else an integer,
+     * a status (MULTI, QUEUED) */
+    if (reply->type == REDIS_REPLY_ERROR
+        || (reply->type == REDIS_REPLY_NIL && ctx->forget))
+    {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "elaaoms: admin: script failed: %s",
-                      reply->type == REDIS_REPLY_ERROR ? reply->str : "?");
+                      "elaaoms: admin: command %ui failed: %s", index,
+                      reply->type == REDIS_REPLY_ERROR ? reply->str
+                                                       : "aborted");
+        return;
     }
+
+    if (!ctx->forget && index == 0) {
+        if (reply->type != REDIS_REPLY_INTEGER) {
+            return;
+        }
+        ctx->found = (reply->integer == 1);
+    }
+
+    ctx->answered++;
+    ctx->done = (ctx->answered == ctx->commands);
 }
 
 

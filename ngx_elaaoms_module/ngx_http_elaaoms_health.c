@@ -1,7 +1,11 @@
 /*
  * GET /health: Redis answers PING, the worker's heartbeat is fresh, and
- * the extraction pipeline keeps up.  One pipelined round trip; 503 with
- * "redis":"down" when Redis does not answer within elaaoms_redis_timeout.
+ * the extraction pipeline keeps up.  Two pipelined round trips, each
+ * command in one Redis Cluster slot (issue 16): PING, the heartbeat, the
+ * org registry and the counters' script (its two keys share "{health}");
+ * then per org one script over its ready list (the oldest job's age).
+ * 503 with "redis":"down" when Redis does not answer within
+ * elaaoms_redis_timeout.
  *
  * "degraded" (still 200: the webhooks answer, a load balancer must keep
  * this host; a monitor matches the body) names its reasons: the oldest
@@ -32,6 +36,8 @@ typedef enum {
 
 
 typedef struct {
+    ngx_uint_t                       round;      /* 0, then 1: the orgs */
+    ngx_array_t                     *orgs;       /* of ngx_str_t */
     ngx_flag_t                       pong;
     ngx_http_elaaoms_worker_state_e  worker;
     ngx_flag_t                       pipeline;    /* the script answered */
@@ -50,25 +56,23 @@ typedef struct {
 
 
 /*
- * KEYS: the orgs' set, the worker's counters, the window's snapshots;
- * ARGV: now, the window.  {oldest ready job's age or -1, extractions ok
- * and failed since the older snapshot}
+ * KEYS: an org's ready list; ARGV: now.  The age of its oldest job, or -1
+ */
+static char  ngx_http_elaaoms_health_age_lua[] =
+    "local now = tonumber(ARGV[1])\n"
+    NGX_HTTP_ELAAOMS_LUA_OLDEST_JOB
+    "return oldest\n";
+
+
+/*
+ * KEYS: the worker's counters, the window's snapshots ("{health}");
+ * ARGV: now, the window.  {extractions ok and failed since the older
+ * snapshot}
  */
 static char  ngx_http_elaaoms_health_lua[] =
     "local now, win = tonumber(ARGV[1]), tonumber(ARGV[2])\n"
-    "local oldest = -1\n"
-    "for _, org in ipairs(redis.call('SMEMBERS', KEYS[1])) do\n"
-    "  local j = redis.call('LINDEX', 'elaaoms:' .. org .. ':jobs:ready', -1)\n"
-    "  if j then\n"
-    "    local ok, d = pcall(cjson.decode, j)\n"
-    "    if ok and type(d) == 'table' and tonumber(d.enqueued_at) then\n"
-    "      local age = now - tonumber(d.enqueued_at)\n"
-    "      if age > oldest then oldest = age end\n"
-    "    end\n"
-    "  end\n"
-    "end\n"
     "local okc, failc = 0, 0\n"
-    "local m = redis.call('HGETALL', KEYS[2])\n"
+    "local m = redis.call('HGETALL', KEYS[1])\n"
     "for i = 1, #m, 2 do\n"
     "  local f = m[i]\n"
     "  if string.sub(f, 1, 26) == 'elaaoms_extractions_total{' then\n"
@@ -80,16 +84,15 @@ static char  ngx_http_elaaoms_health_lua[] =
     "    end\n"
     "  end\n"
     "end\n"
-    "local w = redis.call('HMGET', KEYS[3], 't', 'ok', 'failed', 'pok',\n"
+    "local w = redis.call('HMGET', KEYS[2], 't', 'ok', 'failed', 'pok',\n"
     "                     'pfailed')\n"
     "if not w[1] or now - tonumber(w[1]) >= win then\n"
     "  w = {now, okc, failc, w[2] or okc, w[3] or failc}\n"
-    "  redis.call('HSET', KEYS[3], 't', now, 'ok', okc, 'failed', failc,\n"
+    "  redis.call('HSET', KEYS[2], 't', now, 'ok', okc, 'failed', failc,\n"
     "             'pok', w[4], 'pfailed', w[5])\n"
-    "  redis.call('EXPIRE', KEYS[3], 4 * win)\n"
+    "  redis.call('EXPIRE', KEYS[2], 4 * win)\n"
     "end\n"
-    "return {math.floor(oldest), okc - tonumber(w[4]),\n"
-    "        failc - tonumber(w[5])}\n";
+    "return {okc - tonumber(w[4]), failc - tonumber(w[5])}\n";
 
 
 static void ngx_http_elaaoms_health_reply(ngx_http_request_t *r, void *data,
@@ -98,6 +101,8 @@ static void ngx_http_elaaoms_health_done(ngx_http_request_t *r, void *data,
     ngx_int_t rc);
 static ngx_int_t ngx_http_elaaoms_health_send(ngx_http_request_t *r,
     ngx_http_elaaoms_health_ctx_t *ctx);
+static ngx_int_t ngx_http_elaaoms_health_age(ngx_http_request_t *r,
+    void *data, ngx_uint_t i, ngx_http_elaaoms_batch_t *b);
 
 
 /* fixed documents: nothing in them comes from input */
@@ -116,7 +121,7 @@ ngx_http_elaaoms_health_handler(ngx_http_request_t *r)
 {
     ngx_int_t                       rc;
     u_char                          now[NGX_TIME_T_LEN], win[NGX_INT_T_LEN];
-    ngx_http_elaaoms_args_t         ping, beat, pipe;
+    ngx_http_elaaoms_args_t         ping, beat, orgs, pipe;
     ngx_http_elaaoms_batch_t       *b;
     ngx_http_elaaoms_health_ctx_t  *ctx;
 
@@ -149,11 +154,14 @@ ngx_http_elaaoms_health_handler(ngx_http_request_t *r)
 
     ctx->oldest = -1;
 
+    orgs.argc = 0;
+    ngx_http_elaaoms_arg_str(&orgs, "SMEMBERS");
+    ngx_http_elaaoms_arg_str(&orgs, ELAAOMS_KEY_ORGS);
+
     pipe.argc = 0;
     ngx_http_elaaoms_arg_str(&pipe, "EVAL");
     ngx_http_elaaoms_arg_str(&pipe, ngx_http_elaaoms_health_lua);
-    ngx_http_elaaoms_arg_str(&pipe, "3");
-    ngx_http_elaaoms_arg_str(&pipe, ELAAOMS_KEY_ORGS);
+    ngx_http_elaaoms_arg_str(&pipe, "2");
     ngx_http_elaaoms_arg_str(&pipe, ELAAOMS_KEY_WORKER_METRICS);
     ngx_http_elaaoms_arg_str(&pipe, ELAAOMS_KEY_HEALTH_WINDOW);
     ngx_http_elaaoms_arg(&pipe, now,
@@ -165,6 +173,7 @@ ngx_http_elaaoms_health_handler(ngx_http_request_t *r)
 
     if (ngx_http_elaaoms_batch_add_args(b, &ping) != NGX_OK
         || ngx_http_elaaoms_batch_add_args(b, &beat) != NGX_OK
+        || ngx_http_elaaoms_batch_add_args(b, &orgs) != NGX_OK
         || ngx_http_elaaoms_batch_add_args(b, &pipe) != NGX_OK
         || ngx_http_elaaoms_batch_run(b) != NGX_OK)
     {
@@ -187,22 +196,35 @@ ngx_http_elaaoms_health_reply(ngx_http_request_t *r, void *data,
     time_t     beat;
     ngx_int_t  n;
 
+    if (ctx->round == 1) {
+        /* an org's oldest job */
+        if (reply->type == REDIS_REPLY_INTEGER
+            && reply->integer > ctx->oldest)
+        {
+            ctx->oldest = (ngx_int_t) reply->integer;
+        }
+        return;
+    }
+
+    if (index == 2) {
+        ctx->orgs = ngx_http_elaaoms_reply_orgs(r->pool, reply);
+        return;
+    }
+
     if (index == 0) {
         ctx->pong = (reply->type == REDIS_REPLY_STATUS
                      && ngx_strcmp(reply->str, "PONG") == 0);
         return;
     }
 
-    if (index == 2) {
-        if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3
+    if (index == 3) {
+        if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 2
             && reply->element[0]->type == REDIS_REPLY_INTEGER
-            && reply->element[1]->type == REDIS_REPLY_INTEGER
-            && reply->element[2]->type == REDIS_REPLY_INTEGER)
+            && reply->element[1]->type == REDIS_REPLY_INTEGER)
         {
             ctx->pipeline = 1;
-            ctx->oldest = (ngx_int_t) reply->element[0]->integer;
-            ctx->ok = (ngx_int_t) reply->element[1]->integer;
-            ctx->failed = (ngx_int_t) reply->element[2]->integer;
+            ctx->ok = (ngx_int_t) reply->element[0]->integer;
+            ctx->failed = (ngx_int_t) reply->element[1]->integer;
 
         } else {
             /* health stays about Redis and the worker: said, not failed */
@@ -243,7 +265,51 @@ ngx_http_elaaoms_health_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
         ctx->pong = 0;
     }
 
+    /* the orgs' oldest jobs, one script each in its org's slot */
+    if (ctx->round == 0 && ctx->pong && ctx->orgs && ctx->orgs->nelts > 0) {
+        ctx->round = 1;
+        if (ngx_http_elaaoms_batch_per_org(r, ngx_http_elaaoms_health_reply,
+                                           ngx_http_elaaoms_health_done, ctx,
+                                           ctx->orgs->nelts,
+                                           ngx_http_elaaoms_health_age)
+            == NGX_OK)
+        {
+            return;
+        }
+    }
+
     ngx_http_elaaoms_finish(r, ngx_http_elaaoms_health_send(r, ctx));
+}
+
+
+/* the second round: org i's oldest ready job */
+static ngx_int_t
+ngx_http_elaaoms_health_age(ngx_http_request_t *r, void *data, ngx_uint_t i,
+    ngx_http_elaaoms_batch_t *b)
+{
+    ngx_http_elaaoms_health_ctx_t *ctx = data;
+
+    u_char                    now[NGX_TIME_T_LEN];
+    char                      key[ELAAOMS_KEY_MAX];
+    ngx_str_t                *org;
+    ngx_http_elaaoms_args_t   a;
+
+    org = ctx->orgs->elts;
+
+    if (elaaoms_key_jobs(key, sizeof(key), (const char *) org[i].data,
+                         ELAAOMS_JOBS_READY, NULL) < 0)
+    {
+        return NGX_ERROR;
+    }
+
+    a.argc = 0;
+    ngx_http_elaaoms_arg_str(&a, "EVAL");
+    ngx_http_elaaoms_arg_str(&a, ngx_http_elaaoms_health_age_lua);
+    ngx_http_elaaoms_arg_str(&a, "1");
+    ngx_http_elaaoms_arg_str(&a, key);
+    ngx_http_elaaoms_arg(&a, now, ngx_sprintf(now, "%T", ngx_time()) - now);
+
+    return ngx_http_elaaoms_batch_add_args(b, &a);
 }
 
 

@@ -11,8 +11,8 @@
  *   elaaoms_redis_up, elaaoms_worker_heartbeat_age_seconds,
  *   elaaoms_queue_jobs{org,state}, elaaoms_queue_oldest_job_age_seconds{org}
  *   and the worker's own families, as it keeps them in
- *   elaaoms:metrics:worker (field: a whole series, value: a number) with
- *   elaaoms:metrics:worker:meta (family -> "<type> <help>").  A field
+ *   elaaoms:{health}:metrics:worker (field: a whole series, value: a number) with
+ *   elaaoms:{health}:metrics:worker:meta (family -> "<type> <help>").  A field
  *   that is not a well-formed elaaoms_ series of a family the meta names
  *   is left out: nothing stored in Redis can break the exposition.
  * Labels are bounded: location kinds, statuses, organizations; never a
@@ -81,8 +81,24 @@ typedef struct {
 } ngx_http_elaaoms_met_pair_t;
 
 
+/* one org's queue figures, from its script */
+typedef struct {
+    ngx_str_t     name;           /* NUL-terminated */
+    int64_t       figures[6];     /* ready, processing, delayed, failed,
+                                     invalid, oldest job's age or -1 */
+    ngx_flag_t    read;
+} ngx_http_elaaoms_met_org_t;
+
+
 typedef struct {
     ngx_int_t     up;
+    ngx_uint_t    round;          /* 0 the global keys, 1 the orgs */
+    time_t        now;
+    int64_t       beat;           /* unix time, -1 none */
+    ngx_http_elaaoms_met_pair_t  *workers;    /* id -> last beat, sorted */
+    size_t                        nworkers;
+    char                        **worker_ids; /* the ids, NUL-terminated */
+    ngx_array_t   orgs;           /* of ngx_http_elaaoms_met_org_t */
     ngx_str_t     redis_text;     /* heartbeat and queues, rendered */
     /* the worker's hashes, copied out of their replies */
     ngx_http_elaaoms_met_pair_t  *series;
@@ -109,50 +125,26 @@ static void ngx_http_elaaoms_metrics_reply(ngx_http_request_t *r, void *data,
 static void ngx_http_elaaoms_metrics_done(ngx_http_request_t *r, void *data,
     ngx_int_t rc);
 static ngx_int_t ngx_http_elaaoms_metrics_send(ngx_http_request_t *r);
+static void ngx_http_elaaoms_metrics_queues(ngx_http_request_t *r,
+    ngx_http_elaaoms_met_ctx_t *ctx, redisReply *reply);
 
 
 /*
- * KEYS none.  {heartbeat age or -1, the number of workers, per worker its
- * id and its last beat's age, then per org: org, ready, processing,
- * delayed, failed, invalid, oldest ready job's age or -1}
+ * One org's queue figures.  KEYS: ready, delayed, failed, invalid, then
+ * the processing list of each worker (all "elaaoms:{<org>}:jobs:...");
+ * ARGV: now.  {ready, processing, delayed, failed, invalid, the oldest
+ * ready job's age or -1}
  */
 static char  ngx_http_elaaoms_metrics_lua[] =
     "local now = tonumber(ARGV[1])\n"
-    "local beat = tonumber(redis.call('GET', 'elaaoms:worker:heartbeat'))\n"
-    "local out = {beat and (now - beat) or -1}\n"
-    "local workers = redis.call('HKEYS', 'elaaoms:workers')\n"
-    "table.sort(workers)\n"
-    "out[#out + 1] = #workers\n"
-    "for _, w in ipairs(workers) do\n"
-    "  local t = tonumber(redis.call('HGET', 'elaaoms:workers', w))\n"
-    "  out[#out + 1] = w\n"
-    "  out[#out + 1] = t and math.floor(now - t) or -1\n"
+    "local processing = 0\n"
+    "for i = 5, #KEYS do\n"
+    "  processing = processing + redis.call('LLEN', KEYS[i])\n"
     "end\n"
-    "local orgs = redis.call('SMEMBERS', 'elaaoms:orgs')\n"
-    "table.sort(orgs)\n"
-    "for _, org in ipairs(orgs) do\n"
-    "  local p = 'elaaoms:' .. org .. ':jobs:'\n"
-    "  local processing = 0\n"
-    "  for _, w in ipairs(workers) do\n"
-    "    processing = processing + redis.call('LLEN', p .. 'processing:' .. w)\n"
-    "  end\n"
-    "  local oldest = -1\n"
-    "  local j = redis.call('LINDEX', p .. 'ready', -1)\n"
-    "  if j then\n"
-    "    local ok, d = pcall(cjson.decode, j)\n"
-    "    if ok and type(d) == 'table' and tonumber(d.enqueued_at) then\n"
-    "      oldest = math.floor(now - tonumber(d.enqueued_at))\n"
-    "    end\n"
-    "  end\n"
-    "  out[#out + 1] = org\n"
-    "  out[#out + 1] = redis.call('LLEN', p .. 'ready')\n"
-    "  out[#out + 1] = processing\n"
-    "  out[#out + 1] = redis.call('ZCARD', p .. 'delayed')\n"
-    "  out[#out + 1] = redis.call('LLEN', p .. 'failed')\n"
-    "  out[#out + 1] = redis.call('LLEN', p .. 'invalid')\n"
-    "  out[#out + 1] = oldest\n"
-    "end\n"
-    "return out\n";
+    NGX_HTTP_ELAAOMS_LUA_OLDEST_JOB
+    "return {redis.call('LLEN', KEYS[1]), processing,\n"
+    "        redis.call('ZCARD', KEYS[2]), redis.call('LLEN', KEYS[3]),\n"
+    "        redis.call('LLEN', KEYS[4]), oldest}\n";
 
 
 ngx_int_t
@@ -339,10 +331,17 @@ ngx_int_t
 ngx_http_elaaoms_metrics_handler(ngx_http_request_t *r)
 {
     ngx_int_t                    rc;
-    u_char                       now[NGX_TIME_T_LEN];
+    ngx_uint_t                   i;
     ngx_http_elaaoms_args_t      a;
     ngx_http_elaaoms_batch_t    *b;
     ngx_http_elaaoms_met_ctx_t  *ctx;
+    static const char           *global[5][2] = {
+        { "GET", ELAAOMS_KEY_WORKER_HEARTBEAT },
+        { "HGETALL", ELAAOMS_KEY_WORKERS },
+        { "SMEMBERS", ELAAOMS_KEY_ORGS },
+        { "HGETALL", ELAAOMS_KEY_WORKER_METRICS },
+        { "HGETALL", ELAAOMS_KEY_WORKER_METRICS ":meta" }
+    };
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
         return NGX_HTTP_NOT_ALLOWED;
@@ -369,31 +368,31 @@ ngx_http_elaaoms_metrics_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    a.argc = 0;
-    ngx_http_elaaoms_arg_str(&a, "EVAL");
-    ngx_http_elaaoms_arg_str(&a, ngx_http_elaaoms_metrics_lua);
-    ngx_http_elaaoms_arg_str(&a, "0");
-    ngx_http_elaaoms_arg(&a, now, ngx_sprintf(now, "%T", ngx_time()) - now);
+    ctx->now = ngx_time();
+    ctx->beat = -1;
 
-    if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
-        goto down;
-    }
-
-    a.argc = 0;
-    ngx_http_elaaoms_arg_str(&a, "HGETALL");
-    ngx_http_elaaoms_arg_str(&a, ELAAOMS_KEY_WORKER_METRICS);
-
-    if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
-        goto down;
-    }
-
-    a.argc = 0;
-    ngx_http_elaaoms_arg_str(&a, "HGETALL");
-    ngx_http_elaaoms_arg_str(&a, ELAAOMS_KEY_WORKER_METRICS ":meta");
-
-    if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK
-        || ngx_http_elaaoms_batch_run(b) != NGX_OK)
+    if (ngx_array_init(&ctx->orgs, r->pool, 4,
+                       sizeof(ngx_http_elaaoms_met_org_t)) != NGX_OK)
     {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* the global keys, one command each: heartbeat, workers, orgs, the
+     * worker's counters and their families */
+    for (i = 0; i < 5; i++) {
+        a.argc = 0;
+        ngx_http_elaaoms_arg_str(&a, global[i][0]);
+        ngx_http_elaaoms_arg_str(&a, global[i][1]);
+
+        if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK) {
+            if (i > 0) {
+                ngx_http_elaaoms_batch_abandon(b);
+            }
+            goto down;
+        }
+    }
+
+    if (ngx_http_elaaoms_batch_run(b) != NGX_OK) {
         goto down;
     }
 
@@ -712,12 +711,16 @@ ngx_http_elaaoms_met_worker(ngx_http_elaaoms_met_out_t *o,
 
 
 /* the Redis part, rendered once and kept for the second */
+/*
+ * The heartbeat and queue part, rendered from the figures as one array:
+ * {heartbeat age or -1, the number of workers, per worker its id and its
+ * last beat's age, then per org: org, ready, processing, delayed, failed,
+ * invalid, oldest ready job's age or -1}
+ */
 static void
-ngx_http_elaaoms_metrics_reply(ngx_http_request_t *r, void *data,
-    ngx_uint_t index, redisReply *reply)
+ngx_http_elaaoms_metrics_queues(ngx_http_request_t *r,
+    ngx_http_elaaoms_met_ctx_t *ctx, redisReply *reply)
 {
-    ngx_http_elaaoms_met_ctx_t *ctx = data;
-
     size_t                      i, k, size, nw, first;
     redisReply                 *e;
     ngx_http_elaaoms_met_out_t  o;
@@ -725,123 +728,361 @@ ngx_http_elaaoms_metrics_reply(ngx_http_request_t *r, void *data,
         "ready", "processing", "delayed", "failed", "invalid"
     };
 
-    if (index == 0) {
-        ctx->up = 0;
+    ctx->up = 0;
 
-        nw = (reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2
-              && reply->element[1]->type == REDIS_REPLY_INTEGER
-              && reply->element[1]->integer >= 0)
-             ? (size_t) reply->element[1]->integer : 0;
-        first = 2 + 2 * nw;
+    nw = (reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2
+          && reply->element[1]->type == REDIS_REPLY_INTEGER
+          && reply->element[1]->integer >= 0)
+         ? (size_t) reply->element[1]->integer : 0;
+    first = 2 + 2 * nw;
 
-        if (reply->type == REDIS_REPLY_ARRAY && reply->elements >= first
-            && (reply->elements - first) % 7 == 0)
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements >= first
+        && (reply->elements - first) % 7 == 0)
+    {
+        ctx->up = 1;
+        size = 1024 + reply->elements * (ELAAOMS_ORG_MAX + 128);
+
+        ctx->redis_text.data = ngx_pnalloc(r->pool, size);
+        if (ctx->redis_text.data == NULL) {
+            return;
+        }
+
+        o.pos = ctx->redis_text.data;
+        o.last = o.pos + size;
+
+        e = reply->element[0];
+        if (e->type == REDIS_REPLY_INTEGER && e->integer >= 0) {
+            ngx_http_elaaoms_met_printf(&o,
+                "# HELP elaaoms_worker_heartbeat_age_seconds Seconds "
+                "since the newest worker heartbeat.\n"
+                "# TYPE elaaoms_worker_heartbeat_age_seconds gauge\n"
+                "elaaoms_worker_heartbeat_age_seconds %L\n",
+                (int64_t) e->integer);
+        }
+
+        ngx_http_elaaoms_met_printf(&o,
+            "# HELP elaaoms_worker_last_beat_age_seconds Seconds since "
+            "each worker's last beat.\n"
+            "# TYPE elaaoms_worker_last_beat_age_seconds gauge\n");
+
+        for (i = 2; i < first; i += 2) {
+            if (reply->element[i]->type != REDIS_REPLY_STRING
+                || reply->element[i + 1]->type != REDIS_REPLY_INTEGER
+                || reply->element[i + 1]->integer < 0)
+            {
+                continue;
+            }
+
+            ngx_http_elaaoms_met_printf(&o,
+                "elaaoms_worker_last_beat_age_seconds{worker=\"");
+            o.pos = ngx_http_elaaoms_met_escape(o.pos, o.last,
+                        (u_char *) reply->element[i]->str,
+                        reply->element[i]->len);
+            ngx_http_elaaoms_met_printf(&o, "\"} %L\n",
+                        (int64_t) reply->element[i + 1]->integer);
+        }
+
+        ngx_http_elaaoms_met_printf(&o,
+            "# HELP elaaoms_queue_jobs Extraction jobs by organization "
+            "and list.\n# TYPE elaaoms_queue_jobs gauge\n");
+
+        for (i = first; i + 6 < reply->elements; i += 7) {
+            if (reply->element[i]->type != REDIS_REPLY_STRING) {
+                continue;
+            }
+
+            for (k = 0; k < 5; k++) {
+                ngx_http_elaaoms_met_printf(&o,
+                                            "elaaoms_queue_jobs{org=\"");
+                o.pos = ngx_http_elaaoms_met_escape(o.pos, o.last,
+                            (u_char *) reply->element[i]->str,
+                            reply->element[i]->len);
+                ngx_http_elaaoms_met_printf(&o, "\",state=\"%s\"} %L\n",
+                            states[k],
+                            (int64_t) reply->element[i + 1 + k]->integer);
+            }
+        }
+
+        ngx_http_elaaoms_met_printf(&o,
+            "# HELP elaaoms_queue_oldest_job_age_seconds Age of the "
+            "oldest job waiting in the organization's ready list.\n"
+            "# TYPE elaaoms_queue_oldest_job_age_seconds gauge\n");
+
+        for (i = first; i + 6 < reply->elements; i += 7) {
+            if (reply->element[i]->type != REDIS_REPLY_STRING
+                || reply->element[i + 6]->integer < 0)
+            {
+                continue;
+            }
+
+            ngx_http_elaaoms_met_printf(&o,
+                "elaaoms_queue_oldest_job_age_seconds{org=\"");
+            o.pos = ngx_http_elaaoms_met_escape(o.pos, o.last,
+                        (u_char *) reply->element[i]->str,
+                        reply->element[i]->len);
+            ngx_http_elaaoms_met_printf(&o, "\"} %L\n",
+                        (int64_t) reply->element[i + 6]->integer);
+        }
+
+        ctx->redis_text.len = o.pos - ctx->redis_text.data;
+
+    } else {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "elaaoms: metrics: unexpected reply to the queue "
+                      "script: %s",
+                      reply->type == REDIS_REPLY_ERROR ? reply->str
+                                                       : "not a list");
+    }
+}
+
+
+/* a string or integer element of the array that stands for a reply */
+static redisReply *
+ngx_http_elaaoms_met_element(ngx_http_request_t *r, int64_t v,
+    ngx_str_t *s)
+{
+    redisReply  *e;
+
+    e = ngx_pcalloc(r->pool, sizeof(redisReply));
+    if (e == NULL) {
+        return NULL;
+    }
+
+    if (s != NULL) {
+        e->type = REDIS_REPLY_STRING;
+        e->str = (char *) s->data;
+        e->len = s->len;
+
+    } else {
+        e->type = REDIS_REPLY_INTEGER;
+        e->integer = v;
+    }
+
+    return e;
+}
+
+
+/* the rounds' figures as the array ngx_http_elaaoms_metrics_queues() reads */
+static void
+ngx_http_elaaoms_metrics_figures(ngx_http_request_t *r,
+    ngx_http_elaaoms_met_ctx_t *ctx)
+{
+    size_t                       i, k, n;
+    int64_t                      age;
+    redisReply                   a;
+    ngx_http_elaaoms_met_org_t  *org;
+
+    org = ctx->orgs.elts;
+    n = 2 + 2 * ctx->nworkers + 7 * ctx->orgs.nelts;
+
+    ngx_memzero(&a, sizeof(redisReply));
+    a.type = REDIS_REPLY_ARRAY;
+    a.element = ngx_pcalloc(r->pool, n * sizeof(redisReply *));
+    if (a.element == NULL) {
+        return;
+    }
+
+    a.element[a.elements++] = ngx_http_elaaoms_met_element(r,
+                                  ctx->beat >= 0 ? ctx->now - ctx->beat : -1,
+                                  NULL);
+    a.element[a.elements++] = ngx_http_elaaoms_met_element(r,
+                                  (int64_t) ctx->nworkers, NULL);
+
+    for (i = 0; i < ctx->nworkers; i++) {
+        age = ngx_atoi(ctx->workers[i].value.data, ctx->workers[i].value.len);
+        a.element[a.elements++] = ngx_http_elaaoms_met_element(r, 0,
+                                      &ctx->workers[i].name);
+        a.element[a.elements++] = ngx_http_elaaoms_met_element(r,
+                                      age < 0 ? -1 : ctx->now - age, NULL);
+    }
+
+    for (i = 0; i < ctx->orgs.nelts; i++) {
+        if (!org[i].read) {
+            continue;
+        }
+
+        a.element[a.elements++] = ngx_http_elaaoms_met_element(r, 0,
+                                                               &org[i].name);
+        for (k = 0; k < 6; k++) {
+            a.element[a.elements++] = ngx_http_elaaoms_met_element(r,
+                                          org[i].figures[k], NULL);
+        }
+    }
+
+    for (i = 0; i < a.elements; i++) {
+        if (a.element[i] == NULL) {
+            return;
+        }
+    }
+
+    ngx_http_elaaoms_metrics_queues(r, ctx, &a);
+}
+
+
+/* the global round's orgs into ctx->orgs, in name order */
+static void
+ngx_http_elaaoms_metrics_orgs(ngx_http_request_t *r,
+    ngx_http_elaaoms_met_ctx_t *ctx, redisReply *reply)
+{
+    size_t                       i;
+    ngx_str_t                   *name;
+    ngx_array_t                 *names;
+    ngx_http_elaaoms_met_org_t  *org;
+
+    names = ngx_http_elaaoms_reply_orgs(r->pool, reply);
+    if (names == NULL) {
+        return;
+    }
+
+    name = names->elts;
+
+    for (i = 0; i < names->nelts; i++) {
+        org = ngx_array_push(&ctx->orgs);
+        if (org == NULL) {
+            return;
+        }
+
+        ngx_memzero(org, sizeof(ngx_http_elaaoms_met_org_t));
+        org->name = name[i];
+    }
+}
+
+
+static void
+ngx_http_elaaoms_metrics_reply(ngx_http_request_t *r, void *data,
+    ngx_uint_t index, redisReply *reply)
+{
+    ngx_http_elaaoms_met_ctx_t *ctx = data;
+
+    size_t                       k;
+    ngx_http_elaaoms_met_org_t  *org;
+
+    if (ctx->round == 1) {
+        org = ctx->orgs.elts;
+
+        if (index >= ctx->orgs.nelts || reply->type != REDIS_REPLY_ARRAY
+            || reply->elements != 6)
         {
-            ctx->up = 1;
-            size = 1024 + reply->elements * (ELAAOMS_ORG_MAX + 128);
-
-            ctx->redis_text.data = ngx_pnalloc(r->pool, size);
-            if (ctx->redis_text.data == NULL) {
-                return;
-            }
-
-            o.pos = ctx->redis_text.data;
-            o.last = o.pos + size;
-
-            e = reply->element[0];
-            if (e->type == REDIS_REPLY_INTEGER && e->integer >= 0) {
-                ngx_http_elaaoms_met_printf(&o,
-                    "# HELP elaaoms_worker_heartbeat_age_seconds Seconds "
-                    "since the newest worker heartbeat.\n"
-                    "# TYPE elaaoms_worker_heartbeat_age_seconds gauge\n"
-                    "elaaoms_worker_heartbeat_age_seconds %L\n",
-                    (int64_t) e->integer);
-            }
-
-            ngx_http_elaaoms_met_printf(&o,
-                "# HELP elaaoms_worker_last_beat_age_seconds Seconds since "
-                "each worker's last beat.\n"
-                "# TYPE elaaoms_worker_last_beat_age_seconds gauge\n");
-
-            for (i = 2; i < first; i += 2) {
-                if (reply->element[i]->type != REDIS_REPLY_STRING
-                    || reply->element[i + 1]->type != REDIS_REPLY_INTEGER
-                    || reply->element[i + 1]->integer < 0)
-                {
-                    continue;
-                }
-
-                ngx_http_elaaoms_met_printf(&o,
-                    "elaaoms_worker_last_beat_age_seconds{worker=\"");
-                o.pos = ngx_http_elaaoms_met_escape(o.pos, o.last,
-                            (u_char *) reply->element[i]->str,
-                            reply->element[i]->len);
-                ngx_http_elaaoms_met_printf(&o, "\"} %L\n",
-                            (int64_t) reply->element[i + 1]->integer);
-            }
-
-            ngx_http_elaaoms_met_printf(&o,
-                "# HELP elaaoms_queue_jobs Extraction jobs by organization "
-                "and list.\n# TYPE elaaoms_queue_jobs gauge\n");
-
-            for (i = first; i + 6 < reply->elements; i += 7) {
-                if (reply->element[i]->type != REDIS_REPLY_STRING) {
-                    continue;
-                }
-
-                for (k = 0; k < 5; k++) {
-                    ngx_http_elaaoms_met_printf(&o,
-                                                "elaaoms_queue_jobs{org=\"");
-                    o.pos = ngx_http_elaaoms_met_escape(o.pos, o.last,
-                                (u_char *) reply->element[i]->str,
-                                reply->element[i]->len);
-                    ngx_http_elaaoms_met_printf(&o, "\",state=\"%s\"} %L\n",
-                                states[k],
-                                (int64_t) reply->element[i + 1 + k]->integer);
-                }
-            }
-
-            ngx_http_elaaoms_met_printf(&o,
-                "# HELP elaaoms_queue_oldest_job_age_seconds Age of the "
-                "oldest job waiting in the organization's ready list.\n"
-                "# TYPE elaaoms_queue_oldest_job_age_seconds gauge\n");
-
-            for (i = first; i + 6 < reply->elements; i += 7) {
-                if (reply->element[i]->type != REDIS_REPLY_STRING
-                    || reply->element[i + 6]->integer < 0)
-                {
-                    continue;
-                }
-
-                ngx_http_elaaoms_met_printf(&o,
-                    "elaaoms_queue_oldest_job_age_seconds{org=\"");
-                o.pos = ngx_http_elaaoms_met_escape(o.pos, o.last,
-                            (u_char *) reply->element[i]->str,
-                            reply->element[i]->len);
-                ngx_http_elaaoms_met_printf(&o, "\"} %L\n",
-                            (int64_t) reply->element[i + 6]->integer);
-            }
-
-            ctx->redis_text.len = o.pos - ctx->redis_text.data;
-
-        } else {
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                           "elaaoms: metrics: unexpected reply to the queue "
                           "script: %s",
                           reply->type == REDIS_REPLY_ERROR ? reply->str
                                                            : "not a list");
+            return;
         }
 
+        for (k = 0; k < 6; k++) {
+            if (reply->element[k]->type != REDIS_REPLY_INTEGER) {
+                return;
+            }
+            org[index].figures[k] = reply->element[k]->integer;
+        }
+
+        org[index].read = 1;
         return;
     }
 
-    /* the worker's hashes: copied, rendered when the batch is done */
-    if (index == 1) {
-        ctx->series = ngx_http_elaaoms_met_copy(r, reply, &ctx->nseries);
+    switch (index) {
 
-    } else {
+    case 0:
+        if (reply->type == REDIS_REPLY_STRING) {
+            ctx->beat = ngx_atoi((u_char *) reply->str, reply->len);
+        }
+        ctx->up = (reply->type != REDIS_REPLY_ERROR);
+        return;
+
+    case 1:
+        ctx->workers = ngx_http_elaaoms_met_copy(r, reply, &ctx->nworkers);
+        return;
+
+    case 2:
+        ngx_http_elaaoms_metrics_orgs(r, ctx, reply);
+        return;
+
+    case 3:
+        ctx->series = ngx_http_elaaoms_met_copy(r, reply, &ctx->nseries);
+        return;
+
+    default:
         ctx->meta = ngx_http_elaaoms_met_copy(r, reply, &ctx->nmeta);
     }
+}
+
+
+/* the second round: org i's script over its job lists */
+static ngx_int_t
+ngx_http_elaaoms_metrics_org(ngx_http_request_t *r, void *data, ngx_uint_t i,
+    ngx_http_elaaoms_batch_t *b)
+{
+    ngx_http_elaaoms_met_ctx_t *ctx = data;
+
+    int                          n;
+    char                        *p;
+    u_char                      *now;
+    ngx_uint_t                   k, nkeys;
+    const char                 **keys, *name, **args;
+    ngx_http_elaaoms_met_org_t  *org;
+    static const char           *lists[] = {
+        ELAAOMS_JOBS_READY, ELAAOMS_JOBS_DELAYED, ELAAOMS_JOBS_FAILED,
+        ELAAOMS_JOBS_INVALID
+    };
+
+    org = ctx->orgs.elts;
+    name = (const char *) org[i].name.data;
+    nkeys = 4 + ctx->nworkers;
+
+    keys = ngx_palloc(r->pool, nkeys * sizeof(char *));
+    args = ngx_palloc(r->pool, sizeof(char *));
+    p = ngx_pnalloc(r->pool, nkeys * ELAAOMS_KEY_MAX);
+    now = ngx_pnalloc(r->pool, NGX_TIME_T_LEN + 1);
+    if (keys == NULL || args == NULL || p == NULL || now == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (k = 0; k < nkeys; k++, p += ELAAOMS_KEY_MAX) {
+        n = elaaoms_key_jobs(p, ELAAOMS_KEY_MAX, name,
+                             k < 4 ? lists[k] : ELAAOMS_JOBS_PROCESSING,
+                             k < 4 ? NULL : ctx->worker_ids[k - 4]);
+        if (n < 0) {
+            return NGX_ERROR;
+        }
+        keys[k] = p;
+    }
+
+    (void) ngx_sprintf(now, "%T%Z", ctx->now);
+    args[0] = (const char *) now;
+
+    return ngx_http_elaaoms_batch_eval(b, r->pool,
+                                       ngx_http_elaaoms_metrics_lua, nkeys,
+                                       keys, 1, args);
+}
+
+
+/* the worker ids NUL-terminated, for the key builder; NGX_OK or
+ * NGX_ERROR */
+static ngx_int_t
+ngx_http_elaaoms_metrics_worker_ids(ngx_http_request_t *r,
+    ngx_http_elaaoms_met_ctx_t *ctx)
+{
+    size_t  k;
+
+    ctx->worker_ids = ngx_palloc(r->pool,
+                                 (ctx->nworkers + 1) * sizeof(char *));
+    if (ctx->worker_ids == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (k = 0; k < ctx->nworkers; k++) {
+        ctx->worker_ids[k] = ngx_pnalloc(r->pool,
+                                         ctx->workers[k].name.len + 1);
+        if (ctx->worker_ids[k] == NULL) {
+            return NGX_ERROR;
+        }
+        *ngx_cpymem(ctx->worker_ids[k], ctx->workers[k].name.data,
+                    ctx->workers[k].name.len) = '\0';
+    }
+
+    return NGX_OK;
 }
 
 
@@ -855,6 +1096,25 @@ ngx_http_elaaoms_metrics_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
 
     if (rc != NGX_OK) {
         ctx->up = 0;
+    }
+
+    /* the orgs' queues next, each script in its org's slot */
+    if (ctx->up && ctx->round == 0 && ctx->orgs.nelts > 0) {
+        ctx->round = 1;
+        if (ngx_http_elaaoms_metrics_worker_ids(r, ctx) == NGX_OK
+            && ngx_http_elaaoms_batch_per_org(r,
+                   ngx_http_elaaoms_metrics_reply,
+                   ngx_http_elaaoms_metrics_done, ctx, ctx->orgs.nelts,
+                   ngx_http_elaaoms_metrics_org)
+               == NGX_OK)
+        {
+            return;
+        }
+        ctx->up = 0;
+    }
+
+    if (ctx->up) {
+        ngx_http_elaaoms_metrics_figures(r, ctx);
     }
 
     ngx_free(ngx_http_elaaoms_met_cache);

@@ -811,10 +811,20 @@ ngx_http_elaaoms_post_call_queue(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* hiredis copies the command (job JSON included) into its buffer */
-    ok = (ngx_http_elaaoms_batch_add(b, ELAAOMS_INTAKE_ARGC, pcc->cmd.argv,
-                                     pcc->cmd.argvlen) == NGX_OK
-          && ngx_http_elaaoms_batch_run(b) == NGX_OK);
+    /* hiredis copies the command (job JSON included) into its buffer;
+     * the org's SADD first, the intake script second (lib/intake/intake.h) */
+    ok = (ngx_http_elaaoms_batch_add(b, 3, pcc->cmd.orgs_argv,
+                                     pcc->cmd.orgs_argvlen) == NGX_OK);
+
+    if (ok && ngx_http_elaaoms_batch_add(b, ELAAOMS_INTAKE_ARGC,
+                                         pcc->cmd.argv, pcc->cmd.argvlen)
+              != NGX_OK)
+    {
+        ngx_http_elaaoms_batch_abandon(b);
+        ok = 0;
+    }
+
+    ok = ok && ngx_http_elaaoms_batch_run(b) == NGX_OK;
 
     if (!ok) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -832,6 +842,16 @@ ngx_http_elaaoms_post_call_reply(ngx_http_request_t *r, void *data,
     ngx_uint_t index, redisReply *reply)
 {
     ngx_http_elaaoms_post_call_t *pcc = data;
+
+    if (index == 0) {
+        /* the org's SADD: the script's answer is what counts */
+        if (reply->type == REDIS_REPLY_ERROR) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "elaaoms: post-call: org registry not written: %s",
+                          reply->str);
+        }
+        return;
+    }
 
     if (reply->type != REDIS_REPLY_INTEGER) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,

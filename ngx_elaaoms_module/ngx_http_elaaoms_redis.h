@@ -99,4 +99,50 @@ ngx_http_elaaoms_arg_str(ngx_http_elaaoms_args_t *a, const char *s)
     ngx_http_elaaoms_batch_add((b), (a)->argc, (a)->argv, (a)->argvlen)
 
 
+/*
+ * An EVAL of script over keys[0..nkeys) and args[0..nargs) (NUL-terminated
+ * strings, as many as the script wants: the argument vector is built in
+ * pool) into b; NGX_OK or NGX_ERROR.
+ */
+ngx_int_t ngx_http_elaaoms_batch_eval(ngx_http_elaaoms_batch_t *b,
+    ngx_pool_t *pool, const char *script, ngx_uint_t nkeys,
+    const char **keys, ngx_uint_t nargs, const char **args);
+
+/*
+ * One command per organization (add() queues the one of org i into b), in
+ * a batch of their own run at once: the per-org round of the status
+ * page, /metrics and /health.  NGX_OK, or NGX_ERROR when nothing will
+ * answer (what was queued is given up).
+ */
+typedef ngx_int_t (*ngx_http_elaaoms_org_add_pt)(ngx_http_request_t *r,
+    void *data, ngx_uint_t i, ngx_http_elaaoms_batch_t *b);
+
+ngx_int_t ngx_http_elaaoms_batch_per_org(ngx_http_request_t *r,
+    ngx_http_elaaoms_reply_pt on_reply, ngx_http_elaaoms_done_pt on_done,
+    void *data, ngx_uint_t n, ngx_http_elaaoms_org_add_pt add);
+
+/*
+ * The org registry's SMEMBERS reply as the valid organization names
+ * (ngx_str_t, NUL-terminated, in pool) in name order; NULL when the reply
+ * is not an array or memory runs out.
+ */
+ngx_array_t *ngx_http_elaaoms_reply_orgs(ngx_pool_t *pool,
+    const redisReply *reply);
+
+/*
+ * Lua that sets "oldest" to the age at "now" of the oldest job of the
+ * ready list KEYS[1] (its enqueued_at), or -1: the per-org scripts of the
+ * status page, /metrics and /health
+ */
+#define NGX_HTTP_ELAAOMS_LUA_OLDEST_JOB                                       \
+    "local oldest = -1\n"                                                    \
+    "local j = redis.call('LINDEX', KEYS[1], -1)\n"                          \
+    "if j then\n"                                                            \
+    "  local ok, d = pcall(cjson.decode, j)\n"                               \
+    "  if ok and type(d) == 'table' and tonumber(d.enqueued_at) then\n"      \
+    "    oldest = math.floor(now - tonumber(d.enqueued_at))\n"               \
+    "  end\n"                                                                \
+    "end\n"
+
+
 #endif /* _NGX_HTTP_ELAAOMS_REDIS_H_INCLUDED_ */

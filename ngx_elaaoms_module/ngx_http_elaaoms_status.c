@@ -4,12 +4,18 @@
  *   <location>                      the page: one self-contained HTML
  *                                   document (inline style and script, no
  *                                   external asset; a CSP forbids any)
- *   <location>?data=1               its figures as JSON, from one EVAL:
- *                                   per organization the job lists, the
- *                                   oldest ready job's age, token and cost
- *                                   totals, the newest conversations with
- *                                   their extraction status
+ *   <location>?data=1               its figures as JSON: per organization
+ *                                   the job lists, the oldest ready job's
+ *                                   age, token and cost totals, the newest
+ *                                   conversations with their extraction
+ *                                   status
  *   <location>?org=O&caller=C       one caller's memories, read-only
+ *
+ * The figures in three pipelined rounds, each command in one Redis
+ * Cluster slot (issue 16): the global keys by single commands (workers,
+ * orgs, heartbeat); each org's newest conversation ids; then one script
+ * per org over that org's keys, all declared and all in its slot
+ * ({<org>}: job lists, processing lists, usage, conversation hashes).
  *
  * The page shows personal data (callers, memories): the example
  * configuration allows loopback only.  Nothing here writes to Redis.
@@ -36,15 +42,34 @@
 
 /* a caller's memories listed at most */
 #define NGX_HTTP_ELAAOMS_STATUS_MEMORIES  500
-/* newest conversations per organization */
-#define NGX_HTTP_ELAAOMS_STATUS_RECENT    "20"
+/* newest conversations per organization: ZREVRANGE 0 .. this */
+#define NGX_HTTP_ELAAOMS_STATUS_RECENT_LAST  "19"
+
+
+/* the overview's rounds */
+enum {
+    NGX_HTTP_ELAAOMS_STATUS_GLOBAL = 0,
+    NGX_HTTP_ELAAOMS_STATUS_RECENT_IDS,
+    NGX_HTTP_ELAAOMS_STATUS_ORGS
+};
 
 
 typedef struct {
-    ngx_str_t     doc;          /* the overview's JSON, from Redis */
-    redisReply   *memories;     /* not kept: the answer is built in reply */
+    ngx_str_t     name;
+    ngx_array_t   recent;       /* of ngx_str_t: the newest conversations */
+    ngx_str_t     doc;          /* its JSON object, from its script */
+} ngx_http_elaaoms_status_org_t;
+
+
+typedef struct {
     ngx_str_t     answer;
     ngx_flag_t    lookup;
+    ngx_flag_t    failed;       /* a reply was not what it must be */
+    ngx_uint_t    round;
+    time_t        now;
+    ngx_int_t     beat;         /* unix time, -1 none */
+    ngx_array_t   workers;      /* of ngx_str_t */
+    ngx_array_t   orgs;         /* of ngx_http_elaaoms_status_org_t */
     char          org[ELAAOMS_ORG_MAX + 1];
     char          caller[ELAAOMS_CALLER_MAX];
 } ngx_http_elaaoms_status_ctx_t;
@@ -62,62 +87,44 @@ static ngx_int_t ngx_http_elaaoms_status_memories(ngx_http_request_t *r,
 
 
 /*
- * ARGV: now, how many recent conversations.  The overview as one JSON
- * document; keys are built here from the org registry, as the health
- * script does (one Redis: the cluster layout of issue 16 revisits it).
+ * One org's figures as a JSON object.  KEYS: ready, delayed, failed,
+ * invalid, usage, then ARGV[3] processing lists, then the conversation
+ * hashes of ARGV[4..] (all "elaaoms:{<org>}:..."); ARGV: now, org, the
+ * number of processing lists, the newest conversation ids, newest first.
  */
 static char  ngx_http_elaaoms_status_lua[] =
-    "local now, nrecent = tonumber(ARGV[1]), tonumber(ARGV[2])\n"
-    "local workers = redis.call('HKEYS', 'elaaoms:workers')\n"
-    "local orgs = redis.call('SMEMBERS', 'elaaoms:orgs')\n"
-    "table.sort(orgs)\n"
-    "local out = {}\n"
-    "for _, org in ipairs(orgs) do\n"
-    "  local p = 'elaaoms:' .. org .. ':'\n"
-    "  local processing = 0\n"
-    "  for _, w in ipairs(workers) do\n"
-    "    processing = processing\n"
-    "                 + redis.call('LLEN', p .. 'jobs:processing:' .. w)\n"
-    "  end\n"
-    "  local oldest = -1\n"
-    "  local j = redis.call('LINDEX', p .. 'jobs:ready', -1)\n"
-    "  if j then\n"
-    "    local ok, d = pcall(cjson.decode, j)\n"
-    "    if ok and type(d) == 'table' and tonumber(d.enqueued_at) then\n"
-    "      oldest = now - tonumber(d.enqueued_at)\n"
-    "    end\n"
-    "  end\n"
-    "  local u = redis.call('HMGET', p .. 'usage', 'extractions',\n"
-    "                       'input_tokens', 'output_tokens', 'cost')\n"
-    "  local recent = {}\n"
-    "  for _, c in ipairs(redis.call('ZREVRANGE', p .. 'recent', 0,\n"
-    "                                nrecent - 1)) do\n"
-    "    local h = redis.call('HMGET', p .. 'conversation:' .. c, 'status',\n"
-    "                         'caller', 'agent_id', 'received_at',\n"
-    "                         'completed_at', 'memories_stored', 'provider')\n"
-    "    if h[1] then\n"
-    "      recent[#recent + 1] = {conversation_id = c, status = h[1],\n"
-    "        caller = h[2] or '', agent_id = h[3] or '',\n"
-    "        received_at = tonumber(h[4]) or 0,\n"
-    "        completed_at = tonumber(h[5]) or 0,\n"
-    "        memories_stored = tonumber(h[6]) or 0, provider = h[7] or ''}\n"
-    "    end\n"
-    "  end\n"
-    "  out[#out + 1] = {org = org,\n"
-    "    ready = redis.call('LLEN', p .. 'jobs:ready'),\n"
-    "    processing = processing,\n"
-    "    delayed = redis.call('ZCARD', p .. 'jobs:delayed'),\n"
-    "    failed = redis.call('LLEN', p .. 'jobs:failed'),\n"
-    "    invalid = redis.call('LLEN', p .. 'jobs:invalid'),\n"
-    "    oldest_job_age = oldest,\n"
-    "    extractions = tonumber(u[1]) or 0,\n"
-    "    input_tokens = tonumber(u[2]) or 0,\n"
-    "    output_tokens = tonumber(u[3]) or 0,\n"
-    "    cost_usd = tonumber(u[4]) or 0, recent = recent}\n"
+    "local now, nw = tonumber(ARGV[1]), tonumber(ARGV[3])\n"
+    "local processing = 0\n"
+    "for i = 6, 5 + nw do\n"
+    "  processing = processing + redis.call('LLEN', KEYS[i])\n"
     "end\n"
-    "local beat = tonumber(redis.call('GET', 'elaaoms:worker:heartbeat'))\n"
-    "return cjson.encode({generated_at = now, orgs = out,\n"
-    "  heartbeat_age = beat and (now - beat) or -1})\n";
+    NGX_HTTP_ELAAOMS_LUA_OLDEST_JOB
+    "local u = redis.call('HMGET', KEYS[5], 'extractions',\n"
+    "                     'input_tokens', 'output_tokens', 'cost')\n"
+    "local recent = {}\n"
+    "for i = 4, #ARGV do\n"
+    "  local h = redis.call('HMGET', KEYS[2 + nw + i], 'status',\n"
+    "                       'caller', 'agent_id', 'received_at',\n"
+    "                       'completed_at', 'memories_stored', 'provider')\n"
+    "  if h[1] then\n"
+    "    recent[#recent + 1] = {conversation_id = ARGV[i], status = h[1],\n"
+    "      caller = h[2] or '', agent_id = h[3] or '',\n"
+    "      received_at = tonumber(h[4]) or 0,\n"
+    "      completed_at = tonumber(h[5]) or 0,\n"
+    "      memories_stored = tonumber(h[6]) or 0, provider = h[7] or ''}\n"
+    "  end\n"
+    "end\n"
+    "return cjson.encode({org = ARGV[2],\n"
+    "  ready = redis.call('LLEN', KEYS[1]),\n"
+    "  processing = processing,\n"
+    "  delayed = redis.call('ZCARD', KEYS[2]),\n"
+    "  failed = redis.call('LLEN', KEYS[3]),\n"
+    "  invalid = redis.call('LLEN', KEYS[4]),\n"
+    "  oldest_job_age = oldest,\n"
+    "  extractions = tonumber(u[1]) or 0,\n"
+    "  input_tokens = tonumber(u[2]) or 0,\n"
+    "  output_tokens = tonumber(u[3]) or 0,\n"
+    "  cost_usd = tonumber(u[4]) or 0, recent = recent})\n";
 
 
 ngx_int_t
@@ -253,14 +260,168 @@ ngx_http_elaaoms_status_page(ngx_http_request_t *r)
 }
 
 
+/* a copy of a string reply in the request's pool; NGX_ERROR if none */
+static ngx_int_t
+ngx_http_elaaoms_status_copy(ngx_http_request_t *r, ngx_str_t *dst,
+    const redisReply *reply)
+{
+    if (reply->type != REDIS_REPLY_STRING) {
+        return NGX_ERROR;
+    }
+
+    dst->data = ngx_pnalloc(r->pool, reply->len + 1);
+    if (dst->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(dst->data, reply->str, reply->len);
+    dst->data[reply->len] = '\0';
+    dst->len = reply->len;
+
+    return NGX_OK;
+}
+
+
+/* an array reply's strings appended to a (of ngx_str_t) */
+static ngx_int_t
+ngx_http_elaaoms_status_copy_all(ngx_http_request_t *r, ngx_array_t *a,
+    const redisReply *reply)
+{
+    size_t      i;
+    ngx_str_t  *s;
+
+    if (reply->type != REDIS_REPLY_ARRAY) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < reply->elements; i++) {
+        s = ngx_array_push(a);
+        if (s == NULL
+            || ngx_http_elaaoms_status_copy(r, s, reply->element[i])
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/* the org's script, its keys built in the request's pool; NGX_OK or
+ * NGX_ERROR */
+static ngx_int_t
+ngx_http_elaaoms_status_org_add(ngx_http_request_t *r,
+    ngx_http_elaaoms_status_ctx_t *ctx, ngx_http_elaaoms_status_org_t *org,
+    ngx_http_elaaoms_batch_t *b)
+{
+    int           n;
+    char         *p;
+    u_char       *num;
+    ngx_uint_t    i, k, nkeys, nw;
+    ngx_str_t    *w, *c;
+    const char  **keys, **args, *name;
+    static const char  *lists[] = {
+        ELAAOMS_JOBS_READY, ELAAOMS_JOBS_DELAYED, ELAAOMS_JOBS_FAILED,
+        ELAAOMS_JOBS_INVALID
+    };
+
+    name = (const char *) org->name.data;
+    nw = ctx->workers.nelts;
+    w = ctx->workers.elts;
+    c = org->recent.elts;
+    nkeys = 5 + nw + org->recent.nelts;
+
+    keys = ngx_palloc(r->pool, nkeys * sizeof(char *));
+    args = ngx_palloc(r->pool, (3 + org->recent.nelts) * sizeof(char *));
+    p = ngx_pnalloc(r->pool, nkeys * ELAAOMS_KEY_MAX);
+    num = ngx_pnalloc(r->pool, 2 * NGX_INT_T_LEN + 2);
+    if (keys == NULL || args == NULL || p == NULL || num == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (k = 0; k < nkeys; k++, p += ELAAOMS_KEY_MAX) {
+        i = k - 5 - nw;
+
+        n = k < 4 ? elaaoms_key_jobs(p, ELAAOMS_KEY_MAX, name, lists[k],
+                                     NULL)
+            : k == 4 ? elaaoms_key_usage(p, ELAAOMS_KEY_MAX, name)
+            : k < 5 + nw ? elaaoms_key_jobs(p, ELAAOMS_KEY_MAX, name,
+                                            ELAAOMS_JOBS_PROCESSING,
+                                            (const char *) w[k - 5].data)
+            : elaaoms_key_conversation(p, ELAAOMS_KEY_MAX, name,
+                                       (const char *) c[i].data);
+        if (n < 0) {
+            return NGX_ERROR;
+        }
+
+        keys[k] = p;
+    }
+
+    /* now, the org, the number of processing lists, the conversations */
+    args[0] = (const char *) num;
+    num = ngx_sprintf(num, "%T%Z", ctx->now);
+    args[1] = name;
+    args[2] = (const char *) num;
+    (void) ngx_sprintf(num, "%ui%Z", nw);
+
+    for (i = 0; i < org->recent.nelts; i++) {
+        args[3 + i] = (const char *) c[i].data;
+    }
+
+    return ngx_http_elaaoms_batch_eval(b, r->pool, ngx_http_elaaoms_status_lua,
+                                       nkeys, keys, 3 + org->recent.nelts,
+                                       args);
+}
+
+
+/* org i's command of the round: its newest conversations, or its script */
+static ngx_int_t
+ngx_http_elaaoms_status_org(ngx_http_request_t *r, void *data, ngx_uint_t i,
+    ngx_http_elaaoms_batch_t *b)
+{
+    ngx_http_elaaoms_status_ctx_t *ctx = data;
+
+    char                            key[ELAAOMS_KEY_MAX];
+    ngx_http_elaaoms_args_t         a;
+    ngx_http_elaaoms_status_org_t  *org;
+
+    org = ctx->orgs.elts;
+
+    if (ctx->round == NGX_HTTP_ELAAOMS_STATUS_ORGS) {
+        return ngx_http_elaaoms_status_org_add(r, ctx, &org[i], b);
+    }
+
+    if (elaaoms_key_recent(key, sizeof(key), (const char *) org[i].name.data)
+        < 0)
+    {
+        return NGX_ERROR;
+    }
+
+    a.argc = 0;
+    ngx_http_elaaoms_arg_str(&a, "ZREVRANGE");
+    ngx_http_elaaoms_arg_str(&a, key);
+    ngx_http_elaaoms_arg_str(&a, "0");
+    ngx_http_elaaoms_arg_str(&a, NGX_HTTP_ELAAOMS_STATUS_RECENT_LAST);
+
+    return ngx_http_elaaoms_batch_add_args(b, &a);
+}
+
+
 static ngx_int_t
 ngx_http_elaaoms_status_read(ngx_http_request_t *r,
     ngx_http_elaaoms_status_ctx_t *ctx)
 {
-    u_char                     now[NGX_TIME_T_LEN];
     char                       key[ELAAOMS_KEY_MAX];
+    ngx_int_t                  rc;
+    ngx_uint_t                 i, queued;
     ngx_http_elaaoms_args_t    a;
     ngx_http_elaaoms_batch_t  *b;
+    static const char         *global[3][2] = {
+        { "HKEYS", ELAAOMS_KEY_WORKERS },
+        { "SMEMBERS", ELAAOMS_KEY_ORGS },
+        { "GET", ELAAOMS_KEY_WORKER_HEARTBEAT }
+    };
 
     b = ngx_http_elaaoms_batch_create(r, ngx_http_elaaoms_status_reply,
                                       ngx_http_elaaoms_status_done, ctx);
@@ -269,6 +430,8 @@ ngx_http_elaaoms_status_read(ngx_http_request_t *r,
     }
 
     a.argc = 0;
+    rc = NGX_OK;
+    queued = 0;
 
     if (ctx->lookup) {
         if (elaaoms_key_caller(key, sizeof(key), ctx->org, ctx->caller,
@@ -279,19 +442,37 @@ ngx_http_elaaoms_status_read(ngx_http_request_t *r,
 
         ngx_http_elaaoms_arg_str(&a, "HGETALL");
         ngx_http_elaaoms_arg_str(&a, key);
+        rc = ngx_http_elaaoms_batch_add_args(b, &a);
 
     } else {
-        ngx_http_elaaoms_arg_str(&a, "EVAL");
-        ngx_http_elaaoms_arg_str(&a, ngx_http_elaaoms_status_lua);
-        ngx_http_elaaoms_arg_str(&a, "0");
-        ngx_http_elaaoms_arg(&a, now, ngx_sprintf(now, "%T", ngx_time()) - now);
-        ngx_http_elaaoms_arg_str(&a, NGX_HTTP_ELAAOMS_STATUS_RECENT);
+        /* the global keys, one command each */
+        ctx->now = ngx_time();
+        ctx->beat = -1;
+
+        if (ngx_array_init(&ctx->workers, r->pool, 4, sizeof(ngx_str_t))
+                != NGX_OK
+            || ngx_array_init(&ctx->orgs, r->pool, 4,
+                              sizeof(ngx_http_elaaoms_status_org_t))
+               != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        for (i = 0; i < 3 && rc == NGX_OK; i++) {
+            a.argc = 0;
+            ngx_http_elaaoms_arg_str(&a, global[i][0]);
+            ngx_http_elaaoms_arg_str(&a, global[i][1]);
+            rc = ngx_http_elaaoms_batch_add_args(b, &a);
+            queued += (rc == NGX_OK);
+        }
+
+        if (rc != NGX_OK && queued > 0) {
+            ngx_http_elaaoms_batch_abandon(b);
+        }
     }
 
     /* hiredis copies the command: key may go */
-    if (ngx_http_elaaoms_batch_add_args(b, &a) != NGX_OK
-        || ngx_http_elaaoms_batch_run(b) != NGX_OK)
-    {
+    if (rc != NGX_OK || ngx_http_elaaoms_batch_run(b) != NGX_OK) {
         return ngx_http_elaaoms_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                            "redis_unavailable",
                                            "Redis is unavailable");
@@ -303,13 +484,60 @@ ngx_http_elaaoms_status_read(ngx_http_request_t *r,
 }
 
 
+/* the global round's replies: workers, orgs (in name order), heartbeat */
+static void
+ngx_http_elaaoms_status_global(ngx_http_request_t *r,
+    ngx_http_elaaoms_status_ctx_t *ctx, ngx_uint_t index, redisReply *reply)
+{
+    size_t                          i;
+    ngx_str_t                      *name;
+    ngx_array_t                    *names;
+    ngx_http_elaaoms_status_org_t  *org;
+
+    if (index == 0) {
+        ctx->failed |= (ngx_http_elaaoms_status_copy_all(r, &ctx->workers,
+                                                         reply) != NGX_OK);
+        return;
+    }
+
+    if (index == 2) {
+        if (reply->type == REDIS_REPLY_STRING) {
+            ctx->beat = ngx_atoi((u_char *) reply->str, reply->len);
+        }
+        return;
+    }
+
+    names = ngx_http_elaaoms_reply_orgs(r->pool, reply);
+    if (names == NULL) {
+        ctx->failed = 1;
+        return;
+    }
+
+    name = names->elts;
+
+    for (i = 0; i < names->nelts; i++) {
+        org = ngx_array_push(&ctx->orgs);
+        if (org == NULL
+            || ngx_array_init(&org->recent, r->pool, 8, sizeof(ngx_str_t))
+               != NGX_OK)
+        {
+            ctx->failed = 1;
+            return;
+        }
+
+        org->name = name[i];
+        ngx_str_null(&org->doc);
+    }
+}
+
+
 static void
 ngx_http_elaaoms_status_reply(ngx_http_request_t *r, void *data,
     ngx_uint_t index, redisReply *reply)
 {
     ngx_http_elaaoms_status_ctx_t *ctx = data;
 
-    u_char  *p;
+    ngx_http_elaaoms_status_org_t  *org;
 
     if (ctx->lookup) {
         /* the views point into the reply, freed after this call */
@@ -319,32 +547,78 @@ ngx_http_elaaoms_status_reply(ngx_http_request_t *r, void *data,
         return;
     }
 
-    if (reply->type != REDIS_REPLY_STRING) {
+    if (ctx->round == NGX_HTTP_ELAAOMS_STATUS_GLOBAL) {
+        ngx_http_elaaoms_status_global(r, ctx, index, reply);
+        return;
+    }
+
+    org = ctx->orgs.elts;
+
+    if (index >= ctx->orgs.nelts) {
+        ctx->failed = 1;
+        return;
+    }
+
+    if (ctx->round == NGX_HTTP_ELAAOMS_STATUS_RECENT_IDS) {
+        ctx->failed |= (ngx_http_elaaoms_status_copy_all(r,
+                            &org[index].recent, reply) != NGX_OK);
+        return;
+    }
+
+    if (ngx_http_elaaoms_status_copy(r, &org[index].doc, reply) != NGX_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "elaaoms: status: unexpected reply to the overview "
                       "script: %s",
                       reply->type == REDIS_REPLY_ERROR ? reply->str
                                                        : "not a string");
-        return;
+        ctx->failed = 1;
+    }
+}
+
+
+/* {"generated_at":..,"orgs":[..],"heartbeat_age":..,"latency":{..}} */
+static ngx_int_t
+ngx_http_elaaoms_status_answer(ngx_http_request_t *r,
+    ngx_http_elaaoms_status_ctx_t *ctx)
+{
+    u_char                         *p;
+    size_t                          len;
+    ngx_uint_t                      i;
+    ngx_http_elaaoms_status_org_t  *org;
+
+    org = ctx->orgs.elts;
+    len = sizeof("{\"generated_at\":,\"orgs\":[],\"heartbeat_age\":}")
+          + 2 * NGX_TIME_T_LEN + 512;
+
+    for (i = 0; i < ctx->orgs.nelts; i++) {
+        len += org[i].doc.len + 1;
     }
 
-    /* the script's object, and the webhooks' latency from the metrics
-     * zone before its closing brace */
-    ctx->answer.data = ngx_pnalloc(r->pool, reply->len + 512);
+    ctx->answer.data = ngx_pnalloc(r->pool, len);
     if (ctx->answer.data == NULL) {
-        return;
+        return NGX_ERROR;
     }
 
-    ngx_memcpy(ctx->answer.data, reply->str, reply->len);
-    ctx->answer.len = reply->len;
+    p = ngx_sprintf(ctx->answer.data, "{\"generated_at\":%T,\"orgs\":[",
+                    ctx->now);
 
-    if (reply->len > 1 && reply->str[reply->len - 1] == '}') {
-        p = ngx_http_elaaoms_metrics_latency_json(
-                ctx->answer.data + reply->len - 1,
-                ctx->answer.data + reply->len + 510);
-        *p++ = '}';
-        ctx->answer.len = p - ctx->answer.data;
+    for (i = 0; i < ctx->orgs.nelts; i++) {
+        if (i > 0) {
+            *p++ = ',';
+        }
+        p = ngx_cpymem(p, org[i].doc.data, org[i].doc.len);
     }
+
+    p = ngx_sprintf(p, "],\"heartbeat_age\":%T",
+                    ctx->beat >= 0 ? ctx->now - (time_t) ctx->beat
+                                   : (time_t) -1);
+
+    /* the webhooks' latency from the metrics zone */
+    p = ngx_http_elaaoms_metrics_latency_json(p, ctx->answer.data + len - 1);
+    *p++ = '}';
+    ctx->answer.len = p - ctx->answer.data;
+
+    return NGX_OK;
 }
 
 
@@ -353,7 +627,29 @@ ngx_http_elaaoms_status_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
 {
     ngx_http_elaaoms_status_ctx_t *ctx = data;
 
-    if (rc != NGX_OK || ctx->answer.data == NULL) {
+    if (rc == NGX_OK && !ctx->lookup && !ctx->failed) {
+
+        /* the next round, while there are orgs to ask about */
+        if (ctx->round < NGX_HTTP_ELAAOMS_STATUS_ORGS
+            && ctx->orgs.nelts > 0)
+        {
+            ctx->round++;
+            if (ngx_http_elaaoms_batch_per_org(r,
+                    ngx_http_elaaoms_status_reply,
+                    ngx_http_elaaoms_status_done, ctx, ctx->orgs.nelts,
+                    ngx_http_elaaoms_status_org)
+                == NGX_OK)
+            {
+                return;
+            }
+            ctx->failed = 1;
+
+        } else if (ngx_http_elaaoms_status_answer(r, ctx) != NGX_OK) {
+            ctx->failed = 1;
+        }
+    }
+
+    if (rc != NGX_OK || ctx->failed || ctx->answer.data == NULL) {
         ngx_http_elaaoms_finish(r, ngx_http_elaaoms_send_error(r,
                                 NGX_HTTP_SERVICE_UNAVAILABLE,
                                 "redis_unavailable",

@@ -38,21 +38,12 @@ sub write_file {
     return $path;
 }
 
-sub raw {
-    open my $fh, '-|', 'redis-cli', '-h', '127.0.0.1', '-p',
-        ElaaomsTest::redis_port(), '--raw', @_ or die "redis-cli: $!";
-    local $/;
-    my $out = <$fh>;
-    close $fh;
-    $out = '' unless defined $out;
-    $out =~ s/\n\z//;
-    return $out;
-}
+sub raw { ElaaomsTest::redis_raw(@_) }
 
 # the conversation ids of an org's ready jobs, sorted
 sub ready_convs {
     my ($org) = @_;
-    my @jobs = split /\n/, raw('LRANGE', "elaaoms:$org:jobs:ready", 0, -1);
+    my @jobs = split /\n/, raw('LRANGE', "elaaoms:{$org}:jobs:ready", 0, -1);
     return join ',', sort map { JSON::PP::decode_json($_)->{conversation_id} } @jobs;
 }
 
@@ -205,7 +196,7 @@ Test::More::is(main::ready_convs('acme'), 'conv_01kc0d2w8n4p6r8t0v2x4z6b8d', 'st
 
 === TEST 4: replay: bad JSON or not a post-call transcription exits 2, a missing file 3; nothing queued
 --- init
-my $before = main::raw('LLEN', 'elaaoms:acme:jobs:ready');
+my $before = main::raw('LLEN', 'elaaoms:{acme}:jobs:ready');
 my ($st, $out, $err) = main::tool({}, '--org', 'acme', 'payload', 'replay',
                                   main::write_file('cut.json', '{"type":"post_call_transcription","data":{'));
 Test::More::is($st, 2, 'cut JSON: 2');
@@ -222,7 +213,7 @@ Test::More::is($st, 2, 'an audio payload: 2 (only transcriptions are queued)');
 ($st, $out, $err) = main::tool({}, '--org', 'acme', 'payload', 'replay', '/nonexistent/conv.json');
 Test::More::is($st, 3, 'a missing file: 3');
 Test::More::like($err, qr/No such file/, 'says so');
-Test::More::is(main::raw('LLEN', 'elaaoms:acme:jobs:ready'), $before, 'nothing queued');
+Test::More::is(main::raw('LLEN', 'elaaoms:{acme}:jobs:ready'), $before, 'nothing queued');
 Test::More::ok(! -e ElaaomsTest::payload_dir() . '/acme/conv_noagent', 'nothing written');
 
 
@@ -236,7 +227,7 @@ Test::More::like($err, qr/no ElevenLabs API key/, 'says so');
                                'backfill', '--agent', $main::AGENT);
 Test::More::is($st, 1, 'a refused key: 1');
 Test::More::like($err, qr/Invalid API key/, 'ElevenLabs\' message');
-Test::More::is(main::raw('LLEN', 'elaaoms:refused:jobs:ready'), 0, 'nothing queued');
+Test::More::is(main::raw('LLEN', 'elaaoms:{refused}:jobs:ready'), 0, 'nothing queued');
 
 
 
@@ -259,7 +250,7 @@ Test::More::is($s->{failed}, 0, 'none failed');
 Test::More::ok($s->{complete}, 'complete');
 Test::More::is($s->{next_since}, $main::T0 + 5 * 3600, 'the next run starts at the call still processing');
 Test::More::is(main::ready_convs('bf'), main::all_done(), 'each done conversation queued once');
-my @jobs = map { JSON::PP::decode_json($_) } split /\n/, main::raw('LRANGE', 'elaaoms:bf:jobs:ready', 0, -1);
+my @jobs = map { JSON::PP::decode_json($_) } split /\n/, main::raw('LRANGE', 'elaaoms:{bf}:jobs:ready', 0, -1);
 Test::More::is($jobs[0]{type}, 'post_call_transcription', 'post-call jobs');
 Test::More::like($jobs[-1]{caller}, qr/^\+14155550\d{3}$/, 'with their caller');
 my $p = ElaaomsTest::payload_dir() . '/bf/conv_bf_00/conv_bf_00_transcription.json';
@@ -314,7 +305,7 @@ my $s = main::summary($out);
 Test::More::is($s->{queued}, 4, 'four queued');
 Test::More::ok($s->{stopped_at_max}, 'stopped at --max');
 Test::More::ok(!$s->{complete}, 'not complete');
-Test::More::is(main::raw('LLEN', 'elaaoms:bf2:jobs:ready'), 4, 'four jobs');
+Test::More::is(main::raw('LLEN', 'elaaoms:{bf2}:jobs:ready'), 4, 'four jobs');
 Test::More::ok(main::raw('HEXISTS', 'elaaoms:bf2:backfill:agent_01support7x', 'cursor'), 'a cursor kept in Redis');
 ElaaomsTest::fake_control($main::FAKE, { clear_requests => JSON::PP::true() });
 ($st, $out, $err) = main::api('--org', 'bf2', 'backfill', '--agent', $main::AGENT, '--page-size', '3', '--rate', '50');
@@ -345,7 +336,7 @@ Test::More::ok(!$s->{complete}, 'not complete');
 Test::More::like($s->{last_error}, qr/Internal server error|500/, 'the last error');
 my @lists = grep { $_->{path} eq '/v1/convai/conversations' } main::api_requests();
 Test::More::is(join(',', map { $_->{status} } @lists), '200,500,500,500', 'page 2 tried three times');
-Test::More::is(main::raw('LLEN', 'elaaoms:bf3:jobs:ready'), 3, 'three jobs');
+Test::More::is(main::raw('LLEN', 'elaaoms:{bf3}:jobs:ready'), 3, 'three jobs');
 ($st, $out, $err) = main::api('--org', 'bf3', 'backfill', '--agent', $main::AGENT, '--page-size', '3', '--rate', '50');
 Test::More::is($st, 0, 'the next run: exit 0') or Test::More::diag($err);
 $s = main::summary($out);

@@ -42,16 +42,7 @@ sub show_ids {
     return join ',', sort map { $_->{id} } @$out;
 }
 
-sub raw {
-    open my $fh, '-|', 'redis-cli', '-h', '127.0.0.1', '-p',
-        ElaaomsTest::redis_port(), '--raw', @_ or die "redis-cli: $!";
-    local $/;
-    my $out = <$fh>;
-    close $fh;
-    $out = '' unless defined $out;
-    $out =~ s/\n\z//;
-    return $out;
-}
+sub raw { ElaaomsTest::redis_raw(@_) }
 
 sub all_keys { my %k = map { $_ => 1 } grep { length } split /\n/, raw('--scan'); return \%k }
 
@@ -71,7 +62,7 @@ main::post(main::transcript('conv_cli_a2', '+1 (415) 555-0123',
     'My order Quokka-42 was delayed again.', 'I am frustrated.'));
 for my $c ('conv_cli_a1', 'conv_cli_a2') {
     Test::More::ok(ElaaomsTest::wait_until(sub {
-        main::raw('HGET', "elaaoms:acme:conversation:$c", 'status') eq 'extraction_completed' }, 15),
+        main::raw('HGET', "elaaoms:{acme}:conversation:$c", 'status') eq 'extraction_completed' }, 15),
         "$c extracted");
 }
 ElaaomsTest::worker_stop();
@@ -183,7 +174,7 @@ Test::More::like($text, qr/--min-importance N.*Exit 3 when.*Example:/s, '--help:
 
 === TEST 3: memory delete: the memory leaves caller show and Redis, the contexts are queued for a rebuild; again: 3
 --- init
-main::raw('DEL', 'elaaoms:acme:jobs:refresh');
+main::raw('DEL', 'elaaoms:{acme}:jobs:refresh');
 my ($rc, $out, $err, $text) = main::tool('memory', 'delete', '+1 (202) 555-0188', 'm_b3');
 Test::More::is($rc, 0, 'exit 0');
 Test::More::is($text, "deleted: true\ncaller: +12025550188\nmemory_id: m_b3\ncontexts_refresh_queued: true\n\n", 'text output');
@@ -194,7 +185,7 @@ Test::More::is(main::raw('ZSCORE', "${p}by_time", 'm_b3'), '', 'nor in the time 
 Test::More::is(main::raw('SISMEMBER', "${p}type:factual", 'm_b3'), '0', 'nor in its type set');
 Test::More::is(main::raw('SISMEMBER', "${p}conversation:conv_cli_b2", 'm_b3'), '0', 'nor in its conversation set');
 Test::More::is(main::raw('SISMEMBER', "${p}agent:agent_one", 'm_b3'), '0', 'nor in its agent set');
-Test::More::is(main::raw('LRANGE', 'elaaoms:acme:jobs:refresh', 0, -1), $main::B, 'the caller queued for new contexts');
+Test::More::is(main::raw('LRANGE', 'elaaoms:{acme}:jobs:refresh', 0, -1), $main::B, 'the caller queued for new contexts');
 
 ($rc, $out, $err) = main::tool('--json', 'memory', 'delete', $main::B, 'm_b3');
 Test::More::is($rc, 3, 'again: exit 3');
@@ -222,9 +213,9 @@ Test::More::like($text, qr/memory delete CALLER MEMORY_ID.*jobs:refresh.*Exit 3/
 --- init
 # a queued job of the caller sits in the failed list, two audit entries name it
 main::post(main::transcript('conv_cli_a3', '+1 (415) 555-0123', 'Zanzibar again, about the Quokka order.'));
-my $job = main::raw('LINDEX', 'elaaoms:acme:jobs:ready', '0');
+my $job = main::raw('LINDEX', 'elaaoms:{acme}:jobs:ready', '0');
 Test::More::like($job, qr/conv_cli_a3/, 'a queued job of the caller');
-main::raw('LPUSH', 'elaaoms:acme:jobs:failed', $job);
+main::raw('LPUSH', 'elaaoms:{acme}:jobs:failed', $job);
 main::raw('XADD', 'elaaoms:acme:audit', '*', 'org', 'acme', 'caller', $main::A,
           'agent_id', 'agent_x', 'memory_ids', 'm1', 'via', 'client_data');
 main::raw('XADD', 'elaaoms:acme:audit', '*', 'org', 'acme', 'caller', $main::B,
@@ -246,9 +237,9 @@ Test::More::ok((grep { $_->{content} =~ /email/ } @{ $x->{memories} }), 'what th
 
 my %conv = map { $_->{conversation_id} => $_ } @{ $x->{conversations} };
 Test::More::is_deeply([sort keys %conv], ['conv_cli_a1', 'conv_cli_a2', 'conv_cli_a3'], 'its three conversations');
-Test::More::is($conv{conv_cli_a1}{keys}{'elaaoms:acme:conversation:conv_cli_a1'}{status}, 'extraction_completed',
+Test::More::is($conv{conv_cli_a1}{keys}{'elaaoms:{acme}:conversation:conv_cli_a1'}{status}, 'extraction_completed',
                'each conversation\'s status hash');
-Test::More::is($conv{conv_cli_a3}{keys}{'elaaoms:acme:conversation:conv_cli_a3'}{status}, 'extraction_pending',
+Test::More::is($conv{conv_cli_a3}{keys}{'elaaoms:{acme}:conversation:conv_cli_a3'}{status}, 'extraction_pending',
                'the queued one\'s too');
 my ($payload) = grep { $_->{file} eq 'conv_cli_a2_transcription.json' } @{ $conv{conv_cli_a2}{files} };
 Test::More::ok($payload, 'the stored post-call payload');
@@ -264,13 +255,15 @@ Test::More::is(ref $ctx, 'HASH', 'the pre-call context document of the agent, pa
 Test::More::ok($ctx->{dynamic_variables}{caller_known}, 'the document as client-data serves it');
 Test::More::ok(exists $x->{keys}{"${p}context:_any"}, 'and the one for other agents');
 Test::More::is($x->{keys}{"${p}calls"}{count}, 2, 'the call history');
-Test::More::is_deeply([sort @{ $x->{keys}{"${p}conversation_index"} }], ['conv_cli_a1', 'conv_cli_a2', 'conv_cli_a3'],
+my ($calls) = grep { /^elaaoms:\{acme\}:calls:[0-9a-f]{64}$/ } keys %{ $x->{keys} };
+Test::More::ok($calls, 'the conversation index, in the org\'s slot under a hashed name');
+Test::More::is_deeply([sort @{ $x->{keys}{$calls} || [] }], ['conv_cli_a1', 'conv_cli_a2', 'conv_cli_a3'],
                       'the conversation index');
 Test::More::is($x->{keys}{"${p}index"}{see}, 'memories', 'the memory index points at "memories"');
 
 Test::More::is(scalar @{ $x->{jobs} }, 2, 'its job, queued and failed');
 Test::More::is_deeply([sort map { $_->{list} } @{ $x->{jobs} }],
-                      ['elaaoms:acme:jobs:failed', 'elaaoms:acme:jobs:ready'], 'with their lists');
+                      ['elaaoms:{acme}:jobs:failed', 'elaaoms:{acme}:jobs:ready'], 'with their lists');
 Test::More::is($x->{jobs}[0]{job}{conversation_id}, 'conv_cli_a3', 'the job, parsed');
 Test::More::is(scalar @{ $x->{audit} }, 1, 'its audit entry, not the other caller\'s');
 Test::More::is($x->{audit}[0]{fields}{memory_ids}, 'm1', 'with its fields');
@@ -308,12 +301,12 @@ Test::More::ok(scalar @gone > 10, 'forget deleted keys: ' . scalar @gone);
 # org-level keys that went with their last member: the job lists (jobs,
 # counted below) and the status page's recent set (each conversation's
 # "recent")
-my @org = grep { /^elaaoms:acme:(jobs:\w+|recent)$/ } @gone;
-Test::More::is_deeply(\@org, ['elaaoms:acme:jobs:failed', 'elaaoms:acme:jobs:ready', 'elaaoms:acme:recent'],
+my @org = grep { /^elaaoms:\{acme\}:(jobs:\w+|recent)$/ } @gone;
+Test::More::is_deeply(\@org, ['elaaoms:{acme}:jobs:failed', 'elaaoms:{acme}:jobs:ready', 'elaaoms:{acme}:recent'],
                       'the org\'s keys emptied: the job lists and recent set');
 Test::More::is(scalar(grep { defined $_->{recent} } @{ $x->{conversations} }), 3,
                'each conversation\'s recent entry was in the export');
-my @missing = grep { !exists $shown{$_} } grep { !/^elaaoms:acme:(jobs:\w+|recent)$/ } @gone;
+my @missing = grep { !exists $shown{$_} } grep { !/^elaaoms:\{acme\}:(jobs:\w+|recent)$/ } @gone;
 Test::More::is_deeply(\@missing, [], 'every key forget deleted was in the export')
     or Test::More::diag(join "\n", @missing);
 Test::More::is($f->{conversations}, scalar @{ $x->{conversations} }, 'the conversations erased are those exported');

@@ -95,7 +95,7 @@ sub post {
 sub wait_completed {
     my ($org, $conv) = @_;
     return wait_until(sub {
-        (main::r('HGET', "elaaoms:$org:conversation:$conv", 'status') || '')
+        (main::r('HGET', "elaaoms:{$org}:conversation:$conv", 'status') || '')
             =~ /extraction_completed/ }, 20);
 }
 
@@ -111,19 +111,19 @@ __DATA__
 my $now = time();
 main::r('SADD', 'elaaoms:orgs', 'qorg');
 main::r('SADD', 'elaaoms:orgs', 'qother');
-main::r('LPUSH', 'elaaoms:qorg:jobs:ready', main::job('qorg', 'conv_r_old', enqueued_at => $now - 100));
-main::r('LPUSH', 'elaaoms:qorg:jobs:ready', main::job('qorg', 'conv_r_new', enqueued_at => $now - 5));
-main::r('ZADD', 'elaaoms:qorg:jobs:delayed', $now + 3600, main::job('qorg', 'conv_d1', attempt => 1));
-main::r('RPUSH', 'elaaoms:qorg:jobs:failed', main::job('qorg', 'conv_f1', attempt => 3));
-main::r('RPUSH', 'elaaoms:qorg:jobs:failed', main::job('qorg', 'conv_f2', attempt => 3));
-main::r('RPUSH', 'elaaoms:qorg:jobs:invalid', 'not a job at all');
-main::r('LPUSH', 'elaaoms:qorg:jobs:forget', '+14155550100');
+main::r('LPUSH', 'elaaoms:{qorg}:jobs:ready', main::job('qorg', 'conv_r_old', enqueued_at => $now - 100));
+main::r('LPUSH', 'elaaoms:{qorg}:jobs:ready', main::job('qorg', 'conv_r_new', enqueued_at => $now - 5));
+main::r('ZADD', 'elaaoms:{qorg}:jobs:delayed', $now + 3600, main::job('qorg', 'conv_d1', attempt => 1));
+main::r('RPUSH', 'elaaoms:{qorg}:jobs:failed', main::job('qorg', 'conv_f1', attempt => 3));
+main::r('RPUSH', 'elaaoms:{qorg}:jobs:failed', main::job('qorg', 'conv_f2', attempt => 3));
+main::r('RPUSH', 'elaaoms:{qorg}:jobs:invalid', 'not a job at all');
+main::r('LPUSH', 'elaaoms:{qorg}:jobs:forget', '+14155550100');
 main::r('HSET', 'elaaoms:workers', 'host-a:1', $now);
 main::r('HSET', 'elaaoms:workers', 'host-b:2', $now - 1000);
-main::r('LPUSH', 'elaaoms:qorg:jobs:processing:host-a:1', main::job('qorg', 'conv_p1'));
-main::r('LPUSH', 'elaaoms:qorg:jobs:processing:host-b:2', main::job('qorg', 'conv_p2'));
-main::r('LPUSH', 'elaaoms:qother:jobs:ready', main::job('qother', 'conv_o1'));
-main::r('HSET', 'elaaoms:qorg:conversation:conv_f1', 'status', 'extraction_failed',
+main::r('LPUSH', 'elaaoms:{qorg}:jobs:processing:host-a:1', main::job('qorg', 'conv_p1'));
+main::r('LPUSH', 'elaaoms:{qorg}:jobs:processing:host-b:2', main::job('qorg', 'conv_p2'));
+main::r('LPUSH', 'elaaoms:{qother}:jobs:ready', main::job('qother', 'conv_o1'));
+main::r('HSET', 'elaaoms:{qorg}:conversation:conv_f1', 'status', 'extraction_failed',
   'error', 'openai: 500 server error', 'failed_at', $now - 60);
 
 my ($st, $json, $out, $err) = main::cli(undef, '--org', 'qorg', '--json', 'queue', 'stats');
@@ -210,10 +210,10 @@ Test::More::ok($st == 0 && $out =~ /--list LIST/ && $out =~ /decode_error/, '--h
 my ($st, $json, $out, $err) = main::cli(undef, '--org', 'qorg', '--json', 'jobs', 'requeue', 'conv_f1');
 Test::More::is($st, 0, 'by conversation id: exit 0') or Test::More::diag($err);
 Test::More::is_deeply($json->[0], { requeued => 'conv_f1', from => 'failed', to => 'ready' }, 'what moved');
-my @failed = main::raw('LRANGE', 'elaaoms:qorg:jobs:failed', 0, -1);
+my @failed = main::raw('LRANGE', 'elaaoms:{qorg}:jobs:failed', 0, -1);
 Test::More::is(scalar(grep { /conv_f1/ } @failed), 0, 'gone from the failed list');
 Test::More::is(scalar(grep { /conv_f2/ } @failed), 1, 'the other failed job stays');
-my @ready = main::raw('LRANGE', 'elaaoms:qorg:jobs:ready', 0, -1);
+my @ready = main::raw('LRANGE', 'elaaoms:{qorg}:jobs:ready', 0, -1);
 Test::More::is(scalar(grep { /conv_f1/ } @ready), 1, 'in the ready list once');
 Test::More::ok($ready[-1] =~ /"conversation_id":"conv_f1"/ && $ready[-1] =~ /"attempt":3/,
     'unchanged, at the end workers take next');
@@ -221,10 +221,10 @@ Test::More::ok($ready[-1] =~ /"conversation_id":"conv_f1"/ && $ready[-1] =~ /"at
 ($st, $json, $out) = main::cli(undef, '--org', 'qorg', 'jobs', 'requeue', 'req-conv_d1');
 Test::More::is($st, 0, 'by request id, from the delayed retries');
 Test::More::is($out, "requeued: req-conv_d1\nfrom: delayed\nto: ready\n\n", 'text output');
-Test::More::is(main::r('ZCARD', 'elaaoms:qorg:jobs:delayed'), '(integer) 0', 'gone from delayed');
-Test::More::is(scalar(grep { /conv_d1/ } main::raw('LRANGE', 'elaaoms:qorg:jobs:ready', 0, -1)), 1, 'in ready once');
+Test::More::is(main::r('ZCARD', 'elaaoms:{qorg}:jobs:delayed'), '(integer) 0', 'gone from delayed');
+Test::More::is(scalar(grep { /conv_d1/ } main::raw('LRANGE', 'elaaoms:{qorg}:jobs:ready', 0, -1)), 1, 'in ready once');
 
-my $before = join '|', main::raw('LRANGE', 'elaaoms:qorg:jobs:ready', 0, -1);
+my $before = join '|', main::raw('LRANGE', 'elaaoms:{qorg}:jobs:ready', 0, -1);
 ($st, $json, $out, $err) = main::cli(undef, '--org', 'qorg', 'jobs', 'requeue', 'conv_f1');
 Test::More::is($st, 3, 'already requeued: exit 3');
 Test::More::like($err, qr/no job conv_f1/, 'says so');
@@ -232,7 +232,7 @@ Test::More::like($err, qr/no job conv_f1/, 'says so');
 Test::More::is($st, 3, 'no such job: exit 3');
 ($st) = main::cli(undef, '--org', 'qother', 'jobs', 'requeue', 'conv_f2');
 Test::More::is($st, 3, "another org's job: exit 3");
-Test::More::is(join('|', main::raw('LRANGE', 'elaaoms:qorg:jobs:ready', 0, -1)), $before, 'nothing moved');
+Test::More::is(join('|', main::raw('LRANGE', 'elaaoms:{qorg}:jobs:ready', 0, -1)), $before, 'nothing moved');
 
 ($st) = main::cli(undef, 'jobs', 'requeue');
 Test::More::is($st, 2, 'no JOB_ID: exit 2');
@@ -247,19 +247,19 @@ Test::More::ok($st == 0 && $out =~ /Lua script/ && $out =~ /Exit status 3/, '--h
 
 === TEST 4: jobs requeue-failed: every failed job to ready; the old "requeue-failed ORG" still works
 --- init
-main::r('RPUSH', 'elaaoms:qorg:jobs:failed', main::job('qorg', 'conv_f3', attempt => 3));
+main::r('RPUSH', 'elaaoms:{qorg}:jobs:failed', main::job('qorg', 'conv_f3', attempt => 3));
 my ($st, $json, $out, $err) = main::cli(undef, '--org', 'qorg', '--json', 'jobs', 'requeue-failed');
 Test::More::is($st, 0, 'exit 0') or Test::More::diag($err);
 Test::More::is($json->[0]{requeued}, 2, 'two moved');
-Test::More::is(main::r('LLEN', 'elaaoms:qorg:jobs:failed'), '(integer) 0', 'failed is empty');
-my @ready = main::raw('LRANGE', 'elaaoms:qorg:jobs:ready', 0, -1);
+Test::More::is(main::r('LLEN', 'elaaoms:{qorg}:jobs:failed'), '(integer) 0', 'failed is empty');
+my @ready = main::raw('LRANGE', 'elaaoms:{qorg}:jobs:ready', 0, -1);
 Test::More::is(scalar(grep { /conv_f2|conv_f3/ } @ready), 2, 'both in ready');
 
-main::r('RPUSH', 'elaaoms:qorg:jobs:failed', main::job('qorg', 'conv_f4', attempt => 3));
+main::r('RPUSH', 'elaaoms:{qorg}:jobs:failed', main::job('qorg', 'conv_f4', attempt => 3));
 ($st, $json, $out) = main::cli(undef, '--org', 'qorg', 'jobs', 'requeue-failed');
 Test::More::ok($st == 0 && $out eq "requeued: 1\n\n", 'text output') or Test::More::diag($out);
 
-main::r('RPUSH', 'elaaoms:qorg:jobs:failed', main::job('qorg', 'conv_f5', attempt => 3));
+main::r('RPUSH', 'elaaoms:{qorg}:jobs:failed', main::job('qorg', 'conv_f5', attempt => 3));
 ($st, $json, $out) = main::cli(undef, 'requeue-failed', 'qorg');
 Test::More::is($st, 0, 'legacy: exit 0');
 Test::More::is($out, qq({"requeued":1}\n), 'legacy: JSON as before');
@@ -268,8 +268,8 @@ Test::More::is($out, qq({"requeued":1}\n), 'legacy: JSON as before');
 Test::More::is($st, 2, 'the org is --org, not an argument: exit 2');
 ($st, $json, $out) = main::cli(undef, 'jobs', 'requeue-failed', '--help');
 Test::More::ok($st == 0 && $out =~ /requeue-failed ORG/, '--help');
-main::r('DEL', 'elaaoms:qorg:jobs:ready', 'elaaoms:qother:jobs:ready', 'elaaoms:qorg:jobs:processing:host-a:1',
-  'elaaoms:qorg:jobs:processing:host-b:2', 'elaaoms:workers');
+main::r('DEL', 'elaaoms:{qorg}:jobs:ready', 'elaaoms:{qother}:jobs:ready', 'elaaoms:{qorg}:jobs:processing:host-a:1',
+  'elaaoms:{qorg}:jobs:processing:host-b:2', 'elaaoms:workers');
 
 
 
@@ -345,7 +345,7 @@ Test::More::ok(abs($u{'gpt-cliq-mini'}{cost} - (1234 * 0.15 + 321 * 0.6) / 1e6) 
 Test::More::is($u{'text-embedding-cliq'}{embed_tokens}, 77, "the embeddings model's tokens: the fake's");
 Test::More::is_deeply([ map { $u{offline}{$_} } qw(extractions input_tokens output_tokens cost) ],
     [ 1, 0, 0, 0 ], 'the offline extractor: counted, no tokens, no cost');
-Test::More::like(main::r('HGET', 'elaaoms:acme:usage', 'input_tokens'), qr/1234/, 'the org totals still kept');
+Test::More::like(main::r('HGET', 'elaaoms:{acme}:usage', 'input_tokens'), qr/1234/, 'the org totals still kept');
 
 ($st, $json, $out) = main::cli(undef, '--org', 'acme', 'usage');
 Test::More::like($out, qr/org: acme\nday: $today\nprovider: openai\nmodel: gpt-cliq-mini\nextractions: 1\ninput_tokens: 1234\noutput_tokens: 321\nembed_tokens: 0\ncost: 0\.000378\n\n/,
@@ -359,7 +359,7 @@ Test::More::ok($st == 0 && @$json == 0, '--since tomorrow: nothing');
 Test::More::ok($st == 0 && @$json == 0, '--until yesterday: nothing');
 ($st, $json) = main::cli(undef, '--org', 'acme', '--json', 'usage', '--since', $today, '--until', $today);
 Test::More::is(scalar @$json, 3, 'today, both bounds included');
-main::r('HINCRBY', 'elaaoms:qorg:usage:daily', '2026-01-02|anthropic|claude-x|input_tokens', 5);
+main::r('HINCRBY', 'elaaoms:{qorg}:usage:daily', '2026-01-02|anthropic|claude-x|input_tokens', 5);
 ($st, $json) = main::cli(undef, '--json', 'usage', '--all-orgs');
 Test::More::is(join(',', map { "$_->{org}:$_->{model}" } @$json),
     'acme:offline,acme:gpt-cliq-mini,acme:text-embedding-cliq,qorg:claude-x', '--all-orgs');

@@ -169,14 +169,14 @@ Test::More::ok(scalar @{ main::memories('acme', '+14155550123') } >= 2, 'the cal
 # one more call waits in the queue; its job also sits in every other list
 main::post('acme', main::transcript('conv_era_a3', '+1 (415) 555-0123',
     'Zanzibar again, about the Quokka order.'));
-my $job = main::raw('LINDEX', 'elaaoms:acme:jobs:ready', '0');
+my $job = main::raw('LINDEX', 'elaaoms:{acme}:jobs:ready', '0');
 $job =~ s/\n$//;
 Test::More::like($job, qr/conv_era_a3/, 'a queued job of the caller');
-main::raw('LPUSH', 'elaaoms:acme:jobs:failed', $job);
-main::raw('LPUSH', 'elaaoms:acme:jobs:invalid', $job);
-main::raw('ZADD', 'elaaoms:acme:jobs:delayed', time() + 3600, $job);
+main::raw('LPUSH', 'elaaoms:{acme}:jobs:failed', $job);
+main::raw('LPUSH', 'elaaoms:{acme}:jobs:invalid', $job);
+main::raw('ZADD', 'elaaoms:{acme}:jobs:delayed', time() + 3600, $job);
 main::raw('HSET', 'elaaoms:workers', 'w-gone', time());
-main::raw('LPUSH', 'elaaoms:acme:jobs:processing:w-gone', $job);
+main::raw('LPUSH', 'elaaoms:{acme}:jobs:processing:w-gone', $job);
 # a crash left a temporary file; audit entries name the caller and another
 my $dir = ElaaomsTest::payload_dir() . '/acme/conv_era_a1';
 open my $fh, '>', "$dir/conv_era_a1_transcription.json.tmp" or die $!;
@@ -204,7 +204,7 @@ my @left = (main::traces($redis, @main::TRACES), main::traces($files, @main::TRA
 Test::More::is_deeply(\@left, [], 'no trace of the caller anywhere')
     or Test::More::diag(join "\n", @left);
 Test::More::ok(!(grep { /conv_era_a/ } keys %$files), 'its payload directories are gone');
-my @tomb = grep { /^elaaoms:acme:forgotten:[0-9a-f]{64}$/ } keys %$redis;
+my @tomb = grep { /^elaaoms:\{acme\}:forgotten:[0-9a-f]{64}$/ } keys %$redis;
 Test::More::is(scalar @tomb, 1, 'one tombstone, a hash');
 Test::More::ok(main::raw('TTL', $tomb[0]) > 29 * 86400, 'kept for the retention period');
 
@@ -216,7 +216,7 @@ Test::More::ok(exists $files->{'/acme/conv_era_b1/conv_era_b1_transcription.json
 Test::More::ok(exists $files->{'/globex/conv_era_c1/conv_era_c1_transcription.json'}, 'the other org\'s too');
 Test::More::is(main::status_of('acme', 'conv_era_b1')->{status}, 'extraction_completed', 'the other conversation hash stays');
 Test::More::like($redis->{'elaaoms:acme:audit'}, qr/\+12025550188/, 'the other audit entry stays');
-main::raw('DEL', 'elaaoms:acme:jobs:processing:w-gone');
+main::raw('DEL', 'elaaoms:{acme}:jobs:processing:w-gone');
 main::raw('HDEL', 'elaaoms:workers', 'w-gone');
 
 

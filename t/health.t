@@ -158,11 +158,11 @@ ElaaomsTest::redis_cmd('FLUSHALL');
 ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', time(), 'EX', 60);
 ElaaomsTest::redis_cmd('SADD', 'elaaoms:orgs', 'acme', 'other');
 my $old = time() - 2000;
-ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:acme:jobs:ready',
+ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:{acme}:jobs:ready',
     qq({"org":"acme","enqueued_at":$old}));
-ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:acme:jobs:ready',
+ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:{acme}:jobs:ready',
     '{"org":"acme","enqueued_at":' . (time() - 5) . '}');
-ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:other:jobs:ready',
+ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:{other}:jobs:ready',
     '{"org":"other","enqueued_at":' . (time() - 30) . '}');
 --- request
 GET /health
@@ -179,7 +179,7 @@ elaaoms: health: degraded: "queue: the oldest job has waited
 ElaaomsTest::redis_cmd('FLUSHALL');
 ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', time(), 'EX', 60);
 ElaaomsTest::redis_cmd('SADD', 'elaaoms:orgs', 'acme');
-ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:acme:jobs:ready',
+ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:{acme}:jobs:ready',
     '{"org":"acme","enqueued_at":' . (time() - 30) . '}');
 --- request
 GET /health
@@ -195,9 +195,9 @@ ElaaomsTest::redis_cmd('FLUSHALL');
 ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', time(), 'EX', 60);
 # the window's older snapshot: 5 ok, 1 failed; since then 2 more ok, 19
 # more failed
-ElaaomsTest::redis_cmd('HSET', 'elaaoms:health:window', 't', time() - 10,
+ElaaomsTest::redis_cmd('HSET', 'elaaoms:{health}:window', 't', time() - 10,
     'ok', 5, 'failed', 1, 'pok', 5, 'pfailed', 1);
-ElaaomsTest::redis_cmd('HSET', 'elaaoms:metrics:worker',
+ElaaomsTest::redis_cmd('HSET', 'elaaoms:{health}:metrics:worker',
     'elaaoms_extractions_total{outcome="ok",provider="offline"}', 3,
     'elaaoms_extractions_total{outcome="ok",provider="openai"}', 4,
     'elaaoms_extractions_total{outcome="failed",provider="openai"}', 20,
@@ -217,9 +217,9 @@ GET /health
 --- init
 ElaaomsTest::redis_cmd('FLUSHALL');
 ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', time(), 'EX', 60);
-ElaaomsTest::redis_cmd('HSET', 'elaaoms:health:window', 't', time() - 10,
+ElaaomsTest::redis_cmd('HSET', 'elaaoms:{health}:window', 't', time() - 10,
     'ok', 0, 'failed', 0, 'pok', 0, 'pfailed', 0);
-ElaaomsTest::redis_cmd('HSET', 'elaaoms:metrics:worker',
+ElaaomsTest::redis_cmd('HSET', 'elaaoms:{health}:metrics:worker',
     'elaaoms_extractions_total{outcome="ok",provider="offline"}', 3,
     'elaaoms_extractions_total{outcome="failed",provider="openai"}', 20);
 --- request
@@ -234,9 +234,9 @@ GET /health
 --- init
 ElaaomsTest::redis_cmd('FLUSHALL');
 ElaaomsTest::redis_cmd('SET', 'elaaoms:worker:heartbeat', time(), 'EX', 60);
-ElaaomsTest::redis_cmd('HSET', 'elaaoms:health:window', 't', time() - 10,
+ElaaomsTest::redis_cmd('HSET', 'elaaoms:{health}:window', 't', time() - 10,
     'ok', 0, 'failed', 0, 'pok', 0, 'pfailed', 0);
-ElaaomsTest::redis_cmd('HSET', 'elaaoms:metrics:worker',
+ElaaomsTest::redis_cmd('HSET', 'elaaoms:{health}:metrics:worker',
     'elaaoms_extractions_total{outcome="ok",provider="offline"}', 2,
     'elaaoms_extractions_total{outcome="failed",provider="openai"}', 7);
 --- request

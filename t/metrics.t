@@ -51,16 +51,16 @@ sub seed {
                            'EX', 60);
     ElaaomsTest::redis_cmd('HSET', 'elaaoms:workers', 'w1', $now);
     ElaaomsTest::redis_cmd('SADD', 'elaaoms:orgs', 'acme');
-    ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:acme:jobs:ready',
+    ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:{acme}:jobs:ready',
         '{"org":"acme","enqueued_at":' . ($now - 120) . '}');
-    ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:acme:jobs:ready',
+    ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:{acme}:jobs:ready',
         '{"org":"acme","enqueued_at":' . ($now - 3) . '}');
-    ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:acme:jobs:ready', '{}');
-    ElaaomsTest::redis_cmd('RPUSH', 'elaaoms:acme:jobs:processing:w1', '{}');
-    ElaaomsTest::redis_cmd('ZADD', 'elaaoms:acme:jobs:delayed', $now, 'j1',
+    ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:{acme}:jobs:ready', '{}');
+    ElaaomsTest::redis_cmd('RPUSH', 'elaaoms:{acme}:jobs:processing:w1', '{}');
+    ElaaomsTest::redis_cmd('ZADD', 'elaaoms:{acme}:jobs:delayed', $now, 'j1',
                            $now + 1, 'j2');
-    ElaaomsTest::redis_cmd('RPUSH', 'elaaoms:acme:jobs:failed', '{}');
-    ElaaomsTest::redis_cmd('HSET', 'elaaoms:metrics:worker',
+    ElaaomsTest::redis_cmd('RPUSH', 'elaaoms:{acme}:jobs:failed', '{}');
+    ElaaomsTest::redis_cmd('HSET', 'elaaoms:{health}:metrics:worker',
         'elaaoms_extractions_total{outcome="ok",provider="offline"}', 5,
         'elaaoms_extractions_total{outcome="failed",provider="openai"}', 1,
         'elaaoms_postcall_to_stored_seconds_bucket{le="10"}', 4,
@@ -69,7 +69,7 @@ sub seed {
         'elaaoms_postcall_to_stored_seconds_count', 5,
         'elaaoms_extractions_total{outcome="ok"', 9,
         'elaaoms_unknown_family_total', 3);
-    ElaaomsTest::redis_cmd('HSET', 'elaaoms:metrics:worker:meta',
+    ElaaomsTest::redis_cmd('HSET', 'elaaoms:{health}:metrics:worker:meta',
         'elaaoms_extractions_total', 'counter Extractions by outcome and provider.',
         'elaaoms_postcall_to_stored_seconds', 'histogram From post-call to memories stored.');
 }

@@ -25,7 +25,7 @@ our $DEEP = '{"type":"post_call_transcription","event_timestamp":1,"data":'
 
 sub queued {
     my ($org, $conv) = @_;
-    my $list = redis_cmd('LRANGE', "elaaoms:$org:jobs:ready", 0, -1);
+    my $list = redis_cmd('LRANGE', "elaaoms:{$org}:jobs:ready", 0, -1);
     my @n = ($list =~ /"conversation_id\\?":\\?"\Q$conv\E\\?"/g);
     return scalar @n;
 }
@@ -63,11 +63,11 @@ __DATA__
 === TEST 2: Redis holds exactly one job, with the caller normalized and the status pending
 --- init
 Test::More::is(main::queued('acme', 'conv_01kbq4r7v2e9m3x5t8w6y0z1a2'), 1, 'one job queued');
-my $job = ElaaomsTest::redis_cmd('LINDEX', 'elaaoms:acme:jobs:ready', 0);
+my $job = ElaaomsTest::redis_cmd('LINDEX', 'elaaoms:{acme}:jobs:ready', 0);
 Test::More::like($job, qr/\\"caller\\":\\"\+14155550123\\"/, 'caller key in the job');
 Test::More::like($job, qr/\\"org\\":\\"acme\\"/, 'organization in the job');
 Test::More::like($job, qr/\\"request_id\\":\\"[0-9a-f]{32}\\"/, 'request id in the job');
-Test::More::like(ElaaomsTest::redis_cmd('HGET', 'elaaoms:acme:conversation:conv_01kbq4r7v2e9m3x5t8w6y0z1a2', 'status'),
+Test::More::like(ElaaomsTest::redis_cmd('HGET', 'elaaoms:{acme}:conversation:conv_01kbq4r7v2e9m3x5t8w6y0z1a2', 'status'),
     qr/extraction_pending/, 'conversation status');
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
@@ -121,7 +121,7 @@ Test::More::is(main::queued('acme', 'conv_01kbq4r7v2e9m3x5t8w6y0z1a2'), 1, 'retr
 
 === TEST 6: the anonymous job has a null caller, the SIP caller is normalized; audio and failures queue nothing
 --- init
-my $list = ElaaomsTest::redis_cmd('LRANGE', 'elaaoms:acme:jobs:ready', 0, -1);
+my $list = ElaaomsTest::redis_cmd('LRANGE', 'elaaoms:{acme}:jobs:ready', 0, -1);
 Test::More::like($list, qr/conv_01anon0000000000000000000\\",\\"agent_id\\":\\"agent_01support7x\\",\\"caller\\":null/, 'anonymous caller is null');
 Test::More::like($list, qr/\\"caller\\":\\"\+14155550123\\"/, 'SIP "+1 415-555-0123" normalized');
 Test::More::is(main::queued('acme', 'conv_01fail0000000000000000001'), 0, 'a failure is saved, not queued');
@@ -169,7 +169,7 @@ GET /health
 --- init
 Test::More::ok(!-e "$ENV{TEST_NGINX_PAYLOAD_DIR}/bad", 'no payload directory was created');
 Test::More::ok(!-e "/etc/passwd_transcription.json", 'nothing outside the payload directory');
-Test::More::is(ElaaomsTest::redis_cmd('EXISTS', 'elaaoms:default:jobs:ready'), '(integer) 0', 'no job queued');
+Test::More::is(ElaaomsTest::redis_cmd('EXISTS', 'elaaoms:{default}:jobs:ready'), '(integer) 0', 'no job queued');
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- request
@@ -196,7 +196,7 @@ post-call: payload not saved
 
 === TEST 10: ... and nothing was queued for it
 --- init
-Test::More::is(ElaaomsTest::redis_cmd('EXISTS', 'elaaoms:unwritable:jobs:ready'), '(integer) 0', 'no job after a 503');
+Test::More::is(ElaaomsTest::redis_cmd('EXISTS', 'elaaoms:{unwritable}:jobs:ready'), '(integer) 0', 'no job after a 503');
 --- http_config
     elaaoms_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT;
 --- request
@@ -231,7 +231,7 @@ ElaaomsTest::redis_stop();
 ElaaomsTest::redis_start();
 my $log = ElaaomsTest::worker_start(llm_provider => 'offline');
 Test::More::ok(ElaaomsTest::wait_until(sub {
-        ElaaomsTest::redis_cmd('HGET', 'elaaoms:acme:conversation:conv_while_redis_down', 'status') =~ /extraction_completed/ }, 10),
+        ElaaomsTest::redis_cmd('HGET', 'elaaoms:{acme}:conversation:conv_while_redis_down', 'status') =~ /extraction_completed/ }, 10),
     'pending job queued and extracted by the worker');
 Test::More::ok(ElaaomsTest::wait_until(sub { !-e "$ENV{TEST_NGINX_PAYLOAD_DIR}/acme/conv_while_redis_down/conv_while_redis_down_transcription.pending" }, 5),
     'marker removed');
@@ -240,7 +240,7 @@ open my $fh, '<', $log or die "$log: $!";
 my @queued = grep { /pending job of acme\/conv_while_redis_down queued/ } <$fh>;
 close $fh;
 Test::More::is(scalar @queued, 1, 'queued once, not at every sweep');
-Test::More::is(ElaaomsTest::redis_cmd('HGET', 'elaaoms:metrics:worker', 'elaaoms_payloads_swept_total'),
+Test::More::is(ElaaomsTest::redis_cmd('HGET', 'elaaoms:{health}:metrics:worker', 'elaaoms_payloads_swept_total'),
     '"1"', 'counted once for /metrics');
 ElaaomsTest::worker_stop();
 --- request eval
@@ -252,7 +252,7 @@ ElaaomsTest::worker_stop();
 
 === TEST 13: the sweep kept the event time too: an older copy of that conversation is a 409, a newer one is taken
 --- init
-Test::More::like(ElaaomsTest::redis_cmd('HGET', 'elaaoms:acme:conversation:conv_while_redis_down', 'event_ts:post_call_transcription'),
+Test::More::like(ElaaomsTest::redis_cmd('HGET', 'elaaoms:{acme}:conversation:conv_while_redis_down', 'event_ts:post_call_transcription'),
                  qr/1763400000/, 'event_ts kept by the worker\'s sweep');
 --- config
     location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }

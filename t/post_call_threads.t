@@ -38,7 +38,7 @@ our $AUDIO_BODY = '{"type":"post_call_audio","event_timestamp":1763400005,'
 
 sub queued {
     my ($org, $conv) = @_;
-    my $list = redis_cmd('LRANGE', "elaaoms:$org:jobs:ready", 0, -1);
+    my $list = redis_cmd('LRANGE', "elaaoms:{$org}:jobs:ready", 0, -1);
     my @n = ($list =~ /"conversation_id\\?":\\?"\Q$conv\E\\?"/g);
     return scalar @n;
 }

@@ -13,6 +13,7 @@ use Test::Nginx::Socket 'no_plan';
 use ElaaomsTest;
 use JSON::PP ();
 use Time::HiRes ();
+use Digest::SHA ();
 
 $ENV{TEST_NGINX_REDIS_PORT} = redis_start();
 $ENV{TEST_NGINX_PAYLOAD_DIR} = payload_dir();
@@ -86,7 +87,7 @@ for my $c ('conv_ret_a1', 'conv_ret_f1') {
                    "$c extracted");
 }
 # f1 stands for a conversation whose extraction failed: its transcript stays
-main::raw('HSET', 'elaaoms:acme:conversation:conv_ret_f1', 'status', 'extraction_failed');
+main::raw('HSET', 'elaaoms:{acme}:conversation:conv_ret_f1', 'status', 'extraction_failed');
 # a crash leftover
 my $dir = ElaaomsTest::payload_dir() . '/acme/conv_ret_a1';
 open my $fh, '>', "$dir/conv_ret_a1_transcription.json.tmp" or die $!;
@@ -141,9 +142,11 @@ Test::More::ok(ElaaomsTest::wait_until(sub { !-e $dir }, 8 * $main::DAY),
                'the first conversation\'s payload directory is gone');
 $age = Time::HiRes::time() - $t0;
 Test::More::ok($age >= 7 * $main::DAY, "not before seven days: after ${age}s");
-Test::More::is(main::raw('EXISTS', 'elaaoms:acme:conversation:conv_ret_a1'), "0\n", 'its conversation hash is gone');
-Test::More::is(main::raw('EXISTS', 'elaaoms:acme:intake:post_call_audio:conv_ret_a1'), "0\n", 'its intake marker too');
-Test::More::unlike(main::raw('SMEMBERS', 'elaaoms:acme:{acme:+14155550171}:conversation_index'),
+Test::More::is(main::raw('EXISTS', 'elaaoms:{acme}:conversation:conv_ret_a1'), "0\n", 'its conversation hash is gone');
+Test::More::is(main::raw('EXISTS', 'elaaoms:{acme}:intake:post_call_audio:conv_ret_a1'), "0\n", 'its intake marker too');
+my $index = 'elaaoms:{acme}:calls:' . Digest::SHA::sha256_hex('acme:+14155550171');
+Test::More::like(main::raw('SMEMBERS', $index), qr/conv_ret_a2/, 'the caller\'s conversation index keeps the younger one');
+Test::More::unlike(main::raw('SMEMBERS', $index),
                    qr/conv_ret_a1/, 'it leaves the caller\'s conversation index');
 Test::More::ok(-e main::file('conv_ret_f1', '_transcription.json'), 'a failed extraction keeps its transcript');
 Test::More::is(main::status_of('conv_ret_f1'), 'extraction_failed', 'and its status');

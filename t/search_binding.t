@@ -115,10 +115,10 @@ __DATA__
 
 === TEST 2: the binding is a hashed key with a lifetime (elaaoms_call_ttl, 4 hours by default)
 --- init
-my @k = grep { /call:/ } split /\n/, ElaaomsTest::redis_cmd('KEYS', 'elaaoms:acme:call:*');
+my @k = grep { /call:/ } split /\n/, ElaaomsTest::redis_cmd('KEYS', 'elaaoms:{acme}:call:*');
 Test::More::ok(scalar @k >= 1, 'a call key: ' . join(' ', @k));
 Test::More::ok(!(grep { /CA0001/ } @k), 'the call id is hashed, not quoted');
-my ($key) = map { /"?(elaaoms:acme:call:[0-9a-f]{32})"?/ ? $1 : () } @k;
+my ($key) = map { /"?(elaaoms:\{acme\}:call:[0-9a-f]{32})"?/ ? $1 : () } @k;
 my $ttl = ElaaomsTest::redis_cmd('TTL', $key);
 Test::More::ok($ttl =~ /(\d+)/ && $1 > 4 * 3600 - 60 && $1 <= 4 * 3600, "ttl $ttl");
 Test::More::like(ElaaomsTest::redis_cmd('GET', $key), qr/\+14155550123/, 'it names the caller');

@@ -32,25 +32,25 @@ sub seed {
                            'EX', 60);
     ElaaomsTest::redis_cmd('HSET', 'elaaoms:workers', 'w1', $now);
     ElaaomsTest::redis_cmd('SADD', 'elaaoms:orgs', 'acme', 'zeta');
-    ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:acme:jobs:ready',
+    ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:{acme}:jobs:ready',
         '{"org":"acme","enqueued_at":' . ($now - 300) . '}');
-    ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:acme:jobs:ready',
+    ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:{acme}:jobs:ready',
         '{"org":"acme","enqueued_at":' . ($now - 5) . '}');
-    ElaaomsTest::redis_cmd('RPUSH', 'elaaoms:acme:jobs:processing:w1', '{}');
-    ElaaomsTest::redis_cmd('ZADD', 'elaaoms:acme:jobs:delayed', $now + 60,
+    ElaaomsTest::redis_cmd('RPUSH', 'elaaoms:{acme}:jobs:processing:w1', '{}');
+    ElaaomsTest::redis_cmd('ZADD', 'elaaoms:{acme}:jobs:delayed', $now + 60,
                            '{}');
-    ElaaomsTest::redis_cmd('RPUSH', 'elaaoms:acme:jobs:failed', '{}');
-    ElaaomsTest::redis_cmd('HSET', 'elaaoms:acme:usage', 'extractions', 7,
+    ElaaomsTest::redis_cmd('RPUSH', 'elaaoms:{acme}:jobs:failed', '{}');
+    ElaaomsTest::redis_cmd('HSET', 'elaaoms:{acme}:usage', 'extractions', 7,
         'input_tokens', 12000, 'output_tokens', 3400, 'cost', '0.0421');
-    ElaaomsTest::redis_cmd('ZADD', 'elaaoms:acme:recent', $now - 100,
+    ElaaomsTest::redis_cmd('ZADD', 'elaaoms:{acme}:recent', $now - 100,
                            'conv_old', $now - 10, 'conv_new');
-    ElaaomsTest::redis_cmd('HSET', 'elaaoms:acme:conversation:conv_old',
+    ElaaomsTest::redis_cmd('HSET', 'elaaoms:{acme}:conversation:conv_old',
         'status', 'extraction_completed', 'caller', '+14155550123',
         'agent_id', 'agent_support', 'received_at', $now - 100,
         'completed_at', $now - 88, 'memories_stored', 4,
         'provider', 'offline');
     # anonymous: no caller field
-    ElaaomsTest::redis_cmd('HSET', 'elaaoms:acme:conversation:conv_new',
+    ElaaomsTest::redis_cmd('HSET', 'elaaoms:{acme}:conversation:conv_new',
         'status', 'extraction_failed', 'agent_id', 'agent_sales',
         'received_at', $now - 10);
 }
@@ -157,7 +157,7 @@ main::seed();
 === TEST 3: a conversation whose hash is gone (erased, expired) is not listed
 --- init
 main::seed();
-ElaaomsTest::redis_cmd('DEL', 'elaaoms:acme:conversation:conv_old');
+ElaaomsTest::redis_cmd('DEL', 'elaaoms:{acme}:conversation:conv_old');
 --- request
 GET /status/?data=1
 --- error_code: 200

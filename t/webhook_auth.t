@@ -49,7 +49,7 @@ sub check_conf {
 
 sub queued {
     my ($org, $conv) = @_;
-    my $list = redis_cmd('LRANGE', "elaaoms:$org:jobs:ready", 0, -1);
+    my $list = redis_cmd('LRANGE', "elaaoms:{$org}:jobs:ready", 0, -1);
     my @n = ($list =~ /"conversation_id\\?":\\?"\Q$conv\E\\?"/g);
     return scalar @n;
 }
@@ -638,7 +638,7 @@ signature not checked for replays
 my $dir = "$ENV{TEST_NGINX_PAYLOAD_DIR}/default/conv_replayed";
 Test::More::ok(unlink("$dir/conv_replayed_transcription.json"), 'the stored payload is removed');
 Test::More::is(main::queued('default', 'conv_replayed'), 1, 'one job was queued');
-ElaaomsTest::redis_cmd('DEL', 'elaaoms:default:jobs:ready');
+ElaaomsTest::redis_cmd('DEL', 'elaaoms:{default}:jobs:ready');
 --- config
     location = /webhook/post-call {
         elaaoms_signature_secret test_secret;
@@ -693,7 +693,7 @@ GET /t
 === TEST 36: ... one job, and the newest event time kept on the conversation
 --- init
 Test::More::is(main::queued('default', 'conv_ordered'), 1, 'only the newer delivery was queued');
-Test::More::like(ElaaomsTest::redis_cmd('HGET', 'elaaoms:default:conversation:conv_ordered', 'event_ts:post_call_transcription'),
+Test::More::like(ElaaomsTest::redis_cmd('HGET', 'elaaoms:{default}:conversation:conv_ordered', 'event_ts:post_call_transcription'),
                  qr/1763400200/, 'event_ts of the newer');
 --- request
 GET /t

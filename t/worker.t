@@ -117,7 +117,7 @@ my %types = map { $_->{type} => $_->{importance} } @$m;
 Test::More::is($types{preference}, 6, 'preference stored');
 Test::More::is($types{issue}, 8, 'issue stored with its importance');
 Test::More::is($types{emotion}, 4, 'emotion stored');
-Test::More::like(ElaaomsTest::redis_cmd('HGET', 'elaaoms:acme:usage', 'extractions'), qr/\d/, 'org usage totals');
+Test::More::like(ElaaomsTest::redis_cmd('HGET', 'elaaoms:{acme}:usage', 'extractions'), qr/\d/, 'org usage totals');
 ElaaomsTest::worker_stop();
 
 
@@ -180,7 +180,7 @@ Test::More::ok($elapsed >= 4.3, "the three delays were waited (${elapsed}s >= 4.
 Test::More::is(scalar(ElaaomsTest::fake_requests($main::FAKE, '/v1/chat/completions')), 4, 'first try + 3 retries');
 Test::More::like(main::status_of('acme', 'conv_retry_1')->{error}, qr/500|server/i, 'the reason is kept');
 Test::More::ok(-s "$ENV{TEST_NGINX_PAYLOAD_DIR}/acme/conv_retry_1/conv_retry_1_transcription.json", 'transcript kept');
-Test::More::like(ElaaomsTest::redis_cmd('LRANGE', 'elaaoms:acme:jobs:failed', 0, -1), qr/conv_retry_1/, 'job in the failed list');
+Test::More::like(ElaaomsTest::redis_cmd('LRANGE', 'elaaoms:{acme}:jobs:failed', 0, -1), qr/conv_retry_1/, 'job in the failed list');
 open my $fh, '<', $log; my @lines = grep { /retry in/ } <$fh>; close $fh;
 Test::More::is(scalar @lines, 3, 'three retries logged');
 Test::More::like(join('', @lines), qr/retry in 0\.1.*retry in 0\.6.*retry in 3\.6/s, '1, 5, 30 minutes, scaled');
@@ -294,7 +294,7 @@ my @convs = map { "conv_kill_$_" } 1 .. 8;
 main::post('acme', main::transcript($_, '+1202555' . (1000 + substr($_, 10)), 'I prefer email.')) for @convs;
 Time::HiRes::sleep(1.0);
 ElaaomsTest::worker_stop('KILL');
-my $inflight = ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:acme:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n", 0);
+my $inflight = ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:{acme}:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n", 0);
 Test::More::like($inflight, qr/\(integer\) [1-9]/, "jobs were in flight when killed: $inflight");
 ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai', openai_base_url => $main::FAKE,
     openai_api_key => 'sk-test', llm_fallback => 0, concurrency => 2);
@@ -307,8 +307,8 @@ for my $c (@convs) {
     Test::More::is(scalar @$m, 1, "$c: one memory, stored once");
     Test::More::is($m->[0]{reinforcement_count}, 0, "$c: never reinforced by a replay");
 }
-Test::More::is(ElaaomsTest::redis_cmd('LLEN', 'elaaoms:acme:jobs:ready'), '(integer) 0', 'ready queue empty');
-Test::More::is(ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:acme:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n", 0),
+Test::More::is(ElaaomsTest::redis_cmd('LLEN', 'elaaoms:{acme}:jobs:ready'), '(integer) 0', 'ready queue empty');
+Test::More::is(ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:{acme}:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n", 0),
     '(integer) 0', 'no job left in any processing list');
 ElaaomsTest::fake_control($main::FAKE, { latency_ms => 0 });
 ElaaomsTest::worker_stop();
@@ -323,13 +323,13 @@ my $log = ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'ope
     llm_max_retries => 0, concurrency => 1, drain_secs => 1);
 main::post('acme', main::transcript('conv_term_1', '+12025550150', 'I prefer email.'));
 Test::More::ok(ElaaomsTest::wait_until(sub {
-        ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:acme:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n", 0) =~ /\(integer\) 1/ }, 5),
+        ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:{acme}:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n", 0) =~ /\(integer\) 1/ }, 5),
     'the job is running');
 my $t0 = Time::HiRes::time();
 ElaaomsTest::worker_stop('TERM');
 my $took = Time::HiRes::time() - $t0;
 Test::More::ok($took < 2.5, "the worker stopped after the drain time ($took s)");
-Test::More::like(ElaaomsTest::redis_cmd('LRANGE', 'elaaoms:acme:jobs:ready', 0, -1), qr/conv_term_1/, 'the job is back on the ready queue');
+Test::More::like(ElaaomsTest::redis_cmd('LRANGE', 'elaaoms:{acme}:jobs:ready', 0, -1), qr/conv_term_1/, 'the job is back on the ready queue');
 Test::More::isnt(main::status_of('acme', 'conv_term_1')->{status}, 'extraction_completed', 'not completed by the stopped worker');
 open my $fh, '<', $log or die $!; my $l = join '', <$fh>; close $fh;
 Test::More::like($l, qr/put back on their queues/, 'the requeue is logged');
@@ -350,7 +350,7 @@ ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai',
     concurrency => 1, drain_secs => 10);
 main::post('acme', main::transcript('conv_term_2', '+12025550151', 'I prefer texts.'));
 Test::More::ok(ElaaomsTest::wait_until(sub {
-        ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:acme:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n", 0) =~ /\(integer\) 1/ }, 5),
+        ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:{acme}:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n", 0) =~ /\(integer\) 1/ }, 5),
     'the job is running');
 ElaaomsTest::worker_stop('TERM');
 Test::More::is(main::status_of('acme', 'conv_term_2')->{status}, 'extraction_completed', 'drained: completed before exit');
@@ -462,7 +462,7 @@ my $put = sub {
 my $job = sub {
     my ($conv, $path) = @_;
     ElaaomsTest::redis_cmd('SADD', 'elaaoms:orgs', 'acme');
-    ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:acme:jobs:ready', JSON::PP->new->canonical->encode({
+    ElaaomsTest::redis_cmd('LPUSH', 'elaaoms:{acme}:jobs:ready', JSON::PP->new->canonical->encode({
         org => 'acme', type => 'post_call_transcription', conversation_id => $conv,
         agent_id => 'agent_01support7x', caller => '+12025550120', payload_path => $path,
         request_id => "rid-$conv", attempt => 0, enqueued_at => time() }));
@@ -475,9 +475,9 @@ $put->("$out/acme", 'conv_out_3', '+12025550120');
 # the right name, but another organization's payload
 $job->('conv_out_4', $put->("$pay/globex", 'conv_out_4', '+12025550120'));
 my $log = ElaaomsTest::worker_start(llm_provider => 'offline', concurrency => 1);
-Test::More::ok(ElaaomsTest::wait_until(sub { ElaaomsTest::redis_cmd('LLEN', 'elaaoms:acme:jobs:invalid') =~ /\b4$/ }, 15),
+Test::More::ok(ElaaomsTest::wait_until(sub { ElaaomsTest::redis_cmd('LLEN', 'elaaoms:{acme}:jobs:invalid') =~ /\b4$/ }, 15),
     'the four jobs are in the invalid list');
-Test::More::unlike(ElaaomsTest::redis_cmd('LRANGE', 'elaaoms:acme:jobs:failed', 0, -1), qr/conv_out/, 'none in the failed list');
+Test::More::unlike(ElaaomsTest::redis_cmd('LRANGE', 'elaaoms:{acme}:jobs:failed', 0, -1), qr/conv_out/, 'none in the failed list');
 Test::More::is(scalar @{ main::memories('acme', '+12025550120') }, 0, 'nothing was read: no memories');
 Test::More::is(main::status_of('acme', 'conv_out_1')->{status} // '', '', 'no status for the forged conversation');
 open my $fh, '<', $log or die $!; my $l = join '', <$fh>; close $fh;
@@ -532,7 +532,7 @@ Test::More::unlike($l, qr/Maria\.Lopez|Lopez-4711/i, 'the id never appears');
 --- config eval
 $main::CONFIG . "    location = /metrics { elaaoms_metrics; }\n"
 --- init
-ElaaomsTest::redis_cmd('DEL', 'elaaoms:metrics:worker', 'elaaoms:metrics:worker:meta');
+ElaaomsTest::redis_cmd('DEL', 'elaaoms:{health}:metrics:worker', 'elaaoms:{health}:metrics:worker:meta');
 ElaaomsTest::fake_control($main::FAKE, { reset => JSON::PP::true() });
 ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai', openai_base_url => $main::FAKE,
     openai_api_key => 'sk-test', openai_price_in => 0.15, openai_price_out => 0.6,

@@ -14,6 +14,7 @@
 #include "context/context_store.h"
 #include "intake/caller_id.h"
 #include "intake/ids.h"
+#include "key_upgrade.h"
 #include "process.h"
 #include "store/memory_store.h"
 #include "store/redis_keys.h"
@@ -21,10 +22,12 @@
 
 
 /*
- * Rewrites the version-1 records of every caller of the org with all
- * their agents (memory_store.h), then rebuilds the pre-call contexts of
- * the callers it changed, so that nginx serves each agent what it
- * created or reinforced before this version too.
+ * Moves the org's keys (and the global counters) of the layout before
+ * issue 16 to their cluster-layout names (key_upgrade.h), then rewrites
+ * the version-1 records of every caller of the org with all their agents
+ * (memory_store.h), then rebuilds the pre-call contexts of the callers it
+ * changed, so that nginx serves each agent what it created or reinforced
+ * before this version too.
  */
 static int
 elaaoms_cli_upgrade(elaaoms_cli_t *cli, redisContext *rc, const char *org)
@@ -34,6 +37,7 @@ elaaoms_cli_upgrade(elaaoms_cli_t *cli, redisContext *rc, const char *org)
     char                              err[256];
     char                              masked[ELAAOMS_LOG_CALLER_LEN];
     size_t                            i, n, callers, records, contexts;
+    size_t                            moved, org_moved;
     redisReply                       *r, *page;
     const char                       *caller;
     elaaoms_context_refresh_req_t     req;
@@ -45,6 +49,17 @@ elaaoms_cli_upgrade(elaaoms_cli_t *cli, redisContext *rc, const char *org)
         return elaaoms_cli_fail(cli, ELAAOMS_CLI_USAGE, "invalid "
                                 "organization");
     }
+
+    /* the global keys and the org's (in elaaoms:orgs or not) */
+    if (elaaoms_key_upgrade_global(rc, &moved, err, sizeof(err)) != 0
+        || elaaoms_key_upgrade_org(rc, org, &org_moved, err, sizeof(err))
+           != 0)
+    {
+        elaaoms_cli_fail(cli, 0, "key upgrade: %s", err);
+        return ELAAOMS_CLI_FAILED;
+    }
+
+    moved += org_moved;
 
     /* every caller's contexts, for the agents already known */
     memset(&req, 0, sizeof(req));
@@ -112,6 +127,7 @@ elaaoms_cli_upgrade(elaaoms_cli_t *cli, redisContext *rc, const char *org)
     } while (strcmp(cursor, "0") != 0);
 
     yajl_gen_map_open(cli->g);
+    elaaoms_cli_int(cli->g, "keys_moved", (long long) moved);
     elaaoms_cli_int(cli->g, "callers", (long long) callers);
     elaaoms_cli_int(cli->g, "records_upgraded", (long long) records);
     elaaoms_cli_int(cli->g, "contexts", (long long) contexts);
@@ -271,7 +287,7 @@ elaaoms_cli_profile_refresh(elaaoms_cli_t *cli, int argc, char **argv)
 const elaaoms_cli_command_t  elaaoms_cli_admin_commands[] = {
 
     { "upgrade", "ORG",
-      "rewrites version-1 records with all their agents", "",
+      "moves keys to the cluster layout, rewrites version-1 records", "",
       elaaoms_cli_legacy_upgrade, ELAAOMS_CLI_REDIS | ELAAOMS_CLI_LEGACY },
 
     { "refresh-contexts", "ORG CALLER [AGENT...]",

@@ -210,23 +210,23 @@ elaaoms_cli_legacy_forget(elaaoms_cli_t *cli, int argc, char **argv)
 /*
  * 1 when ELAAOMS holds anything of the caller: memories, a conversation in
  * its index or the memory registry, or the contexts' count of calls; 0
- * when not; -1 on a Redis error.  One EXISTS: the keys share a slot.
+ * when not; -1 on a Redis error.  One EXISTS of the caller's keys (one
+ * slot), one of its conversation index (the org's slot).
  */
 int
 elaaoms_cli_caller_known(elaaoms_cli_t *cli, const char *caller)
 {
-    int          i, v;
-    char         keys[5][ELAAOMS_KEY_MAX];
-    const char  *argv[6];
-    redisReply  *r;
-    static const char  *sfx[5] = {
-        ELAAOMS_MEMORY_KEY_INDEX, ELAAOMS_MEMORY_KEY_CALLS,
-        ELAAOMS_MEMORY_KEY_CONVERSATIONS, ELAAOMS_CONTEXT_KEY_CALLS,
-        ELAAOMS_CONTEXT_KEY_CALL_IDS
+    int          i;
+    char         keys[4][ELAAOMS_KEY_MAX], index[ELAAOMS_KEY_MAX];
+    long long    v;
+    const char  *argv[5];
+    static const char  *sfx[4] = {
+        ELAAOMS_MEMORY_KEY_INDEX, ELAAOMS_MEMORY_KEY_CONVERSATIONS,
+        ELAAOMS_CONTEXT_KEY_CALLS, ELAAOMS_CONTEXT_KEY_CALL_IDS
     };
 
     argv[0] = "EXISTS";
-    for (i = 0; i < 5; i++) {
+    for (i = 0; i < 4; i++) {
         if (elaaoms_key_caller(keys[i], ELAAOMS_KEY_MAX, cli->org, caller,
                                sfx[i]) < 0)
         {
@@ -235,17 +235,21 @@ elaaoms_cli_caller_known(elaaoms_cli_t *cli, const char *caller)
         argv[i + 1] = keys[i];
     }
 
-    r = redisCommandArgv(cli->rc, 6, argv, NULL);
-    if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
-        if (r) {
-            freeReplyObject(r);
-        }
+    if (elaaoms_key_conversation_index(index, sizeof(index), cli->org,
+                                       caller) < 0)
+    {
         return -1;
     }
 
-    v = r->integer > 0;
-    freeReplyObject(r);
-    return v;
+    v = elaaoms_cli_integer(cli, redisCommandArgv(cli->rc, 5, argv, NULL));
+    if (v != 0) {
+        return v < 0 ? -1 : 1;
+    }
+
+    argv[1] = index;
+    v = elaaoms_cli_integer(cli, redisCommandArgv(cli->rc, 2, argv, NULL));
+
+    return v < 0 ? -1 : v > 0;
 }
 
 
@@ -285,14 +289,18 @@ elaaoms_cli_caller_summary(elaaoms_cli_t *cli, const char *caller)
     long long    memories, convs, regs, newest_mem, newest_call;
     redisReply  *r[5];
     static const char  *sfx[5] = {
-        ELAAOMS_MEMORY_KEY_INDEX, ELAAOMS_MEMORY_KEY_CALLS,
+        ELAAOMS_MEMORY_KEY_INDEX, NULL,
         ELAAOMS_MEMORY_KEY_CONVERSATIONS, ELAAOMS_MEMORY_KEY_BY_TIME,
         ELAAOMS_CONTEXT_KEY_CALLS
     };
 
+    /* keys[1], the conversation index, is in the org's slot */
     for (i = 0; i < 5; i++) {
-        if (elaaoms_key_caller(keys[i], ELAAOMS_KEY_MAX, cli->org, caller,
-                               sfx[i]) < 0)
+        if ((sfx[i] ? elaaoms_key_caller(keys[i], ELAAOMS_KEY_MAX, cli->org,
+                                         caller, sfx[i])
+                    : elaaoms_key_conversation_index(keys[i], ELAAOMS_KEY_MAX,
+                                                     cli->org, caller))
+            < 0)
         {
             return 0;       /* not a caller we could have stored */
         }
@@ -607,8 +615,8 @@ elaaoms_cli_caller_forget(elaaoms_cli_t *cli, int argc, char **argv)
 static int
 elaaoms_cli_memory_delete(elaaoms_cli_t *cli, int argc, char **argv)
 {
+    int                           n;
     char                          caller[ELAAOMS_CALLER_MAX];
-    redisReply                   *r;
     elaaoms_memory_delete_cmd_t   cmd;
 
     if (elaaoms_cli_nargs(cli,
@@ -633,19 +641,15 @@ elaaoms_cli_memory_delete(elaaoms_cli_t *cli, int argc, char **argv)
                                 "id too long");
     }
 
-    r = redisCommandArgv(cli->rc, ELAAOMS_MEMORY_DELETE_ARGC, cmd.argv,
-                         cmd.argvlen);
-    if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
-        return elaaoms_cli_redis_fail(cli, r);
+    n = elaaoms_memory_delete_run(cli->rc, &cmd);
+    if (n < 0) {
+        return elaaoms_cli_redis_fail(cli, NULL);
     }
 
-    if (r->integer == 0) {
-        freeReplyObject(r);
+    if (n == 0) {
         return elaaoms_cli_fail(cli, ELAAOMS_CLI_NOT_FOUND, "no memory %s "
                                 "of caller %s", argv[2], caller);
     }
-
-    freeReplyObject(r);
 
     yajl_gen_map_open(cli->g);
     elaaoms_cli_bool(cli->g, "deleted", 1);

@@ -373,6 +373,7 @@ elaaoms_cli_caller_export(elaaoms_cli_t *cli, int argc, char **argv)
     char                   err[256], caller[ELAAOMS_CALLER_MAX];
     char                   index[ELAAOMS_KEY_MAX];
     size_t                 i;
+    long long              n;
     elaaoms_erase_ids_t    ids;
     elaaoms_cli_export_t   x;
     elaaoms_memory_list_t  list;
@@ -442,6 +443,25 @@ elaaoms_cli_caller_export(elaaoms_cli_t *cli, int argc, char **argv)
                                          err, sizeof(err)) != 0)
     {
         goto done;
+    }
+
+    /* the conversation index, in the org's slot under a hashed name */
+    if (elaaoms_key_conversation_index(index, sizeof(index), cli->org,
+                                       caller) < 0)
+    {
+        goto done;
+    }
+
+    n = elaaoms_cli_integer(cli, redisCommand(cli->rc, "EXISTS %s", index));
+    if (n < 0) {
+        goto done;
+    }
+
+    if (n > 0) {
+        elaaoms_cli_key(cli->g, index);
+        if (elaaoms_cli_key_value(cli, index) != 0) {
+            goto done;
+        }
     }
     yajl_gen_map_close(cli->g);
 

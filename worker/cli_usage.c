@@ -249,7 +249,7 @@ elaaoms_cli_usage_org(elaaoms_cli_t *cli, const char *org, void *data)
     elaaoms_cli_usage_t      *u = data;
     elaaoms_cli_usage_rec_t  *rec;
 
-    if (elaaoms_key_org(key, sizeof(key), org, ELAAOMS_KEY_USAGE_DAILY) < 0) {
+    if (elaaoms_key_usage_daily(key, sizeof(key), org) < 0) {
         return elaaoms_cli_fail(cli, ELAAOMS_CLI_USAGE, "invalid "
                                 "organization");
     }

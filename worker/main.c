@@ -15,6 +15,7 @@
 #include <hiredis/hiredis.h>
 
 #include "cli.h"
+#include "key_upgrade.h"
 #include "pool.h"
 #include "process.h"
 #include "queue.h"
@@ -187,7 +188,8 @@ elaaoms_worker_write_pid(const char *path)
 int
 main(int argc, char **argv)
 {
-    int                       i, n, check, tool, config_given;
+    int                       i, n, check, tool, config_given, upgraded;
+    size_t                    moved;
     const char               *prog;
     char                      err[512];
     time_t                    last_beat, last_sweep, last_recover,
@@ -287,6 +289,7 @@ main(int argc, char **argv)
 
     rc = NULL;
     pool = NULL;
+    upgraded = 0;
     last_beat = 0;
     last_sweep = 0;
     last_recover = 0;
@@ -310,6 +313,26 @@ main(int argc, char **argv)
                 sleep(1);
                 continue;
             }
+        }
+
+        /* once, before any job is taken: keys of the layout before
+         * issue 16 to their names (key_upgrade.h) */
+        if (!upgraded) {
+            if (elaaoms_key_upgrade_all(rc, &moved, err, sizeof(err)) != 0) {
+                elaaoms_log(ELAAOMS_LOG_WARN, NULL, "key upgrade: %s (%zu "
+                            "keys moved); again in a second", err, moved);
+                redisFree(rc);
+                rc = NULL;
+                sleep(1);
+                continue;
+            }
+
+            if (moved > 0) {
+                elaaoms_log(ELAAOMS_LOG_INFO, NULL, "key upgrade: %zu "
+                            "keys moved to the cluster layout", moved);
+            }
+
+            upgraded = 1;
         }
 
         if (time(NULL) - last_beat >= cf.heartbeat_secs) {

@@ -737,8 +737,7 @@ elaaoms_process_complete(elaaoms_processor_t *p, redisContext *rc,
     redisReply  *r;
 
     (void) elaaoms_key_usage(usage_key, sizeof(usage_key), job->org);
-    (void) elaaoms_key_org(daily_key, sizeof(daily_key), job->org,
-                           ELAAOMS_KEY_USAGE_DAILY);
+    (void) elaaoms_key_usage_daily(daily_key, sizeof(daily_key), job->org);
 
     now = time(NULL);
     gmtime_r(&now, &tm);

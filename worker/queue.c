@@ -42,6 +42,22 @@ static const char  elaaoms_queue_undelay_script[] =
     "redis.call('RPUSH', KEYS[2], ARGV[1])\n"
     "return 1\n";
 
+/*
+ * take: the oldest ready job to the worker's processing list, and the
+ * worker to the org's set of workers with such a list (recovery reads it,
+ * no SCAN); KEYS: ready, processing, workers set; ARGV: the worker id
+ */
+static const char  elaaoms_queue_take_script[] =
+    "local job = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')\n"
+    "if job then redis.call('SADD', KEYS[3], ARGV[1]) end\n"
+    "return job\n";
+
+/* a dead worker's empty processing list leaves the set; KEYS: processing,
+ * workers set; ARGV: the worker id */
+static const char  elaaoms_queue_forget_worker_script[] =
+    "if redis.call('LLEN', KEYS[1]) > 0 then return 0 end\n"
+    "return redis.call('SREM', KEYS[2], ARGV[1])\n";
+
 static const char  elaaoms_queue_promote_script[] =
     "local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1],\n"
     "                       'LIMIT', 0, 100)\n"
@@ -89,6 +105,7 @@ elaaoms_queue_take(redisContext *rc, const char *worker_id, unsigned *rotor,
 {
     size_t       i, n;
     char         ready[ELAAOMS_KEY_MAX], processing[ELAAOMS_KEY_MAX];
+    char         workers[ELAAOMS_KEY_MAX];
     const char  *org;
     redisReply  *orgs, *r;
 
@@ -105,12 +122,16 @@ elaaoms_queue_take(redisContext *rc, const char *worker_id, unsigned *rotor,
         if (strlen(org) >= sizeof(job->org)
             || elaaoms_queue_list(ready, org, ELAAOMS_JOBS_READY, NULL) != 0
             || elaaoms_queue_list(processing, org, ELAAOMS_JOBS_PROCESSING,
-                                  worker_id) != 0)
+                                  worker_id) != 0
+            || elaaoms_queue_list(workers, org, ELAAOMS_JOBS_WORKERS, NULL)
+               != 0)
         {
             continue;
         }
 
-        r = redisCommand(rc, "LMOVE %s %s RIGHT LEFT", ready, processing);
+        r = redisCommand(rc, "EVAL %s 3 %s %s %s %s",
+                         elaaoms_queue_take_script, ready, processing,
+                         workers, worker_id);
         if (r == NULL) {
             freeReplyObject(orgs);
             return -1;
@@ -507,16 +528,85 @@ elaaoms_queue_recover_list(redisContext *rc, const char *processing,
 }
 
 
+/*
+ * The jobs of org's dead workers back to its ready list; the count, or -1.
+ * The org's set of workers names the processing lists (no SCAN): a dead
+ * worker's list emptied, it leaves the set.
+ */
+static int
+elaaoms_queue_recover_org(redisContext *rc, const char *org,
+    const char *worker_id, long now, long dead_secs)
+{
+    int          total, n, dead;
+    size_t       j;
+    char         ready[ELAAOMS_KEY_MAX], workers[ELAAOMS_KEY_MAX];
+    char         processing[ELAAOMS_KEY_MAX];
+    const char  *owner, *keys[2], *args[1];
+    size_t       lens[1];
+    redisReply  *set;
+
+    if (elaaoms_queue_list(ready, org, ELAAOMS_JOBS_READY, NULL) != 0
+        || elaaoms_queue_list(workers, org, ELAAOMS_JOBS_WORKERS, NULL) != 0)
+    {
+        return 0;
+    }
+
+    set = redisCommand(rc, "SMEMBERS %s", workers);
+    if (set == NULL || set->type != REDIS_REPLY_ARRAY) {
+        if (set) {
+            freeReplyObject(set);
+        }
+        return -1;
+    }
+
+    total = 0;
+
+    for (j = 0; j < set->elements; j++) {
+        owner = set->element[j]->str;
+
+        if (set->element[j]->type != REDIS_REPLY_STRING
+            || strcmp(owner, worker_id) == 0
+            || elaaoms_queue_list(processing, org, ELAAOMS_JOBS_PROCESSING,
+                                  owner) != 0)
+        {
+            continue;
+        }
+
+        dead = elaaoms_queue_is_dead(rc, owner, now, dead_secs);
+        if (dead <= 0) {
+            continue;
+        }
+
+        n = elaaoms_queue_recover_list(rc, processing, ready);
+        if (n > 0) {
+            elaaoms_log(ELAAOMS_LOG_WARN, NULL, "recovered %d job(s) "
+                        "of dead worker %s in %s", n, owner, org);
+            total += n;
+        }
+
+        keys[0] = processing;
+        keys[1] = workers;
+        args[0] = owner;
+        lens[0] = strlen(owner);
+        (void) elaaoms_queue_eval(rc, elaaoms_queue_forget_worker_script, 2,
+                                  keys, 1, args, lens);
+
+        freeReplyObject(redisCommand(rc, "HDEL %s %s", ELAAOMS_KEY_WORKERS,
+                                     owner));
+    }
+
+    freeReplyObject(set);
+    return total;
+}
+
+
 int
 elaaoms_queue_recover(redisContext *rc, const char *worker_id, long now,
     long dead_secs)
 {
-    int          total, n, dead;
-    size_t       i, j, plen;
-    char         pattern[ELAAOMS_KEY_MAX], ready[ELAAOMS_KEY_MAX];
-    char         cursor[32];
-    const char  *org, *key, *owner;
-    redisReply  *orgs, *scan;
+    int          total, n;
+    size_t       i;
+    redisReply  *orgs;
 
     if (elaaoms_queue_orgs(rc, &orgs) != 0) {
         return -1;
@@ -525,61 +615,13 @@ elaaoms_queue_recover(redisContext *rc, const char *worker_id, long now,
     total = 0;
 
     for (i = 0; i < orgs->elements; i++) {
-        org = orgs->element[i]->str;
-
-        if (elaaoms_queue_list(pattern, org, ELAAOMS_JOBS_PROCESSING ":",
-                               NULL) != 0
-            || elaaoms_queue_list(ready, org, ELAAOMS_JOBS_READY, NULL) != 0)
-        {
-            continue;
+        n = elaaoms_queue_recover_org(rc, orgs->element[i]->str, worker_id,
+                                      now, dead_secs);
+        if (n < 0) {
+            freeReplyObject(orgs);
+            return -1;
         }
-
-        plen = strlen(pattern);
-        snprintf(pattern + plen, sizeof(pattern) - plen, "*");
-        snprintf(cursor, sizeof(cursor), "0");
-
-        do {
-            scan = redisCommand(rc, "SCAN %s MATCH %s COUNT 100", cursor,
-                                pattern);
-            if (scan == NULL || scan->type != REDIS_REPLY_ARRAY
-                || scan->elements != 2)
-            {
-                if (scan) {
-                    freeReplyObject(scan);
-                }
-                freeReplyObject(orgs);
-                return -1;
-            }
-
-            snprintf(cursor, sizeof(cursor), "%s", scan->element[0]->str);
-
-            for (j = 0; j < scan->element[1]->elements; j++) {
-                key = scan->element[1]->element[j]->str;
-                owner = key + plen;
-
-                if (strcmp(owner, worker_id) == 0) {
-                    continue;
-                }
-
-                dead = elaaoms_queue_is_dead(rc, owner, now, dead_secs);
-                if (dead <= 0) {
-                    continue;
-                }
-
-                n = elaaoms_queue_recover_list(rc, key, ready);
-                if (n > 0) {
-                    elaaoms_log(ELAAOMS_LOG_WARN, NULL, "recovered %d job(s) "
-                                "of dead worker %s in %s", n, owner, org);
-                    total += n;
-                }
-
-                freeReplyObject(redisCommand(rc, "HDEL %s %s",
-                                             ELAAOMS_KEY_WORKERS, owner));
-            }
-
-            freeReplyObject(scan);
-
-        } while (strcmp(cursor, "0") != 0);
+        total += n;
     }
 
     freeReplyObject(orgs);

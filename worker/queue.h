@@ -2,18 +2,25 @@
  * The job queue in Redis, as the worker sees it.
  *
  *   elaaoms:orgs                                set of organizations with jobs
- *   elaaoms:<org>:jobs:ready                    list; nginx LPUSHes, workers
+ *   elaaoms:{<org>}:jobs:ready                  list; nginx LPUSHes, workers
  *                                               take from the right
- *   elaaoms:<org>:jobs:processing:<worker_id>   list; a job is moved here
- *                                               atomically (LMOVE) while it
+ *   elaaoms:{<org>}:jobs:processing:<worker_id> list; a job is moved here
+ *                                               atomically (a script: LMOVE
+ *                                               and the SADD below) while it
  *                                               runs, so a killed worker
  *                                               loses nothing
- *   elaaoms:<org>:jobs:delayed                  zset; retries, score = due time
- *   elaaoms:<org>:jobs:failed                   list; jobs out of retries
- *   elaaoms:<org>:jobs:invalid                  list; jobs nothing can ever
+ *   elaaoms:{<org>}:jobs:workers                set; the workers that took a
+ *                                               job of the org: recovery
+ *                                               looks at their lists only
+ *   elaaoms:{<org>}:jobs:delayed                zset; retries, score = due time
+ *   elaaoms:{<org>}:jobs:failed                 list; jobs out of retries
+ *   elaaoms:{<org>}:jobs:invalid                list; jobs nothing can ever
  *                                               run (kept for inspection,
  *                                               never requeued)
  *   elaaoms:workers                             hash worker_id -> last beat
+ *
+ * An org's lists share the tag {<org>}: every script and LMOVE between
+ * them is in one Redis Cluster slot.
  *
  * Every function takes the calling thread's own connection.
  */

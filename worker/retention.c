@@ -103,8 +103,8 @@ elaaoms_retention_transcript(redisContext *rc,
         rv = -1;
 
     } else if (caller->type == REDIS_REPLY_STRING && caller->len > 0) {
-        if (elaaoms_key_caller(key, sizeof(key), org, caller->str,
-                               ELAAOMS_MEMORY_KEY_CALLS) >= 0)
+        if (elaaoms_key_conversation_index(key, sizeof(key), org,
+                                           caller->str) >= 0)
         {
             redisReply  *s = redisCommand(rc, "SREM %s %s", key, conv);
 
@@ -305,11 +305,10 @@ static int
 elaaoms_retention_caller(redisContext *rc, const char *org,
     const char *caller, long long cutoff, elaaoms_retention_counts_t *counts)
 {
-    int                          rv;
+    int                          rv, n;
     char                         err[256], id[ELAAOMS_MEMORY_ID_MAX + 1];
     size_t                       i;
     int64_t                      seen;
-    redisReply                  *r;
     elaaoms_memory_list_t        list;
     elaaoms_memory_delete_cmd_t  cmd;
 
@@ -336,18 +335,13 @@ elaaoms_retention_caller(redisContext *rc, const char *org,
             continue;
         }
 
-        r = redisCommandArgv(rc, ELAAOMS_MEMORY_DELETE_ARGC, cmd.argv,
-                             cmd.argvlen);
-        if (r == NULL) {
+        n = elaaoms_memory_delete_run(rc, &cmd);
+        if (n < 0) {
             rv = -1;
             break;
         }
 
-        if (r->type == REDIS_REPLY_INTEGER && r->integer == 1) {
-            counts->memories++;
-        }
-
-        freeReplyObject(r);
+        counts->memories += (n == 1);
     }
 
     elaaoms_memory_list_free(&list);

@@ -106,6 +106,13 @@ elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
         goto done;
     }
 
+    /* the org registry first (lib/intake/intake.h) */
+    reply = redisCommandArgv(rc, 3, cmd.orgs_argv, cmd.orgs_argvlen);
+    if (reply == NULL) {
+        goto done;
+    }
+    freeReplyObject(reply);
+
     reply = redisCommandArgv(rc, ELAAOMS_INTAKE_ARGC, cmd.argv, cmd.argvlen);
     if (reply == NULL) {
         goto done;

@@ -51,13 +51,10 @@ int
 elaaoms_event_ts_cmd(elaaoms_event_ts_cmd_t *cmd, const char *org,
     const char *type_name, const char *conversation_id, long long ts)
 {
-    int   i;
-    char  suffix[256];
+    int  i;
 
-    if (snprintf(suffix, sizeof(suffix), "conversation:%s", conversation_id)
-            >= (int) sizeof(suffix)
-        || elaaoms_key_org(cmd->conversation, sizeof(cmd->conversation), org,
-                           suffix) < 0
+    if (elaaoms_key_conversation(cmd->conversation, sizeof(cmd->conversation),
+                                 org, conversation_id) < 0
         || elaaoms_event_ts_field(cmd->field, sizeof(cmd->field), type_name)
            < 0)
     {

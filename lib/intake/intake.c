@@ -16,24 +16,23 @@
 
 
 const char  elaaoms_intake_script[] =
-    "if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[5]) == 1 then\n"
+    "if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[4]) == 1 then\n"
     "  return 2\n"
     "end\n"
-    "if ARGV[10] ~= '' then\n"
-    "  local old = tonumber(redis.call('HGET', KEYS[2], ARGV[9]))\n"
-    "  if old and old > tonumber(ARGV[10]) then return -1 end\n"
-    "  redis.call('HSET', KEYS[2], ARGV[9], ARGV[10])\n"
+    "if ARGV[9] ~= '' then\n"
+    "  local old = tonumber(redis.call('HGET', KEYS[2], ARGV[8]))\n"
+    "  if old and old > tonumber(ARGV[9]) then return -1 end\n"
+    "  redis.call('HSET', KEYS[2], ARGV[8], ARGV[9])\n"
     "end\n"
     "if redis.call('GET', KEYS[1]) == ARGV[1] then return 0 end\n"
     "redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])\n"
     "redis.call('HSET', KEYS[2], 'status', 'extraction_pending',\n"
     "           'caller', ARGV[4], 'agent_id', ARGV[5],\n"
     "           'received_at', ARGV[6], 'request_id', ARGV[7])\n"
-    "if ARGV[4] ~= '' then redis.call('SADD', KEYS[6], ARGV[11]) end\n"
+    "if ARGV[4] ~= '' then redis.call('SADD', KEYS[5], ARGV[10]) end\n"
     "redis.call('LPUSH', KEYS[3], ARGV[2])\n"
-    "redis.call('SADD', KEYS[4], ARGV[8])\n"
-    "redis.call('ZADD', KEYS[7], ARGV[6], ARGV[11])\n"
-    "redis.call('ZREMRANGEBYRANK', KEYS[7], 0, -(ARGV[12] + 1))\n"
+    "redis.call('ZADD', KEYS[6], ARGV[6], ARGV[10])\n"
+    "redis.call('ZREMRANGEBYRANK', KEYS[6], 0, -(ARGV[11] + 1))\n"
     "return 1\n";
 
 
@@ -243,12 +242,12 @@ elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const elaaoms_intake_req_t *req)
     }
 
     /* an anonymous delivery has no tombstone or index: the script does
-     * not touch KEYS[5] and KEYS[6], which then repeat KEYS[2] */
+     * not touch KEYS[4] and KEYS[5], which then repeat KEYS[2] */
     if (req->caller != NULL && req->caller[0] != '\0') {
         if (elaaoms_key_tombstone(cmd->tombstone, sizeof(cmd->tombstone),
                                   req->org, req->caller) < 0
-            || elaaoms_key_caller(cmd->calls, sizeof(cmd->calls), req->org,
-                                  req->caller, ELAAOMS_MEMORY_KEY_CALLS) < 0)
+            || elaaoms_key_conversation_index(cmd->calls, sizeof(cmd->calls),
+                                              req->org, req->caller) < 0)
         {
             return -1;
         }
@@ -274,29 +273,37 @@ elaaoms_intake_cmd(elaaoms_intake_cmd_t *cmd, const elaaoms_intake_req_t *req)
 
     cmd->argv[0] = "EVAL";
     cmd->argv[1] = elaaoms_intake_script;
-    cmd->argv[2] = "7";
+    cmd->argv[2] = "6";
     cmd->argv[3] = cmd->marker;
     cmd->argv[4] = cmd->conversation;
     cmd->argv[5] = cmd->queue;
-    cmd->argv[6] = ELAAOMS_KEY_ORGS;
-    cmd->argv[7] = cmd->tombstone;
-    cmd->argv[8] = cmd->calls;
-    cmd->argv[9] = cmd->recent;
-    cmd->argv[10] = cmd->sha;
-    cmd->argv[11] = req->job_json;
-    cmd->argv[12] = cmd->ttl;
-    cmd->argv[13] = req->caller ? req->caller : "";
-    cmd->argv[14] = req->agent_id ? req->agent_id : "";
-    cmd->argv[15] = cmd->now;
-    cmd->argv[16] = req->request_id;
-    cmd->argv[17] = req->org;
-    cmd->argv[18] = cmd->ts_field;
-    cmd->argv[19] = cmd->event_ts;
-    cmd->argv[20] = req->conversation_id;
-    cmd->argv[21] = ELAAOMS_STR(ELAAOMS_RECENT_MAX);
+    cmd->argv[6] = cmd->tombstone;
+    cmd->argv[7] = cmd->calls;
+    cmd->argv[8] = cmd->recent;
+    cmd->argv[9] = cmd->sha;
+    cmd->argv[10] = req->job_json;
+    cmd->argv[11] = cmd->ttl;
+    cmd->argv[12] = req->caller ? req->caller : "";
+    cmd->argv[13] = req->agent_id ? req->agent_id : "";
+    cmd->argv[14] = cmd->now;
+    cmd->argv[15] = req->request_id;
+    cmd->argv[16] = cmd->ts_field;
+    cmd->argv[17] = cmd->event_ts;
+    cmd->argv[18] = req->conversation_id;
+    cmd->argv[19] = ELAAOMS_STR(ELAAOMS_RECENT_MAX);
 
     for (i = 0; i < ELAAOMS_INTAKE_ARGC; i++) {
-        cmd->argvlen[i] = (i == 11) ? req->job_len : strlen(cmd->argv[i]);
+        cmd->argvlen[i] = (i == 10) ? req->job_len : strlen(cmd->argv[i]);
+    }
+
+    /* the org registry, a global key: its own command, sent first (the
+     * set may list an org without jobs, never the reverse) */
+    cmd->orgs_argv[0] = "SADD";
+    cmd->orgs_argv[1] = ELAAOMS_KEY_ORGS;
+    cmd->orgs_argv[2] = req->org;
+
+    for (i = 0; i < 3; i++) {
+        cmd->orgs_argvlen[i] = strlen(cmd->orgs_argv[i]);
     }
 
     return 0;

@@ -8,11 +8,11 @@
  *          suffix "_transcription.json", "_audio.mp3" or "_failure.json";
  *          "<conversation_id>_transcription.pending" holds the job of a
  *          transcription that is saved but not yet queued.
- * Redis:   elaaoms:<org>:intake:<type>:<conversation_id>  sha256 of the payload
- *          elaaoms:<org>:conversation:<conversation_id>   hash: status,
+ * Redis:   elaaoms:{<org>}:intake:<type>:<conversation_id>  sha256 of the payload
+ *          elaaoms:{<org>}:conversation:<conversation_id>   hash: status,
  *                                                         event_ts:<type>, ...
- *          elaaoms:<org>:jobs:ready                       list of job JSON
- *          elaaoms:orgs                                   set: orgs with jobs
+ *          elaaoms:{<org>}:jobs:ready                       list of job JSON
+ *          elaaoms:orgs                set: orgs with jobs (SADD before)
  */
 
 #ifndef ELAAOMS_INTAKE_H
@@ -30,16 +30,17 @@
 
 /*
  * KEYS[1] intake marker, KEYS[2] conversation hash, KEYS[3] ready queue,
- * KEYS[4] the org registry, KEYS[5] the caller's tombstone, KEYS[6] the
- * caller's conversation index, KEYS[7] the org's recent conversations
- * (redis_keys.h); ARGV[1] payload sha256,
+ * KEYS[4] the caller's tombstone, KEYS[5] the caller's conversation index,
+ * KEYS[6] the org's recent conversations (redis_keys.h: all in the org's
+ * slot); ARGV[1] payload sha256,
  * ARGV[2] job JSON,
  * ARGV[3] marker TTL, ARGV[4] caller ("" anonymous), ARGV[5] agent id,
- * ARGV[6] now (unix), ARGV[7] request id, ARGV[8] org, ARGV[9] the
- * conversation hash's event_ts field of the type (event_order.h), ARGV[10]
+ * ARGV[6] now (unix), ARGV[7] request id, ARGV[8] the
+ * conversation hash's event_ts field of the type (event_order.h), ARGV[9]
  * the payload's event_timestamp ("" unknown: neither checked nor kept),
- * ARGV[11] the conversation id, ARGV[12] how many recent conversations
- * the org keeps.
+ * ARGV[10] the conversation id, ARGV[11] how many recent conversations
+ * the org keeps.  The org registry (elaaoms:orgs, global) is not the
+ * script's: elaaoms_intake_cmd() gives its SADD, to send before.
  * Returns 1 when queued, 0 when this exact payload was queued before, -1
  * when a newer event of the type is stored (nothing changed), 2 when the
  * caller was erased (nothing changed: the caller of the script deletes
@@ -49,13 +50,14 @@ extern const char  elaaoms_intake_script[];
 
 #include "store/redis_keys.h"
 
-#define ELAAOMS_INTAKE_ARGC  22
+#define ELAAOMS_INTAKE_ARGC  20
 
 #define ELAAOMS_STR_(x)  #x
 #define ELAAOMS_STR(x)   ELAAOMS_STR_(x)
 #define ELAAOMS_INTAKE_FORGOTTEN  2
 
-/* one EVAL of the intake script, ready for redisCommandArgv() and friends */
+/* one EVAL of the intake script, ready for redisCommandArgv() and friends,
+ * and the SADD of the org to elaaoms:orgs to send before it */
 typedef struct {
     char         marker[512];
     char         conversation[512];
@@ -70,6 +72,8 @@ typedef struct {
     char         event_ts[24];
     const char  *argv[ELAAOMS_INTAKE_ARGC];
     size_t       argvlen[ELAAOMS_INTAKE_ARGC];
+    const char  *orgs_argv[3];
+    size_t       orgs_argvlen[3];
 } elaaoms_intake_cmd_t;
 
 /* one delivery to queue: what the intake script is given */

@@ -278,8 +278,7 @@ elaaoms_caller_conversations(redisContext *rc, const char *org,
 
     err[0] = '\0';
 
-    if (elaaoms_key_caller(key, sizeof(key), org, caller,
-                           ELAAOMS_MEMORY_KEY_CALLS) < 0
+    if (elaaoms_key_conversation_index(key, sizeof(key), org, caller) < 0
         || elaaoms_erase_add_set(rc, key, ids, err, errlen) != 0
         || elaaoms_key_caller(key, sizeof(key), org, caller,
                               ELAAOMS_MEMORY_KEY_CONVERSATIONS) < 0
@@ -498,6 +497,54 @@ elaaoms_caller_forgotten(redisContext *rc, const char *org,
 
 
 int
+elaaoms_caller_erase_touch(redisContext *rc, const char *org,
+    const char *caller, char *err, size_t errlen)
+{
+    int          i, ok;
+    char         keys[ELAAOMS_ERASE_TOUCH_KEYS][ELAAOMS_KEY_MAX];
+    const char  *argv[ELAAOMS_ERASE_TOUCH_KEYS + 1];
+    redisReply  *r;
+
+    if (elaaoms_caller_erase_touch_keys(keys, org, caller) != 0) {
+        snprintf(err, errlen, "key too long");
+        return -1;
+    }
+
+    argv[0] = "DEL";
+    for (i = 0; i < ELAAOMS_ERASE_TOUCH_KEYS; i++) {
+        argv[i + 1] = keys[i];
+    }
+
+    /* the HSET makes sure the watched index is written, even when the
+     * caller had no memory yet; the DEL takes it away again */
+    redisAppendCommand(rc, "MULTI");
+    redisAppendCommand(rc, "HSET %s %s 1", keys[0], ELAAOMS_ERASE_TOUCH_FIELD);
+    redisAppendCommandArgv(rc, ELAAOMS_ERASE_TOUCH_KEYS + 1, argv, NULL);
+    redisAppendCommand(rc, "EXEC");
+
+    ok = 1;
+    for (i = 0; i < 4; i++) {
+        r = NULL;
+        if (redisGetReply(rc, (void **) &r) != REDIS_OK || r == NULL) {
+            snprintf(err, errlen, "erase touch: %s",
+                     rc->errstr[0] ? rc->errstr : "no reply");
+            return -1;
+        }
+        ok = ok && r->type != REDIS_REPLY_ERROR
+             && (i < 3 || r->type == REDIS_REPLY_ARRAY);
+        freeReplyObject(r);
+    }
+
+    if (!ok) {
+        snprintf(err, errlen, "erase touch: the transaction failed");
+        return -1;
+    }
+
+    return 0;
+}
+
+
+int
 elaaoms_caller_erase(redisContext *rc, const char *payload_dir,
     const char *org, const char *caller, long ttl,
     elaaoms_erase_counts_t *counts, char *err, size_t errlen)
@@ -525,6 +572,11 @@ elaaoms_caller_erase(redisContext *rc, const char *payload_dir,
         return elaaoms_erase_fail(err, errlen, rc, r, "tombstone");
     }
     freeReplyObject(r);
+
+    /* then: a memory commit in flight aborts (caller_erase.h) */
+    if (elaaoms_caller_erase_touch(rc, org, caller, err, errlen) != 0) {
+        return -1;
+    }
 
     rv = -1;
 
@@ -555,6 +607,20 @@ elaaoms_caller_erase(redisContext *rc, const char *payload_dir,
     }
 
     counts->keys = deleted;
+
+    /* the conversation index, in the org's slot: last, it was the list */
+    if (elaaoms_key_conversation_index(key, sizeof(key), org, caller) < 0) {
+        goto done;
+    }
+
+    r = redisCommand(rc, "DEL %s", key);
+    if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
+        elaaoms_erase_fail(err, errlen, rc, r, "del conversation index");
+        goto done;
+    }
+    counts->keys += (size_t) r->integer;
+    freeReplyObject(r);
+
     rv = 0;
 
 done:

@@ -3,7 +3,7 @@
  * tombstone first, so that nothing in flight writes the caller back, then
  * every trace the caller left:
  *   - the conversations, found without a SCAN: the caller's index
- *     (ELAAOMS_MEMORY_KEY_CALLS, written at intake), the memory store's
+ *     (elaaoms_key_conversation_index(), written at intake), the memory store's
  *     registry, the contexts' call_ids, and the jobs that name the
  *     caller; for each one the
  *     conversation hash, the intake markers, the call binding keyed by the
@@ -11,7 +11,13 @@
  *   - jobs in every list (ready, processing of every worker, delayed,
  *     failed, invalid) that name the caller or one of its conversations;
  *   - audit entries that name the caller (deleted: an entry is its caller);
- *   - every key of the caller (elaaoms_memory_store_delete_caller()).
+ *   - every key of the caller (elaaoms_memory_store_delete_caller()), and
+ *     last its conversation index.
+ * Right after the tombstone, the caller's memory index is written and
+ * deleted in one MULTI (elaaoms_caller_erase_touch): a memory store commit
+ * WATCHing it since before the tombstone aborts, and its retry sees the
+ * tombstone (the tombstone is in the org's slot, the index in the
+ * caller's: no WATCH or transaction may hold both).
  * Data written before the index existed is found through the other three;
  * a transcript of that time whose extraction never ran is not.
  *
@@ -46,6 +52,22 @@ typedef struct {
 int elaaoms_caller_erase(redisContext *rc, const char *payload_dir,
     const char *org, const char *caller, long ttl,
     elaaoms_erase_counts_t *counts, char *err, size_t errlen);
+
+/*
+ * The caller's keys search reads first (index, by_time, by_importance,
+ * version), the index first, deleted by erasure at once: nginx's admin
+ * location pipelines the same MULTI (HSET of ELAAOMS_ERASE_TOUCH_FIELD in
+ * the index, then DEL of the four).  0, or -1 when a key does not fit.
+ */
+#define ELAAOMS_ERASE_TOUCH_KEYS   4
+#define ELAAOMS_ERASE_TOUCH_FIELD  "_erased"
+
+int elaaoms_caller_erase_touch_keys(char keys[][ELAAOMS_KEY_MAX],
+    const char *org, const char *caller);
+
+/* that MULTI, blocking; 0, or -1 with err set */
+int elaaoms_caller_erase_touch(redisContext *rc, const char *org,
+    const char *caller, char *err, size_t errlen);
 
 /*
  * What erasure finds, for the operator's export (the GDPR access request,

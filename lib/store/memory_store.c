@@ -313,23 +313,26 @@ static int
 elaaoms_store_watch(redisContext *rc, const char *org, const char *caller,
     char *err, size_t errlen)
 {
-    char         key[ELAAOMS_MEMORY_KEY_MAX], tomb[ELAAOMS_KEY_MAX];
-    const char  *argv[3];
+    char         key[ELAAOMS_MEMORY_KEY_MAX];
+    const char  *argv[2];
 
-    /* the tombstone too: an erasure after this aborts the commit, which
-     * then sees it (elaaoms_memory_store_commit) */
+    /*
+     * the index only, the caller's slot: the tombstone is in the org's.
+     * An erasure sets the tombstone, then writes and deletes the index in
+     * one MULTI (caller_erase.c), so one after this WATCH aborts the
+     * commit, whose retry then finds the tombstone
+     * (elaaoms_memory_store_commit reads it after the WATCH)
+     */
     if (elaaoms_memory_key(key, sizeof(key), org, caller,
-                           ELAAOMS_MEMORY_KEY_INDEX) < 0
-        || elaaoms_key_tombstone(tomb, sizeof(tomb), org, caller) < 0)
+                           ELAAOMS_MEMORY_KEY_INDEX) < 0)
     {
         return elaaoms_store_fail(err, errlen, "key too long");
     }
 
     argv[0] = "WATCH";
     argv[1] = key;
-    argv[2] = tomb;
 
-    return elaaoms_store_simple(rc, err, errlen, "watch", 3, argv);
+    return elaaoms_store_simple(rc, err, errlen, "watch", 2, argv);
 }
 
 
@@ -656,9 +659,10 @@ elaaoms_memory_store_commit(redisContext *rc, const char *org,
 
     if (rc_ == 0) {
         /*
-         * an erased caller gets nothing back; the tombstone is watched
-         * with the index, so an erasure between this check and EXEC
-         * aborts the transaction and the retry lands here
+         * an erased caller gets nothing back; read after the WATCH of
+         * the index, which an erasure touches after setting the
+         * tombstone: an erasure between this check and EXEC aborts the
+         * transaction and the retry lands here
          */
         r = elaaoms_caller_forgotten(rc, org, caller);
         if (r != 0) {

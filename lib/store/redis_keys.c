@@ -53,6 +53,14 @@ elaaoms_key_org(char *buf, size_t size, const char *org, const char *suffix)
 
 
 int
+elaaoms_key_org_slot(char *buf, size_t size, const char *org,
+    const char *suffix)
+{
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:", suffix);
+}
+
+
+int
 elaaoms_key_caller(char *buf, size_t size, const char *org,
     const char *caller, const char *suffix)
 {
@@ -90,7 +98,8 @@ elaaoms_key_call(char *buf, size_t size, const char *org,
 
     elaaoms_ascii_hex(hex, md, 16);
 
-    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":call:", hex);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:call:",
+                       hex);
 }
 
 
@@ -131,11 +140,11 @@ elaaoms_key_jobs(char *buf, size_t size, const char *org, const char *list,
     const char *worker)
 {
     if (worker) {
-        return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":jobs:", list,
-                           ":", worker);
+        return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:jobs:",
+                           list, ":", worker);
     }
 
-    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":jobs:", list);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:jobs:", list);
 }
 
 
@@ -143,8 +152,8 @@ int
 elaaoms_key_conversation(char *buf, size_t size, const char *org,
     const char *conversation_id)
 {
-    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":conversation:",
-                       conversation_id);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org,
+                       "}:conversation:", conversation_id);
 }
 
 
@@ -152,8 +161,8 @@ int
 elaaoms_key_intake(char *buf, size_t size, const char *org,
     const char *type_name, const char *conversation_id)
 {
-    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":intake:", type_name,
-                       ":", conversation_id);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:intake:",
+                       type_name, ":", conversation_id);
 }
 
 
@@ -178,20 +187,31 @@ elaaoms_key_backfill(char *buf, size_t size, const char *org,
 int
 elaaoms_key_usage(char *buf, size_t size, const char *org)
 {
-    return elaaoms_key_org(buf, size, org, "usage");
+    return elaaoms_key_org_slot(buf, size, org, "usage");
+}
+
+
+int
+elaaoms_key_usage_daily(char *buf, size_t size, const char *org)
+{
+    return elaaoms_key_org_slot(buf, size, org, ELAAOMS_KEY_USAGE_DAILY);
 }
 
 
 int
 elaaoms_key_recent(char *buf, size_t size, const char *org)
 {
-    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":recent");
+    return elaaoms_key_org_slot(buf, size, org, "recent");
 }
 
 
-int
-elaaoms_key_tombstone(char *buf, size_t size, const char *org,
-    const char *caller)
+/*
+ * "elaaoms:{<org>}:<kind><hex>", hex the SHA-256 of "<org>:<caller>": a
+ * caller's key in the org's slot, without the caller in clear
+ */
+static int
+elaaoms_key_caller_hashed(char *buf, size_t size, const char *org,
+    const char *caller, const char *kind)
 {
     int            n;
     char           hex[2 * SHA256_DIGEST_LENGTH + 1], id[ELAAOMS_KEY_MAX];
@@ -208,5 +228,23 @@ elaaoms_key_tombstone(char *buf, size_t size, const char *org,
 
     elaaoms_ascii_hex(hex, md, SHA256_DIGEST_LENGTH);
 
-    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX, org, ":forgotten:", hex);
+    return elaaoms_key(buf, size, ELAAOMS_KEY_PREFIX "{", org, "}:", kind,
+                       hex);
+}
+
+
+int
+elaaoms_key_tombstone(char *buf, size_t size, const char *org,
+    const char *caller)
+{
+    return elaaoms_key_caller_hashed(buf, size, org, caller, "forgotten:");
+}
+
+
+int
+elaaoms_key_conversation_index(char *buf, size_t size, const char *org,
+    const char *caller)
+{
+    return elaaoms_key_caller_hashed(buf, size, org, caller,
+                                     ELAAOMS_KEY_CALLS ":");
 }

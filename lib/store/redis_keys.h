@@ -1,9 +1,21 @@
 /*
  * The Redis key schema, in one place for the nginx module and the worker.
  *
- * Every key starts with "elaaoms:".  Keys that belong to an organization
- * carry it next; keys that belong to a caller carry the hash tag
- * "{org:caller}" so that Redis Cluster keeps one caller in one slot.
+ * Every key starts with "elaaoms:".  Redis Cluster hashes a key by the
+ * text between its first "{" and the next "}", and refuses a script or
+ * transaction whose keys are in more than one slot; so (issue 16):
+ *   - the org keys that meet in one operation (job lists, conversation
+ *     hashes, intake markers, recent, usage, tombstones, call bindings,
+ *     the callers' conversation indexes) carry the org as their tag:
+ *     "elaaoms:{<org>}:<suffix>" (elaaoms_key_org_slot), one slot per org;
+ *   - a caller's keys carry "{<org>:<caller>}" and nothing before it:
+ *     "elaaoms:<org>:{<org>:<caller>}:<suffix>" (a leading "{<org>}" would
+ *     be their first tag and put every caller of the org in one slot);
+ *   - org keys only single commands touch stay "elaaoms:<org>:<suffix>"
+ *     (elaaoms_key_org), spread over the nodes;
+ *   - global keys are read and written by single commands only, but for
+ *     the two health keys, which share "{health}".
+ * t/unit/test_key_slots.c checks every script and transaction.
  */
 
 #ifndef ELAAOMS_REDIS_KEYS_H
@@ -17,9 +29,10 @@
 #define ELAAOMS_KEY_MAX               512
 
 /* the worker's counters for /metrics: field = Prometheus series, value */
-#define ELAAOMS_KEY_WORKER_METRICS    ELAAOMS_KEY_PREFIX "metrics:worker"
-/* /health's two snapshots of the extraction counters (a window apart) */
-#define ELAAOMS_KEY_HEALTH_WINDOW     ELAAOMS_KEY_PREFIX "health:window"
+#define ELAAOMS_KEY_WORKER_METRICS    ELAAOMS_KEY_PREFIX "{health}:metrics:worker"
+/* /health's two snapshots of the extraction counters (a window apart),
+ * written by a script that reads the counters: one tag */
+#define ELAAOMS_KEY_HEALTH_WINDOW     ELAAOMS_KEY_PREFIX "{health}:window"
 
 /* unix seconds of the newest worker heartbeat; written with a TTL */
 #define ELAAOMS_KEY_WORKER_HEARTBEAT  ELAAOMS_KEY_PREFIX "worker:heartbeat"
@@ -42,6 +55,9 @@
 #define ELAAOMS_JOBS_FORGET           "forget"
 /* callers whose pre-call contexts must be rebuilt (a memory deleted) */
 #define ELAAOMS_JOBS_REFRESH          "refresh"
+/* a SET of the worker ids that ever took a job of the org (the take step
+ * adds to it): whose processing lists recovery looks at, without a SCAN */
+#define ELAAOMS_JOBS_WORKERS          "workers"
 
 /* the org's audit stream of memories served to other agents */
 #define ELAAOMS_KEY_AUDIT                 "audit"
@@ -67,16 +83,32 @@
 #define ELAAOMS_MEMORY_KEY_VERSION        "version"
 #define ELAAOMS_MEMORY_VERSION_LEN        32
 
-/* the caller's conversations, memories or not: a set written at intake,
- * so that erasure finds every conversation without a SCAN */
-#define ELAAOMS_MEMORY_KEY_CALLS          "conversation_index"
+/*
+ * The caller's conversations, memories or not: a set written at intake,
+ * so that erasure finds every conversation without a SCAN.  An org key in
+ * the org's slot, written by the intake script with the job:
+ * "elaaoms:{<org>}:calls:<hex>", hex as the tombstone's.  Returns the
+ * length, or -1 when it does not fit or caller is empty.
+ */
+#define ELAAOMS_KEY_CALLS                 "calls"
+
+int elaaoms_key_conversation_index(char *buf, size_t size, const char *org,
+    const char *caller);
+
+/* where the conversation index was a caller key (before issue 16): the
+ * upgrade moves it (worker/key_upgrade.c) */
+#define ELAAOMS_MEMORY_KEY_CALLS_OLD      "conversation_index"
 
 /*
- * An erased caller's tombstone: "elaaoms:<org>:forgotten:<hex>", hex the
+ * An erased caller's tombstone: "elaaoms:{<org>}:forgotten:<hex>", hex the
  * SHA-256 of "<org>:<caller>" (the caller never appears in clear).  While
  * it lives (ELAAOMS_TOMBSTONE_TTL), intake and the worker drop whatever
- * arrives for the caller.  Not in the caller's hash-tag slot: the tag
- * would name the caller.  Returns the length, or -1 when it does not fit.
+ * arrives for the caller.  In the org's slot (the intake script reads it),
+ * not the caller's: that tag would name the caller.  The memory store
+ * WATCHes the caller's index and GETs the tombstone before its MULTI;
+ * erasure sets the tombstone, then touches and deletes the index in one
+ * MULTI, which aborts a racing commit (memory_store.c, caller_erase.c).
+ * Returns the length, or -1 when it does not fit.
  */
 #define ELAAOMS_TOMBSTONE_TTL  (30 * 24 * 3600)
 
@@ -93,7 +125,7 @@ int elaaoms_key_signature(char *buf, size_t size, const char *org,
 
 /*
  * A live call's caller, recorded by client-data for search-memory:
- * "elaaoms:<org>:call:<hex>", hex the first 128 bits of the SHA-256 of
+ * "elaaoms:{<org>}:call:<hex>", hex the first 128 bits of the SHA-256 of
  * the call id (Twilio's call_sid, a SIP Call-ID with '@' and '.', or a
  * conversation id: any printable text, so it is hashed, not quoted).
  * Returns the length, or -1 when it does not fit or call_id is empty.
@@ -119,11 +151,12 @@ int elaaoms_key_qvec(char *buf, size_t size, const char *org,
 /*
  * The org's keys by name; each returns the length, or -1 when it does not
  * fit:
- *   elaaoms_key_jobs          "elaaoms:<org>:jobs:<list>[:<worker>]"
- *   elaaoms_key_conversation  "elaaoms:<org>:conversation:<conv>"
- *   elaaoms_key_intake        "elaaoms:<org>:intake:<type>:<conv>"
+ *   elaaoms_key_jobs          "elaaoms:{<org>}:jobs:<list>[:<worker>]"
+ *   elaaoms_key_conversation  "elaaoms:{<org>}:conversation:<conv>"
+ *   elaaoms_key_intake        "elaaoms:{<org>}:intake:<type>:<conv>"
  *   elaaoms_key_profile       "elaaoms:<org>:agent:<agent>:profile"
- *   elaaoms_key_usage         "elaaoms:<org>:usage"
+ *   elaaoms_key_usage         "elaaoms:{<org>}:usage"
+ *   elaaoms_key_usage_daily   "elaaoms:{<org>}:usage:daily"
  */
 int elaaoms_key_jobs(char *buf, size_t size, const char *org,
     const char *list, const char *worker);
@@ -134,9 +167,10 @@ int elaaoms_key_intake(char *buf, size_t size, const char *org,
 int elaaoms_key_profile(char *buf, size_t size, const char *org,
     const char *agent_id);
 int elaaoms_key_usage(char *buf, size_t size, const char *org);
+int elaaoms_key_usage_daily(char *buf, size_t size, const char *org);
 
 /*
- * "elaaoms:<org>:usage:daily" (elaaoms_key_org): the org's usage by day,
+ * "elaaoms:{<org>}:usage:daily" (elaaoms_key_usage_daily): the org's usage by day,
  * provider and model, a HASH the worker increments in the MULTI that
  * completes a job (worker/process.c), read by "elaaoms usage".  Fields:
  *   "<YYYY-MM-DD>|<provider>|<model>|<metric>"
@@ -152,7 +186,7 @@ int elaaoms_key_usage(char *buf, size_t size, const char *org);
 #define ELAAOMS_USAGE_SEP             '|'
 
 /*
- * "elaaoms:<org>:recent": the org's newest conversations (ZSET, score the
+ * "elaaoms:{<org>}:recent": the org's newest conversations (ZSET, score the
  * unix time received, ELAAOMS_RECENT_MAX kept) for the status page; a
  * conversation leaves it with its hash (elaaoms_conversation_erase)
  */
@@ -198,8 +232,16 @@ int elaaoms_key_org(char *buf, size_t size, const char *org,
     const char *suffix);
 
 /*
+ * Formats "elaaoms:{<org>}:<suffix>" into buf, a key in the org's slot;
+ * returns the length, or -1 when it does not fit.
+ */
+int elaaoms_key_org_slot(char *buf, size_t size, const char *org,
+    const char *suffix);
+
+/*
  * Formats "elaaoms:<org>:{<org>:<caller>}:<suffix>" into buf; returns the
- * length, or -1 when it does not fit.
+ * length, or -1 when it does not fit.  Its own prefix, never
+ * elaaoms_key_org_slot()'s: the first tag decides the slot.
  */
 int elaaoms_key_caller(char *buf, size_t size, const char *org,
     const char *caller, const char *suffix);

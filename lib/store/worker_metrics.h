@@ -2,10 +2,10 @@
  * The worker's Prometheus counters, kept in Redis for nginx's
  * "elaaoms_metrics;" location to serve:
  *
- *   elaaoms:metrics:worker       HASH  field: a whole series,
+ *   elaaoms:{health}:metrics:worker       HASH  field: a whole series,
  *                                      'name{label="value",...}', labels
  *                                      sorted by name; value: a number
- *   elaaoms:metrics:worker:meta  HASH  family -> "<type> <help>"
+ *   elaaoms:{health}:metrics:worker:meta  HASH  family -> "<type> <help>"
  *
  * A histogram is kept as Prometheus exposes it: cumulative
  * name_bucket{...,le="X"} (le last), name_sum and name_count.  Label

@@ -367,7 +367,7 @@ sub redis_many {
 # the status of each conversation: { conv => status or '' }
 sub conv_states {
     my (@convs) = @_;
-    my @st = redis_many(map { ['HGET', "elaaoms:$ORG:conversation:$_",
+    my @st = redis_many(map { ['HGET', "elaaoms:{$ORG}:conversation:$_",
                                'status'] } @convs);
     my %s;
     @s{@convs} = @st;
@@ -398,7 +398,7 @@ sub check_memories {
 # the org's extractions so far (the usage hash the worker's completion
 # increments in the same MULTI as the status)
 sub extractions {
-    my ($n) = redis_many(['HGET', "elaaoms:$ORG:usage", 'extractions']);
+    my ($n) = redis_many(['HGET', "elaaoms:{$ORG}:usage", 'extractions']);
     return $n =~ /^\d+$/ ? $n : 0;
 }
 
@@ -459,14 +459,14 @@ sub account {
         $c{memories_doubled} = $dup;
     }
     # nothing may stay queued, in flight, delayed or failed
-    my @lists = map { "elaaoms:$ORG:jobs:$_" } qw(ready failed invalid);
+    my @lists = map { "elaaoms:{$ORG}:jobs:$_" } qw(ready failed invalid);
     my $in_flight = q{"local n = 0 }
         . q{for _, k in ipairs(redis.call('KEYS', ARGV[1])) do }
         . q{n = n + redis.call('LLEN', k) end return n"};
     my @n = redis_many((map { ['LLEN', $_] } @lists),
-                       ['ZCARD', "elaaoms:$ORG:jobs:delayed"],
+                       ['ZCARD', "elaaoms:{$ORG}:jobs:delayed"],
                        ['EVAL', $in_flight, 0,
-                        "elaaoms:$ORG:jobs:processing:*"]);
+                        "elaaoms:{$ORG}:jobs:processing:*"]);
     $c{stranded} = 0;
     $c{stranded} += $_ =~ /^\d+$/ ? $_ : 0 for @n;
     my @names = (qw(ready failed invalid delayed), 'processing:*');

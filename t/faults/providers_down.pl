@@ -63,7 +63,7 @@ $c{kept} = grep {
 } @ids;
 my @calls = fake_requests($fake, '/v1/chat/completions');
 $c{llm_calls} = @calls;
-my ($in_failed) = redis_many(['LLEN', "elaaoms:$FaultStack::ORG:jobs:failed"]);
+my ($in_failed) = redis_many(['LLEN', "elaaoms:{$FaultStack::ORG}:jobs:failed"]);
 
 # the provider heals; the operator requeues
 fake_control($fake, { reset => JSON::PP::true() });

@@ -96,7 +96,7 @@ field_is(const char *conv, const char *field, const char *want)
     char         key[128];
     redisReply  *r;
 
-    snprintf(key, sizeof(key), "elaaoms:acme:conversation:%s", conv);
+    snprintf(key, sizeof(key), "elaaoms:{acme}:conversation:%s", conv);
     r = redisCommand(rc, "HGET %s %s", key, field);
     ok = r && r->type == REDIS_REPLY_STRING && strcmp(r->str, want) == 0;
 
@@ -119,14 +119,14 @@ main(void)
     CHECK_INT_EQ(intake("c1", "payload v1", 1000), 1);
     CHECK_INT_EQ(intake("c1", "payload v1", 1000), 0);
     CHECK(field_is("c1", "event_ts:" TRANSCRIPTION, "1000"));
-    CHECK_INT_EQ(integer("LLEN %s", "elaaoms:acme:jobs:ready"), 1);
+    CHECK_INT_EQ(integer("LLEN %s", "elaaoms:{acme}:jobs:ready"), 1);
 
     /* a newer event replaces it, an older one changes nothing */
     CHECK_INT_EQ(intake("c1", "payload v2", 2000), 1);
     CHECK_INT_EQ(intake("c1", "payload v0", 999), -1);
     CHECK_INT_EQ(intake("c1", "payload v1", 1000), -1);
     CHECK(field_is("c1", "event_ts:" TRANSCRIPTION, "2000"));
-    CHECK_INT_EQ(integer("LLEN %s", "elaaoms:acme:jobs:ready"), 2);
+    CHECK_INT_EQ(integer("LLEN %s", "elaaoms:{acme}:jobs:ready"), 2);
 
     /* the same event time with another payload is not older */
     CHECK_INT_EQ(intake("c1", "payload v2b", 2000), 1);

@@ -26,6 +26,7 @@
 #define UNIT_REDIS_NAME  "memory_store_lifecycle"
 #include "unit_redis.h"
 #include "search/embed.h"
+#include "store/caller_erase.h"
 #include "store/memory_dedup.h"
 #include "store/memory_store.h"
 #include "store/redis_keys.h"
@@ -227,10 +228,28 @@ test_apply_upgrades_old_records(void)
 /*
  * An erasure while a worker holds the caller: a tombstone set between the
  * load and the commit makes the commit write nothing, not even the org's
- * caller directory entry (the tombstone is also watched, for one set
- * between the commit's check and its EXEC: not reproducible from here).
+ * caller directory entry (for one set between the commit's check and its
+ * EXEC, see test_erase_race).
  */
 #define TOMB_CALLER  "+15550009999"
+
+/* a factual memory of caller, written at T0 */
+static void
+fact(elaaoms_memory_record_t *rec, const char *id, const char *caller,
+    const char *conv, const char *content)
+{
+    memset(rec, 0, sizeof(*rec));
+    rec->id = elaaoms_mstr(id);
+    rec->org = elaaoms_mstr(ORG);
+    rec->caller = elaaoms_mstr(caller);
+    rec->conversation_id = elaaoms_mstr(conv);
+    rec->content = elaaoms_mstr(content);
+    rec->type = ELAAOMS_MEM_FACTUAL;
+    rec->importance = 5;
+    rec->confidence = 0.5f;
+    rec->created = T0;
+    rec->last_reinforced = T0;
+}
 
 static void
 test_tombstone(void)
@@ -246,17 +265,8 @@ test_tombstone(void)
     CHECK(elaaoms_key_tombstone(tomb, sizeof(tomb), ORG, TOMB_CALLER) > 0);
     CHECK(elaaoms_key_org(cdir, sizeof(cdir), ORG, "callers") > 0);
 
-    memset(&rec, 0, sizeof(rec));
-    rec.id = elaaoms_mstr("eeeeeeee000000000001");
-    rec.org = elaaoms_mstr(ORG);
-    rec.caller = elaaoms_mstr(TOMB_CALLER);
-    rec.conversation_id = elaaoms_mstr("conv_tomb");
-    rec.content = elaaoms_mstr("Lives on Tombstone Lane");
-    rec.type = ELAAOMS_MEM_FACTUAL;
-    rec.importance = 5;
-    rec.confidence = 0.5f;
-    rec.created = T0;
-    rec.last_reinforced = T0;
+    fact(&rec, "eeeeeeee000000000001", TOMB_CALLER, "conv_tomb",
+         "Lives on Tombstone Lane");
 
     CHECK_INT_EQ(elaaoms_memory_store_watch_load(rc, ORG, TOMB_CALLER, &l,
                                                  err, sizeof(err)), 0);
@@ -289,6 +299,76 @@ test_tombstone(void)
 }
 
 
+/*
+ * The same race, later: the erasure lands after the commit read no
+ * tombstone, before its EXEC.  The store WATCHes the caller's index only
+ * (the tombstone is in the org's slot); the erasure's second step writes
+ * and deletes that index in one MULTI (elaaoms_caller_erase_touch), which
+ * must abort the commit even when the caller had no memory yet (a DEL of
+ * a missing key alone would not), and the retry then finds the tombstone.
+ * Here the commit starts its MULTI after the touch; with the index
+ * watched since before, EXEC fails the same way as in between.
+ */
+#define RACE_CALLER  "+15550009997"
+
+static void
+test_erase_race(void)
+{
+    char                            tomb[ELAAOMS_KEY_MAX];
+    redisContext                   *other;
+    elaaoms_memory_list_t           l;
+    elaaoms_memory_record_t         rec;
+    const elaaoms_memory_record_t  *recp = &rec;
+
+    CHECK(elaaoms_key_tombstone(tomb, sizeof(tomb), ORG, RACE_CALLER) > 0);
+
+    fact(&rec, "eeeeeeee000000000002", RACE_CALLER, "conv_race",
+         "Lives on Race Street");
+
+    /* a caller without memories: the index does not exist when watched */
+    CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, RACE_CALLER, "index")), 0);
+    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rc, ORG, RACE_CALLER, &l,
+                                                 err, sizeof(err)), 0);
+    elaaoms_memory_list_free(&l);
+
+    /* the erasure's touch, its tombstone not visible to the commit yet */
+    other = connect_redis();
+    CHECK(other != NULL);
+    if (other) {
+        CHECK_INT_EQ(elaaoms_caller_erase_touch(other, ORG, RACE_CALLER, err,
+                                                sizeof(err)), 0);
+    }
+
+    /* aborted: nothing written, "load again" */
+    CHECK_INT_EQ(elaaoms_memory_store_commit(rc, ORG, RACE_CALLER, &recp, 1,
+                                             err, sizeof(err)), 0);
+    CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, RACE_CALLER, "index")), 0);
+    CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, RACE_CALLER, "version")), 0);
+
+    /* the retry, the tombstone set meanwhile: nothing written either */
+    if (other) {
+        freeReplyObject(redisCommand(other, "SET %s 1 EX 60", tomb));
+        redisFree(other);
+    }
+    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rc, ORG, RACE_CALLER, &l,
+                                                 err, sizeof(err)), 0);
+    elaaoms_memory_list_free(&l);
+    CHECK_INT_EQ(elaaoms_memory_store_commit(rc, ORG, RACE_CALLER, &recp, 1,
+                                             err, sizeof(err)), 1);
+    CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, RACE_CALLER, "index")), 0);
+
+    /* without the touch, the same commit goes through (the check above
+     * is not vacuous) */
+    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rc, ORG, "+15550009996", &l,
+                                                 err, sizeof(err)), 0);
+    elaaoms_memory_list_free(&l);
+    rec.caller = elaaoms_mstr("+15550009996");
+    CHECK_INT_EQ(elaaoms_memory_store_commit(rc, ORG, "+15550009996", &recp,
+                                             1, err, sizeof(err)), 1);
+    CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, "+15550009996", "index")), 1);
+}
+
+
 int
 main(void)
 {
@@ -304,6 +384,7 @@ main(void)
     test_apply_rules_and_agents();
     test_apply_upgrades_old_records();
     test_tombstone();
+    test_erase_race();
 
     stop_redis();
 

@@ -193,15 +193,22 @@ sub worker_start {
     return "$dir/worker.log";
 }
 
-sub _redis_cmd_plain {
+# redis-cli with the suite's password: its whole output; $mode is
+# '--raw' or '--no-raw'
+sub _redis_cli {
+    my ($mode, @args) = @_;
     local $ENV{REDISCLI_AUTH} = $redis_opts{requirepass}
         if defined $redis_opts{requirepass};
     open my $fh, '-|', 'redis-cli', '-h', '127.0.0.1', '-p', $redis_port,
-        '--no-raw', @_ or die "redis-cli: $!";
+        $mode, @args or die "redis-cli: $!";
     local $/;
     my $out = <$fh>;
     close $fh;
-    $out = '' unless defined $out;
+    return defined $out ? $out : '';
+}
+
+sub _redis_cmd_plain {
+    my $out = _redis_cli('--no-raw', @_);
     $out =~ s/\s+$//;
     return $out;
 }
@@ -531,6 +538,14 @@ sub redis_cmd {
     close $fh;
     $out = '' unless defined $out;
     $out =~ s/\s+$//;
+    return $out;
+}
+
+# redis-cli --raw: a reply's values byte for byte, one a line, without
+# the last newline.  Called as ElaaomsTest::redis_raw(...).
+sub redis_raw {
+    my $out = _redis_cli('--raw', @_);
+    $out =~ s/\n\z//;
     return $out;
 }
 

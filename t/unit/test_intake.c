@@ -33,9 +33,9 @@ main(void)
 
     CHECK_INT_EQ(elaaoms_intake_keys("acme", "post_call_transcription",
                                      "conv_1", m, c, q, sizeof(m)), 0);
-    CHECK_STR_EQ(m, "elaaoms:acme:intake:post_call_transcription:conv_1");
-    CHECK_STR_EQ(c, "elaaoms:acme:conversation:conv_1");
-    CHECK_STR_EQ(q, "elaaoms:acme:jobs:ready");
+    CHECK_STR_EQ(m, "elaaoms:{acme}:intake:post_call_transcription:conv_1");
+    CHECK_STR_EQ(c, "elaaoms:{acme}:conversation:conv_1");
+    CHECK_STR_EQ(q, "elaaoms:{acme}:jobs:ready");
     CHECK_INT_EQ(elaaoms_intake_keys("acme", "post_call_transcription",
                                      "conv_1", m, c, q, 20), -1);
 
@@ -56,34 +56,39 @@ main(void)
 
         CHECK_INT_EQ(elaaoms_intake_cmd(&cmd, &req), 0);
         CHECK_STR_EQ(cmd.argv[0], "EVAL");
-        CHECK_STR_EQ(cmd.argv[2], "7");
+        CHECK_STR_EQ(cmd.argv[2], "6");
         CHECK_STR_EQ(cmd.argv[3],
-                     "elaaoms:acme:intake:post_call_transcription:conv_1");
-        CHECK_STR_EQ(cmd.argv[6], ELAAOMS_KEY_ORGS);
+                     "elaaoms:{acme}:intake:post_call_transcription:conv_1");
+        CHECK_STR_EQ(cmd.argv[5], "elaaoms:{acme}:jobs:ready");
         /* anonymous: no tombstone or index, KEYS[2] stands in */
-        CHECK_STR_EQ(cmd.argv[7], "elaaoms:acme:conversation:conv_1");
-        CHECK_STR_EQ(cmd.argv[8], "elaaoms:acme:conversation:conv_1");
-        CHECK_STR_EQ(cmd.argv[9], "elaaoms:acme:recent");
-        CHECK_STR_EQ(cmd.argv[10], "ba7816bf8f01cfea414140de5dae2223"
-                                   "b00361a396177a9cb410ff61f20015ad");
-        CHECK_INT_EQ(cmd.argvlen[11], 9);
-        CHECK_STR_EQ(cmd.argv[13], "");
-        CHECK_STR_EQ(cmd.argv[15], "1700000000");
-        CHECK_STR_EQ(cmd.argv[17], "acme");
-        CHECK_STR_EQ(cmd.argv[18], "event_ts:post_call_transcription");
-        CHECK_STR_EQ(cmd.argv[19], "1699999990");
-        CHECK_INT_EQ(cmd.argvlen[19], 10);
-        CHECK_STR_EQ(cmd.argv[20], "conv_1");
-        CHECK_STR_EQ(cmd.argv[21], "1000");
+        CHECK_STR_EQ(cmd.argv[6], "elaaoms:{acme}:conversation:conv_1");
+        CHECK_STR_EQ(cmd.argv[7], "elaaoms:{acme}:conversation:conv_1");
+        CHECK_STR_EQ(cmd.argv[8], "elaaoms:{acme}:recent");
+        CHECK_STR_EQ(cmd.argv[9], "ba7816bf8f01cfea414140de5dae2223"
+                                  "b00361a396177a9cb410ff61f20015ad");
+        CHECK_INT_EQ(cmd.argvlen[10], 9);
+        CHECK_STR_EQ(cmd.argv[12], "");
+        CHECK_STR_EQ(cmd.argv[14], "1700000000");
+        CHECK_STR_EQ(cmd.argv[16], "event_ts:post_call_transcription");
+        CHECK_STR_EQ(cmd.argv[17], "1699999990");
+        CHECK_INT_EQ(cmd.argvlen[17], 10);
+        CHECK_STR_EQ(cmd.argv[18], "conv_1");
+        CHECK_STR_EQ(cmd.argv[19], "1000");
+        /* the org registry: its own SADD, not the script's */
+        CHECK_STR_EQ(cmd.orgs_argv[0], "SADD");
+        CHECK_STR_EQ(cmd.orgs_argv[1], ELAAOMS_KEY_ORGS);
+        CHECK_STR_EQ(cmd.orgs_argv[2], "acme");
+        CHECK_INT_EQ(cmd.orgs_argvlen[1], strlen(ELAAOMS_KEY_ORGS));
 
-        /* a caller: its tombstone hides it, its index names it */
+        /* a caller: its tombstone and its index hide it */
         req.caller = "+14155550123";
         CHECK_INT_EQ(elaaoms_intake_cmd(&cmd, &req), 0);
-        CHECK(strncmp(cmd.argv[7], "elaaoms:acme:forgotten:", 23) == 0
-              && strlen(cmd.argv[7]) == 23 + 64
-              && strstr(cmd.argv[7], "4155550123") == NULL);
-        CHECK_STR_EQ(cmd.argv[8], "elaaoms:acme:{acme:+14155550123}:"
-                                  "conversation_index");
+        CHECK(strncmp(cmd.argv[6], "elaaoms:{acme}:forgotten:", 25) == 0
+              && strlen(cmd.argv[6]) == 25 + 64
+              && strstr(cmd.argv[6], "4155550123") == NULL);
+        CHECK(strncmp(cmd.argv[7], "elaaoms:{acme}:calls:", 21) == 0
+              && strlen(cmd.argv[7]) == 21 + 64
+              && strcmp(cmd.argv[7] + 21, cmd.argv[6] + 25) == 0);
         req.caller = NULL;
 
         /* an unknown event time is neither checked nor kept */
@@ -91,8 +96,8 @@ main(void)
         req.job_len = 2;
         req.event_ts = -1;
         CHECK_INT_EQ(elaaoms_intake_cmd(&cmd, &req), 0);
-        CHECK_STR_EQ(cmd.argv[19], "");
-        CHECK_INT_EQ(cmd.argvlen[19], 0);
+        CHECK_STR_EQ(cmd.argv[17], "");
+        CHECK_INT_EQ(cmd.argvlen[17], 0);
     }
 
     {
@@ -116,7 +121,7 @@ main(void)
                                           "conv_1", 1700000000), 0);
         CHECK_STR_EQ(ev.argv[0], "EVAL");
         CHECK_STR_EQ(ev.argv[2], "1");
-        CHECK_STR_EQ(ev.argv[3], "elaaoms:acme:conversation:conv_1");
+        CHECK_STR_EQ(ev.argv[3], "elaaoms:{acme}:conversation:conv_1");
         CHECK_STR_EQ(ev.argv[4], "event_ts:post_call_audio");
         CHECK_STR_EQ(ev.argv[5], "1700000000");
     }

@@ -20,6 +20,23 @@ main(void)
 
     CHECK_INT_EQ(elaaoms_key_org(buf, 10, "acme", "jobs:ready"), -1);
 
+    /* the org keys that meet in one operation carry the org as their tag */
+    CHECK_INT_EQ(elaaoms_key_jobs(buf, sizeof(buf), "acme", "ready", NULL),
+                 strlen("elaaoms:{acme}:jobs:ready"));
+    CHECK_STR_EQ(buf, "elaaoms:{acme}:jobs:ready");
+    CHECK(elaaoms_key_jobs(buf, sizeof(buf), "acme", "processing", "h:42")
+          > 0);
+    CHECK_STR_EQ(buf, "elaaoms:{acme}:jobs:processing:h:42");
+    CHECK(elaaoms_key_conversation(buf, sizeof(buf), "acme", "conv_1") > 0);
+    CHECK_STR_EQ(buf, "elaaoms:{acme}:conversation:conv_1");
+    CHECK(elaaoms_key_usage(buf, sizeof(buf), "acme") > 0);
+    CHECK_STR_EQ(buf, "elaaoms:{acme}:usage");
+    CHECK(elaaoms_key_usage_daily(buf, sizeof(buf), "acme") > 0);
+    CHECK_STR_EQ(buf, "elaaoms:{acme}:usage:daily");
+    CHECK(elaaoms_key_recent(buf, sizeof(buf), "acme") > 0);
+    CHECK_STR_EQ(buf, "elaaoms:{acme}:recent");
+    CHECK_INT_EQ(elaaoms_key_org_slot(buf, 14, "acme", "usage"), -1);
+
     {
         char  sig[128];
 
@@ -39,12 +56,13 @@ main(void)
         /* a call id is hashed: SIP Call-IDs hold '@' and '.' */
         CHECK_INT_EQ(elaaoms_key_call(call, sizeof(call), "acme",
                                       "CA1122334455", 12),
-                     strlen("elaaoms:acme:call:") + 32);
-        CHECK_STR_EQ(call, "elaaoms:acme:call:31905324c9056316ade87a6aa45d9b2e");
+                     strlen("elaaoms:{acme}:call:") + 32);
+        CHECK_STR_EQ(call,
+                     "elaaoms:{acme}:call:31905324c9056316ade87a6aa45d9b2e");
         CHECK(elaaoms_key_call(other, sizeof(other), "acme",
                                "a84b4c76e66710@pc33.atlanta.com", 31) > 0);
         CHECK(strcmp(call, other) != 0);
-        CHECK(strchr(other + 18, '@') == NULL);
+        CHECK(strchr(other + 20, '@') == NULL);
         CHECK_INT_EQ(elaaoms_key_call(call, sizeof(call), "acme", "", 0), -1);
         CHECK_INT_EQ(elaaoms_key_call(call, 30, "acme", "CA1", 3), -1);
     }
@@ -55,18 +73,30 @@ main(void)
         /* a tombstone hides the caller: the SHA-256 of "<org>:<caller>" */
         CHECK_INT_EQ(elaaoms_key_tombstone(t, sizeof(t), "acme",
                                            "+14155550123"),
-                     strlen("elaaoms:acme:forgotten:") + 64);
-        CHECK_STR_EQ(t, "elaaoms:acme:forgotten:"
+                     strlen("elaaoms:{acme}:forgotten:") + 64);
+        CHECK_STR_EQ(t, "elaaoms:{acme}:forgotten:"
                         "1e626a9094bc292ca376cf5fdf702c7d"
                         "b8bd9c2f2d516c1e3abd0dff91288cce");
         CHECK(strstr(t, "4155550123") == NULL);
         /* the same caller in another org is another tombstone */
         CHECK(elaaoms_key_tombstone(other, sizeof(other), "globex",
                                     "+14155550123") > 0);
-        CHECK(strcmp(t + strlen("elaaoms:acme:"),
-                     other + strlen("elaaoms:globex:")) != 0);
+        CHECK(strcmp(t + strlen("elaaoms:{acme}:"),
+                     other + strlen("elaaoms:{globex}:")) != 0);
         CHECK_INT_EQ(elaaoms_key_tombstone(t, sizeof(t), "acme", ""), -1);
         CHECK_INT_EQ(elaaoms_key_tombstone(t, 40, "acme", "+1415"), -1);
+
+        /* the conversation index: the same hash, in the org's slot */
+        CHECK_INT_EQ(elaaoms_key_conversation_index(other, sizeof(other),
+                                                    "acme", "+14155550123"),
+                     strlen("elaaoms:{acme}:calls:") + 64);
+        CHECK_STR_EQ(other, "elaaoms:{acme}:calls:"
+                            "1e626a9094bc292ca376cf5fdf702c7d"
+                            "b8bd9c2f2d516c1e3abd0dff91288cce");
+        CHECK_INT_EQ(elaaoms_key_conversation_index(other, sizeof(other),
+                                                    "acme", ""), -1);
+        CHECK_INT_EQ(elaaoms_key_conversation_index(other, 40, "acme",
+                                                    "+1415"), -1);
     }
 
     {
