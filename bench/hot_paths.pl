@@ -30,8 +30,7 @@
 # --cluster: the same on a local Redis Cluster (scripts/redis-cluster.sh,
 # three masters and three replicas; "elaaoms_redis cluster"), the data
 # seeded as always and imported into it (redis-cli --cluster import);
-# client-data and search-memory only (the intake's keys span slots until
-# the key layout of docs/CLUSTER-KEYS.md); Redis' CPU is every node's.
+# Redis' CPU is every node's.
 # --rss-requests 0 or --ir-requests 0 leave that part out.  --quick is a
 # smoke run of every part (about 30 s).  Needs "make all bench";
 # everything runs on 127.0.0.1, and every process it starts (Redis, nginx,
@@ -71,9 +70,6 @@ GetOptions(\%cli, 'seconds=f', 'connections=i', 'paths=s', 'memories=s',
       rounds => 1)
     if $cli{quick};
 %o = (%o, %cli);
-$o{paths} =~ s/,?post-call//g if $o{cluster} && !defined $cli{paths};
-die "--cluster: post-call's intake keys span cluster slots (docs/CLUSTER-KEYS.md)\n"
-    if $o{cluster} && $o{paths} =~ /post-call/;
 
 my %want = map { $_ => 1 } split /,/, $o{paths};
 for (keys %want) {

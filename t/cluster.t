@@ -19,6 +19,9 @@ use ElaaomsCluster;
 
 my $base = $main::BASE;
 
+$ENV{TEST_NGINX_PAYLOAD_DIR} = payload_dir();
+our $TWILIO = fixture('elevenlabs/post_call_transcription_twilio.json');
+
 $ENV{TEST_NGINX_CLUSTER_SEEDS} = join ' ', map { "127.0.0.1:$_" } $base .. $base + 2;
 
 our @CALLERS = map { sprintf '+1555010%04d', $_ } 1 .. 12;
@@ -69,8 +72,10 @@ sub cd_request {
 shared_config(http_config => <<'HTTP', config => <<'CONFIG');
     elaaoms_redis cluster $TEST_NGINX_CLUSTER_SEEDS;
     elaaoms_redis_timeout 2s;
+    elaaoms_payload_dir $TEST_NGINX_PAYLOAD_DIR;
 HTTP
     location = /webhook/client-data { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook client_data; }
+    location = /webhook/post-call { elaaoms_org acme; elaaoms_auth off; elaaoms_webhook post_call; }
 CONFIG
 
 no_shuffle();
@@ -149,7 +154,34 @@ Test::More::like(ElaaomsCluster::cluster_node_cmd($from, 'GET', main::head_key($
 
 
 
-=== TEST 5: a master killed: its caller gets the generic answer (a few quick retries find no other master yet)
+=== TEST 5: post-call on the cluster: the organization set, then the intake script in the {org} slot (marker, conversation, job, the caller's conversation index); a second delivery is a duplicate
+--- request eval
+["POST /webhook/post-call\n" . $main::TWILIO, "POST /webhook/post-call\n" . $main::TWILIO]
+--- error_code eval
+[200, 200]
+--- response_body_like eval
+[qr/"duplicate":false,"queued":true/, qr/"duplicate":true/]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 6: what the intake wrote, read back from the cluster
+--- init
+my $jobs = ElaaomsCluster::cluster_cli('LRANGE', 'elaaoms:{acme}:jobs:ready', 0, -1);
+my @n = $jobs =~ /"conversation_id\\?":\\?"conv_01kbq4r7v2e9m3x5t8w6y0z1a2\\?"/g;
+Test::More::is(scalar @n, 1, 'one job in the org slot');
+Test::More::like(ElaaomsCluster::cluster_cli('HGET', 'elaaoms:{acme}:conversation:conv_01kbq4r7v2e9m3x5t8w6y0z1a2', 'status'), qr/extraction_pending/, 'the conversation');
+Test::More::like(ElaaomsCluster::cluster_cli('SISMEMBER', 'elaaoms:orgs', 'acme'), qr/1/, 'the organization listed');
+--- request
+POST /webhook/client-data
+{"caller_id":"+15550100005","agent_id":"agent_c"}
+--- error_code: 200
+
+
+
+=== TEST 7: a master killed: its caller gets the generic answer (a few quick retries find no other master yet)
 --- init
 Test::More::ok(ElaaomsCluster::cluster_replicated(main::head_key($main::DYING)), 'the replica has the key');
 my $port = ElaaomsCluster::cluster_master_of(main::head_key($main::DYING));
@@ -165,7 +197,7 @@ unreachable
 
 
 
-=== TEST 6: while that master is down, a caller on another master is still known
+=== TEST 8: while that master is down, a caller on another master is still known
 --- request eval
 main::cd_request($main::LIVING)
 --- error_code: 200
@@ -173,7 +205,7 @@ main::cd_request($main::LIVING)
 
 
 
-=== TEST 7: after the failover the promoted replica answers for the dead master's slots
+=== TEST 9: after the failover the promoted replica answers for the dead master's slots
 --- init
 my $key = main::head_key($main::DYING);
 Test::More::ok(ElaaomsTest::wait_until(sub { my $m = ElaaomsCluster::cluster_master_of($key); $m && $m != $main::DEAD }, 30), 'a replica was promoted');
