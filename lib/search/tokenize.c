@@ -451,6 +451,11 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "off", "left", ELAAOMS_QBIT(AGENT_SAID) },
         { "steps", "next", ELAAOMS_QBIT(AGENT_SAID) },
         { "owe", "we", ELAAOMS_QBIT(AGENT_SAID) },
+        /* "what price did we settle on", "where did we land": a deal */
+        { "settle", NULL, ELAAOMS_QBIT(AGENT_SAID) },
+        { "settled", NULL, ELAAOMS_QBIT(AGENT_SAID) },
+        { "land", "we", ELAAOMS_QBIT(AGENT_SAID) },
+        { "landed", "we", ELAAOMS_QBIT(AGENT_SAID) },
         /* "what did we do for her", "what have we done" */
         { "do", "we", ELAAOMS_QBIT(AGENT_SAID) },
         { "done", "we", ELAAOMS_QBIT(AGENT_SAID) },

@@ -296,6 +296,12 @@ test_question_vocabulary(void)
     CHECK(elaaoms_question_concepts("much", 4, "how", 3)
           & (1u << ELAAOMS_CONCEPT_BILLING));
     CHECK_INT_EQ(elaaoms_question_concepts("much", 4, "very", 4), 0);
+    /* "what price did we settle on", "where did we land": a deal made */
+    CHECK(elaaoms_question_concepts("settle", 6, "we", 2)
+          & (1u << ELAAOMS_CONCEPT_AGENT_SAID));
+    CHECK(elaaoms_question_concepts("land", 4, "we", 2)
+          & (1u << ELAAOMS_CONCEPT_AGENT_SAID));
+    CHECK_INT_EQ(elaaoms_question_concepts("land", 4, "the", 3), 0);
     /* the name one goes by; how someone is holding up */
     CHECK(elaaoms_question_concepts("by", 2, "goes", 4)
           == (1u << ELAAOMS_CONCEPT_NAME));
