@@ -201,6 +201,30 @@ xo_title_before(const char *line, size_t start, size_t dot, size_t len)
 }
 
 
+/* the length of the privacy filter's marker at s ("[redacted-card]"), or 0 */
+static size_t
+xo_redaction_len(const char *s, size_t len)
+{
+    static const char  prefix[] = "[redacted-";
+    size_t             n;
+
+    if (len < sizeof(prefix) || memcmp(s, prefix, sizeof(prefix) - 1) != 0) {
+        return 0;
+    }
+
+    for (n = sizeof(prefix) - 1; n < len; n++) {
+        if (s[n] == ']') {
+            return n + 1;
+        }
+        if (!elaaoms_ascii_alpha((unsigned char) s[n])) {
+            return 0;
+        }
+    }
+
+    return 0;
+}
+
+
 /*
  * The next sentence of line[0..len) from *pos, cut after ". ! ? ;" that
  * end a word (so "3.5" and "a.b" stay whole), and its words; 0 at the end.
@@ -209,7 +233,7 @@ int
 elaaoms_xo_next_sentence(const char *line, size_t len, size_t *pos,
     elaaoms_xo_sent_t *st)
 {
-    size_t          i, start;
+    size_t          i, n, start;
     unsigned char   c;
 
     i = *pos;
@@ -239,6 +263,17 @@ elaaoms_xo_next_sentence(const char *line, size_t len, size_t *pos,
 
         if (c == ' ' || c == '\t') {
             i++;
+            continue;
+        }
+
+        /* "[redacted-phone]": one word, never a "]" dropped as punctuation */
+        n = xo_redaction_len(line + i, len - i);
+        if (n) {
+            if (st->ntok < ELAAOMS_XO_MAX_TOKENS) {
+                st->tok[st->ntok++] =
+                    (elaaoms_xo_tok_t) { i - start, n, 0 };
+            }
+            i += n;
             continue;
         }
 

@@ -268,7 +268,15 @@ elaaoms_pii_ssn_shape(const elaaoms_pii_run_t *run)
 }
 
 
-/* what leads up to a number: an SSN or phone word, or nothing */
+/*
+ * what the context walk reports for a reference word ("file number
+ * 482-1937", "ticket 555-0199"): the number is the company's identifier
+ * for a case, not anybody's phone; never a kind a span is redacted as
+ */
+#define ELAAOMS_PII_CONTEXT_REFERENCE  (-1)
+
+
+/* what leads up to a number: an SSN, phone or reference word, or nothing */
 static int
 elaaoms_pii_context_word(const unsigned char *in, const elaaoms_pii_word_t *w)
 {
@@ -277,6 +285,11 @@ elaaoms_pii_context_word(const unsigned char *in, const elaaoms_pii_word_t *w)
     static const char  *phone[] = {
         "phone", "telephone", "tel", "mobile", "cell", "cellphone",
         "landline", "whatsapp", NULL
+    };
+    static const char  *reference[] = {
+        "ticket", "file", "case", "claim", "order", "reference", "ref",
+        "confirmation", "booking", "reservation", "tracking", "invoice",
+        "policy", "incident", "report", "job", "work", "request", NULL
     };
 
     if (elaaoms_pii_word_is(in, w->start, w->end, "ssn")
@@ -300,6 +313,12 @@ elaaoms_pii_context_word(const unsigned char *in, const elaaoms_pii_word_t *w)
         }
     }
 
+    for (p = reference; *p; p++) {
+        if (elaaoms_pii_word_is(in, w->start, w->end, *p)) {
+            return ELAAOMS_PII_CONTEXT_REFERENCE;
+        }
+    }
+
     return ELAAOMS_PII_NONE;
 }
 
@@ -320,7 +339,7 @@ elaaoms_pii_context(const unsigned char *in, size_t pos)
     static const char  *fillers[] = {
         "is", "was", "number", "num", "no", "nr", "security", "my", "her",
         "his", "their", "the", "it", "its", "s", "card", "id", "a", "and",
-        "that", "here", NULL
+        "that", "here", "code", NULL
     };
 
     for (i = 0; i < 8 && elaaoms_pii_prev_word(in, pos, &w); i++) {
@@ -394,6 +413,11 @@ elaaoms_pii_classify_run(const unsigned char *in, const elaaoms_pii_run_t *run,
             return kind;
         }
 
+        /* a 3-3-3 reads as an SSN whatever word comes before it */
+        if (kind == ELAAOMS_PII_CONTEXT_REFERENCE) {
+            kind = ELAAOMS_PII_NONE;
+        }
+
         /*
          * grouped 3-3-3 by spaces or dashes is how SSNs and SINs are read
          * out, never an order number or an amount: an SSN without a word
@@ -420,10 +444,19 @@ elaaoms_pii_classify_run(const unsigned char *in, const elaaoms_pii_run_t *run,
         } else if (elaaoms_pii_nanp(run, 0) || elaaoms_pii_shape(run, one)
                    || elaaoms_pii_shape(run, split)
                    || (run->digits[0] == '1' && elaaoms_pii_shape(run, one1))
-                   || elaaoms_pii_shape(run, local)
                    || elaaoms_pii_national(run))
         {
             kind = ELAAOMS_PII_PHONE;
+
+        } else if (elaaoms_pii_shape(run, local)) {
+            /*
+             * 555-0199 is a local phone number unless a reference word
+             * leads up to it: seven digits are never a card or an SSN,
+             * and "file number 482-1937" is what the caller must quote
+             */
+            kind = elaaoms_pii_context(in, run->start)
+                       == ELAAOMS_PII_CONTEXT_REFERENCE
+                   ? ELAAOMS_PII_NONE : ELAAOMS_PII_PHONE;
         }
     }
 

@@ -52,7 +52,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "order purchase package parcel delivery deliver shipment ship shipping "
     "item tracking track arrive arrival courier dispatch bought buy "
     "product return exchange replacement box kit shipped driver "
-    "subscription",
+    "subscription send",
     /* CONTACT */
     "contact email mail phone call callback text sms message reach "
     "voicemail cellphone cell mobile landline telephone whatsapp follow "
@@ -66,7 +66,9 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "neighbourhood located location lane drive boulevard blvd court "
     "floor suite building property gate door entrance driveway yard "
     "garage porch arrival doorbell knock buzzer intercom lockbox route "
-    "highway freeway interstate intersection venue estate site",
+    "highway freeway interstate intersection venue estate site room "
+    "kitchen bathroom bedroom basement attic deck patio hallway closet "
+    "hotel motel",
     /* PREFERENCE */
     "prefer preference like want favorite favourite rather love enjoy wish "
     "choose choice interest interested request hate dislike best need "
@@ -81,7 +83,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "afford spend estimate deposit installment instalment financing "
     "finance worth apiece tariff surcharge tax rebate saving quid euro "
     "pound ballpark tuition rent premium copay deductible fare dues "
-    "percent percentage",
+    "percent percentage compensation compensate reimburse reimbursement "
+    "voucher coupon giftcard",
     /* PROBLEM */
     "problem issue complaint complain broken break delay late damage wrong "
     "missing lost fault error trouble defective fail failure outage crash "
@@ -92,13 +95,16 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "gripe grievance "
     "overflow trip spark malfunction unresponsive symptom rattle squeal "
     "squeak grind buzz hum vibrate vibration shake knock clunk beep buffer "
-    "flicker stall discrepancy mismatch mistake incorrect",
+    "flicker stall discrepancy mismatch mistake incorrect affect snap tear "
+    "torn rip shatter dent scratch bent pest infestation infest ant termite "
+    "roach cockroach mouse mice rodent bedbug wasp hornet flea mold "
+    "mildew",
     /* NUMBER (and every token holding a digit) */
     "number id code reference confirmation ticket serial pin digit "
     "identifier model dose dosage two three four five six seven eight "
     "nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
-    "ninety hundred thousand million dozen",
+    "ninety hundred thousand million dozen document",
     /* EMOTION */
     "feel feeling mood emotion frustrated frustration frustrating angry "
     "anger upset annoyed irritated happy unhappy pleased satisfied "
@@ -165,9 +171,12 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "dosage strength milligram mg mcg microgram milliliter ml sensitivity "
     "intolerance intolerant physician specialist surgeon cardiologist "
     "dermatologist pediatrician therapist diagnosis diagnose chronic "
-    "sedation anesthesia learning dyslexia",
+    "sedation anesthesia learning dyslexia diabetic diabetes insulin asthma "
+    "inhaler epilepsy seizure arthritis pacemaker oxygen",
     /* PET */
-    "pet dog cat puppy kitten animal vet",
+    "pet dog cat puppy kitten animal vet greyhound hound terrier retriever "
+    "labrador poodle beagle bulldog spaniel husky dachshund chihuahua "
+    "parrot bird rabbit hamster horse pup canine feline",
     /* WORK */
     "job work employer company business occupation profession office "
     "career employ employee boss colleague firm own run owner "
@@ -210,7 +219,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "transmission dashboard headlight ignition toyota honda ford chevy "
     "chevrolet nissan hyundai kia subaru mazda volkswagen vw bmw mercedes "
     "audi tesla jeep dodge gmc lexus volvo civic accord camry corolla "
-    "prius silverado outback forester minivan",
+    "prius silverado outback forester minivan park parking",
     /* APPLIANCE: a home's systems and machines */
     "appliance furnace boiler heater hvac ac aircon conditioner "
     "conditioning thermostat dishwasher washer dryer fridge refrigerator "
@@ -218,12 +227,14 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "wiring plumbing pipe toilet sink faucet drain sump pump compressor "
     "vent duct filter electrical electric electricity generator unit air "
     "repair whirlpool bosch maytag kenmore frigidaire kitchenaid carrier "
-    "trane lennox rheem goodman daikin device equipment machine meter",
+    "trane lennox rheem goodman daikin device equipment machine meter solar "
+    "inverter battery",
     /* TRAVEL: trips and stays */
     "hotel motel room suite stay checkin checkout reservation flight "
     "airport airline trip travel vacation itinerary luggage baggage cruise "
     "resort taxi shuttle passport guest lodging transport transportation "
-    "ride pickup layover destination tour view",
+    "ride pickup layover destination tour view suitcase carryon duffel "
+    "samsonite bag",
     /* EDUCATION: schools, courses and learning */
     "school student grade class classroom teacher tuition enroll "
     "enrollment admission apply application college university campus "
@@ -440,6 +451,11 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "off", "left", ELAAOMS_QBIT(AGENT_SAID) },
         { "steps", "next", ELAAOMS_QBIT(AGENT_SAID) },
         { "owe", "we", ELAAOMS_QBIT(AGENT_SAID) },
+        /* "what price did we settle on", "where did we land": a deal */
+        { "settle", NULL, ELAAOMS_QBIT(AGENT_SAID) },
+        { "settled", NULL, ELAAOMS_QBIT(AGENT_SAID) },
+        { "land", "we", ELAAOMS_QBIT(AGENT_SAID) },
+        { "landed", "we", ELAAOMS_QBIT(AGENT_SAID) },
         /* "what did we do for her", "what have we done" */
         { "do", "we", ELAAOMS_QBIT(AGENT_SAID) },
         { "done", "we", ELAAOMS_QBIT(AGENT_SAID) },

@@ -607,6 +607,10 @@ static const statement_case_t  statements[] = {
     /* an idle question gives no context */
     { "How can I help you today?", "My internet keeps dropping.",
       ELAAOMS_MEM_ISSUE, "The caller's internet keeps dropping.", 7 },
+    /* the privacy filter's marker keeps its closing bracket */
+    { NULL, "The desk gave me the number [redacted-phone].",
+      ELAAOMS_MEM_FACTUAL,
+      "The caller said the desk gave them the number [redacted-phone].", 0 },
 };
 
 

@@ -120,6 +120,15 @@ static const row_t  redacted[] = {
     { "01 23 45 67 89", "01 23 45 67 89", "+33123456789" },
     { "030 12345678", "030 12345678", "+493012345678" },
     { "415, 555, 0123", "415, 555, 0123", NULL },
+    /* seven digits are a local phone number unless a reference word says */
+    { "call me at 482-1937", "call me at [redacted-phone]", NULL },
+    { "my cell is 482 1937", "my cell is [redacted-phone]", NULL },
+    { "file 482-1937, or 482-1938 at home",
+      "file 482-1937, or [redacted-phone] at home", NULL },
+    /* a reference word does not save an SSN or a card */
+    { "case number 123-45-6789", "case number [redacted-ssn]", NULL },
+    { "order 123 456 789", "order [redacted-ssn]", NULL },
+    { "ticket 4111 1111 1111 1111", "ticket [redacted-card]", NULL },
 
     /* e-mail, spoken and disguised */
     { "maria (at) gmail (dot) com", "[redacted-email]", NULL },
@@ -163,6 +172,11 @@ static const char  *kept[] = {
     "Order XYZ-789 is delayed",
     "order number 123456789",
     "ref A1B2C3D4",
+    "the desk gave me file number 482-1937",
+    "ticket 482-1937 is open",
+    "claim #482-1937",
+    "confirmation code is 482-1937",
+    "case no. 482-1937",
     /* prices and amounts */
     "Disputed a $1,250.00 charge",
     "Was charged 64 dollars twice",

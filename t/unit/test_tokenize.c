@@ -147,6 +147,29 @@ test_concepts(void)
     CHECK(concepts_of("frustrated") & (1u << ELAAOMS_CONCEPT_EMOTION));
     CHECK(concepts_of("id") & (1u << ELAAOMS_CONCEPT_NUMBER));
 
+    /* a question's general word meets the caller's specific one: pests,
+     * rooms, damage, compensation, chronic conditions, pets, luggage */
+    CHECK(concepts_of("pests") & concepts_of("termites")
+          & (1u << ELAAOMS_CONCEPT_PROBLEM));
+    CHECK(concepts_of("ants") & (1u << ELAAOMS_CONCEPT_PROBLEM));
+    CHECK(concepts_of("rooms") & concepts_of("kitchen")
+          & (1u << ELAAOMS_CONCEPT_ADDRESS));
+    CHECK(concepts_of("wrong") & concepts_of("snapped")
+          & (1u << ELAAOMS_CONCEPT_PROBLEM));
+    CHECK(concepts_of("compensation") & concepts_of("voucher")
+          & (1u << ELAAOMS_CONCEPT_BILLING));
+    CHECK(concepts_of("medical") & concepts_of("diabetic")
+          & concepts_of("insulin") & (1u << ELAAOMS_CONCEPT_HEALTH));
+    CHECK(concepts_of("pet") & concepts_of("greyhound")
+          & (1u << ELAAOMS_CONCEPT_PET));
+    CHECK(concepts_of("luggage") & concepts_of("suitcase")
+          & (1u << ELAAOMS_CONCEPT_TRAVEL));
+    CHECK(concepts_of("van") & concepts_of("park")
+          & (1u << ELAAOMS_CONCEPT_VEHICLE));
+    CHECK(concepts_of("documents") & (1u << ELAAOMS_CONCEPT_NUMBER));
+    /* "rate" stems to "rat": no rodent word may make a rate a problem */
+    CHECK(!(concepts_of("rate") & (1u << ELAAOMS_CONCEPT_PROBLEM)));
+
     /* stopwords and unknown words have none */
     CHECK_INT_EQ(concepts_of("the"), 0);
     CHECK_INT_EQ(concepts_of("zebra"), 0);
@@ -273,6 +296,12 @@ test_question_vocabulary(void)
     CHECK(elaaoms_question_concepts("much", 4, "how", 3)
           & (1u << ELAAOMS_CONCEPT_BILLING));
     CHECK_INT_EQ(elaaoms_question_concepts("much", 4, "very", 4), 0);
+    /* "what price did we settle on", "where did we land": a deal made */
+    CHECK(elaaoms_question_concepts("settle", 6, "we", 2)
+          & (1u << ELAAOMS_CONCEPT_AGENT_SAID));
+    CHECK(elaaoms_question_concepts("land", 4, "we", 2)
+          & (1u << ELAAOMS_CONCEPT_AGENT_SAID));
+    CHECK_INT_EQ(elaaoms_question_concepts("land", 4, "the", 3), 0);
     /* the name one goes by; how someone is holding up */
     CHECK(elaaoms_question_concepts("by", 2, "goes", 4)
           == (1u << ELAAOMS_CONCEPT_NAME));
