@@ -71,21 +71,6 @@ sub raw {
     return @l;
 }
 
-sub transcript {
-    my ($conv, $caller, @lines) = @_;
-    my @turns = ({ role => 'agent', message => 'Hi, how can I help?',
-                   time_in_call_secs => 0 });
-    my $t = 1;
-    push @turns, { role => 'user', message => $_, time_in_call_secs => $t++ }
-        for @lines;
-    return $J->encode({
-        type => 'post_call_transcription', event_timestamp => time(),
-        data => { agent_id => 'agent_01support7x', conversation_id => $conv,
-                  status => 'done', transcript => \@turns,
-                  metadata => { phone_call => { direction => 'inbound',
-                                                external_number => $caller } } } });
-}
-
 sub post {
     my ($org, $body) = @_;
     my $res = post_webhook($main::PORT, "/$org/post-call", 'test_secret', $body);
@@ -319,7 +304,7 @@ ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai', llm_
     openai_base_url => $main::FAKE, openai_api_key => 'sk-test', openai_model => 'gpt-cliq-mini',
     openai_price_in => 0.15, openai_price_out => 0.6, embedder => 'openai',
     openai_embed_model => 'text-embedding-cliq', openai_embed_dimensions => 64);
-main::post('acme', main::transcript('conv_use_1', '+12025550150',
+main::post('acme', ElaaomsTest::transcript_body('conv_use_1', '+12025550150',
     'I prefer email over phone calls.', 'My order A1234 was delayed again.'));
 Test::More::ok(main::wait_completed('acme', 'conv_use_1'), 'extracted by the fake OpenAI');
 ElaaomsTest::worker_stop();
