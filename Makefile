@@ -76,7 +76,8 @@ LIB_IO_SRCS := $(wildcard lib/clients/*.c) \
                lib/store/memory_delete_run.c \
                lib/store/worker_metrics.c \
                lib/intake/payload_erase.c \
-               lib/context/context_store.c lib/extract/llm_memories.c \
+               lib/context/context_store.c lib/context/served_set_store.c \
+               lib/extract/llm_memories.c \
                lib/cluster/cluster_client.c lib/cluster/cluster_conn.c
 LIB_CORE_SRCS := $(filter-out $(LIB_IO_SRCS),$(wildcard lib/*/*.c))
 

@@ -4,9 +4,14 @@
  * agents' memories): one XADD to "elaaoms:<org>:audit" per answer.
  *
  *   XADD elaaoms:<org>:audit [MINID <now - elaaoms_audit_retention, ms>] *
- *        org .. caller .. agent_id .. memory_ids id,id time <unix>
+ *        org .. caller .. agent_id .. memory_ids id,id | memory_set <set>
+ *        time <unix>
  *        request_id .. via client_data|search client <address>
  *        auth signature|shared_secret|none
+ *
+ * client-data names the served set of the document it answered from (its
+ * ids are stored once, in the caller's served sets: an XADD listing forty
+ * ids costs Redis three times as much); search lists the ids it ranked.
  *
  * Entries are kept by age (MINID trims what is older than the retention),
  * not by count.  Trimming is a third of an XADD's cost in Redis and nothing
@@ -60,7 +65,7 @@ ngx_http_elaaoms_auth_method(ngx_http_request_t *r)
 
 ngx_int_t
 ngx_http_elaaoms_audit(ngx_http_request_t *r, ngx_str_t *ids,
-    const char *caller, const char *agent, const char *via,
+    ngx_flag_t set, const char *caller, const char *agent, const char *via,
     ngx_http_elaaoms_audit_pt done, void *data)
 {
     int                           n;
@@ -117,7 +122,7 @@ ngx_http_elaaoms_audit(ngx_http_request_t *r, ngx_str_t *ids,
     ngx_http_elaaoms_arg_str(a, caller);
     ngx_http_elaaoms_arg_str(a, "agent_id");
     ngx_http_elaaoms_arg_str(a, agent);
-    ngx_http_elaaoms_arg_str(a, "memory_ids");
+    ngx_http_elaaoms_arg_str(a, set ? "memory_set" : "memory_ids");
     ngx_http_elaaoms_arg(a, ids->data, ids->len);
     ngx_http_elaaoms_arg_str(a, "time");
     p = ngx_sprintf(now, "%T", ngx_time());

@@ -77,7 +77,7 @@ static void ngx_http_elaaoms_client_data_done(ngx_http_request_t *r,
 static ngx_int_t ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd);
 static void ngx_http_elaaoms_client_data_audit(ngx_http_request_t *r,
-    ngx_http_elaaoms_client_data_t *cd, ngx_str_t *ids);
+    ngx_http_elaaoms_client_data_t *cd, ngx_str_t *ids, ngx_flag_t set);
 static ngx_int_t ngx_http_elaaoms_client_data_bind(ngx_http_request_t *r,
     ngx_http_elaaoms_client_data_t *cd, ngx_http_elaaoms_batch_t *b);
 
@@ -544,17 +544,18 @@ ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
 {
     ngx_int_t                          rc;
     ngx_str_t                          shared;
+    ngx_flag_t                         set;
     ngx_http_elaaoms_client_data_in_t  in;
 
     in.caller = cd->caller;
     in.doc = cd->doc;
     in.profile = ngx_http_elaaoms_client_data_profile(r, cd);
 
-    rc = ngx_http_elaaoms_client_data_answer_send(r, &in, &shared);
+    rc = ngx_http_elaaoms_client_data_answer_send(r, &in, &shared, &set);
 
     /* shared memories were served: audit, without waiting for it */
     if (shared.len > 0 && (rc == NGX_OK || rc == NGX_AGAIN)) {
-        ngx_http_elaaoms_client_data_audit(r, cd, &shared);
+        ngx_http_elaaoms_client_data_audit(r, cd, &shared, set);
     }
 
     return rc;
@@ -563,8 +564,8 @@ ngx_http_elaaoms_client_data_answer(ngx_http_request_t *r,
 
 static void
 ngx_http_elaaoms_client_data_audit(ngx_http_request_t *r,
-    ngx_http_elaaoms_client_data_t *cd, ngx_str_t *ids)
+    ngx_http_elaaoms_client_data_t *cd, ngx_str_t *ids, ngx_flag_t set)
 {
-    (void) ngx_http_elaaoms_audit(r, ids, cd->caller, cd->agent,
+    (void) ngx_http_elaaoms_audit(r, ids, set, cd->caller, cd->agent,
                                   "client_data", NULL, NULL);
 }

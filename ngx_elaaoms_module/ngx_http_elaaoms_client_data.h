@@ -21,10 +21,12 @@ typedef struct {
 } ngx_http_elaaoms_client_data_in_t;
 
 /*
- * Sends the answer; *shared_ids gets the other agents' memories it served
- * ("id1,id2", empty when none) for the audit trail.  The handler's status.
+ * Sends the answer; *shared gets the other agents' memories it served, for
+ * the audit trail (empty when none): their served set's id (*set 1,
+ * version 4 documents), else "id1,id2".  The handler's status.
  */
 ngx_int_t ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
-    ngx_http_elaaoms_client_data_in_t *in, ngx_str_t *shared_ids);
+    ngx_http_elaaoms_client_data_in_t *in, ngx_str_t *shared,
+    ngx_flag_t *set);
 
 #endif /* NGX_HTTP_ELAAOMS_CLIENT_DATA_H */

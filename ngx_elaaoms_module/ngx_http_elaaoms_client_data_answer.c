@@ -29,6 +29,7 @@
 #include "util/json_arena.h"
 #include "util/json_scan.h"
 #include "context/context_build.h"
+#include "context/served_set.h"
 
 
 /* members of the stored document and of its dynamic_variables, at most */
@@ -50,7 +51,8 @@ typedef struct {
     ngx_uint_t              nvars;       /* older: its members */
     ngx_http_elaaoms_jstr_t first_message;
     ngx_http_elaaoms_jstr_t prompt_addition;
-    elaaoms_json_member_t   shared_ids;
+    elaaoms_json_member_t   shared;      /* shared_set's string or */
+                                         /* shared_ids' array */
 
     yajl_val                placeholders;
     ngx_http_elaaoms_jstr_t profile_first_message;
@@ -165,9 +167,9 @@ ngx_http_elaaoms_answer_spans(ngx_str_t *doc, ngx_http_elaaoms_answer_t *a)
                             + sp[ELAAOMS_CONTEXT_SPAN_FIRST_MESSAGE].off + 1;
     a->first_message.len = sp[ELAAOMS_CONTEXT_SPAN_FIRST_MESSAGE].len - 2;
 
-    a->shared_ids.value = (const char *) doc->data
-                          + sp[ELAAOMS_CONTEXT_SPAN_SHARED_IDS].off;
-    a->shared_ids.value_len = sp[ELAAOMS_CONTEXT_SPAN_SHARED_IDS].len;
+    a->shared.value = (const char *) doc->data
+                      + sp[ELAAOMS_CONTEXT_SPAN_SHARED_SET].off;
+    a->shared.value_len = sp[ELAAOMS_CONTEXT_SPAN_SHARED_SET].len;
 
     return NGX_OK;
 }
@@ -217,9 +219,15 @@ ngx_http_elaaoms_answer_doc(ngx_http_request_t *r, ngx_str_t *doc,
     ngx_http_elaaoms_member_jstr(elaaoms_json_member(m, n, "prompt_addition"),
                                  &a->prompt_addition);
 
-    v = elaaoms_json_member(m, n, "shared_ids");
-    if (v != NULL && v->value_len > 0 && v->value[0] == '[') {
-        a->shared_ids = *v;
+    v = elaaoms_json_member(m, n, "shared_set");
+    if (v != NULL && v->value_len > 0 && v->value[0] == '"') {
+        a->shared = *v;
+
+    } else {
+        v = elaaoms_json_member(m, n, "shared_ids");
+        if (v != NULL && v->value_len > 0 && v->value[0] == '[') {
+            a->shared = *v;
+        }
     }
 
     return NGX_OK;
@@ -232,7 +240,7 @@ bad:
     ngx_str_null(&a->variables);
     ngx_str_null(&a->first_message);
     ngx_str_null(&a->prompt_addition);
-    ngx_memzero(&a->shared_ids, sizeof(elaaoms_json_member_t));
+    ngx_memzero(&a->shared, sizeof(elaaoms_json_member_t));
 
     return NGX_DECLINED;
 }
@@ -536,20 +544,36 @@ ngx_http_elaaoms_answer_write(ngx_http_request_t *r,
 }
 
 
-/* "id1,id2": the shared memories served, for the audit trail */
+/*
+ * the shared memories served, for the audit trail: a served set's id as
+ * it is in the document, or (version 3 and older) "id1,id2"
+ */
 static void
 ngx_http_elaaoms_answer_shared(ngx_http_request_t *r,
-    ngx_http_elaaoms_answer_t *a, ngx_str_t *ids)
+    ngx_http_elaaoms_answer_t *a, ngx_str_t *ids, ngx_flag_t *set)
 {
     u_char  *p, *q, *id, *end;
 
     ngx_str_null(ids);
+    *set = 0;
 
-    if (a->shared_ids.value_len <= 2) {
+    if (a->shared.value_len <= 2) {
         return;
     }
 
-    ids->data = ngx_pnalloc(r->pool, a->shared_ids.value_len);
+    if (a->shared.value[0] == '"') {
+        /* checked: a set id needs no unescaping, and is nothing else */
+        if (elaaoms_served_set_id_valid(a->shared.value + 1,
+                                        a->shared.value_len - 2))
+        {
+            ids->data = (u_char *) a->shared.value + 1;
+            ids->len = a->shared.value_len - 2;
+            *set = 1;
+        }
+        return;
+    }
+
+    ids->data = ngx_pnalloc(r->pool, a->shared.value_len);
     if (ids->data == NULL) {
         return;
     }
@@ -558,8 +582,8 @@ ngx_http_elaaoms_answer_shared(ngx_http_request_t *r,
      * ids hold no quote or backslash (lib/store/memory_record.h): each is
      * the text between a pair of quotes, copied whole
      */
-    p = (u_char *) a->shared_ids.value;
-    end = p + a->shared_ids.value_len;
+    p = (u_char *) a->shared.value;
+    end = p + a->shared.value_len;
     q = ids->data;
 
     for ( ;; ) {
@@ -589,7 +613,8 @@ ngx_http_elaaoms_answer_shared(ngx_http_request_t *r,
 
 ngx_int_t
 ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
-    ngx_http_elaaoms_client_data_in_t *in, ngx_str_t *shared_ids)
+    ngx_http_elaaoms_client_data_in_t *in, ngx_str_t *shared,
+    ngx_flag_t *set)
 {
     ngx_int_t                     rc;
     ngx_flag_t                    send_first, send_prompt;
@@ -600,7 +625,8 @@ ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
 
     elcf = ngx_http_get_module_loc_conf(r, ngx_http_elaaoms_module);
 
-    ngx_str_null(shared_ids);
+    ngx_str_null(shared);
+    *set = 0;
 
     a = ngx_palloc(r->pool, sizeof(ngx_http_elaaoms_answer_t));
     if (a == NULL) {
@@ -676,7 +702,7 @@ ngx_http_elaaoms_client_data_answer_send(ngx_http_request_t *r,
             goto done;
         }
 
-        ngx_http_elaaoms_answer_shared(r, a, shared_ids);
+        ngx_http_elaaoms_answer_shared(r, a, shared, set);
 
         /* the answer is in r->pool already: sent where it is */
         rc = ngx_http_elaaoms_send_json_pool(r, NGX_HTTP_OK, start, len, 0);

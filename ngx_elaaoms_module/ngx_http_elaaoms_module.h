@@ -174,11 +174,15 @@ time_t ngx_http_elaaoms_replay_ttl(ngx_http_request_t *r,
 ngx_int_t ngx_http_elaaoms_replay_claim(ngx_http_request_t *r,
     ngx_http_elaaoms_ctx_t *ctx);
 
-/* ngx_http_elaaoms_audit.c: rc NGX_OK when the entry was written */
+/*
+ * ngx_http_elaaoms_audit.c: ids are "id,id" (memory_ids), or with set a
+ * served set's id (memory_set: lib/context/served_set.h); rc NGX_OK when
+ * the entry was written
+ */
 typedef void (*ngx_http_elaaoms_audit_pt)(ngx_http_request_t *r, void *data,
     ngx_int_t rc);
 ngx_int_t ngx_http_elaaoms_audit(ngx_http_request_t *r, ngx_str_t *ids,
-    const char *caller, const char *agent, const char *via,
+    ngx_flag_t set, const char *caller, const char *agent, const char *via,
     ngx_http_elaaoms_audit_pt done, void *data);
 
 /* ngx_http_elaaoms_body.c */

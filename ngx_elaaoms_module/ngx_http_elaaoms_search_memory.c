@@ -1093,7 +1093,7 @@ ngx_http_elaaoms_search_answer(ngx_http_request_t *r,
 
     /* every memory of every agent: never served unaudited */
     if (ctx->sr.search_all_agents) {
-        if (ngx_http_elaaoms_audit(r, &ctx->audit_ids, ctx->caller,
+        if (ngx_http_elaaoms_audit(r, &ctx->audit_ids, 0, ctx->caller,
                                    ngx_http_elaaoms_search_agent(ctx),
                                    "search", ngx_http_elaaoms_search_audited,
                                    ctx)
@@ -1105,7 +1105,7 @@ ngx_http_elaaoms_search_answer(ngx_http_request_t *r,
     }
 
     /* queued before the answer is written; nothing waits for its reply */
-    (void) ngx_http_elaaoms_audit(r, &ctx->audit_ids, ctx->caller,
+    (void) ngx_http_elaaoms_audit(r, &ctx->audit_ids, 0, ctx->caller,
                                   ngx_http_elaaoms_search_agent(ctx),
                                   "search", NULL, NULL);
 

@@ -345,13 +345,13 @@ open my $rc, '-|', 'redis-cli', '-h', '127.0.0.1', '-p', ElaaomsTest::redis_port
     '--raw', 'MGET', $ctx, "$ctx:head" or die "redis-cli: $!";
 my ($whole, $head) = map { chomp; $_ } <$rc>;
 close $rc;
-Test::More::like($whole, qr/^\{"version":3,"at":"[0-9 ]{41}",.*,"prompt_addition":".*Capybara.*"\}$/s, 'the document ends with its prompt text');
-# "at": offset and length of dynamic_variables, first_message and shared_ids
-my @at = $whole =~ /^\{"version":3,"at":"(\d{6}) (\d{6}) (\d{6}) (\d{6}) (\d{6}) (\d{6})"/;
+Test::More::like($whole, qr/^\{"version":4,"at":"[0-9 ]{41}",.*,"prompt_addition":".*Capybara.*"\}$/s, 'the document ends with its prompt text');
+# "at": offset and length of dynamic_variables, first_message and shared_set
+my @at = $whole =~ /^\{"version":4,"at":"(\d{6}) (\d{6}) (\d{6}) (\d{6}) (\d{6}) (\d{6})"/;
 my $jd = JSON::PP->new->canonical;
 my $wd = $jd->decode($whole);
-Test::More::is_deeply([map { $jd->decode(substr($whole, $at[2 * $_], $at[2 * $_ + 1])) } 0, 2],
-    [$wd->{dynamic_variables}, $wd->{shared_ids}], 'the spans hold the variables and the shared ids');
+Test::More::is_deeply([map { JSON::PP->new->allow_nonref->decode(substr($whole, $at[2 * $_], $at[2 * $_ + 1])) } 0, 2],
+    [$wd->{dynamic_variables}, $wd->{shared_set}], 'the spans hold the variables and the shared set');
 Test::More::is(JSON::PP->new->allow_nonref->decode(substr($whole, $at[2], $at[3])), $wd->{first_message}, 'and the first message');
 (my $cut = $whole) =~ s/,"prompt_addition":.*\z/}/s;
 Test::More::is($head, $cut, 'the head is the document cut before prompt_addition');

@@ -165,6 +165,16 @@ sub audit_last {
     return { @v };
 }
 
+# client-data's audit entries name a served set: its ids, from the caller's
+# served sets ("c|id,id" while current, "<unix>|id,id" once replaced)
+sub served_ids {
+    my ($org, $caller, $set) = @_;
+    return undef unless defined $set && $set =~ /^[0-9a-f]{16}$/;
+    my $v = redis_cmd('HGET', "elaaoms:$org:{$org:$caller}:served", $set);
+    $v =~ s/^"(.*)"\n?$/$1/s;
+    return $v =~ /^(?:c|\d+)\|(.*)$/ ? $1 : undef;
+}
+
 our $HTTP_CONFIG = <<"END";
     elaaoms_redis 127.0.0.1:$ENV{TEST_NGINX_REDIS_PORT};
     elaaoms_payload_dir $ENV{TEST_NGINX_PAYLOAD_DIR};
@@ -356,13 +366,15 @@ Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len('acme', 'client_dat
 my $entry = main::audit_last('acme');
 Test::More::is($entry->{via}, 'client_data', 'audit via client_data');
 Test::More::is($entry->{agent_id}, 'agent_billing', 'audit: billing');
-Test::More::is($entry->{memory_ids}, $hack, 'audit: the shared memory');
+Test::More::like($entry->{memory_set}, qr/^[0-9a-f]{16}$/, 'audit: the served set, not its ids');
+Test::More::is($entry->{memory_ids}, undef, 'no id list in the entry');
+Test::More::is(main::served_ids('acme', '+14155550103', $entry->{memory_set}), $hack, 'audit: the set holds the shared memory');
 my ($new, $newraw) = main::client_data('acme', '+14155550103', 'agent_new_team');
 Test::More::is($new->{dynamic_variables}{caller_open_issue}, 'Account was hacked; a password reset is pending.', 'an agent not seen yet gets it too');
 Test::More::unlike($newraw, qr/Linux|paper invoices/, 'but no agent-private memory');
 Test::More::ok(ElaaomsTest::wait_until(sub { main::audit_len('acme', 'client_data') == $before + 2 }, 5), 'audited as well');
 $entry = main::audit_last('acme');
-Test::More::is("$entry->{agent_id} $entry->{memory_ids} $entry->{via}", "agent_new_team $hack client_data", 'audit: the agent not seen yet');
+Test::More::is("$entry->{agent_id} " . main::served_ids('acme', '+14155550103', $entry->{memory_set}) . " $entry->{via}", "agent_new_team $hack client_data", 'audit: the agent not seen yet');
 --- request
 POST /acme/client-data
 {"caller_id":"+14155550103","agent_id":"agent_billing"}

@@ -14,6 +14,7 @@
 
 #include "cli_internal.h"
 #include "store/redis_keys.h"
+#include "context/served_set.h"
 
 
 #define ELAAOMS_CLI_AUDIT_TAIL      0     /* table indexes */
@@ -57,6 +58,41 @@ elaaoms_cli_audit_opt(void *data, int val, const char *arg)
 
 
 /* audit tail: the newest entries of the org's audit stream, newest last */
+/*
+ * client-data's entries name a served set (memory_set): its ids are added
+ * as memory_ids, read from the caller's served sets
+ */
+static void
+elaaoms_cli_audit_set_ids(elaaoms_cli_t *cli, const redisReply *fields)
+{
+    char         err[128], *ids;
+    size_t       f;
+    const char  *caller, *set;
+
+    caller = NULL;
+    set = NULL;
+
+    for (f = 0; f + 1 < fields->elements; f += 2) {
+        if (strcmp(fields->element[f]->str, "caller") == 0) {
+            caller = fields->element[f + 1]->str;
+
+        } else if (strcmp(fields->element[f]->str, "memory_set") == 0) {
+            set = fields->element[f + 1]->str;
+        }
+    }
+
+    if (caller == NULL || set == NULL
+        || elaaoms_served_set_lookup(cli->rc, cli->org, caller, set, &ids,
+                                     err, sizeof(err)) != 1)
+    {
+        return;
+    }
+
+    elaaoms_cli_str(cli->g, "memory_ids", ids, strlen(ids));
+    free(ids);
+}
+
+
 static int
 elaaoms_cli_audit_tail(elaaoms_cli_t *cli, int argc, char **argv)
 {
@@ -118,6 +154,7 @@ elaaoms_cli_audit_tail(elaaoms_cli_t *cli, int argc, char **argv)
                             fields->element[f + 1]->str,
                             fields->element[f + 1]->len);
         }
+        elaaoms_cli_audit_set_ids(cli, fields);
         yajl_gen_map_close(cli->g);
         elaaoms_cli_emit(cli);
     }
@@ -380,7 +417,9 @@ const elaaoms_cli_command_t  elaaoms_cli_usage_commands[] = {
       "\n"
       "One record per entry, the newest last: id (the stream id, its time\n"
       "in milliseconds first) and the entry's fields: org, caller,\n"
-      "agent_id, memory_ids, time, request_id, via, client, auth.\n"
+      "agent_id, memory_ids (search) or memory_set (client-data: the\n"
+      "served set, whose ids are added as memory_ids), time, request_id,\n"
+      "via, client, auth.\n"
       "\n"
       "Example:\n"
       "  elaaoms --org acme audit tail --count 5\n",

@@ -158,9 +158,10 @@ elaaoms_worker_retention(redisContext *rc,
 
     elaaoms_log(ELAAOMS_LOG_INFO, NULL,
                 "retention sweep removed %zu transcripts, %zu recordings, "
-                "%zu other files, %zu memories, %zu audit entries",
+                "%zu other files, %zu memories, %zu audit entries, "
+                "%zu served sets",
                 c.transcripts, c.recordings, c.other_files, c.memories,
-                c.audit);
+                c.audit, c.served_sets);
 
     return 0;
 }

@@ -21,6 +21,7 @@
 #include "store/memory_delete.h"
 #include "store/memory_store.h"
 #include "store/redis_keys.h"
+#include "context/served_set.h"
 #include "retention.h"
 #include "worker_log.h"
 
@@ -350,20 +351,27 @@ elaaoms_retention_caller(redisContext *rc, const char *org,
 }
 
 
-/* the org's callers, a page at a time (SSCAN: no long command) */
+/*
+ * the org's callers, a page at a time (SSCAN: no long command): their
+ * memories past retention, their served sets past the audit's
+ */
 static int
 elaaoms_retention_memories(redisContext *rc,
     const elaaoms_retention_req_t *req, const char *org,
     elaaoms_retention_counts_t *counts)
 {
     int          rv;
+    long         n;
     char         key[ELAAOMS_KEY_MAX], cursor[32];
     size_t       i;
-    long long    cutoff;
+    long long    cutoff, audit_cut;
+    const char  *caller;
     redisReply  *r, *page;
 
     cutoff = elaaoms_retention_cutoff(req, req->memory_days);
-    if (cutoff < 0
+    audit_cut = elaaoms_retention_cutoff(req, req->audit_days);
+
+    if ((cutoff < 0 && audit_cut < 0)
         || elaaoms_key_org(key, sizeof(key), org, ELAAOMS_MEMORY_KEY_CALLERS)
            < 0)
     {
@@ -389,11 +397,28 @@ elaaoms_retention_memories(redisContext *rc,
         rv = 0;
 
         for (i = 0; i < page->elements && rv == 0; i++) {
-            if (page->element[i]->type == REDIS_REPLY_STRING) {
-                rv = elaaoms_retention_caller(rc, org, page->element[i]->str,
-                                              cutoff, counts);
-                elaaoms_retention_tick(req);
+            if (page->element[i]->type != REDIS_REPLY_STRING) {
+                continue;
             }
+
+            caller = page->element[i]->str;
+
+            if (cutoff >= 0) {
+                rv = elaaoms_retention_caller(rc, org, caller, cutoff,
+                                              counts);
+            }
+
+            /* served sets no audit entry still kept can name */
+            if (rv == 0 && audit_cut >= 0) {
+                n = elaaoms_served_sets_prune(rc, org, caller, audit_cut);
+                if (n < 0) {
+                    rv = -1;
+                } else {
+                    counts->served_sets += (size_t) n;
+                }
+            }
+
+            elaaoms_retention_tick(req);
         }
 
         freeReplyObject(r);

@@ -14,7 +14,8 @@
  *     (lib/store/memory_delete.h), which queues the caller's pre-call
  *     contexts for a rebuild;
  *   - audit entries older than audit_retention_days (XTRIM MINID: stream
- *     ids are times).
+ *     ids are times), and the served sets replaced longer ago than that,
+ *     which no entry kept can name (lib/context/served_set.h).
  * A value of 0 days keeps that kind forever.  Transcripts still pending
  * or whose extraction failed are kept: they are not extracted yet.
  */
@@ -46,6 +47,7 @@ typedef struct {
     size_t  other_files;            /* failures and crash leftovers */
     size_t  memories;
     size_t  audit;
+    size_t  served_sets;            /* client-data's (served_set.h) */
 } elaaoms_retention_counts_t;
 
 /* 0, or -1 when Redis failed (what was done stays done) */

@@ -578,7 +578,8 @@ shared_ids_collect(ctx_state_t *st)
         }
     }
 
-    return 0;
+    return elaaoms_served_set_make(ctx->shared_ids, ctx->nshared,
+                                   ctx->shared_set, &ctx->shared_joined);
 }
 
 
@@ -772,6 +773,7 @@ elaaoms_context_free(elaaoms_context_t *ctx)
     }
 
     free(ctx->shared_ids);
+    free(ctx->shared_joined);
     free(ctx->json);
     free(ctx->open_issue);
     free(ctx->summary);

@@ -61,6 +61,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "context/served_set.h"
+
 #include "store/memory_record.h"
 
 #define ELAAOMS_CONTEXT_MAX_TOKENS        2000
@@ -136,6 +138,10 @@ typedef struct {
     /* ids of other agents' memories served anywhere in this context */
     char       **shared_ids;
     size_t       nshared;
+
+    /* the same as a served set (served_set.h): "" and NULL when none */
+    char         shared_set[ELAAOMS_SERVED_SET_ID_LEN + 1];
+    char        *shared_joined;
 } elaaoms_context_t;
 
 
@@ -181,21 +187,24 @@ int elaaoms_context_issue_resolved(const char *content);
  * The stored document for client-data (ONE JSON object, see
  * context_store.h), into *out (malloc'd, NUL-terminated, *len bytes):
  *
- *   {"version":3,"at":"<spans>","agent_id":"..","built_us":<unix µs>,
+ *   {"version":4,"at":"<spans>","agent_id":"..","built_us":<unix µs>,
  *    "dynamic_variables":{"caller_known":true,"caller_call_count":3,
  *       "caller_context":"..","caller_last_interaction":"2025-11-17",
  *       "caller_open_issue":"..","caller_name":".." (only when known)},
  *    "first_message":"..",          "" : use the agent's own
- *    "shared_ids":["id",...],
+ *    "shared_set":"<set id>",       "" when no other agent's memory
+ *                                   is served; the ids are in the
+ *                                   caller's served sets (served_set.h)
  *    "prompt_addition":".."}        text + the context JSON (the context
  *                                   travels only here), always last:
  *                                   version 2 tells nginx, which reads
  *                                   the document on every request, that
  *                                   it may take the rest as this text
  *                                   without scanning it (version 1 had
- *                                   it before shared_ids)
+ *                                   it before shared_ids, version 3 had
+ *                                   the ids themselves, "shared_ids")
  *
- * "at" (version 3) says where the values nginx copies into its answer
+ * "at" (versions 3 and 4) says where the values nginx copies into its answer
  * are, so that it copies them without scanning the document: see
  * elaaoms_context_spans_read() below.
  *
@@ -209,17 +218,18 @@ int elaaoms_context_document(const elaaoms_context_t *ctx,
 
 
 /*
- * The spans of a version 3 document: where the values of
+ * The spans of a version 3 or 4 document: where the values of
  * dynamic_variables (the object, braces included), first_message (the
- * string, quotes included) and shared_ids (the array) are, as byte
- * offsets from the document's start and lengths.  They hold for the head
- * too, which is the document cut after shared_ids.  "at" is written as
- * six ELAAOMS_CONTEXT_AT_DIGITS-digit numbers (offset and length of each,
- * in that order) separated by spaces; all zeros when one would not fit.
+ * string, quotes included) and shared_set (version 4: the string, quotes
+ * included; version 3: shared_ids, the array) are, as byte offsets from
+ * the document's start and lengths.  They hold for the head too, which is
+ * the document cut before prompt_addition.  "at" is written as six
+ * ELAAOMS_CONTEXT_AT_DIGITS-digit numbers (offset and length of each, in
+ * that order) separated by spaces; all zeros when one would not fit.
  */
 #define ELAAOMS_CONTEXT_SPAN_VARIABLES      0
 #define ELAAOMS_CONTEXT_SPAN_FIRST_MESSAGE  1
-#define ELAAOMS_CONTEXT_SPAN_SHARED_IDS     2
+#define ELAAOMS_CONTEXT_SPAN_SHARED_SET     2
 #define ELAAOMS_CONTEXT_SPANS               3
 
 #define ELAAOMS_CONTEXT_AT_DIGITS           6
@@ -227,8 +237,9 @@ int elaaoms_context_document(const elaaoms_context_t *ctx,
 #define ELAAOMS_CONTEXT_AT_LEN                                               \
     (2 * ELAAOMS_CONTEXT_SPANS * (ELAAOMS_CONTEXT_AT_DIGITS + 1) - 1)
 
-/* what every version 3 document starts with, "at"'s value next */
+/* what every version 3 and 4 document starts with, "at"'s value next */
 #define ELAAOMS_CONTEXT_V3_PREFIX           "{\"version\":3,\"at\":\""
+#define ELAAOMS_CONTEXT_V4_PREFIX           "{\"version\":4,\"at\":\""
 
 typedef struct {
     size_t    off;
@@ -241,10 +252,10 @@ void elaaoms_context_spans_write(char *at,
 
 /*
  * The spans of doc (a document or its head, len bytes): 0 when doc is a
- * version 3 document whose "at" is filled and whose spans lie inside it,
- * each starting and ending with its value's delimiters ({}, "", []);
- * -1 otherwise (an older version, or bytes not to trust: scan them).
- * Reads "at" and six pairs of bytes, whatever the document's size.
+ * version 3 or 4 document whose "at" is filled and whose spans lie inside
+ * it, each starting and ending with its value's delimiters ({}, "", and
+ * "" or []); -1 otherwise (an older version, or bytes not to trust: scan
+ * them).  Reads "at" and six pairs of bytes, whatever the document's size.
  */
 int elaaoms_context_spans_read(const char *doc, size_t len,
     elaaoms_context_span_t spans[ELAAOMS_CONTEXT_SPANS]);

@@ -65,7 +65,7 @@ elaaoms_context_document(const elaaoms_context_t *ctx,
     int                     rc;
     char                   *pa, *doc;
     char                    at[ELAAOMS_CONTEXT_AT_LEN];
-    size_t                  i, n, palen, at_off;
+    size_t                  n, palen, at_off;
     yajl_gen                g;
     elaaoms_context_span_t  spans[ELAAOMS_CONTEXT_SPANS];
 
@@ -92,7 +92,7 @@ elaaoms_context_document(const elaaoms_context_t *ctx,
 
     rc = 0;
     rc |= yajl_gen_map_open(g) != yajl_gen_status_ok;
-    rc |= elaaoms_yajl_gen_kv_int(g, "version", 3) != yajl_gen_status_ok;
+    rc |= elaaoms_yajl_gen_kv_int(g, "version", 4) != yajl_gen_status_ok;
 
     /* a placeholder of the final length, filled in once the spans are known */
     memset(at, '0', sizeof(at));
@@ -139,14 +139,11 @@ elaaoms_context_document(const elaaoms_context_t *ctx,
                                ELAAOMS_FIRST_MESSAGE_MAX);
     elaaoms_ctx_span_close(g, &spans[ELAAOMS_CONTEXT_SPAN_FIRST_MESSAGE]);
 
-    rc |= elaaoms_ctx_gen_key(g, "shared_ids");
-    elaaoms_ctx_span_open(g, &spans[ELAAOMS_CONTEXT_SPAN_SHARED_IDS]);
-    rc |= yajl_gen_array_open(g) != yajl_gen_status_ok;
-    for (i = 0; i < ctx->nshared; i++) {
-        rc |= elaaoms_ctx_gen_key(g, ctx->shared_ids[i]);
-    }
-    rc |= yajl_gen_array_close(g) != yajl_gen_status_ok;
-    elaaoms_ctx_span_close(g, &spans[ELAAOMS_CONTEXT_SPAN_SHARED_IDS]);
+    /* the served set's id, not its ids: the audit entry names the set */
+    rc |= elaaoms_ctx_gen_key(g, "shared_set");
+    elaaoms_ctx_span_open(g, &spans[ELAAOMS_CONTEXT_SPAN_SHARED_SET]);
+    rc |= elaaoms_ctx_gen_key(g, ctx->shared_set);
+    elaaoms_ctx_span_close(g, &spans[ELAAOMS_CONTEXT_SPAN_SHARED_SET]);
 
     /*
      * last, and "version" 2 says so: nginx takes this long text as the

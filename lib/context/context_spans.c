@@ -1,5 +1,5 @@
 /*
- * The "at" member of a version 3 context document: where client-data's
+ * The "at" member of a version 3 or 4 context document: where client-data's
  * values are, so that nginx copies them without scanning (see
  * context_build.h).
  */
@@ -50,17 +50,29 @@ elaaoms_context_spans_read(const char *doc, size_t len,
     size_t       d, k, v, pre, end;
     const char  *at;
 
-    /* each value's first and last byte */
-    static const char  delim[ELAAOMS_CONTEXT_SPANS][2] = {
-        { '{', '}' }, { '"', '"' }, { '[', ']' }
+    int          v4;
+
+    /* each value's first and last byte, by version (3, 4) */
+    static const char  delim[2][ELAAOMS_CONTEXT_SPANS][2] = {
+        { { '{', '}' }, { '"', '"' }, { '[', ']' } },
+        { { '{', '}' }, { '"', '"' }, { '"', '"' } }
     };
 
     pre = sizeof(ELAAOMS_CONTEXT_V3_PREFIX) - 1;
 
     if (len < pre + ELAAOMS_CONTEXT_AT_LEN + 1
-        || memcmp(doc, ELAAOMS_CONTEXT_V3_PREFIX, pre) != 0
         || doc[pre + ELAAOMS_CONTEXT_AT_LEN] != '"')
     {
+        return -1;
+    }
+
+    if (memcmp(doc, ELAAOMS_CONTEXT_V4_PREFIX, pre) == 0) {
+        v4 = 1;
+
+    } else if (memcmp(doc, ELAAOMS_CONTEXT_V3_PREFIX, pre) == 0) {
+        v4 = 0;
+
+    } else {
         return -1;
     }
 
@@ -96,8 +108,8 @@ elaaoms_context_spans_read(const char *doc, size_t len,
     for (i = 0; i < ELAAOMS_CONTEXT_SPANS; i++) {
         if (spans[i].len < 2 || spans[i].off < end
             || spans[i].off > len || spans[i].len > len - spans[i].off
-            || doc[spans[i].off] != delim[i][0]
-            || doc[spans[i].off + spans[i].len - 1] != delim[i][1])
+            || doc[spans[i].off] != delim[v4][i][0]
+            || doc[spans[i].off + spans[i].len - 1] != delim[v4][i][1])
         {
             return -1;
         }

@@ -11,6 +11,7 @@
 
 #include "intake/caller_id.h"
 #include "context/context_store.h"
+#include "context/served_set.h"
 #include "intake/ids.h"
 #include "clients/elevenlabs_api.h"
 #include "store/memory_store.h"
@@ -29,17 +30,21 @@ static const char  note_call_lua[] =
     "return 1\n";
 
 /*
- * KEYS: the n context keys, then their n head keys; ARGV[1] built_us,
- * ARGV[2] ttl, ARGV[2 + i] the document of KEYS[i] ("" deletes it and its
- * head).  The head (context_build.h) is the document cut before its last
- * member, prompt_addition: what client-data reads on every call.  A stored
- * document built from a newer snapshot stays.  Returns the number of
+ * KEYS: the n context keys, then their n head keys, then the caller's
+ * served sets (served_set.h); ARGV[1] built_us, ARGV[2] ttl, ARGV[2 + i]
+ * the document of KEYS[i] ("" deletes it and its head), ARGV[n + 3] the
+ * time (unix), then pairs of a set id and its ids: the documents' sets.
+ * The head (context_build.h) is the document cut before its last member,
+ * prompt_addition: what client-data reads on every call.  A stored
+ * document built from a newer snapshot stays.  When every document was
+ * written, the sets current until now are marked replaced; the
+ * documents' sets are then marked current.  Returns the number of
  * documents written.
  */
 static const char  write_lua[] =
     "local t = tonumber(ARGV[1])\n"
     "local ttl = tonumber(ARGV[2])\n"
-    "local n = #KEYS / 2\n"
+    "local n = (#KEYS - 1) / 2\n"
     "local w = 0\n"
     "for i = 1, n do\n"
     "  local k, hk = KEYS[i], KEYS[n + i]\n"
@@ -65,6 +70,19 @@ static const char  write_lua[] =
     "    end\n"
     "  end\n"
     "end\n"
+    "local sk = KEYS[2 * n + 1]\n"
+    "if w == n then\n"
+    "  local all = redis.call('HGETALL', sk)\n"
+    "  for j = 1, #all, 2 do\n"
+    "    if string.sub(all[j + 1], 1, 2) == 'c|' then\n"
+    "      redis.call('HSET', sk, all[j],\n"
+    "                 ARGV[n + 3] .. string.sub(all[j + 1], 2))\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
+    "for j = n + 4, #ARGV - 1, 2 do\n"
+    "  redis.call('HSET', sk, ARGV[j], 'c|' .. ARGV[j + 1])\n"
+    "end\n"
     "return w\n";
 
 
@@ -75,6 +93,8 @@ typedef struct {
     elaaoms_agent_profile_t   profile;
     char                     *doc;
     size_t                    doc_len;
+    char                      set_id[ELAAOMS_SERVED_SET_ID_LEN + 1];
+    char                     *set_ids;    /* "id,id": the served set */
     char                      key[ELAAOMS_MEMORY_KEY_MAX];
     char                      head_key[ELAAOMS_MEMORY_KEY_MAX];
 } ctx_agent_t;
@@ -473,6 +493,24 @@ typedef struct {
 } ctx_refresh_t;
 
 
+/* 1 when an agent before agents[i] has the same served set */
+static int
+set_seen(const ctx_agent_t *agents, size_t i)
+{
+    size_t  j;
+
+    for (j = 0; j < i; j++) {
+        if (agents[j].set_ids != NULL
+            && strcmp(agents[j].set_id, agents[i].set_id) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /* agent_id NULL: the _any context, which has no first message */
 static int
 build_doc(const ctx_refresh_t *rf, ctx_agent_t *a, const char *agent_id,
@@ -515,6 +553,11 @@ build_doc(const ctx_refresh_t *rf, ctx_agent_t *a, const char *agent_id,
     rc = elaaoms_context_document(&ctx, fm, rf->built_us, &a->doc,
                                   &a->doc_len);
 
+    /* the served set goes with the document: the agent keeps it */
+    memcpy(a->set_id, ctx.shared_set, sizeof(a->set_id));
+    a->set_ids = ctx.shared_joined;
+    ctx.shared_joined = NULL;
+
     elaaoms_context_free(&ctx);
 
     return rc;
@@ -528,7 +571,8 @@ elaaoms_context_refresh(redisContext *rc,
 {
     int                                    ret, known, any_known;
     char                                   key[ELAAOMS_MEMORY_KEY_MAX];
-    char                                   ttl[32], built[32];
+    char                                   ttl[32], built[32], now[32];
+    char                                   nkeys[32];
     size_t                                 i, n, argc, nsadd, nagents;
     size_t                                *argvlen;
     int64_t                                built_us;
@@ -583,9 +627,9 @@ elaaoms_context_refresh(redisContext *rc,
 
     /* agents[ELAAOMS_CONTEXT_MAX_AGENTS] is _any */
     agents = calloc(ELAAOMS_CONTEXT_MAX_AGENTS + 1, sizeof(ctx_agent_t));
-    argv = calloc(3 * (ELAAOMS_CONTEXT_MAX_AGENTS + 1) + 8,
+    argv = calloc(5 * (ELAAOMS_CONTEXT_MAX_AGENTS + 1) + 8,
                   sizeof(const char *));
-    argvlen = calloc(3 * (ELAAOMS_CONTEXT_MAX_AGENTS + 1) + 8,
+    argvlen = calloc(5 * (ELAAOMS_CONTEXT_MAX_AGENTS + 1) + 8,
                      sizeof(size_t));
 
     ret = -1;
@@ -718,9 +762,9 @@ elaaoms_context_refresh(redisContext *rc,
     argv[argc] = write_lua;
     argvlen[argc++] = sizeof(write_lua) - 1;
 
-    snprintf(key, sizeof(key), "%zu", 2 * n);
-    argv[argc] = key;
-    argvlen[argc++] = strlen(key);
+    snprintf(nkeys, sizeof(nkeys), "%zu", 2 * n + 1);
+    argv[argc] = nkeys;
+    argvlen[argc++] = strlen(nkeys);
 
     for (i = 0; i < n; i++) {
         if (elaaoms_context_key(agents[i].key, sizeof(agents[i].key), org,
@@ -741,6 +785,15 @@ elaaoms_context_refresh(redisContext *rc,
         argvlen[argc++] = strlen(agents[i].head_key);
     }
 
+    if (elaaoms_key_caller(key, sizeof(key), org, caller,
+                           ELAAOMS_CONTEXT_KEY_SERVED) < 0)
+    {
+        fail(err, errlen, "key too long");
+        goto done;
+    }
+    argv[argc] = key;
+    argvlen[argc++] = strlen(key);
+
     argv[argc] = built;
     argvlen[argc++] = strlen(built);
     argv[argc] = ttl;
@@ -749,6 +802,21 @@ elaaoms_context_refresh(redisContext *rc,
     for (i = 0; i < n; i++) {
         argv[argc] = any_known ? agents[i].doc : "";
         argvlen[argc++] = any_known ? agents[i].doc_len : 0;
+    }
+
+    snprintf(now, sizeof(now), "%lld", (long long) (built_us / 1000000));
+    argv[argc] = now;
+    argvlen[argc++] = strlen(now);
+
+    /* each distinct set once */
+    for (i = 0; any_known && i < n; i++) {
+        if (agents[i].set_ids == NULL || set_seen(agents, i)) {
+            continue;
+        }
+        argv[argc] = agents[i].set_id;
+        argvlen[argc++] = strlen(agents[i].set_id);
+        argv[argc] = agents[i].set_ids;
+        argvlen[argc++] = strlen(agents[i].set_ids);
     }
 
     r = redisCommandArgv(rc, (int) argc, argv, argvlen);
@@ -771,6 +839,7 @@ done:
         for (i = 0; i <= ELAAOMS_CONTEXT_MAX_AGENTS; i++) {
             free(agents[i].id);
             free(agents[i].doc);
+            free(agents[i].set_ids);
             if (agents[i].has_profile) {
                 elaaoms_agent_profile_free(&agents[i].profile);
             }

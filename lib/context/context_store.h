@@ -11,9 +11,11 @@
  *   C context:<agent_id>  STRING  the client-data document for that agent
  *                                 (elaaoms_context_document(): ONE JSON
  *                                 object: dynamic_variables, first_message,
- *                                 prompt_addition, shared_ids, context)
+ *                                 shared_set, prompt_addition)
  *   C context:_any        STRING  the same for agents not seen yet:
  *                                 identity and shareable memories only
+ *   C served              HASH    the documents' served sets
+ *                                 (served_set.h), in the same EVAL
  *   C calls               HASH    count, first_seen, last_seen (unix
  *                                 seconds) of the caller's conversations
  *   C call_ids            SET     conversation ids already counted, so a
@@ -31,7 +33,8 @@
  *                                 allowed overrides)
  *   elaaoms:<org>:audit   STREAM  appended by nginx each time shared memories
  *                                 are served: org, caller, agent_id,
- *                                 memory_ids (comma-separated), time,
+ *                                 memory_ids (comma-separated) or
+ *                                 memory_set (a served set), time,
  *                                 request_id, via ("client_data"; search
  *                                 memory writes "search"); MAXLEN ~ 100000
  *

@@ -14,6 +14,7 @@
 
 #include "unit.h"
 #include "context/context_store.h"
+#include "context/served_set.h"
 #include "store/memory_store.h"
 
 #define UNIT_REDIS_NAME  "context_store"
@@ -143,19 +144,57 @@ S(yajl_val v)
 }
 
 
+/* 1 when id is in the served set the document names (served_set.h) */
+static redisContext  *served_rc;
+
 static int
 has_shared(yajl_val doc, const char *id)
 {
-    size_t    i;
-    yajl_val  a = get(doc, "shared_ids", NULL);
+    int          found;
+    char         err[128], *ids, *tok, *save;
+    const char  *set = S(get(doc, "shared_set", NULL));
 
-    for (i = 0; a && YAJL_IS_ARRAY(a) && i < a->u.array.len; i++) {
-        if (strcmp(S(a->u.array.values[i]), id) == 0) {
-            return 1;
-        }
+    if (strlen(set) != ELAAOMS_SERVED_SET_ID_LEN
+        || elaaoms_served_set_lookup(served_rc, ORG, CALLER, set, &ids, err,
+                                     sizeof(err)) != 1)
+    {
+        return 0;
     }
 
-    return 0;
+    found = 0;
+    for (tok = strtok_r(ids, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save))
+    {
+        found |= strcmp(tok, id) == 0;
+    }
+
+    free(ids);
+
+    return found;
+}
+
+
+/* how many ids the document's served set holds */
+static size_t
+shared_count(yajl_val doc)
+{
+    size_t       n;
+    char         err[128], *ids, *p;
+    const char  *set = S(get(doc, "shared_set", NULL));
+
+    if (elaaoms_served_set_lookup(served_rc, ORG, CALLER, set, &ids, err,
+                                  sizeof(err)) != 1)
+    {
+        return 0;
+    }
+
+    for (n = 1, p = ids; *p; p++) {
+        n += *p == ',';
+    }
+
+    free(ids);
+
+    return n;
 }
 
 
@@ -411,7 +450,7 @@ billing_sees_tech_support(redisContext *rc)
     d = context(rc, CALLER, "agent_billing");
     CHECK(d != NULL);
     CHECK(has_shared(d, "m_hack"));
-    CHECK_INT_EQ(get(d, "shared_ids", NULL)->u.array.len, 1);
+    CHECK_INT_EQ(shared_count(d), 1);
     CHECK(strstr(S(get(d, "prompt_addition", NULL)), "hacked") != NULL);
     CHECK(strstr(S(get(d, "prompt_addition", NULL)), "XYZ-789") == NULL);
     CHECK(strstr(S(get(d, "prompt_addition", NULL)), "premium") == NULL);
@@ -510,6 +549,75 @@ ordering_and_deletion(redisContext *rc)
 }
 
 
+/*
+ * Served sets: a refresh that changes a document's shared memories marks
+ * the old set replaced (at the snapshot's time) and the new one current;
+ * pruning drops only sets replaced before its cutoff.
+ */
+static void
+served_sets_follow_refreshes(redisContext *rc)
+{
+    long         n;
+    char         err[256], key[256], *ids;
+    yajl_val     d;
+    long long    replaced;
+    size_t       len;
+    const char  *p;
+    redisReply  *r;
+    char         before[ELAAOMS_SERVED_SET_ID_LEN + 1];
+    char         after[ELAAOMS_SERVED_SET_ID_LEN + 1];
+
+    snprintf(key, sizeof(key), "elaaoms:%s:{%s:%s}:served", ORG, ORG,
+             CALLER);
+
+    d = context(rc, CALLER, "agent_billing");
+    CHECK(d != NULL);
+    snprintf(before, sizeof(before), "%s", S(get(d, "shared_set", NULL)));
+    yajl_tree_free(d);
+    CHECK(elaaoms_served_set_id_valid(before, strlen(before)));
+
+    /* a second shareable memory from technical support */
+    store(rc, "m_fraud", CALLER, "conv_4", "agent_tech", ELAAOMS_MEM_ISSUE, 9,
+          T0 + 60, "A fraud claim was opened for the card.");
+    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER),
+                                         NULL, err, sizeof(err)), 0);
+
+    d = context(rc, CALLER, "agent_billing");
+    CHECK(d != NULL);
+    snprintf(after, sizeof(after), "%s", S(get(d, "shared_set", NULL)));
+    CHECK(has_shared(d, "m_hack") && has_shared(d, "m_fraud"));
+    CHECK_INT_EQ(shared_count(d), 2);
+    yajl_tree_free(d);
+    CHECK(strcmp(before, after) != 0);
+
+    /* the old set is kept, marked replaced; the new one is current */
+    r = redisCommand(rc, "HGET %s %s", key, before);
+    CHECK(r != NULL && r->type == REDIS_REPLY_STRING);
+    p = r && r->type == REDIS_REPLY_STRING
+        ? elaaoms_served_set_ids(r->str, r->len, &len, &replaced) : NULL;
+    CHECK(p != NULL && replaced > 1700000000LL);
+    if (r) {
+        freeReplyObject(r);
+    }
+
+    CHECK_INT_EQ(elaaoms_served_set_lookup(rc, ORG, CALLER, after, &ids,
+                                           err, sizeof(err)), 1);
+    CHECK(ids != NULL && strstr(ids, "m_fraud") != NULL);
+    free(ids);
+
+    /* a cutoff before the replacement keeps it, one after drops it only */
+    n = elaaoms_served_sets_prune(rc, ORG, CALLER, replaced);
+    CHECK_INT_EQ(n, 0);
+    n = elaaoms_served_sets_prune(rc, ORG, CALLER, replaced + 1);
+    CHECK_INT_EQ(n, 1);
+    CHECK_INT_EQ(elaaoms_served_set_lookup(rc, ORG, CALLER, before, &ids,
+                                           err, sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_served_set_lookup(rc, ORG, CALLER, after, &ids,
+                                           err, sizeof(err)), 1);
+    free(ids);
+}
+
+
 int
 main(void)
 {
@@ -518,9 +626,12 @@ main(void)
         return UNIT_DONE("context_store");
     }
 
+    served_rc = rc;
+
     refresh_writes_every_context(rc);
     refused_llm_answers(rc);
     billing_sees_tech_support(rc);
+    served_sets_follow_refreshes(rc);
     ordering_and_deletion(rc);
 
     stop_redis();

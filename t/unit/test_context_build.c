@@ -244,7 +244,7 @@ spans_agree(const char *doc, size_t len)
     const char              *cut;
     elaaoms_context_span_t   sp[ELAAOMS_CONTEXT_SPANS], hsp[ELAAOMS_CONTEXT_SPANS];
     static const char       *names[ELAAOMS_CONTEXT_SPANS] = {
-        "dynamic_variables", "first_message", "shared_ids"
+        "dynamic_variables", "first_message", "shared_set"
     };
     int                      i;
     char                     wrapped[4096];
@@ -264,14 +264,11 @@ spans_agree(const char *doc, size_t len)
             yajl_val  a = get(v, "v", NULL), b = get(d, names[i], NULL);
 
             CHECK(a != NULL && b != NULL && a->type == b->type);
-            if (i == ELAAOMS_CONTEXT_SPAN_FIRST_MESSAGE && a && b) {
+            if (i != ELAAOMS_CONTEXT_SPAN_VARIABLES && a && b) {
                 CHECK_STR_EQ(S(a), S(b));
             }
-            if (i != ELAAOMS_CONTEXT_SPAN_FIRST_MESSAGE && a && b) {
-                CHECK_INT_EQ(i == ELAAOMS_CONTEXT_SPAN_VARIABLES
-                             ? a->u.object.len : a->u.array.len,
-                             i == ELAAOMS_CONTEXT_SPAN_VARIABLES
-                             ? b->u.object.len : b->u.array.len);
+            if (i == ELAAOMS_CONTEXT_SPAN_VARIABLES && a && b) {
+                CHECK_INT_EQ(a->u.object.len, b->u.object.len);
             }
             yajl_tree_free(v);
         }
@@ -332,6 +329,32 @@ spans_refused(void)
     CHECK_INT_EQ(elaaoms_context_spans_read(doc, len, sp), 0);
     CHECK(memcmp(sp, w, sizeof(sp)) == 0);
     CHECK(strncmp(doc + sp[1].off, "\"Hi\"", 4) == 0);
+
+    /* the same spans under version 4: the third must be a string */
+    memcpy(doc, ELAAOMS_CONTEXT_V4_PREFIX, pre);
+    CHECK_INT_EQ(elaaoms_context_spans_read(doc, len, sp), -1);
+    {
+        char  v4[512];
+        int   n;
+
+        n = snprintf(v4, sizeof(v4), "%s%s%s", ELAAOMS_CONTEXT_V4_PREFIX, at,
+                     "\",\"agent_id\":\"a\",\"built_us\":1,"
+                     "\"dynamic_variables\":{\"caller_known\":true},"
+                     "\"first_message\":\"Hi\",\"shared_set\":\"m1\"}");
+        /* spans of the array ["m1"]: one byte past the string */
+        CHECK_INT_EQ(elaaoms_context_spans_read(v4, (size_t) n, sp), -1);
+        w[2].len = 4;
+        elaaoms_context_spans_write(at, w);
+        n = snprintf(v4, sizeof(v4), "%s%s%s", ELAAOMS_CONTEXT_V4_PREFIX, at,
+                     "\",\"agent_id\":\"a\",\"built_us\":1,"
+                     "\"dynamic_variables\":{\"caller_known\":true},"
+                     "\"first_message\":\"Hi\",\"shared_set\":\"m1\"}");
+        CHECK_INT_EQ(elaaoms_context_spans_read(v4, (size_t) n, sp), 0);
+        CHECK(strncmp(v4 + sp[2].off, "\"m1\"", 4) == 0);
+        w[2].len = 6;
+        elaaoms_context_spans_write(at, w);
+    }
+    BUILD();
 
     /* the head cut one byte short: the array's end is gone */
     CHECK_INT_EQ(elaaoms_context_spans_read(doc, len - 2, sp), -1);
@@ -509,7 +532,7 @@ returning_customer(void)
     CHECK_INT_EQ(elaaoms_context_document(&ctx, msg[0] ? msg : "Hi Maria!",
                                           1763400000123456LL, &doc, &len), 0);
     CHECK_INT_EQ(strlen(doc), len);
-    CHECK(STARTS(doc, ELAAOMS_CONTEXT_V3_PREFIX));
+    CHECK(STARTS(doc, ELAAOMS_CONTEXT_V4_PREFIX));
     CHECK(strstr(doc, "\",\"agent_id\":\"agent_support\","
                       "\"built_us\":1763400000123456,") != NULL);
     spans_agree(doc, len);
@@ -535,7 +558,9 @@ returning_customer(void)
     CHECK_STR_EQ(S(get(d, "first_message", NULL)), "Hi Maria!");
     CHECK(strstr(S(get(d, "prompt_addition", NULL)),
                  ctx.json) != NULL);
-    CHECK_INT_EQ(arr_len(get(d, "shared_ids", NULL)), 0);
+    /* nothing shared: no set, and no ids in the document */
+    CHECK_STR_EQ(S(get(d, "shared_set", NULL)), "");
+    CHECK(get(d, "shared_ids", NULL) == NULL);
     /* the context rides in prompt_addition only, not twice */
     CHECK(get(d, "context", NULL) == NULL);
     CHECK(strstr(S(get(d, "prompt_addition", NULL)), ctx.summary) != NULL);
@@ -590,9 +615,12 @@ shared_memories(void)
 
     CHECK_INT_EQ(elaaoms_context_document(&ctx, "", 1, &doc, NULL), 0);
     d = parse(doc);
-    CHECK_INT_EQ(arr_len(get(d, "shared_ids", NULL)), 1);
-    CHECK_STR_EQ(S(get(d, "shared_ids", NULL)->u.array.values[0]),
-                 "t9");
+    /* the set of the one shared memory: its id, the ids kept beside */
+    CHECK_STR_EQ(ctx.shared_joined, "t9");
+    CHECK_INT_EQ(strlen(ctx.shared_set), ELAAOMS_SERVED_SET_ID_LEN);
+    CHECK(elaaoms_served_set_id_valid(ctx.shared_set, strlen(ctx.shared_set)));
+    CHECK_STR_EQ(S(get(d, "shared_set", NULL)), ctx.shared_set);
+    CHECK(get(d, "shared_ids", NULL) == NULL);
     CHECK_STR_EQ(S(get(d, "first_message", NULL)), "");
     yajl_tree_free(d);
     free(doc);
