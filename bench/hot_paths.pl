@@ -10,6 +10,9 @@
 # and after --rss-requests requests, and instructions per request counted
 # by callgrind (nginx in one process) from two runs of different lengths,
 # so startup cancels out and the figure does not move with machine noise.
+# Last, a "growth" line per path measured at several memory counts: how
+# much its cost per request grows from the fewest to the most, in CPU time
+# (nginx + Redis), in instructions and in req/s, all from this run.
 #
 #   perl bench/hot_paths.pl [--seconds N] [--connections N]
 #       [--paths client-data,search-memory,post-call] [--memories 10,100,1000]
@@ -513,7 +516,7 @@ sub cpu_run {
     my @us = map { 1e6 * ($after[$_] - $before[$_]) / $hz / ($n || 1) } 0, 1;
     return ($n, $rps, $p50, $p99, @us);
 }
-my (%runs, %cpu);
+my (%runs, %cpu, %growth);
 for my $round (1 .. $o{rounds}) {
     for my $t (@targets[1 .. $#targets]) {
         my (undef, $base, undef, undef, @bcpu) = cpu_run($return200);
@@ -546,6 +549,7 @@ for my $t (@targets) {
     my $fp99 = $f[$#f / 2];
     printf "%-30s %8.0f req/s  p50 %-8s p99 %-8s %.2f  p99\@%grps %s\n",
         $name, $rps, ms($p50), ms($p99), $ratio, $rate, ms($fp99);
+    $growth{$name}{rps} = $rps;
 }
 for my $t (@targets) {
     my $c = $cpu{$t->[0]} or next;
@@ -553,6 +557,7 @@ for my $t (@targets) {
     my @r = sort { $a <=> $b } map { $_->[1] } @$c;
     printf "cpu/request %-30s nginx %5.1fus  redis %5.1fus\n",
         $t->[0], $n[$#n / 2], $r[$#r / 2];
+    $growth{$t->[0]}{cpu} = $n[$#n / 2] + $r[$#r / 2];
 }
 
 # --- the worker's resident memory ----------------------------------------------
@@ -630,5 +635,33 @@ if ($o{'ir-requests'}) {
                 - callgrind_total($t, $n1, $keep && "$keep.short");
         printf "instructions/request %-26s %d\n", $t->[0],
             $d / ($n2 - $n1);
+        $growth{$t->[0]}{ir} = $d / ($n2 - $n1);
+    }
+}
+
+# --- how a path's cost grows with the caller's memories --------------------
+
+# from the fewest memories measured to the most, the same run's figures:
+# the cost per request in CPU time (nginx + Redis) and in instructions,
+# and the rate (its inverse: the fewest's over the most's)
+{
+    my %by;
+    for my $name (keys %growth) {
+        push @{ $by{$1} }, [$2, $name]
+            if $name =~ /^(.+), (\d+) memories$/;
+    }
+    for my $path (sort keys %by) {
+        my @m = sort { $a->[0] <=> $b->[0] } @{ $by{$path} };
+        next if @m < 2;
+        my ($lo, $hi) = map { $growth{$_->[1]} } $m[0], $m[-1];
+        my @parts;
+        push @parts, sprintf('cpu %.2fx', $hi->{cpu} / $lo->{cpu})
+            if $lo->{cpu} && $hi->{cpu};
+        push @parts, sprintf('instructions %.2fx', $hi->{ir} / $lo->{ir})
+            if $lo->{ir} && $hi->{ir};
+        push @parts, sprintf('req/s %.2fx', $lo->{rps} / $hi->{rps})
+            if $lo->{rps} && $hi->{rps};
+        printf "growth %s, %d -> %d memories  %s\n", $path, $m[0][0],
+            $m[-1][0], join('  ', @parts) if @parts;
     }
 }
