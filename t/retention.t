@@ -71,6 +71,10 @@ my $t0 = Time::HiRes::time();
 main::raw('XADD', 'elaaoms:acme:audit', int(($t0 - 10 * $main::DAY) * 1000) . '-0',
           'caller', 'old');
 main::raw('XADD', 'elaaoms:acme:audit', '*', 'caller', 'new');
+# client-data's served sets: one replaced ten days ago, one replaced now
+my $served = 'elaaoms:acme:{acme:+14155550171}:served';
+main::raw('HSET', $served, 'aaaaaaaaaaaaaaaa', int($t0 - 10 * $main::DAY) . '|m_old_set',
+          'bbbbbbbbbbbbbbbb', int($t0) . '|m_new_set');
 # recordings 1 day, memories 4, transcripts 7, audit 3 (a day = 2 s)
 $main::WORKER_LOG = ElaaomsTest::worker_start(llm_provider => 'offline',
     time_scale => $main::DAY / 86400, audio_retention_days => 1,
@@ -113,6 +117,9 @@ Test::More::is(scalar @{ main::memories('+14155550171') }, $n0, 'the memories st
 my $audit = main::raw('XRANGE', 'elaaoms:acme:audit', '-', '+');
 Test::More::unlike($audit, qr/\bold\b/, 'the old audit entry is trimmed');
 Test::More::like($audit, qr/\bnew\b/, 'the new one stays: younger than three days');
+my $sets = main::raw('HGETALL', $served);
+Test::More::unlike($sets, qr/m_old_set/, 'the served set replaced ten days ago is dropped with its entries');
+Test::More::like($sets, qr/m_new_set/, 'the one replaced now stays');
 
 # a second call repeats the name: that memory is reinforced, the others not
 main::post(main::transcript('conv_ret_a2', '+1 (415) 555-0171',
@@ -136,6 +143,8 @@ Test::More::ok(ElaaomsTest::wait_until(sub {
 Test::More::ok(!-e "$dir/conv_ret_a1_transcription.json.tmp", 'the crash leftover is gone');
 Test::More::unlike(main::raw('XRANGE', 'elaaoms:acme:audit', '-', '+'), qr/\bnew\b/,
                    'the other audit entry is trimmed three days on');
+Test::More::unlike(main::raw('HGETALL', $served), qr/m_new_set/,
+                   'so is the served set replaced with it');
 
 # extracted transcripts go after seven days, with the conversation's traces
 Test::More::ok(ElaaomsTest::wait_until(sub { !-e $dir }, 8 * $main::DAY),
