@@ -1,7 +1,9 @@
 /*
- * Prometheus metrics (ngx_http_elaaoms_metrics.c): counters and latency
- * histograms of the module's own locations, kept in a shared-memory zone
- * every worker process adds to; the "elaaoms_metrics;" location.
+ * Prometheus metrics: counters and latency histograms of the module's own
+ * locations, kept in a shared-memory zone every worker process adds to
+ * (ngx_http_elaaoms_metrics.c); the "elaaoms_metrics;" location, which
+ * adds what Redis holds (ngx_http_elaaoms_metrics_redis.c, its text in
+ * ngx_http_elaaoms_metrics_text.c).
  */
 
 #ifndef _NGX_HTTP_ELAAOMS_METRICS_H_INCLUDED_
