@@ -77,7 +77,8 @@ LIB_IO_SRCS := $(wildcard lib/clients/*.c) \
                lib/store/worker_metrics.c \
                lib/intake/payload_erase.c \
                lib/context/context_store.c lib/extract/llm_memories.c \
-               lib/cluster/cluster_client.c lib/cluster/cluster_conn.c
+               lib/cluster/cluster_client.c lib/cluster/cluster_conn.c \
+               lib/cluster/redis_handle.c
 LIB_CORE_SRCS := $(filter-out $(LIB_IO_SRCS),$(wildcard lib/*/*.c))
 
 core_objs = $(patsubst lib/%.c,$(1)/lib/%.o,$(LIB_CORE_SRCS)) \

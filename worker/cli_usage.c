@@ -92,7 +92,7 @@ elaaoms_cli_audit_tail(elaaoms_cli_t *cli, int argc, char **argv)
         snprintf(min, sizeof(min), "-");
     }
 
-    r = redisCommand(cli->rc, "XREVRANGE %s + %s COUNT %ld", key, min,
+    r = elaaoms_redis_command(cli->rc, "XREVRANGE %s + %s COUNT %ld", key, min,
                      a.count);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
         return elaaoms_cli_redis_fail(cli, r);
@@ -254,7 +254,7 @@ elaaoms_cli_usage_org(elaaoms_cli_t *cli, const char *org, void *data)
                                 "organization");
     }
 
-    r = redisCommand(cli->rc, "HGETALL %s", key);
+    r = elaaoms_redis_command(cli->rc, "HGETALL %s", key);
     if (r == NULL || !elaaoms_cli_all_strings(r)) {
         return elaaoms_cli_redis_fail(cli, r);
     }

@@ -45,17 +45,17 @@ static const char  elaaoms_key_upgrade_script[] =
 
 /* one key moved; 1 moved or merged, 0 nothing to do, -1 Redis failed */
 static int
-elaaoms_key_upgrade_move(redisContext *rc, const char *old, const char *new,
+elaaoms_key_upgrade_move(elaaoms_redis_t *rc, const char *old, const char *new,
     int sum, char *err, size_t errlen)
 {
     int          rv;
     redisReply  *r;
 
-    r = redisCommand(rc, "EVAL %s 2 %s %s %s", elaaoms_key_upgrade_script,
+    r = elaaoms_redis_command(rc, "EVAL %s 2 %s %s %s", elaaoms_key_upgrade_script,
                      old, new, sum ? "sum" : "keep");
     if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
         snprintf(err, errlen, "moving %s: %s", old,
-                 r == NULL ? rc->errstr
+                 r == NULL ? elaaoms_redis_errstr(rc)
                  : r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
         if (r) {
             freeReplyObject(r);
@@ -134,7 +134,7 @@ elaaoms_key_upgrade_name(const char *org, const char *rest, char *new,
 
 /* one key of the SCAN; as elaaoms_key_upgrade_move() */
 static int
-elaaoms_key_upgrade_key(redisContext *rc, const char *org, const char *key,
+elaaoms_key_upgrade_key(elaaoms_redis_t *rc, const char *org, const char *key,
     size_t prefix_len, char *err, size_t errlen)
 {
     int          sum;
@@ -156,10 +156,10 @@ elaaoms_key_upgrade_key(redisContext *rc, const char *org, const char *key,
             return 0;
         }
 
-        r = redisCommand(rc, "SADD %s %s", workers, worker);
+        r = elaaoms_redis_command(rc, "SADD %s %s", workers, worker);
         if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
             snprintf(err, errlen, "sadd %s: %s", workers,
-                     r == NULL ? rc->errstr : "unexpected reply");
+                     r == NULL ? elaaoms_redis_errstr(rc) : "unexpected reply");
             if (r) {
                 freeReplyObject(r);
             }
@@ -173,7 +173,7 @@ elaaoms_key_upgrade_key(redisContext *rc, const char *org, const char *key,
 
 
 int
-elaaoms_key_upgrade_org(redisContext *rc, const char *org, size_t *moved,
+elaaoms_key_upgrade_org(elaaoms_redis_t *rc, const char *org, size_t *moved,
     char *err, size_t errlen)
 {
     int          n;
@@ -194,7 +194,7 @@ elaaoms_key_upgrade_org(redisContext *rc, const char *org, size_t *moved,
     snprintf(cursor, sizeof(cursor), "0");
 
     do {
-        page = redisCommand(rc, "SCAN %s MATCH %s COUNT 1000", cursor,
+        page = elaaoms_redis_command(rc, "SCAN %s MATCH %s COUNT 1000", cursor,
                             pattern);
         if (page == NULL || page->type != REDIS_REPLY_ARRAY
             || page->elements != 2
@@ -202,7 +202,7 @@ elaaoms_key_upgrade_org(redisContext *rc, const char *org, size_t *moved,
             || page->element[1]->type != REDIS_REPLY_ARRAY)
         {
             snprintf(err, errlen, "scan: %s",
-                     page == NULL ? rc->errstr : "unexpected reply");
+                     page == NULL ? elaaoms_redis_errstr(rc) : "unexpected reply");
             if (page) {
                 freeReplyObject(page);
             }
@@ -236,7 +236,7 @@ elaaoms_key_upgrade_org(redisContext *rc, const char *org, size_t *moved,
 
 
 int
-elaaoms_key_upgrade_global(redisContext *rc, size_t *moved, char *err,
+elaaoms_key_upgrade_global(elaaoms_redis_t *rc, size_t *moved, char *err,
     size_t errlen)
 {
     int                 n;
@@ -264,7 +264,7 @@ elaaoms_key_upgrade_global(redisContext *rc, size_t *moved, char *err,
 
 
 int
-elaaoms_key_upgrade_all(redisContext *rc, size_t *moved, char *err,
+elaaoms_key_upgrade_all(elaaoms_redis_t *rc, size_t *moved, char *err,
     size_t errlen)
 {
     size_t       i, org_moved;
@@ -274,10 +274,10 @@ elaaoms_key_upgrade_all(redisContext *rc, size_t *moved, char *err,
         return -1;
     }
 
-    orgs = redisCommand(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
+    orgs = elaaoms_redis_command(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
     if (orgs == NULL || orgs->type != REDIS_REPLY_ARRAY) {
         snprintf(err, errlen, "smembers: %s",
-                 orgs == NULL ? rc->errstr : "unexpected reply");
+                 orgs == NULL ? elaaoms_redis_errstr(rc) : "unexpected reply");
         if (orgs) {
             freeReplyObject(orgs);
         }

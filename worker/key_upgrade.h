@@ -32,19 +32,21 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
+
 /*
  * The org's keys; *moved counts those moved or merged.  0, or -1 with err
  * set (Redis failed; what was moved stays moved).
  */
-int elaaoms_key_upgrade_org(redisContext *rc, const char *org, size_t *moved,
+int elaaoms_key_upgrade_org(elaaoms_redis_t *rc, const char *org, size_t *moved,
     char *err, size_t errlen);
 
 /* the global keys; as above */
-int elaaoms_key_upgrade_global(redisContext *rc, size_t *moved, char *err,
+int elaaoms_key_upgrade_global(elaaoms_redis_t *rc, size_t *moved, char *err,
     size_t errlen);
 
 /* the global keys, then every org of elaaoms:orgs; as above */
-int elaaoms_key_upgrade_all(redisContext *rc, size_t *moved, char *err,
+int elaaoms_key_upgrade_all(elaaoms_redis_t *rc, size_t *moved, char *err,
     size_t errlen);
 
 #endif /* ELAAOMS_WORKER_KEY_UPGRADE_H */

@@ -413,7 +413,7 @@ elaaoms_process_embed(const elaaoms_worker_config_t *cf,
 
 int
 elaaoms_process_profile_fetch(const elaaoms_worker_config_t *cf,
-    redisContext *rc, const char *org, const char *agent_id,
+    elaaoms_redis_t *rc, const char *org, const char *agent_id,
     elaaoms_agent_profile_t *profile, elaaoms_api_error_t *aerr)
 {
     int                    ok;
@@ -451,7 +451,7 @@ elaaoms_process_profile_fetch(const elaaoms_worker_config_t *cf,
         return -1;
     }
 
-    r = redisCommand(rc, "SET %s %s EX %d", key, raw, cf->profile_ttl_secs);
+    r = elaaoms_redis_command(rc, "SET %s %s EX %d", key, raw, cf->profile_ttl_secs);
     ok = (r != NULL && r->type == REDIS_REPLY_STATUS);
     if (r) {
         freeReplyObject(r);
@@ -465,7 +465,7 @@ elaaoms_process_profile_fetch(const elaaoms_worker_config_t *cf,
 
 /* the agent's profile in Redis for 24 h; fetched when missing */
 static void
-elaaoms_process_profile(const elaaoms_worker_config_t *cf, redisContext *rc,
+elaaoms_process_profile(const elaaoms_worker_config_t *cf, elaaoms_redis_t *rc,
     const elaaoms_job_t *job)
 {
     int                       rv;
@@ -482,7 +482,7 @@ elaaoms_process_profile(const elaaoms_worker_config_t *cf, redisContext *rc,
         return;
     }
 
-    r = redisCommand(rc, "EXISTS %s", key);
+    r = elaaoms_redis_command(rc, "EXISTS %s", key);
     if (r == NULL || r->type != REDIS_REPLY_INTEGER || r->integer == 1) {
         if (r) {
             freeReplyObject(r);
@@ -567,7 +567,7 @@ elaaoms_process_greeting(void *arg, const char *agent_id,
  * store now that it changed; nginx serves them with one GET.
  */
 static void
-elaaoms_process_contexts(elaaoms_processor_t *p, redisContext *rc,
+elaaoms_process_contexts(elaaoms_processor_t *p, elaaoms_redis_t *rc,
     const elaaoms_job_t *job, int64_t call_time, elaaoms_usage_sum_t *sum)
 {
     char                              err[256];
@@ -612,12 +612,12 @@ elaaoms_process_contexts(elaaoms_processor_t *p, redisContext *rc,
 
 
 static int
-elaaoms_process_status(redisContext *rc, const char *conv_key)
+elaaoms_process_status(elaaoms_redis_t *rc, const char *conv_key)
 {
     int          done;
     redisReply  *r;
 
-    r = redisCommand(rc, "HGET %s status", conv_key);
+    r = elaaoms_redis_command(rc, "HGET %s status", conv_key);
     if (r == NULL) {
         return -1;
     }
@@ -645,7 +645,7 @@ elaaoms_process_now(void)
  * pipelined batch after the completion; a failure loses counts only
  */
 static void
-elaaoms_process_metrics(elaaoms_processor_t *p, redisContext *rc,
+elaaoms_process_metrics(elaaoms_processor_t *p, elaaoms_redis_t *rc,
     const elaaoms_job_t *job, const elaaoms_usage_sum_t *sum,
     const elaaoms_memory_apply_counts_t *counts, size_t private,
     double started)
@@ -709,9 +709,9 @@ elaaoms_process_metrics(elaaoms_processor_t *p, redisContext *rc,
     }
 
     while (k-- > 0) {
-        if (redisGetReply(rc, (void **) &r) != REDIS_OK) {
+        if (elaaoms_redis_get_reply(rc, (void **) &r) != REDIS_OK) {
             elaaoms_log(ELAAOMS_LOG_INFO, job->request_id, "metrics not "
-                        "written: %s", rc->errstr);
+                        "written: %s", elaaoms_redis_errstr(rc));
             return;
         }
         freeReplyObject(r);
@@ -722,7 +722,7 @@ elaaoms_process_metrics(elaaoms_processor_t *p, redisContext *rc,
 /* completion, usage and counts, and the organization's usage totals:
    all time, and by day, provider and model (redis_keys.h) */
 static int
-elaaoms_process_complete(elaaoms_processor_t *p, redisContext *rc,
+elaaoms_process_complete(elaaoms_processor_t *p, elaaoms_redis_t *rc,
     const elaaoms_job_t *job, const char *conv_key,
     const elaaoms_usage_sum_t *sum,
     const elaaoms_memory_apply_counts_t *counts, size_t invalid,
@@ -746,9 +746,9 @@ elaaoms_process_complete(elaaoms_processor_t *p, redisContext *rc,
     provider = sum->provider[0] ? sum->provider : "none";
     model = sum->model[0] ? sum->model : provider;
 
-    redisAppendCommand(rc, "MULTI");
+    elaaoms_redis_append(rc, "MULTI");
     /* hiredis' format knows no %zu: counts go as long long */
-    redisAppendCommand(rc, "HSET %s status extraction_completed "
+    elaaoms_redis_append(rc, "HSET %s status extraction_completed "
                        "completed_at %ld provider %s memories_stored %lld "
                        "memories_reinforced %lld memories_duplicate %lld "
                        "memories_conflicting %lld memories_invalid %lld "
@@ -763,39 +763,39 @@ elaaoms_process_complete(elaaoms_processor_t *p, redisContext *rc,
                        (long long) private, sum->input_tokens,
                        sum->output_tokens, sum->cost, sum->calls,
                        sum->fell_back, embed_model, sum->embed_tokens);
-    redisAppendCommand(rc, "HINCRBY %s extractions 1", usage_key);
-    redisAppendCommand(rc, "HINCRBY %s input_tokens %lld", usage_key,
+    elaaoms_redis_append(rc, "HINCRBY %s extractions 1", usage_key);
+    elaaoms_redis_append(rc, "HINCRBY %s input_tokens %lld", usage_key,
                        sum->input_tokens);
-    redisAppendCommand(rc, "HINCRBY %s output_tokens %lld", usage_key,
+    elaaoms_redis_append(rc, "HINCRBY %s output_tokens %lld", usage_key,
                        sum->output_tokens);
-    redisAppendCommand(rc, "HINCRBYFLOAT %s cost %.6f", usage_key, sum->cost);
-    redisAppendCommand(rc, "HINCRBY %s embed_tokens %lld", usage_key,
+    elaaoms_redis_append(rc, "HINCRBYFLOAT %s cost %.6f", usage_key, sum->cost);
+    elaaoms_redis_append(rc, "HINCRBY %s embed_tokens %lld", usage_key,
                        sum->embed_tokens);
 
     /* "<day>|<provider>|<model>|<metric>": the extraction's model... */
-    redisAppendCommand(rc, "HINCRBY %s %s|%s|%s|extractions 1", daily_key,
+    elaaoms_redis_append(rc, "HINCRBY %s %s|%s|%s|extractions 1", daily_key,
                        day, provider, model);
-    redisAppendCommand(rc, "HINCRBY %s %s|%s|%s|input_tokens %lld",
+    elaaoms_redis_append(rc, "HINCRBY %s %s|%s|%s|input_tokens %lld",
                        daily_key, day, provider, model, sum->input_tokens);
-    redisAppendCommand(rc, "HINCRBY %s %s|%s|%s|output_tokens %lld",
+    elaaoms_redis_append(rc, "HINCRBY %s %s|%s|%s|output_tokens %lld",
                        daily_key, day, provider, model, sum->output_tokens);
-    redisAppendCommand(rc, "HINCRBYFLOAT %s %s|%s|%s|cost %.6f", daily_key,
+    elaaoms_redis_append(rc, "HINCRBYFLOAT %s %s|%s|%s|cost %.6f", daily_key,
                        day, provider, model, sum->cost);
     n = 11;                 /* replies before EXEC's */
 
     /* ...and the embeddings model's, when the provider counted tokens */
     if (sum->embed_tokens > 0) {
-        redisAppendCommand(rc, "HINCRBY %s %s|openai|%s|embed_tokens %lld",
+        elaaoms_redis_append(rc, "HINCRBY %s %s|openai|%s|embed_tokens %lld",
                            daily_key, day, p->cf->openai_embed_model,
                            sum->embed_tokens);
         n++;
     }
 
-    redisAppendCommand(rc, "EXEC");
+    elaaoms_redis_append(rc, "EXEC");
 
     ok = 1;
     for (i = 0; i < n + 1; i++) {
-        if (redisGetReply(rc, (void **) &r) != REDIS_OK) {
+        if (elaaoms_redis_get_reply(rc, (void **) &r) != REDIS_OK) {
             return -1;
         }
         if (i == n && r->type != REDIS_REPLY_ARRAY) {
@@ -818,7 +818,7 @@ elaaoms_process_complete(elaaoms_processor_t *p, redisContext *rc,
  * written after the erasure.  1 dropped, 0 not erased, -1 Redis failed.
  */
 static int
-elaaoms_process_forgotten(elaaoms_processor_t *p, redisContext *rc,
+elaaoms_process_forgotten(elaaoms_processor_t *p, elaaoms_redis_t *rc,
     const elaaoms_job_t *job, int after)
 {
     int     f;
@@ -855,11 +855,11 @@ elaaoms_process_forgotten(elaaoms_processor_t *p, redisContext *rc,
 
 
 static elaaoms_job_result_e elaaoms_process_job_run(elaaoms_processor_t *p,
-    redisContext *rc, const elaaoms_job_t *job, char *err, size_t errlen);
+    elaaoms_redis_t *rc, const elaaoms_job_t *job, char *err, size_t errlen);
 
 
 elaaoms_job_result_e
-elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
+elaaoms_process_job(elaaoms_processor_t *p, elaaoms_redis_t *rc,
     const elaaoms_job_t *job, char *err, size_t errlen)
 {
     int                   f;
@@ -885,7 +885,7 @@ elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
 
 
 static elaaoms_job_result_e
-elaaoms_process_job_run(elaaoms_processor_t *p, redisContext *rc,
+elaaoms_process_job_run(elaaoms_processor_t *p, elaaoms_redis_t *rc,
     const elaaoms_job_t *job, char *err, size_t errlen)
 {
     int                             done;
@@ -913,7 +913,7 @@ elaaoms_process_job_run(elaaoms_processor_t *p, redisContext *rc,
 
     done = elaaoms_process_status(rc, conv_key);
     if (done < 0) {
-        snprintf(err, errlen, "redis: %s", rc->errstr);
+        snprintf(err, errlen, "redis: %s", elaaoms_redis_errstr(rc));
         return ELAAOMS_JOB_RETRY;
     }
 

@@ -54,7 +54,7 @@ elaaoms_retention_tick(const elaaoms_retention_req_t *req)
  * 1 removed, 0 kept, -1 Redis failed.
  */
 static int
-elaaoms_retention_transcript(redisContext *rc,
+elaaoms_retention_transcript(elaaoms_redis_t *rc,
     const elaaoms_retention_req_t *req, const char *org, const char *conv,
     long long cutoff)
 {
@@ -66,7 +66,7 @@ elaaoms_retention_transcript(redisContext *rc,
         return 0;
     }
 
-    r = redisCommand(rc, "HMGET %s status completed_at caller", key);
+    r = elaaoms_redis_command(rc, "HMGET %s status completed_at caller", key);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
         if (r) {
             freeReplyObject(r);
@@ -106,7 +106,7 @@ elaaoms_retention_transcript(redisContext *rc,
         if (elaaoms_key_conversation_index(key, sizeof(key), org,
                                            caller->str) >= 0)
         {
-            redisReply  *s = redisCommand(rc, "SREM %s %s", key, conv);
+            redisReply  *s = elaaoms_redis_command(rc, "SREM %s %s", key, conv);
 
             if (s == NULL) {
                 rv = -1;
@@ -134,7 +134,7 @@ elaaoms_retention_ends(const char *name, const char *suffix)
 
 /* one "<org>/<conversation_id>/" directory; -1 when Redis failed */
 static int
-elaaoms_retention_conversation(redisContext *rc,
+elaaoms_retention_conversation(elaaoms_redis_t *rc,
     const elaaoms_retention_req_t *req, const char *org, int orgfd,
     const char *conv, elaaoms_retention_counts_t *counts)
 {
@@ -235,7 +235,7 @@ elaaoms_retention_conversation(redisContext *rc,
 
 
 static int
-elaaoms_retention_payloads(redisContext *rc,
+elaaoms_retention_payloads(elaaoms_redis_t *rc,
     const elaaoms_retention_req_t *req, elaaoms_retention_counts_t *counts)
 {
     int             root, orgfd;
@@ -302,7 +302,7 @@ elaaoms_retention_payloads(redisContext *rc,
 
 /* one caller's memories older than the cutoff; -1 when Redis failed */
 static int
-elaaoms_retention_caller(redisContext *rc, const char *org,
+elaaoms_retention_caller(elaaoms_redis_t *rc, const char *org,
     const char *caller, long long cutoff, elaaoms_retention_counts_t *counts)
 {
     int                          rv, n;
@@ -352,7 +352,7 @@ elaaoms_retention_caller(redisContext *rc, const char *org,
 
 /* the org's callers, a page at a time (SSCAN: no long command) */
 static int
-elaaoms_retention_memories(redisContext *rc,
+elaaoms_retention_memories(elaaoms_redis_t *rc,
     const elaaoms_retention_req_t *req, const char *org,
     elaaoms_retention_counts_t *counts)
 {
@@ -373,7 +373,7 @@ elaaoms_retention_memories(redisContext *rc,
     strcpy(cursor, "0");
 
     do {
-        r = redisCommand(rc, "SSCAN %s %s COUNT 100", key, cursor);
+        r = elaaoms_redis_command(rc, "SSCAN %s %s COUNT 100", key, cursor);
         if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2
             || r->element[0]->type != REDIS_REPLY_STRING
             || r->element[1]->type != REDIS_REPLY_ARRAY)
@@ -410,7 +410,7 @@ elaaoms_retention_memories(redisContext *rc,
 
 /* XTRIM by age: a stream id is the entry's time in milliseconds */
 static int
-elaaoms_retention_audit(redisContext *rc, const elaaoms_retention_req_t *req,
+elaaoms_retention_audit(elaaoms_redis_t *rc, const elaaoms_retention_req_t *req,
     const char *org, elaaoms_retention_counts_t *counts)
 {
     char         key[ELAAOMS_KEY_MAX];
@@ -424,7 +424,7 @@ elaaoms_retention_audit(redisContext *rc, const elaaoms_retention_req_t *req,
         return 0;
     }
 
-    r = redisCommand(rc, "XTRIM %s MINID %lld", key, cutoff * 1000);
+    r = elaaoms_redis_command(rc, "XTRIM %s MINID %lld", key, cutoff * 1000);
     if (r == NULL) {
         return -1;
     }
@@ -440,7 +440,7 @@ elaaoms_retention_audit(redisContext *rc, const elaaoms_retention_req_t *req,
 
 
 int
-elaaoms_retention_sweep(redisContext *rc, const elaaoms_retention_req_t *req,
+elaaoms_retention_sweep(elaaoms_redis_t *rc, const elaaoms_retention_req_t *req,
     elaaoms_retention_counts_t *counts)
 {
     size_t       i;
@@ -453,7 +453,7 @@ elaaoms_retention_sweep(redisContext *rc, const elaaoms_retention_req_t *req,
         return -1;
     }
 
-    orgs = redisCommand(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
+    orgs = elaaoms_redis_command(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
     if (orgs == NULL || orgs->type != REDIS_REPLY_ARRAY) {
         if (orgs) {
             freeReplyObject(orgs);

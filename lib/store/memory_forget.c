@@ -43,7 +43,7 @@ elaaoms_store_glob_escape(char *out, size_t size, const char *in)
 
 /* DEL of the keys of a reply array (SCAN's second element); -1 or count */
 static long long
-elaaoms_store_del_reply_keys(redisContext *rc, const redisReply *keys,
+elaaoms_store_del_reply_keys(elaaoms_redis_t *rc, const redisReply *keys,
     char *err, size_t errlen)
 {
     size_t        i, *lens;
@@ -70,7 +70,7 @@ elaaoms_store_del_reply_keys(redisContext *rc, const redisReply *keys,
         lens[i + 1] = keys->element[i]->len;
     }
 
-    reply = redisCommandArgv(rc, (int) keys->elements + 1, argv, lens);
+    reply = elaaoms_redis_command_argv(rc, (int) keys->elements + 1, argv, lens);
     free(argv);
     free(lens);
 
@@ -91,7 +91,7 @@ elaaoms_store_del_reply_keys(redisContext *rc, const redisReply *keys,
 
 /* the transactional part: every key the schema knows; count or -1 */
 static long long
-elaaoms_store_delete_known(redisContext *rc, const char *org,
+elaaoms_store_delete_known(elaaoms_redis_t *rc, const char *org,
     const char *caller, char *err, size_t errlen)
 {
     int           attempt, r, t;
@@ -138,7 +138,7 @@ elaaoms_store_delete_known(redisContext *rc, const char *org,
         r = 0;
 
         for (i = 0; i < 2 && r == 0; i++) {
-            reg[i] = redisCommand(rc, "SMEMBERS %s", k_reg[i]);
+            reg[i] = elaaoms_redis_command(rc, "SMEMBERS %s", k_reg[i]);
             if (reg[i] == NULL || !elaaoms_store_reply_strings(reg[i])) {
                 r = elaaoms_store_fail_reply(err, errlen, rc, reg[i],
                                              "smembers");
@@ -237,7 +237,7 @@ elaaoms_store_delete_known(redisContext *rc, const char *org,
 
 
 int
-elaaoms_memory_store_scan_caller(redisContext *rc, const char *org,
+elaaoms_memory_store_scan_caller(elaaoms_redis_t *rc, const char *org,
     const char *caller, elaaoms_memory_scan_pt visit, void *data,
     size_t *total, char *err, size_t errlen)
 {
@@ -269,7 +269,7 @@ elaaoms_memory_store_scan_caller(redisContext *rc, const char *org,
         argv[4] = "COUNT";
         argv[5] = "1000";
 
-        reply = redisCommandArgv(rc, 6, argv, NULL);
+        reply = elaaoms_redis_command_argv(rc, 6, argv, NULL);
         if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
             || reply->elements != 2
             || reply->element[0]->type != REDIS_REPLY_STRING
@@ -303,7 +303,7 @@ elaaoms_memory_store_scan_caller(redisContext *rc, const char *org,
 
 
 static long long
-elaaoms_store_scan_delete(void *data, redisContext *rc,
+elaaoms_store_scan_delete(void *data, elaaoms_redis_t *rc,
     const redisReply *keys, char *err, size_t errlen)
 {
     (void) data;
@@ -313,7 +313,7 @@ elaaoms_store_scan_delete(void *data, redisContext *rc,
 
 
 int
-elaaoms_memory_store_delete_caller(redisContext *rc, const char *org,
+elaaoms_memory_store_delete_caller(elaaoms_redis_t *rc, const char *org,
     const char *caller, size_t *deleted, char *err, size_t errlen)
 {
     char         key[ELAAOMS_MEMORY_KEY_MAX];

@@ -50,7 +50,7 @@ store(redisContext *rc, const char *id, const char *caller, const char *conv,
     r.reinforcement_count = 1;
     r.confidence = 0.9f;
 
-    if (elaaoms_memory_store_add(rc, &r, err, sizeof(err)) != 0) {
+    if (elaaoms_memory_store_add(rh, &r, err, sizeof(err)) != 0) {
         fprintf(stderr, "store %s: %s\n", id, err);
         exit(2);
     }
@@ -250,7 +250,7 @@ refresh_writes_every_context(redisContext *rc)
                       "about order XYZ-789?",
         .opts = &opts
     };
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, &req, &st, err, sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, &req, &st, err, sizeof(err)), 0);
     CHECK_INT_EQ(writer_calls, 1);
     CHECK_INT_EQ(st.llm_used, 1);
     CHECK_INT_EQ(st.llm_refused, 0);
@@ -324,7 +324,7 @@ refresh_writes_every_context(redisContext *rc)
     /* the same conversation again (a retried job) counts nothing more */
     req.writer = NULL;
     req.writer_arg = NULL;
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, &req, &st, err, sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, &req, &st, err, sizeof(err)), 0);
     elaaoms_memory_key(key, sizeof(key), ORG, CALLER, "calls");
     CHECK_INT_EQ(integer(rc, "HGET %s count", key), 1);
 
@@ -364,7 +364,7 @@ refused_llm_answers(redisContext *rc)
     elaaoms_context_refresh_stats_t  st;
 
     writer_calls = 0;
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER,
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG, .caller = CALLER,
                                                  .agent_ids = agents,
                                                  .nagents = 1,
                                                  .writer = writer_bad),
@@ -377,7 +377,7 @@ refused_llm_answers(redisContext *rc)
                   23) == 0);
     yajl_tree_free(d);
 
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER,
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG, .caller = CALLER,
                                                  .agent_ids = agents,
                                                  .nagents = 1,
                                                  .writer = writer_null),
@@ -397,7 +397,7 @@ billing_sees_tech_support(redisContext *rc)
     /* another caller talks to billing: the org now knows that agent */
     store(rc, "o_plan", "+442079460958", "conv_9", "agent_billing",
           ELAAOMS_MEM_FACTUAL, 5, T0, "Is on the premium plan.");
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG,
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG,
                                                  .caller = "+442079460958",
                                                  .agent_ids = billing,
                                                  .nagents = 1),
@@ -405,7 +405,7 @@ billing_sees_tech_support(redisContext *rc)
 
     /* Maria's next refresh builds a billing context, with the 9/10 memory
        from technical support and nothing private */
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER),
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG, .caller = CALLER),
                                          &st, err, sizeof(err)), 0);
     CHECK_INT_EQ(st.agents, 4);
     d = context(rc, CALLER, "agent_billing");
@@ -444,7 +444,7 @@ ordering_and_deletion(redisContext *rc)
                      "\"built_us\":99999999999999999}");
     freeReplyObject(r);
 
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER),
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG, .caller = CALLER),
                                          &st, err, sizeof(err)), 0);
     CHECK_INT_EQ(st.written, st.agents - 1);
     doc = get_key(rc, key);
@@ -457,7 +457,7 @@ ordering_and_deletion(redisContext *rc)
     /* a TTL when configured */
     memset(&opts, 0, sizeof(opts));
     opts.ttl_secs = 600;
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER,
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG, .caller = CALLER,
                                                  .opts = &opts),
                                          &st, err, sizeof(err)), 0);
     CHECK(integer(rc, "TTL %s", key) > 500);
@@ -467,7 +467,7 @@ ordering_and_deletion(redisContext *rc)
     r = redisCommand(rc, "SET %s %s", key,
                      "{\"version\":1,\"agent_id\":\"_any\",\"built_us\":1}");
     freeReplyObject(r);
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG,
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG,
                                                  .caller = "+15550001111"),
                                          &st, err, sizeof(err)), 0);
     CHECK_INT_EQ(integer(rc, "EXISTS %s", key), 0);
@@ -478,19 +478,19 @@ ordering_and_deletion(redisContext *rc)
         const char  *bad[] = { "../etc" };
         const char  *any[] = { "_any" };
 
-        CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = "bad org",
+        CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = "bad org",
                                                      .caller = CALLER),
                                              NULL, err, sizeof(err)), -1);
         CHECK_STR_EQ(err, "invalid org");
-        CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG,
+        CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG,
                                                      .caller = "not a caller"),
                                              NULL, err, sizeof(err)), -1);
-        CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG,
+        CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG,
                                                      .caller = CALLER,
                                                      .agent_ids = bad,
                                                      .nagents = 1),
                                              NULL, err, sizeof(err)), -1);
-        CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG,
+        CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG,
                                                      .caller = CALLER,
                                                      .agent_ids = any,
                                                      .nagents = 1),
@@ -499,9 +499,9 @@ ordering_and_deletion(redisContext *rc)
     }
 
     /* note_call directly */
-    CHECK_INT_EQ(elaaoms_context_note_call(rc, ORG, CALLER, "conv_7",
+    CHECK_INT_EQ(elaaoms_context_note_call(rh, ORG, CALLER, "conv_7",
                                            T0 - DAY, err, sizeof(err)), 1);
-    CHECK_INT_EQ(elaaoms_context_note_call(rc, ORG, CALLER, "conv_7",
+    CHECK_INT_EQ(elaaoms_context_note_call(rh, ORG, CALLER, "conv_7",
                                            T0 - DAY, err, sizeof(err)), 0);
     elaaoms_memory_key(key, sizeof(key), ORG, CALLER, "calls");
     CHECK_INT_EQ(integer(rc, "HGET %s count", key), 2);

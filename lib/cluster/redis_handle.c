@@ -1,0 +1,643 @@
+/*
+ * The worker's Redis handle (see redis_handle.h): hiredis itself on a
+ * single Redis, the cluster client on a cluster.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cluster/cluster_internal.h"
+#include "cluster/command_route.h"
+#include "cluster/redirect.h"
+#include "cluster/redis_handle.h"
+#include "cluster/resp_argv.h"
+
+
+/* a reply of an appended command, or why there is none */
+typedef struct {
+    redisReply  *reply;
+    char        *err;          /* malloc()ed; NULL with a reply */
+} elaaoms_redis_queued_t;
+
+struct elaaoms_redis_s {
+    redisContext             *rc;        /* single Redis: owned */
+    elaaoms_cluster_t        *cluster;   /* cluster: owned */
+
+    /* a key context or node handle: its connection, its cluster handle */
+    elaaoms_cluster_conn_t   *conn;
+    elaaoms_redis_t          *parent;
+
+    elaaoms_redis_t          *pinned;    /* cluster: its key context */
+
+    /* cluster: the replies appended commands owe, from head */
+    elaaoms_redis_queued_t   *queue;
+    size_t                    head;
+    size_t                    nqueued;
+    size_t                    cap;
+
+    int                       err;       /* not single: rc has its own */
+    char                      errstr[256];
+};
+
+
+elaaoms_redis_t *
+elaaoms_redis_single(redisContext *rc)
+{
+    elaaoms_redis_t  *h;
+
+    h = calloc(1, sizeof(*h));
+    if (h == NULL) {
+        redisFree(rc);
+        return NULL;
+    }
+
+    h->rc = rc;
+
+    return h;
+}
+
+
+elaaoms_redis_t *
+elaaoms_redis_cluster(elaaoms_cluster_t *c)
+{
+    elaaoms_redis_t  *h;
+
+    h = calloc(1, sizeof(*h));
+    if (h != NULL) {
+        h->pinned = calloc(1, sizeof(*h->pinned));
+    }
+
+    if (h == NULL || h->pinned == NULL) {
+        free(h);
+        elaaoms_cluster_free(c);
+        return NULL;
+    }
+
+    h->cluster = c;
+    h->pinned->parent = h;
+
+    return h;
+}
+
+
+static void
+elaaoms_redis_queue_drop(elaaoms_redis_t *h)
+{
+    size_t  i;
+
+    for (i = h->head; i < h->nqueued; i++) {
+        freeReplyObject(h->queue[i].reply);
+        free(h->queue[i].err);
+    }
+
+    h->head = 0;
+    h->nqueued = 0;
+}
+
+
+void
+elaaoms_redis_free(elaaoms_redis_t *h)
+{
+    if (h == NULL || h->parent != NULL) {
+        return;
+    }
+
+    if (h->rc != NULL) {
+        redisFree(h->rc);
+    }
+
+    elaaoms_redis_queue_drop(h);
+    free(h->queue);
+    free(h->pinned);
+    elaaoms_cluster_free(h->cluster);
+    free(h);
+}
+
+
+int
+elaaoms_redis_is_cluster(const elaaoms_redis_t *h)
+{
+    return h->rc == NULL;
+}
+
+
+redisContext *
+elaaoms_redis_context(const elaaoms_redis_t *h)
+{
+    return h->rc;
+}
+
+
+elaaoms_cluster_t *
+elaaoms_redis_cluster_client(const elaaoms_redis_t *h)
+{
+    return h->parent ? h->parent->cluster : h->cluster;
+}
+
+
+int
+elaaoms_redis_err(const elaaoms_redis_t *h)
+{
+    return h->rc ? h->rc->err : h->err;
+}
+
+
+const char *
+elaaoms_redis_errstr(const elaaoms_redis_t *h)
+{
+    return h->rc ? h->rc->errstr : h->errstr;
+}
+
+
+int
+elaaoms_redis_reply_moved(const redisReply *r)
+{
+    elaaoms_redirect_t  to;
+
+    if (r == NULL || r->type != REDIS_REPLY_ERROR) {
+        return 0;
+    }
+
+    switch (elaaoms_redirect_parse(r->str, r->len, &to)) {
+    case ELAAOMS_REDIRECT_MOVED:
+    case ELAAOMS_REDIRECT_ASK:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+
+static void
+elaaoms_redis_fail(elaaoms_redis_t *h, const char *fmt, const char *arg)
+{
+    h->err = REDIS_ERR_OTHER;
+    snprintf(h->errstr, sizeof(h->errstr), fmt, arg);
+}
+
+
+/* --- a key context or node: one cluster connection ------------------------ */
+
+/* the connection's context, or NULL (errstr set) when it was closed */
+static redisContext *
+elaaoms_redis_pinned_ctx(elaaoms_redis_t *h)
+{
+    if (h->conn->ctx == NULL) {
+        elaaoms_redis_fail(h, "%s", "the connection of the key context was "
+                           "closed: start the sequence again");
+    }
+
+    return h->conn->ctx;
+}
+
+
+/*
+ * After a request on the connection: no answer closes it (the cluster
+ * client makes it again), MOVED or ASK reads the slot map again
+ */
+static void *
+elaaoms_redis_pinned_reply(elaaoms_redis_t *h, void *reply)
+{
+    char  ignored[256];
+
+    if (reply == NULL) {
+        elaaoms_redis_fail(h, "%s", h->conn->ctx->errstr[0]
+                                    ? h->conn->ctx->errstr : "no reply");
+        elaaoms_cluster_conn_close(h->conn);
+        return NULL;
+    }
+
+    if (elaaoms_redis_reply_moved(reply)) {
+        (void) elaaoms_cluster_refresh(h->parent->cluster, ignored,
+                                       sizeof(ignored));
+    }
+
+    return reply;
+}
+
+
+/* --- a cluster ------------------------------------------------------------ */
+
+/* argv routed and sent; NULL with errstr set */
+static redisReply *
+elaaoms_redis_cluster_argv(elaaoms_redis_t *h, int argc, const char **argv,
+    const size_t *argvlen)
+{
+    int          route;
+    redisReply  *r;
+
+    route = elaaoms_command_route(argc, argv, argvlen);
+
+    if (route < ELAAOMS_COMMAND_NO_KEY) {
+        h->err = REDIS_ERR_OTHER;
+        snprintf(h->errstr, sizeof(h->errstr), "%.*s on a cluster: %s",
+                 argc > 0 ? (int) (argvlen[0] < 32 ? argvlen[0] : 32) : 0,
+                 argc > 0 ? argv[0] : "", elaaoms_command_route_error(route));
+        return NULL;
+    }
+
+    if (elaaoms_cluster_command_at(h->cluster, route, argc, argv, argvlen, &r,
+                                   h->errstr, sizeof(h->errstr))
+        != ELAAOMS_CLUSTER_OK)
+    {
+        h->err = REDIS_ERR_IO;
+        return NULL;
+    }
+
+    return r;
+}
+
+
+/* a formatted command routed and sent; NULL with errstr set */
+static redisReply *
+elaaoms_redis_cluster_formatted(elaaoms_redis_t *h, char *cmd, int len)
+{
+    redisReply           *r;
+    elaaoms_resp_argv_t   a;
+
+    if (len < 0) {
+        elaaoms_redis_fail(h, "%s", "cannot format the command");
+        return NULL;
+    }
+
+    r = NULL;
+
+    if (elaaoms_resp_argv_parse(&a, cmd, (size_t) len) != 0) {
+        elaaoms_redis_fail(h, "%s", "cannot read the formatted command back");
+    } else {
+        r = elaaoms_redis_cluster_argv(h, a.argc, a.argv, a.argvlen);
+    }
+
+    elaaoms_resp_argv_free(&a);
+    redisFreeCommand(cmd);
+
+    return r;
+}
+
+
+/* argvlen of argv by strlen() when not given: in small, or malloc()ed */
+static const size_t *
+elaaoms_redis_lens(int argc, const char **argv, const size_t *argvlen,
+    size_t *small, size_t nsmall, size_t **owned)
+{
+    int      i;
+    size_t  *lens;
+
+    *owned = NULL;
+
+    if (argvlen != NULL) {
+        return argvlen;
+    }
+
+    lens = small;
+
+    if ((size_t) argc > nsmall) {
+        lens = malloc((size_t) argc * sizeof(*lens));
+        if (lens == NULL) {
+            return NULL;
+        }
+        *owned = lens;
+    }
+
+    for (i = 0; i < argc; i++) {
+        lens[i] = strlen(argv[i]);
+    }
+
+    return lens;
+}
+
+
+static redisReply *
+elaaoms_redis_cluster_command_argv(elaaoms_redis_t *h, int argc,
+    const char **argv, const size_t *argvlen)
+{
+    size_t        small[16], *owned;
+    redisReply   *r;
+    const size_t *lens;
+
+    lens = elaaoms_redis_lens(argc, argv, argvlen, small, 16, &owned);
+    if (lens == NULL) {
+        elaaoms_redis_fail(h, "%s", "out of memory");
+        return NULL;
+    }
+
+    r = elaaoms_redis_cluster_argv(h, argc, argv, lens);
+    free(owned);
+
+    return r;
+}
+
+
+/* a reply (or its absence: errstr) queued for get_reply */
+static int
+elaaoms_redis_enqueue(elaaoms_redis_t *h, redisReply *r)
+{
+    size_t                   cap;
+    elaaoms_redis_queued_t  *q;
+
+    if (h->nqueued == h->cap) {
+        cap = h->cap ? 2 * h->cap : 16;
+        q = realloc(h->queue, cap * sizeof(*q));
+        if (q == NULL) {
+            freeReplyObject(r);
+            elaaoms_redis_fail(h, "%s", "out of memory");
+            return REDIS_ERR;
+        }
+        h->queue = q;
+        h->cap = cap;
+    }
+
+    q = &h->queue[h->nqueued++];
+    q->reply = r;
+    q->err = r ? NULL : strdup(h->errstr);
+
+    return REDIS_OK;
+}
+
+
+/* --- the API -------------------------------------------------------------- */
+
+redisReply *
+elaaoms_redis_vcommand(elaaoms_redis_t *h, const char *fmt, va_list ap)
+{
+    int            len;
+    char          *cmd;
+    redisContext  *ctx;
+
+    if (h->rc != NULL) {
+        return redisvCommand(h->rc, fmt, ap);
+    }
+
+    if (h->conn != NULL) {
+        ctx = elaaoms_redis_pinned_ctx(h);
+        return ctx ? elaaoms_redis_pinned_reply(h, redisvCommand(ctx, fmt, ap))
+                   : NULL;
+    }
+
+    cmd = NULL;
+    len = redisvFormatCommand(&cmd, fmt, ap);
+
+    return elaaoms_redis_cluster_formatted(h, cmd, len);
+}
+
+
+redisReply *
+elaaoms_redis_command(elaaoms_redis_t *h, const char *fmt, ...)
+{
+    va_list      ap;
+    redisReply  *r;
+
+    va_start(ap, fmt);
+    r = elaaoms_redis_vcommand(h, fmt, ap);
+    va_end(ap);
+
+    return r;
+}
+
+
+redisReply *
+elaaoms_redis_command_argv(elaaoms_redis_t *h, int argc, const char **argv,
+    const size_t *argvlen)
+{
+    redisContext  *ctx;
+
+    if (h->rc != NULL) {
+        return redisCommandArgv(h->rc, argc, argv, argvlen);
+    }
+
+    if (h->conn != NULL) {
+        ctx = elaaoms_redis_pinned_ctx(h);
+        return ctx ? elaaoms_redis_pinned_reply(h,
+                         redisCommandArgv(ctx, argc, argv, argvlen))
+                   : NULL;
+    }
+
+    return elaaoms_redis_cluster_command_argv(h, argc, argv, argvlen);
+}
+
+
+int
+elaaoms_redis_append(elaaoms_redis_t *h, const char *fmt, ...)
+{
+    int            rc, len;
+    char          *cmd;
+    va_list        ap;
+    redisContext  *ctx;
+
+    va_start(ap, fmt);
+
+    if (h->rc != NULL) {
+        rc = redisvAppendCommand(h->rc, fmt, ap);
+
+    } else if (h->conn != NULL) {
+        ctx = elaaoms_redis_pinned_ctx(h);
+        rc = ctx ? redisvAppendCommand(ctx, fmt, ap) : REDIS_ERR;
+
+    } else {
+        cmd = NULL;
+        len = redisvFormatCommand(&cmd, fmt, ap);
+        rc = elaaoms_redis_enqueue(h,
+                 elaaoms_redis_cluster_formatted(h, cmd, len));
+    }
+
+    va_end(ap);
+
+    return rc;
+}
+
+
+int
+elaaoms_redis_append_argv(elaaoms_redis_t *h, int argc, const char **argv,
+    const size_t *argvlen)
+{
+    redisContext  *ctx;
+
+    if (h->rc != NULL) {
+        return redisAppendCommandArgv(h->rc, argc, argv, argvlen);
+    }
+
+    if (h->conn != NULL) {
+        ctx = elaaoms_redis_pinned_ctx(h);
+        return ctx ? redisAppendCommandArgv(ctx, argc, argv, argvlen)
+                   : REDIS_ERR;
+    }
+
+    return elaaoms_redis_enqueue(h,
+               elaaoms_redis_cluster_command_argv(h, argc, argv, argvlen));
+}
+
+
+int
+elaaoms_redis_get_reply(elaaoms_redis_t *h, void **reply)
+{
+    redisContext            *ctx;
+    elaaoms_redis_queued_t  *q;
+
+    *reply = NULL;
+
+    if (h->rc != NULL) {
+        return redisGetReply(h->rc, reply);
+    }
+
+    if (h->conn != NULL) {
+        ctx = elaaoms_redis_pinned_ctx(h);
+        if (ctx == NULL || redisGetReply(ctx, reply) != REDIS_OK) {
+            if (ctx != NULL) {
+                (void) elaaoms_redis_pinned_reply(h, NULL);
+            }
+            return REDIS_ERR;
+        }
+        (void) elaaoms_redis_pinned_reply(h, *reply);
+        return REDIS_OK;
+    }
+
+    if (h->head == h->nqueued) {
+        elaaoms_redis_fail(h, "%s", "no reply owed");
+        return REDIS_ERR;
+    }
+
+    q = &h->queue[h->head++];
+    *reply = q->reply;
+
+    if (q->reply == NULL) {
+        elaaoms_redis_fail(h, "%s", q->err ? q->err : "out of memory");
+        free(q->err);
+    }
+
+    if (h->head == h->nqueued) {
+        h->head = 0;
+        h->nqueued = 0;
+    }
+
+    return *reply ? REDIS_OK : REDIS_ERR;
+}
+
+
+redisReply *
+elaaoms_redis_eval(elaaoms_redis_t *h, int argc, const char **argv,
+    const size_t *argvlen, const char *script, size_t script_len)
+{
+    size_t        small[16], *owned;
+    redisReply   *r;
+    const char  **eval_argv;
+    const size_t *lens;
+    size_t       *eval_lens;
+
+    lens = elaaoms_redis_lens(argc, argv, argvlen, small, 16, &owned);
+    if (lens == NULL) {
+        elaaoms_redis_fail(h, "%s", "out of memory");
+        return NULL;
+    }
+
+    if (h->cluster != NULL) {
+        if (elaaoms_cluster_eval(h->cluster, argc, argv, lens, script,
+                                 script_len, &r, h->errstr,
+                                 sizeof(h->errstr))
+            != ELAAOMS_CLUSTER_OK)
+        {
+            h->err = REDIS_ERR_IO;
+            r = NULL;
+        }
+        free(owned);
+        return r;
+    }
+
+    r = elaaoms_redis_command_argv(h, argc, argv, lens);
+
+    if (r != NULL && elaaoms_cluster_noscript(r, argc, argv, lens, script)) {
+        /* this Redis has not seen the script (a restart, SCRIPT FLUSH) */
+        freeReplyObject(r);
+        r = NULL;
+
+        if (elaaoms_cluster_eval_argv(argc, argv, lens, script, script_len,
+                                      &eval_argv, &eval_lens)
+            == 0)
+        {
+            r = elaaoms_redis_command_argv(h, argc, eval_argv, eval_lens);
+            free(eval_argv);
+            free(eval_lens);
+
+        } else {
+            elaaoms_redis_fail(h, "%s", "out of memory");
+        }
+    }
+
+    free(owned);
+
+    return r;
+}
+
+
+/* the cluster handle's kept handle, now on conn */
+static elaaoms_redis_t *
+elaaoms_redis_pin(elaaoms_redis_t *h, elaaoms_cluster_conn_t *conn)
+{
+    elaaoms_redis_t  *p;
+
+    p = h->pinned;
+    p->conn = conn;
+    p->err = 0;
+    p->errstr[0] = '\0';
+
+    return p;
+}
+
+
+elaaoms_redis_t *
+elaaoms_redis_key_context(elaaoms_redis_t *h, const char *key)
+{
+    elaaoms_cluster_conn_t  *conn;
+
+    if (h->parent != NULL) {
+        h = h->parent;
+    }
+
+    if (h->rc != NULL) {
+        return h;
+    }
+
+    conn = elaaoms_cluster_key_conn(h->cluster, key, strlen(key), h->errstr,
+                                    sizeof(h->errstr));
+    if (conn == NULL) {
+        h->err = REDIS_ERR_IO;
+        return NULL;
+    }
+
+    return elaaoms_redis_pin(h, conn);
+}
+
+
+int
+elaaoms_redis_node(elaaoms_redis_t *h, size_t i, elaaoms_redis_t **node)
+{
+    int                      rc;
+    elaaoms_cluster_conn_t  *conn;
+
+    if (h->parent != NULL) {
+        h = h->parent;
+    }
+
+    *node = NULL;
+
+    if (h->rc != NULL) {
+        if (i > 0) {
+            return 0;
+        }
+        *node = h;
+        return 1;
+    }
+
+    rc = elaaoms_cluster_master_conn(h->cluster, i, &conn, h->errstr,
+                                     sizeof(h->errstr));
+    if (rc < 0) {
+        h->err = REDIS_ERR_IO;
+        return -1;
+    }
+
+    if (rc > 0) {
+        *node = elaaoms_redis_pin(h, conn);
+    }
+
+    return rc;
+}
