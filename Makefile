@@ -256,6 +256,14 @@ $(OBJDIR)/integration/%: t/integration/%.c $(LIB_AS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(SAN) -I$(ROOT)/t/unit -I$(ROOT)/t/integration -o $@ $< $(LIB_AS) $(LIBS)
 
+# integration tests of worker/ code (test_worker_*) link its objects too,
+# all but main()'s
+WORKER_TEST_OBJS := $(filter-out $(OBJDIR)/worker/main.o,$(WORKER_OBJS))
+
+$(OBJDIR)/integration/test_worker_%: t/integration/test_worker_%.c $(WORKER_TEST_OBJS) $(LIB_AS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(SAN) -I$(ROOT)/t/unit -I$(ROOT)/t/integration -I$(ROOT)/worker -o $@ $< $(WORKER_TEST_OBJS) $(LIB_AS) $(LIBS)
+
 unit: check-layout $(UNIT_BINS)
 	@cd $(ROOT) && prove --exec '' $(UNIT_BINS)
 

@@ -21,8 +21,11 @@
  * oldest jobs stay the next ones taken), sets and sorted sets united,
  * hash fields the new key lacks added (usage and usage:daily: summed),
  * strings kept as the new key has them.  Then the old key is deleted.
- * Safe to run twice and while nginx and other workers run; not on a
- * Redis Cluster (the script spans the two names' slots): upgrade first.
+ * Safe to run twice and while nginx and other workers run.  On a Redis
+ * Cluster the SCAN runs on every master, and a key whose new name is in
+ * another slot moves by DUMP, RESTORE beside the new name and the same
+ * script there, then DEL (not atomic: nothing writes the old names on a
+ * cluster, where the old layout could not run).
  */
 
 #ifndef ELAAOMS_WORKER_KEY_UPGRADE_H

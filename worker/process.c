@@ -733,8 +733,9 @@ elaaoms_process_complete(elaaoms_processor_t *p, elaaoms_redis_t *rc,
     char         day[16];
     time_t       now;
     struct tm    tm;
-    const char  *provider, *model;
-    redisReply  *r;
+    const char       *provider, *model;
+    redisReply       *r;
+    elaaoms_redis_t  *tx;
 
     (void) elaaoms_key_usage(usage_key, sizeof(usage_key), job->org);
     (void) elaaoms_key_usage_daily(daily_key, sizeof(daily_key), job->org);
@@ -746,9 +747,16 @@ elaaoms_process_complete(elaaoms_processor_t *p, elaaoms_redis_t *rc,
     provider = sum->provider[0] ? sum->provider : "none";
     model = sum->model[0] ? sum->model : provider;
 
-    elaaoms_redis_append(rc, "MULTI");
+    /* one transaction on the connection of the org's slot (the three keys
+       share its tag) */
+    tx = elaaoms_redis_key_context(rc, conv_key);
+    if (tx == NULL) {
+        return -1;
+    }
+
+    elaaoms_redis_append(tx, "MULTI");
     /* hiredis' format knows no %zu: counts go as long long */
-    elaaoms_redis_append(rc, "HSET %s status extraction_completed "
+    elaaoms_redis_append(tx, "HSET %s status extraction_completed "
                        "completed_at %ld provider %s memories_stored %lld "
                        "memories_reinforced %lld memories_duplicate %lld "
                        "memories_conflicting %lld memories_invalid %lld "
@@ -763,39 +771,39 @@ elaaoms_process_complete(elaaoms_processor_t *p, elaaoms_redis_t *rc,
                        (long long) private, sum->input_tokens,
                        sum->output_tokens, sum->cost, sum->calls,
                        sum->fell_back, embed_model, sum->embed_tokens);
-    elaaoms_redis_append(rc, "HINCRBY %s extractions 1", usage_key);
-    elaaoms_redis_append(rc, "HINCRBY %s input_tokens %lld", usage_key,
+    elaaoms_redis_append(tx, "HINCRBY %s extractions 1", usage_key);
+    elaaoms_redis_append(tx, "HINCRBY %s input_tokens %lld", usage_key,
                        sum->input_tokens);
-    elaaoms_redis_append(rc, "HINCRBY %s output_tokens %lld", usage_key,
+    elaaoms_redis_append(tx, "HINCRBY %s output_tokens %lld", usage_key,
                        sum->output_tokens);
-    elaaoms_redis_append(rc, "HINCRBYFLOAT %s cost %.6f", usage_key, sum->cost);
-    elaaoms_redis_append(rc, "HINCRBY %s embed_tokens %lld", usage_key,
+    elaaoms_redis_append(tx, "HINCRBYFLOAT %s cost %.6f", usage_key, sum->cost);
+    elaaoms_redis_append(tx, "HINCRBY %s embed_tokens %lld", usage_key,
                        sum->embed_tokens);
 
     /* "<day>|<provider>|<model>|<metric>": the extraction's model... */
-    elaaoms_redis_append(rc, "HINCRBY %s %s|%s|%s|extractions 1", daily_key,
+    elaaoms_redis_append(tx, "HINCRBY %s %s|%s|%s|extractions 1", daily_key,
                        day, provider, model);
-    elaaoms_redis_append(rc, "HINCRBY %s %s|%s|%s|input_tokens %lld",
+    elaaoms_redis_append(tx, "HINCRBY %s %s|%s|%s|input_tokens %lld",
                        daily_key, day, provider, model, sum->input_tokens);
-    elaaoms_redis_append(rc, "HINCRBY %s %s|%s|%s|output_tokens %lld",
+    elaaoms_redis_append(tx, "HINCRBY %s %s|%s|%s|output_tokens %lld",
                        daily_key, day, provider, model, sum->output_tokens);
-    elaaoms_redis_append(rc, "HINCRBYFLOAT %s %s|%s|%s|cost %.6f", daily_key,
+    elaaoms_redis_append(tx, "HINCRBYFLOAT %s %s|%s|%s|cost %.6f", daily_key,
                        day, provider, model, sum->cost);
     n = 11;                 /* replies before EXEC's */
 
     /* ...and the embeddings model's, when the provider counted tokens */
     if (sum->embed_tokens > 0) {
-        elaaoms_redis_append(rc, "HINCRBY %s %s|openai|%s|embed_tokens %lld",
+        elaaoms_redis_append(tx, "HINCRBY %s %s|openai|%s|embed_tokens %lld",
                            daily_key, day, p->cf->openai_embed_model,
                            sum->embed_tokens);
         n++;
     }
 
-    elaaoms_redis_append(rc, "EXEC");
+    elaaoms_redis_append(tx, "EXEC");
 
     ok = 1;
     for (i = 0; i < n + 1; i++) {
-        if (elaaoms_redis_get_reply(rc, (void **) &r) != REDIS_OK) {
+        if (elaaoms_redis_get_reply(tx, (void **) &r) != REDIS_OK) {
             return -1;
         }
         if (i == n && r->type != REDIS_REPLY_ARRAY) {

@@ -219,6 +219,30 @@ elaaoms_redis_pinned_reply(elaaoms_redis_t *h, void *reply)
 
 /* --- a cluster ------------------------------------------------------------ */
 
+/* the reply "+OK", as hiredis would have built it */
+static redisReply *
+elaaoms_redis_status_ok(elaaoms_redis_t *h)
+{
+    void         *r;
+    redisReader  *reader;
+
+    r = NULL;
+    reader = redisReaderCreate();
+
+    if (reader == NULL || redisReaderFeed(reader, "+OK\r\n", 5) != REDIS_OK
+        || redisReaderGetReply(reader, &r) != REDIS_OK || r == NULL)
+    {
+        elaaoms_redis_fail(h, "%s", "out of memory");
+    }
+
+    if (reader != NULL) {
+        redisReaderFree(reader);
+    }
+
+    return r;
+}
+
+
 /* argv routed and sent; NULL with errstr set */
 static redisReply *
 elaaoms_redis_cluster_argv(elaaoms_redis_t *h, int argc, const char **argv,
@@ -228,6 +252,20 @@ elaaoms_redis_cluster_argv(elaaoms_redis_t *h, int argc, const char **argv,
     redisReply  *r;
 
     route = elaaoms_command_route(argc, argv, argvlen);
+
+    /* what a sequence watched is on the last key context's connection */
+    if (route == ELAAOMS_COMMAND_CONNECTION && argc == 1 && argvlen[0] == 7
+        && strncasecmp(argv[0], "UNWATCH", 7) == 0)
+    {
+        if (h->pinned->conn != NULL && h->pinned->conn->ctx != NULL) {
+            return elaaoms_redis_pinned_reply(h->pinned,
+                       redisCommandArgv(h->pinned->conn->ctx, 1, argv,
+                                        argvlen));
+        }
+
+        /* no connection, nothing watched */
+        return elaaoms_redis_status_ok(h);
+    }
 
     if (route < ELAAOMS_COMMAND_NO_KEY) {
         h->err = REDIS_ERR_OTHER;

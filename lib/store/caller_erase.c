@@ -502,11 +502,19 @@ elaaoms_caller_erase_touch(elaaoms_redis_t *rc, const char *org,
 {
     int          i, ok;
     char         keys[ELAAOMS_ERASE_TOUCH_KEYS][ELAAOMS_KEY_MAX];
-    const char  *argv[ELAAOMS_ERASE_TOUCH_KEYS + 1];
-    redisReply  *r;
+    const char       *argv[ELAAOMS_ERASE_TOUCH_KEYS + 1];
+    redisReply       *r;
+    elaaoms_redis_t  *tx;
 
     if (elaaoms_caller_erase_touch_keys(keys, org, caller) != 0) {
         snprintf(err, errlen, "key too long");
+        return -1;
+    }
+
+    /* the caller's keys share a slot: one connection for the MULTI */
+    tx = elaaoms_redis_key_context(rc, keys[0]);
+    if (tx == NULL) {
+        snprintf(err, errlen, "erase touch: %s", elaaoms_redis_errstr(rc));
         return -1;
     }
 
@@ -517,17 +525,21 @@ elaaoms_caller_erase_touch(elaaoms_redis_t *rc, const char *org,
 
     /* the HSET makes sure the watched index is written, even when the
      * caller had no memory yet; the DEL takes it away again */
-    elaaoms_redis_append(rc, "MULTI");
-    elaaoms_redis_append(rc, "HSET %s %s 1", keys[0], ELAAOMS_ERASE_TOUCH_FIELD);
-    elaaoms_redis_append_argv(rc, ELAAOMS_ERASE_TOUCH_KEYS + 1, argv, NULL);
-    elaaoms_redis_append(rc, "EXEC");
+    elaaoms_redis_append(tx, "MULTI");
+    elaaoms_redis_append(tx, "HSET %s %s 1", keys[0],
+                         ELAAOMS_ERASE_TOUCH_FIELD);
+    elaaoms_redis_append_argv(tx, ELAAOMS_ERASE_TOUCH_KEYS + 1, argv, NULL);
+    elaaoms_redis_append(tx, "EXEC");
 
     ok = 1;
     for (i = 0; i < 4; i++) {
         r = NULL;
-        if (elaaoms_redis_get_reply(rc, (void **) &r) != REDIS_OK || r == NULL) {
+        if (elaaoms_redis_get_reply(tx, (void **) &r) != REDIS_OK
+            || r == NULL)
+        {
             snprintf(err, errlen, "erase touch: %s",
-                     elaaoms_redis_errstr(rc)[0] ? elaaoms_redis_errstr(rc) : "no reply");
+                     elaaoms_redis_errstr(tx)[0] ? elaaoms_redis_errstr(tx)
+                                                 : "no reply");
             return -1;
         }
         ok = ok && r->type != REDIS_REPLY_ERROR

@@ -107,6 +107,7 @@ elaaoms_store_delete_known(elaaoms_redis_t *rc, const char *org,
     };
     char          k_reg[2][ELAAOMS_MEMORY_KEY_MAX];
     char          k_index[ELAAOMS_MEMORY_KEY_MAX];
+    elaaoms_redis_t    *k;
     elaaoms_store_tx_t  tx;
 
     if (elaaoms_memory_key(k_index, sizeof(k_index), org, caller,
@@ -130,7 +131,13 @@ elaaoms_store_delete_known(elaaoms_redis_t *rc, const char *org,
         watch[2] = k_reg[0];
         watch[3] = k_reg[1];
 
-        if (elaaoms_store_simple(rc, err, errlen, "watch", 4, watch) != 0) {
+        /* on the connection of the caller's slot, as the MULTI below */
+        k = elaaoms_redis_key_context(rc, k_index);
+        if (k == NULL) {
+            return elaaoms_store_fail_reply(err, errlen, rc, NULL, "watch");
+        }
+
+        if (elaaoms_store_simple(k, err, errlen, "watch", 4, watch) != 0) {
             return -1;
         }
 
@@ -202,7 +209,7 @@ elaaoms_store_delete_known(elaaoms_redis_t *rc, const char *org,
 
 #undef ELAAOMS_ADD_KEY
 
-            elaaoms_store_tx_begin(&tx, rc);
+            elaaoms_store_tx_begin(&tx, rc, k_index);
             elaaoms_store_tx_append(&tx, (int) nkeys + 1, argv, NULL);
             r = elaaoms_store_tx_exec(&tx, &exec, err, errlen);
 
@@ -244,9 +251,10 @@ elaaoms_memory_store_scan_caller(elaaoms_redis_t *rc, const char *org,
     char         prefix[ELAAOMS_MEMORY_KEY_MAX];
     char         pattern[2 * ELAAOMS_MEMORY_KEY_MAX];
     char         cursor[32];
-    long long    n;
-    const char  *argv[6];
-    redisReply  *reply;
+    long long         n;
+    const char       *argv[6];
+    redisReply       *reply;
+    elaaoms_redis_t  *node;
 
     if (elaaoms_store_check(org, caller, err, errlen) != 0) {
         return -1;
@@ -269,14 +277,24 @@ elaaoms_memory_store_scan_caller(elaaoms_redis_t *rc, const char *org,
         argv[4] = "COUNT";
         argv[5] = "1000";
 
-        reply = elaaoms_redis_command_argv(rc, 6, argv, NULL);
+        /*
+         * the caller's keys share the tag, so one node holds them all: on
+         * a cluster the master of their slot (taken again for each page:
+         * visit() may take other key contexts)
+         */
+        node = elaaoms_redis_key_context(rc, prefix);
+        if (node == NULL) {
+            return elaaoms_store_fail_reply(err, errlen, rc, NULL, "scan");
+        }
+
+        reply = elaaoms_redis_command_argv(node, 6, argv, NULL);
         if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
             || reply->elements != 2
             || reply->element[0]->type != REDIS_REPLY_STRING
             || reply->element[0]->len >= sizeof(cursor)
             || !elaaoms_store_reply_strings(reply->element[1]))
         {
-            elaaoms_store_fail_reply(err, errlen, rc, reply, "scan");
+            elaaoms_store_fail_reply(err, errlen, node, reply, "scan");
             if (reply) {
                 freeReplyObject(reply);
             }

@@ -107,7 +107,7 @@ elaaoms_memory_store_query(elaaoms_redis_t *rc, const char *org,
      * One transaction: the ordered candidates from one sorted set, and
      * every other filter as a set of ids, all from the same instant.
      */
-    elaaoms_store_tx_begin(&tx, rc);
+    elaaoms_store_tx_begin(&tx, rc, k_index);
 
     if (by_imp) {
         elaaoms_store_tx_cmd(&tx, "ZREVRANGEBYSCORE", k_imp, "+inf", imp);

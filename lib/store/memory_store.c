@@ -132,7 +132,7 @@ void
 elaaoms_store_tx_append(elaaoms_store_tx_t *tx, int argc, const char **argv,
     const size_t *lens)
 {
-    if (tx->bad) {
+    if (tx->bad || tx->rc == NULL) {
         return;
     }
 
@@ -146,13 +146,19 @@ elaaoms_store_tx_append(elaaoms_store_tx_t *tx, int argc, const char **argv,
 
 
 void
-elaaoms_store_tx_begin(elaaoms_store_tx_t *tx, elaaoms_redis_t *rc)
+elaaoms_store_tx_begin(elaaoms_store_tx_t *tx, elaaoms_redis_t *rc,
+    const char *key)
 {
     const char  *multi = "MULTI";
 
-    tx->rc = rc;
+    tx->rc = elaaoms_redis_key_context(rc, key);
     tx->pending = 0;
     tx->bad = 0;
+
+    if (tx->rc == NULL) {
+        snprintf(tx->why, sizeof(tx->why), "%s", elaaoms_redis_errstr(rc));
+        return;
+    }
 
     elaaoms_store_tx_append(tx, 1, &multi, NULL);
 }
@@ -182,7 +188,7 @@ int
 elaaoms_store_tx_exec(elaaoms_store_tx_t *tx, redisReply **out, char *err,
     size_t errlen)
 {
-    int          rc, queue_err;
+    int          rc, queue_err, moved;
     size_t       i;
     void        *r;
     redisReply  *reply;
@@ -192,7 +198,12 @@ elaaoms_store_tx_exec(elaaoms_store_tx_t *tx, redisReply **out, char *err,
         *out = NULL;
     }
 
+    if (tx->rc == NULL) {
+        return elaaoms_store_fail(err, errlen, "multi: %s", tx->why);
+    }
+
     queue_err = tx->bad;
+    moved = 0;
 
     if (elaaoms_redis_append_argv(tx->rc, 1, tx->bad ? &discard : &exec, NULL)
         != REDIS_OK)
@@ -208,6 +219,7 @@ elaaoms_store_tx_exec(elaaoms_store_tx_t *tx, redisReply **out, char *err,
         reply = r;
         if (reply->type != REDIS_REPLY_STATUS) {
             queue_err = 1;
+            moved |= elaaoms_redis_reply_moved(reply);
             elaaoms_store_fail_reply(err, errlen, tx->rc, reply, "queue");
         }
         freeReplyObject(reply);
@@ -225,7 +237,8 @@ elaaoms_store_tx_exec(elaaoms_store_tx_t *tx, redisReply **out, char *err,
                                elaaoms_redis_errstr(tx->rc));
         }
         freeReplyObject(reply);
-        return -1;
+        /* the slot went to another node: the map is new, start over */
+        return (moved && !tx->bad) ? 0 : -1;
     }
 
     if (reply->type == REDIS_REPLY_NIL) {
@@ -313,8 +326,9 @@ static int
 elaaoms_store_watch(elaaoms_redis_t *rc, const char *org, const char *caller,
     char *err, size_t errlen)
 {
-    char         key[ELAAOMS_MEMORY_KEY_MAX];
-    const char  *argv[2];
+    char              key[ELAAOMS_MEMORY_KEY_MAX];
+    const char       *argv[2];
+    elaaoms_redis_t  *k;
 
     /*
      * the index only, the caller's slot: the tombstone is in the org's.
@@ -332,7 +346,13 @@ elaaoms_store_watch(elaaoms_redis_t *rc, const char *org, const char *caller,
     argv[0] = "WATCH";
     argv[1] = key;
 
-    return elaaoms_store_simple(rc, err, errlen, "watch", 2, argv);
+    /* on the connection the transaction will take (tx_begin) */
+    k = elaaoms_redis_key_context(rc, key);
+    if (k == NULL) {
+        return elaaoms_store_fail_reply(err, errlen, rc, NULL, "watch");
+    }
+
+    return elaaoms_store_simple(k, err, errlen, "watch", 2, argv);
 }
 
 
@@ -691,8 +711,14 @@ elaaoms_memory_store_commit(elaaoms_redis_t *rc, const char *org,
         }
     }
 
+    if (rc_ == 0 && elaaoms_memory_key(key, sizeof(key), org, caller,
+                                       ELAAOMS_MEMORY_KEY_INDEX) < 0)
+    {
+        rc_ = elaaoms_store_fail(err, errlen, "key too long");
+    }
+
     if (rc_ == 0) {
-        elaaoms_store_tx_begin(&tx, rc);
+        elaaoms_store_tx_begin(&tx, rc, key);
 
         for (i = 0; i < n; i++) {
             if (elaaoms_store_queue_put(&tx, org, caller, recs[i], blobs[i],

@@ -225,7 +225,9 @@ int elaaoms_memory_store_query(elaaoms_redis_t *rc, const char *org,
  * WATCHed, retried), then SCANs for any other key under the caller's
  * prefix that some other component keeps (a cached context...) and
  * UNLINKs it, then removes the caller from the org's callers set.  The
- * SCAN walks the whole keyspace: fine for a rare administrative call.
+ * SCAN walks the whole keyspace (on a cluster, that of the master of the
+ * caller's slot: the keys share its tag): fine for a rare administrative
+ * call.
  * *deleted (may be NULL) gets the number of keys removed.  0 or -1.
  */
 int elaaoms_memory_store_delete_caller(elaaoms_redis_t *rc, const char *org,

@@ -5,6 +5,7 @@
  * by a watchdog process when the test ends, crashes included (the nodes
  * are daemons and would outlive it).  Include once after defining
  * UNIT_CLUSTER_NAME.  Run from the checkout's root, as "make unit" does.
+ * Not every test uses every helper (marked unused).
  */
 
 #ifndef ELAAOMS_UNIT_CLUSTER_H
@@ -24,6 +25,8 @@
 #include <unistd.h>
 
 #include <hiredis/hiredis.h>
+
+#include "cluster/slot_map.h"
 
 #define UNIT_CLUSTER_NODES     6
 #define UNIT_CLUSTER_PASSWORD  "cluster test secret"
@@ -231,6 +234,37 @@ stop_cluster(void)
 }
 
 
+/*
+ * start_cluster() for a test's main(): 1 when the cluster runs; else 0 and
+ * the test is over, with *status its exit status (a skip printed, or the
+ * failure counted)
+ */
+static int
+cluster_begin(int *status)
+{
+    int  rc;
+
+    rc = start_cluster();
+    if (rc == 0) {
+        return 1;
+    }
+
+    stop_cluster();
+
+    if (rc == UNIT_CLUSTER_SKIP) {
+        printf("1..0 # SKIP redis-server cannot run a Redis Cluster "
+               "(scripts/redis-cluster.sh)\n");
+        *status = 0;
+        return 0;
+    }
+
+    CHECK_INT_EQ(rc, 0);
+    *status = UNIT_DONE(UNIT_CLUSTER_NAME);
+
+    return 0;
+}
+
+
 /* a plain connection to one node (authenticated), or NULL */
 static redisContext *
 cluster_node(int port)
@@ -261,8 +295,36 @@ cluster_node(int port)
 }
 
 
+/* the cluster's map as the node on port gives it; 0 or -1 */
+static int
+cluster_map(int port, elaaoms_slot_map_t *map)
+{
+    int            rc;
+    char           why[256];
+    redisReply    *r;
+    redisContext  *n;
+
+    memset(map, 0, sizeof(*map));
+
+    n = cluster_node(port);
+    if (n == NULL) {
+        return -1;
+    }
+
+    r = redisCommand(n, "CLUSTER SLOTS");
+    rc = elaaoms_slot_map_parse(map, r, "127.0.0.1", why, sizeof(why));
+    if (rc != 0) {
+        fprintf(stderr, UNIT_CLUSTER_NAME ": CLUSTER SLOTS: %s\n", why);
+    }
+    freeReplyObject(r);
+    redisFree(n);
+
+    return rc;
+}
+
+
 /* the pid of the node on port (its pid file), or -1 */
-static pid_t
+__attribute__((unused)) static pid_t
 cluster_node_pid(int port)
 {
     int    pid;
@@ -286,7 +348,7 @@ cluster_node_pid(int port)
 
 
 /* CLUSTER INFO of the node says cluster_state:ok */
-static int
+__attribute__((unused)) static int
 cluster_node_ok(int port)
 {
     int            ok;
