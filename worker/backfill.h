@@ -73,7 +73,7 @@ typedef struct {
 } elaaoms_backfill_stats_t;
 
 typedef struct {
-    elaaoms_redis_t                *rc;
+    elaaoms_redis_t             *rc;
     const char                  *payload_dir;
     const char                  *org;
     const char                  *agent_id;

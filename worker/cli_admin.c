@@ -141,8 +141,8 @@ elaaoms_cli_upgrade(elaaoms_cli_t *cli, elaaoms_redis_t *rc, const char *org)
 
 /* rebuilds the caller's pre-call contexts (after a profile change...) */
 static int
-elaaoms_cli_contexts(elaaoms_cli_t *cli, elaaoms_redis_t *rc, const char *org, const char *caller,
-    int nagents, char **agents)
+elaaoms_cli_contexts(elaaoms_cli_t *cli, elaaoms_redis_t *rc, const char *org,
+    const char *caller, int nagents, char **agents)
 {
     char                              err[256];
     elaaoms_context_refresh_req_t     req;

@@ -241,13 +241,15 @@ elaaoms_cli_caller_known(elaaoms_cli_t *cli, const char *caller)
         return -1;
     }
 
-    v = elaaoms_cli_integer(cli, elaaoms_redis_command_argv(cli->rc, 5, argv, NULL));
+    v = elaaoms_cli_integer(cli, elaaoms_redis_command_argv(cli->rc, 5, argv,
+                                                            NULL));
     if (v != 0) {
         return v < 0 ? -1 : 1;
     }
 
     argv[1] = index;
-    v = elaaoms_cli_integer(cli, elaaoms_redis_command_argv(cli->rc, 2, argv, NULL));
+    v = elaaoms_cli_integer(cli, elaaoms_redis_command_argv(cli->rc, 2, argv,
+                                                            NULL));
 
     return v < 0 ? -1 : v > 0;
 }
@@ -392,7 +394,8 @@ elaaoms_cli_callers_list(elaaoms_cli_t *cli, int argc, char **argv)
     n = 0;
 
     do {
-        r = elaaoms_redis_command(cli->rc, "SSCAN %s %s COUNT 100", key, cursor);
+        r = elaaoms_redis_command(cli->rc, "SSCAN %s %s COUNT 100", key,
+                                  cursor);
         if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2
             || r->element[0]->type != REDIS_REPLY_STRING
             || r->element[1]->type != REDIS_REPLY_ARRAY)

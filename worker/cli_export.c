@@ -327,7 +327,8 @@ elaaoms_cli_export_conversation(elaaoms_cli_t *cli, const char *id,
             elaaoms_cli_key(cli->g, keys[i]);
             if (elaaoms_cli_key_value(cli, keys[i]) != 0) {
                 freeReplyObject(r);
-                snprintf(err, errlen, "redis: %s", elaaoms_redis_errstr(cli->rc));
+                snprintf(err, errlen, "redis: %s",
+                         elaaoms_redis_errstr(cli->rc));
                 return -1;
             }
         }
@@ -452,7 +453,8 @@ elaaoms_cli_caller_export(elaaoms_cli_t *cli, int argc, char **argv)
         goto done;
     }
 
-    n = elaaoms_cli_integer(cli, elaaoms_redis_command(cli->rc, "EXISTS %s", index));
+    n = elaaoms_cli_integer(cli, elaaoms_redis_command(cli->rc, "EXISTS %s",
+                                                       index));
     if (n < 0) {
         goto done;
     }

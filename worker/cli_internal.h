@@ -29,7 +29,7 @@
 
 typedef struct {
     const elaaoms_worker_config_t  *cf;
-    elaaoms_redis_t                   *rc;     /* connected when the command
+    elaaoms_redis_t                *rc;     /* connected when the command
                                                needs Redis */
     const char                     *prog;   /* for messages */
     const char                     *org;    /* --org, checked */

@@ -117,7 +117,8 @@ elaaoms_cli_om_count(elaaoms_cli_t *cli, const char *org,
     strcpy(cursor, "0");
 
     do {
-        r = elaaoms_redis_command(cli->rc, "SSCAN %s %s COUNT 500", key, cursor);
+        r = elaaoms_redis_command(cli->rc, "SSCAN %s %s COUNT 500", key,
+                                  cursor);
         if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2
             || r->element[0]->type != REDIS_REPLY_STRING
             || !elaaoms_cli_all_strings(r->element[1]))
@@ -192,12 +193,14 @@ elaaoms_cli_om_status_org(elaaoms_cli_t *cli, const char *org, void *data)
     if (elaaoms_key_org(key, sizeof(key), org, ELAAOMS_OM_KEY_RETRY) < 0) {
         return ELAAOMS_CLI_FAILED;
     }
-    queued = elaaoms_cli_integer(cli, elaaoms_redis_command(cli->rc, "ZCARD %s", key));
+    queued = elaaoms_cli_integer(cli, elaaoms_redis_command(cli->rc, "ZCARD %s",
+                                                            key));
 
     if (elaaoms_key_org(key, sizeof(key), org, ELAAOMS_OM_KEY_FAILED) < 0) {
         return ELAAOMS_CLI_FAILED;
     }
-    failed = elaaoms_cli_integer(cli, elaaoms_redis_command(cli->rc, "ZCARD %s", key));
+    failed = elaaoms_cli_integer(cli, elaaoms_redis_command(cli->rc, "ZCARD %s",
+                                                            key));
 
     if (queued < 0 || failed < 0) {
         return ELAAOMS_CLI_FAILED;

@@ -84,7 +84,8 @@ elaaoms_cli_requeue_failed(elaaoms_cli_t *cli, const char *org)
     }
 
     for (n = 0; /* void */; n++) {
-        r = elaaoms_redis_command(cli->rc, "LMOVE %s %s LEFT LEFT", failed, ready);
+        r = elaaoms_redis_command(cli->rc, "LMOVE %s %s LEFT LEFT", failed,
+                                  ready);
         if (r == NULL) {
             return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "redis: %s",
                                     elaaoms_redis_errstr(cli->rc));
@@ -287,7 +288,8 @@ elaaoms_cli_queue_stats(elaaoms_cli_t *cli, int argc, char **argv)
         return rv;
     }
 
-    st.workers = elaaoms_redis_command(cli->rc, "HGETALL %s", ELAAOMS_KEY_WORKERS);
+    st.workers = elaaoms_redis_command(cli->rc, "HGETALL %s",
+                                       ELAAOMS_KEY_WORKERS);
     if (st.workers == NULL || !elaaoms_cli_all_strings(st.workers)) {
         return elaaoms_cli_redis_fail(cli, st.workers);
     }
@@ -401,7 +403,8 @@ elaaoms_cli_job(elaaoms_cli_t *cli, const char *org, const char *list,
     if (elaaoms_key_conversation(key, sizeof(key), org, job.conversation_id)
         >= 0)
     {
-        r = elaaoms_redis_command(cli->rc, "HMGET %s status error failed_at", key);
+        r = elaaoms_redis_command(cli->rc, "HMGET %s status error failed_at",
+                                  key);
     }
 
     /* null: the conversation has no such field (never failed...) */
@@ -441,7 +444,7 @@ elaaoms_cli_jobs_read(elaaoms_cli_t *cli, const char *key, const char *list,
 {
     if (strcmp(list, ELAAOMS_JOBS_DELAYED) == 0) {
         return elaaoms_redis_command(cli->rc, "ZRANGE %s 0 %ld WITHSCORES", key,
-                            limit - 1);
+                                     limit - 1);
     }
 
     if (strcmp(list, ELAAOMS_JOBS_READY) == 0) {
@@ -559,8 +562,8 @@ elaaoms_cli_job_find(elaaoms_cli_t *cli, const char *list, const char *id,
     }
 
     r = elaaoms_redis_command(cli->rc, "%s %s 0 -1",
-                     strcmp(list, ELAAOMS_JOBS_DELAYED) == 0
-                     ? "ZRANGE" : "LRANGE", key);
+                              strcmp(list, ELAAOMS_JOBS_DELAYED) == 0
+                              ? "ZRANGE" : "LRANGE", key);
     if (r == NULL || !elaaoms_cli_all_strings(r)) {
         (void) elaaoms_cli_redis_fail(cli, r);
         *failed = 1;

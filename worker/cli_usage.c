@@ -93,7 +93,7 @@ elaaoms_cli_audit_tail(elaaoms_cli_t *cli, int argc, char **argv)
     }
 
     r = elaaoms_redis_command(cli->rc, "XREVRANGE %s + %s COUNT %ld", key, min,
-                     a.count);
+                              a.count);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
         return elaaoms_cli_redis_fail(cli, r);
     }

@@ -98,8 +98,9 @@ elaaoms_worker_heartbeat(elaaoms_redis_t *rc, const char *worker_id)
         return -1;
     }
 
-    reply = elaaoms_redis_command(rc, "SET %s %s EX %d", ELAAOMS_KEY_WORKER_HEARTBEAT,
-                         now, ELAAOMS_WORKER_HEARTBEAT_TTL);
+    reply = elaaoms_redis_command(rc, "SET %s %s EX %d",
+                                  ELAAOMS_KEY_WORKER_HEARTBEAT,
+                                  now, ELAAOMS_WORKER_HEARTBEAT_TTL);
     if (reply == NULL) {
         return -1;
     }
@@ -113,7 +114,7 @@ elaaoms_worker_heartbeat(elaaoms_redis_t *rc, const char *worker_id)
 
 /* the retention sweep's tick: heartbeats stay fresh during a long sweep */
 typedef struct {
-    elaaoms_redis_t                   *rc;
+    elaaoms_redis_t                *rc;
     const elaaoms_worker_config_t  *cf;
     time_t                         *last_beat;
 } elaaoms_worker_tick_t;
@@ -194,7 +195,7 @@ main(int argc, char **argv)
     char                      err[512];
     time_t                    last_beat, last_sweep, last_recover,
                               last_retention, retention_secs;
-    elaaoms_redis_t             *rc;
+    elaaoms_redis_t          *rc;
     elaaoms_pool_t           *pool;
     elaaoms_queue_seen_t      seen = { NULL, 0 };
     struct sigaction          sa;
@@ -338,7 +339,8 @@ main(int argc, char **argv)
         if (time(NULL) - last_beat >= cf.heartbeat_secs) {
             if (elaaoms_worker_heartbeat(rc, cf.worker_id) != 0) {
                 elaaoms_log(ELAAOMS_LOG_WARN, NULL, "redis lost: %s",
-                            elaaoms_redis_err(rc) ? elaaoms_redis_errstr(rc) : "heartbeat refused");
+                            elaaoms_redis_err(rc) ? elaaoms_redis_errstr(rc)
+                                                  : "heartbeat refused");
                 elaaoms_redis_free(rc);
                 rc = NULL;
                 continue;
@@ -428,8 +430,9 @@ main(int argc, char **argv)
     elaaoms_queue_reclaim_free(&seen);
 
     if (rc) {
-        freeReplyObject(elaaoms_redis_command(rc, "HDEL %s %s", ELAAOMS_KEY_WORKERS,
-                                     cf.worker_id));
+        freeReplyObject(elaaoms_redis_command(rc, "HDEL %s %s",
+                                              ELAAOMS_KEY_WORKERS,
+                                              cf.worker_id));
         elaaoms_redis_free(rc);
     }
 

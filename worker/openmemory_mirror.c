@@ -73,16 +73,18 @@ elaaoms_om_schedule(const elaaoms_worker_config_t *cf, elaaoms_redis_t *rc,
 
     if (n > ELAAOMS_WORKER_MAX_RETRIES) {
         freeReplyObject(elaaoms_redis_command(rc, "ZADD %s %lld %s", failed,
-                                     (long long) now, member));
+                                              (long long) now, member));
         freeReplyObject(elaaoms_redis_command(rc, "ZREM %s %s", retry, member));
-        freeReplyObject(elaaoms_redis_command(rc, "HDEL %s %s", attempts, member));
+        freeReplyObject(elaaoms_redis_command(rc, "HDEL %s %s", attempts,
+                                              member));
         return;
     }
 
     freeReplyObject(elaaoms_redis_command(rc, "ZADD %s %.3f %s", retry,
-                                 (double) now
-                                 + cf->retry_delays[n - 1] * cf->time_scale,
-                                 member));
+                                          (double) now
+                                          + cf->retry_delays[n - 1]
+                                            * cf->time_scale,
+                                          member));
 }
 
 
@@ -221,7 +223,8 @@ elaaoms_om_sync(const elaaoms_openmemory_t *om, elaaoms_redis_t *rc,
         /* deleted from Redis: the copy goes too */
         rv = id[0] ? elaaoms_openmemory_delete(om, id, &err) : 0;
         if (rv == 0) {
-            freeReplyObject(elaaoms_redis_command(rc, "HDEL %s %s", map, memory_id));
+            freeReplyObject(elaaoms_redis_command(rc, "HDEL %s %s", map,
+                                                  memory_id));
         }
 
     } else if (id[0]) {
@@ -235,8 +238,8 @@ elaaoms_om_sync(const elaaoms_openmemory_t *om, elaaoms_redis_t *rc,
     if (rec != NULL && id[0] == '\0') {
         rv = elaaoms_om_add(om, org, memory_id, rec, id, &err);
         if (rv == 0) {
-            freeReplyObject(elaaoms_redis_command(rc, "HSET %s %s %s", map, memory_id,
-                                         id));
+            freeReplyObject(elaaoms_redis_command(rc, "HSET %s %s %s", map,
+                                                  memory_id, id));
         }
     }
 
@@ -259,7 +262,8 @@ elaaoms_om_sync(const elaaoms_openmemory_t *om, elaaoms_redis_t *rc,
         return -1;
     }
 
-    freeReplyObject(elaaoms_redis_command(rc, "SREM %s %s", pending, memory_id));
+    freeReplyObject(elaaoms_redis_command(rc, "SREM %s %s", pending,
+                                          memory_id));
     elaaoms_om_done(rc, org, member);
     return 0;
 }
@@ -349,8 +353,8 @@ elaaoms_om_mirror_conversation(const elaaoms_worker_config_t *cf,
     for (i = 0; i < list.n; i++) {
         if (elaaoms_om_touched(&list, i, elaaoms_mstr(conversation_id))) {
             freeReplyObject(elaaoms_redis_command(rc, "SADD %s %b", pending,
-                                         list.items[i].id.data,
-                                         list.items[i].id.len));
+                                                  list.items[i].id.data,
+                                                  list.items[i].id.len));
         }
     }
 
@@ -427,7 +431,8 @@ elaaoms_om_forget_members(elaaoms_redis_t *rc, const char *org,
             continue;
         }
 
-        r = elaaoms_redis_command(rc, k < 2 ? "ZRANGE %s 0 -1" : "HKEYS %s", key);
+        r = elaaoms_redis_command(rc, k < 2 ? "ZRANGE %s 0 -1" : "HKEYS %s",
+                                  key);
         if (r == NULL) {
             return;
         }
@@ -486,8 +491,9 @@ elaaoms_om_delete_copies(const elaaoms_worker_config_t *cf,
     for (i = 0; i + 1 < r->elements; i += 2) {
         if (!all) {
             /* "<memory id>\t<id>": another copy of it (an import's) */
-            e = elaaoms_redis_command(rc, "HEXISTS %s %b", index, r->element[i]->str,
-                             strcspn(r->element[i]->str, "\t"));
+            e = elaaoms_redis_command(rc, "HEXISTS %s %b", index,
+                                      r->element[i]->str,
+                                      strcspn(r->element[i]->str, "\t"));
             if (e == NULL || e->type != REDIS_REPLY_INTEGER
                 || e->integer != 0)
             {
@@ -505,8 +511,8 @@ elaaoms_om_delete_copies(const elaaoms_worker_config_t *cf,
         }
 
         freeReplyObject(elaaoms_redis_command(rc, "HDEL %s %b", map,
-                                     r->element[i]->str,
-                                     r->element[i]->len));
+                                              r->element[i]->str,
+                                              r->element[i]->len));
     }
 
     freeReplyObject(r);
@@ -597,8 +603,9 @@ elaaoms_om_drain_org(elaaoms_redis_t *rc, const char *org, void *data)
         return 0;
     }
 
-    due = elaaoms_redis_command(rc, "ZRANGEBYSCORE %s -inf %lld LIMIT 0 %d", retry,
-                       (long long) time(NULL), ELAAOMS_OM_DRAIN_BATCH);
+    due = elaaoms_redis_command(rc, "ZRANGEBYSCORE %s -inf %lld LIMIT 0 %d",
+                                retry, (long long) time(NULL),
+                                ELAAOMS_OM_DRAIN_BATCH);
     if (due == NULL) {
         return -1;
     }

@@ -206,11 +206,11 @@ elaaoms_pool_run_one(elaaoms_pool_t *pool, elaaoms_redis_t *rc,
 static void *
 elaaoms_pool_thread(void *arg)
 {
-    int              n;
-    unsigned         rotor;
-    elaaoms_redis_t    *rc;
-    elaaoms_slot_t  *slot = arg;
-    elaaoms_pool_t  *pool = slot->pool;
+    int               n;
+    unsigned          rotor;
+    elaaoms_redis_t  *rc;
+    elaaoms_slot_t   *slot = arg;
+    elaaoms_pool_t   *pool = slot->pool;
 
     elaaoms_queued_job_t  qj;
 
@@ -347,10 +347,10 @@ elaaoms_pool_holds(void *data, const elaaoms_queued_job_t *job)
 void
 elaaoms_pool_stop(elaaoms_pool_t *pool, int drain_secs)
 {
-    int              i, running, requeued;
-    double           deadline;
-    elaaoms_redis_t    *rc;
-    elaaoms_slot_t  *slot;
+    int               i, running, requeued;
+    double            deadline;
+    elaaoms_redis_t  *rc;
+    elaaoms_slot_t   *slot;
 
     pool->stop = 1;
     deadline = elaaoms_now() + drain_secs;

@@ -451,7 +451,8 @@ elaaoms_process_profile_fetch(const elaaoms_worker_config_t *cf,
         return -1;
     }
 
-    r = elaaoms_redis_command(rc, "SET %s %s EX %d", key, raw, cf->profile_ttl_secs);
+    r = elaaoms_redis_command(rc, "SET %s %s EX %d", key, raw,
+                              cf->profile_ttl_secs);
     ok = (r != NULL && r->type == REDIS_REPLY_STATUS);
     if (r) {
         freeReplyObject(r);
@@ -757,45 +758,45 @@ elaaoms_process_complete(elaaoms_processor_t *p, elaaoms_redis_t *rc,
     elaaoms_redis_append(tx, "MULTI");
     /* hiredis' format knows no %zu: counts go as long long */
     elaaoms_redis_append(tx, "HSET %s status extraction_completed "
-                       "completed_at %ld provider %s memories_stored %lld "
-                       "memories_reinforced %lld memories_duplicate %lld "
-                       "memories_conflicting %lld memories_invalid %lld "
-                       "memories_private %lld input_tokens %lld "
-                       "output_tokens %lld cost %.6f llm_calls %d "
-                       "fell_back %d embed_model %s embed_tokens %lld",
-                       conv_key, (long) now, provider,
-                       (long long) counts->stored,
-                       (long long) counts->reinforced,
-                       (long long) counts->duplicates,
-                       (long long) counts->conflicts, (long long) invalid,
-                       (long long) private, sum->input_tokens,
-                       sum->output_tokens, sum->cost, sum->calls,
-                       sum->fell_back, embed_model, sum->embed_tokens);
+                         "completed_at %ld provider %s memories_stored %lld "
+                         "memories_reinforced %lld memories_duplicate %lld "
+                         "memories_conflicting %lld memories_invalid %lld "
+                         "memories_private %lld input_tokens %lld "
+                         "output_tokens %lld cost %.6f llm_calls %d "
+                         "fell_back %d embed_model %s embed_tokens %lld",
+                         conv_key, (long) now, provider,
+                         (long long) counts->stored,
+                         (long long) counts->reinforced,
+                         (long long) counts->duplicates,
+                         (long long) counts->conflicts, (long long) invalid,
+                         (long long) private, sum->input_tokens,
+                         sum->output_tokens, sum->cost, sum->calls,
+                         sum->fell_back, embed_model, sum->embed_tokens);
     elaaoms_redis_append(tx, "HINCRBY %s extractions 1", usage_key);
     elaaoms_redis_append(tx, "HINCRBY %s input_tokens %lld", usage_key,
-                       sum->input_tokens);
+                         sum->input_tokens);
     elaaoms_redis_append(tx, "HINCRBY %s output_tokens %lld", usage_key,
-                       sum->output_tokens);
+                         sum->output_tokens);
     elaaoms_redis_append(tx, "HINCRBYFLOAT %s cost %.6f", usage_key, sum->cost);
     elaaoms_redis_append(tx, "HINCRBY %s embed_tokens %lld", usage_key,
-                       sum->embed_tokens);
+                         sum->embed_tokens);
 
     /* "<day>|<provider>|<model>|<metric>": the extraction's model... */
     elaaoms_redis_append(tx, "HINCRBY %s %s|%s|%s|extractions 1", daily_key,
-                       day, provider, model);
+                         day, provider, model);
     elaaoms_redis_append(tx, "HINCRBY %s %s|%s|%s|input_tokens %lld",
-                       daily_key, day, provider, model, sum->input_tokens);
+                         daily_key, day, provider, model, sum->input_tokens);
     elaaoms_redis_append(tx, "HINCRBY %s %s|%s|%s|output_tokens %lld",
-                       daily_key, day, provider, model, sum->output_tokens);
+                         daily_key, day, provider, model, sum->output_tokens);
     elaaoms_redis_append(tx, "HINCRBYFLOAT %s %s|%s|%s|cost %.6f", daily_key,
-                       day, provider, model, sum->cost);
+                         day, provider, model, sum->cost);
     n = 11;                 /* replies before EXEC's */
 
     /* ...and the embeddings model's, when the provider counted tokens */
     if (sum->embed_tokens > 0) {
         elaaoms_redis_append(tx, "HINCRBY %s %s|openai|%s|embed_tokens %lld",
-                           daily_key, day, p->cf->openai_embed_model,
-                           sum->embed_tokens);
+                             daily_key, day, p->cf->openai_embed_model,
+                             sum->embed_tokens);
         n++;
     }
 

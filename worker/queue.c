@@ -130,8 +130,8 @@ elaaoms_queue_take(elaaoms_redis_t *rc, const char *worker_id, unsigned *rotor,
         }
 
         r = elaaoms_redis_command(rc, "EVAL %s 3 %s %s %s %s",
-                         elaaoms_queue_take_script, ready, processing,
-                         workers, worker_id);
+                                  elaaoms_queue_take_script, ready, processing,
+                                  workers, worker_id);
         if (r == NULL) {
             freeReplyObject(orgs);
             return -1;
@@ -230,7 +230,8 @@ elaaoms_queue_ack(elaaoms_redis_t *rc, const char *worker_id,
         return -1;
     }
 
-    r = elaaoms_redis_command(rc, "LREM %s 1 %b", processing, job->text, job->len);
+    r = elaaoms_redis_command(rc, "LREM %s 1 %b", processing, job->text,
+                              job->len);
     if (r == NULL) {
         return -1;
     }
@@ -438,7 +439,8 @@ elaaoms_queue_beat(elaaoms_redis_t *rc, const char *worker_id, long now)
     int          ok;
     redisReply  *r;
 
-    r = elaaoms_redis_command(rc, "HSET %s %s %ld", ELAAOMS_KEY_WORKERS, worker_id, now);
+    r = elaaoms_redis_command(rc, "HSET %s %s %ld", ELAAOMS_KEY_WORKERS,
+                              worker_id, now);
     if (r == NULL) {
         return -1;
     }
@@ -513,7 +515,8 @@ elaaoms_queue_recover_list(elaaoms_redis_t *rc, const char *processing,
 
     for (n = 0; /* void */; n++) {
         /* to the right end: the recovered jobs run next */
-        r = elaaoms_redis_command(rc, "LMOVE %s %s RIGHT RIGHT", processing, ready);
+        r = elaaoms_redis_command(rc, "LMOVE %s %s RIGHT RIGHT", processing,
+                                  ready);
         if (r == NULL) {
             return -1;
         }
@@ -591,8 +594,9 @@ elaaoms_queue_recover_org(elaaoms_redis_t *rc, const char *org,
         (void) elaaoms_queue_eval(rc, elaaoms_queue_forget_worker_script, 2,
                                   keys, 1, args, lens);
 
-        freeReplyObject(elaaoms_redis_command(rc, "HDEL %s %s", ELAAOMS_KEY_WORKERS,
-                                     owner));
+        freeReplyObject(elaaoms_redis_command(rc, "HDEL %s %s",
+                                              ELAAOMS_KEY_WORKERS,
+                                              owner));
     }
 
     freeReplyObject(set);

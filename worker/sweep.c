@@ -113,7 +113,8 @@ elaaoms_sweep_one(elaaoms_redis_t *rc, const char *payload_dir,
     }
     freeReplyObject(reply);
 
-    reply = elaaoms_redis_command_argv(rc, ELAAOMS_INTAKE_ARGC, cmd.argv, cmd.argvlen);
+    reply = elaaoms_redis_command_argv(rc, ELAAOMS_INTAKE_ARGC, cmd.argv,
+                                       cmd.argvlen);
     if (reply == NULL) {
         goto done;
     }
@@ -466,7 +467,7 @@ elaaoms_sweep_callers(elaaoms_redis_t *rc, const char *org, void *data)
         }
 
         freeReplyObject(elaaoms_redis_command(rc, "LREM %s -1 %b", key, r->str,
-                                     r->len));
+                                              r->len));
         freeReplyObject(r);
     }
 

@@ -101,7 +101,8 @@ fail_reply(char *err, size_t errlen, elaaoms_redis_t *rc, redisReply *r,
 {
     if (r == NULL) {
         return fail(err, errlen, "%s: %s", what,
-                    elaaoms_redis_err(rc) ? elaaoms_redis_errstr(rc) : "no reply");
+                    elaaoms_redis_err(rc) ? elaaoms_redis_errstr(rc)
+                                          : "no reply");
     }
 
     if (r->type == REDIS_REPLY_ERROR) {
@@ -658,7 +659,8 @@ elaaoms_context_refresh(elaaoms_redis_t *rc,
     /* the snapshot's time, then the snapshot */
     built_us = redis_time_us(rc);
     if (built_us < 0) {
-        fail(err, errlen, "time: %s", elaaoms_redis_err(rc) ? elaaoms_redis_errstr(rc) : "bad reply");
+        fail(err, errlen, "time: %s",
+             elaaoms_redis_err(rc) ? elaaoms_redis_errstr(rc) : "bad reply");
         goto done;
     }
 

@@ -132,7 +132,8 @@ elaaoms_erase_jobs(elaaoms_redis_t *rc, const char *key, int zset,
     redisReply     *r;
     elaaoms_job_t   job;
 
-    r = elaaoms_redis_command(rc, zset ? "ZRANGE %s 0 -1" : "LRANGE %s 0 -1", key);
+    r = elaaoms_redis_command(rc, zset ? "ZRANGE %s 0 -1" : "LRANGE %s 0 -1",
+                              key);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
         return elaaoms_erase_fail(err, errlen, rc, r, "job list");
     }
@@ -194,10 +195,10 @@ elaaoms_erase_remove(void *data, elaaoms_redis_t *rc, const char *key,
 
     if (item->type == REDIS_REPLY_ARRAY) {
         d = elaaoms_redis_command(rc, "XDEL %s %b", key, item->element[0]->str,
-                         item->element[0]->len);
+                                  item->element[0]->len);
     } else {
         d = elaaoms_redis_command(rc, zset ? "ZREM %s %b" : "LREM %s 0 %b", key,
-                         item->str, item->len);
+                                  item->str, item->len);
     }
 
     if (d == NULL || d->type != REDIS_REPLY_INTEGER) {

@@ -104,14 +104,15 @@ typedef long (*elaaoms_erase_visit_pt)(void *data, elaaoms_redis_t *rc,
 
 /* the jobs of every list of org that name the caller or one of ids;
    total may be NULL.  0 or -1 */
-int elaaoms_caller_jobs(elaaoms_redis_t *rc, const char *org, const char *caller,
-    elaaoms_erase_ids_t *ids, elaaoms_erase_visit_pt visit, void *data,
-    size_t *total, char *err, size_t errlen);
-
-/* the entries of the org's audit stream whose caller is the caller */
-int elaaoms_caller_audit(elaaoms_redis_t *rc, const char *org, const char *caller,
+int elaaoms_caller_jobs(elaaoms_redis_t *rc, const char *org,
+    const char *caller, elaaoms_erase_ids_t *ids,
     elaaoms_erase_visit_pt visit, void *data, size_t *total, char *err,
     size_t errlen);
+
+/* the entries of the org's audit stream whose caller is the caller */
+int elaaoms_caller_audit(elaaoms_redis_t *rc, const char *org,
+    const char *caller, elaaoms_erase_visit_pt visit, void *data,
+    size_t *total, char *err, size_t errlen);
 
 /*
  * The Redis keys of one conversation that erasure deletes: its hash, its

@@ -16,7 +16,7 @@ elaaoms_memory_delete_run(elaaoms_redis_t *rc,
     redisReply  *r;
 
     elaaoms_redis_append_argv(rc, ELAAOMS_MEMORY_DELETE_ARGC, cmd->argv,
-                           cmd->argvlen);
+                              cmd->argvlen);
     elaaoms_redis_append_argv(rc, 3, cmd->push_argv, cmd->push_argvlen);
     elaaoms_redis_append_argv(rc, 3, cmd->orgs_argv, cmd->orgs_argvlen);
 
@@ -24,7 +24,9 @@ elaaoms_memory_delete_run(elaaoms_redis_t *rc,
 
     for (i = 0; i < 3; i++) {
         r = NULL;
-        if (elaaoms_redis_get_reply(rc, (void **) &r) != REDIS_OK || r == NULL) {
+        if (elaaoms_redis_get_reply(rc, (void **) &r) != REDIS_OK
+            || r == NULL)
+        {
             return -1;      /* the connection is unusable anyway */
         }
 

@@ -70,7 +70,8 @@ elaaoms_store_del_reply_keys(elaaoms_redis_t *rc, const redisReply *keys,
         lens[i + 1] = keys->element[i]->len;
     }
 
-    reply = elaaoms_redis_command_argv(rc, (int) keys->elements + 1, argv, lens);
+    reply = elaaoms_redis_command_argv(rc, (int) keys->elements + 1, argv,
+                                       lens);
     free(argv);
     free(lens);
 

@@ -42,7 +42,8 @@ elaaoms_store_fail_reply(char *err, size_t errlen, elaaoms_redis_t *rc,
 {
     if (reply == NULL) {
         return elaaoms_store_fail(err, errlen, "%s: %s", what,
-                                  elaaoms_redis_err(rc) ? elaaoms_redis_errstr(rc) : "no reply");
+                                  elaaoms_redis_err(rc)
+                                  ? elaaoms_redis_errstr(rc) : "no reply");
     }
 
     return elaaoms_store_fail(err, errlen, "%s: %s", what,
@@ -208,7 +209,8 @@ elaaoms_store_tx_exec(elaaoms_store_tx_t *tx, redisReply **out, char *err,
     if (elaaoms_redis_append_argv(tx->rc, 1, tx->bad ? &discard : &exec, NULL)
         != REDIS_OK)
     {
-        return elaaoms_store_fail(err, errlen, "exec: %s", elaaoms_redis_errstr(tx->rc));
+        return elaaoms_store_fail(err, errlen, "exec: %s",
+                                  elaaoms_redis_errstr(tx->rc));
     }
 
     for (i = 0; i < tx->pending; i++) {
@@ -759,8 +761,8 @@ elaaoms_memory_store_commit(elaaoms_redis_t *rc, const char *org,
 
 
 int
-elaaoms_memory_store_add(elaaoms_redis_t *rc, const elaaoms_memory_record_t *rec,
-    char *err, size_t errlen)
+elaaoms_memory_store_add(elaaoms_redis_t *rc,
+    const elaaoms_memory_record_t *rec, char *err, size_t errlen)
 {
     int  r;
 

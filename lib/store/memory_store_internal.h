@@ -49,9 +49,9 @@ int elaaoms_store_decode_list(elaaoms_memory_list_t *list, redisReply *reply,
 /*
  * MULTI/EXEC over a pipeline, on the connection of key's slot (every key
  * of the transaction shares it: the caller's tag; on a cluster a key
- * context, elaaoms_redis_key_context()): begin() appends MULTI,
- * append() and cmd() queue commands without reading replies (a command that cannot be
- * appended sets bad; setting bad by hand makes exec() send DISCARD),
+ * context, elaaoms_redis_key_context()): begin() appends MULTI, append()
+ * and cmd() queue commands without reading replies (a command that cannot
+ * be appended sets bad; setting bad by hand makes exec() send DISCARD),
  * exec() sends EXEC and reads every reply owed, so the connection stays
  * in step whatever happened: 1 committed (*out, if not NULL, gets the
  * EXEC array: free it), 0 aborted by WATCH or because the slot moved

@@ -162,10 +162,11 @@ elaaoms_metrics_incr(elaaoms_redis_t *rc, const char *series, double by,
 {
     if (fractional) {
         elaaoms_redis_append(rc, "HINCRBYFLOAT %s %s %.6f",
-                           ELAAOMS_KEY_WORKER_METRICS, series, by);
+                             ELAAOMS_KEY_WORKER_METRICS, series, by);
     } else {
         elaaoms_redis_append(rc, "HINCRBY %s %s %lld",
-                           ELAAOMS_KEY_WORKER_METRICS, series, (long long) by);
+                             ELAAOMS_KEY_WORKER_METRICS, series,
+                             (long long) by);
     }
 
     return 1;

@@ -60,7 +60,7 @@ static elaaoms_redis_t  *h;
 static char              err[512];
 
 
-/* --- reading back ----------------------------------------------------------- */
+/* --- reading back --------------------------------------------------------- */
 
 static long long
 integer(const char *fmt, ...)
@@ -120,7 +120,7 @@ moved_so_far(void)
 }
 
 
-/* --- the handle, as the worker makes it ------------------------------------ */
+/* --- the handle, as the worker makes it ----------------------------------- */
 
 /* a worker configuration with redis_cluster, loaded and connected */
 static elaaoms_redis_t *
@@ -171,7 +171,7 @@ worker_handle(void)
 }
 
 
-/* --- the handle ------------------------------------------------------------ */
+/* --- the handle ----------------------------------------------------------- */
 
 static void
 test_handle(void)
@@ -327,7 +327,7 @@ test_handle(void)
 }
 
 
-/* --- the queue --------------------------------------------------------------- */
+/* --- the queue ------------------------------------------------------------ */
 
 static void
 test_queue(void)
@@ -384,7 +384,7 @@ test_queue(void)
 }
 
 
-/* --- the memory store, the contexts, the erasure --------------------------- */
+/* --- the memory store, the contexts, the erasure -------------------------- */
 
 static elaaoms_memory_apply_counts_t
 apply(const char *conv, int64_t now)
@@ -566,7 +566,7 @@ test_erasure(void)
 }
 
 
-/* --- the key upgrade --------------------------------------------------------- */
+/* --- the key upgrade ------------------------------------------------------ */
 
 static void
 test_key_upgrade(void)
