@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cluster/cluster_internal.h"
 #include "cluster/command_route.h"
@@ -150,22 +151,28 @@ elaaoms_redis_errstr(const elaaoms_redis_t *h)
 }
 
 
-int
-elaaoms_redis_reply_moved(const redisReply *r)
+/* the redirection an error reply is, or ELAAOMS_REDIRECT_NONE */
+static elaaoms_redirect_kind_e
+elaaoms_redis_redirect(const redisReply *r)
 {
     elaaoms_redirect_t  to;
 
     if (r == NULL || r->type != REDIS_REPLY_ERROR) {
-        return 0;
+        return ELAAOMS_REDIRECT_NONE;
     }
 
-    switch (elaaoms_redirect_parse(r->str, r->len, &to)) {
-    case ELAAOMS_REDIRECT_MOVED:
-    case ELAAOMS_REDIRECT_ASK:
-        return 1;
-    default:
-        return 0;
-    }
+    return elaaoms_redirect_parse(r->str, r->len, &to);
+}
+
+
+int
+elaaoms_redis_reply_moved(const redisReply *r)
+{
+    elaaoms_redirect_kind_e  kind;
+
+    kind = elaaoms_redis_redirect(r);
+
+    return kind == ELAAOMS_REDIRECT_MOVED || kind == ELAAOMS_REDIRECT_ASK;
 }
 
 
@@ -194,7 +201,8 @@ elaaoms_redis_pinned_ctx(elaaoms_redis_t *h)
 
 /*
  * After a request on the connection: no answer closes it (the cluster
- * client makes it again), MOVED or ASK reads the slot map again
+ * client makes it again), MOVED reads the slot map again; both it and
+ * ASK count in the client's stats
  */
 static void *
 elaaoms_redis_pinned_reply(elaaoms_redis_t *h, void *reply)
@@ -208,12 +216,69 @@ elaaoms_redis_pinned_reply(elaaoms_redis_t *h, void *reply)
         return NULL;
     }
 
-    if (elaaoms_redis_reply_moved(reply)) {
+    switch (elaaoms_redis_redirect(reply)) {
+
+    case ELAAOMS_REDIRECT_MOVED:
+        h->parent->cluster->stats.moved++;
         (void) elaaoms_cluster_refresh(h->parent->cluster, ignored,
                                        sizeof(ignored));
+        break;
+
+    case ELAAOMS_REDIRECT_ASK:
+        /* a migration under way: the map stays, the sequence fails */
+        h->parent->cluster->stats.ask++;
+        break;
+
+    default:
+        break;
     }
 
     return reply;
+}
+
+
+/*
+ * argv on the key context.  A WATCH its node answers MOVED (the map was
+ * stale: the slot moved for good) goes once to the slot's new master, and
+ * the key context with it: a sequence starts with its WATCH, nothing of
+ * it ran at the old node.
+ */
+static redisReply *
+elaaoms_redis_pinned_argv(elaaoms_redis_t *h, int argc, const char **argv,
+    const size_t *argvlen)
+{
+    size_t                   len;
+    redisReply              *r;
+    redisContext            *ctx;
+    elaaoms_cluster_conn_t  *conn;
+
+    ctx = elaaoms_redis_pinned_ctx(h);
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    r = elaaoms_redis_pinned_reply(h, redisCommandArgv(ctx, argc, argv,
+                                                       argvlen));
+
+    if (elaaoms_redis_redirect(r) != ELAAOMS_REDIRECT_MOVED || argc < 2
+        || (argvlen ? argvlen[0] : strlen(argv[0])) != 5
+        || strncasecmp(argv[0], "WATCH", 5) != 0)
+    {
+        return r;
+    }
+
+    len = argvlen ? argvlen[1] : strlen(argv[1]);
+    conn = elaaoms_cluster_key_conn(h->parent->cluster, argv[1], len,
+                                    h->errstr, sizeof(h->errstr));
+    if (conn == NULL || conn == h->conn) {
+        return r;
+    }
+
+    freeReplyObject(r);
+    h->conn = conn;
+
+    return elaaoms_redis_pinned_reply(h, redisCommandArgv(conn->ctx, argc,
+                                                          argv, argvlen));
 }
 
 
@@ -438,17 +503,12 @@ redisReply *
 elaaoms_redis_command_argv(elaaoms_redis_t *h, int argc, const char **argv,
     const size_t *argvlen)
 {
-    redisContext  *ctx;
-
     if (h->rc != NULL) {
         return redisCommandArgv(h->rc, argc, argv, argvlen);
     }
 
     if (h->conn != NULL) {
-        ctx = elaaoms_redis_pinned_ctx(h);
-        return ctx ? elaaoms_redis_pinned_reply(h,
-                         redisCommandArgv(ctx, argc, argv, argvlen))
-                   : NULL;
+        return elaaoms_redis_pinned_argv(h, argc, argv, argvlen);
     }
 
     return elaaoms_redis_cluster_command_argv(h, argc, argv, argvlen);

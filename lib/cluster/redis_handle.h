@@ -65,7 +65,11 @@ redisReply *elaaoms_redis_vcommand(elaaoms_redis_t *h, const char *fmt,
 redisReply *elaaoms_redis_command_argv(elaaoms_redis_t *h, int argc,
     const char **argv, const size_t *argvlen);
 
-/* REDIS_OK or REDIS_ERR; on a cluster the command has run already */
+/*
+ * REDIS_OK or REDIS_ERR.  On a cluster the command has run already (or
+ * was refused): its reply, or the lack of one with its errstr, waits for
+ * its get_reply.
+ */
 int elaaoms_redis_append(elaaoms_redis_t *h, const char *fmt, ...);
 int elaaoms_redis_append_argv(elaaoms_redis_t *h, int argc,
     const char **argv, const size_t *argvlen);
@@ -87,10 +91,16 @@ redisReply *elaaoms_redis_eval(elaaoms_redis_t *h, int argc,
  * that must stay on it: WATCH, reads, MULTI ... EXEC, or SCAN of keys
  * that share a hash tag.  On a single Redis: h itself.  On a cluster: a
  * handle the cluster handle keeps (do not free it), valid until the next
- * key context or node of h.  A MOVED or ASK reply on it means the slot
- * moved: the map is read again, and the caller starts the sequence over
- * with a new key context.  NULL with h's errstr set when the node cannot
- * be reached.
+ * key context or node of h.  Commands on h itself between WATCH and EXEC
+ * are fine (the cluster client sends a key of that slot over the same
+ * connection) as long as no reply is owed on the key context.  A MOVED
+ * reply on it means the slot moved: the map is read again, and the caller
+ * starts the sequence over with a new key context (a WATCH answered MOVED
+ * is sent once more, to the new master, and the key context moves with
+ * it: nothing of the sequence ran yet).  ASK (a migration under way)
+ * fails the sequence.  UNWATCH on a
+ * cluster handle goes to the last key context's connection.  NULL with
+ * h's errstr set when the node cannot be reached.
  */
 elaaoms_redis_t *elaaoms_redis_key_context(elaaoms_redis_t *h,
     const char *key);

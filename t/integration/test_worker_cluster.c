@@ -53,6 +53,7 @@
 
 #define ORG       "acme"
 #define CALLER    "+14155550123"
+#define CALLER2   "+442079460958"
 #define WORKER    "test-host:4242"
 #define NSPREAD   60
 
@@ -386,8 +387,9 @@ test_queue(void)
 
 /* --- the memory store, the contexts, the erasure -------------------------- */
 
+/* the two memories of every call, and extra when not NULL */
 static elaaoms_memory_apply_counts_t
-apply(const char *conv, int64_t now)
+apply(const char *caller, const char *conv, int64_t now, const char *extra)
 {
     elaaoms_memory_apply_t          a;
     elaaoms_extracted_list_t        x;
@@ -399,10 +401,13 @@ apply(const char *conv, int64_t now)
                           "Caller's name is Maria Lopez.", 6, 0.9, "");
     elaaoms_extracted_add(&x, ELAAOMS_MEM_PREFERENCE,
                           "Prefers to be contacted by email.", 5, 0.8, "");
+    if (extra != NULL) {
+        elaaoms_extracted_add(&x, ELAAOMS_MEM_ISSUE, extra, 7, 0.9, "");
+    }
 
     memset(&a, 0, sizeof(a));
     a.org = ORG;
-    a.caller = CALLER;
+    a.caller = caller;
     a.conversation_id = conv;
     a.agent_id = "agent_support";
     a.now = now;
@@ -436,6 +441,24 @@ has_content(const elaaoms_memory_list_t *l, const char *content)
 }
 
 
+/* the record of id in l (one is there: the caller checked l.n) */
+static const elaaoms_memory_record_t *
+find(const elaaoms_memory_list_t *l, elaaoms_mstr_t id)
+{
+    size_t  i;
+
+    for (i = 0; i < l->n; i++) {
+        if (l->items[i].id.len == id.len
+            && memcmp(l->items[i].id.data, id.data, id.len) == 0)
+        {
+            return &l->items[i];
+        }
+    }
+
+    return &l->items[0];
+}
+
+
 static void
 test_memories(void)
 {
@@ -450,13 +473,13 @@ test_memories(void)
     elaaoms_key_org(callers, sizeof(callers), ORG,
                     ELAAOMS_MEMORY_KEY_CALLERS);
 
-    c = apply("conv_m1", 1763400000);
+    c = apply(CALLER, "conv_m1", 1763400000, NULL);
     CHECK_INT_EQ(c.stored, 2);
     CHECK_INT_EQ(integer("HLEN %s", index), 2);
     CHECK_INT_EQ(integer("SISMEMBER %s %s", callers, CALLER), 1);
 
     /* the same facts from another call: duplicates, nothing new */
-    c = apply("conv_m2", 1763400000 + 86400);
+    c = apply(CALLER, "conv_m2", 1763400000 + 86400, NULL);
     CHECK_INT_EQ(c.stored, 0);
     CHECK_INT_EQ(c.duplicates, 2);
     CHECK_INT_EQ(integer("HLEN %s", index), 2);
@@ -555,7 +578,7 @@ test_erasure(void)
 
     /* an erased caller gets nothing back: the commit reads the tombstone
        (in the org's slot, through the routed handle) and writes nothing */
-    CHECK(apply("conv_m3", 1763600000).stored != (size_t) -1);
+    CHECK(apply(CALLER, "conv_m3", 1763600000, NULL).stored != (size_t) -1);
     CHECK_INT_EQ(integer("EXISTS %s", index), 0);
     CHECK_INT_EQ(integer("SISMEMBER %s %s", callers, CALLER), 0);
 
@@ -563,6 +586,102 @@ test_erasure(void)
     CHECK_INT_EQ(elaaoms_caller_erase_touch(h, ORG, CALLER, err,
                                             sizeof(err)), 0);
     CHECK_INT_EQ(integer("EXISTS %s", index), 0);
+}
+
+
+/*
+ * The caller's slot moved to another master behind the handle's back:
+ * the store's WATCH meets MOVED at the old master and follows it, the
+ * map is read again, and the transaction commits at the new one
+ */
+static void
+test_resharded(void)
+{
+    int                             port;
+    char                            index[ELAAOMS_MEMORY_KEY_MAX];
+    unsigned long                   moved;
+    redisReply                     *r;
+    redisContext                   *node;
+    elaaoms_memory_list_t           l, held;
+    elaaoms_memory_record_t         rec;
+    elaaoms_memory_apply_counts_t   c;
+    const elaaoms_memory_record_t  *recp;
+
+    elaaoms_memory_key(index, sizeof(index), ORG, CALLER2,
+                       ELAAOMS_MEMORY_KEY_INDEX);
+
+    c = apply(CALLER2, "conv_r1", 1763400000, NULL);
+    CHECK_INT_EQ(c.stored, 2);
+
+    port = cluster_move_slot((unsigned) slot_of(index));
+    CHECK(port > 0);
+
+    /* the keys are at the new master */
+    node = port > 0 ? cluster_node(port) : NULL;
+    r = node ? redisCommand(node, "CLUSTER COUNTKEYSINSLOT %d",
+                            slot_of(index)) : NULL;
+    CHECK(r != NULL && r->type == REDIS_REPLY_INTEGER && r->integer >= 4);
+    freeReplyObject(r);
+
+    moved = moved_so_far();
+    c = apply(CALLER2, "conv_r2", 1763400000 + 86400,
+              "The caller's parcel arrived damaged.");
+    CHECK_INT_EQ(c.stored, 1);
+    CHECK_INT_EQ(c.duplicates, 2);
+    CHECK(moved_so_far() > moved);
+
+    /* written at the new master, read back there directly */
+    r = node ? redisCommand(node, "HLEN %s", index) : NULL;
+    CHECK(r != NULL && r->type == REDIS_REPLY_INTEGER && r->integer == 3);
+    freeReplyObject(r);
+
+    if (node) {
+        redisFree(node);
+    }
+
+    /*
+     * The slot moves between the WATCH and the MULTI: Redis refuses the
+     * queued commands (MOVED), the commit answers "start over" (0) and
+     * writes nothing; the next round, on a fresh map, commits
+     */
+    CHECK_INT_EQ(elaaoms_memory_store_watch_load(h, ORG, CALLER2, &held, err,
+                                                 sizeof(err)), 0);
+    CHECK_INT_EQ(held.n, 3);
+    if (held.n == 0) {
+        return;
+    }
+
+    /* its strings point into held's reply: held stays until the end */
+    rec = held.items[0];
+    rec.reinforcement_count = 41;
+    recp = &rec;
+
+    port = cluster_move_slot((unsigned) slot_of(index));
+    CHECK(port > 0);
+
+    CHECK_INT_EQ(elaaoms_memory_store_commit(h, ORG, CALLER2, &recp, 1, err,
+                                             sizeof(err)), 0);
+    CHECK(strstr(err, "MOVED") != NULL);
+
+    CHECK_INT_EQ(elaaoms_memory_store_watch_load(h, ORG, CALLER2, &l, err,
+                                                 sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_memory_store_commit(h, ORG, CALLER2, &recp, 1, err,
+                                             sizeof(err)), 1);
+    elaaoms_memory_list_free(&l);
+
+    CHECK_INT_EQ(elaaoms_memory_store_load(h, ORG, CALLER2, &l, err,
+                                           sizeof(err)), 0);
+    CHECK(l.n == 3 && find(&l, rec.id)->reinforcement_count == 41);
+    elaaoms_memory_list_free(&l);
+    elaaoms_memory_list_free(&held);
+
+    node = cluster_node(port);
+    r = node ? redisCommand(node, "HLEN %s", index) : NULL;
+    CHECK(r != NULL && r->type == REDIS_REPLY_INTEGER && r->integer == 3);
+    freeReplyObject(r);
+    if (node) {
+        redisFree(node);
+    }
 }
 
 
@@ -654,6 +773,7 @@ main(void)
         test_handle();
         test_queue();
         test_memories();
+        test_resharded();
         test_contexts();
         test_erasure();
         test_key_upgrade();
