@@ -12,6 +12,9 @@
  *   - the memory store: extracted memories applied for a caller (WATCH,
  *     MULTI/EXEC on the caller's slot), applied again (duplicates),
  *     loaded and queried back;
+ *   - a caller's slot moved to another master behind the handle: the
+ *     store's WATCH follows MOVED; moved between WATCH and MULTI, the
+ *     commit starts over and the next round commits at the new master;
  *   - the caller's contexts (lib/context/context_store.c's scripts);
  *   - the erasure of a caller: the tombstone, the touch (MULTI), the
  *     memories forgotten and a stray key under the caller's prefix found
