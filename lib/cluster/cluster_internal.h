@@ -15,9 +15,10 @@
 
 /* one node, by address; ctx is NULL until needed and after a failure */
 typedef struct {
-    char           host[ELAAOMS_CLUSTER_HOST_MAX];
-    int            port;
-    redisContext  *ctx;
+    char            host[ELAAOMS_CLUSTER_HOST_MAX];
+    int             port;
+    redisContext   *ctx;
+    unsigned long   opened;     /* connections made: a WATCH is on one */
 } elaaoms_cluster_conn_t;
 
 /* what goes to one node: one command, or a transaction of several */

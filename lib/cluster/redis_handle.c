@@ -31,6 +31,10 @@ struct elaaoms_redis_s {
 
     elaaoms_redis_t          *pinned;    /* cluster: its key context */
 
+    /* a key context: the connection a WATCH went over (NULL: none) */
+    elaaoms_cluster_conn_t   *watch_conn;
+    unsigned long             watch_opened;
+
     /* cluster: the replies appended commands owe, from head */
     elaaoms_redis_queued_t   *queue;
     size_t                    head;
@@ -186,16 +190,99 @@ elaaoms_redis_fail(elaaoms_redis_t *h, const char *fmt, const char *arg)
 
 /* --- a key context or node: one cluster connection ------------------------ */
 
-/* the connection's context, or NULL (errstr set) when it was closed */
+/*
+ * UNWATCH over the connection the last WATCH went over (else the key
+ * context's), when it is still that connection: a WATCH left behind on a
+ * connection would abort the next transaction another sequence runs over
+ * it.  The reply, or NULL when there is no such connection (nothing is
+ * watched) or it failed (it is closed).
+ */
+static redisReply *
+elaaoms_redis_unwatch(elaaoms_redis_t *p)
+{
+    redisReply              *r;
+    elaaoms_cluster_conn_t  *conn;
+
+    conn = p->watch_conn ? p->watch_conn : p->conn;
+
+    if (conn == NULL || conn->ctx == NULL
+        || (conn == p->watch_conn && p->watch_opened != conn->opened))
+    {
+        p->watch_conn = NULL;
+        return NULL;
+    }
+
+    p->watch_conn = NULL;
+
+    r = redisCommand(conn->ctx, "UNWATCH");
+    if (r == NULL) {
+        elaaoms_cluster_conn_close(conn);
+    }
+
+    return r;
+}
+
+
+/* name (len bytes) is word, whatever the case */
+static int
+elaaoms_redis_is(const char *name, size_t len, const char *word)
+{
+    return len == strlen(word) && strncasecmp(name, word, len) == 0;
+}
+
+
+/*
+ * The connection's context for a command named name (len bytes; NULL:
+ * a reply read), or NULL (errstr set) when it was closed.  A MULTI must
+ * go over the very connection its WATCH went over: not over another
+ * (the map changed meanwhile), nor over the same node's made again (the
+ * WATCH is gone with the old one), where EXEC would run unguarded.
+ */
 static redisContext *
-elaaoms_redis_pinned_ctx(elaaoms_redis_t *h)
+elaaoms_redis_pinned_ctx(elaaoms_redis_t *h, const char *name, size_t len)
 {
     if (h->conn->ctx == NULL) {
         elaaoms_redis_fail(h, "%s", "the connection of the key context was "
                            "closed: start the sequence again");
+        return NULL;
+    }
+
+    if (name == NULL) {
+        return h->conn->ctx;
+    }
+
+    if (elaaoms_redis_is(name, len, "WATCH")) {
+        h->watch_conn = h->conn;
+        h->watch_opened = h->conn->opened;
+
+    } else if (elaaoms_redis_is(name, len, "MULTI")) {
+        if (h->watch_conn != NULL
+            && (h->watch_conn != h->conn
+                || h->watch_opened != h->conn->opened))
+        {
+            freeReplyObject(elaaoms_redis_unwatch(h));
+            elaaoms_redis_fail(h, "%s", "the WATCH before this MULTI went "
+                               "over another connection: start the "
+                               "sequence again");
+            return NULL;
+        }
+
+    } else if (elaaoms_redis_is(name, len, "EXEC")
+               || elaaoms_redis_is(name, len, "DISCARD")
+               || elaaoms_redis_is(name, len, "UNWATCH"))
+    {
+        h->watch_conn = NULL;
     }
 
     return h->conn->ctx;
+}
+
+
+/* a format's command name: its first word, unless it is a conversion */
+static size_t
+elaaoms_redis_fmt_name(const char *fmt)
+{
+    return fmt[0] == '%' ? 0 : strcspn(fmt, " ");
 }
 
 
@@ -252,7 +339,9 @@ elaaoms_redis_pinned_argv(elaaoms_redis_t *h, int argc, const char **argv,
     redisContext            *ctx;
     elaaoms_cluster_conn_t  *conn;
 
-    ctx = elaaoms_redis_pinned_ctx(h);
+    len = argc > 0 ? (argvlen ? argvlen[0] : strlen(argv[0])) : 0;
+
+    ctx = elaaoms_redis_pinned_ctx(h, argc > 0 ? argv[0] : "", len);
     if (ctx == NULL) {
         return NULL;
     }
@@ -261,8 +350,7 @@ elaaoms_redis_pinned_argv(elaaoms_redis_t *h, int argc, const char **argv,
                                                        argvlen));
 
     if (elaaoms_redis_redirect(r) != ELAAOMS_REDIRECT_MOVED || argc < 2
-        || (argvlen ? argvlen[0] : strlen(argv[0])) != 5
-        || strncasecmp(argv[0], "WATCH", 5) != 0)
+        || !elaaoms_redis_is(argv[0], len, "WATCH"))
     {
         return r;
     }
@@ -276,6 +364,8 @@ elaaoms_redis_pinned_argv(elaaoms_redis_t *h, int argc, const char **argv,
 
     freeReplyObject(r);
     h->conn = conn;
+    h->watch_conn = conn;
+    h->watch_opened = conn->opened;
 
     return elaaoms_redis_pinned_reply(h, redisCommandArgv(conn->ctx, argc,
                                                           argv, argvlen));
@@ -318,18 +408,14 @@ elaaoms_redis_cluster_argv(elaaoms_redis_t *h, int argc, const char **argv,
 
     route = elaaoms_command_route(argc, argv, argvlen);
 
-    /* what a sequence watched is on the last key context's connection */
+    /* what a sequence watched is on the connection its WATCH went over */
     if (route == ELAAOMS_COMMAND_CONNECTION && argc == 1 && argvlen[0] == 7
         && strncasecmp(argv[0], "UNWATCH", 7) == 0)
     {
-        if (h->pinned->conn != NULL && h->pinned->conn->ctx != NULL) {
-            return elaaoms_redis_pinned_reply(h->pinned,
-                       redisCommandArgv(h->pinned->conn->ctx, 1, argv,
-                                        argvlen));
-        }
+        r = elaaoms_redis_unwatch(h->pinned);
 
         /* no connection, nothing watched */
-        return elaaoms_redis_status_ok(h);
+        return r ? r : elaaoms_redis_status_ok(h);
     }
 
     if (route < ELAAOMS_COMMAND_NO_KEY) {
@@ -473,7 +559,7 @@ elaaoms_redis_vcommand(elaaoms_redis_t *h, const char *fmt, va_list ap)
     }
 
     if (h->conn != NULL) {
-        ctx = elaaoms_redis_pinned_ctx(h);
+        ctx = elaaoms_redis_pinned_ctx(h, fmt, elaaoms_redis_fmt_name(fmt));
         return ctx ? elaaoms_redis_pinned_reply(h, redisvCommand(ctx, fmt, ap))
                    : NULL;
     }
@@ -529,7 +615,7 @@ elaaoms_redis_append(elaaoms_redis_t *h, const char *fmt, ...)
         rc = redisvAppendCommand(h->rc, fmt, ap);
 
     } else if (h->conn != NULL) {
-        ctx = elaaoms_redis_pinned_ctx(h);
+        ctx = elaaoms_redis_pinned_ctx(h, fmt, elaaoms_redis_fmt_name(fmt));
         rc = ctx ? redisvAppendCommand(ctx, fmt, ap) : REDIS_ERR;
 
     } else {
@@ -556,7 +642,10 @@ elaaoms_redis_append_argv(elaaoms_redis_t *h, int argc, const char **argv,
     }
 
     if (h->conn != NULL) {
-        ctx = elaaoms_redis_pinned_ctx(h);
+        ctx = elaaoms_redis_pinned_ctx(h, argc > 0 ? argv[0] : "",
+                                       argc < 1 ? 0
+                                       : argvlen ? argvlen[0]
+                                       : strlen(argv[0]));
         return ctx ? redisAppendCommandArgv(ctx, argc, argv, argvlen)
                    : REDIS_ERR;
     }
@@ -579,7 +668,7 @@ elaaoms_redis_get_reply(elaaoms_redis_t *h, void **reply)
     }
 
     if (h->conn != NULL) {
-        ctx = elaaoms_redis_pinned_ctx(h);
+        ctx = elaaoms_redis_pinned_ctx(h, NULL, 0);
         if (ctx == NULL || redisGetReply(ctx, reply) != REDIS_OK) {
             if (ctx != NULL) {
                 (void) elaaoms_redis_pinned_reply(h, NULL);

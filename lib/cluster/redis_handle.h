@@ -98,8 +98,10 @@ redisReply *elaaoms_redis_eval(elaaoms_redis_t *h, int argc,
  * starts the sequence over with a new key context (a WATCH answered MOVED
  * is sent once more, to the new master, and the key context moves with
  * it: nothing of the sequence ran yet).  ASK (a migration under way)
- * fails the sequence.  UNWATCH on a
- * cluster handle goes to the last key context's connection.  NULL with
+ * fails the sequence.  A MULTI that would go over another connection than
+ * its WATCH (the map changed in between, or the node's connection was made
+ * again) is refused: EXEC would run unguarded.  UNWATCH on a cluster
+ * handle goes over the connection the last WATCH went over.  NULL with
  * h's errstr set when the node cannot be reached.
  */
 elaaoms_redis_t *elaaoms_redis_key_context(elaaoms_redis_t *h,

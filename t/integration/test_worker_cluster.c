@@ -592,6 +592,52 @@ test_erasure(void)
 }
 
 
+/* CALLER2's store: WATCH and load (the records dropped); 0 or -1 */
+static int
+watch(void)
+{
+    int                    rc;
+    elaaoms_memory_list_t  l;
+
+    memset(&l, 0, sizeof(l));
+    rc = elaaoms_memory_store_watch_load(h, ORG, CALLER2, &l, err,
+                                         sizeof(err));
+    elaaoms_memory_list_free(&l);
+
+    return rc;
+}
+
+
+static int
+commit(const elaaoms_memory_record_t *rec)
+{
+    return elaaoms_memory_store_commit(h, ORG, CALLER2, &rec, 1, err,
+                                       sizeof(err));
+}
+
+
+/* the reinforcement count of CALLER2's memory id, read back; -1 */
+static int
+reinforced(elaaoms_mstr_t id)
+{
+    int                    n;
+    elaaoms_memory_list_t  l;
+
+    n = -1;
+    memset(&l, 0, sizeof(l));
+
+    if (elaaoms_memory_store_load(h, ORG, CALLER2, &l, err, sizeof(err)) == 0
+        && l.n > 0)
+    {
+        n = (int) find(&l, id)->reinforcement_count;
+    }
+
+    elaaoms_memory_list_free(&l);
+
+    return n;
+}
+
+
 /*
  * The caller's slot moved to another master behind the handle's back:
  * the store's WATCH meets MOVED at the old master and follows it, the
@@ -605,7 +651,7 @@ test_resharded(void)
     unsigned long                   moved;
     redisReply                     *r;
     redisContext                   *node;
-    elaaoms_memory_list_t           l, held;
+    elaaoms_memory_list_t           held;
     elaaoms_memory_record_t         rec;
     elaaoms_memory_apply_counts_t   c;
     const elaaoms_memory_record_t  *recp;
@@ -662,20 +708,32 @@ test_resharded(void)
     port = cluster_move_slot((unsigned) slot_of(index));
     CHECK(port > 0);
 
-    CHECK_INT_EQ(elaaoms_memory_store_commit(h, ORG, CALLER2, &recp, 1, err,
-                                             sizeof(err)), 0);
+    CHECK_INT_EQ(commit(recp), 0);
     CHECK(strstr(err, "MOVED") != NULL);
 
-    CHECK_INT_EQ(elaaoms_memory_store_watch_load(h, ORG, CALLER2, &l, err,
-                                                 sizeof(err)), 0);
-    CHECK_INT_EQ(elaaoms_memory_store_commit(h, ORG, CALLER2, &recp, 1, err,
-                                             sizeof(err)), 1);
-    elaaoms_memory_list_free(&l);
+    CHECK_INT_EQ(watch(), 0);
+    CHECK_INT_EQ(commit(recp), 1);
+    CHECK_INT_EQ(reinforced(rec.id), 41);
 
-    CHECK_INT_EQ(elaaoms_memory_store_load(h, ORG, CALLER2, &l, err,
-                                           sizeof(err)), 0);
-    CHECK(l.n == 3 && find(&l, rec.id)->reinforcement_count == 41);
-    elaaoms_memory_list_free(&l);
+    /*
+     * Moved again after the WATCH, and the handle has read the new map
+     * before the MULTI (a command of another sequence met MOVED): the
+     * MULTI would go over another connection than the WATCH, unguarded.
+     * Refused, nothing written; the next round commits
+     */
+    CHECK_INT_EQ(watch(), 0);
+    port = cluster_move_slot((unsigned) slot_of(index));
+    CHECK(port > 0);
+    CHECK_INT_EQ(integer("HLEN %s", index), 3);      /* MOVED: new map */
+
+    rec.reinforcement_count = 55;
+    CHECK_INT_EQ(commit(recp), -1);
+    CHECK(strstr(err, "another connection") != NULL);
+    CHECK_INT_EQ(reinforced(rec.id), 41);
+
+    CHECK_INT_EQ(watch(), 0);
+    CHECK_INT_EQ(commit(recp), 1);
+    CHECK_INT_EQ(reinforced(rec.id), 55);
     elaaoms_memory_list_free(&held);
 
     node = cluster_node(port);
