@@ -12,7 +12,7 @@
 #                        worker's code on a cluster) each start a local
 #                        Redis Cluster with scripts/redis-cluster.sh on six
 #                        free ports from ELAAOMS_TEST_CLUSTER_PORT (7100),
-#                        about 11 s and 7 s
+#                        about 11 s each
 #   make run / stop      deps, then the product on 127.0.0.1:8080 (README.md)
 #   make demo            after make run: one sample call end to end (scripts/demo.pl)
 #   make docker-check    docker/Dockerfile built and run with podman, without

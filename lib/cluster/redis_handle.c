@@ -326,9 +326,10 @@ elaaoms_redis_pinned_reply(elaaoms_redis_t *h, void *reply)
 
 /*
  * argv on the key context.  A WATCH its node answers MOVED (the map was
- * stale: the slot moved for good) goes once to the slot's new master, and
- * the key context with it: a sequence starts with its WATCH, nothing of
- * it ran at the old node.
+ * stale: the slot moved for good), or does not answer (the node died, or
+ * closed the connection), goes once to the slot's master as the cluster
+ * client finds it then (waiting out a failover), and the key context with
+ * it: a sequence starts with its WATCH, nothing of it ran yet.
  */
 static redisReply *
 elaaoms_redis_pinned_argv(elaaoms_redis_t *h, int argc, const char **argv,
@@ -349,8 +350,8 @@ elaaoms_redis_pinned_argv(elaaoms_redis_t *h, int argc, const char **argv,
     r = elaaoms_redis_pinned_reply(h, redisCommandArgv(ctx, argc, argv,
                                                        argvlen));
 
-    if (elaaoms_redis_redirect(r) != ELAAOMS_REDIRECT_MOVED || argc < 2
-        || !elaaoms_redis_is(argv[0], len, "WATCH"))
+    if ((r != NULL && elaaoms_redis_redirect(r) != ELAAOMS_REDIRECT_MOVED)
+        || argc < 2 || !elaaoms_redis_is(argv[0], len, "WATCH"))
     {
         return r;
     }
@@ -358,12 +359,14 @@ elaaoms_redis_pinned_argv(elaaoms_redis_t *h, int argc, const char **argv,
     len = argvlen ? argvlen[1] : strlen(argv[1]);
     conn = elaaoms_cluster_key_conn(h->parent->cluster, argv[1], len,
                                     h->errstr, sizeof(h->errstr));
-    if (conn == NULL || conn == h->conn) {
+    if (conn == NULL || (r != NULL && conn == h->conn)) {
         return r;
     }
 
     freeReplyObject(r);
     h->conn = conn;
+    h->err = 0;
+    h->errstr[0] = '\0';
     h->watch_conn = conn;
     h->watch_opened = conn->opened;
 

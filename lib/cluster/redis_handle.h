@@ -95,9 +95,10 @@ redisReply *elaaoms_redis_eval(elaaoms_redis_t *h, int argc,
  * are fine (the cluster client sends a key of that slot over the same
  * connection) as long as no reply is owed on the key context.  A MOVED
  * reply on it means the slot moved: the map is read again, and the caller
- * starts the sequence over with a new key context (a WATCH answered MOVED
- * is sent once more, to the new master, and the key context moves with
- * it: nothing of the sequence ran yet).  ASK (a migration under way)
+ * starts the sequence over with a new key context (a WATCH answered MOVED,
+ * or not answered at all, is sent once more, to the slot's master as the
+ * cluster client finds it then, and the key context moves with it:
+ * nothing of the sequence ran yet).  ASK (a migration under way)
  * fails the sequence.  A MULTI that would go over another connection than
  * its WATCH (the map changed in between, or the node's connection was made
  * again) is refused: EXEC would run unguarded.  UNWATCH on a cluster

@@ -20,7 +20,9 @@
  *     memories forgotten and a stray key under the caller's prefix found
  *     by SCAN on the slot's master;
  *   - the key upgrade: old-layout keys on several masters found by SCAN
- *     on each, moved across slots, a usage hash merged into a new one.
+ *     on each, moved across slots, a usage hash merged into a new one;
+ *   - the master of a caller's slot killed: the next apply waits for the
+ *     replica's promotion and commits there.
  * Every check reads the values back from the cluster.  Skipped when
  * redis-server cannot run a cluster.
  */
@@ -57,6 +59,7 @@
 #define ORG       "acme"
 #define CALLER    "+14155550123"
 #define CALLER2   "+442079460958"
+#define CALLER3   "+4930901820"
 #define WORKER    "test-host:4242"
 #define NSPREAD   60
 
@@ -818,6 +821,70 @@ test_key_upgrade(void)
 }
 
 
+/*
+ * The master of a caller's slot killed (SIGKILL) while the handle holds a
+ * connection to it: the next apply waits for the replica's promotion
+ * (the cluster client's bounded retries) and commits there
+ */
+static void
+test_failover(void)
+{
+    int                             victim, synced;
+    char                            index[ELAAOMS_MEMORY_KEY_MAX];
+    pid_t                           pid;
+    double                          t0;
+    redisReply                     *r;
+    elaaoms_slot_map_t              map;
+    elaaoms_redis_t                *k;
+    elaaoms_memory_apply_counts_t   c;
+
+    elaaoms_memory_key(index, sizeof(index), ORG, CALLER3,
+                       ELAAOMS_MEMORY_KEY_INDEX);
+
+    c = apply(CALLER3, "conv_f1", 1763400000, NULL);
+    CHECK_INT_EQ(c.stored, 2);
+
+    victim = -1;
+    if (cluster_map(cluster_base, &map) == 0) {
+        victim = elaaoms_slot_map_lookup(&map,
+                     (unsigned) slot_of(index))->master.port;
+        elaaoms_slot_map_free(&map);
+    }
+
+    /* the writes are at the replica before the master dies (a replica's
+       first sync may take a while on a busy machine) */
+    t0 = (double) time(NULL);
+    k = elaaoms_redis_key_context(h, index);
+    do {
+        r = k ? elaaoms_redis_command(k, "WAIT 1 1000") : NULL;
+        synced = r != NULL && r->type == REDIS_REPLY_INTEGER
+                 && r->integer == 1;
+        freeReplyObject(r);
+    } while (!synced && k != NULL && (double) time(NULL) - t0 < 60);
+
+    CHECK(synced);
+    printf("# the replica of %d had the writes after about %.0f s\n",
+           victim, (double) time(NULL) - t0);
+
+    pid = victim > 0 ? cluster_node_pid(victim) : -1;
+    CHECK(pid > 0 && kill(pid, SIGKILL) == 0);
+
+    t0 = (double) time(NULL);
+    c = apply(CALLER3, "conv_f2", 1763400000 + 86400,
+              "The caller moved to Lisbon.");
+    CHECK_INT_EQ(c.stored, 1);
+    CHECK_INT_EQ(c.duplicates, 2);
+    printf("# master %d killed: the next apply committed after about %.0f s "
+           "(unreachable %lu, reconnects %lu, maps read %lu)\n", victim,
+           (double) time(NULL) - t0,
+           elaaoms_cluster_stats(elaaoms_redis_cluster_client(h))->unreachable,
+           elaaoms_cluster_stats(elaaoms_redis_cluster_client(h))->reconnects,
+           elaaoms_cluster_stats(elaaoms_redis_cluster_client(h))->refreshes);
+
+    CHECK_INT_EQ(integer("HLEN %s", index), 3);
+}
+
+
 int
 main(void)
 {
@@ -838,6 +905,7 @@ main(void)
         test_contexts();
         test_erasure();
         test_key_upgrade();
+        test_failover();     /* last: a master is gone after it */
         CHECK_INT_EQ(elaaoms_redis_err(h), 0);
         elaaoms_redis_free(h);
     }

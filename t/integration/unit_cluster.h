@@ -432,7 +432,7 @@ cluster_move_slot(unsigned slot)
 
 
 /* the pid of the node on port (its pid file), or -1 */
-__attribute__((unused)) static pid_t
+static pid_t
 cluster_node_pid(int port)
 {
     int    pid;
