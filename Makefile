@@ -8,9 +8,11 @@
 #   make unit            unit tests only (TAP, through prove), after
 #                        check-layout (README's and ARCHITECTURE's tables
 #                        match the tree); t/integration/test_cluster_client
-#                        starts a local Redis Cluster with
-#                        scripts/redis-cluster.sh on six free ports from
-#                        ELAAOMS_TEST_CLUSTER_PORT (7100), about 11 s
+#                        and t/integration/test_worker_cluster (the
+#                        worker's code on a cluster) each start a local
+#                        Redis Cluster with scripts/redis-cluster.sh on six
+#                        free ports from ELAAOMS_TEST_CLUSTER_PORT (7100),
+#                        about 11 s each
 #   make run / stop      deps, then the product on 127.0.0.1:8080 (README.md)
 #   make demo            after make run: one sample call end to end (scripts/demo.pl)
 #   make docker-check    docker/Dockerfile built and run with podman, without
@@ -78,7 +80,8 @@ LIB_IO_SRCS := $(wildcard lib/clients/*.c) \
                lib/intake/payload_erase.c \
                lib/context/context_store.c lib/context/served_set_store.c \
                lib/extract/llm_memories.c \
-               lib/cluster/cluster_client.c lib/cluster/cluster_conn.c
+               lib/cluster/cluster_client.c lib/cluster/cluster_conn.c \
+               lib/cluster/redis_handle.c
 LIB_CORE_SRCS := $(filter-out $(LIB_IO_SRCS),$(wildcard lib/*/*.c))
 
 core_objs = $(patsubst lib/%.c,$(1)/lib/%.o,$(LIB_CORE_SRCS)) \
@@ -255,6 +258,14 @@ $(OBJDIR)/unit/%: t/unit/%.c $(LIB_AS)
 $(OBJDIR)/integration/%: t/integration/%.c $(LIB_AS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(SAN) -I$(ROOT)/t/unit -I$(ROOT)/t/integration -o $@ $< $(LIB_AS) $(LIBS)
+
+# integration tests of worker/ code (test_worker_*) link its objects too,
+# all but main()'s
+WORKER_TEST_OBJS := $(filter-out $(OBJDIR)/worker/main.o,$(WORKER_OBJS))
+
+$(OBJDIR)/integration/test_worker_%: t/integration/test_worker_%.c $(WORKER_TEST_OBJS) $(LIB_AS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(SAN) -I$(ROOT)/t/unit -I$(ROOT)/t/integration -I$(ROOT)/worker -o $@ $< $(WORKER_TEST_OBJS) $(LIB_AS) $(LIBS)
 
 unit: check-layout $(UNIT_BINS)
 	@cd $(ROOT) && prove --exec '' $(UNIT_BINS)

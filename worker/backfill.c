@@ -44,7 +44,7 @@ elaaoms_backfill_request_id(char *buf, size_t size)
 
 
 int
-elaaoms_backfill_intake(redisContext *rc, const char *payload_dir,
+elaaoms_backfill_intake(elaaoms_redis_t *rc, const char *payload_dir,
     const char *org, const char *body, size_t len,
     elaaoms_backfill_outcome_t *out, char *err, size_t errlen)
 {
@@ -135,7 +135,8 @@ elaaoms_backfill_intake(redisContext *rc, const char *payload_dir,
 
     if (out->result == ELAAOMS_SWEEP_FAILED) {
         snprintf(err, errlen, "redis: %s; the job of %s stays pending on "
-                 "disk, the worker queues it", rc->errstr[0] ? rc->errstr
+                 "disk, the worker queues it",
+                 elaaoms_redis_errstr(rc)[0] ? elaaoms_redis_errstr(rc)
                  : "the intake script failed", out->conversation_id);
     }
 
@@ -226,15 +227,17 @@ elaaoms_backfill_save(elaaoms_backfill_ctx_t *ctx, int done)
         ctx->total->newest = mark;
         snprintf(newest, sizeof(newest), "%lld", mark);
 
-        r = redisCommand(ctx->bf->rc, "HDEL %s cursor after run_newest "
-                         "run_hold", ctx->key);
+        r = elaaoms_redis_command(ctx->bf->rc,
+                                  "HDEL %s cursor after run_newest "
+                                  "run_hold", ctx->key);
         ok = (r != NULL && r->type != REDIS_REPLY_ERROR);
         if (r) {
             freeReplyObject(r);
         }
 
-        r = ok ? redisCommand(ctx->bf->rc, "HSET %s newest %s updated_at %s",
-                              ctx->key, newest, now)
+        r = ok ? elaaoms_redis_command(ctx->bf->rc,
+                                       "HSET %s newest %s updated_at %s",
+                                       ctx->key, newest, now)
                : NULL;
 
     } else {
@@ -242,10 +245,10 @@ elaaoms_backfill_save(elaaoms_backfill_ctx_t *ctx, int done)
         snprintf(run_newest, sizeof(run_newest), "%lld", ctx->run_newest);
         snprintf(hold, sizeof(hold), "%lld", ctx->run_hold);
 
-        r = redisCommand(ctx->bf->rc, "HSET %s cursor %s after %s "
-                         "run_newest %s run_hold %s updated_at %s", ctx->key,
-                         ctx->cursor ? ctx->cursor : "", after, run_newest,
-                         hold, now);
+        r = elaaoms_redis_command(ctx->bf->rc, "HSET %s cursor %s after %s "
+                                  "run_newest %s run_hold %s updated_at %s",
+                                  ctx->key, ctx->cursor ? ctx->cursor : "",
+                                  after, run_newest, hold, now);
     }
 
     ok = (r != NULL && r->type != REDIS_REPLY_ERROR);
@@ -255,7 +258,8 @@ elaaoms_backfill_save(elaaoms_backfill_ctx_t *ctx, int done)
 
     if (!ok) {
         snprintf(ctx->total->error, sizeof(ctx->total->error), "redis: %s",
-                 ctx->bf->rc->errstr[0] ? ctx->bf->rc->errstr
+                 elaaoms_redis_errstr(ctx->bf->rc)[0]
+                 ? elaaoms_redis_errstr(ctx->bf->rc)
                  : "the position was not saved");
         return -1;
     }
@@ -272,11 +276,11 @@ elaaoms_backfill_load(elaaoms_backfill_ctx_t *ctx)
     const char  *cursor;
     redisReply  *r;
 
-    r = redisCommand(ctx->bf->rc, "HGETALL %s", ctx->key);
+    r = elaaoms_redis_command(ctx->bf->rc, "HGETALL %s", ctx->key);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
         snprintf(ctx->total->error, sizeof(ctx->total->error), "redis: %s",
-                 ctx->bf->rc->errstr[0] ? ctx->bf->rc->errstr
-                 : "HGETALL failed");
+                 elaaoms_redis_errstr(ctx->bf->rc)[0]
+                 ? elaaoms_redis_errstr(ctx->bf->rc) : "HGETALL failed");
         if (r) {
             freeReplyObject(r);
         }
@@ -339,7 +343,7 @@ elaaoms_backfill_seen(elaaoms_backfill_ctx_t *ctx, const char *conv)
 
     /* one key a command: they may sit in different cluster slots */
     for (i = 0; i < 2; i++) {
-        r = redisCommand(ctx->bf->rc, "EXISTS %s", key[i]);
+        r = elaaoms_redis_command(ctx->bf->rc, "EXISTS %s", key[i]);
         if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
             if (r) {
                 freeReplyObject(r);
@@ -378,7 +382,8 @@ elaaoms_backfill_one(elaaoms_backfill_ctx_t *ctx,
     n = elaaoms_backfill_seen(ctx, c->conversation_id);
     if (n < 0) {
         snprintf(ctx->total->error, sizeof(ctx->total->error), "redis: %s",
-                 ctx->bf->rc->errstr[0] ? ctx->bf->rc->errstr : "EXISTS");
+                 elaaoms_redis_errstr(ctx->bf->rc)[0]
+                 ? elaaoms_redis_errstr(ctx->bf->rc) : "EXISTS");
         return -1;
     }
 

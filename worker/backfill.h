@@ -25,6 +25,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
 #include "clients/elevenlabs_api.h"
 #include "intake/caller_id.h"
 #include "intake/ids.h"
@@ -50,7 +51,7 @@ typedef struct {
  * under payload_dir and queues it.  0 with out filled, or one of the
  * failures above with err set.
  */
-int elaaoms_backfill_intake(redisContext *rc, const char *payload_dir,
+int elaaoms_backfill_intake(elaaoms_redis_t *rc, const char *payload_dir,
     const char *org, const char *body, size_t len,
     elaaoms_backfill_outcome_t *out, char *err, size_t errlen);
 
@@ -72,7 +73,7 @@ typedef struct {
 } elaaoms_backfill_stats_t;
 
 typedef struct {
-    redisContext                *rc;
+    elaaoms_redis_t             *rc;
     const char                  *payload_dir;
     const char                  *org;
     const char                  *agent_id;

@@ -280,7 +280,7 @@ int
 elaaoms_cli_redis_fail(elaaoms_cli_t *cli, redisReply *r)
 {
     elaaoms_cli_fail(cli, 0, "redis: %s",
-                     r == NULL ? cli->rc->errstr
+                     r == NULL ? elaaoms_redis_errstr(cli->rc)
                      : r->type == REDIS_REPLY_ERROR ? r->str
                      : "unexpected reply");
     if (r) {
@@ -324,7 +324,7 @@ elaaoms_cli_each_org(elaaoms_cli_t *cli, int all, elaaoms_cli_org_pt handler,
         return handler(cli, cli->org, data);
     }
 
-    r = redisCommand(cli->rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
+    r = elaaoms_redis_command(cli->rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
     if (r == NULL || !elaaoms_cli_all_strings(r)) {
         return elaaoms_cli_redis_fail(cli, r);
     }
@@ -501,7 +501,7 @@ elaaoms_cli_run(const elaaoms_worker_config_t *cf, const char *prog,
 done:
 
     if (cli.rc) {
-        redisFree(cli.rc);
+        elaaoms_redis_free(cli.rc);
     }
 
     return rv;

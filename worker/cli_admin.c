@@ -30,7 +30,7 @@
  * before this version too.
  */
 static int
-elaaoms_cli_upgrade(elaaoms_cli_t *cli, redisContext *rc, const char *org)
+elaaoms_cli_upgrade(elaaoms_cli_t *cli, elaaoms_redis_t *rc, const char *org)
 {
     int                               failed;
     char                              key[ELAAOMS_KEY_MAX], cursor[32];
@@ -72,13 +72,13 @@ elaaoms_cli_upgrade(elaaoms_cli_t *cli, redisContext *rc, const char *org)
     strcpy(cursor, "0");
 
     do {
-        r = redisCommand(rc, "SSCAN %s %s COUNT 500", key, cursor);
+        r = elaaoms_redis_command(rc, "SSCAN %s %s COUNT 500", key, cursor);
         if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2
             || r->element[0]->type != REDIS_REPLY_STRING
             || !elaaoms_cli_all_strings(r->element[1]))
         {
             elaaoms_cli_fail(cli, 0, "sscan: %s",
-                             r ? "unexpected reply" : rc->errstr);
+                             r ? "unexpected reply" : elaaoms_redis_errstr(rc));
             if (r) {
                 freeReplyObject(r);
             }
@@ -141,8 +141,8 @@ elaaoms_cli_upgrade(elaaoms_cli_t *cli, redisContext *rc, const char *org)
 
 /* rebuilds the caller's pre-call contexts (after a profile change...) */
 static int
-elaaoms_cli_contexts(elaaoms_cli_t *cli, redisContext *rc, const char *org, const char *caller,
-    int nagents, char **agents)
+elaaoms_cli_contexts(elaaoms_cli_t *cli, elaaoms_redis_t *rc, const char *org,
+    const char *caller, int nagents, char **agents)
 {
     char                              err[256];
     elaaoms_context_refresh_req_t     req;

@@ -241,13 +241,15 @@ elaaoms_cli_caller_known(elaaoms_cli_t *cli, const char *caller)
         return -1;
     }
 
-    v = elaaoms_cli_integer(cli, redisCommandArgv(cli->rc, 5, argv, NULL));
+    v = elaaoms_cli_integer(cli, elaaoms_redis_command_argv(cli->rc, 5, argv,
+                                                            NULL));
     if (v != 0) {
         return v < 0 ? -1 : 1;
     }
 
     argv[1] = index;
-    v = elaaoms_cli_integer(cli, redisCommandArgv(cli->rc, 2, argv, NULL));
+    v = elaaoms_cli_integer(cli, elaaoms_redis_command_argv(cli->rc, 2, argv,
+                                                            NULL));
 
     return v < 0 ? -1 : v > 0;
 }
@@ -306,16 +308,16 @@ elaaoms_cli_caller_summary(elaaoms_cli_t *cli, const char *caller)
         }
     }
 
-    redisAppendCommand(cli->rc, "HLEN %s", keys[0]);
-    redisAppendCommand(cli->rc, "SCARD %s", keys[1]);
-    redisAppendCommand(cli->rc, "SCARD %s", keys[2]);
-    redisAppendCommand(cli->rc, "ZREVRANGE %s 0 0 WITHSCORES", keys[3]);
-    redisAppendCommand(cli->rc, "HGET %s last_seen", keys[4]);
+    elaaoms_redis_append(cli->rc, "HLEN %s", keys[0]);
+    elaaoms_redis_append(cli->rc, "SCARD %s", keys[1]);
+    elaaoms_redis_append(cli->rc, "SCARD %s", keys[2]);
+    elaaoms_redis_append(cli->rc, "ZREVRANGE %s 0 0 WITHSCORES", keys[3]);
+    elaaoms_redis_append(cli->rc, "HGET %s last_seen", keys[4]);
 
     rv = 0;
     for (i = 0; i < 5; i++) {
         r[i] = NULL;
-        if (redisGetReply(cli->rc, (void **) &r[i]) != REDIS_OK
+        if (elaaoms_redis_get_reply(cli->rc, (void **) &r[i]) != REDIS_OK
             || r[i]->type == REDIS_REPLY_ERROR)
         {
             rv = -1;
@@ -392,7 +394,8 @@ elaaoms_cli_callers_list(elaaoms_cli_t *cli, int argc, char **argv)
     n = 0;
 
     do {
-        r = redisCommand(cli->rc, "SSCAN %s %s COUNT 100", key, cursor);
+        r = elaaoms_redis_command(cli->rc, "SSCAN %s %s COUNT 100", key,
+                                  cursor);
         if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2
             || r->element[0]->type != REDIS_REPLY_STRING
             || r->element[1]->type != REDIS_REPLY_ARRAY)
@@ -401,7 +404,7 @@ elaaoms_cli_callers_list(elaaoms_cli_t *cli, int argc, char **argv)
                 freeReplyObject(r);
             }
             return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "redis: %s",
-                                    cli->rc->errstr);
+                                    elaaoms_redis_errstr(cli->rc));
         }
 
         snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
@@ -415,7 +418,7 @@ elaaoms_cli_callers_list(elaaoms_cli_t *cli, int argc, char **argv)
             if (elaaoms_cli_caller_summary(cli, page->element[i]->str) != 0) {
                 freeReplyObject(r);
                 return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "redis: %s",
-                                        cli->rc->errstr);
+                                        elaaoms_redis_errstr(cli->rc));
             }
             n++;
         }
@@ -571,7 +574,7 @@ elaaoms_cli_caller_show(elaaoms_cli_t *cli, int argc, char **argv)
         known = elaaoms_cli_caller_known(cli, caller);
         if (known < 0) {
             return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "redis: %s",
-                                    cli->rc->errstr);
+                                    elaaoms_redis_errstr(cli->rc));
         }
         if (known == 0) {
             return elaaoms_cli_fail(cli, ELAAOMS_CLI_NOT_FOUND, "no caller "

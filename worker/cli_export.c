@@ -105,7 +105,7 @@ elaaoms_cli_key_value(elaaoms_cli_t *cli, const char *key)
     redisReply  *t, *r;
     const char  *fmt;
 
-    t = redisCommand(cli->rc, "TYPE %s", key);
+    t = elaaoms_redis_command(cli->rc, "TYPE %s", key);
     if (t == NULL || t->type != REDIS_REPLY_STATUS) {
         if (t) {
             freeReplyObject(t);
@@ -136,7 +136,7 @@ elaaoms_cli_key_value(elaaoms_cli_t *cli, const char *key)
         return 0;
     }
 
-    r = redisCommand(cli->rc, fmt, key);
+    r = elaaoms_redis_command(cli->rc, fmt, key);
     if (r == NULL || r->type == REDIS_REPLY_ERROR) {
         if (r) {
             freeReplyObject(r);
@@ -159,7 +159,7 @@ typedef struct {
 
 
 static long long
-elaaoms_cli_export_keys(void *data, redisContext *rc, const redisReply *keys,
+elaaoms_cli_export_keys(void *data, elaaoms_redis_t *rc, const redisReply *keys,
     char *err, size_t errlen)
 {
     size_t                 i;
@@ -177,7 +177,7 @@ elaaoms_cli_export_keys(void *data, redisContext *rc, const redisReply *keys,
         }
 
         if (elaaoms_cli_key_value(x->cli, keys->element[i]->str) != 0) {
-            snprintf(err, errlen, "redis: %s", rc->errstr);
+            snprintf(err, errlen, "redis: %s", elaaoms_redis_errstr(rc));
             return -1;
         }
     }
@@ -187,7 +187,7 @@ elaaoms_cli_export_keys(void *data, redisContext *rc, const redisReply *keys,
 
 
 static long
-elaaoms_cli_export_job(void *data, redisContext *rc, const char *key,
+elaaoms_cli_export_job(void *data, elaaoms_redis_t *rc, const char *key,
     int zset, const redisReply *item, char *err, size_t errlen)
 {
     elaaoms_cli_t  *cli = data;
@@ -203,7 +203,7 @@ elaaoms_cli_export_job(void *data, redisContext *rc, const char *key,
 
 
 static long
-elaaoms_cli_export_audit(void *data, redisContext *rc, const char *key,
+elaaoms_cli_export_audit(void *data, elaaoms_redis_t *rc, const char *key,
     int zset, const redisReply *item, char *err, size_t errlen)
 {
     elaaoms_cli_t  *cli = data;
@@ -314,12 +314,12 @@ elaaoms_cli_export_conversation(elaaoms_cli_t *cli, const char *id,
     elaaoms_cli_key(cli->g, "keys");
     yajl_gen_map_open(cli->g);
     for (i = 0; i < n; i++) {
-        r = redisCommand(cli->rc, "EXISTS %s", keys[i]);
+        r = elaaoms_redis_command(cli->rc, "EXISTS %s", keys[i]);
         if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
             if (r) {
                 freeReplyObject(r);
             }
-            snprintf(err, errlen, "redis: %s", cli->rc->errstr);
+            snprintf(err, errlen, "redis: %s", elaaoms_redis_errstr(cli->rc));
             return -1;
         }
 
@@ -327,7 +327,8 @@ elaaoms_cli_export_conversation(elaaoms_cli_t *cli, const char *id,
             elaaoms_cli_key(cli->g, keys[i]);
             if (elaaoms_cli_key_value(cli, keys[i]) != 0) {
                 freeReplyObject(r);
-                snprintf(err, errlen, "redis: %s", cli->rc->errstr);
+                snprintf(err, errlen, "redis: %s",
+                         elaaoms_redis_errstr(cli->rc));
                 return -1;
             }
         }
@@ -337,12 +338,12 @@ elaaoms_cli_export_conversation(elaaoms_cli_t *cli, const char *id,
 
     /* its entry in the status page's recent conversations: when received */
     if (elaaoms_key_recent(keys[0], ELAAOMS_KEY_MAX, cli->org) >= 0) {
-        r = redisCommand(cli->rc, "ZSCORE %s %s", keys[0], id);
+        r = elaaoms_redis_command(cli->rc, "ZSCORE %s %s", keys[0], id);
         if (r == NULL || r->type == REDIS_REPLY_ERROR) {
             if (r) {
                 freeReplyObject(r);
             }
-            snprintf(err, errlen, "redis: %s", cli->rc->errstr);
+            snprintf(err, errlen, "redis: %s", elaaoms_redis_errstr(cli->rc));
             return -1;
         }
         elaaoms_cli_key(cli->g, "recent");
@@ -402,7 +403,7 @@ elaaoms_cli_caller_export(elaaoms_cli_t *cli, int argc, char **argv)
         elaaoms_erase_ids_free(&ids);
         return known < 0
                ? elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "redis: %s",
-                                  cli->rc->errstr)
+                                  elaaoms_redis_errstr(cli->rc))
                : elaaoms_cli_fail(cli, ELAAOMS_CLI_NOT_FOUND, "no caller %s "
                                   "in organization %s", caller, cli->org);
     }
@@ -452,7 +453,8 @@ elaaoms_cli_caller_export(elaaoms_cli_t *cli, int argc, char **argv)
         goto done;
     }
 
-    n = elaaoms_cli_integer(cli, redisCommand(cli->rc, "EXISTS %s", index));
+    n = elaaoms_cli_integer(cli, elaaoms_redis_command(cli->rc, "EXISTS %s",
+                                                       index));
     if (n < 0) {
         goto done;
     }

@@ -9,6 +9,8 @@
 #include <stddef.h>
 
 #include <hiredis/hiredis.h>
+
+#include "cluster/redis_handle.h"
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
@@ -27,7 +29,7 @@
 
 typedef struct {
     const elaaoms_worker_config_t  *cf;
-    redisContext                   *rc;     /* connected when the command
+    elaaoms_redis_t                *rc;     /* connected when the command
                                                needs Redis */
     const char                     *prog;   /* for messages */
     const char                     *org;    /* --org, checked */

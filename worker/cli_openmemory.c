@@ -117,7 +117,8 @@ elaaoms_cli_om_count(elaaoms_cli_t *cli, const char *org,
     strcpy(cursor, "0");
 
     do {
-        r = redisCommand(cli->rc, "SSCAN %s %s COUNT 500", key, cursor);
+        r = elaaoms_redis_command(cli->rc, "SSCAN %s %s COUNT 500", key,
+                                  cursor);
         if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2
             || r->element[0]->type != REDIS_REPLY_STRING
             || !elaaoms_cli_all_strings(r->element[1]))
@@ -140,8 +141,8 @@ elaaoms_cli_om_count(elaaoms_cli_t *cli, const char *org,
                 continue;
             }
 
-            redisAppendCommand(cli->rc, "HLEN %s", map);
-            redisAppendCommand(cli->rc, "SCARD %s", set);
+            elaaoms_redis_append(cli->rc, "HLEN %s", map);
+            elaaoms_redis_append(cli->rc, "SCARD %s", set);
             sent++;
         }
 
@@ -150,7 +151,7 @@ elaaoms_cli_om_count(elaaoms_cli_t *cli, const char *org,
         ok = 1;
 
         for (k = 0; k < 2 * sent; k++) {
-            if (redisGetReply(cli->rc, (void **) &e) != REDIS_OK) {
+            if (elaaoms_redis_get_reply(cli->rc, (void **) &e) != REDIS_OK) {
                 return elaaoms_cli_redis_fail(cli, NULL);
             }
 
@@ -192,12 +193,14 @@ elaaoms_cli_om_status_org(elaaoms_cli_t *cli, const char *org, void *data)
     if (elaaoms_key_org(key, sizeof(key), org, ELAAOMS_OM_KEY_RETRY) < 0) {
         return ELAAOMS_CLI_FAILED;
     }
-    queued = elaaoms_cli_integer(cli, redisCommand(cli->rc, "ZCARD %s", key));
+    queued = elaaoms_cli_integer(cli, elaaoms_redis_command(cli->rc, "ZCARD %s",
+                                                            key));
 
     if (elaaoms_key_org(key, sizeof(key), org, ELAAOMS_OM_KEY_FAILED) < 0) {
         return ELAAOMS_CLI_FAILED;
     }
-    failed = elaaoms_cli_integer(cli, redisCommand(cli->rc, "ZCARD %s", key));
+    failed = elaaoms_cli_integer(cli, elaaoms_redis_command(cli->rc, "ZCARD %s",
+                                                            key));
 
     if (queued < 0 || failed < 0) {
         return ELAAOMS_CLI_FAILED;
@@ -327,7 +330,7 @@ elaaoms_cli_om_known(elaaoms_cli_t *cli, const char *map, const char *id)
     size_t       i;
     redisReply  *r;
 
-    r = redisCommand(cli->rc, "HVALS %s", map);
+    r = elaaoms_redis_command(cli->rc, "HVALS %s", map);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
         (void) elaaoms_cli_redis_fail(cli, r);
         return -1;
@@ -375,7 +378,7 @@ elaaoms_cli_om_erased(elaaoms_cli_t *cli, const char *org,
             return -1;
         }
 
-        r = redisCommand(cli->rc, "ZSCORE %s %s", key, member);
+        r = elaaoms_redis_command(cli->rc, "ZSCORE %s %s", key, member);
         if (r == NULL || r->type == REDIS_REPLY_ERROR) {
             (void) elaaoms_cli_redis_fail(cli, r);
             return -1;
@@ -469,7 +472,7 @@ elaaoms_cli_om_map(elaaoms_cli_t *cli, const char *org, const char *caller,
              list.items[i].id.data);
     elaaoms_memory_list_free(&list);
 
-    r = redisCommand(cli->rc, "HSETNX %s %s %s", map, field, id);
+    r = elaaoms_redis_command(cli->rc, "HSETNX %s %s %s", map, field, id);
     if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
         (void) elaaoms_cli_redis_fail(cli, r);
         return -1;
@@ -479,7 +482,7 @@ elaaoms_cli_om_map(elaaoms_cli_t *cli, const char *org, const char *caller,
         freeReplyObject(r);
         snprintf(field + strlen(field), sizeof(field) - strlen(field),
                  "\t%s", id);
-        r = redisCommand(cli->rc, "HSET %s %s %s", map, field, id);
+        r = elaaoms_redis_command(cli->rc, "HSET %s %s %s", map, field, id);
         if (r == NULL || r->type == REDIS_REPLY_ERROR) {
             (void) elaaoms_cli_redis_fail(cli, r);
             return -1;

@@ -44,13 +44,13 @@ elaaoms_cli_status(elaaoms_cli_t *cli, int argc, char **argv)
                                 "organization or conversation id");
     }
 
-    r = redisCommand(cli->rc, "HGETALL %s", key);
+    r = elaaoms_redis_command(cli->rc, "HGETALL %s", key);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
         if (r) {
             freeReplyObject(r);
         }
         return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "redis: %s",
-                                cli->rc->errstr);
+                                elaaoms_redis_errstr(cli->rc));
     }
 
     yajl_gen_map_open(cli->g);
@@ -84,10 +84,11 @@ elaaoms_cli_requeue_failed(elaaoms_cli_t *cli, const char *org)
     }
 
     for (n = 0; /* void */; n++) {
-        r = redisCommand(cli->rc, "LMOVE %s %s LEFT LEFT", failed, ready);
+        r = elaaoms_redis_command(cli->rc, "LMOVE %s %s LEFT LEFT", failed,
+                                  ready);
         if (r == NULL) {
             return elaaoms_cli_fail(cli, ELAAOMS_CLI_FAILED, "redis: %s",
-                                    cli->rc->errstr);
+                                    elaaoms_redis_errstr(cli->rc));
         }
 
         if (r->type != REDIS_REPLY_STRING) {
@@ -161,7 +162,7 @@ elaaoms_cli_list_len(elaaoms_cli_t *cli, const char *org, const char *list,
         return -1;
     }
 
-    return elaaoms_cli_integer(cli, redisCommand(cli->rc, "%s %s",
+    return elaaoms_cli_integer(cli, elaaoms_redis_command(cli->rc, "%s %s",
                                strcmp(list, ELAAOMS_JOBS_DELAYED) == 0
                                ? "ZCARD" : "LLEN", key));
 }
@@ -183,9 +184,9 @@ elaaoms_cli_oldest_ready(elaaoms_cli_t *cli, const char *org, long long now)
         return -2;
     }
 
-    r = redisCommand(cli->rc, "LINDEX %s -1", key);
+    r = elaaoms_redis_command(cli->rc, "LINDEX %s -1", key);
     if (r == NULL) {
-        elaaoms_cli_fail(cli, 0, "redis: %s", cli->rc->errstr);
+        elaaoms_cli_fail(cli, 0, "redis: %s", elaaoms_redis_errstr(cli->rc));
         return -2;
     }
 
@@ -287,7 +288,8 @@ elaaoms_cli_queue_stats(elaaoms_cli_t *cli, int argc, char **argv)
         return rv;
     }
 
-    st.workers = redisCommand(cli->rc, "HGETALL %s", ELAAOMS_KEY_WORKERS);
+    st.workers = elaaoms_redis_command(cli->rc, "HGETALL %s",
+                                       ELAAOMS_KEY_WORKERS);
     if (st.workers == NULL || !elaaoms_cli_all_strings(st.workers)) {
         return elaaoms_cli_redis_fail(cli, st.workers);
     }
@@ -401,7 +403,8 @@ elaaoms_cli_job(elaaoms_cli_t *cli, const char *org, const char *list,
     if (elaaoms_key_conversation(key, sizeof(key), org, job.conversation_id)
         >= 0)
     {
-        r = redisCommand(cli->rc, "HMGET %s status error failed_at", key);
+        r = elaaoms_redis_command(cli->rc, "HMGET %s status error failed_at",
+                                  key);
     }
 
     /* null: the conversation has no such field (never failed...) */
@@ -440,15 +443,15 @@ elaaoms_cli_jobs_read(elaaoms_cli_t *cli, const char *key, const char *list,
     long limit)
 {
     if (strcmp(list, ELAAOMS_JOBS_DELAYED) == 0) {
-        return redisCommand(cli->rc, "ZRANGE %s 0 %ld WITHSCORES", key,
-                            limit - 1);
+        return elaaoms_redis_command(cli->rc, "ZRANGE %s 0 %ld WITHSCORES", key,
+                                     limit - 1);
     }
 
     if (strcmp(list, ELAAOMS_JOBS_READY) == 0) {
-        return redisCommand(cli->rc, "LRANGE %s %ld -1", key, -limit);
+        return elaaoms_redis_command(cli->rc, "LRANGE %s %ld -1", key, -limit);
     }
 
-    return redisCommand(cli->rc, "LRANGE %s 0 %ld", key, limit - 1);
+    return elaaoms_redis_command(cli->rc, "LRANGE %s 0 %ld", key, limit - 1);
 }
 
 
@@ -518,7 +521,7 @@ elaaoms_cli_jobs_list(elaaoms_cli_t *cli, int argc, char **argv)
         return elaaoms_cli_jobs_show(cli, cli->org, j.list, NULL, &left);
     }
 
-    workers = redisCommand(cli->rc, "HKEYS %s", ELAAOMS_KEY_WORKERS);
+    workers = elaaoms_redis_command(cli->rc, "HKEYS %s", ELAAOMS_KEY_WORKERS);
     if (workers == NULL || !elaaoms_cli_all_strings(workers)) {
         return elaaoms_cli_redis_fail(cli, workers);
     }
@@ -558,9 +561,9 @@ elaaoms_cli_job_find(elaaoms_cli_t *cli, const char *list, const char *id,
         return NULL;
     }
 
-    r = redisCommand(cli->rc, "%s %s 0 -1",
-                     strcmp(list, ELAAOMS_JOBS_DELAYED) == 0
-                     ? "ZRANGE" : "LRANGE", key);
+    r = elaaoms_redis_command(cli->rc, "%s %s 0 -1",
+                              strcmp(list, ELAAOMS_JOBS_DELAYED) == 0
+                              ? "ZRANGE" : "LRANGE", key);
     if (r == NULL || !elaaoms_cli_all_strings(r)) {
         (void) elaaoms_cli_redis_fail(cli, r);
         *failed = 1;

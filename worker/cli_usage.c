@@ -14,7 +14,7 @@
 
 #include "cli_internal.h"
 #include "store/redis_keys.h"
-#include "context/served_set.h"
+#include "context/served_set_store.h"
 
 
 #define ELAAOMS_CLI_AUDIT_TAIL      0     /* table indexes */
@@ -128,8 +128,8 @@ elaaoms_cli_audit_tail(elaaoms_cli_t *cli, int argc, char **argv)
         snprintf(min, sizeof(min), "-");
     }
 
-    r = redisCommand(cli->rc, "XREVRANGE %s + %s COUNT %ld", key, min,
-                     a.count);
+    r = elaaoms_redis_command(cli->rc, "XREVRANGE %s + %s COUNT %ld", key, min,
+                              a.count);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
         return elaaoms_cli_redis_fail(cli, r);
     }
@@ -291,7 +291,7 @@ elaaoms_cli_usage_org(elaaoms_cli_t *cli, const char *org, void *data)
                                 "organization");
     }
 
-    r = redisCommand(cli->rc, "HGETALL %s", key);
+    r = elaaoms_redis_command(cli->rc, "HGETALL %s", key);
     if (r == NULL || !elaaoms_cli_all_strings(r)) {
         return elaaoms_cli_redis_fail(cli, r);
     }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cluster/key_slot.h"
 #include "intake/ids.h"
 #include "key_upgrade.h"
 #include "store/redis_keys.h"
@@ -43,23 +44,39 @@ static const char  elaaoms_key_upgrade_script[] =
     "return 2\n";
 
 
-/* one key moved; 1 moved or merged, 0 nothing to do, -1 Redis failed */
+/* a reply of the type wanted, else -1 with err set (and r freed) */
 static int
-elaaoms_key_upgrade_move(redisContext *rc, const char *old, const char *new,
-    int sum, char *err, size_t errlen)
+elaaoms_key_upgrade_check(elaaoms_redis_t *rc, redisReply *r, int type,
+    const char *what, const char *key, char *err, size_t errlen)
+{
+    if (r != NULL && r->type == type) {
+        return 0;
+    }
+
+    snprintf(err, errlen, "%s %s: %s", what, key,
+             r == NULL ? elaaoms_redis_errstr(rc)
+             : r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+    freeReplyObject(r);
+
+    return -1;
+}
+
+
+/* the script on old and new (one slot); 1 moved or merged, 0, -1 */
+static int
+elaaoms_key_upgrade_script_run(elaaoms_redis_t *rc, const char *old,
+    const char *new, int sum, char *err, size_t errlen)
 {
     int          rv;
     redisReply  *r;
 
-    r = redisCommand(rc, "EVAL %s 2 %s %s %s", elaaoms_key_upgrade_script,
-                     old, new, sum ? "sum" : "keep");
-    if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
-        snprintf(err, errlen, "moving %s: %s", old,
-                 r == NULL ? rc->errstr
-                 : r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
-        if (r) {
-            freeReplyObject(r);
-        }
+    r = elaaoms_redis_command(rc, "EVAL %s 2 %s %s %s",
+                              elaaoms_key_upgrade_script, old, new,
+                              sum ? "sum" : "keep");
+    if (elaaoms_key_upgrade_check(rc, r, REDIS_REPLY_INTEGER, "moving", old,
+                                  err, errlen)
+        != 0)
+    {
         return -1;
     }
 
@@ -67,6 +84,88 @@ elaaoms_key_upgrade_move(redisContext *rc, const char *old, const char *new,
     freeReplyObject(r);
 
     return rv;
+}
+
+
+/*
+ * On a cluster, where old and new are in different slots: old's DUMP
+ * RESTOREd beside new ("<new>:upgrading", new's tag), the script run on
+ * the two, then old deleted.  Not atomic as the script is: it assumes
+ * nothing writes old meanwhile, which holds on a cluster (the layout
+ * before issue 16 never ran on one: its scripts spanned slots).
+ */
+static int
+elaaoms_key_upgrade_across(elaaoms_redis_t *rc, const char *old,
+    const char *new, int sum, char *err, size_t errlen)
+{
+    int          rv;
+    char         tmp[ELAAOMS_KEY_MAX + 16];
+    redisReply  *dump, *r;
+
+    snprintf(tmp, sizeof(tmp), "%s:upgrading", new);
+    if (elaaoms_key_slot(tmp, strlen(tmp)) != elaaoms_key_slot(new,
+                                                               strlen(new)))
+    {
+        snprintf(err, errlen, "moving %s: %s has no hash tag", old, new);
+        return -1;
+    }
+
+    dump = elaaoms_redis_command(rc, "DUMP %s", old);
+    if (dump != NULL && dump->type == REDIS_REPLY_NIL) {
+        freeReplyObject(dump);
+        return 0;
+    }
+
+    if (elaaoms_key_upgrade_check(rc, dump, REDIS_REPLY_STRING, "dump", old,
+                                  err, errlen)
+        != 0)
+    {
+        return -1;
+    }
+
+    r = elaaoms_redis_command(rc, "RESTORE %s 0 %b REPLACE", tmp, dump->str,
+                              dump->len);
+    freeReplyObject(dump);
+
+    if (elaaoms_key_upgrade_check(rc, r, REDIS_REPLY_STATUS, "restore", tmp,
+                                  err, errlen)
+        != 0)
+    {
+        return -1;
+    }
+    freeReplyObject(r);
+
+    rv = elaaoms_key_upgrade_script_run(rc, tmp, new, sum, err, errlen);
+    if (rv < 0) {
+        return -1;
+    }
+
+    r = elaaoms_redis_command(rc, "DEL %s", old);
+    if (elaaoms_key_upgrade_check(rc, r, REDIS_REPLY_INTEGER, "del", old,
+                                  err, errlen)
+        != 0)
+    {
+        return -1;
+    }
+    freeReplyObject(r);
+
+    return 1;
+}
+
+
+/* one key moved; 1 moved or merged, 0 nothing to do, -1 Redis failed */
+static int
+elaaoms_key_upgrade_move(elaaoms_redis_t *rc, const char *old,
+    const char *new, int sum, char *err, size_t errlen)
+{
+    if (elaaoms_redis_is_cluster(rc)
+        && elaaoms_key_slot(old, strlen(old)) != elaaoms_key_slot(new,
+                                                                  strlen(new)))
+    {
+        return elaaoms_key_upgrade_across(rc, old, new, sum, err, errlen);
+    }
+
+    return elaaoms_key_upgrade_script_run(rc, old, new, sum, err, errlen);
 }
 
 
@@ -134,7 +233,7 @@ elaaoms_key_upgrade_name(const char *org, const char *rest, char *new,
 
 /* one key of the SCAN; as elaaoms_key_upgrade_move() */
 static int
-elaaoms_key_upgrade_key(redisContext *rc, const char *org, const char *key,
+elaaoms_key_upgrade_key(elaaoms_redis_t *rc, const char *org, const char *key,
     size_t prefix_len, char *err, size_t errlen)
 {
     int          sum;
@@ -156,13 +255,11 @@ elaaoms_key_upgrade_key(redisContext *rc, const char *org, const char *key,
             return 0;
         }
 
-        r = redisCommand(rc, "SADD %s %s", workers, worker);
-        if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
-            snprintf(err, errlen, "sadd %s: %s", workers,
-                     r == NULL ? rc->errstr : "unexpected reply");
-            if (r) {
-                freeReplyObject(r);
-            }
+        r = elaaoms_redis_command(rc, "SADD %s %s", workers, worker);
+        if (elaaoms_key_upgrade_check(rc, r, REDIS_REPLY_INTEGER, "sadd",
+                                      workers, err, errlen)
+            != 0)
+        {
             return -1;
         }
         freeReplyObject(r);
@@ -172,40 +269,48 @@ elaaoms_key_upgrade_key(redisContext *rc, const char *org, const char *key,
 }
 
 
-int
-elaaoms_key_upgrade_org(redisContext *rc, const char *org, size_t *moved,
+/*
+ * The org's keys on the i-th node (a cluster's master; on one Redis, node
+ * 0 is all): 1 walked, 0 no such node, -1 with err set
+ */
+static int
+elaaoms_key_upgrade_node(elaaoms_redis_t *rc, size_t node_index,
+    const char *org, const char *pattern, size_t prefix_len, size_t *moved,
     char *err, size_t errlen)
 {
-    int          n;
-    char         pattern[ELAAOMS_KEY_MAX], cursor[32];
-    size_t       i, prefix_len;
-    redisReply  *page, *keys;
+    int               n;
+    char              cursor[32];
+    size_t            i;
+    redisReply       *page, *keys;
+    elaaoms_redis_t  *node;
 
-    *moved = 0;
-
-    if (!elaaoms_org_valid(org)) {
-        snprintf(err, errlen, "invalid organization");
-        return -1;
-    }
-
-    /* "elaaoms:<org>:*": no glob character in an org name (ids.h) */
-    prefix_len = (size_t) elaaoms_key_org(pattern, sizeof(pattern), org, "");
-    snprintf(pattern + prefix_len, sizeof(pattern) - prefix_len, "*");
     snprintf(cursor, sizeof(cursor), "0");
 
     do {
-        page = redisCommand(rc, "SCAN %s MATCH %s COUNT 1000", cursor,
-                            pattern);
-        if (page == NULL || page->type != REDIS_REPLY_ARRAY
-            || page->elements != 2
+        /* taken again for each page: moving keys may take key contexts */
+        n = elaaoms_redis_node(rc, node_index, &node);
+        if (n <= 0) {
+            if (n < 0) {
+                snprintf(err, errlen, "scan: %s", elaaoms_redis_errstr(rc));
+            }
+            return n;
+        }
+
+        page = elaaoms_redis_command(node, "SCAN %s MATCH %s COUNT 1000",
+                                     cursor, pattern);
+        if (elaaoms_key_upgrade_check(node, page, REDIS_REPLY_ARRAY, "scan",
+                                      pattern, err, errlen)
+            != 0)
+        {
+            return -1;
+        }
+
+        if (page->elements != 2
             || page->element[0]->type != REDIS_REPLY_STRING
             || page->element[1]->type != REDIS_REPLY_ARRAY)
         {
-            snprintf(err, errlen, "scan: %s",
-                     page == NULL ? rc->errstr : "unexpected reply");
-            if (page) {
-                freeReplyObject(page);
-            }
+            snprintf(err, errlen, "scan: unexpected reply");
+            freeReplyObject(page);
             return -1;
         }
 
@@ -231,12 +336,42 @@ elaaoms_key_upgrade_org(redisContext *rc, const char *org, size_t *moved,
 
     } while (strcmp(cursor, "0") != 0);
 
-    return 0;
+    return 1;
 }
 
 
 int
-elaaoms_key_upgrade_global(redisContext *rc, size_t *moved, char *err,
+elaaoms_key_upgrade_org(elaaoms_redis_t *rc, const char *org, size_t *moved,
+    char *err, size_t errlen)
+{
+    int     n;
+    char    pattern[ELAAOMS_KEY_MAX];
+    size_t  i, prefix_len;
+
+    *moved = 0;
+
+    if (!elaaoms_org_valid(org)) {
+        snprintf(err, errlen, "invalid organization");
+        return -1;
+    }
+
+    /* "elaaoms:<org>:*": no glob character in an org name (ids.h) */
+    prefix_len = (size_t) elaaoms_key_org(pattern, sizeof(pattern), org, "");
+    snprintf(pattern + prefix_len, sizeof(pattern) - prefix_len, "*");
+
+    /* SCAN walks one node: every master of a cluster in turn */
+    for (i = 0; ; i++) {
+        n = elaaoms_key_upgrade_node(rc, i, org, pattern, prefix_len, moved,
+                                     err, errlen);
+        if (n <= 0) {
+            return n;
+        }
+    }
+}
+
+
+int
+elaaoms_key_upgrade_global(elaaoms_redis_t *rc, size_t *moved, char *err,
     size_t errlen)
 {
     int                 n;
@@ -264,7 +399,7 @@ elaaoms_key_upgrade_global(redisContext *rc, size_t *moved, char *err,
 
 
 int
-elaaoms_key_upgrade_all(redisContext *rc, size_t *moved, char *err,
+elaaoms_key_upgrade_all(elaaoms_redis_t *rc, size_t *moved, char *err,
     size_t errlen)
 {
     size_t       i, org_moved;
@@ -274,13 +409,11 @@ elaaoms_key_upgrade_all(redisContext *rc, size_t *moved, char *err,
         return -1;
     }
 
-    orgs = redisCommand(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
-    if (orgs == NULL || orgs->type != REDIS_REPLY_ARRAY) {
-        snprintf(err, errlen, "smembers: %s",
-                 orgs == NULL ? rc->errstr : "unexpected reply");
-        if (orgs) {
-            freeReplyObject(orgs);
-        }
+    orgs = elaaoms_redis_command(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
+    if (elaaoms_key_upgrade_check(rc, orgs, REDIS_REPLY_ARRAY, "smembers",
+                                  ELAAOMS_KEY_ORGS, err, errlen)
+        != 0)
+    {
         return -1;
     }
 

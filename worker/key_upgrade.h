@@ -21,8 +21,11 @@
  * oldest jobs stay the next ones taken), sets and sorted sets united,
  * hash fields the new key lacks added (usage and usage:daily: summed),
  * strings kept as the new key has them.  Then the old key is deleted.
- * Safe to run twice and while nginx and other workers run; not on a
- * Redis Cluster (the script spans the two names' slots): upgrade first.
+ * Safe to run twice and while nginx and other workers run.  On a Redis
+ * Cluster the SCAN runs on every master, and a key whose new name is in
+ * another slot moves by DUMP, RESTORE beside the new name and the same
+ * script there, then DEL (not atomic: nothing writes the old names on a
+ * cluster, where the old layout could not run).
  */
 
 #ifndef ELAAOMS_WORKER_KEY_UPGRADE_H
@@ -32,19 +35,21 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
+
 /*
  * The org's keys; *moved counts those moved or merged.  0, or -1 with err
  * set (Redis failed; what was moved stays moved).
  */
-int elaaoms_key_upgrade_org(redisContext *rc, const char *org, size_t *moved,
+int elaaoms_key_upgrade_org(elaaoms_redis_t *rc, const char *org, size_t *moved,
     char *err, size_t errlen);
 
 /* the global keys; as above */
-int elaaoms_key_upgrade_global(redisContext *rc, size_t *moved, char *err,
+int elaaoms_key_upgrade_global(elaaoms_redis_t *rc, size_t *moved, char *err,
     size_t errlen);
 
 /* the global keys, then every org of elaaoms:orgs; as above */
-int elaaoms_key_upgrade_all(redisContext *rc, size_t *moved, char *err,
+int elaaoms_key_upgrade_all(elaaoms_redis_t *rc, size_t *moved, char *err,
     size_t errlen);
 
 #endif /* ELAAOMS_WORKER_KEY_UPGRADE_H */

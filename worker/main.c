@@ -86,7 +86,7 @@ elaaoms_worker_usage(void)
 
 /* 0 when Redis took the heartbeat (for /health and for the registry) */
 static int
-elaaoms_worker_heartbeat(redisContext *rc, const char *worker_id)
+elaaoms_worker_heartbeat(elaaoms_redis_t *rc, const char *worker_id)
 {
     char        now[32];
     int         ok;
@@ -98,8 +98,9 @@ elaaoms_worker_heartbeat(redisContext *rc, const char *worker_id)
         return -1;
     }
 
-    reply = redisCommand(rc, "SET %s %s EX %d", ELAAOMS_KEY_WORKER_HEARTBEAT,
-                         now, ELAAOMS_WORKER_HEARTBEAT_TTL);
+    reply = elaaoms_redis_command(rc, "SET %s %s EX %d",
+                                  ELAAOMS_KEY_WORKER_HEARTBEAT,
+                                  now, ELAAOMS_WORKER_HEARTBEAT_TTL);
     if (reply == NULL) {
         return -1;
     }
@@ -113,7 +114,7 @@ elaaoms_worker_heartbeat(redisContext *rc, const char *worker_id)
 
 /* the retention sweep's tick: heartbeats stay fresh during a long sweep */
 typedef struct {
-    redisContext                   *rc;
+    elaaoms_redis_t                *rc;
     const elaaoms_worker_config_t  *cf;
     time_t                         *last_beat;
 } elaaoms_worker_tick_t;
@@ -134,7 +135,7 @@ elaaoms_worker_tick(void *data)
 
 /* one retention sweep (retention.h); 0, or -1 when Redis failed */
 static int
-elaaoms_worker_retention(redisContext *rc,
+elaaoms_worker_retention(elaaoms_redis_t *rc,
     const elaaoms_worker_config_t *cf, time_t *last_beat)
 {
     elaaoms_worker_tick_t       tick = { rc, cf, last_beat };
@@ -195,7 +196,7 @@ main(int argc, char **argv)
     char                      err[512];
     time_t                    last_beat, last_sweep, last_recover,
                               last_retention, retention_secs;
-    redisContext             *rc;
+    elaaoms_redis_t          *rc;
     elaaoms_pool_t           *pool;
     elaaoms_queue_seen_t      seen = { NULL, 0 };
     struct sigaction          sa;
@@ -322,7 +323,7 @@ main(int argc, char **argv)
             if (elaaoms_key_upgrade_all(rc, &moved, err, sizeof(err)) != 0) {
                 elaaoms_log(ELAAOMS_LOG_WARN, NULL, "key upgrade: %s (%zu "
                             "keys moved); again in a second", err, moved);
-                redisFree(rc);
+                elaaoms_redis_free(rc);
                 rc = NULL;
                 sleep(1);
                 continue;
@@ -339,8 +340,9 @@ main(int argc, char **argv)
         if (time(NULL) - last_beat >= cf.heartbeat_secs) {
             if (elaaoms_worker_heartbeat(rc, cf.worker_id) != 0) {
                 elaaoms_log(ELAAOMS_LOG_WARN, NULL, "redis lost: %s",
-                            rc->err ? rc->errstr : "heartbeat refused");
-                redisFree(rc);
+                            elaaoms_redis_err(rc) ? elaaoms_redis_errstr(rc)
+                                                  : "heartbeat refused");
+                elaaoms_redis_free(rc);
                 rc = NULL;
                 continue;
             }
@@ -354,8 +356,8 @@ main(int argc, char **argv)
                 || elaaoms_om_drain(&cf, rc) < 0)
             {
                 elaaoms_log(ELAAOMS_LOG_WARN, NULL, "redis lost during the "
-                            "pending sweep: %s", rc->errstr);
-                redisFree(rc);
+                            "pending sweep: %s", elaaoms_redis_errstr(rc));
+                elaaoms_redis_free(rc);
                 rc = NULL;
                 continue;
             }
@@ -366,8 +368,8 @@ main(int argc, char **argv)
         if (time(NULL) - last_retention >= retention_secs) {
             if (elaaoms_worker_retention(rc, &cf, &last_beat) != 0) {
                 elaaoms_log(ELAAOMS_LOG_WARN, NULL, "redis lost during the "
-                            "retention sweep: %s", rc->errstr);
-                redisFree(rc);
+                            "retention sweep: %s", elaaoms_redis_errstr(rc));
+                elaaoms_redis_free(rc);
                 rc = NULL;
                 continue;
             }
@@ -379,7 +381,7 @@ main(int argc, char **argv)
             if (elaaoms_queue_recover(rc, cf.worker_id, (long) time(NULL),
                                       cf.dead_secs) < 0)
             {
-                redisFree(rc);
+                elaaoms_redis_free(rc);
                 rc = NULL;
                 continue;
             }
@@ -389,7 +391,7 @@ main(int argc, char **argv)
                 n = elaaoms_queue_reclaim(rc, cf.worker_id,
                                           elaaoms_pool_holds, pool, &seen);
                 if (n < 0) {
-                    redisFree(rc);
+                    elaaoms_redis_free(rc);
                     rc = NULL;
                     continue;
                 }
@@ -414,7 +416,7 @@ main(int argc, char **argv)
         gettimeofday(&tv, NULL);
         n = elaaoms_queue_promote_due(rc, tv.tv_sec + tv.tv_usec / 1e6);
         if (n < 0) {
-            redisFree(rc);
+            elaaoms_redis_free(rc);
             rc = NULL;
             continue;
         }
@@ -429,9 +431,10 @@ main(int argc, char **argv)
     elaaoms_queue_reclaim_free(&seen);
 
     if (rc) {
-        freeReplyObject(redisCommand(rc, "HDEL %s %s", ELAAOMS_KEY_WORKERS,
-                                     cf.worker_id));
-        redisFree(rc);
+        freeReplyObject(elaaoms_redis_command(rc, "HDEL %s %s",
+                                              ELAAOMS_KEY_WORKERS,
+                                              cf.worker_id));
+        elaaoms_redis_free(rc);
     }
 
     if (cf.pid_file[0]) {

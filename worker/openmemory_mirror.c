@@ -45,7 +45,7 @@ elaaoms_om_client(const elaaoms_worker_config_t *cf, const char *org,
 
 /* a failed operation back on the queue, later, or on the failed set */
 static void
-elaaoms_om_schedule(const elaaoms_worker_config_t *cf, redisContext *rc,
+elaaoms_om_schedule(const elaaoms_worker_config_t *cf, elaaoms_redis_t *rc,
     const char *org, const char *member)
 {
     char         retry[ELAAOMS_KEY_MAX], attempts[ELAAOMS_KEY_MAX];
@@ -63,7 +63,7 @@ elaaoms_om_schedule(const elaaoms_worker_config_t *cf, redisContext *rc,
         return;
     }
 
-    r = redisCommand(rc, "HINCRBY %s %s 1", attempts, member);
+    r = elaaoms_redis_command(rc, "HINCRBY %s %s 1", attempts, member);
     n = (r && r->type == REDIS_REPLY_INTEGER) ? r->integer : 1;
     if (r) {
         freeReplyObject(r);
@@ -72,45 +72,47 @@ elaaoms_om_schedule(const elaaoms_worker_config_t *cf, redisContext *rc,
     now = time(NULL);
 
     if (n > ELAAOMS_WORKER_MAX_RETRIES) {
-        freeReplyObject(redisCommand(rc, "ZADD %s %lld %s", failed,
-                                     (long long) now, member));
-        freeReplyObject(redisCommand(rc, "ZREM %s %s", retry, member));
-        freeReplyObject(redisCommand(rc, "HDEL %s %s", attempts, member));
+        freeReplyObject(elaaoms_redis_command(rc, "ZADD %s %lld %s", failed,
+                                              (long long) now, member));
+        freeReplyObject(elaaoms_redis_command(rc, "ZREM %s %s", retry, member));
+        freeReplyObject(elaaoms_redis_command(rc, "HDEL %s %s", attempts,
+                                              member));
         return;
     }
 
-    freeReplyObject(redisCommand(rc, "ZADD %s %.3f %s", retry,
-                                 (double) now
-                                 + cf->retry_delays[n - 1] * cf->time_scale,
-                                 member));
+    freeReplyObject(elaaoms_redis_command(rc, "ZADD %s %.3f %s", retry,
+                                          (double) now
+                                          + cf->retry_delays[n - 1]
+                                            * cf->time_scale,
+                                          member));
 }
 
 
 /* a member done: off the queue, its count and the failed set */
 static void
-elaaoms_om_done(redisContext *rc, const char *org, const char *member)
+elaaoms_om_done(elaaoms_redis_t *rc, const char *org, const char *member)
 {
     char  key[ELAAOMS_KEY_MAX];
 
     if (elaaoms_key_org(key, sizeof(key), org, ELAAOMS_OM_KEY_ATTEMPTS) >= 0) {
-        freeReplyObject(redisCommand(rc, "HDEL %s %s", key, member));
+        freeReplyObject(elaaoms_redis_command(rc, "HDEL %s %s", key, member));
     }
     if (elaaoms_key_org(key, sizeof(key), org, ELAAOMS_OM_KEY_FAILED) >= 0) {
-        freeReplyObject(redisCommand(rc, "ZREM %s %s", key, member));
+        freeReplyObject(elaaoms_redis_command(rc, "ZREM %s %s", key, member));
     }
 }
 
 
 /* the OpenMemory id of a memory into id ("" when none); 0 or -1 */
 static int
-elaaoms_om_mapped(redisContext *rc, const char *map, const char *memory_id,
+elaaoms_om_mapped(elaaoms_redis_t *rc, const char *map, const char *memory_id,
     char *id)
 {
     redisReply  *r;
 
     id[0] = '\0';
 
-    r = redisCommand(rc, "HGET %s %s", map, memory_id);
+    r = elaaoms_redis_command(rc, "HGET %s %s", map, memory_id);
     if (r == NULL || r->type == REDIS_REPLY_ERROR) {
         if (r) {
             freeReplyObject(r);
@@ -173,7 +175,7 @@ elaaoms_om_add(const elaaoms_openmemory_t *om, const char *org,
  * see elaaoms_om_add: left pending, not queued), -1 failed (queue it).
  */
 static int
-elaaoms_om_sync(const elaaoms_openmemory_t *om, redisContext *rc,
+elaaoms_om_sync(const elaaoms_openmemory_t *om, elaaoms_redis_t *rc,
     const char *org, const char *caller, const char *memory_id,
     const elaaoms_memory_record_t *rec)
 {
@@ -201,7 +203,7 @@ elaaoms_om_sync(const elaaoms_openmemory_t *om, redisContext *rc,
     r = NULL;
 
     if (rec == NULL) {
-        r = redisCommand(rc, "HGET %s %s", index, memory_id);
+        r = elaaoms_redis_command(rc, "HGET %s %s", index, memory_id);
         if (r == NULL || r->type == REDIS_REPLY_ERROR) {
             if (r) {
                 freeReplyObject(r);
@@ -221,7 +223,8 @@ elaaoms_om_sync(const elaaoms_openmemory_t *om, redisContext *rc,
         /* deleted from Redis: the copy goes too */
         rv = id[0] ? elaaoms_openmemory_delete(om, id, &err) : 0;
         if (rv == 0) {
-            freeReplyObject(redisCommand(rc, "HDEL %s %s", map, memory_id));
+            freeReplyObject(elaaoms_redis_command(rc, "HDEL %s %s", map,
+                                                  memory_id));
         }
 
     } else if (id[0]) {
@@ -235,8 +238,8 @@ elaaoms_om_sync(const elaaoms_openmemory_t *om, redisContext *rc,
     if (rec != NULL && id[0] == '\0') {
         rv = elaaoms_om_add(om, org, memory_id, rec, id, &err);
         if (rv == 0) {
-            freeReplyObject(redisCommand(rc, "HSET %s %s %s", map, memory_id,
-                                         id));
+            freeReplyObject(elaaoms_redis_command(rc, "HSET %s %s %s", map,
+                                                  memory_id, id));
         }
     }
 
@@ -259,7 +262,8 @@ elaaoms_om_sync(const elaaoms_openmemory_t *om, redisContext *rc,
         return -1;
     }
 
-    freeReplyObject(redisCommand(rc, "SREM %s %s", pending, memory_id));
+    freeReplyObject(elaaoms_redis_command(rc, "SREM %s %s", pending,
+                                          memory_id));
     elaaoms_om_done(rc, org, member);
     return 0;
 }
@@ -269,7 +273,7 @@ elaaoms_om_sync(const elaaoms_openmemory_t *om, redisContext *rc,
    queued; 0 synced, -1 queued */
 static int
 elaaoms_om_sync_or_queue(const elaaoms_worker_config_t *cf,
-    const elaaoms_openmemory_t *om, redisContext *rc, const char *org,
+    const elaaoms_openmemory_t *om, elaaoms_redis_t *rc, const char *org,
     const char *caller, const char *memory_id,
     const elaaoms_memory_record_t *rec)
 {
@@ -318,7 +322,7 @@ elaaoms_om_touched(const elaaoms_memory_list_t *list, size_t i,
 
 void
 elaaoms_om_mirror_conversation(const elaaoms_worker_config_t *cf,
-    redisContext *rc, const char *org, const char *caller,
+    elaaoms_redis_t *rc, const char *org, const char *caller,
     const char *conversation_id)
 {
     int                    down;
@@ -348,9 +352,9 @@ elaaoms_om_mirror_conversation(const elaaoms_worker_config_t *cf,
     /* marked first: a crash between here and the answer leaves the mark */
     for (i = 0; i < list.n; i++) {
         if (elaaoms_om_touched(&list, i, elaaoms_mstr(conversation_id))) {
-            freeReplyObject(redisCommand(rc, "SADD %s %b", pending,
-                                         list.items[i].id.data,
-                                         list.items[i].id.len));
+            freeReplyObject(elaaoms_redis_command(rc, "SADD %s %b", pending,
+                                                  list.items[i].id.data,
+                                                  list.items[i].id.len));
         }
     }
 
@@ -382,7 +386,7 @@ elaaoms_om_mirror_conversation(const elaaoms_worker_config_t *cf,
 /* the copy of OpenMemory id deleted, or queued as a bare delete */
 static int
 elaaoms_om_delete_or_queue(const elaaoms_worker_config_t *cf,
-    const elaaoms_openmemory_t *om, redisContext *rc, const char *org,
+    const elaaoms_openmemory_t *om, elaaoms_redis_t *rc, const char *org,
     const char *id, int *down)
 {
     char                 member[ELAAOMS_OM_MEMBER_MAX];
@@ -410,7 +414,7 @@ elaaoms_om_delete_or_queue(const elaaoms_worker_config_t *cf,
 
 /* the caller's members of the org's queue, counts and failed set */
 static void
-elaaoms_om_forget_members(redisContext *rc, const char *org,
+elaaoms_om_forget_members(elaaoms_redis_t *rc, const char *org,
     const char *caller)
 {
     int          k;
@@ -427,7 +431,8 @@ elaaoms_om_forget_members(redisContext *rc, const char *org,
             continue;
         }
 
-        r = redisCommand(rc, k < 2 ? "ZRANGE %s 0 -1" : "HKEYS %s", key);
+        r = elaaoms_redis_command(rc, k < 2 ? "ZRANGE %s 0 -1" : "HKEYS %s",
+                                  key);
         if (r == NULL) {
             return;
         }
@@ -436,7 +441,7 @@ elaaoms_om_forget_members(redisContext *rc, const char *org,
             if (r->element[i]->type == REDIS_REPLY_STRING
                 && strncmp(r->element[i]->str, needle, strlen(needle)) == 0)
             {
-                freeReplyObject(redisCommand(rc, k < 2 ? "ZREM %s %b"
+                freeReplyObject(elaaoms_redis_command(rc, k < 2 ? "ZREM %s %b"
                                                        : "HDEL %s %b",
                                              key, r->element[i]->str,
                                              r->element[i]->len));
@@ -453,7 +458,7 @@ elaaoms_om_forget_members(redisContext *rc, const char *org,
    "elaaoms openmemory import" merged into it */
 static int
 elaaoms_om_delete_copies(const elaaoms_worker_config_t *cf,
-    redisContext *rc, const char *org, const char *caller, int all)
+    elaaoms_redis_t *rc, const char *org, const char *caller, int all)
 {
     int                   down;
     char                  map[ELAAOMS_KEY_MAX], index[ELAAOMS_KEY_MAX];
@@ -475,7 +480,7 @@ elaaoms_om_delete_copies(const elaaoms_worker_config_t *cf,
         return -1;
     }
 
-    r = redisCommand(rc, "HGETALL %s", map);
+    r = elaaoms_redis_command(rc, "HGETALL %s", map);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
         if (r) {
             freeReplyObject(r);
@@ -486,8 +491,9 @@ elaaoms_om_delete_copies(const elaaoms_worker_config_t *cf,
     for (i = 0; i + 1 < r->elements; i += 2) {
         if (!all) {
             /* "<memory id>\t<id>": another copy of it (an import's) */
-            e = redisCommand(rc, "HEXISTS %s %b", index, r->element[i]->str,
-                             strcspn(r->element[i]->str, "\t"));
+            e = elaaoms_redis_command(rc, "HEXISTS %s %b", index,
+                                      r->element[i]->str,
+                                      strcspn(r->element[i]->str, "\t"));
             if (e == NULL || e->type != REDIS_REPLY_INTEGER
                 || e->integer != 0)
             {
@@ -504,9 +510,9 @@ elaaoms_om_delete_copies(const elaaoms_worker_config_t *cf,
                                               r->element[i + 1]->str, &down);
         }
 
-        freeReplyObject(redisCommand(rc, "HDEL %s %b", map,
-                                     r->element[i]->str,
-                                     r->element[i]->len));
+        freeReplyObject(elaaoms_redis_command(rc, "HDEL %s %b", map,
+                                              r->element[i]->str,
+                                              r->element[i]->len));
     }
 
     freeReplyObject(r);
@@ -515,7 +521,7 @@ elaaoms_om_delete_copies(const elaaoms_worker_config_t *cf,
 
 
 int
-elaaoms_om_erase_caller(const elaaoms_worker_config_t *cf, redisContext *rc,
+elaaoms_om_erase_caller(const elaaoms_worker_config_t *cf, elaaoms_redis_t *rc,
     const char *org, const char *caller)
 {
     if (elaaoms_om_delete_copies(cf, rc, org, caller, 1) != 0) {
@@ -523,13 +529,13 @@ elaaoms_om_erase_caller(const elaaoms_worker_config_t *cf, redisContext *rc,
     }
 
     elaaoms_om_forget_members(rc, org, caller);
-    return rc->err ? -1 : 0;
+    return elaaoms_redis_err(rc) ? -1 : 0;
 }
 
 
 int
 elaaoms_om_reconcile_caller(const elaaoms_worker_config_t *cf,
-    redisContext *rc, const char *org, const char *caller)
+    elaaoms_redis_t *rc, const char *org, const char *caller)
 {
     return elaaoms_om_delete_copies(cf, rc, org, caller, 0);
 }
@@ -538,14 +544,14 @@ elaaoms_om_reconcile_caller(const elaaoms_worker_config_t *cf,
 /* one due member, taken off the queue first (another worker's ZREM 0) */
 static int
 elaaoms_om_retry(const elaaoms_worker_config_t *cf,
-    const elaaoms_openmemory_t *om, redisContext *rc, const char *org,
+    const elaaoms_openmemory_t *om, elaaoms_redis_t *rc, const char *org,
     const char *retry, char *member)
 {
     int          down;
     char        *caller, *id;
     redisReply  *r;
 
-    r = redisCommand(rc, "ZREM %s %s", retry, member);
+    r = elaaoms_redis_command(rc, "ZREM %s %s", retry, member);
     if (r == NULL || r->type != REDIS_REPLY_INTEGER || r->integer != 1) {
         if (r) {
             freeReplyObject(r);
@@ -580,7 +586,7 @@ elaaoms_om_retry(const elaaoms_worker_config_t *cf,
 
 /* the due retries of one org */
 static int
-elaaoms_om_drain_org(redisContext *rc, const char *org, void *data)
+elaaoms_om_drain_org(elaaoms_redis_t *rc, const char *org, void *data)
 {
     int                             n;
     char                            retry[ELAAOMS_KEY_MAX];
@@ -597,8 +603,9 @@ elaaoms_om_drain_org(redisContext *rc, const char *org, void *data)
         return 0;
     }
 
-    due = redisCommand(rc, "ZRANGEBYSCORE %s -inf %lld LIMIT 0 %d", retry,
-                       (long long) time(NULL), ELAAOMS_OM_DRAIN_BATCH);
+    due = elaaoms_redis_command(rc, "ZRANGEBYSCORE %s -inf %lld LIMIT 0 %d",
+                                retry, (long long) time(NULL),
+                                ELAAOMS_OM_DRAIN_BATCH);
     if (due == NULL) {
         return -1;
     }
@@ -628,11 +635,11 @@ elaaoms_om_drain_org(redisContext *rc, const char *org, void *data)
 
 
 int
-elaaoms_om_drain(const elaaoms_worker_config_t *cf, redisContext *rc)
+elaaoms_om_drain(const elaaoms_worker_config_t *cf, elaaoms_redis_t *rc)
 {
     int  n;
 
     n = elaaoms_sweep_each_org(rc, elaaoms_om_drain_org, (void *) cf);
 
-    return (n < 0 || rc->err) ? -1 : n;
+    return (n < 0 || elaaoms_redis_err(rc)) ? -1 : n;
 }

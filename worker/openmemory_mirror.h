@@ -28,6 +28,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
 #include "worker_config.h"
 
 #define ELAAOMS_OM_KEY_MAP       "openmemory"
@@ -45,7 +46,7 @@ int elaaoms_om_enabled(const elaaoms_worker_config_t *cf, const char *org);
  * or patched; failures are queued.  Never fails the job.
  */
 void elaaoms_om_mirror_conversation(const elaaoms_worker_config_t *cf,
-    redisContext *rc, const char *org, const char *caller,
+    elaaoms_redis_t *rc, const char *org, const char *caller,
     const char *conversation_id);
 
 /*
@@ -56,14 +57,14 @@ void elaaoms_om_mirror_conversation(const elaaoms_worker_config_t *cf,
  * lost).
  */
 int elaaoms_om_erase_caller(const elaaoms_worker_config_t *cf,
-    redisContext *rc, const char *org, const char *caller);
+    elaaoms_redis_t *rc, const char *org, const char *caller);
 
 /* after memory deletions: copies of memories Redis no longer has are
    deleted (or queued).  0 or -1 */
 int elaaoms_om_reconcile_caller(const elaaoms_worker_config_t *cf,
-    redisContext *rc, const char *org, const char *caller);
+    elaaoms_redis_t *rc, const char *org, const char *caller);
 
 /* the due retries of every org; the number done, or -1 (Redis) */
-int elaaoms_om_drain(const elaaoms_worker_config_t *cf, redisContext *rc);
+int elaaoms_om_drain(const elaaoms_worker_config_t *cf, elaaoms_redis_t *rc);
 
 #endif /* ELAAOMS_OPENMEMORY_MIRROR_H */

@@ -60,7 +60,7 @@ elaaoms_retry_delay(const elaaoms_worker_config_t *cf, unsigned attempt)
 
 /* an extraction's end that is not a success, for /metrics */
 static void
-elaaoms_pool_count(elaaoms_pool_t *pool, redisContext *rc,
+elaaoms_pool_count(elaaoms_pool_t *pool, elaaoms_redis_t *rc,
     const elaaoms_job_t *job, const char *outcome)
 {
     int          k;
@@ -75,7 +75,7 @@ elaaoms_pool_count(elaaoms_pool_t *pool, redisContext *rc,
     k += elaaoms_metrics_add(rc, "elaaoms_extractions_total", labels, 1);
 
     while (k-- > 0) {
-        if (redisGetReply(rc, (void **) &r) != REDIS_OK) {
+        if (elaaoms_redis_get_reply(rc, (void **) &r) != REDIS_OK) {
             return;
         }
         freeReplyObject(r);
@@ -84,7 +84,7 @@ elaaoms_pool_count(elaaoms_pool_t *pool, redisContext *rc,
 
 
 static void
-elaaoms_pool_settle(elaaoms_pool_t *pool, redisContext *rc,
+elaaoms_pool_settle(elaaoms_pool_t *pool, elaaoms_redis_t *rc,
     elaaoms_queued_job_t *qj, elaaoms_job_t *job, elaaoms_job_result_e res,
     const char *err)
 {
@@ -148,7 +148,7 @@ elaaoms_pool_settle(elaaoms_pool_t *pool, redisContext *rc,
 
 /* nothing can ever run it: kept in the invalid list for inspection */
 static void
-elaaoms_pool_invalid(elaaoms_pool_t *pool, redisContext *rc,
+elaaoms_pool_invalid(elaaoms_pool_t *pool, elaaoms_redis_t *rc,
     elaaoms_queued_job_t *qj, const char *request_id, const char *why)
 {
     elaaoms_log(ELAAOMS_LOG_ERROR, request_id, "invalid job in %s: %s",
@@ -162,7 +162,7 @@ elaaoms_pool_invalid(elaaoms_pool_t *pool, redisContext *rc,
 
 
 static void
-elaaoms_pool_run_one(elaaoms_pool_t *pool, redisContext *rc,
+elaaoms_pool_run_one(elaaoms_pool_t *pool, elaaoms_redis_t *rc,
     elaaoms_queued_job_t *qj)
 {
     char                   err[512], sub[512], name[512];
@@ -206,11 +206,11 @@ elaaoms_pool_run_one(elaaoms_pool_t *pool, redisContext *rc,
 static void *
 elaaoms_pool_thread(void *arg)
 {
-    int              n;
-    unsigned         rotor;
-    redisContext    *rc;
-    elaaoms_slot_t  *slot = arg;
-    elaaoms_pool_t  *pool = slot->pool;
+    int               n;
+    unsigned          rotor;
+    elaaoms_redis_t  *rc;
+    elaaoms_slot_t   *slot = arg;
+    elaaoms_pool_t   *pool = slot->pool;
 
     elaaoms_queued_job_t  qj;
 
@@ -232,7 +232,7 @@ elaaoms_pool_thread(void *arg)
         n = elaaoms_queue_take(rc, pool->cf->worker_id, &rotor, &qj);
 
         if (n < 0) {
-            redisFree(rc);
+            elaaoms_redis_free(rc);
             rc = NULL;
             sleep(1);
             continue;
@@ -258,14 +258,14 @@ elaaoms_pool_thread(void *arg)
         elaaoms_queued_job_free(&qj);
 
         /* a connection broken mid-job is replaced before the next one */
-        if (rc->err) {
-            redisFree(rc);
+        if (elaaoms_redis_err(rc)) {
+            elaaoms_redis_free(rc);
             rc = NULL;
         }
     }
 
     if (rc) {
-        redisFree(rc);
+        elaaoms_redis_free(rc);
     }
 
     pthread_mutex_lock(&pool->lock);
@@ -347,10 +347,10 @@ elaaoms_pool_holds(void *data, const elaaoms_queued_job_t *job)
 void
 elaaoms_pool_stop(elaaoms_pool_t *pool, int drain_secs)
 {
-    int              i, running, requeued;
-    double           deadline;
-    redisContext    *rc;
-    elaaoms_slot_t  *slot;
+    int               i, running, requeued;
+    double            deadline;
+    elaaoms_redis_t  *rc;
+    elaaoms_slot_t   *slot;
 
     pool->stop = 1;
     deadline = elaaoms_now() + drain_secs;
@@ -405,7 +405,7 @@ elaaoms_pool_stop(elaaoms_pool_t *pool, int drain_secs)
     pthread_mutex_unlock(&pool->lock);
 
     if (rc) {
-        redisFree(rc);
+        elaaoms_redis_free(rc);
     }
 
     elaaoms_log(ELAAOMS_LOG_WARN, NULL, "stopped with %d job(s) still "

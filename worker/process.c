@@ -413,7 +413,7 @@ elaaoms_process_embed(const elaaoms_worker_config_t *cf,
 
 int
 elaaoms_process_profile_fetch(const elaaoms_worker_config_t *cf,
-    redisContext *rc, const char *org, const char *agent_id,
+    elaaoms_redis_t *rc, const char *org, const char *agent_id,
     elaaoms_agent_profile_t *profile, elaaoms_api_error_t *aerr)
 {
     int                    ok;
@@ -451,7 +451,8 @@ elaaoms_process_profile_fetch(const elaaoms_worker_config_t *cf,
         return -1;
     }
 
-    r = redisCommand(rc, "SET %s %s EX %d", key, raw, cf->profile_ttl_secs);
+    r = elaaoms_redis_command(rc, "SET %s %s EX %d", key, raw,
+                              cf->profile_ttl_secs);
     ok = (r != NULL && r->type == REDIS_REPLY_STATUS);
     if (r) {
         freeReplyObject(r);
@@ -465,7 +466,7 @@ elaaoms_process_profile_fetch(const elaaoms_worker_config_t *cf,
 
 /* the agent's profile in Redis for 24 h; fetched when missing */
 static void
-elaaoms_process_profile(const elaaoms_worker_config_t *cf, redisContext *rc,
+elaaoms_process_profile(const elaaoms_worker_config_t *cf, elaaoms_redis_t *rc,
     const elaaoms_job_t *job)
 {
     int                       rv;
@@ -482,7 +483,7 @@ elaaoms_process_profile(const elaaoms_worker_config_t *cf, redisContext *rc,
         return;
     }
 
-    r = redisCommand(rc, "EXISTS %s", key);
+    r = elaaoms_redis_command(rc, "EXISTS %s", key);
     if (r == NULL || r->type != REDIS_REPLY_INTEGER || r->integer == 1) {
         if (r) {
             freeReplyObject(r);
@@ -567,7 +568,7 @@ elaaoms_process_greeting(void *arg, const char *agent_id,
  * store now that it changed; nginx serves them with one GET.
  */
 static void
-elaaoms_process_contexts(elaaoms_processor_t *p, redisContext *rc,
+elaaoms_process_contexts(elaaoms_processor_t *p, elaaoms_redis_t *rc,
     const elaaoms_job_t *job, int64_t call_time, elaaoms_usage_sum_t *sum)
 {
     char                              err[256];
@@ -612,12 +613,12 @@ elaaoms_process_contexts(elaaoms_processor_t *p, redisContext *rc,
 
 
 static int
-elaaoms_process_status(redisContext *rc, const char *conv_key)
+elaaoms_process_status(elaaoms_redis_t *rc, const char *conv_key)
 {
     int          done;
     redisReply  *r;
 
-    r = redisCommand(rc, "HGET %s status", conv_key);
+    r = elaaoms_redis_command(rc, "HGET %s status", conv_key);
     if (r == NULL) {
         return -1;
     }
@@ -645,7 +646,7 @@ elaaoms_process_now(void)
  * pipelined batch after the completion; a failure loses counts only
  */
 static void
-elaaoms_process_metrics(elaaoms_processor_t *p, redisContext *rc,
+elaaoms_process_metrics(elaaoms_processor_t *p, elaaoms_redis_t *rc,
     const elaaoms_job_t *job, const elaaoms_usage_sum_t *sum,
     const elaaoms_memory_apply_counts_t *counts, size_t private,
     double started)
@@ -709,9 +710,9 @@ elaaoms_process_metrics(elaaoms_processor_t *p, redisContext *rc,
     }
 
     while (k-- > 0) {
-        if (redisGetReply(rc, (void **) &r) != REDIS_OK) {
+        if (elaaoms_redis_get_reply(rc, (void **) &r) != REDIS_OK) {
             elaaoms_log(ELAAOMS_LOG_INFO, job->request_id, "metrics not "
-                        "written: %s", rc->errstr);
+                        "written: %s", elaaoms_redis_errstr(rc));
             return;
         }
         freeReplyObject(r);
@@ -722,7 +723,7 @@ elaaoms_process_metrics(elaaoms_processor_t *p, redisContext *rc,
 /* completion, usage and counts, and the organization's usage totals:
    all time, and by day, provider and model (redis_keys.h) */
 static int
-elaaoms_process_complete(elaaoms_processor_t *p, redisContext *rc,
+elaaoms_process_complete(elaaoms_processor_t *p, elaaoms_redis_t *rc,
     const elaaoms_job_t *job, const char *conv_key,
     const elaaoms_usage_sum_t *sum,
     const elaaoms_memory_apply_counts_t *counts, size_t invalid,
@@ -733,8 +734,9 @@ elaaoms_process_complete(elaaoms_processor_t *p, redisContext *rc,
     char         day[16];
     time_t       now;
     struct tm    tm;
-    const char  *provider, *model;
-    redisReply  *r;
+    const char       *provider, *model;
+    redisReply       *r;
+    elaaoms_redis_t  *tx;
 
     (void) elaaoms_key_usage(usage_key, sizeof(usage_key), job->org);
     (void) elaaoms_key_usage_daily(daily_key, sizeof(daily_key), job->org);
@@ -746,56 +748,63 @@ elaaoms_process_complete(elaaoms_processor_t *p, redisContext *rc,
     provider = sum->provider[0] ? sum->provider : "none";
     model = sum->model[0] ? sum->model : provider;
 
-    redisAppendCommand(rc, "MULTI");
+    /* one transaction on the connection of the org's slot (the three keys
+       share its tag) */
+    tx = elaaoms_redis_key_context(rc, conv_key);
+    if (tx == NULL) {
+        return -1;
+    }
+
+    elaaoms_redis_append(tx, "MULTI");
     /* hiredis' format knows no %zu: counts go as long long */
-    redisAppendCommand(rc, "HSET %s status extraction_completed "
-                       "completed_at %ld provider %s memories_stored %lld "
-                       "memories_reinforced %lld memories_duplicate %lld "
-                       "memories_conflicting %lld memories_invalid %lld "
-                       "memories_private %lld input_tokens %lld "
-                       "output_tokens %lld cost %.6f llm_calls %d "
-                       "fell_back %d embed_model %s embed_tokens %lld",
-                       conv_key, (long) now, provider,
-                       (long long) counts->stored,
-                       (long long) counts->reinforced,
-                       (long long) counts->duplicates,
-                       (long long) counts->conflicts, (long long) invalid,
-                       (long long) private, sum->input_tokens,
-                       sum->output_tokens, sum->cost, sum->calls,
-                       sum->fell_back, embed_model, sum->embed_tokens);
-    redisAppendCommand(rc, "HINCRBY %s extractions 1", usage_key);
-    redisAppendCommand(rc, "HINCRBY %s input_tokens %lld", usage_key,
-                       sum->input_tokens);
-    redisAppendCommand(rc, "HINCRBY %s output_tokens %lld", usage_key,
-                       sum->output_tokens);
-    redisAppendCommand(rc, "HINCRBYFLOAT %s cost %.6f", usage_key, sum->cost);
-    redisAppendCommand(rc, "HINCRBY %s embed_tokens %lld", usage_key,
-                       sum->embed_tokens);
+    elaaoms_redis_append(tx, "HSET %s status extraction_completed "
+                         "completed_at %ld provider %s memories_stored %lld "
+                         "memories_reinforced %lld memories_duplicate %lld "
+                         "memories_conflicting %lld memories_invalid %lld "
+                         "memories_private %lld input_tokens %lld "
+                         "output_tokens %lld cost %.6f llm_calls %d "
+                         "fell_back %d embed_model %s embed_tokens %lld",
+                         conv_key, (long) now, provider,
+                         (long long) counts->stored,
+                         (long long) counts->reinforced,
+                         (long long) counts->duplicates,
+                         (long long) counts->conflicts, (long long) invalid,
+                         (long long) private, sum->input_tokens,
+                         sum->output_tokens, sum->cost, sum->calls,
+                         sum->fell_back, embed_model, sum->embed_tokens);
+    elaaoms_redis_append(tx, "HINCRBY %s extractions 1", usage_key);
+    elaaoms_redis_append(tx, "HINCRBY %s input_tokens %lld", usage_key,
+                         sum->input_tokens);
+    elaaoms_redis_append(tx, "HINCRBY %s output_tokens %lld", usage_key,
+                         sum->output_tokens);
+    elaaoms_redis_append(tx, "HINCRBYFLOAT %s cost %.6f", usage_key, sum->cost);
+    elaaoms_redis_append(tx, "HINCRBY %s embed_tokens %lld", usage_key,
+                         sum->embed_tokens);
 
     /* "<day>|<provider>|<model>|<metric>": the extraction's model... */
-    redisAppendCommand(rc, "HINCRBY %s %s|%s|%s|extractions 1", daily_key,
-                       day, provider, model);
-    redisAppendCommand(rc, "HINCRBY %s %s|%s|%s|input_tokens %lld",
-                       daily_key, day, provider, model, sum->input_tokens);
-    redisAppendCommand(rc, "HINCRBY %s %s|%s|%s|output_tokens %lld",
-                       daily_key, day, provider, model, sum->output_tokens);
-    redisAppendCommand(rc, "HINCRBYFLOAT %s %s|%s|%s|cost %.6f", daily_key,
-                       day, provider, model, sum->cost);
+    elaaoms_redis_append(tx, "HINCRBY %s %s|%s|%s|extractions 1", daily_key,
+                         day, provider, model);
+    elaaoms_redis_append(tx, "HINCRBY %s %s|%s|%s|input_tokens %lld",
+                         daily_key, day, provider, model, sum->input_tokens);
+    elaaoms_redis_append(tx, "HINCRBY %s %s|%s|%s|output_tokens %lld",
+                         daily_key, day, provider, model, sum->output_tokens);
+    elaaoms_redis_append(tx, "HINCRBYFLOAT %s %s|%s|%s|cost %.6f", daily_key,
+                         day, provider, model, sum->cost);
     n = 11;                 /* replies before EXEC's */
 
     /* ...and the embeddings model's, when the provider counted tokens */
     if (sum->embed_tokens > 0) {
-        redisAppendCommand(rc, "HINCRBY %s %s|openai|%s|embed_tokens %lld",
-                           daily_key, day, p->cf->openai_embed_model,
-                           sum->embed_tokens);
+        elaaoms_redis_append(tx, "HINCRBY %s %s|openai|%s|embed_tokens %lld",
+                             daily_key, day, p->cf->openai_embed_model,
+                             sum->embed_tokens);
         n++;
     }
 
-    redisAppendCommand(rc, "EXEC");
+    elaaoms_redis_append(tx, "EXEC");
 
     ok = 1;
     for (i = 0; i < n + 1; i++) {
-        if (redisGetReply(rc, (void **) &r) != REDIS_OK) {
+        if (elaaoms_redis_get_reply(tx, (void **) &r) != REDIS_OK) {
             return -1;
         }
         if (i == n && r->type != REDIS_REPLY_ARRAY) {
@@ -818,7 +827,7 @@ elaaoms_process_complete(elaaoms_processor_t *p, redisContext *rc,
  * written after the erasure.  1 dropped, 0 not erased, -1 Redis failed.
  */
 static int
-elaaoms_process_forgotten(elaaoms_processor_t *p, redisContext *rc,
+elaaoms_process_forgotten(elaaoms_processor_t *p, elaaoms_redis_t *rc,
     const elaaoms_job_t *job, int after)
 {
     int     f;
@@ -855,11 +864,11 @@ elaaoms_process_forgotten(elaaoms_processor_t *p, redisContext *rc,
 
 
 static elaaoms_job_result_e elaaoms_process_job_run(elaaoms_processor_t *p,
-    redisContext *rc, const elaaoms_job_t *job, char *err, size_t errlen);
+    elaaoms_redis_t *rc, const elaaoms_job_t *job, char *err, size_t errlen);
 
 
 elaaoms_job_result_e
-elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
+elaaoms_process_job(elaaoms_processor_t *p, elaaoms_redis_t *rc,
     const elaaoms_job_t *job, char *err, size_t errlen)
 {
     int                   f;
@@ -885,7 +894,7 @@ elaaoms_process_job(elaaoms_processor_t *p, redisContext *rc,
 
 
 static elaaoms_job_result_e
-elaaoms_process_job_run(elaaoms_processor_t *p, redisContext *rc,
+elaaoms_process_job_run(elaaoms_processor_t *p, elaaoms_redis_t *rc,
     const elaaoms_job_t *job, char *err, size_t errlen)
 {
     int                             done;
@@ -913,7 +922,7 @@ elaaoms_process_job_run(elaaoms_processor_t *p, redisContext *rc,
 
     done = elaaoms_process_status(rc, conv_key);
     if (done < 0) {
-        snprintf(err, errlen, "redis: %s", rc->errstr);
+        snprintf(err, errlen, "redis: %s", elaaoms_redis_errstr(rc));
         return ELAAOMS_JOB_RETRY;
     }
 

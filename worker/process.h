@@ -14,6 +14,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
 #include "intake/job.h"
 #include "store/memory_types.h"
 #include "clients/elevenlabs_api.h"
@@ -35,7 +36,7 @@ int elaaoms_processor_init(elaaoms_processor_t *p,
     const elaaoms_worker_config_t *cf);
 
 elaaoms_job_result_e elaaoms_process_job(elaaoms_processor_t *p,
-    redisContext *rc, const elaaoms_job_t *job, char *err, size_t errlen);
+    elaaoms_redis_t *rc, const elaaoms_job_t *job, char *err, size_t errlen);
 
 /*
  * Fetches agent_id's profile from ElevenLabs and caches it in Redis for
@@ -47,7 +48,7 @@ elaaoms_job_result_e elaaoms_process_job(elaaoms_processor_t *p,
  * profile refresh" whenever asked.
  */
 int elaaoms_process_profile_fetch(const elaaoms_worker_config_t *cf,
-    redisContext *rc, const char *org, const char *agent_id,
+    elaaoms_redis_t *rc, const char *org, const char *agent_id,
     elaaoms_agent_profile_t *profile, elaaoms_api_error_t *aerr);
 
 /*

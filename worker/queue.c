@@ -81,9 +81,9 @@ elaaoms_queue_list(char *buf, const char *org, const char *list,
 
 /* the organizations that ever had a job: the queues to look at */
 static int
-elaaoms_queue_orgs(redisContext *rc, redisReply **orgs)
+elaaoms_queue_orgs(elaaoms_redis_t *rc, redisReply **orgs)
 {
-    *orgs = redisCommand(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
+    *orgs = elaaoms_redis_command(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
 
     if (*orgs == NULL) {
         return -1;
@@ -100,7 +100,7 @@ elaaoms_queue_orgs(redisContext *rc, redisReply **orgs)
 
 
 int
-elaaoms_queue_take(redisContext *rc, const char *worker_id, unsigned *rotor,
+elaaoms_queue_take(elaaoms_redis_t *rc, const char *worker_id, unsigned *rotor,
     elaaoms_queued_job_t *job)
 {
     size_t       i, n;
@@ -129,9 +129,9 @@ elaaoms_queue_take(redisContext *rc, const char *worker_id, unsigned *rotor,
             continue;
         }
 
-        r = redisCommand(rc, "EVAL %s 3 %s %s %s %s",
-                         elaaoms_queue_take_script, ready, processing,
-                         workers, worker_id);
+        r = elaaoms_redis_command(rc, "EVAL %s 3 %s %s %s %s",
+                                  elaaoms_queue_take_script, ready, processing,
+                                  workers, worker_id);
         if (r == NULL) {
             freeReplyObject(orgs);
             return -1;
@@ -167,7 +167,7 @@ elaaoms_queue_take(redisContext *rc, const char *worker_id, unsigned *rotor,
 
 /* runs a script over two or three keys; the integer it returns, or -1 */
 static long long
-elaaoms_queue_eval(redisContext *rc, const char *script, int nkeys,
+elaaoms_queue_eval(elaaoms_redis_t *rc, const char *script, int nkeys,
     const char **keys, int nargs, const char **args, const size_t *arglens)
 {
     int          i, argc;
@@ -197,7 +197,7 @@ elaaoms_queue_eval(redisContext *rc, const char *script, int nkeys,
         argvlen[argc++] = arglens ? arglens[i] : strlen(args[i]);
     }
 
-    r = redisCommandArgv(rc, argc, argv, argvlen);
+    r = elaaoms_redis_command_argv(rc, argc, argv, argvlen);
     if (r == NULL) {
         return -1;
     }
@@ -217,7 +217,7 @@ elaaoms_queue_eval(redisContext *rc, const char *script, int nkeys,
 
 
 int
-elaaoms_queue_ack(redisContext *rc, const char *worker_id,
+elaaoms_queue_ack(elaaoms_redis_t *rc, const char *worker_id,
     const elaaoms_queued_job_t *job)
 {
     int          ok;
@@ -230,7 +230,8 @@ elaaoms_queue_ack(redisContext *rc, const char *worker_id,
         return -1;
     }
 
-    r = redisCommand(rc, "LREM %s 1 %b", processing, job->text, job->len);
+    r = elaaoms_redis_command(rc, "LREM %s 1 %b", processing, job->text,
+                              job->len);
     if (r == NULL) {
         return -1;
     }
@@ -243,7 +244,7 @@ elaaoms_queue_ack(redisContext *rc, const char *worker_id,
 
 
 int
-elaaoms_queue_retry_later(redisContext *rc, const char *worker_id,
+elaaoms_queue_retry_later(elaaoms_redis_t *rc, const char *worker_id,
     const elaaoms_queued_job_t *job, const char *next_text, double due_time)
 {
     char         processing[ELAAOMS_KEY_MAX], delayed[ELAAOMS_KEY_MAX];
@@ -276,7 +277,7 @@ elaaoms_queue_retry_later(redisContext *rc, const char *worker_id,
 
 
 int
-elaaoms_queue_fail(redisContext *rc, const char *worker_id,
+elaaoms_queue_fail(elaaoms_redis_t *rc, const char *worker_id,
     const elaaoms_queued_job_t *job, const char *conversation_key,
     const char *reason)
 {
@@ -310,7 +311,7 @@ elaaoms_queue_fail(redisContext *rc, const char *worker_id,
 
 
 int
-elaaoms_queue_invalid(redisContext *rc, const char *worker_id,
+elaaoms_queue_invalid(elaaoms_redis_t *rc, const char *worker_id,
     const elaaoms_queued_job_t *job)
 {
     char         processing[ELAAOMS_KEY_MAX], invalid[ELAAOMS_KEY_MAX];
@@ -336,7 +337,7 @@ elaaoms_queue_invalid(redisContext *rc, const char *worker_id,
 
 
 int
-elaaoms_queue_requeue(redisContext *rc, const char *worker_id,
+elaaoms_queue_requeue(elaaoms_redis_t *rc, const char *worker_id,
     const elaaoms_queued_job_t *job)
 {
     char         processing[ELAAOMS_KEY_MAX], ready[ELAAOMS_KEY_MAX];
@@ -361,7 +362,7 @@ elaaoms_queue_requeue(redisContext *rc, const char *worker_id,
 
 
 int
-elaaoms_queue_requeue_from(redisContext *rc, const char *org,
+elaaoms_queue_requeue_from(elaaoms_redis_t *rc, const char *org,
     const char *list, const char *text, size_t len)
 {
     char         from[ELAAOMS_KEY_MAX], ready[ELAAOMS_KEY_MAX];
@@ -388,7 +389,7 @@ elaaoms_queue_requeue_from(redisContext *rc, const char *org,
 
 
 int
-elaaoms_queue_promote_due(redisContext *rc, double now)
+elaaoms_queue_promote_due(elaaoms_redis_t *rc, double now)
 {
     int          moved;
     size_t       i;
@@ -433,12 +434,13 @@ elaaoms_queue_promote_due(redisContext *rc, double now)
 
 
 int
-elaaoms_queue_beat(redisContext *rc, const char *worker_id, long now)
+elaaoms_queue_beat(elaaoms_redis_t *rc, const char *worker_id, long now)
 {
     int          ok;
     redisReply  *r;
 
-    r = redisCommand(rc, "HSET %s %s %ld", ELAAOMS_KEY_WORKERS, worker_id, now);
+    r = elaaoms_redis_command(rc, "HSET %s %s %ld", ELAAOMS_KEY_WORKERS,
+                              worker_id, now);
     if (r == NULL) {
         return -1;
     }
@@ -480,7 +482,7 @@ elaaoms_queue_local_dead(const char *worker_id)
 
 
 static int
-elaaoms_queue_is_dead(redisContext *rc, const char *worker_id, long now,
+elaaoms_queue_is_dead(elaaoms_redis_t *rc, const char *worker_id, long now,
     long dead_secs)
 {
     int          dead;
@@ -490,7 +492,7 @@ elaaoms_queue_is_dead(redisContext *rc, const char *worker_id, long now,
         return 1;
     }
 
-    r = redisCommand(rc, "HGET %s %s", ELAAOMS_KEY_WORKERS, worker_id);
+    r = elaaoms_redis_command(rc, "HGET %s %s", ELAAOMS_KEY_WORKERS, worker_id);
     if (r == NULL) {
         return -1;
     }
@@ -505,7 +507,7 @@ elaaoms_queue_is_dead(redisContext *rc, const char *worker_id, long now,
 
 
 static int
-elaaoms_queue_recover_list(redisContext *rc, const char *processing,
+elaaoms_queue_recover_list(elaaoms_redis_t *rc, const char *processing,
     const char *ready)
 {
     int          n;
@@ -513,7 +515,8 @@ elaaoms_queue_recover_list(redisContext *rc, const char *processing,
 
     for (n = 0; /* void */; n++) {
         /* to the right end: the recovered jobs run next */
-        r = redisCommand(rc, "LMOVE %s %s RIGHT RIGHT", processing, ready);
+        r = elaaoms_redis_command(rc, "LMOVE %s %s RIGHT RIGHT", processing,
+                                  ready);
         if (r == NULL) {
             return -1;
         }
@@ -534,7 +537,7 @@ elaaoms_queue_recover_list(redisContext *rc, const char *processing,
  * worker's list emptied, it leaves the set.
  */
 static int
-elaaoms_queue_recover_org(redisContext *rc, const char *org,
+elaaoms_queue_recover_org(elaaoms_redis_t *rc, const char *org,
     const char *worker_id, long now, long dead_secs)
 {
     int          total, n, dead;
@@ -551,7 +554,7 @@ elaaoms_queue_recover_org(redisContext *rc, const char *org,
         return 0;
     }
 
-    set = redisCommand(rc, "SMEMBERS %s", workers);
+    set = elaaoms_redis_command(rc, "SMEMBERS %s", workers);
     if (set == NULL || set->type != REDIS_REPLY_ARRAY) {
         if (set) {
             freeReplyObject(set);
@@ -591,8 +594,9 @@ elaaoms_queue_recover_org(redisContext *rc, const char *org,
         (void) elaaoms_queue_eval(rc, elaaoms_queue_forget_worker_script, 2,
                                   keys, 1, args, lens);
 
-        freeReplyObject(redisCommand(rc, "HDEL %s %s", ELAAOMS_KEY_WORKERS,
-                                     owner));
+        freeReplyObject(elaaoms_redis_command(rc, "HDEL %s %s",
+                                              ELAAOMS_KEY_WORKERS,
+                                              owner));
     }
 
     freeReplyObject(set);
@@ -601,7 +605,7 @@ elaaoms_queue_recover_org(redisContext *rc, const char *org,
 
 
 int
-elaaoms_queue_recover(redisContext *rc, const char *worker_id, long now,
+elaaoms_queue_recover(elaaoms_redis_t *rc, const char *worker_id, long now,
     long dead_secs)
 {
     int          total, n;
@@ -690,7 +694,7 @@ elaaoms_queue_reclaim_free(elaaoms_queue_seen_t *seen)
 
 
 int
-elaaoms_queue_reclaim(redisContext *rc, const char *worker_id,
+elaaoms_queue_reclaim(elaaoms_redis_t *rc, const char *worker_id,
     int (*held)(void *data, const elaaoms_queued_job_t *job), void *data,
     elaaoms_queue_seen_t *seen)
 {
@@ -717,7 +721,7 @@ elaaoms_queue_reclaim(redisContext *rc, const char *worker_id,
             continue;
         }
 
-        list = redisCommand(rc, "LRANGE %s 0 -1", processing);
+        list = elaaoms_redis_command(rc, "LRANGE %s 0 -1", processing);
         if (list == NULL || list->type != REDIS_REPLY_ARRAY) {
             if (list) {
                 freeReplyObject(list);

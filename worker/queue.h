@@ -32,6 +32,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
+
 
 typedef struct {
     char    org[65];
@@ -44,31 +46,31 @@ typedef struct {
  * processing list.  1 with *job filled, 0 when every queue is empty,
  * -1 on a Redis error.
  */
-int elaaoms_queue_take(redisContext *rc, const char *worker_id,
+int elaaoms_queue_take(elaaoms_redis_t *rc, const char *worker_id,
     unsigned *rotor, elaaoms_queued_job_t *job);
 
 /* the job is done: drop it from the processing list */
-int elaaoms_queue_ack(redisContext *rc, const char *worker_id,
+int elaaoms_queue_ack(elaaoms_redis_t *rc, const char *worker_id,
     const elaaoms_queued_job_t *job);
 
 /* replaces the job with next_text, due at due_time, atomically */
-int elaaoms_queue_retry_later(redisContext *rc, const char *worker_id,
+int elaaoms_queue_retry_later(elaaoms_redis_t *rc, const char *worker_id,
     const elaaoms_queued_job_t *job, const char *next_text, double due_time);
 
 /*
  * Out of retries: the job goes to the failed list and its conversation is
  * marked extraction_failed with the reason (the payload stays on disk).
  */
-int elaaoms_queue_fail(redisContext *rc, const char *worker_id,
+int elaaoms_queue_fail(elaaoms_redis_t *rc, const char *worker_id,
     const elaaoms_queued_job_t *job, const char *conversation_key,
     const char *reason);
 
 /* an invalid job leaves the processing list for the invalid list */
-int elaaoms_queue_invalid(redisContext *rc, const char *worker_id,
+int elaaoms_queue_invalid(elaaoms_redis_t *rc, const char *worker_id,
     const elaaoms_queued_job_t *job);
 
 /* puts an in-flight job back at the head of its ready queue */
-int elaaoms_queue_requeue(redisContext *rc, const char *worker_id,
+int elaaoms_queue_requeue(elaaoms_redis_t *rc, const char *worker_id,
     const elaaoms_queued_job_t *job);
 
 /*
@@ -77,21 +79,21 @@ int elaaoms_queue_requeue(redisContext *rc, const char *worker_id,
  * ready queue (it runs next), in one script: never lost, never twice.
  * 1 moved, 0 not there (any more), -1 on a Redis error.
  */
-int elaaoms_queue_requeue_from(redisContext *rc, const char *org,
+int elaaoms_queue_requeue_from(elaaoms_redis_t *rc, const char *org,
     const char *list, const char *text, size_t len);
 
 /* moves due retries back to their ready queues; the number moved or -1 */
-int elaaoms_queue_promote_due(redisContext *rc, double now);
+int elaaoms_queue_promote_due(elaaoms_redis_t *rc, double now);
 
 /* records this worker's heartbeat in the registry */
-int elaaoms_queue_beat(redisContext *rc, const char *worker_id, long now);
+int elaaoms_queue_beat(elaaoms_redis_t *rc, const char *worker_id, long now);
 
 /*
  * Recovers the processing lists of workers that are gone: their beat is
  * older than dead_secs, or they ran on this host under a pid that no
  * longer exists.  Returns the number of jobs put back, or -1.
  */
-int elaaoms_queue_recover(redisContext *rc, const char *worker_id,
+int elaaoms_queue_recover(elaaoms_redis_t *rc, const char *worker_id,
     long now, long dead_secs);
 
 /*
@@ -109,7 +111,7 @@ typedef struct {
     size_t   n;
 } elaaoms_queue_seen_t;
 
-int elaaoms_queue_reclaim(redisContext *rc, const char *worker_id,
+int elaaoms_queue_reclaim(elaaoms_redis_t *rc, const char *worker_id,
     int (*held)(void *data, const elaaoms_queued_job_t *job), void *data,
     elaaoms_queue_seen_t *seen);
 

@@ -21,7 +21,7 @@
 #include "store/memory_delete.h"
 #include "store/memory_store.h"
 #include "store/redis_keys.h"
-#include "context/served_set.h"
+#include "context/served_set_store.h"
 #include "retention.h"
 #include "worker_log.h"
 
@@ -55,7 +55,7 @@ elaaoms_retention_tick(const elaaoms_retention_req_t *req)
  * 1 removed, 0 kept, -1 Redis failed.
  */
 static int
-elaaoms_retention_transcript(redisContext *rc,
+elaaoms_retention_transcript(elaaoms_redis_t *rc,
     const elaaoms_retention_req_t *req, const char *org, const char *conv,
     long long cutoff)
 {
@@ -67,7 +67,7 @@ elaaoms_retention_transcript(redisContext *rc,
         return 0;
     }
 
-    r = redisCommand(rc, "HMGET %s status completed_at caller", key);
+    r = elaaoms_redis_command(rc, "HMGET %s status completed_at caller", key);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
         if (r) {
             freeReplyObject(r);
@@ -107,7 +107,7 @@ elaaoms_retention_transcript(redisContext *rc,
         if (elaaoms_key_conversation_index(key, sizeof(key), org,
                                            caller->str) >= 0)
         {
-            redisReply  *s = redisCommand(rc, "SREM %s %s", key, conv);
+            redisReply  *s = elaaoms_redis_command(rc, "SREM %s %s", key, conv);
 
             if (s == NULL) {
                 rv = -1;
@@ -135,7 +135,7 @@ elaaoms_retention_ends(const char *name, const char *suffix)
 
 /* one "<org>/<conversation_id>/" directory; -1 when Redis failed */
 static int
-elaaoms_retention_conversation(redisContext *rc,
+elaaoms_retention_conversation(elaaoms_redis_t *rc,
     const elaaoms_retention_req_t *req, const char *org, int orgfd,
     const char *conv, elaaoms_retention_counts_t *counts)
 {
@@ -236,7 +236,7 @@ elaaoms_retention_conversation(redisContext *rc,
 
 
 static int
-elaaoms_retention_payloads(redisContext *rc,
+elaaoms_retention_payloads(elaaoms_redis_t *rc,
     const elaaoms_retention_req_t *req, elaaoms_retention_counts_t *counts)
 {
     int             root, orgfd;
@@ -303,7 +303,7 @@ elaaoms_retention_payloads(redisContext *rc,
 
 /* one caller's memories older than the cutoff; -1 when Redis failed */
 static int
-elaaoms_retention_caller(redisContext *rc, const char *org,
+elaaoms_retention_caller(elaaoms_redis_t *rc, const char *org,
     const char *caller, long long cutoff, elaaoms_retention_counts_t *counts)
 {
     int                          rv, n;
@@ -356,7 +356,7 @@ elaaoms_retention_caller(redisContext *rc, const char *org,
  * memories past retention, their served sets past the audit's
  */
 static int
-elaaoms_retention_memories(redisContext *rc,
+elaaoms_retention_memories(elaaoms_redis_t *rc,
     const elaaoms_retention_req_t *req, const char *org,
     elaaoms_retention_counts_t *counts)
 {
@@ -381,7 +381,7 @@ elaaoms_retention_memories(redisContext *rc,
     strcpy(cursor, "0");
 
     do {
-        r = redisCommand(rc, "SSCAN %s %s COUNT 100", key, cursor);
+        r = elaaoms_redis_command(rc, "SSCAN %s %s COUNT 100", key, cursor);
         if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2
             || r->element[0]->type != REDIS_REPLY_STRING
             || r->element[1]->type != REDIS_REPLY_ARRAY)
@@ -435,7 +435,7 @@ elaaoms_retention_memories(redisContext *rc,
 
 /* XTRIM by age: a stream id is the entry's time in milliseconds */
 static int
-elaaoms_retention_audit(redisContext *rc, const elaaoms_retention_req_t *req,
+elaaoms_retention_audit(elaaoms_redis_t *rc, const elaaoms_retention_req_t *req,
     const char *org, elaaoms_retention_counts_t *counts)
 {
     char         key[ELAAOMS_KEY_MAX];
@@ -449,7 +449,7 @@ elaaoms_retention_audit(redisContext *rc, const elaaoms_retention_req_t *req,
         return 0;
     }
 
-    r = redisCommand(rc, "XTRIM %s MINID %lld", key, cutoff * 1000);
+    r = elaaoms_redis_command(rc, "XTRIM %s MINID %lld", key, cutoff * 1000);
     if (r == NULL) {
         return -1;
     }
@@ -465,7 +465,7 @@ elaaoms_retention_audit(redisContext *rc, const elaaoms_retention_req_t *req,
 
 
 int
-elaaoms_retention_sweep(redisContext *rc, const elaaoms_retention_req_t *req,
+elaaoms_retention_sweep(elaaoms_redis_t *rc, const elaaoms_retention_req_t *req,
     elaaoms_retention_counts_t *counts)
 {
     size_t       i;
@@ -478,7 +478,7 @@ elaaoms_retention_sweep(redisContext *rc, const elaaoms_retention_req_t *req,
         return -1;
     }
 
-    orgs = redisCommand(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
+    orgs = elaaoms_redis_command(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
     if (orgs == NULL || orgs->type != REDIS_REPLY_ARRAY) {
         if (orgs) {
             freeReplyObject(orgs);

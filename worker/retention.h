@@ -27,6 +27,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
+
 typedef struct {
     const char  *payload_dir;
     double       day_secs;          /* 86400 * time_scale */
@@ -51,7 +53,7 @@ typedef struct {
 } elaaoms_retention_counts_t;
 
 /* 0, or -1 when Redis failed (what was done stays done) */
-int elaaoms_retention_sweep(redisContext *rc,
+int elaaoms_retention_sweep(elaaoms_redis_t *rc,
     const elaaoms_retention_req_t *req, elaaoms_retention_counts_t *counts);
 
 #endif /* ELAAOMS_WORKER_RETENTION_H */

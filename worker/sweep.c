@@ -30,7 +30,7 @@
 
 /* the intake script's answer (intake.h), or SWEEP_NOTHING / SWEEP_FAILED */
 static int
-elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
+elaaoms_sweep_one(elaaoms_redis_t *rc, const char *payload_dir,
     const char *org, const char *conv, int marker_fd)
 {
     int                     rv;
@@ -107,13 +107,14 @@ elaaoms_sweep_one(redisContext *rc, const char *payload_dir,
     }
 
     /* the org registry first (lib/intake/intake.h) */
-    reply = redisCommandArgv(rc, 3, cmd.orgs_argv, cmd.orgs_argvlen);
+    reply = elaaoms_redis_command_argv(rc, 3, cmd.orgs_argv, cmd.orgs_argvlen);
     if (reply == NULL) {
         goto done;
     }
     freeReplyObject(reply);
 
-    reply = redisCommandArgv(rc, ELAAOMS_INTAKE_ARGC, cmd.argv, cmd.argvlen);
+    reply = elaaoms_redis_command_argv(rc, ELAAOMS_INTAKE_ARGC, cmd.argv,
+                                       cmd.argvlen);
     if (reply == NULL) {
         goto done;
     }
@@ -187,7 +188,7 @@ elaaoms_sweep_opendir(int parent, const char *name)
 
 /* payloads nginx wrote while Redis was away, queued by the sweep: /metrics */
 static void
-elaaoms_sweep_count(redisContext *rc, int queued)
+elaaoms_sweep_count(elaaoms_redis_t *rc, int queued)
 {
     int          k;
     redisReply  *r;
@@ -197,7 +198,7 @@ elaaoms_sweep_count(redisContext *rc, int queued)
                              (double) queued);
 
     while (k-- > 0) {
-        if (redisGetReply(rc, (void **) &r) != REDIS_OK) {
+        if (elaaoms_redis_get_reply(rc, (void **) &r) != REDIS_OK) {
             return;
         }
         freeReplyObject(r);
@@ -206,7 +207,7 @@ elaaoms_sweep_count(redisContext *rc, int queued)
 
 
 int
-elaaoms_sweep_pending(redisContext *rc, const char *payload_dir)
+elaaoms_sweep_pending(elaaoms_redis_t *rc, const char *payload_dir)
 {
     int             n, queued, root, marker_fd;
     DIR            *orgs, *convs;
@@ -288,7 +289,7 @@ elaaoms_sweep_pending(redisContext *rc, const char *payload_dir)
 
 
 int
-elaaoms_sweep_conversation(redisContext *rc, const char *payload_dir,
+elaaoms_sweep_conversation(elaaoms_redis_t *rc, const char *payload_dir,
     const char *org, const char *conversation_id)
 {
     int   fd;
@@ -312,7 +313,7 @@ elaaoms_sweep_conversation(redisContext *rc, const char *payload_dir,
 
 /* one caller of a "jobs:forget" list: erased; 0 or -1 (kept, for later) */
 static int
-elaaoms_sweep_erase(redisContext *rc, const elaaoms_worker_config_t *cf,
+elaaoms_sweep_erase(elaaoms_redis_t *rc, const elaaoms_worker_config_t *cf,
     const char *org, const char *caller)
 {
     char                    err[256];
@@ -343,7 +344,7 @@ elaaoms_sweep_erase(redisContext *rc, const elaaoms_worker_config_t *cf,
 
 /* one caller of a "jobs:refresh" list: contexts rebuilt; 0 or -1 */
 static int
-elaaoms_sweep_refresh(redisContext *rc, const elaaoms_worker_config_t *cf,
+elaaoms_sweep_refresh(elaaoms_redis_t *rc, const elaaoms_worker_config_t *cf,
     const char *org, const char *caller)
 {
     char                             err[256];
@@ -378,14 +379,14 @@ elaaoms_sweep_refresh(redisContext *rc, const elaaoms_worker_config_t *cf,
 
 
 int
-elaaoms_sweep_each_org(redisContext *rc, elaaoms_sweep_org_pt handler,
+elaaoms_sweep_each_org(elaaoms_redis_t *rc, elaaoms_sweep_org_pt handler,
     void *data)
 {
     int          n, rv;
     size_t       i;
     redisReply  *orgs;
 
-    orgs = redisCommand(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
+    orgs = elaaoms_redis_command(rc, "SMEMBERS %s", ELAAOMS_KEY_ORGS);
     if (orgs == NULL || orgs->type != REDIS_REPLY_ARRAY) {
         if (orgs) {
             freeReplyObject(orgs);
@@ -416,7 +417,7 @@ elaaoms_sweep_each_org(redisContext *rc, elaaoms_sweep_org_pt handler,
 }
 
 
-typedef int (*elaaoms_sweep_caller_pt)(redisContext *rc,
+typedef int (*elaaoms_sweep_caller_pt)(elaaoms_redis_t *rc,
     const elaaoms_worker_config_t *cf, const char *org, const char *caller);
 
 typedef struct {
@@ -428,7 +429,7 @@ typedef struct {
 
 /* the callers nginx's admin location queued on one org's list */
 static int
-elaaoms_sweep_callers(redisContext *rc, const char *org, void *data)
+elaaoms_sweep_callers(elaaoms_redis_t *rc, const char *org, void *data)
 {
     int                    n;
     char                   key[ELAAOMS_KEY_MAX];
@@ -443,7 +444,7 @@ elaaoms_sweep_callers(redisContext *rc, const char *org, void *data)
 
     for ( ;; ) {
         /* read, act, then remove: a crash in between acts again */
-        r = redisCommand(rc, "LINDEX %s -1", key);
+        r = elaaoms_redis_command(rc, "LINDEX %s -1", key);
         if (r == NULL) {
             return -1;
         }
@@ -465,8 +466,8 @@ elaaoms_sweep_callers(redisContext *rc, const char *org, void *data)
             n++;
         }
 
-        freeReplyObject(redisCommand(rc, "LREM %s -1 %b", key, r->str,
-                                     r->len));
+        freeReplyObject(elaaoms_redis_command(rc, "LREM %s -1 %b", key, r->str,
+                                              r->len));
         freeReplyObject(r);
     }
 
@@ -475,7 +476,7 @@ elaaoms_sweep_callers(redisContext *rc, const char *org, void *data)
 
 
 int
-elaaoms_sweep_admin(redisContext *rc, const elaaoms_worker_config_t *cf)
+elaaoms_sweep_admin(elaaoms_redis_t *rc, const elaaoms_worker_config_t *cf)
 {
     elaaoms_sweep_list_t  forget = { cf, ELAAOMS_JOBS_FORGET,
                                      elaaoms_sweep_erase };

@@ -10,6 +10,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
 #include "worker_config.h"
 
 /*
@@ -19,7 +20,7 @@
  * the number of jobs queued, or -1 when Redis failed (the markers stay for
  * next time).
  */
-int elaaoms_sweep_pending(redisContext *rc, const char *payload_dir);
+int elaaoms_sweep_pending(elaaoms_redis_t *rc, const char *payload_dir);
 
 /* elaaoms_sweep_conversation()'s answers besides the intake script's */
 #define ELAAOMS_SWEEP_NOTHING  (-2)   /* no usable marker */
@@ -32,7 +33,7 @@ int elaaoms_sweep_pending(redisContext *rc, const char *payload_dir);
  * queued before, -1 a newer delivery is stored, ELAAOMS_INTAKE_FORGOTTEN
  * the caller was erased (the payload is removed); or one of the above.
  */
-int elaaoms_sweep_conversation(redisContext *rc, const char *payload_dir,
+int elaaoms_sweep_conversation(elaaoms_redis_t *rc, const char *payload_dir,
     const char *org, const char *conversation_id);
 
 /*
@@ -42,7 +43,7 @@ int elaaoms_sweep_conversation(redisContext *rc, const char *payload_dir,
  * deleted); a caller leaves its list once done.  0, or -1 when Redis
  * failed.
  */
-int elaaoms_sweep_admin(redisContext *rc, const elaaoms_worker_config_t *cf);
+int elaaoms_sweep_admin(elaaoms_redis_t *rc, const elaaoms_worker_config_t *cf);
 
 /*
  * handler(rc, org, data) for every organization that has had jobs
@@ -50,9 +51,9 @@ int elaaoms_sweep_admin(redisContext *rc, const elaaoms_worker_config_t *cf);
  * returned, or -1 when Redis failed or a handler returned -1 (the rest
  * is left for the next sweep).  The CLI's --all-orgs is cli.c's.
  */
-typedef int (*elaaoms_sweep_org_pt)(redisContext *rc, const char *org,
+typedef int (*elaaoms_sweep_org_pt)(elaaoms_redis_t *rc, const char *org,
     void *data);
-int elaaoms_sweep_each_org(redisContext *rc, elaaoms_sweep_org_pt handler,
+int elaaoms_sweep_each_org(elaaoms_redis_t *rc, elaaoms_sweep_org_pt handler,
     void *data);
 
 #endif /* ELAAOMS_WORKER_SWEEP_H */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cluster/redirect.h"
 #include "util/ascii.h"
 #include "store/memory_record.h"
 #include "worker_config.h"
@@ -35,6 +36,7 @@ static const cf_key_t  cf_keys[] = {
     CF_S("redis_user", redis_user),
     CF_S("redis_password", redis_password),
     CF_S("redis_password_file", redis_password_file),
+    CF_S("redis_cluster", redis_cluster),
     CF_S("payload_dir", payload_dir),
     CF_S("worker_id", worker_id),
     CF_I("heartbeat_secs", heartbeat_secs),
@@ -247,6 +249,53 @@ cf_org_openmemory(elaaoms_worker_config_t *cf, const char *value, char *err,
 }
 
 
+/* redis_cluster's "host:port host:port ..." into redis_cluster_seed[] */
+static int
+cf_cluster_seeds(elaaoms_worker_config_t *cf, char *err, size_t errlen)
+{
+    int          port;
+    char         host[ELAAOMS_CLUSTER_HOST_MAX];
+    size_t       n;
+    const char  *p, *end;
+
+    cf->redis_cluster_nseeds = 0;
+
+    for (p = cf->redis_cluster; *p; p = end) {
+        while (elaaoms_ascii_space((unsigned char) *p)) {
+            p++;
+        }
+
+        for (end = p; *end && !elaaoms_ascii_space((unsigned char) *end);
+             end++)
+        {
+            /* void */
+        }
+
+        n = (size_t) (end - p);
+        if (n == 0) {
+            break;
+        }
+
+        if (cf->redis_cluster_nseeds == ELAAOMS_WORKER_CLUSTER_SEEDS
+            || n >= sizeof(cf->redis_cluster_seed[0])
+            || elaaoms_cluster_addr_parse(p, n, host, sizeof(host), &port)
+               != 0
+            || host[0] == '\0')
+        {
+            snprintf(err, errlen, "redis_cluster takes up to %d seed nodes, "
+                     "each host:port: \"%.*s\"", ELAAOMS_WORKER_CLUSTER_SEEDS,
+                     (int) (n < 64 ? n : 64), p);
+            return -1;
+        }
+
+        memcpy(cf->redis_cluster_seed[cf->redis_cluster_nseeds], p, n);
+        cf->redis_cluster_seed[cf->redis_cluster_nseeds++][n] = '\0';
+    }
+
+    return 0;
+}
+
+
 static int
 cf_check(elaaoms_worker_config_t *cf, char *err, size_t errlen)
 {
@@ -254,6 +303,10 @@ cf_check(elaaoms_worker_config_t *cf, char *err, size_t errlen)
     char        *p, *end;
     const char  *providers[] = { "auto", "openai", "anthropic", "offline" };
     int          ok;
+
+    if (cf_cluster_seeds(cf, err, errlen) != 0) {
+        return -1;
+    }
 
     p = cf->retry_delays_text;
     for (i = 0; i < ELAAOMS_WORKER_MAX_RETRIES; i++) {

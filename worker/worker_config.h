@@ -11,6 +11,7 @@
 
 #define ELAAOMS_WORKER_MAX_RETRIES   3
 #define ELAAOMS_WORKER_MAX_ORG_RULES 32
+#define ELAAOMS_WORKER_CLUSTER_SEEDS 16   /* redis_cluster's nodes */
 
 typedef struct {
     char    org[65];
@@ -32,6 +33,10 @@ typedef struct {
     char    redis_user[128];     /* ACL user; "" = default */
     char    redis_password[256]; /* or $ELAAOMS_REDIS_PASSWORD; never logged */
     char    redis_password_file[1024];  /* read by config_finish */
+    char    redis_cluster[1024]; /* "host:port ...": seed nodes of a Redis
+                                    Cluster; "" = one Redis */
+    char    redis_cluster_seed[ELAAOMS_WORKER_CLUSTER_SEEDS][264];
+    size_t  redis_cluster_nseeds;   /* redis_cluster split by config_finish */
     char    payload_dir[1024];
     char    worker_id[128];      /* default: hostname:pid */
     int     heartbeat_secs;

@@ -132,8 +132,9 @@ elaaoms_worker_read_payload(const char *payload_dir,
 }
 
 
-redisContext *
-elaaoms_worker_redis_connect(const elaaoms_worker_config_t *cf,
+/* one Redis: a blocking connection, authenticated when configured */
+static redisContext *
+elaaoms_worker_redis_single(const elaaoms_worker_config_t *cf,
     int timeout_secs)
 {
     redisContext    *rc;
@@ -169,6 +170,79 @@ elaaoms_worker_redis_connect(const elaaoms_worker_config_t *cf,
     }
 
     return rc;
+}
+
+
+/*
+ * A Redis Cluster from redis_cluster's seeds, its slot map read once, so
+ * that a cluster nobody answers for fails here as one Redis would
+ */
+static elaaoms_cluster_t *
+elaaoms_worker_redis_cluster(const elaaoms_worker_config_t *cf,
+    int timeout_secs)
+{
+    char                     err[512];
+    size_t                   i;
+    const char              *seeds[ELAAOMS_WORKER_CLUSTER_SEEDS];
+    elaaoms_cluster_t       *c;
+    elaaoms_cluster_conf_t   ccf;
+
+    for (i = 0; i < cf->redis_cluster_nseeds; i++) {
+        seeds[i] = cf->redis_cluster_seed[i];
+    }
+
+    memset(&ccf, 0, sizeof(ccf));
+    ccf.seeds = seeds;
+    ccf.nseeds = cf->redis_cluster_nseeds;
+    ccf.user = cf->redis_user;
+    ccf.password = cf->redis_password;
+    ccf.timeout_ms = timeout_secs * 1000;
+
+    c = elaaoms_cluster_create(&ccf, err, sizeof(err));
+    if (c == NULL) {
+        elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "redis cluster: %s", err);
+        return NULL;
+    }
+
+    if (elaaoms_cluster_refresh(c, err, sizeof(err)) != 0) {
+        elaaoms_log(ELAAOMS_LOG_WARN, NULL, "redis cluster: %s", err);
+        elaaoms_cluster_free(c);
+        return NULL;
+    }
+
+    return c;
+}
+
+
+elaaoms_redis_t *
+elaaoms_worker_redis_connect(const elaaoms_worker_config_t *cf,
+    int timeout_secs)
+{
+    redisContext       *rc;
+    elaaoms_redis_t    *h;
+    elaaoms_cluster_t  *c;
+
+    /* the handle takes the connection or client, and frees it on failure */
+    if (cf->redis_cluster_nseeds > 0) {
+        c = elaaoms_worker_redis_cluster(cf, timeout_secs);
+        if (c == NULL) {
+            return NULL;
+        }
+        h = elaaoms_redis_cluster(c);
+
+    } else {
+        rc = elaaoms_worker_redis_single(cf, timeout_secs);
+        if (rc == NULL) {
+            return NULL;
+        }
+        h = elaaoms_redis_single(rc);
+    }
+
+    if (h == NULL) {
+        elaaoms_log(ELAAOMS_LOG_ERROR, NULL, "cannot allocate a redis handle");
+    }
+
+    return h;
 }
 
 

@@ -10,6 +10,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
 #include "intake/job.h"
 #include "worker_config.h"
 
@@ -36,7 +37,7 @@ char *elaaoms_worker_read_payload(const char *payload_dir,
     const elaaoms_job_t *job, size_t *len, char *err, size_t errlen);
 
 /* a blocking connection with the given timeout; NULL (logged) on failure */
-redisContext *elaaoms_worker_redis_connect(const elaaoms_worker_config_t *cf,
+elaaoms_redis_t *elaaoms_worker_redis_connect(const elaaoms_worker_config_t *cf,
     int timeout_secs);
 
 #endif /* ELAAOMS_WORKER_IO_H */

@@ -507,6 +507,27 @@ elaaoms_cluster_command_keys(elaaoms_cluster_t *c, int argc,
 
 
 int
+elaaoms_cluster_command_at(elaaoms_cluster_t *c, int slot, int argc,
+    const char **argv, const size_t *argvlen, redisReply **reply, char *err,
+    size_t errlen)
+{
+    elaaoms_cluster_cmd_t   cmd = { argc, argv, argvlen, { 0, 0, 1 } };
+    elaaoms_cluster_req_t   req = { &cmd, 1, 0 };
+
+    *reply = NULL;
+
+    if (argc < 1 || slot < ELAAOMS_CLUSTER_ANY_SLOT
+        || slot >= (int) ELAAOMS_CLUSTER_SLOTS)
+    {
+        snprintf(err, errlen, "no command, or slot %d out of range", slot);
+        return ELAAOMS_CLUSTER_ERR_ARGS;
+    }
+
+    return elaaoms_cluster_run(c, &req, slot, reply, err, errlen);
+}
+
+
+int
 elaaoms_cluster_command(elaaoms_cluster_t *c, int argc, const char **argv,
     const size_t *argvlen, int key_index, redisReply **reply, char *err,
     size_t errlen)
@@ -543,6 +564,42 @@ elaaoms_cluster_numkeys(int argc, const char **argv, const size_t *argvlen)
 
 
 int
+elaaoms_cluster_noscript(const redisReply *r, int argc, const char **argv,
+    const size_t *argvlen, const char *script)
+{
+    return script != NULL && r->type == REDIS_REPLY_ERROR
+           && strncmp(r->str, "NOSCRIPT", 8) == 0
+           && argc > 1 && argvlen[0] == 7
+           && strncasecmp(argv[0], "EVALSHA", 7) == 0;
+}
+
+
+int
+elaaoms_cluster_eval_argv(int argc, const char **argv, const size_t *argvlen,
+    const char *script, size_t script_len, const char ***eval_argv,
+    size_t **eval_argvlen)
+{
+    *eval_argv = malloc((size_t) argc * sizeof(**eval_argv));
+    *eval_argvlen = malloc((size_t) argc * sizeof(**eval_argvlen));
+
+    if (*eval_argv == NULL || *eval_argvlen == NULL) {
+        free(*eval_argv);
+        free(*eval_argvlen);
+        return -1;
+    }
+
+    memcpy(*eval_argv, argv, (size_t) argc * sizeof(**eval_argv));
+    memcpy(*eval_argvlen, argvlen, (size_t) argc * sizeof(**eval_argvlen));
+    (*eval_argv)[0] = "EVAL";
+    (*eval_argvlen)[0] = 4;
+    (*eval_argv)[1] = script;
+    (*eval_argvlen)[1] = script_len;
+
+    return 0;
+}
+
+
+int
 elaaoms_cluster_eval(elaaoms_cluster_t *c, int argc, const char **argv,
     const size_t *argvlen, const char *script, size_t script_len,
     redisReply **reply, char *err, size_t errlen)
@@ -570,10 +627,8 @@ elaaoms_cluster_eval(elaaoms_cluster_t *c, int argc, const char **argv,
     rc = elaaoms_cluster_command_keys(c, argc, argv, argvlen, &keys, reply,
                                       err, errlen);
 
-    if (rc != ELAAOMS_CLUSTER_OK || script == NULL
-        || (*reply)->type != REDIS_REPLY_ERROR
-        || strncmp((*reply)->str, "NOSCRIPT", 8) != 0
-        || argvlen[0] != 7 || strncasecmp(argv[0], "EVALSHA", 7) != 0)
+    if (rc != ELAAOMS_CLUSTER_OK
+        || !elaaoms_cluster_noscript(*reply, argc, argv, argvlen, script))
     {
         return rc;
     }
@@ -582,22 +637,13 @@ elaaoms_cluster_eval(elaaoms_cluster_t *c, int argc, const char **argv,
     freeReplyObject(*reply);
     *reply = NULL;
 
-    eval_argv = malloc((size_t) argc * sizeof(*eval_argv));
-    eval_argvlen = malloc((size_t) argc * sizeof(*eval_argvlen));
-
-    if (eval_argv == NULL || eval_argvlen == NULL) {
-        free(eval_argv);
-        free(eval_argvlen);
+    if (elaaoms_cluster_eval_argv(argc, argv, argvlen, script, script_len,
+                                  &eval_argv, &eval_argvlen)
+        != 0)
+    {
         snprintf(err, errlen, "out of memory");
         return ELAAOMS_CLUSTER_ERR_IO;
     }
-
-    memcpy(eval_argv, argv, (size_t) argc * sizeof(*eval_argv));
-    memcpy(eval_argvlen, argvlen, (size_t) argc * sizeof(*eval_argvlen));
-    eval_argv[0] = "EVAL";
-    eval_argvlen[0] = 4;
-    eval_argv[1] = script;
-    eval_argvlen[1] = script_len;
 
     rc = elaaoms_cluster_command_keys(c, argc, eval_argv, eval_argvlen, &keys,
                                       reply, err, errlen);
@@ -633,9 +679,9 @@ elaaoms_cluster_multi(elaaoms_cluster_t *c,
 }
 
 
-redisContext *
-elaaoms_cluster_key_context(elaaoms_cluster_t *c, const char *key,
-    size_t len, char *err, size_t errlen)
+elaaoms_cluster_conn_t *
+elaaoms_cluster_key_conn(elaaoms_cluster_t *c, const char *key, size_t len,
+    char *err, size_t errlen)
 {
     char                     ignored[256];
     unsigned                 attempt;
@@ -656,7 +702,7 @@ elaaoms_cluster_key_context(elaaoms_cluster_t *c, const char *key,
         switch (elaaoms_cluster_conn_open(c, conn, err, errlen)) {
 
         case ELAAOMS_CLUSTER_SENT:
-            return conn->ctx;
+            return conn;
 
         case ELAAOMS_CLUSTER_REFUSED:
             return NULL;
@@ -670,4 +716,63 @@ elaaoms_cluster_key_context(elaaoms_cluster_t *c, const char *key,
             (void) elaaoms_cluster_refresh(c, ignored, sizeof(ignored));
         }
     }
+}
+
+
+redisContext *
+elaaoms_cluster_key_context(elaaoms_cluster_t *c, const char *key,
+    size_t len, char *err, size_t errlen)
+{
+    elaaoms_cluster_conn_t  *conn;
+
+    conn = elaaoms_cluster_key_conn(c, key, len, err, errlen);
+
+    return conn ? conn->ctx : NULL;
+}
+
+
+int
+elaaoms_cluster_master_conn(elaaoms_cluster_t *c, size_t i,
+    elaaoms_cluster_conn_t **conn, char *err, size_t errlen)
+{
+    size_t                       r, k, seen;
+    const elaaoms_slot_range_t  *range, *before;
+
+    if (c->map.nranges == 0
+        && elaaoms_cluster_refresh(c, err, errlen) != 0)
+    {
+        return -1;
+    }
+
+    seen = 0;
+
+    for (r = 0; r < c->map.nranges; r++) {
+        range = &c->map.ranges[r];
+
+        /* a master serving several ranges counts at its first */
+        for (k = 0; k < r; k++) {
+            before = &c->map.ranges[k];
+            if (before->master.port == range->master.port
+                && strcmp(before->master.host, range->master.host) == 0)
+            {
+                break;
+            }
+        }
+
+        if (k < r || seen++ != i) {
+            continue;
+        }
+
+        *conn = elaaoms_cluster_conn(c, range->master.host,
+                                     range->master.port);
+        if (*conn == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+
+        return elaaoms_cluster_conn_open(c, *conn, err, errlen)
+               == ELAAOMS_CLUSTER_SENT ? 1 : -1;
+    }
+
+    return 0;
 }

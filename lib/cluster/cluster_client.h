@@ -105,6 +105,15 @@ int elaaoms_cluster_command(elaaoms_cluster_t *c, int argc,
     const char **argv, const size_t *argvlen, int key_index,
     redisReply **reply, char *err, size_t errlen);
 
+/*
+ * One command to the master of slot (0 .. 16383; -1: any master), with
+ * the same redirections and retries: for a caller that found the slot
+ * itself (elaaoms_command_slot()).
+ */
+int elaaoms_cluster_command_at(elaaoms_cluster_t *c, int slot, int argc,
+    const char **argv, const size_t *argvlen, redisReply **reply, char *err,
+    size_t errlen);
+
 /* one command with several keys, all in one slot (else CROSSSLOT) */
 int elaaoms_cluster_command_keys(elaaoms_cluster_t *c, int argc,
     const char **argv, const size_t *argvlen,

@@ -141,6 +141,7 @@ elaaoms_cluster_conn_open(elaaoms_cluster_t *c, elaaoms_cluster_conn_t *conn,
     }
 
     conn->ctx = redisConnectWithTimeout(conn->host, conn->port, c->timeout);
+    conn->opened++;
 
     if (conn->ctx == NULL || conn->ctx->err) {
         snprintf(err, errlen, "connect to %s:%d: %s", conn->host, conn->port,

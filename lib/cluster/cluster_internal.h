@@ -15,9 +15,10 @@
 
 /* one node, by address; ctx is NULL until needed and after a failure */
 typedef struct {
-    char           host[ELAAOMS_CLUSTER_HOST_MAX];
-    int            port;
-    redisContext  *ctx;
+    char            host[ELAAOMS_CLUSTER_HOST_MAX];
+    int             port;
+    redisContext   *ctx;
+    unsigned long   opened;     /* connections made: a WATCH is on one */
 } elaaoms_cluster_conn_t;
 
 /* what goes to one node: one command, or a transaction of several */
@@ -64,6 +65,33 @@ elaaoms_cluster_conn_t *elaaoms_cluster_conn(elaaoms_cluster_t *c,
  */
 int elaaoms_cluster_conn_open(elaaoms_cluster_t *c,
     elaaoms_cluster_conn_t *conn, char *err, size_t errlen);
+
+/*
+ * The connection to the master of key's slot, opened; NULL with err set
+ * (elaaoms_cluster_key_context() is its context)
+ */
+elaaoms_cluster_conn_t *elaaoms_cluster_key_conn(elaaoms_cluster_t *c,
+    const char *key, size_t len, char *err, size_t errlen);
+
+/*
+ * The i-th distinct master of the slot map, opened: *conn set and 1; 0
+ * past the last; -1 with err set when the map cannot be read or the node
+ * cannot be reached
+ */
+int elaaoms_cluster_master_conn(elaaoms_cluster_t *c, size_t i,
+    elaaoms_cluster_conn_t **conn, char *err, size_t errlen);
+
+/* r is NOSCRIPT to argv's EVALSHA, and script (the body) is given */
+int elaaoms_cluster_noscript(const redisReply *r, int argc,
+    const char **argv, const size_t *argvlen, const char *script);
+
+/*
+ * argv as EVAL with the script's body in place of the sha: two malloc()ed
+ * arrays the caller frees; 0, or -1 when out of memory
+ */
+int elaaoms_cluster_eval_argv(int argc, const char **argv,
+    const size_t *argvlen, const char *script, size_t script_len,
+    const char ***eval_argv, size_t **eval_argvlen);
 
 void elaaoms_cluster_conn_close(elaaoms_cluster_conn_t *conn);
 

@@ -116,12 +116,13 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 
 
 static int
-fail_reply(char *err, size_t errlen, redisContext *rc, redisReply *r,
+fail_reply(char *err, size_t errlen, elaaoms_redis_t *rc, redisReply *r,
     const char *what)
 {
     if (r == NULL) {
         return fail(err, errlen, "%s: %s", what,
-                    rc->err ? rc->errstr : "no reply");
+                    elaaoms_redis_err(rc) ? elaaoms_redis_errstr(rc)
+                                          : "no reply");
     }
 
     if (r->type == REDIS_REPLY_ERROR) {
@@ -148,7 +149,7 @@ check_ids(const char *org, const char *caller, char *err, size_t errlen)
 
 
 int
-elaaoms_context_note_call(redisContext *rc, const char *org,
+elaaoms_context_note_call(elaaoms_redis_t *rc, const char *org,
     const char *caller, const char *conversation_id, int64_t when,
     char *err, size_t errlen)
 {
@@ -185,7 +186,7 @@ elaaoms_context_note_call(redisContext *rc, const char *org,
     argv[5] = conversation_id;
     argv[6] = t;
 
-    r = redisCommandArgv(rc, 7, argv, NULL);
+    r = elaaoms_redis_command_argv(rc, 7, argv, NULL);
     if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
         fail_reply(err, errlen, rc, r, "note call");
         if (r) {
@@ -209,7 +210,7 @@ rec_when(const elaaoms_memory_record_t *r)
 
 
 int
-elaaoms_context_history(redisContext *rc, const char *org,
+elaaoms_context_history(elaaoms_redis_t *rc, const char *org,
     const char *caller, const elaaoms_memory_record_t *recs, size_t n,
     elaaoms_call_history_t *out, char *err, size_t errlen)
 {
@@ -236,7 +237,7 @@ elaaoms_context_history(redisContext *rc, const char *org,
     argv[0] = "HGETALL";
     argv[1] = calls;
 
-    r = redisCommandArgv(rc, 2, argv, NULL);
+    r = elaaoms_redis_command_argv(rc, 2, argv, NULL);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
         fail_reply(err, errlen, rc, r, "calls");
         if (r) {
@@ -271,7 +272,7 @@ elaaoms_context_history(redisContext *rc, const char *org,
     argv[0] = "SCARD";
     argv[1] = convs;
 
-    r = redisCommandArgv(rc, 2, argv, NULL);
+    r = elaaoms_redis_command_argv(rc, 2, argv, NULL);
     if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
         fail_reply(err, errlen, rc, r, "conversations");
         if (r) {
@@ -345,7 +346,7 @@ agents_add(ctx_agent_t *agents, size_t *n, const char *id, size_t len,
 
 
 static int
-smembers_add(redisContext *rc, const char *key, ctx_agent_t *agents,
+smembers_add(elaaoms_redis_t *rc, const char *key, ctx_agent_t *agents,
     size_t *n, char *err, size_t errlen)
 {
     size_t       i;
@@ -355,7 +356,7 @@ smembers_add(redisContext *rc, const char *key, ctx_agent_t *agents,
     argv[0] = "SMEMBERS";
     argv[1] = key;
 
-    r = redisCommandArgv(rc, 2, argv, NULL);
+    r = elaaoms_redis_command_argv(rc, 2, argv, NULL);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
         fail_reply(err, errlen, rc, r, "smembers");
         if (r) {
@@ -383,12 +384,12 @@ smembers_add(redisContext *rc, const char *key, ctx_agent_t *agents,
 
 /* the Redis server's clock, microseconds */
 static int64_t
-redis_time_us(redisContext *rc)
+redis_time_us(elaaoms_redis_t *rc)
 {
     int64_t      us;
     redisReply  *r;
 
-    r = redisCommand(rc, "TIME");
+    r = elaaoms_redis_command(rc, "TIME");
     if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2
         || r->element[0]->type != REDIS_REPLY_STRING
         || r->element[1]->type != REDIS_REPLY_STRING)
@@ -408,7 +409,7 @@ redis_time_us(redisContext *rc)
 
 
 static void
-load_profile(redisContext *rc, const char *org, ctx_agent_t *a)
+load_profile(elaaoms_redis_t *rc, const char *org, ctx_agent_t *a)
 {
     char         key[ELAAOMS_MEMORY_KEY_MAX];
     redisReply  *r;
@@ -421,7 +422,7 @@ load_profile(redisContext *rc, const char *org, ctx_agent_t *a)
     argv[0] = "GET";
     argv[1] = key;
 
-    r = redisCommandArgv(rc, 2, argv, NULL);
+    r = elaaoms_redis_command_argv(rc, 2, argv, NULL);
     if (r != NULL && r->type == REDIS_REPLY_STRING
         && elaaoms_agent_profile_parse(r->str, &a->profile, NULL) == 0)
     {
@@ -565,7 +566,7 @@ build_doc(const ctx_refresh_t *rf, ctx_agent_t *a, const char *agent_id,
 
 
 int
-elaaoms_context_refresh(redisContext *rc,
+elaaoms_context_refresh(elaaoms_redis_t *rc,
     const elaaoms_context_refresh_req_t *req,
     elaaoms_context_refresh_stats_t *stats, char *err, size_t errlen)
 {
@@ -680,7 +681,7 @@ elaaoms_context_refresh(redisContext *rc,
             argvlen[2 + i] = strlen(agents[i].id);
         }
 
-        r = redisCommandArgv(rc, (int) (2 + nsadd), argv, argvlen);
+        r = elaaoms_redis_command_argv(rc, (int) (2 + nsadd), argv, argvlen);
         if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
             fail_reply(err, errlen, rc, r, "sadd agents");
             if (r) {
@@ -702,7 +703,8 @@ elaaoms_context_refresh(redisContext *rc,
     /* the snapshot's time, then the snapshot */
     built_us = redis_time_us(rc);
     if (built_us < 0) {
-        fail(err, errlen, "time: %s", rc->err ? rc->errstr : "bad reply");
+        fail(err, errlen, "time: %s",
+             elaaoms_redis_err(rc) ? elaaoms_redis_errstr(rc) : "bad reply");
         goto done;
     }
 
@@ -819,7 +821,7 @@ elaaoms_context_refresh(redisContext *rc,
         argvlen[argc++] = strlen(agents[i].set_ids);
     }
 
-    r = redisCommandArgv(rc, (int) argc, argv, argvlen);
+    r = elaaoms_redis_command_argv(rc, (int) argc, argv, argvlen);
     if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
         fail_reply(err, errlen, rc, r, "write contexts");
         if (r) {

@@ -57,6 +57,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
 #include "context/context_build.h"
 
 #define ELAAOMS_CONTEXT_KEY_CALLS       "calls"
@@ -116,7 +117,7 @@ typedef struct {
  * lowered / last_seen raised to `when`), once per conversation id (one
  * EVAL).  1 counted, 0 already counted, -1 error.
  */
-int elaaoms_context_note_call(redisContext *rc, const char *org,
+int elaaoms_context_note_call(elaaoms_redis_t *rc, const char *org,
     const char *caller, const char *conversation_id, int64_t when,
     char *err, size_t errlen);
 
@@ -126,7 +127,7 @@ int elaaoms_context_note_call(redisContext *rc, const char *org,
  * the oldest memory, last_seen at least the newest).  recs may be NULL.
  * 0 or -1.
  */
-int elaaoms_context_history(redisContext *rc, const char *org,
+int elaaoms_context_history(elaaoms_redis_t *rc, const char *org,
     const char *caller, const elaaoms_memory_record_t *recs, size_t n,
     elaaoms_call_history_t *out, char *err, size_t errlen);
 
@@ -157,7 +158,7 @@ typedef struct {
     const elaaoms_context_refresh_opts_t   *opts;        /* NULL: all zero */
 } elaaoms_context_refresh_req_t;
 
-int elaaoms_context_refresh(redisContext *rc,
+int elaaoms_context_refresh(elaaoms_redis_t *rc,
     const elaaoms_context_refresh_req_t *req,
     elaaoms_context_refresh_stats_t *stats, char *err, size_t errlen);
 

@@ -13,7 +13,8 @@
  * documents it writes current, in the same script as the documents.  The
  * retention sweep drops sets replaced longer ago than the audit retention:
  * no audit entry still kept can name them.  Erasing the caller deletes the
- * hash with the caller's other keys.
+ * hash with the caller's other keys.  The worker's reads and pruning:
+ * served_set_store.h.
  */
 
 #ifndef ELAAOMS_CONTEXT_SERVED_SET_H
@@ -21,7 +22,6 @@
 
 #include <stddef.h>
 
-#include <hiredis/hiredis.h>
 
 #define ELAAOMS_SERVED_SET_ID_LEN      16
 #define ELAAOMS_CONTEXT_KEY_SERVED     "served"
@@ -45,18 +45,5 @@ int elaaoms_served_set_id_valid(const char *s, size_t len);
  */
 const char *elaaoms_served_set_ids(const char *v, size_t len,
     size_t *ids_len, long long *replaced);
-
-/*
- * Worker side (blocking hiredis).  The ids of a set of the caller into
- * *ids (malloc'd): 1, 0 when the caller has no such set, -1 on a Redis
- * error (err set).
- */
-int elaaoms_served_set_lookup(redisContext *rc, const char *org,
-    const char *caller, const char *set_id, char **ids, char *err,
-    size_t errlen);
-
-/* drops the caller's sets replaced before cutoff (unix): their count, or -1 */
-long elaaoms_served_sets_prune(redisContext *rc, const char *org,
-    const char *caller, long long cutoff);
 
 #endif /* ELAAOMS_CONTEXT_SERVED_SET_H */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "context/served_set.h"
+#include "context/served_set_store.h"
 #include "store/redis_keys.h"
 
 
@@ -30,7 +30,7 @@ static const char  prune_lua[] =
 
 
 int
-elaaoms_served_set_lookup(redisContext *rc, const char *org,
+elaaoms_served_set_lookup(elaaoms_redis_t *rc, const char *org,
     const char *caller, const char *set_id, char **ids, char *err,
     size_t errlen)
 {
@@ -48,13 +48,13 @@ elaaoms_served_set_lookup(redisContext *rc, const char *org,
         return 0;
     }
 
-    r = redisCommand(rc, "HGET %s %s", key, set_id);
+    r = elaaoms_redis_command(rc, "HGET %s %s", key, set_id);
     if (r == NULL || (r->type != REDIS_REPLY_STRING
                       && r->type != REDIS_REPLY_NIL))
     {
         snprintf(err, errlen, "served set: %s",
                  r ? (r->type == REDIS_REPLY_ERROR ? r->str : "bad reply")
-                   : rc->errstr);
+                   : elaaoms_redis_errstr(rc));
         if (r) {
             freeReplyObject(r);
         }
@@ -80,7 +80,7 @@ elaaoms_served_set_lookup(redisContext *rc, const char *org,
 
 
 long
-elaaoms_served_sets_prune(redisContext *rc, const char *org,
+elaaoms_served_sets_prune(elaaoms_redis_t *rc, const char *org,
     const char *caller, long long cutoff)
 {
     long         n;
@@ -93,7 +93,7 @@ elaaoms_served_sets_prune(redisContext *rc, const char *org,
         return 0;
     }
 
-    r = redisCommand(rc, "EVAL %s 1 %s %lld", prune_lua, key, cutoff);
+    r = elaaoms_redis_command(rc, "EVAL %s 1 %s %lld", prune_lua, key, cutoff);
     if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
         if (r) {
             freeReplyObject(r);

@@ -75,11 +75,11 @@ elaaoms_erase_ids_free(elaaoms_erase_ids_t *s)
 
 
 static int
-elaaoms_erase_fail(char *err, size_t errlen, redisContext *rc,
+elaaoms_erase_fail(char *err, size_t errlen, elaaoms_redis_t *rc,
     redisReply *r, const char *what)
 {
     snprintf(err, errlen, "%s: %s", what,
-             r == NULL ? rc->errstr
+             r == NULL ? elaaoms_redis_errstr(rc)
              : r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
     if (r) {
         freeReplyObject(r);
@@ -90,13 +90,13 @@ elaaoms_erase_fail(char *err, size_t errlen, redisContext *rc,
 
 /* adds the members of a set of conversation ids */
 static int
-elaaoms_erase_add_set(redisContext *rc, const char *key,
+elaaoms_erase_add_set(elaaoms_redis_t *rc, const char *key,
     elaaoms_erase_ids_t *ids, char *err, size_t errlen)
 {
     size_t       i;
     redisReply  *r;
 
-    r = redisCommand(rc, "SMEMBERS %s", key);
+    r = elaaoms_redis_command(rc, "SMEMBERS %s", key);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
         return elaaoms_erase_fail(err, errlen, rc, r, "smembers");
     }
@@ -122,7 +122,7 @@ elaaoms_erase_add_set(redisContext *rc, const char *key,
  * of a collected conversation.  -1 or the sum of visit's answers.
  */
 static long
-elaaoms_erase_jobs(redisContext *rc, const char *key, int zset,
+elaaoms_erase_jobs(elaaoms_redis_t *rc, const char *key, int zset,
     const char *org, const char *caller, elaaoms_erase_ids_t *ids,
     elaaoms_erase_visit_pt visit, void *data, char *err, size_t errlen)
 {
@@ -132,7 +132,8 @@ elaaoms_erase_jobs(redisContext *rc, const char *key, int zset,
     redisReply     *r;
     elaaoms_job_t   job;
 
-    r = redisCommand(rc, zset ? "ZRANGE %s 0 -1" : "LRANGE %s 0 -1", key);
+    r = elaaoms_redis_command(rc, zset ? "ZRANGE %s 0 -1" : "LRANGE %s 0 -1",
+                              key);
     if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
         return elaaoms_erase_fail(err, errlen, rc, r, "job list");
     }
@@ -184,7 +185,7 @@ elaaoms_erase_jobs(redisContext *rc, const char *key, int zset,
 /* erasure's visit: a job's exact value out of its list or delayed set,
    an audit entry ([id, fields]) out of the stream */
 static long
-elaaoms_erase_remove(void *data, redisContext *rc, const char *key,
+elaaoms_erase_remove(void *data, elaaoms_redis_t *rc, const char *key,
     int zset, const redisReply *item, char *err, size_t errlen)
 {
     long         n;
@@ -193,11 +194,11 @@ elaaoms_erase_remove(void *data, redisContext *rc, const char *key,
     (void) data;
 
     if (item->type == REDIS_REPLY_ARRAY) {
-        d = redisCommand(rc, "XDEL %s %b", key, item->element[0]->str,
-                         item->element[0]->len);
+        d = elaaoms_redis_command(rc, "XDEL %s %b", key, item->element[0]->str,
+                                  item->element[0]->len);
     } else {
-        d = redisCommand(rc, zset ? "ZREM %s %b" : "LREM %s 0 %b", key,
-                         item->str, item->len);
+        d = elaaoms_redis_command(rc, zset ? "ZREM %s %b" : "LREM %s 0 %b", key,
+                                  item->str, item->len);
     }
 
     if (d == NULL || d->type != REDIS_REPLY_INTEGER) {
@@ -212,7 +213,7 @@ elaaoms_erase_remove(void *data, redisContext *rc, const char *key,
 
 /* every job list of org: ready, failed, invalid, each worker's, delayed */
 static int
-elaaoms_erase_all_jobs(redisContext *rc, const char *org, const char *caller,
+elaaoms_erase_all_jobs(elaaoms_redis_t *rc, const char *org, const char *caller,
     elaaoms_erase_ids_t *ids, elaaoms_erase_visit_pt visit, void *data,
     size_t *total, char *err, size_t errlen)
 {
@@ -225,7 +226,7 @@ elaaoms_erase_all_jobs(redisContext *rc, const char *org, const char *caller,
         ELAAOMS_JOBS_DELAYED
     };
 
-    workers = redisCommand(rc, "HKEYS %s", ELAAOMS_KEY_WORKERS);
+    workers = elaaoms_redis_command(rc, "HKEYS %s", ELAAOMS_KEY_WORKERS);
     if (workers == NULL || workers->type != REDIS_REPLY_ARRAY) {
         return elaaoms_erase_fail(err, errlen, rc, workers, "workers");
     }
@@ -271,7 +272,7 @@ elaaoms_erase_all_jobs(redisContext *rc, const char *org, const char *caller,
 
 
 int
-elaaoms_caller_conversations(redisContext *rc, const char *org,
+elaaoms_caller_conversations(elaaoms_redis_t *rc, const char *org,
     const char *caller, elaaoms_erase_ids_t *ids, char *err, size_t errlen)
 {
     char  key[ELAAOMS_KEY_MAX];
@@ -301,7 +302,7 @@ elaaoms_caller_conversations(redisContext *rc, const char *org,
 
 
 int
-elaaoms_caller_jobs(redisContext *rc, const char *org, const char *caller,
+elaaoms_caller_jobs(elaaoms_redis_t *rc, const char *org, const char *caller,
     elaaoms_erase_ids_t *ids, elaaoms_erase_visit_pt visit, void *data,
     size_t *total, char *err, size_t errlen)
 {
@@ -314,7 +315,7 @@ elaaoms_caller_jobs(redisContext *rc, const char *org, const char *caller,
 
 /* the audit entries that name the caller, read in pages */
 int
-elaaoms_caller_audit(redisContext *rc, const char *org, const char *caller,
+elaaoms_caller_audit(elaaoms_redis_t *rc, const char *org, const char *caller,
     elaaoms_erase_visit_pt visit, void *data, size_t *total, char *err,
     size_t errlen)
 {
@@ -333,7 +334,7 @@ elaaoms_caller_audit(redisContext *rc, const char *org, const char *caller,
     strcpy(start, "-");
 
     for ( ;; ) {
-        r = redisCommand(rc, "XRANGE %s %s + COUNT 500", key, start);
+        r = elaaoms_redis_command(rc, "XRANGE %s %s + COUNT 500", key, start);
         if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
             return elaaoms_erase_fail(err, errlen, rc, r, "xrange");
         }
@@ -422,7 +423,7 @@ elaaoms_conversation_keys(char keys[][ELAAOMS_KEY_MAX], const char *org,
 
 
 int
-elaaoms_conversation_erase(redisContext *rc, const char *payload_dir,
+elaaoms_conversation_erase(elaaoms_redis_t *rc, const char *payload_dir,
     const char *org, const char *conversation_id, size_t *files, char *err,
     size_t errlen)
 {
@@ -442,7 +443,7 @@ elaaoms_conversation_erase(redisContext *rc, const char *payload_dir,
         argv[i + 1] = keys[i];
     }
 
-    r = redisCommandArgv(rc, (int) nkeys + 1, argv, NULL);
+    r = elaaoms_redis_command_argv(rc, (int) nkeys + 1, argv, NULL);
     if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
         return elaaoms_erase_fail(err, errlen, rc, r, "del conversation");
     }
@@ -450,7 +451,7 @@ elaaoms_conversation_erase(redisContext *rc, const char *payload_dir,
 
     /* the status page's list of recent conversations */
     if (elaaoms_key_recent(keys[0], ELAAOMS_KEY_MAX, org) >= 0) {
-        r = redisCommand(rc, "ZREM %s %s", keys[0], conversation_id);
+        r = elaaoms_redis_command(rc, "ZREM %s %s", keys[0], conversation_id);
         if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
             return elaaoms_erase_fail(err, errlen, rc, r, "zrem recent");
         }
@@ -467,7 +468,7 @@ elaaoms_conversation_erase(redisContext *rc, const char *payload_dir,
 
 
 int
-elaaoms_caller_forgotten(redisContext *rc, const char *org,
+elaaoms_caller_forgotten(elaaoms_redis_t *rc, const char *org,
     const char *caller)
 {
     int          v;
@@ -482,7 +483,7 @@ elaaoms_caller_forgotten(redisContext *rc, const char *org,
         return -1;
     }
 
-    r = redisCommand(rc, "EXISTS %s", key);
+    r = elaaoms_redis_command(rc, "EXISTS %s", key);
     if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
         if (r) {
             freeReplyObject(r);
@@ -497,16 +498,24 @@ elaaoms_caller_forgotten(redisContext *rc, const char *org,
 
 
 int
-elaaoms_caller_erase_touch(redisContext *rc, const char *org,
+elaaoms_caller_erase_touch(elaaoms_redis_t *rc, const char *org,
     const char *caller, char *err, size_t errlen)
 {
     int          i, ok;
     char         keys[ELAAOMS_ERASE_TOUCH_KEYS][ELAAOMS_KEY_MAX];
-    const char  *argv[ELAAOMS_ERASE_TOUCH_KEYS + 1];
-    redisReply  *r;
+    const char       *argv[ELAAOMS_ERASE_TOUCH_KEYS + 1];
+    redisReply       *r;
+    elaaoms_redis_t  *tx;
 
     if (elaaoms_caller_erase_touch_keys(keys, org, caller) != 0) {
         snprintf(err, errlen, "key too long");
+        return -1;
+    }
+
+    /* the caller's keys share a slot: one connection for the MULTI */
+    tx = elaaoms_redis_key_context(rc, keys[0]);
+    if (tx == NULL) {
+        snprintf(err, errlen, "erase touch: %s", elaaoms_redis_errstr(rc));
         return -1;
     }
 
@@ -517,17 +526,21 @@ elaaoms_caller_erase_touch(redisContext *rc, const char *org,
 
     /* the HSET makes sure the watched index is written, even when the
      * caller had no memory yet; the DEL takes it away again */
-    redisAppendCommand(rc, "MULTI");
-    redisAppendCommand(rc, "HSET %s %s 1", keys[0], ELAAOMS_ERASE_TOUCH_FIELD);
-    redisAppendCommandArgv(rc, ELAAOMS_ERASE_TOUCH_KEYS + 1, argv, NULL);
-    redisAppendCommand(rc, "EXEC");
+    elaaoms_redis_append(tx, "MULTI");
+    elaaoms_redis_append(tx, "HSET %s %s 1", keys[0],
+                         ELAAOMS_ERASE_TOUCH_FIELD);
+    elaaoms_redis_append_argv(tx, ELAAOMS_ERASE_TOUCH_KEYS + 1, argv, NULL);
+    elaaoms_redis_append(tx, "EXEC");
 
     ok = 1;
     for (i = 0; i < 4; i++) {
         r = NULL;
-        if (redisGetReply(rc, (void **) &r) != REDIS_OK || r == NULL) {
+        if (elaaoms_redis_get_reply(tx, (void **) &r) != REDIS_OK
+            || r == NULL)
+        {
             snprintf(err, errlen, "erase touch: %s",
-                     rc->errstr[0] ? rc->errstr : "no reply");
+                     elaaoms_redis_errstr(tx)[0] ? elaaoms_redis_errstr(tx)
+                                                 : "no reply");
             return -1;
         }
         ok = ok && r->type != REDIS_REPLY_ERROR
@@ -545,7 +558,7 @@ elaaoms_caller_erase_touch(redisContext *rc, const char *org,
 
 
 int
-elaaoms_caller_erase(redisContext *rc, const char *payload_dir,
+elaaoms_caller_erase(elaaoms_redis_t *rc, const char *payload_dir,
     const char *org, const char *caller, long ttl,
     elaaoms_erase_counts_t *counts, char *err, size_t errlen)
 {
@@ -567,7 +580,7 @@ elaaoms_caller_erase(redisContext *rc, const char *payload_dir,
     }
 
     /* first: intake and the worker drop the caller from now on */
-    r = redisCommand(rc, "SET %s 1 EX %ld", key, ttl > 0 ? ttl : 1);
+    r = elaaoms_redis_command(rc, "SET %s 1 EX %ld", key, ttl > 0 ? ttl : 1);
     if (r == NULL || r->type != REDIS_REPLY_STATUS) {
         return elaaoms_erase_fail(err, errlen, rc, r, "tombstone");
     }
@@ -613,7 +626,7 @@ elaaoms_caller_erase(redisContext *rc, const char *payload_dir,
         goto done;
     }
 
-    r = redisCommand(rc, "DEL %s", key);
+    r = elaaoms_redis_command(rc, "DEL %s", key);
     if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
         elaaoms_erase_fail(err, errlen, rc, r, "del conversation index");
         goto done;

@@ -34,6 +34,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
 #include "store/redis_keys.h"
 
 typedef struct {
@@ -49,7 +50,7 @@ typedef struct {
  * ttl: the tombstone's life in seconds.  0, or -1 with err set (erasure
  * can be run again: every step is idempotent).
  */
-int elaaoms_caller_erase(redisContext *rc, const char *payload_dir,
+int elaaoms_caller_erase(elaaoms_redis_t *rc, const char *payload_dir,
     const char *org, const char *caller, long ttl,
     elaaoms_erase_counts_t *counts, char *err, size_t errlen);
 
@@ -66,7 +67,7 @@ int elaaoms_caller_erase_touch_keys(char keys[][ELAAOMS_KEY_MAX],
     const char *org, const char *caller);
 
 /* that MULTI, blocking; 0, or -1 with err set */
-int elaaoms_caller_erase_touch(redisContext *rc, const char *org,
+int elaaoms_caller_erase_touch(elaaoms_redis_t *rc, const char *org,
     const char *caller, char *err, size_t errlen);
 
 /*
@@ -88,7 +89,7 @@ void elaaoms_erase_ids_free(elaaoms_erase_ids_t *ids);
  * its index, the memory store's registry, the contexts' call_ids and the
  * conversations of the jobs naming the caller.  0 or -1 with err set.
  */
-int elaaoms_caller_conversations(redisContext *rc, const char *org,
+int elaaoms_caller_conversations(elaaoms_redis_t *rc, const char *org,
     const char *caller, elaaoms_erase_ids_t *ids, char *err, size_t errlen);
 
 /*
@@ -97,20 +98,21 @@ int elaaoms_caller_conversations(redisContext *rc, const char *org,
  * ...]] of stream key).  Answers -1 (err set) to stop, else a count the
  * walk sums into *total.
  */
-typedef long (*elaaoms_erase_visit_pt)(void *data, redisContext *rc,
+typedef long (*elaaoms_erase_visit_pt)(void *data, elaaoms_redis_t *rc,
     const char *key, int zset, const redisReply *item, char *err,
     size_t errlen);
 
 /* the jobs of every list of org that name the caller or one of ids;
    total may be NULL.  0 or -1 */
-int elaaoms_caller_jobs(redisContext *rc, const char *org, const char *caller,
-    elaaoms_erase_ids_t *ids, elaaoms_erase_visit_pt visit, void *data,
-    size_t *total, char *err, size_t errlen);
-
-/* the entries of the org's audit stream whose caller is the caller */
-int elaaoms_caller_audit(redisContext *rc, const char *org, const char *caller,
+int elaaoms_caller_jobs(elaaoms_redis_t *rc, const char *org,
+    const char *caller, elaaoms_erase_ids_t *ids,
     elaaoms_erase_visit_pt visit, void *data, size_t *total, char *err,
     size_t errlen);
+
+/* the entries of the org's audit stream whose caller is the caller */
+int elaaoms_caller_audit(elaaoms_redis_t *rc, const char *org,
+    const char *caller, elaaoms_erase_visit_pt visit, void *data,
+    size_t *total, char *err, size_t errlen);
 
 /*
  * The Redis keys of one conversation that erasure deletes: its hash, its
@@ -127,12 +129,12 @@ size_t elaaoms_conversation_keys(char keys[][ELAAOMS_KEY_MAX],
  * and payload directory.  *files (may be NULL) counts the files removed.
  * 0 or -1 with err set.
  */
-int elaaoms_conversation_erase(redisContext *rc, const char *payload_dir,
+int elaaoms_conversation_erase(elaaoms_redis_t *rc, const char *payload_dir,
     const char *org, const char *conversation_id, size_t *files, char *err,
     size_t errlen);
 
 /* 1 when the caller of org has a tombstone, 0 when not, -1 error */
-int elaaoms_caller_forgotten(redisContext *rc, const char *org,
+int elaaoms_caller_forgotten(elaaoms_redis_t *rc, const char *org,
     const char *caller);
 
 #endif /* ELAAOMS_CALLER_ERASE_H */

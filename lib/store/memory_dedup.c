@@ -641,7 +641,7 @@ elaaoms_dedup_link(elaaoms_memory_record_t *recs, elaaoms_dedup_aux_t *aux,
 
 /* one pass: decisions on a fresh read, then the commit; 1, 0 or -1 */
 static int
-elaaoms_dedup_apply_once(redisContext *rc, const elaaoms_memory_apply_t *a,
+elaaoms_dedup_apply_once(elaaoms_redis_t *rc, const elaaoms_memory_apply_t *a,
     const elaaoms_extracted_list_t *list, elaaoms_memory_apply_counts_t *c,
     char *err, size_t errlen)
 {
@@ -859,7 +859,7 @@ done:
 
 
 int
-elaaoms_memory_store_apply(redisContext *rc, const elaaoms_memory_apply_t *a,
+elaaoms_memory_store_apply(elaaoms_redis_t *rc, const elaaoms_memory_apply_t *a,
     const elaaoms_extracted_list_t *list, elaaoms_memory_apply_counts_t *counts,
     char *err, size_t errlen)
 {

@@ -89,6 +89,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
 #include "store/memory_record.h"
 #include "store/memory_types.h"
 #include "search/tokenize.h"
@@ -214,7 +215,7 @@ typedef struct {
  * 0 (counts filled) or -1 (also for vectors without a valid model or
  * dimension).
  */
-int elaaoms_memory_store_apply(redisContext *rc,
+int elaaoms_memory_store_apply(elaaoms_redis_t *rc,
     const elaaoms_memory_apply_t *a, const elaaoms_extracted_list_t *list,
     elaaoms_memory_apply_counts_t *counts, char *err, size_t errlen);
 

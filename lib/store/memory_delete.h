@@ -21,6 +21,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
 #include "store/memory_types.h"
 #include "store/redis_keys.h"
 
@@ -57,7 +58,7 @@ int elaaoms_memory_delete_cmd(elaaoms_memory_delete_cmd_t *cmd,
  * The three commands on a blocking connection (pipelined): the script's
  * answer (1 deleted, 0 unknown id), or -1 when Redis failed.
  */
-int elaaoms_memory_delete_run(redisContext *rc,
+int elaaoms_memory_delete_run(elaaoms_redis_t *rc,
     elaaoms_memory_delete_cmd_t *cmd);
 
 #endif /* ELAAOMS_MEMORY_DELETE_H */

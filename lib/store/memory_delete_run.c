@@ -9,22 +9,24 @@
 
 
 int
-elaaoms_memory_delete_run(redisContext *rc,
+elaaoms_memory_delete_run(elaaoms_redis_t *rc,
     elaaoms_memory_delete_cmd_t *cmd)
 {
     int          i, rv;
     redisReply  *r;
 
-    redisAppendCommandArgv(rc, ELAAOMS_MEMORY_DELETE_ARGC, cmd->argv,
-                           cmd->argvlen);
-    redisAppendCommandArgv(rc, 3, cmd->push_argv, cmd->push_argvlen);
-    redisAppendCommandArgv(rc, 3, cmd->orgs_argv, cmd->orgs_argvlen);
+    elaaoms_redis_append_argv(rc, ELAAOMS_MEMORY_DELETE_ARGC, cmd->argv,
+                              cmd->argvlen);
+    elaaoms_redis_append_argv(rc, 3, cmd->push_argv, cmd->push_argvlen);
+    elaaoms_redis_append_argv(rc, 3, cmd->orgs_argv, cmd->orgs_argvlen);
 
     rv = -1;
 
     for (i = 0; i < 3; i++) {
         r = NULL;
-        if (redisGetReply(rc, (void **) &r) != REDIS_OK || r == NULL) {
+        if (elaaoms_redis_get_reply(rc, (void **) &r) != REDIS_OK
+            || r == NULL)
+        {
             return -1;      /* the connection is unusable anyway */
         }
 

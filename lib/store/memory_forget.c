@@ -43,7 +43,7 @@ elaaoms_store_glob_escape(char *out, size_t size, const char *in)
 
 /* DEL of the keys of a reply array (SCAN's second element); -1 or count */
 static long long
-elaaoms_store_del_reply_keys(redisContext *rc, const redisReply *keys,
+elaaoms_store_del_reply_keys(elaaoms_redis_t *rc, const redisReply *keys,
     char *err, size_t errlen)
 {
     size_t        i, *lens;
@@ -70,7 +70,8 @@ elaaoms_store_del_reply_keys(redisContext *rc, const redisReply *keys,
         lens[i + 1] = keys->element[i]->len;
     }
 
-    reply = redisCommandArgv(rc, (int) keys->elements + 1, argv, lens);
+    reply = elaaoms_redis_command_argv(rc, (int) keys->elements + 1, argv,
+                                       lens);
     free(argv);
     free(lens);
 
@@ -91,7 +92,7 @@ elaaoms_store_del_reply_keys(redisContext *rc, const redisReply *keys,
 
 /* the transactional part: every key the schema knows; count or -1 */
 static long long
-elaaoms_store_delete_known(redisContext *rc, const char *org,
+elaaoms_store_delete_known(elaaoms_redis_t *rc, const char *org,
     const char *caller, char *err, size_t errlen)
 {
     int           attempt, r, t;
@@ -107,6 +108,7 @@ elaaoms_store_delete_known(redisContext *rc, const char *org,
     };
     char          k_reg[2][ELAAOMS_MEMORY_KEY_MAX];
     char          k_index[ELAAOMS_MEMORY_KEY_MAX];
+    elaaoms_redis_t    *k;
     elaaoms_store_tx_t  tx;
 
     if (elaaoms_memory_key(k_index, sizeof(k_index), org, caller,
@@ -130,7 +132,13 @@ elaaoms_store_delete_known(redisContext *rc, const char *org,
         watch[2] = k_reg[0];
         watch[3] = k_reg[1];
 
-        if (elaaoms_store_simple(rc, err, errlen, "watch", 4, watch) != 0) {
+        /* on the connection of the caller's slot, as the MULTI below */
+        k = elaaoms_redis_key_context(rc, k_index);
+        if (k == NULL) {
+            return elaaoms_store_fail_reply(err, errlen, rc, NULL, "watch");
+        }
+
+        if (elaaoms_store_simple(k, err, errlen, "watch", 4, watch) != 0) {
             return -1;
         }
 
@@ -138,7 +146,7 @@ elaaoms_store_delete_known(redisContext *rc, const char *org,
         r = 0;
 
         for (i = 0; i < 2 && r == 0; i++) {
-            reg[i] = redisCommand(rc, "SMEMBERS %s", k_reg[i]);
+            reg[i] = elaaoms_redis_command(rc, "SMEMBERS %s", k_reg[i]);
             if (reg[i] == NULL || !elaaoms_store_reply_strings(reg[i])) {
                 r = elaaoms_store_fail_reply(err, errlen, rc, reg[i],
                                              "smembers");
@@ -202,7 +210,7 @@ elaaoms_store_delete_known(redisContext *rc, const char *org,
 
 #undef ELAAOMS_ADD_KEY
 
-            elaaoms_store_tx_begin(&tx, rc);
+            elaaoms_store_tx_begin(&tx, rc, k_index);
             elaaoms_store_tx_append(&tx, (int) nkeys + 1, argv, NULL);
             r = elaaoms_store_tx_exec(&tx, &exec, err, errlen);
 
@@ -237,16 +245,17 @@ elaaoms_store_delete_known(redisContext *rc, const char *org,
 
 
 int
-elaaoms_memory_store_scan_caller(redisContext *rc, const char *org,
+elaaoms_memory_store_scan_caller(elaaoms_redis_t *rc, const char *org,
     const char *caller, elaaoms_memory_scan_pt visit, void *data,
     size_t *total, char *err, size_t errlen)
 {
     char         prefix[ELAAOMS_MEMORY_KEY_MAX];
     char         pattern[2 * ELAAOMS_MEMORY_KEY_MAX];
     char         cursor[32];
-    long long    n;
-    const char  *argv[6];
-    redisReply  *reply;
+    long long         n;
+    const char       *argv[6];
+    redisReply       *reply;
+    elaaoms_redis_t  *node;
 
     if (elaaoms_store_check(org, caller, err, errlen) != 0) {
         return -1;
@@ -269,14 +278,24 @@ elaaoms_memory_store_scan_caller(redisContext *rc, const char *org,
         argv[4] = "COUNT";
         argv[5] = "1000";
 
-        reply = redisCommandArgv(rc, 6, argv, NULL);
+        /*
+         * the caller's keys share the tag, so one node holds them all: on
+         * a cluster the master of their slot (taken again for each page:
+         * visit() may take other key contexts)
+         */
+        node = elaaoms_redis_key_context(rc, prefix);
+        if (node == NULL) {
+            return elaaoms_store_fail_reply(err, errlen, rc, NULL, "scan");
+        }
+
+        reply = elaaoms_redis_command_argv(node, 6, argv, NULL);
         if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
             || reply->elements != 2
             || reply->element[0]->type != REDIS_REPLY_STRING
             || reply->element[0]->len >= sizeof(cursor)
             || !elaaoms_store_reply_strings(reply->element[1]))
         {
-            elaaoms_store_fail_reply(err, errlen, rc, reply, "scan");
+            elaaoms_store_fail_reply(err, errlen, node, reply, "scan");
             if (reply) {
                 freeReplyObject(reply);
             }
@@ -303,7 +322,7 @@ elaaoms_memory_store_scan_caller(redisContext *rc, const char *org,
 
 
 static long long
-elaaoms_store_scan_delete(void *data, redisContext *rc,
+elaaoms_store_scan_delete(void *data, elaaoms_redis_t *rc,
     const redisReply *keys, char *err, size_t errlen)
 {
     (void) data;
@@ -313,7 +332,7 @@ elaaoms_store_scan_delete(void *data, redisContext *rc,
 
 
 int
-elaaoms_memory_store_delete_caller(redisContext *rc, const char *org,
+elaaoms_memory_store_delete_caller(elaaoms_redis_t *rc, const char *org,
     const char *caller, size_t *deleted, char *err, size_t errlen)
 {
     char         key[ELAAOMS_MEMORY_KEY_MAX];

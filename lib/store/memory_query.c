@@ -40,7 +40,7 @@ elaaoms_reply_cmp(const void *a, const void *b)
 
 
 int
-elaaoms_memory_store_query(redisContext *rc, const char *org,
+elaaoms_memory_store_query(elaaoms_redis_t *rc, const char *org,
     const char *caller, const elaaoms_memory_query_t *q,
     elaaoms_memory_list_t *list, char *err, size_t errlen)
 {
@@ -107,7 +107,7 @@ elaaoms_memory_store_query(redisContext *rc, const char *org,
      * One transaction: the ordered candidates from one sorted set, and
      * every other filter as a set of ids, all from the same instant.
      */
-    elaaoms_store_tx_begin(&tx, rc);
+    elaaoms_store_tx_begin(&tx, rc, k_index);
 
     if (by_imp) {
         elaaoms_store_tx_cmd(&tx, "ZREVRANGEBYSCORE", k_imp, "+inf", imp);
@@ -238,7 +238,7 @@ elaaoms_memory_store_query(redisContext *rc, const char *org,
         return 0;
     }
 
-    hm = redisCommandArgv(rc, (int) (nids + 2), argv, lens);
+    hm = elaaoms_redis_command_argv(rc, (int) (nids + 2), argv, lens);
 
     free(argv);
     free(lens);

@@ -37,12 +37,13 @@ elaaoms_store_fail(char *err, size_t errlen, const char *fmt, ...)
 
 /* the connection's error, or what a reply said */
 int
-elaaoms_store_fail_reply(char *err, size_t errlen, redisContext *rc,
+elaaoms_store_fail_reply(char *err, size_t errlen, elaaoms_redis_t *rc,
     redisReply *reply, const char *what)
 {
     if (reply == NULL) {
         return elaaoms_store_fail(err, errlen, "%s: %s", what,
-                                  rc->err ? rc->errstr : "no reply");
+                                  elaaoms_redis_err(rc)
+                                  ? elaaoms_redis_errstr(rc) : "no reply");
     }
 
     return elaaoms_store_fail(err, errlen, "%s: %s", what,
@@ -132,11 +133,11 @@ void
 elaaoms_store_tx_append(elaaoms_store_tx_t *tx, int argc, const char **argv,
     const size_t *lens)
 {
-    if (tx->bad) {
+    if (tx->bad || tx->rc == NULL) {
         return;
     }
 
-    if (redisAppendCommandArgv(tx->rc, argc, argv, lens) != REDIS_OK) {
+    if (elaaoms_redis_append_argv(tx->rc, argc, argv, lens) != REDIS_OK) {
         tx->bad = 1;
         return;
     }
@@ -146,13 +147,19 @@ elaaoms_store_tx_append(elaaoms_store_tx_t *tx, int argc, const char **argv,
 
 
 void
-elaaoms_store_tx_begin(elaaoms_store_tx_t *tx, redisContext *rc)
+elaaoms_store_tx_begin(elaaoms_store_tx_t *tx, elaaoms_redis_t *rc,
+    const char *key)
 {
     const char  *multi = "MULTI";
 
-    tx->rc = rc;
+    tx->rc = elaaoms_redis_key_context(rc, key);
     tx->pending = 0;
     tx->bad = 0;
+
+    if (tx->rc == NULL) {
+        snprintf(tx->why, sizeof(tx->why), "%s", elaaoms_redis_errstr(rc));
+        return;
+    }
 
     elaaoms_store_tx_append(tx, 1, &multi, NULL);
 }
@@ -182,7 +189,7 @@ int
 elaaoms_store_tx_exec(elaaoms_store_tx_t *tx, redisReply **out, char *err,
     size_t errlen)
 {
-    int          rc, queue_err;
+    int          rc, queue_err, moved;
     size_t       i;
     void        *r;
     redisReply  *reply;
@@ -192,28 +199,35 @@ elaaoms_store_tx_exec(elaaoms_store_tx_t *tx, redisReply **out, char *err,
         *out = NULL;
     }
 
-    queue_err = tx->bad;
+    if (tx->rc == NULL) {
+        return elaaoms_store_fail(err, errlen, "multi: %s", tx->why);
+    }
 
-    if (redisAppendCommandArgv(tx->rc, 1, tx->bad ? &discard : &exec, NULL)
+    queue_err = tx->bad;
+    moved = 0;
+
+    if (elaaoms_redis_append_argv(tx->rc, 1, tx->bad ? &discard : &exec, NULL)
         != REDIS_OK)
     {
-        return elaaoms_store_fail(err, errlen, "exec: %s", tx->rc->errstr);
+        return elaaoms_store_fail(err, errlen, "exec: %s",
+                                  elaaoms_redis_errstr(tx->rc));
     }
 
     for (i = 0; i < tx->pending; i++) {
-        if (redisGetReply(tx->rc, &r) != REDIS_OK) {
+        if (elaaoms_redis_get_reply(tx->rc, &r) != REDIS_OK) {
             return elaaoms_store_fail_reply(err, errlen, tx->rc, NULL,
                                             "multi");
         }
         reply = r;
         if (reply->type != REDIS_REPLY_STATUS) {
             queue_err = 1;
+            moved |= elaaoms_redis_reply_moved(reply);
             elaaoms_store_fail_reply(err, errlen, tx->rc, reply, "queue");
         }
         freeReplyObject(reply);
     }
 
-    if (redisGetReply(tx->rc, &r) != REDIS_OK) {
+    if (elaaoms_redis_get_reply(tx->rc, &r) != REDIS_OK) {
         return elaaoms_store_fail_reply(err, errlen, tx->rc, NULL, "exec");
     }
     reply = r;
@@ -222,10 +236,11 @@ elaaoms_store_tx_exec(elaaoms_store_tx_t *tx, redisReply **out, char *err,
         /* EXECABORT or our DISCARD: nothing was applied */
         if (tx->bad) {
             elaaoms_store_fail(err, errlen, "cannot queue a command: %s",
-                               tx->rc->errstr);
+                               elaaoms_redis_errstr(tx->rc));
         }
         freeReplyObject(reply);
-        return -1;
+        /* the slot went to another node: the map is new, start over */
+        return (moved && !tx->bad) ? 0 : -1;
     }
 
     if (reply->type == REDIS_REPLY_NIL) {
@@ -260,12 +275,12 @@ elaaoms_store_tx_exec(elaaoms_store_tx_t *tx, redisReply **out, char *err,
 
 /* a plain synchronous command expecting no particular result; 0 or -1 */
 int
-elaaoms_store_simple(redisContext *rc, char *err, size_t errlen,
+elaaoms_store_simple(elaaoms_redis_t *rc, char *err, size_t errlen,
     const char *what, int argc, const char **argv)
 {
     redisReply  *reply;
 
-    reply = redisCommandArgv(rc, argc, argv, NULL);
+    reply = elaaoms_redis_command_argv(rc, argc, argv, NULL);
     if (reply == NULL || reply->type == REDIS_REPLY_ERROR) {
         elaaoms_store_fail_reply(err, errlen, rc, reply, what);
         if (reply) {
@@ -280,7 +295,7 @@ elaaoms_store_simple(redisContext *rc, char *err, size_t errlen,
 
 
 void
-elaaoms_memory_store_unwatch(redisContext *rc)
+elaaoms_memory_store_unwatch(elaaoms_redis_t *rc)
 {
     const char  *argv[1] = { "UNWATCH" };
 
@@ -310,11 +325,12 @@ elaaoms_memory_store_backoff(int attempt)
 
 
 static int
-elaaoms_store_watch(redisContext *rc, const char *org, const char *caller,
+elaaoms_store_watch(elaaoms_redis_t *rc, const char *org, const char *caller,
     char *err, size_t errlen)
 {
-    char         key[ELAAOMS_MEMORY_KEY_MAX];
-    const char  *argv[2];
+    char              key[ELAAOMS_MEMORY_KEY_MAX];
+    const char       *argv[2];
+    elaaoms_redis_t  *k;
 
     /*
      * the index only, the caller's slot: the tombstone is in the org's.
@@ -332,7 +348,13 @@ elaaoms_store_watch(redisContext *rc, const char *org, const char *caller,
     argv[0] = "WATCH";
     argv[1] = key;
 
-    return elaaoms_store_simple(rc, err, errlen, "watch", 2, argv);
+    /* on the connection the transaction will take (tx_begin) */
+    k = elaaoms_redis_key_context(rc, key);
+    if (k == NULL) {
+        return elaaoms_store_fail_reply(err, errlen, rc, NULL, "watch");
+    }
+
+    return elaaoms_store_simple(k, err, errlen, "watch", 2, argv);
 }
 
 
@@ -418,7 +440,7 @@ elaaoms_store_decode_list(elaaoms_memory_list_t *list, redisReply *reply,
 
 
 static int
-elaaoms_store_hgetall(redisContext *rc, const char *org, const char *caller,
+elaaoms_store_hgetall(elaaoms_redis_t *rc, const char *org, const char *caller,
     elaaoms_memory_list_t *list, char *err, size_t errlen)
 {
     char          key[ELAAOMS_MEMORY_KEY_MAX];
@@ -436,7 +458,7 @@ elaaoms_store_hgetall(redisContext *rc, const char *org, const char *caller,
     argv[0] = "HGETALL";
     argv[1] = key;
 
-    reply = redisCommandArgv(rc, 2, argv, NULL);
+    reply = elaaoms_redis_command_argv(rc, 2, argv, NULL);
     if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
         || reply->elements % 2 != 0)
     {
@@ -461,7 +483,7 @@ elaaoms_store_hgetall(redisContext *rc, const char *org, const char *caller,
 
 
 int
-elaaoms_memory_store_load(redisContext *rc, const char *org,
+elaaoms_memory_store_load(elaaoms_redis_t *rc, const char *org,
     const char *caller, elaaoms_memory_list_t *list, char *err,
     size_t errlen)
 {
@@ -476,7 +498,7 @@ elaaoms_memory_store_load(redisContext *rc, const char *org,
 
 
 int
-elaaoms_memory_store_watch_load(redisContext *rc, const char *org,
+elaaoms_memory_store_watch_load(elaaoms_redis_t *rc, const char *org,
     const char *caller, elaaoms_memory_list_t *list, char *err,
     size_t errlen)
 {
@@ -595,7 +617,7 @@ elaaoms_store_version_new(char *buf)
 
 
 int
-elaaoms_memory_store_commit(redisContext *rc, const char *org,
+elaaoms_memory_store_commit(elaaoms_redis_t *rc, const char *org,
     const char *caller, const elaaoms_memory_record_t *const *recs, size_t n,
     char *err, size_t errlen)
 {
@@ -691,8 +713,14 @@ elaaoms_memory_store_commit(redisContext *rc, const char *org,
         }
     }
 
+    if (rc_ == 0 && elaaoms_memory_key(key, sizeof(key), org, caller,
+                                       ELAAOMS_MEMORY_KEY_INDEX) < 0)
+    {
+        rc_ = elaaoms_store_fail(err, errlen, "key too long");
+    }
+
     if (rc_ == 0) {
-        elaaoms_store_tx_begin(&tx, rc);
+        elaaoms_store_tx_begin(&tx, rc, key);
 
         for (i = 0; i < n; i++) {
             if (elaaoms_store_queue_put(&tx, org, caller, recs[i], blobs[i],
@@ -733,8 +761,8 @@ elaaoms_memory_store_commit(redisContext *rc, const char *org,
 
 
 int
-elaaoms_memory_store_add(redisContext *rc, const elaaoms_memory_record_t *rec,
-    char *err, size_t errlen)
+elaaoms_memory_store_add(elaaoms_redis_t *rc,
+    const elaaoms_memory_record_t *rec, char *err, size_t errlen)
 {
     int  r;
 
@@ -751,7 +779,7 @@ elaaoms_memory_store_add(redisContext *rc, const elaaoms_memory_record_t *rec,
 
 
 int
-elaaoms_memory_store_reinforce(redisContext *rc,
+elaaoms_memory_store_reinforce(elaaoms_redis_t *rc,
     const elaaoms_memory_reinforce_req_t *req, char *err, size_t errlen)
 {
     int                             r, attempt;
@@ -801,7 +829,7 @@ elaaoms_memory_store_reinforce(redisContext *rc,
         argv[1] = key;
         argv[2] = id;
 
-        reply = redisCommandArgv(rc, 3, argv, NULL);
+        reply = elaaoms_redis_command_argv(rc, 3, argv, NULL);
         if (reply == NULL
             || (reply->type != REDIS_REPLY_STRING
                 && reply->type != REDIS_REPLY_NIL))

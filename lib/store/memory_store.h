@@ -43,7 +43,7 @@
  * Every function validates org ([A-Za-z0-9_-]{1,64}), caller
  * (caller_id.h) and conversation/agent ids (ids.h) before
  * making keys of them.  err (may be NULL) gets a message on failure.
- * A context that failed (rc->err) is unusable: reconnect.
+ * A context that failed (elaaoms_redis_err(rc)) is unusable: reconnect.
  */
 
 #ifndef ELAAOMS_MEMORY_STORE_H
@@ -54,6 +54,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
 #include "store/memory_record.h"
 #include "store/redis_keys.h"
 
@@ -91,7 +92,7 @@ int elaaoms_memory_key(char *buf, size_t size, const char *org,
  * Stores one new (or replaced) record with all its index entries, in one
  * MULTI/EXEC; org and caller come from the record.  0 or -1.
  */
-int elaaoms_memory_store_add(redisContext *rc,
+int elaaoms_memory_store_add(elaaoms_redis_t *rc,
     const elaaoms_memory_record_t *rec, char *err, size_t errlen);
 
 /* a memory said again: which one, where, and how sure */
@@ -113,7 +114,7 @@ typedef struct {
  * MULTI/EXEC, retried on a lost race.
  * 0 done, 1 no such memory, -1 error.
  */
-int elaaoms_memory_store_reinforce(redisContext *rc,
+int elaaoms_memory_store_reinforce(elaaoms_redis_t *rc,
     const elaaoms_memory_reinforce_req_t *req, char *err, size_t errlen);
 
 /*
@@ -121,7 +122,7 @@ int elaaoms_memory_store_reinforce(redisContext *rc,
  * nginx module does): unordered.  0 (an unknown caller gives an empty
  * list) or -1.
  */
-int elaaoms_memory_store_load(redisContext *rc, const char *org,
+int elaaoms_memory_store_load(elaaoms_redis_t *rc, const char *org,
     const char *caller, elaaoms_memory_list_t *list, char *err,
     size_t errlen);
 
@@ -137,15 +138,15 @@ int elaaoms_memory_store_load(redisContext *rc, const char *org,
  *                  error.  n == 0 just ends the watch (1).
  *   unwatch()      ends the watch without writing
  */
-int elaaoms_memory_store_watch_load(redisContext *rc, const char *org,
+int elaaoms_memory_store_watch_load(elaaoms_redis_t *rc, const char *org,
     const char *caller, elaaoms_memory_list_t *list, char *err,
     size_t errlen);
 
-int elaaoms_memory_store_commit(redisContext *rc, const char *org,
+int elaaoms_memory_store_commit(elaaoms_redis_t *rc, const char *org,
     const char *caller, const elaaoms_memory_record_t *const *recs, size_t n,
     char *err, size_t errlen);
 
-void elaaoms_memory_store_unwatch(redisContext *rc);
+void elaaoms_memory_store_unwatch(elaaoms_redis_t *rc);
 
 /*
  * Within that transaction: version-1 records (memory_record.h) name only
@@ -160,7 +161,7 @@ void elaaoms_memory_store_unwatch(redisContext *rc);
  * One SMEMBERS of the agents registry and one per agent, only when there
  * is a v1 record.  0 or -1.
  */
-int elaaoms_memory_store_v1_agents(redisContext *rc, const char *org,
+int elaaoms_memory_store_v1_agents(elaaoms_redis_t *rc, const char *org,
     const char *caller, elaaoms_memory_record_t *recs, size_t n,
     unsigned char *changed, redisReply **owner, char *err, size_t errlen);
 
@@ -169,7 +170,7 @@ int elaaoms_memory_store_v1_agents(redisContext *rc, const char *org,
  * WATCH, load, v1_agents(), commit of the v1 records, retried on a lost
  * race.  *upgraded gets the number of records rewritten.  0 or -1.
  */
-int elaaoms_memory_store_upgrade_caller(redisContext *rc, const char *org,
+int elaaoms_memory_store_upgrade_caller(elaaoms_redis_t *rc, const char *org,
     const char *caller, size_t *upgraded, char *err, size_t errlen);
 
 /*
@@ -214,7 +215,7 @@ void elaaoms_memory_query_init(elaaoms_memory_query_t *q);
  * HMGET of the matching records.  A memory deleted in between is left
  * out.  0 or -1.
  */
-int elaaoms_memory_store_query(redisContext *rc, const char *org,
+int elaaoms_memory_store_query(elaaoms_redis_t *rc, const char *org,
     const char *caller, const elaaoms_memory_query_t *q,
     elaaoms_memory_list_t *list, char *err, size_t errlen);
 
@@ -224,10 +225,12 @@ int elaaoms_memory_store_query(redisContext *rc, const char *org,
  * WATCHed, retried), then SCANs for any other key under the caller's
  * prefix that some other component keeps (a cached context...) and
  * UNLINKs it, then removes the caller from the org's callers set.  The
- * SCAN walks the whole keyspace: fine for a rare administrative call.
+ * SCAN walks the whole keyspace (on a cluster, that of the master of the
+ * caller's slot: the keys share its tag): fine for a rare administrative
+ * call.
  * *deleted (may be NULL) gets the number of keys removed.  0 or -1.
  */
-int elaaoms_memory_store_delete_caller(redisContext *rc, const char *org,
+int elaaoms_memory_store_delete_caller(elaaoms_redis_t *rc, const char *org,
     const char *caller, size_t *deleted, char *err, size_t errlen);
 
 /*
@@ -237,10 +240,10 @@ int elaaoms_memory_store_delete_caller(redisContext *rc, const char *org,
  * NULL).  A key may be seen twice (SCAN's guarantee).  erasure deletes
  * what it finds; the operator's export shows it.  0 or -1.
  */
-typedef long long (*elaaoms_memory_scan_pt)(void *data, redisContext *rc,
+typedef long long (*elaaoms_memory_scan_pt)(void *data, elaaoms_redis_t *rc,
     const redisReply *keys, char *err, size_t errlen);
 
-int elaaoms_memory_store_scan_caller(redisContext *rc, const char *org,
+int elaaoms_memory_store_scan_caller(elaaoms_redis_t *rc, const char *org,
     const char *caller, elaaoms_memory_scan_pt visit, void *data,
     size_t *total, char *err, size_t errlen);
 

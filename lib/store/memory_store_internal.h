@@ -12,6 +12,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
 #include "store/memory_store.h"
 
 
@@ -19,7 +20,7 @@
 int elaaoms_store_fail(char *err, size_t errlen, const char *fmt, ...);
 
 /* the connection's error (reply NULL), or what the reply said; -1 */
-int elaaoms_store_fail_reply(char *err, size_t errlen, redisContext *rc,
+int elaaoms_store_fail_reply(char *err, size_t errlen, elaaoms_redis_t *rc,
     redisReply *reply, const char *what);
 
 /* org and caller are valid key parts: 0, or -1 with err */
@@ -27,7 +28,7 @@ int elaaoms_store_check(const char *org, const char *caller, char *err,
     size_t errlen);
 
 /* a plain synchronous command expecting no particular result; 0 or -1 */
-int elaaoms_store_simple(redisContext *rc, char *err, size_t errlen,
+int elaaoms_store_simple(elaaoms_redis_t *rc, char *err, size_t errlen,
     const char *what, int argc, const char **argv);
 
 /* 1 when every element of a (an array reply) is a string */
@@ -46,20 +47,25 @@ int elaaoms_store_decode_list(elaaoms_memory_list_t *list, redisReply *reply,
 
 
 /*
- * MULTI/EXEC over a pipeline: begin() appends MULTI, append() and cmd()
- * queue commands without reading replies (a command that cannot be
- * appended sets bad; setting bad by hand makes exec() send DISCARD),
+ * MULTI/EXEC over a pipeline, on the connection of key's slot (every key
+ * of the transaction shares it: the caller's tag; on a cluster a key
+ * context, elaaoms_redis_key_context()): begin() appends MULTI, append()
+ * and cmd() queue commands without reading replies (a command that cannot
+ * be appended sets bad; setting bad by hand makes exec() send DISCARD),
  * exec() sends EXEC and reads every reply owed, so the connection stays
  * in step whatever happened: 1 committed (*out, if not NULL, gets the
- * EXEC array: free it), 0 aborted by WATCH, -1 error.
+ * EXEC array: free it), 0 aborted by WATCH or because the slot moved
+ * (MOVED, ASK: the caller starts over), -1 error.
  */
 typedef struct {
-    redisContext  *rc;
-    size_t         pending;   /* replies owed: MULTI and each queued command */
-    int            bad;       /* a command could not be appended */
+    elaaoms_redis_t  *rc;        /* NULL: no connection for the slot */
+    size_t            pending;   /* replies owed: MULTI and each command */
+    int               bad;       /* a command could not be appended */
+    char              why[256];  /* rc NULL: why */
 } elaaoms_store_tx_t;
 
-void elaaoms_store_tx_begin(elaaoms_store_tx_t *tx, redisContext *rc);
+void elaaoms_store_tx_begin(elaaoms_store_tx_t *tx, elaaoms_redis_t *rc,
+    const char *key);
 void elaaoms_store_tx_append(elaaoms_store_tx_t *tx, int argc,
     const char **argv, const size_t *lens);
 

@@ -51,7 +51,7 @@ elaaoms_upgrade_has(const redisReply *s, elaaoms_mstr_t id)
 
 
 int
-elaaoms_memory_store_v1_agents(redisContext *rc, const char *org,
+elaaoms_memory_store_v1_agents(elaaoms_redis_t *rc, const char *org,
     const char *caller, elaaoms_memory_record_t *recs, size_t n,
     unsigned char *changed, redisReply **owner, char *err, size_t errlen)
 {
@@ -86,7 +86,7 @@ elaaoms_memory_store_v1_agents(redisContext *rc, const char *org,
     argv[0] = "SMEMBERS";
     argv[1] = key;
 
-    agents = redisCommandArgv(rc, 2, argv, NULL);
+    agents = elaaoms_redis_command_argv(rc, 2, argv, NULL);
     if (agents == NULL || !elaaoms_store_reply_strings(agents)) {
         elaaoms_store_fail_reply(err, errlen, rc, agents, "smembers agents");
         if (agents) {
@@ -115,7 +115,7 @@ elaaoms_memory_store_v1_agents(redisContext *rc, const char *org,
                  (int) agents->element[k]->len, agents->element[k]->str);
 
         if (elaaoms_memory_key(key, sizeof(key), org, caller, suffix) < 0
-            || redisAppendCommand(rc, "SMEMBERS %s", key) != REDIS_OK)
+            || elaaoms_redis_append(rc, "SMEMBERS %s", key) != REDIS_OK)
         {
             /* what was sent must still be read */
             nagents = k;
@@ -125,7 +125,7 @@ elaaoms_memory_store_v1_agents(redisContext *rc, const char *org,
     }
 
     for (k = 0; k < nagents; k++) {
-        if (redisGetReply(rc, &v) != REDIS_OK) {
+        if (elaaoms_redis_get_reply(rc, &v) != REDIS_OK) {
             rv = elaaoms_store_fail_reply(err, errlen, rc, NULL,
                                           "smembers agent set");
             nagents = k;
@@ -198,7 +198,7 @@ elaaoms_memory_store_v1_agents(redisContext *rc, const char *org,
 
 
 int
-elaaoms_memory_store_upgrade_caller(redisContext *rc, const char *org,
+elaaoms_memory_store_upgrade_caller(elaaoms_redis_t *rc, const char *org,
     const char *caller, size_t *upgraded, char *err, size_t errlen)
 {
     int                             r, attempt;

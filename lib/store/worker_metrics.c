@@ -157,15 +157,16 @@ elaaoms_metrics_series(char *buf, size_t size, const char *name,
 
 
 static int
-elaaoms_metrics_incr(redisContext *rc, const char *series, double by,
+elaaoms_metrics_incr(elaaoms_redis_t *rc, const char *series, double by,
     int fractional)
 {
     if (fractional) {
-        redisAppendCommand(rc, "HINCRBYFLOAT %s %s %.6f",
-                           ELAAOMS_KEY_WORKER_METRICS, series, by);
+        elaaoms_redis_append(rc, "HINCRBYFLOAT %s %s %.6f",
+                             ELAAOMS_KEY_WORKER_METRICS, series, by);
     } else {
-        redisAppendCommand(rc, "HINCRBY %s %s %lld",
-                           ELAAOMS_KEY_WORKER_METRICS, series, (long long) by);
+        elaaoms_redis_append(rc, "HINCRBY %s %s %lld",
+                             ELAAOMS_KEY_WORKER_METRICS, series,
+                             (long long) by);
     }
 
     return 1;
@@ -173,7 +174,7 @@ elaaoms_metrics_incr(redisContext *rc, const char *series, double by,
 
 
 static int
-elaaoms_metrics_bump(redisContext *rc, const char *name,
+elaaoms_metrics_bump(elaaoms_redis_t *rc, const char *name,
     const char *const *labels, double by, int fractional)
 {
     char  series[ELAAOMS_METRICS_SERIES_MAX];
@@ -187,7 +188,7 @@ elaaoms_metrics_bump(redisContext *rc, const char *name,
 
 
 int
-elaaoms_metrics_add(redisContext *rc, const char *name,
+elaaoms_metrics_add(elaaoms_redis_t *rc, const char *name,
     const char *const *labels, double by)
 {
     return elaaoms_metrics_bump(rc, name, labels, by, 0);
@@ -195,7 +196,7 @@ elaaoms_metrics_add(redisContext *rc, const char *name,
 
 
 int
-elaaoms_metrics_addf(redisContext *rc, const char *name,
+elaaoms_metrics_addf(elaaoms_redis_t *rc, const char *name,
     const char *const *labels, double by)
 {
     return elaaoms_metrics_bump(rc, name, labels, by, 1);
@@ -203,7 +204,7 @@ elaaoms_metrics_addf(redisContext *rc, const char *name,
 
 
 int
-elaaoms_metrics_observe(redisContext *rc, const char *name,
+elaaoms_metrics_observe(elaaoms_redis_t *rc, const char *name,
     const char *const *labels, const double *bounds, size_t n, double v)
 {
     int     k;
@@ -247,7 +248,7 @@ elaaoms_metrics_observe(redisContext *rc, const char *name,
 
 
 int
-elaaoms_metrics_meta(redisContext *rc)
+elaaoms_metrics_meta(elaaoms_redis_t *rc)
 {
     size_t       i, n;
     const char  *argv[2 + 2 * 8];
@@ -262,7 +263,7 @@ elaaoms_metrics_meta(redisContext *rc)
         argv[3 + 2 * i] = elaaoms_metrics_families[i].meta;
     }
 
-    redisAppendCommandArgv(rc, (int) (2 + 2 * n), argv, NULL);
+    elaaoms_redis_append_argv(rc, (int) (2 + 2 * n), argv, NULL);
 
     return 1;
 }

@@ -24,6 +24,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cluster/redis_handle.h"
+
 #define ELAAOMS_METRICS_SERIES_MAX  512
 
 /*
@@ -34,19 +36,19 @@ int elaaoms_metrics_series(char *buf, size_t size, const char *name,
     const char *const *labels);
 
 /* a counter's series plus by: a whole number (HINCRBY) */
-int elaaoms_metrics_add(redisContext *rc, const char *name,
+int elaaoms_metrics_add(elaaoms_redis_t *rc, const char *name,
     const char *const *labels, double by);
 
 /* the same for a counter of fractions (HINCRBYFLOAT: always, per series) */
-int elaaoms_metrics_addf(redisContext *rc, const char *name,
+int elaaoms_metrics_addf(elaaoms_redis_t *rc, const char *name,
     const char *const *labels, double by);
 
 /* one observation v of a histogram of bounds[0..n) (ascending) */
-int elaaoms_metrics_observe(redisContext *rc, const char *name,
+int elaaoms_metrics_observe(elaaoms_redis_t *rc, const char *name,
     const char *const *labels, const double *bounds, size_t n, double v);
 
 /* the families' types and help (idempotent) */
-int elaaoms_metrics_meta(redisContext *rc);
+int elaaoms_metrics_meta(elaaoms_redis_t *rc);
 
 /* the histograms' bounds, in seconds */
 extern const double  elaaoms_metrics_extraction_bounds[];

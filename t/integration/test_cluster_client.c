@@ -189,30 +189,6 @@ client(const char *const *seeds, size_t nseeds, const char *password,
 }
 
 
-/* the cluster's map as a node gives it; 0 or -1 */
-static int
-node_map(int port, elaaoms_slot_map_t *map)
-{
-    int            rc;
-    redisReply    *r;
-    redisContext  *n;
-
-    memset(map, 0, sizeof(*map));
-
-    n = cluster_node(port);
-    if (n == NULL) {
-        return -1;
-    }
-
-    r = redisCommand(n, "CLUSTER SLOTS");
-    rc = elaaoms_slot_map_parse(map, r, "127.0.0.1", err, sizeof(err));
-    freeReplyObject(r);
-    redisFree(n);
-
-    return rc;
-}
-
-
 /* a command on one node; its reply (the caller frees) */
 static redisReply *
 at_node(int port, const char *fmt, ...)
@@ -485,7 +461,7 @@ check_ask(elaaoms_cluster_t *c, const char *const *seeds)
     /* a slot the reshard left where it was, and another master */
     slot = MOVED_SLOTS + 10;
 
-    if (node_map(cluster_base, &map) != 0) {
+    if (cluster_map(cluster_base, &map) != 0) {
         UNIT_FAIL("CLUSTER SLOTS before the migration");
         return;
     }
@@ -900,7 +876,7 @@ check_failover(elaaoms_cluster_t *c)
     elaaoms_slot_map_t           map;
     const elaaoms_slot_range_t  *range;
 
-    if (node_map(cluster_base + 1, &map) != 0) {
+    if (cluster_map(cluster_base + 1, &map) != 0) {
         UNIT_FAIL("CLUSTER SLOTS before the failover");
         return;
     }
@@ -987,18 +963,8 @@ main(void)
 
     t0 = now();
 
-    rc = start_cluster();
-    if (rc == UNIT_CLUSTER_SKIP) {
-        stop_cluster();
-        printf("1..0 # SKIP redis-server cannot run a Redis Cluster "
-               "(scripts/redis-cluster.sh)\n");
-        return 0;
-    }
-
-    CHECK_INT_EQ(rc, 0);
-    if (rc != 0) {
-        stop_cluster();
-        return UNIT_DONE("cluster_client");
+    if (!cluster_begin(&rc)) {
+        return rc;
     }
 
     printf("# cluster on 127.0.0.1:%d..%d started in %.2f s\n", cluster_base,
@@ -1032,7 +998,7 @@ main(void)
     c = client(seeds, 2, UNIT_CLUSTER_PASSWORD, 0, 0);
     CHECK(c != NULL);
 
-    if (c != NULL && node_map(cluster_base, &map) == 0) {
+    if (c != NULL && cluster_map(cluster_base, &map) == 0) {
         CHECK_INT_EQ(map.nranges, 3);
         CHECK_INT_EQ(elaaoms_slot_map_covered(&map), ELAAOMS_CLUSTER_SLOTS);
 

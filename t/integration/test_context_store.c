@@ -14,7 +14,7 @@
 
 #include "unit.h"
 #include "context/context_store.h"
-#include "context/served_set.h"
+#include "context/served_set_store.h"
 #include "store/memory_store.h"
 
 #define UNIT_REDIS_NAME  "context_store"
@@ -51,7 +51,7 @@ store(redisContext *rc, const char *id, const char *caller, const char *conv,
     r.reinforcement_count = 1;
     r.confidence = 0.9f;
 
-    if (elaaoms_memory_store_add(rc, &r, err, sizeof(err)) != 0) {
+    if (elaaoms_memory_store_add(rh, &r, err, sizeof(err)) != 0) {
         fprintf(stderr, "store %s: %s\n", id, err);
         exit(2);
     }
@@ -145,8 +145,6 @@ S(yajl_val v)
 
 
 /* 1 when id is in the served set the document names (served_set.h) */
-static redisContext  *served_rc;
-
 static int
 has_shared(yajl_val doc, const char *id)
 {
@@ -155,7 +153,7 @@ has_shared(yajl_val doc, const char *id)
     const char  *set = S(get(doc, "shared_set", NULL));
 
     if (strlen(set) != ELAAOMS_SERVED_SET_ID_LEN
-        || elaaoms_served_set_lookup(served_rc, ORG, CALLER, set, &ids, err,
+        || elaaoms_served_set_lookup(rh, ORG, CALLER, set, &ids, err,
                                      sizeof(err)) != 1)
     {
         return 0;
@@ -182,7 +180,7 @@ shared_count(yajl_val doc)
     char         err[128], *ids, *p;
     const char  *set = S(get(doc, "shared_set", NULL));
 
-    if (elaaoms_served_set_lookup(served_rc, ORG, CALLER, set, &ids, err,
+    if (elaaoms_served_set_lookup(rh, ORG, CALLER, set, &ids, err,
                                   sizeof(err)) != 1)
     {
         return 0;
@@ -289,7 +287,7 @@ refresh_writes_every_context(redisContext *rc)
                       "about order XYZ-789?",
         .opts = &opts
     };
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, &req, &st, err, sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, &req, &st, err, sizeof(err)), 0);
     CHECK_INT_EQ(writer_calls, 1);
     CHECK_INT_EQ(st.llm_used, 1);
     CHECK_INT_EQ(st.llm_refused, 0);
@@ -363,7 +361,7 @@ refresh_writes_every_context(redisContext *rc)
     /* the same conversation again (a retried job) counts nothing more */
     req.writer = NULL;
     req.writer_arg = NULL;
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, &req, &st, err, sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, &req, &st, err, sizeof(err)), 0);
     elaaoms_memory_key(key, sizeof(key), ORG, CALLER, "calls");
     CHECK_INT_EQ(integer(rc, "HGET %s count", key), 1);
 
@@ -403,7 +401,7 @@ refused_llm_answers(redisContext *rc)
     elaaoms_context_refresh_stats_t  st;
 
     writer_calls = 0;
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER,
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG, .caller = CALLER,
                                                  .agent_ids = agents,
                                                  .nagents = 1,
                                                  .writer = writer_bad),
@@ -416,7 +414,7 @@ refused_llm_answers(redisContext *rc)
                   23) == 0);
     yajl_tree_free(d);
 
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER,
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG, .caller = CALLER,
                                                  .agent_ids = agents,
                                                  .nagents = 1,
                                                  .writer = writer_null),
@@ -436,7 +434,7 @@ billing_sees_tech_support(redisContext *rc)
     /* another caller talks to billing: the org now knows that agent */
     store(rc, "o_plan", "+442079460958", "conv_9", "agent_billing",
           ELAAOMS_MEM_FACTUAL, 5, T0, "Is on the premium plan.");
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG,
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG,
                                                  .caller = "+442079460958",
                                                  .agent_ids = billing,
                                                  .nagents = 1),
@@ -444,7 +442,7 @@ billing_sees_tech_support(redisContext *rc)
 
     /* Maria's next refresh builds a billing context, with the 9/10 memory
        from technical support and nothing private */
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER),
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG, .caller = CALLER),
                                          &st, err, sizeof(err)), 0);
     CHECK_INT_EQ(st.agents, 4);
     d = context(rc, CALLER, "agent_billing");
@@ -483,7 +481,7 @@ ordering_and_deletion(redisContext *rc)
                      "\"built_us\":99999999999999999}");
     freeReplyObject(r);
 
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER),
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG, .caller = CALLER),
                                          &st, err, sizeof(err)), 0);
     CHECK_INT_EQ(st.written, st.agents - 1);
     doc = get_key(rc, key);
@@ -496,7 +494,7 @@ ordering_and_deletion(redisContext *rc)
     /* a TTL when configured */
     memset(&opts, 0, sizeof(opts));
     opts.ttl_secs = 600;
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER,
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG, .caller = CALLER,
                                                  .opts = &opts),
                                          &st, err, sizeof(err)), 0);
     CHECK(integer(rc, "TTL %s", key) > 500);
@@ -506,7 +504,7 @@ ordering_and_deletion(redisContext *rc)
     r = redisCommand(rc, "SET %s %s", key,
                      "{\"version\":1,\"agent_id\":\"_any\",\"built_us\":1}");
     freeReplyObject(r);
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG,
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG,
                                                  .caller = "+15550001111"),
                                          &st, err, sizeof(err)), 0);
     CHECK_INT_EQ(integer(rc, "EXISTS %s", key), 0);
@@ -517,19 +515,19 @@ ordering_and_deletion(redisContext *rc)
         const char  *bad[] = { "../etc" };
         const char  *any[] = { "_any" };
 
-        CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = "bad org",
+        CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = "bad org",
                                                      .caller = CALLER),
                                              NULL, err, sizeof(err)), -1);
         CHECK_STR_EQ(err, "invalid org");
-        CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG,
+        CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG,
                                                      .caller = "not a caller"),
                                              NULL, err, sizeof(err)), -1);
-        CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG,
+        CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG,
                                                      .caller = CALLER,
                                                      .agent_ids = bad,
                                                      .nagents = 1),
                                              NULL, err, sizeof(err)), -1);
-        CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG,
+        CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG,
                                                      .caller = CALLER,
                                                      .agent_ids = any,
                                                      .nagents = 1),
@@ -538,9 +536,9 @@ ordering_and_deletion(redisContext *rc)
     }
 
     /* note_call directly */
-    CHECK_INT_EQ(elaaoms_context_note_call(rc, ORG, CALLER, "conv_7",
+    CHECK_INT_EQ(elaaoms_context_note_call(rh, ORG, CALLER, "conv_7",
                                            T0 - DAY, err, sizeof(err)), 1);
-    CHECK_INT_EQ(elaaoms_context_note_call(rc, ORG, CALLER, "conv_7",
+    CHECK_INT_EQ(elaaoms_context_note_call(rh, ORG, CALLER, "conv_7",
                                            T0 - DAY, err, sizeof(err)), 0);
     elaaoms_memory_key(key, sizeof(key), ORG, CALLER, "calls");
     CHECK_INT_EQ(integer(rc, "HGET %s count", key), 2);
@@ -579,7 +577,7 @@ served_sets_follow_refreshes(redisContext *rc)
     /* a second shareable memory from technical support */
     store(rc, "m_fraud", CALLER, "conv_4", "agent_tech", ELAAOMS_MEM_ISSUE, 9,
           T0 + 60, "A fraud claim was opened for the card.");
-    CHECK_INT_EQ(elaaoms_context_refresh(rc, REQ(.org = ORG, .caller = CALLER),
+    CHECK_INT_EQ(elaaoms_context_refresh(rh, REQ(.org = ORG, .caller = CALLER),
                                          NULL, err, sizeof(err)), 0);
 
     d = context(rc, CALLER, "agent_billing");
@@ -600,19 +598,19 @@ served_sets_follow_refreshes(redisContext *rc)
         freeReplyObject(r);
     }
 
-    CHECK_INT_EQ(elaaoms_served_set_lookup(rc, ORG, CALLER, after, &ids,
+    CHECK_INT_EQ(elaaoms_served_set_lookup(rh, ORG, CALLER, after, &ids,
                                            err, sizeof(err)), 1);
     CHECK(ids != NULL && strstr(ids, "m_fraud") != NULL);
     free(ids);
 
     /* a cutoff before the replacement keeps it, one after drops it only */
-    n = elaaoms_served_sets_prune(rc, ORG, CALLER, replaced);
+    n = elaaoms_served_sets_prune(rh, ORG, CALLER, replaced);
     CHECK_INT_EQ(n, 0);
-    n = elaaoms_served_sets_prune(rc, ORG, CALLER, replaced + 1);
+    n = elaaoms_served_sets_prune(rh, ORG, CALLER, replaced + 1);
     CHECK_INT_EQ(n, 1);
-    CHECK_INT_EQ(elaaoms_served_set_lookup(rc, ORG, CALLER, before, &ids,
+    CHECK_INT_EQ(elaaoms_served_set_lookup(rh, ORG, CALLER, before, &ids,
                                            err, sizeof(err)), 0);
-    CHECK_INT_EQ(elaaoms_served_set_lookup(rc, ORG, CALLER, after, &ids,
+    CHECK_INT_EQ(elaaoms_served_set_lookup(rh, ORG, CALLER, after, &ids,
                                            err, sizeof(err)), 1);
     free(ids);
 }
@@ -625,8 +623,6 @@ main(void)
         UNIT_FAIL("redis-server started");
         return UNIT_DONE("context_store");
     }
-
-    served_rc = rc;
 
     refresh_writes_every_context(rc);
     refused_llm_answers(rc);

@@ -59,7 +59,7 @@ query(const char *org, const char *caller, const elaaoms_memory_query_t *q)
 {
     elaaoms_memory_list_t  l;
 
-    CHECK_INT_EQ(elaaoms_memory_store_query(rc, org, caller, q, &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_query(rh, org, caller, q, &l, err,
                                             sizeof(err)), 0);
     return l;
 }
@@ -124,7 +124,7 @@ fixture_apply(const char *org, const char *caller, const char *conv,
     a.agent_id = agent;
     a.now = now;
 
-    r = elaaoms_memory_store_apply(rc, &a, list, &c, err, sizeof(err));
+    r = elaaoms_memory_store_apply(rh, &a, list, &c, err, sizeof(err));
     if (r != 0) {
         fprintf(stderr, "memory_query: fixture: %s\n", err);
     }
@@ -403,11 +403,11 @@ test_queries(void)
     /* invalid queries are refused */
     elaaoms_memory_query_init(&q);
     q.type = ELAAOMS_MEM_NTYPES;
-    CHECK_INT_EQ(elaaoms_memory_store_query(rc, ORG, CALLER, &q, &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_query(rh, ORG, CALLER, &q, &l, err,
                                             sizeof(err)), -1);
     elaaoms_memory_query_init(&q);
     q.conversation_id = "a:b";
-    CHECK_INT_EQ(elaaoms_memory_store_query(rc, ORG, CALLER, &q, &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_query(rh, ORG, CALLER, &q, &l, err,
                                             sizeof(err)), -1);
 }
 
@@ -452,7 +452,7 @@ test_gdpr_delete(void)
     CHECK(before_other > 0 && before_org2 > 0);
     CHECK_INT_EQ(r_int("SISMEMBER elaaoms:" ORG ":callers %s", CALLER), 1);
 
-    CHECK_INT_EQ(elaaoms_memory_store_delete_caller(rc, ORG, CALLER,
+    CHECK_INT_EQ(elaaoms_memory_store_delete_caller(rh, ORG, CALLER,
                                                     &deleted, err,
                                                     sizeof(err)), 0);
     printf("memory_query: GDPR delete removed %zu keys\n", deleted);
@@ -472,13 +472,13 @@ test_gdpr_delete(void)
                  before_other);
     CHECK_INT_EQ(scan_count("elaaoms:" ORG2 ":*"), before_org2);
 
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER, &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER, &l, err,
                                            sizeof(err)), 0);
     CHECK_INT_EQ(l.n, 0);
     elaaoms_memory_list_free(&l);
 
     /* deleting again is fine */
-    CHECK_INT_EQ(elaaoms_memory_store_delete_caller(rc, ORG, CALLER,
+    CHECK_INT_EQ(elaaoms_memory_store_delete_caller(rh, ORG, CALLER,
                                                     &deleted, err,
                                                     sizeof(err)), 0);
     CHECK_INT_EQ(deleted, 0);
@@ -584,7 +584,7 @@ test_query_agent_sets(void)
     r.created = T0;
     r.last_reinforced = T0;
     r.confidence = 0.8f;
-    CHECK_INT_EQ(elaaoms_memory_store_add(rc, &r, err, sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_memory_store_add(rh, &r, err, sizeof(err)), 0);
     r.agent_id = elaaoms_mstr("agent_v1latest");
     CHECK_INT_EQ(elaaoms_memory_record_encode_alloc(&r, &blob, &len), 0);
     n = (long) len - 1;          /* without the (empty) agent count */

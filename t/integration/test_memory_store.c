@@ -71,7 +71,7 @@ test_add_and_load(void)
     rec.dim = ELAAOMS_EMBED_DIM;
     rec.vec_q8 = q8;
 
-    CHECK_INT_EQ(elaaoms_memory_store_add(rc, &rec, err, sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_memory_store_add(rh, &rec, err, sizeof(err)), 0);
 
     /* the hash holds exactly the encoding; every index names the id */
     n = elaaoms_memory_record_encode(&rec, enc, sizeof(enc));
@@ -113,7 +113,7 @@ test_add_and_load(void)
     CHECK_INT_EQ(r_int("SISMEMBER elaaoms:" ORG ":callers %s", CALLER2), 1);
 
     /* one HGETALL gives it back */
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER2, &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER2, &l, err,
                                            sizeof(err)), 0);
     CHECK_INT_EQ(l.n, 1);
     CHECK_INT_EQ(l.bad, 0);
@@ -126,19 +126,19 @@ test_add_and_load(void)
 
     /* refusals: bad org, caller, invalid record */
     rec.org = elaaoms_mstr("ac{me");
-    CHECK_INT_EQ(elaaoms_memory_store_add(rc, &rec, err, sizeof(err)), -1);
+    CHECK_INT_EQ(elaaoms_memory_store_add(rh, &rec, err, sizeof(err)), -1);
     rec.org = elaaoms_mstr(ORG);
     rec.caller = elaaoms_mstr("+1}x");
-    CHECK_INT_EQ(elaaoms_memory_store_add(rc, &rec, err, sizeof(err)), -1);
+    CHECK_INT_EQ(elaaoms_memory_store_add(rh, &rec, err, sizeof(err)), -1);
     rec.caller = elaaoms_mstr(CALLER2);
     rec.importance = 0;
-    CHECK_INT_EQ(elaaoms_memory_store_add(rc, &rec, err, sizeof(err)), -1);
+    CHECK_INT_EQ(elaaoms_memory_store_add(rh, &rec, err, sizeof(err)), -1);
     rec.importance = 4;
     rec.conversation_id = elaaoms_mstr("../x");
-    CHECK_INT_EQ(elaaoms_memory_store_add(rc, &rec, err, sizeof(err)), -1);
+    CHECK_INT_EQ(elaaoms_memory_store_add(rh, &rec, err, sizeof(err)), -1);
 
     /* an unknown caller loads empty */
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, "+15550000000", &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, "+15550000000", &l, err,
                                            sizeof(err)), 0);
     CHECK_INT_EQ(l.n, 0);
     elaaoms_memory_list_free(&l);
@@ -159,10 +159,10 @@ test_store_reinforce(void)
         .confidence = 0.5f, .importance = 6, .now = T0 + 100
     };
 
-    CHECK_INT_EQ(elaaoms_memory_store_reinforce(rc, &req, err, sizeof(err)),
+    CHECK_INT_EQ(elaaoms_memory_store_reinforce(rh, &req, err, sizeof(err)),
                  0);
 
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER2, &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER2, &l, err,
                                            sizeof(err)), 0);
     m = find(&l, "Has a golden retriever named Max");
     CHECK(m != NULL);
@@ -190,7 +190,7 @@ test_store_reinforce(void)
         .conversation_id = "conv_x", .agent_id = NULL,
         .confidence = 0.5f, .importance = 5, .now = T0
     };
-    CHECK_INT_EQ(elaaoms_memory_store_reinforce(rc, &req, err, sizeof(err)),
+    CHECK_INT_EQ(elaaoms_memory_store_reinforce(rh, &req, err, sizeof(err)),
                  1);
 }
 
@@ -249,7 +249,7 @@ test_apply(void)
                "Would rather get email than phone calls", 5, 0.7);
     CHECK_INT_EQ(c.stored, 1);
 
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER, &all, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER, &all, err,
                                            sizeof(err)), 0);
     CHECK_INT_EQ(all.n, 4);
     m = find(&all, EMAIL);
@@ -270,7 +270,7 @@ test_apply(void)
 
     /* the extra memory goes away again: the caller keeps the six memories
        test_isolation() expects (test_memory_query.c's fixture) */
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER, &all, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER, &all, err,
                                            sizeof(err)), 0);
     m = find(&all, "Would rather get email than phone calls");
     if (m) {
@@ -304,7 +304,7 @@ test_apply(void)
     CHECK_INT_EQ(c.stored, 1);
     CHECK_INT_EQ(r_int("HLEN %s", key(ORG, CALLER, "index")), 6);
 
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER, &all, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER, &all, err,
                                            sizeof(err)), 0);
 
     for (i = 0; i < 2; i++) {
@@ -334,7 +334,7 @@ test_apply(void)
     c = apply1(ORG, CALLER, "conv_5", "agent_b", T0 + 90000,
                ELAAOMS_MEM_PREFERENCE, EMAIL, 7, 0.9);
     CHECK_INT_EQ(c.duplicates, 1);
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER, &all, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER, &all, err,
                                            sizeof(err)), 0);
     old = find(&all, TEXT);
     neu = find(&all, EMAIL);
@@ -368,7 +368,7 @@ test_isolation(void)
                "Lives at 9 Elm Road", 6, 0.8);
     CHECK_INT_EQ(c.stored, 1);    /* no conflict with the other caller */
 
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG2, CALLER, &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG2, CALLER, &l, err,
                                            sizeof(err)), 0);
     CHECK_INT_EQ(l.n, 2);
     for (i = 0; i < l.n; i++) {
@@ -378,7 +378,7 @@ test_isolation(void)
     }
     elaaoms_memory_list_free(&l);
 
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER, &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER, &l, err,
                                            sizeof(err)), 0);
     CHECK_INT_EQ(l.n, 6);
     for (i = 0; i < l.n; i++) {
@@ -405,7 +405,7 @@ test_isolation(void)
         if (r) {
             freeReplyObject(r);
         }
-        CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER2, &l, err,
+        CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER2, &l, err,
                                                sizeof(err)), 0);
         CHECK_INT_EQ(l.bad, 1);
         CHECK(find(&l, EMAIL) == NULL && find(&l, ANGRY) == NULL);
@@ -532,7 +532,7 @@ test_atomicity(void)
     int                             i, r, status;
     char                            conv[32], txt[3][96], w[6][16];
     pid_t                           pid;
-    redisContext                   *other;
+    elaaoms_redis_t                *other;
     elaaoms_memory_list_t           l;
     elaaoms_extracted_list_t        x;
     elaaoms_memory_apply_counts_t   c;
@@ -579,18 +579,18 @@ test_atomicity(void)
      * A lost race leaves nothing behind: watch, let another connection
      * write, then commit -- aborted, and the record is nowhere.
      */
-    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rc, ORG, ATOMIC_CALLER, &l,
+    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rh, ORG, ATOMIC_CALLER, &l,
                                                  err, sizeof(err)), 0);
     CHECK_INT_EQ(l.n, 3 * ATOMIC_CONVS);
 
-    other = connect_redis();
+    other = connect_handle();
     CHECK(other != NULL);
     if (other) {
         elaaoms_memory_record_t  o = l.items[0];
         o.reinforcement_count = 77;
         CHECK_INT_EQ(elaaoms_memory_store_add(other, &o, err, sizeof(err)),
                      0);
-        redisFree(other);
+        elaaoms_redis_free(other);
     }
 
     memset(&rec, 0, sizeof(rec));
@@ -605,7 +605,7 @@ test_atomicity(void)
     rec.created = T0;
     rec.last_reinforced = T0;
 
-    r = elaaoms_memory_store_commit(rc, ORG, ATOMIC_CALLER, &recp, 1, err,
+    r = elaaoms_memory_store_commit(rh, ORG, ATOMIC_CALLER, &recp, 1, err,
                                     sizeof(err));
     CHECK_INT_EQ(r, 0);
     elaaoms_memory_list_free(&l);
@@ -620,9 +620,9 @@ test_atomicity(void)
                        key(ORG, ATOMIC_CALLER, "conversation:conv_lost")), 0);
 
     /* and without the race it commits */
-    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rc, ORG, ATOMIC_CALLER, &l,
+    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rh, ORG, ATOMIC_CALLER, &l,
                                                  err, sizeof(err)), 0);
-    CHECK_INT_EQ(elaaoms_memory_store_commit(rc, ORG, ATOMIC_CALLER, &recp, 1,
+    CHECK_INT_EQ(elaaoms_memory_store_commit(rh, ORG, ATOMIC_CALLER, &recp, 1,
                                              err, sizeof(err)), 1);
     elaaoms_memory_list_free(&l);
     CHECK_INT_EQ(r_int("HEXISTS %s ffffffff000000000001",
@@ -641,12 +641,12 @@ race_worker(const char *prefix)
 {
     int                             i;
     char                            conv[32], e[256];
-    redisContext                   *c;
+    elaaoms_redis_t                *c;
     elaaoms_memory_apply_t          a;
     elaaoms_extracted_list_t        x;
     elaaoms_memory_apply_counts_t   n;
 
-    c = connect_redis();
+    c = connect_handle();
     if (c == NULL) {
         _exit(1);
     }
@@ -670,7 +670,7 @@ race_worker(const char *prefix)
     }
 
     elaaoms_extracted_free(&x);
-    redisFree(c);
+    elaaoms_redis_free(c);
     _exit(0);
 }
 
@@ -702,7 +702,7 @@ test_concurrent_writers(void)
         CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     }
 
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER2, &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER2, &l, err,
                                            sizeof(err)), 0);
     m = find(&l, EMAIL);
     CHECK(m != NULL);
@@ -740,7 +740,7 @@ apply_vec(const char *conv, const elaaoms_extracted_list_t *list,
     a.vec_dim = dim;
     a.vec_model = model;
 
-    return elaaoms_memory_store_apply(rc, &a, list, c, err, sizeof(err));
+    return elaaoms_memory_store_apply(rh, &a, list, c, err, sizeof(err));
 }
 
 
@@ -770,7 +770,7 @@ test_apply_vectors(void)
     CHECK_INT_EQ(c.stored, 2);
     CHECK_INT_EQ(c.invalid, 1);
 
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER3, &all, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER3, &all, err,
                                            sizeof(err)), 0);
     CHECK_INT_EQ(all.n, 2);
     m = find(&all, ORDER);
@@ -847,7 +847,7 @@ test_apply_vectors(void)
     CHECK_INT_EQ(c.stored, 1);
     CHECK_INT_EQ(c.reinforced, 1);
 
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER3, &all, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER3, &all, err,
                                            sizeof(err)), 0);
     CHECK_INT_EQ(all.n, 5);
     m = find(&all, ORDER);

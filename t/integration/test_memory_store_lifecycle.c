@@ -64,7 +64,7 @@ test_apply_rules_and_agents(void)
     CHECK_INT_EQ(c.duplicates, 3);
     elaaoms_extracted_free(&x);
 
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER_R, &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER_R, &l, err,
                                            sizeof(err)), 0);
     CHECK_INT_EQ(l.n, 3);
 
@@ -108,7 +108,7 @@ test_apply_rules_and_agents(void)
     apply1(ORG, CALLER_R, "conv_r3", NULL, T0 + 200, ELAAOMS_MEM_FACTUAL,
            "Order number XYZ-789 is the latest order.", 7, 0.9);
 
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER_R, &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER_R, &l, err,
                                            sizeof(err)), 0);
     m = find(&l, "Order number XYZ-789 is the latest order.");
     CHECK(m != NULL);
@@ -152,7 +152,7 @@ test_apply_upgrades_old_records(void)
     r.created = T0;
     r.last_reinforced = T0;
     r.confidence = 0.8f;
-    CHECK_INT_EQ(elaaoms_memory_store_add(rc, &r, err, sizeof(err)), 0);
+    CHECK_INT_EQ(elaaoms_memory_store_add(rh, &r, err, sizeof(err)), 0);
 
     /* then the first release's reinforcement by agent_old: the sets
        gained it, the record named it alone (version 1) */
@@ -172,7 +172,7 @@ test_apply_upgrades_old_records(void)
     CHECK_INT_EQ(r_int("SADD %s agent_old", key(ORG, CALLER_R, "agents")),
                  1);
 
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER_R, &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER_R, &l, err,
                                            sizeof(err)), 0);
     m = find(&l, "Is diabetic.");
     CHECK(m != NULL && m->version == ELAAOMS_MEMORY_RECORD_V1);
@@ -185,7 +185,7 @@ test_apply_upgrades_old_records(void)
     apply1(ORG, CALLER_R, "conv_r4", "agent_new", T0 + 300,
            ELAAOMS_MEM_PREFERENCE, "Prefers paper invoices.", 5, 0.9);
 
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER_R, &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER_R, &l, err,
                                            sizeof(err)), 0);
     m = find(&l, "Is diabetic.");
     CHECK(m != NULL);
@@ -210,7 +210,7 @@ test_apply_upgrades_old_records(void)
     apply1(ORG, CALLER_R, "conv_r5", "agent_new", T0 + 400,
            ELAAOMS_MEM_FACTUAL, "Is diabetic.", 5, 0.9);
 
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER_R, &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER_R, &l, err,
                                            sizeof(err)), 0);
     m = find(&l, "Is diabetic.");
     CHECK(m != NULL);
@@ -268,7 +268,7 @@ test_tombstone(void)
     fact(&rec, "eeeeeeee000000000001", TOMB_CALLER, "conv_tomb",
          "Lives on Tombstone Lane");
 
-    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rc, ORG, TOMB_CALLER, &l,
+    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rh, ORG, TOMB_CALLER, &l,
                                                  err, sizeof(err)), 0);
     elaaoms_memory_list_free(&l);
 
@@ -280,7 +280,7 @@ test_tombstone(void)
     }
 
     /* "committed": nothing to retry, nothing written */
-    CHECK_INT_EQ(elaaoms_memory_store_commit(rc, ORG, TOMB_CALLER, &recp, 1,
+    CHECK_INT_EQ(elaaoms_memory_store_commit(rh, ORG, TOMB_CALLER, &recp, 1,
                                              err, sizeof(err)), 1);
     CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, TOMB_CALLER, "index")), 0);
     CHECK_INT_EQ(r_int("SISMEMBER %s %s", cdir, TOMB_CALLER), 0);
@@ -315,7 +315,7 @@ static void
 test_erase_race(void)
 {
     char                            tomb[ELAAOMS_KEY_MAX];
-    redisContext                   *other;
+    elaaoms_redis_t                *other;
     elaaoms_memory_list_t           l;
     elaaoms_memory_record_t         rec;
     const elaaoms_memory_record_t  *recp = &rec;
@@ -327,12 +327,12 @@ test_erase_race(void)
 
     /* a caller without memories: the index does not exist when watched */
     CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, RACE_CALLER, "index")), 0);
-    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rc, ORG, RACE_CALLER, &l,
+    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rh, ORG, RACE_CALLER, &l,
                                                  err, sizeof(err)), 0);
     elaaoms_memory_list_free(&l);
 
     /* the erasure's touch, its tombstone not visible to the commit yet */
-    other = connect_redis();
+    other = connect_handle();
     CHECK(other != NULL);
     if (other) {
         CHECK_INT_EQ(elaaoms_caller_erase_touch(other, ORG, RACE_CALLER, err,
@@ -340,30 +340,30 @@ test_erase_race(void)
     }
 
     /* aborted: nothing written, "load again" */
-    CHECK_INT_EQ(elaaoms_memory_store_commit(rc, ORG, RACE_CALLER, &recp, 1,
+    CHECK_INT_EQ(elaaoms_memory_store_commit(rh, ORG, RACE_CALLER, &recp, 1,
                                              err, sizeof(err)), 0);
     CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, RACE_CALLER, "index")), 0);
     CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, RACE_CALLER, "version")), 0);
 
     /* the retry, the tombstone set meanwhile: nothing written either */
     if (other) {
-        freeReplyObject(redisCommand(other, "SET %s 1 EX 60", tomb));
-        redisFree(other);
+        freeReplyObject(elaaoms_redis_command(other, "SET %s 1 EX 60", tomb));
+        elaaoms_redis_free(other);
     }
-    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rc, ORG, RACE_CALLER, &l,
+    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rh, ORG, RACE_CALLER, &l,
                                                  err, sizeof(err)), 0);
     elaaoms_memory_list_free(&l);
-    CHECK_INT_EQ(elaaoms_memory_store_commit(rc, ORG, RACE_CALLER, &recp, 1,
+    CHECK_INT_EQ(elaaoms_memory_store_commit(rh, ORG, RACE_CALLER, &recp, 1,
                                              err, sizeof(err)), 1);
     CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, RACE_CALLER, "index")), 0);
 
     /* without the touch, the same commit goes through (the check above
      * is not vacuous) */
-    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rc, ORG, "+15550009996", &l,
+    CHECK_INT_EQ(elaaoms_memory_store_watch_load(rh, ORG, "+15550009996", &l,
                                                  err, sizeof(err)), 0);
     elaaoms_memory_list_free(&l);
     rec.caller = elaaoms_mstr("+15550009996");
-    CHECK_INT_EQ(elaaoms_memory_store_commit(rc, ORG, "+15550009996", &recp,
+    CHECK_INT_EQ(elaaoms_memory_store_commit(rh, ORG, "+15550009996", &recp,
                                              1, err, sizeof(err)), 1);
     CHECK_INT_EQ(r_int("EXISTS %s", key(ORG, "+15550009996", "index")), 1);
 }

@@ -106,7 +106,7 @@ apply_one(const char *caller, const char *conv, int64_t now,
     a.agent_id = "agent_a";
     a.now = now;
 
-    r = elaaoms_memory_store_apply(rc, &a, &l, &c, err, sizeof(err));
+    r = elaaoms_memory_store_apply(rh, &a, &l, &c, err, sizeof(err));
     elaaoms_extracted_free(&l);
     if (r != 0) {
         fprintf(stderr, "  apply: %s\n", err);
@@ -153,7 +153,7 @@ test_version(void)
     CHECK(fresh(ORG, CALLER));
 
     /* a direct reinforcement of a stored record */
-    CHECK_INT_EQ(elaaoms_memory_store_load(rc, ORG, CALLER, &l, err,
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER, &l, err,
                                            sizeof(err)), 0);
     CHECK(l.n >= 1);
     if (l.n >= 1) {
@@ -166,7 +166,7 @@ test_version(void)
         req.confidence = 0.9;
         req.importance = 6;
         req.now = T0 + 3000;
-        CHECK_INT_EQ(elaaoms_memory_store_reinforce(rc, &req, err,
+        CHECK_INT_EQ(elaaoms_memory_store_reinforce(rh, &req, err,
                                                     sizeof(err)), 0);
         CHECK(fresh(ORG, CALLER));
     }
@@ -176,7 +176,7 @@ test_version(void)
     CHECK_STR_EQ(now, other);
 
     /* erased with the records; the next write gets a new token */
-    CHECK_INT_EQ(elaaoms_memory_store_delete_caller(rc, ORG, CALLER,
+    CHECK_INT_EQ(elaaoms_memory_store_delete_caller(rh, ORG, CALLER,
                                                     &deleted, err,
                                                     sizeof(err)), 0);
     CHECK_INT_EQ(r_int("EXISTS %s",

@@ -5,6 +5,7 @@
  * by a watchdog process when the test ends, crashes included (the nodes
  * are daemons and would outlive it).  Include once after defining
  * UNIT_CLUSTER_NAME.  Run from the checkout's root, as "make unit" does.
+ * Not every test uses every helper (marked unused).
  */
 
 #ifndef ELAAOMS_UNIT_CLUSTER_H
@@ -24,6 +25,8 @@
 #include <unistd.h>
 
 #include <hiredis/hiredis.h>
+
+#include "cluster/slot_map.h"
 
 #define UNIT_CLUSTER_NODES     6
 #define UNIT_CLUSTER_PASSWORD  "cluster test secret"
@@ -231,6 +234,37 @@ stop_cluster(void)
 }
 
 
+/*
+ * start_cluster() for a test's main(): 1 when the cluster runs; else 0 and
+ * the test is over, with *status its exit status (a skip printed, or the
+ * failure counted)
+ */
+static int
+cluster_begin(int *status)
+{
+    int  rc;
+
+    rc = start_cluster();
+    if (rc == 0) {
+        return 1;
+    }
+
+    stop_cluster();
+
+    if (rc == UNIT_CLUSTER_SKIP) {
+        printf("1..0 # SKIP redis-server cannot run a Redis Cluster "
+               "(scripts/redis-cluster.sh)\n");
+        *status = 0;
+        return 0;
+    }
+
+    CHECK_INT_EQ(rc, 0);
+    *status = UNIT_DONE(UNIT_CLUSTER_NAME);
+
+    return 0;
+}
+
+
 /* a plain connection to one node (authenticated), or NULL */
 static redisContext *
 cluster_node(int port)
@@ -261,6 +295,142 @@ cluster_node(int port)
 }
 
 
+/* the cluster's map as the node on port gives it; 0 or -1 */
+static int
+cluster_map(int port, elaaoms_slot_map_t *map)
+{
+    int            rc;
+    char           why[256];
+    redisReply    *r;
+    redisContext  *n;
+
+    memset(map, 0, sizeof(*map));
+
+    n = cluster_node(port);
+    if (n == NULL) {
+        return -1;
+    }
+
+    r = redisCommand(n, "CLUSTER SLOTS");
+    rc = elaaoms_slot_map_parse(map, r, "127.0.0.1", why, sizeof(why));
+    if (rc != 0) {
+        fprintf(stderr, UNIT_CLUSTER_NAME ": CLUSTER SLOTS: %s\n", why);
+    }
+    freeReplyObject(r);
+    redisFree(n);
+
+    return rc;
+}
+
+
+/*
+ * Moves slot, keys and all, from its master to another one, as
+ * redis-cli --cluster reshard does for one slot: IMPORTING at the
+ * destination, MIGRATING at the source, MIGRATE of its keys, then
+ * SETSLOT NODE at every master.  The new master's port, or -1.
+ */
+__attribute__((unused)) static int
+cluster_move_slot(unsigned slot)
+{
+    int                          ok, port;
+    char                         dport[16];
+    size_t                       i;
+    const char                  *argv[9 + 100];
+    redisReply                  *keys, *r;
+    redisContext                *src, *dst;
+    elaaoms_slot_map_t           map;
+    const elaaoms_slot_range_t  *from, *to;
+
+    if (cluster_map(cluster_base, &map) != 0) {
+        return -1;
+    }
+
+    from = elaaoms_slot_map_lookup(&map, slot);
+    to = NULL;
+    for (i = 0; i < map.nranges && from != NULL; i++) {
+        if (map.ranges[i].master.port != from->master.port) {
+            to = &map.ranges[i];
+            break;
+        }
+    }
+
+    src = from ? cluster_node(from->master.port) : NULL;
+    dst = to ? cluster_node(to->master.port) : NULL;
+    ok = src != NULL && dst != NULL;
+
+#define UNIT_CLUSTER_OK(r)                                                   \
+    ok = ok && (r) != NULL && (r)->type == REDIS_REPLY_STATUS;               \
+    freeReplyObject(r)
+
+    if (ok) {
+        r = redisCommand(dst, "CLUSTER SETSLOT %u IMPORTING %s", slot,
+                         from->master.id);
+        UNIT_CLUSTER_OK(r);
+        r = redisCommand(src, "CLUSTER SETSLOT %u MIGRATING %s", slot,
+                         to->master.id);
+        UNIT_CLUSTER_OK(r);
+    }
+
+    snprintf(dport, sizeof(dport), "%d", ok ? to->master.port : 0);
+
+    while (ok) {
+        keys = redisCommand(src, "CLUSTER GETKEYSINSLOT %u 100", slot);
+        if (keys == NULL || keys->type != REDIS_REPLY_ARRAY) {
+            freeReplyObject(keys);
+            ok = 0;
+            break;
+        }
+
+        if (keys->elements == 0) {
+            freeReplyObject(keys);
+            break;
+        }
+
+        argv[0] = "MIGRATE";
+        argv[1] = "127.0.0.1";
+        argv[2] = dport;
+        argv[3] = "";
+        argv[4] = "0";
+        argv[5] = "5000";
+        argv[6] = "AUTH";
+        argv[7] = UNIT_CLUSTER_PASSWORD;
+        argv[8] = "KEYS";
+        for (i = 0; i < keys->elements; i++) {
+            argv[9 + i] = keys->element[i]->str;
+        }
+
+        r = redisCommandArgv(src, (int) (9 + keys->elements), argv, NULL);
+        freeReplyObject(keys);
+        UNIT_CLUSTER_OK(r);
+    }
+
+    for (i = 0; ok && i < map.nranges; i++) {
+        redisContext  *m = cluster_node(map.ranges[i].master.port);
+
+        r = m ? redisCommand(m, "CLUSTER SETSLOT %u NODE %s", slot,
+                             to->master.id) : NULL;
+        UNIT_CLUSTER_OK(r);
+        if (m) {
+            redisFree(m);
+        }
+    }
+
+#undef UNIT_CLUSTER_OK
+
+    port = ok ? to->master.port : -1;
+
+    if (src) {
+        redisFree(src);
+    }
+    if (dst) {
+        redisFree(dst);
+    }
+    elaaoms_slot_map_free(&map);
+
+    return port;
+}
+
+
 /* the pid of the node on port (its pid file), or -1 */
 static pid_t
 cluster_node_pid(int port)
@@ -286,7 +456,7 @@ cluster_node_pid(int port)
 
 
 /* CLUSTER INFO of the node says cluster_state:ok */
-static int
+__attribute__((unused)) static int
 cluster_node_ok(int port)
 {
     int            ok;

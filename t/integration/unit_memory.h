@@ -71,7 +71,7 @@ apply(const char *org, const char *caller, const char *conv,
     a.agent_id = agent;
     a.now = now;
 
-    r = elaaoms_memory_store_apply(rc, &a, list, &c, err, sizeof(err));
+    r = elaaoms_memory_store_apply(rh, &a, list, &c, err, sizeof(err));
     if (r != 0) {
         fprintf(stderr, "apply: %s\n", err);
     }

@@ -3,8 +3,9 @@
  * free 127.0.0.1 port, no persistence, killed at the end (and with the
  * test if it crashes).  Include once per test program after defining
  * UNIT_REDIS_NAME (the test's name, for messages); it provides redis_port,
- * rc (a connection made at start), start_redis(), stop_redis() and
- * connect_redis() for further connections.
+ * rc (a connection made at start), rh (the worker's Redis handle over rc,
+ * for lib/'s functions), start_redis(), stop_redis(), and connect_redis()
+ * and connect_handle() for further connections.
  */
 
 #ifndef ELAAOMS_UNIT_REDIS_H
@@ -24,9 +25,12 @@
 
 #include <hiredis/hiredis.h>
 
-static pid_t          redis_pid = -1;
-static int            redis_port;
-static redisContext  *rc;
+#include "cluster/redis_handle.h"
+
+static pid_t             redis_pid = -1;
+static int               redis_port;
+static redisContext     *rc;
+static elaaoms_redis_t  *rh;     /* owns rc */
 
 
 /* --- the private redis-server -------------------------------------------- */
@@ -73,6 +77,18 @@ connect_redis(void)
     }
 
     return c;
+}
+
+
+/* a further connection as the worker's handle; NULL on failure */
+__attribute__((unused)) static elaaoms_redis_t *
+connect_handle(void)
+{
+    redisContext  *c;
+
+    c = connect_redis();
+
+    return c ? elaaoms_redis_single(c) : NULL;
 }
 
 
@@ -126,6 +142,11 @@ start_redis(void)
                 freeReplyObject(r);
             }
             if (ok) {
+                rh = elaaoms_redis_single(rc);
+                if (rh == NULL) {
+                    rc = NULL;
+                    return -1;
+                }
                 return 0;
             }
             redisFree(rc);
@@ -144,8 +165,9 @@ start_redis(void)
 static void
 stop_redis(void)
 {
-    if (rc) {
-        redisFree(rc);
+    if (rh) {
+        elaaoms_redis_free(rh);
+        rh = NULL;
         rc = NULL;
     }
 

@@ -57,7 +57,7 @@ num(yajl_val v, const char *name, long long dflt)
 
 
 static int
-seed(redisContext *rc, const char *line, size_t lineno)
+seed(elaaoms_redis_t *rh, const char *line, size_t lineno)
 {
     int                       type, rc_;
     char                      err[256], caller[ELAAOMS_CALLER_MAX], id[32];
@@ -171,7 +171,7 @@ seed(redisContext *rc, const char *line, size_t lineno)
         r.vec_q8 = pq8;
     }
 
-    if (elaaoms_memory_store_add(rc, &r, err, sizeof(err)) != 0) {
+    if (elaaoms_memory_store_add(rh, &r, err, sizeof(err)) != 0) {
         fprintf(stderr, "line %zu: %s\n", lineno, err);
         goto done;
     }
@@ -189,10 +189,11 @@ done:
 int
 main(int argc, char **argv)
 {
-    char           *line;
-    size_t          cap, lineno;
-    ssize_t         n;
-    redisContext   *rc;
+    char              *line;
+    size_t             cap, lineno;
+    ssize_t            n;
+    redisContext      *rc;
+    elaaoms_redis_t   *rh;
 
     if (argc != 3) {
         fprintf(stderr, "usage: %s HOST PORT < json-lines\n", argv[0]);
@@ -203,6 +204,12 @@ main(int argc, char **argv)
     if (rc == NULL || rc->err) {
         fprintf(stderr, "redis %s:%s: %s\n", argv[1], argv[2],
                 rc ? rc->errstr : "out of memory");
+        return 1;
+    }
+
+    rh = elaaoms_redis_single(rc);
+    if (rh == NULL) {
+        fprintf(stderr, "out of memory\n");
         return 1;
     }
 
@@ -217,15 +224,15 @@ main(int argc, char **argv)
             continue;
         }
 
-        if (seed(rc, line, lineno) != 0) {
+        if (seed(rh, line, lineno) != 0) {
             free(line);
-            redisFree(rc);
+            elaaoms_redis_free(rh);
             return 1;
         }
     }
 
     free(line);
-    redisFree(rc);
+    elaaoms_redis_free(rh);
 
     return 0;
 }
