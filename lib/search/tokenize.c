@@ -133,7 +133,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "guardian trustee beneficiary executor carer caretaker nanny "
     "babysitter twin doorman concierge landlord landlady tenant "
     "housekeeper assistant coworker borrower cosigner dr coordinator planner "
-    "widow widower widowed treasurer secretary",
+    "widow widower widowed treasurer secretary aide mr mrs ms miss",
     /* FREQUENCY */
     "every often frequent frequently regular regularly usual usually week "
     "weekly daily monthly routine repeat recurring standing second third "
@@ -256,7 +256,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "enrollment admission apply application college university campus "
     "course semester exam test kindergarten elementary middle academy "
     "club team learn learning homework tutor curriculum program lesson "
-    "scholarship iep dyslexia instrument music musical piano "
+    "scholarship iep dyslexia teach instructor instrument music musical piano "
     "guitar violin viola cello bass drum flute clarinet trumpet trombone "
     "saxophone ukulele harp keyboard recital orchestra band choir"
 };

@@ -1078,6 +1078,20 @@ static const struct {
       "second child.\n", "The agent said: Yes, ten percent off for the "
       "second child." },
     { "Caller: Okay.\nAgent: We have two technicians on call.\n", NULL },
+    /* a day and a time set for the caller, and who will serve them */
+    { "Caller: Could she come from one to five instead?\nAgent: Sure, 1 to 5 "
+      "starting Monday the 2nd.\n", "The agent said: Sure, 1 to 5 starting "
+      "Monday the 2nd." },
+    { "Caller: I can only do evenings.\nAgent: Our Tuesday group meets at "
+      "6:30.\n", "The agent said: the company's Tuesday group meets at "
+      "6:30." },
+    { "Caller: Can we move it?\nAgent: Saturday at 10 with Mr. Ostrowski, "
+      "done.\n", "The agent said: Saturday at 10 with Mr. Ostrowski, done." },
+    { "Caller: Perfect.\nAgent: Your aide will be Fatima.\n",
+      "The agent said: the caller's aide will be Fatima." },
+    /* a person with no one named, a time with no number */
+    { "Caller: Okay.\nAgent: Your technician will be on time.\n", NULL },
+    { "Caller: Okay.\nAgent: We are open Monday through Friday.\n", NULL },
 };
 
 

@@ -270,6 +270,9 @@ test_question_vocabulary(void)
         { "relationship", "treasurer", ELAAOMS_CONCEPT_FAMILY },
         { "space", "unit", ELAAOMS_CONCEPT_ADDRESS },
         { "react", "irritated", ELAAOMS_CONCEPT_EMOTION },
+        { "relationship", "aide", ELAAOMS_CONCEPT_FAMILY },
+        { "relationship", "mr", ELAAOMS_CONCEPT_FAMILY },
+        { "teaches", "lessons", ELAAOMS_CONCEPT_EDUCATION },
     };
     static const struct {
         const char  *word;
