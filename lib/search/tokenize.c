@@ -201,7 +201,9 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "memorial burial bury cremation cremate remains ashes urn casket "
     "ceremony faith religion religious church chapel temple mosque "
     "synagogue lutheran catholic baptist methodist presbyterian episcopal "
-    "jewish muslim christian hindu buddhist pastor priest rabbi imam",
+    "jewish muslim christian hindu buddhist pastor priest rabbi imam "
+    "death die died dead deceased passed lose loss grief grieve grieving "
+    "mourn mourning bereavement bereaved condolence",
     /* TECH */
     "internet wifi router modem connection network device computer laptop "
     "tablet app website online software broadband fiber signal equipment "

@@ -273,6 +273,8 @@ test_question_vocabulary(void)
         { "relationship", "aide", ELAAOMS_CONCEPT_FAMILY },
         { "relationship", "mr", ELAAOMS_CONCEPT_FAMILY },
         { "teaches", "lessons", ELAAOMS_CONCEPT_EDUCATION },
+        { "lose", "passed", ELAAOMS_CONCEPT_OCCASION },
+        { "bereavement", "died", ELAAOMS_CONCEPT_OCCASION },
     };
     static const struct {
         const char  *word;
