@@ -806,6 +806,29 @@ xo_is_gerund(const elaaoms_xo_sent_t *st, size_t i)
 }
 
 
+/*
+ * the "-ing" word at i starts the sentence's subject, not an "I was"
+ * left out: a verb follows within three words ("Opening day is April
+ * 18th", "Moving the piano costs extra"; not "Calling about my bill")
+ */
+static int
+xo_gerund_subject(const elaaoms_xo_sent_t *st, size_t i)
+{
+    size_t  k;
+
+    for (k = i + 1; k <= i + 3 && k < st->ntok && !st->tok[k].punct; k++) {
+        if (elaaoms_xo_match(st, k, "is|are|was|were|will|costs|cost|takes|"
+                                    "starts|ends|opens|closes|runs|means",
+                             NULL))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 void
 elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_clause_t *cl)
@@ -920,7 +943,7 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         elaaoms_xo_puts(&b, "The caller asked the company to ");
         xo_put_lowered(&b, st, start);
 
-    } else if (xo_is_gerund(st, 0)
+    } else if ((xo_is_gerund(st, 0) && !xo_gerund_subject(st, 0))
                || (elaaoms_xo_match(st, 0, "just|still|only", NULL)
                    && xo_is_gerund(st, 1)))
     {

@@ -431,6 +431,15 @@ static const statement_case_t  statements[] = {
     { NULL, "Our vet Dr. Patel prescribed Apoquel for the allergies.",
       ELAAOMS_MEM_FACTUAL, "The caller's vet Dr. Patel prescribed "
       "Apoquel for the allergies.", 0 },
+    { NULL, "My husband Gunnar passed away this morning at St. Vincent's.",
+      ELAAOMS_MEM_RELATIONSHIP, "The caller's husband Gunnar passed away "
+      "this morning at St. Vincent's.", 0 },
+    /* an "-ing" word that is the subject, not an "I was" left out */
+    { NULL, "Good. Opening day is April 18th.", ELAAOMS_MEM_FACTUAL,
+      "The caller said opening day is April 18th.", 0 },
+    /* a street's "St." does end one */
+    { NULL, "I live at 5 Oak St. My wife drives.", ELAAOMS_MEM_FACTUAL,
+      "The caller lives at 5 Oak St.", 6 },
     { NULL, "I'm a teacher at Lincoln High.", ELAAOMS_MEM_FACTUAL,
       "The caller is a teacher at Lincoln High.", 6 },
     { NULL, "I live at 5 Elm Street.", ELAAOMS_MEM_FACTUAL,
