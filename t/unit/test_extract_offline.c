@@ -437,6 +437,9 @@ static const statement_case_t  statements[] = {
     /* an "-ing" word that is the subject, not an "I was" left out */
     { NULL, "Good. Opening day is April 18th.", ELAAOMS_MEM_FACTUAL,
       "The caller said opening day is April 18th.", 0 },
+    /* a statement the caller checks is no question */
+    { NULL, "My gate code is still 5519, right?", ELAAOMS_MEM_FACTUAL,
+      "The caller's gate code is still 5519.", 0 },
     /* a street's "St." does end one */
     { NULL, "I live at 5 Oak St. My wife drives.", ELAAOMS_MEM_FACTUAL,
       "The caller lives at 5 Oak St.", 6 },
