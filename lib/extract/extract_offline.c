@@ -166,15 +166,23 @@ xo_is_word_char(unsigned char c)
 
 
 /*
- * "Dr. Patel", "Mrs. Okafor": the period after a title ends no sentence
- * when a capitalized word follows
+ * "Dr. Patel", "Mrs. Okafor", "at St. Vincent's": the period after a
+ * title ends no sentence when a capitalized word follows.  "St", "Mt" and
+ * "Ft" after a capitalized word are a street's, a mount's or a fort's
+ * ("5 Oak St. My wife ..."), and do end it.
  */
 static int
 xo_title_before(const char *line, size_t start, size_t dot, size_t len)
 {
-    size_t              b, n, k;
-    static const char  *titles[] = {
-        "dr", "mr", "mrs", "ms", "mx", "prof", NULL
+    size_t              b, n, k, p;
+    static const struct {
+        const char  *abbr;
+        unsigned     place:1;   /* also a place name's last word */
+    } titles[] = {
+        { "dr", 0 }, { "mr", 0 }, { "mrs", 0 }, { "ms", 0 }, { "mx", 0 },
+        { "prof", 0 }, { "rev", 0 }, { "fr", 0 }, { "sgt", 0 },
+        { "capt", 0 }, { "lt", 0 }, { "col", 0 }, { "gen", 0 },
+        { "st", 1 }, { "mt", 1 }, { "ft", 1 }, { NULL, 0 }
     };
 
     b = dot;
@@ -190,11 +198,27 @@ xo_title_before(const char *line, size_t start, size_t dot, size_t len)
         return 0;
     }
 
-    for (k = 0; titles[k]; k++) {
-        if (strlen(titles[k]) == n && strncasecmp(line + b, titles[k], n) == 0)
+    for (k = 0; titles[k].abbr; k++) {
+        if (strlen(titles[k].abbr) != n
+            || strncasecmp(line + b, titles[k].abbr, n) != 0)
         {
+            continue;
+        }
+
+        if (!titles[k].place) {
             return 1;
         }
+
+        /* the word before: "Oak St." is a street, "at St." a saint */
+        p = b;
+        while (p > start && line[p - 1] == ' ') {
+            p--;
+        }
+        while (p > start && elaaoms_ascii_alpha((unsigned char) line[p - 1])) {
+            p--;
+        }
+
+        return p == b || !elaaoms_ascii_upper((unsigned char) line[p]);
     }
 
     return 0;

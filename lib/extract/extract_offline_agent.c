@@ -91,6 +91,26 @@ static const struct {
     "see|meet|fit|squeeze|take you"
 
 
+/* a day or time set for the caller, kept with a number: "Sure, 1 to 5
+ * starting Monday the 2nd", "Our Tuesday group meets at 6:30" */
+#define ELAAOMS_XO_AGENT_WHEN                                                \
+    "monday*|tuesday*|wednesday*|thursday*|friday*|saturday*|sunday*|"      \
+    "weekday*|weekend*|morning*|afternoon*|evening*|tonight|tomorrow|"      \
+    "starting|starts"
+
+/* the person set to serve the caller, kept without a number: "Your aide
+ * will be Fatima", "Saturday at 10 with Mr. Ostrowski" */
+#define ELAAOMS_XO_AGENT_WHO                                                 \
+    "your aide|caregiver|carer|nurse|teacher|instructor|tutor|technician|"  \
+    "tech|driver|advisor|adviser|specialist|coordinator|contact|rep|"       \
+    "representative|therapist|trainer|coach|doctor|planner|installer|"      \
+    "inspector|stylist|groomer|agent|attorney|lawyer|paralegal|"            \
+    "counselor|case|account manager? will be|is|'s @"
+
+#define ELAAOMS_XO_AGENT_WITH                                                \
+    "with mr|mrs|ms|miss|dr|doctor|nurse|coach|teacher @?"
+
+
 /*
  * the agent's words for the caller, the agent and the company: "The
  * agent", not "The company", so that a question about the caller's
@@ -390,10 +410,14 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
 
     /*
      * "The tech found the rear pads are at 2 millimeters", "the crew
-     * arrives at 8 am": a finding or a time set for the caller
+     * arrives at 8 am", "1 to 5 starting Monday": a finding or a time
+     * set for the caller; "your aide will be Fatima": who serves them
      */
     if (i == to
+        && elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_WHO, NULL) < 0
         && !((elaaoms_xo_find(st, 0, "is|are|all set up", NULL) >= 0
+              || elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_WHEN, NULL) >= 0
+              || elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_WITH, NULL) >= 0
               || elaaoms_xo_find(st, 0, "found|noticed|diagnosed|detected|"
                                         "measured|measures|reads|reading|"
                                         "shows|showing|tested|arrives|"

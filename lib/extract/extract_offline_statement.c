@@ -806,20 +806,78 @@ xo_is_gerund(const elaaoms_xo_sent_t *st, size_t i)
 }
 
 
+/*
+ * the "-ing" word at i starts the sentence's subject, not an "I was"
+ * left out: a verb follows within three words ("Opening day is April
+ * 18th", "Moving the piano costs extra"; not "Calling about my bill")
+ */
+static int
+xo_gerund_subject(const elaaoms_xo_sent_t *st, size_t i)
+{
+    size_t  k;
+
+    for (k = i + 1; k <= i + 3 && k < st->ntok && !st->tok[k].punct; k++) {
+        if (elaaoms_xo_match(st, k, "is|are|was|were|will|costs|cost|takes|"
+                                    "starts|ends|opens|closes|runs|means",
+                             NULL))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * "My gate code is still 5519, right?": a statement the caller checks, not
+ * a question; *tag gets the index of the comma before the tag
+ */
+static int
+xo_tag_question(const elaaoms_xo_sent_t *st, size_t *tag)
+{
+    size_t  last;
+
+    last = st->ntok;
+    while (last > 0 && st->tok[last - 1].punct) {
+        last--;
+    }
+
+    if (last < 4 || !st->tok[last - 2].punct
+        || !elaaoms_xo_match(st, last - 1, "right|correct|yeah|yes", NULL)
+        || elaaoms_xo_match(st, 0, ELAAOMS_XO_AUX, NULL)
+        || elaaoms_xo_match(st, 0, "what*|where*|when*|who*|why|how*|which",
+                            NULL))
+    {
+        return 0;
+    }
+
+    *tag = last - 2;
+    return 1;
+}
+
+
 void
 elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_clause_t *cl)
 {
     size_t                   i, content, qfrom, start;
     int                      first_person, digits, answer, importance, qimp;
-    int                      request, cue, need, only;
+    int                      request, cue, need, only, question;
     elaaoms_mem_type_e       type, qtype;
     elaaoms_xo_buf_t         b;
-    elaaoms_xo_sent_t        q;
+    elaaoms_xo_sent_t        q, told;
     const elaaoms_xo_sent_t *st = &cl->st;
 
     if (st->ntok == 0 || !xo_uncovered(cx, st)) {
         return;
+    }
+
+    question = cl->question;
+    if (question && xo_tag_question(st, &i)) {
+        elaaoms_xo_sub(st, 0, i, &told);
+        st = &told;
+        question = 0;
     }
 
     content = 0;
@@ -839,7 +897,7 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
     answer = cl->answer && elaaoms_xo_question_words(cx, &q, &qfrom)
              && !elaaoms_xo_match(st, 0, "i|i'm|im|i've|i'd|i'll|my|our|we|"
                                          "we're|we've", NULL)
-             && !cl->question;
+             && !question;
 
     request = elaaoms_xo_match(st, 0, "can|could|would|will you", NULL)
               || elaaoms_xo_match(st, 0, "please", NULL)
@@ -852,7 +910,7 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
      * "Is there someone who speaks Arabic?", "Do you have parking?": what
      * the caller asks to have tells what they need
      */
-    need = cl->question
+    need = question
            && (elaaoms_xo_match(st, 0, "is|are there", NULL)
                || elaaoms_xo_match(st, 0, "do|does|can|could|will "
                                           "you|anyone|someone|somebody "
@@ -866,7 +924,7 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
                                            NULL) >= 0;
 
     if (!answer) {
-        if (cl->question ? !(first_person || digits || need
+        if (question ? !(first_person || digits || need
                              || ((content >= 2 || xo_one_word_request(st))
                                  && elaaoms_xo_match(st, 0, "can|could|would|"
                                                             "will you", NULL)))
@@ -885,7 +943,7 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         elaaoms_xo_puts(&b, ", the caller said ");
         xo_put_lowered(&b, st, 0);
 
-    } else if (cl->question) {
+    } else if (question) {
         xo_put_caller_question(&b, st);
 
     } else if (elaaoms_xo_match(st, 0, "i|i'm|im|i've|i'd|i'll", NULL)) {
@@ -920,7 +978,7 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         elaaoms_xo_puts(&b, "The caller asked the company to ");
         xo_put_lowered(&b, st, start);
 
-    } else if (xo_is_gerund(st, 0)
+    } else if ((xo_is_gerund(st, 0) && !xo_gerund_subject(st, 0))
                || (elaaoms_xo_match(st, 0, "just|still|only", NULL)
                    && xo_is_gerund(st, 1)))
     {

@@ -68,7 +68,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "garage porch arrival doorbell knock buzzer intercom lockbox route "
     "highway freeway interstate intersection venue estate site room "
     "kitchen bathroom bedroom basement attic deck patio hallway closet "
-    "hotel motel",
+    "hotel motel unit space locker",
     /* PREFERENCE */
     "prefer preference like want favorite favourite rather love enjoy wish "
     "choose choice interest interested request hate dislike best need "
@@ -84,7 +84,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "finance worth apiece tariff surcharge tax rebate saving quid euro "
     "pound ballpark tuition rent premium copay deductible fare dues "
     "percent percentage compensation compensate reimburse reimbursement "
-    "voucher coupon giftcard",
+    "voucher coupon giftcard visa mastercard amex paypal venmo zelle "
+    "warranty guarantee cover coverage covered",
     /* PROBLEM */
     "problem issue complaint complain broken break delay late damage wrong "
     "missing lost fault error trouble defective fail failure outage crash "
@@ -98,7 +99,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "flicker stall discrepancy mismatch mistake incorrect affect snap tear "
     "torn rip shatter dent scratch bent pest infestation infest ant termite "
     "roach cockroach mouse mice rodent bedbug wasp hornet flea mold "
-    "mildew",
+    "mildew fall fell fallen slip downtime offline "
+    "unavailable blurry blurred fuzzy pixelated grainy distorted",
     /* NUMBER (and every token holding a digit) */
     "number id code reference confirmation ticket serial pin digit "
     "identifier model dose dosage two three four five six seven eight "
@@ -119,7 +121,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "tired hopeful skeptical sceptical doubtful trust distrust ecstatic "
     "overjoyed unimpressed displeased uneasy vibe attitude sentiment "
     "temperament spirits panicky jittery cry crying clingy cranky fussy "
-    "tearful",
+    "tearful react",
     /* FAMILY */
     "family daughter son wife husband mother mom father dad parent child "
     "children kid sister brother spouse partner grandson granddaughter "
@@ -130,7 +132,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "boyfriend girlfriend stepson stepdaughter stepmother stepfather "
     "guardian trustee beneficiary executor carer caretaker nanny "
     "babysitter twin doorman concierge landlord landlady tenant "
-    "housekeeper assistant coworker borrower cosigner dr coordinator planner",
+    "housekeeper assistant coworker borrower cosigner dr coordinator planner "
+    "widow widower widowed treasurer secretary aide mr mrs ms miss",
     /* FREQUENCY */
     "every often frequent frequently regular regularly usual usually week "
     "weekly daily monthly routine repeat recurring standing second third "
@@ -140,13 +143,13 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "priority valued longtime elite reward",
     /* APPOINTMENT */
     "appointment schedule booking book reservation reserve meeting visit "
-    "slot technician tech install installation",
+    "slot technician tech install installation session shift",
     /* TIME_OF_DAY */
     "morning afternoon evening night noon lunchtime time hour weekday "
     "weekend monday tuesday wednesday thursday friday saturday sunday "
     "available availability tonight tomorrow today day pm am early date "
     "january february march april may june july august september october "
-    "november december",
+    "november december session shift",
     /* LANGUAGE */
     "language speak speaker spanish english french german chinese mandarin "
     "cantonese portuguese italian arabic hindi vietnamese korean japanese "
@@ -172,7 +175,11 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "intolerance intolerant physician specialist surgeon cardiologist "
     "dermatologist pediatrician therapist diagnosis diagnose chronic "
     "sedation anesthesia learning dyslexia diabetic diabetes insulin asthma "
-    "inhaler epilepsy seizure arthritis pacemaker oxygen",
+    "inhaler epilepsy seizure arthritis pacemaker oxygen "
+    "parkinson alzheimer dementia crohn copd lupus cancer tumor chemo "
+    "chemotherapy dialysis migraine adhd autism autistic sclerosis "
+    "paralysis paralyzed neurologist oncologist cane crutch frail "
+    "accident incident fall fell fallen slip",
     /* PET */
     "pet dog cat puppy kitten animal vet greyhound hound terrier retriever "
     "labrador poodle beagle bulldog spaniel husky dachshund chihuahua "
@@ -186,10 +193,17 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "electrician plumber chef cashier clerk mechanic pilot officer "
     "firefighter pharmacist dentist dental lawyer farmer writer artist "
     "musician realtor landscaper landscaping roastery bakery "
-    "restaurant operations",
+    "restaurant operations sell seller sale retail retailer vendor "
+    "merchant military army navy marine veteran soldier airforce",
     /* OCCASION */
     "birthday born age anniversary celebrate celebration wedding holiday "
-    "party graduation occasion",
+    "party graduation occasion old older young younger funeral "
+    "memorial burial bury cremation cremate remains ashes urn casket "
+    "ceremony faith religion religious church chapel temple mosque "
+    "synagogue lutheran catholic baptist methodist presbyterian episcopal "
+    "jewish muslim christian hindu buddhist pastor priest rabbi imam "
+    "death die died dead deceased passed lose loss grief grieve grieving "
+    "mourn mourning bereavement bereaved condolence",
     /* TECH */
     "internet wifi router modem connection network device computer laptop "
     "tablet app website online software broadband fiber signal equipment "
@@ -199,7 +213,10 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "pixel nest roku firestick chromecast xbox playstation nintendo "
     "netgear arris linksys eero asus dell lenovo gateway firmware ethernet "
     "machine handset smartphone phone cellphone "
-    "cable hotspot stream streaming",
+    "cable hotspot stream streaming platform wordpress woocommerce "
+    "shopify wix squarespace magento cms plugin hosting host server domain "
+    "artwork graphic logo image picture photo png jpg jpeg svg vector "
+    "pdf",
     /* FOOD */
     "food meal dish menu soup pizza drink coffee dinner breakfast lunch "
     "restaurant eat cook recipe dessert meat vegetarian vegan halal "
@@ -207,7 +224,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "wheat shellfish fish soy sesame fruit restriction",
     /* DURATION */
     "year decade month long since tenure duration length night "
-    "week stay monthly weekly yearly annual annually",
+    "week stay monthly weekly yearly annual annually term lease "
+    "contract commitment",
     /* SECURITY */
     "fraud fraudulent scam identity theft stolen steal unauthorized "
     "security secure sensitive lawyer attorney legal lawsuit sue "
@@ -240,7 +258,9 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "enrollment admission apply application college university campus "
     "course semester exam test kindergarten elementary middle academy "
     "club team learn learning homework tutor curriculum program lesson "
-    "scholarship iep dyslexia"
+    "scholarship iep dyslexia teach instructor instrument music musical piano "
+    "guitar violin viola cello bass drum flute clarinet trumpet trombone "
+    "saxophone ukulele harp keyboard recital orchestra band choir"
 };
 
 
@@ -258,10 +278,10 @@ static const char  *elaaoms_concept_names[ELAAOMS_NCONCEPTS] = {
 
 
 /*
- * Both word sets live in open-addressing hash tables filled once; 2048
- * slots for ~650 concept stems and ~170 stopwords keep probes short.
+ * Both word sets live in open-addressing hash tables filled once; 4096
+ * slots for ~1,300 concept words and ~170 stopwords keep probes short.
  */
-#define ELAAOMS_WORDSET_SLOTS  2048
+#define ELAAOMS_WORDSET_SLOTS  4096
 
 typedef struct {
     char      word[ELAAOMS_TOKEN_MAX + 1];  /* "" marks a free slot */
@@ -407,6 +427,12 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "whose", NULL, ELAAOMS_QBIT(FAMILY) | ELAAOMS_QBIT(NAME) },
         { "much", "how", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
         { "many", "how", ELAAOMS_QBIT(NUMBER) },
+        /* "how old", "how tall", "how big": a measure, said as a number */
+        { "old", "how", ELAAOMS_QBIT(NUMBER) | ELAAOMS_QBIT(OCCASION) },
+        { "tall", "how", ELAAOMS_QBIT(NUMBER) },
+        { "big", "how", ELAAOMS_QBIT(NUMBER) },
+        { "heavy", "how", ELAAOMS_QBIT(NUMBER) },
+        { "far", "how", ELAAOMS_QBIT(NUMBER) | ELAAOMS_QBIT(ADDRESS) },
         /* "how long is the stay": a span of time */
         { "long", "how", ELAAOMS_QBIT(DURATION) | ELAAOMS_QBIT(TIME_OF_DAY) },
         /* "what does it run": a price */
@@ -429,9 +455,7 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "take", "he", ELAAOMS_QBIT(EMOTION) },
         { "take", "she", ELAAOMS_QBIT(EMOTION) },
         { "take", "they", ELAAOMS_QBIT(EMOTION) },
-        { "doing", "he", ELAAOMS_QBIT(EMOTION) },
-        { "doing", "she", ELAAOMS_QBIT(EMOTION) },
-        { "doing", "they", ELAAOMS_QBIT(EMOTION) },
+        { "doing", NULL, ELAAOMS_QBIT(EMOTION) },
         /* "what's going on", "what happened": a problem */
         { "on", "going", ELAAOMS_QBIT(PROBLEM) },
         { "happened", "what", ELAAOMS_QBIT(PROBLEM) },
@@ -492,7 +516,7 @@ elaaoms_question_names_caller(const char *word, size_t len, const char *prev,
     static const char  *roles =
         " owner member guest patient borrower parent subscriber passenger "
         "traveler traveller policyholder homeowner resident buyer shopper "
-        "accountholder cardholder applicant tenant renter "
+        "accountholder cardholder applicant tenant renter widow widower "
         "consumer ";
     static const char  *determiners = " the this that our ";
 

@@ -112,12 +112,20 @@ elaaoms_dedup_same_text(const char *a, size_t alen, const char *b,
 #define ELAAOMS_VALUES_CONCEPT  0   /* words of the slot's concept */
 #define ELAAOMS_VALUES_OPEN     1   /* concept-free words and numbers */
 #define ELAAOMS_VALUES_DIGITS   2   /* tokens holding a digit */
+#define ELAAOMS_VALUES_AMOUNT   3   /* digits and NUMBER words ("twelve") */
+
+/* what both sides must share besides the slot's concept */
+#define ELAAOMS_SHARE_NONE      0
+#define ELAAOMS_SHARE_CONCEPT   1   /* a word of the slot's concept */
+#define ELAAOMS_SHARE_SUBJECT   2   /* a word that is no value nor frame:
+                                       what the amount is of ("month",
+                                       "plan", "renewal") */
 
 typedef struct {
     int       concept;
     unsigned  types;     /* ELAAOMS_TYPE_BIT of the types it applies to */
     unsigned  values;    /* ELAAOMS_VALUES_* */
-    unsigned  shared;    /* both must share a word of the concept */
+    unsigned  shared;    /* ELAAOMS_SHARE_* */
 } elaaoms_dedup_slot_t;
 
 #define ELAAOMS_PREF  ELAAOMS_TYPE_BIT(ELAAOMS_MEM_PREFERENCE)
@@ -135,6 +143,14 @@ static const elaaoms_dedup_slot_t  elaaoms_dedup_slots[] = {
     { ELAAOMS_CONCEPT_LANGUAGE, ELAAOMS_PREF | ELAAOMS_FACT,
       ELAAOMS_VALUES_CONCEPT, 0 },
     { ELAAOMS_CONCEPT_TIME_OF_DAY, ELAAOMS_PREF, ELAAOMS_VALUES_CONCEPT, 0 },
+    /* amount of one subject: "renewal is $1,640 a month" / "eighteen
+     * months comes to $1,595 a month"; a price of something else ("the
+     * diagnostic is $60" / "the Medeo is $1,399") shares no subject */
+    { ELAAOMS_CONCEPT_BILLING, ELAAOMS_PREF | ELAAOMS_FACT,
+      ELAAOMS_VALUES_AMOUNT, ELAAOMS_SHARE_SUBJECT },
+    /* a term: "renew for twelve months" / "the eighteen-month lease" */
+    { ELAAOMS_CONCEPT_DURATION, ELAAOMS_PREF, ELAAOMS_VALUES_AMOUNT,
+      ELAAOMS_SHARE_NONE },
 };
 
 #define ELAAOMS_DEDUP_NSLOTS                                                  \
@@ -149,7 +165,7 @@ static const char  *elaaoms_dedup_frame_list =
     "longer actually old previous previously former formerly use used "
     "still change changed switched update updated goes going "
     "contact reach language speak speaker translate translator interpreter "
-    "accent bilingual time hour available availability";
+    "accent bilingual time hour available availability agent company";
 
 /* matched on the surface word: exactly one side negated flips a value */
 static const char  *elaaoms_dedup_negations[] = {
@@ -265,6 +281,9 @@ elaaoms_dedup_is_value(const elaaoms_dedup_tok_t *t,
         return t->digit || t->concepts == 0;
     case ELAAOMS_VALUES_DIGITS:
         return t->digit;
+    case ELAAOMS_VALUES_AMOUNT:
+        return t->digit
+               || (t->concepts & ELAAOMS_BIT(ELAAOMS_CONCEPT_NUMBER)) != 0;
     default:
         return (t->concepts & ELAAOMS_BIT(s->concept)) != 0;
     }
@@ -327,6 +346,34 @@ elaaoms_dedup_share_word(const elaaoms_dedup_profile_t *a,
 }
 
 
+/*
+ * 1 when a and b share a word that is neither a value of s, a frame nor a
+ * word of the slot's own concept: "percent" is no subject ("twenty
+ * percent down" / "a rate of 6.25 percent"), "month" or "plan" is
+ */
+static int
+elaaoms_dedup_share_subject(const elaaoms_dedup_profile_t *a,
+    const elaaoms_dedup_profile_t *b, const elaaoms_dedup_slot_t *s)
+{
+    size_t  i, j;
+
+    for (i = 0; i < a->n; i++) {
+        if (a->tok[i].frame || elaaoms_dedup_is_value(&a->tok[i], s)
+            || (a->tok[i].concepts & ELAAOMS_BIT(s->concept)))
+        {
+            continue;
+        }
+        for (j = 0; j < b->n; j++) {
+            if (b->tok[j].hash == a->tok[i].hash) {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
 static int
 elaaoms_dedup_conflict_profiles(elaaoms_mem_type_e type,
     const elaaoms_dedup_profile_t *a, const elaaoms_dedup_profile_t *b)
@@ -357,7 +404,10 @@ elaaoms_dedup_conflict_profiles(elaaoms_mem_type_e type,
 
         if (!(s->types & ELAAOMS_TYPE_BIT(type))
             || !(a->concepts & bit) || !(b->concepts & bit)
-            || (s->shared && !elaaoms_dedup_share_word(a, b, bit)))
+            || (s->shared == ELAAOMS_SHARE_CONCEPT
+                && !elaaoms_dedup_share_word(a, b, bit))
+            || (s->shared == ELAAOMS_SHARE_SUBJECT
+                && !elaaoms_dedup_share_subject(a, b, s)))
         {
             continue;
         }

@@ -47,6 +47,15 @@
  *   name               both         open
  *   language           both         LANGUAGE words: spanish, english ...
  *   time of day        preference   TIME_OF_DAY words: morning, monday ...
+ *   amount             both         BILLING: tokens holding a digit and
+ *                                   NUMBER words, and both must share a
+ *                                   subject: a word that is no value, no
+ *                                   frame and no BILLING word ("renewal
+ *                                   is $1,640 a month" / "eighteen months
+ *                                   comes to $1,595 a month": "month")
+ *   term               preference   DURATION: digits and NUMBER words
+ *                                   ("renew for twelve months" / "the
+ *                                   eighteen-month lease")
  *
  * "Open" values are the content words that carry no concept (street and
  * proper names: "oak", "harbor") and every token holding a digit.  Words

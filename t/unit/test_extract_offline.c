@@ -431,6 +431,18 @@ static const statement_case_t  statements[] = {
     { NULL, "Our vet Dr. Patel prescribed Apoquel for the allergies.",
       ELAAOMS_MEM_FACTUAL, "The caller's vet Dr. Patel prescribed "
       "Apoquel for the allergies.", 0 },
+    { NULL, "My husband Gunnar passed away this morning at St. Vincent's.",
+      ELAAOMS_MEM_RELATIONSHIP, "The caller's husband Gunnar passed away "
+      "this morning at St. Vincent's.", 0 },
+    /* an "-ing" word that is the subject, not an "I was" left out */
+    { NULL, "Good. Opening day is April 18th.", ELAAOMS_MEM_FACTUAL,
+      "The caller said opening day is April 18th.", 0 },
+    /* a statement the caller checks is no question */
+    { NULL, "My gate code is still 5519, right?", ELAAOMS_MEM_FACTUAL,
+      "The caller's gate code is still 5519.", 0 },
+    /* a street's "St." does end one */
+    { NULL, "I live at 5 Oak St. My wife drives.", ELAAOMS_MEM_FACTUAL,
+      "The caller lives at 5 Oak St.", 6 },
     { NULL, "I'm a teacher at Lincoln High.", ELAAOMS_MEM_FACTUAL,
       "The caller is a teacher at Lincoln High.", 6 },
     { NULL, "I live at 5 Elm Street.", ELAAOMS_MEM_FACTUAL,
@@ -1078,6 +1090,20 @@ static const struct {
       "second child.\n", "The agent said: Yes, ten percent off for the "
       "second child." },
     { "Caller: Okay.\nAgent: We have two technicians on call.\n", NULL },
+    /* a day and a time set for the caller, and who will serve them */
+    { "Caller: Could she come from one to five instead?\nAgent: Sure, 1 to 5 "
+      "starting Monday the 2nd.\n", "The agent said: Sure, 1 to 5 starting "
+      "Monday the 2nd." },
+    { "Caller: I can only do evenings.\nAgent: Our Tuesday group meets at "
+      "6:30.\n", "The agent said: the company's Tuesday group meets at "
+      "6:30." },
+    { "Caller: Can we move it?\nAgent: Saturday at 10 with Mr. Ostrowski, "
+      "done.\n", "The agent said: Saturday at 10 with Mr. Ostrowski, done." },
+    { "Caller: Perfect.\nAgent: Your aide will be Fatima.\n",
+      "The agent said: the caller's aide will be Fatima." },
+    /* a person with no one named, a time with no number */
+    { "Caller: Okay.\nAgent: Your technician will be on time.\n", NULL },
+    { "Caller: Okay.\nAgent: We are open Monday through Friday.\n", NULL },
 };
 
 

@@ -92,6 +92,29 @@ test_conflict_heuristic(void)
     CONFLICT(F, "Her daughter's name is Emma",
              "Her daughter is named Emily", ELAAOMS_CONCEPT_NAME);
 
+    /* an amount or a term changed for the same subject */
+    CONFLICT(F, "The agent said: The twelve-month renewal is $1,640 a month, "
+             "up from $1,550.",
+             "The agent said: Eighteen months comes to $1,595 a month.",
+             ELAAOMS_CONCEPT_BILLING);
+    CONFLICT(F, "The agent said: Business is $29.99 a month, billed yearly.",
+             "The agent said: Sure, month to month the Business plan is "
+             "$34.99.", ELAAOMS_CONCEPT_BILLING);
+    CONFLICT(P, "The caller would like to renew for twelve months.",
+             "The caller said they'd rather do the eighteen-month lease "
+             "instead.", ELAAOMS_CONCEPT_DURATION);
+    NO_CONFLICT(F, "The agent said: The Gazelle Medeo is $1,399 in a small "
+                "frame.",
+                "The agent said: The diagnostic is $60 and it takes about a "
+                "week.");
+    NO_CONFLICT(F, "The caller said twenty percent, so about eighty-two "
+                "thousand.",
+                "The agent said: The rate lock today would be 6.25 percent "
+                "for 45 days.");
+    NO_CONFLICT(F, "The agent said: The diagnostic is $60.",
+                "The agent replaced the controller under warranty, so the "
+                "caller only owes the $60 diagnostic.");
+
     /* same value, additions, other subjects */
     NO_CONFLICT(P, "Prefers email", "Prefers to be contacted by email");
     NO_CONFLICT(P, "Prefers email", "Prefers email and text messages");

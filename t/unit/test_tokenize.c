@@ -245,6 +245,46 @@ test_question_vocabulary(void)
         { "restrictions", "eggs", ELAAOMS_CONCEPT_FOOD },
         { "monthly", "month", ELAAOMS_CONCEPT_DURATION },
         { "feeling", "clingy", ELAAOMS_CONCEPT_EMOTION },
+        /* the fourth tuning batch's domains: named conditions, falls,
+         * cover, card brands, selling, the forces, rites and faith, web
+         * shops, design files, a lease's term, sessions, instruments */
+        { "diagnosis", "parkinson", ELAAOMS_CONCEPT_HEALTH },
+        { "diagnosis", "dementia", ELAAOMS_CONCEPT_HEALTH },
+        { "accidents", "fallen", ELAAOMS_CONCEPT_HEALTH },
+        { "covered", "warranty", ELAAOMS_CONCEPT_BILLING },
+        { "card", "visa", ELAAOMS_CONCEPT_BILLING },
+        { "downtime", "outage", ELAAOMS_CONCEPT_PROBLEM },
+        { "wrong", "blurry", ELAAOMS_CONCEPT_PROBLEM },
+        { "sell", "shop", ELAAOMS_CONCEPT_WORK },
+        { "military", "navy", ELAAOMS_CONCEPT_WORK },
+        { "military", "veteran", ELAAOMS_CONCEPT_WORK },
+        { "faith", "lutheran", ELAAOMS_CONCEPT_OCCASION },
+        { "remains", "cremated", ELAAOMS_CONCEPT_OCCASION },
+        { "platform", "wordpress", ELAAOMS_CONCEPT_TECH },
+        { "graphic", "logo", ELAAOMS_CONCEPT_TECH },
+        { "artwork", "png", ELAAOMS_CONCEPT_TECH },
+        { "term", "months", ELAAOMS_CONCEPT_DURATION },
+        { "session", "evenings", ELAAOMS_CONCEPT_TIME_OF_DAY },
+        { "instrument", "cello", ELAAOMS_CONCEPT_EDUCATION },
+        { "relationship", "widow", ELAAOMS_CONCEPT_FAMILY },
+        { "relationship", "treasurer", ELAAOMS_CONCEPT_FAMILY },
+        { "space", "unit", ELAAOMS_CONCEPT_ADDRESS },
+        { "react", "irritated", ELAAOMS_CONCEPT_EMOTION },
+        { "relationship", "aide", ELAAOMS_CONCEPT_FAMILY },
+        { "relationship", "mr", ELAAOMS_CONCEPT_FAMILY },
+        { "teaches", "lessons", ELAAOMS_CONCEPT_EDUCATION },
+        { "lose", "passed", ELAAOMS_CONCEPT_OCCASION },
+        { "bereavement", "died", ELAAOMS_CONCEPT_OCCASION },
+    };
+    static const struct {
+        const char  *word;
+        const char  *prev;
+        uint32_t     want;
+    } measures[] = {
+        { "old", "how", 1u << ELAAOMS_CONCEPT_NUMBER },
+        { "tall", "how", 1u << ELAAOMS_CONCEPT_NUMBER },
+        { "big", "how", 1u << ELAAOMS_CONCEPT_NUMBER },
+        { "doing", "widow", 1u << ELAAOMS_CONCEPT_EMOTION },
     };
     size_t    k;
     uint32_t  bit;
@@ -314,6 +354,15 @@ test_question_vocabulary(void)
     CHECK(elaaoms_question_concepts("many", 4, "how", 3)
           & (1u << ELAAOMS_CONCEPT_NUMBER));
     CHECK_INT_EQ(elaaoms_question_concepts("the", 3, NULL, 0), 0);
+    /* "how old", "how tall": a measure said as a number; "how is the
+     * widow doing": how someone feels; "years old" asks nothing */
+    for (k = 0; k < sizeof(measures) / sizeof(measures[0]); k++) {
+        CHECK_INT_EQ(elaaoms_question_concepts(measures[k].word,
+                         strlen(measures[k].word), measures[k].prev,
+                         strlen(measures[k].prev))
+                     & measures[k].want, measures[k].want);
+    }
+    CHECK_INT_EQ(elaaoms_question_concepts("old", 3, "years", 5), 0);
     /* "what does it run": a price */
     CHECK(elaaoms_question_concepts("run", 3, "it", 2)
           & (1u << ELAAOMS_CONCEPT_BILLING));
