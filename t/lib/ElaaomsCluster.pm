@@ -6,6 +6,11 @@ package ElaaomsCluster;
 #   my $base = cluster_start() or skip: this redis-server has no cluster
 #   cluster_cli(ARGS)          redis-cli -c on the first node: its output
 #   cluster_master_of(KEY)     the port of the master serving KEY's slot
+#   cluster_master_of_slot(S)  the port of the master serving slot S
+#   cluster_reshard(FROM, TO, N)  a child running redis-cli --cluster
+#                              reshard of N slots from master port FROM to
+#                              master port TO (its log beside the nodes');
+#                              returns the child's pid
 #   cluster_kill(PORT)         SIGKILL to that node
 #   cluster_wait_ok(SECONDS)   until every live node says cluster_state:ok
 #                              and no slot has a failed master
@@ -20,9 +25,11 @@ use warnings;
 use Exporter 'import';
 use File::Temp qw(tempdir);
 use IO::Socket::INET;
+use POSIX ();
 use ElaaomsTest ();
 
 our @EXPORT = qw(cluster_start cluster_cli cluster_base cluster_master_of
+                 cluster_master_of_slot cluster_reshard
                  cluster_kill cluster_wait_ok cluster_ports cluster_masters
                  cluster_seeds cluster_replicated cluster_node_cmd
                  cluster_node_id);
@@ -89,6 +96,12 @@ sub cluster_master_of {
     my ($key) = @_;
     my ($port) = cluster_ports();
     my ($slot) = _node_cmd($port, 'CLUSTER', 'KEYSLOT', $key) =~ /(\d+)/;
+    return cluster_master_of_slot($slot);
+}
+
+sub cluster_master_of_slot {
+    my ($slot) = @_;
+    my ($port) = cluster_ports();
     for my $line (split /\n/, _node_cmd($port, 'CLUSTER', 'NODES')) {
         my @f = split ' ', $line;
         next unless $f[2] =~ /master/ && $f[2] !~ /fail/;
@@ -138,6 +151,22 @@ sub cluster_replicated {
         }
         return 0;
     }, $secs // 10);
+}
+
+sub cluster_reshard {
+    my ($from, $to, $slots) = @_;
+    my ($fid, $tid) = map { cluster_node_id($_) } $from, $to;
+    my $pid = fork();
+    die "fork: $!" unless defined $pid;
+    if ($pid == 0) {
+        open STDOUT, '>', "$dir/reshard.log" or POSIX::_exit(127);
+        open STDERR, '>&', \*STDOUT;
+        { exec 'redis-cli', '--cluster', 'reshard', "127.0.0.1:$from",
+               '--cluster-from', $fid, '--cluster-to', $tid,
+               '--cluster-slots', $slots, '--cluster-yes'; }
+        POSIX::_exit(127);
+    }
+    return $pid;
 }
 
 sub cluster_kill {
