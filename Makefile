@@ -11,7 +11,10 @@
 #                        starts a local Redis Cluster with
 #                        scripts/redis-cluster.sh on six free ports from
 #                        ELAAOMS_TEST_CLUSTER_PORT (7100), about 11 s
-#   make run / stop      deps, then the product on 127.0.0.1:8080 (README.md)
+#   make run / stop      deps, then the product on 127.0.0.1:8080 (README.md);
+#                        REDIS_CLUSTER=1: on a local Redis Cluster of three
+#                        masters and three replicas (ELAAOMS_CLUSTER_PORT
+#                        .. +5, 7000 by default)
 #   make demo            after make run: one sample call end to end (scripts/demo.pl)
 #   make docker-check    docker/Dockerfile built and run with podman, without
 #                        Docker Hub (scripts/check-docker.sh; as root; exit
@@ -315,9 +318,10 @@ test: deps
 
 # --- product ----------------------------------------------------------------
 
+# REDIS_CLUSTER=1: on a local Redis Cluster (scripts/run.sh)
 run: deps
 	$(MAKE) all
-	@scripts/run.sh start
+	@REDIS_CLUSTER=$(REDIS_CLUSTER) scripts/run.sh start
 
 stop:
 	@scripts/run.sh stop
