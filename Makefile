@@ -17,11 +17,11 @@
 #                        starts a local Redis Cluster with
 #                        scripts/redis-cluster.sh on six free ports from
 #                        ELAAOMS_TEST_CLUSTER_PORT (7100), about 11 s
-#   make run / stop      deps, then the product on 127.0.0.1:8080 (README.md);
-#                        REDIS_CLUSTER=1: on a local Redis Cluster of three
+#   make run / stop      deps, then the product on 127.0.0.1:8080 (README.md)
+#   make demo            after make run: one sample call end to end (scripts/demo.pl)
+#   make run REDIS_CLUSTER=1  the same on a local Redis Cluster of three
 #                        masters and three replicas (ELAAOMS_CLUSTER_PORT
 #                        .. +5, 7000 by default)
-#   make demo            after make run: one sample call end to end (scripts/demo.pl)
 #   make docker-check    docker/Dockerfile built and run with podman, without
 #                        Docker Hub (scripts/check-docker.sh; as root; exit
 #                        77 when containers cannot run on the machine)
