@@ -37,6 +37,7 @@ use ElaaomsCluster;
 
 use HTTP::Tiny ();
 use JSON::PP ();
+use POSIX ();
 use Time::HiRes qw(sleep time);
 
 $ENV{TEST_NGINX_REDIS_PORT} = redis_port();
@@ -66,40 +67,80 @@ our %REFUSED;      # status => count of the others
 our $ON_DISK = 0;  # accepted while Redis could not queue them
 our $WORKER_LOG;
 
-# one call: its own caller, one line the fake LLM extracts as a
-# preference; the answer's status recorded
-my $n = 0;
-sub call {
-    $n++;
-    my $conv = sprintf 'conv_cw_%04d', $n;
-    my $caller = sprintf '+1555%07d', $n;
-    my $token = "shade$n";
-    my $body = ElaaomsTest::transcript_body($conv, $caller,
-        "I prefer the colour $token for everything.");
+# one call (number n): its own caller, one line the fake LLM extracts as
+# a preference; returns the answer's status and whether it was queued
+# (queued:false: Redis was unreachable, the payload waits on disk for the
+# worker's sweep)
+sub post_call {
+    my ($n) = @_;
+    my $body = ElaaomsTest::transcript_body(sprintf('conv_cw_%05d', $n),
+        sprintf('+1555%07d', $n), "I prefer the colour shade$n for everything.");
     my $res = $HTTP->post("http://127.0.0.1:$PORT/post-call", {
         headers => { 'ElevenLabs-Signature' => sign_header($SECRET, $body) },
         content => $body });
-    if ($res->{status} == 200) {
-        push @ACCEPTED, [$conv, $caller, $token];
-        # queued:false: Redis unreachable, the payload waits on disk for
-        # the worker's sweep
-        $ON_DISK++ if $res->{content} =~ /"queued":false/;
-    } else {
-        $REFUSED{$res->{status}}++;
-    }
-    return $res->{status};
+    return ($res->{status}, $res->{content} =~ /"queued":false/ ? 0 : 1);
 }
 
-# calls until $done says so (at most $max), a pause between two
-sub calls_until {
-    my ($done, $max) = @_;
-    my $sent = 0;
-    while ($sent < $max && !$done->()) {
-        call();
-        $sent++;
-        sleep 0.02;
+sub record {
+    my ($n, $status, $queued) = @_;
+    if ($status == 200) {
+        push @ACCEPTED, [sprintf('conv_cw_%05d', $n), sprintf('+1555%07d', $n), "shade$n"];
+        $ON_DISK++ unless $queued;
+    } else {
+        $REFUSED{$status}++;
     }
-    return $sent;
+}
+
+my $n = 0;
+sub call { $n++; record($n, post_call($n)) }
+
+# calls from four processes side by side, each pausing $pause seconds
+# between two, until $done says so or $secs pass; returns how many were
+# made
+sub calls_until {
+    my ($done, $secs, $pause) = @_;
+    my $dir = File::Temp::tempdir('elaaoms-cw-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    my $posters = 4;
+    my @kids;
+    for my $k (1 .. $posters) {
+        my $pid = fork();
+        die "fork: $!" unless defined $pid;
+        if ($pid == 0) {
+            # a connection of its own, numbers of its own; never the
+            # suite's END blocks (they would stop the worker and cluster)
+            eval {
+                local $HTTP = HTTP::Tiny->new(timeout => 5);
+                open my $out, '>', "$dir/$k" or die "$dir/$k: $!";
+                $out->autoflush(1);
+                for (my $j = 0; !-e "$dir/stop"; $j++) {
+                    my $num = $n + $k + $j * $posters;
+                    print $out join(' ', $num, post_call($num)), "\n";
+                    sleep $pause;
+                }
+                close $out;
+            };
+            print STDERR "poster $k: $@" if $@;
+            POSIX::_exit($@ ? 1 : 0);
+        }
+        push @kids, $pid;
+    }
+    my $deadline = time + $secs;
+    sleep 0.05 until $done->() || time > $deadline;
+    open my $stop, '>', "$dir/stop" or die $!;
+    close $stop;
+    waitpid $_, 0 for @kids;
+    my $made = 0;
+    for my $k (1 .. $posters) {
+        open my $in, '<', "$dir/$k" or die "$dir/$k: $!";
+        while (<$in>) {
+            my ($num, $status, $queued) = split;
+            record($num, $status, $queued);
+            $n = $num if $num > $n;
+            $made++;
+        }
+        close $in;
+    }
+    return $made;
 }
 
 # the status of every accepted conversation, one redis-cli -c for all
@@ -167,7 +208,7 @@ my $pid = ElaaomsCluster::cluster_reshard($main::M0, $m1, 4000);
 my ($reaped, $rc);
 my $during = main::calls_until(sub {
     $reaped ||= waitpid($pid, POSIX::WNOHANG()) == $pid and $rc = $?;
-    $reaped }, 1000);
+    $reaped }, 120, 0.1);
 waitpid($pid, 0), $rc = $? unless $reaped;
 Test::More::is($rc, 0, 'redis-cli --cluster reshard succeeded');
 main::call() for 1 .. 5;
@@ -189,7 +230,7 @@ my $t0 = Time::HiRes::time();
 my $promoted = sub {
     my $m = ElaaomsCluster::cluster_master_of_slot($main::ORG_SLOT);
     $m && $m != $dead };
-my $during = main::calls_until($promoted, 2000);
+my $during = main::calls_until($promoted, 60, 0.02);
 Test::More::ok($promoted->(), sprintf 'a replica promoted after %.1f s', Time::HiRes::time() - $t0);
 Test::More::ok(ElaaomsCluster::cluster_wait_ok(30), 'the cluster is ok again');
 main::call() for 1 .. 10;
