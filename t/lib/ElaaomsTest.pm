@@ -42,7 +42,7 @@ my $acl_on;         # this suite's Redis has the user (not its own setup)
 # "elaaoms_redis cluster <seeds>", the worker's and the operator commands'
 # redis_host/redis_port become "redis_cluster <seeds>", and redis_cmd,
 # redis_raw follow each key to its slot's master (redis-cli -c; KEYS,
-# DBSIZE, FLUSHALL, FLUSHDB go to every master).  A suite that makes no
+# --scan, DBSIZE, FLUSHALL, FLUSHDB go to every master).  A suite that makes no
 # sense on a cluster calls not_on_cluster(REASON) before it loads
 # Test::Nginx::Socket.
 my $cluster_mode = $ENV{ELAAOMS_TEST_REDIS_CLUSTER};
@@ -105,7 +105,7 @@ sub redis_cli_args {
 
 # keyless commands a cluster answers per node: every master's answer,
 # merged as one Redis would have given it ($mode '--raw' or '--no-raw')
-my %per_master = map { $_ => 1 } qw(KEYS DBSIZE FLUSHALL FLUSHDB);
+my %per_master = map { $_ => 1 } qw(KEYS --SCAN DBSIZE FLUSHALL FLUSHDB);
 sub _cluster_all_masters {
     my ($mode, @args) = @_;
     my @out;
@@ -123,6 +123,7 @@ sub _cluster_all_masters {
         $n += $_ =~ /(\d+)/ ? $1 : 0 for @out;
         return $mode eq '--raw' ? "$n\n" : "(integer) $n\n";
     }
+    return join '', @out if $cmd eq '--SCAN';    # a key a line
     if ($cmd eq 'KEYS') {
         my @keys = map { $mode eq '--raw' ? (grep { length } split /\n/)
                          : map { /^\s*\d+\)\s+(".*")$/ ? $1 : () } split /\n/ } @out;
