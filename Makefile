@@ -5,6 +5,12 @@
 #   make deps            installs the Debian packages the build, the product
 #                        and the tests need (as root)
 #   make test            deps, then the unit tests and every t/*.t via prove
+#   make test-cluster    the scenario suite, t/cluster.t and
+#                        t/cluster_worker.t (a reshard and a failover
+#                        under post-calls) on local Redis Clusters
+#                        (scripts/test-cluster.sh; CLUSTER_SUITES="t/x.t
+#                        ..." other suites); "make test" runs the scenario
+#                        suite so, the other two are among its t/*.t
 #   make unit            unit tests only (TAP, through prove), after
 #                        check-layout (README's and ARCHITECTURE's tables
 #                        match the tree); t/integration/test_cluster_client
@@ -15,6 +21,9 @@
 #                        about 11 s each
 #   make run / stop      deps, then the product on 127.0.0.1:8080 (README.md)
 #   make demo            after make run: one sample call end to end (scripts/demo.pl)
+#   make run REDIS_CLUSTER=1  the same on a local Redis Cluster of three
+#                        masters and three replicas (ELAAOMS_CLUSTER_PORT
+#                        .. +5, 7000 by default)
 #   make docker-check    docker/Dockerfile built and run with podman, without
 #                        Docker Hub (scripts/check-docker.sh; as root; exit
 #                        77 when containers cannot run on the machine)
@@ -110,7 +119,7 @@ PLAIN_IO_A   := $(BUILD)/obj/libelaaoms-io.a
         check-alerts check-systemd load-calls \
         bench bench-hot eval eval-tune clean check-archives nginx-source static-nginx \
         prove-static runner-selftest valgrind-subset check-layout faults \
-        docker-check
+        docker-check test-cluster
 
 all: lib module worker tools
 
@@ -313,6 +322,10 @@ check-systemd: all
 	scripts/check-systemd.sh
 	scripts/check-worker-conf.sh
 
+# suites in ElaaomsTest's Redis Cluster mode, each on its own local cluster
+test-cluster: all
+	scripts/test-cluster.sh $(CLUSTER_SUITES)
+
 # the static build's suites first, so the full set's summary closes the log
 test: deps
 	$(MAKE) all
@@ -323,13 +336,15 @@ test: deps
 	@if [ -n "$(NGINX_STATIC_SRC)" ]; then $(MAKE) prove-static; \
 	 else echo "static build not tested: no nginx source" \
 	     "(make nginx-source)"; fi
+	$(MAKE) test-cluster CLUSTER_SUITES=t/scenarios.t
 	$(MAKE) prove
 
 # --- product ----------------------------------------------------------------
 
+# REDIS_CLUSTER=1: on a local Redis Cluster (scripts/run.sh)
 run: deps
 	$(MAKE) all
-	@scripts/run.sh start
+	@REDIS_CLUSTER=$(REDIS_CLUSTER) scripts/run.sh start
 
 stop:
 	@scripts/run.sh stop

@@ -32,8 +32,8 @@ sub cli {
     my ($extra, @args) = @_;
     my $bin = ElaaomsTest::repo_root() . '/build/elaaoms';
     my $dir = File::Temp::tempdir('elaaoms-cliq-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-    my %cf = (redis_host => '127.0.0.1', redis_port => ElaaomsTest::redis_port(),
-              payload_dir => payload_dir(), ElaaomsTest::_acl_worker_conf(),
+    my %cf = (ElaaomsTest::redis_conf(), payload_dir => payload_dir(),
+              ElaaomsTest::_acl_worker_conf(),
               %{ $extra || {} });
     open my $fh, '>', "$dir/cli.conf" or die $!;
     print $fh "$_ $cf{$_}\n" for sort keys %cf;
@@ -63,8 +63,8 @@ sub r { ElaaomsTest::redis_cmd(@_) }
 
 # redis-cli --raw: the elements of a list, one a line
 sub raw {
-    open my $fh, '-|', 'redis-cli', '-h', '127.0.0.1', '-p',
-        ElaaomsTest::redis_port(), '--raw', @_ or die "redis-cli: $!";
+    open my $fh, '-|', 'redis-cli', ElaaomsTest::redis_cli_args(), '--raw',
+        @_ or die "redis-cli: $!";
     my @l = <$fh>;
     close $fh;
     chomp @l;

@@ -3,6 +3,9 @@
 # down, and recovery after a Redis restart without reloading nginx.
 
 use lib 't/lib';
+# ELAAOMS_TEST_REDIS_CLUSTER=1 (t/lib/ElaaomsTest.pm)
+BEGIN { require ElaaomsTest; ElaaomsTest::not_on_cluster(
+    'it stops and restarts its one redis-server mid-test (a cluster master\'s failure is t/cluster.t\'s)') }
 use Test::Nginx::Socket 'no_plan';
 use ElaaomsTest;
 use File::Temp ();

@@ -9,6 +9,9 @@
 # but moves an old name written meanwhile.
 
 use lib 't/lib';
+# ELAAOMS_TEST_REDIS_CLUSTER=1 (t/lib/ElaaomsTest.pm)
+BEGIN { require ElaaomsTest; ElaaomsTest::not_on_cluster(
+    'it rebuilds the old key layout with RENAME across slots, which a cluster refuses (the upgrade on a cluster is t/integration/test_worker_cluster\'s)') }
 use Test::Nginx::Socket 'no_plan';
 use ElaaomsTest;
 use JSON::PP ();

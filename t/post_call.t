@@ -4,6 +4,9 @@
 # (503, nothing queued).
 
 use lib 't/lib';
+# ELAAOMS_TEST_REDIS_CLUSTER=1 (t/lib/ElaaomsTest.pm)
+BEGIN { require ElaaomsTest; ElaaomsTest::not_on_cluster(
+    'its TEST 11 stops its one redis-server (a master killed under post-calls is t/cluster_worker.t\'s)') }
 use Test::Nginx::Socket 'no_plan';
 use ElaaomsTest;
 

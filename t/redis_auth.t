@@ -13,6 +13,9 @@
 #   worker with a wrong password that logs the refusal once and stays up.
 
 use lib 't/lib';
+# ELAAOMS_TEST_REDIS_CLUSTER=1 (t/lib/ElaaomsTest.pm)
+BEGIN { require ElaaomsTest; ElaaomsTest::not_on_cluster(
+    'it tests AUTH and ACL users on one redis-server (the cluster\'s own AUTH is t/integration/test_cluster_client\'s)') }
 use Test::Nginx::Socket 'no_plan';
 use ElaaomsTest;
 

@@ -4,6 +4,9 @@
 # lines holds however many requests the block sends.
 
 use lib 't/lib';
+# ELAAOMS_TEST_REDIS_CLUSTER=1 (t/lib/ElaaomsTest.pm)
+BEGIN { require ElaaomsTest; ElaaomsTest::not_on_cluster(
+    'it stops and restarts its one redis-server') }
 use Test::Nginx::Socket 'no_plan';
 use ElaaomsTest;
 

@@ -49,8 +49,8 @@ sub contents { join ' | ', map { $_->{content} } @{ memories($_[0]) } }
 sub file { ElaaomsTest::payload_dir() . "/acme/$_[0]/$_[0]$_[1]" }
 
 sub raw {
-    open my $fh, '-|', 'redis-cli', '-h', '127.0.0.1', '-p',
-        ElaaomsTest::redis_port(), '--raw', @_ or die "redis-cli: $!";
+    open my $fh, '-|', 'redis-cli', ElaaomsTest::redis_cli_args(), '--raw',
+        @_ or die "redis-cli: $!";
     local $/;
     my $out = <$fh>;
     close $fh;

@@ -67,6 +67,13 @@ add_block_preprocessor(sub {
     $block->set_value('error_code', 200) unless defined $block->error_code;
 });
 
+# the jobs of acme's processing lists, "(integer) N": the script names a
+# key of the {acme} slot, so on a cluster it runs on the node holding them
+sub in_flight {
+    return ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:{acme}:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n",
+                                  1, 'elaaoms:{acme}:jobs:ready');
+}
+
 no_shuffle();
 run_tests();
 
@@ -294,7 +301,7 @@ my @convs = map { "conv_kill_$_" } 1 .. 8;
 main::post('acme', main::transcript($_, '+1202555' . (1000 + substr($_, 10)), 'I prefer email.')) for @convs;
 Time::HiRes::sleep(1.0);
 ElaaomsTest::worker_stop('KILL');
-my $inflight = ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:{acme}:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n", 0);
+my $inflight = main::in_flight();
 Test::More::like($inflight, qr/\(integer\) [1-9]/, "jobs were in flight when killed: $inflight");
 ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai', openai_base_url => $main::FAKE,
     openai_api_key => 'sk-test', llm_fallback => 0, concurrency => 2);
@@ -308,7 +315,7 @@ for my $c (@convs) {
     Test::More::is($m->[0]{reinforcement_count}, 0, "$c: never reinforced by a replay");
 }
 Test::More::is(ElaaomsTest::redis_cmd('LLEN', 'elaaoms:{acme}:jobs:ready'), '(integer) 0', 'ready queue empty');
-Test::More::is(ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:{acme}:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n", 0),
+Test::More::is(main::in_flight(),
     '(integer) 0', 'no job left in any processing list');
 ElaaomsTest::fake_control($main::FAKE, { latency_ms => 0 });
 ElaaomsTest::worker_stop();
@@ -323,7 +330,7 @@ my $log = ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'ope
     llm_max_retries => 0, concurrency => 1, drain_secs => 1);
 main::post('acme', main::transcript('conv_term_1', '+12025550150', 'I prefer email.'));
 Test::More::ok(ElaaomsTest::wait_until(sub {
-        ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:{acme}:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n", 0) =~ /\(integer\) 1/ }, 5),
+        main::in_flight() =~ /\(integer\) 1/ }, 5),
     'the job is running');
 my $t0 = Time::HiRes::time();
 ElaaomsTest::worker_stop('TERM');
@@ -350,7 +357,7 @@ ElaaomsTest::worker_start(llm_first_message => 0, llm_provider => 'openai',
     concurrency => 1, drain_secs => 10);
 main::post('acme', main::transcript('conv_term_2', '+12025550151', 'I prefer texts.'));
 Test::More::ok(ElaaomsTest::wait_until(sub {
-        ElaaomsTest::redis_cmd('EVAL', "local n = 0 for _, k in ipairs(redis.call('KEYS', 'elaaoms:{acme}:jobs:processing:*')) do n = n + redis.call('LLEN', k) end return n", 0) =~ /\(integer\) 1/ }, 5),
+        main::in_flight() =~ /\(integer\) 1/ }, 5),
     'the job is running');
 ElaaomsTest::worker_stop('TERM');
 Test::More::is(main::status_of('acme', 'conv_term_2')->{status}, 'extraction_completed', 'drained: completed before exit');

@@ -6,20 +6,33 @@ package ElaaomsCluster;
 #   my $base = cluster_start() or skip: this redis-server has no cluster
 #   cluster_cli(ARGS)          redis-cli -c on the first node: its output
 #   cluster_master_of(KEY)     the port of the master serving KEY's slot
+#   cluster_master_of_slot(S)  the port of the master serving slot S
+#   cluster_reshard(FROM, TO, N)  a child running redis-cli --cluster
+#                              reshard of N slots from master port FROM to
+#                              master port TO (its log beside the nodes');
+#                              returns the child's pid
 #   cluster_kill(PORT)         SIGKILL to that node
 #   cluster_wait_ok(SECONDS)   until every live node says cluster_state:ok
 #                              and no slot has a failed master
+#   cluster_masters()          the ports of the masters that are not failed
+#   cluster_seeds()            "127.0.0.1:P 127.0.0.1:P+1 127.0.0.1:P+2"
+#
+# The six ports are searched from ELAAOMS_TEST_CLUSTER_PORT upwards (100
+# ports) when it is set, else within 7400..7899.
 
 use strict;
 use warnings;
 use Exporter 'import';
 use File::Temp qw(tempdir);
 use IO::Socket::INET;
+use POSIX ();
 use ElaaomsTest ();
 
 our @EXPORT = qw(cluster_start cluster_cli cluster_base cluster_master_of
-                 cluster_kill cluster_wait_ok cluster_ports
-                 cluster_replicated cluster_node_cmd cluster_node_id);
+                 cluster_master_of_slot cluster_reshard
+                 cluster_kill cluster_wait_ok cluster_ports cluster_masters
+                 cluster_seeds cluster_replicated cluster_node_cmd
+                 cluster_node_id);
 
 my ($base, $dir, $owner);
 my %killed;
@@ -29,7 +42,9 @@ sub cluster_ports { grep { !$killed{$_} } $base .. $base + 5 }
 
 # six ports and their bus ports (+10000) free
 sub _free_range {
-    for (my $p = 7400 + ($$ % 40) * 10; $p < 7900; $p += 10) {
+    my $from = $ENV{ELAAOMS_TEST_CLUSTER_PORT};
+    my ($first, $end) = $from ? ($from, $from + 100) : (7400 + ($$ % 40) * 10, 7900);
+    for (my $p = $first; $p + 5 < $end; $p += 10) {
         my $ok = 1;
         for my $q ($p .. $p + 5, $p + 10000 .. $p + 10005) {
             my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1',
@@ -81,6 +96,12 @@ sub cluster_master_of {
     my ($key) = @_;
     my ($port) = cluster_ports();
     my ($slot) = _node_cmd($port, 'CLUSTER', 'KEYSLOT', $key) =~ /(\d+)/;
+    return cluster_master_of_slot($slot);
+}
+
+sub cluster_master_of_slot {
+    my ($slot) = @_;
+    my ($port) = cluster_ports();
     for my $line (split /\n/, _node_cmd($port, 'CLUSTER', 'NODES')) {
         my @f = split ' ', $line;
         next unless $f[2] =~ /master/ && $f[2] !~ /fail/;
@@ -95,6 +116,15 @@ sub cluster_master_of {
 }
 
 sub cluster_node_cmd { _node_cmd(@_) }
+
+sub cluster_seeds { join ' ', map { "127.0.0.1:$_" } $base .. $base + 2 }
+
+sub cluster_masters {
+    my ($port) = cluster_ports();
+    return map { (split ' ')[1] =~ /:(\d+)/ ? $1 : () }
+           grep { (split ' ')[2] =~ /master/ && (split ' ')[2] !~ /fail/ }
+           split /\n/, _node_cmd($port, 'CLUSTER', 'NODES');
+}
 
 # the node id of the node on that port
 sub cluster_node_id {
@@ -121,6 +151,22 @@ sub cluster_replicated {
         }
         return 0;
     }, $secs // 10);
+}
+
+sub cluster_reshard {
+    my ($from, $to, $slots) = @_;
+    my ($fid, $tid) = map { cluster_node_id($_) } $from, $to;
+    my $pid = fork();
+    die "fork: $!" unless defined $pid;
+    if ($pid == 0) {
+        open STDOUT, '>', "$dir/reshard.log" or POSIX::_exit(127);
+        open STDERR, '>&', \*STDOUT;
+        { exec 'redis-cli', '--cluster', 'reshard', "127.0.0.1:$from",
+               '--cluster-from', $fid, '--cluster-to', $tid,
+               '--cluster-slots', $slots, '--cluster-yes'; }
+        POSIX::_exit(127);
+    }
+    return $pid;
 }
 
 sub cluster_kill {

@@ -19,7 +19,8 @@ our @EXPORT = qw(redis_start redis_stop redis_cmd redis_port free_port
                  blackhole_port restart_redis_later repo_root fixture
                  sign_header payload_dir worker_start worker_stop wait_until
                  worker_cli worker_pid fake_start fake_start_script fake_control fake_requests
-                 post_webhook nginx_check shared_config tool_cli tool_run);
+                 post_webhook nginx_check shared_config tool_cli tool_run
+                 cluster_mode);
 
 my $redis_port;
 my $redis_dir;
@@ -35,12 +36,103 @@ my @acl_user = ('elaaoms', 'elaaoms-acl-test', 'resetkeys', '~elaaoms:*',
 my $acl_mode = $ENV{ELAAOMS_TEST_REDIS_ACL};
 my $acl_on;         # this suite's Redis has the user (not its own setup)
 
+# ELAAOMS_TEST_REDIS_CLUSTER=1: redis_start() starts a local Redis Cluster
+# (three masters, three replicas: ElaaomsCluster) instead of one
+# redis-server.  nginx's "elaaoms_redis 127.0.0.1:<that port>" becomes
+# "elaaoms_redis cluster <seeds>", the worker's and the operator commands'
+# redis_host/redis_port become "redis_cluster <seeds>", and redis_cmd,
+# redis_raw follow each key to its slot's master (redis-cli -c; KEYS,
+# --scan, DBSIZE, FLUSHALL, FLUSHDB go to every master).  A suite that makes no
+# sense on a cluster calls not_on_cluster(REASON) before it loads
+# Test::Nginx::Socket.
+my $cluster_mode = $ENV{ELAAOMS_TEST_REDIS_CLUSTER};
+my $cluster_seeds;  # "127.0.0.1:P ..." once this suite's cluster runs
+
+sub cluster_mode { $cluster_mode }
+
+# in cluster mode, the suite is skipped (call it in a BEGIN block, before
+# Test::Nginx::Socket plans)
+sub not_on_cluster {
+    my ($reason) = @_;
+    return unless $cluster_mode;
+    require Test::More;
+    Test::More::plan(skip_all => "Redis Cluster mode: $reason");
+}
+
 sub import {
     # preprocessors run last registered first: this one, registered as the
     # suite loads us, sees the blocks its own have filled
-    &main::add_block_preprocessor(\&_acl_block)
-        if $acl_mode && defined &main::add_block_preprocessor;
+    if (defined &main::add_block_preprocessor) {
+        &main::add_block_preprocessor(\&_acl_block) if $acl_mode;
+        &main::add_block_preprocessor(\&_cluster_block) if $cluster_mode;
+    }
     __PACKAGE__->export_to_level(1, @_);
+}
+
+# cluster mode: nginx's address of the suite's Redis (as the suite wrote
+# it, or already expanded) becomes the cluster's seeds
+sub _cluster_block {
+    my $block = shift;
+    return unless $cluster_seeds;
+    for my $sec (qw(http_config main_config)) {
+        my $text = $block->$sec;
+        next unless defined $text;
+        my $n = $text =~ s{\belaaoms_redis\s+(?:127\.0\.0\.1|localhost):
+                           (?:\$TEST_NGINX_REDIS_PORT|\$\{TEST_NGINX_REDIS_PORT\}|\Q$redis_port\E)
+                           \s*;}{elaaoms_redis cluster $cluster_seeds;}gx;
+        $block->set_value($sec, $text) if $n;
+    }
+}
+
+# the worker's (and the operator commands') settings of the suite's Redis;
+# called as ElaaomsTest::redis_conf()
+sub redis_conf {
+    return $cluster_seeds ? (redis_cluster => $cluster_seeds)
+        : (redis_host => '127.0.0.1', redis_port => $redis_port);
+}
+
+# the node redis-cli talks to: the suite's Redis, or a live cluster node
+sub _cli_port {
+    return $redis_port unless $cluster_seeds;
+    return (ElaaomsCluster::cluster_ports())[0];
+}
+
+# the redis-cli options reaching the suite's Redis (a suite's own redis-cli
+# calls use them); called as ElaaomsTest::redis_cli_args()
+sub redis_cli_args {
+    return ('-h', '127.0.0.1', '-p', _cli_port(), $cluster_seeds ? ('-c') : ());
+}
+
+# keyless commands a cluster answers per node: every master's answer,
+# merged as one Redis would have given it ($mode '--raw' or '--no-raw')
+my %per_master = map { $_ => 1 } qw(KEYS --SCAN DBSIZE FLUSHALL FLUSHDB);
+sub _cluster_all_masters {
+    my ($mode, @args) = @_;
+    my @out;
+    for my $port (ElaaomsCluster::cluster_masters()) {
+        open my $fh, '-|', 'redis-cli', '-h', '127.0.0.1', '-p', $port,
+            $mode, @args or die "redis-cli: $!";
+        local $/;
+        my $o = <$fh>;
+        close $fh;
+        push @out, defined $o ? $o : '';
+    }
+    my $cmd = uc $args[0];
+    if ($cmd eq 'DBSIZE') {
+        my $n = 0;
+        $n += $_ =~ /(\d+)/ ? $1 : 0 for @out;
+        return $mode eq '--raw' ? "$n\n" : "(integer) $n\n";
+    }
+    return join '', @out if $cmd eq '--SCAN';    # a key a line
+    if ($cmd eq 'KEYS') {
+        my @keys = map { $mode eq '--raw' ? (grep { length } split /\n/)
+                         : map { /^\s*\d+\)\s+(".*")$/ ? $1 : () } split /\n/ } @out;
+        return join('', map { "$_\n" } @keys) if $mode eq '--raw';
+        return "(empty array)\n" unless @keys;
+        return join '', map { ($_ + 1) . ") $keys[$_]\n" } 0 .. $#keys;
+    }
+    my ($bad) = grep { !/^OK\s*$/ } @out;
+    return defined $bad ? $bad : "OK\n";
 }
 
 sub _acl_block {
@@ -176,8 +268,7 @@ sub worker_start {
     my (%extra) = @_;
     my $bin = $ENV{ELAAOMS_WORKER} || repo_root() . '/build/elaaoms-worker';
     my $dir = tempdir('elaaoms-worker-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-    my %cf = (redis_host => '127.0.0.1', redis_port => $redis_port,
-              _acl_worker_conf(),
+    my %cf = (redis_conf(), _acl_worker_conf(),
               payload_dir => payload_dir(), heartbeat_secs => 1,
               sweep_secs => 1, log_file => "$dir/worker.log", %extra);
     open my $fh, '>', "$dir/worker.conf" or die "$dir/worker.conf: $!";
@@ -197,10 +288,12 @@ sub worker_start {
 # '--raw' or '--no-raw'
 sub _redis_cli {
     my ($mode, @args) = @_;
+    return _cluster_all_masters($mode, @args)
+        if $cluster_seeds && $per_master{uc $args[0]};
     local $ENV{REDISCLI_AUTH} = $redis_opts{requirepass}
         if defined $redis_opts{requirepass};
-    open my $fh, '-|', 'redis-cli', '-h', '127.0.0.1', '-p', $redis_port,
-        $mode, @args or die "redis-cli: $!";
+    open my $fh, '-|', 'redis-cli', redis_cli_args(), $mode, @args
+        or die "redis-cli: $!";
     local $/;
     my $out = <$fh>;
     close $fh;
@@ -224,7 +317,8 @@ our %CLI_CONF;
 sub _cli_conf {
     my $dir = tempdir('elaaoms-cli-XXXXXX', TMPDIR => 1, CLEANUP => 1);
     open my $cf, '>', "$dir/cli.conf" or die $!;
-    print $cf "redis_host 127.0.0.1\nredis_port $redis_port\n";
+    my %redis = redis_conf();
+    print $cf "$_ $redis{$_}\n" for sort keys %redis;
     my %auth = %CLI_CONF ? %CLI_CONF
         : defined $redis_opts{requirepass}
         ? (redis_password => $redis_opts{requirepass}) : _acl_worker_conf();
@@ -291,8 +385,8 @@ sub tool_cli {
     my %auth = %CLI_CONF ? %CLI_CONF
         : defined $redis_opts{requirepass}
         ? (redis_password => $redis_opts{requirepass}) : _acl_worker_conf();
-    my %cf = (redis_host => '127.0.0.1', redis_port => $redis_port,
-              payload_dir => payload_dir(), %auth, %{ $conf || {} });
+    my %cf = (redis_conf(), payload_dir => payload_dir(), %auth,
+              %{ $conf || {} });
     open my $cfh, '>', "$dir/tool.conf" or die $!;
     print $cfh "$_ $cf{$_}\n" for sort keys %cf;
     close $cfh;
@@ -418,6 +512,7 @@ sub redis_port { $redis_port }
 # append-only file fsynced at every write, so a restart keeps everything.
 sub redis_start {
     my (%opts) = @_;
+    return _cluster_start(%opts) if $cluster_mode;
     if ($acl_mode && !%opts && !%redis_opts) {
         %opts = (acl_user => [@acl_user]);
         $acl_on = 1;
@@ -463,6 +558,24 @@ sub redis_start {
     return $redis_port;
 }
 
+# cluster mode's redis_start: the suite's cluster, started once; its first
+# seed's port stands for the suite's Redis port
+sub _cluster_start {
+    my (%opts) = @_;
+    die "cluster mode: a suite's cluster has no password, ACL user or"
+        . " append-only option (not_on_cluster)\n" if %opts;
+    die "cluster mode: ELAAOMS_TEST_REDIS_ACL is for a single Redis\n"
+        if $acl_mode;
+    die "cluster mode: the suite's cluster cannot be restarted\n"
+        if $cluster_seeds;
+    require ElaaomsCluster;
+    my $base = ElaaomsCluster::cluster_start()
+        or die "cluster mode: this redis-server has no cluster support\n";
+    $cluster_seeds = ElaaomsCluster::cluster_seeds();
+    $redis_port = $base;
+    return $redis_port;
+}
+
 # ACL mode: what Redis refused the ACL user since it last started
 sub _acl_log_check {
     return unless $redis_dir && -f "$redis_dir/redis.pid";
@@ -473,6 +586,8 @@ sub _acl_log_check {
 }
 
 sub redis_stop {
+    die "cluster mode: the suite's cluster cannot be stopped alone\n"
+        if $cluster_seeds;
     return unless $redis_dir && -f "$redis_dir/redis.pid";
     open my $fh, '<', "$redis_dir/redis.pid" or return;
     my $pid = <$fh>;
@@ -523,15 +638,17 @@ sub blackhole_port {
 # The last argument goes through stdin (-x), so it may be of any size.
 sub redis_cmd {
     my @args = @_;
-    return _redis_cmd_plain(@args) if @args > 4 && $args[0] eq 'EVAL';
+    return _redis_cmd_plain(@args)
+        if (@args > 4 && $args[0] eq 'EVAL')
+           || ($cluster_seeds && $per_master{uc $args[0]});
     my $last = pop @args;
     local $ENV{REDISCLI_AUTH} = $redis_opts{requirepass}
         if defined $redis_opts{requirepass};
     my $in = File::Temp->new;
     print $in $last;
     close $in;
-    open my $fh, '-|', "redis-cli -h 127.0.0.1 -p $redis_port --no-raw -x "
-        . join(' ', map { quotemeta } @args) . ' < ' . $in->filename
+    open my $fh, '-|', join(' ', 'redis-cli', redis_cli_args(), '--no-raw', '-x',
+                            map { quotemeta } @args) . ' < ' . $in->filename
         or die "redis-cli: $!";
     local $/;
     my $out = <$fh>;
@@ -555,6 +672,8 @@ sub redis_raw {
 sub seed_memories {
     my $tool = repo_root() . '/build/tools/seed_memories';
     die "$tool is missing: run make first\n" unless -x $tool;
+    die "seed_memories: the tool writes to one Redis, not a cluster\n"
+        if $cluster_seeds;
     require JSON::PP;
     my $json = JSON::PP->new->canonical;
     open my $fh, '|-', $tool, '127.0.0.1', $redis_port
@@ -573,7 +692,8 @@ END {
             kill 'TERM', $pid;
             waitpid $pid, 0;
         }
-        redis_stop();
+        # a cluster stops with ElaaomsCluster's own END
+        redis_stop() unless $cluster_seeds;
     }
 }
 
