@@ -7,9 +7,6 @@
 # (memories with chosen types, agents, conversations, dates).
 
 use lib 't/lib';
-# ELAAOMS_TEST_REDIS_CLUSTER=1 (t/lib/ElaaomsTest.pm)
-BEGIN { require ElaaomsTest; ElaaomsTest::not_on_cluster(
-    'it seeds memories with t/tools/seed_memories, which writes to one Redis') }
 use Test::Nginx::Socket 'no_plan';
 use ElaaomsTest;
 use JSON::PP ();

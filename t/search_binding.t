@@ -17,9 +17,6 @@
 #   when its audit entry cannot be written.
 
 use lib 't/lib';
-# ELAAOMS_TEST_REDIS_CLUSTER=1 (t/lib/ElaaomsTest.pm)
-BEGIN { require ElaaomsTest; ElaaomsTest::not_on_cluster(
-    'it seeds memories with t/tools/seed_memories, which writes to one Redis') }
 use Test::Nginx::Socket 'no_plan';
 use ElaaomsTest;
 
@@ -32,16 +29,7 @@ our $MARIA = '+14155550123';
 our $BOB = '+14155550199';
 our $NOW = time();
 
-my $seed_tool = repo_root() . '/build/tools/seed_memories';
-die "$seed_tool is missing: run make first\n" unless -x $seed_tool;
-
-sub seed {
-    my $json = JSON::PP->new->canonical;
-    open my $fh, '|-', $seed_tool, '127.0.0.1', redis_port()
-        or die "seed_memories: $!";
-    print $fh $json->encode($_), "\n" for @_;
-    close $fh or die "seeding failed: $?\n";
-}
+sub seed { ElaaomsTest::seed_memories(@_) }
 
 sub mem {
     my ($caller, $id, $agent, $content, %more) = @_;

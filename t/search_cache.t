@@ -15,7 +15,7 @@
 use lib 't/lib';
 # ELAAOMS_TEST_REDIS_CLUSTER=1 (t/lib/ElaaomsTest.pm)
 BEGIN { require ElaaomsTest; ElaaomsTest::not_on_cluster(
-    'it seeds memories with t/tools/seed_memories, which writes to one Redis') }
+    "nginx's admin forget answers 503 redis_unavailable on a cluster (a defect, issue 16)") }
 use Test::Nginx::Socket 'no_plan';
 use ElaaomsTest;
 

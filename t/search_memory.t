@@ -10,9 +10,6 @@
 # stores JSON lines with lib/store/memory_store.h.
 
 use lib 't/lib';
-# ELAAOMS_TEST_REDIS_CLUSTER=1 (t/lib/ElaaomsTest.pm)
-BEGIN { require ElaaomsTest; ElaaomsTest::not_on_cluster(
-    'it seeds memories with t/tools/seed_memories, which writes to one Redis') }
 use Test::Nginx::Socket 'no_plan';
 use ElaaomsTest;
 
@@ -29,19 +26,9 @@ our $MARIA = '+14155550123';
 
 # --- the seeding helper ------------------------------------------------------
 
-my $root = repo_root();
-# built by "make" (Makefile: tools) against the library archives
-my $seed_tool = "$root/build/tools/seed_memories";
-die "$seed_tool is missing: run make first\n" unless -x $seed_tool;
 
-sub seed {
-    my @memories = @_;
-    my $json = JSON::PP->new->canonical;
-    open my $fh, '|-', $seed_tool, '127.0.0.1', redis_port()
-        or die "seed_memories: $!";
-    print $fh $json->encode($_), "\n" for @memories;
-    close $fh or die "seeding failed: $?\n";
-}
+# t/tools/seed_memories, built by "make"
+sub seed { ElaaomsTest::seed_memories(@_) }
 
 sub mem {
     my ($id, $type, $imp, $agent, $conv, $created, $content, %more) = @_;

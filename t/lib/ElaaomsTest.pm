@@ -672,12 +672,11 @@ sub redis_raw {
 sub seed_memories {
     my $tool = repo_root() . '/build/tools/seed_memories';
     die "$tool is missing: run make first\n" unless -x $tool;
-    die "seed_memories: the tool writes to one Redis, not a cluster\n"
-        if $cluster_seeds;
     require JSON::PP;
     my $json = JSON::PP->new->canonical;
-    open my $fh, '|-', $tool, '127.0.0.1', $redis_port
-        or die "seed_memories: $!";
+    my @redis = $cluster_seeds ? ('cluster', split ' ', $cluster_seeds)
+                               : ('127.0.0.1', $redis_port);
+    open my $fh, '|-', $tool, @redis or die "seed_memories: $!";
     print $fh $json->encode($_), "\n" for @_;
     close $fh or die "seeding failed: $?\n";
 }

@@ -4,6 +4,7 @@
  * caller's index hash plus every index entry, one MULTI/EXEC).
  *
  *   seed_memories HOST PORT < lines
+ *   seed_memories cluster HOST:PORT... < lines    (a Redis Cluster's seeds)
  *
  * One JSON object per line:
  *
@@ -28,6 +29,8 @@
 #include <hiredis/hiredis.h>
 #include <yajl/yajl_tree.h>
 
+#include "cluster/cluster_client.h"
+#include "cluster/redis_handle.h"
 #include "intake/caller_id.h"
 #include "search/embed.h"
 #include "store/memory_record.h"
@@ -186,6 +189,35 @@ done:
 }
 
 
+/* a Redis Cluster from its seeds, the slot map read; NULL said on stderr */
+static elaaoms_redis_t *
+connect_cluster(size_t nseeds, char **seeds)
+{
+    char                     err[512];
+    elaaoms_cluster_t       *c;
+    elaaoms_cluster_conf_t   ccf;
+
+    memset(&ccf, 0, sizeof(ccf));
+    ccf.seeds = (const char *const *) seeds;
+    ccf.nseeds = nseeds;
+
+    c = elaaoms_cluster_create(&ccf, err, sizeof(err));
+    if (c == NULL) {
+        fprintf(stderr, "redis cluster: %s\n", err);
+        return NULL;
+    }
+
+    if (elaaoms_cluster_refresh(c, err, sizeof(err)) != 0) {
+        fprintf(stderr, "redis cluster: %s\n", err);
+        elaaoms_cluster_free(c);
+        return NULL;
+    }
+
+    /* the handle owns the client from here, and frees it on failure */
+    return elaaoms_redis_cluster(c);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -195,22 +227,31 @@ main(int argc, char **argv)
     redisContext      *rc;
     elaaoms_redis_t   *rh;
 
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s HOST PORT < json-lines\n", argv[0]);
+    if (argc >= 3 && strcmp(argv[1], "cluster") == 0) {
+        rh = connect_cluster((size_t) argc - 2, argv + 2);
+        if (rh == NULL) {
+            return 1;
+        }
+
+    } else if (argc == 3) {
+        rc = redisConnect(argv[1], atoi(argv[2]));
+        if (rc == NULL || rc->err) {
+            fprintf(stderr, "redis %s:%s: %s\n", argv[1], argv[2],
+                    rc ? rc->errstr : "out of memory");
+            return 1;
+        }
+
+        rh = elaaoms_redis_single(rc);
+        if (rh == NULL) {
+            fprintf(stderr, "out of memory\n");
+            return 1;
+        }
+
+    } else {
+        fprintf(stderr, "usage: %s HOST PORT < json-lines\n"
+                "       %s cluster HOST:PORT... < json-lines\n",
+                argv[0], argv[0]);
         return 2;
-    }
-
-    rc = redisConnect(argv[1], atoi(argv[2]));
-    if (rc == NULL || rc->err) {
-        fprintf(stderr, "redis %s:%s: %s\n", argv[1], argv[2],
-                rc ? rc->errstr : "out of memory");
-        return 1;
-    }
-
-    rh = elaaoms_redis_single(rc);
-    if (rh == NULL) {
-        fprintf(stderr, "out of memory\n");
-        return 1;
     }
 
     line = NULL;
