@@ -5,12 +5,13 @@
 #   make deps            installs the Debian packages the build, the product
 #                        and the tests need (as root)
 #   make test            deps, then the unit tests and every t/*.t via prove
-#   make test-cluster    the scenario suite, t/cluster.t and
+#   make test-cluster    the scenario and erasure suites, t/cluster.t and
 #                        t/cluster_worker.t (a reshard and a failover
 #                        under post-calls) on local Redis Clusters
 #                        (scripts/test-cluster.sh; CLUSTER_SUITES="t/x.t
 #                        ..." other suites); "make test" runs the scenario
-#                        suite so, the other two are among its t/*.t
+#                        and erasure suites so, the other two are among
+#                        its t/*.t
 #   make unit            unit tests only (TAP, through prove), after
 #                        check-layout (README's and ARCHITECTURE's tables
 #                        match the tree); t/integration/test_cluster_client
@@ -336,7 +337,7 @@ test: deps
 	@if [ -n "$(NGINX_STATIC_SRC)" ]; then $(MAKE) prove-static; \
 	 else echo "static build not tested: no nginx source" \
 	     "(make nginx-source)"; fi
-	$(MAKE) test-cluster CLUSTER_SUITES=t/scenarios.t
+	$(MAKE) test-cluster CLUSTER_SUITES="t/scenarios.t t/erasure.t"
 	$(MAKE) prove
 
 # --- product ----------------------------------------------------------------

@@ -243,6 +243,10 @@ ngx_http_elaaoms_admin_forget(ngx_http_elaaoms_admin_ctx_t *ctx,
         return NGX_ERROR;
     }
 
+    /* on a cluster, MULTI and EXEC go where the caller's keys are */
+    ngx_http_elaaoms_batch_transaction(b, ctx->touch[0],
+                                       ngx_strlen(ctx->touch[0]));
+
     ngx_http_elaaoms_arg_str(&a, "MULTI");
     if (ngx_http_elaaoms_admin_add(ctx, b, &a) != NGX_OK) {
         return NGX_ERROR;

@@ -49,6 +49,16 @@ ngx_int_t ngx_http_elaaoms_batch_add(ngx_http_elaaoms_batch_t *b, int argc,
     const char **argv, const size_t *argvlen);
 
 /*
+ * Before a MULTI: the key whose slot the transaction's commands share.  On
+ * a cluster MULTI, EXEC and DISCARD (no keys of their own) then go to that
+ * slot's master, and a redirection of a command inside the transaction is
+ * answered as the error it is, never followed (EXEC aborts; the command
+ * must not run alone on another node).  Nothing on a single Redis.
+ */
+void ngx_http_elaaoms_batch_transaction(ngx_http_elaaoms_batch_t *b,
+    const char *key, size_t len);
+
+/*
  * Starts the timeout; on_done will run from the event loop.  NGX_ERROR
  * when no command could be queued (on_done will not run).
  */

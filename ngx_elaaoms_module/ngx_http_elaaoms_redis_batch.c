@@ -14,6 +14,7 @@
 
 #include "ngx_http_elaaoms_redis_internal.h"
 #include "ngx_http_elaaoms_metrics.h"
+#include "cluster/key_slot.h"
 
 
 static void ngx_http_elaaoms_batch_release(ngx_http_elaaoms_cmd_t *c);
@@ -46,6 +47,7 @@ ngx_http_elaaoms_batch_create(ngx_http_request_t *r,
     /* the commands are set as they are added */
     ngx_memzero(b, offsetof(ngx_http_elaaoms_batch_t, inline_cmds));
     b->done = 0;
+    b->tx_slot = -1;
 
     b->r = r;
     b->on_reply = on_reply;
@@ -67,6 +69,16 @@ ngx_http_elaaoms_batch_create(ngx_http_request_t *r,
 }
 
 
+void
+ngx_http_elaaoms_batch_transaction(ngx_http_elaaoms_batch_t *b,
+    const char *key, size_t len)
+{
+    if (ngx_http_elaaoms_redis_cluster()) {
+        b->tx_slot = (ngx_int_t) elaaoms_key_slot(key, len);
+    }
+}
+
+
 ngx_int_t
 ngx_http_elaaoms_batch_add(ngx_http_elaaoms_batch_t *b, int argc,
     const char **argv, const size_t *argvlen)
@@ -85,6 +97,12 @@ ngx_http_elaaoms_batch_add(ngx_http_elaaoms_batch_t *b, int argc,
 
     if (ngx_http_elaaoms_redis_cluster()) {
         nd = ngx_http_elaaoms_cluster_node_for(argc, argv, argvlen, &slot);
+
+        /* a transaction's MULTI, EXEC and DISCARD: its keys' master */
+        if (nd != NULL && slot < 0 && b->tx_slot >= 0) {
+            slot = b->tx_slot;
+            nd = ngx_http_elaaoms_cluster_node_of(slot);
+        }
 
     } else {
         nd = &rd->nodes[0];
@@ -118,6 +136,18 @@ ngx_http_elaaoms_batch_add(ngx_http_elaaoms_batch_t *b, int argc,
     c->b = b;
     c->index = b->sent;
     c->slot = slot;
+    c->tx = b->tx_slot >= 0;
+
+    /* EXEC or DISCARD ends the transaction */
+    if (c->tx && argc == 1
+        && ((argvlen[0] == 4 && ngx_strncasecmp((u_char *) argv[0],
+                                                 (u_char *) "EXEC", 4) == 0)
+            || (argvlen[0] == 7
+                && ngx_strncasecmp((u_char *) argv[0],
+                                   (u_char *) "DISCARD", 7) == 0)))
+    {
+        b->tx_slot = -1;
+    }
 
     if (ngx_http_elaaoms_redis_cluster()) {
         /* kept whole: a redirection sends it again */
@@ -206,7 +236,11 @@ ngx_http_elaaoms_batch_reply(redisAsyncContext *ac, void *reply,
     if (reply != NULL) {
         ngx_http_elaaoms_redis_answered(ac->data);
 
-        if (ngx_http_elaaoms_redis_cluster()
+        /*
+         * a command inside MULTI answered MOVED or ASK: EXEC will abort,
+         * and the command must not run alone elsewhere
+         */
+        if (ngx_http_elaaoms_redis_cluster() && !c->tx
             && ngx_http_elaaoms_cluster_redirect(c, reply))
         {
             /* the command goes on: it is still pending */
@@ -219,6 +253,7 @@ ngx_http_elaaoms_batch_reply(redisAsyncContext *ac, void *reply,
 
     } else if (ngx_http_elaaoms_redis_cluster() && c->cmd != NULL
                && c->node != NULL && !c->node->connected && !c->heap
+               && !c->tx
                && b->r != NULL && !b->done
                && c->redirects < NGX_HTTP_ELAAOMS_REDIS_REDIRECTS)
     {

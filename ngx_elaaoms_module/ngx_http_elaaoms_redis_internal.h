@@ -86,6 +86,8 @@ typedef struct {
     ngx_uint_t                      redirects;
     unsigned                        retry:1;    /* waits for b->retry */
     unsigned                        heap:1;     /* not one of b->inline */
+    unsigned                        tx:1;       /* MULTI .. EXEC: never */
+                                                /* sent again alone */
 } ngx_http_elaaoms_cmd_t;
 
 
@@ -99,6 +101,8 @@ struct ngx_http_elaaoms_batch_s {
     ngx_event_t                     retry;   /* cluster: TRYAGAIN's pause */
     ngx_uint_t                      sent;
     ngx_uint_t                      pending;
+    ngx_int_t                       tx_slot; /* cluster: the transaction's */
+                                             /* slot, -1 outside one */
     ngx_http_elaaoms_cmd_t          inline_cmds[NGX_HTTP_ELAAOMS_BATCH_INLINE];
     unsigned                        done:1;
 };

@@ -10,13 +10,13 @@
 # masters and three replicas (scripts/redis-cluster.sh) on free ports from
 # ELAAOMS_TEST_CLUSTER_PORT (7400..7899 when unset), nginx and the worker
 # pointed at it.  Suites that make no sense on a cluster skip themselves.
-# Without SUITE: the scenario suite, t/cluster.t (nginx alone: MOVED, ASK,
+# Without SUITE: the scenario suite, the erasure suite (nothing of an
+# erased caller left on any master), t/cluster.t (nginx alone: MOVED, ASK,
 # a master killed) and t/cluster_worker.t (post-calls through a reshard and
 # a failover, no accepted payload or memory lost).
 #
-# A worker without redis_cluster (its --check-config refuses the key)
-# cannot run on a cluster: the suites that start it are left out, said so,
-# and the others still run.  Exits with prove's status.
+# A worker whose --check-config refuses redis_cluster fails the run.
+# Exits with prove's status.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,23 +46,13 @@ if [ "${1:-}" = --worker-check ]; then
 fi
 
 if [ $# -eq 0 ]; then
-    set -- t/scenarios.t t/cluster.t t/cluster_worker.t
+    set -- t/scenarios.t t/erasure.t t/cluster.t t/cluster_worker.t
 fi
 
 if [ $worker_ok = 0 ]; then
-    echo "test-cluster: the worker does not accept redis_cluster ($out):"
-    kept=()
-    for s in "$@"; do
-        if grep -q 'worker_start\|worker_cli\|tool_cli\|tool_run' "$s"; then
-            echo "  $s left out: it starts the worker"
-        else
-            kept+=("$s")
-        fi
-    done
-    set -- "${kept[@]}"
-    [ $# -gt 0 ] || exit 0
+    echo "test-cluster: the worker does not accept redis_cluster: $out" >&2
+    exit 1
 fi
-
 inc=()
 perl -MTest::Nginx::Socket -e1 2>/dev/null || inc=(-I "$root/t/runner")
 exec prove "${inc[@]}" -I "$root/t/lib" "$@"

@@ -13,9 +13,6 @@
 # answer.
 
 use lib 't/lib';
-# ELAAOMS_TEST_REDIS_CLUSTER=1 (t/lib/ElaaomsTest.pm)
-BEGIN { require ElaaomsTest; ElaaomsTest::not_on_cluster(
-    "nginx's admin forget answers 503 redis_unavailable on a cluster (a defect, issue 16)") }
 use Test::Nginx::Socket 'no_plan';
 use ElaaomsTest;
 
