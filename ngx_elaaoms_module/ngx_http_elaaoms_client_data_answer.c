@@ -562,13 +562,20 @@ ngx_http_elaaoms_answer_shared(ngx_http_request_t *r,
     }
 
     if (a->shared.value[0] == '"') {
-        /* checked: a set id needs no unescaping, and is nothing else */
-        if (elaaoms_served_set_id_valid(a->shared.value + 1,
-                                        a->shared.value_len - 2))
+        /*
+         * the worker writes 16 hex digits; whatever else is there is
+         * still audited, as it is, and said
+         */
+        ids->data = (u_char *) a->shared.value + 1;
+        ids->len = a->shared.value_len - 2;
+        *set = 1;
+
+        if (!elaaoms_served_set_id_valid(a->shared.value + 1,
+                                         a->shared.value_len - 2))
         {
-            ids->data = (u_char *) a->shared.value + 1;
-            ids->len = a->shared.value_len - 2;
-            *set = 1;
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "elaaoms: client-data: served set \"%V\" is not "
+                          "one the worker writes", ids);
         }
         return;
     }

@@ -180,8 +180,9 @@ sub doc3 {
     my (%d) = @_;
     my $vars = '{' . join(',', map { $J->encode($_->[0]) . ':' . $J->encode($_->[1]) } @{ $d{vars} }) . '}';
     my $first = $J->encode($d{first} // '');
-    my $shared = $J->encode($d{shared} || []);
-    my $pre = '{"version":3,"at":"';
+    # version 4: the served set's id instead of the ids (v4 => set id)
+    my $shared = defined $d{v4} ? $J->encode($d{v4}) : $J->encode($d{shared} || []);
+    my $pre = defined $d{v4} ? '{"version":4,"at":"' : '{"version":3,"at":"';
     my $text = '","agent_id":' . $J->encode($d{agent}) . ',"built_us":1764000000000000,';
     my $vars_at;
     if ($d{decoy}) {
@@ -194,7 +195,7 @@ sub doc3 {
     $vars_at ||= [length($pre) + 41 + length($text), length($vars)];
     $text .= $vars . ',"first_message":';
     my $first_at = [length($pre) + 41 + length($text), length($first)];
-    $text .= $first . ',"shared_ids":';
+    $text .= $first . (defined $d{v4} ? ',"shared_set":' : ',"shared_ids":');
     my $shared_at = [length($pre) + 41 + length($text), length($shared)];
     $text .= $shared;
     my $at = $d{at} // join(' ', map { sprintf '%06d', $_ } @$vars_at, @$first_at, @$shared_at);
@@ -212,6 +213,10 @@ sub seed_v3 {
         agent_decoy => { decoy => 'decoy', decoy_vars => [['caller_known', JSON::PP::true], ['caller_name', 'From Spans']] },
         agent_lies => { at => '000070 000021 000115 000004 000134 000006' },
         agent_zeros => { at => join(' ', ('000000') x 6) },
+        agent_v4 => { v4 => '0123456789abcdef' },
+        agent_v4scan => { v4 => 'fedcba9876543210', at => join(' ', ('000000') x 6) },
+        agent_v4bad => { v4 => 'not-a-set' },
+        agent_v4none => { v4 => '' },
     );
     for my $agent (sort keys %agents) {
         my ($doc, $head) = doc3(agent => $agent, first => "V3 hello \"$agent\"",
@@ -585,6 +590,50 @@ my $all = ElaaomsTest::wait_until(sub {
     return $a =~ /agent_zeros/ ? $a : undef; }, 5) // '';
 Test::More::like($all, qr/"agent_id"\s+\d+\)\s+"agent_plain"\s+\d+\)\s+"memory_ids"\s+\d+\)\s+"m_v3a,m_v3b"/, 'the head read by its spans');
 Test::More::like($all, qr/"agent_id"\s+\d+\)\s+"agent_lies"\s+\d+\)\s+"memory_ids"\s+\d+\)\s+"m_v3a,m_v3b"/, 'the head scanned');
+--- request
+GET /health
+--- error_code: 200
+
+
+
+=== TEST 26: version 4 heads, read by their spans or scanned: the same answers
+--- request eval
+["POST /webhook/client-data\n" . '{"caller_id":"+15550006666","agent_id":"agent_v4"}',
+ "POST /webhook/client-data\n" . '{"caller_id":"+15550006666","agent_id":"agent_v4scan"}',
+ "POST /webhook/client-data\n" . '{"caller_id":"+15550006666","agent_id":"agent_v4none"}']
+--- error_code eval
+[200, 200, 200]
+--- response_body_like eval
+[qr/"caller_name":"V3 agent_v4","caller_key":"\+15550006666","first_message":"V3 hello \\"agent_v4\\""/,
+ qr/"caller_name":"V3 agent_v4scan","caller_key":"\+15550006666","first_message":"V3 hello \\"agent_v4scan\\""/,
+ qr/"caller_name":"V3 agent_v4none"/]
+--- no_error_log
+[warn]
+
+
+
+=== TEST 27: a version 4 served set the worker would not write is still audited, with a warning
+--- request
+POST /webhook/client-data
+{"caller_id":"+15550006666","agent_id":"agent_v4bad"}
+--- error_code: 200
+--- response_body_like eval
+qr/"caller_name":"V3 agent_v4bad"/
+--- error_log
+served set "not-a-set" is not one the worker writes
+
+
+
+=== TEST 28: version 4: the audit entry names the served set (from its span or a scan), not its ids; an empty set is not audited
+--- init
+my $all = ElaaomsTest::wait_until(sub {
+    my $a = ElaaomsTest::redis_cmd('XRANGE', 'elaaoms:acme:audit', '-', '+');
+    return $a =~ /agent_v4bad/ && $a =~ /agent_v4scan/ ? $a : undef; }, 5) // '';
+Test::More::like($all, qr/"agent_id"\s+\d+\)\s+"agent_v4"\s+\d+\)\s+"memory_set"\s+\d+\)\s+"0123456789abcdef"/, 'the set, from its span');
+Test::More::like($all, qr/"agent_id"\s+\d+\)\s+"agent_v4scan"\s+\d+\)\s+"memory_set"\s+\d+\)\s+"fedcba9876543210"/, 'the set, from a scan');
+Test::More::like($all, qr/"agent_id"\s+\d+\)\s+"agent_v4bad"\s+\d+\)\s+"memory_set"\s+\d+\)\s+"not-a-set"/, 'a garbled set is still audited');
+Test::More::unlike($all, qr/"agent_v4"\s+\d+\)\s+"memory_ids"/, 'no id list');
+Test::More::unlike($all, qr/"agent_v4none"/, 'nothing shared, nothing audited');
 --- request
 GET /health
 --- error_code: 200
