@@ -19,6 +19,7 @@
 #       [--rate 1000] [--post-rate 200] [--rss-requests N] [--rss-memories N]
 #       [--ir-requests N] [--search-cache SIZE|off] [--rounds N] [--quick]
 #       [--profile FILE] [--callgrind-dir DIR] [--cluster]
+#       [--cluster-replicas 0]
 #
 # Each path's closed loop runs --rounds times (3), each run right after a
 # run of "return 200", and its ratio is to that run: the median ratio is
@@ -33,7 +34,9 @@
 # --cluster: the same on a local Redis Cluster (scripts/redis-cluster.sh,
 # three masters and three replicas; "elaaoms_redis cluster"), the data
 # seeded as always and imported into it (redis-cli --cluster import);
-# Redis' CPU is every node's.
+# Redis' CPU is every node's.  --cluster-replicas 0 shuts the three
+# replicas down once the data is imported: a production cluster's replicas
+# run on other machines, here they would share the two cores measured.
 # --rss-requests 0 or --ir-requests 0 leave that part out.  --quick is a
 # smoke run of every part (about 30 s).  Needs "make all bench";
 # everything runs on 127.0.0.1, and every process it starts (Redis, nginx,
@@ -61,12 +64,13 @@ my %cli;
 GetOptions(\%cli, 'seconds=f', 'connections=i', 'paths=s', 'memories=s',
            'rate=f', 'post-rate=f', 'rss-requests=i', 'rss-memories=i',
            'ir-requests=i', 'search-cache=s', 'rounds=i', 'quick', 'profile=s',
-           'callgrind-dir=s', 'cluster')
+           'callgrind-dir=s', 'cluster', 'cluster-replicas=i')
     or die "usage: perl bench/hot_paths.pl [--seconds N] [--connections N] "
          . "[--paths LIST] [--memories LIST] [--rate R] [--post-rate R] "
          . "[--rss-requests N] [--rss-memories N] [--ir-requests N] "
          . "[--search-cache SIZE|off] [--rounds N] [--quick] "
-         . "[--profile FILE] [--callgrind-dir DIR] [--cluster]\n";
+         . "[--profile FILE] [--callgrind-dir DIR] [--cluster] "
+         . "[--cluster-replicas 0]\n";
 # --quick: other defaults, options given still win
 %o = (%o, seconds => 0.5, connections => 8, memories => '10',
       'rss-requests' => 2000, 'rss-memories' => 10, 'ir-requests' => 20,
@@ -273,6 +277,14 @@ if ($o{cluster}) {
     $redis_conf = 'elaaoms_redis cluster '
         . join(' ', map { "127.0.0.1:$_" } $cluster_base .. $cluster_base + 2)
         . ';';
+    # --cluster-replicas 0: the replicas shut down once the data is in, so
+    # that their copies of the writes do not share the cores being measured
+    if (defined $o{'cluster-replicas'} && $o{'cluster-replicas'} == 0) {
+        for my $port ($cluster_base .. $cluster_base + 5) {
+            next unless ElaaomsCluster::cluster_node_cmd($port, 'ROLE') =~ /^slave/;
+            ElaaomsCluster::cluster_node_cmd($port, 'SHUTDOWN', 'NOSAVE');
+        }
+    }
 }
 
 # --- nginx ---------------------------------------------------------------
@@ -486,7 +498,9 @@ my ($cores) = `nproc` =~ /(\d+)/;
 printf "nginx + ngx_http_elaaoms_module, 1 worker process, bench/loadgen "
     . "-c%d -d%gs (closed loop, then fixed rate -r), %s on loopback, "
     . "%d cores, %s\n", $o{connections}, $o{seconds},
-    $cluster_base ? 'a Redis Cluster (3 masters, 3 replicas)' : 'Redis',
+    $cluster_base ? 'a Redis Cluster (3 masters, '
+        . ($o{'cluster-replicas'} // 1 ? '3 replicas)' : 'replicas shut down)')
+        : 'Redis',
     $cores // 0,
     POSIX::strftime('%Y-%m-%d %H:%M UTC', gmtime);
 
@@ -498,7 +512,7 @@ printf "nginx + ngx_http_elaaoms_module, 1 worker process, bench/loadgen "
 # it counts the kernel's share and Redis', which callgrind leaves out
 @redis_pids = $cluster_base
     ? map { ElaaomsCluster::cluster_node_cmd($_, 'INFO', 'server') =~ /process_id:(\d+)/ }
-          $cluster_base .. $cluster_base + 5
+          grep { port_listens($_) } $cluster_base .. $cluster_base + 5
     : (redis_cmd('INFO', 'server') =~ /process_id:(\d+)/);
 my $hz = POSIX::sysconf(POSIX::_SC_CLK_TCK()) || 100;
 sub cpu_ticks {
