@@ -28,6 +28,8 @@
 # never stored); --classes prints only counts (misses by cause, questions by
 # type and tag), no question or answer text: what to look at on the held-out
 # half without tuning on its cases; --keep leaves the run's directory.
+# --hold keeps the half's processes up after it (tuning half: to look at
+# its store) until the file it names is removed.
 # Exit: 0, or 1 when a half is below a floor, 2 when the harness failed.
 
 use strict;
@@ -51,7 +53,7 @@ my $TOOL_SECRET = 'elaaoms-dev-tool-secret';  # the tools' header, likewise
 my $JSON = JSON::PP->new->canonical->utf8;
 
 my (@halves, $verbose, $classes, $flow, $port, $redis_port, $min_recall,
-    $min_precall, $max_leaks, $keep, $memories, $threshold);
+    $min_precall, $max_leaks, $keep, $memories, $threshold, $hold);
 $flow = 'bound';
 GetOptions('half=s' => \@halves, 'verbose|v' => \$verbose,
            'classes' => \$classes,
@@ -59,7 +61,7 @@ GetOptions('half=s' => \@halves, 'verbose|v' => \$verbose,
            'redis-port=i' => \$redis_port, 'min-recall=f' => \$min_recall,
            'min-precall=f' => \$min_precall, 'max-leaks=i' => \$max_leaks,
            'keep' => \$keep, 'memories' => \$memories,
-           'threshold=f' => \$threshold)
+           'threshold=f' => \$threshold, 'hold' => \$hold)
     or usage();
 @halves = qw(tune heldout) unless @halves;
 $flow =~ /^(direct|bound)$/ or usage();
@@ -587,12 +589,24 @@ sub run_half {
         if $verbose;
     report_classes($half, $st, \@scored, \@precall) if $classes;
     report_memories($half, $st, $d) if $memories;
+    hold($st) if $hold;
     stop_all();
     printf "%s recall\@5 %.3f\n", $half, $recall;
     printf "%s mrr %.3f\n", $half, $mrr;
     printf "%s leaks %d\n", $half, scalar @leaks;
     printf "%s precall %.3f\n", $half, $pc;
     return { recall => $recall, precall => $pc, leaks => scalar @leaks };
+}
+
+# --hold: the half's Redis, worker and nginx stay up, to be looked at,
+# until the file named here is removed
+sub hold {
+    my ($st) = @_;
+    my $f = "$st->{tmp}/holding";
+    write_file($f, "remove this file to go on\n");
+    printf STDERR "holding: redis port %d, nginx port %d; rm %s to go on\n",
+        $st->{redis_port}, $st->{port}, $f;
+    sleep 1 while -e $f;
 }
 
 # a question's answer: the rank of the first result matching "expect",

@@ -119,7 +119,7 @@ static size_t
 spoken_issue(const char *issue, const elaaoms_context_t *ctx, char *out,
     size_t size)
 {
-    int                 subject_you, first;
+    int                 subject_you, first, after_the;
     char               *t;
     size_t              i, len, ws, we, o, pl;
     elaaoms_buf_t       sb;
@@ -186,7 +186,10 @@ spoken_issue(const char *issue, const elaaoms_context_t *ctx, char *out,
             subject_you = 0;
         }
 
-        if (to == NULL
+        after_the = sb.len >= 4 && word_is(sb.p + sb.len - 4, 3, "the")
+                    && (sb.len == 4 || sb.p[sb.len - 5] == ' ');
+
+        if (to == NULL && (after_the || first)
             && (word_is(t + ws, pl - ws, "caller")
                 || word_is(t + ws, pl - ws, "customer")
                 || word_is(t + ws, pl - ws, "client")
@@ -194,10 +197,11 @@ spoken_issue(const char *issue, const elaaoms_context_t *ctx, char *out,
                 || word_is(t + ws, pl - ws, "customer's")
                 || word_is(t + ws, pl - ws, "client's")))
         {
-            /* "the caller" -> "you", "the caller's" -> "your" */
-            if (sb.len >= 4 && word_is(sb.p + sb.len - 4, 3, "the")
-                && (sb.len == 4 || sb.p[sb.len - 5] == ' '))
-            {
+            /*
+             * "the caller" -> "you", "the caller's" -> "your"; "a
+             * long-time customer" is a description and stays
+             */
+            if (after_the) {
                 sb.len -= 4;
                 sb.p[sb.len] = '\0';
             }
@@ -208,6 +212,16 @@ spoken_issue(const char *issue, const elaaoms_context_t *ctx, char *out,
                 to = "you";
                 subject_you = 1;
             }
+
+        } else if (to == NULL && after_the
+                   && word_is(t + ws, pl - ws, "agent"))
+        {
+            /* the agent who speaks the message: "the agent offered" ->
+             * "we offered" */
+            sb.len -= 4;
+            sb.p[sb.len] = '\0';
+            to = "we";
+            subject_you = 1;
 
         } else if (to == NULL) {
             to = swap_find(pronouns, t + ws, pl - ws);

@@ -1064,6 +1064,27 @@ greetings(void)
     elaaoms_context_free(&ctx);
     recs_free(&rs);
 
+    /* a description of the caller stays; the agent who speaks is "we" */
+    add(&rs, "i4", "acme", "+14155550123", "conv_1", "agent_support",
+        ELAAOMS_MEM_ISSUE, 8, T0, "Because the caller is a long-time "
+        "customer, the agent offered a loyalty credit of $15 a month.");
+    CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
+    elaaoms_first_message_template(&ctx, NULL, NULL, msg, sizeof(msg));
+    CHECK_STR_EQ(msg, "Welcome back! Last time we spoke about this: because "
+                 "you are a long-time customer, we offered a loyalty credit "
+                 "of $15 a month \xe2\x80\x94 is that why you're calling?");
+    elaaoms_context_free(&ctx);
+    recs_free(&rs);
+
+    add(&rs, "i5", "acme", "+14155550123", "conv_1", "agent_support",
+        ELAAOMS_MEM_ISSUE, 8, T0, "Customer says the agent is late.");
+    CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
+    elaaoms_first_message_template(&ctx, NULL, NULL, msg, sizeof(msg));
+    CHECK_STR_EQ(msg, "Welcome back! Last time we spoke about this: you say "
+                 "we are late \xe2\x80\x94 is that why you're calling?");
+    elaaoms_context_free(&ctx);
+    recs_free(&rs);
+
     /* a very long issue is cut on a word, within 300 bytes */
     {
         char  longer[600];
