@@ -342,6 +342,17 @@ xo_clause_end(const elaaoms_xo_sent_t *st, size_t a, size_t *next)
  * greetings and the name after a greeting, fillers inside, courtesy at
  * the end.
  */
+
+/* words i and j are the same word, any case */
+static int
+xo_same_word(const elaaoms_xo_sent_t *st, size_t i, size_t j)
+{
+    return !st->tok[i].punct && !st->tok[j].punct
+           && st->tok[i].len == st->tok[j].len
+           && strncasecmp(elaaoms_xo_tok_p(st, i), elaaoms_xo_tok_p(st, j),
+                          st->tok[i].len) == 0;
+}
+
 void
 elaaoms_xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
     elaaoms_xo_sent_t *out)
@@ -414,8 +425,8 @@ elaaoms_xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
             b--;
             changed = 1;
         }
-        if (b > a + 1 && elaaoms_xo_match(st, b - 2, "thank you|you know",
-                                          NULL))
+        if (b > a + 1 && (elaaoms_xo_match(st, b - 2, "thank you", NULL)
+                          || elaaoms_xo_match(st, b - 2, "you know", NULL)))
         {
             b -= 2;
             changed = 1;
@@ -438,21 +449,30 @@ elaaoms_xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
         /* stutters: "I- I lose", "it, it disconnects" */
         if (i + 2 < b && elaaoms_xo_is_punct(st, i + 1)
             && strchr(",-", *elaaoms_xo_tok_p(st, i + 1)) != NULL
-            && !st->tok[i].punct && st->tok[i].len == st->tok[i + 2].len
-            && strncasecmp(elaaoms_xo_tok_p(st, i),
-                           elaaoms_xo_tok_p(st, i + 2), st->tok[i].len) == 0)
+            && xo_same_word(st, i, i + 2))
         {
             i++;
             continue;
         }
-        if (elaaoms_xo_match(st, i, "you know|i mean ,", &end)
-            && elaaoms_xo_is_punct(st, end - 1))
+        /* and of two words: "for a, for a down payment" */
+        if (i + 4 < b && elaaoms_xo_is_punct(st, i + 2)
+            && strchr(",-", *elaaoms_xo_tok_p(st, i + 2)) != NULL
+            && xo_same_word(st, i, i + 3) && xo_same_word(st, i + 1, i + 4))
         {
+            i += 2;
+            continue;
+        }
+        /* "I need, like, eight hundred": "I need eight hundred" */
+        if (elaaoms_xo_match(st, i, "you know ,", &end)
+            || elaaoms_xo_match(st, i, "i mean ,", &end)
+            || (i > a && elaaoms_xo_match(st, i, "like ,", &end)))
+        {
+            if (out->ntok > 0 && out->tok[out->ntok - 1].punct
+                && *elaaoms_xo_tok_p(out, out->ntok - 1) == ',')
+            {
+                out->ntok--;
+            }
             i = end - 1;
-            continue;
-        }
-        if (elaaoms_xo_match(st, i, "like ,", NULL) && i > a) {
-            i++;
             continue;
         }
         out->tok[out->ntok++] = st->tok[i];
@@ -648,6 +668,13 @@ xo_put_caller_subject(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st)
         } else if (b->len > 0 && b->s[b->len - 1] == ' ') {
             b->s[--b->len] = '\0';
         }
+    }
+
+    /* "I have, three dogs" (a filler taken off): no comma, and a space */
+    while (i < st->ntok && st->tok[i].punct
+           && *elaaoms_xo_tok_p(st, i) == ',')
+    {
+        i++;
     }
 
     if (i < st->ntok && !st->tok[i].punct) {

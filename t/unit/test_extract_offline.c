@@ -372,6 +372,15 @@ typedef struct {
 } statement_case_t;
 
 static const statement_case_t  statements[] = {
+    /* fillers between commas go with their commas; stutters of two words */
+    { NULL, "I need, like, eight hundred on Friday for a, for a down "
+      "payment on a used car.", ELAAOMS_MEM_PREFERENCE,
+      "The caller needs eight hundred on Friday for a down payment on a "
+      "used car.", 0 },
+    { NULL, "I have, you know, three dogs at home.", ELAAOMS_MEM_FACTUAL,
+      "The caller has three dogs at home.", 0 },
+    { NULL, "We want, like, two rooms.", ELAAOMS_MEM_PREFERENCE,
+      "The caller said they want two rooms.", 0 },
     /* who they are */
     { NULL, "My name is John Smith.", ELAAOMS_MEM_FACTUAL,
       "Caller's name is John Smith.", 6 },
