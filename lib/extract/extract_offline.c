@@ -23,6 +23,7 @@
  */
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -798,6 +799,134 @@ xo_correction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 }
 
 
+/*
+ * "I need to move money into checking. Like, twelve hundred. $1,200.": a
+ * sentence that is only an amount goes into the line's last memory
+ * (", twelve hundred", then " ($1,200)") instead of a memory of its own
+ * that would say nothing but the number.  1 when the sentence was one.
+ */
+/* months and days, which keep their capital */
+#define XO_DATE_WORDS                                                         \
+    "january|february|march|april|may|june|july|august|september|october|"   \
+    "november|december|monday|tuesday|wednesday|thursday|friday|saturday|"  \
+    "sunday"
+
+static int
+xo_restatement(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    char                 *c;
+    size_t                i, v, len, vlen;
+    int                   number;       /* the sentence has a number or
+                                           a date */
+    int                   has_number;   /* the memory has figures */
+    elaaoms_xo_buf_t      b;
+    elaaoms_extracted_t  *it;
+
+    for (v = 0; v < st->ntok; v++) {
+        if ((!st->tok[v].punct || *elaaoms_xo_tok_p(st, v) == '$')
+            && !elaaoms_xo_match(st, v, "like|um|uh|so|about|around|"
+                                        "roughly|exactly|just", NULL))
+        {
+            break;
+        }
+    }
+
+    number = 0;
+    for (i = v; i < st->ntok; i++) {
+        if (st->tok[i].punct && *elaaoms_xo_tok_p(st, i) != '$'
+            && *elaaoms_xo_tok_p(st, i) != ',')
+        {
+            continue;
+        }
+        if (elaaoms_xo_match(st, i, "#", NULL)
+            || elaaoms_xo_match(st, i, "one|two|three|four*|five|fif*|"
+                                       "six*|seven*|eight*|nine*|ten|"
+                                       "eleven|twelve|thirt*|twenty*|"
+                                       "forty*|hundred|thousand|grand",
+                                NULL))
+        {
+            number = 1;
+            continue;
+        }
+        if (st->tok[i].punct
+            || elaaoms_xo_match(st, i, "dollars|bucks|a|an|per|month|week|"
+                                       "year|day|each|total|and|starting|"
+                                       "from|until|by|on|the|of|next|"
+                                       XO_DATE_WORDS "|first|second|"
+                                       "third|fourth|fifth|sixth|seventh|"
+                                       "eighth|ninth|tenth|twelfth|fifteenth|twentieth|"
+                                       "thirtieth|gallon*|pound*|feet|foot|"
+                                       "inch*|mile*|meg|megs|gig|gigs|"
+                                       "percent|amp|amps|seat*|hour*|"
+                                       "minute*|days|weeks|months|years",
+                                NULL))
+        {
+            number |= elaaoms_xo_match(st, i, XO_DATE_WORDS, NULL);
+            continue;
+        }
+        return 0;
+    }
+
+    if (!number || cx->raw.n == 0) {
+        return 0;
+    }
+    it = &cx->raw.items[cx->raw.n - 1];
+    if (strcmp(it->source_quote, cx->quote) != 0) {
+        return 0;
+    }
+
+    /* the value as said, from its first word */
+    memset(&b, 0, sizeof(b));
+    elaaoms_xo_put_words(&b, st, v, st->ntok);
+    while (b.len > 0 && (b.s[b.len - 1] == '.' || b.s[b.len - 1] == '!'
+                         || b.s[b.len - 1] == '?' || b.s[b.len - 1] == ','))
+    {
+        b.len--;
+    }
+    vlen = b.len;
+    b.s[vlen] = '\0';
+    if (vlen == 0 || b.full || strcasestr(it->content, b.s) != NULL) {
+        return 1;                       /* nothing new: said once is enough */
+    }
+
+    has_number = 0;
+    for (c = it->content; *c; c++) {
+        has_number |= elaaoms_ascii_digit((unsigned char) *c);
+    }
+
+    len = strlen(it->content);
+    if (len > 0 && it->content[len - 1] == '.') {
+        len--;
+    }
+    if (len + vlen + 4 > ELAAOMS_XO_CONTENT_MAX) {
+        return 1;
+    }
+
+    c = realloc(it->content, len + vlen + 5);
+    if (c == NULL) {
+        cx->nomem = 1;
+        return 1;
+    }
+    it->content = c;
+
+    /* the same amount again, in figures: "four-fifty a month ($450)" */
+    if (has_number && (b.s[0] == '$' || elaaoms_ascii_digit(
+                                            (unsigned char) b.s[0])))
+    {
+        sprintf(c + len, " (%.*s).", (int) vlen, b.s);
+
+    } else {
+        if (!elaaoms_xo_match(st, v, XO_DATE_WORDS, NULL))
+        {
+            b.s[0] = (char) elaaoms_ascii_tolower((unsigned char) b.s[0]);
+        }
+        sprintf(c + len, ", %.*s.", (int) vlen, b.s);
+    }
+
+    return 1;
+}
+
+
 /* one caller line: its sentences, their clauses, the rules */
 static void
 xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
@@ -816,7 +945,7 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
     while (!cx->nomem
            && elaaoms_xo_next_sentence(ln->msg, ln->len, &spos, &st))
     {
-        if (xo_correction(cx, &st)) {
+        if (xo_correction(cx, &st) || xo_restatement(cx, &st)) {
             continue;
         }
 

@@ -250,8 +250,9 @@ static const xo_cue_t  xo_cues[] = {
     { "prefer*|preference|rather|favorite|favourite|instead", XO_PREF,
       ELAAOMS_XO_IMP_PREFERENCE, NULL, NULL, 0, 0 },
     { "like|likes|love|loves|enjoy|enjoys|hate|hates|dislike|dislikes|"
-      "stand|want|wants|wanted|wish|interested|interest|looking|hoping|"
-      "please|need|needs|needed|fan|add|adding|upgrade|upgrading", XO_PREF, ELAAOMS_XO_IMP_PREFERENCE,
+      "stand|want|wants|wanted|wanna|wish|interested|interest|looking|"
+      "hoping|please|need|needs|needed|fan|add|adding|upgrade|upgrading",
+      XO_PREF, ELAAOMS_XO_IMP_PREFERENCE,
       /* "it looked like it sparked" is no liking */
       "<looked|looks|look|sounded|sounds|seemed|seems|felt|feels|smelled|"
       "smells|smell|something|just|exactly", NULL, 0, 0 },

@@ -444,7 +444,16 @@ elaaoms_xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
         if (elaaoms_xo_match(st, i, "um|umm|uh|uhh|er|erm|hmm", NULL)
             && elaaoms_ascii_lower((unsigned char) *elaaoms_xo_tok_p(st, i)))
         {
-            continue;           /* not "ER" */
+            /* not "ER"; "send her, um, four-fifty": and its commas */
+            if (i + 1 < b && elaaoms_xo_is_punct(st, i + 1)
+                && *elaaoms_xo_tok_p(st, i + 1) == ','
+                && out->ntok > 0 && out->tok[out->ntok - 1].punct
+                && *elaaoms_xo_tok_p(out, out->ntok - 1) == ',')
+            {
+                out->ntok--;
+                i++;
+            }
+            continue;
         }
         /* stutters: "I- I lose", "it, it disconnects" */
         if (i + 2 < b && elaaoms_xo_is_punct(st, i + 1)
@@ -567,6 +576,8 @@ xo_put_third_singular(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
         { "won't", "will not" }, { "didn't", "did not" },
         { "wasn't", "was not" }, { "ain't", "is not" }, { "are", "is" },
         { "were", "was" }, { "aren't", "is not" }, { "weren't", "was not" },
+        { "wanna", "wants to" }, { "gonna", "is going to" },
+        { "gotta", "has to" },
         { NULL, NULL }
     };
     char         w[ELAAOMS_TOKEN_MAX + 1];

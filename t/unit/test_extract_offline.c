@@ -381,6 +381,18 @@ static const statement_case_t  statements[] = {
       "The caller has three dogs at home.", 0 },
     { NULL, "We want, like, two rooms.", ELAAOMS_MEM_PREFERENCE,
       "The caller said they want two rooms.", 0 },
+    /* an amount or a date said again on its own joins the memory before */
+    { NULL, "I need to move money into checking so rent doesn't bounce. "
+      "Like, twelve hundred. $1,200.", ELAAOMS_MEM_PREFERENCE,
+      "The caller needs to move money into checking so rent doesn't "
+      "bounce, twelve hundred, $1,200.", 0 },
+    { NULL, "I wanna send her, um, four-fifty a month. $450. Starting "
+      "December first.", ELAAOMS_MEM_PREFERENCE,
+      "The caller wants to send her four-fifty a month, $450, starting "
+      "December first.", 0 },
+    { NULL, "The showers have been broken for three weeks. Three weeks!",
+      ELAAOMS_MEM_ISSUE,
+      "The caller said the showers have been broken for three weeks.", 0 },
     /* who they are */
     { NULL, "My name is John Smith.", ELAAOMS_MEM_FACTUAL,
       "Caller's name is John Smith.", 6 },
@@ -756,6 +768,11 @@ typedef struct {
 } absent_case_t;
 
 static const absent_case_t  absent[] = {
+    /* an amount said again is no memory of its own */
+    { "I need to move money into checking. Like, twelve hundred. $1,200.",
+      ELAAOMS_MEM_FACTUAL, "said" },
+    { "It's a Rheem water heater. Fifty gallon.", ELAAOMS_MEM_FACTUAL,
+      "said fifty" },
     /* a time word opening the line is no name */
     { "Tomorrow at 10:40 please.", ELAAOMS_MEM_FACTUAL, "name is" },
     /* a street named Court is no legal matter, going out no outage */
