@@ -217,6 +217,29 @@ elaaoms_xo_put_agent_question(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *q,
             xo_put_agent_words(b, q, i + 2);
             return;
         }
+
+        /* "is it gas or electric": "whether it is gas or electric" */
+        if (!elaaoms_xo_match(q, i, "do|does|did", NULL)
+            && elaaoms_xo_match(q, i + 1, "it|this|that|there|he|she|they|"
+                                          "everyone|everybody|anyone|"
+                                          "anybody|someone|somebody|"
+                                          "everything|anything", NULL))
+        {
+            elaaoms_xo_put(b, elaaoms_xo_tok_p(q, i + 1), q->tok[i + 1].len);
+            elaaoms_xo_puts(b, " ");
+            elaaoms_xo_put(b, elaaoms_xo_tok_p(q, i), q->tok[i].len);
+            b->s[b->len - q->tok[i].len] = (char) elaaoms_ascii_tolower(
+                (unsigned char) b->s[b->len - q->tok[i].len]);
+            elaaoms_xo_puts(b, " ");
+            xo_put_agent_words(b, q, i + 2);
+            return;
+        }
+
+        /* "does she need ...", "is the main point ...": as asked */
+        if (b->len >= 8 && memcmp(b->s + b->len - 8, "whether ", 8) == 0) {
+            b->len -= 8;
+            b->s[b->len] = '\0';
+        }
     }
     xo_put_agent_words(b, q, i);
 }

@@ -343,14 +343,21 @@ xo_clause_end(const elaaoms_xo_sent_t *st, size_t a, size_t *next)
  * the end.
  */
 
+/* two words of text s are the same word, any case */
+static int
+xo_same_tok(const char *s, const elaaoms_xo_tok_t *x,
+    const elaaoms_xo_tok_t *y)
+{
+    return !x->punct && !y->punct && x->len == y->len
+           && strncasecmp(s + x->off, s + y->off, x->len) == 0;
+}
+
+
 /* words i and j are the same word, any case */
 static int
 xo_same_word(const elaaoms_xo_sent_t *st, size_t i, size_t j)
 {
-    return !st->tok[i].punct && !st->tok[j].punct
-           && st->tok[i].len == st->tok[j].len
-           && strncasecmp(elaaoms_xo_tok_p(st, i), elaaoms_xo_tok_p(st, j),
-                          st->tok[i].len) == 0;
+    return xo_same_tok(st->s, &st->tok[i], &st->tok[j]);
 }
 
 void
@@ -482,6 +489,15 @@ elaaoms_xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
                 out->ntok--;
             }
             i = end - 1;
+            continue;
+        }
+        /* "in, um, in Mexico", "the, uh, the thing": one "in", one "the" */
+        if (out->ntok > 0
+            && xo_same_tok(st->s, &st->tok[i], &out->tok[out->ntok - 1])
+            && !xo_word_has_digit(st, i)
+            && !elaaoms_xo_match(st, i, "had|that|no|very|so|bye|really",
+                                 NULL))
+        {
             continue;
         }
         out->tok[out->ntok++] = st->tok[i];
@@ -915,6 +931,17 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
     if (question && xo_tag_question(st, &i)) {
         elaaoms_xo_sub(st, 0, i, &told);
         st = &told;
+        question = 0;
+    }
+
+    /*
+     * "I called last week about my card?", "there's a light blinking?": a
+     * statement said with a rising voice asks nothing
+     */
+    if (question
+        && elaaoms_xo_match(st, 0, "i|i'm|im|i've|i'd|my|we|we're|we've|"
+                                   "our|there's|theres|it's", NULL))
+    {
         question = 0;
     }
 

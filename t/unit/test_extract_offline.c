@@ -610,8 +610,27 @@ static const statement_case_t  statements[] = {
     /* a value taken back is replaced where it was said */
     { "Is this on your debit card or the Visa?", "The debit card, the one "
       "ending in 7731. Sorry, no, 7713.", ELAAOMS_MEM_FACTUAL, "When asked "
-      "whether is this on their debit card or the Visa, the caller said the "
+      "whether this is on their debit card or the Visa, the caller said the "
       "debit card, the one ending in 7713.", 0 },
+    /* the agent's question, in the order a statement has */
+    { "Is it gas or electric?", "Electric.", ELAAOMS_MEM_FACTUAL,
+      "When asked whether it is gas or electric, the caller said electric.",
+      0 },
+    { "Is everyone safe?", "Yes.", ELAAOMS_MEM_FACTUAL,
+      "When asked whether everyone is safe, the caller said yes.", 0 },
+    { "Is the main Nest point near the kitchen?", "It's on the counter, "
+      "right next to the microwave.", ELAAOMS_MEM_FACTUAL, "When asked is "
+      "the main Nest point near the kitchen, the caller said it's on the "
+      "counter, right next to the microwave.", 0 },
+    /* a statement said with a rising voice; a word said twice round a
+     * filler */
+    { NULL, "I called last week about the, uh, the thing with my card?",
+      ELAAOMS_MEM_FACTUAL, "The caller called last week about the thing "
+      "with their card.", 0 },
+    { NULL, "He's in some trouble in, um, in Mexico, and he needs three "
+      "thousand dollars for bail.", ELAAOMS_MEM_ISSUE, "The caller said "
+      "he's in some trouble in Mexico, and he needs three thousand dollars "
+      "for bail.", 0 },
     /* "me and my husband" is one object, no new clause */
     { NULL, "I booked a package to Lisbon for me and my husband, departing "
       "March 3rd.", ELAAOMS_MEM_FACTUAL, "The caller booked a package to "
