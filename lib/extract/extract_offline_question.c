@@ -200,21 +200,36 @@ elaaoms_xo_asked(const elaaoms_xo_ctx_t *cx)
 }
 
 
+/* "whether <subject> <aux> ...": the subject as said (or as given), the
+ * auxiliary lowercased unless it is "do" */
+static void
+xo_put_whether(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *q, size_t i,
+    const char *subject)
+{
+    elaaoms_xo_puts(b, "whether ");
+    if (subject) {
+        elaaoms_xo_puts(b, subject);
+    } else {
+        elaaoms_xo_put(b, elaaoms_xo_tok_p(q, i + 1), q->tok[i + 1].len);
+    }
+    elaaoms_xo_puts(b, " ");
+    if (!elaaoms_xo_match(q, i, "do|does|did", NULL)) {
+        elaaoms_xo_put(b, elaaoms_xo_tok_p(q, i), q->tok[i].len);
+        b->s[b->len - q->tok[i].len] = (char) elaaoms_ascii_tolower(
+            (unsigned char) b->s[b->len - q->tok[i].len]);
+        elaaoms_xo_puts(b, " ");
+    }
+    xo_put_agent_words(b, q, i + 2);
+}
+
+
 void
 elaaoms_xo_put_agent_question(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *q,
     size_t i)
 {
     if (i + 1 < q->ntok && elaaoms_xo_match(q, i, ELAAOMS_XO_AUX, NULL)) {
-        elaaoms_xo_puts(b, "whether ");
         if (elaaoms_xo_match(q, i + 1, "you", NULL)) {
-            elaaoms_xo_puts(b, "they ");
-            if (!elaaoms_xo_match(q, i, "do|does|did", NULL)) {
-                elaaoms_xo_put(b, elaaoms_xo_tok_p(q, i), q->tok[i].len);
-                b->s[b->len - q->tok[i].len] = (char) elaaoms_ascii_tolower(
-                    (unsigned char) b->s[b->len - q->tok[i].len]);
-                elaaoms_xo_puts(b, " ");
-            }
-            xo_put_agent_words(b, q, i + 2);
+            xo_put_whether(b, q, i, "they");
             return;
         }
 
@@ -225,21 +240,11 @@ elaaoms_xo_put_agent_question(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *q,
                                           "anybody|someone|somebody|"
                                           "everything|anything", NULL))
         {
-            elaaoms_xo_put(b, elaaoms_xo_tok_p(q, i + 1), q->tok[i + 1].len);
-            elaaoms_xo_puts(b, " ");
-            elaaoms_xo_put(b, elaaoms_xo_tok_p(q, i), q->tok[i].len);
-            b->s[b->len - q->tok[i].len] = (char) elaaoms_ascii_tolower(
-                (unsigned char) b->s[b->len - q->tok[i].len]);
-            elaaoms_xo_puts(b, " ");
-            xo_put_agent_words(b, q, i + 2);
+            xo_put_whether(b, q, i, NULL);
             return;
         }
 
         /* "does she need ...", "is the main point ...": as asked */
-        if (b->len >= 8 && memcmp(b->s + b->len - 8, "whether ", 8) == 0) {
-            b->len -= 8;
-            b->s[b->len] = '\0';
-        }
     }
     xo_put_agent_words(b, q, i);
 }
