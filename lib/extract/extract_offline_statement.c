@@ -34,6 +34,7 @@
 
 #include "util/ascii.h"
 #include "extract/extract_offline_internal.h"
+#include "search/lexicon.h"
 #include "search/tokenize.h"
 
 
@@ -735,6 +736,56 @@ xo_put_caller_subject(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st)
 }
 
 
+/* a word no dictionary knows: a name ("Yasmin needs a cello") */
+static int
+xo_unknown_word(const elaaoms_xo_sent_t *st, size_t i)
+{
+    static const char  *suffixes[] = {
+        "less", "ful", "ness", "ly", "able", "er", "ers", "ing", "ed", "s",
+        NULL
+    };
+    char                w[ELAAOMS_LEXICON_MAX_WORD + 1];
+    size_t              k, n, m;
+    const char         *p;
+    const uint32_t     *ids;
+
+    p = elaaoms_xo_tok_p(st, i);
+    n = st->tok[i].len;
+    if (n < 2 || n > ELAAOMS_LEXICON_MAX_WORD) {
+        return 0;
+    }
+    for (k = 0; k < n; k++) {
+        if (!elaaoms_ascii_alpha((unsigned char) p[k])) {
+            return 0;
+        }
+        w[k] = (char) elaaoms_ascii_tolower((unsigned char) p[k]);
+    }
+
+    if (elaaoms_lexicon_senses(w, n, &ids) != 0) {
+        return 0;
+    }
+
+    /* "paperless", "autopay": words made of known ones */
+    for (k = 0; suffixes[k]; k++) {
+        m = strlen(suffixes[k]);
+        if (n > m + 2 && memcmp(w + n - m, suffixes[k], m) == 0
+            && elaaoms_lexicon_senses(w, n - m, &ids) != 0)
+        {
+            return 0;
+        }
+    }
+    for (m = 3; m + 3 <= n; m++) {
+        if (elaaoms_lexicon_senses(w, m, &ids) != 0
+            && elaaoms_lexicon_senses(w + m, n - m, &ids) != 0)
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 /*
  * The clause's words; the first lowercased when only its place at the
  * start of the sentence capitalized it (not "I", a code, or a name of
@@ -760,6 +811,7 @@ xo_put_lowered(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
 
     if (b->len > start && from < st->ntok && xo_capitalized(st, from)
         && elaaoms_xo_third_person(st, from) == NULL
+        && !(elaaoms_xo_is_content(st, from) && xo_unknown_word(st, from))
         && (!elaaoms_xo_is_content(st, from)
             || (st->tok[from].off == 0 && !xo_capitalized(st, from + 1)
                 && !elaaoms_xo_match(st, from, "monday*|tuesday*|wednesday*|"

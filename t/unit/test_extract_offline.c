@@ -612,6 +612,10 @@ static const statement_case_t  statements[] = {
       "ending in 7731. Sorry, no, 7713.", ELAAOMS_MEM_FACTUAL, "When asked "
       "whether this is on their debit card or the Visa, the caller said the "
       "debit card, the one ending in 7713.", 0 },
+    /* a name opening the line keeps its capital; a word does not */
+    { NULL, "Yasmin needs a cello to rent for the fall.",
+      ELAAOMS_MEM_PREFERENCE, "The caller said Yasmin needs a cello to rent "
+      "for the fall.", 0 },
     /* the agent's question, in the order a statement has */
     { "Is it gas or electric?", "Electric.", ELAAOMS_MEM_FACTUAL,
       "When asked whether it is gas or electric, the caller said electric.",
