@@ -194,8 +194,12 @@ static const xo_cue_t  xo_cues[] = {
       ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 1 },
     { "doesn't|doesnt|won't|wont|didn't|never|not work|start|charge|turn|"
       "connect|load|pair|print|sync|respond|arrive|arrived|show|showed|"
-      "come|came|open|stay|play|update", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0,
-      0 },
+      "come|came|open|stay|play|update|heat|cool|drain|spin|flush|close|"
+      "lock|latch|dispense|fit", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL,
+      NULL, 0, 0 },
+    { "isn't|isnt|aren't|wasn't|not heating|cooling|draining|spinning|"
+      "flushing|closing|locking|charging|printing|dispensing|igniting",
+      XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
     { "can't|cannot|couldn't|unable to? log|sign|get|access|hear|see|reach|"
       "find|use|connect|open|pay|load|stream|watch", XO_ISSUE,
       ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
@@ -209,8 +213,10 @@ static const xo_cue_t  xo_cues[] = {
       NULL, NULL, 0, 0 },
     { "broken|broke|breaks|defective|faulty|damaged|cracked|smashed|dented|"
       "torn|leaking|leaks|melted|spoiled|rotten|wilted|moldy|mouldy|"
-      "expired|crushed|soggy|stale|dead", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM,
-      NULL, NULL, 0, 0 },
+      "expired|crushed|soggy|stale|dead|snapped|chipped|scratched|"
+      "scratches|scuffed|stained|ripped|warped|wobbly|wobbles|shattered|"
+      "peeling|sagging|frayed|rusted|rusty|corroded|burnt|burned|"
+      "scorched", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
     { "outage|outages|offline|slow|slower|sluggish|lag|lagging|laggy|"
       "spike|spikes|spiking|latency|jitter|buffering|static|noisy|echo|"
       "overheat*|blinking|flashing|error|errors|glitch*|bug|bugs|crash*|"

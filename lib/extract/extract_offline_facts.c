@@ -533,7 +533,15 @@ static const char *xo_not_names[] = {
     "Anything", "Please", "Perfect", "Absolutely", "Definitely", "Maybe",
     "Probably", "Nope", "Right", "Correct", "Exactly", "Same", "Both",
     "Either", "Neither", "Next", "Last", "Earlier", "Later", "Soon", "Now",
-    "Then", "Anytime", "Whenever", NULL
+    "Then", "Anytime", "Whenever",
+    /* "One of the legs snapped": numbers, quantifiers, pronouns, question
+     * and linking words open sentences, not names */
+    "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine",
+    "Ten", "Half", "Some", "Each", "All", "Most", "None", "Another",
+    "Several", "Every", "Any", "Many", "Few", "Our", "Their", "His", "Her",
+    "Its", "We", "They", "He", "She", "You", "There", "What", "When",
+    "Where", "Why", "How", "Which", "Who", "If", "Because", "After",
+    "Before", "Since", "Once", "First", "Second", "Third", NULL
 };
 
 

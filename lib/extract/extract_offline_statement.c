@@ -156,7 +156,11 @@ static const char *xo_no_s[] = {
     "hung", "hurt", "let", "lit", "quit", "rang", "rode", "sat", "slept",
     "spoke", "stood", "stole", "taught", "threw", "understood", "woke",
     "wore", "became", "cut", "hit", "read", "shut", "spread", "upset",
-    "overheard", "sent", "signed", "got", "gotten", "forgotten", NULL
+    "overheard", "sent", "signed", "got", "gotten", "forgotten", "bent",
+    "lent", "dealt", "fed", "fled", "led", "bled", "hid", "slid", "bit",
+    "split", "shot", "fought", "sought", "swore", "tore", "wound", "dug",
+    "drank", "sang", "swam", "struck", "stuck", "stung", "swung", "flew",
+    "grew", "drew", "blew", "shook", "froze", "laid", NULL
 };
 
 /* verbs the caller may go on with after "and": "I'm a nurse and work

@@ -612,6 +612,15 @@ static const statement_case_t  statements[] = {
       "ending in 7731. Sorry, no, 7713.", ELAAOMS_MEM_FACTUAL, "When asked "
       "whether this is on their debit card or the Visa, the caller said the "
       "debit card, the one ending in 7713.", 0 },
+    /* damage said with other words than "broken"; irregular pasts */
+    { NULL, "The tabletop is chipped and one of the legs snapped.",
+      ELAAOMS_MEM_ISSUE, "The caller said the tabletop is chipped and one of "
+      "the legs snapped.", 0 },
+    { NULL, "The washer isn't draining since Tuesday.", ELAAOMS_MEM_ISSUE,
+      "The caller said the washer isn't draining since Tuesday.", 0 },
+    { NULL, "I bent over to pick up the box and hurt my back.",
+      ELAAOMS_MEM_FACTUAL, "The caller bent over to pick up the box and "
+      "hurt their back.", 0 },
     /* a name opening the line keeps its capital; a word does not */
     { NULL, "Yasmin needs a cello to rent for the fall.",
       ELAAOMS_MEM_PREFERENCE, "The caller said Yasmin needs a cello to rent "
@@ -791,6 +800,8 @@ typedef struct {
 } absent_case_t;
 
 static const absent_case_t  absent[] = {
+    /* a number opening the line is no name */
+    { "One of the legs snapped.", ELAAOMS_MEM_FACTUAL, "name is" },
     /* an amount said again is no memory of its own */
     { "I need to move money into checking. Like, twelve hundred. $1,200.",
       ELAAOMS_MEM_FACTUAL, "said" },
