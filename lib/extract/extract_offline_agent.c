@@ -38,6 +38,9 @@ static const struct {
     unsigned     past:1;        /* the next word must be a past form */
     unsigned     alone:1;       /* the words before are no part of it */
 } elaaoms_xo_agent_rules[] = {
+    /* "I have the 19th at 3:30", "I've got Tuesday at 9": a slot */
+    { "i|we have|got", "The agent offered", " the agent offered ", 0, 0 },
+    { "i've|we've got", "The agent offered", " the agent offered ", 0, 0 },
     { "i've|we've just|also|already?", "The agent", " the agent ", 1, 0 },
     { "i|we have just|also|already?", "The agent", " the agent ", 1, 0 },
     { "i|we just|also|already", "The agent", " the agent ", 1, 0 },
@@ -510,6 +513,28 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
             /* "I've opened ...": the memory starts at the verb */
             if (elaaoms_xo_agent_rules[r].past
                 && !elaaoms_xo_agent_past(st, end))
+            {
+                continue;
+            }
+
+            /*
+             * "I have the 19th at 3:30": a slot offered, when a day or a
+             * time follows; "we have just applied": done; "we have 3
+             * technicians": no offer
+             */
+            if (!elaaoms_xo_agent_rules[r].past
+                && elaaoms_xo_match(st, (size_t) at, "i|we|i've|we've have|got",
+                                    NULL)
+                && (elaaoms_xo_agent_past(st, end)
+                    || elaaoms_xo_match(st, end, "just|also|already|been|"
+                                                 "no|not|to", NULL)
+                    || (elaaoms_xo_find(st, end, "monday*|tuesday*|"
+                                                 "wednesday*|thursday*|"
+                                                 "friday*|saturday*|sunday*|"
+                                                 "tomorrow|today|tonight",
+                                        NULL) < 0
+                        && elaaoms_xo_find(st, end, "at|the|on #", NULL)
+                           < 0)))
             {
                 continue;
             }

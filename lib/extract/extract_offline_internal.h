@@ -301,6 +301,9 @@ void elaaoms_xo_put_agent_question(elaaoms_xo_buf_t *b,
 /* the agent's question before the caller's line asks about the caller */
 int elaaoms_xo_asked(const elaaoms_xo_ctx_t *cx);
 
+/* the sentence only says yes: "Yes.", "That works.", "Sounds good." */
+int elaaoms_xo_affirmation(const elaaoms_xo_sent_t *st);
+
 /* a word that says something (not a function, filler or courtesy word) */
 int elaaoms_xo_is_content(const elaaoms_xo_sent_t *st, size_t i);
 

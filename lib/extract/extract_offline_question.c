@@ -273,34 +273,28 @@ static const char *xo_tags =
     "does|would|will that work|suit|sound|do for? you|good|okay|ok|fine?,"
     "how does|would that sound|work for? you?,sound good|okay|ok|fine";
 
-/* the first sentence of the line is a "yes" and says nothing more */
-static int
-xo_affirmed(const elaaoms_xo_line_t *ln)
+/* the sentence is a "yes" and says nothing more */
+int
+elaaoms_xo_affirmation(const elaaoms_xo_sent_t *st)
 {
-    size_t             pos, i, end, k;
-    int                yes;
-    elaaoms_xo_sent_t  st;
-
-    pos = 0;
-    if (!elaaoms_xo_next_sentence(ln->msg, ln->len, &pos, &st)) {
-        return 0;
-    }
+    size_t  i, end, k;
+    int     yes;
 
     yes = 0;
     i = 0;
 
-    while (i < st.ntok) {
-        if (elaaoms_xo_is_punct(&st, i)
-            || elaaoms_xo_match(&st, i, "oh|um|uh|well|so|and|ok|okay|"
-                                        "alright|that|one|thanks|thank|you|"
-                                        "the|for|much|so|very", NULL))
+    while (i < st->ntok) {
+        if (elaaoms_xo_is_punct(st, i)
+            || elaaoms_xo_match(st, i, "oh|um|uh|well|so|and|ok|okay|"
+                                       "alright|that|one|thanks|thank|you|"
+                                       "the|for|much|so|very", NULL))
         {
             i++;
             continue;
         }
 
         for (k = 0; xo_affirmations[k]; k++) {
-            if (elaaoms_xo_match(&st, i, xo_affirmations[k], &end)) {
+            if (elaaoms_xo_match(st, i, xo_affirmations[k], &end)) {
                 break;
             }
         }
@@ -312,6 +306,19 @@ xo_affirmed(const elaaoms_xo_line_t *ln)
     }
 
     return yes;
+}
+
+
+/* the first sentence of the line is a "yes" and says nothing more */
+static int
+xo_affirmed(const elaaoms_xo_line_t *ln)
+{
+    size_t             pos;
+    elaaoms_xo_sent_t  st;
+
+    pos = 0;
+    return elaaoms_xo_next_sentence(ln->msg, ln->len, &pos, &st)
+           && elaaoms_xo_affirmation(&st);
 }
 
 

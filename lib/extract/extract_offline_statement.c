@@ -979,7 +979,10 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
     elaaoms_xo_sent_t        q, told;
     const elaaoms_xo_sent_t *st = &cl->st;
 
-    if (st->ntok == 0 || !xo_uncovered(cx, st)) {
+    /* "That works.", "Sounds good.": a yes to nothing asked says nothing */
+    if (st->ntok == 0 || !xo_uncovered(cx, st)
+        || (!cl->answer && elaaoms_xo_affirmation(st)))
+    {
         return;
     }
 

@@ -1164,6 +1164,13 @@ static const struct {
     /* a person with no one named, a time with no number */
     { "Caller: Okay.\nAgent: Your technician will be on time.\n", NULL },
     { "Caller: Okay.\nAgent: We are open Monday through Friday.\n", NULL },
+    /* a slot offered, and a "that works" that adds nothing of its own */
+    { "Agent: I have the 19th at 3:30.\nCaller: That works.\n",
+      "The agent offered the 19th at 3:30." },
+    { "Agent: I've got Tuesday at 9 or Thursday at 1.\nCaller: Sure.\n",
+      "The agent offered Tuesday at 9 or Thursday at 1." },
+    { "Caller: Okay.\nAgent: We have just the one technician today.\n",
+      NULL },
 };
 
 
@@ -1192,6 +1199,10 @@ test_agent_quotes(void)
 
         CHECK_INT_EQ(found, agent_quotes[i].content ? 1 : 0);
         CHECK_INT_EQ(agent, agent_quotes[i].content ? 1 : 0);
+        /* "That works." is no memory of the caller's */
+        if (strstr(agent_quotes[i].text, "Caller: That works.") != NULL) {
+            CHECK_INT_EQ(l.n, 1);
+        }
         if (found != (agent_quotes[i].content ? 1u : 0u) || agent > 1) {
             show("agent quote", agent_quotes[i].text, &l);
         }
