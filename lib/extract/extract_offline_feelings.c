@@ -123,7 +123,13 @@ xo_subject_start(const elaaoms_xo_sent_t *st, size_t i)
     };
     size_t  j;
 
-    for (j = i; j > 0 && i - j < 5 && !st->tok[j - 1].punct; j--) {
+    /* "I use a hearing aid so text is better": back to "so", not past */
+    for (j = i;
+         j > 0 && i - j < 5 && !st->tok[j - 1].punct
+         && !elaaoms_xo_match(st, j - 1, "so|because|since|and|but|or|that|"
+                                         "which|cause|cuz", NULL);
+         j--)
+    {
         /* void */
     }
     while (j < i && elaaoms_xo_in_list(st, j, skip)) {

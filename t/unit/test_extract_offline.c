@@ -612,6 +612,12 @@ static const statement_case_t  statements[] = {
       "ending in 7731. Sorry, no, 7713.", ELAAOMS_MEM_FACTUAL, "When asked "
       "whether this is on their debit card or the Visa, the caller said the "
       "debit card, the one ending in 7713.", 0 },
+    /* a comparison's subject starts after "so": the reason is its own */
+    { NULL, "I use a hearing aid so text is better than calling.",
+      ELAAOMS_MEM_PREFERENCE, "The caller prefers text over calling.", 0 },
+    { NULL, "I use a hearing aid so text is better than calling.",
+      ELAAOMS_MEM_FACTUAL, "The caller uses a hearing aid so text is better "
+      "than calling.", 0 },
     /* damage said with other words than "broken"; irregular pasts */
     { NULL, "The tabletop is chipped and one of the legs snapped.",
       ELAAOMS_MEM_ISSUE, "The caller said the tabletop is chipped and one of "
