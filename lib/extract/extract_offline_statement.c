@@ -307,7 +307,13 @@ xo_clause_end(const elaaoms_xo_sent_t *st, size_t a, size_t *next)
     size_t  k;
 
     for (k = a + 1; k < st->ntok; k++) {
-        if (elaaoms_xo_tok_is(st, k, "but", 3, 0)) {
+        /* "he's friendly but he jumps": a short "but" stays with its
+         * clause, which it qualifies */
+        if (elaaoms_xo_tok_is(st, k, "but", 3, 0)
+            && !(xo_segment_words(st, k + 1) < 4
+                 && elaaoms_xo_match(st, k + 1, "he|she|it|they|he's|she's|"
+                                                "it's|they're", NULL)))
+        {
             *next = k;
             return k;
         }

@@ -612,6 +612,10 @@ static const statement_case_t  statements[] = {
       "ending in 7731. Sorry, no, 7713.", ELAAOMS_MEM_FACTUAL, "When asked "
       "whether this is on their debit card or the Visa, the caller said the "
       "debit card, the one ending in 7713.", 0 },
+    /* a short "but" qualifies its clause and stays with it */
+    { NULL, "We have a dog named Moose, he's friendly but he jumps.",
+      ELAAOMS_MEM_FACTUAL, "The caller said they have a dog named Moose, "
+      "he's friendly but he jumps.", 0 },
     /* a comparison's subject starts after "so": the reason is its own */
     { NULL, "I use a hearing aid so text is better than calling.",
       ELAAOMS_MEM_PREFERENCE, "The caller prefers text over calling.", 0 },
