@@ -37,35 +37,44 @@ static const struct {
     const char  *mid;           /* the lead after words that came first */
     unsigned     past:1;        /* the next word must be a past form */
     unsigned     alone:1;       /* the words before are no part of it */
+    unsigned     note:1;        /* kept without a value: what the agent
+                                   wrote down about the caller */
 } elaaoms_xo_agent_rules[] = {
+    /* "I've noted that you need a ground floor room" */
+    { "i've|i|we've|we have? noted|note that?", "The agent noted that",
+      " the agent noted that ", 0, 1, 1 },
+    { "i've|i|we've|we have? added|put|left a note that?",
+      "The agent noted that", " the agent noted that ", 0, 1, 1 },
+    { "i'll|we'll note|add|put|leave a? note? that?", "The agent noted that",
+      " the agent noted that ", 0, 1, 1 },
     /* "I have the 19th at 3:30", "I've got Tuesday at 9": a slot */
-    { "i|we have|got", "The agent offered", " the agent offered ", 0, 0 },
-    { "i've|we've got", "The agent offered", " the agent offered ", 0, 0 },
-    { "i've|we've just|also|already?", "The agent", " the agent ", 1, 0 },
-    { "i|we have just|also|already?", "The agent", " the agent ", 1, 0 },
-    { "i|we just|also|already", "The agent", " the agent ", 1, 0 },
+    { "i|we have|got", "The agent offered", " the agent offered ", 0, 0, 0 },
+    { "i've|we've got", "The agent offered", " the agent offered ", 0, 0, 0 },
+    { "i've|we've just|also|already?", "The agent", " the agent ", 1, 0, 0 },
+    { "i|we have just|also|already?", "The agent", " the agent ", 1, 0, 0 },
+    { "i|we just|also|already", "The agent", " the agent ", 1, 0, 0 },
     { "i|we can|could do|offer|give", "The agent offered",
-      " the agent offered ", 0, 0 },
+      " the agent offered ", 0, 0, 0 },
     { "i'll|we'll do|offer|give", "The agent offered",
-      " the agent offered ", 0, 0 },
+      " the agent offered ", 0, 0, 0 },
     { "i|we will do|offer|give", "The agent offered",
-      " the agent offered ", 0, 0 },
+      " the agent offered ", 0, 0, 0 },
     /* "I can reschedule you for Tuesday between 8 and 12" */
     { "i|we can|could", "The agent offered to", " the agent offered to ", 0,
-      0 },
+      0, 0 },
     /* a promise with a date or a number: "I'll call you on December 1st" */
-    { "i'll|we'll", "The agent will", " the agent will ", 0, 0 },
-    { "i|we will", "The agent will", " the agent will ", 0, 0 },
+    { "i'll|we'll", "The agent will", " the agent will ", 0, 0, 0 },
+    { "i|we will", "The agent will", " the agent will ", 0, 0, 0 },
     /* "Estimated restoration is 11 pm" */
-    { "estimated|expected", "The agent estimated", NULL, 0, 1 },
+    { "estimated|expected", "The agent estimated", NULL, 0, 1, 0 },
     /* "You have coverage through 2027" */
-    { "you have", "The caller has", NULL, 0, 1 },
-    { "you've", "The caller has", NULL, 0, 1 },
+    { "you have", "The caller has", NULL, 0, 1, 0 },
+    { "you've", "The caller has", NULL, 0, 1, 0 },
     /* "Perfect, you're all set for eight at 8 pm Saturday" */
     { "you're all|now? set|booked|scheduled|confirmed|down",
-      "The caller is booked", NULL, 0, 1 },
+      "The caller is booked", NULL, 0, 1, 0 },
     { "you are all|now? set|booked|scheduled|confirmed|down",
-      "The caller is booked", NULL, 0, 1 },
+      "The caller is booked", NULL, 0, 1, 0 },
 };
 
 /*
@@ -76,7 +85,8 @@ static const struct {
 #define ELAAOMS_XO_AGENT_REF                                                 \
     "your new|updated|replacement|dispute|support|service|repair? "          \
     "ticket|claim|case|reference|confirmation|booking|order|tracking|"      \
-    "return|rma|incident|dispute|work number|#|id|code? is|'s"
+    "return|rma|incident|dispute|work|seat|seats|room|flight|gate|locker|"  \
+    "member|membership|policy|pin number|#|id|code? is|are|'s"
 
 
 /*
@@ -281,6 +291,29 @@ elaaoms_xo_agent_deliverable(const elaaoms_xo_sent_t *st, size_t from,
 }
 
 
+/* the verb at i after a subject that became the third person */
+static void
+elaaoms_xo_agent_third(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
+    size_t i)
+{
+    static const char  *irregular[][2] = {
+        { "have", "has" }, { "am", "is" }, { "are", "is" }, { "were", "was" },
+        { "do", "does" }, { "go", "goes" }, { NULL, NULL }
+    };
+    size_t  k;
+
+    for (k = 0; irregular[k][0]; k++) {
+        if (elaaoms_xo_match(st, i, irregular[k][0], NULL)) {
+            elaaoms_xo_puts(b, irregular[k][1]);
+            return;
+        }
+    }
+
+    elaaoms_xo_put(b, elaaoms_xo_tok_p(st, i), st->tok[i].len);
+    elaaoms_xo_puts(b, "s");
+}
+
+
 /* words [from, to) with the agent's pronouns turned around */
 static void
 elaaoms_xo_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
@@ -300,22 +333,20 @@ elaaoms_xo_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
         if (w) {
             elaaoms_xo_puts(b, w);
 
-        } else if (i > from && elaaoms_xo_match(st, i - 1, "i", NULL)
-                   && elaaoms_xo_match(st, i, "see|have|am|do|need|want|"
-                                              "think|know|show", NULL))
+        } else if (i > from
+                   && ((elaaoms_xo_match(st, i - 1, "you", NULL)
+                        && elaaoms_xo_match(st, i, "need|want|prefer|like|"
+                                                   "have|are|were|do|use|"
+                                                   "live|work|speak|own|"
+                                                   "rent|go", NULL))
+                       || (elaaoms_xo_match(st, i - 1, "i", NULL)
+                           && elaaoms_xo_match(st, i, "see|have|am|do|need|"
+                                                      "want|think|know|show",
+                                               NULL))))
         {
-            /* "I see" -> "the agent sees" */
-            w = elaaoms_xo_tok_p(st, i);
-            if (elaaoms_xo_match(st, i, "have", NULL)) {
-                elaaoms_xo_puts(b, "has");
-            } else if (elaaoms_xo_match(st, i, "am", NULL)) {
-                elaaoms_xo_puts(b, "is");
-            } else if (elaaoms_xo_match(st, i, "do", NULL)) {
-                elaaoms_xo_puts(b, "does");
-            } else {
-                elaaoms_xo_put(b, w, st->tok[i].len);
-                elaaoms_xo_puts(b, "s");
-            }
+            /* "you need" -> "the caller needs", "I see" -> "the agent
+             * sees" */
+            elaaoms_xo_agent_third(b, st, i);
 
         } else {
             elaaoms_xo_put(b, elaaoms_xo_tok_p(st, i), st->tok[i].len);
@@ -551,11 +582,20 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
                 continue;
             }
 
+            /* a note is about the caller: "that you need ...", "your" */
+            if (elaaoms_xo_agent_rules[r].note
+                && !elaaoms_xo_match(st, end, "you|your|you're|you've",
+                                     NULL))
+            {
+                continue;
+            }
+
             /*
              * "That's $64 for the month, I've charged the card on file":
              * the value may come first, then the sentence is kept whole
              */
-            if (!elaaoms_xo_agent_has_value(st, end, to)
+            if (!elaaoms_xo_agent_rules[r].note
+                && !elaaoms_xo_agent_has_value(st, end, to)
                 && !elaaoms_xo_agent_health(st, end, to)
                 && !elaaoms_xo_agent_deliverable(st, end, to))
             {

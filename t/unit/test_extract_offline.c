@@ -612,6 +612,13 @@ static const statement_case_t  statements[] = {
       "ending in 7731. Sorry, no, 7713.", ELAAOMS_MEM_FACTUAL, "When asked "
       "whether this is on their debit card or the Visa, the caller said the "
       "debit card, the one ending in 7713.", 0 },
+    /* what the agent notes about the caller, without a number */
+    { "I've noted that you need a ground floor room.", "Thanks.",
+      ELAAOMS_MEM_PREFERENCE, "The agent noted that the caller needs a "
+      "ground floor room.", 0 },
+    { "I'll add a note that you prefer morning deliveries.", "Great.",
+      ELAAOMS_MEM_PREFERENCE, "The agent noted that the caller prefers "
+      "morning deliveries.", 0 },
     /* a short "but" qualifies its clause and stays with it */
     { NULL, "We have a dog named Moose, he's friendly but he jumps.",
       ELAAOMS_MEM_FACTUAL, "The caller said they have a dog named Moose, "
