@@ -216,7 +216,9 @@ static const xo_cue_t  xo_cues[] = {
       "expired|crushed|soggy|stale|dead|snapped|chipped|scratched|"
       "scratches|scuffed|stained|ripped|warped|wobbly|wobbles|shattered|"
       "peeling|sagging|frayed|rusted|rusty|corroded|burnt|burned|"
-      "scorched", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
+      "scorched|crack|cracks|dent|dents|chip|chips|stain|stains|"
+      "scratch|hole|holes", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM,
+      NULL, NULL, 0, 0 },
     { "outage|outages|offline|slow|slower|sluggish|lag|lagging|laggy|"
       "spike|spikes|spiking|latency|jitter|buffering|static|noisy|echo|"
       "overheat*|blinking|flashing|error|errors|glitch*|bug|bugs|crash*|"

@@ -633,6 +633,9 @@ static const statement_case_t  statements[] = {
     { NULL, "The tabletop is chipped and one of the legs snapped.",
       ELAAOMS_MEM_ISSUE, "The caller said the tabletop is chipped and one of "
       "the legs snapped.", 0 },
+    { NULL, "The dresser arrived with a big crack across the top.",
+      ELAAOMS_MEM_ISSUE, "The caller said the dresser arrived with a big "
+      "crack across the top.", 0 },
     { NULL, "The washer isn't draining since Tuesday.", ELAAOMS_MEM_ISSUE,
       "The caller said the washer isn't draining since Tuesday.", 0 },
     { NULL, "I bent over to pick up the box and hurt my back.",
