@@ -545,6 +545,16 @@ static const char *xo_not_names[] = {
 };
 
 
+/* the last word of a place or a company, not of a person's name */
+static const char *xo_not_person_words =
+    "lane|street|st|road|rd|avenue|ave|drive|dr|court|ct|boulevard|blvd|"
+    "way|place|square|park|heights|hills|plaza|center|centre|mall|bank|"
+    "insurance|cross|shield|group|inc|llc|ltd|corp|company|co|logistics|"
+    "hotel|inn|airlines|airways|clinic|hospital|school|college|university|"
+    "church|services|solutions|systems|plan|plus|pro|premium|gold|silver|"
+    "platinum|fiber|mobile|wireless|energy|power|electric|gas|water";
+
+
 static const char *xo_titles[] = {
     "mr", "mrs", "ms", "mx", "dr", "prof", "miss", NULL
 };
@@ -735,10 +745,25 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
      * "May I have your name?", or two or three name words when nothing
      * else was asked ("Hi Ray. Marcus Oyelaran.")
      */
-    if (cl->lead && xo_question_about_name(cx)) {
+    if ((cl->lead && xo_question_about_name(cx))
+        || (!cl->lead && !cx->caller_spoke && !cl->question))
+    {
         for (n = 0; n < st->ntok && n < 4 && xo_is_name_word(st, n, 0); n++) {
             /* void */
         }
+
+        /*
+         * later in the caller's first line, only a sentence that is a
+         * whole name and nothing else: "I want to cancel. Tomasz
+         * Kowalczyk." (not "Quarry Lane.", "Blue Cross.")
+         */
+        if (!cl->lead
+            && (n < 2 || n != st->ntok
+                || elaaoms_xo_find(st, 0, xo_not_person_words, NULL) >= 0))
+        {
+            return;
+        }
+
         if (n > 0 && n < 4
             && (n == st->ntok
                 || (elaaoms_xo_match(st, n, "from|here|speaking|calling|"

@@ -641,6 +641,9 @@ static const statement_case_t  statements[] = {
     { NULL, "I bent over to pick up the box and hurt my back.",
       ELAAOMS_MEM_FACTUAL, "The caller bent over to pick up the box and "
       "hurt their back.", 0 },
+    /* a whole name said later in the first line, and not a place */
+    { NULL, "Yeah, I want to cancel. Tomasz Kowalczyk.", ELAAOMS_MEM_FACTUAL,
+      "Caller's name is Tomasz Kowalczyk.", 0 },
     /* a name opening the line keeps its capital; a word does not */
     { NULL, "Yasmin needs a cello to rent for the fall.",
       ELAAOMS_MEM_PREFERENCE, "The caller said Yasmin needs a cello to rent "
@@ -820,6 +823,11 @@ typedef struct {
 } absent_case_t;
 
 static const absent_case_t  absent[] = {
+    /* a place or a company said alone is no name */
+    { "We're moving next month. Quarry Lane.", ELAAOMS_MEM_FACTUAL,
+      "name is" },
+    { "I switched my insurance. Blue Cross.", ELAAOMS_MEM_FACTUAL,
+      "name is" },
     /* a number opening the line is no name */
     { "One of the legs snapped.", ELAAOMS_MEM_FACTUAL, "name is" },
     /* an amount said again is no memory of its own */
