@@ -311,7 +311,10 @@ elaaoms_rules_identity_words(elaaoms_mem_type_e type,
         for (k = 0; k < n; k++) {
             ws->w[i + k].naming = 1;
         }
-        subject |= (n > 0);
+        /* "wants to be called" with no name after it names nobody */
+        subject |= (n > 0
+                    && (i + n < ws->n
+                        || strncmp(ws->w[i].word, "pronoun", 7) == 0));
 
         /*
          * the name itself, capitalized after "goes by" or "name is": its

@@ -154,6 +154,8 @@ static const identity_case_t  identity_cases[] = {
     { F, "Caller's name is Rose Page.", 1 },
     { F, "The caller goes by Ms. Tran.", 1 },
     { P, "The caller wants to be called Frank.", 1 },
+    /* a wish to be phoned: no name follows */
+    { P, "The caller wants to be called.", 0 },
 
     /* someone else's, or about something more */
     { F, "Her daughter's name is Emma.", 0 },
