@@ -855,8 +855,9 @@ xo_restatement(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
                                        XO_DATE_WORDS "|first|second|"
                                        "third|fourth|fifth|sixth|seventh|"
                                        "eighth|ninth|tenth|twelfth|"
-                                       "fifteenth|twentieth|thirtieth|gallon*|pound*|feet|foot|"
-                                       "inch*|mile*|meg|megs|gig|gigs|"
+                                       "fifteenth|twentieth|thirtieth|"
+                                       "gallon*|pound*|feet|foot|inch*|"
+                                       "mile*|meg|megs|gig|gigs|"
                                        "percent|amp|amps|seat*|hour*|"
                                        "minute*|days|weeks|months|years",
                                 NULL))
