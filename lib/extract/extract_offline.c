@@ -799,18 +799,19 @@ xo_correction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 }
 
 
-/*
- * "I need to move money into checking. Like, twelve hundred. $1,200.": a
- * sentence that is only an amount goes into the line's last memory
- * (", twelve hundred", then " ($1,200)") instead of a memory of its own
- * that would say nothing but the number.  1 when the sentence was one.
- */
 /* months and days, which keep their capital */
 #define XO_DATE_WORDS                                                         \
     "january|february|march|april|may|june|july|august|september|october|"   \
     "november|december|monday|tuesday|wednesday|thursday|friday|saturday|"  \
     "sunday"
 
+
+/*
+ * "I need to move money into checking. Like, twelve hundred. $1,200.": a
+ * sentence that is only an amount goes into the line's last memory
+ * (", twelve hundred", then " ($1,200)") instead of a memory of its own
+ * that would say nothing but the number.  1 when the sentence was one.
+ */
 static int
 xo_restatement(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
