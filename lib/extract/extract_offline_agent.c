@@ -37,32 +37,36 @@ static const struct {
     const char  *mid;           /* the lead after words that came first */
     unsigned     past:1;        /* the next word must be a past form */
     unsigned     alone:1;       /* the words before are no part of it */
+    unsigned     whole:1;       /* the lead, then the words from the match */
 } elaaoms_xo_agent_rules[] = {
-    { "i've|we've just|also|already?", "The agent", " the agent ", 1, 0 },
-    { "i|we have just|also|already?", "The agent", " the agent ", 1, 0 },
-    { "i|we just|also|already", "The agent", " the agent ", 1, 0 },
+    { "i've|we've just|also|already?", "The agent", " the agent ", 1, 0, 0 },
+    { "i|we have just|also|already?", "The agent", " the agent ", 1, 0, 0 },
+    { "i|we just|also|already", "The agent", " the agent ", 1, 0, 0 },
     { "i|we can|could do|offer|give", "The agent offered",
-      " the agent offered ", 0, 0 },
+      " the agent offered ", 0, 0, 0 },
     { "i'll|we'll do|offer|give", "The agent offered",
-      " the agent offered ", 0, 0 },
+      " the agent offered ", 0, 0, 0 },
     { "i|we will do|offer|give", "The agent offered",
-      " the agent offered ", 0, 0 },
+      " the agent offered ", 0, 0, 0 },
     /* "I can reschedule you for Tuesday between 8 and 12" */
     { "i|we can|could", "The agent offered to", " the agent offered to ", 0,
-      0 },
+      0, 0 },
     /* a promise with a date or a number: "I'll call you on December 1st" */
-    { "i'll|we'll", "The agent will", " the agent will ", 0, 0 },
-    { "i|we will", "The agent will", " the agent will ", 0, 0 },
+    { "i'll|we'll", "The agent will", " the agent will ", 0, 0, 0 },
+    { "i|we will", "The agent will", " the agent will ", 0, 0, 0 },
+    /* "Our irrigation tech will be out tomorrow": the company's people */
+    { "our _ will", "The agent said:", NULL, 0, 0, 1 },
+    { "our _ _ will", "The agent said:", NULL, 0, 0, 1 },
     /* "Estimated restoration is 11 pm" */
-    { "estimated|expected", "The agent estimated", NULL, 0, 1 },
+    { "estimated|expected", "The agent estimated", NULL, 0, 1, 0 },
     /* "You have coverage through 2027" */
-    { "you have", "The caller has", NULL, 0, 1 },
-    { "you've", "The caller has", NULL, 0, 1 },
+    { "you have", "The caller has", NULL, 0, 1, 0 },
+    { "you've", "The caller has", NULL, 0, 1, 0 },
     /* "Perfect, you're all set for eight at 8 pm Saturday" */
     { "you're all|now? set|booked|scheduled|confirmed|down",
-      "The caller is booked", NULL, 0, 1 },
+      "The caller is booked", NULL, 0, 1, 0 },
     { "you are all|now? set|booked|scheduled|confirmed|down",
-      "The caller is booked", NULL, 0, 1 },
+      "The caller is booked", NULL, 0, 1, 0 },
 };
 
 /*
@@ -234,7 +238,7 @@ elaaoms_xo_agent_deliverable(const elaaoms_xo_sent_t *st, size_t from,
 
     if (elaaoms_xo_match(st, from, "waive|reverse|refund|escalate|expedite|"
                          "replace|freeze|unfreeze|block|unblock|reissue|"
-                         "comp|credit|discount",
+                         "comp|credit|discount|void|appeal|correct|adjust",
                          NULL))
     {
         return 1;
@@ -255,6 +259,14 @@ elaaoms_xo_agent_deliverable(const elaaoms_xo_sent_t *st, size_t from,
         }
     }
 
+    /* "I'll issue a correction", "... a refund": the same, as a noun */
+    if (elaaoms_xo_match(st, from, "issue|process|file|submit a|an|the? "
+                         "correction|refund|credit|appeal|adjustment|"
+                         "reimbursement", NULL))
+    {
+        return 1;
+    }
+
     /* a thing sent, not a person dispatched */
     if (!elaaoms_xo_match(st, from, "send|mail|email|e-mail|ship|post|"
                           "courier", NULL))
@@ -269,6 +281,28 @@ elaaoms_xo_agent_deliverable(const elaaoms_xo_sent_t *st, size_t from,
                              "invoice*|receipt*|kit|kits|package|parcel|"
                              "link|contract|agreement|brochure|quote",
                              NULL))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * words [from, to) name the day it will be done ("our tech will be out
+ * Friday"): what one of the company's people will do, worth keeping
+ */
+static int
+elaaoms_xo_agent_day(const elaaoms_xo_sent_t *st, size_t from, size_t to)
+{
+    size_t  i;
+
+    for (i = from; i < to; i++) {
+        if (elaaoms_xo_match(st, i, "monday|tuesday|wednesday|thursday|"
+                             "friday|saturday|sunday|tomorrow|tonight|"
+                             "today", NULL))
         {
             return 1;
         }
@@ -425,7 +459,9 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
                                         "delivers|deliver|delivery|ships|"
                                         "installs|install|installation|"
                                         "pickup|appointment|enrolled|"
-                                        "activated|booked", NULL) >= 0
+                                        "activated|booked|done|noted|"
+                                        "updated|changed", NULL) >= 0
+              || elaaoms_xo_find(st, 0, "got it", NULL) >= 0
               || elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_SEE, NULL) >= 0
               || elaaoms_xo_match(st, 0, ELAAOMS_XO_AGENT_REF_NOUN, NULL))
              && elaaoms_xo_agent_has_value(st, 0, to)))
@@ -532,9 +568,12 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
              */
             if (!elaaoms_xo_agent_has_value(st, end, to)
                 && !elaaoms_xo_agent_health(st, end, to)
-                && !elaaoms_xo_agent_deliverable(st, end, to))
+                && !elaaoms_xo_agent_deliverable(st, end, to)
+                && (!elaaoms_xo_agent_rules[r].whole
+                    || !elaaoms_xo_agent_day(st, end, to)))
             {
                 if (at == 0 || elaaoms_xo_agent_rules[r].alone
+                    || elaaoms_xo_agent_rules[r].whole
                     || !elaaoms_xo_agent_has_value(st, 0, (size_t) at))
                 {
                     continue;
@@ -544,6 +583,14 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
                 elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].mid);
                 elaaoms_xo_agent_words(&b, st, end, to);
                 from = 0;
+                break;
+            }
+
+            if (elaaoms_xo_agent_rules[r].whole) {
+                elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].lead);
+                elaaoms_xo_puts(&b, " ");
+                elaaoms_xo_agent_words(&b, st, (size_t) at, to);
+                from = (size_t) at;
                 break;
             }
 

@@ -533,7 +533,8 @@ static const char *xo_not_names[] = {
     "Anything", "Please", "Perfect", "Absolutely", "Definitely", "Maybe",
     "Probably", "Nope", "Right", "Correct", "Exactly", "Same", "Both",
     "Either", "Neither", "Next", "Last", "Earlier", "Later", "Soon", "Now",
-    "Then", "Anytime", "Whenever", NULL
+    "Then", "Anytime", "Whenever", "One", "Some", "Most", "Each", "Every",
+    "None", "All", "Any", NULL
 };
 
 

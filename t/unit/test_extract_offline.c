@@ -591,6 +591,15 @@ static const statement_case_t  statements[] = {
       "ending in 7731. Sorry, no, 7713.", ELAAOMS_MEM_FACTUAL, "When asked "
       "whether is this on their debit card or the Visa, the caller said the "
       "debit card, the one ending in 7713.", 0 },
+    /* ... after a hedge or a request, with an aside after it, a clock
+     * time or a number with its separators */
+    { NULL, "It's at about 94,000 miles. Sorry, 97,000, I just looked.",
+      ELAAOMS_MEM_FACTUAL, "The caller said it's at about 97,000 miles.", 0 },
+    { NULL, "The 22nd at 2:45 works. Uh, actually, could we do 4:45?",
+      ELAAOMS_MEM_FACTUAL, "The caller said the 22nd at 4:45 works.", 0 },
+    { NULL, "We're thinking about 120 guests. Um, no, sorry, closer to 130 "
+      "with his side.", ELAAOMS_MEM_FACTUAL,
+      "The caller said they're thinking about 130 guests.", 0 },
     /* "me and my husband" is one object, no new clause */
     { NULL, "I booked a package to Lisbon for me and my husband, departing "
       "March 3rd.", ELAAOMS_MEM_FACTUAL, "The caller booked a package to "
@@ -608,6 +617,15 @@ static const statement_case_t  statements[] = {
       "The caller's husband passed away last month.", 8 },
     { NULL, "We got laid off in May.", ELAAOMS_MEM_FACTUAL,
       "The caller said they got laid off in May.", 8 },
+    /* a break-in, someone impaired at work, a child who wanders off:
+     * safety every agent should know */
+    { NULL, "Someone broke into our garage last week and took my husband's "
+      "tools.", ELAAOMS_MEM_ISSUE, "The caller said someone broke into "
+      "their garage last week and took their husband's tools.", 8 },
+    { NULL, "One of your temps showed up drunk on Friday.", ELAAOMS_MEM_ISSUE,
+      "The caller said one of your temps showed up drunk on Friday.", 8 },
+    { NULL, "Our toddler Finn wanders.", ELAAOMS_MEM_FACTUAL,
+      "The caller's toddler Finn wanders.", 8 },
     /* what the caller asks to have, and a one-word choice */
     { NULL, "Is there someone there who speaks Arabic?",
       ELAAOMS_MEM_PREFERENCE, "The caller asked whether there is someone "
@@ -960,6 +978,15 @@ static const struct {
     { "We have just applied a $22 credit to your next bill.",
       "The agent applied a $22 credit to the caller's next bill.",
       ELAAOMS_MEM_ISSUE },
+    /* undoing a charge, a correction, an appeal; one of the company's
+     * people with a day */
+    { "You're right, it's covered. I'll void the invoice.",
+      "The agent will void the invoice.", ELAAOMS_MEM_FACTUAL },
+    { "I see it. I'll issue a correction on Friday.",
+      "The agent will issue a correction on Friday.", ELAAOMS_MEM_ISSUE },
+    { "I'm sorry. Our irrigation tech will be out tomorrow, no charge.",
+      "The agent said: the company's irrigation tech will be out tomorrow, "
+      "no charge.", ELAAOMS_MEM_FACTUAL },
 };
 
 /* the agent's other words: pitches, questions, claims about the caller */
@@ -976,6 +1003,9 @@ static const char  *agent_nothing[] = {
     "You're all set, thanks.",
     "I can see 2 charges on the account.",
     "I've got 3 minutes left on this shift, so let me be quick?",
+    "Our team will be glad to help.",
+    "I'll look into it tomorrow.",
+    "Our technician will be on time.",
     NULL
 };
 
@@ -1101,6 +1131,11 @@ static const struct {
       "done.\n", "The agent said: Saturday at 10 with Mr. Ostrowski, done." },
     { "Caller: Perfect.\nAgent: Your aide will be Fatima.\n",
       "The agent said: the caller's aide will be Fatima." },
+    /* a time read back and confirmed */
+    { "Caller: Could we do 4:45?\nAgent: 4:45 on the 22nd, done.\n",
+      "The agent said: 4:45 on the 22nd, done." },
+    { "Caller: Sorry, 97,000.\nAgent: 97,000, got it.\n",
+      "The agent said: 97,000, got it." },
     /* a person with no one named, a time with no number */
     { "Caller: Okay.\nAgent: Your technician will be on time.\n", NULL },
     { "Caller: Okay.\nAgent: We are open Monday through Friday.\n", NULL },
