@@ -312,6 +312,46 @@ elaaoms_xo_agent_day(const elaaoms_xo_sent_t *st, size_t from, size_t to)
 }
 
 
+/*
+ * "Sounds like the pump bearings.", "That's usually the hybrid battery.":
+ * the agent naming the likely fault, a part and nothing more (no verb:
+ * "looks like the payment went through" is no diagnosis)
+ */
+static int
+elaaoms_xo_agent_diagnosis(const elaaoms_xo_sent_t *st, size_t to)
+{
+    size_t  i, end;
+
+    if (!elaaoms_xo_match(st, 0, "sounds|looks|seems like the|a|an|your",
+                          &end)
+        && !elaaoms_xo_match(st, 0, "that's|it's usually|probably|likely|"
+                                    "definitely the|a|an|your", &end)
+        && !elaaoms_xo_match(st, 0, "that's|it's most|almost likely|"
+                                    "certainly the|a|an|your", &end))
+    {
+        return 0;
+    }
+
+    if (end >= to || to - end > 4) {
+        return 0;
+    }
+
+    for (i = end; i < to; i++) {
+        if (st->tok[i].punct
+            || elaaoms_xo_match(st, i, "is|are|was|were|went|has|have|had|"
+                                       "will|would|can|could|did|does|do|"
+                                       "be|been|got|gets|going|plan|deal|"
+                                       "idea|good|great|fine|fun|lot|bit",
+                                NULL))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 /* words [from, to) with the agent's pronouns turned around */
 static void
 elaaoms_xo_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
@@ -504,13 +544,25 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
 }
 
 
+/* the agent's sentence is the memory's quote */
+static void
+elaaoms_xo_agent_is_quote(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    size_t  n;
+
+    n = st->n < sizeof(cx->quote) - 1 ? st->n : sizeof(cx->quote) - 1;
+    memcpy(cx->quote, st->s, n);
+    cx->quote[n] = '\0';
+}
+
+
 static void
 elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     const elaaoms_xo_sent_t *prev)
 {
     int                  importance, quote;
     long                 at;
-    size_t               r, end, from, to, n;
+    size_t               r, end, from, to;
     elaaoms_xo_buf_t     b;
     elaaoms_xo_sent_t    rest;
     elaaoms_mem_type_e   type;
@@ -613,6 +665,16 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
         }
     }
 
+    /* the fault the agent names for the caller's trouble */
+    if (b.len == 0 && cx->caller_spoke && elaaoms_xo_agent_diagnosis(st, to)) {
+        elaaoms_xo_puts(&b, "The agent diagnosed: ");
+        elaaoms_xo_agent_words(&b, st, 0, to);
+        elaaoms_xo_agent_is_quote(cx, st);
+        elaaoms_xo_add(cx, ELAAOMS_MEM_ISSUE, &b, ELAAOMS_XO_IMP_PROBLEM,
+                       ELAAOMS_XO_CONF_RULE, 0);
+        return;
+    }
+
     quote = 0;
     if (b.len == 0 && cx->caller_spoke) {
         elaaoms_xo_agent_quote(&b, st, to, prev);
@@ -635,10 +697,7 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
         type = ELAAOMS_MEM_FACTUAL;
     }
 
-    /* the agent's sentence is the quote */
-    n = st->n < sizeof(cx->quote) - 1 ? st->n : sizeof(cx->quote) - 1;
-    memcpy(cx->quote, st->s, n);
-    cx->quote[n] = '\0';
+    elaaoms_xo_agent_is_quote(cx, st);
 
     elaaoms_xo_add(cx, type, &b, importance, ELAAOMS_XO_CONF_RULE, 0);
 }

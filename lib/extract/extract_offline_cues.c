@@ -125,10 +125,9 @@ static const xo_cue_t  xo_cues[] = {
      * who wanders off: safety any agent should know of */
     { "broke|break into|in", XO_ISSUE, ELAAOMS_XO_IMP_SENSITIVE, NULL,
       NULL, 0, 0 },
-    { "break-in|break-ins|burglar*|robbed|robbery|intruder*|trespasser*",
-      XO_ISSUE, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
-    { "drunk|intoxicated|impaired", XO_ISSUE, ELAAOMS_XO_IMP_SENSITIVE,
-      NULL, NULL, 1, 0 },
+    { "break-in|break-ins|burglar*|robbed|robbery|intruder*|trespasser*|"
+      "drunk|intoxicated", XO_ISSUE, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL,
+      0, 0 },
     { "wander|wanders|wandered|wandering", XO_FACT,
       ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
 

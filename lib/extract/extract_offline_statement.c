@@ -863,7 +863,8 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
 {
     size_t                   i, content, qfrom, start;
     int                      first_person, digits, answer, importance, qimp;
-    int                      request, cue, need, only, question;
+    int                      request, cue, need, only, question,
+                             decision;
     elaaoms_mem_type_e       type, qtype;
     elaaoms_xo_buf_t         b;
     elaaoms_xo_sent_t        q, told;
@@ -899,8 +900,12 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
                                          "we're|we've", NULL)
              && !question;
 
+    /* "let's do Premium": the caller's decision, a request too */
+    decision = elaaoms_xo_match(st, 0, "let's|lets", &start)
+               && start < st->ntok && !question;
     request = elaaoms_xo_match(st, 0, "can|could|would|will you", NULL)
               || elaaoms_xo_match(st, 0, "please", NULL)
+              || decision
               || xo_word_in(st, 0, xo_imperatives)
               || (elaaoms_xo_match(st, 0, "just", NULL)
                   && xo_word_in(st, 1, xo_imperatives));
@@ -954,6 +959,10 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         elaaoms_xo_puts(&b, st->ntok <= 3 ? "The caller mentioned their "
                                           : "The caller's ");
         elaaoms_xo_put_words(&b, st, 1, st->ntok);
+
+    } else if (decision) {
+        elaaoms_xo_puts(&b, "The caller decided to ");
+        xo_put_lowered(&b, st, 1);
 
     } else if (elaaoms_xo_match(st, 0, "let me|us", &start)
                && start < st->ntok)

@@ -73,7 +73,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     /* PREFERENCE */
     "prefer preference like want favorite favourite rather love enjoy wish "
     "choose choice interest interested request hate dislike best need "
-    "ask require consider evaluate addon avoid insist",
+    "ask require consider evaluate addon avoid insist decide decision",
     /* BILLING */
     "charge bill billing invoice refund payment pay paid price cost fee "
     "dollar money credit debit card overcharge dispute statement balance "
@@ -488,6 +488,10 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "aware", "be", ELAAOMS_QBIT(NOTABLE) },
         { "mind", "in", ELAAOMS_QBIT(NOTABLE) },
         { "situation", NULL, ELAAOMS_QBIT(NOTABLE) },
+        /* "anything safety-related": what any agent must know, health
+         * and security alike */
+        { "safety", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
+                          | ELAAOMS_QBIT(SECURITY) },
         /* "what did we promise", "agree on", "where did we leave off",
          * "next steps": what the agent did or said it would do */
         { "promise", NULL, ELAAOMS_QBIT(AGENT_SAID) },

@@ -634,6 +634,12 @@ static const statement_case_t  statements[] = {
       "The caller said mornings only.", 0 },
     { NULL, "Actually, just text me.", ELAAOMS_MEM_PREFERENCE,
       "The caller asked the company to text them.", 0 },
+    /* "let's ...": the caller's decision */
+    { NULL, "Let's do pavers then.", ELAAOMS_MEM_PREFERENCE,
+      "The caller decided to do pavers then.", 0 },
+    { NULL, "Essentials is enough. Um, actually, let's do Premium, I want "
+      "cameras on the garage.", ELAAOMS_MEM_PREFERENCE,
+      "The caller decided to do Premium.", 0 },
     /* an idle question gives no context */
     { "How can I help you today?", "My internet keeps dropping.",
       ELAAOMS_MEM_ISSUE, "The caller's internet keeps dropping.", 7 },
@@ -1131,6 +1137,16 @@ static const struct {
       "done.\n", "The agent said: Saturday at 10 with Mr. Ostrowski, done." },
     { "Caller: Perfect.\nAgent: Your aide will be Fatima.\n",
       "The agent said: the caller's aide will be Fatima." },
+    /* the fault the agent names for the caller's trouble, a part and
+     * nothing more */
+    { "Caller: The pump is screeching.\nAgent: Sounds like the pump "
+      "bearings.\n", "The agent diagnosed: Sounds like the pump bearings." },
+    { "Caller: The check engine light came on.\nAgent: That's usually the "
+      "hybrid battery.\n",
+      "The agent diagnosed: That's usually the hybrid battery." },
+    { "Caller: Let's do Tuesday.\nAgent: Sounds like a plan.\n", NULL },
+    { "Caller: I paid yesterday.\nAgent: Looks like the payment went "
+      "through.\n", NULL },
     /* a time read back and confirmed */
     { "Caller: Could we do 4:45?\nAgent: 4:45 on the 22nd, done.\n",
       "The agent said: 4:45 on the 22nd, done." },
@@ -1161,7 +1177,11 @@ test_agent_quotes(void)
                 && strcmp(l.items[k].content, agent_quotes[i].content) == 0)
             {
                 found++;
-                CHECK_INT_EQ(l.items[k].type, ELAAOMS_MEM_FACTUAL);
+                /* a diagnosis is an issue, a price or time a fact */
+                CHECK_INT_EQ(l.items[k].type,
+                             strncmp(l.items[k].content,
+                                     "The agent diagnosed", 19) == 0
+                             ? ELAAOMS_MEM_ISSUE : ELAAOMS_MEM_FACTUAL);
             }
         }
 

@@ -298,6 +298,7 @@ test_question_vocabulary(void)
         { "damage", "puddle", ELAAOMS_CONCEPT_PROBLEM },
         { "pump", "pool", ELAAOMS_CONCEPT_APPLIANCE },
         { "insist", "prefers", ELAAOMS_CONCEPT_PREFERENCE },
+        { "choose", "decided", ELAAOMS_CONCEPT_PREFERENCE },
         { "number", "headcount", ELAAOMS_CONCEPT_NUMBER },
     };
     static const struct {
@@ -317,6 +318,10 @@ test_question_vocabulary(void)
         { "doing", "we", 1u << ELAAOMS_CONCEPT_AGENT_SAID },
         { "commit", "we", 1u << ELAAOMS_CONCEPT_AGENT_SAID },
         { "say", "i", 1u << ELAAOMS_CONCEPT_AGENT_SAID },
+        /* "anything safety-related": what every agent must know */
+        { "safety", "anything", (1u << ELAAOMS_CONCEPT_NOTABLE)
+                                | (1u << ELAAOMS_CONCEPT_HEALTH)
+                                | (1u << ELAAOMS_CONCEPT_SECURITY) },
     };
     size_t    k;
     uint32_t  bit;
