@@ -863,6 +863,47 @@ xo_correction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 }
 
 
+/*
+ * "Do the 100,000-mile service. No, wait, it's not due yet.": a sentence
+ * that takes back what the caller just asked drops the line's last
+ * memory (never their name); the rest of the sentence is read as usual
+ */
+static void
+xo_retraction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    size_t                i;
+    elaaoms_extracted_t  *it;
+
+    i = elaaoms_xo_match(st, 0, "um|uh|oh", NULL) ? 1 : 0;
+    while (i < st->ntok && st->tok[i].punct) {
+        i++;
+    }
+
+    if (!elaaoms_xo_match(st, i, "no|nope , wait", NULL)
+        && !elaaoms_xo_match(st, i, "no|nope wait", NULL)
+        && !elaaoms_xo_match(st, i, "wait , no", NULL)
+        && !elaaoms_xo_match(st, i, "scratch|forget that", NULL)
+        && !elaaoms_xo_match(st, i, "never mind|nevermind", NULL))
+    {
+        return;
+    }
+
+    if (cx->raw.n == 0) {
+        return;
+    }
+    it = &cx->raw.items[cx->raw.n - 1];
+    if (strcmp(it->source_quote, cx->quote) != 0
+        || strncmp(it->content, "Caller's name is ", 17) == 0)
+    {
+        return;
+    }
+
+    free(it->content);
+    free(it->source_quote);
+    cx->raw.n--;
+}
+
+
 /* one caller line: its sentences, their clauses, the rules */
 static void
 xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
@@ -884,6 +925,7 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
         if (xo_correction(cx, &st)) {
             continue;
         }
+        xo_retraction(cx, &st);
 
         cpos = 0;
         while (elaaoms_xo_next_clause(&st, &cpos, &cl)) {

@@ -857,6 +857,36 @@ xo_tag_question(const elaaoms_xo_sent_t *st, size_t *tag)
 }
 
 
+/*
+ * "Alistair McCaffrey, 7 Heron Point.": a caller introducing themselves
+ * with where they live, a house number and one to three capitalized
+ * words after the name; the address's first word, or 0
+ */
+static size_t
+xo_intro_address(const elaaoms_xo_sent_t *st)
+{
+    size_t  i, n;
+
+    for (i = 0; i < 3 && elaaoms_xo_match(st, i, "@", NULL); i++) {
+        /* void */
+    }
+    if (i == 0 || !elaaoms_xo_is_punct(st, i)
+        || elaaoms_xo_tok_p(st, i)[0] != ','
+        || !elaaoms_xo_match(st, i + 1, "#", NULL))
+    {
+        return 0;
+    }
+    for (n = 0; n < 3 && elaaoms_xo_match(st, i + 2 + n, "@", NULL); n++) {
+        /* void */
+    }
+    if (n == 0 || (i + 2 + n < st->ntok && !st->tok[i + 2 + n].punct)) {
+        return 0;
+    }
+
+    return i + 1;
+}
+
+
 void
 elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_clause_t *cl)
@@ -871,6 +901,16 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_sent_t *st = &cl->st;
 
     if (st->ntok == 0 || !xo_uncovered(cx, st)) {
+        return;
+    }
+
+    start = cl->lead && !cl->question ? xo_intro_address(st) : 0;
+    if (start) {
+        b = (elaaoms_xo_buf_t) { .len = 0 };
+        elaaoms_xo_puts(&b, "The caller's address is ");
+        elaaoms_xo_put_words(&b, st, start, st->ntok);
+        elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, ELAAOMS_XO_IMP_PROFILE,
+                       ELAAOMS_XO_CONF_STATEMENT, 0);
         return;
     }
 

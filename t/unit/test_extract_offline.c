@@ -634,6 +634,14 @@ static const statement_case_t  statements[] = {
       "The caller said mornings only.", 0 },
     { NULL, "Actually, just text me.", ELAAOMS_MEM_PREFERENCE,
       "The caller asked the company to text them.", 0 },
+    /* a name, then the house number and street: the address */
+    { NULL, "Hi, Alistair McCaffrey, 7 Heron Point. I'd like weekly "
+      "service.", ELAAOMS_MEM_FACTUAL,
+      "The caller's address is 7 Heron Point.", 6 },
+    /* a request taken back ("No, wait") leaves the one that replaced it */
+    { NULL, "Do the 100,000-mile service. No, wait, it's not due yet. Just "
+      "the oil change.", ELAAOMS_MEM_FACTUAL,
+      "The caller said just the oil change.", 0 },
     /* "let's ...": the caller's decision */
     { NULL, "Let's do pavers then.", ELAAOMS_MEM_PREFERENCE,
       "The caller decided to do pavers then.", 0 },
@@ -684,6 +692,47 @@ test_statements(void)
         check_shape(text, &l);
         elaaoms_extracted_free(&l);
     }
+}
+
+
+/*
+ * what the caller took back is gone, whatever replaced it: a value, a
+ * request ("No, wait"); a unit number is no street address
+ */
+static void
+test_taken_back(void)
+{
+    static const struct {
+        const char  *line;
+        const char  *gone;
+    } cases[] = {
+        { "Do the 100,000-mile service. No, wait, it's not due yet. Just "
+          "the oil change.", "100,000" },
+        { "It's at about 94,000 miles. Sorry, 97,000, I just looked.",
+          "94,000" },
+        { "The 22nd at 2:45 works. Uh, actually, could we do 4:45?", "2:45" },
+        { "Keisha Abernathy, 4C. My lease ends May 31st.", "address" },
+        { "My name is Ana Ruiz. Never mind.", "NONE" },
+    };
+    char                       text[1024];
+    size_t                     k, i;
+    elaaoms_extracted_list_t   l = { 0 };
+
+    for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        extract_line(NULL, cases[k].line, &l, text, sizeof(text));
+        CHECK(l.n > 0);
+        for (i = 0; i < l.n; i++) {
+            CHECK(strstr(l.items[i].content, cases[k].gone) == NULL);
+        }
+        elaaoms_extracted_free(&l);
+    }
+
+    /* the name stays when what follows takes something back */
+    extract_line(NULL, "My name is Ana Ruiz. Never mind.", &l, text,
+                 sizeof(text));
+    CHECK(find(&l, ELAAOMS_MEM_FACTUAL, "Caller's name is Ana Ruiz.", NULL)
+          != NULL);
+    elaaoms_extracted_free(&l);
 }
 
 
@@ -1202,6 +1251,7 @@ main(void)
     test_sip_followup();
     test_anonymous();
     test_statements();
+    test_taken_back();
     test_nothing();
     test_no_confirmation();
     test_absent();
