@@ -88,7 +88,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "voucher coupon giftcard visa mastercard amex paypal venmo zelle "
     "warranty guarantee cover coverage covered "
     "insurance insurer insure insured paycheck paystub payroll wage "
-    "salary overtime earn earnings",
+    "salary overtime earn earnings claim appeal deny denied denial",
     /* PROBLEM */
     "problem issue complaint complain broken break delay late damage wrong "
     "missing lost fault error trouble defective fail failure outage crash "

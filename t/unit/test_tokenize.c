@@ -299,6 +299,7 @@ test_question_vocabulary(void)
         { "pump", "pool", ELAAOMS_CONCEPT_APPLIANCE },
         { "insist", "prefers", ELAAOMS_CONCEPT_PREFERENCE },
         { "choose", "decided", ELAAOMS_CONCEPT_PREFERENCE },
+        { "denied", "appeal", ELAAOMS_CONCEPT_BILLING },
         { "number", "headcount", ELAAOMS_CONCEPT_NUMBER },
     };
     static const struct {
