@@ -858,6 +858,38 @@ xo_tag_question(const elaaoms_xo_sent_t *st, size_t *tag)
 
 
 /*
+ * "Just the oil change.", "Only the mats for now, ...": a choice said as
+ * a thing and no verb (up to a comma); 1 when the clause is one
+ */
+static int
+xo_only_choice(const elaaoms_xo_sent_t *st)
+{
+    size_t  i;
+
+    if (!elaaoms_xo_match(st, 0, "just|only the|a|an|one|two", NULL)) {
+        return 0;
+    }
+
+    for (i = 1; i < st->ntok; i++) {
+        if (st->tok[i].punct) {
+            return elaaoms_xo_tok_p(st, i)[0] == ','
+                   || elaaoms_xo_tok_p(st, i)[0] == '.';
+        }
+        if (elaaoms_xo_match(st, i, "is|are|was|were|be|been|has|have|had|"
+                                    "do|does|did|can|could|will|would|"
+                                    "should|need|needs|want|wants|go|goes|"
+                                    "went|get|got|it's|that's|there's|"
+                                    "need*|want*", NULL))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
  * "Alistair McCaffrey, 7 Heron Point.": a caller introducing themselves
  * with where they live, a house number and one to three capitalized
  * words after the name; the address's first word, or 0
@@ -1026,6 +1058,14 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         start = elaaoms_xo_match(st, 0, "please|just", NULL) ? 1 : 0;
         elaaoms_xo_puts(&b, "The caller asked the company to ");
         xo_put_lowered(&b, st, start);
+
+    } else if (!question && xo_only_choice(st)) {
+        elaaoms_xo_puts(&b, "The caller wants ");
+        xo_put_lowered(&b, st, 0);
+        type = ELAAOMS_MEM_PREFERENCE;
+        if (importance < ELAAOMS_XO_IMP_PREFERENCE) {
+            importance = ELAAOMS_XO_IMP_PREFERENCE;
+        }
 
     } else if ((xo_is_gerund(st, 0) && !xo_gerund_subject(st, 0))
                || (elaaoms_xo_match(st, 0, "just|still|only", NULL)

@@ -640,8 +640,14 @@ static const statement_case_t  statements[] = {
       "The caller's address is 7 Heron Point.", 6 },
     /* a request taken back ("No, wait") leaves the one that replaced it */
     { NULL, "Do the 100,000-mile service. No, wait, it's not due yet. Just "
-      "the oil change.", ELAAOMS_MEM_FACTUAL,
-      "The caller said just the oil change.", 0 },
+      "the oil change.", ELAAOMS_MEM_PREFERENCE,
+      "The caller wants just the oil change.", 6 },
+    /* "just the ...": a choice said as a thing; not with a verb */
+    { "I can order both.", "Just the mats for now, the crossbars can wait.",
+      ELAAOMS_MEM_PREFERENCE,
+      "The caller wants just the mats for now, the crossbars can wait.", 6 },
+    { NULL, "Only the kitchen is affected.", ELAAOMS_MEM_FACTUAL,
+      "The caller said only the kitchen is affected.", 0 },
     /* "let's ...": the caller's decision */
     { NULL, "Let's do pavers then.", ELAAOMS_MEM_PREFERENCE,
       "The caller decided to do pavers then.", 0 },
