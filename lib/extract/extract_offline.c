@@ -721,11 +721,43 @@ xo_set_question(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 }
 
 
+/* a separator inside a number: "4:45", "97,000", "19.50" */
+static int
+xo_joins_digits(int c)
+{
+    return c == ':' || c == ',' || c == '.';
+}
+
+
+/* word i follows word i - 1 with no space */
+static int
+xo_adjacent(const elaaoms_xo_sent_t *st, size_t i)
+{
+    return elaaoms_xo_tok_p(st, i)
+           == elaaoms_xo_tok_p(st, i - 1) + st->tok[i - 1].len;
+}
+
+
+/* the byte at p (in s) is part of a word or of a number's separators */
+static int
+xo_value_byte(const char *s, const char *p)
+{
+    return elaaoms_ascii_wordbyte((unsigned char) *p)
+           || (xo_joins_digits(*p) && p > s
+               && elaaoms_ascii_digit((unsigned char) p[-1])
+               && elaaoms_ascii_digit((unsigned char) p[1]));
+}
+
+
 /*
  * "The one ending in 7731. Sorry, no, 7713.": a sentence that only takes
  * back a value puts the new one in the line's last memory in place of
  * the old, when one of the same shape (as many characters, digits where
  * digits were) is there.  1 when the sentence was such a correction.
+ * The value may come with a hedge or a request before it ("Um, no,
+ * sorry, closer to 130", "Uh, actually, could we do 4:45?") and an
+ * aside after a comma or a few words of what it counts ("Sorry,
+ * 97,000, I just looked.", "closer to 130 with his side").
  */
 static int
 xo_correction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
@@ -739,22 +771,54 @@ xo_correction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
         if (!st->tok[i].punct
             && !elaaoms_xo_match(st, i, "sorry|no|nope|oops|wait|actually|"
                                         "correction|i|mean|sorry|make|it|"
-                                        "that|that's|scratch", NULL))
+                                        "that|that's|scratch|um|uh|er|"
+                                        "erm|closer|to|more|like|about|"
+                                        "around|could|can|we|do|how",
+                                 NULL))
         {
             break;
         }
     }
 
-    /* the cue, then one value and nothing more */
-    if (i == 0 || i >= st->ntok
-        || !elaaoms_xo_match(st, 0, "sorry|no|oops|wait|actually|"
-                                    "correction|i|scratch", NULL)
-        || !elaaoms_xo_match(st, i, "#", NULL))
-    {
+    /* the cue, then one value, then an aside at most */
+    if (i == 0 || i >= st->ntok || !elaaoms_xo_match(st, i, "#", NULL)) {
         return 0;
     }
     v = i;
-    for (i = v + 1; i < st->ntok; i++) {
+    for (i = 0; i < v; i++) {
+        if (elaaoms_xo_match(st, i, "sorry|no|nope|oops|wait|actually|"
+                                    "correction|scratch|mean", NULL))
+        {
+            break;
+        }
+    }
+    if (i == v) {
+        return 0;
+    }
+
+    /* "4:45", "97,000": the value's digits and their separators */
+    val = elaaoms_xo_tok_p(st, v);
+    for (i = v + 1; i + 1 < st->ntok && st->tok[i].punct
+                    && xo_joins_digits(elaaoms_xo_tok_p(st, i)[0])
+                    && xo_adjacent(st, i) && xo_adjacent(st, i + 1)
+                    && elaaoms_xo_match(st, i + 1, "#", NULL);
+         i += 2)
+    {
+        /* void */
+    }
+    len = (size_t) (elaaoms_xo_tok_p(st, i - 1) + st->tok[i - 1].len - val);
+    if (i < st->ntok && elaaoms_xo_match(st, i, "with|including|counting|"
+                                                "plus", NULL)
+        && st->ntok - i <= 5)
+    {
+        i = st->ntok;
+    }
+    for ( /* void */ ; i < st->ntok; i++) {
+        if (elaaoms_xo_is_punct(st, i)
+            && elaaoms_xo_tok_p(st, i)[0] == ',')
+        {
+            break;
+        }
         if (!st->tok[i].punct) {
             return 0;
         }
@@ -768,15 +832,16 @@ xo_correction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
         return 0;
     }
 
-    val = elaaoms_xo_tok_p(st, v);
-    len = st->tok[v].len;
-
     /* the last word of the memory of the value's shape */
     for (c = it->content + strlen(it->content); c > it->content; ) {
-        for (n = 0; c > it->content && !elaaoms_ascii_wordbyte(c[-1]); c--) {
+        for (n = 0; c > it->content && !xo_value_byte(it->content, c - 1);
+             c--)
+        {
             /* void */
         }
-        for (w = c; w > it->content && elaaoms_ascii_wordbyte(w[-1]); w--) {
+        for (w = c; w > it->content && xo_value_byte(it->content, w - 1);
+             w--)
+        {
             n++;
         }
         if (n == len && strncmp(w, val, len) != 0) {
@@ -929,6 +994,47 @@ xo_restatement(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 }
 
 
+/*
+ * "Do the 100,000-mile service. No, wait, it's not due yet.": a sentence
+ * that takes back what the caller just asked drops the line's last
+ * memory (never their name); the rest of the sentence is read as usual
+ */
+static void
+xo_retraction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    size_t                i;
+    elaaoms_extracted_t  *it;
+
+    i = elaaoms_xo_match(st, 0, "um|uh|oh", NULL) ? 1 : 0;
+    while (i < st->ntok && st->tok[i].punct) {
+        i++;
+    }
+
+    if (!elaaoms_xo_match(st, i, "no|nope , wait", NULL)
+        && !elaaoms_xo_match(st, i, "no|nope wait", NULL)
+        && !elaaoms_xo_match(st, i, "wait , no", NULL)
+        && !elaaoms_xo_match(st, i, "scratch|forget that", NULL)
+        && !elaaoms_xo_match(st, i, "never mind|nevermind", NULL))
+    {
+        return;
+    }
+
+    if (cx->raw.n == 0) {
+        return;
+    }
+    it = &cx->raw.items[cx->raw.n - 1];
+    if (strcmp(it->source_quote, cx->quote) != 0
+        || strncmp(it->content, "Caller's name is ", 17) == 0)
+    {
+        return;
+    }
+
+    free(it->content);
+    free(it->source_quote);
+    cx->raw.n--;
+}
+
+
 /* one caller line: its sentences, their clauses, the rules */
 static void
 xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
@@ -950,6 +1056,7 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
         if (xo_correction(cx, &st) || xo_restatement(cx, &st)) {
             continue;
         }
+        xo_retraction(cx, &st);
 
         cpos = 0;
         while (elaaoms_xo_next_clause(&st, &cpos, &cl)) {

@@ -37,44 +37,53 @@ static const struct {
     const char  *mid;           /* the lead after words that came first */
     unsigned     past:1;        /* the next word must be a past form */
     unsigned     alone:1;       /* the words before are no part of it */
+    unsigned     whole:1;       /* the lead, then the words from the
+                                   match */
     unsigned     note:1;        /* kept without a value: what the agent
                                    wrote down about the caller */
 } elaaoms_xo_agent_rules[] = {
     /* "I've noted that you need a ground floor room" */
     { "i've|i|we've|we have? noted|note that?", "The agent noted that",
-      " the agent noted that ", 0, 1, 1 },
+      " the agent noted that ", 0, 1, 0, 1 },
     { "i've|i|we've|we have? added|put|left a note that?",
-      "The agent noted that", " the agent noted that ", 0, 1, 1 },
+      "The agent noted that", " the agent noted that ", 0, 1, 0, 1 },
     { "i'll|we'll note|add|put|leave a? note? that?", "The agent noted that",
-      " the agent noted that ", 0, 1, 1 },
+      " the agent noted that ", 0, 1, 0, 1 },
     /* "I have the 19th at 3:30", "I've got Tuesday at 9": a slot */
-    { "i|we have|got", "The agent offered", " the agent offered ", 0, 0, 0 },
-    { "i've|we've got", "The agent offered", " the agent offered ", 0, 0, 0 },
-    { "i've|we've just|also|already?", "The agent", " the agent ", 1, 0, 0 },
-    { "i|we have just|also|already?", "The agent", " the agent ", 1, 0, 0 },
-    { "i|we just|also|already", "The agent", " the agent ", 1, 0, 0 },
+    { "i|we have|got", "The agent offered", " the agent offered ", 0, 0, 0,
+      0 },
+    { "i've|we've got", "The agent offered", " the agent offered ", 0, 0, 0,
+      0 },
+    { "i've|we've just|also|already?", "The agent", " the agent ", 1, 0, 0,
+      0 },
+    { "i|we have just|also|already?", "The agent", " the agent ", 1, 0, 0,
+      0 },
+    { "i|we just|also|already", "The agent", " the agent ", 1, 0, 0, 0 },
     { "i|we can|could do|offer|give", "The agent offered",
-      " the agent offered ", 0, 0, 0 },
+      " the agent offered ", 0, 0, 0, 0 },
     { "i'll|we'll do|offer|give", "The agent offered",
-      " the agent offered ", 0, 0, 0 },
+      " the agent offered ", 0, 0, 0, 0 },
     { "i|we will do|offer|give", "The agent offered",
-      " the agent offered ", 0, 0, 0 },
+      " the agent offered ", 0, 0, 0, 0 },
     /* "I can reschedule you for Tuesday between 8 and 12" */
     { "i|we can|could", "The agent offered to", " the agent offered to ", 0,
-      0, 0 },
+      0, 0, 0 },
     /* a promise with a date or a number: "I'll call you on December 1st" */
-    { "i'll|we'll", "The agent will", " the agent will ", 0, 0, 0 },
-    { "i|we will", "The agent will", " the agent will ", 0, 0, 0 },
+    { "i'll|we'll", "The agent will", " the agent will ", 0, 0, 0, 0 },
+    { "i|we will", "The agent will", " the agent will ", 0, 0, 0, 0 },
+    /* "Our irrigation tech will be out tomorrow": the company's people */
+    { "our _ will", "The agent said:", NULL, 0, 0, 1, 0 },
+    { "our _ _ will", "The agent said:", NULL, 0, 0, 1, 0 },
     /* "Estimated restoration is 11 pm" */
-    { "estimated|expected", "The agent estimated", NULL, 0, 1, 0 },
+    { "estimated|expected", "The agent estimated", NULL, 0, 1, 0, 0 },
     /* "You have coverage through 2027" */
-    { "you have", "The caller has", NULL, 0, 1, 0 },
-    { "you've", "The caller has", NULL, 0, 1, 0 },
+    { "you have", "The caller has", NULL, 0, 1, 0, 0 },
+    { "you've", "The caller has", NULL, 0, 1, 0, 0 },
     /* "Perfect, you're all set for eight at 8 pm Saturday" */
     { "you're all|now? set|booked|scheduled|confirmed|down",
-      "The caller is booked", NULL, 0, 1, 0 },
+      "The caller is booked", NULL, 0, 1, 0, 0 },
     { "you are all|now? set|booked|scheduled|confirmed|down",
-      "The caller is booked", NULL, 0, 1, 0 },
+      "The caller is booked", NULL, 0, 1, 0, 0 },
 };
 
 /*
@@ -247,7 +256,7 @@ elaaoms_xo_agent_deliverable(const elaaoms_xo_sent_t *st, size_t from,
 
     if (elaaoms_xo_match(st, from, "waive|reverse|refund|escalate|expedite|"
                          "replace|freeze|unfreeze|block|unblock|reissue|"
-                         "comp|credit|discount",
+                         "comp|credit|discount|void|appeal|correct|adjust",
                          NULL))
     {
         return 1;
@@ -266,6 +275,14 @@ elaaoms_xo_agent_deliverable(const elaaoms_xo_sent_t *st, size_t from,
                 }
             }
         }
+    }
+
+    /* "I'll issue a correction", "... a refund": the same, as a noun */
+    if (elaaoms_xo_match(st, from, "issue|process|file|submit a|an|the? "
+                         "correction|refund|credit|appeal|adjustment|"
+                         "reimbursement", NULL))
+    {
+        return 1;
     }
 
     /* a thing sent, not a person dispatched */
@@ -311,6 +328,68 @@ elaaoms_xo_agent_third(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
 
     elaaoms_xo_put(b, elaaoms_xo_tok_p(st, i), st->tok[i].len);
     elaaoms_xo_puts(b, "s");
+}
+
+
+/*
+ * words [from, to) name the day it will be done ("our tech will be out
+ * Friday"): what one of the company's people will do, worth keeping
+ */
+static int
+elaaoms_xo_agent_day(const elaaoms_xo_sent_t *st, size_t from, size_t to)
+{
+    size_t  i;
+
+    for (i = from; i < to; i++) {
+        if (elaaoms_xo_match(st, i, "monday|tuesday|wednesday|thursday|"
+                             "friday|saturday|sunday|tomorrow|tonight|"
+                             "today", NULL))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * "Sounds like the pump bearings.", "That's usually the hybrid battery.":
+ * the agent naming the likely fault, a part and nothing more (no verb:
+ * "looks like the payment went through" is no diagnosis)
+ */
+static int
+elaaoms_xo_agent_diagnosis(const elaaoms_xo_sent_t *st, size_t to)
+{
+    size_t  i, end;
+
+    if (!elaaoms_xo_match(st, 0, "sounds|looks|seems like the|a|an|your",
+                          &end)
+        && !elaaoms_xo_match(st, 0, "that's|it's usually|probably|likely|"
+                                    "definitely the|a|an|your", &end)
+        && !elaaoms_xo_match(st, 0, "that's|it's most|almost likely|"
+                                    "certainly the|a|an|your", &end))
+    {
+        return 0;
+    }
+
+    if (end >= to || to - end > 4) {
+        return 0;
+    }
+
+    for (i = end; i < to; i++) {
+        if (st->tok[i].punct
+            || elaaoms_xo_match(st, i, "is|are|was|were|went|has|have|had|"
+                                       "will|would|can|could|did|does|do|"
+                                       "be|been|got|gets|going|plan|deal|"
+                                       "idea|good|great|fine|fun|lot|bit",
+                                NULL))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 
@@ -459,7 +538,9 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
                                         "delivers|deliver|delivery|ships|"
                                         "installs|install|installation|"
                                         "pickup|appointment|enrolled|"
-                                        "activated|booked", NULL) >= 0
+                                        "activated|booked|done|noted|"
+                                        "updated|changed", NULL) >= 0
+              || elaaoms_xo_find(st, 0, "got it", NULL) >= 0
               || elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_SEE, NULL) >= 0
               || elaaoms_xo_match(st, 0, ELAAOMS_XO_AGENT_REF_NOUN, NULL))
              && elaaoms_xo_agent_has_value(st, 0, to)))
@@ -502,13 +583,25 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
 }
 
 
+/* the agent's sentence is the memory's quote */
+static void
+elaaoms_xo_agent_is_quote(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    size_t  n;
+
+    n = st->n < sizeof(cx->quote) - 1 ? st->n : sizeof(cx->quote) - 1;
+    memcpy(cx->quote, st->s, n);
+    cx->quote[n] = '\0';
+}
+
+
 static void
 elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     const elaaoms_xo_sent_t *prev)
 {
     int                  importance, quote;
     long                 at;
-    size_t               r, end, from, to, n;
+    size_t               r, end, from, to;
     elaaoms_xo_buf_t     b;
     elaaoms_xo_sent_t    rest;
     elaaoms_mem_type_e   type;
@@ -597,9 +690,12 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
             if (!elaaoms_xo_agent_rules[r].note
                 && !elaaoms_xo_agent_has_value(st, end, to)
                 && !elaaoms_xo_agent_health(st, end, to)
-                && !elaaoms_xo_agent_deliverable(st, end, to))
+                && !elaaoms_xo_agent_deliverable(st, end, to)
+                && (!elaaoms_xo_agent_rules[r].whole
+                    || !elaaoms_xo_agent_day(st, end, to)))
             {
                 if (at == 0 || elaaoms_xo_agent_rules[r].alone
+                    || elaaoms_xo_agent_rules[r].whole
                     || !elaaoms_xo_agent_has_value(st, 0, (size_t) at))
                 {
                     continue;
@@ -609,6 +705,14 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
                 elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].mid);
                 elaaoms_xo_agent_words(&b, st, end, to);
                 from = 0;
+                break;
+            }
+
+            if (elaaoms_xo_agent_rules[r].whole) {
+                elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].lead);
+                elaaoms_xo_puts(&b, " ");
+                elaaoms_xo_agent_words(&b, st, (size_t) at, to);
+                from = (size_t) at;
                 break;
             }
 
@@ -629,6 +733,16 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
             elaaoms_xo_agent_words(&b, st, end, to);
             break;
         }
+    }
+
+    /* the fault the agent names for the caller's trouble */
+    if (b.len == 0 && cx->caller_spoke && elaaoms_xo_agent_diagnosis(st, to)) {
+        elaaoms_xo_puts(&b, "The agent diagnosed: ");
+        elaaoms_xo_agent_words(&b, st, 0, to);
+        elaaoms_xo_agent_is_quote(cx, st);
+        elaaoms_xo_add(cx, ELAAOMS_MEM_ISSUE, &b, ELAAOMS_XO_IMP_PROBLEM,
+                       ELAAOMS_XO_CONF_RULE, 0);
+        return;
     }
 
     quote = 0;
@@ -653,10 +767,7 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
         type = ELAAOMS_MEM_FACTUAL;
     }
 
-    /* the agent's sentence is the quote */
-    n = st->n < sizeof(cx->quote) - 1 ? st->n : sizeof(cx->quote) - 1;
-    memcpy(cx->quote, st->s, n);
-    cx->quote[n] = '\0';
+    elaaoms_xo_agent_is_quote(cx, st);
 
     elaaoms_xo_add(cx, type, &b, importance, ELAAOMS_XO_CONF_RULE, 0);
 }

@@ -121,6 +121,15 @@ static const xo_cue_t  xo_cues[] = {
       ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 1, 0 },
     { "can't|cannot|cant afford", XO_FACT, ELAAOMS_XO_IMP_SENSITIVE, NULL,
       NULL, 0, 0 },
+    /* a break-in, someone impaired at work, a child or a confused adult
+     * who wanders off: safety any agent should know of */
+    { "broke|break into|in", XO_ISSUE, ELAAOMS_XO_IMP_SENSITIVE, NULL,
+      NULL, 0, 0 },
+    { "break-in|break-ins|burglar*|robbed|robbery|intruder*|trespasser*|"
+      "drunk|intoxicated", XO_ISSUE, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL,
+      0, 0 },
+    { "wander|wanders|wandered|wandering", XO_FACT,
+      ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
 
     /* money */
     { "charged|billed|charging|billing|paid|pay twice|double", XO_ISSUE,

@@ -973,13 +973,76 @@ xo_tag_question(const elaaoms_xo_sent_t *st, size_t *tag)
 }
 
 
+/*
+ * "Just the oil change.", "Only the mats for now, ...": a choice said as
+ * a thing and no verb (up to a comma); 1 when the clause is one
+ */
+static int
+xo_only_choice(const elaaoms_xo_sent_t *st)
+{
+    size_t  i;
+
+    if (!elaaoms_xo_match(st, 0, "just|only the|a|an|one|two", NULL)) {
+        return 0;
+    }
+
+    for (i = 1; i < st->ntok; i++) {
+        if (st->tok[i].punct) {
+            return elaaoms_xo_tok_p(st, i)[0] == ','
+                   || elaaoms_xo_tok_p(st, i)[0] == '.';
+        }
+        if (elaaoms_xo_match(st, i, "is|are|was|were|be|been|has|have|had|"
+                                    "do|does|did|can|could|will|would|"
+                                    "should|need|needs|want|wants|go|goes|"
+                                    "went|get|got|it's|that's|there's|"
+                                    "need*|want*", NULL))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * "Alistair McCaffrey, 7 Heron Point.": a caller introducing themselves
+ * with where they live, a house number and one to three capitalized
+ * words after the name; the address's first word, or 0
+ */
+static size_t
+xo_intro_address(const elaaoms_xo_sent_t *st)
+{
+    size_t  i, n;
+
+    for (i = 0; i < 3 && elaaoms_xo_match(st, i, "@", NULL); i++) {
+        /* void */
+    }
+    if (i == 0 || !elaaoms_xo_is_punct(st, i)
+        || elaaoms_xo_tok_p(st, i)[0] != ','
+        || !elaaoms_xo_match(st, i + 1, "#", NULL))
+    {
+        return 0;
+    }
+    for (n = 0; n < 3 && elaaoms_xo_match(st, i + 2 + n, "@", NULL); n++) {
+        /* void */
+    }
+    if (n == 0 || (i + 2 + n < st->ntok && !st->tok[i + 2 + n].punct)) {
+        return 0;
+    }
+
+    return i + 1;
+}
+
+
 void
 elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_clause_t *cl)
 {
     size_t                   i, content, qfrom, start;
     int                      first_person, digits, answer, importance, qimp;
-    int                      request, cue, need, only, question;
+    int                      request, cue, need, only, question,
+                             decision;
     elaaoms_mem_type_e       type, qtype;
     elaaoms_xo_buf_t         b;
     elaaoms_xo_sent_t        q, told;
@@ -989,6 +1052,16 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
     if (st->ntok == 0 || !xo_uncovered(cx, st)
         || (!cl->answer && elaaoms_xo_affirmation(st)))
     {
+        return;
+    }
+
+    start = cl->lead && !cl->question ? xo_intro_address(st) : 0;
+    if (start) {
+        b = (elaaoms_xo_buf_t) { .len = 0 };
+        elaaoms_xo_puts(&b, "The caller's address is ");
+        elaaoms_xo_put_words(&b, st, start, st->ntok);
+        elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, ELAAOMS_XO_IMP_PROFILE,
+                       ELAAOMS_XO_CONF_STATEMENT, 0);
         return;
     }
 
@@ -1029,8 +1102,12 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
                                          "we're|we've", NULL)
              && !question;
 
+    /* "let's do Premium": the caller's decision, a request too */
+    decision = elaaoms_xo_match(st, 0, "let's|lets", &start)
+               && start < st->ntok && !question;
     request = elaaoms_xo_match(st, 0, "can|could|would|will you", NULL)
               || elaaoms_xo_match(st, 0, "please", NULL)
+              || decision
               || xo_word_in(st, 0, xo_imperatives)
               || (elaaoms_xo_match(st, 0, "just", NULL)
                   && xo_word_in(st, 1, xo_imperatives));
@@ -1085,6 +1162,10 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
                                           : "The caller's ");
         elaaoms_xo_put_words(&b, st, 1, st->ntok);
 
+    } else if (decision) {
+        elaaoms_xo_puts(&b, "The caller decided to ");
+        xo_put_lowered(&b, st, 1);
+
     } else if (elaaoms_xo_match(st, 0, "let me|us", &start)
                && start < st->ntok)
     {
@@ -1107,6 +1188,14 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         start = elaaoms_xo_match(st, 0, "please|just", NULL) ? 1 : 0;
         elaaoms_xo_puts(&b, "The caller asked the company to ");
         xo_put_lowered(&b, st, start);
+
+    } else if (!question && xo_only_choice(st)) {
+        elaaoms_xo_puts(&b, "The caller wants ");
+        xo_put_lowered(&b, st, 0);
+        type = ELAAOMS_MEM_PREFERENCE;
+        if (importance < ELAAOMS_XO_IMP_PREFERENCE) {
+            importance = ELAAOMS_XO_IMP_PREFERENCE;
+        }
 
     } else if ((xo_is_gerund(st, 0) && !xo_gerund_subject(st, 0))
                || (elaaoms_xo_match(st, 0, "just|still|only", NULL)

@@ -68,11 +68,12 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "garage porch arrival doorbell knock buzzer intercom lockbox route "
     "highway freeway interstate intersection venue estate site room "
     "kitchen bathroom bedroom basement attic deck patio hallway closet "
-    "hotel motel unit space locker",
+    "hotel motel unit space locker backyard parkway pkwy terrace "
+    "crescent trail plaza",
     /* PREFERENCE */
     "prefer preference like want favorite favourite rather love enjoy wish "
     "choose choice interest interested request hate dislike best need "
-    "ask require consider evaluate addon avoid",
+    "ask require consider evaluate addon avoid insist decide decision",
     /* BILLING */
     "charge bill billing invoice refund payment pay paid price cost fee "
     "dollar money credit debit card overcharge dispute statement balance "
@@ -85,7 +86,9 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "pound ballpark tuition rent premium copay deductible fare dues "
     "percent percentage compensation compensate reimburse reimbursement "
     "voucher coupon giftcard visa mastercard amex paypal venmo zelle "
-    "warranty guarantee cover coverage covered",
+    "warranty guarantee cover coverage covered "
+    "insurance insurer insure insured paycheck paystub payroll wage "
+    "salary overtime earn earnings claim appeal deny denied denial",
     /* PROBLEM */
     "problem issue complaint complain broken break delay late damage wrong "
     "missing lost fault error trouble defective fail failure outage crash "
@@ -100,13 +103,14 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "torn rip shatter dent scratch bent pest infestation infest ant termite "
     "roach cockroach mouse mice rodent bedbug wasp hornet flea mold "
     "mildew fall fell fallen slip downtime offline "
-    "unavailable blurry blurred fuzzy pixelated grainy distorted",
+    "unavailable blurry blurred fuzzy pixelated grainy distorted flood "
+    "puddle soak soaked",
     /* NUMBER (and every token holding a digit) */
     "number id code reference confirmation ticket serial pin digit "
     "identifier model dose dosage two three four five six seven eight "
     "nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
-    "ninety hundred thousand million dozen document",
+    "ninety hundred thousand million dozen document count headcount",
     /* EMOTION */
     "feel feeling mood emotion frustrated frustration frustrating angry "
     "anger upset annoyed irritated happy unhappy pleased satisfied "
@@ -121,7 +125,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "tired hopeful skeptical sceptical doubtful trust distrust ecstatic "
     "overjoyed unimpressed displeased uneasy vibe attitude sentiment "
     "temperament spirits panicky jittery cry crying clingy cranky fussy "
-    "tearful react",
+    "tearful react ticked irked peeved miffed aggravated shock shocked "
+    "surprised stunned",
     /* FAMILY */
     "family daughter son wife husband mother mom father dad parent child "
     "children kid sister brother spouse partner grandson granddaughter "
@@ -179,11 +184,15 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "parkinson alzheimer dementia crohn copd lupus cancer tumor chemo "
     "chemotherapy dialysis migraine adhd autism autistic sclerosis "
     "paralysis paralyzed neurologist oncologist cane crutch frail "
+    "surgery surgical operation procedure recovery recover rehab "
+    "rehabilitation physio physiotherapy orthopedic orthopaedic "
+    "optometrist ophthalmologist react arm leg foot "
     "accident incident fall fell fallen slip",
     /* PET */
     "pet dog cat puppy kitten animal vet greyhound hound terrier retriever "
     "labrador poodle beagle bulldog spaniel husky dachshund chihuahua "
-    "parrot bird rabbit hamster horse pup canine feline",
+    "parrot bird rabbit hamster horse pup canine feline shepherd collie "
+    "rottweiler doberman pitbull corgi pug schnauzer mutt pomeranian",
     /* WORK */
     "job work employer company business occupation profession office "
     "career employ employee boss colleague firm own run owner "
@@ -194,7 +203,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "firefighter pharmacist dentist dental lawyer farmer writer artist "
     "musician realtor landscaper landscaping roastery bakery "
     "restaurant operations sell seller sale retail retailer vendor "
-    "merchant military army navy marine veteran soldier airforce",
+    "merchant military army navy marine veteran soldier airforce title "
+    "role position teach placement assignment",
     /* OCCASION */
     "birthday born age anniversary celebrate celebration wedding holiday "
     "party graduation occasion old older young younger funeral "
@@ -221,7 +231,9 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "food meal dish menu soup pizza drink coffee dinner breakfast lunch "
     "restaurant eat cook recipe dessert meat vegetarian vegan halal "
     "kosher diet dietary feed chicken vegetable pesto nut egg milk cheese "
-    "wheat shellfish fish soy sesame fruit restriction",
+    "wheat shellfish fish soy sesame fruit restriction rice pasta salad "
+    "bread steak beef pork lamb salmon shrimp seafood tofu appetizer "
+    "entree dessert buffet catering caterer",
     /* DURATION */
     "year decade month long since tenure duration length night "
     "week stay monthly weekly yearly annual annually term lease "
@@ -237,7 +249,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "transmission dashboard headlight ignition toyota honda ford chevy "
     "chevrolet nissan hyundai kia subaru mazda volkswagen vw bmw mercedes "
     "audi tesla jeep dodge gmc lexus volvo civic accord camry corolla "
-    "prius silverado outback forester minivan park parking",
+    "prius silverado outback forester minivan park parking drive driving "
+    "oil loaner hybrid accessory mat rack crossbar rav4",
     /* APPLIANCE: a home's systems and machines */
     "appliance furnace boiler heater hvac ac aircon conditioner "
     "conditioning thermostat dishwasher washer dryer fridge refrigerator "
@@ -246,13 +259,14 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "vent duct filter electrical electric electricity generator unit air "
     "repair whirlpool bosch maytag kenmore frigidaire kitchenaid carrier "
     "trane lennox rheem goodman daikin device equipment machine meter solar "
-    "inverter battery",
+    "inverter battery pool spa hottub chlorine saltwater pentair hayward "
+    "jandy",
     /* TRAVEL: trips and stays */
     "hotel motel room suite stay checkin checkout reservation flight "
     "airport airline trip travel vacation itinerary luggage baggage cruise "
     "resort taxi shuttle passport guest lodging transport transportation "
     "ride pickup layover destination tour view suitcase carryon duffel "
-    "samsonite bag",
+    "samsonite bag commute commuter bus train subway metro transit tram",
     /* EDUCATION: schools, courses and learning */
     "school student grade class classroom teacher tuition enroll "
     "enrollment admission apply application college university campus "
@@ -455,6 +469,15 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "take", "he", ELAAOMS_QBIT(EMOTION) },
         { "take", "she", ELAAOMS_QBIT(EMOTION) },
         { "take", "they", ELAAOMS_QBIT(EMOTION) },
+        { "took", "he", ELAAOMS_QBIT(EMOTION) },
+        { "took", "she", ELAAOMS_QBIT(EMOTION) },
+        { "took", "they", ELAAOMS_QBIT(EMOTION) },
+        /* "how is the homeowner taking it": whoever takes it */
+        { "it", "taking", ELAAOMS_QBIT(EMOTION) },
+        { "it", "take", ELAAOMS_QBIT(EMOTION) },
+        { "it", "took", ELAAOMS_QBIT(EMOTION) },
+        /* "what are we doing about the denied visits": our action */
+        { "doing", "we", ELAAOMS_QBIT(AGENT_SAID) },
         { "doing", NULL, ELAAOMS_QBIT(EMOTION) },
         /* "what's going on", "what happened": a problem */
         { "on", "going", ELAAOMS_QBIT(PROBLEM) },
@@ -465,12 +488,21 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "aware", "be", ELAAOMS_QBIT(NOTABLE) },
         { "mind", "in", ELAAOMS_QBIT(NOTABLE) },
         { "situation", NULL, ELAAOMS_QBIT(NOTABLE) },
+        /* "anything safety-related": what any agent must know, health
+         * and security alike */
+        { "safety", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
+                          | ELAAOMS_QBIT(SECURITY) },
         /* "what did we promise", "agree on", "where did we leave off",
          * "next steps": what the agent did or said it would do */
         { "promise", NULL, ELAAOMS_QBIT(AGENT_SAID) },
         { "promised", NULL, ELAAOMS_QBIT(AGENT_SAID) },
         { "agree", NULL, ELAAOMS_QBIT(AGENT_SAID) },
         { "agreed", NULL, ELAAOMS_QBIT(AGENT_SAID) },
+        { "commit", NULL, ELAAOMS_QBIT(AGENT_SAID) },
+        { "committed", NULL, ELAAOMS_QBIT(AGENT_SAID) },
+        /* "what did I say was wrong": the asking agent's own words */
+        { "say", "i", ELAAOMS_QBIT(AGENT_SAID) },
+        { "said", "i", ELAAOMS_QBIT(AGENT_SAID) },
         { "off", "leave", ELAAOMS_QBIT(AGENT_SAID) },
         { "off", "left", ELAAOMS_QBIT(AGENT_SAID) },
         { "steps", "next", ELAAOMS_QBIT(AGENT_SAID) },

@@ -667,6 +667,15 @@ static const statement_case_t  statements[] = {
       "thousand dollars for bail.", ELAAOMS_MEM_ISSUE, "The caller said "
       "he's in some trouble in Mexico, and he needs three thousand dollars "
       "for bail.", 0 },
+    /* ... after a hedge or a request, with an aside after it, a clock
+     * time or a number with its separators */
+    { NULL, "It's at about 94,000 miles. Sorry, 97,000, I just looked.",
+      ELAAOMS_MEM_FACTUAL, "The caller said it's at about 97,000 miles.", 0 },
+    { NULL, "The 22nd at 2:45 works. Uh, actually, could we do 4:45?",
+      ELAAOMS_MEM_FACTUAL, "The caller said the 22nd at 4:45 works.", 0 },
+    { NULL, "We're thinking about 120 guests. Um, no, sorry, closer to 130 "
+      "with his side.", ELAAOMS_MEM_FACTUAL,
+      "The caller said they're thinking about 130 guests.", 0 },
     /* "me and my husband" is one object, no new clause */
     { NULL, "I booked a package to Lisbon for me and my husband, departing "
       "March 3rd.", ELAAOMS_MEM_FACTUAL, "The caller booked a package to "
@@ -684,6 +693,15 @@ static const statement_case_t  statements[] = {
       "The caller's husband passed away last month.", 8 },
     { NULL, "We got laid off in May.", ELAAOMS_MEM_FACTUAL,
       "The caller said they got laid off in May.", 8 },
+    /* a break-in, someone impaired at work, a child who wanders off:
+     * safety every agent should know */
+    { NULL, "Someone broke into our garage last week and took my husband's "
+      "tools.", ELAAOMS_MEM_ISSUE, "The caller said someone broke into "
+      "their garage last week and took their husband's tools.", 8 },
+    { NULL, "One of your temps showed up drunk on Friday.", ELAAOMS_MEM_ISSUE,
+      "The caller said one of your temps showed up drunk on Friday.", 8 },
+    { NULL, "Our toddler Finn wanders.", ELAAOMS_MEM_FACTUAL,
+      "The caller's toddler Finn wanders.", 8 },
     /* what the caller asks to have, and a one-word choice */
     { NULL, "Is there someone there who speaks Arabic?",
       ELAAOMS_MEM_PREFERENCE, "The caller asked whether there is someone "
@@ -692,6 +710,26 @@ static const statement_case_t  statements[] = {
       "The caller said mornings only.", 0 },
     { NULL, "Actually, just text me.", ELAAOMS_MEM_PREFERENCE,
       "The caller asked the company to text them.", 0 },
+    /* a name, then the house number and street: the address */
+    { NULL, "Hi, Alistair McCaffrey, 7 Heron Point. I'd like weekly "
+      "service.", ELAAOMS_MEM_FACTUAL,
+      "The caller's address is 7 Heron Point.", 6 },
+    /* a request taken back ("No, wait") leaves the one that replaced it */
+    { NULL, "Do the 100,000-mile service. No, wait, it's not due yet. Just "
+      "the oil change.", ELAAOMS_MEM_PREFERENCE,
+      "The caller wants just the oil change.", 6 },
+    /* "just the ...": a choice said as a thing; not with a verb */
+    { "I can order both.", "Just the mats for now, the crossbars can wait.",
+      ELAAOMS_MEM_PREFERENCE,
+      "The caller wants just the mats for now, the crossbars can wait.", 6 },
+    { NULL, "Only the kitchen is affected.", ELAAOMS_MEM_FACTUAL,
+      "The caller said only the kitchen is affected.", 0 },
+    /* "let's ...": the caller's decision */
+    { NULL, "Let's do pavers then.", ELAAOMS_MEM_PREFERENCE,
+      "The caller decided to do pavers then.", 0 },
+    { NULL, "Essentials is enough. Um, actually, let's do Premium, I want "
+      "cameras on the garage.", ELAAOMS_MEM_PREFERENCE,
+      "The caller decided to do Premium.", 0 },
     /* an idle question gives no context */
     { "How can I help you today?", "My internet keeps dropping.",
       ELAAOMS_MEM_ISSUE, "The caller's internet keeps dropping.", 7 },
@@ -736,6 +774,47 @@ test_statements(void)
         check_shape(text, &l);
         elaaoms_extracted_free(&l);
     }
+}
+
+
+/*
+ * what the caller took back is gone, whatever replaced it: a value, a
+ * request ("No, wait"); a unit number is no street address
+ */
+static void
+test_taken_back(void)
+{
+    static const struct {
+        const char  *line;
+        const char  *gone;
+    } cases[] = {
+        { "Do the 100,000-mile service. No, wait, it's not due yet. Just "
+          "the oil change.", "100,000" },
+        { "It's at about 94,000 miles. Sorry, 97,000, I just looked.",
+          "94,000" },
+        { "The 22nd at 2:45 works. Uh, actually, could we do 4:45?", "2:45" },
+        { "Keisha Abernathy, 4C. My lease ends May 31st.", "address" },
+        { "My name is Ana Ruiz. Never mind.", "NONE" },
+    };
+    char                       text[1024];
+    size_t                     k, i;
+    elaaoms_extracted_list_t   l = { 0 };
+
+    for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        extract_line(NULL, cases[k].line, &l, text, sizeof(text));
+        CHECK(l.n > 0);
+        for (i = 0; i < l.n; i++) {
+            CHECK(strstr(l.items[i].content, cases[k].gone) == NULL);
+        }
+        elaaoms_extracted_free(&l);
+    }
+
+    /* the name stays when what follows takes something back */
+    extract_line(NULL, "My name is Ana Ruiz. Never mind.", &l, text,
+                 sizeof(text));
+    CHECK(find(&l, ELAAOMS_MEM_FACTUAL, "Caller's name is Ana Ruiz.", NULL)
+          != NULL);
+    elaaoms_extracted_free(&l);
 }
 
 
@@ -1048,6 +1127,15 @@ static const struct {
     { "We have just applied a $22 credit to your next bill.",
       "The agent applied a $22 credit to the caller's next bill.",
       ELAAOMS_MEM_ISSUE },
+    /* undoing a charge, a correction, an appeal; one of the company's
+     * people with a day */
+    { "You're right, it's covered. I'll void the invoice.",
+      "The agent will void the invoice.", ELAAOMS_MEM_FACTUAL },
+    { "I see it. I'll issue a correction on Friday.",
+      "The agent will issue a correction on Friday.", ELAAOMS_MEM_ISSUE },
+    { "I'm sorry. Our irrigation tech will be out tomorrow, no charge.",
+      "The agent said: the company's irrigation tech will be out tomorrow, "
+      "no charge.", ELAAOMS_MEM_FACTUAL },
 };
 
 /* the agent's other words: pitches, questions, claims about the caller */
@@ -1064,6 +1152,9 @@ static const char  *agent_nothing[] = {
     "You're all set, thanks.",
     "I can see 2 charges on the account.",
     "I've got 3 minutes left on this shift, so let me be quick?",
+    "Our team will be glad to help.",
+    "I'll look into it tomorrow.",
+    "Our technician will be on time.",
     NULL
 };
 
@@ -1189,6 +1280,21 @@ static const struct {
       "done.\n", "The agent said: Saturday at 10 with Mr. Ostrowski, done." },
     { "Caller: Perfect.\nAgent: Your aide will be Fatima.\n",
       "The agent said: the caller's aide will be Fatima." },
+    /* the fault the agent names for the caller's trouble, a part and
+     * nothing more */
+    { "Caller: The pump is screeching.\nAgent: Sounds like the pump "
+      "bearings.\n", "The agent diagnosed: Sounds like the pump bearings." },
+    { "Caller: The check engine light came on.\nAgent: That's usually the "
+      "hybrid battery.\n",
+      "The agent diagnosed: That's usually the hybrid battery." },
+    { "Caller: Let's do Tuesday.\nAgent: Sounds like a plan.\n", NULL },
+    { "Caller: I paid yesterday.\nAgent: Looks like the payment went "
+      "through.\n", NULL },
+    /* a time read back and confirmed */
+    { "Caller: Could we do 4:45?\nAgent: 4:45 on the 22nd, done.\n",
+      "The agent said: 4:45 on the 22nd, done." },
+    { "Caller: Sorry, 97,000.\nAgent: 97,000, got it.\n",
+      "The agent said: 97,000, got it." },
     /* a person with no one named, a time with no number */
     { "Caller: Okay.\nAgent: Your technician will be on time.\n", NULL },
     { "Caller: Okay.\nAgent: We are open Monday through Friday.\n", NULL },
@@ -1221,7 +1327,11 @@ test_agent_quotes(void)
                 && strcmp(l.items[k].content, agent_quotes[i].content) == 0)
             {
                 found++;
-                CHECK_INT_EQ(l.items[k].type, ELAAOMS_MEM_FACTUAL);
+                /* a diagnosis is an issue, a price or time a fact */
+                CHECK_INT_EQ(l.items[k].type,
+                             strncmp(l.items[k].content,
+                                     "The agent diagnosed", 19) == 0
+                             ? ELAAOMS_MEM_ISSUE : ELAAOMS_MEM_FACTUAL);
             }
         }
 
@@ -1246,6 +1356,7 @@ main(void)
     test_sip_followup();
     test_anonymous();
     test_statements();
+    test_taken_back();
     test_nothing();
     test_no_confirmation();
     test_absent();

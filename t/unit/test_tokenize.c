@@ -275,6 +275,32 @@ test_question_vocabulary(void)
         { "teaches", "lessons", ELAAOMS_CONCEPT_EDUCATION },
         { "lose", "passed", ELAAOMS_CONCEPT_OCCASION },
         { "bereavement", "died", ELAAOMS_CONCEPT_OCCASION },
+        /* the fifth tuning batch's domains: surgery and recovery, a
+         * specialist of the eyes, insurers and pay, dog breeds, the back
+         * of a house, a job's title, dishes, getting to work, driving,
+         * anger and shock, water damage, pools, a headcount */
+        { "procedure", "surgery", ELAAOMS_CONCEPT_HEALTH },
+        { "recovery", "arm", ELAAOMS_CONCEPT_HEALTH },
+        { "optometrist", "prescription", ELAAOMS_CONCEPT_HEALTH },
+        { "reacts", "allergic", ELAAOMS_CONCEPT_HEALTH },
+        { "insurer", "insurance", ELAAOMS_CONCEPT_BILLING },
+        { "pay", "paycheck", ELAAOMS_CONCEPT_BILLING },
+        { "pets", "shepherd", ELAAOMS_CONCEPT_PET },
+        { "backyard", "gate", ELAAOMS_CONCEPT_ADDRESS },
+        { "address", "parkway", ELAAOMS_CONCEPT_ADDRESS },
+        { "title", "manager", ELAAOMS_CONCEPT_WORK },
+        { "work", "teaches", ELAAOMS_CONCEPT_WORK },
+        { "dish", "rice", ELAAOMS_CONCEPT_FOOD },
+        { "commute", "bus", ELAAOMS_CONCEPT_TRAVEL },
+        { "driving", "car", ELAAOMS_CONCEPT_VEHICLE },
+        { "angry", "ticked", ELAAOMS_CONCEPT_EMOTION },
+        { "react", "shocked", ELAAOMS_CONCEPT_EMOTION },
+        { "damage", "puddle", ELAAOMS_CONCEPT_PROBLEM },
+        { "pump", "pool", ELAAOMS_CONCEPT_APPLIANCE },
+        { "insist", "prefers", ELAAOMS_CONCEPT_PREFERENCE },
+        { "choose", "decided", ELAAOMS_CONCEPT_PREFERENCE },
+        { "denied", "appeal", ELAAOMS_CONCEPT_BILLING },
+        { "number", "headcount", ELAAOMS_CONCEPT_NUMBER },
     };
     static const struct {
         const char  *word;
@@ -285,6 +311,18 @@ test_question_vocabulary(void)
         { "tall", "how", 1u << ELAAOMS_CONCEPT_NUMBER },
         { "big", "how", 1u << ELAAOMS_CONCEPT_NUMBER },
         { "doing", "widow", 1u << ELAAOMS_CONCEPT_EMOTION },
+        /* "how is the homeowner taking it", "how did he take it" */
+        { "it", "taking", 1u << ELAAOMS_CONCEPT_EMOTION },
+        { "took", "she", 1u << ELAAOMS_CONCEPT_EMOTION },
+        /* "what are we doing about it", "what did we commit to", "what
+         * did I say": what the agent did or said */
+        { "doing", "we", 1u << ELAAOMS_CONCEPT_AGENT_SAID },
+        { "commit", "we", 1u << ELAAOMS_CONCEPT_AGENT_SAID },
+        { "say", "i", 1u << ELAAOMS_CONCEPT_AGENT_SAID },
+        /* "anything safety-related": what every agent must know */
+        { "safety", "anything", (1u << ELAAOMS_CONCEPT_NOTABLE)
+                                | (1u << ELAAOMS_CONCEPT_HEALTH)
+                                | (1u << ELAAOMS_CONCEPT_SECURITY) },
     };
     size_t    k;
     uint32_t  bit;
