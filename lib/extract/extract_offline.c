@@ -871,6 +871,37 @@ xo_correction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     "sunday"
 
 
+/* a count, in figures ("#": a word holding a digit) or in words */
+#define XO_COUNT_WORDS                                                        \
+    "#|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"      \
+    "fifteen|twenty|thirty|forty|fifty|hundred"
+
+/* w (n bytes) is a count: all digits, or one of XO_COUNT_WORDS */
+static int
+xo_is_count(const char *w, size_t n)
+{
+    const char  *p, *e;
+
+    if (n > 0 && strspn(w, "0123456789") >= n) {
+        return 1;
+    }
+
+    for (p = XO_COUNT_WORDS; *p; p = *e ? e + 1 : e) {
+        e = strchr(p, '|');
+        if (e == NULL) {
+            e = p + strlen(p);
+        }
+        if (*p != '#' && (size_t) (e - p) == n
+            && strncasecmp(p, w, n) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /*
  * "I need to move money into checking. Like, twelve hundred. $1,200.": a
  * sentence that is only an amount goes into the line's last memory
@@ -1035,6 +1066,82 @@ xo_retraction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 }
 
 
+/*
+ * "I need eight temps for the packing line." ... "Make it ten temps,
+ * actually.": a count the caller changes later in the call, with the
+ * same thing counted, is changed in the memory that held it too, so the
+ * call leaves no stale count behind
+ */
+static void
+xo_count_change(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    char                 *c, *p, *e, *w;
+    size_t                i, k, nlen, wlen, mlen, len;
+    const char           *num, *what;
+    elaaoms_extracted_t  *it;
+
+    if (elaaoms_xo_find(st, 0, "actually|instead", NULL) < 0
+        && elaaoms_xo_find(st, 0, "make|change|bump it|that to?", NULL) < 0)
+    {
+        return;
+    }
+
+    /* the new count and what it counts: "ten temps" */
+    for (i = 0; i + 1 < st->ntok; i++) {
+        if (!st->tok[i + 1].punct && !st->tok[i].punct
+            && elaaoms_xo_match(st, i, XO_COUNT_WORDS, NULL)
+            && !elaaoms_xo_match(st, i + 1, XO_COUNT_WORDS, NULL)
+            && st->tok[i + 1].len > 2)
+        {
+            break;
+        }
+    }
+    if (i + 1 >= st->ntok) {
+        return;
+    }
+
+    num = elaaoms_xo_tok_p(st, i);
+    nlen = st->tok[i].len;
+    what = elaaoms_xo_tok_p(st, i + 1);
+    wlen = st->tok[i + 1].len;
+
+    /* the caller's latest memory of this call counting the same thing */
+    for (k = cx->raw.n; k-- > 0; ) {
+        it = &cx->raw.items[k];
+        if (strncmp(it->content, "The agent ", 10) == 0) {
+            continue;
+        }
+
+        for (p = it->content; (p = strcasestr(p, " ")) != NULL; p++) {
+            w = p + 1;
+            for (e = w; *e && *e != ' '; e++) { /* void */ }
+            mlen = (size_t) (e - w);
+            if (*e != ' ' || strncasecmp(e + 1, what, wlen) != 0
+                || elaaoms_ascii_wordbyte((unsigned char) e[1 + wlen])
+                || !xo_is_count(w, mlen)
+                || (mlen == nlen && strncasecmp(w, num, nlen) == 0))
+            {
+                continue;
+            }
+
+            /* "eight temps" -> "ten temps" */
+            len = strlen(it->content);
+            c = malloc(len - mlen + nlen + 1);
+            if (c == NULL) {
+                cx->nomem = 1;
+                return;
+            }
+            memcpy(c, it->content, (size_t) (w - it->content));
+            memcpy(c + (w - it->content), num, nlen);
+            strcpy(c + (w - it->content) + nlen, e);
+            free(it->content);
+            it->content = c;
+            return;
+        }
+    }
+}
+
+
 /* one caller line: its sentences, their clauses, the rules */
 static void
 xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
@@ -1057,6 +1164,7 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
             continue;
         }
         xo_retraction(cx, &st);
+        xo_count_change(cx, &st);
 
         cpos = 0;
         while (elaaoms_xo_next_clause(&st, &cpos, &cl)) {

@@ -1349,6 +1349,37 @@ test_agent_quotes(void)
 }
 
 
+/* a count the caller changes in a later line leaves no stale count */
+static void
+test_count_change(void)
+{
+    size_t                    k, eight, ten;
+    elaaoms_extracted_list_t  l = { 0 };
+
+    CHECK_INT_EQ(elaaoms_extract_offline(
+        "Agent: How many do you need?\n"
+        "Caller: We need eight temps for the packing line.\n"
+        "Agent: Okay, eight temps. Any requirements?\n"
+        "Caller: Steel-toe boots. Oh, and make it ten temps, actually.\n"
+        "Agent: Sure.\n"
+        "Caller: We have two dogs at the office, actually.\n", &l), 0);
+
+    eight = ten = 0;
+    for (k = 0; k < l.n; k++) {
+        eight += strstr(l.items[k].content, "eight temps") != NULL;
+        ten += strstr(l.items[k].content, "ten temps for the packing line")
+               != NULL;
+    }
+    CHECK_INT_EQ(eight, 0);
+    CHECK_INT_EQ(ten, 1);
+    CHECK(find(&l, ELAAOMS_MEM_FACTUAL, "two dogs", NULL) != NULL);
+    if (eight || ten != 1) {
+        show("count change", "make it ten temps", &l);
+    }
+    elaaoms_extracted_free(&l);
+}
+
+
 int
 main(void)
 {
@@ -1364,6 +1395,7 @@ main(void)
     test_hostile();
     test_agent();
     test_agent_quotes();
+    test_count_change();
 
     return UNIT_DONE("extract_offline");
 }
