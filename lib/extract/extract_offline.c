@@ -1142,6 +1142,57 @@ xo_count_change(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 }
 
 
+/*
+ * "I can set up a payment arrangement: 170 now and 170 on the 15th."
+ * "Yes, let's do that.": the caller's yes to what the agent just offered
+ * goes into that offer's memory ("..., and the caller agreed")
+ */
+static void
+xo_offer_agreed(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
+{
+    static const char     agreed[] = ", and the caller agreed.";
+    char                 *c;
+    size_t                pos, len;
+    elaaoms_xo_sent_t     st;
+    elaaoms_extracted_t  *it;
+
+    pos = 0;
+    if (cx->raw.n == 0 || cx->question != NULL
+        || !elaaoms_xo_next_sentence(ln->msg, ln->len, &pos, &st)
+        || !(elaaoms_xo_affirmation(&st)
+             || elaaoms_xo_find(&st, 0, "let's|lets do|book it|that", NULL)
+                >= 0
+             || elaaoms_xo_find(&st, 0, "book|do it|that", NULL) >= 0
+             || elaaoms_xo_find(&st, 0, "go ahead", NULL) >= 0))
+    {
+        return;
+    }
+
+    it = &cx->raw.items[cx->raw.n - 1];
+    if (strncmp(it->content, "The agent offered ", 18) != 0
+        || strstr(it->content, "the caller agreed") != NULL)
+    {
+        return;
+    }
+
+    len = strlen(it->content);
+    if (len > 0 && it->content[len - 1] == '.') {
+        len--;
+    }
+    if (len + sizeof(agreed) - 1 > ELAAOMS_XO_CONTENT_MAX) {
+        return;
+    }
+
+    c = realloc(it->content, len + sizeof(agreed));
+    if (c == NULL) {
+        cx->nomem = 1;
+        return;
+    }
+    memcpy(c + len, agreed, sizeof(agreed));
+    it->content = c;
+}
+
+
 /* one caller line: its sentences, their clauses, the rules */
 static void
 xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
@@ -1153,6 +1204,8 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 
     xo_set_quote(cx, ln);
     first = 1;
+
+    xo_offer_agreed(cx, ln);
 
     elaaoms_xo_rule_confirm(cx, ln);
 

@@ -1300,9 +1300,14 @@ static const struct {
     { "Caller: Okay.\nAgent: We are open Monday through Friday.\n", NULL },
     /* a slot offered, and a "that works" that adds nothing of its own */
     { "Agent: I have the 19th at 3:30.\nCaller: That works.\n",
-      "The agent offered the 19th at 3:30." },
-    { "Agent: I've got Tuesday at 9 or Thursday at 1.\nCaller: Sure.\n",
+      "The agent offered the 19th at 3:30, and the caller agreed." },
+    { "Agent: I've got Tuesday at 9 or Thursday at 1.\nCaller: Hmm.\n",
       "The agent offered Tuesday at 9 or Thursday at 1." },
+    /* the caller's yes goes with the offer */
+    { "Agent: I can offer 12 dollars a seat.\nCaller: Sure, book it.\n",
+      "The agent offered 12 dollars a seat, and the caller agreed." },
+    { "Agent: I can offer 10 percent off.\nCaller: No thanks, that's not "
+      "enough.\n", "The agent offered 10 percent off." },
     { "Caller: Okay.\nAgent: We have just the one technician today.\n",
       NULL },
 };
