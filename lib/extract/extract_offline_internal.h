@@ -308,6 +308,36 @@ int elaaoms_xo_affirmation(const elaaoms_xo_sent_t *st);
 int elaaoms_xo_is_content(const elaaoms_xo_sent_t *st, size_t i);
 
 
+/* --- the caller revising the call's memories (extract_offline_revise.c) -- */
+
+/*
+ * "The one ending in 7731. Sorry, no, 7713.": the new value in place of
+ * the old in the line's last memory; 1 when the sentence was only that.
+ */
+int elaaoms_xo_revise_correction(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_sent_t *st);
+
+/*
+ * "Like, twelve hundred. $1,200.": a sentence that is only an amount or a
+ * date joins the line's last memory; 1 when the sentence was one.
+ */
+int elaaoms_xo_revise_restatement(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_sent_t *st);
+
+/* "No, wait, ...", "scratch that": drops the line's last memory */
+void elaaoms_xo_revise_retraction(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_sent_t *st);
+
+/* "make it ten temps, actually": the count changed in the memory that
+ * held it */
+void elaaoms_xo_revise_count(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_sent_t *st);
+
+/* the caller's yes to the offer just made: ", and the caller agreed" */
+void elaaoms_xo_revise_offer(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_line_t *ln);
+
+
 /* --- what the agent did or offered (extract_offline_agent.c) ------------- */
 
 /* an agent line's commitments with a value: tickets, refunds, offers */

@@ -1,0 +1,488 @@
+/*
+ * The caller revising what the call already holds: a value taken back
+ * ("Sorry, no, 7713."), the same amount said again ("Like, twelve
+ * hundred. $1,200."), a request withdrawn ("No, wait, it's not due
+ * yet."), a count changed later ("make it ten temps, actually") and a yes
+ * to what the agent just offered.  Each works on the memories already
+ * in cx->raw; see extract_offline_internal.h.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/ascii.h"
+#include "extract/extract_offline_internal.h"
+
+
+/* a separator inside a number: "4:45", "97,000", "19.50" */
+static int
+xo_joins_digits(int c)
+{
+    return c == ':' || c == ',' || c == '.';
+}
+
+
+/* word i follows word i - 1 with no space */
+static int
+xo_adjacent(const elaaoms_xo_sent_t *st, size_t i)
+{
+    return elaaoms_xo_tok_p(st, i)
+           == elaaoms_xo_tok_p(st, i - 1) + st->tok[i - 1].len;
+}
+
+
+/* the byte at p (in s) is part of a word or of a number's separators */
+static int
+xo_value_byte(const char *s, const char *p)
+{
+    return elaaoms_ascii_wordbyte((unsigned char) *p)
+           || (xo_joins_digits(*p) && p > s
+               && elaaoms_ascii_digit((unsigned char) p[-1])
+               && elaaoms_ascii_digit((unsigned char) p[1]));
+}
+
+
+/*
+ * "The one ending in 7731. Sorry, no, 7713.": a sentence that only takes
+ * back a value puts the new one in the line's last memory in place of
+ * the old, when one of the same shape (as many characters, digits where
+ * digits were) is there.  1 when the sentence was such a correction.
+ * The value may come with a hedge or a request before it ("Um, no,
+ * sorry, closer to 130", "Uh, actually, could we do 4:45?") and an
+ * aside after a comma or a few words of what it counts ("Sorry,
+ * 97,000, I just looked.", "closer to 130 with his side").
+ */
+int
+elaaoms_xo_revise_correction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    char                 *c, *w;
+    size_t                i, v, k, n, len;
+    const char           *val;
+    elaaoms_extracted_t  *it;
+
+    for (i = 0; i < st->ntok; i++) {
+        if (!st->tok[i].punct
+            && !elaaoms_xo_match(st, i, "sorry|no|nope|oops|wait|actually|"
+                                        "correction|i|mean|sorry|make|it|"
+                                        "that|that's|scratch|um|uh|er|"
+                                        "erm|closer|to|more|like|about|"
+                                        "around|could|can|we|do|how",
+                                 NULL))
+        {
+            break;
+        }
+    }
+
+    /* the cue, then one value, then an aside at most */
+    if (i == 0 || i >= st->ntok || !elaaoms_xo_match(st, i, "#", NULL)) {
+        return 0;
+    }
+    v = i;
+    for (i = 0; i < v; i++) {
+        if (elaaoms_xo_match(st, i, "sorry|no|nope|oops|wait|actually|"
+                                    "correction|scratch|mean", NULL))
+        {
+            break;
+        }
+    }
+    if (i == v) {
+        return 0;
+    }
+
+    /* "4:45", "97,000": the value's digits and their separators */
+    val = elaaoms_xo_tok_p(st, v);
+    for (i = v + 1; i + 1 < st->ntok && st->tok[i].punct
+                    && xo_joins_digits(elaaoms_xo_tok_p(st, i)[0])
+                    && xo_adjacent(st, i) && xo_adjacent(st, i + 1)
+                    && elaaoms_xo_match(st, i + 1, "#", NULL);
+         i += 2)
+    {
+        /* void */
+    }
+    len = (size_t) (elaaoms_xo_tok_p(st, i - 1) + st->tok[i - 1].len - val);
+    if (i < st->ntok && elaaoms_xo_match(st, i, "with|including|counting|"
+                                                "plus", NULL)
+        && st->ntok - i <= 5)
+    {
+        i = st->ntok;
+    }
+    for ( /* void */ ; i < st->ntok; i++) {
+        if (elaaoms_xo_is_punct(st, i)
+            && elaaoms_xo_tok_p(st, i)[0] == ',')
+        {
+            break;
+        }
+        if (!st->tok[i].punct) {
+            return 0;
+        }
+    }
+
+    if (cx->raw.n == 0) {
+        return 0;
+    }
+    it = &cx->raw.items[cx->raw.n - 1];
+    if (strcmp(it->source_quote, cx->quote) != 0) {
+        return 0;
+    }
+
+    /* the last word of the memory of the value's shape */
+    for (c = it->content + strlen(it->content); c > it->content; ) {
+        for (n = 0; c > it->content && !xo_value_byte(it->content, c - 1);
+             c--)
+        {
+            /* void */
+        }
+        for (w = c; w > it->content && xo_value_byte(it->content, w - 1);
+             w--)
+        {
+            n++;
+        }
+        if (n == len && strncmp(w, val, len) != 0) {
+            for (k = 0; k < len; k++) {
+                if (elaaoms_ascii_digit((unsigned char) w[k])
+                    != elaaoms_ascii_digit((unsigned char) val[k]))
+                {
+                    break;
+                }
+            }
+            if (k == len) {
+                memcpy(w, val, len);
+                return 1;
+            }
+        }
+        c = w;
+    }
+
+    return 0;
+}
+
+
+/* months and days, which keep their capital */
+#define XO_DATE_WORDS                                                         \
+    "january|february|march|april|may|june|july|august|september|october|"   \
+    "november|december|monday|tuesday|wednesday|thursday|friday|saturday|"  \
+    "sunday"
+
+
+/* a count, in figures ("#": a word holding a digit) or in words */
+#define XO_COUNT_WORDS                                                        \
+    "#|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"      \
+    "fifteen|twenty|thirty|forty|fifty|hundred"
+
+/* w (n bytes) is a count: all digits, or one of XO_COUNT_WORDS */
+static int
+xo_is_count(const char *w, size_t n)
+{
+    const char  *p, *e;
+
+    if (n > 0 && strspn(w, "0123456789") >= n) {
+        return 1;
+    }
+
+    for (p = XO_COUNT_WORDS; *p; p = *e ? e + 1 : e) {
+        e = strchr(p, '|');
+        if (e == NULL) {
+            e = p + strlen(p);
+        }
+        if (*p != '#' && (size_t) (e - p) == n
+            && strncasecmp(p, w, n) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * "I need to move money into checking. Like, twelve hundred. $1,200.": a
+ * sentence that is only an amount goes into the line's last memory
+ * (", twelve hundred", then " ($1,200)") instead of a memory of its own
+ * that would say nothing but the number.  1 when the sentence was one.
+ */
+int
+elaaoms_xo_revise_restatement(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    char                 *c;
+    size_t                i, v, len, vlen;
+    int                   number;       /* the sentence has a number or
+                                           a date */
+    int                   has_number;   /* the memory has figures */
+    elaaoms_xo_buf_t      b;
+    elaaoms_extracted_t  *it;
+
+    for (v = 0; v < st->ntok; v++) {
+        if ((!st->tok[v].punct || *elaaoms_xo_tok_p(st, v) == '$')
+            && !elaaoms_xo_match(st, v, "like|um|uh|so|about|around|"
+                                        "roughly|exactly|just", NULL))
+        {
+            break;
+        }
+    }
+
+    number = 0;
+    for (i = v; i < st->ntok; i++) {
+        if (st->tok[i].punct && *elaaoms_xo_tok_p(st, i) != '$'
+            && *elaaoms_xo_tok_p(st, i) != ',')
+        {
+            continue;
+        }
+        if (elaaoms_xo_match(st, i, "#", NULL)
+            || elaaoms_xo_match(st, i, "one|two|three|four*|five|fif*|"
+                                       "six*|seven*|eight*|nine*|ten|"
+                                       "eleven|twelve|thirt*|twenty*|"
+                                       "forty*|hundred|thousand|grand",
+                                NULL))
+        {
+            number = 1;
+            continue;
+        }
+        if (st->tok[i].punct
+            || elaaoms_xo_match(st, i, "dollars|bucks|a|an|per|month|week|"
+                                       "year|day|each|total|and|starting|"
+                                       "from|until|by|on|the|of|next|"
+                                       XO_DATE_WORDS "|first|second|"
+                                       "third|fourth|fifth|sixth|seventh|"
+                                       "eighth|ninth|tenth|twelfth|"
+                                       "fifteenth|twentieth|thirtieth|"
+                                       "gallon*|pound*|feet|foot|inch*|"
+                                       "mile*|meg|megs|gig|gigs|"
+                                       "percent|amp|amps|seat*|hour*|"
+                                       "minute*|days|weeks|months|years",
+                                NULL))
+        {
+            number |= elaaoms_xo_match(st, i, XO_DATE_WORDS, NULL);
+            continue;
+        }
+        return 0;
+    }
+
+    if (!number || cx->raw.n == 0) {
+        return 0;
+    }
+    it = &cx->raw.items[cx->raw.n - 1];
+    if (strcmp(it->source_quote, cx->quote) != 0) {
+        return 0;
+    }
+
+    /* the value as said, from its first word */
+    memset(&b, 0, sizeof(b));
+    elaaoms_xo_put_words(&b, st, v, st->ntok);
+    while (b.len > 0 && (b.s[b.len - 1] == '.' || b.s[b.len - 1] == '!'
+                         || b.s[b.len - 1] == '?' || b.s[b.len - 1] == ','))
+    {
+        b.len--;
+    }
+    vlen = b.len;
+    b.s[vlen] = '\0';
+    if (vlen == 0 || b.full || strcasestr(it->content, b.s) != NULL) {
+        return 1;                       /* nothing new: said once is enough */
+    }
+
+    has_number = 0;
+    for (c = it->content; *c; c++) {
+        has_number |= elaaoms_ascii_digit((unsigned char) *c);
+    }
+
+    len = strlen(it->content);
+    if (len > 0 && it->content[len - 1] == '.') {
+        len--;
+    }
+    if (len + vlen + 4 > ELAAOMS_XO_CONTENT_MAX) {
+        return 1;
+    }
+
+    c = realloc(it->content, len + vlen + 5);
+    if (c == NULL) {
+        cx->nomem = 1;
+        return 1;
+    }
+    it->content = c;
+
+    /* the same amount again, in figures: "four-fifty a month ($450)" */
+    if (has_number && (b.s[0] == '$' || elaaoms_ascii_digit(
+                                            (unsigned char) b.s[0])))
+    {
+        sprintf(c + len, " (%.*s).", (int) vlen, b.s);
+
+    } else {
+        if (!elaaoms_xo_match(st, v, XO_DATE_WORDS, NULL))
+        {
+            b.s[0] = (char) elaaoms_ascii_tolower((unsigned char) b.s[0]);
+        }
+        sprintf(c + len, ", %.*s.", (int) vlen, b.s);
+    }
+
+    return 1;
+}
+
+
+/*
+ * "Do the 100,000-mile service. No, wait, it's not due yet.": a sentence
+ * that takes back what the caller just asked drops the line's last
+ * memory (never their name); the rest of the sentence is read as usual
+ */
+void
+elaaoms_xo_revise_retraction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    size_t                i;
+    elaaoms_extracted_t  *it;
+
+    i = elaaoms_xo_match(st, 0, "um|uh|oh", NULL) ? 1 : 0;
+    while (i < st->ntok && st->tok[i].punct) {
+        i++;
+    }
+
+    if (!elaaoms_xo_match(st, i, "no|nope , wait", NULL)
+        && !elaaoms_xo_match(st, i, "no|nope wait", NULL)
+        && !elaaoms_xo_match(st, i, "wait , no", NULL)
+        && !elaaoms_xo_match(st, i, "scratch|forget that", NULL)
+        && !elaaoms_xo_match(st, i, "never mind|nevermind", NULL))
+    {
+        return;
+    }
+
+    if (cx->raw.n == 0) {
+        return;
+    }
+    it = &cx->raw.items[cx->raw.n - 1];
+    if (strcmp(it->source_quote, cx->quote) != 0
+        || strncmp(it->content, "Caller's name is ", 17) == 0)
+    {
+        return;
+    }
+
+    free(it->content);
+    free(it->source_quote);
+    cx->raw.n--;
+}
+
+
+/*
+ * "I need eight temps for the packing line." ... "Make it ten temps,
+ * actually.": a count the caller changes later in the call, with the
+ * same thing counted, is changed in the memory that held it too, so the
+ * call leaves no stale count behind
+ */
+void
+elaaoms_xo_revise_count(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    char                 *c, *p, *e, *w;
+    size_t                i, k, nlen, wlen, mlen, len;
+    const char           *num, *what;
+    elaaoms_extracted_t  *it;
+
+    if (elaaoms_xo_find(st, 0, "actually|instead", NULL) < 0
+        && elaaoms_xo_find(st, 0, "make|change|bump it|that to?", NULL) < 0)
+    {
+        return;
+    }
+
+    /* the new count and what it counts: "ten temps" */
+    for (i = 0; i + 1 < st->ntok; i++) {
+        if (!st->tok[i + 1].punct && !st->tok[i].punct
+            && elaaoms_xo_match(st, i, XO_COUNT_WORDS, NULL)
+            && !elaaoms_xo_match(st, i + 1, XO_COUNT_WORDS, NULL)
+            && st->tok[i + 1].len > 2)
+        {
+            break;
+        }
+    }
+    if (i + 1 >= st->ntok) {
+        return;
+    }
+
+    num = elaaoms_xo_tok_p(st, i);
+    nlen = st->tok[i].len;
+    what = elaaoms_xo_tok_p(st, i + 1);
+    wlen = st->tok[i + 1].len;
+
+    /* the caller's latest memory of this call counting the same thing */
+    for (k = cx->raw.n; k-- > 0; ) {
+        it = &cx->raw.items[k];
+        if (strncmp(it->content, "The agent ", 10) == 0) {
+            continue;
+        }
+
+        for (p = it->content; (p = strcasestr(p, " ")) != NULL; p++) {
+            w = p + 1;
+            for (e = w; *e && *e != ' '; e++) { /* void */ }
+            mlen = (size_t) (e - w);
+            if (*e != ' ' || strncasecmp(e + 1, what, wlen) != 0
+                || elaaoms_ascii_wordbyte((unsigned char) e[1 + wlen])
+                || !xo_is_count(w, mlen)
+                || (mlen == nlen && strncasecmp(w, num, nlen) == 0))
+            {
+                continue;
+            }
+
+            /* "eight temps" -> "ten temps" */
+            len = strlen(it->content);
+            c = malloc(len - mlen + nlen + 1);
+            if (c == NULL) {
+                cx->nomem = 1;
+                return;
+            }
+            memcpy(c, it->content, (size_t) (w - it->content));
+            memcpy(c + (w - it->content), num, nlen);
+            strcpy(c + (w - it->content) + nlen, e);
+            free(it->content);
+            it->content = c;
+            return;
+        }
+    }
+}
+
+
+/*
+ * "I can set up a payment arrangement: 170 now and 170 on the 15th."
+ * "Yes, let's do that.": the caller's yes to what the agent just offered
+ * goes into that offer's memory ("..., and the caller agreed")
+ */
+void
+elaaoms_xo_revise_offer(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
+{
+    static const char     agreed[] = ", and the caller agreed.";
+    char                 *c;
+    size_t                pos, len;
+    elaaoms_xo_sent_t     st;
+    elaaoms_extracted_t  *it;
+
+    pos = 0;
+    if (cx->raw.n == 0 || cx->question != NULL
+        || !elaaoms_xo_next_sentence(ln->msg, ln->len, &pos, &st)
+        || !(elaaoms_xo_affirmation(&st)
+             || elaaoms_xo_find(&st, 0, "let's|lets do|book it|that", NULL)
+                >= 0
+             || elaaoms_xo_find(&st, 0, "book|do it|that", NULL) >= 0
+             || elaaoms_xo_find(&st, 0, "go ahead", NULL) >= 0))
+    {
+        return;
+    }
+
+    it = &cx->raw.items[cx->raw.n - 1];
+    if (strncmp(it->content, "The agent offered ", 18) != 0
+        || strstr(it->content, "the caller agreed") != NULL)
+    {
+        return;
+    }
+
+    len = strlen(it->content);
+    if (len > 0 && it->content[len - 1] == '.') {
+        len--;
+    }
+    if (len + sizeof(agreed) - 1 > ELAAOMS_XO_CONTENT_MAX) {
+        return;
+    }
+
+    c = realloc(it->content, len + sizeof(agreed));
+    if (c == NULL) {
+        cx->nomem = 1;
+        return;
+    }
+    memcpy(c + len, agreed, sizeof(agreed));
+    it->content = c;
+}
