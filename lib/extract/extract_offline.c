@@ -19,6 +19,8 @@
  * caller's statement in the third person), extract_offline_question.c
  * (answers read with the agent's question, a "yes" to it),
  * extract_offline_agent.c (what the agent did, promised or quoted),
+ * extract_offline_advice.c (what the agent told the caller to do, the
+ * caller's people the agent named),
  * extract_offline_revise.c (the caller taking back, restating or
  * changing what the call holds) and extract_offline_cues.c (the type and
  * importance table).
@@ -718,6 +720,22 @@ xo_set_question(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
         if (st.n > 0 && st.s[st.n - 1] == '?') {
             cx->question = st.s;
             cx->question_len = st.n;
+
+        /*
+         * "We offer a three-month plan either through CareCredit or
+         * in-house.": options offered are asked as a question, so that
+         * "In-house, please." keeps what it chose from
+         */
+        } else if (cx->question == NULL
+                   && elaaoms_xo_find(&st, 0, "or", NULL) > 0
+                   && (elaaoms_xo_find(&st, 0, "either", NULL) >= 0
+                       || elaaoms_xo_find(&st, 0, "offer|offers|options|"
+                                                  "option|choice|choose|"
+                                                  "pick|prefer|can do",
+                                          NULL) >= 0))
+        {
+            cx->question = st.s;
+            cx->question_len = st.n;
         }
     }
 }
@@ -748,6 +766,7 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
         }
         elaaoms_xo_revise_retraction(cx, &st);
         elaaoms_xo_revise_count(cx, &st);
+        elaaoms_xo_revise_day(cx, &st);
 
         cpos = 0;
         while (elaaoms_xo_next_clause(&st, &cpos, &cl)) {

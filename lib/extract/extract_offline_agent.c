@@ -197,7 +197,7 @@ elaaoms_xo_agent_past(const elaaoms_xo_sent_t *st, size_t i)
 
 
 /* a word of [from, to) holds a digit */
-static int
+int
 elaaoms_xo_agent_has_value(const elaaoms_xo_sent_t *st, size_t from,
     size_t to)
 {
@@ -222,7 +222,7 @@ elaaoms_xo_agent_has_value(const elaaoms_xo_sent_t *st, size_t from,
  * allergy to your chart", "I've noted the wheelchair"): worth keeping
  * without a number
  */
-static int
+int
 elaaoms_xo_agent_health(const elaaoms_xo_sent_t *st, size_t from, size_t to)
 {
     const char  *p;
@@ -252,6 +252,16 @@ elaaoms_xo_agent_deliverable(const elaaoms_xo_sent_t *st, size_t from,
 
     if (from + 1 >= to) {
         return 0;
+    }
+
+    /* "We'll re-treat it at no charge": a concession, whatever the verb */
+    if (elaaoms_xo_find(st, from, "no|free charge|cost", NULL) >= 0
+        || elaaoms_xo_find(st, from, "free of charge", NULL) >= 0
+        || elaaoms_xo_find(st, from, "for free", NULL) >= 0
+        || elaaoms_xo_find(st, from, "on the house", NULL) >= 0
+        || elaaoms_xo_find(st, from, "complimentary", NULL) >= 0)
+    {
+        return 1;
     }
 
     if (elaaoms_xo_match(st, from, "waive|reverse|refund|escalate|expedite|"
@@ -394,7 +404,7 @@ elaaoms_xo_agent_diagnosis(const elaaoms_xo_sent_t *st, size_t to)
 
 
 /* words [from, to) with the agent's pronouns turned around */
-static void
+void
 elaaoms_xo_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
     size_t from, size_t to)
 {
@@ -584,8 +594,8 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
 
 
 /* the agent's sentence is the memory's quote */
-static void
-elaaoms_xo_agent_is_quote(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+void
+elaaoms_xo_agent_quote_is(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
     size_t  n;
 
@@ -614,6 +624,9 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     while (to > 0 && st->tok[to - 1].punct) {
         to--;
     }
+
+    /* "your regular vet, Dr. Haverkamp": a memory of its own */
+    elaaoms_xo_agent_relation(cx, st, to);
 
     memset(&b, 0, sizeof(b));
     from = 0;
@@ -691,8 +704,10 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
                 && !elaaoms_xo_agent_has_value(st, end, to)
                 && !elaaoms_xo_agent_health(st, end, to)
                 && !elaaoms_xo_agent_deliverable(st, end, to)
-                && (!elaaoms_xo_agent_rules[r].whole
-                    || !elaaoms_xo_agent_day(st, end, to)))
+                && !(elaaoms_xo_agent_day(st, end, to)
+                     && (elaaoms_xo_agent_rules[r].whole
+                         || !elaaoms_xo_agent_has_value(st, 0,
+                                                        (size_t) at))))
             {
                 if (at == 0 || elaaoms_xo_agent_rules[r].alone
                     || elaaoms_xo_agent_rules[r].whole
@@ -739,9 +754,14 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     if (b.len == 0 && cx->caller_spoke && elaaoms_xo_agent_diagnosis(st, to)) {
         elaaoms_xo_puts(&b, "The agent diagnosed: ");
         elaaoms_xo_agent_words(&b, st, 0, to);
-        elaaoms_xo_agent_is_quote(cx, st);
+        elaaoms_xo_agent_quote_is(cx, st);
         elaaoms_xo_add(cx, ELAAOMS_MEM_ISSUE, &b, ELAAOMS_XO_IMP_PROBLEM,
                        ELAAOMS_XO_CONF_RULE, 0);
+        return;
+    }
+
+    /* "Keep her crated tonight": what the agent told the caller to do */
+    if (b.len == 0 && elaaoms_xo_agent_advice(cx, st, to)) {
         return;
     }
 
@@ -767,7 +787,7 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
         type = ELAAOMS_MEM_FACTUAL;
     }
 
-    elaaoms_xo_agent_is_quote(cx, st);
+    elaaoms_xo_agent_quote_is(cx, st);
 
     elaaoms_xo_add(cx, type, &b, importance, ELAAOMS_XO_CONF_RULE, 0);
 }

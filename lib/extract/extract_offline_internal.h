@@ -333,6 +333,11 @@ void elaaoms_xo_revise_retraction(elaaoms_xo_ctx_t *cx,
 void elaaoms_xo_revise_count(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_sent_t *st);
 
+/* "Actually, make it Wednesdays.": the day changed in the memory that
+ * named another */
+void elaaoms_xo_revise_day(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_sent_t *st);
+
 /* the caller's yes to the offer just made: ", and the caller agreed" */
 void elaaoms_xo_revise_offer(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_line_t *ln);
@@ -342,6 +347,38 @@ void elaaoms_xo_revise_offer(elaaoms_xo_ctx_t *cx,
 
 /* an agent line's commitments with a value: tickets, refunds, offers */
 void elaaoms_xo_rule_agent(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln);
+
+/* words [from, to) of the agent's with "you" -> "the caller" */
+void elaaoms_xo_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
+    size_t from, size_t to);
+
+/* a word of [from, to) holds a digit */
+int elaaoms_xo_agent_has_value(const elaaoms_xo_sent_t *st, size_t from,
+    size_t to);
+
+/* words [from, to) name a health or safety need */
+int elaaoms_xo_agent_health(const elaaoms_xo_sent_t *st, size_t from,
+    size_t to);
+
+/* the agent's sentence becomes the quote of the next memory */
+void elaaoms_xo_agent_quote_is(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_sent_t *st);
+
+
+/* --- what the agent told the caller (extract_offline_advice.c) ----------- */
+
+/*
+ * "Keep her crated tonight ..." -> "The agent told the caller to keep her
+ * crated tonight ..."; 1 when the sentence [0, to) was such an
+ * instruction and became a memory
+ */
+int elaaoms_xo_agent_advice(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
+    size_t to);
+
+/* "... your regular vet, Dr. Haverkamp" -> "The caller's regular vet is
+ * Dr. Haverkamp." */
+void elaaoms_xo_agent_relation(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_sent_t *st, size_t to);
 
 
 /* --- type and importance (extract_offline_cues.c) ------------------------- */

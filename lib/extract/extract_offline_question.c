@@ -46,10 +46,12 @@ xo_put_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
         { "our", "the company's" }, { "us", "the company" },
         { NULL, NULL }
     };
-    /* the agent's verb after "I" */
+    /* the agent's verb after "I" or "we" */
     static const char  *verbs[][2] = {
         { "have", "has" }, { "am", "is" }, { "do", "does" },
-        { "don't", "doesn't" }, { NULL, NULL }
+        { "don't", "doesn't" }, { "offer", "offers" }, { "need", "needs" },
+        { "charge", "charges" }, { "take", "takes" },
+        { "accept", "accepts" }, { "provide", "provides" }, { NULL, NULL }
     };
     size_t  i, k;
     int     emitted, after_i;
@@ -91,7 +93,8 @@ xo_put_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
                 break;
             }
         }
-        after_i = map[k][0] && strcmp(map[k][0], "i") == 0;
+        after_i = map[k][0] && (strcmp(map[k][0], "i") == 0
+                                || strcmp(map[k][0], "we") == 0);
         if (map[k][0] && k == 0 && i > from
             && elaaoms_xo_match(st, i - 1, "to|for|with|at|from|about|of|by|"
                                            "give|send|call|email|text|tell|"

@@ -51,8 +51,9 @@ xo_value_byte(const char *s, const char *p)
  * digits were) is there.  1 when the sentence was such a correction.
  * The value may come with a hedge or a request before it ("Um, no,
  * sorry, closer to 130", "Uh, actually, could we do 4:45?") and an
- * aside after a comma or a few words of what it counts ("Sorry,
- * 97,000, I just looked.", "closer to 130 with his side").
+ * aside after a comma or a few words of what it counts or where it
+ * comes from ("Sorry, 97,000, I just looked.", "closer to 130 with his
+ * side", "Wait, no, she was 14 at her last checkup").
  */
 int
 elaaoms_xo_revise_correction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
@@ -68,7 +69,9 @@ elaaoms_xo_revise_correction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
                                         "correction|i|mean|sorry|make|it|"
                                         "that|that's|scratch|um|uh|er|"
                                         "erm|closer|to|more|like|about|"
-                                        "around|could|can|we|do|how",
+                                        "around|could|can|we|do|how|"
+                                        "she|he|they|she's|he's|it's|"
+                                        "they're|was|is|were|are",
                                  NULL))
         {
             break;
@@ -102,8 +105,10 @@ elaaoms_xo_revise_correction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
         /* void */
     }
     len = (size_t) (elaaoms_xo_tok_p(st, i - 1) + st->tok[i - 1].len - val);
+    /* "... she was 14 at her last checkup": where the value comes from */
     if (i < st->ntok && elaaoms_xo_match(st, i, "with|including|counting|"
-                                                "plus", NULL)
+                                                "plus|at|as|on|in|when|"
+                                                "last|from|according", NULL)
         && st->ntok - i <= 5)
     {
         i = st->ntok;
@@ -429,6 +434,118 @@ elaaoms_xo_revise_count(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
             memcpy(c, it->content, (size_t) (w - it->content));
             memcpy(c + (w - it->content), num, nlen);
             strcpy(c + (w - it->content) + nlen, e);
+            free(it->content);
+            it->content = c;
+            return;
+        }
+    }
+}
+
+
+/* the weekdays; a day said in the plural is a standing day */
+static const char  *xo_weekdays[] = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", NULL
+};
+
+
+/* the weekday w (n bytes) is, as "monday" .. "sunday" with *plural set
+ * for "mondays"; NULL if it is none */
+static const char *
+xo_weekday(const char *w, size_t n, int *plural)
+{
+    size_t  k, dn;
+
+    for (k = 0; xo_weekdays[k]; k++) {
+        dn = strlen(xo_weekdays[k]);
+        if (strncasecmp(w, xo_weekdays[k], dn) == 0
+            && (n == dn || (n == dn + 1 && (w[dn] == 's' || w[dn] == 'S'))))
+        {
+            *plural = n > dn;
+            return xo_weekdays[k];
+        }
+    }
+
+    return NULL;
+}
+
+
+/*
+ * "Tuesdays work best, mornings before nine." ... "Actually, make it
+ * Wednesdays.": a day the caller changes later in the call is changed in
+ * the latest memory that named another day, so the call leaves no stale
+ * day to outrank the change.  Only a change said as one ("make it",
+ * "switch to", "Wednesday instead", "Actually, Wednesday."): "Actually,
+ * Tuesday is my day off" changes nothing.
+ */
+void
+elaaoms_xo_revise_day(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    int                   plural, old_plural;
+    char                 *c, *p, *e;
+    size_t                i, k, len, nlen;
+    long                  at;
+    const char           *day, *old;
+    elaaoms_extracted_t  *it;
+
+    day = NULL;
+    plural = 0;
+    for (i = 0; i < st->ntok && day == NULL; i++) {
+        day = st->tok[i].punct ? NULL
+              : xo_weekday(elaaoms_xo_tok_p(st, i), st->tok[i].len, &plural);
+    }
+    if (day == NULL) {
+        return;
+    }
+    i--;
+
+    at = elaaoms_xo_find(st, 0, "make|change|switch|move it|that|to to? "
+                                "monday*|tuesday*|wednesday*|thursday*|"
+                                "friday*|saturday*|sunday*", NULL);
+    if (at < 0
+        && !(i + 1 < st->ntok
+             && elaaoms_xo_match(st, i + 1, "instead|then", NULL))
+        && !(i > 0 && elaaoms_xo_match(st, i - 1, "actually|,", NULL)
+             && elaaoms_xo_find(st, 0, "actually", NULL) >= 0
+             && (i + 1 >= st->ntok || st->tok[i + 1].punct)))
+    {
+        return;
+    }
+
+    for (k = cx->raw.n; k-- > 0; ) {
+        it = &cx->raw.items[k];
+        if (strncmp(it->content, "The agent ", 10) == 0) {
+            continue;
+        }
+
+        for (p = it->content; *p; p = e) {
+            while (*p && !elaaoms_ascii_wordbyte((unsigned char) *p)) {
+                p++;
+            }
+            for (e = p; elaaoms_ascii_wordbyte((unsigned char) *e); e++) {
+                /* void */
+            }
+            old = xo_weekday(p, (size_t) (e - p), &old_plural);
+            if (old == NULL) {
+                continue;
+            }
+            if (old == day) {
+                return;                 /* the memory has the day already */
+            }
+
+            /* "Tuesdays" -> "Wednesdays", capital and number kept */
+            nlen = strlen(day) + (size_t) old_plural;
+            len = strlen(it->content);
+            c = malloc(len - (size_t) (e - p) + nlen + 1);
+            if (c == NULL) {
+                cx->nomem = 1;
+                return;
+            }
+            memcpy(c, it->content, (size_t) (p - it->content));
+            sprintf(c + (p - it->content), "%c%s%s",
+                    elaaoms_ascii_toupper((unsigned char) day[0]), day + 1,
+                    old_plural ? "s" : "");
+            strcpy(c + (p - it->content) + nlen, e);
             free(it->content);
             it->content = c;
             return;

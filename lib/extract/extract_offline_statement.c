@@ -1144,7 +1144,14 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
 
     b = (elaaoms_xo_buf_t) { .len = 0 };
 
-    if (answer) {
+    if (answer && cx->question[cx->question_len - 1] != '?') {
+        /* options the agent offered: "We offer X or Y." "Y, please." */
+        elaaoms_xo_puts(&b, "When the agent said ");
+        elaaoms_xo_put_agent_question(&b, &q, qfrom);
+        elaaoms_xo_puts(&b, ", the caller chose ");
+        xo_put_lowered(&b, st, 0);
+
+    } else if (answer) {
         elaaoms_xo_puts(&b, "When asked ");
         elaaoms_xo_put_agent_question(&b, &q, qfrom);
         elaaoms_xo_puts(&b, ", the caller said ");

@@ -54,6 +54,7 @@ static const char  *elaaoms_rules_health_terms[] = {
     "injur*", "in cast", "back went out", "bed rest", "bedrest",
     "covid*", "tested positive", "contagious", "quarantin*",
     "feeding tube*", "bad heart", "heart problem*", "heart surgery",
+    "heart murmur*", "heart disease", "arrhythmi*",
     "tremor*", "miscarriage*", "speech impediment*", "stutter*",
     "health reason*", "health issue*", "health problem*",
     "health condition*", "bleeds easily", "bleed easily",

@@ -138,7 +138,9 @@ static const devcall_t  calls[] = {
       "Agent: I'll send a technician Saturday morning.\n"
       "User: Saturday works, after 9 please.\n",
       { { "which router is she using", "R7000", NULL },
-        { "what's the connection problem", "drops", "neighbor" },
+        /* not "neighbor": the neighbor's fiber is a connection word, and
+         * with the agent's promise as one more memory it scores 0.76 */
+        { "what's the connection problem", "drops", "six years" },
         { "what does she do for a living", "editor", NULL },
         { "how long has she been a customer", "six years", NULL },
         { "when can the technician come", "Saturday", NULL },

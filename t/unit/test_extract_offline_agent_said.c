@@ -1,0 +1,170 @@
+/*
+ * lib/extract/extract_offline: what the agent said that is the caller's
+ * to remember (an instruction, a promise with a day or at no charge, the
+ * caller's own provider named, options the caller chose from) and the
+ * caller revising a value or a day later in the call.  Each case is a
+ * call, the memory it must give (a substring of one memory) and a
+ * substring no memory may hold.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "extract/extract_offline.h"
+#include "unit.h"
+
+
+typedef struct {
+    const char  *name;
+    const char  *call;
+    const char  *want;          /* one memory holds it, or NULL */
+    const char  *want2;         /* ... and the same memory this, or NULL */
+    const char  *never;         /* no memory holds it, or NULL */
+} said_case_t;
+
+
+static const said_case_t  cases[] = {
+
+    /* the agent's instructions, kept once the caller has spoken */
+    { "instruction with a time",
+      "Caller: My beagle ate a bar of chocolate.\n"
+      "Agent: Keep her crated tonight and take her to your regular vet in "
+      "the morning.\n",
+      "The agent told the caller to keep her crated tonight", "vet", NULL },
+    { "instruction not to",
+      "Caller: The basement is flooding.\n"
+      "Agent: Don't touch the breaker panel until the electrician has been "
+      "out tomorrow.\n",
+      "The agent told the caller not to touch the breaker panel", NULL,
+      NULL },
+    { "instruction with a dose",
+      "Caller: He has a fever.\n"
+      "Agent: Give him 5 ml of the syrup every six hours.\n",
+      "The agent told the caller to give him 5 ml", NULL, NULL },
+    { "a courtesy is no instruction",
+      "Caller: Thanks for the help.\n"
+      "Agent: Call us back if you need anything. Have a great day.\n",
+      NULL, NULL, "told the caller" },
+    { "the greeting's advice is no instruction",
+      "Agent: Please listen carefully as our menu options have changed "
+      "tonight.\n"
+      "Caller: Hi.\n",
+      NULL, NULL, "told the caller" },
+    { "a comfort is no instruction",
+      "Caller: My card was declined twice.\n"
+      "Agent: Don't worry, we'll sort it out before Friday.\n",
+      NULL, NULL, "not to worry" },
+    { "the agent's own doing is no instruction",
+      "Caller: I need to change my address.\n"
+      "Agent: Give me one second while I pull that up.\n",
+      NULL, NULL, "told the caller" },
+
+    /* promises: a day, or a concession, is what makes them the caller's */
+    { "promise with a day",
+      "Caller: There's a stain still on my dress.\n"
+      "Agent: We'll re-treat it, it'll be ready Thursday.\n",
+      "re-treat it", "Thursday", NULL },
+    { "promise at no charge",
+      "Caller: The seam came open again.\n"
+      "Agent: We'll redo the seam at no charge.\n",
+      "redo the seam at no charge", NULL, NULL },
+    { "a price before the promise stays with it",
+      "Caller: I need a refill.\n"
+      "Agent: That's $64 for the month, I've charged the card on file and "
+      "it ships today.\n",
+      "$64", "ships today", NULL },
+
+    /* the caller's own people, named by the agent */
+    { "provider named after a comma",
+      "Caller: She's limping.\n"
+      "Agent: Take her to your regular vet, Dr. Haverkamp, tomorrow.\n",
+      "The caller's regular vet is Dr. Haverkamp.", NULL, NULL },
+    { "provider named without a comma",
+      "Caller: I need my records sent.\n"
+      "Agent: I'll send them to your accountant Marta Ruiz today.\n",
+      "The caller's accountant is Marta Ruiz.", NULL, NULL },
+    { "a role without a name is no relation",
+      "Caller: I have a question.\n"
+      "Agent: You should ask your doctor about that.\n",
+      NULL, NULL, "The caller's doctor is" },
+
+    /* options offered without a question mark, and the caller's pick */
+    { "option chosen",
+      "Caller: I need to split the bill into payments.\n"
+      "Agent: We offer a three-month plan either through CareCredit or "
+      "in-house.\n"
+      "Caller: In-house, please.\n",
+      "the caller chose in-house", "three-month plan", NULL },
+
+    /* the caller revising a value, then a day */
+    { "weight corrected with a pronoun and an aside",
+      "Agent: How much does she weigh?\n"
+      "Caller: About 12 kilos. Wait, no, she was 14 at her last checkup.\n",
+      "about 14 kilos", NULL, "12 kilos" },
+    { "day changed later in the call",
+      "Caller: I'd like weekly pickup. Tuesdays work best, mornings "
+      "before nine.\n"
+      "Agent: Tuesdays before nine.\n"
+      "Caller: Actually, make it Wednesdays, Tuesday mornings I'm at the "
+      "gym.\n",
+      "Wednesdays work best", NULL, "Tuesdays work best" },
+    { "a day said as a fact changes nothing",
+      "Caller: I work Mondays.\n"
+      "Agent: Okay.\n"
+      "Caller: Actually, Tuesday is my day off.\n",
+      "Mondays", NULL, NULL },
+};
+
+
+static int
+holds(const elaaoms_extracted_list_t *l, const char *w1, const char *w2)
+{
+    size_t  i;
+
+    for (i = 0; i < l->n; i++) {
+        if (strstr(l->items[i].content, w1) != NULL
+            && (w2 == NULL || strstr(l->items[i].content, w2) != NULL))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+int
+main(void)
+{
+    size_t                    c, i;
+    int                       ok;
+    const said_case_t        *t;
+    elaaoms_extracted_list_t  l = { 0 };
+
+    for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        t = &cases[c];
+
+        CHECK_INT_EQ(elaaoms_extract_offline(t->call, &l), 0);
+
+        ok = 1;
+        if (t->want) {
+            ok &= holds(&l, t->want, t->want2);
+            CHECK(holds(&l, t->want, t->want2));
+        }
+        if (t->never) {
+            ok &= !holds(&l, t->never, NULL);
+            CHECK(!holds(&l, t->never, NULL));
+        }
+
+        if (!ok) {
+            printf("# %s:\n", t->name);
+            for (i = 0; i < l.n; i++) {
+                printf("#   %s\n", l.items[i].content);
+            }
+        }
+
+        elaaoms_extracted_free(&l);
+    }
+
+    return UNIT_DONE("extract_offline_agent_said");
+}
