@@ -187,7 +187,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "surgery surgical operation procedure recovery recover rehab "
     "rehabilitation physio physiotherapy orthopedic orthopaedic "
     "optometrist ophthalmologist react arm leg foot "
-    "accident incident fall fell fallen slip",
+    "accident incident fall fell fallen slip heart murmur eczema "
+    "psoriasis hernia infection cholesterol thyroid anemia",
     /* PET */
     "pet dog cat puppy kitten animal vet greyhound hound terrier retriever "
     "labrador poodle beagle bulldog spaniel husky dachshund chihuahua "
