@@ -757,8 +757,9 @@ sub report_verbose {
                 : "stale answer at $s->{stale} above the new at $s->{rank}";
         # below the threshold?  stored at all?
         my ($class, $r0, $rel, $agents) = miss_class($st, $s);
-        printf $out "FAIL [%s %s %s] %s asks \"%s\" of %s: %s; %s\n",
-            $q->{type} // '?', $q->{why}, join(',', @{ $q->{tags} || [] }),
+        printf $out "FAIL %s [%s %s %s] %s asks \"%s\" of %s: %s; %s\n",
+            $class, $q->{type} // '?', $q->{why},
+            join(',', @{ $q->{tags} || [] }),
             $q->{agent}, $q->{q}, $c->{id}, $why,
             defined $r0 ? "at threshold 0: rank $r0, relevance $rel"
             : $agents ? 'stored (by ' . join(', ', @$agents)

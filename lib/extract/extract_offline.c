@@ -778,6 +778,7 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
             cx->kept[0] = '\0';
 
             elaaoms_xo_rule_name(cx, &cl);
+            elaaoms_xo_rule_affiliation(cx, &cl);
             elaaoms_xo_rule_refs(cx, &cl.st, ln->msg);
             elaaoms_xo_rule_templates(cx, &cl);
             elaaoms_xo_rule_emotions(cx, &cl.st);

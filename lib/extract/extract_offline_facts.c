@@ -779,3 +779,68 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
         }
     }
 }
+
+
+/* the last word of an organization's name */
+#define XO_ORG_SUFFIXES                                                       \
+    "inc|llc|ltd|co|corp|corporation|company|group|partners|associates|"     \
+    "solutions|services|systems|technologies|tech|labs|studio|studios|"      \
+    "consulting|construction|engineering|media|marketing|design|industries|" \
+    "holdings|capital|realty|properties|motors|electric|supply|"             \
+    "manufacturing|clinic|hospital|school|university|college|academy|"       \
+    "agency|insurance|law|legal|dental|medical|pharmacy|bakery|restaurant|"  \
+    "cafe|farms|foundation|ventures|enterprises|builders|contractors|"       \
+    "logistics|freight|transport|shipping|press|publishing|brewing|"         \
+    "roasters|architects|foods|bank|software|analytics|health|care|"         \
+    "landscaping|plumbing|electrical|trucking|distribution|wholesale|"       \
+    "imports|exports|outfitters|dynamics|networks|pharma|biotech"
+
+
+/*
+ * "Hannah Becker from Brightwater Logistics", "this is Desmond, calling
+ * from Larkspur Architects": the organization a caller speaks for, named
+ * right after their name or "calling".  Only a name ending like an
+ * organization's: "Dana from Denver" and "back from Mercy Hospital" (no
+ * name before it) give nothing.
+ */
+void
+elaaoms_xo_rule_affiliation(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_clause_t *cl)
+{
+    size_t             i, k, end;
+    elaaoms_xo_buf_t   b;
+    const elaaoms_xo_sent_t *st = &cl->st;
+
+    for (i = 1; i + 1 < st->ntok; i++) {
+        if (!elaaoms_xo_match(st, i, "from|with", NULL)
+            || !(xo_is_name_word(st, i - 1, 0)
+                 || elaaoms_xo_match(st, i - 1, "calling", NULL)))
+        {
+            continue;
+        }
+
+        for (end = i + 1, k = 0;
+             k < 4 && end < st->ntok && !st->tok[end].punct
+             && (elaaoms_ascii_upper((unsigned char)
+                                     elaaoms_xo_tok_p(st, end)[0])
+                 || elaaoms_ascii_digit((unsigned char)
+                                        elaaoms_xo_tok_p(st, end)[0])
+                 || (k > 0 && elaaoms_xo_match(st, end, "&|and|of", NULL)));
+             end++, k++)
+        { /* void */ }
+
+        if (end < i + 3 || !elaaoms_xo_match(st, end - 1, XO_ORG_SUFFIXES,
+                                            NULL))
+        {
+            continue;
+        }
+
+        b = (elaaoms_xo_buf_t) { .len = 0 };
+        elaaoms_xo_puts(&b, "The caller works at ");
+        elaaoms_xo_put_words(&b, st, i + 1, end);
+        elaaoms_xo_puts(&b, ".");
+        elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, ELAAOMS_XO_IMP_PROFILE,
+                       ELAAOMS_XO_CONF_NAMED, 1);
+        return;
+    }
+}

@@ -241,6 +241,11 @@ void elaaoms_xo_rule_refs(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
 void elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_clause_t *cl);
 
+/* "Hannah Becker from Brightwater Logistics" -> "The caller works at
+ * Brightwater Logistics." */
+void elaaoms_xo_rule_affiliation(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_clause_t *cl);
+
 
 /* --- templates: preferences, feelings, calls (extract_offline_feelings.c) - */
 

@@ -2,7 +2,8 @@
  * lib/extract/extract_offline: what the agent said that is the caller's
  * to remember (an instruction, a promise with a day or at no charge, the
  * caller's own provider named, options the caller chose from) and the
- * caller revising a value or a day later in the call.  Each case is a
+ * caller revising a value or a day later in the call, and the
+ * organization a caller speaks for.  Each case is a
  * call, the memory it must give (a substring of one memory) and a
  * substring no memory may hold.
  */
@@ -113,6 +114,21 @@ static const said_case_t  cases[] = {
       "Agent: Okay.\n"
       "Caller: Actually, Tuesday is my day off.\n",
       "Mondays", NULL, NULL },
+
+    /* the organization named after the caller's name */
+    { "organization after the name",
+      "Caller: Hi Jess, Hannah Becker from Brightwater Logistics.\n",
+      "The caller works at Brightwater Logistics.", NULL,
+      "The caller said Hannah" },
+    { "organization after calling",
+      "Caller: Hi, it's Priya calling from Sunrise Dental about a bill.\n",
+      "The caller works at Sunrise Dental.", NULL, NULL },
+    { "a town is no organization",
+      "Caller: Hi, this is Dana from Denver.\n",
+      "Dana", NULL, "works at" },
+    { "a place visited is no organization",
+      "Caller: I just got back from Mercy Hospital.\n",
+      "Mercy Hospital", NULL, "works at" },
 };
 
 
