@@ -453,6 +453,9 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         /* "what does it run": a price */
         { "run", "it", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
         { "runs", "it", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
+        /* "what's the wall going to run him", "what will that run" */
+        { "run", "to", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
+        { "run", "that", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
         /* "what's she into": what the caller likes */
         { "into", NULL, ELAAOMS_QBIT(PREFERENCE) },
         /* "for a living" ("a" is no token) */
