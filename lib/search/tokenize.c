@@ -467,6 +467,9 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         /* "how is she holding up", "how's he taking it", "how was she
          * doing": how someone feels */
         { "up", "holding", ELAAOMS_QBIT(EMOTION) },
+        /* "how was the owner", "how were they on the phone" */
+        { "was", "how", ELAAOMS_QBIT(EMOTION) },
+        { "were", "how", ELAAOMS_QBIT(EMOTION) },
         { "taking", "he", ELAAOMS_QBIT(EMOTION) },
         { "taking", "she", ELAAOMS_QBIT(EMOTION) },
         { "taking", "they", ELAAOMS_QBIT(EMOTION) },
