@@ -232,6 +232,78 @@ elaaoms_search_cap_superseded(elaaoms_search_match_t *match, size_t m,
 
 
 /*
+ * "what hours should the caregiver be there now", "who's their contact
+ * currently": the question asks for the value as it stands, so among the
+ * matches the newer ranks a little higher, the newest by
+ * ELAAOMS_SEARCH_NOW_BONUS on the calibration's logit scale (0.05 of raw
+ * score, relevance.h): enough to order answers that score alike, too
+ * little to lift a weak match over a strong one.  The bonus changes the
+ * order, never the relevance, so the threshold is untouched.
+ */
+#define ELAAOMS_SEARCH_NOW_BONUS  4.0f
+#define ELAAOMS_SEARCH_LOGIT_MAX  30.0f
+
+static int
+elaaoms_search_asks_now(const char *query)
+{
+    elaaoms_tokenizer_t  tz;
+    elaaoms_token_t      tok;
+
+    if (query == NULL) {
+        return 0;
+    }
+
+    elaaoms_tokenizer_init(&tz, query, strlen(query));
+    while (elaaoms_tokenizer_next(&tz, &tok)) {
+        if (strcmp(tok.word, "now") == 0 || strcmp(tok.word, "currently") == 0
+            || strcmp(tok.word, "current") == 0
+            || strcmp(tok.word, "anymore") == 0
+            || strcmp(tok.word, "nowadays") == 0
+            || strcmp(tok.word, "latest") == 0
+            || strcmp(tok.word, "still") == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static void
+elaaoms_search_prefer_newer(elaaoms_search_match_t *match, size_t m)
+{
+    float    r;
+    size_t   i;
+    int64_t  oldest, newest;
+
+    oldest = newest = match[0].created;
+    for (i = 1; i < m; i++) {
+        oldest = match[i].created < oldest ? match[i].created : oldest;
+        newest = match[i].created > newest ? match[i].created : newest;
+    }
+
+    if (newest == oldest) {
+        return;
+    }
+
+    for (i = 0; i < m; i++) {
+        /* relevance saturates near 1: order on its logit instead */
+        r = match[i].rank;
+        r = r >= 1.0f ? ELAAOMS_SEARCH_LOGIT_MAX
+            : r <= 0.0f ? -ELAAOMS_SEARCH_LOGIT_MAX : logf(r / (1.0f - r));
+        if (r > ELAAOMS_SEARCH_LOGIT_MAX) {
+            r = ELAAOMS_SEARCH_LOGIT_MAX;
+        }
+
+        match[i].rank = r + ELAAOMS_SEARCH_NOW_BONUS
+                            * (float) (match[i].created - oldest)
+                            / (float) (newest - oldest);
+    }
+}
+
+
+/*
  * The first k matches in rank order at the front (k < m): a selection
  * into a sorted run, cheaper than sorting hundreds of matches for five
  */
@@ -388,6 +460,10 @@ elaaoms_search_select(const elaaoms_search_request_t *req,
     /* 5. rank */
 
     elaaoms_search_cap_superseded(s.match, m, &s);
+
+    if (m > 1 && elaaoms_search_asks_now(req->query)) {
+        elaaoms_search_prefer_newer(s.match, m);
+    }
 
     limit = req->limit;
     if (limit < 1 || limit > ELAAOMS_SEARCH_MAX_LIMIT) {

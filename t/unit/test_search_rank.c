@@ -1,5 +1,6 @@
 /*
- * search_rank: ranking (ties, superseded memories), limit, summary, the
+ * search_rank: ranking (ties, superseded memories, a question about
+ * "now"), limit, summary, the
  * answer's JSON and text edges, audit ids and the scratch space.
  * Visibility and filters: test_search_rank_visibility.c; relevance and
  * vectors: test_search_rank_relevance.c.
@@ -182,6 +183,59 @@ test_superseded(void)
         CHECK_STR_EQ(summary, "Found 2 memories, showing the most relevant "
                      "one. Most relevant: Prefers text messages now instead "
                      "of email (preference, 2025-11-17).");
+    }
+}
+
+
+/* "... now": among answers that score alike the newer comes first */
+static void
+test_asks_now(void)
+{
+    int                       k;
+    float                     rel_old, rel_new;
+    elaaoms_search_request_t  sr;
+    elaaoms_search_result_t   res;
+
+    static const spec_t  specs[] = {
+        { "n_old", "agent_support", "conv_a",
+          "Wants the aide there in the morning on weekdays",
+          1, 7, T0 - 30 * DAY, 0, NULL, 1 },
+        { "n_new", "agent_support", "conv_b",
+          "Wants the aide there in the afternoon on weekdays",
+          1, 6, T0, 0, NULL, 1 },
+        { "n_city", "agent_support", "conv_c", "Lives in Austin, Texas",
+          0, 5, T0 + DAY, 0, NULL, 1 },
+    };
+
+    reset();
+    for (k = 0; k < 3; k++) {
+        add(&specs[k]);
+    }
+
+    sr = request("when does she want the aide there");
+    sr.threshold = 0;
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(pos(&res, "n_old"), 0);
+    CHECK_INT_EQ(pos(&res, "n_new"), 1);
+    rel_old = res.relevance[0];
+    rel_new = res.relevance[1];
+    CHECK(rel_old >= rel_new);
+
+    sr = request("when does she want the aide there "
+                 "now");
+    sr.threshold = 0;
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(pos(&res, "n_new"), 0);
+    CHECK_INT_EQ(pos(&res, "n_old"), 1);
+
+    /* the order changes, the relevance does not; the newest record, a
+     * weak match, stays last */
+    CHECK(res.count == 3 && res.relevance[0] == rel_new
+          && res.relevance[1] == rel_old);
+    CHECK_INT_EQ(pos(&res, "n_city"), 2);
+
+    if (verbose) {
+        fprintf(stderr, "now: old %.7f new %.7f\n", rel_old, rel_new);
     }
 }
 
@@ -444,6 +498,7 @@ main(void)
 
     test_ranking_ties();
     test_superseded();
+    test_asks_now();
     test_empty_and_json();
     test_text_edges();
     test_audit_ids_and_scratch();
