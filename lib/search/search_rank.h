@@ -40,7 +40,10 @@
  *      ranks after a current memory of the answer it is linked with
  *      (memory_dedup.h links both sides of a conflict) even when it
  *      scores higher: "Lives in Austin" never comes before "Moved to
- *      Denver".  Links are followed one step.
+ *      Denver".  Links are followed one step.  A question about now
+ *      ("... now", "currently", "still", "anymore", "latest") ranks the
+ *      newer of answers that score alike first (search_rank.c:
+ *      ELAAOMS_SEARCH_NOW_BONUS); the relevance itself is unchanged.
  *   6. the limit.
  *
  * Cost: one pass to decide visibility, relevance.h's two passes, a sort
