@@ -843,7 +843,9 @@ elaaoms_extract_offline(const char *transcript_text,
 const char *
 elaaoms_extract_offline_limits(void)
 {
-    return "offline extractor: English rules over the caller's lines only; "
+    return "offline extractor: English rules over the caller's lines, and "
+           "over the agent's only for what it did, offered, quoted, noted "
+           "or told the caller to do; "
            "every statement kept in the caller's words in the third person, "
            "no coreference, negation only by \"not\", \"never\", \"no\" "
            "or \"n't\" in the two words before, no sarcasm or "
