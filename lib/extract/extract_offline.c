@@ -15,8 +15,9 @@
  * extract_offline_internal.h), and the public entry point.  The rules
  * are in extract_offline_facts.c (references, names),
  * extract_offline_feelings.c (preference, feeling and repeat-call
- * templates), extract_offline_statement.c (clauses, fillers, the
- * caller's statement in the third person), extract_offline_question.c
+ * templates), extract_offline_clause.c (clauses, fillers),
+ * extract_offline_statement.c (the caller's statement in the third
+ * person), extract_offline_question.c
  * (answers read with the agent's question, a "yes" to it),
  * extract_offline_agent.c (what the agent did, promised or quoted),
  * extract_offline_advice.c (what the agent told the caller to do, the

@@ -309,6 +309,13 @@ int elaaoms_xo_asked(const elaaoms_xo_ctx_t *cx);
 /* the sentence only says yes: "Yes.", "That works.", "Sounds good." */
 int elaaoms_xo_affirmation(const elaaoms_xo_sent_t *st);
 
+/* word i is one of list's (not punctuation) */
+int elaaoms_xo_word_in(const elaaoms_xo_sent_t *st, size_t i,
+    const char **list);
+
+/* a capitalized word that may be a name ("Sam"), not "I" */
+int elaaoms_xo_capitalized(const elaaoms_xo_sent_t *st, size_t i);
+
 /* a word that says something (not a function, filler or courtesy word) */
 int elaaoms_xo_is_content(const elaaoms_xo_sent_t *st, size_t i);
 
