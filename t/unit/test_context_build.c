@@ -1007,10 +1007,57 @@ issues(void)
 }
 
 
+/* the agent's greeting (NULL: the default for the language) -> the first
+ * message for a caller whose name is known */
+static const struct {
+    const char  *greeting;
+    const char  *language;
+    const char  *want;
+} named[] = {
+    { "Hi, thanks for calling Acme. How can I help you today?", NULL,
+      "Hi Maria, thanks for calling Acme. How can I help you today?" },
+    { NULL, "en-US", "Hello Maria! How can I help you today?" },
+    { "Hey there, Acme here!", NULL, "Hey Maria, Acme here!" },
+    { "Good morning, this is Acme.", NULL,
+      "Good morning Maria, this is Acme." },
+    { "Thanks for calling Acme!", NULL, "Hi Maria! Thanks for calling Acme!" },
+};
+
+
+/* the caller's one open issue -> the first message that asks about it */
+static const struct {
+    const char  *id;
+    const char  *issue;
+    const char  *want;
+} issue_opens[] = {
+    { "i1",
+      "Reported that their grinder stopped working. Wants a replacement.",
+      "Welcome back! Last time we spoke about this: you reported that your "
+      "grinder stopped working \xe2\x80\x94 is that why you're calling?" },
+    { "i2",
+      "Caller was charged twice for the March invoice and they want a "
+      "refund.",
+      "Welcome back! Last time we spoke about this: you were charged twice "
+      "for the March invoice and you want a refund \xe2\x80\x94 is that why "
+      "you're calling?" },
+    /* a description of the caller stays; the agent who speaks is "we" */
+    { "i4",
+      "Because the caller is a long-time customer, the agent offered a "
+      "loyalty credit of $15 a month.",
+      "Welcome back! Last time we spoke about this: because you are a "
+      "long-time customer, we offered a loyalty credit of $15 a month "
+      "\xe2\x80\x94 is that why you're calling?" },
+    { "i5", "Customer says the agent is late.",
+      "Welcome back! Last time we spoke about this: you say we are late "
+      "\xe2\x80\x94 is that why you're calling?" },
+};
+
+
 static void
 greetings(void)
 {
     char                      msg[ELAAOMS_FIRST_MESSAGE_MAX + 1];
+    size_t                    k;
     recs_t                    rs;
     elaaoms_context_t         ctx;
     elaaoms_context_input_t   in;
@@ -1022,68 +1069,25 @@ greetings(void)
     input(&in, "agent_support", 1, T0, T0);
     CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
 
-    elaaoms_first_message_template(&ctx,
-        "Hi, thanks for calling Acme. How can I help you today?", NULL, msg,
-        sizeof(msg));
-    CHECK_STR_EQ(msg, "Hi Maria, thanks for calling Acme. How can I help you "
-                 "today?");
-    elaaoms_first_message_template(&ctx, NULL, "en-US", msg, sizeof(msg));
-    CHECK_STR_EQ(msg, "Hello Maria! How can I help you today?");
-    elaaoms_first_message_template(&ctx, "Hey there, Acme here!", NULL, msg,
-                                   sizeof(msg));
-    CHECK_STR_EQ(msg, "Hey Maria, Acme here!");
-    elaaoms_first_message_template(&ctx, "Good morning, this is Acme.", NULL,
-                                   msg, sizeof(msg));
-    CHECK_STR_EQ(msg, "Good morning Maria, this is Acme.");
-    elaaoms_first_message_template(&ctx, "Thanks for calling Acme!", NULL, msg,
-                                   sizeof(msg));
-    CHECK_STR_EQ(msg, "Hi Maria! Thanks for calling Acme!");
-    elaaoms_context_free(&ctx);
-
-    /* issues phrased in several ways, without a name */
-    recs_free(&rs);
-    add(&rs, "i1", "acme", "+14155550123", "conv_1", "agent_support",
-        ELAAOMS_MEM_ISSUE, 8, T0,
-        "Reported that their grinder stopped working. Wants a replacement.");
-    CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
-    elaaoms_first_message_template(&ctx, NULL, NULL, msg, sizeof(msg));
-    CHECK_STR_EQ(msg, "Welcome back! Last time we spoke about this: you "
-                 "reported that your grinder stopped working \xe2\x80\x94 "
-                 "is that why you're calling?");
+    for (k = 0; k < sizeof(named) / sizeof(named[0]); k++) {
+        elaaoms_first_message_template(&ctx, named[k].greeting,
+                                       named[k].language, msg, sizeof(msg));
+        CHECK_STR_EQ(msg, named[k].want);
+    }
     elaaoms_context_free(&ctx);
     recs_free(&rs);
 
-    add(&rs, "i2", "acme", "+14155550123", "conv_1", "agent_support",
-        ELAAOMS_MEM_ISSUE, 8, T0, "Caller was charged twice for the March "
-        "invoice and they want a refund.");
-    CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
-    elaaoms_first_message_template(&ctx, NULL, NULL, msg, sizeof(msg));
-    CHECK_STR_EQ(msg, "Welcome back! Last time we spoke about this: you were "
-                 "charged twice for the March invoice and you want a refund "
-                 "\xe2\x80\x94 is that why you're calling?");
-    elaaoms_context_free(&ctx);
-    recs_free(&rs);
-
-    /* a description of the caller stays; the agent who speaks is "we" */
-    add(&rs, "i4", "acme", "+14155550123", "conv_1", "agent_support",
-        ELAAOMS_MEM_ISSUE, 8, T0, "Because the caller is a long-time "
-        "customer, the agent offered a loyalty credit of $15 a month.");
-    CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
-    elaaoms_first_message_template(&ctx, NULL, NULL, msg, sizeof(msg));
-    CHECK_STR_EQ(msg, "Welcome back! Last time we spoke about this: because "
-                 "you are a long-time customer, we offered a loyalty credit "
-                 "of $15 a month \xe2\x80\x94 is that why you're calling?");
-    elaaoms_context_free(&ctx);
-    recs_free(&rs);
-
-    add(&rs, "i5", "acme", "+14155550123", "conv_1", "agent_support",
-        ELAAOMS_MEM_ISSUE, 8, T0, "Customer says the agent is late.");
-    CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
-    elaaoms_first_message_template(&ctx, NULL, NULL, msg, sizeof(msg));
-    CHECK_STR_EQ(msg, "Welcome back! Last time we spoke about this: you say "
-                 "we are late \xe2\x80\x94 is that why you're calling?");
-    elaaoms_context_free(&ctx);
-    recs_free(&rs);
+    /* issues phrased in several ways, without a name; the agent is "we" */
+    for (k = 0; k < sizeof(issue_opens) / sizeof(issue_opens[0]); k++) {
+        add(&rs, issue_opens[k].id, "acme", "+14155550123", "conv_1",
+            "agent_support", ELAAOMS_MEM_ISSUE, 8, T0,
+            issue_opens[k].issue);
+        CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
+        elaaoms_first_message_template(&ctx, NULL, NULL, msg, sizeof(msg));
+        CHECK_STR_EQ(msg, issue_opens[k].want);
+        elaaoms_context_free(&ctx);
+        recs_free(&rs);
+    }
 
     /* a very long issue is cut on a word, within 300 bytes */
     {
