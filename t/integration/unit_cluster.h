@@ -32,6 +32,11 @@
 #define UNIT_CLUSTER_PASSWORD  "cluster test secret"
 #define UNIT_CLUSTER_SCRIPT    "scripts/redis-cluster.sh"
 
+/* seconds a cluster test may run (they take well under 30) */
+#ifndef UNIT_CLUSTER_DEADLINE
+#define UNIT_CLUSTER_DEADLINE  300
+#endif
+
 /* the script's exit status when redis-server has no cluster support */
 #define UNIT_CLUSTER_SKIP      77
 
@@ -243,6 +248,14 @@ static int
 cluster_begin(int *status)
 {
     int  rc;
+
+    /*
+     * a run that hangs (a node that never answers, ports taken by a
+     * concurrent run) fails when the alarm's default action ends it,
+     * instead of holding "make unit" forever; the watchdog then stops
+     * the cluster
+     */
+    alarm(UNIT_CLUSTER_DEADLINE);
 
     rc = start_cluster();
     if (rc == 0) {
