@@ -41,7 +41,7 @@
     "vet|veterinarian|doctor|dentist|physician|pediatrician|surgeon|"       \
     "pharmacist|therapist|lawyer|attorney|accountant|landlord|manager|"     \
     "broker|advisor|adviser|mechanic|contractor|plumber|electrician|"       \
-    "cardiologist|dermatologist|optometrist|dermatologist|midwife|"         \
+    "cardiologist|dermatologist|optometrist|midwife|"         \
     "caseworker|banker|realtor|agent|sponsor|coach|teacher|contact"
 
 
@@ -79,8 +79,10 @@ elaaoms_xo_agent_advice(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
         v += elaaoms_xo_match(st, v, "do not", NULL) ? 2 : 1;
     }
 
-    /* "for tonight" before the verb is the when, not the verb */
-    /* after "don't" any verb: "Don't touch the breaker panel" */
+    /*
+     * after "don't" any verb ("Don't touch the breaker panel"); "for"
+     * right before the word makes it no instruction ("for use at home")
+     */
     if (v >= to || st->tok[v].punct
         || (!no && !elaaoms_xo_match(st, v, XO_ADVICE_VERBS, NULL))
         || (v > 0 && elaaoms_xo_match(st, v - 1, "for", NULL))
