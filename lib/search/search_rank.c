@@ -235,10 +235,11 @@ elaaoms_search_cap_superseded(elaaoms_search_match_t *match, size_t m,
  * "what hours should the caregiver be there now", "who's their contact
  * currently": the question asks for the value as it stands, so among the
  * matches the newer ranks a little higher, the newest by
- * ELAAOMS_SEARCH_NOW_BONUS on the calibration's logit scale (0.05 of raw
- * score, relevance.h): enough to order answers that score alike, too
- * little to lift a weak match over a strong one.  The bonus changes the
- * order, never the relevance, so the threshold is untouched.
+ * ELAAOMS_SEARCH_NOW_BONUS on the calibration's logit scale (4 is 0.2 of
+ * raw score, relevance.h's slope being 20; 1, or 0.05, fixed no stale
+ * answer of the tuning half): enough to order answers that score alike,
+ * too little to lift a weak match over a strong one.  The bonus changes
+ * the order, never the relevance, so the threshold is untouched.
  */
 #define ELAAOMS_SEARCH_NOW_BONUS  4.0f
 #define ELAAOMS_SEARCH_LOGIT_MAX  30.0f
