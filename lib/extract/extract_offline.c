@@ -23,7 +23,8 @@
  * extract_offline_advice.c (what the agent told the caller to do, the
  * caller's people the agent named),
  * extract_offline_revise.c (the caller taking back, restating or
- * changing what the call holds) and extract_offline_cues.c (the type and
+ * changing what the call holds), extract_offline_person.c (who "she"
+ * and "he" are) and extract_offline_cues.c (the type and
  * importance table).
  */
 
@@ -784,6 +785,7 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
             elaaoms_xo_rule_templates(cx, &cl);
             elaaoms_xo_rule_emotions(cx, &cl.st);
             elaaoms_xo_rule_statement(cx, &cl);
+            elaaoms_xo_note_person(cx, &cl.st);
         }
     }
 }
@@ -848,7 +850,8 @@ elaaoms_extract_offline_limits(void)
            "over the agent's only for what it did, offered, quoted, noted "
            "or told the caller to do; "
            "every statement kept in the caller's words in the third person, "
-           "no coreference, negation only by \"not\", \"never\", \"no\" "
+           "coreference only for a \"she\" or \"he\" opening a clause, "
+           "negation only by \"not\", \"never\", \"no\" "
            "or \"n't\" in the two words before, no sarcasm or "
            "hypotheticals; at most 96 words a sentence, 32 references and "
            "128 memories a call";

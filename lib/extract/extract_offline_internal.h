@@ -112,10 +112,20 @@ typedef struct {
     const char                 *question;
     size_t                      question_len;
 
+    /* the person or pet the caller last named as theirs ("wife",
+     * "beagle Pudding") and which pronoun fits it, for "she"/"he" */
+    char                        person[48];
+    int                         person_kind;    /* ELAAOMS_XO_PERSON_* */
+
     /* the clause being read: templates' contents, space-separated */
     char                        kept[ELAAOMS_XO_KEPT_MAX + 1];
     size_t                      kept_len;
 } elaaoms_xo_ctx_t;
+
+/* what "she" or "he" may stand for */
+#define ELAAOMS_XO_PERSON_SHE     1
+#define ELAAOMS_XO_PERSON_HE      2
+#define ELAAOMS_XO_PERSON_EITHER  3
 
 /* one clause as the rules see it */
 typedef struct {
@@ -353,6 +363,21 @@ void elaaoms_xo_revise_day(elaaoms_xo_ctx_t *cx,
 /* the caller's yes to the offer just made: ", and the caller agreed" */
 void elaaoms_xo_revise_offer(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_line_t *ln);
+
+
+/* --- who "she" and "he" are (extract_offline_person.c) -------------------- */
+
+/* "my wife", "my beagle Pudding" in the clause: the latest is remembered */
+void elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st);
+
+/*
+ * A clause opening with "she"/"he" ("she's", "he'll" ...) that the
+ * remembered person fits: puts "The caller's wife is " (the verb of a
+ * contraction spelled out), sets *from to the word after the pronoun and
+ * returns 1; 0 and nothing put otherwise
+ */
+int elaaoms_xo_put_person(elaaoms_xo_buf_t *b, const elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_sent_t *st, size_t *from);
 
 
 /* --- what the agent did or offered (extract_offline_agent.c) ------------- */

@@ -879,6 +879,10 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         elaaoms_xo_puts(&b, "The caller was ");
         xo_put_lowered(&b, st, 0);
 
+    } else if (elaaoms_xo_put_person(&b, cx, st, &start)) {
+        /* "She's eleven" after "my beagle Pudding" */
+        xo_put_lowered(&b, st, start);
+
     } else {
         elaaoms_xo_puts(&b, "The caller said ");
         xo_put_lowered(&b, st, 0);

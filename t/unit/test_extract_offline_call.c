@@ -1,11 +1,12 @@
 /*
- * lib/extract/extract_offline: what the agent said that is the caller's
- * to remember (an instruction, a promise with a day or at no charge, the
- * caller's own provider named, options the caller chose from) and the
- * caller revising a value or a day later in the call, and the
- * organization a caller speaks for.  Each case is a
- * call, the memory it must give (a substring of one memory) and a
- * substring no memory may hold.
+ * lib/extract/extract_offline: rules that read more of the call than the
+ * sentence they keep -- what the agent said that is the caller's to
+ * remember (an instruction, a promise with a day or at no charge, the
+ * caller's own provider named, options the caller chose from), the caller
+ * revising a value or a day later in the call, the organization a caller
+ * speaks for, and who "she" and "he" are.  Each case is a call, the
+ * memory it must give (a substring of one memory) and a substring no
+ * memory may hold.
  */
 
 #include <stdio.h>
@@ -129,6 +130,32 @@ static const said_case_t  cases[] = {
     { "a place visited is no organization",
       "Caller: I just got back from Mercy Hospital.\n",
       "Mercy Hospital", NULL, "works at" },
+
+    /* "she" and "he": the person or pet the caller last named */
+    { "she after a named pet",
+      "Caller: My beagle Pudding ate a bar of chocolate. She's eleven and "
+      "she has a heart murmur.\n",
+      "The caller's beagle Pudding is eleven", NULL, "The caller said she" },
+    { "he after a relation, with a contraction of has",
+      "Caller: I'm calling about care for my father. He's got Parkinson's "
+      "and he's fallen twice.\n",
+      "The caller's father has got Parkinson's", NULL, NULL },
+    { "a possessive name is the person",
+      "Caller: I need to move my daughter Ava's checkup. She's allergic to "
+      "amoxicillin.\n",
+      "The caller's daughter Ava is allergic to amoxicillin", NULL,
+      "Ava's is" },
+    { "she never stands for a husband",
+      "Caller: My husband handles the bills. She said the invoice was "
+      "wrong.\n",
+      "The caller said she said", NULL, "husband said" },
+    { "a clause opened by a filler, then she",
+      "Caller: My wife booked it and I think she paid twice.\n",
+      "The caller's wife paid twice", NULL, NULL },
+    { "a pronoun inside a clause stays",
+      "Caller: The bill is wrong because she never ordered the upgrade, "
+      "my wife I mean.\n",
+      NULL, NULL, "wife never ordered" },
 };
 
 
@@ -182,5 +209,5 @@ main(void)
         elaaoms_extracted_free(&l);
     }
 
-    return UNIT_DONE("extract_offline_agent_said");
+    return UNIT_DONE("extract_offline_call");
 }

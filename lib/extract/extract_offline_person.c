@@ -1,0 +1,167 @@
+/*
+ * Who "she" and "he" are in the caller's statements: the person or pet
+ * the caller last named as theirs in this call ("my wife", "my beagle
+ * Pudding", "my husband Teodor"), when the pronoun can stand for it.
+ *
+ *   "My beagle Pudding ate a bar of chocolate. She's eleven and she has
+ *    a heart murmur."  ->  The caller's beagle Pudding is eleven and she
+ *                          has a heart murmur.
+ *
+ * Only a pronoun that opens a clause is read this way, and only with an
+ * antecedent of a fitting kind: "she" for a wife, a daughter or a pet,
+ * never for a husband.  Anything else stays "The caller said she ...".
+ */
+
+#include <string.h>
+#include <strings.h>
+
+#include "extract/extract_offline_internal.h"
+#include "util/ascii.h"
+
+
+/* "she" can stand for these */
+#define XO_PERSON_FEMALE                                                     \
+    "wife|mother|mom|mum|daughter|sister|girlfriend|grandmother|grandma|"   \
+    "granny|aunt|niece|fiancee|stepmother|stepdaughter|mother-in-law|"      \
+    "daughter-in-law|sister-in-law|granddaughter"
+
+/* "he" can stand for these */
+#define XO_PERSON_MALE                                                       \
+    "husband|father|dad|son|brother|boyfriend|grandfather|grandpa|uncle|"   \
+    "nephew|fiance|stepfather|stepson|father-in-law|son-in-law|"            \
+    "brother-in-law|grandson"
+
+/* either: children, partners and pets, named or not */
+#define XO_PERSON_EITHER                                                     \
+    "kid|child|baby|toddler|teen|teenager|partner|spouse|dog|cat|puppy|"     \
+    "kitten|pet|horse|bird|parrot|rabbit|bunny|hamster"
+
+
+void
+elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    int           kind;
+    size_t        i, noun, end, n;
+    const char   *from, *to;
+
+    for (i = 0; i + 1 < st->ntok; i++) {
+        if (!elaaoms_xo_match(st, i, "my|our", NULL)) {
+            continue;
+        }
+
+        /* "my wife", "my little girl's dog" is no person of this kind */
+        noun = i + 1;
+        if (noun + 1 < st->ntok
+            && elaaoms_xo_match(st, noun, "little|older|younger|oldest|"
+                                          "youngest|elderly|old|new|"
+                                          "teenage|late", NULL))
+        {
+            noun++;
+        }
+
+        if (st->tok[noun].punct) {
+            continue;
+        }
+
+        kind = elaaoms_xo_match(st, noun, XO_PERSON_FEMALE, NULL)
+               ? ELAAOMS_XO_PERSON_SHE
+               : elaaoms_xo_match(st, noun, XO_PERSON_MALE, NULL)
+               ? ELAAOMS_XO_PERSON_HE
+               : elaaoms_xo_match(st, noun, XO_PERSON_EITHER, NULL)
+               ? ELAAOMS_XO_PERSON_EITHER : 0;
+
+        /* "my beagle Pudding": any word, when a name follows it */
+        end = noun + 1;
+        if (end < st->ntok && elaaoms_xo_capitalized(st, end)) {
+            end++;
+            if (kind == 0) {
+                kind = ELAAOMS_XO_PERSON_EITHER;
+            }
+        }
+
+        if (kind == 0) {
+            continue;
+        }
+
+        from = elaaoms_xo_tok_p(st, noun);
+        to = elaaoms_xo_tok_p(st, end - 1) + st->tok[end - 1].len;
+
+        /* "my daughter Ava's checkup": the person is "daughter Ava" */
+        if (to - from > 2 && to[-2] == '\''
+            && (to[-1] == 's' || to[-1] == 'S'))
+        {
+            to -= 2;
+        }
+        n = (size_t) (to - from);
+        if (n >= sizeof(cx->person)) {
+            continue;
+        }
+
+        memcpy(cx->person, from, n);
+        cx->person[n] = '\0';
+        cx->person_kind = kind;
+    }
+}
+
+
+int
+elaaoms_xo_put_person(elaaoms_xo_buf_t *b, const elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_sent_t *st, size_t *from)
+{
+    static const char  *verbs[][2] = {
+        { "'s", " is" }, { "'d", " would" }, { "'ll", " will" },
+        { "", "" }
+    };
+    int          she;
+    size_t       k, len;
+    const char  *w, *tail;
+
+    if (cx->person_kind == 0 || st->ntok < 2 || st->tok[0].punct) {
+        return 0;
+    }
+
+    w = elaaoms_xo_tok_p(st, 0);
+    len = st->tok[0].len;
+
+    if (len >= 3 && strncasecmp(w, "she", 3) == 0) {
+        she = 1;
+        tail = w + 3;
+    } else if (len >= 2 && strncasecmp(w, "he", 2) == 0) {
+        she = 0;
+        tail = w + 2;
+    } else {
+        return 0;
+    }
+
+    for (k = 0; verbs[k][1][0] || verbs[k][0][0]; k++) {
+        if ((size_t) (w + len - tail) == strlen(verbs[k][0])
+            && strncasecmp(tail, verbs[k][0], strlen(verbs[k][0])) == 0)
+        {
+            break;
+        }
+    }
+    if (!verbs[k][0][0] && tail != w + len) {
+        return 0;                       /* "shed", "help", "heard" */
+    }
+
+    if (cx->person_kind
+        != (she ? ELAAOMS_XO_PERSON_SHE : ELAAOMS_XO_PERSON_HE)
+        && cx->person_kind != ELAAOMS_XO_PERSON_EITHER)
+    {
+        return 0;
+    }
+
+    elaaoms_xo_puts(b, "The caller's ");
+    elaaoms_xo_puts(b, cx->person);
+
+    /* "he's got", "she's been": "has" */
+    elaaoms_xo_puts(b, k == 0 && elaaoms_xo_match(st, 1, "got|gotten|been|had|"
+                                                         "gone|done|seen|"
+                                                         "taken|lost|fallen",
+                                                  NULL)
+                       ? " has" : verbs[k][1]);
+    elaaoms_xo_puts(b, " ");
+    *from = 1;
+
+    return 1;
+}
