@@ -74,8 +74,10 @@ static const struct {
     /* "Our irrigation tech will be out tomorrow": the company's people */
     { "our _ will", "The agent said:", NULL, 0, 0, 1, 0 },
     { "our _ _ will", "The agent said:", NULL, 0, 0, 1, 0 },
-    /* "Estimated restoration is 11 pm" */
-    { "estimated|expected", "The agent estimated", NULL, 0, 1, 0, 0 },
+    /* "Estimated restoration is 11 pm", "Crews estimate restoration by
+     * 3 pm", "we expect it back on by 6" */
+    { "estimated|expected|estimate|estimates|expect|expects|eta",
+      "The agent estimated", NULL, 0, 1, 0, 0 },
     /* "You have coverage through 2027" */
     { "you have", "The caller has", NULL, 0, 1, 0, 0 },
     { "you've", "The caller has", NULL, 0, 1, 0, 0 },

@@ -76,6 +76,16 @@ static const said_case_t  cases[] = {
       "it ships today.\n",
       "$64", "ships today", NULL },
 
+    /* an estimate the agent gives, with its time */
+    { "estimate with a time",
+      "Caller: My power's been out since six.\n"
+      "Agent: Crews estimate restoration by 3 pm.\n",
+      "The agent estimated restoration by 3 pm", NULL, NULL },
+    { "an estimate without a value is nothing",
+      "Caller: My power's been out since six.\n"
+      "Agent: I'd expect it soon.\n",
+      NULL, NULL, "estimated" },
+
     /* the caller's own people, named by the agent */
     { "provider named after a comma",
       "Caller: She's limping.\n"
