@@ -268,10 +268,6 @@ elaaoms_xo_revise_restatement(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     if (!number || cx->raw.n == 0) {
         return 0;
     }
-    it = &cx->raw.items[cx->raw.n - 1];
-    if (strcmp(it->source_quote, cx->quote) != 0) {
-        return 0;
-    }
 
     /* the value as said, from its first word */
     memset(&b, 0, sizeof(b));
@@ -283,6 +279,14 @@ elaaoms_xo_revise_restatement(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     }
     vlen = b.len;
     b.s[vlen] = '\0';
+
+    it = &cx->raw.items[cx->raw.n - 1];
+    if (strcmp(it->source_quote, cx->quote) != 0) {
+        /* "I can do $2,600." "Okay, book it. $2,600.": the agent's
+         * value said back is no memory of its own */
+        return vlen > 0 && !b.full && strcasestr(it->content, b.s) != NULL;
+    }
+
     if (vlen == 0 || b.full || strcasestr(it->content, b.s) != NULL) {
         return 1;                       /* nothing new: said once is enough */
     }

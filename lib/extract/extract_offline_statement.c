@@ -861,6 +861,24 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
                || (elaaoms_xo_match(st, 0, "please", NULL) && st->ntok > 1))
     {
         start = elaaoms_xo_match(st, 0, "please|just", NULL) ? 1 : 0;
+
+        /*
+         * "please note that", "do it too": only a word pointing back
+         * after the verb says nothing ("text me" says how)
+         */
+        for (i = start + 1; i < st->ntok; i++) {
+            if (!st->tok[i].punct
+                && !elaaoms_xo_match(st, i, "that|it|this|those|these|"
+                                            "please|too|also|down|then",
+                                     NULL))
+            {
+                break;
+            }
+        }
+        if (i == st->ntok) {
+            return;
+        }
+
         elaaoms_xo_puts(&b, "The caller asked the company to ");
         xo_put_lowered(&b, st, start);
 

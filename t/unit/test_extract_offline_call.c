@@ -108,6 +108,20 @@ static const said_case_t  cases[] = {
       "Caller: In-house, please.\n",
       "the caller chose in-house", "three-month plan", NULL },
 
+    /* a request that only points back, and a value said back */
+    { "a request pointing back says nothing",
+      "Caller: I'm traveling with my service dog. Please note that.\n",
+      "service dog", NULL, "to note that" },
+    { "the agent's price said back joins nothing",
+      "Caller: How much for the move?\n"
+      "Agent: I can do $2,600 if you book by Friday.\n"
+      "Caller: Okay, book it. $2,600.\n",
+      "$2,600 if the caller book by Friday, and the caller agreed", NULL,
+      "The caller said 2,600" },
+    { "a channel verb keeps its pronoun",
+      "Caller: Actually, just text me.\n",
+      "The caller asked the company to text them", NULL, NULL },
+
     /* the caller revising a value, then a day */
     { "weight corrected with a pronoun and an aside",
       "Agent: How much does she weigh?\n"
