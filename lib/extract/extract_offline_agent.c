@@ -24,6 +24,7 @@
  */
 
 #include <string.h>
+#include <strings.h>
 
 #include "extract/extract_offline_internal.h"
 #include "extract/memory_rules.h"
@@ -195,6 +196,30 @@ elaaoms_xo_agent_past(const elaaoms_xo_sent_t *st, size_t i)
     }
 
     return elaaoms_xo_in_list(st, i, irregular);
+}
+
+
+/* word i is a clock time: "4:15", "9am", "10 pm" */
+static int
+elaaoms_xo_agent_clock(const elaaoms_xo_sent_t *st, size_t i)
+{
+    const char  *w;
+    size_t       n;
+
+    if (i >= st->ntok || !elaaoms_xo_match(st, i, "#", NULL)) {
+        return 0;
+    }
+
+    w = elaaoms_xo_tok_p(st, i);
+    n = st->tok[i].len;
+
+    return (n > 2 && (strncasecmp(w + n - 2, "am", 2) == 0
+                      || strncasecmp(w + n - 2, "pm", 2) == 0))
+           || elaaoms_xo_match(st, i + 1, "am|pm|a.m.|p.m.", NULL)
+           || (i + 2 < st->ntok && elaaoms_xo_is_punct(st, i + 1)
+               && *elaaoms_xo_tok_p(st, i + 1) == ':'
+               && elaaoms_xo_tok_p(st, i + 1) == w + n
+               && elaaoms_xo_match(st, i + 2, "#", NULL));
 }
 
 
@@ -658,8 +683,8 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
 
             /*
              * "I have the 19th at 3:30": a slot offered, when a day or a
-             * time follows; "we have just applied": done; "we have 3
-             * technicians": no offer
+             * time follows ("We have 4:15 with Dr. Chen"); "we have just
+             * applied": done; "we have 3 technicians": no offer
              */
             if (!elaaoms_xo_agent_rules[r].past
                 && elaaoms_xo_match(st, (size_t) at, "i|we|i've|we've have|got",
@@ -673,7 +698,8 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
                                                  "tomorrow|today|tonight",
                                         NULL) < 0
                         && elaaoms_xo_find(st, end, "at|the|on #", NULL)
-                           < 0)))
+                           < 0
+                        && !elaaoms_xo_agent_clock(st, end))))
             {
                 continue;
             }

@@ -579,7 +579,9 @@ elaaoms_xo_revise_offer(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
              || elaaoms_xo_find(&st, 0, "let's|lets do|book it|that", NULL)
                 >= 0
              || elaaoms_xo_find(&st, 0, "book|do it|that", NULL) >= 0
-             || elaaoms_xo_find(&st, 0, "go ahead", NULL) >= 0))
+             || elaaoms_xo_find(&st, 0, "go ahead", NULL) >= 0
+             || elaaoms_xo_find(&st, 0, "i'll|ill take it|that|them|one",
+                                NULL) >= 0))
     {
         return;
     }

@@ -76,6 +76,18 @@ static const said_case_t  cases[] = {
       "it ships today.\n",
       "$64", "ships today", NULL },
 
+    /* a slot given as a clock time, and "I'll take it" */
+    { "slot as a clock time, taken",
+      "Caller: I'd like to see someone today.\n"
+      "Agent: We have 4:15 with Dr. Chen.\n"
+      "Caller: I'll take it.\n",
+      "The agent offered 4:15 with Dr. Chen, and the caller agreed", NULL,
+      NULL },
+    { "a count is no slot",
+      "Caller: How many people work there?\n"
+      "Agent: We have 3 technicians on staff.\n",
+      NULL, NULL, "offered" },
+
     /* an estimate the agent gives, with its time */
     { "estimate with a time",
       "Caller: My power's been out since six.\n"
