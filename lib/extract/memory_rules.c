@@ -25,6 +25,7 @@ static const char  *elaaoms_rules_health_terms[] = {
     /* medical needs */
     "asthma*", "inhaler*", "diabet*", "insulin", "hypoglyc*", "epilep*",
     "seizure disorder*", "has seizures", "prone to seizures",
+    "had seizure", "has seizure", "have seizure", "seizure last*",
     "heart condition*", "heart attack*", "pacemaker*", "had stroke",
     "after stroke", "mild stroke", "minor stroke", "major stroke",
     "suffered stroke", "stroke survivor*", "seizures", "dialysis", "chemo*", "cancer", "blood thinner*",
@@ -63,7 +64,10 @@ static const char  *elaaoms_rules_health_terms[] = {
     "rotator cuff*", "pulled muscle*", "herniated", "slipped disc",
     "hurt * shoulder", "hurt * back", "hurt * knee", "hurt * neck",
     "hurt * ankle", "hurt * wrist", "hurt * hip", "hurt * leg",
-    "hurt * arm", "hurt * foot",
+    "hurt * arm", "hurt * foot", "fell off * ladder", "fell off * roof",
+    "fell from * ladder", "fell from * roof", "fell down * stairs",
+    "fell down * steps", "slipped and fell", "tripped and fell",
+    "fall risk",
 
     /* accessibility needs */
     "disabilit*", "handicap*", "wheelchair*", "uses walker",

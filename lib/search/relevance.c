@@ -12,6 +12,7 @@
 #include "search/lexicon.h"
 #include "search/relevance.h"
 #include "search/relevance_internal.h"
+#include "search/wordvec.h"
 #include "search/tokenize.h"
 
 
@@ -55,7 +56,8 @@ elaaoms_sense_masks_meet(const elaaoms_sense_mask_t *a,
 size_t
 elaaoms_relevance_scratch_size(size_t n)
 {
-    return (n ? n : 1) * sizeof(elaaoms_cand_stats_t);
+    /* the candidates' counts, then their word vectors' cosines */
+    return (n ? n : 1) * (sizeof(elaaoms_cand_stats_t) + sizeof(float));
 }
 
 
@@ -322,6 +324,24 @@ elaaoms_relevance_idf(elaaoms_query_term_t *terms, size_t nterms, size_t n,
 }
 
 
+int
+elaaoms_relevance_type_missed(const elaaoms_query_term_t *terms,
+    size_t nterms, const elaaoms_cand_stats_t *st)
+{
+    size_t  j;
+
+    for (j = 0; j < nterms; j++) {
+        if (terms[j].answer_type && st->exact[j] == 0
+            && st->related[j] == 0 && st->sense[j] == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 float
 elaaoms_relevance_raw(const elaaoms_query_term_t *terms, size_t nterms,
     float ideal, const elaaoms_cand_stats_t *st, float avglen, float cos,
@@ -360,13 +380,8 @@ elaaoms_relevance_raw(const elaaoms_query_term_t *terms, size_t nterms,
 
     raw = ELAAOMS_REL_W_COS * cos + ELAAOMS_REL_W_LEX * lex;
 
-    for (j = 0; j < nterms; j++) {
-        if (terms[j].answer_type && st->exact[j] == 0
-            && st->related[j] == 0 && st->sense[j] == 0)
-        {
-            raw *= ELAAOMS_REL_ANSWER_TYPE_MISS;
-            break;
-        }
+    if (elaaoms_relevance_type_missed(terms, nterms, st)) {
+        raw *= ELAAOMS_REL_ANSWER_TYPE_MISS;
     }
 
     if (lexp) {
@@ -384,7 +399,12 @@ elaaoms_relevance_score(const char *query, size_t query_len,
 {
     size_t                 i, j, nterms;
     size_t                 df[ELAAOMS_RELEVANCE_MAX_TERMS];
+    size_t                 qsem_words;
     float                  qvec[ELAAOMS_EMBED_DIM], cvec[ELAAOMS_EMBED_DIM];
+    float                  qsem[ELAAOMS_WORDVEC_DIM], sem, semcut;
+    float                 *semcos;
+    unsigned char          csem[ELAAOMS_WORDVEC_DIM];
+    const unsigned char   *sq8;
     elaaoms_vec_q16_t      q16;
     float                  cos, lex, raw, ideal, avglen;
     double                 total_len;
@@ -404,8 +424,29 @@ elaaoms_relevance_score(const char *query, size_t query_len,
     }
 
     elaaoms_embed_text(query, query_len, qvec);
+    qsem_words = elaaoms_wordvec_text(query, query_len, NULL, 0, qsem);
     elaaoms_vec_q16_prepare(qvec, ELAAOMS_EMBED_DIM, &q16);
     nterms = elaaoms_relevance_query_terms(query, query_len, terms);
+
+    /* the word vectors' cosines, and the nearest few (wordvec.h) */
+
+    semcos = (float *) (stats + n);
+    for (i = 0; i < n; i++) {
+        semcos[i] = -2;
+        if (qsem_words == 0 || cands[i].provider) {
+            continue;
+        }
+
+        sq8 = cands[i].sem_q8;
+        if (sq8 == NULL) {
+            elaaoms_wordvec_text_q8(cands[i].text, cands[i].len,
+                                    cands[i].quote, cands[i].quote_len, csem);
+            sq8 = csem;
+        }
+
+        semcos[i] = elaaoms_cosine_q8(qsem, sq8, ELAAOMS_WORDVEC_DIM);
+    }
+    semcut = elaaoms_wordvec_top_cut(semcos, n);
 
     /* pass 1: term counts and lengths, for IDF and the average length */
 
@@ -457,6 +498,16 @@ elaaoms_relevance_score(const char *query, size_t query_len,
         raw = elaaoms_relevance_raw(terms, nterms, ideal, st, avglen, cos,
                                     &lex);
         scores[i] = elaaoms_relevance_calibrate(raw);
+
+        /* the answer in other words (relevance.h), if of the kind asked */
+        if (semcos[i] >= -1 && semcos[i] >= semcut
+            && !elaaoms_relevance_type_missed(terms, nterms, st))
+        {
+            sem = elaaoms_wordvec_relevance(semcos[i]);
+            if (sem > scores[i]) {
+                scores[i] = sem;
+            }
+        }
 
         if (parts) {
             parts[i].cos = cos;

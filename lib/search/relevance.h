@@ -37,6 +37,12 @@
  *   score = 1 / (1 + exp(-20 * (raw - m))),
  *           m = ELAAOMS_RELEVANCE_RAW_CUT - ln(0.7/0.3) / 20 = 0.068
  *
+ *   final = max(score, elaaoms_wordvec_relevance(cosine of the question's
+ *           and the memory's word vectors)), wordvec.h: a memory that
+ *           says the answer in other words ("what's he keeping with us",
+ *           "a piano in unit 114") reaches the threshold without a word
+ *           in common, at a modest score (unless provider is set)
+ *
  * Calibration: raw 0.11 (ELAAOMS_RELEVANCE_RAW_CUT) is the cut chosen on
  * the tuning half of the recall benchmark (bench/eval, "make eval":
  * memories the offline extractor made from realistic calls, questions
@@ -113,6 +119,10 @@ typedef struct {
      * the query with one of them and no word of the memory counts as
      * filled by a quote word's worth of related credit */
     uint32_t              type_concepts;
+    /* the memory's word vector (wordvec.h) of its content and quote,
+     * packed (elaaoms_wordvec_text_q8); NULL: computed here.  Not read
+     * when provider is set: the provider's cosine knows meaning */
+    const unsigned char  *sem_q8;
 } elaaoms_relevance_cand_t;
 
 /* the components of one score, for diagnostics and the evaluation test */

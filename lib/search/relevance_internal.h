@@ -91,6 +91,14 @@ float elaaoms_relevance_idf(elaaoms_query_term_t *terms, size_t nterms,
     size_t n, const size_t *df);
 
 /*
+ * Whether the query asks for a kind of answer (a number, a code) that the
+ * candidate does not hold: its score is discounted, and meaning alone
+ * (wordvec.h) does not make it an answer
+ */
+int elaaoms_relevance_type_missed(const elaaoms_query_term_t *terms,
+    size_t nterms, const elaaoms_cand_stats_t *st);
+
+/*
  * One candidate's raw score (0..1) from its counts and its cosine
  * (already clamped at 0); *lex gets the lexical half when not NULL
  */

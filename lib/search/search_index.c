@@ -12,6 +12,7 @@
 #include "search/search_index.h"
 #include "search/search_index_layout.h"
 #include "search/tokenize.h"
+#include "search/wordvec.h"
 #include "util/carve.h"
 
 
@@ -76,6 +77,7 @@ typedef struct {
     uint8_t                   *vis;
     uint32_t                  *slot;      /* 1 + its stats, or 0 */
     int32_t                   *acc;       /* dot products */
+    float                     *semcos;    /* word vectors' cosines */
     elaaoms_cand_stats_t      *stats;
     uint32_t                  *touched;   /* records with stats */
     elaaoms_search_cand_t     *over;
@@ -97,6 +99,7 @@ elaaoms_six_layout(size_t n, size_t nsense, unsigned char *base,
     ELAAOMS_CARVE(s, base, off, vis, uint8_t, n);
     ELAAOMS_CARVE(s, base, off, slot, uint32_t, n);
     ELAAOMS_CARVE(s, base, off, acc, int32_t, n);
+    ELAAOMS_CARVE(s, base, off, semcos, float, n);
     ELAAOMS_CARVE(s, base, off, stats, elaaoms_cand_stats_t, n);
     ELAAOMS_CARVE(s, base, off, touched, uint32_t, n);
     ELAAOMS_CARVE(s, base, off, over, elaaoms_search_cand_t, n);
@@ -394,7 +397,11 @@ elaaoms_search_index_rank(const void *blob,
     uint64_t               abit;
     float                  qvec[ELAAOMS_EMBED_DIM];
     float                  threshold, raw_floor, avglen, ideal, cos, raw;
-    float                  score, zero, bound;
+    float                  score, zero, bound, sem, semcut;
+    float                  qsem[ELAAOMS_WORDVEC_DIM];
+    size_t                 qsem_words;
+    int                    reach;
+    const unsigned char   *sems;
     float                  wexact[ELAAOMS_RELEVANCE_MAX_TERMS];
     float                  wrelated[ELAAOMS_RELEVANCE_MAX_TERMS];
     float                  wsense[ELAAOMS_RELEVANCE_MAX_TERMS];
@@ -479,6 +486,18 @@ elaaoms_search_index_rank(const void *blob,
     elaaoms_embed_text(query, strlen(query), qvec);
     elaaoms_vec_q16_prepare(qvec, ELAAOMS_EMBED_DIM, &q16);
     nterms = elaaoms_relevance_query_terms(query, strlen(query), terms);
+    qsem_words = elaaoms_wordvec_text(query, strlen(query), NULL, 0, qsem);
+    sems = ELAAOMS_SIX_AT(blob, h->sems, unsigned char);
+
+    /* the word vectors' cosines, and the nearest few (wordvec.h) */
+    for (m = 0; m < n; m++) {
+        s.semcos[m] = qsem_words && s.vis[m]
+                      ? elaaoms_cosine_q8(qsem,
+                            sems + (size_t) m * ELAAOMS_WORDVEC_DIM,
+                            ELAAOMS_WORDVEC_DIM)
+                      : -2;
+    }
+    semcut = elaaoms_wordvec_top_cut(s.semcos, n);
 
     ntouched = 0;
 
@@ -542,10 +561,20 @@ elaaoms_search_index_rank(const void *blob,
             }
         }
 
+        /* the answer in other words (relevance.h): what reaches the
+         * threshold this way is scored in full */
+        sem = s.semcos[m] >= -1 && s.semcos[m] >= semcut
+              ? elaaoms_wordvec_relevance(s.semcos[m]) : 0;
+        if (!s.slot[m] && penalty) {
+            /* no word of it fills the kind of answer asked for */
+            sem = 0;
+        }
+        reach = zero >= threshold || sem >= threshold;
+
         if (s.slot[m]) {
             st = &s.stats[s.slot[m] - 1];
 
-            if (zero < threshold) {
+            if (!reach) {
                 /*
                  * a bound first: a BM25 fill is under credit * (k1 + 1),
                  * so most memories a common word or concept touched are
@@ -575,9 +604,13 @@ elaaoms_search_index_rank(const void *blob,
                 }
             }
 
+            if (elaaoms_relevance_type_missed(terms, nterms, st)) {
+                sem = 0;
+            }
+
             raw = elaaoms_relevance_raw(terms, nterms, ideal, st, avglen,
                                         cos, NULL);
-            if (raw < raw_floor && zero < threshold) {
+            if (raw < raw_floor && !reach) {
                 continue;
             }
 
@@ -590,7 +623,7 @@ elaaoms_search_index_rank(const void *blob,
                 raw *= ELAAOMS_REL_ANSWER_TYPE_MISS;
             }
 
-            if (raw < raw_floor && zero < threshold) {
+            if (raw < raw_floor && !reach) {
                 continue;
             }
 
@@ -604,6 +637,10 @@ elaaoms_search_index_rank(const void *blob,
 
         } else {
             score = zero;
+        }
+
+        if (sem > score) {
+            score = sem;
         }
 
         if (score < threshold) {

@@ -11,6 +11,7 @@
 #include "search/search_index.h"
 #include "search/search_index_layout.h"
 #include "search/tokenize.h"
+#include "search/wordvec.h"
 
 
 /* a word form while building: its surface word and stem */
@@ -276,6 +277,7 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     size_t                off_recs, off_agents, off_agent_str, off_stems;
     size_t                off_stem_str, off_entries, off_post, off_senses;
     size_t                off_sense_pairs, off_concepts, off_dims, off_raw;
+    size_t                off_sems;
     size_t                agent_str, stem_str, nconcept, ncpt[32];
     size_t                off_ids, ids_len, ip, off_types, ntypes;
     uint32_t             *tc;
@@ -527,6 +529,8 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     size += ELAAOMS_SIX_ALIGN(ntypes * sizeof(uint16_t));
     off_dims = size;
     size += ELAAOMS_SIX_ALIGN(ndpost * sizeof(six_dpost_t));
+    off_sems = size;
+    size += ELAAOMS_SIX_ALIGN(n * ELAAOMS_WORDVEC_DIM);
     off_raw = size;
 
     for (i = 0; i < n; i++) {
@@ -558,6 +562,7 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     h->agents = (uint32_t) off_agents;
     h->stems = (uint32_t) off_stems;
     h->entries = (uint32_t) off_entries;
+    h->sems = (uint32_t) off_sems;
     h->sense_pairs = (uint32_t) off_sense_pairs;
 
     /* agents */
@@ -627,6 +632,10 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
                 sr[i].agents |= (uint64_t) 1 << e;
             }
         }
+
+        elaaoms_wordvec_text_q8(r->content.data, r->content.len,
+                                r->source_quote.data, r->source_quote.len,
+                                blob + off_sems + i * ELAAOMS_WORDVEC_DIM);
 
         q = (const int8_t *) elaaoms_search_offline_q8(r, model);
         sr[i].norm2 = 0;

@@ -13,11 +13,12 @@
 
 #include "search/embed.h"
 #include "search/tokenize.h"
+#include "search/wordvec.h"
 
 
 #define ELAAOMS_SIX_MAGIC    0x58494553u    /* "SEIX" */
 /* bump when the layout below or what it means changes */
-#define ELAAOMS_SIX_LAYOUT   4
+#define ELAAOMS_SIX_LAYOUT   5
 #define ELAAOMS_SIX_MAX_RECS 65535
 #define ELAAOMS_SIX_MAX_AGENTS  64
 
@@ -51,7 +52,8 @@ typedef struct {
     uint32_t    stems;
     uint32_t    entries;
     uint32_t    sense_pairs;
-    uint32_t    pad;
+    uint32_t    sems;           /* n x ELAAOMS_WORDVEC_DIM bytes: the
+                                   records' packed word vectors */
     six_span_t  concepts[32];   /* six_cpost_t by concept bit */
     six_span_t  types[32];      /* uint16_t records by type concept bit */
     six_span_t  dims[ELAAOMS_EMBED_DIM];   /* six_dpost_t by dimension */

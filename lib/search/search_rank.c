@@ -574,6 +574,7 @@ elaaoms_search_rank(const elaaoms_search_request_t *req,
                                         r->importance, r->content.data,
                                         r->content.len);
         s.cands[nv].vec_q8 = elaaoms_search_offline_q8(r, model);
+        s.cands[nv].sem_q8 = NULL;
         s.cands[nv].provider = req->qvec != NULL
                                && r->dim == req->qvec_dim
                                && r->vec_q8 != NULL

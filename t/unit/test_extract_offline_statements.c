@@ -355,6 +355,22 @@ static const statement_case_t  statements[] = {
       "The caller said one of your temps showed up drunk on Friday.", 8 },
     { NULL, "Our toddler Finn wanders.", ELAAOMS_MEM_FACTUAL,
       "The caller's toddler Finn wanders.", 8 },
+    /* a home lost to a disaster, a family breaking up, someone of the
+     * company behaving badly */
+    { NULL, "Our house flooded last week.", ELAAOMS_MEM_FACTUAL,
+      "The caller's house flooded last week.", 8 },
+    { NULL, "We had to evacuate because of the wildfire.",
+      ELAAOMS_MEM_FACTUAL, "The caller said they had to evacuate because "
+      "of the wildfire.", 8 },
+    { NULL, "We're going through a divorce.", ELAAOMS_MEM_RELATIONSHIP,
+      "The caller said they're going through a divorce.", 8 },
+    { NULL, "Your technician made inappropriate comments to my daughter.",
+      ELAAOMS_MEM_ISSUE, "The caller said your technician made "
+      "inappropriate comments to their daughter.", 8 },
+    { NULL, "The driver yelled at my kids.", ELAAOMS_MEM_ISSUE,
+      "The caller said the driver yelled at their kids.", 8 },
+    { NULL, "The basement floods every spring.", ELAAOMS_MEM_FACTUAL,
+      "The caller said the basement floods every spring.", 6 },
     /* what the caller asks to have, and a one-word choice */
     { NULL, "Is there someone there who speaks Arabic?",
       ELAAOMS_MEM_PREFERENCE, "The caller asked whether there is someone "

@@ -93,6 +93,11 @@ static const health_case_t  health_cases[] = {
       1 },
     { "Has a restraining order against a former partner.", 1 },
     { "Needs accessibility features on the website.", 1 },
+    { "Had a seizure last month.", 1 },
+    { "The last installer fell off the ladder at her house.", 1 },
+    { "Her father slipped and fell on the porch.", 1 },
+    { "The price fell off a cliff after the promo.", 0 },
+    { "Prices fell down to last year's level.", 0 },
     /* beyond the table, WordNet's health words */
     { "The caller's neck hurts, the doctor said whiplash.", 1 },
     { "Gets migraines when the screen flickers.", 1 },

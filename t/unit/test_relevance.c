@@ -195,6 +195,7 @@ score_pairs(fixture_t *fx)
             cands[m].quote_len = 0;
             cands[m].provider = 0;
             cands[m].type_concepts = 0;
+            cands[m].sem_q8 = NULL;
         }
 
         CHECK_INT_EQ(elaaoms_relevance_score(fx->pairs[i].question,
@@ -405,6 +406,7 @@ test_vector_sources(void)
         cands[i].quote_len = 0;
         cands[i].provider = 0;
         cands[i].type_concepts = 0;
+        cands[i].sem_q8 = NULL;
         elaaoms_vec_pack_q8(cl->vecs[i], ELAAOMS_EMBED_DIM, packed[i]);
     }
 
@@ -439,8 +441,8 @@ test_edges(void)
 {
     float                     s[2];
     elaaoms_relevance_cand_t  cands[2] = {
-        { "Order XYZ-789 is delayed", 24, NULL, NULL, NULL, 0, 0, 0, 0 },
-        { "", 0, NULL, NULL, NULL, 0, 0, 0, 0 }
+        { "Order XYZ-789 is delayed", 24, NULL, NULL, NULL, 0, 0, 0, 0, NULL },
+        { "", 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL }
     };
 
     /* no candidates: nothing to do, nothing written */
