@@ -401,7 +401,8 @@ elaaoms_relevance_score(const char *query, size_t query_len,
     size_t                 df[ELAAOMS_RELEVANCE_MAX_TERMS];
     size_t                 qsem_words;
     float                  qvec[ELAAOMS_EMBED_DIM], cvec[ELAAOMS_EMBED_DIM];
-    float                  qsem[ELAAOMS_WORDVEC_DIM], sem, semcut;
+    float                  sem, semcut;
+    elaaoms_wordvec_query_t  qsem;
     float                 *semcos;
     unsigned char          csem[ELAAOMS_WORDVEC_DIM];
     const unsigned char   *sq8;
@@ -424,7 +425,7 @@ elaaoms_relevance_score(const char *query, size_t query_len,
     }
 
     elaaoms_embed_text(query, query_len, qvec);
-    qsem_words = elaaoms_wordvec_text(query, query_len, NULL, 0, qsem);
+    qsem_words = elaaoms_wordvec_query(query, query_len, &qsem);
     elaaoms_vec_q16_prepare(qvec, ELAAOMS_EMBED_DIM, &q16);
     nterms = elaaoms_relevance_query_terms(query, query_len, terms);
 
@@ -444,7 +445,8 @@ elaaoms_relevance_score(const char *query, size_t query_len,
             sq8 = csem;
         }
 
-        semcos[i] = elaaoms_cosine_q8(qsem, sq8, ELAAOMS_WORDVEC_DIM);
+        semcos[i] = elaaoms_wordvec_cosine(&qsem, sq8,
+                                           elaaoms_wordvec_norm2(sq8));
     }
     semcut = elaaoms_wordvec_top_cut(semcos, n);
 

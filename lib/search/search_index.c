@@ -398,7 +398,7 @@ elaaoms_search_index_rank(const void *blob,
     float                  qvec[ELAAOMS_EMBED_DIM];
     float                  threshold, raw_floor, avglen, ideal, cos, raw;
     float                  score, zero, bound, sem, semcut;
-    float                  qsem[ELAAOMS_WORDVEC_DIM];
+    elaaoms_wordvec_query_t  qsem;
     size_t                 qsem_words;
     int                    reach;
     const unsigned char   *sems;
@@ -486,15 +486,15 @@ elaaoms_search_index_rank(const void *blob,
     elaaoms_embed_text(query, strlen(query), qvec);
     elaaoms_vec_q16_prepare(qvec, ELAAOMS_EMBED_DIM, &q16);
     nterms = elaaoms_relevance_query_terms(query, strlen(query), terms);
-    qsem_words = elaaoms_wordvec_text(query, strlen(query), NULL, 0, qsem);
+    qsem_words = elaaoms_wordvec_query(query, strlen(query), &qsem);
     sems = ELAAOMS_SIX_AT(blob, h->sems, unsigned char);
 
     /* the word vectors' cosines, and the nearest few (wordvec.h) */
     for (m = 0; m < n; m++) {
         s.semcos[m] = qsem_words && s.vis[m]
-                      ? elaaoms_cosine_q8(qsem,
+                      ? elaaoms_wordvec_cosine(&qsem,
                             sems + (size_t) m * ELAAOMS_WORDVEC_DIM,
-                            ELAAOMS_WORDVEC_DIM)
+                            recs[m].sem_norm2)
                       : -2;
     }
     semcut = elaaoms_wordvec_top_cut(s.semcos, n);

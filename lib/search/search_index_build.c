@@ -636,6 +636,8 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
         elaaoms_wordvec_text_q8(r->content.data, r->content.len,
                                 r->source_quote.data, r->source_quote.len,
                                 blob + off_sems + i * ELAAOMS_WORDVEC_DIM);
+        sr[i].sem_norm2 = elaaoms_wordvec_norm2(blob + off_sems
+                                                + i * ELAAOMS_WORDVEC_DIM);
 
         q = (const int8_t *) elaaoms_search_offline_q8(r, model);
         sr[i].norm2 = 0;

@@ -65,6 +65,7 @@ typedef struct {
     uint64_t  agents;           /* bit per agent of the blob's list */
     uint32_t  type_concepts;    /* elaaoms_memory_concepts() */
     int32_t   norm2;            /* of its offline vector, in q8 units */
+    int32_t   sem_norm2;        /* of its word vector (wordvec.h) */
     uint16_t  len;              /* content words, as relevance.c counts */
     uint8_t   flags;
     uint8_t   type;

@@ -241,6 +241,59 @@ elaaoms_wordvec_text_q8(const char *text, size_t len, const char *more,
 }
 
 
+size_t
+elaaoms_wordvec_query(const char *text, size_t len,
+    elaaoms_wordvec_query_t *out)
+{
+    size_t  n;
+    float   v[ELAAOMS_WORDVEC_DIM];
+
+    n = elaaoms_wordvec_text(text, len, NULL, 0, v);
+    elaaoms_vec_pack_q8(v, ELAAOMS_WORDVEC_DIM, (unsigned char *) out->q);
+    out->norm = sqrtf((float) elaaoms_wordvec_norm2(
+                                  (const unsigned char *) out->q));
+
+    return out->norm > 0 ? n : 0;
+}
+
+
+int32_t
+elaaoms_wordvec_norm2(const unsigned char *v)
+{
+    size_t              k;
+    int32_t             sum;
+    const signed char  *s = (const signed char *) v;
+
+    sum = 0;
+    for (k = 0; k < ELAAOMS_WORDVEC_DIM; k++) {
+        sum += (int32_t) s[k] * s[k];
+    }
+
+    return sum;
+}
+
+
+float
+elaaoms_wordvec_cosine(const elaaoms_wordvec_query_t *q,
+    const unsigned char *v, int32_t norm2)
+{
+    size_t              k;
+    int32_t             dot;
+    const signed char  *s = (const signed char *) v;
+
+    if (q->norm == 0 || norm2 == 0) {
+        return 0;
+    }
+
+    dot = 0;
+    for (k = 0; k < ELAAOMS_WORDVEC_DIM; k++) {
+        dot += (int32_t) q->q[k] * s[k];
+    }
+
+    return (float) dot / q->norm / sqrtf((float) norm2);
+}
+
+
 float
 elaaoms_wordvec_relevance(float cos)
 {

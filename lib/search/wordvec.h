@@ -24,6 +24,7 @@
 #define ELAAOMS_WORDVEC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define ELAAOMS_WORDVEC_DIM  100
 
@@ -56,6 +57,28 @@ size_t elaaoms_wordvec_text(const char *text, size_t len, const char *more,
  */
 void elaaoms_wordvec_text_q8(const char *text, size_t len, const char *more,
     size_t more_len, unsigned char *out);
+
+/*
+ * A question's vector prepared for many packed memory vectors: packed the
+ * same way, so a cosine is an integer dot product and two divisions, the
+ * same to the bit wherever it is computed (search index or record by
+ * record)
+ */
+typedef struct {
+    signed char  q[ELAAOMS_WORDVEC_DIM];
+    float        norm;          /* of q; 0: no known word */
+} elaaoms_wordvec_query_t;
+
+/* returns the number of known words of the question */
+size_t elaaoms_wordvec_query(const char *text, size_t len,
+    elaaoms_wordvec_query_t *out);
+
+/* the sum of squares of a packed vector's bytes */
+int32_t elaaoms_wordvec_norm2(const unsigned char *v);
+
+/* the cosine of the question and a packed vector of norm2 (above) */
+float elaaoms_wordvec_cosine(const elaaoms_wordvec_query_t *q,
+    const unsigned char *v, int32_t norm2);
 
 /* a cosine of two text vectors as a relevance in 0..REL_MAX (above) */
 float elaaoms_wordvec_relevance(float cos);
