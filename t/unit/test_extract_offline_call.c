@@ -61,6 +61,16 @@ static const said_case_t  cases[] = {
       "Agent: Give me one second while I pull that up.\n",
       NULL, NULL, "told the caller" },
 
+    /* a contraction opening the line is no name */
+    { "you're, then not a name",
+      "Agent: Who am I speaking with?\n"
+      "Caller: You're with Comcast, right?\n",
+      NULL, NULL, "Caller's name is You" },
+    { "name's, then not a name",
+      "Agent: Who am I speaking with?\n"
+      "Caller: Name's on the account, it's under my wife.\n",
+      NULL, NULL, "Caller's name is" },
+
     /* promises: a day, or a concession, is what makes them the caller's */
     { "promise with a day",
       "Caller: There's a stain still on my dress.\n"

@@ -97,6 +97,12 @@ static const statement_case_t  statements[] = {
       ELAAOMS_MEM_FACTUAL, "The caller's husband took over the account "
       "after they got sick.", 6 },
     { NULL, "I go by Liz.", ELAAOMS_MEM_FACTUAL, "The caller goes by Liz.", 6 },
+    { NULL, "Just call me Bob.", ELAAOMS_MEM_FACTUAL,
+      "The caller goes by Bob.", 6 },
+    { "Who am I speaking with?", "You're speaking with Dana Whitfield.",
+      ELAAOMS_MEM_FACTUAL, "Caller's name is Dana Whitfield.", 6 },
+    { "Who am I speaking with?", "Name's Kowalski, first name Jan.",
+      ELAAOMS_MEM_FACTUAL, "Caller's name is Kowalski.", 6 },
     { NULL, "Yes, that one. Can you mail it?", ELAAOMS_MEM_PREFERENCE,
       "The caller asked whether the company can mail it.", 0 },
     { NULL, "Morning, Remy Delacroix, my rental won't start.",
