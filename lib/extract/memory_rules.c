@@ -83,7 +83,13 @@ static const char  *elaaoms_rules_health_terms[] = {
     "service animal*", "accessibility", "wheelchair ramp*", "step free",
     "stair lift*", "stairlift*", "grab bar*", "rollator*",
     "ground floor only", "no stairs", "climb stairs", "do stairs",
-    "manage stairs",
+    "manage stairs", "large print", "small print", "cochlear implant*",
+    "stand for long", "cannot stand", "colorblind", "color blind",
+    "colour blind", "down syndrome", "cerebral palsy", "spina bifida",
+    "muscular dystrophy", "cystic fibrosis", "sickle cell", "tourette*",
+    "narcolepsy", "hemophilia", "haemophilia", "learning disabilit*",
+    "learning difficult*", "developmental delay*", "nonverbal",
+    "non verbal",
 
     /* safety risks */
     "safety risk*", "safety concern*", "safety hazard*", "safety issue*",
