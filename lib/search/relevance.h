@@ -66,6 +66,10 @@
  * vectors -- one tokenizing pass over the memory text and its quote and
  * one dot product -- and no allocation when the caller passes a scratch
  * buffer; ~1 us when the memory has no vector and is embedded on the fly.
+ * The word vectors add about 0.7-1 us per candidate whose sem_q8 is NULL
+ * (its text embedded here; 0.8 -> 1.9 us with packed vectors, the builds
+ * before and after in one run on a busy machine); the search index keeps
+ * them, and scores one with a dot product of 100 bytes.
  */
 
 #ifndef ELAAOMS_RELEVANCE_H
