@@ -28,37 +28,6 @@ rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 }
 
 
-/* file content, NUL-terminated, caller frees; NULL if unreadable */
-static char *
-slurp(const char *path, size_t *len)
-{
-    int          fd;
-    char        *buf;
-    ssize_t      n;
-    struct stat  st;
-
-    fd = open(path, O_RDONLY);
-    if (fd == -1) {
-        return NULL;
-    }
-
-    fstat(fd, &st);
-    buf = malloc((size_t) st.st_size + 1);
-    n = read(fd, buf, (size_t) st.st_size);
-    close(fd);
-
-    if (n != st.st_size) {
-        free(buf);
-        return NULL;
-    }
-
-    buf[n] = '\0';
-    *len = (size_t) n;
-
-    return buf;
-}
-
-
 static ino_t
 inode(const char *path)
 {
@@ -112,7 +81,7 @@ test_write_and_identical(void)
                                        "{\"a\":1}", 7,
                                        &identical, err, sizeof(err)), 0);
     CHECK_INT_EQ(identical, 0);
-    got = slurp(path, &len);
+    got = unit_slurp(path, &len);
     CHECK_STR_EQ(got, "{\"a\":1}");
     free(got);
 
@@ -150,7 +119,7 @@ test_write_and_identical(void)
                                        &identical, err, sizeof(err)), 0);
     CHECK_INT_EQ(identical, 0);
     CHECK(inode(path) != ino);
-    got = slurp(path, &len);
+    got = unit_slurp(path, &len);
     CHECK_STR_EQ(got, "{\"a\":2}");
     free(got);
 
@@ -159,7 +128,7 @@ test_write_and_identical(void)
                                        "{\"a\":2}", 6,
                                        &identical, err, sizeof(err)), 0);
     CHECK_INT_EQ(identical, 0);
-    got = slurp(path, &len);
+    got = unit_slurp(path, &len);
     CHECK_INT_EQ(len, 6);
     free(got);
 
@@ -168,7 +137,7 @@ test_write_and_identical(void)
                                            NULL,
                                            err, sizeof(err)), 0);
     snprintf(path, sizeof(path), "%s/org/acme/payloads/conv_2.json", base);
-    got = slurp(path, &len);
+    got = unit_slurp(path, &len);
     CHECK_STR_EQ(got, "{\"a\":1}");
     free(got);
 
@@ -219,7 +188,7 @@ test_large(void)
     CHECK_INT_EQ(identical, 0);
 
     snprintf(dir, sizeof(dir), "%s/large/big", base);
-    got = slurp(dir, &len);
+    got = unit_slurp(dir, &len);
     CHECK_INT_EQ(len, n);
     CHECK(got != NULL && memcmp(got, big, n) == 0);
     free(got);

@@ -21,28 +21,17 @@
 static char *
 fixture_text(const char *name)
 {
-    FILE      *f;
     char       path[256], *buf, *text;
-    long       n;
+    size_t     n;
     yajl_val   root;
 
     snprintf(path, sizeof(path), FIXTURES "%s", name);
-    f = fopen(path, "rb");
-    if (f == NULL) {
+    buf = unit_slurp(path, &n);
+    if (buf == NULL) {
         return NULL;
     }
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t) n + 1);
-    if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n) {
-        fclose(f);
-        free(buf);
-        return NULL;
-    }
-    fclose(f);
 
-    root = elaaoms_json_parse(buf, (size_t) n, ELAAOMS_JSON_DEFAULT_DEPTH,
+    root = elaaoms_json_parse(buf, n, ELAAOMS_JSON_DEFAULT_DEPTH,
                               NULL, NULL, 0);
     free(buf);
     if (root == NULL) {

@@ -18,40 +18,6 @@
 static char  err[256];
 
 
-/* whole file, malloc()ed, caller frees; NULL if unreadable */
-static char *
-slurp(const char *path, size_t *len)
-{
-    FILE  *f;
-    char  *buf;
-    long   n;
-
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-
-    buf = malloc((size_t) n + 1);
-    if (buf != NULL && fread(buf, 1, (size_t) n, f) != (size_t) n) {
-        free(buf);
-        buf = NULL;
-    }
-
-    fclose(f);
-
-    if (buf != NULL) {
-        buf[n] = '\0';
-        *len = (size_t) n;
-    }
-
-    return buf;
-}
-
-
 static elaaoms_postcall_rc_t
 parse_file(const char *name, elaaoms_postcall_t *pc)
 {
@@ -59,7 +25,7 @@ parse_file(const char *name, elaaoms_postcall_t *pc)
     size_t                  len;
     elaaoms_postcall_rc_t   rc;
 
-    buf = slurp(name, &len);
+    buf = unit_slurp(name, &len);
     CHECK(buf != NULL);
     if (buf == NULL) {
         memset(pc, 0, sizeof(*pc));

@@ -12,6 +12,7 @@
 #define ELAAOMS_UNIT_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int unit_passed;
@@ -24,6 +25,45 @@ unit_base_(const char *file)
     const char  *s = strrchr(file, '/');
 
     return s ? s + 1 : file;
+}
+
+
+/*
+ * A whole file, NUL-terminated and malloc()ed (the caller frees), its
+ * length in *len when len is not NULL; NULL if unreadable
+ */
+static inline char *
+unit_slurp(const char *path, size_t *len)
+{
+    FILE  *f;
+    char  *buf;
+    long   n;
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+
+    buf = NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0
+        && fseek(f, 0, SEEK_SET) == 0)
+    {
+        buf = malloc((size_t) n + 1);
+        if (buf != NULL && fread(buf, 1, (size_t) n, f) != (size_t) n) {
+            free(buf);
+            buf = NULL;
+        }
+        if (buf != NULL) {
+            buf[n] = '\0';
+            if (len != NULL) {
+                *len = (size_t) n;
+            }
+        }
+    }
+
+    fclose(f);
+
+    return buf;
 }
 
 
