@@ -13,6 +13,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "unit.h"
+#include "unit_record.h"
 #include "context/context_store.h"
 #include "context/served_set_store.h"
 #include "store/memory_store.h"
@@ -37,19 +38,8 @@ store(redisContext *rc, const char *id, const char *caller, const char *conv,
     char                     err[256];
     elaaoms_memory_record_t  r;
 
-    memset(&r, 0, sizeof(r));
-    r.id = elaaoms_mstr(id);
-    r.org = elaaoms_mstr(ORG);
-    r.caller = elaaoms_mstr(caller);
-    r.conversation_id = elaaoms_mstr(conv);
-    r.agent_id = elaaoms_mstr(agent);
-    r.content = elaaoms_mstr(content);
-    r.type = type;
-    r.importance = importance;
-    r.created = created;
-    r.last_reinforced = created;
-    r.reinforcement_count = 1;
-    r.confidence = 0.9f;
+    unit_record(&r, id, ORG, caller, conv, agent, type, importance, created,
+                content);
 
     if (elaaoms_memory_store_add(rh, &r, err, sizeof(err)) != 0) {
         fprintf(stderr, "store %s: %s\n", id, err);

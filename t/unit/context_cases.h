@@ -17,6 +17,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "unit.h"
+#include "unit_record.h"
 #include "context/context_build.h"
 #include "store/memory_record.h"
 
@@ -50,23 +51,12 @@ add(recs_t *rs, const char *id, const char *org, const char *caller,
     size_t                    len;
     elaaoms_memory_record_t   r;
 
-    memset(&r, 0, sizeof(r));
+    unit_record(&r, id, org, caller, conv, agent, type, importance, created,
+                content);
     for (k = 0; add_prior != NULL && add_prior[k] != NULL; k++) {
         r.prior_agents[r.nprior_agents++] = elaaoms_mstr(add_prior[k]);
     }
     r.flags = add_flags;
-    r.id = elaaoms_mstr(id);
-    r.org = elaaoms_mstr(org);
-    r.caller = elaaoms_mstr(caller);
-    r.conversation_id = elaaoms_mstr(conv);
-    r.agent_id = elaaoms_mstr(agent);
-    r.content = elaaoms_mstr(content);
-    r.type = type;
-    r.importance = importance;
-    r.created = created;
-    r.last_reinforced = created;
-    r.reinforcement_count = 1;
-    r.confidence = 0.9f;
 
     if (elaaoms_memory_record_encode_alloc(&r, &buf, &len) != 0) {
         fprintf(stderr, "encode failed for %s\n", id);
