@@ -819,6 +819,8 @@ elaaoms_extract_offline(const char *transcript_text,
         if (!ln.caller) {
             elaaoms_xo_rule_agent(cx, &ln);
             xo_set_question(cx, &ln);
+            cx->agent_line = ln.msg;
+            cx->agent_line_len = ln.len;
             continue;
         }
 
@@ -827,6 +829,8 @@ elaaoms_extract_offline(const char *transcript_text,
 
         /* the question is answered, or left unanswered, by this line */
         cx->question = NULL;
+        cx->agent_line = NULL;
+        cx->agent_line_len = 0;
     }
 
     rc = cx->nomem ? -1 : elaaoms_extracted_merge(out, &cx->raw);

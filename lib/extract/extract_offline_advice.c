@@ -42,7 +42,10 @@
     "pharmacist|therapist|lawyer|attorney|accountant|landlord|manager|"     \
     "broker|advisor|adviser|mechanic|contractor|plumber|electrician|"       \
     "cardiologist|dermatologist|optometrist|midwife|"         \
-    "caseworker|banker|realtor|agent|sponsor|coach|teacher|contact"
+    "caseworker|banker|realtor|agent|sponsor|coach|teacher|contact|"        \
+    "foreman|supervisor|technician|tech|installer|driver|coordinator|"      \
+    "specialist|rep|representative|nurse|trainer|instructor|tutor|lead|"    \
+    "inspector|adjuster|consultant|planner|caregiver|aide"
 
 
 int
@@ -165,12 +168,15 @@ elaaoms_xo_agent_relation(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
             continue;
         }
 
-        /* ", Dr. Haverkamp", ", Marta Ruiz", " Dr. Haverkamp" */
+        /* ", Dr. Haverkamp", ", Marta Ruiz", " Dr. Haverkamp", " is Mateus
+         * Ortega-Brandt", " will be Ines" */
         name = role + 1;
         if (name < to && elaaoms_xo_is_punct(st, name)
             && *elaaoms_xo_tok_p(st, name) == ',')
         {
             name++;
+        } else if (elaaoms_xo_match(st, name, "is|will be?", &end)) {
+            name = end;
         }
         end = name;
         if (end < to && elaaoms_xo_match(st, end, "dr|mr|mrs|ms|prof|"

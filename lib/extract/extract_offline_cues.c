@@ -130,6 +130,19 @@ static const xo_cue_t  xo_cues[] = {
       0, 0 },
     { "wander|wanders|wandered|wandering", XO_FACT,
       ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
+    /* someone the caller wants kept away from them or theirs */
+    { "protective|restraining order|orders", XO_FACT,
+      ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
+    { "not|never allowed|permitted", XO_REL, ELAAOMS_XO_IMP_SENSITIVE, NULL,
+      "ex|ex-husband|ex-wife|ex-partner|ex-boyfriend|ex-girlfriend|"
+      "husband|wife|father|mother|stepfather|stepmother|boyfriend|"
+      "girlfriend|partner", 0, 0 },
+    /* someone at the door or on the phone claiming to be the company and
+     * asking for money */
+    { "said|says|claimed|claiming he|she|they|he's|she's was|were|is|are? "
+      "from|with", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
+      "cash|deposit|money|payment|gift|wire|venmo|zelle|bitcoin|pay", 0,
+      0 },
     /* a home lost to a disaster, a family breaking up */
     { "evacuated|evacuate|hurricane|tornado|earthquake|wildfire|"
       "displaced|homeless", XO_FACT, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL,
@@ -213,6 +226,7 @@ static const xo_cue_t  xo_cues[] = {
       "therapist|physio*|hearing|deaf|blind|eyesight|wheelchair|walker|"
       "mobility|disabled|disability|stroke|oxygen|pacemaker|injur*|"
       "whiplash|fracture*|concussion|dizzy|disabilit*|handicap*|latex|"
+      "cane|crutches|"
       "peanut|peanuts|shellfish|sesame|gluten|lactose|"
       "accessib*|caregiver|carer", XO_FACT, ELAAOMS_XO_IMP_HEALTH,
       NULL, NULL, 0, 0 },
@@ -380,7 +394,8 @@ static const xo_cue_t  xo_cues[] = {
     { "frustrat*|annoy*|disappoint*|upset|angry|furious|livid|fuming|mad|"
       "worried|anxious|stressed|scared|terrified|afraid|shaken|shaking|"
       "nervous|sad|unhappy|fed|confused|unacceptable|ridiculous|terrible|"
-      "panicky|jittery|"
+      "panicky|jittery|lonely|grieving|depressed|miserable|hopeless|"
+      "freaking|freaked|heartbroken|devastated|overwhelmed|"
       "awful|outrageous|horrible", XO_FEEL, ELAAOMS_XO_IMP_FEELING,
       NULL, NULL, 1, 0 },
     { "happy|pleased|glad|relieved|thrilled|delighted|grateful|impressed|"

@@ -660,6 +660,31 @@ static const xo_name_rule_t  xo_name_rules[] = {
 };
 
 
+/* whether the agent's line just before holds word w (case as said) */
+static int
+xo_said_by_agent(const elaaoms_xo_ctx_t *cx, const char *w, size_t len)
+{
+    const char  *p, *end;
+
+    if (cx->agent_line == NULL || len < 2) {
+        return 0;
+    }
+
+    end = cx->agent_line + cx->agent_line_len;
+
+    for (p = cx->agent_line; (size_t) (end - p) >= len; p++) {
+        if (memcmp(p, w, len) == 0
+            && (p == cx->agent_line || !elaaoms_ascii_alpha((unsigned char) p[-1]))
+            && (p + len == end || !elaaoms_ascii_alpha((unsigned char) p[len])))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 static int
 xo_question_about_name(const elaaoms_xo_ctx_t *cx)
 {
@@ -766,6 +791,13 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
         if (!cl->lead
             && (n < 2 || n != st->ntok
                 || elaaoms_xo_find(st, 0, xo_not_person_words, NULL) >= 0))
+        {
+            return;
+        }
+
+        /* a name the agent just said, said back: the agent's person */
+        if (n > 0 && cx->question == NULL
+            && xo_said_by_agent(cx, elaaoms_xo_tok_p(st, 0), st->tok[0].len))
         {
             return;
         }

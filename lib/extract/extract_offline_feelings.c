@@ -259,6 +259,8 @@ static const xo_feeling_t  xo_negative[] = {
       "mad|anxious|nervous|unhappy|sad|disgusted|insulted|helpless|panicky|"
       "jittery", NULL, 0 },
     { "shaking", "shaken", 0 },
+    { "lonely|grieving|depressed|miserable|hopeless", NULL, 0 },
+    { "freaking|freaked out", "freaking out", 0 },
     { "fed up", "fed up", 0 },
     { "unacceptable|ridiculous|terrible|awful|outrageous|horrible|absurd|"
       "insane", NULL, 1 },

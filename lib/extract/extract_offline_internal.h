@@ -112,6 +112,12 @@ typedef struct {
     const char                 *question;
     size_t                      question_len;
 
+    /* the agent's whole line just before the caller's, or NULL: what the
+     * caller may say back ("Mateus Ortega-Brandt, and he calls the day
+     * before.") */
+    const char                 *agent_line;
+    size_t                      agent_line_len;
+
     /* the person or pet the caller last named as theirs ("wife",
      * "beagle Pudding") and which pronoun fits it, for "she"/"he" */
     char                        person[48];

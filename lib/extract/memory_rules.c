@@ -71,7 +71,8 @@ static const char  *elaaoms_rules_health_terms[] = {
 
     /* accessibility needs */
     "disabilit*", "handicap*", "wheelchair*", "uses walker",
-    "walking frame*", "walking stick*", "uses cane", "mobility aid*",
+    "walking frame*", "walking stick*", "uses cane", "with cane",
+    "walking cane", "mobility aid*",
     "mobility scooter*", "mobility issue*", "mobility impair*",
     "limited mobility", "reduced mobility", "crutch*", "amputee*",
     "prosthe*", "paraly*", "paraplegi*", "quadriplegi*", "deaf*",
@@ -103,7 +104,9 @@ static const char  *elaaoms_rules_health_terms[] = {
     "domestic violence", "domestic abuse", "violen*", "weapon*", "suicid*",
     "self harm*", "harm herself", "harm himself", "harm themselves",
     "hurt herself", "hurt himself", "hurt themselves", "stalk*",
-    "restraining order*", "aggressive dog*", "dog bite*", "dog bit",
+    "restraining order*", "protective order*", "protection order*",
+    "order of protection", "no contact order*", "aggressive dog*",
+    "dog bite*", "dog bit",
     "black mold", "black mould", "toxic mold", "toxic mould",
     "smoke detector*", "smoke alarm*", "rotten egg*", "wires down",
     "downed wires", "fell on wires", "fell on the wires",

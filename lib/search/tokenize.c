@@ -69,7 +69,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "highway freeway interstate intersection venue estate site room "
     "kitchen bathroom bedroom basement attic deck patio hallway closet "
     "hotel motel unit space locker backyard parkway pkwy terrace "
-    "crescent trail plaza",
+    "crescent trail plaza keypad dock elevator lobby stairwell entry",
     /* PREFERENCE */
     "prefer preference like want favorite favourite rather love enjoy wish "
     "choose choice interest interested request hate dislike best need "
@@ -126,7 +126,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "overjoyed unimpressed displeased uneasy vibe attitude sentiment "
     "temperament spirits panicky jittery cry crying clingy cranky fussy "
     "tearful react ticked irked peeved miffed aggravated shock shocked "
-    "surprised stunned",
+    "surprised stunned lonely loneliness grieving grief mourning freaking "
+    "freaked depressed miserable hopeless",
     /* FAMILY */
     "family daughter son wife husband mother mom father dad parent child "
     "children kid sister brother spouse partner grandson granddaughter "
@@ -148,7 +149,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "priority valued longtime elite reward",
     /* APPOINTMENT */
     "appointment schedule booking book reservation reserve meeting visit "
-    "slot technician tech install installation session shift",
+    "slot technician tech install installation session shift collect "
+    "collecting pickup dropoff checkin checkout",
     /* TIME_OF_DAY */
     "morning afternoon evening night noon lunchtime time hour weekday "
     "weekend monday tuesday wednesday thursday friday saturday sunday "
@@ -188,7 +190,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "rehabilitation physio physiotherapy orthopedic orthopaedic "
     "optometrist ophthalmologist react arm leg foot "
     "accident incident fall fell fallen slip heart murmur eczema "
-    "psoriasis hernia infection cholesterol thyroid anemia",
+    "psoriasis hernia infection cholesterol thyroid anemia breathing "
+    "breathe breath respiratory lung lungs wheeze wheezing",
     /* PET */
     "pet dog cat puppy kitten animal vet greyhound hound terrier retriever "
     "labrador poodle beagle bulldog spaniel husky dachshund chihuahua "
@@ -457,6 +460,9 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "run", "to", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
         { "run", "that", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
         /* "what's she into": what the caller likes */
+        /* "how do I get into the building": a way in, not a liking */
+        { "into", "get", ELAAOMS_QBIT(ADDRESS) },
+        { "into", "let", ELAAOMS_QBIT(ADDRESS) },
         { "into", NULL, ELAAOMS_QBIT(PREFERENCE) },
         /* "for a living" ("a" is no token) */
         { "living", "for", ELAAOMS_QBIT(WORK) },
@@ -479,6 +485,14 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "took", "he", ELAAOMS_QBIT(EMOTION) },
         { "took", "she", ELAAOMS_QBIT(EMOTION) },
         { "took", "they", ELAAOMS_QBIT(EMOTION) },
+        /* "how is she handling it", "how's he dealing with it" */
+        { "handling", "she", ELAAOMS_QBIT(EMOTION) },
+        { "handling", "he", ELAAOMS_QBIT(EMOTION) },
+        { "handling", "they", ELAAOMS_QBIT(EMOTION) },
+        { "dealing", "she", ELAAOMS_QBIT(EMOTION) },
+        { "dealing", "he", ELAAOMS_QBIT(EMOTION) },
+        { "dealing", "they", ELAAOMS_QBIT(EMOTION) },
+        { "it", "handling", ELAAOMS_QBIT(EMOTION) },
         /* "how is the homeowner taking it": whoever takes it */
         { "it", "taking", ELAAOMS_QBIT(EMOTION) },
         { "it", "take", ELAAOMS_QBIT(EMOTION) },

@@ -117,6 +117,16 @@ static const said_case_t  cases[] = {
       "Caller: I need my records sent.\n"
       "Agent: I'll send them to your accountant Marta Ruiz today.\n",
       "The caller's accountant is Marta Ruiz.", NULL, NULL },
+    { "provider named after is",
+      "Caller: When do you start?\n"
+      "Agent: Monday. Your foreman is Mateus Ortega-Brandt. He'll call you "
+      "the day before.\n",
+      "The caller's foreman is Mateus Ortega-Brandt.", NULL, NULL },
+    { "the agent's person said back is not the caller's name",
+      "Caller: When do you start?\n"
+      "Agent: Monday. Your foreman is Mateus Ortega-Brandt.\n"
+      "Caller: Mateus Ortega-Brandt, and he calls the day before.\n",
+      NULL, NULL, "Caller's name is Mateus" },
     { "a role without a name is no relation",
       "Caller: I have a question.\n"
       "Agent: You should ask your doctor about that.\n",

@@ -375,6 +375,20 @@ static const statement_case_t  statements[] = {
       "inappropriate comments to their daughter.", 8 },
     { NULL, "The driver yelled at my kids.", ELAAOMS_MEM_ISSUE,
       "The caller said the driver yelled at their kids.", 8 },
+    /* someone kept away from the caller's own, a stranger asking for
+     * money in the company's name */
+    { NULL, "My ex-husband is not allowed to pick up the kids.",
+      ELAAOMS_MEM_RELATIONSHIP, "The caller's ex-husband is not allowed to "
+      "pick up the kids.", 8 },
+    { NULL, "A guy came to the door, said he was from the gas company and "
+      "needed a cash deposit.", ELAAOMS_MEM_ISSUE, "The caller said a guy "
+      "came to the door, said he was from the gas company and needed a "
+      "cash deposit.", 9 },
+    /* feelings beyond anger and worry */
+    { "How are you doing?", "Honestly I'm lonely.", ELAAOMS_MEM_EMOTION,
+      "The caller was lonely.", 0 },
+    { NULL, "I'm freaking out a bit.", ELAAOMS_MEM_EMOTION,
+      "The caller was freaking out.", 0 },
     { NULL, "The basement floods every spring.", ELAAOMS_MEM_FACTUAL,
       "The caller said the basement floods every spring.", 6 },
     /* what the caller asks to have, and a one-word choice */

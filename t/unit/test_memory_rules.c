@@ -94,6 +94,8 @@ static const health_case_t  health_cases[] = {
     { "Has a restraining order against a former partner.", 1 },
     { "Needs accessibility features on the website.", 1 },
     { "Had a seizure last month.", 1 },
+    { "Walks with a cane, so the parking matters.", 1 },
+    { "There is a protective order against her ex-husband.", 1 },
     { "Needs large print statements.", 1 },
     { "Has a cochlear implant.", 1 },
     { "The caller's daughter has Down syndrome.", 1 },

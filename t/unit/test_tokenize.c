@@ -226,6 +226,10 @@ test_question_vocabulary(void)
         { "technician", "appointment", ELAAOMS_CONCEPT_APPOINTMENT },
         { "strength", "milligrams", ELAAOMS_CONCEPT_HEALTH },
         { "medication", "pills", ELAAOMS_CONCEPT_HEALTH },
+        { "breathing", "asthma", ELAAOMS_CONCEPT_HEALTH },
+        { "collecting", "pickup", ELAAOMS_CONCEPT_APPOINTMENT },
+        { "coping", "lonely", ELAAOMS_CONCEPT_EMOTION },
+        { "building", "keypad", ELAAOMS_CONCEPT_ADDRESS },
         { "symptom", "grinding", ELAAOMS_CONCEPT_PROBLEM },
         { "wrong", "rattling", ELAAOMS_CONCEPT_PROBLEM },
         { "gateway", "router", ELAAOMS_CONCEPT_TECH },
@@ -387,6 +391,14 @@ test_question_vocabulary(void)
           == (1u << ELAAOMS_CONCEPT_NAME));
     CHECK(elaaoms_question_concepts("up", 2, "holding", 7)
           == (1u << ELAAOMS_CONCEPT_EMOTION));
+    CHECK(elaaoms_question_concepts("handling", 8, "she", 3)
+          == (1u << ELAAOMS_CONCEPT_EMOTION));
+    CHECK_INT_EQ(elaaoms_question_concepts("handling", 8, "the", 3), 0);
+    /* "how do I get into the building": a way in; "what's she into" */
+    CHECK(elaaoms_question_concepts("into", 4, "get", 3)
+          == (1u << ELAAOMS_CONCEPT_ADDRESS));
+    CHECK(elaaoms_question_concepts("into", 4, "she", 3)
+          == (1u << ELAAOMS_CONCEPT_PREFERENCE));
     CHECK_INT_EQ(elaaoms_question_concepts("by", 2, "stop", 4), 0);
     CHECK_INT_EQ(elaaoms_question_concepts("much", 4, NULL, 0), 0);
     CHECK(elaaoms_question_concepts("many", 4, "how", 3)
