@@ -707,6 +707,49 @@ xo_set_quote(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 }
 
 
+/*
+ * A short clause later in the caller's line that names one of the options
+ * the agent offered without a question mark ("... either the Oticon
+ * Intent 2 or the Phonak Lumity 70." "My friend has the Oticon, she likes
+ * it. So the Oticon."): the choice, read as the answer
+ */
+static int
+xo_names_option(const elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    size_t       i, len;
+    const char  *w, *p, *end;
+
+    if (cx->question == NULL || cx->question[cx->question_len - 1] == '?'
+        || st->ntok == 0 || st->ntok > 6)
+    {
+        return 0;
+    }
+
+    end = cx->question + cx->question_len;
+
+    for (i = 0; i < st->ntok; i++) {
+        w = elaaoms_xo_tok_p(st, i);
+        len = st->tok[i].len;
+        if (st->tok[i].punct || len < 3
+            || !elaaoms_ascii_upper((unsigned char) w[0]) || i == 0)
+        {
+            continue;
+        }
+
+        for (p = cx->question; (size_t) (end - p) >= len; p++) {
+            if (memcmp(p, w, len) == 0
+                && (p == cx->question
+                    || !elaaoms_ascii_alpha((unsigned char) p[-1])))
+            {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
 /* the agent line's last question, for the caller's answer; NULL if none */
 static void
 xo_set_question(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
@@ -748,12 +791,13 @@ static void
 xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 {
     size_t                spos, cpos;
-    int                   first;
+    int                   first, picked;
     elaaoms_xo_sent_t     st;
     elaaoms_xo_clause_t   cl;
 
     xo_set_quote(cx, ln);
     first = 1;
+    picked = 0;
 
     elaaoms_xo_revise_offer(cx, ln);
 
@@ -773,7 +817,9 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
         cpos = 0;
         while (elaaoms_xo_next_clause(&st, &cpos, &cl)) {
             cl.lead = first;
-            cl.answer = first && cx->question != NULL;
+            cl.answer = (first && cx->question != NULL)
+                        || (!picked && !first && xo_names_option(cx, &cl.st));
+            picked |= cl.answer && !first;
             first = 0;
 
             cx->kept_len = 0;

@@ -140,6 +140,20 @@ static const said_case_t  cases[] = {
       "Caller: In-house, please.\n",
       "the caller chose in-house", "three-month plan", NULL },
 
+    { "option chosen later in the line",
+      "Caller: I need hearing aids.\n"
+      "Agent: I'd recommend either the Oticon Intent 2 or the Phonak "
+      "Lumity 70.\n"
+      "Caller: My friend has the Oticon, she likes it very much. So the "
+      "Oticon.\n",
+      "the caller chose the Oticon", "Intent 2", NULL },
+    { "a later clause naming no option chooses nothing",
+      "Caller: I need hearing aids.\n"
+      "Agent: I'd recommend either the Oticon Intent 2 or the Phonak "
+      "Lumity 70.\n"
+      "Caller: Let me think. My daughter will call you.\n",
+      NULL, NULL, "the caller chose" },
+
     /* a request that only points back, and a value said back */
     { "a request pointing back says nothing",
       "Caller: I'm traveling with my service dog. Please note that.\n",
