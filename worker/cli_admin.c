@@ -287,7 +287,8 @@ elaaoms_cli_profile_refresh(elaaoms_cli_t *cli, int argc, char **argv)
 const elaaoms_cli_command_t  elaaoms_cli_admin_commands[] = {
 
     { "upgrade", "ORG",
-      "moves keys to the cluster layout, rewrites version-1 records", "",
+      "moves keys to the cluster layout, rewrites version-1 records and "
+      "re-embeds older offline vectors", "",
       elaaoms_cli_legacy_upgrade, ELAAOMS_CLI_REDIS | ELAAOMS_CLI_LEGACY },
 
     { "refresh-contexts", "ORG CALLER [AGENT...]",

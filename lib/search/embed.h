@@ -35,8 +35,13 @@
 #include <stdint.h>
 
 #define ELAAOMS_EMBED_DIM    384
-/* bump when features, weights or the tokenizer's tables change */
-#define ELAAOMS_EMBED_MODEL  "elaaoms-hash-v4-384"
+/*
+ * bump when features, weights or the tokenizer's tables change: records
+ * of an older build are re-embedded by the worker's next write of their
+ * caller and by "upgrade" (store/memory_reembed.h); v5: the concept table
+ * and stopwords grew from v4's (2026-12-04)
+ */
+#define ELAAOMS_EMBED_MODEL  "elaaoms-hash-v5-384"
 
 size_t elaaoms_embed_dim(void);
 const char *elaaoms_embed_model(void);

@@ -703,7 +703,7 @@ elaaoms_dedup_apply_once(elaaoms_redis_t *rc, const elaaoms_memory_apply_t *a,
     int64_t                          now;
     elaaoms_mstr_t                   conv, agent;
     elaaoms_dedup_aux_t             *aux;
-    unsigned char                   *upgraded;
+    unsigned char                   *upgraded, **vecs;
     redisReply                      *v1_agents;
     elaaoms_memory_list_t            stored;
     elaaoms_memory_record_t         *recs, *nr;
@@ -753,8 +753,23 @@ elaaoms_dedup_apply_once(elaaoms_redis_t *rc, const elaaoms_memory_apply_t *a,
         goto done;
     }
 
+    /* records of an older offline embedder, re-embedded once */
+    vecs = calloc(n ? n : 1, sizeof(*vecs));
+    if (vecs == NULL) {
+        goto oom;
+    }
+
+    r = elaaoms_memory_store_reembed(recs, n, upgraded, vecs);
+
     for (i = 0; i < n; i++) {
         aux[i].dirty = upgraded[i];
+        aux[i].q8 = vecs[i];    /* aux owns them from here */
+    }
+
+    free(vecs);
+
+    if (r < 0) {
+        goto oom;
     }
 
     /* the vectors new records get: the caller's model, or the offline one */

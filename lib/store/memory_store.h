@@ -166,9 +166,21 @@ int elaaoms_memory_store_v1_agents(elaaoms_redis_t *rc, const char *org,
     unsigned char *changed, redisReply **owner, char *err, size_t errlen);
 
 /*
+ * Within that transaction too: the records of recs[0..n) without an
+ * offline vector of this build (store/memory_reembed.h: ELAAOMS_EMBED_MODEL
+ * changed since they were stored) are re-embedded from their content, and
+ * changed[i] is set.  vecs[i] (n entries, NULL on entry) gets the
+ * malloc()ed vector record i now borrows, which the caller frees after
+ * the commit.  Returns how many, or -1 when out of memory.
+ */
+int elaaoms_memory_store_reembed(elaaoms_memory_record_t *recs, size_t n,
+    unsigned char *changed, unsigned char **vecs);
+
+/*
  * The same for one caller on its own (the operator's "upgrade" command):
- * WATCH, load, v1_agents(), commit of the v1 records, retried on a lost
- * race.  *upgraded gets the number of records rewritten.  0 or -1.
+ * WATCH, load, v1_agents(), reembed(), commit of the records they
+ * changed, retried on a lost race.  *upgraded gets the number of records
+ * rewritten.  0 or -1.
  */
 int elaaoms_memory_store_upgrade_caller(elaaoms_redis_t *rc, const char *org,
     const char *caller, size_t *upgraded, char *err, size_t errlen);

@@ -5,7 +5,9 @@
  * from the sets, so that they are rewritten as version 2 with the whole
  * set (elaaoms_memory_store_v1_agents()); the operator's "upgrade"
  * command does it for every caller at once
- * (elaaoms_memory_store_upgrade_caller()).
+ * (elaaoms_memory_store_upgrade_caller()).  Both also re-embed records
+ * whose offline vector is of an older build of the embedder
+ * (memory_reembed.h).
  */
 
 #include <stdio.h>
@@ -14,6 +16,8 @@
 
 #include "extract/memory_rules.h"
 #include "intake/ids.h"
+#include "search/embed.h"
+#include "store/memory_reembed.h"
 #include "store/memory_store_internal.h"
 #include "store/redis_keys.h"
 
@@ -198,13 +202,55 @@ elaaoms_memory_store_v1_agents(elaaoms_redis_t *rc, const char *org,
 
 
 int
+elaaoms_memory_store_reembed(elaaoms_memory_record_t *recs, size_t n,
+    unsigned char *changed, unsigned char **vecs)
+{
+    int     count;
+    size_t  i;
+
+    count = 0;
+
+    for (i = 0; i < n; i++) {
+        if (!elaaoms_memory_record_offline_stale(&recs[i])) {
+            continue;
+        }
+
+        vecs[i] = malloc(ELAAOMS_VEC_Q8_SIZE(ELAAOMS_EMBED_DIM));
+        if (vecs[i] == NULL) {
+            return -1;
+        }
+
+        elaaoms_memory_record_reembed(&recs[i], vecs[i]);
+        changed[i] = 1;
+        count++;
+    }
+
+    return count;
+}
+
+
+/* frees the vectors of elaaoms_memory_store_reembed() and the array */
+static void
+elaaoms_upgrade_free_vecs(unsigned char **vecs, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; vecs != NULL && i < n; i++) {
+        free(vecs[i]);
+    }
+
+    free(vecs);
+}
+
+
+int
 elaaoms_memory_store_upgrade_caller(elaaoms_redis_t *rc, const char *org,
     const char *caller, size_t *upgraded, char *err, size_t errlen)
 {
     int                             r, attempt;
     size_t                          i, nd;
     redisReply                     *owner;
-    unsigned char                  *changed;
+    unsigned char                  *changed, **vecs;
     elaaoms_memory_list_t           list;
     const elaaoms_memory_record_t **dirty;
 
@@ -222,10 +268,12 @@ elaaoms_memory_store_upgrade_caller(elaaoms_redis_t *rc, const char *org,
 
         changed = calloc(list.n ? list.n : 1, 1);
         dirty = calloc(list.n ? list.n : 1, sizeof(*dirty));
+        vecs = calloc(list.n ? list.n : 1, sizeof(*vecs));
 
-        if (changed == NULL || dirty == NULL) {
+        if (changed == NULL || dirty == NULL || vecs == NULL) {
             free(changed);
             free(dirty);
+            free(vecs);
             elaaoms_memory_list_free(&list);
             elaaoms_memory_store_unwatch(rc);
             return elaaoms_store_fail(err, errlen, "out of memory");
@@ -235,6 +283,22 @@ elaaoms_memory_store_upgrade_caller(elaaoms_redis_t *rc, const char *org,
                                            list.n, changed, &owner, err,
                                            errlen);
         nd = 0;
+
+        if (r == 0
+            && elaaoms_memory_store_reembed(list.items, list.n, changed, vecs)
+               < 0)
+        {
+            r = elaaoms_store_fail(err, errlen, "out of memory");
+            elaaoms_memory_store_unwatch(rc);
+            elaaoms_upgrade_free_vecs(vecs, list.n);
+            if (owner != NULL) {
+                freeReplyObject(owner);
+            }
+            free(changed);
+            free(dirty);
+            elaaoms_memory_list_free(&list);
+            return r;
+        }
 
         if (r == 0) {
             for (i = 0; i < list.n; i++) {
@@ -254,6 +318,7 @@ elaaoms_memory_store_upgrade_caller(elaaoms_redis_t *rc, const char *org,
         if (owner != NULL) {
             freeReplyObject(owner);
         }
+        elaaoms_upgrade_free_vecs(vecs, list.n);
         free(changed);
         free(dirty);
         elaaoms_memory_list_free(&list);

@@ -30,6 +30,7 @@
 #include "store/memory_store.h"
 #include "store/redis_keys.h"
 #include "unit_memory.h"
+#include "unit_record.h"
 
 
 /* --- the tests ----------------------------------------------------------- */
@@ -878,6 +879,137 @@ test_apply_vectors(void)
 }
 
 
+/* --- records of an older offline embedder ---------------------------------- */
+
+#define CALLER4   "+13125550177"
+#define OLD_MODEL "elaaoms-hash-v1-384"
+#define PIANO     "Is storing a grandmother's upright piano"
+#define BARE      "Has a second storage unit downtown"
+#define PROVIDED  "Pays the storage fee by card on the first"
+#define CURRENT   "Gate code is 5519"
+#define LATER     "Needs climate control for the paintings"
+
+/* stores one record of CALLER4 as an older build (or a provider) left it */
+static void
+reembed_store(const char *id, const char *content, const char *model,
+    size_t dim, const unsigned char *vec, const char *offline_model,
+    const unsigned char *offline)
+{
+    elaaoms_memory_record_t  rec;
+
+    unit_record(&rec, id, ORG, CALLER4, "conv_old", "agent_old",
+                ELAAOMS_MEM_FACTUAL, 5, T0, content);
+    rec.embed_model = elaaoms_mstr(model);
+    rec.dim = dim;
+    rec.vec_q8 = vec;
+    if (offline_model != NULL) {
+        rec.offline_model = elaaoms_mstr(offline_model);
+        rec.offline_dim = ELAAOMS_EMBED_DIM;
+        rec.offline_q8 = offline;
+    }
+
+    CHECK_INT_EQ(elaaoms_memory_store_add(rh, &rec, err, sizeof(err)), 0);
+}
+
+
+/* 1 when q8 is this build's vector of the text */
+static int
+reembed_is_current(const unsigned char *q8, const char *text)
+{
+    float          v[ELAAOMS_EMBED_DIM];
+    unsigned char  want[ELAAOMS_EMBED_DIM];
+
+    elaaoms_embed_text(text, strlen(text), v);
+    elaaoms_vec_pack_q8(v, ELAAOMS_EMBED_DIM, want);
+
+    return q8 != NULL && memcmp(q8, want, ELAAOMS_EMBED_DIM) == 0;
+}
+
+
+/* 1 when the record of that content has this build's vector as its own */
+static int
+reembed_own_current(const elaaoms_memory_list_t *l, const char *content)
+{
+    const elaaoms_memory_record_t  *m = find(l, content);
+
+    return m != NULL
+           && elaaoms_mstr_eq(m->embed_model,
+                              elaaoms_mstr(ELAAOMS_EMBED_MODEL))
+           && m->dim == ELAAOMS_EMBED_DIM && m->offline_dim == 0
+           && reembed_is_current(m->vec_q8, content);
+}
+
+
+static void
+test_reembed(void)
+{
+    size_t                          n;
+    float                           v[ELAAOMS_EMBED_DIM];
+    unsigned char                   stale[ELAAOMS_EMBED_DIM], good[ELAAOMS_EMBED_DIM];
+    unsigned char                   provider[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    elaaoms_memory_list_t           l;
+    const elaaoms_memory_record_t  *m;
+
+    /* what an older table made of the text: any other bytes */
+    memset(stale, 0, sizeof(stale));
+    stale[7] = 127;
+    elaaoms_embed_text(CURRENT, strlen(CURRENT), v);
+    elaaoms_vec_pack_q8(v, ELAAOMS_EMBED_DIM, good);
+
+    reembed_store("0000bbbb0000000000b1", PIANO, OLD_MODEL, ELAAOMS_EMBED_DIM,
+                  stale, NULL, NULL);
+    reembed_store("0000bbbb0000000000b2", BARE, "", 0, NULL, NULL, NULL);
+    reembed_store("0000bbbb0000000000b3", PROVIDED, "text-embedding-3-small",
+                  sizeof(provider), provider, OLD_MODEL, stale);
+    reembed_store("0000bbbb0000000000b4", CURRENT, ELAAOMS_EMBED_MODEL,
+                  ELAAOMS_EMBED_DIM, good, NULL, NULL);
+
+    /* the operator's upgrade: the three without this build's vector */
+    CHECK_INT_EQ(elaaoms_memory_store_upgrade_caller(rh, ORG, CALLER4, &n,
+                                                     err, sizeof(err)), 0);
+    CHECK_INT_EQ(n, 3);
+
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER4, &l, err,
+                                           sizeof(err)), 0);
+    CHECK_INT_EQ(l.n, 4);
+
+    CHECK(reembed_own_current(&l, PIANO));
+    CHECK(reembed_own_current(&l, BARE));
+
+    /* the provider's vector stays; the offline one beside it is renewed */
+    m = find(&l, PROVIDED);
+    CHECK(m != NULL
+          && elaaoms_mstr_eq(m->embed_model,
+                             elaaoms_mstr("text-embedding-3-small"))
+          && m->dim == sizeof(provider)
+          && memcmp(m->vec_q8, provider, sizeof(provider)) == 0
+          && elaaoms_mstr_eq(m->offline_model,
+                             elaaoms_mstr(ELAAOMS_EMBED_MODEL))
+          && reembed_is_current(m->offline_q8, PROVIDED));
+
+    m = find(&l, CURRENT);
+    CHECK(m != NULL && reembed_is_current(m->vec_q8, CURRENT));
+    elaaoms_memory_list_free(&l);
+
+    /* once only */
+    CHECK_INT_EQ(elaaoms_memory_store_upgrade_caller(rh, ORG, CALLER4, &n,
+                                                     err, sizeof(err)), 0);
+    CHECK_INT_EQ(n, 0);
+
+    /* the worker's next write of the caller does it too */
+    reembed_store("0000bbbb0000000000b1", PIANO, OLD_MODEL, ELAAOMS_EMBED_DIM,
+                  stale, NULL, NULL);
+    apply1(ORG, CALLER4, "conv_new", "agent_old", T0 + 100,
+           ELAAOMS_MEM_PREFERENCE, LATER, 5, 0.9);
+    CHECK_INT_EQ(elaaoms_memory_store_load(rh, ORG, CALLER4, &l, err,
+                                           sizeof(err)), 0);
+    CHECK_INT_EQ(l.n, 5);
+    CHECK(reembed_own_current(&l, PIANO));
+    CHECK(reembed_own_current(&l, LATER));
+    elaaoms_memory_list_free(&l);
+}
+
+
 int
 main(void)
 {
@@ -897,6 +1029,7 @@ main(void)
     test_atomicity();
     test_concurrent_writers();
     test_apply_vectors();
+    test_reembed();
 
     stop_redis();
 
