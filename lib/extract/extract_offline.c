@@ -798,6 +798,7 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
     xo_set_quote(cx, ln);
     first = 1;
     picked = 0;
+    cx->named[0] = '\0';
 
     elaaoms_xo_revise_offer(cx, ln);
 

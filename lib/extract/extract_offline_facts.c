@@ -596,6 +596,95 @@ xo_is_name_word(const elaaoms_xo_sent_t *st, size_t i, int any_case)
 
 
 /*
+ * A person or pet the caller names at word i, in one of the phrasings that
+ * say the name is someone's: "Zuri's mom" (the child), "Florian, our
+ * bookkeeper", "a German shepherd, Bruno", "talk to Marko", "ask Priya"
+ * (after a verb of speaking: "drive to Denver" names no one).
+ * Up to three name words, [*from, *end); 0 for anything else, for places
+ * and companies (a last word "Street", "Hospital" ...) and for a name
+ * greeted or introduced ("Hi, Chidinma Okafor": the caller, the agent).
+ */
+static int xo_at_start(const elaaoms_xo_sent_t *st, size_t i);
+
+int
+elaaoms_xo_person_name(const elaaoms_xo_sent_t *st, size_t i, size_t *from,
+    size_t *end)
+{
+    int          ok;
+    size_t       n, len, prev;
+    const char  *p;
+
+    if (!xo_is_name_word(st, i, 0)
+        || (i > 0 && xo_is_name_word(st, i - 1, 0))
+        || (i > 0 && xo_at_start(st, i)))
+    {
+        return 0;
+    }
+
+    for (n = i + 1; n < st->ntok && n < i + 3 && xo_is_name_word(st, n, 0);
+         n++)
+    {
+        /* void */
+    }
+
+    if (elaaoms_xo_match(st, n - 1, xo_not_person_words, NULL)
+        || (n < st->ntok && elaaoms_xo_match(st, n, xo_not_person_words,
+                                             NULL)))
+    {
+        return 0;
+    }
+
+    p = elaaoms_xo_tok_p(st, n - 1);
+    len = st->tok[n - 1].len;
+    prev = i > 0 && st->tok[i - 1].punct && i > 1 ? i - 2 : i - 1;
+
+    /* "Zuri's mom", "Florian, our bookkeeper", "a German shepherd, Bruno" */
+    ok = (len > 2 && p[len - 2] == '\'' && (p[len - 1] == 's')
+          && elaaoms_xo_match(st, n, "mom|mum|dad|mother|father|parent|"
+                                     "owner|grandma|grandmother|grandpa|"
+                                     "grandfather|guardian", NULL))
+         || (n + 1 < st->ntok && st->tok[n].punct
+             && elaaoms_xo_match(st, n + 1, "my|our|his|her|their", NULL))
+         || (i > 1 && st->tok[i - 1].punct
+             && elaaoms_xo_match(st, prev, "dog|cat|puppy|kitten|pet|"
+                                           "shepherd|retriever|lab|"
+                                           "terrier|poodle|beagle|spaniel|"
+                                           "collie|husky|boxer|bulldog|"
+                                           "horse|parrot|rabbit|kid|son|"
+                                           "daughter|boy|girl|baby|"
+                                           "husband|wife|partner|manager|"
+                                           "boss|assistant|nurse|"
+                                           "caregiver|aide|neighbor|"
+                                           "neighbour|friend|tenant|"
+                                           "roommate|bookkeeper|"
+                                           "accountant", NULL));
+
+    /* "ask Marko", "check with Ibrahim"; never "drive to Denver" */
+    if (!ok && i > 0) {
+        ok = elaaoms_xo_match(st, i - 1, "ask|asked|tell|told|call|called|"
+                                         "text|texted|email|emailed", NULL)
+             || (i > 1
+                 && elaaoms_xo_match(st, i - 1, "to|with", NULL)
+                 && elaaoms_xo_match(st, i - 2, "talk|talked|talking|"
+                                                "speak|spoke|speaking|"
+                                                "check|checked|checking|"
+                                                "chat|chatted|meet|met|"
+                                                "discuss|run|ran|it",
+                                     NULL));
+    }
+
+    if (!ok) {
+        return 0;
+    }
+
+    *from = i > 0 && elaaoms_xo_in_list(st, i - 1, xo_titles) ? i - 1 : i;
+    *end = n;
+
+    return 1;
+}
+
+
+/*
  * Only greetings before word i: "Hi, this is ...", "Hi Jordan, this is
  * ..." (the agent's name after a greeting).
  */

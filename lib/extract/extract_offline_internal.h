@@ -123,6 +123,11 @@ typedef struct {
     char                        person[48];
     int                         person_kind;    /* ELAAOMS_XO_PERSON_* */
 
+    /* a person the caller named in this line after that ("Let me talk
+     * to Marko first."), who "he" or "she" stands for before the other
+     * until the line ends: no pronoun's gender is known for a name */
+    char                        named[48];
+
     /* the clause being read: templates' contents, space-separated */
     char                        kept[ELAAOMS_XO_KEPT_MAX + 1];
     size_t                      kept_len;
@@ -372,6 +377,10 @@ void elaaoms_xo_revise_offer(elaaoms_xo_ctx_t *cx,
 
 
 /* --- who "she" and "he" are (extract_offline_person.c) -------------------- */
+
+/* a person's name at word i, [*from, *end) (extract_offline_facts.c) */
+int elaaoms_xo_person_name(const elaaoms_xo_sent_t *st, size_t i,
+    size_t *from, size_t *end);
 
 /* "my wife", "my beagle Pudding" in the clause: the latest is remembered */
 void elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st);

@@ -9,7 +9,13 @@
  *
  * Only a pronoun that opens a clause is read this way, and only with an
  * antecedent of a fitting kind: "she" for a wife, a daughter or a pet,
- * never for a husband.  Anything else stays "The caller said she ...".
+ * never for a husband.  A person the caller names later in the same line
+ * without "my" stands for either pronoun until the line ends:
+ *
+ *   "Let me talk to Marko first. He handles the money."
+ *                      ->  The caller said Marko handles the money.
+ *
+ * Anything else stays "The caller said she ...".
  */
 
 #include <string.h>
@@ -37,12 +43,43 @@
     "kitten|pet|horse|bird|parrot|rabbit|bunny|hamster"
 
 
+/*
+ * words [first, end) of st into dst (size bytes), less a final "'s": "my
+ * daughter Ava's checkup" names "daughter Ava"; 0, or -1 when too long
+ */
+static int
+xo_person_copy(char *dst, size_t size, const elaaoms_xo_sent_t *st,
+    size_t first, size_t end)
+{
+    size_t       n;
+    const char  *from, *to;
+
+    from = elaaoms_xo_tok_p(st, first);
+    to = elaaoms_xo_tok_p(st, end - 1) + st->tok[end - 1].len;
+
+    if (to - from > 2 && to[-2] == '\'' && (to[-1] == 's' || to[-1] == 'S')) {
+        to -= 2;
+    }
+
+    n = (size_t) (to - from);
+    if (n >= size) {
+        return -1;
+    }
+
+    memcpy(dst, from, n);
+    dst[n] = '\0';
+
+    return 0;
+}
+
+
 void
 elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
-    int           kind;
-    size_t        i, noun, end, n;
-    const char   *from, *to;
+    int     kind, mine;
+    size_t  i, noun, end;
+
+    mine = 0;
 
     for (i = 0; i + 1 < st->ntok; i++) {
         if (!elaaoms_xo_match(st, i, "my|our", NULL)) {
@@ -83,23 +120,26 @@ elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
             continue;
         }
 
-        from = elaaoms_xo_tok_p(st, noun);
-        to = elaaoms_xo_tok_p(st, end - 1) + st->tok[end - 1].len;
-
-        /* "my daughter Ava's checkup": the person is "daughter Ava" */
-        if (to - from > 2 && to[-2] == '\''
-            && (to[-1] == 's' || to[-1] == 'S'))
+        if (xo_person_copy(cx->person, sizeof(cx->person), st, noun, end)
+            == 0)
         {
-            to -= 2;
+            cx->person_kind = kind;
+            cx->named[0] = '\0';
+            mine = 1;
         }
-        n = (size_t) (to - from);
-        if (n >= sizeof(cx->person)) {
-            continue;
-        }
+    }
 
-        memcpy(cx->person, from, n);
-        cx->person[n] = '\0';
-        cx->person_kind = kind;
+    if (mine) {
+        return;
+    }
+
+    /* no "my": a person named ("talk to Marko"), the first one */
+    for (i = 0; i < st->ntok; i++) {
+        if (elaaoms_xo_person_name(st, i, &noun, &end)) {
+            (void) xo_person_copy(cx->named, sizeof(cx->named), st, noun,
+                                  end);
+            return;
+        }
     }
 }
 
@@ -116,7 +156,9 @@ elaaoms_xo_put_person(elaaoms_xo_buf_t *b, const elaaoms_xo_ctx_t *cx,
     size_t       k, len;
     const char  *w, *tail;
 
-    if (cx->person_kind == 0 || st->ntok < 2 || st->tok[0].punct) {
+    if ((cx->person_kind == 0 && cx->named[0] == '\0') || st->ntok < 2
+        || st->tok[0].punct)
+    {
         return 0;
     }
 
@@ -144,15 +186,21 @@ elaaoms_xo_put_person(elaaoms_xo_buf_t *b, const elaaoms_xo_ctx_t *cx,
         return 0;                       /* "shed", "help", "heard" */
     }
 
-    if (cx->person_kind
-        != (she ? ELAAOMS_XO_PERSON_SHE : ELAAOMS_XO_PERSON_HE)
-        && cx->person_kind != ELAAOMS_XO_PERSON_EITHER)
+    if (cx->named[0]) {
+        /* "He handles the money." after "Let me talk to Marko first." */
+        elaaoms_xo_puts(b, "The caller said ");
+        elaaoms_xo_puts(b, cx->named);
+
+    } else if (cx->person_kind
+               != (she ? ELAAOMS_XO_PERSON_SHE : ELAAOMS_XO_PERSON_HE)
+               && cx->person_kind != ELAAOMS_XO_PERSON_EITHER)
     {
         return 0;
-    }
 
-    elaaoms_xo_puts(b, "The caller's ");
-    elaaoms_xo_puts(b, cx->person);
+    } else {
+        elaaoms_xo_puts(b, "The caller's ");
+        elaaoms_xo_puts(b, cx->person);
+    }
 
     /* "he's got", "she's been": "has" */
     elaaoms_xo_puts(b, k == 0 && elaaoms_xo_match(st, 1, "got|gotten|been|had|"

@@ -226,6 +226,36 @@ static const said_case_t  cases[] = {
       "Caller: The bill is wrong because she never ordered the upgrade, "
       "my wife I mean.\n",
       NULL, NULL, "wife never ordered" },
+
+    /* a person named without "my", in a phrasing that says whose */
+    { "the child of a parent who calls",
+      "Caller: Hi, Renata Oyelowo, Kemi's mom. She's running a fever "
+      "since lunch.\n",
+      "The caller said Kemi is running a fever", NULL, "Oyelowo is" },
+    { "a name with the person's role",
+      "Caller: Desmond, our office manager, does the ordering. He wants "
+      "the invoices emailed.\n",
+      "The caller said Desmond wants the invoices emailed", NULL, NULL },
+    { "a pet's name after its kind",
+      "Caller: We have a cat, Miso. She hides under the bed when "
+      "strangers come.\n",
+      "The caller said Miso hides under the bed", NULL, NULL },
+    { "someone to check with",
+      "Caller: I'll have to check with Ibrahim. He keeps the receipts.\n",
+      "The caller said Ibrahim keeps the receipts", NULL, NULL },
+    { "a city is nobody",
+      "Caller: We're driving to Denver on Friday. She gets carsick.\n",
+      NULL, NULL, "Denver gets" },
+    { "a greeted name is the caller's own",
+      "Caller: Hi, Marcus Bell, Theo's dad. He lost his retainer.\n",
+      "The caller said Theo lost his retainer", NULL, "Bell lost" },
+    { "a product is nobody",
+      "Caller: We ordered the Harvest Bowl kit. She loved it.\n",
+      NULL, NULL, "Bowl loved" },
+    { "a relation named with my wins over a product after it",
+      "Caller: My son Tobias ate the Lemon Herb Salmon. He started "
+      "wheezing.\n",
+      "The caller's son Tobias started wheezing", NULL, NULL },
 };
 
 
