@@ -72,6 +72,11 @@ static const struct {
     /* a promise with a date or a number: "I'll call you on December 1st" */
     { "i'll|we'll", "The agent will", " the agent will ", 0, 0, 0, 0 },
     { "i|we will", "The agent will", " the agent will ", 0, 0, 0, 0 },
+    /* "I'm opening an incident report, IR-3318": under way, with its
+     * reference */
+    { "i'm|we're opening|creating|filing|logging|raising|starting|"
+      "submitting|escalating|issuing",
+      "The agent said:", NULL, 0, 0, 1, 0 },
     /* "Our irrigation tech will be out tomorrow": the company's people */
     { "our _ will", "The agent said:", NULL, 0, 0, 1, 0 },
     { "our _ _ will", "The agent said:", NULL, 0, 0, 1, 0 },
@@ -98,7 +103,7 @@ static const struct {
     "your new|updated|replacement|dispute|support|service|repair? "          \
     "ticket|claim|case|reference|confirmation|booking|order|tracking|"      \
     "return|rma|incident|dispute|work|seat|seats|room|flight|gate|locker|"  \
-    "member|membership|policy|pin number|#|id|code? is|are|'s"
+    "member|membership|policy|pin number|#|id|code|order? is|are|'s"
 
 
 /*

@@ -839,6 +839,15 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
             continue;
         }
 
+        /* "I'm Tamsin's dad": whose, not who */
+        j = end + n - 1;
+        if (st->tok[j].len > 2
+            && elaaoms_xo_tok_p(st, j)[st->tok[j].len - 2] == '\''
+            && (elaaoms_xo_tok_p(st, j)[st->tok[j].len - 1] | 0x20) == 's')
+        {
+            continue;
+        }
+
         b = (elaaoms_xo_buf_t) { .len = 0 };
         elaaoms_xo_puts(&b, r->lead);
         if (title < end) {

@@ -26,6 +26,11 @@ static const struct {
       "card.", ELAAOMS_MEM_ISSUE },
     { "Let me check... your new ticket is TK-30872.",
       "The caller's new ticket is TK-30872.", ELAAOMS_MEM_FACTUAL },
+    { "Your work order is WO-5520.", "The caller's work order is WO-5520.",
+      ELAAOMS_MEM_FACTUAL },
+    { "I'm opening an incident report, IR-4471.",
+      "The agent said: the agent is opening an incident report, IR-4471.",
+      ELAAOMS_MEM_FACTUAL },
     /* a promise to send a thing, or to waive, needs no number */
     { "I'll send you a replacement router.",
       "The agent will send the caller a replacement router.",

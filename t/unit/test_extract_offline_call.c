@@ -227,6 +227,10 @@ static const said_case_t  cases[] = {
       "my wife I mean.\n",
       NULL, NULL, "wife never ordered" },
 
+    { "whose, not who",
+      "Caller: Yeah, hi, I'm Kemi's dad. I'm calling about her lessons.\n",
+      "The caller is Kemi's dad", NULL, "Caller's name is Kemi" },
+
     /* a person named without "my", in a phrasing that says whose */
     { "the child of a parent who calls",
       "Caller: Hi, Renata Oyelowo, Kemi's mom. She's running a fever "
