@@ -99,16 +99,20 @@ size_t
 elaaoms_relevance_query_terms(const char *query, size_t len,
     elaaoms_query_term_t *terms)
 {
-    size_t               i, n, prev_len;
+    size_t               i, n, prev_len, prev2_len, prev_term;
     int                  caller;
-    uint32_t             seen, qc;
+    uint32_t             seen, qc, seen_before_prev;
     char                 prev[ELAAOMS_TOKEN_MAX + 1];
+    char                 prev2[ELAAOMS_TOKEN_MAX + 1];
     elaaoms_token_t      tok;
     elaaoms_tokenizer_t  tz;
 
     n = 0;
     seen = 0;
     prev_len = 0;
+    prev2_len = 0;
+    prev_term = SIZE_MAX;
+    seen_before_prev = 0;
 
     elaaoms_tokenizer_init(&tz, query, len);
 
@@ -125,8 +129,23 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
         caller = elaaoms_question_names_caller(tok.word, tok.word_len,
                                                prev_len ? prev : NULL,
                                                prev_len);
+
+        /* "the boat owner", "the account holder": the word before the
+         * role only says which caller, so it goes too */
+        if (!caller && !qc && prev2_len && n > 0 && prev_term == n - 1
+            && elaaoms_question_names_caller(tok.word, tok.word_len, prev2,
+                                             prev2_len))
+        {
+            caller = 1;
+            n--;
+            seen = seen_before_prev;
+        }
+
+        memcpy(prev2, prev, prev_len + 1);
+        prev2_len = prev_len;
         memcpy(prev, tok.word, tok.word_len + 1);
         prev_len = tok.word_len;
+        prev_term = SIZE_MAX;
 
         /* "the owner", "this member": the caller, whom every memory is
          * about */
@@ -183,6 +202,8 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
          * "ticket number" must not be credited twice by the one "X200"
          */
         terms[n].concepts = tok.concepts & ~seen;
+        seen_before_prev = seen;
+        prev_term = n;
         seen |= tok.concepts;
 
         terms[n].nsenses = qc ? 0 : elaaoms_lexicon_senses(tok.word,

@@ -570,7 +570,7 @@ elaaoms_question_names_caller(const char *word, size_t len, const char *prev,
         " owner member guest patient borrower parent subscriber passenger "
         "traveler traveller policyholder homeowner resident buyer shopper "
         "accountholder cardholder applicant tenant renter widow widower "
-        "consumer ";
+        "consumer holder ";
     static const char  *determiners = " the this that our ";
 
     if (prev == NULL || len == 0 || len > ELAAOMS_TOKEN_MAX) {

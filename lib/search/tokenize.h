@@ -137,7 +137,9 @@ uint32_t elaaoms_question_concepts(const char *word, size_t len,
  * 1 when a question's word names the caller by their role ("how is the
  * owner holding up", "what's this member called", "how did the parent
  * sound"): after "the", "this" or "that" it asks for nothing a memory
- * says ("The caller ...") and is no term of the question
+ * says ("The caller ...") and is no term of the question.  With one word
+ * between ("the boat owner", "the account holder": prev is then the
+ * word before that one), relevance.c drops both words.
  */
 int elaaoms_question_names_caller(const char *word, size_t len,
     const char *prev, size_t prev_len);

@@ -380,6 +380,27 @@ test_scorer_parts(void)
                    others, 2);
     CHECK(s1 >= THRESHOLD);
     CHECK(fabsf(s1 - s2) < 0.01f);
+    /* "the boat owner", "the account holder": the word before the role
+     * says which caller, so a memory holding it gains nothing */
+    others[1].text = "The caller's boat is a Grady-White.";
+    others[1].len = strlen(others[1].text);
+    s1 = score_one("how is the boat owner holding up",
+                   "The caller is stressed.", NULL, others, 2);
+    s2 = score_one("how is she holding up", "The caller is stressed.", NULL,
+                   others, 2);
+    CHECK(s1 >= THRESHOLD);
+    CHECK(fabsf(s1 - s2) < 0.01f);
+    s1 = score_one("how is the boat owner holding up",
+                   "The caller's boat is a Grady-White.", NULL, others, 1);
+    CHECK(s1 < THRESHOLD);
+    /* not after a word that is no term: "the per-guest price" */
+    s1 = score_one("what's the per-guest price",
+                   "The caller asked for a price per guest.", NULL, others,
+                   2);
+    s2 = score_one("what's the price", "The caller asked for a price per "
+                   "guest.", NULL, others, 2);
+    CHECK(s1 >= THRESHOLD);
+    CHECK(s1 > s2 - 0.01f);
     others[1].text = "The caller lives in Austin.";
     others[1].len = strlen(others[1].text);
 
