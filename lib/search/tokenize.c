@@ -1045,10 +1045,40 @@ elaaoms_type_concepts(int type)
 }
 
 
+/* content[0..len) holds phrase (lowercase ASCII) in any case, then a
+ * capital: "goes by Kobby", not "goes by bus" */
+static int
+elaaoms_holds_naming(const char *content, size_t len, const char *phrase)
+{
+    size_t  i, k, n;
+
+    n = strlen(phrase);
+
+    for (i = 0; i + n < len; i++) {
+        for (k = 0; k < n; k++) {
+            if ((content[i + k] | 0x20) != phrase[k]) {
+                break;
+            }
+        }
+        if (k == n && ((content[i + n] >= 'A' && content[i + n] <= 'Z')
+                       || (unsigned char) content[i + n] >= 0x80))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 uint32_t
 elaaoms_memory_concepts(int type, int importance, const char *content,
     size_t len)
 {
+    static const char  *naming[] = {
+        "goes by ", "known as ", "be called ", "likes to be called ", NULL
+    };
+    size_t    k;
     uint32_t  c;
 
     c = elaaoms_type_concepts(type);
@@ -1061,6 +1091,15 @@ elaaoms_memory_concepts(int type, int importance, const char *content,
     if (content != NULL && len >= 10 && memcmp(content, "The agent ", 10) == 0)
     {
         c |= 1u << ELAAOMS_CONCEPT_AGENT_SAID;
+    }
+
+    /* "The caller goes by Kobby" answers "what's her nickname": the
+     * phrase says what the memory's name is */
+    for (k = 0; content != NULL && naming[k] != NULL; k++) {
+        if (elaaoms_holds_naming(content, len, naming[k])) {
+            c |= 1u << ELAAOMS_CONCEPT_NAME;
+            break;
+        }
     }
 
     return c;

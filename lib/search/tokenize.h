@@ -170,7 +170,8 @@ uint32_t elaaoms_type_concepts(int type);
 #define ELAAOMS_CONCEPT_AGENT_SAID    30
 
 /* the type's concepts, NOTABLE for an important memory, AGENT_SAID for
- * one of the agent's commitments (its content given, may be NULL) */
+ * one of the agent's commitments, NAME for a name one goes by ("goes
+ * by", "known as"; its content given, may be NULL) */
 uint32_t elaaoms_memory_concepts(int type, int importance,
     const char *content, size_t len);
 

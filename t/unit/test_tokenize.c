@@ -482,6 +482,18 @@ test_negated_problem(void)
                  1u << ELAAOMS_CONCEPT_AGENT_SAID);
     CHECK(ELAAOMS_CONCEPT_AGENT_SAID >= ELAAOMS_NCONCEPTS);
 
+    /* a name one goes by answers "what's her nickname" */
+    CHECK_INT_EQ(elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL, 6,
+                                         "The caller goes by Kobby.", 25),
+                 1u << ELAAOMS_CONCEPT_NAME);
+    CHECK_INT_EQ(elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL, 6,
+                                         "Known as Liz at work.", 21),
+                 1u << ELAAOMS_CONCEPT_NAME);
+    CHECK_INT_EQ(elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL, 6,
+                                         "The caller goes by bus.", 23), 0);
+    CHECK_INT_EQ(elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL, 6,
+                                         "The caller goes by Kobby.", 19), 0);
+
     /* "the 28th" is a date */
     CHECK(concepts_of("28th") & (1u << ELAAOMS_CONCEPT_TIME_OF_DAY));
     CHECK(concepts_of("3rd") & (1u << ELAAOMS_CONCEPT_TIME_OF_DAY));
