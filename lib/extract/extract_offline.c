@@ -808,6 +808,7 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
     while (!cx->nomem
            && elaaoms_xo_next_sentence(ln->msg, ln->len, &spos, &st))
     {
+        elaaoms_xo_revise_completion(cx, &st);
         if (elaaoms_xo_revise_correction(cx, &st) || elaaoms_xo_revise_restatement(cx, &st)) {
             continue;
         }

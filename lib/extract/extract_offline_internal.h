@@ -357,6 +357,11 @@ int elaaoms_xo_revise_correction(elaaoms_xo_ctx_t *cx,
 int elaaoms_xo_revise_restatement(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_sent_t *st);
 
+/* "it's K6... hang on. K62-804-319.": the whole code in place of the
+ * start said in a memory of the line */
+void elaaoms_xo_revise_completion(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_sent_t *st);
+
 /* "No, wait, ...", "scratch that": drops the line's last memory */
 void elaaoms_xo_revise_retraction(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_sent_t *st);

@@ -164,6 +164,114 @@ elaaoms_xo_revise_correction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 }
 
 
+/* the line says w[0..n) broken off: "K6...", "K6 --", "K6" and an ellipsis
+ * or a dash character */
+static int
+xo_broken_off(const char *line, const char *w, size_t n)
+{
+    const char  *p, *q;
+
+    for (p = line; *p; p++) {
+        if (strncasecmp(p, w, n) != 0
+            || (p > line && elaaoms_ascii_wordbyte((unsigned char) p[-1])))
+        {
+            continue;
+        }
+
+        for (q = p + n; *q == ' '; q++) {
+            /* void */
+        }
+
+        if (strncmp(q, "..", 2) == 0 || strncmp(q, "--", 2) == 0
+            || strncmp(q, "\xe2\x80\xa6", 3) == 0
+            || strncmp(q, "\xe2\x80\x94", 3) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * "Sure, it's K6... hang on, I'm reading it off the card. K62-804-319.":
+ * a code broken off and said again whole later in the line.  A memory of
+ * this line holding a word with a digit that the sentence's code starts
+ * with (two characters at least, case aside) gets the whole code in its
+ * place; the sentence is still read as usual.
+ */
+void
+elaaoms_xo_revise_completion(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    char                 *c, *w, *e;
+    size_t                i, k, m, n, len, vlen;
+    const char           *val;
+    elaaoms_extracted_t  *it;
+
+    for (i = 0; i < st->ntok; i++) {
+        if (st->tok[i].punct || !elaaoms_xo_match(st, i, "#", NULL)) {
+            continue;
+        }
+
+        /* the code with its joined parts: "K62-804-319" */
+        val = elaaoms_xo_tok_p(st, i);
+        for (m = i + 1; m + 1 < st->ntok && st->tok[m].punct
+                        && elaaoms_xo_tok_p(st, m)[0] == '-'
+                        && xo_adjacent(st, m) && xo_adjacent(st, m + 1)
+                        && !st->tok[m + 1].punct;
+             m += 2)
+        {
+            /* void */
+        }
+        vlen = (size_t) (elaaoms_xo_tok_p(st, m - 1) + st->tok[m - 1].len
+                         - val);
+        if (vlen < 4) {
+            continue;
+        }
+
+        for (k = cx->raw.n; k > 0; k--) {
+            it = &cx->raw.items[k - 1];
+            if (strcmp(it->source_quote, cx->quote) != 0) {
+                break;
+            }
+
+            for (w = it->content; *w; w = e) {
+                while (*w && !elaaoms_ascii_wordbyte((unsigned char) *w)) {
+                    w++;
+                }
+                for (e = w; elaaoms_ascii_wordbyte((unsigned char) *e); e++) {
+                    /* void */
+                }
+                m = (size_t) (e - w);
+                if (m < 2 || m >= vlen || strncasecmp(w, val, m) != 0
+                    || elaaoms_ascii_wordbyte((unsigned char) val[m]) == 0
+                    || strcspn(w, "0123456789") >= m
+                    || !xo_broken_off(cx->quote, w, m))
+                {
+                    continue;
+                }
+
+                /* "K6" -> "K62-804-319" */
+                len = strlen(it->content);
+                c = malloc(len - m + vlen + 1);
+                if (c == NULL) {
+                    cx->nomem = 1;
+                    return;
+                }
+                n = (size_t) (w - it->content);
+                memcpy(c, it->content, n);
+                memcpy(c + n, val, vlen);
+                strcpy(c + n + vlen, e);
+                free(it->content);
+                it->content = c;
+                return;
+            }
+        }
+    }
+}
+
+
 /* months and days, which keep their capital */
 #define XO_DATE_WORDS                                                         \
     "january|february|march|april|may|june|july|august|september|october|"   \

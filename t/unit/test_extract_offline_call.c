@@ -227,6 +227,15 @@ static const said_case_t  cases[] = {
       "my wife I mean.\n",
       NULL, NULL, "wife never ordered" },
 
+    /* a code broken off, then said whole */
+    { "a code broken off and said whole later",
+      "Agent: Can I get his permit number?\n"
+      "Caller: Sure, it's M4... hang on, it's in my wallet. M47-110-582.\n",
+      "the caller said it's M47-110-582", NULL, "it's M4." },
+    { "a number said before is no broken code",
+      "Caller: I'm 45. My PIN is 4512.\n",
+      "The caller is 45", NULL, "The caller is 4512" },
+
     { "whose, not who",
       "Caller: Yeah, hi, I'm Kemi's dad. I'm calling about her lessons.\n",
       "The caller is Kemi's dad", NULL, "Caller's name is Kemi" },
