@@ -164,6 +164,32 @@ elaaoms_xo_revise_correction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 }
 
 
+/*
+ * it->content's bytes [w, e) replaced by val[0..vlen) (a new allocation
+ * the memory owns); cx->nomem when out of memory, the memory unchanged
+ */
+static void
+xo_replace_span(elaaoms_xo_ctx_t *cx, elaaoms_extracted_t *it, const char *w,
+    const char *e, const char *val, size_t vlen)
+{
+    char    *c;
+    size_t   head;
+
+    head = (size_t) (w - it->content);
+    c = malloc(head + vlen + strlen(e) + 1);
+    if (c == NULL) {
+        cx->nomem = 1;
+        return;
+    }
+
+    memcpy(c, it->content, head);
+    memcpy(c + head, val, vlen);
+    strcpy(c + head + vlen, e);
+    free(it->content);
+    it->content = c;
+}
+
+
 /* the line says w[0..n) broken off: "K6...", "K6 --", "K6" and an ellipsis
  * or a dash character */
 static int
@@ -204,8 +230,8 @@ xo_broken_off(const char *line, const char *w, size_t n)
 void
 elaaoms_xo_revise_completion(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
-    char                 *c, *w, *e;
-    size_t                i, k, m, n, len, vlen;
+    char                 *w, *e;
+    size_t                i, k, m, vlen;
     const char           *val;
     elaaoms_extracted_t  *it;
 
@@ -253,18 +279,7 @@ elaaoms_xo_revise_completion(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
                 }
 
                 /* "K6" -> "K62-804-319" */
-                len = strlen(it->content);
-                c = malloc(len - m + vlen + 1);
-                if (c == NULL) {
-                    cx->nomem = 1;
-                    return;
-                }
-                n = (size_t) (w - it->content);
-                memcpy(c, it->content, n);
-                memcpy(c + n, val, vlen);
-                strcpy(c + n + vlen, e);
-                free(it->content);
-                it->content = c;
+                xo_replace_span(cx, it, w, e, val, vlen);
                 return;
             }
         }
@@ -487,8 +502,8 @@ elaaoms_xo_revise_retraction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 void
 elaaoms_xo_revise_count(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
-    char                 *c, *p, *e, *w;
-    size_t                i, k, nlen, wlen, mlen, len;
+    char                 *p, *e, *w;
+    size_t                i, k, nlen, wlen, mlen;
     const char           *num, *what;
     elaaoms_extracted_t  *it;
 
@@ -537,17 +552,7 @@ elaaoms_xo_revise_count(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
             }
 
             /* "eight temps" -> "ten temps" */
-            len = strlen(it->content);
-            c = malloc(len - mlen + nlen + 1);
-            if (c == NULL) {
-                cx->nomem = 1;
-                return;
-            }
-            memcpy(c, it->content, (size_t) (w - it->content));
-            memcpy(c + (w - it->content), num, nlen);
-            strcpy(c + (w - it->content) + nlen, e);
-            free(it->content);
-            it->content = c;
+            xo_replace_span(cx, it, w, e, num, nlen);
             return;
         }
     }
