@@ -453,9 +453,11 @@ elaaoms_xo_revise_restatement(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 
 
 /*
- * "Do the 100,000-mile service. No, wait, it's not due yet.": a sentence
- * that takes back what the caller just asked drops the line's last
- * memory (never their name); the rest of the sentence is read as usual
+ * "Do the 100,000-mile service. No, wait, it's not due yet.", "Eleven-
+ * forty. No, sorry, that's from the old survey, it's fourteen-ten now.":
+ * a sentence that takes back what the caller just said drops the line's
+ * last memory (never their name); the rest of the sentence is read as
+ * usual
  */
 void
 elaaoms_xo_revise_retraction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
@@ -471,6 +473,8 @@ elaaoms_xo_revise_retraction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     if (!elaaoms_xo_match(st, i, "no|nope , wait", NULL)
         && !elaaoms_xo_match(st, i, "no|nope wait", NULL)
         && !elaaoms_xo_match(st, i, "wait , no", NULL)
+        && !elaaoms_xo_match(st, i, "no|nope , sorry", NULL)
+        && !elaaoms_xo_match(st, i, "sorry , no", NULL)
         && !elaaoms_xo_match(st, i, "scratch|forget that", NULL)
         && !elaaoms_xo_match(st, i, "never mind|nevermind", NULL))
     {

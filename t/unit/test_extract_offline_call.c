@@ -227,6 +227,13 @@ static const said_case_t  cases[] = {
       "my wife I mean.\n",
       NULL, NULL, "wife never ordered" },
 
+    /* "no, sorry" takes back what the line just said */
+    { "a value taken back with its reason",
+      "Agent: What's the mileage?\n"
+      "Caller: Sixty-two thousand. No, sorry, that was last year's "
+      "inspection, it's seventy-one thousand now.\n",
+      "seventy-one thousand", NULL, "Sixty-two" },
+
     /* a code broken off, then said whole */
     { "a code broken off and said whole later",
       "Agent: Can I get his permit number?\n"
