@@ -528,6 +528,12 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "off", "left", ELAAOMS_QBIT(AGENT_SAID) },
         { "steps", "next", ELAAOMS_QBIT(AGENT_SAID) },
         { "owe", "we", ELAAOMS_QBIT(AGENT_SAID) },
+        /* "what are we charging her", "what did we quote him": the
+         * agent's price */
+        { "charging", "we", ELAAOMS_QBIT(AGENT_SAID) | ELAAOMS_QBIT(BILLING) },
+        { "charge", "we", ELAAOMS_QBIT(AGENT_SAID) | ELAAOMS_QBIT(BILLING) },
+        { "quote", "we", ELAAOMS_QBIT(AGENT_SAID) | ELAAOMS_QBIT(BILLING) },
+        { "quoted", "we", ELAAOMS_QBIT(AGENT_SAID) | ELAAOMS_QBIT(BILLING) },
         /* "what price did we settle on", "where did we land": a deal */
         { "settle", NULL, ELAAOMS_QBIT(AGENT_SAID) },
         { "settled", NULL, ELAAOMS_QBIT(AGENT_SAID) },

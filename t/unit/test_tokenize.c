@@ -480,6 +480,11 @@ test_negated_problem(void)
                                          "The caller will call back.", 26), 0);
     CHECK_INT_EQ(elaaoms_question_concepts("promised", 8, "we", 2),
                  1u << ELAAOMS_CONCEPT_AGENT_SAID);
+    /* "what are we charging her": the agent's price */
+    CHECK_INT_EQ(elaaoms_question_concepts("charging", 8, "we", 2),
+                 (1u << ELAAOMS_CONCEPT_AGENT_SAID)
+                 | (1u << ELAAOMS_CONCEPT_BILLING));
+    CHECK_INT_EQ(elaaoms_question_concepts("charging", 8, "they", 4), 0);
     CHECK(ELAAOMS_CONCEPT_AGENT_SAID >= ELAAOMS_NCONCEPTS);
 
     /* a name one goes by answers "what's her nickname" */
