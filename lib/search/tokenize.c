@@ -576,7 +576,7 @@ elaaoms_question_names_caller(const char *word, size_t len, const char *prev,
         " owner member guest patient borrower parent subscriber passenger "
         "traveler traveller policyholder homeowner resident buyer shopper "
         "accountholder cardholder applicant tenant renter widow widower "
-        "consumer holder ";
+        "consumer holder mom mum dad father mother ";
     static const char  *determiners = " the this that our ";
 
     if (prev == NULL || len == 0 || len > ELAAOMS_TOKEN_MAX) {

@@ -420,6 +420,8 @@ test_question_vocabulary(void)
     /* "the owner", "this member": the caller, no term */
     CHECK(elaaoms_question_names_caller("owner", 5, "the", 3));
     CHECK(elaaoms_question_names_caller("member", 6, "this", 4));
+    CHECK(elaaoms_question_names_caller("dad", 3, "the", 3));
+    CHECK(!elaaoms_question_names_caller("dad", 3, "her", 3));
     CHECK(!elaaoms_question_names_caller("owner", 5, "business", 8));
     CHECK(!elaaoms_question_names_caller("owner", 5, NULL, 0));
     CHECK(!elaaoms_question_names_caller("account", 7, "the", 3));
