@@ -31,6 +31,7 @@
 #include "store/memory_store.h"
 #include "store/redis_keys.h"
 #include "unit_memory.h"
+#include "unit_record.h"
 
 
 /*
@@ -238,17 +239,10 @@ static void
 fact(elaaoms_memory_record_t *rec, const char *id, const char *caller,
     const char *conv, const char *content)
 {
-    memset(rec, 0, sizeof(*rec));
-    rec->id = elaaoms_mstr(id);
-    rec->org = elaaoms_mstr(ORG);
-    rec->caller = elaaoms_mstr(caller);
-    rec->conversation_id = elaaoms_mstr(conv);
-    rec->content = elaaoms_mstr(content);
-    rec->type = ELAAOMS_MEM_FACTUAL;
-    rec->importance = 5;
+    unit_record(rec, id, ORG, caller, conv, "", ELAAOMS_MEM_FACTUAL, 5, T0,
+                content);
+    rec->reinforcement_count = 0;
     rec->confidence = 0.5f;
-    rec->created = T0;
-    rec->last_reinforced = T0;
 }
 
 static void
