@@ -74,8 +74,29 @@ elaaoms_relevance_provider_cos(float cos)
 float
 elaaoms_relevance_calibrate(float raw)
 {
-    return 1.0f / (1.0f + expf(-ELAAOMS_REL_SLOPE
-                               * (raw - ELAAOMS_REL_MIDPOINT)));
+    return 1.0f / (1.0f + expf(-elaaoms_relevance_key(raw)));
+}
+
+
+float
+elaaoms_relevance_key(float raw)
+{
+    return ELAAOMS_REL_SLOPE * (raw - ELAAOMS_REL_MIDPOINT);
+}
+
+
+float
+elaaoms_relevance_score_key(float score)
+{
+    if (score <= 0) {
+        return -ELAAOMS_REL_SLOPE;
+    }
+
+    if (score >= 1) {
+        return ELAAOMS_REL_SLOPE;
+    }
+
+    return logf(score / (1.0f - score));
 }
 
 
@@ -422,7 +443,7 @@ elaaoms_relevance_score(const char *query, size_t query_len,
     size_t                 df[ELAAOMS_RELEVANCE_MAX_TERMS];
     size_t                 qsem_words;
     float                  qvec[ELAAOMS_EMBED_DIM], cvec[ELAAOMS_EMBED_DIM];
-    float                  sem, semcut;
+    float                  sem, semcut, key;
     elaaoms_wordvec_query_t  qsem;
     float                 *semcos;
     unsigned char          csem[ELAAOMS_WORDVEC_DIM];
@@ -521,6 +542,7 @@ elaaoms_relevance_score(const char *query, size_t query_len,
         raw = elaaoms_relevance_raw(terms, nterms, ideal, st, avglen, cos,
                                     &lex);
         scores[i] = elaaoms_relevance_calibrate(raw);
+        key = elaaoms_relevance_key(raw);
 
         /* the answer in other words (relevance.h), if of the kind asked */
         if (semcos[i] >= -1 && semcos[i] >= semcut
@@ -529,6 +551,7 @@ elaaoms_relevance_score(const char *query, size_t query_len,
             sem = elaaoms_wordvec_relevance(semcos[i]);
             if (sem > scores[i]) {
                 scores[i] = sem;
+                key = elaaoms_relevance_score_key(sem);
             }
         }
 
@@ -536,6 +559,7 @@ elaaoms_relevance_score(const char *query, size_t query_len,
             parts[i].cos = cos;
             parts[i].lex = lex;
             parts[i].raw = raw;
+            parts[i].key = key;
         }
     }
 

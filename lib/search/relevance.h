@@ -134,6 +134,7 @@ typedef struct {
     float  cos;
     float  lex;
     float  raw;
+    float  key;     /* the final score's rank key (below) */
 } elaaoms_relevance_parts_t;
 
 size_t elaaoms_relevance_scratch_size(size_t n);
@@ -154,5 +155,18 @@ float elaaoms_relevance_provider_cos(float cos);
 
 /* the calibration above: raw (0..1) -> score (0..1) */
 float elaaoms_relevance_calibrate(float raw);
+
+/*
+ * The order of scores without the float's saturation: the logistic's
+ * argument, 20 * (raw - m) above.  A float holds 1 / (1 + exp(-x)) as
+ * exactly 1 for x over about 16, and as a handful of values from 10 up,
+ * so memories of raw 0.6 and 0.9 would tie on their score and be ordered
+ * by importance and age instead of by how well they match.  Search ranks
+ * on the key and reports the score.
+ */
+float elaaoms_relevance_key(float raw);
+
+/* the key of a score given as such (a word-vector relevance, 0..1) */
+float elaaoms_relevance_score_key(float score);
 
 #endif /* ELAAOMS_RELEVANCE_H */

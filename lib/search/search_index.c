@@ -397,7 +397,7 @@ elaaoms_search_index_rank(const void *blob,
     uint64_t               abit;
     float                  qvec[ELAAOMS_EMBED_DIM];
     float                  threshold, raw_floor, avglen, ideal, cos, raw;
-    float                  score, zero, bound, sem, semcut;
+    float                  score, key, zero, bound, sem, semcut;
     elaaoms_wordvec_query_t  qsem;
     size_t                 qsem_words;
     int                    reach;
@@ -615,6 +615,7 @@ elaaoms_search_index_rank(const void *blob,
             }
 
             score = elaaoms_relevance_calibrate(raw);
+            key = elaaoms_relevance_key(raw);
 
         } else if (cos > 0) {
             /* no word filled: the cosine half, and the answer type missed */
@@ -634,13 +635,16 @@ elaaoms_search_index_rank(const void *blob,
                                         &s.stats[ntouched], avglen, cos,
                                         NULL);
             score = elaaoms_relevance_calibrate(raw);
+            key = elaaoms_relevance_key(raw);
 
         } else {
             score = zero;
+            key = elaaoms_relevance_key(0);
         }
 
         if (sem > score) {
             score = sem;
+            key = elaaoms_relevance_score_key(sem);
         }
 
         if (score < threshold) {
@@ -650,6 +654,7 @@ elaaoms_search_index_rank(const void *blob,
         c = &s.over[nover];
         c->idx = m;
         c->score = score;
+        c->key = key;
         c->id.data = (const char *) blob + recs[m].id_off;
         c->id.len = recs[m].id_len;
         c->conversation_id.data = (const char *) blob + recs[m].conv_off;

@@ -19,8 +19,9 @@
 
 /* one visible memory over the threshold, with its sort key */
 typedef struct {
-    float         rank;        /* relevance, or lower (superseded) */
+    float         rank;        /* key, or lower (superseded) */
     float         score;       /* relevance */
+    float         key;         /* relevance's key (relevance.h) */
     uint32_t      idx;         /* reported: elaaoms_search_cand_t.idx */
     const elaaoms_search_cand_t    *cand;
     int           superseded;
@@ -34,6 +35,7 @@ typedef struct {
     uint32_t                  *vis;      /* visible record indexes */
     elaaoms_relevance_cand_t  *cands;
     float                     *scores;
+    elaaoms_relevance_parts_t *parts;    /* for the rank keys */
     elaaoms_search_cand_t     *over;     /* over the threshold */
     void                      *select;   /* elaaoms_search_select()'s */
     void                      *rel;      /* relevance.h's scratch */
@@ -104,6 +106,7 @@ elaaoms_search_layout(size_t n, unsigned char *base,
     ELAAOMS_CARVE(s, base, off, vis, uint32_t, n);
     ELAAOMS_CARVE(s, base, off, cands, elaaoms_relevance_cand_t, n);
     ELAAOMS_CARVE(s, base, off, scores, float, n);
+    ELAAOMS_CARVE(s, base, off, parts, elaaoms_relevance_parts_t, n);
     ELAAOMS_CARVE(s, base, off, over, elaaoms_search_cand_t, n);
 
     if (s) {
@@ -218,8 +221,8 @@ elaaoms_search_cap_superseded(elaaoms_search_match_t *match, size_t m,
 
             while ((e = s->table[h]) != 0) {
                 if (elaaoms_mstr_eq(match[e - 1].id, r->conflicts[k])) {
-                    if (match[e - 1].score < match[i].rank) {
-                        match[i].rank = match[e - 1].score;
+                    if (match[e - 1].key < match[i].rank) {
+                        match[i].rank = match[e - 1].key;
                     }
                     break;
                 }
@@ -289,10 +292,8 @@ elaaoms_search_prefer_newer(elaaoms_search_match_t *match, size_t m)
     }
 
     for (i = 0; i < m; i++) {
-        /* relevance saturates near 1: order on its logit instead */
+        /* the rank is on the logit scale already (relevance.h) */
         r = match[i].rank;
-        r = r >= 1.0f ? ELAAOMS_SEARCH_LOGIT_MAX
-            : r <= 0.0f ? -ELAAOMS_SEARCH_LOGIT_MAX : logf(r / (1.0f - r));
         if (r > ELAAOMS_SEARCH_LOGIT_MAX) {
             r = ELAAOMS_SEARCH_LOGIT_MAX;
         }
@@ -446,8 +447,9 @@ elaaoms_search_select(const elaaoms_search_request_t *req,
         }
 
         mt = &s.match[m++];
-        mt->rank = c->score;
+        mt->rank = c->key;
         mt->score = c->score;
+        mt->key = c->key;
         mt->idx = c->idx;
         mt->cand = c;
         mt->superseded = c->superseded;
@@ -594,7 +596,7 @@ elaaoms_search_rank(const elaaoms_search_request_t *req,
 
     if (nv
         && elaaoms_relevance_score(query, strlen(query), s.cands, nv, s.rel,
-                                   s.scores, NULL)
+                                   s.scores, s.parts)
            != 0)
     {
         free(mem);
@@ -611,6 +613,7 @@ elaaoms_search_rank(const elaaoms_search_request_t *req,
             elaaoms_search_cand_of(&s.over[m], &recs[s.vis[i]], agent);
             s.over[m].idx = s.vis[i];
             s.over[m].score = s.scores[i];
+            s.over[m].key = s.parts[i].key;
             m++;
         }
     }

@@ -149,6 +149,7 @@ typedef struct {
     const elaaoms_memory_record_t  *rec;
     uint32_t                        idx;
     float                           score;
+    float                           key;    /* elaaoms_relevance_key() */
     elaaoms_mstr_t                  id;
     elaaoms_mstr_t                  conversation_id;
     int64_t                         created;

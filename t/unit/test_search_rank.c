@@ -105,6 +105,26 @@ test_ranking_ties(void)
     CHECK_INT_EQ(rank(&sr, &res), 0);
     CHECK_INT_EQ(res.count, 1);
 
+    /*
+     * past the float's saturation: both score exactly 1, yet the closer
+     * match ranks first whatever the importance (relevance_key())
+     */
+    reset();
+    sp.flags = 0;
+    sp.id = "t_close_imp9";  sp.importance = 9; sp.created = T0 + DAY;
+    sp.content = "Wants a callback about the broken router";
+    add(&sp);
+    sp.id = "t_exact_imp5";  sp.importance = 5; sp.created = T0;
+    sp.content = "A callback about the broken router";
+    add(&sp);
+
+    sr = request("callback about the broken router");
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(res.count, 2);
+    CHECK(res.relevance[0] == 1.0f && res.relevance[1] == 1.0f);
+    CHECK_INT_EQ(pos(&res, "t_exact_imp5"), 0);
+    CHECK_INT_EQ(pos(&res, "t_close_imp9"), 1);
+
     (void) id;
 }
 
