@@ -549,13 +549,58 @@ static const char  *elaaoms_xo_pitch[] = {
 };
 
 
+/* "That's $129 a month", "It's $95 for the car": says what only with
+   the sentence before */
+static int
+elaaoms_xo_agent_anaphora(const elaaoms_xo_sent_t *st)
+{
+    return elaaoms_xo_match(st, 0, "that's|that|it's|it|which|this|those|"
+                                   "these|they're", NULL);
+}
+
+
+/*
+ * The sentence before, and ". ", when st refers back to it and it is no
+ * question ("Would you like the annual plan? It's 149 a year."); returns
+ * 1 when written
+ */
+static int
+elaaoms_xo_agent_antecedent(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
+    const elaaoms_xo_sent_t *prev)
+{
+    size_t             pto;
+    elaaoms_xo_sent_t  said;
+
+    if (!elaaoms_xo_agent_anaphora(st) || prev == NULL || prev->ntok == 0
+        || prev->s[prev->n - 1] == '?')
+    {
+        return 0;
+    }
+
+    pto = prev->ntok;
+    while (pto > 0 && prev->tok[pto - 1].punct) {
+        pto--;
+    }
+
+    /* "Of course. That's $64 for the month": nothing to refer back to */
+    elaaoms_xo_strip(prev, 0, pto, &said);
+    if (said.ntok == 0) {
+        return 0;
+    }
+
+    elaaoms_xo_agent_words(b, prev, 0, pto);
+    elaaoms_xo_puts(b, ". ");
+
+    return 1;
+}
+
+
 /* a price the agent quotes: the memory, or nothing (b->len 0) */
 static void
 elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
     size_t to, const elaaoms_xo_sent_t *prev)
 {
-    int     anaphora;
-    size_t  i, k, pto;
+    size_t  i, k;
 
     for (i = 0; i < to; i++) {
         if (elaaoms_xo_agent_amount(st, i)) {
@@ -602,25 +647,14 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
      * a question ("Would you like the annual plan? It's 149 a year.") it
      * is an offer the caller's answer keeps, not a quote
      */
-    anaphora = elaaoms_xo_match(st, 0, "that's|that|it's|it|which|this|"
-                                       "those|these|they're", NULL);
-    if (anaphora && prev != NULL && prev->ntok > 0
+    if (elaaoms_xo_agent_anaphora(st) && prev != NULL && prev->ntok > 0
         && prev->s[prev->n - 1] == '?')
     {
         return;
     }
 
     elaaoms_xo_puts(b, "The agent said: ");
-
-    if (anaphora && prev != NULL && prev->ntok > 0) {
-        pto = prev->ntok;
-        while (pto > 0 && prev->tok[pto - 1].punct) {
-            pto--;
-        }
-        elaaoms_xo_agent_words(b, prev, 0, pto);
-        elaaoms_xo_puts(b, ". ");
-    }
-
+    elaaoms_xo_agent_antecedent(b, st, prev);
     elaaoms_xo_agent_words(b, st, 0, to);
 }
 
@@ -634,6 +668,26 @@ elaaoms_xo_agent_quote_is(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     n = st->n < sizeof(cx->quote) - 1 ? st->n : sizeof(cx->quote) - 1;
     memcpy(cx->quote, st->s, n);
     cx->quote[n] = '\0';
+}
+
+
+/*
+ * An offer with words before it ("It's $95 for the car and an
+ * instructor, and I'll do a warm-up drive"): when those refer back, the
+ * sentence before says what ("Yes, she can use our Corolla with the dual
+ * brake."), and the memory says whose words they are
+ */
+static void
+elaaoms_xo_agent_lead_in(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
+    const elaaoms_xo_sent_t *prev)
+{
+    elaaoms_xo_buf_t  before;
+
+    memset(&before, 0, sizeof(before));
+    if (elaaoms_xo_agent_antecedent(&before, st, prev)) {
+        elaaoms_xo_puts(b, "The agent said: ");
+        elaaoms_xo_put(b, before.s, before.len);
+    }
 }
 
 
@@ -749,6 +803,7 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
                     continue;
                 }
 
+                elaaoms_xo_agent_lead_in(&b, st, prev);
                 elaaoms_xo_agent_words(&b, st, 0, (size_t) at);
                 elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].mid);
                 elaaoms_xo_agent_words(&b, st, end, to);
@@ -769,6 +824,7 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
             if (!elaaoms_xo_agent_rules[r].past
                 && !elaaoms_xo_agent_rules[r].alone && at > 0)
             {
+                elaaoms_xo_agent_lead_in(&b, st, prev);
                 elaaoms_xo_agent_words(&b, st, 0, (size_t) at);
                 elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].mid);
                 from = 0;

@@ -69,6 +69,14 @@ static const struct {
     { "Of course. That's $64 for the month, I've charged the card on file.",
       "That's $64 for the month, the agent charged the card on file.",
       ELAAOMS_MEM_FACTUAL },
+    /* words before an offer that refer back keep the sentence before */
+    { "Yes, she can use our Corolla with the dual brake. It's $95 for the "
+      "car and an instructor on test day, and I'll do a warm-up drive with "
+      "her right before.",
+      "The agent said: Yes, she can use the company's Corolla with the dual "
+      "brake. It's $95 for the car and an instructor on test day, and the "
+      "agent offered a warm-up drive with her right before.",
+      ELAAOMS_MEM_FACTUAL },
     { "We have just applied a $22 credit to your next bill.",
       "The agent applied a $22 credit to the caller's next bill.",
       ELAAOMS_MEM_ISSUE },
