@@ -317,6 +317,35 @@ xo_status_of_code(const elaaoms_xo_sent_t *st, const char *code,
 }
 
 
+/*
+ * "the claim is CL7... hang on, CL7-220-914": the start of a code broken
+ * off and said whole later in the line is no code of its own
+ */
+static int
+xo_ref_restarted(const elaaoms_xo_line_t *ln, const char *code, size_t len)
+{
+    const char  *p, *end;
+
+    if (!elaaoms_xo_broken_off(ln->msg, ln->len, code, len)) {
+        return 0;
+    }
+
+    end = ln->msg + ln->len;
+    for (p = ln->msg; p + len < end; p++) {
+        if (strncasecmp(p, code, len) == 0
+            && (p == ln->msg || !elaaoms_ascii_wordbyte((unsigned char) p[-1]))
+            && (elaaoms_ascii_wordbyte((unsigned char) p[len])
+                || (p[len] == '-' && p + len + 1 < end
+                    && elaaoms_ascii_wordbyte((unsigned char) p[len + 1]))))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /* pass 1: the codes the caller gave, their kind, then their status */
 void
 elaaoms_xo_collect_refs(elaaoms_xo_ctx_t *cx, const char *text)
@@ -344,7 +373,9 @@ elaaoms_xo_collect_refs(elaaoms_xo_ctx_t *cx, const char *text)
             for (i = 0; i < st.ntok; i++) {
                 if (!elaaoms_xo_is_code(&st, i) || cx->nrefs == ELAAOMS_XO_MAX_REFS
                     || xo_ref_find(cx, elaaoms_xo_tok_p(&st, i),
-                                   st.tok[i].len))
+                                   st.tok[i].len)
+                    || xo_ref_restarted(&ln, elaaoms_xo_tok_p(&st, i),
+                                        st.tok[i].len))
                 {
                     continue;
                 }

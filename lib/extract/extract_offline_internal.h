@@ -247,6 +247,9 @@ void elaaoms_xo_add(elaaoms_xo_ctx_t *cx, elaaoms_mem_type_e type,
 
 /* pass 1: the codes the caller gave, their kind, then their status */
 void elaaoms_xo_collect_refs(elaaoms_xo_ctx_t *cx, const char *text);
+/* the line (len bytes) says w[0..n) broken off: "K6...", "K6 --" */
+int elaaoms_xo_broken_off(const char *line, size_t len, const char *w,
+    size_t n);
 
 /* word i is a reference code ("#55120", "XYZ-789", "order 4411") */
 int elaaoms_xo_is_code(const elaaoms_xo_sent_t *st, size_t i);

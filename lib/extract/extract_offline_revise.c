@@ -190,27 +190,31 @@ xo_replace_span(elaaoms_xo_ctx_t *cx, elaaoms_extracted_t *it, const char *w,
 }
 
 
-/* the line says w[0..n) broken off: "K6...", "K6 --", "K6" and an ellipsis
- * or a dash character */
-static int
-xo_broken_off(const char *line, const char *w, size_t n)
+/* the line (len bytes) says w[0..n) broken off: "K6...", "K6 --", "K6"
+ * and an ellipsis or a dash character */
+int
+elaaoms_xo_broken_off(const char *line, size_t len, const char *w, size_t n)
 {
-    const char  *p, *q;
+    const char  *p, *q, *end;
 
-    for (p = line; *p; p++) {
+    end = line + len;
+
+    for (p = line; p + n <= end; p++) {
         if (strncasecmp(p, w, n) != 0
             || (p > line && elaaoms_ascii_wordbyte((unsigned char) p[-1])))
         {
             continue;
         }
 
-        for (q = p + n; *q == ' '; q++) {
+        for (q = p + n; q < end && *q == ' '; q++) {
             /* void */
         }
 
-        if (strncmp(q, "..", 2) == 0 || strncmp(q, "--", 2) == 0
-            || strncmp(q, "\xe2\x80\xa6", 3) == 0
-            || strncmp(q, "\xe2\x80\x94", 3) == 0)
+        if ((end - q >= 2
+             && (strncmp(q, "..", 2) == 0 || strncmp(q, "--", 2) == 0))
+            || (end - q >= 3
+                && (strncmp(q, "\xe2\x80\xa6", 3) == 0
+                    || strncmp(q, "\xe2\x80\x94", 3) == 0)))
         {
             return 1;
         }
@@ -223,8 +227,8 @@ xo_broken_off(const char *line, const char *w, size_t n)
 /*
  * "Sure, it's K6... hang on, I'm reading it off the card. K62-804-319.":
  * a code broken off and said again whole later in the line.  A memory of
- * this line holding a word with a digit that the sentence's code starts
- * with (two characters at least, case aside) gets the whole code in its
+ * this line holding a word or code with a digit that the sentence's
+ * code starts with ("K6", "CL7", "44-1") (two characters at least, case aside) gets the whole code in its
  * place; the sentence is still read as usual.
  */
 void
@@ -266,14 +270,19 @@ elaaoms_xo_revise_completion(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
                 while (*w && !elaaoms_ascii_wordbyte((unsigned char) *w)) {
                     w++;
                 }
-                for (e = w; elaaoms_ascii_wordbyte((unsigned char) *e); e++) {
+                /* the code with its joined parts: "CL7", "44-1" */
+                for (e = w; elaaoms_ascii_wordbyte((unsigned char) *e)
+                            || (*e == '-' && e > w
+                                && elaaoms_ascii_wordbyte((unsigned char) e[1]));
+                     e++)
+                {
                     /* void */
                 }
                 m = (size_t) (e - w);
                 if (m < 2 || m >= vlen || strncasecmp(w, val, m) != 0
-                    || elaaoms_ascii_wordbyte((unsigned char) val[m]) == 0
                     || strcspn(w, "0123456789") >= m
-                    || !xo_broken_off(cx->quote, w, m))
+                    || !elaaoms_xo_broken_off(cx->quote, strlen(cx->quote),
+                                             w, m))
                 {
                     continue;
                 }

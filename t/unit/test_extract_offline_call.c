@@ -239,6 +239,13 @@ static const said_case_t  cases[] = {
       "Agent: Can I get his permit number?\n"
       "Caller: Sure, it's M4... hang on, it's in my wallet. M47-110-582.\n",
       "the caller said it's M47-110-582", NULL, "it's M4." },
+    { "a code broken off at a dash of its own, and no reference of it",
+      "Caller: I'm calling about my claim, the claim number is CL7... hang "
+      "on, CL7-220-914.\n",
+      "the claim number is CL7-220-914", NULL, "CL7." },
+    { "a code broken off after a dash",
+      "Caller: My order number is 44-1... sorry, 44-1093.\n",
+      "order number is 44-1093", NULL, "44-1." },
     { "a number said before is no broken code",
       "Caller: I'm 45. My PIN is 4512.\n",
       "The caller is 45", NULL, "The caller is 4512" },
