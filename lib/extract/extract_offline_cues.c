@@ -232,7 +232,8 @@ static const xo_cue_t  xo_cues[] = {
       NULL, NULL, 0, 0 },
     { "gas leak|leaking", XO_ISSUE, ELAAOMS_XO_IMP_HEALTH, NULL, NULL, 0, 0 },
     { "carbon monoxide", XO_ISSUE, ELAAOMS_XO_IMP_HEALTH, NULL, NULL, 0, 0 },
-    { "smoke|fire|sparking|sparks|shock|unsafe|dangerous|hazard", XO_ISSUE,
+    { "smoke|fire|sparking|sparks|sparked|shock|shocked|jolt|zapped|"
+      "electrocuted|unsafe|dangerous|hazard", XO_ISSUE,
       ELAAOMS_XO_IMP_HEALTH, NULL, NULL, 0, 0 },
 
     /* faults and problems */
@@ -307,9 +308,11 @@ static const xo_cue_t  xo_cues[] = {
       "stand|want|wants|wanted|wanna|wish|interested|interest|looking|"
       "hoping|please|need|needs|needed|fan|add|adding|upgrade|upgrading",
       XO_PREF, ELAAOMS_XO_IMP_PREFERENCE,
-      /* "it looked like it sparked" is no liking */
+      /* "it looked like it sparked", "sparked, like a big blue flash",
+         "a noise like a jet engine" are no liking */
       "<looked|looks|look|sounded|sounds|seemed|seems|felt|feels|smelled|"
-      "smells|smell|something|just|exactly", NULL, 0, 0 },
+      "smells|smell|something|just|exactly|,|noise|noises|sound|flash|"
+      "bang|boom|smell|more|less", NULL, 0, 0 },
     /* what went out stays out: "the power's been out since noon" */
     { "been|is|was|are|still out", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL,
       "power|lights|electricity|heat|heating|gas|water|internet|service|"

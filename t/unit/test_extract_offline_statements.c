@@ -87,8 +87,19 @@ static const statement_case_t  statements[] = {
       "The caller said you leaked their data.", 9 },
     { NULL, "The debt collector keeps harassing me.", ELAAOMS_MEM_ISSUE,
       "The caller said the debt collector keeps harassing them.", 9 },
-    { NULL, "It looked like it sparked.", ELAAOMS_MEM_FACTUAL,
+    /* no liking; a spark is a hazard */
+    { NULL, "It looked like it sparked.", ELAAOMS_MEM_ISSUE,
       "The caller said it looked like it sparked.", 0 },
+    { NULL, "The pedestal sparked, like a big blue flash.", ELAAOMS_MEM_ISSUE,
+      "The caller said the pedestal sparked, like a big blue flash.", 0 },
+    { NULL, "The dryer makes a noise like a jet engine.", ELAAOMS_MEM_ISSUE,
+      "The caller said the dryer makes a noise like a jet engine.", 0 },
+    { NULL, "My son ran straight to the car, like a little kid at "
+      "Christmas.", ELAAOMS_MEM_FACTUAL,
+      "The caller's son ran straight to the car, like a little kid at "
+      "Christmas.", 0 },
+    { NULL, "I got a jolt right up my arm.", ELAAOMS_MEM_ISSUE,
+      "The caller got a jolt right up their arm.", 0 },
     { NULL, "The power's been out since noon.", ELAAOMS_MEM_ISSUE,
       "The caller said the power's been out since noon.", 0 },
     { NULL, "I shared my number with the agent.", ELAAOMS_MEM_FACTUAL,
