@@ -57,7 +57,10 @@ static const xo_cue_t  xo_cues[] = {
     { "never|didn't|did not? ordered|order|authorized|authorised|authorize|"
       "authorise|opened|open|signed|sign|made|make", XO_ISSUE,
       ELAAOMS_XO_IMP_SECURITY, "didn't|did not? make it", NULL, 0, 0 },
-    { "in my name", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    /* "someone opened a card in my name", not "the account's in my name" */
+    { "in my name", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
+      "someone|somebody|opened|open|took|taken|without|fraud*|stole*|"
+      "stolen|scam*|never|didn't|unauthori*", 0, 0 },
     /* someone else at the caller's account, number or money */
     { "pretending|pretended|claiming|claimed|posing|posed to? be|as",
       XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },

@@ -755,28 +755,37 @@ typedef struct {
     const char  *lead;
     unsigned     any_case:1;
     unsigned     start:1;
+    unsigned     asked:1;    /* only to a question about a name */
 } xo_name_rule_t;
 
 static const xo_name_rule_t  xo_name_rules[] = {
-    { "my name is|was", "Caller's name is ", 1, 0 },
-    { "my name's", "Caller's name is ", 1, 0 },
-    { "my full name is", "Caller's name is ", 1, 0 },
-    { "i go by", "The caller goes by ", 1, 0 },
+    { "my name is|was", "Caller's name is ", 1, 0, 0 },
+    { "my name's", "Caller's name is ", 1, 0, 0 },
+    { "my full name is", "Caller's name is ", 1, 0, 0 },
+    { "i go by", "The caller goes by ", 1, 0, 0 },
     { "everyone|everybody|people|friends|most calls|call me", "The caller "
-      "goes by ", 0, 0 },
-    { "you can|may just? call me", "The caller goes by ", 0, 0 },
-    { "just call me", "The caller goes by ", 0, 0 },
-    { "name's|name is?", "Caller's name is ", 0, 1 },
+      "goes by ", 0, 0, 0 },
+    { "you can|may just? call me", "The caller goes by ", 0, 0, 0 },
+    { "just call me", "The caller goes by ", 0, 0, 0 },
+    { "name's|name is?", "Caller's name is ", 0, 1, 0 },
     { "you're|you are? speaking|talking with|to", "Caller's name is ", 0,
-      1 },
-    { "please call me", "The caller goes by ", 0, 0 },
-    { "call me", "The caller goes by ", 0, 1 },
-    { "this is", "Caller's name is ", 0, 1 },
-    { "it's", "Caller's name is ", 0, 1 },
-    { "it is", "Caller's name is ", 0, 1 },
-    { "i'm", "Caller's name is ", 0, 0 },
-    { "i am", "Caller's name is ", 0, 0 },
-    { NULL, NULL, 0, 0 }
+      1, 0 },
+    { "please call me", "The caller goes by ", 0, 0, 0 },
+    { "call me", "The caller goes by ", 0, 1, 0 },
+    { "this is", "Caller's name is ", 0, 1, 0 },
+    { "it's", "Caller's name is ", 0, 1, 0 },
+    { "it is", "Caller's name is ", 0, 1, 0 },
+    { "i'm", "Caller's name is ", 0, 0, 0 },
+    { "i am", "Caller's name is ", 0, 0, 0 },
+    /* "The account's in my name, Harold Finch." */
+    { "in my name ,", "Caller's name is ", 0, 0, 0 },
+    /* "I'm the homeowner, Priya Raman." */
+    { "i'm the|a _ ,", "Caller's name is ", 0, 0, 0 },
+    { "i am the|a _ ,", "Caller's name is ", 0, 0, 0 },
+    /* "Can I get a name for the booking?" "Put it under Okonkwo." */
+    { "under the? name", "Caller's name is ", 0, 0, 1 },
+    { "under", "Caller's name is ", 0, 0, 1 },
+    { NULL, NULL, 0, 0, 0 }
 };
 
 
@@ -841,6 +850,11 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
         }
         if (r->start && (!xo_at_start(st, (size_t) at)
                          || (cl->answer && !xo_question_about_name(cx))))
+        {
+            continue;
+        }
+        if (r->asked && (cx->question == NULL || !elaaoms_xo_asked(cx)
+                         || !xo_question_about_name(cx)))
         {
             continue;
         }

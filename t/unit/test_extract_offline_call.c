@@ -250,6 +250,10 @@ static const said_case_t  cases[] = {
       "Caller: I'm 45. My PIN is 4512.\n",
       "The caller is 45", NULL, "The caller is 4512" },
 
+    { "under a place, to a question about no name",
+      "Agent: Where should the driver leave it?\n"
+      "Caller: Just put it under Gate B, by the loading dock.\n",
+      "Gate B", NULL, "Caller's name" },
     { "whose, not who",
       "Caller: Yeah, hi, I'm Kemi's dad. I'm calling about her lessons.\n",
       "The caller is Kemi's dad", NULL, "Caller's name is Kemi" },

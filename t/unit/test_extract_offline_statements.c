@@ -60,6 +60,16 @@ static const statement_case_t  statements[] = {
       "The caller goes by Dr. Okafor.", 6 },
     { NULL, "My name is Mrs. Pauline Baxter.", ELAAOMS_MEM_FACTUAL,
       "Caller's name is Mrs. Pauline Baxter.", 6 },
+    { "Can I get a name for the booking?", "Put it under Okonkwo.",
+      ELAAOMS_MEM_FACTUAL, "Caller's name is Okonkwo.", 6 },
+    { NULL, "The account's in my name, Harold Finch.", ELAAOMS_MEM_FACTUAL,
+      "Caller's name is Harold Finch.", 6 },
+    { NULL, "I'm the homeowner, Priya Raman.", ELAAOMS_MEM_FACTUAL,
+      "Caller's name is Priya Raman.", 6 },
+    { NULL, "The electric account is in my name.", ELAAOMS_MEM_FACTUAL,
+      "The caller said the electric account is in their name.", 0 },
+    { NULL, "Someone opened a credit card in my name.", ELAAOMS_MEM_ISSUE,
+      "The caller said someone opened a credit card in their name.", 9 },
     /* someone else at the caller's account, number or money; complaints
        to authorities */
     { NULL, "Somebody called pretending to be from your bank and asked for "
