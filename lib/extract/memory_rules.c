@@ -68,6 +68,17 @@ static const char  *elaaoms_rules_health_terms[] = {
     "fell from * ladder", "fell from * roof", "fell down * stairs",
     "fell down * steps", "slipped and fell", "tripped and fell",
     "fall risk",
+    /* procedures and their instructions: "fast for twelve hours before
+       the blood work", "can't do the MRI without something to calm me" */
+    "blood work", "bloodwork", "blood test*", "blood draw*", "lab work",
+    "fasting", "fast for * hour*", "fast before", "fast from",
+    "nothing to eat after", "not eat after", "no food after", "colonoscop*", "endoscop*", "biops*", "mri",
+    "ct scan*", "cat scan*", "mammogram*", "sedat*", "anesthe*",
+    "anaesthe*", "claustrophob*", "phobia*", "needle* scare*",
+    "feeding pump*", "infusion pump*", "insulin pump*", "nebuli*",
+    "apnea monitor*", "apnoea monitor*", "because of * hip",
+    "because of * knee*", "because of * back", "because of * heart",
+    "because of * leg*", "because of * surgery", "cannot carry",
 
     /* accessibility needs */
     "disabilit*", "handicap*", "wheelchair*", "uses walker",
