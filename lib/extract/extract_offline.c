@@ -668,6 +668,7 @@ elaaoms_xo_add(elaaoms_xo_ctx_t *cx, elaaoms_mem_type_e type,
     if (b->s[b->len - 1] != '.') {
         elaaoms_xo_puts(b, ".");
     }
+    elaaoms_xo_drop_restart(b);
     if (b->full) {
         return;         /* not a whole sentence: better nothing */
     }

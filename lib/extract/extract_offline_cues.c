@@ -196,6 +196,12 @@ static const xo_cue_t  xo_cues[] = {
     { "bill|bills|invoice|price|rate|charge|charges|payment jumped|doubled|"
       "tripled|spiked|skyrocketed|increased|rose", XO_ISSUE,
       ELAAOMS_XO_IMP_MONEY, NULL, NULL, 0, 0 },
+    /* "my last bill was way higher than usual" */
+    { "higher|bigger|more|larger than usual|normal|normally|expected|"
+      "before|last", XO_ISSUE, ELAAOMS_XO_IMP_MONEY, NULL,
+      "bill|bills|invoice*|charge*|payment*|statement*", 0, 0 },
+    { "too high|much|expensive", XO_ISSUE, ELAAOMS_XO_IMP_MONEY, NULL,
+      "bill|bills|invoice*|charge*|payment*|statement*|price|rate", 0, 0 },
     { "past due", XO_ISSUE, ELAAOMS_XO_IMP_MONEY, NULL, NULL, 0, 0 },
     { "overdue|collections|debt|owe|owed", XO_ISSUE,
       ELAAOMS_XO_IMP_MONEY, NULL, NULL, 0, 0 },

@@ -365,6 +365,12 @@ int elaaoms_xo_revise_restatement(elaaoms_xo_ctx_t *cx,
 void elaaoms_xo_revise_completion(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_sent_t *st);
 
+/*
+ * "It's 7734, uh, 7734-2209-18": a code started, then said whole right
+ * after it, is kept whole once ("it's 7734-2209-18"); in a memory's text
+ */
+void elaaoms_xo_drop_restart(elaaoms_xo_buf_t *b);
+
 /* "No, wait, ...", "scratch that": drops the line's last memory */
 void elaaoms_xo_revise_retraction(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_sent_t *st);

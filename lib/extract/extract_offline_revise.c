@@ -71,7 +71,7 @@ elaaoms_xo_revise_correction(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
                                         "erm|closer|to|more|like|about|"
                                         "around|could|can|we|do|how|"
                                         "she|he|they|she's|he's|it's|"
-                                        "they're|was|is|were|are",
+                                        "they're|was|is|were|are|the",
                                  NULL))
         {
             break;
@@ -292,6 +292,51 @@ elaaoms_xo_revise_completion(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
                 return;
             }
         }
+    }
+}
+
+
+/* the end of the code or word starting at p: "7734-2209-18" */
+static char *
+xo_code_end(char *p)
+{
+    while (elaaoms_ascii_wordbyte((unsigned char) *p)
+           || (*p == '-' && elaaoms_ascii_wordbyte((unsigned char) p[1])))
+    {
+        p++;
+    }
+
+    return p;
+}
+
+
+void
+elaaoms_xo_drop_restart(elaaoms_xo_buf_t *b)
+{
+    char    *w, *e, *next, *ne;
+    size_t   n;
+
+    for (w = b->s; *w; w = e) {
+        while (*w && !elaaoms_ascii_wordbyte((unsigned char) *w)) {
+            w++;
+        }
+        e = xo_code_end(w);
+        n = (size_t) (e - w);
+
+        /* three characters at least: "3 30-minute sessions" stays */
+        if (n < 3 || *e != ' ' || strcspn(w, "0123456789") >= n) {
+            continue;
+        }
+
+        next = e + 1;
+        ne = xo_code_end(next);
+        if ((size_t) (ne - next) <= n || strncasecmp(next, w, n) != 0) {
+            continue;
+        }
+
+        memmove(w, next, strlen(next) + 1);
+        b->len -= n + 1;
+        e = w;
     }
 }
 

@@ -246,6 +246,15 @@ static const said_case_t  cases[] = {
     { "a code broken off after a dash",
       "Caller: My order number is 44-1... sorry, 44-1093.\n",
       "order number is 44-1093", NULL, "44-1." },
+    { "a code started, then said whole",
+      "Agent: Can I have the account number?\n"
+      "Caller: It's 7734, uh, 7734-2209-18.\n",
+      "the caller said it's 7734-2209-18", NULL, "7734 7734" },
+    { "a date taken back with 'actually no, make it'",
+      "Agent: When would you like service to start there?\n"
+      "Caller: The 29th, so there's overlap. Actually no, make it the 28th, "
+      "the movers come early.\n",
+      "the 28th", NULL, "29th" },
     { "a number said before is no broken code",
       "Caller: I'm 45. My PIN is 4512.\n",
       "The caller is 45", NULL, "The caller is 4512" },

@@ -66,6 +66,12 @@ static const statement_case_t  statements[] = {
       "Caller's name is Harold Finch.", 6 },
     { NULL, "I'm the homeowner, Priya Raman.", ELAAOMS_MEM_FACTUAL,
       "Caller's name is Priya Raman.", 6 },
+    { NULL, "My last bill was way higher than usual, like $240.",
+      ELAAOMS_MEM_ISSUE, "The caller's last bill was way higher than usual, "
+      "like $240.", 8 },
+    { NULL, "I want more than last time, maybe twelve bagels.",
+      ELAAOMS_MEM_PREFERENCE, "The caller wants more than last time, maybe "
+      "twelve bagels.", 0 },
     { NULL, "The electric account is in my name.", ELAAOMS_MEM_FACTUAL,
       "The caller said the electric account is in their name.", 0 },
     { NULL, "Someone opened a credit card in my name.", ELAAOMS_MEM_ISSUE,
