@@ -626,7 +626,9 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
                                         "installs|install|installation|"
                                         "pickup|appointment|enrolled|"
                                         "activated|booked|done|noted|"
-                                        "updated|changed", NULL) >= 0
+                                        "updated|changed|covered|"
+                                        "warranty|guarantee|guaranteed",
+                                 NULL) >= 0
               || elaaoms_xo_find(st, 0, "got it", NULL) >= 0
               || elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_SEE, NULL) >= 0
               || elaaoms_xo_match(st, 0, ELAAOMS_XO_AGENT_REF_NOUN, NULL))

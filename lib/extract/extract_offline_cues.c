@@ -280,7 +280,8 @@ static const xo_cue_t  xo_cues[] = {
       "overheat*|blinking|flashing|error|errors|glitch*|bug|bugs|crash*|"
       "freez*|frozen|stuck|fail|fails|failed|failing|failure|problem|"
       "problems|issue|issues|trouble|complaint|complain*|mistake|"
-      "incorrect|wrong|missing|lost|late|delayed|rejected|rejects|reject|"
+      "incorrect|wrong|missing|lost|late|delayed|delay|delays|rejected|"
+      "rejects|reject|backordered|backorder|"
       "noise|noises|grinding|rattling|squeaking|squeaky|clicking|buzzing|"
       "declined|bounced|bouncing|disconnected|interrupted|spotty|"
       "intermittent|unreliable|unusable|flicker*|sparking|tripping|"
@@ -307,6 +308,9 @@ static const xo_cue_t  xo_cues[] = {
     { "no one called|emailed|got|followed|responded|replied|contacted|came|"
       "showed|fixed", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
     { "never heard|got back", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
+    /* "it still hasn't shown up" */
+    { "hasn't|haven't|not shown|arrived|shipped|showed", XO_ISSUE,
+      ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
     { "haven't|hasn't heard back|anything", XO_ISSUE,
       ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
 

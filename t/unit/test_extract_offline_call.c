@@ -255,6 +255,12 @@ static const said_case_t  cases[] = {
       "Caller: The 29th, so there's overlap. Actually no, make it the 28th, "
       "the movers come early.\n",
       "the 28th", NULL, "29th" },
+    { "the agent says what covers the caller's fault",
+      "Caller: The ice maker on our fridge stopped working.\n"
+      "Agent: That's covered under your protection plan through 2027. "
+      "I'll set up a technician visit.\n",
+      "covered under the caller's protection plan through 2027", NULL,
+      NULL },
     { "a number said before is no broken code",
       "Caller: I'm 45. My PIN is 4512.\n",
       "The caller is 45", NULL, "The caller is 4512" },

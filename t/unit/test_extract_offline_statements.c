@@ -72,6 +72,11 @@ static const statement_case_t  statements[] = {
     { NULL, "I want more than last time, maybe twelve bagels.",
       ELAAOMS_MEM_PREFERENCE, "The caller wants more than last time, maybe "
       "twelve bagels.", 0 },
+    { NULL, "I ordered a sectional six weeks ago and it still hasn't "
+      "shown up.", ELAAOMS_MEM_ISSUE, "The caller ordered a sectional six "
+      "weeks ago and it still hasn't shown up.", 0 },
+    { NULL, "That's the third delay.", ELAAOMS_MEM_ISSUE,
+      "The caller said that's the third delay.", 0 },
     { NULL, "The electric account is in my name.", ELAAOMS_MEM_FACTUAL,
       "The caller said the electric account is in their name.", 0 },
     { NULL, "Someone opened a credit card in my name.", ELAAOMS_MEM_ISSUE,
