@@ -460,8 +460,10 @@ elaaoms_xo_revise_restatement(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     it = &cx->raw.items[cx->raw.n - 1];
     if (strcmp(it->source_quote, cx->quote) != 0) {
         /* "I can do $2,600." "Okay, book it. $2,600.": the agent's
-         * value said back is no memory of its own */
-        return vlen > 0 && !b.full && strcasestr(it->content, b.s) != NULL;
+         * value said back is no memory of its own; one of the agent's
+         * options ("Monday or Tuesday" "Tuesday.") is the caller's choice */
+        return vlen > 0 && !b.full && strcasestr(it->content, b.s) != NULL
+               && strstr(it->content, " or ") == NULL;
     }
 
     if (vlen == 0 || b.full || strcasestr(it->content, b.s) != NULL) {

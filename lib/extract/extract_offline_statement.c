@@ -465,6 +465,40 @@ xo_unknown_word(const elaaoms_xo_sent_t *st, size_t i)
 
 
 /*
+ * "The 16th at 2:40 works.", "Thursday is fine for us": the choice ends
+ * before the words that accept it
+ */
+static size_t
+xo_choice_end(const elaaoms_xo_sent_t *st)
+{
+    size_t  k, j;
+
+    for (k = 1; k < st->ntok; k++) {
+        if (!elaaoms_xo_match(st, k, "works|work|suits|sounds|is", NULL)) {
+            continue;
+        }
+
+        for (j = k + 1; j < st->ntok; j++) {
+            if (!st->tok[j].punct
+                && !elaaoms_xo_match(st, j, "for|me|us|best|better|great|"
+                                            "fine|good|perfect|then|okay|"
+                                            "ok|totally|really|just",
+                                     NULL))
+            {
+                break;
+            }
+        }
+
+        if (j == st->ntok) {
+            return k;
+        }
+    }
+
+    return st->ntok;
+}
+
+
+/*
  * The clause's words; the first lowercased when only its place at the
  * start of the sentence capitalized it (not "I", a code, or a name of
  * several capitalized words: "Harbor Lane is ...").
@@ -713,7 +747,7 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
                              decision;
     elaaoms_mem_type_e       type, qtype;
     elaaoms_xo_buf_t         b;
-    elaaoms_xo_sent_t        q, told;
+    elaaoms_xo_sent_t        q, told, chosen;
     const elaaoms_xo_sent_t *st = &cl->st;
 
     /* "That works.", "Sounds good.": a yes to nothing asked says nothing */
@@ -817,7 +851,8 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         elaaoms_xo_puts(&b, "When the agent said ");
         elaaoms_xo_put_agent_question(&b, &q, qfrom);
         elaaoms_xo_puts(&b, ", the caller chose ");
-        xo_put_lowered(&b, st, 0);
+        elaaoms_xo_sub(st, 0, xo_choice_end(st), &chosen);
+        xo_put_lowered(&b, &chosen, 0);
 
     } else if (answer) {
         elaaoms_xo_puts(&b, "When asked ");

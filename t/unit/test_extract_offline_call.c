@@ -261,6 +261,14 @@ static const said_case_t  cases[] = {
       "I'll set up a technician visit.\n",
       "covered under the caller's protection plan through 2027", NULL,
       NULL },
+    { "one of the agent's options, said alone, is a choice",
+      "Agent: I can do Monday or Tuesday.\n"
+      "Caller: Tuesday.\n",
+      "the caller chose Tuesday", NULL, NULL },
+    { "a choice ends before the words that accept it",
+      "Agent: I can do the 16th at 2:40 or the 18th at 9.\n"
+      "Caller: The 16th at 2:40 works.\n",
+      "the caller chose the 16th at 2:40.", NULL, "2:40 works" },
     { "a number said before is no broken code",
       "Caller: I'm 45. My PIN is 4512.\n",
       "The caller is 45", NULL, "The caller is 4512" },
