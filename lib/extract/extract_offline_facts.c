@@ -613,7 +613,10 @@ xo_is_name_word(const elaaoms_xo_sent_t *st, size_t i, int any_case)
     }
 
     for (k = 0; k < st->tok[i].len; k++) {
-        if (elaaoms_ascii_lower((unsigned char) p[k])) {
+        /* UTF-8 letters count as lower case: "Villaseñor", "Müller" */
+        if (elaaoms_ascii_lower((unsigned char) p[k])
+            || (unsigned char) p[k] >= 0x80)
+        {
             lower++;
         } else if (!elaaoms_ascii_alpha((unsigned char) p[k]) && p[k] != '\''
                    && p[k] != '-')
@@ -829,6 +832,41 @@ xo_question_about_name(const elaaoms_xo_ctx_t *cx)
 }
 
 
+/*
+ * "Ignacio Villaseñor. Nacho is fine.": after the caller's name in the
+ * same line, one name word that "is fine" or "works" is the name they go
+ * by; 1 when the sentence was that
+ */
+static int
+xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    elaaoms_xo_buf_t      b;
+    elaaoms_extracted_t  *it;
+
+    if (cx->raw.n == 0 || !xo_is_name_word(st, 0, 0)
+        || !(elaaoms_xo_match(st, 1, "is|'s fine|ok|okay|good", NULL)
+             || elaaoms_xo_match(st, 1, "works|will do", NULL)))
+    {
+        return 0;
+    }
+
+    it = &cx->raw.items[cx->raw.n - 1];
+    if (strcmp(it->source_quote, cx->quote) != 0
+        || strncmp(it->content, "Caller's name is ", 17) != 0)
+    {
+        return 0;
+    }
+
+    b = (elaaoms_xo_buf_t) { .len = 0 };
+    elaaoms_xo_puts(&b, "The caller goes by ");
+    elaaoms_xo_put(&b, elaaoms_xo_tok_p(st, 0), st->tok[0].len);
+    elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, ELAAOMS_XO_IMP_PROFILE,
+                   ELAAOMS_XO_CONF_NAMED, 1);
+
+    return 1;
+}
+
+
 void
 elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
 {
@@ -842,6 +880,10 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
     elaaoms_xo_buf_t         b;
     const xo_name_rule_t    *r;
     const elaaoms_xo_sent_t *st = &cl->st;
+
+    if (xo_rule_short_name(cx, st)) {
+        return;
+    }
 
     for (r = xo_name_rules; r->pat; r++) {
         at = elaaoms_xo_find(st, 0, r->pat, &end);

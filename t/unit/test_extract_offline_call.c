@@ -269,6 +269,14 @@ static const said_case_t  cases[] = {
       "Agent: I can do the 16th at 2:40 or the 18th at 9.\n"
       "Caller: The 16th at 2:40 works.\n",
       "the caller chose the 16th at 2:40.", NULL, "2:40 works" },
+    { "a name with letters beyond ASCII, and the short name that is fine",
+      "Agent: Who am I speaking with?\n"
+      "Caller: Ignacio Villaseñor. Nacho is fine.\n",
+      "Caller's name is Ignacio Villaseñor", NULL, NULL },
+    { "the short name that is fine is the name one goes by",
+      "Agent: Who am I speaking with?\n"
+      "Caller: Ignacio Villaseñor. Nacho is fine.\n",
+      "The caller goes by Nacho", NULL, "nacho is fine" },
     { "a number said before is no broken code",
       "Caller: I'm 45. My PIN is 4512.\n",
       "The caller is 45", NULL, "The caller is 4512" },
