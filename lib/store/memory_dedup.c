@@ -495,10 +495,12 @@ elaaoms_dedup_similarity(const float *vec, const elaaoms_dedup_model_vec_t *mv,
 /* current same-type records contradicting the profile, except `skip` */
 static void
 elaaoms_dedup_find_conflicts(const elaaoms_memory_record_t *existing,
-    size_t n, elaaoms_mem_type_e type, const elaaoms_dedup_profile_t *pn,
-    size_t skip, elaaoms_dedup_decision_t *d)
+    size_t n, elaaoms_mem_type_e type, const char *content, size_t len,
+    const elaaoms_dedup_profile_t *pn, size_t skip,
+    elaaoms_dedup_decision_t *d)
 {
     size_t                   i;
+    int                      identity;
     elaaoms_dedup_profile_t  pe;
 
     d->nconflicts = 0;
@@ -507,9 +509,14 @@ elaaoms_dedup_find_conflicts(const elaaoms_memory_record_t *existing,
         return;
     }
 
+    /* the caller's name is replaced by a name only: "Caller's name is
+       Tilly Prewitt" stays beside "the name's Prewitt, order OH-573196" */
+    identity = elaaoms_memory_rules_identity(type, content, len);
+
     for (i = 0; i < n && d->nconflicts < ELAAOMS_MEMORY_MAX_CONFLICTS; i++) {
         if (i == skip || existing[i].type != type
-            || (existing[i].flags & ELAAOMS_MEMORY_F_SUPERSEDED))
+            || (existing[i].flags & ELAAOMS_MEMORY_F_SUPERSEDED)
+            || ((existing[i].flags & ELAAOMS_MEMORY_F_IDENTITY) && !identity))
         {
             continue;
         }
@@ -576,7 +583,8 @@ elaaoms_dedup_decide_mv(const elaaoms_memory_record_t *existing, size_t n,
 
         if (existing[exact].flags & ELAAOMS_MEMORY_F_SUPERSEDED) {
             /* it comes back: what replaced it is replaced in turn */
-            elaaoms_dedup_find_conflicts(existing, n, type, &pn, exact, d);
+            elaaoms_dedup_find_conflicts(existing, n, type, content, len, &pn,
+                                         exact, d);
         }
 
         return;
@@ -584,7 +592,8 @@ elaaoms_dedup_decide_mv(const elaaoms_memory_record_t *existing, size_t n,
 
     /* 2. conflicts with current records */
 
-    elaaoms_dedup_find_conflicts(existing, n, type, &pn, n, d);
+    elaaoms_dedup_find_conflicts(existing, n, type, content, len, &pn, n,
+                                 d);
 
     /* 3. the most similar record of the type */
 

@@ -203,6 +203,24 @@ test_decide(void)
     CHECK_INT_EQ(d.nconflicts, 1);
     CHECK_INT_EQ(d.conflicts[0], 3);
 
+    /* the caller's name is replaced by a name only, not by a sentence
+       that mentions one */
+    rec(&recs[4], 4, "m4", ELAAOMS_MEM_FACTUAL,
+        "Caller's name is Tilly Prewitt.");
+    recs[4].flags = ELAAOMS_MEMORY_F_IDENTITY;
+    decide(recs, 5, ELAAOMS_MEM_FACTUAL,
+           "The caller said the name's Prewitt, order OH-573196.", 0, &d);
+    CHECK(d.action != ELAAOMS_DEDUP_CONFLICT);
+    recs[4].flags = 0;
+    decide(recs, 5, ELAAOMS_MEM_FACTUAL,
+           "The caller said the name's Prewitt, order OH-573196.", 0, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_CONFLICT);
+    recs[4].flags = ELAAOMS_MEMORY_F_IDENTITY;
+    decide(recs, 5, ELAAOMS_MEM_FACTUAL, "Caller's name is Matilda Okafor.",
+           0, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_CONFLICT);
+    CHECK_INT_EQ(d.conflicts[0], 4);
+
     /* a vector of another model is not compared: the text is re-embedded */
     recs[0].embed_model = elaaoms_mstr("text-embedding-3-small");
     recs[0].dim = 16;
