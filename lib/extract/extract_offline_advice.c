@@ -45,7 +45,10 @@
     "caseworker|banker|realtor|agent|sponsor|coach|teacher|contact|"        \
     "foreman|supervisor|technician|tech|installer|driver|coordinator|"      \
     "specialist|rep|representative|nurse|trainer|instructor|tutor|lead|"    \
-    "inspector|adjuster|consultant|planner|caregiver|aide"
+    "inspector|adjuster|consultant|planner|caregiver|aide|primary|pcp|gp|"  \
+    "provider|oncologist|neurologist|psychiatrist|counselor|chiropractor|"  \
+    "podiatrist|audiologist|ophthalmologist|orthopedist|allergist|"         \
+    "gastroenterologist|urologist|obgyn"
 
 
 int
@@ -147,7 +150,7 @@ void
 elaaoms_xo_agent_relation(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     size_t to)
 {
-    size_t            i, role, name, end;
+    size_t            i, role, name, end, len;
     elaaoms_xo_buf_t  b;
     const char       *w;
 
@@ -203,14 +206,19 @@ elaaoms_xo_agent_relation(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
             continue;
         }
 
+        /* "your primary, Dr. Achebe's office": the doctor, not whose */
+        len = (size_t) (elaaoms_xo_tok_p(st, end - 1) + st->tok[end - 1].len
+                        - elaaoms_xo_tok_p(st, name));
+        w = elaaoms_xo_tok_p(st, name);
+        if (len > 2 && w[len - 2] == '\'' && (w[len - 1] | 0x20) == 's') {
+            len -= 2;
+        }
+
         memset(&b, 0, sizeof(b));
         elaaoms_xo_puts(&b, "The caller's ");
         elaaoms_xo_agent_words(&b, st, i + 1, role + 1);
         elaaoms_xo_puts(&b, " is ");
-        elaaoms_xo_put(&b, elaaoms_xo_tok_p(st, name),
-                       (size_t) (elaaoms_xo_tok_p(st, end - 1)
-                                 + st->tok[end - 1].len
-                                 - elaaoms_xo_tok_p(st, name)));
+        elaaoms_xo_put(&b, w, len);
         elaaoms_xo_puts(&b, ".");
 
         elaaoms_xo_agent_quote_is(cx, st);

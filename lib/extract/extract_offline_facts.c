@@ -771,6 +771,7 @@ static const xo_name_rule_t  xo_name_rules[] = {
     { "you can|may just? call me", "The caller goes by ", 0, 0, 0 },
     { "just call me", "The caller goes by ", 0, 0, 0 },
     { "name's|name is?", "Caller's name is ", 0, 1, 0 },
+    { "the name's|name is?", "Caller's name is ", 0, 1, 0 },
     { "you're|you are? speaking|talking with|to", "Caller's name is ", 0,
       1, 0 },
     { "please call me", "The caller goes by ", 0, 0, 0 },

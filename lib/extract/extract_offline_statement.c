@@ -737,6 +737,44 @@ xo_intro_address(const elaaoms_xo_sent_t *st)
 }
 
 
+/*
+ * "And the new address?" "It's a house, our first house actually. 2291
+ * Fenwhistle Avenue.": a sentence that is only a street address (a house
+ * number, one to four capitalized words, then a unit at most) answers a
+ * question about an address later in the line too
+ */
+static int
+xo_late_address(const elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    size_t             i, n, pos;
+    elaaoms_xo_sent_t  q;
+
+    if (cx->question == NULL || !elaaoms_xo_match(st, 0, "#", NULL)) {
+        return 0;
+    }
+
+    for (n = 0; n < 4 && elaaoms_xo_match(st, 1 + n, "@", NULL); n++) {
+        /* void */
+    }
+    if (n == 0) {
+        return 0;
+    }
+
+    for (i = 1 + n; i < st->ntok; i++) {
+        if (!st->tok[i].punct
+            && !elaaoms_xo_match(st, i, "apartment|apt|unit|suite|#", NULL))
+        {
+            return 0;
+        }
+    }
+
+    pos = 0;
+    return elaaoms_xo_next_sentence(cx->question, cx->question_len, &pos, &q)
+           && elaaoms_xo_find(&q, 0, "address|where|live|living|located|"
+                                     "location|moving", NULL) >= 0;
+}
+
+
 void
 elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_clause_t *cl)
@@ -799,7 +837,8 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         return;
     }
 
-    answer = cl->answer && elaaoms_xo_question_words(cx, &q, &qfrom)
+    answer = (cl->answer || (!cl->lead && xo_late_address(cx, st)))
+             && elaaoms_xo_question_words(cx, &q, &qfrom)
              && !elaaoms_xo_match(st, 0, "i|i'm|im|i've|i'd|i'll|my|our|we|"
                                          "we're|we've", NULL)
              && !question;

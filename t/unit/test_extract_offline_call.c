@@ -277,6 +277,21 @@ static const said_case_t  cases[] = {
       "Agent: Who am I speaking with?\n"
       "Caller: Ignacio Villaseñor. Nacho is fine.\n",
       "The caller goes by Nacho", NULL, "nacho is fine" },
+    { "a street address said later in the answer",
+      "Agent: And the new address?\n"
+      "Caller: It's a house, our first house actually. 2291 Fenwhistle "
+      "Avenue. We close on the 29th.\n",
+      "When asked the new address, the caller said 2291 Fenwhistle Avenue",
+      NULL, NULL },
+    { "the doctor the agent names as the caller's primary",
+      "Caller: It's about my referral.\n"
+      "Agent: I'll request a new one from your primary, Dr. Achebe's "
+      "office.\n",
+      "The caller's primary is Dr. Achebe.", NULL, "Achebe's" },
+    { "the name's X",
+      "Agent: Thanks for calling.\n"
+      "Caller: Hi. The name's Prewitt, order OH-573196.\n",
+      "Caller's name is Prewitt.", NULL, NULL },
     { "a number said before is no broken code",
       "Caller: I'm 45. My PIN is 4512.\n",
       "The caller is 45", NULL, "The caller is 4512" },
