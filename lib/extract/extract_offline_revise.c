@@ -224,6 +224,20 @@ elaaoms_xo_broken_off(const char *line, size_t len, const char *w, size_t n)
 }
 
 
+/* the end of the code or word starting at p: "7734-2209-18" */
+static char *
+xo_code_end(char *p)
+{
+    while (elaaoms_ascii_wordbyte((unsigned char) *p)
+           || (*p == '-' && elaaoms_ascii_wordbyte((unsigned char) p[1])))
+    {
+        p++;
+    }
+
+    return p;
+}
+
+
 /*
  * "Sure, it's K6... hang on, I'm reading it off the card. K62-804-319.":
  * a code broken off and said again whole later in the line.  A memory of
@@ -271,13 +285,7 @@ elaaoms_xo_revise_completion(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
                     w++;
                 }
                 /* the code with its joined parts: "CL7", "44-1" */
-                for (e = w; elaaoms_ascii_wordbyte((unsigned char) *e)
-                            || (*e == '-' && e > w
-                                && elaaoms_ascii_wordbyte((unsigned char) e[1]));
-                     e++)
-                {
-                    /* void */
-                }
+                e = xo_code_end(w);
                 m = (size_t) (e - w);
                 if (m < 2 || m >= vlen || strncasecmp(w, val, m) != 0
                     || strcspn(w, "0123456789") >= m
@@ -293,20 +301,6 @@ elaaoms_xo_revise_completion(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
             }
         }
     }
-}
-
-
-/* the end of the code or word starting at p: "7734-2209-18" */
-static char *
-xo_code_end(char *p)
-{
-    while (elaaoms_ascii_wordbyte((unsigned char) *p)
-           || (*p == '-' && elaaoms_ascii_wordbyte((unsigned char) p[1])))
-    {
-        p++;
-    }
-
-    return p;
 }
 
 
