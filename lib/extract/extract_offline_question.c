@@ -312,16 +312,59 @@ elaaoms_xo_affirmation(const elaaoms_xo_sent_t *st)
 }
 
 
-/* the first sentence of the line is a "yes" and says nothing more */
+/*
+ * The line opens with a "yes" that says nothing more, after at most a
+ * short question back ("With Waffles? Yes, absolutely."); *pos is left
+ * after it, where what the caller adds begins
+ */
 static int
-xo_affirmed(const elaaoms_xo_line_t *ln)
+xo_affirmed(const elaaoms_xo_line_t *ln, size_t *pos)
 {
-    size_t             pos;
     elaaoms_xo_sent_t  st;
 
-    pos = 0;
-    return elaaoms_xo_next_sentence(ln->msg, ln->len, &pos, &st)
-           && elaaoms_xo_affirmation(&st);
+    *pos = 0;
+    if (!elaaoms_xo_next_sentence(ln->msg, ln->len, pos, &st)) {
+        return 0;
+    }
+
+    if (st.n > 0 && st.s[st.n - 1] == '?' && st.ntok <= 4
+        && !elaaoms_xo_affirmation(&st)
+        && !elaaoms_xo_next_sentence(ln->msg, ln->len, pos, &st))
+    {
+        return 0;
+    }
+
+    return elaaoms_xo_affirmation(&st);
+}
+
+
+/*
+ * "Yes. We're on the third floor, no elevator.": the sentence after a
+ * bare "yes" is what the question asked for; 0 when it asks something
+ * back or says too little to be an answer.  Only a sentence of the
+ * caller's own ("I", "we", "my"): the answer path (statement.c) keeps the
+ * question with any other, and leaves these to a statement of their own
+ * without it.
+ */
+static int
+xo_affirmed_more(const elaaoms_xo_line_t *ln, size_t pos,
+    elaaoms_xo_sent_t *more)
+{
+    size_t  i, content;
+
+    if (!elaaoms_xo_next_sentence(ln->msg, ln->len, &pos, more)
+        || (more->n > 0 && more->s[more->n - 1] == '?')
+        || !elaaoms_xo_match(more, 0, "i|i'm|im|i've|i'd|i'll|my|our|we|"
+                                      "we're|we've|we'll|we'd", NULL))
+    {
+        return 0;
+    }
+
+    for (content = 0, i = 0; i < more->ntok; i++) {
+        content += elaaoms_xo_is_content(more, i);
+    }
+
+    return content >= 2;
 }
 
 
@@ -419,12 +462,12 @@ void
 elaaoms_xo_rule_confirm(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 {
     int                 importance;
-    size_t              from;
+    size_t              from, pos;
     elaaoms_xo_buf_t    b;
-    elaaoms_xo_sent_t   q;
+    elaaoms_xo_sent_t   q, more;
     elaaoms_mem_type_e  type;
 
-    if (!xo_affirmed(ln) || !xo_yes_no_question(cx, &q, &from)) {
+    if (!xo_affirmed(ln, &pos) || !xo_yes_no_question(cx, &q, &from)) {
         return;
     }
 
@@ -438,6 +481,10 @@ elaaoms_xo_rule_confirm(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
     }
     elaaoms_xo_put_agent_question(&b, &q, from);
     elaaoms_xo_puts(&b, ", the caller said yes");
+    if (xo_affirmed_more(ln, pos, &more)) {
+        elaaoms_xo_puts(&b, ": ");
+        elaaoms_xo_put_words(&b, &more, 0, more.ntok);
+    }
 
     elaaoms_xo_classify(&q, 1, 0, &type, &importance);
     elaaoms_xo_add(cx, type, &b, importance, ELAAOMS_XO_CONF_ANSWER, 0);

@@ -298,6 +298,16 @@ static const statement_case_t  statements[] = {
     { "And that was the grey three-seater, the Oslo?", "Yep, that one.",
       ELAAOMS_MEM_FACTUAL, "When asked whether that was the grey "
       "three-seater, the Oslo, the caller said yes.", 0 },
+    /* what the caller adds after the "yes" of their own is the answer,
+     * also after a short question back */
+    { "Anything the crew should know about getting in?", "Yes. We're on "
+      "the third floor, no elevator.", ELAAOMS_MEM_FACTUAL, "When asked "
+      "whether anything the crew should know about getting in, the caller "
+      "said yes: they're on the third floor, no elevator.", 0 },
+    { "Would you like the fabric protection plan for $189?", "With the "
+      "dog? Yes, absolutely.", ELAAOMS_MEM_PREFERENCE, "When asked whether "
+      "they would like the fabric protection plan for $189, the caller said "
+      "yes.", 0 },
     /* a value taken back is replaced where it was said */
     { "Is this on your debit card or the Visa?", "The debit card, the one "
       "ending in 7731. Sorry, no, 7713.", ELAAOMS_MEM_FACTUAL, "When asked "
