@@ -260,6 +260,17 @@ static const xo_feeling_t  xo_negative[] = {
       "jittery", NULL, 0 },
     { "shaking", "shaken", 0 },
     { "lonely|grieving|depressed|miserable|hopeless", NULL, 0 },
+    { "gutted|crushed|rattled|distraught|flustered|irritated|aggravated|"
+      "infuriated|exasperated|uneasy|dreading|petrified|horrified|"
+      "mortified|humiliated|ashamed|desperate", NULL, 0 },
+    { "beside myself|ourselves", "beside themselves", 0 },
+    { "scary", "scared", 0 },
+    { "in tears", NULL, 0 },
+    { "crying|cried|sobbing|sobbed", "in tears", 0 },
+    { "a|an? total|complete|absolute|nervous? wreck", "a wreck", 0 },
+    { "wits|wit's|wits' '? end", "at their wit's end", 0 },
+    { "on edge", NULL, 0 },
+    { "nightmare", "a nightmare", 1 },
     { "freaking|freaked out", "freaking out", 0 },
     { "fed up", "fed up", 0 },
     { "unacceptable|ridiculous|terrible|awful|outrageous|horrible|absurd|"
@@ -271,6 +282,9 @@ static const xo_feeling_t  xo_positive[] = {
     { "happy|pleased|glad|relieved|thrilled|delighted|grateful|impressed|"
       "satisfied", NULL, 0 },
     { "relief", "relieved", 0 },
+    { "reassured|ecstatic|overjoyed|excited|thankful|appreciative|"
+      "comforted", NULL, 0 },
+    { "feel|feeling|felt so? much? better", "feeling better", 0 },
     { NULL, NULL, 0 }
 };
 
@@ -295,7 +309,11 @@ xo_says_more(const elaaoms_xo_sent_t *st, size_t at, size_t end)
     for (i = a; i < b; i++) {
         if ((i < at || i >= end) && elaaoms_xo_is_content(st, i)
             && !elaaoms_xo_match(st, i, "situation|feel|feeling|felt|"
-                                        "annoying|frustrating|getting",
+                                        "annoying|frustrating|getting|"
+                                        "huge|big|real|total|complete|"
+                                        "absolute|major|massive|such|"
+                                        "honestly|truly|totally|"
+                                        "completely|absolutely",
                                  NULL))
         {
             return 1;

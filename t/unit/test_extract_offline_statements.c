@@ -249,6 +249,21 @@ static const statement_case_t  statements[] = {
       "The caller found the situation unacceptable.", 4 },
     { NULL, "I'm so relieved.", ELAAOMS_MEM_EMOTION,
       "The caller was relieved.", 3 },
+    /* a feeling in set words, and with an intensifier beside it */
+    { NULL, "Oh, that's a huge relief, honestly.", ELAAOMS_MEM_EMOTION,
+      "The caller was relieved.", 3 },
+    { NULL, "Honestly I was in tears.", ELAAOMS_MEM_EMOTION,
+      "The caller was in tears.", 4 },
+    { NULL, "I'm at my wits' end.", ELAAOMS_MEM_EMOTION,
+      "The caller was at their wit's end.", 4 },
+    { NULL, "I'm a total wreck.", ELAAOMS_MEM_EMOTION,
+      "The caller was a wreck.", 4 },
+    { NULL, "I'm beside myself.", ELAAOMS_MEM_EMOTION,
+      "The caller was beside themselves.", 4 },
+    { NULL, "What a nightmare.", ELAAOMS_MEM_EMOTION,
+      "The caller found the situation a nightmare.", 4 },
+    { NULL, "I feel so much better now.", ELAAOMS_MEM_EMOTION,
+      "The caller was feeling better.", 3 },
 
     /* people and history */
     { NULL, "I've been a customer for ten years", ELAAOMS_MEM_RELATIONSHIP,
