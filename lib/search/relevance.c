@@ -116,6 +116,28 @@ elaaoms_spelled_number(const char *word)
 }
 
 
+/* the rest of a "who" question points at the caller (her, his ...) */
+static int
+elaaoms_relevance_names_other(const char *p, const char *end)
+{
+    elaaoms_token_t      tok;
+    elaaoms_tokenizer_t  tz;
+
+    elaaoms_tokenizer_init(&tz, p, (size_t) (end - p));
+
+    while (elaaoms_tokenizer_next(&tz, &tok)) {
+        if (strcmp(tok.word, "her") == 0 || strcmp(tok.word, "him") == 0
+            || strcmp(tok.word, "his") == 0 || strcmp(tok.word, "them") == 0
+            || strcmp(tok.word, "their") == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 size_t
 elaaoms_relevance_query_terms(const char *query, size_t len,
     elaaoms_query_term_t *terms)
@@ -213,6 +235,17 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
         terms[n].answer_type =
             (tok.concepts & (1u << ELAAOMS_CONCEPT_NUMBER)) != 0
             && !tok.has_digit && !elaaoms_spelled_number(tok.word);
+
+        /*
+         * "who's travelling with her", "who's his specialist": another
+         * person, named beside the caller, not the caller's own name
+         */
+        if (qc && tok.word_len == 3 && memcmp(tok.word, "who", 3) == 0
+            && elaaoms_relevance_names_other((const char *) tz.pos,
+                                             (const char *) tz.end))
+        {
+            tok.concepts &= ~(1u << ELAAOMS_CONCEPT_NAME);
+        }
 
         memcpy(terms[n].stem, tok.stem, tok.stem_len + 1);
         terms[n].stem_len = tok.stem_len;

@@ -14,7 +14,9 @@
  *           "cost", "allergies" -> "allergic", "injury" -> "whiplash").  Question words
  *           that are stopwords still ask for a kind of answer and are
  *           slots of concepts only ("where" ADDRESS, "when" TIME_OF_DAY,
- *           "who" FAMILY/NAME, "how much" BILLING, "how many" NUMBER:
+ *           "who" FAMILY/NAME, FAMILY alone when the
+ *           question also points at the caller: "who's travelling with
+ *           her", "how much" BILLING, "how many" NUMBER:
  *           elaaoms_question_concepts()).  A concept relates only the
  *           first query word that has it, so "ticket number" is not
  *           credited twice by one "X200".  The memory's words are its

@@ -470,6 +470,32 @@ test_edges(void)
 }
 
 
+/* "who ... with her": another person, not the caller's own name; "who
+ * am I talking to" still asks for the name */
+static void
+test_who_else(void)
+{
+    float                     s[2];
+    elaaoms_relevance_parts_t p[2];
+    elaaoms_relevance_cand_t  cands[2] = {
+        { "Caller's name is Augusta Treadwell.", 35, NULL, NULL, NULL, 0, 0,
+          0, 0, NULL },
+        { "The caller's husband Leopold broke his wrist.", 45, NULL, NULL,
+          NULL, 0, 0, 0, 0, NULL }
+    };
+    const char               *other = "who is coming along with her";
+    const char               *self = "who am I talking to";
+
+    CHECK_INT_EQ(elaaoms_relevance_score(other, strlen(other), cands, 2,
+                                         NULL, s, p), 0);
+    CHECK(p[1].key > p[0].key);
+
+    CHECK_INT_EQ(elaaoms_relevance_score(self, strlen(self), cands, 2, NULL,
+                                         s, p), 0);
+    CHECK(p[0].key > p[1].key);
+}
+
+
 int
 main(void)
 {
@@ -477,6 +503,7 @@ main(void)
     test_heldout();
     test_vector_sources();
     test_edges();
+    test_who_else();
 
     return UNIT_DONE("relevance");
 }
