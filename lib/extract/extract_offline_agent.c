@@ -99,11 +99,18 @@ static const struct {
  * "your order XYZ-789 is late": what the agent says about the caller is
  * no memory)
  */
-#define ELAAOMS_XO_AGENT_REF                                                 \
-    "your new|updated|replacement|dispute|support|service|repair? "          \
+#define ELAAOMS_XO_AGENT_REF_KIND                                            \
     "ticket|claim|case|reference|confirmation|booking|order|tracking|"      \
     "return|rma|incident|dispute|work|seat|seats|room|flight|gate|locker|"  \
     "member|membership|policy|pin number|#|id|code|order? is|are|'s"
+#define ELAAOMS_XO_AGENT_REF                                                 \
+    "your new|updated|replacement|dispute|support|service|repair? "          \
+    ELAAOMS_XO_AGENT_REF_KIND
+/* "your outage ticket is OT-77419": any word or two naming what it is for */
+#define ELAAOMS_XO_AGENT_REF_FOR                                             \
+    "your _ " ELAAOMS_XO_AGENT_REF_KIND
+#define ELAAOMS_XO_AGENT_REF_FOR2                                            \
+    "your _ _ " ELAAOMS_XO_AGENT_REF_KIND
 
 
 /*
@@ -721,6 +728,12 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
 
     /* "your new ticket is TK-30872" */
     at = elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_REF, &end);
+    if (at < 0) {
+        at = elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_REF_FOR, &end);
+    }
+    if (at < 0) {
+        at = elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_REF_FOR2, &end);
+    }
     if (at >= 0 && elaaoms_xo_agent_has_value(st, end, end + 3)) {
         elaaoms_xo_agent_words(&b, st, (size_t) at, to);
         from = (size_t) at;

@@ -151,13 +151,34 @@ xo_kind_in(const elaaoms_xo_sent_t *st, size_t i)
 }
 
 
+/*
+ * The kind of the code the line says: the kind word nearest the code
+ * where the line says it too ("I'm flagging your account ... Your outage
+ * ticket is OT-77419."), else the first sentence's with one
+ */
 static const char *
-xo_kind_in_line(const char *line, size_t len)
+xo_kind_in_line(const char *line, size_t len, const char *code,
+    size_t code_len)
 {
-    size_t              pos = 0;
+    size_t              pos, i;
     elaaoms_xo_sent_t   st;
     const char         *kind;
 
+    pos = 0;
+    while (elaaoms_xo_next_sentence(line, len, &pos, &st)) {
+        for (i = 0; i < st.ntok; i++) {
+            if (st.tok[i].len == code_len
+                && memcmp(elaaoms_xo_tok_p(&st, i), code, code_len) == 0)
+            {
+                kind = xo_kind_in(&st, i);
+                if (kind) {
+                    return kind;
+                }
+            }
+        }
+    }
+
+    pos = 0;
     while (elaaoms_xo_next_sentence(line, len, &pos, &st)) {
         kind = xo_kind_in(&st, st.ntok ? st.ntok - 1 : 0);
         if (kind) {
@@ -382,10 +403,14 @@ elaaoms_xo_collect_refs(elaaoms_xo_ctx_t *cx, const char *text)
 
                 kind = xo_kind_in(&st, i);
                 if (kind == NULL) {
-                    kind = xo_kind_in_line(ln.msg, ln.len);
+                    kind = xo_kind_in_line(ln.msg, ln.len,
+                                           elaaoms_xo_tok_p(&st, i),
+                                           st.tok[i].len);
                 }
                 if (kind == NULL) {
-                    kind = xo_kind_in_line(agent.msg, agent.len);
+                    kind = xo_kind_in_line(agent.msg, agent.len,
+                                           elaaoms_xo_tok_p(&st, i),
+                                           st.tok[i].len);
                 }
                 if (kind == NULL
                     && xo_kind_asked(agent.msg, agent.len, asked,
@@ -394,7 +419,9 @@ elaaoms_xo_collect_refs(elaaoms_xo_ctx_t *cx, const char *text)
                     kind = asked;
                 }
                 if (kind == NULL) {
-                    kind = xo_kind_in_line(prev.msg, prev.len);
+                    kind = xo_kind_in_line(prev.msg, prev.len,
+                                           elaaoms_xo_tok_p(&st, i),
+                                           st.tok[i].len);
                 }
 
                 r = &cx->refs[cx->nrefs++];

@@ -28,6 +28,11 @@ static const struct {
       "The caller's new ticket is TK-30872.", ELAAOMS_MEM_FACTUAL },
     { "Your work order is WO-5520.", "The caller's work order is WO-5520.",
       ELAAOMS_MEM_FACTUAL },
+    /* a word or two saying what the reference is for */
+    { "Your outage ticket is OT-77419.",
+      "The caller's outage ticket is OT-77419.", ELAAOMS_MEM_ISSUE },
+    { "Your roof repair claim is RC-5120.",
+      "The caller's roof repair claim is RC-5120.", ELAAOMS_MEM_FACTUAL },
     { "I'm opening an incident report, IR-4471.",
       "The agent said: the agent is opening an incident report, IR-4471.",
       ELAAOMS_MEM_FACTUAL },

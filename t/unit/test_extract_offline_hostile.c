@@ -74,6 +74,17 @@ test_context(void)
           != NULL);
     elaaoms_extracted_free(&l);
 
+    /* the kind said with the code, not one of an earlier sentence */
+    CHECK_INT_EQ(elaaoms_extract_offline(
+        "Agent: I'm flagging your account as a medical priority. The "
+        "ticket for this outage is OT-77419.\n"
+        "User: OT-77419. Okay.\n", &l), 0);
+    CHECK(find(&l, ELAAOMS_MEM_FACTUAL,
+               "The caller asked about ticket OT-77419.", NULL) != NULL);
+    CHECK(find(&l, ELAAOMS_MEM_FACTUAL,
+               "The caller asked about account OT-77419.", NULL) == NULL);
+    elaaoms_extracted_free(&l);
+
     /* "this is the ..." and codes are not names */
     CHECK_INT_EQ(elaaoms_extract_offline(
         "Caller: This is the second time, it's XYZ-789.\n", &l), 0);
