@@ -14,7 +14,9 @@
 # specific (at most ELAAOMS_WN_MAX_HYPONYMS hyponyms: "price" and "fee" meet
 # under "charge", while "person" is too wide to relate its 400 kinds).
 # Irregular forms of noun.exc, verb.exc and adj.exc ("children", "paid")
-# get the ids of their base form.  The ids are dense numbers of the synsets
+# get the ids of their base form.  Phrasal verbs ("hold_off", "sign_up",
+# "held_off") are kept too, under their WordNet spelling: what "holding off"
+# means is not what "hold" means.  The ids are dense numbers of the synsets
 # used, meaningful only inside one generated table.
 #
 # Output: a C file defining elaaoms_wn_pool (lemmas, NUL-terminated),
@@ -37,6 +39,10 @@ my $MAX_SENSES = 3;
 my $MAX_HYPONYMS = 40;
 my $MAX_IDS = 24;
 my $MAX_LEN = 31;            # ELAAOMS_TOKEN_MAX
+# the particles of the phrasal verbs kept ("hold_off", "sign_up"), as
+# lib/search/lexicon.c's elaaoms_lexicon_particles
+my $PARTICLES = 'up|off|back|down|in|out|on|over|away|through|around|'
+              . 'along|with|for|by|about|into|after';
 
 my %file = (n => 'noun', v => 'verb', a => 'adj', r => 'adv');
 
@@ -93,11 +99,15 @@ for my $pos (sort keys %file) {
         next if $line =~ /^  /;
         my @f = split ' ', $line;
         my ($lemma, undef, $scnt, $pcnt) = @f[0 .. 3];
-        next unless $lemma =~ /^[a-z]+$/ && length $lemma <= $MAX_LEN;
+        next unless ($lemma =~ /^[a-z]+$/
+                     || ($pos eq 'v' && $lemma =~ /^[a-z]+_($PARTICLES)$/))
+                    && length $lemma <= $MAX_LEN;
         my $i = 4 + $pcnt;
         my ($sense_cnt, $tagged) = @f[$i, $i + 1];
         my @offs = @f[$i + 2 .. $i + 1 + $sense_cnt];
-        my $keep = $tagged > 1 ? $tagged : 1;
+        # a phrasal verb has few senses, all specific, and SemCor tagged
+        # few of them: "hold off" is "fend off" first, "wait" second
+        my $keep = $lemma =~ /_/ ? $sense_cnt : $tagged > 1 ? $tagged : 1;
         $keep = $MAX_SENSES if $keep > $MAX_SENSES;
         for my $off (@offs[0 .. $keep - 1]) {
             $ids_of{$lemma}{ dense($_) } = 1 for reach("$pos:$off");
@@ -106,7 +116,12 @@ for my $pos (sort keys %file) {
     close $fh;
 }
 
-# irregular forms take their base form's ids
+# irregular forms take their base form's ids, phrasal verbs' too ("held
+# off" is "hold off")
+my %phrasal_of;                       # "hold" -> [ "hold_off", ... ]
+for my $ph (grep { /_/ } keys %ids_of) {
+    push @{ $phrasal_of{ ($ph =~ /^([a-z]+)/)[0] } }, $ph;
+}
 for my $pos (qw(noun verb adj)) {
     open my $fh, '<', "$dir/$pos.exc" or die $!;
     while (<$fh>) {
@@ -115,6 +130,14 @@ for my $pos (qw(noun verb adj)) {
         for my $b (@bases) {
             next unless $ids_of{$b};
             $ids_of{$form}{$_} = 1 for keys %{ $ids_of{$b} };
+        }
+        next unless $pos eq 'verb';
+        for my $b (@bases) {
+            for my $ph (@{ $phrasal_of{$b} || [] }) {
+                (my $f = $ph) =~ s/^[a-z]+/$form/;
+                next if length $f > $MAX_LEN;
+                $ids_of{$f}{$_} = 1 for keys %{ $ids_of{$ph} };
+            }
         }
     }
     close $fh;

@@ -541,10 +541,40 @@ xo_put_lowered(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
 /* --- questions ---------------------------------------------------------- */
 
 
+/*
+ * "Could Fatima come ...", "Can my son pick it up", "Could the nurse
+ * call": a request about someone else; the end of the subject (a name, or
+ * "my|our|the" and a word), else 0
+ */
+static size_t
+xo_question_other(const elaaoms_xo_sent_t *st)
+{
+    if (st->ntok < 4
+        || !elaaoms_xo_match(st, 0, "can|could|would|will|should", NULL))
+    {
+        return 0;
+    }
+
+    if (elaaoms_xo_capitalized(st, 1) && !st->tok[2].punct) {
+        return elaaoms_xo_capitalized(st, 2) ? 3 : 2;
+    }
+
+    if (elaaoms_xo_match(st, 1, "my|our|the", NULL) && !st->tok[2].punct
+        && elaaoms_xo_is_content(st, 2) && !st->tok[3].punct)
+    {
+        return 3;
+    }
+
+    return 0;
+}
+
+
 /* "can I add ..." -> "whether they can add ..." */
 static void
 xo_put_caller_question(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st)
 {
+    size_t  subj;
+
     elaaoms_xo_puts(b, "The caller asked ");
 
     if (st->ntok > 2 && elaaoms_xo_match(st, 0, ELAAOMS_XO_AUX, NULL)) {
@@ -558,6 +588,22 @@ xo_put_caller_question(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st)
             elaaoms_xo_puts(b, "whether ");
             elaaoms_xo_put_words(b, st, 1, 2);
             elaaoms_xo_puts(b, " ");
+        } else if ((subj = xo_question_other(st)) != 0) {
+            /* "could Fatima come ...": "whether Fatima could come ..." */
+            elaaoms_xo_puts(b, "whether ");
+            if (elaaoms_xo_match(st, 1, "my|our", NULL)) {
+                elaaoms_xo_puts(b, "their ");
+                elaaoms_xo_put_words(b, st, 2, subj);
+            } else {
+                elaaoms_xo_put_words(b, st, 1, subj);
+            }
+            elaaoms_xo_puts(b, " ");
+            elaaoms_xo_put(b, elaaoms_xo_tok_p(st, 0), st->tok[0].len);
+            b->s[b->len - st->tok[0].len] =
+                (char) elaaoms_ascii_tolower((unsigned char) b->s[b->len - st->tok[0].len]);
+            elaaoms_xo_puts(b, " ");
+            elaaoms_xo_put_words(b, st, subj, st->ntok);
+            return;
         } else {
             xo_put_lowered(b, st, 0);
             return;
@@ -875,7 +921,8 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         if (question ? !(first_person || digits || need
                              || ((content >= 2 || xo_one_word_request(st))
                                  && elaaoms_xo_match(st, 0, "can|could|would|"
-                                                            "will you", NULL)))
+                                                            "will you", NULL))
+                             || (content >= 3 && xo_question_other(st)))
                          : !(content >= 2 || first_person || digits || cue
                              || only))
         {

@@ -55,15 +55,21 @@ elaaoms_lexicon_find(const char *w, size_t len)
 }
 
 
-/* the word's entry, or its base form's by the detachment rules */
+/*
+ * The entry of word + tail (tail "" or a phrasal verb's "_off"), or of
+ * the word's base form by the detachment rules + tail
+ */
 static const elaaoms_wn_entry_t *
-elaaoms_lexicon_lookup(const char *word, size_t len)
+elaaoms_lexicon_lookup_tail(const char *word, size_t len, const char *tail,
+    size_t tlen)
 {
-    char                       buf[ELAAOMS_LEXICON_MAX_WORD + 8];
+    char                       buf[2 * ELAAOMS_LEXICON_MAX_WORD + 8];
     size_t                     i, n, slen, elen;
     const elaaoms_wn_entry_t  *e;
 
-    if (len < 2 || len > ELAAOMS_LEXICON_MAX_WORD) {
+    if (len < 2 || len > ELAAOMS_LEXICON_MAX_WORD
+        || tlen > ELAAOMS_LEXICON_MAX_WORD)
+    {
         return NULL;
     }
 
@@ -73,7 +79,9 @@ elaaoms_lexicon_lookup(const char *word, size_t len)
         }
     }
 
-    e = elaaoms_lexicon_find(word, len);
+    memcpy(buf, word, len);
+    memcpy(buf + len, tail, tlen);
+    e = elaaoms_lexicon_find(buf, len + tlen);
 
     for (i = 0; e == NULL && i < ELAAOMS_LEXICON_NRULES; i++) {
         slen = strlen(elaaoms_lexicon_rules[i].suffix);
@@ -89,15 +97,73 @@ elaaoms_lexicon_lookup(const char *word, size_t len)
         n = len - slen;
         memcpy(buf, word, n);
         memcpy(buf + n, elaaoms_lexicon_rules[i].ending, elen);
-        e = elaaoms_lexicon_find(buf, n + elen);
+        memcpy(buf + n + elen, tail, tlen);
+        e = elaaoms_lexicon_find(buf, n + elen + tlen);
 
         /* "shipping" -> "shipp" -> "ship" */
         if (e == NULL && elen == 0 && n > 2 && buf[n - 1] == buf[n - 2]) {
-            e = elaaoms_lexicon_find(buf, n - 1);
+            memcpy(buf + n - 1, tail, tlen);
+            e = elaaoms_lexicon_find(buf, n - 1 + tlen);
         }
     }
 
     return e;
+}
+
+
+static const elaaoms_wn_entry_t *
+elaaoms_lexicon_lookup(const char *word, size_t len)
+{
+    return elaaoms_lexicon_lookup_tail(word, len, "", 0);
+}
+
+
+int
+elaaoms_lexicon_particle(const char *word, size_t len)
+{
+    size_t              i;
+    static const char  *particles[] = {
+        "up", "off", "back", "down", "in", "out", "on", "over", "away",
+        "through", "around", "along", "with", "for", "by", "about", "into",
+        "after", NULL
+    };
+
+    for (i = 0; particles[i]; i++) {
+        if (strlen(particles[i]) == len && memcmp(particles[i], word, len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+size_t
+elaaoms_lexicon_phrasal_senses(const char *verb, size_t len,
+    const char *particle, size_t plen, const uint32_t **ids)
+{
+    char                       tail[ELAAOMS_LEXICON_MAX_WORD + 1];
+    const elaaoms_wn_entry_t  *e;
+
+    *ids = NULL;
+
+    if (plen == 0 || plen >= sizeof(tail)
+        || !elaaoms_lexicon_particle(particle, plen))
+    {
+        return 0;
+    }
+
+    tail[0] = '_';
+    memcpy(tail + 1, particle, plen);
+
+    e = elaaoms_lexicon_lookup_tail(verb, len, tail, plen + 1);
+    if (e == NULL) {
+        return 0;
+    }
+
+    *ids = &elaaoms_wn_ids[e->ids];
+    return e->n;
 }
 
 

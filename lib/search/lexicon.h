@@ -31,6 +31,17 @@
 size_t elaaoms_lexicon_senses(const char *word, size_t len,
     const uint32_t **ids);
 
+/* 1 when the word (lowercased) ends a phrasal verb: "up", "off", "back" ... */
+int elaaoms_lexicon_particle(const char *word, size_t len);
+
+/*
+ * The sense ids of the phrasal verb verb + particle ("holding" "off" ->
+ * "hold off": wait, postpone; "signed" "up": enrol), as
+ * elaaoms_lexicon_senses(); 0 when WordNet has no such phrasal verb.
+ */
+size_t elaaoms_lexicon_phrasal_senses(const char *verb, size_t len,
+    const char *particle, size_t plen, const uint32_t **ids);
+
 /*
  * 1 when the word (lowercased ASCII) is mostly used for an illness,
  * injury, disorder, disability, symptom, therapy, drug, allergy or wound

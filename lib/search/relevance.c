@@ -138,13 +138,50 @@ elaaoms_relevance_names_other(const char *p, const char *end)
 }
 
 
+/*
+ * "what is he holding off on", "how did we make it up to him": a phrasal
+ * verb means what its verb alone does not ("hold off": wait, postpone), so
+ * its senses stand for the verb's; the particle may follow a pronoun.  The
+ * senses of the verb at tok, the tokenizer being just past it; 0 when no
+ * particle follows or WordNet has no such phrasal verb.
+ */
+static size_t
+elaaoms_relevance_phrasal(const elaaoms_token_t *tok,
+    const elaaoms_tokenizer_t *tz, const uint32_t **ids)
+{
+    elaaoms_token_t      next;
+    elaaoms_tokenizer_t  ahead;
+
+    *ids = NULL;
+    ahead = *tz;
+
+    if (!elaaoms_tokenizer_next(&ahead, &next)) {
+        return 0;
+    }
+
+    if (strcmp(next.word, "it") == 0 || strcmp(next.word, "them") == 0
+        || strcmp(next.word, "her") == 0 || strcmp(next.word, "him") == 0
+        || strcmp(next.word, "me") == 0 || strcmp(next.word, "us") == 0)
+    {
+        if (!elaaoms_tokenizer_next(&ahead, &next)) {
+            return 0;
+        }
+    }
+
+    return elaaoms_lexicon_phrasal_senses(tok->word, tok->word_len,
+                                          next.word, next.word_len, ids);
+}
+
+
 size_t
 elaaoms_relevance_query_terms(const char *query, size_t len,
     elaaoms_query_term_t *terms)
 {
     size_t               i, n, prev_len, prev2_len, prev_term;
     int                  caller;
+    size_t               nph;
     uint32_t             seen, qc, seen_before_prev;
+    const uint32_t      *ph;
     char                 prev[ELAAOMS_TOKEN_MAX + 1];
     char                 prev2[ELAAOMS_TOKEN_MAX + 1];
     elaaoms_token_t      tok;
@@ -214,6 +251,20 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
             continue;
         }
 
+        /* a phrasal verb relates by its senses only: "holding off" is no
+         * "holds the account" */
+        nph = qc ? 0 : elaaoms_relevance_phrasal(&tok, &tz, &ph);
+        if (nph && tok.word_len + 1 < ELAAOMS_TOKEN_MAX) {
+            tok.stem[0] = '?';
+            memcpy(tok.stem + 1, tok.word, tok.word_len);
+            tok.stem_len = tok.word_len + 1;
+            tok.stem[tok.stem_len] = '\0';
+            tok.stem_hash = elaaoms_fnv1a(ELAAOMS_FNV_BASIS, tok.stem,
+                                          tok.stem_len);
+        } else {
+            nph = 0;
+        }
+
         for (i = 0; i < n; i++) {
             if (terms[i].stem_hash == tok.stem_hash
                 && terms[i].stem_len == tok.stem_len
@@ -260,9 +311,14 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
         prev_term = n;
         seen |= tok.concepts;
 
-        terms[n].nsenses = qc ? 0 : elaaoms_lexicon_senses(tok.word,
+        if (nph) {
+            terms[n].senses = ph;
+            terms[n].nsenses = nph;
+        } else {
+            terms[n].nsenses = qc ? 0 : elaaoms_lexicon_senses(tok.word,
                                                            tok.word_len,
                                                            &terms[n].senses);
+        }
         elaaoms_sense_mask(terms[n].senses, terms[n].nsenses,
                            &terms[n].sense_mask);
         n++;

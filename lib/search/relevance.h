@@ -11,7 +11,10 @@
  *           for 0.6 of that, with a word sharing one of its concepts
  *           ("contacted" -> "email" through CONTACT), or for 0.3 of it
  *           with a word sharing a WordNet sense (lexicon.h: "price" ->
- *           "cost", "allergies" -> "allergic", "injury" -> "whiplash").  Question words
+ *           "cost", "allergies" -> "allergic", "injury" -> "whiplash").
+ *           A phrasal verb of the question ("holding off on", "make it
+ *           up to him") fills its slot by its own senses only ("wait",
+ *           "compensate"), never by its verb's stem.  Question words
  *           that are stopwords still ask for a kind of answer and are
  *           slots of concepts only ("where" ADDRESS, "when" TIME_OF_DAY,
  *           "who" FAMILY/NAME, FAMILY alone when the

@@ -241,6 +241,13 @@ static const statement_case_t  statements[] = {
     { NULL, "Could you move my deliveries to Friday?",
       ELAAOMS_MEM_PREFERENCE, "The caller asked whether the company could "
       "move their deliveries to Friday.", 6 },
+    /* a request about someone else, who comes first */
+    { NULL, "Could Fatima come from one to five instead?",
+      ELAAOMS_MEM_PREFERENCE, "The caller asked whether Fatima could come "
+      "from one to five instead.", 6 },
+    { NULL, "Can my son pick up the prescription on Friday?",
+      ELAAOMS_MEM_FACTUAL, "The caller asked whether their son can "
+      "pick up the prescription on Friday.", 0 },
 
     /* feelings */
     { NULL, "I'm really frustrated", ELAAOMS_MEM_EMOTION,

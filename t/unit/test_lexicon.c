@@ -87,6 +87,45 @@ test_relations(void)
 }
 
 
+static int
+phrasal_related(const char *verb, const char *particle, const char *b)
+{
+    size_t           na, nb;
+    const uint32_t  *sa, *sb;
+
+    na = elaaoms_lexicon_phrasal_senses(verb, strlen(verb), particle,
+                                        strlen(particle), &sa);
+    nb = elaaoms_lexicon_senses(b, strlen(b), &sb);
+
+    return na && nb && elaaoms_lexicon_share(sa, na, sb, nb);
+}
+
+
+static void
+test_phrasal(void)
+{
+    const uint32_t  *ids;
+
+    /* the phrasal verb means what its verb alone does not */
+    CHECK(phrasal_related("holding", "off", "wait"));
+    CHECK(!related("holding", "wait"));
+    CHECK(phrasal_related("held", "off", "wait"));
+    CHECK(phrasal_related("dropping", "off", "deliver"));
+    CHECK(phrasal_related("make", "up", "compensate"));
+    CHECK(phrasal_related("signed", "up", "subscribe"));
+
+    /* not a particle, not a phrasal verb of WordNet's */
+    CHECK_INT_EQ(elaaoms_lexicon_phrasal_senses("hold", 4, "the", 3, &ids),
+                 0);
+    CHECK(ids == NULL);
+    CHECK_INT_EQ(elaaoms_lexicon_phrasal_senses("router", 6, "off", 3, &ids),
+                 0);
+    CHECK_INT_EQ(elaaoms_lexicon_phrasal_senses("hold", 4, "", 0, &ids), 0);
+    CHECK(elaaoms_lexicon_particle("off", 3));
+    CHECK(!elaaoms_lexicon_particle("of", 2));
+}
+
+
 static void
 test_health(void)
 {
@@ -111,6 +150,7 @@ main(void)
     test_lookup();
     test_inflections();
     test_relations();
+    test_phrasal();
     test_health();
 
     return UNIT_DONE("lexicon");

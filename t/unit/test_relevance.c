@@ -496,6 +496,32 @@ test_who_else(void)
 }
 
 
+/* "holding off on": the phrasal verb's senses ("wait"), not "hold"'s */
+static void
+test_phrasal(void)
+{
+    float                     s[3];
+    elaaoms_relevance_parts_t p[3];
+    elaaoms_relevance_cand_t  cands[3] = {
+        { "The crossbars can wait till spring.", 35, NULL, NULL, NULL, 0, 0,
+          0, 0, NULL },
+        { "The caller holds the account with their sister.", 48, NULL, NULL,
+          NULL, 0, 0, 0, 0, NULL },
+        { "The caller asked the company to call them on the landline.", 59,
+          NULL, NULL, NULL, 0, 0, 0, 0, NULL }
+    };
+    const char               *q = "what is he holding off on";
+
+    CHECK_INT_EQ(elaaoms_relevance_score(q, strlen(q), cands, 3, NULL, s, p),
+                 0);
+    CHECK(p[0].lex > 0);
+    CHECK(p[0].key > p[2].key);
+
+    /* its verb alone is no match */
+    CHECK(p[1].lex == 0);
+}
+
+
 int
 main(void)
 {
@@ -504,6 +530,7 @@ main(void)
     test_vector_sources();
     test_edges();
     test_who_else();
+    test_phrasal();
 
     return UNIT_DONE("relevance");
 }
