@@ -708,6 +708,24 @@ xo_set_quote(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 }
 
 
+/* letters and digits both: "2B", "X200" */
+static int
+xo_code_word(const char *w, size_t len)
+{
+    size_t  i;
+    int     digit, alpha;
+
+    digit = 0;
+    alpha = 0;
+    for (i = 0; i < len; i++) {
+        digit |= elaaoms_ascii_digit((unsigned char) w[i]);
+        alpha |= elaaoms_ascii_alpha((unsigned char) w[i]);
+    }
+
+    return digit && alpha;
+}
+
+
 /*
  * A short clause later in the caller's line that names one of the options
  * the agent offered without a question mark ("... either the Oticon
@@ -731,8 +749,12 @@ xo_names_option(const elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     for (i = 0; i < st->ntok; i++) {
         w = elaaoms_xo_tok_p(st, i);
         len = st->tok[i].len;
-        if (st->tok[i].punct || len < 3
-            || !elaaoms_ascii_upper((unsigned char) w[0]) || i == 0)
+
+        /* a name said after other words, or a code anywhere ("2B") */
+        if (st->tok[i].punct || len < 2
+            || (!xo_code_word(w, len)
+                && (len < 3 || !elaaoms_ascii_upper((unsigned char) w[0])
+                    || i == 0)))
         {
             continue;
         }
@@ -756,10 +778,12 @@ static void
 xo_set_question(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 {
     size_t              pos;
+    const char         *prev;
     elaaoms_xo_sent_t   st;
 
     cx->question = NULL;
     cx->question_len = 0;
+    prev = NULL;
 
     pos = 0;
     while (elaaoms_xo_next_sentence(ln->msg, ln->len, &pos, &st)) {
@@ -769,21 +793,73 @@ xo_set_question(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 
         /*
          * "We offer a three-month plan either through CareCredit or
-         * in-house.": options offered are asked as a question, so that
-         * "In-house, please." keeps what it chose from
+         * in-house.", "We have the Basic at $20 or the Premium at $35.":
+         * options offered are asked as a question, so that "In-house,
+         * please." keeps what it chose from
          */
         } else if (cx->question == NULL
                    && elaaoms_xo_find(&st, 0, "or", NULL) > 0
                    && (elaaoms_xo_find(&st, 0, "either", NULL) >= 0
+                       || elaaoms_xo_find(&st, 0, "can do", NULL) >= 0
                        || elaaoms_xo_find(&st, 0, "offer|offers|options|"
                                                   "option|choice|choose|"
-                                                  "pick|prefer|can do",
-                                          NULL) >= 0))
+                                                  "pick|prefer|have|has|got|"
+                                                  "available", NULL) >= 0))
         {
             cx->question = st.s;
             cx->question_len = st.n;
+
+        /* "Office 2B, four desks, $2,100.  Or 3F, with a window.": the
+         * sentence before holds the first option */
+        } else if (cx->question == NULL && prev != NULL && st.ntok > 1
+                   && elaaoms_xo_match(&st, 0, "or", NULL))
+        {
+            cx->question = prev;
+            cx->question_len = (size_t) (st.s + st.n - prev);
+        }
+
+        prev = st.s;
+    }
+}
+
+
+/*
+ * Options offered without a question mark: the caller's first clause is
+ * the choice unless it names no option while a later one does ("Uh, the
+ * window's tempting, but, no. 2B.")
+ */
+static int
+xo_option_named_later(const elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
+{
+    int                   first;
+    size_t                spos, cpos;
+    elaaoms_xo_sent_t     st;
+    elaaoms_xo_clause_t   cl;
+
+    if (cx->question == NULL || cx->question[cx->question_len - 1] == '?') {
+        return 0;
+    }
+
+    first = 1;
+    spos = 0;
+    while (elaaoms_xo_next_sentence(ln->msg, ln->len, &spos, &st)) {
+        cpos = 0;
+        while (elaaoms_xo_next_clause(&st, &cpos, &cl)) {
+            if (first) {
+                if (xo_names_option(cx, &cl.st)) {
+                    return 0;
+                }
+                first = 0;
+                continue;
+            }
+
+            if (xo_names_option(cx, &cl.st)) {
+                return 1;
+            }
         }
     }
+
+    return 0;
 }
 
 
@@ -792,13 +868,14 @@ static void
 xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 {
     size_t                spos, cpos;
-    int                   first, picked;
+    int                   first, picked, later;
     elaaoms_xo_sent_t     st;
     elaaoms_xo_clause_t   cl;
 
     xo_set_quote(cx, ln);
     first = 1;
     picked = 0;
+    later = xo_option_named_later(cx, ln);
     cx->named[0] = '\0';
 
     elaaoms_xo_revise_offer(cx, ln);
@@ -810,7 +887,11 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
            && elaaoms_xo_next_sentence(ln->msg, ln->len, &spos, &st))
     {
         elaaoms_xo_revise_completion(cx, &st);
-        if (elaaoms_xo_revise_correction(cx, &st) || elaaoms_xo_revise_restatement(cx, &st)) {
+        /* "... but, no. 2B.": the option chosen is no restatement */
+        if (!(later && xo_names_option(cx, &st))
+            && (elaaoms_xo_revise_correction(cx, &st)
+                || elaaoms_xo_revise_restatement(cx, &st)))
+        {
             continue;
         }
         elaaoms_xo_revise_retraction(cx, &st);
@@ -820,7 +901,7 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
         cpos = 0;
         while (elaaoms_xo_next_clause(&st, &cpos, &cl)) {
             cl.lead = first;
-            cl.answer = (first && cx->question != NULL)
+            cl.answer = (first && cx->question != NULL && !later)
                         || (!picked && !first && xo_names_option(cx, &cl.st));
             picked |= cl.answer && !first;
             first = 0;

@@ -541,6 +541,33 @@ xo_put_lowered(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
 /* --- questions ---------------------------------------------------------- */
 
 
+/* the offer's sentences after its first ("Or 3F, with a window."), as
+ * ", or 3F, with a window" */
+static void
+xo_put_more_options(elaaoms_xo_buf_t *b, const elaaoms_xo_ctx_t *cx)
+{
+    size_t             pos, start;
+    elaaoms_xo_sent_t  st;
+
+    pos = 0;
+    if (!elaaoms_xo_next_sentence(cx->question, cx->question_len, &pos, &st))
+    {
+        return;
+    }
+
+    while (elaaoms_xo_next_sentence(cx->question, cx->question_len, &pos,
+                                    &st))
+    {
+        elaaoms_xo_puts(b, ", ");
+        start = b->len;
+        elaaoms_xo_put_words(b, &st, 0, st.ntok);
+        if (b->len > start && elaaoms_xo_match(&st, 0, "or", NULL)) {
+            b->s[start] = 'o';
+        }
+    }
+}
+
+
 /*
  * "Could Fatima come ...", "Can my son pick it up", "Could the nurse
  * call": a request about someone else; the end of the subject (a name, or
@@ -936,6 +963,7 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         /* options the agent offered: "We offer X or Y." "Y, please." */
         elaaoms_xo_puts(&b, "When the agent said ");
         elaaoms_xo_put_agent_question(&b, &q, qfrom);
+        xo_put_more_options(&b, cx);
         elaaoms_xo_puts(&b, ", the caller chose ");
         elaaoms_xo_sub(st, 0, xo_choice_end(st), &chosen);
         xo_put_lowered(&b, &chosen, 0);

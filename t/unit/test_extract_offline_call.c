@@ -147,6 +147,16 @@ static const said_case_t  cases[] = {
       "Caller: My friend has the Oticon, she likes it very much. So the "
       "Oticon.\n",
       "the caller chose the Oticon", "Intent 2", NULL },
+    { "options the agent has, chosen by name",
+      "Agent: We have the Basic plan at $20 or the Premium plan at $35.\n"
+      "Caller: Hmm, I think the Premium one.\n",
+      "the caller chose the Premium one", "Basic plan at $20", NULL },
+    { "options in two sentences; a code chosen after one declined",
+      "Agent: Office 2B, four desks, $2,100 a month. Or 3F, with a window, "
+      "$2,650.\n"
+      "Caller: Uh, the window's tempting, but, no. 2B.\n",
+      "or 3F, with a window, $2,650, the caller chose 2B", "office 2B",
+      "chose the window" },
     { "a later clause naming no option chooses nothing",
       "Caller: I need hearing aids.\n"
       "Agent: I'd recommend either the Oticon Intent 2 or the Phonak "
