@@ -15,8 +15,9 @@
 # under "charge", while "person" is too wide to relate its 400 kinds).
 # Irregular forms of noun.exc, verb.exc and adj.exc ("children", "paid")
 # get the ids of their base form.  Phrasal verbs ("hold_off", "sign_up",
-# "held_off") are kept too, under their WordNet spelling: what "holding off"
-# means is not what "hold" means.  The ids are dense numbers of the synsets
+# "held_off") and compound nouns ("hearing_aid", "credit_card") are kept
+# too, under their WordNet spelling: what "holding off" means is not what
+# "hold" means, nor is a hearing aid an aid ("allowance").  The ids are dense numbers of the synsets
 # used, meaningful only inside one generated table.
 #
 # Output: a C file defining elaaoms_wn_pool (lemmas, NUL-terminated),
@@ -100,13 +101,15 @@ for my $pos (sort keys %file) {
         my @f = split ' ', $line;
         my ($lemma, undef, $scnt, $pcnt) = @f[0 .. 3];
         next unless ($lemma =~ /^[a-z]+$/
-                     || ($pos eq 'v' && $lemma =~ /^[a-z]+_($PARTICLES)$/))
+                     || ($pos eq 'v' && $lemma =~ /^[a-z]+_($PARTICLES)$/)
+                     || ($pos eq 'n' && $lemma =~ /^[a-z]+_[a-z]+$/))
                     && length $lemma <= $MAX_LEN;
         my $i = 4 + $pcnt;
         my ($sense_cnt, $tagged) = @f[$i, $i + 1];
         my @offs = @f[$i + 2 .. $i + 1 + $sense_cnt];
-        # a phrasal verb has few senses, all specific, and SemCor tagged
-        # few of them: "hold off" is "fend off" first, "wait" second
+        # a phrasal verb or a compound noun has few senses, all specific,
+        # and SemCor tagged few of them: "hold off" is "fend off" first,
+        # "wait" second
         my $keep = $lemma =~ /_/ ? $sense_cnt : $tagged > 1 ? $tagged : 1;
         $keep = $MAX_SENSES if $keep > $MAX_SENSES;
         for my $off (@offs[0 .. $keep - 1]) {
@@ -118,8 +121,16 @@ for my $pos (sort keys %file) {
 
 # irregular forms take their base form's ids, phrasal verbs' too ("held
 # off" is "hold off")
+# a compound noun's parts are words of their own ("hearing_aid", not
+# "ad_hoc")
+for my $c (grep { /^[a-z]+_[a-z]+$/ } keys %ids_of) {
+    my ($a, $b) = split /_/, $c;
+    delete $ids_of{$c} unless $ids_of{$a} && $ids_of{$b}
+                              || $c =~ /_($PARTICLES)$/;
+}
+
 my %phrasal_of;                       # "hold" -> [ "hold_off", ... ]
-for my $ph (grep { /_/ } keys %ids_of) {
+for my $ph (grep { /_($PARTICLES)$/ } keys %ids_of) {
     push @{ $phrasal_of{ ($ph =~ /^([a-z]+)/)[0] } }, $ph;
 }
 for my $pos (qw(noun verb adj)) {

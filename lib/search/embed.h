@@ -39,9 +39,10 @@
  * bump when features, weights or the tokenizer's tables change: records
  * of an older build are re-embedded by the worker's next write of their
  * caller and by "upgrade" (store/memory_reembed.h); v5: the concept table
- * and stopwords grew from v4's (2026-12-04)
+ * and stopwords grew from v4's (2026-12-04); v6: the concept table grew
+ * again (choices, health, places, feelings: 2026-12-05)
  */
-#define ELAAOMS_EMBED_MODEL  "elaaoms-hash-v5-384"
+#define ELAAOMS_EMBED_MODEL  "elaaoms-hash-v6-384"
 
 size_t elaaoms_embed_dim(void);
 const char *elaaoms_embed_model(void);

@@ -56,19 +56,21 @@ elaaoms_lexicon_find(const char *w, size_t len)
 
 
 /*
- * The entry of word + tail (tail "" or a phrasal verb's "_off"), or of
- * the word's base form by the detachment rules + tail
+ * The entry of head + word + tail (head "" or a compound's "hearing_",
+ * tail "" or a phrasal verb's "_off"), or of head + the word's base form
+ * by the detachment rules + tail
  */
 static const elaaoms_wn_entry_t *
-elaaoms_lexicon_lookup_tail(const char *word, size_t len, const char *tail,
-    size_t tlen)
+elaaoms_lexicon_lookup_affix(const char *head, size_t hlen, const char *word,
+    size_t len, const char *tail, size_t tlen)
 {
-    char                       buf[2 * ELAAOMS_LEXICON_MAX_WORD + 8];
+    char                       buf[3 * ELAAOMS_LEXICON_MAX_WORD + 8];
+    char                      *w;
     size_t                     i, n, slen, elen;
     const elaaoms_wn_entry_t  *e;
 
     if (len < 2 || len > ELAAOMS_LEXICON_MAX_WORD
-        || tlen > ELAAOMS_LEXICON_MAX_WORD)
+        || hlen > ELAAOMS_LEXICON_MAX_WORD || tlen > ELAAOMS_LEXICON_MAX_WORD)
     {
         return NULL;
     }
@@ -79,9 +81,12 @@ elaaoms_lexicon_lookup_tail(const char *word, size_t len, const char *tail,
         }
     }
 
-    memcpy(buf, word, len);
-    memcpy(buf + len, tail, tlen);
-    e = elaaoms_lexicon_find(buf, len + tlen);
+    memcpy(buf, head, hlen);
+    w = buf + hlen;
+
+    memcpy(w, word, len);
+    memcpy(w + len, tail, tlen);
+    e = elaaoms_lexicon_find(buf, hlen + len + tlen);
 
     for (i = 0; e == NULL && i < ELAAOMS_LEXICON_NRULES; i++) {
         slen = strlen(elaaoms_lexicon_rules[i].suffix);
@@ -95,15 +100,15 @@ elaaoms_lexicon_lookup_tail(const char *word, size_t len, const char *tail,
         }
 
         n = len - slen;
-        memcpy(buf, word, n);
-        memcpy(buf + n, elaaoms_lexicon_rules[i].ending, elen);
-        memcpy(buf + n + elen, tail, tlen);
-        e = elaaoms_lexicon_find(buf, n + elen + tlen);
+        memcpy(w, word, n);
+        memcpy(w + n, elaaoms_lexicon_rules[i].ending, elen);
+        memcpy(w + n + elen, tail, tlen);
+        e = elaaoms_lexicon_find(buf, hlen + n + elen + tlen);
 
         /* "shipping" -> "shipp" -> "ship" */
-        if (e == NULL && elen == 0 && n > 2 && buf[n - 1] == buf[n - 2]) {
-            memcpy(buf + n - 1, tail, tlen);
-            e = elaaoms_lexicon_find(buf, n - 1 + tlen);
+        if (e == NULL && elen == 0 && n > 2 && w[n - 1] == w[n - 2]) {
+            memcpy(w + n - 1, tail, tlen);
+            e = elaaoms_lexicon_find(buf, hlen + n - 1 + tlen);
         }
     }
 
@@ -114,7 +119,7 @@ elaaoms_lexicon_lookup_tail(const char *word, size_t len, const char *tail,
 static const elaaoms_wn_entry_t *
 elaaoms_lexicon_lookup(const char *word, size_t len)
 {
-    return elaaoms_lexicon_lookup_tail(word, len, "", 0);
+    return elaaoms_lexicon_lookup_affix("", 0, word, len, "", 0);
 }
 
 
@@ -157,7 +162,7 @@ elaaoms_lexicon_phrasal_senses(const char *verb, size_t len,
     tail[0] = '_';
     memcpy(tail + 1, particle, plen);
 
-    e = elaaoms_lexicon_lookup_tail(verb, len, tail, plen + 1);
+    e = elaaoms_lexicon_lookup_affix("", 0, verb, len, tail, plen + 1);
     if (e == NULL) {
         return 0;
     }
@@ -217,4 +222,37 @@ elaaoms_lexicon_share(const uint32_t *a, size_t na, const uint32_t *b,
     }
 
     return 0;
+}
+
+
+size_t
+elaaoms_lexicon_compound_senses(const char *first, size_t flen,
+    const char *word, size_t len, const uint32_t **ids)
+{
+    size_t                     i;
+    char                       head[ELAAOMS_LEXICON_MAX_WORD + 1];
+    const elaaoms_wn_entry_t  *e;
+
+    *ids = NULL;
+
+    if (flen < 2 || flen >= sizeof(head)) {
+        return 0;
+    }
+
+    for (i = 0; i < flen; i++) {
+        if (!elaaoms_ascii_lower((unsigned char) first[i])) {
+            return 0;
+        }
+    }
+
+    memcpy(head, first, flen);
+    head[flen] = '_';
+
+    e = elaaoms_lexicon_lookup_affix(head, flen + 1, word, len, "", 0);
+    if (e == NULL) {
+        return 0;
+    }
+
+    *ids = &elaaoms_wn_ids[e->ids];
+    return e->n;
 }

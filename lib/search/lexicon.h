@@ -43,6 +43,14 @@ size_t elaaoms_lexicon_phrasal_senses(const char *verb, size_t len,
     const char *particle, size_t plen, const uint32_t **ids);
 
 /*
+ * The sense ids of the compound noun first + word ("hearing" "aids" ->
+ * "hearing aid": a device, never "allowance"; "credit" "cards"), as
+ * elaaoms_lexicon_senses(); 0 when WordNet has no such compound.
+ */
+size_t elaaoms_lexicon_compound_senses(const char *first, size_t flen,
+    const char *word, size_t len, const uint32_t **ids);
+
+/*
  * 1 when the word (lowercased ASCII) is mostly used for an illness,
  * injury, disorder, disability, symptom, therapy, drug, allergy or wound
  * ("whiplash", "asthma", "insulin", "concussions"; not "cold", mostly

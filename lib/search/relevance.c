@@ -265,6 +265,13 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
             nph = 0;
         }
 
+        /* "hearing aid", "credit card": the compound's senses, not those
+         * of its last word alone (a hearing aid is no "allowance") */
+        if (nph == 0 && !qc && prev2_len) {
+            nph = elaaoms_lexicon_compound_senses(prev2, prev2_len, tok.word,
+                                                  tok.word_len, &ph);
+        }
+
         for (i = 0; i < n; i++) {
             if (terms[i].stem_hash == tok.stem_hash
                 && terms[i].stem_len == tok.stem_len

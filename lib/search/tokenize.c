@@ -73,7 +73,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     /* PREFERENCE */
     "prefer preference like want favorite favourite rather love enjoy wish "
     "choose choice interest interested request hate dislike best need "
-    "ask require consider evaluate addon avoid insist decide decision",
+    "ask require consider evaluate addon avoid insist decide decision "
+    "chose chosen pick select selection opt option",
     /* BILLING */
     "charge bill billing invoice refund payment pay paid price cost fee "
     "dollar money credit debit card overcharge dispute statement balance "

@@ -87,18 +87,26 @@ test_relations(void)
 }
 
 
+/* the senses of a two-word lemma (a phrasal verb, a compound noun) meet
+ * those of word b */
 static int
-phrasal_related(const char *verb, const char *particle, const char *b)
+two_words_related(size_t (*senses_of)(const char *, size_t, const char *,
+    size_t, const uint32_t **), const char *w1, const char *w2,
+    const char *b)
 {
     size_t           na, nb;
     const uint32_t  *sa, *sb;
 
-    na = elaaoms_lexicon_phrasal_senses(verb, strlen(verb), particle,
-                                        strlen(particle), &sa);
+    na = senses_of(w1, strlen(w1), w2, strlen(w2), &sa);
     nb = elaaoms_lexicon_senses(b, strlen(b), &sb);
 
     return na && nb && elaaoms_lexicon_share(sa, na, sb, nb);
 }
+
+#define phrasal_related(v, p, b)                                              \
+    two_words_related(elaaoms_lexicon_phrasal_senses, v, p, b)
+#define compound_related(f, w, b)                                             \
+    two_words_related(elaaoms_lexicon_compound_senses, f, w, b)
 
 
 static void
@@ -122,6 +130,17 @@ test_phrasal(void)
                  0);
     CHECK_INT_EQ(elaaoms_lexicon_phrasal_senses("hold", 4, "", 0, &ids), 0);
     CHECK(elaaoms_lexicon_particle("off", 3));
+
+    /* a compound noun is no sum of its words: a hearing aid is a device,
+     * while an aid may be a benefit */
+    CHECK(related("aid", "benefit"));
+    CHECK(!compound_related("hearing", "aids", "benefit"));
+    CHECK(compound_related("credit", "cards", "card"));
+    CHECK_INT_EQ(elaaoms_lexicon_compound_senses("hearing", 7, "xyzzy", 5,
+                                                 &ids), 0);
+    CHECK(ids == NULL);
+    CHECK_INT_EQ(elaaoms_lexicon_compound_senses("Hearing", 7, "aid", 3,
+                                                 &ids), 0);
     CHECK(!elaaoms_lexicon_particle("of", 2));
 }
 

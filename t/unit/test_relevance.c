@@ -522,6 +522,29 @@ test_phrasal(void)
 }
 
 
+/* "hearing aid": the compound's senses, not "aid"'s ("benefit") */
+static void
+test_compound(void)
+{
+    float                     s[1];
+    elaaoms_relevance_parts_t p[1];
+    elaaoms_relevance_cand_t  cands[1] = {
+        { "Their plan has a benefit of $1,500.", 35, NULL, NULL, NULL, 0, 0,
+          0, 0, NULL }
+    };
+    const char               *q = "which hearing aid";
+    const char               *aid = "which aid";
+
+    CHECK_INT_EQ(elaaoms_relevance_score(q, strlen(q), cands, 1, NULL, s, p),
+                 0);
+    CHECK(p[0].lex == 0);
+
+    CHECK_INT_EQ(elaaoms_relevance_score(aid, strlen(aid), cands, 1, NULL, s,
+                                         p), 0);
+    CHECK(p[0].lex > 0);
+}
+
+
 int
 main(void)
 {
@@ -531,6 +554,7 @@ main(void)
     test_edges();
     test_who_else();
     test_phrasal();
+    test_compound();
 
     return UNIT_DONE("relevance");
 }
