@@ -138,6 +138,26 @@ elaaoms_relevance_names_other(const char *p, const char *end)
 }
 
 
+/* a word that only names the kind of answer: "number", "code", "id" */
+static int
+elaaoms_relevance_answer_word(const char *word)
+{
+    size_t              i;
+    static const char  *words[] = {
+        "number", "numbers", "code", "codes", "id", "ids", "identifier",
+        "digits", NULL
+    };
+
+    for (i = 0; words[i]; i++) {
+        if (strcmp(word, words[i]) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /*
  * "what is he holding off on", "how did we make it up to him": a phrasal
  * verb means what its verb alone does not ("hold off": wait, postpone), so
@@ -314,6 +334,18 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
          * "ticket number" must not be credited twice by the one "X200"
          */
         terms[n].concepts = tok.concepts & ~seen;
+
+        /*
+         * "ticket number": "number" only says what "ticket" asks for, and
+         * as a word of a memory ("number 33 on the lane", "the real
+         * number") it is no answer: no term of its own
+         */
+        if (terms[n].concepts == 0 && terms[n].answer_type
+            && elaaoms_relevance_answer_word(tok.word))
+        {
+            continue;
+        }
+
         seen_before_prev = seen;
         prev_term = n;
         seen |= tok.concepts;
@@ -499,6 +531,7 @@ elaaoms_relevance_raw(const elaaoms_query_term_t *terms, size_t nterms,
 
         tf = (float) st->exact[j] / ELAAOMS_REL_CONTENT_UNITS;
         exact = tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);
+
         tf = (float) st->related[j] / ELAAOMS_REL_CONTENT_UNITS;
         related = ELAAOMS_REL_CONCEPT_CREDIT
                   * tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);

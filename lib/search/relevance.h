@@ -22,7 +22,9 @@
  *           her", "how much" BILLING, "how many" NUMBER:
  *           elaaoms_question_concepts()).  A concept relates only the
  *           first query word that has it, so "ticket number" is not
- *           credited twice by one "X200".  The memory's words are its
+ *           credited twice by one "X200"; "number", "code" or "id" after
+ *           such a word is no slot at all ("number 33 on the lane" does
+ *           not answer "ticket number").  The memory's words are its
  *           content and its source quote (the caller's own line), a quote
  *           word counting ELAAOMS_RELEVANCE_QUOTE_WEIGHT of a content
  *           word.  Slots weigh by IDF taken from the candidate set itself,

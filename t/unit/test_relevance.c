@@ -545,6 +545,26 @@ test_compound(void)
 }
 
 
+/* "ticket number": the word "number" in a memory is no answer */
+static void
+test_answer_word(void)
+{
+    float                     s[2];
+    elaaoms_relevance_parts_t p[2];
+    elaaoms_relevance_cand_t  cands[2] = {
+        { "The caller's outage ticket is OT-77419.", 39, NULL, NULL, NULL,
+          0, 0, 0, 0, NULL },
+        { "The caller is on Quillfeather Lane, number 33.", 46, NULL, NULL,
+          NULL, 0, 0, 0, 0, NULL }
+    };
+    const char               *q = "ticket number for her blackout";
+
+    CHECK_INT_EQ(elaaoms_relevance_score(q, strlen(q), cands, 2, NULL, s, p),
+                 0);
+    CHECK(p[0].key > p[1].key);
+}
+
+
 int
 main(void)
 {
@@ -555,6 +575,7 @@ main(void)
     test_who_else();
     test_phrasal();
     test_compound();
+    test_answer_word();
 
     return UNIT_DONE("relevance");
 }
