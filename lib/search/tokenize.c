@@ -87,7 +87,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "pound ballpark tuition rent premium copay deductible fare dues "
     "percent percentage compensation compensate reimburse reimbursement "
     "voucher coupon giftcard visa mastercard amex paypal venmo zelle "
-    "warranty guarantee cover coverage covered "
+    "warranty guarantee cover coverage covered protection "
     "insurance insurer insure insured paycheck paystub payroll wage "
     "salary overtime earn earnings claim appeal deny denied denial",
     /* PROBLEM */
