@@ -198,8 +198,8 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
     elaaoms_query_term_t *terms)
 {
     size_t               i, n, prev_len, prev2_len, prev_term;
-    int                  caller;
-    size_t               nph;
+    int                  caller, first;
+    size_t               nph, nread;
     uint32_t             seen, qc, seen_before_prev;
     const uint32_t      *ph;
     char                 prev[ELAAOMS_TOKEN_MAX + 1];
@@ -208,6 +208,7 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
     elaaoms_tokenizer_t  tz;
 
     n = 0;
+    nread = 0;
     seen = 0;
     prev_len = 0;
     prev2_len = 0;
@@ -219,6 +220,10 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
     while (n < ELAAOMS_RELEVANCE_MAX_TERMS
            && elaaoms_tokenizer_next(&tz, &tok))
     {
+        /* "when is she seeing the doctor" asks for a time; "was he
+         * rattled when he called" does not */
+        first = nread++ == 0;
+
         /*
          * "where", "how much", "for a living": no word to find, but the
          * kind of answer -- a term of concepts only, its stem made
@@ -311,8 +316,9 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
          * score
          */
         terms[n].answer_type =
-            (tok.concepts & (1u << ELAAOMS_CONCEPT_NUMBER)) != 0
-            && !tok.has_digit && !elaaoms_spelled_number(tok.word);
+            ((tok.concepts & (1u << ELAAOMS_CONCEPT_NUMBER)) != 0
+             && !tok.has_digit && !elaaoms_spelled_number(tok.word))
+            || (qc && first && strcmp(tok.word, "when") == 0);
 
         /*
          * "who's travelling with her", "who's his specialist": another

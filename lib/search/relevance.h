@@ -24,7 +24,8 @@
  *           first query word that has it, so "ticket number" is not
  *           credited twice by one "X200"; "number", "code" or "id" after
  *           such a word is no slot at all ("number 33 on the lane" does
- *           not answer "ticket number").  The memory's words are its
+ *           not answer "ticket number").  A question that starts with
+ *           "when" asks for a time as "how many" asks for a number.  The memory's words are its
  *           content and its source quote (the caller's own line), a quote
  *           word counting ELAAOMS_RELEVANCE_QUOTE_WEIGHT of a content
  *           word.  Slots weigh by IDF taken from the candidate set itself,

@@ -565,6 +565,32 @@ test_answer_word(void)
 }
 
 
+/* a question that starts with "when" asks for a time; "when" later in
+ * one ("was he rattled when he called") does not */
+static void
+test_when(void)
+{
+    float                     s[2];
+    elaaoms_relevance_parts_t p[2];
+    elaaoms_relevance_cand_t  cands[2] = {
+        { "The caller's doctor, Dr. Haddad, wants an interpreter for the "
+          "doctor part.", 73, NULL, NULL, NULL, 0, 0, 0, 0, NULL },
+        { "Dr. Tremaine has Wednesday, March 25th at 8:00.", 47, NULL, NULL,
+          NULL, 0, 0, 0, 0, NULL }
+    };
+    const char               *q = "when is she seeing the doctor";
+    const char               *later = "was the doctor late when she came";
+
+    CHECK_INT_EQ(elaaoms_relevance_score(q, strlen(q), cands, 2, NULL, s, p),
+                 0);
+    CHECK(p[1].key > p[0].key);
+
+    CHECK_INT_EQ(elaaoms_relevance_score(later, strlen(later), cands, 2, NULL,
+                                         s, p), 0);
+    CHECK(p[0].key > p[1].key);
+}
+
+
 int
 main(void)
 {
@@ -576,6 +602,7 @@ main(void)
     test_phrasal();
     test_compound();
     test_answer_word();
+    test_when();
 
     return UNIT_DONE("relevance");
 }
