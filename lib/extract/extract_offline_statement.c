@@ -538,6 +538,29 @@ xo_put_lowered(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
 }
 
 
+/* "My brother, Joris.", "my wife": "my|our", a word or two, a name */
+static int
+xo_names_only(const elaaoms_xo_sent_t *st)
+{
+    size_t  i, words;
+
+    words = 0;
+    for (i = 1; i < st->ntok; i++) {
+        if (st->tok[i].punct) {
+            continue;
+        }
+        if (++words > 3 || elaaoms_xo_match(st, i, "is|was|will|has|does|"
+                                                   "can|would|should|'s",
+                                            NULL))
+        {
+            return 0;
+        }
+    }
+
+    return words > 0;
+}
+
+
 /* --- questions ---------------------------------------------------------- */
 
 
@@ -910,10 +933,18 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         return;
     }
 
+    /*
+     * "Who signs for it?" "My brother, Joris.": a few words that only
+     * name someone of the caller's answer the question, which says what
+     * they are to the call; "My address is ..." says it all itself
+     */
     answer = (cl->answer || (!cl->lead && xo_late_address(cx, st)))
              && elaaoms_xo_question_words(cx, &q, &qfrom)
-             && !elaaoms_xo_match(st, 0, "i|i'm|im|i've|i'd|i'll|my|our|we|"
-                                         "we're|we've", NULL)
+             && (!elaaoms_xo_match(st, 0, "i|i'm|im|i've|i'd|i'll|my|our|"
+                                          "we|we're|we've", NULL)
+                 || (elaaoms_xo_match(st, 0, "my|our", NULL)
+                     && elaaoms_xo_match(&q, qfrom, "who|whom", NULL)
+                     && xo_names_only(st)))
              && !question;
 
     /* "let's do Premium": the caller's decision, a request too */

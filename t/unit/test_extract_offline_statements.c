@@ -301,6 +301,13 @@ static const statement_case_t  statements[] = {
     { "Any allergies we should know about?", "Just shellfish.",
       ELAAOMS_MEM_FACTUAL, "When asked any allergies the company should know "
       "about, the caller said just shellfish.", 7 },
+    /* someone of the caller's named to a "who": the question says why */
+    { "Who signs for it?", "My brother, Joris.", ELAAOMS_MEM_RELATIONSHIP,
+      "When asked who signs for it, the caller said their brother, Joris.",
+      0 },
+    { "Who should we send the paperwork to?", "My daughter.",
+      ELAAOMS_MEM_RELATIONSHIP, "When asked who should the company send the "
+      "paperwork to, the caller said their daughter.", 0 },
     { "How many seats do you need?", "Forty, maybe forty-five by spring.",
       ELAAOMS_MEM_PREFERENCE, "When asked how many seats do they need, the "
       "caller said forty, maybe forty-five by spring.", 0 },
