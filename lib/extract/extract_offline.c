@@ -947,6 +947,7 @@ elaaoms_extract_offline(const char *transcript_text,
     pos = 0;
     while (!cx->nomem && elaaoms_xo_next_line(text, &pos, &ln)) {
         if (!ln.caller) {
+            elaaoms_xo_revise_agent_change(cx, &ln);
             elaaoms_xo_rule_agent(cx, &ln);
             xo_set_question(cx, &ln);
             cx->agent_line = ln.msg;

@@ -385,6 +385,15 @@ void elaaoms_xo_revise_count(elaaoms_xo_ctx_t *cx,
 void elaaoms_xo_revise_day(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_sent_t *st);
 
+/*
+ * "... delivery at 2:30." "Could we make it earlier? Like 1:45?" "1:45
+ * works.": the agent taking the time the caller asked for moves it in the
+ * agent's latest memory that named another ("delivery at 1:45 (moved
+ * from 2:30)"), so the call leaves no stale time to outrank the change
+ */
+void elaaoms_xo_revise_agent_change(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_line_t *ln);
+
 /* the caller's yes to the offer just made: ", and the caller agreed" */
 void elaaoms_xo_revise_offer(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_line_t *ln);

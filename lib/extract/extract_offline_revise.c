@@ -776,3 +776,138 @@ elaaoms_xo_revise_offer(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
     memcpy(c + len, agreed, sizeof(agreed));
     it->content = c;
 }
+
+
+/* a clock time at p ("1:45", "10:30"): its length, or 0 */
+static size_t
+xo_clock_at(const char *s, const char *p, const char *end)
+{
+    const char  *q;
+
+    if (p > s && (elaaoms_ascii_alnum((unsigned char) p[-1]) || p[-1] == ':'))
+    {
+        return 0;
+    }
+
+    for (q = p; q < end && q - p < 2 && elaaoms_ascii_digit((unsigned char) *q);
+         q++)
+    {
+        /* void */
+    }
+
+    if (q == p || end - q < 3 || q[0] != ':'
+        || !elaaoms_ascii_digit((unsigned char) q[1])
+        || !elaaoms_ascii_digit((unsigned char) q[2])
+        || (end - q > 3 && elaaoms_ascii_alnum((unsigned char) q[3])))
+    {
+        return 0;
+    }
+
+    return (size_t) (q + 3 - p);
+}
+
+
+/* the first clock time of s[0..len): *at and its length, or 0 */
+static size_t
+xo_first_clock(const char *s, size_t len, const char **at)
+{
+    size_t       n;
+    const char  *p;
+
+    for (p = s; p < s + len; p++) {
+        n = xo_clock_at(s, p, s + len);
+        if (n) {
+            *at = p;
+            return n;
+        }
+    }
+
+    return 0;
+}
+
+
+void
+elaaoms_xo_revise_agent_change(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_line_t *ln)
+{
+    char                 *c;
+    size_t                i, pos, n, m, vlen;
+    const char           *v, *w, *q;
+    elaaoms_xo_sent_t     st, cs;
+    elaaoms_extracted_t  *it;
+    char                  val[64];
+
+    /* the caller asked for another time ... */
+    pos = 0;
+    if (cx->raw.n == 0 || !cx->caller_spoke || cx->quote[0] == '\0') {
+        return;
+    }
+
+    n = 0;
+    for (pos = 0; elaaoms_xo_next_sentence(cx->quote, strlen(cx->quote),
+                                           &pos, &cs); )
+    {
+        if (elaaoms_xo_find(&cs, 0, "earlier|later|instead|actually|"
+                                    "change|move|switch|rather|sooner",
+                            NULL) >= 0)
+        {
+            n = 1;
+            break;
+        }
+    }
+    if (n == 0) {
+        return;
+    }
+
+    /* ... and the agent's first sentence takes one the caller said */
+    pos = 0;
+    if (!elaaoms_xo_next_sentence(ln->msg, ln->len, &pos, &st)
+        || st.ntok > 8)
+    {
+        return;
+    }
+
+    vlen = xo_first_clock(st.s, st.n, &v);
+    if (vlen == 0 || vlen >= sizeof(val)) {
+        return;
+    }
+    memcpy(val, v, vlen);
+    val[vlen] = '\0';
+
+    for (q = strstr(cx->quote, val); q != NULL; q = strstr(q + 1, val)) {
+        if (xo_clock_at(cx->quote, q, q + strlen(q)) == vlen) {
+            break;
+        }
+    }
+    if (q == NULL) {
+        return;
+    }
+
+    /* the agent's latest memory that named another time: the new one,
+     * and where it moved from */
+    for (i = cx->raw.n; i-- > 0; ) {
+        it = &cx->raw.items[i];
+        if (strncmp(it->content, "The agent ", 10) != 0) {
+            continue;
+        }
+
+        m = xo_first_clock(it->content, strlen(it->content), &w);
+        if (m == 0 || (m == vlen && strncmp(w, val, vlen) == 0)) {
+            continue;
+        }
+
+        c = malloc(strlen(it->content) + vlen + m + sizeof(" (moved from )"));
+        if (c == NULL) {
+            cx->nomem = 1;
+            return;
+        }
+
+        n = (size_t) (w - it->content);
+        memcpy(c, it->content, n);
+        n += (size_t) sprintf(c + n, "%s (moved from %.*s)", val, (int) m, w);
+        strcpy(c + n, w + m);
+        free(it->content);
+        it->content = c;
+        return;
+    }
+}

@@ -157,6 +157,20 @@ static const said_case_t  cases[] = {
       "Caller: Uh, the window's tempting, but, no. 2B.\n",
       "or 3F, with a window, $2,650, the caller chose 2B", "office 2B",
       "chose the window" },
+    { "the agent takes the time the caller asked for instead",
+      "Caller: Hi, it's Brouwersma, for the cake going out to Millbrook.\n"
+      "Agent: Yep, I've got it. Millbrook Grange Hall, 412 Old Mill Road, "
+      "delivery at 2:30.\n"
+      "Caller: Um, actually, could we make it earlier? Like 1:45?\n"
+      "Agent: 1:45 works. Which entrance?\n",
+      "delivery at 1:45 (moved from 2:30)", NULL, "delivery at 2:30" },
+    { "a time said back without a change asked for moves nothing",
+      "Caller: Hi, it's Brouwersma, for the cake going out to Millbrook.\n"
+      "Agent: Yep, I've got it. Millbrook Grange Hall, 412 Old Mill Road, "
+      "delivery at 2:30.\n"
+      "Caller: Good, my sister gets there at 1:45.\n"
+      "Agent: 1:45, got it.\n",
+      "delivery at 2:30", NULL, "moved from" },
     { "a later clause naming no option chooses nothing",
       "Caller: I need hearing aids.\n"
       "Agent: I'd recommend either the Oticon Intent 2 or the Phonak "
