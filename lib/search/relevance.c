@@ -537,7 +537,6 @@ elaaoms_relevance_raw(const elaaoms_query_term_t *terms, size_t nterms,
 
         tf = (float) st->exact[j] / ELAAOMS_REL_CONTENT_UNITS;
         exact = tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);
-
         tf = (float) st->related[j] / ELAAOMS_REL_CONTENT_UNITS;
         related = ELAAOMS_REL_CONCEPT_CREDIT
                   * tf * (ELAAOMS_REL_BM25_K1 + 1) / (tf + norm_len);

@@ -496,24 +496,41 @@ test_who_else(void)
 }
 
 
+/* the relevance of each of texts[0..n) to q, parts in p */
+static void
+score_texts(const char *q, const char **texts, size_t n,
+    elaaoms_relevance_parts_t *p)
+{
+    size_t                    i;
+    float                     s[8];
+    elaaoms_relevance_cand_t  cands[8];
+
+    CHECK(n <= 8);
+    n = n < 8 ? n : 8;
+
+    memset(cands, 0, sizeof(cands));
+    for (i = 0; i < n; i++) {
+        cands[i].text = texts[i];
+        cands[i].len = strlen(texts[i]);
+    }
+
+    CHECK_INT_EQ(elaaoms_relevance_score(q, strlen(q), cands, n, NULL, s, p),
+                 0);
+}
+
+
 /* "holding off on": the phrasal verb's senses ("wait"), not "hold"'s */
 static void
 test_phrasal(void)
 {
-    float                     s[3];
-    elaaoms_relevance_parts_t p[3];
-    elaaoms_relevance_cand_t  cands[3] = {
-        { "The crossbars can wait till spring.", 35, NULL, NULL, NULL, 0, 0,
-          0, 0, NULL },
-        { "The caller holds the account with their sister.", 48, NULL, NULL,
-          NULL, 0, 0, 0, 0, NULL },
-        { "The caller asked the company to call them on the landline.", 59,
-          NULL, NULL, NULL, 0, 0, 0, 0, NULL }
+    elaaoms_relevance_parts_t  p[3];
+    const char                *texts[] = {
+        "The crossbars can wait till spring.",
+        "The caller holds the account with their sister.",
+        "The caller asked the company to call them on the landline."
     };
-    const char               *q = "what is he holding off on";
 
-    CHECK_INT_EQ(elaaoms_relevance_score(q, strlen(q), cands, 3, NULL, s, p),
-                 0);
+    score_texts("what is he holding off on", texts, 3, p);
     CHECK(p[0].lex > 0);
     CHECK(p[0].key > p[2].key);
 
@@ -526,21 +543,15 @@ test_phrasal(void)
 static void
 test_compound(void)
 {
-    float                     s[1];
-    elaaoms_relevance_parts_t p[1];
-    elaaoms_relevance_cand_t  cands[1] = {
-        { "Their plan has a benefit of $1,500.", 35, NULL, NULL, NULL, 0, 0,
-          0, 0, NULL }
+    elaaoms_relevance_parts_t  p[1];
+    const char                *texts[] = {
+        "Their plan has a benefit of $1,500."
     };
-    const char               *q = "which hearing aid";
-    const char               *aid = "which aid";
 
-    CHECK_INT_EQ(elaaoms_relevance_score(q, strlen(q), cands, 1, NULL, s, p),
-                 0);
+    score_texts("which hearing aid", texts, 1, p);
     CHECK(p[0].lex == 0);
 
-    CHECK_INT_EQ(elaaoms_relevance_score(aid, strlen(aid), cands, 1, NULL, s,
-                                         p), 0);
+    score_texts("which aid", texts, 1, p);
     CHECK(p[0].lex > 0);
 }
 
@@ -549,18 +560,13 @@ test_compound(void)
 static void
 test_answer_word(void)
 {
-    float                     s[2];
-    elaaoms_relevance_parts_t p[2];
-    elaaoms_relevance_cand_t  cands[2] = {
-        { "The caller's outage ticket is OT-77419.", 39, NULL, NULL, NULL,
-          0, 0, 0, 0, NULL },
-        { "The caller is on Quillfeather Lane, number 33.", 46, NULL, NULL,
-          NULL, 0, 0, 0, 0, NULL }
+    elaaoms_relevance_parts_t  p[2];
+    const char                *texts[] = {
+        "The caller's outage ticket is OT-77419.",
+        "The caller is on Quillfeather Lane, number 33."
     };
-    const char               *q = "ticket number for her blackout";
 
-    CHECK_INT_EQ(elaaoms_relevance_score(q, strlen(q), cands, 2, NULL, s, p),
-                 0);
+    score_texts("ticket number for her blackout", texts, 2, p);
     CHECK(p[0].key > p[1].key);
 }
 
@@ -570,23 +576,17 @@ test_answer_word(void)
 static void
 test_when(void)
 {
-    float                     s[2];
-    elaaoms_relevance_parts_t p[2];
-    elaaoms_relevance_cand_t  cands[2] = {
-        { "The caller's doctor, Dr. Haddad, wants an interpreter for the "
-          "doctor part.", 73, NULL, NULL, NULL, 0, 0, 0, 0, NULL },
-        { "Dr. Tremaine has Wednesday, March 25th at 8:00.", 47, NULL, NULL,
-          NULL, 0, 0, 0, 0, NULL }
+    elaaoms_relevance_parts_t  p[2];
+    const char                *texts[] = {
+        "The caller's doctor, Dr. Haddad, wants an interpreter for the "
+        "doctor part.",
+        "Dr. Tremaine has Wednesday, March 25th at 8:00."
     };
-    const char               *q = "when is she seeing the doctor";
-    const char               *later = "was the doctor late when she came";
 
-    CHECK_INT_EQ(elaaoms_relevance_score(q, strlen(q), cands, 2, NULL, s, p),
-                 0);
+    score_texts("when is she seeing the doctor", texts, 2, p);
     CHECK(p[1].key > p[0].key);
 
-    CHECK_INT_EQ(elaaoms_relevance_score(later, strlen(later), cands, 2, NULL,
-                                         s, p), 0);
+    score_texts("was the doctor late when she came", texts, 2, p);
     CHECK(p[0].key > p[1].key);
 }
 
