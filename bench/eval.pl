@@ -676,8 +676,8 @@ sub result_text {
 
 # why a question failed, as a class: "extraction" (no stored memory holds
 # the answer), "unscored" (stored, yet not returned even at threshold 0:
-# relevance 0), "view" (found only with search_all_agents: out of the
-# asking agent's view), "threshold" (ranked within 5 at
+# relevance 0), "view" (found only with search_all_agents, and no memory
+# that holds it is the asking agent's: out of its view), "threshold" (ranked within 5 at
 # threshold 0), "rank" (below 5th at threshold 0), "stale" (an older answer
 # ranked above the new one); with the threshold-0 rank and relevance
 sub miss_class {
@@ -690,9 +690,9 @@ sub miss_class {
                               $q->{expect}) } 0 .. $#{ $all->{results} };
     return ($r0 < 5 ? 'threshold' : 'rank', $r0 + 1,
             $all->{results}[$r0]{relevance}) if defined $r0;
-    my %by_agent = map { ($_->{agent_id} // '?') => 1 }
-                   grep { matches($_->{content} // '', $q->{expect}) }
-                   stored_memories($st, $c);
+    my @held = grep { matches($_->{content} // '', $q->{expect}) }
+               stored_memories($st, $c);
+    my %by_agent = map { $_ => 1 } map { memory_agents($_) } @held;
     return ('extraction') unless %by_agent;
     # out of the agent's view, or scored 0?
     my $any = search($st, $c->{org}, $c->{phone}, $q->{agent},
@@ -700,8 +700,16 @@ sub miss_class {
                      search_all_agents => JSON::PP::true);
     my $seen = grep { matches(result_text($_), $q->{expect}) }
                @{ $any->{results} || [] };
-    return ($seen ? 'view' : 'unscored', undef, undef,
-            [ sort keys %by_agent ]);
+    # "view" only when no memory that holds it is the asking agent's own
+    return ($seen && !$by_agent{ $q->{agent} } ? 'view' : 'unscored',
+            undef, undef, [ sort keys %by_agent ]);
+}
+
+# the agents a stored memory belongs to, as the operator command lists them
+sub memory_agents {
+    my ($m) = @_;
+    return @{ $m->{agents} } if ref $m->{agents} eq 'ARRAY';
+    return $m->{agent_id} // '?';
 }
 
 # counts only: misses by class, and by question type and tag
