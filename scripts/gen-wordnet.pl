@@ -13,6 +13,11 @@
 # "finance"), similar adjectives, attributes, and the hypernym when it is
 # specific (at most ELAAOMS_WN_MAX_HYPONYMS hyponyms: "price" and "fee" meet
 # under "charge", while "person" is too wide to relate its 400 kinds).
+# A noun's frequent senses also bring their kinds, kept apart after its
+# ids: the hypernyms up to $KIND_DEPTH steps up with at most $KIND_MAX
+# synsets under them ("phenobarbital" is a medication, a "poodle" a dog),
+# which answer a question that names the kind ("what medication"); a
+# verb's form ("running", "named") has none.
 # Irregular forms of noun.exc, verb.exc and adj.exc ("children", "paid")
 # get the ids of their base form.  Phrasal verbs ("hold_off", "sign_up",
 # "held_off") and compound nouns ("hearing_aid", "credit_card") are kept
@@ -21,7 +26,8 @@
 # used, meaningful only inside one generated table.
 #
 # Output: a C file defining elaaoms_wn_pool (lemmas, NUL-terminated),
-# elaaoms_wn_ids and the open-addressing table elaaoms_wn_table, hashed
+# elaaoms_wn_ids (each lemma's ids, then its kinds: ELAAOMS_WN_KINDS() of
+# its flags) and the open-addressing table elaaoms_wn_table, hashed
 # with FNV-1a like lib/search/tokenize.h.  Nothing of WordNet's text
 # (glosses, examples) is kept.
 
@@ -39,6 +45,9 @@ die "usage: $0 [--wordnet DIR] --out FILE.c\n" unless $out;
 my $MAX_SENSES = 3;
 my $MAX_HYPONYMS = 40;
 my $MAX_IDS = 24;
+my $KIND_DEPTH = 6;
+my $KIND_MAX = 5000;
+my $MAX_KINDS = 32;
 my $MAX_LEN = 31;            # ELAAOMS_TOKEN_MAX
 # the particles of the phrasal verbs kept ("hold_off", "sign_up"), as
 # lib/search/lexicon.c's elaaoms_lexicon_particles
@@ -50,6 +59,7 @@ my %file = (n => 'noun', v => 'verb', a => 'adj', r => 'adv');
 # --- synsets: the pointers that matter here ----------------------------------
 
 my (%ptrs, %hyponyms, %hypo_of); # "n:offset" -> [ "n:offset", ... ]
+my (%kind_of, %instances_of);     # a noun's hypernyms, its instances
 for my $pos (sort keys %file) {
     open my $fh, '<', "$dir/data.$file{$pos}" or die "$dir/data.$file{$pos}: $!";
     while (my $line = <$fh>) {
@@ -65,9 +75,13 @@ for my $pos (sort keys %file) {
             my ($sym, $toff, $tpos) = @f[$i .. $i + 2];
             $i += 4;
             $tpos = 'a' if $tpos eq 's';
+            push @{ $kind_of{$key} }, "$tpos:$toff"
+                if $pos eq 'n' && ($sym eq '@' || $sym eq '@i');
             if ($sym eq '~') {
                 $hyponyms{$key}++;
                 push @{ $hypo_of{$key} }, "$tpos:$toff";
+            } elsif ($sym eq '~i') {
+                push @{ $instances_of{$key} }, "$tpos:$toff";
             } elsif ($sym eq '@' || $sym eq '+' || $sym eq '&'
                      || $sym eq '\\' || $sym eq '=') {
                 push @rel, [$sym, "$tpos:$toff"];
@@ -80,8 +94,39 @@ for my $pos (sort keys %file) {
 
 # --- lemmas: their frequent senses and what those reach ----------------------
 
-my (%ids_of, %dense);
+my (%ids_of, %dense, %kinds_of);
 sub dense { $dense{ $_[0] } //= scalar keys %dense }
+
+# the kinds a noun sense is of, up to $KIND_DEPTH hypernyms up, that are
+# still specific enough to be asked for ("what medication": at most
+# $KIND_MAX synsets under them); "phenobarbital" is a medication, a
+# "dress" clothing, "Portuguese" a language
+my %under;
+sub under {
+    my ($syn) = @_;
+    return $under{$syn} if defined $under{$syn};
+    $under{$syn} = 0;                    # (WordNet has no cycles)
+    my $n = 1;
+    $n += under($_) for @{ $hypo_of{$syn} || [] },
+                        @{ $instances_of{$syn} || [] };
+    return $under{$syn} = $n;
+}
+
+sub kinds {
+    my ($syn) = @_;
+    my (%seen, @r);
+    my @level = @{ $kind_of{$syn} || [] };
+    for my $d (1 .. $KIND_DEPTH) {
+        my @next;
+        for my $k (@level) {
+            next if $seen{$k}++;
+            push @r, $k if under($k) <= $KIND_MAX;
+            push @next, @{ $kind_of{$k} || [] };
+        }
+        @level = @next;
+    }
+    return @r;
+}
 
 sub reach {
     my ($syn) = @_;
@@ -114,6 +159,8 @@ for my $pos (sort keys %file) {
         $keep = $MAX_SENSES if $keep > $MAX_SENSES;
         for my $off (@offs[0 .. $keep - 1]) {
             $ids_of{$lemma}{ dense($_) } = 1 for reach("$pos:$off");
+            next unless $pos eq 'n';
+            $kinds_of{$lemma}{ dense($_) } = 1 for kinds("$pos:$off");
         }
     }
     close $fh;
@@ -141,6 +188,7 @@ for my $pos (qw(noun verb adj)) {
         for my $b (@bases) {
             next unless $ids_of{$b};
             $ids_of{$form}{$_} = 1 for keys %{ $ids_of{$b} };
+            $kinds_of{$form}{$_} = 1 for keys %{ $kinds_of{$b} || {} };
         }
         next unless $pos eq 'verb';
         for my $b (@bases) {
@@ -228,6 +276,24 @@ while (<$efh>) {
 }
 close $efh;
 
+# a verb's form ("running", "named") has no kinds: "what plan" must not
+# find "running out of patience" by the noun "running" (a maneuver)
+my %verb_form;
+open my $vfh, '<', "$dir/verb.exc" or die "$dir/verb.exc: $!";
+while (<$vfh>) {
+    my ($form) = split;
+    $verb_form{$form} = 1;
+}
+close $vfh;
+for my $l (keys %kinds_of) {
+    next unless $l =~ /^([a-z]+?)(ing|ed)$/;
+    my $stem = $1;
+    my @bases = ($stem, "${stem}e", $stem =~ /(.)\1$/ ? substr($stem, 0, -1) : (),
+                 $stem =~ /i$/ ? substr($stem, 0, -1) . 'y' : ());
+    delete $kinds_of{$l}
+        if $verb_form{$l} || grep { $pos_of{$_}{v} } @bases;
+}
+
 # --- the C file ----------------------------------------------------------------
 
 sub fnv1a {
@@ -249,7 +315,8 @@ for my $l (@lemmas) {
     $slot[$h] = $l;
 }
 
-my (%pool_off, @pool, %ids_off, @ids, %ids_n);
+my (%pool_off, @pool, %ids_off, @ids, %ids_n, %kinds_n);
+my $nkinds = 0;
 my $poff = 0;
 for my $l (@lemmas) {
     $pool_off{$l} = $poff;
@@ -260,6 +327,12 @@ for my $l (@lemmas) {
     $ids_off{$l} = scalar @ids;
     $ids_n{$l} = scalar @s;
     push @ids, @s;
+    # its kinds right after its ids, as many as ELAAOMS_WN_KINDS() says
+    my @k = sort { $a <=> $b } keys %{ $kinds_of{$l} || {} };
+    @k = @k[0 .. $MAX_KINDS - 1] if @k > $MAX_KINDS;
+    $kinds_n{$l} = scalar @k;
+    $nkinds += @k;
+    push @ids, @k;
 }
 
 open my $o, '>', "$out.tmp" or die "$out.tmp: $!";
@@ -282,7 +355,7 @@ print $o "    0\n};\n\nconst elaaoms_wn_entry_t elaaoms_wn_table[] = {\n";
 for my $l (@slot) {
     if (defined $l) {
         printf $o "    { %u, %u, %u, %u },\n", $pool_off{$l} + 1, $ids_off{$l},
-            $ids_n{$l}, $health{$l} ? 1 : 0;
+            $ids_n{$l}, ($health{$l} ? 1 : 0) | ($kinds_n{$l} << 8);
     } else {
         print $o "    { 0, 0, 0, 0 },\n";
     }
@@ -291,5 +364,5 @@ print $o "};\n";
 close $o or die $!;
 rename "$out.tmp", $out or die $!;
 printf STDERR "gen-wordnet: %d lemmas (%d health words), %d synsets, "
-    . "%d ids, table %d\n", scalar @lemmas, scalar keys %health,
-    scalar keys %dense, scalar @ids, $size;
+    . "%d ids (%d kinds), table %d\n", scalar @lemmas, scalar keys %health,
+    scalar keys %dense, scalar @ids, $nkinds, $size;

@@ -28,6 +28,9 @@ static const struct {
 #define ELAAOMS_LEXICON_NRULES                                                \
     (sizeof(elaaoms_lexicon_rules) / sizeof(elaaoms_lexicon_rules[0]))
 
+/* the first rules, up to "s": a noun's plural, never a verb's "-ed" */
+#define ELAAOMS_LEXICON_NOUN_RULES  10
+
 
 static const elaaoms_wn_entry_t *
 elaaoms_lexicon_find(const char *w, size_t len)
@@ -62,7 +65,7 @@ elaaoms_lexicon_find(const char *w, size_t len)
  */
 static const elaaoms_wn_entry_t *
 elaaoms_lexicon_lookup_affix(const char *head, size_t hlen, const char *word,
-    size_t len, const char *tail, size_t tlen)
+    size_t len, const char *tail, size_t tlen, size_t nrules)
 {
     char                       buf[3 * ELAAOMS_LEXICON_MAX_WORD + 8];
     char                      *w;
@@ -88,7 +91,7 @@ elaaoms_lexicon_lookup_affix(const char *head, size_t hlen, const char *word,
     memcpy(w + len, tail, tlen);
     e = elaaoms_lexicon_find(buf, hlen + len + tlen);
 
-    for (i = 0; e == NULL && i < ELAAOMS_LEXICON_NRULES; i++) {
+    for (i = 0; e == NULL && i < nrules; i++) {
         slen = strlen(elaaoms_lexicon_rules[i].suffix);
         elen = strlen(elaaoms_lexicon_rules[i].ending);
 
@@ -119,7 +122,8 @@ elaaoms_lexicon_lookup_affix(const char *head, size_t hlen, const char *word,
 static const elaaoms_wn_entry_t *
 elaaoms_lexicon_lookup(const char *word, size_t len)
 {
-    return elaaoms_lexicon_lookup_affix("", 0, word, len, "", 0);
+    return elaaoms_lexicon_lookup_affix("", 0, word, len, "", 0,
+                                        ELAAOMS_LEXICON_NRULES);
 }
 
 
@@ -162,7 +166,8 @@ elaaoms_lexicon_phrasal_senses(const char *verb, size_t len,
     tail[0] = '_';
     memcpy(tail + 1, particle, plen);
 
-    e = elaaoms_lexicon_lookup_affix("", 0, verb, len, tail, plen + 1);
+    e = elaaoms_lexicon_lookup_affix("", 0, verb, len, tail, plen + 1,
+                                     ELAAOMS_LEXICON_NRULES);
     if (e == NULL) {
         return 0;
     }
@@ -185,6 +190,25 @@ elaaoms_lexicon_senses(const char *word, size_t len, const uint32_t **ids)
 
     *ids = &elaaoms_wn_ids[e->ids];
     return e->n;
+}
+
+
+size_t
+elaaoms_lexicon_kinds(const char *word, size_t len, const uint32_t **ids)
+{
+    const elaaoms_wn_entry_t  *e;
+
+    /* "named" is no kind of "name", nor "running" of a plan (the table
+       leaves out the kinds of verb forms) */
+    e = elaaoms_lexicon_lookup_affix("", 0, word, len, "", 0,
+                                     ELAAOMS_LEXICON_NOUN_RULES);
+    if (e == NULL || ELAAOMS_WN_KINDS(e->flags) == 0) {
+        *ids = NULL;
+        return 0;
+    }
+
+    *ids = &elaaoms_wn_ids[e->ids + e->n];
+    return ELAAOMS_WN_KINDS(e->flags);
 }
 
 
@@ -248,7 +272,8 @@ elaaoms_lexicon_compound_senses(const char *first, size_t flen,
     memcpy(head, first, flen);
     head[flen] = '_';
 
-    e = elaaoms_lexicon_lookup_affix(head, flen + 1, word, len, "", 0);
+    e = elaaoms_lexicon_lookup_affix(head, flen + 1, word, len, "", 0,
+                                     ELAAOMS_LEXICON_NRULES);
     if (e == NULL) {
         return 0;
     }

@@ -51,6 +51,16 @@ size_t elaaoms_lexicon_compound_senses(const char *first, size_t flen,
     const char *word, size_t len, const uint32_t **ids);
 
 /*
+ * The ids of the kinds the word's frequent noun senses are of, sorted
+ * ascending: their hypernyms up to six steps up that are still specific
+ * (at most 5,000 synsets under them), so that the senses of a question's
+ * "medication" meet the kinds of "phenobarbital", "clothes" those of
+ * "dress", "language" those of "Portuguese".  0 when none.
+ */
+size_t elaaoms_lexicon_kinds(const char *word, size_t len,
+    const uint32_t **ids);
+
+/*
  * 1 when the word (lowercased ASCII) is mostly used for an illness,
  * injury, disorder, disability, symptom, therapy, drug, allergy or wound
  * ("whiplash", "asthma", "insulin", "concussions"; not "cold", mostly

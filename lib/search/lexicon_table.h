@@ -20,6 +20,9 @@ typedef struct {
 /* a health word: an illness, injury, disorder, symptom, therapy, drug ... */
 #define ELAAOMS_WN_HEALTH  1u
 
+/* how many kind ids follow the entry's n ids in elaaoms_wn_ids */
+#define ELAAOMS_WN_KINDS(flags)  (((flags) >> 8) & 0xffu)
+
 /* a power of two; FNV-1a of the lemma, linear probing */
 extern const uint32_t            elaaoms_wn_table_size;
 extern const char                elaaoms_wn_pool[];

@@ -158,6 +158,16 @@ elaaoms_relevance_answer_word(const char *word)
 }
 
 
+/* "what", "which", "any": the next word names the kind of thing asked for */
+static int
+elaaoms_relevance_asks_which(const char *prev)
+{
+    return prev != NULL
+           && (strcmp(prev, "what") == 0 || strcmp(prev, "which") == 0
+               || strcmp(prev, "any") == 0);
+}
+
+
 /*
  * "what is he holding off on", "how did we make it up to him": a phrasal
  * verb means what its verb alone does not ("hold off": wait, postpone), so
@@ -198,7 +208,7 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
     elaaoms_query_term_t *terms)
 {
     size_t               i, n, prev_len, prev2_len, prev_term;
-    int                  caller, first;
+    int                  caller, first, kof, prev_kof;
     size_t               nph, nread;
     uint32_t             seen, qc, seen_before_prev;
     const uint32_t      *ph;
@@ -209,6 +219,7 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
 
     n = 0;
     nread = 0;
+    kof = 0;
     seen = 0;
     prev_len = 0;
     prev2_len = 0;
@@ -223,6 +234,11 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
         /* "when is she seeing the doctor" asks for a time; "was he
          * rattled when he called" does not */
         first = nread++ == 0;
+
+        prev_kof = kof;
+        kof = strcmp(tok.word, "of") == 0 && prev_len
+              && (strcmp(prev, "kind") == 0 || strcmp(prev, "type") == 0
+                  || strcmp(prev, "sort") == 0);
 
         /*
          * "where", "how much", "for a living": no word to find, but the
@@ -331,6 +347,12 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
             tok.concepts &= ~(1u << ELAAOMS_CONCEPT_NAME);
         }
 
+        /* "what medication", "which kind of fabric", "any pets": the
+         * word names the kind of thing asked for */
+        terms[n].category = !qc && nph == 0
+            && (elaaoms_relevance_asks_which(prev2_len ? prev2 : NULL)
+                || prev_kof);
+
         memcpy(terms[n].stem, tok.stem, tok.stem_len + 1);
         terms[n].stem_len = tok.stem_len;
         terms[n].stem_hash = tok.stem_hash;
@@ -378,10 +400,10 @@ elaaoms_count_text(const char *text, size_t len, unsigned units,
     const elaaoms_query_term_t *terms, size_t nterms,
     elaaoms_cand_stats_t *st)
 {
-    size_t                j, words, nsenses;
+    size_t                j, words, nsenses, nkinds;
     elaaoms_sense_mask_t  mask;
-    int                  looked_up;
-    const uint32_t      *senses;
+    int                  looked_up, kinds_looked_up;
+    const uint32_t      *senses, *kinds;
     elaaoms_token_t      tok;
     elaaoms_tokenizer_t  tz;
 
@@ -396,6 +418,8 @@ elaaoms_count_text(const char *text, size_t len, unsigned units,
 
         words += units;
         looked_up = 0;
+        kinds_looked_up = 0;
+        nkinds = 0;
         nsenses = 0;
         senses = NULL;
 
@@ -428,6 +452,22 @@ elaaoms_count_text(const char *text, size_t len, unsigned units,
                 {
                     st->sense[j] = st->sense[j] + units > UINT8_MAX
                                    ? UINT8_MAX : st->sense[j] + units;
+
+                } else if (terms[j].category) {
+                    if (kinds_looked_up == 0) {
+                        nkinds = elaaoms_lexicon_kinds(tok.word,
+                                                       tok.word_len, &kinds);
+                        kinds_looked_up = 1;
+                    }
+
+                    if (nkinds
+                        && elaaoms_lexicon_share(terms[j].senses,
+                                                 terms[j].nsenses, kinds,
+                                                 nkinds))
+                    {
+                        st->sense[j] = st->sense[j] + units > UINT8_MAX
+                                       ? UINT8_MAX : st->sense[j] + units;
+                    }
                 }
             }
         }

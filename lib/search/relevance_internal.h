@@ -57,6 +57,8 @@ typedef struct {
                                           the merge */
     float     idf;
     unsigned  answer_type:1;    /* names the kind of answer wanted */
+    unsigned  category:1;       /* "what medication": a word of its kind
+                                   (lexicon.h's kinds) fills it too */
 } elaaoms_query_term_t;
 
 

@@ -119,7 +119,7 @@ elaaoms_search_index_scratch_size(const void *blob)
 {
     const six_hdr_t  *h = blob;
 
-    return elaaoms_six_layout(h->n, h->nsense, NULL, NULL);
+    return elaaoms_six_layout(h->n, h->nsense + h->nkind, NULL, NULL);
 }
 
 
@@ -236,19 +236,49 @@ elaaoms_six_u32_cmp(const void *a, const void *b)
 }
 
 
+/* the entries of the pairs (sorted by id) with one of the term's senses */
+static size_t
+elaaoms_six_pairs(const six_sense_t *pairs, size_t npairs,
+    const elaaoms_query_term_t *t, uint32_t *out)
+{
+    size_t  k, ns, lo, hi, mid;
+
+    ns = 0;
+
+    for (k = 0; k < t->nsenses; k++) {
+        lo = 0;
+        hi = npairs;
+
+        while (lo < hi) {
+            mid = lo + (hi - lo) / 2;
+            if (pairs[mid].sense < t->senses[k]) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+
+        for ( ; lo < npairs && pairs[lo].sense == t->senses[k]; lo++) {
+            out[ns++] = pairs[lo].entry;
+        }
+    }
+
+    return ns;
+}
+
+
 /* the counts of term j over the visible records */
 static void
 elaaoms_six_term(const void *blob, const elaaoms_query_term_t *t, size_t j,
     six_scratch_t *s, size_t *ntouched, size_t *df)
 {
-    size_t              k, e, ns, lo, hi, mid, i;
+    size_t              k, e, ns, i;
     int64_t             stem;
     uint32_t            m, below;
     const six_hdr_t    *h = blob;
     const six_rec_t    *recs;
     const six_stem_t   *st;
     const six_entry_t  *entries, *se;
-    const six_sense_t  *pairs;
     const uint16_t     *mlist;
     const six_cpost_t  *cp, *cend;
     elaaoms_cand_stats_t  *cs;
@@ -287,28 +317,17 @@ elaaoms_six_term(const void *blob, const elaaoms_query_term_t *t, size_t j,
         }
     }
 
-    /* words sharing a WordNet sense, and neither of the above */
+    /* words sharing a WordNet sense, and neither of the above; for
+       "what medication", also words of its kind (relevance.c) */
 
     if (t->nsenses) {
-        pairs = ELAAOMS_SIX_AT(blob, h->sense_pairs, six_sense_t);
-        ns = 0;
-
-        for (k = 0; k < t->nsenses; k++) {
-            lo = 0;
-            hi = h->nsense;
-
-            while (lo < hi) {
-                mid = lo + (hi - lo) / 2;
-                if (pairs[mid].sense < t->senses[k]) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-
-            for ( ; lo < h->nsense && pairs[lo].sense == t->senses[k]; lo++) {
-                s->senses[ns++] = pairs[lo].entry;
-            }
+        ns = elaaoms_six_pairs(ELAAOMS_SIX_AT(blob, h->sense_pairs,
+                                              six_sense_t),
+                               h->nsense, t, s->senses);
+        if (t->category) {
+            ns += elaaoms_six_pairs(ELAAOMS_SIX_AT(blob, h->kind_pairs,
+                                                   six_sense_t),
+                                    h->nkind, t, s->senses + ns);
         }
 
         if (ns > 1) {
@@ -421,7 +440,7 @@ elaaoms_search_index_rank(const void *blob,
 
     n = h->n;
 
-    (void) elaaoms_six_layout(n, h->nsense, scratch, &s);
+    (void) elaaoms_six_layout(n, h->nsense + h->nkind, scratch, &s);
     *views = s.views;
 
     res->total = n;

@@ -274,9 +274,11 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
 {
     int                   rc;
     size_t                i, k, d, e, s, np, nsense, ndpost, nstems, size;
+    size_t                nkind, s2;
     size_t                off_recs, off_agents, off_agent_str, off_stems;
     size_t                off_stem_str, off_entries, off_post, off_senses;
     size_t                off_sense_pairs, off_concepts, off_dims, off_raw;
+    size_t                off_kind_pairs;
     size_t                off_sems;
     size_t                agent_str, stem_str, nconcept, ncpt[32];
     size_t                off_ids, ids_len, ip, off_types, ntypes;
@@ -298,7 +300,7 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     six_cpost_t          *cpost;
     const six_post_t     *p;
     six_dpost_t          *dpost;
-    six_sense_t          *pairs;
+    six_sense_t          *pairs, *kpairs;
     six_build_t           b;
     six_bentry_t         *be;
     elaaoms_mstr_t        agents[ELAAOMS_SIX_MAX_AGENTS], model, a;
@@ -455,6 +457,7 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     /* senses and concepts of the entries */
 
     nsense = 0;
+    nkind = 0;
     nconcept = 0;
     memset(ncpt, 0, sizeof(ncpt));
 
@@ -463,6 +466,7 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     for (e = 0; e < b.nentries; e++) {
         be = &b.entries[order[e]];
         nsense += elaaoms_lexicon_senses(be->word, be->word_len, &ids);
+        nkind += elaaoms_lexicon_kinds(be->word, be->word_len, &ids);
 
         for (w = 0; i < np && b.occ[i].entry == e; i++) {
             w++;
@@ -514,6 +518,8 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     size += ELAAOMS_SIX_ALIGN(nsense * sizeof(uint32_t));
     off_sense_pairs = size;
     size += ELAAOMS_SIX_ALIGN(nsense * sizeof(six_sense_t));
+    off_kind_pairs = size;
+    size += ELAAOMS_SIX_ALIGN(nkind * sizeof(six_sense_t));
     off_concepts = size;
     size += ELAAOMS_SIX_ALIGN(nconcept * sizeof(six_cpost_t));
     off_types = size;
@@ -557,6 +563,7 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     h->nstems = (uint32_t) nstems;
     h->nentries = (uint32_t) b.nentries;
     h->nsense = (uint32_t) nsense;
+    h->nkind = (uint32_t) nkind;
     h->flags = flags;
     h->recs = (uint32_t) off_recs;
     h->agents = (uint32_t) off_agents;
@@ -564,6 +571,7 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     h->entries = (uint32_t) off_entries;
     h->sems = (uint32_t) off_sems;
     h->sense_pairs = (uint32_t) off_sense_pairs;
+    h->kind_pairs = (uint32_t) off_kind_pairs;
 
     /* agents */
 
@@ -705,6 +713,7 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
     se = (six_entry_t *) (blob + off_entries);
     post = (six_post_t *) (blob + off_post);
     pairs = (six_sense_t *) (blob + off_sense_pairs);
+    kpairs = (six_sense_t *) (blob + off_kind_pairs);
 
     ctotal = 0;
     for (k = 0; k < 32; k++) {
@@ -715,6 +724,7 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
 
     k = 0;   /* postings */
     s = 0;   /* senses */
+    s2 = 0;  /* kinds */
 
     for (e = 0; e < b.nentries; e++) {
         be = &b.entries[order[e]];
@@ -744,6 +754,13 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
         }
         s += nsense;
 
+        nsense = elaaoms_lexicon_kinds(be->word, be->word_len, &ids);
+        for (d = 0; d < nsense; d++) {
+            kpairs[s2 + d].sense = ids[d];
+            kpairs[s2 + d].entry = (uint32_t) e;
+        }
+        s2 += nsense;
+
         for (d = 0; d < 32; d++) {
             if (!(be->concepts & (1u << d))) {
                 continue;
@@ -766,6 +783,10 @@ elaaoms_search_index_build(const elaaoms_memory_record_t *recs,
 
     if (s > 1) {
         qsort(pairs, s, sizeof(six_sense_t), elaaoms_six_sense_cmp);
+    }
+
+    if (s2 > 1) {
+        qsort(kpairs, s2, sizeof(six_sense_t), elaaoms_six_sense_cmp);
     }
 
     *out = blob;

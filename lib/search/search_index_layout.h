@@ -18,7 +18,7 @@
 
 #define ELAAOMS_SIX_MAGIC    0x58494553u    /* "SEIX" */
 /* bump when the layout below or what it means changes */
-#define ELAAOMS_SIX_LAYOUT   5
+#define ELAAOMS_SIX_LAYOUT   6
 #define ELAAOMS_SIX_MAX_RECS 65535
 #define ELAAOMS_SIX_MAX_AGENTS  64
 
@@ -46,12 +46,14 @@ typedef struct {
     uint32_t    nstems;
     uint32_t    nentries;
     uint32_t    nsense;         /* (sense, entry) pairs */
+    uint32_t    nkind;          /* (kind, entry) pairs: lexicon.h's kinds */
     uint32_t    flags;          /* ELAAOMS_SEARCH_INDEX_F_* */
     uint32_t    recs;           /* offsets of the sections */
     uint32_t    agents;
     uint32_t    stems;
     uint32_t    entries;
     uint32_t    sense_pairs;
+    uint32_t    kind_pairs;     /* six_sense_t, by kind */
     uint32_t    sems;           /* n x ELAAOMS_WORDVEC_DIM bytes: the
                                    records' packed word vectors */
     six_span_t  concepts[32];   /* six_cpost_t by concept bit */

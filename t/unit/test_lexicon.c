@@ -4,17 +4,27 @@
 #include "search/lexicon.h"
 
 
+typedef size_t (*ids_of_t)(const char *word, size_t len,
+    const uint32_t **ids);
+
+/* do a's ids (by ids_a) and b's (by ids_b) share one? */
 static int
-related(const char *a, const char *b)
+meet(ids_of_t ids_a, const char *a, ids_of_t ids_b, const char *b)
 {
     size_t           na, nb;
     const uint32_t  *sa, *sb;
 
-    na = elaaoms_lexicon_senses(a, strlen(a), &sa);
-    nb = elaaoms_lexicon_senses(b, strlen(b), &sb);
+    na = ids_a(a, strlen(a), &sa);
+    nb = ids_b(b, strlen(b), &sb);
 
     return na && nb && elaaoms_lexicon_share(sa, na, sb, nb);
 }
+
+#define related(a, b)                                                         \
+    meet(elaaoms_lexicon_senses, a, elaaoms_lexicon_senses, b)
+/* is word (a memory's) of a kind the question's category names? */
+#define of_kind(word, category)                                               \
+    meet(elaaoms_lexicon_kinds, word, elaaoms_lexicon_senses, category)
 
 
 static size_t
@@ -146,6 +156,49 @@ test_phrasal(void)
 
 
 static void
+test_kinds(void)
+{
+    size_t           i, n;
+    const uint32_t  *ids;
+
+    /* a few steps up WordNet's hypernyms, plurals too */
+    CHECK(of_kind("phenobarbital", "medication"));
+    CHECK(of_kind("dress", "clothes"));
+    CHECK(of_kind("dresses", "clothes"));
+    CHECK(of_kind("portuguese", "language"));
+    CHECK(of_kind("poodle", "dog"));
+    CHECK(of_kind("truck", "vehicle"));
+    CHECK(of_kind("sedan", "car"));
+    CHECK(of_kind("denver", "city"));
+
+    /* one way: a medication is no phenobarbital */
+    CHECK(!of_kind("medication", "phenobarbital"));
+    CHECK(!of_kind("dress", "medication"));
+    CHECK(!of_kind("piano", "language"));
+
+    /* too wide to be asked for: everything is an "object" */
+    CHECK(!of_kind("piano", "object"));
+    CHECK(!of_kind("piano", "entity"));
+
+    /* a verb's form has no kinds ("running out of patience" is no plan),
+     * nor does a verb's "-ed" reach a noun ("named": "name") */
+    CHECK_INT_EQ(elaaoms_lexicon_kinds("running", 7, &ids), 0);
+    CHECK(ids == NULL);
+    CHECK_INT_EQ(elaaoms_lexicon_kinds("named", 5, &ids), 0);
+    CHECK(!of_kind("running", "plan"));
+    CHECK_INT_EQ(elaaoms_lexicon_kinds("xyzzy", 5, &ids), 0);
+    CHECK_INT_EQ(elaaoms_lexicon_kinds("Piano", 5, &ids), 0);
+
+    /* sorted ascending, as lexicon_share() needs */
+    n = elaaoms_lexicon_kinds("phenobarbital", 13, &ids);
+    CHECK(n > 1);
+    for (i = 1; i < n; i++) {
+        CHECK(ids[i - 1] < ids[i]);
+    }
+}
+
+
+static void
 test_health(void)
 {
     CHECK(elaaoms_lexicon_health("whiplash", 8));
@@ -170,6 +223,7 @@ main(void)
     test_inflections();
     test_relations();
     test_phrasal();
+    test_kinds();
     test_health();
 
     return UNIT_DONE("lexicon");

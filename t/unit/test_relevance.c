@@ -591,6 +591,45 @@ test_when(void)
 }
 
 
+/* "what medication", "which fabric", "what kind of vehicle": a word of
+ * the kind named fills the word; the same word elsewhere in a question
+ * ("is the fabric torn") asks for no kind */
+static void
+test_kinds(void)
+{
+    elaaoms_relevance_parts_t  p[2];
+    const char                *texts[] = {
+        "The caller wants the wool blankets.",
+        "The caller lives in Ohio."
+    };
+    const char                *drugs[] = {
+        "The caller said the dog is on phenobarbital, sixty milligrams.",
+        "The caller said the dog is twelve."
+    };
+    const char                *verbs[] = {
+        "The caller is running out of patience.",
+        "The caller lives in Ohio."
+    };
+
+    score_texts("which fabric should we use", texts, 2, p);
+    CHECK(p[0].lex > 0);
+    CHECK(p[0].key > p[1].key);
+
+    score_texts("is the fabric torn", texts, 2, p);
+    CHECK(p[0].lex == 0);
+
+    score_texts("what kind of fabric", texts, 2, p);
+    CHECK(p[0].lex > 0);
+
+    score_texts("what medication is the dog on", drugs, 2, p);
+    CHECK(p[0].key > p[1].key);
+
+    /* a verb's form is of no kind: "running" is no plan */
+    score_texts("what plan is he on", verbs, 2, p);
+    CHECK(p[0].lex == 0);
+}
+
+
 int
 main(void)
 {
@@ -600,6 +639,7 @@ main(void)
     test_edges();
     test_who_else();
     test_phrasal();
+    test_kinds();
     test_compound();
     test_answer_word();
     test_when();

@@ -360,6 +360,7 @@ main(void)
 
     load("t/fixtures/relevance/labelled.tsv");
     load("t/fixtures/relevance/heldout.tsv");
+    load("t/fixtures/relevance/kinds.tsv");
 
     CHECK(ntexts >= 50);
     CHECK(nquestions >= 100);
