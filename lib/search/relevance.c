@@ -56,8 +56,123 @@ elaaoms_sense_masks_meet(const elaaoms_sense_mask_t *a,
 size_t
 elaaoms_relevance_scratch_size(size_t n)
 {
-    /* the candidates' counts, then their word vectors' cosines */
-    return (n ? n : 1) * (sizeof(elaaoms_cand_stats_t) + sizeof(float));
+    /* the candidates' counts, their word vectors' cosines (then their
+     * rank keys), and their quotes' hashes (aligned) */
+    n = n ? n : 1;
+
+    return n * (sizeof(elaaoms_cand_stats_t) + sizeof(float))
+           + sizeof(uint64_t) + n * sizeof(uint64_t);
+}
+
+
+int
+elaaoms_relevance_asks_why(const char *query, size_t len)
+{
+    elaaoms_token_t      tok;
+    elaaoms_tokenizer_t  tz;
+
+    elaaoms_tokenizer_init(&tz, query, len);
+
+    if (!elaaoms_tokenizer_next(&tz, &tok)) {
+        return 0;
+    }
+
+    if (strcmp(tok.word, "why") == 0) {
+        return 1;
+    }
+
+    return strcmp(tok.word, "how") == 0 && elaaoms_tokenizer_next(&tz, &tok)
+           && strcmp(tok.word, "come") == 0;
+}
+
+
+static int
+elaaoms_relevance_u64_cmp(const void *a, const void *b)
+{
+    uint64_t  x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+
+static int
+elaaoms_relevance_same_quote(const elaaoms_relevance_cand_t *a,
+    const elaaoms_relevance_cand_t *b)
+{
+    return a->quote_len == b->quote_len
+           && memcmp(a->quote, b->quote, a->quote_len) == 0;
+}
+
+
+/*
+ * "why can't she come in": the reason is mostly said in the breath of
+ * what it explains ("I can't get to the store this week, my hip is
+ * bad"), and the extractor makes a memory of each, both quoting that turn.
+ * For a question that asks why, a memory of the turn of a better match
+ * takes that match's rank key less ELAAOMS_REL_SIBLING_GAP: right under
+ * it, above other turns' memories that score as the reason alone does.
+ * keys[] are the candidates' rank keys; pairs has room for n.
+ */
+static void
+elaaoms_relevance_siblings(const elaaoms_relevance_cand_t *cands, size_t n,
+    const elaaoms_query_term_t *terms, size_t nterms,
+    const elaaoms_cand_stats_t *stats, const float *keys, uint64_t *pairs,
+    float *scores, elaaoms_relevance_parts_t *parts)
+{
+    float     key;
+    size_t    i, k, a, b, m, best;
+    uint32_t  h;
+
+    m = 0;
+    for (i = 0; i < n; i++) {
+        if (cands[i].quote != NULL
+            && cands[i].quote_len >= ELAAOMS_REL_SIBLING_MIN_QUOTE)
+        {
+            h = elaaoms_fnv1a(ELAAOMS_FNV_BASIS, cands[i].quote,
+                              cands[i].quote_len);
+            pairs[m++] = (uint64_t) h << 32 | (uint32_t) i;
+        }
+    }
+
+    /* by hash, then by index: a turn's memories in a run, in order */
+    qsort(pairs, m, sizeof(uint64_t), elaaoms_relevance_u64_cmp);
+
+    for (a = 0; a < m; a = b) {
+        for (b = a + 1; b < m && pairs[b] >> 32 == pairs[a] >> 32; b++) {
+            /* void */
+        }
+
+        if (b - a < 2) {
+            continue;
+        }
+
+        best = (uint32_t) pairs[a];
+        for (k = a + 1; k < b; k++) {
+            i = (uint32_t) pairs[k];
+            if (keys[i] > keys[best]) {
+                best = i;
+            }
+        }
+
+        key = keys[best] - ELAAOMS_REL_SIBLING_GAP;
+
+        for (k = a; k < b; k++) {
+            i = (uint32_t) pairs[k];
+
+            /* not of the kind asked for, or another turn of that hash */
+            if (keys[i] >= key
+                || elaaoms_relevance_type_missed(terms, nterms, &stats[i])
+                || !elaaoms_relevance_same_quote(&cands[i], &cands[best]))
+            {
+                continue;
+            }
+
+            scores[i] = 1.0f / (1.0f + expf(-key));
+            if (parts) {
+                parts[i].key = key;
+            }
+        }
+    }
 }
 
 
@@ -620,6 +735,7 @@ elaaoms_relevance_score(const char *query, size_t query_len,
     float                  sem, semcut, key;
     elaaoms_wordvec_query_t  qsem;
     float                 *semcos;
+    uint64_t              *pairs;
     unsigned char          csem[ELAAOMS_WORDVEC_DIM];
     const unsigned char   *sq8;
     elaaoms_vec_q16_t      q16;
@@ -735,6 +851,15 @@ elaaoms_relevance_score(const char *query, size_t query_len,
             parts[i].raw = raw;
             parts[i].key = key;
         }
+
+        semcos[i] = key;   /* read above for i only: the keys from here */
+    }
+
+    if (n > 1 && elaaoms_relevance_asks_why(query, query_len)) {
+        pairs = (uint64_t *) ((uintptr_t) (semcos + n + 1)
+                              & ~(uintptr_t) (sizeof(uint64_t) - 1));
+        elaaoms_relevance_siblings(cands, n, terms, nterms, stats, semcos,
+                                   pairs, scores, parts);
     }
 
     if (scratch == NULL) {

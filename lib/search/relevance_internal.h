@@ -24,6 +24,11 @@
 /* a query word no memory fills weighs this share of one a single memory
  * fills */
 #define ELAAOMS_REL_UNSEEN_WEIGHT  0.25f
+/* "why": a memory of a better match's turn ranks this much under it, on
+ * the logit scale (relevance.c); a turn's quote is at least this long */
+#define ELAAOMS_REL_SIBLING_GAP        0.5f
+#define ELAAOMS_REL_SIBLING_MIN_QUOTE  16
+
 /* a memory without the kind of answer asked for (a number, a code) */
 #define ELAAOMS_REL_ANSWER_TYPE_MISS  0.3f
 #define ELAAOMS_REL_BM25_K1        1.2f
@@ -107,5 +112,14 @@ int elaaoms_relevance_type_missed(const elaaoms_query_term_t *terms,
 float elaaoms_relevance_raw(const elaaoms_query_term_t *terms, size_t nterms,
     float ideal, const elaaoms_cand_stats_t *st, float avglen, float cos,
     float *lex);
+
+/*
+ * 1 when the question asks why ("why can't she come in", "how come ..."):
+ * relevance.c then ranks a memory of a better match's turn right under it
+ * (the reason said in the breath of what it explains); the search index
+ * leaves such a question to the record by record path
+ */
+int elaaoms_relevance_asks_why(const char *query, size_t len);
+
 
 #endif /* ELAAOMS_RELEVANCE_INTERNAL_H */

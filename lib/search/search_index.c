@@ -119,7 +119,10 @@ elaaoms_search_index_scratch_size(const void *blob)
 {
     const six_hdr_t  *h = blob;
 
-    return elaaoms_six_layout(h->n, h->nsense + h->nkind, NULL, NULL);
+    /* then room for the record by record path, which "why" takes */
+    return ELAAOMS_SIX_ALIGN(elaaoms_six_layout(h->n, h->nsense + h->nkind,
+                                                NULL, NULL))
+           + elaaoms_search_rank_scratch_size(h->n);
 }
 
 
@@ -410,7 +413,7 @@ elaaoms_search_index_rank(const void *blob,
     elaaoms_search_result_t *res)
 {
     int                    own, penalty;
-    size_t                 i, j, d, n, nv, nterms, ntouched, nover;
+    size_t                 i, j, d, n, nv, nterms, ntouched, nover, used;
     size_t                 df[ELAAOMS_RELEVANCE_MAX_TERMS];
     uint32_t               m, bits;
     uint64_t               abit;
@@ -440,8 +443,28 @@ elaaoms_search_index_rank(const void *blob,
 
     n = h->n;
 
-    (void) elaaoms_six_layout(n, h->nsense + h->nkind, scratch, &s);
+    used = elaaoms_six_layout(n, h->nsense + h->nkind, scratch, &s);
     *views = s.views;
+
+    /*
+     * "why can't she come in": the record by record path, which ranks
+     * the memories of one turn together (relevance_internal.h), over the
+     * views of all the records; res->index then refers to them as is
+     */
+    if (req->query != NULL
+        && elaaoms_relevance_asks_why(req->query, strlen(req->query)))
+    {
+        for (i = 0; i < n; i++) {
+            if (elaaoms_search_index_record(blob, i, &s.views[i]) != 0) {
+                return -1;
+            }
+        }
+
+        return elaaoms_search_rank(req, agent_id, default_threshold, s.views,
+                                   n, (unsigned char *) scratch
+                                      + ELAAOMS_SIX_ALIGN(used),
+                                   res);
+    }
 
     res->total = n;
     res->visible = 0;

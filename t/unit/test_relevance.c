@@ -17,6 +17,7 @@
 #include "unit.h"
 #include "search/embed.h"
 #include "search/relevance.h"
+#include "search/relevance_internal.h"
 
 #define LABELLED      "t/fixtures/relevance/labelled.tsv"
 #define HELDOUT       "t/fixtures/relevance/heldout.tsv"
@@ -630,6 +631,56 @@ test_kinds(void)
 }
 
 
+/* "why": a memory of the best match's turn ranks right under it (the
+ * reason said in the same breath); other turns' memories do not move */
+static void
+test_why(void)
+{
+    size_t                     i;
+    float                      s[4];
+    elaaoms_relevance_parts_t  why[4], plain[4];
+    elaaoms_relevance_cand_t   cands[4];
+    const char                *turn = "I can't make the Tuesday appointment, "
+                                      "my daughter has surgery that morning.";
+    const char                *texts[] = {
+        "The caller cannot make the Tuesday appointment.",
+        "The caller's daughter has surgery that morning.",
+        "The caller is moving to a new apartment in May.",
+        "The caller's son has a cold."
+    };
+    const char                *quotes[] = {
+        turn, turn, "We're moving to a new apartment in May.", "a cold"
+    };
+
+    memset(cands, 0, sizeof(cands));
+    for (i = 0; i < 4; i++) {
+        cands[i].text = texts[i];
+        cands[i].len = strlen(texts[i]);
+        cands[i].quote = quotes[i];
+        cands[i].quote_len = strlen(quotes[i]);
+    }
+
+    CHECK(elaaoms_relevance_asks_why("Why is she moving it?", 21));
+    CHECK(elaaoms_relevance_asks_why("how come she moved it", 21));
+    CHECK(!elaaoms_relevance_asks_why("is she moving it, and why", 25));
+    CHECK(!elaaoms_relevance_asks_why("how is she", 10));
+
+    CHECK_INT_EQ(elaaoms_relevance_score("is she moving the appointment", 29,
+                                         cands, 4, NULL, s, plain), 0);
+    CHECK_INT_EQ(elaaoms_relevance_score("why is she moving the appointment",
+                                         33, cands, 4, NULL, s, why), 0);
+
+    CHECK(plain[0].key > plain[1].key + 1);
+    CHECK(why[1].key > plain[1].key);
+    CHECK(why[1].key == why[0].key - ELAAOMS_REL_SIBLING_GAP);
+    CHECK(s[1] > 0.9f);
+
+    /* another turn, and a quote too short to tell a turn, stay put */
+    CHECK(why[2].key == plain[2].key || why[2].key < why[0].key);
+    CHECK(why[3].key < why[1].key);
+}
+
+
 int
 main(void)
 {
@@ -640,6 +691,7 @@ main(void)
     test_who_else();
     test_phrasal();
     test_kinds();
+    test_why();
     test_compound();
     test_answer_word();
     test_when();

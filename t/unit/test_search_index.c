@@ -5,7 +5,8 @@
  * of the relevance fixtures, asked by several agents, with and without
  * search_all_agents, at several thresholds and with filters.  The
  * records are the fixtures' memories over four agents (one record of
- * three), with source quotes, conflicts, identity facts, unattributed
+ * three), with source quotes (two of three share theirs, as a turn's
+ * memories do), conflicts, identity facts, unattributed
  * ones and every type; then the blob's own edges.
  *
  * ELAAOMS_SEARCH_VERBOSE=1 prints every mismatch.
@@ -166,8 +167,10 @@ build_caller(void)
     nrecs = 0;
 
     for (t = 0; t < ntexts && nrecs < MAX_RECS; t++) {
-        /* every third memory keeps another memory's words as its quote */
-        add(nrecs, texts[t], t % 3 == 1 ? texts[(t * 7) % ntexts] : "");
+        /* two memories of every three share a turn: another memory's
+           words as their quote */
+        add(nrecs, texts[t],
+            t % 3 ? texts[((t - t % 3) * 7 + 1) % ntexts] : "");
         nrecs++;
     }
 
@@ -360,7 +363,7 @@ main(void)
 
     load("t/fixtures/relevance/labelled.tsv");
     load("t/fixtures/relevance/heldout.tsv");
-    load("t/fixtures/relevance/kinds.tsv");
+    load("t/fixtures/relevance/shapes.tsv");
 
     CHECK(ntexts >= 50);
     CHECK(nquestions >= 100);
