@@ -171,6 +171,37 @@ xo_word_has_digit(const elaaoms_xo_sent_t *st, size_t i)
 }
 
 
+/*
+ * "She's fourteen.", "it's twenty-one": a number said in words is a value
+ * as much as "14" is; "one" is left out ("one of them")
+ */
+static int
+xo_word_is_number(const elaaoms_xo_sent_t *st, size_t i)
+{
+    char         w[ELAAOMS_TOKEN_MAX + 3], key[ELAAOMS_TOKEN_MAX + 3];
+    char        *dash;
+    static const char  *numbers =
+        " two three four five six seven eight nine ten eleven twelve "
+        "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
+        "twenty thirty forty fifty sixty seventy eighty ninety hundred "
+        "thousand million dozen ";
+
+    if (i >= st->ntok || st->tok[i].punct) {
+        return 0;
+    }
+
+    xo_lower(st, i, w, ELAAOMS_TOKEN_MAX + 1);
+    dash = strchr(w, '-');
+    if (dash != NULL) {
+        *dash = '\0';          /* "twenty-one": "twenty" */
+    }
+
+    snprintf(key, sizeof(key), " %s ", w);
+
+    return w[0] != '\0' && strstr(numbers, key) != NULL;
+}
+
+
 int
 elaaoms_xo_is_content(const elaaoms_xo_sent_t *st, size_t i)
 {
@@ -926,7 +957,8 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
     for (i = 0; i < st->ntok; i++) {
         content += elaaoms_xo_is_content(st, i);
         first_person |= elaaoms_xo_word_in(st, i, xo_first_person);
-        digits |= !st->tok[i].punct && xo_word_has_digit(st, i);
+        digits |= !st->tok[i].punct
+                  && (xo_word_has_digit(st, i) || xo_word_is_number(st, i));
     }
 
     if (content == 0) {

@@ -493,6 +493,11 @@ static const statement_case_t  statements[] = {
     /* an idle question gives no context */
     { "How can I help you today?", "My internet keeps dropping.",
       ELAAOMS_MEM_ISSUE, "The caller's internet keeps dropping.", 7 },
+    /* a number said in words is a value, as "14" is */
+    { NULL, "She's fourteen now.", ELAAOMS_MEM_FACTUAL,
+      "The caller said she's fourteen now.", 0 },
+    { NULL, "My daughter's twenty-one.", ELAAOMS_MEM_FACTUAL,
+      "The caller mentioned their daughter's twenty-one.", 0 },
     /* the privacy filter's marker keeps its closing bracket */
     { NULL, "The desk gave me the number [redacted-phone].",
       ELAAOMS_MEM_FACTUAL,
