@@ -311,6 +311,16 @@ elaaoms_xo_agent_deliverable(const elaaoms_xo_sent_t *st, size_t from,
         return 1;
     }
 
+    /* done already: "I've waived the late fee", "we've removed it" */
+    if (elaaoms_xo_match(st, from, "waived|reversed|refunded|escalated|"
+                         "expedited|replaced|froze|frozen|unfroze|blocked|"
+                         "unblocked|reissued|comped|credited|discounted|"
+                         "voided|appealed|corrected|adjusted|removed|"
+                         "cancelled|canceled", NULL))
+    {
+        return 1;
+    }
+
     /* "I'll take last night off your bill", "... and knock $20 off the
      * total": a credit */
     for (i = from; i + 2 < to; i++) {

@@ -42,6 +42,11 @@ static const struct {
       ELAAOMS_MEM_FACTUAL },
     { "I'll waive the late fee.", "The agent will waive the late fee.",
       ELAAOMS_MEM_ISSUE },
+    /* and done already, in the past form */
+    { "I've waived the late fee.", "The agent waived the late fee.",
+      ELAAOMS_MEM_ISSUE },
+    { "We've removed the duplicate charge.",
+      "The agent removed the duplicate charge.", ELAAOMS_MEM_ISSUE },
     { "I'm sorry. I'll take last night off your bill.",
       "The agent will take last night off the caller's bill.",
       ELAAOMS_MEM_FACTUAL },
