@@ -80,6 +80,14 @@ static const struct {
     /* "Our irrigation tech will be out tomorrow": the company's people */
     { "our _ will", "The agent said:", NULL, 0, 0, 1, 0 },
     { "our _ _ will", "The agent said:", NULL, 0, 0, 1, 0 },
+    /* "The technician will be there between 8 and 10", "Your new
+     * gateway should arrive Thursday", "It'll arrive Thursday": what
+     * the caller is to get, when (a day or a value is needed) */
+    { "the|your _ will|should", "The agent said:", NULL, 0, 0, 1, 0 },
+    { "the|your _ _ will|should", "The agent said:", NULL, 0, 0, 1, 0 },
+    { "it'll arrive|ship|be", "The agent said:", NULL, 0, 0, 1, 0 },
+    { "it will|should arrive|ship|be", "The agent said:", NULL, 0, 0, 1,
+      0 },
     /* "Estimated restoration is 11 pm", "Crews estimate restoration by
      * 3 pm", "we expect it back on by 6" */
     { "estimated|expected|estimate|estimates|expect|expects|eta",

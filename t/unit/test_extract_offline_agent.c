@@ -42,6 +42,15 @@ static const struct {
       ELAAOMS_MEM_FACTUAL },
     { "I'll waive the late fee.", "The agent will waive the late fee.",
       ELAAOMS_MEM_ISSUE },
+    /* what the caller is to get, and when */
+    { "The technician will be there between 8 and 10.",
+      "The agent said: The technician will be there between 8 and 10.",
+      ELAAOMS_MEM_FACTUAL },
+    { "Your new gateway should arrive Thursday.",
+      "The agent said: the caller's new gateway should arrive Thursday.",
+      ELAAOMS_MEM_FACTUAL },
+    { "It'll arrive Thursday.", "The agent said: It'll arrive Thursday.",
+      ELAAOMS_MEM_FACTUAL },
     /* and done already, in the past form */
     { "I've waived the late fee.", "The agent waived the late fee.",
       ELAAOMS_MEM_ISSUE },
@@ -118,6 +127,9 @@ static const char  *agent_nothing[] = {
     "Our team will be glad to help.",
     "I'll look into it tomorrow.",
     "Our technician will be on time.",
+    "The payment will go through.",
+    "Yeah, it'll be fine.",
+    "The system will ask you for your PIN.",
     NULL
 };
 
