@@ -313,8 +313,8 @@ elaaoms_xo_agent_deliverable(const elaaoms_xo_sent_t *st, size_t from,
 
     if (elaaoms_xo_match(st, from, "waive|reverse|refund|escalate|expedite|"
                          "replace|freeze|unfreeze|block|unblock|reissue|"
-                         "comp|credit|discount|void|appeal|correct|adjust",
-                         NULL))
+                         "comp|credit|discount|void|appeal|correct|adjust|"
+                         "reimburse|compensate", NULL))
     {
         return 1;
     }
@@ -324,7 +324,7 @@ elaaoms_xo_agent_deliverable(const elaaoms_xo_sent_t *st, size_t from,
                          "expedited|replaced|froze|frozen|unfroze|blocked|"
                          "unblocked|reissued|comped|credited|discounted|"
                          "voided|appealed|corrected|adjusted|removed|"
-                         "cancelled|canceled", NULL))
+                         "cancelled|canceled|reimbursed|compensated", NULL))
     {
         return 1;
     }

@@ -51,6 +51,8 @@ static const struct {
       ELAAOMS_MEM_FACTUAL },
     { "It'll arrive Thursday.", "The agent said: It'll arrive Thursday.",
       ELAAOMS_MEM_FACTUAL },
+    { "We'll reimburse the plumber's bill.",
+      "The agent will reimburse the plumber's bill.", ELAAOMS_MEM_ISSUE },
     /* and done already, in the past form */
     { "I've waived the late fee.", "The agent waived the late fee.",
       ELAAOMS_MEM_ISSUE },
