@@ -42,6 +42,38 @@ typedef struct {
 #define XO_REL       ELAAOMS_MEM_RELATIONSHIP
 
 
+/* what the caller can feel ("frustrated", "relieved") */
+#define XO_FEELINGS_BAD                                                       \
+    "frustrat*|annoy*|disappoint*|upset|angry|furious|livid|fuming|mad|"     \
+    "worried|anxious|stressed|scared|terrified|afraid|shaken|shaking|"       \
+    "nervous|sad|unhappy|fed|confused|panicky|jittery|lonely|grieving|"      \
+    "depressed|miserable|hopeless|freaking|freaked|heartbroken|devastated|"  \
+    "overwhelmed"
+#define XO_FEELINGS_GOOD                                                      \
+    "happy|pleased|glad|relieved|thrilled|delighted|grateful|impressed|"     \
+    "satisfied"
+
+/* words between the caller and the feeling: "I'm really pretty fed up" */
+#define XO_FEELING_ADV                                                        \
+    "so|really|pretty|very|super|just|kinda|totally|absolutely|completely|"  \
+    "quite|getting|a|bit|little|kind|of|honestly"
+
+/*
+ * The caller says how they feel about something ("I'm frustrated with
+ * the delays", "I'm pretty fed up with the price"): a feeling first,
+ * whatever cue the thing it is about gives
+ */
+static const char  *xo_feeler[] = {
+    "i'm|im " XO_FEELING_ADV "? " XO_FEELING_ADV "? " XO_FEELING_ADV "? "
+    XO_FEELINGS_BAD "|" XO_FEELINGS_GOOD,
+    "i am|feel|felt|was " XO_FEELING_ADV "? " XO_FEELING_ADV "? "
+    XO_FEELING_ADV "? " XO_FEELINGS_BAD "|" XO_FEELINGS_GOOD,
+    "i've been " XO_FEELING_ADV "? " XO_FEELING_ADV "? " XO_FEELINGS_BAD "|"
+    XO_FEELINGS_GOOD,
+    NULL
+};
+
+
 static const xo_cue_t  xo_cues[] = {
 
     /* security, fraud, legal threats */
@@ -407,16 +439,10 @@ static const xo_cue_t  xo_cues[] = {
       ELAAOMS_XO_IMP_DETAIL, NULL, NULL, 0, 0 },
 
     /* feelings said in a statement of other things */
-    { "frustrat*|annoy*|disappoint*|upset|angry|furious|livid|fuming|mad|"
-      "worried|anxious|stressed|scared|terrified|afraid|shaken|shaking|"
-      "nervous|sad|unhappy|fed|confused|unacceptable|ridiculous|terrible|"
-      "panicky|jittery|lonely|grieving|depressed|miserable|hopeless|"
-      "freaking|freaked|heartbroken|devastated|overwhelmed|"
-      "awful|outrageous|horrible", XO_FEEL, ELAAOMS_XO_IMP_FEELING,
-      NULL, NULL, 1, 0 },
-    { "happy|pleased|glad|relieved|thrilled|delighted|grateful|impressed|"
-      "satisfied|amazing|fantastic|great|wonderful|excellent|awesome|"
-      "perfect|helpful|game-changer|lifesaver", XO_FEEL,
+    { XO_FEELINGS_BAD "|unacceptable|ridiculous|terrible|awful|outrageous|"
+      "horrible", XO_FEEL, ELAAOMS_XO_IMP_FEELING, NULL, NULL, 1, 0 },
+    { XO_FEELINGS_GOOD "|amazing|fantastic|great|wonderful|excellent|"
+      "awesome|perfect|helpful|game-changer|lifesaver", XO_FEEL,
       ELAAOMS_XO_IMP_PLEASED, NULL, NULL, 1, 0 },
 
     { NULL, 0, 0, NULL, NULL, 0, 0 }
@@ -511,6 +537,24 @@ xo_caller_subject(const elaaoms_xo_sent_t *st)
 {
     return st->ntok > 0
            && elaaoms_xo_match(st, 0, "i|i'm|im|i've|i'd|i'll", NULL);
+}
+
+
+/* the caller says they feel something, not negated ("I'm not upset") */
+static int
+xo_caller_feels(const elaaoms_xo_sent_t *st)
+{
+    long     at;
+    size_t   k, end;
+
+    for (k = 0; xo_feeler[k]; k++) {
+        at = elaaoms_xo_find(st, 0, xo_feeler[k], &end);
+        if (at >= 0 && end > 0 && !elaaoms_xo_negated(st, end - 1)) {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 
@@ -614,6 +658,18 @@ elaaoms_xo_classify(const elaaoms_xo_sent_t *st, int first_person,
     if (best >= 0) {
         *type = xo_cues[best].type;
         *importance = xo_cues[best].importance;
+
+        /* a feeling about a problem or a fact, not about money, leaving,
+           health or safety: an emotion, as weighty as what it is about */
+        if (((*type == ELAAOMS_MEM_ISSUE
+              && *importance <= ELAAOMS_XO_IMP_PROBLEM)
+             || (*type == ELAAOMS_MEM_FACTUAL
+                 && *importance < ELAAOMS_XO_IMP_HEALTH))
+            && xo_caller_feels(st))
+        {
+            *type = ELAAOMS_MEM_EMOTION;
+        }
+
         if (digits && *importance < ELAAOMS_XO_IMP_DETAIL) {
             *importance = ELAAOMS_XO_IMP_DETAIL;
         }

@@ -493,6 +493,17 @@ static const statement_case_t  statements[] = {
     /* an idle question gives no context */
     { "How can I help you today?", "My internet keeps dropping.",
       ELAAOMS_MEM_ISSUE, "The caller's internet keeps dropping.", 7 },
+    /* how the caller feels about a thing: a feeling first */
+    { NULL, "Honestly I'm pretty fed up with the price going up every "
+      "year.", ELAAOMS_MEM_EMOTION,
+      "The caller is pretty fed up with the price going up every year.", 0 },
+    { NULL, "I'm frustrated with the delays.", ELAAOMS_MEM_EMOTION,
+      "The caller is frustrated with the delays.", 0 },
+    /* not when it is fraud, or no feeling at all */
+    { NULL, "I'm scared someone hacked my account.", ELAAOMS_MEM_ISSUE,
+      "The caller is scared someone hacked their account.", 9 },
+    { NULL, "I'm not upset about the delay.", ELAAOMS_MEM_ISSUE,
+      "The caller is not upset about the delay.", 0 },
     /* a number said in words is a value, as "14" is */
     { NULL, "She's fourteen now.", ELAAOMS_MEM_FACTUAL,
       "The caller said she's fourteen now.", 0 },
