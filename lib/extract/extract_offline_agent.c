@@ -796,10 +796,13 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
                 continue;
             }
 
-            /* "I can see two charges": the agent looking is no offer */
+            /* "I can see two charges": the agent looking is no offer;
+               "we can look at it Wednesday morning" is one, with its day */
             if (elaaoms_xo_match(st, end, "see|hear|tell|confirm|check|look|"
                                           "understand|imagine|find|not",
-                                 NULL))
+                                 NULL)
+                && !(elaaoms_xo_match(st, end, "look|check at|over", NULL)
+                     && elaaoms_xo_agent_day(st, end, to)))
             {
                 continue;
             }

@@ -53,6 +53,10 @@ static const struct {
       ELAAOMS_MEM_FACTUAL },
     { "We'll reimburse the plumber's bill.",
       "The agent will reimburse the plumber's bill.", ELAAOMS_MEM_ISSUE },
+    /* looking at the caller's thing on a day is an offer */
+    { "We can look at it Wednesday morning.",
+      "The agent offered to look at it Wednesday morning.",
+      ELAAOMS_MEM_FACTUAL },
     /* and done already, in the past form */
     { "I've waived the late fee.", "The agent waived the late fee.",
       ELAAOMS_MEM_ISSUE },
@@ -130,6 +134,8 @@ static const char  *agent_nothing[] = {
     "I'll look into it tomorrow.",
     "Our technician will be on time.",
     "The payment will go through.",
+    "I can see two charges from Tuesday.",
+    "I can look into it.",
     "Yeah, it'll be fine.",
     "The system will ask you for your PIN.",
     NULL
