@@ -236,7 +236,8 @@ elaaoms_search_cap_superseded(elaaoms_search_match_t *match, size_t m,
 
 /*
  * "what hours should the caregiver be there now", "who's their contact
- * currently": the question asks for the value as it stands, so among the
+ * currently", "what's the new monthly rent": the question asks for the
+ * value as it stands, so among the
  * matches the newer ranks a little higher, the newest by
  * ELAAOMS_SEARCH_NOW_BONUS on the calibration's logit scale (4 is 0.2 of
  * raw score, relevance.h's slope being 20; 1, or 0.05, fixed no stale
@@ -264,6 +265,10 @@ elaaoms_search_asks_now(const char *query)
             || strcmp(tok.word, "anymore") == 0
             || strcmp(tok.word, "nowadays") == 0
             || strcmp(tok.word, "latest") == 0
+            || strcmp(tok.word, "new") == 0
+            || strcmp(tok.word, "final") == 0
+            || strcmp(tok.word, "updated") == 0
+            || strcmp(tok.word, "lately") == 0
             || strcmp(tok.word, "still") == 0)
         {
             return 1;

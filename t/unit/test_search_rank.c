@@ -254,6 +254,12 @@ test_asks_now(void)
           && res.relevance[1] == rel_old);
     CHECK_INT_EQ(pos(&res, "n_city"), 2);
 
+    /* "the new hours", "the final hours": the value as it stands too */
+    sr = request("what are the aide's new hours");
+    sr.threshold = 0;
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(pos(&res, "n_new"), 0);
+
     if (verbose) {
         fprintf(stderr, "now: old %.7f new %.7f\n", rel_old, rel_new);
     }
