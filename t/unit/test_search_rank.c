@@ -254,8 +254,8 @@ test_asks_now(void)
           && res.relevance[1] == rel_old);
     CHECK_INT_EQ(pos(&res, "n_city"), 2);
 
-    /* "the new hours", "the final hours": the value as it stands too */
-    sr = request("what are the aide's new hours");
+    /* "... lately" (or "new", "final"): the value as it stands too */
+    sr = request("when does she want the aide there lately");
     sr.threshold = 0;
     CHECK_INT_EQ(rank(&sr, &res), 0);
     CHECK_INT_EQ(pos(&res, "n_new"), 0);
