@@ -111,7 +111,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "identifier model dose dosage two three four five six seven eight "
     "nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
-    "ninety hundred thousand million dozen document count headcount",
+    "ninety hundred thousand million dozen document count headcount "
+    "mileage odometer",
     /* EMOTION */
     "feel feeling mood emotion frustrated frustration frustrating angry "
     "anger upset annoyed irritated happy unhappy pleased satisfied "

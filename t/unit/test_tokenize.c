@@ -308,6 +308,9 @@ test_question_vocabulary(void)
         { "choose", "decided", ELAAOMS_CONCEPT_PREFERENCE },
         { "denied", "appeal", ELAAOMS_CONCEPT_BILLING },
         { "number", "headcount", ELAAOMS_CONCEPT_NUMBER },
+        /* "what's the mileage" asks for a number: "about 92,000" */
+        { "mileage", "92,000", ELAAOMS_CONCEPT_NUMBER },
+        { "odometer", "41762", ELAAOMS_CONCEPT_NUMBER },
     };
     static const struct {
         const char  *word;
