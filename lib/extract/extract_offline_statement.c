@@ -178,7 +178,7 @@ xo_word_has_digit(const elaaoms_xo_sent_t *st, size_t i)
 static int
 xo_word_is_number(const elaaoms_xo_sent_t *st, size_t i)
 {
-    char         w[ELAAOMS_TOKEN_MAX + 3], key[ELAAOMS_TOKEN_MAX + 3];
+    char         w[ELAAOMS_TOKEN_MAX + 1], key[ELAAOMS_TOKEN_MAX + 3];
     char        *dash;
     static const char  *numbers =
         " two three four five six seven eight nine ten eleven twelve "
