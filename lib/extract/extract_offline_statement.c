@@ -173,32 +173,26 @@ xo_word_has_digit(const elaaoms_xo_sent_t *st, size_t i)
 
 /*
  * "She's fourteen.", "it's twenty-one": a number said in words is a value
- * as much as "14" is; "one" is left out ("one of them")
+ * as much as "14" is (tokenize.h's list; "twenty-one" by its "twenty")
  */
 static int
 xo_word_is_number(const elaaoms_xo_sent_t *st, size_t i)
 {
-    char         w[ELAAOMS_TOKEN_MAX + 1], key[ELAAOMS_TOKEN_MAX + 3];
-    char        *dash;
-    static const char  *numbers =
-        " two three four five six seven eight nine ten eleven twelve "
-        "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
-        "twenty thirty forty fifty sixty seventy eighty ninety hundred "
-        "thousand million dozen ";
+    char    w[ELAAOMS_TOKEN_MAX + 1];
+    char   *dash;
+    size_t  n;
 
     if (i >= st->ntok || st->tok[i].punct) {
         return 0;
     }
 
-    xo_lower(st, i, w, ELAAOMS_TOKEN_MAX + 1);
+    n = xo_lower(st, i, w, sizeof(w));
     dash = strchr(w, '-');
     if (dash != NULL) {
-        *dash = '\0';          /* "twenty-one": "twenty" */
+        n = (size_t) (dash - w);
     }
 
-    snprintf(key, sizeof(key), " %s ", w);
-
-    return w[0] != '\0' && strstr(numbers, key) != NULL;
+    return elaaoms_spelled_number(w, n);
 }
 
 

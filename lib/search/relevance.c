@@ -215,22 +215,6 @@ elaaoms_relevance_score_key(float score)
 }
 
 
-/* "forty", "hundred": a number said, not a question for one */
-static int
-elaaoms_spelled_number(const char *word)
-{
-    static const char  *numbers =
-        " two three four five six seven eight nine ten eleven twelve "
-        "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
-        "twenty thirty forty fifty sixty seventy eighty ninety hundred "
-        "thousand million dozen ";
-    char                key[ELAAOMS_TOKEN_MAX + 3];
-
-    snprintf(key, sizeof(key), " %s ", word);
-    return strstr(numbers, key) != NULL;
-}
-
-
 /* the rest of a "who" question points at the caller (her, his ...) */
 static int
 elaaoms_relevance_names_other(const char *p, const char *end)
@@ -448,7 +432,8 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
          */
         terms[n].answer_type =
             ((tok.concepts & (1u << ELAAOMS_CONCEPT_NUMBER)) != 0
-             && !tok.has_digit && !elaaoms_spelled_number(tok.word))
+             && !tok.has_digit && !elaaoms_spelled_number(tok.word,
+                                                       tok.word_len))
             || (qc && first && strcmp(tok.word, "when") == 0);
 
         /*

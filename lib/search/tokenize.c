@@ -396,6 +396,33 @@ elaaoms_is_stopword(const char *word, size_t len)
 }
 
 
+int
+elaaoms_spelled_number(const char *word, size_t len)
+{
+    size_t       n;
+    const char  *p, *e;
+    static const char  numbers[] =
+        " two three four five six seven eight nine ten eleven twelve "
+        "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
+        "twenty thirty forty fifty sixty seventy eighty ninety hundred "
+        "thousand million dozen ";
+
+    if (len == 0) {
+        return 0;
+    }
+
+    for (p = numbers + 1; *p; p = e + 1) {
+        e = strchr(p, ' ');
+        n = (size_t) (e - p);
+        if (n == len && memcmp(p, word, len) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 uint32_t
 elaaoms_concepts_of_stem(const char *stem, size_t len)
 {

@@ -120,6 +120,10 @@ size_t elaaoms_stem(char *w, size_t len);
 /* 1 when the lowercased word is a stopword */
 int elaaoms_is_stopword(const char *word, size_t len);
 
+/* 1 when the lowercased word is a number said in words ("fourteen",
+ * "hundred"; not "one", mostly "one of them") */
+int elaaoms_spelled_number(const char *word, size_t len);
+
 /* the concept bits of a stem (not a surface word); 0 when none */
 uint32_t elaaoms_concepts_of_stem(const char *stem, size_t len);
 
