@@ -810,8 +810,11 @@ sub report_memories {
     }
     for my $c (sort { $a->{id} cmp $b->{id} } values %{ $d->{callers} }) {
         for my $m (stored_memories($st, $c)) {
-            printf STDERR "MEM %s %s/%s [%s] %s\n", $c->{id},
+            printf STDERR "MEM %s %s/%s%s%s [%s] %s\n", $c->{id},
                 $m->{type} // '?', $m->{importance} // '?',
+                $m->{superseded} ? ' superseded' : '',
+                ref $m->{conflicts} eq 'ARRAY' && @{ $m->{conflicts} }
+                ? ' conflicts ' . scalar @{ $m->{conflicts} } : '',
                 ref $m->{agents} eq 'ARRAY' ? join(',', @{ $m->{agents} })
                 : $m->{agents} // $m->{agent_id} // '',
                 $m->{content} // '';
