@@ -95,6 +95,14 @@ elaaoms_relevance_u64_cmp(const void *a, const void *b)
 }
 
 
+/* the score a rank key stands for: the calibration's logistic */
+static float
+elaaoms_relevance_key_score(float key)
+{
+    return 1.0f / (1.0f + expf(-key));
+}
+
+
 static int
 elaaoms_relevance_same_quote(const elaaoms_relevance_cand_t *a,
     const elaaoms_relevance_cand_t *b)
@@ -167,7 +175,7 @@ elaaoms_relevance_siblings(const elaaoms_relevance_cand_t *cands, size_t n,
                 continue;
             }
 
-            scores[i] = 1.0f / (1.0f + expf(-key));
+            scores[i] = elaaoms_relevance_key_score(key);
             if (parts) {
                 parts[i].key = key;
             }
@@ -189,7 +197,7 @@ elaaoms_relevance_provider_cos(float cos)
 float
 elaaoms_relevance_calibrate(float raw)
 {
-    return 1.0f / (1.0f + expf(-elaaoms_relevance_key(raw)));
+    return elaaoms_relevance_key_score(elaaoms_relevance_key(raw));
 }
 
 
