@@ -677,7 +677,8 @@ sub result_text {
 # why a question failed, as a class: "extraction" (no stored memory holds
 # the answer), "unscored" (stored, yet not returned even at threshold 0:
 # relevance 0), "view" (found only with search_all_agents, and no memory
-# that holds it is the asking agent's: out of its view), "threshold" (ranked within 5 at
+# that holds it is the asking agent's own, shared or an identity fact: out
+# of its view), "threshold" (ranked within 5 at
 # threshold 0), "rank" (below 5th at threshold 0), "stale" (an older answer
 # ranked above the new one); with the threshold-0 rank and relevance
 sub miss_class {
@@ -700,8 +701,11 @@ sub miss_class {
                      search_all_agents => JSON::PP::true);
     my $seen = grep { matches(result_text($_), $q->{expect}) }
                @{ $any->{results} || [] };
-    # "view" only when no memory that holds it is the asking agent's own
-    return ($seen && !$by_agent{ $q->{agent} } ? 'view' : 'unscored',
+    # "view" only when no memory that holds it is in the asking agent's
+    # view: its own, shared (importance >= 8) or an identity fact
+    my $visible = $by_agent{ $q->{agent} }
+        || grep { $_->{shareable} || $_->{identity} } @held;
+    return ($seen && !$visible ? 'view' : 'unscored',
             undef, undef, [ sort keys %by_agent ]);
 }
 

@@ -122,6 +122,22 @@ static const struct {
 
 
 /*
+ * a reference the agent names, with "the": "The refund reference is
+ * TMK-3918", "I'm reporting it to IT, the incident number is SEC-6617"
+ * (two patterns: the matcher does not backtrack over an optional word)
+ */
+#define ELAAOMS_XO_AGENT_REF_THE_KIND                                        \
+    "ticket|claim|case|reference|confirmation|booking|tracking|rma|"        \
+    "incident|report|refund|return|dispute|authorization|authorisation|"    \
+    "approval|reservation|order|work|po|policy|transaction|receipt "        \
+    "number|id|no|code? is|'s"
+#define ELAAOMS_XO_AGENT_REF_THE                                             \
+    "the|this|that " ELAAOMS_XO_AGENT_REF_THE_KIND
+#define ELAAOMS_XO_AGENT_REF_THE2                                            \
+    "the|this|that _ " ELAAOMS_XO_AGENT_REF_THE_KIND
+
+
+/*
  * a reference handed out without a verb: "Confirmation number BV-55817.",
  * "Ticket 88-20417."
  */
@@ -261,6 +277,40 @@ elaaoms_xo_agent_has_value(const elaaoms_xo_sent_t *st, size_t from,
     }
 
     return 0;
+}
+
+
+/* word i is a reference, not a count: "TMK-3918", "48213", not "3 days" */
+static int
+elaaoms_xo_agent_is_code(const elaaoms_xo_sent_t *st, size_t i)
+{
+    size_t       k, digits;
+    const char  *p;
+
+    if (i >= st->ntok || st->tok[i].punct) {
+        return 0;
+    }
+
+    p = elaaoms_xo_tok_p(st, i);
+    digits = 0;
+    for (k = 0; k < st->tok[i].len; k++) {
+        digits += elaaoms_ascii_digit((unsigned char) p[k]) != 0;
+    }
+
+    return digits > 0 && (digits >= 4 || digits < st->tok[i].len);
+}
+
+
+/* "the refund reference is", "the incident number is": where (*at, *end) */
+static int
+elaaoms_xo_agent_ref_the(const elaaoms_xo_sent_t *st, long *at, size_t *end)
+{
+    *at = elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_REF_THE, end);
+    if (*at < 0) {
+        *at = elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_REF_THE2, end);
+    }
+
+    return *at >= 0;
 }
 
 
@@ -753,6 +803,13 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
         at = elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_REF_FOR2, &end);
     }
     if (at >= 0 && elaaoms_xo_agent_has_value(st, end, end + 3)) {
+        elaaoms_xo_agent_words(&b, st, (size_t) at, to);
+        from = (size_t) at;
+
+    } else if (elaaoms_xo_agent_ref_the(st, &at, &end)
+               && elaaoms_xo_agent_is_code(st, end))
+    {
+        elaaoms_xo_puts(&b, "The agent said: ");
         elaaoms_xo_agent_words(&b, st, (size_t) at, to);
         from = (size_t) at;
 

@@ -103,6 +103,13 @@ static const xo_cue_t  xo_cues[] = {
     { "someone|somebody|stranger|hacker|hackers logged|accessed|got|broke|"
       "changed|used", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
       "account|accounts|login|password|email|card|number|phone", 0, 0 },
+    /* "someone was in my account", "somebody got into my email" */
+    { "someone|somebody|stranger|hacker|hackers was|were|been|got|gotten|"
+      "is in|into", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
+      "account|accounts|login|password|email|profile|portal", 0, 0 },
+    /* "my portal password was changed": not by the caller, who calls */
+    { "password|passcode|passwords was|were|got|been changed|reset",
+      XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
     { "someone|somebody|stranger|hacker|hackers|scammer|scammers has? "
       "took|taken|hijacked|hijack", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY,
       NULL, "account|number|phone|line|email|profile", 0, 0 },

@@ -36,6 +36,13 @@ static const struct {
     { "I'm opening an incident report, IR-4471.",
       "The agent said: the agent is opening an incident report, IR-4471.",
       ELAAOMS_MEM_FACTUAL },
+    /* a reference named with "the", after whatever the agent did */
+    { "The refund reference is TMK-3918.",
+      "The agent said: The refund reference is TMK-3918.",
+      ELAAOMS_MEM_ISSUE },
+    { "I'm also reporting it to our IT security team, the incident number "
+      "is SEC-6617.", "The agent said: the incident number is SEC-6617.",
+      ELAAOMS_MEM_FACTUAL },
     /* a promise to send a thing, or to waive, needs no number */
     { "I'll send you a replacement router.",
       "The agent will send the caller a replacement router.",
@@ -252,6 +259,8 @@ static const struct {
       "second child.\n", "The agent said: Yes, ten percent off for the "
       "second child." },
     { "Caller: Okay.\nAgent: We have two technicians on call.\n", NULL },
+    /* "the order is" with a count, not a reference */
+    { "Caller: Okay.\nAgent: The order is 3 days late.\n", NULL },
     /* a day and a time set for the caller, and who will serve them */
     { "Caller: Could she come from one to five instead?\nAgent: Sure, 1 to 5 "
       "starting Monday the 2nd.\n", "The agent said: Sure, 1 to 5 starting "
