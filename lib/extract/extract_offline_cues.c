@@ -103,6 +103,12 @@ static const xo_cue_t  xo_cues[] = {
     { "someone|somebody|stranger|hacker|hackers logged|accessed|got|broke|"
       "changed|used", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
       "account|accounts|login|password|email|card|number|phone", 0, 0 },
+    /* "somebody called me, he said he is from the bank": a caller
+     * claiming to be from a company, reported as such */
+    { "someone|somebody|stranger|guy|man|woman|lady called|phoned|texted|"
+      "emailed|rang|messaged", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
+      "he|she|they|he's|she's|they're|saying|claiming|said is|was|were|"
+      "are|said? from", 0, 0 },
     /* "someone was in my account", "somebody got into my email" */
     { "someone|somebody|stranger|hacker|hackers was|were|been|got|gotten|"
       "is in|into", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,

@@ -845,6 +845,43 @@ xo_said_by_agent(const elaaoms_xo_ctx_t *cx, const char *w, size_t len)
 }
 
 
+/*
+ * "What's Sora's last name?", "and his name?": the name asked for is
+ * someone else's, so the answer is no caller's name
+ */
+static int
+xo_asks_anothers_name(const elaaoms_xo_sent_t *q)
+{
+    long         at;
+    size_t       i, len;
+    const char  *w;
+
+    at = elaaoms_xo_find(q, 0, "name|names|surname", NULL);
+    if (at < 0) {
+        return 0;
+    }
+
+    for (i = (size_t) at; i > 0; i--) {
+        if (elaaoms_xo_match(q, i - 1, "last|first|full|middle|maiden", NULL)) {
+            continue;
+        }
+
+        if (q->tok[i - 1].punct) {
+            return 0;
+        }
+
+        w = elaaoms_xo_tok_p(q, i - 1);
+        len = q->tok[i - 1].len;
+
+        return elaaoms_xo_match(q, i - 1, "his|her|their|its", NULL)
+               || (len > 2 && w[len - 2] == '\''
+                   && (w[len - 1] | 0x20) == 's');
+    }
+
+    return 0;
+}
+
+
 static int
 xo_question_about_name(const elaaoms_xo_ctx_t *cx)
 {
@@ -855,8 +892,13 @@ xo_question_about_name(const elaaoms_xo_ctx_t *cx)
         return 1;
     }
 
-    return elaaoms_xo_next_sentence(cx->question, cx->question_len, &pos, &q)
-           && elaaoms_xo_find(&q, 0, "name|who|speaking|calling", NULL) >= 0;
+    if (!elaaoms_xo_next_sentence(cx->question, cx->question_len, &pos, &q)
+        || elaaoms_xo_find(&q, 0, "name|who|speaking|calling", NULL) < 0)
+    {
+        return 0;
+    }
+
+    return !xo_asks_anothers_name(&q);
 }
 
 
@@ -904,7 +946,7 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
     };
     long                     at;
     size_t                   end, j, n, title;
-    int                      any;
+    int                      any, goes_by;
     elaaoms_xo_buf_t         b;
     const xo_name_rule_t    *r;
     const elaaoms_xo_sent_t *st = &cl->st;
@@ -913,7 +955,14 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
         return;
     }
 
+    goes_by = 0;
+
     for (r = xo_name_rules; r->pat; r++) {
+        /* "I'm Marisol Vantongeren, everybody calls me Sol": both */
+        if (goes_by && strncmp(r->lead, "Caller's name is ", 17) != 0) {
+            continue;
+        }
+
         at = elaaoms_xo_find(st, 0, r->pat, &end);
         if (at < 0) {
             continue;
@@ -981,6 +1030,14 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
         }
         elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, ELAAOMS_XO_IMP_PROFILE,
                        ELAAOMS_XO_CONF_NAMED, 1);
+
+        if (goes_by || strncmp(r->lead, "Caller's name is ", 17) == 0) {
+            return;
+        }
+        goes_by = 1;
+    }
+
+    if (goes_by) {
         return;
     }
 

@@ -301,6 +301,14 @@ static const said_case_t  cases[] = {
       "Agent: Who am I speaking with?\n"
       "Caller: Ignacio Villaseñor. Nacho is fine.\n",
       "The caller goes by Nacho", NULL, "nacho is fine" },
+    { "the name and the name one goes by, in one sentence: both",
+      "Agent: How can I help?\n"
+      "Caller: I'm Marisol Vantongeren, everybody calls me Sol.\n",
+      "Caller's name is Marisol Vantongeren.", NULL, NULL },
+    { "the name one goes by, said after the name",
+      "Agent: How can I help?\n"
+      "Caller: I'm Marisol Vantongeren, everybody calls me Sol.\n",
+      "The caller goes by Sol.", NULL, NULL },
     { "a street address said later in the answer",
       "Agent: And the new address?\n"
       "Caller: It's a house, our first house actually. 2291 Fenwhistle "

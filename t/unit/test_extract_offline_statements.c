@@ -91,6 +91,19 @@ static const statement_case_t  statements[] = {
       "that they didn't request.", 9 },
     { NULL, "Someone logged into my account from Russia.", ELAAOMS_MEM_ISSUE,
       "The caller said someone logged into their account from Russia.", 9 },
+    /* someone on the phone claiming to be a company */
+    { NULL, "Yesterday somebody called me, he said he is from the bank.",
+      ELAAOMS_MEM_ISSUE, "The caller said yesterday somebody called them, he "
+      "said he is from the bank.", 9 },
+    { NULL, "A guy called saying he was from the electric company.",
+      ELAAOMS_MEM_ISSUE, "The caller said a guy called saying he was from "
+      "the electric company.", 9 },
+    { NULL, "Someone called me from your office about the delivery.",
+      ELAAOMS_MEM_FACTUAL, "The caller said someone called them from your "
+      "office about the delivery.", 0 },
+    /* the name asked for is the child's, not the caller's */
+    { "What's Sora's last name?", "Baek.", ELAAOMS_MEM_FACTUAL,
+      "When asked what is Sora's last name, the caller said Baek.", 0 },
     { NULL, "Someone was in my account.", ELAAOMS_MEM_ISSUE,
       "The caller said someone was in their account.", 9 },
     { NULL, "Yesterday my portal password was changed.", ELAAOMS_MEM_ISSUE,
