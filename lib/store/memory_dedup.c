@@ -14,6 +14,7 @@
 #include "intake/ids.h"
 #include "search/embed.h"
 #include "store/memory_dedup.h"
+#include "store/memory_retract.h"
 #include "store/memory_store.h"
 #include "search/tokenize.h"
 
@@ -492,7 +493,12 @@ elaaoms_dedup_similarity(const float *vec, const elaaoms_dedup_model_vec_t *mv,
 }
 
 
-/* current same-type records contradicting the profile, except `skip` */
+/*
+ * current records contradicting the new memory, except `skip`: of its
+ * type, by the slots above (a fact or a preference), or of those two
+ * types whatever the new memory's, when it takes back a value they state
+ * (memory_retract.h: "Sandpiper Plaza doesn't work anymore")
+ */
 static void
 elaaoms_dedup_find_conflicts(const elaaoms_memory_record_t *existing,
     size_t n, elaaoms_mem_type_e type, const char *content, size_t len,
@@ -500,12 +506,15 @@ elaaoms_dedup_find_conflicts(const elaaoms_memory_record_t *existing,
     elaaoms_dedup_decision_t *d)
 {
     size_t                   i;
-    int                      identity;
+    int                      identity, slots, retracts;
     elaaoms_dedup_profile_t  pe;
 
     d->nconflicts = 0;
 
-    if (type != ELAAOMS_MEM_FACTUAL && type != ELAAOMS_MEM_PREFERENCE) {
+    slots = type == ELAAOMS_MEM_FACTUAL || type == ELAAOMS_MEM_PREFERENCE;
+    retracts = elaaoms_memory_retracts(content, len);
+
+    if (!slots && !retracts) {
         return;
     }
 
@@ -514,17 +523,33 @@ elaaoms_dedup_find_conflicts(const elaaoms_memory_record_t *existing,
     identity = elaaoms_memory_rules_identity(type, content, len);
 
     for (i = 0; i < n && d->nconflicts < ELAAOMS_MEMORY_MAX_CONFLICTS; i++) {
-        if (i == skip || existing[i].type != type
-            || (existing[i].flags & ELAAOMS_MEMORY_F_SUPERSEDED)
+        if (i == skip
+            || (existing[i].type != ELAAOMS_MEM_FACTUAL
+                && existing[i].type != ELAAOMS_MEM_PREFERENCE)
             || ((existing[i].flags & ELAAOMS_MEMORY_F_IDENTITY) && !identity))
         {
             continue;
         }
 
-        elaaoms_dedup_profile(existing[i].content.data,
-                              existing[i].content.len, &pe);
+        /* a value taken back is linked even when something else already
+           replaced it: its rank then follows the retraction too */
+        if (slots && existing[i].type == type
+            && !(existing[i].flags & ELAAOMS_MEMORY_F_SUPERSEDED))
+        {
+            elaaoms_dedup_profile(existing[i].content.data,
+                                  existing[i].content.len, &pe);
 
-        if (elaaoms_dedup_conflict_profiles(type, pn, &pe)) {
+            if (elaaoms_dedup_conflict_profiles(type, pn, &pe)) {
+                d->conflicts[d->nconflicts++] = i;
+                continue;
+            }
+        }
+
+        if (retracts
+            && elaaoms_memory_retracted_by(existing[i].content.data,
+                                           existing[i].content.len, content,
+                                           len))
+        {
             d->conflicts[d->nconflicts++] = i;
         }
     }

@@ -85,6 +85,11 @@
  * read as a change.  A false conflict costs little: both memories stay,
  * linked, the older one ranked second.
  *
+ * A memory of any type that takes back a value a fact or preference
+ * states ("Sandpiper Plaza doesn't work anymore": memory_retract.h) is a
+ * conflict too, with that record even when something else superseded it
+ * already, so its rank also follows the retraction.
+ *
  * A superseded record that comes back exactly ("Prefers email" again after
  * "Prefers text") is reinstated: reinforced, its flag cleared, and the
  * current records it now contradicts are linked and superseded in turn.

@@ -221,6 +221,20 @@ test_decide(void)
     CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_CONFLICT);
     CHECK_INT_EQ(d.conflicts[0], 4);
 
+    /* a value taken back, in a memory of any type, even one already
+       superseded by something else (memory_retract.h) */
+    rec(&recs[5], 5, "m5", ELAAOMS_MEM_FACTUAL,
+        "The caller said from the Sandpiper Plaza stop.");
+    recs[5].flags = ELAAOMS_MEMORY_F_SUPERSEDED;
+    decide(recs, 6, ELAAOMS_MEM_ISSUE, "The caller said they moved across "
+           "town, so Sandpiper Plaza doesn't work anymore.", 0, &d);
+    CHECK_INT_EQ(d.action, ELAAOMS_DEDUP_CONFLICT);
+    CHECK_INT_EQ(d.nconflicts, 1);
+    CHECK_INT_EQ(d.conflicts[0], 5);
+    decide(recs, 6, ELAAOMS_MEM_ISSUE, "The caller said the Sandpiper Plaza "
+           "stop is fine.", 0, &d);
+    CHECK(d.action != ELAAOMS_DEDUP_CONFLICT);
+
     /* a vector of another model is not compared: the text is re-embedded */
     recs[0].embed_model = elaaoms_mstr("text-embedding-3-small");
     recs[0].dim = 16;
