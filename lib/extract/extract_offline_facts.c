@@ -797,6 +797,11 @@ static const xo_name_rule_t  xo_name_rules[] = {
       "goes by ", 0, 0, 0 },
     { "you can|may just? call me", "The caller goes by ", 0, 0, 0 },
     { "just call me", "The caller goes by ", 0, 0, 0 },
+    /* "most people know me as Bea", "please address me as Mrs. Oduya",
+       "I prefer to go by Liz" */
+    { "know|knows me as", "The caller goes by ", 0, 0, 0 },
+    { "address|addressed me as", "The caller goes by ", 0, 0, 0 },
+    { "prefer|like to go by", "The caller goes by ", 0, 0, 0 },
     { "name's|name is?", "Caller's name is ", 0, 1, 0 },
     { "the name's|name is?", "Caller's name is ", 0, 1, 0 },
     { "you're|you are? speaking|talking with|to", "Caller's name is ", 0,
@@ -915,7 +920,9 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 
     if (cx->raw.n == 0 || !xo_is_name_word(st, 0, 0)
         || !(elaaoms_xo_match(st, 1, "is|'s fine|ok|okay|good", NULL)
-             || elaaoms_xo_match(st, 1, "works|will do", NULL)))
+             || elaaoms_xo_match(st, 1, "works|will do", NULL)
+             /* "Katarzyna Nowak. Kasia for short." */
+             || elaaoms_xo_match(st, 1, "for short", NULL)))
     {
         return 0;
     }
@@ -956,6 +963,19 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
     }
 
     goes_by = 0;
+
+    /* "It's Katarzyna, Kasia for short": the short name after a comma */
+    at = elaaoms_xo_find(st, 2, "for short", NULL);
+    if (at >= 2 && xo_is_name_word(st, (size_t) at - 1, 0)
+        && st->tok[at - 2].punct && *elaaoms_xo_tok_p(st, at - 2) == ',')
+    {
+        b = (elaaoms_xo_buf_t) { .len = 0 };
+        elaaoms_xo_puts(&b, "The caller goes by ");
+        elaaoms_xo_put(&b, elaaoms_xo_tok_p(st, at - 1), st->tok[at - 1].len);
+        elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, ELAAOMS_XO_IMP_PROFILE,
+                       ELAAOMS_XO_CONF_NAMED, 1);
+        goes_by = 1;
+    }
 
     for (r = xo_name_rules; r->pat; r++) {
         /* "I'm Marisol Vantongeren, everybody calls me Sol": both */

@@ -368,6 +368,14 @@ elaaoms_rules_identity_words(elaaoms_mem_type_e type,
             return 0;
         }
 
+        /* "asked whether the company has anyone who speaks Mandarin":
+           the business called, the extractor's word for "you" */
+        if (i > 0 && strcmp(ws->w[i].word, "company") == 0
+            && strcmp(ws->w[i - 1].word, "the") == 0)
+        {
+            continue;
+        }
+
         c = ws->w[i].concepts;
 
         if (c & ~ELAAOMS_RULES_IDENTITY_CONCEPTS) {

@@ -172,6 +172,10 @@ static const identity_case_t  identity_cases[] = {
     { F, "Speaks Portuguese and some English.", 1 },
     { P, "Needs a Mandarin interpreter.", 1 },
     { P, "Prefers a Spanish-speaking agent.", 1 },
+    /* "the company" is the extractor's word for the business called */
+    { P, "The caller asked whether the company have anyone who speaks "
+      "Mandarin.", 1 },
+    { F, "The caller's company is Acme.", 0 },
     /* a name made of other subjects' words; a title before it */
     { F, "Caller's name is Bill Grant.", 1 },
     { F, "Caller's name is Rose Page.", 1 },
