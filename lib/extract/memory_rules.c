@@ -123,6 +123,28 @@ static const char  *elaaoms_rules_health_terms[] = {
     "downed wires", "fell on wires", "fell on the wires",
     "vicious",
 
+    /* said in plain words rather than by a name ("has trouble walking",
+       "can't hear well", "the outlets are under water") */
+    "latex", "gluten", "needs ramp", "need ramp", "had fall", "bad fall",
+    "sensitive to fragrance*", "sensitive to scent*",
+    "sensitive to chemical*", "chronic fatigue", "concussion*",
+    "fibromyalgia", "lupus", "dog * aggressive", "dog * * aggressive",
+    "trouble walking", "difficulty walking", "hard time walking",
+    "cannot walk", "walk far", "unsteady on * feet", "power chair*",
+    "bedbound", "bed bound", "needs ground floor", "need ground floor",
+    "cannot hear", "hear well", "trouble hearing", "cannot see",
+    "see well", "eyesight", "poor vision", "trouble seeing",
+    "special needs", "on * spectrum", "memory problem*", "memory loss",
+    "memory issue*", "gets confused", "get confused", "forgetful",
+    "weak heart", "car accident*", "car crash*", "hit by * car",
+    "auto accident*", "lift more than", "lift over", "no lifting",
+    "had baby", "colostomy*", "ostomy*", "catheter*",
+    "smoke coming", "smoke from", "caught fire", "on fire", "house fire",
+    "kitchen fire", "electrical fire*", "tree fell", "ceiling collaps*",
+    "ceiling * collaps*", "roof collaps*", "roof * collaps*",
+    "deck collaps*", "deck * collaps*",
+    "under water", "hot to * touch",
+
     NULL
 };
 
