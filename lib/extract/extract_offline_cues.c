@@ -103,6 +103,11 @@ static const xo_cue_t  xo_cues[] = {
     { "someone|somebody|stranger|hacker|hackers logged|accessed|got|broke|"
       "changed|used", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
       "account|accounts|login|password|email|card|number|phone", 0, 0 },
+    /* "someone is using my identity", "somebody's been using my card" */
+    { "someone|somebody|someone's|somebody's|stranger|hacker|hackers "
+      "is|was|has|been|had? been? using", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY,
+      NULL, "identity|name|account|accounts|card|cards|number|ssn|login|"
+      "email|address", 0, 0 },
     /* "somebody called me, he said he is from the bank": a caller
      * claiming to be from a company, reported as such */
     { "someone|somebody|stranger|guy|man|woman|lady called|phoned|texted|"
@@ -142,6 +147,10 @@ static const xo_cue_t  xo_cues[] = {
       NULL, 0, 0 },
     { "better business bureau", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
       NULL, 0, 0 },
+    /* "I'm going to file a complaint with the state" */
+    { "complaint|complaints with|to the? state|city|county|government|"
+      "regulator|regulators|commission|board|agency|department",
+      XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
     { "attorney|attorney's general|general's", XO_ISSUE,
       ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
     { "consumer protection|affairs|ombudsman|commission", XO_ISSUE,
@@ -162,6 +171,19 @@ static const xo_cue_t  xo_cues[] = {
       0 },
     { "died|widow|widowed|widower|funeral|bereave*|deceased|estate",
       XO_REL, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
+    { "death|deaths in the|our|my family", XO_REL, ELAAOMS_XO_IMP_SENSITIVE,
+      NULL, NULL, 0, 0 },
+    /* what no agent may let out: "don't tell my husband about this",
+     * "keep my address private" */
+    { "don't|dont|not tell|inform|mention|discuss", XO_PREF,
+      ELAAOMS_XO_IMP_SENSITIVE, NULL, "husband|wife|ex|ex-husband|ex-wife|"
+      "partner|boyfriend|girlfriend|parents|mother|father|mom|dad|family|"
+      "anyone|anybody|employer|boss", 0, 0 },
+    { "private|confidential|secret", XO_PREF, ELAAOMS_XO_IMP_SENSITIVE,
+      NULL, "keep|kept|stay|stays", 0, 0 },
+    /* a child hurt or threatened by others */
+    { "bullied|bullying|bully", XO_ISSUE, ELAAOMS_XO_IMP_SENSITIVE, NULL,
+      NULL, 1, 0 },
     { "lost|losing my|his|her|their job|jobs", XO_FACT,
       ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
     { "laid off", XO_FACT, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },

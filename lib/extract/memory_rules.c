@@ -143,7 +143,9 @@ static const char  *elaaoms_rules_health_terms[] = {
     "kitchen fire", "electrical fire*", "tree fell", "ceiling collaps*",
     "ceiling * collaps*", "roof collaps*", "roof * collaps*",
     "deck collaps*", "deck * collaps*",
-    "under water", "hot to * touch",
+    "under water", "hot to * touch", "tipped over", "tip over",
+    "tips over", "nearly hit", "almost hit", "gas line*", "gas pipe*",
+    "bed bug*", "bedbug*",
 
     NULL
 };

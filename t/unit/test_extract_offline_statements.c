@@ -104,6 +104,24 @@ static const statement_case_t  statements[] = {
     /* the name asked for is the child's, not the caller's */
     { "What's Sora's last name?", "Baek.", ELAAOMS_MEM_FACTUAL,
       "When asked what is Sora's last name, the caller said Baek.", 0 },
+    { NULL, "I think someone is using my identity.", ELAAOMS_MEM_ISSUE,
+      "The caller said someone is using their identity.", 9 },
+    { NULL, "I'm going to file a complaint with the state.",
+      ELAAOMS_MEM_ISSUE, "The caller is going to file a complaint with the "
+      "state.", 9 },
+    /* what every agent must know: a death, a secret, a bullied child */
+    { NULL, "There's been a death in the family.",
+      ELAAOMS_MEM_RELATIONSHIP, "The caller said there's been a death in "
+      "the family.", 8 },
+    { NULL, "Please don't tell my husband about this appointment.",
+      ELAAOMS_MEM_PREFERENCE, "The caller asked the company not to tell "
+      "their husband about this appointment.", 8 },
+    { NULL, "Please keep my address private.", ELAAOMS_MEM_PREFERENCE,
+      "The caller asked the company to keep their address private.", 8 },
+    { NULL, "My daughter is being bullied at school.", ELAAOMS_MEM_ISSUE,
+      "The caller's daughter is being bullied at school.", 8 },
+    { NULL, "Someone is using the parking spot.", ELAAOMS_MEM_FACTUAL,
+      "The caller said someone is using the parking spot.", 3 },
     { NULL, "Someone was in my account.", ELAAOMS_MEM_ISSUE,
       "The caller said someone was in their account.", 9 },
     { NULL, "Yesterday my portal password was changed.", ELAAOMS_MEM_ISSUE,

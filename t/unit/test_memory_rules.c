@@ -52,6 +52,8 @@ static const health_case_t  health_cases[] = {
     { "The caller's ceiling is collapsing.", 1 },
     { "The caller's basement flooded and the outlets are under water.", 1 },
     { "The caller was in a car accident.", 1 },
+    { "The dresser tipped over and nearly hit the caller's toddler.", 1 },
+    { "The installer damaged the gas line.", 1 },
     /* look-alikes */
     { "The caller said the price collapsed.", 0 },
     { "The caller can see the truck from the window.", 0 },
