@@ -46,7 +46,8 @@ static const char *xo_lead_phrases[] = {
     "as i said", "you see", "got it", "sounds good|great|fine",
     "that's fine|great|perfect|good|right|correct|all",
     "that sounds good|great|fine", "all right", "no problem|worries",
-    "not really", "of course", "i see", NULL
+    "not really", "of course", "i see", "my god|gosh|goodness|word|lord",
+    NULL
 };
 
 /* after these a capitalized word is the agent's name: "Hi Sam," */
@@ -192,6 +193,15 @@ elaaoms_xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
 
         while (a < b && elaaoms_xo_is_punct(st, a)) {
             a++;
+        }
+
+        /* "Thank you for telling me about the letter": thanks, no fact */
+        if (elaaoms_xo_match(st, a, "thank you|thanks so|very? much? for",
+                             &end)
+            && end <= b)
+        {
+            a = b;
+            break;
         }
 
         for (k = 0; xo_lead_phrases[k]; k++) {

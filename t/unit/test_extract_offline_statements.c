@@ -299,6 +299,10 @@ static const statement_case_t  statements[] = {
       "The caller was frustrated.", 4 },
     { NULL, "This is unacceptable!", ELAAOMS_MEM_EMOTION,
       "The caller found the situation unacceptable.", 4 },
+    { NULL, "I'm a bit teary.", ELAAOMS_MEM_EMOTION,
+      "The caller was teary.", 4 },
+    { NULL, "I'm touched.", ELAAOMS_MEM_EMOTION, "The caller was touched.",
+      3 },
     { NULL, "I'm so relieved.", ELAAOMS_MEM_EMOTION,
       "The caller was relieved.", 3 },
     /* a feeling in set words, and with an intensifier beside it */
@@ -600,6 +604,7 @@ test_statements(void)
 /* greetings, filler, courtesy and the agent's own lines: no memory */
 static const char  *nothing[] = {
     "Okay.", "Thanks, bye.", "Perfect, thanks Sam.", "Hang on...",
+    "Oh my goodness.", "Thank you for telling me about the letter, Hana.",
     "Um, yeah.", "Great, thanks for your help.", "Hello?",
     "Sorry, can you repeat that?", "Okay, any idea how long?",
     "Fine. Thanks.", "You too, bye.", "No, that's all, thank you.",
