@@ -310,6 +310,19 @@ elaaoms_relevance_phrasal(const elaaoms_token_t *tok,
 }
 
 
+/*
+ * "is she still with them", "how much is still owed": "still" asks for
+ * the value as it stands (search_rank.c ranks the newer first) and is no
+ * word to find ("The caller said still text them" is no balance).
+ * "lately" and "anymore" stay words: "acting out lately", "not anymore".
+ */
+static int
+elaaoms_relevance_framing(const char *word)
+{
+    return strcmp(word, "still") == 0;
+}
+
+
 size_t
 elaaoms_relevance_query_terms(const char *query, size_t len,
     elaaoms_query_term_t *terms)
@@ -395,7 +408,7 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
                                           tok.stem_len);
             tok.stopword = 0;
 
-        } else if (tok.stopword) {
+        } else if (tok.stopword || elaaoms_relevance_framing(tok.word)) {
             continue;
         }
 

@@ -592,6 +592,22 @@ test_when(void)
 }
 
 
+/* "still" asks for the value as it stands and is no word to find */
+static void
+test_still(void)
+{
+    elaaoms_relevance_parts_t  p[2];
+    const char                *texts[] = {
+        "The caller said still text them.",
+        "The agent said: the caller's remaining balance is $1,790."
+    };
+
+    score_texts("how much is still owed", texts, 2, p);
+    CHECK(p[1].key > p[0].key);
+    CHECK(p[0].lex == 0);
+}
+
+
 /* "what medication", "which fabric", "what kind of vehicle": a word of
  * the kind named fills the word; the same word elsewhere in a question
  * ("is the fabric torn") asks for no kind */
@@ -695,6 +711,7 @@ main(void)
     test_compound();
     test_answer_word();
     test_when();
+    test_still();
 
     return UNIT_DONE("relevance");
 }
