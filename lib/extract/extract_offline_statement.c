@@ -60,7 +60,8 @@ static const char *xo_weak[] = {
     "much", "many", "day", "today", "bye", "everything's", "that'll",
     "instead", "helpful", "super", "amazing", "fantastic", "excellent",
     "brilliant", "patient", "kind", "best", "better", "easier", "worse",
-    "go", "ahead", "repeat", "again", NULL
+    "go", "ahead", "repeat", "again", "problem", "problems", "issue",
+    "issues", "point", "part", NULL
 };
 
 /* the caller speaking of themselves */

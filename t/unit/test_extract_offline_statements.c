@@ -605,6 +605,7 @@ test_statements(void)
 static const char  *nothing[] = {
     "Okay.", "Thanks, bye.", "Perfect, thanks Sam.", "Hang on...",
     "Oh my goodness.", "Thank you for telling me about the letter, Hana.",
+    "So, the problem.", "That's the issue.",
     "Um, yeah.", "Great, thanks for your help.", "Hello?",
     "Sorry, can you repeat that?", "Okay, any idea how long?",
     "Fine. Thanks.", "You too, bye.", "No, that's all, thank you.",
