@@ -110,7 +110,9 @@ static const struct {
 #define ELAAOMS_XO_AGENT_REF_KIND                                            \
     "ticket|claim|case|reference|confirmation|booking|order|tracking|"      \
     "return|rma|incident|dispute|work|seat|seats|room|flight|gate|locker|"  \
-    "member|membership|policy|pin number|#|id|code|order? is|are|'s"
+    "member|membership|policy|reservation|registration|enrollment|"        \
+    "account|permit|contract|invoice|quote|file|student|patient|pin "       \
+    "number|#|id|code|order? is|are|'s"
 #define ELAAOMS_XO_AGENT_REF                                                 \
     "your new|updated|replacement|dispute|support|service|repair? "          \
     ELAAOMS_XO_AGENT_REF_KIND
@@ -126,15 +128,21 @@ static const struct {
  * TMK-3918", "I'm reporting it to IT, the incident number is SEC-6617"
  * (two patterns: the matcher does not backtrack over an optional word)
  */
-#define ELAAOMS_XO_AGENT_REF_THE_KIND                                        \
+#define ELAAOMS_XO_AGENT_REF_THE_WORD                                        \
     "ticket|claim|case|reference|confirmation|booking|tracking|rma|"        \
     "incident|report|refund|return|dispute|authorization|authorisation|"    \
-    "approval|reservation|order|work|po|policy|transaction|receipt "        \
-    "number|id|no|code? is|'s"
+    "approval|reservation|order|work|po|policy|transaction|receipt"
+#define ELAAOMS_XO_AGENT_REF_THE_KIND                                        \
+    ELAAOMS_XO_AGENT_REF_THE_WORD " number|id|no|code? is|'s"
 #define ELAAOMS_XO_AGENT_REF_THE                                             \
     "the|this|that " ELAAOMS_XO_AGENT_REF_THE_KIND
 #define ELAAOMS_XO_AGENT_REF_THE2                                            \
     "the|this|that _ " ELAAOMS_XO_AGENT_REF_THE_KIND
+/* "I see the incident report, it's IR-3306" */
+#define ELAAOMS_XO_AGENT_REF_IT                                              \
+    "the|this|that " ELAAOMS_XO_AGENT_REF_THE_WORD " , it's|it"
+#define ELAAOMS_XO_AGENT_REF_IT2                                             \
+    "the|this|that _ " ELAAOMS_XO_AGENT_REF_THE_WORD " , it's|it"
 
 
 /*
@@ -305,12 +313,24 @@ elaaoms_xo_agent_is_code(const elaaoms_xo_sent_t *st, size_t i)
 static int
 elaaoms_xo_agent_ref_the(const elaaoms_xo_sent_t *st, long *at, size_t *end)
 {
-    *at = elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_REF_THE, end);
-    if (*at < 0) {
-        *at = elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_REF_THE2, end);
+    static const char  *pats[] = {
+        ELAAOMS_XO_AGENT_REF_THE, ELAAOMS_XO_AGENT_REF_THE2,
+        ELAAOMS_XO_AGENT_REF_IT, ELAAOMS_XO_AGENT_REF_IT2, NULL
+    };
+    size_t              k;
+
+    for (k = 0; pats[k] != NULL; k++) {
+        *at = elaaoms_xo_find(st, 0, pats[k], end);
+        if (*at >= 0) {
+            /* "it is": the verb after "it" */
+            if (elaaoms_xo_match(st, *end, "is", NULL)) {
+                (*end)++;
+            }
+            return 1;
+        }
     }
 
-    return *at >= 0;
+    return 0;
 }
 
 

@@ -47,7 +47,10 @@ static const char *xo_lead_phrases[] = {
     "that's fine|great|perfect|good|right|correct|all",
     "that sounds good|great|fine", "all right", "no problem|worries",
     "not really", "of course", "i see", "my god|gosh|goodness|word|lord",
-    NULL
+    /* "The second thing.", "Two things.", "One more question." */
+    "the first|second|third|last|other|next|final thing|question",
+    "one more thing|question", "another thing|question",
+    "two|three|a|couple|few things|questions", NULL
 };
 
 /* after these a capitalized word is the agent's name: "Hi Sam," */

@@ -181,6 +181,15 @@ static const xo_cue_t  xo_cues[] = {
       "anyone|anybody|employer|boss", 0, 0 },
     { "private|confidential|secret", XO_PREF, ELAAOMS_XO_IMP_SENSITIVE,
       NULL, "keep|kept|stay|stays", 0, 0 },
+    /* a report or claim of harm done: "I'm opening a damage claim",
+     * "I see the incident report, it's IR-3306" */
+    { "incident|damage|injury|accident|police|safety report|reports|claim|"
+      "claims", XO_ISSUE, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
+    /* "his wedding ring is gone": a valuable missing from the home */
+    { "gone|missing|disappeared|vanished", XO_ISSUE,
+      ELAAOMS_XO_IMP_SENSITIVE, NULL, "ring|rings|jewelry|jewellery|wallet|"
+      "watch|necklace|cash|money|purse|earrings|bracelet|medication|meds|"
+      "pills", 1, 0 },
     /* a child hurt or threatened by others */
     { "bullied|bullying|bully", XO_ISSUE, ELAAOMS_XO_IMP_SENSITIVE, NULL,
       NULL, 1, 0 },

@@ -145,6 +145,9 @@ static const char  *elaaoms_rules_health_terms[] = {
     "deck collaps*", "deck * collaps*",
     "under water", "hot to * touch", "tipped over", "tip over",
     "tips over", "nearly hit", "almost hit", "gas line*", "gas pipe*",
+    "he fell", "she fell", "i fell", "dad fell", "mom fell", "mother fell",
+    "father fell", "fell and", "fell in * bathroom", "fell in * shower",
+    "fell out of bed", "fell getting",
     "bed bug*", "bedbug*",
 
     NULL
@@ -345,7 +348,7 @@ static int
 elaaoms_rules_identity_words(elaaoms_mem_type_e type,
     elaaoms_rules_words_t *ws)
 {
-    int       subject;
+    int       subject, more, language;
     size_t    i, k, n;
     uint32_t  c;
 
@@ -354,6 +357,8 @@ elaaoms_rules_identity_words(elaaoms_mem_type_e type,
     }
 
     subject = 0;
+    more = 0;
+    language = 0;
 
     for (i = 0; i < ws->n; i++) {
         n = elaaoms_rules_find(ws, i, elaaoms_rules_naming_terms);
@@ -402,8 +407,13 @@ elaaoms_rules_identity_words(elaaoms_mem_type_e type,
 
         c = ws->w[i].concepts;
 
+        if (c & ((1u << ELAAOMS_CONCEPT_FAMILY) | (1u << ELAAOMS_CONCEPT_PET)))
+        {
+            return 0;   /* someone else's */
+        }
+
         if (c & ~ELAAOMS_RULES_IDENTITY_CONCEPTS) {
-            return 0;   /* about something else as well */
+            more = 1;   /* about something else as well */
         }
 
         if (c & ((1u << ELAAOMS_CONCEPT_NAME)
@@ -411,9 +421,16 @@ elaaoms_rules_identity_words(elaaoms_mem_type_e type,
         {
             subject = 1;
         }
+
+        language |= (c & (1u << ELAAOMS_CONCEPT_LANGUAGE)) != 0;
     }
 
-    return subject;
+    /*
+     * the language the caller wants is theirs whatever it is wanted for
+     * ("prefers Russian for billing calls"); a name beside another
+     * subject may be anyone's ("the name on order XYZ-789")
+     */
+    return subject && (!more || language);
 }
 
 

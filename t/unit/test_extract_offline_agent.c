@@ -33,9 +33,10 @@ static const struct {
       "The caller's outage ticket is OT-77419.", ELAAOMS_MEM_ISSUE },
     { "Your roof repair claim is RC-5120.",
       "The caller's roof repair claim is RC-5120.", ELAAOMS_MEM_FACTUAL },
+    /* a report of harm done is an issue every agent sees */
     { "I'm opening an incident report, IR-4471.",
       "The agent said: the agent is opening an incident report, IR-4471.",
-      ELAAOMS_MEM_FACTUAL },
+      ELAAOMS_MEM_ISSUE },
     /* a reference named with "the", after whatever the agent did */
     { "The refund reference is TMK-3918.",
       "The agent said: The refund reference is TMK-3918.",
@@ -43,6 +44,11 @@ static const struct {
     { "I'm also reporting it to our IT security team, the incident number "
       "is SEC-6617.", "The agent said: the incident number is SEC-6617.",
       ELAAOMS_MEM_FACTUAL },
+    { "I see the incident report, it's IR-3306.",
+      "The agent said: the incident report, it's IR-3306.",
+      ELAAOMS_MEM_ISSUE },
+    { "Great. Your reservation number is RW-58317.",
+      "The caller's reservation number is RW-58317.", ELAAOMS_MEM_FACTUAL },
     /* a promise to send a thing, or to waive, needs no number */
     { "I'll send you a replacement router.",
       "The agent will send the caller a replacement router.",

@@ -54,8 +54,10 @@ static const health_case_t  health_cases[] = {
     { "The caller was in a car accident.", 1 },
     { "The dresser tipped over and nearly hit the caller's toddler.", 1 },
     { "The installer damaged the gas line.", 1 },
+    { "The caller said he fell in the bathroom last week.", 1 },
     /* look-alikes */
     { "The caller said the price collapsed.", 0 },
+    { "The caller said sales fell last quarter.", 0 },
     { "The caller can see the truck from the window.", 0 },
     { "The caller is shopping for a new baby stroller.", 0 },
     { "Wants to ramp up the marketing budget.", 0 },
@@ -191,6 +193,11 @@ static const identity_case_t  identity_cases[] = {
     { F, "Speaks Portuguese and some English.", 1 },
     { P, "Needs a Mandarin interpreter.", 1 },
     { P, "Prefers a Spanish-speaking agent.", 1 },
+    /* the language wanted, whatever for */
+    { P, "The caller prefers Russian for billing calls.", 1 },
+    { P, "The agent noted that the caller prefers Russian for billing "
+      "calls.", 1 },
+    { F, "The caller's daughter Leyla is learning Russian.", 0 },
     /* "the company" is the extractor's word for the business called */
     { P, "The caller asked whether the company have anyone who speaks "
       "Mandarin.", 1 },
