@@ -73,6 +73,45 @@ xo_person_copy(char *dst, size_t size, const elaaoms_xo_sent_t *st,
 }
 
 
+/*
+ * The sentence is a name and nothing else ("Tansy.", "Grace Baek.") and
+ * the agent's question was about a person or a pet ("And the dog, what
+ * kind?", "Who's her emergency contact?"); *end gets the name's end
+ */
+static int
+xo_person_answer_name(const elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
+    size_t *end)
+{
+    size_t             n, pos;
+    elaaoms_xo_sent_t  q;
+
+    for (n = 0; n < st->ntok && n < 3 && !st->tok[n].punct
+                && elaaoms_xo_capitalized(st, n)
+                && !elaaoms_xo_match(st, n, "yes|no|okay|ok|sure|right|"
+                                            "thanks|hi|hello|yeah|well|so|"
+                                            "um|uh|i|i'm|it's|that's", NULL);
+         n++)
+    { /* void */ }
+
+    if (n == 0 || n > 2 || (n < st->ntok && !st->tok[n].punct)
+        || cx->question == NULL)
+    {
+        return 0;
+    }
+
+    pos = 0;
+    if (!elaaoms_xo_next_sentence(cx->question, cx->question_len, &pos, &q)
+        || elaaoms_xo_find(&q, 0, XO_PERSON_FEMALE "|" XO_PERSON_MALE "|"
+                                  XO_PERSON_EITHER "|who", NULL) < 0)
+    {
+        return 0;
+    }
+
+    *end = n;
+    return 1;
+}
+
+
 void
 elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
@@ -130,6 +169,13 @@ elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     }
 
     if (mine) {
+        return;
+    }
+
+    /* "And the dog, what kind?" "Tansy. She's a border collie.": a name
+       alone, answering about someone, is who "she" is next */
+    if (xo_person_answer_name(cx, st, &end)) {
+        (void) xo_person_copy(cx->named, sizeof(cx->named), st, 0, end);
         return;
     }
 

@@ -309,6 +309,11 @@ static const said_case_t  cases[] = {
       "Agent: How can I help?\n"
       "Caller: I'm Marisol Vantongeren, everybody calls me Sol.\n",
       "The caller goes by Sol.", NULL, NULL },
+    { "a name alone answering about a pet is who 'she' is next",
+      "Caller: We're four, me, my wife Noreen and the kids. And the dog.\n"
+      "Agent: And the dog, what kind?\n"
+      "Caller: Tansy. She's a border collie.\n",
+      "The caller said Tansy is a border collie.", NULL, NULL },
     { "a street address said later in the answer",
       "Agent: And the new address?\n"
       "Caller: It's a house, our first house actually. 2291 Fenwhistle "
