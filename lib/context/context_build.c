@@ -583,6 +583,44 @@ shared_ids_collect(ctx_state_t *st)
 }
 
 
+/*
+ * The best current factual memory that states a name (its index, the
+ * name in buf), or (size_t) -1: of those that say the name the caller
+ * goes by ("The caller goes by Immy.") when goes_by, of the others if not
+ */
+static size_t
+build_name(ctx_state_t *st, int goes_by, char *buf, size_t size)
+{
+    char    name[ELAAOMS_CONTEXT_NAME_MAX];
+    size_t  i, best;
+
+    best = (size_t) -1;
+    for (i = 0; i < st->n; i++) {
+        const elaaoms_memory_record_t  *r = &st->recs[i];
+
+        if (!st->vis[i] || !current(r) || r->type != ELAAOMS_MEM_FACTUAL
+            || r->content.data == NULL
+            || (strstr(r->content.data, "goes by ") != NULL) != goes_by
+            || (best != (size_t) -1
+                && elaaoms_memory_rank_cmp(r, &st->recs[best]) >= 0))
+        {
+            continue;
+        }
+
+        if (elaaoms_context_name_from(r->content.data, name,
+                                      size < sizeof(name) ? size
+                                                          : sizeof(name))
+            == 0)
+        {
+            best = i;
+            memcpy(buf, name, strlen(name) + 1);
+        }
+    }
+
+    return best;
+}
+
+
 static int
 build_texts(ctx_state_t *st)
 {
@@ -594,27 +632,11 @@ build_texts(ctx_state_t *st)
     elaaoms_context_t  *ctx = st->ctx;
     const elaaoms_call_history_t  *calls = &st->in->calls;
 
-    /* the name: the best current factual memory stating one */
-    best = (size_t) -1;
-    for (i = 0; i < st->n; i++) {
-        const elaaoms_memory_record_t  *r = &st->recs[i];
-
-        if (!st->vis[i] || !current(r) || r->type != ELAAOMS_MEM_FACTUAL) {
-            continue;
-        }
-
-        if (best != (size_t) -1
-            && elaaoms_memory_rank_cmp(r, &st->recs[best]) >= 0)
-        {
-            continue;
-        }
-
-        if (elaaoms_context_name_from(r->content.data, buf,
-                                      sizeof(ctx->name)) == 0)
-        {
-            best = i;
-            memcpy(ctx->name, buf, strlen(buf) + 1);
-        }
+    /* the name: the best current factual memory stating one, the name
+       one goes by only when no other gives it */
+    best = build_name(st, 0, ctx->name, sizeof(ctx->name));
+    if (best == (size_t) -1) {
+        best = build_name(st, 1, ctx->name, sizeof(ctx->name));
     }
 
     if (best != (size_t) -1) {
@@ -627,6 +649,13 @@ build_texts(ctx_state_t *st)
         /* "Mrs Lopez", not "Mrs" */
         if (elaaoms_ctx_is_title(ctx->first_name, i)) {
             memcpy(ctx->first_name, ctx->name, strlen(ctx->name) + 1);
+        }
+
+        /* "I'm Imogen, but everyone calls me Immy": greet as they like */
+        i = build_name(st, 1, buf, sizeof(ctx->first_name));
+        if (i != (size_t) -1) {
+            memcpy(ctx->first_name, buf, strlen(buf) + 1);
+            st->served[i] = 1;
         }
     }
 

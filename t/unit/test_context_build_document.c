@@ -323,10 +323,35 @@ spans_refused(void)
 }
 
 
+/* "everyone calls me Immy": the greeting's first name is that one */
+static void
+goes_by(void)
+{
+    recs_t                    rs;
+    elaaoms_context_t         ctx;
+    elaaoms_context_input_t   in;
+
+    rs.n = 0;
+    add(&rs, "g1", "acme", "+14155550123", "conv_1", "agent_support",
+        ELAAOMS_MEM_FACTUAL, 6, T0, "Caller's name is Imogen Dimaculangan.");
+    add(&rs, "g2", "acme", "+14155550123", "conv_1", "agent_support",
+        ELAAOMS_MEM_FACTUAL, 6, T0, "The caller goes by Immy.");
+
+    input(&in, "agent_support", 1, T0, T0);
+    CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
+    CHECK_STR_EQ(ctx.name, "Imogen Dimaculangan");
+    CHECK_STR_EQ(ctx.first_name, "Immy");
+
+    elaaoms_context_free(&ctx);
+    recs_free(&rs);
+}
+
+
 int
 main(void)
 {
     returning_customer();
+    goes_by();
     dirty_input();
     spans_refused();
 
