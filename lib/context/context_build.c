@@ -600,7 +600,7 @@ build_name(ctx_state_t *st, int goes_by, char *buf, size_t size)
 
         if (!st->vis[i] || !current(r) || r->type != ELAAOMS_MEM_FACTUAL
             || r->content.data == NULL
-            || (strstr(r->content.data, "goes by ") != NULL) != goes_by
+            || elaaoms_context_name_preferred(r->content.data) != goes_by
             || (best != (size_t) -1
                 && elaaoms_memory_rank_cmp(r, &st->recs[best]) >= 0))
         {

@@ -179,6 +179,10 @@ void elaaoms_context_date(int64_t t, char *buf, size_t size);
  */
 int elaaoms_context_name_from(const char *content, char *buf, size_t size);
 
+/* 1 when the text gives a name the caller goes by ("The caller goes by
+ * Immy.", "prefers to be called Liz", "nickname is Bea"), not their name */
+int elaaoms_context_name_preferred(const char *content);
+
 /* 1 when an issue's text says it was resolved (see above) */
 int elaaoms_context_issue_resolved(const char *content);
 

@@ -85,6 +85,17 @@ static const char  *name_anywhere[] = {
     "caller is named ", "caller is called ", "customer is named ",
     "customer is called ", "caller goes by ", "introduced themselves as ",
     "introduced herself as ", "introduced himself as ",
+    "caller's preferred name is ", "customer's preferred name is ",
+    "caller's nickname is ", "caller prefers to be called ",
+    "customer prefers to be called ", "caller likes to be called ",
+    "caller prefers to go by ", "customer goes by ",
+    NULL
+};
+
+/* a name the caller goes by, not their name: "goes by Immy" */
+static const char  *name_preferred[] = {
+    "goes by ", "go by ", "going by ", "to be called ", "nickname is ",
+    "preferred name is ", "known as ", "to be addressed as ",
     NULL
 };
 
@@ -218,6 +229,35 @@ name_words(const char *s, int lowercase_ok, char *buf, size_t size)
     if (words == 0 || (words == 1 && elaaoms_ctx_is_title(buf, o))) {
         buf[0] = '\0';
         return -1;
+    }
+
+    return 0;
+}
+
+
+int
+elaaoms_context_name_preferred(const char *text)
+{
+    size_t       k, n, i;
+    const char  *p;
+
+    if (text == NULL) {
+        return 0;
+    }
+
+    for (k = 0; name_preferred[k]; k++) {
+        n = strlen(name_preferred[k]);
+        for (p = text; *p; p++) {
+            for (i = 0; i < n && p[i]
+                        && elaaoms_ctx_lower((unsigned char) p[i])
+                           == name_preferred[k][i];
+                 i++)
+            { /* void */ }
+
+            if (i == n && (p == text || p[-1] == ' ')) {
+                return 1;
+            }
+        }
     }
 
     return 0;

@@ -621,8 +621,8 @@ static const char *xo_titles[] = {
 
 
 /* a name word: a capital, then letters, "'" or "-", some lower case */
-static int
-xo_is_name_word(const elaaoms_xo_sent_t *st, size_t i, int any_case)
+int
+elaaoms_xo_name_word(const elaaoms_xo_sent_t *st, size_t i, int any_case)
 {
     size_t       k, lower = 0;
     const char  *p;
@@ -675,14 +675,14 @@ elaaoms_xo_person_name(const elaaoms_xo_sent_t *st, size_t i, size_t *from,
     size_t       n, len, prev;
     const char  *p;
 
-    if (!xo_is_name_word(st, i, 0)
-        || (i > 0 && xo_is_name_word(st, i - 1, 0))
+    if (!elaaoms_xo_name_word(st, i, 0)
+        || (i > 0 && elaaoms_xo_name_word(st, i - 1, 0))
         || (i > 0 && xo_at_start(st, i)))
     {
         return 0;
     }
 
-    for (n = i + 1; n < st->ntok && n < i + 3 && xo_is_name_word(st, n, 0);
+    for (n = i + 1; n < st->ntok && n < i + 3 && elaaoms_xo_name_word(st, n, 0);
          n++)
     {
         /* void */
@@ -764,7 +764,7 @@ xo_at_start(const elaaoms_xo_sent_t *st, size_t i)
             continue;
         }
         if (k > 0 && elaaoms_xo_in_list(st, k - 1, greet)
-            && xo_is_name_word(st, k, 0))
+            && elaaoms_xo_name_word(st, k, 0))
         {
             continue;
         }
@@ -918,7 +918,7 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     elaaoms_xo_buf_t      b;
     elaaoms_extracted_t  *it;
 
-    if (cx->raw.n == 0 || !xo_is_name_word(st, 0, 0)
+    if (cx->raw.n == 0 || !elaaoms_xo_name_word(st, 0, 0)
         || !(elaaoms_xo_match(st, 1, "is|'s fine|ok|okay|good", NULL)
              || elaaoms_xo_match(st, 1, "works|will do", NULL)
              /* "Katarzyna Nowak. Kasia for short." */
@@ -966,7 +966,7 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
 
     /* "It's Katarzyna, Kasia for short": the short name after a comma */
     at = elaaoms_xo_find(st, 2, "for short", NULL);
-    if (at >= 2 && xo_is_name_word(st, (size_t) at - 1, 0)
+    if (at >= 2 && elaaoms_xo_name_word(st, (size_t) at - 1, 0)
         && st->tok[at - 2].punct && *elaaoms_xo_tok_p(st, at - 2) == ',')
     {
         b = (elaaoms_xo_buf_t) { .len = 0 };
@@ -1007,14 +1007,14 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
             {
                 j++;
             }
-            if (xo_is_name_word(st, j, 0)) {
+            if (elaaoms_xo_name_word(st, j, 0)) {
                 end = j;
             }
         }
 
         any = r->any_case;
         for (j = end, n = 0;
-             n < 3 && xo_is_name_word(st, j, any)
+             n < 3 && elaaoms_xo_name_word(st, j, any)
              && !(any && elaaoms_xo_in_list(st, j, stop));
              j++, n++)
         { /* void */ }
@@ -1069,7 +1069,7 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
     if ((cl->lead && xo_question_about_name(cx))
         || (!cl->lead && !cx->caller_spoke && !cl->question))
     {
-        for (n = 0; n < st->ntok && n < 4 && xo_is_name_word(st, n, 0); n++) {
+        for (n = 0; n < st->ntok && n < 4 && elaaoms_xo_name_word(st, n, 0); n++) {
             /* void */
         }
 
@@ -1141,7 +1141,7 @@ elaaoms_xo_rule_affiliation(elaaoms_xo_ctx_t *cx,
 
     for (i = 1; i + 1 < st->ntok; i++) {
         if (!elaaoms_xo_match(st, i, "from|with", NULL)
-            || !(xo_is_name_word(st, i - 1, 0)
+            || !(elaaoms_xo_name_word(st, i - 1, 0)
                  || elaaoms_xo_match(st, i - 1, "calling", NULL)))
         {
             continue;

@@ -340,6 +340,11 @@ int elaaoms_xo_word_in(const elaaoms_xo_sent_t *st, size_t i,
 /* a capitalized word that may be a name ("Sam"), not "I" */
 int elaaoms_xo_capitalized(const elaaoms_xo_sent_t *st, size_t i);
 
+/* a name word ("Tansy", "O'Neill"), not a day, filler or sentence opener;
+ * any_case takes it lower case too */
+int elaaoms_xo_name_word(const elaaoms_xo_sent_t *st, size_t i,
+    int any_case);
+
 /* a word that says something (not a function, filler or courtesy word) */
 int elaaoms_xo_is_content(const elaaoms_xo_sent_t *st, size_t i);
 

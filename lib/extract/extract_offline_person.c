@@ -85,12 +85,7 @@ xo_person_answer_name(const elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     size_t             n, pos;
     elaaoms_xo_sent_t  q;
 
-    for (n = 0; n < st->ntok && n < 3 && !st->tok[n].punct
-                && elaaoms_xo_capitalized(st, n)
-                && !elaaoms_xo_match(st, n, "yes|no|okay|ok|sure|right|"
-                                            "thanks|hi|hello|yeah|well|so|"
-                                            "um|uh|i|i'm|it's|that's", NULL);
-         n++)
+    for (n = 0; n < st->ntok && n < 3 && elaaoms_xo_name_word(st, n, 0); n++)
     { /* void */ }
 
     if (n == 0 || n > 2 || (n < st->ntok && !st->tok[n].punct)

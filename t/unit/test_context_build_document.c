@@ -344,6 +344,31 @@ goes_by(void)
 
     elaaoms_context_free(&ctx);
     recs_free(&rs);
+
+    /* an LLM's wording of the same: the preferred name greets, and a
+       name said alone is not taken for one the caller goes by */
+    rs.n = 0;
+    add(&rs, "g3", "acme", "+14155550123", "conv_1", "agent_support",
+        ELAAOMS_MEM_FACTUAL, 6, T0, "The caller prefers to be called Liz.");
+    add(&rs, "g4", "acme", "+14155550123", "conv_1", "agent_support",
+        ELAAOMS_MEM_FACTUAL, 6, T0, "The caller's name is Elizabeth Ashford.");
+
+    input(&in, "agent_support", 1, T0, T0);
+    CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
+    CHECK_STR_EQ(ctx.name, "Elizabeth Ashford");
+    CHECK_STR_EQ(ctx.first_name, "Liz");
+
+    elaaoms_context_free(&ctx);
+    recs_free(&rs);
+
+    CHECK_INT_EQ(elaaoms_context_name_preferred("The caller goes by Immy."),
+                 1);
+    CHECK_INT_EQ(elaaoms_context_name_preferred("Caller's nickname is Bo."),
+                 1);
+    CHECK_INT_EQ(elaaoms_context_name_preferred("Caller's name is Bo Lind."),
+                 0);
+    CHECK_INT_EQ(elaaoms_context_name_preferred("Caller's dog is Ego Bypass."),
+                 0);
 }
 
 

@@ -78,6 +78,8 @@ names(void)
         { "Order XYZ-789 is delayed.", NULL },
         { "Caller's name is Maria's sister.", "Maria" },
         { "Name is Mrs", NULL },
+        { "The caller prefers to be called Liz.", "Liz" },
+        { "Caller's preferred name is Bea.", "Bea" },
     };
     size_t  i;
 
