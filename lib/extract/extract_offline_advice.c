@@ -146,6 +146,100 @@ elaaoms_xo_agent_advice(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
 }
 
 
+/*
+ * The words from i up to a role word (XO_ADVICE_ROLES) within three:
+ * "emergency contact", "regular vet"; *role is the last role word's index
+ */
+static int
+elaaoms_xo_agent_role_at(const elaaoms_xo_sent_t *st, size_t i, size_t to,
+    size_t *role)
+{
+    int     found;
+    size_t  k;
+
+    /* the last one: "primary contact", not "primary" */
+    found = 0;
+    for (k = i; k < i + 3 && k < to && !st->tok[k].punct; k++) {
+        if (elaaoms_xo_match(st, k, XO_ADVICE_ROLES, NULL)) {
+            *role = k;
+            found = 1;
+        }
+    }
+
+    return found;
+}
+
+
+/* "The caller's emergency contact is Grace Baek", from the words */
+static void
+elaaoms_xo_agent_role_is(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
+    size_t role_from, size_t role_to, size_t name, size_t name_end)
+{
+    elaaoms_xo_buf_t  b;
+
+    memset(&b, 0, sizeof(b));
+    elaaoms_xo_puts(&b, "The caller's ");
+    elaaoms_xo_agent_words(&b, st, role_from, role_to);
+    elaaoms_xo_puts(&b, " is ");
+    elaaoms_xo_agent_words(&b, st, name, name_end);
+    elaaoms_xo_puts(&b, ".");
+
+    elaaoms_xo_agent_quote_is(cx, st);
+    elaaoms_xo_add(cx, ELAAOMS_MEM_RELATIONSHIP, &b, ELAAOMS_XO_IMP_RELATION,
+                   ELAAOMS_XO_CONF_NAMED, 0);
+}
+
+
+/*
+ * The agent confirming who now fills a role for the caller: "Grace Baek
+ * replaces Min-ho as the emergency contact", "Ruth is now your primary
+ * contact"; 1 when kept
+ */
+static int
+elaaoms_xo_agent_replaces(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
+    size_t to)
+{
+    long    at;
+    size_t  name, end, as, role;
+
+    at = elaaoms_xo_find(st, 0, "replaces|replacing", &end);
+    if (at < 0) {
+        at = elaaoms_xo_find(st, 0, "is now the|your", &end);
+        if (at < 0) {
+            return 0;
+        }
+        as = end;
+
+    } else {
+        /* the one replaced, then "as the emergency contact" */
+        as = (size_t) -1;
+        for (name = end; name < end + 4 && name + 1 < to; name++) {
+            if (elaaoms_xo_match(st, name, "as the|your", &as)) {
+                break;
+            }
+        }
+        if (as == (size_t) -1 || name == end) {
+            return 0;
+        }
+    }
+
+    /* the name just before: one to three name words */
+    name = (size_t) at;
+    while (name > 0 && name + 3 > (size_t) at
+           && elaaoms_xo_name_word(st, name - 1, 0))
+    {
+        name--;
+    }
+    if (name == (size_t) at || !elaaoms_xo_agent_role_at(st, as, to, &role)) {
+        return 0;
+    }
+
+    elaaoms_xo_agent_role_is(cx, st, as, role + 1, name, (size_t) at);
+
+    return 1;
+}
+
+
 void
 elaaoms_xo_agent_relation(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     size_t to)
@@ -153,6 +247,10 @@ elaaoms_xo_agent_relation(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     size_t            i, role, name, end, len;
     elaaoms_xo_buf_t  b;
     const char       *w;
+
+    if (elaaoms_xo_agent_replaces(cx, st, to)) {
+        return;
+    }
 
     for (i = 0; i + 3 < to; i++) {
         if (!elaaoms_xo_match(st, i, "your", NULL)) {
@@ -178,7 +276,7 @@ elaaoms_xo_agent_relation(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
             && *elaaoms_xo_tok_p(st, name) == ',')
         {
             name++;
-        } else if (elaaoms_xo_match(st, name, "is|will be?", &end)) {
+        } else if (elaaoms_xo_match(st, name, "is|will be? now?", &end)) {
             name = end;
         }
         end = name;

@@ -323,11 +323,37 @@ elaaoms_relevance_framing(const char *word)
 }
 
 
+/*
+ * "what does she like to be called", "prefer to go by": the verb before
+ * a way of naming is part of the naming (the name concept), no word to
+ * find ("heat like that" is no name)
+ */
+static int
+elaaoms_relevance_naming_verb(const char *word)
+{
+    static const char  *verbs[] = {
+        "like", "likes", "prefer", "prefers", "want", "wants", "wish",
+        "wishes", "love", "loves", "usually", "normally", NULL
+    };
+    size_t  k;
+
+    for (k = 0; verbs[k]; k++) {
+        if (strcmp(word, verbs[k]) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 size_t
 elaaoms_relevance_query_terms(const char *query, size_t len,
     elaaoms_query_term_t *terms)
 {
     size_t               i, n, prev_len, prev2_len, prev_term;
+    uint32_t             seen_at[ELAAOMS_RELEVANCE_MAX_TERMS];
+    unsigned char        naming[ELAAOMS_RELEVANCE_MAX_TERMS];
     int                  caller, first, kof, prev_kof;
     size_t               nph, nread;
     uint32_t             seen, qc, seen_before_prev;
@@ -392,6 +418,14 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
          * about */
         if (caller && !qc) {
             continue;
+        }
+
+        /* "like to be called", "prefer to go by": the liking and the
+           going were the naming's */
+        while (qc == (1u << ELAAOMS_CONCEPT_NAME) && n > 0 && naming[n - 1])
+        {
+            n--;
+            seen = seen_at[n];
         }
 
         if (qc) {
@@ -496,6 +530,10 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
         }
 
         seen_before_prev = seen;
+        seen_at[n] = seen;
+        naming[n] = !qc && (elaaoms_relevance_naming_verb(tok.word)
+                            || (nph && (strcmp(tok.word, "go") == 0
+                                        || strcmp(tok.word, "goes") == 0)));
         prev_term = n;
         seen |= tok.concepts;
 

@@ -122,6 +122,22 @@ static const said_case_t  cases[] = {
       "Agent: Monday. Your foreman is Mateus Ortega-Brandt. He'll call you "
       "the day before.\n",
       "The caller's foreman is Mateus Ortega-Brandt.", NULL, NULL },
+    { "the agent confirming who replaces whom in a role",
+      "Caller: Please put my sister-in-law, Grace Baek.\n"
+      "Agent: Okay, Grace Baek replaces Min-ho as the emergency contact.\n",
+      "The caller's emergency contact is Grace Baek.", NULL, NULL },
+    { "the agent confirming who now fills a role",
+      "Caller: My son handles that now.\n"
+      "Agent: Got it, Tomasz Wrobel is now your primary contact.\n",
+      "The caller's primary contact is Tomasz Wrobel.", NULL, NULL },
+    { "the role first, then who fills it now",
+      "Caller: It's my daughter now.\n"
+      "Agent: Okay, your emergency contact is now Priya Nair.\n",
+      "The caller's emergency contact is Priya Nair.", NULL, NULL },
+    { "a thing replaced is no person in a role",
+      "Caller: The old one broke.\n"
+      "Agent: The new filter replaces the old filter as the main part.\n",
+      NULL, NULL, "The caller's main" },
     { "the agent's person said back is not the caller's name",
       "Caller: When do you start?\n"
       "Agent: Monday. Your foreman is Mateus Ortega-Brandt.\n"

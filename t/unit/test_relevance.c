@@ -18,6 +18,8 @@
 #include "search/embed.h"
 #include "search/relevance.h"
 #include "search/relevance_internal.h"
+#include "search/tokenize.h"
+#include "store/memory_types.h"
 
 #define LABELLED      "t/fixtures/relevance/labelled.tsv"
 #define HELDOUT       "t/fixtures/relevance/heldout.tsv"
@@ -608,6 +610,62 @@ test_still(void)
 }
 
 
+/* the memories' parts for q, each with the concepts its text stands for
+ * (a factual memory: "goes by Lulu" is a name) */
+static void
+score_facts(const char *q, const char **texts, size_t n,
+    elaaoms_relevance_parts_t *p)
+{
+    size_t                    i;
+    float                     s[4];
+    elaaoms_relevance_cand_t  cands[4];
+
+    CHECK(n <= 4);
+    n = n < 4 ? n : 4;
+
+    memset(cands, 0, sizeof(cands));
+    for (i = 0; i < n; i++) {
+        cands[i].text = texts[i];
+        cands[i].len = strlen(texts[i]);
+        cands[i].type_concepts = elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL,
+                                                         5, texts[i],
+                                                         cands[i].len);
+    }
+
+    CHECK_INT_EQ(elaaoms_relevance_score(q, strlen(q), cands, n, NULL, s, p),
+                 0);
+}
+
+
+/* "like to be called", "prefer to go by": the verb is the naming's, no
+ * liking to find ("heat like that") */
+static void
+test_naming_verb(void)
+{
+    elaaoms_relevance_parts_t  p[2];
+    const char                *texts[] = {
+        "The caller said heat like that is really dangerous for him.",
+        "The caller goes by Lulu."
+    };
+    const char                *prefs[] = {
+        "The caller would prefer a morning slot.",
+        "The caller goes by Lulu."
+    };
+
+    score_facts("what does she like to be called", texts, 2, p);
+    CHECK(p[0].lex == 0);
+    CHECK(p[1].key > p[0].key);
+
+    score_facts("what does she prefer to go by", prefs, 2, p);
+    CHECK(p[0].lex == 0);
+    CHECK(p[1].key > p[0].key);
+
+    /* a liking asked for is still one */
+    score_facts("what would she like for the morning", prefs, 2, p);
+    CHECK(p[0].lex > 0);
+}
+
+
 /* "what medication", "which fabric", "what kind of vehicle": a word of
  * the kind named fills the word; the same word elsewhere in a question
  * ("is the fabric torn") asks for no kind */
@@ -712,6 +770,7 @@ main(void)
     test_answer_word();
     test_when();
     test_still();
+    test_naming_verb();
 
     return UNIT_DONE("relevance");
 }
