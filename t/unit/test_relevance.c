@@ -499,10 +499,12 @@ test_who_else(void)
 }
 
 
-/* the relevance of each of texts[0..n) to q, parts in p */
+/* the relevance of each of texts[0..n) to q, parts in p; with concepts,
+ * each memory (a factual one) stands for those of its text ("goes by Lulu"
+ * is a name) */
 static void
-score_texts(const char *q, const char **texts, size_t n,
-    elaaoms_relevance_parts_t *p)
+score_with(const char *q, const char **texts, size_t n,
+    elaaoms_relevance_parts_t *p, int concepts)
 {
     size_t                    i;
     float                     s[8];
@@ -515,10 +517,31 @@ score_texts(const char *q, const char **texts, size_t n,
     for (i = 0; i < n; i++) {
         cands[i].text = texts[i];
         cands[i].len = strlen(texts[i]);
+        if (concepts) {
+            cands[i].type_concepts =
+                elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL, 5, texts[i],
+                                        cands[i].len);
+        }
     }
 
     CHECK_INT_EQ(elaaoms_relevance_score(q, strlen(q), cands, n, NULL, s, p),
                  0);
+}
+
+
+static void
+score_texts(const char *q, const char **texts, size_t n,
+    elaaoms_relevance_parts_t *p)
+{
+    score_with(q, texts, n, p, 0);
+}
+
+
+static void
+score_facts(const char *q, const char **texts, size_t n,
+    elaaoms_relevance_parts_t *p)
+{
+    score_with(q, texts, n, p, 1);
 }
 
 
@@ -607,33 +630,6 @@ test_still(void)
     score_texts("how much is still owed", texts, 2, p);
     CHECK(p[1].key > p[0].key);
     CHECK(p[0].lex == 0);
-}
-
-
-/* the memories' parts for q, each with the concepts its text stands for
- * (a factual memory: "goes by Lulu" is a name) */
-static void
-score_facts(const char *q, const char **texts, size_t n,
-    elaaoms_relevance_parts_t *p)
-{
-    size_t                    i;
-    float                     s[4];
-    elaaoms_relevance_cand_t  cands[4];
-
-    CHECK(n <= 4);
-    n = n < 4 ? n : 4;
-
-    memset(cands, 0, sizeof(cands));
-    for (i = 0; i < n; i++) {
-        cands[i].text = texts[i];
-        cands[i].len = strlen(texts[i]);
-        cands[i].type_concepts = elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL,
-                                                         5, texts[i],
-                                                         cands[i].len);
-    }
-
-    CHECK_INT_EQ(elaaoms_relevance_score(q, strlen(q), cands, n, NULL, s, p),
-                 0);
 }
 
 
