@@ -828,6 +828,39 @@ xo_set_question(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
  * the choice unless it names no option while a later one does ("Uh, the
  * window's tempting, but, no. 2B.")
  */
+/*
+ * "Then my wife's like, why would the thermostat company lock your
+ * account?": someone's words reported with "like", a reaction, not a
+ * fact about the caller
+ */
+static int
+xo_reported_speech(const elaaoms_xo_sent_t *st)
+{
+    long    at;
+    size_t  end;
+
+    at = elaaoms_xo_find(st, 0, "he's|she's|they're|wife's|husband's|"
+                                "mom's|dad's|son's|daughter's|everyone's|"
+                                "everybody's like", &end);
+    if (at < 0) {
+        at = elaaoms_xo_find(st, 0, "he|she|they|everyone|everybody "
+                                    "was|is|goes|went|were like", &end);
+    }
+
+    if (at < 0 || end >= st->ntok || !elaaoms_xo_is_punct(st, end)
+        || *elaaoms_xo_tok_p(st, end) != ',')
+    {
+        return 0;
+    }
+
+    /* their words: a question, or spoken to someone ("She was like,
+       totally furious" describes her) */
+    return st->s[st->n - 1] == '?'
+           || elaaoms_xo_find(st, end, "you|your|you're|i|i'm|my|me|we|"
+                                       "our|us", NULL) >= 0;
+}
+
+
 static int
 xo_option_named_later(const elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 {
@@ -887,6 +920,9 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
            && elaaoms_xo_next_sentence(ln->msg, ln->len, &spos, &st))
     {
         elaaoms_xo_revise_completion(cx, &st);
+        if (xo_reported_speech(&st)) {
+            continue;
+        }
         /* "... but, no. 2B.": the option chosen is no restatement */
         if (!(later && xo_names_option(cx, &st))
             && (elaaoms_xo_revise_correction(cx, &st)

@@ -47,6 +47,8 @@ static const char *xo_lead_phrases[] = {
     "that's fine|great|perfect|good|right|correct|all",
     "that sounds good|great|fine", "all right", "no problem|worries",
     "not really", "of course", "i see", "my god|gosh|goodness|word|lord",
+    /* the caller catching their own slip: "Wait, no, what am I saying." */
+    "what am|was i saying|thinking", "where was i", "wait",
     /* "The second thing.", "Two things.", "One more question." */
     "the first|second|third|last|other|next|final thing|question",
     "one more thing|question", "another thing|question",

@@ -114,6 +114,20 @@ static const xo_cue_t  xo_cues[] = {
       "emailed|rang|messaged", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
       "he|she|they|he's|she's|they're|saying|claiming|said is|was|were|"
       "are|said? from", 0, 0 },
+    /* "a guy knocks on the door ... says he's from the city water
+     * department": someone claiming to be from a company or office */
+    { "says|said|claims|claimed|claiming he's|she's|they're|he|she|they "
+      "is|was|were|are? from", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
+      "guy|man|woman|lady|someone|somebody|stranger|person|door|knocked|"
+      "knocks|text|texts|email|emails|letter|call|called|caller", 0, 0 },
+    /* the caller cheated before: "I already got burned once", "I got
+     * ripped off by a website" */
+    { "got|been|was|were|get ripped off", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY,
+      NULL, NULL, 0, 0 },
+    { "got|been|was|were|get conned|swindled|duped|cheated", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "got|been burned|burnt once|before|twice|again", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
     /* "someone was in my account", "somebody got into my email" */
     { "someone|somebody|stranger|hacker|hackers was|were|been|got|gotten|"
       "is in|into", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,

@@ -601,7 +601,12 @@ static const char *xo_not_names[] = {
     "Several", "Every", "Any", "Many", "Few", "Our", "Their", "His", "Her",
     "Its", "We", "They", "He", "She", "You", "There", "What", "When",
     "Where", "Why", "How", "Which", "Who", "If", "Because", "After",
-    "Before", "Since", "Once", "First", "Second", "Third", NULL
+    "Before", "Since", "Once", "First", "Second", "Third",
+    /* a company after the name: "Oluchi Onwudiwe, Onwudiwe Property
+     * Group" */
+    "Property", "Properties", "Group", "Company", "Inc", "LLC", "Ltd",
+    "Holdings", "Realty", "Services", "Associates", "Partners",
+    "Enterprises", "Corporation", "Corp", NULL
 };
 
 

@@ -148,6 +148,10 @@ static const char  *elaaoms_rules_health_terms[] = {
     "he fell", "she fell", "i fell", "dad fell", "mom fell", "mother fell",
     "father fell", "fell and", "fell in * bathroom", "fell in * shower",
     "fell out of bed", "fell getting",
+    /* stinging insects and loose footing where a crew will work */
+    "wasp*", "hornet*", "yellow jacket*", "yellowjacket*", "beehive*",
+    "bee hive*", "bees nest*", "trip hazard*", "tripping hazard*",
+    "loose floorboard*", "loose step*", "rotten step*", "broken step*",
     "bed bug*", "bedbug*",
 
     NULL

@@ -10,6 +10,7 @@
 #include "search/lexicon.h"
 #include "search/tokenize.h"
 #include "store/memory_types.h"
+#include "extract/memory_rules.h"
 
 
 /*
@@ -1126,6 +1127,15 @@ elaaoms_memory_concepts(int type, int importance, const char *content,
     if (content != NULL && len >= 10 && memcmp(content, "The agent ", 10) == 0)
     {
         c |= 1u << ELAAOMS_CONCEPT_AGENT_SAID;
+    }
+
+    /* "had a kidney transplant" answers "any medical needs": the rules
+     * that share health and safety facts know more health words than
+     * the concept table ("transplant", "tacrolimus", "wasp nest") */
+    if (content != NULL && len > 0
+        && elaaoms_memory_rules_health(content, len))
+    {
+        c |= 1u << ELAAOMS_CONCEPT_HEALTH;
     }
 
     /* "The caller goes by Kobby" answers "what's her nickname": the

@@ -175,7 +175,8 @@ uint32_t elaaoms_type_concepts(int type);
 
 /* the type's concepts, NOTABLE for an important memory, AGENT_SAID for
  * one of the agent's commitments, NAME for a name one goes by ("goes
- * by", "known as"; its content given, may be NULL) */
+ * by", "known as"), HEALTH for a health or safety fact as
+ * extract/memory_rules.h tells them (its content given, may be NULL) */
 uint32_t elaaoms_memory_concepts(int type, int importance,
     const char *content, size_t len);
 

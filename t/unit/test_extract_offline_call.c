@@ -122,6 +122,19 @@ static const said_case_t  cases[] = {
       "Agent: Monday. Your foreman is Mateus Ortega-Brandt. He'll call you "
       "the day before.\n",
       "The caller's foreman is Mateus Ortega-Brandt.", NULL, NULL },
+    { "someone's words reported with 'like' are no fact",
+      "Agent: What happened?\n"
+      "Caller: I typed in my password. Then my wife's like, why would the "
+      "thermostat company lock your account?\n",
+      "The caller typed in their password.", NULL, "wife" },
+    { "a slip caught is no fact",
+      "Agent: How many?\n"
+      "Caller: Four of them. Wait, no, what am I saying. Six units.\n",
+      "six units", NULL, "saying" },
+    { "a company after the name is not part of it",
+      "Agent: Thermostats, this is Renata.\n"
+      "Caller: Hi Renata, it's Oluchi Onwudiwe, Onwudiwe Property Group.\n",
+      "Caller's name is Oluchi Onwudiwe.", NULL, "Onwudiwe Property." },
     { "the agent confirming who replaces whom in a role",
       "Caller: Please put my sister-in-law, Grace Baek.\n"
       "Agent: Okay, Grace Baek replaces Min-ho as the emergency contact.\n",

@@ -95,6 +95,20 @@ static const statement_case_t  statements[] = {
     { NULL, "Yesterday somebody called me, he said he is from the bank.",
       ELAAOMS_MEM_ISSUE, "The caller said yesterday somebody called them, he "
       "said he is from the bank.", 9 },
+    /* at the door, claiming to be from an office */
+    { NULL, "Yesterday a guy knocks on the door, orange vest, says he's "
+      "from the city water department.", ELAAOMS_MEM_ISSUE,
+      "The caller said yesterday a guy knocks on the door, orange vest, "
+      "says he's from the city water department.", 9 },
+    { NULL, "He said he's from Ohio originally.", ELAAOMS_MEM_FACTUAL,
+      "The caller said he said he's from Ohio originally.", 3 },
+    /* cheated before */
+    { NULL, "I already got burned once.", ELAAOMS_MEM_ISSUE,
+      "The caller already got burned once.", 9 },
+    { NULL, "I got ripped off by a website.", ELAAOMS_MEM_ISSUE,
+      "The caller got ripped off by a website.", 9 },
+    { NULL, "The bag got ripped.", ELAAOMS_MEM_ISSUE,
+      "The caller said the bag got ripped.", 7 },
     { NULL, "A guy called saying he was from the electric company.",
       ELAAOMS_MEM_ISSUE, "The caller said a guy called saying he was from "
       "the electric company.", 9 },

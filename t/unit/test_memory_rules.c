@@ -55,6 +55,8 @@ static const health_case_t  health_cases[] = {
     { "The dresser tipped over and nearly hit the caller's toddler.", 1 },
     { "The installer damaged the gas line.", 1 },
     { "The caller said he fell in the bathroom last week.", 1 },
+    { "There's a wasp nest under the back eave.", 1 },
+    { "The caller said the back step is a trip hazard.", 1 },
     /* look-alikes */
     { "The caller said the price collapsed.", 0 },
     { "The caller said sales fell last quarter.", 0 },
