@@ -74,7 +74,8 @@ static const struct {
     { "i|we will", "The agent will", " the agent will ", 0, 0, 0, 0 },
     /* "I'm opening an incident report, IR-3318": under way, with its
      * reference */
-    { "i'm|we're opening|creating|filing|logging|raising|starting|"
+    { "i'm|we're still|also|just|now? opening|creating|filing|logging|"
+      "raising|starting|"
       "submitting|escalating|issuing",
       "The agent said:", NULL, 0, 0, 1, 0 },
     /* "Our irrigation tech will be out tomorrow": the company's people */
@@ -111,7 +112,8 @@ static const struct {
     "ticket|claim|case|reference|confirmation|booking|order|tracking|"      \
     "return|rma|incident|dispute|work|seat|seats|room|flight|gate|locker|"  \
     "member|membership|policy|reservation|registration|enrollment|"        \
-    "account|permit|contract|invoice|quote|file|student|patient|pin "       \
+    "account|permit|contract|invoice|quote|file|student|patient|pin|"      \
+    "intake|referral|warranty|customer|client "                             \
     "number|#|id|code|order? is|are|'s"
 #define ELAAOMS_XO_AGENT_REF                                                 \
     "your new|updated|replacement|dispute|support|service|repair? "          \

@@ -823,6 +823,9 @@ static const xo_name_rule_t  xo_name_rules[] = {
     /* "I'm the homeowner, Priya Raman." */
     { "i'm the|a _ ,", "Caller's name is ", 0, 0, 0 },
     { "i am the|a _ ,", "Caller's name is ", 0, 0, 0 },
+    /* "I'm his mom, Henrietta Lowenthal.": calling for someone */
+    { "i'm his|her|their _ ,", "Caller's name is ", 0, 0, 0 },
+    { "i am his|her|their _ ,", "Caller's name is ", 0, 0, 0 },
     /* "Can I get a name for the booking?" "Put it under Okonkwo." */
     { "under the? name", "Caller's name is ", 0, 0, 1 },
     { "under", "Caller's name is ", 0, 0, 1 },
@@ -914,8 +917,8 @@ xo_question_about_name(const elaaoms_xo_ctx_t *cx)
 
 /*
  * "Ignacio Villaseñor. Nacho is fine.": after the caller's name in the
- * same line, one name word that "is fine" or "works" is the name they go
- * by; 1 when the sentence was that
+ * same line, one name word that "is fine" or "works", or said alone, is
+ * the name they go by; 1 when the sentence was that
  */
 static int
 xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
@@ -923,18 +926,46 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     elaaoms_xo_buf_t      b;
     elaaoms_extracted_t  *it;
 
+    size_t                rest, k;
+
+    /* "I'm Cordelia Marchbanks. Cory, please.", "... Hettie.": the one
+       name word alone, or with "please" */
+    for (rest = 1; rest < st->ntok && st->tok[rest].punct; rest++) {
+        /* void */
+    }
+    if (rest < st->ntok && elaaoms_xo_match(st, rest, "please", NULL)) {
+        for (rest++; rest < st->ntok && st->tok[rest].punct; rest++) {
+            /* void */
+        }
+    }
+
     if (cx->raw.n == 0 || !elaaoms_xo_name_word(st, 0, 0)
         || !(elaaoms_xo_match(st, 1, "is|'s fine|ok|okay|good", NULL)
              || elaaoms_xo_match(st, 1, "works|will do", NULL)
              /* "Katarzyna Nowak. Kasia for short." */
-             || elaaoms_xo_match(st, 1, "for short", NULL)))
+             || elaaoms_xo_match(st, 1, "for short", NULL)
+             || rest >= st->ntok))
     {
         return 0;
     }
 
-    it = &cx->raw.items[cx->raw.n - 1];
-    if (strcmp(it->source_quote, cx->quote) != 0
-        || strncmp(it->content, "Caller's name is ", 17) != 0)
+    /* the caller's name, said earlier in this line */
+    for (k = cx->raw.n; k > 0; k--) {
+        it = &cx->raw.items[k - 1];
+        if (strcmp(it->source_quote, cx->quote) != 0) {
+            return 0;
+        }
+        if (strncmp(it->content, "Caller's name is ", 17) == 0) {
+            break;
+        }
+    }
+    if (k == 0) {
+        return 0;
+    }
+
+    /* "Henrietta Lowenthal. Henrietta.": the name said again */
+    if (strncmp(it->content + 17, elaaoms_xo_tok_p(st, 0), st->tok[0].len)
+        == 0)
     {
         return 0;
     }

@@ -330,6 +330,31 @@ static const said_case_t  cases[] = {
       "Agent: Who am I speaking with?\n"
       "Caller: Ignacio Villaseñor. Nacho is fine.\n",
       "The caller goes by Nacho", NULL, "nacho is fine" },
+    { "a name word alone after the name is the name one goes by",
+      "Agent: Sashcraft, this is Hugo.\n"
+      "Caller: I'd like a quote. I'm Cordelia Marchbanks. Cory, please.\n",
+      "The caller goes by Cory", NULL, NULL },
+    { "calling for someone, the caller's name and the one they go by",
+      "Agent: Quadrant Commons, this is Jules.\n"
+      "Caller: I'm his mom, Henrietta Lowenthal. Hettie.\n",
+      "Caller's name is Henrietta Lowenthal.", NULL, NULL },
+    { "the short name after a relationship memory",
+      "Agent: Quadrant Commons, this is Jules.\n"
+      "Caller: I'm his mom, Henrietta Lowenthal. Hettie.\n",
+      "The caller goes by Hettie", NULL, NULL },
+    { "the first name said again is no other name",
+      "Agent: Who's calling?\n"
+      "Caller: Henrietta Lowenthal. Henrietta.\n",
+      "Caller's name is Henrietta Lowenthal.", NULL, "goes by" },
+    { "an agent's reference for someone the caller calls for",
+      "Caller: My father needs care.\n"
+      "Agent: Your father's intake number is LH-30852.\n",
+      "intake number is LH-30852", NULL, NULL },
+    { "a ticket the agent is still opening",
+      "Caller: It works now.\n"
+      "Agent: I'm still opening a service ticket so a tech can check the "
+      "sensors, it's SV-82264.\n",
+      "SV-82264", NULL, NULL },
     { "the name and the name one goes by, in one sentence: both",
       "Agent: How can I help?\n"
       "Caller: I'm Marisol Vantongeren, everybody calls me Sol.\n",
