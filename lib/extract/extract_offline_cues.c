@@ -120,6 +120,17 @@ static const xo_cue_t  xo_cues[] = {
       "is|was|were|are? from", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
       "guy|man|woman|lady|someone|somebody|stranger|person|door|knocked|"
       "knocks|text|texts|email|emails|letter|call|called|caller", 0, 0 },
+    /* a fake invoice: "saying your bank details changed", "wire it to a
+     * new account" */
+    { "bank|banking|payment|account|remittance details|info|information|"
+      "number changed|have|has|had", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY,
+      NULL, "email|emails|invoice|invoices|letter|text|message|saying|said|"
+      "says", 0, 0 },
+    { "to a|the new account|bank", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
+      "wire|wired|transfer|transferred|send|sent|pay|paid", 0, 0 },
+    /* the agent's security case: "I'm opening a security case, KS-2950" */
+    { "security case|alert|freeze|incident|breach|lock|flag|hold", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
     /* the caller cheated before: "I already got burned once", "I got
      * ripped off by a website" */
     { "got|been|was|were|get ripped off", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY,

@@ -148,6 +148,15 @@ static const char  *elaaoms_rules_health_terms[] = {
     "he fell", "she fell", "i fell", "dad fell", "mom fell", "mother fell",
     "father fell", "fell and", "fell in * bathroom", "fell in * shower",
     "fell out of bed", "fell getting",
+    /* serious illness and end-of-life care: what every agent must know
+       before speaking ("end-stage heart failure", "a signed DNR") */
+    "heart failure", "heart condition*", "heart disease", "congestive",
+    "end stage", "terminal illness", "terminal cancer",
+    "terminal diagnosis", "terminally ill", "hospice", "palliative",
+    "dnr", "do not resuscitate", "advance directive*", "living will",
+    "polst", "kidney failure", "kidney disease", "renal failure",
+    "liver failure", "liver disease", "anti rejection", "cushing*",
+    "addison*", "hypothyroid*", "hyperthyroid*", "laminitis",
     /* stinging insects and loose footing where a crew will work */
     "wasp*", "hornet*", "yellow jacket*", "yellowjacket*", "beehive*",
     "bee hive*", "bees nest*", "trip hazard*", "tripping hazard*",

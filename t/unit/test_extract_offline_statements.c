@@ -102,6 +102,16 @@ static const statement_case_t  statements[] = {
       "says he's from the city water department.", 9 },
     { NULL, "He said he's from Ohio originally.", ELAAOMS_MEM_FACTUAL,
       "The caller said he said he's from Ohio originally.", 3 },
+    /* a fake invoice */
+    { NULL, "I got an email invoice saying your bank details changed.",
+      ELAAOMS_MEM_ISSUE, "The caller got an email invoice saying your bank "
+      "details changed.", 9 },
+    { NULL, "It said I should wire it to a new account.", ELAAOMS_MEM_ISSUE,
+      "The caller said it said they should wire it to a new account.", 9 },
+    { NULL, "I opened a new account at my bank.", ELAAOMS_MEM_FACTUAL,
+      "The caller opened a new account at their bank.", 6 },
+    { NULL, "The security deposit is 500.", ELAAOMS_MEM_FACTUAL,
+      "The caller said the security deposit is 500.", 5 },
     /* cheated before */
     { NULL, "I already got burned once.", ELAAOMS_MEM_ISSUE,
       "The caller already got burned once.", 9 },
