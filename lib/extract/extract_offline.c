@@ -861,6 +861,30 @@ xo_reported_speech(const elaaoms_xo_sent_t *st)
 }
 
 
+/*
+ * "The house phone, mornings. Before eleven.": a few words more, on a
+ * time, a day or a limit, still answer the question the line answers
+ */
+static int
+xo_late_fragment(const elaaoms_xo_sent_t *st)
+{
+    size_t  i, words;
+
+    for (i = 0, words = 0; i < st->ntok; i++) {
+        words += !st->tok[i].punct;
+    }
+
+    return words > 0 && words <= 4
+           && elaaoms_xo_match(st, 0, "before|after|around|until|till|"
+                                      "between|only|except|not|never|mostly|"
+                                      "usually|every|weekday*|weekend*|"
+                                      "morning*|afternoon*|evening*|"
+                                      "monday*|tuesday*|wednesday*|"
+                                      "thursday*|friday*|saturday*|sunday*",
+                               NULL);
+}
+
+
 static int
 xo_option_named_later(const elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 {
@@ -901,7 +925,7 @@ static void
 xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 {
     size_t                spos, cpos;
-    int                   first, picked, later;
+    int                   first, picked, later, chain;
     elaaoms_xo_sent_t     st;
     elaaoms_xo_clause_t   cl;
 
@@ -909,6 +933,7 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
     first = 1;
     picked = 0;
     later = xo_option_named_later(cx, ln);
+    chain = 0;
     cx->named[0] = '\0';
 
     elaaoms_xo_revise_offer(cx, ln);
@@ -938,7 +963,10 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
         while (elaaoms_xo_next_clause(&st, &cpos, &cl)) {
             cl.lead = first;
             cl.answer = (first && cx->question != NULL && !later)
-                        || (!picked && !first && xo_names_option(cx, &cl.st));
+                        || (!picked && !first && xo_names_option(cx, &cl.st))
+                        || (!first && chain && xo_late_fragment(&cl.st));
+            /* fragments continue the answer only right after it */
+            chain = cl.answer && cx->question != NULL && !later;
             picked |= cl.answer && !first;
             first = 0;
 

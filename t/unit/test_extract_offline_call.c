@@ -122,6 +122,17 @@ static const said_case_t  cases[] = {
       "Agent: Monday. Your foreman is Mateus Ortega-Brandt. He'll call you "
       "the day before.\n",
       "The caller's foreman is Mateus Ortega-Brandt.", NULL, NULL },
+    { "a time said after the answer answers the same question",
+      "Agent: What's the best way and time to reach you?\n"
+      "Caller: The house phone, mornings. Before eleven. After that I'm at "
+      "water aerobics.\n",
+      "When asked what is the best way and time to reach them, the caller "
+      "said before eleven.", NULL, NULL },
+    { "a time said after another matter answers nothing",
+      "Agent: Any daily medications?\n"
+      "Caller: Just a Zyrtec in the morning. Oh, and he sleepwalks. Not every "
+      "night, but it's worse somewhere new.\n",
+      "every night", NULL, "medications, the caller said not every" },
     { "someone's words reported with 'like' are no fact",
       "Agent: What happened?\n"
       "Caller: I typed in my password. Then my wife's like, why would the "
