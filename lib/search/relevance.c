@@ -673,7 +673,7 @@ elaaoms_relevance_idf(elaaoms_query_term_t *terms, size_t nterms, size_t n,
     const size_t *df)
 {
     size_t  j;
-    float   ideal;
+    float   ideal, d;
 
     ideal = 0;
 
@@ -688,8 +688,8 @@ elaaoms_relevance_idf(elaaoms_query_term_t *terms, size_t nterms, size_t n,
             terms[j].idf = ELAAOMS_REL_UNSEEN_WEIGHT
                            * logf(1.0f + ((float) n - 0.5f) / 1.5f);
         } else {
-            terms[j].idf = logf(1.0f + ((float) n - df[j] + 0.5f)
-                                       / (df[j] + 0.5f));
+            d = (float) df[j] / 10.0f;
+            terms[j].idf = logf(1.0f + ((float) n - d + 0.5f) / (d + 0.5f));
         }
 
         ideal += terms[j].idf;
@@ -843,8 +843,9 @@ elaaoms_relevance_score(const char *query, size_t query_len,
     for (j = 0; j < nterms; j++) {
         df[j] = 0;
         for (i = 0; i < n; i++) {
-            df[j] += stats[i].exact[j] || stats[i].related[j]
-                     || stats[i].sense[j];
+            df[j] += elaaoms_relevance_df_tenths(stats[i].exact[j],
+                                                 stats[i].related[j],
+                                                 stats[i].sense[j]);
         }
     }
 

@@ -91,11 +91,26 @@ size_t elaaoms_relevance_query_terms(const char *query, size_t len,
     elaaoms_query_term_t *terms);
 
 /*
- * Sets terms[j].idf from df[j], the candidates (of n) that fill term j
- * in any way; returns the sum of the IDFs
+ * Sets terms[j].idf from df[j], the candidates (of n) that fill term j,
+ * in tenths, each counted by how it fills it
+ * (elaaoms_relevance_df_tenths()); returns the sum of the IDFs
  */
 float elaaoms_relevance_idf(elaaoms_query_term_t *terms, size_t nterms,
     size_t n, const size_t *df);
+
+/*
+ * A candidate's share of a term's document frequency, in tenths: 10 when
+ * it holds the word, the credit of a concept or a sense when it only
+ * relates to it, so that "rent", which one memory holds and every memory
+ * of money relates to by concept, still tells the memories apart.
+ * Integers, so that both scoring paths sum them to the same df in any
+ * order.
+ */
+static inline unsigned
+elaaoms_relevance_df_tenths(unsigned exact, unsigned related, unsigned sense)
+{
+    return exact ? 10 : (related ? 6 : (sense ? 3 : 0));
+}
 
 /*
  * Whether the query asks for a kind of answer (a number, a code) that the

@@ -414,6 +414,7 @@ elaaoms_search_index_rank(const void *blob,
 {
     int                    own, penalty;
     size_t                 i, j, d, n, nv, nterms, ntouched, nover, used;
+    size_t                 fills[ELAAOMS_RELEVANCE_MAX_TERMS];
     size_t                 df[ELAAOMS_RELEVANCE_MAX_TERMS];
     uint32_t               m, bits;
     uint64_t               abit;
@@ -544,8 +545,20 @@ elaaoms_search_index_rank(const void *blob,
     ntouched = 0;
 
     for (j = 0; j < nterms; j++) {
+        fills[j] = 0;
+        elaaoms_six_term(blob, &terms[j], j, &s, &ntouched, fills);
+    }
+
+    /* each record by how it fills the term (relevance_internal.h) */
+    for (j = 0; j < nterms; j++) {
         df[j] = 0;
-        elaaoms_six_term(blob, &terms[j], j, &s, &ntouched, df);
+        for (i = 0; fills[j] && i < ntouched; i++) {
+            if (s.stats[i].filled & (1u << j)) {
+                df[j] += elaaoms_relevance_df_tenths(s.stats[i].exact[j],
+                                                     s.stats[i].related[j],
+                                                     s.stats[i].sense[j]);
+            }
+        }
     }
 
     for (d = 0; d < ELAAOMS_EMBED_DIM; d++) {
