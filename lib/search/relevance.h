@@ -31,10 +31,10 @@
  *           word.  Slots weigh by IDF taken from the candidate set itself,
  *           ln(1 + (N - df + 0.5) / (df + 0.5)), df counting memories that
  *           fill the slot, a memory that only relates to it by a concept
- *           or a sense for 0.6 or 0.3 of one (since 2026-12-05: "rent",
+ *           or a sense for 0.2 or 0.1 of one (since 2026-12-05: "rent",
  *           held by one memory and related to by every memory of money,
  *           weighed less than "place" held by two; tuning half 843 ->
- *           846 of 918); a word no memory fills ("new",
+ *           849 of 918); a word no memory fills ("new",
  *           "last", "vibe": the question's wording, or a paraphrase no
  *           memory shares) weighs a quarter of what a word one memory
  *           fills weighs (half until 2026-12-04: the tuning half grown to
