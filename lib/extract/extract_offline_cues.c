@@ -48,7 +48,9 @@ typedef struct {
     "worried|anxious|stressed|scared|terrified|afraid|shaken|shaking|"       \
     "nervous|sad|unhappy|fed|confused|panicky|jittery|lonely|grieving|"      \
     "depressed|miserable|hopeless|freaking|freaked|heartbroken|devastated|"  \
-    "overwhelmed"
+    "overwhelmed|mortified|humiliated|ashamed|embarrassed|exhausted|"        \
+    "gutted|crushed|rattled|distraught|horrified|discouraged|defeated|"      \
+    "drained"
 #define XO_FEELINGS_GOOD                                                      \
     "happy|pleased|glad|relieved|thrilled|delighted|grateful|impressed|"     \
     "satisfied"

@@ -133,6 +133,10 @@ static const said_case_t  cases[] = {
       "Caller: Just a Zyrtec in the morning. Oh, and he sleepwalks. Not every "
       "night, but it's worse somewhere new.\n",
       "every night", NULL, "medications, the caller said not every" },
+    { "another person's feeling, with who it is",
+      "Agent: How is he doing?\n"
+      "Caller: My son Bastian got a scam text. He's mortified.\n",
+      "The caller's son Bastian is mortified.", NULL, NULL },
     { "someone's words reported with 'like' are no fact",
       "Agent: What happened?\n"
       "Caller: I typed in my password. Then my wife's like, why would the "
