@@ -284,12 +284,13 @@ elaaoms_relevance_asks_which(const char *prev)
  */
 static size_t
 elaaoms_relevance_phrasal(const elaaoms_token_t *tok,
-    const elaaoms_tokenizer_t *tz, const uint32_t **ids)
+    const elaaoms_tokenizer_t *tz, const uint32_t **ids, int *make_up)
 {
     elaaoms_token_t      next;
     elaaoms_tokenizer_t  ahead;
 
     *ids = NULL;
+    *make_up = 0;
     ahead = *tz;
 
     if (!elaaoms_tokenizer_next(&ahead, &next)) {
@@ -304,6 +305,11 @@ elaaoms_relevance_phrasal(const elaaoms_token_t *tok,
             return 0;
         }
     }
+
+    /* "make it up to him": what was given for the trouble */
+    *make_up = strcmp(next.word, "up") == 0
+               && (strcmp(tok->word, "make") == 0
+                   || strcmp(tok->word, "made") == 0);
 
     return elaaoms_lexicon_phrasal_senses(tok->word, tok->word_len,
                                           next.word, next.word_len, ids);
@@ -351,6 +357,7 @@ size_t
 elaaoms_relevance_query_terms(const char *query, size_t len,
     elaaoms_query_term_t *terms)
 {
+    int                  make_up;
     size_t               i, n, prev_len, prev2_len, prev_term;
     uint32_t             seen_at[ELAAOMS_RELEVANCE_MAX_TERMS];
     unsigned char        naming[ELAAOMS_RELEVANCE_MAX_TERMS];
@@ -448,7 +455,12 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
 
         /* a phrasal verb relates by its senses only: "holding off" is no
          * "holds the account" */
-        nph = qc ? 0 : elaaoms_relevance_phrasal(&tok, &tz, &ph);
+        make_up = 0;
+        nph = qc ? 0 : elaaoms_relevance_phrasal(&tok, &tz, &ph, &make_up);
+        if (make_up) {
+            /* a credit, a voucher, a refund: BILLING's words */
+            tok.concepts |= 1u << ELAAOMS_CONCEPT_BILLING;
+        }
         if (nph && tok.word_len + 1 < ELAAOMS_TOKEN_MAX) {
             tok.stem[0] = '?';
             memcpy(tok.stem + 1, tok.word, tok.word_len);

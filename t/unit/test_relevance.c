@@ -565,6 +565,23 @@ test_phrasal(void)
 }
 
 
+/* "how did we make it up to him": what was given for the trouble, a
+ * credit or a voucher, not anything "made" */
+static void
+test_make_up(void)
+{
+    elaaoms_relevance_parts_t  p[2];
+    const char                *texts[] = {
+        "The agent gave the caller a $40 credit.",
+        "The caller said the tickets were made in France."
+    };
+
+    score_texts("how did we make it up to him", texts, 2, p);
+    CHECK(p[0].lex > 0);
+    CHECK(p[0].key > p[1].key);
+}
+
+
 /* "hearing aid": the compound's senses, not "aid"'s ("benefit") */
 static void
 test_compound(void)
@@ -760,6 +777,7 @@ main(void)
     test_edges();
     test_who_else();
     test_phrasal();
+    test_make_up();
     test_kinds();
     test_why();
     test_compound();
