@@ -353,6 +353,41 @@ elaaoms_relevance_naming_verb(const char *word)
 }
 
 
+/*
+ * An agent's shorthand in a question ("does he use supplemental O2",
+ * "what's her appt"): the word a call says instead, put in its place.
+ * The question's side only: memories keep the words as said.
+ */
+static void
+elaaoms_relevance_expand(elaaoms_token_t *tok)
+{
+    static const char  *abbrev[][2] = {
+        { "o2", "oxygen" }, { "rx", "prescription" },
+        { "appt", "appointment" }, { "appts", "appointments" },
+        { "acct", "account" }, { "dob", "birthday" }, { "bday", "birthday" },
+        { "meds", "medication" }, { "apt", "apartment" },
+        { "dept", "department" }, { "ref", "reference" },
+        { "conf", "confirmation" }, { "pcp", "doctor" }, { "er", "emergency" },
+        { "info", "information" }, { "mgr", "manager" }, { "addr", "address" },
+        { "qty", "quantity" }, { "amt", "amount" }, { "tx", "transaction" },
+        { NULL, NULL }
+    };
+    size_t               k;
+    elaaoms_token_t      t;
+    elaaoms_tokenizer_t  tz;
+
+    for (k = 0; abbrev[k][0]; k++) {
+        if (strcmp(tok->word, abbrev[k][0]) == 0) {
+            elaaoms_tokenizer_init(&tz, abbrev[k][1], strlen(abbrev[k][1]));
+            if (elaaoms_tokenizer_next(&tz, &t)) {
+                *tok = t;
+            }
+            return;
+        }
+    }
+}
+
+
 size_t
 elaaoms_relevance_query_terms(const char *query, size_t len,
     elaaoms_query_term_t *terms)
@@ -384,6 +419,8 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
     while (n < ELAAOMS_RELEVANCE_MAX_TERMS
            && elaaoms_tokenizer_next(&tz, &tok))
     {
+        elaaoms_relevance_expand(&tok);
+
         /* "when is she seeing the doctor" asks for a time; "was he
          * rattled when he called" does not */
         first = nread++ == 0;

@@ -565,6 +565,22 @@ test_phrasal(void)
 }
 
 
+/* an agent's shorthand asks for the word a call says: "O2", "appt" */
+static void
+test_shorthand(void)
+{
+    elaaoms_relevance_parts_t  p[2];
+    const char                *texts[] = {
+        "The caller's dad is not on oxygen.",
+        "The caller's dad is eighty-six."
+    };
+
+    score_texts("does the patient use supplemental O2", texts, 2, p);
+    CHECK(p[0].lex > 0);
+    CHECK(p[0].key > p[1].key);
+}
+
+
 /* "how did we make it up to him": what was given for the trouble, a
  * credit or a voucher, not anything "made" */
 static void
@@ -778,6 +794,7 @@ main(void)
     test_who_else();
     test_phrasal();
     test_make_up();
+    test_shorthand();
     test_kinds();
     test_why();
     test_compound();
