@@ -538,7 +538,15 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
             ((tok.concepts & (1u << ELAAOMS_CONCEPT_NUMBER)) != 0
              && !tok.has_digit && !elaaoms_spelled_number(tok.word,
                                                        tok.word_len))
-            || (qc && first && strcmp(tok.word, "when") == 0);
+            || (qc && first && strcmp(tok.word, "when") == 0)
+            /* "how was she holding up", "how did she take it": a
+               feeling ("what is she dealing with", "what does she take"
+               ask for more than one) */
+            || ((qc & (1u << ELAAOMS_CONCEPT_EMOTION)) != 0
+                && (strcmp(tok.word, "up") == 0
+                    || strcmp(tok.word, "it") == 0
+                    || strcmp(tok.word, "was") == 0
+                    || strcmp(tok.word, "were") == 0));
 
         /*
          * "who's travelling with her", "who's his specialist": another

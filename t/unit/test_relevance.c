@@ -565,6 +565,23 @@ test_phrasal(void)
 }
 
 
+/* "how was she holding up" asks for a feeling: a memory of none ranks
+ * under one, whatever words of the question it shares */
+static void
+test_feeling_asked(void)
+{
+    elaaoms_relevance_parts_t  p[2];
+    const char                *texts[] = {
+        "The caller said the house had to be evacuated because of the gas.",
+        "The caller was scared."
+    };
+
+    score_texts("how was she holding up when the house had to be evacuated",
+                texts, 2, p);
+    CHECK(p[1].key > p[0].key);
+}
+
+
 /* an agent's shorthand asks for the word a call says: "O2", "appt" */
 static void
 test_shorthand(void)
@@ -795,6 +812,7 @@ main(void)
     test_phrasal();
     test_make_up();
     test_shorthand();
+    test_feeling_asked();
     test_kinds();
     test_why();
     test_compound();
