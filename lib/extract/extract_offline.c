@@ -13,9 +13,9 @@
  * This file is the driver: the cleaning, lines, sentences, the word
  * patterns and the building of content the rules share (see
  * extract_offline_internal.h), and the public entry point.  The rules
- * are in extract_offline_facts.c (references, names),
- * extract_offline_feelings.c (preference, feeling and repeat-call
- * templates), extract_offline_clause.c (clauses, fillers),
+ * are in extract_offline_facts.c (references), extract_offline_names.c
+ * (names), extract_offline_feelings.c (preference, feeling and
+ * repeat-call templates), extract_offline_clause.c (clauses, fillers),
  * extract_offline_statement.c (the caller's statement in the third
  * person), extract_offline_question.c
  * (answers read with the agent's question, a "yes" to it),

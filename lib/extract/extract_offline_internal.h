@@ -1,10 +1,8 @@
 /*
- * Internal to the offline extractor (extract_offline.c,
- * extract_offline_facts.c, extract_offline_issues.c,
- * extract_offline_feelings.c): the sentence, token and reference
- * structures, the word matcher and the content builder the rule files
- * share, and the rules the driver calls.  Not an API: everything else
- * includes extract_offline.h.
+ * Internal to the offline extractor (extract_offline*.c): the sentence,
+ * token and reference structures, the word matcher and the content
+ * builder the rule files share, and the rules the driver calls.  Not an
+ * API: everything else includes extract_offline.h.
  *
  * The driver (extract_offline.c) defines the lines, sentences, word
  * patterns and content building; each rule file defines its rules.
@@ -243,7 +241,7 @@ void elaaoms_xo_add(elaaoms_xo_ctx_t *cx, elaaoms_mem_type_e type,
     elaaoms_xo_buf_t *b, int importance, double confidence, int kept);
 
 
-/* --- references and names (extract_offline_facts.c) ----------------------- */
+/* --- references (extract_offline_facts.c) -------------------------------- */
 
 /* pass 1: the codes the caller gave, their kind, then their status */
 void elaaoms_xo_collect_refs(elaaoms_xo_ctx_t *cx, const char *text);
@@ -262,12 +260,16 @@ void elaaoms_xo_ref_name(elaaoms_xo_buf_t *b, const elaaoms_xo_ref_t *r,
 void elaaoms_xo_rule_refs(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     const char *line);
 
-void elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx,
-    const elaaoms_xo_clause_t *cl);
-
 /* "Hannah Becker from Brightwater Logistics" -> "The caller works at
  * Brightwater Logistics." */
 void elaaoms_xo_rule_affiliation(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_clause_t *cl);
+
+
+/* --- names (extract_offline_names.c) -------------------------------------- */
+
+/* the caller's name and the name they go by */
+void elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_clause_t *cl);
 
 
@@ -406,7 +408,7 @@ void elaaoms_xo_revise_offer(elaaoms_xo_ctx_t *cx,
 
 /* --- who "she" and "he" are (extract_offline_person.c) -------------------- */
 
-/* a person's name at word i, [*from, *end) (extract_offline_facts.c) */
+/* a person's name at word i, [*from, *end) (extract_offline_names.c) */
 int elaaoms_xo_person_name(const elaaoms_xo_sent_t *st, size_t i,
     size_t *from, size_t *end);
 
