@@ -414,7 +414,7 @@ no_period(const char *s, size_t len)
 
 
 /*
- * caller_context: "Open issue: ... Last call (2025-11-17): a; b.
+ * caller_context: "Goes by Immy. Open issue: ... Last call (2025-11-17): a; b.
  * Changed: x (was: y). Preferences: ... Noted by other agents: ...
  * History: ... Earlier: ...", whole items only, at most 500 bytes.
  * History starts with the relationship insight of a caller with two or
@@ -444,6 +444,20 @@ build_context_text(ctx_state_t *st, const char *last_date)
     };
 
     buf[0] = '\0';
+
+    /* caller_name is the name they gave ("Halyna Hrytsenko-Bell"); an
+       agent that never met them also hears the one they go by ("Hallie"),
+       which only the greeting of an agent they spoke to uses */
+    len = strlen(ctx->first_name);
+    if (len > 0
+        && !(strncmp(ctx->name, ctx->first_name, len) == 0
+             && (ctx->name[len] == ' ' || ctx->name[len] == '\0')))
+    {
+        snprintf(pair, sizeof(pair), "Goes by %s", ctx->first_name);
+        if (text_append(buf, size, "", pair, strlen(pair)) < 0) {
+            return -1;
+        }
+    }
 
     for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
         started = 0;

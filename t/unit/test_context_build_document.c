@@ -341,6 +341,8 @@ goes_by(void)
     CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
     CHECK_STR_EQ(ctx.name, "Imogen Dimaculangan");
     CHECK_STR_EQ(ctx.first_name, "Immy");
+    /* every agent hears it, not only the one whose greeting uses it */
+    CHECK_INT_EQ(strncmp(ctx.context_text, "Goes by Immy. ", 14), 0);
 
     elaaoms_context_free(&ctx);
     recs_free(&rs);
@@ -357,6 +359,7 @@ goes_by(void)
     CHECK_INT_EQ(elaaoms_context_build(rs.items, rs.n, &in, &ctx), 0);
     CHECK_STR_EQ(ctx.name, "Elizabeth Ashford");
     CHECK_STR_EQ(ctx.first_name, "Liz");
+    CHECK_INT_EQ(strncmp(ctx.context_text, "Goes by Liz", 11), 0);
 
     elaaoms_context_free(&ctx);
     recs_free(&rs);
