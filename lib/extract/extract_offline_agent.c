@@ -311,6 +311,29 @@ elaaoms_xo_agent_is_code(const elaaoms_xo_sent_t *st, size_t i)
 }
 
 
+/*
+ * "your leak call number is LK-5520", "your financial agreement number is
+ * FA-2291": any one or two words naming it, when a code follows
+ */
+static int
+elaaoms_xo_agent_ref_any(const elaaoms_xo_sent_t *st, long *at, size_t *end)
+{
+    static const char  *pats[] = {
+        "your _ number|# is|'s", "your _ _ number|# is|'s", NULL
+    };
+    size_t              k;
+
+    for (k = 0; pats[k] != NULL; k++) {
+        *at = elaaoms_xo_find(st, 0, pats[k], end);
+        if (*at >= 0 && elaaoms_xo_agent_is_code(st, *end)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /* "the refund reference is", "the incident number is": where (*at, *end) */
 static int
 elaaoms_xo_agent_ref_the(const elaaoms_xo_sent_t *st, long *at, size_t *end)
@@ -824,7 +847,9 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     if (at < 0) {
         at = elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_REF_FOR2, &end);
     }
-    if (at >= 0 && elaaoms_xo_agent_has_value(st, end, end + 3)) {
+    if ((at >= 0 && elaaoms_xo_agent_has_value(st, end, end + 3))
+        || elaaoms_xo_agent_ref_any(st, &at, &end))
+    {
         elaaoms_xo_agent_words(&b, st, (size_t) at, to);
         from = (size_t) at;
 

@@ -110,6 +110,29 @@ static const xo_cue_t  xo_cues[] = {
       "is|was|has|been|had? been? using", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY,
       NULL, "identity|name|account|accounts|card|cards|number|ssn|login|"
       "email|address", 0, 0 },
+    /* "someone's signed my name and used my member number" */
+    { "someone|somebody|someone's|somebody's|stranger has|had? "
+      "signed|forged|used|charged", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
+      "name|names|signature|account|card|number|membership|identity|"
+      "details", 0, 0 },
+    /* theft: "someone took it", "a thief" (a break-in is below) */
+    { "someone|somebody|stranger took|swiped|nicked|pinched|snatched|"
+      "lifted|grabbed it|my|our|his|her|the|them", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "thief|thieves|mugged|shoplifted", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY,
+      NULL, NULL, 0, 0 },
+    /* a message the caller saw through: "I did not click", "my daughter
+       says it's a trick", "a fake text" */
+    { "didn't|never|don't|won't click|clicked|tap|tapped", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "did|do|will not click|clicked|tap|tapped", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "it's|that's|was|is a trick|con|hoax|setup|racket", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "fake|bogus|phony|phoney|spoofed", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY,
+      NULL, "call|calls|email|emails|text|texts|message|messages|link|"
+      "links|website|site|letter|invoice|invoices|number|caller|check|"
+      "cheque|page|account|profile|app|charge|charges", 0, 0 },
     /* "somebody called me, he said he is from the bank": a caller
      * claiming to be from a company, reported as such */
     { "someone|somebody|stranger|guy|man|woman|lady called|phoned|texted|"
@@ -121,7 +144,9 @@ static const xo_cue_t  xo_cues[] = {
     { "says|said|claims|claimed|claiming he's|she's|they're|he|she|they "
       "is|was|were|are? from", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
       "guy|man|woman|lady|someone|somebody|stranger|person|door|knocked|"
-      "knocks|text|texts|email|emails|letter|call|called|caller", 0, 0 },
+      "knocks|text|texts|email|emails|letter|call|called|caller|fella|"
+      "fellow|gentleman|driveway|pulls|pulled|showed|truck|van|pickup",
+      0, 0 },
     /* a fake invoice: "saying your bank details changed", "wire it to a
      * new account" */
     { "bank|banking|payment|account|remittance details|info|information|"

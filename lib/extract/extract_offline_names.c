@@ -356,19 +356,31 @@ xo_question_about_name(const elaaoms_xo_ctx_t *cx)
 /*
  * "Ignacio Villaseñor. Nacho is fine.": after the caller's name in the
  * same line, one name word that "is fine" or "works", or said alone, is
- * the name they go by; 1 when the sentence was that
+ * the name they go by; so is one that ends a sentence about what they
+ * are called ("nobody's called me Theodore in years, so, Teddy."); 1 when
+ * the sentence was that
  */
 static int
 xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
     elaaoms_xo_buf_t      b;
     elaaoms_extracted_t  *it;
+    size_t                at, rest, last, k;
 
-    size_t                rest, k;
+    /* "but just Dez is fine": the joining words before it */
+    for (at = 0;
+         at < st->ntok
+         && (st->tok[at].punct
+             || elaaoms_xo_match(st, at, "but|and|so|oh|actually|just|"
+                                 "though", NULL));
+         at++)
+    {
+        /* void */
+    }
 
     /* "I'm Cordelia Marchbanks. Cory, please.", "... Hettie.": the one
        name word alone, or with "please" */
-    for (rest = 1; rest < st->ntok && st->tok[rest].punct; rest++) {
+    for (rest = at + 1; rest < st->ntok && st->tok[rest].punct; rest++) {
         /* void */
     }
     if (rest < st->ntok && elaaoms_xo_match(st, rest, "please", NULL)) {
@@ -377,14 +389,32 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
         }
     }
 
-    if (cx->raw.n == 0 || !elaaoms_xo_name_word(st, 0, 0)
-        || !(elaaoms_xo_match(st, 1, "is|'s fine|ok|okay|good", NULL)
-             || elaaoms_xo_match(st, 1, "works|will do", NULL)
-             /* "Katarzyna Nowak. Kasia for short." */
-             || elaaoms_xo_match(st, 1, "for short", NULL)
-             || rest >= st->ntok))
-    {
+    /* "..., so, Teddy.": the last word, after a comma, of a sentence
+       about calling or names */
+    for (last = st->ntok; last > 0 && st->tok[last - 1].punct; last--) {
+        /* void */
+    }
+
+    if (cx->raw.n == 0) {
         return 0;
+    }
+
+    if (!(elaaoms_xo_name_word(st, at, 0)
+          && (elaaoms_xo_match(st, at + 1, "is|'s fine|ok|okay|good", NULL)
+              || elaaoms_xo_match(st, at + 1, "works|will do", NULL)
+              /* "Katarzyna Nowak. Kasia for short." */
+              || elaaoms_xo_match(st, at + 1, "for short", NULL)
+              || rest >= st->ntok)))
+    {
+        if (last < 3 || !elaaoms_xo_name_word(st, last - 1, 0)
+            || !st->tok[last - 2].punct
+            || elaaoms_xo_find(st, 0, "call|calls|called|calling|name|"
+                               "names|nickname", NULL) < 0)
+        {
+            return 0;
+        }
+
+        at = last - 1;
     }
 
     /* the caller's name, said earlier in this line */
@@ -402,7 +432,7 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     }
 
     /* "Henrietta Lowenthal. Henrietta.": the name said again */
-    if (strncmp(it->content + 17, elaaoms_xo_tok_p(st, 0), st->tok[0].len)
+    if (strncmp(it->content + 17, elaaoms_xo_tok_p(st, at), st->tok[at].len)
         == 0)
     {
         return 0;
@@ -410,7 +440,7 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 
     b = (elaaoms_xo_buf_t) { .len = 0 };
     elaaoms_xo_puts(&b, "The caller goes by ");
-    elaaoms_xo_put(&b, elaaoms_xo_tok_p(st, 0), st->tok[0].len);
+    elaaoms_xo_put(&b, elaaoms_xo_tok_p(st, at), st->tok[at].len);
     elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, ELAAOMS_XO_IMP_PROFILE,
                    ELAAOMS_XO_CONF_NAMED, 1);
 

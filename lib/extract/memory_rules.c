@@ -157,6 +157,15 @@ static const char  *elaaoms_rules_health_terms[] = {
     "polst", "kidney failure", "kidney disease", "renal failure",
     "liver failure", "liver disease", "anti rejection", "cushing*",
     "addison*", "hypothyroid*", "hyperthyroid*", "laminitis",
+    /* conditions named after a person or by a family of words ("I have
+       Raynaud's", "diagnosed with Crohn's", "a bleeding syndrome") */
+    "diagnosed with", "syndrome*", "disorder*", "disease*", "raynaud*",
+    "crohn*", "hashimoto*", "meniere*", "huntington*", "sjogren*",
+    "bell* palsy", "asperger*", "colitis", "migraine*", "vertigo",
+    "macular*", "glaucoma", "cataract*", "frostbite", "hypothermia",
+    "poor circulation", "circulation problem*", "numbness", "go numb",
+    "goes numb", "went numb", "dizzy spell*", "fainting", "fainted",
+    "passed out", "blacked out", "black out*",
     /* stinging insects and loose footing where a crew will work */
     "wasp*", "hornet*", "yellow jacket*", "yellowjacket*", "beehive*",
     "bee hive*", "bees nest*", "trip hazard*", "tripping hazard*",

@@ -249,7 +249,10 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "fraud fraudulent scam identity theft stolen steal unauthorized "
     "security secure sensitive lawyer attorney legal lawsuit sue "
     "chargeback dispute police flag escalate hack compromise breach "
-    "suspicious threat threaten",
+    "suspicious threat threaten impersonate impersonation pretend "
+    "pretending trick phishing fake spoof hoax thief theft burglar "
+    "robbery robbed protective restraining barred banned forbidden "
+    "prohibited shady sketchy dodgy",
     /* VEHICLE */
     "car vehicle truck van suv motorcycle auto sedan hatchback pickup "
     "mileage brake tire tyre engine rental battery windshield bumper "

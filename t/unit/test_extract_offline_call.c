@@ -357,6 +357,22 @@ static const said_case_t  cases[] = {
       "Agent: Quadrant Commons, this is Jules.\n"
       "Caller: I'm his mom, Henrietta Lowenthal. Hettie.\n",
       "The caller goes by Hettie", NULL, NULL },
+    { "the short name after the spelling and 'but just'",
+      "Agent: Larkspur, this is Tova.\n"
+      "Caller: I'm Desmond Hoogstraten, H-O-O-G-S-T-R-A-T-E-N, but just "
+      "Ruud is fine.\n",
+      "The caller goes by Ruud", NULL, NULL },
+    { "a name ending a sentence about what one is called",
+      "Agent: Who am I speaking with?\n"
+      "Caller: It's Bartholomew Quist. But nobody's called me Bartholomew "
+      "since school, so, Tolly.\n",
+      "The caller goes by Tolly", NULL, NULL },
+    { "a name ending a sentence about something else is no name one goes "
+      "by",
+      "Agent: Who am I speaking with?\n"
+      "Caller: It's Bartholomew Quist. I booked it with your colleague, "
+      "Marta.\n",
+      "Caller's name is Bartholomew Quist.", NULL, "goes by" },
     { "the first name said again is no other name",
       "Agent: Who's calling?\n"
       "Caller: Henrietta Lowenthal. Henrietta.\n",
@@ -365,6 +381,14 @@ static const said_case_t  cases[] = {
       "Caller: My father needs care.\n"
       "Agent: Your father's intake number is LH-30852.\n",
       "intake number is LH-30852", NULL, NULL },
+    { "an agent's number of any kind, with a code after it",
+      "Caller: The tank's leaking, I shut the valve.\n"
+      "Agent: I'm dispatching Boyd. Your leak call number is LK-5520.\n",
+      "The caller's leak call number is LK-5520.", NULL, NULL },
+    { "an agent's two-word kind, with a code after it",
+      "Caller: Okay, the payment plan then.\n"
+      "Agent: Your financial agreement number is FA-2291.\n",
+      "financial agreement number is FA-2291", NULL, NULL },
     { "a ticket the agent is still opening",
       "Caller: It works now.\n"
       "Agent: I'm still opening a service ticket so a tech can check the "

@@ -100,6 +100,9 @@ static const statement_case_t  statements[] = {
       "from the city water department.", ELAAOMS_MEM_ISSUE,
       "The caller said yesterday a guy knocks on the door, orange vest, "
       "says he's from the city water department.", 9 },
+    { NULL, "A fella pulls into my driveway, says he's from the gas "
+      "company.", ELAAOMS_MEM_ISSUE, "The caller said a fella pulls into "
+      "their driveway, says he's from the gas company.", 9 },
     { NULL, "He said he's from Ohio originally.", ELAAOMS_MEM_FACTUAL,
       "The caller said he said he's from Ohio originally.", 3 },
     /* a fake invoice */
@@ -112,6 +115,26 @@ static const statement_case_t  statements[] = {
       "The caller opened a new account at their bank.", 6 },
     { NULL, "The security deposit is 500.", ELAAOMS_MEM_FACTUAL,
       "The caller said the security deposit is 500.", 5 },
+    /* someone else on the caller's name or things */
+    { NULL, "Someone's signed my name and used my member number.",
+      ELAAOMS_MEM_ISSUE, "The caller said someone's signed their name and "
+      "used their member number.", 9 },
+    { NULL, "I signed the lease and used my own number.",
+      ELAAOMS_MEM_FACTUAL, "The caller signed the lease and used their own "
+      "number.", 6 },
+    { NULL, "I came out and someone took my bike.", ELAAOMS_MEM_ISSUE,
+      "The caller came out and someone took their bike.", 9 },
+    { NULL, "My sister took the kids to school.", ELAAOMS_MEM_RELATIONSHIP,
+      "The caller's sister took the kids to school.", 5 },
+    /* a message seen through */
+    { NULL, "I did not click.", ELAAOMS_MEM_ISSUE,
+      "The caller did not click.", 9 },
+    { NULL, "My son says it's a trick.", ELAAOMS_MEM_ISSUE,
+      "The caller's son says it's a trick.", 9 },
+    { NULL, "I got a fake text about my package.", ELAAOMS_MEM_ISSUE,
+      "The caller got a fake text about their package.", 9 },
+    { NULL, "We put up a fake tree this year.", ELAAOMS_MEM_FACTUAL,
+      "The caller said they put up a fake tree this year.", 4 },
     /* cheated before */
     { NULL, "I already got burned once.", ELAAOMS_MEM_ISSUE,
       "The caller already got burned once.", 9 },

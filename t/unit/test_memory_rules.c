@@ -61,6 +61,13 @@ static const health_case_t  health_cases[] = {
     { "The caller's horse has Cushing's.", 1 },
     { "The caller's dad is in hospice care at home.", 1 },
     { "The caller said the back step is a trip hazard.", 1 },
+    { "The caller has Raynaud's.", 1 },
+    { "The caller's son was diagnosed with Crohn's last spring.", 1 },
+    { "The caller has macular degeneration.", 1 },
+    { "The caller's fingers go numb in the cold.", 1 },
+    { "The caller said her dad passed out on the stairs.", 1 },
+    { "The agent diagnosed: the compressor's start capacitor failed.", 0 },
+    { "The caller said the lights went out on the porch.", 0 },
     /* look-alikes */
     { "The caller said the price collapsed.", 0 },
     { "The caller said sales fell last quarter.", 0 },
