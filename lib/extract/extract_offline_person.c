@@ -107,6 +107,38 @@ xo_person_answer_name(const elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
 }
 
 
+/* word i is a name said as a subject: "Margaux is", "Olivier's eleven" */
+static int
+xo_person_subject(const elaaoms_xo_sent_t *st, size_t i)
+{
+    size_t       len;
+    const char  *w;
+
+    if (!elaaoms_xo_name_word(st, i, 0) || i + 1 >= st->ntok) {
+        return 0;
+    }
+
+    w = elaaoms_xo_tok_p(st, i);
+    len = st->tok[i].len;
+
+    if (len > 3 && w[len - 2] == '\'' && w[len - 1] == 's') {
+        return !st->tok[i + 1].punct
+               && (elaaoms_ascii_digit((unsigned char)
+                                       elaaoms_xo_tok_p(st, i + 1)[0])
+                   || elaaoms_xo_match(st, i + 1, "one|two|three|four|five|"
+                                       "six|seven|eight|nine|ten|eleven|"
+                                       "twelve|thirteen|fourteen|fifteen|"
+                                       "sixteen|seventeen|eighteen|"
+                                       "nineteen|twenty|allergic|sick|"
+                                       "home|away|fine|okay", NULL));
+    }
+
+    return elaaoms_xo_match(st, i + 1, "is|was|turned|turns|has|had|needs|"
+                            "wants|loves|likes|hates|gets|got|takes|uses",
+                            NULL);
+}
+
+
 void
 elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
@@ -179,6 +211,16 @@ elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
         if (elaaoms_xo_person_name(st, i, &noun, &end)) {
             (void) xo_person_copy(cx->named, sizeof(cx->named), st, noun,
                                   end);
+            return;
+        }
+    }
+
+    /* "Olivier's eleven and Margaux is, uh, she's seven": the last name
+       said as a subject is who "she" is next, not "my wife" before it */
+    for (i = st->ntok; i > 0; i--) {
+        if (xo_person_subject(st, i - 1)) {
+            (void) xo_person_copy(cx->named, sizeof(cx->named), st, i - 1,
+                                  i);
             return;
         }
     }

@@ -354,8 +354,9 @@ elaaoms_relevance_naming_verb(const char *word)
 
 
 /*
- * An agent's shorthand in a question ("does he use supplemental O2",
- * "what's her appt"): the word a call says instead, put in its place.
+ * An agent's shorthand or slang in a question ("does he use
+ * supplemental O2", "what's her appt", "did someone con her"): the word
+ * a call says instead, put in its place.
  * The question's side only: memories keep the words as said.
  */
 static void
@@ -370,6 +371,10 @@ elaaoms_relevance_expand(elaaoms_token_t *tok)
         { "conf", "confirmation" }, { "pcp", "doctor" }, { "er", "emergency" },
         { "info", "information" }, { "mgr", "manager" }, { "addr", "address" },
         { "qty", "quantity" }, { "amt", "amount" }, { "tx", "transaction" },
+        /* the spoken word for what calls say plainly: "has somebody tried
+           to con her", "the combo for the gate" */
+        { "con", "scam" }, { "conned", "scammed" }, { "ripoff", "scam" },
+        { "combo", "code" }, { "vm", "voicemail" }, { "pw", "password" },
         { NULL, NULL }
     };
     size_t               k;

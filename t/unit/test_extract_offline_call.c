@@ -381,6 +381,21 @@ static const said_case_t  cases[] = {
       "Caller: My father needs care.\n"
       "Agent: Your father's intake number is LH-30852.\n",
       "intake number is LH-30852", NULL, NULL },
+    { "a name said as a subject is who 'she' is next, not 'my wife'",
+      "Agent: How many passes?\n"
+      "Caller: Me, my wife Sabine, and the two kids. Olivier's eleven and "
+      "Margaux is, uh, she's seven. No, hang on, she turned eight in "
+      "September.\n",
+      "Margaux turned eight", NULL, "Sabine turned" },
+    { "the latest subject, not a place said as one before it",
+      "Agent: We have Tuesdays open at our Tamworth Road branch.\n"
+      "Caller: Okay, Tamworth is close to us. Leyla has epilepsy. She takes "
+      "medication.\n",
+      "Leyla takes medication", NULL, "Tamworth takes" },
+    { "'my wife' stays who 'she' is without a name after her",
+      "Agent: Who's on the account?\n"
+      "Caller: My wife Sabine. She's the one who pays.\n",
+      "The caller's wife Sabine is the one who pays", NULL, NULL },
     { "an agent's number of any kind, with a code after it",
       "Caller: The tank's leaking, I shut the valve.\n"
       "Agent: I'm dispatching Boyd. Your leak call number is LK-5520.\n",

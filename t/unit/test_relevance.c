@@ -595,6 +595,18 @@ test_shorthand(void)
     score_texts("does the patient use supplemental O2", texts, 2, p);
     CHECK(p[0].lex > 0);
     CHECK(p[0].key > p[1].key);
+
+    /* slang likewise: "con" is the calls' "scam" */
+    {
+        const char  *scam[] = {
+            "The caller said a man on the phone tried a Medicare scam.",
+            "The caller said the man from the phone company came Tuesday."
+        };
+
+        score_texts("has somebody tried to con this family", scam, 2, p);
+        CHECK(p[0].lex > 0);
+        CHECK(p[0].key > p[1].key);
+    }
 }
 
 
