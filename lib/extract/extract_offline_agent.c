@@ -269,6 +269,25 @@ elaaoms_xo_agent_clock(const elaaoms_xo_sent_t *st, size_t i)
 }
 
 
+/* a word of [from, to) is a name: capitalized, not "I" or "I've" */
+static int
+elaaoms_xo_agent_named(const elaaoms_xo_sent_t *st, size_t from, size_t to)
+{
+    size_t  i;
+
+    for (i = from; i < to && i < st->ntok; i++) {
+        if (!st->tok[i].punct
+            && elaaoms_ascii_upper((unsigned char) *elaaoms_xo_tok_p(st, i))
+            && !elaaoms_xo_match(st, i, "i|i'm|i've|i'll|i'd", NULL))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /* a word of [from, to) holds a digit */
 int
 elaaoms_xo_agent_has_value(const elaaoms_xo_sent_t *st, size_t from,
@@ -555,6 +574,87 @@ elaaoms_xo_agent_diagnosis(const elaaoms_xo_sent_t *st, size_t to)
 }
 
 
+/* the words that call a thing a fraud */
+#define ELAAOMS_XO_AGENT_FRAUD                                               \
+    "scam|scams|fraud|fraudulent|phishing|hoax|con|spoof|spoofed|smishing|" \
+    "vishing|fake|bogus|phony|phoney|forged|counterfeit"
+
+/*
+ * "That's a known scam with resale tickets.", "Sounds like a phishing
+ * text", "Two other customers got hit by that same fake page": the agent
+ * naming what happened to the caller a fraud.  The sentence ends at the
+ * first comma after the word ("..., I'm sorry"); *to is moved there.
+ * "That's not a scam" names nothing, nor does "report it as fraud" (what
+ * to do, elaaoms_xo_agent_advice()).
+ */
+static int
+elaaoms_xo_agent_verdict(const elaaoms_xo_sent_t *st, size_t *to)
+{
+    static const char  *opens[] = {
+        "that's|it's", "that|this|it is|was", "that|it? sounds|looks like",
+        /* "That stamp was forged." */
+        "that|this _ is|was|were|are",
+        NULL
+    };
+    static const char  *refers[] = {
+        "that|this|same " ELAAOMS_XO_AGENT_FRAUD,
+        "that|this|same _ " ELAAOMS_XO_AGENT_FRAUD,
+        NULL
+    };
+    long                at;
+    size_t              i, k, end;
+
+    /* at the start, or after "Okay, ", "Unfortunately" */
+    for (k = 0; opens[k] != NULL; k++) {
+        at = elaaoms_xo_find(st, 0, opens[k], &end);
+        if (at >= 0 && at <= 2) {
+            break;
+        }
+    }
+
+    if (opens[k] != NULL) {
+        for (i = end; i < *to && i < end + 4; i++) {
+            if (st->tok[i].punct
+                || elaaoms_xo_match(st, i, "not|never|no|isn't|wasn't", NULL))
+            {
+                return 0;
+            }
+
+            if (elaaoms_xo_match(st, i, ELAAOMS_XO_AGENT_FRAUD, NULL)) {
+                break;
+            }
+        }
+
+        if (i == *to || i == end + 4) {
+            return 0;
+        }
+
+    } else {
+        /* the fraud referred back to: "that same fake page" */
+        for (k = 0; refers[k] != NULL; k++) {
+            at = elaaoms_xo_find(st, 0, refers[k], &end);
+            if (at >= 0) {
+                break;
+            }
+        }
+
+        if (refers[k] == NULL
+            || elaaoms_xo_find(st, 0, "not|never|no|isn't|wasn't|don't|"
+                                      "if", NULL) >= 0)
+        {
+            return 0;
+        }
+
+        i = end - 1;
+    }
+
+    for (i++; i < *to && !st->tok[i].punct; i++) { /* void */ }
+    *to = i;
+
+    return 1;
+}
+
+
 /* words [from, to) with the agent's pronouns turned around */
 void
 elaaoms_xo_agent_words(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
@@ -813,6 +913,22 @@ elaaoms_xo_agent_lead_in(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
 }
 
 
+/* the agent's words [0, to) about the caller's trouble: an issue */
+static void
+elaaoms_xo_agent_issue(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
+    const char *lead, size_t to, int importance)
+{
+    elaaoms_xo_buf_t  b;
+
+    memset(&b, 0, sizeof(b));
+    elaaoms_xo_puts(&b, lead);
+    elaaoms_xo_agent_words(&b, st, 0, to);
+    elaaoms_xo_agent_quote_is(cx, st);
+    elaaoms_xo_add(cx, ELAAOMS_MEM_ISSUE, &b, importance,
+                   ELAAOMS_XO_CONF_RULE, 0);
+}
+
+
 static void
 elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     const elaaoms_xo_sent_t *prev)
@@ -969,6 +1085,17 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
                 elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].mid);
                 from = 0;
 
+            } else if (elaaoms_xo_agent_rules[r].past && at > 0
+                       && elaaoms_xo_agent_named(st, 1, (size_t) at))
+            {
+                /* "I'm reassigning you to a different contractor, Pruitt
+                   Home Services, and I've booked them for Friday": who
+                   "them" are is said first */
+                elaaoms_xo_puts(&b, "The agent said: ");
+                elaaoms_xo_agent_words(&b, st, 0, to);
+                from = 0;
+                break;
+
             } else {
                 elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].lead);
                 elaaoms_xo_puts(&b, " ");
@@ -981,11 +1108,16 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
 
     /* the fault the agent names for the caller's trouble */
     if (b.len == 0 && cx->caller_spoke && elaaoms_xo_agent_diagnosis(st, to)) {
-        elaaoms_xo_puts(&b, "The agent diagnosed: ");
-        elaaoms_xo_agent_words(&b, st, 0, to);
-        elaaoms_xo_agent_quote_is(cx, st);
-        elaaoms_xo_add(cx, ELAAOMS_MEM_ISSUE, &b, ELAAOMS_XO_IMP_PROBLEM,
-                       ELAAOMS_XO_CONF_RULE, 0);
+        elaaoms_xo_agent_issue(cx, st, "The agent diagnosed: ", to,
+                               ELAAOMS_XO_IMP_PROBLEM);
+        return;
+    }
+
+    /* the agent calling the caller's trouble a scam: shared, as the
+       caller's own word for it would be */
+    if (b.len == 0 && cx->caller_spoke && elaaoms_xo_agent_verdict(st, &to)) {
+        elaaoms_xo_agent_issue(cx, st, "The agent said: ", to,
+                               ELAAOMS_XO_IMP_SECURITY);
         return;
     }
 

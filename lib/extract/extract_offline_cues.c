@@ -42,6 +42,15 @@ typedef struct {
 #define XO_REL       ELAAOMS_MEM_RELATIONSHIP
 
 
+/* things said to die: "my washing machine died", "the battery died" */
+#define XO_MACHINES                                                           \
+    "machine|washer|dryer|fridge|freezer|dishwasher|oven|stove|phone|"       \
+    "cellphone|battery|batteries|car|truck|van|engine|motor|laptop|"        \
+    "computer|tablet|tv|printer|router|modem|generator|furnace|heater|"     \
+    "boiler|pump|compressor|thermostat|unit|mower|alarm|camera|remote|"     \
+    "screen|charger|radio|headset|scooter|bike|it|thing"
+
+
 /* what the caller can feel ("frustrated", "relieved") */
 #define XO_FEELINGS_BAD                                                       \
     "frustrat*|annoy*|disappoint*|upset|angry|furious|livid|fuming|mad|"     \
@@ -121,6 +130,17 @@ static const xo_cue_t  xo_cues[] = {
       ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
     { "thief|thieves|mugged|shoplifted", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY,
       NULL, NULL, 0, 0 },
+    /* "the lock was cut", "my wallet's gone": taken from a locker, a car */
+    { "lock|locks|padlock|padlocks was|were|got|been cut|smashed|pried|"
+      "busted|forced", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "wallet's|purse's|handbag's gone|missing", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "wallet|purse|handbag is|was|got gone|missing|taken", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    /* the company's security people on it ("I'm filing a security report,
+       SEC-5203"), not a security deposit or question */
+    { "security report|incident|breach|alert|team|investigation", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
     /* a message the caller saw through: "I did not click", "my daughter
        says it's a trick", "a fake text" */
     { "didn't|never|don't|won't click|clicked|tap|tapped", XO_ISSUE,
@@ -193,10 +213,26 @@ static const xo_cue_t  xo_cues[] = {
     { "to|contact|contacting|call|calling the? press|media|news|reporter|"
       "reporters|journalist*", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
       NULL, 0, 0 },
-    { "lawyer|lawyers|attorney|lawsuit|sue|suing|legal|police|"
+    { "lawsuit|sue|suing|police|"
       "chargeback|chargebacks|charge-back|bbb|ombudsman|regulator|"
       "regulators|cfpb|ftc|fcc", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
       NULL, 0, 0 },
+    /* a lawyer brought in ("I'm calling my lawyer", "my attorney will be
+       in touch"), not one who drew up papers or a power of attorney */
+    { "lawyer|lawyers|attorney|attorneys", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, "<of|closing|estate|power",
+      "talk|talking|call|calling|called|contact|contacting|get|getting|"
+      "hire|hiring|involve|involved|consult|consulting|speak|speaking|"
+      "court|looking|will|letter|threaten*|going|gonna|if|unless|dispute|"
+      "case|touch", 0, 0 },
+    /* legal action, not a legal name or guardian */
+    { "legal", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY,
+      "legal name|names|guardian|guardians|age|tender|pad|size|holiday|"
+      "holidays|documents|papers|form|forms", NULL, 0, 0 },
+    /* who may act for the caller: every agent should know */
+    { "power of attorney", XO_REL, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0,
+      0 },
+    { "poa", XO_REL, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
     { "better business bureau", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
       NULL, 0, 0 },
     /* "I'm going to file a complaint with the state" */
@@ -221,8 +257,17 @@ static const xo_cue_t  xo_cues[] = {
      */
     { "passed away|on", XO_REL, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0,
       0 },
-    { "died|widow|widowed|widower|funeral|bereave*|deceased|estate",
+    { "widow|widowed|widower|funeral|bereave*|deceased|estate",
       XO_REL, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
+    /* not a machine's death ("my washing machine died", "the battery
+       just died") nor one taken back ("well, not died, it won't drain") */
+    { "died", XO_REL, ELAAOMS_XO_IMP_SENSITIVE,
+      "<" XO_MACHINES "|just|finally|already|totally|completely", NULL, 1,
+      0 },
+    { "just|finally|already|totally|completely died", XO_REL,
+      ELAAOMS_XO_IMP_SENSITIVE, "<" XO_MACHINES, NULL, 1, 0 },
+    /* ... which is a fault */
+    { "died", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM, NULL, XO_MACHINES, 1, 0 },
     { "death|deaths in the|our|my family", XO_REL, ELAAOMS_XO_IMP_SENSITIVE,
       NULL, NULL, 0, 0 },
     /* what no agent may let out: "don't tell my husband about this",

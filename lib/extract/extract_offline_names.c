@@ -236,8 +236,8 @@ static const xo_name_rule_t  xo_name_rules[] = {
     { "my name's", "Caller's name is ", 1, 0, 0 },
     { "my full name is", "Caller's name is ", 1, 0, 0 },
     { "i go by", "The caller goes by ", 1, 0, 0 },
-    { "everyone|everybody|people|friends|most calls|call me", "The caller "
-      "goes by ", 0, 0, 0 },
+    { "everyone|everybody|people|friends|folks|family|most|they calls|call "
+      "me", "The caller goes by ", 0, 0, 0 },
     { "you can|may just? call me", "The caller goes by ", 0, 0, 0 },
     { "just call me", "The caller goes by ", 0, 0, 0 },
     /* "most people know me as Bea", "please address me as Mrs. Oduya",
@@ -353,6 +353,38 @@ xo_question_about_name(const elaaoms_xo_ctx_t *cx)
 }
 
 
+/* the caller's name said earlier in this line, or NULL */
+static const elaaoms_extracted_t *
+xo_line_name(const elaaoms_xo_ctx_t *cx)
+{
+    size_t                     k;
+    const elaaoms_extracted_t  *it;
+
+    for (k = cx->raw.n; k > 0; k--) {
+        it = &cx->raw.items[k - 1];
+        if (strcmp(it->source_quote, cx->quote) != 0) {
+            return NULL;
+        }
+        if (strncmp(it->content, "Caller's name is ", 17) == 0) {
+            return it;
+        }
+    }
+
+    return NULL;
+}
+
+
+/* "Oh, I should give you my name. Beatrix Ekdahl-Moreau.": the line
+ * announces the name the next sentence says */
+static int
+xo_line_offers_name(const elaaoms_xo_ctx_t *cx)
+{
+    return strcasestr(cx->quote, "my name.") != NULL
+           || strcasestr(cx->quote, "my name:") != NULL
+           || strcasestr(cx->quote, "my name, ") != NULL;
+}
+
+
 /*
  * "Ignacio Villaseñor. Nacho is fine.": after the caller's name in the
  * same line, one name word that "is fine" or "works", or said alone, is
@@ -363,9 +395,9 @@ xo_question_about_name(const elaaoms_xo_ctx_t *cx)
 static int
 xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
-    elaaoms_xo_buf_t      b;
-    elaaoms_extracted_t  *it;
-    size_t                at, rest, last, k;
+    elaaoms_xo_buf_t            b;
+    const elaaoms_extracted_t  *it;
+    size_t                      at, rest, last;
 
     /* "but just Dez is fine": the joining words before it */
     for (at = 0;
@@ -418,16 +450,8 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     }
 
     /* the caller's name, said earlier in this line */
-    for (k = cx->raw.n; k > 0; k--) {
-        it = &cx->raw.items[k - 1];
-        if (strcmp(it->source_quote, cx->quote) != 0) {
-            return 0;
-        }
-        if (strncmp(it->content, "Caller's name is ", 17) == 0) {
-            break;
-        }
-    }
-    if (k == 0) {
+    it = xo_line_name(cx);
+    if (it == NULL) {
         return 0;
     }
 
@@ -460,6 +484,7 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
     int                      any, goes_by;
     elaaoms_xo_buf_t         b;
     const xo_name_rule_t    *r;
+    const elaaoms_extracted_t *prior;
     const elaaoms_xo_sent_t *st = &cl->st;
 
     if (xo_rule_short_name(cx, st)) {
@@ -536,8 +561,23 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
             continue;
         }
 
+        /* "Beatrix Ekdahl-Moreau. [...] But it's Trixie.": a first name
+           after the whole one is the name the caller goes by */
         b = (elaaoms_xo_buf_t) { .len = 0 };
-        elaaoms_xo_puts(&b, r->lead);
+        prior = NULL;
+        if (n == 1 && title == end && r->start
+            && strncmp(r->lead, "Caller's name is ", 17) == 0)
+        {
+            prior = xo_line_name(cx);
+        }
+        if (prior != NULL && strchr(prior->content + 17, ' ') != NULL
+            && strncmp(prior->content + 17, elaaoms_xo_tok_p(st, end),
+                       st->tok[end].len) != 0)
+        {
+            elaaoms_xo_puts(&b, "The caller goes by ");
+        } else {
+            elaaoms_xo_puts(&b, r->lead);
+        }
         if (title < end) {
             elaaoms_xo_put(&b, elaaoms_xo_tok_p(st, title),
                            st->tok[title].len);
@@ -571,7 +611,8 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
      * else was asked ("Hi Ray. Marcus Oyelaran.")
      */
     if ((cl->lead && xo_question_about_name(cx))
-        || (!cl->lead && !cx->caller_spoke && !cl->question))
+        || (!cl->lead && (!cx->caller_spoke || xo_line_offers_name(cx))
+            && !cl->question))
     {
         for (n = 0; n < st->ntok && n < 4 && elaaoms_xo_name_word(st, n, 0); n++) {
             /* void */

@@ -42,7 +42,7 @@
  * and stopwords grew from v4's (2026-12-04); v6: the concept table grew
  * again (choices, health, places, feelings: 2026-12-05)
  */
-#define ELAAOMS_EMBED_MODEL  "elaaoms-hash-v7-384"
+#define ELAAOMS_EMBED_MODEL  "elaaoms-hash-v8-384"
 
 size_t elaaoms_embed_dim(void);
 const char *elaaoms_embed_model(void);

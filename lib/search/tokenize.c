@@ -194,7 +194,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "optometrist ophthalmologist react arm leg foot "
     "accident incident fall fell fallen slip heart murmur eczema "
     "psoriasis hernia infection cholesterol thyroid anemia breathing "
-    "breathe breath respiratory lung lungs wheeze wheezing",
+    "breathe breath respiratory lung lungs wheeze wheezing impaired "
+    "impairment visually eyesight",
     /* PET */
     "pet dog cat puppy kitten animal vet greyhound hound terrier retriever "
     "labrador poodle beagle bulldog spaniel husky dachshund chihuahua "
@@ -506,6 +507,9 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         /* "how is she holding up", "how's he taking it", "how was she
          * doing": how someone feels */
         { "up", "holding", ELAAOMS_QBIT(EMOTION) },
+        /* "what state was she in when she rang": a feeling, or where
+         * someone lives */
+        { "state", "what", ELAAOMS_QBIT(EMOTION) | ELAAOMS_QBIT(ADDRESS) },
         /* "how was the owner", "how were they on the phone" */
         { "was", "how", ELAAOMS_QBIT(EMOTION) },
         { "were", "how", ELAAOMS_QBIT(EMOTION) },
@@ -536,6 +540,12 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         /* "what's going on", "what happened": a problem */
         { "on", "going", ELAAOMS_QBIT(PROBLEM) },
         { "happened", "what", ELAAOMS_QBIT(PROBLEM) },
+        /* "did anything happen to him at the gym": an incident, what
+         * every agent is told */
+        { "happen", "anything", ELAAOMS_QBIT(PROBLEM) | ELAAOMS_QBIT(NOTABLE) },
+        { "happen", "something", ELAAOMS_QBIT(PROBLEM) | ELAAOMS_QBIT(NOTABLE) },
+        { "happened", "anything", ELAAOMS_QBIT(PROBLEM) | ELAAOMS_QBIT(NOTABLE) },
+        { "happened", "something", ELAAOMS_QBIT(PROBLEM) | ELAAOMS_QBIT(NOTABLE) },
         /* "anything we should know", "be aware of", "keep in mind",
          * "her situation": what matters most about the caller */
         { "know", "should", ELAAOMS_QBIT(NOTABLE) },

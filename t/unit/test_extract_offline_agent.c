@@ -352,11 +352,77 @@ test_agent_quotes(void)
 }
 
 
+/* the agent calling what happened a scam: an issue shared with every
+ * agent; a denial or a pitch is none */
+static const struct {
+    const char  *text;
+    const char  *content;
+} agent_verdicts[] = {
+    { "Caller: I bought two tickets off a guy online and they were "
+      "already scanned.\nAgent: Okay, that's a known scam with resale "
+      "tickets, I'm sorry.\n",
+      "The agent said: Okay, that's a known scam with resale tickets." },
+    { "Caller: I got a text saying my account is locked.\nAgent: That "
+      "sounds like a phishing text.\n",
+      "The agent said: That sounds like a phishing text." },
+    { "Caller: I paid through Cash App and now the page is gone.\nAgent: "
+      "That page isn't ours. Two other customers got hit by that same fake "
+      "page this month.\n", "The agent said: Two other customers got hit "
+      "by that same fake page this month." },
+    { "Caller: I never signed any such thing.\nAgent: None of our "
+      "notaries match that. That stamp was forged.\n",
+      "The agent said: That stamp was forged." },
+    { "Caller: I'm calling about my security deposit.\nAgent: That deposit "
+      "was refunded.\n", NULL },
+    { "Caller: Should I worry?\nAgent: If you get a fake text like that, "
+      "call us.\n", NULL },
+    { "Caller: What do I do?\nAgent: Report it as fraud to your bank.\n",
+      NULL },
+    { "Caller: Was that email from you?\nAgent: That is not a scam, it's "
+      "our new billing system.\n", NULL },
+    { "Caller: Is this legit?\nAgent: It's a great deal on a scam-free "
+      "plan, honestly.\n", NULL },
+};
+
+
+static void
+test_agent_verdict(void)
+{
+    size_t                    i, k, found;
+    elaaoms_extracted_list_t  l = { 0 };
+
+    for (i = 0; i < sizeof(agent_verdicts) / sizeof(agent_verdicts[0]); i++)
+    {
+        CHECK_INT_EQ(elaaoms_extract_offline(agent_verdicts[i].text, &l), 0);
+
+        found = 0;
+        for (k = 0; k < l.n; k++) {
+            if (strncmp(l.items[k].content, "The agent said", 14) != 0) {
+                continue;
+            }
+            found++;
+            CHECK(agent_verdicts[i].content != NULL
+                  && strcmp(l.items[k].content, agent_verdicts[i].content)
+                     == 0);
+            CHECK_INT_EQ(l.items[k].type, ELAAOMS_MEM_ISSUE);
+            CHECK(l.items[k].importance >= 8);
+        }
+
+        CHECK_INT_EQ(found, agent_verdicts[i].content ? 1 : 0);
+        if (found != (agent_verdicts[i].content ? 1u : 0u)) {
+            show("agent verdict", agent_verdicts[i].text, &l);
+        }
+        elaaoms_extracted_free(&l);
+    }
+}
+
+
 int
 main(void)
 {
     test_agent();
     test_agent_quotes();
+    test_agent_verdict();
 
     return UNIT_DONE("extract_offline_agent");
 }

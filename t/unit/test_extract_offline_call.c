@@ -373,6 +373,21 @@ static const said_case_t  cases[] = {
       "Caller: It's Bartholomew Quist. I booked it with your colleague, "
       "Marta.\n",
       "Caller's name is Bartholomew Quist.", NULL, "goes by" },
+    { "a whole name after the caller says they will give it",
+      "Agent: Quill and Courier, this is Hollis.\n"
+      "Caller: I need a notary to come to my house.\n"
+      "Agent: That's exactly what we do.\n"
+      "Caller: Oh, I should give you my name. Beatrix Ekdahl-Moreau. But "
+      "it's Trixie. Has been since I was four.\n",
+      "Caller's name is Beatrix Ekdahl-Moreau.", NULL, NULL },
+    { "'it's' and a first name after the whole name is the name one goes "
+      "by",
+      "Agent: Quill and Courier, this is Hollis.\n"
+      "Caller: I need a notary to come to my house.\n"
+      "Agent: That's exactly what we do.\n"
+      "Caller: Oh, I should give you my name. Beatrix Ekdahl-Moreau. But "
+      "it's Trixie. Has been since I was four.\n",
+      "The caller goes by Trixie", NULL, "name is Trixie" },
     { "the first name said again is no other name",
       "Agent: Who's calling?\n"
       "Caller: Henrietta Lowenthal. Henrietta.\n",

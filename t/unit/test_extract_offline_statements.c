@@ -521,6 +521,18 @@ static const statement_case_t  statements[] = {
     /* a death or hardship: every agent should know (importance 8) */
     { NULL, "My husband passed away last month.", ELAAOMS_MEM_RELATIONSHIP,
       "The caller's husband passed away last month.", 8 },
+    { NULL, "My dad just died.", ELAAOMS_MEM_RELATIONSHIP,
+      "The caller's dad just died.", 8 },
+    /* taken from a locker: every agent should know (importance 9) */
+    { NULL, "When I came back the lock was cut.", ELAAOMS_MEM_ISSUE,
+      "The caller said when they came back the lock was cut.", 9 },
+    { NULL, "My wallet's gone.", ELAAOMS_MEM_ISSUE,
+      "The caller mentioned their wallet's gone.", 9 },
+    /* a machine that died is a fault, for this agent only */
+    { NULL, "Um, my washing machine died.", ELAAOMS_MEM_ISSUE,
+      "The caller's washing machine died.", 7 },
+    { NULL, "The battery just died on me.", ELAAOMS_MEM_ISSUE,
+      "The caller said the battery just died on them.", 7 },
     { NULL, "We got laid off in May.", ELAAOMS_MEM_FACTUAL,
       "The caller said they got laid off in May.", 8 },
     /* a break-in, someone impaired at work, a child who wanders off:

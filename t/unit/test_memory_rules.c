@@ -63,6 +63,11 @@ static const health_case_t  health_cases[] = {
     { "The caller said the back step is a trip hazard.", 1 },
     { "The caller has Raynaud's.", 1 },
     { "The caller's son was diagnosed with Crohn's last spring.", 1 },
+    /* a fire at home, however it is said */
+    { "The caller said tonight their dryer, there was a fire.", 1 },
+    { "The caller smelled smoke.", 1 },
+    { "The caller used the extinguisher from under the sink.", 1 },
+    { "The caller was fired from the fire station gift shop job.", 0 },
     { "The caller has macular degeneration.", 1 },
     { "The caller's fingers go numb in the cold.", 1 },
     { "The caller said her dad passed out on the stairs.", 1 },
