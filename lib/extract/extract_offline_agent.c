@@ -75,7 +75,7 @@ static const struct {
     /* "I'm opening an incident report, IR-3318": under way, with its
      * reference */
     { "i'm|we're still|also|just|now? opening|creating|filing|logging|"
-      "raising|starting|"
+      "raising|starting|writing|drafting|"
       "submitting|escalating|issuing",
       "The agent said:", NULL, 0, 0, 1, 0 },
     /* "Our irrigation tech will be out tomorrow": the company's people */
@@ -113,16 +113,18 @@ static const struct {
     "return|rma|incident|dispute|work|seat|seats|room|flight|gate|locker|"  \
     "member|membership|policy|reservation|registration|enrollment|"        \
     "account|permit|contract|invoice|quote|file|student|patient|pin|"      \
-    "intake|referral|warranty|customer|client "                             \
+    "intake|referral|warranty|customer|client|card|plate|permit|key|fob|"   \
+    "badge|pass|appeal|application|license|licence|certificate|voucher|"    \
+    "coupon|locker|stall|space|spot|slip|plot|bay|tag "                     \
     "number|#|id|code|order? is|are|'s"
 #define ELAAOMS_XO_AGENT_REF                                                 \
-    "your new|updated|replacement|dispute|support|service|repair? "          \
-    ELAAOMS_XO_AGENT_REF_KIND
+    "your|his|her|their new|updated|replacement|dispute|support|service|"   \
+    "repair? " ELAAOMS_XO_AGENT_REF_KIND
 /* "your outage ticket is OT-77419": any word or two naming what it is for */
 #define ELAAOMS_XO_AGENT_REF_FOR                                             \
-    "your _ " ELAAOMS_XO_AGENT_REF_KIND
+    "your|his|her|their _ " ELAAOMS_XO_AGENT_REF_KIND
 #define ELAAOMS_XO_AGENT_REF_FOR2                                            \
-    "your _ _ " ELAAOMS_XO_AGENT_REF_KIND
+    "your|his|her|their _ _ " ELAAOMS_XO_AGENT_REF_KIND
 
 
 /*
@@ -133,7 +135,8 @@ static const struct {
 #define ELAAOMS_XO_AGENT_REF_THE_WORD                                        \
     "ticket|claim|case|reference|confirmation|booking|tracking|rma|"        \
     "incident|report|refund|return|dispute|authorization|authorisation|"    \
-    "approval|reservation|order|work|po|policy|transaction|receipt"
+    "approval|reservation|order|work|po|policy|transaction|receipt|"        \
+    "permit|plate|appeal|application|license|licence|certificate|voucher"
 #define ELAAOMS_XO_AGENT_REF_THE_KIND                                        \
     ELAAOMS_XO_AGENT_REF_THE_WORD " number|id|no|code? is|'s"
 #define ELAAOMS_XO_AGENT_REF_THE                                             \
@@ -153,7 +156,8 @@ static const struct {
  */
 #define ELAAOMS_XO_AGENT_REF_NOUN                                            \
     "ticket|claim|case|reference|confirmation|booking|tracking|rma|"        \
-    "incident|policy|loan|member|account|work|order|reservation "          \
+    "incident|policy|loan|member|account|work|order|reservation|plate|"    \
+    "permit|badge|locker "                                                 \
     "number|id|no|code? is? #"
 
 /* someone set to see the caller at a time: "Dr. Ahmadi can see you at
@@ -338,7 +342,9 @@ static int
 elaaoms_xo_agent_ref_any(const elaaoms_xo_sent_t *st, long *at, size_t *end)
 {
     static const char  *pats[] = {
-        "your _ number|# is|'s", "your _ _ number|# is|'s", NULL
+        "your _ number|# is|'s", "your _ _ number|# is|'s",
+        /* "your reference number for the appeal is BIL-5519" */
+        "your _ number|# for|on the|this|your _ is", NULL
     };
     size_t              k;
 
@@ -439,6 +445,17 @@ elaaoms_xo_agent_deliverable(const elaaoms_xo_sent_t *st, size_t from,
                          "unblocked|reissued|comped|credited|discounted|"
                          "voided|appealed|corrected|adjusted|removed|"
                          "cancelled|canceled|reimbursed|compensated", NULL))
+    {
+        return 1;
+    }
+
+    /* "I've set your notices to phone calls", "switched you to paper
+     * statements": how the company reaches the caller from now on */
+    if (elaaoms_xo_match(st, from, "set|switched|changed|updated|moved|put|"
+                         "switch|change|update|move", NULL)
+        && elaaoms_xo_find(st, from, "to|on|for text|texts|texting|email|"
+                           "emails|call|calls|phone|mail|letters|paper|"
+                           "paperless|voicemail", NULL) >= 0)
     {
         return 1;
     }
@@ -604,10 +621,14 @@ elaaoms_xo_agent_verdict(const elaaoms_xo_sent_t *st, size_t *to)
     long                at;
     size_t              i, k, end;
 
-    /* at the start, or after "Okay, ", "Unfortunately" */
+    /* at the start, after "Okay, ", "Unfortunately", or after a comma
+       ("... on pay stations downtown, it's a scam") */
     for (k = 0; opens[k] != NULL; k++) {
         at = elaaoms_xo_find(st, 0, opens[k], &end);
-        if (at >= 0 && at <= 2) {
+        if (at >= 0
+            && (at <= 2 || (st->tok[at - 1].punct
+                            && *elaaoms_xo_tok_p(st, at - 1) == ',')))
+        {
             break;
         }
     }
@@ -846,10 +867,14 @@ elaaoms_xo_agent_quote(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
                                         "installs|install|installation|"
                                         "pickup|appointment|enrolled|"
                                         "activated|booked|done|noted|"
-                                        "updated|changed|covered|"
+                                        "updated|changed|covered|plate|"
+                                        "plates|vin|serial|"
                                         "warranty|guarantee|guaranteed",
                                  NULL) >= 0
               || elaaoms_xo_find(st, 0, "got it", NULL) >= 0
+              /* "ARC-2611, great, I'll attach that to your file": a
+                 reference read back */
+              || elaaoms_xo_agent_is_code(st, 0)
               || elaaoms_xo_find(st, 0, ELAAOMS_XO_AGENT_SEE, NULL) >= 0
               || elaaoms_xo_match(st, 0, ELAAOMS_XO_AGENT_REF_NOUN, NULL))
              && elaaoms_xo_agent_has_value(st, 0, to)))
@@ -1046,6 +1071,11 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
             if (!elaaoms_xo_agent_rules[r].note
                 && !elaaoms_xo_agent_has_value(st, end, to)
                 && !elaaoms_xo_agent_health(st, end, to)
+                /* "I'm logging it as a fraud report on your account" */
+                && !(elaaoms_xo_agent_rules[r].whole
+                     && elaaoms_xo_find(st, end, ELAAOMS_XO_AGENT_FRAUD "|"
+                                        "security|police|theft|stolen",
+                                        NULL) >= 0)
                 && !elaaoms_xo_agent_deliverable(st, end, to)
                 && !(elaaoms_xo_agent_day(st, end, to)
                      && (elaaoms_xo_agent_rules[r].whole
@@ -1143,8 +1173,9 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
         importance = ELAAOMS_XO_IMP_DETAIL;
     }
 
-    /* a price is a fact of the deal, whatever its words sound like */
-    if (quote) {
+    /* a price is a fact of the deal, whatever its words sound like; the
+       agent's "great" is no feeling of the caller's */
+    if (quote || type == ELAAOMS_MEM_EMOTION) {
         type = ELAAOMS_MEM_FACTUAL;
     }
 

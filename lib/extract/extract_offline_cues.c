@@ -446,7 +446,8 @@ static const xo_cue_t  xo_cues[] = {
       "scratches|scuffed|stained|ripped|warped|wobbly|wobbles|shattered|"
       "peeling|sagging|frayed|rusted|rusty|corroded|burnt|burned|"
       "scorched|crack|cracks|dent|dents|chip|chips|stain|stains|"
-      "scratch|hole|holes", XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM,
+      "scratch|hole|holes|snag|snags|snagged|unraveling|unravelling",
+      XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM,
       NULL, NULL, 0, 0 },
     { "outage|outages|offline|slow|slower|sluggish|lag|lagging|laggy|"
       "spike|spikes|spiking|latency|jitter|buffering|static|noisy|echo|"
@@ -712,6 +713,11 @@ xo_cue_at(const elaaoms_xo_sent_t *st, size_t k, size_t i, int caller)
                 && elaaoms_xo_match(st, i, c->unless, NULL))
            && !(c->unless && c->unless[0] == '<' && i > 0
                 && elaaoms_xo_match(st, i - 1, c->unless + 1, NULL))
+           /* "like" after a pause ("<...|,|...") or opening the sentence
+              compares: "Like a pulled thread, near the bottom" */
+           && !(c->unless && c->unless[0] == '<' && i == 0
+                && strstr(c->unless, "|,|") != NULL
+                && elaaoms_xo_match(st, 0, "like", NULL))
            && !(c->near && elaaoms_xo_find(st, 0, c->near, NULL) < 0)
            && !(c->negatable && elaaoms_xo_negated(st, i));
 }

@@ -945,6 +945,14 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         question = 0;
     }
 
+    /* "Like a pulled thread, near the bottom, maybe two inches?": a
+       description said with a rising voice */
+    if (question && elaaoms_xo_match(st, 0, "like|maybe|about|around", NULL)
+        && elaaoms_xo_match(st, 1, "a|an|the|maybe|about|#", NULL))
+    {
+        question = 0;
+    }
+
     content = 0;
     first_person = 0;
     digits = 0;

@@ -26,7 +26,8 @@ static const char  *elaaoms_rules_health_terms[] = {
     "asthma*", "inhaler*", "diabet*", "insulin", "hypoglyc*", "epilep*",
     "seizure disorder*", "has seizures", "prone to seizures",
     "had seizure", "has seizure", "have seizure", "seizure last*",
-    "heart condition*", "heart attack*", "pacemaker*", "had stroke",
+    "heart condition*", "heart attack*", "pacemaker*", "defibrillator*",
+    "icd", "implanted device*", "had stroke",
     "after stroke", "mild stroke", "minor stroke", "major stroke",
     "suffered stroke", "stroke survivor*", "seizures", "dialysis", "chemo*", "cancer", "blood thinner*",
     "oxygen tank*", "oxygen concentrator*", "on oxygen", "cpap",
@@ -150,7 +151,9 @@ static const char  *elaaoms_rules_health_terms[] = {
     "tips over", "nearly hit", "almost hit", "gas line*", "gas pipe*",
     "he fell", "she fell", "i fell", "dad fell", "mom fell", "mother fell",
     "father fell", "fell and", "fell in * bathroom", "fell in * shower",
-    "fell out of bed", "fell getting",
+    "fell out of bed", "fell getting", "slipped and", "slipped on",
+    "slipped in", "tripped and", "tripped over", "tripped on",
+    "took fall", "took tumble", "went down hard",
     /* serious illness and end-of-life care: what every agent must know
        before speaking ("end-stage heart failure", "a signed DNR") */
     "heart failure", "heart condition*", "heart disease", "congestive",

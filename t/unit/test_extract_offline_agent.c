@@ -49,6 +49,26 @@ static const struct {
       ELAAOMS_MEM_ISSUE },
     { "Great. Your reservation number is RW-58317.",
       "The caller's reservation number is RW-58317.", ELAAOMS_MEM_FACTUAL },
+    /* someone the caller calls for; a reference named after its number;
+       a card, a permit, a plate */
+    { "His account number is OTB-27614.", "His account number is "
+      "OTB-27614.", ELAAOMS_MEM_FACTUAL },
+    { "Your reference number for the appeal is BIL-5519.",
+      "The caller's reference number for the appeal is BIL-5519.",
+      ELAAOMS_MEM_FACTUAL },
+    { "Your new card is LSG-3490.", "The caller's new card is LSG-3490.",
+      ELAAOMS_MEM_FACTUAL },
+    { "The permit is EP-26-0884, and it should be approved this week.",
+      "The agent said: The permit is EP-26-0884, and it should be approved "
+      "this week.", ELAAOMS_MEM_FACTUAL },
+    /* a fraud logged, with no reference given */
+    { "I'm logging it as a fraud report on your account.",
+      "The agent said: the agent is logging it as a fraud report on the "
+      "caller's account.", ELAAOMS_MEM_ISSUE },
+    /* how the company reaches the caller from now on */
+    { "I've set your notices to phone calls.",
+      "The agent set the caller's notices to phone calls.",
+      ELAAOMS_MEM_FACTUAL },
     /* a promise to send a thing, or to waive, needs no number */
     { "I'll send you a replacement router.",
       "The agent will send the caller a replacement router.",
@@ -288,6 +308,9 @@ static const struct {
     { "Caller: Let's do Tuesday.\nAgent: Sounds like a plan.\n", NULL },
     { "Caller: I paid yesterday.\nAgent: Looks like the payment went "
       "through.\n", NULL },
+    /* a plate, a reference read back */
+    { "Caller: It's the blue Mazda now.\nAgent: Blue Mazda CX-5, plate "
+      "RJN-2059.\n", "The agent said: Blue Mazda CX-5, plate RJN-2059." },
     /* a time read back and confirmed */
     { "Caller: Could we do 4:45?\nAgent: 4:45 on the 22nd, done.\n",
       "The agent said: 4:45 on the 22nd, done." },
@@ -374,6 +397,10 @@ static const struct {
       "The agent said: That stamp was forged." },
     { "Caller: I'm calling about my security deposit.\nAgent: That deposit "
       "was refunded.\n", NULL },
+    { "Caller: He scanned a QR code sticker and paid.\nAgent: People have "
+      "been sticking fake QR codes on pay stations downtown, it's a "
+      "scam.\n", "The agent said: People have been sticking fake QR codes "
+      "on pay stations downtown, it's a scam." },
     { "Caller: Should I worry?\nAgent: If you get a fake text like that, "
       "call us.\n", NULL },
     { "Caller: What do I do?\nAgent: Report it as fraud to your bank.\n",

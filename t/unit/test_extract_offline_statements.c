@@ -528,6 +528,13 @@ static const statement_case_t  statements[] = {
       "The caller said when they came back the lock was cut.", 9 },
     { NULL, "My wallet's gone.", ELAAOMS_MEM_ISSUE,
       "The caller mentioned their wallet's gone.", 9 },
+    /* a flaw in what was made, and its description said with a rising
+       voice: no question, no liking */
+    { NULL, "There's a snag in the lace on the train.", ELAAOMS_MEM_ISSUE,
+      "The caller said there's a snag in the lace on the train.", 7 },
+    { NULL, "Like a pulled thread, near the bottom, maybe two inches?",
+      ELAAOMS_MEM_FACTUAL, "The caller said like a pulled thread, near the "
+      "bottom, maybe two inches.", 0 },
     /* a machine that died is a fault, for this agent only */
     { NULL, "Um, my washing machine died.", ELAAOMS_MEM_ISSUE,
       "The caller's washing machine died.", 7 },

@@ -66,6 +66,8 @@ static const health_case_t  health_cases[] = {
     /* a fire at home, however it is said */
     { "The caller said tonight their dryer, there was a fire.", 1 },
     { "The caller smelled smoke.", 1 },
+    { "The caller slipped and went down, hard, on their side.", 1 },
+    { "The caller said it slipped their mind.", 0 },
     { "The caller used the extinguisher from under the sink.", 1 },
     { "The caller was fired from the fire station gift shop job.", 0 },
     { "The caller has macular degeneration.", 1 },
