@@ -935,6 +935,7 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
     later = xo_option_named_later(cx, ln);
     chain = 0;
     cx->named[0] = '\0';
+    cx->announced[0] = '\0';
 
     elaaoms_xo_revise_offer(cx, ln);
 
@@ -944,6 +945,13 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
     while (!cx->nomem
            && elaaoms_xo_next_sentence(ln->msg, ln->len, &spos, &st))
     {
+        /* "B-S-P, six zero three, one eight." after "The member number
+           is, hang on." */
+        if (elaaoms_xo_spelled_value(cx, &st)) {
+            continue;
+        }
+        elaaoms_xo_spelled_announce(cx, &st);
+
         elaaoms_xo_revise_completion(cx, &st);
         if (xo_reported_speech(&st)) {
             continue;

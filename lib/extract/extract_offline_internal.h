@@ -126,6 +126,10 @@ typedef struct {
      * until the line ends: no pronoun's gender is known for a name */
     char                        named[48];
 
+    /* "The member number is, hang on.": what the caller's next sentence
+     * reads out ("member number"), or "" (extract_offline_spelled.c) */
+    char                        announced[32];
+
     /* the clause being read: templates' contents, space-separated */
     char                        kept[ELAAOMS_XO_KEPT_MAX + 1];
     size_t                      kept_len;
@@ -269,6 +273,14 @@ void elaaoms_xo_rule_affiliation(elaaoms_xo_ctx_t *cx,
 /* --- names (extract_offline_names.c) -------------------------------------- */
 
 /* the caller's name and the name they go by */
+/* a reference announced, then read out (extract_offline_spelled.c): 1
+ * when st was the value, and its memory is made */
+int elaaoms_xo_spelled_value(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_sent_t *st);
+/* whether st announces one: sets or clears cx->announced */
+void elaaoms_xo_spelled_announce(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_sent_t *st);
+
 void elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_clause_t *cl);
 

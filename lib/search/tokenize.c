@@ -585,6 +585,10 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         /* "what did we do for her", "what have we done" */
         { "do", "we", ELAAOMS_QBIT(AGENT_SAID) },
         { "done", "we", ELAAOMS_QBIT(AGENT_SAID) },
+        /* "the best way to get hold of him", "get in touch": contact */
+        { "hold", "get", ELAAOMS_QBIT(CONTACT) },
+        { "hold", "got", ELAAOMS_QBIT(CONTACT) },
+        { "touch", "in", ELAAOMS_QBIT(CONTACT) },
         /* "trouble getting around": mobility */
         { "around", "getting", ELAAOMS_QBIT(HEALTH) },
         { "around", "get", ELAAOMS_QBIT(HEALTH) },

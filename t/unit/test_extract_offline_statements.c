@@ -535,6 +535,12 @@ static const statement_case_t  statements[] = {
     { NULL, "Like a pulled thread, near the bottom, maybe two inches?",
       ELAAOMS_MEM_FACTUAL, "The caller said like a pulled thread, near the "
       "bottom, maybe two inches.", 0 },
+    /* a reference announced, then read out in the next sentence */
+    { NULL, "The member number is, hang on, I got the card right here... "
+      "B-S-P, six zero three, one eight.", ELAAOMS_MEM_FACTUAL,
+      "The caller's member number is B-S-P, six zero three, one eight.", 5 },
+    { NULL, "The model number's on the sticker, hold on... WM3770.",
+      ELAAOMS_MEM_FACTUAL, "The caller's model number is WM3770.", 5 },
     /* a machine that died is a fault, for this agent only */
     { NULL, "Um, my washing machine died.", ELAAOMS_MEM_ISSUE,
       "The caller's washing machine died.", 7 },
