@@ -580,7 +580,10 @@ elaaoms_xo_agent_diagnosis(const elaaoms_xo_sent_t *st, size_t to)
             || elaaoms_xo_match(st, i, "is|are|was|were|went|has|have|had|"
                                        "will|would|can|could|did|does|do|"
                                        "be|been|got|gets|going|plan|deal|"
-                                       "idea|good|great|fine|fun|lot|bit",
+                                       "idea|good|great|fine|fun|lot|bit|"
+                                       "job|jobs|day|days|hour|hours|week|"
+                                       "weeks|minute|minutes|three-day|"
+                                       "two-day|one-day|half-day",
                                 NULL))
         {
             return 0;

@@ -93,6 +93,13 @@ elaaoms_xo_name_word(const elaaoms_xo_sent_t *st, size_t i, int any_case)
         {
             return 0;
         }
+
+        /* "Ekdahl-Moreau", "Jean-Luc"; not "Semi-transparent" */
+        if (!any_case && p[k] == '-' && k + 1 < st->tok[i].len
+            && elaaoms_ascii_lower((unsigned char) p[k + 1]))
+        {
+            return 0;
+        }
     }
 
     return lower > 0 && !elaaoms_xo_in_list(st, i, xo_not_names);

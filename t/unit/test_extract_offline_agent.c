@@ -306,6 +306,8 @@ static const struct {
       "hybrid battery.\n",
       "The agent diagnosed: That's usually the hybrid battery." },
     { "Caller: Let's do Tuesday.\nAgent: Sounds like a plan.\n", NULL },
+    { "Caller: How long does it take?\nAgent: It's usually a three-day "
+      "job.\n", NULL },
     { "Caller: I paid yesterday.\nAgent: Looks like the payment went "
       "through.\n", NULL },
     /* a plate, a reference read back */

@@ -388,6 +388,11 @@ static const said_case_t  cases[] = {
       "Caller: Oh, I should give you my name. Beatrix Ekdahl-Moreau. But "
       "it's Trixie. Has been since I was four.\n",
       "The caller goes by Trixie", NULL, "name is Trixie" },
+    { "a hyphenated word alone is no name one goes by",
+      "Agent: Ridgerail Fence, this is Marty.\n"
+      "Caller: Hey Marty, it's Dutch Zwanenburg. They want it stained, "
+      "it's called Driftwood Gray. Semi-transparent.\n",
+      "Caller's name is Dutch Zwanenburg.", NULL, "Semi-transparent" },
     { "the first name said again is no other name",
       "Agent: Who's calling?\n"
       "Caller: Henrietta Lowenthal. Henrietta.\n",
