@@ -449,13 +449,11 @@ elaaoms_xo_agent_deliverable(const elaaoms_xo_sent_t *st, size_t from,
         return 1;
     }
 
-    /* "I've set your notices to phone calls", "switched you to paper
-     * statements": how the company reaches the caller from now on */
-    if (elaaoms_xo_match(st, from, "set|switched|changed|updated|moved|put|"
+    /* "I've set your notices to phone calls", "updated the work order to
+     * the back wall": what the caller's record says from now on */
+    if (elaaoms_xo_match(st, from, "set|switched|changed|updated|moved|"
                          "switch|change|update|move", NULL)
-        && elaaoms_xo_find(st, from, "to|on|for text|texts|texting|email|"
-                           "emails|call|calls|phone|mail|letters|paper|"
-                           "paperless|voicemail", NULL) >= 0)
+        && elaaoms_xo_find(st, from + 1, "to", NULL) >= 0)
     {
         return 1;
     }
@@ -1096,6 +1094,18 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
                 elaaoms_xo_agent_words(&b, st, 0, (size_t) at);
                 elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].mid);
                 elaaoms_xo_agent_words(&b, st, end, to);
+                from = 0;
+                break;
+            }
+
+            /* "The ten-lesson package is $520, and you've already paid
+               $330": a value before the words is the caller's too */
+            if (elaaoms_xo_agent_rules[r].alone && at > 0
+                && !elaaoms_xo_agent_rules[r].note
+                && elaaoms_xo_agent_has_value(st, 0, (size_t) at))
+            {
+                elaaoms_xo_puts(&b, "The agent said: ");
+                elaaoms_xo_agent_words(&b, st, 0, to);
                 from = 0;
                 break;
             }

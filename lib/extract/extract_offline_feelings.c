@@ -65,8 +65,9 @@ static const xo_template_t  xo_templates[] = {
       "The caller wants to be {contact} {rest}",
       ELAAOMS_MEM_PREFERENCE, ELAAOMS_XO_IMP_PREFERENCE, 1 },
 
-    /* repeat calls */
-    { "calling|called|call back", "The caller has called before",
+    /* repeat calls ("I'm calling back about", not "I'll call back
+       later") */
+    { "calling|called back", "The caller has called before",
       ELAAOMS_MEM_RELATIONSHIP, ELAAOMS_XO_IMP_RELATION, 0 },
     { "calling|call|called|phoning|ringing again",
       "The caller has called before",

@@ -1015,6 +1015,11 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
                              || ((content >= 2 || xo_one_word_request(st))
                                  && elaaoms_xo_match(st, 0, "can|could|would|"
                                                             "will you", NULL))
+                             /* "could it go on the back wall instead?" */
+                             || (content >= 2
+                                 && elaaoms_xo_match(st, 0, "can|could|would|"
+                                                     "will|should it|they",
+                                                     NULL))
                              || (content >= 3 && xo_question_other(st)))
                          : !(content >= 2 || first_person || digits || cue
                              || only))

@@ -69,6 +69,9 @@ static const struct {
     { "I've set your notices to phone calls.",
       "The agent set the caller's notices to phone calls.",
       ELAAOMS_MEM_FACTUAL },
+    { "I've updated the work order to the back wall.",
+      "The agent updated the work order to the back wall.",
+      ELAAOMS_MEM_FACTUAL },
     /* a promise to send a thing, or to waive, needs no number */
     { "I'll send you a replacement router.",
       "The agent will send the caller a replacement router.",
@@ -310,6 +313,12 @@ static const struct {
       "job.\n", NULL },
     { "Caller: I paid yesterday.\nAgent: Looks like the payment went "
       "through.\n", NULL },
+    /* a price before what the caller has paid: both */
+    { "Caller: Can I switch to the ten-lesson package?\nAgent: The "
+      "ten-lesson package is $520, and you've already paid $330, so the "
+      "difference is $190.\n", "The agent said: The ten-lesson package is "
+      "$520, and the caller has already paid $330, so the difference is "
+      "$190." },
     /* a plate, a reference read back */
     { "Caller: It's the blue Mazda now.\nAgent: Blue Mazda CX-5, plate "
       "RJN-2059.\n", "The agent said: Blue Mazda CX-5, plate RJN-2059." },

@@ -379,6 +379,12 @@ static const statement_case_t  statements[] = {
       ELAAOMS_MEM_RELATIONSHIP, "The caller has called before.", 5 },
     { NULL, "I'm calling again about ticket #55120.", ELAAOMS_MEM_FACTUAL,
       "The caller asked about ticket #55120.", 7 },
+    /* a request about the thing itself */
+    { NULL, "Actually, could it go on the back wall instead?",
+      ELAAOMS_MEM_PREFERENCE, "The caller asked whether it could go on the "
+      "back wall instead.", 6 },
+    { NULL, "I'm calling back about my bill.", ELAAOMS_MEM_RELATIONSHIP,
+      "The caller has called before.", 5 },
     { NULL, "My husband handles the billing.", ELAAOMS_MEM_RELATIONSHIP,
       "The caller's husband handles the billing.", 5 },
     { NULL, "I'm calling on behalf of my mother.", ELAAOMS_MEM_RELATIONSHIP,
@@ -797,6 +803,8 @@ static const absent_case_t  absent[] = {
       "Caller's name" },
     { "Hi Ray, it's Marcus from the dental office.", ELAAOMS_MEM_FACTUAL,
       "name is Ray" },
+    /* a call to come is no call made before */
+    { "Okay, I'll call back later.", ELAAOMS_MEM_RELATIONSHIP, "" },
 };
 
 
