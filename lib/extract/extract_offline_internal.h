@@ -458,6 +458,21 @@ int elaaoms_xo_agent_health(const elaaoms_xo_sent_t *st, size_t from,
 void elaaoms_xo_agent_quote_is(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_sent_t *st);
 
+/* --- the agent's judgment (extract_offline_agent_verdict.c) -------------- */
+
+/* the words that call a thing a fraud */
+#define ELAAOMS_XO_AGENT_FRAUD                                               \
+    "scam|scams|fraud|fraudulent|phishing|hoax|con|spoof|spoofed|smishing|" \
+    "vishing|fake|bogus|phony|phoney|forged|counterfeit"
+
+/* "Sounds like the pump bearings.": the likely fault, words [0, to) */
+int elaaoms_xo_agent_diagnosis(const elaaoms_xo_sent_t *st, size_t to);
+/* "That's a known scam ...": a fraud named; *to moves to its clause's end */
+int elaaoms_xo_agent_verdict(const elaaoms_xo_sent_t *st, size_t *to);
+/* the agent's words [0, to) after lead, an issue of that importance */
+void elaaoms_xo_agent_issue(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
+    const char *lead, size_t to, int importance);
+
 
 /* --- what the agent told the caller (extract_offline_advice.c) ----------- */
 
