@@ -251,6 +251,12 @@ elaaoms_search_cap_superseded(elaaoms_search_match_t *match, size_t m,
 static int
 elaaoms_search_asks_now(const char *query)
 {
+    static const char  *now[] = {
+        "now", "currently", "current", "anymore", "nowadays", "latest",
+        "new", "final", "updated", "lately", "still", NULL
+    };
+    size_t               k;
+    int                  these;
     elaaoms_tokenizer_t  tz;
     elaaoms_token_t      tok;
 
@@ -258,21 +264,21 @@ elaaoms_search_asks_now(const char *query)
         return 0;
     }
 
+    these = 0;
+
     elaaoms_tokenizer_init(&tz, query, strlen(query));
     while (elaaoms_tokenizer_next(&tz, &tok)) {
-        if (strcmp(tok.word, "now") == 0 || strcmp(tok.word, "currently") == 0
-            || strcmp(tok.word, "current") == 0
-            || strcmp(tok.word, "anymore") == 0
-            || strcmp(tok.word, "nowadays") == 0
-            || strcmp(tok.word, "latest") == 0
-            || strcmp(tok.word, "new") == 0
-            || strcmp(tok.word, "final") == 0
-            || strcmp(tok.word, "updated") == 0
-            || strcmp(tok.word, "lately") == 0
-            || strcmp(tok.word, "still") == 0)
-        {
+        for (k = 0; now[k] != NULL; k++) {
+            if (strcmp(tok.word, now[k]) == 0) {
+                return 1;
+            }
+        }
+
+        /* "where's he working these days" */
+        if (these && strcmp(tok.word, "days") == 0) {
             return 1;
         }
+        these = strcmp(tok.word, "these") == 0;
     }
 
     return 0;

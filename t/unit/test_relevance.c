@@ -545,6 +545,37 @@ score_facts(const char *q, const char **texts, size_t n,
 }
 
 
+/* "did something happen to him": an important memory's type answers
+ * the question as a content word would, a problem's type as a quote word
+ * (the same words score higher in an important memory) */
+static void
+test_notable_type(void)
+{
+    size_t                     i;
+    float                      s[2];
+    elaaoms_relevance_parts_t  p[2];
+    elaaoms_relevance_cand_t   cands[2];
+    const char                *q = "did something happen to him";
+
+    memset(cands, 0, sizeof(cands));
+    for (i = 0; i < 2; i++) {
+        cands[i].text = "The caller's locker 37 at the gym.";
+        cands[i].len = strlen(cands[i].text);
+    }
+    cands[0].type_concepts = elaaoms_memory_concepts(ELAAOMS_MEM_ISSUE, 7,
+                                                     cands[0].text,
+                                                     cands[0].len);
+    cands[1].type_concepts = elaaoms_memory_concepts(ELAAOMS_MEM_ISSUE, 9,
+                                                     cands[1].text,
+                                                     cands[1].len);
+
+    CHECK_INT_EQ(elaaoms_relevance_score(q, strlen(q), cands, 2, NULL, s, p),
+                 0);
+    CHECK(p[0].lex > 0);
+    CHECK(p[1].lex > p[0].lex);
+}
+
+
 /* "holding off on": the phrasal verb's senses ("wait"), not "hold"'s */
 static void
 test_phrasal(void)
@@ -821,6 +852,7 @@ main(void)
     test_vector_sources();
     test_edges();
     test_who_else();
+    test_notable_type();
     test_phrasal();
     test_make_up();
     test_shorthand();

@@ -260,6 +260,17 @@ test_asks_now(void)
     CHECK_INT_EQ(rank(&sr, &res), 0);
     CHECK_INT_EQ(pos(&res, "n_new"), 0);
 
+    /* "these days" asks for now; "days" alone does not */
+    sr = request("when does she want the aide there these days");
+    sr.threshold = 0;
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(pos(&res, "n_new"), 0);
+
+    sr = request("when does she want the aide there on days");
+    sr.threshold = 0;
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(pos(&res, "n_old"), 0);
+
     if (verbose) {
         fprintf(stderr, "now: old %.7f new %.7f\n", rel_old, rel_new);
     }
