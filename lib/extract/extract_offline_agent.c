@@ -815,7 +815,7 @@ static void
 elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     const elaaoms_xo_sent_t *prev)
 {
-    int                  importance, quote;
+    int                  importance, quote, found, harm;
     long                 at;
     size_t               r, end, from, to;
     elaaoms_xo_buf_t     b;
@@ -1020,6 +1020,30 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
         return;
     }
 
+    /* what the agent found on the caller's property or equipment */
+    found = 0;
+    if (b.len == 0 && cx->caller_spoke) {
+        found = elaaoms_xo_agent_finding(st, to);
+        if (found == ELAAOMS_XO_FOUND_DEFECT) {
+            elaaoms_xo_agent_issue(cx, st, "The agent found: ", to,
+                                   ELAAOMS_XO_IMP_PROBLEM);
+            return;
+        }
+        if (found == ELAAOMS_XO_FOUND_MAKE) {
+            elaaoms_xo_puts(&b, "The agent said: ");
+            elaaoms_xo_agent_words(&b, st, 0, to);
+            from = 0;
+        }
+    }
+
+    /* "I have Wade's incident report right here, number IR-2041" */
+    harm = cx->caller_spoke ? elaaoms_xo_agent_harm_record(st, prev, to) : 0;
+    if (b.len == 0 && harm) {
+        elaaoms_xo_puts(&b, "The agent said: ");
+        elaaoms_xo_agent_words(&b, st, 0, to);
+        from = 0;
+    }
+
     /* "Keep her crated tonight": what the agent told the caller to do */
     if (b.len == 0 && elaaoms_xo_agent_advice(cx, st, to)) {
         return;
@@ -1042,9 +1066,17 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
         importance = ELAAOMS_XO_IMP_DETAIL;
     }
 
-    /* a price is a fact of the deal, whatever its words sound like; the
-       agent's "great" is no feeling of the caller's */
-    if (quote || type == ELAAOMS_MEM_EMOTION) {
+    /* a price is a fact of the deal, whatever its words sound like, as
+       is a make; the agent's "great" is no feeling of the caller's */
+    /* the number of a record of harm is shared as the harm is */
+    if (harm) {
+        type = ELAAOMS_MEM_ISSUE;
+        importance = importance > ELAAOMS_XO_IMP_SENSITIVE
+                     ? importance : ELAAOMS_XO_IMP_SENSITIVE;
+
+    } else if (quote || found == ELAAOMS_XO_FOUND_MAKE
+               || type == ELAAOMS_MEM_EMOTION)
+    {
         type = ELAAOMS_MEM_FACTUAL;
     }
 

@@ -54,6 +54,123 @@ elaaoms_xo_agent_diagnosis(const elaaoms_xo_sent_t *st, size_t to)
 
 
 /*
+ * What the agent found on the caller's property or equipment, kept with
+ * its words: a thing identified by make ("First, the electrical panel is
+ * a Federal Pacific Stab-Lok."; ELAAOMS_XO_FOUND_MAKE), or a defect, a
+ * finding or a test result ("there's a step crack in the block foundation
+ * wall", "The camera found root intrusion at about thirty-eight feet",
+ * "the lead test came back positive"; ELAAOMS_XO_FOUND_DEFECT).  Not "I
+ * found your account", nor "there's no leak".  0 when it is neither.
+ */
+int
+elaaoms_xo_agent_finding(const elaaoms_xo_sent_t *st, size_t to)
+{
+    static const char  *defects[] = {
+        "crack", "cracks", "cracked", "leak", "leaks", "leaking", "rot",
+        "rotted", "mold", "mould", "corrosion", "corroded", "rust", "rusted",
+        "damage", "damaged", "hole", "holes", "clog", "clogged", "blockage",
+        "intrusion", "infestation", "nest", "fracture", "tear", "torn",
+        "short", "scorch", "scorched", "worn", "belly", "sag", "sagging",
+        NULL
+    };
+    long                at;
+    size_t              i, k, end;
+
+    /* the start, after "First, " or "And third, " */
+    for (at = 0; at < 5 && (size_t) at < to; at++) {
+        if (elaaoms_xo_match(st, (size_t) at, "the|your", NULL)) {
+            break;
+        }
+    }
+
+    /* "the furnace is a 2004 Carrier": a make or a model */
+    if (at < 5 && (size_t) at < to) {
+        for (k = (size_t) at + 2; k < to && k <= (size_t) at + 4; k++) {
+            if (st->tok[k].punct) {
+                break;
+            }
+
+            if (elaaoms_xo_match(st, k, "is|are a|an", &end)) {
+                if (end < to
+                    && (elaaoms_xo_match(st, end, "@|#", NULL)
+                        || (end + 1 < to && !st->tok[end].punct
+                            && elaaoms_xo_capitalized(st, end + 1))))
+                {
+                    return ELAAOMS_XO_FOUND_MAKE;
+                }
+                break;
+            }
+        }
+    }
+
+    /* "the camera found ...", "the test came back positive" */
+    if (elaaoms_xo_find(st, 0, "camera|scope|test|tests|inspection|inspector|"
+                               "tech|technician|crew|lab|scan|x-ray|x-rays "
+                               "found|spotted|detected|showed|shows|"
+                               "picked", NULL) >= 0
+        || elaaoms_xo_find(st, 0, "came back positive|negative|high|"
+                                  "elevated|clean", NULL) >= 0)
+    {
+        return ELAAOMS_XO_FOUND_DEFECT;
+    }
+
+    /* "there's a step crack in the block foundation wall" */
+    at = elaaoms_xo_find(st, 0, "there's|there a|an|some", &end);
+    if (at < 0) {
+        at = elaaoms_xo_find(st, 0, "there is|are a|an|some", &end);
+    }
+
+    if (at >= 0) {
+        for (i = end; i < to && i < end + 4 && !st->tok[i].punct; i++) {
+            if (elaaoms_xo_in_list(st, i, defects)) {
+                return ELAAOMS_XO_FOUND_DEFECT;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * The company's record of harm done to the caller, with its number: "I
+ * have Wade's incident report right here, number IR-2041" (harm 1); a
+ * number given for the record the sentence before opened ("I'm opening a
+ * damage claim right now.  The claim number is CLM-3308.": harm 2).
+ * Shared, as the caller's own report of the harm is.  0 otherwise.
+ */
+#define XO_HARM_RECORD                                                        \
+    "incident|damage|injury|accident|safety report|reports|claim|claims|"   \
+    "case|cases"
+
+int
+elaaoms_xo_agent_harm_record(const elaaoms_xo_sent_t *st,
+    const elaaoms_xo_sent_t *prev, size_t to)
+{
+    size_t  i;
+
+    for (i = 0; i < to && !elaaoms_xo_is_code(st, i); i++) { /* void */ }
+
+    if (i == to) {
+        return 0;
+    }
+
+    if (elaaoms_xo_find(st, 0, XO_HARM_RECORD, NULL) >= 0) {
+        return 1;
+    }
+
+    if (prev != NULL && prev->ntok > 0
+        && elaaoms_xo_find(prev, 0, XO_HARM_RECORD, NULL) >= 0
+        && elaaoms_xo_find(st, 0, "claim|case|report|incident", NULL) >= 0)
+    {
+        return 2;
+    }
+
+    return 0;
+}
+
+
+/*
  * "That's a known scam with resale tickets.", "Sounds like a phishing
  * text", "Two other customers got hit by that same fake page": the agent
  * naming what happened to the caller a fraud.  The sentence ends at the

@@ -224,7 +224,8 @@ static const xo_cue_t  xo_cues[] = {
       "talk|talking|call|calling|called|contact|contacting|get|getting|"
       "hire|hiring|involve|involved|consult|consulting|speak|speaking|"
       "court|looking|will|letter|threaten*|going|gonna|if|unless|dispute|"
-      "case|touch", 0, 0 },
+      "case|touch|talked|spoke|spoken|consulted|contacted|hired|retained",
+      0, 0 },
     /* legal action, not a legal name or guardian */
     { "legal", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY,
       "legal name|names|guardian|guardians|age|tender|pad|size|holiday|"
@@ -281,7 +282,15 @@ static const xo_cue_t  xo_cues[] = {
     /* a report or claim of harm done: "I'm opening a damage claim",
      * "I see the incident report, it's IR-3306" */
     { "incident|damage|injury|accident|police|safety report|reports|claim|"
-      "claims", XO_ISSUE, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
+      "claims|case|cases", XO_ISSUE, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0,
+      0 },
+    /* harm done by the company's people: "your man broke our sunroom" */
+    { "your|the man|guy|guys|crew|tech|techs|technician|technicians|"
+      "installer|installers|driver|drivers|worker|workers|people|team|"
+      "staff|employee|employees|mover|movers|contractor|contractors "
+      "broke|damaged|smashed|cracked|flooded|dropped|scratched|dented|"
+      "ruined|burned|burnt|crashed|shattered|hit", XO_ISSUE,
+      ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
     /* "his wedding ring is gone": a valuable missing from the home */
     { "gone|missing|disappeared|vanished", XO_ISSUE,
       ELAAOMS_XO_IMP_SENSITIVE, NULL, "ring|rings|jewelry|jewellery|wallet|"
@@ -579,6 +588,10 @@ static const xo_cue_t  xo_cues[] = {
       "weekends|january|february|march|april|june|july|august|september|"
       "october|november|december|planning|plan|plans", XO_FACT,
       ELAAOMS_XO_IMP_DETAIL, NULL, NULL, 0, 0 },
+
+    /* "I am, honestly, not sleeping": worry that keeps one up */
+    { "not|can't|cannot|couldn't|haven't|hardly|barely sleeping|sleep|slept",
+      XO_FEEL, ELAAOMS_XO_IMP_FEELING, NULL, NULL, 0, 0 },
 
     /* feelings said in a statement of other things */
     { XO_FEELINGS_BAD "|unacceptable|ridiculous|terrible|awful|outrageous|"

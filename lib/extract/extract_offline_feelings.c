@@ -341,7 +341,11 @@ xo_feeling(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     } else {
         elaaoms_xo_put_words(&b, st, at, end);
     }
-    if (negative && cx->last_ref) {
+    /* "I'm so mad at myself": about no account of the call */
+    if (elaaoms_xo_match(st, end, "at|with myself|ourselves", NULL)) {
+        elaaoms_xo_puts(&b, " at themselves");
+
+    } else if (negative && cx->last_ref) {
         elaaoms_xo_puts(&b, " about ");
         elaaoms_xo_ref_name(&b, cx->last_ref, 1);
     }

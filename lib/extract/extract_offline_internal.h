@@ -469,6 +469,15 @@ void elaaoms_xo_agent_quote_is(elaaoms_xo_ctx_t *cx,
 int elaaoms_xo_agent_diagnosis(const elaaoms_xo_sent_t *st, size_t to);
 /* "That's a known scam ...": a fraud named; *to moves to its clause's end */
 int elaaoms_xo_agent_verdict(const elaaoms_xo_sent_t *st, size_t *to);
+
+/* what the agent found: a thing's make, or a defect or test result */
+#define ELAAOMS_XO_FOUND_MAKE    1
+#define ELAAOMS_XO_FOUND_DEFECT  2
+int elaaoms_xo_agent_finding(const elaaoms_xo_sent_t *st, size_t to);
+/* the company's record of harm done, with its number: 1 named here, 2
+ * named the sentence before */
+int elaaoms_xo_agent_harm_record(const elaaoms_xo_sent_t *st,
+    const elaaoms_xo_sent_t *prev, size_t to);
 /* the agent's words [0, to) after lead, an issue of that importance */
 void elaaoms_xo_agent_issue(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     const char *lead, size_t to, int importance);

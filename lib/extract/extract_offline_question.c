@@ -182,10 +182,14 @@ elaaoms_xo_question_words(const elaaoms_xo_ctx_t *cx, elaaoms_xo_sent_t *q,
         i = end;
     }
 
+    /* "what is he really into", "what does she like": a taste asked */
     for (content = 0, k = i; k < q->ntok; k++) {
-        content += elaaoms_xo_is_content(q, k)
-                   && !elaaoms_xo_match(q, k, "help|assist|else|doing|"
-                                              "speaking|talking", NULL);
+        content += (elaaoms_xo_is_content(q, k)
+                    && !elaaoms_xo_match(q, k, "help|assist|else|doing|"
+                                               "speaking|talking", NULL))
+                   || elaaoms_xo_match(q, k, "into|like|likes|love|loves|"
+                                             "enjoy|enjoys|prefer|prefers",
+                                       NULL);
     }
 
     *from = i;

@@ -14,13 +14,14 @@
  */
 
 #include <string.h>
+#include <strings.h>
 
 #include "util/ascii.h"
 #include "extract/extract_offline_internal.h"
 
 
 /* the word that names a reference, and the words that ask for a moment */
-#define XO_SPELLED_KIND   "number*|code|codes|id|serial|pin|plate|vin"
+#define XO_SPELLED_KIND   "number*|code|codes|id|serial|pin|plate|vin|size"
 static const char *xo_spelled_wait[] = {
     "hold|hang on", "one|a|just sec|second|moment|minute",
     "let me look|check|see|find|grab|get", "bear with", NULL
@@ -35,6 +36,40 @@ static const char *xo_spelled_glue[] = {
     "hundred", "double", "triple", "dash", "hyphen", "no", "sorry", "and",
     "then", NULL
 };
+
+
+/* a hyphenated word whose parts are all read out: 2 when a letter is
+ * one of them ("R-seventeen"), 1 when all are number words */
+static int
+xo_spelled_parts(const char *w, size_t n)
+{
+    size_t       k, a, len;
+    int          strong;
+
+    strong = 1;
+    for (a = 0; a < n; a = k + 1) {
+        for (k = a; k < n && w[k] != '-'; k++) { /* void */ }
+        len = k - a;
+
+        if (len == 1 && elaaoms_ascii_upper((unsigned char) w[a])) {
+            strong = 2;
+            continue;
+        }
+
+        for (len = 0; xo_spelled_glue[len] != NULL; len++) {
+            if (strlen(xo_spelled_glue[len]) == k - a
+                && strncasecmp(xo_spelled_glue[len], w + a, k - a) == 0)
+            {
+                break;
+            }
+        }
+        if (xo_spelled_glue[len] == NULL) {
+            return 0;
+        }
+    }
+
+    return strong;
+}
 
 
 /* word i is read out: 3 digits or letters spelled "B-S-P", 2 a letter
@@ -72,16 +107,75 @@ xo_spelled_word(const elaaoms_xo_sent_t *st, size_t i)
         }
     }
 
+    /* "two-twenty-five", "R-seventeen": said in parts */
+    if (memchr(w, '-', n) != NULL) {
+        return xo_spelled_parts(w, n);
+    }
+
     return elaaoms_xo_in_list(st, i, xo_spelled_glue);
+}
+
+
+/* "The caller's member number is B-S-P, six zero three, one eight." */
+static void
+xo_spelled_put(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
+    size_t from, size_t to)
+{
+    elaaoms_xo_buf_t  b;
+
+    memset(&b, 0, sizeof(b));
+    elaaoms_xo_puts(&b, "The caller's ");
+    elaaoms_xo_puts(&b, cx->announced);
+    elaaoms_xo_puts(&b, " is ");
+    elaaoms_xo_put_words(&b, st, from, to);
+    elaaoms_xo_puts(&b, ".");
+    elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, ELAAOMS_XO_IMP_DETAIL,
+                   ELAAOMS_XO_CONF_NAMED, 0);
+}
+
+
+/* where the words read out at the sentence's end start (after a comma);
+ * *to gets the end without the closing punctuation; *to when none */
+static size_t
+xo_spelled_tail(const elaaoms_xo_sent_t *st, size_t *to)
+{
+    size_t  i, t, strong;
+
+    *to = st->ntok;
+    while (*to > 0 && st->tok[*to - 1].punct) {
+        (*to)--;
+    }
+
+    t = *to;
+    strong = 0;
+    for (i = *to; i > 0; i--) {
+        if (st->tok[i - 1].punct) {
+            if (*elaaoms_xo_tok_p(st, i - 1) != ',') {
+                break;
+            }
+            continue;
+        }
+        if (xo_spelled_word(st, i - 1) == 0) {
+            break;
+        }
+        strong += xo_spelled_word(st, i - 1) >= 2;
+        t = i - 1;
+    }
+
+    /* after a comma, and something more than a number word */
+    if (strong == 0 || t == 0 || !st->tok[t - 1].punct) {
+        return *to;
+    }
+
+    return t;
 }
 
 
 int
 elaaoms_xo_spelled_value(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
-    int               w, strong;
-    size_t            i, to;
-    elaaoms_xo_buf_t  b;
+    int     w, strong;
+    size_t  i, to;
 
     if (cx->announced[0] == '\0' || st->ntok == 0) {
         return 0;
@@ -110,14 +204,7 @@ elaaoms_xo_spelled_value(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
         return 0;
     }
 
-    memset(&b, 0, sizeof(b));
-    elaaoms_xo_puts(&b, "The caller's ");
-    elaaoms_xo_puts(&b, cx->announced);
-    elaaoms_xo_puts(&b, " is ");
-    elaaoms_xo_put_words(&b, st, 0, to);
-    elaaoms_xo_puts(&b, ".");
-    elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, ELAAOMS_XO_IMP_DETAIL,
-                   ELAAOMS_XO_CONF_NAMED, 0);
+    xo_spelled_put(cx, st, 0, to);
 
     return 1;
 }
@@ -128,7 +215,7 @@ elaaoms_xo_spelled_announce(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_sent_t *st)
 {
     long         at;
-    size_t       i, k, from, n, len;
+    size_t       i, k, from, n, len, wait, tail, to;
     const char  *w;
 
     cx->announced[0] = '\0';
@@ -139,7 +226,8 @@ elaaoms_xo_spelled_announce(elaaoms_xo_ctx_t *cx,
     }
 
     for (k = 0; xo_spelled_wait[k] != NULL; k++) {
-        if (elaaoms_xo_find(st, (size_t) at, xo_spelled_wait[k], NULL) >= 0) {
+        if (elaaoms_xo_find(st, (size_t) at, xo_spelled_wait[k], &wait) >= 0)
+        {
             break;
         }
     }
@@ -147,11 +235,17 @@ elaaoms_xo_spelled_announce(elaaoms_xo_ctx_t *cx,
         return;
     }
 
-    /* a value said already is no announcement */
+    /* a value said already is no announcement, unless it ends the
+       sentence after words of its own ("The size says, hang on, I'm
+       looking at it, two-twenty-five, sixty-five, R-seventeen.") */
+    tail = xo_spelled_tail(st, &to);
     for (i = 0; i < st->ntok; i++) {
-        if (!st->tok[i].punct && xo_spelled_word(st, i) == 3) {
+        if (!st->tok[i].punct && xo_spelled_word(st, i) == 3 && i < tail) {
             return;
         }
+    }
+    if (tail < to && tail <= wait + 1) {
+        return;
     }
 
     /* "the member number", "my card number": up to two words before */
@@ -185,4 +279,8 @@ elaaoms_xo_spelled_announce(elaaoms_xo_ctx_t *cx,
         }
     }
     cx->announced[n] = '\0';
+
+    if (tail < to) {
+        xo_spelled_put(cx, st, tail, to);
+    }
 }

@@ -255,8 +255,9 @@ static const struct {
     { "Caller: How much to replace them?\nAgent: Rear pads and rotors "
       "come to 389 with labor.\n",
       "The agent said: Rear pads and rotors come to 389 with labor." },
+    /* what the tech found: a problem of the caller's (test_agent_finding) */
     { "Caller: Hi.\nAgent: The tech found the rear brake pads are at 2 "
-      "millimeters.\n", "The agent said: The tech found the rear brake "
+      "millimeters.\n", "The agent found: The tech found the rear brake "
       "pads are at 2 millimeters." },
     /* a time set for the caller is kept like a price */
     { "Caller: When can you come?\nAgent: The tech arrives at 9 on "
@@ -364,10 +365,13 @@ test_agent_quotes(void)
                 && strcmp(l.items[k].content, agent_quotes[i].content) == 0)
             {
                 found++;
-                /* a diagnosis is an issue, a price or time a fact */
+                /* a diagnosis or a finding is an issue, a price or
+                   time a fact */
                 CHECK_INT_EQ(l.items[k].type,
                              strncmp(l.items[k].content,
                                      "The agent diagnosed", 19) == 0
+                             || strncmp(l.items[k].content,
+                                        "The agent found", 15) == 0
                              ? ELAAOMS_MEM_ISSUE : ELAAOMS_MEM_FACTUAL);
             }
         }
@@ -455,12 +459,131 @@ test_agent_verdict(void)
 }
 
 
+/* what the agent found on the caller's property or equipment: a defect
+ * or a test result is an issue, a make a fact; the agent's finding of an
+ * account or an absent fault is none */
+static const struct {
+    const char          *text;
+    const char          *content;
+    elaaoms_mem_type_e   type;
+} agent_findings[] = {
+    { "Caller: What stood out?\nAgent: First, the electrical panel is a "
+      "Federal Pacific Stab-Lok.\n", "The agent said: First, the electrical "
+      "panel is a Federal Pacific Stab-Lok.", ELAAOMS_MEM_FACTUAL },
+    { "Caller: What else?\nAgent: And third, the furnace is a 2004 "
+      "Carrier.\n", "The agent said: And third, the furnace is a 2004 "
+      "Carrier.", ELAAOMS_MEM_FACTUAL },
+    { "Caller: What else?\nAgent: Second, there's a step crack in the "
+      "block foundation wall.\n", "The agent found: Second, there's a step "
+      "crack in the block foundation wall.", ELAAOMS_MEM_ISSUE },
+    { "Caller: Did the video come in?\nAgent: The camera found root "
+      "intrusion at about thirty-eight feet.\n", "The agent found: The "
+      "camera found root intrusion at about thirty-eight feet.",
+      ELAAOMS_MEM_ISSUE },
+    { "Caller: Is it lead?\nAgent: The lead test came back positive on the "
+      "porch trim.\n", "The agent found: The lead test came back positive "
+      "on the porch trim.", ELAAOMS_MEM_ISSUE },
+    { "Caller: Hi, it's Dana.\nAgent: I found your account.\n", NULL, 0 },
+    { "Caller: Any leaks?\nAgent: There's no leak in the line.\n", NULL, 0 },
+    { "Caller: Okay.\nAgent: The best option is a monthly plan.\n", NULL,
+      0 },
+};
+
+
+/* the company's record of harm done to the caller, with its number:
+ * shared; a support case is not */
+static const struct {
+    const char  *text;
+    const char  *content;
+} agent_harm[] = {
+    { "Caller: Your man broke my sunroom.\nAgent: I have Wade's incident "
+      "report right here, number IR-2041.\n", "The agent said: the agent "
+      "has Wade's incident report right here, number IR-2041." },
+    { "Caller: The sump overflowed.\nAgent: I'm opening a damage claim right "
+      "now. The claim number is CLM-3308.\n",
+      "The agent said: The claim number is CLM-3308." },
+    { "Caller: The alarm went off.\nAgent: I'm opening a safety case, number "
+      "SR-40751.\n", "The agent said: the agent is opening a safety case, "
+      "number SR-40751." },
+    { "Caller: My printer is jammed.\nAgent: Your support case is "
+      "CS-22817.\n", NULL },
+};
+
+
+static void
+test_agent_finding(void)
+{
+    size_t                    i, k, found, agent;
+    elaaoms_extracted_list_t  l = { 0 };
+
+    for (i = 0; i < sizeof(agent_findings) / sizeof(agent_findings[0]); i++)
+    {
+        CHECK_INT_EQ(elaaoms_extract_offline(agent_findings[i].text, &l), 0);
+
+        found = 0;
+        agent = 0;
+        for (k = 0; k < l.n; k++) {
+            if (strncmp(l.items[k].content, "The agent ", 10) != 0) {
+                continue;
+            }
+            agent++;
+            if (agent_findings[i].content
+                && strcmp(l.items[k].content, agent_findings[i].content) == 0)
+            {
+                found++;
+                CHECK_INT_EQ(l.items[k].type, agent_findings[i].type);
+            }
+        }
+
+        CHECK_INT_EQ(found, agent_findings[i].content ? 1 : 0);
+        CHECK_INT_EQ(agent, agent_findings[i].content ? 1 : 0);
+        if (found != (agent_findings[i].content ? 1u : 0u)) {
+            show("agent finding", agent_findings[i].text, &l);
+        }
+        elaaoms_extracted_free(&l);
+    }
+}
+
+
+static void
+test_agent_harm(void)
+{
+    size_t                    i, k, shared;
+    elaaoms_extracted_list_t  l = { 0 };
+
+    for (i = 0; i < sizeof(agent_harm) / sizeof(agent_harm[0]); i++) {
+        CHECK_INT_EQ(elaaoms_extract_offline(agent_harm[i].text, &l), 0);
+
+        shared = 0;
+        for (k = 0; k < l.n; k++) {
+            if (strncmp(l.items[k].content, "The agent ", 10) != 0
+                || l.items[k].importance < 8)
+            {
+                continue;
+            }
+            shared++;
+            CHECK(agent_harm[i].content != NULL
+                  && strcmp(l.items[k].content, agent_harm[i].content) == 0);
+            CHECK_INT_EQ(l.items[k].type, ELAAOMS_MEM_ISSUE);
+        }
+
+        CHECK_INT_EQ(shared, agent_harm[i].content ? 1 : 0);
+        if (shared != (agent_harm[i].content ? 1u : 0u)) {
+            show("agent harm", agent_harm[i].text, &l);
+        }
+        elaaoms_extracted_free(&l);
+    }
+}
+
+
 int
 main(void)
 {
     test_agent();
     test_agent_quotes();
     test_agent_verdict();
+    test_agent_finding();
+    test_agent_harm();
 
     return UNIT_DONE("extract_offline_agent");
 }

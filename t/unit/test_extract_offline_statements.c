@@ -367,6 +367,14 @@ static const statement_case_t  statements[] = {
       "The caller was a wreck.", 4 },
     { NULL, "I'm beside myself.", ELAAOMS_MEM_EMOTION,
       "The caller was beside themselves.", 4 },
+    /* angry with oneself: about no account of the call */
+    { NULL, "I'm so mad at myself.", ELAAOMS_MEM_EMOTION,
+      "The caller was mad at themselves.", 4 },
+    /* worry that keeps one up */
+    { NULL, "I am, honestly, not sleeping.", ELAAOMS_MEM_EMOTION,
+      "The caller is honestly, not sleeping.", 4 },
+    { NULL, "I haven't slept since the flood.", ELAAOMS_MEM_EMOTION,
+      "The caller has not slept since the flood.", 4 },
     { NULL, "What a nightmare.", ELAAOMS_MEM_EMOTION,
       "The caller found the situation a nightmare.", 4 },
     { NULL, "I feel so much better now.", ELAAOMS_MEM_EMOTION,
@@ -394,6 +402,11 @@ static const statement_case_t  statements[] = {
       "The caller's landlord Mr Patel has the spare key.", 5 },
 
     /* a short answer read with the agent's question */
+    { "What is he really into right now?", "Dinosaurs.",
+      ELAAOMS_MEM_FACTUAL, "When asked what is he really into right now, "
+      "the caller said dinosaurs.", 0 },
+    { "What does she like?", "Horses, mostly.", ELAAOMS_MEM_PREFERENCE,
+      "When asked what does she like, the caller said horses, mostly.", 0 },
     { "What's the model of your router?", "It's an RX-200.",
       ELAAOMS_MEM_FACTUAL, "When asked what is the model of their router, "
       "the caller said it's an RX-200.", 0 },
@@ -547,6 +560,20 @@ static const statement_case_t  statements[] = {
       "The caller's member number is B-S-P, six zero three, one eight.", 5 },
     { NULL, "The model number's on the sticker, hold on... WM3770.",
       ELAAOMS_MEM_FACTUAL, "The caller's model number is WM3770.", 5 },
+    /* ... or read out at the end of the same sentence, after other words;
+     * parts joined by hyphens ("two-twenty-five", "R-seventeen") */
+    { NULL, "The size on the side says, hang on, I'm looking at it, "
+      "two-twenty-five, sixty-five, R-seventeen.", ELAAOMS_MEM_FACTUAL,
+      "The caller's size is two-twenty-five, sixty-five, R-seventeen.", 5 },
+    { NULL, "The serial is, hang on, I have to find it, W-M, three seven "
+      "seven zero.", ELAAOMS_MEM_FACTUAL, "The caller's serial is W-M, "
+      "three seven seven zero.", 5 },
+    /* harm done by the company's people, a lawyer already consulted:
+     * every agent should know */
+    { NULL, "Your man broke my sunroom yesterday.", ELAAOMS_MEM_ISSUE,
+      "The caller said your man broke their sunroom yesterday.", 8 },
+    { NULL, "My daughter's already talked to a lawyer.", ELAAOMS_MEM_ISSUE,
+      "The caller's daughter's already talked to a lawyer.", 9 },
     /* a machine that died is a fault, for this agent only */
     { NULL, "Um, my washing machine died.", ELAAOMS_MEM_ISSUE,
       "The caller's washing machine died.", 7 },
