@@ -721,8 +721,7 @@ elaaoms_count_terms(const elaaoms_relevance_cand_t *cand,
         if ((terms[j].concepts & cand->type_concepts)
             && st->exact[j] == 0 && st->related[j] == 0)
         {
-            st->related[j] = ELAAOMS_REL_TYPE_UNITS(terms[j].concepts
-                                                    & cand->type_concepts);
+            st->related[j] = ELAAOMS_REL_CONTENT_UNITS;
         }
     }
 

@@ -138,7 +138,10 @@ typedef struct {
     /* concepts the memory stands for (elaaoms_memory_concepts()):
      * an issue answers "what went wrong" whatever its words; a slot of
      * the query with one of them and no word of the memory counts as
-     * filled by a quote word's worth of related credit */
+     * filled by a content word's worth of related credit (a quote
+     * word's until 2026-12-06: "did anything happen to him at the gym"
+     * found the caller's plan freeze before the theft every agent is
+     * told of; tuning half 1255 -> 1257) */
     uint32_t              type_concepts;
     /* the memory's word vector (wordvec.h) of its content and quote,
      * packed (elaaoms_wordvec_text_q8); NULL: computed here.  Not read

@@ -43,12 +43,6 @@
     ((unsigned) (ELAAOMS_REL_CONTENT_UNITS * ELAAOMS_RELEVANCE_QUOTE_WEIGHT   \
                  + 0.5f))
 
-/* a memory's type concept answering a term: an important memory answers
- * "anything safety-related" as a content word would */
-#define ELAAOMS_REL_TYPE_UNITS(bits)                                          \
-    (((bits) & (1u << ELAAOMS_CONCEPT_NOTABLE)) ? ELAAOMS_REL_CONTENT_UNITS   \
-                                                : ELAAOMS_REL_QUOTE_UNITS)
-
 
 /* a bit per sense: two lists whose masks meet nowhere share no sense */
 typedef struct {

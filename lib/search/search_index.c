@@ -350,10 +350,9 @@ elaaoms_six_term(const void *blob, const elaaoms_query_term_t *t, size_t j,
         }
     }
 
-    /* a memory's type answers the term's concepts whatever its words;
-     * NOTABLE (bit 31) first, as it weighs more (ELAAOMS_REL_TYPE_UNITS) */
+    /* a memory's type answers the term's concepts whatever its words */
 
-    for (k = 32; k-- > 0; /* void */) {
+    for (k = 0; k < 32; k++) {
         if (!(t->concepts & (1u << k))) {
             continue;
         }
@@ -372,11 +371,11 @@ elaaoms_six_term(const void *blob, const elaaoms_query_term_t *t, size_t j,
                 cs->filled |= 1u << j;
                 cs->exact[j] = 0;
                 cs->sense[j] = 0;
-                cs->related[j] = ELAAOMS_REL_TYPE_UNITS(1u << k);
+                cs->related[j] = ELAAOMS_REL_CONTENT_UNITS;
                 df[j]++;
 
             } else if (cs->exact[j] == 0 && cs->related[j] == 0) {
-                cs->related[j] = ELAAOMS_REL_TYPE_UNITS(1u << k);
+                cs->related[j] = ELAAOMS_REL_CONTENT_UNITS;
             }
         }
     }

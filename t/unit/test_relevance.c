@@ -545,27 +545,30 @@ score_facts(const char *q, const char **texts, size_t n,
 }
 
 
-/* "did something happen to him": an important memory's type answers
- * the question as a content word would, a problem's type as a quote word
- * (the same words score higher in an important memory) */
+/* "did something happen to him": a memory whose type answers the question
+ * (an issue: PROBLEM) fills its slot as a content word of that concept
+ * would, more than a word of the quote does ("it was broken") */
 static void
-test_notable_type(void)
+test_type_concept(void)
 {
-    size_t                     i;
     float                      s[2];
     elaaoms_relevance_parts_t  p[2];
     elaaoms_relevance_cand_t   cands[2];
     const char                *q = "did something happen to him";
 
     memset(cands, 0, sizeof(cands));
-    for (i = 0; i < 2; i++) {
-        cands[i].text = "The caller's locker 37 at the gym.";
-        cands[i].len = strlen(cands[i].text);
-    }
-    cands[0].type_concepts = elaaoms_memory_concepts(ELAAOMS_MEM_ISSUE, 7,
+    cands[0].text = "The caller's locker 37 at the gym.";
+    cands[0].len = strlen(cands[0].text);
+    cands[0].quote = "it was broken";
+    cands[0].quote_len = strlen(cands[0].quote);
+    cands[0].type_concepts = elaaoms_memory_concepts(ELAAOMS_MEM_FACTUAL, 5,
                                                      cands[0].text,
                                                      cands[0].len);
-    cands[1].type_concepts = elaaoms_memory_concepts(ELAAOMS_MEM_ISSUE, 9,
+    cands[1].text = cands[0].text;
+    cands[1].len = cands[0].len;
+    cands[1].quote = "it was yellow";
+    cands[1].quote_len = strlen(cands[1].quote);
+    cands[1].type_concepts = elaaoms_memory_concepts(ELAAOMS_MEM_ISSUE, 5,
                                                      cands[1].text,
                                                      cands[1].len);
 
@@ -852,7 +855,7 @@ main(void)
     test_vector_sources();
     test_edges();
     test_who_else();
-    test_notable_type();
+    test_type_concept();
     test_phrasal();
     test_make_up();
     test_shorthand();
