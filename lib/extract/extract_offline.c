@@ -950,6 +950,10 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
         if (elaaoms_xo_spelled_value(cx, &st)) {
             continue;
         }
+        /* "Caspian." after "my husband's dropping it off" */
+        if (!first && elaaoms_xo_person_named(cx, &st)) {
+            continue;
+        }
         elaaoms_xo_spelled_announce(cx, &st);
 
         elaaoms_xo_revise_completion(cx, &st);

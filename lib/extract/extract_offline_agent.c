@@ -87,6 +87,9 @@ static const struct {
     { "the|your _ will|should", "The agent said:", NULL, 0, 0, 1, 0 },
     { "the|your _ _ will|should", "The agent said:", NULL, 0, 0, 1, 0 },
     { "it'll arrive|ship|be", "The agent said:", NULL, 0, 0, 1, 0 },
+    /* "Next one goes out August 18th", "Your next visit is the 9th" */
+    { "your|the? next _ goes|ships|arrives|comes|is|will|lands",
+      "The agent said:", NULL, 0, 0, 1, 0 },
     { "it will|should arrive|ship|be", "The agent said:", NULL, 0, 0, 1,
       0 },
     /* "Estimated restoration is 11 pm", "Crews estimate restoration by

@@ -48,7 +48,12 @@ typedef struct {
     "cellphone|battery|batteries|car|truck|van|engine|motor|laptop|"        \
     "computer|tablet|tv|printer|router|modem|generator|furnace|heater|"     \
     "boiler|pump|compressor|thermostat|unit|mower|alarm|camera|remote|"     \
-    "screen|charger|radio|headset|scooter|bike|it|thing"
+    "screen|charger|radio|headset|scooter|bike|grinder|blender|mixer|"      \
+    "kettle|microwave|toaster|vacuum|dehumidifier|humidifier|speaker|"     \
+    "watch|clock|drill|trimmer|blower|controller|console|keyboard|"        \
+    "monitor|fan|pc|ipad|iphone|device|sensor|bulb|timer|doorbell|opener|" \
+    "cpap|aid|aids|wheelchair|stairlift|tank|meter|inverter|television|"   \
+    "wifi|internet|signal|app|it|thing"
 
 
 /* what the caller can feel ("frustrated", "relieved") */

@@ -139,6 +139,7 @@ typedef struct {
 #define ELAAOMS_XO_PERSON_SHE     1
 #define ELAAOMS_XO_PERSON_HE      2
 #define ELAAOMS_XO_PERSON_EITHER  3
+#define ELAAOMS_XO_PERSON_OTHER   4   /* named later, no pronoun's */
 
 /* one clause as the rules see it */
 typedef struct {
@@ -426,6 +427,9 @@ int elaaoms_xo_person_name(const elaaoms_xo_sent_t *st, size_t i,
 
 /* "my wife", "my beagle Pudding" in the clause: the latest is remembered */
 void elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st);
+/* "My neighbor is taking the keys. Her name is Dana.": the name of the
+ * person just mentioned, a memory of its own; 1 when made */
+int elaaoms_xo_person_named(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st);
 
 /*
  * A clause opening with "she"/"he" ("she's", "he'll" ...) that the

@@ -42,6 +42,12 @@
     "kid|child|baby|toddler|teen|teenager|partner|spouse|dog|cat|puppy|"     \
     "kitten|pet|horse|bird|parrot|rabbit|bunny|hamster"
 
+/* people around the caller, who are named after ("My neighbor is taking
+ * the keys. Her name is Dana.") but are no "she" or "he" of their own */
+#define XO_PERSON_OTHER                                                      \
+    "neighbor|neighbour|friend|roommate|landlord|landlady|caregiver|carer|" \
+    "aide|boss|coworker|colleague|tenant|nanny|babysitter|cousin"
+
 
 /*
  * words [first, end) of st into dst (size bytes), less a final "'s": "my
@@ -171,13 +177,16 @@ elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
                : elaaoms_xo_match(st, noun, XO_PERSON_MALE, NULL)
                ? ELAAOMS_XO_PERSON_HE
                : elaaoms_xo_match(st, noun, XO_PERSON_EITHER, NULL)
-               ? ELAAOMS_XO_PERSON_EITHER : 0;
+               ? ELAAOMS_XO_PERSON_EITHER
+               : elaaoms_xo_match(st, noun, XO_PERSON_OTHER, NULL)
+               ? ELAAOMS_XO_PERSON_OTHER : 0;
 
-        /* "my beagle Pudding": any word, when a name follows it */
+        /* "my beagle Pudding", "my friend Winifred": any word, when a
+           name follows it */
         end = noun + 1;
         if (end < st->ntok && elaaoms_xo_capitalized(st, end)) {
             end++;
-            if (kind == 0) {
+            if (kind == 0 || kind == ELAAOMS_XO_PERSON_OTHER) {
                 kind = ELAAOMS_XO_PERSON_EITHER;
             }
         }
@@ -189,9 +198,13 @@ elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
         if (xo_person_copy(cx->person, sizeof(cx->person), st, noun, end)
             == 0)
         {
+            /* "my neighbor" is no "she": who "she" is comes from the
+               names said (below) */
             cx->person_kind = kind;
-            cx->named[0] = '\0';
-            mine = 1;
+            if (kind != ELAAOMS_XO_PERSON_OTHER) {
+                cx->named[0] = '\0';
+                mine = 1;
+            }
         }
     }
 
@@ -293,6 +306,70 @@ elaaoms_xo_put_person(elaaoms_xo_buf_t *b, const elaaoms_xo_ctx_t *cx,
                        ? " has" : verbs[k][1]);
     elaaoms_xo_puts(b, " ");
     *from = 1;
+
+    return 1;
+}
+
+
+/*
+ * The name of the person just mentioned: "My neighbor is taking the keys.
+ * Her name is Dana."  ->  The caller's neighbor is Dana.  Only for a
+ * person of the caller's not named yet; 1 when the memory was made.
+ */
+int
+elaaoms_xo_person_named(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    size_t            i, k, n, end;
+    const char       *p;
+    elaaoms_xo_buf_t  b;
+
+    if (cx->person_kind == 0 || cx->person[0] == '\0' || cx->named[0]) {
+        return 0;
+    }
+
+    for (p = cx->person; *p; p++) {
+        if (elaaoms_ascii_upper((unsigned char) *p)) {
+            return 0;                   /* "beagle Pudding": named */
+        }
+    }
+
+    if (!elaaoms_xo_match(st, 0, "her|his|their name is", &end)
+        && !elaaoms_xo_match(st, 0, "her|his|their name's", &end)
+        && !elaaoms_xo_match(st, 0, "she's|he's|they're called|named", &end))
+    {
+        return 0;
+    }
+
+    if (elaaoms_xo_match(st, 0, "her|she's", NULL)
+        ? cx->person_kind == ELAAOMS_XO_PERSON_HE
+        : elaaoms_xo_match(st, 0, "his|he's", NULL)
+          && cx->person_kind == ELAAOMS_XO_PERSON_SHE)
+    {
+        return 0;
+    }
+
+    /* the name and nothing more: "Dana.", "Dana Whitfield." */
+    i = end;
+    for (n = i; n < st->ntok && n < i + 2 && elaaoms_xo_name_word(st, n, 0);
+         n++)
+    { /* void */ }
+
+    for (k = n; k < st->ntok && st->tok[k].punct
+                && *elaaoms_xo_tok_p(st, k) != ','; k++)
+    { /* void */ }
+
+    if (n == i || k < st->ntok) {
+        return 0;
+    }
+
+    memset(&b, 0, sizeof(b));
+    elaaoms_xo_puts(&b, "The caller's ");
+    elaaoms_xo_puts(&b, cx->person);
+    elaaoms_xo_puts(&b, " is ");
+    elaaoms_xo_put_words(&b, st, i, n);
+    elaaoms_xo_puts(&b, ".");
+    elaaoms_xo_add(cx, ELAAOMS_MEM_RELATIONSHIP, &b, ELAAOMS_XO_IMP_RELATION,
+                   ELAAOMS_XO_CONF_NAMED, 0);
 
     return 1;
 }

@@ -953,6 +953,22 @@ elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
         question = 0;
     }
 
+    /* "The vet said it might be Cushing's?", "Okafor said maybe, um,
+       apraxia?": someone's words passed on, unsure, ask nothing */
+#define XO_PASSED_ON  "said|says|thinks|thought|told|called|mentioned|wrote"
+    if (question
+        && !elaaoms_xo_match(st, 0, "you|we|i|it|that|this|there|what|who|"
+                                    "which|why|how|when|where", NULL)
+        && (elaaoms_xo_match(st, 0, "the|my|his|her|their|our _ "
+                                    XO_PASSED_ON, NULL)
+            || elaaoms_xo_match(st, 0, "he|she|they|@ " XO_PASSED_ON, NULL)
+            || elaaoms_xo_match(st, 0, "dr|doctor|mr|mrs|ms|nurse|pastor|"
+                                       "reverend .? @ " XO_PASSED_ON, NULL)))
+    {
+        question = 0;
+    }
+#undef XO_PASSED_ON
+
     content = 0;
     first_person = 0;
     digits = 0;

@@ -343,6 +343,10 @@ static const struct {
       "enough.\n", "The agent offered 10 percent off." },
     { "Caller: Okay.\nAgent: We have just the one technician today.\n",
       NULL },
+    /* when the next one comes */
+    { "Caller: Can you pause me two weeks?\nAgent: Next one goes out "
+      "August 18th.\n", "The agent said: Next one goes out August 18th." },
+    { "Caller: Okay.\nAgent: The next step is easy.\n", NULL },
 };
 
 

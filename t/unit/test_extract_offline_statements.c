@@ -554,6 +554,17 @@ static const statement_case_t  statements[] = {
     { NULL, "Like a pulled thread, near the bottom, maybe two inches?",
       ELAAOMS_MEM_FACTUAL, "The caller said like a pulled thread, near the "
       "bottom, maybe two inches.", 0 },
+    /* the name of the person just mentioned */
+    { NULL, "My neighbor is taking the keys. Her name is Dana.",
+      ELAAOMS_MEM_RELATIONSHIP, "The caller's neighbor is Dana.", 5 },
+    { NULL, "My husband will sign. His name's Teodor Grigore.",
+      ELAAOMS_MEM_RELATIONSHIP, "The caller's husband is Teodor Grigore.",
+      5 },
+    /* someone's words passed on, unsure: no question */
+    { NULL, "The vet said it might be Cushing's?", ELAAOMS_MEM_FACTUAL,
+      "The caller said the vet said it might be Cushing's.", 0 },
+    { NULL, "Dr. Okafor said maybe apraxia?", ELAAOMS_MEM_FACTUAL,
+      "The caller said Dr. Okafor said maybe apraxia.", 0 },
     /* a reference announced, then read out in the next sentence */
     { NULL, "The member number is, hang on, I got the card right here... "
       "B-S-P, six zero three, one eight.", ELAAOMS_MEM_FACTUAL,
@@ -579,6 +590,8 @@ static const statement_case_t  statements[] = {
       "The caller's washing machine died.", 7 },
     { NULL, "The battery just died on me.", ELAAOMS_MEM_ISSUE,
       "The caller said the battery just died on them.", 7 },
+    { NULL, "My burr grinder died.", ELAAOMS_MEM_ISSUE,
+      "The caller's burr grinder died.", 7 },
     { NULL, "We got laid off in May.", ELAAOMS_MEM_FACTUAL,
       "The caller said they got laid off in May.", 8 },
     /* a break-in, someone impaired at work, a child who wanders off:
