@@ -123,8 +123,10 @@ typedef struct {
 
     /* a person the caller named in this line after that ("Let me talk
      * to Marko first."), who "he" or "she" stands for before the other
-     * until the line ends: no pronoun's gender is known for a name */
+     * until the line ends: no pronoun's gender is known for a name,
+     * unless a title says it ("Mrs. Abernathy": ELAAOMS_XO_PERSON_SHE) */
     char                        named[48];
+    int                         named_kind;
 
     /* "The member number is, hang on.": what the caller's next sentence
      * reads out ("member number"), or "" (extract_offline_spelled.c) */

@@ -122,7 +122,7 @@ elaaoms_xo_person_name(const elaaoms_xo_sent_t *st, size_t i, size_t *from,
     size_t *end)
 {
     int          ok;
-    size_t       n, len, prev;
+    size_t       n, len, prev, title;
     const char  *p;
 
     if (!elaaoms_xo_name_word(st, i, 0)
@@ -184,11 +184,17 @@ elaaoms_xo_person_name(const elaaoms_xo_sent_t *st, size_t i, size_t *from,
                                      NULL));
     }
 
+    /* "Mr. Dufresne next door": a title says a person */
+    title = i > 0 && elaaoms_xo_in_list(st, i - 1, xo_titles) ? i - 1
+            : i > 1 && elaaoms_xo_is_punct(st, i - 1)
+              && elaaoms_xo_in_list(st, i - 2, xo_titles) ? i - 2 : i;
+    ok |= title < i;
+
     if (!ok) {
         return 0;
     }
 
-    *from = i > 0 && elaaoms_xo_in_list(st, i - 1, xo_titles) ? i - 1 : i;
+    *from = title;
     *end = n;
 
     return 1;

@@ -216,6 +216,7 @@ elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
        alone, answering about someone, is who "she" is next */
     if (xo_person_answer_name(cx, st, &end)) {
         (void) xo_person_copy(cx->named, sizeof(cx->named), st, 0, end);
+        cx->named_kind = 0;
         return;
     }
 
@@ -224,6 +225,11 @@ elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
         if (elaaoms_xo_person_name(st, i, &noun, &end)) {
             (void) xo_person_copy(cx->named, sizeof(cx->named), st, noun,
                                   end);
+            cx->named_kind =
+                elaaoms_xo_match(st, noun, "mrs|ms|miss", NULL)
+                ? ELAAOMS_XO_PERSON_SHE
+                : elaaoms_xo_match(st, noun, "mr", NULL)
+                ? ELAAOMS_XO_PERSON_HE : 0;
             return;
         }
     }
@@ -232,6 +238,7 @@ elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
        said as a subject is who "she" is next, not "my wife" before it */
     for (i = st->ntok; i > 0; i--) {
         if (xo_person_subject(st, i - 1)) {
+            cx->named_kind = 0;
             (void) xo_person_copy(cx->named, sizeof(cx->named), st, i - 1,
                                   i);
             return;
@@ -282,7 +289,12 @@ elaaoms_xo_put_person(elaaoms_xo_buf_t *b, const elaaoms_xo_ctx_t *cx,
         return 0;                       /* "shed", "help", "heard" */
     }
 
-    if (cx->named[0]) {
+    /* "he" after "Mrs. Abernathy" is not her */
+    if (cx->named[0]
+        && (cx->named_kind == 0
+            || cx->named_kind == (she ? ELAAOMS_XO_PERSON_SHE
+                                      : ELAAOMS_XO_PERSON_HE)))
+    {
         /* "He handles the money." after "Let me talk to Marko first." */
         elaaoms_xo_puts(b, "The caller said ");
         elaaoms_xo_puts(b, cx->named);

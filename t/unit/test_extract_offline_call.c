@@ -290,6 +290,14 @@ static const said_case_t  cases[] = {
     { "a clause opened by a filler, then she",
       "Caller: My wife booked it and I think she paid twice.\n",
       "The caller's wife paid twice", NULL, NULL },
+    { "a title says a person, and he is that person",
+      "Caller: My son can do that. Mr. Dufresne came over. He's on the "
+      "landscaping committee or something.\n",
+      "The caller said Mr. Dufresne is on the landscaping committee", NULL,
+      "son is on the landscaping" },
+    { "a title's gender: he is not Mrs. Abernathy",
+      "Caller: Mrs. Abernathy is next door. He really likes her.\n",
+      NULL, NULL, "Abernathy really likes" },
     { "a pronoun inside a clause stays",
       "Caller: The bill is wrong because she never ordered the upgrade, "
       "my wife I mean.\n",
