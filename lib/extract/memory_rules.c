@@ -83,6 +83,8 @@ static const char  *elaaoms_rules_health_terms[] = {
 
     /* accessibility needs */
     "disabilit*", "handicap*", "wheelchair*", "uses walker",
+    "use walker", "using walker", "need* walker", "on walker now",
+    "hip replaced", "knee replaced", "replaced * hip", "replaced * knee",
     "walking frame*", "walking stick*", "uses cane", "with cane",
     "walking cane", "mobility aid*",
     "mobility scooter*", "mobility issue*", "mobility impair*",
