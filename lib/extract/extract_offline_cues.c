@@ -263,6 +263,14 @@ static const xo_cue_t  xo_cues[] = {
      */
     { "passed away|on", XO_REL, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0,
       0 },
+    /* "my mother, Greta, passed in January": not "passed the test",
+       "passed me the phone", "passed out" */
+    { "passed", XO_REL, ELAAOMS_XO_IMP_SENSITIVE,
+      "passed the|a|an|by|through|along|out|over|it|that|this|my|our|your|"
+      "his|her|their|me|us|him|them|inspection|test|exam|everything",
+      "mother|father|mom|mum|dad|husband|wife|son|daughter|brother|sister|"
+      "grandma|grandpa|grandmother|grandfather|aunt|uncle|partner|cousin|"
+      "nephew|niece|fiance|fiancee", 1, 0 },
     { "widow|widowed|widower|funeral|bereave*|deceased|estate",
       XO_REL, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
     /* not a machine's death ("my washing machine died", "the battery

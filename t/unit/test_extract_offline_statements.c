@@ -554,6 +554,12 @@ static const statement_case_t  statements[] = {
     { NULL, "Like a pulled thread, near the bottom, maybe two inches?",
       ELAAOMS_MEM_FACTUAL, "The caller said like a pulled thread, near the "
       "bottom, maybe two inches.", 0 },
+    /* "passed" for a death, said of family; not a test passed */
+    { NULL, "My mother, Greta, passed in January.", ELAAOMS_MEM_RELATIONSHIP,
+      "The caller's mother, Greta, passed in January.", 8 },
+    { NULL, "My son passed his driving test in May.",
+      ELAAOMS_MEM_RELATIONSHIP,
+      "The caller's son passed his driving test in May.", 5 },
     /* the name of the person just mentioned */
     { NULL, "My neighbor is taking the keys. Her name is Dana.",
       ELAAOMS_MEM_RELATIONSHIP, "The caller's neighbor is Dana.", 5 },
