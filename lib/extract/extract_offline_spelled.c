@@ -9,6 +9,12 @@
  *       The caller's model number is W-M, three seven seven zero.
  *       The caller's model number is WM3770.
  *
+ * or reads out at the end of the same sentence, after words of its own:
+ *
+ *   "The size on the side says, hang on, I'm looking at it,
+ *   two-twenty-five, sixty-five, R-seventeen."
+ *       The caller's size is two-twenty-five, sixty-five, R-seventeen.
+ *
  * Without it the value is "The caller said B-S-P, ..." and nothing says
  * what it is the number of.
  */
@@ -43,27 +49,26 @@ static const char *xo_spelled_glue[] = {
 static int
 xo_spelled_parts(const char *w, size_t n)
 {
-    size_t       k, a, len;
+    size_t       k, a, g;
     int          strong;
 
     strong = 1;
     for (a = 0; a < n; a = k + 1) {
         for (k = a; k < n && w[k] != '-'; k++) { /* void */ }
-        len = k - a;
 
-        if (len == 1 && elaaoms_ascii_upper((unsigned char) w[a])) {
+        if (k - a == 1 && elaaoms_ascii_upper((unsigned char) w[a])) {
             strong = 2;
             continue;
         }
 
-        for (len = 0; xo_spelled_glue[len] != NULL; len++) {
-            if (strlen(xo_spelled_glue[len]) == k - a
-                && strncasecmp(xo_spelled_glue[len], w + a, k - a) == 0)
+        for (g = 0; xo_spelled_glue[g] != NULL; g++) {
+            if (strlen(xo_spelled_glue[g]) == k - a
+                && strncasecmp(xo_spelled_glue[g], w + a, k - a) == 0)
             {
                 break;
             }
         }
-        if (xo_spelled_glue[len] == NULL) {
+        if (xo_spelled_glue[g] == NULL) {
             return 0;
         }
     }
