@@ -64,10 +64,10 @@ typedef struct {
     "depressed|miserable|hopeless|freaking|freaked|heartbroken|devastated|"  \
     "overwhelmed|mortified|humiliated|ashamed|embarrassed|exhausted|"        \
     "gutted|crushed|rattled|distraught|horrified|discouraged|defeated|"      \
-    "drained"
+    "drained|teary|tearful|weepy"
 #define XO_FEELINGS_GOOD                                                      \
     "happy|pleased|glad|relieved|thrilled|delighted|grateful|impressed|"     \
-    "satisfied"
+    "satisfied|proud"
 
 /* words between the caller and the feeling: "I'm really pretty fed up" */
 #define XO_FEELING_ADV                                                        \

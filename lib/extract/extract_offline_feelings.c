@@ -267,7 +267,7 @@ static const xo_feeling_t  xo_negative[] = {
     { "beside myself|ourselves", "beside themselves", 0 },
     { "scary", "scared", 0 },
     { "in tears", NULL, 0 },
-    { "teary|tearful|emotional", NULL, 0 },
+    { "teary|tearful|weepy|emotional", NULL, 0 },
     { "crying|cried|sobbing|sobbed", "in tears", 0 },
     { "a|an? total|complete|absolute|nervous? wreck", "a wreck", 0 },
     { "wits|wit's|wits' '? end", "at their wit's end", 0 },
@@ -287,7 +287,7 @@ static const xo_feeling_t  xo_positive[] = {
     { "reassured|ecstatic|overjoyed|excited|thankful|appreciative|"
       "comforted", NULL, 0 },
     { "feel|feeling|felt so? much? better", "feeling better", 0 },
-    { "touched", NULL, 0 },
+    { "touched|proud", NULL, 0 },
     { "made|makes my|our week|day|month|year", "delighted", 0 },
     { NULL, NULL, 0 }
 };

@@ -40,9 +40,10 @@
  * of an older build are re-embedded by the worker's next write of their
  * caller and by "upgrade" (store/memory_reembed.h); v5: the concept table
  * and stopwords grew from v4's (2026-12-04); v6: the concept table grew
- * again (choices, health, places, feelings: 2026-12-05)
+ * again (choices, health, places, feelings: 2026-12-05); v9: feelings
+ * grew (proud, weepy, teary: 2026-12-06)
  */
-#define ELAAOMS_EMBED_MODEL  "elaaoms-hash-v8-384"
+#define ELAAOMS_EMBED_MODEL  "elaaoms-hash-v9-384"
 
 size_t elaaoms_embed_dim(void);
 const char *elaaoms_embed_model(void);

@@ -393,6 +393,17 @@ elaaoms_relevance_expand(elaaoms_token_t *tok)
 }
 
 
+/* "how is she taking it", "how did he take the news", "how's she
+ * handling it": how someone feels ("is she taking anything", "what
+ * strength does she take" ask for a thing) */
+static int
+elaaoms_relevance_takes_it(const char *word)
+{
+    return strcmp(word, "taking") == 0 || strcmp(word, "take") == 0
+           || strcmp(word, "took") == 0 || strcmp(word, "handling") == 0;
+}
+
+
 size_t
 elaaoms_relevance_query_terms(const char *query, size_t len,
     elaaoms_query_term_t *terms)
@@ -401,7 +412,7 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
     size_t               i, n, prev_len, prev2_len, prev_term;
     uint32_t             seen_at[ELAAOMS_RELEVANCE_MAX_TERMS];
     unsigned char        naming[ELAAOMS_RELEVANCE_MAX_TERMS];
-    int                  caller, first, kof, prev_kof;
+    int                  caller, first, kof, prev_kof, asks_how;
     size_t               nph, nread;
     uint32_t             seen, qc, seen_before_prev;
     const uint32_t      *ph;
@@ -413,6 +424,7 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
     n = 0;
     nread = 0;
     kof = 0;
+    asks_how = 0;
     seen = 0;
     prev_len = 0;
     prev2_len = 0;
@@ -429,6 +441,9 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
         /* "when is she seeing the doctor" asks for a time; "was he
          * rattled when he called" does not */
         first = nread++ == 0;
+        if (first) {
+            asks_how = strcmp(tok.word, "how") == 0;
+        }
 
         prev_kof = kof;
         kof = strcmp(tok.word, "of") == 0 && prev_len
@@ -551,7 +566,14 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
                 && (strcmp(tok.word, "up") == 0
                     || strcmp(tok.word, "it") == 0
                     || strcmp(tok.word, "was") == 0
-                    || strcmp(tok.word, "were") == 0));
+                    || strcmp(tok.word, "were") == 0
+                    || strcmp(tok.word, "state") == 0
+                    || (asks_how && elaaoms_relevance_takes_it(tok.word))))
+            /* "how does he feel about the HOA" */
+            || (asks_how
+                && (tok.concepts & ~seen & (1u << ELAAOMS_CONCEPT_EMOTION))
+                && (strcmp(tok.word, "feel") == 0
+                    || strcmp(tok.word, "feeling") == 0));
 
         /*
          * "who's travelling with her", "who's his specialist": another

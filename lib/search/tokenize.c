@@ -130,7 +130,8 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "temperament spirits panicky jittery cry crying clingy cranky fussy "
     "tearful react ticked irked peeved miffed aggravated shock shocked "
     "surprised stunned lonely loneliness grieving grief mourning freaking "
-    "freaked depressed miserable hopeless",
+    "freaked depressed miserable hopeless proud teary weepy flustered "
+    "rattled distraught mortified humiliated ashamed",
     /* FAMILY */
     "family daughter son wife husband mother mom father dad parent child "
     "children kid sister brother spouse partner grandson granddaughter "

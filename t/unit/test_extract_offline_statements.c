@@ -354,6 +354,10 @@ static const statement_case_t  statements[] = {
       "The caller was teary.", 4 },
     { NULL, "I'm touched.", ELAAOMS_MEM_EMOTION, "The caller was touched.",
       3 },
+    { NULL, "I'm sorry, I get weepy.", ELAAOMS_MEM_EMOTION,
+      "The caller was weepy.", 4 },
+    { NULL, "I'm so proud of myself.", ELAAOMS_MEM_EMOTION,
+      "The caller was proud.", 3 },
     { NULL, "I'm so relieved.", ELAAOMS_MEM_EMOTION,
       "The caller was relieved.", 3 },
     /* a feeling in set words, and with an intensifier beside it */

@@ -613,6 +613,48 @@ test_feeling_asked(void)
     score_texts("how was she holding up when the house had to be evacuated",
                 texts, 2, p);
     CHECK(p[1].key > p[0].key);
+
+    /* "how is she taking", "how did he take the news", "what state was
+     * she in", "how does he feel about": a feeling too */
+    {
+        const char  *news[] = {
+            "The agent said the hardship credit is up to $300 a year.",
+            "The caller was relieved.",
+            "The caller said what happened was the house smelled of lemon.",
+            "The caller said the HOA approved the fence.",
+            "The caller was irritated.",
+            "The caller was so proud of themselves.",
+            "The caller gets weepy."
+        };
+
+        score_texts("how did she take the news about the hardship credit",
+                    news, 2, p);
+        CHECK(p[1].key > p[0].key);
+        score_texts("how is she taking what happened", news + 1, 2, p);
+        CHECK(p[0].key > p[1].key);
+        score_texts("what state was she in when she rang", news, 2, p);
+        CHECK(p[1].key > p[0].key);
+        score_texts("how does he feel about dealing with the HOA", news + 3,
+                    2, p);
+        CHECK(p[1].key > p[0].key);
+
+        /* pride and tears are feelings */
+        score_texts("how does she feel about her progress", news + 5, 1, p);
+        CHECK(p[0].lex > 0);
+        score_texts("how was she feeling", news + 6, 1, p);
+        CHECK(p[0].lex > 0);
+    }
+
+    /* taking a medicine, or a thing home, is no feeling */
+    {
+        const char  *pills[] = {
+            "The caller takes the 10 milligram tablets of lisinopril.",
+            "The caller was upset."
+        };
+
+        score_texts("what strength does she take", pills, 2, p);
+        CHECK(p[0].key > p[1].key);
+    }
 }
 
 
