@@ -874,14 +874,22 @@ xo_late_fragment(const elaaoms_xo_sent_t *st)
         words += !st->tok[i].punct;
     }
 
+    /* "No, not texts anymore. Email.", "Call the house. The landline.":
+       the way to reach the caller, named again */
     return words > 0 && words <= 4
-           && elaaoms_xo_match(st, 0, "before|after|around|until|till|"
-                                      "between|only|except|not|never|mostly|"
-                                      "usually|every|weekday*|weekend*|"
-                                      "morning*|afternoon*|evening*|"
-                                      "monday*|tuesday*|wednesday*|"
-                                      "thursday*|friday*|saturday*|sunday*",
-                               NULL);
+           && (elaaoms_xo_match(st, 0, "before|after|around|until|till|"
+                                       "between|only|except|not|never|"
+                                       "mostly|usually|every|weekday*|"
+                                       "weekend*|morning*|afternoon*|"
+                                       "evening*|monday*|tuesday*|"
+                                       "wednesday*|thursday*|friday*|"
+                                       "saturday*|sunday*",
+                                NULL)
+               || elaaoms_xo_match(st, 0, "by|the|my? email|e-mail|text|"
+                                          "texts|landline|cell|mobile|"
+                                          "voicemail|mail", NULL)
+               || elaaoms_xo_match(st, 0, "in the morning*|afternoon*|"
+                                          "evening*", NULL));
 }
 
 

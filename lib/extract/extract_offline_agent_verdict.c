@@ -73,6 +73,11 @@ elaaoms_xo_agent_finding(const elaaoms_xo_sent_t *st, size_t to)
         "short", "scorch", "scorched", "worn", "belly", "sag", "sagging",
         NULL
     };
+    static const char  *broke[] = {
+        "cracked", "chipped", "shattered", "snapped", "broke", "warped",
+        "dented", "scratched", "frayed", "misaligned", "knocked", "seized",
+        NULL
+    };
     long                at;
     size_t              i, k, end;
 
@@ -124,6 +129,24 @@ elaaoms_xo_agent_finding(const elaaoms_xo_sent_t *st, size_t to)
         for (i = end; i < to && i < end + 4 && !st->tok[i].punct; i++) {
             if (elaaoms_xo_in_list(st, i, defects)) {
                 return ELAAOMS_XO_FOUND_DEFECT;
+            }
+        }
+    }
+
+    /* "the glass cracked at the corner", "your torsion spring snapped",
+     * "the photo-eyes were knocked out of line" (not "the glass isn't
+     * cracked") */
+    for (i = 2; i < to; i++) {
+        if (!elaaoms_xo_in_list(st, i, broke) || elaaoms_xo_negated(st, i)) {
+            continue;
+        }
+
+        for (k = i - 1; k + 4 >= i && !st->tok[k].punct; k--) {
+            if (elaaoms_xo_match(st, k, "the|your", NULL)) {
+                return ELAAOMS_XO_FOUND_DEFECT;
+            }
+            if (k == 0) {
+                break;
             }
         }
     }

@@ -487,6 +487,15 @@ static const struct {
     { "Caller: Is it lead?\nAgent: The lead test came back positive on the "
       "porch trim.\n", "The agent found: The lead test came back positive "
       "on the porch trim.", ELAAOMS_MEM_ISSUE },
+    /* a thing of the caller's that broke, as the agent found it */
+    { "Caller: Is it done?\nAgent: At final inspection, the glass cracked "
+      "at the corner.\n", "The agent found: At final inspection, the glass "
+      "cracked at the corner.", ELAAOMS_MEM_ISSUE },
+    { "Caller: Why won't it open?\nAgent: Your torsion spring snapped.\n",
+      "The agent found: the caller's torsion spring snapped.",
+      ELAAOMS_MEM_ISSUE },
+    { "Caller: Is the frame okay?\nAgent: The glass isn't cracked.\n",
+      NULL, 0 },
     { "Caller: Hi, it's Dana.\nAgent: I found your account.\n", NULL, 0 },
     { "Caller: Any leaks?\nAgent: There's no leak in the line.\n", NULL, 0 },
     { "Caller: Okay.\nAgent: The best option is a monthly plan.\n", NULL,

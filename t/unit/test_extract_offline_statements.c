@@ -417,6 +417,14 @@ static const statement_case_t  statements[] = {
     { "Can you tell me what modem you have?", "An Arris, it says SB6190 on "
       "the label.", ELAAOMS_MEM_FACTUAL, "When asked what modem they have, "
       "the caller said an Arris, it says SB6190 on the label.", 0 },
+    /* the way to reach them, named again after the answer */
+    { "How would you like us to reach you with updates?", "No, not texts "
+      "anymore. Email.", ELAAOMS_MEM_PREFERENCE, "When asked how would they "
+      "like the company to reach them with updates, the caller said "
+      "email.", 0 },
+    { "How would you like us to contact you?", "Call the house. The "
+      "landline.", ELAAOMS_MEM_PREFERENCE, "When asked how would they like "
+      "the company to contact them, the caller said the landline.", 0 },
     { "May I have your name?", "Dana Whitfield.", ELAAOMS_MEM_FACTUAL,
       "Caller's name is Dana Whitfield.", 6 },
     { "Do you have the order number?", "Yes, it's XYZ-789.",
