@@ -271,6 +271,11 @@ static const xo_cue_t  xo_cues[] = {
       "mother|father|mom|mum|dad|husband|wife|son|daughter|brother|sister|"
       "grandma|grandpa|grandmother|grandfather|aunt|uncle|partner|cousin|"
       "nephew|niece|fiance|fiancee", 1, 0 },
+    /* "My wife, Marguerite ... She passed in December.": a person who
+       passed at a time ("he passed Minnows" is a swim level) */
+    { "she|he passed in|last|recently|suddenly|peacefully|yesterday|one|"
+      "two|three|four|five|six|seven|eight|nine|ten|#", XO_REL,
+      ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
     { "widow|widowed|widower|funeral|bereave*|deceased|estate",
       XO_REL, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
     /* not a machine's death ("my washing machine died", "the battery

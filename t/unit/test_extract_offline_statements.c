@@ -572,6 +572,12 @@ static const statement_case_t  statements[] = {
     { NULL, "My son passed his driving test in May.",
       ELAAOMS_MEM_RELATIONSHIP,
       "The caller's son passed his driving test in May.", 5 },
+    /* ... and of the person named before */
+    { NULL, "My wife, Marguerite, she painted them. She passed in December.",
+      ELAAOMS_MEM_RELATIONSHIP, "The caller's wife passed in December.",
+      8 },
+    { NULL, "First, good news, he passed Minnows.", ELAAOMS_MEM_FACTUAL,
+      "The caller said first, good news, he passed Minnows.", 3 },
     /* the name of the person just mentioned */
     { NULL, "My neighbor is taking the keys. Her name is Dana.",
       ELAAOMS_MEM_RELATIONSHIP, "The caller's neighbor is Dana.", 5 },
