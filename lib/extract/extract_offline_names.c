@@ -244,6 +244,22 @@ typedef struct {
     unsigned     asked:1;    /* only to a question about a name */
 } xo_name_rule_t;
 
+/* the languages and peoples a name is said to come from ("It's Basque") */
+static const char  *xo_name_origins[] = {
+    "basque", "irish", "welsh", "scottish", "gaelic", "polish", "dutch",
+    "greek", "italian", "spanish", "portuguese", "french", "german",
+    "czech", "slovak", "hungarian", "finnish", "swedish", "norwegian",
+    "danish", "icelandic", "russian", "ukrainian", "armenian", "turkish",
+    "persian", "farsi", "arabic", "lebanese", "hebrew", "yiddish", "hindi",
+    "punjabi", "tamil", "telugu", "bengali", "chinese", "korean",
+    "japanese", "vietnamese", "thai", "filipino", "tagalog", "hawaiian",
+    "samoan", "yoruba", "igbo", "swahili", "somali", "amharic", "catalan",
+    "croatian", "serbian", "romanian", "bulgarian", "lithuanian",
+    "latvian", "estonian", "maltese", "albanian", "slovenian", "cajun",
+    "creole", "haitian", "nigerian", "ghanaian", "mexican", "cuban",
+    "navajo", "cherokee", "maori", NULL
+};
+
 static const xo_name_rule_t  xo_name_rules[] = {
     { "my name is|was", "Caller's name is ", 1, 0, 0 },
     { "my name's", "Caller's name is ", 1, 0, 0 },
@@ -562,6 +578,14 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
         { /* void */ }
 
         if (n == 0) {
+            continue;
+        }
+
+        /* "Marisol Etxeberria. [spelled] It's Basque.": where the name
+           comes from, not a name */
+        if (n == 1 && strncmp(r->pat, "it's", 4) == 0
+            && elaaoms_xo_in_list(st, end, xo_name_origins))
+        {
             continue;
         }
 

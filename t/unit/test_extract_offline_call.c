@@ -396,6 +396,15 @@ static const said_case_t  cases[] = {
       "Caller: Oh, I should give you my name. Beatrix Ekdahl-Moreau. But "
       "it's Trixie. Has been since I was four.\n",
       "The caller goes by Trixie", NULL, "name is Trixie" },
+    { "where a name comes from is no name one goes by",
+      "Agent: Can I get your name?\n"
+      "Caller: Marisol Etxeberria. That's E-T-X, E-B-E, double R, I-A. "
+      "It's Basque. Most people just call me Mari.\n",
+      "The caller goes by Mari.", NULL, "Basque" },
+    { "a nickname that is also a people's name is still a nickname",
+      "Agent: Ridgerail Fence, this is Marty.\n"
+      "Caller: It's Cornelis van der Berg, but everyone calls me Dutch.\n",
+      "The caller goes by Dutch", NULL, NULL },
     { "a hyphenated word alone is no name one goes by",
       "Agent: Ridgerail Fence, this is Marty.\n"
       "Caller: Hey Marty, it's Dutch Zwanenburg. They want it stained, "
