@@ -998,6 +998,7 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
             elaaoms_xo_rule_refs(cx, &cl.st, ln->msg);
             elaaoms_xo_rule_templates(cx, &cl);
             elaaoms_xo_rule_emotions(cx, &cl.st);
+            elaaoms_xo_rule_accept(cx, &cl);
             elaaoms_xo_rule_statement(cx, &cl);
             elaaoms_xo_note_person(cx, &cl.st);
         }

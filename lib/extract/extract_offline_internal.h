@@ -322,6 +322,9 @@ void elaaoms_xo_rule_statement(elaaoms_xo_ctx_t *cx,
  * 14 Elm Street, is that right?" "Yes." -> "When asked whether I have
  * them at 14 Elm Street, the caller said yes".
  */
+/* "Darnell's fine." after the agent named Darnell: the caller chose it */
+void elaaoms_xo_rule_accept(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_clause_t *cl);
 void elaaoms_xo_rule_confirm(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_line_t *ln);
 

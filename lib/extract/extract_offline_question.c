@@ -9,6 +9,7 @@
  */
 
 #include <string.h>
+#include <strings.h>
 
 #include "util/ascii.h"
 #include "extract/extract_offline_internal.h"
@@ -492,4 +493,100 @@ elaaoms_xo_rule_confirm(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 
     elaaoms_xo_classify(&q, 1, 0, &type, &importance);
     elaaoms_xo_add(cx, type, &b, importance, ELAAOMS_XO_CONF_ANSWER, 0);
+}
+
+
+/*
+ * Where the agent's last line offers the word [w, w + n), or NULL: in a
+ * statement ("Darnell does Sundays.") or a question of choices ("Can you
+ * come out or should I explain over the phone?"); "Anything about
+ * access? Parking, a lockbox, pets?" asks, offers nothing
+ */
+static const char *
+xo_agent_offered(const elaaoms_xo_ctx_t *cx, const char *w, size_t n)
+{
+    size_t       i, k, from;
+    const char  *l = cx->agent_line;
+
+    for (i = 0, from = 0; l != NULL && i + n <= cx->agent_line_len; i++) {
+        if (l[i] == '.' || l[i] == '!' || l[i] == '?') {
+            from = i + 1;
+        }
+
+        if ((i > 0 && elaaoms_ascii_wordbyte((unsigned char) l[i - 1]))
+            || strncasecmp(l + i, w, n) != 0
+            || (i + n < cx->agent_line_len
+                && elaaoms_ascii_wordbyte((unsigned char) l[i + n])))
+        {
+            continue;
+        }
+
+        for (k = i + n; k < cx->agent_line_len && l[k] != '.' && l[k] != '!'
+                        && l[k] != '?'; k++)
+        { /* void */ }
+
+        if (k == cx->agent_line_len || l[k] != '?'
+            || memmem(l + from, k - from, " or ", 4) != NULL)
+        {
+            return l + i;
+        }
+    }
+
+    return NULL;
+}
+
+
+/*
+ * "Darnell's fine.", "Saturday is fine." after the agent named Darnell or
+ * Saturday: the caller takes what the agent offered -- "The caller chose
+ * Darnell."  A single word, as a fuller subject ("the 3 o'clock works")
+ * is a statement of its own.
+ */
+void
+elaaoms_xo_rule_accept(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
+{
+    size_t                   i, n, end;
+    const char              *w, *offered;
+    elaaoms_xo_buf_t         b;
+    const elaaoms_xo_sent_t *st = &cl->st;
+
+    if (cx->agent_line == NULL || cl->question) {
+        return;
+    }
+
+    for (i = 0; i < st->ntok
+                && elaaoms_xo_match(st, i, "oh|okay|ok|yeah|yes|sure|um|uh|"
+                                           "then|so|,", NULL); i++)
+    { /* void */ }
+
+    if (i >= st->ntok || st->tok[i].punct || !elaaoms_xo_is_content(st, i)) {
+        return;
+    }
+
+    w = elaaoms_xo_tok_p(st, i);
+    n = st->tok[i].len;
+
+    /* "Darnell's fine" or "Darnell is fine" */
+    if (n > 2 && w[n - 2] == '\'' && (w[n - 1] | 0x20) == 's') {
+        n -= 2;
+        end = i + 1;
+    } else if (elaaoms_xo_match(st, i + 1, "is", NULL)) {
+        end = i + 2;
+    } else {
+        return;
+    }
+
+    if (!elaaoms_xo_match(st, end, "fine|good|perfect|great|ok|okay", NULL)
+        || (end + 1 < st->ntok && !st->tok[end + 1].punct)
+        || (offered = xo_agent_offered(cx, w, n)) == NULL)
+    {
+        return;
+    }
+
+    /* in the agent's spelling: "Email's fine." -> "chose email" */
+    b = (elaaoms_xo_buf_t) { .len = 0 };
+    elaaoms_xo_puts(&b, "The caller chose ");
+    elaaoms_xo_put(&b, offered, n);
+    elaaoms_xo_add(cx, ELAAOMS_MEM_PREFERENCE, &b, ELAAOMS_XO_IMP_PREFERENCE,
+                   ELAAOMS_XO_CONF_ANSWER, 0);
 }

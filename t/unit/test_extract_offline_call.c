@@ -396,6 +396,18 @@ static const said_case_t  cases[] = {
       "Caller: Oh, I should give you my name. Beatrix Ekdahl-Moreau. But "
       "it's Trixie. Has been since I was four.\n",
       "The caller goes by Trixie", NULL, "name is Trixie" },
+    { "what the agent offered, taken: the caller's choice",
+      "Agent: Solveig doesn't work Sundays. Darnell does Sundays.\n"
+      "Caller: Darnell's fine. Can you pass along my notes?\n",
+      "The caller chose Darnell.", NULL, NULL },
+    { "one of the agent's choices, taken",
+      "Agent: Can you come out or should I explain over the phone?\n"
+      "Caller: Phone's fine, I'm on the couch.\n",
+      "The caller chose phone.", NULL, NULL },
+    { "a thing the agent asks about, fine, is no choice",
+      "Agent: Anything about access? Parking, a lockbox, pets?\n"
+      "Caller: Parking's fine, use the driveway.\n",
+      "use the driveway", NULL, "chose" },
     { "where a name comes from is no name one goes by",
       "Agent: Can I get your name?\n"
       "Caller: Marisol Etxeberria. That's E-T-X, E-B-E, double R, I-A. "
