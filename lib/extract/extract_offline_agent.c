@@ -92,6 +92,9 @@ static const struct {
       "The agent said:", NULL, 0, 0, 1, 0 },
     { "it will|should arrive|ship|be", "The agent said:", NULL, 0, 0, 1,
       0 },
+    /* "the new estimate is $455": the estimate named, not made */
+    { "the|your|our|an|my new|revised|updated|total|final? estimate|eta "
+      "is|was|comes|will", "The agent said:", NULL, 0, 0, 1, 0 },
     /* "Estimated restoration is 11 pm", "Crews estimate restoration by
      * 3 pm", "we expect it back on by 6" */
     { "estimated|expected|estimate|estimates|expect|expects|eta",
@@ -851,6 +854,12 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
     if ((at >= 0 && elaaoms_xo_agent_has_value(st, end, end + 3))
         || elaaoms_xo_agent_ref_any(st, &at, &end))
     {
+        /* "I'm refunding $120 to your card, the reference is TR-58Q":
+           what the reference is for came first, with its value */
+        if (elaaoms_xo_agent_has_value(st, 0, (size_t) at)) {
+            elaaoms_xo_puts(&b, "The agent said: ");
+            at = 0;
+        }
         elaaoms_xo_agent_words(&b, st, (size_t) at, to);
         from = (size_t) at;
 
@@ -858,6 +867,9 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
                && elaaoms_xo_agent_is_code(st, end))
     {
         elaaoms_xo_puts(&b, "The agent said: ");
+        if (elaaoms_xo_agent_has_value(st, 0, (size_t) at)) {
+            at = 0;
+        }
         elaaoms_xo_agent_words(&b, st, (size_t) at, to);
         from = (size_t) at;
 
@@ -970,6 +982,11 @@ elaaoms_xo_agent_sentence(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st,
             }
 
             if (elaaoms_xo_agent_rules[r].whole) {
+                /* "Your new total is $265, and it'll be ready September
+                   24th": a value said before is part of it */
+                if (at > 0 && elaaoms_xo_agent_has_value(st, 0, (size_t) at)) {
+                    at = 0;
+                }
                 elaaoms_xo_puts(&b, elaaoms_xo_agent_rules[r].lead);
                 elaaoms_xo_puts(&b, " ");
                 elaaoms_xo_agent_words(&b, st, (size_t) at, to);

@@ -76,6 +76,7 @@ elaaoms_xo_agent_finding(const elaaoms_xo_sent_t *st, size_t to)
     static const char  *broke[] = {
         "cracked", "chipped", "shattered", "snapped", "broke", "warped",
         "dented", "scratched", "frayed", "misaligned", "knocked", "seized",
+        "broken", "bent", "stripped", "blown", "burnt", "fried",
         NULL
     };
     long                at;

@@ -241,6 +241,22 @@ static const xo_cue_t  xo_cues[] = {
     { "poa", XO_REL, ELAAOMS_XO_IMP_SENSITIVE, NULL, NULL, 0, 0 },
     { "better business bureau", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL,
       NULL, 0, 0 },
+    /* a public complaint threatened or made: "I'm going to write a Yelp
+       review", "ready to leave a one-star review everywhere", "I'll post
+       it all over Facebook"; not a five-star review */
+    { "one-star|1-star|zero-star|two-star|bad|negative|nasty|terrible|"
+      "awful|scathing review|reviews|rating|ratings", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, NULL, NULL, 0, 0 },
+    { "yelp|tripadvisor|trustpilot|google review|reviews", XO_ISSUE,
+      ELAAOMS_XO_IMP_SECURITY, NULL, "write|writing|wrote|leave|leaving|"
+      "left|post|posting|posted|put|putting|review|reviews|everyone|"
+      "everybody|gonna|going|will", 0, 0 },
+    { "go|going|went public", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, NULL, NULL,
+      0, 0 },
+    { "post|posting|posted|put|putting it|this|that|them|you|everything? "
+      "all? over|on facebook|instagram|tiktok|twitter|nextdoor|reddit|"
+      "social", XO_ISSUE, ELAAOMS_XO_IMP_SECURITY, "<a|the|saw|your|their|"
+      "his|her|that|this", NULL, 0, 0 },
     /* "I'm going to file a complaint with the state" */
     { "complaint|complaints with|to the? state|city|county|government|"
       "regulator|regulators|commission|board|agency|department",

@@ -161,7 +161,8 @@ elaaoms_xo_person_name(const elaaoms_xo_sent_t *st, size_t i, size_t *from,
                                            "shepherd|retriever|lab|"
                                            "terrier|poodle|beagle|spaniel|"
                                            "collie|husky|boxer|bulldog|"
-                                           "horse|parrot|rabbit|kid|son|"
+                                           "horse|parrot|rabbit|kid|kids|"
+                                           "child|children|boys|girls|son|"
                                            "daughter|boy|girl|baby|"
                                            "husband|wife|partner|manager|"
                                            "boss|assistant|nurse|"
@@ -677,8 +678,10 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
         if (n > 0 && n < 4
             && (n == st->ntok
                 || (elaaoms_xo_match(st, n, "from|here|speaking|calling|"
-                                            "again|with|at|of", NULL)
-                    || (n > 1 && elaaoms_xo_match(st, n, ",", NULL))))
+                                            "again|with|at", NULL)
+                    /* "Ines Duarte of Duarte Dental", not "Plenty of
+                       time", "Lots of room" */
+                    || (n > 1 && elaaoms_xo_match(st, n, ",|of", NULL))))
             && (n >= 2 || n < st->ntok || (cl->answer && elaaoms_xo_asked(cx))))
         {
             b = (elaaoms_xo_buf_t) { .len = 0 };

@@ -140,7 +140,10 @@ xo_person_subject(const elaaoms_xo_sent_t *st, size_t i)
     }
 
     return elaaoms_xo_match(st, i + 1, "is|was|turned|turns|has|had|needs|"
-                            "wants|loves|likes|hates|gets|got|takes|uses",
+                            "wants|loves|likes|hates|gets|got|takes|uses|"
+                            /* "Jonah hit his head. He has a concussion." */
+                            "hit|fell|broke|tripped|slipped|hurt|cut|"
+                            "burned|passed|died",
                             NULL);
 }
 
@@ -238,7 +241,12 @@ elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
        said as a subject is who "she" is next, not "my wife" before it */
     for (i = st->ntok; i > 0; i--) {
         if (xo_person_subject(st, i - 1)) {
-            cx->named_kind = 0;
+            /* "Dad passed in May": his kind, not either */
+            cx->named_kind =
+                elaaoms_xo_match(st, i - 1, XO_PERSON_FEMALE, NULL)
+                ? ELAAOMS_XO_PERSON_SHE
+                : elaaoms_xo_match(st, i - 1, XO_PERSON_MALE, NULL)
+                ? ELAAOMS_XO_PERSON_HE : 0;
             (void) xo_person_copy(cx->named, sizeof(cx->named), st, i - 1,
                                   i);
             return;

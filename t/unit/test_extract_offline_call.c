@@ -396,6 +396,42 @@ static const said_case_t  cases[] = {
       "Caller: Oh, I should give you my name. Beatrix Ekdahl-Moreau. But "
       "it's Trixie. Has been since I was four.\n",
       "The caller goes by Trixie", NULL, "name is Trixie" },
+    { "a reference keeps what it is for when that came first, with its "
+      "value",
+      "Caller: You billed me $280 for two updos.\n"
+      "Agent: You're right. I'm refunding $120 to your card, the reference "
+      "is TR-58Q.\n",
+      "The agent said: the agent is refunding $120 to the caller's card, "
+      "the reference is TR-58Q.", NULL, NULL },
+    { "a value said before a promise is part of it",
+      "Caller: When will my things be ready?\n"
+      "Agent: That pushes things a little. Your new total is $265, and "
+      "it'll be ready September 24th instead of the 18th.\n",
+      "new total is $265, and it'll be ready September 24th", NULL, NULL },
+    { "an estimate named is no estimate made",
+      "Caller: My watch stopped.\n"
+      "Agent: It's an extra part, and with that the new estimate is $455.\n",
+      "The agent said: the new estimate is $455.", NULL, "estimated is" },
+    { "what the agent found broken inside",
+      "Caller: My watch stopped.\n"
+      "Agent: So I opened it up, and the balance staff is broken, that's "
+      "the little axle the balance wheel sits on.\n",
+      "The agent found: So the agent opened it up, and the balance staff "
+      "is broken", NULL, NULL },
+    { "a quantity opening a line is no name",
+      "Agent: I'd say by March 20th.\n"
+      "Caller: Good. Plenty of time before Felix's graduation.\n",
+      "plenty of time before Felix's graduation", NULL, "name is" },
+    { "'he' after a name that something happened to",
+      "Agent: What happened?\n"
+      "Caller: One of the neighbor kids, Jonah, he hit his head on the "
+      "ground. His parents took him to the ER. He has a mild concussion.\n",
+      "Jonah has a mild concussion.", NULL, NULL },
+    { "'she' after Dad died is not Dad",
+      "Agent: Tell me about the house.\n"
+      "Caller: Nobody opened the garage since Dad died in 2009. She had a "
+      "piano, an old upright.\n",
+      NULL, NULL, "Dad had" },
     { "what the agent offered, taken: the caller's choice",
       "Agent: Solveig doesn't work Sundays. Darnell does Sundays.\n"
       "Caller: Darnell's fine. Can you pass along my notes?\n",

@@ -559,6 +559,20 @@ static const statement_case_t  statements[] = {
       "The caller said when they came back the lock was cut.", 9 },
     { NULL, "My wallet's gone.", ELAAOMS_MEM_ISSUE,
       "The caller mentioned their wallet's gone.", 9 },
+    /* a public complaint threatened: every agent should know (9); a
+       five-star review or a post seen is none */
+    { NULL, "I was ready to leave a one-star review everywhere.",
+      ELAAOMS_MEM_ISSUE,
+      "The caller was ready to leave a one-star review everywhere.", 9 },
+    { NULL, "I am still going to write a Yelp review.", ELAAOMS_MEM_ISSUE,
+      "The caller is still going to write a Yelp review.", 9 },
+    { NULL, "I swear I will post this all over Facebook.",
+      ELAAOMS_MEM_ISSUE,
+      "The caller swears they will post this all over Facebook.", 9 },
+    { NULL, "I left you a five-star review on Yelp.", ELAAOMS_MEM_FACTUAL,
+      "The caller left you a five-star review on Yelp.", 4 },
+    { NULL, "I saw a post on Facebook about you.", ELAAOMS_MEM_FACTUAL,
+      "The caller saw a post on Facebook about you.", 4 },
     /* a flaw in what was made, and its description said with a rising
        voice: no question, no liking */
     { NULL, "There's a snag in the lace on the train.", ELAAOMS_MEM_ISSUE,
