@@ -362,7 +362,7 @@ Test::More::ok($up->{contexts} >= 1, 'and rebuilt their callers\' contexts');
 Test::More::is($up->{failed}, 0, 'nothing failed');
 my $new = main::memories('+14155550134');
 Test::More::ok(!(grep { join(',', @{ $_->{agents} }) ne 'agent_support,agent_billing' } @$new), 'both agents own both memories again');
-Test::More::ok(!(grep { ($_->{embed_model} // '') ne 'elaaoms-hash-v9-384' || $_->{dim} != 384 } @$new),
+Test::More::ok(!(grep { ($_->{embed_model} // '') ne 'elaaoms-hash-v10-384' || $_->{dim} != 384 } @$new),
     'and gave them this build\'s offline vectors (they had none)');
 my ($name) = grep { $_->{content} =~ /Maria/ } @$new;
 Test::More::ok($name->{identity}, 'the name became an identity fact');

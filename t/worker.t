@@ -431,10 +431,10 @@ Test::More::ok(main::wait_status('acme', 'conv_embfail_1', 'extraction_completed
 Test::More::is(scalar(ElaaomsTest::fake_requests($main::FAKE, '/v1/embeddings')), 2, 'embeddings tried twice (1 retry)');
 my $st = main::status_of('acme', 'conv_embfail_1');
 Test::More::is($st->{memories_stored}, 1, 'the memory stored');
-Test::More::is($st->{embed_model}, 'elaaoms-hash-v9-384', 'with the offline embedder');
+Test::More::is($st->{embed_model}, 'elaaoms-hash-v10-384', 'with the offline embedder');
 my $m = main::memories('acme', '+12025550111');
 Test::More::is(scalar @$m, 1, 'one memory');
-Test::More::is($m->[0]{embed_model}, 'elaaoms-hash-v9-384', 'offline model recorded');
+Test::More::is($m->[0]{embed_model}, 'elaaoms-hash-v10-384', 'offline model recorded');
 Test::More::is($m->[0]{dim}, 384, 'offline dimensions');
 Test::More::is($m->[0]{offline_dim}, 0, 'no second vector: it is the offline one');
 open my $fh, '<', $log or die $!; my $l = join '', <$fh>; close $fh;

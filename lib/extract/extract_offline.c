@@ -944,6 +944,7 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
     chain = 0;
     cx->named[0] = '\0';
     cx->announced[0] = '\0';
+    cx->person_last = 0;
 
     elaaoms_xo_revise_offer(cx, ln);
 

@@ -531,6 +531,10 @@ static const xo_cue_t  xo_cues[] = {
     { "haven't|hasn't heard back|anything", XO_ISSUE,
       ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
 
+    /* "I was so looking forward to it": a feeling, not a wish */
+    { "looking|looked forward", XO_FEEL, ELAAOMS_XO_IMP_PREFERENCE, NULL,
+      NULL, 0, 0 },
+
     /* wishes and likes */
     { "prefer*|preference|rather|favorite|favourite|instead", XO_PREF,
       ELAAOMS_XO_IMP_PREFERENCE, NULL, NULL, 0, 0 },

@@ -120,6 +120,9 @@ typedef struct {
      * "beagle Pudding") and which pronoun fits it, for "she"/"he" */
     char                        person[48];
     int                         person_kind;    /* ELAAOMS_XO_PERSON_* */
+    /* the sentence before ended with that person ("Only me and my
+     * dad."): a name said alone next is theirs ("Walt.") */
+    unsigned                    person_last:1;
 
     /* a person the caller named in this line after that ("Let me talk
      * to Marko first."), who "he" or "she" stands for before the other

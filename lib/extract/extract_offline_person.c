@@ -18,6 +18,7 @@
  * Anything else stays "The caller said she ...".
  */
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -29,18 +30,18 @@
 #define XO_PERSON_FEMALE                                                     \
     "wife|mother|mom|mum|daughter|sister|girlfriend|grandmother|grandma|"   \
     "granny|aunt|niece|fiancee|stepmother|stepdaughter|mother-in-law|"      \
-    "daughter-in-law|sister-in-law|granddaughter"
+    "daughter-in-law|sister-in-law|granddaughter|ex-wife|ex-girlfriend"
 
 /* "he" can stand for these */
 #define XO_PERSON_MALE                                                       \
     "husband|father|dad|son|brother|boyfriend|grandfather|grandpa|uncle|"   \
     "nephew|fiance|stepfather|stepson|father-in-law|son-in-law|"            \
-    "brother-in-law|grandson"
+    "brother-in-law|grandson|ex-husband|ex-boyfriend"
 
 /* either: children, partners and pets, named or not */
 #define XO_PERSON_EITHER                                                     \
     "kid|child|baby|toddler|teen|teenager|partner|spouse|dog|cat|puppy|"     \
-    "kitten|pet|horse|bird|parrot|rabbit|bunny|hamster"
+    "kitten|pet|horse|bird|parrot|rabbit|bunny|hamster|ex|ex-partner"
 
 /* people around the caller, who are named after ("My neighbor is taking
  * the keys. Her name is Dana.") but are no "she" or "he" of their own */
@@ -152,7 +153,7 @@ void
 elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
     int     kind, mine;
-    size_t  i, noun, end;
+    size_t  i, k, noun, end;
 
     mine = 0;
 
@@ -204,6 +205,10 @@ elaaoms_xo_note_person(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
             /* "my neighbor" is no "she": who "she" is comes from the
                names said (below) */
             cx->person_kind = kind;
+            for (k = end; k < st->ntok && st->tok[k].punct
+                          && *elaaoms_xo_tok_p(st, k) != ','; k++)
+            { /* void */ }
+            cx->person_last = k == st->ntok && end == noun + 1;
             if (kind != ELAAOMS_XO_PERSON_OTHER) {
                 cx->named[0] = '\0';
                 mine = 1;
@@ -336,12 +341,126 @@ elaaoms_xo_put_person(elaaoms_xo_buf_t *b, const elaaoms_xo_ctx_t *cx,
  * Her name is Dana."  ->  The caller's neighbor is Dana.  Only for a
  * person of the caller's not named yet; 1 when the memory was made.
  */
+/* the memory's content replaced by s: 0, or -1 out of memory */
+static int
+xo_person_recontent(elaaoms_extracted_t *it, const char *s)
+{
+    char  *content;
+
+    content = strdup(s);
+    if (content == NULL) {
+        return -1;
+    }
+
+    free(it->content);
+    it->content = content;
+
+    return 0;
+}
+
+
+/*
+ * A name said alone right after the person: it joins the memory that
+ * ends with them ("But call my daughter. Renata. Renata Quaynor-Bell."
+ * -> "... call their daughter, Renata Quaynor-Bell."), else it is one
+ * of its own ("The caller's dad is Walt Pettibone.").  Said again in
+ * full, the name replaces the shorter one.  The name is who "she" or
+ * "he" is next.
+ */
+static int
+xo_person_named_alone(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    size_t                i, n, clen, plen, slen;
+    const char           *c;
+    elaaoms_xo_buf_t      nm, b;
+    elaaoms_extracted_t  *it;
+
+    for (n = 0; n < st->ntok && n < 3 && elaaoms_xo_name_word(st, n, 0); n++)
+    { /* void */ }
+    for (i = n; i < st->ntok && st->tok[i].punct
+                && *elaaoms_xo_tok_p(st, i) != ','; i++)
+    { /* void */ }
+
+    if (n == 0 || i < st->ntok) {
+        cx->person_last = 0;
+        return 0;
+    }
+
+    memset(&nm, 0, sizeof(nm));
+    elaaoms_xo_put_words(&nm, st, 0, n);
+
+    it = cx->raw.n ? &cx->raw.items[cx->raw.n - 1] : NULL;
+    if (it != NULL && strcmp(it->source_quote, cx->quote) != 0) {
+        it = NULL;
+    }
+
+    c = it ? it->content : "";
+    clen = strlen(c);
+    plen = strlen(cx->person);
+    slen = strlen(cx->named);
+
+    memset(&b, 0, sizeof(b));
+
+    if (it != NULL && slen > 0 && clen > slen + 1 && nm.len > slen
+        && strncmp(nm.s, cx->named, slen) == 0 && nm.s[slen] == ' '
+        && strncmp(c + clen - slen - 1, cx->named, slen) == 0
+        && strcmp(c + clen - 1, ".") == 0)
+    {
+        /* "Walt." then "Walt Pettibone.": the longer one */
+        elaaoms_xo_put(&b, c, clen - slen - 1);
+
+    } else if (it != NULL && slen == 0 && clen > plen + 2
+               && strcmp(c + clen - 1, ".") == 0
+               && c[clen - plen - 2] == ' '
+               && strncmp(c + clen - plen - 1, cx->person, plen) == 0)
+    {
+        /* "... call their daughter." and "Renata." */
+        elaaoms_xo_put(&b, c, clen - 1);
+        elaaoms_xo_puts(&b, ", ");
+
+    } else if (slen == 0) {
+        elaaoms_xo_puts(&b, "The caller's ");
+        elaaoms_xo_puts(&b, cx->person);
+        elaaoms_xo_puts(&b, " is ");
+        it = NULL;
+
+    } else {
+        return 1;                       /* another name: not theirs */
+    }
+
+    elaaoms_xo_put(&b, nm.s, nm.len);
+    elaaoms_xo_puts(&b, ".");
+
+    if (it == NULL) {
+        elaaoms_xo_add(cx, ELAAOMS_MEM_RELATIONSHIP, &b,
+                       ELAAOMS_XO_IMP_RELATION, ELAAOMS_XO_CONF_NAMED, 0);
+
+    } else if (!b.full && xo_person_recontent(it, b.s) != 0) {
+        cx->nomem = 1;
+        return 1;
+    }
+
+    if (nm.len < sizeof(cx->named)) {
+        memcpy(cx->named, nm.s, nm.len + 1);
+        cx->named_kind = cx->person_kind == ELAAOMS_XO_PERSON_SHE
+                         || cx->person_kind == ELAAOMS_XO_PERSON_HE
+                         ? cx->person_kind : 0;
+    }
+
+    return 1;
+}
+
+
 int
 elaaoms_xo_person_named(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
     size_t            i, k, n, end;
     const char       *p;
     elaaoms_xo_buf_t  b;
+
+    if (cx->person_last && cx->person_kind != 0) {
+        return xo_person_named_alone(cx, st);
+    }
 
     if (cx->person_kind == 0 || cx->person[0] == '\0' || cx->named[0]) {
         return 0;

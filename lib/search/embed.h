@@ -41,9 +41,10 @@
  * caller and by "upgrade" (store/memory_reembed.h); v5: the concept table
  * and stopwords grew from v4's (2026-12-04); v6: the concept table grew
  * again (choices, health, places, feelings: 2026-12-05); v9: feelings
- * grew (proud, weepy, teary: 2026-12-06)
+ * grew (proud, weepy, teary: 2026-12-06); v10: "lost" a word of death
+ * ("has she lost anyone": 2026-12-06)
  */
-#define ELAAOMS_EMBED_MODEL  "elaaoms-hash-v9-384"
+#define ELAAOMS_EMBED_MODEL  "elaaoms-hash-v10-384"
 
 size_t elaaoms_embed_dim(void);
 const char *elaaoms_embed_model(void);

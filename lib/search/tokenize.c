@@ -221,7 +221,7 @@ static const char  *elaaoms_concept_words[ELAAOMS_NCONCEPTS] = {
     "ceremony faith religion religious church chapel temple mosque "
     "synagogue lutheran catholic baptist methodist presbyterian episcopal "
     "jewish muslim christian hindu buddhist pastor priest rabbi imam "
-    "death die died dead deceased passed lose loss grief grieve grieving "
+    "death die died dead deceased passed lose lost loss grief grieve grieving "
     "mourn mourning bereavement bereaved condolence",
     /* TECH */
     "internet wifi router modem connection network device computer laptop "

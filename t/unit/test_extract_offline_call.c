@@ -427,6 +427,27 @@ static const said_case_t  cases[] = {
       "Caller: One of the neighbor kids, Jonah, he hit his head on the "
       "ground. His parents took him to the ER. He has a mild concussion.\n",
       "Jonah has a mild concussion.", NULL, NULL },
+    { "a name said alone after the person joins what was said of them",
+      "Agent: Who is allowed to pick him up?\n"
+      "Caller: Only me and my dad. Walt. Walt Pettibone. He'll usually get "
+      "him on Wednesdays.\n",
+      "the caller said only them and their dad, Walt Pettibone.", NULL,
+      "Caller's name is Walt" },
+    { "... and 'he' is that person next",
+      "Agent: Who is allowed to pick him up?\n"
+      "Caller: Only me and my dad. Walt. Walt Pettibone. He'll usually get "
+      "him on Wednesdays.\n",
+      "Walt Pettibone will usually get him on Wednesdays", NULL, NULL },
+    { "a name said alone after 'there's my sister'",
+      "Agent: And who else lives there?\n"
+      "Caller: Well, there's my sister. Odile. She works nights.\n",
+      "Odile", "sister", "Caller's name is Odile" },
+    { "'he' after 'my ex-husband' is him, not the child named before",
+      "Agent: Anything else?\n"
+      "Caller: Jasper's dad, my ex-husband, Declan Moorcroft. There's a "
+      "protective order. He is not allowed to pick Jasper up, ever.\n",
+      "The caller's ex-husband is not allowed to pick Jasper up", NULL,
+      "Jasper is not allowed" },
     { "'she' after Dad died is not Dad",
       "Agent: Tell me about the house.\n"
       "Caller: Nobody opened the garage since Dad died in 2009. She had a "

@@ -559,6 +559,11 @@ static const statement_case_t  statements[] = {
       "The caller said when they came back the lock was cut.", 9 },
     { NULL, "My wallet's gone.", ELAAOMS_MEM_ISSUE,
       "The caller mentioned their wallet's gone.", 9 },
+    /* looking forward to something is a feeling, not a wish */
+    { NULL, "I was so looking forward to it.", ELAAOMS_MEM_EMOTION,
+      "The caller was so looking forward to it.", 0 },
+    { NULL, "I'm looking for a new plan.", ELAAOMS_MEM_PREFERENCE,
+      "The caller is looking for a new plan.", 0 },
     /* a public complaint threatened: every agent should know (9); a
        five-star review or a post seen is none */
     { NULL, "I was ready to leave a one-star review everywhere.",

@@ -281,6 +281,8 @@ test_question_vocabulary(void)
         { "relationship", "mr", ELAAOMS_CONCEPT_FAMILY },
         { "teaches", "lessons", ELAAOMS_CONCEPT_EDUCATION },
         { "lose", "passed", ELAAOMS_CONCEPT_OCCASION },
+        /* "has she lost anyone recently" and "he passed last spring" */
+        { "lost", "passed", ELAAOMS_CONCEPT_OCCASION },
         { "bereavement", "died", ELAAOMS_CONCEPT_OCCASION },
         /* the fifth tuning batch's domains: surgery and recovery, a
          * specialist of the eyes, insurers and pay, dog breeds, the back
