@@ -945,6 +945,7 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
     cx->named[0] = '\0';
     cx->announced[0] = '\0';
     cx->person_last = 0;
+    cx->raw_sent = cx->raw.n;
 
     elaaoms_xo_revise_offer(cx, ln);
 
@@ -954,6 +955,9 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
     while (!cx->nomem
            && elaaoms_xo_next_sentence(ln->msg, ln->len, &spos, &st))
     {
+        cx->raw_sent_prev = cx->raw_sent;
+        cx->raw_sent = cx->raw.n;
+
         /* "B-S-P, six zero three, one eight." after "The member number
            is, hang on." */
         if (elaaoms_xo_spelled_value(cx, &st)) {
@@ -972,7 +976,8 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
         /* "... but, no. 2B.": the option chosen is no restatement */
         if (!(later && xo_names_option(cx, &st))
             && (elaaoms_xo_revise_correction(cx, &st)
-                || elaaoms_xo_revise_restatement(cx, &st)))
+                || elaaoms_xo_revise_restatement(cx, &st)
+                || elaaoms_xo_revise_epithet(cx, &st)))
         {
             continue;
         }

@@ -124,6 +124,12 @@ typedef struct {
      * dad."): a name said alone next is theirs ("Walt.") */
     unsigned                    person_last:1;
 
+    /* the number of memories when this line's sentence before this one
+     * began: whether that sentence gave the last one ("... brown now.
+     * Dead.") */
+    size_t                      raw_sent_prev;
+    size_t                      raw_sent;
+
     /* a person the caller named in this line after that ("Let me talk
      * to Marko first."), who "he" or "she" stands for before the other
      * until the line ends: no pronoun's gender is known for a name,
@@ -386,6 +392,13 @@ int elaaoms_xo_revise_correction(elaaoms_xo_ctx_t *cx,
  * date joins the line's last memory; 1 when the sentence was one.
  */
 int elaaoms_xo_revise_restatement(elaaoms_xo_ctx_t *cx,
+    const elaaoms_xo_sent_t *st);
+
+/*
+ * "Half of them are brown now. Dead.": one word of the state things are
+ * in joins the line's last memory; 1 when the sentence was one.
+ */
+int elaaoms_xo_revise_epithet(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_sent_t *st);
 
 /* "it's K6... hang on. K62-804-319.": the whole code in place of the

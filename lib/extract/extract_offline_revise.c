@@ -503,6 +503,102 @@ elaaoms_xo_revise_restatement(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 
 
 /*
+ * "Half of them are brown now. Dead.", "The box was soaked. Ruined.": a
+ * sentence that is one word of the state things are in (a past
+ * participle, or a word of the list below), perhaps after "completely",
+ * joins the line's last memory (", dead"), whose type and importance it
+ * may raise; not "Agreed." nor "Perfect.".  1 when the sentence was one.
+ */
+int
+elaaoms_xo_revise_epithet(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    char                 *c;
+    size_t                i, w, n, len, wlen;
+    const char           *p;
+    int                   importance;
+    elaaoms_mem_type_e    type;
+    elaaoms_xo_buf_t      b;
+    elaaoms_extracted_t  *it;
+
+    for (i = 0, n = 0, w = 0; i < st->ntok; i++) {
+        if (!st->tok[i].punct) {
+            w = i;
+            n++;
+        }
+    }
+
+    if (n == 0 || n > 2 || cx->raw.n == 0
+        || (n == 2 && !elaaoms_xo_match(st, 0, "completely|totally|just|"
+                                               "all|absolutely|really|"
+                                               "basically|pretty|bone|"
+                                               "stone|dead|gone", NULL))
+        || elaaoms_xo_match(st, w, "agreed|understood|noted|booked|settled|"
+                                   "covered|sorted|scheduled|confirmed|"
+                                   "relieved|married|retired|engaged|"
+                                   "needed|used|red|bed|shed|sled|wed|fed|"
+                                   "led|speed|need|indeed|seed|weed|feed|"
+                                   "bleed", NULL))
+    {
+        return 0;
+    }
+
+    p = elaaoms_xo_tok_p(st, w);
+    wlen = st->tok[w].len;
+    if (!((wlen > 4 && p[wlen - 2] == 'e' && p[wlen - 1] == 'd')
+          || elaaoms_xo_match(st, w, "dead|gone|broken|missing|wet|flat|"
+                                     "bent|torn|stuck|late|cold|dirty|"
+                                     "filthy|useless|worthless|empty|loose|"
+                                     "frozen|burnt|stolen|shattered|"
+                                     "unusable|unreadable|toast|garbage|"
+                                     "trash|everywhere", NULL)))
+    {
+        return 0;
+    }
+
+    /* only what the sentence before gave: "The tire is... shredded." */
+    it = &cx->raw.items[cx->raw.n - 1];
+    if (strcmp(it->source_quote, cx->quote) != 0
+        || cx->raw.n <= cx->raw_sent_prev)
+    {
+        return 0;
+    }
+
+    memset(&b, 0, sizeof(b));
+    elaaoms_xo_put_words(&b, st, 0, w + 1);
+    if (b.full || strcasestr(it->content, b.s) != NULL) {
+        return 1;
+    }
+    b.s[0] = (char) elaaoms_ascii_tolower((unsigned char) b.s[0]);
+
+    len = strlen(it->content);
+    if (len > 0 && it->content[len - 1] == '.') {
+        len--;
+    }
+    if (len + b.len + 4 > ELAAOMS_XO_CONTENT_MAX) {
+        return 1;
+    }
+
+    c = realloc(it->content, len + b.len + 4);
+    if (c == NULL) {
+        cx->nomem = 1;
+        return 1;
+    }
+    it->content = c;
+    sprintf(c + len, ", %.*s.", (int) b.len, b.s);
+
+    /* "Dead." says the thing is broken: the memory is an issue now */
+    if (elaaoms_xo_classify(st, 0, 0, &type, &importance)
+        && importance > it->importance)
+    {
+        it->type = type;
+        it->importance = importance;
+    }
+
+    return 1;
+}
+
+
+/*
  * "Do the 100,000-mile service. No, wait, it's not due yet.", "Eleven-
  * forty. No, sorry, that's from the old survey, it's fourteen-ten now.":
  * a sentence that takes back what the caller just said drops the line's

@@ -448,6 +448,20 @@ static const said_case_t  cases[] = {
       "protective order. He is not allowed to pick Jasper up, ever.\n",
       "The caller's ex-husband is not allowed to pick Jasper up", NULL,
       "Jasper is not allowed" },
+    { "one word of the state things are in joins the sentence before",
+      "Agent: What happened?\n"
+      "Caller: Your crew said they'd cover the hydrangeas. Well, half of "
+      "them are brown now. Dead.\n",
+      "half of them are brown now, dead.", NULL, "said dead" },
+    { "... only when that sentence gave a memory",
+      "Agent: Everyone okay?\n"
+      "Caller: Yes, my guy Tomas was driving, he's fine, a little scared. "
+      "The tire is... shredded.\n",
+      "a little scared", NULL, "scared, shredded" },
+    { "... and a word of agreement is none",
+      "Agent: Tuesday at nine?\n"
+      "Caller: I'll take the Tuesday. Agreed.\n",
+      "Tuesday", NULL, "Tuesday, agreed" },
     { "'she' after Dad died is not Dad",
       "Agent: Tell me about the house.\n"
       "Caller: Nobody opened the garage since Dad died in 2009. She had a "
