@@ -62,6 +62,12 @@ elaaoms_xo_agent_diagnosis(const elaaoms_xo_sent_t *st, size_t to)
  * "the lead test came back positive"; ELAAOMS_XO_FOUND_DEFECT).  Not "I
  * found your account", nor "there's no leak".  0 when it is neither.
  */
+/* what should have been done for the caller */
+#define XO_UNDONE                                                             \
+    "filed|paid|submitted|sent|processed|renewed|recorded|deposited|"        \
+    "delivered|shipped|returned|approved|cashed|registered|applied|posted|"  \
+    "credited|refunded|cancelled|canceled|activated|transferred"
+
 int
 elaaoms_xo_agent_finding(const elaaoms_xo_sent_t *st, size_t to)
 {
@@ -131,6 +137,20 @@ elaaoms_xo_agent_finding(const elaaoms_xo_sent_t *st, size_t to)
             if (elaaoms_xo_in_list(st, i, defects)) {
                 return ELAAOMS_XO_FOUND_DEFECT;
             }
+        }
+    }
+
+    /* "the first quarter sales tax was never filed", "your last payment
+       wasn't processed": a thing of the caller's left undone */
+    at = elaaoms_xo_find(st, 0, "was|were|has|have|had never|not been? "
+                                XO_UNDONE, &end);
+    if (at < 0) {
+        at = elaaoms_xo_find(st, 0, "wasn't|weren't|hasn't|haven't|hadn't "
+                                    "been? " XO_UNDONE, &end);
+    }
+    for (k = at > 0 ? (size_t) at : 0; k > 0 && !st->tok[k - 1].punct; k--) {
+        if (elaaoms_xo_match(st, k - 1, "the|your", NULL)) {
+            return ELAAOMS_XO_FOUND_DEFECT;
         }
     }
 

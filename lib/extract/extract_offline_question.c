@@ -536,6 +536,16 @@ xo_agent_offered(const elaaoms_xo_ctx_t *cx, const char *w, size_t n)
 }
 
 
+/* 1 when the text before p in line ends with what */
+static int
+xo_after(const char *line, const char *p, const char *what)
+{
+    size_t  n = strlen(what);
+
+    return (size_t) (p - line) >= n && strncasecmp(p - n, what, n) == 0;
+}
+
+
 /*
  * "Darnell's fine.", "Saturday is fine." after the agent named Darnell or
  * Saturday: the caller takes what the agent offered -- "The caller chose
@@ -555,8 +565,8 @@ elaaoms_xo_rule_accept(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
     }
 
     for (i = 0; i < st->ntok
-                && elaaoms_xo_match(st, i, "oh|okay|ok|yeah|yes|sure|um|uh|"
-                                           "then|so|,", NULL); i++)
+                && elaaoms_xo_match(st, i, "oh|ooh|okay|ok|yeah|yes|sure|um|"
+                                           "uh|then|so|,", NULL); i++)
     { /* void */ }
 
     if (i >= st->ntok || st->tok[i].punct || !elaaoms_xo_is_content(st, i)) {
@@ -565,6 +575,36 @@ elaaoms_xo_rule_accept(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
 
     w = elaaoms_xo_tok_p(st, i);
     n = st->tok[i].len;
+
+    /* "Ooh, Driftwood Ash.": the agent's two or three capitalized words
+       said back, and nothing else */
+    for (end = i; end < st->ntok && end < i + 3
+                  && !st->tok[end].punct
+                  && elaaoms_ascii_upper((unsigned char)
+                                         *elaaoms_xo_tok_p(st, end)); end++)
+    { /* void */ }
+    if (end > i + 1 && (end == st->ntok || st->tok[end].punct)
+        && (end + 1 >= st->ntok || (st->tok[end].punct
+                                    && st->tok[end + 1].punct)))
+    {
+        n = (size_t) (elaaoms_xo_tok_p(st, end - 1) + st->tok[end - 1].len
+                      - w);
+        /* not the agent's own name said back: "this is Dana Park" */
+        offered = xo_agent_offered(cx, w, n);
+        if (offered != NULL && !xo_after(cx->agent_line, offered, "this is ")
+            && !xo_after(cx->agent_line, offered, "I'm ")
+            && !xo_after(cx->agent_line, offered, "name is ")
+            && !xo_after(cx->agent_line, offered, "name's "))
+        {
+            b = (elaaoms_xo_buf_t) { .len = 0 };
+            elaaoms_xo_puts(&b, "The caller chose ");
+            elaaoms_xo_put(&b, offered, n);
+            elaaoms_xo_add(cx, ELAAOMS_MEM_PREFERENCE, &b,
+                           ELAAOMS_XO_IMP_PREFERENCE, ELAAOMS_XO_CONF_ANSWER,
+                           0);
+        }
+        return;
+    }
 
     /* "Darnell's fine" or "Darnell is fine" */
     if (n > 2 && w[n - 2] == '\'' && (w[n - 1] | 0x20) == 's') {

@@ -494,6 +494,15 @@ static const struct {
     { "Caller: Why won't it open?\nAgent: Your torsion spring snapped.\n",
       "The agent found: the caller's torsion spring snapped.",
       ELAAOMS_MEM_ISSUE },
+    /* ... or left undone */
+    { "Caller: Is it done?\nAgent: Almost. The big thing: the first quarter "
+      "sales tax was never filed.\n", "The agent found: The big thing: the "
+      "first quarter sales tax was never filed.", ELAAOMS_MEM_ISSUE },
+    { "Caller: Why the late fee?\nAgent: Your last payment wasn't "
+      "processed.\n", "The agent found: the caller's last payment wasn't "
+      "processed.", ELAAOMS_MEM_ISSUE },
+    { "Caller: Any news?\nAgent: Your refund has been processed.\n", NULL,
+      0 },
     { "Caller: Is the frame okay?\nAgent: The glass isn't cracked.\n",
       NULL, 0 },
     { "Caller: Hi, it's Dana.\nAgent: I found your account.\n", NULL, 0 },

@@ -471,6 +471,16 @@ static const said_case_t  cases[] = {
       "Agent: Solveig doesn't work Sundays. Darnell does Sundays.\n"
       "Caller: Darnell's fine. Can you pass along my notes?\n",
       "The caller chose Darnell.", NULL, NULL },
+    { "the agent's product said back alone: chosen",
+      "Caller: What do you recommend?\n"
+      "Agent: A lot of folks with dogs go with HarborCore XL. There's a "
+      "color called Driftwood Ash that's really popular.\n"
+      "Caller: Ooh, Driftwood Ash. Yeah, I saw that one on your website.\n",
+      "The caller chose Driftwood Ash.", NULL, NULL },
+    { "the agent's own name said back is no choice",
+      "Agent: Hi, this is Dana Park at Lumen.\n"
+      "Caller: Hi Dana Park.\n",
+      NULL, NULL, "chose" },
     { "one of the agent's choices, taken",
       "Agent: Can you come out or should I explain over the phone?\n"
       "Caller: Phone's fine, I'm on the couch.\n",
