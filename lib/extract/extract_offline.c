@@ -932,13 +932,14 @@ xo_option_named_later(const elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 static void
 xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 {
-    size_t                spos, cpos;
-    int                   first, picked, later, chain;
+    size_t                spos, cpos, nsent;
+    int                   first, picked, later, chain, lead;
     elaaoms_xo_sent_t     st;
     elaaoms_xo_clause_t   cl;
 
     xo_set_quote(cx, ln);
     first = 1;
+    nsent = 0;
     picked = 0;
     later = xo_option_named_later(cx, ln);
     chain = 0;
@@ -985,16 +986,26 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
         elaaoms_xo_revise_count(cx, &st);
         elaaoms_xo_revise_day(cx, &st);
 
+        /*
+         * "Same gate code?" "No, we changed it, sorry. It's now 77C.": the
+         * value the question asked for, said in the second sentence
+         */
+        lead = nsent++ == 1 && cx->question != NULL && !later
+               && (elaaoms_xo_match(&st, 0, "it's now", NULL)
+                   || elaaoms_xo_match(&st, 0, "it is now", NULL));
+
         cpos = 0;
         while (elaaoms_xo_next_clause(&st, &cpos, &cl)) {
             cl.lead = first;
             cl.answer = (first && cx->question != NULL && !later)
+                        || lead
                         || (!picked && !first && xo_names_option(cx, &cl.st))
                         || (!first && chain && xo_late_fragment(&cl.st));
             /* fragments continue the answer only right after it */
             chain = cl.answer && cx->question != NULL && !later;
             picked |= cl.answer && !first;
             first = 0;
+            lead = 0;
 
             cx->kept_len = 0;
             cx->kept[0] = '\0';

@@ -494,6 +494,9 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         /* "what's the wall going to run him", "what will that run" */
         { "run", "to", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
         { "run", "that", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
+        /* "what's her order coming to now": a total (not "come to the
+           door") */
+        { "to", "coming", ELAAOMS_QBIT(BILLING) | ELAAOMS_QBIT(NUMBER) },
         /* "what's she into": what the caller likes */
         /* "how do I get into the building": a way in, not a liking */
         { "into", "get", ELAAOMS_QBIT(ADDRESS) },

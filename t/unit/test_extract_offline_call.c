@@ -462,6 +462,11 @@ static const said_case_t  cases[] = {
       "Agent: Tuesday at nine?\n"
       "Caller: I'll take the Tuesday. Agreed.\n",
       "Tuesday", NULL, "Tuesday, agreed" },
+    { "'it's now' in the second sentence answers the question",
+      "Agent: I'll keep the allergy note on the account. Same gate code?\n"
+      "Caller: No, we changed it, sorry. It's now seven-seven-C. 77C.\n",
+      "When asked same gate code, the caller said it's now seven-seven-C",
+      NULL, NULL },
     { "'she' after Dad died is not Dad",
       "Agent: Tell me about the house.\n"
       "Caller: Nobody opened the garage since Dad died in 2009. She had a "

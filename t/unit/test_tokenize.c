@@ -442,6 +442,10 @@ test_question_vocabulary(void)
     CHECK(elaaoms_question_concepts("living", 6, "for", 3)
           & (1u << ELAAOMS_CONCEPT_WORK));
     CHECK_INT_EQ(elaaoms_question_concepts("living", 6, "the", 3), 0);
+    /* "what's her order coming to now": a total; "talk to" is none */
+    CHECK(elaaoms_question_concepts("to", 2, "coming", 6)
+          & (1u << ELAAOMS_CONCEPT_BILLING));
+    CHECK_INT_EQ(elaaoms_question_concepts("to", 2, "come", 4), 0);
 
     CHECK_STR_EQ(elaaoms_concept_name(ELAAOMS_CONCEPT_SECURITY), "security");
     CHECK_STR_EQ(elaaoms_concept_name(ELAAOMS_CONCEPT_DURATION), "duration");
