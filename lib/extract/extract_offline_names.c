@@ -337,6 +337,17 @@ xo_asks_anothers_name(const elaaoms_xo_sent_t *q)
     size_t       i, len;
     const char  *w;
 
+    /* "do you know who your adjuster is", "who's her doctor" */
+    at = elaaoms_xo_find(q, 0, "who|who's|whom", NULL);
+    if (at >= 0
+        && (elaaoms_xo_match(q, (size_t) at + 1, "your|his|her|their", NULL)
+            || elaaoms_xo_match(q, (size_t) at + 1, "is|was|will|should "
+                                                    "your|his|her|their",
+                                NULL)))
+    {
+        return 1;
+    }
+
     at = elaaoms_xo_find(q, 0, "name|names|surname", NULL);
     if (at < 0) {
         return 0;

@@ -462,6 +462,11 @@ static const said_case_t  cases[] = {
       "Agent: Tuesday at nine?\n"
       "Caller: I'll take the Tuesday. Agreed.\n",
       "Tuesday", NULL, "Tuesday, agreed" },
+    { "a name answering who someone else is is not the caller's",
+      "Agent: So HM-48K-207. And do you know who your adjuster is?\n"
+      "Caller: Tobias Vandersloot. He's coming out the 18th.\n",
+      "When asked whether they know who their adjuster is, the caller said "
+      "Tobias Vandersloot.", NULL, "Caller's name is" },
     { "'it's now' in the second sentence answers the question",
       "Agent: I'll keep the allergy note on the account. Same gate code?\n"
       "Caller: No, we changed it, sorry. It's now seven-seven-C. 77C.\n",
