@@ -109,6 +109,31 @@ xo_segment_words(const elaaoms_xo_sent_t *st, size_t k)
 }
 
 
+/*
+ * "I don't know," or "I think," between commas at word k, before words
+ * that go on with the clause ("feel, I don't know, lighter now"), not a
+ * new subject ("It's the beard, I think, Osman warned me") or a yes
+ */
+static int
+xo_aside(const elaaoms_xo_sent_t *st, size_t k)
+{
+    size_t  end;
+
+    if (!elaaoms_xo_match(st, k, "i don't know ,", &end)
+        && !elaaoms_xo_match(st, k, "i dunno|guess|think ,", &end))
+    {
+        return 0;
+    }
+
+    return end < st->ntok && !st->tok[end].punct
+           && !elaaoms_xo_capitalized(st, end)
+           && !elaaoms_xo_match(st, end, "it's|it|he|she|they|we|i|i'm|he's|"
+                                         "she's|they're|we're|that's|"
+                                         "there's|yes|no|yeah|okay|maybe",
+                                NULL);
+}
+
+
 /* the end of the clause starting at word a, and where the next starts */
 static size_t
 xo_clause_end(const elaaoms_xo_sent_t *st, size_t a, size_t *next)
@@ -130,7 +155,10 @@ xo_clause_end(const elaaoms_xo_sent_t *st, size_t a, size_t *next)
         if (elaaoms_xo_is_punct(st, k) && *elaaoms_xo_tok_p(st, k) == ','
             && xo_clause_start(st, k + 1)
             && !(elaaoms_xo_match(st, k + 1, "my|our", NULL)
-                 && xo_segment_words(st, k + 1) < 4))
+                 && xo_segment_words(st, k + 1) < 4)
+            /* "I actually feel, I don't know, lighter now": an aside
+               between commas, no clause */
+            && !xo_aside(st, k + 1))
         {
             /* ", and I ..." */
             *next = k + 1;
@@ -312,7 +340,14 @@ elaaoms_xo_strip(const elaaoms_xo_sent_t *st, size_t a, size_t b,
         /* "I need, like, eight hundred": "I need eight hundred" */
         if (elaaoms_xo_match(st, i, "you know ,", &end)
             || elaaoms_xo_match(st, i, "i mean ,", &end)
-            || (i > a && elaaoms_xo_match(st, i, "like ,", &end)))
+            || (i > a && elaaoms_xo_match(st, i, "like ,", &end))
+            /* "I actually feel, I don't know, lighter now" */
+            || (out->ntok > 0 && out->tok[out->ntok - 1].punct
+                && *elaaoms_xo_tok_p(out, out->ntok - 1) == ','
+                && xo_aside(st, i)
+                && (elaaoms_xo_match(st, i, "i don't know ,", &end)
+                    || elaaoms_xo_match(st, i, "i dunno|guess|think ,",
+                                        &end))))
         {
             if (out->ntok > 0 && out->tok[out->ntok - 1].punct
                 && *elaaoms_xo_tok_p(out, out->ntok - 1) == ',')

@@ -531,6 +531,15 @@ static const xo_cue_t  xo_cues[] = {
     { "haven't|hasn't heard back|anything", XO_ISSUE,
       ELAAOMS_XO_IMP_PROBLEM, NULL, NULL, 0, 0 },
 
+    /* "I actually feel lighter now", "I feel sick about it" (not "I feel
+       like the price is high") */
+    { "feel|feels|felt", XO_FEEL, ELAAOMS_XO_IMP_FEELING,
+      "feel|feels|felt like|that|it|the|a|an|for|free|bad|good|right|"
+      "strongly|about", NULL, 1, 0 },
+    /* "I'm a bit of a mess right now", "I'm a wreck about it" */
+    { "mess|wreck|basket", XO_FEEL, ELAAOMS_XO_IMP_FEELING,
+      "<the|this|that|it|its|it's|place|kitchen|house|room|yard|car|paperwork",
+      "i'm|im|i've|been", 0, 0 },
     /* "I was so looking forward to it": a feeling, not a wish */
     { "looking|looked forward", XO_FEEL, ELAAOMS_XO_IMP_PREFERENCE, NULL,
       NULL, 0, 0 },

@@ -559,6 +559,16 @@ static const statement_case_t  statements[] = {
       "The caller said when they came back the lock was cut.", 9 },
     { NULL, "My wallet's gone.", ELAAOMS_MEM_ISSUE,
       "The caller mentioned their wallet's gone.", 9 },
+    /* "I feel" and a state is a feeling, an aside between commas
+       dropped; "I feel like" is an opinion; "a mess" the caller is */
+    { NULL, "I actually feel, I don't know, lighter now.",
+      ELAAOMS_MEM_EMOTION, "The caller actually feels lighter now.", 0 },
+    { NULL, "I feel like the price is high.", ELAAOMS_MEM_PREFERENCE,
+      "The caller feels like the price is high.", 0 },
+    { NULL, "I'm a bit of a mess right now.", ELAAOMS_MEM_EMOTION,
+      "The caller is a bit of a mess right now.", 0 },
+    { NULL, "The kitchen is a mess.", ELAAOMS_MEM_FACTUAL,
+      "The caller said the kitchen is a mess.", 0 },
     /* looking forward to something is a feeling, not a wish */
     { NULL, "I was so looking forward to it.", ELAAOMS_MEM_EMOTION,
       "The caller was so looking forward to it.", 0 },
