@@ -928,6 +928,20 @@ xo_option_named_later(const elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
 }
 
 
+/* "beagle Pudding": a person already named */
+static int
+xo_has_upper(const char *s)
+{
+    for ( /* void */ ; *s; s++) {
+        if (elaaoms_ascii_upper((unsigned char) *s)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /* one caller line: its sentences, their clauses, the rules */
 static void
 xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
@@ -1018,6 +1032,17 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
             elaaoms_xo_rule_accept(cx, &cl);
             elaaoms_xo_rule_statement(cx, &cl);
             elaaoms_xo_note_person(cx, &cl.st);
+        }
+
+        /* "my son's party. He's turning thirteen. Theo.": a sentence
+           about the person, a name said alone next is theirs */
+        if (cx->named[0] == '\0' && !xo_has_upper(cx->person)
+            && ((cx->person_kind == ELAAOMS_XO_PERSON_HE
+                 && elaaoms_xo_match(&st, 0, "he|he's", NULL))
+                || (cx->person_kind == ELAAOMS_XO_PERSON_SHE
+                    && elaaoms_xo_match(&st, 0, "she|she's", NULL))))
+        {
+            cx->person_last = 1;
         }
     }
 }

@@ -442,6 +442,17 @@ static const said_case_t  cases[] = {
       "Agent: And who else lives there?\n"
       "Caller: Well, there's my sister. Odile. She works nights.\n",
       "Odile", "sister", "Caller's name is Odile" },
+    { "a name said alone after a sentence about the person",
+      "Agent: Who should we list if we can't reach you?\n"
+      "Caller: My daughter, Juniper. She's twenty-four, she's going to "
+      "start helping on the truck. Juniper Thackeray-Low.\n",
+      "The caller's daughter is Juniper Thackeray-Low.", NULL,
+      "Caller's name is Juniper" },
+    { "... not when the person has a name already",
+      "Agent: How can I help?\n"
+      "Caller: My wife Beatrix booked it. She's been so busy. Burlington "
+      "Northern.\n",
+      NULL, NULL, "Beatrix is Burlington" },
     { "'he' after 'my ex-husband' is him, not the child named before",
       "Agent: Anything else?\n"
       "Caller: Jasper's dad, my ex-husband, Declan Moorcroft. There's a "
