@@ -1034,8 +1034,9 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
             elaaoms_xo_note_person(cx, &cl.st);
         }
 
-        /* "my son's party. He's turning thirteen. Theo.": a sentence
-           about the person, a name said alone next is theirs */
+        /* "My daughter, Juniper. She's twenty-four. Juniper Thackeray-
+           Low.": after a sentence about the person, a name said alone
+           is theirs */
         if (cx->named[0] == '\0' && !xo_has_upper(cx->person)
             && ((cx->person_kind == ELAAOMS_XO_PERSON_HE
                  && elaaoms_xo_match(&st, 0, "he|he's", NULL))

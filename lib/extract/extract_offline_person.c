@@ -336,11 +336,6 @@ elaaoms_xo_put_person(elaaoms_xo_buf_t *b, const elaaoms_xo_ctx_t *cx,
 }
 
 
-/*
- * The name of the person just mentioned: "My neighbor is taking the keys.
- * Her name is Dana."  ->  The caller's neighbor is Dana.  Only for a
- * person of the caller's not named yet; 1 when the memory was made.
- */
 /* the memory's content replaced by s: 0, or -1 out of memory */
 static int
 xo_person_recontent(elaaoms_extracted_t *it, const char *s)
@@ -451,6 +446,12 @@ xo_person_named_alone(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 }
 
 
+/*
+ * The name of the person just mentioned: "My neighbor is taking the keys.
+ * Her name is Dana."  ->  The caller's neighbor is Dana.  Only for a
+ * person of the caller's not named yet, or a name said alone after them
+ * (xo_person_named_alone()); 1 when the memory was made.
+ */
 int
 elaaoms_xo_person_named(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
