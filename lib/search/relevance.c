@@ -399,8 +399,19 @@ elaaoms_relevance_expand(elaaoms_token_t *tok)
 static int
 elaaoms_relevance_takes_it(const char *word)
 {
-    return strcmp(word, "taking") == 0 || strcmp(word, "take") == 0
-           || strcmp(word, "took") == 0 || strcmp(word, "handling") == 0;
+    static const char  *verbs[] = {
+        "taking", "take", "took", "handling", "handle", "handled",
+        "react", "reacted", "reacting", "cope", "coping", "coped", NULL
+    };
+    size_t  i;
+
+    for (i = 0; verbs[i]; i++) {
+        if (strcmp(word, verbs[i]) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 
@@ -457,6 +468,19 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
          */
         qc = elaaoms_question_concepts(tok.word, tok.word_len,
                                        prev_len ? prev : NULL, prev_len);
+
+        /* "how's mom handling the school situation", "how did his wife
+         * handle it": a feeling, whoever has it ("how should we handle
+         * the alarm" asks what we do; "cope" and "react" are words of
+         * feeling already) */
+        if (qc == 0 && asks_how && elaaoms_relevance_takes_it(tok.word)
+            && (tok.concepts & (1u << ELAAOMS_CONCEPT_EMOTION)) == 0
+            && !(prev_len && (strcmp(prev, "we") == 0
+                              || strcmp(prev, "i") == 0
+                              || strcmp(prev, "you") == 0)))
+        {
+            qc = 1u << ELAAOMS_CONCEPT_EMOTION;
+        }
         caller = elaaoms_question_names_caller(tok.word, tok.word_len,
                                                prev_len ? prev : NULL,
                                                prev_len);

@@ -655,6 +655,24 @@ test_feeling_asked(void)
         score_texts("what strength does she take", pills, 2, p);
         CHECK(p[0].key > p[1].key);
     }
+
+    /* whoever handles it: "how's mom handling", "how did his wife
+     * handle"; what we do is no feeling */
+    {
+        const char  *school[] = {
+            "The caller said their son is being bullied at school.",
+            "The caller was upset.",
+            "The caller said if the back door alarm goes off, call them."
+        };
+
+        score_texts("how's mom handling the school situation", school, 2, p);
+        CHECK(p[1].key > p[0].key);
+        score_texts("how did his wife handle the school news", school, 2, p);
+        CHECK(p[1].key > p[0].key);
+        score_texts("how should we handle a back door alarm", school + 1, 2,
+                    p);
+        CHECK(p[1].key > p[0].key);
+    }
 }
 
 
