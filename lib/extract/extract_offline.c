@@ -988,6 +988,9 @@ xo_caller_line(elaaoms_xo_ctx_t *cx, const elaaoms_xo_line_t *ln)
         if (xo_reported_speech(&st)) {
             continue;
         }
+        if (elaaoms_xo_rule_echo(cx, &st)) {
+            continue;
+        }
         /* "... but, no. 2B.": the option chosen is no restatement */
         if (!(later && xo_names_option(cx, &st))
             && (elaaoms_xo_revise_correction(cx, &st)

@@ -489,7 +489,8 @@ static const xo_cue_t  xo_cues[] = {
       "scratches|scuffed|stained|ripped|warped|wobbly|wobbles|shattered|"
       "peeling|sagging|frayed|rusted|rusty|corroded|burnt|burned|"
       "scorched|crack|cracks|dent|dents|chip|chips|stain|stains|"
-      "scratch|hole|holes|snag|snags|snagged|unraveling|unravelling",
+      "scratch|hole|holes|snag|snags|snagged|unraveling|unravelling|"
+      "streaks|streaky|smears|smeared|smudges|smudged|blotchy|corrupted",
       XO_ISSUE, ELAAOMS_XO_IMP_PROBLEM,
       NULL, NULL, 0, 0 },
     { "outage|outages|offline|slow|slower|sluggish|lag|lagging|laggy|"
@@ -540,6 +541,12 @@ static const xo_cue_t  xo_cues[] = {
     { "mess|wreck|basket", XO_FEEL, ELAAOMS_XO_IMP_FEELING,
       "<the|this|that|it|its|it's|place|kitchen|house|room|yard|car|paperwork",
       "i'm|im|i've|been", 0, 0 },
+    /* "I'm kind of numb", "I've just felt numb since": a feeling, not a
+       hand that went numb */
+    { "numb", XO_FEEL, ELAAOMS_XO_IMP_FEELING,
+      "<go|goes|going|went|gone|getting|gets|got|fingers|hands|hand|feet|"
+      "foot|toes|leg|legs|arm|arms|face|lip|lips|side",
+      "i'm|im|i've|been|feel|felt", 0, 0 },
     /* "I was so looking forward to it": a feeling, not a wish */
     { "looking|looked forward", XO_FEEL, ELAAOMS_XO_IMP_PREFERENCE, NULL,
       NULL, 0, 0 },

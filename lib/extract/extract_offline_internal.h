@@ -336,6 +336,8 @@ void elaaoms_xo_rule_accept(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_clause_t *cl);
 void elaaoms_xo_rule_confirm(elaaoms_xo_ctx_t *cx,
     const elaaoms_xo_line_t *ln);
+/* "Asbestos?" after the agent's sentence holding it: that sentence */
+int elaaoms_xo_rule_echo(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st);
 
 /* --- the agent's questions (extract_offline_question.c) ----------------- */
 

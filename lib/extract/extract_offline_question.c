@@ -630,3 +630,112 @@ elaaoms_xo_rule_accept(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
     elaaoms_xo_add(cx, ELAAOMS_MEM_PREFERENCE, &b, ELAAOMS_XO_IMP_PREFERENCE,
                    ELAAOMS_XO_CONF_ANSWER, 0);
 }
+
+
+/* a memory of the call so far holds the word w[0..n) */
+static int
+xo_kept_word(const elaaoms_xo_ctx_t *cx, const char *w, size_t n)
+{
+    size_t       i;
+    const char  *c;
+
+    for (i = 0; i < cx->raw.n; i++) {
+        for (c = cx->raw.items[i].content; *c; c++) {
+            if (strncasecmp(c, w, n) == 0
+                && (c == cx->raw.items[i].content
+                    || !elaaoms_ascii_wordbyte((unsigned char) c[-1]))
+                && !elaaoms_ascii_wordbyte((unsigned char) c[n]))
+            {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * "Asbestos? Oh my God." after the agent's "A lot of vermiculite from that
+ * era has asbestos in it.": the caller, taken aback, asks back a word the
+ * agent said -- the agent's sentence holding it is the memory ("The agent
+ * said: A lot of vermiculite ...").  Nothing when a memory holds the word
+ * already ("The 21st?" after the date the agent set); the question itself
+ * is no memory either way.
+ */
+int
+elaaoms_xo_rule_echo(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
+{
+    int                  importance;
+    size_t               i, to, n, from, end, pos;
+    const char          *w, *at, *l;
+    elaaoms_xo_buf_t     b;
+    elaaoms_xo_sent_t    said;
+    elaaoms_mem_type_e   type;
+    char                 quote[sizeof(cx->quote)];
+
+    if (cx->agent_line == NULL || st->n == 0 || st->s[st->n - 1] != '?') {
+        return 0;
+    }
+
+    for (i = 0; i < st->ntok
+                && (st->tok[i].punct
+                    || elaaoms_xo_match(st, i, "oh|wait|um|uh|sorry|the|a|"
+                                               "an", NULL)); i++)
+    { /* void */ }
+    for (to = st->ntok; to > i && st->tok[to - 1].punct; to--) { /* void */ }
+
+    /* one word, or two of one name: "Asbestos?", "The 21st?" */
+    if (to == i || to > i + 2 || !elaaoms_xo_is_content(st, to - 1)) {
+        return 0;
+    }
+
+    w = elaaoms_xo_tok_p(st, i);
+    n = (size_t) (elaaoms_xo_tok_p(st, to - 1) + st->tok[to - 1].len - w);
+    if (n < 3 || (at = xo_agent_offered(cx, w, n)) == NULL) {
+        return 0;
+    }
+
+    if (xo_kept_word(cx, w, n)) {
+        return 1;
+    }
+
+    /* the agent's sentence around the word */
+    l = cx->agent_line;
+    for (from = (size_t) (at - l); from > 0 && l[from - 1] != '.'
+                                   && l[from - 1] != '!'; from--)
+    { /* void */ }
+    for (end = (size_t) (at - l); end < cx->agent_line_len && l[end] != '.'
+                                  && l[end] != '!' && l[end] != '?'; end++)
+    { /* void */ }
+    end += end < cx->agent_line_len;
+
+    pos = 0;
+    if (!elaaoms_xo_next_sentence(l + from, end - from, &pos, &said)) {
+        return 1;
+    }
+    for (to = said.ntok; to > 0 && said.tok[to - 1].punct; to--) {
+        /* void */
+    }
+
+    memset(&b, 0, sizeof(b));
+    elaaoms_xo_puts(&b, "The agent said: ");
+    elaaoms_xo_agent_words(&b, &said, 0, to);
+
+    /* the agent's "sorry" is no feeling of the caller's */
+    if (!elaaoms_xo_classify(&said, 0, 0, &type, &importance)) {
+        type = ELAAOMS_MEM_FACTUAL;
+        importance = ELAAOMS_XO_IMP_DETAIL;
+
+    } else if (type == ELAAOMS_MEM_EMOTION) {
+        type = ELAAOMS_MEM_FACTUAL;
+    }
+
+    /* the agent's sentence is the quote, then the caller's line again */
+    memcpy(quote, cx->quote, sizeof(quote));
+    elaaoms_xo_agent_quote_is(cx, &said);
+    elaaoms_xo_add(cx, type, &b, importance, ELAAOMS_XO_CONF_RULE, 0);
+    memcpy(cx->quote, quote, sizeof(quote));
+
+    return 1;
+}

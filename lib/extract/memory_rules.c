@@ -130,6 +130,7 @@ static const char  *elaaoms_rules_health_terms[] = {
     "order of protection", "no contact order*", "aggressive dog*",
     "dog bite*", "dog bit",
     "black mold", "black mould", "toxic mold", "toxic mould",
+    "asbestos", "lead paint", "radon",
     "smoke detector*", "smoke alarm*", "rotten egg*", "wires down",
     "downed wires", "fell on wires", "fell on the wires",
     "vicious",

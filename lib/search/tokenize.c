@@ -541,6 +541,18 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         /* "what are we doing about the denied visits": our action */
         { "doing", "we", ELAAOMS_QBIT(AGENT_SAID) },
         { "doing", NULL, ELAAOMS_QBIT(EMOTION) },
+        /* "what's he unhappy about", "what is she upset with": the
+         * trouble the feeling is about */
+        { "about", "unhappy", ELAAOMS_QBIT(PROBLEM) },
+        { "about", "upset", ELAAOMS_QBIT(PROBLEM) },
+        { "about", "mad", ELAAOMS_QBIT(PROBLEM) },
+        { "about", "angry", ELAAOMS_QBIT(PROBLEM) },
+        { "about", "annoyed", ELAAOMS_QBIT(PROBLEM) },
+        { "about", "frustrated", ELAAOMS_QBIT(PROBLEM) },
+        { "about", "complaining", ELAAOMS_QBIT(PROBLEM) },
+        { "with", "unhappy", ELAAOMS_QBIT(PROBLEM) },
+        { "with", "upset", ELAAOMS_QBIT(PROBLEM) },
+        { "with", "frustrated", ELAAOMS_QBIT(PROBLEM) },
         /* "what's going on", "what happened": a problem */
         { "on", "going", ELAAOMS_QBIT(PROBLEM) },
         { "happened", "what", ELAAOMS_QBIT(PROBLEM) },
@@ -560,6 +572,19 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
          * and security alike */
         { "safety", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
                           | ELAAOMS_QBIT(SECURITY) },
+        /* "was anything hazardous found", "any dangers on site" */
+        { "hazard", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
+                          | ELAAOMS_QBIT(SECURITY) },
+        { "hazards", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
+                           | ELAAOMS_QBIT(SECURITY) },
+        { "hazardous", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
+                             | ELAAOMS_QBIT(SECURITY) },
+        { "danger", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
+                          | ELAAOMS_QBIT(SECURITY) },
+        { "dangers", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
+                           | ELAAOMS_QBIT(SECURITY) },
+        { "dangerous", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
+                             | ELAAOMS_QBIT(SECURITY) },
         /* "what did we promise", "agree on", "where did we leave off",
          * "next steps": what the agent did or said it would do */
         { "promise", NULL, ELAAOMS_QBIT(AGENT_SAID) },

@@ -498,6 +498,16 @@ static const said_case_t  cases[] = {
       "color called Driftwood Ash that's really popular.\n"
       "Caller: Ooh, Driftwood Ash. Yeah, I saw that one on your website.\n",
       "The caller chose Driftwood Ash.", NULL, NULL },
+    { "a word of the agent's asked back: the agent's sentence holding it",
+      "Agent: When we pulled back the old stuff by the hatch, it's "
+      "vermiculite. A lot of vermiculite from that era has asbestos in it.\n"
+      "Caller: Asbestos? Oh my God. Mateo's room is right under there.\n",
+      "The agent said: A lot of vermiculite from that era has asbestos in it.",
+      NULL, "asked" },
+    { "a value asked back that a memory holds: nothing more",
+      "Agent: The tech's got it down for Tuesday, April 21st now.\n"
+      "Caller: The 21st? Oh, no. I'm at my wit's end.\n",
+      "April 21st", NULL, "asked" },
     { "the agent's own name said back is no choice",
       "Agent: Hi, this is Dana Park at Lumen.\n"
       "Caller: Hi Dana Park.\n",

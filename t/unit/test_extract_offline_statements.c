@@ -569,6 +569,18 @@ static const statement_case_t  statements[] = {
       "The caller is a bit of a mess right now.", 0 },
     { NULL, "The kitchen is a mess.", ELAAOMS_MEM_FACTUAL,
       "The caller said the kitchen is a mess.", 0 },
+    /* numb the caller is, not a hand gone numb */
+    { NULL, "I'm kind of numb.", ELAAOMS_MEM_EMOTION,
+      "The caller is kind of numb.", 0 },
+    { NULL, "My fingers went numb.", ELAAOMS_MEM_FACTUAL,
+      "The caller's fingers went numb.", 0 },
+    /* a flaw the work left: streaks, a corrupted drive */
+    { NULL, "There's streaks on the hood, like rainbow smears.",
+      ELAAOMS_MEM_ISSUE,
+      "The caller said there's streaks on the hood, like rainbow smears.",
+      7 },
+    { NULL, "At the last studio my drive got corrupted.", ELAAOMS_MEM_ISSUE,
+      "The caller said at the last studio their drive got corrupted.", 7 },
     /* looking forward to something is a feeling, not a wish */
     { NULL, "I was so looking forward to it.", ELAAOMS_MEM_EMOTION,
       "The caller was so looking forward to it.", 0 },

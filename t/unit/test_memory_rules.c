@@ -142,6 +142,8 @@ static const health_case_t  health_cases[] = {
     { "Is vegan for health reasons.", 1 },
     { "The installer's dog bit her son last time.", 1 },
     { "There's black mold in the bathroom.", 1 },
+    { "A lot of vermiculite from that era has asbestos in it.", 1 },
+    { "The test found radon in the basement.", 1 },
     { "The smoke detector keeps chirping.", 1 },
     { "The furnace makes the house smell like rotten eggs.", 1 },
     { "A tree fell on the wires outside.", 1 },

@@ -673,6 +673,20 @@ test_feeling_asked(void)
                     p);
         CHECK(p[1].key > p[0].key);
     }
+
+    /* what a feeling is about is the trouble */
+    {
+        const char  *work[] = {
+            "The caller said the coating was done wrong on the hood.",
+            "The caller is calling from the office."
+        };
+
+        score_texts("what's he unhappy about", work, 2, p);
+        CHECK(p[0].lex > 0);
+        CHECK(p[0].key > p[1].key);
+        score_texts("what is she upset with", work, 2, p);
+        CHECK(p[0].key > p[1].key);
+    }
 }
 
 
