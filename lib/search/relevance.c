@@ -245,6 +245,42 @@ elaaoms_relevance_names_other(const char *p, const char *end)
 }
 
 
+/*
+ * The rest of a question asks how to reach the caller: "which number do we
+ * ring him on", "the best number to get him on".
+ */
+static int
+elaaoms_relevance_asks_reach(const char *p, const char *end)
+{
+    int                  get;
+    elaaoms_token_t      tok;
+    elaaoms_tokenizer_t  tz;
+    static const char   *verbs[] = {
+        "ring", "call", "reach", "text", "contact", "dial", NULL
+    };
+    size_t               i;
+
+    get = 0;
+    elaaoms_tokenizer_init(&tz, p, (size_t) (end - p));
+
+    while (elaaoms_tokenizer_next(&tz, &tok)) {
+        for (i = 0; verbs[i]; i++) {
+            if (strcmp(tok.word, verbs[i]) == 0) {
+                return 1;
+            }
+        }
+
+        if (get && strcmp(tok.word, "on") == 0) {
+            return 1;
+        }
+
+        get |= strcmp(tok.word, "get") == 0;
+    }
+
+    return 0;
+}
+
+
 /* a word that only names the kind of answer: "number", "code", "id" */
 static int
 elaaoms_relevance_answer_word(const char *word)
@@ -571,6 +607,16 @@ elaaoms_relevance_query_terms(const char *query, size_t len,
 
         if (i < n) {
             continue;
+        }
+
+        /* "which number do we ring him on": a way to reach him ("the
+           house line", "his cell"), not digits */
+        if (!qc && strcmp(tok.word, "number") == 0
+            && elaaoms_relevance_asks_reach((const char *) tz.pos,
+                                            (const char *) tz.end))
+        {
+            tok.concepts = (tok.concepts & ~(1u << ELAAOMS_CONCEPT_NUMBER))
+                           | (1u << ELAAOMS_CONCEPT_CONTACT);
         }
 
         /*

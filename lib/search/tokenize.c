@@ -541,8 +541,8 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         /* "what are we doing about the denied visits": our action */
         { "doing", "we", ELAAOMS_QBIT(AGENT_SAID) },
         { "doing", NULL, ELAAOMS_QBIT(EMOTION) },
-        /* "what's he unhappy about", "what is she upset with": the
-         * trouble the feeling is about */
+        /* "what's he unhappy about", "what is she upset with", "why was
+         * he mad at us": the trouble the feeling is about */
         { "about", "unhappy", ELAAOMS_QBIT(PROBLEM) },
         { "about", "upset", ELAAOMS_QBIT(PROBLEM) },
         { "about", "mad", ELAAOMS_QBIT(PROBLEM) },
@@ -551,6 +551,12 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "about", "frustrated", ELAAOMS_QBIT(PROBLEM) },
         { "about", "complaining", ELAAOMS_QBIT(PROBLEM) },
         { "with", "unhappy", ELAAOMS_QBIT(PROBLEM) },
+        { "with", "mad", ELAAOMS_QBIT(PROBLEM) },
+        { "with", "angry", ELAAOMS_QBIT(PROBLEM) },
+        { "with", "annoyed", ELAAOMS_QBIT(PROBLEM) },
+        { "at", "mad", ELAAOMS_QBIT(PROBLEM) },
+        { "at", "angry", ELAAOMS_QBIT(PROBLEM) },
+        { "at", "upset", ELAAOMS_QBIT(PROBLEM) },
         { "with", "upset", ELAAOMS_QBIT(PROBLEM) },
         { "with", "frustrated", ELAAOMS_QBIT(PROBLEM) },
         /* "what's going on", "what happened": a problem */

@@ -764,6 +764,21 @@ test_answer_word(void)
 
     score_texts("ticket number for her blackout", texts, 2, p);
     CHECK(p[0].key > p[1].key);
+
+    /* the number to ring someone on is a way to reach them, digits or
+     * not */
+    {
+        const char  *line[] = {
+            "The caller asked the company to call the house line, not the "
+            "cell.",
+            "The caller said the gate code is 4471."
+        };
+
+        score_facts("which number do we ring him on", line, 2, p);
+        CHECK(p[0].key > p[1].key);
+        score_facts("what's the best number to get him on", line, 2, p);
+        CHECK(p[0].key > p[1].key);
+    }
 }
 
 
