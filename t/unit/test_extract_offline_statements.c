@@ -325,6 +325,8 @@ static const statement_case_t  statements[] = {
       "The caller really likes dark roast.", 6 },
     { NULL, "I can't stand hold music.", ELAAOMS_MEM_PREFERENCE,
       "The caller cannot stand hold music.", 6 },
+    { NULL, "I cannot stand hold music.", ELAAOMS_MEM_PREFERENCE,
+      "The caller cannot stand hold music.", 6 },
     { NULL, "I do not like decaf.", ELAAOMS_MEM_PREFERENCE,
       "The caller does not like decaf.", 6 },
     { NULL, "I'm a big fan of your oat milk.", ELAAOMS_MEM_PREFERENCE,
