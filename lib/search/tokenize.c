@@ -468,6 +468,8 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
     size_t prev_len)
 {
 #define ELAAOMS_QBIT(c)  (1u << ELAAOMS_CONCEPT_ ## c)
+#define ELAAOMS_QSAFETY                                                      \
+    (ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH) | ELAAOMS_QBIT(SECURITY))
     static const struct {
         const char  *word;
         const char  *after;     /* only after this word, or NULL */
@@ -576,21 +578,14 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "situation", NULL, ELAAOMS_QBIT(NOTABLE) },
         /* "anything safety-related": what any agent must know, health
          * and security alike */
-        { "safety", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
-                          | ELAAOMS_QBIT(SECURITY) },
+        { "safety", NULL, ELAAOMS_QSAFETY },
         /* "was anything hazardous found", "any dangers on site" */
-        { "hazard", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
-                          | ELAAOMS_QBIT(SECURITY) },
-        { "hazards", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
-                           | ELAAOMS_QBIT(SECURITY) },
-        { "hazardous", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
-                             | ELAAOMS_QBIT(SECURITY) },
-        { "danger", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
-                          | ELAAOMS_QBIT(SECURITY) },
-        { "dangers", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
-                           | ELAAOMS_QBIT(SECURITY) },
-        { "dangerous", NULL, ELAAOMS_QBIT(NOTABLE) | ELAAOMS_QBIT(HEALTH)
-                             | ELAAOMS_QBIT(SECURITY) },
+        { "hazard", NULL, ELAAOMS_QSAFETY },
+        { "hazards", NULL, ELAAOMS_QSAFETY },
+        { "hazardous", NULL, ELAAOMS_QSAFETY },
+        { "danger", NULL, ELAAOMS_QSAFETY },
+        { "dangers", NULL, ELAAOMS_QSAFETY },
+        { "dangerous", NULL, ELAAOMS_QSAFETY },
         /* "what did we promise", "agree on", "where did we leave off",
          * "next steps": what the agent did or said it would do */
         { "promise", NULL, ELAAOMS_QBIT(AGENT_SAID) },
@@ -629,6 +624,7 @@ elaaoms_question_concepts(const char *word, size_t len, const char *prev,
         { "around", "get", ELAAOMS_QBIT(HEALTH) },
         { NULL, NULL, 0 }
     };
+#undef ELAAOMS_QSAFETY
 #undef ELAAOMS_QBIT
     size_t  k;
 
