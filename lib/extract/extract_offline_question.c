@@ -667,8 +667,8 @@ int
 elaaoms_xo_rule_echo(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
     int                  importance;
-    size_t               i, to, n, from, end, pos;
-    const char          *w, *at, *l;
+    size_t               i, to, n, pos;
+    const char          *w, *at;
     elaaoms_xo_buf_t     b;
     elaaoms_xo_sent_t    said;
     elaaoms_mem_type_e   type;
@@ -700,20 +700,17 @@ elaaoms_xo_rule_echo(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
         return 1;
     }
 
-    /* the agent's sentence around the word */
-    l = cx->agent_line;
-    for (from = (size_t) (at - l); from > 0 && l[from - 1] != '.'
-                                   && l[from - 1] != '!'; from--)
-    { /* void */ }
-    for (end = (size_t) (at - l); end < cx->agent_line_len && l[end] != '.'
-                                  && l[end] != '!' && l[end] != '?'; end++)
-    { /* void */ }
-    end += end < cx->agent_line_len;
-
+    /* the agent's sentence holding the word ("$24.99" and "Dr." do not
+       end one) */
     pos = 0;
-    if (!elaaoms_xo_next_sentence(l + from, end - from, &pos, &said)) {
-        return 1;
-    }
+    do {
+        if (!elaaoms_xo_next_sentence(cx->agent_line, cx->agent_line_len,
+                                      &pos, &said))
+        {
+            return 1;
+        }
+    } while (said.s + said.n <= at);
+
     for (to = said.ntok; to > 0 && said.tok[to - 1].punct; to--) {
         /* void */
     }

@@ -504,6 +504,12 @@ static const said_case_t  cases[] = {
       "Caller: Asbestos? Oh my God. Mateo's room is right under there.\n",
       "The agent said: A lot of vermiculite from that era has asbestos in it.",
       NULL, "asked" },
+    { "a word asked back: its sentence only, not the question before it",
+      "Agent: Did you see the attic? The old stuff up there has asbestos in "
+      "it.\n"
+      "Caller: Asbestos? Oh my God.\n",
+      "The agent said: The old stuff up there has asbestos in it.", NULL,
+      "attic" },
     { "a value asked back that a memory holds: nothing more",
       "Agent: The tech's got it down for Tuesday, April 21st now.\n"
       "Caller: The 21st? Oh, no. I'm at my wit's end.\n",
