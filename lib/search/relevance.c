@@ -86,6 +86,26 @@ elaaoms_relevance_asks_why(const char *query, size_t len)
 }
 
 
+int
+elaaoms_relevance_asks_feeling(const char *query, size_t len)
+{
+    size_t                j, n;
+    elaaoms_query_term_t  terms[ELAAOMS_RELEVANCE_MAX_TERMS];
+
+    n = elaaoms_relevance_query_terms(query, len, terms);
+
+    for (j = 0; j < n; j++) {
+        if (terms[j].answer_type
+            && (terms[j].concepts & (1u << ELAAOMS_CONCEPT_EMOTION)))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 static int
 elaaoms_relevance_u64_cmp(const void *a, const void *b)
 {

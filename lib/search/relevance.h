@@ -170,6 +170,14 @@ int elaaoms_relevance_score(const char *query, size_t query_len,
     const elaaoms_relevance_cand_t *cands, size_t n, void *scratch,
     float *scores, elaaoms_relevance_parts_t *parts);
 
+/*
+ * 1 when the question asks how someone felt ("how was she holding up
+ * when the house was evacuated", "how'd he take it when it broke"): a
+ * term of it wants a feeling as its answer (search_rank.c then ranks a
+ * feeling near the best match of the call it was said in)
+ */
+int elaaoms_relevance_asks_feeling(const char *query, size_t len);
+
 /* a provider's cosine as the offline cosine's stand-in (above) */
 float elaaoms_relevance_provider_cos(float cos);
 

@@ -46,6 +46,7 @@ typedef struct {
     elaaoms_search_match_t    *match;
     uint32_t                  *table;    /* id -> match + 1, open hashing */
     size_t                     table_size;
+    uint64_t                  *pairs;    /* conversation hash, match */
 } elaaoms_search_sel_scratch_t;
 
 
@@ -79,6 +80,7 @@ elaaoms_search_sel_layout(size_t n, unsigned char *base,
 
     ELAAOMS_CARVE(s, base, off, match, elaaoms_search_match_t, n);
     ELAAOMS_CARVE(s, base, off, table, uint32_t, tsize);
+    ELAAOMS_CARVE(s, base, off, pairs, uint64_t, n);
 
     if (s) {
         s->table_size = tsize;
@@ -228,6 +230,80 @@ elaaoms_search_cap_superseded(elaaoms_search_match_t *match, size_t m,
                 }
 
                 h = (h + 1) & mask;
+            }
+        }
+    }
+}
+
+
+/*
+ * "how was she holding up when the house had to be evacuated", "how'd he
+ * take it when it broke": a feeling is said in a few words ("I'm so
+ * scared right now") in the call of what it was about, and its memory
+ * holds none of the words that tell which call that was.  For a question
+ * that asks for a feeling, a memory of one ranks no lower than
+ * ELAAOMS_SEARCH_EPISODE_GAP under the best match of its conversation, so
+ * the call the question points at brings its feelings up with it.  The
+ * order changes, never the relevance; a superseded feeling stays where
+ * its link put it.
+ */
+#define ELAAOMS_SEARCH_EPISODE_GAP  0.5f
+
+
+static int
+elaaoms_search_u64_cmp(const void *a, const void *b)
+{
+    uint64_t  x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+
+    return x < y ? -1 : x > y;
+}
+
+
+static void
+elaaoms_search_feeling_episodes(elaaoms_search_match_t *match, size_t m,
+    uint64_t *pairs)
+{
+    float                         best;
+    size_t                        a, b, k, l, i, o;
+    const elaaoms_search_cand_t  *c;
+
+    for (i = 0; i < m; i++) {
+        c = match[i].cand;
+        pairs[i] = (uint64_t) elaaoms_fnv1a(ELAAOMS_FNV_BASIS,
+                                            c->conversation_id.data,
+                                            c->conversation_id.len) << 32
+                   | (uint32_t) i;
+    }
+
+    qsort(pairs, m, sizeof(uint64_t), elaaoms_search_u64_cmp);
+
+    for (a = 0; a < m; a = b) {
+        for (b = a + 1; b < m && pairs[b] >> 32 == pairs[a] >> 32; b++) {
+            /* void */
+        }
+
+        for (k = a; k < b; k++) {
+            i = (uint32_t) pairs[k];
+            c = match[i].cand;
+
+            if (c->type != ELAAOMS_MEM_EMOTION || match[i].superseded) {
+                continue;
+            }
+
+            /* the best of its conversation (a run may hold two) */
+            best = match[i].rank;
+            for (l = a; l < b; l++) {
+                o = (uint32_t) pairs[l];
+                if (!match[o].superseded && match[o].rank > best
+                    && elaaoms_mstr_eq(match[o].cand->conversation_id,
+                                       c->conversation_id))
+                {
+                    best = match[o].rank;
+                }
+            }
+
+            if (best - ELAAOMS_SEARCH_EPISODE_GAP > match[i].rank) {
+                match[i].rank = best - ELAAOMS_SEARCH_EPISODE_GAP;
             }
         }
     }
@@ -474,6 +550,12 @@ elaaoms_search_select(const elaaoms_search_request_t *req,
     /* 5. rank */
 
     elaaoms_search_cap_superseded(s.match, m, &s);
+
+    if (m > 1 && req->query != NULL
+        && elaaoms_relevance_asks_feeling(req->query, strlen(req->query)))
+    {
+        elaaoms_search_feeling_episodes(s.match, m, s.pairs);
+    }
 
     if (m > 1 && elaaoms_search_asks_now(req->query)) {
         elaaoms_search_prefer_newer(s.match, m);

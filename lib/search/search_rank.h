@@ -44,6 +44,10 @@
  *      ("... now", "currently", "still", "anymore", "latest") ranks the
  *      newer of answers that score alike first (search_rank.c:
  *      ELAAOMS_SEARCH_NOW_BONUS); the relevance itself is unchanged.
+ *      A question of how someone felt ("how was she holding up when the
+ *      house was evacuated") ranks a feeling no lower than just under
+ *      the best match of the conversation it was said in
+ *      (ELAAOMS_SEARCH_EPISODE_GAP), its relevance unchanged too.
  *   6. the limit.
  *
  * Cost: one pass to decide visibility, relevance.h's two passes, a sort

@@ -276,6 +276,66 @@ test_asks_now(void)
     }
 }
 
+/*
+ * "how was she holding up when ...": a feeling ranks near the best match
+ * of its own call; the order changes, the relevance does not
+ */
+static void
+test_feeling_episodes(void)
+{
+    int                       k;
+    float                     rel_scared, rel_panic;
+    elaaoms_search_request_t  sr;
+    elaaoms_search_result_t   res;
+
+    static const spec_t  specs[] = {
+        { "f_outage", "agent_support", "conv_a",
+          "Power has been out for forty minutes on the whole street",
+          2, 7, T0 - 30 * DAY, 0, NULL, 1 },
+        { "f_panic", "agent_support", "conv_a", "Was panicking",
+          3, 6, T0 - 30 * DAY, 0, NULL, 1 },
+        { "f_gas", "agent_support", "conv_c",
+          "Smelled gas by the side of the house and got everyone out",
+          2, 8, T0, 0, NULL, 1 },
+        { "f_scared", "agent_support", "conv_c", "Was scared",
+          3, 4, T0, 0, NULL, 1 },
+    };
+
+    reset();
+    for (k = 0; k < 4; k++) {
+        add(&specs[k]);
+    }
+
+    /* no call pointed at: the feelings by their own scores */
+    sr = request("how was she holding up");
+    sr.threshold = 0;
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK(pos(&res, "f_panic") < pos(&res, "f_scared"));
+
+    /* the gas call's feeling comes up with the gas call */
+    sr = request("how was she holding up when she smelled gas at the house");
+    sr.threshold = 0;
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(pos(&res, "f_gas"), 0);
+    CHECK_INT_EQ(pos(&res, "f_scared"), 1);
+    CHECK(pos(&res, "f_panic") > 1);
+    rel_scared = res.relevance[pos(&res, "f_scared")];
+    rel_panic = res.relevance[pos(&res, "f_panic")];
+    CHECK(rel_scared < rel_panic);
+
+    /* a question of another kind leaves the feeling where it scores */
+    sr = request("what happened when she smelled gas at the house");
+    sr.threshold = 0;
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK(pos(&res, "f_outage") < pos(&res, "f_scared"));
+
+    if (verbose) {
+        fprintf(stderr, "episodes: scared %.7f panic %.7f\n", rel_scared,
+                rel_panic);
+    }
+}
+
+
 
 static void
 test_empty_and_json(void)
@@ -536,6 +596,7 @@ main(void)
     test_ranking_ties();
     test_superseded();
     test_asks_now();
+    test_feeling_episodes();
     test_empty_and_json();
     test_text_edges();
     test_audit_ids_and_scratch();
