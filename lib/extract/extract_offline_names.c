@@ -426,6 +426,19 @@ xo_line_offers_name(const elaaoms_xo_ctx_t *cx)
 }
 
 
+/* 1 when token i is the first word of name ("Yevgenia Palomares") */
+static int
+xo_first_name_at(const elaaoms_xo_sent_t *st, size_t i, const char *name)
+{
+    size_t  len;
+
+    len = strcspn(name, " ");
+
+    return i < st->ntok && !st->tok[i].punct && st->tok[i].len == len
+           && len > 1 && memcmp(elaaoms_xo_tok_p(st, i), name, len) == 0;
+}
+
+
 /*
  * "Ignacio Villaseñor. Nacho is fine.": after the caller's name in the
  * same line, one name word that "is fine" or "works", or said alone, is
@@ -462,13 +475,24 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
         }
     }
 
-    /* "..., so, Teddy.": the last word, after a comma, of a sentence
-       about calling or names */
+    /* "..., so, Teddy.", "..., so Zhenya, please.": the last word, after
+       a comma, of a sentence about calling or names */
     for (last = st->ntok; last > 0 && st->tok[last - 1].punct; last--) {
         /* void */
     }
+    if (last > 1 && elaaoms_xo_match(st, last - 1, "please", NULL)) {
+        for (last--; last > 0 && st->tok[last - 1].punct; last--) {
+            /* void */
+        }
+    }
 
     if (cx->raw.n == 0) {
+        return 0;
+    }
+
+    /* the caller's name, said earlier in this line */
+    it = xo_line_name(cx);
+    if (it == NULL) {
         return 0;
     }
 
@@ -479,21 +503,20 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
               || elaaoms_xo_match(st, at + 1, "for short", NULL)
               || rest >= st->ntok)))
     {
+        /* "Yevgenia is a mouthful, so Zhenya": the sentence is about the
+           name when it starts with the caller's own first name */
         if (last < 3 || !elaaoms_xo_name_word(st, last - 1, 0)
-            || !st->tok[last - 2].punct
-            || elaaoms_xo_find(st, 0, "call|calls|called|calling|name|"
-                               "names|nickname", NULL) < 0)
+            || !(st->tok[last - 2].punct
+                 || (last > 3 && st->tok[last - 3].punct
+                     && elaaoms_xo_match(st, last - 2, "so|just", NULL)))
+            || (elaaoms_xo_find(st, 0, "call|calls|called|calling|name|"
+                                "names|nickname", NULL) < 0
+                && !xo_first_name_at(st, at, it->content + 17)))
         {
             return 0;
         }
 
         at = last - 1;
-    }
-
-    /* the caller's name, said earlier in this line */
-    it = xo_line_name(cx);
-    if (it == NULL) {
-        return 0;
     }
 
     /* "Henrietta Lowenthal. Henrietta.": the name said again */

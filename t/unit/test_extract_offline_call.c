@@ -375,6 +375,16 @@ static const said_case_t  cases[] = {
       "Caller: It's Bartholomew Quist. But nobody's called me Bartholomew "
       "since school, so, Tolly.\n",
       "The caller goes by Tolly", NULL, NULL },
+    { "a name ending a sentence that starts with the caller's first name",
+      "Agent: VigilWren, this is Lorraine.\n"
+      "Caller: My name is Yevgenia Palomares. Yevgenia is a mouthful, so "
+      "Zhenya, please.\n",
+      "The caller goes by Zhenya", NULL, NULL },
+    { "a name ending a sentence that starts with another name is none",
+      "Agent: VigilWren, this is Lorraine.\n"
+      "Caller: My name is Yevgenia Palomares. Rodrigo is at work, so "
+      "Marta, please.\n",
+      "Caller's name is Yevgenia Palomares.", NULL, "goes by" },
     { "a name ending a sentence about something else is no name one goes "
       "by",
       "Agent: Who am I speaking with?\n"
