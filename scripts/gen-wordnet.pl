@@ -276,6 +276,32 @@ while (<$efh>) {
 }
 close $efh;
 
+# --- body parts ---------------------------------------------------------------
+#
+# A lemma is a body part (ELAAOMS_WN_BODY) when its first noun sense is
+# under body_part:1 ("collarbone", "jaw", "wrist", "tooth"): "broke his
+# collarbone" is an injury whichever bone it names.  Verbs first ("back"
+# is a body part as a noun) are left to the rules that use the flag.
+
+my %body_syn;
+@queue = ($noun_senses{body_part}[0] || die "$0: no WordNet body_part\n");
+while (my $syn = shift @queue) {
+    next if $body_syn{$syn}++;
+    push @queue, @{ $hypo_of{$syn} || [] };
+}
+my %body;
+for my $lemma (keys %noun_senses) {
+    next unless $ids_of{$lemma} && $lemma !~ /_/;
+    my $first = $noun_senses{$lemma}[0] or next;
+    $body{$lemma} = 1 if $body_syn{$first};
+}
+open $efh, '<', "$dir/noun.exc" or die "$dir/noun.exc: $!";
+while (<$efh>) {
+    my ($form, @bases) = split;
+    $body{$form} = 1 if $ids_of{$form} && grep { $body{$_} } @bases;
+}
+close $efh;
+
 # a verb's form ("running", "named") has no kinds: "what plan" must not
 # find "running out of patience" by the noun "running" (a maneuver)
 my %verb_form;
@@ -355,7 +381,8 @@ print $o "    0\n};\n\nconst elaaoms_wn_entry_t elaaoms_wn_table[] = {\n";
 for my $l (@slot) {
     if (defined $l) {
         printf $o "    { %u, %u, %u, %u },\n", $pool_off{$l} + 1, $ids_off{$l},
-            $ids_n{$l}, ($health{$l} ? 1 : 0) | ($kinds_n{$l} << 8);
+            $ids_n{$l}, ($health{$l} ? 1 : 0) | ($body{$l} ? 2 : 0)
+            | ($kinds_n{$l} << 8);
     } else {
         print $o "    { 0, 0, 0, 0 },\n";
     }
@@ -363,6 +390,7 @@ for my $l (@slot) {
 print $o "};\n";
 close $o or die $!;
 rename "$out.tmp", $out or die $!;
-printf STDERR "gen-wordnet: %d lemmas (%d health words), %d synsets, "
-    . "%d ids (%d kinds), table %d\n", scalar @lemmas, scalar keys %health,
+printf STDERR "gen-wordnet: %d lemmas (%d health words, %d body parts), "
+    . "%d synsets, %d ids (%d kinds), table %d\n", scalar @lemmas,
+    scalar keys %health, scalar keys %body,
     scalar keys %dense, scalar @ids, $nkinds, $size;

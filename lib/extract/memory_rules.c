@@ -354,13 +354,54 @@ elaaoms_rules_find(const elaaoms_rules_words_t *ws, size_t i,
 }
 
 
+/*
+ * "broke their collarbone", "a fractured jaw", "dislocated both
+ * shoulders": an injury to a part of the body, whichever part WordNet
+ * says it is (lexicon.h); the word after the verb, or after a possessive
+ */
+static int
+elaaoms_rules_injury_at(const elaaoms_rules_words_t *ws, size_t i)
+{
+    size_t  k;
+
+    static const char  *verbs[] = {
+        "broke", "broken", "fractured", "cracked", "dislocated", "sprained",
+        "tore", "torn", "shattered", "snapped", "busted", "injured",
+        "wrenched", "separated", "jammed", "smashed", "bruised", NULL
+    };
+    static const char  *whose[] = {
+        "my", "his", "her", "their", "your", "both", NULL
+    };
+
+    for (k = 0; verbs[k] && strcmp(ws->w[i].word, verbs[k]) != 0; k++) {
+        /* void */
+    }
+
+    if (verbs[k] == NULL || ++i >= ws->n) {
+        return 0;
+    }
+
+    for (k = 0; whose[k] && strcmp(ws->w[i].word, whose[k]) != 0; k++) {
+        /* void */
+    }
+
+    if (whose[k] != NULL && ++i >= ws->n) {
+        return 0;
+    }
+
+    return elaaoms_lexicon_body_part(ws->w[i].word, ws->w[i].len);
+}
+
+
 static int
 elaaoms_rules_health_words(const elaaoms_rules_words_t *ws)
 {
     size_t  i;
 
     for (i = 0; i < ws->n; i++) {
-        if (elaaoms_rules_find(ws, i, elaaoms_rules_health_terms)) {
+        if (elaaoms_rules_find(ws, i, elaaoms_rules_health_terms)
+            || elaaoms_rules_injury_at(ws, i))
+        {
             return 1;
         }
 

@@ -224,6 +224,17 @@ elaaoms_lexicon_health(const char *word, size_t len)
 
 
 int
+elaaoms_lexicon_body_part(const char *word, size_t len)
+{
+    const elaaoms_wn_entry_t  *e;
+
+    e = elaaoms_lexicon_lookup(word, len);
+
+    return e != NULL && (e->flags & ELAAOMS_WN_BODY) != 0;
+}
+
+
+int
 elaaoms_lexicon_share(const uint32_t *a, size_t na, const uint32_t *b,
     size_t nb)
 {

@@ -69,6 +69,12 @@ size_t elaaoms_lexicon_kinds(const char *word, size_t len,
  */
 int elaaoms_lexicon_health(const char *word, size_t len);
 
+/*
+ * 1 when the word's first noun sense is a part of the body ("collarbone",
+ * "jaw", "wrists", "tooth"): an injury names one ("broke his collarbone")
+ */
+int elaaoms_lexicon_body_part(const char *word, size_t len);
+
 /* 1 when the two sorted id lists share an id */
 int elaaoms_lexicon_share(const uint32_t *a, size_t na, const uint32_t *b,
     size_t nb);

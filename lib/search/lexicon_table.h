@@ -19,6 +19,7 @@ typedef struct {
 
 /* a health word: an illness, injury, disorder, symptom, therapy, drug ... */
 #define ELAAOMS_WN_HEALTH  1u
+#define ELAAOMS_WN_BODY    2u
 
 /* how many kind ids follow the entry's n ids in elaaoms_wn_ids */
 #define ELAAOMS_WN_KINDS(flags)  (((flags) >> 8) & 0xffu)

@@ -216,6 +216,21 @@ test_health(void)
 }
 
 
+static void
+test_body_parts(void)
+{
+    CHECK(elaaoms_lexicon_body_part("collarbone", 10));
+    CHECK(elaaoms_lexicon_body_part("wrists", 6));
+    CHECK(elaaoms_lexicon_body_part("teeth", 5));
+    CHECK(elaaoms_lexicon_body_part("jaw", 3));
+
+    /* a thing, or a part of the body only in a later sense */
+    CHECK(!elaaoms_lexicon_body_part("phone", 5));
+    CHECK(!elaaoms_lexicon_body_part("heart", 5));
+    CHECK(!elaaoms_lexicon_body_part("side", 4));
+}
+
+
 int
 main(void)
 {
@@ -225,6 +240,7 @@ main(void)
     test_phrasal();
     test_kinds();
     test_health();
+    test_body_parts();
 
     return UNIT_DONE("lexicon");
 }
