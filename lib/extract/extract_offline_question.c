@@ -632,6 +632,41 @@ elaaoms_xo_rule_accept(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
 }
 
 
+/* "June 17th", "the 30th", "7:15": a day or a time (a code said back,
+   "RS-74Q.", is the reference rules') */
+static int
+xo_is_when(const char *w, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
+        if (!elaaoms_ascii_digit((unsigned char) w[i])) {
+            continue;
+        }
+
+        while (i < n && elaaoms_ascii_digit((unsigned char) w[i])) {
+            i++;
+        }
+
+        if (i < n && w[i] == ':') {
+            return 1;
+        }
+
+        if (i + 2 <= n
+            && (i + 2 == n || !elaaoms_ascii_wordbyte((unsigned char) w[i + 2]))
+            && (strncasecmp(w + i, "st", 2) == 0
+                || strncasecmp(w + i, "nd", 2) == 0
+                || strncasecmp(w + i, "rd", 2) == 0
+                || strncasecmp(w + i, "th", 2) == 0))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /* a memory of the call so far holds the word w[0..n) */
 static int
 xo_kept_word(const elaaoms_xo_ctx_t *cx, const char *w, size_t n)
@@ -661,12 +696,14 @@ xo_kept_word(const elaaoms_xo_ctx_t *cx, const char *w, size_t n)
  * agent said -- the agent's sentence holding it is the memory ("The agent
  * said: A lot of vermiculite ...").  Nothing when a memory holds the word
  * already ("The 21st?" after the date the agent set); the question itself
- * is no memory either way.
+ * is no memory either way.  A value said back as a statement ("June 17th.
+ * Ugh, fine." after "New date is June 17th.") gets the agent's sentence
+ * too, and stays the caller's memory as well.
  */
 int
 elaaoms_xo_rule_echo(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
-    int                  importance;
+    int                  importance, asked;
     size_t               i, to, n, pos;
     const char          *w, *at;
     elaaoms_xo_buf_t     b;
@@ -674,9 +711,11 @@ elaaoms_xo_rule_echo(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     elaaoms_mem_type_e   type;
     char                 quote[sizeof(cx->quote)];
 
-    if (cx->agent_line == NULL || st->n == 0 || st->s[st->n - 1] != '?') {
+    if (cx->agent_line == NULL || st->n == 0) {
         return 0;
     }
+
+    asked = st->s[st->n - 1] == '?';
 
     for (i = 0; i < st->ntok
                 && (st->tok[i].punct
@@ -685,19 +724,24 @@ elaaoms_xo_rule_echo(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     { /* void */ }
     for (to = st->ntok; to > i && st->tok[to - 1].punct; to--) { /* void */ }
 
-    /* one word, or two of one name: "Asbestos?", "The 21st?" */
-    if (to == i || to > i + 2 || !elaaoms_xo_is_content(st, to - 1)) {
+    /* one word, or two of one name: "Asbestos?", "The 21st?"; said back
+       as a statement, a day or time of up to three words: "June 17th." */
+    if (to == i || to > i + (asked ? 2 : 3)
+        || !elaaoms_xo_is_content(st, to - 1))
+    {
         return 0;
     }
 
     w = elaaoms_xo_tok_p(st, i);
     n = (size_t) (elaaoms_xo_tok_p(st, to - 1) + st->tok[to - 1].len - w);
-    if (n < 3 || (at = xo_agent_offered(cx, w, n)) == NULL) {
+    if (n < 3 || (!asked && !xo_is_when(w, n))
+        || (at = xo_agent_offered(cx, w, n)) == NULL)
+    {
         return 0;
     }
 
     if (xo_kept_word(cx, w, n)) {
-        return 1;
+        return asked;
     }
 
     /* the agent's sentence holding the word ("$24.99" and "Dr." do not
@@ -710,6 +754,11 @@ elaaoms_xo_rule_echo(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
             return 1;
         }
     } while (said.s + said.n <= at);
+
+    /* "Monday or Tuesday": the caller's choice, another rule's */
+    if (!asked && memmem(said.s, said.n, " or ", 4) != NULL) {
+        return 0;
+    }
 
     for (to = said.ntok; to > 0 && said.tok[to - 1].punct; to--) {
         /* void */
@@ -734,5 +783,6 @@ elaaoms_xo_rule_echo(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     elaaoms_xo_add(cx, type, &b, importance, ELAAOMS_XO_CONF_RULE, 0);
     memcpy(cx->quote, quote, sizeof(quote));
 
-    return 1;
+    /* a value said back is still the caller's to confirm */
+    return asked;
 }

@@ -375,6 +375,16 @@ static const said_case_t  cases[] = {
       "Caller: It's Bartholomew Quist. But nobody's called me Bartholomew "
       "since school, so, Tolly.\n",
       "The caller goes by Tolly", NULL, NULL },
+    { "a day said back keeps the agent's sentence that set it",
+      "Caller: And the grips, Luz said June 3rd?\n"
+      "Agent: Oxford just pushed those back. New date is June 17th.\n"
+      "Caller: June 17th. Ugh, fine.\n",
+      "The agent said: New date is June 17th.", NULL, NULL },
+    { "a day chosen from two is no sentence of the agent's",
+      "Caller: When can you come?\n"
+      "Agent: I can do Monday the 4th or Tuesday the 5th.\n"
+      "Caller: Tuesday the 5th.\n",
+      NULL, NULL, "The agent said" },
     { "a name ending a sentence that starts with the caller's first name",
       "Agent: VigilWren, this is Lorraine.\n"
       "Caller: My name is Yevgenia Palomares. Yevgenia is a mouthful, so "
