@@ -548,6 +548,11 @@ static const xo_cue_t  xo_cues[] = {
       "foot|toes|leg|legs|arm|arms|face|lip|lips|side",
       "i'm|im|i've|been|feel|felt", 0, 0 },
     /* "I was so looking forward to it": a feeling, not a wish */
+    /* "I miss him every day": a feeling ("I'll miss them if they come
+       early" is a visit missed) */
+    { "miss|misses him|her|them", XO_FEEL, ELAAOMS_XO_IMP_FEELING,
+      "<will|i'll|we'll|they'll|he'll|she'll|might|may|to|could|would|"
+      "gonna|don't|not|won't|didn't|just|we", NULL, 1, 0 },
     { "looking|looked forward", XO_FEEL, ELAAOMS_XO_IMP_PREFERENCE, NULL,
       NULL, 0, 0 },
 

@@ -576,6 +576,12 @@ static const statement_case_t  statements[] = {
       "The caller is kind of numb.", 0 },
     { NULL, "My fingers went numb.", ELAAOMS_MEM_FACTUAL,
       "The caller's fingers went numb.", 0 },
+    /* someone missed, not a visit missed */
+    { NULL, "I miss him every day.", ELAAOMS_MEM_EMOTION,
+      "The caller misses him every day.", 0 },
+    { NULL, "I'll miss her at the door if she comes early.",
+      ELAAOMS_MEM_FACTUAL,
+      "The caller will miss her at the door if she comes early.", 0 },
     /* a flaw the work left: streaks, a corrupted drive */
     { NULL, "There's streaks on the hood, like rainbow smears.",
       ELAAOMS_MEM_ISSUE,

@@ -152,6 +152,8 @@ static const health_case_t  health_cases[] = {
     { "His cardiologist says nothing over twenty pounds for now.", 1 },
     { "The caller broke their collarbone in a crash two years ago.", 1 },
     { "He dislocated both shoulders skiing.", 1 },
+    { "The caller cannot really swim.", 1 },
+    { "The caller can dog-paddle.", 1 },
     { "Cracked a molar chewing ice.", 1 },
     { "The caller broke their phone screen.", 0 },
     { "Separated their recycling from the trash.", 0 },
