@@ -6,6 +6,7 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -394,12 +395,59 @@ xo_question_about_name(const elaaoms_xo_ctx_t *cx)
 }
 
 
-/* the caller's name said earlier in this line, or NULL */
-static const elaaoms_extracted_t *
-xo_line_name(const elaaoms_xo_ctx_t *cx)
+/*
+ * "Des Ikehara here, ...", "Marguerite Lindqvist, L-I-N-D-Q-V-I-S-T.":
+ * the words st->tok[0..n) are a name by what follows them -- "here" or
+ * "speaking", or the last one spelled out
+ */
+static int
+xo_name_vouched(const elaaoms_xo_sent_t *st, size_t n)
 {
-    size_t                     k;
-    const elaaoms_extracted_t  *it;
+    size_t       i, k, len;
+    const char  *w, *sp;
+
+    if (elaaoms_xo_match(st, n, "here|speaking", NULL)) {
+        return 1;
+    }
+
+    if (!st->tok[n].punct || *elaaoms_xo_tok_p(st, n) != ',') {
+        return 0;
+    }
+
+    i = n + 1;
+    if (elaaoms_xo_match(st, i, "that's", NULL)) {
+        i++;
+    }
+    if (i >= st->ntok) {
+        return 0;
+    }
+
+    /* the spelling's letters are the last word's */
+    w = elaaoms_xo_tok_p(st, n - 1);
+    len = st->tok[n - 1].len;
+    sp = elaaoms_xo_tok_p(st, i);
+
+    for (k = 0; k < st->tok[i].len; k++) {
+        if (sp[k] == '-') {
+            continue;
+        }
+        if (len == 0 || (sp[k] | 0x20) != (*w | 0x20)) {
+            return 0;
+        }
+        w++;
+        len--;
+    }
+
+    return len == 0 && st->tok[i].len > 2 && sp[1] == '-';
+}
+
+
+/* the caller's name said earlier in this line, or NULL */
+static elaaoms_extracted_t *
+xo_line_name(elaaoms_xo_ctx_t *cx)
+{
+    size_t                k;
+    elaaoms_extracted_t  *it;
 
     for (k = cx->raw.n; k > 0; k--) {
         it = &cx->raw.items[k - 1];
@@ -449,9 +497,11 @@ xo_first_name_at(const elaaoms_xo_sent_t *st, size_t i, const char *name)
 static int
 xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 {
-    elaaoms_xo_buf_t            b;
-    const elaaoms_extracted_t  *it;
-    size_t                      at, rest, last;
+    int                   bare;
+    char                 *content;
+    elaaoms_xo_buf_t      b;
+    elaaoms_extracted_t  *it;
+    size_t                at, rest, last, first;
 
     /* "but just Dez is fine": the joining words before it */
     for (at = 0;
@@ -469,6 +519,7 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     for (rest = at + 1; rest < st->ntok && st->tok[rest].punct; rest++) {
         /* void */
     }
+    bare = rest >= st->ntok;
     if (rest < st->ntok && elaaoms_xo_match(st, rest, "please", NULL)) {
         for (rest++; rest < st->ntok && st->tok[rest].punct; rest++) {
             /* void */
@@ -527,6 +578,32 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     }
 
     b = (elaaoms_xo_buf_t) { .len = 0 };
+
+    /* "It's Tavi. Ruelas.": a word alone after a first name alone is the
+       rest of the name ("Cornelia, but please, Nell." is not) */
+    first = strcspn(it->content + 17, " .");
+    if (bare && it->content[17 + first] == '.'
+        && it->content[17 + first + 1] == '\0'
+        && strcasestr(cx->quote, "please") == NULL
+        && strcasestr(cx->quote, "call me") == NULL
+        && strcasestr(cx->quote, "calls me") == NULL)
+    {
+        elaaoms_xo_put(&b, it->content, 17 + first);
+        elaaoms_xo_puts(&b, " ");
+        elaaoms_xo_put(&b, elaaoms_xo_tok_p(st, at), st->tok[at].len);
+        elaaoms_xo_puts(&b, ".");
+
+        content = strdup(b.s);
+        if (content == NULL) {
+            cx->nomem = 1;
+            return 1;
+        }
+
+        free(it->content);
+        it->content = content;
+        return 1;
+    }
+
     elaaoms_xo_puts(&b, "The caller goes by ");
     elaaoms_xo_put(&b, elaaoms_xo_tok_p(st, at), st->tok[at].len);
     elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, ELAAOMS_XO_IMP_PROFILE,
@@ -696,8 +773,12 @@ elaaoms_xo_rule_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_clause_t *cl)
          * Kowalczyk." (not "Quarry Lane.", "Blue Cross.")
          */
         if (!cl->lead
-            && (n < 2 || n != st->ntok
-                || elaaoms_xo_find(st, 0, xo_not_person_words, NULL) >= 0))
+            && (n < 2
+                || (n != st->ntok && !xo_name_vouched(st, n))
+                || elaaoms_xo_match(st, n - 1, xo_not_person_words, NULL)
+                || (n == st->ntok
+                    && elaaoms_xo_find(st, 0, xo_not_person_words, NULL)
+                       >= 0)))
         {
             return;
         }

@@ -385,6 +385,26 @@ static const said_case_t  cases[] = {
       "Agent: I can do Monday the 4th or Tuesday the 5th.\n"
       "Caller: Tuesday the 5th.\n",
       NULL, NULL, "The agent said" },
+    { "a word alone after a first name alone is the rest of the name",
+      "Agent: Gearbrook service, Hank.\n"
+      "Caller: Hank, it's Tavi. Ruelas. I just got the text that the bike's "
+      "ready.\n",
+      "Caller's name is Tavi Ruelas.", NULL, "goes by" },
+    { "a name with 'here' later in the first line, beside an address",
+      "Agent: Rainloft Irrigation, this is Colette.\n"
+      "Caller: Morning, Colette. Des Ikehara here, that's I-K-E-H-A-R-A, at "
+      "88 Quarry Hollow Lane.\n",
+      "Caller's name is Des Ikehara.", NULL, NULL },
+    { "a name whose last word is spelled out, and the short name after",
+      "Agent: Purlwick Yarn, this is Delphine.\n"
+      "Caller: Hi Delphine, I'd like to order some yarn. Marguerite "
+      "Lindqvist, L-I-N-D-Q-V-I-S-T. Maggie.\n",
+      "The caller goes by Maggie", NULL, NULL },
+    { "a spelling of another word vouches for no name",
+      "Agent: Purlwick Yarn, this is Delphine.\n"
+      "Caller: Hi Delphine, I'd like to order some yarn. Sea Glass, "
+      "L-A-C-E.\n",
+      NULL, NULL, "Caller's name is" },
     { "a name ending a sentence that starts with the caller's first name",
       "Agent: VigilWren, this is Lorraine.\n"
       "Caller: My name is Yevgenia Palomares. Yevgenia is a mouthful, so "
