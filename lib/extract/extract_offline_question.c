@@ -696,9 +696,11 @@ xo_kept_word(const elaaoms_xo_ctx_t *cx, const char *w, size_t n)
  * agent said -- the agent's sentence holding it is the memory ("The agent
  * said: A lot of vermiculite ...").  Nothing when a memory holds the word
  * already ("The 21st?" after the date the agent set); the question itself
- * is no memory either way.  A value said back as a statement ("June 17th.
- * Ugh, fine." after "New date is June 17th.") gets the agent's sentence
- * too, and stays the caller's memory as well.
+ * is no memory either way.  A day or time said back as a statement
+ * ("June 17th. Ugh, fine." after "New date is June 17th.") gets the
+ * agent's sentence too; the caller's words still go to the other rules
+ * (which then keep no "The caller said June 17th.": a memory holds the
+ * day already).
  */
 int
 elaaoms_xo_rule_echo(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
