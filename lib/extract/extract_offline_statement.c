@@ -285,6 +285,33 @@ xo_uncovered(const elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
 
 /* --- third person ------------------------------------------------------- */
 
+/*
+ * An adverb before the verb: one of xo_adverbs, or any other "-ly" word
+ * ("I completely forgot", "I genuinely need"), save the verbs that end so
+ */
+static int
+xo_adverb(const elaaoms_xo_sent_t *st, size_t i)
+{
+    size_t  n;
+
+    if (elaaoms_xo_word_in(st, i, xo_adverbs)) {
+        return 1;
+    }
+
+    if (i + 1 >= st->ntok || st->tok[i].punct || st->tok[i + 1].punct) {
+        return 0;
+    }
+
+    n = st->tok[i].len;
+
+    return n >= 5
+           && strncasecmp(elaaoms_xo_tok_p(st, i) + n - 2, "ly", 2) == 0
+           && !elaaoms_xo_match(st, i, "apply|reply|rely|supply|multiply|"
+                                       "comply|imply|bully|tally|rally|"
+                                       "sully", NULL);
+}
+
+
 /* "need" -> "needs", "go" -> "goes", "try" -> "tries" */
 static void
 xo_put_third_singular(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st,
@@ -380,7 +407,7 @@ xo_put_caller_subject(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st)
 
     } else if (elaaoms_xo_match(st, 0, "i'd", NULL)) {
         /* "I'd already paid": had; "I'd like": would */
-        for (i = 1; elaaoms_xo_word_in(st, i, xo_adverbs); i++) { /* void */ }
+        for (i = 1; xo_adverb(st, i); i++) { /* void */ }
         elaaoms_xo_puts(b, i < st->ntok
                            && (elaaoms_xo_match(st, i, "been|paid|*ed", NULL)
                                || elaaoms_xo_word_in(st, i, xo_no_s))
@@ -391,7 +418,7 @@ xo_put_caller_subject(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st)
 
     } else {
         /* "I": adverbs as said, then the verb */
-        for (i = 1; elaaoms_xo_word_in(st, i, xo_adverbs); i++) {
+        for (i = 1; xo_adverb(st, i); i++) {
             elaaoms_xo_put(b, elaaoms_xo_tok_p(st, i), st->tok[i].len);
             elaaoms_xo_puts(b, " ");
         }
@@ -421,7 +448,7 @@ xo_put_caller_subject(elaaoms_xo_buf_t *b, const elaaoms_xo_sent_t *st)
         {
             elaaoms_xo_put_words(b, st, i, k);
             elaaoms_xo_puts(b, " ");
-            if (elaaoms_xo_word_in(st, k, xo_adverbs)) {
+            if (xo_adverb(st, k)) {
                 elaaoms_xo_put(b, elaaoms_xo_tok_p(st, k), st->tok[k].len);
                 if (k + 1 < st->ntok) {
                     elaaoms_xo_puts(b, " ");

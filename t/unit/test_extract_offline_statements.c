@@ -32,6 +32,11 @@ static const statement_case_t  statements[] = {
       "used car.", 0 },
     { NULL, "I have, you know, three dogs at home.", ELAAOMS_MEM_FACTUAL,
       "The caller has three dogs at home.", 0 },
+    /* an adverb in -ly before the verb is not the verb */
+    { NULL, "I specifically said no grooming.", ELAAOMS_MEM_FACTUAL,
+      "The caller specifically said no grooming.", 0 },
+    { NULL, "I genuinely need the van by Friday.", ELAAOMS_MEM_PREFERENCE,
+      "The caller genuinely needs the van by Friday.", 0 },
     { NULL, "We want, like, two rooms.", ELAAOMS_MEM_PREFERENCE,
       "The caller said they want two rooms.", 0 },
     /* an amount or a date said again on its own joins the memory before */
