@@ -501,7 +501,7 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     char                 *content;
     elaaoms_xo_buf_t      b;
     elaaoms_extracted_t  *it;
-    size_t                at, rest, last, first;
+    size_t                at, rest, last, first, alen;
 
     /* "but just Dez is fine": the joining words before it */
     for (at = 0;
@@ -547,8 +547,18 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
         return 0;
     }
 
+    /* "but Neil's fine": the name and its "'s" are one word */
+    alen = at < st->ntok ? st->tok[at].len : 0;
+    if (alen > 3
+        && strncmp(elaaoms_xo_tok_p(st, at) + alen - 2, "'s", 2) == 0
+        && elaaoms_xo_match(st, at + 1, "fine|ok|okay|good", NULL))
+    {
+        alen -= 2;
+    }
+
     if (!(elaaoms_xo_name_word(st, at, 0)
-          && (elaaoms_xo_match(st, at + 1, "is|'s fine|ok|okay|good", NULL)
+          && (alen < st->tok[at].len
+              || elaaoms_xo_match(st, at + 1, "is|'s fine|ok|okay|good", NULL)
               || elaaoms_xo_match(st, at + 1, "works|will do", NULL)
               /* "Katarzyna Nowak. Kasia for short." */
               || elaaoms_xo_match(st, at + 1, "for short", NULL)
@@ -568,11 +578,11 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
         }
 
         at = last - 1;
+        alen = st->tok[at].len;
     }
 
     /* "Henrietta Lowenthal. Henrietta.": the name said again */
-    if (strncmp(it->content + 17, elaaoms_xo_tok_p(st, at), st->tok[at].len)
-        == 0)
+    if (strncmp(it->content + 17, elaaoms_xo_tok_p(st, at), alen) == 0)
     {
         return 0;
     }
@@ -590,7 +600,7 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     {
         elaaoms_xo_put(&b, it->content, 17 + first);
         elaaoms_xo_puts(&b, " ");
-        elaaoms_xo_put(&b, elaaoms_xo_tok_p(st, at), st->tok[at].len);
+        elaaoms_xo_put(&b, elaaoms_xo_tok_p(st, at), alen);
         elaaoms_xo_puts(&b, ".");
 
         content = strdup(b.s);
@@ -605,7 +615,7 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     }
 
     elaaoms_xo_puts(&b, "The caller goes by ");
-    elaaoms_xo_put(&b, elaaoms_xo_tok_p(st, at), st->tok[at].len);
+    elaaoms_xo_put(&b, elaaoms_xo_tok_p(st, at), alen);
     elaaoms_xo_add(cx, ELAAOMS_MEM_FACTUAL, &b, ELAAOMS_XO_IMP_PROFILE,
                    ELAAOMS_XO_CONF_NAMED, 1);
 

@@ -390,6 +390,16 @@ static const said_case_t  cases[] = {
       "Caller: Hank, it's Tavi. Ruelas. I just got the text that the bike's "
       "ready.\n",
       "Caller's name is Tavi Ruelas.", NULL, "goes by" },
+    { "a short name with its 's: 'Bernie's fine.'",
+      "Agent: Heelcraft Dog Training, this is Rosa.\n"
+      "Caller: Hi. My name's Bernadette Kowalczyk, K-O-W-A-L-C-Z-Y-K. "
+      "Bernie's fine.\n",
+      "The caller goes by Bernie.", NULL, NULL },
+    { "a short name with its 's after 'but', in the name's sentence",
+      "Agent: Roamwright Vans, design studio, this is Sunniva.\n"
+      "Caller: Hi Sunniva. My name's Cornelius Vandermolen, but Neil's "
+      "fine. We just bought a Transit.\n",
+      "The caller goes by Neil.", NULL, NULL },
     { "a name with 'here' later in the first line, beside an address",
       "Agent: Rainloft Irrigation, this is Colette.\n"
       "Caller: Morning, Colette. Des Ikehara here, that's I-K-E-H-A-R-A, at "
