@@ -389,3 +389,18 @@ main::seed(
  qr/"results":\[\],"count":0,/,
  qr/"results":\[\{"id":"u_sip".*"count":1,/,
  qr/"results":\[\],"count":0,/]
+
+=== TEST 17: the caller's own line comes with a memory of the asking agent's, not with another agent's shared one
+--- init
+main::seed(
+    { %{ main::mem('q_text', 'preference', 6, 'agent_support', 'conv_q1', $main::T0, 'The caller asked the company to text them', quote => "Text me, please, don't call, I'm asleep until two.") },
+      caller => '+14155550166' },
+    { %{ main::mem('q_heart', 'factual', 9, 'agent_sales', 'conv_q2', $main::T0, 'The caller has a pacemaker, so no texting during a fitting', quote => 'I have a pacemaker, and Dana has my spare key.') },
+      caller => '+14155550166' });
+--- request eval
+main::search(query => 'how should we text her?', threshold => 0, caller_id => '+14155550166')
+--- error_code: 200
+--- response_body_like chomp
+^\{"query":"how should we text her\?","results":\[(?=.*"id":"q_text"[^}]*"source_quote":"Text me, please, don't call, I'm asleep until two\."\})(?=.*"id":"q_heart"[^}]*"relevance":[01]\.\d\d\d\})(?!.*spare key).*"count":2,
+--- no_error_log
+[error]

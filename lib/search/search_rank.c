@@ -932,7 +932,7 @@ elaaoms_search_summary(char *buf, size_t size,
 
 static int
 elaaoms_search_gen_result(yajl_gen g, const elaaoms_memory_record_t *r,
-    float relevance)
+    float relevance, int own)
 {
     int          v;
     char         iso[32], num[16];
@@ -974,6 +974,21 @@ elaaoms_search_gen_result(yajl_gen g, const elaaoms_memory_record_t *r,
         ELAAOMS_GEN(yajl_gen_bool(g, 1));
     }
 
+    /*
+     * the caller's own words, to the agent that heard them only: a line
+     * holds more than the memory, and another agent sees of it only what
+     * was shared; not when the memory says it already word for word
+     */
+    if (own && r->source_quote.len > 0
+        && !(r->source_quote.len == r->content.len
+             && memcmp(r->source_quote.data, r->content.data,
+                       r->content.len) == 0))
+    {
+        ELAAOMS_GEN(elaaoms_search_gen_key(g, "source_quote"));
+        ELAAOMS_GEN(elaaoms_search_gen_str(g, r->source_quote.data,
+                                           r->source_quote.len));
+    }
+
     ELAAOMS_GEN(yajl_gen_map_close(g));
 
     return 0;
@@ -986,7 +1001,8 @@ elaaoms_search_gen_doc(yajl_gen g, const char *query,
     const char *summary, size_t summary_len, const char *request_id,
     size_t request_id_len)
 {
-    size_t  i, count;
+    int     own;
+    size_t  i, k, count;
 
     count = res ? res->count : 0;
 
@@ -1003,8 +1019,16 @@ elaaoms_search_gen_doc(yajl_gen g, const char *query,
     ELAAOMS_GEN(yajl_gen_array_open(g));
 
     for (i = 0; i < count; i++) {
+        own = 1;
+        for (k = 0; k < res->nforeign; k++) {
+            if (res->foreign[k] == res->index[i]) {
+                own = 0;
+                break;
+            }
+        }
+
         if (elaaoms_search_gen_result(g, &recs[res->index[i]],
-                                      res->relevance[i])
+                                      res->relevance[i], own)
             != 0)
         {
             return -1;

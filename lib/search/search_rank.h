@@ -63,12 +63,16 @@
  *   {"query":"..","results":[{"id":"..","type":"issue","content":"..",
  *    "importance":7,"created":"2025-11-17T12:00:00Z",
  *    "created_unix":1763380800,"conversation_id":"..",
- *    "agent_id":"..","relevance":0.912,"superseded":true}],
+ *    "agent_id":"..","relevance":0.912,"superseded":true,
+ *    "source_quote":".."}],
  *    "count":1,"summary":"Found 1 memory. Most relevant: ...",
  *    "request_id":".."}
  *
  * conversation_id and agent_id are null when the record has none;
- * "superseded" appears only when set.  Strings that are not valid UTF-8
+ * "superseded" appears only when set; "source_quote" (the caller's line
+ * the memory came from) only for a memory of the asking agent's whose
+ * content is not the line itself: another agent's line may hold more
+ * than it shared.  Strings that are not valid UTF-8
  * are cut at the first invalid byte (the JSON stays valid).
  *
  * Plain C, no nginx types; thread-safe (no state).

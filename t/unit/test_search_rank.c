@@ -464,6 +464,60 @@ test_empty_and_json(void)
 }
 
 
+/* the caller's own words go with a memory of the asking agent's only */
+static void
+test_source_quote(void)
+{
+    char                      out[8192];
+    yajl_val                  tree, results, r;
+    elaaoms_search_request_t  sr;
+    elaaoms_search_result_t   res;
+    static const spec_t       specs[] = {
+        { "m_text", "agent_support", "conv_a",
+          "The caller asked the company to text them", 1, 6, T0, 0, NULL, 1 },
+        { "m_same", "agent_support", "conv_a",
+          "Text reminders the day before", 1, 5, T0, 0, NULL, 1 },
+        { "m_heart", "agent_sales", "conv_c",
+          "The caller has a pacemaker, so no texting at the wheel", 0, 8,
+          T0, 0, NULL, 1 },
+    };
+
+    reset();
+    add_quote = "Text me, please, don't call, I'm asleep until two.";
+    add(&specs[0]);
+    add_quote = "Text reminders the day before";
+    add(&specs[1]);
+    add_quote = "I have a pacemaker, and my PIN is the one I gave Dana.";
+    add(&specs[2]);
+    add_quote = NULL;
+
+    sr = request("how should we text her?");
+    sr.threshold = 0;
+    CHECK_INT_EQ(rank(&sr, &res), 0);
+    CHECK_INT_EQ(res.count, 3);
+    tree = answer(&sr, &res, out, sizeof(out));
+    results = yajl_tree_get(tree, PATH("results"), yajl_t_array);
+    CHECK(results && results->u.array.len == 3);
+
+    if (results && results->u.array.len == 3) {
+        r = results->u.array.values[pos(&res, "m_text")];
+        CHECK_STR_EQ(jstr(r, PATH("source_quote")),
+                     "Text me, please, don't call, I'm asleep until two.");
+
+        /* the memory is the quote: said once */
+        r = results->u.array.values[pos(&res, "m_same")];
+        CHECK(yajl_tree_get(r, PATH("source_quote"), yajl_t_any) == NULL);
+
+        /* shared by another agent: what was shared, not the whole line */
+        r = results->u.array.values[pos(&res, "m_heart")];
+        CHECK_STR_EQ(jstr(r, PATH("agent_id")), "agent_sales");
+        CHECK(yajl_tree_get(r, PATH("source_quote"), yajl_t_any) == NULL);
+    }
+    CHECK(strstr(out, "PIN") == NULL);
+    yajl_tree_free(tree);
+}
+
+
 static void
 test_text_edges(void)
 {
@@ -598,6 +652,7 @@ main(void)
     test_asks_now();
     test_feeling_episodes();
     test_empty_and_json();
+    test_source_quote();
     test_text_edges();
     test_audit_ids_and_scratch();
 

@@ -63,6 +63,8 @@ static size_t                   nrecs;
 static int                      verbose;
 /* the prior agents add() gives the next record (NULL-ended), or NULL */
 static const char *const       *add_prior;
+/* the source quote add() gives the next record, or NULL: "" */
+static const char              *add_quote;
 
 
 /* encodes one record from spec and decodes it as a view into recs[] */
@@ -83,7 +85,7 @@ add(const spec_t *sp)
     r.conversation_id = elaaoms_mstr(sp->conv);
     r.agent_id = elaaoms_mstr(sp->agent);
     r.content = elaaoms_mstr(sp->content);
-    r.source_quote = elaaoms_mstr("");
+    r.source_quote = elaaoms_mstr(add_quote ? add_quote : "");
     r.type = (elaaoms_mem_type_e) sp->type;
     r.importance = sp->importance;
     r.flags = sp->flags;
