@@ -111,6 +111,7 @@ static const char  *elaaoms_rules_health_terms[] = {
     "stair lift*", "stairlift*", "grab bar*", "rollator*",
     "ground floor only", "no stairs", "climb stairs", "do stairs",
     "manage stairs", "large print", "small print", "cochlear implant*",
+    "first degree burn*", "second degree burn*", "third degree burn*",
     "stand for long", "cannot stand", "colorblind", "color blind",
     "colour blind", "down syndrome", "cerebral palsy", "spina bifida",
     "muscular dystrophy", "cystic fibrosis", "sickle cell", "tourette*",
@@ -372,7 +373,12 @@ elaaoms_rules_injury_at(const elaaoms_rules_words_t *ws, size_t i)
     static const char  *verbs[] = {
         "broke", "broken", "fractured", "cracked", "dislocated", "sprained",
         "tore", "torn", "shattered", "snapped", "busted", "injured",
-        "wrenched", "separated", "jammed", "smashed", "bruised", NULL
+        "wrenched", "separated", "jammed", "smashed", "bruised", "burned",
+        "burnt", "scalded", NULL
+    };
+    /* parts WordNet does not list under body_part by these names */
+    static const char  *parts[] = {
+        "acl", "mcl", "achilles", "rotator", NULL
     };
     static const char  *whose[] = {
         "my", "his", "her", "their", "your", "both", NULL
@@ -394,7 +400,48 @@ elaaoms_rules_injury_at(const elaaoms_rules_words_t *ws, size_t i)
         return 0;
     }
 
-    return elaaoms_lexicon_body_part(ws->w[i].word, ws->w[i].len);
+    for (k = 0; parts[k] && strcmp(ws->w[i].word, parts[k]) != 0; k++) {
+        /* void */
+    }
+
+    return parts[k] != NULL
+           || elaaoms_lexicon_body_part(ws->w[i].word, ws->w[i].len);
+}
+
+
+/*
+ * "is on a walker for now", "can't get there fast with the walker": a
+ * walker after "on", "with" or a verb of using; not "Walker Street" or
+ * "a dog walker"
+ */
+static int
+elaaoms_rules_walker_at(const elaaoms_rules_words_t *ws, size_t i)
+{
+    static const char  *before[] = {
+        "on", "with", "uses", "use", "using", "used", "needs", "need",
+        "needed", NULL
+    };
+    size_t  k;
+
+    if (i == 0 || ws->w[i].cap || strcmp(ws->w[i].word, "walker") != 0) {
+        return 0;
+    }
+
+    /* "with the walker", "on her walker" */
+    if (i > 1 && (strcmp(ws->w[i - 1].word, "the") == 0
+                  || strcmp(ws->w[i - 1].word, "his") == 0
+                  || strcmp(ws->w[i - 1].word, "her") == 0
+                  || strcmp(ws->w[i - 1].word, "their") == 0
+                  || strcmp(ws->w[i - 1].word, "my") == 0))
+    {
+        i--;
+    }
+
+    for (k = 0; before[k] && strcmp(ws->w[i - 1].word, before[k]) != 0; k++) {
+        /* void */
+    }
+
+    return before[k] != NULL;
 }
 
 
@@ -405,7 +452,8 @@ elaaoms_rules_health_words(const elaaoms_rules_words_t *ws)
 
     for (i = 0; i < ws->n; i++) {
         if (elaaoms_rules_find(ws, i, elaaoms_rules_health_terms)
-            || elaaoms_rules_injury_at(ws, i))
+            || elaaoms_rules_injury_at(ws, i)
+            || elaaoms_rules_walker_at(ws, i))
         {
             return 1;
         }

@@ -18,7 +18,7 @@
 
 #define ELAAOMS_SIX_MAGIC    0x58494553u    /* "SEIX" */
 /* bump when the layout below or what it means changes */
-#define ELAAOMS_SIX_LAYOUT   17
+#define ELAAOMS_SIX_LAYOUT   18
 #define ELAAOMS_SIX_MAX_RECS 65535
 #define ELAAOMS_SIX_MAX_AGENTS  64
 
