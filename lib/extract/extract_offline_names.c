@@ -501,7 +501,8 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
     char                 *content;
     elaaoms_xo_buf_t      b;
     elaaoms_extracted_t  *it;
-    size_t                at, rest, last, first, alen;
+    int                   says;
+    size_t                at, rest, last, first, alen, k;
 
     /* "but just Dez is fine": the joining words before it */
     for (at = 0;
@@ -564,15 +565,33 @@ xo_rule_short_name(elaaoms_xo_ctx_t *cx, const elaaoms_xo_sent_t *st)
               || elaaoms_xo_match(st, at + 1, "for short", NULL)
               || rest >= st->ntok)))
     {
+        /* "Most people just say Tillie.": what people say for the name */
+        says = last >= 3 && elaaoms_xo_name_word(st, last - 1, 0)
+               && elaaoms_xo_match(st, last - 2, "say|says", NULL);
+        if (says) {
+            k = last - 3;
+            if (k > 0 && elaaoms_xo_match(st, k, "just|usually|all|mostly",
+                                          NULL))
+            {
+                k--;
+            }
+            says = elaaoms_xo_match(st, k, "people|everyone|everybody|"
+                                    "friends|folks|family", NULL);
+        }
+
         /* "Yevgenia is a mouthful, so Zhenya": the sentence is about the
            name when it starts with the caller's own first name */
-        if (last < 3 || !elaaoms_xo_name_word(st, last - 1, 0)
-            || !(st->tok[last - 2].punct
-                 || (last > 3 && st->tok[last - 3].punct
-                     && elaaoms_xo_match(st, last - 2, "so|just", NULL)))
-            || (elaaoms_xo_find(st, 0, "call|calls|called|calling|name|"
-                                "names|nickname", NULL) < 0
-                && !xo_first_name_at(st, at, it->content + 17)))
+        if (says) {
+            /* void */
+
+        } else if (last < 3 || !elaaoms_xo_name_word(st, last - 1, 0)
+                   || !(st->tok[last - 2].punct
+                        || (last > 3 && st->tok[last - 3].punct
+                            && elaaoms_xo_match(st, last - 2, "so|just",
+                                                NULL)))
+                   || (elaaoms_xo_find(st, 0, "call|calls|called|calling|"
+                                       "name|names|nickname", NULL) < 0
+                       && !xo_first_name_at(st, at, it->content + 17)))
         {
             return 0;
         }

@@ -395,6 +395,15 @@ static const said_case_t  cases[] = {
       "Caller: Hi. My name's Bernadette Kowalczyk, K-O-W-A-L-C-Z-Y-K. "
       "Bernie's fine.\n",
       "The caller goes by Bernie.", NULL, NULL },
+    { "the name people say, after the caller's name",
+      "Agent: Foldhaven Wash and Fold, this is Bea.\n"
+      "Caller: Hello, dear. I'm Ottilie Brannigan. O-T-T-I-L-I-E. Most "
+      "people just say Tillie.\n",
+      "The caller goes by Tillie.", NULL, NULL },
+    { "what people say is no name when none was given",
+      "Agent: Foldhaven Wash and Fold, this is Bea.\n"
+      "Caller: My son signed me up. Most people just say Foldhaven.\n",
+      NULL, NULL, "goes by" },
     { "a short name with its 's after 'but', in the name's sentence",
       "Agent: Roamwright Vans, design studio, this is Sunniva.\n"
       "Caller: Hi Sunniva. My name's Cornelius Vandermolen, but Neil's "
