@@ -360,6 +360,22 @@ elaaoms_rules_find(const elaaoms_rules_words_t *ws, size_t i,
 }
 
 
+/* 1 when word w is one of list (NULL-ended) */
+static int
+elaaoms_rules_word_in(const elaaoms_rules_word_t *w, const char *const *list)
+{
+    size_t  k;
+
+    for (k = 0; list[k] != NULL; k++) {
+        if (strcmp(w->word, list[k]) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /*
  * "broke their collarbone", "a fractured jaw", "dislocated both
  * shoulders": an injury to a part of the body, whichever part WordNet
@@ -368,8 +384,6 @@ elaaoms_rules_find(const elaaoms_rules_words_t *ws, size_t i,
 static int
 elaaoms_rules_injury_at(const elaaoms_rules_words_t *ws, size_t i)
 {
-    size_t  k;
-
     static const char  *verbs[] = {
         "broke", "broken", "fractured", "cracked", "dislocated", "sprained",
         "tore", "torn", "shattered", "snapped", "busted", "injured",
@@ -384,27 +398,15 @@ elaaoms_rules_injury_at(const elaaoms_rules_words_t *ws, size_t i)
         "my", "his", "her", "their", "your", "both", NULL
     };
 
-    for (k = 0; verbs[k] && strcmp(ws->w[i].word, verbs[k]) != 0; k++) {
-        /* void */
-    }
-
-    if (verbs[k] == NULL || ++i >= ws->n) {
+    if (!elaaoms_rules_word_in(&ws->w[i], verbs) || ++i >= ws->n) {
         return 0;
     }
 
-    for (k = 0; whose[k] && strcmp(ws->w[i].word, whose[k]) != 0; k++) {
-        /* void */
-    }
-
-    if (whose[k] != NULL && ++i >= ws->n) {
+    if (elaaoms_rules_word_in(&ws->w[i], whose) && ++i >= ws->n) {
         return 0;
     }
 
-    for (k = 0; parts[k] && strcmp(ws->w[i].word, parts[k]) != 0; k++) {
-        /* void */
-    }
-
-    return parts[k] != NULL
+    return elaaoms_rules_word_in(&ws->w[i], parts)
            || elaaoms_lexicon_body_part(ws->w[i].word, ws->w[i].len);
 }
 
@@ -421,27 +423,20 @@ elaaoms_rules_walker_at(const elaaoms_rules_words_t *ws, size_t i)
         "on", "with", "uses", "use", "using", "used", "needs", "need",
         "needed", NULL
     };
-    size_t  k;
+    static const char  *whose[] = {
+        "the", "my", "his", "her", "their", NULL
+    };
 
     if (i == 0 || ws->w[i].cap || strcmp(ws->w[i].word, "walker") != 0) {
         return 0;
     }
 
     /* "with the walker", "on her walker" */
-    if (i > 1 && (strcmp(ws->w[i - 1].word, "the") == 0
-                  || strcmp(ws->w[i - 1].word, "his") == 0
-                  || strcmp(ws->w[i - 1].word, "her") == 0
-                  || strcmp(ws->w[i - 1].word, "their") == 0
-                  || strcmp(ws->w[i - 1].word, "my") == 0))
-    {
+    if (i > 1 && elaaoms_rules_word_in(&ws->w[i - 1], whose)) {
         i--;
     }
 
-    for (k = 0; before[k] && strcmp(ws->w[i - 1].word, before[k]) != 0; k++) {
-        /* void */
-    }
-
-    return before[k] != NULL;
+    return elaaoms_rules_word_in(&ws->w[i - 1], before);
 }
 
 
